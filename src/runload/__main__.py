@@ -1,0 +1,3 @@
+from runload.cli import main
+
+main()

@@ -1,0 +1,34 @@
+"""Validating athlete profiles before they reach the store."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from runload.errors import InputError
+from runload.models import Athlete
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def make_athlete(athlete_id: str, *, name: str, timezone: str = "UTC", email: str | None = None,
+                 sex: str | None = None, birth_year: int | None = None, hr_rest_bpm: int | None = None,
+                 hr_max_bpm: int | None = None, previous_injuries: Iterable[str] = (),
+                 units: str = "km") -> Athlete:
+    """A checked Athlete: id of letters, digits, ``.``, ``_``, ``-``; a real time zone; HR sane."""
+    if not _ID.match(athlete_id):
+        raise InputError(f"athlete id {athlete_id!r} must be letters, digits, '.', '_' or '-' (at most 64)")
+    if not name.strip() or "\n" in name or "\r" in name:
+        raise InputError("athlete name must be one non-empty line")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(f"unknown time zone {timezone!r} (use an IANA name such as Europe/Stockholm)") from None
+    if email is not None and (not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email)):
+        raise InputError(f"email {email!r} does not look like an address")
+    if hr_rest_bpm and hr_max_bpm and hr_rest_bpm >= hr_max_bpm:
+        raise InputError("resting heart rate must be below maximum heart rate")
+    return Athlete(id=athlete_id, name=name.strip(), timezone=timezone, email=email, sex=sex,
+                   birth_year=birth_year, hr_rest_bpm=hr_rest_bpm, hr_max_bpm=hr_max_bpm,
+                   previous_injuries=tuple(i.strip() for i in previous_injuries if i.strip()), units=units)

@@ -1,0 +1,69 @@
+"""The ``runload`` command line: a thin shell over the library.
+
+Subcommands live in their own modules and are imported only when run, so ``runload --help``
+stays fast (no pandas, no matplotlib). Library errors (:class:`runload.errors.RunloadError`)
+become a one-line message on stderr and their exit code; no traceback.
+
+Exit codes: 0 fine; 1 findings at or above ``--fail-on``, or some files failed to import;
+2 bad usage or bad input (unknown athlete, missing file, unreadable store).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from runload import __version__
+from runload.errors import RunloadError
+
+# name -> "module:attribute", loaded on first use
+COMMANDS = {
+    "athlete": "runload.cli.athlete:athlete",
+    "import": "runload.cli.importing:import_cmd",
+    "activity": "runload.cli.activity:activity",
+    "weeks": "runload.cli.weeks:weeks",
+    "check": "runload.cli.check:check",
+    "report": "runload.cli.report:report",
+    "pain": "runload.cli.pain:pain",
+    "roster": "runload.cli.roster:roster",
+    "email": "runload.cli.email:email",
+    "coach": "runload.cli.coach:coach",
+    "rules": "runload.cli.rules:rules",
+}
+
+
+class RunloadGroup(click.Group):
+    """A click group that loads subcommands lazily and turns RunloadError into exit codes."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RunloadError as err:
+            click.echo(f"Error: {err}", err=True)
+            ctx.exit(err.exit_code)
+
+
+@click.group(cls=RunloadGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--store", "store", type=click.Path(dir_okay=False), envvar="RUNLOAD_STORE",
+              help="The store file (default: $RUNLOAD_STORE, else a per-user data folder).")
+@click.version_option(__version__, prog_name="runload")
+@click.pass_context
+def main(ctx: click.Context, store: str | None) -> None:
+    """runload: watch a runner's training load and warn before it turns into an injury.
+
+    Import watch files (FIT, GPX, TCX, archives), see weekly running distance, check it
+    against injury-risk rules, log knee pain, and read or mail reports.
+    """
+    ctx.obj = {"store": store}

@@ -1,0 +1,42 @@
+"""Findings as text or JSON (what ``runload check`` prints)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from runload.models import Finding
+
+
+def finding_record(f: Finding) -> dict[str, object]:
+    """A finding as a JSON-ready dict with stable keys."""
+    return {
+        "rule_id": f.rule_id,
+        "severity": f.severity.value,
+        "title": f.title,
+        "week_start": f.week_start.isoformat() if f.week_start else None,
+        "date": f.date.isoformat() if f.date else None,
+        "value": f.value,
+        "threshold": f.threshold,
+        "unit": f.unit,
+        "message": f.message,
+        "advice": f.advice,
+        "evidence": f.evidence,
+        "evidence_level": f.evidence_level,
+        "citations": list(f.citations),
+    }
+
+
+def findings_json(findings: Sequence[Finding]) -> str:
+    return json.dumps([finding_record(f) for f in findings], indent=2) + "\n"
+
+
+def findings_text(findings: Sequence[Finding]) -> str:
+    if not findings:
+        return "No findings.\n"
+    lines = []
+    for f in findings:
+        lines.append(f"[{f.severity.value}] {f.title}: {f.message}")
+        if f.advice:
+            lines.append(f"    What to do: {f.advice}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,163 @@
+"""Plain data passed between runload's modules.
+
+Frozen dataclasses, units in field names (``distance_m``, ``timer_s``), times as aware UTC
+``datetime`` objects. No pandas and no SQL here.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+class Sport(str, enum.Enum):
+    """Sports runload distinguishes. Only RUNNING counts as running distance."""
+
+    RUNNING = "running"
+    WALKING = "walking"
+    HIKING = "hiking"
+    CYCLING = "cycling"
+    SWIMMING = "swimming"
+    ROWING = "rowing"
+    DRIVING = "driving"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class Severity(str, enum.Enum):
+    """Severity of a finding, ordered: ``Severity.rank`` gives the order."""
+
+    INFO = "info"
+    CAUTION = "caution"
+    WARNING = "warning"
+    URGENT = "urgent"
+    EMERGENCY = "emergency"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_ORDER.index(self)
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            names = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {text!r} (expected one of: {names})") from None
+
+
+_SEVERITY_ORDER = [Severity.INFO, Severity.CAUTION, Severity.WARNING, Severity.URGENT, Severity.EMERGENCY]
+
+
+@dataclass(frozen=True)
+class Athlete:
+    """A runner's profile."""
+
+    id: str
+    name: str
+    timezone: str = "UTC"
+    email: str | None = None
+    sex: str | None = None  # "female", "male" or None; used by Banister TRIMP
+    birth_year: int | None = None
+    hr_rest_bpm: int | None = None
+    hr_max_bpm: int | None = None
+    previous_injuries: tuple[str, ...] = ()
+    units: str = "km"  # "km" or "mi": display only, the store keeps metres
+
+
+@dataclass(frozen=True)
+class Lap:
+    """One lap (or split) of an activity."""
+
+    start_utc: datetime | None
+    distance_m: float | None
+    timer_s: float | None
+    avg_hr_bpm: float | None = None
+    max_hr_bpm: float | None = None
+    avg_cadence_spm: float | None = None
+    avg_speed_mps: float | None = None
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One activity (or one leg of a multisport file) as read from a file.
+
+    ``avg_cadence_spm`` is in steps per minute for running (FIT and GPX store strides per
+    minute per leg; importers double it). ``hr_zone_s`` maps a heart-rate bpm bin (lower edge,
+    5-bpm wide) to seconds spent there, so zones can be computed later for any max HR.
+    """
+
+    start_utc: datetime
+    sport: Sport
+    distance_m: float
+    timer_s: float | None = None
+    elapsed_s: float | None = None
+    utc_offset_s: int | None = None
+    sub_sport: str | None = None
+    sport_inferred: bool = False
+    elevation_gain_m: float | None = None
+    avg_hr_bpm: float | None = None
+    max_hr_bpm: float | None = None
+    avg_cadence_spm: float | None = None
+    device: str | None = None
+    name: str | None = None
+    gear: str | None = None
+    laps: tuple[Lap, ...] = ()
+    hr_zone_s: dict[int, float] = field(default_factory=dict)
+    source_file: str | None = None
+    source_hash: str | None = None
+    leg_index: int = 0
+    distance_source: str = "summary"  # "summary", "records", "laps", "track"
+    warnings: tuple[str, ...] = ()
+    id: int | None = None  # set once stored
+
+    @property
+    def is_run(self) -> bool:
+        return self.sport is Sport.RUNNING
+
+
+@dataclass(frozen=True)
+class PainEntry:
+    """One pain-log entry (evidence.md section 7). Scores are 0-10, None when not recorded."""
+
+    date: date
+    side: str | None = None  # left, right, both
+    location: str = "back"  # back, front, inner, outer, calf, hamstring
+    pain_during: int | None = None
+    pain_after: int | None = None
+    pain_next_morning: int | None = None
+    stiffness: int | None = None
+    swelling: str = "none"  # none, mild, moderate, severe
+    popping: bool = False
+    giving_way: bool = False
+    locking: bool = False
+    numbness_tingling: bool = False
+    deformity: bool = False
+    cannot_bend_straighten: bool = False
+    cannot_bear_weight: bool = False
+    calf_swelling_redness_warmth: bool = False
+    breathless_chest_pain: bool = False
+    fever: bool = False
+    relieved_by_rest: bool | None = None
+    notes: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule found: one line of a report, with the numbers behind it."""
+
+    rule_id: str
+    severity: Severity
+    title: str
+    message: str
+    advice: str = ""
+    evidence: str = ""
+    value: float | None = None
+    threshold: float | None = None
+    unit: str = ""
+    week_start: date | None = None
+    date: date | None = None
+    citations: tuple[str, ...] = ()
+    evidence_level: str = ""

@@ -1,0 +1,473 @@
+"""The store: one SQLite file holding athletes, activities, pain entries and what was sent.
+
+The schema is versioned with ``PRAGMA user_version``; ``MIGRATIONS`` lists the steps from one
+version to the next and runs the missing ones when a store is opened. A store written by a newer
+runload is refused rather than guessed at. Raw facts are kept (source file, content hash, sport as
+recorded) so derived numbers can always be rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, fields
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from runload.errors import InputError, NotFoundError, StoreError
+from runload.models import Activity, Athlete, Lap, PainEntry, Sport
+
+# Each entry upgrades the store by one version. Never edit a released step: append a new one.
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE athletes (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        email TEXT,
+        timezone TEXT NOT NULL DEFAULT 'UTC',
+        sex TEXT,
+        birth_year INTEGER,
+        hr_rest_bpm INTEGER,
+        hr_max_bpm INTEGER,
+        previous_injuries TEXT NOT NULL DEFAULT '[]',
+        units TEXT NOT NULL DEFAULT 'km',
+        created_utc TEXT NOT NULL
+    );
+    CREATE TABLE activities (
+        id INTEGER PRIMARY KEY,
+        athlete_id TEXT NOT NULL REFERENCES athletes(id) ON DELETE CASCADE,
+        start_utc TEXT NOT NULL,
+        end_utc TEXT NOT NULL,
+        utc_offset_s INTEGER,
+        sport TEXT NOT NULL,
+        sub_sport TEXT,
+        sport_inferred INTEGER NOT NULL DEFAULT 0,
+        distance_m REAL NOT NULL,
+        distance_source TEXT NOT NULL DEFAULT 'summary',
+        timer_s REAL,
+        elapsed_s REAL,
+        elevation_gain_m REAL,
+        avg_hr_bpm REAL,
+        max_hr_bpm REAL,
+        avg_cadence_spm REAL,
+        device TEXT,
+        name TEXT,
+        gear TEXT,
+        laps_json TEXT NOT NULL DEFAULT '[]',
+        hr_zone_json TEXT NOT NULL DEFAULT '{}',
+        warnings_json TEXT NOT NULL DEFAULT '[]',
+        source_file TEXT,
+        source_hash TEXT,
+        leg_index INTEGER NOT NULL DEFAULT 0,
+        imported_utc TEXT NOT NULL,
+        UNIQUE (athlete_id, source_hash, leg_index)
+    );
+    CREATE INDEX activities_by_time ON activities (athlete_id, start_utc);
+    CREATE TABLE imported_files (
+        athlete_id TEXT NOT NULL REFERENCES athletes(id) ON DELETE CASCADE,
+        source_hash TEXT NOT NULL,
+        source_file TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        detail TEXT,
+        imported_utc TEXT NOT NULL,
+        PRIMARY KEY (athlete_id, source_hash)
+    );
+    CREATE TABLE pain_entries (
+        id INTEGER PRIMARY KEY,
+        athlete_id TEXT NOT NULL REFERENCES athletes(id) ON DELETE CASCADE,
+        date TEXT NOT NULL,
+        side TEXT,
+        location TEXT NOT NULL DEFAULT 'back',
+        pain_during INTEGER,
+        pain_after INTEGER,
+        pain_next_morning INTEGER,
+        stiffness INTEGER,
+        swelling TEXT NOT NULL DEFAULT 'none',
+        popping INTEGER NOT NULL DEFAULT 0,
+        giving_way INTEGER NOT NULL DEFAULT 0,
+        locking INTEGER NOT NULL DEFAULT 0,
+        numbness_tingling INTEGER NOT NULL DEFAULT 0,
+        deformity INTEGER NOT NULL DEFAULT 0,
+        cannot_bend_straighten INTEGER NOT NULL DEFAULT 0,
+        cannot_bear_weight INTEGER NOT NULL DEFAULT 0,
+        calf_swelling_redness_warmth INTEGER NOT NULL DEFAULT 0,
+        breathless_chest_pain INTEGER NOT NULL DEFAULT 0,
+        fever INTEGER NOT NULL DEFAULT 0,
+        relieved_by_rest INTEGER,
+        notes TEXT NOT NULL DEFAULT '',
+        source TEXT,
+        created_utc TEXT NOT NULL
+    );
+    CREATE INDEX pain_by_date ON pain_entries (athlete_id, date);
+    CREATE TABLE coaches (
+        id TEXT PRIMARY KEY,
+        name TEXT,
+        email TEXT NOT NULL
+    );
+    CREATE TABLE coach_athletes (
+        coach_id TEXT NOT NULL REFERENCES coaches(id) ON DELETE CASCADE,
+        athlete_id TEXT NOT NULL REFERENCES athletes(id) ON DELETE CASCADE,
+        PRIMARY KEY (coach_id, athlete_id)
+    );
+    CREATE TABLE sent_log (
+        recipient TEXT NOT NULL,
+        subject_kind TEXT NOT NULL,
+        subject_id TEXT NOT NULL,
+        week TEXT NOT NULL,
+        state TEXT NOT NULL,
+        message_id TEXT,
+        updated_utc TEXT NOT NULL,
+        PRIMARY KEY (recipient, subject_kind, subject_id, week)
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_ATHLETE_COLUMNS = [
+    "id", "name", "email", "timezone", "sex", "birth_year",
+    "hr_rest_bpm", "hr_max_bpm", "previous_injuries", "units",
+]
+
+
+def _utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _iso(dt: datetime) -> str:
+    if dt.tzinfo is None:
+        raise ValueError("store times must be timezone-aware")
+    return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(timezone.utc)
+
+
+class Store:
+    """An open runload store. Use :meth:`open` and close it (or use it as a context manager)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    # ---------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True) -> "Store":
+        """Open the store at ``path``, creating it (and its folder) if ``create``.
+
+        Raises :class:`StoreError` naming the path when it cannot be opened, is not a runload
+        store, or was written by a newer runload.
+        """
+        path = Path(path)
+        if path.is_dir():
+            raise StoreError("is a folder, not a store file", path=path)
+        if not path.exists():
+            if not create:
+                raise StoreError("no store here yet (add an athlete first: runload athlete add)", path=path)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the store's folder: {exc.strerror or exc}", path=path) from None
+        try:
+            conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the store: {exc}", path=path) from None
+        store = cls(conn, path)
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 30000")
+            store._migrate()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"cannot use the store: {exc}", path=path) from None
+        except StoreError:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"written by a newer runload (schema {version}, this runload knows {SCHEMA_VERSION})",
+                path=self.path,
+            )
+        if version == 0:
+            tables = self.conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+            if tables:
+                raise StoreError("is an SQLite file but not a runload store", path=self.path)
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                for statement in MIGRATIONS[target - 1].split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {target}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: everything inside lands together or not at all."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # ---------------------------------------------------------------- athletes
+    def add_athlete(self, athlete: Athlete) -> None:
+        """Store a new athlete; an existing id is an :class:`InputError`."""
+        row = _athlete_row(athlete)
+        try:
+            with self.transaction() as conn:
+                conn.execute(
+                    f"INSERT INTO athletes ({', '.join(_ATHLETE_COLUMNS)}, created_utc) "
+                    f"VALUES ({', '.join('?' * len(_ATHLETE_COLUMNS))}, ?)",
+                    [row[c] for c in _ATHLETE_COLUMNS] + [_utc_now()],
+                )
+        except sqlite3.IntegrityError:
+            raise InputError(f"athlete '{athlete.id}' already exists") from None
+
+    def update_athlete(self, athlete: Athlete) -> None:
+        """Replace the stored profile of ``athlete.id``."""
+        self.get_athlete(athlete.id)
+        row = _athlete_row(athlete)
+        cols = [c for c in _ATHLETE_COLUMNS if c != "id"]
+        with self.transaction() as conn:
+            conn.execute(
+                f"UPDATE athletes SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
+                [row[c] for c in cols] + [athlete.id],
+            )
+
+    def get_athlete(self, athlete_id: str) -> Athlete:
+        """The athlete with this id, or :class:`NotFoundError`."""
+        row = self.conn.execute(
+            f"SELECT {', '.join(_ATHLETE_COLUMNS)} FROM athletes WHERE id = ?", (athlete_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"unknown athlete '{athlete_id}' (see: runload athlete list)")
+        return _athlete_from_row(row)
+
+    def list_athletes(self) -> list[Athlete]:
+        """Every athlete, by id."""
+        rows = self.conn.execute(f"SELECT {', '.join(_ATHLETE_COLUMNS)} FROM athletes ORDER BY id").fetchall()
+        return [_athlete_from_row(r) for r in rows]
+
+    # ---------------------------------------------------------------- activities
+    def file_outcome(self, athlete_id: str, source_hash: str) -> str | None:
+        """What a previous import did with a file of this content, or None if never seen."""
+        row = self.conn.execute(
+            "SELECT outcome FROM imported_files WHERE athlete_id = ? AND source_hash = ?",
+            (athlete_id, source_hash),
+        ).fetchone()
+        return row[0] if row else None
+
+    def known_hashes(self, athlete_id: str) -> set[str]:
+        """Content hashes of every file already imported for this athlete."""
+        rows = self.conn.execute("SELECT source_hash FROM imported_files WHERE athlete_id = ?", (athlete_id,))
+        return {r[0] for r in rows}
+
+    def record_file(self, conn: sqlite3.Connection, athlete_id: str, source_hash: str, source_file: str,
+                    outcome: str, detail: str | None = None) -> None:
+        """Remember what an import did with one file (inside the caller's transaction)."""
+        conn.execute(
+            "INSERT OR REPLACE INTO imported_files (athlete_id, source_hash, source_file, outcome, detail, imported_utc)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (athlete_id, source_hash, source_file, outcome, detail, _utc_now()),
+        )
+
+    def insert_activity(self, conn: sqlite3.Connection, athlete_id: str, activity: Activity) -> int:
+        """Insert one activity inside the caller's transaction; returns its id."""
+        end = activity.start_utc.timestamp() + (activity.elapsed_s or activity.timer_s or 0.0)
+        cur = conn.execute(
+            """INSERT INTO activities (athlete_id, start_utc, end_utc, utc_offset_s, sport, sub_sport,
+                   sport_inferred, distance_m, distance_source, timer_s, elapsed_s, elevation_gain_m,
+                   avg_hr_bpm, max_hr_bpm, avg_cadence_spm, device, name, gear, laps_json, hr_zone_json,
+                   warnings_json, source_file, source_hash, leg_index, imported_utc)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                athlete_id, _iso(activity.start_utc),
+                _iso(datetime.fromtimestamp(end, timezone.utc)),
+                activity.utc_offset_s, activity.sport.value, activity.sub_sport,
+                int(activity.sport_inferred), float(activity.distance_m), activity.distance_source,
+                activity.timer_s, activity.elapsed_s, activity.elevation_gain_m,
+                activity.avg_hr_bpm, activity.max_hr_bpm, activity.avg_cadence_spm,
+                activity.device, activity.name, activity.gear,
+                json.dumps([_lap_to_json(lap) for lap in activity.laps]),
+                json.dumps({str(k): v for k, v in activity.hr_zone_s.items()}),
+                json.dumps(list(activity.warnings)),
+                activity.source_file, activity.source_hash, activity.leg_index, _utc_now(),
+            ),
+        )
+        return int(cur.lastrowid)
+
+    def delete_activity(self, conn: sqlite3.Connection, activity_id: int) -> None:
+        """Delete one activity inside the caller's transaction."""
+        conn.execute("DELETE FROM activities WHERE id = ?", (activity_id,))
+
+    def activities(
+        self,
+        athlete_id: str,
+        *,
+        start_utc: datetime | None = None,
+        end_utc: datetime | None = None,
+        sports: Sequence[Sport] | None = None,
+    ) -> list[Activity]:
+        """The athlete's activities, oldest first, optionally those overlapping [start, end)."""
+        sql = f"SELECT {_ACTIVITY_SELECT} FROM activities WHERE athlete_id = ?"
+        args: list[object] = [athlete_id]
+        if start_utc is not None:
+            sql += " AND end_utc >= ?"
+            args.append(_iso(start_utc))
+        if end_utc is not None:
+            sql += " AND start_utc < ?"
+            args.append(_iso(end_utc))
+        if sports:
+            sql += f" AND sport IN ({', '.join('?' * len(sports))})"
+            args.extend(s.value for s in sports)
+        sql += " ORDER BY start_utc, leg_index"
+        return [_activity_from_row(r) for r in self.conn.execute(sql, args)]
+
+    def activity_count(self, athlete_id: str) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM activities WHERE athlete_id = ?", (athlete_id,)).fetchone()[0])
+
+    def last_activity_utc(self, athlete_id: str) -> datetime | None:
+        """When the athlete's most recent activity ended (the last day runload has data for)."""
+        row = self.conn.execute("SELECT max(end_utc) FROM activities WHERE athlete_id = ?", (athlete_id,)).fetchone()
+        return _parse_iso(row[0]) if row and row[0] else None
+
+    # ---------------------------------------------------------------- pain entries
+    def add_pain_entries(self, athlete_id: str, entries: Sequence[PainEntry], source: str | None = None) -> list[int]:
+        """Store pain entries together (all or none); returns their ids."""
+        self.get_athlete(athlete_id)
+        ids = []
+        with self.transaction() as conn:
+            for entry in entries:
+                ids.append(self.insert_pain_entry(conn, athlete_id, entry, source))
+        return ids
+
+    def insert_pain_entry(self, conn: sqlite3.Connection, athlete_id: str, entry: PainEntry, source: str | None = None) -> int:
+        """Insert one pain entry inside the caller's transaction."""
+        row = _pain_row(entry)
+        cols = list(row)
+        cur = conn.execute(
+            f"INSERT INTO pain_entries (athlete_id, {', '.join(cols)}, source, created_utc) "
+            f"VALUES (?, {', '.join('?' * len(cols))}, ?, ?)",
+            [athlete_id, *row.values(), source, _utc_now()],
+        )
+        return int(cur.lastrowid)
+
+    def pain_entries(self, athlete_id: str) -> list[PainEntry]:
+        """The athlete's pain entries, oldest first."""
+        cols = ["id", *_PAIN_FIELDS]
+        rows = self.conn.execute(
+            f"SELECT {', '.join(cols)} FROM pain_entries WHERE athlete_id = ? ORDER BY date, id", (athlete_id,)
+        ).fetchall()
+        return [_pain_from_row(dict(zip(cols, r))) for r in rows]
+
+
+# ---------------------------------------------------------------- row mapping
+def _athlete_row(a: Athlete) -> dict[str, object]:
+    row = {c: getattr(a, c) for c in _ATHLETE_COLUMNS if c != "previous_injuries"}
+    row["previous_injuries"] = json.dumps(list(a.previous_injuries))
+    return row
+
+
+def _athlete_from_row(row: Sequence[object]) -> Athlete:
+    d = dict(zip(_ATHLETE_COLUMNS, row))
+    d["previous_injuries"] = tuple(json.loads(str(d["previous_injuries"] or "[]")))
+    return Athlete(**d)  # type: ignore[arg-type]
+
+
+_ACTIVITY_COLUMNS = [
+    "id", "start_utc", "utc_offset_s", "sport", "sub_sport", "sport_inferred", "distance_m",
+    "distance_source", "timer_s", "elapsed_s", "elevation_gain_m", "avg_hr_bpm", "max_hr_bpm",
+    "avg_cadence_spm", "device", "name", "gear", "laps_json", "hr_zone_json", "warnings_json",
+    "source_file", "source_hash", "leg_index",
+]
+_ACTIVITY_SELECT = ", ".join(_ACTIVITY_COLUMNS)
+
+
+def _lap_to_json(lap: Lap) -> dict[str, object]:
+    d = asdict(lap)
+    d["start_utc"] = _iso(lap.start_utc) if lap.start_utc else None
+    return d
+
+
+def _lap_from_json(d: dict[str, object]) -> Lap:
+    start = d.get("start_utc")
+    return Lap(**{**d, "start_utc": _parse_iso(str(start)) if start else None})  # type: ignore[arg-type]
+
+
+def _activity_from_row(row: Sequence[object]) -> Activity:
+    d = dict(zip(_ACTIVITY_COLUMNS, row))
+    return Activity(
+        id=d["id"],  # type: ignore[arg-type]
+        start_utc=_parse_iso(str(d["start_utc"])),
+        utc_offset_s=d["utc_offset_s"],  # type: ignore[arg-type]
+        sport=Sport(d["sport"]),
+        sub_sport=d["sub_sport"],  # type: ignore[arg-type]
+        sport_inferred=bool(d["sport_inferred"]),
+        distance_m=float(d["distance_m"]),  # type: ignore[arg-type]
+        distance_source=str(d["distance_source"]),
+        timer_s=d["timer_s"],  # type: ignore[arg-type]
+        elapsed_s=d["elapsed_s"],  # type: ignore[arg-type]
+        elevation_gain_m=d["elevation_gain_m"],  # type: ignore[arg-type]
+        avg_hr_bpm=d["avg_hr_bpm"],  # type: ignore[arg-type]
+        max_hr_bpm=d["max_hr_bpm"],  # type: ignore[arg-type]
+        avg_cadence_spm=d["avg_cadence_spm"],  # type: ignore[arg-type]
+        device=d["device"],  # type: ignore[arg-type]
+        name=d["name"],  # type: ignore[arg-type]
+        gear=d["gear"],  # type: ignore[arg-type]
+        laps=tuple(_lap_from_json(x) for x in json.loads(str(d["laps_json"]))),
+        hr_zone_s={int(k): float(v) for k, v in json.loads(str(d["hr_zone_json"])).items()},
+        warnings=tuple(json.loads(str(d["warnings_json"]))),
+        source_file=d["source_file"],  # type: ignore[arg-type]
+        source_hash=d["source_hash"],  # type: ignore[arg-type]
+        leg_index=int(d["leg_index"]),  # type: ignore[arg-type]
+    )
+
+
+_PAIN_FIELDS = [f.name for f in fields(PainEntry) if f.name != "id"]
+_PAIN_BOOLS = {f.name for f in fields(PainEntry) if f.type in ("bool", "bool | None")}
+
+
+def _pain_row(e: PainEntry) -> dict[str, object]:
+    row: dict[str, object] = {}
+    for name in _PAIN_FIELDS:
+        value = getattr(e, name)
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, bool):
+            value = int(value)
+        row[name] = value
+    return row
+
+
+def _pain_from_row(d: dict[str, object]) -> PainEntry:
+    out: dict[str, object] = {}
+    for key, value in d.items():
+        if key == "date":
+            value = date.fromisoformat(str(value))
+        elif key in _PAIN_BOOLS and value is not None:
+            value = bool(value)
+        out[key] = value
+    return PainEntry(**out)  # type: ignore[arg-type]

@@ -1,0 +1,57 @@
+"""Weekly series against numbers worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from runload.load import local_date, weekly_running
+from runload.models import Activity, Sport
+from runload.rules import weekly_progression
+
+
+def run(day: str, km: float, hour: int = 7, offset_h: int = 0, sport: Sport = Sport.RUNNING) -> Activity:
+    local = datetime.fromisoformat(day).replace(hour=hour)
+    start = (local - timedelta(hours=offset_h)).replace(tzinfo=timezone.utc)
+    return Activity(start_utc=start, sport=sport, distance_m=km * 1000, timer_s=km * 360,
+                    utc_offset_s=offset_h * 3600)
+
+
+def test_local_day_uses_the_recorded_offset():
+    # 23:30 UTC on Sunday is 01:30 Monday in Stockholm summer time (+2): it belongs to Monday.
+    a = Activity(start_utc=datetime(2026, 6, 7, 23, 30, tzinfo=timezone.utc), sport=Sport.RUNNING,
+                 distance_m=5000, utc_offset_s=7200)
+    assert local_date(a) == date(2026, 6, 8)
+
+
+def test_weekly_series_by_hand():
+    acts = [
+        run("2026-06-01", 10), run("2026-06-03", 5), run("2026-06-07", 15),      # week 1: 30 km
+        run("2026-06-09", 8), run("2026-06-11", 8), run("2026-06-14", 18),       # week 2: 34 km (+13.3%)
+        run("2026-06-13", 40, sport=Sport.CYCLING),                              # not running
+        # week 3 (2026-06-15): nothing
+        run("2026-06-23", 4),                                                    # week 4: 4 km
+        run("2026-06-30", 6),                                                    # week 5: base 4 km < 10
+    ]
+    w = weekly_running(acts)
+    assert [d.isoformat() for d in w["week_start"]] == [
+        "2026-06-01", "2026-06-08", "2026-06-15", "2026-06-22", "2026-06-29"]
+    assert list(w["distance_km"]) == pytest.approx([30, 34, 0, 4, 6])
+    assert list(w["runs"]) == [3, 3, 0, 1, 1]
+    assert list(w["longest_run_km"]) == pytest.approx([15, 18, 0, 4, 6])
+    assert w["change_pct"].iloc[1] == pytest.approx(400 / 30)
+    assert w["change_pct"].iloc[2] == pytest.approx(-100)
+    assert list(w["base_too_small"]) == [False, False, False, True, True]
+    findings = weekly_progression(w)
+    assert [(f.week_start.isoformat(), f.severity.value) for f in findings] == [("2026-06-08", "caution")]
+    assert findings[0].value == pytest.approx(13.3)
+
+
+def test_big_jump_is_a_warning_and_sunday_week_start():
+    acts = [run("2026-06-02", 20), run("2026-06-09", 27)]
+    f = weekly_progression(weekly_running(acts))
+    assert [(x.severity.value, x.value, x.threshold) for x in f] == [("warning", 35.0, 30.0)]
+    sunday = weekly_running([run("2026-06-07", 5), run("2026-06-08", 5)], week_start=6)
+    assert [d.isoformat() for d in sunday["week_start"]] == ["2026-06-07"]
+    assert list(sunday["distance_km"]) == [10]

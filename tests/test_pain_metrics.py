@@ -152,11 +152,12 @@ def test_run_score_says_where_the_model_does_not_apply():
 
 
 def test_morning_pain_against_the_usual_level():
-    # usual = median of earlier morning scores in 28 days: [1, 1, 2] -> 1; 4 - 1 = 3
+    # usual = median of earlier morning scores in 28 days: [1, 1, 2] -> 1; 4 - 1 = 3.
+    # Scores of 0-1 count as settled (None: never fires).
     es = [entry("2026-05-01", 1, pain_next_morning=1), entry("2026-05-03", 2, pain_next_morning=1),
           entry("2026-05-05", 3, pain_next_morning=2), entry("2026-05-07", 4, pain_next_morning=4)]
     got = values("pain_morning_rise", ctx(es, [run("2026-05-06", 10.0)]))
-    assert [v.value for v in got] == [1.0, 0.0, 1.0, 3.0]
+    assert [v.value for v in got] == [None, None, 1.0, 3.0]
     assert got[-1].facts["usual"] == 1.0 and got[-1].facts["score"] == 4
     assert "under 6.7 km" in got[-1].facts["next_runs"]  # the run the day before: 10 km x 0.67
 

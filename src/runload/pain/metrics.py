@@ -13,7 +13,7 @@ from typing import Any
 
 from runload.engine import Context, MetricValue, metric
 from runload.models import Activity, PainEntry
-from runload.pain.episodes import Episode, find_episodes, link_load, local_day
+from runload.pain.episodes import SETTLED_MAX_SCORE, Episode, find_episodes, link_load, local_day
 from runload.pain.signs import (
     RED_FLAGS, join_words, model_caveat, morning_pain, non_tendon_signs, run_pain, unrelieved_stretches, weekly_trends,
 )
@@ -55,8 +55,9 @@ def _run_before(runs: Sequence[tuple[date, Activity]], day: date, within_days: i
     return found[-1] if found else None
 
 
-def _side(e: PainEntry) -> str:
-    return f"{e.side} " if e.side in ("left", "right") else ("both " if e.side == "both" else "")
+def _on_side(side: str | None) -> str:
+    """" (left leg)", " (right leg)", " (both legs)" or "" for a message template."""
+    return {"left": " (left leg)", "right": " (right leg)", "both": " (both legs)"}.get(side or "", "")
 
 
 @metric("pain_red_flag")
@@ -73,7 +74,7 @@ def pain_red_flag(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
         for f in ep.red_flags:
             if f.flag == flag:
                 out.append(MetricValue(1.0, date=f.date, facts={
-                    "key": ep.key, "symptoms": f.what, "side": f"{f.side} leg" if f.side in ("left", "right") else "leg",
+                    "key": ep.key, "symptoms": f.what, "on_side": _on_side(f.side),
                     "days_ago": (as_of - f.date).days if as_of else 0,
                 }))
     return out
@@ -117,7 +118,7 @@ def pain_run_score(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]
         if rp is None:
             continue
         out.append(MetricValue(float(rp.score), date=e.date, facts={
-            "when": rp.when, "side": _side(e), "next_runs": _reduce_phrase(_run_before(runs, e.date), factor),
+            "when": rp.when, "on_side": _on_side(e.side), "next_runs": _reduce_phrase(_run_before(runs, e.date), factor),
             "model_caveat": model_caveat([e]), "key": _episode_key(episodes, e.date)}))
     return out
 
@@ -127,6 +128,9 @@ def pain_morning_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricVal
     """For each entry with a next-morning score: points above the usual morning level (the
     median of the ``params["baseline_days"]``, default 28, before; 0 with no history).
 
+    A score of ``params["settled_max"]`` (default 1, as for episodes) or less counts as settled
+    and gives None: 1/10 the morning after a first run is not a reason to cut the next one.
+
     Facts: ``score``, ``usual``, ``next_runs`` (rest, then the cut of :func:`pain_run_score`),
     ``model_caveat``, ``key``.
     """
@@ -135,12 +139,13 @@ def pain_morning_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricVal
     episodes = find_episodes(entries)
     by_day = {e.date: e for e in entries}
     runs = _runs(ctx)
+    settled_max = int(params.get("settled_max", SETTLED_MAX_SCORE))
     out = []
     for m in morning_pain(entries, baseline_days=int(params.get("baseline_days", 28))):
         # next-morning pain belongs to the run of the day before (or earlier)
         run = _run_before(runs, m.date - timedelta(days=1))
         e = by_day.get(m.date)
-        out.append(MetricValue(float(m.rise), date=m.date, facts={
+        out.append(MetricValue(None if m.score <= settled_max else float(m.rise), date=m.date, facts={
             "score": m.score, "usual": m.usual,
             "next_runs": _reduce_phrase(run, factor),
             "model_caveat": model_caveat([e]) if e else "", "key": _episode_key(episodes, m.date)}))

@@ -234,6 +234,6 @@ def test_config_file_from_environment(cli, athlete, tmp_path, monkeypatch):
     _import_history(cli, athlete, tmp_path)
     found = json.loads(cli("check", "--athlete", athlete, "--format", "json").output)
     assert {f["rule_id"] for f in found} == {"single-run-spike"}
-    monkeypatch.setenv("RUNLOAD_CONFIG", str(tmp_path / "missing.toml"))
+    cfg.write_text('[rules]\nonly = ["single-run-spike"\n')
     r = cli("check", "--athlete", athlete)
-    assert r.exit_code == 2 and "missing.toml: config file not found" in r.output
+    assert r.exit_code == 2 and "config.toml: not valid TOML" in r.output

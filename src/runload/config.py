@@ -45,39 +45,29 @@ def default_rules_dir() -> Path:
 CONFIG_ENV = "RUNLOAD_CONFIG"
 
 
-def default_config_path() -> Path:
-    """The per-user config file, e.g. ``~/.config/runload/config.toml`` on Linux."""
+def config_path() -> Path:
+    """The config file: ``RUNLOAD_CONFIG``, else e.g. ``~/.config/runload/config.toml``."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env).expanduser()
     from platformdirs import user_config_path
 
     return user_config_path(APP_NAME, appauthor=False) / "config.toml"
 
 
-def resolve_config_path() -> Path:
-    """``RUNLOAD_CONFIG`` if set, else the per-user default."""
-    env = os.environ.get(CONFIG_ENV)
-    return Path(env).expanduser() if env else default_config_path()
-
-
-def load_config(path: str | os.PathLike[str] | None = None) -> dict:
-    """The config file as a dict; ``{}`` when the default file does not exist.
-
-    A file named explicitly (argument or ``RUNLOAD_CONFIG``) must exist. Errors name the file
-    (and the line for TOML syntax errors).
-    """
+def load_config(path: Path | None = None) -> dict:
+    """The config file's tables, or {} when there is none. A broken file is an InputError."""
     import tomllib
 
     from runload.errors import InputError
 
-    explicit = path is not None or bool(os.environ.get(CONFIG_ENV))
-    p = Path(path).expanduser() if path is not None else resolve_config_path()
-    if not p.is_file():
-        if explicit:
-            raise InputError("config file not found", path=p)
+    path = path or config_path()
+    if not path.is_file():
         return {}
     try:
-        with p.open("rb") as fh:
+        with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", path=p) from None
+        raise InputError(f"not valid TOML: {exc}", path=path) from None
     except OSError as exc:
-        raise InputError(f"cannot read config: {exc.strerror}", path=p) from None
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None

@@ -402,6 +402,7 @@ def ctl_ramp_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     # Seed with the first four weeks' mean so a steady runner does not show a false ramp.
     ff = fitness_fatigue(series, seed=float(series.iloc[:28].mean()))
     min_days = int(_setting(ctx, params, "min_days", 42))
+    min_ctl = float(_setting(ctx, params, "min_ctl", 1.0))
     out = []
     for i, (ts, row) in enumerate(ff.iterrows()):
         d = ts.date()
@@ -409,7 +410,8 @@ def ctl_ramp_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
         if not last_of_week or i + 1 < min_days:
             continue
         base = row["ctl"] - row["ramp"]
-        value = row["ramp"] / base * 100.0 if base > 0 else None
+        # A percentage of a near-zero fitness base (a comeback after months off) means nothing.
+        value = row["ramp"] / base * 100.0 if base >= min_ctl else None
         out.append(MetricValue(value=_num(value), date=d, week_start=week_start_of(d, ctx.week_start),
                                facts={"ctl": row["ctl"], "atl": row["atl"], "tsb": row["tsb"],
                                       "ramp": row["ramp"], "load_unit": LOAD_UNITS[kind]}))

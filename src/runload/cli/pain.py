@@ -311,8 +311,11 @@ def status(ctx: click.Context, athlete_id: str, as_of: str | None, as_json: bool
         raise InputError(f"--as-of: {exc}") from None
     from runload.pain import assess
 
+    from runload.config import load_config
+    from runload.rules import week_start_setting
+
     with open_store(ctx) as store:
-        result = assess(context_for(store, athlete_id, as_of=day))
+        result = assess(context_for(store, athlete_id, as_of=day, week_start=week_start_setting(load_config())))
     if as_json:
         click.echo(json.dumps(assessment_record(result), indent=2))
     else:

@@ -175,6 +175,9 @@ def test_weekly_pain_or_stiffness_rising():
     assert [(v.value, v.week_start) for v in got] == [(1.5, D("2026-05-04"))]
     assert got[0].facts["rising"] == "average pain 3.0 to 4.5 and stiffness 2.0 to 3.0 out of 10 on the week before"
     assert got[0].facts["week_km"] == 14.0
+    assert got[0].facts["hold_load"] == "keep next week at or below this week's 14.0 km"
+    idle = values("pain_weekly_rise", ctx(es))
+    assert idle[0].facts["hold_load"] == "add no running next week (none was logged this week)"
 
 
 def test_weekly_trend_needs_the_week_before():

@@ -158,7 +158,7 @@ def pain_weekly_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricValu
     entry's peak score) or mean stiffness, in points out of 10.
 
     Facts: ``rising`` (what rose, with the numbers), ``week_km`` (that week's running, the
-    distance to hold), ``model_caveat``.
+    distance to hold), ``hold_load`` (the hold in words), ``model_caveat``.
     """
     entries = context_entries(ctx)
     runs = _runs(ctx)
@@ -176,7 +176,10 @@ def pain_weekly_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricValu
         week_entries = [e for e in entries if t.week_start <= e.date <= week_end]
         out.append(MetricValue(float(value), week_start=t.week_start, date=max(e.date for e in week_entries), facts={
             "rising": "average " + (" and ".join(rising) if rising else "no rise") + " out of 10 on the week before",
-            "week_km": round(week_km, 1), "model_caveat": model_caveat(week_entries)}))
+            "week_km": round(week_km, 1), "hold_load": (
+                f"keep next week at or below this week's {week_km:.1f} km" if week_km > 0
+                else "add no running next week (none was logged this week)"),
+            "model_caveat": model_caveat(week_entries)}))
     return out
 
 

@@ -197,3 +197,17 @@ def test_status_shows_red_flags_episodes_and_plan(cli, athlete, tmp_path):
     assert data["return_plan"]["reason"] == "red flag" and len(data["return_plan"]["stages"]) == 7
     assert data["episodes"][0]["load"]["sentence"] == \
         "No runs were recorded in the 14 days before pain began on 2026-05-01."
+
+
+SAMPLE_PAIN = sorted(Path(__file__).resolve().parents[1].glob("sample_activities/*/pain.csv"))
+
+
+@pytest.mark.skipif(not SAMPLE_PAIN, reason="sample_activities/*/pain.csv is not on this branch yet")
+@pytest.mark.parametrize("path", SAMPLE_PAIN, ids=[p.parent.name for p in SAMPLE_PAIN])
+def test_sample_pain_csv_imports_once(cli, athlete, path, store_path):
+    r = cli("pain", "import", "--athlete", "ana", str(path))
+    assert r.exit_code == 0, r.output
+    n = len(stored(store_path))
+    assert n > 0
+    r = cli("pain", "import", "--athlete", "ana", str(path))
+    assert r.output.endswith(f"added 0, {n} already stored.\n")

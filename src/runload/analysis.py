@@ -47,7 +47,9 @@ def analyze(store: Store, athlete_id: str, *, as_of: date | None = None) -> Anal
 
     Runs every selected rule in ``rules/`` (plus the config's extra rule folders) with the
     config's per-athlete overrides; ``findings`` cover the whole history, most severe first.
-    ``extras``: ``rules`` (ids run), ``return_to_run`` (state), ``week_start`` (0 = Monday).
+    ``extras``: ``rules`` (ids run), ``return_to_run`` (state), ``week_start`` (0 = Monday),
+    ``pain`` (a :class:`runload.pain.PainAssessment`: red flags, episodes with the load before
+    them, the return-to-run plan). Red-flag findings come first, whatever their severity.
     """
     from runload.config import load_config
     from runload.engine import Context
@@ -76,9 +78,12 @@ def analyze(store: Store, athlete_id: str, *, as_of: date | None = None) -> Anal
     rules = select_rules(load_rules([default_rules_dir(), *extra_rule_paths(config)]), config, athlete_id)
     ctx = Context(athlete=athlete, activities=activities, pain_entries=pain, as_of=as_of, data_end=data_end,
                   week_start=week_start, settings=athlete_settings(config, athlete_id))
-    findings = evaluate_all(rules, ctx)
+    from runload.pain import assess, finding_order
+
+    # Red flags stand first whatever their severity level, then the rest most severe first.
+    findings = sorted(evaluate_all(rules, ctx), key=finding_order)
     caps = Caps(**next_week_caps(ctx, rules))
-    extras: dict[str, Any] = {"rules": [r.id for r in rules], "week_start": week_start}
+    extras: dict[str, Any] = {"rules": [r.id for r in rules], "week_start": week_start, "pain": assess(ctx)}
     day = as_of or data_end
     if day is not None:
         extras["return_to_run"] = return_to_run_state(activities, day)

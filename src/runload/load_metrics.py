@@ -307,7 +307,8 @@ def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricV
 
 @metric("rolling_change_pct")
 def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
-    """Running distance of the last 7 days against the 7 before, judged on each day with a run.
+    """Running distance of the last 7 days against the 7 before, judged on each day with a run
+    (with ``latest_only``, only on the last day with data).
 
     Catches jumps that straddle a calendar week. Facts: distance_km, prev_km, window_days.
     """
@@ -318,8 +319,13 @@ def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricVa
     if daily.empty:
         return []
     roll = rolling_running(daily, window_days=window, min_base_km=min_base)
+    judged = roll[daily["runs"] > 0]
+    if _setting(ctx, params, "latest_only", False):
+        # Moving windows over a whole history mostly measure where the long run fell (4 runs in
+        # one window, 6 in the next); judged only on the latest day they answer "the last 7 days".
+        judged = roll.tail(1)
     out = []
-    for ts, row in roll[daily["runs"] > 0].iterrows():
+    for ts, row in judged.iterrows():
         if math.isnan(row["prev_km"]):
             continue
         d = ts.date()

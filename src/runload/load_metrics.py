@@ -378,7 +378,8 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
         if v is not None and any(g0 <= d and (d - g1).days < chronic for g0, g1 in gaps):
             v = None
         out.append(MetricValue(value=v, date=d, week_start=week_start_of(d, ctx.week_start),
-                               facts={"method": method, "load": kind, "acute": float(mean_a[ts])}))
+                               facts={"method": method, "load": kind, "acute": float(mean_a[ts]),
+                                      "load_unit": LOAD_UNITS[kind]}))
     return out
 
 

@@ -64,8 +64,10 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def infer_sport(distance_m: float, moving_s: float | None, speeds_mps: Sequence[float] = ()) -> tuple[Sport, str]:
     """Guess a sport from speed when the file names none; returns the sport and why.
 
-    Running sits between about 7 and 20 km/h on average; walking below; cycling and driving
-    above, or with bursts no runner reaches (a 95th-percentile speed over 25 km/h).
+    Running sits between about 6.5 and 20 km/h on average; walking below; cycling and driving
+    above, or with bursts no runner reaches (a 95th-percentile speed over 25 km/h). A moving
+    average over 35 km/h, or a 95th percentile over 60 km/h, is beyond all but elite cyclists and
+    is taken as a motor vehicle.
     """
     if not moving_s or moving_s <= 0 or distance_m <= 0:
         return Sport.UNKNOWN, "no distance or time to infer a sport from"
@@ -74,7 +76,7 @@ def infer_sport(distance_m: float, moving_s: float | None, speeds_mps: Sequence[
     if speeds_mps:
         ordered = sorted(speeds_mps)
         fast_kmh = ordered[int(0.95 * (len(ordered) - 1))] * 3.6
-    if fast_kmh > 60:
+    if fast_kmh > 60 or avg_kmh > 35:
         sport = Sport.DRIVING
     elif avg_kmh > 20 or fast_kmh > 25:
         sport = Sport.CYCLING

@@ -193,9 +193,9 @@ def _from_file(path: Path, name: str, on_error: Callable[[IngestError], None],
         if on_container:
             on_container(key, fingerprint, name, ())
         try:
-            with zipfile.ZipFile(path) as zf:
-                yield from _from_zip(zf, name, key, 1, on_error, _Budget(name), known_container, on_container,
-                                     (key,))
+            # left open: the sources' readers use it after listing; it closes with the last of them
+            zf = zipfile.ZipFile(path)
+            yield from _from_zip(zf, name, key, 1, on_error, _Budget(name), known_container, on_container, (key,))
         except (zipfile.BadZipFile, OSError) as exc:
             on_error(IngestError(f"not a readable zip archive: {exc}", path=name))
         except IngestError as err:
@@ -266,7 +266,7 @@ def _zip_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str, budget:
                     out += chunk
                     budget.add_bytes(len(chunk))
                     _check_growth(len(out), info.compress_size, member)
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError, ValueError) as exc:
             raise IngestError(f"cannot read archive member: {exc}", path=member) from None
         data = bytes(out)
         return gunzip(data, member) if info.filename.lower().endswith(".gz") else data

@@ -25,10 +25,17 @@ def make_athlete(athlete_id: str, *, name: str, timezone: str = "UTC", email: st
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise InputError(f"unknown time zone {timezone!r} (use an IANA name such as Europe/Stockholm)") from None
-    if email is not None and (not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email)):
-        raise InputError(f"email {email!r} does not look like an address")
+    if email is not None:
+        check_email(email)
     if hr_rest_bpm and hr_max_bpm and hr_rest_bpm >= hr_max_bpm:
         raise InputError("resting heart rate must be below maximum heart rate")
     return Athlete(id=athlete_id, name=name.strip(), timezone=timezone, email=email, sex=sex,
                    birth_year=birth_year, hr_rest_bpm=hr_rest_bpm, hr_max_bpm=hr_max_bpm,
                    previous_injuries=tuple(i.strip() for i in previous_injuries if i.strip()), units=units)
+
+
+def check_email(email: str) -> str:
+    """``email`` if it looks like one address on one line, else InputError."""
+    if not re.fullmatch(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+", email):
+        raise InputError(f"email {email!r} does not look like an address")
+    return email

@@ -40,3 +40,34 @@ def default_rules_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "rules"
+
+
+CONFIG_ENV = "RUNLOAD_CONFIG"
+
+
+def config_path() -> Path:
+    """The config file: ``RUNLOAD_CONFIG``, else e.g. ``~/.config/runload/config.toml``."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def load_config(path: Path | None = None) -> dict:
+    """The config file's tables, or {} when there is none. A broken file is an InputError."""
+    import tomllib
+
+    from runload.errors import InputError
+
+    path = path or config_path()
+    if not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None

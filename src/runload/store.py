@@ -422,13 +422,121 @@ class Store:
         )
         return int(cur.lastrowid)
 
-    def pain_entries(self, athlete_id: str) -> list[PainEntry]:
-        """The athlete's pain entries, oldest first."""
+    def pain_entries(self, athlete_id: str, *, start: date | None = None, end: date | None = None) -> list[PainEntry]:
+        """The athlete's pain entries, oldest first, optionally only those dated start..end
+        (both included)."""
         cols = ["id", *_PAIN_FIELDS]
-        rows = self.conn.execute(
-            f"SELECT {', '.join(cols)} FROM pain_entries WHERE athlete_id = ? ORDER BY date, id", (athlete_id,)
-        ).fetchall()
+        sql = f"SELECT {', '.join(cols)} FROM pain_entries WHERE athlete_id = ?"
+        args: list[object] = [athlete_id]
+        if start is not None:
+            sql += " AND date >= ?"
+            args.append(start.isoformat())
+        if end is not None:
+            sql += " AND date <= ?"
+            args.append(end.isoformat())
+        rows = self.conn.execute(sql + " ORDER BY date, id", args).fetchall()
         return [_pain_from_row(dict(zip(cols, r))) for r in rows]
+
+    def get_pain_entry(self, entry_id: int) -> tuple[str, PainEntry]:
+        """(athlete id, entry) for one stored pain entry, or :class:`NotFoundError`."""
+        cols = ["id", *_PAIN_FIELDS]
+        row = self.conn.execute(
+            f"SELECT athlete_id, {', '.join(cols)} FROM pain_entries WHERE id = ?", (entry_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no pain entry with id {entry_id} (see: runload pain list)")
+        return str(row[0]), _pain_from_row(dict(zip(cols, row[1:])))
+
+    def update_pain_entry(self, entry_id: int, entry: PainEntry) -> None:
+        """Replace the stored fields of pain entry ``entry_id`` with ``entry``'s."""
+        self.get_pain_entry(entry_id)
+        row = _pain_row(entry)
+        with self.transaction() as conn:
+            conn.execute(
+                f"UPDATE pain_entries SET {', '.join(f'{c} = ?' for c in row)} WHERE id = ?",
+                [*row.values(), entry_id],
+            )
+
+    def delete_pain_entry(self, entry_id: int) -> PainEntry:
+        """Delete one pain entry; returns what was deleted."""
+        _athlete_id, entry = self.get_pain_entry(entry_id)
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM pain_entries WHERE id = ?", (entry_id,))
+        return entry
+
+
+    # ---------------------------------------------------------------- coaches
+    def add_coach(self, coach_id: str, email: str, name: str | None, athlete_ids: Sequence[str]) -> None:
+        """Store a coach (or update their email and name) and add athletes to their roster."""
+        for a in athlete_ids:
+            self.get_athlete(a)
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO coaches (id, name, email) VALUES (?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET email = excluded.email, name = coalesce(excluded.name, name)",
+                (coach_id, name, email),
+            )
+            for a in athlete_ids:
+                conn.execute("INSERT OR IGNORE INTO coach_athletes (coach_id, athlete_id) VALUES (?, ?)", (coach_id, a))
+
+    def remove_coach(self, coach_id: str) -> None:
+        """Delete a coach and their roster links (the athletes stay)."""
+        with self.transaction() as conn:
+            if conn.execute("DELETE FROM coaches WHERE id = ?", (coach_id,)).rowcount == 0:
+                raise NotFoundError(f"unknown coach '{coach_id}' (see: runload coach list)")
+
+    def coaches(self) -> list[tuple[str, str | None, str, list[str]]]:
+        """Every coach as (id, name, email, athlete ids)."""
+        out = []
+        for cid, name, email in self.conn.execute("SELECT id, name, email FROM coaches ORDER BY id").fetchall():
+            ids = [r[0] for r in self.conn.execute(
+                "SELECT athlete_id FROM coach_athletes WHERE coach_id = ? ORDER BY athlete_id", (cid,))]
+            out.append((cid, name, email, ids))
+        return out
+
+    # ---------------------------------------------------------------- sent log
+    def claim_send(self, key: tuple[str, str, str, str], *, force: bool = False, lease_s: float = 1800) -> bool:
+        """Claim the right to send one message (recipient, subject kind, subject id, week).
+
+        Returns False when it was already sent (unless ``force``) or another run holds a fresh
+        claim on it: two runs at once never both send. A claim older than ``lease_s`` (a run that
+        died mid-send) may be taken over.
+        """
+        now = datetime.now(timezone.utc)
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT state, updated_utc FROM sent_log WHERE recipient = ? AND subject_kind = ? "
+                "AND subject_id = ? AND week = ?", key).fetchone()
+            if row is not None:
+                state, updated = row
+                fresh = (now - _parse_iso(updated)).total_seconds() < lease_s
+                if state == "sending" and fresh:
+                    return False
+                if state == "sent" and not force:
+                    return False
+            conn.execute(
+                "INSERT OR REPLACE INTO sent_log (recipient, subject_kind, subject_id, week, state, message_id,"
+                " updated_utc) VALUES (?, ?, ?, ?, 'sending', NULL, ?)", (*key, now.isoformat()))
+        return True
+
+    def finish_send(self, key: tuple[str, str, str, str], *, sent: bool, message_id: str | None = None) -> None:
+        """Record a claimed message as sent, or release the claim after a failure (not sent)."""
+        with self.transaction() as conn:
+            if sent:
+                conn.execute(
+                    "UPDATE sent_log SET state = 'sent', message_id = ?, updated_utc = ? WHERE recipient = ? "
+                    "AND subject_kind = ? AND subject_id = ? AND week = ?", (message_id, _utc_now(), *key))
+            else:
+                conn.execute(
+                    "DELETE FROM sent_log WHERE state = 'sending' AND recipient = ? AND subject_kind = ? "
+                    "AND subject_id = ? AND week = ?", key)
+
+    def sent_state(self, key: tuple[str, str, str, str]) -> str | None:
+        """'sent', 'sending' or None for one message key."""
+        row = self.conn.execute(
+            "SELECT state FROM sent_log WHERE recipient = ? AND subject_kind = ? AND subject_id = ? AND week = ?",
+            key).fetchone()
+        return row[0] if row else None
 
 
 # ---------------------------------------------------------------- row mapping

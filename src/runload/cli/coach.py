@@ -1,13 +1,60 @@
-"""runload coach (not built yet)"""
+"""runload coach add|list|remove"""
 
 from __future__ import annotations
 
+import json
+
 import click
 
-from runload.cli._common import not_built
+from runload.cli._common import open_store, store_option
 
 
-@click.command("coach", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.group()
 def coach() -> None:
-    """Not built yet: coaches and their athletes are planned."""
-    not_built("coach", "coaches and their athletes are planned")()
+    """Coaches and the athletes whose roster they receive."""
+
+
+@coach.command("add")
+@click.argument("coach_id")
+@click.option("--email", required=True, help="Where the weekly roster goes.")
+@click.option("--name", help="Name shown in the roster mail.")
+@click.option("--athlete", "athlete_ids", multiple=True, help="An athlete this coach follows (repeatable).")
+@store_option
+@click.pass_context
+def add(ctx: click.Context, coach_id: str, email: str, name: str | None, athlete_ids: tuple[str, ...]) -> None:
+    """Add a coach (or add athletes to an existing coach's roster)."""
+    from runload.athletes import check_email
+
+    check_email(email)
+    with open_store(ctx) as store:
+        store.add_coach(coach_id, email, name, list(athlete_ids))
+    click.echo(f"Coach {coach_id} <{email}> follows: {', '.join(athlete_ids) or 'nobody yet'}")
+
+
+@coach.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@store_option
+@click.pass_context
+def list_(ctx: click.Context, as_json: bool) -> None:
+    """List coaches and their athletes."""
+    from runload.textfmt import table
+
+    with open_store(ctx) as store:
+        rows = store.coaches()
+    if as_json:
+        click.echo(json.dumps([{"id": c, "name": n, "email": e, "athletes": ids} for c, n, e, ids in rows], indent=2))
+    elif not rows:
+        click.echo("No coaches yet: runload coach add ID --email ADDR --athlete A")
+    else:
+        click.echo(table(["id", "name", "email", "athletes"], [[c, n, e, ", ".join(ids)] for c, n, e, ids in rows]))
+
+
+@coach.command("remove")
+@click.argument("coach_id")
+@store_option
+@click.pass_context
+def remove(ctx: click.Context, coach_id: str) -> None:
+    """Remove a coach (their athletes stay)."""
+    with open_store(ctx) as store:
+        store.remove_coach(coach_id)
+    click.echo(f"Removed coach {coach_id}")

@@ -1,13 +1,65 @@
-"""runload email (not built yet)"""
+"""runload email"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from runload.cli._common import not_built
+from runload.cli._common import open_store, parse_week, store_option
 
 
-@click.command("email", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-def email() -> None:
-    """Not built yet: weekly summaries by email are planned."""
-    not_built("email", "weekly summaries by email are planned")()
+@click.command()
+@click.option("--week", default="last", show_default=True,
+              help="'last' (each athlete's last complete week in their time zone) or YYYY-Www.")
+@click.option("--athlete", "athlete_ids", multiple=True, help="Only these athletes (repeatable).")
+@click.option("--dry-run", is_flag=True, help="List what would be sent to whom; send nothing.")
+@click.option("--outbox", type=click.Path(file_okay=False, path_type=Path),
+              help="Write .eml files to this folder instead of sending.")
+@click.option("--force", is_flag=True, help="Send again what was already sent for that week.")
+@store_option
+@click.pass_context
+def email(ctx: click.Context, week: str, athlete_ids: tuple[str, ...], dry_run: bool, outbox: Path | None,
+          force: bool) -> None:
+    """Mail each athlete their weekly summary and each coach their roster, exactly once.
+
+    SMTP settings come from RUNLOAD_SMTP_HOST, RUNLOAD_SMTP_PORT, RUNLOAD_SMTP_USER,
+    RUNLOAD_SMTP_PASSWORD, RUNLOAD_SMTP_SECURITY (ssl|starttls|none), RUNLOAD_SMTP_CAFILE and
+    RUNLOAD_MAIL_FROM, or the [smtp] table of the config file. Progress goes to stderr. Exit code
+    1 when any message failed (a later run retries it), 2 for bad settings or input.
+    """
+    from runload.config import load_config
+    from runload.mail.job import plan, run
+    from runload.mail.settings import smtp_settings
+    from runload.mail.transport import SmtpTransport
+
+    week_start = None if week == "last" else parse_week(week)
+
+    def log(line: str) -> None:
+        click.echo(line, err=True)
+
+    config = load_config()
+    transport = None
+    mail_from = "runload@localhost"
+    if not dry_run:
+        if outbox is None:
+            settings = smtp_settings(config)
+            transport = SmtpTransport(settings, log=log)
+            mail_from = settings.mail_from
+        else:
+            import os
+
+            mail_from = os.environ.get("RUNLOAD_MAIL_FROM") or config.get("smtp", {}).get("from") or mail_from
+    with open_store(ctx) as store:
+        planned = plan(store, week=week_start, athlete_ids=list(athlete_ids) or None)
+        result = run(store, planned, mail_from=mail_from, transport=transport, outbox=outbox,
+                     dry_run=dry_run, force=force, log=log)
+    if dry_run:
+        click.echo(f"{len(planned)} messages planned, {len(result.skipped)} already sent.")
+    elif outbox is not None:
+        click.echo(f"Wrote {len(result.written)} messages to {outbox}.")
+    else:
+        click.echo(f"Sent {len(result.sent)}, skipped {len(result.skipped)} already sent, "
+                   f"failed {len(result.failed)}.")
+    if result.failed:
+        ctx.exit(1)

@@ -1,0 +1,1 @@
+"""Weekly summaries by email: settings, composing messages, sending them exactly once."""

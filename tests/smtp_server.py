@@ -1,0 +1,95 @@
+"""A real SMTP server (aiosmtpd) on 127.0.0.1 for mail tests, with optional STARTTLS and login."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import ssl
+from email import message_from_bytes, policy
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Collector:
+    """Keeps every message the server accepted, with its envelope recipients."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], object]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        msg = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((list(envelope.rcpt_tos), msg))
+        return "250 OK"
+
+
+def self_signed_cert(folder: Path) -> tuple[Path, Path]:
+    """A certificate and key for 127.0.0.1, made now with the cryptography package."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+class Server:
+    """Start with ``start()``, stop with ``stop()``; ``port`` stays the same across restarts."""
+
+    def __init__(self, *, port: int | None = None, tls: tuple[Path, Path] | None = None,
+                 login: tuple[str, str] | None = None) -> None:
+        self.port = port or free_port()
+        self.collector = Collector()
+        self.tls = tls
+        self.login = login
+        self.controller: Controller | None = None
+
+    def _auth(self, server, session, envelope, mechanism, auth_data):
+        ok = (isinstance(auth_data, LoginPassword) and self.login is not None
+              and (auth_data.login.decode(), auth_data.password.decode()) == self.login)
+        return AuthResult(success=ok, handled=False)
+
+    def start(self) -> "Server":
+        kwargs: dict = {}
+        if self.tls:
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ctx.load_cert_chain(str(self.tls[0]), str(self.tls[1]))
+            kwargs.update(tls_context=ctx, require_starttls=True)
+        if self.login:
+            kwargs.update(authenticator=self._auth, auth_required=True, auth_require_tls=bool(self.tls))
+        self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port, **kwargs)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def messages(self):
+        return self.collector.messages

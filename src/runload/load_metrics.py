@@ -340,12 +340,17 @@ def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricVa
 def run_spike_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     """Each run against the longest run of the previous 30 days, in percent (evidence.md 2).
 
-    None when no run in the window (return from a break). Facts: distance_km, ref_km, ref_date.
+    None when no run in the window (return from a break), and for runs in the first 30 days of
+    the data, whose window reaches back before anything was imported (an incomplete reference,
+    not a known one). Facts: distance_km, ref_km, ref_date.
     """
     acts, _ = _upto(ctx)
     window = int(_setting(ctx, params, "window_days", 30))
+    first_day = min((local_date(a) for a in acts), default=None)
     out = []
     for s in run_spikes(acts, window_days=window):
+        if first_day is not None and (s["date"] - first_day).days < window:
+            continue
         out.append(MetricValue(value=s["spike_pct"], date=s["date"],
                                week_start=week_start_of(s["date"], ctx.week_start),
                                facts={"distance_km": s["km"], "ref_km": s["ref_km"] or 0.0,

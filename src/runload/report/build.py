@@ -1,0 +1,267 @@
+"""Assemble a :class:`~runload.report.model.Report` from an :class:`~runload.analysis.Analysis`.
+
+The report selects and summarises; it never judges. Findings and caps are the analysis's own;
+what is added here is bookkeeping a reader needs: which weeks are shown, which weeks have no data
+at all (gaps, not rest), pain entries around the period, kilometres per shoe, cross-training time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from runload.errors import InputError
+from runload.models import Activity, Finding, PainEntry, Sport
+from runload.report.model import (
+    STATUS_LABELS,
+    CapLine,
+    PainRow,
+    PainSummary,
+    Period,
+    Report,
+    ShoeRow,
+    Status,
+    WeekRow,
+    level_rank,
+)
+from runload.store import Store
+
+WEEKS_SHOWN = 16
+PAIN_WINDOW_DAYS = 28
+
+#: Sports counted as cross-training time (running is its own series; driving is not exercise and
+#: "unknown" may be anything).
+CROSS_TRAINING = (Sport.CYCLING, Sport.SWIMMING, Sport.ROWING, Sport.WALKING, Sport.HIKING, Sport.OTHER)
+
+#: PainEntry flags in the words a report uses (evidence.md section 7).
+PAIN_FLAGS = {
+    "breathless_chest_pain": "breathless or chest pain",
+    "calf_swelling_redness_warmth": "calf swelling, redness or warmth",
+    "cannot_bear_weight": "cannot bear weight",
+    "locking": "knee locks",
+    "giving_way": "gives way",
+    "popping": "popping at onset",
+    "deformity": "visible deformity",
+    "cannot_bend_straighten": "cannot bend or straighten fully",
+    "numbness_tingling": "numbness or tingling",
+    "fever": "fever",
+}
+
+#: Labels of the caps runload knows; caps the rules add later get a label from their field name.
+CAP_LABELS = {
+    "week_km": "Week's running distance",
+    "longest_run_km": "Longest single run",
+}
+
+
+def period_for(*, week: date | None = None, start: date | None = None, end: date | None = None,
+               default_day: date | None = None) -> Period | None:
+    """The period a report covers: an ISO week (its Monday), a from/to range, or the week holding
+    ``default_day``. None when nothing says which days (no data and no choice)."""
+    if week is not None and (start is not None or end is not None):
+        raise InputError("give either --week or --from/--to, not both")
+    if (start is None) != (end is None):
+        raise InputError("--from and --to go together: give both")
+    if start is not None and end is not None:
+        if start > end:
+            raise InputError(f"--from {start.isoformat()} is after --to {end.isoformat()}")
+        return Period("range", start, end)
+    if week is not None:
+        monday = week - timedelta(days=week.weekday())
+        return Period("week", monday, monday + timedelta(days=6))
+    if default_day is not None:
+        monday = default_day - timedelta(days=default_day.weekday())
+        return Period("week", monday, monday + timedelta(days=6))
+    return None
+
+
+def build_report(store: Store, athlete_id: str, *, week: date | None = None, start: date | None = None,
+                 end: date | None = None, today: date | None = None) -> Report:
+    """The report for ``athlete_id``: an ISO week (``week`` is any day of it), a ``start``-``end``
+    range, or by default the latest week with data."""
+    from runload.analysis import analyze
+
+    chosen = period_for(week=week, start=start, end=end)
+    analysis = analyze(store, athlete_id, as_of=chosen.end if chosen else None)
+    return report_from_analysis(analysis, chosen, today=today)
+
+
+def report_from_analysis(analysis: Any, period: Period | None = None, *, today: date | None = None,
+                         weeks_shown: int = WEEKS_SHOWN) -> Report:
+    """Build the report from an analysis the caller already has (the notebook's what-if does)."""
+    from runload.load import activities_frame, week_start_of
+    from runload.report import charts as chart_catalog
+
+    athlete = analysis.athlete
+    data_end: date | None = analysis.data_end
+    if period is None:
+        period = period_for(default_day=data_end or today or date.today())
+    assert period is not None
+    as_of = analysis.as_of or data_end or period.end
+
+    findings = [f for f in analysis.findings if _in_period(f, period)]
+    findings.sort(key=lambda f: -f.severity.rank)  # stable: keeps the analysis's order within a level
+    earlier = sum(1 for f in analysis.findings if _day_of(f) is not None and _day_of(f) < period.start)
+
+    frame = activities_frame(analysis.activities)
+    weeks = _weeks(analysis.weekly, frame, period, data_end, weeks_shown, week_start_of)
+    pain = pain_summary(analysis.pain_entries, period)
+    shoes = _shoes(analysis.activities, period.end)
+    caps = _caps(analysis.caps)
+    status = _status(findings, period)
+
+    notes: list[str] = []
+    if not any(a.is_run for a in analysis.activities):
+        notes.append(f"No runs imported yet: runload import --athlete {athlete.id} PATH")
+    elif data_end is not None and data_end < period.end:
+        notes.append(f"Data ends on {data_end.isoformat()}: the days after it are unknown, not rest days.")
+    gap_weeks = [w for w in weeks if not w.has_data and (data_end is None or w.week_start <= data_end)]
+    if gap_weeks and any(w.has_data for w in weeks):
+        n = len(gap_weeks)
+        notes.append(f"{n} of the {len(weeks)} weeks shown {'has' if n == 1 else 'have'} no recorded activity "
+                     "at all: shown as gaps, not as rest weeks.")
+    if earlier:
+        notes.append(f"{earlier} earlier finding{'s' if earlier != 1 else ''} before this period: "
+                     f"runload check --athlete {athlete.id}")
+
+    report = Report(
+        athlete=athlete, period=period, as_of=as_of, data_end=data_end, status=status,
+        findings=findings, earlier_findings=earlier, caps=caps, weeks=weeks, pain=pain, shoes=shoes,
+        charts=[], notes=notes, extras=dict(analysis.extras or {}), analysis=analysis,
+    )
+    return dataclasses.replace(report, charts=chart_catalog.catalog(report))
+
+
+def _day_of(f: Finding) -> date | None:
+    return f.date or f.week_start
+
+
+def _in_period(f: Finding, period: Period) -> bool:
+    """A finding belongs to the period when its day (or its week) falls inside it; undated
+    findings (about the athlete rather than a day) always do."""
+    if f.date is not None:
+        return period.holds(f.date)
+    if f.week_start is not None:
+        # a week-level finding belongs to every period that overlaps its week
+        return f.week_start <= period.end and f.week_start + timedelta(days=6) >= period.start
+    return True
+
+
+def _status(findings: Sequence[Finding], period: Period) -> Status:
+    if not findings:
+        return Status("ok", STATUS_LABELS["ok"], f"Nothing flagged in {period.label}.")
+    level = findings[0].severity.value
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f.severity.value] = counts.get(f.severity.value, 0) + 1
+    parts = [f"{n} {lvl}" for lvl, n in sorted(counts.items(), key=lambda kv: -level_rank(kv[0]))]
+    return Status(level, STATUS_LABELS[level], f"{', '.join(parts)} in {period.label}.")
+
+
+def _weeks(weekly: Any, frame: Any, period: Period, data_end: date | None, n: int, week_start_of: Any) -> list[WeekRow]:
+    """The last ``n`` calendar weeks up to the period's last week, gaps included."""
+    last = week_start_of(period.end)
+    starts = [last - timedelta(weeks=i) for i in range(n - 1, -1, -1)]
+    by_week = {}
+    if weekly is not None and len(weekly):
+        by_week = {r.week_start: r for r in weekly.itertuples(index=False)}
+    active_weeks: set[date] = set()
+    cross: dict[date, float] = {}
+    if len(frame):
+        for day, sport, secs in zip(frame["date"], frame["sport"], frame["duration_s"]):
+            ws = week_start_of(day.date())
+            active_weeks.add(ws)
+            if Sport(sport) in CROSS_TRAINING and secs == secs and secs is not None:
+                cross[ws] = cross.get(ws, 0.0) + float(secs) / 60.0
+    if by_week:
+        first_run_week = min(by_week)
+    rows = []
+    for ws in starts:
+        has_data = ws in active_weeks and (data_end is None or ws <= data_end)
+        partial = data_end is not None and ws <= data_end < ws + timedelta(days=6)
+        r = by_week.get(ws)
+        if not has_data:
+            rows.append(WeekRow(ws, 0.0, 0, 0.0, None, False, 0.0, False, partial))
+            continue
+        if r is None:  # activity but no run (before the first run, or cross-training only)
+            rows.append(WeekRow(ws, 0.0, 0, 0.0, None, False, round(cross.get(ws, 0.0), 1), True, partial))
+            continue
+        change = None if r.change_pct != r.change_pct else round(float(r.change_pct), 1)
+        # a change against a week with no data at all compares with nothing
+        prev = ws - timedelta(weeks=1)
+        if prev not in active_weeks and by_week and ws > first_run_week:
+            change = None
+        rows.append(WeekRow(ws, round(float(r.distance_km), 2), int(r.runs), round(float(r.longest_run_km), 2),
+                            change, bool(r.base_too_small), round(cross.get(ws, 0.0), 1), True, partial))
+    return rows
+
+
+def pain_summary(entries: Sequence[PainEntry], period: Period, *, window_days: int = PAIN_WINDOW_DAYS) -> PainSummary:
+    """Pain entries from ``window_days`` before the period's end (or the whole period if longer),
+    and the trend of the worst score: last 7 days against the 7 before."""
+    first = min(period.start, period.end - timedelta(days=window_days - 1))
+    shown = [e for e in entries if first <= e.date <= period.end]
+    rows = tuple(
+        PainRow(e.date, e.side, e.location, e.pain_during, e.pain_after, e.pain_next_morning, e.stiffness,
+                e.swelling, tuple(words for name, words in PAIN_FLAGS.items() if getattr(e, name)), e.notes)
+        for e in shown
+    )
+
+    def worst(lo: date, hi: date) -> int | None:
+        scores = [s for e in entries if lo <= e.date <= hi
+                  for s in (e.pain_during, e.pain_after, e.pain_next_morning) if s is not None]
+        return max(scores) if scores else None
+
+    last7 = worst(period.end - timedelta(days=6), period.end)
+    prev7 = worst(period.end - timedelta(days=13), period.end - timedelta(days=7))
+    if last7 is None and prev7 is None:
+        trend = "none logged"
+    elif last7 is None:
+        trend = "none in the last 7 days"
+    elif prev7 is None:
+        trend = "new"
+    elif last7 > prev7:
+        trend = "rising"
+    elif last7 < prev7:
+        trend = "falling"
+    else:
+        trend = "steady"
+    return PainSummary(trend, last7, prev7, rows)
+
+
+def _shoes(activities: Sequence[Activity], end: date) -> list[ShoeRow]:
+    from runload.load import local_date
+
+    per: dict[str, list[Any]] = {}
+    for a in activities:
+        if not a.is_run or not a.gear:
+            continue
+        day = local_date(a)
+        if day > end:
+            continue
+        row = per.setdefault(a.gear, [0.0, 0, day, day])
+        row[0] += a.distance_m / 1000.0
+        row[1] += 1
+        row[2] = min(row[2], day)
+        row[3] = max(row[3], day)
+    return sorted((ShoeRow(g, round(v[0], 1), v[1], v[2], v[3]) for g, v in per.items()),
+                  key=lambda s: (-s.distance_km, s.gear))
+
+
+def _caps(caps: Any) -> list[CapLine]:
+    """Every numeric field of the analysis's Caps, with the rule field beside it
+    (``week_km``/``week_rule``, ``longest_run_km``/``longest_run_rule``, and any added later)."""
+    if caps is None:
+        return []
+    values = {f.name: getattr(caps, f.name) for f in dataclasses.fields(caps)}
+    out = []
+    for name, value in values.items():
+        if name.endswith("_rule"):
+            continue
+        base = name[:-3] if name.endswith("_km") else name
+        rule = values.get(f"{base}_rule")
+        label = CAP_LABELS.get(name, base.replace("_", " ").capitalize())
+        out.append(CapLine(name, label, None if value is None else round(float(value), 1), rule))
+    return out

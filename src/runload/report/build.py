@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from runload.errors import InputError
-from runload.models import Activity, Finding, PainEntry, Sport
+from runload.models import Activity, Finding, PainEntry
 from runload.report.model import (
     STATUS_LABELS,
     CapLine,
@@ -30,10 +30,6 @@ from runload.store import Store
 
 WEEKS_SHOWN = 16
 PAIN_WINDOW_DAYS = 28
-
-#: Sports counted as cross-training time (running is its own series; driving is not exercise and
-#: "unknown" may be anything).
-CROSS_TRAINING = (Sport.CYCLING, Sport.SWIMMING, Sport.ROWING, Sport.WALKING, Sport.HIKING, Sport.OTHER)
 
 #: PainEntry flags in the words a report uses (evidence.md section 7).
 PAIN_FLAGS = {
@@ -91,7 +87,6 @@ def build_report(store: Store, athlete_id: str, *, week: date | None = None, sta
 def report_from_analysis(analysis: Any, period: Period | None = None, *, today: date | None = None,
                          weeks_shown: int = WEEKS_SHOWN) -> Report:
     """Build the report from an analysis the caller already has (the notebook's what-if does)."""
-    from runload.load import activities_frame, week_start_of
     from runload.report import charts as chart_catalog
 
     athlete = analysis.athlete
@@ -105,8 +100,9 @@ def report_from_analysis(analysis: Any, period: Period | None = None, *, today: 
     findings.sort(key=lambda f: -f.severity.rank)  # stable: keeps the analysis's order within a level
     earlier = sum(1 for f in analysis.findings if _day_of(f) is not None and _day_of(f) < period.start)
 
-    frame = activities_frame(analysis.activities)
-    weeks = _weeks(analysis.weekly, frame, period, data_end, weeks_shown, week_start_of)
+    from runload.report.metrics import gaps
+
+    weeks = _weeks(analysis.weekly, analysis.activities, period, data_end, weeks_shown, gaps(analysis))
     pain = pain_summary(analysis.pain_entries, period)
     shoes = _shoes(analysis.activities, period.end)
     caps = _caps(analysis.caps)
@@ -160,39 +156,47 @@ def _status(findings: Sequence[Finding], period: Period) -> Status:
     return Status(level, STATUS_LABELS[level], f"{', '.join(parts)} in {period.label}.")
 
 
-def _weeks(weekly: Any, frame: Any, period: Period, data_end: date | None, n: int, week_start_of: Any) -> list[WeekRow]:
-    """The last ``n`` calendar weeks up to the period's last week, gaps included."""
+def _weeks(weekly: Any, activities: Sequence[Activity], period: Period, data_end: date | None, n: int,
+           silences: list[tuple[date, date]] | None) -> list[WeekRow]:
+    """The last ``n`` calendar weeks up to the period's last week, gaps included.
+
+    A week has no data when it lies wholly inside a stretch without any recorded activity (the
+    data-gap rule's 14+ days; without that code, any week with no activity at all) or after the
+    last day with data.
+    """
+    from runload.load import local_date, week_start_of
+    from runload.report.metrics import cross_training_minutes
+
     last = week_start_of(period.end)
     starts = [last - timedelta(weeks=i) for i in range(n - 1, -1, -1)]
     by_week = {}
     if weekly is not None and len(weekly):
         by_week = {r.week_start: r for r in weekly.itertuples(index=False)}
-    active_weeks: set[date] = set()
+    active_weeks = {week_start_of(local_date(a)) for a in activities}
     cross: dict[date, float] = {}
-    if len(frame):
-        for day, sport, secs in zip(frame["date"], frame["sport"], frame["duration_s"]):
-            ws = week_start_of(day.date())
-            active_weeks.add(ws)
-            if Sport(sport) in CROSS_TRAINING and secs == secs and secs is not None:
-                cross[ws] = cross.get(ws, 0.0) + float(secs) / 60.0
-    if by_week:
-        first_run_week = min(by_week)
+    for (ws, _sport), minutes in cross_training_minutes(activities).items():
+        cross[ws] = cross.get(ws, 0.0) + minutes
+
+    def known(ws: date) -> bool:
+        if data_end is None or ws > data_end:
+            return False
+        if silences is None:
+            return ws in active_weeks
+        return not any(a <= ws and ws + timedelta(days=6) <= b for a, b in silences)
+
     rows = []
     for ws in starts:
-        has_data = ws in active_weeks and (data_end is None or ws <= data_end)
         partial = data_end is not None and ws <= data_end < ws + timedelta(days=6)
         r = by_week.get(ws)
-        if not has_data:
+        if not known(ws):
             rows.append(WeekRow(ws, 0.0, 0, 0.0, None, False, 0.0, False, partial))
             continue
-        if r is None:  # activity but no run (before the first run, or cross-training only)
+        if r is None:  # before the first run, or cross-training only
             rows.append(WeekRow(ws, 0.0, 0, 0.0, None, False, round(cross.get(ws, 0.0), 1), True, partial))
             continue
         change = None if r.change_pct != r.change_pct else round(float(r.change_pct), 1)
-        # a change against a week with no data at all compares with nothing
-        prev = ws - timedelta(weeks=1)
-        if prev not in active_weeks and by_week and ws > first_run_week:
-            change = None
+        if not known(ws - timedelta(weeks=1)) and by_week and ws > min(by_week):
+            change = None  # against a week without data there is nothing to compare with
         rows.append(WeekRow(ws, round(float(r.distance_km), 2), int(r.runs), round(float(r.longest_run_km), 2),
                             change, bool(r.base_too_small), round(cross.get(ws, 0.0), 1), True, partial))
     return rows

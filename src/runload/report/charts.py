@@ -147,13 +147,15 @@ def _window(report: Report) -> tuple[date, date]:
 
 
 def _gap_spans(report: Report) -> list[tuple[date, date]]:
-    """[start, end) day spans with no recorded activity: whole gap weeks, and every day after the
-    last data inside the window."""
+    """[start, end) day spans without data: the stretches the data-gap rule calls silences (or,
+    without that code, whole weeks with no activity), and every day after the last data."""
     spans: list[tuple[date, date]] = []
-    for w in report.weeks:
-        if not w.has_data:
-            spans.append((w.week_start, w.week_start + timedelta(days=7)))
     lo, hi = _window(report)
+    silences = metrics.gaps(report.analysis) if report.analysis is not None else None
+    if silences is None:
+        spans += [(w.week_start, w.week_start + timedelta(days=7)) for w in report.weeks if not w.has_data]
+    else:
+        spans += [(max(a, lo), min(b, hi) + timedelta(days=1)) for a, b in silences if b >= lo and a <= hi]
     if report.data_end is not None and report.data_end < hi:
         spans.append((max(lo, report.data_end + timedelta(days=1)), hi + timedelta(days=1)))
     merged: list[tuple[date, date]] = []
@@ -361,24 +363,14 @@ def shoes(report: Report) -> Any:
 
 def cross_training(report: Report) -> Any:
     """Weekly minutes of other sports, stacked by sport; running minutes are not included."""
-    from runload.load import activities_frame, week_start_of
-    from runload.report.build import CROSS_TRAINING
-
     fig, ax = _figure()
-    frame = activities_frame(report.analysis.activities)
-    sports = [s.value for s in CROSS_TRAINING]
-    lo, hi = _window(report)
-    per: dict[str, dict[date, float]] = {s: {} for s in sports}
-    for day, sport, secs in zip(frame["date"], frame["sport"], frame["duration_s"]):
-        d = day.date()
-        if sport in per and lo <= d <= hi and secs == secs and secs is not None:
-            ws = week_start_of(d)
-            per[sport][ws] = per[sport].get(ws, 0.0) + float(secs) / 60.0
+    minutes = metrics.cross_training_minutes(report.analysis.activities)
+    sports = sorted({sport for _, sport in minutes})
     xs = [w.week_start + timedelta(days=3) for w in report.weeks]
     bottom = [0.0] * len(xs)
-    palette = [GREEN, SKY, PURPLE, ORANGE, BLUE, GREY]
-    for sport, colour in zip(sports, palette):
-        vals = [per[sport].get(w.week_start, 0.0) for w in report.weeks]
+    palette = [GREEN, SKY, PURPLE, ORANGE, BLUE, GREY, VERMILLION]
+    for sport, colour in zip(sports, palette * 3):
+        vals = [minutes.get((w.week_start, sport), 0.0) if w.has_data else 0.0 for w in report.weeks]
         if any(vals):
             ax.bar(xs, vals, bottom=bottom, width=5.5, color=colour, label=sport, zorder=2)
             bottom = [b + v for b, v in zip(bottom, vals)]

@@ -17,6 +17,8 @@ from runload.models import Activity, Finding, PainEntry
 from runload.report.model import (
     STATUS_LABELS,
     CapLine,
+    EpisodeLine,
+    PainStory,
     PainRow,
     PainSummary,
     Period,
@@ -102,7 +104,8 @@ def report_from_analysis(analysis: Any, period: Period | None = None, *, today: 
 
     from runload.report.metrics import gaps
 
-    weeks = _weeks(analysis.weekly, analysis.activities, period, data_end, weeks_shown, gaps(analysis))
+    week_start = int((analysis.extras or {}).get("week_start", 0) or 0)
+    weeks = _weeks(analysis.weekly, analysis.activities, period, data_end, weeks_shown, gaps(analysis), week_start)
     pain = pain_summary(analysis.pain_entries, period)
     shoes = _shoes(analysis.activities, period.end)
     caps = _caps(analysis.caps)
@@ -125,7 +128,8 @@ def report_from_analysis(analysis: Any, period: Period | None = None, *, today: 
     report = Report(
         athlete=athlete, period=period, as_of=as_of, data_end=data_end, status=status,
         findings=findings, earlier_findings=earlier, caps=caps, weeks=weeks, pain=pain, shoes=shoes,
-        charts=[], notes=notes, extras=dict(analysis.extras or {}), analysis=analysis,
+        charts=[], notes=notes, extras=dict(analysis.extras or {}),
+        pain_story=pain_story((analysis.extras or {}).get("pain")), analysis=analysis,
     )
     return dataclasses.replace(report, charts=chart_catalog.catalog(report))
 
@@ -157,7 +161,7 @@ def _status(findings: Sequence[Finding], period: Period) -> Status:
 
 
 def _weeks(weekly: Any, activities: Sequence[Activity], period: Period, data_end: date | None, n: int,
-           silences: list[tuple[date, date]] | None) -> list[WeekRow]:
+           silences: list[tuple[date, date]] | None, first_weekday: int = 0) -> list[WeekRow]:
     """The last ``n`` calendar weeks up to the period's last week, gaps included.
 
     A week has no data when it lies wholly inside a stretch without any recorded activity (the
@@ -167,14 +171,14 @@ def _weeks(weekly: Any, activities: Sequence[Activity], period: Period, data_end
     from runload.load import local_date, week_start_of
     from runload.report.metrics import cross_training_minutes
 
-    last = week_start_of(period.end)
+    last = week_start_of(period.end, first_weekday)
     starts = [last - timedelta(weeks=i) for i in range(n - 1, -1, -1)]
     by_week = {}
     if weekly is not None and len(weekly):
         by_week = {r.week_start: r for r in weekly.itertuples(index=False)}
-    active_weeks = {week_start_of(local_date(a)) for a in activities}
+    active_weeks = {week_start_of(local_date(a), first_weekday) for a in activities}
     cross: dict[date, float] = {}
-    for (ws, _sport), minutes in cross_training_minutes(activities).items():
+    for (ws, _sport), minutes in cross_training_minutes(activities, first_weekday).items():
         cross[ws] = cross.get(ws, 0.0) + minutes
 
     def known(ws: date) -> bool:
@@ -233,6 +237,23 @@ def pain_summary(entries: Sequence[PainEntry], period: Period, *, window_days: i
     else:
         trend = "steady"
     return PainSummary(trend, last7, prev7, rows)
+
+
+def pain_story(assessment: Any) -> PainStory | None:
+    """The pain assessment an analysis carries (``extras["pain"]``: red flags, episodes with
+    their load sentence, return plan), read by attribute so the report needs no pain code."""
+    if assessment is None:
+        return None
+    flags = tuple((f.date, str(f.what), str(f.level)) for f in getattr(assessment, "red_flags", ()) or ())
+    episodes = tuple(
+        EpisodeLine(ep.onset, getattr(ep, "last", None), str(ep.status), getattr(ep, "peak", None),
+                    str(getattr(getattr(ep, "load", None), "sentence", "") or ""))
+        for ep in getattr(assessment, "episodes", ()) or ()
+    )
+    plan = getattr(assessment, "return_plan", None)
+    lines = tuple(str(x) for x in plan.lines()) if plan is not None and hasattr(plan, "lines") else ()
+    cites = tuple(str(c) for c in getattr(plan, "citations", ()) or ()) if plan is not None else ()
+    return PainStory(flags, episodes, lines, cites)
 
 
 def _shoes(activities: Sequence[Activity], end: date) -> list[ShoeRow]:

@@ -364,7 +364,8 @@ def shoes(report: Report) -> Any:
 def cross_training(report: Report) -> Any:
     """Weekly minutes of other sports, stacked by sport; running minutes are not included."""
     fig, ax = _figure()
-    minutes = metrics.cross_training_minutes(report.analysis.activities)
+    first_weekday = int((report.extras or {}).get("week_start", 0) or 0)
+    minutes = metrics.cross_training_minutes(report.analysis.activities, first_weekday)
     sports = sorted({sport for _, sport in minutes})
     xs = [w.week_start + timedelta(days=3) for w in report.weeks]
     bottom = [0.0] * len(xs)

@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 
 from runload.report import fmt
-from runload.report.model import Report, Roster
+from runload.report.model import EXTRAS_NOT_LISTED, Report, Roster
 
 
 @cache
@@ -48,6 +48,8 @@ def render_html(report: Report, *, charts: dict[str, bytes] | None = None) -> st
                "data": base64.b64encode(data).decode("ascii")} for n, data in charts.items()]
     extras = []
     for key, value in report.extras.items():
+        if key in EXTRAS_NOT_LISTED:
+            continue
         data = fmt.plain(value)
         if data not in (None, {}, []):
             extras.append((fmt.extra_title(key), fmt.outline(data)))

@@ -61,6 +61,12 @@ def report_dict(report: Report) -> dict[str, Any]:
                 }
                 for e in report.pain.entries
             ],
+            "active_warning_signs": [{"date": d.isoformat(), "what": w, "level": lvl}
+                                     for d, w, lvl in (report.pain_story.red_flags if report.pain_story else ())],
+            "episodes": [{"onset": ep.onset.isoformat(), "last": ep.last.isoformat() if ep.last else None,
+                          "status": ep.status, "peak": ep.peak, "load_before": ep.load_sentence or None}
+                         for ep in (report.pain_story.episodes if report.pain_story else ())],
+            "return_plan": list(report.pain_story.return_plan) if report.pain_story else [],
         },
         "shoes": [{"gear": s.gear, "distance_km": s.distance_km, "runs": s.runs,
                    "first_used": s.first_used.isoformat(), "last_used": s.last_used.isoformat()}

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from runload.models import Finding
 from runload.report import fmt
-from runload.report.model import Report, Roster
+from runload.report.model import EXTRAS_NOT_LISTED, Report, Roster
 from runload.report.text import roster_cells
 
 # characters with inline meaning anywhere in a line (GitHub-flavoured Markdown)
@@ -103,6 +103,21 @@ def render_markdown(report: Report) -> str:
                          for e in pain.entries], "llrrrll")
         lines.append("")
 
+    story = report.pain_story
+    if story and story.red_flags:
+        lines += ["**Warning signs still active:** " + esc("; ".join(f"{d.isoformat()}: {w} ({lvl})"
+                                                                     for d, w, lvl in story.red_flags)), ""]
+    if story and story.episodes:
+        lines += ["### Pain episodes and the load before them", ""]
+        for ep in story.episodes:
+            peak = f", worst {ep.peak}/10" if ep.peak is not None else ""
+            lines.append("- " + esc(f"From {ep.onset.isoformat()} ({ep.status}{peak}). {ep.load_sentence}".strip()))
+        lines.append("")
+    if story and story.return_plan:
+        lines += ["### Return to running", ""]
+        lines += [("  " if line.startswith("  ") else "") + "- " + esc(line.strip()) for line in story.return_plan]
+        lines.append("")
+
     if report.shoes:
         lines += ["## Shoes (running km, all time)", ""]
         lines += _table(["shoe", "km", "runs", "last used"],
@@ -110,6 +125,8 @@ def render_markdown(report: Report) -> str:
         lines.append("")
 
     for key, value in report.extras.items():
+        if key in EXTRAS_NOT_LISTED:
+            continue
         data = fmt.plain(value)
         if data in (None, {}, []):
             continue

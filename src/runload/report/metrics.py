@@ -99,13 +99,13 @@ def gaps(analysis: Any, as_of: date | None = None) -> list[tuple[date, date]] | 
     return list(fn(analysis.activities, min_days=SILENCE_DAYS, as_of=as_of))
 
 
-def cross_training_minutes(activities: Any) -> dict[tuple[date, str], float]:
+def cross_training_minutes(activities: Any, week_start: int = 0) -> dict[tuple[date, str], float]:
     """Minutes of other sports per (week start, sport): ``runload.load.weekly_cross_training``
     when there is one; otherwise the same definition (every sport but running, driving and
     unknown) summed here."""
     fn = _function("runload.load:weekly_cross_training")
     if fn is not None:
-        frame = fn(activities)
+        frame = fn(activities, week_start=week_start)
         return {(ws, str(sport)): float(v) for ws, row in frame.iterrows() for sport, v in row.items() if v}
     from runload.load import local_date, week_start_of
     from runload.models import Sport
@@ -115,6 +115,6 @@ def cross_training_minutes(activities: Any) -> dict[tuple[date, str], float]:
         if a.is_run or a.sport in (Sport.DRIVING, Sport.UNKNOWN):
             continue
         dur = a.timer_s if a.timer_s is not None else a.elapsed_s
-        key = (week_start_of(local_date(a)), a.sport.value)
+        key = (week_start_of(local_date(a), week_start), a.sport.value)
         out[key] = out.get(key, 0.0) + (dur or 0.0) / 60.0
     return out

@@ -30,6 +30,10 @@ STATUS_LABELS: dict[str, str] = {
     "ok": "On track",
 }
 
+#: ``Analysis.extras`` keys that are bookkeeping or shown in their own section: JSON carries them,
+#: the text and HTML renderings do not list them generically.
+EXTRAS_NOT_LISTED = frozenset({"rules", "week_start", "return_to_run", "pain", "metrics"})
+
 #: Display order of the levels, lowest first ("ok" below every severity).
 LEVELS = ["ok", *(s.value for s in Severity)]
 
@@ -124,6 +128,28 @@ class PainSummary:
 
 
 @dataclass(frozen=True)
+class EpisodeLine:
+    """A pain episode as the pain log's assessment describes it, with what the load did before."""
+
+    onset: date
+    last: date | None
+    status: str  # "ongoing", "settled", "not logged"
+    peak: int | None
+    load_sentence: str
+
+
+@dataclass(frozen=True)
+class PainStory:
+    """What the pain log's assessment (``Analysis.extras["pain"]``) says beyond findings: red
+    flags still active, episodes linked to the load before them, and the return-to-run plan."""
+
+    red_flags: tuple[tuple[date, str, str], ...] = ()  # (date, what, level)
+    episodes: tuple[EpisodeLine, ...] = ()
+    return_plan: tuple[str, ...] = ()
+    plan_citations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ShoeRow:
     """Running kilometres per shoe (the activity's gear) up to the end of the period."""
 
@@ -162,6 +188,7 @@ class Report:
     charts: list[ChartInfo]
     notes: list[str] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
+    pain_story: PainStory | None = None
     disclaimer: str = DISCLAIMER
     analysis: Any = field(default=None, repr=False, compare=False)  # for charts; not rendered
 

@@ -10,7 +10,7 @@ import textwrap
 
 from runload.models import Finding
 from runload.report import fmt
-from runload.report.model import Report, Roster
+from runload.report.model import EXTRAS_NOT_LISTED, Report, Roster
 from runload.textfmt import table
 
 WIDTH = 100
@@ -100,6 +100,20 @@ def render_text(report: Report, *, color: bool = False) -> str:
         lines.append(_table(["date", "where", "during", "after", "morning", "warning signs", "notes"], rows,
                            align="llrrrll"))
 
+    story = report.pain_story
+    if story and story.red_flags:
+        lines += _wrap("; ".join(f"{d.isoformat()}: {what} ({level})" for d, what, level in story.red_flags),
+                       "  ", "Warning signs still active: ")
+    if story and story.episodes:
+        lines += ["", "Pain episodes and the load before them"]
+        for ep in story.episodes:
+            peak = f", worst {ep.peak}/10" if ep.peak is not None else ""
+            lines += _wrap(f"From {ep.onset.isoformat()} ({ep.status}{peak}). {ep.load_sentence}".strip(), "  ", "- ")
+    if story and story.return_plan:
+        lines += ["", "Return to running"]
+        for line in story.return_plan:
+            lines += _wrap(line.strip(), "    " if line.startswith("  ") else "  ")
+
     if report.shoes:
         lines += ["", "Shoes (running km, all time)"]
         lines.append(_table(["shoe", "km", "runs", "last used"],
@@ -107,6 +121,8 @@ def render_text(report: Report, *, color: bool = False) -> str:
                             for s in report.shoes], align="lrrl"))
 
     for key, value in report.extras.items():
+        if key in EXTRAS_NOT_LISTED:
+            continue
         data = fmt.plain(value)
         if data in (None, {}, []):
             continue

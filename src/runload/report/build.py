@@ -28,6 +28,7 @@ from runload.report.model import (
     WeekRow,
     level_rank,
 )
+from runload.report.fmt import plain
 from runload.store import Store
 
 WEEKS_SHOWN = 16
@@ -108,7 +109,7 @@ def report_from_analysis(analysis: Any, period: Period | None = None, *, today: 
     weeks = _weeks(analysis.weekly, analysis.activities, period, data_end, weeks_shown, gaps(analysis), week_start)
     pain = pain_summary(analysis.pain_entries, period)
     shoes = _shoes(analysis.activities, period.end)
-    caps = _caps(analysis.caps)
+    caps, caps_mode, caps_guidance, caps_basis = _caps(analysis.caps)
     status = _status(findings, period)
 
     notes: list[str] = []
@@ -127,7 +128,8 @@ def report_from_analysis(analysis: Any, period: Period | None = None, *, today: 
 
     report = Report(
         athlete=athlete, period=period, as_of=as_of, data_end=data_end, status=status,
-        findings=findings, earlier_findings=earlier, caps=caps, weeks=weeks, pain=pain, shoes=shoes,
+        findings=findings, earlier_findings=earlier, caps=caps, caps_mode=caps_mode,
+        caps_guidance=caps_guidance, caps_basis=plain(caps_basis), weeks=weeks, pain=pain, shoes=shoes,
         charts=[], notes=notes, extras=dict(analysis.extras or {}),
         pain_story=pain_story((analysis.extras or {}).get("pain")), analysis=analysis,
     )
@@ -275,18 +277,38 @@ def _shoes(activities: Sequence[Activity], end: date) -> list[ShoeRow]:
                   key=lambda s: (-s.distance_km, s.gear))
 
 
-def _caps(caps: Any) -> list[CapLine]:
-    """Every numeric field of the analysis's Caps, with the rule field beside it
-    (``week_km``/``week_rule``, ``longest_run_km``/``longest_run_rule``, and any added later)."""
+def _caps(caps: Any) -> tuple[list[CapLine], str, str | None, dict[str, Any]]:
+    """The analysis's caps: every ``*_km`` field with its ``*_rule`` beside it (``week_km`` /
+    ``week_rule``, ``longest_run_km`` / ``longest_run_rule``, and any added later), the mode,
+    the guidance and the numbers the caps come from."""
     if caps is None:
-        return []
+        return [], "normal", None, {}
     values = {f.name: getattr(caps, f.name) for f in dataclasses.fields(caps)}
+    basis = dict(values.get("basis") or {})
     out = []
     for name, value in values.items():
-        if name.endswith("_rule"):
+        if not name.endswith("_km"):
             continue
-        base = name[:-3] if name.endswith("_km") else name
-        rule = values.get(f"{base}_rule")
-        label = CAP_LABELS.get(name, base.replace("_", " ").capitalize())
-        out.append(CapLine(name, label, None if value is None else round(float(value), 1), rule))
-    return out
+        base = name[:-3]
+        out.append(CapLine(name, CAP_LABELS.get(name, base.replace("_", " ").capitalize()),
+                           None if value is None else round(float(value), 1), values.get(f"{base}_rule"),
+                           _basis_words(name, value, basis)))
+    mode = str(values.get("mode") or "normal")
+    guidance = values.get("guidance")
+    return out, mode, None if guidance is None else str(guidance), basis
+
+
+def _basis_words(name: str, value: Any, basis: dict[str, Any]) -> str:
+    """Where a cap comes from, in words, from the basis numbers the rules give."""
+    if value is None:
+        return ""
+    if name == "week_km" and "reference_week_km" in basis:
+        ref, pct = basis["reference_week_km"], basis.get("week_pct")
+        if basis.get("min_base_km") is not None and ref < basis["min_base_km"]:
+            return f"the minimum base: a week of {ref:.1f} km is too small to add a percentage to"
+        return f"{pct:g}% above a reference week of {ref:.1f} km" if pct is not None else ""
+    if name == "longest_run_km" and "longest_30d_km" in basis:
+        pct = basis.get("longest_pct")
+        return (f"{pct:g}% above the longest run of the last 30 days ({basis['longest_30d_km']:.1f} km)"
+                if pct is not None else "")
+    return ""

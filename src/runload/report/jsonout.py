@@ -33,7 +33,11 @@ def report_dict(report: Report) -> dict[str, Any]:
         "findings": [{**finding_record(f), "red_flag": is_red_flag(f), "numbers": fmt.finding_numbers(f)}
                      for f in report.findings],
         "earlier_findings": report.earlier_findings,
-        "caps": {c.key: {"label": c.label, "km": c.value_km, "rule": c.rule} for c in report.caps},
+        "caps": {c.key: {"label": c.label, "km": c.value_km, "rule": c.rule, "basis": c.basis or None}
+                 for c in report.caps},
+        "caps_mode": report.caps_mode,
+        "caps_guidance": report.caps_guidance,
+        "caps_basis": report.caps_basis,
         "weeks": [
             {
                 "week_start": w.week_start.isoformat(),

@@ -78,10 +78,13 @@ def render_markdown(report: Report) -> str:
 
     lines += ["## Next week's caps", ""]
     caps = [c for c in report.caps if c.value_km is not None]
-    if caps:
-        lines += _table(["cap", "at most", "from rule"], [[c.label, f"{c.value_km:.1f} km", c.rule or "-"] for c in caps],
-                        "lrl")
-    else:
+    for c in caps:
+        lines.append(f"- **{esc(c.label)}: at most {c.value_km:.1f} km**"
+                     + esc(f" ({c.basis}; rule {c.rule})" if c.basis else f" (rule {c.rule or '-'})"))
+    if report.caps_guidance:
+        lines.append(("- **Return to running:** " if report.caps_mode == "return-to-run" else "- ")
+                     + esc(report.caps_guidance))
+    if not caps and not report.caps_guidance:
         lines.append("No cap: not enough data to set one.")
     lines.append("")
 

@@ -83,6 +83,7 @@ class CapLine:
     label: str
     value_km: float | None
     rule: str | None
+    basis: str = ""  # where the number comes from, in words
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,9 @@ class Report:
     findings: list[Finding]  # in the period, most severe first
     earlier_findings: int
     caps: list[CapLine]
+    caps_mode: str  # "normal", or e.g. "return-to-run" (then caps are None and guidance says why)
+    caps_guidance: str | None
+    caps_basis: dict[str, Any]
     weeks: list[WeekRow]  # up to 16 weeks ending with the period's last week
     pain: PainSummary
     shoes: list[ShoeRow]

@@ -78,9 +78,12 @@ def render_text(report: Report, *, color: bool = False) -> str:
     lines += ["", "Next week's caps"]
     caps = [c for c in report.caps if c.value_km is not None]
     if caps:
-        lines.append(_table(["cap", "at most", "from rule"],
-                           [[c.label, f"{c.value_km:.1f} km", c.rule or "-"] for c in caps], align="lrl"))
-    else:
+        for c in caps:
+            lines += _wrap(f"{c.label}: at most {c.value_km:.1f} km"
+                           + (f" ({c.basis}; rule {c.rule})" if c.basis else f" (rule {c.rule or '-'})"), "  ")
+    if report.caps_guidance:
+        lines += _wrap(report.caps_guidance, "  ", "Return to running: " if report.caps_mode == "return-to-run" else "")
+    if not caps and not report.caps_guidance:
         lines.append("  No cap: not enough data to set one.")
 
     shown = report.weeks[-WEEKS_IN_TEXT:]

@@ -309,6 +309,6 @@ def _basis_words(name: str, value: Any, basis: dict[str, Any]) -> str:
         return f"{pct:g}% above a reference week of {ref:.1f} km" if pct is not None else ""
     if name == "longest_run_km" and "longest_30d_km" in basis:
         pct = basis.get("longest_pct")
-        return (f"{pct:g}% above the longest run of the last 30 days ({basis['longest_30d_km']:.1f} km)"
+        return (f"{pct:g}% above {basis['longest_30d_km']:.1f} km, the longest run of the last 30 days"
                 if pct is not None else "")
     return ""

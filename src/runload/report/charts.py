@@ -292,7 +292,10 @@ def fitness_fatigue(report: Report) -> Any:
     if frame is not None and len(frame):
         import pandas as pd
 
-        f = frame[(frame.index >= pd.Timestamp(lo)) & (frame.index <= pd.Timestamp(hi))]
+        f = frame[(frame.index >= pd.Timestamp(lo)) & (frame.index <= pd.Timestamp(hi))].copy()
+        # inside a stretch without data the series only decays towards zero: not knowledge, hide it
+        for a, b in metrics.gaps(report.analysis) or []:
+            f.loc[(f.index.date >= a) & (f.index.date <= b)] = float("nan")
         days = list(f.index.date)
         ax.plot(days, list(f["ctl"]), color=BLUE, linewidth=1.6, label="fitness (CTL, 42 days)")
         ax.plot(days, list(f["atl"]), color=VERMILLION, linewidth=1.2, label="fatigue (ATL, 7 days)")
@@ -336,7 +339,7 @@ def pain(report: Report) -> Any:
     bottom.set_ylim(0, 10.5)
     bottom.set_ylabel("pain 0-10")
     bottom.grid(axis="y", alpha=0.3)
-    bottom.legend(loc="upper left", ncols=5, bbox_to_anchor=(0, -0.18))
+    bottom.legend(loc="upper left", ncols=3, bbox_to_anchor=(0, -0.18))
     _date_axis(bottom, report)
     return fig
 

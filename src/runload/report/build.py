@@ -90,6 +90,7 @@ def build_report(store: Store, athlete_id: str, *, week: date | None = None, sta
 def report_from_analysis(analysis: Any, period: Period | None = None, *, today: date | None = None,
                          weeks_shown: int = WEEKS_SHOWN) -> Report:
     """Build the report from an analysis the caller already has (the notebook's what-if does)."""
+    from runload.load import local_date
     from runload.report import charts as chart_catalog
 
     athlete = analysis.athlete
@@ -117,7 +118,9 @@ def report_from_analysis(analysis: Any, period: Period | None = None, *, today: 
         notes.append(f"No runs imported yet: runload import --athlete {athlete.id} PATH")
     elif data_end is not None and data_end < period.end:
         notes.append(f"Data ends on {data_end.isoformat()}: the days after it are unknown, not rest days.")
-    gap_weeks = [w for w in weeks if not w.has_data and (data_end is None or w.week_start <= data_end)]
+    first_day = min((local_date(a) for a in analysis.activities), default=None)
+    gap_weeks = [w for w in weeks if not w.has_data and first_day is not None
+                 and first_day - timedelta(days=6) <= w.week_start and (data_end is None or w.week_start <= data_end)]
     if gap_weeks and any(w.has_data for w in weeks):
         n = len(gap_weeks)
         notes.append(f"{n} of the {len(weeks)} weeks shown {'has' if n == 1 else 'have'} no recorded activity "
@@ -201,10 +204,11 @@ def _weeks(weekly: Any, activities: Sequence[Activity], period: Period, data_end
             rows.append(WeekRow(ws, 0.0, 0, 0.0, None, False, round(cross.get(ws, 0.0), 1), True, partial))
             continue
         change = None if r.change_pct != r.change_pct else round(float(r.change_pct), 1)
-        if not known(ws - timedelta(weeks=1)) and by_week and ws > min(by_week):
-            change = None  # against a week without data there is nothing to compare with
+        small = bool(r.base_too_small)
+        if not known(ws - timedelta(weeks=1)):
+            change, small = None, False  # against a week without data there is nothing to compare with
         rows.append(WeekRow(ws, round(float(r.distance_km), 2), int(r.runs), round(float(r.longest_run_km), 2),
-                            change, bool(r.base_too_small), round(cross.get(ws, 0.0), 1), True, partial))
+                            change, small, round(cross.get(ws, 0.0), 1), True, partial))
     return rows
 
 

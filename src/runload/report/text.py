@@ -154,13 +154,20 @@ def roster_cells(roster: Roster, *, finding_limit: int | None = 70) -> tuple[lis
     headers = ["#", "athlete", "status", "week km", "change", "top finding", "pain", "last data"]
     rows = []
     for i, r in enumerate(roster.rows, 1):
-        status = r.level.upper() if r.level != "ok" else "ok"
+        status = r.level.upper()
         if r.week_km is None:
             km, change = "no data", "-"
         else:
             km = f"{r.week_km:.1f}"
             change = "base too small" if r.base_too_small else fmt.number(r.change_pct, "%")
-        top = fmt.one_line(r.top_finding, finding_limit) if r.top_finding else STATUS_LABELS["ok"].lower()
+        if r.top_finding:
+            top = fmt.one_line(r.top_finding, finding_limit)
+        elif r.days_since_data is None:
+            top = "no data yet: nothing to judge"
+        elif r.stale_level != "ok":
+            top = f"no data for {r.days_since_data} days: ask how they are"
+        else:
+            top = STATUS_LABELS["ok"].lower()
         if r.days_since_data is None:
             last = "never (no data)"
         else:

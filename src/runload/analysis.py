@@ -24,6 +24,9 @@ class Caps:
     week_rule: str | None = None
     longest_run_km: float | None = None
     longest_run_rule: str | None = None
+    mode: str = "normal"  # "normal" or "return-to-run" (then the caps are None: see guidance)
+    guidance: str | None = None  # walk-run guidance in return-to-run mode
+    basis: dict[str, Any] = field(default_factory=dict)  # the numbers the caps come from
 
 
 @dataclass(frozen=True)
@@ -40,9 +43,28 @@ class Analysis:
 
 
 def analyze(store: Store, athlete_id: str, *, as_of: date | None = None) -> Analysis:
-    """Everything known about the athlete up to ``as_of`` (default: the last day with data)."""
+    """Everything known about the athlete up to ``as_of`` (default: the last day with data).
+
+    Runs every selected rule in ``rules/`` (plus the config's extra rule folders) with the
+    config's per-athlete overrides; ``findings`` cover the whole history, most severe first.
+    ``extras``: ``rules`` (ids run), ``return_to_run`` (state), ``week_start`` (0 = Monday),
+    ``pain`` (a :class:`runload.pain.PainAssessment`: red flags, episodes with the load before
+    them, the return-to-run plan). Red-flag findings come first, whatever their severity.
+    """
+    from runload.config import load_config
+    from runload.engine import Context
     from runload.load import local_date, weekly_running
-    from runload.rules import weekly_progression
+    from runload.load_metrics import return_to_run_state
+    from runload.rules import (
+        athlete_settings,
+        evaluate_all,
+        extra_rule_paths,
+        load_rules,
+        next_week_caps,
+        select_rules,
+        week_start_setting,
+    )
+    from runload.config import default_rules_dir
 
     athlete = store.get_athlete(athlete_id)
     activities = store.activities(athlete_id)
@@ -50,10 +72,19 @@ def analyze(store: Store, athlete_id: str, *, as_of: date | None = None) -> Anal
         activities = [a for a in activities if local_date(a) <= as_of]
     pain = [p for p in store.pain_entries(athlete_id) if as_of is None or p.date <= as_of]
     data_end = max((local_date(a) for a in activities), default=None)
-    weekly = weekly_running(activities)
-    findings = sorted(weekly_progression(weekly), key=lambda f: -f.severity.rank)
-    caps = Caps()
-    if not weekly.empty:
-        last = float(weekly["distance_km"].iloc[-1])
-        caps = Caps(week_km=round(last * 1.10, 1), week_rule="weekly-progression")
-    return Analysis(athlete, activities, pain, weekly, findings, caps, as_of, data_end)
+    config = load_config()
+    week_start = week_start_setting(config)
+    weekly = weekly_running(activities, week_start=week_start)
+    rules = select_rules(load_rules([default_rules_dir(), *extra_rule_paths(config)]), config, athlete_id)
+    ctx = Context(athlete=athlete, activities=activities, pain_entries=pain, as_of=as_of, data_end=data_end,
+                  week_start=week_start, settings=athlete_settings(config, athlete_id))
+    from runload.pain import assess, finding_order
+
+    # Red flags stand first whatever their severity level, then the rest most severe first.
+    findings = sorted(evaluate_all(rules, ctx), key=finding_order)
+    caps = Caps(**next_week_caps(ctx, rules))
+    extras: dict[str, Any] = {"rules": [r.id for r in rules], "week_start": week_start, "pain": assess(ctx)}
+    day = as_of or data_end
+    if day is not None:
+        extras["return_to_run"] = return_to_run_state(activities, day)
+    return Analysis(athlete, activities, pain, weekly, findings, caps, as_of, data_end, extras)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from typing import TYPE_CHECKING
+
 from runload.models import Finding
+
+if TYPE_CHECKING:
+    from runload.analysis import Caps
 
 
 def finding_record(f: Finding) -> dict[str, object]:
@@ -40,3 +45,17 @@ def findings_text(findings: Sequence[Finding]) -> str:
         if f.advice:
             lines.append(f"    What to do: {f.advice}")
     return "\n".join(lines) + "\n"
+
+
+def caps_text(caps: "Caps") -> str:
+    """Next week's guidance as text: the caps and the rule each comes from, or walk-run advice."""
+    if caps.mode == "return-to-run":
+        return f"\nNext week: {caps.guidance}\n"
+    parts = []
+    if caps.week_km is not None:
+        parts.append(f"up to {caps.week_km:.1f} km in the week ({caps.week_rule})")
+    if caps.longest_run_km is not None:
+        parts.append(f"longest run under {caps.longest_run_km:.1f} km ({caps.longest_run_rule})")
+    if not parts:
+        return ""
+    return "\nNext week: " + "; ".join(parts) + ".\n"

@@ -375,13 +375,47 @@ class Store:
         )
         return int(cur.lastrowid)
 
-    def pain_entries(self, athlete_id: str) -> list[PainEntry]:
-        """The athlete's pain entries, oldest first."""
+    def pain_entries(self, athlete_id: str, *, start: date | None = None, end: date | None = None) -> list[PainEntry]:
+        """The athlete's pain entries, oldest first, optionally only those dated start..end
+        (both included)."""
         cols = ["id", *_PAIN_FIELDS]
-        rows = self.conn.execute(
-            f"SELECT {', '.join(cols)} FROM pain_entries WHERE athlete_id = ? ORDER BY date, id", (athlete_id,)
-        ).fetchall()
+        sql = f"SELECT {', '.join(cols)} FROM pain_entries WHERE athlete_id = ?"
+        args: list[object] = [athlete_id]
+        if start is not None:
+            sql += " AND date >= ?"
+            args.append(start.isoformat())
+        if end is not None:
+            sql += " AND date <= ?"
+            args.append(end.isoformat())
+        rows = self.conn.execute(sql + " ORDER BY date, id", args).fetchall()
         return [_pain_from_row(dict(zip(cols, r))) for r in rows]
+
+    def get_pain_entry(self, entry_id: int) -> tuple[str, PainEntry]:
+        """(athlete id, entry) for one stored pain entry, or :class:`NotFoundError`."""
+        cols = ["id", *_PAIN_FIELDS]
+        row = self.conn.execute(
+            f"SELECT athlete_id, {', '.join(cols)} FROM pain_entries WHERE id = ?", (entry_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no pain entry with id {entry_id} (see: runload pain list)")
+        return str(row[0]), _pain_from_row(dict(zip(cols, row[1:])))
+
+    def update_pain_entry(self, entry_id: int, entry: PainEntry) -> None:
+        """Replace the stored fields of pain entry ``entry_id`` with ``entry``'s."""
+        self.get_pain_entry(entry_id)
+        row = _pain_row(entry)
+        with self.transaction() as conn:
+            conn.execute(
+                f"UPDATE pain_entries SET {', '.join(f'{c} = ?' for c in row)} WHERE id = ?",
+                [*row.values(), entry_id],
+            )
+
+    def delete_pain_entry(self, entry_id: int) -> PainEntry:
+        """Delete one pain entry; returns what was deleted."""
+        _athlete_id, entry = self.get_pain_entry(entry_id)
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM pain_entries WHERE id = ?", (entry_id,))
+        return entry
 
 
     # ---------------------------------------------------------------- coaches

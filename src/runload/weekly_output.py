@@ -45,10 +45,12 @@ def format_weeks(weekly: pd.DataFrame, fmt: str) -> str:
     if not records:
         return "No runs yet.\n"
     rows = []
-    for r in records:
+    cross = [round(float(x)) for x in weekly["cross_training_min"]] if "cross_training_min" in weekly else [0] * len(records)
+    for r, other in zip(records, cross):
         change = "base too small" if r["base_too_small"] else (
             "-" if r["change_pct"] is None else f"{r['change_pct']:+.1f}%")
         flag = " !" if r["change_pct"] is not None and r["change_pct"] > 10 else ""
         rows.append([r["week_start"], f"{r['distance_km']:.1f}", r["runs"], f"{r['longest_run_km']:.1f}",
-                     f"{round(r['duration_s'] / 60)}", change + flag])
-    return table(["week", "km", "runs", "longest km", "minutes", "change"], rows, align="lrrrrr") + "\n"
+                     f"{round(r['duration_s'] / 60)}", change + flag, other or "-"])
+    return table(["week", "km", "runs", "longest km", "minutes", "change", "other sports min"], rows,
+                 align="lrrrrrr") + "\n"

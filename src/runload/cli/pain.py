@@ -1,13 +1,322 @@
-"""runload pain (not built yet)"""
+"""runload pain add|list|edit|delete|import|status"""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
 import click
 
-from runload.cli._common import not_built
+from runload.cli._common import open_store, store_option
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SIDES = ("left", "right", "both")
+LOCATIONS = ("back", "front", "inner", "outer", "calf", "hamstring")
+SWELLING = ("none", "mild", "moderate", "severe")
+SCORES = ("pain_during", "pain_after", "pain_next_morning", "stiffness")
+SIGNS = {
+    "popping": "a popping feeling when it started",
+    "giving_way": "the knee gives way",
+    "locking": "the knee locks",
+    "numbness_tingling": "numbness or tingling down the calf",
+    "deformity": "visible deformity behind the knee",
+    "cannot_bend_straighten": "cannot fully bend or straighten the knee",
+    "cannot_bear_weight": "cannot bear weight on the leg",
+    "calf_swelling_redness_warmth": "calf swelling, redness or warmth",
+    "breathless_chest_pain": "breathlessness or chest pain",
+    "fever": "fever",
+}
+LEVEL_TEXT = {
+    "emergency": "EMERGENCY: call an ambulance or your local emergency number now",
+    "urgent": "URGENT: get medical care today",
+    "clinician": "See a clinician soon",
+}
 
 
-@click.command("pain", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+def _entry_options(func: F) -> F:
+    """Options for every field of a pain entry except the date (add and edit share them)."""
+    opts = [
+        click.option("--side", type=click.Choice(SIDES), help="Which knee."),
+        click.option("--location", type=click.Choice(LOCATIONS), help="Where it hurts (default: back of the knee)."),
+        click.option("--pain-during", type=click.IntRange(0, 10), help="Pain during the run, 0-10."),
+        click.option("--pain-after", type=click.IntRange(0, 10), help="Pain after the run, 0-10."),
+        click.option("--pain-next-morning", type=click.IntRange(0, 10), help="Pain the next morning, 0-10."),
+        click.option("--stiffness", type=click.IntRange(0, 10), help="Stiffness, 0-10."),
+        click.option("--swelling", type=click.Choice(SWELLING), help="Swelling (default: none)."),
+    ]
+    for name, words in SIGNS.items():
+        flag = name.replace("_", "-")
+        opts.append(click.option(f"--{flag}/--no-{flag}", name, default=None, help=f"Yes: {words}."))
+    opts += [
+        click.option("--relieved-by-rest/--not-relieved-by-rest", "relieved_by_rest", default=None,
+                     help="Whether rest relieves the pain."),
+        click.option("--notes", help="Free notes."),
+    ]
+    for opt in reversed(opts):
+        func = opt(func)
+    return func
+
+
+def _interactive(no_input: bool) -> bool:
+    # Scripts and CI never wait for input: only a terminal on stdin, and not CI=true.
+    if no_input or os.environ.get("CI", "").strip().lower() in ("true", "1", "yes"):
+        return False
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _ask_missing(values: dict[str, Any]) -> None:
+    """Ask on the terminal for the fields not given as options (Enter leaves one blank)."""
+    from runload.pain.entries import FieldError, make_entry
+
+    def ask(name: str, text: str) -> None:
+        while values.get(name) is None:
+            answer = click.prompt(text, default="", show_default=False)
+            if not answer.strip():
+                return
+            try:
+                make_entry({"date": "2000-01-01", name: answer})
+            except FieldError as exc:
+                click.echo(f"  {exc}")
+                continue
+            values[name] = answer
+
+    ask("side", "Which knee (left, right, both; Enter to skip)")
+    for name, text in (("pain_during", "Pain during the run, 0-10"), ("pain_after", "Pain after the run, 0-10"),
+                       ("pain_next_morning", "Pain the next morning, 0-10"), ("stiffness", "Stiffness, 0-10")):
+        ask(name, f"{text} (Enter to skip)")
+    ask("swelling", "Swelling (none, mild, moderate, severe)")
+    ask("relieved_by_rest", "Does rest relieve it (yes/no; Enter to skip)")
+    missing = [n for n in SIGNS if values.get(n) is None]
+    if missing:
+        click.echo("Any of these? Type their numbers separated by spaces, or Enter for none:")
+        for i, n in enumerate(missing, 1):
+            click.echo(f"  {i}. {SIGNS[n]}")
+        while True:
+            answer = click.prompt("Signs", default="", show_default=False)
+            try:
+                picked = {int(x) for x in answer.replace(",", " ").split()}
+            except ValueError:
+                click.echo("  type numbers from the list, e.g. 1 3")
+                continue
+            if not picked <= set(range(1, len(missing) + 1)):
+                click.echo(f"  type numbers from 1 to {len(missing)}")
+                continue
+            break
+        for i, n in enumerate(missing, 1):
+            values[n] = i in picked
+
+
+def _field_values(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in kwargs.items() if v is not None}
+
+
+def _describe(e: Any) -> str:
+    from runload.pain.entries import signs
+
+    parts = [e.date.isoformat()]
+    if e.side:
+        parts.append(e.side)
+    parts.append(f"{e.location} of knee" if e.location in ("back", "front", "inner", "outer") else e.location)
+    scores = [f"{label} {getattr(e, f)}" for f, label in
+              zip(SCORES, ("during", "after", "next morning", "stiffness")) if getattr(e, f) is not None]
+    if scores:
+        parts.append(", ".join(scores))
+    found = signs(e)
+    if found:
+        parts.append("signs: " + ", ".join(s.replace("_", " ") for s in found))
+    return "; ".join(parts)
+
+
+def _warn_red_flags(store: Any, athlete_id: str, entry_id: int) -> None:
+    from runload.pain.episodes import find_episodes
+
+    entries = store.pain_entries(athlete_id)
+    for ep in find_episodes(entries):
+        for f in ep.red_flags:
+            if f.entry_id == entry_id:
+                click.echo(f"{LEVEL_TEXT[f.level]}: {f.what}.")
+
+
+@click.group()
 def pain() -> None:
-    """Not built yet: the pain log (add, list, import) is planned."""
-    not_built("pain", "the pain log (add, list, import) is planned")()
+    """Log knee pain (back of the knee by default) and see what the log says.
+
+    Scores are 0-10. Red flags (calf swelling, breathlessness, a knee that locks, ...) are named as
+    soon as they are logged; runload gives training information, not a diagnosis.
+    """
+
+
+@pain.command("add")
+@click.option("--athlete", "athlete_id", required=True, help="Athlete id.")
+@click.option("--date", "day", help="Day of the entry, YYYY-MM-DD (default: today).")
+@_entry_options
+@click.option("--no-input", is_flag=True, help="Never ask questions, even on a terminal.")
+@store_option
+@click.pass_context
+def add(ctx: click.Context, athlete_id: str, day: str | None, no_input: bool, **fields: Any) -> None:
+    """Add a pain entry. On a terminal, asks for what the options leave out; in scripts (no
+    terminal, or CI=true) it never waits for input."""
+    from runload.errors import InputError
+    from runload.pain.entries import FieldError, make_entry
+    from runload.pain.log import add_entry
+
+    values = _field_values(fields)
+    values["date"] = day or date.today().isoformat()
+    with open_store(ctx) as store:
+        store.get_athlete(athlete_id)
+        if _interactive(no_input):
+            _ask_missing(values)
+        try:
+            entry = make_entry(values)
+        except FieldError as exc:
+            raise InputError(f"--{exc.field.replace('_', '-')}: {exc}") from None
+        entry_id = add_entry(store, athlete_id, entry)
+        click.echo(f"Added pain entry {entry_id} for {athlete_id}: {_describe(entry)}")
+        _warn_red_flags(store, athlete_id, entry_id)
+
+
+@pain.command("list")
+@click.option("--athlete", "athlete_id", required=True, help="Athlete id.")
+@click.option("--from", "start", help="First day, YYYY-MM-DD.")
+@click.option("--to", "end", help="Last day, YYYY-MM-DD.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="csv writes the import format, so the output can be imported again.")
+@store_option
+@click.pass_context
+def list_(ctx: click.Context, athlete_id: str, start: str | None, end: str | None, fmt: str) -> None:
+    """List an athlete's pain entries, oldest first."""
+    from dataclasses import asdict
+
+    from runload.errors import InputError
+    from runload.pain.entries import FieldError, parse_date, signs, to_csv
+    from runload.textfmt import table
+
+    try:
+        lo = parse_date("from", start) if start else None
+        hi = parse_date("to", end) if end else None
+    except FieldError as exc:
+        raise InputError(f"--{exc.field}: {exc}") from None
+    with open_store(ctx) as store:
+        store.get_athlete(athlete_id)
+        entries = store.pain_entries(athlete_id, start=lo, end=hi)
+    if fmt == "csv":
+        click.echo(to_csv(entries), nl=False)
+        return
+    if fmt == "json":
+        records = []
+        for e in entries:
+            d = asdict(e)
+            d["date"] = e.date.isoformat()
+            records.append(d)
+        click.echo(json.dumps(records, indent=2))
+        return
+    if not entries:
+        click.echo(f"No pain entries for {athlete_id}.")
+        return
+    rows = [[e.id, e.date.isoformat(), e.side, e.location, e.pain_during, e.pain_after, e.pain_next_morning,
+             e.stiffness, e.swelling, ", ".join(s.replace("_", " ") for s in signs(e) if s != "swelling") or "-",
+             {True: "yes", False: "no", None: "-"}[e.relieved_by_rest], (e.notes[:30] + "...") if len(e.notes) > 33
+             else e.notes] for e in entries]
+    click.echo(table(["id", "date", "side", "where", "during", "after", "morning", "stiff", "swelling", "signs",
+                      "rest helps", "notes"], rows, align="rlllrrrrlllll"))
+
+
+@pain.command("edit")
+@click.argument("entry_id", type=int)
+@click.option("--date", "day", help="Move the entry to another day, YYYY-MM-DD.")
+@_entry_options
+@store_option
+@click.pass_context
+def edit(ctx: click.Context, entry_id: int, day: str | None, **fields: Any) -> None:
+    """Change fields of pain entry ENTRY_ID (see: runload pain list); other fields stay."""
+    from runload.errors import InputError
+    from runload.pain.log import edit_entry
+
+    values = _field_values(fields)
+    if day:
+        values["date"] = day
+    if not values:
+        raise InputError("nothing to change: give at least one option (see: runload pain edit --help)")
+    with open_store(ctx) as store:
+        entry = edit_entry(store, entry_id, values)
+    click.echo(f"Changed pain entry {entry_id}: {_describe(entry)}")
+
+
+@pain.command("delete")
+@click.argument("entry_id", type=int)
+@click.option("--yes", is_flag=True, help="Delete without asking (needed without a terminal).")
+@store_option
+@click.pass_context
+def delete(ctx: click.Context, entry_id: int, yes: bool) -> None:
+    """Delete pain entry ENTRY_ID."""
+    from runload.errors import InputError
+    from runload.pain.log import delete_entry
+
+    with open_store(ctx) as store:
+        _athlete, entry = store.get_pain_entry(entry_id)
+        if not yes:
+            if not _interactive(False):
+                raise InputError(f"not deleting entry {entry_id} without --yes (no terminal to ask on)")
+            click.confirm(f"Delete pain entry {entry_id} ({_describe(entry)})?", abort=True)
+        athlete_id, entry = delete_entry(store, entry_id)
+    click.echo(f"Deleted pain entry {entry_id} of {athlete_id}: {_describe(entry)}")
+
+
+@pain.command("import")
+@click.option("--athlete", "athlete_id", required=True, help="Athlete id.")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the file and say what would be added; store nothing.")
+@store_option
+@click.pass_context
+def import_(ctx: click.Context, athlete_id: str, file: str, dry_run: bool) -> None:
+    """Import pain entries from a CSV file whose columns are the entry's field names.
+
+    date is required; side, location, pain_during, pain_after, pain_next_morning, stiffness (0-10),
+    swelling (none/mild/moderate/severe), the yes/no signs, relieved_by_rest and notes may be left
+    out or blank. A bad value stops the import with its line and column, and nothing from the file
+    is stored. Rows already stored are skipped, so importing a file twice adds nothing.
+    """
+    from runload.pain.log import import_csv
+
+    with open_store(ctx) as store:
+        result = import_csv(store, athlete_id, file, dry_run=dry_run)
+    verb = "would add" if dry_run else "added"
+    click.echo(f"{file}: {result.rows} row{'s' if result.rows != 1 else ''}, {verb} {len(result.added)}, "
+               f"{len(result.skipped_lines)} already stored.")
+
+
+@pain.command("status")
+@click.option("--athlete", "athlete_id", required=True, help="Athlete id.")
+@click.option("--as-of", "as_of", help="Judge the log as on this day, YYYY-MM-DD (default: the latest data).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@store_option
+@click.pass_context
+def status(ctx: click.Context, athlete_id: str, as_of: str | None, as_json: bool) -> None:
+    """Active red flags, pain episodes with the load before each, and the return-to-run plan."""
+    from runload.errors import InputError
+    from runload.pain.entries import FieldError, parse_date
+    from runload.pain.report import assessment_record, assessment_text, context_for
+
+    try:
+        day = parse_date("as-of", as_of) if as_of else None
+    except FieldError as exc:
+        raise InputError(f"--as-of: {exc}") from None
+    from runload.pain import assess
+
+    from runload.config import load_config
+    from runload.rules import week_start_setting
+
+    with open_store(ctx) as store:
+        result = assess(context_for(store, athlete_id, as_of=day, week_start=week_start_setting(load_config())))
+    if as_json:
+        click.echo(json.dumps(assessment_record(result), indent=2))
+    else:
+        click.echo(assessment_text(result), nl=False)

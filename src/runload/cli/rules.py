@@ -1,13 +1,80 @@
-"""runload rules (not built yet)"""
+"""runload rules: list, show and validate the risk-rule files."""
 
 from __future__ import annotations
 
 import click
 
-from runload.cli._common import not_built
+
+def _rules(extra: bool = True):  # noqa: ANN202 - list[Rule], imported lazily
+    from runload.config import default_rules_dir, load_config
+    from runload.rules import extra_rule_paths, load_rules
+
+    paths = [default_rules_dir()]
+    if extra:
+        paths += extra_rule_paths(load_config())
+    return load_rules(paths)
 
 
-@click.command("rules", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.group("rules")
 def rules() -> None:
-    """Not built yet: listing and validating rule files is planned."""
-    not_built("rules", "listing and validating rule files is planned")()
+    """List, show and validate the risk rules (one TOML file each, see rules/README.md)."""
+
+
+@rules.command("list")
+def list_rules() -> None:
+    """One line per rule: id, kind, metric, severities, name."""
+    from runload.textfmt import table
+
+    rows = []
+    for r in _rules():
+        sev = "/".join(dict.fromkeys(b.severity.value for b in r.bands))
+        rows.append([r.id, r.kind, r.metric, sev, "yes" if r.enabled else "no", r.name])
+    click.echo(table(["id", "kind", "metric", "severity", "enabled", "name"], rows, align="llllll"))
+
+
+@rules.command("show")
+@click.argument("rule_id")
+def show(rule_id: str) -> None:
+    """Everything a rule says: thresholds, profile adjustments, evidence, citations."""
+    from runload.rules import OPS, find_rule
+
+    r = find_rule(_rules(), rule_id)
+    lines = [f"{r.id}: {r.name}", f"  title:     {r.title}", f"  kind:      {r.kind}",
+             f"  metric:    {r.metric} {dict(r.params) if r.params else ''}".rstrip(),
+             f"  file:      {r.path}", f"  enabled:   {'yes' if r.enabled else 'no'}"]
+    if r.min_history_days:
+        lines.append(f"  needs:     {r.min_history_days} days of history")
+    lines.append("  bands:")
+    for b in r.bands:
+        label = f"  ({b.label})" if b.label else ""
+        lines.append(f"    {b.severity.value:<9} value {OPS[b.op]} {b.threshold:g}{r.unit}{label}")
+    for s in r.stricter:
+        who = "previous injury" if s.when == "previous_injury" else f"age {s.age} or more"
+        lines.append(f"  stricter:  x{s.factor:g} with {who}: {s.note}")
+    lines += [f"  evidence:  {r.evidence_level}", "", r.evidence, "", r.rationale.strip(), "", "Citations:"]
+    lines += [f"  - {c}" for c in r.citations] or ["  (none: a convention)"]
+    lines += ["", f"Message: {r.message}", f"Advice:  {r.advice}",
+              f"Examples: {len(r.examples)} ({sum(1 for e in r.examples if e['expect'])} fire, "
+              f"{sum(1 for e in r.examples if not e['expect'])} silent)"]
+    click.echo("\n".join(lines))
+
+
+@rules.command("validate")
+@click.argument("path", required=False, type=click.Path(exists=True))
+@click.pass_context
+def validate_cmd(ctx: click.Context, path: str | None) -> None:
+    """Check rule files (default: the bundled rules and the config's extra folders) and run
+    their examples. Exit 2 on an invalid file (the message names the file and the key), 1 when
+    an example does not give its expected findings."""
+    from runload.config import default_rules_dir, load_config
+    from runload.rules import extra_rule_paths, validate
+
+    paths = [path] if path else [default_rules_dir(), *extra_rule_paths(load_config())]
+    found, problems = validate(paths)
+    for p in problems:
+        click.echo(p, err=True)
+    n_examples = sum(len(r.examples) for r in found)
+    if problems:
+        click.echo(f"{len(problems)} example problem(s) in {len(found)} rule(s).", err=True)
+        ctx.exit(1)
+    click.echo(f"{len(found)} rule(s) valid, {n_examples} example(s) pass.")

@@ -1,0 +1,281 @@
+"""Pain-log entries: checking values, reading and writing the CSV format, and what counts as pain.
+
+The CSV columns are exactly the field names of :class:`runload.models.PainEntry` (except ``id``);
+``date`` is required, every other column may be left out or left blank:
+
+==============================  ===============================================================
+column                          values
+==============================  ===============================================================
+date                            YYYY-MM-DD
+side                            left, right, both (blank: not recorded)
+location                        back (default), front, inner, outer, calf, hamstring
+pain_during, pain_after,        whole numbers 0-10 (blank: not recorded)
+pain_next_morning, stiffness
+swelling                        none (default), mild, moderate, severe
+popping, giving_way, locking,   yes or no (blank: no)
+numbness_tingling, deformity,
+cannot_bend_straighten,
+cannot_bear_weight,
+calf_swelling_redness_warmth,
+breathless_chest_pain, fever
+relieved_by_rest                yes or no (blank: not recorded)
+notes                           free text
+==============================  ===============================================================
+
+No pandas here: adding one entry from the command line stays quick.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from runload.errors import InputError
+from runload.models import PainEntry
+
+SIDES = ("left", "right", "both")
+LOCATIONS = ("back", "front", "inner", "outer", "calf", "hamstring")
+SWELLING = ("none", "mild", "moderate", "severe")
+SCORE_FIELDS = ("pain_during", "pain_after", "pain_next_morning", "stiffness")
+# Signs that are yes/no and default to no.
+SIGN_FIELDS = (
+    "popping", "giving_way", "locking", "numbness_tingling", "deformity", "cannot_bend_straighten",
+    "cannot_bear_weight", "calf_swelling_redness_warmth", "breathless_chest_pain", "fever",
+)
+FIELD_NAMES = tuple(f.name for f in fields(PainEntry) if f.name != "id")
+
+# Plain-words labels, used in tables, prompts and messages.
+LABELS = {
+    "pain_during": "pain during the run",
+    "pain_after": "pain after the run",
+    "pain_next_morning": "pain the next morning",
+    "stiffness": "stiffness",
+    "popping": "a popping feeling at onset",
+    "giving_way": "the knee giving way",
+    "locking": "the knee locking",
+    "numbness_tingling": "numbness or tingling down the calf",
+    "deformity": "visible deformity behind the knee",
+    "cannot_bend_straighten": "cannot fully bend or straighten the knee",
+    "cannot_bear_weight": "cannot bear weight on the leg",
+    "calf_swelling_redness_warmth": "calf swelling, redness or warmth",
+    "breathless_chest_pain": "breathlessness or chest pain",
+    "fever": "fever",
+}
+
+_TRUE = {"yes", "y", "true", "1"}
+_FALSE = {"no", "n", "false", "0"}
+
+
+class FieldError(ValueError):
+    """A value that does not fit its field; ``field`` names the field (the CSV column)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# ---------------------------------------------------------------- single values
+def parse_score(field: str, value: Any) -> int | None:
+    """A 0-10 score from text or a number; blank or None means not recorded."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise FieldError(field, f"{value!r} is not a score from 0 to 10")
+    if isinstance(value, int):
+        n = value
+    else:
+        text = str(value).strip()
+        try:
+            n = int(text)
+        except ValueError:
+            raise FieldError(field, f"{text!r} is not a whole-number score from 0 to 10") from None
+    if not 0 <= n <= 10:
+        raise FieldError(field, f"{n} is not a score from 0 to 10")
+    return n
+
+
+def parse_yes_no(field: str, value: Any, *, blank: bool | None = False) -> bool | None:
+    """yes/no (also y/n, true/false, 1/0, any case); blank gives ``blank``."""
+    if value is None:
+        return blank
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if not text:
+        return blank
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise FieldError(field, f"{str(value).strip()!r} is not yes or no")
+
+
+def _parse_choice(field: str, value: Any, choices: Sequence[str], blank: str | None) -> str | None:
+    if value is None or not str(value).strip():
+        return blank
+    text = str(value).strip().lower()
+    if text not in choices:
+        raise FieldError(field, f"{str(value).strip()!r} is not one of: {', '.join(choices)}")
+    return text
+
+
+def parse_date(field: str, value: Any) -> date:
+    """A calendar day in ISO form (YYYY-MM-DD)."""
+    if isinstance(value, date):
+        return value
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise FieldError(field, "a date is required (YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise FieldError(field, f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def make_entry(values: Mapping[str, Any], *, base: PainEntry | None = None) -> PainEntry:
+    """A checked :class:`PainEntry` from field values (text as in the CSV, or typed values).
+
+    Fields missing from ``values`` keep ``base``'s value (for edits) or the model's default.
+    Raises :class:`FieldError` naming the first field that does not fit.
+    """
+    unknown = [k for k in values if k not in FIELD_NAMES]
+    if unknown:
+        raise FieldError(unknown[0], f"unknown field {unknown[0]!r} (expected: {', '.join(FIELD_NAMES)})")
+    out: dict[str, Any] = {}
+    for name, raw in values.items():
+        if name == "date":
+            out[name] = parse_date(name, raw)
+        elif name in SCORE_FIELDS:
+            out[name] = parse_score(name, raw)
+        elif name in SIGN_FIELDS:
+            out[name] = parse_yes_no(name, raw, blank=False)
+        elif name == "relieved_by_rest":
+            out[name] = parse_yes_no(name, raw, blank=None)
+        elif name == "side":
+            out[name] = _parse_choice(name, raw, SIDES, None)
+        elif name == "location":
+            out[name] = _parse_choice(name, raw, LOCATIONS, "back")
+        elif name == "swelling":
+            out[name] = _parse_choice(name, raw, SWELLING, "none")
+        elif name == "notes":
+            out[name] = "" if raw is None else str(raw).strip()
+    if base is not None:
+        return replace(base, **out)
+    if "date" not in out:
+        raise FieldError("date", "a date is required (YYYY-MM-DD)")
+    return PainEntry(**out)
+
+
+# ---------------------------------------------------------------- what an entry says
+def peak_score(e: PainEntry) -> int | None:
+    """The highest pain score recorded in the entry (during, after, next morning), or None."""
+    scores = [s for s in (e.pain_during, e.pain_after, e.pain_next_morning) if s is not None]
+    return max(scores) if scores else None
+
+
+def signs(e: PainEntry) -> list[str]:
+    """The yes/no signs that are present, plus swelling when there is any, as field names."""
+    out = [name for name in SIGN_FIELDS if getattr(e, name)]
+    if e.swelling != "none":
+        out.insert(0, "swelling")
+    return out
+
+
+def entry_key(e: PainEntry) -> str:
+    """A content fingerprint of the entry (every field but ``id``): two entries with the same
+    key say the same thing, so importing a file twice can skip what is already stored."""
+    parts = []
+    for name in FIELD_NAMES:
+        v = getattr(e, name)
+        parts.append(f"{name}={'' if v is None else (v.isoformat() if isinstance(v, date) else v)}")
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------- CSV
+def read_csv(path: str | Path) -> list[tuple[int, PainEntry]]:
+    """Read a pain-log CSV: (line number, entry) for each row, in file order.
+
+    The whole file is checked before anything is returned; the first bad value raises
+    :class:`InputError` carrying the file, the row's line and the column name.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("is not UTF-8 text", path=path, offset=exc.start) from None
+    return parse_csv_text(text, path=path)
+
+
+def parse_csv_text(text: str, *, path: str | Path = "<csv>") -> list[tuple[int, PainEntry]]:
+    """Parse pain-log CSV text (see :func:`read_csv`)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise InputError(f"not a readable CSV file: {exc}", path=path, line=1) from None
+    if header is None or not any(h.strip() for h in header):
+        raise InputError("is empty: expected a header line naming the columns", path=path, line=1)
+    columns = [h.strip().lower() for h in header]
+    for i, name in enumerate(columns, start=1):
+        if name not in FIELD_NAMES:
+            raise InputError(f"unknown column {header[i - 1].strip()!r} (expected any of: {', '.join(FIELD_NAMES)})",
+                             path=path, line=1, column=i)
+        if columns.index(name) != i - 1:
+            raise InputError(f"column {name!r} appears twice", path=path, line=1, column=name)
+    if "date" not in columns:
+        raise InputError("has no 'date' column", path=path, line=1)
+    out: list[tuple[int, PainEntry]] = []
+    line = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise InputError(f"not readable as CSV: {exc}", path=path, line=line) from None
+        start, line = line, reader.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue  # blank lines are allowed
+        if len(row) > len(columns):
+            raise InputError(f"has {len(row)} values but the header names {len(columns)} columns",
+                             path=path, line=start)
+        values = dict(zip(columns, row))
+        try:
+            entry = make_entry(values)
+        except FieldError as exc:
+            raise InputError(str(exc), path=path, line=start, column=exc.field) from None
+        out.append((start, entry))
+    return out
+
+
+def to_csv(entries: Iterable[PainEntry]) -> str:
+    """Entries in the import format (every column), so ``pain list --format csv`` re-imports."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(FIELD_NAMES)
+    for e in entries:
+        row = []
+        for name in FIELD_NAMES:
+            v = getattr(e, name)
+            if v is None:
+                row.append("")
+            elif isinstance(v, bool):
+                row.append("yes" if v else "no")
+            elif isinstance(v, date):
+                row.append(v.isoformat())
+            else:
+                row.append(str(v))
+        w.writerow(row)
+    return buf.getvalue()

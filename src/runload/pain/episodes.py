@@ -1,0 +1,300 @@
+"""Pain episodes and the load before each one (evidence.md section 7, "Linking pain to load").
+
+An episode runs from the first entry with symptoms to the first entry in which they have settled.
+For each episode runload looks at the running in the 14 days up to and including the day pain
+began: the weekly change, the biggest single-run spike, the share of hard running, and the longest
+stretch of days without a rest day, and says it in one sentence with the numbers.
+
+Pure Python over lists of activities (no pandas), so it also runs in the quick pain commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from runload.models import Activity, Athlete, PainEntry
+from runload.pain.entries import SCORE_FIELDS, signs
+from runload.pain.signs import RedFlag, join_words, red_flags
+
+# Scores of 0-1 count as settled: "1/10" is the barely-there end of the scale, and a rule that
+# needed a zero would keep an episode open for ever for a runner who always logs a 1.
+SETTLED_MAX_SCORE = 1
+# Entries further apart than this do not belong to one episode: the runner stopped logging.
+MAX_GAP_DAYS = 28
+WINDOW_DAYS = 14
+
+
+def is_settled(e: PainEntry, *, settled_max: int = SETTLED_MAX_SCORE) -> bool:
+    """True when every score is at most ``settled_max`` and there is no swelling or other sign."""
+    scores = [getattr(e, f) for f in SCORE_FIELDS]
+    return all(s is None or s <= settled_max for s in scores) and not signs(e)
+
+
+@dataclass(frozen=True)
+class LoadBefore:
+    """What the running did in the days up to the onset of an episode.
+
+    Percentages are None when there is no reference (no earlier running to compare with).
+    """
+
+    onset: date
+    window_days: int
+    runs: int
+    distance_km: float
+    week_change_pct: float | None = None
+    week_km: float | None = None
+    week_prev_km: float | None = None
+    week_label: str = ""  # "the week of 2026-05-04" or "the 7 days up to 2026-05-10"
+    week_days_before: int | None = None  # days from the end of that week to onset
+    spike_pct: float | None = None
+    spike_km: float | None = None
+    spike_ref_km: float | None = None
+    spike_date: date | None = None
+    break_days: int | None = None  # a run in the window came after this many days without running
+    hard_share_pct: float | None = None
+    hard_share_usual_pct: float | None = None
+    streak_days: int = 0
+    notable: tuple[str, ...] = ()
+    sentence: str = ""
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One pain episode: from the first entry with symptoms to the entry where they settled.
+
+    ``status`` is "settled" (``end`` is the settled entry's day), "ongoing" (the last entry still
+    has symptoms) or "not logged" (no entry for more than ``MAX_GAP_DAYS`` after ``last``).
+    """
+
+    key: str  # "episode-<onset>", stable while the log's past does not change
+    onset: date
+    last: date
+    end: date | None
+    status: str
+    entries: tuple[PainEntry, ...]
+    peak: int | None
+    sides: tuple[str, ...]
+    red_flags: tuple[RedFlag, ...] = ()
+    load: LoadBefore | None = None
+
+    @property
+    def days(self) -> int:
+        """Days from onset to the settled entry (or the last entry)."""
+        return ((self.end or self.last) - self.onset).days
+
+
+def find_episodes(entries: Sequence[PainEntry], *, settled_max: int = SETTLED_MAX_SCORE,
+                  max_gap_days: int = MAX_GAP_DAYS) -> list[Episode]:
+    """Split the log into episodes, oldest first (without the load link: see :func:`link_load`)."""
+    ordered = sorted(entries, key=lambda e: (e.date, e.id or 0))
+    out: list[Episode] = []
+    current: list[PainEntry] = []
+
+    def close(end: date | None, status: str) -> None:
+        flags = red_flags(current, episode_of=lambda e: [p for p in current if (p.date, p.id or 0) < (e.date, e.id or 0)])
+        scores = [s for e in current for s in (e.pain_during, e.pain_after, e.pain_next_morning) if s is not None]
+        sides = tuple(dict.fromkeys(e.side for e in current if e.side))
+        out.append(Episode(f"episode-{current[0].date.isoformat()}", current[0].date, current[-1].date, end, status,
+                           tuple(current), max(scores) if scores else None, sides, tuple(flags)))
+
+    for e in ordered:
+        if current and (e.date - current[-1].date).days > max_gap_days:
+            close(None, "not logged")
+            current = []
+        if is_settled(e, settled_max=settled_max):
+            if current:
+                close(e.date, "settled")
+                current = []
+            continue
+        current.append(e)
+    if current:
+        close(None, "ongoing")
+    return out
+
+
+# ---------------------------------------------------------------- the load before onset
+def local_day(a: Activity) -> date:
+    """The calendar day a run started on in the athlete's local time (as runload.load.local_date,
+    repeated here so the pain log needs no pandas)."""
+    return (a.start_utc + timedelta(seconds=a.utc_offset_s or 0)).date()
+
+
+def _hard_seconds(a: Activity, hard_bpm: float) -> tuple[float, float]:
+    # hr_zone_s bins are 5 bpm wide, keyed by their lower edge; a bin counts as hard when its
+    # middle is at or above the hard threshold.
+    total = sum(a.hr_zone_s.values())
+    hard = sum(s for lo, s in a.hr_zone_s.items() if lo + 2.5 >= hard_bpm)
+    return hard, total
+
+
+def link_load(
+    onset: date,
+    activities: Sequence[Activity],
+    *,
+    athlete: Athlete | None = None,
+    week_start: int = 0,
+    window_days: int = WINDOW_DAYS,
+    min_base_km: float = 10.0,
+    week_change_pct: float = 10.0,
+    spike_pct: float = 10.0,
+    hard_fraction_of_max: float = 0.8,
+    hard_share_rise_pts: float = 10.0,
+    streak_days: int = 7,
+) -> LoadBefore:
+    """The running in the ``window_days`` up to and including ``onset``, in numbers and one sentence.
+
+    - Weekly change: each calendar week that ended in the window, and the 7 days up to onset,
+      against the 7 days before (a base under ``min_base_km`` is too small to judge, as in the
+      weekly-progression rule). The largest change is reported.
+    - Spike: each run's distance against the longest run of the 30 days before it (Frandsen 2025);
+      the largest is reported; a run with no run in the 30 days before is a return from a break.
+    - Intensity: share of heart-rate time at or above ``hard_fraction_of_max`` of maximum heart
+      rate (the profile's, else the highest recorded), against the 28 days before the window.
+    - Rest: the longest stretch of consecutive days with a run that touches the window.
+
+    A signal is *notable* (and leads the sentence) when it passes its threshold argument.
+    """
+    runs = sorted(((local_day(a), a) for a in activities if a.is_run), key=lambda p: (p[0], p[1].start_utc))
+    first = onset - timedelta(days=window_days - 1)
+    in_window = [(d, a) for d, a in runs if first <= d <= onset]
+    win_km = sum(a.distance_m for _, a in in_window) / 1000.0
+    info: dict[str, object] = {}
+
+    def km_between(lo: date, hi: date) -> float:
+        return sum(a.distance_m for d, a in runs if lo <= d <= hi) / 1000.0
+
+    # weekly change: calendar weeks that ended inside the window, and the rolling 7 days to onset
+    candidates: list[tuple[float, float, float, str, int]] = []
+    ws = onset - timedelta(days=(onset.weekday() - week_start) % 7)
+    for k in (1, 2):
+        start = ws - timedelta(days=7 * k)
+        end = start + timedelta(days=6)
+        if end < first:
+            continue
+        km, prev = km_between(start, end), km_between(start - timedelta(days=7), start - timedelta(days=1))
+        if prev >= min_base_km:
+            candidates.append(((km - prev) / prev * 100.0, km, prev, f"the week of {start.isoformat()}",
+                               (onset - end).days))
+    km, prev = km_between(onset - timedelta(days=6), onset), km_between(onset - timedelta(days=13), onset - timedelta(days=7))
+    if prev >= min_base_km:
+        candidates.append(((km - prev) / prev * 100.0, km, prev, f"the 7 days up to {onset.isoformat()}", 0))
+    if candidates:
+        best = max(candidates, key=lambda c: c[0])
+        info.update(week_change_pct=round(best[0], 1), week_km=round(best[1], 1), week_prev_km=round(best[2], 1),
+                    week_label=best[3], week_days_before=best[4])
+
+    # single-run spikes, against the longest run of the 30 days before each run
+    best_spike: tuple[float, float, float, date] | None = None
+    for d, a in in_window:
+        ref = [b.distance_m for e, b in runs if d - timedelta(days=30) <= e < d]
+        if not ref:
+            gap = [e for e, _ in runs if e < d]
+            if gap:
+                info.setdefault("break_days", (d - gap[-1]).days)
+            continue
+        pct = (a.distance_m / max(ref) - 1.0) * 100.0
+        if best_spike is None or pct > best_spike[0]:
+            best_spike = (pct, a.distance_m / 1000.0, max(ref) / 1000.0, d)
+    if best_spike:
+        info.update(spike_pct=round(best_spike[0], 1), spike_km=round(best_spike[1], 1),
+                    spike_ref_km=round(best_spike[2], 1), spike_date=best_spike[3])
+
+    # intensity: share of heart-rate time at hard effort, window against the 28 days before
+    hr_max = (athlete.hr_max_bpm if athlete and athlete.hr_max_bpm else None) or max(
+        (a.max_hr_bpm for _, a in runs if a.max_hr_bpm), default=None)
+    if hr_max:
+        hard_bpm = hard_fraction_of_max * hr_max
+
+        def share(lo: date, hi: date) -> float | None:
+            hard = total = 0.0
+            for d, a in runs:
+                if lo <= d <= hi:
+                    h, t = _hard_seconds(a, hard_bpm)
+                    hard, total = hard + h, total + t
+            return hard / total * 100.0 if total > 0 else None
+
+        now = share(first, onset)
+        usual = share(first - timedelta(days=28), first - timedelta(days=1))
+        if now is not None:
+            info["hard_share_pct"] = round(now, 1)
+        if usual is not None:
+            info["hard_share_usual_pct"] = round(usual, 1)
+
+    # days in a row with a run, for stretches that reach into the window
+    days = sorted({d for d, _ in runs if d <= onset})
+    longest = run = 0
+    prev_day: date | None = None
+    for d in days:
+        run = run + 1 if prev_day is not None and (d - prev_day).days == 1 else 1
+        prev_day = d
+        if d >= first:
+            longest = max(longest, run)
+
+    lb = LoadBefore(onset=onset, window_days=window_days, runs=len(in_window), distance_km=round(win_km, 1),
+                    streak_days=longest, **info)  # type: ignore[arg-type]
+    notable, sentence = _describe(lb, week_change_pct=week_change_pct, spike_pct=spike_pct,
+                                  hard_share_rise_pts=hard_share_rise_pts, streak_days=streak_days)
+    return LoadBefore(**{**lb.__dict__, "notable": tuple(notable), "sentence": sentence})
+
+
+def _days_after(n: int | None) -> str:
+    if not n:
+        return "on the day of"
+    return f"{n} day{'s' if n != 1 else ''} after"
+
+
+def _describe(lb: LoadBefore, *, week_change_pct: float, spike_pct: float, hard_share_rise_pts: float,
+              streak_days: int) -> tuple[list[str], str]:
+    notable: list[str] = []
+    parts: list[str] = []
+    if lb.week_change_pct is not None and lb.week_change_pct > week_change_pct:
+        notable.append("week_change")
+        if lb.week_label.startswith("the week"):
+            parts.append(f"{_days_after(lb.week_days_before)} a {lb.week_change_pct:+.0f}% week "
+                         f"({lb.week_label[4:]}: {lb.week_km:.1f} km after {lb.week_prev_km:.1f} km)")
+        else:
+            parts.append(f"after 7 days {lb.week_change_pct:+.0f}% up on the 7 days before "
+                         f"({lb.week_km:.1f} km after {lb.week_prev_km:.1f} km)")
+    if lb.spike_pct is not None and lb.spike_pct > spike_pct and lb.spike_date is not None:
+        notable.append("spike")
+        parts.append(f"{_days_after((lb.onset - lb.spike_date).days)} a run {lb.spike_pct:.0f}% longer than any in "
+                     f"the 30 days before it ({lb.spike_km:.1f} km against {lb.spike_ref_km:.1f} km)")
+    if lb.break_days is not None:
+        notable.append("break")
+        parts.append(f"on returning from {lb.break_days} days without running")
+    if (lb.hard_share_pct is not None and lb.hard_share_usual_pct is not None
+            and lb.hard_share_pct - lb.hard_share_usual_pct >= hard_share_rise_pts):
+        notable.append("intensity")
+        parts.append(f"with hard running at {lb.hard_share_pct:.0f}% of running time against a usual "
+                     f"{lb.hard_share_usual_pct:.0f}%")
+    if lb.streak_days >= streak_days:
+        notable.append("no_rest")
+        parts.append(f"after {lb.streak_days} days in a row without a rest day")
+    when = lb.onset.isoformat()
+    if parts:
+        return notable, f"Pain began on {when} {join_words(parts)}."
+    if lb.runs == 0:
+        return notable, f"No runs were recorded in the {lb.window_days} days before pain began on {when}."
+    bits = [f"{lb.distance_km:.1f} km in {lb.runs} run{'s' if lb.runs != 1 else ''}"]
+    if lb.week_change_pct is not None:
+        bits.append(f"weekly change at most {lb.week_change_pct:+.0f}%")
+    if lb.spike_pct is not None:
+        bits.append(f"no run more than {max(lb.spike_pct, 0):.0f}% longer than the 30 days before it")
+    if lb.hard_share_pct is not None:
+        bits.append(f"hard running {lb.hard_share_pct:.0f}% of running time")
+    bits.append(f"at most {lb.streak_days} day{'s' if lb.streak_days != 1 else ''} in a row")
+    return notable, (f"In the {lb.window_days} days before pain began on {when} the load was steady: "
+                     f"{join_words(bits)}.")
+
+
+def episodes_with_load(entries: Sequence[PainEntry], activities: Sequence[Activity], *,
+                       athlete: Athlete | None = None, week_start: int = 0, **link_args: float) -> list[Episode]:
+    """:func:`find_episodes` with each episode's :class:`LoadBefore` filled in."""
+    out = []
+    for ep in find_episodes(entries):
+        lb = link_load(ep.onset, activities, athlete=athlete, week_start=week_start, **link_args)  # type: ignore[arg-type]
+        out.append(Episode(**{**ep.__dict__, "load": lb}))
+    return out
+

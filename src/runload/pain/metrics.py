@@ -1,0 +1,227 @@
+"""Pain metrics for the rule engine: each is named by a ``rules/pain-*.toml`` file.
+
+Every metric returns one :class:`runload.engine.MetricValue` per pain entry, week or episode up
+to the context's ``as_of``, with ``facts["key"]`` naming the episode so a rule can keep one
+finding per episode (``one_per = "key"``). The rule file's bands decide what fires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from runload.engine import Context, MetricValue, metric
+from runload.models import Activity, PainEntry
+from runload.pain.episodes import SETTLED_MAX_SCORE, Episode, find_episodes, link_load, local_day
+from runload.pain.signs import (
+    RED_FLAGS, join_words, model_caveat, morning_pain, non_tendon_signs, run_pain, unrelieved_stretches, weekly_trends,
+)
+
+
+def context_as_of(ctx: Context) -> date | None:
+    """The day the context judges: ``as_of``, else the last day with data or a pain entry."""
+    if ctx.as_of is not None:
+        return ctx.as_of
+    days = [e.date for e in ctx.pain_entries]
+    if ctx.data_end is not None:
+        days.append(ctx.data_end)
+    return max(days, default=None)
+
+
+def context_entries(ctx: Context) -> list[PainEntry]:
+    """The context's pain entries up to its ``as_of``, oldest first."""
+    as_of = ctx.as_of
+    es = [e for e in ctx.pain_entries if as_of is None or e.date <= as_of]
+    return sorted(es, key=lambda e: (e.date, e.id or 0))
+
+
+def _episode_key(episodes: Sequence[Episode], day: date) -> str:
+    for ep in episodes:
+        if ep.onset <= day <= (ep.end or ep.last):
+            return ep.key
+    return f"entry-{day.isoformat()}"
+
+
+def _runs(ctx: Context) -> list[tuple[date, Activity]]:
+    as_of = ctx.as_of
+    return sorted(((local_day(a), a) for a in ctx.activities if a.is_run and (as_of is None or local_day(a) <= as_of)),
+                  key=lambda p: (p[0], p[1].start_utc))
+
+
+def _run_before(runs: Sequence[tuple[date, Activity]], day: date, within_days: int = 2) -> tuple[date, float] | None:
+    """The last run on ``day`` or in the ``within_days`` before it: (day, km)."""
+    found = [(d, a.distance_m / 1000.0) for d, a in runs if day - timedelta(days=within_days) <= d <= day]
+    return found[-1] if found else None
+
+
+def _on_side(side: str | None) -> str:
+    """" (left leg)", " (right leg)", " (both legs)" or "" for a message template."""
+    return {"left": " (left leg)", "right": " (right leg)", "both": " (both legs)"}.get(side or "", "")
+
+
+@metric("pain_red_flag")
+def pain_red_flag(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+    """1.0 for each entry showing the red flag ``params["flag"]`` (an id of
+    :data:`runload.pain.signs.RED_FLAGS`, e.g. ``"calf"``); facts: ``symptoms``, ``side``,
+    ``key`` (the episode)."""
+    flag = str(params.get("flag", ""))
+    if flag not in RED_FLAGS:
+        raise ValueError(f"unknown red flag {flag!r} (known: {', '.join(RED_FLAGS)})")
+    as_of = context_as_of(ctx)
+    out = []
+    for ep in find_episodes(context_entries(ctx)):
+        for f in ep.red_flags:
+            if f.flag == flag:
+                out.append(MetricValue(1.0, date=f.date, facts={
+                    "key": ep.key, "symptoms": f.what, "on_side": _on_side(f.side),
+                    "days_ago": (as_of - f.date).days if as_of else 0,
+                }))
+    return out
+
+
+@metric("pain_unrelieved_days")
+def pain_unrelieved_days(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+    """For each stretch of pain that rest did not relieve: its length in days (first to last
+    entry saying so), dated on its last entry; facts ``start``, ``entries``, ``key``."""
+    entries = context_entries(ctx)
+    episodes = find_episodes(entries)
+    return [MetricValue(float(s.days), date=s.last, facts={
+        "key": _episode_key(episodes, s.start), "start": s.start.isoformat(), "entries": s.entries})
+        for s in unrelieved_stretches(entries)]
+
+
+def _reduce_phrase(run: tuple[date, float] | None, factor: float) -> str:
+    if run is None:
+        return (f"make each of the next two runs no more than {factor:.0%} of the distance and time of the run "
+                "that brought this on, at an easy effort, with a rest day between them")
+    day, km = run
+    return (f"keep each of the next two runs under {km * factor:.1f} km ({factor:.0%} of the {km:.1f} km run on "
+            f"{day.isoformat()}), at an easy effort, with a rest day between them")
+
+
+@metric("pain_run_score")
+def pain_run_score(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+    """For each entry with pain during or after running: the higher of the two (0-10).
+
+    Facts: ``when`` ("during" or "after"), ``next_runs`` (a concrete cut of the next two runs:
+    ``params["reduce_factor"]``, default 0.67, of the run before the entry), ``model_caveat``
+    ("" or a sentence when the entry has signs the model does not cover), ``key``.
+    """
+    factor = float(params.get("reduce_factor", 0.67))
+    entries = context_entries(ctx)
+    episodes = find_episodes(entries)
+    runs = _runs(ctx)
+    out = []
+    for e in entries:
+        rp = run_pain(e)
+        if rp is None:
+            continue
+        out.append(MetricValue(float(rp.score), date=e.date, facts={
+            "when": rp.when, "on_side": _on_side(e.side), "next_runs": _reduce_phrase(_run_before(runs, e.date), factor),
+            "model_caveat": model_caveat([e]), "key": _episode_key(episodes, e.date)}))
+    return out
+
+
+@metric("pain_morning_rise")
+def pain_morning_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+    """For each entry with a next-morning score: points above the usual morning level (the
+    median of the ``params["baseline_days"]``, default 28, before; 0 with no history).
+
+    A score of ``params["settled_max"]`` (default 1, as for episodes) or less counts as settled
+    and gives None: 1/10 the morning after a first run is not a reason to cut the next one.
+
+    Facts: ``score``, ``usual``, ``next_runs`` (rest, then the cut of :func:`pain_run_score`),
+    ``model_caveat``, ``key``.
+    """
+    factor = float(params.get("reduce_factor", 0.67))
+    entries = context_entries(ctx)
+    episodes = find_episodes(entries)
+    by_day = {e.date: e for e in entries}
+    runs = _runs(ctx)
+    settled_max = int(params.get("settled_max", SETTLED_MAX_SCORE))
+    out = []
+    for m in morning_pain(entries, baseline_days=int(params.get("baseline_days", 28))):
+        # next-morning pain belongs to the run of the day before (or earlier)
+        run = _run_before(runs, m.date - timedelta(days=1))
+        e = by_day.get(m.date)
+        out.append(MetricValue(None if m.score <= settled_max else float(m.rise), date=m.date, facts={
+            "score": m.score, "usual": m.usual,
+            "next_runs": _reduce_phrase(run, factor),
+            "model_caveat": model_caveat([e]) if e else "", "key": _episode_key(episodes, m.date)}))
+    return out
+
+
+@metric("pain_weekly_rise")
+def pain_weekly_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+    """For each week with entries after a week with entries: the larger rise in mean pain (each
+    entry's peak score) or mean stiffness, in points out of 10.
+
+    Facts: ``rising`` (what rose, with the numbers), ``week_km`` (that week's running, the
+    distance to hold), ``hold_load`` (the hold in words), ``model_caveat``.
+    """
+    entries = context_entries(ctx)
+    runs = _runs(ctx)
+    out = []
+    for t in weekly_trends(entries, week_start=ctx.week_start):
+        rises = [(r, name, now, before) for r, name, now, before in (
+            (t.pain_rise, "pain", t.pain, t.prev_pain), (t.stiffness_rise, "stiffness", t.stiffness, t.prev_stiffness))
+            if r is not None]
+        if not rises:
+            continue
+        value = max(r for r, *_ in rises)
+        rising = [f"{name} {before:.1f} to {now:.1f}" for r, name, now, before in rises if r > 0]
+        week_end = t.week_start + timedelta(days=6)
+        week_km = sum(a.distance_m for d, a in runs if t.week_start <= d <= week_end) / 1000.0
+        week_entries = [e for e in entries if t.week_start <= e.date <= week_end]
+        out.append(MetricValue(float(value), week_start=t.week_start, date=max(e.date for e in week_entries), facts={
+            "rising": "average " + (" and ".join(rising) if rising else "no rise") + " out of 10 on the week before",
+            "week_km": round(week_km, 1), "hold_load": (
+                f"keep next week at or below this week's {week_km:.1f} km" if week_km > 0
+                else "add no running next week (none was logged this week)"),
+            "model_caveat": model_caveat(week_entries)}))
+    return out
+
+
+@metric("pain_model_limits")
+def pain_model_limits(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+    """For each episode with signs the pain-monitoring model does not cover (swelling, locking,
+    giving way, numbness or tingling, cannot bend or straighten): how many kinds, dated on the
+    first; facts ``symptoms`` and ``key``."""
+    out = []
+    for ep in find_episodes(context_entries(ctx)):
+        found: list[str] = []
+        first: date | None = None
+        for e in ep.entries:
+            for s in non_tendon_signs(e):
+                if s.endswith("swelling"):
+                    s = "swelling"
+                if s not in found:
+                    found.append(s)
+                    first = first or e.date
+        if found and first is not None:
+            out.append(MetricValue(float(len(found)), date=first, facts={"symptoms": join_words(found), "key": ep.key}))
+    return out
+
+
+@metric("pain_episode_load")
+def pain_episode_load(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+    """For each episode: how many load signals stood out in the 14 days up to onset (weekly
+    change, single-run spike, return from a break, intensity, days without rest), dated on the
+    onset; facts ``sentence`` (the numbers in one sentence), ``signals`` and ``key``.
+
+    Params are the thresholds of :func:`runload.pain.episodes.link_load` (``week_change_pct``,
+    ``spike_pct``, ``hard_share_rise_pts``, ``streak_days``, ``window_days``, ``min_base_km``).
+    """
+    keys = ("week_change_pct", "spike_pct", "hard_share_rise_pts", "streak_days", "window_days", "min_base_km")
+    args = {k: params[k] for k in keys if k in params}
+    activities = [a for _, a in _runs(ctx)]
+    out = []
+    for ep in find_episodes(context_entries(ctx)):
+        lb = link_load(ep.onset, activities, athlete=ctx.athlete, week_start=ctx.week_start, **args)
+        names = {"week_change": "weekly change", "spike": "single-run spike", "break": "return from a break",
+                 "intensity": "more hard running", "no_rest": "no rest days"}
+        out.append(MetricValue(float(len(lb.notable)), date=ep.onset, facts={
+            "sentence": lb.sentence, "signals": ", ".join(names[n] for n in lb.notable) or "none", "key": ep.key}))
+    return out
+

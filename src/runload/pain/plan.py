@@ -1,0 +1,170 @@
+"""Return to running after a red flag or a break (evidence.md section 8).
+
+A walk-run progression: at least one rest day between runs, each stage done at least twice, no
+progression while swelling, stiffness or pain rises (consensus: Trials 2023,
+doi:10.1186/s13063-023-07502-x). The stage lengths are a common coaching convention, not a tested
+prescription; the rules around them are what the consensus says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from runload.models import Activity, PainEntry
+from runload.pain.entries import peak_score
+from runload.pain.episodes import Episode, local_day
+
+PLAN_CITATION = ("Return-to-running consensus, Trials 2023, doi:10.1186/s13063-023-07502-x (consensus)")
+BREAK_DAYS = 30  # no run in 30 days: no reference for spikes (evidence.md section 2)
+RED_FLAG_DAYS = 42  # a red flag in the last six weeks still calls for a graded return
+SESSIONS_PER_STAGE = 2
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One walk-run stage: ``repeats`` x (run ``run_min`` minutes, walk ``walk_min`` minutes)."""
+
+    number: int
+    run_min: int
+    walk_min: int
+    repeats: int
+
+    @property
+    def total_min(self) -> int:
+        return (self.run_min + self.walk_min) * self.repeats
+
+    def describe(self) -> str:
+        """"run 1 min, walk 2 min, 8 times (24 min)" or "run 20 min without walking"."""
+        if self.walk_min == 0:
+            return f"run {self.run_min * self.repeats} min without walking"
+        return f"run {self.run_min} min, walk {self.walk_min} min, {self.repeats} times ({self.total_min} min)"
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage(1, 1, 2, 8),
+    Stage(2, 2, 2, 6),
+    Stage(3, 3, 1, 6),
+    Stage(4, 5, 1, 5),
+    Stage(5, 10, 1, 3),
+    Stage(6, 20, 0, 1),
+    Stage(7, 30, 0, 1),
+)
+
+PLAN_RULES: tuple[str, ...] = (
+    "Leave at least one rest day between runs.",
+    f"Do each stage at least {SESSIONS_PER_STAGE} times before moving on.",
+    "Do not move on while swelling, stiffness or pain is rising; go back a stage if pain goes above "
+    "5/10 or has not settled by the next morning.",
+)
+
+
+@dataclass(frozen=True)
+class ReturnPlan:
+    """A walk-run return: why, since when, where the runner is in it, and what holds it back."""
+
+    reason: str  # "red flag" or "break"
+    since: date
+    summary: str
+    start_condition: str
+    stages: tuple[Stage, ...]
+    rules: tuple[str, ...]
+    runs_since: int
+    next_stage: int  # 1-based
+    hold: str  # "" or why not to move on now
+    after: str
+    citations: tuple[str, ...] = (PLAN_CITATION,)
+
+    def lines(self) -> list[str]:
+        """The plan as plain-text lines for reports and the terminal."""
+        out = [self.summary]
+        if self.start_condition:
+            out.append(self.start_condition)
+        for s in self.stages:
+            mark = " <- next" if s.number == self.next_stage else ""
+            out.append(f"  Stage {s.number}: {s.describe()}{mark}")
+        out.extend(self.rules)
+        if self.hold:
+            out.append(self.hold)
+        out.append(self.after)
+        return out
+
+
+def return_plan(
+    entries: Sequence[PainEntry],
+    activities: Sequence[Activity],
+    as_of: date,
+    episodes: Sequence[Episode],
+    *,
+    break_days: int = BREAK_DAYS,
+    red_flag_days: int = RED_FLAG_DAYS,
+) -> ReturnPlan | None:
+    """The return-to-run plan that applies on ``as_of``, or None.
+
+    It applies after a red flag (urgent or emergency, or see-a-clinician) in the last
+    ``red_flag_days`` or in an episode still going on, and after a break of ``break_days`` without
+    running (either the break is going on, or running restarted after one). It ends once every
+    stage has been done twice (runs since the red flag or the restart).
+    """
+    runs = sorted(local_day(a) for a in activities if a.is_run and local_day(a) <= as_of)
+    plan: tuple[str, date, str, str] | None = None
+    flagged = [(f, ep) for ep in episodes for f in ep.red_flags
+               if f.date <= as_of and ((as_of - f.date).days <= red_flag_days or ep.status == "ongoing")]
+    if flagged:
+        flag, _ep = max(flagged, key=lambda p: p[0].date)
+        plan = ("red flag", flag.date,
+                f"After the red flag on {flag.date.isoformat()} ({flag.what}), return to running step by step.",
+                "Start only once a clinician has checked the knee and leg and cleared you to run.")
+    elif runs:
+        last = runs[-1]
+        if (as_of - last).days >= break_days:
+            plan = ("break", last, f"No run since {last.isoformat()} ({(as_of - last).days} days): "
+                                   "come back with walk-run sessions rather than your old distances.", "")
+        else:
+            restart = None
+            for prev, cur in zip(runs, runs[1:]):
+                if (cur - prev).days >= break_days:
+                    restart = (prev, cur)
+            if restart and len([d for d in runs if d >= restart[1]]) < len(STAGES) * SESSIONS_PER_STAGE:
+                gap = (restart[1] - restart[0]).days
+                plan = ("break", restart[1],
+                        f"Running restarted on {restart[1].isoformat()} after {gap} days without running: "
+                        "build back with walk-run sessions.", "")
+    if plan is None:
+        return None
+    reason, since, summary, condition = plan
+    done = len([d for d in runs if d > since]) if reason == "red flag" else len([d for d in runs if d >= since])
+    if done >= len(STAGES) * SESSIONS_PER_STAGE:
+        return None
+    next_stage = min(done // SESSIONS_PER_STAGE + 1, len(STAGES))
+    return ReturnPlan(
+        reason=reason, since=since, summary=summary, start_condition=condition, stages=STAGES, rules=PLAN_RULES,
+        runs_since=done, next_stage=next_stage, hold=_hold(entries, as_of, next_stage),
+        after=("After the last stage, add no more than 10% a week and keep the longest run within 10% of "
+               "the longest of the last 30 days."),
+    )
+
+
+def _hold(entries: Sequence[PainEntry], as_of: date, stage: int) -> str:
+    # No progression while swelling, stiffness or pain rises (the consensus), judged on the last
+    # 7 days against the 7 before.
+    recent = [e for e in entries if as_of - timedelta(days=6) <= e.date <= as_of]
+    before = [e for e in entries if as_of - timedelta(days=13) <= e.date < as_of - timedelta(days=6)]
+    why = []
+    if any(e.swelling != "none" for e in recent):
+        why.append("the knee is still swollen")
+
+    def worst(es: Sequence[PainEntry], f) -> int | None:  # type: ignore[no-untyped-def]
+        vals = [v for v in (f(e) for e in es) if v is not None]
+        return max(vals) if vals else None
+
+    p_now, p_before = worst(recent, peak_score), worst(before, peak_score)
+    if p_now is not None and p_before is not None and p_now > p_before:
+        why.append(f"pain is rising ({p_before}/10 to {p_now}/10)")
+    s_now, s_before = worst(recent, lambda e: e.stiffness), worst(before, lambda e: e.stiffness)
+    if s_now is not None and s_before is not None and s_now > s_before:
+        why.append(f"stiffness is rising ({s_before}/10 to {s_now}/10)")
+    if not why:
+        return ""
+    return f"Hold at stage {stage} for now: {' and '.join(why)}."

@@ -1,0 +1,192 @@
+"""Load metrics against hand-worked numbers and against the independent ``acwr`` package."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta, timezone
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from runload.load import activity_trimp, banister_trimp, daily_load, weekly_cross_training, weekly_running
+from runload.load_metrics import (
+    MONOTONY_CAP,
+    acwr_series,
+    fitness_fatigue,
+    longest_run_km,
+    return_to_run_state,
+    run_spikes,
+    silences,
+    weekly_monotony,
+)
+from runload.models import Activity, Sport
+
+acwr_pkg = pytest.importorskip("acwr")
+
+
+def act(day: str, km: float, sport: Sport = Sport.RUNNING, minutes: float | None = None, **kw) -> Activity:
+    d = date.fromisoformat(day)
+    return Activity(start_utc=datetime(d.year, d.month, d.day, 7, tzinfo=timezone.utc), sport=sport,
+                    distance_m=km * 1000, timer_s=(minutes if minutes is not None else km * 6) * 60,
+                    utc_offset_s=0, **kw)
+
+
+def series(values, start="2026-01-05") -> pd.Series:
+    return pd.Series(values, index=pd.date_range(start, periods=len(values), freq="D"), dtype=float)
+
+
+# --- acute:chronic ratio ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["rac", "rau", "ewma"])
+def test_acwr_agrees_with_the_acwr_package(method):
+    rng = np.random.default_rng(7)
+    load = series(np.where(rng.random(200) < 0.4, 0.0, rng.uniform(3, 25, 200)))
+    ours = acwr_series(load, method=method)
+    theirs = acwr_pkg.acwr(load, method=method).replace([np.inf, -np.inf], np.nan)
+    # The package leaves inf where the chronic load is 0; runload hides those days.
+    both = ours.notna() & theirs.notna()
+    assert both.sum() > 150
+    np.testing.assert_allclose(ours[both], theirs[both], rtol=1e-12)
+    assert ours.iloc[:27].isna().all()  # hidden until 28 days of history
+    assert ours[theirs.isna()].isna().all()
+
+
+def test_acwr_worked_example_and_no_division_by_zero():
+    load = series([5.0] * 28 + [10.0] * 7)
+    assert acwr_series(load, method="rac").iloc[-1] == pytest.approx(1.6)
+    assert acwr_series(load, method="rau").iloc[-1] == pytest.approx(2.0)
+    rest = series([0.0] * 40)
+    assert acwr_series(rest, method="rac").isna().all()
+
+
+@settings(max_examples=50, deadline=None)
+@given(level=st.floats(0.5, 50), days=st.integers(28, 80), method=st.sampled_from(["rac", "rau", "ewma"]))
+def test_constant_load_gives_ratio_one(level, days, method):
+    ratio = acwr_series(series([level] * days), method=method).dropna()
+    assert len(ratio) == days - 27
+    np.testing.assert_allclose(ratio, 1.0, rtol=1e-9)
+
+
+loads = st.lists(st.one_of(st.just(0.0), st.floats(1, 40)), min_size=30, max_size=90)
+
+
+@settings(max_examples=50, deadline=None)
+@given(values=loads, method=st.sampled_from(["rac", "rau", "ewma"]))
+def test_units_do_not_change_ratios(values, method):
+    km = series(values)
+    miles = km / 1.609344
+    a, b = acwr_series(km, method=method), acwr_series(miles, method=method)
+    assert (a.isna() == b.isna()).all()
+    np.testing.assert_allclose(a.dropna(), b.dropna(), rtol=1e-9)
+    ma, mb = weekly_monotony(km), weekly_monotony(miles)
+    np.testing.assert_allclose(ma["monotony"].fillna(-1), mb["monotony"].fillna(-1), rtol=1e-9)
+
+
+@settings(max_examples=50, deadline=None)
+@given(values=loads, day=st.integers(0, 29))
+def test_adding_a_rest_day_never_raises_acute_load(values, day):
+    load = series(values)
+    rested = load.copy()
+    rested.iloc[day] = 0.0
+    before = [load.rolling(7, min_periods=1).mean(), load.ewm(alpha=2 / 8, adjust=False).mean()]
+    after = [rested.rolling(7, min_periods=1).mean(), rested.ewm(alpha=2 / 8, adjust=False).mean()]
+    for b, a in zip(before, after):
+        assert (a <= b + 1e-9).all()
+    # And through runload's own daily series: a run swapped for a rest day.
+    ff_b, ff_a = fitness_fatigue(load), fitness_fatigue(rested)
+    assert (ff_a["atl"] <= ff_b["atl"] + 1e-9).all()
+
+
+# --- monotony, fitness/fatigue, TRIMP ---------------------------------------------------------
+
+
+def test_monotony_by_hand_and_guards():
+    week = series([5, 5, 5, 5, 5, 5, 0])  # starts on a Monday
+    m = weekly_monotony(week)
+    mean, sd = 30 / 7, float(np.std([5] * 6 + [0], ddof=1))
+    assert m["monotony"].iloc[0] == pytest.approx(mean / sd)
+    assert m["monotony"].iloc[0] == pytest.approx(2.268, abs=1e-3)
+    assert m["strain"].iloc[0] == pytest.approx(30 * mean / sd)
+    # Same as the acwr package on the window ending Sunday.
+    assert m["monotony"].iloc[0] == pytest.approx(float(acwr_pkg.monotony(week).iloc[-1]))
+    same = weekly_monotony(series([4.0] * 7))
+    assert same["monotony"].iloc[0] == MONOTONY_CAP  # sd = 0: capped, not infinite
+    empty = weekly_monotony(series([0.0] * 7))
+    assert math.isnan(empty["monotony"].iloc[0])  # no load: undefined, not 0 or infinity
+    assert weekly_monotony(series([3.0] * 5)).empty  # incomplete week is not judged
+
+
+def test_banister_trimp_worked_check():
+    assert banister_trimp(45, 150, 60, 190, "male") == pytest.approx(75.3, abs=0.05)
+    assert banister_trimp(45, 150, 60, 190, "female") < banister_trimp(45, 150, 60, 190, "male")
+    a = act("2026-01-05", 9, minutes=45, hr_zone_s={150: 45 * 60})
+    # a 5-bpm bin counts at its middle, 152.5 bpm
+    assert activity_trimp(a, 60, 190, "male") == pytest.approx(banister_trimp(45, 152.5, 60, 190, "male"))
+    b = act("2026-01-05", 9, minutes=45, avg_hr_bpm=150)
+    assert activity_trimp(b, 60, 190, "male") == pytest.approx(75.3, abs=0.05)
+    assert activity_trimp(act("2026-01-05", 9), 60, 190, "male") is None
+
+
+def test_fitness_fatigue_by_hand():
+    ff = fitness_fatigue(series([42.0, 0.0]))
+    assert ff["ctl"].iloc[0] == pytest.approx(1.0)
+    assert ff["atl"].iloc[0] == pytest.approx(6.0)
+    assert ff["ctl"].iloc[1] == pytest.approx(1.0 - 1.0 / 42)
+    assert ff["tsb"].iloc[0] == pytest.approx(-5.0)
+    steady = fitness_fatigue(series([5.0] * 30), seed=5.0)
+    np.testing.assert_allclose(steady["ctl"], 5.0)
+    np.testing.assert_allclose(steady["ramp"].dropna(), 0.0)
+
+
+# --- daily series, spikes, breaks, gaps -----------------------------------------------------------
+
+
+def test_daily_load_kinds_and_unknown_days():
+    acts = [act("2026-01-05", 10), act("2026-01-05", 5), act("2026-01-08", 8), act("2026-01-20", 30, Sport.CYCLING)]
+    km = daily_load(acts)
+    assert list(km.index.strftime("%m-%d"))[:2] == ["01-05", "01-06"]
+    assert km.loc["2026-01-05"] == 15 and km.loc["2026-01-06"] == 0
+    assert km.index[-1] == pd.Timestamp("2026-01-20")  # ends on the last activity, not today
+    assert daily_load(acts, end=date(2026, 1, 8)).index[-1] == pd.Timestamp("2026-01-08")
+    assert daily_load(acts, load="duration").loc["2026-01-05"] == pytest.approx(90)
+    with pytest.raises(ValueError, match="resting and maximum"):
+        daily_load(acts, load="trimp")
+
+
+def test_cross_training_is_counted_apart():
+    acts = [act("2026-01-05", 10), act("2026-01-06", 30, Sport.CYCLING, minutes=60),
+            act("2026-01-07", 1, Sport.SWIMMING, minutes=40)]
+    cross = weekly_cross_training(acts)
+    assert cross.loc[date(2026, 1, 5), "cycling"] == 60
+    assert cross.loc[date(2026, 1, 5), "swimming"] == 40
+    w = weekly_running(acts)
+    assert w["distance_km"].iloc[0] == 10 and w["cross_training_min"].iloc[0] == 100
+
+
+def test_spikes_against_the_previous_30_days():
+    acts = [act("2026-01-01", 10), act("2026-01-20", 12), act("2026-01-25", 9), act("2026-02-25", 11),
+            act("2026-04-10", 5)]
+    s = run_spikes(acts)
+    assert s[0]["spike_pct"] is None
+    assert s[1]["spike_pct"] == pytest.approx(20)
+    assert s[2]["spike_pct"] == pytest.approx(-25)
+    # 2026-02-25: the 9 km run of 01-25 is 31 days before, outside the window: no reference
+    assert s[3]["ref_km"] is None
+    assert s[4]["spike_pct"] is None  # after a 44-day break: no reference
+    assert longest_run_km(acts, end=date(2026, 1, 26)) == 12
+    assert longest_run_km(acts, end=date(2026, 4, 9)) is None
+
+
+def test_return_to_run_state_and_silences():
+    acts = [act("2026-01-01", 10), act("2026-03-01", 3), act("2026-03-03", 3)]
+    s = return_to_run_state(acts, date(2026, 3, 10))
+    assert s["active"] and s["comeback"] == date(2026, 3, 1) and s["days_since_last_run"] == 7
+    assert not return_to_run_state(acts, date(2026, 4, 1))["active"]  # 31 days after the comeback
+    assert return_to_run_state(acts, date(2026, 4, 5))["active"]  # 33 days without a run
+    assert silences(acts) == [(date(2026, 1, 2), date(2026, 2, 28))]
+    assert silences(acts, as_of=date(2026, 3, 20)) == [(date(2026, 1, 2), date(2026, 2, 28)),
+                                                       (date(2026, 3, 4), date(2026, 3, 20))]

@@ -1,0 +1,239 @@
+"""The rule engine: every example in rules/*.toml, validation errors, config, profile."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from runload.engine import Context
+from runload.errors import RuleError
+from runload.models import Athlete
+from runload.rules import (
+    check_example,
+    example_context,
+    evaluate,
+    load_rule,
+    load_rules,
+    next_week_caps,
+    select_rules,
+)
+
+RULES_DIR = Path(__file__).resolve().parents[1] / "rules"
+ALL = load_rules([RULES_DIR])
+LOAD_RULES = [r for r in ALL if r.kind == "load"]
+
+
+@pytest.mark.parametrize("rule,example", [(r, ex) for r in ALL for ex in r.examples],
+                         ids=lambda x: x.id if hasattr(x, "id") else x["name"])
+def test_rule_example(rule, example):
+    assert check_example(rule, example) == []
+
+
+@pytest.mark.parametrize("rule", ALL, ids=lambda r: r.id)
+def test_every_rule_is_documented(rule):
+    assert rule.rationale.strip() and rule.evidence.strip() and rule.evidence_level.strip()
+    assert rule.citations or rule.evidence_level.startswith("convention")
+    assert any(e["expect"] for e in rule.examples) and any(not e["expect"] for e in rule.examples)
+    readme = (RULES_DIR / "README.md").read_text()
+    assert f"`{rule.id}`" in readme, f"rules/README.md does not mention {rule.id}"
+
+
+def test_the_load_rules_exist():
+    ids = {r.id for r in LOAD_RULES}
+    assert {"weekly-progression", "two-week-progression", "rolling-7day-progression", "single-run-spike",
+            "acute-chronic-ratio", "monotony-strain", "fitness-ramp", "intensity-jump", "cadence-drop",
+            "shoe-mileage", "return-to-run", "data-gap"} <= ids
+
+
+GOOD = (RULES_DIR / "weekly-progression.toml").read_text()
+
+
+@pytest.mark.parametrize("edit,key", [
+    (lambda s: s.replace('title = "Weekly distance jumped"\n', ""), "title"),
+    (lambda s: s.replace('severity = "caution"', 'severity = "worrying"', 1), "bands[1].severity"),
+    (lambda s: s.replace("above = 10.0", "above = 10.0\nbelow = 3.0", 1), "bands[1].above"),
+    (lambda s: s.replace("above = 10.0", 'above = "ten"', 1), "bands[1].above"),
+    (lambda s: s.replace('metric = "week_change_pct"', 'metric = "week_change_pct"\ncolour = "red"'), "colour"),
+    (lambda s: s.replace('factor = 0.7', 'factor = 1.7'), "stricter[1].factor"),
+    (lambda s: s.replace('{ day = "2026-06-02", km = 20 }', '{ day = "June", km = 20 }', 1), "examples[1].runs[1].day"),
+    (lambda s: s.replace('expect = []', 'expect = [ { severity = "info" } ]'), "examples"),
+    (lambda s: s.replace('id = "weekly-progression"', 'id = "weekly_progression"'), "id"),
+    (lambda s: s.replace('metric = "week_change_pct"', 'metric = "no_such_metric"'), "metric"),
+])
+def test_validation_errors_name_the_file_and_key(tmp_path, edit, key):
+    path = tmp_path / "weekly-progression.toml"
+    path.write_text(edit(GOOD))
+    with pytest.raises(RuleError) as err:
+        load_rules([path])
+    assert str(path) in str(err.value)
+    assert f"key '{key}'" in str(err.value)
+
+
+def test_toml_syntax_error_names_file_and_line(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text('id = "broken"\nname = \n')
+    with pytest.raises(RuleError, match=r"broken.toml: not valid TOML: .*line 2"):
+        load_rule(path)
+
+
+def test_duplicate_ids_and_missing_template_fields(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "weekly-progression.toml").write_text(GOOD)
+    with pytest.raises(RuleError, match="also the id of"):
+        load_rules([RULES_DIR, tmp_path / "a"])
+    bad = tmp_path / "weekly-progression.toml"
+    bad.write_text(GOOD.replace("{prev_km:.1f} km).", "{prev_kms:.1f} km)."))
+    rule = load_rule(bad)
+    with pytest.raises(RuleError, match=r"key 'message'.*\{prev_kms\}"):
+        check_example(rule, rule.examples[0])
+
+
+def _rule(rid):
+    return next(r for r in ALL if r.id == rid)
+
+
+def test_config_selection_and_overrides():
+    config = {
+        "rules": {"disable": ["monotony-strain"],
+                  "override": {"weekly-progression": {"thresholds": {"caution": 20}, "params": {"min_base_km": 15}}}},
+        "athletes": {"maya": {"rules": {"disable": ["cadence-drop"],
+                                         "override": {"weekly-progression": {"thresholds": {"caution": 5}}}}}},
+    }
+    everyone = {r.id: r for r in select_rules(ALL, config)}
+    assert "monotony-strain" not in everyone and "cadence-drop" in everyone
+    wp = everyone["weekly-progression"]
+    assert [b.threshold for b in wp.bands] == [20, 30] and wp.params["min_base_km"] == 15
+    maya = {r.id: r for r in select_rules(ALL, config, "maya")}
+    assert "cadence-drop" not in maya and maya["weekly-progression"].bands[0].threshold == 5
+    only = select_rules(ALL, {"rules": {"only": ["single-run-spike"]}})
+    assert [r.id for r in only] == ["single-run-spike"]
+    from runload.errors import InputError
+    with pytest.raises(InputError, match="no rule with id 'nope'"):
+        select_rules(ALL, {"rules": {"disable": ["nope"]}})
+
+
+def test_age_makes_progression_stricter_only_from_that_age():
+    rule = _rule("weekly-progression")
+    ex = {"name": "x", "runs": [{"day": "2026-06-02", "km": 20}, {"day": "2026-06-09", "km": 21.9}], "expect": []}
+    young = dict(ex, athlete={"birth_year": 1990})
+    old = dict(ex, athlete={"birth_year": 1970})
+    assert evaluate(rule, example_context(rule, young)) == []
+    [f] = evaluate(rule, example_context(rule, old))
+    assert f.threshold == 9.0 and "age 50" in f.message
+
+
+def test_caps_follow_the_rules_and_the_profile():
+    rules = [r for r in ALL]
+    ex = {"name": "x", "runs": [{"day": "2026-06-01", "km": 8, "times": 4, "every_days": 2},
+                                {"day": "2026-06-07", "km": 14}], "expect": []}
+    ctx = example_context(ALL[0], ex)
+    caps = next_week_caps(ctx, rules)  # week of 06-01: 46 km, over on Sunday 06-07
+    assert caps["week_km"] == pytest.approx(50.6) and caps["week_rule"] == "weekly-progression"
+    assert caps["longest_run_km"] == pytest.approx(15.4) and caps["longest_run_rule"] == "single-run-spike"
+    hurt = example_context(ALL[0], dict(ex, athlete={"previous_injuries": ["knee"]}))
+    caps = next_week_caps(hurt, rules)
+    assert caps["week_km"] == pytest.approx(46 * 1.07, abs=0.05)
+    assert caps["longest_run_km"] == pytest.approx(14.98, abs=0.05)
+    small = example_context(ALL[0], {"name": "x", "runs": [{"day": "2026-06-01", "km": 3}], "expect": []})
+    assert next_week_caps(small, rules)["week_km"] == 10.0  # base too small: the base is the cap
+
+
+def test_return_to_run_mode_replaces_caps():
+    ex = {"name": "x", "as_of": "2026-08-01", "runs": [{"day": "2026-06-01", "km": 10, "times": 3}], "expect": []}
+    caps = next_week_caps(example_context(ALL[0], ex), ALL)
+    assert caps["mode"] == "return-to-run" and caps["week_km"] is None and "walk-run" in caps["guidance"]
+
+
+def test_min_history_hides_early_values():
+    rule = _rule("acute-chronic-ratio")
+    ex = {"name": "x", "runs": [{"day": "2026-06-01", "km": 5, "times": 3}, {"day": "2026-06-04", "km": 30}],
+          "expect": []}
+    assert evaluate(rule, example_context(rule, ex)) == []
+
+
+# --- CLI ----------------------------------------------------------------------------------------
+
+
+def _import_history(cli, athlete, tmp_path):
+    """A small history through the real importer: GPX files written here."""
+    days = [("2026-05-04", 8), ("2026-05-06", 8), ("2026-05-10", 10), ("2026-05-12", 8), ("2026-05-14", 8),
+            ("2026-05-17", 22)]
+    for day, km in days:
+        pts = []
+        n = int(km * 10)
+        for i in range(n + 1):
+            lat = 59.0 + i * 0.1 / 111.32  # 100 m steps north
+            sec = i * 36
+            pts.append(f'<trkpt lat="{lat:.7f}" lon="18.0"><time>{day}T06:{sec // 60 % 60:02d}:{sec % 60:02d}Z</time></trkpt>'
+                       if sec < 3600 else
+                       f'<trkpt lat="{lat:.7f}" lon="18.0"><time>{day}T{6 + sec // 3600:02d}:{sec // 60 % 60:02d}:{sec % 60:02d}Z</time></trkpt>')
+        (tmp_path / f"{day}.gpx").write_text(
+            '<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">'
+            f'<trk><type>running</type><trkseg>{"".join(pts)}</trkseg></trk></gpx>')
+    r = cli("import", "--athlete", athlete, str(tmp_path))
+    assert r.exit_code == 0, r.output
+
+
+def test_check_weeks_and_rules_commands(cli, athlete, tmp_path):
+    _import_history(cli, athlete, tmp_path)
+    weeks = json.loads(cli("weeks", "--athlete", athlete, "--format", "json").output)
+    assert [w["week_start"] for w in weeks] == ["2026-05-04", "2026-05-11"]
+    assert weeks[1]["distance_km"] == pytest.approx(38, abs=0.3) and weeks[1]["runs"] == 3
+    assert {"week_start", "distance_km", "runs", "longest_run_km", "change_pct"} <= set(weeks[0])
+
+    r = cli("check", "--athlete", athlete, "--format", "json")
+    assert r.exit_code == 0, r.output
+    found = json.loads(r.output)
+    ids = [(f["rule_id"], f["severity"]) for f in found]
+    assert ("single-run-spike", "warning") in ids and ("weekly-progression", "warning") in ids
+    ranks = ["info", "caution", "warning", "urgent", "emergency"]
+    assert [ranks.index(f["severity"]) for f in found] == sorted((ranks.index(f["severity"]) for f in found), reverse=True)
+    spike = next(f for f in found if f["rule_id"] == "single-run-spike")
+    assert spike["date"] == "2026-05-17" and spike["value"] == pytest.approx(120, abs=3)
+    assert {"rule_id", "severity", "date", "week_start", "value", "threshold", "message"} <= set(spike)
+
+    assert cli("check", "--athlete", athlete, "--fail-on", "warning").exit_code == 1
+    assert cli("check", "--athlete", athlete, "--fail-on", "urgent").exit_code == 0
+    text = cli("check", "--athlete", athlete).output
+    assert text.index("[warning]") < text.index("[caution]") if "[caution]" in text else True
+    assert "Next week: up to" in text and "(weekly-progression)" in text and "(single-run-spike)" in text
+    week = json.loads(cli("check", "--athlete", athlete, "--week", "2026-W19", "--format", "json").output)
+    # first week: only the 10 km run after two 8 km runs (+25%)
+    assert [(f["rule_id"], f["severity"], f["date"]) for f in week] == [("single-run-spike", "caution", "2026-05-10")]
+    bad = cli("check", "--athlete", athlete, "--week", "2026-19")
+    assert bad.exit_code == 2 and "YYYY-Www" in bad.output
+
+
+def test_rules_commands(cli, tmp_path, monkeypatch):
+    r = cli("rules", "list")
+    assert r.exit_code == 0 and "single-run-spike" in r.output and "run_spike_pct" in r.output
+    r = cli("rules", "show", "single-run-spike")
+    assert r.exit_code == 0 and "Frandsen" in r.output and "x0.7 with previous injury" in r.output
+    assert cli("rules", "show", "nope").exit_code == 2
+    r = cli("rules", "validate")
+    assert r.exit_code == 0 and re.search(r"\d+ rule\(s\) valid, \d+ example\(s\) pass", r.output)
+    bad = tmp_path / "weekly-progression.toml"
+    bad.write_text(GOOD.replace('severity = "caution"', 'severity = "worrying"', 1))
+    r = cli("rules", "validate", str(bad))
+    assert r.exit_code == 2 and str(bad) in r.output and "bands[1].severity" in r.output
+    wrong = tmp_path / "x" / "weekly-progression.toml"
+    wrong.parent.mkdir()
+    wrong.write_text(GOOD.replace("value = 35.0, threshold = 30.0", "value = 36.0, threshold = 30.0"))
+    r = cli("rules", "validate", str(wrong.parent))
+    assert r.exit_code == 1 and "value 35.0, expected 36.0" in r.output
+
+
+def test_config_file_from_environment(cli, athlete, tmp_path, monkeypatch):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[rules]\nonly = ["single-run-spike"]\n')
+    monkeypatch.setenv("RUNLOAD_CONFIG", str(cfg))
+    _import_history(cli, athlete, tmp_path)
+    found = json.loads(cli("check", "--athlete", athlete, "--format", "json").output)
+    assert {f["rule_id"] for f in found} == {"single-run-spike"}
+    cfg.write_text('[rules]\nonly = ["single-run-spike"\n')
+    r = cli("check", "--athlete", athlete)
+    assert r.exit_code == 2 and "config.toml: not valid TOML" in r.output

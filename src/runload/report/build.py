@@ -186,8 +186,10 @@ def _weeks(weekly: Any, activities: Sequence[Activity], period: Period, data_end
     for (ws, _sport), minutes in cross_training_minutes(activities, first_weekday).items():
         cross[ws] = cross.get(ws, 0.0) + minutes
 
+    first_day = min((local_date(a) for a in activities), default=None)
+
     def known(ws: date) -> bool:
-        if data_end is None or ws > data_end:
+        if data_end is None or first_day is None or ws > data_end or ws + timedelta(days=6) < first_day:
             return False
         if silences is None:
             return ws in active_weeks

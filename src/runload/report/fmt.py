@@ -12,14 +12,22 @@ from runload.models import Finding
 from runload.report.model import PainRow, WeekRow
 
 
-def number(v: float | None, unit: str = "") -> str:
-    """``12.5 km``, ``+45%``-style numbers: one decimal, trailing ``.0`` dropped for integers."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+def number(v: float | None, unit: str = "", *, signed: bool | None = None) -> str:
+    """``12.5 km``, ``+45%``, ``6/10``: one decimal, a trailing ``.0`` dropped; a sign for
+    percentages unless ``signed`` says otherwise."""
+    if v is None or (isinstance(v, float) and (math.isnan(v) or math.isinf(v))):
         return "-"
-    text = f"{v:.1f}".removesuffix(".0") if abs(v) < 1e6 else f"{v:.0f}"
-    if unit == "%":
-        return f"{'+' if v > 0 else ''}{text}%"
-    return f"{text} {unit}".strip()
+    unit = unit.strip()
+    text = f"{v:.1f}".removesuffix(".0")
+    if text == "-0":
+        text = "0"
+    if (signed if signed is not None else unit == "%") and v > 0:
+        text = "+" + text
+    if not unit:
+        return text
+    if unit[0] in "%/":  # 45%, 6/10
+        return text + unit
+    return f"{text} {unit}"
 
 
 def finding_numbers(f: Finding) -> str:
@@ -28,8 +36,7 @@ def finding_numbers(f: Finding) -> str:
         return ""
     text = number(f.value, f.unit)
     if f.threshold is not None:
-        thr = f"{number(f.threshold).lstrip('+')}{'%' if f.unit == '%' else ' ' + f.unit if f.unit else ''}"
-        text += f" (threshold {thr.strip()})"
+        text += f" (threshold {number(f.threshold, f.unit, signed=False)})"
     return text
 
 

@@ -161,7 +161,8 @@ def _status(findings: Sequence[Finding], period: Period) -> Status:
     counts: dict[str, int] = {}
     for f in findings:
         counts[f.severity.value] = counts.get(f.severity.value, 0) + 1
-    parts = [f"{n} {lvl}" for lvl, n in sorted(counts.items(), key=lambda kv: -level_rank(kv[0]))]
+    parts = [f"{n} {lvl}{'s' if n != 1 and lvl in ('caution', 'warning') else ''}"
+             for lvl, n in sorted(counts.items(), key=lambda kv: -level_rank(kv[0]))]
     return Status(level, STATUS_LABELS[level], f"{', '.join(parts)} in {period.label}.")
 
 

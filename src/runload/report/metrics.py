@@ -45,18 +45,25 @@ def availability(name: str) -> str | None:
     return None if all(_function(t) for t in targets) else MISSING_NOTE.format(what=what)
 
 
-def run_spikes(analysis: Any) -> Any | None:
-    """Per run: ``date``, ``distance_km``, ``ref_km`` (longest run of the 30 days before, NaN
-    when none) and ``spike_pct`` (NaN when no reference); None when the code is missing."""
+def run_spikes(analysis: Any, since: date | None = None) -> Any | None:
+    """Per run from ``since``: ``date``, ``distance_km``, ``ref_km`` (longest run of the 30 days
+    before, NaN when none) and ``spike_pct`` (NaN when no reference); None when the code is
+    missing. Runs more than 31 days before ``since`` cannot be anyone's reference, so they are
+    not passed in (the metric compares every pair of runs)."""
     import pandas as pd
+
+    from runload.load import local_date
 
     fn = _function("runload.load_metrics:run_spikes")
     if fn is None:
         return None
+    acts = analysis.activities
+    if since is not None:
+        acts = [a for a in acts if local_date(a) >= since - timedelta(days=31)]
     rows = [{"date": r["date"], "distance_km": r["km"],
              "ref_km": float("nan") if r["ref_km"] is None else r["ref_km"],
              "spike_pct": float("nan") if r["spike_pct"] is None else r["spike_pct"]}
-            for r in fn(analysis.activities)]
+            for r in fn(acts) if since is None or r["date"] >= since]
     return pd.DataFrame(rows, columns=["date", "distance_km", "ref_km", "spike_pct"])
 
 

@@ -8,6 +8,7 @@ more days old is a caution, 14 or more (or none at all) a warning.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import date
 
@@ -17,6 +18,13 @@ from runload.store import Store
 
 STALE_CAUTION_DAYS = 7
 STALE_WARNING_DAYS = 14
+PER_WORKER = 8  # below this many athletes per process, starting processes costs more than it saves
+
+
+def _rows_for(path: str, ids: list[str], week: date, today: date) -> list[RosterRow]:
+    """Roster rows for ``ids`` in a worker process with its own connection to the store."""
+    with Store.open(path, create=False) as store:
+        return [roster_row(build_report(store, i, week=week, today=today), today) for i in ids]
 
 
 def stale_level(days: int | None) -> str:
@@ -64,12 +72,28 @@ def sort_key(row: RosterRow) -> tuple:
 
 
 def build_roster(store: Store, *, week: date | None = None, today: date | None = None,
-                 athlete_ids: Sequence[str] | None = None) -> Roster:
-    """The roster for the ISO week holding ``week`` (default: the week holding ``today``)."""
+                 athlete_ids: Sequence[str] | None = None, workers: int | None = None) -> Roster:
+    """The roster for the ISO week holding ``week`` (default: the week holding ``today``).
+
+    Each athlete is analysed on their own, so with ``workers`` > 1 (default: one per CPU, for
+    rosters of more than a few athletes) the analyses run in parallel processes, each reading
+    the same store file (SQLite allows any number of readers).
+    """
     today = today or date.today()
     period = period_for(week=week or today)
     assert period is not None
     ids = list(athlete_ids) if athlete_ids is not None else [a.id for a in store.list_athletes()]
-    rows = [roster_row(build_report(store, i, week=period.start, today=today), today) for i in ids]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, len(ids) // PER_WORKER)
+    if workers > 1 and str(store.path) != ":memory:":
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunks = [ids[i::workers] for i in range(workers)]
+            parts = pool.map(_rows_for, [str(store.path)] * workers, chunks, [period.start] * workers,
+                             [today] * workers)
+            rows = [row for part in parts for row in part]
+    else:
+        rows = [roster_row(build_report(store, i, week=period.start, today=today), today) for i in ids]
     rows.sort(key=sort_key)
     return Roster(period, min(today, period.end), rows)

@@ -16,8 +16,11 @@ run runload athlete add ben --name "Ben Okafor" --email ben@example.org \
     --timezone America/Denver --sex male --birth-year 1984 --hr-rest 48 --hr-max 182
 run runload import --athlete maya sample_activities/maya/activities
 run runload import --athlete ben sample_activities/ben/strava_export
+run runload pain import --athlete maya sample_activities/maya/pain.csv
+run runload pain import --athlete ben sample_activities/ben/pain.csv
 run runload weeks --athlete maya
 run runload check --athlete maya
+run runload pain status --athlete maya
 run runload report --athlete maya
 run runload report --athlete ben
 printf '\nThe demo store was %s (deleted now).\n' "$RUNLOAD_STORE"

@@ -160,7 +160,8 @@ def test_min_history_hides_early_values():
 
 def _import_history(cli, athlete, tmp_path):
     """A small history through the real importer: GPX files written here."""
-    days = [("2026-05-04", 8), ("2026-05-06", 8), ("2026-05-10", 10), ("2026-05-12", 8), ("2026-05-14", 8),
+    # A first run five weeks earlier, so the spike rule's 30-day reference is complete.
+    days = [("2026-04-10", 5), ("2026-05-04", 8), ("2026-05-06", 8), ("2026-05-10", 10), ("2026-05-12", 8), ("2026-05-14", 8),
             ("2026-05-17", 22)]
     for day, km in days:
         pts = []
@@ -181,7 +182,9 @@ def _import_history(cli, athlete, tmp_path):
 def test_check_weeks_and_rules_commands(cli, athlete, tmp_path):
     _import_history(cli, athlete, tmp_path)
     weeks = json.loads(cli("weeks", "--athlete", athlete, "--format", "json").output)
-    assert [w["week_start"] for w in weeks] == ["2026-05-04", "2026-05-11"]
+    assert [w["week_start"] for w in weeks][-2:] == ["2026-05-04", "2026-05-11"]
+    assert weeks[0]["week_start"] == "2026-04-06" and weeks[0]["distance_km"] == pytest.approx(5, abs=0.1)
+    weeks = weeks[-2:]
     assert weeks[1]["distance_km"] == pytest.approx(38, abs=0.3) and weeks[1]["runs"] == 3
     assert {"week_start", "distance_km", "runs", "longest_run_km", "change_pct"} <= set(weeks[0])
 

@@ -307,7 +307,8 @@ def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricV
 
 @metric("rolling_change_pct")
 def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
-    """Running distance of the last 7 days against the 7 before, judged on each day with a run.
+    """Running distance of the last 7 days against the 7 before, judged on each day with a run
+    (with ``latest_only``, only on the last day with data).
 
     Catches jumps that straddle a calendar week. Facts: distance_km, prev_km, window_days.
     """
@@ -318,8 +319,13 @@ def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricVa
     if daily.empty:
         return []
     roll = rolling_running(daily, window_days=window, min_base_km=min_base)
+    judged = roll[daily["runs"] > 0]
+    if _setting(ctx, params, "latest_only", False):
+        # Moving windows over a whole history mostly measure where the long run fell (4 runs in
+        # one window, 6 in the next); judged only on the latest day they answer "the last 7 days".
+        judged = roll.tail(1)
     out = []
-    for ts, row in roll[daily["runs"] > 0].iterrows():
+    for ts, row in judged.iterrows():
         if math.isnan(row["prev_km"]):
             continue
         d = ts.date()
@@ -334,12 +340,17 @@ def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricVa
 def run_spike_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     """Each run against the longest run of the previous 30 days, in percent (evidence.md 2).
 
-    None when no run in the window (return from a break). Facts: distance_km, ref_km, ref_date.
+    None when no run in the window (return from a break), and for runs in the first 30 days of
+    the data, whose window reaches back before anything was imported (an incomplete reference,
+    not a known one). Facts: distance_km, ref_km, ref_date.
     """
     acts, _ = _upto(ctx)
     window = int(_setting(ctx, params, "window_days", 30))
+    first_day = min((local_date(a) for a in acts), default=None)
     out = []
     for s in run_spikes(acts, window_days=window):
+        if first_day is not None and (s["date"] - first_day).days < window:
+            continue
         out.append(MetricValue(value=s["spike_pct"], date=s["date"],
                                week_start=week_start_of(s["date"], ctx.week_start),
                                facts={"distance_km": s["km"], "ref_km": s["ref_km"] or 0.0,
@@ -372,7 +383,8 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
         if v is not None and any(g0 <= d and (d - g1).days < chronic for g0, g1 in gaps):
             v = None
         out.append(MetricValue(value=v, date=d, week_start=week_start_of(d, ctx.week_start),
-                               facts={"method": method, "load": kind, "acute": float(mean_a[ts])}))
+                               facts={"method": method, "load": kind, "acute": float(mean_a[ts]),
+                                      "load_unit": LOAD_UNITS[kind]}))
     return out
 
 

@@ -123,6 +123,18 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (recipient, subject_kind, subject_id, week)
     );
     """,
+    # 2: what each imported path looked like (size and mtime, or zip size and CRC), so a re-import
+    # skips unchanged files without reading them; archives fully imported are kept as one row.
+    """
+    CREATE TABLE seen_files (
+        athlete_id TEXT NOT NULL REFERENCES athletes(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        source_hash TEXT,
+        members INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (athlete_id, path)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -285,6 +297,12 @@ class Store:
         rows = self.conn.execute("SELECT source_hash FROM imported_files WHERE athlete_id = ?", (athlete_id,))
         return {r[0] for r in rows}
 
+    def known_files(self, athlete_id: str) -> dict[str, str]:
+        """{content hash: file name} of every file already imported for this athlete."""
+        rows = self.conn.execute("SELECT source_hash, source_file FROM imported_files WHERE athlete_id = ?",
+                                 (athlete_id,))
+        return {r[0]: r[1] for r in rows}
+
     def record_file(self, conn: sqlite3.Connection, athlete_id: str, source_hash: str, source_file: str,
                     outcome: str, detail: str | None = None) -> None:
         """Remember what an import did with one file (inside the caller's transaction)."""
@@ -293,6 +311,35 @@ class Store:
             " VALUES (?, ?, ?, ?, ?, ?)",
             (athlete_id, source_hash, source_file, outcome, detail, _utc_now()),
         )
+
+    def seen_files(self, athlete_id: str) -> dict[str, tuple[str, str | None, int]]:
+        """{path or archive member key: (fingerprint, content hash or None for an archive, members)}."""
+        rows = self.conn.execute("SELECT path, fingerprint, source_hash, members FROM seen_files WHERE athlete_id = ?",
+                                 (athlete_id,))
+        return {r[0]: (r[1], r[2], int(r[3])) for r in rows}
+
+    def remember_seen(self, conn: sqlite3.Connection, athlete_id: str, path: str, fingerprint: str,
+                      source_hash: str | None, members: int = 1) -> None:
+        """Remember how a path looked when imported (inside the caller's transaction)."""
+        conn.execute(
+            "INSERT OR REPLACE INTO seen_files (athlete_id, path, fingerprint, source_hash, members) VALUES (?, ?, ?, ?, ?)",
+            (athlete_id, path, fingerprint, source_hash, members),
+        )
+
+    def get_activity(self, activity_id: int) -> tuple[str, Activity]:
+        """(athlete id, activity) for a stored activity id, or :class:`NotFoundError`."""
+        row = self.conn.execute(f"SELECT athlete_id, {_ACTIVITY_SELECT} FROM activities WHERE id = ?",
+                                (activity_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no activity with id {activity_id} (see: runload activity list)")
+        return str(row[0]), _activity_from_row(row[1:])
+
+    def set_activity_sport(self, activity_id: int, sport: Sport, sub_sport: str | None = None) -> None:
+        """Correct an activity's sport (a person's word: no longer marked as inferred)."""
+        self.get_activity(activity_id)
+        with self.transaction() as conn:
+            conn.execute("UPDATE activities SET sport = ?, sub_sport = coalesce(?, sub_sport), sport_inferred = 0 "
+                         "WHERE id = ?", (sport.value, sub_sport, activity_id))
 
     def insert_activity(self, conn: sqlite3.Connection, athlete_id: str, activity: Activity) -> int:
         """Insert one activity inside the caller's transaction; returns its id."""

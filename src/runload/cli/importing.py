@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -15,13 +16,18 @@ from runload.cli._common import open_store, store_option
 @click.option("--athlete", "athlete_id", required=True, help="Whose activities these are.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes reading files (default: one per core).")
 @store_option
 @click.pass_context
-def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Import activity files: FIT, GPX, TCX (also .gz), folders and zip archives.
+def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], as_json: bool,
+               workers: int | None) -> None:
+    """Import activity files: FIT, GPX, TCX (also .gz), folders, zip archives (zips in zips too)
+    and Strava bulk exports (activities.csv gives each file its type, name and gear).
 
-    One broken file never stops the import; the summary lists it with the reason. Exit code 1
-    when any file failed, 0 otherwise.
+    Files already imported and unchanged are skipped; the same run from two sources is stored
+    once (the richer copy) and listed as a duplicate. One broken file never stops the import;
+    the summary lists it with the reason. Exit code 1 when any file failed, 0 otherwise.
     """
     from runload.errors import InputError
     from runload.ingest import import_paths
@@ -31,21 +37,31 @@ def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], as_
             raise InputError("no such file or folder", path=p)
     with open_store(ctx) as store:
         store.get_athlete(athlete_id)
-        progress = None
-        if sys.stderr.isatty() and not as_json:
-            def progress(n: int, name: str) -> None:
-                click.echo(f"\r{n} files read", nl=False, err=True)
-        summary = import_paths(store, athlete_id, list(paths), progress=progress)
-        if progress:
-            click.echo("", err=True)
+        bar: Any = None
+
+        def progress(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None:
+                bar = click.progressbar(length=total, label="Importing", file=sys.stderr)
+                bar.__enter__()
+            bar.update(done - bar.pos)
+
+        on_terminal = sys.stderr.isatty() and not as_json  # silent under cron and in pipes
+        try:
+            summary = import_paths(store, athlete_id, list(paths), progress=progress if on_terminal else None,
+                                   workers=workers)
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
     if as_json:
         click.echo(json.dumps(summary.as_json(), indent=2))
     else:
         click.echo(f"Imported {len(summary.imported)} files ({summary.activities} activities); "
-                   f"{len(summary.duplicates)} duplicates; {len(summary.skipped)} already known; "
+                   f"{len(summary.duplicates)} duplicates; {summary.skipped} already known; "
                    f"{len(summary.failed)} failed.")
         for d in summary.duplicates:
-            click.echo(f"  duplicate: {d['file']} (kept {d['kept']})")
+            extra = f", replacing {d['replaced']}" if d["replaced"] else ""
+            click.echo(f"  duplicate: {d['file']} (kept {d['kept']}{extra})")
         for w in summary.warnings:
             click.echo(f"  warning: {w['file']}: {w['warning']}")
         for f in summary.failed:

@@ -42,6 +42,10 @@ def parse_gpx(data: bytes, name: str) -> list[Activity]:
     timed = [p for p in points if p.time is not None]
     if not timed:
         raise IngestError("no timestamps in the track: cannot be placed on a day", path=name)
+    if len(timed) * 2 < len(points):
+        # a few stray times (a GPSBabel conversion, say) neither date nor time the rest
+        raise IngestError(f"no timestamps on {len(points) - len(timed)} of {len(points)} track points: "
+                          "cannot be placed on a day or timed", path=name)
     distance = 0.0
     speeds: list[float] = []
     moving = 0.0
@@ -76,6 +80,11 @@ def parse_gpx(data: bytes, name: str) -> list[Activity]:
         cadence = sum(cad) / len(cad) * 2  # gpxtpx:cad is per leg for running
     if sum(len(seg.points) == 0 for trk in gpx.tracks for seg in trk.segments):
         warnings.append("empty track segment ignored")
+    covered = sum(dt for dt in _steps(gpx) if dt <= 60)
+    if elapsed > 600 and covered < 0.5 * elapsed:
+        # long gaps (an Apple Watch losing GPS, say): the track misses most of the activity
+        warnings.append(f"the track covers only {covered / 60:.0f} of the {elapsed / 60:.0f} minutes it spans: "
+                        f"its distance ({distance / 1000:.2f} km) is likely too short")
     eles = [p.elevation for p in points if p.elevation is not None]
     gain = None
     if len(eles) > 1:
@@ -90,6 +99,15 @@ def parse_gpx(data: bytes, name: str) -> list[Activity]:
         device=gpx.creator, name=(gpx.tracks[0].name if gpx.tracks else None) or gpx.name,
         hr_zone_s=hr_bins(hr), source_file=name, warnings=tuple(warnings),
     )]
+
+
+def _steps(gpx: Any) -> list[float]:
+    out = []
+    for trk in gpx.tracks:
+        for seg in trk.segments:
+            times = [p.time for p in seg.points if p.time is not None]
+            out.extend((b - a).total_seconds() for a, b in zip(times, times[1:]))
+    return out
 
 
 def _utc(t: datetime) -> datetime:

@@ -127,13 +127,24 @@ def test_golden_sample_athletes(cli, athlete_id: str) -> None:
         check_golden(f"report-{athlete_id}.{ext}", r.output)
 
 
+SAMPLE_PROFILES = {  # as scripts/demo.sh adds them
+    "maya": ["--name", "Maya Lindqvist", "--email", "maya@example.org", "--timezone", "Europe/Stockholm",
+             "--sex", "female", "--birth-year", "1991", "--hr-rest", "52", "--hr-max", "188",
+             "--injury", "hamstring strain, right, 2024"],
+    "ben": ["--name", "Ben Okafor", "--email", "ben@example.org", "--timezone", "America/Denver",
+            "--sex", "male", "--birth-year", "1984", "--hr-rest", "48", "--hr-max", "182"],
+}
+
+
 def import_sample(cli, athlete_id: str) -> None:
-    """Import a sample athlete the way scripts/demo.sh does (pain log too when runload can)."""
+    """Import a sample athlete and their pain log the way scripts/demo.sh does."""
     paths = {"maya": ["maya/activities"], "ben": ["ben/strava_export"]}[athlete_id]
-    tz = {"maya": "Europe/Stockholm", "ben": "America/Denver"}[athlete_id]
-    assert cli("athlete", "add", athlete_id, "--name", athlete_id.capitalize(), "--timezone", tz).exit_code == 0
+    r = cli("athlete", "add", athlete_id, *SAMPLE_PROFILES[athlete_id])
+    assert r.exit_code == 0, r.output
     r = cli("import", "--athlete", athlete_id, *(str(SAMPLES / p) for p in paths))
     assert r.exit_code in (0, 1), r.output
+    r = cli("pain", "import", "--athlete", athlete_id, str(SAMPLES / athlete_id / "pain.csv"))
+    assert r.exit_code == 0, r.output
 
 
 # ---------------------------------------------------------------- what the report holds

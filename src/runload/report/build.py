@@ -83,7 +83,9 @@ def build_report(store: Store, athlete_id: str, *, week: date | None = None, sta
     from runload.analysis import analyze
 
     chosen = period_for(week=week, start=start, end=end)
-    analysis = analyze(store, athlete_id, as_of=chosen.end if chosen else None)
+    # a period that runs into the future is judged as of today: days not yet lived are not rest
+    as_of = min(chosen.end, today or date.today()) if chosen else None
+    analysis = analyze(store, athlete_id, as_of=as_of)
     return report_from_analysis(analysis, chosen, today=today)
 
 

@@ -154,7 +154,7 @@ def _finish(fig: Any, ax: Any, *, ncols: int = 3, left_in: float = 0.7, xlabel: 
     if labels:
         fig.legend(handles, labels, loc="lower left", ncols=ncols, bbox_to_anchor=(left_in / WIDTH_IN - 0.05, 0.0),
                    borderaxespad=0.3)
-    fig.subplots_adjust(left=left_in / WIDTH_IN, right=0.98, top=1 - 0.35 / height, bottom=bottom_in / height,
+    fig.subplots_adjust(left=left_in / WIDTH_IN, right=0.955, top=1 - 0.35 / height, bottom=bottom_in / height,
                         hspace=0.12)
 
 

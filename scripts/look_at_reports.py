@@ -23,10 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_activities"
 RUNLOAD = [sys.executable, "-m", "runload"]
 
-# (id, add-athlete arguments, import paths relative to sample_activities, pain CSV)
+# (id, add-athlete arguments as scripts/demo.sh gives them, import paths under sample_activities, pain CSV)
 SAMPLE_ATHLETES = [
     ("maya", ["--name", "Maya Lindqvist", "--timezone", "Europe/Stockholm", "--sex", "female",
-              "--birth-year", "1991", "--hr-rest", "52", "--hr-max", "188"], ["maya/activities"], "maya/pain.csv"),
+              "--birth-year", "1991", "--hr-rest", "52", "--hr-max", "188", "--injury", "hamstring strain, right, 2024"],
+     ["maya/activities"], "maya/pain.csv"),
     ("ben", ["--name", "Ben Okafor", "--timezone", "America/Denver", "--sex", "male", "--birth-year", "1984",
              "--hr-rest", "48", "--hr-max", "182"], ["ben/strava_export"], "ben/pain.csv"),
 ]

@@ -2,22 +2,67 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from datetime import date
+
 import click
 
 from runload.cli._common import open_store, parse_week, store_option
 
+FORMATS = ["text", "md", "html", "json"]
+
+
+def use_color(flag: bool | None, output: str | None) -> bool:
+    """Colour only for text going to a terminal, unless asked; NO_COLOR (no-color.org) wins."""
+    if flag is not None:
+        return flag
+    return output is None and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def write_output(text: str, output: str | None, color: bool) -> None:
+    """Write ``text`` to the ``--output`` file (UTF-8), or to standard output."""
+    if output:
+        from pathlib import Path
+
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False, color=color)
+
 
 @click.command()
-@click.option("--athlete", "athlete_id", required=True)
+@click.option("--athlete", "athlete_id", required=True, help="The athlete's id.")
 @click.option("--week", help="ISO week, e.g. 2026-W33 (default: the latest week with data).")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day of a period (with --to).")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day of a period (with --from).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead.")
+@click.option("--charts", "charts_dir", type=click.Path(file_okay=False),
+              help="Also write each chart as a PNG file into this folder.")
+@click.option("--color/--no-color", default=None, help="Colour text output (default: only on a terminal).")
 @store_option
 @click.pass_context
-def report(ctx: click.Context, athlete_id: str, week: str | None) -> None:
-    """Print the athlete's weekly report."""
-    from runload.report import build_report
-    from runload.report.text import render_text
+def report(ctx: click.Context, athlete_id: str, week: str | None, start: object, end: object, fmt: str,
+           output: str | None, charts_dir: str | None, color: bool | None) -> None:
+    """The athlete's report: status, red flags first, findings with their numbers, next week's
+    caps, recent weeks, pain log, shoes; charts in HTML (and as PNG with --charts).
+
+    runload gives training information, not a diagnosis."""
+    from runload.report import build_report, render
 
     week_start = parse_week(week)
     with open_store(ctx) as store:
-        rep = build_report(store, athlete_id, week=week_start)
-    click.echo(render_text(rep), nl=False)
+        rep = build_report(store, athlete_id, week=week_start,
+                           start=_day(start), end=_day(end))
+    write_output(render(rep, fmt, color=use_color(color, output) and fmt == "text"), output,
+                 use_color(color, output))
+    if charts_dir:
+        from runload.report.charts import write_pngs
+
+        paths = write_pngs(rep, charts_dir)
+        click.echo(f"Wrote {len(paths)} chart{'s' if len(paths) != 1 else ''} to {charts_dir}", err=True)
+
+
+def _day(value: object) -> date | None:
+    return value.date() if value is not None else None  # type: ignore[attr-defined]

@@ -1,13 +1,45 @@
-"""runload roster (not built yet)"""
+"""runload roster"""
 
 from __future__ import annotations
 
 import click
 
-from runload.cli._common import not_built
+from runload.cli._common import open_store, parse_week, store_option
+from runload.cli.report import FORMATS, use_color, write_output
 
 
-@click.command("roster", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-def roster() -> None:
-    """Not built yet: the coach's roster of athletes by risk is planned."""
-    not_built("roster", "the coach's roster of athletes by risk is planned")()
+@click.command("roster")
+@click.option("--week", help="ISO week, e.g. 2026-W33 (default: this week).")
+@click.option("--athlete", "athlete_ids", multiple=True, help="Only these athletes (repeatable; default: all).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead.")
+@click.option("--color/--no-color", default=None, help="Colour text output (default: only on a terminal).")
+@store_option
+@click.pass_context
+def roster(ctx: click.Context, week: str | None, athlete_ids: tuple[str, ...], fmt: str, output: str | None,
+           color: bool | None) -> None:
+    """Every athlete on one line, most at risk first: status, the week's distance and change,
+    the top finding, pain trend, and days since the last data (stale data is a warning)."""
+    from runload.report.roster import build_roster
+
+    week_start = parse_week(week)
+    with open_store(ctx) as store:
+        ro = build_roster(store, week=week_start, athlete_ids=athlete_ids or None)
+    paint = use_color(color, output) and fmt == "text"
+    if fmt == "text":
+        from runload.report.text import render_roster_text
+
+        text = render_roster_text(ro, color=paint)
+    elif fmt == "md":
+        from runload.report.markdown import render_roster_markdown
+
+        text = render_roster_markdown(ro)
+    elif fmt == "html":
+        from runload.report.html import render_roster_html
+
+        text = render_roster_html(ro)
+    else:
+        from runload.report.jsonout import render_roster_json
+
+        text = render_roster_json(ro)
+    write_output(text, output, paint)

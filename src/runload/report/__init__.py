@@ -1,69 +1,38 @@
-"""Build a runner's report once, as data; renderers turn it into text (and more formats later)."""
+"""Reports: build one :class:`Report` as data, then render it as text, Markdown, HTML or JSON.
+
+``build_report`` reads the store through :func:`runload.analysis.analyze`; the renderers in
+``runload.report.text``, ``.markdown``, ``.html`` and ``.jsonout`` turn the same object into each
+format, and ``runload.report.charts`` draws its charts (matplotlib, imported only when drawing).
+The coach's roster (``runload.report.roster``) is built from the same reports, one per athlete.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from runload.report.build import build_report, period_for, report_from_analysis
+from runload.report.model import DISCLAIMER, Period, Report, Roster, RosterRow
 
-from runload.models import Athlete, Finding
-from runload.store import Store
+FORMATS = ("text", "md", "html", "json")
 
-DISCLAIMER = (
-    "runload gives training information, not a diagnosis. Warning signs such as swelling, "
-    "locking, numbness or pain that rest does not relieve need a clinician."
-)
+__all__ = ["DISCLAIMER", "FORMATS", "Period", "Report", "Roster", "RosterRow", "build_report",
+           "period_for", "render", "report_from_analysis"]
 
 
-@dataclass(frozen=True)
-class WeekRow:
-    week_start: date
-    distance_km: float
-    runs: int
-    longest_run_km: float
-    change_pct: float | None
-    base_too_small: bool
+def render(report: Report, fmt: str, *, color: bool = False) -> str:
+    """The report in ``fmt`` (``text``, ``md``, ``html`` or ``json``)."""
+    if fmt == "text":
+        from runload.report.text import render_text
 
+        return render_text(report, color=color)
+    if fmt == "md":
+        from runload.report.markdown import render_markdown
 
-@dataclass(frozen=True)
-class Report:
-    """Everything a runner's weekly report shows, independent of how it is rendered."""
+        return render_markdown(report)
+    if fmt == "html":
+        from runload.report.html import render_html
 
-    athlete: Athlete
-    week_start: date | None
-    weeks: list[WeekRow]
-    findings: list[Finding]
-    activity_count: int
-    next_week_cap_km: float | None = None
-    notes: list[str] = field(default_factory=list)
-    disclaimer: str = DISCLAIMER
+        return render_html(report)
+    if fmt == "json":
+        from runload.report.jsonout import render_json
 
-
-def build_report(store: Store, athlete_id: str, *, week: date | None = None, weeks_shown: int = 8) -> Report:
-    """The report for ``athlete_id`` for the week starting ``week`` (default: latest with data)."""
-    from runload.load import weekly_running
-    from runload.rules import weekly_progression
-
-    athlete = store.get_athlete(athlete_id)
-    activities = store.activities(athlete_id)
-    weekly = weekly_running(activities)
-    if weekly.empty:
-        return Report(athlete, None, [], [], len(activities),
-                      notes=["No runs imported yet: runload import --athlete ID PATH"])
-    current = week or weekly["week_start"].iloc[-1]
-    upto = weekly[weekly["week_start"] <= current]
-    rows = [
-        WeekRow(r.week_start, float(r.distance_km), int(r.runs), float(r.longest_run_km),
-                None if r.change_pct != r.change_pct else float(r.change_pct), bool(r.base_too_small))
-        for r in upto.tail(weeks_shown).itertuples(index=False)
-    ]
-    findings = [f for f in weekly_progression(upto) if f.week_start == current]
-    findings.sort(key=lambda f: -f.severity.rank)
-    cap = None
-    if rows and rows[-1].week_start == current:
-        last = rows[-1]
-        cap = last.distance_km if findings else last.distance_km * 1.10
-    return Report(athlete, current, rows, findings, len(activities), next_week_cap_km=cap)
-
-
-def week_end(start: date) -> date:
-    return start + timedelta(days=6)
+        return render_json(report)
+    raise ValueError(f"unknown report format {fmt!r} (expected one of: {', '.join(FORMATS)})")

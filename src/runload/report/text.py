@@ -1,39 +1,192 @@
-"""Render a Report as plain text for a terminal or a cron mail."""
+"""Render a Report as plain text for a terminal or a cron mail.
+
+Colour (ANSI) only when the caller asks for it, which the CLI does only on a terminal; tables
+are never coloured so their columns stay aligned.
+"""
 
 from __future__ import annotations
 
-from runload.report import Report, week_end
+import textwrap
+
+from runload.models import Finding
+from runload.report import fmt
+from runload.report.model import EXTRAS_NOT_LISTED, Report, Roster
 from runload.textfmt import table
 
+WIDTH = 100
+WEEKS_IN_TEXT = 8
+_ANSI = {"emergency": "1;97;41", "urgent": "1;31", "warning": "1;31", "caution": "1;33", "info": "36",
+         "ok": "1;32", "bold": "1", "dim": "2"}
 
-def render_text(report: Report) -> str:
-    """The report as plain text."""
+
+def _table(*args: object, **kw: object) -> str:
+    return textwrap.indent(table(*args, **kw), "  ")  # type: ignore[arg-type]
+
+
+def _paint(s: str, style: str, color: bool) -> str:
+    return f"\x1b[{_ANSI[style]}m{s}\x1b[0m" if color else s
+
+
+def _wrap(s: str, indent: str, first: str = "") -> list[str]:
+    return textwrap.wrap(s, WIDTH, initial_indent=indent + first, subsequent_indent=indent + " " * len(first),
+                         break_long_words=False, break_on_hyphens=False) or [indent + first]
+
+
+def _finding(f: Finding, color: bool) -> list[str]:
+    tag = _paint(f"[{f.severity.value.upper()}]", f.severity.value, color)
+    when = fmt.finding_when(f)
+    lines = [f"  {tag} {f.title}" + (f" ({when})" if when else "") + f"  [{f.rule_id}]"]
+    lines += _wrap(fmt.one_line(f.message), "      ")
+    nums = fmt.finding_numbers(f)
+    if nums:
+        lines += _wrap(nums, "      ", "Numbers: ")
+    if fmt.why(f):
+        lines += _wrap(fmt.why(f), "      ", "Why it matters: ")
+    if f.advice:
+        lines += _wrap(f.advice, "      ", "What to do: ")
+    if f.citations:
+        lines += _wrap("; ".join(f.citations), "      ", "Sources: ")
+    return lines
+
+
+def render_text(report: Report, *, color: bool = False) -> str:
+    """The report as plain text (``color``: ANSI colours for a terminal)."""
     a = report.athlete
-    lines = [f"runload report: {a.name} ({a.id})"]
-    if report.week_start is None:
-        lines += ["", *report.notes, "", report.disclaimer]
-        return "\n".join(lines) + "\n"
-    lines.append(f"Week {report.week_start:%G-W%V}: {report.week_start:%Y-%m-%d} to {week_end(report.week_start):%Y-%m-%d}")
-    worst = report.findings[0].severity.value.upper() if report.findings else "OK"
-    lines += ["", f"Status: {worst}", ""]
-    if report.findings:
-        for f in report.findings:
-            lines.append(f"[{f.severity.value}] {f.title}: {f.message}")
-            if f.advice:
-                lines.append(f"    What to do: {f.advice}")
-            if f.evidence:
-                lines.append(f"    Evidence: {f.evidence}")
+    p = report.period
+    lines = [_paint(f"runload report: {fmt.one_line(a.name)} ({a.id})", "bold", color)]
+    span = f"{p.start.isoformat()} to {p.end.isoformat()}"
+    head = f"Week {p.label}: {span}" if p.kind == "week" else f"Period {span}"
+    if report.data_end:
+        head += f" (data up to {report.data_end.isoformat()})"
+    lines.append(head)
+    st = report.status
+    lines += ["", _paint(f"Status: {st.label.upper()}", st.level, color) + f" - {st.summary}"]
+
+    if report.red_flags:
+        lines += ["", _paint("RED FLAGS: act on these first", "urgent", color)]
+        for f in report.red_flags:
+            lines += _finding(f, color)
+    lines += ["", "Findings"]
+    if report.other_findings:
+        for f in report.other_findings:
+            lines += _finding(f, color)
+    elif not report.red_flags:
+        lines.append("  Nothing flagged in this period.")
     else:
-        lines.append("No weekly-progression warning this week.")
-    lines += ["", "Recent weeks (running):"]
-    rows = [
-        [w.week_start.isoformat(), w.distance_km, w.runs, w.longest_run_km,
-         "base too small" if w.base_too_small else (f"{w.change_pct:+.0f}%" if w.change_pct is not None else "-")]
-        for w in report.weeks
-    ]
-    lines.append(table(["week", "km", "runs", "longest km", "change"], rows, align="lrrrr"))
-    if report.next_week_cap_km is not None:
-        lines += ["", f"Next week: keep running distance at or below {report.next_week_cap_km:.1f} km "
-                      "(weekly progression rule)."]
-    lines += ["", report.disclaimer]
+        lines.append("  No other findings.")
+
+    lines += ["", "Next week's caps"]
+    caps = [c for c in report.caps if c.value_km is not None]
+    if caps:
+        for c in caps:
+            lines += _wrap(f"{c.label}: at most {c.value_km:.1f} km"
+                           + (f" ({c.basis}; rule {c.rule})" if c.basis else f" (rule {c.rule or '-'})"), "  ")
+    if report.caps_guidance:
+        lines += _wrap(report.caps_guidance, "  ", "Return to running: " if report.caps_mode == "return-to-run" else "")
+    if not caps and not report.caps_guidance:
+        lines.append("  No cap: not enough data to set one.")
+
+    shown = report.weeks[-WEEKS_IN_TEXT:]
+    if any(w.has_data for w in shown):
+        lines += ["", f"Last {len(shown)} weeks (running)"]
+        rows = [[w.week_start.isoformat(), fmt.week_km(w), w.runs if w.has_data else "-",
+                 f"{w.longest_run_km:.1f}" if w.has_data else "-", fmt.change(w),
+                 f"{w.cross_training_min:.0f}" if w.has_data else "-"] for w in shown]
+        lines.append(_table(["week", "km", "runs", "longest km", "change", "other sport min"], rows, align="lrrrrr"))
+
+    pain = report.pain
+    lines += ["", f"Pain log: {fmt.pain_trend_words(pain.trend, pain.last_7d_max, pain.prev_7d_max)}"]
+    if pain.entries:
+        rows = [[e.date.isoformat(), fmt.pain_where(e), fmt.score(e.pain_during), fmt.score(e.pain_after),
+                 fmt.score(e.pain_next_morning), fmt.one_line(", ".join(e.flags), 40) or "-",
+                 fmt.one_line(e.notes, 40) or "-"] for e in pain.entries]
+        lines.append(_table(["date", "where", "during", "after", "morning", "warning signs", "notes"], rows,
+                           align="llrrrll"))
+
+    story = report.pain_story
+    if story and story.red_flags:
+        lines += _wrap("; ".join(f"{d.isoformat()}: {what} ({level})" for d, what, level in story.red_flags),
+                       "  ", "Warning signs still active: ")
+    if story and story.episodes:
+        lines += ["", "Pain episodes and the load before them"]
+        for ep in story.episodes:
+            peak = f", worst {ep.peak}/10" if ep.peak is not None else ""
+            lines += _wrap(f"From {ep.onset.isoformat()} ({ep.status}{peak}). {ep.load_sentence}".strip(), "  ", "- ")
+    if story and story.return_plan:
+        lines += ["", "Return to running"]
+        for line in story.return_plan:
+            lines += _wrap(line.strip(), "    " if line.startswith("  ") else "  ")
+
+    if report.shoes:
+        lines += ["", "Shoes (running km, all time)"]
+        lines.append(_table(["shoe", "km", "runs", "last used"],
+                           [[fmt.one_line(s.gear, 40), f"{s.distance_km:.0f}", s.runs, s.last_used.isoformat()]
+                            for s in report.shoes], align="lrrl"))
+
+    for key, value in report.extras.items():
+        if key in EXTRAS_NOT_LISTED:
+            continue
+        data = fmt.plain(value)
+        if data in (None, {}, []):
+            continue
+        lines += ["", fmt.extra_title(key)]
+        for depth, line in fmt.outline(data):
+            lines += _wrap(line, "  " + "  " * depth)
+
+    left_out = [c for c in report.charts if not c.available]
+    lines += ["", "Charts: runload report --athlete {0} --format html --output report.html "
+                  "(or --charts DIR for PNG files)".format(a.id)]
+    for c in left_out:
+        lines += _wrap(f"Left out: {c.title} ({c.note})", "  ", "- ")
+
+    if report.notes:
+        lines += ["", "Notes"]
+        for n in report.notes:
+            lines += _wrap(n, "  ", "- ")
+    lines += [""] + textwrap.wrap(report.disclaimer, WIDTH)
+    return "\n".join(lines) + "\n"
+
+
+def roster_cells(roster: Roster, *, finding_limit: int | None = 70) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of the roster table (shared by the text and Markdown renderers)."""
+    from runload.report.model import STATUS_LABELS
+
+    headers = ["#", "athlete", "status", "week km", "change", "top finding", "pain", "last data"]
+    rows = []
+    for i, r in enumerate(roster.rows, 1):
+        status = r.level.upper()
+        if r.week_km is None:
+            km, change = "no data", "-"
+        else:
+            km = f"{r.week_km:.1f}"
+            change = "base too small" if r.base_too_small else fmt.number(r.change_pct, "%")
+        if r.top_finding:
+            top = fmt.one_line(r.top_finding, finding_limit)
+        elif r.days_since_data is None:
+            top = "no data yet: nothing to judge"
+        elif r.stale_level != "ok":
+            top = f"no data for {r.days_since_data} days: ask how they are"
+        else:
+            top = STATUS_LABELS["ok"].lower()
+        if r.days_since_data is None:
+            last = "never (no data)"
+        else:
+            last = f"{r.days_since_data} d ago" + (" (stale)" if r.stale_level != "ok" else "")
+        rows.append([str(i), f"{fmt.one_line(r.name, 30)} ({r.athlete_id})", status, km, change, top,
+                     r.pain_trend, last])
+    return headers, rows
+
+
+def render_roster_text(roster: Roster, *, color: bool = False) -> str:
+    """The coach's roster as a text table, most at risk first."""
+    p = roster.period
+    title = f"runload roster: week {p.label} ({p.start.isoformat()} to {p.end.isoformat()})" if p else "runload roster"
+    lines = [_paint(title, "bold", color), f"As of {roster.as_of.isoformat()}; most at risk first.", ""]
+    if not roster.rows:
+        lines.append("No athletes yet: runload athlete add ID --name NAME")
+    else:
+        headers, rows = roster_cells(roster)
+        lines.append(table(headers, rows, align="rllrllll"))
+        lines += ["", "Stale data is itself a warning: 7+ days without data is a caution, 14+ days a warning."]
+    lines += [""] + textwrap.wrap(roster.disclaimer, WIDTH)
     return "\n".join(lines) + "\n"

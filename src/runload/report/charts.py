@@ -1,0 +1,429 @@
+"""The report's charts, drawn with matplotlib.
+
+Each chart is a function of a :class:`~runload.report.model.Report` that returns a matplotlib
+``Figure``. Figures are made with ``matplotlib.figure.Figure`` and saved through the Agg canvas
+chosen inside :func:`render`, never through ``pyplot``: importing this module imports no
+matplotlib and sets no global backend, so a notebook's own backend is left alone.
+
+Weeks (or days) without any recorded activity are drawn as hatched gaps, never as zero: a watch
+left at home is not a rest day.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from runload.report import metrics
+from runload.report.model import ChartInfo, Report
+
+# name -> title; the order is the order a report shows them
+TITLES = {
+    "weekly_distance": "Weekly running distance, last 16 weeks",
+    "run_spikes": "Each run against the longest run of the 30 days before",
+    "load_ratio": "Acute:chronic load ratio (context, not an alarm)",
+    "fitness_fatigue": "Fitness, fatigue and form (context)",
+    "pain": "Pain scores on the same days as the running",
+    "shoes": "Running distance per shoe",
+    "cross_training": "Cross-training per week",
+}
+
+# colours readable for common colour-vision deficiencies (Okabe-Ito), and in greyscale print
+BLUE, ORANGE, VERMILLION, GREY, GREEN, PURPLE, SKY = ("#0072B2", "#E69F00", "#D55E00", "#999999",
+                                                     "#009E73", "#CC79A7", "#56B4E9")
+GAP = "#e6e6e6"
+
+
+def catalog(report: Report) -> list[ChartInfo]:
+    """Which charts this report has, and for each one left out, why."""
+    out = []
+    for name, title in TITLES.items():
+        note = _missing(report, name)
+        out.append(ChartInfo(name, title, note is None, note or ""))
+    return out
+
+
+def _missing(report: Report, name: str) -> str | None:
+    weeks = report.weeks
+    if name == "weekly_distance":
+        return None if any(w.runs for w in weeks) else "no runs in the weeks shown"
+    if name in ("run_spikes", "load_ratio", "fitness_fatigue"):
+        note = metrics.availability(name)
+        if note is None and not any(w.runs for w in weeks):
+            return "no runs in the weeks shown"
+        return note
+    if name == "pain":
+        return None if report.pain.entries or _pain_in_window(report) else "no pain logged in the weeks shown"
+    if name == "shoes":
+        return None if report.shoes else "no run records which shoe was worn"
+    if name == "cross_training":
+        return None if any(w.cross_training_min for w in weeks) else "no cross-training in the weeks shown"
+    raise KeyError(name)
+
+
+def _pain_in_window(report: Report) -> bool:
+    if not report.weeks or report.analysis is None:
+        return False
+    lo, hi = report.weeks[0].week_start, report.period.end
+    return any(lo <= p.date <= hi for p in report.analysis.pain_entries)
+
+
+def render(report: Report, name: str, fmt: str = "svg", *, dpi: int = 110) -> bytes:
+    """Chart ``name`` as SVG or PNG bytes (Agg canvas; deterministic output for the same data)."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    with matplotlib.rc_context(_STYLE):
+        fig = draw(report, name)
+        FigureCanvasAgg(fig)
+        buf = io.BytesIO()
+        # no creation date or software version in the file: the same data gives the same bytes
+        meta = ({"Date": None, "Creator": None, "Format": None, "Type": None} if fmt == "svg"
+                else {"Software": None})
+        fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta)
+    data = buf.getvalue()
+    if fmt == "svg":
+        # the DOCTYPE names a DTD by URL; nothing fetches it, but the file needs no URL at all
+        data = re.sub(rb"<!DOCTYPE[^>]*>\s*", b"", data, count=1)
+    return data
+
+
+def render_available(report: Report, fmt: str = "svg") -> dict[str, bytes]:
+    """Every available chart of the report, in catalogue order."""
+    return {c.name: render(report, c.name, fmt) for c in report.charts if c.available}
+
+
+def write_pngs(report: Report, directory: str | Path) -> list[Path]:
+    """Write each available chart as ``<athlete>-<chart>.png`` into ``directory``; the paths."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, data in render_available(report, "png").items():
+        path = folder / f"{_safe(report.athlete.id)}-{name}.png"
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+def draw(report: Report, name: str) -> Any:
+    """Chart ``name`` as a matplotlib Figure (not yet rendered)."""
+    return _DRAW[name](report)
+
+
+# ---------------------------------------------------------------- helpers
+_STYLE = {
+    "svg.hashsalt": "runload",  # stable element ids in SVG output
+    # text as SVG text in a generic sans-serif the viewer has: no font file, nothing to fetch, and
+    # faster to draw than text as paths
+    "svg.fonttype": "none",
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "legend.frameon": False,
+    "axes.titlepad": 8,
+    "legend.fontsize": 8,
+}
+
+
+WIDTH_IN = 7.5
+
+
+def _figure(height: float = 3.0, rows: int = 1, **kw: Any) -> tuple[Any, Any]:
+    from matplotlib.figure import Figure
+
+    # fixed margins (see _finish): matplotlib's constrained layout would measure every text
+    # first and cost about a third of the drawing time
+    fig = Figure(figsize=(WIDTH_IN, height))
+    axes = fig.subplots(rows, 1, **kw)
+    return fig, axes
+
+
+def _finish(fig: Any, ax: Any, *, ncols: int = 3, left_in: float = 0.7, xlabel: bool = False) -> None:
+    """A legend under the plot, across the figure, and margins that leave room for it."""
+    handles, labels = ax.get_legend_handles_labels()
+    height = fig.get_figheight()
+    legend_rows = -(-len(labels) // ncols) if labels else 0
+    bottom_in = 0.45 + (0.2 if xlabel else 0.0) + 0.22 * legend_rows + (0.1 if legend_rows else 0.0)
+    if labels:
+        fig.legend(handles, labels, loc="lower left", ncols=ncols, bbox_to_anchor=(left_in / WIDTH_IN - 0.05, 0.0),
+                   borderaxespad=0.3)
+    fig.subplots_adjust(left=left_in / WIDTH_IN, right=0.955, top=1 - 0.35 / height, bottom=bottom_in / height,
+                        hspace=0.12)
+
+
+def _text(s: str, limit: int = 40) -> str:
+    """User text (shoe names) as literal matplotlib text: ``$`` would start mathtext."""
+    s = s if len(s) <= limit else s[: limit - 1] + "\u2026"
+    return s.replace("$", r"\$")
+
+
+def _safe(s: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in s) or "athlete"
+
+
+def _window(report: Report) -> tuple[date, date]:
+    first = report.weeks[0].week_start if report.weeks else report.period.start
+    return first, report.period.end
+
+
+def _gap_spans(report: Report) -> list[tuple[date, date]]:
+    """[start, end) day spans without data: the stretches the data-gap rule calls silences (or,
+    without that code, whole weeks with no activity), and every day after the last data."""
+    spans: list[tuple[date, date]] = []
+    lo, hi = _window(report)
+    silences = metrics.gaps(report.analysis) if report.analysis is not None else None
+    if silences is None:
+        spans += [(w.week_start, w.week_start + timedelta(days=7)) for w in report.weeks if not w.has_data]
+    else:
+        spans += [(max(a, lo), min(b, hi) + timedelta(days=1)) for a, b in silences if b >= lo and a <= hi]
+    if report.data_end is not None and report.data_end < hi:
+        spans.append((max(lo, report.data_end + timedelta(days=1)), hi + timedelta(days=1)))
+    merged: list[tuple[date, date]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _shade_gaps(ax: Any, report: Report, *, label: bool = True) -> None:
+    for i, (a, b) in enumerate(_gap_spans(report)):
+        ax.axvspan(a, b, facecolor=GAP, edgecolor=GREY, hatch="///", linewidth=0, zorder=0,
+                   label="no data (not rest)" if label and i == 0 else None)
+
+
+def _date_axis(ax: Any, report: Report) -> None:
+    import matplotlib.dates as mdates
+
+    lo, hi = _window(report)
+    ax.set_xlim(lo - timedelta(days=1), hi + timedelta(days=1))
+    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO, interval=2))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+
+
+def _daily(report: Report) -> Any:
+    from runload.load import daily_running, local_date
+
+    lo, hi = _window(report)
+    acts = [a for a in report.analysis.activities if local_date(a) >= lo]
+    daily = daily_running(acts, end=report.data_end)
+    if daily.empty:
+        return daily
+    return daily[(daily.index >= str(lo)) & (daily.index <= str(hi))]
+
+
+# ---------------------------------------------------------------- the charts
+def weekly_distance(report: Report) -> Any:
+    """Bars per week; a tick at 10% above the week before (when that week is a base to judge);
+    bars over 10% and over 30% in warmer colours; gaps hatched; the running week marked."""
+    fig, ax = _figure()
+    lo, _hi = _window(report)
+    weeks = report.weeks
+    xs = [w.week_start + timedelta(days=3) for w in weeks]  # bar at mid-week
+    colours, edges = [], []
+    for w in weeks:
+        c = w.change_pct
+        colours.append(VERMILLION if c is not None and c > 30 else ORANGE if c is not None and c > 10 else BLUE)
+        edges.append(BLUE if w.partial else "none")
+    data = [(x, w, col) for x, w, col in zip(xs, weeks, colours) if w.has_data]
+    ax.bar([d[0] for d in data], [d[1].distance_km for d in data], width=5.5, color=[d[2] for d in data],
+           alpha=1.0, zorder=2)
+    partial = [(x, w) for x, w, _ in data if w.partial]
+    if partial:
+        ax.bar([p[0] for p in partial], [p[1].distance_km for p in partial], width=5.5, color="white",
+               edgecolor=BLUE, hatch="..", zorder=3, label="this week so far")
+    # the 10% line: the previous week's distance + 10%, where that week is a base to judge from
+    first = True
+    for prev, cur, x in zip(weeks, weeks[1:], xs[1:]):
+        if prev.has_data and cur.has_data and not cur.base_too_small and prev.distance_km >= 10:
+            y = prev.distance_km * 1.10
+            ax.hlines(y, x - timedelta(days=3.2), x + timedelta(days=3.2), colors="black", linewidth=1.6,
+                      zorder=4, label="10% above the week before" if first else None)
+            first = False
+    _shade_gaps(ax, report)
+    ax.bar([lo - timedelta(days=30)], [0], color=ORANGE, label="over +10%")  # legend entries only
+    ax.bar([lo - timedelta(days=30)], [0], color=VERMILLION, label="over +30%")
+    ax.set_ylabel("km")
+    ax.set_title(TITLES["weekly_distance"])
+    _date_axis(ax, report)
+    ax.grid(axis="y", alpha=0.3)
+    _finish(fig, ax)
+    return fig
+
+
+def run_spikes(report: Report) -> Any:
+    """Each run (dot) with the longest run of the 30 days before it (line); spikes coloured by
+    the bands of Frandsen et al. 2025."""
+    lo, hi = _window(report)
+    frame = metrics.run_spikes(report.analysis, since=lo)
+    fig, ax = _figure()
+    if frame is not None and len(frame):
+        import pandas as pd
+
+        f = frame[(pd.to_datetime(frame["date"]) >= pd.Timestamp(lo)) & (pd.to_datetime(frame["date"]) <= pd.Timestamp(hi))]
+        days = pd.to_datetime(f["date"]).dt.date
+        ax.step(list(days), list(f["ref_km"]), where="post", color=GREY, linewidth=1.2,
+                label="longest run of the 30 days before")
+        bands = [(-1e9, 10, BLUE, "up to +10%"), (10, 30, SKY, "+10-30%"), (30, 100, ORANGE, "+30-100%"),
+                 (100, 1e9, VERMILLION, "over +100%")]
+        for lo_p, hi_p, colour, label in bands:
+            sel = (f["spike_pct"] > lo_p) & (f["spike_pct"] <= hi_p)
+            if sel.any():
+                ax.scatter(list(days[sel]), list(f["distance_km"][sel]), color=colour, s=22, zorder=3, label=label)
+        first = f["ref_km"].isna()
+        if first.any():
+            ax.scatter(list(days[first]), list(f["distance_km"][first]), facecolor="white", edgecolor=BLUE, s=22,
+                       zorder=3, label="no run in the 30 days before")
+    _shade_gaps(ax, report)
+    ax.set_ylabel("km")
+    ax.set_title(TITLES["run_spikes"])
+    _date_axis(ax, report)
+    ax.grid(axis="y", alpha=0.3)
+    _finish(fig, ax)
+    return fig
+
+
+def load_ratio(report: Report) -> Any:
+    """The acute:chronic ratio with the much-quoted 0.8-1.3 band; labelled as context."""
+    frame = metrics.load_ratio(report.analysis)
+    fig, ax = _figure()
+    lo, hi = _window(report)
+    if frame is not None and len(frame):
+        import pandas as pd
+
+        f = frame[(frame.index >= pd.Timestamp(lo)) & (frame.index <= pd.Timestamp(hi))]
+        ax.plot(list(f.index.date), list(f["acwr"]), color=BLUE, linewidth=1.4, label="acute:chronic ratio")
+    ax.axhspan(0.8, 1.3, color=GREEN, alpha=0.12, label="0.8-1.3, the range often quoted (weak evidence)")
+    ax.axhline(1.5, color=VERMILLION, linewidth=0.8, linestyle="--", label="1.5")
+    _shade_gaps(ax, report)
+    ax.set_title(TITLES["load_ratio"])
+    _date_axis(ax, report)
+    _finish(fig, ax, ncols=2)
+    return fig
+
+
+def fitness_fatigue(report: Report) -> Any:
+    """Fitness (CTL, 42-day), fatigue (ATL, 7-day) and form (TSB = CTL - ATL)."""
+    frame = metrics.fitness_fatigue(report.analysis)
+    fig, ax = _figure()
+    lo, hi = _window(report)
+    if frame is not None and len(frame):
+        import pandas as pd
+
+        f = frame[(frame.index >= pd.Timestamp(lo)) & (frame.index <= pd.Timestamp(hi))].copy()
+        # inside a stretch without data the series only decays towards zero: not knowledge, hide it
+        for a, b in metrics.gaps(report.analysis) or []:
+            f.loc[(f.index.date >= a) & (f.index.date <= b)] = float("nan")
+        days = list(f.index.date)
+        ax.plot(days, list(f["ctl"]), color=BLUE, linewidth=1.6, label="fitness (CTL, 42 days)")
+        ax.plot(days, list(f["atl"]), color=VERMILLION, linewidth=1.2, label="fatigue (ATL, 7 days)")
+        ax.fill_between(days, list(f["tsb"]), 0, color=GREY, alpha=0.3, label="form (CTL - ATL)")
+    _shade_gaps(ax, report)
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.set_title(TITLES["fitness_fatigue"])
+    _date_axis(ax, report)
+    _finish(fig, ax)
+    return fig
+
+
+def pain(report: Report) -> Any:
+    """Daily running (top) and pain scores (bottom) on one time axis, with the 5/10 line of the
+    pain-monitoring model; entries with red-flag signs marked."""
+    fig, (top, bottom) = _figure(4.2, rows=2, sharex=True, height_ratios=[1, 1.3])
+    daily = _daily(report)
+    if len(daily):
+        runs = daily[daily["distance_km"] > 0]
+        top.bar(list(runs.index.date), list(runs["distance_km"]), width=0.8, color=BLUE, zorder=2)
+    _shade_gaps(top, report)
+    _shade_gaps(bottom, report, label=False)
+    top.set_ylabel("km per day")
+    top.set_title(TITLES["pain"])
+    top.grid(axis="y", alpha=0.3)
+    lo, hi = _window(report)
+    entries = [p for p in report.analysis.pain_entries if lo <= p.date <= hi]
+    series = [("pain_during", "during the run", VERMILLION, "o"), ("pain_after", "after", ORANGE, "s"),
+              ("pain_next_morning", "next morning", PURPLE, "^")]
+    for attr, label, colour, marker in series:
+        pts = [(p.date, getattr(p, attr)) for p in entries if getattr(p, attr) is not None]
+        if pts:
+            bottom.plot([d for d, _ in pts], [v for _, v in pts], marker=marker, color=colour, linewidth=1,
+                        markersize=4, label=label)
+    from runload.report.build import PAIN_FLAGS
+
+    flagged = [p.date for p in entries if any(getattr(p, n) for n in PAIN_FLAGS)]
+    if flagged:
+        bottom.scatter(flagged, [10.3] * len(flagged), marker="v", color="black", s=30, zorder=5,
+                       label="warning sign logged", clip_on=False)
+    bottom.axhline(5, color=GREY, linestyle="--", linewidth=0.9, label="5/10: acceptable up to here")
+    bottom.set_ylim(0, 10.5)
+    bottom.set_ylabel("pain 0-10")
+    bottom.grid(axis="y", alpha=0.3)
+    _date_axis(bottom, report)
+    handles, labels = top.get_legend_handles_labels()
+    if labels:  # the gap patch from the top panel, once
+        bottom.axvspan(lo, lo, facecolor=GAP, edgecolor=GREY, hatch="///", linewidth=0, label=labels[0])
+    _finish(fig, bottom)
+    return fig
+
+
+def shoes(report: Report) -> Any:
+    """Kilometres per shoe with the 500-800 km replacement convention (no injury data behind it)."""
+    rows = report.shoes[:10]
+    fig, ax = _figure(max(1.6, 0.45 * len(rows) + 1.1))
+    names = [_text(s.gear) for s in rows][::-1]
+    kms = [s.distance_km for s in rows][::-1]
+    ax.barh(range(len(rows)), kms, color=BLUE, height=0.6, zorder=2)
+    ax.set_yticks(range(len(rows)), names)
+    ax.axvspan(500, 800, color=ORANGE, alpha=0.15, zorder=0)
+    ax.text(650, len(rows) - 0.45, "500-800 km: a replacement\nconvention, no injury data", ha="center", va="top",
+            fontsize=8, color="#6b4a00")
+    for i, km in enumerate(kms):
+        ax.text(km, i, f" {km:.0f} km", va="center", fontsize=8)
+    ax.set_xlim(0, max(850, max(kms, default=0) * 1.15))
+    ax.set_xlabel("km run in this shoe")
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.set_title(TITLES["shoes"])
+    _finish(fig, ax, left_in=min(2.6, 0.35 + 0.075 * max((len(n) for n in names), default=4)), xlabel=True)
+    return fig
+
+
+def cross_training(report: Report) -> Any:
+    """Weekly minutes of other sports, stacked by sport; running minutes are not included."""
+    fig, ax = _figure()
+    first_weekday = int((report.extras or {}).get("week_start", 0) or 0)
+    minutes = metrics.cross_training_minutes(report.analysis.activities, first_weekday)
+    sports = sorted({sport for _, sport in minutes})
+    xs = [w.week_start + timedelta(days=3) for w in report.weeks]
+    bottom = [0.0] * len(xs)
+    palette = [GREEN, SKY, PURPLE, ORANGE, BLUE, GREY, VERMILLION]
+    for sport, colour in zip(sports, palette * 3):
+        vals = [minutes.get((w.week_start, sport), 0.0) if w.has_data else 0.0 for w in report.weeks]
+        if any(vals):
+            ax.bar(xs, vals, bottom=bottom, width=5.5, color=colour, label=sport, zorder=2)
+            bottom = [b + v for b, v in zip(bottom, vals)]
+    _shade_gaps(ax, report)
+    ax.set_ylabel("minutes")
+    ax.set_title(TITLES["cross_training"])
+    _date_axis(ax, report)
+    ax.grid(axis="y", alpha=0.3)
+    _finish(fig, ax, ncols=4)
+    return fig
+
+
+_DRAW: dict[str, Callable[[Report], Any]] = {
+    "weekly_distance": weekly_distance,
+    "run_spikes": run_spikes,
+    "load_ratio": load_ratio,
+    "fitness_fatigue": fitness_fatigue,
+    "pain": pain,
+    "shoes": shoes,
+    "cross_training": cross_training,
+}

@@ -1,0 +1,69 @@
+"""Render a Report (or a Roster) as one self-contained HTML file.
+
+Jinja2 with autoescaping on for everything: names, notes, shoe names and rule texts are user or
+rule-file text and always arrive as text. Charts are inlined as base64 ``data:`` SVG images; the
+page carries a Content-Security-Policy that allows no request to any host and no script, so it
+reads the same offline, in a mail attachment, or printed.
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from runload.report import fmt
+from runload.report.model import EXTRAS_NOT_LISTED, Report, Roster
+
+
+@cache
+def _env() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("runload.report", "templates"),
+        autoescape=True,  # every template, whatever its extension
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        when=fmt.finding_when, numbers=fmt.finding_numbers, why=fmt.why, week_km=fmt.week_km,
+        change=fmt.change, score=fmt.score, where=fmt.pain_where,
+        css=resources.files("runload.report").joinpath("templates/style.css").read_text(encoding="utf-8"),
+    )
+    return env
+
+
+def render_html(report: Report, *, charts: dict[str, bytes] | None = None) -> str:
+    """The report as a self-contained HTML page. ``charts`` maps chart names to SVG bytes; by
+    default every available chart is drawn."""
+    if charts is None:
+        from runload.report.charts import render_available
+
+        charts = render_available(report, "svg")
+    titles = {c.name: c.title for c in report.charts}
+    inline = [{"name": n, "title": titles.get(n, n), "mime": "image/svg+xml",
+               "data": base64.b64encode(data).decode("ascii")} for n, data in charts.items()]
+    extras = []
+    for key, value in report.extras.items():
+        if key in EXTRAS_NOT_LISTED:
+            continue
+        data = fmt.plain(value)
+        if data not in (None, {}, []):
+            extras.append((fmt.extra_title(key), fmt.outline(data)))
+    pain = report.pain
+    return _env().get_template("report.html.j2").render(
+        r=report, charts=inline, extras=extras,
+        left_out=[c for c in report.charts if not c.available],
+        pain_trend=fmt.pain_trend_words(pain.trend, pain.last_7d_max, pain.prev_7d_max),
+    )
+
+
+def render_roster_html(roster: Roster) -> str:
+    """The coach's roster as a self-contained HTML page."""
+    from runload.report.text import roster_cells
+
+    headers, cells = roster_cells(roster, finding_limit=None)
+    return _env().get_template("roster.html.j2").render(ro=roster, headers=headers, rows=list(zip(cells, roster.rows)))

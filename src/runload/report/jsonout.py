@@ -1,0 +1,114 @@
+"""Render a Report (or a Roster) as JSON with stable keys.
+
+The schema is documented in ``docs/report-schema.md`` and given as JSON Schema in
+``docs/report.schema.json`` and ``docs/roster.schema.json``; tests validate every output against
+them. Every key is always present (``null`` when unknown), dates are ISO ``YYYY-MM-DD``,
+distances are kilometres whatever the athlete's display units. Adding a key is a compatible change;
+renaming or removing one bumps ``schema``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from runload.findings_output import finding_record
+from runload.report import fmt
+from runload.report.model import Report, Roster, is_red_flag
+
+REPORT_SCHEMA = "runload.report/1"
+ROSTER_SCHEMA = "runload.roster/1"
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    """The report as JSON-ready data with stable keys."""
+    a, p = report.athlete, report.period
+    return {
+        "schema": REPORT_SCHEMA,
+        "athlete": {"id": a.id, "name": a.name, "timezone": a.timezone, "units": a.units},
+        "period": {"kind": p.kind, "label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat()},
+        "as_of": report.as_of.isoformat(),
+        "data_end": report.data_end.isoformat() if report.data_end else None,
+        "status": {"level": report.status.level, "label": report.status.label, "summary": report.status.summary},
+        "findings": [{**finding_record(f), "red_flag": is_red_flag(f), "numbers": fmt.finding_numbers(f)}
+                     for f in report.findings],
+        "earlier_findings": report.earlier_findings,
+        "caps": {c.key: {"label": c.label, "km": c.value_km, "rule": c.rule, "basis": c.basis or None}
+                 for c in report.caps},
+        "caps_mode": report.caps_mode,
+        "caps_guidance": report.caps_guidance,
+        "caps_basis": report.caps_basis,
+        "weeks": [
+            {
+                "week_start": w.week_start.isoformat(),
+                "has_data": w.has_data,
+                "partial": w.partial,
+                "distance_km": round(w.distance_km, 2) if w.has_data else None,
+                "runs": w.runs if w.has_data else None,
+                "longest_run_km": round(w.longest_run_km, 2) if w.has_data else None,
+                "change_pct": w.change_pct,
+                "base_too_small": w.base_too_small,
+                "cross_training_min": round(w.cross_training_min, 1) if w.has_data else None,
+            }
+            for w in report.weeks
+        ],
+        "pain": {
+            "trend": report.pain.trend,
+            "last_7d_max": report.pain.last_7d_max,
+            "prev_7d_max": report.pain.prev_7d_max,
+            "entries": [
+                {
+                    "date": e.date.isoformat(), "side": e.side, "location": e.location,
+                    "pain_during": e.pain_during, "pain_after": e.pain_after,
+                    "pain_next_morning": e.pain_next_morning, "stiffness": e.stiffness,
+                    "swelling": e.swelling, "warning_signs": list(e.flags), "notes": e.notes,
+                }
+                for e in report.pain.entries
+            ],
+            "active_warning_signs": [{"date": d.isoformat(), "what": w, "level": lvl}
+                                     for d, w, lvl in (report.pain_story.red_flags if report.pain_story else ())],
+            "episodes": [{"onset": ep.onset.isoformat(), "last": ep.last.isoformat() if ep.last else None,
+                          "status": ep.status, "peak": ep.peak, "load_before": ep.load_sentence or None}
+                         for ep in (report.pain_story.episodes if report.pain_story else ())],
+            "return_plan": list(report.pain_story.return_plan) if report.pain_story else [],
+        },
+        "shoes": [{"gear": s.gear, "distance_km": s.distance_km, "runs": s.runs,
+                   "first_used": s.first_used.isoformat(), "last_used": s.last_used.isoformat()}
+                  for s in report.shoes],
+        "charts": [{"name": c.name, "title": c.title, "available": c.available, "note": c.note or None}
+                   for c in report.charts],
+        "notes": list(report.notes),
+        "extras": {str(k): fmt.plain(v) for k, v in report.extras.items()},
+        "disclaimer": report.disclaimer,
+    }
+
+
+def render_json(report: Report) -> str:
+    """The report as indented JSON text (UTF-8, non-ASCII kept as is)."""
+    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def roster_dict(roster: Roster) -> dict[str, Any]:
+    """The roster as JSON-ready data with stable keys."""
+    p = roster.period
+    return {
+        "schema": ROSTER_SCHEMA,
+        "as_of": roster.as_of.isoformat(),
+        "period": None if p is None else {"kind": p.kind, "label": p.label, "start": p.start.isoformat(),
+                                          "end": p.end.isoformat()},
+        "athletes": [
+            {
+                "id": r.athlete_id, "name": r.name, "level": r.level, "findings_level": r.findings_level,
+                "week_km": r.week_km, "change_pct": r.change_pct, "base_too_small": r.base_too_small,
+                "top_finding": r.top_finding, "top_rule_id": r.top_rule_id, "findings": r.findings,
+                "pain_trend": r.pain_trend, "last_data": r.last_data.isoformat() if r.last_data else None,
+                "days_since_data": r.days_since_data, "stale_level": r.stale_level,
+            }
+            for r in roster.rows
+        ],
+        "disclaimer": roster.disclaimer,
+    }
+
+
+def render_roster_json(roster: Roster) -> str:
+    return json.dumps(roster_dict(roster), indent=2, ensure_ascii=False) + "\n"

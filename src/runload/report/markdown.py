@@ -1,0 +1,164 @@
+"""Render a Report (or a Roster) as Markdown (CommonMark with GitHub-style tables).
+
+Every piece of user text (names, notes, shoe names, extras) is escaped: Markdown passes raw HTML
+through, so an athlete named ``<script>`` must arrive as text, and a ``|`` must not break a table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from runload.models import Finding
+from runload.report import fmt
+from runload.report.model import EXTRAS_NOT_LISTED, Report, Roster
+from runload.report.text import roster_cells
+
+# characters with inline meaning anywhere in a line (GitHub-flavoured Markdown)
+_INLINE = re.compile(r"([\\`*_\[\]|~])")
+# what starts a block (heading, list, quote, numbered list) when it opens a line
+_BLOCK_START = re.compile(r"^(?:([#+\-=>])(?=\s|$)|(\d+)([.)])(?=\s|$))")
+
+
+def esc(s: object, *, cell: bool = False) -> str:
+    """Markdown-escaped text on one line: ``& < >`` as entities (raw HTML passes through Markdown),
+    inline markup characters backslashed, and a block marker at the start neutralised."""
+    text = fmt.one_line(str(s))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _INLINE.sub(r"\\\1", text)
+    if cell:  # inside a table cell no block can start
+        return text
+    return _BLOCK_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], align: str) -> list[str]:
+    marks = {"l": ":--", "r": "--:"}
+    out = ["| " + " | ".join(esc(h) for h in headers) + " |",
+           "| " + " | ".join(marks[a] for a in align) + " |"]
+    out += ["| " + " | ".join(esc(c, cell=True) for c in row) + " |" for row in rows]
+    return out
+
+
+def _finding(f: Finding) -> list[str]:
+    when = fmt.finding_when(f)
+    lines = [f"### {esc(f.severity.value.upper())}: {esc(f.title)}" + (f" ({esc(when)})" if when else ""), "",
+             esc(f.message), ""]
+    nums = fmt.finding_numbers(f)
+    if nums:
+        lines.append(f"- **Numbers:** {esc(nums)}")
+    if fmt.why(f):
+        lines.append(f"- **Why it matters:** {esc(fmt.why(f))}")
+    if f.advice:
+        lines.append(f"- **What to do:** {esc(f.advice)}")
+    if f.citations:
+        lines.append(f"- **Sources:** {esc('; '.join(f.citations))}")
+    lines.append(f"- **Rule:** `{f.rule_id.replace('`', '')}`")
+    return lines + [""]
+
+
+def render_markdown(report: Report) -> str:
+    """The report as Markdown."""
+    a, p = report.athlete, report.period
+    lines = [f"# runload report: {esc(a.name)} ({esc(a.id)})", ""]
+    span = f"{p.start.isoformat()} to {p.end.isoformat()}"
+    head = f"Week {p.label}: {span}" if p.kind == "week" else f"Period {span}"
+    if report.data_end:
+        head += f" (data up to {report.data_end.isoformat()})"
+    lines += [esc(head), "", f"**Status: {esc(report.status.label)}** — {esc(report.status.summary)}", ""]
+    if report.red_flags:
+        lines += ["## Red flags: act on these first", ""]
+        for f in report.red_flags:
+            lines += _finding(f)
+    lines += ["## Findings", ""]
+    if report.other_findings:
+        for f in report.other_findings:
+            lines += _finding(f)
+    else:
+        lines += ["No other findings." if report.red_flags else "Nothing flagged in this period.", ""]
+
+    lines += ["## Next week's caps", ""]
+    caps = [c for c in report.caps if c.value_km is not None]
+    for c in caps:
+        lines.append(f"- **{esc(c.label)}: at most {c.value_km:.1f} km**"
+                     + esc(f" ({c.basis}; rule {c.rule})" if c.basis else f" (rule {c.rule or '-'})"))
+    if report.caps_guidance:
+        lines.append(("- **Return to running:** " if report.caps_mode == "return-to-run" else "- ")
+                     + esc(report.caps_guidance))
+    if not caps and not report.caps_guidance:
+        lines.append("No cap: not enough data to set one.")
+    lines.append("")
+
+    if any(w.has_data for w in report.weeks):
+        shown = report.weeks[-8:]
+        lines += [f"## Last {len(shown)} weeks (running)", ""]
+        lines += _table(["week", "km", "runs", "longest km", "change", "other sport min"],
+                        [[w.week_start.isoformat(), fmt.week_km(w), w.runs if w.has_data else "-",
+                          f"{w.longest_run_km:.1f}" if w.has_data else "-", fmt.change(w),
+                          f"{w.cross_training_min:.0f}" if w.has_data else "-"] for w in shown], "lrrrrr")
+        lines.append("")
+
+    pain = report.pain
+    lines += ["## Pain log", "", esc("Trend: " + fmt.pain_trend_words(pain.trend, pain.last_7d_max, pain.prev_7d_max)), ""]
+    if pain.entries:
+        lines += _table(["date", "where", "during", "after", "morning", "warning signs", "notes"],
+                        [[e.date.isoformat(), fmt.pain_where(e), fmt.score(e.pain_during), fmt.score(e.pain_after),
+                          fmt.score(e.pain_next_morning), ", ".join(e.flags) or "-", e.notes or "-"]
+                         for e in pain.entries], "llrrrll")
+        lines.append("")
+
+    story = report.pain_story
+    if story and story.red_flags:
+        lines += ["**Warning signs still active:** " + esc("; ".join(f"{d.isoformat()}: {w} ({lvl})"
+                                                                     for d, w, lvl in story.red_flags)), ""]
+    if story and story.episodes:
+        lines += ["### Pain episodes and the load before them", ""]
+        for ep in story.episodes:
+            peak = f", worst {ep.peak}/10" if ep.peak is not None else ""
+            lines.append("- " + esc(f"From {ep.onset.isoformat()} ({ep.status}{peak}). {ep.load_sentence}".strip()))
+        lines.append("")
+    if story and story.return_plan:
+        lines += ["### Return to running", ""]
+        lines += [("  " if line.startswith("  ") else "") + "- " + esc(line.strip()) for line in story.return_plan]
+        lines.append("")
+
+    if report.shoes:
+        lines += ["## Shoes (running km, all time)", ""]
+        lines += _table(["shoe", "km", "runs", "last used"],
+                        [[s.gear, f"{s.distance_km:.0f}", s.runs, s.last_used.isoformat()] for s in report.shoes], "lrrl")
+        lines.append("")
+
+    for key, value in report.extras.items():
+        if key in EXTRAS_NOT_LISTED:
+            continue
+        data = fmt.plain(value)
+        if data in (None, {}, []):
+            continue
+        lines += [f"## {esc(fmt.extra_title(key))}", ""]
+        lines += ["  " * depth + ("" if line.startswith("- ") else "- ") + esc(line.removeprefix("- "))
+                  for depth, line in fmt.outline(data)]
+        lines.append("")
+
+    left_out = [c for c in report.charts if not c.available]
+    if left_out:
+        lines += ["## Charts left out", ""]
+        lines += [f"- {esc(c.title)} ({esc(c.note)})" for c in left_out]
+        lines.append("")
+    if report.notes:
+        lines += ["## Notes", ""] + [f"- {esc(n)}" for n in report.notes] + [""]
+    lines += [f"*{esc(report.disclaimer)}*"]
+    return "\n".join(lines) + "\n"
+
+
+def render_roster_markdown(roster: Roster) -> str:
+    """The coach's roster as a Markdown table, most at risk first."""
+    p = roster.period
+    lines = [f"# runload roster: week {esc(p.label)}" if p else "# runload roster", "",
+             esc(f"As of {roster.as_of.isoformat()}; most at risk first."), ""]
+    if roster.rows:
+        headers, rows = roster_cells(roster, finding_limit=None)
+        lines += _table(headers, rows, "rllrllll")
+        lines += ["", esc("Stale data is itself a warning: 7+ days without data is a caution, 14+ days a warning.")]
+    else:
+        lines.append("No athletes yet.")
+    lines += ["", f"*{esc(roster.disclaimer)}*"]
+    return "\n".join(lines) + "\n"

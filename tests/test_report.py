@@ -1,0 +1,439 @@
+"""runload report: one report as data, rendered as text, Markdown, JSON and HTML.
+
+Golden files in tests/golden/ hold the expected text and JSON. They change only on purpose:
+regenerate them with ``RUNLOAD_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_report.py
+tests/test_roster.py`` and read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from runload.analysis import Analysis, Caps
+from runload.models import Activity, Athlete, Finding, PainEntry, Severity, Sport
+from runload.report import build_report, render, report_from_analysis
+from runload.report.build import period_for
+from runload.store import Store
+
+HERE = Path(__file__).resolve().parent
+GOLDEN = HERE / "golden"
+DOCS = HERE.parent / "docs"
+UPDATE = os.environ.get("RUNLOAD_UPDATE_GOLDEN") == "1"
+
+# ---------------------------------------------------------------- a made-up athlete, by hand
+# 14 weeks from Monday 2026-03-02: runs Mon/Wed/Fri/Sun growing slowly, a long run that doubles
+# in week 9, a 17-day stretch with nothing recorded (weeks 5-6), a ride every Thursday, two shoes,
+# and pain entries in the last fortnight, one with a warning sign and notes holding HTML.
+START = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)
+WEEK = date(2026, 5, 25)  # week 13 (2026-W22): the report's week in the golden files
+
+
+def ana_activities() -> list[Activity]:
+    acts = []
+    for day in range(0, 14 * 7):
+        if 28 <= day < 45:  # nothing recorded: a gap, not rest
+            continue
+        t = START + timedelta(days=day)
+        weekday = day % 7
+        if weekday in (0, 2, 4, 6):
+            km = 6.0 + day * 0.02 + (3.0 if weekday == 6 else 0.0)
+            if day == 62:  # Sunday of week 9: a long run twice the usual
+                km = 19.5
+            if day >= 84 and weekday == 6:  # the report week jumps
+                km = 16.0
+            acts.append(Activity(t, Sport.RUNNING, round(km * 1000), timer_s=km * 330, utc_offset_s=7200,
+                                 gear="Pegasus 40" if day < 50 else "Nova <b>5</b>", source_hash=f"r{day}"))
+        if weekday == 3:
+            acts.append(Activity(t, Sport.CYCLING, 25000, timer_s=3600, utc_offset_s=7200, source_hash=f"c{day}"))
+    return acts
+
+
+def ana_pain() -> list[PainEntry]:
+    return [
+        PainEntry(date(2026, 5, 14), side="right", pain_during=2, pain_after=3, pain_next_morning=1),
+        PainEntry(date(2026, 5, 18), side="right", pain_during=3, pain_after=4, pain_next_morning=2,
+                  notes='sore <img src=x onerror="alert(1)"> after hills'),
+        PainEntry(date(2026, 5, 25), side="right", pain_during=5, pain_after=6, pain_next_morning=3, locking=True,
+                  notes="knee caught once | then fine"),
+    ]
+
+
+def make_store(path: Path, name: str = "Ana Test", athlete_id: str = "ana") -> Store:
+    store = Store.open(path)
+    store.add_athlete(Athlete(athlete_id, name, timezone="Europe/Stockholm"))
+    with store.transaction() as conn:
+        for a in ana_activities():
+            store.insert_activity(conn, athlete_id, a)
+    store.add_pain_entries(athlete_id, ana_pain())
+    return store
+
+
+@pytest.fixture
+def ana(store_path: Path) -> Store:
+    store = make_store(store_path)
+    yield store
+    store.close()
+
+
+def check_golden(name: str, text: str) -> None:
+    """Compare with tests/golden/<name>; with RUNLOAD_UPDATE_GOLDEN=1 write it instead."""
+    path = GOLDEN / name
+    if UPDATE:
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    assert path.exists(), f"{path} missing: run with RUNLOAD_UPDATE_GOLDEN=1 to create it"
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs from the golden file (see module docstring)"
+
+
+def flat(text: str) -> str:
+    """Text with its line wrapping undone, to look for a sentence in it."""
+    return " ".join(text.split())
+
+
+def validate(data: dict, schema_file: str) -> None:
+    import jsonschema
+
+    schema = json.loads((DOCS / schema_file).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
+
+
+# ---------------------------------------------------------------- golden files
+def test_golden_text_and_json(ana: Store) -> None:
+    rep = build_report(ana, "ana", week=WEEK)
+    check_golden("report-ana.txt", render(rep, "text"))
+    check_golden("report-ana.json", render(rep, "json"))
+    check_golden("report-ana.md", render(rep, "md"))
+
+
+SAMPLES = HERE.parent / "sample_activities"
+
+
+@pytest.mark.skipif(not (SAMPLES / "maya").is_dir(), reason="sample_activities/ not here yet")
+@pytest.mark.parametrize("athlete_id", ["maya", "ben"])
+def test_golden_sample_athletes(cli, athlete_id: str) -> None:
+    import_sample(cli, athlete_id)
+    for fmt, ext in (("text", "txt"), ("json", "json")):
+        r = cli("report", "--athlete", athlete_id, "--format", fmt)
+        assert r.exit_code == 0, r.output
+        check_golden(f"report-{athlete_id}.{ext}", r.output)
+
+
+SAMPLE_PROFILES = {  # as scripts/demo.sh adds them
+    "maya": ["--name", "Maya Lindqvist", "--email", "maya@example.org", "--timezone", "Europe/Stockholm",
+             "--sex", "female", "--birth-year", "1991", "--hr-rest", "52", "--hr-max", "188",
+             "--injury", "hamstring strain, right, 2024"],
+    "ben": ["--name", "Ben Okafor", "--email", "ben@example.org", "--timezone", "America/Denver",
+            "--sex", "male", "--birth-year", "1984", "--hr-rest", "48", "--hr-max", "182"],
+}
+
+
+def import_sample(cli, athlete_id: str) -> None:
+    """Import a sample athlete and their pain log the way scripts/demo.sh does."""
+    paths = {"maya": ["maya/activities"], "ben": ["ben/strava_export"]}[athlete_id]
+    r = cli("athlete", "add", athlete_id, *SAMPLE_PROFILES[athlete_id])
+    assert r.exit_code == 0, r.output
+    r = cli("import", "--athlete", athlete_id, *(str(SAMPLES / p) for p in paths))
+    assert r.exit_code in (0, 1), r.output
+    r = cli("pain", "import", "--athlete", athlete_id, str(SAMPLES / athlete_id / "pain.csv"))
+    assert r.exit_code == 0, r.output
+
+
+# ---------------------------------------------------------------- what the report holds
+def test_report_data(ana: Store) -> None:
+    rep = build_report(ana, "ana", week=WEEK)
+    assert rep.period.label == "2026-W22" and rep.period.start == WEEK and rep.period.end == date(2026, 5, 31)
+    assert rep.data_end == date(2026, 6, 7) - timedelta(days=0) or rep.data_end <= rep.period.end
+    # 16 weeks shown, ending with the report's week; the weeks of the gap are unknown, not zero
+    assert len(rep.weeks) == 16 and rep.weeks[-1].week_start == WEEK
+    gap = [w.week_start for w in rep.weeks if not w.has_data]
+    assert date(2026, 4, 6) in gap  # wholly inside the 17 days with nothing recorded
+    before_first = [w for w in rep.weeks if w.week_start < date(2026, 3, 2)]
+    assert all(not w.has_data for w in before_first)
+    week = rep.weeks[-1]
+    runs = [a for a in ana_activities() if a.is_run and WEEK <= (a.start_utc + timedelta(hours=2)).date() <= rep.period.end]
+    assert week.runs == len(runs) == 4
+    assert week.distance_km == pytest.approx(sum(a.distance_m for a in runs) / 1000, abs=0.01)
+    assert week.cross_training_min == 60.0  # one hour's ride
+    # the previous week
+    prev = rep.weeks[-2]
+    assert week.change_pct == pytest.approx((week.distance_km - prev.distance_km) / prev.distance_km * 100, abs=0.1)
+    # shoes: all running km up to the period's end, per shoe
+    by_shoe = {s.gear: s for s in rep.shoes}
+    expect = sum(a.distance_m for a in ana_activities() if a.gear == "Pegasus 40") / 1000
+    assert by_shoe["Pegasus 40"].distance_km == pytest.approx(expect, abs=0.05)
+    # pain: worst score of the last 7 days (6, on the 25th) against the 7 before (4, on the 18th)
+    assert (rep.pain.trend, rep.pain.last_7d_max, rep.pain.prev_7d_max) == ("rising", 6, 4)
+    assert [e.date for e in rep.pain.entries] == [date(2026, 5, 14), date(2026, 5, 18), date(2026, 5, 25)]
+    assert rep.pain.entries[-1].flags == ("knee locks",)
+    assert rep.disclaimer.startswith("runload gives training information, not a diagnosis")
+
+
+def test_default_period_is_the_latest_week_with_data(ana: Store) -> None:
+    rep = build_report(ana, "ana")
+    last = max((a.start_utc + timedelta(hours=2)).date() for a in ana_activities())
+    assert rep.data_end == last
+    assert rep.period.start <= last <= rep.period.end and rep.period.kind == "week"
+    assert rep.weeks[-1].partial == (last < rep.period.end)
+
+
+def test_range_period(ana: Store) -> None:
+    rep = build_report(ana, "ana", start=date(2026, 5, 1), end=date(2026, 5, 31))
+    assert rep.period.kind == "range" and rep.period.label == "2026-05-01 to 2026-05-31"
+    assert all(f.date is None or date(2026, 5, 1) <= f.date <= date(2026, 5, 31) for f in rep.findings)
+    assert rep.pain.entries[0].date == date(2026, 5, 14)  # the whole range, not only 28 days
+
+
+def finding(sev: Severity, rule: str = "some-new-rule", day: date | None = WEEK, **kw) -> Finding:
+    return Finding(rule_id=rule, severity=sev, title=f"{sev.value} thing", message=f"{sev.value} message",
+                   advice="Do this.", evidence="Because of that.", value=12.5, threshold=10.0, unit="%",
+                   date=day, citations=("Someone 2020",), evidence_level="weak", **kw)
+
+
+def fake_analysis(store: Store, findings: list[Finding], caps: object = None, extras: dict | None = None) -> Analysis:
+    from runload.analysis import analyze
+
+    base = analyze(store, "ana", as_of=WEEK + timedelta(days=6))
+    return replace(base, findings=findings, caps=caps if caps is not None else base.caps, extras=extras or {})
+
+
+def test_any_rule_and_severity_renders_red_flags_first(ana: Store) -> None:
+    """Findings of rules the report has never heard of render with their numbers and words;
+    urgent and emergency ones come first, in their own section."""
+    fs = [finding(Severity.CAUTION), finding(Severity.EMERGENCY, "pain-red-flag-x"), finding(Severity.INFO),
+          finding(Severity.WARNING, day=None, week_start=WEEK), finding(Severity.CAUTION, day=date(2026, 1, 1))]
+    rep = report_from_analysis(fake_analysis(ana, fs), period_for(week=WEEK))
+    assert [f.severity for f in rep.findings] == [Severity.EMERGENCY, Severity.WARNING, Severity.CAUTION, Severity.INFO]
+    assert rep.earlier_findings == 1  # the one dated in January is not this week's
+    assert rep.status.level == "emergency" and rep.status.label.startswith("Emergency")
+    text = flat(render(rep, "text"))
+    assert text.index("RED FLAGS") < text.index("[EMERGENCY]") < text.index("Findings") < text.index("[WARNING]")
+    assert "Numbers: +12.5% (threshold 10%)" in text
+    assert "Why it matters: Because of that. (Evidence: weak.)" in text and "What to do: Do this." in text
+    md = render(rep, "md")
+    assert md.index("## Red flags") < md.index("EMERGENCY") < md.index("## Findings")
+    html = render(rep, "html")
+    assert html.index("Red flags: act on these first") < html.index("pain-red-flag-x") < html.index("some-new-rule")
+    data = json.loads(render(rep, "json"))
+    assert [f["red_flag"] for f in data["findings"]] == [True, False, False, False]
+    validate(data, "report.schema.json")
+
+
+def test_status_ok_without_findings(ana: Store) -> None:
+    rep = report_from_analysis(fake_analysis(ana, []), period_for(week=WEEK))
+    assert rep.status.level == "ok" and "Nothing flagged" in render(rep, "text")
+
+
+@dataclass(frozen=True)
+class FutureCaps:
+    week_km: float | None = 40.0
+    week_rule: str | None = "weekly-progression"
+    longest_run_km: float | None = None
+    longest_run_rule: str | None = None
+    tempo_km: float | None = 8.0
+    tempo_rule: str | None = "tempo-rule"
+    mode: str = "normal"
+    guidance: str | None = None
+    basis: dict | None = None
+
+
+def test_caps_render_generically(ana: Store) -> None:
+    rep = report_from_analysis(fake_analysis(ana, [], caps=FutureCaps(basis={"reference_week_km": 36.4, "week_pct": 10.0})),
+                               period_for(week=WEEK))
+    assert [(c.key, c.value_km, c.rule) for c in rep.caps] == [
+        ("week_km", 40.0, "weekly-progression"), ("longest_run_km", None, None), ("tempo_km", 8.0, "tempo-rule")]
+    text = flat(render(rep, "text"))
+    assert "Week's running distance: at most 40.0 km (10% above a reference week of 36.4 km; rule weekly-progression)" in text
+    assert "Tempo: at most 8.0 km (rule tempo-rule)" in text
+    back = replace(FutureCaps(), week_km=None, tempo_km=None, mode="return-to-run", guidance="Walk-run first.")
+    rep = report_from_analysis(fake_analysis(ana, [], caps=back), period_for(week=WEEK))
+    assert "Return to running: Walk-run first." in flat(render(rep, "text"))
+    assert json.loads(render(rep, "json"))["caps_mode"] == "return-to-run"
+
+
+def test_unknown_extras_are_shown(ana: Store) -> None:
+    extras = {"rules": ["a", "b"], "training_tip": {"focus": "easy runs", "since": date(2026, 5, 1)}}
+    rep = report_from_analysis(fake_analysis(ana, [], extras=extras), period_for(week=WEEK))
+    text = render(rep, "text")
+    assert "Training tip" in text and "focus: easy runs" in text and "since: 2026-05-01" in text
+    assert "rules:" not in text  # bookkeeping stays in JSON
+    data = json.loads(render(rep, "json"))
+    assert data["extras"] == {"rules": ["a", "b"], "training_tip": {"focus": "easy runs", "since": "2026-05-01"}}
+
+
+def test_pain_assessment_from_extras(ana: Store) -> None:
+    """The pain log's assessment (extras["pain"]) shows its episodes and plan, read by attribute."""
+
+    @dataclass
+    class Load:
+        sentence: str
+
+    @dataclass
+    class Ep:
+        onset: date
+        last: date
+        status: str
+        peak: int
+        load: Load
+
+    @dataclass
+    class Plan:
+        citations: tuple = ("Trials 2023",)
+
+        def lines(self) -> list[str]:
+            return ["Walk-run for two weeks.", "  Stage 1: run 1 min, walk 2 min"]
+
+    @dataclass
+    class Flag:
+        date: date
+        what: str
+        level: str
+
+    pain = type("A", (), {"red_flags": (Flag(date(2026, 5, 25), "knee locks", "clinician"),),
+                          "episodes": (Ep(date(2026, 5, 14), date(2026, 5, 25), "ongoing", 6,
+                                          Load("Pain began 3 days after a 45% week.")),),
+                          "return_plan": Plan()})()
+    rep = report_from_analysis(fake_analysis(ana, [], extras={"pain": pain}), period_for(week=WEEK))
+    for fmt in ("text", "md", "html"):
+        out = flat(render(rep, fmt))
+        assert "Pain began 3 days after a 45% week." in out and "Stage 1: run 1 min, walk 2 min" in out
+        assert "knee locks (clinician)" in out
+    data = json.loads(render(rep, "json"))
+    assert data["pain"]["episodes"][0]["load_before"] == "Pain began 3 days after a 45% week."
+    validate(data, "report.schema.json")
+
+
+# ---------------------------------------------------------------- the renderings
+def test_json_schema_and_stable_keys(ana: Store) -> None:
+    data = json.loads(render(build_report(ana, "ana", week=WEEK), "json"))
+    validate(data, "report.schema.json")
+    gap = next(w for w in data["weeks"] if w["week_start"] == "2026-04-06")
+    assert gap["has_data"] is False and gap["distance_km"] is None  # unknown is null, never 0
+    empty = json.loads(render(build_report(ana, "ana", week=date(2030, 1, 7)), "json"))
+    validate(empty, "report.schema.json")
+    assert set(empty) == set(data)  # the same keys whatever there is to say
+
+
+def test_schema_doc_lists_every_key(ana: Store) -> None:
+    doc = (DOCS / "report-schema.md").read_text(encoding="utf-8")
+    data = json.loads(render(build_report(ana, "ana", week=WEEK), "json"))
+    for key in data:
+        assert f"`{key}`" in doc, key
+
+
+def test_html_escapes_names_notes_and_shoes(store_path: Path) -> None:
+    store = make_store(store_path, name="<script>alert(1)</script>")
+    html = render(build_report(store, "ana", week=WEEK), "html")
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=" in html
+    assert "Nova &lt;b&gt;5&lt;/b&gt;" in html and "<b>5</b>" not in html
+    md = render(build_report(store, "ana", week=WEEK), "md")
+    assert "<script" not in md and "<img" not in md and "&lt;script&gt;" in md
+    assert "knee caught once \\| then fine" in md  # a | inside a cell does not split the table
+
+
+def test_html_is_self_contained(ana: Store) -> None:
+    html = render(build_report(ana, "ana", week=WEEK), "html")
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    from html.parser import HTMLParser
+
+    refs: list[str] = []
+
+    class Refs(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            refs.extend(v or "" for k, v in attrs if k in ("src", "href", "action", "poster", "data", "srcset"))
+
+    Refs().feed(html)
+    refs += re.findall(r"url\(\s*['\"]?([^)'\"]+)", html)
+    assert refs, "expected the inlined charts"
+    assert all(r.startswith("data:") for r in refs), [r[:40] for r in refs if not r.startswith("data:")]
+    assert not re.search(r"https?://|//[a-z0-9]", html.replace("http://www.w3.org/", ""), flags=re.I)
+    charts = build_report(ana, "ana", week=WEEK).charts
+    assert html.count('<img src="data:image/svg+xml;base64,') == sum(c.available for c in charts) >= 4
+    assert '<meta name="viewport"' in html and "@media print" in html
+
+
+def test_chart_svgs_contain_no_links(ana: Store) -> None:
+    from runload.report.charts import render_available
+
+    rep = build_report(ana, "ana", week=WEEK)
+    for name, svg in render_available(rep, "svg").items():
+        text = svg.decode()
+        links = set(re.findall(r"https?://[^\s\"'<>]+", text))
+        # XML namespace names only: identifiers, never fetched
+        assert links <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}, (name, links)
+        assert "<script" not in text and "<image" not in text.replace("<image xlink:href=\"data:", "")
+
+
+def test_charts_deterministic_and_gap_aware(ana: Store) -> None:
+    from runload.report.charts import catalog, render
+
+    rep = build_report(ana, "ana", week=WEEK)
+    assert render(rep, "weekly_distance", "svg") == render(rep, "weekly_distance", "svg")
+    names = {c.name: c for c in catalog(rep)}
+    assert names["weekly_distance"].available and names["pain"].available and names["shoes"].available
+    for c in names.values():
+        assert c.available or c.note  # every chart left out says why
+
+
+def test_matplotlib_backend_untouched(ana: Store) -> None:
+    import matplotlib
+
+    before = matplotlib.get_backend()
+    from runload.report.charts import render
+
+    render(build_report(ana, "ana", week=WEEK), "weekly_distance", "png")
+    assert matplotlib.get_backend() == before
+
+
+# ---------------------------------------------------------------- the command
+def test_cli_formats_output_and_charts(cli, ana: Store, tmp_path: Path) -> None:
+    ana.close()
+    r = cli("report", "--athlete", "ana", "--week", "2026-W22")
+    assert r.exit_code == 0 and "\x1b[" not in r.output  # no colour off a terminal
+    assert r.output == render(build_report(Store.open(tmp_path / "store.sqlite"), "ana", week=WEEK), "text")
+    r = cli("report", "--athlete", "ana", "--week", "2026-W22", "--color")
+    assert "\x1b[" in r.output
+    r = cli("report", "--athlete", "ana", "--week", "2026-W22", "--format", "json")
+    assert json.loads(r.output)["period"]["label"] == "2026-W22"
+    out = tmp_path / "r.html"
+    r = cli("report", "--athlete", "ana", "--week", "2026-W22", "--format", "html", "--output", str(out),
+            "--charts", str(tmp_path / "charts"))
+    assert r.exit_code == 0, r.output
+    assert out.read_text(encoding="utf-8").startswith("<!doctype html>")
+    pngs = sorted(p.name for p in (tmp_path / "charts").glob("*.png"))
+    assert "ana-weekly_distance.png" in pngs and all((tmp_path / "charts" / p).read_bytes()[:4] == b"\x89PNG" for p in pngs)
+    r = cli("report", "--athlete", "ana", "--from", "2026-05-01", "--to", "2026-05-31", "--format", "md")
+    assert r.exit_code == 0 and "Period 2026-05-01 to 2026-05-31" in r.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--week", "2026-W22", "--from", "2026-05-01", "--to", "2026-05-02"], "either --week or --from/--to"),
+    (["--from", "2026-05-01"], "--from and --to go together"),
+    (["--from", "2026-05-09", "--to", "2026-05-01"], "is after --to"),
+    (["--week", "2026-W99"], "does not exist"),
+])
+def test_cli_bad_periods(cli, ana: Store, args: list[str], message: str) -> None:
+    r = cli("report", "--athlete", "ana", *args)
+    assert r.exit_code == 2 and message in r.output
+
+
+def test_cli_unknown_athlete(cli, athlete) -> None:
+    r = cli("report", "--athlete", "nobody")
+    assert r.exit_code == 2 and r.output.startswith("Error:")
+
+
+def test_athlete_without_runs(cli, athlete) -> None:
+    r = cli("report", "--athlete", "ana", "--format", "html")
+    assert r.exit_code == 0 and "No runs imported yet" in r.output
+    r = cli("report", "--athlete", "ana", "--format", "json")
+    validate(json.loads(r.output), "report.schema.json")

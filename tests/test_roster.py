@@ -1,0 +1,89 @@
+"""runload roster: every athlete on one line, most at risk first (golden files: see test_report)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from runload.models import Activity, Athlete, Sport
+from runload.report.roster import build_roster, stale_level
+from runload.store import Store
+from test_report import WEEK, check_golden, make_store, validate
+
+
+def add_runner(store: Store, athlete_id: str, name: str, kms: list[float], last_day: date, every: int = 2) -> None:
+    """Runs of ``kms`` km every ``every`` days ending on ``last_day``."""
+    store.add_athlete(Athlete(athlete_id, name, timezone="UTC"))
+    with store.transaction() as conn:
+        for i, km in enumerate(reversed(kms)):
+            day = last_day - timedelta(days=every * i)
+            start = datetime(day.year, day.month, day.day, 7, tzinfo=timezone.utc)
+            store.insert_activity(conn, athlete_id, Activity(start, Sport.RUNNING, km * 1000, timer_s=km * 330,
+                                                             utc_offset_s=0, source_hash=f"{athlete_id}{i}"))
+
+
+def roster_store(path: Path) -> Store:
+    store = make_store(path)  # "ana": a jump in the week of WEEK, pain rising
+    add_runner(store, "cara", "Cara Steady", [5.0] * 70, WEEK + timedelta(days=6), every=1)  # 5 km a day
+    add_runner(store, "dev", "Dev Quiet", [8.0] * 20, WEEK - timedelta(days=20))  # no data for three weeks
+    add_runner(store, "eli", "Eli Lapsed", [8.0] * 20, WEEK - timedelta(days=2))  # last run 8 days before the end
+    store.add_athlete(Athlete("fay", "Fay New", timezone="UTC"))  # nothing imported
+    return store
+
+
+def cli_free_text(ro) -> str:
+    from runload.report.text import render_roster_text
+
+    return render_roster_text(ro)
+
+
+def test_stale_levels() -> None:
+    assert [stale_level(d) for d in (0, 6, 7, 13, 14, None)] == ["ok", "ok", "caution", "caution", "warning", "warning"]
+
+
+def test_roster_order_and_lines(store_path: Path) -> None:
+    store = roster_store(store_path)
+    ro = build_roster(store, week=WEEK, today=date(2026, 9, 1))
+    ids = [r.athlete_id for r in ro.rows]
+    by = {r.athlete_id: r for r in ro.rows}
+    assert ro.as_of == WEEK + timedelta(days=6)  # a past week: staleness counted to its end
+    assert by["dev"].days_since_data == 26 and by["dev"].stale_level == "warning" and by["dev"].week_km is None
+    assert by["eli"].days_since_data == 8 and by["eli"].stale_level == "caution"
+    assert by["fay"].days_since_data is None and by["fay"].level == "warning"
+    assert by["cara"].level in ("ok", "info") and by["cara"].week_km == 35.0 and by["cara"].stale_level == "ok"
+    assert by["ana"].pain_trend == "rising"
+    text = cli_free_text(ro)
+    assert "no data for 26 days: ask how they are" in text and "no data yet" in text
+    # stale data is itself a warning: the quiet athletes rank above the one who is fine
+    assert ids.index("cara") == len(ids) - 1
+    assert ids.index("dev") < ids.index("eli")
+    for r in ro.rows:
+        assert r.level == max(r.findings_level, r.stale_level,
+                              key=["ok", "info", "caution", "warning", "urgent", "emergency"].index)
+
+
+def test_roster_golden_and_schema(cli, store_path: Path) -> None:
+    roster_store(store_path).close()
+    r = cli("roster", "--week", "2026-W22")
+    assert r.exit_code == 0, r.output
+    check_golden("roster.txt", r.output)
+    assert len([line for line in r.output.splitlines() if line[:1].isdigit()]) == 5  # one line each
+    r = cli("roster", "--week", "2026-W22", "--format", "json")
+    data = json.loads(r.output)
+    validate(data, "roster.schema.json")
+    check_golden("roster.json", r.output)
+    r = cli("roster", "--week", "2026-W22", "--athlete", "cara", "--athlete", "dev", "--format", "md")
+    assert r.exit_code == 0 and "Cara Steady" in r.output and "Ana Test" not in r.output
+
+
+def test_roster_html_escapes(cli, store_path: Path) -> None:
+    make_store(store_path, name="<script>alert(1)</script>").close()
+    r = cli("roster", "--week", "2026-W22", "--format", "html")
+    assert r.exit_code == 0 and "<script" not in r.output and "&lt;script&gt;" in r.output
+
+
+def test_roster_without_athletes(cli, store_path: Path) -> None:
+    Store.open(store_path).close()
+    r = cli("roster", "--week", "2026-W22")
+    assert r.exit_code == 0 and "No athletes yet" in r.output

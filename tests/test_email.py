@@ -9,7 +9,8 @@ from datetime import date, datetime, timezone
 from email import message_from_bytes, policy
 
 import pytest
-from smtp_server import Server, free_port, self_signed_cert
+from conftest import SAMPLES
+from smtp_server import Server, self_signed_cert
 
 from runload.mail.job import last_complete_week, plan, run
 from runload.mail.settings import smtp_settings
@@ -226,3 +227,23 @@ def test_transient_failure_is_retried(people, smtp, store_path):
     assert res.sent and not res.failed
     assert any(line.startswith("retry 1/3") for line in logs)
     assert len(smtp.messages) == 1
+
+
+@pytest.mark.skipif(not (SAMPLES / "maya").is_dir(), reason="sample activities not generated")
+def test_summary_is_the_report_with_charts_inline(cli, people, smtp):
+    assert cli("import", "--athlete", "maya", str(SAMPLES / "maya" / "activities")).exit_code == 0
+    assert cli("pain", "import", "--athlete", "maya", str(SAMPLES / "maya" / "pain.csv")).exit_code == 0
+    r = cli("email", "--week", "2026-W34", "--athlete", "maya")
+    assert r.exit_code == 0, r.output
+    msg = by_recipient(smtp)["maya@example.org"][0]
+    text = msg.get_body(("plain",)).get_content()
+    report = cli("report", "--athlete", "maya", "--week", "2026-W34", "--format", "text", "--no-color").output
+    assert text.replace("\r\n", "\n") == report  # the mail says exactly what the report says
+    html = msg.get_body(("html",)).get_content()
+    images = [p for p in msg.walk() if p.get_content_type() == "image/png"]
+    assert len(images) >= 3
+    for part in images:
+        cid = part["Content-ID"].strip("<>")
+        assert f'src="cid:{cid}"' in html
+        assert part.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "data:image" not in html and "http://" not in html and "https://" not in html

@@ -36,16 +36,24 @@ def _env() -> Any:
     return env
 
 
-def render_html(report: Report, *, charts: dict[str, bytes] | None = None) -> str:
+def render_html(report: Report, *, charts: dict[str, bytes] | None = None,
+                chart_urls: dict[str, str] | None = None) -> str:
     """The report as a self-contained HTML page. ``charts`` maps chart names to SVG bytes; by
-    default every available chart is drawn."""
-    if charts is None:
-        from runload.report.charts import render_available
-
-        charts = render_available(report, "svg")
+    default every available chart is drawn. For an email, ``chart_urls`` maps chart names to
+    ``cid:`` references of images attached to the same message instead."""
     titles = {c.name: c.title for c in report.charts}
-    inline = [{"name": n, "title": titles.get(n, n), "mime": "image/svg+xml",
-               "data": base64.b64encode(data).decode("ascii")} for n, data in charts.items()]
+    if chart_urls is not None:
+        inline = [{"name": n, "title": titles.get(n, n), "src": url} for n, url in chart_urls.items()]
+        img_src = "cid:"
+    else:
+        if charts is None:
+            from runload.report.charts import render_available
+
+            charts = render_available(report, "svg")
+        inline = [{"name": n, "title": titles.get(n, n),
+                   "src": "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")}
+                  for n, data in charts.items()]
+        img_src = "data:"
     extras = []
     for key, value in report.extras.items():
         if key in EXTRAS_NOT_LISTED:
@@ -55,7 +63,7 @@ def render_html(report: Report, *, charts: dict[str, bytes] | None = None) -> st
             extras.append((fmt.extra_title(key), fmt.outline(data)))
     pain = report.pain
     return _env().get_template("report.html.j2").render(
-        r=report, charts=inline, extras=extras,
+        r=report, charts=inline, extras=extras, img_src=img_src,
         left_out=[c for c in report.charts if not c.available],
         pain_trend=fmt.pain_trend_words(pain.trend, pain.last_7d_max, pain.prev_7d_max),
     )

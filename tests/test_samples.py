@@ -96,3 +96,25 @@ def test_ben_findings(cli, samples):
     back = next(f for f in found if f["rule_id"] == "return-to-run")
     assert back["date"] == "2026-08-10" and back["value"] == pytest.approx(36)
     assert not any(f["rule_id"].startswith("pain-red-flag") for f in found)
+
+
+def test_maya_caps_never_build_on_the_spike_or_through_pain(cli, samples):
+    def caps(week):
+        r = cli("report", "--athlete", "maya", "--week", week, "--format", "json")
+        assert r.exit_code == 0
+        data = json.loads(r.output)
+        return data, data["caps"]
+
+    # The Sunday of the spike: the 25.6 km run counts as 16 km x 1.07 (previous injury), not 25.6.
+    data, c = caps("2026-W33")
+    assert c["longest_run_km"]["km"] == pytest.approx(16 * 1.07 * 1.07, abs=0.1)
+    assert c["week_km"]["km"] == pytest.approx(40 * 1.07 * 1.07, abs=0.1)  # the +40% week is no new base
+    # During the pain episode: no increase.
+    data, c = caps("2026-W34")
+    assert c["week_km"]["km"] == pytest.approx(19.0) and c["week_km"]["rule"] == "pain-monitoring-weekly-rise"
+    # Pain unrelieved by rest for 19 days: a red flag; it stands first and replaces the caps.
+    data, c = caps("2026-W37")
+    assert data["caps_mode"] == "pain-red-flag" and all(x["km"] is None for x in c.values())
+    assert data["findings"][0]["rule_id"] == "pain-red-flag-unrelieved-two-weeks"
+    assert data["findings"][0]["red_flag"] is True
+    assert data["status"]["label"] == "See a clinician about the knee"

@@ -80,11 +80,45 @@ def analyze(store: Store, athlete_id: str, *, as_of: date | None = None) -> Anal
                   week_start=week_start, settings=athlete_settings(config, athlete_id))
     from runload.pain import assess, finding_order
 
+    pain_assessment = assess(ctx)
+
     # Red flags stand first whatever their severity level, then the rest most severe first.
     findings = sorted(evaluate_all(rules, ctx), key=finding_order)
-    caps = Caps(**next_week_caps(ctx, rules))
-    extras: dict[str, Any] = {"rules": [r.id for r in rules], "week_start": week_start, "pain": assess(ctx)}
+    caps = _pain_limits(Caps(**next_week_caps(ctx, rules)), pain_assessment)
+    extras: dict[str, Any] = {"rules": [r.id for r in rules], "week_start": week_start, "pain": pain_assessment}
     day = as_of or data_end
     if day is not None:
         extras["return_to_run"] = return_to_run_state(activities, day)
     return Analysis(athlete, activities, pain, weekly, findings, caps, as_of, data_end, extras)
+
+
+PAIN_RED_FLAG_GUIDANCE = (
+    "No training caps while a red flag in the pain log is active: have the knee checked as the "
+    "red flag says first. Once a clinician has cleared you, return with the walk-run plan."
+)
+
+
+def _pain_limits(caps: Caps, pain: Any) -> Caps:
+    """Caps after the pain log has its say: an active red flag replaces them with 'get it checked
+    first'; a pain episode still going on holds progression (the pain-monitoring model: pain must
+    not rise from week to week), so next week may repeat the reference week but not grow."""
+    from dataclasses import replace
+
+    if pain.overrides_load:
+        return replace(caps, week_km=None, longest_run_km=None, week_rule="pain-red-flag",
+                       longest_run_rule="pain-red-flag", mode="pain-red-flag", guidance=PAIN_RED_FLAG_GUIDANCE,
+                       basis={**caps.basis, "red_flags": [f.flag for f in pain.red_flags]})
+    if pain.current_episode is None or caps.mode != "normal":
+        return caps
+    basis = dict(caps.basis)
+    week_km, longest = caps.week_km, caps.longest_run_km
+    if week_km is not None and "reference_week_km" in basis:
+        week_km = round(min(week_km, basis["reference_week_km"]), 1)
+    if longest is not None and "longest_30d_km" in basis:
+        longest = round(min(longest, basis["longest_30d_km"]), 1)
+    basis["pain_episode_since"] = pain.current_episode.onset.isoformat()
+    basis["held_for_pain"] = True
+    return replace(caps, week_km=week_km, longest_run_km=longest, week_rule="pain-monitoring-weekly-rise",
+                   longest_run_rule="pain-monitoring-weekly-rise", basis=basis,
+                   guidance="A pain episode is still going on: hold the distance (no increase) until "
+                            "pain and stiffness stop rising, and keep each run within the pain-monitoring limits.")

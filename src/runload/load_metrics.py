@@ -336,6 +336,23 @@ def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricVa
     return out
 
 
+def established_longest_km(activities: Sequence[Activity], *, end: date, days: int = 30,
+                           spike_pct: float = 10.0) -> float | None:
+    """The longest run of the ``days`` days up to ``end`` that the runner has built up to.
+
+    Each run counts only up to ``spike_pct`` over its own 30-day reference (the longest run of the
+    30 days before it), so one spike does not become the base for the next cap. A run with no
+    reference (the first after a break) counts in full. None when no run in the window.
+    """
+    best = None
+    for s in run_spikes(activities, window_days=days):
+        if not 0 <= (end - s["date"]).days < days:
+            continue
+        km = s["km"] if s["ref_km"] is None else min(s["km"], s["ref_km"] * (1 + spike_pct / 100.0))
+        best = km if best is None else max(best, km)
+    return best
+
+
 @metric("run_spike_pct")
 def run_spike_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     """Each run against the longest run of the previous 30 days, in percent (evidence.md 2).

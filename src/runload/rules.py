@@ -599,13 +599,16 @@ def next_week_caps(ctx: Context, rules: Sequence[Rule]) -> dict[str, Any]:
       is over, else the larger of that week so far and the week before. Below the rule's
       ``min_base_km`` a percentage means little: the cap is the base itself.
     - longest run: 1.1 x (or the single-run-spike rule's lowest threshold, after the profile)
-      the longest run of the 30 days up to ``as_of``.
+      the longest run of the 30 days up to ``as_of``, where a run that was itself a spike
+      counts only up to that threshold over its own reference (a 25.6 km run after a 16 km
+      longest is not a new 25.6 km base). Likewise a reference week that jumped counts only up
+      to the rule's threshold over the week before it.
     - return-to-run mode (no run for 30 days, or a comeback under way): no caps, walk-run
       guidance instead.
     Keys: week_km, week_rule, longest_run_km, longest_run_rule, mode, guidance, basis.
     """
     from runload.load import local_date, week_start_of, weekly_running
-    from runload.load_metrics import longest_run_km, return_to_run_state
+    from runload.load_metrics import established_longest_km, return_to_run_state
 
     acts = [a for a in ctx.activities if ctx.as_of is None or local_date(a) <= ctx.as_of]
     out: dict[str, Any] = {"week_km": None, "week_rule": None, "longest_run_km": None,
@@ -635,15 +638,22 @@ def next_week_caps(ctx: Context, rules: Sequence[Rule]) -> dict[str, Any]:
         else:
             ref = max(km.get(this_week, 0.0), km.get(this_week - timedelta(days=7), 0.0))
         pct = _caution_pct(wp, ctx.athlete, as_of)
+        # A reference week that was itself a jump does not raise the ceiling: it counts only up to
+        # what the rule allowed over the week before it (a +40% week is not a new base).
+        ref_start = this_week if km.get(this_week, 0.0) >= ref else this_week - timedelta(days=7)
+        before = km.get(ref_start - timedelta(days=7))
+        if before is not None and before >= min_base and ref > before * (1 + pct / 100.0):
+            out["basis"].update(reference_week_raw_km=round(ref, 2), reference_capped_by_week_before_km=round(before, 2))
+            ref = before * (1 + pct / 100.0)
         cap = ref * (1 + pct / 100.0) if ref >= min_base else min_base
         out.update(week_km=round(cap, 1), week_rule=wp.id)
         out["basis"].update(reference_week_km=round(ref, 2), week_pct=round(pct, 2), min_base_km=min_base)
     sp = by_id.get("single-run-spike")
     if sp is not None:
         window = int(sp.params.get("window_days", 30))
-        longest = longest_run_km(acts, end=as_of, days=window)
+        pct = _caution_pct(sp, ctx.athlete, as_of)
+        longest = established_longest_km(acts, end=as_of, days=window, spike_pct=pct)
         if longest is not None:
-            pct = _caution_pct(sp, ctx.athlete, as_of)
             out.update(longest_run_km=round(longest * (1 + pct / 100.0), 1), longest_run_rule=sp.id)
             out["basis"].update(longest_30d_km=round(longest, 2), longest_pct=round(pct, 2))
     return out

@@ -24,10 +24,12 @@ from runload.pain import metrics as _metrics  # noqa: F401  (registers the metri
 from runload.pain.episodes import Episode, LoadBefore, episodes_with_load, local_day
 from runload.pain.metrics import context_as_of, context_entries
 from runload.pain.plan import ReturnPlan, Stage, return_plan
-from runload.pain.signs import CLINICIAN, EMERGENCY, URGENT, RedFlag
+from runload.pain.signs import CLINICIAN, EMERGENCY, URGENT, RedFlag, unrelieved_stretches
 
 # How long a red flag keeps a report from saying "all clear" (and stands first in it).
 ACTIVE_RED_FLAG_DAYS = 14
+# The article: "pain unrelieved by rest lasting beyond two weeks" (rule pain-red-flag-unrelieved-two-weeks).
+UNRELIEVED_DAYS = 14
 _LEVEL_ORDER = {EMERGENCY: 0, URGENT: 1, CLINICIAN: 2}
 
 
@@ -74,6 +76,15 @@ def assess(ctx: Context, *, active_days: int = ACTIVE_RED_FLAG_DAYS) -> PainAsse
             for f in ep.red_flags:
                 if (as_of - f.date).days < active_days or ep.status == "ongoing":
                     active.append(f)
+        # Pain that rest has not relieved for more than two weeks is a red flag of the whole
+        # stretch of entries, not of one entry: it stays active like the others.
+        ongoing = [ep for ep in episodes if ep.status == "ongoing"]
+        for s in unrelieved_stretches(entries):
+            live = (as_of - s.last).days < active_days or any(ep.onset <= s.start for ep in ongoing)
+            if s.days > UNRELIEVED_DAYS and s.last <= as_of and live:
+                active.append(RedFlag("unrelieved-two-weeks", CLINICIAN,
+                                      f"pain not relieved by rest for {s.days} days (since {s.start.isoformat()})",
+                                      s.last, None, None))
     active.sort(key=lambda f: (_LEVEL_ORDER[f.level], -f.date.toordinal()))
     plan = return_plan(entries, activities, as_of, episodes) if as_of is not None else None
     return PainAssessment(as_of, tuple(active), tuple(episodes), plan)

@@ -26,6 +26,7 @@ from runload.report.model import (
     ShoeRow,
     Status,
     WeekRow,
+    is_red_flag,
     level_rank,
 )
 from runload.report.fmt import plain
@@ -165,7 +166,10 @@ def _status(findings: Sequence[Finding], period: Period) -> Status:
         counts[f.severity.value] = counts.get(f.severity.value, 0) + 1
     parts = [f"{n} {lvl}{'s' if n != 1 and lvl in ('caution', 'warning') else ''}"
              for lvl, n in sorted(counts.items(), key=lambda kv: -level_rank(kv[0]))]
-    return Status(level, STATUS_LABELS[level], f"{', '.join(parts)} in {period.label}.")
+    label = STATUS_LABELS[level]
+    if level == "warning" and any(is_red_flag(f) for f in findings):
+        label = STATUS_LABELS["clinician"]  # a "see a clinician" red flag outranks load advice
+    return Status(level, label, f"{', '.join(parts)} in {period.label}.")
 
 
 def _weeks(weekly: Any, activities: Sequence[Activity], period: Period, data_end: date | None, n: int,
@@ -311,6 +315,10 @@ def _basis_words(name: str, value: Any, basis: dict[str, Any]) -> str:
     """Where a cap comes from, in words, from the basis numbers the rules give."""
     if value is None:
         return ""
+    if basis.get("held_for_pain"):
+        since = basis.get("pain_episode_since", "")
+        what = "the reference week" if name == "week_km" else "the longest run of the last 30 days"
+        return f"held at {what}, no increase: a pain episode since {since} is still going on"
     if name == "week_km" and "reference_week_km" in basis:
         ref, pct = basis["reference_week_km"], basis.get("week_pct")
         if basis.get("min_base_km") is not None and ref < basis["min_base_km"]:

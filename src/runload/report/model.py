@@ -24,6 +24,7 @@ RED_FLAG_FROM = Severity.URGENT
 STATUS_LABELS: dict[str, str] = {
     "emergency": "Emergency: get medical help now",
     "urgent": "See a clinician today",
+    "clinician": "See a clinician about the knee",
     "warning": "Ease off",
     "caution": "Take care",
     "info": "On track (notes below)",
@@ -44,8 +45,10 @@ def level_rank(level: str) -> int:
 
 
 def is_red_flag(f: Finding) -> bool:
-    """Whether a finding belongs in the red-flag section (urgent or emergency)."""
-    return f.severity.rank >= RED_FLAG_FROM.rank
+    """Whether a finding belongs in the red-flag section: urgent or emergency, and every pain red
+    flag (the "see a clinician" ones are warnings by severity, but they come before any training
+    advice all the same)."""
+    return f.severity.rank >= RED_FLAG_FROM.rank or f.rule_id.startswith("pain-red-flag-")
 
 
 @dataclass(frozen=True)

@@ -62,9 +62,10 @@ def daily_running(activities: Sequence[Activity], *, end: date | None = None) ->
         return pd.DataFrame(columns=cols, index=pd.DatetimeIndex([], name="date"))
     last = pd.Timestamp(end) if end else frame["date"].max()
     days = pd.date_range(runs["date"].min(), last, freq="D", name="date")
+    runs = runs.assign(duration_s=runs["duration_s"].astype(float).fillna(0.0))
     grouped = runs.groupby("date").agg(
         distance_km=("distance_km", "sum"),
-        duration_s=("duration_s", lambda s: s.fillna(0).sum()),
+        duration_s=("duration_s", "sum"),
         runs=("distance_km", "size"),
         longest_run_km=("distance_km", "max"),
     )

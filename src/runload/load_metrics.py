@@ -130,15 +130,21 @@ def run_spikes(activities: Sequence[Activity], *, window_days: int = 30) -> list
     (a return from a break, not a spike).
     """
     runs = sorted((a for a in activities if a.is_run), key=lambda a: a.start_utc)
+    days = [local_date(a) for a in runs]  # once per run: this loop is on every report's hot path
     out = []
+    first = 0  # the earliest earlier run still inside the window
     for i, a in enumerate(runs):
-        day = local_date(a)
-        earlier = [b for b in runs[:i] if (day - local_date(b)).days <= window_days and b.distance_m > 0]
+        day = days[i]
+        while first < i and (day - days[first]).days > window_days:
+            first += 1
+        ref_i = None
+        for j in range(first, i):
+            if runs[j].distance_m > 0 and (ref_i is None or runs[j].distance_m > runs[ref_i].distance_m):
+                ref_i = j
         km = a.distance_m / 1000.0
-        if earlier:
-            ref = max(earlier, key=lambda b: b.distance_m)
-            ref_km = ref.distance_m / 1000.0
-            out.append({"activity": a, "date": day, "km": km, "ref_km": ref_km, "ref_date": local_date(ref),
+        if ref_i is not None:
+            ref_km = runs[ref_i].distance_m / 1000.0
+            out.append({"activity": a, "date": day, "km": km, "ref_km": ref_km, "ref_date": days[ref_i],
                         "spike_pct": (km / ref_km - 1.0) * 100.0})
         else:
             out.append({"activity": a, "date": day, "km": km, "ref_km": None, "ref_date": None,

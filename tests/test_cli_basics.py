@@ -127,3 +127,14 @@ def test_import_real_files_and_report(cli, athlete):
                       "runs": 1, "longest_run_km": 4.69, "change_pct": None, "base_too_small": False}]
     r = cli("report", "--athlete", "ana")
     assert r.exit_code == 0 and "2012-W52" in r.output and "not a diagnosis" in r.output
+
+
+def test_missing_config_named_by_env_is_an_error(cli, athlete, tmp_path, monkeypatch):
+    monkeypatch.setenv("RUNLOAD_CONFIG", str(tmp_path / "nope.toml"))
+    r = cli("check", "--athlete", "ana")
+    assert r.exit_code == 2
+    assert r.output.strip() == f"Error: {tmp_path / 'nope.toml'}: no such config file (set by RUNLOAD_CONFIG)"
+    (tmp_path / "bad.toml").write_text("[rules\n")
+    monkeypatch.setenv("RUNLOAD_CONFIG", str(tmp_path / "bad.toml"))
+    r = cli("check", "--athlete", "ana")
+    assert r.exit_code == 2 and "not valid TOML" in r.output and "bad.toml" in r.output

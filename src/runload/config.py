@@ -61,8 +61,11 @@ def load_config(path: Path | None = None) -> dict:
 
     from runload.errors import InputError
 
+    named = path is not None or bool(os.environ.get(CONFIG_ENV))
     path = path or config_path()
     if not path.is_file():
+        if named:  # a config the user pointed at explicitly must exist: a typo is not "no config"
+            raise InputError("no such config file (set by RUNLOAD_CONFIG)", path=path)
         return {}
     try:
         with path.open("rb") as fh:

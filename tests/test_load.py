@@ -8,7 +8,16 @@ import pytest
 
 from runload.load import local_date, weekly_running
 from runload.models import Activity, Sport
-from runload.rules import weekly_progression
+from runload.config import default_rules_dir
+from runload.engine import Context
+from runload.models import Athlete
+from runload.rules import evaluate, load_rule
+
+
+def weekly_progression(acts):
+    """The bundled weekly-progression rule file's findings for these runs."""
+    rule = load_rule(default_rules_dir() / "weekly-progression.toml")
+    return evaluate(rule, Context(athlete=Athlete("t", "T"), activities=acts))
 
 
 def run(day: str, km: float, hour: int = 7, offset_h: int = 0, sport: Sport = Sport.RUNNING) -> Activity:
@@ -43,14 +52,14 @@ def test_weekly_series_by_hand():
     assert w["change_pct"].iloc[1] == pytest.approx(400 / 30)
     assert w["change_pct"].iloc[2] == pytest.approx(-100)
     assert list(w["base_too_small"]) == [False, False, False, True, True]
-    findings = weekly_progression(w)
+    findings = weekly_progression(acts)
     assert [(f.week_start.isoformat(), f.severity.value) for f in findings] == [("2026-06-08", "caution")]
-    assert findings[0].value == pytest.approx(13.3)
+    assert findings[0].value == pytest.approx(400 / 30, abs=0.01)
 
 
 def test_big_jump_is_a_warning_and_sunday_week_start():
     acts = [run("2026-06-02", 20), run("2026-06-09", 27)]
-    f = weekly_progression(weekly_running(acts))
+    f = weekly_progression(acts)
     assert [(x.severity.value, x.value, x.threshold) for x in f] == [("warning", 35.0, 30.0)]
     sunday = weekly_running([run("2026-06-07", 5), run("2026-06-08", 5)], week_start=6)
     assert [d.isoformat() for d in sunday["week_start"]] == ["2026-06-07"]

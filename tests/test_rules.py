@@ -86,7 +86,7 @@ def test_duplicate_ids_and_missing_template_fields(tmp_path):
     with pytest.raises(RuleError, match="also the id of"):
         load_rules([RULES_DIR, tmp_path / "a"])
     bad = tmp_path / "weekly-progression.toml"
-    bad.write_text(GOOD.replace("{prev_km:.1f} km).", "{prev_kms:.1f} km)."))
+    bad.write_text(GOOD.replace("({prev_km:dist}).", "({prev_kms:dist})."))
     rule = load_rule(bad)
     with pytest.raises(RuleError, match=r"key 'message'.*\{prev_kms\}"):
         check_example(rule, rule.examples[0])

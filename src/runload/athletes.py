@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from runload.errors import InputError
 from runload.models import Athlete
+from runload.units import UNITS
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -29,6 +30,8 @@ def make_athlete(athlete_id: str, *, name: str, timezone: str = "UTC", email: st
         check_email(email)
     if hr_rest_bpm and hr_max_bpm and hr_rest_bpm >= hr_max_bpm:
         raise InputError("resting heart rate must be below maximum heart rate")
+    if units not in UNITS:
+        raise InputError(f"units must be km or mi, not {units!r}")
     return Athlete(id=athlete_id, name=name.strip(), timezone=timezone, email=email, sex=sex,
                    birth_year=birth_year, hr_rest_bpm=hr_rest_bpm, hr_max_bpm=hr_max_bpm,
                    previous_injuries=tuple(i.strip() for i in previous_injuries if i.strip()), units=units)

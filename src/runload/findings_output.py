@@ -47,15 +47,18 @@ def findings_text(findings: Sequence[Finding]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def caps_text(caps: "Caps") -> str:
-    """Next week's guidance as text: the caps and the rule each comes from, or walk-run advice."""
+def caps_text(caps: "Caps", units: str = "km") -> str:
+    """Next week's guidance as text: the caps (in the reader's ``units``) and the rule each comes
+    from, or walk-run advice."""
+    from runload.units import distance
+
     if caps.mode == "return-to-run":
         return f"\nNext week: {caps.guidance}\n"
     parts = []
     if caps.week_km is not None:
-        parts.append(f"up to {caps.week_km:.1f} km in the week ({caps.week_rule})")
+        parts.append(f"up to {distance(caps.week_km, units)} in the week ({caps.week_rule})")
     if caps.longest_run_km is not None:
-        parts.append(f"longest run under {caps.longest_run_km:.1f} km ({caps.longest_run_rule})")
+        parts.append(f"longest run under {distance(caps.longest_run_km, units)} ({caps.longest_run_rule})")
     if not parts:
         return ""
     return "\nNext week: " + "; ".join(parts) + ".\n"

@@ -45,7 +45,8 @@ EXAMPLE_KEYS = {"name", "as_of", "athlete", "settings", "runs", "pain", "expect"
 RUN_KEYS = {"day", "km", "minutes", "hr", "zone_hr", "cadence", "gear", "sport", "laps", "times",
             "every_days", "hour"}
 EXPECT_KEYS = {"severity", "week_start", "date", "value", "threshold", "message_contains"}
-ATHLETE_KEYS = {"name", "sex", "birth_year", "hr_rest_bpm", "hr_max_bpm", "previous_injuries", "timezone"}
+ATHLETE_KEYS = {"name", "sex", "birth_year", "hr_rest_bpm", "hr_max_bpm", "previous_injuries", "timezone",
+                "units"}
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,8 @@ def _validate_example(ex: Any, path: Path, where: str) -> None:
     if not isinstance(ath, dict) or set(ath) - ATHLETE_KEYS:
         bad = sorted(set(ath) - ATHLETE_KEYS) if isinstance(ath, dict) else ["athlete"]
         raise _fail(path, where + "athlete." + bad[0], f"is not an athlete field (known: {', '.join(sorted(ATHLETE_KEYS))})")
+    if ath.get("units", "km") not in ("km", "mi"):
+        raise _fail(path, where + "athlete.units", f"must be \"km\" or \"mi\", not {ath['units']!r}")
     for j, r in enumerate(ex.get("runs", []), 1):
         w = f"{where}runs[{j}]."
         if not isinstance(r, dict):
@@ -476,11 +479,24 @@ class _Fields(dict):
                     f"template names {{{key}}}, which metric {self.rule.metric!r} does not give")
 
 
-def _render(rule: Rule, where: str, template: str, fields: Mapping[str, Any]) -> str:
+def _render(rule: Rule, where: str, template: str, fields: Mapping[str, Any], units: str = "km") -> str:
+    """Fill a template in the reader's units (``{distance_km:dist}``: see :mod:`runload.units`)."""
+    from runload.units import UnitFormatter
+
     try:
-        return string.Formatter().vformat(template, (), _Fields(rule, where, fields))
+        return UnitFormatter(units).vformat(template, (), _Fields(rule, where, fields))
     except (ValueError, TypeError) as exc:
         raise _fail(rule.path or rule.id, where, f"cannot fill template: {exc}") from None
+
+
+def _amount(value: float, unit: str, units: str) -> str:
+    """A threshold with its unit, in the reader's units (``7%``, ``500 km``, ``310.7 mi``)."""
+    from runload.units import is_distance_unit, quantity
+
+    shown, shown_unit = quantity(value, unit, units)
+    if is_distance_unit(unit) and units != "km":
+        shown = round(shown, 1)  # 500 km is 310.685596... mi
+    return f"{shown:g}{shown_unit}"
 
 
 def _day_of(v: MetricValue) -> date | None:
@@ -505,6 +521,7 @@ def evaluate(rule: Rule, ctx: Context) -> list[Finding]:
     if fn is None:
         raise _fail(rule.path or rule.id, "metric", f"no metric named {rule.metric!r} is registered")
     start = history_start(ctx)
+    units = ctx.athlete.units or "km"  # the reader's units: words only, values stay in km
     found: list[tuple[MetricValue, Finding]] = []
     for v in fn(ctx, rule.params):
         if v.value is None or (isinstance(v.value, float) and math.isnan(v.value)):
@@ -526,14 +543,14 @@ def evaluate(rule: Rule, ctx: Context) -> list[Finding]:
         band, threshold = best
         stricter = ""
         if factor != 1.0:
-            stricter = (f"Threshold {threshold:g}{rule.unit} instead of {band.threshold:g}{rule.unit}: "
-                        + "; ".join(notes) + ".")
+            stricter = (f"Threshold {_amount(threshold, rule.unit, units)} instead of "
+                        f"{_amount(band.threshold, rule.unit, units)}: " + "; ".join(notes) + ".")
         fields = {**v.facts, "value": float(v.value), "threshold": threshold, "unit": rule.unit,
                   "severity": band.severity.value, "band": band.label, "rule_id": rule.id,
                   "week_start": v.week_start or "", "date": v.date or "", "athlete": ctx.athlete.name,
                   "stricter": stricter}
-        message = _render(rule, "message", band.message or rule.message, fields)
-        advice = _render(rule, "advice", band.advice or rule.advice, fields)
+        message = _render(rule, "message", band.message or rule.message, fields, units)
+        advice = _render(rule, "advice", band.advice or rule.advice, fields, units)
         if stricter and "{stricter}" not in (band.message or rule.message):
             message = f"{message} ({stricter})"
         found.append((v, Finding(

@@ -26,8 +26,10 @@ def list_cmd(ctx: click.Context, athlete_id: str, as_json: bool) -> None:
     """
     from datetime import timedelta
 
+    from runload.units import from_km, label
+
     with open_store(ctx) as store:
-        store.get_athlete(athlete_id)
+        units = store.get_athlete(athlete_id).units
         acts = store.activities(athlete_id)
     if as_json:
         click.echo(json.dumps([{
@@ -44,12 +46,12 @@ def list_cmd(ctx: click.Context, athlete_id: str, as_json: bool) -> None:
     if not acts:
         click.echo(f"No activities for '{athlete_id}' yet (runload import --athlete {athlete_id} PATH).")
         return
-    click.echo(f"{'id':>5}  {'start (local)':16}  {'sport':14}  {'km':>7}  {'time':>8}  file")
+    click.echo(f"{'id':>5}  {'start (local)':16}  {'sport':14}  {label(units):>7}  {'time':>8}  file")
     for a in acts:
         local = a.start_utc + timedelta(seconds=a.utc_offset_s or 0)
         sport = a.sport.value + (f"/{a.sub_sport}" if a.sub_sport else "") + ("?" if a.sport_inferred else "")
         secs = int(a.timer_s or a.elapsed_s or 0)
-        click.echo(f"{a.id:>5}  {local:%Y-%m-%d %H:%M}  {sport:14}  {a.distance_m / 1000:7.2f}  "
+        click.echo(f"{a.id:>5}  {local:%Y-%m-%d %H:%M}  {sport:14}  {from_km(a.distance_m / 1000, units):7.2f}  "
                    f"{secs // 3600:d}:{secs // 60 % 60:02d}:{secs % 60:02d}  {a.source_file or ''}")
 
 

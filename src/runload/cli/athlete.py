@@ -1,4 +1,4 @@
-"""runload athlete add|list|show"""
+"""runload athlete add|edit|list|show"""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from runload.cli._common import open_store, store_option
 
 @click.group()
 def athlete() -> None:
-    """Add, list and show athletes."""
+    """Add, edit, list and show athletes."""
 
 
 @athlete.command("add")
@@ -24,7 +24,8 @@ def athlete() -> None:
 @click.option("--hr-rest", type=click.IntRange(20, 120), help="Resting heart rate, bpm.")
 @click.option("--hr-max", type=click.IntRange(100, 240), help="Maximum heart rate, bpm.")
 @click.option("--injury", "injuries", multiple=True, help="A previous injury (repeatable).")
-@click.option("--units", type=click.Choice(["km", "mi"]), default="km", show_default=True)
+@click.option("--units", type=click.Choice(["km", "mi"]), default="km", show_default=True,
+              help="How distances read in reports, checks and mails (the store keeps metres).")
 @store_option
 @click.pass_context
 def add(ctx: click.Context, athlete_id: str, name: str, email: str | None, tz: str, sex: str | None,
@@ -38,6 +39,64 @@ def add(ctx: click.Context, athlete_id: str, name: str, email: str | None, tz: s
     with open_store(ctx, create=True) as store:
         store.add_athlete(a)
         click.echo(f"Added athlete {a.id} ({a.name}) to {store.path}")
+
+
+CLEARABLE = {"email": "email", "sex": "sex", "birth-year": "birth_year", "hr-rest": "hr_rest_bpm",
+             "hr-max": "hr_max_bpm", "injuries": "previous_injuries"}
+
+
+@athlete.command("edit")
+@click.argument("athlete_id")
+@click.option("--name", help="Full name shown in reports.")
+@click.option("--email", help="Where weekly summaries go.")
+@click.option("--timezone", "tz", help="IANA time zone, e.g. Europe/Stockholm.")
+@click.option("--sex", type=click.Choice(["female", "male"]))
+@click.option("--birth-year", type=click.IntRange(1900, 2100))
+@click.option("--hr-rest", type=click.IntRange(20, 120), help="Resting heart rate, bpm.")
+@click.option("--hr-max", type=click.IntRange(100, 240), help="Maximum heart rate, bpm.")
+@click.option("--injury", "injuries", multiple=True, help="A previous injury (repeatable; replaces the list).")
+@click.option("--units", type=click.Choice(["km", "mi"]), help="How distances read: km or mi.")
+@click.option("--clear", "clear", multiple=True, type=click.Choice(sorted(CLEARABLE)),
+              help="Remove a stored value (repeatable), e.g. --clear email.")
+@store_option
+@click.pass_context
+def edit(ctx: click.Context, athlete_id: str, name: str | None, email: str | None, tz: str | None,
+         sex: str | None, birth_year: int | None, hr_rest: int | None, hr_max: int | None,
+         injuries: tuple[str, ...], units: str | None, clear: tuple[str, ...]) -> None:
+    """Change the profile of athlete ATHLETE_ID: only the options given change."""
+    from dataclasses import asdict
+
+    from runload.athletes import make_athlete
+    from runload.errors import InputError
+
+    given = {"name": name, "email": email, "timezone": tz, "sex": sex, "birth_year": birth_year,
+             "hr_rest_bpm": hr_rest, "hr_max_bpm": hr_max, "units": units,
+             "previous_injuries": injuries or None}
+    changes = {k: v for k, v in given.items() if v is not None}
+    for c in clear:
+        key = CLEARABLE[c]
+        if key in changes:
+            raise InputError(f"--clear {c} and a new value for it: give one of them")
+        changes[key] = () if key == "previous_injuries" else None
+    if not changes:
+        raise InputError("nothing to change: give at least one option (see runload athlete edit --help)")
+    with open_store(ctx) as store:
+        before = store.get_athlete(athlete_id)
+        fields = {**asdict(before), **changes}
+        fields.pop("id")
+        after = make_athlete(athlete_id, **fields)
+        store.update_athlete(after)
+    old, new = asdict(before), asdict(after)
+    diff = [f"{k.replace('_', ' ')} {_shown(old[k])} -> {_shown(new[k])}" for k in new if old[k] != new[k]]
+    click.echo(f"Updated athlete {athlete_id}: " + ("; ".join(diff) if diff else "no change") + ".")
+
+
+def _shown(value: object) -> str:
+    if value is None or value == ():
+        return "-"
+    if isinstance(value, tuple):
+        return "; ".join(map(str, value))
+    return str(value)
 
 
 @athlete.command("list")

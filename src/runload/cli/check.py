@@ -38,6 +38,6 @@ def check(ctx: click.Context, athlete_id: str, week: str | None, fmt: str, fail_
         click.echo(findings_json(findings), nl=False)
     else:
         click.echo(findings_text(findings), nl=False)
-        click.echo(caps_text(analysis.caps), nl=False)
+        click.echo(caps_text(analysis.caps, analysis.athlete.units), nl=False)
     if fail_on and any(f.severity.rank >= Severity(fail_on).rank for f in findings):
         ctx.exit(1)

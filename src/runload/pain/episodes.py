@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from runload.models import Activity, Athlete, PainEntry
 from runload.pain.entries import SCORE_FIELDS, signs
 from runload.pain.signs import RedFlag, join_words, red_flags
+from runload.units import fmt
 
 # Scores of 0-1 count as settled: "1/10" is the barely-there end of the scale, and a rule that
 # needed a zero would keep an episode open for ever for a runner who always logs a 1.
@@ -235,7 +236,8 @@ def link_load(
     lb = LoadBefore(onset=onset, window_days=window_days, runs=len(in_window), distance_km=round(win_km, 1),
                     streak_days=longest, **info)  # type: ignore[arg-type]
     notable, sentence = _describe(lb, week_change_pct=week_change_pct, spike_pct=spike_pct,
-                                  hard_share_rise_pts=hard_share_rise_pts, streak_days=streak_days)
+                                  hard_share_rise_pts=hard_share_rise_pts, streak_days=streak_days,
+                                  units=athlete.units if athlete else "km")
     return LoadBefore(**{**lb.__dict__, "notable": tuple(notable), "sentence": sentence})
 
 
@@ -246,21 +248,24 @@ def _days_after(n: int | None) -> str:
 
 
 def _describe(lb: LoadBefore, *, week_change_pct: float, spike_pct: float, hard_share_rise_pts: float,
-              streak_days: int) -> tuple[list[str], str]:
+              streak_days: int, units: str = "km") -> tuple[list[str], str]:
+    # distances go through runload.units (``{x:dist}``): kilometres or miles as the athlete reads them
     notable: list[str] = []
     parts: list[str] = []
     if lb.week_change_pct is not None and lb.week_change_pct > week_change_pct:
         notable.append("week_change")
         if lb.week_label.startswith("the week"):
-            parts.append(f"{_days_after(lb.week_days_before)} a {lb.week_change_pct:+.0f}% week "
-                         f"({lb.week_label[4:]}: {lb.week_km:.1f} km after {lb.week_prev_km:.1f} km)")
+            parts.append(fmt("{after} a {pct:+.0f}% week ({label}: {km:dist} after {prev:dist})", units,
+                             after=_days_after(lb.week_days_before), pct=lb.week_change_pct,
+                             label=lb.week_label[4:], km=lb.week_km, prev=lb.week_prev_km))
         else:
-            parts.append(f"after 7 days {lb.week_change_pct:+.0f}% up on the 7 days before "
-                         f"({lb.week_km:.1f} km after {lb.week_prev_km:.1f} km)")
+            parts.append(fmt("after 7 days {pct:+.0f}% up on the 7 days before ({km:dist} after {prev:dist})",
+                             units, pct=lb.week_change_pct, km=lb.week_km, prev=lb.week_prev_km))
     if lb.spike_pct is not None and lb.spike_pct > spike_pct and lb.spike_date is not None:
         notable.append("spike")
-        parts.append(f"{_days_after((lb.onset - lb.spike_date).days)} a run {lb.spike_pct:.0f}% longer than any in "
-                     f"the 30 days before it ({lb.spike_km:.1f} km against {lb.spike_ref_km:.1f} km)")
+        parts.append(fmt("{after} a run {pct:.0f}% longer than any in the 30 days before it "
+                         "({km:dist} against {ref:dist})", units, after=_days_after((lb.onset - lb.spike_date).days),
+                         pct=lb.spike_pct, km=lb.spike_km, ref=lb.spike_ref_km))
     if lb.break_days is not None:
         notable.append("break")
         parts.append(f"on returning from {lb.break_days} days without running")
@@ -277,7 +282,7 @@ def _describe(lb: LoadBefore, *, week_change_pct: float, spike_pct: float, hard_
         return notable, f"Pain began on {when} {join_words(parts)}."
     if lb.runs == 0:
         return notable, f"No runs were recorded in the {lb.window_days} days before pain began on {when}."
-    bits = [f"{lb.distance_km:.1f} km in {lb.runs} run{'s' if lb.runs != 1 else ''}"]
+    bits = [fmt("{km:dist} in {n} run{s}", units, km=lb.distance_km, n=lb.runs, s="s" if lb.runs != 1 else "")]
     if lb.week_change_pct is not None:
         bits.append(f"weekly change at most {lb.week_change_pct:+.0f}%")
     if lb.spike_pct is not None:

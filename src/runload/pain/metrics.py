@@ -17,6 +17,7 @@ from runload.pain.episodes import SETTLED_MAX_SCORE, Episode, find_episodes, lin
 from runload.pain.signs import (
     RED_FLAGS, join_words, model_caveat, morning_pain, non_tendon_signs, run_pain, unrelieved_stretches, weekly_trends,
 )
+from runload.units import fmt
 
 
 def context_as_of(ctx: Context) -> date | None:
@@ -91,13 +92,14 @@ def pain_unrelieved_days(ctx: Context, params: Mapping[str, Any]) -> list[Metric
         for s in unrelieved_stretches(entries)]
 
 
-def _reduce_phrase(run: tuple[date, float] | None, factor: float) -> str:
+def _reduce_phrase(run: tuple[date, float] | None, factor: float, units: str = "km") -> str:
     if run is None:
         return (f"make each of the next two runs no more than {factor:.0%} of the distance and time of the run "
                 "that brought this on, at an easy effort, with a rest day between them")
     day, km = run
-    return (f"keep each of the next two runs under {km * factor:.1f} km ({factor:.0%} of the {km:.1f} km run on "
-            f"{day.isoformat()}), at an easy effort, with a rest day between them")
+    return fmt("keep each of the next two runs under {cut:dist} ({factor:.0%} of the {km:dist} run on {day}), "
+               "at an easy effort, with a rest day between them", units, cut=km * factor, factor=factor, km=km,
+               day=day.isoformat())
 
 
 @metric("pain_run_score")
@@ -118,7 +120,7 @@ def pain_run_score(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]
         if rp is None:
             continue
         out.append(MetricValue(float(rp.score), date=e.date, facts={
-            "when": rp.when, "on_side": _on_side(e.side), "next_runs": _reduce_phrase(_run_before(runs, e.date), factor),
+            "when": rp.when, "on_side": _on_side(e.side), "next_runs": _reduce_phrase(_run_before(runs, e.date), factor, ctx.athlete.units),
             "model_caveat": model_caveat([e]), "key": _episode_key(episodes, e.date)}))
     return out
 
@@ -147,7 +149,7 @@ def pain_morning_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricVal
         e = by_day.get(m.date)
         out.append(MetricValue(None if m.score <= settled_max else float(m.rise), date=m.date, facts={
             "score": m.score, "usual": m.usual,
-            "next_runs": _reduce_phrase(run, factor),
+            "next_runs": _reduce_phrase(run, factor, ctx.athlete.units),
             "model_caveat": model_caveat([e]) if e else "", "key": _episode_key(episodes, m.date)}))
     return out
 
@@ -177,7 +179,7 @@ def pain_weekly_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricValu
         out.append(MetricValue(float(value), week_start=t.week_start, date=max(e.date for e in week_entries), facts={
             "rising": "average " + (" and ".join(rising) if rising else "no rise") + " out of 10 on the week before",
             "week_km": round(week_km, 1), "hold_load": (
-                f"keep next week at or below this week's {week_km:.1f} km" if week_km > 0
+                fmt("keep next week at or below this week's {km:dist}", ctx.athlete.units, km=week_km) if week_km > 0
                 else "add no running next week (none was logged this week)"),
             "model_caveat": model_caveat(week_entries)}))
     return out

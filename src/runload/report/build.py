@@ -113,7 +113,7 @@ def report_from_analysis(analysis: Any, period: Period | None = None, *, today: 
     weeks = _weeks(analysis.weekly, analysis.activities, period, data_end, weeks_shown, gaps(analysis), week_start)
     pain = pain_summary(analysis.pain_entries, period)
     shoes = _shoes(analysis.activities, period.end)
-    caps, caps_mode, caps_guidance, caps_basis = _caps(analysis.caps)
+    caps, caps_mode, caps_guidance, caps_basis = _caps(analysis.caps, athlete.units)
     status = _status(findings, period)
 
     notes: list[str] = []
@@ -290,7 +290,7 @@ def _shoes(activities: Sequence[Activity], end: date) -> list[ShoeRow]:
                   key=lambda s: (-s.distance_km, s.gear))
 
 
-def _caps(caps: Any) -> tuple[list[CapLine], str, str | None, dict[str, Any]]:
+def _caps(caps: Any, units: str = "km") -> tuple[list[CapLine], str, str | None, dict[str, Any]]:
     """The analysis's caps: every ``*_km`` field with its ``*_rule`` beside it (``week_km`` /
     ``week_rule``, ``longest_run_km`` / ``longest_run_rule``, and any added later), the mode,
     the guidance and the numbers the caps come from."""
@@ -305,14 +305,17 @@ def _caps(caps: Any) -> tuple[list[CapLine], str, str | None, dict[str, Any]]:
         base = name[:-3]
         out.append(CapLine(name, CAP_LABELS.get(name, base.replace("_", " ").capitalize()),
                            None if value is None else round(float(value), 1), values.get(f"{base}_rule"),
-                           _basis_words(name, value, basis)))
+                           _basis_words(name, value, basis, units)))
     mode = str(values.get("mode") or "normal")
     guidance = values.get("guidance")
     return out, mode, None if guidance is None else str(guidance), basis
 
 
-def _basis_words(name: str, value: Any, basis: dict[str, Any]) -> str:
-    """Where a cap comes from, in words, from the basis numbers the rules give."""
+def _basis_words(name: str, value: Any, basis: dict[str, Any], units: str = "km") -> str:
+    """Where a cap comes from, in words (distances in the reader's ``units``), from the basis
+    numbers the rules give."""
+    from runload.units import distance
+
     if value is None:
         return ""
     if basis.get("held_for_pain"):
@@ -322,10 +325,10 @@ def _basis_words(name: str, value: Any, basis: dict[str, Any]) -> str:
     if name == "week_km" and "reference_week_km" in basis:
         ref, pct = basis["reference_week_km"], basis.get("week_pct")
         if basis.get("min_base_km") is not None and ref < basis["min_base_km"]:
-            return f"the minimum base: a week of {ref:.1f} km is too small to add a percentage to"
-        return f"{pct:g}% above a reference week of {ref:.1f} km" if pct is not None else ""
+            return f"the minimum base: a week of {distance(ref, units)} is too small to add a percentage to"
+        return f"{pct:g}% above a reference week of {distance(ref, units)}" if pct is not None else ""
     if name == "longest_run_km" and "longest_30d_km" in basis:
         pct = basis.get("longest_pct")
-        return (f"{pct:g}% above {basis['longest_30d_km']:.1f} km, the longest run of the last 30 days"
+        return (f"{pct:g}% above {distance(basis['longest_30d_km'], units)}, the longest run of the last 30 days"
                 if pct is not None else "")
     return ""

@@ -20,6 +20,8 @@ from typing import Any
 
 from runload.report import metrics
 from runload.report.model import ChartInfo, Report
+from runload.units import from_km
+from runload.units import label as unit_label
 
 # name -> title; the order is the order a report shows them
 TITLES = {
@@ -233,25 +235,26 @@ def weekly_distance(report: Report) -> Any:
         c = w.change_pct
         colours.append(VERMILLION if c is not None and c > 30 else ORANGE if c is not None and c > 10 else BLUE)
         edges.append(BLUE if w.partial else "none")
+    units = report.athlete.units
     data = [(x, w, col) for x, w, col in zip(xs, weeks, colours) if w.has_data]
-    ax.bar([d[0] for d in data], [d[1].distance_km for d in data], width=5.5, color=[d[2] for d in data],
-           alpha=1.0, zorder=2)
+    ax.bar([d[0] for d in data], [from_km(d[1].distance_km, units) for d in data], width=5.5,
+           color=[d[2] for d in data], alpha=1.0, zorder=2)
     partial = [(x, w) for x, w, _ in data if w.partial]
     if partial:
-        ax.bar([p[0] for p in partial], [p[1].distance_km for p in partial], width=5.5, color="white",
+        ax.bar([p[0] for p in partial], [from_km(p[1].distance_km, units) for p in partial], width=5.5, color="white",
                edgecolor=BLUE, hatch="..", zorder=3, label="this week so far")
     # the 10% line: the previous week's distance + 10%, where that week is a base to judge from
     first = True
     for prev, cur, x in zip(weeks, weeks[1:], xs[1:]):
         if prev.has_data and cur.has_data and not cur.base_too_small and prev.distance_km >= 10:
-            y = prev.distance_km * 1.10
+            y = from_km(prev.distance_km * 1.10, units)
             ax.hlines(y, x - timedelta(days=3.2), x + timedelta(days=3.2), colors="black", linewidth=1.6,
                       zorder=4, label="10% above the week before" if first else None)
             first = False
     _shade_gaps(ax, report)
     ax.bar([lo - timedelta(days=30)], [0], color=ORANGE, label="over +10%")  # legend entries only
     ax.bar([lo - timedelta(days=30)], [0], color=VERMILLION, label="over +30%")
-    ax.set_ylabel("km")
+    ax.set_ylabel(unit_label(units))
     ax.set_title(TITLES["weekly_distance"])
     _date_axis(ax, report)
     ax.grid(axis="y", alpha=0.3)
@@ -264,26 +267,28 @@ def run_spikes(report: Report) -> Any:
     the bands of Frandsen et al. 2025."""
     lo, hi = _window(report)
     frame = metrics.run_spikes(report.analysis, since=lo)
+    units = report.athlete.units
+    scale = from_km(1.0, units)  # km -> the reader's units
     fig, ax = _figure()
     if frame is not None and len(frame):
         import pandas as pd
 
         f = frame[(pd.to_datetime(frame["date"]) >= pd.Timestamp(lo)) & (pd.to_datetime(frame["date"]) <= pd.Timestamp(hi))]
         days = pd.to_datetime(f["date"]).dt.date
-        ax.step(list(days), list(f["ref_km"]), where="post", color=GREY, linewidth=1.2,
+        ax.step(list(days), list(f["ref_km"] * scale), where="post", color=GREY, linewidth=1.2,
                 label="longest run of the 30 days before")
         bands = [(-1e9, 10, BLUE, "up to +10%"), (10, 30, SKY, "+10-30%"), (30, 100, ORANGE, "+30-100%"),
                  (100, 1e9, VERMILLION, "over +100%")]
         for lo_p, hi_p, colour, label in bands:
             sel = (f["spike_pct"] > lo_p) & (f["spike_pct"] <= hi_p)
             if sel.any():
-                ax.scatter(list(days[sel]), list(f["distance_km"][sel]), color=colour, s=22, zorder=3, label=label)
+                ax.scatter(list(days[sel]), list(f["distance_km"][sel] * scale), color=colour, s=22, zorder=3, label=label)
         first = f["ref_km"].isna()
         if first.any():
-            ax.scatter(list(days[first]), list(f["distance_km"][first]), facecolor="white", edgecolor=BLUE, s=22,
+            ax.scatter(list(days[first]), list(f["distance_km"][first] * scale), facecolor="white", edgecolor=BLUE, s=22,
                        zorder=3, label="no run in the 30 days before")
     _shade_gaps(ax, report)
-    ax.set_ylabel("km")
+    ax.set_ylabel(unit_label(units))
     ax.set_title(TITLES["run_spikes"])
     _date_axis(ax, report)
     ax.grid(axis="y", alpha=0.3)
@@ -313,6 +318,7 @@ def load_ratio(report: Report) -> Any:
 def fitness_fatigue(report: Report) -> Any:
     """Fitness (CTL, 42-day), fatigue (ATL, 7-day) and form (TSB = CTL - ATL)."""
     frame = metrics.fitness_fatigue(report.analysis)
+    units = report.athlete.units
     fig, ax = _figure()
     lo, hi = _window(report)
     if frame is not None and len(frame):
@@ -323,11 +329,13 @@ def fitness_fatigue(report: Report) -> Any:
         for a, b in metrics.gaps(report.analysis) or []:
             f.loc[(f.index.date >= a) & (f.index.date <= b)] = float("nan")
         days = list(f.index.date)
+        f = f * from_km(1.0, units)  # a distance load: km/day -> the reader's units per day
         ax.plot(days, list(f["ctl"]), color=BLUE, linewidth=1.6, label="fitness (CTL, 42 days)")
         ax.plot(days, list(f["atl"]), color=VERMILLION, linewidth=1.2, label="fatigue (ATL, 7 days)")
         ax.fill_between(days, list(f["tsb"]), 0, color=GREY, alpha=0.3, label="form (CTL - ATL)")
     _shade_gaps(ax, report)
     ax.axhline(0, color="black", linewidth=0.6)
+    ax.set_ylabel(f"{unit_label(units)} per day")
     ax.set_title(TITLES["fitness_fatigue"])
     _date_axis(ax, report)
     _finish(fig, ax)
@@ -339,12 +347,13 @@ def pain(report: Report) -> Any:
     pain-monitoring model; entries with red-flag signs marked."""
     fig, (top, bottom) = _figure(4.2, rows=2, sharex=True, height_ratios=[1, 1.3])
     daily = _daily(report)
+    units = report.athlete.units
     if len(daily):
         runs = daily[daily["distance_km"] > 0]
-        top.bar(list(runs.index.date), list(runs["distance_km"]), width=0.8, color=BLUE, zorder=2)
+        top.bar(list(runs.index.date), list(runs["distance_km"] * from_km(1.0, units)), width=0.8, color=BLUE, zorder=2)
     _shade_gaps(top, report)
     _shade_gaps(bottom, report, label=False)
-    top.set_ylabel("km per day")
+    top.set_ylabel(f"{unit_label(units)} per day")
     top.set_title(TITLES["pain"])
     top.grid(axis="y", alpha=0.3)
     lo, hi = _window(report)
@@ -379,16 +388,19 @@ def shoes(report: Report) -> Any:
     rows = report.shoes[:10]
     fig, ax = _figure(max(1.6, 0.45 * len(rows) + 1.1))
     names = [_text(s.gear) for s in rows][::-1]
-    kms = [s.distance_km for s in rows][::-1]
-    ax.barh(range(len(rows)), kms, color=BLUE, height=0.6, zorder=2)
+    units = report.athlete.units
+    unit = unit_label(units)
+    dists = [from_km(s.distance_km, units) for s in rows][::-1]
+    lo_c, hi_c = from_km(500, units), from_km(800, units)  # the convention is 500-800 km
+    ax.barh(range(len(rows)), dists, color=BLUE, height=0.6, zorder=2)
     ax.set_yticks(range(len(rows)), names)
-    ax.axvspan(500, 800, color=ORANGE, alpha=0.15, zorder=0)
-    ax.text(650, len(rows) - 0.45, "500-800 km: a replacement\nconvention, no injury data", ha="center", va="top",
-            fontsize=8, color="#6b4a00")
-    for i, km in enumerate(kms):
-        ax.text(km, i, f" {km:.0f} km", va="center", fontsize=8)
-    ax.set_xlim(0, max(850, max(kms, default=0) * 1.15))
-    ax.set_xlabel("km run in this shoe")
+    ax.axvspan(lo_c, hi_c, color=ORANGE, alpha=0.15, zorder=0)
+    ax.text((lo_c + hi_c) / 2, len(rows) - 0.45, f"{lo_c:.0f}-{hi_c:.0f} {unit}: a replacement\nconvention, "
+            "no injury data", ha="center", va="top", fontsize=8, color="#6b4a00")
+    for i, d in enumerate(dists):
+        ax.text(d, i, f" {d:.0f} {unit}", va="center", fontsize=8)
+    ax.set_xlim(0, max(from_km(850, units), max(dists, default=0) * 1.15))
+    ax.set_xlabel(f"{unit} run in this shoe")
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_title(TITLES["shoes"])
     _finish(fig, ax, left_in=min(2.6, 0.35 + 0.075 * max((len(n) for n in names), default=4)), xlabel=True)

@@ -8,6 +8,7 @@ import math
 from datetime import date, datetime
 from typing import Any
 
+from runload import units as u
 from runload.models import Finding
 from runload.report.model import PainRow, WeekRow
 
@@ -30,13 +31,16 @@ def number(v: float | None, unit: str = "", *, signed: bool | None = None) -> st
     return f"{text} {unit}"
 
 
-def finding_numbers(f: Finding) -> str:
-    """The numbers behind a finding in words: ``+45% (threshold 30%)``; empty when it has none."""
+def finding_numbers(f: Finding, units: str = "km") -> str:
+    """The numbers behind a finding in words: ``+45% (threshold 30%)``; empty when it has none.
+    A distance (unit ``km``) is shown in the reader's ``units``; other units stay as they are."""
     if f.value is None:
         return ""
-    text = number(f.value, f.unit)
+    value, unit = u.quantity(f.value, f.unit, units)
+    text = number(value, unit)
     if f.threshold is not None:
-        text += f" (threshold {number(f.threshold, f.unit, signed=False)})"
+        threshold, unit = u.quantity(f.threshold, f.unit, units)
+        text += f" (threshold {number(threshold, unit, signed=False)})"
     return text
 
 
@@ -68,10 +72,31 @@ def change(w: WeekRow) -> str:
     return number(w.change_pct, "%")
 
 
-def week_km(w: WeekRow) -> str:
+def week_km(w: WeekRow, units: str = "km") -> str:
+    """A week's running distance for a table column headed with the unit (:func:`dist_label`)."""
     if not w.has_data:
         return "no data"
-    return f"{w.distance_km:.1f}" + (" so far" if w.partial else "")
+    return u.number(w.distance_km, units) + (" so far" if w.partial else "")
+
+
+def longest_km(w: WeekRow, units: str = "km") -> str:
+    """A week's longest run for a table column headed with the unit."""
+    return u.number(w.longest_run_km, units) if w.has_data else "-"
+
+
+def distance(km: float | None, units: str = "km", digits: int = 1) -> str:
+    """``12.3 km`` or ``7.6 mi``: a distance in the reader's units (see :mod:`runload.units`)."""
+    return u.distance(km, units, digits)
+
+
+def dist_number(km: float | None, units: str = "km", digits: int = 1) -> str:
+    """A distance's number without its label (``12.3``), for a column headed with :func:`dist_label`."""
+    return u.number(km, units, digits)
+
+
+def dist_label(units: str = "km") -> str:
+    """``km`` or ``mi``, for column headings and chart axes."""
+    return u.label(units)
 
 
 def score(v: int | None) -> str:

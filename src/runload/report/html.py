@@ -30,6 +30,7 @@ def _env() -> Any:
     )
     env.globals.update(
         when=fmt.finding_when, numbers=fmt.finding_numbers, why=fmt.why, week_km=fmt.week_km,
+        longest_km=fmt.longest_km, distance=fmt.distance, dist_number=fmt.dist_number, dist_label=fmt.dist_label,
         change=fmt.change, score=fmt.score, where=fmt.pain_where,
         css=resources.files("runload.report").joinpath("templates/style.css").read_text(encoding="utf-8"),
     )

@@ -30,7 +30,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "as_of": report.as_of.isoformat(),
         "data_end": report.data_end.isoformat() if report.data_end else None,
         "status": {"level": report.status.level, "label": report.status.label, "summary": report.status.summary},
-        "findings": [{**finding_record(f), "red_flag": is_red_flag(f), "numbers": fmt.finding_numbers(f)}
+        "findings": [{**finding_record(f), "red_flag": is_red_flag(f), "numbers": fmt.finding_numbers(f, a.units)}
                      for f in report.findings],
         "earlier_findings": report.earlier_findings,
         "caps": {c.key: {"label": c.label, "km": c.value_km, "rule": c.rule, "basis": c.basis or None}
@@ -102,7 +102,7 @@ def roster_dict(roster: Roster) -> dict[str, Any]:
                 "week_km": r.week_km, "change_pct": r.change_pct, "base_too_small": r.base_too_small,
                 "top_finding": r.top_finding, "top_rule_id": r.top_rule_id, "findings": r.findings,
                 "pain_trend": r.pain_trend, "last_data": r.last_data.isoformat() if r.last_data else None,
-                "days_since_data": r.days_since_data, "stale_level": r.stale_level,
+                "days_since_data": r.days_since_data, "stale_level": r.stale_level, "units": r.units,
             }
             for r in roster.rows
         ],

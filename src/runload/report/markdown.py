@@ -39,11 +39,11 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], align: str)
     return out
 
 
-def _finding(f: Finding) -> list[str]:
+def _finding(f: Finding, units: str = "km") -> list[str]:
     when = fmt.finding_when(f)
     lines = [f"### {esc(f.severity.value.upper())}: {esc(f.title)}" + (f" ({esc(when)})" if when else ""), "",
              esc(f.message), ""]
-    nums = fmt.finding_numbers(f)
+    nums = fmt.finding_numbers(f, units)
     if nums:
         lines.append(f"- **Numbers:** {esc(nums)}")
     if fmt.why(f):
@@ -59,6 +59,8 @@ def _finding(f: Finding) -> list[str]:
 def render_markdown(report: Report) -> str:
     """The report as Markdown."""
     a, p = report.athlete, report.period
+    units = a.units
+    km = fmt.dist_label(units)
     lines = [f"# runload report: {esc(a.name)} ({esc(a.id)})", ""]
     span = f"{p.start.isoformat()} to {p.end.isoformat()}"
     head = f"Week {p.label}: {span}" if p.kind == "week" else f"Period {span}"
@@ -68,18 +70,18 @@ def render_markdown(report: Report) -> str:
     if report.red_flags:
         lines += ["## Red flags: act on these first", ""]
         for f in report.red_flags:
-            lines += _finding(f)
+            lines += _finding(f, units)
     lines += ["## Findings", ""]
     if report.other_findings:
         for f in report.other_findings:
-            lines += _finding(f)
+            lines += _finding(f, units)
     else:
         lines += ["No other findings." if report.red_flags else "Nothing flagged in this period.", ""]
 
     lines += ["## Next week's caps", ""]
     caps = [c for c in report.caps if c.value_km is not None]
     for c in caps:
-        lines.append(f"- **{esc(c.label)}: at most {c.value_km:.1f} km**"
+        lines.append(f"- **{esc(c.label)}: at most {fmt.distance(c.value_km, units)}**"
                      + esc(f" ({c.basis}; rule {c.rule})" if c.basis else f" (rule {c.rule or '-'})"))
     if report.caps_guidance:
         lines.append(("- **Return to running:** " if report.caps_mode == "return-to-run" else "- ")
@@ -91,9 +93,9 @@ def render_markdown(report: Report) -> str:
     if any(w.has_data for w in report.weeks):
         shown = report.weeks[-8:]
         lines += [f"## Last {len(shown)} weeks (running)", ""]
-        lines += _table(["week", "km", "runs", "longest km", "change", "other sport min"],
-                        [[w.week_start.isoformat(), fmt.week_km(w), w.runs if w.has_data else "-",
-                          f"{w.longest_run_km:.1f}" if w.has_data else "-", fmt.change(w),
+        lines += _table(["week", km, "runs", f"longest {km}", "change", "other sport min"],
+                        [[w.week_start.isoformat(), fmt.week_km(w, units), w.runs if w.has_data else "-",
+                          fmt.longest_km(w, units), fmt.change(w),
                           f"{w.cross_training_min:.0f}" if w.has_data else "-"] for w in shown], "lrrrrr")
         lines.append("")
 
@@ -122,9 +124,10 @@ def render_markdown(report: Report) -> str:
         lines.append("")
 
     if report.shoes:
-        lines += ["## Shoes (running km, all time)", ""]
-        lines += _table(["shoe", "km", "runs", "last used"],
-                        [[s.gear, f"{s.distance_km:.0f}", s.runs, s.last_used.isoformat()] for s in report.shoes], "lrrl")
+        lines += [f"## Shoes (running {km}, all time)", ""]
+        lines += _table(["shoe", km, "runs", "last used"],
+                        [[s.gear, fmt.dist_number(s.distance_km, units, 0), s.runs, s.last_used.isoformat()]
+                         for s in report.shoes], "lrrl")
         lines.append("")
 
     for key, value in report.extras.items():

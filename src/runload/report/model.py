@@ -230,6 +230,7 @@ class RosterRow:
     last_data: date | None
     days_since_data: int | None
     stale_level: str  # "ok", "caution" (7+ days) or "warning" (14+ days or no data)
+    units: str = "km"  # the athlete's display units; week_km stays in kilometres
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ def roster_row(report: Report, today: date) -> RosterRow:
         last_data=report.data_end,
         days_since_data=days,
         stale_level=stale,
+        units=report.athlete.units,
     )
 
 

@@ -32,12 +32,12 @@ def _wrap(s: str, indent: str, first: str = "") -> list[str]:
                          break_long_words=False, break_on_hyphens=False) or [indent + first]
 
 
-def _finding(f: Finding, color: bool) -> list[str]:
+def _finding(f: Finding, color: bool, units: str = "km") -> list[str]:
     tag = _paint(f"[{f.severity.value.upper()}]", f.severity.value, color)
     when = fmt.finding_when(f)
     lines = [f"  {tag} {f.title}" + (f" ({when})" if when else "") + f"  [{f.rule_id}]"]
     lines += _wrap(fmt.one_line(f.message), "      ")
-    nums = fmt.finding_numbers(f)
+    nums = fmt.finding_numbers(f, units)
     if nums:
         lines += _wrap(nums, "      ", "Numbers: ")
     if fmt.why(f):
@@ -53,6 +53,8 @@ def render_text(report: Report, *, color: bool = False) -> str:
     """The report as plain text (``color``: ANSI colours for a terminal)."""
     a = report.athlete
     p = report.period
+    units = a.units
+    km = fmt.dist_label(units)
     lines = [_paint(f"runload report: {fmt.one_line(a.name)} ({a.id})", "bold", color)]
     span = f"{p.start.isoformat()} to {p.end.isoformat()}"
     head = f"Week {p.label}: {span}" if p.kind == "week" else f"Period {span}"
@@ -65,11 +67,11 @@ def render_text(report: Report, *, color: bool = False) -> str:
     if report.red_flags:
         lines += ["", _paint("RED FLAGS: act on these first", "urgent", color)]
         for f in report.red_flags:
-            lines += _finding(f, color)
+            lines += _finding(f, color, units)
     lines += ["", "Findings"]
     if report.other_findings:
         for f in report.other_findings:
-            lines += _finding(f, color)
+            lines += _finding(f, color, units)
     elif not report.red_flags:
         lines.append("  Nothing flagged in this period.")
     else:
@@ -79,7 +81,7 @@ def render_text(report: Report, *, color: bool = False) -> str:
     caps = [c for c in report.caps if c.value_km is not None]
     if caps:
         for c in caps:
-            lines += _wrap(f"{c.label}: at most {c.value_km:.1f} km"
+            lines += _wrap(f"{c.label}: at most {fmt.distance(c.value_km, units)}"
                            + (f" ({c.basis}; rule {c.rule})" if c.basis else f" (rule {c.rule or '-'})"), "  ")
     if report.caps_guidance:
         lines += _wrap(report.caps_guidance, "  ", "Return to running: " if report.caps_mode == "return-to-run" else "")
@@ -89,10 +91,10 @@ def render_text(report: Report, *, color: bool = False) -> str:
     shown = report.weeks[-WEEKS_IN_TEXT:]
     if any(w.has_data for w in shown):
         lines += ["", f"Last {len(shown)} weeks (running)"]
-        rows = [[w.week_start.isoformat(), fmt.week_km(w), w.runs if w.has_data else "-",
-                 f"{w.longest_run_km:.1f}" if w.has_data else "-", fmt.change(w),
+        rows = [[w.week_start.isoformat(), fmt.week_km(w, units), w.runs if w.has_data else "-",
+                 fmt.longest_km(w, units), fmt.change(w),
                  f"{w.cross_training_min:.0f}" if w.has_data else "-"] for w in shown]
-        lines.append(_table(["week", "km", "runs", "longest km", "change", "other sport min"], rows, align="lrrrrr"))
+        lines.append(_table(["week", km, "runs", f"longest {km}", "change", "other sport min"], rows, align="lrrrrr"))
 
     pain = report.pain
     lines += ["", f"Pain log: {fmt.pain_trend_words(pain.trend, pain.last_7d_max, pain.prev_7d_max)}"]
@@ -118,9 +120,10 @@ def render_text(report: Report, *, color: bool = False) -> str:
             lines += _wrap(line.strip(), "    " if line.startswith("  ") else "  ")
 
     if report.shoes:
-        lines += ["", "Shoes (running km, all time)"]
-        lines.append(_table(["shoe", "km", "runs", "last used"],
-                           [[fmt.one_line(s.gear, 40), f"{s.distance_km:.0f}", s.runs, s.last_used.isoformat()]
+        lines += ["", f"Shoes (running {km}, all time)"]
+        lines.append(_table(["shoe", km, "runs", "last used"],
+                           [[fmt.one_line(s.gear, 40), fmt.dist_number(s.distance_km, units, 0), s.runs,
+                             s.last_used.isoformat()]
                             for s in report.shoes], align="lrrl"))
 
     for key, value in report.extras.items():
@@ -151,14 +154,19 @@ def roster_cells(roster: Roster, *, finding_limit: int | None = 70) -> tuple[lis
     """Headers and rows of the roster table (shared by the text and Markdown renderers)."""
     from runload.report.model import STATUS_LABELS
 
-    headers = ["#", "athlete", "status", "week km", "change", "top finding", "pain", "last data"]
+    # Each athlete in their own units: one unit for everyone goes in the heading ("week km",
+    # "week mi"); a roster that mixes them names the unit in every cell.
+    shared = {r.units for r in roster.rows}
+    one = shared.pop() if len(shared) == 1 else None
+    week_head = f"week {fmt.dist_label(one or 'km')}" if one or not roster.rows else "week distance"
+    headers = ["#", "athlete", "status", week_head, "change", "top finding", "pain", "last data"]
     rows = []
     for i, r in enumerate(roster.rows, 1):
         status = r.level.upper()
         if r.week_km is None:
             km, change = "no data", "-"
         else:
-            km = f"{r.week_km:.1f}"
+            km = fmt.dist_number(r.week_km, r.units) if one else fmt.distance(r.week_km, r.units)
             change = "base too small" if r.base_too_small else fmt.number(r.change_pct, "%")
         if r.top_finding:
             top = fmt.one_line(r.top_finding, finding_limit)

@@ -1,0 +1,65 @@
+"""Odd surroundings: stores that cannot be written, outputs that cannot be created, odd files and
+names, two imports at once. Every failure is one `Error: ...` line and nothing stored is lost."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES
+
+MAYA = SAMPLES / "maya" / "activities"
+
+
+def _one_error_line(result) -> str:
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert "Traceback" not in result.output
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    return lines[0]
+
+
+@pytest.fixture
+def read_only_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Open every store read-only, as SQLite does for a file or folder the user may not write
+    (chmod 444 has no effect when the tests run as root, so the mode is forced here)."""
+    import runload.store as store_module
+
+    real_connect = sqlite3.connect
+
+    def connect(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return real_connect(f"file:{Path(path).as_posix()}?mode=ro", *args, uri=True, **kwargs)
+
+    monkeypatch.setattr(store_module.sqlite3, "connect", connect)
+
+
+def test_read_only_store_is_one_line_exit_2_and_keeps_data(cli, athlete, store_path, read_only_store, tmp_path):
+    gpx = sorted(MAYA.glob("*.gpx"))[0]
+    for args in (["athlete", "add", "bo", "--name", "Bo"],
+                 ["import", "--athlete", athlete, str(gpx)],
+                 ["pain", "add", "--athlete", athlete, "--date", "2026-05-01", "--pain-after", "3", "--no-input"],
+                 ["coach", "add", "kim", "--email", "kim@example.org", "--athlete", athlete]):
+        r = cli(*args)
+        assert r.exit_code == 2, (args, r.output)
+        line = _one_error_line(r)
+        assert str(store_path) in line and "readonly" in line, line
+    r = cli("athlete", "list")  # reading still works, and the athlete is still there
+    assert r.exit_code == 0 and "ana" in r.output
+
+
+def test_output_that_cannot_be_written_is_one_line(cli, athlete, tmp_path):
+    cli("import", "--athlete", athlete, str(sorted(MAYA.glob("*.gpx"))[0]))
+    missing = tmp_path / "no" / "such" / "folder" / "r.txt"
+    for args in (["report", "--athlete", athlete, "--output", str(missing)],
+                 ["roster", "--output", str(missing)]):
+        r = cli(*args)
+        assert r.exit_code == 2, r.output
+        line = _one_error_line(r)
+        assert str(missing) in line and "No such file" in line
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    r = cli("report", "--athlete", athlete, "--charts", str(blocker / "charts"))  # the report prints first
+    assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+    last = r.output.strip().splitlines()[-1]
+    assert last.startswith("Error: ") and str(blocker) in last, last

@@ -63,3 +63,21 @@ def test_output_that_cannot_be_written_is_one_line(cli, athlete, tmp_path):
     assert r.exit_code == 2 and "Traceback" not in r.output, r.output
     last = r.output.strip().splitlines()[-1]
     assert last.startswith("Error: ") and str(blocker) in last, last
+
+
+def test_two_imports_of_the_same_files_at_once(cli, athlete, store_path):
+    """The second import lists the store's files before the first commits: it must still store
+    each file once, report the rest as known, and not fail."""
+    from runload.ingest import import_paths
+    from runload.store import Store
+
+    files = sorted(MAYA.glob("*.gpx"))[:3]
+    with Store.open(store_path) as mine, Store.open(store_path) as other:
+        def progress(done: int, total: int) -> None:
+            if done == 0:  # ours has read what the store knows; the other import runs now
+                import_paths(other, athlete, files, workers=1)
+
+        summary = import_paths(mine, athlete, files, workers=1, progress=progress)
+        assert summary.failed == [] and summary.activities == 0
+        assert summary.skipped == len(files)
+        assert mine.activity_count(athlete) == len(files)

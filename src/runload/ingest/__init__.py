@@ -259,6 +259,10 @@ class _Writer:
         if not self.in_tx:
             self.conn.execute("BEGIN IMMEDIATE")
             self.in_tx = True
+            # Another import into this store may have committed files since ours started: with
+            # the write lock held, what the store knows now is exact until our commit.
+            for digest, name in self.store.known_files(self.athlete_id).items():
+                self.known.setdefault(digest, name)
 
     def commit(self) -> None:
         if self.in_tx:

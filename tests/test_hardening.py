@@ -3,6 +3,8 @@ names, two imports at once. Every failure is one `Error: ...` line and nothing s
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -81,3 +83,43 @@ def test_two_imports_of_the_same_files_at_once(cli, athlete, store_path):
         assert summary.failed == [] and summary.activities == 0
         assert summary.skipped == len(files)
         assert mine.activity_count(athlete) == len(files)
+
+
+def test_file_names_that_are_not_utf8_import(cli, athlete, tmp_path):
+    folder = tmp_path / "watch"
+    folder.mkdir()
+    src = sorted(MAYA.glob("*.gpx"))[0]
+    odd = os.fsdecode(os.fsencode(str(folder)) + b"/caf\xe9-run.gpx")  # Latin-1 name on a UTF-8 system
+    Path(odd).write_bytes(src.read_bytes())
+    for target in (str(folder), odd):
+        r = cli("import", "--athlete", athlete, target)
+        assert r.exit_code == 0 and "Traceback" not in r.output, r.output
+    r = cli("activity", "list", "--athlete", athlete)
+    assert r.exit_code == 0 and "caf\\xe9-run.gpx" in r.output, r.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_named_pipe_and_dangling_link_are_listed_not_waited_for(cli, athlete, tmp_path):
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.fit")  # reading it would wait for a writer forever
+    (folder / "gone.fit").symlink_to(tmp_path / "nowhere.fit")
+    (folder / "x.fit").mkdir()  # a folder with an activity-like name is just a folder
+    (folder / "x.fit" / "run.gpx").write_bytes(sorted(MAYA.glob("*.gpx"))[0].read_bytes())
+    r = cli("import", "--athlete", athlete, "--json", str(folder))
+    assert r.exit_code == 1, r.output
+    out = json.loads(r.output)
+    reasons = {Path(f["file"]).name: f["reason"] for f in out["failed"]}
+    assert "not a regular file" in reasons["pipe.fit"]
+    assert "No such file" in reasons["gone.fit"]
+    assert out["activities"] == 1
+
+
+def test_pain_csv_with_a_name_that_is_not_utf8(cli, athlete, tmp_path):
+    odd = os.fsdecode(os.fsencode(str(tmp_path)) + b"/schmerz-\xe4.csv")
+    Path(odd).write_text("date,pain_after\n2026-05-01,3\n", encoding="utf-8")
+    r = cli("pain", "import", "--athlete", athlete, odd)
+    assert r.exit_code == 0 and "schmerz-\\xe4.csv: 1 row, added 1" in r.output, r.output
+    Path(odd).write_text("date,pain_after\n2026-05-02,11\n", encoding="utf-8")
+    r = cli("pain", "import", "--athlete", athlete, odd)
+    assert r.exit_code == 2 and "schmerz-\\xe4.csv:2 (column pain_after)" in _one_error_line(r)

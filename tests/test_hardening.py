@@ -3,6 +3,7 @@ names, two imports at once. Every failure is one `Error: ...` line and nothing s
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import sqlite3
@@ -123,3 +124,19 @@ def test_pain_csv_with_a_name_that_is_not_utf8(cli, athlete, tmp_path):
     Path(odd).write_text("date,pain_after\n2026-05-02,11\n", encoding="utf-8")
     r = cli("pain", "import", "--athlete", athlete, odd)
     assert r.exit_code == 2 and "schmerz-\\xe4.csv:2 (column pain_after)" in _one_error_line(r)
+
+
+def test_empty_and_malformed_files_say_so_once(cli, athlete, tmp_path):
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    for name in ("a.fit", "b.gpx", "c.tcx"):
+        (folder / name).write_bytes(b"")
+    with gzip.open(folder / "d.fit.gz", "wb"):
+        pass  # an empty file, gzipped
+    (folder / "e.gpx").write_text("<gpx><trk></gpx>", encoding="utf-8")
+    r = cli("import", "--athlete", athlete, "--json", str(folder))
+    assert r.exit_code == 1, r.output
+    reasons = {Path(f["file"]).name: f["reason"] for f in json.loads(r.output)["failed"]}
+    for name in ("a.fit", "b.gpx", "c.tcx", "d.fit.gz"):
+        assert reasons[name] == "empty file (0 bytes): nothing to import", reasons
+    assert reasons["e.gpx"] == "not well-formed XML at line 1, column 12: mismatched tag", reasons

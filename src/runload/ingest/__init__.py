@@ -98,6 +98,8 @@ def _parse_task(kind: str, name: str, path: Path | None, gzipped: bool, data: by
         if data is None:
             assert path is not None
             data = read_disk_file(path, gzipped, name)
+        if not data:
+            return _Parsed(error="empty file (0 bytes): nothing to import")
         digest = hashlib.sha256(data).hexdigest()
         if digest in _KNOWN:
             return _Parsed(digest)

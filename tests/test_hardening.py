@@ -140,3 +140,18 @@ def test_empty_and_malformed_files_say_so_once(cli, athlete, tmp_path):
     for name in ("a.fit", "b.gpx", "c.tcx", "d.fit.gz"):
         assert reasons[name] == "empty file (0 bytes): nothing to import", reasons
     assert reasons["e.gpx"] == "not well-formed XML at line 1, column 12: mismatched tag", reasons
+
+
+def test_report_of_a_period_without_data_does_not_say_on_track(cli, athlete):
+    cli("import", "--athlete", athlete, str(sorted(MAYA.glob("*.gpx"))[0]))
+    for args in (["--week", "2020-W10"], ["--week", "2040-W10"], ["--from", "2020-01-01", "--to", "2020-02-01"]):
+        r = cli("report", "--athlete", athlete, "--format", "json", *args)
+        assert r.exit_code == 0, r.output
+        status = json.loads(r.output)["status"]
+        assert status["level"] == "ok" and status["label"] == "No data", status
+        assert "nothing to judge" in status["summary"]
+    r = cli("report", "--athlete", "ana")  # the latest week with data is judged as before
+    assert "Status: " in r.output and "NO DATA" not in r.output, r.output
+    r = cli("athlete", "add", "nobody", "--name", "No Runs")
+    r = cli("report", "--athlete", "nobody")
+    assert "Status: NO DATA - No activity or pain entry recorded in" in r.output, r.output

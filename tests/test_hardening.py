@@ -155,3 +155,19 @@ def test_report_of_a_period_without_data_does_not_say_on_track(cli, athlete):
     r = cli("athlete", "add", "nobody", "--name", "No Runs")
     r = cli("report", "--athlete", "nobody")
     assert "Status: NO DATA - No activity or pain entry recorded in" in r.output, r.output
+
+
+def test_pain_in_the_future_is_refused(cli, athlete, tmp_path):
+    from datetime import date, timedelta
+
+    ahead = (date.today() + timedelta(days=30)).isoformat()
+    r = cli("pain", "add", "--athlete", athlete, "--date", ahead, "--pain-after", "3", "--no-input")
+    assert r.exit_code == 2 and "is in the future" in _one_error_line(r)
+    csv_file = tmp_path / "pain.csv"
+    csv_file.write_text(f"date,pain_after\n2026-05-01,2\n{ahead},3\n", encoding="utf-8")
+    r = cli("pain", "import", "--athlete", athlete, str(csv_file))
+    assert r.exit_code == 2 and f"pain.csv:3 (column date): {ahead} is in the future" in _one_error_line(r)
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()  # a time zone ahead of this machine
+    r = cli("pain", "add", "--athlete", athlete, "--date", tomorrow, "--pain-after", "3", "--no-input")
+    assert r.exit_code == 0, r.output
+    assert cli("pain", "list", "--athlete", athlete, "--format", "json").output.count('"date"') == 1

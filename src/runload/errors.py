@@ -9,6 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def printable(text: str) -> str:
+    """A path as text that can be stored and printed: bytes of a file name that are not UTF-8
+    (which Python keeps as lone surrogates) become ``\\xNN``, so the same name always gives the
+    same text."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 class RunloadError(Exception):
     """Base class of every error runload reports to a person.
 
@@ -28,7 +35,7 @@ class RunloadError(Exception):
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.path = str(path) if path is not None else None
+        self.path = printable(str(path)) if path is not None else None
         self.line = line
         self.column = column
         self.offset = offset

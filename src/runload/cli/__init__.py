@@ -10,13 +10,15 @@ Exit codes: 0 fine; 1 findings at or above ``--fail-on``, or some files failed t
 
 from __future__ import annotations
 
+import errno
 import importlib
+import sqlite3
 from typing import Any
 
 import click
 
 from runload import __version__
-from runload.errors import RunloadError
+from runload.errors import InputError, RunloadError, StoreError
 
 # name -> "module:attribute", loaded on first use
 COMMANDS = {
@@ -49,7 +51,21 @@ class RunloadGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except sqlite3.Error as exc:
+                # a store that cannot be written (read-only file or folder, full disk, locked for
+                # longer than the busy timeout): the transaction was rolled back, nothing is lost
+                obj = ctx.obj if isinstance(ctx.obj, dict) else {}
+                raise StoreError(f"cannot use the store: {exc}", path=obj.get("store_path")) from None
+            except OSError as exc:
+                if exc.errno == errno.EPIPE:
+                    raise  # output piped into `head`: click exits quietly
+                # a file runload was told to write or read (--output, --charts, standard output)
+                what = exc.strerror or str(exc)
+                if exc.filename is None:
+                    what = f"cannot write the output: {what}"
+                raise InputError(what, path=exc.filename) from None
         except RunloadError as err:
             click.echo(f"Error: {err}", err=True)
             ctx.exit(err.exit_code)

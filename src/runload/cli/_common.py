@@ -36,7 +36,10 @@ def open_store(ctx: click.Context, *, create: bool = False) -> Any:
     root = ctx.find_root()
     obj = root.obj if isinstance(root.obj, dict) else {}
     own = ctx.obj.get("store") if isinstance(ctx.obj, dict) else None
-    return Store.open(resolve_store_path(own or obj.get("store")), create=create)
+    path = resolve_store_path(own or obj.get("store"))
+    if isinstance(root.obj, dict):
+        root.obj["store_path"] = str(path)  # named by the error message when a write fails
+    return Store.open(path, create=create)
 
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")

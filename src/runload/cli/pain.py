@@ -289,7 +289,7 @@ def import_(ctx: click.Context, athlete_id: str, file: str, dry_run: bool) -> No
     with open_store(ctx) as store:
         result = import_csv(store, athlete_id, file, dry_run=dry_run)
     verb = "would add" if dry_run else "added"
-    click.echo(f"{file}: {result.rows} row{'s' if result.rows != 1 else ''}, {verb} {len(result.added)}, "
+    click.echo(f"{result.path}: {result.rows} row{'s' if result.rows != 1 else ''}, {verb} {len(result.added)}, "
                f"{len(result.skipped_lines)} already stored.")
 
 

@@ -98,6 +98,8 @@ def _parse_task(kind: str, name: str, path: Path | None, gzipped: bool, data: by
         if data is None:
             assert path is not None
             data = read_disk_file(path, gzipped, name)
+        if not data:
+            return _Parsed(error="empty file (0 bytes): nothing to import")
         digest = hashlib.sha256(data).hexdigest()
         if digest in _KNOWN:
             return _Parsed(digest)
@@ -259,6 +261,10 @@ class _Writer:
         if not self.in_tx:
             self.conn.execute("BEGIN IMMEDIATE")
             self.in_tx = True
+            # Another import into this store may have committed files since ours started: with
+            # the write lock held, what the store knows now is exact until our commit.
+            for digest, name in self.store.known_files(self.athlete_id).items():
+                self.known.setdefault(digest, name)
 
     def commit(self) -> None:
         if self.in_tx:

@@ -18,13 +18,14 @@ import csv
 import gzip
 import io
 import os
+import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from runload.errors import IngestError
+from runload.errors import IngestError, printable
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
 MAX_MEMBER_BYTES = 128 * 1024 * 1024  # one decompressed file
@@ -147,7 +148,7 @@ def iter_sources(paths: list[Path], on_error: Callable[[IngestError], None],
         if path.is_dir():
             yield from _from_dir(path, on_error, known_container, on_container)
         else:
-            yield from _from_file(path, str(path), on_error, known_container, on_container, None)
+            yield from _from_file(path, printable(str(path)), on_error, known_container, on_container, None)
 
 
 def _from_dir(root: Path, on_error: Callable[[IngestError], None], known_container: Callable[[str, str], bool] | None,
@@ -161,7 +162,7 @@ def _from_dir(root: Path, on_error: Callable[[IngestError], None], known_contain
     for f in files:
         if f.name.lower() == "activities.csv" and (f.parent / "activities").is_dir():
             try:
-                strava[f.parent] = strava_csv(f.read_bytes(), str(f))
+                strava[f.parent] = strava_csv(f.read_bytes(), printable(str(f)))
             except IngestError as err:
                 on_error(err)
     for f in files:
@@ -169,7 +170,7 @@ def _from_dir(root: Path, on_error: Callable[[IngestError], None], known_contain
         for base, table in strava.items():
             if base in f.parents:
                 meta = table.get(f.relative_to(base).as_posix().lower())
-        yield from _from_file(f, str(f), on_error, known_container, on_container, meta)
+        yield from _from_file(f, printable(str(f)), on_error, known_container, on_container, meta)
 
 
 def _from_file(path: Path, name: str, on_error: Callable[[IngestError], None],
@@ -182,7 +183,12 @@ def _from_file(path: Path, name: str, on_error: Callable[[IngestError], None],
     except OSError as exc:
         on_error(IngestError(f"cannot read: {exc.strerror or exc}", path=name))
         return
-    key = str(path.resolve())
+    if not stat.S_ISREG(st.st_mode):
+        # a named pipe would block the import until something writes to it; a device never ends
+        if kind or path.suffix.lower() == ".zip":
+            on_error(IngestError("not a regular file (a pipe, socket or device): not read", path=name))
+        return
+    key = printable(str(path.resolve()))
     fingerprint = f"{st.st_size}:{st.st_mtime_ns}"
     if kind:
         yield Source(name, kind, _file_reader(path, name), st.st_size, key, fingerprint, path,

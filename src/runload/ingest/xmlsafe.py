@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
@@ -21,6 +23,7 @@ def check_xml(data: bytes, name: str) -> str:
         raise IngestError(f"unsafe XML refused ({type(exc).__name__})", path=name) from None
     except SafeET.ParseError as exc:
         line, col = exc.position
-        raise IngestError(f"not well-formed XML at line {line}, column {col}: {exc.msg if hasattr(exc, 'msg') else exc}",
-                          path=name) from None
+        # expat's message ends in its own ": line N, column M"; the position is said once, first
+        reason = re.sub(r": line \d+, column \d+$", "", str(getattr(exc, "msg", None) or exc))
+        raise IngestError(f"not well-formed XML at line {line}, column {col}: {reason}", path=name) from None
     return text

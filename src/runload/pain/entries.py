@@ -32,7 +32,7 @@ import hashlib
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +151,9 @@ def make_entry(values: Mapping[str, Any], *, base: PainEntry | None = None) -> P
     for name, raw in values.items():
         if name == "date":
             out[name] = parse_date(name, raw)
+            # a day ahead is allowed: the athlete's calendar may run ahead of this machine's
+            if out[name] > date.today() + timedelta(days=1):
+                raise FieldError(name, f"{out[name].isoformat()} is in the future (a typo in the year?)")
         elif name in SCORE_FIELDS:
             out[name] = parse_score(name, raw)
         elif name in SIGN_FIELDS:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from runload.errors import InputError
+from runload.errors import InputError, printable
 from runload.models import PainEntry
 from runload.pain.entries import FieldError, entry_key, make_entry, read_csv
 from runload.store import Store
@@ -56,10 +56,10 @@ def import_csv(store: Store, athlete_id: str, path: str | Path, *, dry_run: bool
                 continue
             keys[key] = -1
             if not dry_run:
-                added.append(store.insert_pain_entry(conn, athlete_id, entry, f"csv:{Path(path).name}"))
+                added.append(store.insert_pain_entry(conn, athlete_id, entry, f"csv:{printable(Path(path).name)}"))
             else:
                 added.append(-1)
-    return PainImport(str(path), len(rows), tuple(added), tuple(skipped))
+    return PainImport(printable(str(path)), len(rows), tuple(added), tuple(skipped))
 
 
 def edit_entry(store: Store, entry_id: int, values: Mapping[str, Any]) -> PainEntry:

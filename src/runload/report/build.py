@@ -114,7 +114,9 @@ def report_from_analysis(analysis: Any, period: Period | None = None, *, today: 
     pain = pain_summary(analysis.pain_entries, period)
     shoes = _shoes(analysis.activities, period.end)
     caps, caps_mode, caps_guidance, caps_basis = _caps(analysis.caps, athlete.units)
-    status = _status(findings, period)
+    recorded = (any(period.holds(local_date(a)) for a in analysis.activities)
+                or any(period.holds(e.date) for e in analysis.pain_entries))
+    status = _status(findings, period, recorded)
 
     notes: list[str] = []
     if not any(a.is_run for a in analysis.activities):
@@ -157,7 +159,11 @@ def _in_period(f: Finding, period: Period) -> bool:
     return True
 
 
-def _status(findings: Sequence[Finding], period: Period) -> Status:
+def _status(findings: Sequence[Finding], period: Period, recorded: bool = True) -> Status:
+    if not findings and not recorded:
+        # nothing flagged because nothing was recorded: that is not "on track"
+        return Status("ok", STATUS_LABELS["no-data"], f"No activity or pain entry recorded in {period.label}: "
+                                                      "nothing to judge.")
     if not findings:
         return Status("ok", STATUS_LABELS["ok"], f"Nothing flagged in {period.label}.")
     level = findings[0].severity.value

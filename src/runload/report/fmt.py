@@ -106,7 +106,8 @@ def score(v: int | None) -> str:
 def pain_trend_words(trend: str, last7: int | None, prev7: int | None) -> str:
     """``rising (worst 6/10 in the last 7 days, 3/10 in the 7 before)``."""
     if last7 is None and prev7 is None:
-        return trend
+        # the trend looks at two weeks only: older entries exist and are shown elsewhere
+        return "none logged in the last 14 days" if trend == "none logged" else trend
     parts = []
     if last7 is not None:
         parts.append(f"worst {last7}/10 in the last 7 days")

@@ -29,6 +29,7 @@ STATUS_LABELS: dict[str, str] = {
     "caution": "Take care",
     "info": "On track (notes below)",
     "ok": "On track",
+    "no-data": "No data",  # level "ok" (nothing flagged), but nothing recorded to judge either
 }
 
 #: ``Analysis.extras`` keys that are bookkeeping or shown in their own section: JSON carries them,

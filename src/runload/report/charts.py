@@ -54,10 +54,7 @@ def _missing(report: Report, name: str) -> str | None:
     if name == "weekly_distance":
         return None if any(w.runs for w in weeks) else "no runs in the weeks shown"
     if name in ("run_spikes", "load_ratio", "fitness_fatigue"):
-        note = metrics.availability(name)
-        if note is None and not any(w.runs for w in weeks):
-            return "no runs in the weeks shown"
-        return note
+        return None if any(w.runs for w in weeks) else "no runs in the weeks shown"
     if name == "pain":
         return None if report.pain.entries or _pain_in_window(report) else "no pain logged in the weeks shown"
     if name == "shoes":

@@ -211,3 +211,12 @@ def test_sample_pain_csv_imports_once(cli, athlete, path, store_path):
     assert n > 0
     r = cli("pain", "import", "--athlete", "ana", str(path))
     assert r.output.endswith(f"added 0, {n} already stored.\n")
+
+
+def test_pain_add_with_nothing_to_log_is_refused(cli, athlete):
+    r = cli("pain", "add", "--athlete", athlete, "--date", "2026-05-03", "--no-input")
+    assert r.exit_code == 2
+    assert r.output.startswith("Error: nothing to log:")
+    assert cli("pain", "list", "--athlete", athlete, "--format", "json").output.strip() == "[]"
+    ok = cli("pain", "add", "--athlete", athlete, "--date", "2026-05-03", "--pain-after", "0", "--no-input")
+    assert ok.exit_code == 0  # an explicit 0/10 is worth logging

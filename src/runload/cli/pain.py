@@ -165,7 +165,7 @@ def add(ctx: click.Context, athlete_id: str, day: str | None, no_input: bool, **
     """Add a pain entry. On a terminal, asks for what the options leave out; in scripts (no
     terminal, or CI=true) it never waits for input."""
     from runload.errors import InputError
-    from runload.pain.entries import FieldError, make_entry
+    from runload.pain.entries import FieldError, is_empty, make_entry
     from runload.pain.log import add_entry
 
     values = _field_values(fields)
@@ -178,6 +178,9 @@ def add(ctx: click.Context, athlete_id: str, day: str | None, no_input: bool, **
             entry = make_entry(values)
         except FieldError as exc:
             raise InputError(f"--{exc.field.replace('_', '-')}: {exc}") from None
+        if is_empty(entry):
+            raise InputError("nothing to log: give at least one score (0 counts), a sign, swelling, "
+                             "--relieved-by-rest/--not-relieved-by-rest or --notes")
         entry_id = add_entry(store, athlete_id, entry)
         click.echo(f"Added pain entry {entry_id} for {athlete_id}: {_describe(entry)}")
         _warn_red_flags(store, athlete_id, entry_id)

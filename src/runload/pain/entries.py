@@ -138,6 +138,14 @@ def parse_date(field: str, value: Any) -> date:
         raise FieldError(field, f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def is_empty(entry: PainEntry) -> bool:
+    """True when an entry records nothing but its date, side and place: no score (a 0 is a
+    score), no sign, no swelling, no word on rest, no note."""
+    return (all(getattr(entry, f) is None for f in SCORE_FIELDS)
+            and not any(getattr(entry, f) for f in SIGN_FIELDS)
+            and entry.swelling == "none" and entry.relieved_by_rest is None and not entry.notes)
+
+
 def make_entry(values: Mapping[str, Any], *, base: PainEntry | None = None) -> PainEntry:
     """A checked :class:`PainEntry` from field values (text as in the CSV, or typed values).
 

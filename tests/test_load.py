@@ -64,3 +64,18 @@ def test_big_jump_is_a_warning_and_sunday_week_start():
     sunday = weekly_running([run("2026-06-07", 5), run("2026-06-08", 5)], week_start=6)
     assert [d.isoformat() for d in sunday["week_start"]] == ["2026-06-07"]
     assert list(sunday["distance_km"]) == [10]
+
+
+def test_weeks_table_folds_stretches_without_data():
+    from runload.load_metrics import silences
+    from runload.weekly_output import format_weeks, weekly_records
+
+    acts = [run("2026-01-05", 10), run("2026-01-07", 10), run("2026-03-02", 12)]  # 7 silent weeks between
+    weekly = weekly_running(acts)
+    gaps = silences(acts)
+    recs = weekly_records(weekly, silences=gaps)
+    assert [r["no_data"] for r in recs] == [False] + [True] * 7 + [False]
+    text = format_weeks(weekly, "table", silences=gaps)
+    assert "no data for 7 weeks (unknown, not rest)" in text
+    assert len(text.strip().splitlines()) == 2 + 3  # header, rule, first week, the gap, last week
+    assert "after a gap" in text.splitlines()[-1]

@@ -12,20 +12,28 @@ import io
 import json
 import math
 
+from datetime import date, timedelta
+
 import pandas as pd
 
 from runload.textfmt import table
 from runload.units import from_km, label
 
-FIELDS = ["week_start", "distance_km", "duration_s", "runs", "longest_run_km", "change_pct", "base_too_small"]
+FIELDS = ["week_start", "distance_km", "duration_s", "runs", "longest_run_km", "change_pct", "base_too_small",
+          "no_data"]
 MILE_FIELDS = ["distance_mi", "longest_run_mi"]  # added after FIELDS for an athlete who reads miles
 
 
-def weekly_records(weekly: pd.DataFrame, units: str = "km") -> list[dict[str, object]]:
+def weekly_records(weekly: pd.DataFrame, units: str = "km",
+                   silences: list[tuple[date, date]] | None = None) -> list[dict[str, object]]:
     """JSON-ready rows: ISO dates, distances to 0.01 km, change to 0.1%, NaN as None; with
-    ``units="mi"`` also ``distance_mi`` and ``longest_run_mi`` (to 0.01 mi)."""
+    ``units="mi"`` also ``distance_mi`` and ``longest_run_mi`` (to 0.01 mi). ``no_data`` is true
+    for a week that lies wholly inside one of ``silences`` (a stretch with no activity at all:
+    unknown, not rest; its zeros are not measurements)."""
     out = []
     for r in weekly.itertuples(index=False):
+        ws = r.week_start
+        silent = any(a <= ws and ws + timedelta(days=6) <= b for a, b in silences or [])
         change = None if r.change_pct is None or math.isnan(r.change_pct) else round(float(r.change_pct), 1)
         out.append({
             "week_start": r.week_start.isoformat(),
@@ -35,6 +43,7 @@ def weekly_records(weekly: pd.DataFrame, units: str = "km") -> list[dict[str, ob
             "longest_run_km": round(float(r.longest_run_km), 2),
             "change_pct": change,
             "base_too_small": bool(r.base_too_small),
+            "no_data": silent,
         })
         if units == "mi":
             out[-1].update(distance_mi=round(from_km(float(r.distance_km), units), 2),
@@ -42,10 +51,12 @@ def weekly_records(weekly: pd.DataFrame, units: str = "km") -> list[dict[str, ob
     return out
 
 
-def format_weeks(weekly: pd.DataFrame, fmt: str, units: str = "km") -> str:
+def format_weeks(weekly: pd.DataFrame, fmt: str, units: str = "km",
+                 silences: list[tuple[date, date]] | None = None) -> str:
     """Render the weekly series; ``fmt`` is ``table``, ``csv`` or ``json``; ``units`` the
-    athlete's display units (``km`` or ``mi``)."""
-    records = weekly_records(weekly, units)
+    athlete's display units (``km`` or ``mi``). In the table, a run of weeks without any data
+    is one line, not dozens of zeros."""
+    records = weekly_records(weekly, units, silences)
     if fmt == "json":
         return json.dumps(records, indent=2) + "\n"
     if fmt == "csv":
@@ -58,8 +69,17 @@ def format_weeks(weekly: pd.DataFrame, fmt: str, units: str = "km") -> str:
         return "No runs yet.\n"
     rows = []
     cross = [round(float(x)) for x in weekly["cross_training_min"]] if "cross_training_min" in weekly else [0] * len(records)
-    for r, other in zip(records, cross):
-        change = "base too small" if r["base_too_small"] else (
+    for i, (r, other) in enumerate(zip(records, cross)):
+        if r["no_data"]:
+            if i and records[i - 1]["no_data"]:
+                continue
+            n = 1
+            while i + n < len(records) and records[i + n]["no_data"]:
+                n += 1
+            rows.append([r["week_start"], "-", "-", "-", "-",
+                         f"no data for {n} week{'s' if n != 1 else ''} (unknown, not rest)", "-"])
+            continue
+        change = "after a gap" if i and records[i - 1]["no_data"] else "base too small" if r["base_too_small"] else (
             "-" if r["change_pct"] is None else f"{r['change_pct']:+.1f}%")
         flag = " !" if r["change_pct"] is not None and r["change_pct"] > 10 else ""
         dist, longest = (r["distance_mi"], r["longest_run_mi"]) if units == "mi" else (r["distance_km"], r["longest_run_km"])

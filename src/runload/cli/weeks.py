@@ -20,11 +20,13 @@ def weeks(ctx: click.Context, athlete_id: str, fmt: str) -> None:
     carry the kilometre columns and, for an athlete who reads miles, distance_mi and longest_run_mi."""
     from runload.config import load_config
     from runload.load import weekly_running
+    from runload.load_metrics import silences
     from runload.rules import week_start_setting
     from runload.weekly_output import format_weeks
 
     week_start = week_start_setting(load_config())
     with open_store(ctx) as store:
         athlete = store.get_athlete(athlete_id)
-        weekly = weekly_running(store.activities(athlete_id), week_start=week_start)
-    click.echo(format_weeks(weekly, fmt, athlete.units), nl=False)
+        activities = store.activities(athlete_id)
+    weekly = weekly_running(activities, week_start=week_start)
+    click.echo(format_weeks(weekly, fmt, athlete.units, silences(activities)), nl=False)

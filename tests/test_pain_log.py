@@ -220,3 +220,12 @@ def test_pain_add_with_nothing_to_log_is_refused(cli, athlete):
     assert cli("pain", "list", "--athlete", athlete, "--format", "json").output.strip() == "[]"
     ok = cli("pain", "add", "--athlete", athlete, "--date", "2026-05-03", "--pain-after", "0", "--no-input")
     assert ok.exit_code == 0  # an explicit 0/10 is worth logging
+
+
+def test_semicolon_csv_gets_a_hint(cli, athlete, tmp_path):
+    f = tmp_path / "pain.csv"
+    f.write_text("date;pain_after;notes\n2026-05-03;4;tight\n", encoding="utf-8")
+    r = cli("pain", "import", "--athlete", athlete, str(f))
+    assert r.exit_code == 2
+    assert r.output.strip() == (f"Error: {f}:1: the header is separated by semicolons; runload reads "
+                                "comma-separated CSV (in a spreadsheet, export as 'CSV UTF-8 (comma delimited)')")

@@ -55,7 +55,8 @@ def email(ctx: click.Context, week: str, athlete_ids: tuple[str, ...], dry_run: 
         result = run(store, planned, mail_from=mail_from, transport=transport, outbox=outbox,
                      dry_run=dry_run, force=force, log=log)
     if dry_run:
-        click.echo(f"{len(planned)} messages planned, {len(result.skipped)} already sent.")
+        n = len(planned)
+        click.echo(f"{n} message{'' if n == 1 else 's'} planned, {len(result.skipped)} already sent.")
     elif outbox is not None:
         click.echo(f"Wrote {len(result.written)} messages to {outbox}.")
     else:

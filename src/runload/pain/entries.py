@@ -240,6 +240,9 @@ def parse_csv_text(text: str, *, path: str | Path = "<csv>") -> list[tuple[int, 
         raise InputError("is empty: expected a header line naming the columns", path=path, line=1)
     columns = [h.strip().lower() for h in header]
     for i, name in enumerate(columns, start=1):
+        if name not in FIELD_NAMES and len(header) == 1 and ";" in name:
+            raise InputError("the header is separated by semicolons; runload reads comma-separated CSV "
+                             "(in a spreadsheet, export as 'CSV UTF-8 (comma delimited)')", path=path, line=1)
         if name not in FIELD_NAMES:
             raise InputError(f"unknown column {header[i - 1].strip()!r} (expected any of: {', '.join(FIELD_NAMES)})",
                              path=path, line=1, column=i)

@@ -117,6 +117,28 @@ class Activity:
         return self.sport is Sport.RUNNING
 
 
+# The pain log's vocabulary (evidence.md section 7), shared by the CLI, the CSV format and the
+# pain rules. Kept here, beside PainEntry, so the command line can offer the choices without
+# importing the pain analysis.
+PAIN_SIDES = ("left", "right", "both")
+PAIN_LOCATIONS = ("back", "front", "inner", "outer", "calf", "hamstring")
+PAIN_SWELLING = ("none", "mild", "moderate", "severe")
+PAIN_SCORE_FIELDS = ("pain_during", "pain_after", "pain_next_morning", "stiffness")
+# Yes/no signs (default no), each with the plain words tables, prompts and messages use.
+PAIN_SIGNS = {
+    "popping": "a popping feeling at onset",
+    "giving_way": "the knee giving way",
+    "locking": "the knee locking",
+    "numbness_tingling": "numbness or tingling down the calf",
+    "deformity": "visible deformity behind the knee",
+    "cannot_bend_straighten": "cannot fully bend or straighten the knee",
+    "cannot_bear_weight": "cannot bear weight on the leg",
+    "calf_swelling_redness_warmth": "calf swelling, redness or warmth",
+    "breathless_chest_pain": "breathlessness or chest pain",
+    "fever": "fever",
+}
+
+
 @dataclass(frozen=True)
 class PainEntry:
     """One pain-log entry (evidence.md section 7). Scores are 0-10, None when not recorded."""

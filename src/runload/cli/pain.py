@@ -12,25 +12,11 @@ from typing import Any, TypeVar
 import click
 
 from runload.cli._common import open_store, store_option
+from runload.models import PAIN_LOCATIONS, PAIN_SCORE_FIELDS, PAIN_SIDES, PAIN_SIGNS, PAIN_SWELLING
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-SIDES = ("left", "right", "both")
-LOCATIONS = ("back", "front", "inner", "outer", "calf", "hamstring")
-SWELLING = ("none", "mild", "moderate", "severe")
-SCORES = ("pain_during", "pain_after", "pain_next_morning", "stiffness")
-SIGNS = {
-    "popping": "a popping feeling when it started",
-    "giving_way": "the knee gives way",
-    "locking": "the knee locks",
-    "numbness_tingling": "numbness or tingling down the calf",
-    "deformity": "visible deformity behind the knee",
-    "cannot_bend_straighten": "cannot fully bend or straighten the knee",
-    "cannot_bear_weight": "cannot bear weight on the leg",
-    "calf_swelling_redness_warmth": "calf swelling, redness or warmth",
-    "breathless_chest_pain": "breathlessness or chest pain",
-    "fever": "fever",
-}
+SIDES, LOCATIONS, SWELLING, SCORES, SIGNS = PAIN_SIDES, PAIN_LOCATIONS, PAIN_SWELLING, PAIN_SCORE_FIELDS, PAIN_SIGNS
 LEVEL_TEXT = {
     "emergency": "EMERGENCY: call an ambulance or your local emergency number now",
     "urgent": "URGENT: get medical care today",

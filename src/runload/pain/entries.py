@@ -37,17 +37,20 @@ from pathlib import Path
 from typing import Any
 
 from runload.errors import InputError
-from runload.models import PainEntry
-
-SIDES = ("left", "right", "both")
-LOCATIONS = ("back", "front", "inner", "outer", "calf", "hamstring")
-SWELLING = ("none", "mild", "moderate", "severe")
-SCORE_FIELDS = ("pain_during", "pain_after", "pain_next_morning", "stiffness")
-# Signs that are yes/no and default to no.
-SIGN_FIELDS = (
-    "popping", "giving_way", "locking", "numbness_tingling", "deformity", "cannot_bend_straighten",
-    "cannot_bear_weight", "calf_swelling_redness_warmth", "breathless_chest_pain", "fever",
+from runload.models import (
+    PAIN_LOCATIONS,
+    PAIN_SCORE_FIELDS,
+    PAIN_SIDES,
+    PAIN_SIGNS,
+    PAIN_SWELLING,
+    PainEntry,
 )
+
+SIDES = PAIN_SIDES
+LOCATIONS = PAIN_LOCATIONS
+SWELLING = PAIN_SWELLING
+SCORE_FIELDS = PAIN_SCORE_FIELDS
+SIGN_FIELDS = tuple(PAIN_SIGNS)
 FIELD_NAMES = tuple(f.name for f in fields(PainEntry) if f.name != "id")
 
 # Plain-words labels, used in tables, prompts and messages.
@@ -56,16 +59,7 @@ LABELS = {
     "pain_after": "pain after the run",
     "pain_next_morning": "pain the next morning",
     "stiffness": "stiffness",
-    "popping": "a popping feeling at onset",
-    "giving_way": "the knee giving way",
-    "locking": "the knee locking",
-    "numbness_tingling": "numbness or tingling down the calf",
-    "deformity": "visible deformity behind the knee",
-    "cannot_bend_straighten": "cannot fully bend or straighten the knee",
-    "cannot_bear_weight": "cannot bear weight on the leg",
-    "calf_swelling_redness_warmth": "calf swelling, redness or warmth",
-    "breathless_chest_pain": "breathlessness or chest pain",
-    "fever": "fever",
+    **PAIN_SIGNS,
 }
 
 _TRUE = {"yes", "y", "true", "1"}

@@ -280,10 +280,14 @@ def run_spikes(report: Report) -> Any:
             sel = (f["spike_pct"] > lo_p) & (f["spike_pct"] <= hi_p)
             if sel.any():
                 ax.scatter(list(days[sel]), list(f["distance_km"][sel] * scale), color=colour, s=22, zorder=3, label=label)
-        first = f["ref_km"].isna()
+        first = f["ref_km"].isna() & ~f["early"].astype(bool)
         if first.any():
             ax.scatter(list(days[first]), list(f["distance_km"][first] * scale), facecolor="white", edgecolor=BLUE, s=22,
                        zorder=3, label="no run in the 30 days before")
+        early = f["early"].astype(bool)
+        if early.any():
+            ax.scatter(list(days[early]), list(f["distance_km"][early] * scale), facecolor="white", edgecolor=GREY, s=22,
+                       zorder=3, label="first 30 days of data: not judged")
     _shade_gaps(ax, report)
     ax.set_ylabel(unit_label(units))
     ax.set_title(TITLES["run_spikes"])

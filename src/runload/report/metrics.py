@@ -26,14 +26,22 @@ def run_spikes(analysis: Any, since: date | None = None) -> Any | None:
     from runload.load import local_date
     from runload.load_metrics import run_spikes as spikes
 
+    first_day = min((local_date(a) for a in analysis.activities), default=None)
     acts = analysis.activities
     if since is not None:
         acts = [a for a in acts if local_date(a) >= since - timedelta(days=31)]
-    rows = [{"date": r["date"], "distance_km": r["km"],
-             "ref_km": float("nan") if r["ref_km"] is None else r["ref_km"],
-             "spike_pct": float("nan") if r["spike_pct"] is None else r["spike_pct"]}
-            for r in spikes(acts) if since is None or r["date"] >= since]
-    return pd.DataFrame(rows, columns=["date", "distance_km", "ref_km", "spike_pct"])
+    rows = []
+    for r in spikes(acts):
+        if since is not None and r["date"] < since:
+            continue
+        # As the single-run-spike rule: a run in the first 30 days of the data has an incomplete
+        # reference, so it is not judged (``early``), whatever the earlier runs were.
+        early = first_day is not None and (r["date"] - first_day).days < 30
+        rows.append({"date": r["date"], "distance_km": r["km"],
+                     "ref_km": float("nan") if r["ref_km"] is None else r["ref_km"],
+                     "spike_pct": float("nan") if r["spike_pct"] is None or early else r["spike_pct"],
+                     "early": early})
+    return pd.DataFrame(rows, columns=["date", "distance_km", "ref_km", "spike_pct", "early"])
 
 
 def _distance_load(analysis: Any) -> Any:

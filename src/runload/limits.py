@@ -172,8 +172,10 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
         min_base = float(wp.params.get("min_base_km", settings.get("min_base_km", 10.0)))
         weekly = frames.weekly
         km = {r.week_start: float(r.distance_km) for r in weekly.itertuples(index=False) if not r.no_data}
-        this_week = week_start_of(day, frames.first_weekday)
-        if this_week + timedelta(days=6) <= day:
+        # days after the last data are unknown, not rest: the reference is the last week with data
+        known = min(day, frames.end) if frames.end is not None else day
+        this_week = week_start_of(known, frames.first_weekday)
+        if this_week + timedelta(days=6) <= known:
             ref = km.get(this_week, 0.0)
         else:
             ref = max(km.get(this_week, 0.0), km.get(this_week - timedelta(days=7), 0.0))
@@ -203,12 +205,15 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
     if episode is not None:
         mode = HELD
         basis["pain_episode_since"] = episode.onset.isoformat()
-        if week_km is not None and "reference_week_km" in basis:
-            week_km = round(min(week_km, basis["reference_week_km"]), 1)
-            week_rule = "pain-monitoring-weekly-rise"
         cut = _per_run_cut(episode, runs, by_id)
+        if week_km is not None and "reference_week_km" in basis:
+            held = max(basis["reference_week_km"], cut[0] if cut else 0.0)
+            week_km = round(min(week_km, held), 1)
+            week_rule = "pain-monitoring-weekly-rise"
         if cut is not None:
             per_run, source_km, source_day = cut
+            if week_km is not None:
+                per_run = min(per_run, week_km)
             per_rule = "pain-monitoring-score"
             basis.update(per_run_from_km=round(source_km, 2), per_run_from_day=source_day.isoformat(),
                          per_run_factor=_factor(by_id))

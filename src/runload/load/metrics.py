@@ -124,14 +124,13 @@ def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricVa
         # one window, 6 in the next); judged only on the latest day they answer "the last 7 days".
         judged = roll.tail(1)
     out = []
-    for ts, row in judged.iterrows():
-        if math.isnan(row["prev_km"]):
+    cur, prev, change = (judged[c].to_numpy() for c in ("distance_km", "prev_km", "change_pct"))
+    for i, ts in enumerate(judged.index):
+        if math.isnan(prev[i]):
             continue
         d = ts.date()
-        out.append(MetricValue(value=_num(row["change_pct"]), date=d,
-                               week_start=week_start_of(d, ctx.week_start),
-                               facts={"distance_km": float(row["distance_km"]), "prev_km": float(row["prev_km"]),
-                                      "window_days": window}))
+        out.append(MetricValue(value=_num(change[i]), date=d, week_start=week_start_of(d, ctx.week_start),
+                               facts={"distance_km": float(cur[i]), "prev_km": float(prev[i]), "window_days": window}))
     return out
 
 
@@ -174,14 +173,17 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
                             lambda: acwr_series(series, method=method, acute=acute, chronic=chronic))
     gaps = ctx.frames.silences_upto(None, int(_setting(ctx, params, "silence_days", 14)))
     out = []
-    mean_a = series.rolling(acute, min_periods=1).mean()
-    for ts, value in ratio.items():
-        d = ts.date()
+    mean_a = series.rolling(acute, min_periods=1).mean().to_numpy()
+    days = [ts.date() for ts in ratio.index]
+    for i, value in enumerate(ratio.to_numpy()):
         v = _num(value)
-        if v is not None and any(g0 <= d and (d - g1).days < chronic for g0, g1 in gaps):
-            v = None
+        if v is None:
+            continue
+        d = days[i]
+        if any(g0 <= d and (d - g1).days < chronic for g0, g1 in gaps):
+            continue
         out.append(MetricValue(value=v, date=d, week_start=week_start_of(d, ctx.week_start),
-                               facts={"method": method, "load": kind, "acute": float(mean_a[ts]),
+                               facts={"method": method, "load": kind, "acute": float(mean_a[i]),
                                       "load_unit": LOAD_UNITS[kind]}))
     return out
 
@@ -214,17 +216,20 @@ def ctl_ramp_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     min_days = int(_setting(ctx, params, "min_days", 42))
     min_ctl = float(_setting(ctx, params, "min_ctl", 1.0))
     out = []
-    for i, (ts, row) in enumerate(ff.iterrows()):
-        d = ts.date()
-        last_of_week = d.weekday() == (ctx.week_start - 1) % 7 or d == end
-        if not last_of_week or i + 1 < min_days:
+    ctl, atl, tsb, ramp = (ff[c].to_numpy() for c in ("ctl", "atl", "tsb", "ramp"))
+    last_weekday = (ctx.week_start - 1) % 7
+    for i, ts in enumerate(ff.index):
+        if i + 1 < min_days:
             continue
-        base = row["ctl"] - row["ramp"]
+        d = ts.date()
+        if d.weekday() != last_weekday and d != end:
+            continue
+        base = ctl[i] - ramp[i]
         # A percentage of a near-zero fitness base (a comeback after months off) means nothing.
-        value = row["ramp"] / base * 100.0 if base >= min_ctl else None
+        value = ramp[i] / base * 100.0 if base >= min_ctl else None
         out.append(MetricValue(value=_num(value), date=d, week_start=week_start_of(d, ctx.week_start),
-                               facts={"ctl": row["ctl"], "atl": row["atl"], "tsb": row["tsb"],
-                                      "ramp": row["ramp"], "load_unit": LOAD_UNITS[kind]}))
+                               facts={"ctl": float(ctl[i]), "atl": float(atl[i]), "tsb": float(tsb[i]),
+                                      "ramp": float(ramp[i]), "load_unit": LOAD_UNITS[kind]}))
     return out
 
 
@@ -241,14 +246,12 @@ def intensity_share_change(ctx: Context, params: Mapping[str, Any]) -> list[Metr
     frac = float(_setting(ctx, params, "zone4_fraction", 0.8))
     weeks: dict[date, list[float]] = {}
     sources: dict[date, set[str]] = {}
-    for a in acts:
-        if not a.is_run:
-            continue
+    for day, a in ctx.frames.runs:
         got = hard_seconds(a, hr_max_bpm=hr_max, zone4_fraction=frac,
                            threshold_pace_s_per_km=float(pace) if pace else None)
         if got is None:
             continue
-        ws = week_start_of(local_date(a), ctx.week_start)
+        ws = week_start_of(day, ctx.week_start)
         acc = weeks.setdefault(ws, [0.0, 0.0])
         acc[0] += got[0]
         acc[1] += got[1]
@@ -273,20 +276,21 @@ def cadence_drop_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValu
     = lower cadence). Baseline: median cadence of runs in the previous ``baseline_days`` (90)
     days whose average speed is within ``speed_tolerance_pct`` (5%); needs ``min_runs`` (3).
     Facts: cadence_spm, baseline_spm, pace_min_km, matched_runs."""
-    acts, _ = _upto(ctx)
     days = int(_setting(ctx, params, "baseline_days", 90))
     tol = float(_setting(ctx, params, "speed_tolerance_pct", 5.0)) / 100.0
     need = int(_setting(ctx, params, "min_runs", 3))
     runs = []
-    for a in acts:
+    for day, a in ctx.frames.runs:
         dur = a.timer_s if a.timer_s is not None else a.elapsed_s
-        if a.is_run and a.avg_cadence_spm and a.distance_m > 0 and dur:
-            runs.append((a.start_utc, local_date(a), a.distance_m / dur, float(a.avg_cadence_spm)))
+        if a.avg_cadence_spm and a.distance_m > 0 and dur:
+            runs.append((a.start_utc, day, a.distance_m / dur, float(a.avg_cadence_spm)))
     runs.sort()
     out = []
+    first = 0  # the earliest run still inside the baseline window
     for i, (start, day, speed, cad) in enumerate(runs):
-        matched = [c for (s2, d2, v2, c) in runs[:i]
-                   if (day - d2).days <= days and abs(v2 - speed) <= tol * speed]
+        while first < i and (day - runs[first][1]).days > days:
+            first += 1
+        matched = [c for (s2, d2, v2, c) in runs[first:i] if abs(v2 - speed) <= tol * speed]
         value = None
         base = statistics.median(matched) if len(matched) >= need else None
         if base:
@@ -301,15 +305,15 @@ def cadence_drop_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValu
 def shoe_km(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     """Kilometres run in each pair of shoes (the activity's ``gear``), judged on the last day
     with data. Facts: gear, runs, first_use, last_use, key (the gear name)."""
-    acts, end = _upto(ctx)
+    end = ctx.data_end
     per: dict[str, list[Any]] = {}
-    for a in acts:
-        if a.is_run and a.gear:
-            rec = per.setdefault(a.gear, [0.0, 0, local_date(a), local_date(a)])
+    for day, a in ctx.frames.runs:
+        if a.gear:
+            rec = per.setdefault(a.gear, [0.0, 0, day, day])
             rec[0] += a.distance_m / 1000.0
             rec[1] += 1
-            rec[2] = min(rec[2], local_date(a))
-            rec[3] = max(rec[3], local_date(a))
+            rec[2] = min(rec[2], day)
+            rec[3] = max(rec[3], day)
     return [MetricValue(value=km, date=end, facts={"gear": gear, "runs": n, "first_use": first,
                                                     "last_use": last, "key": gear})
             for gear, (km, n, first, last) in sorted(per.items())]
@@ -320,9 +324,9 @@ def return_to_run(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     """Breaks of ``break_days`` (30) or more without a run: one value (days of the break) on
     the first run after each break, and one on ``as_of`` when the break is still going.
     Facts: days, last_run, key."""
-    acts, end = _upto(ctx)
+    end = ctx.data_end
     brk = int(_setting(ctx, params, "break_days", 30))
-    days = sorted({local_date(a) for a in acts if a.is_run})
+    days = sorted({d for d, _ in ctx.frames.runs})
     out = []
     for prev, cur in zip(days, days[1:]):
         gap = (cur - prev).days

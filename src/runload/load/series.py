@@ -316,6 +316,8 @@ class Frames:
 
     def silences_upto(self, as_of: date | None, min_days: int = SILENCE_DAYS) -> list[tuple[date, date]]:
         """Silences of ``min_days`` or more, including the stretch from the last data to ``as_of``."""
+        if as_of is None and min_days == SILENCE_DAYS:
+            return self.silences
         key = ("silences", as_of, min_days)
         if key not in self._memo:
             self._memo[key] = silences(self.activities, min_days=min_days, as_of=as_of)

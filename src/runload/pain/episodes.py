@@ -10,6 +10,7 @@ Pure Python over lists of activities (no pandas), so it also runs in the quick p
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -188,8 +189,10 @@ def link_load(
 
     # single-run spikes, against the longest run of the 30 days before each run
     best_spike: tuple[float, float, float, date] | None = None
+    days = [e for e, _ in runs]
     for d, a in in_window:
-        ref = [b.distance_m for e, b in runs if d - timedelta(days=30) <= e < d]
+        lo, hi = bisect_left(days, d - timedelta(days=30)), bisect_left(days, d)
+        ref = [b.distance_m for _, b in runs[lo:hi]]
         if not ref:
             gap = [e for e, _ in runs if e < d]
             if gap:

@@ -7,6 +7,7 @@ finding per episode (``one_per = "key"``). The rule file's bands decide what fir
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -23,9 +24,13 @@ def _runs(ctx: Context) -> Sequence[tuple[date, Activity]]:
 
 
 def _run_before(runs: Sequence[tuple[date, Activity]], day: date, within_days: int = 2) -> tuple[date, float] | None:
-    """The last run on ``day`` or in the ``within_days`` before it: (day, km)."""
-    found = [(d, a.distance_m / 1000.0) for d, a in runs if day - timedelta(days=within_days) <= d <= day]
-    return found[-1] if found else None
+    """The last run on ``day`` or in the ``within_days`` before it: (day, km). ``runs`` are in
+    day order."""
+    i = bisect_right(runs, day, key=lambda p: p[0])
+    if i and runs[i - 1][0] >= day - timedelta(days=within_days):
+        d, a = runs[i - 1]
+        return d, a.distance_m / 1000.0
+    return None
 
 
 def _on_side(side: str | None) -> str:

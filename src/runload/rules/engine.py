@@ -89,7 +89,7 @@ def evaluate(rule: Rule, ctx: Context) -> list[Finding]:
         raise _fail(rule.path or rule.id, "metric", f"no metric named {rule.metric!r} is registered")
     start = history_start(ctx)
     units = ctx.athlete.units or "km"  # the reader's units: words only, values stay in km
-    found: list[tuple[MetricValue, Finding]] = []
+    matches: list[tuple[MetricValue, Band, float, float, list[str]]] = []
     for v in fn(ctx, rule.params):
         if v.value is None or (isinstance(v.value, float) and math.isnan(v.value)):
             continue
@@ -108,6 +108,21 @@ def evaluate(rule: Rule, ctx: Context) -> list[Finding]:
         if best is None:
             continue
         band, threshold = best
+        matches.append((v, band, threshold, factor, notes))
+    if rule.one_per:
+        groups: dict[Any, tuple[MetricValue, Band, float, float, list[str]]] = {}
+        for m in matches:
+            v, band, threshold = m[0], m[1], m[2]
+            key = {"week": v.week_start or _day_of(v), "day": _day_of(v), "key": v.facts.get("key")}[rule.one_per]
+            old = groups.get(key)
+            # Keep the most severe; among equals the larger departure from the threshold.
+            if old is None or (band.severity.rank, abs(float(v.value) - threshold)) > \
+                    (old[1].severity.rank, abs(float(old[0].value) - old[2])):
+                groups[key] = m
+        matches = list(groups.values())
+    # Words are filled in only for what is kept: the templates cost more than the bands.
+    found: list[tuple[MetricValue, Finding]] = []
+    for v, band, threshold, factor, notes in matches:
         stricter = ""
         if factor != 1.0:
             stricter = (f"Threshold {_amount(threshold, rule.unit, units)} instead of "
@@ -127,16 +142,6 @@ def evaluate(rule: Rule, ctx: Context) -> list[Finding]:
             unit=rule.unit, week_start=v.week_start, date=v.date, citations=rule.citations,
             evidence_level=rule.evidence_level, event=_event_key(rule, v, ctx.week_start),
             until=until if isinstance(until, date) else None)))
-    if rule.one_per:
-        groups: dict[Any, tuple[MetricValue, Finding]] = {}
-        for v, f in found:
-            key = {"week": v.week_start or _day_of(v), "day": _day_of(v), "key": v.facts.get("key")}[rule.one_per]
-            old = groups.get(key)
-            # Keep the most severe; among equals the larger departure from the threshold.
-            if old is None or (f.severity.rank, abs((f.value or 0) - (f.threshold or 0))) > \
-                    (old[1].severity.rank, abs((old[1].value or 0) - (old[1].threshold or 0))):
-                groups[key] = (v, f)
-        found = list(groups.values())
     found.sort(key=lambda vf: (_day_of(vf[0]) or date.min))
     return [f for _, f in found]
 

@@ -228,9 +228,9 @@ def _thresholds(rules: Sequence[Any], athlete: Athlete, day: date | None) -> dic
         if r.id not in ("weekly-progression", "single-run-spike"):
             continue
         factor, _ = profile_factor(r, athlete, day)
-        ups = {b.severity.value: effective_threshold(b, factor) for b in r.bands if b.op in ("above", "at_least")}
-        caution = min((v for k, v in ups.items() if k == "caution"), default=None)
-        warning = min((v for k, v in ups.items() if k == "warning"), default=None)
+        ups = [(b.severity.value, effective_threshold(b, factor)) for b in r.bands if b.op in ("above", "at_least")]
+        caution = min((v for k, v in ups if k == "caution"), default=None)
+        warning = min((v for k, v in ups if k == "warning"), default=None)
         if caution is not None and warning is not None:
             out[r.id] = (round(caution, 2), round(warning, 2))
     return out

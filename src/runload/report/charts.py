@@ -26,7 +26,7 @@ from runload.units import label as unit_label
 # name -> title; the order is the order a report shows them
 TITLES = {
     "weekly_distance": "Weekly running distance, last 16 weeks",
-    "run_spikes": "Each run against the longest run of the 30 days before",
+    "run_spikes": "Each run against the longest of the 30 days before",
     "load_ratio": "Acute:chronic load ratio (context, not an alarm)",
     "fitness_fatigue": "Fitness, fatigue and form (context)",
     "pain": "Pain scores on the same days as the running",
@@ -131,7 +131,9 @@ _STYLE = {
 }
 
 
-WIDTH_IN = 7.5
+# Drawn for a phone (a 390 px screen shows them at about 80% with readable text); the HTML page
+# sets two side by side on a wide screen.
+WIDTH_IN = 4.8
 
 
 def _figure(height: float = 3.0, rows: int = 1, **kw: Any) -> tuple[Any, Any]:
@@ -144,7 +146,7 @@ def _figure(height: float = 3.0, rows: int = 1, **kw: Any) -> tuple[Any, Any]:
     return fig, axes
 
 
-def _finish(fig: Any, ax: Any, *, ncols: int = 3, left_in: float = 0.7, xlabel: bool = False) -> None:
+def _finish(fig: Any, ax: Any, *, ncols: int = 2, left_in: float = 0.6, xlabel: bool = False) -> None:
     """A legend under the plot, across the figure, and margins that leave room for it."""
     handles, labels = ax.get_legend_handles_labels()
     height = fig.get_figheight()
@@ -153,7 +155,7 @@ def _finish(fig: Any, ax: Any, *, ncols: int = 3, left_in: float = 0.7, xlabel: 
     if labels:
         fig.legend(handles, labels, loc="lower left", ncols=ncols, bbox_to_anchor=(left_in / WIDTH_IN - 0.05, 0.0),
                    borderaxespad=0.3)
-    fig.subplots_adjust(left=left_in / WIDTH_IN, right=0.955, top=1 - 0.35 / height, bottom=bottom_in / height,
+    fig.subplots_adjust(left=left_in / WIDTH_IN, right=0.96, top=1 - 0.35 / height, bottom=bottom_in / height,
                         hspace=0.12)
 
 
@@ -204,7 +206,7 @@ def _date_axis(ax: Any, report: Report) -> None:
 
     lo, hi = _window(report)
     ax.set_xlim(lo - timedelta(days=1), hi + timedelta(days=1))
-    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO, interval=2))
+    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO, interval=4))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
 
 
@@ -278,7 +280,7 @@ def run_spikes(report: Report) -> Any:
         f = frame[(pd.to_datetime(frame["date"]) >= pd.Timestamp(lo)) & (pd.to_datetime(frame["date"]) <= pd.Timestamp(hi))]
         days = pd.to_datetime(f["date"]).dt.date
         ax.step(list(days), list(f["ref_km"] * scale), where="post", color=GREY, linewidth=1.2,
-                label="longest run of the 30 days before")
+                label="longest of the 30 days before")
         bands = [(-1e9, caution, BLUE, f"up to +{caution:g}%"), (caution, warning, SKY, f"+{caution:g}-{warning:g}%"),
                  (warning, 100, ORANGE, f"+{warning:g}-100%"), (100, 1e9, VERMILLION, "over +100%")]
         for lo_p, hi_p, colour, label in bands:
@@ -292,7 +294,7 @@ def run_spikes(report: Report) -> Any:
         early = f["early"].astype(bool)
         if early.any():
             ax.scatter(list(days[early]), list(f["distance_km"][early] * scale), facecolor="white", edgecolor=GREY, s=22,
-                       zorder=3, label="first 30 days of data: not judged")
+                       zorder=3, label="first 30 days: not judged")
     _shade_gaps(ax, report)
     ax.set_ylabel(unit_label(units))
     ax.set_title(TITLES["run_spikes"])
@@ -344,7 +346,7 @@ def fitness_fatigue(report: Report) -> Any:
     ax.set_ylabel(f"{unit_label(units)} per day")
     ax.set_title(TITLES["fitness_fatigue"])
     _date_axis(ax, report)
-    _finish(fig, ax)
+    _finish(fig, ax, left_in=0.75)
     return fig
 
 
@@ -391,7 +393,7 @@ def pain(report: Report) -> Any:
     handles, labels = top.get_legend_handles_labels()
     if labels:  # the gap patch from the top panel, once
         bottom.axvspan(lo, lo, facecolor=GAP, edgecolor=GREY, hatch="///", linewidth=0, label=labels[0])
-    _finish(fig, bottom)
+    _finish(fig, bottom, left_in=0.75)
     return fig
 
 
@@ -437,7 +439,7 @@ def cross_training(report: Report) -> Any:
     ax.set_title(TITLES["cross_training"])
     _date_axis(ax, report)
     ax.grid(axis="y", alpha=0.3)
-    _finish(fig, ax, ncols=4)
+    _finish(fig, ax, ncols=3)
     return fig
 
 

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from runload.rules.context import Context
 from runload.errors import RuleError
-from runload.models import Athlete
 from runload.rules import (
     check_example,
     example_context,

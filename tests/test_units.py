@@ -8,7 +8,6 @@ import io
 import json
 import re
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import pytest

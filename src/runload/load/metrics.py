@@ -20,9 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from runload.calendar import local_date, week_start_of
+from runload.calendar import week_start_of
 from runload.load.formulas import acwr_series, fitness_fatigue, hard_seconds, weekly_monotony
-from runload.load.series import LOAD_UNITS, change_pct, in_silence
+from runload.load.series import LOAD_UNITS, change_pct
 from runload.models import Activity
 from runload.rules.context import Context, MetricValue, metric
 

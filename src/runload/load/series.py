@@ -35,29 +35,6 @@ def duration_s(a: Activity) -> float | None:
     return a.timer_s if a.timer_s is not None else a.elapsed_s
 
 
-def activities_frame(activities: Sequence[Activity]) -> pd.DataFrame:
-    """One row per activity: local date, sport, distance_km, duration_s, and the raw fields."""
-    rows = [
-        {
-            "id": a.id,
-            "date": pd.Timestamp(local_date(a)),
-            "start_utc": pd.Timestamp(a.start_utc),
-            "sport": a.sport.value,
-            "sub_sport": a.sub_sport,
-            "distance_km": a.distance_m / 1000.0,
-            "duration_s": duration_s(a),
-            "avg_hr_bpm": a.avg_hr_bpm,
-            "avg_cadence_spm": a.avg_cadence_spm,
-            "gear": a.gear,
-            "is_run": a.sport is Sport.RUNNING,
-        }
-        for a in activities
-    ]
-    columns = ["id", "date", "start_utc", "sport", "sub_sport", "distance_km", "duration_s",
-               "avg_hr_bpm", "avg_cadence_spm", "gear", "is_run"]
-    return pd.DataFrame(rows, columns=columns)
-
-
 def daily_frame(activities: Sequence[Activity], *, end: date | None = None) -> pd.DataFrame:
     """Running per local day from the first run to ``end`` (default: the last activity's day).
 
@@ -87,11 +64,6 @@ def daily_frame(activities: Sequence[Activity], *, end: date | None = None) -> p
     daily.index.name = "date"
     daily["runs"] = daily["runs"].astype(int)
     return daily
-
-
-def daily_running(activities: Sequence[Activity], *, end: date | None = None) -> pd.DataFrame:
-    """:func:`daily_frame` (kept as the name the notebook and tests use)."""
-    return daily_frame(activities, end=end)
 
 
 def change_pct(km: Sequence[float], *, min_base_km: float = MIN_BASE_KM,

@@ -63,7 +63,6 @@ def pain_unrelieved_days(ctx: Context, params: Mapping[str, Any]) -> list[Metric
     """For each stretch of pain that rest did not relieve: its length in days (first to last
     entry saying so), dated on its last entry; facts ``start``, ``entries``, ``key``."""
     log = ctx.pain_log
-    entries = log.entries
     return [MetricValue(float(s.days), date=s.last, facts={
         "key": log.episode_key(s.start), "start": s.start.isoformat(), "entries": s.entries})
         for s in log.unrelieved]

@@ -8,7 +8,7 @@ never disagree with a finding.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 
@@ -64,7 +64,3 @@ def thresholds(a: Any, rule_id: str) -> tuple[float, float] | None:
     """The (caution, warning) thresholds of a progression rule for this athlete, after the
     profile (a previous injury makes them stricter): the numbers the findings use."""
     return (a.thresholds or {}).get(rule_id)
-
-
-def later(day: date, days: int) -> date:
-    return day + timedelta(days=days)

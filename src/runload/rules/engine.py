@@ -4,8 +4,7 @@ profile (``[[stricter]]``), with the rule's words filled in the reader's units."
 from __future__ import annotations
 
 import math
-import string
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -158,17 +157,3 @@ def _event_key(rule: Rule, v: MetricValue, first_weekday: int) -> str:
         return f"{rule.event}:{key}" if key else ""
     day = v.week_start or (week_start_of(v.date, first_weekday) if v.date else None)
     return f"{rule.event}:{day.isoformat()}" if day else ""
-
-
-def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Most severe first; within a severity the most recent first."""
-    return sorted(findings, key=lambda f: (-f.severity.rank, -(f.date or f.week_start or date.min).toordinal(),
-                                           f.rule_id))
-
-
-def evaluate_all(rules: Sequence[Rule], ctx: Context) -> list[Finding]:
-    """Every rule's findings, most severe first."""
-    out: list[Finding] = []
-    for r in rules:
-        out.extend(evaluate(r, ctx))
-    return sort_findings(out)

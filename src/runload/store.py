@@ -165,6 +165,9 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        # True when the file was there but empty (0 bytes) and was set up as a new store: the
+        # command line says so, since a store that lost its content should not pass unnoticed
+        self.was_empty = False
 
     # ---------------------------------------------------------------- opening
     @classmethod
@@ -177,6 +180,10 @@ class Store:
         path = Path(path)
         if path.is_dir():
             raise StoreError("is a folder, not a store file", path=path)
+        was_empty = _empty_file(path)
+        if was_empty and not create:
+            raise StoreError("is an empty file (0 bytes), not a store: if it held your data, restore it from a "
+                             "backup; runload athlete add starts a new store there", path=path)
         if not path.exists():
             if not create:
                 raise StoreError("no store here yet (add an athlete first: runload athlete add)", path=path)
@@ -189,6 +196,7 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the store: {exc}", path=path) from None
         store = cls(conn, path)
+        store.was_empty = was_empty
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 30000")
@@ -537,6 +545,16 @@ class Store:
             "SELECT state FROM sent_log WHERE recipient = ? AND subject_kind = ? AND subject_id = ? AND week = ?",
             key).fetchone()
         return row[0] if row else None
+
+
+def _empty_file(path: Path) -> bool:
+    """A file of 0 bytes with no journal beside it (a journal could still hold its content)."""
+    try:
+        if path.stat().st_size != 0:
+            return False
+    except OSError:
+        return False
+    return not any(path.with_name(path.name + suffix).exists() for suffix in ("-journal", "-wal"))
 
 
 # ---------------------------------------------------------------- row mapping

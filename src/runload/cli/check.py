@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from runload.cli._common import open_store, parse_week, store_option
+from runload.cli._common import echo, open_store, parse_week, store_option
 
 
 @click.command()
@@ -35,9 +35,9 @@ def check(ctx: click.Context, athlete_id: str, week: str | None, fmt: str, fail_
         findings = [f for f in findings
                     if (f.week_start or (week_start_of(f.date, ws) if f.date else None)) == week_start]
     if fmt == "json":
-        click.echo(findings_json(findings), nl=False)
+        echo(findings_json(findings), nl=False)
     else:
-        click.echo(findings_text(findings), nl=False)
-        click.echo(caps_text(analysis.caps, analysis.athlete.units), nl=False)
+        echo(findings_text(findings), nl=False)
+        echo(caps_text(analysis.caps, analysis.athlete.units), nl=False)
     if fail_on and any(f.severity.rank >= Severity(fail_on).rank for f in findings):
         ctx.exit(1)

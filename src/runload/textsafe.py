@@ -66,6 +66,12 @@ def inline(text: object) -> str:
                             str(text))
 
 
+def plain_line(text: str) -> str:
+    """``text`` on one line for a place that shows no escapes (a mail header): every control
+    character becomes a space, and runs of spaces one space."""
+    return " ".join(_UNSAFE_LINE.sub(" ", text).split())
+
+
 def unsafe_char(text: str, *, allow_newlines: bool = False) -> str | None:
     """The first character of ``text`` that is a control character (or a bidi override), shown
     escaped (``\\x1b``), or None when there is none. ``allow_newlines`` lets LF and TAB pass."""
@@ -119,23 +125,24 @@ def from_csv_cell(text: str) -> str:
 # A dot-atom local part and a host name: what people type, with nothing a header parser could
 # read as structure (no quotes, commas, angle brackets, spaces or controls).
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-_DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}"
-_ADDRESS = re.compile(f"{_LOCAL}@{_DOMAIN}")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_ADDRESS = re.compile(f"{_LOCAL}@(?:{_LABEL}\\.)+[A-Za-z0-9-]{{2,63}}")
+_LOCAL_ADDRESS = re.compile(f"{_LOCAL}@{_LABEL}(?:\\.{_LABEL})*")  # also runload@localhost
 # A display name made of these needs no quoting: RFC 5322 atoms separated by single spaces.
 _ATOMS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?: [A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 _HEADER_WIDTH = 78  # RFC 5322's recommended line length
 
 
-def check_address(addr: str, *, what: str = "email") -> str:
+def check_address(addr: str, *, what: str = "email", local: bool = False) -> str:
     """``addr`` if it is one plain address (``name@example.org``, at most 254 characters, ASCII),
-    else InputError saying why."""
+    else InputError saying why. ``local`` also takes a domain without a dot (``localhost``)."""
     bad = unsafe_char(addr)
     if bad:
         raise InputError(f"{what} {inline(addr)!r} holds a control character ({bad})")
     if not addr.isascii():
         raise InputError(f"{what} {addr!r} is not plain ASCII (write an international domain in its "
                          f"xn-- form)")
-    if len(addr) > 254 or not _ADDRESS.fullmatch(addr):
+    if len(addr) > 254 or not (_LOCAL_ADDRESS if local else _ADDRESS).fullmatch(addr):
         raise InputError(f"{what} {addr!r} does not look like an address")
     return addr
 
@@ -150,8 +157,8 @@ def address_header(name: str | None, addr: str, *, header: str = "To") -> str:
     characters are dropped and the name is cut to 100 characters. Set the result with
     ``msg.set_raw`` on a message whose policy does not refold (see :mod:`runload.mail.compose`).
     """
-    addr = check_address(addr)
-    text = " ".join(_UNSAFE_LINE.sub(" ", name or "").split())[:100]
+    addr = check_address(addr, local=True)
+    text = plain_line(name or "")[:100]
     if not text:
         return addr
     if _ATOMS.fullmatch(text):

@@ -316,3 +316,20 @@ def test_unreachable_server_reason_is_for_a_person(cli, people, monkeypatch):
     assert "Error" not in r.output and "Errno" not in r.output and "ConnectionRefusedError" not in r.output
     assert r.output.count("cannot reach the mail server at 127.0.0.1:") == 4 + 3  # 4 failed, 3 retries of the first
     assert time.monotonic() - started < 60
+
+
+def test_escape_sequences_in_stored_names_reach_no_mail_part(cli, people, smtp, store_path):
+    from test_hostile_input import ESCAPES, raw_controls
+
+    with Store.open(store_path) as s:  # written before names were checked
+        s.conn.execute("UPDATE coaches SET name = ? WHERE id = 'kim'", (f"Kim{ESCAPES}",))
+        s.conn.execute("UPDATE athletes SET name = ? WHERE id = 'maya'", (f"Maya{ESCAPES}",))
+    r = cli("email", "--week", WEEK)
+    assert r.exit_code == 0, r.output
+    assert raw_controls(r.output) == []
+    for rcpts, msg in smtp.messages:
+        assert raw_controls(str(msg["Subject"])) == [] and raw_controls(str(msg["To"])) == []
+        for part in ("plain", "html"):
+            body = msg.get_body((part,))
+            if body is not None:
+                assert raw_controls(body.get_content().replace("\r", "")) == [], (rcpts, part)

@@ -13,6 +13,7 @@ from datetime import date
 
 from runload.mail.compose import Content
 from runload.store import Store
+from runload.textsafe import inline
 
 
 def _week_label(week_start: date) -> str:
@@ -43,6 +44,6 @@ def roster_content(store: Store, coach_name: str, athlete_ids: Sequence[str], we
     from runload.report.text import render_roster_text
 
     roster = build_roster(store, week=week_start, athlete_ids=list(athlete_ids), today=today)
-    text = f"Roster for {coach_name}\n\n" + render_roster_text(roster)
+    text = f"Roster for {inline(coach_name)}\n\n" + render_roster_text(roster)
     return Content(subject=f"runload roster {_week_label(week_start)}: {len(athlete_ids)} athletes",
                    text=text, html=render_roster_html(roster))

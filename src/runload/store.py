@@ -600,8 +600,10 @@ def _this_process() -> str:
 def _owner_alive(owner: str | None) -> bool:
     """False only for a claim owned by a process of this machine that no longer runs."""
     host, _, pid = (owner or "").rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return True  # another machine (or an older store): only the lease can tell
+    if host != socket.gethostname() or not pid.isdigit() or os.name == "nt":
+        # another machine, or an older store: only the lease can tell (and on Windows signal 0
+        # is CTRL_C_EVENT, not a probe)
+        return True
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:

@@ -237,10 +237,11 @@ def test_csv_export_cells_are_neutralised_and_round_trip(cli, athlete, tmp_path,
 def test_weeks_csv_goes_through_the_same_cell_rule():
     import pandas as pd
 
-    from runload.weekly_output import format_weeks
+    from runload.report.weeks import format_weeks
 
     weekly = pd.DataFrame([{"week_start": date(2026, 5, 4), "distance_km": 10.0, "duration_s": 3600.0, "runs": 2,
-                            "longest_run_km": 6.0, "change_pct": -12.5, "base_too_small": False}])
+                            "longest_run_km": 6.0, "change_pct": -12.5, "base_too_small": False,
+                            "no_data": False}])
     assert format_weeks(weekly, "csv").splitlines()[1] == "2026-05-04,10.0,3600,2,6.0,-12.5,False,False"
 
 
@@ -266,10 +267,10 @@ def test_names_and_addresses_with_controls_are_refused_at_add_time(cli, athlete,
 
 # ---------------------------------------------------------------- smaller
 @pytest.mark.parametrize("week, message", [
-    ("9999-W52", "week '9999-W52' is outside the years runload handles (1989 to 2100)"),
-    ("0001-W01", "outside the years runload handles"),
+    ("9999-W52", "week '9999-W52' is outside the years runload works with (1989 to 2100)"),
+    ("0001-W01", "outside the years runload works with"),
     ("2026-W54", "week '2026-W54' does not exist"),
-    ("２０２６-W10", "is not in the form YYYY-Www"),
+    ("２０２６-W10", "is not one of this, last or YYYY-Www"),
 ])
 def test_impossible_weeks_are_one_line_exit_2(cli, athlete, week, message):
     for cmd in (["report", "--athlete", athlete], ["check", "--athlete", athlete], ["roster"], ["email", "--dry-run"]):

@@ -1,16 +1,13 @@
-"""Pieces every command shares: the --store option, opening the store, parsing weeks, and
-:func:`echo`, the one way text reaches the terminal."""
+"""Pieces every command shares: the --store option, opening the store, and :func:`echo`, the
+one way text reaches the terminal."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from datetime import date
 from typing import Any, TypeVar
 
 import click
 
-from runload.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,31 +53,6 @@ def open_store(ctx: click.Context, *, create: bool = False) -> Any:
         echo(f"Note: {path} was an empty file (0 bytes); it is now a new, empty store. If it held "
              f"your data, restore it from a backup.", err=True)
     return store
-
-
-_WEEK = re.compile(r"([0-9]{4})-[Ww]([0-9]{2})")
-# From the first week that can hold data (GPS watches count time from 1989-12-31, the FIT epoch)
-# to a year far enough ahead for any plan: anything else is a typo, and weeks near year 9999
-# overflow the date arithmetic of a report.
-FIRST_WEEK_YEAR, LAST_WEEK_YEAR = 1989, 2100
-
-
-def parse_week(text: str | None) -> date | None:
-    """``2026-W33`` -> the Monday of that ISO week; InputError for text that is not a week, a
-    week that does not exist (``2026-W54``), or a year outside 1989 to 2100."""
-    if not text:
-        return None
-    m = _WEEK.fullmatch(text.strip())
-    if not m:
-        raise InputError(f"week {text!r} is not in the form YYYY-Www (for example 2026-W33)")
-    year = int(m.group(1))
-    if not FIRST_WEEK_YEAR <= year <= LAST_WEEK_YEAR:
-        raise InputError(f"week {text.strip()!r} is outside the years runload handles "
-                         f"({FIRST_WEEK_YEAR} to {LAST_WEEK_YEAR})")
-    try:
-        return date.fromisocalendar(year, int(m.group(2)), 1)
-    except ValueError:
-        raise InputError(f"week {text!r} does not exist") from None
 
 
 def not_built(name: str, what: str) -> Callable[[], None]:

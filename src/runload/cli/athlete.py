@@ -105,7 +105,7 @@ def _shown(value: object) -> str:
 @click.pass_context
 def list_(ctx: click.Context, as_json: bool) -> None:
     """List athletes."""
-    from runload.textfmt import table
+    from runload.report.table import table
 
     with open_store(ctx) as store:
         athletes = store.list_athletes()

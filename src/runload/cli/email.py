@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from runload.cli._common import echo, open_store, parse_week, store_option
+from runload.cli._common import echo, open_store, store_option
 
 
 @click.command()
@@ -37,8 +37,12 @@ def email(ctx: click.Context, week: str | None, athlete_ids: tuple[str, ...], dr
     from runload.mail.transport import SmtpTransport
     from runload.textsafe import inline
 
+    from runload.calendar import parse_week
+    from runload.cli._period import today_for
+
     last_only = week is not None and week.strip().lower() == "last"
-    week_start = None if week is None or last_only else parse_week(week)
+    # "last" is each athlete's own last complete week, decided per athlete by the job
+    week_start = None if week is None or last_only else parse_week(week, today_for("UTC")).start
 
     def log(line: str) -> None:
         echo(inline(line), err=True)  # names and the server's words stay on their line

@@ -23,7 +23,7 @@ def rules() -> None:
 @rules.command("list")
 def list_rules() -> None:
     """One line per rule: id, kind, metric, severities, name."""
-    from runload.textfmt import table
+    from runload.report.table import table
 
     rows = []
     for r in _rules():
@@ -36,7 +36,7 @@ def list_rules() -> None:
 @click.argument("rule_id")
 def show(rule_id: str) -> None:
     """Everything a rule says: thresholds, profile adjustments, evidence, citations."""
-    from runload.rules import OPS, find_rule
+    from runload.rules.schema import OPS, find_rule
 
     r = find_rule(_rules(), rule_id)
     lines = [f"{r.id}: {r.name}", f"  title:     {r.title}", f"  kind:      {r.kind}",

@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from runload.calendar import iso_label
 from runload.errors import InputError, RunloadError
 from runload.mail.compose import Content, build_message, new_message_id
 from runload.mail.transport import SendError, SmtpTransport
@@ -47,7 +48,7 @@ class Planned:
 
     @property
     def week(self) -> str:
-        return f"{self.week_start:%G-W%V}"
+        return iso_label(self.week_start)
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -91,7 +92,7 @@ def due_weeks(store: Store, recipient: str, kind: str, subject_id: str, last: da
     out = []
     for k in range(weeks - 1, -1, -1):
         wk = last - timedelta(weeks=k)
-        label = f"{wk:%G-W%V}"
+        label = iso_label(wk)
         if wk == last or (first is not None and label >= first and log.get(label) != "sent"):
             out.append(wk)
     return out
@@ -107,9 +108,11 @@ def plan(store: Store, *, week: date | None = None, catch_up: bool = True, athle
     and the rosters of the coaches who coach any of them (each roster lists only that coach's
     own athletes).
     """
+    from runload.assessments import Assessor
     from runload.mail.content import athlete_content, roster_content
 
     now = now or datetime.now(timezone.utc)
+    judge = Assessor(store)  # one assessment per athlete and week for the whole run
     athletes = store.list_athletes()
     by_id = {a.id: a for a in athletes}
     if athlete_ids:
@@ -129,14 +132,15 @@ def plan(store: Store, *, week: date | None = None, catch_up: bool = True, athle
             continue
         for wk in weeks_for(a.email, "athlete", a.id, a.timezone):
             out.append(Planned("athlete", a.id, wk, a.name, a.email,
-                               lambda a=a, wk=wk: athlete_content(store, a.id, wk)))
+                               lambda a=a, wk=wk: athlete_content(judge, a.id, wk, today=now.date())))
     selected = {a.id for a in athletes}
     for coach_id, name, email, ids in store.coaches():
         if not ids or (athlete_ids and not selected.intersection(ids)):
             continue
         for wk in weeks_for(email, "roster", coach_id, "UTC"):
             out.append(Planned("roster", coach_id, wk, name, email,
-                               lambda ids=ids, wk=wk, n=name or coach_id: roster_content(store, n, ids, wk)))
+                               lambda ids=ids, wk=wk, n=name or coach_id: roster_content(judge, n, ids, wk,
+                                                                                        today=now.date())))
     return out
 
 

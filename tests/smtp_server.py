@@ -1,7 +1,10 @@
-"""A real SMTP server (aiosmtpd) on 127.0.0.1 for mail tests, with optional STARTTLS and login."""
+"""A real SMTP server (aiosmtpd) on 127.0.0.1 for mail tests, with optional STARTTLS and login,
+and the faults of a real one: a recipient refused (``rcpt_replies``), the connection dropped or
+the answer held back after the whole message arrived (``after_data``)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import socket
 import ssl
@@ -18,16 +21,38 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+DROP = "drop"  # what an ``after_data`` hook returns to close the connection instead of answering
+
+
 class Collector:
-    """Keeps every message the server accepted, with its envelope recipients."""
+    """Keeps every message the server received in full, with its envelope recipients.
+
+    ``rcpt_replies`` maps an address to the reply its RCPT gets (``"452 ..."``); ``after_data``
+    is an async hook ``(recipients, msg) -> reply or DROP or None`` (None: ``250 OK``), called
+    after a message has been kept, so a dropped answer leaves a copy the client cannot know of.
+    """
 
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], object]] = []
+        self.rcpt_replies: dict[str, str] = {}
+        self.after_data = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        reply = self.rcpt_replies.get(address)
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         msg = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append((list(envelope.rcpt_tos), msg))
-        return "250 OK"
+        reply = await self.after_data(list(envelope.rcpt_tos), msg) if self.after_data else None
+        if reply == DROP:
+            server.transport.abort()  # gone before the answer: the client cannot tell it arrived
+            await asyncio.sleep(0)
+            return "250 OK"
+        return reply or "250 OK"
 
 
 def self_signed_cert(folder: Path) -> tuple[Path, Path]:

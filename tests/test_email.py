@@ -86,7 +86,10 @@ def test_server_down_records_nothing_then_sends_everything(cli, people, smtp, st
     assert r.exit_code == 1
     assert "failed 4" in r.output
     with Store.open(store_path) as store:
-        assert store.conn.execute("SELECT count(*) FROM sent_log").fetchone()[0] == 0
+        assert store.conn.execute("SELECT count(*) FROM sent_log WHERE state = 'sent'").fetchone()[0] == 0
+        # each failure is kept with a reason a person can read, for the next run to retry
+        details = {d for (d,) in store.conn.execute("SELECT detail FROM sent_log")}
+        assert details == {f"cannot reach the mail server at 127.0.0.1:{smtp.port}: connection refused"}
     smtp.start()
     r = cli("email", "--week", WEEK)
     assert r.exit_code == 0 and "Sent 4," in r.output
@@ -109,7 +112,8 @@ def test_recipient_refused_fails_only_that_message(cli, people, smtp, monkeypatc
     r = cli("email", "--week", WEEK)
     assert r.exit_code == 1
     assert "Sent 3, skipped 0 already sent, failed 1." in r.output
-    assert "FAILED: weekly summary ben 2026-W42 -> ben@example.org: recipient refused (550)" in r.output
+    assert ("FAILED: weekly summary ben 2026-W42 -> ben@example.org: the mail server refused the recipient: "
+            "550 no such user") in r.output
 
 
 def test_dry_run_and_outbox_send_nothing(cli, people, smtp, tmp_path):

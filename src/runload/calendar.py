@@ -23,7 +23,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 FIRST_DAY = date(1989, 12, 31)
 LAST_YEAR = 2100  # the last year a period may name (far enough ahead for any plan)
 
-_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$", re.IGNORECASE)
+_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$", re.IGNORECASE | re.ASCII)  # ASCII: not other scripts' digits
 
 
 def local_date(activity: Any) -> date:

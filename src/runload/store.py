@@ -9,10 +9,12 @@ recorded) so derived numbers can always be rebuilt.
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -148,6 +150,13 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX clearances_by_date ON pain_clearances (athlete_id, date);
     """,
+    # 4: the sent-log keeps who holds a claim (host:process, so the claim of a run that was killed
+    # can be taken over at once) and why the last try failed; a failed try keeps its row and
+    # Message-ID, so every retry of a message carries the same Message-ID.
+    """
+    ALTER TABLE sent_log ADD COLUMN owner TEXT;
+    ALTER TABLE sent_log ADD COLUMN detail TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -178,6 +187,9 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        # True when the file was there but empty (0 bytes) and was set up as a new store: the
+        # command line says so, since a store that lost its content should not pass unnoticed
+        self.was_empty = False
 
     # ---------------------------------------------------------------- opening
     @classmethod
@@ -190,6 +202,10 @@ class Store:
         path = Path(path)
         if path.is_dir():
             raise StoreError("is a folder, not a store file", path=path)
+        was_empty = _empty_file(path)
+        if was_empty and not create:
+            raise StoreError("is an empty file (0 bytes), not a store: if it held your data, restore it from a "
+                             "backup; runload athlete add starts a new store there", path=path)
         if not path.exists():
             if not create:
                 raise StoreError("no store here yet (add an athlete first: runload athlete add)", path=path)
@@ -202,6 +218,7 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the store: {exc}", path=path) from None
         store = cls(conn, path)
+        store.was_empty = was_empty
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 30000")
@@ -532,48 +549,115 @@ class Store:
         return out
 
     # ---------------------------------------------------------------- sent log
-    def claim_send(self, key: tuple[str, str, str, str], *, force: bool = False, lease_s: float = 1800) -> bool:
-        """Claim the right to send one message (recipient, subject kind, subject id, week).
+    # One row per message key (recipient, subject kind, subject id, week). States:
+    #   sending     claimed by ``owner``; the message has not been handed over yet
+    #   delivering  the whole message went to the server; its answer has not come back
+    #   sent        the server accepted it
+    #   failed      the last try did not deliver it (``detail`` says why); a later run tries again
+    #   uncertain   the server may have it (the connection broke after the message went); a
+    #               later run tries again, with the same Message-ID so mail programs fold copies
+    # The Message-ID is chosen at the first claim and kept for every later try.
+    def claim_send(self, key: tuple[str, str, str, str], *, message_id: str, force: bool = False,
+                   lease_s: float = 1800, owner: str | None = None) -> "SendClaim":
+        """Claim the right to send one message; ``message_id`` is used when none is stored yet
+        (and for a forced resend, which is a new message).
 
-        Returns False when it was already sent (unless ``force``) or another run holds a fresh
-        claim on it: two runs at once never both send. A claim older than ``lease_s`` (a run that
-        died mid-send) may be taken over.
+        Refused (``granted`` False) when it was sent (unless ``force``) or another run holds a
+        claim on it: two runs at once never both send. A claim is taken over when it is older
+        than ``lease_s`` or its owner was a process of this machine that no longer runs (a run
+        killed mid-send); ``state`` then says how far that run got.
         """
         now = datetime.now(timezone.utc)
+        owner = owner or _this_process()
         with self.transaction() as conn:
             row = conn.execute(
-                "SELECT state, updated_utc FROM sent_log WHERE recipient = ? AND subject_kind = ? "
-                "AND subject_id = ? AND week = ?", key).fetchone()
+                "SELECT state, updated_utc, message_id, owner FROM sent_log WHERE recipient = ? AND "
+                "subject_kind = ? AND subject_id = ? AND week = ?", key).fetchone()
+            state = stored_id = None
             if row is not None:
-                state, updated = row
-                fresh = (now - _parse_iso(updated)).total_seconds() < lease_s
-                if state == "sending" and fresh:
-                    return False
+                state, updated, stored_id, holder = row
+                if state in ("sending", "delivering"):
+                    stale = (now - _parse_iso(updated)).total_seconds() >= lease_s or not _owner_alive(holder)
+                    if not stale:
+                        return SendClaim(False, state, stored_id)
                 if state == "sent" and not force:
-                    return False
+                    return SendClaim(False, state, stored_id)
+            use_id = message_id if (stored_id is None or state == "sent") else stored_id
             conn.execute(
                 "INSERT OR REPLACE INTO sent_log (recipient, subject_kind, subject_id, week, state, message_id,"
-                " updated_utc) VALUES (?, ?, ?, ?, 'sending', NULL, ?)", (*key, now.isoformat()))
-        return True
+                " updated_utc, owner, detail) VALUES (?, ?, ?, ?, 'sending', ?, ?, ?, NULL)",
+                (*key, use_id, now.isoformat(), owner))
+        return SendClaim(True, state, use_id)
 
-    def finish_send(self, key: tuple[str, str, str, str], *, sent: bool, message_id: str | None = None) -> None:
-        """Record a claimed message as sent, or release the claim after a failure (not sent)."""
+    def mark_delivering(self, key: tuple[str, str, str, str]) -> None:
+        """The whole message is about to go to the server: from here on it may arrive."""
+        self._set_send_state(key, "delivering")
+
+    def finish_send(self, key: tuple[str, str, str, str], state: str, detail: str | None = None) -> None:
+        """Record how a claimed message ended: ``sent``, ``failed`` or ``uncertain``."""
+        if state not in ("sent", "failed", "uncertain"):
+            raise ValueError(f"not a final send state: {state!r}")
+        self._set_send_state(key, state, detail)
+
+    def _set_send_state(self, key: tuple[str, str, str, str], state: str, detail: str | None = None) -> None:
         with self.transaction() as conn:
-            if sent:
-                conn.execute(
-                    "UPDATE sent_log SET state = 'sent', message_id = ?, updated_utc = ? WHERE recipient = ? "
-                    "AND subject_kind = ? AND subject_id = ? AND week = ?", (message_id, _utc_now(), *key))
-            else:
-                conn.execute(
-                    "DELETE FROM sent_log WHERE state = 'sending' AND recipient = ? AND subject_kind = ? "
-                    "AND subject_id = ? AND week = ?", key)
+            conn.execute(
+                "UPDATE sent_log SET state = ?, detail = ?, updated_utc = ? WHERE recipient = ? "
+                "AND subject_kind = ? AND subject_id = ? AND week = ?", (state, detail, _utc_now(), *key))
 
     def sent_state(self, key: tuple[str, str, str, str]) -> str | None:
-        """'sent', 'sending' or None for one message key."""
+        """The state of one message key (see above), or None when it was never tried."""
         row = self.conn.execute(
             "SELECT state FROM sent_log WHERE recipient = ? AND subject_kind = ? AND subject_id = ? AND week = ?",
             key).fetchone()
         return row[0] if row else None
+
+    def sent_weeks(self, recipient: str, kind: str, subject_id: str) -> dict[str, str]:
+        """{week: state} of every message of one kind about one subject to one recipient."""
+        rows = self.conn.execute(
+            "SELECT week, state FROM sent_log WHERE recipient = ? AND subject_kind = ? AND subject_id = ?",
+            (recipient, kind, subject_id))
+        return {w: st for w, st in rows}
+
+
+@dataclass(frozen=True)
+class SendClaim:
+    """What :meth:`Store.claim_send` decided: whether this run may send, the state the message
+    was in before (None: never tried), and the Message-ID to send it with."""
+
+    granted: bool
+    state: str | None
+    message_id: str | None
+
+
+def _this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_alive(owner: str | None) -> bool:
+    """False only for a claim owned by a process of this machine that no longer runs."""
+    host, _, pid = (owner or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or os.name == "nt":
+        # another machine, or an older store: only the lease can tell (and on Windows signal 0
+        # is CTRL_C_EVENT, not a probe)
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # alive, owned by someone else
+    return True
+
+
+def _empty_file(path: Path) -> bool:
+    """A file of 0 bytes with no journal beside it (a journal could still hold its content)."""
+    try:
+        if path.stat().st_size != 0:
+            return False
+    except OSError:
+        return False
+    return not any(path.with_name(path.name + suffix).exists() for suffix in ("-journal", "-wal"))
 
 
 # ---------------------------------------------------------------- row mapping

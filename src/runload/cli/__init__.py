@@ -67,7 +67,10 @@ class RunloadGroup(click.Group):
                     what = f"cannot write the output: {what}"
                 raise InputError(what, path=exc.filename) from None
         except RunloadError as err:
-            click.echo(f"Error: {err}", err=True)
+            from runload.cli._common import echo
+            from runload.textsafe import inline
+
+            echo(f"Error: {inline(err)}", err=True)  # one line, whatever a file name holds
             ctx.exit(err.exit_code)
 
 

@@ -1,17 +1,26 @@
-"""Pieces every command shares: the --store option, opening the store, parsing weeks."""
+"""Pieces every command shares: the --store option, opening the store, and :func:`echo`, the
+one way text reaches the terminal."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from datetime import date
 from typing import Any, TypeVar
 
 import click
 
-from runload.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def echo(message: object = "", *, err: bool = False, nl: bool = True, color: bool | None = None) -> None:
+    """``click.echo`` for anything that may hold a name, a note or a file name: control
+    characters (ESC, OSC, a lone CR, C1, bidi overrides) are shown escaped, never obeyed by the
+    terminal; lines and tabs stay. With ``color`` the plain colour codes of runload's own text
+    renderer pass. Put a value that must stay on its line through :func:`runload.textsafe.inline`
+    first (a file name holding a newline would otherwise print a line of its own)."""
+    from runload.textsafe import terminal
+
+    click.echo(terminal(str(message), keep_color=bool(color)), err=err, nl=nl, color=color)
 
 
 def store_option(func: F) -> F:
@@ -39,23 +48,11 @@ def open_store(ctx: click.Context, *, create: bool = False) -> Any:
     path = resolve_store_path(own or obj.get("store"))
     if isinstance(root.obj, dict):
         root.obj["store_path"] = str(path)  # named by the error message when a write fails
-    return Store.open(path, create=create)
-
-
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-def parse_week(text: str | None) -> date | None:
-    """``2026-W33`` -> the Monday of that ISO week."""
-    if not text:
-        return None
-    m = _WEEK.match(text.strip())
-    if not m:
-        raise InputError(f"week {text!r} is not in the form YYYY-Www (for example 2026-W33)")
-    try:
-        return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
-    except ValueError:
-        raise InputError(f"week {text!r} does not exist") from None
+    store = Store.open(path, create=create)
+    if store.was_empty:
+        echo(f"Note: {path} was an empty file (0 bytes); it is now a new, empty store. If it held "
+             f"your data, restore it from a backup.", err=True)
+    return store
 
 
 def not_built(name: str, what: str) -> Callable[[], None]:

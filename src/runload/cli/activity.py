@@ -6,8 +6,8 @@ import json
 
 import click
 
+from runload.cli._common import echo, open_store, store_option
 from runload.cli._period import chosen_format, format_option
-from runload.cli._common import open_store, store_option
 
 
 @click.group("activity")
@@ -27,6 +27,7 @@ def list_cmd(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> No
     """
     from datetime import timedelta
 
+    from runload.textsafe import inline
     from runload.units import from_km, label
 
     as_json = chosen_format(fmt, as_json) == "json"
@@ -34,7 +35,7 @@ def list_cmd(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> No
         units = store.get_athlete(athlete_id).units
         acts = store.activities(athlete_id)
     if as_json:
-        click.echo(json.dumps([{
+        echo(json.dumps([{
             "id": a.id, "start_utc": a.start_utc.isoformat(), "utc_offset_s": a.utc_offset_s,
             "sport": a.sport.value, "sub_sport": a.sub_sport, "sport_inferred": a.sport_inferred,
             "counts_as_running": a.is_run, "distance_m": round(a.distance_m, 1),
@@ -46,15 +47,15 @@ def list_cmd(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> No
         } for a in acts], indent=2))
         return
     if not acts:
-        click.echo(f"No activities for '{athlete_id}' yet (runload import --athlete {athlete_id} PATH).")
+        echo(f"No activities for '{athlete_id}' yet (runload import --athlete {athlete_id} PATH).")
         return
-    click.echo(f"{'id':>5}  {'start (local)':16}  {'sport':14}  {label(units):>7}  {'time':>8}  file")
+    echo(f"{'id':>5}  {'start (local)':16}  {'sport':14}  {label(units):>7}  {'time':>8}  file")
     for a in acts:
         local = a.start_utc + timedelta(seconds=a.utc_offset_s or 0)
         sport = a.sport.value + (f"/{a.sub_sport}" if a.sub_sport else "") + ("?" if a.sport_inferred else "")
         secs = int(a.timer_s or a.elapsed_s or 0)
-        click.echo(f"{a.id:>5}  {local:%Y-%m-%d %H:%M}  {sport:14}  {from_km(a.distance_m / 1000, units):7.2f}  "
-                   f"{secs // 3600:d}:{secs // 60 % 60:02d}:{secs % 60:02d}  {a.source_file or ''}")
+        echo(f"{a.id:>5}  {local:%Y-%m-%d %H:%M}  {sport:14}  {from_km(a.distance_m / 1000, units):7.2f}  "
+                   f"{secs // 3600:d}:{secs // 60 % 60:02d}:{secs % 60:02d}  {inline(a.source_file or '')}")
 
 
 @activity.command("set-sport")
@@ -74,4 +75,4 @@ def set_sport(ctx: click.Context, activity_id: int, sport: str, sub_sport: str |
     with open_store(ctx) as store:
         _, before = store.get_activity(activity_id)
         store.set_activity_sport(activity_id, new, sub_sport)
-    click.echo(f"Activity {activity_id}: sport {before.sport.value} -> {new.value}.")
+    echo(f"Activity {activity_id}: sport {before.sport.value} -> {new.value}.")

@@ -6,8 +6,8 @@ import json
 
 import click
 
+from runload.cli._common import echo, open_store, store_option
 from runload.cli._period import chosen_format, format_option
-from runload.cli._common import open_store, store_option
 
 
 @click.group()
@@ -39,7 +39,7 @@ def add(ctx: click.Context, athlete_id: str, name: str, email: str | None, tz: s
                      hr_rest_bpm=hr_rest, hr_max_bpm=hr_max, previous_injuries=injuries, units=units)
     with open_store(ctx, create=True) as store:
         store.add_athlete(a)
-        click.echo(f"Added athlete {a.id} ({a.name}) to {store.path}")
+        echo(f"Added athlete {a.id} ({a.name}) to {store.path}")
 
 
 CLEARABLE = {"email": "email", "sex": "sex", "birth-year": "birth_year", "hr-rest": "hr_rest_bpm",
@@ -89,7 +89,7 @@ def edit(ctx: click.Context, athlete_id: str, name: str | None, email: str | Non
         store.update_athlete(after)
     old, new = asdict(before), asdict(after)
     diff = [f"{k.replace('_', ' ')} {_shown(old[k])} -> {_shown(new[k])}" for k in new if old[k] != new[k]]
-    click.echo(f"Updated athlete {athlete_id}: " + ("; ".join(diff) if diff else "no change") + ".")
+    echo(f"Updated athlete {athlete_id}: " + ("; ".join(diff) if diff else "no change") + ".")
 
 
 def _shown(value: object) -> str:
@@ -113,13 +113,13 @@ def list_(ctx: click.Context, fmt: str, as_json: bool) -> None:
         athletes = store.list_athletes()
         counts = {a.id: store.activity_count(a.id) for a in athletes}
     if as_json:
-        click.echo(json.dumps([{"id": a.id, "name": a.name, "email": a.email, "activities": counts[a.id]}
+        echo(json.dumps([{"id": a.id, "name": a.name, "email": a.email, "activities": counts[a.id]}
                                for a in athletes], indent=2))
         return
     if not athletes:
-        click.echo("No athletes yet: runload athlete add ID --name NAME")
+        echo("No athletes yet: runload athlete add ID --name NAME")
         return
-    click.echo(table(["id", "name", "email", "time zone", "activities"],
+    echo(table(["id", "name", "email", "time zone", "activities"],
                      [[a.id, a.name, a.email, a.timezone, counts[a.id]] for a in athletes]))
 
 
@@ -140,9 +140,9 @@ def show(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> None:
     d["previous_injuries"] = list(a.previous_injuries)
     d["activities"] = n
     if as_json:
-        click.echo(json.dumps(d, indent=2))
+        echo(json.dumps(d, indent=2))
         return
     for key, value in d.items():
         if isinstance(value, list):
             value = "; ".join(value) or "-"
-        click.echo(f"{key.replace('_', ' ')}: {'-' if value is None else value}")
+        echo(f"{key.replace('_', ' ')}: {'-' if value is None else value}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from runload.cli._common import open_store, store_option
+from runload.cli._common import echo, open_store, store_option
 from runload.cli._period import assessor, chosen_format, format_option, parse_day, today_for, week_option
 
 
@@ -43,17 +43,17 @@ def check(ctx: click.Context, athlete_id: str, week: str | None, as_of: str | No
         a = judge.get(athlete_id, day)
     findings = list(a.findings if show_all else a.current)
     if chosen_format(fmt, as_json) == "json":
-        click.echo(findings_json(findings), nl=False)
+        echo(findings_json(findings), nl=False)
     elif not a.activities and not a.pain_entries:
-        click.echo(f"No data for {athlete_id} up to {day.isoformat()}: nothing to check. "
+        echo(f"No data for {athlete_id} up to {day.isoformat()}: nothing to check. "
                    f"Import activities first: runload import --athlete {athlete_id} PATH")
     else:
-        click.echo(f"Status: {a.status.label} - {a.status.summary}\n")
+        echo(f"Status: {a.status.label} - {a.status.summary}\n")
         empty = "Nothing in the history is flagged." if show_all else "Nothing current is flagged."
-        click.echo(findings_text(findings, athlete.units, empty=empty), nl=False)
+        echo(findings_text(findings, athlete.units, empty=empty), nl=False)
         if not show_all and len(a.findings) > len(findings):
             n = len(a.findings) - len(findings)
-            click.echo(f"\n{n} earlier finding{'s' if n != 1 else ''}: runload check --athlete {athlete_id} --all")
-        click.echo(limits_text(a), nl=False)
+            echo(f"\n{n} earlier finding{'s' if n != 1 else ''}: runload check --athlete {athlete_id} --all")
+        echo(limits_text(a), nl=False)
     if fail_on and any(f.severity.rank >= Severity(fail_on).rank for f in findings):
         ctx.exit(1)

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from runload.cli._common import open_store, store_option
+from runload.cli._common import echo, open_store, store_option
 
 
 @click.group()
@@ -23,12 +23,17 @@ def coach() -> None:
 @click.pass_context
 def add(ctx: click.Context, coach_id: str, email: str, name: str | None, athlete_ids: tuple[str, ...]) -> None:
     """Add a coach (or add athletes to an existing coach's roster)."""
-    from runload.athletes import check_email
+    from runload.athletes import check_email, check_id
+    from runload.textsafe import check_display_name
 
+    # checked here, when a person can fix them, rather than when the weekly mail goes out
+    check_id(coach_id, what="coach id")
     check_email(email)
+    if name is not None:
+        name = check_display_name(name, what="coach name")
     with open_store(ctx) as store:
         store.add_coach(coach_id, email, name, list(athlete_ids))
-    click.echo(f"Coach {coach_id} <{email}> follows: {', '.join(athlete_ids) or 'nobody yet'}")
+    echo(f"Coach {coach_id} <{email}> follows: {', '.join(athlete_ids) or 'nobody yet'}")
 
 
 @coach.command("list")
@@ -38,15 +43,17 @@ def add(ctx: click.Context, coach_id: str, email: str, name: str | None, athlete
 def list_(ctx: click.Context, as_json: bool) -> None:
     """List coaches and their athletes."""
     from runload.report.table import table
+    from runload.textsafe import inline
 
     with open_store(ctx) as store:
         rows = store.coaches()
     if as_json:
-        click.echo(json.dumps([{"id": c, "name": n, "email": e, "athletes": ids} for c, n, e, ids in rows], indent=2))
+        echo(json.dumps([{"id": c, "name": n, "email": e, "athletes": ids} for c, n, e, ids in rows], indent=2))
     elif not rows:
-        click.echo("No coaches yet: runload coach add ID --email ADDR --athlete A")
+        echo("No coaches yet: runload coach add ID --email ADDR --athlete A")
     else:
-        click.echo(table(["id", "name", "email", "athletes"], [[c, n, e, ", ".join(ids)] for c, n, e, ids in rows]))
+        echo(table(["id", "name", "email", "athletes"],
+                   [[inline(c), inline(n or "-"), inline(e), ", ".join(ids)] for c, n, e, ids in rows]))
 
 
 @coach.command("remove")
@@ -55,6 +62,8 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def remove(ctx: click.Context, coach_id: str) -> None:
     """Remove a coach (their athletes stay)."""
+    from runload.textsafe import inline
+
     with open_store(ctx) as store:
         store.remove_coach(coach_id)
-    click.echo(f"Removed coach {coach_id}")
+    echo(f"Removed coach {inline(coach_id)}")

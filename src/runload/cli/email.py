@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
-from runload.cli._common import open_store, parse_week, store_option
+from runload.cli._common import echo, open_store, store_option
 
 
 @click.command()
-@click.option("--week", default="last", show_default=True,
-              help="'last' (each athlete's last complete week in their time zone) or YYYY-Www.")
+@click.option("--week", default=None,
+              help="YYYY-Www, or 'last' for the last complete week only (in each athlete's time zone). "
+                   "Default: every week due and not yet sent, up to 4 weeks back.")
 @click.option("--athlete", "athlete_ids", multiple=True, help="Only these athletes (repeatable).")
 @click.option("--dry-run", is_flag=True, help="List what would be sent to whom; send nothing.")
 @click.option("--outbox", type=click.Path(file_okay=False, path_type=Path),
@@ -19,24 +20,32 @@ from runload.cli._common import open_store, parse_week, store_option
 @click.option("--force", is_flag=True, help="Send again what was already sent for that week.")
 @store_option
 @click.pass_context
-def email(ctx: click.Context, week: str, athlete_ids: tuple[str, ...], dry_run: bool, outbox: Path | None,
+def email(ctx: click.Context, week: str | None, athlete_ids: tuple[str, ...], dry_run: bool, outbox: Path | None,
           force: bool) -> None:
     """Mail each athlete their weekly summary and each coach their roster, exactly once.
 
-    SMTP settings come from RUNLOAD_SMTP_HOST, RUNLOAD_SMTP_PORT, RUNLOAD_SMTP_USER,
-    RUNLOAD_SMTP_PASSWORD, RUNLOAD_SMTP_SECURITY (ssl|starttls|none), RUNLOAD_SMTP_CAFILE and
-    RUNLOAD_MAIL_FROM, or the [smtp] table of the config file. Progress goes to stderr. Exit code
-    1 when any message failed (a later run retries it), 2 for bad settings or input.
+    Without --week, every week due and not yet sent goes (a week whose mail failed goes with the
+    next run), up to 4 weeks back. SMTP settings come from RUNLOAD_SMTP_HOST, RUNLOAD_SMTP_PORT,
+    RUNLOAD_SMTP_USER, RUNLOAD_SMTP_PASSWORD, RUNLOAD_SMTP_SECURITY (ssl|starttls|none),
+    RUNLOAD_SMTP_CAFILE and RUNLOAD_MAIL_FROM, or the [smtp] table of the config file. Progress
+    goes to stderr. Exit code 1 when any message failed (a later run retries it), 2 for bad
+    settings or input.
     """
     from runload.config import load_config
     from runload.mail.job import plan, run
-    from runload.mail.settings import smtp_settings
+    from runload.mail.settings import mail_from_setting, smtp_settings
     from runload.mail.transport import SmtpTransport
+    from runload.textsafe import inline
 
-    week_start = None if week == "last" else parse_week(week)
+    from runload.calendar import parse_week
+    from runload.cli._period import today_for
+
+    last_only = week is not None and week.strip().lower() == "last"
+    # "last" is each athlete's own last complete week, decided per athlete by the job
+    week_start = None if week is None or last_only else parse_week(week, today_for("UTC")).start
 
     def log(line: str) -> None:
-        click.echo(line, err=True)
+        echo(inline(line), err=True)  # names and the server's words stay on their line
 
     config = load_config()
     transport = None
@@ -47,20 +56,20 @@ def email(ctx: click.Context, week: str, athlete_ids: tuple[str, ...], dry_run: 
             transport = SmtpTransport(settings, log=log)
             mail_from = settings.mail_from
         else:
-            import os
-
-            mail_from = os.environ.get("RUNLOAD_MAIL_FROM") or config.get("smtp", {}).get("from") or mail_from
+            mail_from = mail_from_setting(config)
     with open_store(ctx) as store:
-        planned = plan(store, week=week_start, athlete_ids=list(athlete_ids) or None)
+        planned = plan(store, week=week_start, catch_up=not last_only, athlete_ids=list(athlete_ids) or None)
         result = run(store, planned, mail_from=mail_from, transport=transport, outbox=outbox,
                      dry_run=dry_run, force=force, log=log)
     if dry_run:
         n = len(planned)
-        click.echo(f"{n} message{'' if n == 1 else 's'} planned, {len(result.skipped)} already sent.")
+        echo(f"{n} message{'' if n == 1 else 's'} planned, {len(result.skipped)} already sent.")
     elif outbox is not None:
-        click.echo(f"Wrote {len(result.written)} messages to {outbox}.")
+        n = len(result.written)
+        echo(f"Wrote {n} message{'' if n == 1 else 's'} to {inline(outbox)}"
+             + (f"; {len(result.failed)} could not be built." if result.failed else "."))
     else:
-        click.echo(f"Sent {len(result.sent)}, skipped {len(result.skipped)} already sent, "
-                   f"failed {len(result.failed)}.")
+        echo(f"Sent {len(result.sent)}, skipped {len(result.skipped)} already sent, "
+             f"failed {len(result.failed)}.")
     if result.failed:
         ctx.exit(1)

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from runload.cli._common import open_store, store_option
+from runload.cli._common import echo, open_store, store_option
 from runload.models import PAIN_LOCATIONS, PAIN_SCORE_FIELDS, PAIN_SIDES, PAIN_SIGNS, PAIN_SWELLING
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,15 +23,33 @@ LEVEL_TEXT = {
 }
 
 
+class _Score(click.ParamType):
+    """A 0-10 score read as the CSV import reads it: ASCII digits only (click's int would also
+    take ``1_0`` for 10, and digits of other scripts)."""
+
+    name = "0-10"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from runload.pain.entries import FieldError, parse_score
+
+        try:
+            return parse_score(param.name if param else "score", value)
+        except FieldError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+SCORE = _Score()
+
+
 def _entry_options(func: F) -> F:
     """Options for every field of a pain entry except the date (add and edit share them)."""
     opts = [
         click.option("--side", type=click.Choice(SIDES), help="Which knee."),
         click.option("--location", type=click.Choice(LOCATIONS), help="Where it hurts (default: back of the knee)."),
-        click.option("--pain-during", type=click.IntRange(0, 10), help="Pain during the run, 0-10."),
-        click.option("--pain-after", type=click.IntRange(0, 10), help="Pain after the run, 0-10."),
-        click.option("--pain-next-morning", type=click.IntRange(0, 10), help="Pain the next morning, 0-10."),
-        click.option("--stiffness", type=click.IntRange(0, 10), help="Stiffness, 0-10."),
+        click.option("--pain-during", type=SCORE, help="Pain during the run, 0-10."),
+        click.option("--pain-after", type=SCORE, help="Pain after the run, 0-10."),
+        click.option("--pain-next-morning", type=SCORE, help="Pain the next morning, 0-10."),
+        click.option("--stiffness", type=SCORE, help="Stiffness, 0-10."),
         click.option("--swelling", type=click.Choice(SWELLING), help="Swelling (default: none)."),
     ]
     for name, words in SIGNS.items():
@@ -69,7 +87,7 @@ def _ask_missing(values: dict[str, Any]) -> None:
             try:
                 make_entry({"date": "2000-01-01", name: answer})
             except FieldError as exc:
-                click.echo(f"  {exc}")
+                echo(f"  {exc}")
                 continue
             values[name] = answer
 
@@ -81,18 +99,18 @@ def _ask_missing(values: dict[str, Any]) -> None:
     ask("relieved_by_rest", "Does rest relieve it (yes/no; Enter to skip)")
     missing = [n for n in SIGNS if values.get(n) is None]
     if missing:
-        click.echo("Any of these? Type their numbers separated by spaces, or Enter for none:")
+        echo("Any of these? Type their numbers separated by spaces, or Enter for none:")
         for i, n in enumerate(missing, 1):
-            click.echo(f"  {i}. {SIGNS[n]}")
+            echo(f"  {i}. {SIGNS[n]}")
         while True:
             answer = click.prompt("Signs", default="", show_default=False)
             try:
                 picked = {int(x) for x in answer.replace(",", " ").split()}
             except ValueError:
-                click.echo("  type numbers from the list, e.g. 1 3")
+                echo("  type numbers from the list, e.g. 1 3")
                 continue
             if not picked <= set(range(1, len(missing) + 1)):
-                click.echo(f"  type numbers from 1 to {len(missing)}")
+                echo(f"  type numbers from 1 to {len(missing)}")
                 continue
             break
         for i, n in enumerate(missing, 1):
@@ -120,14 +138,21 @@ def _describe(e: Any) -> str:
     return "; ".join(parts)
 
 
-def _warn_red_flags(store: Any, athlete_id: str, entry_id: int) -> None:
+# A new entry's red flags depend on the earlier entries of its episode (a pop, then giving way):
+# 90 days before it are enough, and reading only those keeps `pain add` quick on a long log.
+RED_FLAG_LOOKBACK_DAYS = 90
+
+
+def _warn_red_flags(store: Any, athlete_id: str, entry_id: int, day: date) -> None:
+    from datetime import timedelta
+
     from runload.pain.episodes import find_episodes
 
-    entries = store.pain_entries(athlete_id)
+    entries = store.pain_entries(athlete_id, start=day - timedelta(days=RED_FLAG_LOOKBACK_DAYS), end=day)
     for ep in find_episodes(entries):
         for f in ep.red_flags:
             if f.entry_id == entry_id:
-                click.echo(f"{LEVEL_TEXT[f.level]}: {f.what}.")
+                echo(f"{LEVEL_TEXT[f.level]}: {f.what}.")
 
 
 @click.group()
@@ -170,8 +195,8 @@ def add(ctx: click.Context, athlete_id: str, day: str | None, no_input: bool, **
             raise InputError("nothing to log: give at least one score (0 counts), a sign, swelling, "
                              "--relieved-by-rest/--not-relieved-by-rest or --notes")
         entry_id = add_entry(store, athlete_id, entry)
-        click.echo(f"Added pain entry {entry_id} for {athlete_id}: {_describe(entry)}")
-        _warn_red_flags(store, athlete_id, entry_id)
+        echo(f"Added pain entry {entry_id} for {athlete_id}: {_describe(entry)}")
+        _warn_red_flags(store, athlete_id, entry_id, entry.date)
 
 
 @pain.command("list")
@@ -189,6 +214,7 @@ def list_(ctx: click.Context, athlete_id: str, start: str | None, end: str | Non
     from runload.errors import InputError
     from runload.pain.entries import FieldError, parse_date, signs, to_csv
     from runload.report.table import table
+    from runload.textsafe import inline
 
     try:
         lo = parse_date("from", start) if start else None
@@ -199,7 +225,7 @@ def list_(ctx: click.Context, athlete_id: str, start: str | None, end: str | Non
         store.get_athlete(athlete_id)
         entries = store.pain_entries(athlete_id, start=lo, end=hi)
     if fmt == "csv":
-        click.echo(to_csv(entries), nl=False)
+        echo(to_csv(entries), nl=False)
         return
     if fmt == "json":
         records = []
@@ -207,17 +233,20 @@ def list_(ctx: click.Context, athlete_id: str, start: str | None, end: str | Non
             d = asdict(e)
             d["date"] = e.date.isoformat()
             records.append(d)
-        click.echo(json.dumps(records, indent=2))
+        echo(json.dumps(records, indent=2))
         return
     if not entries:
-        click.echo(f"No pain entries for {athlete_id}.")
+        echo(f"No pain entries for {athlete_id}.")
         return
+    def note(text: str) -> str:
+        text = inline(" ".join(text.split()))  # one table line per entry, whatever the note holds
+        return text[:30] + "..." if len(text) > 33 else text
+
     rows = [[e.id, e.date.isoformat(), e.side, e.location, e.pain_during, e.pain_after, e.pain_next_morning,
              e.stiffness, e.swelling, ", ".join(s.replace("_", " ") for s in signs(e) if s != "swelling") or "-",
-             {True: "yes", False: "no", None: "-"}[e.relieved_by_rest], (e.notes[:30] + "...") if len(e.notes) > 33
-             else e.notes] for e in entries]
-    click.echo(table(["id", "date", "side", "where", "during", "after", "morning", "stiff", "swelling", "signs",
-                      "rest helps", "notes"], rows, align="rlllrrrrlllll"))
+             {True: "yes", False: "no", None: "-"}[e.relieved_by_rest], note(e.notes)] for e in entries]
+    echo(table(["id", "date", "side", "where", "during", "after", "morning", "stiff", "swelling", "signs",
+                "rest helps", "notes"], rows, align="rlllrrrrlllll"))
 
 
 @pain.command("edit")
@@ -238,7 +267,7 @@ def edit(ctx: click.Context, entry_id: int, day: str | None, **fields: Any) -> N
         raise InputError("nothing to change: give at least one option (see: runload pain edit --help)")
     with open_store(ctx) as store:
         entry = edit_entry(store, entry_id, values)
-    click.echo(f"Changed pain entry {entry_id}: {_describe(entry)}")
+    echo(f"Changed pain entry {entry_id}: {_describe(entry)}")
 
 
 @pain.command("delete")
@@ -258,7 +287,7 @@ def delete(ctx: click.Context, entry_id: int, yes: bool) -> None:
                 raise InputError(f"not deleting entry {entry_id} without --yes (no terminal to ask on)")
             click.confirm(f"Delete pain entry {entry_id} ({_describe(entry)})?", abort=True)
         athlete_id, entry = delete_entry(store, entry_id)
-    click.echo(f"Deleted pain entry {entry_id} of {athlete_id}: {_describe(entry)}")
+    echo(f"Deleted pain entry {entry_id} of {athlete_id}: {_describe(entry)}")
 
 
 @pain.command("import")
@@ -276,11 +305,12 @@ def import_(ctx: click.Context, athlete_id: str, file: str, dry_run: bool) -> No
     is stored. Rows already stored are skipped, so importing a file twice adds nothing.
     """
     from runload.pain.log import import_csv
+    from runload.textsafe import inline
 
     with open_store(ctx) as store:
         result = import_csv(store, athlete_id, file, dry_run=dry_run)
     verb = "would add" if dry_run else "added"
-    click.echo(f"{result.path}: {result.rows} row{'s' if result.rows != 1 else ''}, {verb} {len(result.added)}, "
+    echo(f"{inline(result.path)}: {result.rows} row{'s' if result.rows != 1 else ''}, {verb} {len(result.added)}, "
                f"{len(result.skipped_lines)} already stored.")
 
 
@@ -294,18 +324,19 @@ def import_(ctx: click.Context, athlete_id: str, file: str, dry_run: bool) -> No
 def status(ctx: click.Context, athlete_id: str, as_of: str | None, fmt: str, as_json: bool) -> None:
     """Red flags that stand (and those resolved), pain episodes with the load before each, and
     the return-to-run plan."""
-    from runload.cli._period import assessor, parse_day, today_for
+    from runload.cli._period import assessor, today_for
     from runload.report.pain_status import assessment_record, assessment_text
 
     with open_store(ctx) as store:
         judge = assessor(store)
         athlete = judge.data(athlete_id).athlete
-        day = parse_day("--as-of", as_of) or today_for(athlete.timezone)
+        today = today_for(athlete.timezone)
+        day = _day_option("--as-of", as_of, today) or today
         result = judge.get(athlete_id, day).pain
     if as_json or fmt == "json":
-        click.echo(json.dumps(assessment_record(result), indent=2))
+        echo(json.dumps(assessment_record(result), indent=2))
     else:
-        click.echo(assessment_text(result), nl=False)
+        echo(assessment_text(result), nl=False)
 
 
 @pain.command("clear")
@@ -319,17 +350,36 @@ def status(ctx: click.Context, athlete_id: str, as_of: str | None, fmt: str, as_
 @click.pass_context
 def clear(ctx: click.Context, athlete_id: str, day: str | None, by: str, note: str) -> None:
     """Log that the red flags in the pain log were checked and cleared."""
-    from runload.cli._period import parse_day, today_for
+    from runload.cli._period import today_for
     from runload.errors import InputError
     from runload.models import Clearance
+    from runload.pain.entries import FieldError, parse_notes
 
+    try:
+        note = parse_notes("note", note)
+    except FieldError as exc:
+        raise InputError(f"--note: {exc}") from None
     with open_store(ctx, create=False) as store:
         athlete = store.get_athlete(athlete_id)
         today = today_for(athlete.timezone)
-        when = parse_day("--date", day) or today
+        when = _day_option("--date", day, today) or today
         if when > today:
             raise InputError(f"--date {when.isoformat()} is in the future")
         store.add_clearance(athlete_id, Clearance(when, by, " ".join(note.split())))
     who = "a clinician" if by == "clinician" else "you"
-    click.echo(f"Logged: red flags up to {when.isoformat()} cleared by {who}. Return with the walk-run plan: "
-               f"runload pain status --athlete {athlete_id}")
+    echo(f"Logged: red flags up to {when.isoformat()} cleared by {who}. Return with the walk-run plan: "
+         f"runload pain status --athlete {athlete_id}")
+
+
+def _day_option(option: str, text: str | None, today: date) -> date | None:
+    """A YYYY-MM-DD option read as the pain log reads dates: ASCII digits in that one form, from
+    1989-12-31 to tomorrow; None when not given."""
+    from runload.errors import InputError
+    from runload.pain.entries import FieldError, check_day, parse_date
+
+    if text is None:
+        return None
+    try:
+        return check_day(option, parse_date(option, text), today=today)
+    except FieldError as exc:
+        raise InputError(f"{option}: {exc}") from None

@@ -8,8 +8,9 @@ from datetime import date
 
 import click
 
-from runload.cli._common import open_store, store_option
+from runload.cli._common import echo, open_store, store_option
 from runload.cli._period import assessor, today_for, week_option
+from runload.textsafe import inline
 
 FORMATS = ["text", "md", "html", "json"]
 
@@ -27,9 +28,9 @@ def write_output(text: str, output: str | None, color: bool) -> None:
         from pathlib import Path
 
         Path(output).write_text(text, encoding="utf-8")
-        click.echo(f"Wrote {output}", err=True)
+        echo(f"Wrote {inline(output)}", err=True)
     else:
-        click.echo(text, nl=False, color=color)
+        echo(text, nl=False, color=color)
 
 
 @click.command()
@@ -67,7 +68,7 @@ def report(ctx: click.Context, athlete_id: str, week: str | None, start: object,
         from runload.report.charts import write_pngs
 
         paths = write_pngs(rep, charts_dir)
-        click.echo(f"Wrote {len(paths)} chart{'s' if len(paths) != 1 else ''} to {charts_dir}", err=True)
+        echo(f"Wrote {len(paths)} chart{'s' if len(paths) != 1 else ''} to {inline(charts_dir)}", err=True)
 
 
 def _day(value: object) -> date | None:

@@ -1,19 +1,25 @@
 """Build one email (plain text and HTML with inline chart images) with the standard library.
 
-Headers go through ``email.headerregistry``; any carriage return or line feed in a name or subject
-is replaced by a space first, so nothing in an athlete's name or a report can add a header.
+Address headers are built by :func:`runload.textsafe.address_header` and stored as they are
+(``set_raw``, on a policy that never refolds them): a display name with commas, quotes or
+``<attacker@...>`` cannot turn into another address when the header folds, as it can when
+Python's header folder rewrites a quoted name. Every other header is one line without control
+characters, so nothing in a name or a report can add a header. Bodies are 7-bit (quoted-printable
+or base64 where needed), so any mail server takes them.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from email.headerregistry import Address
+from datetime import datetime, timezone
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from datetime import datetime, timezone
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+from runload.textsafe import address_header, plain_line
+
+# refold_source="none": the address headers stay exactly as address_header folded them
+POLICY = policy.default.clone(refold_source="none", cte_type="7bit")
 
 
 @dataclass(frozen=True)
@@ -28,29 +34,27 @@ class Content:
 
 
 def one_line(text: str) -> str:
-    """A header-safe single line: control characters (CR, LF, ...) become single spaces."""
-    return _CONTROL.sub(" ", text).strip()
+    """A header-safe single line: control characters (CR, LF, ESC, ...) become single spaces."""
+    return plain_line(text)
 
 
-def address(name: str | None, addr: str) -> Address:
-    """An address header value; raises ValueError for an address that is not one line."""
-    clean = one_line(addr)
-    if clean != addr.strip() or "@" not in clean:
-        raise ValueError(f"not a usable email address: {addr!r}")
-    user, _, domain = clean.rpartition("@")
-    return Address(display_name=one_line(name or ""), username=user, domain=domain)
+def new_message_id(mail_from: str, idstring: str | None = None) -> str:
+    """A new, globally unique Message-ID in the sender's domain."""
+    domain = mail_from.rpartition("@")[2] or "localhost"
+    return make_msgid(idstring=idstring, domain=one_line(domain))
 
 
 def build_message(content: Content, *, mail_from: str, to_name: str | None, to_addr: str,
-                  headers: dict[str, str] | None = None) -> EmailMessage:
-    """A multipart message to exactly one recipient."""
-    msg = EmailMessage()
+                  message_id: str | None = None, headers: dict[str, str] | None = None) -> EmailMessage:
+    """A multipart message to exactly one recipient. ``message_id`` is kept when given (every
+    try of one weekly message carries the same one); otherwise a new one is made. Raises
+    :class:`runload.errors.InputError` for an address that is not one plain address."""
+    msg = EmailMessage(policy=POLICY)
     msg["Subject"] = one_line(content.subject)
-    msg["From"] = address("runload", mail_from)
-    msg["To"] = address(to_name, to_addr)
+    msg.set_raw("From", address_header("runload", mail_from, header="From"))
+    msg.set_raw("To", address_header(to_name, to_addr, header="To"))
     msg["Date"] = format_datetime(datetime.now(timezone.utc))
-    domain = mail_from.rpartition("@")[2] or "localhost"
-    msg["Message-ID"] = make_msgid(domain=one_line(domain))
+    msg["Message-ID"] = one_line(message_id) if message_id else new_message_id(mail_from)
     for key, value in (headers or {}).items():
         msg[key] = one_line(value)
     msg.set_content(content.text)

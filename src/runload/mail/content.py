@@ -14,6 +14,7 @@ from typing import Any
 
 from runload.calendar import iso_label, week_period
 from runload.mail.compose import Content
+from runload.textsafe import inline
 
 
 def _week_label(week_start: date) -> str:
@@ -50,6 +51,6 @@ def roster_content(assessor: Any, coach_name: str, athlete_ids: Sequence[str], w
 
     period = week_period(week_start, assessor.book.first_weekday)
     roster = build_roster(assessor, period, athlete_ids=list(athlete_ids), today=today or date.max, workers=1)
-    text = f"Roster for {coach_name}\n\n" + render_roster_text(roster)
+    text = f"Roster for {inline(coach_name)}\n\n" + render_roster_text(roster)
     return Content(subject=f"runload roster {_week_label(week_start)}: {len(athlete_ids)} athletes",
                    text=text, html=render_roster_html(roster))

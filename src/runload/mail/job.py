@@ -1,9 +1,18 @@
 """The weekly mail job: decide who gets what, then send each message exactly once.
 
-Each message has a key (recipient, subject kind, subject id, week). Before sending, the job claims
-the key in the store's sent-log inside a write transaction, so a second run (cron overlapping a
-manual run) sees the claim and sends nothing; after a successful send the key is marked sent, after
-a failure the claim is released so a later run tries again. ``force`` resends what was sent.
+Each message has a key (recipient, subject kind, subject id, week) and a row in the store's
+sent-log (see :meth:`runload.store.Store.claim_send` for its states). Before sending, the job
+claims the key inside a write transaction, so a second run (cron overlapping a manual run) sees
+the claim and sends nothing; the moment the server accepts the message it is recorded as sent,
+before anything else can fail; a failure is recorded with its reason, and a later run tries
+again. Every try of one message carries the Message-ID chosen at its first claim, so if the
+server did get a copy the job could not confirm, mail programs show one message. ``force``
+sends again what was sent (as a new message).
+
+Which weeks: by default every week that is due and not yet sent, up to :data:`CATCH_UP_WEEKS`
+back, so a week whose mail failed goes out with the next run. A week is due when it is the last
+complete week, or an earlier one after the first week this recipient was mailed about this
+subject (a new athlete gets last week only, not a month of mail).
 """
 
 from __future__ import annotations
@@ -15,10 +24,15 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from runload.errors import InputError
-from runload.mail.compose import Content, build_message
+from runload.calendar import iso_label
+from runload.errors import InputError, RunloadError
+from runload.mail.compose import Content, build_message, new_message_id
 from runload.mail.transport import SendError, SmtpTransport
 from runload.store import Store
+
+# The last complete week and the three before it: a month of weekly mails at most, after an
+# outage of the mail server or of the machine.
+CATCH_UP_WEEKS = 4
 
 
 @dataclass(frozen=True)
@@ -34,17 +48,24 @@ class Planned:
 
     @property
     def week(self) -> str:
-        from runload.calendar import iso_label
-
         return iso_label(self.week_start)
 
     @property
     def key(self) -> tuple[str, str, str, str]:
         return (self.to_addr.lower(), self.kind, self.subject_id, self.week)
 
+    @property
+    def what(self) -> str:
+        return "weekly summary" if self.kind == "athlete" else "roster"
+
     def describe(self) -> str:
-        what = "weekly summary" if self.kind == "athlete" else "roster"
-        return f"{what} {self.subject_id} {self.week} -> {self.to_addr}"
+        return f"{self.what} {self.subject_id} {self.week} -> {self.to_addr}"
+
+    def report_command(self) -> str:
+        """The command that renders what this message says, for a person to look at."""
+        if self.kind == "athlete":
+            return f"runload report --athlete {self.subject_id} --week {self.week}"
+        return f"runload roster --week {self.week}"
 
 
 @dataclass
@@ -61,13 +82,31 @@ def last_complete_week(today_utc: datetime, tz: str) -> date:
     return local - timedelta(days=local.weekday() + 7)
 
 
-def plan(store: Store, *, week: date | None = None, athlete_ids: list[str] | None = None,
+def due_weeks(store: Store, recipient: str, kind: str, subject_id: str, last: date, *,
+              weeks: int = CATCH_UP_WEEKS) -> list[date]:
+    """The weeks (Mondays, oldest first) from the ``weeks`` up to ``last`` that this message is
+    due for: ``last`` itself, and each earlier one not yet sent after the first week this
+    recipient was mailed about this subject."""
+    log = store.sent_weeks(recipient.lower(), kind, subject_id)
+    first = min(log) if log else None
+    out = []
+    for k in range(weeks - 1, -1, -1):
+        wk = last - timedelta(weeks=k)
+        label = iso_label(wk)
+        if wk == last or (first is not None and label >= first and log.get(label) != "sent"):
+            out.append(wk)
+    return out
+
+
+def plan(store: Store, *, week: date | None = None, catch_up: bool = True, athlete_ids: list[str] | None = None,
          now: datetime | None = None) -> list[Planned]:
     """Every message this run should consider, athletes first, then coaches' rosters.
 
-    ``week`` None means each athlete's last complete week in their own time zone (rosters: the last
-    complete week in UTC). With ``athlete_ids``, only those athletes' summaries, and the rosters of
-    the coaches who coach any of them (each roster lists only that coach's own athletes).
+    ``week`` given: that week only. Otherwise each athlete's last complete week in their own time
+    zone (rosters: the last complete week in UTC) and, with ``catch_up``, the earlier weeks due
+    and not yet sent (:func:`due_weeks`). With ``athlete_ids``, only those athletes' summaries,
+    and the rosters of the coaches who coach any of them (each roster lists only that coach's
+    own athletes).
     """
     from runload.assessments import Assessor
     from runload.mail.content import athlete_content, roster_content
@@ -80,27 +119,66 @@ def plan(store: Store, *, week: date | None = None, athlete_ids: list[str] | Non
         for a in athlete_ids:
             store.get_athlete(a)
         athletes = [by_id[a] for a in dict.fromkeys(athlete_ids)]
+
+    def weeks_for(addr: str, kind: str, subject: str, tz: str) -> list[date]:
+        if week is not None:
+            return [week]
+        last = last_complete_week(now, tz)
+        return due_weeks(store, addr, kind, subject, last) if catch_up else [last]
+
     out: list[Planned] = []
     for a in athletes:
         if not a.email:
             continue
-        wk = week or last_complete_week(now, a.timezone)
-        out.append(Planned("athlete", a.id, wk, a.name, a.email,
-                           lambda a=a, wk=wk: athlete_content(judge, a.id, wk, today=now.date())))
+        for wk in weeks_for(a.email, "athlete", a.id, a.timezone):
+            out.append(Planned("athlete", a.id, wk, a.name, a.email,
+                               lambda a=a, wk=wk: athlete_content(judge, a.id, wk, today=now.date())))
     selected = {a.id for a in athletes}
     for coach_id, name, email, ids in store.coaches():
         if not ids or (athlete_ids and not selected.intersection(ids)):
             continue
-        wk = week or last_complete_week(now, "UTC")
-        out.append(Planned("roster", coach_id, wk, name, email,
-                           lambda ids=ids, wk=wk, n=name or coach_id: roster_content(judge, n, ids, wk,
-                                                                                    today=now.date())))
+        for wk in weeks_for(email, "roster", coach_id, "UTC"):
+            out.append(Planned("roster", coach_id, wk, name, email,
+                               lambda ids=ids, wk=wk, n=name or coach_id: roster_content(judge, n, ids, wk,
+                                                                                        today=now.date())))
     return out
 
 
 def _eml_name(p: Planned) -> str:
     safe = re.sub(r"[^A-Za-z0-9._@-]+", "_", f"{p.week}-{p.kind}-{p.subject_id}-{p.to_addr}")
     return f"{safe}.eml"
+
+
+class _NotBuilt(Exception):
+    """The content of one message could not be built; ``reason`` is for a person."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _content(p: Planned) -> Content:
+    """Build one message's content. One athlete's data that runload cannot handle fails that
+    message only, with a reason a person can act on; the other messages still go."""
+    try:
+        return p.build()
+    except RunloadError as err:
+        raise _NotBuilt(f"cannot build the {p.what}: {err}") from None
+    except Exception:  # noqa: BLE001 - any failure of one report must not stop the others
+        raise _NotBuilt(f"cannot build the {p.what}: runload could not handle some of the stored data "
+                        f"(`{p.report_command()}` shows the same problem)") from None
+
+
+def _message(p: Planned, mail_from: str, message_id: str | None = None) -> object:
+    try:
+        return build_message(_content(p), mail_from=mail_from, to_name=p.to_name, to_addr=p.to_addr,
+                             message_id=message_id, headers={"X-Runload-Week": p.week})
+    except InputError as err:  # an address stored before addresses were checked as they are now
+        raise _NotBuilt(f"cannot address it: {err}") from None
+
+
+def _id_for(p: Planned, mail_from: str) -> str:
+    return new_message_id(mail_from, re.sub(r"[^A-Za-z0-9.-]+", "_", f"{p.kind}.{p.subject_id}.{p.week}"))
 
 
 def run(store: Store, planned: list[Planned], *, mail_from: str, transport: SmtpTransport | None = None,
@@ -115,7 +193,8 @@ def run(store: Store, planned: list[Planned], *, mail_from: str, transport: Smtp
                 result.skipped.append(p.describe())
                 log(f"would skip (already sent): {p.describe()}")
             else:
-                log(f"would send: {p.describe()}")
+                again = " (again: the last try may have arrived)" if state == "uncertain" else ""
+                log(f"would send{again}: {p.describe()}")
         return result
     if outbox is not None:
         try:
@@ -123,9 +202,14 @@ def run(store: Store, planned: list[Planned], *, mail_from: str, transport: Smtp
         except OSError as exc:
             raise InputError(f"cannot create the outbox: {exc.strerror or exc}", path=outbox) from None
         for p in planned:
-            msg = build_message(p.build(), mail_from=mail_from, to_name=p.to_name, to_addr=p.to_addr)
+            try:
+                msg = _message(p, mail_from)
+            except _NotBuilt as err:
+                result.failed.append(f"{p.describe()}: {err.reason}")
+                log(f"FAILED: {p.describe()}: {err.reason}")
+                continue
             path = outbox / _eml_name(p)
-            path.write_bytes(bytes(msg))
+            path.write_bytes(bytes(msg))  # type: ignore[call-overload]
             result.written.append(str(path))
             log(f"wrote {path}")
         return result
@@ -133,26 +217,48 @@ def run(store: Store, planned: list[Planned], *, mail_from: str, transport: Smtp
         raise ValueError("a transport is needed to send")
     try:
         for p in planned:
-            if not store.claim_send(p.key, force=force):
-                result.skipped.append(p.describe())
-                log(f"skip (already sent or being sent): {p.describe()}")
-                continue
-            try:
-                msg = build_message(p.build(), mail_from=mail_from, to_name=p.to_name, to_addr=p.to_addr,
-                                    headers={"X-Runload-Week": p.week})
-                transport.send(msg, p.to_addr)
-            except (SendError, ValueError) as err:
-                store.finish_send(p.key, sent=False)
-                reason = err.reason if isinstance(err, SendError) else str(err)
-                result.failed.append(f"{p.describe()}: {reason}")
-                log(f"FAILED: {p.describe()}: {reason}")
-                continue
-            except BaseException:
-                store.finish_send(p.key, sent=False)
-                raise
-            store.finish_send(p.key, sent=True, message_id=str(msg["Message-ID"]))
-            result.sent.append(p.describe())
-            log(f"sent: {p.describe()}")
+            _send_one(store, p, transport, mail_from=mail_from, force=force, result=result, log=log)
     finally:
         transport.close()
     return result
+
+
+def _send_one(store: Store, p: Planned, transport: SmtpTransport, *, mail_from: str, force: bool,
+              result: JobResult, log: Callable[[str], None]) -> None:
+    claim = store.claim_send(p.key, force=force, message_id=_id_for(p, mail_from))
+    if not claim.granted:
+        why = "already sent" if claim.state == "sent" else "being sent by another run"
+        result.skipped.append(p.describe())
+        log(f"skip ({why}): {p.describe()}")
+        return
+    # a try that may have arrived (this message's last one, or a killed run's) was the one retry
+    # this message gets in this run after an uncertain outcome
+    retries_left = 0 if claim.state in ("delivering", "uncertain") else 1
+    phase = "sending"
+
+    def before_end() -> None:
+        nonlocal phase
+        store.mark_delivering(p.key)
+        phase = "delivering"
+
+    def accepted() -> None:
+        nonlocal phase
+        store.finish_send(p.key, "sent")  # first thing after the server's yes
+        phase = "sent"
+
+    try:
+        msg = _message(p, mail_from, claim.message_id)
+        transport.send(msg, p.to_addr, before_end=before_end, on_accepted=accepted,  # type: ignore[arg-type]
+                       uncertain_retries=retries_left)
+    except (_NotBuilt, SendError) as err:
+        uncertain = isinstance(err, SendError) and err.uncertain
+        store.finish_send(p.key, "uncertain" if uncertain else "failed", err.reason)
+        result.failed.append(f"{p.describe()}: {err.reason}")
+        log(f"FAILED: {p.describe()}: {err.reason}")
+        return
+    except BaseException:
+        if phase != "sent":
+            store.finish_send(p.key, "uncertain" if phase == "delivering" else "failed", "the run was interrupted")
+        raise
+    result.sent.append(p.describe())
+    log(f"sent: {p.describe()}")

@@ -30,6 +30,16 @@ class SmtpSettings:
     backoff_s: float = 2.0
 
 
+def mail_from_setting(config: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> str:
+    """The sender address: ``RUNLOAD_MAIL_FROM``, else ``[smtp] from``, else runload@localhost;
+    InputError when it is not one plain address."""
+    from runload.textsafe import check_address
+
+    env = os.environ if env is None else env
+    value = env.get("RUNLOAD_MAIL_FROM") or (config or {}).get("smtp", {}).get("from") or "runload@localhost"
+    return check_address(str(value).strip(), what="RUNLOAD_MAIL_FROM (or [smtp] from)", local=True)
+
+
 def smtp_settings(config: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> SmtpSettings:
     """Settings from ``env`` (default: os.environ) over ``config['smtp']``; InputError if unusable."""
     env = os.environ if env is None else env
@@ -55,7 +65,7 @@ def smtp_settings(config: Mapping[str, Any] | None = None, env: Mapping[str, str
         backoff_s = float(pick("backoff_s", 2.0))
     except (TypeError, ValueError):
         raise InputError("RUNLOAD_SMTP_RETRIES and RUNLOAD_SMTP_BACKOFF_S must be numbers") from None
-    mail_from = env.get("RUNLOAD_MAIL_FROM") or table.get("from") or "runload@localhost"
+    mail_from = mail_from_setting(config, env)
     return SmtpSettings(host=str(host), port=port, security=security, user=pick("user"),
                         password=pick("password"), mail_from=str(mail_from), cafile=pick("cafile"),
                         retries=max(0, retries), backoff_s=max(0.0, backoff_s))

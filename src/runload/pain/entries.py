@@ -6,7 +6,7 @@ The CSV columns are exactly the field names of :class:`runload.models.PainEntry`
 ==============================  ===============================================================
 column                          values
 ==============================  ===============================================================
-date                            YYYY-MM-DD
+date                            YYYY-MM-DD, from 1989-12-31 to tomorrow
 side                            left, right, both (blank: not recorded)
 location                        back (default), front, inner, outer, calf, hamstring
 pain_during, pain_after,        whole numbers 0-10 (blank: not recorded)
@@ -19,8 +19,14 @@ cannot_bear_weight,
 calf_swelling_redness_warmth,
 breathless_chest_pain, fever
 relieved_by_rest                yes or no (blank: not recorded)
-notes                           free text
+notes                           free text, at most 2,000 characters, no control characters
 ==============================  ===============================================================
+
+Numbers and dates are ASCII digits in exactly these forms (``1_0``, ``١٠`` or ``20261101`` are
+refused, though Python's ``int`` and ``date.fromisoformat`` would take them). A file holds at most
+:data:`MAX_CSV_ROWS` rows and :data:`MAX_CSV_BYTES` bytes. A notes cell that runload wrote with a
+leading ``'`` (so a spreadsheet shows ``=...`` as text, see :mod:`runload.textsafe`) is read back
+without it.
 
 No pandas here: adding one entry from the command line stays quick.
 """
@@ -30,6 +36,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields, replace
 from datetime import date, timedelta
@@ -37,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from runload.errors import InputError
+from runload.textsafe import csv_row, from_csv_cell, unsafe_char
 from runload.models import (
     PAIN_LOCATIONS,
     PAIN_SCORE_FIELDS,
@@ -65,6 +73,16 @@ LABELS = {
 _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0"}
 
+# The first day an entry can have: GPS watches count time from 1989-12-31 (the FIT epoch), and
+# the activity log has the same bound. The last is tomorrow (the athlete's calendar may run
+# ahead of this machine's).
+EARLIEST_DAY = date(1989, 12, 31)
+MAX_NOTES_CHARS = 2000
+MAX_CSV_ROWS = 10_000  # a pain log of 27 years with an entry every day fits in one file
+MAX_CSV_BYTES = 32 * 1024 * 1024
+_SCORE = re.compile(r"[0-9]{1,2}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
 
 class FieldError(ValueError):
     """A value that does not fit its field; ``field`` names the field (the CSV column)."""
@@ -85,10 +103,9 @@ def parse_score(field: str, value: Any) -> int | None:
         n = value
     else:
         text = str(value).strip()
-        try:
-            n = int(text)
-        except ValueError:
-            raise FieldError(field, f"{text!r} is not a whole-number score from 0 to 10") from None
+        if not _SCORE.fullmatch(text):  # int() would also take "1_0", " +3" and other scripts' digits
+            raise FieldError(field, f"{text!r} is not a whole-number score from 0 to 10")
+        n = int(text)
     if not 0 <= n <= 10:
         raise FieldError(field, f"{n} is not a score from 0 to 10")
     return n
@@ -120,16 +137,41 @@ def _parse_choice(field: str, value: Any, choices: Sequence[str], blank: str | N
 
 
 def parse_date(field: str, value: Any) -> date:
-    """A calendar day in ISO form (YYYY-MM-DD)."""
+    """A calendar day in ISO form (YYYY-MM-DD, ASCII digits; not the basic form 20261101)."""
     if isinstance(value, date):
         return value
     text = "" if value is None else str(value).strip()
     if not text:
         raise FieldError(field, "a date is required (YYYY-MM-DD)")
+    if not _DATE.fullmatch(text):
+        raise FieldError(field, f"{text!r} is not a date in the form YYYY-MM-DD")
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise FieldError(field, f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def check_day(field: str, day: date, *, today: date | None = None) -> date:
+    """``day`` if it lies from :data:`EARLIEST_DAY` to tomorrow, else FieldError."""
+    if day < EARLIEST_DAY:
+        raise FieldError(field, f"{day.isoformat()} is before {EARLIEST_DAY.isoformat()}, the earliest day runload "
+                                f"takes (a typo in the year?)")
+    # a day ahead is allowed: the athlete's calendar may run ahead of this machine's
+    if day > (today or date.today()) + timedelta(days=1):
+        raise FieldError(field, f"{day.isoformat()} is in the future (a typo in the year?)")
+    return day
+
+
+def parse_notes(field: str, value: Any) -> str:
+    """Free text: line breaks (any convention) become LF; other control characters (an escape
+    sequence, a bidi override) are refused, and so is a note over :data:`MAX_NOTES_CHARS`."""
+    text = "" if value is None else str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    bad = unsafe_char(text, allow_newlines=True)
+    if bad:
+        raise FieldError(field, f"holds a control character ({bad}); notes are plain text")
+    if len(text) > MAX_NOTES_CHARS:
+        raise FieldError(field, f"is {len(text):,} characters long; at most {MAX_NOTES_CHARS:,}")
+    return text
 
 
 def is_empty(entry: PainEntry) -> bool:
@@ -152,10 +194,7 @@ def make_entry(values: Mapping[str, Any], *, base: PainEntry | None = None) -> P
     out: dict[str, Any] = {}
     for name, raw in values.items():
         if name == "date":
-            out[name] = parse_date(name, raw)
-            # a day ahead is allowed: the athlete's calendar may run ahead of this machine's
-            if out[name] > date.today() + timedelta(days=1):
-                raise FieldError(name, f"{out[name].isoformat()} is in the future (a typo in the year?)")
+            out[name] = check_day(name, parse_date(name, raw))
         elif name in SCORE_FIELDS:
             out[name] = parse_score(name, raw)
         elif name in SIGN_FIELDS:
@@ -169,7 +208,7 @@ def make_entry(values: Mapping[str, Any], *, base: PainEntry | None = None) -> P
         elif name == "swelling":
             out[name] = _parse_choice(name, raw, SWELLING, "none")
         elif name == "notes":
-            out[name] = "" if raw is None else str(raw).strip()
+            out[name] = parse_notes(name, raw)
     if base is not None:
         return replace(base, **out)
     if "date" not in out:
@@ -207,10 +246,15 @@ def read_csv(path: str | Path) -> list[tuple[int, PainEntry]]:
     """Read a pain-log CSV: (line number, entry) for each row, in file order.
 
     The whole file is checked before anything is returned; the first bad value raises
-    :class:`InputError` carrying the file, the row's line and the column name.
+    :class:`InputError` carrying the file, the row's line and the column name. A file over
+    :data:`MAX_CSV_BYTES` is refused before it is read.
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise InputError(f"is {size / 2**20:.0f} MB; a pain log file can be at most "
+                             f"{MAX_CSV_BYTES // 2**20} MB (split it into smaller files)", path=path)
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", path=path) from None
@@ -223,13 +267,28 @@ def read_csv(path: str | Path) -> list[tuple[int, PainEntry]]:
     return parse_csv_text(text, path=path)
 
 
+def _csv_problem(exc: csv.Error) -> str:
+    """What the csv module's complaint means for a person looking at the file."""
+    text = str(exc)
+    if "unexpected end of data" in text:
+        return 'a quoted value starts here but its closing " is missing'
+    if "expected after" in text:
+        return 'a quoted value has more text after its closing " (write "" for a quote inside quotes)'
+    if "NUL" in text:
+        return "the line holds a NUL byte: is this a text file?"
+    if "field larger than field limit" in text:
+        return f"a value is longer than {csv.field_size_limit():,} characters"
+    return "the line is not valid CSV"
+
+
 def parse_csv_text(text: str, *, path: str | Path = "<csv>") -> list[tuple[int, PainEntry]]:
     """Parse pain-log CSV text (see :func:`read_csv`)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: an unclosed quote is an error, not the rest of the file swallowed into one note
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        raise InputError(f"not a readable CSV file: {exc}", path=path, line=1) from None
+        raise InputError(f"not a readable CSV file: {_csv_problem(exc)}", path=path, line=1) from None
     if header is None or not any(h.strip() for h in header):
         raise InputError("is empty: expected a header line naming the columns", path=path, line=1)
     columns = [h.strip().lower() for h in header]
@@ -252,14 +311,19 @@ def parse_csv_text(text: str, *, path: str | Path = "<csv>") -> list[tuple[int, 
         except StopIteration:
             break
         except csv.Error as exc:
-            raise InputError(f"not readable as CSV: {exc}", path=path, line=line) from None
+            raise InputError(_csv_problem(exc), path=path, line=line) from None
         start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue  # blank lines are allowed
+        if len(out) >= MAX_CSV_ROWS:
+            raise InputError(f"has more than {MAX_CSV_ROWS:,} rows; split it into files of at most "
+                             f"{MAX_CSV_ROWS:,}", path=path, line=start)
         if len(row) > len(columns):
             raise InputError(f"has {len(row)} values but the header names {len(columns)} columns",
                              path=path, line=start)
         values = dict(zip(columns, row))
+        if "notes" in values:
+            values["notes"] = from_csv_cell(values["notes"])
         try:
             entry = make_entry(values)
         except FieldError as exc:
@@ -269,7 +333,9 @@ def parse_csv_text(text: str, *, path: str | Path = "<csv>") -> list[tuple[int, 
 
 
 def to_csv(entries: Iterable[PainEntry]) -> str:
-    """Entries in the import format (every column), so ``pain list --format csv`` re-imports."""
+    """Entries in the import format (every column), so ``pain list --format csv`` re-imports.
+    A note starting with ``= + - @`` gets a leading ``'`` so no spreadsheet runs it as a formula
+    (the import takes the ``'`` off again)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(FIELD_NAMES)
@@ -285,5 +351,5 @@ def to_csv(entries: Iterable[PainEntry]) -> str:
                 row.append(v.isoformat())
             else:
                 row.append(str(v))
-        w.writerow(row)
+        w.writerow(csv_row(row))
     return buf.getvalue()

@@ -7,6 +7,7 @@ import math
 from runload import units as u
 from runload.models import Finding
 from runload.report.model import PainRow, WeekRow
+from runload.textsafe import inline
 
 
 def number(v: float | None, unit: str = "", *, signed: bool | None = None) -> str:
@@ -113,8 +114,9 @@ def pain_trend_words(trend: str, last7: int | None, prev7: int | None) -> str:
 
 
 def one_line(s: str, limit: int | None = None) -> str:
-    """Free text on one line (notes can hold newlines), optionally shortened."""
-    s = " ".join(s.split())
+    """Free text on one line (notes can hold newlines), optionally shortened; control characters
+    (an escape sequence in a name or note) are shown escaped, never passed to a terminal."""
+    s = inline(" ".join(s.split()))
     if limit is not None and len(s) > limit:
         s = s[: limit - 1] + "\u2026"
     return s

@@ -17,6 +17,15 @@ from runload.report import fmt
 from runload.report.model import Report, Roster
 
 
+def _visible(value: Any) -> Any:
+    # control characters in user text are shown escaped, as in every other rendering
+    from markupsafe import Markup
+
+    from runload.textsafe import terminal
+
+    return terminal(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
 @cache
 def _env() -> Any:
     import jinja2
@@ -27,6 +36,7 @@ def _env() -> Any:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_visible,
     )
     env.globals.update(
         when=fmt.finding_when, numbers=fmt.finding_numbers, why=fmt.why, week_km=fmt.week_km,

@@ -15,6 +15,7 @@ import math
 import pandas as pd
 
 from runload.report.table import table
+from runload.textsafe import csv_cell
 from runload.units import from_km, label
 
 FIELDS = ["week_start", "distance_km", "duration_s", "runs", "longest_run_km", "change_pct", "base_too_small",
@@ -58,7 +59,7 @@ def format_weeks(weekly: pd.DataFrame, fmt: str, units: str = "km") -> str:
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=FIELDS + (MILE_FIELDS if units == "mi" else []), lineterminator="\n")
         w.writeheader()
-        w.writerows(records)
+        w.writerows({k: csv_cell(v) for k, v in r.items()} for r in records)  # no cell a spreadsheet runs
         return buf.getvalue()
     if not records:
         return "No runs yet.\n"

@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -311,11 +311,7 @@ class _Writer:
             self.store.remember_seen(self.conn, self.athlete_id, key, c.fingerprint, None, c.members)
 
     def _complete(self, a: Activity, src: Source, digest: str) -> Activity:
-        offset = a.utc_offset_s
-        if offset is None:
-            off = a.start_utc.astimezone(self.tz).utcoffset()
-            offset = int(off.total_seconds()) if off else 0
-        return replace(a, source_hash=digest, source_file=src.name, utc_offset_s=offset)
+        return replace(a, source_hash=digest, source_file=src.name, utc_offset_s=local_offset(a, self.tz))
 
     def _store_file(self, name: str, digest: str, acts: list[Activity]) -> None:
         stored_any = False
@@ -367,6 +363,23 @@ def _apply_meta(acts: list[Activity], meta: StravaMeta | None) -> list[Activity]
             notes = (*notes, f"sport from activities.csv ({meta.activity_type})")
         out[0] = replace(a, sport=sport, sub_sport=sub, sport_inferred=False, warnings=notes)
     return out
+
+
+def local_offset(a: Activity, tz: ZoneInfo) -> int:
+    """The UTC offset of the activity's start: the one the file records, else the athlete's zone's.
+
+    An offset a file records at the end (FIT) is carried back to the start when the athlete's zone
+    had that offset then and another at the start: the activity crossed a daylight-saving change.
+    """
+    def zone_at(when: datetime) -> int:
+        off = when.astimezone(tz).utcoffset()
+        return int(off.total_seconds()) if off else 0
+
+    if a.utc_offset_s is None:
+        return zone_at(a.start_utc)
+    if a.offset_recorded_utc is not None and zone_at(a.offset_recorded_utc) == a.utc_offset_s:
+        return zone_at(a.start_utc)
+    return a.utc_offset_s
 
 
 def richness(a: Activity) -> tuple[int, int, int, int]:

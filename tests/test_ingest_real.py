@@ -106,3 +106,24 @@ def test_import_whole_real_folder_counts_each_run_once(cli, athlete: str, store_
     assert out2["skipped"] == out["imported"] + len(out["duplicates"])
     with Store.open(store_path) as store:
         assert [(a.id, a.distance_m) for a in store.activities(athlete)] == [(a.id, a.distance_m) for a in acts]
+
+
+@needs_real
+@pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
+def test_real_file_values_are_finite_and_times_consistent(row: dict[str, str]) -> None:
+    import math
+
+    try:
+        acts = _parse(REAL / row["file"])
+    except IngestError:
+        return
+    for a in acts:
+        numbers = [a.distance_m, a.timer_s, a.elapsed_s, a.elevation_gain_m, a.avg_hr_bpm, a.max_hr_bpm,
+                   a.avg_cadence_spm, *a.hr_zone_s.values()]
+        assert all(v is None or math.isfinite(v) for v in numbers), numbers
+        assert a.distance_m >= 0 and a.elapsed_s is not None and a.elapsed_s >= 0
+        assert a.timer_s is None or a.timer_s <= a.elapsed_s + 1, (a.timer_s, a.elapsed_s)
+        assert 1989 <= a.start_utc.year <= 2030
+        assert a.utc_offset_s is None or abs(a.utc_offset_s) <= 14 * 3600
+        for lap in a.laps:
+            assert all(v is None or math.isfinite(v) for v in (lap.distance_m, lap.timer_s, lap.avg_hr_bpm))

@@ -256,6 +256,7 @@ class _Writer:
         self.conn = store.conn
         self.in_tx = False
         self.last_commit = time.monotonic()
+        self.longest_s = store.longest_activity_s(athlete_id)  # bounds the duplicate search
 
     def _begin(self) -> None:
         if not self.in_tx:
@@ -265,6 +266,7 @@ class _Writer:
             # the write lock held, what the store knows now is exact until our commit.
             for digest, name in self.store.known_files(self.athlete_id).items():
                 self.known.setdefault(digest, name)
+            self.longest_s = max(self.longest_s, self.store.longest_activity_s(self.athlete_id))
 
     def commit(self) -> None:
         if self.in_tx:
@@ -317,8 +319,10 @@ class _Writer:
         stored_any = False
         for act in acts:
             end = act.start_utc + timedelta(seconds=act.elapsed_s or act.timer_s or 0)
-            twins = [o for o in self.store.activities(self.athlete_id, start_utc=act.start_utc - timedelta(minutes=1),
-                                                      end_utc=end + timedelta(minutes=1))
+            window_start = act.start_utc - timedelta(minutes=1)
+            twins = [o for o in self.store.activities(self.athlete_id, start_utc=window_start,
+                                                      end_utc=end + timedelta(minutes=1),
+                                                      started_from=window_start - timedelta(seconds=self.longest_s))
                      if o.source_hash != digest and _overlaps(act, o)]
             if twins:
                 best = max(twins, key=richness)
@@ -336,6 +340,7 @@ class _Writer:
             self.store.insert_activity(self.conn, self.athlete_id, act)
             self.summary.activities += 1
             stored_any = True
+        self.longest_s = max([self.longest_s] + [a.elapsed_s or a.timer_s or 0.0 for a in acts])
         for act in acts:
             for w in act.warnings:
                 self.summary.warnings.append({"file": name, "warning": w})
@@ -415,4 +420,4 @@ def activity_sport(name: str) -> Sport:
     return sport
 
 
-__all__ = ["ImportSummary", "activity_sport", "import_paths", "parse_source", "richness"]
+__all__ = ["ImportSummary", "activity_sport", "import_paths", "local_offset", "parse_source", "richness"]

@@ -362,9 +362,10 @@ def _activity(act: TcxActivity, index: int, td: TcxData, notes: list[str], name:
     ends = [float(t[timed][-1])] if timed.any() else []
     ends += [lap.start + lap.timer_s for lap in laps if lap.start is not None and lap.timer_s is not None]
     elapsed = max([e - start for e in ends] + [timer or 0.0])
-    if timer is not None and ends and timer > max(e - start for e in ends) + 1:
-        warnings.append(f"the laps' time ({timer:.0f} s) is longer than the time they span "
-                        f"({max(e - start for e in ends):.0f} s): elapsed time taken as the laps' time")
+    span = float(t[timed][-1]) - start if timed.any() else None
+    if timer is not None and span is not None and timer > span + 60:
+        warnings.append(f"the laps' time ({timer:.0f} s) is longer than the track's ({span:.0f} s): "
+                        "elapsed time taken as the laps' time")
     m = motion(t[timed], cum, distance_m=distance, moving_s=timer, cadence=cols["cad"][timed])
     sport_attr = (act.sport or "").strip()
     inferred = False

@@ -123,16 +123,21 @@ def _stream(data: bytes, name: str, exact: bool) -> GpxData:
     stack: list[str] = []
     txt: list[str] = []
     clear = txt.clear
+    join = "".join
     q: dict[str, str] = {}  # qualified names of the GPX elements, once the root tells the namespace
-    slots: dict[str, int] = {}  # qualified name -> value slot inside a point (-1: not a value)
+    slots: dict[str, int] = {}  # qualified name -> slot in a point: 2-5 a value, -1 nothing, -3 the point
+    slots_get = slots.get
     seg: _SegmentBuilder | None = None
-    cur: list[str | None] = [None] * 6
+    points: list[list[str | None]] = []  # the current segment's points not yet turned into numbers
+    cur: list[str | None] = [None] * 6  # lat, lon, ele, time, hr, cad of the point being read
     depth = 0
 
     def slot(qname: str) -> int:
         ns, _, local = qname.rpartition(" ")
         low = local.lower()
-        if qname == q["ele"]:
+        if qname == q["trkpt"]:
+            k = -3
+        elif qname == q["ele"]:
             k = 2
         elif qname == q["time"]:
             k = 3
@@ -148,27 +153,32 @@ def _stream(data: bytes, name: str, exact: bool) -> GpxData:
     def start(qname: str, attrs: dict[str, str]) -> None:
         nonlocal seg, cur, depth
         clear()
-        parent = stack[-1] if stack else None
-        stack.append(qname)
-        if parent is None:
-            _root(qname, attrs)
-        elif qname == q["trkpt"] and parent == q["trkseg"] and seg is not None:
+        if qname == q_trkpt and seg is not None and stack[-1] == q_trkseg:
             cur = [attrs.get("lat"), attrs.get("lon"), None, None, None, None]
             depth = 0
             p.StartElementHandler = point_start if exact else None
             p.EndElementHandler = point_end_exact if exact else point_end
+            return
+        parent = stack[-1] if stack else None
+        stack.append(qname)
+        if parent is None:
+            _root(qname, attrs)
         elif qname == q["trkseg"] and parent == q["trk"]:
             seg = _SegmentBuilder(len(gd.tracks) - 1)
         elif qname == q["trk"] and parent == q["gpx"]:
             gd.tracks.append(GpxTrack())
 
+    q_trkpt = q_trkseg = "\0"
+
     def _root(qname: str, attrs: dict[str, str]) -> None:
+        nonlocal q_trkpt, q_trkseg
         ns, _, local = qname.rpartition(" ")
         q["root"] = local
         # another root: nothing below matches (a file that is not well-formed says so first)
         pre = (f"{ns} " if ns else "") if local == "gpx" else "\0"
         q.update({k: pre + k for k in ("gpx", "trk", "trkseg", "trkpt", "ele", "time", "name", "type", "metadata")})
         q["ns"] = ns
+        q_trkpt, q_trkseg = q["trkpt"], q["trkseg"]
         gd.creator = attrs.get("creator")
 
     def end(qname: str) -> None:
@@ -176,36 +186,40 @@ def _stream(data: bytes, name: str, exact: bool) -> GpxData:
         if not stack or stack.pop() != qname:
             raise _Redo  # only possible after a point that held a <trkpt> of its own
         parent = stack[-1] if stack else None
-        if qname == q["trkseg"] and seg is not None:
+        if qname == q_trkseg and seg is not None:
+            seg.add(points)
+            points.clear()
             gd.segments.append(seg.finish(gd))
             seg = None
         elif qname == q["name"] and parent in (q["trk"], q["metadata"], q["gpx"]):
-            text = "".join(txt).strip() or None
+            text = join(txt).strip() or None
             if parent == q["trk"]:
                 gd.tracks[-1].name = text
             elif gd.name is None:
                 gd.name = text
         elif qname == q["type"] and parent == q["trk"]:
-            gd.tracks[-1].type = "".join(txt).strip() or None
+            gd.tracks[-1].type = join(txt).strip() or None
         clear()
 
     def finish_point() -> None:
         assert seg is not None
-        seg.add(cur)
-        stack.pop()
+        points.append(cur)
+        if len(points) >= _CHUNK_POINTS:
+            seg.add(points)
+            points.clear()
         p.StartElementHandler = start
         p.EndElementHandler = end
         clear()
 
     def point_end(qname: str) -> None:
-        if qname == q["trkpt"]:
-            finish_point()
-            return
-        k = slots.get(qname)
+        k = slots_get(qname)
         if k is None:
             k = slot(qname)
-        if k >= 0 and cur[k] is None:
-            cur[k] = txt[0] if len(txt) == 1 else "".join(txt)
+        if k >= 2:
+            if cur[k] is None:
+                cur[k] = join(txt)
+        elif k == -3:
+            finish_point()
         clear()
 
     def point_start(qname: str, attrs: dict[str, str]) -> None:
@@ -218,11 +232,11 @@ def _stream(data: bytes, name: str, exact: bool) -> GpxData:
         if depth == 0:
             finish_point()
             return
-        k = slots.get(qname)
+        k = slots_get(qname)
         if k is None:
             k = slot(qname)
-        if k >= 0 and cur[k] is None and (depth == 1) == (k in (2, 3)):
-            cur[k] = "".join(txt)
+        if k >= 2 and cur[k] is None and (depth == 1) == (k in (2, 3)):
+            cur[k] = join(txt)
         depth -= 1
         clear()
 
@@ -236,31 +250,24 @@ def _stream(data: bytes, name: str, exact: bool) -> GpxData:
 
 
 class _SegmentBuilder:
-    """Collects one segment's point texts and turns them into numbers in chunks."""
+    """Turns one segment's point texts into numbers, a chunk at a time (memory stays small)."""
 
-    __slots__ = ("track", "texts", "chunks")
+    __slots__ = ("track", "chunks")
 
     def __init__(self, track: int) -> None:
         self.track = track
-        self.texts: list[list[str | None]] = [[], [], [], [], [], []]
         self.chunks: list[dict[str, Any]] = []
 
-    def add(self, values: list[str | None]) -> None:
-        texts = self.texts
-        for i in range(6):
-            texts[i].append(values[i])
-        if len(texts[0]) >= _CHUNK_POINTS:
-            self._flush()
-
-    def _flush(self) -> None:
-        lat, lon, ele, time, hr, cad = self.texts
-        if lat:
-            self.chunks.append({"time": parse_times(time), "lat": lat, "lon": lon, "ele": ele, "hr": hr, "cad": cad})
-            self.chunks[-1].update({k: floats(self.chunks[-1][k], *_BOUNDS[k]) for k in _BOUNDS})
-        self.texts = [[], [], [], [], [], []]
+    def add(self, points: list[list[str | None]]) -> None:
+        if not points:
+            return
+        lat, lon, ele, time, hr, cad = zip(*points)
+        chunk: dict[str, Any] = {"time": parse_times(time)}
+        for k, texts in (("lat", lat), ("lon", lon), ("ele", ele), ("hr", hr), ("cad", cad)):
+            chunk[k] = floats(texts, *_BOUNDS[k])
+        self.chunks.append(chunk)
 
     def finish(self, gd: GpxData) -> GpxSegment:
-        self._flush()
         arrays: dict[str, list[np.ndarray]] = {k: [] for k in ("t", *_BOUNDS)}
         for ch in self.chunks:
             times: Times = ch["time"]

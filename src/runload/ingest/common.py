@@ -182,6 +182,19 @@ def parse_times(texts: Sequence[str | None]) -> Times:
     return Times(t, offset, naive, bad)
 
 
+MAX_ACTIVITY_S = 2 * 86400.0  # one activity lasts under two days; a time further off is damage
+
+
+def plausible_times(t: np.ndarray) -> np.ndarray:
+    """Which of an activity's sample times (NaN allowed) lie within two days of their median: a
+    corrupted time (a flipped bit years away) would otherwise stretch the activity to years."""
+    ok = ~np.isnan(t)
+    if not ok.any():
+        return ok
+    mid = float(np.median(t[ok]))
+    return ok & (np.abs(t - mid) <= MAX_ACTIVITY_S)
+
+
 # ---------------------------------------------------------------- how an activity moved
 MAX_STEP_S = 60.0  # a longer gap between two samples is a pause, not movement
 MOVING_MPS = 0.5  # slower than this between two samples is standing still
@@ -292,7 +305,8 @@ def _not_running(m: Motion) -> tuple[Sport, str] | None:
     if m.avg_kmh > RUN_MAX_AVG_KMH or m.p95_kmh > RUN_MAX_P95_KMH or m.fast_s >= RIDE_FAST_S:
         return Sport.CYCLING, "speed of a ride"
     if m.coast_share is not None and m.coast_share >= COAST_SHARE:
-        return Sport.CYCLING, f"no cadence for {m.coast_share:.0%} of the time above 10 km/h, as when coasting on a bike"
+        return Sport.CYCLING, (f"no cadence for {m.coast_share:.0%} of the time above 10 km/h, "
+                               "as when coasting on a bike")
     steep = m.climb_m_per_km is not None and m.climb_m_per_km >= STEEP_M_PER_KM
     if m.p95_kmh >= UNEVEN_P95_KMH and m.p95_kmh >= UNEVEN_RATIO * m.avg_kmh and not steep:
         return Sport.OTHER, "speeds swing like a ride's or on skis, not a run's"
@@ -330,6 +344,25 @@ def running_speed_warning(m: Motion) -> str | None:
         return None  # an uneven run is still a run when the file says so
     return (f"labelled running, but moves at the {off[1]} ({m.numbers()}): "
             f"if it was not a run, correct it with `runload activity set-sport`")
+
+
+MAX_SPEED_MPS = 100.0  # 360 km/h: a faster step between two samples is a GPS jump or damage
+
+
+def clean_cumulative(t: np.ndarray, cum: np.ndarray) -> np.ndarray:
+    """A running total of distance without its impossible steps: a step that goes backwards or
+    faster than 360 km/h (a GPS jump, a corrupted value) adds nothing. NaN stays NaN."""
+    out = np.full(len(cum), np.nan)
+    ok = ~np.isnan(cum)
+    if ok.sum() < 2:
+        out[ok] = 0.0
+        return out
+    d, tt = cum[ok], t[ok]
+    dd, dt = np.diff(d), np.diff(tt)
+    dt = np.where(np.isnan(dt), 0.0, np.abs(dt))
+    good = (dd >= 0) & (dd <= MAX_SPEED_MPS * np.maximum(dt, 1.0))
+    out[ok] = np.concatenate(([0.0], np.cumsum(np.where(good, dd, 0.0))))
+    return out
 
 
 def distance_along(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

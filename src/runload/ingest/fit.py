@@ -35,7 +35,8 @@ import numpy as np
 
 from runload.errors import IngestError
 from runload.ingest.common import (
-    MAX_STEP_S, Motion, hr_bins_array, infer_sport, motion, refine_sport, running_speed_warning, sport_from_name,
+    LATEST_S, MAX_ACTIVITY_S, MAX_SPEED_MPS, MAX_STEP_S, Motion, clean_cumulative, hr_bins_array, infer_sport,
+    motion, plausible_times, refine_sport, running_speed_warning, sport_from_name,
 )
 from runload.ingest.fitfast import (
     MESG_ACTIVITY, MESG_FILE_ID, MESG_LAP, MESG_RECORD, MESG_SESSION, MESG_SPORT, FitData, FitFallback,
@@ -46,6 +47,7 @@ from runload.models import Activity, Lap, Sport
 _FIT_EPOCH = datetime(1989, 12, 31, tzinfo=timezone.utc)
 _FIT_EPOCH_S = _FIT_EPOCH.timestamp()
 _ABSOLUTE_MIN = 0x10000000  # smaller date_time values are seconds since power-on
+_LATEST_RAW = int(LATEST_S - _FIT_EPOCH.timestamp())  # 2100: a later date is damage, not a recording
 _FOOT_SPORTS = {Sport.RUNNING, Sport.WALKING, Sport.HIKING}
 _RAW_TIME_FIELDS = {"timestamp", "start_time", "local_timestamp", "time_created"}
 _SUMMARY = {MESG_FILE_ID: "file_ids", MESG_SPORT: "sports", MESG_SESSION: "sessions", MESG_LAP: "laps",
@@ -129,9 +131,8 @@ def _frame_dict(frame: Any) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- building activities
-_WEEK_S = 7 * 86400.0
 # What a device can record in one session; a value outside is damage, dropped with a warning.
-_BOUNDS = {"distance": (0.0, 2_000_000.0), "time": (0.0, _WEEK_S), "heart rate": (1.0, 255.0),
+_BOUNDS = {"distance": (0.0, 2_000_000.0), "time": (0.0, MAX_ACTIVITY_S), "heart rate": (1.0, 255.0),
            "cadence": (0.0, 255.0), "ascent": (0.0, 20_000.0), "speed": (0.0, 100.0)}
 
 
@@ -168,6 +169,8 @@ def _check_clock(raw: Any, name: str) -> int:
         raise IngestError(
             f"no absolute clock: the start time is only {raw} s since the device powered on, "
             "so the activity cannot be placed on a day", path=name)
+    if raw >= _LATEST_RAW:
+        raise IngestError(f"the start time is in {_time(raw).year}: not a date a device recorded", path=name)
     return int(raw)
 
 
@@ -251,10 +254,11 @@ def _next_start(starts: list[int | None], i: int) -> float:
 
 
 def _cumulative(t: np.ndarray, dist: np.ndarray, speed: np.ndarray) -> np.ndarray:
-    """Cumulative distance of records: the device's own, else its speed integrated over time."""
+    """Cumulative distance of records from 0: the device's own (without impossible steps), else
+    its speed integrated over time."""
     if (~np.isnan(dist)).sum() >= 2 or len(t) < 2:
-        return dist
-    v = np.where(np.isnan(speed), 0.0, speed)
+        return clean_cumulative(t, dist)
+    v = np.where(np.isnan(speed) | (speed > MAX_SPEED_MPS), 0.0, speed)
     dt = np.clip(np.diff(t), 0.0, MAX_STEP_S)
     return np.concatenate(([0.0], np.cumsum(v[1:] * dt)))
 
@@ -276,7 +280,7 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
     timer = _value(s, ("total_timer_time",), "time", notes)
     start_raw = _session_start(s)
     if (start_raw is None or start_raw < _ABSOLUTE_MIN) and not multisport:
-        absolute = fd.rec_t[fd.rec_t >= _ABSOLUTE_MIN]
+        absolute = fd.rec_t[(fd.rec_t >= _ABSOLUTE_MIN) & (fd.rec_t < _LATEST_RAW)]
         if len(absolute):  # the session's own start is missing or device-relative: the records are dated
             start_raw = int(absolute[0])
             notes.append("the session's start time is missing or not a date: start taken from the records")
@@ -284,13 +288,13 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
     end_raw = start_raw + (elapsed or timer or 0)
     if end_raw <= start_raw:
         # some devices write a session whose end equals its start: its records tell how long it was
-        after = fd.rec_t[(fd.rec_t >= start_raw) & (fd.rec_t < next_start)]
+        after = fd.rec_t[(fd.rec_t >= start_raw) & (fd.rec_t < min(next_start, start_raw + MAX_ACTIVITY_S))]
         if len(after) >= 2:
             end_raw = float(after[-1])
             elapsed = end_raw - start_raw
             timer = timer or elapsed
             notes.append("the session's end equals its start: its times come from the records")
-    if elapsed is not None and timer is not None and timer > elapsed + 1:
+    if timer is not None and (elapsed is None or timer > elapsed + 1):
         elapsed = timer  # elapsed time is never shorter than the time the timer ran
     in_leg = (fd.rec_t >= start_raw) & (fd.rec_t <= end_raw)
     t, hr = fd.rec_t[in_leg], fd.rec_hr[in_leg]
@@ -337,25 +341,30 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
 
 def _from_records(fd: FitData, file_sport: dict[str, Any], device: str | None, offset: tuple[int, datetime] | None,
                   name: str) -> Activity:
-    dated = fd.rec_t >= _ABSOLUTE_MIN
+    dated = (fd.rec_t >= _ABSOLUTE_MIN) & (fd.rec_t < _LATEST_RAW)
     if not dated.any():
         _check_clock(int(fd.rec_t[0]), name)
-    t = fd.rec_t[dated]
+    notes = ["no session summary in the file (interrupted?): distance and time from the records"]
+    near = dated & plausible_times(np.where(dated, fd.rec_t, np.nan))
+    if (dated & ~near).any():
+        notes.append(f"{int((dated & ~near).sum())} records dated days away from the others ignored")
+    dated = near
+    order = np.argsort(fd.rec_t[dated], kind="stable")
+    t = fd.rec_t[dated][order]
     t0 = int(t[0])
     elapsed = float(t[-1] - t0)
-    cum = _cumulative(t, fd.rec_dist[dated], fd.rec_speed[dated])
+    cum = _cumulative(t, fd.rec_dist[dated][order], fd.rec_speed[dated][order])
     d = cum[~np.isnan(cum)]
     distance = float(d.max() - d.min()) if len(d) > 1 else 0.0
-    if distance == 0.0:
+    if not 0.0 < distance <= _BOUNDS["distance"][1]:
         laps_d = [v for lap in fd.laps if (v := _value(lap, ("total_distance",), "distance", None)) is not None]
-        distance = float(sum(laps_d))
-    notes = ["no session summary in the file (interrupted?): distance and time from the records"]
+        distance = min(float(sum(laps_d)), _BOUNDS["distance"][1])
     lap_sport = next((lap for lap in fd.laps if sport_from_name(lap.get("sport")) is not None), {})
     sport, sub = _sport_of(file_sport, lap_sport)
-    m = motion(t, cum, distance_m=distance, cadence=fd.rec_cad[dated] if len(fd.rec_cad) else None)
+    m = motion(t, cum, distance_m=distance, cadence=fd.rec_cad[dated][order] if len(fd.rec_cad) else None)
     timer = min(m.moving_s, elapsed) if m.moving_s else elapsed
     sport, inferred = _sport_and_notes(sport, m, notes)
-    hr_all = fd.rec_hr[dated]
+    hr_all = fd.rec_hr[dated][order]
     hr = hr_all[~np.isnan(hr_all) & (hr_all > 0)]
     return Activity(
         start_utc=_time(t0), sport=sport, sub_sport=sub, sport_inferred=inferred, distance_m=distance,

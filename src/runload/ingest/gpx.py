@@ -23,7 +23,7 @@ from __future__ import annotations
 import codecs
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -31,8 +31,8 @@ import numpy as np
 
 from runload.errors import IngestError
 from runload.ingest.common import (
-    EARLIEST_S, LATEST_S, MAX_STEP_S, Times, distance_along, floats, hr_bins_array, infer_sport, motion,
-    parse_times, running_speed_warning, sport_from_name,
+    EARLIEST_S, LATEST_S, MAX_STEP_S, Times, clean_cumulative, distance_along, floats, hr_bins_array, infer_sport,
+    motion, parse_times, running_speed_warning, sport_from_name,
 )
 from runload.ingest.xmlsafe import check_xml, max_depth, new_parser, parse
 from runload.models import Activity, Sport
@@ -429,8 +429,14 @@ def activities_from_gpx(gd: GpxData, name: str) -> list[Activity]:
     if gd.naive:
         notes.append("times in the file carry no time zone: read as UTC (as GPX specifies); "
                      "the day is taken in the athlete's time zone")
-    parts = [_sorted_part(s) for s in gd.segments if (~np.isnan(s.t)).any()]
+    parts = [piece for s in gd.segments if (~np.isnan(s.t)).any() for piece in _pieces(_sorted_part(s))]
     groups = _group(parts)
+    lone = [sum(len(p.t) for p in g[0]) < 2 for g in groups]
+    if any(lone) and not all(lone):
+        # a point hours or years away from every other (a corrupted time) is not an activity
+        n = sum(lone)
+        notes.append(f"{n} track point{'s' if n != 1 else ''} hours away from all others ignored")
+        groups = [g for g, alone in zip(groups, lone) if not alone]
     out = []
     for index, (group, overlap_s) in enumerate(groups):
         group_notes = list(notes)
@@ -447,6 +453,16 @@ def _sorted_part(s: GpxSegment) -> _Part:
     keep = ~np.isnan(s.t)
     order = np.argsort(s.t[keep], kind="stable")
     return _Part(s.track, *(a[keep][order] for a in (s.t, s.lat, s.lon, s.ele, s.hr, s.cad)))
+
+
+def _pieces(part: _Part) -> list[_Part]:
+    """A segment split where its points are more than :data:`SPLIT_GAP_S` apart (days of walking
+    logged as one segment, or a point with a corrupted time)."""
+    cuts = np.flatnonzero(np.diff(part.t) > SPLIT_GAP_S) + 1
+    if not len(cuts):
+        return [part]
+    cols = (part.t, part.lat, part.lon, part.ele, part.hr, part.cad)
+    return [_Part(part.track, *(c[a:b] for c in cols)) for a, b in zip([0, *cuts], [*cuts, len(part.t)])]
 
 
 def _group(parts: list[_Part]) -> list[tuple[list[_Part], float]]:
@@ -491,7 +507,7 @@ def _activity(gd: GpxData, parts: list[_Part], index: int, notes: list[str], nam
     for part in parts:
         pos = ~np.isnan(part.lat)
         cum = np.full(len(part.t), np.nan)
-        cum[pos] = distance_along(part.lat[pos], part.lon[pos]) + distance
+        cum[pos] = clean_cumulative(part.t[pos], distance_along(part.lat[pos], part.lon[pos])) + distance
         if pos.any():
             distance = float(cum[pos][-1])
         t_all.append(part.t)

@@ -19,14 +19,13 @@ import numpy as np
 
 from runload.errors import IngestError
 from runload.ingest.common import (
-    Times, distance_along, finite, floats, hr_bins_array, infer_sport, motion, parse_times,
-    running_speed_warning, sport_from_name,
+    MAX_ACTIVITY_S, Times, clean_cumulative, distance_along, finite, floats, hr_bins_array, infer_sport, motion,
+    parse_times, plausible_times, running_speed_warning, sport_from_name,
 )
 from runload.ingest.xmlsafe import new_parser, parse
 from runload.models import Activity, Lap, Sport
 
 _FOOT_SPORTS = (Sport.RUNNING, Sport.WALKING, Sport.HIKING)
-_WEEK_S = 7 * 86400.0
 # Trackpoint values, by slot: time, latitude, longitude, altitude, distance, heart rate, cadence,
 # run cadence (extension)
 _POINT_BOUNDS = [None, (-90.0, 90.0), (-180.0, 180.0), (-1000.0, 10000.0), (0.0, 1e7), (0.0, 255.0),
@@ -164,7 +163,7 @@ def _stream(data: bytes, name: str, exact: bool) -> TcxData:
         parent = stack[-1] if stack else None
         if lap is not None and parent == q["Lap"]:
             if qname == q["TotalTimeSeconds"]:
-                lap.timer_s = _value(text(), 0.0, _WEEK_S, "lap time", td)
+                lap.timer_s = _value(text(), 0.0, MAX_ACTIVITY_S, "lap time", td)
             elif qname == q["DistanceMeters"]:
                 lap.distance_m = _value(text(), 0.0, 1e7, "lap distance", td)
             elif qname == q["MaximumSpeed"]:
@@ -333,14 +332,21 @@ def _activity(act: TcxActivity, index: int, td: TcxData, notes: list[str], name:
     cols = {k: (np.concatenate([getattr(lap, k) for lap in laps]) if laps else np.empty(0))[order]
             for k in ("lat", "lon", "alt", "dist", "hr", "cad", "run_cad")}
     t = t[order]
-    timed = ~np.isnan(t)
-    starts = [s for s in ([act.id_s] + [lap.start for lap in laps]) if s is not None]
+    timed = plausible_times(t)
+    warnings = list(notes)
+    if (~np.isnan(t) & ~timed).any():
+        warnings.append(f"{int((~np.isnan(t) & ~timed).sum())} track points dated days away from the others ignored")
+    mid = float(np.median(t[timed])) if timed.any() else None
+
+    def near(when: float | None) -> bool:  # a start within the activity's days, when the track tells them
+        return when is not None and (mid is None or abs(when - mid) <= MAX_ACTIVITY_S)
+
+    starts = [s for s in ([act.id_s] + [lap.start for lap in laps]) if near(s)]
     if timed.any():
         starts.append(float(t[timed][0]))
     if not starts:
         raise IngestError("no start time: cannot be placed on a day", path=name)
     start = min(starts)
-    warnings = list(notes)
     lap_dist = [lap.distance_m for lap in laps if lap.distance_m is not None]
     lap_timer = [lap.timer_s for lap in laps if lap.timer_s is not None]
     timer = sum(lap_timer) or None
@@ -348,19 +354,19 @@ def _activity(act: TcxActivity, index: int, td: TcxData, notes: list[str], name:
     dist_col = cols["dist"][timed]
     cum = np.full(int(timed.sum()), np.nan)
     if (~np.isnan(dist_col)).sum() >= 2:
-        cum = dist_col
-        track_distance = float(np.nanmax(dist_col) - np.nanmin(dist_col))
+        cum = clean_cumulative(t[timed], dist_col)
     else:
         pos = ~np.isnan(cols["lat"][timed])
         if pos.sum() >= 2:
             cum[pos] = distance_along(cols["lat"][timed][pos], cols["lon"][timed][pos])
-        track_distance = float(np.nanmax(cum)) if pos.sum() >= 2 else 0.0
+            cum = clean_cumulative(t[timed], cum)
+    track_distance = float(np.nanmax(cum)) if (~np.isnan(cum)).any() else 0.0
     if lap_dist and sum(lap_dist) > 0:
         distance, source = float(sum(lap_dist)), "laps"
     else:
         distance, source = track_distance, "track"
     ends = [float(t[timed][-1])] if timed.any() else []
-    ends += [lap.start + lap.timer_s for lap in laps if lap.start is not None and lap.timer_s is not None]
+    ends += [lap.start + lap.timer_s for lap in laps if near(lap.start) and lap.timer_s is not None]
     elapsed = max([e - start for e in ends] + [timer or 0.0])
     span = float(t[timed][-1]) - start if timed.any() else None
     if timer is not None and span is not None and timer > span + 60:

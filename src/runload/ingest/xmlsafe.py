@@ -76,6 +76,8 @@ def parse(parser: Any, data: bytes, name: str) -> None:
         parser.Parse(b"", True)
     except _Unsafe as exc:
         raise IngestError(f"unsafe XML refused ({exc})", path=name) from None
+    except (LookupError, UnicodeError) as exc:  # the declared encoding, unknown to Python or not the bytes'
+        raise IngestError(f"not readable text: {exc}", path=name) from None
     except pyexpat.ExpatError as exc:
         reason = pyexpat.ErrorString(exc.code) if exc.code else str(exc)
         raise IngestError(f"not well-formed XML at line {exc.lineno}, column {exc.offset}: {reason}",

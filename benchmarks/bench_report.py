@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Report speed: one athlete with 3 years of runs (< 2 s for the HTML report with every chart),
-a roster of 100 athletes with a year each (< 30 s), and ``runload --help`` (< 0.3 s).
+"""Report speed by format: one athlete with 3 years of runs (each format, and the PNG charts),
+and ``runload --help`` (< 0.3 s). benchmarks/bench_assess.py compares the assessment, rosters and
+the email run with the previous approach.
 
     .venv/bin/python benchmarks/bench_report.py
 """
@@ -57,9 +58,12 @@ def timed(label: str, fn, limit_s: float) -> float:
 
 
 def main() -> int:
-    from runload.report import build_report, render
-    from runload.report.roster import build_roster
-    from runload.report.text import render_roster_text
+    from runload.assessments import Assessor
+    from runload.report import render
+    from runload.report.build import report_for
+
+    def build_report(store, athlete_id):
+        return report_for(Assessor(store), athlete_id, week=END, today=END)
 
     slow = False
     with tempfile.TemporaryDirectory() as tmp:
@@ -75,15 +79,6 @@ def main() -> int:
         slow |= timed("report + 7 PNG charts", lambda: __import__("runload.report.charts", fromlist=["x"]).write_pngs(
             build_report(store, "three-years"), Path(tmp) / "charts"), 2.0) >= 2.0
         store.close()
-
-        roster_store = Store.open(Path(tmp) / "roster.sqlite")
-        t0 = time.perf_counter()
-        for n in range(100):
-            add_athlete(roster_store, f"a{n:03d}", 365, 100 + n)
-        print(f"roster: 100 athletes x 1 year written in {time.perf_counter() - t0:.1f} s")
-        slow |= timed("roster of 100 athletes (text)", lambda: render_roster_text(
-            build_roster(roster_store, week=END, today=END)), 30.0) >= 30.0
-        roster_store.close()
 
     runs = []
     for _ in range(5):

@@ -19,8 +19,14 @@ run runload import --athlete ben sample_activities/ben/strava_export
 run runload pain import --athlete maya sample_activities/maya/pain.csv
 run runload pain import --athlete ben sample_activities/ben/pain.csv
 run runload weeks --athlete maya
-run runload check --athlete maya
-run runload pain status --athlete maya
-run runload report --athlete maya
-run runload report --athlete ben
+note() { printf '\n# %s\n' "$@"; }
+note "The sample athletes' data ends on Sunday 2026-10-18, so the demo asks for that week; without" \
+     "--week (or --as-of), runload judges this week so far, as of today."
+note "Maya's history: the 56 km week with its 25.6 km run, the pain episode that followed, the red flag."
+run runload check --athlete maya --all --as-of 2026-10-18
+note "Three weeks into the pain episode the red flag stood: no running advice, only care."
+run runload check --athlete maya --week 2026-W37
+run runload pain status --athlete maya --as-of 2026-10-18
+run runload report --athlete maya --week 2026-W42
+run runload report --athlete ben --week 2026-W42
 printf '\nThe demo store was %s (deleted now).\n' "$RUNLOAD_STORE"

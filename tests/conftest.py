@@ -14,6 +14,8 @@ SHARED = REPO.parent / "shared"
 REAL = SHARED / "real_activities"
 SAMPLES = REPO / "sample_activities"
 
+TODAY = "2026-10-18"
+
 needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real_activities is not here")
 
 
@@ -24,6 +26,9 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.delenv("RUNLOAD_RULES", raising=False)
+    # "today" for every command: the Sunday the sample athletes' data ends, so a report without
+    # --week means the same week whenever the tests run
+    monkeypatch.setenv("RUNLOAD_TODAY", TODAY)
 
 
 @pytest.fixture

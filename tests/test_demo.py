@@ -26,6 +26,7 @@ def test_demo_script_runs_and_shows_what_matters(tmp_path):
     assert "2026-08-10  56.0     5        25.6" in out  # Maya's +40% week in the weeks table
     assert "+40.0% !" in out
     assert "Pain that rest has not relieved for more than two weeks" in out
+    assert "Status: See a clinician about the knee" in out  # the red flag stands in 2026-W37
     assert "Pain began on 2026-08-18 2 days after a +40% week" in out
     assert "runload report: Maya Lindqvist (maya)" in out and "runload report: Ben Okafor (ben)" in out
     assert out.count("not a diagnosis") >= 2

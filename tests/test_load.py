@@ -6,10 +6,11 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from runload.load import local_date, weekly_running
+from runload.calendar import local_date
+from runload.load.series import weekly_running
 from runload.models import Activity, Sport
 from runload.config import default_rules_dir
-from runload.engine import Context
+from runload.rules.context import Context
 from runload.models import Athlete
 from runload.rules import evaluate, load_rule
 
@@ -67,15 +68,15 @@ def test_big_jump_is_a_warning_and_sunday_week_start():
 
 
 def test_weeks_table_folds_stretches_without_data():
-    from runload.load_metrics import silences
-    from runload.weekly_output import format_weeks, weekly_records
+    from runload.report.weeks import format_weeks, weekly_records
 
     acts = [run("2026-01-05", 10), run("2026-01-07", 10), run("2026-03-02", 12)]  # 7 silent weeks between
     weekly = weekly_running(acts)
-    gaps = silences(acts)
-    recs = weekly_records(weekly, silences=gaps)
+    recs = weekly_records(weekly)
     assert [r["no_data"] for r in recs] == [False] + [True] * 7 + [False]
-    text = format_weeks(weekly, "table", silences=gaps)
+    # a week without any data is unknown: no change is judged against it (not -100%, not +inf)
+    assert all(r["change_pct"] is None for r in recs)
+    text = format_weeks(weekly, "table")
     assert "no data for 7 weeks (unknown, not rest)" in text
     assert len(text.strip().splitlines()) == 2 + 3  # header, rule, first week, the gap, last week
     assert "after a gap" in text.splitlines()[-1]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import numpy as np
 import pandas as pd
@@ -11,17 +11,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runload.load import activity_trimp, banister_trimp, daily_load, weekly_cross_training, weekly_running
-from runload.load_metrics import (
+from runload.load.formulas import (
     MONOTONY_CAP,
+    activity_trimp,
     acwr_series,
+    banister_trimp,
     fitness_fatigue,
     longest_run_km,
     return_to_run_state,
     run_spikes,
-    silences,
     weekly_monotony,
 )
+from runload.load.series import daily_load, silences, weekly_cross_training, weekly_running
 from runload.models import Activity, Sport
 
 acwr_pkg = pytest.importorskip("acwr")

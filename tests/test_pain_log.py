@@ -188,7 +188,7 @@ def test_status_shows_red_flags_episodes_and_plan(cli, athlete, tmp_path):
     r = cli("pain", "status", "--athlete", "ana", "--as-of", "2026-05-12")
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
-    assert lines[:2] == ["Red flags (these come before any training advice):",
+    assert lines[:2] == ["Red flags not yet resolved (these come before any training advice):",
                          "  2026-05-10: calf swelling, redness or warmth - URGENT - get medical care today."]
     assert "  2026-05-01: 3 entries, worst 6/10, still going on." in lines
     assert "Return to running:" in lines

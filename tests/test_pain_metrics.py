@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from runload import pain
-from runload.engine import Context, get_metric
+from runload.rules.context import Context, get_metric
 from runload.models import Activity, Athlete, PainEntry, Sport
 from runload.pain.entries import make_entry
 from runload.pain.episodes import find_episodes, link_load
@@ -269,7 +269,9 @@ def test_assess_puts_emergency_first_and_plans_a_return_after_a_red_flag():
     es = [entry("2026-05-01", 1, pain_after=3, numbness_tingling="yes"),
           entry("2026-05-03", 2, pain_after=4, breathless_chest_pain="yes", calf_swelling_redness_warmth="yes")]
     a = pain.assess(ctx(es, _spike_history(), as_of="2026-05-05"))
-    assert [f.flag for f in a.red_flags] == ["breathless-leg", "calf", "numbness"]
+    # numbness logged on 05-01 and not on 05-03: the later entry records it gone
+    assert [f.flag for f in a.red_flags] == ["breathless-leg", "calf"]
+    assert [(f.flag, how) for f, how in a.resolved] == [("numbness", "the entry of 2026-05-03 records the sign gone")]
     assert a.overrides_load and a.current_episode is not None
     plan = a.return_plan
     assert plan is not None and plan.reason == "red flag" and plan.since == D("2026-05-03")

@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO
 
 import runload.rules
-from runload.engine import get_metric
+from runload.rules.context import get_metric
 from runload.pain.signs import RED_FLAGS
 
 FILES = sorted((REPO / "rules").glob("pain-*.toml"))

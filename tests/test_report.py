@@ -10,16 +10,18 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from runload.analysis import Analysis, Caps
+from runload.assess import Assessment, finding_order, mark_current, merge_events, status_of
+from runload.assessments import Assessor
+from runload.calendar import week_period
 from runload.models import Activity, Athlete, Finding, PainEntry, Severity, Sport
-from runload.report import build_report, render, report_from_analysis
-from runload.report.build import period_for
+from runload.report import build_report, render
+from runload.report.build import report_for
 from runload.store import Store
 
 HERE = Path(__file__).resolve().parent
@@ -82,6 +84,11 @@ def ana(store_path: Path) -> Store:
     store.close()
 
 
+def report(store: Store, athlete_id: str = "ana", **kw: object):
+    """The report as ``runload report`` builds it (``week`` a day of the week, or from/to)."""
+    return report_for(Assessor(store), athlete_id, **kw)  # type: ignore[arg-type]
+
+
 def check_golden(name: str, text: str) -> None:
     """Compare with tests/golden/<name>; with RUNLOAD_UPDATE_GOLDEN=1 write it instead."""
     path = GOLDEN / name
@@ -108,7 +115,7 @@ def validate(data: dict, schema_file: str) -> None:
 
 # ---------------------------------------------------------------- golden files
 def test_golden_text_and_json(ana: Store) -> None:
-    rep = build_report(ana, "ana", week=WEEK)
+    rep = report(ana, week=WEEK)
     check_golden("report-ana.txt", render(rep, "text"))
     check_golden("report-ana.json", render(rep, "json"))
     check_golden("report-ana.md", render(rep, "md"))
@@ -149,7 +156,7 @@ def import_sample(cli, athlete_id: str) -> None:
 
 # ---------------------------------------------------------------- what the report holds
 def test_report_data(ana: Store) -> None:
-    rep = build_report(ana, "ana", week=WEEK)
+    rep = report(ana, week=WEEK)
     assert rep.period.label == "2026-W22" and rep.period.start == WEEK and rep.period.end == date(2026, 5, 31)
     assert rep.data_end == date(2026, 6, 7) - timedelta(days=0) or rep.data_end <= rep.period.end
     # 16 weeks shown, ending with the report's week; the weeks of the gap are unknown, not zero
@@ -177,16 +184,18 @@ def test_report_data(ana: Store) -> None:
     assert rep.disclaimer.startswith("runload gives training information, not a diagnosis")
 
 
-def test_default_period_is_the_latest_week_with_data(ana: Store) -> None:
-    rep = build_report(ana, "ana")
-    last = max((a.start_utc + timedelta(hours=2)).date() for a in ana_activities())
-    assert rep.data_end == last
-    assert rep.period.start <= last <= rep.period.end and rep.period.kind == "week"
-    assert rep.weeks[-1].partial == (last < rep.period.end)
+def test_default_period_is_this_week_so_far(cli, ana: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --week the report covers this week so far, judged as of today."""
+    ana.close()
+    monkeypatch.setenv("RUNLOAD_TODAY", "2026-05-27")  # a Wednesday
+    data = json.loads(cli("report", "--athlete", "ana", "--format", "json").output)
+    assert data["period"]["label"] == "2026-W22" and data["as_of"] == "2026-05-27"
+    last = json.loads(cli("report", "--athlete", "ana", "--week", "last", "--format", "json").output)
+    assert last["period"]["label"] == "2026-W21" and last["as_of"] == "2026-05-24"
 
 
 def test_range_period(ana: Store) -> None:
-    rep = build_report(ana, "ana", start=date(2026, 5, 1), end=date(2026, 5, 31))
+    rep = report(ana, start=date(2026, 5, 1), end=date(2026, 5, 31))
     assert rep.period.kind == "range" and rep.period.label == "2026-05-01 to 2026-05-31"
     assert all(f.date is None or date(2026, 5, 1) <= f.date <= date(2026, 5, 31) for f in rep.findings)
     assert rep.pain.entries[0].date == date(2026, 5, 14)  # the whole range, not only 28 days
@@ -198,11 +207,14 @@ def finding(sev: Severity, rule: str = "some-new-rule", day: date | None = WEEK,
                    date=day, citations=("Someone 2020",), evidence_level="weak", **kw)
 
 
-def fake_analysis(store: Store, findings: list[Finding], caps: object = None, extras: dict | None = None) -> Analysis:
-    from runload.analysis import analyze
-
-    base = analyze(store, "ana", as_of=WEEK + timedelta(days=6))
-    return replace(base, findings=findings, caps=caps if caps is not None else base.caps, extras=extras or {})
+def fake_assessment(store: Store, findings: list[Finding]) -> Assessment:
+    """The real assessment of the week, with made-up findings in place of the rules' (those of
+    the week current), its status worked out from them as assess does."""
+    base = Assessor(store).get("ana", WEEK + timedelta(days=6))
+    found = mark_current(merge_events(findings, base.pain), base.as_of, 0, base.pain, base.limits)
+    found = sorted((replace(f, current=f.day is None or f.day >= WEEK) for f in found), key=finding_order)
+    status = status_of(found, replace(base.pain, red_flags=()), base.as_of, base.frames, base.pain_entries)
+    return replace(base, findings=tuple(found), status=status)
 
 
 def test_any_rule_and_severity_renders_red_flags_first(ana: Store) -> None:
@@ -210,10 +222,9 @@ def test_any_rule_and_severity_renders_red_flags_first(ana: Store) -> None:
     urgent and emergency ones come first, in their own section."""
     fs = [finding(Severity.CAUTION), finding(Severity.EMERGENCY, "pain-red-flag-x"), finding(Severity.INFO),
           finding(Severity.WARNING, day=None, week_start=WEEK), finding(Severity.CAUTION, day=date(2026, 1, 1))]
-    rep = report_from_analysis(fake_analysis(ana, fs), period_for(week=WEEK))
+    rep = build_report(fake_assessment(ana, fs), week_period(WEEK))
     assert [f.severity for f in rep.findings] == [Severity.EMERGENCY, Severity.WARNING, Severity.CAUTION, Severity.INFO]
     assert rep.earlier_findings == 1  # the one dated in January is not this week's
-    assert rep.status.level == "emergency" and rep.status.label.startswith("Emergency")
     text = flat(render(rep, "text"))
     assert text.index("RED FLAGS") < text.index("[EMERGENCY]") < text.index("Findings") < text.index("[WARNING]")
     assert "Numbers: +12.5% (threshold 10%)" in text
@@ -228,121 +239,54 @@ def test_any_rule_and_severity_renders_red_flags_first(ana: Store) -> None:
 
 
 def test_status_ok_without_findings(ana: Store) -> None:
-    rep = report_from_analysis(fake_analysis(ana, []), period_for(week=WEEK))
+    rep = build_report(fake_assessment(ana, []), week_period(WEEK))
     assert rep.status.level == "ok" and "Nothing flagged" in render(rep, "text")
 
 
-@dataclass(frozen=True)
-class FutureCaps:
-    week_km: float | None = 40.0
-    week_rule: str | None = "weekly-progression"
-    longest_run_km: float | None = None
-    longest_run_rule: str | None = None
-    tempo_km: float | None = 8.0
-    tempo_rule: str | None = "tempo-rule"
-    mode: str = "normal"
-    guidance: str | None = None
-    basis: dict | None = None
-
-
-def test_caps_render_generically(ana: Store) -> None:
-    rep = report_from_analysis(fake_analysis(ana, [], caps=FutureCaps(basis={"reference_week_km": 36.4, "week_pct": 10.0})),
-                               period_for(week=WEEK))
-    assert [(c.key, c.value_km, c.rule) for c in rep.caps] == [
-        ("week_km", 40.0, "weekly-progression"), ("longest_run_km", None, None), ("tempo_km", 8.0, "tempo-rule")]
+def test_limits_render_with_their_basis(ana: Store) -> None:
+    rep = report(ana, week=WEEK)
     text = flat(render(rep, "text"))
-    assert "Week's running distance: at most 40.0 km (10% above a reference week of 36.4 km; rule weekly-progression)" in text
-    assert "Tempo: at most 8.0 km (rule tempo-rule)" in text
-    back = replace(FutureCaps(), week_km=None, tempo_km=None, mode="return-to-run", guidance="Walk-run first.")
-    rep = report_from_analysis(fake_analysis(ana, [], caps=back), period_for(week=WEEK))
-    assert "Return to running: Walk-run first." in flat(render(rep, "text"))
-    assert json.loads(render(rep, "json"))["caps_mode"] == "return-to-run"
-
-
-def test_unknown_extras_are_shown(ana: Store) -> None:
-    extras = {"rules": ["a", "b"], "training_tip": {"focus": "easy runs", "since": date(2026, 5, 1)}}
-    rep = report_from_analysis(fake_analysis(ana, [], extras=extras), period_for(week=WEEK))
-    text = render(rep, "text")
-    assert "Training tip" in text and "focus: easy runs" in text and "since: 2026-05-01" in text
-    assert "rules:" not in text  # bookkeeping stays in JSON
+    assert "Next week's limits" in text
     data = json.loads(render(rep, "json"))
-    assert data["extras"] == {"rules": ["a", "b"], "training_tip": {"focus": "easy runs", "since": "2026-05-01"}}
-
-
-def test_pain_assessment_from_extras(ana: Store) -> None:
-    """The pain log's assessment (extras["pain"]) shows its episodes and plan, read by attribute."""
-
-    @dataclass
-    class Load:
-        sentence: str
-
-    @dataclass
-    class Ep:
-        onset: date
-        last: date
-        status: str
-        peak: int
-        load: Load
-
-    @dataclass
-    class Plan:
-        citations: tuple = ("Trials 2023",)
-
-        def lines(self) -> list[str]:
-            return ["Walk-run for two weeks.", "  Stage 1: run 1 min, walk 2 min"]
-
-    @dataclass
-    class Flag:
-        date: date
-        what: str
-        level: str
-
-    pain = type("A", (), {"red_flags": (Flag(date(2026, 5, 25), "knee locks", "clinician"),),
-                          "episodes": (Ep(date(2026, 5, 14), date(2026, 5, 25), "ongoing", 6,
-                                          Load("Pain began 3 days after a 45% week.")),),
-                          "return_plan": Plan()})()
-    rep = report_from_analysis(fake_analysis(ana, [], extras={"pain": pain}), period_for(week=WEEK))
-    for fmt in ("text", "md", "html"):
-        out = flat(render(rep, fmt))
-        assert "Pain began 3 days after a 45% week." in out and "Stage 1: run 1 min, walk 2 min" in out
-        assert "knee locks (clinician)" in out
-    data = json.loads(render(rep, "json"))
-    assert data["pain"]["episodes"][0]["load_before"] == "Pain began 3 days after a 45% week."
-    validate(data, "report.schema.json")
+    assert data["limits"]["mode"] == rep.limits_mode and data["limits"]["sentence"] == (rep.limits_sentence or None)
+    for c in rep.limits:
+        if c.value_km is not None:
+            assert f"{c.label}: at most {c.value_km:.1f} km" in text
+            assert data["limits"][c.key]["km"] == c.value_km
 
 
 # ---------------------------------------------------------------- the renderings
 def test_json_schema_and_stable_keys(ana: Store) -> None:
-    data = json.loads(render(build_report(ana, "ana", week=WEEK), "json"))
+    data = json.loads(render(report(ana, week=WEEK), "json"))
     validate(data, "report.schema.json")
     gap = next(w for w in data["weeks"] if w["week_start"] == "2026-04-06")
     assert gap["has_data"] is False and gap["distance_km"] is None  # unknown is null, never 0
-    empty = json.loads(render(build_report(ana, "ana", week=date(2030, 1, 7)), "json"))
+    empty = json.loads(render(report(ana, week=date(2030, 1, 7)), "json"))
     validate(empty, "report.schema.json")
     assert set(empty) == set(data)  # the same keys whatever there is to say
 
 
 def test_schema_doc_lists_every_key(ana: Store) -> None:
     doc = (DOCS / "report-schema.md").read_text(encoding="utf-8")
-    data = json.loads(render(build_report(ana, "ana", week=WEEK), "json"))
+    data = json.loads(render(report(ana, week=WEEK), "json"))
     for key in data:
         assert f"`{key}`" in doc, key
 
 
 def test_html_escapes_names_notes_and_shoes(store_path: Path) -> None:
     store = make_store(store_path, name="<script>alert(1)</script>")
-    html = render(build_report(store, "ana", week=WEEK), "html")
+    html = render(report(store, week=WEEK), "html")
     assert "<script" not in html.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=" in html
     assert "Nova &lt;b&gt;5&lt;/b&gt;" in html and "<b>5</b>" not in html
-    md = render(build_report(store, "ana", week=WEEK), "md")
+    md = render(report(store, week=WEEK), "md")
     assert "<script" not in md and "<img" not in md and "&lt;script&gt;" in md
     assert "knee caught once \\| then fine" in md  # a | inside a cell does not split the table
 
 
 def test_html_is_self_contained(ana: Store) -> None:
-    html = render(build_report(ana, "ana", week=WEEK), "html")
+    html = render(report(ana, week=WEEK), "html")
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     from html.parser import HTMLParser
 
@@ -357,7 +301,7 @@ def test_html_is_self_contained(ana: Store) -> None:
     assert refs, "expected the inlined charts"
     assert all(r.startswith("data:") for r in refs), [r[:40] for r in refs if not r.startswith("data:")]
     assert not re.search(r"https?://|//[a-z0-9]", html.replace("http://www.w3.org/", ""), flags=re.I)
-    charts = build_report(ana, "ana", week=WEEK).charts
+    charts = report(ana, week=WEEK).charts
     assert html.count('<img src="data:image/svg+xml;base64,') == sum(c.available for c in charts) >= 4
     assert '<meta name="viewport"' in html and "@media print" in html
 
@@ -365,7 +309,7 @@ def test_html_is_self_contained(ana: Store) -> None:
 def test_chart_svgs_contain_no_links(ana: Store) -> None:
     from runload.report.charts import render_available
 
-    rep = build_report(ana, "ana", week=WEEK)
+    rep = report(ana, week=WEEK)
     for name, svg in render_available(rep, "svg").items():
         text = svg.decode()
         links = set(re.findall(r"https?://[^\s\"'<>]+", text))
@@ -377,7 +321,7 @@ def test_chart_svgs_contain_no_links(ana: Store) -> None:
 def test_charts_deterministic_and_gap_aware(ana: Store) -> None:
     from runload.report.charts import catalog, render
 
-    rep = build_report(ana, "ana", week=WEEK)
+    rep = report(ana, week=WEEK)
     assert render(rep, "weekly_distance", "svg") == render(rep, "weekly_distance", "svg")
     names = {c.name: c for c in catalog(rep)}
     assert names["weekly_distance"].available and names["pain"].available and names["shoes"].available
@@ -391,7 +335,7 @@ def test_matplotlib_backend_untouched(ana: Store) -> None:
     before = matplotlib.get_backend()
     from runload.report.charts import render
 
-    render(build_report(ana, "ana", week=WEEK), "weekly_distance", "png")
+    render(report(ana, week=WEEK), "weekly_distance", "png")
     assert matplotlib.get_backend() == before
 
 
@@ -400,7 +344,7 @@ def test_cli_formats_output_and_charts(cli, ana: Store, tmp_path: Path) -> None:
     ana.close()
     r = cli("report", "--athlete", "ana", "--week", "2026-W22")
     assert r.exit_code == 0 and "\x1b[" not in r.output  # no colour off a terminal
-    assert r.output == render(build_report(Store.open(tmp_path / "store.sqlite"), "ana", week=WEEK), "text")
+    assert r.output == render(report(Store.open(tmp_path / "store.sqlite"), week=WEEK), "text")
     r = cli("report", "--athlete", "ana", "--week", "2026-W22", "--color")
     assert "\x1b[" in r.output
     r = cli("report", "--athlete", "ana", "--week", "2026-W22", "--format", "json")

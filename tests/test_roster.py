@@ -6,8 +6,15 @@ import json
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from runload.assessments import Assessor
+from runload.calendar import week_period
 from runload.models import Activity, Athlete, Sport
-from runload.report.roster import build_roster, stale_level
+from runload.report.roster import build_roster as _build_roster
+from runload.report.roster import stale_level
+
+
+def build_roster(store: Store, *, week: date, today: date, **kw):
+    return _build_roster(Assessor(store), week_period(week), today=today, **kw)
 from runload.store import Store
 from test_report import WEEK, check_golden, make_store, validate
 
@@ -60,7 +67,8 @@ def test_roster_order_and_lines(store_path: Path) -> None:
     assert ids.index("dev") < ids.index("eli")
     for r in ro.rows:
         assert r.level == max(r.findings_level, r.stale_level,
-                              key=["ok", "info", "caution", "warning", "urgent", "emergency"].index)
+                              key=["no-data", "ok", "info", "caution", "warning", "clinician", "urgent",
+                                   "emergency"].index)
 
 
 def test_roster_golden_and_schema(cli, store_path: Path) -> None:

@@ -68,29 +68,40 @@ def test_ben_weekly_series_break_and_time_zone(cli, samples):
     assert [w["runs"] for w in got[23:]] == [3] * 10
 
 
-def _findings(cli, who):
-    r = cli("check", "--athlete", who, "--format", "json")
+def _findings(cli, who, *args):
+    r = cli("check", "--athlete", who, "--format", "json", *args)
     assert r.exit_code == 0
     return json.loads(r.output)
 
 
 def test_maya_findings(cli, samples):
-    found = _findings(cli, "maya")
-    ids = [f["rule_id"] for f in found]
-    # Red flags stand first: pain not relieved by rest for more than two weeks (19 days).
-    assert ids[0] == "pain-red-flag-unrelieved-two-weeks"
-    assert found[0]["value"] == pytest.approx(19)
-    week = next(f for f in found if f["rule_id"] == "weekly-progression" and f["week_start"] == "2026-08-10")
+    found = _findings(cli, "maya", "--all")
+    by = {(f["rule_id"], f["week_start"] or f["date"]): f for f in found}
+    # The 56 km week and its 25.6 km run are one event: the weekly jump speaks, the spike, the
+    # two-week rise and the 7-day rise support it with their own numbers.
+    week = by[("weekly-progression", "2026-08-10")]
     assert week["severity"] == "warning" and week["value"] == pytest.approx(40.0, abs=0.1)
-    spike = next(f for f in found if f["rule_id"] == "single-run-spike" and f["date"] == "2026-08-16")
-    assert spike["severity"] == "warning" and spike["value"] == pytest.approx(60.0, abs=0.1)
-    link = next(f for f in found if f["rule_id"] == "pain-episode-load")
+    support = {s["rule_id"]: s for s in week["supporting"]}
+    assert support["single-run-spike"]["date"] == "2026-08-16"
+    assert support["single-run-spike"]["value"] == pytest.approx(60.0, abs=0.1)
+    assert not any(f["rule_id"] == "single-run-spike" and f["date"] == "2026-08-16" for f in found)
+    # One pain episode is one finding (not one a day), carrying the load before it.
+    episodes = [f for f in found if f["title"] == "Pain episode"]
+    assert len(episodes) == 1 and "Pain episode from 2026-08-18" in episodes[0]["message"]
+    link = next(s for s in episodes[0]["supporting"] if s["rule_id"] == "pain-episode-load")
     assert "2 days after a +40% week" in link["message"] and "60% longer" in link["message"]
+    # Pain not relieved by rest for more than two weeks (19 days): a red flag, resolved since.
+    flag = next(f for f in found if f["rule_id"] == "pain-red-flag-unrelieved-two-weeks")
+    assert flag["value"] == pytest.approx(19) and flag["current"] is False
     assert not any(f["severity"] in ("urgent", "emergency") for f in found)
+    # What is current on the last day of data: the week's +10% (with the 7-day rise), one finding.
+    now = _findings(cli, "maya")
+    assert [(f["rule_id"], f["severity"]) for f in now] == [("weekly-progression", "caution")]
+    assert [s["rule_id"] for s in now[0]["supporting"]] == ["rolling-7day-progression"]
 
 
 def test_ben_findings(cli, samples):
-    found = _findings(cli, "ben")
+    found = _findings(cli, "ben", "--all")
     shoe = next(f for f in found if f["rule_id"] == "shoe-mileage")
     assert "Nike Pegasus 40" in shoe["message"] and shoe["value"] == pytest.approx(993.8, abs=1.5)
     back = next(f for f in found if f["rule_id"] == "return-to-run")
@@ -99,22 +110,29 @@ def test_ben_findings(cli, samples):
 
 
 def test_maya_caps_never_build_on_the_spike_or_through_pain(cli, samples):
-    def caps(week):
+    def limits(week):
         r = cli("report", "--athlete", "maya", "--week", week, "--format", "json")
         assert r.exit_code == 0
         data = json.loads(r.output)
-        return data, data["caps"]
+        return data, data["limits"]
 
     # The Sunday of the spike: the 25.6 km run counts as 16 km x 1.07 (previous injury), not 25.6.
-    data, c = caps("2026-W33")
-    assert c["longest_run_km"]["km"] == pytest.approx(16 * 1.07 * 1.07, abs=0.1)
-    assert c["week_km"]["km"] == pytest.approx(40 * 1.07 * 1.07, abs=0.1)  # the +40% week is no new base
-    # During the pain episode: no increase.
-    data, c = caps("2026-W34")
-    assert c["week_km"]["km"] == pytest.approx(19.0) and c["week_km"]["rule"] == "pain-monitoring-weekly-rise"
-    # Pain unrelieved by rest for 19 days: a red flag; it stands first and replaces the caps.
-    data, c = caps("2026-W37")
-    assert data["caps_mode"] == "pain-red-flag" and all(x["km"] is None for x in c.values())
+    data, c = limits("2026-W33")
+    assert c["longest_run"]["km"] == pytest.approx(16 * 1.07 * 1.07, abs=0.1)
+    assert c["week"]["km"] == pytest.approx(40 * 1.07 * 1.07, abs=0.1)  # the +40% week is no new base
+    # During the pain episode: no increase, and one limit per run.
+    data, c = limits("2026-W34")
+    assert c["week"]["km"] == pytest.approx(19.0) and c["week"]["rule"] == "pain-monitoring-weekly-rise"
+    data, c = limits("2026-W36")
+    assert c["mode"] == "held-for-pain" and c["week"]["km"] == pytest.approx(7.5)
+    assert c["per_run"]["km"] is not None and c["longest_run"]["km"] == c["per_run"]["km"] <= c["week"]["km"]
+    # every number of advice is a limit: the pain episode's advice quotes the per-run limit
+    episode = next(f for f in data["findings"] if f["title"] == "Pain episode")
+    assert f'each run under {c["per_run"]["km"]:.1f} km' in episode["advice"]
+    # Pain unrelieved by rest for 19 days: a red flag; it stands first and replaces the limits.
+    data, c = limits("2026-W37")
+    assert c["mode"] == "red-flag" and all(c[k]["km"] is None for k in ("week", "longest_run"))
     assert data["findings"][0]["rule_id"] == "pain-red-flag-unrelieved-two-weeks"
     assert data["findings"][0]["red_flag"] is True
     assert data["status"]["label"] == "See a clinician about the knee"
+    assert all("run under" not in f["advice"] for f in data["findings"])  # no running advice under a red flag

@@ -186,3 +186,49 @@ class Finding:
     date: date | None = None
     citations: tuple[str, ...] = ()
     evidence_level: str = ""
+    # One event, one finding: rules of one ``event`` family (rules/*.toml) that fire on the same
+    # week or pain episode are merged into the most severe of them, the others kept in
+    # ``supporting`` with their own numbers. ``until`` is the last day the event covers (the
+    # end of an episode or a gap); ``current`` says whether it is current on the day assessed.
+    event: str = ""
+    until: date | None = None
+    supporting: tuple["Finding", ...] = ()
+    current: bool = False
+
+    @property
+    def day(self) -> date | None:
+        """The last day the finding is about: ``until``, else its date, else its week's end."""
+        from datetime import timedelta
+
+        if self.until is not None:
+            return self.until
+        if self.date is not None:
+            return self.date
+        if self.week_start is not None:
+            return self.week_start + timedelta(days=6)
+        return None
+
+
+@dataclass(frozen=True)
+class Clearance:
+    """A logged all-clear for the pain log's red flags: every red flag dated on or before
+    ``date`` counts as resolved (``by`` says who cleared it, e.g. ``clinician`` or ``self``)."""
+
+    date: date
+    by: str = "clinician"
+    note: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class AthleteData:
+    """Everything runload holds for one athlete, as plain data: what the assessment reads.
+
+    Read from the store once (:meth:`runload.store.Store.athlete_data`), or built by hand in a
+    test, a notebook or a batch job; nothing in it refers to the store.
+    """
+
+    athlete: Athlete
+    activities: tuple[Activity, ...] = ()
+    pain_entries: tuple[PainEntry, ...] = ()
+    clearances: tuple[Clearance, ...] = ()

@@ -17,7 +17,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from runload.errors import InputError, NotFoundError, StoreError
-from runload.models import Activity, Athlete, Lap, PainEntry, Sport
+from runload.models import Activity, Athlete, AthleteData, Clearance, Lap, PainEntry, Sport
 
 # Each entry upgrades the store by one version. Never edit a released step: append a new one.
 MIGRATIONS: list[str] = [
@@ -134,6 +134,19 @@ MIGRATIONS: list[str] = [
         members INTEGER NOT NULL DEFAULT 1,
         PRIMARY KEY (athlete_id, path)
     );
+    """,
+    # 3: clearances of the pain log's red flags (runload pain clear): a red flag dated on or
+    # before a clearance is resolved.
+    """
+    CREATE TABLE pain_clearances (
+        id INTEGER PRIMARY KEY,
+        athlete_id TEXT NOT NULL REFERENCES athletes(id) ON DELETE CASCADE,
+        date TEXT NOT NULL,
+        cleared_by TEXT NOT NULL DEFAULT 'clinician',
+        note TEXT NOT NULL DEFAULT '',
+        created_utc TEXT NOT NULL
+    );
+    CREATE INDEX clearances_by_date ON pain_clearances (athlete_id, date);
     """,
 ]
 
@@ -480,6 +493,30 @@ class Store:
             conn.execute("DELETE FROM pain_entries WHERE id = ?", (entry_id,))
         return entry
 
+    # ---------------------------------------------------------------- red-flag clearances
+    def add_clearance(self, athlete_id: str, clearance: Clearance) -> int:
+        """Store a clearance of the athlete's red flags; returns its id."""
+        self.get_athlete(athlete_id)
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO pain_clearances (athlete_id, date, cleared_by, note, created_utc) VALUES (?, ?, ?, ?, ?)",
+                (athlete_id, clearance.date.isoformat(), clearance.by, clearance.note, _utc_now()))
+        return int(cur.lastrowid)
+
+    def clearances(self, athlete_id: str) -> list[Clearance]:
+        """The athlete's red-flag clearances, oldest first."""
+        rows = self.conn.execute(
+            "SELECT id, date, cleared_by, note FROM pain_clearances WHERE athlete_id = ? ORDER BY date, id",
+            (athlete_id,)).fetchall()
+        return [Clearance(date.fromisoformat(d), by, note, int(i)) for i, d, by, note in rows]
+
+    # ---------------------------------------------------------------- everything about one athlete
+    def athlete_data(self, athlete_id: str) -> AthleteData:
+        """The athlete's profile, activities, pain entries and clearances, read once, as plain
+        data for :func:`runload.assess.assess`."""
+        athlete = self.get_athlete(athlete_id)
+        return AthleteData(athlete, tuple(self.activities(athlete_id)), tuple(self.pain_entries(athlete_id)),
+                           tuple(self.clearances(athlete_id)))
 
     # ---------------------------------------------------------------- coaches
     def add_coach(self, coach_id: str, email: str, name: str | None, athlete_ids: Sequence[str]) -> None:

@@ -6,6 +6,7 @@ import json
 
 import click
 
+from runload.cli._period import chosen_format, format_option
 from runload.cli._common import open_store, store_option
 
 
@@ -16,10 +17,10 @@ def activity() -> None:
 
 @activity.command("list")
 @click.option("--athlete", "athlete_id", required=True, help="Whose activities to list.")
-@click.option("--json", "as_json", is_flag=True, help="Print the activities as JSON.")
+@format_option(["table", "json"], "table")
 @store_option
 @click.pass_context
-def list_cmd(ctx: click.Context, athlete_id: str, as_json: bool) -> None:
+def list_cmd(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> None:
     """The athlete's activities, oldest first: id, local start, sport, distance, time, source file.
 
     A sport guessed from speed (the file named none) is marked with '?'.
@@ -28,6 +29,7 @@ def list_cmd(ctx: click.Context, athlete_id: str, as_json: bool) -> None:
 
     from runload.units import from_km, label
 
+    as_json = chosen_format(fmt, as_json) == "json"
     with open_store(ctx) as store:
         units = store.get_athlete(athlete_id).units
         acts = store.activities(athlete_id)

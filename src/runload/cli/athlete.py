@@ -6,6 +6,7 @@ import json
 
 import click
 
+from runload.cli._period import chosen_format, format_option
 from runload.cli._common import open_store, store_option
 
 
@@ -100,13 +101,14 @@ def _shown(value: object) -> str:
 
 
 @athlete.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@format_option(["table", "json"], "table")
 @store_option
 @click.pass_context
-def list_(ctx: click.Context, as_json: bool) -> None:
+def list_(ctx: click.Context, fmt: str, as_json: bool) -> None:
     """List athletes."""
-    from runload.textfmt import table
+    from runload.report.table import table
 
+    as_json = chosen_format(fmt, as_json) == "json"
     with open_store(ctx) as store:
         athletes = store.list_athletes()
         counts = {a.id: store.activity_count(a.id) for a in athletes}
@@ -123,13 +125,14 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 
 @athlete.command("show")
 @click.argument("athlete_id")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@format_option(["text", "json"], "text")
 @store_option
 @click.pass_context
-def show(ctx: click.Context, athlete_id: str, as_json: bool) -> None:
+def show(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> None:
     """Show one athlete's profile."""
     from dataclasses import asdict
 
+    as_json = chosen_format(fmt, as_json) == "json"
     with open_store(ctx) as store:
         a = store.get_athlete(athlete_id)
         n = store.activity_count(athlete_id)

@@ -4,40 +4,56 @@ from __future__ import annotations
 
 import click
 
-from runload.cli._common import open_store, parse_week, store_option
+from runload.cli._common import open_store, store_option
+from runload.cli._period import assessor, chosen_format, format_option, parse_day, today_for, week_option
 
 
 @click.command()
 @click.option("--athlete", "athlete_id", required=True)
-@click.option("--week", help="Only findings of this ISO week, e.g. 2026-W33 (default: every week).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@week_option
+@click.option("--as-of", "as_of", help="Judge as on this day, YYYY-MM-DD (instead of --week).")
+@click.option("--all", "show_all", is_flag=True, help="Every finding of the history, not only the current ones.")
+@format_option(["text", "json"], "text")
 @click.option("--fail-on", type=click.Choice(["info", "caution", "warning", "urgent", "emergency"]),
-              help="Exit 1 when a finding reaches this severity.")
+              help="Exit 1 when a finding shown reaches this severity.")
 @store_option
 @click.pass_context
-def check(ctx: click.Context, athlete_id: str, week: str | None, fmt: str, fail_on: str | None) -> None:
-    """Check the athlete's training against the risk rules; most severe findings first.
+def check(ctx: click.Context, athlete_id: str, week: str | None, as_of: str | None, show_all: bool, fmt: str,
+          as_json: bool, fail_on: str | None) -> None:
+    """What the risk rules find now: red flags first, then the current findings, most severe
+    first, and next week's limits. --week judges a week as on its last day; --all lists every
+    finding of the history.
 
-    Text output ends with next week's caps. Exit codes: 0 fine, 1 a finding at or above
-    --fail-on, 2 bad input.
+    Exit codes: 0 fine, 1 a finding at or above --fail-on, 2 bad input.
     """
-    from runload.analysis import analyze
-    from runload.findings_output import caps_text, findings_json, findings_text
-    from runload.load import week_start_of
+    from runload.errors import InputError
     from runload.models import Severity
+    from runload.report.build import judged_day, resolve_period
+    from runload.report.findings import findings_json, findings_text, limits_text
 
-    week_start = parse_week(week)
+    if week and as_of:
+        raise InputError("give either --week or --as-of, not both")
     with open_store(ctx) as store:
-        analysis = analyze(store, athlete_id)
-    findings = analysis.findings
-    if week_start:
-        ws = analysis.extras.get("week_start", 0)
-        findings = [f for f in findings
-                    if (f.week_start or (week_start_of(f.date, ws) if f.date else None)) == week_start]
-    if fmt == "json":
+        judge = assessor(store)
+        athlete = judge.data(athlete_id).athlete
+        today = today_for(athlete.timezone)
+        day = parse_day("--as-of", as_of)
+        if day is None:
+            day = judged_day(resolve_period(week=week, today=today, first_weekday=judge.book.first_weekday), today)
+        a = judge.get(athlete_id, day)
+    findings = list(a.findings if show_all else a.current)
+    if chosen_format(fmt, as_json) == "json":
         click.echo(findings_json(findings), nl=False)
+    elif not a.activities and not a.pain_entries:
+        click.echo(f"No data for {athlete_id} up to {day.isoformat()}: nothing to check. "
+                   f"Import activities first: runload import --athlete {athlete_id} PATH")
     else:
-        click.echo(findings_text(findings), nl=False)
-        click.echo(caps_text(analysis.caps, analysis.athlete.units), nl=False)
+        click.echo(f"Status: {a.status.label} - {a.status.summary}\n")
+        empty = "Nothing in the history is flagged." if show_all else "Nothing current is flagged."
+        click.echo(findings_text(findings, athlete.units, empty=empty), nl=False)
+        if not show_all and len(a.findings) > len(findings):
+            n = len(a.findings) - len(findings)
+            click.echo(f"\n{n} earlier finding{'s' if n != 1 else ''}: runload check --athlete {athlete_id} --all")
+        click.echo(limits_text(a), nl=False)
     if fail_on and any(f.severity.rank >= Severity(fail_on).rank for f in findings):
         ctx.exit(1)

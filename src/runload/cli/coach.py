@@ -37,7 +37,7 @@ def add(ctx: click.Context, coach_id: str, email: str, name: str | None, athlete
 @click.pass_context
 def list_(ctx: click.Context, as_json: bool) -> None:
     """List coaches and their athletes."""
-    from runload.textfmt import table
+    from runload.report.table import table
 
     with open_store(ctx) as store:
         rows = store.coaches()

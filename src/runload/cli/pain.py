@@ -6,7 +6,6 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from datetime import date
 from typing import Any, TypeVar
 
 import click
@@ -154,10 +153,13 @@ def add(ctx: click.Context, athlete_id: str, day: str | None, no_input: bool, **
     from runload.pain.entries import FieldError, is_empty, make_entry
     from runload.pain.log import add_entry
 
+    from runload.cli._period import today_for
+
     values = _field_values(fields)
-    values["date"] = day or date.today().isoformat()
     with open_store(ctx) as store:
-        store.get_athlete(athlete_id)
+        athlete = store.get_athlete(athlete_id)
+        # "today" is the runner's own day (their time zone), not the machine's
+        values["date"] = day or today_for(athlete.timezone).isoformat()
         if _interactive(no_input):
             _ask_missing(values)
         try:
@@ -186,7 +188,7 @@ def list_(ctx: click.Context, athlete_id: str, start: str | None, end: str | Non
 
     from runload.errors import InputError
     from runload.pain.entries import FieldError, parse_date, signs, to_csv
-    from runload.textfmt import table
+    from runload.report.table import table
 
     try:
         lo = parse_date("from", start) if start else None
@@ -284,28 +286,50 @@ def import_(ctx: click.Context, athlete_id: str, file: str, dry_run: bool) -> No
 
 @pain.command("status")
 @click.option("--athlete", "athlete_id", required=True, help="Athlete id.")
-@click.option("--as-of", "as_of", help="Judge the log as on this day, YYYY-MM-DD (default: the latest data).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--as-of", "as_of", help="Judge the log as on this day, YYYY-MM-DD (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @store_option
 @click.pass_context
-def status(ctx: click.Context, athlete_id: str, as_of: str | None, as_json: bool) -> None:
-    """Active red flags, pain episodes with the load before each, and the return-to-run plan."""
-    from runload.errors import InputError
-    from runload.pain.entries import FieldError, parse_date
-    from runload.pain.report import assessment_record, assessment_text, context_for
-
-    try:
-        day = parse_date("as-of", as_of) if as_of else None
-    except FieldError as exc:
-        raise InputError(f"--as-of: {exc}") from None
-    from runload.pain import assess
-
-    from runload.config import load_config
-    from runload.rules import week_start_setting
+def status(ctx: click.Context, athlete_id: str, as_of: str | None, fmt: str, as_json: bool) -> None:
+    """Red flags that stand (and those resolved), pain episodes with the load before each, and
+    the return-to-run plan."""
+    from runload.cli._period import assessor, parse_day, today_for
+    from runload.report.pain_status import assessment_record, assessment_text
 
     with open_store(ctx) as store:
-        result = assess(context_for(store, athlete_id, as_of=day, week_start=week_start_setting(load_config())))
-    if as_json:
+        judge = assessor(store)
+        athlete = judge.data(athlete_id).athlete
+        day = parse_day("--as-of", as_of) or today_for(athlete.timezone)
+        result = judge.get(athlete_id, day).pain
+    if as_json or fmt == "json":
         click.echo(json.dumps(assessment_record(result), indent=2))
     else:
         click.echo(assessment_text(result), nl=False)
+
+
+@pain.command("clear")
+@click.option("--athlete", "athlete_id", required=True, help="Athlete id.")
+@click.option("--date", "day", help="Day of the clearance, YYYY-MM-DD (default: today): every red flag "
+                                    "dated on or before it is resolved.")
+@click.option("--by", "by", type=click.Choice(["clinician", "self"]), default="clinician", show_default=True,
+              help="Who cleared it: a clinician who examined the knee and leg, or the runner.")
+@click.option("--note", default="", help="What the clinician said, for the record.")
+@store_option
+@click.pass_context
+def clear(ctx: click.Context, athlete_id: str, day: str | None, by: str, note: str) -> None:
+    """Log that the red flags in the pain log were checked and cleared."""
+    from runload.cli._period import parse_day, today_for
+    from runload.errors import InputError
+    from runload.models import Clearance
+
+    with open_store(ctx, create=False) as store:
+        athlete = store.get_athlete(athlete_id)
+        today = today_for(athlete.timezone)
+        when = parse_day("--date", day) or today
+        if when > today:
+            raise InputError(f"--date {when.isoformat()} is in the future")
+        store.add_clearance(athlete_id, Clearance(when, by, " ".join(note.split())))
+    who = "a clinician" if by == "clinician" else "you"
+    click.echo(f"Logged: red flags up to {when.isoformat()} cleared by {who}. Return with the walk-run plan: "
+               f"runload pain status --athlete {athlete_id}")

@@ -8,7 +8,8 @@ from datetime import date
 
 import click
 
-from runload.cli._common import open_store, parse_week, store_option
+from runload.cli._common import open_store, store_option
+from runload.cli._period import assessor, today_for, week_option
 
 FORMATS = ["text", "md", "html", "json"]
 
@@ -33,7 +34,7 @@ def write_output(text: str, output: str | None, color: bool) -> None:
 
 @click.command()
 @click.option("--athlete", "athlete_id", required=True, help="The athlete's id.")
-@click.option("--week", help="ISO week, e.g. 2026-W33 (default: the latest week with data).")
+@week_option
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day of a period (with --to).")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day of a period (with --from).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
@@ -46,15 +47,20 @@ def write_output(text: str, output: str | None, color: bool) -> None:
 def report(ctx: click.Context, athlete_id: str, week: str | None, start: object, end: object, fmt: str,
            output: str | None, charts_dir: str | None, color: bool | None) -> None:
     """The athlete's report: status, red flags first, findings with their numbers, next week's
-    caps, recent weeks, pain log, shoes; charts in HTML (and as PNG with --charts).
+    limits, the period's runs, recent weeks, pain log, shoes; charts in HTML (and as PNG with
+    --charts). By default this week so far, judged as of today.
 
     runload gives training information, not a diagnosis."""
     from runload.report import build_report, render
+    from runload.report.build import judged_day, resolve_period
 
-    week_start = parse_week(week)
     with open_store(ctx) as store:
-        rep = build_report(store, athlete_id, week=week_start,
-                           start=_day(start), end=_day(end))
+        judge = assessor(store)
+        athlete = judge.data(athlete_id).athlete
+        today = today_for(athlete.timezone)
+        period = resolve_period(week=week, start=_day(start), end=_day(end), today=today,
+                                first_weekday=judge.book.first_weekday)
+        rep = build_report(judge.get(athlete_id, judged_day(period, today)), period)
     write_output(render(rep, fmt, color=use_color(color, output) and fmt == "text"), output,
                  use_color(color, output))
     if charts_dir:

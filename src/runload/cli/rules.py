@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from runload.cli._period import chosen_format, format_option
+
 
 def _rules(extra: bool = True):  # noqa: ANN202 - list[Rule], imported lazily
     from runload.config import default_rules_dir, load_config
@@ -21,10 +23,19 @@ def rules() -> None:
 
 
 @rules.command("list")
-def list_rules() -> None:
-    """One line per rule: id, kind, metric, severities, name."""
-    from runload.textfmt import table
+@format_option(["table", "json"], "table")
+def list_rules(fmt: str, as_json: bool) -> None:
+    """One line per rule: id, kind, metric, event family, severities, name."""
+    import json
 
+    from runload.report.table import table
+
+    if chosen_format(fmt, as_json) == "json":
+        click.echo(json.dumps([{"id": r.id, "kind": r.kind, "metric": r.metric, "event": r.event,
+                                "severities": list(dict.fromkeys(b.severity.value for b in r.bands)),
+                                "enabled": r.enabled, "name": r.name, "evidence_level": r.evidence_level}
+                               for r in _rules()], indent=2))
+        return
     rows = []
     for r in _rules():
         sev = "/".join(dict.fromkeys(b.severity.value for b in r.bands))
@@ -36,7 +47,7 @@ def list_rules() -> None:
 @click.argument("rule_id")
 def show(rule_id: str) -> None:
     """Everything a rule says: thresholds, profile adjustments, evidence, citations."""
-    from runload.rules import OPS, find_rule
+    from runload.rules.schema import OPS, find_rule
 
     r = find_rule(_rules(), rule_id)
     lines = [f"{r.id}: {r.name}", f"  title:     {r.title}", f"  kind:      {r.kind}",

@@ -5,28 +5,24 @@ from __future__ import annotations
 import click
 
 from runload.cli._common import open_store, store_option
+from runload.cli._period import assessor, chosen_format, format_option, today_for
 
 
 @click.command()
 @click.option("--athlete", "athlete_id", required=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@format_option(["table", "csv", "json"], "table")
 @store_option
 @click.pass_context
-def weeks(ctx: click.Context, athlete_id: str, fmt: str) -> None:
+def weeks(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> None:
     """Print the athlete's weekly running series (weeks start on Monday unless the config's
     week_start says otherwise). Change is not judged when the week before ran under 10 km.
 
     The table is in the athlete's units (runload athlete edit ID --units mi); CSV and JSON always
     carry the kilometre columns and, for an athlete who reads miles, distance_mi and longest_run_mi."""
-    from runload.config import load_config
-    from runload.load import weekly_running
-    from runload.load_metrics import silences
-    from runload.rules import week_start_setting
-    from runload.weekly_output import format_weeks
+    from runload.report.weeks import format_weeks
 
-    week_start = week_start_setting(load_config())
     with open_store(ctx) as store:
-        athlete = store.get_athlete(athlete_id)
-        activities = store.activities(athlete_id)
-    weekly = weekly_running(activities, week_start=week_start)
-    click.echo(format_weeks(weekly, fmt, athlete.units, silences(activities)), nl=False)
+        judge = assessor(store)
+        athlete = judge.data(athlete_id).athlete
+        a = judge.get(athlete_id, today_for(athlete.timezone))
+    click.echo(format_weeks(a.weekly, chosen_format(fmt, as_json), athlete.units), nl=False)

@@ -34,7 +34,9 @@ class Planned:
 
     @property
     def week(self) -> str:
-        return f"{self.week_start:%G-W%V}"
+        from runload.calendar import iso_label
+
+        return iso_label(self.week_start)
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -67,9 +69,11 @@ def plan(store: Store, *, week: date | None = None, athlete_ids: list[str] | Non
     complete week in UTC). With ``athlete_ids``, only those athletes' summaries, and the rosters of
     the coaches who coach any of them (each roster lists only that coach's own athletes).
     """
+    from runload.assessments import Assessor
     from runload.mail.content import athlete_content, roster_content
 
     now = now or datetime.now(timezone.utc)
+    judge = Assessor(store)  # one assessment per athlete and week for the whole run
     athletes = store.list_athletes()
     by_id = {a.id: a for a in athletes}
     if athlete_ids:
@@ -82,14 +86,15 @@ def plan(store: Store, *, week: date | None = None, athlete_ids: list[str] | Non
             continue
         wk = week or last_complete_week(now, a.timezone)
         out.append(Planned("athlete", a.id, wk, a.name, a.email,
-                           lambda a=a, wk=wk: athlete_content(store, a.id, wk)))
+                           lambda a=a, wk=wk: athlete_content(judge, a.id, wk, today=now.date())))
     selected = {a.id for a in athletes}
     for coach_id, name, email, ids in store.coaches():
         if not ids or (athlete_ids and not selected.intersection(ids)):
             continue
         wk = week or last_complete_week(now, "UTC")
         out.append(Planned("roster", coach_id, wk, name, email,
-                           lambda ids=ids, wk=wk, n=name or coach_id: roster_content(store, n, ids, wk)))
+                           lambda ids=ids, wk=wk, n=name or coach_id: roster_content(judge, n, ids, wk,
+                                                                                    today=now.date())))
     return out
 
 

@@ -15,43 +15,44 @@ flags and the pain-monitoring model), ``episodes`` (episodes and the load before
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from runload.engine import Context
-from runload.pain import metrics as _metrics  # noqa: F401  (registers the metrics)
-from runload.pain.episodes import Episode, LoadBefore, episodes_with_load, local_day
-from runload.pain.metrics import context_as_of, context_entries
+from runload.models import Clearance
+from runload.pain.episodes import Episode, LoadBefore
 from runload.pain.plan import ReturnPlan, Stage, return_plan
-from runload.pain.signs import CLINICIAN, EMERGENCY, URGENT, RedFlag, unrelieved_stretches
+from runload.pain.signs import CLINICIAN, EMERGENCY, URGENT, RedFlag, same_leg
 
-# How long a red flag keeps a report from saying "all clear" (and stands first in it).
-ACTIVE_RED_FLAG_DAYS = 14
 # The article: "pain unrelieved by rest lasting beyond two weeks" (rule pain-red-flag-unrelieved-two-weeks).
 UNRELIEVED_DAYS = 14
-_LEVEL_ORDER = {EMERGENCY: 0, URGENT: 1, CLINICIAN: 2}
+LEVEL_ORDER = {EMERGENCY: 0, URGENT: 1, CLINICIAN: 2}
 
 
 @dataclass(frozen=True)
 class PainAssessment:
     """What the pain log says on ``as_of``.
 
-    ``red_flags``: red flags from the last ``ACTIVE_RED_FLAG_DAYS`` days or from an episode still
-    going on, most serious first; when there is any, no load finding may read as "all clear".
-    ``episodes``: every pain episode, oldest first, each with ``load`` (a
-    :class:`LoadBefore` whose ``sentence`` says what the training did in the 14 days before).
-    ``return_plan``: the walk-run plan that applies now, or None.
+    ``red_flags``: the red flags not yet resolved, most serious first. A red flag stands until a
+    later entry for the same leg records that the sign is gone, or a clearance dated on or after
+    it is logged (``runload pain clear``); while any stands, no load finding may read as "all
+    clear" and there is no running advice. ``resolved``: red flags resolved, with how.
+    ``episodes``: every pain episode, oldest first, each with ``load`` (a :class:`LoadBefore`
+    whose ``sentence`` says what the training did in the 14 days before). ``return_plan``: the
+    walk-run plan that applies now, or None. ``clearances``: the clearances logged up to ``as_of``.
     """
 
     as_of: date | None
     red_flags: tuple[RedFlag, ...]
     episodes: tuple[Episode, ...]
     return_plan: ReturnPlan | None
+    resolved: tuple[tuple[RedFlag, str], ...] = ()
+    clearances: tuple[Clearance, ...] = ()
 
     @property
     def overrides_load(self) -> bool:
-        """True when a red flag is active: the report must not say the load is fine."""
+        """True when a red flag is unresolved: the report must not say the load is fine."""
         return bool(self.red_flags)
 
     @property
@@ -59,35 +60,90 @@ class PainAssessment:
         """The episode still going on at ``as_of``, if any."""
         return next((e for e in reversed(self.episodes) if e.status == "ongoing"), None)
 
+    @property
+    def worst_level(self) -> str | None:
+        """``emergency``, ``urgent`` or ``clinician`` for the most serious unresolved red flag."""
+        return self.red_flags[0].level if self.red_flags else None
 
-def assess(ctx: Context, *, active_days: int = ACTIVE_RED_FLAG_DAYS) -> PainAssessment:
-    """Assess the pain log of ``ctx`` (entries and activities up to ``ctx.as_of``).
 
-    ``ctx`` is the same :class:`runload.engine.Context` the rule engine gets; when its ``as_of``
-    is None the last day with data or a pain entry is used.
-    """
-    as_of = context_as_of(ctx)
-    entries = context_entries(ctx)
-    activities = [a for a in ctx.activities if as_of is None or local_day(a) <= as_of]
-    episodes = episodes_with_load(entries, activities, athlete=ctx.athlete, week_start=ctx.week_start)
+def assess(ctx: Any, clearances: Sequence[Clearance] = ()) -> PainAssessment:
+    """Assess the pain log of ``ctx`` (a :class:`runload.rules.context.Context`: entries and
+    activities up to its day) with the clearances logged up to that day."""
+    as_of = ctx.judged_day
+    log = ctx.pain_log
+    episodes = log.episodes_with_load()
+    cleared = sorted((c for c in clearances if as_of is None or c.date <= as_of), key=lambda c: c.date)
+    entries = log.entries
+    order = {id(e): i for i, e in enumerate(entries)}
+    carried: dict[int, set[str]] = {}
+    every: list[tuple[RedFlag, int]] = []
+    for ep in episodes:
+        for f in ep.red_flags:
+            pos = _position(entries, f, order)
+            carried.setdefault(pos, set()).add(f.flag)
+            every.append((f, pos))
     active: list[RedFlag] = []
-    if as_of is not None:
-        for ep in episodes:
-            for f in ep.red_flags:
-                if (as_of - f.date).days < active_days or ep.status == "ongoing":
-                    active.append(f)
-        # Pain that rest has not relieved for more than two weeks is a red flag of the whole
-        # stretch of entries, not of one entry: it stays active like the others.
-        ongoing = [ep for ep in episodes if ep.status == "ongoing"]
-        for s in unrelieved_stretches(entries):
-            live = (as_of - s.last).days < active_days or any(ep.onset <= s.start for ep in ongoing)
-            if s.days > UNRELIEVED_DAYS and s.last <= as_of and live:
-                active.append(RedFlag("unrelieved-two-weeks", CLINICIAN,
-                                      f"pain not relieved by rest for {s.days} days (since {s.start.isoformat()})",
-                                      s.last, None, None))
-    active.sort(key=lambda f: (_LEVEL_ORDER[f.level], -f.date.toordinal()))
-    plan = return_plan(entries, activities, as_of, episodes) if as_of is not None else None
-    return PainAssessment(as_of, tuple(active), tuple(episodes), plan)
+    resolved: list[tuple[RedFlag, str]] = []
+    seen: set[tuple[str, str | None]] = set()
+    # newest first: one standing flag per kind and leg (the same sign logged three days running is
+    # one red flag, dated on its latest entry)
+    for f, pos in sorted(every, key=lambda p: -p[1]):
+        how = _resolution(f, pos, entries, carried, cleared)
+        if how is None:
+            if (f.flag, f.side) not in seen:
+                active.append(f)
+                seen.add((f.flag, f.side))
+        else:
+            resolved.append((f, how))
+    for s in log.unrelieved:
+        if s.days <= UNRELIEVED_DAYS or (as_of is not None and s.last > as_of):
+            continue
+        flag = RedFlag("unrelieved-two-weeks", CLINICIAN,
+                       f"pain not relieved by rest for {s.days} days (since {s.start.isoformat()})", s.last, None, None)
+        later = [e for e in entries if e.date > s.last]
+        ended = next((e for e in later if _relieved(e)), None)
+        clear = next((c for c in cleared if c.date >= s.last), None)
+        if ended is not None:
+            resolved.append((flag, f"rest relieved the pain by {ended.date.isoformat()}"))
+        elif clear is not None:
+            resolved.append((flag, _cleared_words(clear)))
+        else:
+            active.append(flag)
+    active.sort(key=lambda f: (LEVEL_ORDER[f.level], -f.date.toordinal()))
+    plan = return_plan(entries, [a for _, a in ctx.frames.runs], as_of, episodes) if as_of is not None else None
+    return PainAssessment(as_of, tuple(active), tuple(episodes), plan, tuple(resolved), tuple(cleared))
+
+
+def _position(entries: Sequence[Any], flag: RedFlag, order: dict[int, int]) -> int:
+    for i, e in enumerate(entries):
+        if e.date == flag.date and (flag.entry_id is None or e.id == flag.entry_id) and same_leg(e.side, flag.side):
+            return i
+    return len(entries)
+
+
+def _relieved(e: Any) -> bool:
+    from runload.pain.entries import peak_score
+
+    return e.relieved_by_rest is True or not (peak_score(e) or e.stiffness)
+
+
+def _cleared_words(c: Clearance) -> str:
+    who = {"clinician": "a clinician", "self": "the runner"}.get(c.by, c.by)
+    return f"cleared by {who} on {c.date.isoformat()}" + (f" ({c.note})" if c.note else "")
+
+
+def _resolution(flag: RedFlag, pos: int, entries: Sequence[Any], carried: dict[int, set[str]],
+                cleared: Sequence[Clearance]) -> str | None:
+    """How a red flag was resolved (a later entry for the same leg without the sign, or a
+    clearance dated on or after it), or None while it stands."""
+    for i in range(pos + 1, len(entries)):
+        e = entries[i]
+        if same_leg(e.side, flag.side) and flag.flag not in carried.get(i, set()):
+            return f"the entry of {e.date.isoformat()} records the sign gone"
+    for c in cleared:
+        if c.date >= flag.date:
+            return _cleared_words(c)
+    return None
 
 
 def finding_order(finding: Any) -> tuple[int, int]:
@@ -98,5 +154,5 @@ def finding_order(finding: Any) -> tuple[int, int]:
 
 __all__ = [
     "PainAssessment", "assess", "finding_order", "Episode", "LoadBefore", "ReturnPlan", "Stage", "RedFlag",
-    "ACTIVE_RED_FLAG_DAYS", "return_plan",
+    "return_plan",
 ]

@@ -10,10 +10,12 @@ Pure Python over lists of activities (no pandas), so it also runs in the quick p
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from runload.calendar import local_date
 from runload.models import Activity, Athlete, PainEntry
 from runload.pain.entries import SCORE_FIELDS, signs
 from runload.pain.signs import RedFlag, join_words, red_flags
@@ -116,12 +118,6 @@ def find_episodes(entries: Sequence[PainEntry], *, settled_max: int = SETTLED_MA
 
 
 # ---------------------------------------------------------------- the load before onset
-def local_day(a: Activity) -> date:
-    """The calendar day a run started on in the athlete's local time (as runload.load.local_date,
-    repeated here so the pain log needs no pandas)."""
-    return (a.start_utc + timedelta(seconds=a.utc_offset_s or 0)).date()
-
-
 def _hard_seconds(a: Activity, hard_bpm: float) -> tuple[float, float]:
     # hr_zone_s bins are 5 bpm wide, keyed by their lower edge; a bin counts as hard when its
     # middle is at or above the hard threshold.
@@ -157,7 +153,7 @@ def link_load(
 
     A signal is *notable* (and leads the sentence) when it passes its threshold argument.
     """
-    runs = sorted(((local_day(a), a) for a in activities if a.is_run), key=lambda p: (p[0], p[1].start_utc))
+    runs = sorted(((local_date(a), a) for a in activities if a.is_run), key=lambda p: (p[0], p[1].start_utc))
     first = onset - timedelta(days=window_days - 1)
     in_window = [(d, a) for d, a in runs if first <= d <= onset]
     win_km = sum(a.distance_m for _, a in in_window) / 1000.0
@@ -188,8 +184,10 @@ def link_load(
 
     # single-run spikes, against the longest run of the 30 days before each run
     best_spike: tuple[float, float, float, date] | None = None
+    days = [e for e, _ in runs]
     for d, a in in_window:
-        ref = [b.distance_m for e, b in runs if d - timedelta(days=30) <= e < d]
+        lo, hi = bisect_left(days, d - timedelta(days=30)), bisect_left(days, d)
+        ref = [b.distance_m for _, b in runs[lo:hi]]
         if not ref:
             gap = [e for e, _ in runs if e < d]
             if gap:
@@ -292,14 +290,3 @@ def _describe(lb: LoadBefore, *, week_change_pct: float, spike_pct: float, hard_
     bits.append(f"at most {lb.streak_days} day{'s' if lb.streak_days != 1 else ''} in a row")
     return notable, (f"In the {lb.window_days} days before pain began on {when} the load was steady: "
                      f"{join_words(bits)}.")
-
-
-def episodes_with_load(entries: Sequence[PainEntry], activities: Sequence[Activity], *,
-                       athlete: Athlete | None = None, week_start: int = 0, **link_args: float) -> list[Episode]:
-    """:func:`find_episodes` with each episode's :class:`LoadBefore` filled in."""
-    out = []
-    for ep in find_episodes(entries):
-        lb = link_load(ep.onset, activities, athlete=athlete, week_start=week_start, **link_args)  # type: ignore[arg-type]
-        out.append(Episode(**{**ep.__dict__, "load": lb}))
-    return out
-

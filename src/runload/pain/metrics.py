@@ -7,53 +7,30 @@ finding per episode (``one_per = "key"``). The rule file's bands decide what fir
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from runload.engine import Context, MetricValue, metric
-from runload.models import Activity, PainEntry
-from runload.pain.episodes import SETTLED_MAX_SCORE, Episode, find_episodes, link_load, local_day
-from runload.pain.signs import (
-    RED_FLAGS, join_words, model_caveat, morning_pain, non_tendon_signs, run_pain, unrelieved_stretches, weekly_trends,
-)
+from runload.models import Activity
+from runload.pain.episodes import SETTLED_MAX_SCORE
+from runload.pain.signs import RED_FLAGS, join_words, model_caveat, non_tendon_signs, run_pain
+from runload.rules.context import Context, MetricValue, metric
 from runload.units import fmt
 
 
-def context_as_of(ctx: Context) -> date | None:
-    """The day the context judges: ``as_of``, else the last day with data or a pain entry."""
-    if ctx.as_of is not None:
-        return ctx.as_of
-    days = [e.date for e in ctx.pain_entries]
-    if ctx.data_end is not None:
-        days.append(ctx.data_end)
-    return max(days, default=None)
-
-
-def context_entries(ctx: Context) -> list[PainEntry]:
-    """The context's pain entries up to its ``as_of``, oldest first."""
-    as_of = ctx.as_of
-    es = [e for e in ctx.pain_entries if as_of is None or e.date <= as_of]
-    return sorted(es, key=lambda e: (e.date, e.id or 0))
-
-
-def _episode_key(episodes: Sequence[Episode], day: date) -> str:
-    for ep in episodes:
-        if ep.onset <= day <= (ep.end or ep.last):
-            return ep.key
-    return f"entry-{day.isoformat()}"
-
-
-def _runs(ctx: Context) -> list[tuple[date, Activity]]:
-    as_of = ctx.as_of
-    return sorted(((local_day(a), a) for a in ctx.activities if a.is_run and (as_of is None or local_day(a) <= as_of)),
-                  key=lambda p: (p[0], p[1].start_utc))
+def _runs(ctx: Context) -> Sequence[tuple[date, Activity]]:
+    return ctx.frames.runs
 
 
 def _run_before(runs: Sequence[tuple[date, Activity]], day: date, within_days: int = 2) -> tuple[date, float] | None:
-    """The last run on ``day`` or in the ``within_days`` before it: (day, km)."""
-    found = [(d, a.distance_m / 1000.0) for d, a in runs if day - timedelta(days=within_days) <= d <= day]
-    return found[-1] if found else None
+    """The last run on ``day`` or in the ``within_days`` before it: (day, km). ``runs`` are in
+    day order."""
+    i = bisect_right(runs, day, key=lambda p: p[0])
+    if i and runs[i - 1][0] >= day - timedelta(days=within_days):
+        d, a = runs[i - 1]
+        return d, a.distance_m / 1000.0
+    return None
 
 
 def _on_side(side: str | None) -> str:
@@ -69,13 +46,13 @@ def pain_red_flag(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     flag = str(params.get("flag", ""))
     if flag not in RED_FLAGS:
         raise ValueError(f"unknown red flag {flag!r} (known: {', '.join(RED_FLAGS)})")
-    as_of = context_as_of(ctx)
+    as_of = ctx.judged_day
     out = []
-    for ep in find_episodes(context_entries(ctx)):
+    for ep in ctx.pain_log.episodes:
         for f in ep.red_flags:
             if f.flag == flag:
                 out.append(MetricValue(1.0, date=f.date, facts={
-                    "key": ep.key, "symptoms": f.what, "on_side": _on_side(f.side),
+                    "key": ep.key, "symptoms": f.what, "on_side": _on_side(f.side), "until": ep.end or ep.last,
                     "days_ago": (as_of - f.date).days if as_of else 0,
                 }))
     return out
@@ -85,11 +62,10 @@ def pain_red_flag(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
 def pain_unrelieved_days(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     """For each stretch of pain that rest did not relieve: its length in days (first to last
     entry saying so), dated on its last entry; facts ``start``, ``entries``, ``key``."""
-    entries = context_entries(ctx)
-    episodes = find_episodes(entries)
+    log = ctx.pain_log
     return [MetricValue(float(s.days), date=s.last, facts={
-        "key": _episode_key(episodes, s.start), "start": s.start.isoformat(), "entries": s.entries})
-        for s in unrelieved_stretches(entries)]
+        "key": log.episode_key(s.start), "start": s.start.isoformat(), "entries": s.entries})
+        for s in log.unrelieved]
 
 
 def _reduce_phrase(run: tuple[date, float] | None, factor: float, units: str = "km") -> str:
@@ -111,8 +87,8 @@ def pain_run_score(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]
     ("" or a sentence when the entry has signs the model does not cover), ``key``.
     """
     factor = float(params.get("reduce_factor", 0.67))
-    entries = context_entries(ctx)
-    episodes = find_episodes(entries)
+    log = ctx.pain_log
+    entries = log.entries
     runs = _runs(ctx)
     out = []
     for e in entries:
@@ -121,7 +97,7 @@ def pain_run_score(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]
             continue
         out.append(MetricValue(float(rp.score), date=e.date, facts={
             "when": rp.when, "on_side": _on_side(e.side), "next_runs": _reduce_phrase(_run_before(runs, e.date), factor, ctx.athlete.units),
-            "model_caveat": model_caveat([e]), "key": _episode_key(episodes, e.date)}))
+            "model_caveat": model_caveat([e]), "key": log.episode_key(e.date)}))
     return out
 
 
@@ -137,20 +113,20 @@ def pain_morning_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricVal
     ``model_caveat``, ``key``.
     """
     factor = float(params.get("reduce_factor", 0.67))
-    entries = context_entries(ctx)
-    episodes = find_episodes(entries)
+    log = ctx.pain_log
+    entries = log.entries
     by_day = {e.date: e for e in entries}
     runs = _runs(ctx)
     settled_max = int(params.get("settled_max", SETTLED_MAX_SCORE))
     out = []
-    for m in morning_pain(entries, baseline_days=int(params.get("baseline_days", 28))):
+    for m in log.morning(int(params.get("baseline_days", 28))):
         # next-morning pain belongs to the run of the day before (or earlier)
         run = _run_before(runs, m.date - timedelta(days=1))
         e = by_day.get(m.date)
         out.append(MetricValue(None if m.score <= settled_max else float(m.rise), date=m.date, facts={
             "score": m.score, "usual": m.usual,
             "next_runs": _reduce_phrase(run, factor, ctx.athlete.units),
-            "model_caveat": model_caveat([e]) if e else "", "key": _episode_key(episodes, m.date)}))
+            "model_caveat": model_caveat([e]) if e else "", "key": log.episode_key(m.date)}))
     return out
 
 
@@ -162,10 +138,10 @@ def pain_weekly_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricValu
     Facts: ``rising`` (what rose, with the numbers), ``week_km`` (that week's running, the
     distance to hold), ``hold_load`` (the hold in words), ``model_caveat``.
     """
-    entries = context_entries(ctx)
+    entries = ctx.pain_log.entries
     runs = _runs(ctx)
     out = []
-    for t in weekly_trends(entries, week_start=ctx.week_start):
+    for t in ctx.pain_log.trends:
         rises = [(r, name, now, before) for r, name, now, before in (
             (t.pain_rise, "pain", t.pain, t.prev_pain), (t.stiffness_rise, "stiffness", t.stiffness, t.prev_stiffness))
             if r is not None]
@@ -181,7 +157,8 @@ def pain_weekly_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricValu
             "week_km": round(week_km, 1), "hold_load": (
                 fmt("keep next week at or below this week's {km:dist}", ctx.athlete.units, km=week_km) if week_km > 0
                 else "add no running next week (none was logged this week)"),
-            "model_caveat": model_caveat(week_entries)}))
+            "model_caveat": model_caveat(week_entries),
+            "key": ctx.pain_log.episode_key(max(e.date for e in week_entries))}))
     return out
 
 
@@ -191,7 +168,7 @@ def pain_model_limits(ctx: Context, params: Mapping[str, Any]) -> list[MetricVal
     giving way, numbness or tingling, cannot bend or straighten): how many kinds, dated on the
     first; facts ``symptoms`` and ``key``."""
     out = []
-    for ep in find_episodes(context_entries(ctx)):
+    for ep in ctx.pain_log.episodes:
         found: list[str] = []
         first: date | None = None
         for e in ep.entries:
@@ -217,10 +194,9 @@ def pain_episode_load(ctx: Context, params: Mapping[str, Any]) -> list[MetricVal
     """
     keys = ("week_change_pct", "spike_pct", "hard_share_rise_pts", "streak_days", "window_days", "min_base_km")
     args = {k: params[k] for k in keys if k in params}
-    activities = [a for _, a in _runs(ctx)]
     out = []
-    for ep in find_episodes(context_entries(ctx)):
-        lb = link_load(ep.onset, activities, athlete=ctx.athlete, week_start=ctx.week_start, **args)
+    for ep in ctx.pain_log.episodes_with_load(**args):
+        lb = ep.load
         names = {"week_change": "weekly change", "spike": "single-run spike", "break": "return from a break",
                  "intensity": "more hard running", "no_rest": "no rest days"}
         out.append(MetricValue(float(len(lb.notable)), date=ep.onset, facts={

@@ -14,7 +14,8 @@ from datetime import date, timedelta
 
 from runload.models import Activity, PainEntry
 from runload.pain.entries import peak_score
-from runload.pain.episodes import Episode, local_day
+from runload.calendar import local_date
+from runload.pain.episodes import Episode
 
 PLAN_CITATION = ("Return-to-running consensus, Trials 2023, doi:10.1186/s13063-023-07502-x (consensus)")
 BREAK_DAYS = 30  # no run in 30 days: no reference for spikes (evidence.md section 2)
@@ -107,7 +108,7 @@ def return_plan(
     running (either the break is going on, or running restarted after one). It ends once every
     stage has been done twice (runs since the red flag or the restart).
     """
-    runs = sorted(local_day(a) for a in activities if a.is_run and local_day(a) <= as_of)
+    runs = sorted(local_date(a) for a in activities if a.is_run and local_date(a) <= as_of)
     plan: tuple[str, date, str, str] | None = None
     flagged = [(f, ep) for ep in episodes for f in ep.red_flags
                if f.date <= as_of and ((as_of - f.date).days <= red_flag_days or ep.status == "ongoing")]

@@ -75,6 +75,12 @@ class RedFlag:
     side: str | None
 
 
+def same_leg(a: str | None, b: str | None) -> bool:
+    """Whether two entries may be about the same leg: the same side, either side unrecorded,
+    or either about both legs."""
+    return a is None or b is None or a == b or "both" in (a, b)
+
+
 def red_flags(entries: Sequence[PainEntry], *, episode_of: Callable[[PainEntry], Sequence[PainEntry]] | None = None,
               ) -> list[RedFlag]:
     """Every red flag in ``entries`` (oldest first), one per flag and entry.

@@ -1,20 +1,23 @@
-"""Reports: build one :class:`Report` as data, then render it as text, Markdown, HTML or JSON.
+"""Reports: build one :class:`Report` as data from an assessment, then render it as text,
+Markdown, HTML or JSON.
 
-``build_report`` reads the store through :func:`runload.analysis.analyze`; the renderers in
+``build_report`` selects from a :class:`runload.assess.Assessment`; the renderers in
 ``runload.report.text``, ``.markdown``, ``.html`` and ``.jsonout`` turn the same object into each
 format, and ``runload.report.charts`` draws its charts (matplotlib, imported only when drawing).
 The coach's roster (``runload.report.roster``) is built from the same reports, one per athlete.
+The other renderings of an assessment live here too: ``findings`` (check), ``weeks`` (the weekly
+series), ``pain_status`` (pain status), ``table`` (plain-text tables).
 """
 
 from __future__ import annotations
 
-from runload.report.build import build_report, period_for, report_from_analysis
+from runload.report.build import build_report, judged_day, resolve_period
 from runload.report.model import DISCLAIMER, Period, Report, Roster, RosterRow
 
 FORMATS = ("text", "md", "html", "json")
 
-__all__ = ["DISCLAIMER", "FORMATS", "Period", "Report", "Roster", "RosterRow", "build_report",
-           "period_for", "render", "report_from_analysis"]
+__all__ = ["DISCLAIMER", "FORMATS", "Period", "Report", "Roster", "RosterRow", "build_report", "judged_day",
+           "render", "resolve_period"]
 
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:

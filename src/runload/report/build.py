@@ -1,8 +1,9 @@
-"""Assemble a :class:`~runload.report.model.Report` from an :class:`~runload.analysis.Analysis`.
+"""Assemble a :class:`~runload.report.model.Report` from an :class:`~runload.assess.Assessment`.
 
-The report selects and summarises; it never judges. Findings and caps are the analysis's own;
-what is added here is bookkeeping a reader needs: which weeks are shown, which weeks have no data
-at all (gaps, not rest), pain entries around the period, kilometres per shoe, cross-training time.
+The report selects and summarises; it never judges and never builds a frame. Status, findings and
+limits are the assessment's own; what is added here is bookkeeping a reader needs: which weeks
+are shown (gaps as gaps, not rest), the period's runs, pain entries around the period,
+kilometres per shoe.
 """
 
 from __future__ import annotations
@@ -12,25 +13,23 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from runload.assess import Assessment, recorded_between
+from runload.calendar import Period, local_date, range_period, week_period, week_start_of
 from runload.errors import InputError
+from runload.load.series import duration_s
 from runload.models import Activity, Finding, PainEntry
 from runload.report.model import (
-    STATUS_LABELS,
-    CapLine,
     EpisodeLine,
-    PainStory,
+    LimitLine,
     PainRow,
+    PainStory,
     PainSummary,
-    Period,
     Report,
+    RunRow,
     ShoeRow,
-    Status,
     WeekRow,
-    is_red_flag,
-    level_rank,
 )
-from runload.report.fmt import plain
-from runload.store import Store
+from runload.units import distance, fmt
 
 WEEKS_SHOWN = 16
 PAIN_WINDOW_DAYS = 28
@@ -49,164 +48,115 @@ PAIN_FLAGS = {
     "fever": "fever",
 }
 
-#: Labels of the caps runload knows; caps the rules add later get a label from their field name.
-CAP_LABELS = {
-    "week_km": "Week's running distance",
-    "longest_run_km": "Longest single run",
+LIMIT_LABELS = {
+    "week": "Week's running distance",
+    "longest_run": "Longest single run",
+    "per_run": "Each run, while the pain lasts",
 }
 
 
-def period_for(*, week: date | None = None, start: date | None = None, end: date | None = None,
-               default_day: date | None = None) -> Period | None:
-    """The period a report covers: an ISO week (its Monday), a from/to range, or the week holding
-    ``default_day``. None when nothing says which days (no data and no choice)."""
+def resolve_period(*, week: str | None = None, start: date | None = None, end: date | None = None,
+                   today: date, first_weekday: int = 0) -> Period:
+    """The period a command covers: ``--week this|last|YYYY-Www`` or ``--from``/``--to``;
+    by default this week so far (the week holding ``today``)."""
+    from runload.calendar import parse_week
+
     if week is not None and (start is not None or end is not None):
         raise InputError("give either --week or --from/--to, not both")
     if (start is None) != (end is None):
         raise InputError("--from and --to go together: give both")
     if start is not None and end is not None:
-        if start > end:
-            raise InputError(f"--from {start.isoformat()} is after --to {end.isoformat()}")
-        return Period("range", start, end)
+        return range_period(start, end)
     if week is not None:
-        monday = week - timedelta(days=week.weekday())
-        return Period("week", monday, monday + timedelta(days=6))
-    if default_day is not None:
-        monday = default_day - timedelta(days=default_day.weekday())
-        return Period("week", monday, monday + timedelta(days=6))
-    return None
+        return parse_week(week, today, first_weekday)
+    return week_period(today, first_weekday)
 
 
-def build_report(store: Store, athlete_id: str, *, week: date | None = None, start: date | None = None,
-                 end: date | None = None, today: date | None = None) -> Report:
-    """The report for ``athlete_id``: an ISO week (``week`` is any day of it), a ``start``-``end``
-    range, or by default the latest week with data."""
-    from runload.analysis import analyze
-
-    chosen = period_for(week=week, start=start, end=end)
-    # a period that runs into the future is judged as of today: days not yet lived are not rest
-    as_of = min(chosen.end, today or date.today()) if chosen else None
-    analysis = analyze(store, athlete_id, as_of=as_of)
-    return report_from_analysis(analysis, chosen, today=today)
+def judged_day(period: Period, today: date) -> date:
+    """The day a period is judged on: its last day, or today for a period that runs into the
+    future (days not yet lived are not rest)."""
+    return min(period.end, today)
 
 
-def report_from_analysis(analysis: Any, period: Period | None = None, *, today: date | None = None,
-                         weeks_shown: int = WEEKS_SHOWN) -> Report:
-    """Build the report from an analysis the caller already has (the notebook's what-if does)."""
-    from runload.load import local_date
-    from runload.report import charts as chart_catalog
+def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: int = WEEKS_SHOWN) -> Report:
+    """The report of assessment ``a`` for ``period`` (default: the week holding its day).
 
-    athlete = analysis.athlete
-    data_end: date | None = analysis.data_end
+    ``a`` should be the assessment on :func:`judged_day` of the period; the findings shown are
+    those current on that day, and for a longer period every event inside it.
+    """
+    athlete = a.athlete
     if period is None:
-        period = period_for(default_day=data_end or today or date.today())
-    assert period is not None
-    as_of = analysis.as_of or data_end or period.end
+        period = week_period(a.as_of or date.today(), a.first_weekday)
+    as_of = a.as_of or period.end
+    if period.kind == "range":
+        shown = [f for f in a.findings if f.current or _in_period(f, period)]
+    else:
+        shown = [f for f in a.findings if f.current]
+    earlier = sum(1 for f in a.findings if not f.current and f.day is not None and f.day < period.start)
 
-    findings = [f for f in analysis.findings if _in_period(f, period)]
-    findings.sort(key=lambda f: -f.severity.rank)  # stable: keeps the analysis's order within a level
-    earlier = sum(1 for f in analysis.findings if _day_of(f) is not None and _day_of(f) < period.start)
-
-    from runload.report.metrics import gaps
-
-    week_start = int((analysis.extras or {}).get("week_start", 0) or 0)
-    weeks = _weeks(analysis.weekly, analysis.activities, period, data_end, weeks_shown, gaps(analysis), week_start)
-    pain = pain_summary(analysis.pain_entries, period)
-    shoes = _shoes(analysis.activities, period.end)
-    caps, caps_mode, caps_guidance, caps_basis = _caps(analysis.caps, athlete.units)
-    recorded = (any(period.holds(local_date(a)) for a in analysis.activities)
-                or any(period.holds(e.date) for e in analysis.pain_entries))
-    status = _status(findings, period, recorded)
-
+    weeks = _weeks(a, period, weeks_shown)
+    pain = pain_summary(a.pain_entries, period)
     notes: list[str] = []
-    if not any(a.is_run for a in analysis.activities):
+    if not a.frames.runs:
         notes.append(f"No runs imported yet: runload import --athlete {athlete.id} PATH")
-    elif data_end is not None and data_end < period.end:
-        notes.append(f"Data ends on {data_end.isoformat()}: the days after it are unknown, not rest days.")
-    first_day = min((local_date(a) for a in analysis.activities), default=None)
+    elif a.data_end is not None and a.data_end < as_of:
+        notes.append(f"Data ends on {a.data_end.isoformat()}: the days after it are unknown, not rest days.")
+    first_day = a.frames.first_day
     gap_weeks = [w for w in weeks if not w.has_data and first_day is not None
-                 and first_day - timedelta(days=6) <= w.week_start and (data_end is None or w.week_start <= data_end)]
+                 and first_day - timedelta(days=6) <= w.week_start and (a.data_end is None or w.week_start <= a.data_end)]
     if gap_weeks and any(w.has_data for w in weeks):
         n = len(gap_weeks)
         notes.append(f"{n} of the {len(weeks)} weeks shown {'has' if n == 1 else 'have'} no recorded activity "
                      "at all: shown as gaps, not as rest weeks.")
     if earlier:
         notes.append(f"{earlier} earlier finding{'s' if earlier != 1 else ''} before this period: "
-                     f"runload check --athlete {athlete.id}")
-
+                     f"runload check --athlete {athlete.id} --all")
+    if not recorded_between(a, period.start, period.end) and a.status.level != "no-data":
+        notes.append(f"Nothing was recorded in {period.label}; the status is what stands on {as_of.isoformat()}.")
+    lim = a.limits
     report = Report(
-        athlete=athlete, period=period, as_of=as_of, data_end=data_end, status=status,
-        findings=findings, earlier_findings=earlier, caps=caps, caps_mode=caps_mode,
-        caps_guidance=caps_guidance, caps_basis=plain(caps_basis), weeks=weeks, pain=pain, shoes=shoes,
-        charts=[], notes=notes, extras=dict(analysis.extras or {}),
-        pain_story=pain_story((analysis.extras or {}).get("pain")), analysis=analysis,
+        athlete=athlete, period=period, as_of=as_of, data_end=a.data_end, status=a.status,
+        findings=shown, earlier_findings=earlier, limits=_limit_lines(lim, athlete.units),
+        limits_mode=lim.mode, limits_sentence=lim.sentence(athlete.units), limits_guidance=lim.guidance,
+        limits_basis=dict(lim.basis), weeks=weeks, runs=_runs(a.activities, period), pain=pain,
+        shoes=_shoes(a.activities, period.end), charts=[], notes=notes, pain_story=pain_story(a.pain),
+        assessment=a,
     )
+    from runload.report import charts as chart_catalog
+
     return dataclasses.replace(report, charts=chart_catalog.catalog(report))
 
 
-def _day_of(f: Finding) -> date | None:
-    return f.date or f.week_start
-
-
 def _in_period(f: Finding, period: Period) -> bool:
-    """A finding belongs to the period when its day (or its week) falls inside it; undated
-    findings (about the athlete rather than a day) always do."""
-    if f.date is not None:
-        return period.holds(f.date)
-    if f.week_start is not None:
-        # a week-level finding belongs to every period that overlaps its week
-        return f.week_start <= period.end and f.week_start + timedelta(days=6) >= period.start
-    return True
+    """A finding belongs to the period when the days it covers overlap it."""
+    first = f.date or f.week_start
+    last = f.day
+    if first is None or last is None:
+        return True
+    return first <= period.end and last >= period.start
 
 
-def _status(findings: Sequence[Finding], period: Period, recorded: bool = True) -> Status:
-    if not findings and not recorded:
-        # nothing flagged because nothing was recorded: that is not "on track"
-        return Status("ok", STATUS_LABELS["no-data"], f"No activity or pain entry recorded in {period.label}: "
-                                                      "nothing to judge.")
-    if not findings:
-        return Status("ok", STATUS_LABELS["ok"], f"Nothing flagged in {period.label}.")
-    level = findings[0].severity.value
-    counts: dict[str, int] = {}
-    for f in findings:
-        counts[f.severity.value] = counts.get(f.severity.value, 0) + 1
-    parts = [f"{n} {lvl}{'s' if n != 1 and lvl in ('caution', 'warning') else ''}"
-             for lvl, n in sorted(counts.items(), key=lambda kv: -level_rank(kv[0]))]
-    label = STATUS_LABELS[level]
-    if level == "warning" and any(is_red_flag(f) for f in findings):
-        label = STATUS_LABELS["clinician"]  # a "see a clinician" red flag outranks load advice
-    return Status(level, label, f"{', '.join(parts)} in {period.label}.")
-
-
-def _weeks(weekly: Any, activities: Sequence[Activity], period: Period, data_end: date | None, n: int,
-           silences: list[tuple[date, date]] | None, first_weekday: int = 0) -> list[WeekRow]:
+def _weeks(a: Assessment, period: Period, n: int) -> list[WeekRow]:
     """The last ``n`` calendar weeks up to the period's last week, gaps included.
 
     A week has no data when it lies wholly inside a stretch without any recorded activity (the
-    data-gap rule's 14+ days; without that code, any week with no activity at all) or after the
-    last day with data.
+    data-gap rule's 14+ days), before the first data or after the last day with data.
     """
-    from runload.load import local_date, week_start_of
-    from runload.report.metrics import cross_training_minutes
-
+    weekly = a.frames.weekly
+    first_weekday = a.first_weekday
+    data_end = a.data_end
     last = week_start_of(period.end, first_weekday)
     starts = [last - timedelta(weeks=i) for i in range(n - 1, -1, -1)]
-    by_week = {}
-    if weekly is not None and len(weekly):
-        by_week = {r.week_start: r for r in weekly.itertuples(index=False)}
-    active_weeks = {week_start_of(local_date(a), first_weekday) for a in activities}
-    cross: dict[date, float] = {}
-    for (ws, _sport), minutes in cross_training_minutes(activities, first_weekday).items():
-        cross[ws] = cross.get(ws, 0.0) + minutes
-
-    first_day = min((local_date(a) for a in activities), default=None)
+    by_week = {r.week_start: r for r in weekly.itertuples(index=False)} if len(weekly) else {}
+    cross = a.frames.cross_training
+    cross_min = {ws: float(row.sum()) for ws, row in cross.iterrows()} if not cross.empty else {}
+    first_day = a.frames.first_day
+    silences = a.frames.silences
 
     def known(ws: date) -> bool:
         if data_end is None or first_day is None or ws > data_end or ws + timedelta(days=6) < first_day:
             return False
-        if silences is None:
-            return ws in active_weeks
-        return not any(a <= ws and ws + timedelta(days=6) <= b for a, b in silences)
+        return not any(s <= ws and ws + timedelta(days=6) <= e for s, e in silences)
 
     rows = []
     for ws in starts:
@@ -216,15 +166,30 @@ def _weeks(weekly: Any, activities: Sequence[Activity], period: Period, data_end
             rows.append(WeekRow(ws, 0.0, 0, 0.0, None, False, 0.0, False, partial))
             continue
         if r is None:  # before the first run, or cross-training only
-            rows.append(WeekRow(ws, 0.0, 0, 0.0, None, False, round(cross.get(ws, 0.0), 1), True, partial))
+            rows.append(WeekRow(ws, 0.0, 0, 0.0, None, False, round(cross_min.get(ws, 0.0), 1), True, partial))
             continue
         change = None if r.change_pct != r.change_pct else round(float(r.change_pct), 1)
         small = bool(r.base_too_small)
         if not known(ws - timedelta(weeks=1)):
             change, small = None, False  # against a week without data there is nothing to compare with
         rows.append(WeekRow(ws, round(float(r.distance_km), 2), int(r.runs), round(float(r.longest_run_km), 2),
-                            change, small, round(cross.get(ws, 0.0), 1), True, partial))
+                            change, small, round(cross_min.get(ws, 0.0), 1), True, partial))
     return rows
+
+
+def _runs(activities: Sequence[Activity], period: Period) -> list[RunRow]:
+    out = []
+    for a in activities:
+        if not a.is_run:
+            continue
+        day = local_date(a)
+        if not period.holds(day):
+            continue
+        dur = duration_s(a)
+        km = a.distance_m / 1000.0
+        pace = dur / km if dur and km > 0 else None
+        out.append(RunRow(day, round(km, 2), dur, pace, a.avg_hr_bpm, a.name))
+    return out
 
 
 def pain_summary(entries: Sequence[PainEntry], period: Period, *, window_days: int = PAIN_WINDOW_DAYS) -> PainSummary:
@@ -234,7 +199,8 @@ def pain_summary(entries: Sequence[PainEntry], period: Period, *, window_days: i
     shown = [e for e in entries if first <= e.date <= period.end]
     rows = tuple(
         PainRow(e.date, e.side, e.location, e.pain_during, e.pain_after, e.pain_next_morning, e.stiffness,
-                e.swelling, tuple(words for name, words in PAIN_FLAGS.items() if getattr(e, name)), e.notes)
+                e.swelling, tuple(words for name, words in PAIN_FLAGS.items() if getattr(e, name)), e.notes,
+                e.relieved_by_rest)
         for e in shown
     )
 
@@ -260,26 +226,24 @@ def pain_summary(entries: Sequence[PainEntry], period: Period, *, window_days: i
     return PainSummary(trend, last7, prev7, rows)
 
 
-def pain_story(assessment: Any) -> PainStory | None:
-    """The pain assessment an analysis carries (``extras["pain"]``: red flags, episodes with
-    their load sentence, return plan), read by attribute so the report needs no pain code."""
-    if assessment is None:
+def pain_story(pain: Any) -> PainStory | None:
+    """What the pain assessment says beyond findings, as report data."""
+    if pain is None:
         return None
-    flags = tuple((f.date, str(f.what), str(f.level)) for f in getattr(assessment, "red_flags", ()) or ())
+    flags = tuple((f.date, str(f.what), str(f.level)) for f in pain.red_flags)
     episodes = tuple(
-        EpisodeLine(ep.onset, getattr(ep, "last", None), str(ep.status), getattr(ep, "peak", None),
-                    str(getattr(getattr(ep, "load", None), "sentence", "") or ""))
-        for ep in getattr(assessment, "episodes", ()) or ()
+        EpisodeLine(ep.onset, ep.last, str(ep.status), ep.peak, str(ep.load.sentence if ep.load else ""))
+        for ep in pain.episodes
     )
-    plan = getattr(assessment, "return_plan", None)
-    lines = tuple(str(x) for x in plan.lines()) if plan is not None and hasattr(plan, "lines") else ()
-    cites = tuple(str(c) for c in getattr(plan, "citations", ()) or ()) if plan is not None else ()
-    return PainStory(flags, episodes, lines, cites)
+    plan = pain.return_plan
+    lines = tuple(str(x) for x in plan.lines()) if plan is not None else ()
+    cites = tuple(str(c) for c in plan.citations) if plan is not None else ()
+    resolved = tuple((f.date, str(f.what), how) for f, how in pain.resolved)
+    clearances = tuple((c.date, c.by, c.note) for c in pain.clearances)
+    return PainStory(flags, episodes, lines, cites, resolved, clearances)
 
 
 def _shoes(activities: Sequence[Activity], end: date) -> list[ShoeRow]:
-    from runload.load import local_date
-
     per: dict[str, list[Any]] = {}
     for a in activities:
         if not a.is_run or not a.gear:
@@ -296,45 +260,59 @@ def _shoes(activities: Sequence[Activity], end: date) -> list[ShoeRow]:
                   key=lambda s: (-s.distance_km, s.gear))
 
 
-def _caps(caps: Any, units: str = "km") -> tuple[list[CapLine], str, str | None, dict[str, Any]]:
-    """The analysis's caps: every ``*_km`` field with its ``*_rule`` beside it (``week_km`` /
-    ``week_rule``, ``longest_run_km`` / ``longest_run_rule``, and any added later), the mode,
-    the guidance and the numbers the caps come from."""
-    if caps is None:
-        return [], "normal", None, {}
-    values = {f.name: getattr(caps, f.name) for f in dataclasses.fields(caps)}
-    basis = dict(values.get("basis") or {})
+def _limit_lines(lim: Any, units: str = "km") -> list[LimitLine]:
+    """Next week's limits as report lines, each with where its number comes from in words."""
     out = []
-    for name, value in values.items():
-        if not name.endswith("_km"):
+    for key, km, rule in lim.items():
+        if km is None and key == "per_run":
             continue
-        base = name[:-3]
-        out.append(CapLine(name, CAP_LABELS.get(name, base.replace("_", " ").capitalize()),
-                           None if value is None else round(float(value), 1), values.get(f"{base}_rule"),
-                           _basis_words(name, value, basis, units)))
-    mode = str(values.get("mode") or "normal")
-    guidance = values.get("guidance")
-    return out, mode, None if guidance is None else str(guidance), basis
+        out.append(LimitLine(key, LIMIT_LABELS[key], None if km is None else round(float(km), 1), rule,
+                             _basis_words(key, km, dict(lim.basis), lim.mode, units)))
+    return out
 
 
-def _basis_words(name: str, value: Any, basis: dict[str, Any], units: str = "km") -> str:
-    """Where a cap comes from, in words (distances in the reader's ``units``), from the basis
-    numbers the rules give."""
-    from runload.units import distance
-
+def _basis_words(key: str, value: Any, basis: dict[str, Any], mode: str, units: str = "km") -> str:
+    """Where a limit comes from, in words (distances in the reader's ``units``)."""
     if value is None:
         return ""
-    if basis.get("held_for_pain"):
+    if key == "per_run" and "per_run_from_km" in basis:
+        factor = basis.get("per_run_factor", 0.67)
+        return fmt("{factor:.0%} of the {km:dist} run on {day}, the run before pain went over the "
+                   "pain-monitoring limits", units, factor=factor, km=basis["per_run_from_km"],
+                   day=basis.get("per_run_from_day", ""))
+    if mode == "held-for-pain":
         since = basis.get("pain_episode_since", "")
-        what = "the reference week" if name == "week_km" else "the longest run of the last 30 days"
-        return f"held at {what}, no increase: a pain episode since {since} is still going on"
-    if name == "week_km" and "reference_week_km" in basis:
+        if key == "week":
+            return f"held at the reference week, no increase: a pain episode since {since} is still going on"
+        if key == "longest_run":
+            return f"held at the longest run of the last 30 days: a pain episode since {since} is still going on"
+    if key == "week" and "reference_week_km" in basis:
         ref, pct = basis["reference_week_km"], basis.get("week_pct")
         if basis.get("min_base_km") is not None and ref < basis["min_base_km"]:
             return f"the minimum base: a week of {distance(ref, units)} is too small to add a percentage to"
         return f"{pct:g}% above a reference week of {distance(ref, units)}" if pct is not None else ""
-    if name == "longest_run_km" and "longest_30d_km" in basis:
+    if key == "longest_run" and "longest_30d_km" in basis:
+        if basis.get("longest_capped_by_week"):
+            return "no more than the whole week's limit"
         pct = basis.get("longest_pct")
         return (f"{pct:g}% above {distance(basis['longest_30d_km'], units)}, the longest run of the last 30 days"
                 if pct is not None else "")
     return ""
+
+
+def report_for(assessor: Any, athlete_id: str, *, week: str | date | None = None, start: date | None = None,
+               end: date | None = None, today: date | None = None) -> Report:
+    """The report of one athlete from an :class:`runload.assessments.Assessor`, as the command
+    does it: ``week`` as ``this``/``last``/``YYYY-Www`` or any day of the week, or a
+    ``start``-``end`` range; judged on the period's last day, or ``today`` if that is earlier
+    (default: the period's last day; with no period, the last day with data)."""
+    first_weekday = assessor.book.first_weekday
+    if isinstance(week, date):
+        period = week_period(week, first_weekday)
+    elif week is None and start is None and today is None:
+        a = assessor.get(athlete_id, None)
+        day = a.as_of or date.today()
+        return build_report(a, week_period(day, first_weekday))
+    else:
+        period = resolve_period(week=week, start=start, end=end, today=today or date.max, first_weekday=first_weekday)
+    return build_report(assessor.get(athlete_id, judged_day(period, today or period.end)), period)

@@ -26,7 +26,7 @@ from runload.units import label as unit_label
 # name -> title; the order is the order a report shows them
 TITLES = {
     "weekly_distance": "Weekly running distance, last 16 weeks",
-    "run_spikes": "Each run against the longest run of the 30 days before",
+    "run_spikes": "Each run against the longest of the 30 days before",
     "load_ratio": "Acute:chronic load ratio (context, not an alarm)",
     "fitness_fatigue": "Fitness, fatigue and form (context)",
     "pain": "Pain scores on the same days as the running",
@@ -65,10 +65,10 @@ def _missing(report: Report, name: str) -> str | None:
 
 
 def _pain_in_window(report: Report) -> bool:
-    if not report.weeks or report.analysis is None:
+    if not report.weeks or report.assessment is None:
         return False
     lo, hi = report.weeks[0].week_start, report.period.end
-    return any(lo <= p.date <= hi for p in report.analysis.pain_entries)
+    return any(lo <= p.date <= hi for p in report.assessment.pain_entries)
 
 
 def render(report: Report, name: str, fmt: str = "svg", *, dpi: int = 110) -> bytes:
@@ -131,7 +131,9 @@ _STYLE = {
 }
 
 
-WIDTH_IN = 7.5
+# Drawn for a phone (a 390 px screen shows them at about 80% with readable text); the HTML page
+# sets two side by side on a wide screen.
+WIDTH_IN = 4.8
 
 
 def _figure(height: float = 3.0, rows: int = 1, **kw: Any) -> tuple[Any, Any]:
@@ -144,7 +146,7 @@ def _figure(height: float = 3.0, rows: int = 1, **kw: Any) -> tuple[Any, Any]:
     return fig, axes
 
 
-def _finish(fig: Any, ax: Any, *, ncols: int = 3, left_in: float = 0.7, xlabel: bool = False) -> None:
+def _finish(fig: Any, ax: Any, *, ncols: int = 2, left_in: float = 0.6, xlabel: bool = False) -> None:
     """A legend under the plot, across the figure, and margins that leave room for it."""
     handles, labels = ax.get_legend_handles_labels()
     height = fig.get_figheight()
@@ -153,7 +155,7 @@ def _finish(fig: Any, ax: Any, *, ncols: int = 3, left_in: float = 0.7, xlabel: 
     if labels:
         fig.legend(handles, labels, loc="lower left", ncols=ncols, bbox_to_anchor=(left_in / WIDTH_IN - 0.05, 0.0),
                    borderaxespad=0.3)
-    fig.subplots_adjust(left=left_in / WIDTH_IN, right=0.955, top=1 - 0.35 / height, bottom=bottom_in / height,
+    fig.subplots_adjust(left=left_in / WIDTH_IN, right=0.96, top=1 - 0.35 / height, bottom=bottom_in / height,
                         hspace=0.12)
 
 
@@ -177,7 +179,7 @@ def _gap_spans(report: Report) -> list[tuple[date, date]]:
     without that code, whole weeks with no activity), and every day after the last data."""
     spans: list[tuple[date, date]] = []
     lo, hi = _window(report)
-    silences = metrics.gaps(report.analysis) if report.analysis is not None else None
+    silences = metrics.gaps(report.assessment) if report.assessment is not None else None
     if silences is None:
         spans += [(w.week_start, w.week_start + timedelta(days=7)) for w in report.weeks if not w.has_data]
     else:
@@ -204,33 +206,36 @@ def _date_axis(ax: Any, report: Report) -> None:
 
     lo, hi = _window(report)
     ax.set_xlim(lo - timedelta(days=1), hi + timedelta(days=1))
-    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO, interval=2))
+    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO, interval=4))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
 
 
 def _daily(report: Report) -> Any:
-    from runload.load import daily_running, local_date
-
     lo, hi = _window(report)
-    acts = [a for a in report.analysis.activities if local_date(a) >= lo]
-    daily = daily_running(acts, end=report.data_end)
-    if daily.empty:
-        return daily
-    return daily[(daily.index >= str(lo)) & (daily.index <= str(hi))]
+    return metrics.daily(report.assessment, lo, hi)
+
+
+def _bands(report: Report, rule_id: str, default: tuple[float, float]) -> tuple[float, float]:
+    """The athlete's own (caution, warning) thresholds for a rule: the ones the findings use."""
+    got = metrics.thresholds(report.assessment, rule_id) if report.assessment is not None else None
+    return got or default
 
 
 # ---------------------------------------------------------------- the charts
 def weekly_distance(report: Report) -> Any:
-    """Bars per week; a tick at 10% above the week before (when that week is a base to judge);
-    bars over 10% and over 30% in warmer colours; gaps hatched; the running week marked."""
+    """Bars per week; a tick at the athlete's caution threshold above the week before (when that
+    week is a base to judge); bars over the caution and the warning thresholds (10% and 30%, or
+    stricter after a previous injury) in warmer colours; gaps hatched; the running week marked."""
     fig, ax = _figure()
     lo, _hi = _window(report)
     weeks = report.weeks
+    caution, warning = _bands(report, "weekly-progression", (10.0, 30.0))
     xs = [w.week_start + timedelta(days=3) for w in weeks]  # bar at mid-week
     colours, edges = [], []
     for w in weeks:
         c = w.change_pct
-        colours.append(VERMILLION if c is not None and c > 30 else ORANGE if c is not None and c > 10 else BLUE)
+        colours.append(VERMILLION if c is not None and c > warning else ORANGE if c is not None and c > caution
+                       else BLUE)
         edges.append(BLUE if w.partial else "none")
     units = report.athlete.units
     data = [(x, w, col) for x, w, col in zip(xs, weeks, colours) if w.has_data]
@@ -240,17 +245,18 @@ def weekly_distance(report: Report) -> Any:
     if partial:
         ax.bar([p[0] for p in partial], [from_km(p[1].distance_km, units) for p in partial], width=5.5, color="white",
                edgecolor=BLUE, hatch="..", zorder=3, label="this week so far")
-    # the 10% line: the previous week's distance + 10%, where that week is a base to judge from
+    # the caution line: the previous week's distance + the caution threshold, where that week is a
+    # base to judge from
     first = True
     for prev, cur, x in zip(weeks, weeks[1:], xs[1:]):
         if prev.has_data and cur.has_data and not cur.base_too_small and prev.distance_km >= 10:
-            y = from_km(prev.distance_km * 1.10, units)
+            y = from_km(prev.distance_km * (1 + caution / 100.0), units)
             ax.hlines(y, x - timedelta(days=3.2), x + timedelta(days=3.2), colors="black", linewidth=1.6,
-                      zorder=4, label="10% above the week before" if first else None)
+                      zorder=4, label=f"{caution:g}% above the week before" if first else None)
             first = False
     _shade_gaps(ax, report)
-    ax.bar([lo - timedelta(days=30)], [0], color=ORANGE, label="over +10%")  # legend entries only
-    ax.bar([lo - timedelta(days=30)], [0], color=VERMILLION, label="over +30%")
+    ax.bar([lo - timedelta(days=30)], [0], color=ORANGE, label=f"over +{caution:g}%")  # legend entries only
+    ax.bar([lo - timedelta(days=30)], [0], color=VERMILLION, label=f"over +{warning:g}%")
     ax.set_ylabel(unit_label(units))
     ax.set_title(TITLES["weekly_distance"])
     _date_axis(ax, report)
@@ -261,9 +267,10 @@ def weekly_distance(report: Report) -> Any:
 
 def run_spikes(report: Report) -> Any:
     """Each run (dot) with the longest run of the 30 days before it (line); spikes coloured by
-    the bands of Frandsen et al. 2025."""
+    the bands of Frandsen et al. 2025 at the athlete's own thresholds (the rule's)."""
     lo, hi = _window(report)
-    frame = metrics.run_spikes(report.analysis, since=lo)
+    frame = metrics.run_spikes(report.assessment, since=lo)
+    caution, warning = _bands(report, "single-run-spike", (10.0, 30.0))
     units = report.athlete.units
     scale = from_km(1.0, units)  # km -> the reader's units
     fig, ax = _figure()
@@ -273,9 +280,9 @@ def run_spikes(report: Report) -> Any:
         f = frame[(pd.to_datetime(frame["date"]) >= pd.Timestamp(lo)) & (pd.to_datetime(frame["date"]) <= pd.Timestamp(hi))]
         days = pd.to_datetime(f["date"]).dt.date
         ax.step(list(days), list(f["ref_km"] * scale), where="post", color=GREY, linewidth=1.2,
-                label="longest run of the 30 days before")
-        bands = [(-1e9, 10, BLUE, "up to +10%"), (10, 30, SKY, "+10-30%"), (30, 100, ORANGE, "+30-100%"),
-                 (100, 1e9, VERMILLION, "over +100%")]
+                label="longest of the 30 days before")
+        bands = [(-1e9, caution, BLUE, f"up to +{caution:g}%"), (caution, warning, SKY, f"+{caution:g}-{warning:g}%"),
+                 (warning, 100, ORANGE, f"+{warning:g}-100%"), (100, 1e9, VERMILLION, "over +100%")]
         for lo_p, hi_p, colour, label in bands:
             sel = (f["spike_pct"] > lo_p) & (f["spike_pct"] <= hi_p)
             if sel.any():
@@ -287,7 +294,7 @@ def run_spikes(report: Report) -> Any:
         early = f["early"].astype(bool)
         if early.any():
             ax.scatter(list(days[early]), list(f["distance_km"][early] * scale), facecolor="white", edgecolor=GREY, s=22,
-                       zorder=3, label="first 30 days of data: not judged")
+                       zorder=3, label="first 30 days: not judged")
     _shade_gaps(ax, report)
     ax.set_ylabel(unit_label(units))
     ax.set_title(TITLES["run_spikes"])
@@ -299,7 +306,7 @@ def run_spikes(report: Report) -> Any:
 
 def load_ratio(report: Report) -> Any:
     """The acute:chronic ratio with the much-quoted 0.8-1.3 band; labelled as context."""
-    frame = metrics.load_ratio(report.analysis)
+    frame = metrics.load_ratio(report.assessment)
     fig, ax = _figure()
     lo, hi = _window(report)
     if frame is not None and len(frame):
@@ -318,7 +325,7 @@ def load_ratio(report: Report) -> Any:
 
 def fitness_fatigue(report: Report) -> Any:
     """Fitness (CTL, 42-day), fatigue (ATL, 7-day) and form (TSB = CTL - ATL)."""
-    frame = metrics.fitness_fatigue(report.analysis)
+    frame = metrics.fitness_fatigue(report.assessment)
     units = report.athlete.units
     fig, ax = _figure()
     lo, hi = _window(report)
@@ -327,7 +334,7 @@ def fitness_fatigue(report: Report) -> Any:
 
         f = frame[(frame.index >= pd.Timestamp(lo)) & (frame.index <= pd.Timestamp(hi))].copy()
         # inside a stretch without data the series only decays towards zero: not knowledge, hide it
-        for a, b in metrics.gaps(report.analysis) or []:
+        for a, b in metrics.gaps(report.assessment) or []:
             f.loc[(f.index.date >= a) & (f.index.date <= b)] = float("nan")
         days = list(f.index.date)
         f = f * from_km(1.0, units)  # a distance load: km/day -> the reader's units per day
@@ -339,7 +346,7 @@ def fitness_fatigue(report: Report) -> Any:
     ax.set_ylabel(f"{unit_label(units)} per day")
     ax.set_title(TITLES["fitness_fatigue"])
     _date_axis(ax, report)
-    _finish(fig, ax)
+    _finish(fig, ax, left_in=0.75)
     return fig
 
 
@@ -358,7 +365,7 @@ def pain(report: Report) -> Any:
     top.set_title(TITLES["pain"])
     top.grid(axis="y", alpha=0.3)
     lo, hi = _window(report)
-    entries = [p for p in report.analysis.pain_entries if lo <= p.date <= hi]
+    entries = [p for p in report.assessment.pain_entries if lo <= p.date <= hi]
     series = [("pain_during", "during the run", VERMILLION, "o"), ("pain_after", "after", ORANGE, "s"),
               ("pain_next_morning", "next morning", PURPLE, "^")]
     for attr, label, colour, marker in series:
@@ -372,6 +379,12 @@ def pain(report: Report) -> Any:
     if flagged:
         bottom.scatter(flagged, [10.3] * len(flagged), marker="v", color="black", s=30, zorder=5,
                        label="warning sign logged", clip_on=False)
+    swollen = [(p.date, p.swelling) for p in entries if p.swelling and p.swelling != "none"]
+    if swollen:
+        sizes = {"mild": 18, "moderate": 34, "severe": 54}
+        bottom.scatter([d for d, _ in swollen], [0.35] * len(swollen), marker="D", color=SKY, edgecolor="black",
+                       linewidth=0.5, s=[sizes.get(w, 18) for _, w in swollen], zorder=5,
+                       label="swelling (bigger: worse)", clip_on=False)
     bottom.axhline(5, color=GREY, linestyle="--", linewidth=0.9, label="5/10: acceptable up to here")
     bottom.set_ylim(0, 10.5)
     bottom.set_ylabel("pain 0-10")
@@ -380,7 +393,7 @@ def pain(report: Report) -> Any:
     handles, labels = top.get_legend_handles_labels()
     if labels:  # the gap patch from the top panel, once
         bottom.axvspan(lo, lo, facecolor=GAP, edgecolor=GREY, hatch="///", linewidth=0, label=labels[0])
-    _finish(fig, bottom)
+    _finish(fig, bottom, left_in=0.75)
     return fig
 
 
@@ -411,8 +424,7 @@ def shoes(report: Report) -> Any:
 def cross_training(report: Report) -> Any:
     """Weekly minutes of other sports, stacked by sport; running minutes are not included."""
     fig, ax = _figure()
-    first_weekday = int((report.extras or {}).get("week_start", 0) or 0)
-    minutes = metrics.cross_training_minutes(report.analysis.activities, first_weekday)
+    minutes = metrics.cross_training_minutes(report.assessment)
     sports = sorted({sport for _, sport in minutes})
     xs = [w.week_start + timedelta(days=3) for w in report.weeks]
     bottom = [0.0] * len(xs)
@@ -427,7 +439,7 @@ def cross_training(report: Report) -> Any:
     ax.set_title(TITLES["cross_training"])
     _date_axis(ax, report)
     ax.grid(axis="y", alpha=0.3)
-    _finish(fig, ax, ncols=4)
+    _finish(fig, ax, ncols=3)
     return fig
 
 

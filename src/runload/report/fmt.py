@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import math
-from datetime import date, datetime
-from typing import Any
 
 from runload import units as u
 from runload.models import Finding
@@ -128,68 +124,80 @@ def pain_where(p: PainRow) -> str:
     return " ".join(x for x in (p.side, p.location) if x)
 
 
-def plain(value: Any, *, max_rows: int = 200) -> Any:
-    """Any value an analysis may carry in ``extras`` as JSON-ready data: dataclasses as dicts,
-    dates as ISO text, enums as their value, data frames as lists of rows (at most ``max_rows``)."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else round(value, 4)
-    if isinstance(value, enum.Enum):
-        return plain(value.value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [plain(v) for v in value]
-    if hasattr(value, "to_dict") and hasattr(value, "reset_index"):  # pandas DataFrame or Series
-        frame = value.reset_index() if not hasattr(value, "columns") or value.index.name else value
-        if hasattr(frame, "columns"):
-            return [plain(r) for r in frame.head(max_rows).to_dict("records")]
-        return plain(value.head(max_rows).to_dict())
-    if hasattr(value, "item"):  # numpy scalar
-        return plain(value.item())
-    return str(value)
 
 
-def outline(value: Any, indent: int = 0) -> list[tuple[int, str]]:
-    """Nested plain data as (depth, line) pairs, for renderers that show ``extras`` generically."""
-    out: list[tuple[int, str]] = []
-    if isinstance(value, dict):
-        for k, v in value.items():
-            label = str(k).replace("_", " ")
-            if isinstance(v, (dict, list)) and v:
-                out.append((indent, f"{label}:"))
-                out.extend(outline(v, indent + 1))
-            else:
-                out.append((indent, f"{label}: {_leaf(v)}"))
-    elif isinstance(value, list):
-        for v in value:
-            if isinstance(v, (dict, list)) and v:
-                sub = outline(v, indent + 1)
-                if sub:
-                    out.append((indent, "- " + sub[0][1]))
-                    out.extend(sub[1:])
-            else:
-                out.append((indent, f"- {_leaf(v)}"))
-    else:
-        out.append((indent, _leaf(value)))
+def _without_stricter(message: str) -> str:
+    # the lead finding already says why a threshold is stricter; its supporters need not repeat it
+    i = message.find(" (Threshold ")
+    return message[:i] if i >= 0 else message
+
+
+def supporting(f: Finding, units: str = "km") -> str:
+    """A finding that supports the lead finding of its event, on one line: its title, its
+    message and its numbers."""
+    nums = finding_numbers(f, units)
+    return f"{f.title}: {one_line(_without_stricter(f.message))}" + (f" [{nums}]" if nums else "")
+
+
+def supporting_lines(f: Finding, units: str = "km") -> list[str]:
+    """The findings supporting ``f``, one line per rule: its most serious (then latest) finding,
+    and how many more of the same there were."""
+    groups: dict[str, list[Finding]] = {}
+    for s in f.supporting:
+        groups.setdefault(s.rule_id, []).append(s)
+    out = []
+    for items in groups.values():
+        top = items[0]  # supporters arrive most severe first, then most recent
+        line = supporting(top, units)
+        if len(items) > 1:
+            first = min((s.date or s.week_start for s in items if (s.date or s.week_start)), default=None)
+            line += f" (and {len(items) - 1} more" + (f" since {first.isoformat()}" if first else "") + ")"
+        out.append(line)
     return out
 
 
-def _leaf(v: Any) -> str:
-    if v is None:
+def citations(f: Finding) -> list[str]:
+    """The sources of a finding and of the findings supporting it, each once."""
+    out: list[str] = []
+    for c in [*f.citations, *(c for s in f.supporting for c in s.citations)]:
+        if c not in out:
+            out.append(c)
+    return out
+
+
+def guidance_label(mode: str) -> str:
+    """The lead-in for the limits' guidance: ``Return to running: `` and the like."""
+    return {"return-to-run": "Return to running: ", "red-flag": "Red flag first: ",
+            "held-for-pain": "While the pain lasts: "}.get(mode, "")
+
+
+def duration(seconds: float | None) -> str:
+    """``1:05:12`` or ``42:10``."""
+    if seconds is None or seconds != seconds:
         return "-"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, (dict, list)):
-        return "none"
-    return str(v)
+    total = int(round(seconds))
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-def extra_title(key: str) -> str:
-    """A heading for an ``extras`` entry: ``return_to_run`` -> ``Return to run``."""
-    return key.replace("_", " ").replace("-", " ").capitalize()
+def pace(s_per_km: float | None, units: str = "km") -> str:
+    """``5:32`` per kilometre or per mile (the reader's units)."""
+    if s_per_km is None or s_per_km != s_per_km or s_per_km <= 0:
+        return "-"
+    per = s_per_km / u.from_km(1.0, units)
+    m, s = divmod(int(round(per)), 60)
+    return f"{m}:{s:02d}"
+
+
+def swelling(value: str | None) -> str:
+    return "-" if not value or value == "none" else value
+
+
+def relieved(value: bool | None) -> str:
+    return "-" if value is None else ("yes" if value else "no")
+
+
+def bpm(v: float | None) -> str:
+    """A heart rate as a whole number of beats per minute."""
+    return "-" if v is None or v != v else f"{v:.0f}"

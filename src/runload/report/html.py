@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 
 from runload.report import fmt
-from runload.report.model import EXTRAS_NOT_LISTED, Report, Roster
+from runload.report.model import Report, Roster
 
 
 @cache
@@ -31,7 +31,9 @@ def _env() -> Any:
     env.globals.update(
         when=fmt.finding_when, numbers=fmt.finding_numbers, why=fmt.why, week_km=fmt.week_km,
         longest_km=fmt.longest_km, distance=fmt.distance, dist_number=fmt.dist_number, dist_label=fmt.dist_label,
-        change=fmt.change, score=fmt.score, where=fmt.pain_where,
+        change=fmt.change, score=fmt.score, where=fmt.pain_where, supporting_lines=fmt.supporting_lines,
+        citations=fmt.citations, guidance_label=fmt.guidance_label, duration=fmt.duration, pace=fmt.pace,
+        number=fmt.number, bpm=fmt.bpm, swelling=fmt.swelling, relieved=fmt.relieved,
         css=resources.files("runload.report").joinpath("templates/style.css").read_text(encoding="utf-8"),
     )
     return env
@@ -55,16 +57,9 @@ def render_html(report: Report, *, charts: dict[str, bytes] | None = None,
                    "src": "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")}
                   for n, data in charts.items()]
         img_src = "data:"
-    extras = []
-    for key, value in report.extras.items():
-        if key in EXTRAS_NOT_LISTED:
-            continue
-        data = fmt.plain(value)
-        if data not in (None, {}, []):
-            extras.append((fmt.extra_title(key), fmt.outline(data)))
     pain = report.pain
     return _env().get_template("report.html.j2").render(
-        r=report, charts=inline, extras=extras, img_src=img_src,
+        r=report, charts=inline, img_src=img_src,
         left_out=[c for c in report.charts if not c.available],
         pain_trend=fmt.pain_trend_words(pain.trend, pain.last_7d_max, pain.prev_7d_max),
     )

@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from runload.findings_output import finding_record
+from runload.report.findings import finding_record
 from runload.report import fmt
 from runload.report.model import Report, Roster, is_red_flag
 
-REPORT_SCHEMA = "runload.report/1"
-ROSTER_SCHEMA = "runload.roster/1"
+REPORT_SCHEMA = "runload.report/2"
+ROSTER_SCHEMA = "runload.roster/2"
 
 
 def report_dict(report: Report) -> dict[str, Any]:
@@ -33,11 +33,17 @@ def report_dict(report: Report) -> dict[str, Any]:
         "findings": [{**finding_record(f), "red_flag": is_red_flag(f), "numbers": fmt.finding_numbers(f, a.units)}
                      for f in report.findings],
         "earlier_findings": report.earlier_findings,
-        "caps": {c.key: {"label": c.label, "km": c.value_km, "rule": c.rule, "basis": c.basis or None}
-                 for c in report.caps},
-        "caps_mode": report.caps_mode,
-        "caps_guidance": report.caps_guidance,
-        "caps_basis": report.caps_basis,
+        "limits": {
+            "mode": report.limits_mode,
+            "sentence": report.limits_sentence or None,
+            "guidance": report.limits_guidance,
+            **{c.key: {"label": c.label, "km": c.value_km, "rule": c.rule, "basis": c.basis or None}
+               for c in report.limits},
+        },
+        "runs": [{"date": r.date.isoformat(), "distance_km": r.distance_km,
+                  "duration_s": None if r.duration_s is None else round(r.duration_s),
+                  "pace_s_per_km": None if r.pace_s_per_km is None else round(r.pace_s_per_km, 1),
+                  "avg_hr_bpm": None if r.avg_hr_bpm is None else round(r.avg_hr_bpm)} for r in report.runs],
         "weeks": [
             {
                 "week_start": w.week_start.isoformat(),
@@ -61,12 +67,17 @@ def report_dict(report: Report) -> dict[str, Any]:
                     "date": e.date.isoformat(), "side": e.side, "location": e.location,
                     "pain_during": e.pain_during, "pain_after": e.pain_after,
                     "pain_next_morning": e.pain_next_morning, "stiffness": e.stiffness,
-                    "swelling": e.swelling, "warning_signs": list(e.flags), "notes": e.notes,
+                    "swelling": e.swelling, "relieved_by_rest": e.relieved_by_rest,
+                    "warning_signs": list(e.flags), "notes": e.notes,
                 }
                 for e in report.pain.entries
             ],
-            "active_warning_signs": [{"date": d.isoformat(), "what": w, "level": lvl}
-                                     for d, w, lvl in (report.pain_story.red_flags if report.pain_story else ())],
+            "red_flags": [{"date": d.isoformat(), "what": w, "level": lvl}
+                          for d, w, lvl in (report.pain_story.red_flags if report.pain_story else ())],
+            "resolved_red_flags": [{"date": d.isoformat(), "what": w, "how": how}
+                                   for d, w, how in (report.pain_story.resolved if report.pain_story else ())],
+            "clearances": [{"date": d.isoformat(), "by": by, "note": note or None}
+                           for d, by, note in (report.pain_story.clearances if report.pain_story else ())],
             "episodes": [{"onset": ep.onset.isoformat(), "last": ep.last.isoformat() if ep.last else None,
                           "status": ep.status, "peak": ep.peak, "load_before": ep.load_sentence or None}
                          for ep in (report.pain_story.episodes if report.pain_story else ())],
@@ -78,7 +89,6 @@ def report_dict(report: Report) -> dict[str, Any]:
         "charts": [{"name": c.name, "title": c.title, "available": c.available, "note": c.note or None}
                    for c in report.charts],
         "notes": list(report.notes),
-        "extras": {str(k): fmt.plain(v) for k, v in report.extras.items()},
         "disclaimer": report.disclaimer,
     }
 

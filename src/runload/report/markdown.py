@@ -1,6 +1,6 @@
 """Render a Report (or a Roster) as Markdown (CommonMark with GitHub-style tables).
 
-Every piece of user text (names, notes, shoe names, extras) is escaped: Markdown passes raw HTML
+Every piece of user text (names, notes, shoe names) is escaped: Markdown passes raw HTML
 through, so an athlete named ``<script>`` must arrive as text, and a ``|`` must not break a table.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from runload.models import Finding
 from runload.report import fmt
-from runload.report.model import EXTRAS_NOT_LISTED, Report, Roster
+from runload.report.model import Report, Roster
 from runload.report.text import roster_cells
 
 # characters with inline meaning anywhere in a line (GitHub-flavoured Markdown)
@@ -48,10 +48,12 @@ def _finding(f: Finding, units: str = "km") -> list[str]:
         lines.append(f"- **Numbers:** {esc(nums)}")
     if fmt.why(f):
         lines.append(f"- **Why it matters:** {esc(fmt.why(f))}")
+    for line in fmt.supporting_lines(f, units):
+        lines.append(f"- **Also:** {esc(line)}")
     if f.advice:
         lines.append(f"- **What to do:** {esc(f.advice)}")
     if f.citations:
-        lines.append(f"- **Sources:** {esc('; '.join(f.citations))}")
+        lines.append(f"- **Sources:** {esc('; '.join(fmt.citations(f)))}")
     lines.append(f"- **Rule:** `{f.rule_id.replace('`', '')}`")
     return lines + [""]
 
@@ -78,16 +80,16 @@ def render_markdown(report: Report) -> str:
     else:
         lines += ["No other findings." if report.red_flags else "Nothing flagged in this period.", ""]
 
-    lines += ["## Next week's caps", ""]
-    caps = [c for c in report.caps if c.value_km is not None]
-    for c in caps:
+    lines += ["## Next week's limits", ""]
+    limits = [c for c in report.limits if c.value_km is not None]
+    for c in limits:
         lines.append(f"- **{esc(c.label)}: at most {fmt.distance(c.value_km, units)}**"
                      + esc(f" ({c.basis}; rule {c.rule})" if c.basis else f" (rule {c.rule or '-'})"))
-    if report.caps_guidance:
-        lines.append(("- **Return to running:** " if report.caps_mode == "return-to-run" else "- ")
-                     + esc(report.caps_guidance))
-    if not caps and not report.caps_guidance:
-        lines.append("No cap: not enough data to set one.")
+    if report.limits_guidance:
+        label = fmt.guidance_label(report.limits_mode).strip()
+        lines.append((f"- **{esc(label)}** " if label else "- ") + esc(report.limits_guidance))
+    if not limits and not report.limits_guidance:
+        lines.append("No limit: not enough data to set one.")
     lines.append("")
 
     if any(w.has_data for w in report.weeks):
@@ -99,19 +101,32 @@ def render_markdown(report: Report) -> str:
                           f"{w.cross_training_min:.0f}" if w.has_data else "-"] for w in shown], "lrrrrr")
         lines.append("")
 
+    if report.runs:
+        lines += [f"## Runs in {esc(report.period.label)}", ""]
+        lines += _table(["date", km, "time", f"pace /{km}", "avg HR"],
+                        [[r.date.isoformat(), fmt.dist_number(r.distance_km, units, 1), fmt.duration(r.duration_s),
+                          fmt.pace(r.pace_s_per_km, units), fmt.bpm(r.avg_hr_bpm)]
+                         for r in report.runs], "lrrrr")
+        lines.append("")
+
     pain = report.pain
     lines += ["## Pain log", "", esc("Trend: " + fmt.pain_trend_words(pain.trend, pain.last_7d_max, pain.prev_7d_max)), ""]
     if pain.entries:
-        lines += _table(["date", "where", "during", "after", "morning", "warning signs", "notes"],
+        lines += _table(["date", "where", "during", "after", "morning", "stiff", "swelling", "rest helps",
+                         "warning signs", "notes"],
                         [[e.date.isoformat(), fmt.pain_where(e), fmt.score(e.pain_during), fmt.score(e.pain_after),
-                          fmt.score(e.pain_next_morning), ", ".join(e.flags) or "-", e.notes or "-"]
-                         for e in pain.entries], "llrrrll")
+                          fmt.score(e.pain_next_morning), fmt.score(e.stiffness), fmt.swelling(e.swelling),
+                          fmt.relieved(e.relieved_by_rest), ", ".join(e.flags) or "-", e.notes or "-"]
+                         for e in pain.entries], "llrrrrllll")
         lines.append("")
 
     story = report.pain_story
     if story and story.red_flags:
-        lines += ["**Warning signs still active:** " + esc("; ".join(f"{d.isoformat()}: {w} ({lvl})"
+        lines += ["**Red flags not yet resolved:** " + esc("; ".join(f"{d.isoformat()}: {w} ({lvl})"
                                                                      for d, w, lvl in story.red_flags)), ""]
+    if story and story.resolved:
+        lines += ["**Red flags resolved:** " + esc("; ".join(f"{d.isoformat()}: {w}, {how}"
+                                                            for d, w, how in story.resolved[:5])), ""]
     if story and story.episodes:
         lines += ["### Pain episodes and the load before them", ""]
         for ep in story.episodes:
@@ -128,17 +143,6 @@ def render_markdown(report: Report) -> str:
         lines += _table(["shoe", km, "runs", "last used"],
                         [[s.gear, fmt.dist_number(s.distance_km, units, 0), s.runs, s.last_used.isoformat()]
                          for s in report.shoes], "lrrl")
-        lines.append("")
-
-    for key, value in report.extras.items():
-        if key in EXTRAS_NOT_LISTED:
-            continue
-        data = fmt.plain(value)
-        if data in (None, {}, []):
-            continue
-        lines += [f"## {esc(fmt.extra_title(key))}", ""]
-        lines += ["  " * depth + ("" if line.startswith("- ") else "- ") + esc(line.removeprefix("- "))
-                  for depth, line in fmt.outline(data)]
         lines.append("")
 
     left_out = [c for c in report.charts if not c.available]

@@ -1,7 +1,8 @@
 """The report as plain data: what every rendering (text, Markdown, HTML, JSON, charts) shows.
 
-Nothing here computes a finding or a load metric: findings and caps come from
-:func:`runload.analysis.analyze`; this module only holds what the report selects and summarises.
+Nothing here computes a finding, a frame or a load metric: all of it comes from one
+:class:`runload.assess.Assessment`; this module only holds what the report selects and
+summarises for a period.
 """
 
 from __future__ import annotations
@@ -10,84 +11,44 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from runload.models import Athlete, Finding, Severity
+from runload.assess import STATUS_LABELS, Status, is_red_flag, status_rank
+from runload.calendar import Period
+from runload.models import Athlete, Finding
 
 DISCLAIMER = (
     "runload gives training information, not a diagnosis. Warning signs such as calf swelling, "
     "a knee that locks or gives way, numbness, or pain that rest does not relieve need a clinician."
 )
 
-#: Severities at or above this are red flags: shown first, in their own section.
-RED_FLAG_FROM = Severity.URGENT
-
-#: Headline wording per level. "ok" is the level when nothing was found.
-STATUS_LABELS: dict[str, str] = {
-    "emergency": "Emergency: get medical help now",
-    "urgent": "See a clinician today",
-    "clinician": "See a clinician about the knee",
-    "warning": "Ease off",
-    "caution": "Take care",
-    "info": "On track (notes below)",
-    "ok": "On track",
-    "no-data": "No data",  # level "ok" (nothing flagged), but nothing recorded to judge either
-}
-
-#: ``Analysis.extras`` keys that are bookkeeping or shown in their own section: JSON carries them,
-#: the text and HTML renderings do not list them generically.
-EXTRAS_NOT_LISTED = frozenset({"rules", "week_start", "return_to_run", "pain", "metrics"})
-
-#: Display order of the levels, lowest first ("ok" below every severity).
-LEVELS = ["ok", *(s.value for s in Severity)]
+__all__ = ["DISCLAIMER", "STATUS_LABELS", "Period", "Status", "is_red_flag", "level_rank"]
 
 
 def level_rank(level: str) -> int:
-    """Order of a status level: ``ok`` 0, ``info`` 1 ... ``emergency`` 5."""
-    return LEVELS.index(level)
-
-
-def is_red_flag(f: Finding) -> bool:
-    """Whether a finding belongs in the red-flag section: urgent or emergency, and every pain red
-    flag (the "see a clinician" ones are warnings by severity, but they come before any training
-    advice all the same)."""
-    return f.severity.rank >= RED_FLAG_FROM.rank or f.rule_id.startswith("pain-red-flag-")
+    """Order of a status level: ``no-data`` 0, ``ok`` 1 ... ``emergency`` 7."""
+    return status_rank(level)
 
 
 @dataclass(frozen=True)
-class Period:
-    """The days a report covers. ``kind`` is ``week`` (an ISO week) or ``range`` (from/to)."""
-
-    kind: str
-    start: date
-    end: date
-
-    @property
-    def label(self) -> str:
-        if self.kind == "week":
-            return f"{self.start:%G-W%V}"
-        return f"{self.start.isoformat()} to {self.end.isoformat()}"
-
-    def holds(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
-
-@dataclass(frozen=True)
-class Status:
-    """The headline: the worst level found in the period, in words."""
-
-    level: str
-    label: str
-    summary: str
-
-
-@dataclass(frozen=True)
-class CapLine:
-    """One of next week's caps (``week_km``, ``longest_run_km``, or any cap the rules add)."""
+class LimitLine:
+    """One of next week's limits (``week``, ``longest_run``, ``per_run``)."""
 
     key: str
     label: str
     value_km: float | None
     rule: str | None
-    basis: str = ""  # where the number comes from, in words
+    basis: str = ""  # where the number comes from, in words (the reader's units)
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One run of the period: local day, distance, moving time, pace and average heart rate."""
+
+    date: date
+    distance_km: float
+    duration_s: float | None
+    pace_s_per_km: float | None
+    avg_hr_bpm: float | None
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +81,7 @@ class PainRow:
     swelling: str
     flags: tuple[str, ...]
     notes: str
+    relieved_by_rest: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -145,13 +107,15 @@ class EpisodeLine:
 
 @dataclass(frozen=True)
 class PainStory:
-    """What the pain log's assessment (``Analysis.extras["pain"]``) says beyond findings: red
-    flags still active, episodes linked to the load before them, and the return-to-run plan."""
+    """What the pain assessment says beyond findings: red flags that stand, red flags resolved
+    (and how), clearances, episodes linked to the load before them, and the return-to-run plan."""
 
     red_flags: tuple[tuple[date, str, str], ...] = ()  # (date, what, level)
     episodes: tuple[EpisodeLine, ...] = ()
     return_plan: tuple[str, ...] = ()
     plan_citations: tuple[str, ...] = ()
+    resolved: tuple[tuple[date, str, str], ...] = ()  # (date, what, how)
+    clearances: tuple[tuple[date, str, str], ...] = ()  # (date, by, note)
 
 
 @dataclass(frozen=True)
@@ -184,21 +148,22 @@ class Report:
     as_of: date
     data_end: date | None
     status: Status
-    findings: list[Finding]  # in the period, most severe first
+    findings: list[Finding]  # current on as_of, and (for a range) the period's: red flags first
     earlier_findings: int
-    caps: list[CapLine]
-    caps_mode: str  # "normal", or e.g. "return-to-run" (then caps are None and guidance says why)
-    caps_guidance: str | None
-    caps_basis: dict[str, Any]
+    limits: list[LimitLine]
+    limits_mode: str  # normal, held-for-pain, return-to-run, red-flag, no-data
+    limits_sentence: str  # the whole plan in one sentence (the same words advice quotes)
+    limits_guidance: str | None
+    limits_basis: dict[str, Any]
     weeks: list[WeekRow]  # up to 16 weeks ending with the period's last week
+    runs: list[RunRow]  # the period's runs, oldest first
     pain: PainSummary
     shoes: list[ShoeRow]
     charts: list[ChartInfo]
     notes: list[str] = field(default_factory=list)
-    extras: dict[str, Any] = field(default_factory=dict)
     pain_story: PainStory | None = None
     disclaimer: str = DISCLAIMER
-    analysis: Any = field(default=None, repr=False, compare=False)  # for charts; not rendered
+    assessment: Any = field(default=None, repr=False, compare=False)  # what charts draw from; not rendered
 
     @property
     def red_flags(self) -> list[Finding]:

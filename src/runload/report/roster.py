@@ -12,19 +12,29 @@ import os
 from collections.abc import Sequence
 from datetime import date
 
-from runload.report.build import build_report, period_for
+from runload.calendar import Period
+from runload.report.build import build_report, judged_day
 from runload.report.model import Report, Roster, RosterRow, level_rank
-from runload.store import Store
 
 STALE_CAUTION_DAYS = 7
 STALE_WARNING_DAYS = 14
 PER_WORKER = 8  # below this many athletes per process, starting processes costs more than it saves
 
 
-def _rows_for(path: str, ids: list[str], week: date, today: date) -> list[RosterRow]:
+def _rows_for(path: str, book: object, ids: list[str], period: Period, today: date) -> list[RosterRow]:
     """Roster rows for ``ids`` in a worker process with its own connection to the store."""
+    from runload.assessments import Assessor
+    from runload.store import Store
+
     with Store.open(path, create=False) as store:
-        return [roster_row(build_report(store, i, week=week, today=today), today) for i in ids]
+        assessor = Assessor(store, book)  # type: ignore[arg-type]
+        return [row_for(assessor, i, period, today) for i in ids]
+
+
+def row_for(assessor: object, athlete_id: str, period: Period, today: date) -> RosterRow:
+    """One athlete's roster line: their report for ``period``, judged on its last day (or today)."""
+    a = assessor.get(athlete_id, judged_day(period, today))  # type: ignore[attr-defined]
+    return roster_row(build_report(a, period), today)
 
 
 def stale_level(days: int | None) -> str:
@@ -43,6 +53,12 @@ def roster_row(report: Report, today: date) -> RosterRow:
     stale = stale_level(days)
     week = report.current_week
     top = report.findings[0] if report.findings else None
+    if top is None and report.status.level in ("emergency", "urgent", "clinician") and report.pain_story:
+        # a red flag whose rule is switched off still stands: say what it is
+        d, what, _level = report.pain_story.red_flags[0]
+        top_text: str | None = f"Red flag: {what} ({d.isoformat()})"
+    else:
+        top_text = f"{top.title}: {top.message}" if top else None
     level = max(report.status.level, stale, key=level_rank)
     has = week is not None and week.has_data
     return RosterRow(
@@ -53,7 +69,7 @@ def roster_row(report: Report, today: date) -> RosterRow:
         week_km=round(week.distance_km, 1) if has and week else None,
         change_pct=week.change_pct if has and week else None,
         base_too_small=bool(has and week and week.base_too_small),
-        top_finding=f"{top.title}: {top.message}" if top else None,
+        top_finding=top_text,
         top_rule_id=top.rule_id if top else None,
         findings=len(report.findings),
         pain_trend=report.pain.trend,
@@ -72,17 +88,16 @@ def sort_key(row: RosterRow) -> tuple:
     return (-level_rank(row.level), -level_rank(row.findings_level), -row.findings, -change, -days, row.athlete_id)
 
 
-def build_roster(store: Store, *, week: date | None = None, today: date | None = None,
-                 athlete_ids: Sequence[str] | None = None, workers: int | None = None) -> Roster:
-    """The roster for the ISO week holding ``week`` (default: the week holding ``today``).
+def build_roster(assessor: object, period: Period, *, today: date, athlete_ids: Sequence[str] | None = None,
+                 workers: int | None = None) -> Roster:
+    """The roster for ``period`` (a week), each athlete judged on its last day or ``today``.
 
-    Each athlete is analysed on their own, so with ``workers`` > 1 (default: one per CPU, for
-    rosters of more than a few athletes) the analyses run in parallel processes, each reading
-    the same store file (SQLite allows any number of readers).
+    ``assessor`` is an :class:`runload.assessments.Assessor` (its store and rulebook). Each
+    athlete is assessed on their own, so with ``workers`` > 1 (default: one per CPU, for rosters
+    of more than a few athletes) the assessments run in parallel processes, each reading the same
+    store file (SQLite allows any number of readers) with the same rulebook.
     """
-    today = today or date.today()
-    period = period_for(week=week or today)
-    assert period is not None
+    store = assessor.store  # type: ignore[attr-defined]
     ids = list(athlete_ids) if athlete_ids is not None else [a.id for a in store.list_athletes()]
     if workers is None:
         workers = min(os.cpu_count() or 1, len(ids) // PER_WORKER)
@@ -91,10 +106,10 @@ def build_roster(store: Store, *, week: date | None = None, today: date | None =
 
         with ProcessPoolExecutor(max_workers=workers) as pool:
             chunks = [ids[i::workers] for i in range(workers)]
-            parts = pool.map(_rows_for, [str(store.path)] * workers, chunks, [period.start] * workers,
-                             [today] * workers)
+            parts = pool.map(_rows_for, [str(store.path)] * workers, [assessor.book] * workers,  # type: ignore[attr-defined]
+                             chunks, [period] * workers, [today] * workers)
             rows = [row for part in parts for row in part]
     else:
-        rows = [roster_row(build_report(store, i, week=period.start, today=today), today) for i in ids]
+        rows = [row_for(assessor, i, period, today) for i in ids]
     rows.sort(key=sort_key)
-    return Roster(period, min(today, period.end), rows)
+    return Roster(period, judged_day(period, today), rows)

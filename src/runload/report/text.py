@@ -10,8 +10,8 @@ import textwrap
 
 from runload.models import Finding
 from runload.report import fmt
-from runload.report.model import EXTRAS_NOT_LISTED, Report, Roster
-from runload.textfmt import table
+from runload.report.model import Report, Roster
+from runload.report.table import table
 
 WIDTH = 100
 WEEKS_IN_TEXT = 8
@@ -42,10 +42,12 @@ def _finding(f: Finding, color: bool, units: str = "km") -> list[str]:
         lines += _wrap(nums, "      ", "Numbers: ")
     if fmt.why(f):
         lines += _wrap(fmt.why(f), "      ", "Why it matters: ")
+    for line in fmt.supporting_lines(f, units):
+        lines += _wrap(line, "      ", "Also: ")
     if f.advice:
         lines += _wrap(f.advice, "      ", "What to do: ")
     if f.citations:
-        lines += _wrap("; ".join(f.citations), "      ", "Sources: ")
+        lines += _wrap("; ".join(fmt.citations(f)), "      ", "Sources: ")
     return lines
 
 
@@ -77,16 +79,15 @@ def render_text(report: Report, *, color: bool = False) -> str:
     else:
         lines.append("  No other findings.")
 
-    lines += ["", "Next week's caps"]
-    caps = [c for c in report.caps if c.value_km is not None]
-    if caps:
-        for c in caps:
-            lines += _wrap(f"{c.label}: at most {fmt.distance(c.value_km, units)}"
-                           + (f" ({c.basis}; rule {c.rule})" if c.basis else f" (rule {c.rule or '-'})"), "  ")
-    if report.caps_guidance:
-        lines += _wrap(report.caps_guidance, "  ", "Return to running: " if report.caps_mode == "return-to-run" else "")
-    if not caps and not report.caps_guidance:
-        lines.append("  No cap: not enough data to set one.")
+    lines += ["", "Next week's limits"]
+    limits = [c for c in report.limits if c.value_km is not None]
+    for c in limits:
+        lines += _wrap(f"{c.label}: at most {fmt.distance(c.value_km, units)}"
+                       + (f" ({c.basis}; rule {c.rule})" if c.basis else f" (rule {c.rule or '-'})"), "  ")
+    if report.limits_guidance:
+        lines += _wrap(report.limits_guidance, "  ", fmt.guidance_label(report.limits_mode))
+    if not limits and not report.limits_guidance:
+        lines.append("  No limit: not enough data to set one.")
 
     shown = report.weeks[-WEEKS_IN_TEXT:]
     if any(w.has_data for w in shown):
@@ -96,19 +97,29 @@ def render_text(report: Report, *, color: bool = False) -> str:
                  f"{w.cross_training_min:.0f}" if w.has_data else "-"] for w in shown]
         lines.append(_table(["week", km, "runs", f"longest {km}", "change", "other sport min"], rows, align="lrrrrr"))
 
+    if report.runs:
+        lines += ["", f"Runs in {report.period.label}"]
+        rows = [[r.date.isoformat(), fmt.dist_number(r.distance_km, units, 1), fmt.duration(r.duration_s),
+                 fmt.pace(r.pace_s_per_km, units), fmt.bpm(r.avg_hr_bpm)] for r in report.runs]
+        lines.append(_table(["date", km, "time", f"pace /{km}", "avg HR"], rows, align="lrrrr"))
+
     pain = report.pain
     lines += ["", f"Pain log: {fmt.pain_trend_words(pain.trend, pain.last_7d_max, pain.prev_7d_max)}"]
     if pain.entries:
         rows = [[e.date.isoformat(), fmt.pain_where(e), fmt.score(e.pain_during), fmt.score(e.pain_after),
-                 fmt.score(e.pain_next_morning), fmt.one_line(", ".join(e.flags), 40) or "-",
+                 fmt.score(e.pain_next_morning), fmt.score(e.stiffness), fmt.swelling(e.swelling),
+                 fmt.relieved(e.relieved_by_rest), fmt.one_line(", ".join(e.flags), 40) or "-",
                  fmt.one_line(e.notes, 40) or "-"] for e in pain.entries]
-        lines.append(_table(["date", "where", "during", "after", "morning", "warning signs", "notes"], rows,
-                           align="llrrrll"))
+        lines.append(_table(["date", "where", "during", "after", "morning", "stiff", "swelling", "rest helps",
+                             "warning signs", "notes"], rows, align="llrrrrllll"))
 
     story = report.pain_story
     if story and story.red_flags:
         lines += _wrap("; ".join(f"{d.isoformat()}: {what} ({level})" for d, what, level in story.red_flags),
-                       "  ", "Warning signs still active: ")
+                       "  ", "Red flags not yet resolved: ")
+    if story and story.resolved:
+        lines += _wrap("; ".join(f"{d.isoformat()}: {what}, {how}" for d, what, how in story.resolved[:5]),
+                       "  ", "Red flags resolved: ")
     if story and story.episodes:
         lines += ["", "Pain episodes and the load before them"]
         for ep in story.episodes:
@@ -125,16 +136,6 @@ def render_text(report: Report, *, color: bool = False) -> str:
                            [[fmt.one_line(s.gear, 40), fmt.dist_number(s.distance_km, units, 0), s.runs,
                              s.last_used.isoformat()]
                             for s in report.shoes], align="lrrl"))
-
-    for key, value in report.extras.items():
-        if key in EXTRAS_NOT_LISTED:
-            continue
-        data = fmt.plain(value)
-        if data in (None, {}, []):
-            continue
-        lines += ["", fmt.extra_title(key)]
-        for depth, line in fmt.outline(data):
-            lines += _wrap(line, "  " + "  " * depth)
 
     left_out = [c for c in report.charts if not c.available]
     lines += ["", "Charts: runload report --athlete {0} --format html --output report.html "
@@ -168,7 +169,7 @@ def roster_cells(roster: Roster, *, finding_limit: int | None = 70) -> tuple[lis
         else:
             km = fmt.dist_number(r.week_km, r.units) if one else fmt.distance(r.week_km, r.units)
             change = "base too small" if r.base_too_small else fmt.number(r.change_pct, "%")
-        if r.top_finding:
+        if r.top_finding and not (r.top_rule_id == "data-gap" and r.stale_level != "ok"):
             top = fmt.one_line(r.top_finding, finding_limit)
         elif r.days_since_data is None:
             top = "no data yet: nothing to judge"

@@ -12,11 +12,9 @@ import io
 import json
 import math
 
-from datetime import date, timedelta
-
 import pandas as pd
 
-from runload.textfmt import table
+from runload.report.table import table
 from runload.units import from_km, label
 
 FIELDS = ["week_start", "distance_km", "duration_s", "runs", "longest_run_km", "change_pct", "base_too_small",
@@ -24,16 +22,14 @@ FIELDS = ["week_start", "distance_km", "duration_s", "runs", "longest_run_km", "
 MILE_FIELDS = ["distance_mi", "longest_run_mi"]  # added after FIELDS for an athlete who reads miles
 
 
-def weekly_records(weekly: pd.DataFrame, units: str = "km",
-                   silences: list[tuple[date, date]] | None = None) -> list[dict[str, object]]:
-    """JSON-ready rows: ISO dates, distances to 0.01 km, change to 0.1%, NaN as None; with
-    ``units="mi"`` also ``distance_mi`` and ``longest_run_mi`` (to 0.01 mi). ``no_data`` is true
-    for a week that lies wholly inside one of ``silences`` (a stretch with no activity at all:
-    unknown, not rest; its zeros are not measurements)."""
+def weekly_records(weekly: pd.DataFrame, units: str = "km") -> list[dict[str, object]]:
+    """JSON-ready rows of a weekly frame: ISO dates, distances to 0.01 km, change to 0.1%, NaN as
+    None; with ``units="mi"`` also ``distance_mi`` and ``longest_run_mi`` (to 0.01 mi).
+    ``no_data`` is true for a week inside a stretch with no activity at all (unknown, not rest;
+    its zeros are not measurements, and no change is judged against it)."""
     out = []
     for r in weekly.itertuples(index=False):
-        ws = r.week_start
-        silent = any(a <= ws and ws + timedelta(days=6) <= b for a, b in silences or [])
+        silent = bool(r.no_data)
         change = None if r.change_pct is None or math.isnan(r.change_pct) else round(float(r.change_pct), 1)
         out.append({
             "week_start": r.week_start.isoformat(),
@@ -51,12 +47,11 @@ def weekly_records(weekly: pd.DataFrame, units: str = "km",
     return out
 
 
-def format_weeks(weekly: pd.DataFrame, fmt: str, units: str = "km",
-                 silences: list[tuple[date, date]] | None = None) -> str:
+def format_weeks(weekly: pd.DataFrame, fmt: str, units: str = "km") -> str:
     """Render the weekly series; ``fmt`` is ``table``, ``csv`` or ``json``; ``units`` the
     athlete's display units (``km`` or ``mi``). In the table, a run of weeks without any data
     is one line, not dozens of zeros."""
-    records = weekly_records(weekly, units, silences)
+    records = weekly_records(weekly, units)
     if fmt == "json":
         return json.dumps(records, indent=2) + "\n"
     if fmt == "csv":

@@ -1,17 +1,13 @@
-"""A :class:`runload.pain.PainAssessment` as plain text or a JSON-ready dict (for
-``runload pain status`` and for reports that want the same words)."""
+"""The pain assessment of an :class:`runload.assess.Assessment` as plain text or a JSON-ready
+dict (``runload pain status``)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from runload.engine import Context
-from runload.pain.episodes import local_day
-
 if TYPE_CHECKING:
     from runload.pain import PainAssessment
-    from runload.store import Store
 
 LEVEL_WORDS = {
     "emergency": "EMERGENCY - call an ambulance or your local emergency number now",
@@ -20,25 +16,21 @@ LEVEL_WORDS = {
 }
 
 
-def context_for(store: "Store", athlete_id: str, *, as_of: date | None = None, week_start: int = 0) -> Context:
-    """The engine :class:`Context` for one athlete from the store, up to ``as_of``."""
-    athlete = store.get_athlete(athlete_id)
-    activities = [a for a in store.activities(athlete_id) if as_of is None or local_day(a) <= as_of]
-    entries = [e for e in store.pain_entries(athlete_id) if as_of is None or e.date <= as_of]
-    data_end = max((local_day(a) for a in activities), default=None)
-    return Context(athlete=athlete, activities=activities, pain_entries=entries, as_of=as_of, data_end=data_end,
-                   week_start=week_start)
-
-
 def assessment_text(a: "PainAssessment") -> str:
     """The assessment as terminal text: red flags, episodes with their load sentence, the plan."""
     lines: list[str] = []
     if a.red_flags:
-        lines.append("Red flags (these come before any training advice):")
+        lines.append("Red flags not yet resolved (these come before any training advice):")
         for f in a.red_flags:
             lines.append(f"  {f.date.isoformat()}: {f.what} - {LEVEL_WORDS[f.level]}.")
+        lines.append("  A red flag stands until a later entry records the sign gone, or a clearance is logged: "
+                     "runload pain clear --athlete ID --date YYYY-MM-DD --by clinician")
     else:
-        lines.append("No red flags in the last two weeks.")
+        lines.append("No red flag stands.")
+    if a.resolved:
+        lines.append("Red flags resolved:")
+        for f, how in a.resolved[-5:]:
+            lines.append(f"  {f.date.isoformat()}: {f.what} - {how}.")
     lines.append("")
     if a.episodes:
         lines.append("Pain episodes:")
@@ -73,6 +65,9 @@ def assessment_record(a: "PainAssessment") -> dict[str, Any]:
         "overrides_load": a.overrides_load,
         "red_flags": [{"flag": f.flag, "level": f.level, "what": f.what, "date": iso(f.date), "entry_id": f.entry_id,
                        "side": f.side} for f in a.red_flags],
+        "resolved_red_flags": [{"flag": f.flag, "level": f.level, "what": f.what, "date": iso(f.date), "how": how}
+                               for f, how in a.resolved],
+        "clearances": [{"date": iso(c.date), "by": c.by, "note": c.note or None} for c in a.clearances],
         "episodes": [{
             "key": ep.key, "onset": iso(ep.onset), "last": iso(ep.last), "end": iso(ep.end), "status": ep.status,
             "days": ep.days, "entries": len(ep.entries), "peak": ep.peak, "sides": list(ep.sides),

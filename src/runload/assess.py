@@ -1,0 +1,397 @@
+"""One assessment per athlete and day: the centre every output reads.
+
+:func:`assess` is a pure function of plain data (an :class:`~runload.models.AthleteData`, the
+:class:`~runload.rules.book.Rulebook` loaded once per process, and the day judged). It touches no
+store, file, clock or environment, so a batch engine can map it over athletes and a test can call
+it with made-up data. It builds every intermediate once and keeps it (as pvlib's ModelChain
+does): the daily and weekly frames and the load series (:class:`~runload.load.series.Frames`),
+the pain log with its episodes, the findings merged per event, the red flags, the status and next
+week's limits. Check, weeks, the report in each format, its charts, the roster, the email and
+the notebook render an :class:`Assessment`; none of them computes a frame or judges anything.
+
+Speaking with one voice:
+
+- **Status** is the most serious thing true on the day: a red flag that stands leads whatever
+  period is shown, until a later entry records the sign gone or a clearance is logged; then the
+  current findings (warning: ease off, caution: take care); "No data" when nothing was recorded
+  in the last week and nothing else is to be said.
+- **One event, one finding**: rules of one event family (``event`` in the rule files) that fire
+  on the same week, or in the same pain episode, are merged into the most severe of them.
+- **One plan**: every sentence of advice on a current finding quotes :mod:`runload.limits`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from runload.calendar import local_date, week_start_of
+from runload.limits import Limits, next_week_limits
+from runload.load.series import MIN_BASE_KM, Frames
+from runload.models import Activity, Athlete, AthleteData, Clearance, Finding, PainEntry, Severity
+from runload.rules.book import Rulebook
+from runload.rules.context import Context
+from runload.rules.engine import evaluate
+
+#: Headline wording per status level, most serious first.
+STATUS_LABELS: dict[str, str] = {
+    "emergency": "Emergency: get medical help now",
+    "urgent": "See a clinician today",
+    "clinician": "See a clinician about the knee",
+    "warning": "Ease off",
+    "caution": "Take care",
+    "info": "On track (notes below)",
+    "ok": "On track",
+    "no-data": "No data",
+}
+STATUS_ORDER = ["no-data", "ok", "info", "caution", "warning", "clinician", "urgent", "emergency"]
+
+# Within an event, the rule that speaks for it when severities tie (the others support it).
+EVENT_PRIORITY = ["weekly-progression", "single-run-spike", "two-week-progression", "rolling-7day-progression",
+                  "acute-chronic-ratio", "fitness-ramp", "pain-monitoring-score", "pain-monitoring-morning",
+                  "pain-monitoring-weekly-rise", "pain-monitoring-not-applicable", "pain-episode-load"]
+CURRENT_DAYS = 7  # a finding of the last 7 days (or of the week holding the day) is current
+
+
+def status_rank(level: str) -> int:
+    """Order of a status level: ``no-data`` 0 ... ``emergency`` 7."""
+    return STATUS_ORDER.index(level)
+
+
+def is_red_flag(f: Finding) -> bool:
+    """Whether a finding is a pain red flag, or urgent or emergency whatever its rule: these come
+    before any training advice."""
+    return f.rule_id.startswith("pain-red-flag-") or f.severity.rank >= Severity.URGENT.rank
+
+
+@dataclass(frozen=True)
+class Status:
+    """The headline: ``level`` (a key of :data:`STATUS_LABELS`), its label, and the summary."""
+
+    level: str
+    label: str
+    summary: str
+
+    @property
+    def rank(self) -> int:
+        return status_rank(self.level)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything runload concludes about one athlete on one day, each piece computed once.
+
+    ``activities`` and ``pain_entries`` are those up to ``as_of``; ``data_end`` the last day with
+    an activity (days after it are unknown, not rest). ``frames`` holds the daily and weekly
+    frames and every load series; ``pain_log`` the pain log's episodes; ``pain`` the pain
+    assessment (standing red flags, episodes with the load before them, the return plan).
+    ``findings`` are every event of the history up to ``as_of``, most serious first (red flags,
+    then severity, then the most recent); ``current`` those current on ``as_of`` (what check
+    shows by default and what the status counts). ``limits`` is next week's plan.
+    """
+
+    athlete: Athlete
+    as_of: date | None
+    data_end: date | None
+    first_weekday: int
+    activities: tuple[Activity, ...]
+    pain_entries: tuple[PainEntry, ...]
+    clearances: tuple[Clearance, ...]
+    frames: Frames
+    pain_log: Any
+    pain: Any
+    findings: tuple[Finding, ...]
+    limits: Limits
+    status: Status
+    rules: tuple[str, ...]
+    thresholds: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def current(self) -> tuple[Finding, ...]:
+        """The findings current on ``as_of``, most serious first."""
+        return tuple(f for f in self.findings if f.current)
+
+    @property
+    def red_flags(self) -> tuple[Finding, ...]:
+        """Current red-flag findings (the red flags that stand), most serious first."""
+        return tuple(f for f in self.current if is_red_flag(f))
+
+    @property
+    def weekly(self) -> Any:
+        """The weekly frame (see :func:`runload.load.series.weekly_frame`)."""
+        return self.frames.weekly
+
+    @property
+    def daily(self) -> Any:
+        """The daily frame (see :func:`runload.load.series.daily_frame`)."""
+        return self.frames.daily
+
+    @property
+    def recorded(self) -> bool:
+        """Whether anything (an activity or a pain entry) was recorded in the current window."""
+        return recorded_between(self, current_from(self.as_of, self.first_weekday), self.as_of)
+
+    def load_ratio(self) -> Any:
+        """Daily acute:chronic ratio of running distance (coupled rolling 7/28 days, the rule's
+        default), hidden while its window holds a stretch without data (as the rule does)."""
+        from runload.load.formulas import acwr_series
+
+        def build() -> Any:
+            load = self.frames.load("distance")
+            if load is None or load.empty:
+                return None
+            ratio = acwr_series(load, method="rac", acute=7, chronic=28).copy()
+            for first, last in self.frames.silences:
+                hide = (ratio.index.date >= first) & (ratio.index.date <= last + timedelta(days=27))
+                ratio[hide] = float("nan")
+            return ratio.to_frame("acwr")
+
+        return self.frames.memo(("chart", "acwr"), build)
+
+    def fitness_fatigue(self) -> Any:
+        """Daily fitness (CTL), fatigue (ATL) and form (TSB) on running distance, seeded with the
+        mean of the first 28 days as the fitness-ramp rule does."""
+        from runload.load.formulas import fitness_fatigue
+
+        def build() -> Any:
+            load = self.frames.load("distance")
+            if load is None or load.empty:
+                return None
+            return fitness_fatigue(load, seed=float(load.iloc[:28].mean()))
+
+        return self.frames.memo(("fitness_fatigue", "distance"), build)
+
+
+def current_from(as_of: date | None, first_weekday: int = 0) -> date | None:
+    """The first day of the current window: the week holding ``as_of`` or its last 7 days,
+    whichever starts earlier (on a Monday, last week is still current)."""
+    if as_of is None:
+        return None
+    return min(week_start_of(as_of, first_weekday), as_of - timedelta(days=CURRENT_DAYS - 1))
+
+
+def recorded_between(a: Assessment, first: date | None, last: date | None) -> bool:
+    """Whether an activity or a pain entry falls between ``first`` and ``last``."""
+    if first is None or last is None:
+        return False
+    return (any(first <= d <= last for d in a.frames.days)
+            or any(first <= e.date <= last for e in a.pain_entries))
+
+
+def assess(data: AthleteData, book: Rulebook, as_of: date | None = None) -> Assessment:
+    """The assessment of ``data`` on ``as_of`` (default: the last day with an activity or a
+    pain entry), with the rules of ``book`` as the config selects them for this athlete.
+
+    Pure: the same inputs give the same assessment, and nothing outside them is read.
+    """
+    athlete = data.athlete
+    rules, settings = book.for_athlete(athlete.id)
+    if as_of is None:
+        days = [local_date(a) for a in data.activities] + [e.date for e in data.pain_entries]
+        as_of = max(days, default=None)
+    activities = tuple(a for a in data.activities if as_of is None or local_date(a) <= as_of)
+    pain_entries = tuple(e for e in data.pain_entries if as_of is None or e.date <= as_of)
+    weekly_rule = next((r for r in rules if r.id == "weekly-progression"), None)
+    min_base = float((weekly_rule.params if weekly_rule else {}).get("min_base_km",
+                                                                      settings.get("min_base_km", MIN_BASE_KM)))
+    frames = Frames(activities, first_weekday=book.first_weekday, min_base_km=min_base, athlete=athlete)
+    ctx = Context(athlete=athlete, activities=activities, pain_entries=pain_entries, as_of=as_of,
+                  data_end=frames.end, week_start=book.first_weekday, settings=settings, frames=frames)
+    from runload.pain import assess as assess_pain
+
+    pain = assess_pain(ctx, data.clearances)
+    limits = next_week_limits(frames, rules, athlete, as_of, pain=pain, settings=settings)
+    raw: list[Finding] = []
+    for rule in rules:
+        raw.extend(evaluate(rule, ctx))
+    merged = merge_events(raw, pain)
+    findings = mark_current(merged, as_of, book.first_weekday, pain, limits, athlete.units)
+    status = status_of(findings, pain, as_of, frames, pain_entries, book.first_weekday)
+    return Assessment(athlete=athlete, as_of=as_of, data_end=frames.end, first_weekday=book.first_weekday,
+                      activities=activities, pain_entries=pain_entries,
+                      clearances=tuple(c for c in data.clearances if as_of is None or c.date <= as_of),
+                      frames=frames, pain_log=ctx.pain_log, pain=pain, findings=tuple(findings), limits=limits,
+                      status=status, rules=tuple(r.id for r in rules),
+                      thresholds=_thresholds(rules, athlete, as_of))
+
+
+def _thresholds(rules: Sequence[Any], athlete: Athlete, day: date | None) -> dict[str, tuple[float, float]]:
+    """(caution, warning) thresholds of the progression rules after the athlete profile: what the
+    charts colour by, so a bar is orange exactly when the finding is a caution."""
+    from runload.rules.engine import effective_threshold, profile_factor
+
+    out = {}
+    for r in rules:
+        if r.id not in ("weekly-progression", "single-run-spike"):
+            continue
+        factor, _ = profile_factor(r, athlete, day)
+        ups = [(b.severity.value, effective_threshold(b, factor)) for b in r.bands if b.op in ("above", "at_least")]
+        caution = min((v for k, v in ups if k == "caution"), default=None)
+        warning = min((v for k, v in ups if k == "warning"), default=None)
+        if caution is not None and warning is not None:
+            out[r.id] = (round(caution, 2), round(warning, 2))
+    return out
+
+
+# ---------------------------------------------------------------- one event, one finding
+def _priority(rule_id: str) -> int:
+    return EVENT_PRIORITY.index(rule_id) if rule_id in EVENT_PRIORITY else len(EVENT_PRIORITY)
+
+
+def merge_events(findings: Sequence[Finding], pain: Any = None) -> list[Finding]:
+    """Findings with one event per family and week (or pain episode): the most severe speaks,
+    the others support it with their own numbers (``Finding.supporting``). A pain episode's
+    finding says what the episode was (onset, worst day, status) in its message."""
+    groups: dict[str, list[Finding]] = {}
+    out: list[Finding] = []
+    for f in findings:
+        if f.event:
+            groups.setdefault(f.event, []).append(f)
+        else:
+            out.append(f)
+    episodes = {ep.key: ep for ep in (getattr(pain, "episodes", ()) or ())}
+    for key, group in groups.items():
+        group.sort(key=lambda f: (-f.severity.rank, _priority(f.rule_id), -((f.day or date.min).toordinal())))
+        lead, rest = group[0], tuple(group[1:])
+        until = max((f.day for f in group if f.day is not None), default=None)
+        if key.startswith("pain-episode:"):
+            ep = episodes.get(key.split(":", 1)[1])
+            lead = _episode_finding(lead, rest, ep)
+            until = (ep.end or ep.last) if ep is not None else until
+        out.append(replace(lead, supporting=rest, until=until))
+    return out
+
+
+def _episode_finding(lead: Finding, rest: Sequence[Finding], ep: Any) -> Finding:
+    """The finding of a whole pain episode: what it was, then its most serious entry."""
+    if ep is None:
+        return lead
+    side = {"left": "left leg", "right": "right leg", "both": "both legs"}
+    legs = ", ".join(side.get(s, s) for s in ep.sides)
+    worst = ""
+    if ep.peak is not None:
+        day = next((e.date for e in ep.entries if ep.peak in (e.pain_during, e.pain_after, e.pain_next_morning)), None)
+        worst = f", worst {ep.peak}/10" + (f" on {day.isoformat()}" if day else "")
+    trend = _episode_trend(ep)
+    state = {"ongoing": "still going on", "settled": f"settled on {ep.end.isoformat() if ep.end else ''}",
+             "not logged": f"no entries after {ep.last.isoformat()}"}.get(ep.status, ep.status)
+    entries = len(ep.entries)
+    head = (f"Pain episode from {ep.onset.isoformat()}" + (f" ({legs})" if legs else "")
+            + f": {entries} entr{'y' if entries == 1 else 'ies'}{worst}, {state}" + (f"; {trend}" if trend else "") + ".")
+    return replace(lead, title="Pain episode", message=f"{head} Most serious: {lead.message}",
+                   date=lead.date or ep.onset)
+
+
+def _episode_trend(ep: Any) -> str:
+    """``pain falling (worst 6/10 in its last 7 days, 7/10 in the 7 before)`` over the episode's
+    last two weeks, or "" with too few entries to say."""
+    from runload.pain.entries import peak_score
+
+    last = ep.end or ep.last
+    def worst(lo: int, hi: int) -> int | None:
+        vals = [peak_score(e) for e in ep.entries if lo <= (last - e.date).days <= hi]
+        vals = [v for v in vals if v is not None]
+        return max(vals) if vals else None
+
+    now, before = worst(0, 6), worst(7, 13)
+    if now is None or before is None:
+        return ""
+    word = "rising" if now > before else "falling" if now < before else "steady"
+    return f"pain {word} (worst {now}/10 in its last 7 days, {before}/10 in the 7 before)"
+
+
+# ---------------------------------------------------------------- current findings and advice
+def _family(f: Finding) -> str:
+    if f.event.startswith("pain-episode:"):
+        return "pain"
+    if f.event.startswith("load-rise:"):
+        return "load"
+    return ""
+
+
+def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday: int, pain: Any,
+                 limits: Limits, units: str = "km") -> list[Finding]:
+    """Findings sorted most serious first, each marked ``current`` or not on ``as_of``; current
+    findings of the load and pain families get their advice from ``limits`` (one plan), and while
+    a red flag stands no current finding advises running."""
+    start = current_from(as_of, first_weekday)
+    standing = {(f.flag, f.date) for f in (getattr(pain, "red_flags", ()) or ())}
+    episode = getattr(pain, "current_episode", None)
+    out = []
+    for f in findings:
+        if f.rule_id.startswith("pain-red-flag-"):
+            flag = f.rule_id.removeprefix("pain-red-flag-")
+            lo, hi = f.date or date.min, f.until or f.date or date.max
+            current = any(k == flag and lo <= d <= hi for k, d in standing)
+        elif f.event.startswith("pain-episode:") and episode is not None and f.event.endswith(":" + episode.key):
+            current = True
+        else:
+            current = start is not None and f.day is not None and start <= f.day <= (as_of or f.day)
+        if current and not f.rule_id.startswith("pain-red-flag-"):
+            family = _family(f)
+            if not limits.running_advice:
+                f = replace(f, advice=limits.advice(family, units))
+            elif family and f.severity.rank >= Severity.CAUTION.rank:
+                advice = limits.advice(family, units)
+                if family == "pain":
+                    caveat = _caveat(f)
+                    advice = f"{advice}{caveat}"
+                f = replace(f, advice=advice)
+        out.append(replace(f, current=current))
+    out.sort(key=finding_order)
+    return out
+
+
+def _caveat(f: Finding) -> str:
+    """The pain-monitoring model's caveat sentence if the finding (or one supporting it) has it."""
+    for text in [f.advice, *(s.advice for s in f.supporting)]:
+        i = text.find(" The log also records")
+        if i >= 0:
+            return text[i:]
+    return ""
+
+
+def finding_order(f: Finding) -> tuple[int, int, int, int, str]:
+    """Sort key: current before history; within each, red flags first, then the most severe,
+    then the most recent."""
+    return (0 if f.current else 1, 0 if is_red_flag(f) else 1, -f.severity.rank,
+            -((f.day or date.min).toordinal()), f.rule_id)
+
+
+# ---------------------------------------------------------------- status
+def status_of(findings: Sequence[Finding], pain: Any, as_of: date | None, frames: Frames,
+              pain_entries: Sequence[PainEntry], first_weekday: int = 0) -> Status:
+    """The headline on ``as_of``: the most serious of a standing red flag, the current findings,
+    and whether anything was recorded in the current window."""
+    current = [f for f in findings if f.current]
+    counts: dict[str, int] = {}
+    for f in current:
+        counts[f.severity.value] = counts.get(f.severity.value, 0) + 1
+    parts = [f"{n} {lvl}{'s' if n != 1 and lvl in ('caution', 'warning') else ''}"
+             for lvl, n in sorted(counts.items(), key=lambda kv: -Severity(kv[0]).rank)]
+    when = f"as of {as_of.isoformat()}" if as_of else "so far"
+    flags = list(getattr(pain, "red_flags", ()) or ())
+    if flags:
+        level = flags[0].level
+        what = "; ".join(f"{f.what}, logged {f.date.isoformat()}" for f in flags)
+        return Status(level, STATUS_LABELS[level], f"Red flag not yet resolved: {what}. "
+                                                   "It leads until a later entry records it gone or a clearance is logged.")
+    start = current_from(as_of, first_weekday)
+    recorded = start is not None and (any(start <= d <= as_of for d in frames.days)  # type: ignore[operator]
+                                      or any(start <= e.date <= as_of for e in pain_entries))  # type: ignore[operator]
+    top = max((f.severity for f in current), key=lambda s: s.rank, default=None)
+    if top is not None and top.rank >= Severity.CAUTION.rank:
+        level = top.value
+    elif not recorded:
+        since = f" since {frames.end.isoformat()}" if frames.end else ""
+        return Status("no-data", STATUS_LABELS["no-data"],
+                      f"Nothing recorded in the 7 days up to {as_of.isoformat() if as_of else 'now'}{since}: "
+                      "nothing to judge." + (f" ({', '.join(parts)}.)" if parts else ""))
+    elif top is not None:
+        level = "info"
+    else:
+        return Status("ok", STATUS_LABELS["ok"], f"Nothing flagged {when}.")
+    return Status(level, STATUS_LABELS[level], f"{', '.join(parts)} {when}.")

@@ -1,0 +1,139 @@
+"""The calendar: local days, the first day of the week, ISO week labels and report periods.
+
+One definition for all of runload (series, rules, pain log, reports, roster, mail), so a week is
+the same seven days everywhere. Pure standard library: no pandas, no clock (``today`` is always
+passed in; :func:`today_in` is for the command line's edge).
+
+A week starts on ``first_weekday`` (0 Monday .. 6 Sunday; config key ``week_start``). An ISO
+label like ``2026-W42`` names the week that holds that ISO week's Monday: with weeks starting on
+Sunday it is Sunday 2026-10-11 to Saturday 2026-10-17.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# The first and last day any record may carry: GPS watches with a calendar clock appeared in
+# 1989 (FIT's epoch is 1989-12-31); nothing is logged more than a day ahead.
+FIRST_DAY = date(1989, 12, 31)
+LAST_YEAR = 2100  # the last year a period may name (far enough ahead for any plan)
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$", re.IGNORECASE)
+
+
+def local_date(activity: Any) -> date:
+    """The calendar day an activity started on, in the local time recorded with it
+    (``start_utc`` plus ``utc_offset_s``; the offset of the file, else the athlete's zone)."""
+    return (activity.start_utc + timedelta(seconds=activity.utc_offset_s or 0)).date()
+
+
+def week_start_of(day: date, first_weekday: int = 0) -> date:
+    """The first day of the week holding ``day``; ``first_weekday`` 0 is Monday, 6 Sunday."""
+    return day - timedelta(days=(day.weekday() - first_weekday) % 7)
+
+
+def week_end_of(day: date, first_weekday: int = 0) -> date:
+    """The last day of the week holding ``day``."""
+    return week_start_of(day, first_weekday) + timedelta(days=6)
+
+
+def iso_label(week_start: date) -> str:
+    """``2026-W42``: the ISO week of the week's Monday (for a Sunday week, the day after)."""
+    monday = week_start + timedelta(days=(7 - week_start.weekday()) % 7)
+    return f"{monday:%G-W%V}"
+
+
+def first_weekday_setting(config: Mapping[str, Any]) -> int:
+    """The first weekday from the config's ``week_start`` (a weekday name or 0-6), default Monday."""
+    from runload.errors import InputError
+
+    v = config.get("week_start", 0)
+    if isinstance(v, str) and v.strip().lower() in WEEKDAYS:
+        return WEEKDAYS.index(v.strip().lower())
+    if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 6:
+        return v
+    raise InputError(f"config key 'week_start' must be a weekday name, not {v!r}")
+
+
+def today_in(tz: str | None, now: datetime | None = None) -> date:
+    """Today's date in time zone ``tz`` (an IANA name; UTC when None or unknown)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    now = now or datetime.now(timezone.utc)
+    try:
+        zone = ZoneInfo(tz or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return now.astimezone(zone).date()
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a report covers: ``kind`` is ``week`` (one week) or ``range`` (from/to)."""
+
+    kind: str
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        if self.kind == "week":
+            return iso_label(self.start)
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+    def holds(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def week_period(day: date, first_weekday: int = 0) -> Period:
+    """The week holding ``day``."""
+    start = week_start_of(day, first_weekday)
+    return Period("week", start, start + timedelta(days=6))
+
+
+WEEK_CHOICES = "this, last or YYYY-Www (for example 2026-W33)"
+
+
+def parse_week(text: str, today: date, first_weekday: int = 0) -> Period:
+    """``this`` (the week holding ``today``), ``last`` (the week before it) or an ISO label
+    ``2026-W33`` (the week holding that ISO week's Monday) as a :class:`Period`.
+
+    Raises :class:`runload.errors.InputError` for anything else, or a week outside the years
+    runload can hold data for.
+    """
+    from runload.errors import InputError
+
+    spec = (text or "").strip().lower()
+    if spec == "this":
+        return week_period(today, first_weekday)
+    if spec == "last":
+        return week_period(today - timedelta(days=7), first_weekday)
+    m = _WEEK.match(spec)
+    if not m:
+        raise InputError(f"week {text!r} is not one of {WEEK_CHOICES}")
+    year, week = int(m.group(1)), int(m.group(2))
+    try:
+        monday = date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise InputError(f"week {text!r} does not exist") from None
+    if monday < FIRST_DAY - timedelta(days=7) or monday.year > LAST_YEAR:
+        raise InputError(f"week {text!r} is outside the years runload works with ({FIRST_DAY.year} to {LAST_YEAR})")
+    return week_period(monday, first_weekday)
+
+
+def range_period(start: date, end: date) -> Period:
+    """A from/to period; raises InputError when ``start`` is after ``end``."""
+    from runload.errors import InputError
+
+    if start > end:
+        raise InputError(f"--from {start.isoformat()} is after --to {end.isoformat()}")
+    return Period("range", start, end)

@@ -1,0 +1,247 @@
+"""Training-load formulas: pure functions over activities and daily series, each cited.
+
+They know nothing of rules or of the store: the metric adapters (:mod:`runload.load.metrics`)
+turn them into the values rule files judge, and :class:`runload.load.series.Frames` keeps each
+result once per athlete. Formulas and their sources are in ``evidence.md`` sections 1-6 and 8.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from runload.calendar import local_date, week_start_of
+from runload.models import Activity
+
+ACWR_METHODS = ("rac", "rau", "ewma")
+MONOTONY_CAP = 10.0  # value used when a week's daily loads have sd = 0 (as common tools do)
+
+# Banister's weighting constants (Banister 1991; Morton et al. 1990): men 1.92, women 1.67.
+TRIMP_K = {"male": 1.92, "female": 1.67}
+
+
+def banister_trimp(minutes: float, hr_bpm: float, hr_rest_bpm: float, hr_max_bpm: float,
+                   sex: str | None) -> float:
+    """Banister TRIMP of ``minutes`` at ``hr_bpm``: ``min x HRr x 0.64 x e^(k x HRr)``.
+
+    ``HRr = (HR - rest) / (max - rest)``, clipped to 0..1 (a heart rate under resting adds no
+    load; one over the stated maximum counts as the maximum). ``k`` is 1.92 for men and 1.67 for
+    women; with the sex unknown the mean of the two is used. Worked check (evidence.md section
+    5): 45 min at 150 bpm, rest 60, max 190, male gives 75.3.
+    """
+    import math
+
+    if hr_max_bpm <= hr_rest_bpm:
+        raise ValueError("maximum heart rate must be above resting heart rate")
+    hrr = min(max((hr_bpm - hr_rest_bpm) / (hr_max_bpm - hr_rest_bpm), 0.0), 1.0)
+    k = TRIMP_K.get((sex or "").lower(), (TRIMP_K["male"] + TRIMP_K["female"]) / 2)
+    return minutes * hrr * 0.64 * math.exp(k * hrr)
+
+
+def activity_trimp(a: Activity, hr_rest_bpm: float, hr_max_bpm: float, sex: str | None) -> float | None:
+    """TRIMP of one activity: summed over its 5-bpm heart-rate bins (bin middle) when recorded,
+    else from the average heart rate and the moving time; ``None`` without heart rate."""
+    if a.hr_zone_s:
+        return sum(banister_trimp(sec / 60.0, lower + 2.5, hr_rest_bpm, hr_max_bpm, sex)
+                   for lower, sec in a.hr_zone_s.items() if sec > 0)
+    duration = a.timer_s if a.timer_s is not None else a.elapsed_s
+    if a.avg_hr_bpm is None or not duration:
+        return None
+    return banister_trimp(duration / 60.0, a.avg_hr_bpm, hr_rest_bpm, hr_max_bpm, sex)
+
+
+
+# --- Pure series functions -----------------------------------------------------------------------
+
+
+def acwr_series(load: pd.Series, *, method: str = "rac", acute: int = 7, chronic: int = 28) -> pd.Series:
+    """Acute:chronic workload ratio per day of a complete daily series (zeros on rest days).
+
+    ``rac`` coupled rolling: mean of the last ``acute`` days / mean of the last ``chronic``
+    days. ``rau`` uncoupled rolling: the chronic mean covers the ``chronic - acute`` days before
+    the acute window. ``ewma`` (Williams 2017): exponentially weighted means with
+    ``lambda = 2 / (N + 1)``, seeded with the first day's load. The ratio is NaN until
+    ``chronic`` days of history exist and wherever the chronic load is 0 (no division by zero).
+    """
+    if method not in ACWR_METHODS:
+        raise ValueError(f"method must be one of {', '.join(ACWR_METHODS)}, not {method!r}")
+    if chronic <= acute:
+        raise ValueError("the chronic window must be longer than the acute window")
+    load = load.astype(float)
+    if method == "ewma":
+        a = load.ewm(alpha=2.0 / (acute + 1.0), adjust=False).mean()
+        c = load.ewm(alpha=2.0 / (chronic + 1.0), adjust=False).mean()
+    elif method == "rac":
+        a = load.rolling(acute, min_periods=acute).mean()
+        c = load.rolling(chronic, min_periods=chronic).mean()
+    else:
+        a = load.rolling(acute, min_periods=acute).mean()
+        c = load.shift(acute).rolling(chronic - acute, min_periods=chronic - acute).mean()
+    enough = pd.Series(np.arange(1, len(load) + 1) >= chronic, index=load.index)
+    ratio = (a / c.where(c > 0)).where(enough)
+    return ratio.rename("acwr")
+
+
+def weekly_monotony(load: pd.Series, *, week_start: int = 0, ddof: int = 1) -> pd.DataFrame:
+    """Foster's monotony and strain per complete week of a daily series (rest days as 0).
+
+    ``monotony = mean / sd`` of the 7 daily loads, ``strain = weekly load x monotony``. sd = 0
+    with load gives ``MONOTONY_CAP`` (10); a week with no load has no monotony (NaN). ``ddof``
+    1 is the sample sd, as in pandas and the ``acwr`` package; papers rarely say which they used.
+    Weeks not fully inside the series are left out.
+    """
+    cols = ["week_start", "load", "mean", "sd", "monotony", "strain"]
+    if load.empty:
+        return pd.DataFrame(columns=cols)
+    starts = pd.Index([week_start_of(d.date(), week_start) for d in load.index], name="week_start")
+    out = []
+    for ws, chunk in load.groupby(starts):
+        if len(chunk) < 7:
+            continue
+        total = float(chunk.sum())
+        mean = float(chunk.mean())
+        sd = float(chunk.std(ddof=ddof))
+        if total <= 0:
+            mono = math.nan
+        elif sd == 0:
+            mono = MONOTONY_CAP
+        else:
+            mono = min(mean / sd, MONOTONY_CAP)
+        out.append({"week_start": ws, "load": total, "mean": mean, "sd": sd, "monotony": mono,
+                    "strain": total * mono if not math.isnan(mono) else math.nan})
+    return pd.DataFrame(out, columns=cols)
+
+
+def fitness_fatigue(load: pd.Series, *, ctl_days: float = 42.0, atl_days: float = 7.0,
+                    seed: float = 0.0) -> pd.DataFrame:
+    """Fitness (CTL), fatigue (ATL), form (TSB = CTL - ATL) and ramp rate per day.
+
+    ``CTL_t = CTL_{t-1} + (load_t - CTL_{t-1}) / 42``, ATL the same with 7, both starting at
+    ``seed`` the day before the series (time constants, not the EWMA's ``2/(N+1)``). Tools
+    usually seed with 0, which makes fitness climb for months under a constant load; the
+    ``ctl_ramp_pct`` metric seeds with the mean of the first 28 days instead. ``ramp`` is
+    ``CTL_t - CTL_{t-7}`` (NaN for the first 7 days).
+    """
+    vals = load.astype(float).to_numpy()
+    ctl = np.empty(len(vals))
+    atl = np.empty(len(vals))
+    c = a = float(seed)
+    for i, x in enumerate(vals):
+        c += (x - c) / ctl_days
+        a += (x - a) / atl_days
+        ctl[i], atl[i] = c, a
+    frame = pd.DataFrame({"ctl": ctl, "atl": atl}, index=load.index)
+    frame["tsb"] = frame["ctl"] - frame["atl"]
+    frame["ramp"] = frame["ctl"] - frame["ctl"].shift(7)
+    return frame
+
+
+def run_spikes(activities: Sequence[Activity], *, window_days: int = 30) -> list[dict[str, Any]]:
+    """Each run against the longest run of the previous ``window_days`` days (Frandsen 2025).
+
+    ``spike_pct = (km / ref_km - 1) x 100`` with ``ref_km`` the longest earlier run that started
+    within the window (this run excluded); ``None`` when there is no earlier run in the window
+    (a return from a break, not a spike).
+    """
+    runs = sorted((a for a in activities if a.is_run), key=lambda a: a.start_utc)
+    days = [local_date(a) for a in runs]  # once per run: this loop is on every report's hot path
+    out = []
+    first = 0  # the earliest earlier run still inside the window
+    for i, a in enumerate(runs):
+        day = days[i]
+        while first < i and (day - days[first]).days > window_days:
+            first += 1
+        ref_i = None
+        for j in range(first, i):
+            if runs[j].distance_m > 0 and (ref_i is None or runs[j].distance_m > runs[ref_i].distance_m):
+                ref_i = j
+        km = a.distance_m / 1000.0
+        if ref_i is not None:
+            ref_km = runs[ref_i].distance_m / 1000.0
+            out.append({"activity": a, "date": day, "km": km, "ref_km": ref_km, "ref_date": days[ref_i],
+                        "spike_pct": (km / ref_km - 1.0) * 100.0})
+        else:
+            out.append({"activity": a, "date": day, "km": km, "ref_km": None, "ref_date": None,
+                        "spike_pct": None})
+    return out
+
+
+def longest_run_km(activities: Sequence[Activity], *, end: date, days: int = 30) -> float | None:
+    """The longest run in the ``days`` days up to and including ``end`` (None if no run)."""
+    kms = [a.distance_m / 1000.0 for a in activities
+           if a.is_run and 0 <= (end - local_date(a)).days < days]
+    return max(kms) if kms else None
+
+
+def return_to_run_state(activities: Sequence[Activity], as_of: date, *, break_days: int = 30,
+                        mode_days: int = 28) -> dict[str, Any]:
+    """Where the runner stands after a break (evidence.md sections 2 and 8).
+
+    Return-to-run mode is on when there was no run in the ``break_days`` days up to ``as_of``
+    (including when there was never a run), or when the first run after such a break was less
+    than ``mode_days`` days ago (the walk-run progression is under way). Keys: ``active``,
+    ``days_since_last_run`` (None without runs), ``last_run``, ``comeback`` (first run after
+    the latest break, or None).
+    """
+    days = sorted({local_date(a) for a in activities if a.is_run and local_date(a) <= as_of})
+    if not days:
+        return {"active": True, "days_since_last_run": None, "last_run": None, "comeback": None}
+    since = (as_of - days[-1]).days
+    comeback = None
+    for prev, cur in zip(days, days[1:]):
+        if (cur - prev).days >= break_days:
+            comeback = cur
+    active = since >= break_days or (comeback is not None and (as_of - comeback).days < mode_days)
+    return {"active": active, "days_since_last_run": since, "last_run": days[-1], "comeback": comeback}
+
+
+def hard_seconds(a: Activity, *, hr_max_bpm: float | None, zone4_fraction: float = 0.8,
+                 threshold_pace_s_per_km: float | None = None) -> tuple[float, float, str] | None:
+    """Seconds at hard effort and seconds judged, for one run, and how it was judged.
+
+    With heart-rate bins and a maximum heart rate: a 5-bpm bin is hard when its middle is at or
+    above ``zone4_fraction`` of the maximum (zones 4-5 of the five-zone %HRmax model). Else,
+    with laps and a threshold pace: laps faster than the threshold pace are hard. ``None`` when
+    neither is available.
+    """
+    if a.hr_zone_s and hr_max_bpm:
+        limit = zone4_fraction * hr_max_bpm
+        total = sum(a.hr_zone_s.values())
+        hard = sum(s for lower, s in a.hr_zone_s.items() if lower + 2.5 >= limit)
+        if total > 0:
+            return hard, total, "heart rate"
+    if threshold_pace_s_per_km and a.laps:
+        hard = total = 0.0
+        for lap in a.laps:
+            if not lap.distance_m or not lap.timer_s:
+                continue
+            total += lap.timer_s
+            if lap.timer_s / (lap.distance_m / 1000.0) < threshold_pace_s_per_km:
+                hard += lap.timer_s
+        if total > 0:
+            return hard, total, "lap pace"
+    return None
+
+
+def established_longest_km(activities: Sequence[Activity], *, end: date, days: int = 30,
+                           spike_pct: float = 10.0, spikes: Sequence[dict[str, Any]] | None = None) -> float | None:
+    """The longest run of the ``days`` days up to ``end`` that the runner has built up to.
+
+    Each run counts only up to ``spike_pct`` over its own 30-day reference (the longest run of the
+    30 days before it), so one spike does not become the base for the next cap. A run with no
+    reference (the first after a break) counts in full. None when no run in the window.
+    """
+    best = None
+    for s in (spikes if spikes is not None else run_spikes(activities, window_days=days)):
+        if not 0 <= (end - s["date"]).days < days:
+            continue
+        km = s["km"] if s["ref_km"] is None else min(s["km"], s["ref_km"] * (1 + spike_pct / 100.0))
+        best = km if best is None else max(best, km)
+    return best
+
+

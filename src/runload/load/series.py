@@ -1,0 +1,339 @@
+"""Daily and weekly running series, in the athlete's own time zone (pure pandas, no I/O).
+
+An activity belongs to the local calendar day it started on (:func:`runload.calendar.local_date`),
+and to the week that day falls in (:func:`runload.calendar.week_start_of`). Days after the last
+day with data are unknown, not rest: no series reaches past it.
+
+:class:`Frames` holds one athlete's series up to a day and builds each of them once; the rules,
+the limits, the report and its charts all read the same frames.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, timedelta
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from runload.calendar import local_date, week_start_of
+from runload.models import Activity, Athlete, Sport
+
+DAILY_COLUMNS = ["distance_km", "duration_s", "runs", "longest_run_km"]
+WEEKLY_COLUMNS = ["week_start", "distance_km", "duration_s", "runs", "longest_run_km", "change_pct",
+                  "base_too_small", "cross_training_min", "no_data"]
+LOAD_KINDS = ("distance", "duration", "trimp")
+LOAD_UNITS = {"distance": "km", "duration": "min", "trimp": "TRIMP"}
+SILENCE_DAYS = 14  # rules/data-gap.toml: this long without any activity is unknown, not rest
+MIN_BASE_KM = 10.0  # rules/weekly-progression.toml: a smaller week is no base for a percentage
+
+
+def duration_s(a: Activity) -> float | None:
+    """Moving (timer) time when recorded, else elapsed time."""
+    return a.timer_s if a.timer_s is not None else a.elapsed_s
+
+
+def daily_frame(activities: Sequence[Activity], *, end: date | None = None) -> pd.DataFrame:
+    """Running per local day from the first run to ``end`` (default: the last activity's day).
+
+    Columns ``distance_km``, ``duration_s``, ``runs``, ``longest_run_km``; days without a run are
+    0. Days after ``end`` are unknown and not included.
+    """
+    runs = [a for a in activities if a.is_run]
+    if not runs:
+        return pd.DataFrame(columns=DAILY_COLUMNS, index=pd.DatetimeIndex([], name="date"))
+    last = end or max(local_date(a) for a in activities)
+    per: dict[date, list[float]] = {}
+    for a in runs:
+        d = local_date(a)
+        if d > last:
+            continue
+        km = a.distance_m / 1000.0
+        row = per.setdefault(d, [0.0, 0.0, 0, 0.0])
+        row[0] += km
+        row[1] += duration_s(a) or 0.0
+        row[2] += 1
+        row[3] = max(row[3], km)
+    if not per:
+        return pd.DataFrame(columns=DAILY_COLUMNS, index=pd.DatetimeIndex([], name="date"))
+    days = pd.date_range(pd.Timestamp(min(per)), pd.Timestamp(last), freq="D", name="date")
+    known = pd.DataFrame.from_dict({pd.Timestamp(d): v for d, v in per.items()}, orient="index", columns=DAILY_COLUMNS)
+    daily = known.reindex(days, fill_value=0)
+    daily.index.name = "date"
+    daily["runs"] = daily["runs"].astype(int)
+    return daily
+
+
+def change_pct(km: Sequence[float], *, min_base_km: float = MIN_BASE_KM,
+               unknown: Sequence[bool] | None = None) -> tuple[list[float | None], list[bool]]:
+    """Each value against the one before, in percent, and whether the one before was too small a
+    base (under ``min_base_km``) to judge. None where not judged: the first, after a small base,
+    and next to a week marked ``unknown`` (no data at all: a gap, not a rest week)."""
+    out: list[float | None] = []
+    small: list[bool] = []
+    for i, cur in enumerate(km):
+        if i == 0 or (unknown is not None and (unknown[i] or unknown[i - 1])):
+            out.append(None)
+            small.append(False)
+            continue
+        prev = km[i - 1]
+        if prev < min_base_km:
+            out.append(None)
+            small.append(True)
+            continue
+        out.append((cur - prev) / prev * 100.0)
+        small.append(False)
+    return out, small
+
+
+def in_silence(week_start: date, silences: Sequence[tuple[date, date]]) -> bool:
+    """Whether the week starting ``week_start`` lies wholly inside one of ``silences``."""
+    return any(a <= week_start and week_start + timedelta(days=6) <= b for a, b in silences)
+
+
+def weekly_frame(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: float = MIN_BASE_KM,
+                 cross_training: pd.DataFrame | None = None,
+                 silences: Sequence[tuple[date, date]] = ()) -> pd.DataFrame:
+    """Running per calendar week of a :func:`daily_frame`: one row per week from the first run's
+    week to the last day with data.
+
+    Columns: ``week_start`` (date), ``distance_km``, ``duration_s``, ``runs``, ``longest_run_km``,
+    ``change_pct`` (against the week before; NaN when that week ran less than ``min_base_km``, a
+    base too small for a percentage to mean anything, and next to a week without any data),
+    ``base_too_small`` (bool), ``cross_training_min`` (minutes of other sports, see
+    :func:`weekly_cross_training`), ``no_data`` (the week lies wholly inside one of ``silences``:
+    unknown, not rest).
+    """
+    if daily.empty:
+        return pd.DataFrame(columns=WEEKLY_COLUMNS)
+    starts = [week_start_of(d.date(), first_weekday) for d in daily.index]
+    weekly = daily.groupby(pd.Index(starts, name="week_start")).agg(
+        distance_km=("distance_km", "sum"),
+        duration_s=("duration_s", "sum"),
+        runs=("runs", "sum"),
+        longest_run_km=("longest_run_km", "max"),
+    ).reset_index()
+    weekly["runs"] = weekly["runs"].astype(int)
+    no_data = [in_silence(ws, silences) for ws in weekly["week_start"]]
+    change, small = change_pct(weekly["distance_km"].astype(float).tolist(), min_base_km=min_base_km, unknown=no_data)
+    weekly["change_pct"] = [math.nan if c is None else c for c in change]
+    weekly["base_too_small"] = small
+    if cross_training is not None and not cross_training.empty:
+        total = cross_training.sum(axis=1)
+        weekly["cross_training_min"] = [float(total.get(w, 0.0)) for w in weekly["week_start"]]
+    else:
+        weekly["cross_training_min"] = 0.0
+    weekly["no_data"] = no_data
+    return weekly[WEEKLY_COLUMNS]
+
+
+def weekly_running(activities: Sequence[Activity], *, week_start: int = 0, min_base_km: float = MIN_BASE_KM,
+                   end: date | None = None) -> pd.DataFrame:
+    """The weekly frame of ``activities`` in one call (see :func:`weekly_frame`)."""
+    return weekly_frame(daily_frame(activities, end=end), first_weekday=week_start, min_base_km=min_base_km,
+                        cross_training=weekly_cross_training(activities, week_start=week_start),
+                        silences=silences(activities))
+
+
+def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: date | None = None,
+               hr_rest_bpm: float | None = None, hr_max_bpm: float | None = None,
+               sex: str | None = None) -> pd.Series:
+    """Running load per local day, zeros on rest days, from the first run to ``end``.
+
+    ``load`` is ``distance`` (km), ``duration`` (minutes) or ``trimp`` (Banister TRIMP, needs
+    resting and maximum heart rate; a run without heart rate adds 0 and is counted in
+    ``series.attrs["runs_without_hr"]``). ``end`` defaults to the last activity's day: days after
+    the last import are unknown, not rest, so they are not filled with zeros. The index is a
+    complete daily ``DatetimeIndex`` named ``date``.
+    """
+    from runload.load.formulas import activity_trimp
+
+    if load not in LOAD_KINDS:
+        raise ValueError(f"load must be one of {', '.join(LOAD_KINDS)}, not {load!r}")
+    runs = [a for a in activities if a.is_run]
+    if not runs:
+        return pd.Series([], index=pd.DatetimeIndex([], name="date"), dtype=float, name=load)
+    if load == "trimp" and (hr_rest_bpm is None or hr_max_bpm is None):
+        raise ValueError("TRIMP needs the athlete's resting and maximum heart rate")
+    last_day = end or max(local_date(a) for a in activities)
+    values: dict[date, float] = {}
+    missing_hr = 0
+    for a in runs:
+        d = local_date(a)
+        if d > last_day:
+            continue
+        if load == "distance":
+            v = a.distance_m / 1000.0
+        elif load == "duration":
+            v = (duration_s(a) or 0.0) / 60.0
+        else:
+            t = activity_trimp(a, float(hr_rest_bpm), float(hr_max_bpm), sex)  # type: ignore[arg-type]
+            if t is None:
+                missing_hr += 1
+            v = t or 0.0
+        values[d] = values.get(d, 0.0) + v
+    first = min(local_date(a) for a in runs)
+    days = pd.date_range(pd.Timestamp(first), pd.Timestamp(last_day), freq="D", name="date")
+    series = pd.Series(0.0, index=days, name=load)
+    if values:
+        known = pd.Series({pd.Timestamp(d): v for d, v in values.items()}, dtype=float)
+        series = series.add(known.reindex(days, fill_value=0.0), fill_value=0.0).rename(load)
+        series.index.name = "date"
+    series.attrs["runs_without_hr"] = missing_hr
+    return series
+
+
+def weekly_cross_training(activities: Sequence[Activity], *, week_start: int = 0) -> pd.DataFrame:
+    """Minutes of other sports per week and sport (walking counts too; driving never does).
+
+    Cross-training is not running distance (evidence.md section 6: each extra weekly hour of
+    other sports went with fewer running injuries, Malisoux 2015). Index ``week_start``
+    (date), one column per sport, 0 where none.
+    """
+    rows: dict[tuple[date, str], float] = {}
+    for a in activities:
+        if a.is_run or a.sport in (Sport.DRIVING, Sport.UNKNOWN):
+            continue
+        key = (week_start_of(local_date(a), week_start), a.sport.value)
+        rows[key] = rows.get(key, 0.0) + (duration_s(a) or 0.0) / 60.0
+    if not rows:
+        return pd.DataFrame(index=pd.Index([], name="week_start"))
+    frame = pd.Series(rows).unstack(fill_value=0.0)
+    frame.index.name = "week_start"
+    return frame.sort_index()
+
+
+def rolling_running(daily: pd.DataFrame, *, window_days: int = 7, min_base_km: float = MIN_BASE_KM) -> pd.DataFrame:
+    """The same progression on a rolling window: for each day, km in the last ``window_days``
+    days (inclusive) against the ``window_days`` before them.
+
+    Columns ``distance_km``, ``prev_km``, ``change_pct`` (NaN where the earlier window ran less
+    than ``min_base_km`` or is not fully inside the data).
+    """
+    km = daily["distance_km"].astype(float)
+    cur = km.rolling(window_days, min_periods=window_days).sum()
+    prev = cur.shift(window_days)
+    change = ((cur - prev) / prev * 100.0).where(prev >= min_base_km)
+    return pd.DataFrame({"distance_km": cur, "prev_km": prev, "change_pct": change})
+
+
+def silences(activities: Sequence[Activity], *, min_days: int = SILENCE_DAYS, as_of: date | None = None
+             ) -> list[tuple[date, date]]:
+    """Stretches of at least ``min_days`` days without any recorded activity: (first, last) day.
+
+    runload cannot tell rest from a watch left at home, so these days are unknown. The stretch
+    after the last activity counts when ``as_of`` is later than it.
+    """
+    days = sorted({local_date(a) for a in activities})
+    out = []
+    for prev, cur in zip(days, days[1:]):
+        if (cur - prev).days - 1 >= min_days:
+            out.append((prev + timedelta(days=1), cur - timedelta(days=1)))
+    if days and as_of is not None and (as_of - days[-1]).days >= min_days:
+        out.append((days[-1] + timedelta(days=1), as_of))
+    return out
+
+
+class Frames:
+    """One athlete's series up to a day, each built once on first use.
+
+    ``activities`` are those known up to the day judged; ``end`` is the last day with data (the
+    series stop there: later days are unknown). ``first_weekday`` and ``min_base_km`` are the
+    calendar and the weekly rule's base, so the weekly frame here is the one the rules judge.
+    Built by :func:`runload.assess.assess` and handed to the rules (through their context), the
+    limits, the report and the charts: nothing downstream builds a frame again.
+    """
+
+    def __init__(self, activities: Sequence[Activity], *, end: date | None = None, first_weekday: int = 0,
+                 min_base_km: float = MIN_BASE_KM, athlete: Athlete | None = None) -> None:
+        acts = sorted(activities, key=lambda a: a.start_utc)
+        self.activities: tuple[Activity, ...] = tuple(acts)
+        self.days: tuple[date, ...] = tuple(local_date(a) for a in acts)
+        self.end: date | None = end if end is not None else max(self.days, default=None)
+        self.first_weekday = first_weekday
+        self.min_base_km = float(min_base_km)
+        self.athlete = athlete
+        self._memo: dict[tuple[Any, ...], Any] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # frames travel with an Assessment to other processes: the memo goes too (it is the point)
+        return self.__dict__
+
+    @property
+    def first_day(self) -> date | None:
+        """The first day with any recorded activity."""
+        return self.days[0] if self.days else None
+
+    @cached_property
+    def runs(self) -> tuple[tuple[date, Activity], ...]:
+        """(local day, activity) of every run, in start order."""
+        return tuple((d, a) for d, a in zip(self.days, self.activities) if a.is_run)
+
+    @cached_property
+    def daily(self) -> pd.DataFrame:
+        """:func:`daily_frame` of the activities, up to ``end``."""
+        return daily_frame(self.activities, end=self.end)
+
+    @cached_property
+    def cross_training(self) -> pd.DataFrame:
+        """:func:`weekly_cross_training` of the activities."""
+        return weekly_cross_training(self.activities, week_start=self.first_weekday)
+
+    @cached_property
+    def silences(self) -> list[tuple[date, date]]:
+        """Stretches of 14+ days without any recorded activity inside the data."""
+        return silences(self.activities, min_days=SILENCE_DAYS)
+
+    def silences_upto(self, as_of: date | None, min_days: int = SILENCE_DAYS) -> list[tuple[date, date]]:
+        """Silences of ``min_days`` or more, including the stretch from the last data to ``as_of``."""
+        if as_of is None and min_days == SILENCE_DAYS:
+            return self.silences
+        key = ("silences", as_of, min_days)
+        if key not in self._memo:
+            self._memo[key] = silences(self.activities, min_days=min_days, as_of=as_of)
+        return self._memo[key]
+
+    @cached_property
+    def weekly(self) -> pd.DataFrame:
+        """:func:`weekly_frame` of :attr:`daily`, with cross-training and weeks without data."""
+        return weekly_frame(self.daily, first_weekday=self.first_weekday, min_base_km=self.min_base_km,
+                            cross_training=self.cross_training, silences=self.silences)
+
+    def rolling(self, window_days: int = 7, min_base_km: float = MIN_BASE_KM) -> pd.DataFrame:
+        """:func:`rolling_running` of :attr:`daily`."""
+        key = ("rolling", window_days, min_base_km)
+        if key not in self._memo:
+            self._memo[key] = rolling_running(self.daily, window_days=window_days, min_base_km=min_base_km)
+        return self._memo[key]
+
+    def load(self, kind: str = "distance") -> pd.Series | None:
+        """The daily load series of ``kind`` (``distance``, ``duration``, ``trimp``); None for
+        TRIMP without the athlete's resting and maximum heart rate."""
+        key = ("load", kind)
+        if key not in self._memo:
+            ath = self.athlete
+            if kind == "trimp" and (ath is None or ath.hr_rest_bpm is None or ath.hr_max_bpm is None):
+                self._memo[key] = None
+            else:
+                self._memo[key] = daily_load(self.activities, load=kind, end=self.end,
+                                             hr_rest_bpm=ath.hr_rest_bpm if ath else None,
+                                             hr_max_bpm=ath.hr_max_bpm if ath else None,
+                                             sex=ath.sex if ath else None)
+        return self._memo[key]
+
+    def spikes(self, window_days: int = 30) -> list[dict[str, Any]]:
+        """:func:`runload.load.formulas.run_spikes` of the runs."""
+        from runload.load.formulas import run_spikes
+
+        key = ("spikes", window_days)
+        if key not in self._memo:
+            self._memo[key] = run_spikes(self.activities, window_days=window_days)
+        return self._memo[key]
+
+    def memo(self, key: tuple[Any, ...], build: Any) -> Any:
+        """A derived value kept once per frames (``build()`` runs on the first call for ``key``)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]

@@ -1,0 +1,73 @@
+"""One athlete's pain log up to a day, with each derived list worked out once.
+
+The pain rules, the pain assessment and the report all read the same :class:`PainLog`: its
+entries in date order, the episodes (with the load before each), the stretches rest did not
+relieve, next-morning pain against the usual level and the weekly trends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
+
+from runload.models import Athlete, PainEntry
+from runload.pain.episodes import Episode, find_episodes, link_load
+from runload.pain.signs import MorningPain, Unrelieved, WeeklyTrend, morning_pain, unrelieved_stretches, weekly_trends
+
+
+class PainLog:
+    """The entries of one athlete (already cut to the day judged) and what follows from them.
+
+    ``frames`` is the athlete's :class:`runload.load.series.Frames`: the runs the load link and
+    the per-run cuts look at.
+    """
+
+    def __init__(self, entries: Sequence[PainEntry], frames: Any, *, athlete: Athlete | None = None,
+                 week_start: int = 0) -> None:
+        self.entries: tuple[PainEntry, ...] = tuple(sorted(entries, key=lambda e: (e.date, e.id or 0)))
+        self.frames = frames
+        self.athlete = athlete
+        self.week_start = week_start
+        self._memo: dict[tuple[Any, ...], Any] = {}
+
+    @cached_property
+    def episodes(self) -> list[Episode]:
+        """Every episode, oldest first, without the load link."""
+        return find_episodes(self.entries)
+
+    def episodes_with_load(self, **link_args: Any) -> list[Episode]:
+        """:attr:`episodes` with each one's :class:`runload.pain.episodes.LoadBefore` filled in
+        (``link_args`` are :func:`runload.pain.episodes.link_load`'s thresholds)."""
+        key = ("episodes_with_load", tuple(sorted(link_args.items())))
+        if key not in self._memo:
+            runs = [a for _, a in self.frames.runs]
+            self._memo[key] = [
+                Episode(**{**ep.__dict__, "load": link_load(ep.onset, runs, athlete=self.athlete,
+                                                            week_start=self.week_start, **link_args)})
+                for ep in self.episodes]
+        return self._memo[key]
+
+    def episode_key(self, day: Any) -> str:
+        """The key of the episode holding ``day``, else ``entry-<day>``."""
+        for ep in self.episodes:
+            if ep.onset <= day <= (ep.end or ep.last):
+                return ep.key
+        return f"entry-{day.isoformat()}"
+
+    @cached_property
+    def unrelieved(self) -> list[Unrelieved]:
+        """Stretches of pain that rest did not relieve."""
+        return unrelieved_stretches(self.entries)
+
+    def morning(self, baseline_days: int = 28) -> list[MorningPain]:
+        """Next-morning pain against the usual level of the ``baseline_days`` before."""
+        key = ("morning", baseline_days)
+        if key not in self._memo:
+            self._memo[key] = morning_pain(self.entries, baseline_days=baseline_days)
+        return self._memo[key]
+
+    @cached_property
+    def trends(self) -> list[WeeklyTrend]:
+        """Mean pain and stiffness per week against the week before."""
+        return weekly_trends(self.entries, week_start=self.week_start)

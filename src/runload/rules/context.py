@@ -1,0 +1,119 @@
+"""The contract between metrics and rule files.
+
+A rule file (``rules/*.toml``) names a metric; a metric is a Python function registered here
+under that name. It receives the :class:`Context` (everything known about one athlete up to a
+day, with the series already built once in ``Context.frames`` and the pain log's episodes in
+``Context.pain_log``) and the rule's ``params`` table, and returns :class:`MetricValue` items:
+one per week, day, run or pain entry it judges. The rule engine (:mod:`runload.rules.engine`)
+compares each value with the rule's threshold bands and turns matches into
+:class:`runload.models.Finding` objects.
+
+Metric modules register themselves with ``@metric("name")``; ``METRIC_MODULES`` lists them so the
+engine can import them on demand.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from runload.models import Activity, Athlete, PainEntry
+
+# Modules whose import registers metrics.
+METRIC_MODULES = ["runload.load.metrics", "runload.pain.metrics"]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a metric may look at: one athlete's profile, activities and pain log up to ``as_of``.
+
+    ``data_end`` is the last day runload has data for (days after it are unknown, not rest).
+    ``week_start`` is the first weekday (0 Monday .. 6 Sunday). ``frames`` (the daily and weekly
+    series, built once) and ``pain_log`` (entries, episodes) are made from the activities and
+    entries up to ``as_of`` when not given.
+    """
+
+    athlete: Athlete
+    activities: Sequence[Activity]
+    pain_entries: Sequence[PainEntry] = ()
+    as_of: date | None = None
+    data_end: date | None = None
+    week_start: int = 0
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    frames: Any = field(default=None, repr=False, compare=False)
+    pain_log: Any = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        from runload.calendar import local_date
+
+        if self.as_of is not None:
+            acts = [a for a in self.activities if local_date(a) <= self.as_of]
+            if len(acts) != len(self.activities):
+                object.__setattr__(self, "activities", tuple(acts))
+            entries = [e for e in self.pain_entries if e.date <= self.as_of]
+            if len(entries) != len(self.pain_entries):
+                object.__setattr__(self, "pain_entries", tuple(entries))
+        if self.data_end is None and self.activities:
+            object.__setattr__(self, "data_end", max(local_date(a) for a in self.activities))
+        if self.frames is None:
+            from runload.load.series import MIN_BASE_KM, Frames
+
+            object.__setattr__(self, "frames", Frames(
+                self.activities, end=self.data_end, first_weekday=self.week_start,
+                min_base_km=float(self.settings.get("min_base_km", MIN_BASE_KM)), athlete=self.athlete))
+        if self.pain_log is None:
+            from runload.pain.history import PainLog
+
+            object.__setattr__(self, "pain_log", PainLog(self.pain_entries, self.frames, athlete=self.athlete,
+                                                         week_start=self.week_start))
+
+    @property
+    def judged_day(self) -> date | None:
+        """The day judged: ``as_of``, else the last day with data or a pain entry."""
+        if self.as_of is not None:
+            return self.as_of
+        days = [e.date for e in self.pain_entries]
+        if self.data_end is not None:
+            days.append(self.data_end)
+        return max(days, default=None)
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """One judged value. ``facts`` feed the rule's message template (``{distance_km:.1f}``)."""
+
+    value: float | None
+    week_start: date | None = None
+    date: date | None = None
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+MetricFn = Callable[[Context, Mapping[str, Any]], list[MetricValue]]
+REGISTRY: dict[str, MetricFn] = {}
+
+
+def metric(name: str) -> Callable[[MetricFn], MetricFn]:
+    """Register a metric function under ``name`` (the ``metric`` key of a rule file)."""
+
+    def register(fn: MetricFn) -> MetricFn:
+        if name in REGISTRY and REGISTRY[name] is not fn:
+            raise ValueError(f"metric {name!r} registered twice")
+        REGISTRY[name] = fn
+        return fn
+
+    return register
+
+
+def get_metric(name: str) -> MetricFn | None:
+    """The metric registered under ``name``, importing the metric modules on first use."""
+    if name not in REGISTRY:
+        for module in METRIC_MODULES:
+            try:
+                importlib.import_module(module)
+            except ModuleNotFoundError as exc:
+                if exc.name != module:
+                    raise
+    return REGISTRY.get(name)

@@ -1,0 +1,159 @@
+"""Evaluate rules into findings: a metric's values against the rule's bands, after the athlete
+profile (``[[stricter]]``), with the rule's words filled in the reader's units."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from runload.models import Athlete, Finding
+from runload.rules.context import Context, MetricValue, get_metric
+from runload.rules.schema import Band, Rule, _fail
+
+def profile_factor(rule: Rule, athlete: Athlete, day: date | None) -> tuple[float, list[str]]:
+    """The combined ``[[stricter]]`` factor for this athlete on ``day`` and the notes that apply."""
+    factor, notes = 1.0, []
+    for s in rule.stricter:
+        if s.when == "previous_injury":
+            hit = bool(athlete.previous_injuries)
+        else:
+            year = (day or date.today()).year
+            hit = athlete.birth_year is not None and s.age is not None and year - athlete.birth_year >= s.age
+        if hit:
+            factor *= s.factor
+            notes.append(s.note or s.when.replace("_", " "))
+    return factor, notes
+
+
+def effective_threshold(band: Band, factor: float) -> float:
+    """A band's threshold after a profile factor: lower for above/at_least, higher for below/at_most."""
+    if factor == 1.0:
+        return band.threshold
+    return band.threshold * factor if band.op in ("above", "at_least") else band.threshold / factor
+
+
+class _Fields(dict):
+    """Template fields; a missing key is reported with the rule file."""
+
+    def __init__(self, rule: Rule, where: str, data: Mapping[str, Any]) -> None:
+        super().__init__(data)
+        self.rule, self.where = rule, where
+
+    def __missing__(self, key: str) -> Any:
+        raise _fail(self.rule.path or self.rule.id, self.where,
+                    f"template names {{{key}}}, which metric {self.rule.metric!r} does not give")
+
+
+def _render(rule: Rule, where: str, template: str, fields: Mapping[str, Any], units: str = "km") -> str:
+    """Fill a template in the reader's units (``{distance_km:dist}``: see :mod:`runload.units`)."""
+    from runload.units import UnitFormatter
+
+    try:
+        return UnitFormatter(units).vformat(template, (), _Fields(rule, where, fields))
+    except (ValueError, TypeError) as exc:
+        raise _fail(rule.path or rule.id, where, f"cannot fill template: {exc}") from None
+
+
+def _amount(value: float, unit: str, units: str) -> str:
+    """A threshold with its unit, in the reader's units (``7%``, ``500 km``, ``310.7 mi``)."""
+    from runload.units import is_distance_unit, quantity
+
+    shown, shown_unit = quantity(value, unit, units)
+    if is_distance_unit(unit) and units != "km":
+        shown = round(shown, 1)  # 500 km is 310.685596... mi
+    return f"{shown:g}{shown_unit}"
+
+
+def _day_of(v: MetricValue) -> date | None:
+    if v.date is not None:
+        return v.date
+    if v.week_start is not None:
+        return v.week_start + timedelta(days=6)
+    return None
+
+
+def history_start(ctx: Context) -> date | None:
+    """The first day runload has data for (first activity, else first pain entry)."""
+    if ctx.frames.first_day is not None:
+        return ctx.frames.first_day
+    return min((p.date for p in ctx.pain_entries), default=None)
+
+
+def evaluate(rule: Rule, ctx: Context) -> list[Finding]:
+    """The findings of one rule for the context, in date order."""
+    fn = get_metric(rule.metric)
+    if fn is None:
+        raise _fail(rule.path or rule.id, "metric", f"no metric named {rule.metric!r} is registered")
+    start = history_start(ctx)
+    units = ctx.athlete.units or "km"  # the reader's units: words only, values stay in km
+    matches: list[tuple[MetricValue, Band, float, float, list[str]]] = []
+    for v in fn(ctx, rule.params):
+        if v.value is None or (isinstance(v.value, float) and math.isnan(v.value)):
+            continue
+        day = _day_of(v)
+        if rule.min_history_days and start is not None and day is not None \
+                and (day - start).days < rule.min_history_days:
+            continue
+        # Round away float noise so 11 km after 10 km is exactly 10%, not 10.000000000000009%.
+        value = round(float(v.value), 9)
+        factor, notes = profile_factor(rule, ctx.athlete, day)
+        best: tuple[Band, float] | None = None
+        for band in rule.bands:
+            t = effective_threshold(band, factor)
+            if band.matches(value, t) and (best is None or band.severity.rank >= best[0].severity.rank):
+                best = (band, t)
+        if best is None:
+            continue
+        band, threshold = best
+        matches.append((v, band, threshold, factor, notes))
+    if rule.one_per:
+        groups: dict[Any, tuple[MetricValue, Band, float, float, list[str]]] = {}
+        for m in matches:
+            v, band, threshold = m[0], m[1], m[2]
+            key = {"week": v.week_start or _day_of(v), "day": _day_of(v), "key": v.facts.get("key")}[rule.one_per]
+            old = groups.get(key)
+            # Keep the most severe; among equals the larger departure from the threshold.
+            if old is None or (band.severity.rank, abs(float(v.value) - threshold)) > \
+                    (old[1].severity.rank, abs(float(old[0].value) - old[2])):
+                groups[key] = m
+        matches = list(groups.values())
+    # Words are filled in only for what is kept: the templates cost more than the bands.
+    found: list[tuple[MetricValue, Finding]] = []
+    for v, band, threshold, factor, notes in matches:
+        stricter = ""
+        if factor != 1.0:
+            stricter = (f"Threshold {_amount(threshold, rule.unit, units)} instead of "
+                        f"{_amount(band.threshold, rule.unit, units)}: " + "; ".join(notes) + ".")
+        fields = {**v.facts, "value": float(v.value), "threshold": threshold, "unit": rule.unit,
+                  "severity": band.severity.value, "band": band.label, "rule_id": rule.id,
+                  "week_start": v.week_start or "", "date": v.date or "", "athlete": ctx.athlete.name,
+                  "stricter": stricter}
+        message = _render(rule, "message", band.message or rule.message, fields, units)
+        advice = _render(rule, "advice", band.advice or rule.advice, fields, units)
+        if stricter and "{stricter}" not in (band.message or rule.message):
+            message = f"{message} ({stricter})"
+        until = v.facts.get("until")
+        found.append((v, Finding(
+            rule_id=rule.id, severity=band.severity, title=rule.title, message=message, advice=advice,
+            evidence=rule.evidence, value=round(float(v.value), 2), threshold=round(threshold, 2),
+            unit=rule.unit, week_start=v.week_start, date=v.date, citations=rule.citations,
+            evidence_level=rule.evidence_level, event=_event_key(rule, v, ctx.week_start),
+            until=until if isinstance(until, date) else None)))
+    found.sort(key=lambda vf: (_day_of(vf[0]) or date.min))
+    return [f for _, f in found]
+
+
+def _event_key(rule: Rule, v: MetricValue, first_weekday: int) -> str:
+    """``load-rise:2026-08-10`` (the week) or ``pain-episode:episode-2026-08-18`` (the episode),
+    or "" for a rule outside any event family."""
+    from runload.calendar import week_start_of
+
+    if not rule.event:
+        return ""
+    if rule.event == "pain-episode":
+        key = v.facts.get("key")
+        return f"{rule.event}:{key}" if key else ""
+    day = v.week_start or (week_start_of(v.date, first_weekday) if v.date else None)
+    return f"{rule.event}:{day.isoformat()}" if day else ""

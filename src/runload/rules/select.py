@@ -1,0 +1,75 @@
+"""The config's say over the rules: ``[rules]`` and ``[athletes.ID.rules]`` (selection and
+per-athlete overrides), per-athlete metric settings, and extra rule folders."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from runload.models import Severity
+from runload.rules.schema import Rule
+
+def _apply_rules_section(rules: list[Rule], section: Mapping[str, Any], where: str) -> list[Rule]:
+    from runload.errors import InputError
+
+    if not isinstance(section, dict):
+        raise InputError(f"config key '{where}' must be a table")
+    ids = {r.id for r in rules}
+    for key in ("disable", "only"):
+        names = section.get(key, [])
+        if not isinstance(names, list):
+            raise InputError(f"config key '{where}.{key}' must be a list of rule ids")
+        for n in names:
+            if n not in ids:
+                raise InputError(f"config key '{where}.{key}': no rule with id {n!r}")
+    if section.get("only"):
+        rules = [r for r in rules if r.id in section["only"]]
+    rules = [r for r in rules if r.id not in section.get("disable", [])]
+    overrides = section.get("override", {})
+    out = []
+    for r in rules:
+        o = overrides.get(r.id)
+        if o is None:
+            out.append(r)
+            continue
+        w = f"{where}.override.{r.id}"
+        if not isinstance(o, dict) or set(o) - {"params", "thresholds", "enabled"}:
+            raise InputError(f"config key '{w}' may hold params, thresholds and enabled only")
+        params = {**r.params, **o.get("params", {})}
+        bands = list(r.bands)
+        for sev, value in o.get("thresholds", {}).items():
+            try:
+                s = Severity.parse(sev)
+            except ValueError as exc:
+                raise InputError(f"config key '{w}.thresholds.{sev}': {exc}") from None
+            if not any(b.severity is s for b in bands):
+                raise InputError(f"config key '{w}.thresholds.{sev}': rule {r.id} has no {sev} band")
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise InputError(f"config key '{w}.thresholds.{sev}' must be a number")
+            bands = [replace(b, threshold=float(value)) if b.severity is s else b for b in bands]
+        out.append(replace(r, params=params, bands=tuple(bands), enabled=o.get("enabled", r.enabled)))
+    return out
+
+
+def select_rules(rules: Sequence[Rule], config: Mapping[str, Any], athlete_id: str | None = None) -> list[Rule]:
+    """The enabled rules after the config's ``[rules]`` and ``[athletes.ID.rules]`` sections
+    (see rules/README.md): ``disable``, ``only`` and ``override.RULE_ID`` (params, thresholds)."""
+    out = _apply_rules_section(list(rules), config.get("rules", {}), "rules")
+    if athlete_id is not None:
+        ath = config.get("athletes", {}).get(athlete_id, {})
+        if ath.get("rules"):
+            out = _apply_rules_section(out, ath["rules"], f"athletes.{athlete_id}.rules")
+    return [r for r in out if r.enabled]
+
+
+def athlete_settings(config: Mapping[str, Any], athlete_id: str | None) -> dict[str, Any]:
+    """Metric settings for one athlete: the config's ``[athletes.ID]`` keys except ``rules``."""
+    ath = config.get("athletes", {}).get(athlete_id or "", {}) if athlete_id else {}
+    return {k: v for k, v in ath.items() if k != "rules"}
+
+
+def extra_rule_paths(config: Mapping[str, Any]) -> list[Path]:
+    """Folders named by the config's ``rules.paths``."""
+    return [Path(p).expanduser() for p in config.get("rules", {}).get("paths", [])]

@@ -1,0 +1,278 @@
+"""One assessment per athlete and day, speaking with one voice in every output.
+
+Scenarios from a newcomer's test: a red flag outside the week shown still leads the report, the
+email subject and the roster until it is resolved; one event is one finding; next week's limits
+never contradict each other or the advice; Sunday weeks are the same seven days everywhere; the
+frames are built once per report.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from runload.assess import assess
+from runload.models import Activity, Athlete, AthleteData, Clearance, PainEntry, Sport
+from runload.rules.book import Rulebook
+from runload.rules.schema import load_rules
+
+BOOK = Rulebook.of(load_rules())
+
+
+def run(day: date, km: float, hour: int = 7) -> Activity:
+    return Activity(datetime(day.year, day.month, day.day, hour, tzinfo=timezone.utc), Sport.RUNNING, km * 1000,
+                    timer_s=km * 330, utc_offset_s=0, source_hash=f"{day}-{km}-{hour}")
+
+
+def steady(first: date, weeks: int, km: float = 8.0) -> list[Activity]:
+    """Four runs a week of ``km`` each, Monday, Wednesday, Friday, Sunday."""
+    return [run(first + timedelta(days=7 * w + d), km) for w in range(weeks) for d in (0, 2, 4, 6)]
+
+
+MONDAY = date(2026, 6, 1)
+ATHLETE = Athlete("ana", "Ana Test", email="ana@example.org", timezone="UTC")
+
+
+# ---------------------------------------------------------------- red flags lead until resolved
+def _flagged(clear: Clearance | None = None, later: PainEntry | None = None) -> AthleteData:
+    acts = steady(MONDAY, 8)
+    pain = [PainEntry(MONDAY + timedelta(days=40), side="right", pain_after=4, calf_swelling_redness_warmth=True)]
+    if later is not None:
+        pain.append(later)
+    return AthleteData(ATHLETE, tuple(acts), tuple(pain), (clear,) if clear else ())
+
+
+def test_a_red_flag_outside_the_week_still_leads() -> None:
+    flag_day = MONDAY + timedelta(days=40)
+    a = assess(_flagged(), BOOK, flag_day + timedelta(days=12))  # the flag is from the week before
+    assert a.status.level == "urgent" and a.status.label == "See a clinician today"
+    assert [f.rule_id for f in a.red_flags] == ["pain-red-flag-calf"]
+    assert a.limits.mode == "red-flag" and a.limits.week_km is None
+    assert all("run under" not in f.advice and "at most" not in f.advice for f in a.current)
+    # a month later, with nothing logged since, it still stands
+    assert assess(_flagged(), BOOK, flag_day + timedelta(days=30)).status.level == "urgent"
+
+
+def test_a_later_entry_without_the_sign_resolves_it() -> None:
+    flag_day = MONDAY + timedelta(days=40)
+    gone = PainEntry(flag_day + timedelta(days=3), side="right", pain_after=2)
+    a = assess(_flagged(later=gone), BOOK, flag_day + timedelta(days=12))
+    assert a.status.level not in ("emergency", "urgent", "clinician")
+    assert a.pain.resolved and "records the sign gone" in a.pain.resolved[0][1]
+    assert a.limits.mode != "red-flag"
+    # an entry for the other leg says nothing about this one
+    other = PainEntry(flag_day + timedelta(days=3), side="left", pain_after=2)
+    assert assess(_flagged(later=other), BOOK, flag_day + timedelta(days=12)).status.level == "urgent"
+
+
+def test_a_clearance_resolves_it_and_restores_the_load_status() -> None:
+    flag_day = MONDAY + timedelta(days=40)
+    clear = Clearance(flag_day + timedelta(days=2), "clinician", "ultrasound: no clot")
+    a = assess(_flagged(clear=clear), BOOK, flag_day + timedelta(days=12))
+    assert a.status.level in ("ok", "info", "caution", "warning")
+    assert "cleared by a clinician" in a.pain.resolved[0][1]
+    # before the clearance was logged, the flag still stood
+    assert assess(_flagged(clear=clear), BOOK, flag_day + timedelta(days=1)).status.level == "urgent"
+
+
+def test_cli_red_flag_leads_report_roster_and_email(cli, tmp_path: Path, monkeypatch) -> None:
+    """Calf swelling logged last week: this week's report headline, the roster line and the
+    email subject all lead with it; pain clear restores the load status."""
+    monkeypatch.setenv("RUNLOAD_TODAY", "2026-10-21")
+    assert cli("athlete", "add", "maya", "--name", "Maya", "--email", "maya@example.org").exit_code == 0
+    assert cli("coach", "add", "kim", "--email", "kim@example.org", "--athlete", "maya").exit_code == 0
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    for i in range(20):
+        day = date(2026, 9, 1) + timedelta(days=2 * i)
+        (folder / f"{day}.gpx").write_text(_gpx(day, 6.0))
+    assert cli("import", "--athlete", "maya", str(folder)).exit_code == 0
+    r = cli("pain", "add", "--athlete", "maya", "--date", "2026-10-14", "--side", "right", "--pain-after", "3",
+            "--calf-swelling-redness-warmth")
+    assert r.exit_code == 0, r.output
+    report = json.loads(cli("report", "--athlete", "maya", "--format", "json").output)
+    assert report["period"]["label"] == "2026-W43" and report["status"]["level"] == "urgent"
+    assert report["findings"][0]["rule_id"] == "pain-red-flag-calf" and report["findings"][0]["red_flag"]
+    roster = json.loads(cli("roster", "--format", "json").output)
+    assert roster["athletes"][0]["level"] == "urgent" and "calf" in roster["athletes"][0]["top_finding"]
+    out = tmp_path / "outbox"
+    monkeypatch.setenv("RUNLOAD_MAIL_FROM", "runload@example.net")
+    monkeypatch.setenv("RUNLOAD_SMTP_HOST", "127.0.0.1")
+    assert cli("email", "--week", "2026-W43", "--outbox", str(out)).exit_code == 0
+    subjects = [line for p in out.glob("*.eml") for line in p.read_text().splitlines() if line.startswith("Subject:")]
+    assert any("See a clinician today" in s for s in subjects), subjects
+    check = cli("check", "--athlete", "maya")
+    assert check.output.startswith("Status: See a clinician today")
+    assert cli("pain", "clear", "--athlete", "maya", "--date", "2026-10-16", "--note", "no clot").exit_code == 0
+    after = json.loads(cli("report", "--athlete", "maya", "--format", "json").output)
+    assert after["status"]["level"] not in ("urgent", "emergency", "clinician")
+    assert after["pain"]["clearances"] == [{"date": "2026-10-16", "by": "clinician", "note": "no clot"}]
+    assert "cleared by a clinician" in after["pain"]["resolved_red_flags"][0]["how"]
+
+
+def _gpx(day: date, km: float) -> str:
+    pts = []
+    n = int(km * 1000 / 10)
+    for i in range(n + 1):
+        t = datetime(day.year, day.month, day.day, 7, tzinfo=timezone.utc) + timedelta(seconds=3.3 * i)
+        pts.append(f'<trkpt lat="{59.0 + i * 10 / 111_195:.7f}" lon="18.0"><time>{t:%Y-%m-%dT%H:%M:%SZ}</time></trkpt>')
+    return ('<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">'
+            f'<trk><type>running</type><trkseg>{"".join(pts)}</trkseg></trk></gpx>')
+
+
+# ---------------------------------------------------------------- one event, one finding
+def test_a_jump_week_and_its_long_run_are_one_finding() -> None:
+    acts = steady(MONDAY, 6) + [run(MONDAY + timedelta(days=42 + d), km) for d, km in ((0, 10), (2, 10), (6, 26))]
+    a = assess(AthleteData(ATHLETE, tuple(acts)), BOOK, MONDAY + timedelta(days=48))
+    week = [f for f in a.current if f.event.startswith("load-rise:")]
+    assert len(week) == 1
+    lead = week[0]
+    assert lead.rule_id == "weekly-progression" and lead.severity.value == "warning"
+    assert {s.rule_id for s in lead.supporting} >= {"single-run-spike"}
+    assert a.status.summary.startswith("1 warning")
+
+
+def test_a_pain_episode_is_one_finding() -> None:
+    acts = steady(MONDAY, 8)
+    start = MONDAY + timedelta(days=35)
+    pain = tuple(PainEntry(start + timedelta(days=d), side="right", pain_during=5, pain_after=7, pain_next_morning=4)
+                 for d in range(0, 14, 2))
+    a = assess(AthleteData(ATHLETE, tuple(acts), pain), BOOK, start + timedelta(days=13))
+    episodes = [f for f in a.findings if f.event.startswith("pain-episode:")]
+    assert len(episodes) == 1 and episodes[0].title == "Pain episode" and episodes[0].current
+    assert "7 entries, worst 7/10" in episodes[0].message
+    assert len(episodes[0].supporting) >= 6  # the per-entry findings it speaks for
+
+
+# ---------------------------------------------------------------- one plan
+@st.composite
+def histories(draw):
+    days = draw(st.integers(min_value=10, max_value=120))
+    acts = []
+    for d in range(days):
+        if draw(st.booleans()):
+            acts.append(run(MONDAY + timedelta(days=d), draw(st.floats(min_value=1.0, max_value=35.0))))
+    pain = []
+    if draw(st.booleans()):
+        onset = draw(st.integers(min_value=0, max_value=days - 1))
+        for k in range(draw(st.integers(min_value=1, max_value=6))):
+            pain.append(PainEntry(MONDAY + timedelta(days=min(days - 1, onset + 2 * k)), side="right",
+                                  pain_during=draw(st.integers(0, 9)), pain_after=draw(st.integers(0, 9)),
+                                  pain_next_morning=draw(st.integers(0, 9))))
+    injured = draw(st.booleans())
+    athlete = Athlete("p", "P", previous_injuries=("knee",) if injured else ())
+    return AthleteData(athlete, tuple(acts), tuple(pain)), MONDAY + timedelta(days=days - 1)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(histories())
+def test_limits_never_contradict(case) -> None:
+    data, day = case
+    a = assess(data, BOOK, day)
+    lim = a.limits
+    if lim.longest_run_km is not None and lim.week_km is not None:
+        assert lim.longest_run_km <= lim.week_km
+    if lim.per_run_km is not None:
+        assert lim.longest_run_km == lim.per_run_km
+        assert lim.week_km is None or lim.per_run_km <= lim.week_km
+    if lim.mode == "red-flag":
+        assert lim.week_km is None and lim.longest_run_km is None and lim.per_run_km is None
+    sentence = lim.sentence(a.athlete.units)
+    for f in a.current:
+        if f.rule_id.startswith("pain-red-flag-"):
+            continue
+        if f.event and f.severity.rank >= 1:
+            # every advice of a current load or pain event quotes the plan's own words
+            assert sentence in f.advice or f.advice.startswith("Training advice waits"), (f.rule_id, f.advice)
+        if lim.mode == "red-flag":
+            assert "km" not in f.advice
+
+
+# ---------------------------------------------------------------- one calendar
+def test_sunday_weeks_are_the_same_days_everywhere(cli, tmp_path: Path, monkeypatch) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('week_start = "sunday"\n')
+    monkeypatch.setenv("RUNLOAD_CONFIG", str(cfg))
+    assert cli("athlete", "add", "maya", "--name", "Maya", "--email", "maya@example.org").exit_code == 0
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    # Sunday 10-11: 4 km; Tuesday 10-13: 4 km; Saturday 10-17: 4.3 km; Sunday 10-18: 5 km (next week)
+    for day, km in ((date(2026, 10, 11), 4.0), (date(2026, 10, 13), 4.0), (date(2026, 10, 17), 4.3),
+                    (date(2026, 10, 18), 5.0)):
+        (folder / f"{day}.gpx").write_text(_gpx(day, km))
+    assert cli("import", "--athlete", "maya", str(folder)).exit_code == 0
+    weeks = {w["week_start"]: w["distance_km"] for w in json.loads(cli("weeks", "--athlete", "maya", "--format",
+                                                                        "json").output)}
+    assert weeks["2026-10-11"] == pytest.approx(12.3, abs=0.1)
+    report = json.loads(cli("report", "--athlete", "maya", "--week", "2026-W42", "--format", "json").output)
+    assert report["period"]["start"] == "2026-10-11" and report["period"]["end"] == "2026-10-17"
+    assert report["weeks"][-1]["distance_km"] == pytest.approx(12.3, abs=0.1)
+    roster = json.loads(cli("roster", "--week", "2026-W42", "--format", "json").output)
+    assert roster["athletes"][0]["week_km"] == pytest.approx(12.3, abs=0.1)
+    out = tmp_path / "outbox"
+    monkeypatch.setenv("RUNLOAD_MAIL_FROM", "runload@example.net")
+    monkeypatch.setenv("RUNLOAD_SMTP_HOST", "127.0.0.1")
+    assert cli("email", "--week", "2026-W42", "--outbox", str(out), "--athlete", "maya").exit_code == 0
+    mail = next(out.glob("*maya*.eml")).read_text()
+    assert "2026-10-11" in mail and "12.3" in mail
+
+
+# ---------------------------------------------------------------- computed once
+def test_one_html_report_builds_each_frame_once(tmp_path: Path, monkeypatch) -> None:
+    from runload.assessments import Assessor
+    from runload.load import series
+    from runload.report import render
+    from runload.report.build import report_for
+    from runload.store import Store
+
+    calls = {"daily": 0, "weekly": 0}
+    real_daily, real_weekly = series.daily_frame, series.weekly_frame
+
+    def daily(*a, **k):
+        calls["daily"] += 1
+        return real_daily(*a, **k)
+
+    def weekly(*a, **k):
+        calls["weekly"] += 1
+        return real_weekly(*a, **k)
+
+    monkeypatch.setattr(series, "daily_frame", daily)
+    monkeypatch.setattr(series, "weekly_frame", weekly)
+    store = Store.open(tmp_path / "s.sqlite")
+    store.add_athlete(ATHLETE)
+    with store.transaction() as conn:
+        for act in steady(MONDAY, 20):
+            store.insert_activity(conn, "ana", act)
+    store.add_pain_entries("ana", [PainEntry(MONDAY + timedelta(days=100), side="right", pain_after=6)])
+    rep = report_for(Assessor(store), "ana", week=MONDAY + timedelta(days=133))
+    html = render(rep, "html")
+    assert "<svg" in html or "data:image/svg+xml" in html
+    render(rep, "text"), render(rep, "json"), render(rep, "md")
+    assert calls == {"daily": 1, "weekly": 1}
+
+
+def test_an_email_run_assesses_each_athlete_once(cli, tmp_path: Path, monkeypatch) -> None:
+    import runload.assessments as assessments
+
+    count = {"n": 0}
+    real = assessments.assess
+
+    def counting(*a, **k):
+        count["n"] += 1
+        return real(*a, **k)
+
+    monkeypatch.setattr(assessments, "assess", counting)
+    for who in ("maya", "ben"):
+        assert cli("athlete", "add", who, "--name", who.title(), "--email", f"{who}@example.org").exit_code == 0
+    assert cli("coach", "add", "kim", "--email", "kim@example.org", "--athlete", "maya", "--athlete", "ben").exit_code == 0
+    monkeypatch.setenv("RUNLOAD_MAIL_FROM", "runload@example.net")
+    monkeypatch.setenv("RUNLOAD_SMTP_HOST", "127.0.0.1")
+    r = cli("email", "--week", "2026-W42", "--outbox", str(tmp_path / "out"))
+    assert r.exit_code == 0, r.output
+    assert len(list((tmp_path / "out").glob("*.eml"))) == 3
+    assert count["n"] == 2  # maya and ben, each once, for their own mail and for kim's roster

@@ -94,6 +94,9 @@ class Activity:
     timer_s: float | None = None
     elapsed_s: float | None = None
     utc_offset_s: int | None = None
+    # When the file recorded utc_offset_s, if not at the start (FIT writes its local time at the
+    # end): the importer carries the offset back to the start across a daylight-saving change.
+    offset_recorded_utc: datetime | None = None
     sub_sport: str | None = None
     sport_inferred: bool = False
     elevation_gain_m: float | None = None

@@ -407,10 +407,19 @@ class Store:
         start_utc: datetime | None = None,
         end_utc: datetime | None = None,
         sports: Sequence[Sport] | None = None,
+        started_from: datetime | None = None,
     ) -> list[Activity]:
-        """The athlete's activities, oldest first, optionally those overlapping [start, end)."""
+        """The athlete's activities, oldest first, optionally those overlapping [start, end).
+
+        ``started_from`` also leaves out those that started before it: with the longest stored
+        activity's duration subtracted from ``start_utc``, it keeps the same rows while the index
+        on start times bounds the search to the window instead of every older activity.
+        """
         sql = f"SELECT {_ACTIVITY_SELECT} FROM activities WHERE athlete_id = ?"
         args: list[object] = [athlete_id]
+        if started_from is not None:
+            sql += " AND start_utc >= ?"
+            args.append(_iso(started_from))
         if start_utc is not None:
             sql += " AND end_utc >= ?"
             args.append(_iso(start_utc))
@@ -422,6 +431,13 @@ class Store:
             args.extend(s.value for s in sports)
         sql += " ORDER BY start_utc, leg_index"
         return [_activity_from_row(r) for r in self.conn.execute(sql, args)]
+
+    def longest_activity_s(self, athlete_id: str) -> float:
+        """The duration in seconds of the athlete's longest stored activity (0 when none)."""
+        row = self.conn.execute(
+            "SELECT max(julianday(end_utc) - julianday(start_utc)) FROM activities WHERE athlete_id = ?",
+            (athlete_id,)).fetchone()
+        return float(row[0] or 0.0) * 86400.0
 
     def activity_count(self, athlete_id: str) -> int:
         return int(self.conn.execute("SELECT count(*) FROM activities WHERE athlete_id = ?", (athlete_id,)).fetchone()[0])

@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -256,6 +256,7 @@ class _Writer:
         self.conn = store.conn
         self.in_tx = False
         self.last_commit = time.monotonic()
+        self.longest_s = store.longest_activity_s(athlete_id)  # bounds the duplicate search
 
     def _begin(self) -> None:
         if not self.in_tx:
@@ -265,6 +266,7 @@ class _Writer:
             # the write lock held, what the store knows now is exact until our commit.
             for digest, name in self.store.known_files(self.athlete_id).items():
                 self.known.setdefault(digest, name)
+            self.longest_s = max(self.longest_s, self.store.longest_activity_s(self.athlete_id))
 
     def commit(self) -> None:
         if self.in_tx:
@@ -311,18 +313,16 @@ class _Writer:
             self.store.remember_seen(self.conn, self.athlete_id, key, c.fingerprint, None, c.members)
 
     def _complete(self, a: Activity, src: Source, digest: str) -> Activity:
-        offset = a.utc_offset_s
-        if offset is None:
-            off = a.start_utc.astimezone(self.tz).utcoffset()
-            offset = int(off.total_seconds()) if off else 0
-        return replace(a, source_hash=digest, source_file=src.name, utc_offset_s=offset)
+        return replace(a, source_hash=digest, source_file=src.name, utc_offset_s=local_offset(a, self.tz))
 
     def _store_file(self, name: str, digest: str, acts: list[Activity]) -> None:
         stored_any = False
         for act in acts:
             end = act.start_utc + timedelta(seconds=act.elapsed_s or act.timer_s or 0)
-            twins = [o for o in self.store.activities(self.athlete_id, start_utc=act.start_utc - timedelta(minutes=1),
-                                                      end_utc=end + timedelta(minutes=1))
+            window_start = act.start_utc - timedelta(minutes=1)
+            twins = [o for o in self.store.activities(self.athlete_id, start_utc=window_start,
+                                                      end_utc=end + timedelta(minutes=1),
+                                                      started_from=window_start - timedelta(seconds=self.longest_s))
                      if o.source_hash != digest and _overlaps(act, o)]
             if twins:
                 best = max(twins, key=richness)
@@ -340,6 +340,7 @@ class _Writer:
             self.store.insert_activity(self.conn, self.athlete_id, act)
             self.summary.activities += 1
             stored_any = True
+        self.longest_s = max([self.longest_s] + [a.elapsed_s or a.timer_s or 0.0 for a in acts])
         for act in acts:
             for w in act.warnings:
                 self.summary.warnings.append({"file": name, "warning": w})
@@ -367,6 +368,23 @@ def _apply_meta(acts: list[Activity], meta: StravaMeta | None) -> list[Activity]
             notes = (*notes, f"sport from activities.csv ({meta.activity_type})")
         out[0] = replace(a, sport=sport, sub_sport=sub, sport_inferred=False, warnings=notes)
     return out
+
+
+def local_offset(a: Activity, tz: ZoneInfo) -> int:
+    """The UTC offset of the activity's start: the one the file records, else the athlete's zone's.
+
+    An offset a file records at the end (FIT) is carried back to the start when the athlete's zone
+    had that offset then and another at the start: the activity crossed a daylight-saving change.
+    """
+    def zone_at(when: datetime) -> int:
+        off = when.astimezone(tz).utcoffset()
+        return int(off.total_seconds()) if off else 0
+
+    if a.utc_offset_s is None:
+        return zone_at(a.start_utc)
+    if a.offset_recorded_utc is not None and zone_at(a.offset_recorded_utc) == a.utc_offset_s:
+        return zone_at(a.start_utc)
+    return a.utc_offset_s
 
 
 def richness(a: Activity) -> tuple[int, int, int, int]:
@@ -402,4 +420,4 @@ def activity_sport(name: str) -> Sport:
     return sport
 
 
-__all__ = ["ImportSummary", "activity_sport", "import_paths", "parse_source", "richness"]
+__all__ = ["ImportSummary", "activity_sport", "import_paths", "local_offset", "parse_source", "richness"]

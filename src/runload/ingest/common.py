@@ -1,10 +1,13 @@
-"""Helpers shared by the format readers: sport names, sport inference, heart-rate bins."""
+"""Helpers shared by the format readers: sport names, times, how an activity moved and the sport
+it implies, sanity of values, heart-rate bins."""
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import numpy as np
 
@@ -61,33 +64,318 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371008.8 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def infer_sport(distance_m: float, moving_s: float | None, speeds_mps: Sequence[float] = ()) -> tuple[Sport, str]:
-    """Guess a sport from speed when the file names none; returns the sport and why.
+# ---------------------------------------------------------------- sanity of single values
+def finite(value: object, lo: float, hi: float) -> float | None:
+    """``value`` as a float when it is a finite number within [lo, hi], else None (NaN, inf, a
+    value no device or person produces)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) and lo <= v <= hi else None
 
-    Running sits between about 6.5 and 20 km/h on average; walking below; cycling and driving
-    above, or with bursts no runner reaches (a 95th-percentile speed over 25 km/h). A moving
-    average over 35 km/h, or a 95th percentile over 60 km/h, is beyond all but elite cyclists and
-    is taken as a motor vehicle.
+
+def floats(texts: Sequence[str | None], lo: float, hi: float) -> tuple[np.ndarray, int]:
+    """Numbers written as text (``" 45.1 "``) as an array, NaN where none is written. A value that
+    is not a number or lies outside [lo, hi] (``nan``, ``inf``, ``1e15``, ``abc``) is NaN too, and
+    counted in the second result so the reader can say how many it dropped."""
+    try:  # the usual case, at C speed: every value is written and readable
+        out = np.fromiter(map(float, texts), dtype=float, count=len(texts))  # type: ignore[arg-type]
+        out[np.isnan(out)] = np.inf  # a value written as "nan"
+    except (TypeError, ValueError):
+        out = np.array([_number(t) for t in texts], dtype=float)
+    wrong = np.isinf(out) | (out < lo) | (out > hi)
+    bad = int(wrong.sum())
+    if bad:
+        out[wrong] = np.nan
+    return out, bad
+
+
+def _number(text: str | None) -> float:
+    """NaN for no value, inf for a value that is unreadable or not finite."""
+    if text is None or not text.strip():
+        return math.nan
+    try:
+        v = float(text)
+    except ValueError:
+        return math.inf
+    return v if math.isfinite(v) else math.inf
+
+
+# ---------------------------------------------------------------- times
+UTC = timezone.utc
+# A recording cannot be older than GPS time (1980-01-06) nor dated past 2100: outside that, a time
+# is damage (a year 0001 or 9999 written by a converter), not a date.
+EARLIEST_S = datetime(1980, 1, 6, tzinfo=UTC).timestamp()
+LATEST_S = datetime(2100, 1, 1, tzinfo=UTC).timestamp()
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
+@dataclass(frozen=True)
+class Times:
+    """Times of a file's points as UTC seconds since 1970 (NaN where missing or unusable).
+
+    ``offset_s`` is the UTC offset the file writes with its first time (``-07:00`` is -25,200), None
+    when it writes UTC (``Z``) or no zone at all; ``naive`` says some times carry no zone (read as
+    UTC, as GPX and TCX specify); ``bad`` counts times that were written but are unreadable or
+    impossible.
     """
-    if not moving_s or moving_s <= 0 or distance_m <= 0:
-        return Sport.UNKNOWN, "no distance or time to infer a sport from"
-    avg_kmh = distance_m / moving_s * 3.6
-    fast_kmh = 0.0
-    if speeds_mps:
-        ordered = sorted(speeds_mps)
-        fast_kmh = ordered[int(0.95 * (len(ordered) - 1))] * 3.6
-    if fast_kmh > 60 or avg_kmh > 35:
-        sport = Sport.DRIVING
-    elif avg_kmh > 20 or fast_kmh > 25:
-        sport = Sport.CYCLING
-    elif avg_kmh >= 6.5:
-        sport = Sport.RUNNING
-    else:
-        sport = Sport.WALKING
-    why = f"no sport in the file; inferred {sport.value} from average speed {avg_kmh:.1f} km/h"
-    if fast_kmh:
-        why += f" (95th percentile {fast_kmh:.1f} km/h)"
-    return sport, why
+
+    t_s: np.ndarray
+    offset_s: int | None
+    naive: bool
+    bad: int
+
+
+def _iso(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        # lower-case z, or more fractional digits than Python reads (nanoseconds)
+        loose = _FRACTION.sub(r"\1", text[:-1] + "Z" if text[-1:] == "z" else text)
+        return datetime.fromisoformat(loose)
+
+
+def parse_times(texts: Sequence[str | None]) -> Times:
+    """Read ISO 8601 times (``2024-05-06T07:00:00Z``, ``...+02:00``, naive) as :class:`Times`."""
+    n = len(texts)
+    values: list[float] | None = None
+    naive = False
+    try:  # the usual file: every point has a time with a zone, read at C speed
+        dts = list(map(datetime.fromisoformat, map(str.strip, texts)))  # type: ignore[arg-type]
+        if all(d.tzinfo is not None for d in dts):
+            values = [d.timestamp() for d in dts]
+    except (TypeError, ValueError):
+        pass
+    if values is None:
+        values = []
+        for text in texts:
+            text = text.strip() if text else ""
+            if not text:
+                values.append(math.nan)
+                continue
+            try:
+                d = _iso(text)
+            except ValueError:
+                values.append(math.inf)  # written but unreadable: counted as bad below
+                continue
+            if d.tzinfo is None:
+                naive = True
+                d = d.replace(tzinfo=UTC)
+            values.append(d.timestamp())
+    t = np.array(values, dtype=float) if n else np.empty(0)
+    wrong = np.isinf(t) | (t < EARLIEST_S) | (t >= LATEST_S)
+    bad = int(wrong.sum())
+    if bad:
+        t[wrong] = np.nan
+    offset = None
+    good = np.flatnonzero(~np.isnan(t))
+    if len(good):
+        first = str(texts[int(good[0])]).strip()
+        if first[-1:] not in ("Z", "z"):
+            off = _iso(first).utcoffset()
+            # +00:00 is UTC, as Z is: it says nothing about the local zone either
+            if off and abs(off.total_seconds()) <= 14 * 3600:
+                offset = int(off.total_seconds())
+    return Times(t, offset, naive, bad)
+
+
+MAX_ACTIVITY_S = 2 * 86400.0  # one activity lasts under two days; a time further off is damage
+
+
+def plausible_times(t: np.ndarray) -> np.ndarray:
+    """Which of an activity's sample times (NaN allowed) lie within two days of their median: a
+    corrupted time (a flipped bit years away) would otherwise stretch the activity to years."""
+    ok = ~np.isnan(t)
+    if not ok.any():
+        return ok
+    mid = float(np.median(t[ok]))
+    return ok & (np.abs(t - mid) <= MAX_ACTIVITY_S)
+
+
+# ---------------------------------------------------------------- how an activity moved
+MAX_STEP_S = 60.0  # a longer gap between two samples is a pause, not movement
+MOVING_MPS = 0.5  # slower than this between two samples is standing still
+_WINDOW_S = 5.0  # speeds are taken over at least 5 s, so one GPS jitter is not a burst
+
+
+# The band running covers (see infer_sport). Averages: a walk is under 6.5 km/h; over 20 km/h
+# (3:00 min/km) only elite runners race. Peaks: a runner's 95th-percentile speed stays under
+# 24 km/h and no runner holds 26 km/h (2:18 min/km) for two minutes, while a ride's descents and
+# a car's roads do; a motor vehicle averages over 35 km/h or spends 5% of its time over 60 km/h.
+RUN_MIN_KMH = 6.5
+RUN_MAX_AVG_KMH = 20.0
+RUN_MAX_P95_KMH = 24.0
+RIDE_FAST_KMH = 26.0
+RIDE_FAST_S = 120.0
+VEHICLE_AVG_KMH = 35.0
+VEHICLE_P95_KMH = 60.0
+# Skiing or riding in the hills: a 95th percentile over 14 km/h and 1.6 times the average (a
+# runner's is 1.1-1.4 times, intervals included), unless the route climbs 25 m per km or more
+# (a mountain run's descents are fast for its average).
+UNEVEN_P95_KMH = 14.0
+UNEVEN_RATIO = 1.6
+STEEP_M_PER_KM = 25.0
+COAST_SHARE = 0.2  # a fifth of the brisk moving time without a pedal or step: coasting on a bike
+
+@dataclass(frozen=True)
+class Motion:
+    """How fast an activity moved: the numbers sport inference and its warnings use.
+
+    ``avg_kmh`` is distance over moving time; ``p95_kmh`` the speed the activity stayed under for
+    95% of its moving time and ``max_kmh`` its fastest 5 s (both from samples over at least 5 s,
+    NaN without them; the maximum is kept for reference only, one GPS jump sets it);
+    ``fast_s`` the moving seconds spent above 26 km/h; ``coast_share`` the share of moving time
+    above 10 km/h with a cadence of 0 (None without cadence); ``climb_m_per_km`` elevation gain per
+    kilometre (None when unknown).
+    """
+
+    distance_m: float
+    moving_s: float
+    avg_kmh: float
+    p95_kmh: float = math.nan
+    max_kmh: float = math.nan
+    fast_s: float = 0.0
+    coast_share: float | None = None
+    climb_m_per_km: float | None = None
+
+    def numbers(self) -> str:
+        """The speeds as a runner reads them, for warnings."""
+        parts = [f"average {self.avg_kmh:.1f} km/h"]
+        if not math.isnan(self.p95_kmh):
+            parts.append(f"95th percentile {self.p95_kmh:.1f} km/h")
+        if self.fast_s >= 60:
+            parts.append(f"{self.fast_s / 60:.0f} min above {RIDE_FAST_KMH:.0f} km/h")
+        return ", ".join(parts)
+
+
+def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = None,
+           moving_s: float | None = None, cadence: np.ndarray | None = None,
+           gain_m: float | None = None) -> Motion:
+    """:class:`Motion` from samples: times (seconds, ascending) and cumulative distance (metres),
+    NaN where unknown. ``distance_m`` and ``moving_s`` (a device's summary) win over the samples'
+    own; ``cadence`` (aligned with the samples) lets coasting be seen."""
+    t = np.asarray(t_s, dtype=float)
+    d = np.asarray(cum_m, dtype=float)
+    ok = ~np.isnan(t) & ~np.isnan(d)
+    t, d = t[ok], d[ok]
+    cad = np.asarray(cadence, dtype=float)[ok] if cadence is not None and len(cadence) == len(ok) else None
+    track_moving = 0.0
+    p95 = top = math.nan
+    fast = 0.0
+    coast: float | None = None
+    if len(t) >= 2:
+        dt = np.diff(t)
+        dd = np.diff(d)
+        step_ok = (dt > 0) & (dt <= MAX_STEP_S)
+        safe_dt = np.where(dt > 0, dt, 1.0)
+        moving = step_ok & (dd / safe_dt > MOVING_MPS)
+        j = np.minimum(np.searchsorted(t, t[:-1] + _WINDOW_S), len(t) - 1)
+        span = t[j] - t[:-1]
+        window_ok = moving & (span > 0) & (span <= MAX_STEP_S)
+        w = dt[window_ok]
+        v_kmh = (d[j] - d[:-1])[window_ok] / span[window_ok] * 3.6
+        track_moving = float(dt[moving].sum())
+        if len(w):
+            order = np.argsort(v_kmh)
+            cum_w = np.cumsum(w[order])
+            p95 = float(v_kmh[order][min(int(np.searchsorted(cum_w, 0.95 * cum_w[-1])), len(order) - 1)])
+            top = float(v_kmh.max())
+            fast = float(w[v_kmh > RIDE_FAST_KMH].sum())
+        if cad is not None:
+            brisk = moving & (dd / safe_dt * 3.6 > 10) & ~np.isnan(cad[:-1])
+            if dt[brisk].sum() >= 60:
+                coast = float(dt[brisk & (cad[:-1] == 0)].sum() / dt[brisk].sum())
+    dist = distance_m if distance_m is not None else (float(d[-1] - d[0]) if len(d) >= 2 else 0.0)
+    mov = moving_s if moving_s else track_moving
+    avg = dist / mov * 3.6 if mov and mov > 0 and dist > 0 else 0.0
+    climb = gain_m / (dist / 1000) if gain_m is not None and dist >= 500 else None
+    return Motion(dist, mov, avg, p95, top, fast, coast, climb)
+
+
+_CORRECT = "correct it with `runload activity set-sport` if it is wrong"
+
+
+def _not_running(m: Motion) -> tuple[Sport, str] | None:
+    """The sport and reason when the speeds are outside the band running covers, else None."""
+    if m.avg_kmh > VEHICLE_AVG_KMH or m.p95_kmh > VEHICLE_P95_KMH:
+        return Sport.DRIVING, "speed of a motor vehicle"
+    if m.avg_kmh > RUN_MAX_AVG_KMH or m.p95_kmh > RUN_MAX_P95_KMH or m.fast_s >= RIDE_FAST_S:
+        return Sport.CYCLING, "speed of a ride"
+    if m.coast_share is not None and m.coast_share >= COAST_SHARE:
+        return Sport.CYCLING, (f"no cadence for {m.coast_share:.0%} of the time above 10 km/h, "
+                               "as when coasting on a bike")
+    steep = m.climb_m_per_km is not None and m.climb_m_per_km >= STEEP_M_PER_KM
+    if m.p95_kmh >= UNEVEN_P95_KMH and m.p95_kmh >= UNEVEN_RATIO * m.avg_kmh and not steep:
+        return Sport.OTHER, "speeds swing like a ride's or on skis, not a run's"
+    return None
+
+
+def infer_sport(m: Motion) -> tuple[Sport, str]:
+    """Guess a sport from how an activity moved when the file names none; the sport and why.
+
+    Running is inferred only inside the band running covers: an average from 6.5 to 20 km/h, a
+    95th percentile under 24 km/h, under two minutes above 26 km/h, speeds that do not swing
+    like skiing or riding on the flat, and, with cadence, no coasting. Outside it the reason
+    names the numbers: "not running (speed of a ride: average 17.6 km/h, ...)". Slower than
+    running is walking, or hiking on a route that climbs 25 m per km or more.
+    """
+    if m.moving_s <= 0 or m.distance_m <= 0:
+        return Sport.UNKNOWN, "no sport in the file, and no distance or time to infer one from"
+    off = _not_running(m)
+    if off is not None:
+        sport, why = off
+        return sport, (f"no sport in the file; not running ({why}: {m.numbers()}): counted as {sport.value}; "
+                       f"{_CORRECT}")
+    if m.avg_kmh >= RUN_MIN_KMH:
+        return Sport.RUNNING, f"no sport in the file; inferred running from its speed ({m.numbers()})"
+    sport = Sport.HIKING if m.climb_m_per_km is not None and m.climb_m_per_km >= STEEP_M_PER_KM else Sport.WALKING
+    return sport, f"no sport in the file; inferred {sport.value} from its speed ({m.numbers()})"
+
+
+def running_speed_warning(m: Motion) -> str | None:
+    """A warning for an activity the file labels running that moved at a ride's or a car's speed."""
+    if m.moving_s <= 0 or m.distance_m <= 0:
+        return None
+    off = _not_running(m)
+    if off is None or off[0] is Sport.OTHER:
+        return None  # an uneven run is still a run when the file says so
+    return (f"labelled running, but moves at the {off[1]} ({m.numbers()}): "
+            f"if it was not a run, correct it with `runload activity set-sport`")
+
+
+MAX_SPEED_MPS = 100.0  # 360 km/h: a faster step between two samples is a GPS jump or damage
+
+
+def clean_cumulative(t: np.ndarray, cum: np.ndarray) -> np.ndarray:
+    """A running total of distance without its impossible steps: a step that goes backwards or
+    faster than 360 km/h (a GPS jump, a corrupted value) adds nothing. NaN stays NaN."""
+    out = np.full(len(cum), np.nan)
+    ok = ~np.isnan(cum)
+    if ok.sum() < 2:
+        out[ok] = 0.0
+        return out
+    d, tt = cum[ok], t[ok]
+    dd, dt = np.diff(d), np.diff(tt)
+    dt = np.where(np.isnan(dt), 0.0, np.abs(dt))
+    good = (dd >= 0) & (dd <= MAX_SPEED_MPS * np.maximum(dt, 1.0))
+    out[ok] = np.concatenate(([0.0], np.cumsum(np.where(good, dd, 0.0))))
+    return out
+
+
+def distance_along(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Cumulative great-circle distance (metres) along points, starting at 0 (haversine, as
+    :func:`haversine_m`, for whole arrays)."""
+    if len(lat) < 2:
+        return np.zeros(len(lat))
+    p = np.radians(lat)
+    dp = np.diff(p)
+    dl = np.radians(np.diff(lon))
+    a = np.sin(dp / 2) ** 2 + np.cos(p[:-1]) * np.cos(p[1:]) * np.sin(dl / 2) ** 2
+    step = 2 * 6371008.8 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    return np.concatenate(([0.0], np.cumsum(step)))
 
 
 def hr_bins(samples: Iterable[tuple[datetime, float]], max_gap_s: float = 30.0) -> dict[int, float]:

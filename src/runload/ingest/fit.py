@@ -1,22 +1,30 @@
 """Read FIT activity files: one Activity per session, so multisport legs stay apart.
 
 Two readers fill the same :class:`~runload.ingest.fitfast.FitData`: the fast hand-written summary
-reader (``fitfast``) and fitdecode's full decoder. ``parse_fit`` tries the fast one and falls back to
-fitdecode when the file has no session summary (a truncated file, whose distance must come from
-the records) or when the fast reader is unsure of anything. One builder turns either into
-activities, so both paths apply the same rules:
+reader (``fitfast``) and fitdecode's full decoder. ``parse_fit`` uses the fast one, also for a file
+without a session summary (a truncated file, whose distance comes from the records), and falls back
+to fitdecode only when the fast reader is unsure of anything or finds nothing. One builder turns
+either into activities, so both paths apply the same rules:
 
 - chained FIT files (several headers) are read through; multisport and triathlon files give one
   activity per session, and only legs the device calls running count as running;
 - a file whose decoding breaks after the summary keeps what was read, with a warning;
 - a file without a session takes distance and time from its records, with a warning;
 - a file whose clock only counts seconds since the device powered on is rejected: it cannot be
-  placed on a day (FIT SDK, ``date_time`` values below 0x10000000 are device-relative).
+  placed on a day (FIT SDK, ``date_time`` values below 0x10000000 are device-relative);
+- the UTC offset is the one the file records (the activity message's local time, written at its
+  end), with the instant it was recorded so the importer can carry it back to the start across a
+  daylight-saving change; a local time of 0 (Zwift) is no offset;
+- a session whose end equals its start takes its times from its records; values no device
+  produces (a distance of 42,949 km, an elapsed time of weeks) are dropped with a warning;
+- a sport the file does not name is inferred from how the activity moved, and a leg labelled
+  running at a ride's speed gets a warning (:mod:`runload.ingest.common`).
 """
 
 from __future__ import annotations
 
 import io
+import math
 import struct
 import warnings
 from dataclasses import replace
@@ -26,7 +34,10 @@ from typing import Any
 import numpy as np
 
 from runload.errors import IngestError
-from runload.ingest.common import hr_bins_array, infer_sport, refine_sport, sport_from_name
+from runload.ingest.common import (
+    LATEST_S, MAX_ACTIVITY_S, MAX_SPEED_MPS, MAX_STEP_S, Motion, clean_cumulative, hr_bins_array, infer_sport,
+    motion, plausible_times, refine_sport, running_speed_warning, sport_from_name,
+)
 from runload.ingest.fitfast import (
     MESG_ACTIVITY, MESG_FILE_ID, MESG_LAP, MESG_RECORD, MESG_SESSION, MESG_SPORT, FitData, FitFallback,
     read_fit_fast,
@@ -36,6 +47,7 @@ from runload.models import Activity, Lap, Sport
 _FIT_EPOCH = datetime(1989, 12, 31, tzinfo=timezone.utc)
 _FIT_EPOCH_S = _FIT_EPOCH.timestamp()
 _ABSOLUTE_MIN = 0x10000000  # smaller date_time values are seconds since power-on
+_LATEST_RAW = int(LATEST_S - _FIT_EPOCH.timestamp())  # 2100: a later date is damage, not a recording
 _FOOT_SPORTS = {Sport.RUNNING, Sport.WALKING, Sport.HIKING}
 _RAW_TIME_FIELDS = {"timestamp", "start_time", "local_timestamp", "time_created"}
 _SUMMARY = {MESG_FILE_ID: "file_ids", MESG_SPORT: "sports", MESG_SESSION: "sessions", MESG_LAP: "laps",
@@ -53,8 +65,8 @@ def parse_fit(data: bytes, name: str, *, fast: bool = True) -> list[Activity]:
             fd = read_fit_fast(data)
         except (FitFallback, struct.error, IndexError, ValueError):
             fd = None
-        if fd is not None and not fd.sessions:
-            fd = None  # no summary: the records decide, and fitdecode expands every record field
+        if fd is not None and not fd.sessions and len(fd.rec_t) == 0:
+            fd = None  # nothing found at all: fitdecode may know a layout this reader does not
     if fd is None:
         fd = read_fit_fitdecode(data)
     return activities_from_fit(fd, name)
@@ -69,6 +81,7 @@ def read_fit_fitdecode(data: bytes) -> FitData:
     dist: list[float] = []
     speed: list[float] = []
     hr: list[float] = []
+    cad: list[float] = []
     nan = float("nan")
     try:
         with warnings.catch_warnings():
@@ -88,12 +101,14 @@ def read_fit_fitdecode(data: bytes) -> FitData:
                     dist.append(_f(rec.get("distance"), nan))
                     speed.append(_f(rec.get("enhanced_speed", rec.get("speed")), nan))
                     hr.append(_f(rec.get("heart_rate"), nan))
+                    cad.append(_f(rec.get("cadence"), nan))
                 elif gnum in _SUMMARY:
                     getattr(out, _SUMMARY[gnum]).append(_frame_dict(frame))
     except Exception as exc:  # noqa: BLE001 - fitdecode raises many kinds; what was read is kept
         out.problem = str(exc) or type(exc).__name__
     out.rec_t, out.rec_dist = np.asarray(t, dtype=float), np.asarray(dist, dtype=float)
     out.rec_speed, out.rec_hr = np.asarray(speed, dtype=float), np.asarray(hr, dtype=float)
+    out.rec_cad = np.asarray(cad, dtype=float)
     return out
 
 
@@ -116,6 +131,11 @@ def _frame_dict(frame: Any) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- building activities
+# What a device can record in one session; a value outside is damage, dropped with a warning.
+_BOUNDS = {"distance": (0.0, 2_000_000.0), "time": (0.0, MAX_ACTIVITY_S), "heart rate": (1.0, 255.0),
+           "cadence": (0.0, 255.0), "ascent": (0.0, 20_000.0), "speed": (0.0, 100.0)}
+
+
 def activities_from_fit(fd: FitData, name: str) -> list[Activity]:
     """Turn what a reader found into activities (one per session); :class:`IngestError` if none."""
     if not fd.sessions and len(fd.rec_t) == 0:
@@ -126,7 +146,9 @@ def activities_from_fit(fd: FitData, name: str) -> list[Activity]:
     file_sport = fd.sports[0] if fd.sports else {}
     multisport = len(fd.sessions) > 1
     if fd.sessions:
-        acts = [_from_session(fd, s, i, file_sport if not multisport else {}, multisport, device, offset, name)
+        starts = [_session_start(s) for s in fd.sessions]
+        acts = [_from_session(fd, s, i, file_sport if not multisport else {}, multisport, device, offset, name,
+                              _next_start(starts, i))
                 for i, s in enumerate(fd.sessions)]
     else:
         acts = [_from_records(fd, file_sport, device, offset, name)]
@@ -136,18 +158,20 @@ def activities_from_fit(fd: FitData, name: str) -> list[Activity]:
     return acts
 
 
-def _time(raw: int) -> datetime:
+def _time(raw: float) -> datetime:
     return _FIT_EPOCH + timedelta(seconds=raw)
 
 
 def _check_clock(raw: Any, name: str) -> int:
-    if not isinstance(raw, int):
+    if not isinstance(raw, (int, np.integer)):
         raise IngestError("no start time in the file: cannot be placed on a day", path=name)
     if raw < _ABSOLUTE_MIN:
         raise IngestError(
             f"no absolute clock: the start time is only {raw} s since the device powered on, "
             "so the activity cannot be placed on a day", path=name)
-    return raw
+    if raw >= _LATEST_RAW:
+        raise IngestError(f"the start time is in {_time(raw).year}: not a date a device recorded", path=name)
+    return int(raw)
 
 
 def _num(d: dict[str, Any], *keys: str) -> float | None:
@@ -155,6 +179,21 @@ def _num(d: dict[str, Any], *keys: str) -> float | None:
         v = d.get(k)
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             return float(v)
+    return None
+
+
+def _value(d: dict[str, Any], keys: tuple[str, ...], kind: str, notes: list[str] | None) -> float | None:
+    """A field's value when it is finite and within what a device records, else None (with a note)."""
+    v = _num(d, *keys)
+    if v is None:
+        return None
+    lo, hi = _BOUNDS[kind]
+    if kind == "heart rate" and v == 0:
+        return None  # no heart rate recorded, not a heart rate of 0
+    if math.isfinite(v) and lo <= v <= hi:
+        return v
+    if notes is not None:
+        notes.append(f"impossible {keys[0].replace('_', ' ')} in the file ({v:g}) ignored")
     return None
 
 
@@ -177,13 +216,15 @@ def _device(file_ids: list[dict[str, Any]]) -> str | None:
     return " ".join(parts) or None
 
 
-def _local_offset(activities: list[dict[str, Any]]) -> int | None:
+def _local_offset(activities: list[dict[str, Any]]) -> tuple[int, datetime] | None:
+    """The UTC offset the file records and when: the activity message's local time (written at
+    the activity's end). A local time of 0 or any device-relative value (Zwift) is no offset."""
     for a in activities:
         ts, local = a.get("timestamp"), a.get("local_timestamp")
         if isinstance(ts, int) and isinstance(local, int) and ts >= _ABSOLUTE_MIN and local >= _ABSOLUTE_MIN:
             off = int(round((local - ts) / 900.0)) * 900  # time zones are whole quarter hours
             if abs(off) <= 14 * 3600:
-                return off
+                return off, _time(ts)
     return None
 
 
@@ -196,41 +237,91 @@ def _sport_of(msg: dict[str, Any], fallback: dict[str, Any]) -> tuple[Sport | No
     return refine_sport(sport_from_name(sport_name), sub_name), sub_name
 
 
+def _session_start(s: dict[str, Any]) -> int | None:
+    raw = s.get("start_time")
+    if isinstance(raw, int) and raw >= _ABSOLUTE_MIN:
+        return raw
+    ts = s.get("timestamp")
+    span = _value(s, ("total_elapsed_time",), "time", None) or _value(s, ("total_timer_time",), "time", None)
+    if isinstance(ts, int) and ts >= _ABSOLUTE_MIN and span:
+        return int(ts - span)
+    return raw if isinstance(raw, int) else None
+
+
+def _next_start(starts: list[int | None], i: int) -> float:
+    later = [s for s in starts[i + 1:] if s is not None and starts[i] is not None and s > starts[i]]
+    return float(min(later)) if later else math.inf
+
+
+def _cumulative(t: np.ndarray, dist: np.ndarray, speed: np.ndarray) -> np.ndarray:
+    """Cumulative distance of records from 0: the device's own (without impossible steps), else
+    its speed integrated over time."""
+    if (~np.isnan(dist)).sum() >= 2 or len(t) < 2:
+        return clean_cumulative(t, dist)
+    v = np.where(np.isnan(speed) | (speed > MAX_SPEED_MPS), 0.0, speed)
+    dt = np.clip(np.diff(t), 0.0, MAX_STEP_S)
+    return np.concatenate(([0.0], np.cumsum(v[1:] * dt)))
+
+
+def _sport_and_notes(sport: Sport | None, m: Motion, notes: list[str]) -> tuple[Sport, bool]:
+    if sport is None:
+        sport, why = infer_sport(m)
+        notes.append(why)
+        return sport, True
+    if sport is Sport.RUNNING and (w := running_speed_warning(m)):
+        notes.append(w)
+    return sport, False
+
+
 def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[str, Any], multisport: bool,
-                  device: str | None, offset: int | None, name: str) -> Activity:
-    elapsed = _num(s, "total_elapsed_time")
-    timer = _num(s, "total_timer_time")
-    raw_start = s.get("start_time")
-    if not isinstance(raw_start, int) and isinstance(s.get("timestamp"), int) and (elapsed or timer):
-        raw_start = int(s["timestamp"] - (elapsed or timer or 0))
-    start_raw = _check_clock(raw_start, name)
+                  device: str | None, offset: tuple[int, datetime] | None, name: str, next_start: float) -> Activity:
+    notes: list[str] = []
+    elapsed = _value(s, ("total_elapsed_time",), "time", notes)
+    timer = _value(s, ("total_timer_time",), "time", notes)
+    start_raw = _session_start(s)
+    if (start_raw is None or start_raw < _ABSOLUTE_MIN) and not multisport:
+        absolute = fd.rec_t[(fd.rec_t >= _ABSOLUTE_MIN) & (fd.rec_t < _LATEST_RAW)]
+        if len(absolute):  # the session's own start is missing or device-relative: the records are dated
+            start_raw = int(absolute[0])
+            notes.append("the session's start time is missing or not a date: start taken from the records")
+    start_raw = _check_clock(start_raw, name)
     end_raw = start_raw + (elapsed or timer or 0)
+    if end_raw <= start_raw:
+        # some devices write a session whose end equals its start: its records tell how long it was
+        after = fd.rec_t[(fd.rec_t >= start_raw) & (fd.rec_t < min(next_start, start_raw + MAX_ACTIVITY_S))]
+        if len(after) >= 2:
+            end_raw = float(after[-1])
+            elapsed = end_raw - start_raw
+            timer = timer or elapsed
+            notes.append("the session's end equals its start: its times come from the records")
+    if timer is not None and (elapsed is None or timer > elapsed + 1):
+        elapsed = timer  # elapsed time is never shorter than the time the timer ran
     in_leg = (fd.rec_t >= start_raw) & (fd.rec_t <= end_raw)
     t, hr = fd.rec_t[in_leg], fd.rec_hr[in_leg]
-    warnings_: list[str] = []
     sport, sub = _sport_of(s, file_sport)
-    distance = _num(s, "total_distance")
+    distance = _value(s, ("total_distance",), "distance", notes)
     source = "summary"
+    cum = _cumulative(t, fd.rec_dist[in_leg], fd.rec_speed[in_leg])
     if distance is None:
-        d = fd.rec_dist[in_leg]
-        d = d[~np.isnan(d)]
+        d = cum[~np.isnan(cum)]
         distance = float(d.max() - d.min()) if len(d) > 1 else 0.0
         source = "records"
+    gain = _value(s, ("total_ascent",), "ascent", notes)
+    m = motion(t, cum, distance_m=distance, moving_s=timer, cadence=fd.rec_cad[in_leg] if len(fd.rec_cad) else None,
+               gain_m=gain)
     inferred = False
     if sport is None and multisport:
         # A multisport device labels the legs it has profiles for; an unlabelled leg is some other
         # discipline (paddling, say), so it is not guessed from speed.
         sport = Sport.OTHER
-        warnings_.append(f"leg {index + 1} of a multisport file names no sport: counted as other")
-    elif sport is None:
-        sp = fd.rec_speed[in_leg]
-        sport, why = infer_sport(distance, timer, sp[~np.isnan(sp)].tolist())
-        inferred = True
-        warnings_.append(why)
-    cadence = _num(s, "avg_cadence")
+        notes.append(f"leg {index + 1} of a multisport file names no sport: counted as other")
+    else:
+        sport, inferred = _sport_and_notes(sport, m, notes)
+    cadence = _value(s, ("avg_cadence",), "cadence", notes)
     if cadence is not None:
         cadence = (cadence + (_num(s, "avg_fractional_cadence") or 0.0)) * 2 if sport in _FOOT_SPORTS else None
-    avg_hr, max_hr = _num(s, "avg_heart_rate"), _num(s, "max_heart_rate")
+    avg_hr = _value(s, ("avg_heart_rate",), "heart rate", notes)
+    max_hr = _value(s, ("max_heart_rate",), "heart rate", notes)
     hr_ok = hr[~np.isnan(hr) & (hr > 0)]
     if avg_hr is None and len(hr_ok):
         avg_hr = float(hr_ok.mean())
@@ -241,44 +332,60 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
     return Activity(
         start_utc=_time(start_raw), sport=sport, sub_sport=sub, sport_inferred=inferred,
         distance_m=float(distance), distance_source=source, timer_s=timer, elapsed_s=elapsed,
-        utc_offset_s=offset, elevation_gain_m=_num(s, "total_ascent"), avg_hr_bpm=avg_hr, max_hr_bpm=max_hr,
+        utc_offset_s=offset[0] if offset else None, offset_recorded_utc=offset[1] if offset else None,
+        elevation_gain_m=gain, avg_hr_bpm=avg_hr, max_hr_bpm=max_hr,
         avg_cadence_spm=cadence, device=device, laps=laps, hr_zone_s=hr_bins_array(t, hr),
-        source_file=name, leg_index=index, warnings=tuple(warnings_),
+        source_file=name, leg_index=index, warnings=tuple(notes),
     )
 
 
-def _from_records(fd: FitData, file_sport: dict[str, Any], device: str | None, offset: int | None,
+def _from_records(fd: FitData, file_sport: dict[str, Any], device: str | None, offset: tuple[int, datetime] | None,
                   name: str) -> Activity:
-    t0 = _check_clock(int(fd.rec_t[0]), name)
-    elapsed = float(fd.rec_t[-1] - t0)
-    d = fd.rec_dist[~np.isnan(fd.rec_dist)]
+    dated = (fd.rec_t >= _ABSOLUTE_MIN) & (fd.rec_t < _LATEST_RAW)
+    if not dated.any():
+        _check_clock(int(fd.rec_t[0]), name)
+    notes = ["no session summary in the file (interrupted?): distance and time from the records"]
+    near = dated & plausible_times(np.where(dated, fd.rec_t, np.nan))
+    if (dated & ~near).any():
+        notes.append(f"{int((dated & ~near).sum())} records dated days away from the others ignored")
+    dated = near
+    order = np.argsort(fd.rec_t[dated], kind="stable")
+    t = fd.rec_t[dated][order]
+    t0 = int(t[0])
+    elapsed = float(t[-1] - t0)
+    cum = _cumulative(t, fd.rec_dist[dated][order], fd.rec_speed[dated][order])
+    d = cum[~np.isnan(cum)]
     distance = float(d.max() - d.min()) if len(d) > 1 else 0.0
-    warnings_ = ["no session summary in the file (interrupted?): distance and time from the records"]
-    sport, sub = _sport_of(file_sport, {})
-    inferred = False
-    if sport is None:
-        sp = fd.rec_speed[~np.isnan(fd.rec_speed)]
-        sport, why = infer_sport(distance, elapsed, sp.tolist())
-        inferred = True
-        warnings_.append(why)
-    hr = fd.rec_hr[~np.isnan(fd.rec_hr) & (fd.rec_hr > 0)]
+    if not 0.0 < distance <= _BOUNDS["distance"][1]:
+        laps_d = [v for lap in fd.laps if (v := _value(lap, ("total_distance",), "distance", None)) is not None]
+        distance = min(float(sum(laps_d)), _BOUNDS["distance"][1])
+    lap_sport = next((lap for lap in fd.laps if sport_from_name(lap.get("sport")) is not None), {})
+    sport, sub = _sport_of(file_sport, lap_sport)
+    m = motion(t, cum, distance_m=distance, cadence=fd.rec_cad[dated][order] if len(fd.rec_cad) else None)
+    timer = min(m.moving_s, elapsed) if m.moving_s else elapsed
+    sport, inferred = _sport_and_notes(sport, m, notes)
+    hr_all = fd.rec_hr[dated][order]
+    hr = hr_all[~np.isnan(hr_all) & (hr_all > 0)]
     return Activity(
         start_utc=_time(t0), sport=sport, sub_sport=sub, sport_inferred=inferred, distance_m=distance,
-        distance_source="records", timer_s=elapsed, elapsed_s=elapsed, utc_offset_s=offset,
+        distance_source="records", timer_s=timer, elapsed_s=elapsed,
+        utc_offset_s=offset[0] if offset else None, offset_recorded_utc=offset[1] if offset else None,
         avg_hr_bpm=float(hr.mean()) if len(hr) else None, max_hr_bpm=float(hr.max()) if len(hr) else None,
         device=device, laps=tuple(_lap(lap, sport) for lap in fd.laps),
-        hr_zone_s=hr_bins_array(fd.rec_t, fd.rec_hr), source_file=name, warnings=tuple(warnings_),
+        hr_zone_s=hr_bins_array(t, hr_all), source_file=name, warnings=tuple(notes),
     )
 
 
 def _lap(lap: dict[str, Any], sport: Sport) -> Lap:
-    cad = _num(lap, "avg_cadence")
+    cad = _value(lap, ("avg_cadence",), "cadence", None)
     if cad is not None:
         cad = (cad + (_num(lap, "avg_fractional_cadence") or 0.0)) * 2 if sport in _FOOT_SPORTS else None
     start = lap.get("start_time")
     return Lap(
         start_utc=_time(start) if isinstance(start, int) and start >= _ABSOLUTE_MIN else None,
-        distance_m=_num(lap, "total_distance"), timer_s=_num(lap, "total_timer_time"),
-        avg_hr_bpm=_num(lap, "avg_heart_rate"), max_hr_bpm=_num(lap, "max_heart_rate"),
-        avg_cadence_spm=cad, avg_speed_mps=_num(lap, "enhanced_avg_speed", "avg_speed"),
+        distance_m=_value(lap, ("total_distance",), "distance", None),
+        timer_s=_value(lap, ("total_timer_time",), "time", None),
+        avg_hr_bpm=_value(lap, ("avg_heart_rate",), "heart rate", None),
+        max_hr_bpm=_value(lap, ("max_heart_rate",), "heart rate", None),
+        avg_cadence_spm=cad, avg_speed_mps=_value(lap, ("enhanced_avg_speed", "avg_speed"), "speed", None),
     )

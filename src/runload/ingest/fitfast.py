@@ -6,7 +6,8 @@ layout (file headers, definition messages, compressed-timestamp headers, develop
 files) but decodes fully only the few messages that carry a summary (file_id, sport, session, lap,
 activity). Record messages are only located during the walk; their timestamp, distance, speed and
 heart rate are then read for all records at once with numpy (used for heart-rate bins and for
-checks), so no per-field Python work is done for them.
+checks), so no per-field Python work is done for them. A file without a session summary (an
+interrupted sync) is read the same way: its distance and times come from these record arrays.
 
 Field numbers, scales, offsets and enum names come from fitdecode's own profile, so both readers
 agree by construction; ``tests/test_ingest_fitfast.py`` checks that they do on every real file.
@@ -35,9 +36,10 @@ MESG_RECORD = 20
 MESG_ACTIVITY = 34
 _SUMMARY_MESGS = {MESG_FILE_ID, MESG_SPORT, MESG_SESSION, MESG_LAP, MESG_ACTIVITY}
 
-# Record fields read in bulk: timestamp, distance, speed, enhanced_speed, heart_rate,
+# Record fields read in bulk: timestamp, distance, speed, enhanced_speed, heart_rate, cadence,
 # compressed_speed_distance (which this reader does not expand: its presence means fall back).
-_REC_TIMESTAMP, _REC_DISTANCE, _REC_SPEED, _REC_ENH_SPEED, _REC_HR, _REC_COMPRESSED = 253, 5, 6, 73, 3, 8
+_REC_TIMESTAMP, _REC_DISTANCE, _REC_SPEED, _REC_ENH_SPEED, _REC_HR, _REC_CAD, _REC_COMPRESSED = (
+    253, 5, 6, 73, 3, 4, 8)
 
 # FIT base types: number -> (struct code, size, invalid raw value or None for strings/bytes)
 # (keyed by the base type's number, its low five bits; bit 7 only says "multi-byte")
@@ -62,7 +64,8 @@ class FitData:
     after scale and offset; enums are their profile names (or the raw number when unknown); time
     fields (``timestamp``, ``start_time``, ``local_timestamp``, ``time_created``) stay raw FIT
     seconds so a device-relative clock can be told from an absolute one. Record arrays hold one
-    entry per record message that has a timestamp, in file order, NaN where a value is missing.
+    entry per record message that has a timestamp, in file order, NaN where a value is missing
+    (cadence as written: per leg for running, crank turns for riding).
     """
 
     file_ids: list[dict[str, Any]] = field(default_factory=list)
@@ -74,6 +77,7 @@ class FitData:
     rec_dist: np.ndarray = field(default_factory=lambda: np.empty(0))
     rec_speed: np.ndarray = field(default_factory=lambda: np.empty(0))
     rec_hr: np.ndarray = field(default_factory=lambda: np.empty(0))
+    rec_cad: np.ndarray = field(default_factory=lambda: np.empty(0))
     problem: str | None = None  # why decoding stopped before the end, if it did
     reader: str = "fast"
 
@@ -285,6 +289,7 @@ def _gather_records(data: bytes, defs_all: list[_Def], out: FitData, total: int)
     dist = np.full(total, np.nan)
     speed = np.full(total, np.nan)
     hr = np.full(total, np.nan)
+    cad = np.full(total, np.nan)
     for d in defs_all:
         if d.gnum != MESG_RECORD or not d.offsets:
             continue
@@ -300,8 +305,10 @@ def _gather_records(data: bytes, defs_all: list[_Def], out: FitData, total: int)
         plain = _column(buf, offsets, d.rec.get(_REC_SPEED), d.endian, 2, "u2", 1000.0)
         speed[seq] = np.where(np.isnan(enh), plain, enh)
         hr[seq] = _column(buf, offsets, d.rec.get(_REC_HR), d.endian, 1, "u1", 1.0)
+        cad[seq] = _column(buf, offsets, d.rec.get(_REC_CAD), d.endian, 1, "u1", 1.0)
     keep = ~np.isnan(t)
-    out.rec_t, out.rec_dist, out.rec_speed, out.rec_hr = t[keep], dist[keep], speed[keep], hr[keep]
+    out.rec_t, out.rec_dist, out.rec_speed, out.rec_hr, out.rec_cad = (
+        t[keep], dist[keep], speed[keep], hr[keep], cad[keep])
 
 
 def _column(buf: np.ndarray, offsets: np.ndarray, spec: tuple[int, int, int] | None, endian: str, size: int,

@@ -1,130 +1,418 @@
-"""Read Garmin Training Center (TCX) files, parsed safely with defusedxml.
+"""Read Garmin Training Center (TCX) files in one streaming pass on a safe expat parser.
 
-Distance comes from the laps' ``DistanceMeters`` (the device's summary), falling back to the
-track; running cadence from the ``RunCadence`` extension (per leg, doubled to steps per minute).
+Every ``<Activity>`` (also inside a ``<MultiSportSession>``) becomes an activity. Distance comes
+from the laps' ``DistanceMeters`` (the device's summary), falling back to the track; running
+cadence from the ``RunCadence`` extension (per leg, doubled to steps per minute). Elapsed time
+runs from the start to the later of the last track point and the end of the last lap, and is
+never shorter than the laps' timer time. ``Sport="Other"`` is the file saying "neither running nor
+biking": such an activity is counted as other, with a warning. Times keep the UTC offset the file
+writes; values no device produces (``inf``, ``nan``, ``1e15``, a year 9999) are dropped with a
+warning.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
 
-import defusedxml.ElementTree as SafeET
+import numpy as np
 
 from runload.errors import IngestError
-from runload.ingest.common import hr_bins, infer_sport, sport_from_name
-from runload.ingest.xmlsafe import check_xml
+from runload.ingest.common import (
+    MAX_ACTIVITY_S, Times, clean_cumulative, distance_along, finite, floats, hr_bins_array, infer_sport, motion,
+    parse_times, plausible_times, running_speed_warning, sport_from_name,
+)
+from runload.ingest.xmlsafe import new_parser, parse
 from runload.models import Activity, Lap, Sport
 
-
-def _local(tag: str) -> str:
-    return tag.split("}")[-1]
-
-
-def _child(el: Any, name: str) -> Any:
-    for c in el:
-        if _local(c.tag) == name:
-            return c
-    return None
+_FOOT_SPORTS = (Sport.RUNNING, Sport.WALKING, Sport.HIKING)
+# Trackpoint values, by slot: time, latitude, longitude, altitude, distance, heart rate, cadence,
+# run cadence (extension)
+_POINT_BOUNDS = [None, (-90.0, 90.0), (-180.0, 180.0), (-1000.0, 10000.0), (0.0, 1e7), (0.0, 255.0),
+                 (0.0, 255.0), (0.0, 255.0)]
+_WHAT = [None, "position", "position", "altitude", "distance", "heart rate", "cadence", "cadence"]
+_CHUNK_POINTS = 8192
 
 
-def _children(el: Any, name: str) -> list[Any]:
-    return [c for c in el if _local(c.tag) == name]
+@dataclass
+class TcxLap:
+    """One ``<Lap>``: its summary values (None when absent or impossible) and its track points."""
+
+    start: float | None = None  # UTC seconds
+    timer_s: float | None = None
+    distance_m: float | None = None
+    max_speed_mps: float | None = None
+    avg_hr_bpm: float | None = None
+    max_hr_bpm: float | None = None
+    avg_run_cadence: float | None = None  # per leg, as written
+    t: np.ndarray = field(default_factory=lambda: np.empty(0))
+    lat: np.ndarray = field(default_factory=lambda: np.empty(0))
+    lon: np.ndarray = field(default_factory=lambda: np.empty(0))
+    alt: np.ndarray = field(default_factory=lambda: np.empty(0))
+    dist: np.ndarray = field(default_factory=lambda: np.empty(0))
+    hr: np.ndarray = field(default_factory=lambda: np.empty(0))
+    cad: np.ndarray = field(default_factory=lambda: np.empty(0))
+    run_cad: np.ndarray = field(default_factory=lambda: np.empty(0))
 
 
-def _float(el: Any) -> float | None:
-    if el is None or el.text is None:
-        return None
-    try:
-        return float(el.text.strip())
-    except ValueError:
-        return None
+@dataclass
+class TcxActivity:
+    sport: str | None = None  # the Sport attribute as written
+    id_s: float | None = None  # <Id>: the start, UTC seconds
+    device: str | None = None
+    laps: list[TcxLap] = field(default_factory=list)
 
 
-def _hr(el: Any) -> float | None:
-    return _float(_child(el, "Value")) if el is not None else None
+@dataclass
+class TcxData:
+    """What runload needs from a TCX file."""
 
+    activities: list[TcxActivity] = field(default_factory=list)
+    offset_s: int | None = None  # the UTC offset written with the first time, if not Z/+00:00
+    naive: bool = False
+    dropped: dict[str, int] = field(default_factory=dict)
+    zone_seen: bool = field(default=False, repr=False)
 
-def _time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        t = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return t.replace(tzinfo=timezone.utc) if t.tzinfo is None else t.astimezone(timezone.utc)
+    def note_times(self, times: Times) -> None:
+        if not self.zone_seen and not np.isnan(times.t_s).all():
+            self.offset_s, self.zone_seen = times.offset_s, True
+        self.naive = self.naive or times.naive
+        if times.bad:
+            self.dropped["time"] = self.dropped.get("time", 0) + times.bad
 
-
-def _find_desc(el: Any, name: str) -> float | None:
-    for c in el.iter():
-        if _local(c.tag) == name:
-            return _float(c)
-    return None
+    def drop(self, what: str, n: int = 1) -> None:
+        if n:
+            self.dropped[what] = self.dropped.get(what, 0) + n
 
 
 def parse_tcx(data: bytes, name: str) -> list[Activity]:
     """Every activity in a TCX file's bytes; :class:`IngestError` naming ``name`` if none."""
-    root = SafeET.fromstring(check_xml(data, name).encode("utf-8"))
-    activities_el = _child(root, "Activities")
-    acts = _children(activities_el, "Activity") if activities_el is not None else []
-    if not acts:
+    return activities_from_tcx(read_tcx(data, name), name)
+
+
+# ---------------------------------------------------------------- the streaming reader
+class _Redo(Exception):
+    pass
+
+
+def read_tcx(data: bytes, name: str) -> TcxData:
+    """Read a TCX file in one streaming pass into :class:`TcxData`."""
+    try:
+        return _stream(data, name, exact=False)
+    except _Redo:
+        return _stream(data, name, exact=True)
+
+
+def _stream(data: bytes, name: str, exact: bool) -> TcxData:
+    """As the GPX reader (:func:`runload.ingest.gpx._stream`): every tag is seen outside track
+    points; inside a ``<Trackpoint>`` only end tags are, and a value is known by its name."""
+    p = new_parser()
+    td = TcxData()
+    stack: list[str] = []
+    txt: list[str] = []
+    clear = txt.clear
+    q: dict[str, str] = {}
+    slots: dict[str, int] = {}
+    act: TcxActivity | None = None
+    lap: TcxLap | None = None
+    points: _Points | None = None
+    cur: list[str | None] = [None] * 8
+    depth = 0
+
+    def slot(qname: str) -> int:
+        ns, _, local = qname.rpartition(" ")
+        k = {"Time": 0, "LatitudeDegrees": 1, "LongitudeDegrees": 2, "AltitudeMeters": 3, "DistanceMeters": 4,
+             "Value": 5, "Cadence": 6}.get(local, -1) if ns == q["ns"] else (7 if local == "RunCadence" else -1)
+        slots[qname] = k
+        return k
+
+    def text() -> str:
+        return "".join(txt).strip()
+
+    def start(qname: str, attrs: dict[str, str]) -> None:
+        nonlocal act, lap, points, cur, depth
+        clear()
+        parent = stack[-1] if stack else None
+        stack.append(qname)
+        if parent is None:
+            ns, _, local = qname.rpartition(" ")
+            q["root"] = local
+            # another root: nothing below matches (a file that is not well-formed says so first)
+            pre = (f"{ns} " if ns else "") if local == "TrainingCenterDatabase" else "\0"
+            q.update({k: pre + k for k in (
+                "Activity", "Lap", "Track", "Trackpoint", "Id", "TotalTimeSeconds", "DistanceMeters", "MaximumSpeed",
+                "AverageHeartRateBpm", "MaximumHeartRateBpm", "Value", "Creator", "Name", "Extensions")})
+            q["ns"] = ns
+        elif qname == q["Trackpoint"] and parent == q["Track"] and points is not None:
+            cur = [None] * 8
+            depth = 0
+            p.StartElementHandler = point_start if exact else None
+            p.EndElementHandler = point_end_exact if exact else point_end
+        elif qname == q["Track"] and lap is not None and parent == q["Lap"]:
+            points = points or _Points()
+        elif qname == q["Lap"] and act is not None and parent == q["Activity"]:
+            lap = TcxLap(start=_one_time(attrs.get("StartTime"), td))
+            points = None
+        elif qname == q["Activity"] and act is None:
+            act = TcxActivity(sport=attrs.get("Sport"))
+
+    def end(qname: str) -> None:
+        nonlocal act, lap, points
+        if not stack or stack.pop() != qname:
+            raise _Redo
+        parent = stack[-1] if stack else None
+        if lap is not None and parent == q["Lap"]:
+            if qname == q["TotalTimeSeconds"]:
+                lap.timer_s = _value(text(), 0.0, MAX_ACTIVITY_S, "lap time", td)
+            elif qname == q["DistanceMeters"]:
+                lap.distance_m = _value(text(), 0.0, 1e7, "lap distance", td)
+            elif qname == q["MaximumSpeed"]:
+                lap.max_speed_mps = _value(text(), 0.0, 1000.0, "lap speed", td)
+        elif qname == q["Value"] and lap is not None and len(stack) >= 2 and stack[-2] == q["Lap"]:
+            value = _value(text(), 1.0, 255.0, "heart rate", td)
+            if parent == q["AverageHeartRateBpm"]:
+                lap.avg_hr_bpm = value
+            elif parent == q["MaximumHeartRateBpm"]:
+                lap.max_hr_bpm = value
+        elif qname.rpartition(" ")[2] == "AvgRunCadence" and lap is not None and q["Lap"] in stack[-3:]:
+            lap.avg_run_cadence = _value(text(), 0.0, 255.0, "cadence", td)
+        elif qname == q["Id"] and act is not None and parent == q["Activity"]:
+            act.id_s = _one_time(text(), td)
+        elif qname == q["Name"] and act is not None and parent == q["Creator"] and stack[-2] == q["Activity"]:
+            act.device = text() or None
+        elif qname == q["Lap"] and lap is not None and act is not None:
+            if points is not None:
+                points.into(lap, td)
+            act.laps.append(lap)
+            lap = points = None
+        elif qname == q["Activity"] and act is not None:
+            td.activities.append(act)
+            act = None
+        clear()
+
+    def finish_point() -> None:
+        assert points is not None
+        points.add(cur)
+        stack.pop()
+        p.StartElementHandler = start
+        p.EndElementHandler = end
+        clear()
+
+    def point_end(qname: str) -> None:
+        if qname == q["Trackpoint"]:
+            finish_point()
+            return
+        k = slots.get(qname)
+        if k is None:
+            k = slot(qname)
+        if k >= 0 and cur[k] is None:
+            cur[k] = txt[0] if len(txt) == 1 else "".join(txt)
+        clear()
+
+    def point_start(qname: str, attrs: dict[str, str]) -> None:
+        nonlocal depth
+        depth += 1
+        clear()
+
+    def point_end_exact(qname: str) -> None:
+        nonlocal depth
+        if depth == 0:
+            finish_point()
+            return
+        k = slots.get(qname)
+        if k is None:
+            k = slot(qname)
+        if k >= 0 and cur[k] is None:
+            cur[k] = "".join(txt)
+        depth -= 1
+        clear()
+
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    p.CharacterDataHandler = txt.append
+    parse(p, data, name)
+    if q.get("root") != "TrainingCenterDatabase":
+        raise IngestError(f"not a TCX file: its root element is <{q.get('root')}>, not <TrainingCenterDatabase>",
+                          path=name)
+    return td
+
+
+def _one_time(text: str | None, td: TcxData) -> float | None:
+    if not text:
+        return None
+    times = parse_times([text])
+    td.note_times(times)
+    v = float(times.t_s[0])
+    return None if np.isnan(v) else v
+
+
+def _value(text: str, lo: float, hi: float, what: str, td: TcxData) -> float | None:
+    if not text:
+        return None
+    v = finite(text, lo, hi)
+    if v is None:
+        td.drop(what)
+    return v
+
+
+class _Points:
+    """One lap's track point texts, turned into numbers in chunks (memory stays small)."""
+
+    __slots__ = ("texts", "times", "columns", "bad")
+
+    def __init__(self) -> None:
+        self.texts: list[list[str | None]] = [[] for _ in range(8)]
+        self.times: list[list[str | None]] = []
+        self.columns: list[list[np.ndarray]] = [[] for _ in range(8)]
+        self.bad = [0] * 8
+
+    def add(self, values: list[str | None]) -> None:
+        texts = self.texts
+        for i in range(8):
+            texts[i].append(values[i])
+        if len(texts[0]) >= _CHUNK_POINTS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.texts[0]:
+            return
+        self.times.append(self.texts[0])
+        for i in range(1, 8):
+            lo_hi = _POINT_BOUNDS[i]
+            assert lo_hi is not None
+            values, bad = floats(self.texts[i], *lo_hi)
+            self.columns[i].append(values)
+            self.bad[i] += bad
+        self.texts = [[] for _ in range(8)]
+
+    def into(self, lap: TcxLap, td: TcxData) -> None:
+        """Add the points to the lap's arrays (a lap may hold several tracks)."""
+        self._flush()
+        t_parts = []
+        for texts in self.times:
+            times = parse_times(texts)
+            td.note_times(times)
+            t_parts.append(times.t_s)
+        for i in (1, 3, 4, 5, 6):  # latitude and longitude are one "position"
+            what = _WHAT[i]
+            assert what is not None
+            td.drop(what, max(self.bad[1], self.bad[2]) if i == 1 else self.bad[i] + (self.bad[7] if i == 6 else 0))
+        if not t_parts:
+            return
+        t = np.concatenate(t_parts)
+        lat, lon, alt, dist, hr, cad, run_cad = (np.concatenate(self.columns[i]) for i in range(1, 8))
+        hr[hr == 0] = np.nan  # no contact, not a heart rate
+        bad_pos = np.isnan(lat) | np.isnan(lon)
+        lat[bad_pos] = np.nan
+        lon[bad_pos] = np.nan
+        lap.t, lap.lat, lap.lon, lap.alt, lap.dist, lap.hr, lap.cad, lap.run_cad = (
+            np.concatenate((old, new)) for old, new in (
+                (lap.t, t), (lap.lat, lat), (lap.lon, lon), (lap.alt, alt), (lap.dist, dist), (lap.hr, hr),
+                (lap.cad, cad), (lap.run_cad, run_cad)))
+
+
+# ---------------------------------------------------------------- building activities
+def activities_from_tcx(td: TcxData, name: str) -> list[Activity]:
+    """One activity per ``<Activity>``; :class:`IngestError` when there is none."""
+    if not td.activities:
         raise IngestError("no <Activity> in the file", path=name)
-    out = []
-    for index, act in enumerate(acts):
-        out.append(_activity(act, index, name, root))
-    return out
+    notes = []
+    for what, n in td.dropped.items():
+        notes.append(f"{n} impossible {what} value{'s' if n != 1 else ''} ignored (such as nan, inf or 1e15)")
+    if td.naive:
+        notes.append("times in the file carry no time zone: read as UTC (as TCX specifies); "
+                     "the day is taken in the athlete's time zone")
+    return [_activity(a, index, td, notes, name) for index, a in enumerate(td.activities)]
 
 
-def _activity(act: Any, index: int, name: str, root: Any) -> Activity:
-    laps_el = _children(act, "Lap")
-    start = _time(getattr(_child(act, "Id"), "text", None)) or (
-        _time(laps_el[0].get("StartTime")) if laps_el else None)
-    points = [tp for lap in laps_el for trk in _children(lap, "Track") for tp in _children(trk, "Trackpoint")]
-    if start is None:
+def _activity(act: TcxActivity, index: int, td: TcxData, notes: list[str], name: str) -> Activity:
+    laps = act.laps
+    t = np.concatenate([lap.t for lap in laps]) if laps else np.empty(0)
+    order = np.argsort(t, kind="stable")
+    cols = {k: (np.concatenate([getattr(lap, k) for lap in laps]) if laps else np.empty(0))[order]
+            for k in ("lat", "lon", "alt", "dist", "hr", "cad", "run_cad")}
+    t = t[order]
+    timed = plausible_times(t)
+    warnings = list(notes)
+    if (~np.isnan(t) & ~timed).any():
+        warnings.append(f"{int((~np.isnan(t) & ~timed).sum())} track points dated days away from the others ignored")
+    mid = float(np.median(t[timed])) if timed.any() else None
+
+    def near(when: float | None) -> bool:  # a start within the activity's days, when the track tells them
+        return when is not None and (mid is None or abs(when - mid) <= MAX_ACTIVITY_S)
+
+    starts = [s for s in ([act.id_s] + [lap.start for lap in laps]) if near(s)]
+    if timed.any():
+        starts.append(float(t[timed][0]))
+    if not starts:
         raise IngestError("no start time: cannot be placed on a day", path=name)
-    sport = sport_from_name(act.get("Sport"))
-    laps: list[Lap] = []
-    for lap in laps_el:
-        cad = _find_desc(lap, "AvgRunCadence")
-        laps.append(Lap(
-            start_utc=_time(lap.get("StartTime")), distance_m=_float(_child(lap, "DistanceMeters")),
-            timer_s=_float(_child(lap, "TotalTimeSeconds")),
-            avg_hr_bpm=_hr(_child(lap, "AverageHeartRateBpm")), max_hr_bpm=_hr(_child(lap, "MaximumHeartRateBpm")),
-            avg_cadence_spm=cad * 2 if cad is not None else None,
-        ))
-    lap_dist = [l.distance_m for l in laps if l.distance_m is not None]
-    timer = sum(l.timer_s for l in laps if l.timer_s is not None) or None
-    times = [t for tp in points if (t := _time(getattr(_child(tp, "Time"), "text", None)))]
-    elapsed = (times[-1] - start).total_seconds() if times else timer
-    track_d = [d for tp in points if (d := _float(_child(tp, "DistanceMeters"))) is not None]
-    if lap_dist and sum(lap_dist) > 0:
-        distance, source = sum(lap_dist), "laps"
-    elif track_d:
-        distance, source = max(track_d) - min(track_d), "track"
+    start = min(starts)
+    lap_dist = [lap.distance_m for lap in laps if lap.distance_m is not None]
+    lap_timer = [lap.timer_s for lap in laps if lap.timer_s is not None]
+    timer = sum(lap_timer) or None
+    # the track's own distance: the device's running total where written, else the positions
+    dist_col = cols["dist"][timed]
+    cum = np.full(int(timed.sum()), np.nan)
+    if (~np.isnan(dist_col)).sum() >= 2:
+        cum = clean_cumulative(t[timed], dist_col)
     else:
-        distance, source = 0.0, "laps"
-    hr = [(t, v) for tp in points if (t := _time(getattr(_child(tp, "Time"), "text", None)))
-          and (v := _hr(_child(tp, "HeartRateBpm"))) is not None]
-    warnings: list[str] = []
+        pos = ~np.isnan(cols["lat"][timed])
+        if pos.sum() >= 2:
+            cum[pos] = distance_along(cols["lat"][timed][pos], cols["lon"][timed][pos])
+            cum = clean_cumulative(t[timed], cum)
+    track_distance = float(np.nanmax(cum)) if (~np.isnan(cum)).any() else 0.0
+    if lap_dist and sum(lap_dist) > 0:
+        distance, source = float(sum(lap_dist)), "laps"
+    else:
+        distance, source = track_distance, "track"
+    ends = [float(t[timed][-1])] if timed.any() else []
+    ends += [lap.start + lap.timer_s for lap in laps if near(lap.start) and lap.timer_s is not None]
+    elapsed = max([e - start for e in ends] + [timer or 0.0])
+    span = float(t[timed][-1]) - start if timed.any() else None
+    if timer is not None and span is not None and timer > span + 60:
+        warnings.append(f"the laps' time ({timer:.0f} s) is longer than the track's ({span:.0f} s): "
+                        "elapsed time taken as the laps' time")
+    m = motion(t[timed], cum, distance_m=distance, moving_s=timer, cadence=cols["cad"][timed])
+    sport_attr = (act.sport or "").strip()
     inferred = False
-    if sport is None:
-        sport, why = infer_sport(distance, timer or elapsed)
-        inferred = True
-        warnings.append(why)
-    cads = [v for tp in points if (v := _find_desc(tp, "RunCadence")) is not None]
-    if not cads and sport in (Sport.RUNNING, Sport.WALKING):
-        cads = [v for tp in points if (v := _float(_child(tp, "Cadence"))) is not None]
-    cadence = sum(cads) / len(cads) * 2 if cads and sport in (Sport.RUNNING, Sport.WALKING, Sport.HIKING) else None
-    lap_hr = [(l.avg_hr_bpm, l.timer_s) for l in laps if l.avg_hr_bpm and l.timer_s]
-    avg_hr = (sum(h * t for h, t in lap_hr) / sum(t for _, t in lap_hr)) if lap_hr else (
-        sum(v for _, v in hr) / len(hr) if hr else None)
-    max_hrs = [l.max_hr_bpm for l in laps if l.max_hr_bpm] or [v for _, v in hr]
-    creator = _child(act, "Creator")
-    device = getattr(_child(creator, "Name"), "text", None) if creator is not None else None
+    if sport_attr.lower() == "other":
+        sport = Sport.OTHER
+        warnings.append('the file calls the sport "Other" (neither running nor biking): not counted as running; '
+                        "correct it with `runload activity set-sport` if it was a run")
+    else:
+        sport = sport_from_name(sport_attr)
+        if sport is None:
+            sport, why = infer_sport(m)
+            inferred = True
+            warnings.append(why)
+        elif sport is Sport.RUNNING and (w := running_speed_warning(m)):
+            warnings.append(w)
+    hr = cols["hr"][timed]
+    hr_ok = hr[~np.isnan(hr)]
+    lap_hr = [(lap.avg_hr_bpm, lap.timer_s) for lap in laps if lap.avg_hr_bpm and lap.timer_s]
+    avg_hr = (sum(h * s for h, s in lap_hr) / sum(s for _, s in lap_hr)) if lap_hr else (
+        float(hr_ok.mean()) if len(hr_ok) else None)
+    max_hrs = [lap.max_hr_bpm for lap in laps if lap.max_hr_bpm] or ([float(hr_ok.max())] if len(hr_ok) else [])
+    cads = cols["run_cad"][~np.isnan(cols["run_cad"])]
+    if not len(cads) and sport in (Sport.RUNNING, Sport.WALKING):
+        cads = cols["cad"][~np.isnan(cols["cad"])]
+    cadence = float(cads.mean()) * 2 if len(cads) and sport in _FOOT_SPORTS else None
     return Activity(
-        start_utc=start, sport=sport, sport_inferred=inferred, distance_m=float(distance),
-        distance_source=source, timer_s=timer, elapsed_s=elapsed, avg_hr_bpm=avg_hr,
-        max_hr_bpm=max(max_hrs) if max_hrs else None, avg_cadence_spm=cadence, device=device,
-        laps=tuple(laps), hr_zone_s=hr_bins(hr), source_file=name, leg_index=index,
-        warnings=tuple(warnings),
+        start_utc=datetime.fromtimestamp(start, timezone.utc), sport=sport, sport_inferred=inferred,
+        distance_m=distance, distance_source=source, timer_s=timer, elapsed_s=elapsed,
+        utc_offset_s=td.offset_s, avg_hr_bpm=avg_hr, max_hr_bpm=max(max_hrs) if max_hrs else None,
+        avg_cadence_spm=cadence, device=act.device, laps=tuple(_lap(lap, sport) for lap in laps),
+        hr_zone_s=hr_bins_array(t[timed], hr), source_file=name, leg_index=index, warnings=tuple(warnings),
     )
+
+
+def _lap(lap: TcxLap, sport: Sport) -> Lap:
+    cad = lap.avg_run_cadence * 2 if lap.avg_run_cadence is not None and sport in _FOOT_SPORTS else None
+    return Lap(
+        start_utc=datetime.fromtimestamp(lap.start, timezone.utc) if lap.start is not None else None,
+        distance_m=lap.distance_m, timer_s=lap.timer_s, avg_hr_bpm=lap.avg_hr_bpm, max_hr_bpm=lap.max_hr_bpm,
+        avg_cadence_spm=cad,
+    )
+
+
+__all__ = ["TcxActivity", "TcxData", "TcxLap", "activities_from_tcx", "parse_tcx", "read_tcx"]

@@ -1,29 +1,119 @@
-"""Refuse XML that could expand entities or reach outside the file, before any parser sees it."""
+"""Parse XML safely and in one streaming pass, with the standard library's expat.
+
+Activity files (GPX, TCX) are read by handlers on an expat parser that this module configures:
+
+- entity declarations (internal or external, the "billion laughs" and external-file attacks) and
+  references to external entities are refused before anything is expanded; parameter entities
+  and external DTDs are never loaded, so nothing outside the file's bytes is ever read;
+- expat keeps its own element stack and never recurses per element, so a file nested 150,000
+  levels deep is read (or refused by a reader) without ever reaching a recursion limit; the
+  readers built on it keep no recursion either;
+- the encoding comes from the bytes, as XML specifies: a UTF-8 or UTF-16 byte-order mark, or the
+  XML declaration (UTF-8, UTF-16, ISO-8859-1 and other single-byte encodings); whitespace before
+  the XML declaration (a Strava export quirk) is skipped;
+- a file that is not well-formed is one :class:`~runload.errors.IngestError` naming its line and
+  column.
+"""
 
 from __future__ import annotations
 
-import re
-
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
+import pyexpat
+from typing import Any
 
 from runload.errors import IngestError
 
+_CHUNK = 1 << 20  # bytes handed to expat at a time: its buffers stay small for any file size
+_WHITESPACE = b" \t\r\n"
 
-def check_xml(data: bytes, name: str) -> str:
-    """The file's text, stripped of leading whitespace, once it parses safely.
 
-    Uses defusedxml, which rejects DTD entity declarations and external references. A file that is
-    not well-formed gets an error with its line and column.
+class _Unsafe(Exception):
+    """Raised from a handler to stop the parse at a construct runload never reads."""
+
+
+def _refuse_entity(*args: Any) -> None:
+    raise _Unsafe("entity declaration")
+
+
+def _refuse_external(*args: Any) -> int:
+    raise _Unsafe("external entity reference")
+
+
+def new_parser() -> Any:
+    """An expat parser with namespace processing (names are ``"URI local"``) that refuses
+    entity declarations and external references. Set the content handlers, then call
+    :func:`parse`."""
+    parser = pyexpat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.EntityDeclHandler = _refuse_entity
+    parser.UnparsedEntityDeclHandler = _refuse_entity
+    parser.ExternalEntityRefHandler = _refuse_external
+    parser.buffer_text = True  # one text callback per run of text, not one per expat buffer
+    parser.buffer_size = 1 << 16
+    return parser
+
+
+def _start(data: bytes) -> int:
+    """Where the document starts: after a UTF-8 byte-order mark and any leading whitespace."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return 0  # UTF-16: expat reads the mark itself
+    pos = 3 if data[:3] == b"\xef\xbb\xbf" else 0
+    n = len(data)
+    while pos < n and data[pos] in _WHITESPACE:
+        pos += 1
+    return pos
+
+
+def parse(parser: Any, data: bytes, name: str) -> None:
+    """Feed a whole file's bytes to ``parser`` in chunks.
+
+    Raises :class:`IngestError` naming ``name`` for unsafe or malformed XML; exceptions raised by
+    the content handlers pass through unchanged.
     """
-    text = data.decode("utf-8-sig", errors="replace").lstrip()
+    view = memoryview(data)[_start(data):]
     try:
-        SafeET.fromstring(text.encode("utf-8"))
-    except DefusedXmlException as exc:
-        raise IngestError(f"unsafe XML refused ({type(exc).__name__})", path=name) from None
-    except SafeET.ParseError as exc:
-        line, col = exc.position
-        # expat's message ends in its own ": line N, column M"; the position is said once, first
-        reason = re.sub(r": line \d+, column \d+$", "", str(getattr(exc, "msg", None) or exc))
-        raise IngestError(f"not well-formed XML at line {line}, column {col}: {reason}", path=name) from None
-    return text
+        for pos in range(0, len(view), _CHUNK):
+            parser.Parse(view[pos:pos + _CHUNK], False)
+        parser.Parse(b"", True)
+    except _Unsafe as exc:
+        raise IngestError(f"unsafe XML refused ({exc})", path=name) from None
+    except (LookupError, UnicodeError) as exc:  # the declared encoding, unknown to Python or not the bytes'
+        raise IngestError(f"not readable text: {exc}", path=name) from None
+    except pyexpat.ExpatError as exc:
+        reason = pyexpat.ErrorString(exc.code) if exc.code else str(exc)
+        raise IngestError(f"not well-formed XML at line {exc.lineno}, column {exc.offset}: {reason}",
+                          path=name) from None
+
+
+def check_xml(data: bytes, name: str) -> None:
+    """Parse ``data`` without reading anything from it: only safety and well-formedness."""
+    parse(new_parser(), data, name)
+
+
+def max_depth(data: bytes, name: str, limit: int) -> int:
+    """How deeply the file's elements nest, counting up to ``limit`` (a guard before handing a
+    file to a library that builds a tree and walks it recursively)."""
+    parser = new_parser()
+    depth = deepest = 0
+
+    def start(_name: str, _attrs: dict[str, str]) -> None:
+        nonlocal depth, deepest
+        depth += 1
+        if depth > deepest:
+            deepest = depth
+            if deepest >= limit:
+                raise _Deep
+
+    def end(_name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    try:
+        parse(parser, data, name)
+    except _Deep:
+        pass
+    return deepest
+
+
+class _Deep(Exception):
+    pass

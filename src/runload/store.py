@@ -12,10 +12,11 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from runload import bounds
 from runload.errors import InputError, NotFoundError, StoreError
 from runload.models import Activity, Athlete, Lap, PainEntry, Sport
 
@@ -342,7 +343,14 @@ class Store:
                          "WHERE id = ?", (sport.value, sub_sport, activity_id))
 
     def insert_activity(self, conn: sqlite3.Connection, athlete_id: str, activity: Activity) -> int:
-        """Insert one activity inside the caller's transaction; returns its id."""
+        """Insert one activity inside the caller's transaction; returns its id.
+
+        The store's door: an activity with any value outside the physical bounds is refused
+        (:class:`InputError`); importers pass what :func:`runload.bounds.check_activity` kept.
+        """
+        if not bounds.within_bounds(activity):
+            why = bounds.plausible_activity(activity) or "values outside physical bounds"
+            raise InputError(f"activity not stored: {why}", path=activity.source_file)
         end = activity.start_utc.timestamp() + (activity.elapsed_s or activity.timer_s or 0.0)
         cur = conn.execute(
             """INSERT INTO activities (athlete_id, start_utc, end_utc, utc_offset_s, sport, sub_sport,
@@ -378,9 +386,14 @@ class Store:
         end_utc: datetime | None = None,
         sports: Sequence[Sport] | None = None,
     ) -> list[Activity]:
-        """The athlete's activities, oldest first, optionally those overlapping [start, end)."""
-        sql = f"SELECT {_ACTIVITY_SELECT} FROM activities WHERE athlete_id = ?"
-        args: list[object] = [athlete_id]
+        """The athlete's activities, oldest first, optionally those overlapping [start, end).
+
+        Rows outside the physical bounds (an older runload stored a start in 9019 or an infinite
+        distance) are left out, and their impossible values dropped: see
+        :func:`runload.bounds.plausible_activity`.
+        """
+        sql = f"SELECT {_ACTIVITY_SELECT} FROM activities WHERE athlete_id = ? AND {_PLAUSIBLE_START}"
+        args: list[object] = [athlete_id, *_plausible_start_args()]
         if start_utc is not None:
             sql += " AND end_utc >= ?"
             args.append(_iso(start_utc))
@@ -391,14 +404,21 @@ class Store:
             sql += f" AND sport IN ({', '.join('?' * len(sports))})"
             args.extend(s.value for s in sports)
         sql += " ORDER BY start_utc, leg_index"
-        return [_activity_from_row(r) for r in self.conn.execute(sql, args)]
+        out = []
+        for row in self.conn.execute(sql, args):
+            act = _activity_from_row(row)
+            checked = bounds.check_activity(act, relabel=False)
+            if checked.activity is not None:
+                out.append(act if not checked.notes else replace(checked.activity, warnings=act.warnings))
+        return out
 
     def activity_count(self, athlete_id: str) -> int:
         return int(self.conn.execute("SELECT count(*) FROM activities WHERE athlete_id = ?", (athlete_id,)).fetchone()[0])
 
     def last_activity_utc(self, athlete_id: str) -> datetime | None:
         """When the athlete's most recent activity ended (the last day runload has data for)."""
-        row = self.conn.execute("SELECT max(end_utc) FROM activities WHERE athlete_id = ?", (athlete_id,)).fetchone()
+        row = self.conn.execute(f"SELECT max(end_utc) FROM activities WHERE athlete_id = ? AND {_PLAUSIBLE_START}",
+                                (athlete_id, *_plausible_start_args())).fetchone()
         return _parse_iso(row[0]) if row and row[0] else None
 
     # ---------------------------------------------------------------- pain entries
@@ -559,6 +579,12 @@ _ACTIVITY_COLUMNS = [
     "source_file", "source_hash", "leg_index",
 ]
 _ACTIVITY_SELECT = ", ".join(_ACTIVITY_COLUMNS)
+# Start times within the bounds, in SQL: rows dated 9019 are never even read.
+_PLAUSIBLE_START = "start_utc > ? AND start_utc <= ?"
+
+
+def _plausible_start_args() -> tuple[str, str]:
+    return _iso(bounds.EARLIEST_START_UTC), _iso(bounds.latest_start_utc())
 
 
 def _lap_to_json(lap: Lap) -> dict[str, object]:

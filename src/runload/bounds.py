@@ -15,8 +15,10 @@ Three outcomes, for three kinds of damage:
 - **value dropped** with a warning (the activity is fine without it): a negative or two-day
   duration, a heart rate or cadence no body produces, an impossible climb, a bad lap value;
 - **not counted as running** with a warning: a "run" faster than the world record for its
-  distance, or longer than anyone has run in two days. The sport becomes ``unknown``; a person
-  who knows better corrects it with ``runload activity set-sport``.
+  distance, or longer than anyone has run in two days (its distance or its time must be wrong,
+  and either would make the running load a fiction). The sport becomes ``unknown`` on import;
+  a person who knows better sets it back with ``runload activity set-sport``, and their word
+  stands when the store is read.
 
 This module has no dependencies beyond the standard library and :mod:`runload.models`, so the
 store, the importer and the analysis can all use it.
@@ -188,7 +190,7 @@ def check_activity(a: Activity, *, now: datetime | None = None, relabel: bool = 
     """Check one activity against the physical bounds (see the module docstring).
 
     ``now`` is the clock for "tomorrow" (default: this machine's). ``relabel=False`` keeps the
-    sport as it is (for reading a store, where a person may have set it on purpose).
+    sport as it is (only the refusal is of interest, as in :func:`plausible_activity`).
     """
     problem = _start_problem(a.start_utc, now)
     if problem:
@@ -251,7 +253,7 @@ def check_activity(a: Activity, *, now: datetime | None = None, relabel: bool = 
 
 def _plausible_sport(sport: Sport, distance_m: float, speed: float | None, notes: list[str]) -> Sport:
     """The sport, or UNKNOWN (with a note) when the numbers say the label cannot be right."""
-    fix = "; if it is right, runload activity set-sport sets it back"
+    fix = " (its distance or its time must be wrong; runload activity set-sport can set it back)"
     if sport is Sport.RUNNING:
         if distance_m > MAX_RUN_DISTANCE_M:
             notes.append(f"{distance_m / 1000:,.0f} km is more than anyone has run in two days: "
@@ -290,15 +292,17 @@ def plausible_activity(a: Activity, *, now: datetime | None = None) -> str | Non
     """Why ``a`` cannot be used at all (a sentence for a runner), or None when it can.
 
     For code that reads a store: rows an older runload stored with an impossible start, distance
-    or speed are skipped rather than allowed to stretch a series across millennia.
+    or speed are skipped rather than allowed to stretch a series across millennia. (Rows that can
+    be used may still hold impossible values: ``check_activity(a, relabel=False)`` drops them, as
+    :meth:`runload.store.Store.activities` does for every row it returns.)
     """
     return check_activity(a, now=now, relabel=False).problem
 
 
 def within_bounds(a: Activity, *, now: datetime | None = None) -> bool:
     """True when every value of ``a`` is within the bounds as stored (nothing would be dropped,
-    nothing refused): what the store's door accepts."""
-    checked = check_activity(a, now=now, relabel=False)
+    nothing refused, no sport relabelled): what the store's door accepts."""
+    checked = check_activity(a, now=now)
     return checked.activity is not None and not checked.notes and checked.activity == a
 
 

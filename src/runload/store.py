@@ -390,7 +390,8 @@ class Store:
 
         Rows outside the physical bounds (an older runload stored a start in 9019 or an infinite
         distance) are left out, and their impossible values dropped: see
-        :func:`runload.bounds.plausible_activity`.
+        :func:`runload.bounds.check_activity`. The sport is left as stored: a person may have
+        set it (``runload activity set-sport``), and their word stands.
         """
         sql = f"SELECT {_ACTIVITY_SELECT} FROM activities WHERE athlete_id = ? AND {_PLAUSIBLE_START}"
         args: list[object] = [athlete_id, *_plausible_start_args()]
@@ -407,7 +408,7 @@ class Store:
         out = []
         for row in self.conn.execute(sql, args):
             act = _activity_from_row(row)
-            checked = bounds.check_activity(act, relabel=False)
+            checked = bounds.check_activity(act, relabel=False)  # a sport a person set stands
             if checked.activity is not None:
                 out.append(act if not checked.notes else replace(checked.activity, warnings=act.warnings))
         return out

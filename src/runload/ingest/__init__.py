@@ -409,7 +409,11 @@ class _Workers:
             except IngestError as err:
                 job.result = _Parsed(error=err.message)
                 return job
-        job.future = self._submit_to(self.pool, job)
+        try:
+            job.future = self._submit_to(self.pool, job)
+        except BrokenProcessPool as exc:  # a worker died since the last result: this job is a suspect too
+            job.future = Future()
+            job.future.set_exception(exc)
         return job
 
     def _spool(self, src: Source) -> Path:
@@ -566,8 +570,9 @@ class _Writer:
     def finish_containers(self) -> None:
         """Remember archives whose every member was handled without failure."""
         failed = {k for k, c in self.containers.items() if c.failed}
+        # an archive with nothing in it is not remembered: it is said again ("no activity files")
         ok = [(k, c) for k, c in self.containers.items()
-              if k not in failed and not any(p in failed for p in c.parents)]
+              if k not in failed and not any(p in failed for p in c.parents) and c.members]
         if not ok:
             return
         self._begin()

@@ -230,21 +230,30 @@ def gunzip(data: bytes, name: str, limit: int = MAX_MEMBER_BYTES) -> bytes:
 
 
 def _gunzip(data: bytes, name: str, limit: int) -> tuple[bytes, str | None]:
-    """(what decompressed, None) or (what decompressed before the damage, why it stopped)."""
-    import gzip
+    """(what decompressed, None) or (what decompressed before the damage, why it stopped).
 
+    zlib is fed directly (not through gzip.GzipFile, which gives nothing back from a file cut
+    short); concatenated gzip members are read in turn, as gzip does.
+    """
     out = bytearray()
-    note = None
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
-            while chunk := fh.read(_CHUNK):
+    inp: bytes = data
+    while True:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            while True:
+                chunk = d.decompress(inp, _CHUNK)
                 out += chunk
                 _check_growth(len(out), len(data), name, limit)
-    except EOFError:
-        note = "the gzip data is cut short"
-    except (OSError, zlib.error):
-        note = "the gzip data is damaged"
-    return bytes(out), note
+                inp = d.unconsumed_tail
+                if d.eof or (not chunk and not inp):
+                    break
+        except zlib.error:
+            return bytes(out), "the gzip data is damaged"
+        if not d.eof:
+            return bytes(out), "the gzip data is cut short"
+        inp = d.unused_data
+        if inp[:2] != _GZIP_MAGIC:
+            return bytes(out), None  # the end (zero padding or trailing bytes are ignored, as gzip does)
 
 
 def unpack(data: bytes, name: str) -> tuple[bytes, list[str]]:

@@ -262,6 +262,28 @@ def test_a_worker_that_dies_fails_one_file_and_the_import_goes_on(tmp_path, athl
         assert len(summary.imported) == 12 and store.activity_count(athlete) == 12
 
 
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork" or not Path("/proc/self/status").exists(),
+                    reason="the worker memory budget is Linux's RLIMIT_DATA; the patch needs forked workers")
+def test_a_reader_that_needs_too_much_memory_fails_that_file(tmp_path, athlete, store_path, monkeypatch):
+    import runload.ingest as ingest
+
+    real = ingest.parse_source
+
+    def hungry(kind: str, data: bytes, name: str):
+        if "hog" in name:
+            bytearray(ingest.WORKER_MEMORY_BYTES + 64 * 2**20)  # a reader holding far too much
+        return real(kind, data, name)
+
+    monkeypatch.setattr(ingest, "parse_source", hungry)
+    (tmp_path / "a-hog.fit").write_bytes(fit_run(T0 + timedelta(days=1), minutes=2))
+    (tmp_path / "b.fit").write_bytes(fit_run(T0, minutes=2))
+    with Store.open(store_path) as store:
+        summary = import_paths(store, athlete, [tmp_path], workers=1)
+    assert summary.failed == [{"file": str(tmp_path / "a-hog.fit"),
+                               "reason": "needs more memory than runload gives one file (256 MB) to read: not read"}]
+    assert len(summary.imported) == 1
+
+
 def test_deeply_nested_gpx_never_stops_the_import(cli, athlete, tmp_path):
     """150,000 nested elements in <extensions> crashed the reader's process (a C stack overflow):
     now the worker's death fails that file, or a reader without recursion reads it."""
@@ -496,19 +518,21 @@ def test_a_file_named_twice_is_imported_once(cli, athlete, tmp_path):
 
 # ---------------------------------------------------------------- item 9: bounded memory (by construction)
 def test_oversized_files_are_refused_before_they_are_read(cli, athlete, tmp_path):
-    from runload.ingest.sources import MAX_MEMBER_BYTES, MAX_XML_BYTES
+    from runload.ingest.sources import MAX_FIT_BYTES, MAX_MEMBER_BYTES
 
     huge = tmp_path / "huge.gpx"
     with open(huge, "wb") as fh:  # sparse: costs no disk and, if it were read, a lot of memory
         fh.truncate(MAX_MEMBER_BYTES + 1)
-    big_xml = tmp_path / "big.gpx"
-    big_xml.write_bytes(gpx_run(T0)[:-6] + b" " * MAX_XML_BYTES + b"</gpx>")
+    big_fit = tmp_path / "big.fit"  # under the file cap, over the cap for FIT
+    with open(big_fit, "wb") as fh:
+        fh.write(fit_run(T0)[:14])
+        fh.truncate(MAX_FIT_BYTES + 1)
     (tmp_path / "ok.fit").write_bytes(fit_run(T0 + timedelta(days=1)))
     code, out = import_json(cli, athlete, tmp_path)
     why = reasons(out)
     assert code == 1 and out["imported"] == 1
-    assert why["huge.gpx"] == "is 32 MB, larger than any activity file (runload reads up to 32 MB); not read"
-    assert why["big.gpx"] == "is 16 MB of GPX, more than any activity file (runload reads up to 16 MB); not read"
+    assert why["huge.gpx"] == "is 64 MB, larger than any activity file (runload reads up to 64 MB); not read"
+    assert why["big.fit"] == "is 32 MB of FIT, more than any activity file (runload reads up to 32 MB); not read"
 
 
 def test_strava_csv_is_streamed_and_keeps_only_rows_for_its_files(tmp_path, athlete, store_path):

@@ -151,6 +151,13 @@ def clean_text(text: object, limit: int = MAX_NAME_CHARS) -> str | None:
     return s if len(s) <= limit else s[: limit - 1] + "\u2026"
 
 
+def clip_text(a: Activity) -> Activity:
+    """``a`` with its text fields cut to the stored lengths (nothing else checked)."""
+    return replace(a, name=clean_text(a.name), gear=clean_text(a.gear),
+                   device=clean_text(a.device, MAX_SHORT_TEXT_CHARS), sub_sport=clean_text(a.sub_sport, MAX_SHORT_TEXT_CHARS),
+                   warnings=tuple(clean_text(w, MAX_WARNING_CHARS) or "" for w in a.warnings)[:MAX_WARNINGS])
+
+
 def _duration(value: float | None, what: str, notes: list[str]) -> float | None:
     if value is None:
         return None
@@ -306,5 +313,5 @@ def within_bounds(a: Activity, *, now: datetime | None = None) -> bool:
     return checked.activity is not None and not checked.notes and checked.activity == a
 
 
-__all__ = ["Checked", "check_activity", "clean_text", "latest_start_utc", "max_running_speed_mps",
+__all__ = ["Checked", "check_activity", "clean_text", "clip_text", "latest_start_utc", "max_running_speed_mps",
            "plausible_activity", "within_bounds"]

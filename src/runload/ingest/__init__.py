@@ -49,8 +49,11 @@ _COMMIT_EVERY_S = 2.0  # files are committed in batches; each file is still whol
 _WINDOW_FILES_PER_WORKER = 4  # files in flight per worker: enough to keep them busy
 _WINDOW_BYTES = 32 * 1024 * 1024  # archive members' bytes in flight to workers, at most (one file may exceed it)
 _SPILL_BYTES = 4 * 1024 * 1024  # larger members reach a worker through a private temporary file
-_DEAD_WORKER = ("the reader's process died on this file (a damaged file that crashes the reader, or more memory "
-                "than the machine could give): not imported")
+# What a worker may allocate beyond what it starts with (Linux, RLIMIT_DATA): whatever a file holds,
+# no reader grows a worker past about 300 MB; one that would fails that file ("needs more memory").
+WORKER_MEMORY_BYTES = 256 * 1024 * 1024
+_DEAD_WORKER = ("the reader's process died on this file (it needed more memory than runload gives one file, or "
+                "the file is damaged in a way that crashes the reader): not imported")
 
 
 def no_files_reason(path: str) -> str:
@@ -104,9 +107,26 @@ def parse_source(kind: str, data: bytes, name: str) -> list[Activity]:
 _KNOWN: frozenset[str] = frozenset()
 
 
-def _init_worker(known: frozenset[str]) -> None:
+def _init_worker(known: frozenset[str], memory_budget: int | None = None) -> None:
     global _KNOWN
     _KNOWN = known
+    if memory_budget:
+        _limit_memory(memory_budget)
+
+
+def _limit_memory(budget: int) -> None:
+    """Let this process allocate at most ``budget`` bytes more than it holds now (Linux: data
+    segment and private mappings, which is where every reader's arrays and objects live)."""
+    try:
+        import resource
+
+        with open("/proc/self/status", encoding="ascii") as fh:
+            vm_data = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmData:"))
+        _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        limit = vm_data + budget if hard == resource.RLIM_INFINITY else min(vm_data + budget, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (ImportError, OSError, StopIteration, ValueError):
+        pass  # not Linux: no limit, as before
 
 
 @dataclass
@@ -154,14 +174,17 @@ def _parse_task(name: str, hint: str | None, path: Path | None, data: bytes | No
         digest = hashlib.sha256(data).hexdigest()
         if digest in _KNOWN:
             return _Parsed(digest)
-        return _Parsed(digest, parse_source(kind, data, name), notes=tuple(notes))
+        # text is cut here, in the worker, so a 200 MB track name never travels to the writer
+        acts = [bounds.clip_text(a) for a in parse_source(kind, data, name)]
+        return _Parsed(digest, acts, notes=tuple(notes))
     except IngestError as err:
         where = f" (line {err.line})" if err.line is not None and str(err.line) not in err.message else ""
         return _Parsed(error=err.message + where)
     except RecursionError:
         return _Parsed(error="its XML is nested more deeply than any activity file: not read")
     except MemoryError:
-        return _Parsed(error="too large to read in the memory available: not read")
+        return _Parsed(error=f"needs more memory than runload gives one file ({WORKER_MEMORY_BYTES // 2**20} MB) "
+                             "to read: not read")
     except Exception:  # noqa: BLE001 - a reader's bug on one odd file must not stop the import
         what = FORMAT_NAMES.get(kind or "", "activity")
         return _Parsed(error=f"could not be read: it is damaged in a way the {what} reader does not handle")
@@ -380,7 +403,8 @@ class _Workers:
         self.spool_dir: str | None = None
 
     def _new(self, n: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=n, initializer=_init_worker, initargs=(self.known,))
+        return ProcessPoolExecutor(max_workers=n, initializer=_init_worker,
+                                   initargs=(self.known, WORKER_MEMORY_BYTES))
 
     def __enter__(self) -> "_Workers":
         return self

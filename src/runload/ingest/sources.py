@@ -45,13 +45,13 @@ from runload.errors import IngestError, printable
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
 FORMAT_NAMES = {"fit": "FIT", "gpx": "GPX", "tcx": "TCX"}
-# The largest activity file read, by format. Two days of one-second records (the longest activity
+# The largest activity file read, by format: two days of one-second records (the longest activity
 # the bounds allow) is about 17 MB of FIT with running dynamics and about 50 MB of GPX with
-# extensions. The XML cap is lower while GPX is read with gpxpy, which holds about 13 times the
-# file in memory (TCX about 7 times): 16 MB keeps a reader under 300 MB. A streaming XML reader
-# needs a fraction of that, and the cap can rise to 64 MB with it.
+# extensions. Memory is bounded separately: each worker may grow by
+# runload.ingest.WORKER_MEMORY_BYTES, and a file whose reader needs more fails alone (gpxpy holds
+# about 13 times a GPX file, so today that is GPX beyond about 18 MB; a streaming reader needs far less).
 MAX_FIT_BYTES = 32 * 1024 * 1024
-MAX_XML_BYTES = 16 * 1024 * 1024
+MAX_XML_BYTES = 64 * 1024 * 1024
 MAX_MEMBER_BYTES = max(MAX_FIT_BYTES, MAX_XML_BYTES)  # one decompressed activity file
 MAX_NESTED_ZIP_BYTES = 1024 * 1024 * 1024  # a zip inside a zip, spooled to a temporary file
 MAX_ARCHIVE_BYTES = 4 * 1024 * 1024 * 1024  # everything read out of one top-level archive

@@ -27,9 +27,10 @@ def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], as_
 
     What a file is comes from its bytes, not its name. Files already imported and unchanged are
     skipped; the same run from two sources is stored once (the richer copy) and listed as a
-    duplicate. One broken file never stops the import; the summary lists it with the reason, and
-    an activity no runner can produce (a start in 9019, 42 km in ten minutes) is refused. Exit
-    code 1 when any file failed or a folder or archive held no activity file, 0 otherwise.
+    duplicate. One broken file never stops the import; the summary lists it with the reason.
+    Nothing a person cannot produce is stored: a start in 9019 refuses the file, a heart rate of
+    900 is dropped, and 42 km in ten minutes is never counted as running. Exit code 1 when any
+    file failed or a folder or archive held no activity file, 0 otherwise.
     """
     from runload.errors import InputError
     from runload.ingest import import_paths

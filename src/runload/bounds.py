@@ -199,6 +199,7 @@ def check_activity(a: Activity, *, now: datetime | None = None, relabel: bool = 
     ``now`` is the clock for "tomorrow" (default: this machine's). ``relabel=False`` keeps the
     sport as it is (only the refusal is of interest, as in :func:`plausible_activity`).
     """
+    now = now or datetime.now(timezone.utc)
     problem = _start_problem(a.start_utc, now)
     if problem:
         return Checked(None, problem)
@@ -240,22 +241,42 @@ def check_activity(a: Activity, *, now: datetime | None = None, relabel: bool = 
     if len(laps) > MAX_LAPS:
         notes.append(f"{len(laps):,} laps is more than a watch records: only the first {MAX_LAPS:,} kept")
         laps = laps[:MAX_LAPS]
-    clean_laps = tuple(_clean_lap(lap, now) for lap in laps)
-    if clean_laps != laps[: len(clean_laps)]:
+    if not all(_lap_ok(lap, now) for lap in laps):
+        laps = tuple(_clean_lap(lap, now) for lap in laps)
         notes.append("some lap values were outside physical bounds: dropped")
-    zones = {k: float(v) for k, v in a.hr_zone_s.items()
-             if isinstance(k, int) and MIN_HR_BPM - 5 < k <= MAX_HR_BPM and _finite(v) and 0 <= v < MAX_DURATION_S}
-    if len(zones) != len(a.hr_zone_s) or sum(zones.values()) >= MAX_DURATION_S:
+    zones = a.hr_zone_s
+    if not all(isinstance(k, int) and MIN_HR_BPM - 5 < k <= MAX_HR_BPM and _finite(v) and 0 <= v < MAX_DURATION_S
+               for k, v in zones.items()) or sum(zones.values()) >= MAX_DURATION_S:
+        zones = {k: float(v) for k, v in zones.items()
+                 if isinstance(k, int) and MIN_HR_BPM - 5 < k <= MAX_HR_BPM and _finite(v) and 0 <= v < MAX_DURATION_S}
         notes.append("some heart-rate time was outside physical bounds: dropped")
         if sum(zones.values()) >= MAX_DURATION_S:
             zones = {}
-    warnings = tuple(clean_text(w, MAX_WARNING_CHARS) or "" for w in (*a.warnings, *notes))[:MAX_WARNINGS]
-    cleaned = replace(
-        a, sport=sport, timer_s=timer, elapsed_s=elapsed, utc_offset_s=offset, laps=clean_laps, hr_zone_s=zones,
-        name=clean_text(a.name), gear=clean_text(a.gear), device=clean_text(a.device, MAX_SHORT_TEXT_CHARS),
-        sub_sport=clean_text(a.sub_sport, MAX_SHORT_TEXT_CHARS),
-        source_file=clean_text(a.source_file, MAX_PATH_CHARS), warnings=warnings, **values)
+    texts = {"name": clean_text(a.name), "gear": clean_text(a.gear),
+             "device": clean_text(a.device, MAX_SHORT_TEXT_CHARS),
+             "sub_sport": clean_text(a.sub_sport, MAX_SHORT_TEXT_CHARS),
+             "source_file": clean_text(a.source_file, MAX_PATH_CHARS)}
+    warnings = a.warnings
+    if notes or len(warnings) > MAX_WARNINGS or any(len(w) > MAX_WARNING_CHARS for w in warnings):
+        warnings = tuple(clean_text(w, MAX_WARNING_CHARS) or "" for w in (*warnings, *notes))[:MAX_WARNINGS]
+    unchanged = (sport is a.sport and timer == a.timer_s and elapsed == a.elapsed_s and offset == a.utc_offset_s
+                 and laps is a.laps and zones is a.hr_zone_s and warnings is a.warnings
+                 and all(values[k] == getattr(a, k) and (values[k] is None) == (getattr(a, k) is None) for k in values)
+                 and all(texts[k] is getattr(a, k) for k in texts))
+    if unchanged:
+        return Checked(a)  # the common case, for every row a store reads: nothing to build
+    cleaned = replace(a, sport=sport, timer_s=timer, elapsed_s=elapsed, utc_offset_s=offset, laps=laps,
+                      hr_zone_s=zones, warnings=warnings, **texts, **values)
     return Checked(cleaned, None, tuple(notes))
+
+
+def _lap_ok(lap: Lap, now: datetime | None) -> bool:
+    def ok(v: float | None, low: float, high: float) -> bool:
+        return v is None or (_finite(v) and low <= v <= high)
+    return ((lap.start_utc is None or _start_problem(lap.start_utc, now) is None)
+            and ok(lap.distance_m, 0.0, MAX_DISTANCE_M) and ok(lap.timer_s, 0.0, MAX_DURATION_S)
+            and ok(lap.avg_hr_bpm, MIN_HR_BPM, MAX_HR_BPM) and ok(lap.max_hr_bpm, MIN_HR_BPM, MAX_HR_BPM)
+            and ok(lap.avg_cadence_spm, 1.0, MAX_CADENCE) and ok(lap.avg_speed_mps, 0.0, MAX_SPEED_MPS))
 
 
 def _plausible_sport(sport: Sport, distance_m: float, speed: float | None, notes: list[str]) -> Sport:

@@ -592,3 +592,25 @@ def test_nested_zips_are_read_one_at_a_time(tmp_path):
     finally:
         sources.tempfile.TemporaryFile = real  # type: ignore[assignment]
     assert open_now == [1, 1, 1] and not alive
+
+
+def test_progress_total_grows_as_nested_archives_open(tmp_path, athlete, store_path):
+    outer = io.BytesIO()
+    with zipfile.ZipFile(outer, "w") as z:
+        for i in range(3):
+            inner = io.BytesIO()
+            with zipfile.ZipFile(inner, "w") as zi:
+                for j in range(2):
+                    zi.writestr(f"run{i}{j}.fit", fit_run(T0 + timedelta(days=2 * i + j), minutes=1))
+            z.writestr(f"part{i}.zip", inner.getvalue())
+        z.writestr("loose.fit.gz", gzip.compress(fit_run(T0 + timedelta(days=9), minutes=1)))
+    (tmp_path / "export.zip").write_bytes(outer.getvalue())
+    (tmp_path / "one.gpx").write_bytes(gpx_run(T0 + timedelta(days=10)))
+    calls: list[tuple[int, int]] = []
+    with Store.open(store_path) as store:
+        summary = import_paths(store, athlete, [tmp_path / "export.zip", tmp_path / "one.gpx"], workers=2,
+                               progress=lambda done, total: calls.append((done, total)))
+    assert len(summary.imported) == 8 and not summary.failed
+    assert all(d <= t for d, t in calls) and calls[-1] == (8, 8)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert [t for _, t in calls] == sorted(t for _, t in calls) and calls[0][1] < 8  # known only as archives open

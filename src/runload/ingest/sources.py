@@ -421,14 +421,14 @@ class _Walk:
             return  # named twice (a folder and a file in it): imported once
         self.seen_keys.add(key)
         fingerprint = f"{st.st_size}:{st.st_mtime_ns}"
-        if explicit and role != "archive":
-            self.listed(1)
         if role != "archive" and self.known_file and self.known_file(key, fingerprint):
             return  # unchanged since it was imported: not even opened
         content = sniff(_head(path))
         if content == "zip" or (role == "archive" and content is None):
             yield from self.from_zip_file(path, name, key, fingerprint)
             return
+        if explicit:
+            self.listed(1)  # (a folder's files were counted when it was listed)
         if st.st_size > MAX_MEMBER_BYTES:
             self.on_error(IngestError(f"is {_mb(st.st_size)}, larger than any activity file "
                                       f"(runload reads up to {_mb(MAX_MEMBER_BYTES)}); not read", path=name))
@@ -469,7 +469,7 @@ class _Walk:
         infos = sorted(((i, info) for i, info in enumerate(zf.infolist()) if not info.filename.endswith("/")),
                        key=lambda x: x[1].filename)
         strava = self.zip_strava_tables(zf, [info for _, info in infos], label, budget)
-        self.listed(sum(name_role(info.filename) == "activity" for _, info in infos))
+        self.listed(sum(name_role(info.filename) in ("activity", "gzip") for _, info in infos))
         for index, info in infos:
             budget.add_member()
             member_name = str(PurePosixPath(info.filename)) if info.filename else ""

@@ -27,7 +27,6 @@ import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
 
 from conftest import REAL, needs_real
 from test_hostile_ingest import DEAD, assert_all_within_bounds, raw_zip, strict_json

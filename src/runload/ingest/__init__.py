@@ -146,7 +146,7 @@ def _parse_task(name: str, hint: str | None, path: Path | None, data: bytes | No
     try:
         if data is None:
             assert path is not None
-            data = read_disk_file(path, False, name)
+            data = read_disk_file(path, name)
         if not data:
             return _Parsed(error="empty file (0 bytes): nothing to import")
         data, notes = unpack(data, name)

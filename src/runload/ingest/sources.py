@@ -84,7 +84,7 @@ class Source:
     or archive path ``!`` member); ``read`` returns its bytes as stored (gzip still packed: the
     content decides, see :func:`unpack`); ``path`` is set for plain files on disk so another
     process can read them itself; ``stream`` copies an archive member into a file without holding
-    it in memory. ``hint`` is the format its name suggests (None: the name says nothing, and
+    it in memory. ``kind`` is the format its name suggests (None: the name says nothing, and
     only the content decides); ``optional`` sources (a bare ``.gz`` in a folder) that turn out
     not to be activity files are noted, not failed.
     """
@@ -96,15 +96,10 @@ class Source:
     key: str = ""
     fingerprint: str = ""
     path: Path | None = None
-    gzipped: bool = False  # the name ends in .gz (informational: the content decides)
     meta: StravaMeta | None = None
     containers: tuple[str, ...] = field(default=())
     optional: bool = False
     stream: Callable[[IO[bytes]], int] | None = None
-
-    @property
-    def hint(self) -> str | None:
-        return self.kind
 
 
 # ---------------------------------------------------------------- names and content
@@ -282,11 +277,9 @@ def _check_growth(size: int, compressed: int, name: str, limit: int = MAX_MEMBER
         raise IngestError(f"decompresses to more than {_mb(limit)}, more than any activity file; refusing", path=name)
 
 
-def read_disk_file(path: Path, gzipped: bool = False, name: str | None = None) -> bytes:
-    """A file's bytes as stored (at most :data:`MAX_MEMBER_BYTES`); errors name the file.
-
-    ``gzipped`` is ignored (kept for callers of an older version): gzip is recognised by content.
-    """
+def read_disk_file(path: Path, name: str | None = None) -> bytes:
+    """A file's bytes as stored, gzip still packed (at most :data:`MAX_MEMBER_BYTES`); errors
+    name the file."""
     name = name or printable(str(path))
     try:
         with open(path, "rb") as fh:
@@ -434,7 +427,7 @@ class _Walk:
                                       f"(runload reads up to {_mb(MAX_MEMBER_BYTES)}); not read", path=name))
             return
         yield Source(name, activity_kind(path.name), _file_reader(path, name), st.st_size, key, fingerprint, path,
-                     path.name.lower().endswith(".gz"), meta, optional=(role == "gzip" and not explicit))
+                     meta, optional=(role == "gzip" and not explicit))
 
     def from_zip_file(self, path: Path, name: str, key: str, fingerprint: str) -> Iterator[Source]:
         if self.known_container and self.known_container(key, fingerprint):
@@ -496,8 +489,8 @@ class _Walk:
                     if member_name.lower().startswith(prefix):
                         meta = table.get(member_name.lower()[len(prefix):])
                 yield Source(member, activity_kind(info.filename), _zip_reader(zf, info, member, budget),
-                             info.file_size, member_key, fingerprint, None, info.filename.lower().endswith(".gz"),
-                             meta, containers, optional=(role == "gzip"), stream=_zip_streamer(zf, info, member, budget))
+                             info.file_size, member_key, fingerprint, None, meta, containers, optional=(role == "gzip"),
+                             stream=_zip_streamer(zf, info, member, budget))
                 continue
             if depth >= MAX_NESTING:
                 self.on_error(IngestError(f"zips nested more than {MAX_NESTING} deep; refusing", path=member))
@@ -551,7 +544,7 @@ class _Walk:
 
 
 def _file_reader(path: Path, name: str) -> Callable[[], bytes]:
-    return lambda: read_disk_file(path, False, name)
+    return lambda: read_disk_file(path, name)
 
 
 def _declared_problem(info: zipfile.ZipInfo, role: str) -> str | None:

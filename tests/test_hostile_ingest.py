@@ -511,9 +511,10 @@ def test_nothing_to_import_says_so_and_exits_1(cli, athlete, tmp_path):
 
 
 def test_a_file_named_twice_is_imported_once(cli, athlete, tmp_path):
-    (tmp_path / "run.fit").write_bytes(fit_run(T0))
-    code, out = import_json(cli, athlete, tmp_path, tmp_path / "run.fit")
-    assert code == 0 and out["imported"] == 1 and out["duplicates"] == []
+    (tmp_path / "2024").mkdir()
+    (tmp_path / "2024" / "run.fit").write_bytes(fit_run(T0))
+    code, out = import_json(cli, athlete, tmp_path, tmp_path / "2024" / "run.fit", tmp_path / "2024", tmp_path)
+    assert code == 0 and out["imported"] == 1 and out["duplicates"] == [] and out["failed"] == [], out
 
 
 # ---------------------------------------------------------------- item 9: bounded memory (by construction)

@@ -270,12 +270,15 @@ def import_paths(
         tally["events"] += 1
         listing_errors.append(err)
 
+    def on_repeat() -> None:
+        tally["events"] += 1  # a file already taken from another path named: found, not missing
+
     def items() -> Iterator[_Item]:
         seen_keys: set[str] = set()
         for path in paths:
             events = tally["events"]
             for src in iter_sources([path], on_error, known_container, on_container, known_file, on_listed,
-                                    seen_keys):
+                                    seen_keys, on_repeat):
                 while listing_errors:
                     err = listing_errors.popleft()
                     yield _ListingError(err.path or "?", err.message)

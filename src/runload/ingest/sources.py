@@ -333,7 +333,7 @@ MemberProblems = dict[int, tuple[str, str | None]]  # member index: (why it cann
 def iter_sources(paths: list[Path], on_error: OnError, known_container: Known | None = None,
                  on_container: OnContainer | None = None, known_file: Known | None = None,
                  on_listed: Callable[[int], None] | None = None,
-                 seen_keys: set[str] | None = None) -> Iterator[Source]:
+                 seen_keys: set[str] | None = None, on_repeat: Callable[[], None] | None = None) -> Iterator[Source]:
     """Every activity file in ``paths``, in a stable order, found lazily (archives are opened as
     the iteration reaches them, and a nested archive is closed once its members are yielded: read
     each source before asking for the next).
@@ -343,10 +343,10 @@ def iter_sources(paths: list[Path], on_error: OnError, known_container: Known | 
     say the same of a file (then it is not even looked at); ``on_container`` hears of each archive
     that is opened (key, fingerprint, name for messages, enclosing archives); ``on_listed(n)``
     hears that n more files were found (for a progress bar). ``seen_keys`` collects what was
-    yielded so a file named twice is imported once.
+    yielded so a file named twice is imported once (``on_repeat`` hears of each repeat).
     """
     ctx = _Walk(on_error, known_container, on_container, known_file, on_listed,
-                seen_keys if seen_keys is not None else set())
+                seen_keys if seen_keys is not None else set(), on_repeat)
     for path in paths:
         if path.is_dir():
             yield from ctx.from_dir(path)
@@ -362,6 +362,7 @@ class _Walk:
     known_file: Known | None
     on_listed: Callable[[int], None] | None
     seen_keys: set[str]
+    on_repeat: Callable[[], None] | None = None
 
     def listed(self, n: int) -> None:
         if self.on_listed and n:
@@ -411,6 +412,8 @@ class _Walk:
             return
         key = printable(str(path.resolve()))
         if key in self.seen_keys:
+            if self.on_repeat:
+                self.on_repeat()
             return  # named twice (a folder and a file in it): imported once
         self.seen_keys.add(key)
         fingerprint = f"{st.st_size}:{st.st_mtime_ns}"

@@ -270,13 +270,22 @@ def check_activity(a: Activity, *, now: datetime | None = None, relabel: bool = 
     return Checked(cleaned, None, tuple(notes))
 
 
-def _lap_ok(lap: Lap, now: datetime | None) -> bool:
-    def ok(v: float | None, low: float, high: float) -> bool:
-        return v is None or (_finite(v) and low <= v <= high)
-    return ((lap.start_utc is None or _start_problem(lap.start_utc, now) is None)
-            and ok(lap.distance_m, 0.0, MAX_DISTANCE_M) and ok(lap.timer_s, 0.0, MAX_DURATION_S)
-            and ok(lap.avg_hr_bpm, MIN_HR_BPM, MAX_HR_BPM) and ok(lap.max_hr_bpm, MIN_HR_BPM, MAX_HR_BPM)
-            and ok(lap.avg_cadence_spm, 1.0, MAX_CADENCE) and ok(lap.avg_speed_mps, 0.0, MAX_SPEED_MPS))
+_LAP_RANGES = (("distance_m", 0.0, MAX_DISTANCE_M), ("timer_s", 0.0, MAX_DURATION_S),
+               ("avg_hr_bpm", MIN_HR_BPM, MAX_HR_BPM), ("max_hr_bpm", MIN_HR_BPM, MAX_HR_BPM),
+               ("avg_cadence_spm", 1.0, MAX_CADENCE), ("avg_speed_mps", 0.0, MAX_SPEED_MPS))
+
+
+def _lap_ok(lap: Lap, now: datetime) -> bool:
+    """Every value of the lap within its bounds (the fast test; :func:`_clean_lap` fixes)."""
+    start = lap.start_utc
+    if start is not None and _start_problem(start, now) is not None:
+        return False
+    try:
+        # NaN fails every comparison and infinity the upper one: no separate finiteness test
+        return all(v is None or (low <= v <= high and not isinstance(v, bool))
+                   for v, low, high in ((getattr(lap, k), low, high) for k, low, high in _LAP_RANGES))
+    except TypeError:
+        return False
 
 
 def _plausible_sport(sport: Sport, distance_m: float, speed: float | None, notes: list[str]) -> Sport:
@@ -303,7 +312,7 @@ def _plausible_sport(sport: Sport, distance_m: float, speed: float | None, notes
     return sport
 
 
-def _clean_lap(lap: Lap, now: datetime | None) -> Lap:
+def _clean_lap(lap: Lap, now: datetime) -> Lap:
     start = lap.start_utc if lap.start_utc is not None and _start_problem(lap.start_utc, now) is None else None
     return Lap(
         start_utc=start,

@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench install clean samples
+.PHONY: demo test bench fuzz install clean samples
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# Mutants of ../shared/real_activities imported for RUNLOAD_FUZZ_SECONDS (default 300), seed
+# RUNLOAD_FUZZ_SEED; a failure prints how to replay its batch.
+fuzz: $(STAMP)
+	RUNLOAD_FUZZ_SECONDS=$${RUNLOAD_FUZZ_SECONDS:-300} $(PY) -m pytest -q -s -x tests/test_fuzz_import.py -k fuzz_import
 
 bench: $(STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

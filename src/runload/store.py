@@ -14,10 +14,11 @@ import socket
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from runload import bounds
 from runload.errors import InputError, NotFoundError, StoreError
 from runload.models import Activity, Athlete, AthleteData, Clearance, Lap, PainEntry, Sport
 
@@ -372,7 +373,14 @@ class Store:
                          "WHERE id = ?", (sport.value, sub_sport, activity_id))
 
     def insert_activity(self, conn: sqlite3.Connection, athlete_id: str, activity: Activity) -> int:
-        """Insert one activity inside the caller's transaction; returns its id."""
+        """Insert one activity inside the caller's transaction; returns its id.
+
+        The store's door: an activity with any value outside the physical bounds is refused
+        (:class:`InputError`); importers pass what :func:`runload.bounds.check_activity` kept.
+        """
+        if not bounds.within_bounds(activity):
+            why = bounds.plausible_activity(activity) or "values outside physical bounds"
+            raise InputError(f"activity not stored: {why}", path=activity.source_file)
         end = activity.start_utc.timestamp() + (activity.elapsed_s or activity.timer_s or 0.0)
         cur = conn.execute(
             """INSERT INTO activities (athlete_id, start_utc, end_utc, utc_offset_s, sport, sub_sport,
@@ -414,9 +422,14 @@ class Store:
         ``started_from`` also leaves out those that started before it: with the longest stored
         activity's duration subtracted from ``start_utc``, it keeps the same rows while the index
         on start times bounds the search to the window instead of every older activity.
+
+        Rows outside the physical bounds (an older runload stored a start in 9019 or an infinite
+        distance) are left out, and their impossible values dropped: see
+        :func:`runload.bounds.check_activity`. The sport is left as stored: a person may have
+        set it (``runload activity set-sport``), and their word stands.
         """
-        sql = f"SELECT {_ACTIVITY_SELECT} FROM activities WHERE athlete_id = ?"
-        args: list[object] = [athlete_id]
+        sql = f"SELECT {_ACTIVITY_SELECT} FROM activities WHERE athlete_id = ? AND {_PLAUSIBLE_START}"
+        args: list[object] = [athlete_id, *_plausible_start_args()]
         if started_from is not None:
             sql += " AND start_utc >= ?"
             args.append(_iso(started_from))
@@ -430,7 +443,13 @@ class Store:
             sql += f" AND sport IN ({', '.join('?' * len(sports))})"
             args.extend(s.value for s in sports)
         sql += " ORDER BY start_utc, leg_index"
-        return [_activity_from_row(r) for r in self.conn.execute(sql, args)]
+        out = []
+        for row in self.conn.execute(sql, args):
+            act = _activity_from_row(row)
+            checked = bounds.check_activity(act, relabel=False)  # a sport a person set stands
+            if checked.activity is not None:
+                out.append(act if not checked.notes else replace(checked.activity, warnings=act.warnings))
+        return out
 
     def longest_activity_s(self, athlete_id: str) -> float:
         """The duration in seconds of the athlete's longest stored activity (0 when none)."""
@@ -444,7 +463,8 @@ class Store:
 
     def last_activity_utc(self, athlete_id: str) -> datetime | None:
         """When the athlete's most recent activity ended (the last day runload has data for)."""
-        row = self.conn.execute("SELECT max(end_utc) FROM activities WHERE athlete_id = ?", (athlete_id,)).fetchone()
+        row = self.conn.execute(f"SELECT max(end_utc) FROM activities WHERE athlete_id = ? AND {_PLAUSIBLE_START}",
+                                (athlete_id, *_plausible_start_args())).fetchone()
         return _parse_iso(row[0]) if row and row[0] else None
 
     # ---------------------------------------------------------------- pain entries
@@ -696,6 +716,12 @@ _ACTIVITY_COLUMNS = [
     "source_file", "source_hash", "leg_index",
 ]
 _ACTIVITY_SELECT = ", ".join(_ACTIVITY_COLUMNS)
+# Start times within the bounds, in SQL: rows dated 9019 are never even read.
+_PLAUSIBLE_START = "start_utc > ? AND start_utc <= ?"
+
+
+def _plausible_start_args() -> tuple[str, str]:
+    return _iso(bounds.EARLIEST_START_UTC), _iso(bounds.latest_start_utc())
 
 
 def _lap_to_json(lap: Lap) -> dict[str, object]:

@@ -25,9 +25,12 @@ def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], as_
     """Import activity files: FIT, GPX, TCX (also .gz), folders, zip archives (zips in zips too)
     and Strava bulk exports (activities.csv gives each file its type, name and gear).
 
-    Files already imported and unchanged are skipped; the same run from two sources is stored
-    once (the richer copy) and listed as a duplicate. One broken file never stops the import;
-    the summary lists it with the reason. Exit code 1 when any file failed, 0 otherwise.
+    What a file is comes from its bytes, not its name. Files already imported and unchanged are
+    skipped; the same run from two sources is stored once (the richer copy) and listed as a
+    duplicate. One broken file never stops the import; the summary lists it with the reason.
+    Nothing a person cannot produce is stored: a start in 9019 refuses the file, a heart rate of
+    900 is dropped, and 42 km in ten minutes is never counted as running. Exit code 1 when any
+    file failed or a folder or archive held no activity file, 0 otherwise.
     """
     from runload.errors import InputError
     from runload.ingest import import_paths
@@ -42,8 +45,11 @@ def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], as_
         def progress(done: int, total: int) -> None:
             nonlocal bar
             if bar is None:
+                if not total:
+                    return
                 bar = click.progressbar(length=total, label="Importing", file=sys.stderr)
                 bar.__enter__()
+            bar.length = max(total, bar.length or 0)  # grows as nested archives are opened
             bar.update(done - bar.pos)
 
         on_terminal = sys.stderr.isatty() and not as_json  # silent under cron and in pipes
@@ -54,7 +60,7 @@ def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], as_
             if bar is not None:
                 bar.__exit__(None, None, None)
     if as_json:
-        click.echo(json.dumps(summary.as_json(), indent=2))
+        click.echo(json.dumps(summary.as_json(), indent=2, allow_nan=False))
     else:
         click.echo(f"Imported {len(summary.imported)} files ({summary.activities} activities); "
                    f"{len(summary.duplicates)} duplicates; {summary.skipped} already known; "
@@ -64,7 +70,11 @@ def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], as_
             click.echo(f"  duplicate: {d['file']} (kept {d['kept']}{extra})")
         for w in summary.warnings:
             click.echo(f"  warning: {w['file']}: {w['warning']}")
+        empty = set(summary.empty)
         for f in summary.failed:
-            click.echo(f"  failed: {f['file']}: {f['reason']}")
+            if f["file"] in empty:
+                click.echo(f"  {f['reason']}")  # "no activity files found in PATH"
+            else:
+                click.echo(f"  failed: {f['file']}: {f['reason']}")
     if summary.failed:
         ctx.exit(1)

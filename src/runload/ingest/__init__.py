@@ -1,9 +1,15 @@
 """Import activity files into the store.
 
-``import_paths`` walks what the user named, reads each file with the reader for its format, and
+``import_paths`` walks what the user named, reads each file with the reader for its content, and
 stores each file's activities together: a file lands whole or not at all, and one broken file
-never stops the rest. Work is split so both cores are used: other processes read, hash and parse
+never stops the rest. Work is split so both cores are used: worker processes read, hash and parse
 files; this process alone writes to the store, in file order, so results do not depend on timing.
+A worker that dies on a file (a reader crashing on hostile input, the system killing it for
+memory) fails that file only: the pool is restarted and the import goes on.
+
+Nothing impossible is stored: every activity passes :func:`runload.bounds.check_activity` on its
+way in (a start in 9019, an infinite distance or 42 km in ten minutes refuse the file; a bad heart
+rate or duration is dropped with a warning).
 
 Re-importing is cheap: a path whose size and modification time (or, inside a zip, size and
 CRC-32) are unchanged is skipped without being read, and an archive imported without failures is
@@ -16,29 +22,49 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import sqlite3
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from runload.errors import IngestError, InputError
+from runload import bounds
+from runload.errors import IngestError, InputError, printable
 from runload.ingest.common import sport_from_name
-from runload.ingest.sources import Source, StravaMeta, iter_sources, read_disk_file
+from runload.ingest.sources import (
+    FORMAT_NAMES, Source, StravaMeta, describe, format_cap, iter_sources, read_disk_file, sniff, unpack,
+)
 from runload.models import Activity, Sport
 from runload.store import Store
 
 _DISTANCE_RANK = {"summary": 3, "laps": 2, "records": 1, "track": 1}
-_PARALLEL_MIN_FILES = 8  # below this, starting worker processes costs more than it saves
 _COMMIT_EVERY_S = 2.0  # files are committed in batches; each file is still whole or absent
+_WINDOW_FILES_PER_WORKER = 4  # files in flight per worker: enough to keep them busy
+_WINDOW_BYTES = 32 * 1024 * 1024  # archive members' bytes in flight to workers, at most (one file may exceed it)
+_SPILL_BYTES = 4 * 1024 * 1024  # larger members reach a worker through a private temporary file
+# What a worker may allocate beyond what it starts with (Linux, RLIMIT_DATA): whatever a file holds,
+# no reader grows a worker past about 300 MB; one that would fails that file ("needs more memory").
+WORKER_MEMORY_BYTES = 256 * 1024 * 1024
+_DEAD_WORKER = ("the reader's process died on this file (it needed more memory than runload gives one file, or "
+                "the file is damaged in a way that crashes the reader): not imported")
+
+
+def no_files_reason(path: str) -> str:
+    """What an import says of a folder or archive with nothing in it to import."""
+    return f"no activity files found in {path}"
 
 
 @dataclass
 class ImportSummary:
-    """What an import did, file by file."""
+    """What an import did, file by file. ``empty`` lists the folders and archives named that held
+    no activity file at all (each also counts as a failure)."""
 
     imported: list[str] = field(default_factory=list)
     duplicates: list[dict[str, str]] = field(default_factory=list)
@@ -46,6 +72,7 @@ class ImportSummary:
     failed: list[dict[str, str]] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
     activities: int = 0
+    empty: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         """The summary as plain JSON data: counts, and lists of duplicates, failures and warnings."""
@@ -80,9 +107,26 @@ def parse_source(kind: str, data: bytes, name: str) -> list[Activity]:
 _KNOWN: frozenset[str] = frozenset()
 
 
-def _init_worker(known: frozenset[str]) -> None:
+def _init_worker(known: frozenset[str], memory_budget: int | None = None) -> None:
     global _KNOWN
     _KNOWN = known
+    if memory_budget:
+        _limit_memory(memory_budget)
+
+
+def _limit_memory(budget: int) -> None:
+    """Let this process allocate at most ``budget`` bytes more than it holds now (Linux: data
+    segment and private mappings, which is where every reader's arrays and objects live)."""
+    try:
+        import resource
+
+        with open("/proc/self/status", encoding="ascii") as fh:
+            vm_data = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmData:"))
+        _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        limit = vm_data + budget if hard == resource.RLIM_INFINITY else min(vm_data + budget, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (ImportError, OSError, StopIteration, ValueError):
+        pass  # not Linux: no limit, as before
 
 
 @dataclass
@@ -90,25 +134,60 @@ class _Parsed:
     digest: str | None = None
     activities: list[Activity] | None = None
     error: str | None = None
+    notes: tuple[str, ...] = ()  # what was odd about reading it (kept as warnings)
+    notice: str | None = None  # an optional file that is not an activity file: said, not failed
 
 
-def _parse_task(kind: str, name: str, path: Path | None, gzipped: bool, data: bytes | None) -> _Parsed:
-    """Read (if given a path), hash and parse one file; errors come back as text, never raised."""
+def _parse_task(name: str, hint: str | None, path: Path | None, data: bytes | None,
+                optional: bool = False) -> _Parsed:
+    """Read (if given a path), unpack, recognise, hash and parse one file; errors come back as
+    text for a runner, never raised."""
+    kind = hint
     try:
         if data is None:
             assert path is not None
-            data = read_disk_file(path, gzipped, name)
+            data = read_disk_file(path, name)
         if not data:
             return _Parsed(error="empty file (0 bytes): nothing to import")
+        data, notes = unpack(data, name)
+        if not data:
+            return _Parsed(error="empty file (0 bytes): nothing to import")
+        head = data[:65_536]
+        content = sniff(head)
+        if content in FORMAT_NAMES:
+            kind = content
+            if hint is not None and hint != content:
+                notes.append(f"its name says {FORMAT_NAMES[hint]} but it holds a {FORMAT_NAMES[content]} file: "
+                             f"read as {FORMAT_NAMES[content]}")
+        elif optional:
+            return _Parsed(notice=f"not an activity file: {describe(content, head)}; not imported")
+        elif hint is None or content == "zip":
+            what = f"not a {FORMAT_NAMES[hint]} file" if hint else "not an activity file"
+            return _Parsed(error=f"{what}: {describe(content, head)}")
+        # else: unrecognised bytes (or XML of another kind) with an activity name go to that
+        # format's reader, which says precisely what is wrong (a damaged header, XML broken at line 3)
+        assert kind is not None
+        cap = format_cap(kind)
+        if len(data) > cap:
+            return _Parsed(error=f"is {len(data) / 2**20:,.0f} MB of {FORMAT_NAMES[kind]}, more than any activity "
+                                 f"file (runload reads up to {cap // 2**20} MB); not read")
         digest = hashlib.sha256(data).hexdigest()
         if digest in _KNOWN:
             return _Parsed(digest)
-        return _Parsed(digest, parse_source(kind, data, name))
+        # text is cut here, in the worker, so a 200 MB track name never travels to the writer
+        acts = [bounds.clip_text(a) for a in parse_source(kind, data, name)]
+        return _Parsed(digest, acts, notes=tuple(notes))
     except IngestError as err:
-        where = f" (line {err.line})" if err.line is not None and err.line not in err.message else ""
+        where = f" (line {err.line})" if err.line is not None and str(err.line) not in err.message else ""
         return _Parsed(error=err.message + where)
-    except Exception as exc:  # noqa: BLE001 - a reader's bug on one odd file must not stop the import
-        return _Parsed(error=f"could not be read ({type(exc).__name__}: {exc})")
+    except RecursionError:
+        return _Parsed(error="its XML is nested more deeply than any activity file: not read")
+    except MemoryError:
+        return _Parsed(error=f"needs more memory than runload gives one file ({WORKER_MEMORY_BYTES // 2**20} MB) "
+                             "to read: not read")
+    except Exception:  # noqa: BLE001 - a reader's bug on one odd file must not stop the import
+        what = FORMAT_NAMES.get(kind or "", "activity")
+        return _Parsed(error=f"could not be read: it is damaged in a way the {what} reader does not handle")
 
 
 # ---------------------------------------------------------------- the import
@@ -121,6 +200,17 @@ class _Container:
     failed: bool = False
 
 
+@dataclass(frozen=True)
+class _ListingError:
+    """A file or archive that failed while listing, handled in its place in the file order."""
+
+    name: str
+    reason: str
+
+
+_Item = Source | _ListingError
+
+
 def import_paths(
     store: Store,
     athlete_id: str,
@@ -131,8 +221,9 @@ def import_paths(
 ) -> ImportSummary:
     """Import every activity file under ``paths`` for the athlete; never stops on one bad file.
 
-    ``progress(done, total)`` is called as files are handled. ``workers`` is the number of parsing
-    processes (default: the machine's cores; 1 parses here).
+    ``progress(done, total)`` is called as files are handled (``total`` grows as nested archives
+    are opened). ``workers`` is the number of parsing processes (default: the machine's cores; 0
+    parses in this process, which a reader crashing on a file would take down with it).
     """
     athlete = store.get_athlete(athlete_id)
     missing = [str(p) for p in paths if not p.exists()]
@@ -143,42 +234,87 @@ def import_paths(
     seen = store.seen_files(athlete_id)
     known = store.known_files(athlete_id)
     containers: dict[str, _Container] = {}
-    listing_errors: list[IngestError] = []
+    tally = {"found": 0, "done": 0, "events": 0}
+    listing_errors: deque[IngestError] = deque()
+
+    def report() -> None:
+        if progress:
+            progress(tally["done"], max(tally["found"], tally["done"]))
 
     def known_container(key: str, fingerprint: str) -> bool:
         entry = seen.get(key)
         if entry and entry[0] == fingerprint and entry[1] is None:
             summary.skipped += entry[2]
+            tally["events"] += 1
+            return True
+        return False
+
+    def known_file(key: str, fingerprint: str) -> bool:
+        entry = seen.get(key)
+        if entry and entry[0] == fingerprint and entry[1] is not None and entry[1] in known:
+            summary.skipped += 1  # unchanged since it was imported: not even read
+            tally["events"] += 1
+            tally["done"] += 1
+            _count(containers, _parents(key, containers))
             return True
         return False
 
     def on_container(key: str, fingerprint: str, label: str, parents: tuple[str, ...]) -> None:
         containers[key] = _Container(fingerprint, label, parents)
 
-    sources = list(iter_sources(paths, listing_errors.append, known_container, on_container))
-    for err in listing_errors:
-        _fail(summary, containers, err.path or "?", err.message, ())
-    todo: list[Source] = []
-    for src in sources:
-        entry = seen.get(src.key)
-        if entry and entry[0] == src.fingerprint and entry[1] is not None and entry[1] in known:
-            summary.skipped += 1  # unchanged since it was imported: not even read
-            _count(containers, src.containers)
-        else:
-            todo.append(src)
-    total = len(todo)
-    if progress:
-        progress(0, total)
+    def on_listed(n: int) -> None:
+        tally["found"] += n
+        report()
+
+    def on_error(err: IngestError) -> None:
+        tally["events"] += 1
+        listing_errors.append(err)
+
+    def on_repeat() -> None:
+        tally["events"] += 1  # a file already taken from another path named: found, not missing
+
+    def items() -> Iterator[_Item]:
+        seen_keys: set[str] = set()
+        for path in paths:
+            events = tally["events"]
+            for src in iter_sources([path], on_error, known_container, on_container, known_file, on_listed,
+                                    seen_keys, on_repeat):
+                while listing_errors:
+                    err = listing_errors.popleft()
+                    yield _ListingError(err.path or "?", err.message)
+                tally["events"] += 1
+                yield src
+            while listing_errors:
+                err = listing_errors.popleft()
+                yield _ListingError(err.path or "?", err.message)
+            if tally["events"] == events and (path.is_dir() or not _is_single_file(path)):
+                summary.empty.append(printable(str(path)))
+
+    report()
     writer = _Writer(store, athlete_id, tz, summary, known, containers)
     try:
-        for n, (src, parsed) in enumerate(_parse_all(todo, known, workers), start=1):
-            writer.handle(src, parsed)
-            if progress:
-                progress(n, total)
+        for item, parsed in _parse_all(items(), known, workers):
+            writer.handle(item, parsed)
+            tally["done"] += 1
+            report()
         writer.finish_containers()
     finally:
         writer.commit()
+    for path in summary.empty:
+        summary.failed.append({"file": path, "reason": no_files_reason(path)})
     return summary
+
+
+def _is_single_file(path: Path) -> bool:
+    """A path that is one activity file (not an archive): it is always read, so never 'empty'."""
+    from runload.ingest.sources import _head  # the same look at the first bytes the listing takes
+
+    return sniff(_head(path)) != "zip" and not path.name.lower().endswith(".zip")
+
+
+def _parents(key: str, containers: dict[str, _Container]) -> tuple[str, ...]:
+    """The archives holding the member ``key`` (archive key ``!`` member name ...)."""
+    return tuple(k for k in containers if key.startswith(k + "!"))
 
 
 def _count(containers: dict[str, _Container], keys: tuple[str, ...]) -> None:
@@ -198,51 +334,173 @@ def _fail(summary: ImportSummary, containers: dict[str, _Container], name: str, 
             containers[key].failed = True
 
 
-def _parse_all(todo: list[Source], known: dict[str, str], workers: int | None) -> Iterator[tuple[Source, _Parsed]]:
-    """(source, parsed) in the order of ``todo``, parsed in worker processes when worth it."""
+# ---------------------------------------------------------------- parsing, here or in workers
+@dataclass
+class _Job:
+    item: _Item
+    future: Future[_Parsed] | None = None
+    result: _Parsed | None = None
+    path: Path | None = None  # a file on disk (or a spooled member) the worker reads itself
+    data: bytes | None = None  # a member's bytes, kept until its result is in (to retry it)
+    spooled: bool = False
+    size: int = 0
+
+
+def _parse_all(items: Iterator[_Item], known: dict[str, str], workers: int | None) -> Iterator[tuple[_Item, _Parsed]]:
+    """(item, parsed) in the order of ``items``, parsed in worker processes (or here, with 0).
+
+    Only a bounded window of files is in flight: a few per worker and at most ``_WINDOW_BYTES``
+    of archive members, so memory holds a few files whatever the import's size.
+    """
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
-    if n_workers <= 1 or len(todo) < _PARALLEL_MIN_FILES:
+    if n_workers <= 0:
         _init_worker(frozenset(known))
-        for src in todo:
-            yield src, _run_local(src)
+        for item in items:
+            yield item, _run_here(item)
         return
-    window = 4 * n_workers  # bounded: only a few files' bytes and results are in flight
-    with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
-                             initargs=(frozenset(known),)) as pool:
-        pending: deque[tuple[Source, Future[_Parsed]]] = deque()
-        it = iter(todo)
-        for src in it:
-            pending.append((src, _submit(pool, src)))
-            if len(pending) >= window:
-                break
-        while pending:
-            src, fut = pending.popleft()
-            nxt = next(it, None)
-            if nxt is not None:
-                pending.append((nxt, _submit(pool, nxt)))
-            yield src, fut.result()
+    with _Workers(n_workers, frozenset(known)) as pool:
+        pending: deque[_Job] = deque()
+        in_flight = 0
+        exhausted = False
+        it = iter(items)
+        window = _WINDOW_FILES_PER_WORKER * n_workers
+        while True:
+            while not exhausted and len(pending) < window and (in_flight < _WINDOW_BYTES or not pending):
+                item = next(it, None)
+                if item is None:
+                    exhausted = True
+                    break
+                job = pool.submit(item)
+                pending.append(job)
+                in_flight += job.size
+            if not pending:
+                return
+            job = pending.popleft()
+            in_flight -= job.size
+            yield job.item, pool.result(job, pending)
 
 
-def _run_local(src: Source) -> _Parsed:
-    if src.path is not None:
-        return _parse_task(src.kind, src.name, src.path, src.gzipped, None)
+def _run_here(item: _Item) -> _Parsed:
+    if isinstance(item, _ListingError):
+        return _Parsed(error=item.reason)
+    if item.path is not None:
+        return _parse_task(item.name, item.kind, item.path, None, item.optional)
     try:
-        data = src.read()
+        data = item.read()
     except IngestError as err:
         return _Parsed(error=err.message)
-    return _parse_task(src.kind, src.name, None, False, data)
+    return _parse_task(item.name, item.kind, None, data, item.optional)
 
 
-def _submit(pool: Executor, src: Source) -> Future[_Parsed]:
-    if src.path is not None:
-        return pool.submit(_parse_task, src.kind, src.name, src.path, src.gzipped, None)
-    try:
-        data = src.read()  # archive members are read here: the archive is open in this process
-    except IngestError as err:
-        fut: Future[_Parsed] = Future()
-        fut.set_result(_Parsed(error=err.message))
-        return fut
-    return pool.submit(_parse_task, src.kind, src.name, None, False, data)
+class _Workers:
+    """A pool of parsing processes that outlives any one of them dying.
+
+    When a worker dies, every file then in flight is a suspect: each is parsed again alone in a
+    fresh process, so the file that kills it fails (with a reason) and the others are imported;
+    then a new pool takes over.
+    """
+
+    def __init__(self, n: int, known: frozenset[str]) -> None:
+        self.n, self.known = n, known
+        self.pool = self._new(n)
+        self.spool_dir: str | None = None
+
+    def _new(self, n: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=n, initializer=_init_worker,
+                                   initargs=(self.known, WORKER_MEMORY_BYTES))
+
+    def __enter__(self) -> "_Workers":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.spool_dir:
+            shutil.rmtree(self.spool_dir, ignore_errors=True)
+
+    def submit(self, item: _Item) -> _Job:
+        job = _Job(item)
+        if isinstance(item, _ListingError):
+            job.result = _Parsed(error=item.reason)
+            return job
+        if item.path is not None:
+            job.path = item.path
+        else:
+            try:
+                # archive members are read here, where the archive is open; big ones go to the
+                # worker through a private temporary file rather than through memory
+                if item.stream is not None and (item.size or 0) > _SPILL_BYTES:
+                    job.path, job.spooled = self._spool(item), True
+                else:
+                    job.data = item.read()
+                    job.size = len(job.data)
+            except IngestError as err:
+                job.result = _Parsed(error=err.message)
+                return job
+        try:
+            job.future = self._submit_to(self.pool, job)
+        except BrokenProcessPool as exc:  # a worker died since the last result: this job is a suspect too
+            job.future = Future()
+            job.future.set_exception(exc)
+        return job
+
+    def _spool(self, src: Source) -> Path:
+        if self.spool_dir is None:
+            self.spool_dir = tempfile.mkdtemp(prefix="runload-import-")  # private (mode 700)
+        fd, name = tempfile.mkstemp(dir=self.spool_dir, suffix=".member")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                assert src.stream is not None
+                src.stream(fh)
+        except BaseException:
+            os.unlink(name)
+            raise
+        return Path(name)
+
+    @staticmethod
+    def _submit_to(pool: ProcessPoolExecutor, job: _Job) -> Future[_Parsed]:
+        src = job.item
+        assert isinstance(src, Source)
+        return pool.submit(_parse_task, src.name, src.kind, job.path, job.data, src.optional)
+
+    def result(self, job: _Job, pending: deque[_Job]) -> _Parsed:
+        """The job's result; if its worker died, it and every job in flight are run alone."""
+        try:
+            if job.result is None:
+                assert job.future is not None
+                try:
+                    job.result = job.future.result()
+                except BrokenProcessPool:
+                    self._recover([job, *pending])
+            assert job.result is not None
+            return job.result
+        finally:
+            job.data = None
+            if job.spooled and job.path is not None:
+                job.path.unlink(missing_ok=True)
+
+    def _recover(self, suspects: list[_Job]) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        for job in suspects:
+            if job.result is not None or job.future is None:
+                continue
+            if job.future.done() and not job.future.cancelled() and job.future.exception() is None:
+                job.result = job.future.result()  # finished before the pool broke
+                continue
+            with self._new(1) as solo:
+                try:
+                    job.result = self._submit_to(solo, job).result()
+                except BrokenProcessPool:
+                    job.result = _Parsed(error=_DEAD_WORKER)
+        self.pool = self._new(self.n)
+
+
+# ---------------------------------------------------------------- storing
+class _Refused(Exception):
+    """A file's activity is outside the physical bounds: the file fails, nothing of it stored."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class _Writer:
@@ -274,11 +532,18 @@ class _Writer:
             self.in_tx = False
         self.last_commit = time.monotonic()
 
-    def handle(self, src: Source, parsed: _Parsed) -> None:
+    def handle(self, item: _Item, parsed: _Parsed) -> None:
+        if isinstance(item, _ListingError):
+            _fail(self.summary, self.containers, item.name, item.reason, ())
+            return
+        src = item
+        if parsed.notice is not None:
+            _count(self.containers, src.containers)
+            self.summary.warnings.append({"file": src.name, "warning": parsed.notice})
+            return
         if parsed.error is not None or parsed.digest is None:
             _fail(self.summary, self.containers, src.name, parsed.error or "could not be read", src.containers)
             return
-        _count(self.containers, src.containers)
         self._begin()
         self.conn.execute("SAVEPOINT one_file")
         try:
@@ -288,24 +553,55 @@ class _Writer:
             elif parsed.activities is None or parsed.digest in self.known:
                 self.summary.skipped += 1  # content imported before (from this or another path)
             else:
-                acts = [self._complete(a, src, parsed.digest) for a in _apply_meta(parsed.activities, src.meta)]
+                acts = self._checked(parsed.activities, src, parsed)
                 self._store_file(src.name, parsed.digest, acts)
                 self.known[parsed.digest] = src.name
                 self.this_run.add(parsed.digest)
             self.store.remember_seen(self.conn, self.athlete_id, src.key, src.fingerprint, parsed.digest)
+        except _Refused as refused:
+            self._rollback()
+            _fail(self.summary, self.containers, src.name, refused.reason, src.containers)
+            return
+        except (InputError, OverflowError, ValueError, sqlite3.IntegrityError):
+            # cannot happen once the bounds are checked; if a value still slips through, that file
+            # fails and the import goes on (a store that cannot be written still stops it)
+            self._rollback()
+            _fail(self.summary, self.containers, src.name, "could not be stored: a value in it is out of range",
+                  src.containers)
+            return
         except BaseException:
-            self.conn.execute("ROLLBACK TO one_file")
-            self.conn.execute("RELEASE one_file")
+            self._rollback()
             raise
         self.conn.execute("RELEASE one_file")
+        _count(self.containers, src.containers)
         if time.monotonic() - self.last_commit > _COMMIT_EVERY_S:
             self.commit()
+
+    def _rollback(self) -> None:
+        self.conn.execute("ROLLBACK TO one_file")
+        self.conn.execute("RELEASE one_file")
+
+    def _checked(self, parsed_acts: list[Activity], src: Source, parsed: _Parsed) -> list[Activity]:
+        """The file's activities as stored: Strava's CSV joined, then each checked against the
+        physical bounds (the store's door); one activity outside them refuses the whole file."""
+        out = []
+        acts = _apply_meta(parsed_acts, src.meta)
+        for a in acts:
+            if parsed.notes:
+                a = replace(a, warnings=(*a.warnings, *parsed.notes))
+            checked = bounds.check_activity(a)
+            if checked.activity is None:
+                leg = f"leg {a.leg_index + 1} of {len(acts)}: " if len(acts) > 1 else ""
+                raise _Refused(f"{leg}{checked.problem}; not imported")
+            out.append(self._complete(checked.activity, src, parsed.digest or ""))
+        return out
 
     def finish_containers(self) -> None:
         """Remember archives whose every member was handled without failure."""
         failed = {k for k, c in self.containers.items() if c.failed}
+        # an archive with nothing in it is not remembered: it is said again ("no activity files")
         ok = [(k, c) for k, c in self.containers.items()
-              if k not in failed and not any(p in failed for p in c.parents)]
+              if k not in failed and not any(p in failed for p in c.parents) and c.members]
         if not ok:
             return
         self._begin()
@@ -313,7 +609,8 @@ class _Writer:
             self.store.remember_seen(self.conn, self.athlete_id, key, c.fingerprint, None, c.members)
 
     def _complete(self, a: Activity, src: Source, digest: str) -> Activity:
-        return replace(a, source_hash=digest, source_file=src.name, utc_offset_s=local_offset(a, self.tz))
+        return replace(a, source_hash=digest, source_file=bounds.clean_text(src.name, bounds.MAX_PATH_CHARS),
+                       utc_offset_s=local_offset(a, self.tz))
 
     def _store_file(self, name: str, digest: str, acts: list[Activity]) -> None:
         stored_any = False

@@ -105,11 +105,20 @@ def read_fit_fitdecode(data: bytes) -> FitData:
                 elif gnum in _SUMMARY:
                     getattr(out, _SUMMARY[gnum]).append(_frame_dict(frame))
     except Exception as exc:  # noqa: BLE001 - fitdecode raises many kinds; what was read is kept
-        out.problem = str(exc) or type(exc).__name__
+        out.problem = _problem_words(exc, fitdecode)
     out.rec_t, out.rec_dist = np.asarray(t, dtype=float), np.asarray(dist, dtype=float)
     out.rec_speed, out.rec_hr = np.asarray(speed, dtype=float), np.asarray(hr, dtype=float)
     out.rec_cad = np.asarray(cad, dtype=float)
     return out
+
+
+def _problem_words(exc: Exception, fitdecode: Any) -> str:
+    """Why decoding stopped, for a runner: fitdecode's own errors say where the file breaks
+    ("expected 4 bytes, got 0 @ 73103"); anything else (a bare assertion inside the decoder) is
+    a damaged spot it did not expect, never Python's class name."""
+    if isinstance(exc, fitdecode.FitError) and str(exc):
+        return str(exc)
+    return "damaged data the decoder did not expect"
 
 
 def _f(v: Any, default: float) -> float:

@@ -1,11 +1,24 @@
-"""Find activity files in what the user names: files, folders (recursive), .gz, zips in zips,
+"""Find activity files in what the user names: files, folders (recursive), gzip, zips in zips,
 and Strava bulk exports (``activities.csv`` beside an ``activities/`` folder, loose or zipped).
 
-Safety: archive members are read into memory, never extracted by their own names, so a member
-called ``../../etc/passwd`` cannot escape anywhere. Zip bombs stop with a clear error: each member
-is capped in size and in compression ratio, each top-level archive in total bytes read and in
-member count, and zips nest at most three deep. Decompression is done in chunks so a bomb is
-caught before it fills memory. Symbolic links to folders are not followed (no loops).
+What a file is comes from its bytes, not its name: gzip data named ``.fit`` is unpacked, a GPX
+file named ``.tcx`` is read as GPX, a zip named ``.fit`` is opened as an archive, ``.gz.gz`` is
+unpacked twice. Names only choose which files to look at in a folder or archive (activity
+suffixes, ``.gz`` and ``.zip``); a file the user names on the command line is always looked at.
+
+Safety: archive members are read into memory (or into an anonymous temporary file), never
+extracted by their own names, so a member called ``../../etc/passwd`` cannot escape anywhere. Zip
+bombs stop with a clear error: each member is capped in size and in compression ratio, each
+top-level archive in total bytes read and in member count, and zips nest at most three deep.
+Decompression is done in chunks so a bomb is caught before it fills memory. Symbolic links to
+folders are not followed (no loops). A zip directory that Python's zipfile refuses as a whole
+(a member's name flagged UTF-8 but not UTF-8, a "version needed" from the future) is read with
+those members patched out, so only they fail.
+
+Memory stays bounded whatever the input: archives are streamed member by member, a nested zip is
+spooled to an anonymous temporary file and closed once its members are read (never every nested
+archive at once), loose files are capped in size before they are read, and ``activities.csv``
+is streamed, keeping only the rows that name a file in the export.
 
 Each :class:`Source` carries a cheap ``fingerprint`` (size and modification time for a file on
 disk, size and CRC-32 from the zip directory for a member) so a re-import can skip files it has
@@ -15,26 +28,43 @@ seen without reading them.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import os
 import stat
+import struct
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO, Any
 
+from runload.bounds import MAX_NAME_CHARS, MAX_SHORT_TEXT_CHARS, clean_text
 from runload.errors import IngestError, printable
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
-MAX_MEMBER_BYTES = 128 * 1024 * 1024  # one decompressed file
+FORMAT_NAMES = {"fit": "FIT", "gpx": "GPX", "tcx": "TCX"}
+# The largest activity file read, by format: two days of one-second records (the longest activity
+# the bounds allow) is about 17 MB of FIT with running dynamics and about 50 MB of GPX with
+# extensions. Memory is bounded separately: each worker may grow by
+# runload.ingest.WORKER_MEMORY_BYTES, and a file whose reader needs more fails alone (gpxpy holds
+# about 13 times a GPX file, so today that is GPX beyond about 18 MB; a streaming reader needs far less).
+MAX_FIT_BYTES = 32 * 1024 * 1024
+MAX_XML_BYTES = 64 * 1024 * 1024
+MAX_MEMBER_BYTES = max(MAX_FIT_BYTES, MAX_XML_BYTES)  # one decompressed activity file
+MAX_NESTED_ZIP_BYTES = 1024 * 1024 * 1024  # a zip inside a zip, spooled to a temporary file
 MAX_ARCHIVE_BYTES = 4 * 1024 * 1024 * 1024  # everything read out of one top-level archive
 MAX_ARCHIVE_MEMBERS = 200_000
 MAX_RATIO = 200  # decompressed/compressed; activity files compress 3-20 times
 RATIO_FREE_BYTES = 1024 * 1024  # small members may compress better (a run of zeros)
 MAX_NESTING = 3  # zips inside zips
+MAX_GZIP_LAYERS = 3  # .gz.gz.gz
+MAX_CSV_LINE_CHARS = 1024 * 1024  # one line of activities.csv
+MAX_CSV_RECORD_LINES = 10_000  # physical lines one quoted CSV record may span
 _CHUNK = 1024 * 1024
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 
 
 @dataclass(frozen=True)
@@ -48,71 +78,225 @@ class StravaMeta:
 
 @dataclass(frozen=True)
 class Source:
-    """One activity file to import.
+    """One file to import.
 
     ``name`` is what messages show; ``key`` identifies the file across imports (absolute path,
-    or archive path ``!`` member); ``read`` returns its (decompressed) bytes; ``path`` is set for
-    plain files on disk so another process can read them itself.
+    or archive path ``!`` member); ``read`` returns its bytes as stored (gzip still packed: the
+    content decides, see :func:`unpack`); ``path`` is set for plain files on disk so another
+    process can read them itself; ``stream`` copies an archive member into a file without holding
+    it in memory. ``kind`` is the format its name suggests (None: the name says nothing, and
+    only the content decides); ``optional`` sources (a bare ``.gz`` in a folder) that turn out
+    not to be activity files are noted, not failed.
     """
 
     name: str
-    kind: str  # "fit", "gpx" or "tcx"
+    kind: str | None  # the format the name suggests: "fit", "gpx", "tcx" or None
     read: Callable[[], bytes]
     size: int | None = None
     key: str = ""
     fingerprint: str = ""
     path: Path | None = None
-    gzipped: bool = False
     meta: StravaMeta | None = None
     containers: tuple[str, ...] = field(default=())
+    optional: bool = False
+    stream: Callable[[IO[bytes]], int] | None = None
+
+
+# ---------------------------------------------------------------- names and content
+def _strip_gz(lower: str) -> tuple[str, int]:
+    layers = 0
+    while lower.endswith(".gz"):
+        lower, layers = lower[:-3], layers + 1
+    return lower, layers
+
+
+def _ignored(lower: str) -> bool:
+    base = lower.rsplit("/", 1)[-1]
+    return base.startswith("._") or "__macosx/" in lower  # macOS resource forks copied into archives
 
 
 def activity_kind(name: str) -> str | None:
-    """The format of a file name (``run.fit.gz`` -> ``fit``), or None if not an activity file."""
+    """The format a file name suggests (``run.fit.gz`` -> ``fit``), or None if not an activity name."""
     lower = name.lower()
-    base = lower.rsplit("/", 1)[-1]
-    if base.startswith("._") or "__macosx/" in lower:
-        return None  # macOS resource forks copied into archives
-    if lower.endswith(".gz"):
-        lower = lower[:-3]
+    if _ignored(lower):
+        return None
+    lower, _ = _strip_gz(lower)
     for suffix in ACTIVITY_SUFFIXES:
         if lower.endswith(suffix):
             return suffix[1:]
     return None
 
 
-def gunzip(data: bytes, name: str) -> bytes:
-    """Decompress gzip data in chunks, refusing more than the size and ratio limits."""
+def name_role(name: str) -> str | None:
+    """Whether a name in a folder or archive is worth looking at: ``activity`` (an activity
+    suffix, gzipped or not), ``archive`` (``.zip``), ``gzip`` (a bare ``.gz``: the content
+    decides) or None (anything else: photos, JSON, notes)."""
+    lower = name.lower()
+    if _ignored(lower):
+        return None
+    if activity_kind(lower):
+        return "activity"
+    stripped, layers = _strip_gz(lower)
+    if stripped.endswith(".zip"):
+        return "archive" if layers == 0 else "gzip"
+    if layers and "." not in stripped.rsplit("/", 1)[-1]:
+        return "gzip"  # "12345.gz": no inner name to go by
+    return None
+
+
+def sniff(head: bytes) -> str | None:
+    """What some bytes are, from their first bytes: ``gzip``, ``zip``, ``fit``, ``gpx``, ``tcx``,
+    ``xml`` (XML of another kind) or None."""
+    if head[:2] == _GZIP_MAGIC:
+        return "gzip"
+    if head[:4] in _ZIP_MAGICS:
+        return "zip"
+    if len(head) >= 12 and head[0] >= 12 and head[8:12] == b".FIT":
+        return "fit"  # FIT header: its size (12 or 14), protocol and profile, data size, ".FIT"
+    root = xml_root(head)
+    if root is None:
+        return None
+    local = root.rsplit(":", 1)[-1]
+    if local == "gpx":
+        return "gpx"
+    if local == "TrainingCenterDatabase":
+        return "tcx"
+    return "xml"
+
+
+def xml_root(head: bytes) -> str | None:
+    """The name of the first element of what looks like an XML document, or None."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = head[2:].decode("utf-16-le" if head[:2] == b"\xff\xfe" else "utf-16-be", errors="ignore")
+    else:
+        text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+    i = 0
+    n = len(text)
+    while True:
+        while i < n and text[i] in " \t\r\n":
+            i += 1
+        if i >= n or text[i] != "<":
+            return None
+        if text.startswith("<?", i):
+            end = text.find("?>", i)
+        elif text.startswith("<!--", i):
+            end = text.find("-->", i)
+        elif text.startswith("<!", i):
+            end = text.find(">", i)
+        else:
+            j = i + 1
+            while j < n and (text[j].isalnum() or text[j] in "_:-."):
+                j += 1
+            return text[i + 1:j] or None
+        if end < 0:
+            return None
+        i = end + 2
+
+
+def describe(kind: str | None, head: bytes) -> str:
+    """What some bytes are, in words for a runner."""
+    if kind == "zip":
+        return "it is a zip archive"
+    if kind == "gzip":
+        return "it is gzip-compressed data"
+    if kind in FORMAT_NAMES:
+        return f"it is a {FORMAT_NAMES[kind]} file"
+    if kind == "xml":
+        return f"it is XML of another kind (<{xml_root(head)}>)"
+    return "its content is not FIT, GPX or TCX"
+
+
+def format_cap(kind: str) -> int:
+    """The largest file of this format runload reads."""
+    return MAX_FIT_BYTES if kind == "fit" else MAX_XML_BYTES
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:,.0f} MB" if n >= 2**20 else f"{n / 1024:,.0f} KB"
+
+
+def gunzip(data: bytes, name: str, limit: int = MAX_MEMBER_BYTES) -> bytes:
+    """Decompress gzip data in chunks, refusing more than the size and ratio limits; damaged
+    data is an :class:`IngestError` (see :func:`unpack` for data cut short)."""
+    out, note = _gunzip(data, name, limit)
+    if note:
+        raise IngestError(note, path=name)
+    return out
+
+
+def _gunzip(data: bytes, name: str, limit: int) -> tuple[bytes, str | None]:
+    """(what decompressed, None) or (what decompressed before the damage, why it stopped).
+
+    zlib is fed directly (not through gzip.GzipFile, which gives nothing back from a file cut
+    short); concatenated gzip members are read in turn, as gzip does.
+    """
     out = bytearray()
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
-            while chunk := fh.read(_CHUNK):
+    inp: bytes = data
+    while True:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            while True:
+                chunk = d.decompress(inp, _CHUNK)
                 out += chunk
-                _check_growth(len(out), len(data), name)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise IngestError(f"not a valid gzip file: {exc}", path=name) from None
-    return bytes(out)
+                _check_growth(len(out), len(data), name, limit)
+                inp = d.unconsumed_tail
+                if d.eof or (not chunk and not inp):
+                    break
+        except zlib.error:
+            return bytes(out), "the gzip data is damaged"
+        if not d.eof:
+            return bytes(out), "the gzip data is cut short"
+        inp = d.unused_data
+        if inp[:2] != _GZIP_MAGIC:
+            return bytes(out), None  # the end (zero padding or trailing bytes are ignored, as gzip does)
 
 
-def _check_growth(size: int, compressed: int, name: str) -> None:
-    if size > MAX_MEMBER_BYTES:
-        raise IngestError(f"decompresses to more than {MAX_MEMBER_BYTES // 2**20} MB; refusing", path=name)
+def unpack(data: bytes, name: str) -> tuple[bytes, list[str]]:
+    """The bytes inside any layers of gzip (by content, whatever the name), and notes on what was
+    odd. Data cut short or damaged part-way keeps what came before, with a note; none at all is
+    an :class:`IngestError`."""
+    notes: list[str] = []
+    layers = 0
+    while data[:2] == _GZIP_MAGIC:
+        layers += 1
+        if layers > MAX_GZIP_LAYERS:
+            raise IngestError(f"gzip inside gzip more than {MAX_GZIP_LAYERS} deep; refusing", path=name)
+        inner, note = _gunzip(data, name, MAX_MEMBER_BYTES)
+        if note:
+            if not inner:
+                raise IngestError(f"{note}: nothing could be unpacked", path=name)
+            notes.append(f"{note}: read the {_mb(len(inner))} before the damage")
+        data = inner
+    return data, notes
+
+
+def _check_growth(size: int, compressed: int, name: str, limit: int = MAX_MEMBER_BYTES) -> None:
     if size > RATIO_FREE_BYTES and size > MAX_RATIO * max(compressed, 1):
         raise IngestError(f"compressed more than {MAX_RATIO} to 1 (a zip bomb?); refusing", path=name)
+    if size > limit:
+        raise IngestError(f"decompresses to more than {_mb(limit)}, more than any activity file; refusing", path=name)
 
 
-def read_disk_file(path: Path, gzipped: bool, name: str) -> bytes:
-    """A file's bytes, gunzipped when its name ends in .gz; errors name the file."""
+def read_disk_file(path: Path, name: str | None = None) -> bytes:
+    """A file's bytes as stored, gzip still packed (at most :data:`MAX_MEMBER_BYTES`); errors
+    name the file."""
+    name = name or printable(str(path))
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_MEMBER_BYTES + 1)
     except OSError as exc:
         raise IngestError(f"cannot read: {exc.strerror or exc}", path=name) from None
-    return gunzip(data, name) if gzipped else data
+    if len(data) > MAX_MEMBER_BYTES:
+        raise IngestError(f"is larger than {_mb(MAX_MEMBER_BYTES)}, more than any activity file; not read", path=name)
+    return data
 
 
-def _file_reader(path: Path, name: str) -> Callable[[], bytes]:
-    gz = path.name.lower().endswith(".gz")
-    return lambda: read_disk_file(path, gz, name)
+def _head(path: Path, n: int = 16) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(n)
+    except OSError:
+        return b""  # the reader says why, with the file's name
 
 
 class _Budget:
@@ -126,212 +310,507 @@ class _Budget:
     def add_member(self) -> None:
         self.members += 1
         if self.members > MAX_ARCHIVE_MEMBERS:
-            raise IngestError(f"more than {MAX_ARCHIVE_MEMBERS} members; refusing", path=self.label)
+            raise _ArchiveLimit(f"more than {MAX_ARCHIVE_MEMBERS:,} members; refusing the rest", path=self.label)
 
     def add_bytes(self, n: int) -> None:
         self.bytes += n
         if self.bytes > MAX_ARCHIVE_BYTES:
-            raise IngestError(f"decompresses to more than {MAX_ARCHIVE_BYTES // 2**30} GB in all; refusing",
-                              path=self.label)
+            raise _ArchiveLimit(f"decompresses to more than {MAX_ARCHIVE_BYTES // 2**30} GB in all; refusing the rest",
+                                path=self.label)
 
 
-def iter_sources(paths: list[Path], on_error: Callable[[IngestError], None],
-                 known_container: Callable[[str, str], bool] | None = None,
-                 on_container: Callable[[str, str, str, tuple[str, ...]], None] | None = None) -> Iterator[Source]:
-    """Every activity file in ``paths``, in a stable order.
+class _ArchiveLimit(IngestError):
+    """A top-level archive's budget is spent: nothing more is read from it."""
 
-    Unreadable archives go to ``on_error``. ``known_container(key, fingerprint)`` may say an
-    archive was fully imported before, and then it is not opened at all; ``on_container`` hears
-    of each archive that is opened (key, fingerprint, name for messages, enclosing archives).
+
+# ---------------------------------------------------------------- walking what the user named
+OnError = Callable[[IngestError], None]
+Known = Callable[[str, str], bool]
+OnContainer = Callable[[str, str, str, tuple[str, ...]], None]
+MemberProblems = dict[int, tuple[str, str | None]]  # member index: (why it cannot be read, name to show)
+
+
+def iter_sources(paths: list[Path], on_error: OnError, known_container: Known | None = None,
+                 on_container: OnContainer | None = None, known_file: Known | None = None,
+                 on_listed: Callable[[int], None] | None = None,
+                 seen_keys: set[str] | None = None, on_repeat: Callable[[], None] | None = None) -> Iterator[Source]:
+    """Every activity file in ``paths``, in a stable order, found lazily (archives are opened as
+    the iteration reaches them, and a nested archive is closed once its members are yielded: read
+    each source before asking for the next).
+
+    Unreadable files and archives go to ``on_error``. ``known_container(key, fingerprint)`` may say
+    an archive was fully imported before, and then it is not opened at all; ``known_file`` may
+    say the same of a file (then it is not even looked at); ``on_container`` hears of each archive
+    that is opened (key, fingerprint, name for messages, enclosing archives); ``on_listed(n)``
+    hears that n more files were found (for a progress bar). ``seen_keys`` collects what was
+    yielded so a file named twice is imported once (``on_repeat`` hears of each repeat).
     """
+    ctx = _Walk(on_error, known_container, on_container, known_file, on_listed,
+                seen_keys if seen_keys is not None else set(), on_repeat)
     for path in paths:
         if path.is_dir():
-            yield from _from_dir(path, on_error, known_container, on_container)
+            yield from ctx.from_dir(path)
         else:
-            yield from _from_file(path, printable(str(path)), on_error, known_container, on_container, None)
+            yield from ctx.from_path(path, printable(str(path)), None, explicit=True)
 
 
-def _from_dir(root: Path, on_error: Callable[[IngestError], None], known_container: Callable[[str, str], bool] | None,
-              on_container: Callable[[str, str, str, tuple[str, ...]], None] | None) -> Iterator[Source]:
-    files: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()
-        files.extend(Path(dirpath) / f for f in filenames)
-    files.sort()
-    strava: dict[Path, dict[str, StravaMeta]] = {}
-    for f in files:
-        if f.name.lower() == "activities.csv" and (f.parent / "activities").is_dir():
+@dataclass
+class _Walk:
+    on_error: OnError
+    known_container: Known | None
+    on_container: OnContainer | None
+    known_file: Known | None
+    on_listed: Callable[[int], None] | None
+    seen_keys: set[str]
+    on_repeat: Callable[[], None] | None = None
+
+    def listed(self, n: int) -> None:
+        if self.on_listed and n:
+            self.on_listed(n)
+
+    def from_dir(self, root: Path) -> Iterator[Source]:
+        files: list[Path] = []
+        csvs: list[Path] = []
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            dirnames.sort()
+            files.extend(Path(dirpath) / f for f in filenames if name_role(f))
+            csvs.extend(Path(dirpath) / f for f in filenames if f.lower() == "activities.csv")
+        files.sort()
+        strava: dict[Path, dict[str, StravaMeta]] = {}
+        for f in sorted(csvs):
+            if not (f.parent / "activities").is_dir():
+                continue
+            name = printable(str(f))
+            wanted = {g.relative_to(f.parent).as_posix().lower() for g in files if f.parent in g.parents}
             try:
-                strava[f.parent] = strava_csv(f.read_bytes(), printable(str(f)))
+                with open(f, "rb") as fh:
+                    strava[f.parent] = strava_csv(fh, name, wanted)
+            except OSError as exc:
+                self.on_error(IngestError(f"cannot read: {exc.strerror or exc}", path=name))
             except IngestError as err:
-                on_error(err)
-    for f in files:
-        meta = None
-        for base, table in strava.items():
-            if base in f.parents:
-                meta = table.get(f.relative_to(base).as_posix().lower())
-        yield from _from_file(f, printable(str(f)), on_error, known_container, on_container, meta)
+                self.on_error(err)
+        self.listed(sum(name_role(f.name) != "archive" for f in files))
+        for f in files:
+            meta = None
+            for base, table in strava.items():
+                if base in f.parents:
+                    meta = table.get(f.relative_to(base).as_posix().lower())
+            yield from self.from_path(f, printable(str(f)), meta, explicit=False)
 
-
-def _from_file(path: Path, name: str, on_error: Callable[[IngestError], None],
-               known_container: Callable[[str, str], bool] | None,
-               on_container: Callable[[str, str, str, tuple[str, ...]], None] | None,
-               meta: StravaMeta | None) -> Iterator[Source]:
-    kind = activity_kind(path.name)
-    try:
-        st = path.stat()
-    except OSError as exc:
-        on_error(IngestError(f"cannot read: {exc.strerror or exc}", path=name))
-        return
-    if not stat.S_ISREG(st.st_mode):
-        # a named pipe would block the import until something writes to it; a device never ends
-        if kind or path.suffix.lower() == ".zip":
-            on_error(IngestError("not a regular file (a pipe, socket or device): not read", path=name))
-        return
-    key = printable(str(path.resolve()))
-    fingerprint = f"{st.st_size}:{st.st_mtime_ns}"
-    if kind:
-        yield Source(name, kind, _file_reader(path, name), st.st_size, key, fingerprint, path,
-                     path.name.lower().endswith(".gz"), meta)
-    elif path.suffix.lower() == ".zip":
-        if known_container and known_container(key, fingerprint):
+    def from_path(self, path: Path, name: str, meta: StravaMeta | None, *, explicit: bool) -> Iterator[Source]:
+        role = name_role(path.name) or ("activity" if explicit else None)
+        if role is None:
             return
-        if on_container:
-            on_container(key, fingerprint, name, ())
+        try:
+            st = path.stat()
+        except OSError as exc:
+            self.on_error(IngestError(f"cannot read: {exc.strerror or exc}", path=name))
+            return
+        if not stat.S_ISREG(st.st_mode):
+            # a named pipe would block the import until something writes to it; a device never ends
+            self.on_error(IngestError("not a regular file (a pipe, socket or device): not read", path=name))
+            return
+        key = printable(str(path.resolve()))
+        if key in self.seen_keys:
+            if self.on_repeat:
+                self.on_repeat()
+            return  # named twice (a folder and a file in it): imported once
+        self.seen_keys.add(key)
+        fingerprint = f"{st.st_size}:{st.st_mtime_ns}"
+        if role != "archive" and self.known_file and self.known_file(key, fingerprint):
+            return  # unchanged since it was imported: not even opened
+        content = sniff(_head(path))
+        if content == "zip" or (role == "archive" and content is None):
+            yield from self.from_zip_file(path, name, key, fingerprint)
+            return
+        if explicit:
+            self.listed(1)  # (a folder's files were counted when it was listed)
+        if st.st_size > MAX_MEMBER_BYTES:
+            self.on_error(IngestError(f"is {_mb(st.st_size)}, larger than any activity file "
+                                      f"(runload reads up to {_mb(MAX_MEMBER_BYTES)}); not read", path=name))
+            return
+        yield Source(name, activity_kind(path.name), _file_reader(path, name), st.st_size, key, fingerprint, path,
+                     meta, optional=(role == "gzip" and not explicit))
+
+    def from_zip_file(self, path: Path, name: str, key: str, fingerprint: str) -> Iterator[Source]:
+        if self.known_container and self.known_container(key, fingerprint):
+            return
+        if self.on_container:
+            self.on_container(key, fingerprint, name, ())
         try:
             # left open: the sources' readers use it after listing; it closes with the last of them
-            zf = zipfile.ZipFile(path)
-            yield from _from_zip(zf, name, key, 1, on_error, _Budget(name), known_container, on_container, (key,))
-        except (zipfile.BadZipFile, OSError) as exc:
-            on_error(IngestError(f"not a readable zip archive: {exc}", path=name))
-        except IngestError as err:
-            on_error(err)
-
-
-def _from_zip(zf: zipfile.ZipFile, label: str, key: str, depth: int, on_error: Callable[[IngestError], None],
-              budget: _Budget, known_container: Callable[[str, str], bool] | None,
-              on_container: Callable[[str, str, str, tuple[str, ...]], None] | None,
-              containers: tuple[str, ...]) -> Iterator[Source]:
-    infos = sorted((i for i in zf.infolist() if not i.is_dir()), key=lambda i: i.filename)
-    strava = _zip_strava_tables(zf, infos, label, budget, on_error)
-    for info in infos:
-        budget.add_member()
-        member_name = str(PurePosixPath(info.filename))
-        member = f"{label}!{member_name}"
-        member_key = f"{key}!{member_name}"
-        fingerprint = f"{info.file_size}:{info.CRC:08x}"
-        kind = activity_kind(info.filename)
-        if not kind and not info.filename.lower().endswith(".zip"):
-            continue
-        problem = _declared_problem(info)
-        if problem:
-            on_error(IngestError(problem, path=member))
-            continue
-        if kind:
-            meta = None
-            for prefix, table in strava.items():
-                if member_name.lower().startswith(prefix):
-                    meta = table.get(member_name.lower()[len(prefix):])
-            yield Source(member, kind, _zip_reader(zf, info, member, budget), info.file_size, member_key,
-                         fingerprint, None, False, meta, containers)
-            continue
-        if depth >= MAX_NESTING:
-            on_error(IngestError(f"zips nested more than {MAX_NESTING} deep; refusing", path=member))
-            continue
-        if known_container and known_container(member_key, fingerprint):
-            continue
-        if on_container:
-            on_container(member_key, fingerprint, member, containers)
+            fh = open(path, "rb")
+        except OSError as exc:
+            self.on_error(IngestError(f"cannot read: {exc.strerror or exc}", path=name))
+            return
+        opened = self.open_zip(fh, name)
+        if opened is None:
+            fh.close()
+            return
+        zf, problems = opened
         try:
-            inner = zipfile.ZipFile(io.BytesIO(_zip_reader(zf, info, member, budget)()))
-            yield from _from_zip(inner, member, member_key, depth + 1, on_error, budget, known_container,
-                                 on_container, (*containers, member_key))
-        except zipfile.BadZipFile as exc:
-            on_error(IngestError(f"not a readable zip: {exc}", path=member))
+            yield from self.from_zip(zf, problems, name, key, 1, _Budget(name), (key,))
+        except _ArchiveLimit as err:
+            self.on_error(err)
+
+    def open_zip(self, fh: IO[bytes], name: str) -> tuple[zipfile.ZipFile, MemberProblems] | None:
+        try:
+            return open_zip(fh)
         except IngestError as err:
-            if budget.bytes > MAX_ARCHIVE_BYTES or budget.members > MAX_ARCHIVE_MEMBERS:
+            self.on_error(IngestError(err.message, path=name))
+        return None
+
+    def from_zip(self, zf: zipfile.ZipFile, problems: MemberProblems, label: str, key: str, depth: int,
+                 budget: _Budget, containers: tuple[str, ...]) -> Iterator[Source]:
+        infos = sorted(((i, info) for i, info in enumerate(zf.infolist()) if not info.filename.endswith("/")),
+                       key=lambda x: x[1].filename)
+        strava = self.zip_strava_tables(zf, [info for _, info in infos], label, budget)
+        self.listed(sum(name_role(info.filename) in ("activity", "gzip") for _, info in infos))
+        for index, info in infos:
+            budget.add_member()
+            member_name = str(PurePosixPath(info.filename)) if info.filename else ""
+            member = f"{label}!{member_name}"
+            member_key = f"{key}!{member_name}"
+            fingerprint = f"{info.file_size}:{info.CRC:08x}"
+            if not info.filename:
+                self.on_error(IngestError("an archive member without a name: not read", path=member))
+                continue
+            role = name_role(info.filename)
+            if role is None:
+                continue
+            problem, shown = problems.get(index) or (_declared_problem(info, role), None)
+            if shown is not None:
+                member = f"{label}!{shown}"
+            if problem:
+                self.on_error(IngestError(problem, path=member))
+                continue
+            if role != "archive":
+                if self.known_file and self.known_file(member_key, fingerprint):
+                    continue
+                meta = None
+                for prefix, table in strava.items():
+                    if member_name.lower().startswith(prefix):
+                        meta = table.get(member_name.lower()[len(prefix):])
+                yield Source(member, activity_kind(info.filename), _zip_reader(zf, info, member, budget),
+                             info.file_size, member_key, fingerprint, None, meta, containers, optional=(role == "gzip"),
+                             stream=_zip_streamer(zf, info, member, budget))
+                continue
+            if depth >= MAX_NESTING:
+                self.on_error(IngestError(f"zips nested more than {MAX_NESTING} deep; refusing", path=member))
+                continue
+            if self.known_container and self.known_container(member_key, fingerprint):
+                continue
+            if self.on_container:
+                self.on_container(member_key, fingerprint, member, containers)
+            yield from self.from_nested_zip(zf, info, member, member_key, depth, budget, (*containers, member_key))
+
+    def from_nested_zip(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str, member_key: str, depth: int,
+                        budget: _Budget, containers: tuple[str, ...]) -> Iterator[Source]:
+        """A zip inside a zip, spooled to an anonymous temporary file (so memory holds none of it)
+        and closed once its members have been yielded."""
+        with tempfile.TemporaryFile(prefix="runload-") as spool:
+            try:
+                _zip_streamer(zf, info, member, budget, MAX_NESTED_ZIP_BYTES)(spool)
+            except _ArchiveLimit:
                 raise
-            on_error(err)
+            except IngestError as err:
+                self.on_error(err)
+                return
+            spool.seek(0)
+            opened = self.open_zip(spool, member)
+            if opened is None:
+                return
+            inner, problems = opened
+            with inner:
+                yield from self.from_zip(inner, problems, member, member_key, depth + 1, budget, containers)
+
+    def zip_strava_tables(self, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], label: str,
+                          budget: _Budget) -> dict[str, dict[str, StravaMeta]]:
+        names = {i.filename.lower() for i in infos}
+        tables: dict[str, dict[str, StravaMeta]] = {}
+        for info in infos:
+            lower = info.filename.lower()
+            if lower == "activities.csv" or lower.endswith("/activities.csv"):
+                prefix = lower[: -len("activities.csv")]
+                wanted = {n[len(prefix):] for n in names if n.startswith(prefix + "activities/")}
+                if wanted:
+                    member = f"{label}!{info.filename}"
+                    try:
+                        with zf.open(info) as raw:
+                            tables[prefix] = strava_csv(_Counted(raw, budget, info, member), member, wanted)
+                    except IngestError as err:
+                        self.on_error(err)
+                    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError,
+                            ValueError) as exc:
+                        self.on_error(IngestError(_member_reason(exc), path=member))
+        return tables
 
 
-def _declared_problem(info: zipfile.ZipInfo) -> str | None:
-    if info.file_size > MAX_MEMBER_BYTES:
-        return f"archive member is {info.file_size} bytes uncompressed; refusing"
+def _file_reader(path: Path, name: str) -> Callable[[], bytes]:
+    return lambda: read_disk_file(path, name)
+
+
+def _declared_problem(info: zipfile.ZipInfo, role: str) -> str | None:
+    limit = MAX_NESTED_ZIP_BYTES if role == "archive" else MAX_MEMBER_BYTES
     if info.file_size > RATIO_FREE_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
         return f"archive member is compressed more than {MAX_RATIO} to 1 (a zip bomb?); refusing"
+    if info.file_size > limit:
+        return f"archive member is {_mb(info.file_size)} uncompressed, more than runload reads ({_mb(limit)}); refusing"
     return None
 
 
-def _zip_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str, budget: _Budget) -> Callable[[], bytes]:
-    def read() -> bytes:
-        out = bytearray()
+def _member_reason(exc: BaseException) -> str:
+    """Why an archive member could not be read, in words (never Python's)."""
+    text = str(exc).lower()
+    if isinstance(exc, RuntimeError) and "encrypted" in text:
+        return "the archive member is encrypted (password-protected): runload cannot read it"
+    if isinstance(exc, NotImplementedError):
+        return "the archive member is compressed with a method runload cannot unpack"
+    if isinstance(exc, zipfile.BadZipFile) and "crc" in text:
+        return "the archive member is damaged (its checksum does not match)"
+    if isinstance(exc, EOFError):
+        return "the archive member is cut short (an interrupted download?)"
+    if isinstance(exc, UnicodeDecodeError):
+        return "the archive member's name is marked as UTF-8 but is not: not read"
+    return "the archive member is damaged and cannot be unpacked"
+
+
+def _zip_streamer(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str, budget: _Budget,
+                  limit: int = MAX_MEMBER_BYTES) -> Callable[[IO[bytes]], int]:
+    def stream(out: IO[bytes]) -> int:
+        size = 0
         try:
             with zf.open(info) as fh:
                 # sizes in the zip directory can lie: count what actually comes out
                 while chunk := fh.read(_CHUNK):
-                    out += chunk
+                    size += len(chunk)
                     budget.add_bytes(len(chunk))
-                    _check_growth(len(out), info.compress_size, member)
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError, ValueError) as exc:
-            raise IngestError(f"cannot read archive member: {exc}", path=member) from None
-        data = bytes(out)
-        return gunzip(data, member) if info.filename.lower().endswith(".gz") else data
+                    _check_growth(size, info.compress_size, member, limit)
+                    out.write(chunk)
+        except IngestError:
+            raise
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError, ValueError,
+                UnicodeDecodeError) as exc:
+            raise IngestError(_member_reason(exc), path=member) from None
+        return size
+
+    return stream
+
+
+def _zip_reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str, budget: _Budget) -> Callable[[], bytes]:
+    stream = _zip_streamer(zf, info, member, budget)
+
+    def read() -> bytes:
+        out = io.BytesIO()
+        stream(out)
+        return out.getvalue()
 
     return read
 
 
-def _zip_strava_tables(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], label: str, budget: _Budget,
-                       on_error: Callable[[IngestError], None]) -> dict[str, dict[str, StravaMeta]]:
-    names = {i.filename.lower() for i in infos}
-    tables: dict[str, dict[str, StravaMeta]] = {}
-    for info in infos:
-        lower = info.filename.lower()
-        if lower == "activities.csv" or lower.endswith("/activities.csv"):
-            prefix = lower[: -len("activities.csv")]
-            if any(n.startswith(prefix + "activities/") for n in names):
-                member = f"{label}!{info.filename}"
-                problem = _declared_problem(info)
-                try:
-                    if problem:
-                        raise IngestError(problem, path=member)
-                    tables[prefix] = strava_csv(_zip_reader(zf, info, member, budget)(), member)
-                except IngestError as err:
-                    on_error(err)
-    return tables
+class _Counted(io.RawIOBase):
+    """A zip member's stream that counts what comes out against the archive's budget."""
+
+    def __init__(self, raw: IO[bytes], budget: _Budget, info: zipfile.ZipInfo, member: str) -> None:
+        self.raw, self.budget, self.info, self.member, self.size = raw, budget, info, member, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        data = self.raw.read(len(b))
+        self.size += len(data)
+        self.budget.add_bytes(len(data))
+        _check_growth(self.size, self.info.compress_size, self.member, MAX_NESTED_ZIP_BYTES)
+        b[: len(data)] = data
+        return len(data)
 
 
-def strava_csv(data: bytes, name: str) -> dict[str, StravaMeta]:
+# ---------------------------------------------------------------- zip directories Python refuses
+def open_zip(fh: IO[bytes]) -> tuple[zipfile.ZipFile, MemberProblems]:
+    """A zip archive opened from a seekable file, and the members that cannot be read (by their
+    index in the directory) with why.
+
+    Python's zipfile refuses a whole archive for one member whose name is flagged UTF-8 but is not
+    UTF-8, or whose "version needed to extract" is newer than it knows (there is no zip 8.4).
+    Such archives are opened again with a patched copy of their directory, so only those members
+    fail. Each problem is (why, the member's name as it should be shown, or None).
+    """
+    try:
+        return zipfile.ZipFile(fh), {}
+    except (UnicodeDecodeError, NotImplementedError):
+        pass
+    except Exception:  # noqa: BLE001 - zipfile raises many kinds on a damaged directory
+        raise IngestError("not a readable zip archive (damaged, cut short, or not a zip)") from None
+    try:
+        patched, problems = _patched_directory(fh)
+        return zipfile.ZipFile(patched), problems
+    except Exception:  # noqa: BLE001 - as above
+        raise IngestError("not a readable zip archive (damaged, cut short, or not a zip)") from None
+
+
+_ZIP_NEWEST_VERSION = 63  # zip 6.3, the newest version of the format (and what zipfile knows)
+
+
+def _patched_directory(fh: IO[bytes]) -> tuple[IO[bytes], MemberProblems]:
+    """``fh`` seen through a patched copy of its central directory: UTF-8 flags cleared on names
+    that are not UTF-8, impossible "version needed" values lowered; the members patched."""
+    fh.seek(0, 2)
+    size = fh.tell()
+    tail_len = min(size, 22 + 65_535)
+    fh.seek(size - tail_len)
+    tail = fh.read(tail_len)
+    i = tail.rfind(b"PK\x05\x06")
+    if i < 0 or len(tail) - i < 22:
+        raise zipfile.BadZipFile("no end of central directory")
+    eocd = size - tail_len + i
+    cd_size = struct.unpack("<I", tail[i + 12:i + 16])[0]
+    end_of_cd = eocd
+    if i >= 20 and tail[i - 20:i - 16] == b"PK\x06\x07":  # zip64: the real sizes are in its end record
+        fh.seek(eocd - 20 - 56)
+        rec = fh.read(56)
+        if rec[:4] == b"PK\x06\x06":
+            cd_size = struct.unpack("<Q", rec[40:48])[0]
+            end_of_cd = eocd - 20 - 56
+    start = end_of_cd - cd_size
+    if start < 0 or cd_size > 512 * 1024 * 1024:
+        raise zipfile.BadZipFile("bad central directory")
+    fh.seek(start)
+    cd = bytearray(fh.read(cd_size))
+    problems: dict[int, str] = {}
+    names: dict[int, str] = {}  # how to show a name that is not what its flag says
+    pos = index = 0
+    while pos + 46 <= len(cd) and cd[pos:pos + 4] == b"PK\x01\x02":
+        version, flags = struct.unpack("<HH", cd[pos + 6:pos + 10])
+        nlen, xlen, clen = struct.unpack("<HHH", cd[pos + 28:pos + 34])
+        name = bytes(cd[pos + 46:pos + 46 + nlen])
+        if flags & 0x800:
+            try:
+                name.decode("utf-8")
+            except UnicodeDecodeError:
+                struct.pack_into("<H", cd, pos + 8, flags & ~0x800)
+                names[index] = name.decode("utf-8", "backslashreplace")
+                problems[index] = "its name is marked as UTF-8 but is not UTF-8 (a damaged archive?): not read"
+        if version & 0xFF > _ZIP_NEWEST_VERSION:
+            struct.pack_into("<H", cd, pos + 6, 20)
+            problems[index] = (f"needs zip version {(version & 0xFF) / 10:.1f} to unpack, and there is no such "
+                               "version (a damaged archive?): not read")
+        pos += 46 + nlen + xlen + clen
+        index += 1
+    return _Overlay(fh, start, bytes(cd)), {i: (p, names.get(i)) for i, p in problems.items()}
+
+
+class _Overlay(io.RawIOBase):
+    """A seekable file read as if ``patch`` were written at ``start`` (the original is untouched)."""
+
+    def __init__(self, fh: IO[bytes], start: int, patch: bytes) -> None:
+        self.fh, self.start, self.patch = fh, start, patch
+        self.pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.pos = self.fh.seek(offset, whence)
+        return self.pos
+
+    def tell(self) -> int:
+        return self.pos
+
+    def readinto(self, b: Any) -> int:
+        self.fh.seek(self.pos)
+        data = bytearray(self.fh.read(len(b)))
+        lo, hi = max(self.pos, self.start), min(self.pos + len(data), self.start + len(self.patch))
+        if lo < hi:
+            data[lo - self.pos:hi - self.pos] = self.patch[lo - self.start:hi - self.start]
+        b[: len(data)] = data
+        self.pos += len(data)
+        return len(data)
+
+
+# ---------------------------------------------------------------- Strava's activities.csv
+def strava_csv(data: bytes | IO[bytes], name: str, wanted: set[str] | None = None) -> dict[str, StravaMeta]:
     """A Strava bulk export's activities.csv: {lower-case file name relative to the export: meta}.
 
-    Strava repeats some column names (``Elapsed Time``, ``Distance``); the first of each is used.
-    Rows without a file (manual entries) are left out: there is nothing to join them to.
+    Read as a stream (a 150 MB file costs a few MB): only rows naming a file in ``wanted`` (when
+    given) are kept, their text cut to the stored lengths. Strava repeats some column names
+    (``Elapsed Time``, ``Distance``); the first of each is used. Rows without a file (manual
+    entries) are left out: there is nothing to join them to.
     """
-    text = data.decode("utf-8-sig", errors="replace")
-    rows = csv.reader(io.StringIO(text))
+    raw: IO[bytes] = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
+    text = io.TextIOWrapper(io.BufferedReader(raw) if isinstance(raw, io.RawIOBase) else raw,  # type: ignore[arg-type]
+                            encoding="utf-8-sig", errors="replace", newline="")
+    lines = _CsvLines(text, name)
+    rows = csv.reader(lines)
     try:
         header = next(rows)
     except StopIteration:
         raise IngestError("empty activities.csv", path=name) from None
     except csv.Error as exc:
-        raise IngestError(f"not a readable CSV file: {exc}", path=name) from None
+        raise IngestError(f"not a readable CSV file: {_csv_reason(exc)}", path=name, line=1) from None
     col: dict[str, int] = {}
     for i, h in enumerate(header):
         col.setdefault(h.strip().lower(), i)
     if "filename" not in col:
         raise IngestError("activities.csv has no 'Filename' column: not a Strava export?", path=name, line=1)
+    lines.record_done()
 
-    def cell(row: list[str], key: str) -> str | None:
+    def cell(row: list[str], key: str, limit: int = MAX_NAME_CHARS) -> str | None:
         i = col.get(key)
         value = row[i].strip() if i is not None and i < len(row) else ""
-        return value or None
+        return clean_text(value, limit) or None
 
     out: dict[str, StravaMeta] = {}
     try:
         for row in rows:
-            filename = cell(row, "filename")
-            if filename:
-                out[filename.lower().lstrip("/")] = StravaMeta(cell(row, "activity type"), cell(row, "activity name"),
-                                                               cell(row, "activity gear"))
+            lines.record_done()
+            filename = cell(row, "filename", 10_000)
+            if not filename:
+                continue
+            key = filename.lower().lstrip("/")
+            if wanted is None or key in wanted:
+                out[key] = StravaMeta(cell(row, "activity type", MAX_SHORT_TEXT_CHARS), cell(row, "activity name"),
+                                      cell(row, "activity gear"))
     except csv.Error as exc:
-        raise IngestError(f"not a readable CSV file: {exc}", path=name, line=rows.line_num) from None
+        raise IngestError(f"not a readable CSV file: {_csv_reason(exc)}", path=name, line=rows.line_num) from None
     return out
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"a cell is longer than {csv.field_size_limit() // 1024} KB"
+    return text
+
+
+class _CsvLines:
+    """The lines of a CSV text stream, each at most :data:`MAX_CSV_LINE_CHARS`, and no record
+    spanning more than :data:`MAX_CSV_RECORD_LINES` (an unterminated quote), so memory stays
+    bounded whatever the file holds."""
+
+    def __init__(self, text: IO[str], name: str) -> None:
+        self.text, self.name = text, name
+        self.line = 0
+        self.record_start = 0
+
+    def __iter__(self) -> "_CsvLines":
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(MAX_CSV_LINE_CHARS + 1)
+        if not line:
+            raise StopIteration
+        self.line += 1
+        if len(line) > MAX_CSV_LINE_CHARS:
+            raise IngestError(f"line {self.line} is longer than {MAX_CSV_LINE_CHARS // 1024} KB: not a Strava "
+                              "activities.csv", path=self.name, line=self.line)
+        if self.line - self.record_start > MAX_CSV_RECORD_LINES:
+            raise IngestError(f"a quoted cell from line {self.record_start + 1} never ends (an unterminated quote?)",
+                              path=self.name, line=self.record_start + 1)
+        return line
+
+    def record_done(self) -> None:
+        self.record_start = self.line

@@ -345,6 +345,9 @@ def _activity(act: TcxActivity, index: int, td: TcxData, notes: list[str], name:
     if timed.any():
         starts.append(float(t[timed][0]))
     if not starts:
+        if td.dropped.get("time"):
+            raise IngestError(f"no usable start time (the {td.dropped['time']} times written are impossible, such as "
+                              "year 9999 or 0001): cannot be placed on a day", path=name)
         raise IngestError("no start time: cannot be placed on a day", path=name)
     start = min(starts)
     lap_dist = [lap.distance_m for lap in laps if lap.distance_m is not None]

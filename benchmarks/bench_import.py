@@ -600,7 +600,7 @@ def time_query(n: int) -> dict[str, float]:
     t0 = datetime(2010, 1, 1, 7, tzinfo=timezone.utc)
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "q.sqlite") as st:
         st.add_athlete(Athlete("a", "A"))
-        with st.transaction() as conn:
+        with st.atomic() as conn:
             for i in range(n):
                 st.insert_activity(conn, "a", Activity(start_utc=t0 + timedelta(days=i), sport=Sport.RUNNING,
                                                        distance_m=5000.0, elapsed_s=1800.0, source_hash=str(i)))

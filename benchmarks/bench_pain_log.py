@@ -37,7 +37,7 @@ def build_store(path: Path, years: int) -> tuple[int, date]:
     n = 0
     with Store.open(path) as store:
         store.add_athlete(make_athlete("big", name="Big Log"))
-        with store.transaction() as conn:
+        with store.atomic() as conn:
             day = first
             while day < today - timedelta(days=2):
                 for side in ("left", "right", "both"):

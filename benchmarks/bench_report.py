@@ -28,7 +28,7 @@ def add_athlete(store: Store, athlete_id: str, days: int, seed: int) -> None:
     rnd = random.Random(seed)
     store.add_athlete(Athlete(athlete_id, f"Runner {athlete_id}", timezone="Europe/Berlin"))
     start = END - timedelta(days=days - 1)
-    with store.transaction() as conn:
+    with store.atomic() as conn:
         for i in range(days):
             day = start + timedelta(days=i)
             if days - 200 <= i < days - 186:

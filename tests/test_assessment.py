@@ -245,7 +245,7 @@ def test_one_html_report_builds_each_frame_once(tmp_path: Path, monkeypatch) -> 
     monkeypatch.setattr(series, "weekly_frame", weekly)
     store = Store.open(tmp_path / "s.sqlite")
     store.add_athlete(ATHLETE)
-    with store.transaction() as conn:
+    with store.atomic() as conn:
         for act in steady(MONDAY, 20):
             store.insert_activity(conn, "ana", act)
     store.add_pain_entries("ana", [PainEntry(MONDAY + timedelta(days=100), side="right", pain_after=6)])

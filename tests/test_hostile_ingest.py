@@ -373,7 +373,7 @@ def test_impossible_heart_rate_and_cadence_are_dropped_with_a_warning(tmp_path, 
 
 
 def test_the_store_refuses_what_the_bounds_refuse(store_path, athlete):
-    with Store.open(store_path) as store, store.transaction() as conn:
+    with Store.open(store_path) as store, store.atomic() as conn:
         for bad in (Activity(datetime(9019, 1, 1, tzinfo=timezone.utc), Sport.RUNNING, 5000.0, timer_s=1500),
                     Activity(T0, Sport.RUNNING, float("inf"), timer_s=1500),
                     Activity(T0, Sport.RUNNING, 5000.0, timer_s=-1.0)):

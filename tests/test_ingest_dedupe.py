@@ -22,7 +22,7 @@ def test_bounded_window_returns_the_same_rows_as_a_full_scan(tmp_path: Path) -> 
     rng = random.Random(11)
     with Store.open(tmp_path / "s.sqlite") as st:
         st.add_athlete(Athlete("a", "A"))
-        with st.transaction() as conn:
+        with st.atomic() as conn:
             for i in range(400):
                 start = T0 + timedelta(minutes=rng.randrange(0, 60 * 24 * 60))
                 seconds = rng.choice([600, 3600, 5400, 30 * 3600])  # some walks over a day and more

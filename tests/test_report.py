@@ -70,7 +70,7 @@ def ana_pain() -> list[PainEntry]:
 def make_store(path: Path, name: str = "Ana Test", athlete_id: str = "ana") -> Store:
     store = Store.open(path)
     store.add_athlete(Athlete(athlete_id, name, timezone="Europe/Stockholm"))
-    with store.transaction() as conn:
+    with store.atomic() as conn:
         for a in ana_activities():
             store.insert_activity(conn, athlete_id, a)
     store.add_pain_entries(athlete_id, ana_pain())

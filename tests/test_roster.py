@@ -22,7 +22,7 @@ from test_report import WEEK, check_golden, make_store, validate
 def add_runner(store: Store, athlete_id: str, name: str, kms: list[float], last_day: date, every: int = 2) -> None:
     """Runs of ``kms`` km every ``every`` days ending on ``last_day``."""
     store.add_athlete(Athlete(athlete_id, name, timezone="UTC"))
-    with store.transaction() as conn:
+    with store.atomic() as conn:
         for i, km in enumerate(reversed(kms)):
             day = last_day - timedelta(days=every * i)
             start = datetime(day.year, day.month, day.day, 7, tzinfo=timezone.utc)

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from runload import bounds
 from runload.errors import InputError, NotFoundError, StoreError
@@ -188,6 +189,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        self._depth = 0  # open transaction (1) and savepoints inside it (2, 3, ...)
         # True when the file was there but empty (0 bytes) and was set up as a new store: the
         # command line says so, since a store that lost its content should not pass unnoticed
         self.was_empty = False
@@ -257,30 +259,70 @@ class Store:
             if tables:
                 raise StoreError("is an SQLite file but not a runload store", path=self.path)
         for target in range(version + 1, SCHEMA_VERSION + 1):
-            with self.transaction():
+            with self.atomic():
                 for statement in MIGRATIONS[target - 1].split(";"):
                     if statement.strip():
                         self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {target}")
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: everything inside lands together or not at all."""
+    def begin(self) -> None:
+        """Open the outermost write transaction (``BEGIN IMMEDIATE``: the write lock is taken now,
+        so what is read inside stays true until :meth:`commit`). For work that spans many calls,
+        such as an import's batches; most callers want :meth:`atomic`."""
+        if self._depth:
+            raise RuntimeError("a transaction is already open")
         self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+
+    def commit(self) -> None:
+        """Commit the transaction :meth:`begin` opened (nothing when none is open)."""
+        if self._depth:
+            self.conn.execute("COMMIT")
+            self._depth = 0
+
+    def rollback(self) -> None:
+        """Roll back the transaction :meth:`begin` opened (nothing when none is open)."""
+        if self._depth:
+            self.conn.execute("ROLLBACK")
+            self._depth = 0
+
+    @property
+    def in_transaction(self) -> bool:
+        return bool(self._depth)
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite3.Connection]:
+        """Everything inside lands together or not at all. Outermost: a write transaction;
+        nested (inside another ``atomic`` or :meth:`begin`): a savepoint, so one failed part
+        (one file of an import) is undone while the rest stays."""
+        if not self._depth:
+            self.begin()
+            try:
+                yield self.conn
+            except BaseException:
+                self.rollback()
+                raise
+            self.commit()
+            return
+        name = f"sp{self._depth}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        self._depth += 1
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._depth -= 1
+            self.conn.execute(f"ROLLBACK TO {name}")
+            self.conn.execute(f"RELEASE {name}")
             raise
-        else:
-            self.conn.execute("COMMIT")
+        self._depth -= 1
+        self.conn.execute(f"RELEASE {name}")
 
     # ---------------------------------------------------------------- athletes
     def add_athlete(self, athlete: Athlete) -> None:
         """Store a new athlete; an existing id is an :class:`InputError`."""
         row = _athlete_row(athlete)
         try:
-            with self.transaction() as conn:
+            with self.atomic() as conn:
                 conn.execute(
                     f"INSERT INTO athletes ({', '.join(_ATHLETE_COLUMNS)}, created_utc) "
                     f"VALUES ({', '.join('?' * len(_ATHLETE_COLUMNS))}, ?)",
@@ -294,7 +336,7 @@ class Store:
         self.get_athlete(athlete.id)
         row = _athlete_row(athlete)
         cols = [c for c in _ATHLETE_COLUMNS if c != "id"]
-        with self.transaction() as conn:
+        with self.atomic() as conn:
             conn.execute(
                 f"UPDATE athletes SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
                 [row[c] for c in cols] + [athlete.id],
@@ -368,7 +410,7 @@ class Store:
     def set_activity_sport(self, activity_id: int, sport: Sport, sub_sport: str | None = None) -> None:
         """Correct an activity's sport (a person's word: no longer marked as inferred)."""
         self.get_activity(activity_id)
-        with self.transaction() as conn:
+        with self.atomic() as conn:
             conn.execute("UPDATE activities SET sport = ?, sub_sport = coalesce(?, sub_sport), sport_inferred = 0 "
                          "WHERE id = ?", (sport.value, sub_sport, activity_id))
 
@@ -472,7 +514,7 @@ class Store:
         """Store pain entries together (all or none); returns their ids."""
         self.get_athlete(athlete_id)
         ids = []
-        with self.transaction() as conn:
+        with self.atomic() as conn:
             for entry in entries:
                 ids.append(self.insert_pain_entry(conn, athlete_id, entry, source))
         return ids
@@ -517,7 +559,7 @@ class Store:
         """Replace the stored fields of pain entry ``entry_id`` with ``entry``'s."""
         self.get_pain_entry(entry_id)
         row = _pain_row(entry)
-        with self.transaction() as conn:
+        with self.atomic() as conn:
             conn.execute(
                 f"UPDATE pain_entries SET {', '.join(f'{c} = ?' for c in row)} WHERE id = ?",
                 [*row.values(), entry_id],
@@ -526,7 +568,7 @@ class Store:
     def delete_pain_entry(self, entry_id: int) -> PainEntry:
         """Delete one pain entry; returns what was deleted."""
         _athlete_id, entry = self.get_pain_entry(entry_id)
-        with self.transaction() as conn:
+        with self.atomic() as conn:
             conn.execute("DELETE FROM pain_entries WHERE id = ?", (entry_id,))
         return entry
 
@@ -534,7 +576,7 @@ class Store:
     def add_clearance(self, athlete_id: str, clearance: Clearance) -> int:
         """Store a clearance of the athlete's red flags; returns its id."""
         self.get_athlete(athlete_id)
-        with self.transaction() as conn:
+        with self.atomic() as conn:
             cur = conn.execute(
                 "INSERT INTO pain_clearances (athlete_id, date, cleared_by, note, created_utc) VALUES (?, ?, ?, ?, ?)",
                 (athlete_id, clearance.date.isoformat(), clearance.by, clearance.note, _utc_now()))
@@ -560,7 +602,7 @@ class Store:
         """Store a coach (or update their email and name) and add athletes to their roster."""
         for a in athlete_ids:
             self.get_athlete(a)
-        with self.transaction() as conn:
+        with self.atomic() as conn:
             conn.execute(
                 "INSERT INTO coaches (id, name, email) VALUES (?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET email = excluded.email, name = coalesce(excluded.name, name)",
@@ -571,7 +613,7 @@ class Store:
 
     def remove_coach(self, coach_id: str) -> None:
         """Delete a coach and their roster links (the athletes stay)."""
-        with self.transaction() as conn:
+        with self.atomic() as conn:
             if conn.execute("DELETE FROM coaches WHERE id = ?", (coach_id,)).rowcount == 0:
                 raise NotFoundError(f"unknown coach '{coach_id}' (see: runload coach list)")
 
@@ -605,7 +647,7 @@ class Store:
         """
         now = datetime.now(timezone.utc)
         owner = owner or _this_process()
-        with self.transaction() as conn:
+        with self.atomic() as conn:
             row = conn.execute(
                 "SELECT state, updated_utc, message_id, owner FROM sent_log WHERE recipient = ? AND "
                 "subject_kind = ? AND subject_id = ? AND week = ?", key).fetchone()
@@ -636,7 +678,7 @@ class Store:
         self._set_send_state(key, state, detail)
 
     def _set_send_state(self, key: tuple[str, str, str, str], state: str, detail: str | None = None) -> None:
-        with self.transaction() as conn:
+        with self.atomic() as conn:
             conn.execute(
                 "UPDATE sent_log SET state = ?, detail = ?, updated_utc = ? WHERE recipient = ? "
                 "AND subject_kind = ? AND subject_id = ? AND week = ?", (state, detail, _utc_now(), *key))

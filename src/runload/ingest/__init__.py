@@ -512,14 +512,12 @@ class _Writer:
         self.known, self.containers = known, containers
         self.this_run: set[str] = set()  # content hashes first stored by this import
         self.conn = store.conn
-        self.in_tx = False
         self.last_commit = time.monotonic()
         self.longest_s = store.longest_activity_s(athlete_id)  # bounds the duplicate search
 
     def _begin(self) -> None:
-        if not self.in_tx:
-            self.conn.execute("BEGIN IMMEDIATE")
-            self.in_tx = True
+        if not self.store.in_transaction:
+            self.store.begin()
             # Another import into this store may have committed files since ours started: with
             # the write lock held, what the store knows now is exact until our commit.
             for digest, name in self.store.known_files(self.athlete_id).items():
@@ -527,9 +525,7 @@ class _Writer:
             self.longest_s = max(self.longest_s, self.store.longest_activity_s(self.athlete_id))
 
     def commit(self) -> None:
-        if self.in_tx:
-            self.conn.execute("COMMIT")
-            self.in_tx = False
+        self.store.commit()
         self.last_commit = time.monotonic()
 
     def handle(self, item: _Item, parsed: _Parsed) -> None:
@@ -545,41 +541,32 @@ class _Writer:
             _fail(self.summary, self.containers, src.name, parsed.error or "could not be read", src.containers)
             return
         self._begin()
-        self.conn.execute("SAVEPOINT one_file")
         try:
-            if parsed.digest in self.this_run:
-                # the same bytes twice in one import (a copy, a .gz of the file): one is a duplicate
-                self.summary.duplicates.append({"file": src.name, "kept": self.known[parsed.digest], "replaced": ""})
-            elif parsed.activities is None or parsed.digest in self.known:
-                self.summary.skipped += 1  # content imported before (from this or another path)
-            else:
-                acts = self._checked(parsed.activities, src, parsed)
-                self._store_file(src.name, parsed.digest, acts)
-                self.known[parsed.digest] = src.name
-                self.this_run.add(parsed.digest)
-            self.store.remember_seen(self.conn, self.athlete_id, src.key, src.fingerprint, parsed.digest)
+            with self.store.atomic():  # a savepoint: the file lands whole or not at all
+                if parsed.digest in self.this_run:
+                    # the same bytes twice in one import (a copy, a .gz of the file): one is a duplicate
+                    self.summary.duplicates.append({"file": src.name, "kept": self.known[parsed.digest],
+                                                    "replaced": ""})
+                elif parsed.activities is None or parsed.digest in self.known:
+                    self.summary.skipped += 1  # content imported before (from this or another path)
+                else:
+                    acts = self._checked(parsed.activities, src, parsed)
+                    self._store_file(src.name, parsed.digest, acts)
+                    self.known[parsed.digest] = src.name
+                    self.this_run.add(parsed.digest)
+                self.store.remember_seen(self.conn, self.athlete_id, src.key, src.fingerprint, parsed.digest)
         except _Refused as refused:
-            self._rollback()
             _fail(self.summary, self.containers, src.name, refused.reason, src.containers)
             return
         except (InputError, OverflowError, ValueError, sqlite3.IntegrityError):
             # cannot happen once the bounds are checked; if a value still slips through, that file
             # fails and the import goes on (a store that cannot be written still stops it)
-            self._rollback()
             _fail(self.summary, self.containers, src.name, "could not be stored: a value in it is out of range",
                   src.containers)
             return
-        except BaseException:
-            self._rollback()
-            raise
-        self.conn.execute("RELEASE one_file")
         _count(self.containers, src.containers)
         if time.monotonic() - self.last_commit > _COMMIT_EVERY_S:
             self.commit()
-
-    def _rollback(self) -> None:
-        self.conn.execute("ROLLBACK TO one_file")
-        self.conn.execute("RELEASE one_file")
 
     def _checked(self, parsed_acts: list[Activity], src: Source, parsed: _Parsed) -> list[Activity]:
         """The file's activities as stored: Strava's CSV joined, then each checked against the

@@ -38,7 +38,7 @@ def add_entry(store: Store, athlete_id: str, entry: PainEntry, *, source: str = 
     """Store one entry; an entry identical to a stored one is refused (it would count twice), and
     so is a fifth entry for the same day and leg."""
     store.get_athlete(athlete_id)
-    with store.transaction() as conn:
+    with store.atomic() as conn:
         same_day = store.pain_entries(athlete_id, start=entry.date, end=entry.date)
         for e in same_day:
             if entry_key(e) == entry_key(entry):
@@ -71,7 +71,7 @@ def import_csv(store: Store, athlete_id: str, path: str | Path, *, dry_run: bool
     rows = read_csv(path)
     added: list[int] = []
     skipped: list[int] = []
-    with store.transaction() as conn:
+    with store.atomic() as conn:
         stored = _stored(store, athlete_id, (e.date for _, e in rows))
         keys = {entry_key(e) for e in stored}
         per_day = Counter((e.date, e.side) for e in stored)

@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
 
 from runload import bounds
 from runload.errors import InputError, NotFoundError, StoreError

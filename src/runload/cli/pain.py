@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 import click

@@ -21,20 +21,30 @@ def _week_label(week_start: date) -> str:
     return iso_label(week_start)
 
 
-def athlete_content(assessor: Any, athlete_id: str, week_start: date, *, today: date | None = None) -> Content:
-    """The runner's weekly summary for the week starting ``week_start``, with its charts.
-
-    ``assessor`` (a :class:`runload.assessments.Assessor`) keeps each athlete's assessment, so
-    the roster of the athlete's coach in the same run reuses it."""
+def athlete_report(assessor: Any, athlete_id: str, week_start: date, *, today: date | None = None) -> Any:
+    """The runner's report for the week starting ``week_start``, judged on its last day (or
+    ``today`` if earlier): the report their mail carries and their coach's roster line reads."""
     from runload.report import build_report
     from runload.report.build import judged_day
-    from runload.report.charts import render_available
+
+    period = week_period(week_start, assessor.book.first_weekday)
+    return build_report(assessor.get(athlete_id, judged_day(period, today or date.max)), period)
+
+
+# The charts a runner acts on from a weekly mail; the load ratio, fitness/fatigue and cross-training
+# are context, and stay in the full report (runload report --format html): a lighter mail, and a
+# quicker Monday run for a club.
+MAIL_CHARTS = ("weekly_distance", "run_spikes", "pain", "shoes")
+
+
+def report_content(rep: Any, week_start: date) -> Content:
+    """A runner's weekly mail from their report: text, HTML and its main charts as PNG parts."""
+    from runload.report.charts import render
     from runload.report.html import render_html
     from runload.report.text import render_text
 
-    period = week_period(week_start, assessor.book.first_weekday)
-    rep = build_report(assessor.get(athlete_id, judged_day(period, today or date.max)), period)
-    pngs = render_available(rep, "png")
+    shown = {c.name for c in rep.charts if c.available}
+    pngs = {name: render(rep, name, "png") for name in MAIL_CHARTS if name in shown}
     cids = {name: f"chart-{name}" for name in pngs}
     html = render_html(rep, chart_urls={name: f"cid:{cid}" for name, cid in cids.items()})
     subject = f"runload {_week_label(week_start)}: {rep.athlete.name}: {rep.status.label}"
@@ -42,15 +52,33 @@ def athlete_content(assessor: Any, athlete_id: str, week_start: date, *, today: 
                    images=tuple((cids[name], png) for name, png in pngs.items()))
 
 
+def athlete_content(assessor: Any, athlete_id: str, week_start: date, *, today: date | None = None) -> Content:
+    """The runner's weekly summary for the week starting ``week_start``, with its charts.
+
+    ``assessor`` (a :class:`runload.assessments.Assessor`) keeps each athlete's assessment, so
+    the roster of the athlete's coach in the same run reuses it."""
+    return report_content(athlete_report(assessor, athlete_id, week_start, today=today), week_start)
+
+
 def roster_content(assessor: Any, coach_name: str, athlete_ids: Sequence[str], week_start: date, *,
                    today: date | None = None) -> Content:
     """A coach's roster: only the athletes in ``athlete_ids``, most at-risk first."""
+    from runload.report.roster import roster_row
+
+    rows = [roster_row(athlete_report(assessor, a, week_start, today=today), today or date.max) for a in athlete_ids]
+    return roster_from_rows(coach_name, rows, week_period(week_start, assessor.book.first_weekday),
+                            today=today or date.max)
+
+
+def roster_from_rows(coach_name: str, rows: Sequence[Any], period: Any, *, today: date) -> Content:
+    """A coach's roster mail from their athletes' roster lines (each from that athlete's report)."""
+    from runload.report.build import judged_day
     from runload.report.html import render_roster_html
-    from runload.report.roster import build_roster
+    from runload.report.model import Roster
+    from runload.report.roster import sort_key
     from runload.report.text import render_roster_text
 
-    period = week_period(week_start, assessor.book.first_weekday)
-    roster = build_roster(assessor, period, athlete_ids=list(athlete_ids), today=today or date.max, workers=1)
+    roster = Roster(period, judged_day(period, today), sorted(rows, key=sort_key))
     text = f"Roster for {inline(coach_name)}\n\n" + render_roster_text(roster)
-    return Content(subject=f"runload roster {_week_label(week_start)}: {len(athlete_ids)} athletes",
+    return Content(subject=f"runload roster {_week_label(period.start)}: {len(rows)} athletes",
                    text=text, html=render_roster_html(roster))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -45,6 +46,11 @@ class Planned:
     to_name: str | None
     to_addr: str
     build: Callable[[], Content] = field(compare=False, repr=False)
+    # what a worker process needs to build the content itself (runload.mail.prepare)
+    athlete_ids: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    coach_name: str | None = field(default=None, compare=False, repr=False)
+    today: date | None = field(default=None, compare=False, repr=False)
+    book: Any = field(default=None, compare=False, repr=False)
 
     @property
     def week(self) -> str:
@@ -132,7 +138,8 @@ def plan(store: Store, *, week: date | None = None, catch_up: bool = True, athle
             continue
         for wk in weeks_for(a.email, "athlete", a.id, a.timezone):
             out.append(Planned("athlete", a.id, wk, a.name, a.email,
-                               lambda a=a, wk=wk: athlete_content(judge, a.id, wk, today=now.date())))
+                               lambda a=a, wk=wk: athlete_content(judge, a.id, wk, today=now.date()),
+                               today=now.date(), book=judge.book))
     selected = {a.id for a in athletes}
     for coach_id, name, email, ids in store.coaches():
         if not ids or (athlete_ids and not selected.intersection(ids)):
@@ -140,7 +147,9 @@ def plan(store: Store, *, week: date | None = None, catch_up: bool = True, athle
         for wk in weeks_for(email, "roster", coach_id, "UTC"):
             out.append(Planned("roster", coach_id, wk, name, email,
                                lambda ids=ids, wk=wk, n=name or coach_id: roster_content(judge, n, ids, wk,
-                                                                                        today=now.date())))
+                                                                                        today=now.date()),
+                               athlete_ids=tuple(ids), coach_name=name or coach_id, today=now.date(),
+                               book=judge.book))
     return out
 
 
@@ -196,6 +205,8 @@ def run(store: Store, planned: list[Planned], *, mail_from: str, transport: Smtp
                 again = " (again: the last try may have arrived)" if state == "uncertain" else ""
                 log(f"would send{again}: {p.describe()}")
         return result
+    planned = _prebuilt(store, planned if outbox is not None or force
+                        else [p for p in planned if store.sent_state(p.key) != "sent"], planned)
     if outbox is not None:
         try:
             outbox.mkdir(parents=True, exist_ok=True)
@@ -221,6 +232,30 @@ def run(store: Store, planned: list[Planned], *, mail_from: str, transport: Smtp
     finally:
         transport.close()
     return result
+
+
+def _prebuilt(store: Store, todo: list[Planned], planned: list[Planned]) -> list[Planned]:
+    """``planned`` with the contents of ``todo`` built up front on every core (for a run big
+    enough to gain from it: see :mod:`runload.mail.prepare`); the rest build when sent."""
+    from dataclasses import replace
+
+    from runload.mail.prepare import Failed, prepare
+
+    if not todo or todo[0].book is None or todo[0].today is None:
+        return planned
+    built = prepare(store, todo[0].book, todo, today=todo[0].today)
+    if built is None:
+        return planned
+    ready = {id(p): built[i] for i, p in enumerate(todo) if i in built}
+
+    def fixed(got: Any) -> Callable[[], Content]:
+        def build() -> Content:
+            if isinstance(got, Failed):
+                raise InputError(got.reason)
+            return got
+        return build
+
+    return [replace(p, build=fixed(ready[id(p)])) if id(p) in ready else p for p in planned]
 
 
 def _send_one(store: Store, p: Planned, transport: SmtpTransport, *, mail_from: str, force: bool,

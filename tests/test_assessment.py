@@ -276,3 +276,28 @@ def test_an_email_run_assesses_each_athlete_once(cli, tmp_path: Path, monkeypatc
     assert r.exit_code == 0, r.output
     assert len(list((tmp_path / "out").glob("*.eml"))) == 3
     assert count["n"] == 2  # maya and ben, each once, for their own mail and for kim's roster
+
+
+def test_pain_entries_stored_outside_the_calendar_never_stop_a_report(cli, tmp_path: Path, monkeypatch) -> None:
+    """An older runload let 0001-01-01 and 9999-12-31 into the log: every output still works,
+    leaves them out, and pain list still shows them to delete."""
+    import sqlite3
+
+    assert cli("athlete", "add", "maya", "--name", "Maya", "--email", "maya@example.org").exit_code == 0
+    assert cli("coach", "add", "kim", "--email", "kim@example.org", "--athlete", "maya").exit_code == 0
+    assert cli("pain", "add", "--athlete", "maya", "--date", "2026-10-15", "--pain-after", "3").exit_code == 0
+    with sqlite3.connect(tmp_path / "store.sqlite") as conn:
+        conn.execute("INSERT INTO pain_entries (athlete_id, date, pain_after, created_utc) VALUES "
+                     "('maya', '0001-01-01', 5, 'x'), ('maya', '9999-12-31', 5, 'x')")
+    for args in (["check", "--athlete", "maya"], ["report", "--athlete", "maya", "--format", "json"],
+                 ["roster"], ["pain", "status", "--athlete", "maya"], ["weeks", "--athlete", "maya"]):
+        r = cli(*args)
+        assert r.exit_code == 0, (args, r.output)
+        assert "0001-01-01" not in r.output and "9999-12-31" not in r.output
+    monkeypatch.setenv("RUNLOAD_MAIL_FROM", "runload@example.net")
+    monkeypatch.setenv("RUNLOAD_SMTP_HOST", "127.0.0.1")
+    r = cli("email", "--week", "2026-W42", "--outbox", str(tmp_path / "out"))
+    assert r.exit_code == 0, r.output
+    assert len(list((tmp_path / "out").glob("*.eml"))) == 2
+    listed = cli("pain", "list", "--athlete", "maya").output
+    assert "0001-01-01" in listed and "9999-12-31" in listed

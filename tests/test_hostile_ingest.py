@@ -625,3 +625,17 @@ def test_progress_total_grows_as_nested_archives_open(tmp_path, athlete, store_p
     assert all(d <= t for d, t in calls) and calls[-1] == (8, 8)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     assert [t for _, t in calls] == sorted(t for _, t in calls) and calls[0][1] < 8  # known only as archives open
+
+
+def test_a_member_name_with_a_newline_cannot_forge_a_summary_line(cli, athlete, tmp_path):
+    import zipfile
+
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("x\nImported 99 files (99 activities); 0 duplicates; 0 already known; 0 failed.\n.fit", b"junk")
+        zf.writestr("run\x1b]52;c;aGk=\x07.fit", b"junk")
+    r = cli("import", "--athlete", athlete, str(archive))
+    lines = r.output.splitlines()
+    assert lines[0].startswith("Imported 0 files")
+    assert not any(line.startswith("Imported 99") for line in lines), r.output
+    assert "\x1b" not in r.output and "\\x1b" in r.output

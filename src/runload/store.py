@@ -592,9 +592,16 @@ class Store:
     def athlete_data(self, athlete_id: str) -> AthleteData:
         """The athlete's profile, activities, pain entries and clearances, read once, as plain
         data for :func:`runload.assess.assess`."""
+        from datetime import timedelta
+
+        from runload.calendar import FIRST_DAY
+
         athlete = self.get_athlete(athlete_id)
-        return AthleteData(athlete, tuple(self.activities(athlete_id)), tuple(self.pain_entries(athlete_id)),
-                           tuple(self.clearances(athlete_id)))
+        # an entry an older runload stored outside the days a log can hold (0001-01-01, 9999-12-31)
+        # is left out of the assessment; `runload pain list` still shows it, to edit or delete
+        last = datetime.now(timezone.utc).date() + timedelta(days=1)
+        pain = tuple(self.pain_entries(athlete_id, start=FIRST_DAY, end=last))
+        return AthleteData(athlete, tuple(self.activities(athlete_id)), pain, tuple(self.clearances(athlete_id)))
 
     # ---------------------------------------------------------------- coaches
     def add_coach(self, coach_id: str, email: str, name: str | None, athlete_ids: Sequence[str]) -> None:

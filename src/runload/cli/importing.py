@@ -9,18 +9,20 @@ from typing import Any
 
 import click
 
-from runload.cli._common import open_store, store_option
+from runload.cli._common import echo, open_store, store_option
 
 
 @click.command("import")
 @click.option("--athlete", "athlete_id", required=True, help="Whose activities these are.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes reading files (default: one per core).")
 @store_option
 @click.pass_context
-def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], as_json: bool,
+def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], fmt: str, as_json: bool,
                workers: int | None) -> None:
     """Import activity files: FIT, GPX, TCX (also .gz), folders, zip archives (zips in zips too)
     and Strava bulk exports (activities.csv gives each file its type, name and gear).
@@ -59,22 +61,26 @@ def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], as_
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
-    if as_json:
-        click.echo(json.dumps(summary.as_json(), indent=2, allow_nan=False))
+    from runload.textsafe import inline
+
+    if as_json or fmt == "json":
+        echo(json.dumps(summary.as_json(), indent=2, allow_nan=False))
     else:
-        click.echo(f"Imported {len(summary.imported)} files ({summary.activities} activities); "
-                   f"{len(summary.duplicates)} duplicates; {summary.skipped} already known; "
-                   f"{len(summary.failed)} failed.")
+        # every name and reason on its own line, shown and never obeyed: a zip member named with a
+        # newline cannot print a line of its own ("Imported 99 files")
+        echo(f"Imported {len(summary.imported)} files ({summary.activities} activities); "
+             f"{len(summary.duplicates)} duplicates; {summary.skipped} already known; "
+             f"{len(summary.failed)} failed.")
         for d in summary.duplicates:
-            extra = f", replacing {d['replaced']}" if d["replaced"] else ""
-            click.echo(f"  duplicate: {d['file']} (kept {d['kept']}{extra})")
+            extra = f", replacing {inline(d['replaced'])}" if d["replaced"] else ""
+            echo(f"  duplicate: {inline(d['file'])} (kept {inline(d['kept'])}{extra})")
         for w in summary.warnings:
-            click.echo(f"  warning: {w['file']}: {w['warning']}")
+            echo(f"  warning: {inline(w['file'])}: {inline(w['warning'])}")
         empty = set(summary.empty)
         for f in summary.failed:
             if f["file"] in empty:
-                click.echo(f"  {f['reason']}")  # "no activity files found in PATH"
+                echo(f"  {inline(f['reason'])}")  # "no activity files found in PATH"
             else:
-                click.echo(f"  failed: {f['file']}: {f['reason']}")
+                echo(f"  failed: {inline(f['file'])}: {inline(f['reason'])}")
     if summary.failed:
         ctx.exit(1)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import date
 
 import click
 
 from runload.cli._common import echo, open_store, store_option
-from runload.cli._period import assessor, today_for, week_option
+from runload.cli._period import assessor, parse_day, today_for, week_option
 from runload.textsafe import inline
 
 FORMATS = ["text", "md", "html", "json"]
@@ -36,8 +35,8 @@ def write_output(text: str, output: str | None, color: bool) -> None:
 @click.command()
 @click.option("--athlete", "athlete_id", required=True, help="The athlete's id.")
 @week_option
-@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First day of a period (with --to).")
-@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last day of a period (with --from).")
+@click.option("--from", "start", help="First day of a period, YYYY-MM-DD (with --to).")
+@click.option("--to", "end", help="Last day of a period, YYYY-MM-DD (with --from).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead.")
 @click.option("--charts", "charts_dir", type=click.Path(file_okay=False),
@@ -45,7 +44,7 @@ def write_output(text: str, output: str | None, color: bool) -> None:
 @click.option("--color/--no-color", default=None, help="Colour text output (default: only on a terminal).")
 @store_option
 @click.pass_context
-def report(ctx: click.Context, athlete_id: str, week: str | None, start: object, end: object, fmt: str,
+def report(ctx: click.Context, athlete_id: str, week: str | None, start: str | None, end: str | None, fmt: str,
            output: str | None, charts_dir: str | None, color: bool | None) -> None:
     """The athlete's report: status, red flags first, findings with their numbers, next week's
     limits, the period's runs, recent weeks, pain log, shoes; charts in HTML (and as PNG with
@@ -59,7 +58,7 @@ def report(ctx: click.Context, athlete_id: str, week: str | None, start: object,
         judge = assessor(store)
         athlete = judge.data(athlete_id).athlete
         today = today_for(athlete.timezone)
-        period = resolve_period(week=week, start=_day(start), end=_day(end), today=today,
+        period = resolve_period(week=week, start=parse_day("--from", start), end=parse_day("--to", end), today=today,
                                 first_weekday=judge.book.first_weekday)
         rep = build_report(judge.get(athlete_id, judged_day(period, today)), period)
     write_output(render(rep, fmt, color=use_color(color, output) and fmt == "text"), output,
@@ -71,5 +70,3 @@ def report(ctx: click.Context, athlete_id: str, week: str | None, start: object,
         echo(f"Wrote {len(paths)} chart{'s' if len(paths) != 1 else ''} to {inline(charts_dir)}", err=True)
 
 
-def _day(value: object) -> date | None:
-    return value.date() if value is not None else None  # type: ignore[attr-defined]

@@ -43,6 +43,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from runload.calendar import FIRST_DAY
 from runload.errors import InputError
 from runload.textsafe import csv_row, from_csv_cell, unsafe_char
 from runload.models import (
@@ -76,7 +77,7 @@ _FALSE = {"no", "n", "false", "0"}
 # The first day an entry can have: GPS watches count time from 1989-12-31 (the FIT epoch), and
 # the activity log has the same bound. The last is tomorrow (the athlete's calendar may run
 # ahead of this machine's).
-EARLIEST_DAY = date(1989, 12, 31)
+EARLIEST_DAY = FIRST_DAY  # runload.calendar: the first day any record may carry
 MAX_NOTES_CHARS = 2000
 MAX_CSV_ROWS = 10_000  # a pain log of 27 years with an entry every day fits in one file
 MAX_CSV_BYTES = 32 * 1024 * 1024

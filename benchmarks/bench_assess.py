@@ -46,7 +46,7 @@ def add_athlete(store, athlete_id: str, days: int, seed: int, email: bool = Fals
     store.add_athlete(Athlete(athlete_id, f"Runner {athlete_id}", timezone="Europe/Berlin",
                               email=f"{athlete_id}@example.org" if email else None))
     start = END - timedelta(days=days - 1)
-    with store.atomic() as conn:
+    with (store.atomic() if hasattr(store, "atomic") else store.transaction()) as conn:  # the previous approach says transaction()
         for i in range(days):
             day = start + timedelta(days=i)
             if days - 200 <= i < days - 186:

@@ -321,3 +321,18 @@ def test_cli_activity_list_and_set_sport(cli, athlete: str, tmp_path: Path) -> N
     assert r.exit_code == 2 and "unknown sport 'flying'" in r.output
     r = cli("activity", "set-sport", "999", "running")
     assert r.exit_code == 2 and "no activity with id 999" in r.output
+
+
+def test_strava_csv_that_says_ride_drops_the_ride_speed_warning():
+    from datetime import datetime, timezone
+
+    from runload.ingest import _apply_meta
+    from runload.ingest.sources import StravaMeta
+    from runload.models import Activity, Sport
+
+    run = Activity(datetime(2026, 5, 1, 7, tzinfo=timezone.utc), Sport.RUNNING, 30000, timer_s=3600,
+                   warnings=("labelled running, but moves at the speed of a ride (average 30.0 km/h)",))
+    [ride] = _apply_meta([run], StravaMeta(activity_type="Ride", name="Morning ride", gear=None))
+    assert ride.sport is Sport.CYCLING
+    assert not any(w.startswith("labelled running") for w in ride.warnings)
+    assert "sport from activities.csv (Ride)" in ride.warnings

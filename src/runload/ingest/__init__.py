@@ -646,7 +646,9 @@ def _apply_meta(acts: list[Activity], meta: StravaMeta | None) -> list[Activity]
     sport = sport_from_name(meta.activity_type)
     if sport is not None and len(out) == 1:
         a = out[0]
-        notes = tuple(w for w in a.warnings if not w.startswith("no sport in the file"))
+        # what the file's sport looked like no longer matters once the CSV says what it was
+        stale = ("no sport in the file",) + (("labelled running, but moves at",) if sport is not Sport.RUNNING else ())
+        notes = tuple(w for w in a.warnings if not w.startswith(stale))
         sub = _STRAVA_SUB.get((meta.activity_type or "").strip().lower(), a.sub_sport)
         if sport is not a.sport or a.sport_inferred:
             notes = (*notes, f"sport from activities.csv ({meta.activity_type})")

@@ -8,45 +8,15 @@ the email run with the previous approach.
 
 from __future__ import annotations
 
-import random
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from runload.models import Activity, Athlete, PainEntry, Sport
+from bench_assess import END, add_athlete  # the same made-up athletes as the assessment benchmark
 from runload.store import Store
 
-END = date(2026, 6, 28)
-
-
-def add_athlete(store: Store, athlete_id: str, days: int, seed: int) -> None:
-    """``days`` of training up to END: 4-5 runs a week with some variety, a weekly ride, two
-    shoes, a two-week break, and a pain log in the last month."""
-    rnd = random.Random(seed)
-    store.add_athlete(Athlete(athlete_id, f"Runner {athlete_id}", timezone="Europe/Berlin"))
-    start = END - timedelta(days=days - 1)
-    with store.atomic() as conn:
-        for i in range(days):
-            day = start + timedelta(days=i)
-            if days - 200 <= i < days - 186:
-                continue  # a break with nothing recorded
-            t = datetime(day.year, day.month, day.day, 6, tzinfo=timezone.utc)
-            if rnd.random() < 0.65:
-                km = rnd.uniform(5, 12) * (1.8 if day.weekday() == 6 else 1.0)
-                store.insert_activity(conn, athlete_id, Activity(
-                    t, Sport.RUNNING, km * 1000, timer_s=km * rnd.uniform(290, 360), utc_offset_s=7200,
-                    avg_hr_bpm=rnd.uniform(135, 165), gear="Shoe A" if i % 2 else "Shoe B",
-                    source_hash=f"{athlete_id}-r{i}"))
-            if day.weekday() == 3:
-                store.insert_activity(conn, athlete_id, Activity(
-                    t + timedelta(hours=10), Sport.CYCLING, 30000, timer_s=3600, utc_offset_s=7200,
-                    source_hash=f"{athlete_id}-c{i}"))
-    store.add_pain_entries(athlete_id, [
-        PainEntry(END - timedelta(days=d), side="left", pain_during=rnd.randint(0, 5), pain_after=rnd.randint(0, 5),
-                  pain_next_morning=rnd.randint(0, 3)) for d in range(0, 28, 3)])
 
 
 def timed(label: str, fn, limit_s: float) -> float:

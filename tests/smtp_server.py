@@ -118,3 +118,15 @@ class Server:
     @property
     def messages(self):
         return self.collector.messages
+
+
+def serve_for_runload(monkeypatch, **env: str) -> "Server":
+    """Start a server on 127.0.0.1 and point runload's mail settings at it (plain SMTP, fast
+    retries); ``env`` adds or overrides settings, e.g. ``RUNLOAD_SMTP_RETRIES="2"``."""
+    server = Server().start()
+    settings = {"RUNLOAD_SMTP_HOST": "127.0.0.1", "RUNLOAD_SMTP_PORT": str(server.port),
+                "RUNLOAD_SMTP_SECURITY": "none", "RUNLOAD_MAIL_FROM": "runload@example.net",
+                "RUNLOAD_SMTP_BACKOFF_S": "0.01", **env}
+    for key, value in settings.items():
+        monkeypatch.setenv(key, value)
+    return server

@@ -10,7 +10,7 @@ from email import message_from_bytes, policy
 
 import pytest
 from conftest import SAMPLES
-from smtp_server import Server, self_signed_cert
+from smtp_server import serve_for_runload, Server, self_signed_cert
 
 from runload.mail.job import last_complete_week, plan, run
 from runload.mail.settings import smtp_settings
@@ -33,12 +33,7 @@ def people(cli):
 
 @pytest.fixture
 def smtp(monkeypatch):
-    server = Server().start()
-    monkeypatch.setenv("RUNLOAD_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("RUNLOAD_SMTP_PORT", str(server.port))
-    monkeypatch.setenv("RUNLOAD_SMTP_SECURITY", "none")
-    monkeypatch.setenv("RUNLOAD_MAIL_FROM", "runload@example.net")
-    monkeypatch.setenv("RUNLOAD_SMTP_BACKOFF_S", "0.01")
+    server = serve_for_runload(monkeypatch)
     yield server
     server.stop()
 

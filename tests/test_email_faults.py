@@ -16,7 +16,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from smtp_server import DROP, Server
+from smtp_server import serve_for_runload, DROP
 
 from runload.mail.job import due_weeks, plan, run
 from runload.mail.settings import smtp_settings
@@ -38,13 +38,7 @@ def people(cli):
 
 @pytest.fixture
 def smtp(monkeypatch):
-    server = Server().start()
-    monkeypatch.setenv("RUNLOAD_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("RUNLOAD_SMTP_PORT", str(server.port))
-    monkeypatch.setenv("RUNLOAD_SMTP_SECURITY", "none")
-    monkeypatch.setenv("RUNLOAD_MAIL_FROM", "runload@example.net")
-    monkeypatch.setenv("RUNLOAD_SMTP_BACKOFF_S", "0.01")
-    monkeypatch.setenv("RUNLOAD_SMTP_RETRIES", "2")
+    server = serve_for_runload(monkeypatch, RUNLOAD_SMTP_RETRIES="2")
     yield server
     server.stop()
 

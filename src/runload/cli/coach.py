@@ -37,17 +37,19 @@ def add(ctx: click.Context, coach_id: str, email: str, name: str | None, athlete
 
 
 @coach.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="Output format.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @store_option
 @click.pass_context
-def list_(ctx: click.Context, as_json: bool) -> None:
+def list_(ctx: click.Context, fmt: str, as_json: bool) -> None:
     """List coaches and their athletes."""
     from runload.report.table import table
     from runload.textsafe import inline
 
     with open_store(ctx) as store:
         rows = store.coaches()
-    if as_json:
+    if as_json or fmt == "json":
         echo(json.dumps([{"id": c, "name": n, "email": e, "athletes": ids} for c, n, e, ids in rows], indent=2))
     elif not rows:
         echo("No coaches yet: runload coach add ID --email ADDR --athlete A")

@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from runload.calendar import iso_label
+from runload.calendar import iso_label, week_start_of
 from runload.errors import InputError, RunloadError
 from runload.mail.compose import Content, build_message, new_message_id
 from runload.mail.transport import SendError, SmtpTransport
@@ -85,7 +85,7 @@ class JobResult:
 def last_complete_week(today_utc: datetime, tz: str) -> date:
     """Monday of the last complete Monday-to-Sunday week in time zone ``tz``."""
     local = today_utc.astimezone(ZoneInfo(tz)).date()
-    return local - timedelta(days=local.weekday() + 7)
+    return week_start_of(local - timedelta(days=7), 0)  # a Monday: the ISO week's label day
 
 
 def due_weeks(store: Store, recipient: str, kind: str, subject_id: str, last: date, *,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from runload.calendar import local_date
+from runload.calendar import local_date, week_start_of
 from runload.models import Activity, Athlete, PainEntry
 from runload.pain.entries import SCORE_FIELDS, signs
 from runload.pain.signs import RedFlag, join_words, red_flags
@@ -164,7 +164,7 @@ def link_load(
 
     # weekly change: calendar weeks that ended inside the window, and the rolling 7 days to onset
     candidates: list[tuple[float, float, float, str, int]] = []
-    ws = onset - timedelta(days=(onset.weekday() - week_start) % 7)
+    ws = week_start_of(onset, week_start)
     for k in (1, 2):
         start = ws - timedelta(days=7 * k)
         end = start + timedelta(days=6)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import mean, median
 
+from runload.calendar import week_start_of
 from runload.models import PainEntry
 from runload.pain.entries import LABELS, peak_score, signs
 
@@ -246,7 +247,7 @@ def weekly_trends(entries: Sequence[PainEntry], *, week_start: int = 0) -> list[
     """One row per week that has entries and follows a week with entries."""
     weeks: dict[date, list[PainEntry]] = {}
     for e in entries:
-        ws = e.date - timedelta(days=(e.date.weekday() - week_start) % 7)
+        ws = week_start_of(e.date, week_start)
         weeks.setdefault(ws, []).append(e)
 
     def means(es: list[PainEntry]) -> tuple[float | None, float | None]:

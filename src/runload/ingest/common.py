@@ -346,6 +346,19 @@ def running_speed_warning(m: Motion) -> str | None:
             f"if it was not a run, correct it with `runload activity set-sport`")
 
 
+def settle_sport(sport: Sport | None, m: Motion, notes: list[str]) -> tuple[Sport, bool]:
+    """The sport a reader stores: the file's own (with a warning when a "run" moves at a ride's
+    speed), else one inferred from the motion (with the reason): ``(sport, inferred)``. Every
+    reader (FIT, GPX, TCX) decides the same way here."""
+    if sport is None:
+        sport, why = infer_sport(m)
+        notes.append(why)
+        return sport, True
+    if sport is Sport.RUNNING and (w := running_speed_warning(m)):
+        notes.append(w)
+    return sport, False
+
+
 MAX_SPEED_MPS = 100.0  # 360 km/h: a faster step between two samples is a GPS jump or damage
 
 

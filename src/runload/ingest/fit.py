@@ -35,8 +35,8 @@ import numpy as np
 
 from runload.errors import IngestError
 from runload.ingest.common import (
-    LATEST_S, MAX_ACTIVITY_S, MAX_SPEED_MPS, MAX_STEP_S, Motion, clean_cumulative, hr_bins_array, infer_sport,
-    motion, plausible_times, refine_sport, running_speed_warning, sport_from_name,
+    LATEST_S, MAX_ACTIVITY_S, MAX_SPEED_MPS, MAX_STEP_S, clean_cumulative, hr_bins_array,
+    motion, plausible_times, refine_sport, settle_sport, sport_from_name,
 )
 from runload.ingest.fitfast import (
     MESG_ACTIVITY, MESG_FILE_ID, MESG_LAP, MESG_RECORD, MESG_SESSION, MESG_SPORT, FitData, FitFallback,
@@ -272,16 +272,6 @@ def _cumulative(t: np.ndarray, dist: np.ndarray, speed: np.ndarray) -> np.ndarra
     return np.concatenate(([0.0], np.cumsum(v[1:] * dt)))
 
 
-def _sport_and_notes(sport: Sport | None, m: Motion, notes: list[str]) -> tuple[Sport, bool]:
-    if sport is None:
-        sport, why = infer_sport(m)
-        notes.append(why)
-        return sport, True
-    if sport is Sport.RUNNING and (w := running_speed_warning(m)):
-        notes.append(w)
-    return sport, False
-
-
 def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[str, Any], multisport: bool,
                   device: str | None, offset: tuple[int, datetime] | None, name: str, next_start: float) -> Activity:
     notes: list[str] = []
@@ -325,7 +315,7 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
         sport = Sport.OTHER
         notes.append(f"leg {index + 1} of a multisport file names no sport: counted as other")
     else:
-        sport, inferred = _sport_and_notes(sport, m, notes)
+        sport, inferred = settle_sport(sport, m, notes)
     cadence = _value(s, ("avg_cadence",), "cadence", notes)
     if cadence is not None:
         cadence = (cadence + (_num(s, "avg_fractional_cadence") or 0.0)) * 2 if sport in _FOOT_SPORTS else None
@@ -372,7 +362,7 @@ def _from_records(fd: FitData, file_sport: dict[str, Any], device: str | None, o
     sport, sub = _sport_of(file_sport, lap_sport)
     m = motion(t, cum, distance_m=distance, cadence=fd.rec_cad[dated][order] if len(fd.rec_cad) else None)
     timer = min(m.moving_s, elapsed) if m.moving_s else elapsed
-    sport, inferred = _sport_and_notes(sport, m, notes)
+    sport, inferred = settle_sport(sport, m, notes)
     hr_all = fd.rec_hr[dated][order]
     hr = hr_all[~np.isnan(hr_all) & (hr_all > 0)]
     return Activity(

@@ -31,8 +31,8 @@ import numpy as np
 
 from runload.errors import IngestError
 from runload.ingest.common import (
-    EARLIEST_S, LATEST_S, MAX_STEP_S, Times, clean_cumulative, distance_along, floats, hr_bins_array, infer_sport,
-    motion, parse_times, running_speed_warning, sport_from_name,
+    EARLIEST_S, LATEST_S, MAX_STEP_S, Times, clean_cumulative, distance_along, floats, hr_bins_array,
+    motion, parse_times, settle_sport, sport_from_name,
 )
 from runload.ingest.xmlsafe import check_xml, max_depth, new_parser, parse
 from runload.models import Activity, Sport
@@ -532,13 +532,7 @@ def _activity(gd: GpxData, parts: list[_Part], index: int, notes: list[str], nam
     types = [gd.tracks[i].type for i in tracks if 0 <= i < len(gd.tracks) and gd.tracks[i].type]
     sport = sport_from_name(types[0]) if types else None
     warnings = list(notes)
-    inferred = False
-    if sport is None:
-        sport, why = infer_sport(m)
-        inferred = True
-        warnings.append(why)
-    elif sport is Sport.RUNNING and (w := running_speed_warning(m)):
-        warnings.append(w)
+    sport, inferred = settle_sport(sport, m, warnings)
     if elapsed > 600 and covered < 0.5 * elapsed:
         # long gaps (an Apple Watch losing GPS, say): the track misses most of the activity
         warnings.append(f"the track covers only {covered / 60:.0f} of the {elapsed / 60:.0f} minutes it spans: "

@@ -19,8 +19,8 @@ import numpy as np
 
 from runload.errors import IngestError
 from runload.ingest.common import (
-    MAX_ACTIVITY_S, Times, clean_cumulative, distance_along, finite, floats, hr_bins_array, infer_sport, motion,
-    parse_times, plausible_times, running_speed_warning, sport_from_name,
+    MAX_ACTIVITY_S, Times, clean_cumulative, distance_along, finite, floats, hr_bins_array, motion,
+    parse_times, plausible_times, settle_sport, sport_from_name,
 )
 from runload.ingest.xmlsafe import new_parser, parse
 from runload.models import Activity, Lap, Sport
@@ -383,13 +383,7 @@ def _activity(act: TcxActivity, index: int, td: TcxData, notes: list[str], name:
         warnings.append('the file calls the sport "Other" (neither running nor biking): not counted as running; '
                         "correct it with `runload activity set-sport` if it was a run")
     else:
-        sport = sport_from_name(sport_attr)
-        if sport is None:
-            sport, why = infer_sport(m)
-            inferred = True
-            warnings.append(why)
-        elif sport is Sport.RUNNING and (w := running_speed_warning(m)):
-            warnings.append(w)
+        sport, inferred = settle_sport(sport_from_name(sport_attr), m, warnings)
     hr = cols["hr"][timed]
     hr_ok = hr[~np.isnan(hr)]
     lap_hr = [(lap.avg_hr_bpm, lap.timer_s) for lap in laps if lap.avg_hr_bpm and lap.timer_s]

@@ -47,6 +47,11 @@ STATUS_LABELS: dict[str, str] = {
     "ok": "On track",
     "no-data": "No data",
 }
+#: The same headline in a word or two, for a roster column.
+STATUS_SHORT: dict[str, str] = {
+    "emergency": "emergency", "urgent": "clinician today", "clinician": "see a clinician", "warning": "ease off",
+    "caution": "take care", "info": "on track", "ok": "on track", "no-data": "no data",
+}
 STATUS_ORDER = ["no-data", "ok", "info", "caution", "warning", "clinician", "urgent", "emergency"]
 
 # Within an event, the rule that speaks for it when severities tie (the others support it).

@@ -79,5 +79,8 @@ def render_roster_html(roster: Roster) -> str:
     """The coach's roster as a self-contained HTML page."""
     from runload.report.text import roster_cells
 
+    from runload.report.roster import status_words
+
     headers, cells = roster_cells(roster, finding_limit=None)
-    return _env().get_template("roster.html.j2").render(ro=roster, headers=headers, rows=list(zip(cells, roster.rows)))
+    return _env().get_template("roster.html.j2").render(ro=roster, headers=headers, rows=list(zip(cells, roster.rows)),
+                                                         status_words=status_words)

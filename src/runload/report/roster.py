@@ -80,6 +80,16 @@ def roster_row(report: Report, today: date) -> RosterRow:
     )
 
 
+def status_words(row: RosterRow) -> str:
+    """The roster's status column: the athlete's own status in short words (what their report
+    headline says), or "stale data" when the age of the data is what ranks them this high."""
+    from runload.assess import STATUS_SHORT
+
+    if row.level == row.stale_level and level_rank(row.stale_level) > level_rank(row.findings_level):
+        return "stale data" if row.days_since_data is not None else "no data"
+    return STATUS_SHORT.get(row.findings_level, row.findings_level)
+
+
 def sort_key(row: RosterRow) -> tuple:
     """Most at risk first: overall level, then the findings' own level, then how many findings,
     then the biggest weekly jump, then the oldest data; ties by athlete id."""

@@ -154,6 +154,7 @@ def render_text(report: Report, *, color: bool = False) -> str:
 def roster_cells(roster: Roster, *, finding_limit: int | None = 70) -> tuple[list[str], list[list[str]]]:
     """Headers and rows of the roster table (shared by the text and Markdown renderers)."""
     from runload.report.model import STATUS_LABELS
+    from runload.report.roster import status_words
 
     # Each athlete in their own units: one unit for everyone goes in the heading ("week km",
     # "week mi"); a roster that mixes them names the unit in every cell.
@@ -163,7 +164,7 @@ def roster_cells(roster: Roster, *, finding_limit: int | None = 70) -> tuple[lis
     headers = ["#", "athlete", "status", week_head, "change", "top finding", "pain", "last data"]
     rows = []
     for i, r in enumerate(roster.rows, 1):
-        status = r.level.upper()
+        status = status_words(r).upper()
         if r.week_km is None:
             km, change = "no data", "-"
         else:

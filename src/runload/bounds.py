@@ -51,6 +51,8 @@ MIN_HR_BPM, MAX_HR_BPM = 25.0, 250.0
 MAX_CADENCE = 300.0
 # Climbing more than 20 km in two days is beyond the vertical-kilometre records.
 MAX_ELEVATION_GAIN_M = 20_000.0
+# Session RPE is on Borg's CR-10 scale: 0 (rest) to 10 (maximal).
+MIN_RPE, MAX_RPE = 0.0, 10.0
 MAX_UTC_OFFSET_S = 14 * 3600  # UTC-12 to UTC+14
 MAX_LAPS = 5_000  # 2 days of 1 km laps by car would be fewer; more is a damaged file
 # Text kept from a file (names, device strings, gear): a name is a line, not a document.
@@ -237,9 +239,11 @@ def check_activity(a: Activity, *, now: datetime | None = None, relabel: bool = 
         "max_hr_bpm": _in_range(a.max_hr_bpm, MIN_HR_BPM, MAX_HR_BPM),
         "avg_cadence_spm": _in_range(a.avg_cadence_spm, 1.0, MAX_CADENCE),
         "elevation_gain_m": _in_range(a.elevation_gain_m, 0.0, MAX_ELEVATION_GAIN_M),
+        "rpe": _in_range(a.rpe, MIN_RPE, MAX_RPE),
     }
     words = {"avg_hr_bpm": "average heart rate", "max_hr_bpm": "maximum heart rate",
-             "avg_cadence_spm": "cadence", "elevation_gain_m": "climb"}
+             "avg_cadence_spm": "cadence", "elevation_gain_m": "climb",
+             "rpe": "session RPE (0-10 scale)"}
     for key, kept in values.items():
         given = getattr(a, key)
         if given is not None and kept is None:

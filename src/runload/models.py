@@ -113,6 +113,9 @@ class Activity:
     leg_index: int = 0
     distance_source: str = "summary"  # "summary", "records", "laps", "track"
     warnings: tuple[str, ...] = ()
+    # Session RPE on the CR-10 scale (0-10) as recorded by the watch or an export; session load
+    # (Foster) is rpe x minutes.
+    rpe: float | None = None
     id: int | None = None  # set once stored
 
     @property

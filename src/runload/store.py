@@ -158,6 +158,23 @@ MIGRATIONS: list[str] = [
     ALTER TABLE sent_log ADD COLUMN owner TEXT;
     ALTER TABLE sent_log ADD COLUMN detail TEXT;
     """,
+    # 5: session RPE (0-10, CR-10) as the watch or an export recorded it, and planned runs (a
+    # plan is never stored as activities: runload plan set/show/clear).
+    """
+    ALTER TABLE activities ADD COLUMN rpe REAL;
+    CREATE TABLE planned_runs (
+        athlete_id TEXT NOT NULL REFERENCES athletes(id) ON DELETE CASCADE,
+        date TEXT NOT NULL,
+        seq INTEGER NOT NULL DEFAULT 0,
+        distance_km REAL NOT NULL,
+        duration_min REAL,
+        kind TEXT NOT NULL DEFAULT 'easy',
+        rpe REAL,
+        notes TEXT NOT NULL DEFAULT '',
+        created_utc TEXT NOT NULL,
+        PRIMARY KEY (athlete_id, date, seq)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -427,8 +444,8 @@ class Store:
             """INSERT INTO activities (athlete_id, start_utc, end_utc, utc_offset_s, sport, sub_sport,
                    sport_inferred, distance_m, distance_source, timer_s, elapsed_s, elevation_gain_m,
                    avg_hr_bpm, max_hr_bpm, avg_cadence_spm, device, name, gear, laps_json, hr_zone_json,
-                   warnings_json, source_file, source_hash, leg_index, imported_utc)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   warnings_json, source_file, source_hash, leg_index, imported_utc, rpe)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 athlete_id, _iso(activity.start_utc),
                 _iso(datetime.fromtimestamp(end, timezone.utc)),
@@ -441,6 +458,7 @@ class Store:
                 json.dumps({str(k): v for k, v in activity.hr_zone_s.items()}),
                 json.dumps(list(activity.warnings)),
                 activity.source_file, activity.source_hash, activity.leg_index, _utc_now(),
+                activity.rpe,
             ),
         )
         return int(cur.lastrowid)
@@ -761,7 +779,7 @@ _ACTIVITY_COLUMNS = [
     "id", "start_utc", "utc_offset_s", "sport", "sub_sport", "sport_inferred", "distance_m",
     "distance_source", "timer_s", "elapsed_s", "elevation_gain_m", "avg_hr_bpm", "max_hr_bpm",
     "avg_cadence_spm", "device", "name", "gear", "laps_json", "hr_zone_json", "warnings_json",
-    "source_file", "source_hash", "leg_index",
+    "source_file", "source_hash", "leg_index", "rpe",
 ]
 _ACTIVITY_SELECT = ", ".join(_ACTIVITY_COLUMNS)
 # Start times within the bounds, in SQL: rows dated 9019 are never even read.
@@ -809,6 +827,7 @@ def _activity_from_row(row: Sequence[object]) -> Activity:
         source_file=d["source_file"],  # type: ignore[arg-type]
         source_hash=d["source_hash"],  # type: ignore[arg-type]
         leg_index=int(d["leg_index"]),  # type: ignore[arg-type]
+        rpe=d["rpe"],  # type: ignore[arg-type]
     )
 
 

@@ -113,6 +113,7 @@ class Assessment:
     status: Status
     rules: tuple[str, ...]
     thresholds: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    measures: Mapping[str, str] = field(default_factory=dict)  # load rule id -> the load measure it judges
 
     @property
     def current(self) -> tuple[Finding, ...]:
@@ -221,7 +222,17 @@ def assess(data: AthleteData, book: Rulebook, as_of: date | None = None) -> Asse
                       clearances=tuple(c for c in data.clearances if as_of is None or c.date <= as_of),
                       frames=frames, pain_log=ctx.pain_log, pain=pain, findings=tuple(findings), limits=limits,
                       status=status, rules=tuple(r.id for r in rules),
-                      thresholds=_thresholds(rules, athlete, as_of))
+                      thresholds=_thresholds(rules, athlete, as_of), measures=_measures(rules))
+
+
+# the load rules that judge a load series (not a shoe's distance, a gap or a cadence)
+_SERIES_METRICS = ("week_change_pct", "two_week_change_pct", "rolling_change_pct", "run_spike_pct", "acwr",
+                   "monotony", "ctl_ramp_pct", "week_load_change_pct")
+
+
+def _measures(rules: Sequence[Any]) -> dict[str, str]:
+    """The load measure each load rule judges (``params.load``, distance unless it says)."""
+    return {r.id: str(r.params.get("load", "distance")) for r in rules if r.metric in _SERIES_METRICS}
 
 
 def _thresholds(rules: Sequence[Any], athlete: Athlete, day: date | None) -> dict[str, tuple[float, float]]:

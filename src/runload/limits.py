@@ -78,8 +78,8 @@ class Limits:
         return [("week", self.week_km, self.week_rule), ("longest_run", self.longest_run_km, self.longest_run_rule),
                 ("per_run", self.per_run_km, self.per_run_rule)]
 
-    def sentence(self, units: str = "km") -> str:
-        """The whole plan in one sentence, in the reader's units."""
+    def sentence(self, units: str = "km", *, lead: str = "Next week") -> str:
+        """The whole plan in one sentence, in the reader's units (``lead`` names the week)."""
         if self.mode == RED_FLAG:
             return self.guidance or ""
         if self.mode == RETURN:
@@ -94,7 +94,7 @@ class Limits:
             parts.append(fmt("the longest run under {km:dist}", units, km=self.longest_run_km))
         if not parts:
             return self.guidance or ""
-        text = "Next week: " + "; ".join(parts) + "."
+        text = f"{lead}: " + "; ".join(parts) + "."
         if self.mode == HELD:
             text += " No increase while the pain episode goes on."
         return text

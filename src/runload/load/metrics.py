@@ -84,6 +84,37 @@ def week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue
     return out
 
 
+@metric("week_load_change_pct")
+def week_load_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+    """A week's load of the measure ``params.load`` (``session_load``, ``climb``, ``duration``,
+    ``trimp`` or ``distance``) against the week before, in percent.
+
+    None when the week before came to less than ``min_base`` (in the measure's unit), next to a
+    week without any data, and when a run of either week lacks the measure (a run without RPE
+    would read as a drop, then as a jump). Facts: load (the measure's words), unit, value_now,
+    value_prev, distance_km, prev_km, runs_missing.
+    """
+    from runload.load.series import LOAD_WORDS
+
+    kind = str(params.get("load", "distance"))
+    min_base = float(params.get("min_base", 0.0))
+    weeks = ctx.frames.weekly_load(kind)
+    if weeks is None or len(weeks) < 2:
+        return []
+    km = ctx.frames.weekly["distance_km"].astype(float).tolist()
+    values = weeks["value"].tolist()
+    missing = weeks["runs_missing"].tolist()
+    change, _small = change_pct(values, min_base_km=max(min_base, 1e-9), unknown=weeks["no_data"].tolist())
+    out = []
+    for i in range(1, len(values)):
+        value = change[i] if not (missing[i] or missing[i - 1]) else None
+        out.append(MetricValue(value=value, week_start=weeks["week_start"].iloc[i], facts={
+            "load": LOAD_WORDS.get(kind, kind), "unit": LOAD_UNITS.get(kind, ""), "value_now": values[i],
+            "value_prev": values[i - 1], "distance_km": km[i], "prev_km": km[i - 1],
+            "runs_missing": missing[i] + missing[i - 1]}))
+    return out
+
+
 @metric("two_week_change_pct")
 def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     """Running distance of the last two calendar weeks against the two weeks before, in percent.

@@ -24,8 +24,11 @@ from runload.models import Activity, Athlete, Sport
 DAILY_COLUMNS = ["distance_km", "duration_s", "runs", "longest_run_km"]
 WEEKLY_COLUMNS = ["week_start", "distance_km", "duration_s", "runs", "longest_run_km", "change_pct",
                   "base_too_small", "cross_training_min", "no_data"]
-LOAD_KINDS = ("distance", "duration", "trimp")
-LOAD_UNITS = {"distance": "km", "duration": "min", "trimp": "TRIMP"}
+LOAD_KINDS = ("distance", "duration", "trimp", "session_load", "climb")
+LOAD_UNITS = {"distance": "km", "duration": "min", "trimp": "TRIMP", "session_load": "AU", "climb": "m"}
+#: Each load measure in words, for reports and messages.
+LOAD_WORDS = {"distance": "running distance", "duration": "running time", "trimp": "heart-rate load (Banister TRIMP)",
+              "session_load": "session load (RPE x minutes)", "climb": "climbing (elevation gain)"}
 SILENCE_DAYS = 14  # rules/data-gap.toml: this long without any activity is unknown, not rest
 MIN_BASE_KM = 10.0  # rules/weekly-progression.toml: a smaller week is no base for a percentage
 
@@ -142,9 +145,12 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
                sex: str | None = None) -> pd.Series:
     """Running load per local day, zeros on rest days, from the first run to ``end``.
 
-    ``load`` is ``distance`` (km), ``duration`` (minutes) or ``trimp`` (Banister TRIMP, needs
+    ``load`` is ``distance`` (km), ``duration`` (minutes), ``trimp`` (Banister TRIMP, needs
     resting and maximum heart rate; a run without heart rate adds 0 and is counted in
-    ``series.attrs["runs_without_hr"]``). ``end`` defaults to the last activity's day: days after
+    ``series.attrs["runs_without_hr"]``), ``session_load`` (Foster's session RPE: RPE on the
+    CR-10 scale x minutes, in arbitrary units; a run without RPE adds 0 and is counted in
+    ``series.attrs["runs_without_rpe"]``) or ``climb`` (metres of elevation gain; a run without
+    it is counted in ``series.attrs["runs_without_climb"]``). ``end`` defaults to the last activity's day: days after
     the last import are unknown, not rest, so they are not filled with zeros. The index is a
     complete daily ``DatetimeIndex`` named ``date``.
     """
@@ -159,7 +165,7 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
         raise ValueError("TRIMP needs the athlete's resting and maximum heart rate")
     last_day = end or max(local_date(a) for a in activities)
     values: dict[date, float] = {}
-    missing_hr = 0
+    missing_hr = missing_rpe = missing_climb = 0
     for a in runs:
         d = local_date(a)
         if d > last_day:
@@ -168,6 +174,14 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
             v = a.distance_m / 1000.0
         elif load == "duration":
             v = (duration_s(a) or 0.0) / 60.0
+        elif load == "session_load":
+            if a.rpe is None:
+                missing_rpe += 1
+            v = (a.rpe or 0.0) * (duration_s(a) or 0.0) / 60.0
+        elif load == "climb":
+            if a.elevation_gain_m is None:
+                missing_climb += 1
+            v = a.elevation_gain_m or 0.0
         else:
             t = activity_trimp(a, float(hr_rest_bpm), float(hr_max_bpm), sex)  # type: ignore[arg-type]
             if t is None:
@@ -182,6 +196,8 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
         series = series.add(known.reindex(days, fill_value=0.0), fill_value=0.0).rename(load)
         series.index.name = "date"
     series.attrs["runs_without_hr"] = missing_hr
+    series.attrs["runs_without_rpe"] = missing_rpe
+    series.attrs["runs_without_climb"] = missing_climb
     return series
 
 
@@ -330,6 +346,37 @@ class Frames:
         key = ("spikes", window_days)
         if key not in self._memo:
             self._memo[key] = run_spikes(self.activities, window_days=window_days)
+        return self._memo[key]
+
+    def weekly_load(self, kind: str) -> pd.DataFrame | None:
+        """Weekly sums of the daily load ``kind`` on the weeks of :attr:`weekly`: columns
+        ``week_start``, ``value``, ``runs``, ``runs_missing`` (runs that carry no value for the
+        measure: no RPE, no elevation, no heart rate), ``no_data``. None when the load cannot be
+        computed (TRIMP without profile heart rates)."""
+        key = ("weekly_load", kind)
+        if key not in self._memo:
+            daily = self.load(kind)
+            weekly = self.weekly
+            if daily is None:
+                self._memo[key] = None
+            else:
+                sums: dict[date, float] = {}
+                for ts, v in daily.items():
+                    ws = week_start_of(ts.date(), self.first_weekday)
+                    sums[ws] = sums.get(ws, 0.0) + float(v)
+                missing: dict[date, int] = {}
+                attr = {"session_load": "rpe", "climb": "elevation_gain_m", "trimp": "avg_hr_bpm"}.get(kind)
+                for d, a in self.runs:
+                    if attr is not None and getattr(a, attr) is None and (self.end is None or d <= self.end):
+                        ws = week_start_of(d, self.first_weekday)
+                        missing[ws] = missing.get(ws, 0) + 1
+                self._memo[key] = pd.DataFrame({
+                    "week_start": list(weekly["week_start"]),
+                    "value": [sums.get(ws, 0.0) for ws in weekly["week_start"]],
+                    "runs": [int(r) for r in weekly["runs"]],
+                    "runs_missing": [missing.get(ws, 0) for ws in weekly["week_start"]],
+                    "no_data": list(weekly["no_data"]),
+                })
         return self._memo[key]
 
     def memo(self, key: tuple[Any, ...], build: Any) -> Any:

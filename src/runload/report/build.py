@@ -19,6 +19,7 @@ from runload.errors import InputError
 from runload.load.series import duration_s
 from runload.models import Activity, Finding, PainEntry
 from runload.report.model import (
+    LoadWeek,
     EpisodeLine,
     LimitLine,
     PainRow,
@@ -78,8 +79,10 @@ def judged_day(period: Period, today: date) -> date:
     return min(period.end, today)
 
 
-def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: int = WEEKS_SHOWN) -> Report:
-    """The report of assessment ``a`` for ``period`` (default: the week holding its day).
+def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: int = WEEKS_SHOWN,
+                 plan: Any = None) -> Report:
+    """The report of assessment ``a`` for ``period`` (default: the week holding its day), with
+    ``plan`` (a :class:`runload.plan.PlanCheck` of the stored plan for the days ahead) if given.
 
     ``a`` should be the assessment on :func:`judged_day` of the period; the findings shown are
     those current on that day, and for a longer period every event inside it.
@@ -120,7 +123,7 @@ def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: in
         limits_mode=lim.mode, limits_sentence=lim.sentence(athlete.units), limits_guidance=lim.guidance,
         limits_basis=dict(lim.basis), weeks=weeks, runs=_runs(a.activities, period), pain=pain,
         shoes=_shoes(a.activities, period.end), charts=[], notes=notes, pain_story=pain_story(a.pain),
-        assessment=a,
+        assessment=a, plan=plan, load_weeks=load_weeks(a, weeks), load_note=load_note(a),
     )
     from runload.report import charts as chart_catalog
 
@@ -312,7 +315,44 @@ def report_for(assessor: Any, athlete_id: str, *, week: str | date | None = None
     elif week is None and start is None and today is None:
         a = assessor.get(athlete_id, None)
         day = a.as_of or date.today()
-        return build_report(a, week_period(day, first_weekday))
+        return build_report(a, week_period(day, first_weekday), plan=assessor.plan(athlete_id, day))
     else:
         period = resolve_period(week=week, start=start, end=end, today=today or date.max, first_weekday=first_weekday)
-    return build_report(assessor.get(athlete_id, judged_day(period, today or period.end)), period)
+    day = judged_day(period, today or period.end)
+    return build_report(assessor.get(athlete_id, day), period, plan=assessor.plan(athlete_id, day))
+
+
+def load_weeks(a: Assessment, weeks: Sequence[WeekRow]) -> list[LoadWeek]:
+    """Climbing, session load and TRIMP of the weeks shown (the frames' weekly sums); empty when
+    no run of those weeks carries any of them."""
+    tables = {kind: a.frames.weekly_load(kind) for kind in ("climb", "session_load", "trimp")}
+    by = {kind: ({r.week_start: r for r in t.itertuples(index=False)} if t is not None else {})
+          for kind, t in tables.items()}
+    out = []
+    for w in weeks:
+        if not w.has_data:
+            continue
+        cells: dict[str, Any] = {}
+        for kind, rows in by.items():
+            r = rows.get(w.week_start)
+            cells[kind] = None if r is None or r.runs == 0 or r.runs_missing >= r.runs else round(float(r.value), 1)
+        rated = by["session_load"].get(w.week_start)
+        out.append(LoadWeek(w.week_start, cells["climb"], cells["session_load"],
+                            0 if rated is None else int(rated.runs - rated.runs_missing), cells["trimp"], w.runs))
+    if not any(x.climb_m is not None or x.session_load is not None or x.trimp is not None for x in out):
+        return []
+    return out
+
+
+def load_note(a: Assessment) -> str:
+    """Which load measure the load rules in force judge, in words ("running distance:
+    weekly-progression, ...; session load (RPE x minutes): session-load-progression")."""
+    from runload.load.series import LOAD_WORDS
+
+    measures: dict[str, list[str]] = {}
+    for rid, kind in a.measures.items():
+        measures.setdefault(kind, []).append(rid)
+    if not measures:
+        return ""
+    return "Load measures the rules judge: " + "; ".join(
+        f"{LOAD_WORDS.get(k, k)}: {', '.join(v)}" for k, v in measures.items()) + "."

@@ -246,10 +246,10 @@ def weekly_distance(report: Report) -> Any:
         ax.bar([p[0] for p in partial], [from_km(p[1].distance_km, units) for p in partial], width=5.5, color="white",
                edgecolor=BLUE, hatch="..", zorder=3, label="this week so far")
     # the caution line: the previous week's distance + the caution threshold, where that week is a
-    # base to judge from
+    # base to judge from (a complete week of at least 10 km)
     first = True
     for prev, cur, x in zip(weeks, weeks[1:], xs[1:]):
-        if prev.has_data and cur.has_data and not cur.base_too_small and prev.distance_km >= 10:
+        if prev.has_data and cur.has_data and cur.reference and not cur.base_too_small and prev.distance_km >= 10:
             y = from_km(prev.distance_km * (1 + caution / 100.0), units)
             ax.hlines(y, x - timedelta(days=3.2), x + timedelta(days=3.2), colors="black", linewidth=1.6,
                       zorder=4, label=f"{caution:g}% above the week before" if first else None)
@@ -342,7 +342,7 @@ def fitness_fatigue(report: Report) -> Any:
         if early.any() and settled.any():  # the two parts share the day they meet: no break there
             early[int(early.nonzero()[0][-1]) + 1] = True
         labelled = False
-        for part, style, shade in ((early, "--", 0.15), (settled, "-", 0.3)):
+        for part, style, shade in ((settled, "-", 0.3), (early, "--", 0.15)):  # the legend shows solid lines
             if not part.any():
                 continue
             ctl, atl, tsb = ((f[c] * scale).where(part) for c in ("ctl", "atl", "tsb"))

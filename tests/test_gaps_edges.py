@@ -266,3 +266,32 @@ def test_the_fitness_chart_draws_the_settling_days_dashed() -> None:
 def test_frames_share_one_fitness_series() -> None:
     frames = Frames(GAP)
     assert frames.fitness_fatigue("distance") is frames.fitness_fatigue("distance")
+
+
+# ---------------------------------------------------------------- the same through the command line
+def _gpx(day: date, km: float) -> str:
+    pts = []
+    for i in range(int(km * 100) + 1):  # 10 m steps north, 3.3 s apart
+        t = datetime(day.year, day.month, day.day, 7, tzinfo=timezone.utc) + timedelta(seconds=3.3 * i)
+        pts.append(f'<trkpt lat="{59.0 + i * 10 / 111_195:.7f}" lon="18.0"><time>{t:%Y-%m-%dT%H:%M:%SZ}</time></trkpt>')
+    return ('<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">'
+            f'<trk><type>running</type><trkseg>{"".join(pts)}</trkseg></trk></gpx>')
+
+
+def test_weeks_json_and_check_around_a_three_week_gap(cli, athlete, tmp_path) -> None:
+    import json
+
+    # one run a week on Mondays: 28 km on 06-01, nothing from 06-02 to 06-28, 29 km, 30 km
+    for day, km in (("2026-06-01", 28), ("2026-06-29", 29), ("2026-07-06", 30)):
+        (tmp_path / f"{day}.gpx").write_text(_gpx(date.fromisoformat(day), km), encoding="utf-8")
+    assert cli("import", "--athlete", athlete, str(tmp_path)).exit_code == 0
+    weeks = json.loads(cli("weeks", "--athlete", athlete, "--format", "json").output)
+    # 06-02 .. 06-07 are in the gap too: the week of the last run before it is not complete either
+    assert [(w["week_start"], w["no_data"], w["complete"]) for w in weeks] == [
+        ("2026-06-01", False, False), ("2026-06-08", True, False), ("2026-06-15", True, False),
+        ("2026-06-22", True, False), ("2026-06-29", False, True), ("2026-07-06", False, False)]
+    # the no-data weeks and the week after them have no change; 30 on 29 km is +3.4%
+    assert [w["change_pct"] for w in weeks] == [None, None, None, None, None, pytest.approx(3.4, abs=0.1)]
+    found = json.loads(cli("check", "--athlete", athlete, "--all", "--as-of", "2026-07-06", "--format", "json").output)
+    rules = {f["rule_id"] for f in (found["findings"] if isinstance(found, dict) else found)}
+    assert not rules & {"weekly-progression", "two-week-progression", "rolling-7day-progression"}

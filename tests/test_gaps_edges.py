@@ -115,6 +115,21 @@ def test_fitness_and_fatigue_are_not_drawn_through_a_gap() -> None:
     assert a.load_ratio()["acwr"].loc["2026-06-08":].isna().all()
 
 
+def test_monotony_counts_no_gap_day_as_rest() -> None:
+    # Two weeks of 10 km on Mon/Wed/Fri, nothing from 06-15 to 06-29 (15 days), then 5 km a day
+    # from Tuesday 06-30 to Sunday 07-05. With Monday 06-29 counted as a rest day the week would
+    # be [0, 5, 5, 5, 5, 5, 5]: mean 30/7 = 4.29, sd (n-1) = sqrt((4.29^2 + 6 x 0.71^2) / 6) = 1.89,
+    # monotony 2.27, over 2.0; but 06-29 is unknown, so the week is not complete and not judged.
+    acts = ([run(date(2026, 6, 1) + timedelta(days=d), 10) for d in (0, 2, 4, 7, 9, 11)]
+            + [run(date(2026, 6, 30) + timedelta(days=d), 5) for d in range(6)])
+    assert gaps(acts) == [(date(2026, 6, 13), date(2026, 6, 29))]
+    assert findings("monotony-strain", acts) == []
+    from runload.load.formulas import weekly_monotony
+
+    unfiltered = weekly_monotony(Frames(acts).load("distance"))
+    assert unfiltered.set_index("week_start").loc[date(2026, 6, 29), "monotony"] == pytest.approx(2.268, abs=0.001)
+
+
 # ---------------------------------------------------------------- the first, partial week
 def test_a_one_day_first_week_is_no_reference() -> None:
     # Week 1 is one run of 10 km on Sunday 2026-06-07; week 2 is 25 km: +150% against a week the

@@ -207,7 +207,8 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
 
 @metric("monotony")
 def monotony_metric(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
-    """Foster monotony per complete week (evidence.md 4). Facts: load, strain, load_unit."""
+    """Foster monotony per complete week (evidence.md 4; :func:`runload.load.series.week_complete`:
+    a day in a gap is unknown, not a rest day of 0). Facts: load, strain, load_unit."""
     series, kind = _load_series(ctx, params)
     if series is None:
         return []
@@ -215,7 +216,7 @@ def monotony_metric(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue
     return [MetricValue(value=_num(r.monotony), week_start=r.week_start,
                         facts={"load": float(r.load), "strain": _num(r.strain) or 0.0,
                                "load_unit": LOAD_UNITS[kind]})
-            for r in weeks.itertuples(index=False)]
+            for r in weeks.itertuples(index=False) if ctx.frames.week_complete(r.week_start)]
 
 
 @metric("ctl_ramp_pct")

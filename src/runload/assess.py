@@ -142,7 +142,7 @@ class Assessment:
 
     def load_ratio(self) -> Any:
         """Daily acute:chronic ratio of running distance (coupled rolling 7/28 days, the rule's
-        default), hidden while its window holds a stretch without data (as the rule does)."""
+        default), hidden while its window holds a day without data (as the rule does)."""
         from runload.load.formulas import acwr_series
 
         def build() -> Any:
@@ -150,7 +150,7 @@ class Assessment:
             if load is None or load.empty:
                 return None
             ratio = acwr_series(load, method="rac", acute=7, chronic=28).copy()
-            for first, last in self.frames.silences:
+            for first, last in self.frames.gaps:
                 hide = (ratio.index.date >= first) & (ratio.index.date <= last + timedelta(days=27))
                 ratio[hide] = float("nan")
             return ratio.to_frame("acwr")
@@ -159,16 +159,10 @@ class Assessment:
 
     def fitness_fatigue(self) -> Any:
         """Daily fitness (CTL), fatigue (ATL) and form (TSB) on running distance, seeded with the
-        mean of the first 28 days as the fitness-ramp rule does."""
-        from runload.load.formulas import fitness_fatigue
-
-        def build() -> Any:
-            load = self.frames.load("distance")
-            if load is None or load.empty:
-                return None
-            return fitness_fatigue(load, seed=float(load.iloc[:28].mean()))
-
-        return self.frames.memo(("fitness_fatigue", "distance"), build)
+        mean of the first 28 days as the fitness-ramp rule does; NaN on days without data, and
+        ``settled`` False for the first 42 days (see
+        :meth:`runload.load.series.Frames.fitness_fatigue`)."""
+        return self.frames.fitness_fatigue("distance")
 
 
 def current_from(as_of: date | None, first_weekday: int = 0) -> date | None:

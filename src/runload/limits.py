@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from runload.calendar import week_start_of
-from runload.load.formulas import established_longest_km, return_to_run_state
+from runload.load.formulas import LOOKBACK_DAYS, established_longest_km, return_to_run_state
 from runload.models import Athlete
 from runload.rules.engine import effective_threshold, profile_factor
 from runload.rules.schema import Rule
@@ -151,7 +151,7 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
     day = as_of or frames.end
     rtr = by_id.get("return-to-run")
     params = rtr.params if rtr else {}
-    state = return_to_run_state(frames.activities, day, break_days=int(params.get("break_days", 30)),
+    state = return_to_run_state(frames.activities, day, break_days=LOOKBACK_DAYS,
                                 mode_days=int(params.get("mode_days", 28)))
     if state["active"]:
         guidance = RETURN_TO_RUN_GUIDANCE
@@ -192,7 +192,7 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
         basis.update(reference_week_km=round(ref, 2), week_pct=round(pct, 2), min_base_km=min_base)
     sp = by_id.get("single-run-spike")
     if sp is not None:
-        window = int(sp.params.get("window_days", 30))
+        window = LOOKBACK_DAYS
         pct = caution_pct(sp, athlete, day)
         built = established_longest_km(frames.activities, end=day, days=window, spike_pct=pct,
                                        spikes=frames.spikes(window))

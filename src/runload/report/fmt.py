@@ -66,7 +66,7 @@ def change(w: WeekRow) -> str:
     if w.base_too_small:
         return "base too small"
     if w.change_pct is None:
-        return "-"
+        return "-" if w.reference else "not enough data"
     return number(w.change_pct, "%")
 
 

@@ -65,6 +65,9 @@ class WeekRow:
     cross_training_min: float
     has_data: bool
     partial: bool  # the week runs past the last day with data
+    # the week before is complete (runload.load.series.week_complete), so a change can be judged;
+    # False after the first, partial week of a history or a week touching a gap: "not enough data"
+    reference: bool = True
 
 
 @dataclass(frozen=True)

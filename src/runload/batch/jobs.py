@@ -220,15 +220,16 @@ def import_sources(ds: Dataset, engine: Engine, sources: Sequence[tuple[str, Pat
     for athlete_id in sorted(per):
         units.setdefault(known[athlete_id], []).append((athlete_id, tuple(per[athlete_id])))
     work = [ImportUnit(b, tuple(a)) for b, a in sorted(units.items())]
-    for part in engine.map(import_bucket, work, ds):
-        for _athlete_id, s in part:
-            summary.imported += s["imported"]
-            summary.duplicates += s["duplicates"]
-            summary.skipped += s["skipped"]
-            summary.failed += s["failed"]
-            summary.warnings += s["warnings"]
-            summary.activities += s["activities"]
-            summary.empty += s["empty"]
+    done = {athlete_id: s for part in engine.map(import_bucket, work, ds) for athlete_id, s in part}
+    for athlete_id in sorted(done):  # the summary reads athlete by athlete, by id
+        s = done[athlete_id]
+        summary.imported += s["imported"]
+        summary.duplicates += s["duplicates"]
+        summary.skipped += s["skipped"]
+        summary.failed += s["failed"]
+        summary.warnings += s["warnings"]
+        summary.activities += s["activities"]
+        summary.empty += s["empty"]
     return BatchImport(summary, len(per), len(work))
 
 

@@ -160,7 +160,7 @@ def dask_cluster():
     (each command connects with --scheduler, as it would to a real cluster)."""
     distributed = pytest.importorskip("distributed", reason="runload[dask] is not installed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address="127.0.0.1:0") as cluster:
         yield cluster.scheduler_address
 
 

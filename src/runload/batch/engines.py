@@ -100,9 +100,10 @@ class DaskEngine:
             except OSError as exc:
                 raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         else:
-            # processes, one thread each: the assessment is Python code holding the GIL
+            # processes, one thread each: the assessment is Python code holding the GIL; the
+            # scheduler and its status page listen on this machine only (a free port)
             self.cluster = LocalCluster(n_workers=max(1, workers or os.cpu_count() or 1), threads_per_worker=1,
-                                        processes=True, host="127.0.0.1", dashboard_address=None)
+                                        processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0")
             self.client = Client(self.cluster)
 
     def map(self, fn: Callable[[Any, Any], Any], units: Sequence[Any], shared: Any = None) -> list[Any]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from runload.batch.engines import Engine
-from runload.batch.layout import BUCKETED, Dataset, bucket_of
+from runload.batch.layout import BUCKETED, LAYOUT_VERSION, Dataset, bucket_of
 from runload.batch.rows import STORE_TABLES, columns, insert_rows, select_rows
 from runload.batch.tasks import ComputeJob, ImportUnit, compute_bucket, import_bucket, roster_row_of
 from runload.calendar import Period
@@ -397,7 +397,7 @@ def status(ds: Dataset) -> dict[str, Any]:
             start = name.removeprefix("week=")
             done = sum(1 for b in range(ds.buckets) if ds.exists(f"{ds.results_dir(start, b)}/state.json"))
             weeks[start] = done
-    return {"dataset": ds.url, "layout_version": 1, "buckets": ds.buckets, "rows": counts,
+    return {"dataset": ds.url, "layout_version": LAYOUT_VERSION, "buckets": ds.buckets, "rows": counts,
             "weeks": [{"week_start": k, "buckets_computed": v} for k, v in sorted(weeks.items())]}
 
 

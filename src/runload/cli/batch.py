@@ -39,7 +39,7 @@ def _engine(engine: str, workers: int | None, scheduler: str | None) -> Any:
     return make_engine(engine, workers=workers, scheduler=scheduler)
 
 
-def _period(ds: Any, week: str | None, today: Any, book: Any = None) -> Any:
+def _period(week: str | None, today: Any, book: Any = None) -> Any:
     from runload.report.build import resolve_period
 
     first = book.first_weekday if book is not None else _first_weekday()
@@ -73,9 +73,9 @@ def init(dataset: str, buckets: int) -> None:
 
 @batch.command("athletes")
 @click.argument("dataset")
-@click.option("--from-store", "from_store", type=click.Path(dir_okay=False, exists=True),
+@click.option("--from-store", "from_store", type=click.Path(dir_okay=False),
               help="Copy every athlete of this store: profiles, pain logs, clearances, coaches.")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Add athletes from a CSV (id,name[,timezone,email,sex,birth_year,hr_rest_bpm,hr_max_bpm,"
                    "units,coach,coach_email,coach_name]).")
 def athletes(dataset: str, from_store: str | None, csv_path: Path | None) -> None:
@@ -140,7 +140,7 @@ def compute(dataset: str, week: str | None, dirty: bool, as_json: bool, engine: 
     ds = _open(dataset)
     book = Rulebook.load()  # once, here; each task gets it with its digest
     today = today_for("UTC")
-    period = _period(ds, week, today, book)
+    period = _period(week, today, book)
     eng = _engine(engine, workers, scheduler)
     try:
         out = jobs.compute(ds, eng, book, period, today, dirty=dirty)
@@ -169,7 +169,7 @@ def roster(dataset: str, week: str | None, coach: str | None, fmt: str, output: 
     from runload.textsafe import inline
 
     ds = _open(dataset)
-    period = _period(ds, week, today_for("UTC"))
+    period = _period(week, today_for("UTC"))
     ro, errors = jobs.roster(ds, period, coach=coach)
     if fmt == "text":
         from runload.report.text import render_roster_text
@@ -215,7 +215,7 @@ def render_roster_csv(ro: Any) -> str:
 
 
 @batch.command("export")
-@click.option("--store", "store_path", required=True, type=click.Path(dir_okay=False, exists=True),
+@click.option("--store", "store_path", required=True, type=click.Path(dir_okay=False),
               help="The store whose athletes go into the dataset.")
 @click.argument("dataset")
 def export(store_path: str, dataset: str) -> None:

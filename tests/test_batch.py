@@ -293,6 +293,65 @@ def test_a_dataset_of_another_layout_version_is_refused(tmp_path: Path) -> None:
     assert "no runload dataset" in cli("batch", "status", str(tmp_path / "nothing"), code=2)
 
 
+def test_unchanged_files_are_not_read_again(world: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import runload.ingest
+
+    cli = world["cli"]
+    ds = tmp_path / "ds"
+    cli("batch", "init", str(ds), "--buckets", "4")
+    cli("batch", "athletes", str(ds), "--from-store", str(world["root"] / "store.sqlite"))
+    cli("batch", "import", str(ds), str(world["src"]), "--workers", "1", code=1)
+    read: list[str] = []
+    real = runload.ingest.read_disk_file
+
+    def spy(path, name=None):
+        read.append(Path(path).name)
+        return real(path, name)
+
+    monkeypatch.setattr(runload.ingest, "read_disk_file", spy)
+    cli("batch", "import", str(ds), str(world["src"]), "--workers", "1", code=1)
+    assert sorted(read) == ["broken.fit", "empty.gpx"]  # only the files that failed are tried again
+
+
+def test_an_athlete_whose_assessment_fails_is_reported_and_the_rest_go_on(
+        world: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import runload.assessments
+
+    cli = world["cli"]
+    ds = tmp_path / "ds"
+    cli("batch", "init", str(ds), "--buckets", "2")
+    cli("batch", "athletes", str(ds), "--from-store", str(world["root"] / "store.sqlite"))
+    cli("batch", "import", str(ds), str(world["src"]), "--workers", "1", code=1)
+    want = [x["id"] for x in json.loads(cli("roster", "--week", WEEK, "--format", "json"))["athletes"]]
+    real = runload.assessments.assess
+
+    def fragile(data, book, as_of=None):
+        if data.athlete.id == "ben":
+            raise ValueError("made-up failure")
+        return real(data, book, as_of)
+
+    monkeypatch.setattr(runload.assessments, "assess", fragile)
+    out = json.loads(cli("batch", "compute", str(ds), "--week", WEEK, "--workers", "1", "--json", code=1))
+    assert out["errors"] == 1 and out["athletes"] == len(PEOPLE)
+    r = CliRunner().invoke(main, ["batch", "roster", str(ds), "--week", WEEK, "--format", "json"], env=cli.env)
+    assert r.exit_code == 0
+    assert [a["id"] for a in json.loads(r.stdout)["athletes"]] == [a for a in want if a != "ben"]
+    assert "not assessed: ben: ValueError: made-up failure" in r.stderr
+
+
+def test_a_damaged_table_is_an_error_naming_it(world: dict, tmp_path: Path) -> None:
+    from runload.batch.layout import bucket_of
+
+    cli = world["cli"]
+    ds = tmp_path / "ds"
+    cli("batch", "init", str(ds), "--buckets", "2")
+    cli("batch", "athletes", str(ds), "--from-store", str(world["root"] / "store.sqlite"))
+    part = ds / "athletes" / f"bucket={bucket_of('maya', 2)}" / "part.parquet"
+    part.write_bytes(part.read_bytes()[:40])
+    out = cli("batch", "compute", str(ds), "--week", WEEK, "--workers", "1", code=2)
+    assert "not a readable Parquet table" in out and "part.parquet" in out
+
+
 def test_buckets_are_stable() -> None:
     from runload.batch.layout import bucket_of
 

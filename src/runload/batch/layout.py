@@ -160,12 +160,17 @@ class Dataset:
     def read_rows(self, rel: str) -> list[dict[str, Any]]:
         """The rows of one Parquet file as dicts ([] when the file does not exist)."""
         data = self.read_bytes(rel)
-        if data is None:
-            return []
-        _need_pyarrow()
+        return [] if data is None else self.rows_of(data, rel)
+
+    def rows_of(self, data: bytes, rel: str) -> list[dict[str, Any]]:
+        """The rows of Parquet bytes read from ``rel``; a damaged file is an error naming it."""
+        pa = _need_pyarrow()
         import pyarrow.parquet as pq
 
-        return pq.read_table(io.BytesIO(data)).to_pylist()
+        try:
+            return pq.read_table(io.BytesIO(data)).to_pylist()
+        except (pa.ArrowException, OSError) as exc:
+            raise InputError(f"not a readable Parquet table ({exc})", path=self.path(rel)) from None
 
     def write_rows(self, rel: str, rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
         """Write ``rows`` (dicts with ``columns``) as one Parquet file, atomically."""

@@ -159,10 +159,6 @@ def state_of(job: ComputeJob, input_fp: str) -> dict[str, Any]:
 def compute_bucket(job: ComputeJob, bucket: int) -> dict[str, Any]:
     """Assess every athlete of ``bucket`` for the job's week and write the bucket's results;
     with ``dirty_only``, a bucket whose state record matches its inputs is left as it is."""
-    import io
-
-    import pyarrow.parquet as pq
-
     from runload.assessments import Assessor
     from runload.report.build import judged_day
     from runload.report.roster import row_for
@@ -176,8 +172,8 @@ def compute_bucket(job: ComputeJob, bucket: int) -> dict[str, Any]:
         old = ds.read_bytes(f"{where}/state.json")
         if old is not None and json.loads(old) == state:
             return {"bucket": bucket, "computed": False, "athletes": 0, "errors": 0}
-    tables = {t: (pq.read_table(io.BytesIO(raw[t])).to_pylist() if raw[t] is not None else [])
-              for t in COMPUTE_INPUTS}
+    tables = {t: ds.rows_of(data, ds.table_path(t, bucket)) if data is not None else []
+              for t, data in raw.items()}
     judge = Assessor(_BucketData(tables, judged_day(job.period, job.today)), job.book)
     roster, findings, errors = [], [], []
     for athlete_id in sorted(judge.store.athletes):

@@ -34,6 +34,7 @@ COMMANDS = {
     "coach": "runload.cli.coach:coach",
     "rules": "runload.cli.rules:rules",
     "plan": "runload.cli.plan:plan",
+    "batch": "runload.cli.batch:batch",
 }
 
 

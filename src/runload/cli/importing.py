@@ -61,9 +61,16 @@ def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], fmt
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
+    echo_summary(summary, as_json or fmt == "json")
+    if summary.failed:
+        ctx.exit(1)
+
+
+def echo_summary(summary: Any, as_json: bool) -> None:
+    """Print an import's summary as ``runload import`` does (text, or JSON with ``as_json``)."""
     from runload.textsafe import inline
 
-    if as_json or fmt == "json":
+    if as_json:
         echo(json.dumps(summary.as_json(), indent=2, allow_nan=False))
     else:
         # every name and reason on its own line, shown and never obeyed: a zip member named with a
@@ -82,5 +89,3 @@ def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], fmt
                 echo(f"  {inline(f['reason'])}")  # "no activity files found in PATH"
             else:
                 echo(f"  failed: {inline(f['file'])}: {inline(f['reason'])}")
-    if summary.failed:
-        ctx.exit(1)

@@ -38,13 +38,13 @@ from zoneinfo import ZoneInfo
 from runload import bounds
 from runload.errors import IngestError, InputError, printable
 from runload.ingest.common import sport_from_name
+from runload.ingest.dedupe import decide, richness, search_window
 from runload.ingest.sources import (
     FORMAT_NAMES, Source, StravaMeta, describe, format_cap, iter_sources, read_disk_file, sniff, unpack,
 )
 from runload.models import Activity, Sport
 from runload.store import Store
 
-_DISTANCE_RANK = {"summary": 3, "laps": 2, "records": 1, "track": 1}
 _COMMIT_EVERY_S = 2.0  # files are committed in batches; each file is still whole or absent
 _WINDOW_FILES_PER_WORKER = 4  # files in flight per worker: enough to keep them busy
 _WINDOW_BYTES = 32 * 1024 * 1024  # archive members' bytes in flight to workers, at most (one file may exceed it)
@@ -602,16 +602,15 @@ class _Writer:
     def _store_file(self, name: str, digest: str, acts: list[Activity]) -> None:
         stored_any = False
         for act in acts:
-            end = act.start_utc + timedelta(seconds=act.elapsed_s or act.timer_s or 0)
-            window_start = act.start_utc - timedelta(minutes=1)
-            twins = [o for o in self.store.activities(self.athlete_id, start_utc=window_start,
-                                                      end_utc=end + timedelta(minutes=1),
-                                                      started_from=window_start - timedelta(seconds=self.longest_s))
-                     if o.source_hash != digest and _overlaps(act, o)]
-            if twins:
-                best = max(twins, key=richness)
-                if richness(act) > richness(best):
-                    for o in twins:
+            window_start, window_end = search_window(act)
+            verdict = decide(act, self.store.activities(
+                self.athlete_id, start_utc=window_start, end_utc=window_end,
+                started_from=window_start - timedelta(seconds=self.longest_s)))
+            if verdict.twins:
+                best = verdict.best
+                assert best is not None
+                if verdict.keep:
+                    for o in verdict.twins:
                         self.store.delete_activity(self.conn, o.id)  # type: ignore[arg-type]
                     self.store.insert_activity(self.conn, self.athlete_id, act)
                     self.summary.activities += 1
@@ -672,27 +671,6 @@ def local_offset(a: Activity, tz: ZoneInfo) -> int:
     if a.offset_recorded_utc is not None and zone_at(a.offset_recorded_utc) == a.utc_offset_s:
         return zone_at(a.start_utc)
     return a.utc_offset_s
-
-
-def richness(a: Activity) -> tuple[int, int, int, int]:
-    """How much a stored copy of a run tells: device summary, heart rate, laps, cadence."""
-    return (
-        _DISTANCE_RANK.get(a.distance_source, 0),
-        int(a.avg_hr_bpm is not None),
-        len(a.laps),
-        int(a.avg_cadence_spm is not None),
-    )
-
-
-def _overlaps(a: Activity, b: Activity) -> bool:
-    a0, b0 = a.start_utc, b.start_utc
-    a1 = a0 + timedelta(seconds=a.elapsed_s or a.timer_s or 0)
-    b1 = b0 + timedelta(seconds=b.elapsed_s or b.timer_s or 0)
-    if abs((a0 - b0).total_seconds()) <= 60:
-        return True
-    shared = (min(a1, b1) - max(a0, b0)).total_seconds()
-    shorter = min((a1 - a0).total_seconds(), (b1 - b0).total_seconds())
-    return shorter > 0 and shared >= 0.5 * shorter
 
 
 def activity_sport(name: str) -> Sport:

@@ -1,0 +1,266 @@
+"""runload batch init|athletes|import|compute|roster|export|pull|status"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from runload.cli._common import echo
+from runload.cli._period import today_for, week_option
+
+F = TypeVar("F", bound=Callable[..., Any])
+ROSTER_FORMATS = ["text", "md", "html", "json", "csv"]
+
+
+def engine_options(func: F) -> F:
+    """``--engine local|dask``, ``--workers N`` and ``--scheduler ADDRESS``."""
+    func = click.option("--scheduler", metavar="ADDRESS",
+                        help="A running Dask scheduler, e.g. tcp://host:8786 (with --engine dask).")(func)
+    func = click.option("--workers", type=click.IntRange(min=1), default=None,
+                        help="Processes (local) or LocalCluster workers (dask without --scheduler); "
+                             "default: one per core.")(func)
+    return click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                        help="Where the work runs: local processes, or Dask.")(func)
+
+
+def _open(dataset: str) -> Any:
+    from runload.batch.layout import Dataset
+
+    return Dataset.open(dataset)
+
+
+def _engine(engine: str, workers: int | None, scheduler: str | None) -> Any:
+    from runload.batch.engines import make_engine
+
+    return make_engine(engine, workers=workers, scheduler=scheduler)
+
+
+def _period(week: str | None, today: Any, book: Any = None) -> Any:
+    from runload.report.build import resolve_period
+
+    first = book.first_weekday if book is not None else _first_weekday()
+    return resolve_period(week=week, today=today, first_weekday=first)
+
+
+def _first_weekday() -> int:
+    from runload.calendar import first_weekday_setting
+    from runload.config import load_config
+
+    return first_weekday_setting(load_config())
+
+
+@click.group()
+def batch() -> None:
+    """Many athletes at once: a dataset of Parquet tables bucketed by athlete, computed on local
+    processes or a Dask cluster, with the same results as the single-store commands."""
+
+
+@batch.command("init")
+@click.argument("dataset")
+@click.option("--buckets", type=click.IntRange(min=1, max=100_000), default=64, show_default=True,
+              help="How many buckets the athletes are spread over (fixed for the dataset's life).")
+def init(dataset: str, buckets: int) -> None:
+    """Create an empty dataset at DATASET (a folder or an fsspec URL such as s3://bucket/path)."""
+    from runload.batch.layout import Dataset
+
+    ds = Dataset.create(dataset, buckets)
+    echo(f"Created dataset {dataset} ({ds.buckets} buckets)")
+
+
+@batch.command("athletes")
+@click.argument("dataset")
+@click.option("--from-store", "from_store", type=click.Path(dir_okay=False),
+              help="Copy every athlete of this store: profiles, pain logs, clearances, coaches.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Add athletes from a CSV (id,name[,timezone,email,sex,birth_year,hr_rest_bpm,hr_max_bpm,"
+                   "units,coach,coach_email,coach_name]).")
+def athletes(dataset: str, from_store: str | None, csv_path: Path | None) -> None:
+    """Add or update the dataset's athletes (from a store, or a CSV)."""
+    from runload.batch import jobs
+
+    if (from_store is None) == (csv_path is None):
+        raise click.UsageError("give one of --from-store FILE or --csv FILE")
+    ds = _open(dataset)
+    if from_store is not None:
+        from runload.store import Store
+
+        with Store.open(from_store, create=False) as store:
+            n = jobs.athletes_from_store(ds, store)
+    else:
+        assert csv_path is not None
+        n = jobs.athletes_from_csv(ds, csv_path)
+    echo(f"{n} athletes in {dataset} added or updated")
+
+
+@batch.command("import")
+@click.argument("dataset")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--layout", type=click.Choice(["athlete-dirs", "manifest"]), default="athlete-dirs", show_default=True,
+              help="athlete-dirs: each SOURCE holds one folder per athlete id; manifest: each SOURCE is a CSV "
+                   "with athlete and path columns.")
+@click.option("--json", "as_json", is_flag=True, help="The summary as JSON.")
+@engine_options
+def import_cmd(dataset: str, sources: tuple[Path, ...], layout: str, as_json: bool, engine: str,
+               workers: int | None, scheduler: str | None) -> None:
+    """Import activity files for many athletes, one task per bucket, with the reader, checks and
+    deduplication of `runload import` (same summary, same exit codes: 1 when a file failed).
+    Files unchanged since they were imported are not read again."""
+    from runload.batch import jobs
+    from runload.cli.importing import echo_summary
+
+    ds = _open(dataset)
+    pairs = jobs.sources_from_dirs(sources) if layout == "athlete-dirs" else jobs.sources_from_manifest(sources)
+    eng = _engine(engine, workers, scheduler)
+    try:
+        result = jobs.import_sources(ds, eng, pairs)
+    finally:
+        eng.close()
+    echo_summary(result.summary, as_json)
+    if result.summary.failed:
+        click.get_current_context().exit(1)
+
+
+@batch.command("compute")
+@click.argument("dataset")
+@week_option
+@click.option("--dirty", is_flag=True, help="Only buckets whose inputs, rules, config or day changed.")
+@click.option("--json", "as_json", is_flag=True, help="What was computed, as JSON.")
+@engine_options
+def compute(dataset: str, week: str | None, dirty: bool, as_json: bool, engine: str, workers: int | None,
+            scheduler: str | None) -> None:
+    """Assess every athlete for the week (judged on its last day, or today) and write the roster
+    lines, findings and errors of each bucket. Exit code 1 when an athlete's assessment failed."""
+    from runload.batch import jobs
+    from runload.rules.book import Rulebook
+
+    ds = _open(dataset)
+    book = Rulebook.load()  # once, here; each task gets it with its digest
+    today = today_for("UTC")
+    period = _period(week, today, book)
+    eng = _engine(engine, workers, scheduler)
+    try:
+        out = jobs.compute(ds, eng, book, period, today, dirty=dirty)
+    finally:
+        eng.close()
+    if as_json:
+        echo(json.dumps(out, indent=2))
+    else:
+        echo(f"Week {out['week']}: {out['buckets_computed']} of {out['buckets']} buckets computed "
+             f"({out['athletes']} athletes, {out['errors']} failed); {out['buckets_unchanged']} unchanged.")
+    if out["errors"]:
+        click.get_current_context().exit(1)
+
+
+@batch.command("roster")
+@click.argument("dataset")
+@week_option
+@click.option("--coach", help="Only this coach's athletes.")
+@click.option("--format", "fmt", type=click.Choice(ROSTER_FORMATS), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead.")
+def roster(dataset: str, week: str | None, coach: str | None, fmt: str, output: str | None) -> None:
+    """The computed roster of the week, most at risk first, rendered as `runload roster` renders
+    it (its JSON is the same document)."""
+    from runload.batch import jobs
+    from runload.cli.report import write_output
+    from runload.textsafe import inline
+
+    ds = _open(dataset)
+    period = _period(week, today_for("UTC"))
+    ro, errors = jobs.roster(ds, period, coach=coach)
+    if fmt == "text":
+        from runload.report.text import render_roster_text
+
+        text = render_roster_text(ro)
+    elif fmt == "md":
+        from runload.report.markdown import render_roster_markdown
+
+        text = render_roster_markdown(ro)
+    elif fmt == "html":
+        from runload.report.html import render_roster_html
+
+        text = render_roster_html(ro)
+    elif fmt == "csv":
+        text = render_roster_csv(ro)
+    else:
+        from runload.report.jsonout import render_roster_json
+
+        text = render_roster_json(ro)
+    write_output(text, output, False)
+    for e in errors:
+        echo(f"not assessed: {inline(e['athlete_id'])}: {inline(e['error'])}", err=True)
+
+
+def render_roster_csv(ro: Any) -> str:
+    """The roster as CSV: the JSON document's athlete fields, one row per athlete, each cell
+    safe from spreadsheet formulas."""
+    import csv
+    import io
+
+    from runload.report.jsonout import roster_dict
+    from runload.textsafe import csv_row
+
+    rows = roster_dict(ro)["athletes"]
+    keys = ["id", "name", "level", "findings_level", "week_km", "change_pct", "base_too_small", "top_finding",
+            "top_rule_id", "findings", "pain_trend", "last_data", "days_since_data", "stale_level", "units"]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(keys)
+    for r in rows:
+        w.writerow(csv_row("" if r[k] is None else r[k] for k in keys))
+    return buf.getvalue()
+
+
+@batch.command("export")
+@click.option("--store", "store_path", required=True, type=click.Path(dir_okay=False),
+              help="The store whose athletes go into the dataset.")
+@click.argument("dataset")
+def export(store_path: str, dataset: str) -> None:
+    """Copy every athlete of a store into the dataset with their activities and the files they
+    came from (content hashes kept, so an import into the dataset skips files already there)."""
+    from runload.batch import jobs
+    from runload.store import Store
+
+    ds = _open(dataset)
+    with Store.open(store_path, create=False) as store:
+        n = jobs.athletes_from_store(ds, store, with_activities=True)
+    echo(f"Exported {n} athletes to {dataset}")
+
+
+@batch.command("pull")
+@click.argument("dataset")
+@click.option("--athlete", "athlete_ids", multiple=True, required=True, help="An athlete to pull (repeatable).")
+@click.option("--store", "store_path", required=True, type=click.Path(dir_okay=False),
+              help="The store to copy them into (created if missing).")
+def pull(dataset: str, athlete_ids: tuple[str, ...], store_path: str) -> None:
+    """Copy athletes from the dataset into a store: what the store lacks (by content hash for
+    activities and files, the same run from another file deduplicated as an import does)."""
+    from runload.batch import jobs
+    from runload.store import Store
+
+    ds = _open(dataset)
+    with Store.open(store_path, create=True) as store:
+        c = jobs.pull(ds, list(athlete_ids), store)
+    echo(f"Pulled {len(athlete_ids)} athletes: {c['athletes']} new, {c['activities']} activities, "
+         f"{c['files']} files, {c['pain']} pain entries, {c['clearances']} clearances")
+
+
+@batch.command("status")
+@click.argument("dataset")
+@click.option("--json", "as_json", is_flag=True, help="As JSON.")
+def status(dataset: str, as_json: bool) -> None:
+    """What the dataset holds and which weeks are computed."""
+    from runload.batch import jobs
+
+    st = jobs.status(_open(dataset))
+    if as_json:
+        echo(json.dumps(st, indent=2))
+        return
+    echo(f"Dataset {st['dataset']} (layout {st['layout_version']}, {st['buckets']} buckets)")
+    for t, n in st["rows"].items():
+        echo(f"  {t}: {n} rows")
+    for w in st["weeks"]:
+        echo(f"  week of {w['week_start']}: {w['buckets_computed']} of {st['buckets']} buckets computed")

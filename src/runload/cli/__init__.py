@@ -33,6 +33,8 @@ COMMANDS = {
     "email": "runload.cli.email:email",
     "coach": "runload.cli.coach:coach",
     "rules": "runload.cli.rules:rules",
+    "source": "runload.cli.source:source",
+    "sync": "runload.cli.sync:sync",
 }
 
 

@@ -35,6 +35,7 @@ COMMANDS = {
     "rules": "runload.cli.rules:rules",
     "source": "runload.cli.source:source",
     "sync": "runload.cli.sync:sync",
+    "config": "runload.cli.config:config",
 }
 
 

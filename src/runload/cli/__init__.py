@@ -36,6 +36,7 @@ COMMANDS = {
     "source": "runload.cli.source:source",
     "sync": "runload.cli.sync:sync",
     "config": "runload.cli.config:config",
+    "site": "runload.cli.site:site",
 }
 
 

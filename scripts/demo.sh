@@ -29,4 +29,11 @@ run runload check --athlete maya --week 2026-W37
 run runload pain status --athlete maya --as-of 2026-10-18
 run runload report --athlete maya --week 2026-W42
 run runload report --athlete ben --week 2026-W42
-printf '\nThe demo store was %s (deleted now).\n' "$RUNLOAD_STORE"
+note "A folder the watch syncs to: runload sync imports what is new there (nothing yet: every file is" \
+     "known) and prints nothing under cron; --verbose says so."
+run runload source add --athlete maya sample_activities/maya/activities
+run runload sync --verbose
+note "A coach's site: the roster as index.html, each name opening that athlete's report for the week."
+site_dir=${RUNLOAD_DEMO_SITE:-build/demo-site}
+run runload site "$site_dir" --week 2026-W42
+printf '\nThe demo store was %s (deleted now). Open %s/index.html to click through the site.\n' "$RUNLOAD_STORE" "$site_dir"

@@ -118,6 +118,10 @@ def test_check_mail_settings_and_an_athlete_the_store_lacks(cli, cfg, athlete, m
     r = cli("config", "check")
     assert r.exit_code == 2
     assert r.output == "Error: RUNLOAD_SMTP_SECURITY must be one of ssl, starttls, none, not 'tls'\n"
+    monkeypatch.delenv("RUNLOAD_SMTP_SECURITY")
+    cfg.write_text('[smtp]\nhost = "smtp.example.org"\nport = "587x"\n')
+    r = cli("config", "check")
+    assert r.exit_code == 2 and r.output == "Error: [smtp] port in the config file must be a number, not '587x'\n"
 
 
 BAD = [

@@ -79,21 +79,29 @@ def smtp_settings(config: Mapping[str, Any] | None = None, env: Mapping[str, str
     def pick(key: str) -> Any:
         return values[key][0]
 
+    def named(key: str) -> str:
+        """Where the value the message is about was set: the variable, or the file's key."""
+        source = values[key][1]
+        return ENV_NAMES[key] if source.startswith("environment") else f"[smtp] {key} in the config file"
+
+    def number(key: str, kind: type) -> Any:
+        value = pick(key)
+        try:
+            if isinstance(value, bool):
+                raise ValueError
+            return kind(value)
+        except (TypeError, ValueError):
+            raise InputError(f"{named(key)} must be a number, not {value!r}") from None
+
     security = str(pick("security")).lower()
     if security not in SECURITY:
-        raise InputError(f"RUNLOAD_SMTP_SECURITY must be one of {', '.join(SECURITY)}, not {security!r}")
+        raise InputError(f"{named('security')} must be one of {', '.join(SECURITY)}, not {security!r}")
     host = pick("host")
     if not host:
         raise InputError("no mail server set: set RUNLOAD_SMTP_HOST (or [smtp] host in the config file)")
-    try:
-        port = int(pick("port"))
-    except (TypeError, ValueError):
-        raise InputError("RUNLOAD_SMTP_PORT must be a number") from None
-    try:
-        retries = int(pick("retries"))
-        backoff_s = float(pick("backoff_s"))
-    except (TypeError, ValueError):
-        raise InputError("RUNLOAD_SMTP_RETRIES and RUNLOAD_SMTP_BACKOFF_S must be numbers") from None
+    port = number("port", int)
+    retries = number("retries", int)
+    backoff_s = number("backoff_s", float)
     mail_from = mail_from_setting(config, env)
     return SmtpSettings(host=str(host), port=port, security=security, user=pick("user"),
                         password=pick("password"), mail_from=str(mail_from), cafile=pick("cafile"),

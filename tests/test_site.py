@@ -302,3 +302,18 @@ def test_chromium_screenshots_at_desktop_and_phone_width(sample_site, tmp_path):
             chromium(f"--screenshot={png}", f"--window-size={width},2000", (sample_site / page).as_uri())
             assert png_size(png) == (width, 2000)
             assert png.stat().st_size > 20_000  # a page drawn, not a blank one
+
+
+def test_pages_built_in_worker_processes_are_the_same(store_path):
+    from datetime import date
+
+    from runload.assessments import Assessor
+    from runload.calendar import week_period
+    from runload.report.site import build_site
+
+    roster_store(store_path).close()
+    with Store.open(store_path) as store:
+        one = build_site(Assessor(store), week_period(date(2026, 5, 25)), today=date(2026, 10, 18), workers=1)
+        two = build_site(Assessor(store), week_period(date(2026, 5, 25)), today=date(2026, 10, 18), workers=2)
+    assert one.pages.keys() == two.pages.keys() and len(one.pages) == 6
+    assert one.pages == two.pages and one.roster == two.roster

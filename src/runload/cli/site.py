@@ -41,6 +41,6 @@ def site(ctx: click.Context, directory: Path, week: str | None, coach_id: str | 
         period = resolve_period(week=week, today=today, first_weekday=judge.book.first_weekday)
         built = build_site(judge, period, today=today, athlete_ids=ids, heading=heading)
     write_site(built, directory)
-    n = len(built.reports)
+    n = built.athletes
     echo(f"Wrote {inline(directory / INDEX)}: the roster of week {period.label} with {n} athlete "
          f"page{'s' if n != 1 else ''} in {inline(directory / 'athletes')}")

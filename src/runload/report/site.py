@@ -26,7 +26,7 @@ from urllib.parse import quote
 from runload.calendar import Period
 from runload.errors import InputError
 from runload.report.build import build_report, judged_day
-from runload.report.model import Report, Roster
+from runload.report.model import Roster, RosterRow
 from runload.report.roster import roster_row, sort_key
 
 INDEX = "index.html"
@@ -53,37 +53,69 @@ def page_href(athlete_id: str) -> str:
     return f"{ATHLETES}/{quote(page_name(athlete_id))}"
 
 
+PER_WORKER = 8  # athletes per process below which starting processes costs more than it saves (as the roster)
+
+
 @dataclass(frozen=True)
 class Site:
-    """The roster and each athlete's report it was built from (by athlete id)."""
+    """The roster and every page, rendered: {relative file path: HTML}."""
 
     roster: Roster
-    reports: dict[str, Report]
-    heading: str | None = None
+    pages: dict[str, str]
+
+    @property
+    def athletes(self) -> int:
+        return len(self.pages) - 1
+
+
+def _athlete_page(assessor: object, athlete_id: str, period: Period, today: date) -> tuple[RosterRow, str]:
+    """One athlete's roster line and report page, both from one report."""
+    from runload.report.html import render_html
+
+    report = build_report(assessor.get(athlete_id, judged_day(period, today)), period)  # type: ignore[attr-defined]
+    return roster_row(report, today), render_html(report, back=(f"../{INDEX}", "Roster"))
+
+
+def _pages_for(path: str, book: object, ids: list[str], period: Period, today: date) -> list[tuple[RosterRow, str]]:
+    """Roster lines and pages for ``ids`` in a worker process with its own connection to the store."""
+    from runload.assessments import Assessor
+    from runload.store import Store
+
+    with Store.open(path, create=False) as store:
+        assessor = Assessor(store, book)  # type: ignore[arg-type]
+        return [_athlete_page(assessor, i, period, today) for i in ids]
 
 
 def build_site(assessor: object, period: Period, *, today: date, athlete_ids: Sequence[str] | None = None,
-               heading: str | None = None) -> Site:
-    """Each athlete's report for ``period`` (judged on its last day, or ``today`` for this
-    week) and the roster made of those very reports, most at risk first. ``assessor`` is an
-    :class:`runload.assessments.Assessor`."""
+               heading: str | None = None, workers: int | None = None) -> Site:
+    """Each athlete's report page for ``period`` (judged on its last day, or ``today`` for this
+    week) and the roster made of those very reports, most at risk first, linking to them.
+
+    ``assessor`` is an :class:`runload.assessments.Assessor`. Drawing the charts is most of the
+    work, so with ``workers`` > 1 (default: one per CPU for more than a few athletes) athletes are
+    assessed and rendered in parallel processes, each reading the same store file."""
+    from runload.report.html import render_roster_html
+
     store = assessor.store  # type: ignore[attr-defined]
     ids = list(athlete_ids) if athlete_ids is not None else [a.id for a in store.list_athletes()]
-    day = judged_day(period, today)
-    reports = {i: build_report(assessor.get(i, day), period) for i in ids}  # type: ignore[attr-defined]
-    rows = sorted((roster_row(r, today) for r in reports.values()), key=sort_key)
-    return Site(Roster(period, day, rows), reports, heading)
+    if workers is None:
+        workers = min(os.cpu_count() or 1, len(ids) // PER_WORKER)
+    if workers > 1 and str(store.path) != ":memory:":
+        from concurrent.futures import ProcessPoolExecutor
 
-
-def render_site(site: Site) -> dict[str, str]:
-    """{relative file path: HTML} of every page: ``index.html`` and ``athletes/<page>.html``."""
-    from runload.report.html import render_html, render_roster_html
-
-    links = {i: page_href(i) for i in site.reports}
-    pages = {INDEX: render_roster_html(site.roster, links=links, heading=site.heading)}
-    for athlete_id, report in site.reports.items():
-        pages[f"{ATHLETES}/{page_name(athlete_id)}"] = render_html(report, back=(f"../{INDEX}", "Roster"))
-    return pages
+        chunks = [ids[i::workers] for i in range(workers)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            parts = list(pool.map(_pages_for, [str(store.path)] * workers, [assessor.book] * workers,  # type: ignore[attr-defined]
+                                  chunks, [period] * workers, [today] * workers))
+        done = dict(zip((i for chunk in chunks for i in chunk), (x for part in parts for x in part)))
+    else:
+        done = {i: _athlete_page(assessor, i, period, today) for i in ids}
+    rows = sorted((row for row, _html in done.values()), key=sort_key)
+    roster = Roster(period, judged_day(period, today), rows)
+    pages = {INDEX: render_roster_html(roster, links={i: page_href(i) for i in ids}, heading=heading)}
+    for athlete_id in ids:
+        pages[f"{ATHLETES}/{page_name(athlete_id)}"] = done[athlete_id][1]
+    return Site(roster, pages)
 
 
 def write_site(site: Site, folder: str | os.PathLike[str]) -> list[Path]:
@@ -100,10 +132,9 @@ def write_site(site: Site, folder: str | os.PathLike[str]) -> list[Path]:
     index = root / INDEX
     if index.exists() and not _ours(index):
         raise InputError("was not written by runload: choose a new or empty folder for the site", path=index)
-    pages = render_site(site)
     (root / ATHLETES).mkdir(parents=True, exist_ok=True)
     written = []
-    for rel, html in pages.items():
+    for rel, html in site.pages.items():
         path = root / rel
         _replace(path, html)
         written.append(path)

@@ -90,8 +90,6 @@ def _read_config(path: Path | None = None) -> tuple[Path, dict]:
 
 
 # ---------------------------------------------------------------- what the file may hold
-# The keys of ``[smtp]`` (runload.mail.settings reads them; the environment overrides each).
-SMTP_KEYS = ("host", "port", "security", "user", "password", "cafile", "retries", "backoff_s", "from")
 # ``[rules]`` and ``[athletes.ID.rules]`` (runload.rules.select); extra folders only at the top.
 RULES_KEYS = ("disable", "only", "paths", "override")
 ATHLETE_RULES_KEYS = ("disable", "only", "override")
@@ -113,6 +111,9 @@ def check_config(data: dict, path: Path | str | None = None) -> None:
     table where a value belongs (and the reverse). Values are checked where they are used
     (rules.select, calendar, mail.settings), and all of them by ``runload config check``."""
     from runload.errors import InputError
+    from runload.mail.settings import ENV_NAMES  # the keys of [smtp], each also from the environment
+
+    smtp_keys = tuple(ENV_NAMES)
 
     def fail(message: str) -> None:
         raise InputError(message, path=path)
@@ -152,7 +153,7 @@ def check_config(data: dict, path: Path | str | None = None) -> None:
         rules_section(data["rules"], "rules", RULES_KEYS)
     if "smtp" in data:
         smtp = table(data["smtp"], "smtp")
-        known(smtp, SMTP_KEYS, "smtp")
+        known(smtp, smtp_keys, "smtp")
         for key, value in smtp.items():
             if isinstance(value, (dict, list)):
                 fail(f"'smtp.{key}' must be a single value")

@@ -204,7 +204,8 @@ def chromium(*args: str) -> str:
     with tempfile.TemporaryDirectory() as profile:
         r = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                            "--disable-extensions", "--hide-scrollbars", f"--user-data-dir={profile}", *args],
+                            "--disable-extensions", "--disable-dev-shm-usage", "--hide-scrollbars",
+                            f"--user-data-dir={profile}", *args],
                            capture_output=True, text=True, timeout=180)
     assert r.returncode == 0, r.stderr[-2000:]
     return r.stdout

@@ -29,7 +29,16 @@ run runload check --athlete maya --week 2026-W37
 run runload pain status --athlete maya --as-of 2026-10-18
 run runload report --athlete maya --week 2026-W42
 run runload report --athlete ben --week 2026-W42
+note "A folder the watch syncs to: runload sync imports what is new there (nothing yet: every file is" \
+     "known) and prints nothing under cron; --verbose says so."
+run runload source add --athlete maya sample_activities/maya/activities
+run runload sync --verbose
+note "A coach's site: the roster as index.html, each name opening that athlete's report for the week."
+site_dir=${RUNLOAD_DEMO_SITE:-build/demo-site}
+run runload site "$site_dir" --week 2026-W42
 note "Plan ahead: Ben's next week with a 12 km Sunday, checked before it is run (exit 1: it breaks a limit)."
 run runload plan check --athlete ben --as-of 2026-10-18 --run 2026-10-20:5 --run 2026-10-22:6:tempo \
     --run 2026-10-25:12:long || [ $? -eq 1 ]  # 1: the plan breaks a limit; anything else stops the demo
-printf '\nThe demo store was %s (deleted now).\n' "$RUNLOAD_STORE"
+printf '
+The demo store was %s (deleted now). Open %s/index.html to click through the site.
+' "$RUNLOAD_STORE" "$site_dir"

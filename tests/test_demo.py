@@ -16,6 +16,7 @@ def test_demo_script_runs_and_shows_what_matters(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("RUNLOAD_")}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["TMPDIR"] = str(tmp_path)
+    env["RUNLOAD_DEMO_SITE"] = str(tmp_path / "site")  # not into the source tree
     r = subprocess.run(["bash", str(REPO / "scripts" / "demo.sh")], env=env, capture_output=True, text=True,
                        timeout=300, stdin=subprocess.DEVNULL)
     assert r.returncode == 0, r.stderr
@@ -30,4 +31,7 @@ def test_demo_script_runs_and_shows_what_matters(tmp_path):
     assert "Pain began on 2026-08-18 2 days after a +40% week" in out
     assert "runload report: Maya Lindqvist (maya)" in out and "runload report: Ben Okafor (ben)" in out
     assert out.count("not a diagnosis") >= 2
+    assert "maya: " in out and "sample_activities/maya/activities: nothing new (103 already known)" in out
+    assert f"Wrote {tmp_path}/site/index.html: the roster of week 2026-W42 with 2 athlete pages" in out
+    assert (tmp_path / "site" / "athletes" / "maya.html").is_file()
     assert not list(tmp_path.glob("tmp*/demo.sqlite"))  # the throwaway store is gone

@@ -175,6 +175,19 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (athlete_id, date, seq)
     );
     """,
+    # 6: sources that sync: folders (or files) an athlete's watch or app syncs to, imported by
+    # `runload sync`; each keeps when it was last synced and what that sync did, in words.
+    """
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        athlete_id TEXT NOT NULL REFERENCES athletes(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        added_utc TEXT NOT NULL,
+        last_sync_utc TEXT,
+        last_result TEXT,
+        UNIQUE (athlete_id, path)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -708,6 +721,55 @@ class Store:
             out.append((cid, name, email, ids))
         return out
 
+    # ---------------------------------------------------------------- sources that sync
+    def add_source(self, athlete_id: str, path: str) -> Source:
+        """Add a folder (or file) that ``runload sync`` imports for the athlete; the same path
+        twice for one athlete, or a path another athlete already syncs, is an :class:`InputError`."""
+        self.get_athlete(athlete_id)
+        with self.atomic() as conn:
+            row = conn.execute("SELECT athlete_id FROM sources WHERE path = ? ORDER BY athlete_id",
+                               (path,)).fetchone()
+            if row is not None:
+                whose = "this athlete" if row[0] == athlete_id else f"athlete '{row[0]}'"
+                raise InputError(f"is already a source of {whose} (see: runload source list)", path=path)
+            cur = conn.execute("INSERT INTO sources (athlete_id, path, added_utc) VALUES (?, ?, ?)",
+                               (athlete_id, path, _utc_now()))
+        return self.get_source(int(cur.lastrowid))
+
+    def get_source(self, source_id: int) -> Source:
+        """One source by id, or :class:`NotFoundError`."""
+        row = self.conn.execute(f"SELECT {_SOURCE_SELECT} FROM sources WHERE id = ?", (source_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no source with id {source_id} (see: runload source list)")
+        return _source_from_row(row)
+
+    def sources(self, athlete_id: str | None = None) -> list[Source]:
+        """Every source (or one athlete's), by athlete, then in the order they were added."""
+        if athlete_id is not None:
+            self.get_athlete(athlete_id)
+            rows = self.conn.execute(f"SELECT {_SOURCE_SELECT} FROM sources WHERE athlete_id = ? ORDER BY id",
+                                     (athlete_id,)).fetchall()
+        else:
+            rows = self.conn.execute(f"SELECT {_SOURCE_SELECT} FROM sources ORDER BY athlete_id, id").fetchall()
+        return [_source_from_row(r) for r in rows]
+
+    def remove_source(self, athlete_id: str, path: str) -> Source:
+        """Stop syncing ``path`` for the athlete (what it imported stays); returns what was removed."""
+        self.get_athlete(athlete_id)
+        row = self.conn.execute(f"SELECT {_SOURCE_SELECT} FROM sources WHERE athlete_id = ? AND path = ?",
+                                (athlete_id, path)).fetchone()
+        if row is None:
+            raise NotFoundError(f"is not a source of athlete '{athlete_id}' (see: runload source list)", path=path)
+        with self.atomic() as conn:
+            conn.execute("DELETE FROM sources WHERE id = ?", (row[0],))
+        return _source_from_row(row)
+
+    def record_sync(self, source_id: int, result: str) -> None:
+        """Remember when a source was last synced and what that sync did (in words)."""
+        with self.atomic() as conn:
+            conn.execute("UPDATE sources SET last_sync_utc = ?, last_result = ? WHERE id = ?",
+                         (_utc_now(), result, source_id))
+
     # ---------------------------------------------------------------- sent log
     # One row per message key (recipient, subject kind, subject id, week). States:
     #   sending     claimed by ``owner``; the message has not been handed over yet
@@ -778,6 +840,27 @@ class Store:
             "SELECT week, state FROM sent_log WHERE recipient = ? AND subject_kind = ? AND subject_id = ?",
             (recipient, kind, subject_id))
         return {w: st for w, st in rows}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A folder (or file) ``runload sync`` imports for an athlete, with its last sync (UTC, ISO)
+    and what that sync did in words (None before the first)."""
+
+    id: int
+    athlete_id: str
+    path: str
+    added_utc: str
+    last_sync_utc: str | None = None
+    last_result: str | None = None
+
+
+_SOURCE_SELECT = "id, athlete_id, path, added_utc, last_sync_utc, last_result"
+
+
+def _source_from_row(row: Sequence[object]) -> Source:
+    i, athlete_id, path, added, last, result = row
+    return Source(int(i), str(athlete_id), str(path), str(added), last, result)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

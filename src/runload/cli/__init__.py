@@ -35,6 +35,10 @@ COMMANDS = {
     "rules": "runload.cli.rules:rules",
     "plan": "runload.cli.plan:plan",
     "batch": "runload.cli.batch:batch",
+    "source": "runload.cli.source:source",
+    "sync": "runload.cli.sync:sync",
+    "config": "runload.cli.config:config",
+    "site": "runload.cli.site:site",
 }
 
 

@@ -68,24 +68,33 @@ def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], fmt
 
 def echo_summary(summary: Any, as_json: bool) -> None:
     """Print an import's summary as ``runload import`` does (text, or JSON with ``as_json``)."""
-    from runload.textsafe import inline
-
     if as_json:
         echo(json.dumps(summary.as_json(), indent=2, allow_nan=False))
     else:
-        # every name and reason on its own line, shown and never obeyed: a zip member named with a
-        # newline cannot print a line of its own ("Imported 99 files")
         echo(f"Imported {len(summary.imported)} files ({summary.activities} activities); "
              f"{len(summary.duplicates)} duplicates; {summary.skipped} already known; "
              f"{len(summary.failed)} failed.")
-        for d in summary.duplicates:
-            extra = f", replacing {inline(d['replaced'])}" if d["replaced"] else ""
-            echo(f"  duplicate: {inline(d['file'])} (kept {inline(d['kept'])}{extra})")
-        for w in summary.warnings:
-            echo(f"  warning: {inline(w['file'])}: {inline(w['warning'])}")
-        empty = set(summary.empty)
-        for f in summary.failed:
-            if f["file"] in empty:
-                echo(f"  {inline(f['reason'])}")  # "no activity files found in PATH"
-            else:
-                echo(f"  failed: {inline(f['file'])}: {inline(f['reason'])}")
+        for line in detail_lines(summary):
+            echo(line)
+
+
+def detail_lines(summary: Any, *, empty_is_failure: bool = True) -> list[str]:
+    """The summary's duplicates, warnings and failures, one line each, indented: every name and
+    reason shown and never obeyed (a zip member named with a newline cannot print a line of its
+    own, "Imported 99 files"). ``empty_is_failure`` False leaves out "no activity files found"."""
+    from runload.textsafe import inline
+
+    lines = []
+    for d in summary.duplicates:
+        extra = f", replacing {inline(d['replaced'])}" if d["replaced"] else ""
+        lines.append(f"  duplicate: {inline(d['file'])} (kept {inline(d['kept'])}{extra})")
+    for w in summary.warnings:
+        lines.append(f"  warning: {inline(w['file'])}: {inline(w['warning'])}")
+    empty = set(summary.empty)
+    for f in summary.failed:
+        if f["file"] in empty:
+            if empty_is_failure:
+                lines.append(f"  {inline(f['reason'])}")  # "no activity files found in PATH"
+        else:
+            lines.append(f"  failed: {inline(f['file'])}: {inline(f['reason'])}")
+    return lines

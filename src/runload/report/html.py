@@ -50,10 +50,11 @@ def _env() -> Any:
 
 
 def render_html(report: Report, *, charts: dict[str, bytes] | None = None,
-                chart_urls: dict[str, str] | None = None) -> str:
+                chart_urls: dict[str, str] | None = None, back: tuple[str, str] | None = None) -> str:
     """The report as a self-contained HTML page. ``charts`` maps chart names to SVG bytes; by
     default every available chart is drawn. For an email, ``chart_urls`` maps chart names to
-    ``cid:`` references of images attached to the same message instead."""
+    ``cid:`` references of images attached to the same message instead. ``back`` is a link
+    (relative address, words) shown above the name: a site's way back to its roster."""
     titles = {c.name: c.title for c in report.charts}
     if chart_urls is not None:
         inline = [{"name": n, "title": titles.get(n, n), "src": url} for n, url in chart_urls.items()]
@@ -73,17 +74,20 @@ def render_html(report: Report, *, charts: dict[str, bytes] | None = None,
     return _env().get_template("report.html.j2").render(
         r=report, charts=inline, img_src=img_src,
         pv=plan_view(report.plan, report.athlete.units) if report.plan is not None else None,
+        back={"href": back[0], "label": back[1]} if back else None,
         left_out=[c for c in report.charts if not c.available],
         pain_trend=fmt.pain_trend_words(pain.trend, pain.last_7d_max, pain.prev_7d_max),
     )
 
 
-def render_roster_html(roster: Roster) -> str:
-    """The coach's roster as a self-contained HTML page."""
+def render_roster_html(roster: Roster, *, links: dict[str, str] | None = None, heading: str | None = None) -> str:
+    """The coach's roster as a self-contained HTML page. ``links`` maps athlete ids to the
+    relative address of their report (a site's roster); ``heading`` is a line under the title."""
     from runload.report.text import roster_cells
 
     from runload.report.roster import status_words
 
     headers, cells = roster_cells(roster, finding_limit=None)
     return _env().get_template("roster.html.j2").render(ro=roster, headers=headers, rows=list(zip(cells, roster.rows)),
-                                                         status_words=status_words)
+                                                         status_words=status_words, links=links or {},
+                                                         heading=heading)

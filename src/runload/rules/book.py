@@ -32,13 +32,22 @@ class Rulebook:
     def load(cls, config: Mapping[str, Any] | None = None, paths: Sequence[str | Path] | None = None) -> "Rulebook":
         """Read the config (``runload.config.load_config`` unless given) and the rule files
         (the bundled ``rules/`` and the config's ``rules.paths``, unless ``paths`` is given)."""
-        from runload.config import default_rules_dir, load_config
+        from runload.config import config_path, default_rules_dir, load_config
+        from runload.errors import InputError
 
+        from_file = config is None
         config = load_config() if config is None else config
         if paths is None:
             paths = [default_rules_dir(), *extra_rule_paths(config)]
         book = cls(tuple(load_rules(paths)), config, first_weekday_setting(config))
-        select_rules(book.rules, config)  # a bad [rules] section is an error now, not per athlete
+        try:
+            select_rules(book.rules, config)  # a bad [rules] section is an error now, not per athlete
+            for athlete_id in config.get("athletes", {}):  # and so is a bad [athletes.ID.rules]
+                select_rules(book.rules, config, athlete_id)
+        except InputError as err:
+            if from_file and err.path is None:
+                raise InputError(err.message, path=config_path()) from None
+            raise
         return book
 
     @classmethod

@@ -11,12 +11,16 @@ from typing import Any
 from runload.models import Severity
 from runload.rules.schema import Rule
 
-def _apply_rules_section(rules: list[Rule], section: Mapping[str, Any], where: str) -> list[Rule]:
+def _apply_rules_section(rules: list[Rule], section: Mapping[str, Any], where: str,
+                         known: set[str] | None = None) -> list[Rule]:
     from runload.errors import InputError
 
     if not isinstance(section, dict):
         raise InputError(f"config key '{where}' must be a table")
-    ids = {r.id for r in rules}
+    ids = known if known is not None else {r.id for r in rules}
+    for rule_id in section.get("override", {}):
+        if rule_id not in ids:  # an override of a misspelt rule would otherwise change nothing, silently
+            raise InputError(f"config key '{where}.override.{rule_id}': no rule with id {rule_id!r}")
     for key in ("disable", "only"):
         names = section.get(key, [])
         if not isinstance(names, list):
@@ -60,7 +64,7 @@ def select_rules(rules: Sequence[Rule], config: Mapping[str, Any], athlete_id: s
     if athlete_id is not None:
         ath = config.get("athletes", {}).get(athlete_id, {})
         if ath.get("rules"):
-            out = _apply_rules_section(out, ath["rules"], f"athletes.{athlete_id}.rules")
+            out = _apply_rules_section(out, ath["rules"], f"athletes.{athlete_id}.rules", {r.id for r in rules})
     return [r for r in out if r.enabled]
 
 

@@ -175,6 +175,13 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (athlete_id, date, seq)
     );
     """,
+    # 6: the width of an activity's heart-rate bins (hr_zone_json). Importers now keep each
+    # record's bpm (1-bpm bins), so TRIMP and heart-rate zones are exact; rows stored before
+    # hold 5-bpm bins keyed by their lower edge, read at their middle until the file is imported
+    # again (the report says so).
+    """
+    ALTER TABLE activities ADD COLUMN hr_bin_bpm INTEGER NOT NULL DEFAULT 5;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -444,8 +451,8 @@ class Store:
             """INSERT INTO activities (athlete_id, start_utc, end_utc, utc_offset_s, sport, sub_sport,
                    sport_inferred, distance_m, distance_source, timer_s, elapsed_s, elevation_gain_m,
                    avg_hr_bpm, max_hr_bpm, avg_cadence_spm, device, name, gear, laps_json, hr_zone_json,
-                   warnings_json, source_file, source_hash, leg_index, imported_utc, rpe)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   warnings_json, source_file, source_hash, leg_index, imported_utc, rpe, hr_bin_bpm)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 athlete_id, _iso(activity.start_utc),
                 _iso(datetime.fromtimestamp(end, timezone.utc)),
@@ -458,7 +465,7 @@ class Store:
                 json.dumps({str(k): v for k, v in activity.hr_zone_s.items()}),
                 json.dumps(list(activity.warnings)),
                 activity.source_file, activity.source_hash, activity.leg_index, _utc_now(),
-                activity.rpe,
+                activity.rpe, activity.hr_bin_bpm,
             ),
         )
         return int(cur.lastrowid)
@@ -779,7 +786,7 @@ _ACTIVITY_COLUMNS = [
     "id", "start_utc", "utc_offset_s", "sport", "sub_sport", "sport_inferred", "distance_m",
     "distance_source", "timer_s", "elapsed_s", "elevation_gain_m", "avg_hr_bpm", "max_hr_bpm",
     "avg_cadence_spm", "device", "name", "gear", "laps_json", "hr_zone_json", "warnings_json",
-    "source_file", "source_hash", "leg_index", "rpe",
+    "source_file", "source_hash", "leg_index", "rpe", "hr_bin_bpm",
 ]
 _ACTIVITY_SELECT = ", ".join(_ACTIVITY_COLUMNS)
 # Start times within the bounds, in SQL: rows dated 9019 are never even read.
@@ -828,6 +835,7 @@ def _activity_from_row(row: Sequence[object]) -> Activity:
         source_hash=d["source_hash"],  # type: ignore[arg-type]
         leg_index=int(d["leg_index"]),  # type: ignore[arg-type]
         rpe=d["rpe"],  # type: ignore[arg-type]
+        hr_bin_bpm=int(d["hr_bin_bpm"]),  # type: ignore[arg-type]
     )
 
 

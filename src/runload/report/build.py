@@ -108,6 +108,7 @@ def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: in
         n = len(gap_weeks)
         notes.append(f"{n} of the {len(weeks)} weeks shown {'has' if n == 1 else 'have'} no recorded activity "
                      "at all: shown as gaps, not as rest weeks.")
+    notes.extend(heart_rate_notes(a, shown))
     if earlier:
         notes.append(f"{earlier} earlier finding{'s' if earlier != 1 else ''} before this period: "
                      f"runload check --athlete {athlete.id} --all")
@@ -316,3 +317,20 @@ def report_for(assessor: Any, athlete_id: str, *, week: str | date | None = None
     else:
         period = resolve_period(week=week, start=start, end=end, today=today or date.max, first_weekday=first_weekday)
     return build_report(assessor.get(athlete_id, judged_day(period, today or period.end)), period)
+
+
+def heart_rate_notes(a: Any, findings: Sequence[Finding]) -> list[str]:
+    """Where the report shows heart-rate load (a finding on TRIMP), which formula gave it (the
+    profile's sex decides; without it, say so); and runs whose heart rate an older runload
+    kept only in 5-bpm bins, when heart-rate figures are judged at all."""
+    from runload.load.formulas import trimp_formula
+    from runload.report.weeks import coarse_hr_note
+
+    out = []
+    every = [g for f in findings for g in (f, *f.supporting)]
+    if any("trimp" in f"{g.message} {g.unit}".lower() for g in every):
+        out.append(f"Heart-rate load (TRIMP): {trimp_formula(a.athlete.sex)}.")
+    if a.frames.coarse_hr_runs and (a.athlete.hr_max_bpm or out):
+        out.append(coarse_hr_note(a.frames.coarse_hr_runs))
+    return out
+

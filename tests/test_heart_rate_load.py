@@ -179,3 +179,27 @@ def test_report_and_check_name_the_trimp_formula_where_trimp_is_quoted(cli, tmp_
     assert "Heart-rate load (TRIMP): Banister TRIMP, women's formula" in check
     report = cli("report", "--athlete", "x", "--week", "2026-W42").output
     assert "TRIMP a day" in report and "Heart-rate load (TRIMP): Banister TRIMP, women's formula" in report
+
+
+def test_importing_a_file_again_re_reads_the_5_bpm_bins_of_an_older_store(cli, tmp_path: Path, store_path: Path
+                                                                         ) -> None:
+    assert cli("athlete", "add", "re", "--name", "Re", "--hr-rest", "60", "--hr-max", "190", "--sex", "male").exit_code == 0
+    (tmp_path / "run.fit").write_bytes(fit_hr_run(150))
+    assert cli("import", "--athlete", "re", str(tmp_path)).exit_code == 0
+    # as an older runload stored it: 5-bpm bins (and a name changed since, which must stay)
+    conn = sqlite3.connect(store_path)
+    conn.execute("UPDATE activities SET hr_bin_bpm = 5, name = 'Tuesday tempo'")
+    conn.commit()
+    conn.close()
+    assert json.loads(cli("weeks", "--athlete", "re", "--format", "json").output)[0]["trimp"] == pytest.approx(80.3, abs=0.05)
+    r = cli("import", "--athlete", "re", str(tmp_path), "--json")
+    out = json.loads(r.output)
+    assert r.exit_code == 0 and (out["imported"], out["skipped"], out["refreshed"]) == (0, 1, 1)
+    with Store.open(store_path) as st:
+        (a,) = st.activities("re")
+    assert a.hr_bin_bpm == 1 and a.hr_zone_s == {150: 2700.0} and a.name == "Tuesday tempo"
+    (week,) = json.loads(cli("weeks", "--athlete", "re", "--format", "json").output)
+    assert week["trimp"] == pytest.approx(75.3, abs=0.05)
+    assert "5-bpm" not in cli("weeks", "--athlete", "re").output
+    again = json.loads(cli("import", "--athlete", "re", str(tmp_path), "--json").output)
+    assert (again["skipped"], again["refreshed"]) == (1, 0)

@@ -295,7 +295,7 @@ def test_cli_import_json_summary_and_exit_codes(cli, athlete: str, tmp_path: Pat
     (tmp_path / "ok.fit").write_bytes(fit_run())
     r = cli("import", "--athlete", athlete, str(tmp_path / "ok.fit"), "--json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output) == {"imported": 1, "activities": 1, "duplicates": [], "skipped": 0,
+    assert json.loads(r.output) == {"imported": 1, "activities": 1, "duplicates": [], "skipped": 0, "refreshed": 0,
                                     "failed": [], "warnings": []}
     (tmp_path / "bad.tcx").write_text("<TrainingCenterDatabase><Activities>", encoding="utf-8")
     r = cli("import", "--athlete", athlete, str(tmp_path), "--json")

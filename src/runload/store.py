@@ -20,7 +20,7 @@ from pathlib import Path
 
 from runload import bounds
 from runload.errors import InputError, NotFoundError, StoreError
-from runload.models import Activity, Athlete, AthleteData, Clearance, Lap, PainEntry, Sport
+from runload.models import HR_BIN_BPM, Activity, Athlete, AthleteData, Clearance, Lap, PainEntry, Sport
 
 # Each entry upgrades the store by one version. Never edit a released step: append a new one.
 MIGRATIONS: list[str] = [
@@ -516,6 +516,26 @@ class Store:
             if checked.activity is not None:
                 out.append(act if not checked.notes else replace(checked.activity, warnings=act.warnings))
         return out
+
+    def coarse_hr_files(self, athlete_id: str) -> set[str]:
+        """Content hashes of imported files whose activities hold heart rate in the 5-bpm bins of a
+        runload before schema 6: importing such a file again re-reads its heart rate at 1 bpm."""
+        rows = self.conn.execute("SELECT DISTINCT source_hash FROM activities WHERE athlete_id = ? AND hr_bin_bpm != ?"
+                                 " AND hr_zone_json != '{}' AND source_hash IS NOT NULL", (athlete_id, HR_BIN_BPM))
+        return {r[0] for r in rows}
+
+    def set_heart_rate_bins(self, conn: sqlite3.Connection, athlete_id: str, source_hash: str, leg_index: int,
+                            activity: Activity) -> int:
+        """Replace the heart-rate bins of the stored activity read from the file ``source_hash``
+        (leg ``leg_index``) with ``activity``'s, nothing else (a sport set by hand stays); inside
+        the caller's transaction. Returns the number of rows changed (0 or 1)."""
+        if not bounds.within_bounds(activity):
+            raise InputError("heart rate not stored: values outside physical bounds", path=activity.source_file)
+        cur = conn.execute("UPDATE activities SET hr_zone_json = ?, hr_bin_bpm = ? WHERE athlete_id = ? AND "
+                           "source_hash = ? AND leg_index = ?",
+                           (json.dumps({str(k): v for k, v in activity.hr_zone_s.items()}), activity.hr_bin_bpm,
+                            athlete_id, source_hash, leg_index))
+        return int(cur.rowcount)
 
     def longest_activity_s(self, athlete_id: str) -> float:
         """The duration in seconds of the athlete's longest stored activity (0 when none)."""

@@ -71,6 +71,9 @@ def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], fmt
         echo(f"Imported {len(summary.imported)} files ({summary.activities} activities); "
              f"{len(summary.duplicates)} duplicates; {summary.skipped} already known; "
              f"{len(summary.failed)} failed.")
+        if summary.refreshed:
+            echo(f"  heart rate read again at 1 bpm for {summary.refreshed} known file"
+                 f"{'s' if summary.refreshed != 1 else ''} an older runload kept in 5-bpm bins")
         for d in summary.duplicates:
             extra = f", replacing {inline(d['replaced'])}" if d["replaced"] else ""
             echo(f"  duplicate: {inline(d['file'])} (kept {inline(d['kept'])}{extra})")

@@ -85,7 +85,16 @@ def activity_trimp(a: Activity, hr_rest_bpm: float, hr_max_bpm: float, sex: str 
     recorded bpm) when recorded, else from the average heart rate and the moving time; ``None``
     without heart rate."""
     if a.hr_zone_s:
-        return sum(banister_trimp(sec / 60.0, bpm, hr_rest_bpm, hr_max_bpm, sex) for bpm, sec in hr_seconds(a))
+        # banister_trimp per bin, inlined: this runs for every run of every weekly frame
+        if hr_max_bpm <= hr_rest_bpm:
+            raise ValueError("maximum heart rate must be above resting heart rate")
+        known = trimp_sex(sex)
+        pairs = [TRIMP_CONSTANTS[known]] if known else list(TRIMP_CONSTANTS.values())
+        span, exp, total = hr_max_bpm - hr_rest_bpm, math.exp, 0.0
+        for bpm, sec in hr_seconds(a):
+            hrr = min(max((bpm - hr_rest_bpm) / span, 0.0), 1.0)
+            total += sec * hrr * sum(k * exp(b * hrr) for k, b in pairs)
+        return total / 60.0 / len(pairs)
     duration = a.timer_s if a.timer_s is not None else a.elapsed_s
     if a.avg_hr_bpm is None or not duration:
         return None

@@ -111,3 +111,44 @@ def test_naive_gpx_time_is_read_as_utc_with_a_warning_and_placed_by_the_athletes
     assert a.start_utc == datetime(2026, 5, 3, 23, 30, tzinfo=timezone.utc)
     assert any("no time zone: read as UTC" in w for w in a.warnings)  # kept on the activity
     assert a.utc_offset_s == 2 * 3600 and local_date(a).isoformat() == "2026-05-04"
+
+
+def test_a_zone_set_after_the_import_places_runs_whose_files_record_no_offset(cli, tmp_path: Path,
+                                                                              store_path: Path) -> None:
+    # 23:30 UTC on Sunday 2026-05-03 (written Z: no local offset) and a run written -05:00
+    assert cli("athlete", "add", "z", "--name", "Z").exit_code == 0  # time zone UTC to begin with
+    (tmp_path / "z.gpx").write_bytes(gpx([_gpx_points(datetime(2026, 5, 3, 23, 30), "Z")], types=("running",)))
+    (tmp_path / "chicago.gpx").write_bytes(gpx([_gpx_points(datetime(2026, 5, 3, 21, 30), "-05:00")],
+                                               types=("running",)))
+    assert cli("import", "--athlete", "z", str(tmp_path)).exit_code == 0
+    conn = __import__("sqlite3").connect(store_path)
+    stored = dict(conn.execute("SELECT source_file, utc_offset_s FROM activities").fetchall())
+    conn.close()
+    assert {Path(k).name: v for k, v in stored.items()} == {"z.gpx": None, "chicago.gpx": -5 * 3600}
+    days = sorted(local_date(a).isoformat() for a in _all(store_path, "z"))
+    assert days == ["2026-05-03", "2026-05-03"]
+    assert cli("athlete", "edit", "z", "--timezone", "Europe/Stockholm").exit_code == 0
+    # now 01:30 CEST on Monday the 4th; the Chicago run keeps its own offset (Sunday the 3rd)
+    days = sorted(local_date(a).isoformat() for a in _all(store_path, "z"))
+    assert days == ["2026-05-03", "2026-05-04"]
+    weeks = json.loads(cli("weeks", "--athlete", "z", "--format", "json").output)
+    assert [(w["week_start"], w["runs"]) for w in weeks] == [("2026-04-27", 1), ("2026-05-04", 1)]
+
+
+def _all(store_path: Path, athlete: str):
+    with Store.open(store_path) as st:
+        return st.activities(athlete)
+
+
+def test_assessment_places_plain_data_without_an_offset_by_the_athletes_zone_at_its_start() -> None:
+    from runload.assess import assess
+    from runload.models import Activity, Athlete, AthleteData, Sport
+    from runload.rules.book import Rulebook
+
+    # 22:30 UTC on Saturday 2026-03-28 is 23:30 CET (Saturday); 23:30 UTC on Saturday 2026-10-24 is
+    # 01:30 CEST on Sunday the 25th (the zone's offset at each start, daylight saving as it was then)
+    runs = tuple(Activity(start, Sport.RUNNING, 5000.0, timer_s=1800.0) for start in (
+        datetime(2026, 3, 28, 22, 30, tzinfo=timezone.utc), datetime(2026, 10, 24, 23, 30, tzinfo=timezone.utc)))
+    a = assess(AthleteData(Athlete("p", "P", timezone="Europe/Stockholm"), runs), Rulebook.load())
+    assert [local_date(x).isoformat() for x in a.activities] == ["2026-03-28", "2026-10-25"]
+    assert [x.utc_offset_s for x in a.activities] == [3600, 7200]

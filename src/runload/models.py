@@ -103,6 +103,8 @@ class Activity:
     distance_m: float
     timer_s: float | None = None
     elapsed_s: float | None = None
+    # The UTC offset of the start as the file records it; None when it records none (a Z time):
+    # the athlete's zone at the start then places it (runload.calendar.with_zone_offset).
     utc_offset_s: int | None = None
     # When the file recorded utc_offset_s, if not at the start (FIT writes its local time at the
     # end): the importer carries the offset back to the start across a daylight-saving change.

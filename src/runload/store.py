@@ -19,6 +19,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from runload import bounds
+from runload.calendar import with_zone_offset
 from runload.errors import InputError, NotFoundError, StoreError
 from runload.models import HR_BIN_BPM, Activity, Athlete, AthleteData, Clearance, Lap, PainEntry, Sport
 
@@ -428,7 +429,13 @@ class Store:
                                 (activity_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no activity with id {activity_id} (see: runload activity list)")
-        return str(row[0]), _activity_from_row(row[1:])
+        return str(row[0]), with_zone_offset(_activity_from_row(row[1:]), self._timezone(str(row[0])))
+
+    def _timezone(self, athlete_id: str) -> str:
+        """The athlete's time zone (UTC for an athlete not stored): it places activities whose
+        file recorded no UTC offset (stored without one) on their local day."""
+        row = self.conn.execute("SELECT timezone FROM athletes WHERE id = ?", (athlete_id,)).fetchone()
+        return str(row[0]) if row and row[0] else "UTC"
 
     def set_activity_sport(self, activity_id: int, sport: Sport, sub_sport: str | None = None) -> None:
         """Correct an activity's sport (a person's word: no longer marked as inferred)."""
@@ -510,8 +517,9 @@ class Store:
             args.extend(s.value for s in sports)
         sql += " ORDER BY start_utc, leg_index"
         out = []
+        tz = self._timezone(athlete_id)
         for row in self.conn.execute(sql, args):
-            act = _activity_from_row(row)
+            act = with_zone_offset(_activity_from_row(row), tz)
             checked = bounds.check_activity(act, relabel=False)  # a sport a person set stands
             if checked.activity is not None:
                 out.append(act if not checked.notes else replace(checked.activity, warnings=act.warnings))

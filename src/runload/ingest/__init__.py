@@ -620,8 +620,10 @@ class _Writer:
             self.store.remember_seen(self.conn, self.athlete_id, key, c.fingerprint, None, c.members)
 
     def _complete(self, a: Activity, src: Source, digest: str) -> Activity:
+        # the offset the file records (carried back to the start across a DST change), or none:
+        # then the athlete's zone at the start places it when read (calendar.with_zone_offset)
         return replace(a, source_hash=digest, source_file=bounds.clean_text(src.name, bounds.MAX_PATH_CHARS),
-                       utc_offset_s=local_offset(a, self.tz))
+                       utc_offset_s=local_offset(a, self.tz) if a.utc_offset_s is not None else None)
 
     def _store_file(self, name: str, digest: str, acts: list[Activity]) -> None:
         stored_any = False

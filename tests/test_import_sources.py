@@ -101,8 +101,9 @@ def test_fit_run_summary_hr_bins_and_cadence_doubled() -> None:
     assert a.sport is Sport.RUNNING and a.distance_m == pytest.approx(1800) and a.timer_s == 600
     assert a.avg_cadence_spm == 170  # 85 strides per minute per leg -> 170 steps per minute
     assert a.avg_hr_bpm == 149 and a.max_hr_bpm == 159
-    # hr 140..149, one minute each: 5 minutes in each 5-bpm bin, less the last second
-    assert a.hr_zone_s == {140: 300.0, 145: 299.0}
+    # hr 140..149, one minute each: a minute at each bpm (1-bpm bins), less the last second
+    assert a.hr_bin_bpm == 1
+    assert a.hr_zone_s == {**{bpm: 60.0 for bpm in range(140, 149)}, 149: 59.0}
     assert len(a.laps) == 1 and a.laps[0].distance_m == pytest.approx(1800)
 
 
@@ -294,7 +295,7 @@ def test_cli_import_json_summary_and_exit_codes(cli, athlete: str, tmp_path: Pat
     (tmp_path / "ok.fit").write_bytes(fit_run())
     r = cli("import", "--athlete", athlete, str(tmp_path / "ok.fit"), "--json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output) == {"imported": 1, "activities": 1, "duplicates": [], "skipped": 0,
+    assert json.loads(r.output) == {"imported": 1, "activities": 1, "duplicates": [], "skipped": 0, "refreshed": 0,
                                     "failed": [], "warnings": []}
     (tmp_path / "bad.tcx").write_text("<TrainingCenterDatabase><Activities>", encoding="utf-8")
     r = cli("import", "--athlete", athlete, str(tmp_path), "--json")

@@ -17,9 +17,12 @@ from runload.load.formulas import (
     acwr_series,
     banister_trimp,
     fitness_fatigue,
+    hard_seconds,
     longest_run_km,
     return_to_run_state,
     run_spikes,
+    trimp_formula,
+    trimp_formula_key,
     weekly_monotony,
 )
 from runload.load.series import daily_load, silences, weekly_cross_training, weekly_running
@@ -122,14 +125,52 @@ def test_monotony_by_hand_and_guards():
 
 
 def test_banister_trimp_worked_check():
+    # evidence.md 5: HRr = (150 - 60) / (190 - 60) = 0.6923
+    # men:   45 x 0.6923 x 0.64 x e^(1.92 x 0.6923) = 45 x 0.6923 x 0.64 x 3.7780 = 75.3
+    # women: 45 x 0.6923 x 0.86 x e^(1.67 x 0.6923) = 45 x 0.6923 x 0.86 x 3.1776 = 85.1
     assert banister_trimp(45, 150, 60, 190, "male") == pytest.approx(75.3, abs=0.05)
-    assert banister_trimp(45, 150, 60, 190, "female") < banister_trimp(45, 150, 60, 190, "male")
+    assert banister_trimp(45, 150, 60, 190, "female") == pytest.approx(85.1, abs=0.05)
+    assert banister_trimp(45, 150, 60, 190, "Female") == pytest.approx(85.1, abs=0.05)
+    # sex unknown: the mean of the two, (75.33 + 85.14) / 2 = 80.2
+    assert banister_trimp(45, 150, 60, 190, None) == pytest.approx(80.2, abs=0.05)
+    # 1-bpm bins: each bpm counts as itself
     a = act("2026-01-05", 9, minutes=45, hr_zone_s={150: 45 * 60})
-    # a 5-bpm bin counts at its middle, 152.5 bpm
-    assert activity_trimp(a, 60, 190, "male") == pytest.approx(banister_trimp(45, 152.5, 60, 190, "male"))
+    assert activity_trimp(a, 60, 190, "male") == pytest.approx(75.3, abs=0.05)
+    assert activity_trimp(a, 60, 190, "female") == pytest.approx(85.1, abs=0.05)
+    # two halves at 140 and 160 bpm: 22.5 x 0.6154 x 0.64 x e^(1.92 x 0.6154) + 22.5 x 0.7692 x 0.64 x
+    # e^(1.92 x 0.7692) = 22.5 x 0.6154 x 0.64 x 3.2594 + 22.5 x 0.7692 x 0.64 x 4.3794 = 28.88 + 48.51 = 77.4
+    halves = act("2026-01-05", 9, minutes=45, hr_zone_s={140: 22.5 * 60, 160: 22.5 * 60})
+    assert activity_trimp(halves, 60, 190, "male") == pytest.approx(77.4, abs=0.05)
+    # a 5-bpm bin an older runload stored counts at its middle, 152.5 bpm: 80.3, not 75.3
+    old = act("2026-01-05", 9, minutes=45, hr_zone_s={150: 45 * 60}, hr_bin_bpm=5)
+    assert activity_trimp(old, 60, 190, "male") == pytest.approx(80.3, abs=0.05)
     b = act("2026-01-05", 9, minutes=45, avg_hr_bpm=150)
     assert activity_trimp(b, 60, 190, "male") == pytest.approx(75.3, abs=0.05)
     assert activity_trimp(act("2026-01-05", 9), 60, 190, "male") is None
+
+
+def test_trimp_formula_is_named_for_each_sex():
+    assert "0.86 x e^(1.67 x HRr)" in trimp_formula("female") and "women" in trimp_formula("female")
+    assert "0.64 x e^(1.92 x HRr)" in trimp_formula("male") and "men's" in trimp_formula("male")
+    assert "no sex" in trimp_formula(None) and "mean" in trimp_formula(None)
+    assert [trimp_formula_key(s) for s in ("male", "female", None)] == [
+        "banister-male", "banister-female", "banister-mean"]
+
+
+@pytest.mark.parametrize(("bpm", "hr_max", "hard"), [
+    (150, 190, False),  # 80% of 190 is 152: 150 is below (a 5-bpm bin's middle, 152.5, counted it hard)
+    (152, 190, True),
+    (148, 185, True),  # 80% of 185 is 148 exactly (the 145 bin's middle, 147.5, counted it easy)
+    (147, 185, False),
+])
+def test_hard_effort_at_the_zone_edge_uses_the_exact_bpm(bpm, hr_max, hard):
+    a = act("2026-01-05", 10, minutes=60, hr_zone_s={bpm: 1800.0, 120: 1800.0})
+    assert hard_seconds(a, hr_max_bpm=hr_max) == (1800.0 if hard else 0.0, 3600.0, "heart rate")
+
+
+def test_hard_effort_of_5_bpm_bins_from_an_older_store_reads_their_middle():
+    a = act("2026-01-05", 10, minutes=60, hr_zone_s={150: 1800.0, 120: 1800.0}, hr_bin_bpm=5)
+    assert hard_seconds(a, hr_max_bpm=190) == (1800.0, 3600.0, "heart rate")  # 152.5 >= 152
 
 
 def test_fitness_fatigue_by_hand():

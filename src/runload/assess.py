@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from runload.calendar import FIRST_DAY, local_date, week_start_of
+from runload.calendar import FIRST_DAY, local_date, week_start_of, with_zone_offset
 from runload.limits import Limits, next_week_limits
 from runload.load.series import MIN_BASE_KM, Frames
 from runload.models import Activity, Athlete, AthleteData, Clearance, Finding, PainEntry, Severity
@@ -189,10 +189,12 @@ def assess(data: AthleteData, book: Rulebook, as_of: date | None = None) -> Asse
     """
     athlete = data.athlete
     rules, settings = book.for_athlete(athlete.id)
+    # an activity without a recorded offset is placed by the athlete's zone at its start
+    placed = [with_zone_offset(a, athlete.timezone) for a in data.activities]
     if as_of is None:
-        days = [local_date(a) for a in data.activities] + [e.date for e in data.pain_entries]
+        days = [local_date(a) for a in placed] + [e.date for e in data.pain_entries]
         as_of = max(days, default=None)
-    activities = tuple(a for a in data.activities if as_of is None or local_date(a) <= as_of)
+    activities = tuple(a for a in placed if as_of is None or local_date(a) <= as_of)
     # days outside the ones any record can hold are damage, not data (runload.calendar.FIRST_DAY)
     pain_entries = tuple(e for e in data.pain_entries if FIRST_DAY <= e.date and (as_of is None or e.date <= as_of))
     weekly_rule = next((r for r in rules if r.id == "weekly-progression"), None)

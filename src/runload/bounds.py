@@ -31,7 +31,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
-from runload.models import Activity, Lap, Sport
+from runload.models import HR_BIN_WIDTHS, Activity, Lap, Sport
 
 # ---------------------------------------------------------------- the bounds
 # The FIT epoch (1989-12-31T00:00Z) is what a zeroed clock reads (Zwift writes local time 0); GPS
@@ -255,11 +255,17 @@ def check_activity(a: Activity, *, now: datetime | None = None, relabel: bool = 
     if not all(_lap_ok(lap, now) for lap in laps):
         laps = tuple(_clean_lap(lap, now) for lap in laps)
         notes.append("some lap values were outside physical bounds: dropped")
-    zones = a.hr_zone_s
-    if not all(isinstance(k, int) and MIN_HR_BPM - 5 < k <= MAX_HR_BPM and _finite(v) and 0 <= v < MAX_DURATION_S
+    zones, width = a.hr_zone_s, a.hr_bin_bpm
+    if width not in HR_BIN_WIDTHS:  # a bin width runload never wrote: its bpm cannot be read
+        if zones:
+            notes.append(f"heart-rate time in {_num(width)}-bpm bins cannot be read: dropped")
+        zones, width = {}, HR_BIN_WIDTHS[0]
+    # a bin holds heart rates from its key (1-bpm bins: the bpm itself) to key + width - 1
+    low = MIN_HR_BPM - width
+    if not all(isinstance(k, int) and low < k <= MAX_HR_BPM and _finite(v) and 0 <= v < MAX_DURATION_S
                for k, v in zones.items()) or sum(zones.values()) >= MAX_DURATION_S:
         zones = {k: float(v) for k, v in zones.items()
-                 if isinstance(k, int) and MIN_HR_BPM - 5 < k <= MAX_HR_BPM and _finite(v) and 0 <= v < MAX_DURATION_S}
+                 if isinstance(k, int) and low < k <= MAX_HR_BPM and _finite(v) and 0 <= v < MAX_DURATION_S}
         notes.append("some heart-rate time was outside physical bounds: dropped")
         if sum(zones.values()) >= MAX_DURATION_S:
             zones = {}
@@ -271,13 +277,13 @@ def check_activity(a: Activity, *, now: datetime | None = None, relabel: bool = 
     if notes or len(warnings) > MAX_WARNINGS or any(len(w) > MAX_WARNING_CHARS for w in warnings):
         warnings = tuple(clean_text(w, MAX_WARNING_CHARS) or "" for w in (*warnings, *notes))[:MAX_WARNINGS]
     unchanged = (sport is a.sport and timer == a.timer_s and elapsed == a.elapsed_s and offset == a.utc_offset_s
-                 and laps is a.laps and zones is a.hr_zone_s and warnings is a.warnings
+                 and laps is a.laps and zones is a.hr_zone_s and width == a.hr_bin_bpm and warnings is a.warnings
                  and all(values[k] == getattr(a, k) and (values[k] is None) == (getattr(a, k) is None) for k in values)
                  and all(texts[k] is getattr(a, k) for k in texts))
     if unchanged:
         return Checked(a)  # the common case, for every row a store reads: nothing to build
     cleaned = replace(a, sport=sport, timer_s=timer, elapsed_s=elapsed, utc_offset_s=offset, laps=laps,
-                      hr_zone_s=zones, warnings=warnings, **texts, **values)
+                      hr_zone_s=zones, hr_bin_bpm=width, warnings=warnings, **texts, **values)
     return Checked(cleaned, None, tuple(notes))
 
 

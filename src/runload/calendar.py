@@ -28,8 +28,34 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$", re.IGNORECASE | re.ASCII)  # ASCII: 
 
 def local_date(activity: Any) -> date:
     """The calendar day an activity started on, in the local time recorded with it
-    (``start_utc`` plus ``utc_offset_s``; the offset of the file, else the athlete's zone)."""
+    (``start_utc`` plus ``utc_offset_s``; the offset of the file, else the athlete's zone: see
+    :func:`with_zone_offset`, which the store and the assessment apply)."""
     return (activity.start_utc + timedelta(seconds=activity.utc_offset_s or 0)).date()
+
+
+def zone_offset_s(when_utc: datetime, tz: str | None) -> int:
+    """The UTC offset (seconds) of time zone ``tz`` (an IANA name; UTC when None or unknown) at
+    the instant ``when_utc``: daylight-saving time as it was then."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        zone = ZoneInfo(tz or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    off = when_utc.astimezone(zone).utcoffset()
+    return int(off.total_seconds()) if off else 0
+
+
+def with_zone_offset(activity: Any, tz: str | None) -> Any:
+    """``activity`` placed in local time: its own recorded offset when it has one (a file's
+    ``-05:00``, a FIT file's local time carried back to the start), else the offset of the
+    athlete's zone ``tz`` at its start. The store keeps no offset for a file that records none, so
+    the athlete's zone, even one set after the import, decides the day."""
+    if activity.utc_offset_s is not None:
+        return activity
+    from dataclasses import replace
+
+    return replace(activity, utc_offset_s=zone_offset_s(activity.start_utc, tz))
 
 
 def week_start_of(day: date, first_weekday: int = 0) -> date:

@@ -66,6 +66,14 @@ class Athlete:
     units: str = "km"  # "km" or "mi": display only, the store keeps metres
 
 
+# Width (bpm) of the heart-rate bins importers write (Activity.hr_bin_bpm): one bin per whole
+# beat, the bpm as recorded. Stores written before schema 6 hold 5-bpm bins keyed by their lower
+# edge (HR_BIN_OLD_BPM), which the analysis reads at their middle.
+HR_BIN_BPM = 1
+HR_BIN_OLD_BPM = 5
+HR_BIN_WIDTHS = (HR_BIN_BPM, HR_BIN_OLD_BPM)
+
+
 @dataclass(frozen=True)
 class Lap:
     """One lap (or split) of an activity."""
@@ -84,8 +92,10 @@ class Activity:
     """One activity (or one leg of a multisport file) as read from a file.
 
     ``avg_cadence_spm`` is in steps per minute for running (FIT and GPX store strides per
-    minute per leg; importers double it). ``hr_zone_s`` maps a heart-rate bpm bin (lower edge,
-    5-bpm wide) to seconds spent there, so zones can be computed later for any max HR.
+    minute per leg; importers double it). ``hr_zone_s`` maps a heart rate to the seconds spent
+    at it, so TRIMP and zones can be computed later for any resting and maximum heart rate:
+    ``hr_bin_bpm`` wide bins keyed by bpm. Importers write 1-bpm bins (each record's bpm, rounded
+    to a whole beat); a store written before schema 6 holds 5-bpm bins keyed by their lower edge.
     """
 
     start_utc: datetime
@@ -93,6 +103,8 @@ class Activity:
     distance_m: float
     timer_s: float | None = None
     elapsed_s: float | None = None
+    # The UTC offset of the start as the file records it; None when it records none (a Z time):
+    # the athlete's zone at the start then places it (runload.calendar.with_zone_offset).
     utc_offset_s: int | None = None
     # When the file recorded utc_offset_s, if not at the start (FIT writes its local time at the
     # end): the importer carries the offset back to the start across a daylight-saving change.
@@ -108,6 +120,7 @@ class Activity:
     gear: str | None = None
     laps: tuple[Lap, ...] = ()
     hr_zone_s: dict[int, float] = field(default_factory=dict)
+    hr_bin_bpm: int = HR_BIN_BPM  # width of the hr_zone_s bins: 1 (exact bpm) or 5 (stored by an older runload)
     source_file: str | None = None
     source_hash: str | None = None
     leg_index: int = 0

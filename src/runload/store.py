@@ -19,8 +19,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from runload import bounds
+from runload.calendar import with_zone_offset
 from runload.errors import InputError, NotFoundError, StoreError
-from runload.models import Activity, Athlete, AthleteData, Clearance, Lap, PainEntry, PlannedRun, Sport
+from runload.models import HR_BIN_BPM, Activity, Athlete, AthleteData, Clearance, Lap, PainEntry, PlannedRun, Sport
 
 # Each entry upgrades the store by one version. Never edit a released step: append a new one.
 MIGRATIONS: list[str] = [
@@ -187,6 +188,13 @@ MIGRATIONS: list[str] = [
         last_result TEXT,
         UNIQUE (athlete_id, path)
     );
+    """,
+    # 7: the width of an activity's heart-rate bins (hr_zone_json). Importers now keep each
+    # record's bpm (1-bpm bins), so TRIMP and heart-rate zones are exact; rows stored before
+    # hold 5-bpm bins keyed by their lower edge, read at their middle until the file is imported
+    # again (the report says so).
+    """
+    ALTER TABLE activities ADD COLUMN hr_bin_bpm INTEGER NOT NULL DEFAULT 5;
     """,
 ]
 
@@ -434,7 +442,13 @@ class Store:
                                 (activity_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no activity with id {activity_id} (see: runload activity list)")
-        return str(row[0]), _activity_from_row(row[1:])
+        return str(row[0]), with_zone_offset(_activity_from_row(row[1:]), self._timezone(str(row[0])))
+
+    def _timezone(self, athlete_id: str) -> str:
+        """The athlete's time zone (UTC for an athlete not stored): it places activities whose
+        file recorded no UTC offset (stored without one) on their local day."""
+        row = self.conn.execute("SELECT timezone FROM athletes WHERE id = ?", (athlete_id,)).fetchone()
+        return str(row[0]) if row and row[0] else "UTC"
 
     def set_activity_sport(self, activity_id: int, sport: Sport, sub_sport: str | None = None) -> None:
         """Correct an activity's sport (a person's word: no longer marked as inferred)."""
@@ -457,8 +471,8 @@ class Store:
             """INSERT INTO activities (athlete_id, start_utc, end_utc, utc_offset_s, sport, sub_sport,
                    sport_inferred, distance_m, distance_source, timer_s, elapsed_s, elevation_gain_m,
                    avg_hr_bpm, max_hr_bpm, avg_cadence_spm, device, name, gear, laps_json, hr_zone_json,
-                   warnings_json, source_file, source_hash, leg_index, imported_utc, rpe)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   warnings_json, source_file, source_hash, leg_index, imported_utc, rpe, hr_bin_bpm)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 athlete_id, _iso(activity.start_utc),
                 _iso(datetime.fromtimestamp(end, timezone.utc)),
@@ -471,7 +485,7 @@ class Store:
                 json.dumps({str(k): v for k, v in activity.hr_zone_s.items()}),
                 json.dumps(list(activity.warnings)),
                 activity.source_file, activity.source_hash, activity.leg_index, _utc_now(),
-                activity.rpe,
+                activity.rpe, activity.hr_bin_bpm,
             ),
         )
         return int(cur.lastrowid)
@@ -516,12 +530,33 @@ class Store:
             args.extend(s.value for s in sports)
         sql += " ORDER BY start_utc, leg_index"
         out = []
+        tz = self._timezone(athlete_id)
         for row in self.conn.execute(sql, args):
-            act = _activity_from_row(row)
+            act = with_zone_offset(_activity_from_row(row), tz)
             checked = bounds.check_activity(act, relabel=False)  # a sport a person set stands
             if checked.activity is not None:
                 out.append(act if not checked.notes else replace(checked.activity, warnings=act.warnings))
         return out
+
+    def coarse_hr_files(self, athlete_id: str) -> set[str]:
+        """Content hashes of imported files whose activities hold heart rate in the 5-bpm bins of a
+        runload before schema 6: importing such a file again re-reads its heart rate at 1 bpm."""
+        rows = self.conn.execute("SELECT DISTINCT source_hash FROM activities WHERE athlete_id = ? AND hr_bin_bpm != ?"
+                                 " AND hr_zone_json != '{}' AND source_hash IS NOT NULL", (athlete_id, HR_BIN_BPM))
+        return {r[0] for r in rows}
+
+    def set_heart_rate_bins(self, conn: sqlite3.Connection, athlete_id: str, source_hash: str, leg_index: int,
+                            activity: Activity) -> int:
+        """Replace the heart-rate bins of the stored activity read from the file ``source_hash``
+        (leg ``leg_index``) with ``activity``'s, nothing else (a sport set by hand stays); inside
+        the caller's transaction. Returns the number of rows changed (0 or 1)."""
+        if not bounds.within_bounds(activity):
+            raise InputError("heart rate not stored: values outside physical bounds", path=activity.source_file)
+        cur = conn.execute("UPDATE activities SET hr_zone_json = ?, hr_bin_bpm = ? WHERE athlete_id = ? AND "
+                           "source_hash = ? AND leg_index = ?",
+                           (json.dumps({str(k): v for k, v in activity.hr_zone_s.items()}), activity.hr_bin_bpm,
+                            athlete_id, source_hash, leg_index))
+        return int(cur.rowcount)
 
     def longest_activity_s(self, athlete_id: str) -> float:
         """The duration in seconds of the athlete's longest stored activity (0 when none)."""
@@ -920,7 +955,7 @@ _ACTIVITY_COLUMNS = [
     "id", "start_utc", "utc_offset_s", "sport", "sub_sport", "sport_inferred", "distance_m",
     "distance_source", "timer_s", "elapsed_s", "elevation_gain_m", "avg_hr_bpm", "max_hr_bpm",
     "avg_cadence_spm", "device", "name", "gear", "laps_json", "hr_zone_json", "warnings_json",
-    "source_file", "source_hash", "leg_index", "rpe",
+    "source_file", "source_hash", "leg_index", "rpe", "hr_bin_bpm",
 ]
 _ACTIVITY_SELECT = ", ".join(_ACTIVITY_COLUMNS)
 # Start times within the bounds, in SQL: rows dated 9019 are never even read.
@@ -969,6 +1004,7 @@ def _activity_from_row(row: Sequence[object]) -> Activity:
         source_hash=d["source_hash"],  # type: ignore[arg-type]
         leg_index=int(d["leg_index"]),  # type: ignore[arg-type]
         rpe=d["rpe"],  # type: ignore[arg-type]
+        hr_bin_bpm=int(d["hr_bin_bpm"]),  # type: ignore[arg-type]
     )
 
 

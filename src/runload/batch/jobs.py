@@ -303,14 +303,17 @@ def findings(ds: Dataset, period: Period) -> list[dict[str, Any]]:
 
 def activities(ds: Dataset, athlete_ids: Sequence[str] | None = None) -> dict[str, list[Any]]:
     """{athlete id: activities} as the dataset holds them (for a check or a notebook)."""
-    from runload.batch.rows import activity_of
+    from runload.batch.rows import activity_of, athlete_of
+    from runload.calendar import with_zone_offset
 
     wanted = set(athlete_ids) if athlete_ids is not None else None
     out: dict[str, list[Any]] = {}
     for b in range(ds.buckets):
+        # placed in local time as the store places them (the athlete's zone for a file without offset)
+        zones = {r["id"]: athlete_of(r).timezone for r in ds.bucket_rows("athletes", b)}
         for r in ds.bucket_rows("activities", b):
             if wanted is None or r["athlete_id"] in wanted:
-                out.setdefault(r["athlete_id"], []).append(activity_of(r))
+                out.setdefault(r["athlete_id"], []).append(with_zone_offset(activity_of(r), zones.get(r["athlete_id"])))
     return out
 
 

@@ -100,16 +100,20 @@ def athlete_data(athlete_row: Mapping[str, Any], activity_rows: Iterable[Mapping
     """One athlete's plain data from dataset rows, as :meth:`runload.store.Store.athlete_data`
     gives it: activities outside the physical bounds left out (``as_of`` is the clock for
     "tomorrow", never this machine's), oldest first; pain entries by date."""
+    from runload.calendar import with_zone_offset
+
     now = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=timezone.utc)
+    athlete = athlete_of(athlete_row)
     acts = []
     for r in activity_rows:
-        act = activity_of(r)
+        # placed in local time as the store places it: the file's own offset, else the athlete's zone
+        act = with_zone_offset(activity_of(r), athlete.timezone)
         if not bounds.EARLIEST_START_UTC < act.start_utc <= bounds.latest_start_utc(now):
             continue
         checked = bounds.check_activity(act, now=now, relabel=False)  # a sport a person set stands
         if checked.activity is not None:
             acts.append(act if not checked.notes else _keep_warnings(checked.activity, act))
-    return AthleteData(athlete_of(athlete_row), tuple(acts), tuple(pain_of(r) for r in pain_rows),
+    return AthleteData(athlete, tuple(acts), tuple(pain_of(r) for r in pain_rows),
                        tuple(clearance_of(r) for r in clearance_rows))
 
 

@@ -28,7 +28,7 @@ def check(ctx: click.Context, athlete_id: str, week: str | None, as_of: str | No
     """
     from runload.errors import InputError
     from runload.models import Severity
-    from runload.report.build import judged_day, resolve_period
+    from runload.report.build import heart_rate_notes, judged_day, resolve_period
     from runload.report.findings import findings_json, findings_text, limits_text
 
     if week and as_of:
@@ -55,5 +55,7 @@ def check(ctx: click.Context, athlete_id: str, week: str | None, as_of: str | No
             n = len(a.findings) - len(findings)
             echo(f"\n{n} earlier finding{'s' if n != 1 else ''}: runload check --athlete {athlete_id} --all")
         echo(limits_text(a), nl=False)
+        for note in heart_rate_notes(a, findings):  # which TRIMP formula, where TRIMP is quoted
+            echo(f"\n{note}")
     if fail_on and any(f.severity.rank >= Severity(fail_on).rank for f in findings):
         ctx.exit(1)

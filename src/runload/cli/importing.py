@@ -74,6 +74,9 @@ def echo_summary(summary: Any, as_json: bool) -> None:
         echo(f"Imported {len(summary.imported)} files ({summary.activities} activities); "
              f"{len(summary.duplicates)} duplicates; {summary.skipped} already known; "
              f"{len(summary.failed)} failed.")
+        if getattr(summary, "refreshed", 0):
+            echo(f"  heart rate read again at 1 bpm for {summary.refreshed} known file"
+                 f"{'s' if summary.refreshed != 1 else ''} an older runload kept in 5-bpm bins")
         for line in detail_lines(summary):
             echo(line)
 

@@ -73,6 +73,7 @@ class ImportSummary:
     warnings: list[dict[str, str]] = field(default_factory=list)
     activities: int = 0
     empty: list[str] = field(default_factory=list)
+    refreshed: int = 0  # of the files already known: heart rate re-read at 1 bpm (stored by an older runload)
 
     def as_json(self) -> dict[str, object]:
         """The summary as plain JSON data: counts, and lists of duplicates, failures and warnings."""
@@ -81,6 +82,7 @@ class ImportSummary:
             "activities": self.activities,
             "duplicates": self.duplicates,
             "skipped": self.skipped,
+            "refreshed": self.refreshed,
             "failed": self.failed,
             "warnings": self.warnings,
         }
@@ -233,6 +235,10 @@ def import_paths(
     summary = ImportSummary()
     seen = store.seen_files(athlete_id)
     known = store.known_files(athlete_id)
+    # files an older runload stored with 5-bpm heart-rate bins are read again, for their heart rate
+    refresh = store.coarse_hr_files(athlete_id)
+    for digest in refresh:
+        known.pop(digest, None)
     containers: dict[str, _Container] = {}
     tally = {"found": 0, "done": 0, "events": 0}
     listing_errors: deque[IngestError] = deque()
@@ -243,7 +249,7 @@ def import_paths(
 
     def known_container(key: str, fingerprint: str) -> bool:
         entry = seen.get(key)
-        if entry and entry[0] == fingerprint and entry[1] is None:
+        if entry and entry[0] == fingerprint and entry[1] is None and not refresh:  # else: look inside
             summary.skipped += entry[2]
             tally["events"] += 1
             return True
@@ -291,7 +297,7 @@ def import_paths(
                 summary.empty.append(printable(str(path)))
 
     report()
-    writer = _Writer(store, athlete_id, tz, summary, known, containers)
+    writer = _Writer(store, athlete_id, tz, summary, known, containers, refresh)
     try:
         for item, parsed in _parse_all(items(), known, workers):
             writer.handle(item, parsed)
@@ -507,9 +513,10 @@ class _Writer:
     """Stores parsed files: one savepoint per file inside batched transactions."""
 
     def __init__(self, store: Store, athlete_id: str, tz: ZoneInfo, summary: ImportSummary, known: dict[str, str],
-                 containers: dict[str, _Container]) -> None:
+                 containers: dict[str, _Container], refresh: set[str] | None = None) -> None:
         self.store, self.athlete_id, self.tz, self.summary = store, athlete_id, tz, summary
         self.known, self.containers = known, containers
+        self.refresh = set(refresh or ())  # stored files whose heart rate is re-read (5-bpm bins)
         self.this_run: set[str] = set()  # content hashes first stored by this import
         self.conn = store.conn
         self.last_commit = time.monotonic()
@@ -521,7 +528,8 @@ class _Writer:
             # Another import into this store may have committed files since ours started: with
             # the write lock held, what the store knows now is exact until our commit.
             for digest, name in self.store.known_files(self.athlete_id).items():
-                self.known.setdefault(digest, name)
+                if digest not in self.refresh:  # still to be read again for its heart rate
+                    self.known.setdefault(digest, name)
             self.longest_s = max(self.longest_s, self.store.longest_activity_s(self.athlete_id))
 
     def commit(self) -> None:
@@ -547,6 +555,8 @@ class _Writer:
                     # the same bytes twice in one import (a copy, a .gz of the file): one is a duplicate
                     self.summary.duplicates.append({"file": src.name, "kept": self.known[parsed.digest],
                                                     "replaced": ""})
+                elif parsed.activities is not None and parsed.digest in self.refresh:
+                    self._refresh_heart_rate(src, parsed)
                 elif parsed.activities is None or parsed.digest in self.known:
                     self.summary.skipped += 1  # content imported before (from this or another path)
                 else:
@@ -583,6 +593,20 @@ class _Writer:
             out.append(self._complete(checked.activity, src, parsed.digest or ""))
         return out
 
+    def _refresh_heart_rate(self, src: Source, parsed: _Parsed) -> None:
+        """A file stored by an older runload with 5-bpm heart-rate bins: its heart rate is stored
+        again at 1 bpm (exact TRIMP and zones); the rest of what is stored stays as it is."""
+        digest = parsed.digest or ""
+        for a in parsed.activities or []:
+            checked = bounds.check_activity(a)
+            if checked.activity is not None:
+                self.store.set_heart_rate_bins(self.conn, self.athlete_id, digest, a.leg_index, checked.activity)
+        self.refresh.discard(digest)
+        self.known[digest] = src.name
+        self.this_run.add(digest)
+        self.summary.skipped += 1
+        self.summary.refreshed += 1
+
     def finish_containers(self) -> None:
         """Remember archives whose every member was handled without failure."""
         failed = {k for k, c in self.containers.items() if c.failed}
@@ -596,8 +620,10 @@ class _Writer:
             self.store.remember_seen(self.conn, self.athlete_id, key, c.fingerprint, None, c.members)
 
     def _complete(self, a: Activity, src: Source, digest: str) -> Activity:
+        # the offset the file records (carried back to the start across a DST change), or none:
+        # then the athlete's zone at the start places it when read (calendar.with_zone_offset)
         return replace(a, source_hash=digest, source_file=bounds.clean_text(src.name, bounds.MAX_PATH_CHARS),
-                       utc_offset_s=local_offset(a, self.tz))
+                       utc_offset_s=local_offset(a, self.tz) if a.utc_offset_s is not None else None)
 
     def _store_file(self, name: str, digest: str, acts: list[Activity]) -> None:
         stored_any = False

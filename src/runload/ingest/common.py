@@ -1,5 +1,5 @@
 """Helpers shared by the format readers: sport names, times, how an activity moved and the sport
-it implies, sanity of values, heart-rate bins."""
+it implies, sanity of values, heart-rate histograms (1-bpm bins)."""
 
 from __future__ import annotations
 
@@ -391,8 +391,15 @@ def distance_along(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return np.concatenate(([0.0], np.cumsum(step)))
 
 
+def _bpm_key(hr: float) -> int:
+    """The 1-bpm bin of a heart rate: the whole beat nearest to it (devices record whole beats,
+    so this is the recorded value itself)."""
+    return int(math.floor(hr + 0.5))
+
+
 def hr_bins(samples: Iterable[tuple[datetime, float]], max_gap_s: float = 30.0) -> dict[int, float]:
-    """Seconds spent in each 5-bpm heart-rate bin, from (time, bpm) samples in time order.
+    """Seconds spent at each heart rate (1-bpm bins: the bpm rounded to a whole beat), from
+    (time, bpm) samples in time order: the histogram TRIMP and heart-rate zones are computed from.
 
     Each sample's bpm holds until the next sample; gaps longer than ``max_gap_s`` (a pause) count
     only ``max_gap_s``.
@@ -403,7 +410,7 @@ def hr_bins(samples: Iterable[tuple[datetime, float]], max_gap_s: float = 30.0) 
         if prev is not None and prev[1]:
             dt = (t - prev[0]).total_seconds()
             if dt > 0:
-                key = int(prev[1] // 5 * 5)
+                key = _bpm_key(prev[1])
                 out[key] = out.get(key, 0.0) + min(dt, max_gap_s)
         prev = (t, hr)
     return out
@@ -420,7 +427,7 @@ def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0) 
     ok = (dt > 0) & (prev > 0)
     if not ok.any():
         return {}
-    keys = (prev[ok] // 5 * 5).astype(np.int64)
+    keys = np.floor(prev[ok] + 0.5).astype(np.int64)
     uniq, inv = np.unique(keys, return_inverse=True)
     sums = np.bincount(inv, weights=np.minimum(dt[ok], max_gap_s))
     return {int(k): float(v) for k, v in zip(uniq, sums)}

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from runload.calendar import local_date, week_start_of
-from runload.models import Activity
+from runload.models import HR_BIN_BPM, Activity
 
 ACWR_METHODS = ("rac", "rau", "ewma")
 # The single-run spike's reference window and the return-to-run break are one window: a run has
@@ -29,39 +29,84 @@ LOOKBACK_DAYS = 30
 CTL_DAYS = 42
 MONOTONY_CAP = 10.0  # value used when a week's daily loads have sd = 0 (as common tools do)
 
-# Banister's weighting constants (Banister 1991; Morton et al. 1990): men 1.92, women 1.67.
-TRIMP_K = {"male": 1.92, "female": 1.67}
+# Banister's TRIMP constants (Banister 1991; Morton et al. 1990), ``a x e^(b x HRr)``: men
+# 0.64 x e^(1.92 x HRr), women 0.86 x e^(1.67 x HRr) (evidence.md section 5).
+TRIMP_CONSTANTS = {"male": (0.64, 1.92), "female": (0.86, 1.67)}
+
+
+def trimp_sex(sex: str | None) -> str | None:
+    """``male`` or ``female`` when the profile says so, else None (formula unknown)."""
+    key = (sex or "").strip().lower()
+    return key if key in TRIMP_CONSTANTS else None
 
 
 def banister_trimp(minutes: float, hr_bpm: float, hr_rest_bpm: float, hr_max_bpm: float,
                    sex: str | None) -> float:
-    """Banister TRIMP of ``minutes`` at ``hr_bpm``: ``min x HRr x 0.64 x e^(k x HRr)``.
+    """Banister TRIMP of ``minutes`` at ``hr_bpm``: ``min x HRr x a x e^(b x HRr)``.
 
     ``HRr = (HR - rest) / (max - rest)``, clipped to 0..1 (a heart rate under resting adds no
-    load; one over the stated maximum counts as the maximum). ``k`` is 1.92 for men and 1.67 for
-    women; with the sex unknown the mean of the two is used. Worked check (evidence.md section
-    5): 45 min at 150 bpm, rest 60, max 190, male gives 75.3.
+    load; one over the stated maximum counts as the maximum). Men ``a = 0.64, b = 1.92``,
+    women ``a = 0.86, b = 1.67``; with the sex unknown, the mean of the men's and the women's
+    TRIMP (:func:`trimp_formula` says so in words). Worked check (evidence.md section 5): 45 min
+    at 150 bpm, rest 60, max 190 gives 75.3 (men), 85.1 (women) and 80.2 (sex unknown).
     """
-    import math
-
     if hr_max_bpm <= hr_rest_bpm:
         raise ValueError("maximum heart rate must be above resting heart rate")
     hrr = min(max((hr_bpm - hr_rest_bpm) / (hr_max_bpm - hr_rest_bpm), 0.0), 1.0)
-    k = TRIMP_K.get((sex or "").lower(), (TRIMP_K["male"] + TRIMP_K["female"]) / 2)
-    return minutes * hrr * 0.64 * math.exp(k * hrr)
+    known = trimp_sex(sex)
+    pairs = [TRIMP_CONSTANTS[known]] if known else list(TRIMP_CONSTANTS.values())
+    return sum(minutes * hrr * a * math.exp(b * hrr) for a, b in pairs) / len(pairs)
+
+
+def trimp_formula(sex: str | None) -> str:
+    """The TRIMP formula used for an athlete of ``sex``, in words (reports quote it)."""
+    known = trimp_sex(sex)
+    if known == "female":
+        return "Banister TRIMP, women's formula: minutes x HRr x 0.86 x e^(1.67 x HRr)"
+    if known == "male":
+        return "Banister TRIMP, men's formula: minutes x HRr x 0.64 x e^(1.92 x HRr)"
+    return ("Banister TRIMP, the mean of the men's (0.64 x e^(1.92 x HRr)) and women's (0.86 x e^(1.67 x HRr)) "
+            "formulas: the profile has no sex (runload athlete edit ID --sex female|male)")
+
+
+def trimp_formula_key(sex: str | None) -> str:
+    """A short name of the TRIMP formula for JSON: ``banister-male``, ``banister-female`` or
+    ``banister-mean`` (sex unknown)."""
+    return f"banister-{trimp_sex(sex) or 'mean'}"
+
+
+def hr_seconds(a: Activity) -> list[tuple[float, float]]:
+    """(bpm, seconds) for each heart-rate bin of ``a``: a 1-bpm bin at its own bpm (exact for a
+    device that records whole beats); a 5-bpm bin an older runload stored at its middle (lower
+    edge + 2.5), the best that can be done without the file (re-importing it gives exact bpm)."""
+    middle = 0.0 if a.hr_bin_bpm == HR_BIN_BPM else a.hr_bin_bpm / 2.0
+    return [(lower + middle, sec) for lower, sec in a.hr_zone_s.items() if sec > 0]
+
+
+def coarse_hr(a: Activity) -> bool:
+    """True when the activity's heart rate is held in bins wider than 1 bpm (an older store)."""
+    return bool(a.hr_zone_s) and a.hr_bin_bpm != HR_BIN_BPM
 
 
 def activity_trimp(a: Activity, hr_rest_bpm: float, hr_max_bpm: float, sex: str | None) -> float | None:
-    """TRIMP of one activity: summed over its 5-bpm heart-rate bins (bin middle) when recorded,
-    else from the average heart rate and the moving time; ``None`` without heart rate."""
+    """TRIMP of one activity: summed over its heart-rate bins (:func:`hr_seconds`: each
+    recorded bpm) when recorded, else from the average heart rate and the moving time; ``None``
+    without heart rate."""
     if a.hr_zone_s:
-        return sum(banister_trimp(sec / 60.0, lower + 2.5, hr_rest_bpm, hr_max_bpm, sex)
-                   for lower, sec in a.hr_zone_s.items() if sec > 0)
+        # banister_trimp per bin, inlined: this runs for every run of every weekly frame
+        if hr_max_bpm <= hr_rest_bpm:
+            raise ValueError("maximum heart rate must be above resting heart rate")
+        known = trimp_sex(sex)
+        pairs = [TRIMP_CONSTANTS[known]] if known else list(TRIMP_CONSTANTS.values())
+        span, exp, total = hr_max_bpm - hr_rest_bpm, math.exp, 0.0
+        for bpm, sec in hr_seconds(a):
+            hrr = min(max((bpm - hr_rest_bpm) / span, 0.0), 1.0)
+            total += sec * hrr * sum(k * exp(b * hrr) for k, b in pairs)
+        return total / 60.0 / len(pairs)
     duration = a.timer_s if a.timer_s is not None else a.elapsed_s
     if a.avg_hr_bpm is None or not duration:
         return None
     return banister_trimp(duration / 60.0, a.avg_hr_bpm, hr_rest_bpm, hr_max_bpm, sex)
-
 
 
 # --- Pure series functions -----------------------------------------------------------------------
@@ -271,15 +316,18 @@ def hard_seconds(a: Activity, *, hr_max_bpm: float | None, zone4_fraction: float
                  threshold_pace_s_per_km: float | None = None) -> tuple[float, float, str] | None:
     """Seconds at hard effort and seconds judged, for one run, and how it was judged.
 
-    With heart-rate bins and a maximum heart rate: a 5-bpm bin is hard when its middle is at or
-    above ``zone4_fraction`` of the maximum (zones 4-5 of the five-zone %HRmax model). Else,
+    With heart-rate bins and a maximum heart rate: time at a heart rate at or above
+    ``zone4_fraction`` of the maximum is hard (zones 4-5 of the five-zone %HRmax model); each
+    recorded bpm counts as itself (:func:`hr_seconds`; a 5-bpm bin of an older store at its
+    middle). Else,
     with laps and a threshold pace: laps faster than the threshold pace are hard. ``None`` when
     neither is available.
     """
     if a.hr_zone_s and hr_max_bpm:
         limit = zone4_fraction * hr_max_bpm
-        total = sum(a.hr_zone_s.values())
-        hard = sum(s for lower, s in a.hr_zone_s.items() if lower + 2.5 >= limit)
+        bins = hr_seconds(a)
+        total = sum(s for _, s in bins)
+        hard = sum(s for bpm, s in bins if bpm >= limit - 1e-9)  # 0.8 x 185 is 148, not 148.00...01
         if total > 0:
             return hard, total, "heart rate"
     if threshold_pace_s_per_km and a.laps:

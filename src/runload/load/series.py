@@ -278,6 +278,34 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
     return series
 
 
+def weekly_trimp(runs: Sequence[tuple[date, Activity]], athlete: Athlete | None, week_starts: Sequence[date], *,
+                 first_weekday: int = 0, end: date | None = None) -> list[float | None]:
+    """Banister TRIMP of each week in ``week_starts``, from ``runs`` ((local day, run) pairs).
+
+    A run without heart rate adds nothing; a week whose runs all lack heart rate is None (not
+    known), a week without runs 0. All None when the profile lacks resting or maximum heart rate.
+    Runs after ``end`` (unknown days) are left out, as in the weekly distance.
+    """
+    from runload.load.formulas import activity_trimp
+
+    if athlete is None or athlete.hr_rest_bpm is None or athlete.hr_max_bpm is None:
+        return [None] * len(week_starts)
+    rest, top = float(athlete.hr_rest_bpm), float(athlete.hr_max_bpm)
+    total: dict[date, float] = {}
+    counted: dict[date, int] = {}
+    ran: dict[date, int] = {}
+    for day, a in runs:
+        if end is not None and day > end:
+            continue
+        ws = week_start_of(day, first_weekday)
+        ran[ws] = ran.get(ws, 0) + 1
+        t = activity_trimp(a, rest, top, athlete.sex)
+        if t is not None:
+            total[ws] = total.get(ws, 0.0) + t
+            counted[ws] = counted.get(ws, 0) + 1
+    return [total[ws] if counted.get(ws) else (None if ran.get(ws) else 0.0) for ws in week_starts]
+
+
 def weekly_cross_training(activities: Sequence[Activity], *, week_start: int = 0) -> pd.DataFrame:
     """Minutes of other sports per week and sport (walking counts too; driving never does).
 
@@ -409,10 +437,23 @@ class Frames:
 
     @cached_property
     def weekly(self) -> pd.DataFrame:
-        """:func:`weekly_frame` of :attr:`daily`, with cross-training, weeks without data and
-        complete weeks."""
-        return weekly_frame(self.daily, first_weekday=self.first_weekday, min_base_km=self.min_base_km,
-                            cross_training=self.cross_training, silences=self.gaps, history_start=self.first_day)
+        """:func:`weekly_frame` of :attr:`daily`, with cross-training, weeks without data,
+        complete weeks, and a ``trimp`` column (:func:`weekly_trimp`; NaN where not known, and in
+        weeks without data)."""
+        weekly = weekly_frame(self.daily, first_weekday=self.first_weekday, min_base_km=self.min_base_km,
+                              cross_training=self.cross_training, silences=self.gaps, history_start=self.first_day)
+        trimp = weekly_trimp(self.runs, self.athlete, list(weekly["week_start"]), first_weekday=self.first_weekday,
+                             end=self.end)
+        weekly["trimp"] = [math.nan if t is None or gap else t for t, gap in zip(trimp, weekly["no_data"])]
+        return weekly
+
+    @cached_property
+    def coarse_hr_runs(self) -> int:
+        """Runs whose heart rate an older runload stored in 5-bpm bins (TRIMP and zones from them
+        are approximate: read at each bin's middle)."""
+        from runload.load.formulas import coarse_hr
+
+        return sum(1 for _, a in self.runs if coarse_hr(a))
 
     def rolling(self, window_days: int = 7, min_base_km: float = MIN_BASE_KM) -> pd.DataFrame:
         """:func:`rolling_running` of :attr:`daily`; no change where either window holds an

@@ -119,11 +119,12 @@ def find_episodes(entries: Sequence[PainEntry], *, settled_max: int = SETTLED_MA
 
 # ---------------------------------------------------------------- the load before onset
 def _hard_seconds(a: Activity, hard_bpm: float) -> tuple[float, float]:
-    # hr_zone_s bins are 5 bpm wide, keyed by their lower edge; a bin counts as hard when its
-    # middle is at or above the hard threshold.
-    total = sum(a.hr_zone_s.values())
-    hard = sum(s for lo, s in a.hr_zone_s.items() if lo + 2.5 >= hard_bpm)
-    return hard, total
+    # each recorded bpm counts as itself (an older store's 5-bpm bin at its middle): the one
+    # reading of heart-rate bins, runload.load.formulas.hr_seconds
+    from runload.load.formulas import hr_seconds
+
+    bins = hr_seconds(a)
+    return sum(s for bpm, s in bins if bpm >= hard_bpm), sum(s for _, s in bins)
 
 
 def link_load(

@@ -113,6 +113,7 @@ def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: in
                      "at all: shown as gaps, not as rest weeks.")
     if any(w.runs for w in weeks):
         notes.append(fitness_note(a, weeks[0].week_start, min(period.end, as_of)))
+    notes.extend(heart_rate_notes(a, shown))
     if earlier:
         notes.append(f"{earlier} earlier finding{'s' if earlier != 1 else ''} before this period: "
                      f"runload check --athlete {athlete.id} --all")
@@ -384,3 +385,22 @@ def load_note(a: Assessment) -> str:
         return ""
     return "Load measures the rules judge: " + "; ".join(
         f"{LOAD_WORDS.get(k, k)}: {', '.join(v)}" for k, v in measures.items()) + "."
+
+
+
+
+def heart_rate_notes(a: Any, findings: Sequence[Finding]) -> list[str]:
+    """Where the report shows heart-rate load (a finding on TRIMP), which formula gave it (the
+    profile's sex decides; without it, say so); and runs whose heart rate an older runload
+    kept only in 5-bpm bins, when heart-rate figures are judged at all."""
+    from runload.load.formulas import trimp_formula
+    from runload.report.weeks import coarse_hr_note
+
+    out = []
+    every = [g for f in findings for g in (f, *f.supporting)]
+    if any("trimp" in f"{g.message} {g.unit}".lower() for g in every):
+        out.append(f"Heart-rate load (TRIMP): {trimp_formula(a.athlete.sex)}.")
+    if a.frames.coarse_hr_runs and (a.athlete.hr_max_bpm or out):
+        out.append(coarse_hr_note(a.frames.coarse_hr_runs))
+    return out
+

@@ -19,22 +19,29 @@ from runload.textsafe import csv_cell
 from runload.units import from_km, label
 
 FIELDS = ["week_start", "distance_km", "duration_s", "runs", "longest_run_km", "change_pct", "base_too_small",
-          "no_data", "complete"]
+          "no_data", "complete", "trimp", "trimp_formula"]
 MILE_FIELDS = ["distance_mi", "longest_run_mi"]  # added after FIELDS for an athlete who reads miles
 
 
-def weekly_records(weekly: pd.DataFrame, units: str = "km") -> list[dict[str, object]]:
+def weekly_records(weekly: pd.DataFrame, units: str = "km", sex: str | None = None) -> list[dict[str, object]]:
     """JSON-ready rows of a weekly frame: ISO dates, distances to 0.01 km, change to 0.1%, NaN as
     None; with ``units="mi"`` also ``distance_mi`` and ``longest_run_mi`` (to 0.01 mi).
     ``no_data`` is true for a week runload knows none of the days of (a week without any file,
     or inside a stretch of 14+ days without any: unknown, not rest; its zeros are not
     measurements, and no change is judged on it or against it). ``complete`` is true when all
     seven days are known (:func:`runload.load.series.week_complete`): only a complete week is a
-    reference, so ``change_pct`` is null after the first, partial week of a history too."""
+    reference, so ``change_pct`` is null after the first, partial week of a history too. ``trimp`` is the week's
+    Banister TRIMP to 0.1 (None without heart rates or without the profile's resting and maximum
+    heart rate) and ``trimp_formula`` which formula gave it (``banister-male``,
+    ``banister-female``, ``banister-mean`` when the profile has no sex; None with no TRIMP)."""
+    from runload.load.formulas import trimp_formula_key
+
     out = []
+    has_trimp = "trimp" in weekly
     for r in weekly.itertuples(index=False):
         silent = bool(r.no_data)
         change = None if r.change_pct is None or math.isnan(r.change_pct) else round(float(r.change_pct), 1)
+        trimp = float(r.trimp) if has_trimp and not math.isnan(r.trimp) else None
         out.append({
             "week_start": r.week_start.isoformat(),
             "distance_km": round(float(r.distance_km), 2),
@@ -45,6 +52,8 @@ def weekly_records(weekly: pd.DataFrame, units: str = "km") -> list[dict[str, ob
             "base_too_small": bool(r.base_too_small),
             "no_data": silent,
             "complete": bool(r.complete),
+            "trimp": None if trimp is None else round(trimp, 1),
+            "trimp_formula": None if trimp is None else trimp_formula_key(sex),
         })
         if units == "mi":
             out[-1].update(distance_mi=round(from_km(float(r.distance_km), units), 2),
@@ -52,11 +61,16 @@ def weekly_records(weekly: pd.DataFrame, units: str = "km") -> list[dict[str, ob
     return out
 
 
-def format_weeks(weekly: pd.DataFrame, fmt: str, units: str = "km") -> str:
+def format_weeks(weekly: pd.DataFrame, fmt: str, units: str = "km", sex: str | None = None,
+                 coarse_hr_runs: int = 0) -> str:
     """Render the weekly series; ``fmt`` is ``table``, ``csv`` or ``json``; ``units`` the
-    athlete's display units (``km`` or ``mi``). In the table, a run of weeks without any data
-    is one line, not dozens of zeros."""
-    records = weekly_records(weekly, units)
+    athlete's display units (``km`` or ``mi``); ``sex`` the profile's (it decides the TRIMP
+    formula). In the table, a run of weeks without any data is one line, not dozens of zeros;
+    with any TRIMP known it has a TRIMP column and says under it which formula gave it (and
+    how many runs hold heart rate an older runload stored in 5-bpm bins: ``coarse_hr_runs``)."""
+    from runload.load.formulas import trimp_formula
+
+    records = weekly_records(weekly, units, sex)
     if fmt == "json":
         return json.dumps(records, indent=2) + "\n"
     if fmt == "csv":
@@ -68,6 +82,7 @@ def format_weeks(weekly: pd.DataFrame, fmt: str, units: str = "km") -> str:
     if not records:
         return "No runs yet.\n"
     rows = []
+    with_trimp = any(r["trimp"] is not None for r in records)
     cross = [round(float(x)) for x in weekly["cross_training_min"]] if "cross_training_min" in weekly else [0] * len(records)
     for i, (r, other) in enumerate(zip(records, cross)):
         if r["no_data"]:
@@ -77,7 +92,8 @@ def format_weeks(weekly: pd.DataFrame, fmt: str, units: str = "km") -> str:
             while i + n < len(records) and records[i + n]["no_data"]:
                 n += 1
             rows.append([r["week_start"], "-", "-", "-", "-",
-                         f"no data for {n} week{'s' if n != 1 else ''} (unknown, not rest)", "-"])
+                         f"no data for {n} week{'s' if n != 1 else ''} (unknown, not rest)", "-"]
+                        + (["-"] if with_trimp else []))
             continue
         if i and records[i - 1]["no_data"]:
             change = "after a gap"
@@ -90,7 +106,20 @@ def format_weeks(weekly: pd.DataFrame, fmt: str, units: str = "km") -> str:
         flag = " !" if r["change_pct"] is not None and r["change_pct"] > 10 else ""
         dist, longest = (r["distance_mi"], r["longest_run_mi"]) if units == "mi" else (r["distance_km"], r["longest_run_km"])
         rows.append([r["week_start"], f"{dist:.1f}", r["runs"], f"{longest:.1f}",
-                     f"{round(r['duration_s'] / 60)}", change + flag, other or "-"])
+                     f"{round(r['duration_s'] / 60)}", change + flag, other or "-"]
+                    + ([f"{r['trimp']:.1f}" if r["trimp"] is not None else "-"] if with_trimp else []))
     unit = label(units)
-    return table(["week", unit, "runs", f"longest {unit}", "minutes", "change", "other sports min"], rows,
-                 align="lrrrrrr") + "\n"
+    head = ["week", unit, "runs", f"longest {unit}", "minutes", "change", "other sports min"]
+    out = table(head + (["TRIMP"] if with_trimp else []), rows, align="lrrrrrr" + ("r" if with_trimp else "")) + "\n"
+    if with_trimp:
+        out += f"TRIMP: {trimp_formula(sex)}; a run without heart rate adds nothing.\n"
+        if coarse_hr_runs:
+            out += coarse_hr_note(coarse_hr_runs) + "\n"
+    return out
+
+
+def coarse_hr_note(runs: int) -> str:
+    """What to say about runs whose heart rate an older runload kept only in 5-bpm bins."""
+    return (f"{runs} run{'s' if runs != 1 else ''} hold{'s' if runs == 1 else ''} heart rate in 5-bpm bins from an "
+            f"older runload: TRIMP and hard-effort time from {'them' if runs != 1 else 'it'} are read at each "
+            f"bin's middle; import the files again for exact figures.")

@@ -24,9 +24,9 @@ def _example_runs(runs: Sequence[Mapping[str, Any]]) -> list[Activity]:
         minutes = float(r.get("minutes", km * 6.0))
         zones: dict[int, float] = {}
         if "zone_hr" in r:
-            zones = {int(k) // 5 * 5: float(v) * 60.0 for k, v in r["zone_hr"].items()}
+            zones = {int(k): float(v) * 60.0 for k, v in r["zone_hr"].items()}
         elif "hr" in r:
-            zones = {int(r["hr"]) // 5 * 5: minutes * 60.0}
+            zones = {round(float(r["hr"])): minutes * 60.0}
         avg_hr = float(r["hr"]) if "hr" in r else None
         laps = tuple(Lap(start_utc=None, distance_m=float(lp["km"]) * 1000, timer_s=float(lp["minutes"]) * 60)
                      for lp in r.get("laps", []))

@@ -103,6 +103,16 @@ def test_config_selection_and_overrides():
     assert "monotony-strain" not in everyone and "cadence-drop" in everyone
     wp = everyone["weekly-progression"]
     assert [b.threshold for b in wp.bands] == [20, 30] and wp.params["min_base_km"] == 15
+    # two caution bands (10% and, in stronger words, 30%): a list sets both, in file order
+    both = {r.id: r for r in select_rules(ALL, {"rules": {"override": {"weekly-progression": {
+        "thresholds": {"caution": [15, 40]}}}}})}
+    assert [(b.severity.value, b.threshold) for b in both["weekly-progression"].bands] == [
+        ("caution", 15), ("caution", 40)]
+    from runload.errors import InputError as _InputError
+    with pytest.raises(_InputError, match="a list of 2 number"):
+        select_rules(ALL, {"rules": {"override": {"weekly-progression": {"thresholds": {"caution": [15]}}}}})
+    with pytest.raises(_InputError, match="has no warning band"):
+        select_rules(ALL, {"rules": {"override": {"weekly-progression": {"thresholds": {"warning": 40}}}}})
     maya = {r.id: r for r in select_rules(ALL, config, "maya")}
     assert "cadence-drop" not in maya and maya["weekly-progression"].bands[0].threshold == 5
     only = select_rules(ALL, {"rules": {"only": ["single-run-spike"]}})
@@ -211,13 +221,18 @@ def test_check_weeks_and_rules_commands(cli, athlete, tmp_path):
     found = json.loads(r.output)
     ranks = ["info", "caution", "warning", "urgent", "emergency"]
     assert [ranks.index(f["severity"]) for f in found] == sorted((ranks.index(f["severity"]) for f in found), reverse=True)
-    # the 38 km week with its 22 km run is one event: the weekly jump, with the spike beside it
-    week = next(f for f in found if f["rule_id"] == "weekly-progression")
-    assert week["severity"] == "warning" and week["current"] is True
-    spike = next(s for s in week["supporting"] if s["rule_id"] == "single-run-spike")
-    assert spike["date"] == "2026-05-17" and spike["value"] == pytest.approx(120, abs=3)
-    assert {"rule_id", "severity", "date", "week_start", "value", "threshold", "message"} <= set(spike)
-    assert not any(f["rule_id"] == "single-run-spike" for f in found)
+    # the 38 km week with its 22 km run is one event: the run more than twice the recent longest
+    # (a warning: 2.3 times the injury rate) speaks for it, the weekly jump (a caution: a trend
+    # that was not significant) supports it
+    lead = next(f for f in found if f["rule_id"] == "single-run-spike")
+    assert lead["severity"] == "warning" and lead["current"] is True
+    assert lead["date"] == "2026-05-17" and lead["value"] == pytest.approx(120, abs=3)
+    assert lead["message"].endswith("runs more than twice the recent longest went with 2.3 times the injury "
+                                    "rate (95% CI 1.5-3.5).")
+    week = next(s for s in lead["supporting"] if s["rule_id"] == "weekly-progression")
+    assert week["severity"] == "caution"
+    assert {"rule_id", "severity", "date", "week_start", "value", "threshold", "message"} <= set(week)
+    assert not any(f["rule_id"] == "weekly-progression" for f in found)
 
     assert cli("check", "--athlete", athlete, "--week", "2026-W20", "--fail-on", "warning").exit_code == 1
     assert cli("check", "--athlete", athlete, "--week", "2026-W20", "--fail-on", "urgent").exit_code == 0
@@ -231,7 +246,7 @@ def test_check_weeks_and_rules_commands(cli, athlete, tmp_path):
     now = json.loads(cli("check", "--athlete", athlete, "--format", "json").output)
     assert not any(f["rule_id"] in ("weekly-progression", "single-run-spike") for f in now)
     history = json.loads(cli("check", "--athlete", athlete, "--all", "--format", "json").output)
-    assert any(f["rule_id"] == "weekly-progression" and f["severity"] == "warning" for f in history)
+    assert any(f["rule_id"] == "single-run-spike" and f["severity"] == "warning" for f in history)
     bad = cli("check", "--athlete", athlete, "--week", "2026-19")
     assert bad.exit_code == 2 and "YYYY-Www" in bad.output
 

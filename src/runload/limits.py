@@ -36,7 +36,7 @@ RETURN_TO_RUN_GUIDANCE = (
     "sessions (for example 1 minute running, 1-2 minutes walking, repeated for 20-30 minutes), "
     "keep at least one rest day between runs, do each stage at least twice before lengthening "
     "the running parts, and do not progress while swelling, stiffness or pain rise "
-    "(consensus, Trials 2023, doi:10.1186/s13063-023-07502-x)."
+    "(a walk-run convention, not a tested prescription)."
 )
 
 RED_FLAG_CARE = {
@@ -160,7 +160,7 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
             stage = plan.stages[plan.next_stage - 1]
             guidance = (f"Return-to-run mode: walk-run stage {stage.number} next ({stage.describe()}); a rest day "
                         "between runs, each stage at least twice, and no moving on while swelling, stiffness or "
-                        "pain rise (consensus, Trials 2023, doi:10.1186/s13063-023-07502-x).")
+                        "pain rise (a walk-run convention, not a tested prescription).")
         return Limits(mode=RETURN, week_rule="return-to-run" if rtr else None,
                       longest_run_rule="return-to-run" if rtr else None, guidance=guidance,
                       basis={"days_since_last_run": state["days_since_last_run"],

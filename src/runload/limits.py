@@ -39,13 +39,23 @@ RETURN_TO_RUN_GUIDANCE = (
     "(a walk-run convention, not a tested prescription)."
 )
 
-RED_FLAG_CARE = {
-    "emergency": "Call an ambulance or your local emergency number now. No running.",
-    "urgent": "Get medical care today (same-day care: your doctor, an urgent care centre or the emergency "
-              "department). No running until the knee and leg have been checked.",
-    "clinician": "See a clinician (your doctor or a physiotherapist) about the knee before you run again. "
-                 "Once a clinician has cleared you, log it (runload pain clear) and return with the walk-run plan.",
-}
+def red_flag_care(level: str, timezone: str | None = None) -> str:
+    """The only advice while a red flag of ``level`` (``emergency``, ``urgent``, ``clinician``)
+    stands, naming care by its kind unless the athlete's time zone names the country's services
+    (:mod:`runload.pain.care`)."""
+    from runload.pain.care import care_for
+
+    care = care_for(timezone)
+    return {
+        "emergency": f"Call {care.emergency} for an ambulance now. No running.",
+        "urgent": f"Get medical care today: {care.same_day}. No running until the knee and leg have been checked.",
+        "clinician": f"Get the knee examined promptly by {care.clinician}, before you run again. Once a "
+                     "clinician has cleared you, log it (runload pain clear) and return with the walk-run plan.",
+    }[level]
+
+
+#: The care by kind for each red-flag level (no locale): what :func:`red_flag_care` gives by default.
+RED_FLAG_CARE = {level: red_flag_care(level) for level in ("emergency", "urgent", "clinician")}
 
 
 @dataclass(frozen=True)
@@ -144,7 +154,7 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
         worst = pain.worst_level or "clinician"
         flags = [f.what for f in pain.red_flags]
         return Limits(mode=RED_FLAG, week_rule="pain-red-flag", longest_run_rule="pain-red-flag",
-                      guidance=RED_FLAG_CARE[worst], basis={"red_flags": flags, "level": worst})
+                      guidance=red_flag_care(worst, athlete.timezone), basis={"red_flags": flags, "level": worst})
     runs = frames.runs
     if not runs:
         return Limits(mode=NO_DATA, guidance="No runs imported yet: limits come once there is running to build on.")

@@ -38,6 +38,51 @@ def test_every_rule_is_documented(rule):
     assert f"`{rule.id}`" in readme, f"rules/README.md does not mention {rule.id}"
 
 
+def test_the_readmes_rules_table_is_the_rule_files():
+    """One source: the table in rules/README.md is what the rule files say (bands, severities,
+    factors, history needed, evidence), as `runload rules table --format md` writes it."""
+    from runload.rules.table import readme_block, rules_table
+
+    block = readme_block((RULES_DIR / "README.md").read_text(encoding="utf-8"))
+    assert block is not None, "rules/README.md lost its rules table markers"
+    assert block == rules_table(ALL, "md"), "rules/README.md's table differs: run scripts/rules_table.py"
+
+
+def test_the_rules_table_says_what_the_files_say():
+    from runload.rules.table import rules_table
+
+    md = rules_table(ALL, "md")
+    row = {line.split(" | ")[0].strip("| `"): line for line in md.splitlines() if line.startswith("| `")}
+    # the single-run spike: two cautions and one warning, the factors of the file (0.7 and 0.9)
+    assert ("| caution > 10% (small spike (10-30%)); caution > 30% (moderate spike (30-100%)); warning > 100% "
+            "(large spike (more than double)) | previous injury x0.7; age 50 or more x0.9 |") in row["single-run-spike"]
+    # the rolling rule is judged on the latest day only (a param of the file, in its measures line)
+    assert "judged on the latest day only" in row["rolling-7day-progression"]
+    assert "| caution > 30% (more than 30% over two weeks) |" in row["two-week-progression"]
+    assert "| emergency | breathlessness or chest pain logged alone" in row["pain-red-flag-breathless-chest-pain"]
+    # a changed threshold changes the table
+    from dataclasses import replace
+
+    spike = next(r for r in ALL if r.id == "single-run-spike")
+    moved = replace(spike, bands=(replace(spike.bands[0], threshold=15.0), *spike.bands[1:]))
+    assert "caution > 15% (small spike" in rules_table([moved], "md")
+    data = json.loads(rules_table(ALL, "json"))
+    wp = next(r for r in data if r["id"] == "weekly-progression")
+    assert [(b["severity"], b["threshold"]) for b in wp["bands"]] == [("caution", 10.0), ("caution", 30.0)]
+    assert wp["measures"] == "calendar-week km against the week before (not judged under a 10 km base)"
+
+
+def test_rules_table_command(cli):
+    from runload.rules.table import rules_table
+
+    r = cli("rules", "table", "--format", "md")
+    assert r.exit_code == 0, r.output
+    assert r.output == rules_table(ALL, "md")
+    text = cli("rules", "table")
+    assert text.exit_code == 0 and "Training-load rules:" in text.output and "`" not in text.output
+    assert json.loads(cli("rules", "table", "--format", "json").output)[0]["id"] == ALL[0].id
+
+
 def test_the_load_rules_exist():
     ids = {r.id for r in LOAD_RULES}
     assert {"weekly-progression", "two-week-progression", "rolling-7day-progression", "single-run-spike",

@@ -342,7 +342,10 @@ def test_chest_pain_alone_is_an_emergency_with_no_running_limits(extra) -> None:
 
 def test_pain_status_never_says_no_red_flag_for_chest_pain(cli) -> None:
     assert cli("athlete", "add", "maya", "--name", "Maya").exit_code == 0
-    assert cli("pain", "add", "--athlete", "maya", "--date", "2026-10-15", "--breathless-chest-pain").exit_code == 0
+    added = cli("pain", "add", "--athlete", "maya", "--date", "2026-10-15", "--breathless-chest-pain")
+    assert added.exit_code == 0, added.output
+    assert ("EMERGENCY: call an ambulance or your local emergency number now: breathlessness or chest pain."
+            in added.output)
     text = cli("pain", "status", "--athlete", "maya").output
     assert "No red flag" not in text
     assert "2026-10-15: breathlessness or chest pain - EMERGENCY - call an ambulance or your local emergency " \

@@ -129,8 +129,10 @@ def test_duplicate_ids_and_missing_template_fields(tmp_path):
     bad = tmp_path / "weekly-progression.toml"
     bad.write_text(GOOD.replace("({prev_km:dist}).", "({prev_kms:dist})."))
     rule = load_rule(bad)
+    # the 15% example: the rule's own message (the 35% one reads the >30% band's message)
+    fifteen = next(ex for ex in rule.examples if ex["name"] == "a 15% jump is a caution")
     with pytest.raises(RuleError, match=r"key 'message'.*\{prev_kms\}"):
-        check_example(rule, rule.examples[0])
+        check_example(rule, fifteen)
 
 
 def _rule(rid):

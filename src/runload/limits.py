@@ -54,9 +54,6 @@ def red_flag_care(level: str, timezone: str | None = None) -> str:
     }[level]
 
 
-#: The care by kind for each red-flag level (no locale): what :func:`red_flag_care` gives by default.
-RED_FLAG_CARE = {level: red_flag_care(level) for level in ("emergency", "urgent", "clinician")}
-
 
 @dataclass(frozen=True)
 class Limits:

@@ -29,4 +29,7 @@ run runload check --athlete maya --week 2026-W37
 run runload pain status --athlete maya --as-of 2026-10-18
 run runload report --athlete maya --week 2026-W42
 run runload report --athlete ben --week 2026-W42
+note "Plan ahead: Ben's next week with a 12 km Sunday, checked before it is run (exit 1: it breaks a limit)."
+run runload plan check --athlete ben --as-of 2026-10-18 --run 2026-10-20:5 --run 2026-10-22:6:tempo \
+    --run 2026-10-25:12:long || [ $? -eq 1 ]  # 1: the plan breaks a limit; anything else stops the demo
 printf '\nThe demo store was %s (deleted now).\n' "$RUNLOAD_STORE"

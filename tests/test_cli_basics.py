@@ -124,7 +124,7 @@ def test_import_real_files_and_report(cli, athlete):
     weeks = json.loads(cli("weeks", "--athlete", "ana", "--format", "json").output)
     assert weeks == [{"week_start": "2012-12-24", "distance_km": 4.69, "duration_s": weeks[0]["duration_s"],
                       "runs": 1, "longest_run_km": 4.69, "change_pct": None, "base_too_small": False,
-                      "no_data": False}]
+                      "no_data": False, "complete": False}]  # one day of a week: not complete
     r = cli("report", "--athlete", "ana", "--week", "2012-W52")
     assert r.exit_code == 0 and "2012-W52" in r.output and "not a diagnosis" in r.output
 

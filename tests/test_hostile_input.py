@@ -241,8 +241,8 @@ def test_weeks_csv_goes_through_the_same_cell_rule():
 
     weekly = pd.DataFrame([{"week_start": date(2026, 5, 4), "distance_km": 10.0, "duration_s": 3600.0, "runs": 2,
                             "longest_run_km": 6.0, "change_pct": -12.5, "base_too_small": False,
-                            "no_data": False}])
-    assert format_weeks(weekly, "csv").splitlines()[1] == "2026-05-04,10.0,3600,2,6.0,-12.5,False,False"
+                            "no_data": False, "complete": True}])
+    assert format_weeks(weekly, "csv").splitlines()[1] == "2026-05-04,10.0,3600,2,6.0,-12.5,False,False,True"
 
 
 @pytest.mark.parametrize("args, message", [

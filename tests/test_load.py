@@ -40,8 +40,8 @@ def test_weekly_series_by_hand():
         run("2026-06-01", 10), run("2026-06-03", 5), run("2026-06-07", 15),      # week 1: 30 km
         run("2026-06-09", 8), run("2026-06-11", 8), run("2026-06-14", 18),       # week 2: 34 km (+13.3%)
         run("2026-06-13", 40, sport=Sport.CYCLING),                              # not running
-        # week 3 (2026-06-15): nothing
-        run("2026-06-23", 4),                                                    # week 4: 4 km
+        # week 3 (2026-06-15): no file at all: unknown, not a rest week
+        run("2026-06-23", 4),                                                    # week 4: 4 km, after a gap
         run("2026-06-30", 6),                                                    # week 5: base 4 km < 10
     ]
     w = weekly_running(acts)
@@ -51,15 +51,18 @@ def test_weekly_series_by_hand():
     assert list(w["runs"]) == [3, 3, 0, 1, 1]
     assert list(w["longest_run_km"]) == pytest.approx([15, 18, 0, 4, 6])
     assert w["change_pct"].iloc[1] == pytest.approx(400 / 30)
-    assert w["change_pct"].iloc[2] == pytest.approx(-100)
-    assert list(w["base_too_small"]) == [False, False, False, True, True]
+    # a week without any file is unknown: not -100%, and no reference for the week after it
+    assert list(w["no_data"]) == [False, False, True, False, False]
+    assert list(w["complete"]) == [True, True, False, True, False]
+    assert w["change_pct"].iloc[2:4].isna().all()
+    assert list(w["base_too_small"]) == [False, False, False, False, True]
     findings = weekly_progression(acts)
     assert [(f.week_start.isoformat(), f.severity.value) for f in findings] == [("2026-06-08", "caution")]
     assert findings[0].value == pytest.approx(400 / 30, abs=0.01)
 
 
 def test_big_jump_is_the_over_30_band_and_sunday_week_start():
-    acts = [run("2026-06-02", 20), run("2026-06-09", 27)]
+    acts = [run("2026-06-01", 20), run("2026-06-09", 27)]
     f = weekly_progression(acts)
     # the >30% band: stronger words, still a caution (Nielsen 2014's trend was not significant)
     assert [(x.severity.value, x.value, x.threshold) for x in f] == [("caution", 35.0, 30.0)]

@@ -100,7 +100,7 @@ GOOD = (RULES_DIR / "weekly-progression.toml").read_text()
     (lambda s: s.replace("above = 10.0", 'above = "ten"', 1), "bands[1].above"),
     (lambda s: s.replace('metric = "week_change_pct"', 'metric = "week_change_pct"\ncolour = "red"'), "colour"),
     (lambda s: s.replace('factor = 0.7', 'factor = 1.7'), "stricter[1].factor"),
-    (lambda s: s.replace('{ day = "2026-06-02", km = 20 }', '{ day = "June", km = 20 }', 1), "examples[1].runs[1].day"),
+    (lambda s: s.replace('{ day = "2026-06-01", km = 20 }', '{ day = "June", km = 20 }', 1), "examples[1].runs[1].day"),
     (lambda s: s.replace('expect = []', 'expect = [ { severity = "info" } ]'), "examples"),
     (lambda s: s.replace('id = "weekly-progression"', 'id = "weekly_progression"'), "id"),
     (lambda s: s.replace('metric = "week_change_pct"', 'metric = "no_such_metric"'), "metric"),
@@ -171,7 +171,7 @@ def test_config_selection_and_overrides():
 
 def test_age_makes_progression_stricter_only_from_that_age():
     rule = _rule("weekly-progression")
-    ex = {"name": "x", "runs": [{"day": "2026-06-02", "km": 20}, {"day": "2026-06-09", "km": 21.9}], "expect": []}
+    ex = {"name": "x", "runs": [{"day": "2026-06-01", "km": 20}, {"day": "2026-06-09", "km": 21.9}], "expect": []}
     young = dict(ex, athlete={"birth_year": 1990})
     old = dict(ex, athlete={"birth_year": 1970})
     assert evaluate(rule, example_context(rule, young)) == []

@@ -63,6 +63,10 @@ def test_ben_weekly_series_break_and_time_zone(cli, samples):
     km = [w["distance_km"] for w in got]
     assert km[:18] == pytest.approx(BEN_BUILD, abs=0.05)
     assert km[18:23] == [0, 0, 0, 0, 0]  # the five-week break
+    # the three break weeks without any file are unknown (no data); the two with a swim are rest
+    # weeks. Each of the six weeks from 07-06 is a no-data week or follows one: no change.
+    assert [w["no_data"] for w in got[18:23]] == [True, False, True, False, True]
+    assert [w["change_pct"] for w in got[18:24]] == [None] * 6
     # Local weeks, not UTC: Sunday-evening runs stay in their own week (README's time-zone trap).
     assert km[23:] == pytest.approx(BEN_COMEBACK, abs=0.05)
     assert [w["runs"] for w in got[23:]] == [3] * 10
@@ -108,7 +112,8 @@ def test_ben_findings(cli, samples):
     shoe = next(f for f in found if f["rule_id"] == "shoe-mileage")
     assert "Nike Pegasus 40" in shoe["message"] and shoe["value"] == pytest.approx(993.8, abs=1.5)
     back = next(f for f in found if f["rule_id"] == "return-to-run")
-    assert back["date"] == "2026-08-10" and back["value"] == pytest.approx(36)
+    # last run 2026-07-05, back on 2026-08-10: 35 days without a run (07-06 to 08-09)
+    assert back["date"] == "2026-08-10" and back["value"] == pytest.approx(35)
     assert not any(f["rule_id"].startswith("pain-red-flag") for f in found)
 
 

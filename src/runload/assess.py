@@ -113,6 +113,7 @@ class Assessment:
     status: Status
     rules: tuple[str, ...]
     thresholds: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    measures: Mapping[str, str] = field(default_factory=dict)  # load rule id -> the load measure it judges
 
     @property
     def current(self) -> tuple[Finding, ...]:
@@ -141,7 +142,7 @@ class Assessment:
 
     def load_ratio(self) -> Any:
         """Daily acute:chronic ratio of running distance (coupled rolling 7/28 days, the rule's
-        default), hidden while its window holds a stretch without data (as the rule does)."""
+        default), hidden while its window holds a day without data (as the rule does)."""
         from runload.load.formulas import acwr_series
 
         def build() -> Any:
@@ -149,7 +150,7 @@ class Assessment:
             if load is None or load.empty:
                 return None
             ratio = acwr_series(load, method="rac", acute=7, chronic=28).copy()
-            for first, last in self.frames.silences:
+            for first, last in self.frames.gaps:
                 hide = (ratio.index.date >= first) & (ratio.index.date <= last + timedelta(days=27))
                 ratio[hide] = float("nan")
             return ratio.to_frame("acwr")
@@ -158,16 +159,10 @@ class Assessment:
 
     def fitness_fatigue(self) -> Any:
         """Daily fitness (CTL), fatigue (ATL) and form (TSB) on running distance, seeded with the
-        mean of the first 28 days as the fitness-ramp rule does."""
-        from runload.load.formulas import fitness_fatigue
-
-        def build() -> Any:
-            load = self.frames.load("distance")
-            if load is None or load.empty:
-                return None
-            return fitness_fatigue(load, seed=float(load.iloc[:28].mean()))
-
-        return self.frames.memo(("fitness_fatigue", "distance"), build)
+        mean of the first 28 days as the fitness-ramp rule does; NaN on days without data, and
+        ``settled`` False for the first 42 days (see
+        :meth:`runload.load.series.Frames.fitness_fatigue`)."""
+        return self.frames.fitness_fatigue("distance")
 
 
 def current_from(as_of: date | None, first_weekday: int = 0) -> date | None:
@@ -221,7 +216,17 @@ def assess(data: AthleteData, book: Rulebook, as_of: date | None = None) -> Asse
                       clearances=tuple(c for c in data.clearances if as_of is None or c.date <= as_of),
                       frames=frames, pain_log=ctx.pain_log, pain=pain, findings=tuple(findings), limits=limits,
                       status=status, rules=tuple(r.id for r in rules),
-                      thresholds=_thresholds(rules, athlete, as_of))
+                      thresholds=_thresholds(rules, athlete, as_of), measures=_measures(rules))
+
+
+# the load rules that judge a load series (not a shoe's distance, a gap or a cadence)
+_SERIES_METRICS = ("week_change_pct", "two_week_change_pct", "rolling_change_pct", "run_spike_pct", "acwr",
+                   "monotony", "ctl_ramp_pct", "week_load_change_pct")
+
+
+def _measures(rules: Sequence[Any]) -> dict[str, str]:
+    """The load measure each load rule judges (``params.load``, distance unless it says)."""
+    return {r.id: str(r.params.get("load", "distance")) for r in rules if r.metric in _SERIES_METRICS}
 
 
 def _thresholds(rules: Sequence[Any], athlete: Athlete, day: date | None) -> dict[str, tuple[float, float]]:

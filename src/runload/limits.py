@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from runload.calendar import week_start_of
-from runload.load.formulas import established_longest_km, return_to_run_state
+from runload.load.formulas import LOOKBACK_DAYS, established_longest_km, return_to_run_state
 from runload.models import Athlete
 from runload.rules.engine import effective_threshold, profile_factor
 from runload.rules.schema import Rule
@@ -85,8 +85,8 @@ class Limits:
         return [("week", self.week_km, self.week_rule), ("longest_run", self.longest_run_km, self.longest_run_rule),
                 ("per_run", self.per_run_km, self.per_run_rule)]
 
-    def sentence(self, units: str = "km") -> str:
-        """The whole plan in one sentence, in the reader's units."""
+    def sentence(self, units: str = "km", *, lead: str = "Next week") -> str:
+        """The whole plan in one sentence, in the reader's units (``lead`` names the week)."""
         if self.mode == RED_FLAG:
             return self.guidance or ""
         if self.mode == RETURN:
@@ -101,7 +101,7 @@ class Limits:
             parts.append(fmt("the longest run under {km:dist}", units, km=self.longest_run_km))
         if not parts:
             return self.guidance or ""
-        text = "Next week: " + "; ".join(parts) + "."
+        text = f"{lead}: " + "; ".join(parts) + "."
         if self.mode == HELD:
             text += " No increase while the pain episode goes on."
         return text
@@ -158,7 +158,7 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
     day = as_of or frames.end
     rtr = by_id.get("return-to-run")
     params = rtr.params if rtr else {}
-    state = return_to_run_state(frames.activities, day, break_days=int(params.get("break_days", 30)),
+    state = return_to_run_state(frames.activities, day, break_days=LOOKBACK_DAYS,
                                 mode_days=int(params.get("mode_days", 28)))
     if state["active"]:
         guidance = RETURN_TO_RUN_GUIDANCE
@@ -199,7 +199,7 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
         basis.update(reference_week_km=round(ref, 2), week_pct=round(pct, 2), min_base_km=min_base)
     sp = by_id.get("single-run-spike")
     if sp is not None:
-        window = int(sp.params.get("window_days", 30))
+        window = LOOKBACK_DAYS
         pct = caution_pct(sp, athlete, day)
         built = established_longest_km(frames.activities, end=day, days=window, spike_pct=pct,
                                        spikes=frames.spikes(window))

@@ -223,6 +223,36 @@ class Clearance:
     id: int | None = None
 
 
+#: The kinds of session a plan names (``rest`` is a day without a run).
+PLAN_KINDS = ("easy", "long", "tempo", "intervals", "race", "rest")
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """One planned session (runload plan): ``distance_km`` 0 for a rest day. Never an activity:
+    the plan check hands planned runs to the assessment as hypothetical runs."""
+
+    date: date
+    distance_km: float
+    duration_min: float | None = None
+    kind: str = "easy"  # one of PLAN_KINDS
+    rpe: float | None = None
+    notes: str = ""
+
+    @property
+    def is_run(self) -> bool:
+        return self.kind != "rest" and self.distance_km > 0
+
+    def describe(self, units: str = "km") -> str:
+        """``Sun 2026-10-25, 24.0 km long run`` (or ``..., rest``)."""
+        from runload.units import fmt
+
+        head = f"{self.date:%a} {self.date.isoformat()}"
+        if not self.is_run:
+            return f"{head}, rest"
+        return fmt("{head}, {km:dist} {kind} run", units, head=head, km=self.distance_km, kind=self.kind)
+
+
 @dataclass(frozen=True)
 class AthleteData:
     """Everything runload holds for one athlete, as plain data: what the assessment reads.
@@ -235,3 +265,4 @@ class AthleteData:
     activities: tuple[Activity, ...] = ()
     pain_entries: tuple[PainEntry, ...] = ()
     clearances: tuple[Clearance, ...] = ()
+    planned: tuple[PlannedRun, ...] = ()  # the stored plan (runload plan set); the assessment ignores it

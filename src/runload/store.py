@@ -20,7 +20,7 @@ from pathlib import Path
 
 from runload import bounds
 from runload.errors import InputError, NotFoundError, StoreError
-from runload.models import Activity, Athlete, AthleteData, Clearance, Lap, PainEntry, Sport
+from runload.models import Activity, Athlete, AthleteData, Clearance, Lap, PainEntry, PlannedRun, Sport
 
 # Each entry upgrades the store by one version. Never edit a released step: append a new one.
 MIGRATIONS: list[str] = [
@@ -619,7 +619,65 @@ class Store:
         # is left out of the assessment; `runload pain list` still shows it, to edit or delete
         last = datetime.now(timezone.utc).date() + timedelta(days=1)
         pain = tuple(self.pain_entries(athlete_id, start=FIRST_DAY, end=last))
-        return AthleteData(athlete, tuple(self.activities(athlete_id)), pain, tuple(self.clearances(athlete_id)))
+        return AthleteData(athlete, tuple(self.activities(athlete_id)), pain, tuple(self.clearances(athlete_id)),
+                           tuple(self.planned_runs(athlete_id)))
+
+    # ---------------------------------------------------------------- plans
+    def set_plan(self, athlete_id: str, runs: Sequence[PlannedRun]) -> int:
+        """Store a plan: the planned sessions replace those stored for the days from the plan's
+        first to its last day (a plan for next week leaves the week after alone). Returns how
+        many stored sessions were replaced."""
+        self.get_athlete(athlete_id)
+        if not runs:
+            return 0
+        first, last = min(p.date for p in runs), max(p.date for p in runs)
+        with self.atomic() as conn:
+            cur = conn.execute("DELETE FROM planned_runs WHERE athlete_id = ? AND date BETWEEN ? AND ?",
+                               (athlete_id, first.isoformat(), last.isoformat()))
+            replaced = cur.rowcount
+            seq: dict[date, int] = {}
+            for p in runs:
+                n = seq[p.date] = seq.get(p.date, -1) + 1
+                conn.execute("INSERT INTO planned_runs (athlete_id, date, seq, distance_km, duration_min, kind, rpe, "
+                             "notes, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             (athlete_id, p.date.isoformat(), n, float(p.distance_km), p.duration_min, p.kind, p.rpe,
+                              p.notes, _utc_now()))
+        return replaced
+
+    def planned_runs(self, athlete_id: str, *, start: date | None = None, end: date | None = None
+                     ) -> list[PlannedRun]:
+        """The athlete's stored plan, by day (optionally from ``start`` to ``end``, inclusive)."""
+        sql = "SELECT date, distance_km, duration_min, kind, rpe, notes FROM planned_runs WHERE athlete_id = ?"
+        args: list[object] = [athlete_id]
+        if start is not None:
+            sql += " AND date >= ?"
+            args.append(start.isoformat())
+        if end is not None:
+            sql += " AND date <= ?"
+            args.append(end.isoformat())
+        out = []
+        for d, km, dur, kind, rpe, notes in self.conn.execute(sql + " ORDER BY date, seq", args):
+            try:
+                day = date.fromisoformat(d)
+            except (TypeError, ValueError):
+                continue  # not a day a plan can hold: left out, as pain entries are
+            out.append(PlannedRun(day, float(km), dur, kind, rpe, notes or ""))
+        return out
+
+    def clear_plan(self, athlete_id: str, *, start: date | None = None, end: date | None = None) -> int:
+        """Remove the athlete's stored plan (or its days from ``start`` to ``end``); returns how
+        many sessions were removed."""
+        self.get_athlete(athlete_id)
+        sql = "DELETE FROM planned_runs WHERE athlete_id = ?"
+        args: list[object] = [athlete_id]
+        if start is not None:
+            sql += " AND date >= ?"
+            args.append(start.isoformat())
+        if end is not None:
+            sql += " AND date <= ?"
+            args.append(end.isoformat())
+        with self.atomic() as conn:
+            return conn.execute(sql, args).rowcount
 
     # ---------------------------------------------------------------- coaches
     def add_coach(self, coach_id: str, email: str, name: str | None, athlete_ids: Sequence[str]) -> None:

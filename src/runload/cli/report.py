@@ -60,7 +60,8 @@ def report(ctx: click.Context, athlete_id: str, week: str | None, start: str | N
         today = today_for(athlete.timezone)
         period = resolve_period(week=week, start=parse_day("--from", start), end=parse_day("--to", end), today=today,
                                 first_weekday=judge.book.first_weekday)
-        rep = build_report(judge.get(athlete_id, judged_day(period, today)), period)
+        day = judged_day(period, today)
+        rep = build_report(judge.get(athlete_id, day), period, plan=judge.plan(athlete_id, day))
     write_output(render(rep, fmt, color=use_color(color, output) and fmt == "text"), output,
                  use_color(color, output))
     if charts_dir:

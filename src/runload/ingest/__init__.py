@@ -642,7 +642,8 @@ def _apply_meta(acts: list[Activity], meta: StravaMeta | None) -> list[Activity]
     sport (the athlete may have corrected it on Strava), and only for single-activity files."""
     if meta is None:
         return acts
-    out = [replace(a, name=meta.name or a.name, gear=meta.gear or a.gear) for a in acts]
+    out = [replace(a, name=meta.name or a.name, gear=meta.gear or a.gear,
+                   rpe=meta.rpe if meta.rpe is not None and len(acts) == 1 else a.rpe) for a in acts]
     sport = sport_from_name(meta.activity_type)
     if sport is not None and len(out) == 1:
         a = out[0]

@@ -335,7 +335,15 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
         elevation_gain_m=gain, avg_hr_bpm=avg_hr, max_hr_bpm=max_hr,
         avg_cadence_spm=cadence, device=device, laps=laps, hr_zone_s=hr_bins_array(t, hr),
         source_file=name, leg_index=index, warnings=tuple(notes),
+        rpe=_session_rpe(s),
     )
+
+
+def _session_rpe(s: dict[str, Any]) -> float | None:
+    """Session RPE from the session's ``workout_rpe`` (Garmin writes Borg's CR-10 scale times 10;
+    ``workout_feel`` is how the workout felt, 0-100, not an exertion, and is not used)."""
+    raw = _num(s, "workout_rpe")
+    return raw / 10.0 if raw is not None and 0 <= raw <= 100 else None
 
 
 def _from_records(fd: FitData, file_sport: dict[str, Any], device: str | None, offset: tuple[int, datetime] | None,

@@ -74,6 +74,7 @@ class StravaMeta:
     activity_type: str | None
     name: str | None
     gear: str | None
+    rpe: float | None = None  # "Perceived Exertion", 1-10, when the athlete rated the activity
 
 
 @dataclass(frozen=True)
@@ -773,10 +774,21 @@ def strava_csv(data: bytes | IO[bytes], name: str, wanted: set[str] | None = Non
             key = filename.lower().lstrip("/")
             if wanted is None or key in wanted:
                 out[key] = StravaMeta(cell(row, "activity type", MAX_SHORT_TEXT_CHARS), cell(row, "activity name"),
-                                      cell(row, "activity gear"))
+                                      cell(row, "activity gear"), _rpe(cell(row, "perceived exertion", 20)))
     except csv.Error as exc:
         raise IngestError(f"not a readable CSV file: {_csv_reason(exc)}", path=name, line=rows.line_num) from None
     return out
+
+
+def _rpe(text: str | None) -> float | None:
+    """Strava's Perceived Exertion (1-10, Borg's CR-10 wording) as a number; anything else None."""
+    if not text:
+        return None
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    return value if 0.0 <= value <= 10.0 else None
 
 
 def _csv_reason(exc: csv.Error) -> str:

@@ -19,6 +19,14 @@ from runload.calendar import local_date, week_start_of
 from runload.models import Activity
 
 ACWR_METHODS = ("rac", "rau", "ewma")
+# The single-run spike's reference window and the return-to-run break are one window: a run has
+# a reference when an earlier run lies within the LOOKBACK_DAYS days before it, and a break is
+# LOOKBACK_DAYS or more days without a run, so a run is either judged or a return, never both
+# (evidence.md sections 2 and 8; Frandsen 2025 "the previous 30 days").
+LOOKBACK_DAYS = 30
+# CTL's time constant: fitness and fatigue are not settled before this many days of data
+# (evidence.md section 5); the report and the charts mark them as settling until then.
+CTL_DAYS = 42
 MONOTONY_CAP = 10.0  # value used when a week's daily loads have sd = 0 (as common tools do)
 
 # Banister's weighting constants (Banister 1991; Morton et al. 1990): men 1.92, women 1.67.
@@ -59,8 +67,10 @@ def activity_trimp(a: Activity, hr_rest_bpm: float, hr_max_bpm: float, sex: str 
 # --- Pure series functions -----------------------------------------------------------------------
 
 
-def acwr_series(load: pd.Series, *, method: str = "rac", acute: int = 7, chronic: int = 28) -> pd.Series:
-    """Acute:chronic workload ratio per day of a complete daily series (zeros on rest days).
+def acwr_frame(load: pd.Series, *, method: str = "rac", acute: int = 7, chronic: int = 28) -> pd.DataFrame:
+    """The acute and chronic loads and their ratio per day of a complete daily series (zeros on
+    rest days): columns ``acute``, ``chronic`` (the numerator and denominator each method
+    divides, per day) and ``acwr``.
 
     ``rac`` coupled rolling: mean of the last ``acute`` days / mean of the last ``chronic``
     days. ``rau`` uncoupled rolling: the chronic mean covers the ``chronic - acute`` days before
@@ -84,7 +94,33 @@ def acwr_series(load: pd.Series, *, method: str = "rac", acute: int = 7, chronic
         c = load.shift(acute).rolling(chronic - acute, min_periods=chronic - acute).mean()
     enough = pd.Series(np.arange(1, len(load) + 1) >= chronic, index=load.index)
     ratio = (a / c.where(c > 0)).where(enough)
-    return ratio.rename("acwr")
+    return pd.DataFrame({"acute": a, "chronic": c, "acwr": ratio}, index=load.index)
+
+
+def acwr_series(load: pd.Series, *, method: str = "rac", acute: int = 7, chronic: int = 28) -> pd.Series:
+    """Acute:chronic workload ratio per day (the ``acwr`` column of :func:`acwr_frame`)."""
+    return acwr_frame(load, method=method, acute=acute, chronic=chronic)["acwr"].rename("acwr")
+
+
+def acwr_words(method: str, acute: int = 7, chronic: int = 28) -> dict[str, str]:
+    """What each ACWR method divides, in words for a message: ``acute_words`` (the numerator,
+    a daily figure follows) and ``chronic_words`` (the denominator). A coupled ratio is against
+    the last ``chronic`` days, these ``acute`` included; an uncoupled one against the
+    ``chronic - acute`` days before them; an EWMA against a ``chronic``-day exponentially
+    weighted average, which weights recent days most and has no fixed window."""
+    if method == "rac":
+        return {"acute_words": f"the last {acute} days averaged",
+                "chronic_words": f"your average over the last {chronic} days (these {acute} included)",
+                "method_name": "coupled rolling averages"}
+    if method == "rau":
+        return {"acute_words": f"the last {acute} days averaged",
+                "chronic_words": f"your average over the {chronic - acute} days before them",
+                "method_name": "uncoupled rolling averages"}
+    if method == "ewma":
+        return {"acute_words": f"your {acute}-day exponentially weighted average was",
+                "chronic_words": f"your {chronic}-day exponentially weighted average",
+                "method_name": "exponentially weighted averages, Williams 2017"}
+    raise ValueError(f"method must be one of {', '.join(ACWR_METHODS)}, not {method!r}")
 
 
 def weekly_monotony(load: pd.Series, *, week_start: int = 0, ddof: int = 1) -> pd.DataFrame:
@@ -118,14 +154,21 @@ def weekly_monotony(load: pd.Series, *, week_start: int = 0, ddof: int = 1) -> p
 
 
 def fitness_fatigue(load: pd.Series, *, ctl_days: float = 42.0, atl_days: float = 7.0,
-                    seed: float = 0.0) -> pd.DataFrame:
+                    seed: float = 0.0, known: pd.Series | None = None,
+                    settle_days: int = CTL_DAYS) -> pd.DataFrame:
     """Fitness (CTL), fatigue (ATL), form (TSB = CTL - ATL) and ramp rate per day.
 
     ``CTL_t = CTL_{t-1} + (load_t - CTL_{t-1}) / 42``, ATL the same with 7, both starting at
-    ``seed`` the day before the series (time constants, not the EWMA's ``2/(N+1)``). Tools
-    usually seed with 0, which makes fitness climb for months under a constant load; the
-    ``ctl_ramp_pct`` metric seeds with the mean of the first 28 days instead. ``ramp`` is
-    ``CTL_t - CTL_{t-7}`` (NaN for the first 7 days).
+    ``seed`` the day before the series (time constants, not the EWMA's ``2/(N+1)``). TSB is
+    the same day's CTL - ATL (after that day's load). TrainingPeaks and GoldenCheetah seed with
+    0 and show form as yesterday's CTL - ATL; runload's metric and charts seed with the mean of
+    the first 28 days (:meth:`runload.load.series.Frames.fitness_fatigue`), so a steady runner
+    shows no false climb. ``ramp`` is ``CTL_t - CTL_{t-7}`` (NaN for the first 7 days).
+
+    ``known`` (True per known day) marks gaps: there the recursion goes on as if the days were
+    rest (load 0, as those tools do), but ``ctl``, ``atl`` and ``tsb`` are NaN (unknown, not
+    shown) and so is every ``ramp`` whose 7 days touch a gap. Columns ``known`` and ``settled``
+    (False for the first ``settle_days`` days, while the seed still weighs: provisional).
     """
     vals = load.astype(float).to_numpy()
     ctl = np.empty(len(vals))
@@ -138,15 +181,37 @@ def fitness_fatigue(load: pd.Series, *, ctl_days: float = 42.0, atl_days: float 
     frame = pd.DataFrame({"ctl": ctl, "atl": atl}, index=load.index)
     frame["tsb"] = frame["ctl"] - frame["atl"]
     frame["ramp"] = frame["ctl"] - frame["ctl"].shift(7)
+    ok = (pd.Series(True, index=load.index) if known is None
+          else known.reindex(load.index, fill_value=True).astype(bool))
+    if not ok.all():
+        frame.loc[~ok, ["ctl", "atl", "tsb"]] = np.nan
+        touched = (~ok).astype(float).rolling(8, min_periods=1).sum() > 0
+        frame.loc[touched, "ramp"] = np.nan
+    frame["known"] = ok.to_numpy()
+    frame["settled"] = np.arange(1, len(vals) + 1) > settle_days
     return frame
 
 
-def run_spikes(activities: Sequence[Activity], *, window_days: int = 30) -> list[dict[str, Any]]:
+def days_without_run(last_run: date, day: date) -> int:
+    """Whole days between a run on ``last_run`` and ``day`` without a run (``day`` excluded):
+    a run on day t after one on t-30 follows 29 days without a run."""
+    return (day - last_run).days - 1
+
+
+def has_reference(last_run: date, day: date, window_days: int = LOOKBACK_DAYS) -> bool:
+    """Whether a run on ``last_run`` lies in the ``window_days`` days before ``day`` (or on it),
+    so that a run on ``day`` has a spike reference. Its opposite is a break: ``window_days`` or
+    more days without a run (:func:`days_without_run`)."""
+    return 0 <= (day - last_run).days <= window_days
+
+
+def run_spikes(activities: Sequence[Activity], *, window_days: int = LOOKBACK_DAYS) -> list[dict[str, Any]]:
     """Each run against the longest run of the previous ``window_days`` days (Frandsen 2025).
 
-    ``spike_pct = (km / ref_km - 1) x 100`` with ``ref_km`` the longest earlier run that started
-    within the window (this run excluded); ``None`` when there is no earlier run in the window
-    (a return from a break, not a spike).
+    ``spike_pct = (km / ref_km - 1) x 100`` with ``ref_km`` the longest earlier run on one of the
+    ``window_days`` days before this run's day, or earlier the same day (:func:`has_reference`;
+    this run excluded); ``None`` when there is no earlier run in the window (a return from a
+    break, not a spike).
     """
     runs = sorted((a for a in activities if a.is_run), key=lambda a: a.start_utc)
     days = [local_date(a) for a in runs]  # once per run: this loop is on every report's hot path
@@ -154,7 +219,7 @@ def run_spikes(activities: Sequence[Activity], *, window_days: int = 30) -> list
     first = 0  # the earliest earlier run still inside the window
     for i, a in enumerate(runs):
         day = days[i]
-        while first < i and (day - days[first]).days > window_days:
+        while first < i and not has_reference(days[first], day, window_days):
             first += 1
         ref_i = None
         for j in range(first, i):
@@ -178,15 +243,17 @@ def longest_run_km(activities: Sequence[Activity], *, end: date, days: int = 30)
     return max(kms) if kms else None
 
 
-def return_to_run_state(activities: Sequence[Activity], as_of: date, *, break_days: int = 30,
+def return_to_run_state(activities: Sequence[Activity], as_of: date, *, break_days: int = LOOKBACK_DAYS,
                         mode_days: int = 28) -> dict[str, Any]:
     """Where the runner stands after a break (evidence.md sections 2 and 8).
 
-    Return-to-run mode is on when there was no run in the ``break_days`` days up to ``as_of``
-    (including when there was never a run), or when the first run after such a break was less
-    than ``mode_days`` days ago (the walk-run progression is under way). Keys: ``active``,
-    ``days_since_last_run`` (None without runs), ``last_run``, ``comeback`` (first run after
-    the latest break, or None).
+    A break is ``break_days`` or more days without a run (:func:`days_without_run`): the same
+    window as the spike reference, so the first run after a break has no reference and a run
+    with a reference ends no break. Return-to-run mode is on while the days since the last run
+    (``as_of`` included, when no run is recorded on it) reach ``break_days`` (and when there was
+    never a run), and when the first run after a break was less than ``mode_days`` days ago
+    (the walk-run progression is under way). Keys: ``active``, ``days_since_last_run`` (None
+    without runs), ``last_run``, ``comeback`` (first run after the latest break, or None).
     """
     days = sorted({local_date(a) for a in activities if a.is_run and local_date(a) <= as_of})
     if not days:
@@ -194,7 +261,7 @@ def return_to_run_state(activities: Sequence[Activity], as_of: date, *, break_da
     since = (as_of - days[-1]).days
     comeback = None
     for prev, cur in zip(days, days[1:]):
-        if (cur - prev).days >= break_days:
+        if days_without_run(prev, cur) >= break_days:
             comeback = cur
     active = since >= break_days or (comeback is not None and (as_of - comeback).days < mode_days)
     return {"active": active, "days_since_last_run": since, "last_run": days[-1], "comeback": comeback}

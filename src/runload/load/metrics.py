@@ -21,8 +21,9 @@ from typing import Any
 import pandas as pd
 
 from runload.calendar import week_start_of
-from runload.load.formulas import acwr_series, fitness_fatigue, hard_seconds, weekly_monotony
-from runload.load.series import LOAD_UNITS, change_pct
+from runload.load.formulas import (LOOKBACK_DAYS, acwr_frame, acwr_words, days_without_run, hard_seconds,
+                                   weekly_monotony)
+from runload.load.series import LOAD_UNITS, SILENCE_DAYS, change_pct, gaps
 from runload.models import Activity
 from runload.rules.context import Context, MetricValue, metric
 
@@ -64,14 +65,19 @@ def _num(x: Any) -> float | None:
 def week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     """Calendar-week running distance against the week before, in percent (evidence.md 1).
 
-    None when the week before ran less than ``min_base_km`` (default 10): base too small.
-    Facts: distance_km, prev_km, runs, longest_run_km, base_too_small, partial (week not over).
+    None when the week before is not complete (:func:`runload.load.series.week_complete`: the
+    first, partial week of a history, a week touching a gap), when this week has unknown days
+    and is not the week in progress, and when the week before ran less than ``min_base_km``
+    (default 10): base too small. Facts: distance_km, prev_km, runs, longest_run_km,
+    base_too_small, partial (week not over).
     """
     end = ctx.data_end
     min_base = float(_setting(ctx, params, "min_base_km", 10.0))
     weekly = ctx.frames.weekly
     km = weekly["distance_km"].astype(float).tolist()
-    change, small = change_pct(km, min_base_km=min_base, unknown=weekly["no_data"].tolist())
+    complete = weekly["complete"].tolist()
+    judged = [c or p for c, p in zip(complete, weekly["in_progress"].tolist())]
+    change, small = change_pct(km, min_base_km=min_base, reference=complete, judged=judged)
     out = []
     for i, r in enumerate(weekly.itertuples(index=False)):
         if i == 0:
@@ -84,22 +90,61 @@ def week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue
     return out
 
 
+@metric("week_load_change_pct")
+def week_load_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+    """A week's load of the measure ``params.load`` (``session_load``, ``climb``, ``duration``,
+    ``trimp`` or ``distance``) against the week before, in percent.
+
+    None when the week before came to less than ``min_base`` (in the measure's unit), where the
+    weekly progression does not judge (a week before that is not complete, a week with unknown
+    days), and when a run of either week lacks the measure (a run without RPE
+    would read as a drop, then as a jump). Facts: load (the measure's words), unit, value_now,
+    value_prev, distance_km, prev_km, runs_missing.
+    """
+    from runload.load.series import LOAD_WORDS
+
+    kind = str(params.get("load", "distance"))
+    min_base = float(params.get("min_base", 0.0))
+    weeks = ctx.frames.weekly_load(kind)
+    if weeks is None or len(weeks) < 2:
+        return []
+    km = ctx.frames.weekly["distance_km"].astype(float).tolist()
+    values = weeks["value"].tolist()
+    missing = weeks["runs_missing"].tolist()
+    weekly = ctx.frames.weekly  # the same complete weeks as the weekly progression
+    complete = weekly["complete"].tolist()
+    judged = [c or p for c, p in zip(complete, weekly["in_progress"].tolist())]
+    change, _small = change_pct(values, min_base_km=max(min_base, 1e-9), reference=complete, judged=judged)
+    out = []
+    for i in range(1, len(values)):
+        value = change[i] if not (missing[i] or missing[i - 1]) else None
+        out.append(MetricValue(value=value, week_start=weeks["week_start"].iloc[i], facts={
+            "load": LOAD_WORDS.get(kind, kind), "unit": LOAD_UNITS.get(kind, ""), "value_now": values[i],
+            "value_prev": values[i - 1], "distance_km": km[i], "prev_km": km[i - 1],
+            "runs_missing": missing[i] + missing[i - 1]}))
+    return out
+
+
 @metric("two_week_change_pct")
 def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     """Running distance of the last two calendar weeks against the two weeks before, in percent.
 
     runload's reading of the 2-week progression in Nielsen 2014. None when the earlier two weeks
-    averaged less than ``min_base_km`` a week. Facts: two_week_km, prev_two_week_km, distance_km.
+    averaged less than ``min_base_km`` a week, and unless the three earlier weeks are complete
+    (:func:`runload.load.series.week_complete`) and the last is complete or in progress: a week
+    without data is unknown, not 0 km, and a partial week is no reference.
+    Facts: two_week_km, prev_two_week_km, distance_km.
     """
     min_base = float(_setting(ctx, params, "min_base_km", 10.0))
     weekly = ctx.frames.weekly
     km = weekly["distance_km"].astype(float).tolist()
-    unknown = weekly["no_data"].tolist()
+    complete = weekly["complete"].tolist()
+    in_progress = weekly["in_progress"].tolist()
     out = []
     for i in range(3, len(km)):
         cur, prev = km[i] + km[i - 1], km[i - 2] + km[i - 3]
-        # a week without any data is unknown, not 0 km: no two-week sum holds one
-        value = (cur - prev) / prev * 100.0 if prev / 2 >= min_base and not any(unknown[i - 3:i + 1]) else None
+        whole = all(complete[i - 3:i]) and (complete[i] or in_progress[i])
+        value = (cur - prev) / prev * 100.0 if whole and prev / 2 >= min_base else None
         out.append(MetricValue(value=value, week_start=weekly["week_start"].iloc[i],
                                facts={"two_week_km": cur, "prev_two_week_km": prev, "distance_km": km[i]}))
     return out
@@ -138,11 +183,13 @@ def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricVa
 def run_spike_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     """Each run against the longest run of the previous 30 days, in percent (evidence.md 2).
 
-    None when no run in the window (return from a break), and for runs in the first 30 days of
-    the data, whose window reaches back before anything was imported (an incomplete reference,
-    not a known one). Facts: distance_km, ref_km, ref_date.
+    None when no run in the window (return from a break: the return-to-run rule speaks), and
+    for runs in the first 30 days of the data, whose window reaches back before anything was
+    imported (an incomplete reference, not a known one). The window is
+    :data:`runload.load.formulas.LOOKBACK_DAYS`, the same as the return-to-run break's.
+    Facts: distance_km, ref_km, ref_date.
     """
-    window = int(_setting(ctx, params, "window_days", 30))
+    window = LOOKBACK_DAYS
     first_day = ctx.frames.first_day
     out = []
     for s in ctx.frames.spikes(window):
@@ -159,9 +206,11 @@ def run_spike_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
 @metric("acwr")
 def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     """Acute:chronic ratio per day (``method`` rac, rau or ewma; ``load`` distance, duration or
-    trimp). Hidden (None) until 28 days of history and while the windows hold a silence of
-    ``silence_days`` (14) days without any recorded activity: those days are unknown, not rest.
-    Facts: acute, chronic, method, load.
+    trimp). Hidden (None) until 28 days of history and while the windows hold a gap (a stretch
+    of ``silence_days`` (14) days without any recorded activity, or a week without any file):
+    those days are unknown, not rest. Facts: acute and chronic (the daily figures the method
+    divides), acute_words and chronic_words (what they are, per method:
+    :func:`runload.load.formulas.acwr_words`), method, method_name, load, load_unit.
     """
     method = str(_setting(ctx, params, "method", "rac"))
     acute = int(_setting(ctx, params, "acute_days", 7))
@@ -169,28 +218,32 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     series, kind = _load_series(ctx, params)
     if series is None or series.empty:
         return []
-    ratio = ctx.frames.memo(("acwr", kind, method, acute, chronic),
-                            lambda: acwr_series(series, method=method, acute=acute, chronic=chronic))
-    gaps = ctx.frames.silences_upto(None, int(_setting(ctx, params, "silence_days", 14)))
+    parts = ctx.frames.memo(("acwr", kind, method, acute, chronic),
+                            lambda: acwr_frame(series, method=method, acute=acute, chronic=chronic))
+    silence = int(_setting(ctx, params, "silence_days", SILENCE_DAYS))
+    spans = ctx.frames.gaps if silence == SILENCE_DAYS else \
+        gaps(ctx.frames.activities, first_weekday=ctx.week_start, min_days=silence)
+    words = acwr_words(method, acute, chronic)
     out = []
-    mean_a = series.rolling(acute, min_periods=1).mean().to_numpy()
-    days = [ts.date() for ts in ratio.index]
-    for i, value in enumerate(ratio.to_numpy()):
+    a_load, c_load = parts["acute"].to_numpy(), parts["chronic"].to_numpy()
+    days = [ts.date() for ts in parts.index]
+    for i, value in enumerate(parts["acwr"].to_numpy()):
         v = _num(value)
         if v is None:
             continue
         d = days[i]
-        if any(g0 <= d and (d - g1).days < chronic for g0, g1 in gaps):
+        if any(g0 <= d and (d - g1).days < chronic for g0, g1 in spans):
             continue
         out.append(MetricValue(value=v, date=d, week_start=week_start_of(d, ctx.week_start),
-                               facts={"method": method, "load": kind, "acute": float(mean_a[i]),
-                                      "load_unit": LOAD_UNITS[kind]}))
+                               facts={"method": method, "load": kind, "acute": float(a_load[i]),
+                                      "chronic": float(c_load[i]), "load_unit": LOAD_UNITS[kind], **words}))
     return out
 
 
 @metric("monotony")
 def monotony_metric(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
-    """Foster monotony per complete week (evidence.md 4). Facts: load, strain, load_unit."""
+    """Foster monotony per complete week (evidence.md 4; :func:`runload.load.series.week_complete`:
+    a day in a gap is unknown, not a rest day of 0). Facts: load, strain, load_unit."""
     series, kind = _load_series(ctx, params)
     if series is None:
         return []
@@ -198,21 +251,20 @@ def monotony_metric(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue
     return [MetricValue(value=_num(r.monotony), week_start=r.week_start,
                         facts={"load": float(r.load), "strain": _num(r.strain) or 0.0,
                                "load_unit": LOAD_UNITS[kind]})
-            for r in weeks.itertuples(index=False)]
+            for r in weeks.itertuples(index=False) if ctx.frames.week_complete(r.week_start)]
 
 
 @metric("ctl_ramp_pct")
 def ctl_ramp_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     """Weekly ramp of fitness (CTL) as a percentage of CTL a week earlier, judged on the last day
-    of each week once ``min_days`` (42) days of history exist (evidence.md 5). Facts: ctl, atl,
-    tsb, ramp, load_unit."""
+    of each week once ``min_days`` (42) days of history exist (evidence.md 5), and not where the
+    7 days hold a gap. CTL and ATL are seeded with the first 28 days' mean
+    (:meth:`runload.load.series.Frames.fitness_fatigue`). Facts: ctl, atl, tsb, ramp, load_unit."""
     end = ctx.data_end
-    series, kind = _load_series(ctx, params)
-    if series is None or series.empty:
+    kind = str(_setting(ctx, params, "load", "distance"))
+    ff = ctx.frames.fitness_fatigue(kind)
+    if ff is None:
         return []
-    # Seed with the first four weeks' mean so a steady runner does not show a false ramp.
-    ff = ctx.frames.memo(("fitness_fatigue", kind),
-                         lambda: fitness_fatigue(series, seed=float(series.iloc[:28].mean())))
     min_days = int(_setting(ctx, params, "min_days", 42))
     min_ctl = float(_setting(ctx, params, "min_ctl", 1.0))
     out = []
@@ -224,6 +276,8 @@ def ctl_ramp_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
         d = ts.date()
         if d.weekday() != last_weekday and d != end:
             continue
+        if math.isnan(ramp[i]):
+            continue  # the week holds days without data: no ramp is known
         base = ctl[i] - ramp[i]
         # A percentage of a near-zero fitness base (a comeback after months off) means nothing.
         value = ramp[i] / base * 100.0 if base >= min_ctl else None
@@ -321,15 +375,17 @@ def shoe_km(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
 
 @metric("return_to_run")
 def return_to_run(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
-    """Breaks of ``break_days`` (30) or more without a run: one value (days of the break) on
-    the first run after each break, and one on ``as_of`` when the break is still going.
-    Facts: days, last_run, key."""
+    """Breaks of :data:`runload.load.formulas.LOOKBACK_DAYS` (30) or more days without a run: one
+    value (the days without a run) on the first run after each break, and one on ``as_of`` when
+    the break is still going (the days since the last run, ``as_of`` included). The window is
+    the single-run spike's: a run 30 days after the one before has a spike reference (29 days
+    without a run) and ends no break. Facts: days, last_run, key."""
     end = ctx.data_end
-    brk = int(_setting(ctx, params, "break_days", 30))
+    brk = LOOKBACK_DAYS
     days = sorted({d for d, _ in ctx.frames.runs})
     out = []
     for prev, cur in zip(days, days[1:]):
-        gap = (cur - prev).days
+        gap = days_without_run(prev, cur)
         if gap >= brk:
             out.append(MetricValue(value=float(gap), date=cur, week_start=week_start_of(cur, ctx.week_start),
                                    facts={"days": gap, "last_run": prev, "ongoing": False, "key": str(cur)}))

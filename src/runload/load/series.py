@@ -23,9 +23,12 @@ from runload.models import Activity, Athlete, Sport
 
 DAILY_COLUMNS = ["distance_km", "duration_s", "runs", "longest_run_km"]
 WEEKLY_COLUMNS = ["week_start", "distance_km", "duration_s", "runs", "longest_run_km", "change_pct",
-                  "base_too_small", "cross_training_min", "no_data"]
-LOAD_KINDS = ("distance", "duration", "trimp")
-LOAD_UNITS = {"distance": "km", "duration": "min", "trimp": "TRIMP"}
+                  "base_too_small", "cross_training_min", "no_data", "complete", "in_progress"]
+LOAD_KINDS = ("distance", "duration", "trimp", "session_load", "climb")
+LOAD_UNITS = {"distance": "km", "duration": "min", "trimp": "TRIMP", "session_load": "AU", "climb": "m"}
+#: Each load measure in words, for reports and messages.
+LOAD_WORDS = {"distance": "running distance", "duration": "running time", "trimp": "heart-rate load (Banister TRIMP)",
+              "session_load": "session load (RPE x minutes)", "climb": "climbing (elevation gain)"}
 SILENCE_DAYS = 14  # rules/data-gap.toml: this long without any activity is unknown, not rest
 MIN_BASE_KM = 10.0  # rules/weekly-progression.toml: a smaller week is no base for a percentage
 
@@ -67,14 +70,17 @@ def daily_frame(activities: Sequence[Activity], *, end: date | None = None) -> p
 
 
 def change_pct(km: Sequence[float], *, min_base_km: float = MIN_BASE_KM,
-               unknown: Sequence[bool] | None = None) -> tuple[list[float | None], list[bool]]:
+               reference: Sequence[bool] | None = None,
+               judged: Sequence[bool] | None = None) -> tuple[list[float | None], list[bool]]:
     """Each value against the one before, in percent, and whether the one before was too small a
-    base (under ``min_base_km``) to judge. None where not judged: the first, after a small base,
-    and next to a week marked ``unknown`` (no data at all: a gap, not a rest week)."""
+    base (under ``min_base_km``) to judge. None where not judged: the first; where the one before
+    is not a ``reference`` (not a complete week: the first, partial week of a history, a week
+    touching a gap); where this one is not ``judged`` (a week with unknown days, other than the
+    week in progress); and after a small base. ``reference`` and ``judged`` default to all True."""
     out: list[float | None] = []
     small: list[bool] = []
     for i, cur in enumerate(km):
-        if i == 0 or (unknown is not None and (unknown[i] or unknown[i - 1])):
+        if i == 0 or (reference is not None and not reference[i - 1]) or (judged is not None and not judged[i]):
             out.append(None)
             small.append(False)
             continue
@@ -88,23 +94,86 @@ def change_pct(km: Sequence[float], *, min_base_km: float = MIN_BASE_KM,
     return out, small
 
 
-def in_silence(week_start: date, silences: Sequence[tuple[date, date]]) -> bool:
-    """Whether the week starting ``week_start`` lies wholly inside one of ``silences``."""
-    return any(a <= week_start and week_start + timedelta(days=6) <= b for a, b in silences)
+def gaps(activities: Sequence[Activity], *, first_weekday: int = 0, min_days: int = SILENCE_DAYS,
+         as_of: date | None = None) -> list[tuple[date, date]]:
+    """The days runload does not know, as (first, last) day spans, in date order: each
+    :func:`silences` stretch (``min_days`` or more without any recorded activity) and each
+    calendar week without any file at all between the first and the last activity.
+
+    A week with no file is unknown, not a rest week (evidence.md section 1: "a week without data
+    (no file at all)"); a week without runs but with a walk or a ride is a rest week inside the
+    data. Spans that touch or overlap are merged.
+    """
+    days = sorted({local_date(a) for a in activities})
+    spans = list(silences(activities, min_days=min_days, as_of=as_of))
+    if days:
+        have = set(days)
+        ws = week_start_of(days[0], first_weekday) + timedelta(days=7)
+        while ws + timedelta(days=6) < days[-1]:
+            if not any(ws + timedelta(days=k) in have for k in range(7)):
+                spans.append((ws, ws + timedelta(days=6)))
+            ws += timedelta(days=7)
+    merged: list[tuple[date, date]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def days_known(first: date, last: date, *, history_start: date | None, end: date | None,
+               gaps: Sequence[tuple[date, date]] = ()) -> int:
+    """How many days from ``first`` to ``last`` runload knows: on or after ``history_start``
+    (the first recorded activity), on or before ``end`` (the last), and in no gap."""
+    if history_start is None or end is None:
+        return 0
+    lo, hi = max(first, history_start), min(last, end)
+    if hi < lo:
+        return 0
+    n = (hi - lo).days + 1
+    for a, b in gaps:
+        x, y = max(a, lo), min(b, hi)
+        if x <= y:
+            n -= (y - x).days + 1
+    return max(n, 0)
+
+
+def week_complete(week_start: date, *, history_start: date | None, end: date | None,
+                  gaps: Sequence[tuple[date, date]] = ()) -> bool:
+    """Whether runload knows all seven days of the week starting ``week_start``: the history
+    started on or before its first day, the data reaches its last day, and no day of it lies in
+    a gap. Only a complete week is a reference for a weekly or two-week percentage; the rules,
+    the weeks table and the report all judge by this one definition."""
+    return days_known(week_start, week_start + timedelta(days=6), history_start=history_start, end=end,
+                      gaps=gaps) == 7
+
+
+def week_in_progress(week_start: date, *, history_start: date | None, end: date | None,
+                     gaps: Sequence[tuple[date, date]] = ()) -> bool:
+    """Whether the week starting ``week_start`` holds the last day with data (``end``) before its
+    own last day and runload knows every one of its days up to ``end``: a week so far, which may
+    be judged against a complete week before it (its distance can only grow)."""
+    if end is None or not week_start <= end < week_start + timedelta(days=6):
+        return False
+    return days_known(week_start, end, history_start=history_start, end=end, gaps=gaps) == (end - week_start).days + 1
 
 
 def weekly_frame(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: float = MIN_BASE_KM,
                  cross_training: pd.DataFrame | None = None,
-                 silences: Sequence[tuple[date, date]] = ()) -> pd.DataFrame:
+                 silences: Sequence[tuple[date, date]] = (), history_start: date | None = None) -> pd.DataFrame:
     """Running per calendar week of a :func:`daily_frame`: one row per week from the first run's
     week to the last day with data.
 
-    Columns: ``week_start`` (date), ``distance_km``, ``duration_s``, ``runs``, ``longest_run_km``,
-    ``change_pct`` (against the week before; NaN when that week ran less than ``min_base_km``, a
-    base too small for a percentage to mean anything, and next to a week without any data),
-    ``base_too_small`` (bool), ``cross_training_min`` (minutes of other sports, see
-    :func:`weekly_cross_training`), ``no_data`` (the week lies wholly inside one of ``silences``:
-    unknown, not rest).
+    ``silences`` are the unknown days (:func:`gaps`); ``history_start`` the first recorded
+    activity (default: the daily frame's first day). Columns: ``week_start`` (date),
+    ``distance_km``, ``duration_s``, ``runs``, ``longest_run_km``, ``change_pct`` (against the week
+    before; NaN when that week is not complete (:func:`week_complete`), when this week has unknown
+    days and is not the week in progress, and when the week before ran less than
+    ``min_base_km``, a base too small for a percentage to mean anything), ``base_too_small``
+    (bool), ``cross_training_min`` (minutes of other sports, see :func:`weekly_cross_training`),
+    ``no_data`` (runload knows none of the week's days: unknown, not rest), ``complete`` (all
+    seven days known) and ``in_progress`` (the week holding the last day with data, known so far).
     """
     if daily.empty:
         return pd.DataFrame(columns=WEEKLY_COLUMNS)
@@ -116,8 +185,15 @@ def weekly_frame(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: fl
         longest_run_km=("longest_run_km", "max"),
     ).reset_index()
     weekly["runs"] = weekly["runs"].astype(int)
-    no_data = [in_silence(ws, silences) for ws in weekly["week_start"]]
-    change, small = change_pct(weekly["distance_km"].astype(float).tolist(), min_base_km=min_base_km, unknown=no_data)
+    start = history_start if history_start is not None else daily.index[0].date()
+    end = daily.index[-1].date()
+    known = {"history_start": start, "end": end, "gaps": silences}
+    wss = list(weekly["week_start"])
+    no_data = [days_known(ws, ws + timedelta(days=6), **known) == 0 for ws in wss]
+    complete = [week_complete(ws, **known) for ws in wss]
+    in_progress = [week_in_progress(ws, **known) for ws in wss]
+    change, small = change_pct(weekly["distance_km"].astype(float).tolist(), min_base_km=min_base_km,
+                               reference=complete, judged=[c or p for c, p in zip(complete, in_progress)])
     weekly["change_pct"] = [math.nan if c is None else c for c in change]
     weekly["base_too_small"] = small
     if cross_training is not None and not cross_training.empty:
@@ -126,15 +202,19 @@ def weekly_frame(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: fl
     else:
         weekly["cross_training_min"] = 0.0
     weekly["no_data"] = no_data
+    weekly["complete"] = complete
+    weekly["in_progress"] = in_progress
     return weekly[WEEKLY_COLUMNS]
 
 
 def weekly_running(activities: Sequence[Activity], *, week_start: int = 0, min_base_km: float = MIN_BASE_KM,
                    end: date | None = None) -> pd.DataFrame:
     """The weekly frame of ``activities`` in one call (see :func:`weekly_frame`)."""
-    return weekly_frame(daily_frame(activities, end=end), first_weekday=week_start, min_base_km=min_base_km,
-                        cross_training=weekly_cross_training(activities, week_start=week_start),
-                        silences=silences(activities))
+    acts = [a for a in activities if end is None or local_date(a) <= end]
+    return weekly_frame(daily_frame(acts, end=end), first_weekday=week_start, min_base_km=min_base_km,
+                        cross_training=weekly_cross_training(acts, week_start=week_start),
+                        silences=gaps(acts, first_weekday=week_start),
+                        history_start=min((local_date(a) for a in acts), default=None))
 
 
 def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: date | None = None,
@@ -142,9 +222,12 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
                sex: str | None = None) -> pd.Series:
     """Running load per local day, zeros on rest days, from the first run to ``end``.
 
-    ``load`` is ``distance`` (km), ``duration`` (minutes) or ``trimp`` (Banister TRIMP, needs
+    ``load`` is ``distance`` (km), ``duration`` (minutes), ``trimp`` (Banister TRIMP, needs
     resting and maximum heart rate; a run without heart rate adds 0 and is counted in
-    ``series.attrs["runs_without_hr"]``). ``end`` defaults to the last activity's day: days after
+    ``series.attrs["runs_without_hr"]``), ``session_load`` (Foster's session RPE: RPE on the
+    CR-10 scale x minutes, in arbitrary units; a run without RPE adds 0 and is counted in
+    ``series.attrs["runs_without_rpe"]``) or ``climb`` (metres of elevation gain; a run without
+    it is counted in ``series.attrs["runs_without_climb"]``). ``end`` defaults to the last activity's day: days after
     the last import are unknown, not rest, so they are not filled with zeros. The index is a
     complete daily ``DatetimeIndex`` named ``date``.
     """
@@ -159,7 +242,7 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
         raise ValueError("TRIMP needs the athlete's resting and maximum heart rate")
     last_day = end or max(local_date(a) for a in activities)
     values: dict[date, float] = {}
-    missing_hr = 0
+    missing_hr = missing_rpe = missing_climb = 0
     for a in runs:
         d = local_date(a)
         if d > last_day:
@@ -168,6 +251,14 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
             v = a.distance_m / 1000.0
         elif load == "duration":
             v = (duration_s(a) or 0.0) / 60.0
+        elif load == "session_load":
+            if a.rpe is None:
+                missing_rpe += 1
+            v = (a.rpe or 0.0) * (duration_s(a) or 0.0) / 60.0
+        elif load == "climb":
+            if a.elevation_gain_m is None:
+                missing_climb += 1
+            v = a.elevation_gain_m or 0.0
         else:
             t = activity_trimp(a, float(hr_rest_bpm), float(hr_max_bpm), sex)  # type: ignore[arg-type]
             if t is None:
@@ -182,6 +273,8 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
         series = series.add(known.reindex(days, fill_value=0.0), fill_value=0.0).rename(load)
         series.index.name = "date"
     series.attrs["runs_without_hr"] = missing_hr
+    series.attrs["runs_without_rpe"] = missing_rpe
+    series.attrs["runs_without_climb"] = missing_climb
     return series
 
 
@@ -296,16 +389,41 @@ class Frames:
         return self._memo[key]
 
     @cached_property
+    def gaps(self) -> list[tuple[date, date]]:
+        """The unknown days inside the data (:func:`gaps`): silences of 14+ days and calendar
+        weeks without any file. Every series marks them; none counts them as rest."""
+        return gaps(self.activities, first_weekday=self.first_weekday, min_days=SILENCE_DAYS)
+
+    @cached_property
+    def known_days(self) -> pd.Series:
+        """Per day of :attr:`daily`: True where runload knows the day, False inside a gap."""
+        index = self.daily.index
+        known = pd.Series(True, index=index, name="known")
+        for a, b in self.gaps:
+            known[(index >= pd.Timestamp(a)) & (index <= pd.Timestamp(b))] = False
+        return known
+
+    def week_complete(self, week_start: date) -> bool:
+        """:func:`week_complete` for this history (its first activity, last day and gaps)."""
+        return week_complete(week_start, history_start=self.first_day, end=self.end, gaps=self.gaps)
+
+    @cached_property
     def weekly(self) -> pd.DataFrame:
-        """:func:`weekly_frame` of :attr:`daily`, with cross-training and weeks without data."""
+        """:func:`weekly_frame` of :attr:`daily`, with cross-training, weeks without data and
+        complete weeks."""
         return weekly_frame(self.daily, first_weekday=self.first_weekday, min_base_km=self.min_base_km,
-                            cross_training=self.cross_training, silences=self.silences)
+                            cross_training=self.cross_training, silences=self.gaps, history_start=self.first_day)
 
     def rolling(self, window_days: int = 7, min_base_km: float = MIN_BASE_KM) -> pd.DataFrame:
-        """:func:`rolling_running` of :attr:`daily`."""
+        """:func:`rolling_running` of :attr:`daily`; no change where either window holds an
+        unknown day (a gap, or a day before the history started)."""
         key = ("rolling", window_days, min_base_km)
         if key not in self._memo:
-            self._memo[key] = rolling_running(self.daily, window_days=window_days, min_base_km=min_base_km)
+            roll = rolling_running(self.daily, window_days=window_days, min_base_km=min_base_km)
+            if self.gaps and len(roll):
+                unknown = (~self.known_days).astype(float).rolling(2 * window_days, min_periods=1).sum()
+                roll["change_pct"] = roll["change_pct"].where(unknown == 0)
+            self._memo[key] = roll
         return self._memo[key]
 
     def load(self, kind: str = "distance") -> pd.Series | None:
@@ -323,13 +441,65 @@ class Frames:
                                              sex=ath.sex if ath else None)
         return self._memo[key]
 
-    def spikes(self, window_days: int = 30) -> list[dict[str, Any]]:
+    def spikes(self, window_days: int | None = None) -> list[dict[str, Any]]:
         """:func:`runload.load.formulas.run_spikes` of the runs."""
-        from runload.load.formulas import run_spikes
+        from runload.load.formulas import LOOKBACK_DAYS, run_spikes
 
+        window_days = LOOKBACK_DAYS if window_days is None else window_days
         key = ("spikes", window_days)
         if key not in self._memo:
             self._memo[key] = run_spikes(self.activities, window_days=window_days)
+        return self._memo[key]
+
+    def weekly_load(self, kind: str) -> pd.DataFrame | None:
+        """Weekly sums of the daily load ``kind`` on the weeks of :attr:`weekly`: columns
+        ``week_start``, ``value``, ``runs``, ``runs_missing`` (runs that carry no value for the
+        measure: no RPE, no elevation, no heart rate), ``no_data``. None when the load cannot be
+        computed (TRIMP without profile heart rates)."""
+        key = ("weekly_load", kind)
+        if key not in self._memo:
+            daily = self.load(kind)
+            weekly = self.weekly
+            if daily is None:
+                self._memo[key] = None
+            else:
+                sums: dict[date, float] = {}
+                for ts, v in daily.items():
+                    ws = week_start_of(ts.date(), self.first_weekday)
+                    sums[ws] = sums.get(ws, 0.0) + float(v)
+                missing: dict[date, int] = {}
+                attr = {"session_load": "rpe", "climb": "elevation_gain_m", "trimp": "avg_hr_bpm"}.get(kind)
+                for d, a in self.runs:
+                    if attr is not None and getattr(a, attr) is None and (self.end is None or d <= self.end):
+                        ws = week_start_of(d, self.first_weekday)
+                        missing[ws] = missing.get(ws, 0) + 1
+                self._memo[key] = pd.DataFrame({
+                    "week_start": list(weekly["week_start"]),
+                    "value": [sums.get(ws, 0.0) for ws in weekly["week_start"]],
+                    "runs": [int(r) for r in weekly["runs"]],
+                    "runs_missing": [missing.get(ws, 0) for ws in weekly["week_start"]],
+                    "no_data": list(weekly["no_data"]),
+                })
+        return self._memo[key]
+
+    def fitness_fatigue(self, kind: str = "distance") -> pd.DataFrame | None:
+        """:func:`runload.load.formulas.fitness_fatigue` of the daily load of ``kind``, seeded with
+        the mean of its first 28 days, leaving out days in a gap (runload's convention:
+        TrainingPeaks and GoldenCheetah seed with 0), gaps marked (NaN, computed through as
+        rest) and the first 42 days marked as settling. None without that load. The
+        fitness-ramp rule and the charts read this one."""
+        from runload.load.formulas import fitness_fatigue
+
+        key = ("fitness_fatigue", kind)
+        if key not in self._memo:
+            series = self.load(kind)
+            if series is None or series.empty:
+                self._memo[key] = None
+            else:
+                known = self.known_days.reindex(series.index, fill_value=True)
+                first = series.iloc[:28][known.iloc[:28].to_numpy()]  # days of a gap are no part of the seed
+                seed = float(first.mean()) if len(first) else 0.0
+                self._memo[key] = fitness_fatigue(series, seed=seed, known=known)
         return self._memo[key]
 
     def memo(self, key: tuple[Any, ...], build: Any) -> Any:

@@ -28,7 +28,8 @@ def athlete_report(assessor: Any, athlete_id: str, week_start: date, *, today: d
     from runload.report.build import judged_day
 
     period = week_period(week_start, assessor.book.first_weekday)
-    return build_report(assessor.get(athlete_id, judged_day(period, today or date.max)), period)
+    day = judged_day(period, today or date.max)
+    return build_report(assessor.get(athlete_id, day), period, plan=assessor.plan(athlete_id, day))
 
 
 # The charts a runner acts on from a weekly mail; the load ratio, fitness/fatigue and cross-training

@@ -135,7 +135,11 @@ def return_plan(
     if plan is None:
         return None
     reason, since, summary, condition = plan
-    done = len([d for d in runs if d > since]) if reason == "red flag" else len([d for d in runs if d >= since])
+    # runs done in the return: after the red flag, or from the first run back (none while the
+    # break goes on: ``since`` is then the last run before it)
+    ongoing_break = reason == "break" and bool(runs) and since == runs[-1] and (as_of - since).days >= break_days
+    done = len([d for d in runs if d > since]) if reason == "red flag" or ongoing_break else \
+        len([d for d in runs if d >= since])
     if done >= len(STAGES) * SESSIONS_PER_STAGE:
         return None
     next_stage = min(done // SESSIONS_PER_STAGE + 1, len(STAGES))

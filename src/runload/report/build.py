@@ -16,9 +16,10 @@ from typing import Any
 from runload.assess import Assessment, recorded_between
 from runload.calendar import Period, local_date, range_period, week_period, week_start_of
 from runload.errors import InputError
-from runload.load.series import duration_s
+from runload.load.series import days_known, duration_s
 from runload.models import Activity, Finding, PainEntry
 from runload.report.model import (
+    LoadWeek,
     EpisodeLine,
     LimitLine,
     PainRow,
@@ -78,8 +79,10 @@ def judged_day(period: Period, today: date) -> date:
     return min(period.end, today)
 
 
-def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: int = WEEKS_SHOWN) -> Report:
-    """The report of assessment ``a`` for ``period`` (default: the week holding its day).
+def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: int = WEEKS_SHOWN,
+                 plan: Any = None) -> Report:
+    """The report of assessment ``a`` for ``period`` (default: the week holding its day), with
+    ``plan`` (a :class:`runload.plan.PlanCheck` of the stored plan for the days ahead) if given.
 
     ``a`` should be the assessment on :func:`judged_day` of the period; the findings shown are
     those current on that day, and for a longer period every event inside it.
@@ -108,6 +111,8 @@ def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: in
         n = len(gap_weeks)
         notes.append(f"{n} of the {len(weeks)} weeks shown {'has' if n == 1 else 'have'} no recorded activity "
                      "at all: shown as gaps, not as rest weeks.")
+    if any(w.runs for w in weeks):
+        notes.append(fitness_note(a, weeks[0].week_start, min(period.end, as_of)))
     if earlier:
         notes.append(f"{earlier} earlier finding{'s' if earlier != 1 else ''} before this period: "
                      f"runload check --athlete {athlete.id} --all")
@@ -120,11 +125,36 @@ def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: in
         limits_mode=lim.mode, limits_sentence=lim.sentence(athlete.units), limits_guidance=lim.guidance,
         limits_basis=dict(lim.basis), weeks=weeks, runs=_runs(a.activities, period), pain=pain,
         shoes=_shoes(a.activities, period.end), charts=[], notes=notes, pain_story=pain_story(a.pain),
-        assessment=a,
+        assessment=a, plan=plan, load_weeks=load_weeks(a, weeks), load_note=load_note(a),
     )
     from runload.report import charts as chart_catalog
 
     return dataclasses.replace(report, charts=chart_catalog.catalog(report))
+
+
+def fitness_note(a: Assessment, lo: date, hi: date) -> str:
+    """What the fitness/fatigue/form chart rests on, in words: runload's seed and form convention
+    (and the common tools' one), whether the series is still settling (its first 42 days) on
+    ``hi``, and the days without data between ``lo`` and ``hi`` it does not draw."""
+    from runload.load.formulas import CTL_DAYS
+
+    text = (f"Fitness (CTL, {CTL_DAYS}-day) and fatigue (ATL, 7-day) start from the mean of your first 28 days "
+            "of running (TrainingPeaks and GoldenCheetah start them at 0), and form (TSB) is the same day's "
+            "fitness minus fatigue (those tools show yesterday's).")
+    ff = a.fitness_fatigue()
+    if ff is not None and len(ff):
+        first = ff.index[0].date()
+        settled_from = first + timedelta(days=CTL_DAYS)
+        if hi < settled_from:
+            n = (hi - first).days + 1
+            text += (f" With {n} day{'s' if n != 1 else ''} of data they are still settling until "
+                     f"{(settled_from - timedelta(days=1)).isoformat()}: provisional, not yet a measure of fitness.")
+    spans = [(max(x, lo), min(y, hi)) for x, y in a.frames.gaps if y >= lo and x <= hi]
+    if spans:
+        when = ", ".join(f"{x.isoformat()} to {y.isoformat()}" for x, y in spans)
+        text += (f" Through the days without data ({when}) they are computed as if you rested and are not "
+                 "drawn: runload does not know those days.")
+    return text
 
 
 def _in_period(f: Finding, period: Period) -> bool:
@@ -139,8 +169,10 @@ def _in_period(f: Finding, period: Period) -> bool:
 def _weeks(a: Assessment, period: Period, n: int) -> list[WeekRow]:
     """The last ``n`` calendar weeks up to the period's last week, gaps included.
 
-    A week has no data when it lies wholly inside a stretch without any recorded activity (the
-    data-gap rule's 14+ days), before the first data or after the last day with data.
+    A week has no data when runload knows none of its days (it lies in a gap: a stretch of 14+
+    days without any recorded activity or a week without any file; see
+    :func:`runload.load.series.gaps`), before the first data or after the last day with data.
+    The change is the weekly frame's: judged only against a complete week.
     """
     weekly = a.frames.weekly
     first_weekday = a.first_weekday
@@ -151,29 +183,28 @@ def _weeks(a: Assessment, period: Period, n: int) -> list[WeekRow]:
     cross = a.frames.cross_training
     cross_min = {ws: float(row.sum()) for ws, row in cross.iterrows()} if not cross.empty else {}
     first_day = a.frames.first_day
-    silences = a.frames.silences
 
     def known(ws: date) -> bool:
         if data_end is None or first_day is None or ws > data_end or ws + timedelta(days=6) < first_day:
             return False
-        return not any(s <= ws and ws + timedelta(days=6) <= e for s, e in silences)
+        return days_known(ws, ws + timedelta(days=6), history_start=first_day, end=data_end, gaps=a.frames.gaps) > 0
 
     rows = []
     for ws in starts:
         partial = data_end is not None and ws <= data_end < ws + timedelta(days=6)
         r = by_week.get(ws)
+        reference = a.frames.week_complete(ws - timedelta(weeks=1))
         if not known(ws):
-            rows.append(WeekRow(ws, 0.0, 0, 0.0, None, False, 0.0, False, partial))
+            rows.append(WeekRow(ws, 0.0, 0, 0.0, None, False, 0.0, False, partial, reference))
             continue
         if r is None:  # before the first run, or cross-training only
-            rows.append(WeekRow(ws, 0.0, 0, 0.0, None, False, round(cross_min.get(ws, 0.0), 1), True, partial))
+            rows.append(WeekRow(ws, 0.0, 0, 0.0, None, False, round(cross_min.get(ws, 0.0), 1), True, partial,
+                                reference))
             continue
         change = None if r.change_pct != r.change_pct else round(float(r.change_pct), 1)
-        small = bool(r.base_too_small)
-        if not known(ws - timedelta(weeks=1)):
-            change, small = None, False  # against a week without data there is nothing to compare with
         rows.append(WeekRow(ws, round(float(r.distance_km), 2), int(r.runs), round(float(r.longest_run_km), 2),
-                            change, small, round(cross_min.get(ws, 0.0), 1), True, partial))
+                            change, bool(r.base_too_small), round(cross_min.get(ws, 0.0), 1), True, partial,
+                            reference))
     return rows
 
 
@@ -312,7 +343,44 @@ def report_for(assessor: Any, athlete_id: str, *, week: str | date | None = None
     elif week is None and start is None and today is None:
         a = assessor.get(athlete_id, None)
         day = a.as_of or date.today()
-        return build_report(a, week_period(day, first_weekday))
+        return build_report(a, week_period(day, first_weekday), plan=assessor.plan(athlete_id, day))
     else:
         period = resolve_period(week=week, start=start, end=end, today=today or date.max, first_weekday=first_weekday)
-    return build_report(assessor.get(athlete_id, judged_day(period, today or period.end)), period)
+    day = judged_day(period, today or period.end)
+    return build_report(assessor.get(athlete_id, day), period, plan=assessor.plan(athlete_id, day))
+
+
+def load_weeks(a: Assessment, weeks: Sequence[WeekRow]) -> list[LoadWeek]:
+    """Climbing, session load and TRIMP of the weeks shown (the frames' weekly sums); empty when
+    no run of those weeks carries any of them."""
+    tables = {kind: a.frames.weekly_load(kind) for kind in ("climb", "session_load", "trimp")}
+    by = {kind: ({r.week_start: r for r in t.itertuples(index=False)} if t is not None else {})
+          for kind, t in tables.items()}
+    out = []
+    for w in weeks:
+        if not w.has_data:
+            continue
+        cells: dict[str, Any] = {}
+        for kind, rows in by.items():
+            r = rows.get(w.week_start)
+            cells[kind] = None if r is None or r.runs == 0 or r.runs_missing >= r.runs else round(float(r.value), 1)
+        rated = by["session_load"].get(w.week_start)
+        out.append(LoadWeek(w.week_start, cells["climb"], cells["session_load"],
+                            0 if rated is None else int(rated.runs - rated.runs_missing), cells["trimp"], w.runs))
+    if not any(x.climb_m is not None or x.session_load is not None or x.trimp is not None for x in out):
+        return []
+    return out
+
+
+def load_note(a: Assessment) -> str:
+    """Which load measure the load rules in force judge, in words ("running distance:
+    weekly-progression, ...; session load (RPE x minutes): session-load-progression")."""
+    from runload.load.series import LOAD_WORDS
+
+    measures: dict[str, list[str]] = {}
+    for rid, kind in a.measures.items():
+        measures.setdefault(kind, []).append(rid)
+    if not measures:
+        return ""
+    return "Load measures the rules judge: " + "; ".join(
+        f"{LOAD_WORDS.get(k, k)}: {', '.join(v)}" for k, v in measures.items()) + "."

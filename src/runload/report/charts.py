@@ -246,10 +246,10 @@ def weekly_distance(report: Report) -> Any:
         ax.bar([p[0] for p in partial], [from_km(p[1].distance_km, units) for p in partial], width=5.5, color="white",
                edgecolor=BLUE, hatch="..", zorder=3, label="this week so far")
     # the caution line: the previous week's distance + the caution threshold, where that week is a
-    # base to judge from
+    # base to judge from (a complete week of at least 10 km)
     first = True
     for prev, cur, x in zip(weeks, weeks[1:], xs[1:]):
-        if prev.has_data and cur.has_data and not cur.base_too_small and prev.distance_km >= 10:
+        if prev.has_data and cur.has_data and cur.reference and not cur.base_too_small and prev.distance_km >= 10:
             y = from_km(prev.distance_km * (1 + caution / 100.0), units)
             ax.hlines(y, x - timedelta(days=3.2), x + timedelta(days=3.2), colors="black", linewidth=1.6,
                       zorder=4, label=f"{caution:g}% above the week before" if first else None)
@@ -324,7 +324,9 @@ def load_ratio(report: Report) -> Any:
 
 
 def fitness_fatigue(report: Report) -> Any:
-    """Fitness (CTL, 42-day), fatigue (ATL, 7-day) and form (TSB = CTL - ATL)."""
+    """Fitness (CTL, 42-day), fatigue (ATL, 7-day) and form (TSB = CTL - ATL). Days without data
+    are not drawn (the series holds NaN there) and the first 42 days, while the seed still
+    weighs, are drawn dashed as settling."""
     frame = metrics.fitness_fatigue(report.assessment)
     units = report.athlete.units
     fig, ax = _figure()
@@ -332,15 +334,27 @@ def fitness_fatigue(report: Report) -> Any:
     if frame is not None and len(frame):
         import pandas as pd
 
-        f = frame[(frame.index >= pd.Timestamp(lo)) & (frame.index <= pd.Timestamp(hi))].copy()
-        # inside a stretch without data the series only decays towards zero: not knowledge, hide it
-        for a, b in metrics.gaps(report.assessment) or []:
-            f.loc[(f.index.date >= a) & (f.index.date <= b)] = float("nan")
+        f = frame[(frame.index >= pd.Timestamp(lo)) & (frame.index <= pd.Timestamp(hi))]
         days = list(f.index.date)
-        f = f * from_km(1.0, units)  # a distance load: km/day -> the reader's units per day
-        ax.plot(days, list(f["ctl"]), color=BLUE, linewidth=1.6, label="fitness (CTL, 42 days)")
-        ax.plot(days, list(f["atl"]), color=VERMILLION, linewidth=1.2, label="fatigue (ATL, 7 days)")
-        ax.fill_between(days, list(f["tsb"]), 0, color=GREY, alpha=0.3, label="form (CTL - ATL)")
+        scale = from_km(1.0, units)  # a distance load: km/day -> the reader's units per day
+        settled = f["settled"].to_numpy(dtype=bool)
+        early = ~settled
+        if early.any() and settled.any():  # the two parts share the day they meet: no break there
+            early[int(early.nonzero()[0][-1]) + 1] = True
+        labelled = False
+        for part, style, shade in ((settled, "-", 0.3), (early, "--", 0.15)):  # the legend shows solid lines
+            if not part.any():
+                continue
+            ctl, atl, tsb = ((f[c] * scale).where(part) for c in ("ctl", "atl", "tsb"))
+            ax.plot(days, list(ctl), color=BLUE, linewidth=1.6, linestyle=style,
+                    label=None if labelled else "fitness (CTL, 42 days)")
+            ax.plot(days, list(atl), color=VERMILLION, linewidth=1.2, linestyle=style,
+                    label=None if labelled else "fatigue (ATL, 7 days)")
+            ax.fill_between(days, list(tsb.fillna(0.0)), 0, where=list(tsb.notna()), color=GREY, alpha=shade,
+                            label=None if labelled else "form (CTL - ATL)")
+            labelled = True
+        if early.any():
+            ax.plot([], [], color="black", linewidth=1.0, linestyle="--", label="settling (first 42 days of data)")
     _shade_gaps(ax, report)
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_ylabel(f"{unit_label(units)} per day")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from runload import units as u
 from runload.models import Finding
@@ -65,7 +66,7 @@ def change(w: WeekRow) -> str:
     if w.base_too_small:
         return "base too small"
     if w.change_pct is None:
-        return "-"
+        return "-" if w.reference else "not enough data"
     return number(w.change_pct, "%")
 
 
@@ -203,3 +204,16 @@ def relieved(value: bool | None) -> str:
 def bpm(v: float | None) -> str:
     """A heart rate as a whole number of beats per minute."""
     return "-" if v is None or v != v else f"{v:.0f}"
+
+
+def load_week_cells(w: Any) -> list[str]:
+    """A :class:`runload.report.model.LoadWeek` as table cells: climb m, session load (with how
+    many runs were rated), TRIMP; "-" where not recorded."""
+    climb = "-" if w.climb_m is None else f"{w.climb_m:.0f}"
+    load = "-" if w.session_load is None else f"{w.session_load:.0f}" + (
+        f" ({w.rated}/{w.runs} rated)" if w.rated < w.runs else "")
+    trimp = "-" if w.trimp is None else f"{w.trimp:.0f}"
+    return [w.week_start.isoformat(), climb, load, trimp]
+
+
+LOAD_HEADERS = ["week", "climb m", "session load (RPE x min)", "TRIMP"]

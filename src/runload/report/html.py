@@ -43,7 +43,7 @@ def _env() -> Any:
         longest_km=fmt.longest_km, distance=fmt.distance, dist_number=fmt.dist_number, dist_label=fmt.dist_label,
         change=fmt.change, score=fmt.score, where=fmt.pain_where, supporting_lines=fmt.supporting_lines,
         citations=fmt.citations, guidance_label=fmt.guidance_label, duration=fmt.duration, pace=fmt.pace,
-        number=fmt.number, bpm=fmt.bpm, swelling=fmt.swelling, relieved=fmt.relieved,
+        number=fmt.number, bpm=fmt.bpm, load_cells=fmt.load_week_cells, load_headers=fmt.LOAD_HEADERS, swelling=fmt.swelling, relieved=fmt.relieved,
         css=resources.files("runload.report").joinpath("templates/style.css").read_text(encoding="utf-8"),
     )
     return env
@@ -68,8 +68,11 @@ def render_html(report: Report, *, charts: dict[str, bytes] | None = None,
                   for n, data in charts.items()]
         img_src = "data:"
     pain = report.pain
+    from runload.report.plan import plan_view
+
     return _env().get_template("report.html.j2").render(
         r=report, charts=inline, img_src=img_src,
+        pv=plan_view(report.plan, report.athlete.units) if report.plan is not None else None,
         left_out=[c for c in report.charts if not c.available],
         pain_trend=fmt.pain_trend_words(pain.trend, pain.last_7d_max, pain.prev_7d_max),
     )

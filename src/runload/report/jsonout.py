@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from runload.report.findings import finding_record
+from runload.report.plan import plan_dict
 from runload.report import fmt
 from runload.report.model import Report, Roster, is_red_flag
 
@@ -83,6 +84,10 @@ def report_dict(report: Report) -> dict[str, Any]:
                          for ep in (report.pain_story.episodes if report.pain_story else ())],
             "return_plan": list(report.pain_story.return_plan) if report.pain_story else [],
         },
+        "load_weeks": [{"week_start": w.week_start.isoformat(), "climb_m": w.climb_m, "session_load": w.session_load,
+                        "runs_rated": w.rated, "trimp": w.trimp, "runs": w.runs} for w in report.load_weeks],
+        "load_note": report.load_note,
+        "plan": None if report.plan is None else plan_dict(report.plan, report.athlete.units),
         "shoes": [{"gear": s.gear, "distance_km": s.distance_km, "runs": s.runs,
                    "first_used": s.first_used.isoformat(), "last_used": s.last_used.isoformat()}
                   for s in report.shoes],
@@ -113,6 +118,7 @@ def roster_dict(roster: Roster) -> dict[str, Any]:
                 "top_finding": r.top_finding, "top_rule_id": r.top_rule_id, "findings": r.findings,
                 "pain_trend": r.pain_trend, "last_data": r.last_data.isoformat() if r.last_data else None,
                 "days_since_data": r.days_since_data, "stale_level": r.stale_level, "units": r.units,
+                "plan": r.plan,
             }
             for r in roster.rows
         ],

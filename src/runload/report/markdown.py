@@ -92,6 +92,12 @@ def render_markdown(report: Report) -> str:
         lines.append("No limit: not enough data to set one.")
     lines.append("")
 
+    if report.load_weeks:
+        lines += ["## Load beyond distance", ""]
+        lines += _table(fmt.LOAD_HEADERS, [fmt.load_week_cells(w) for w in report.load_weeks[-8:]], "lrrr")
+        lines.append("")
+    if report.load_note:
+        lines += [esc(report.load_note), ""]
     if any(w.has_data for w in report.weeks):
         shown = report.weeks[-8:]
         lines += [f"## Last {len(shown)} weeks (running)", ""]
@@ -138,6 +144,12 @@ def render_markdown(report: Report) -> str:
         lines += [("  " if line.startswith("  ") else "") + "- " + esc(line.strip()) for line in story.return_plan]
         lines.append("")
 
+    if report.plan is not None:
+        from runload.report.plan import render_plan_markdown
+
+        body = render_plan_markdown(report.plan, units).split("\n", 3)[3]  # without its own title
+        lines += ["## Your plan for next week", "", body.strip(), ""]
+
     if report.shoes:
         lines += [f"## Shoes (running {km}, all time)", ""]
         lines += _table(["shoe", km, "runs", "last used"],
@@ -163,7 +175,7 @@ def render_roster_markdown(roster: Roster) -> str:
              esc(f"As of {roster.as_of.isoformat()}; most at risk first."), ""]
     if roster.rows:
         headers, rows = roster_cells(roster, finding_limit=None)
-        lines += _table(headers, rows, "rllrllll")
+        lines += _table(headers, rows, "rllrllll" + "l" * (len(headers) - 8))
         lines += ["", esc("Stale data is itself a warning: 7+ days without data is a caution, 14+ days a warning.")]
     else:
         lines.append("No athletes yet.")

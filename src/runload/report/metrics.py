@@ -26,12 +26,14 @@ def run_spikes(a: Any, since: date | None = None) -> Any:
     of the data, which the single-run-spike rule does not judge)."""
     import pandas as pd
 
+    from runload.load.formulas import LOOKBACK_DAYS
+
     first_day = a.frames.first_day
     rows = []
-    for r in a.frames.spikes(30):
+    for r in a.frames.spikes():
         if since is not None and r["date"] < since:
             continue
-        early = first_day is not None and (r["date"] - first_day).days < 30
+        early = first_day is not None and (r["date"] - first_day).days < LOOKBACK_DAYS
         rows.append({"date": r["date"], "distance_km": r["km"],
                      "ref_km": float("nan") if r["ref_km"] is None else r["ref_km"],
                      "spike_pct": float("nan") if r["spike_pct"] is None or early else r["spike_pct"],
@@ -45,13 +47,15 @@ def load_ratio(a: Any) -> Any | None:
 
 
 def fitness_fatigue(a: Any) -> Any | None:
-    """Daily ``ctl``, ``atl``, ``tsb`` on running distance."""
+    """Daily ``ctl``, ``atl``, ``tsb`` on running distance (NaN on days without data), with
+    ``known`` and ``settled`` (False for the first 42 days: provisional)."""
     return a.fitness_fatigue()
 
 
 def gaps(a: Any) -> list[tuple[date, date]]:
-    """Stretches of 14+ days without any recorded activity, (first, last) day."""
-    return list(a.frames.silences)
+    """The days without data, (first, last) day: stretches of 14+ days without any recorded
+    activity and calendar weeks without any file (:func:`runload.load.series.gaps`)."""
+    return list(a.frames.gaps)
 
 
 def cross_training_minutes(a: Any) -> dict[tuple[date, str], float]:

@@ -65,6 +65,23 @@ class WeekRow:
     cross_training_min: float
     has_data: bool
     partial: bool  # the week runs past the last day with data
+    # the week before is complete (runload.load.series.week_complete), so a change can be judged;
+    # False after the first, partial week of a history or a week touching a gap: "not enough data"
+    reference: bool = True
+
+
+@dataclass(frozen=True)
+class LoadWeek:
+    """A week's load beyond distance: climbing, session load (RPE x minutes) and heart-rate load
+    (Banister TRIMP); each None when no run of the week carries it (or, for TRIMP, without the
+    profile's resting and maximum heart rate). ``rated``/``runs``: runs with an RPE / all runs."""
+
+    week_start: date
+    climb_m: float | None
+    session_load: float | None
+    rated: int
+    trimp: float | None
+    runs: int
 
 
 @dataclass(frozen=True)
@@ -164,6 +181,9 @@ class Report:
     pain_story: PainStory | None = None
     disclaimer: str = DISCLAIMER
     assessment: Any = field(default=None, repr=False, compare=False)  # what charts draw from; not rendered
+    load_weeks: list[LoadWeek] = field(default_factory=list)  # the weeks shown, beyond distance
+    load_note: str = ""  # which measures the load rules use, in words
+    plan: Any = None  # the check of the stored plan for the days ahead (runload.plan.PlanCheck), if any
 
     @property
     def red_flags(self) -> list[Finding]:
@@ -197,6 +217,7 @@ class RosterRow:
     days_since_data: int | None
     stale_level: str  # "ok", "caution" (7+ days) or "warning" (14+ days or no data)
     units: str = "km"  # the athlete's display units; week_km stays in kilometres
+    plan: str | None = None  # None (no plan stored), "keeps limits" or "breaks a limit"
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,9 @@ def _rows_for(path: str, book: object, ids: list[str], period: Period, today: da
 
 def row_for(assessor: object, athlete_id: str, period: Period, today: date) -> RosterRow:
     """One athlete's roster line: their report for ``period``, judged on its last day (or today)."""
-    a = assessor.get(athlete_id, judged_day(period, today))  # type: ignore[attr-defined]
-    return roster_row(build_report(a, period), today)
+    day = judged_day(period, today)
+    a = assessor.get(athlete_id, day)  # type: ignore[attr-defined]
+    return roster_row(build_report(a, period, plan=assessor.plan(athlete_id, day)), today)  # type: ignore[attr-defined]
 
 
 def stale_level(days: int | None) -> str:
@@ -77,6 +78,7 @@ def roster_row(report: Report, today: date) -> RosterRow:
         days_since_data=days,
         stale_level=stale,
         units=report.athlete.units,
+        plan=None if report.plan is None else ("keeps limits" if report.plan.keeps_limits else "breaks a limit"),
     )
 
 

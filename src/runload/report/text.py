@@ -97,6 +97,13 @@ def render_text(report: Report, *, color: bool = False) -> str:
                  f"{w.cross_training_min:.0f}" if w.has_data else "-"] for w in shown]
         lines.append(_table(["week", km, "runs", f"longest {km}", "change", "other sport min"], rows, align="lrrrrr"))
 
+    if report.load_weeks:
+        lines += ["", "Load beyond distance"]
+        lines.append(_table(fmt.LOAD_HEADERS, [fmt.load_week_cells(w) for w in report.load_weeks[-WEEKS_IN_TEXT:]],
+                            align="lrrr"))
+    if report.load_note:
+        lines += _wrap(report.load_note, "  ")
+
     if report.runs:
         lines += ["", f"Runs in {report.period.label}"]
         rows = [[r.date.isoformat(), fmt.dist_number(r.distance_km, units, 1), fmt.duration(r.duration_s),
@@ -129,6 +136,13 @@ def render_text(report: Report, *, color: bool = False) -> str:
         lines += ["", "Return to running"]
         for line in story.return_plan:
             lines += _wrap(line.strip(), "    " if line.startswith("  ") else "  ")
+
+    if report.plan is not None:
+        from runload.report.plan import plan_lines
+
+        lines += ["", "Your plan for next week"]
+        for line in plan_lines(report.plan, units, heading=False):
+            lines += _wrap(line.strip(), "    " if line.startswith("  ") else "  ") if line else [""]
 
     if report.shoes:
         lines += ["", f"Shoes (running {km}, all time)"]
@@ -184,6 +198,10 @@ def roster_cells(roster: Roster, *, finding_limit: int | None = 70) -> tuple[lis
             last = f"{r.days_since_data} d ago" + (" (stale)" if r.stale_level != "ok" else "")
         rows.append([str(i), f"{fmt.one_line(r.name, 30)} ({r.athlete_id})", status, km, change, top,
                      r.pain_trend, last])
+    if any(r.plan for r in roster.rows):  # a column only for a coach whose athletes keep plans
+        headers.append("plan")
+        for row, r in zip(rows, roster.rows):
+            row.append({"breaks a limit": "BREAKS A LIMIT", None: "-"}.get(r.plan, r.plan or "-"))
     return headers, rows
 
 
@@ -196,7 +214,7 @@ def render_roster_text(roster: Roster, *, color: bool = False) -> str:
         lines.append("No athletes yet: runload athlete add ID --name NAME")
     else:
         headers, rows = roster_cells(roster)
-        lines.append(table(headers, rows, align="rllrllll"))
+        lines.append(table(headers, rows, align="rllrllll" + "l" * (len(headers) - 8)))
         lines += ["", "Stale data is itself a warning: 7+ days without data is a caution, 14+ days a warning."]
     lines += [""] + textwrap.wrap(roster.disclaimer, WIDTH)
     return "\n".join(lines) + "\n"

@@ -19,15 +19,18 @@ from runload.textsafe import csv_cell
 from runload.units import from_km, label
 
 FIELDS = ["week_start", "distance_km", "duration_s", "runs", "longest_run_km", "change_pct", "base_too_small",
-          "no_data"]
+          "no_data", "complete"]
 MILE_FIELDS = ["distance_mi", "longest_run_mi"]  # added after FIELDS for an athlete who reads miles
 
 
 def weekly_records(weekly: pd.DataFrame, units: str = "km") -> list[dict[str, object]]:
     """JSON-ready rows of a weekly frame: ISO dates, distances to 0.01 km, change to 0.1%, NaN as
     None; with ``units="mi"`` also ``distance_mi`` and ``longest_run_mi`` (to 0.01 mi).
-    ``no_data`` is true for a week inside a stretch with no activity at all (unknown, not rest;
-    its zeros are not measurements, and no change is judged against it)."""
+    ``no_data`` is true for a week runload knows none of the days of (a week without any file,
+    or inside a stretch of 14+ days without any: unknown, not rest; its zeros are not
+    measurements, and no change is judged on it or against it). ``complete`` is true when all
+    seven days are known (:func:`runload.load.series.week_complete`): only a complete week is a
+    reference, so ``change_pct`` is null after the first, partial week of a history too."""
     out = []
     for r in weekly.itertuples(index=False):
         silent = bool(r.no_data)
@@ -41,6 +44,7 @@ def weekly_records(weekly: pd.DataFrame, units: str = "km") -> list[dict[str, ob
             "change_pct": change,
             "base_too_small": bool(r.base_too_small),
             "no_data": silent,
+            "complete": bool(r.complete),
         })
         if units == "mi":
             out[-1].update(distance_mi=round(from_km(float(r.distance_km), units), 2),
@@ -75,8 +79,14 @@ def format_weeks(weekly: pd.DataFrame, fmt: str, units: str = "km") -> str:
             rows.append([r["week_start"], "-", "-", "-", "-",
                          f"no data for {n} week{'s' if n != 1 else ''} (unknown, not rest)", "-"])
             continue
-        change = "after a gap" if i and records[i - 1]["no_data"] else "base too small" if r["base_too_small"] else (
-            "-" if r["change_pct"] is None else f"{r['change_pct']:+.1f}%")
+        if i and records[i - 1]["no_data"]:
+            change = "after a gap"
+        elif r["base_too_small"]:
+            change = "base too small"
+        elif r["change_pct"] is not None:
+            change = f"{r['change_pct']:+.1f}%"
+        else:  # the first week, or one after a week runload does not know whole: no percentage
+            change = "not enough data"
         flag = " !" if r["change_pct"] is not None and r["change_pct"] > 10 else ""
         dist, longest = (r["distance_mi"], r["longest_run_mi"]) if units == "mi" else (r["distance_km"], r["longest_run_km"])
         rows.append([r["week_start"], f"{dist:.1f}", r["runs"], f"{longest:.1f}",

@@ -37,7 +37,8 @@ def _example_runs(runs: Sequence[Mapping[str, Any]]) -> list[Activity]:
                 start_utc=start, sport=Sport(r.get("sport", "running")), distance_m=km * 1000.0,
                 timer_s=minutes * 60.0, elapsed_s=minutes * 60.0, utc_offset_s=0, avg_hr_bpm=avg_hr,
                 avg_cadence_spm=float(r["cadence"]) if "cadence" in r else None, gear=r.get("gear"),
-                laps=laps, hr_zone_s=dict(zones)))
+                laps=laps, hr_zone_s=dict(zones), rpe=float(r["rpe"]) if "rpe" in r else None,
+                elevation_gain_m=float(r["climb_m"]) if "climb_m" in r else None))
     acts.sort(key=lambda a: a.start_utc)
     return acts
 

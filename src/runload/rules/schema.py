@@ -38,7 +38,7 @@ REQUIRED = ("id", "name", "title", "metric", "evidence_level", "evidence", "rati
 BAND_KEYS = {"severity", "label", "message", "advice", *OPS}
 STRICTER_KEYS = {"when", "factor", "age", "note"}
 EXAMPLE_KEYS = {"name", "as_of", "athlete", "settings", "runs", "pain", "expect"}
-RUN_KEYS = {"day", "km", "minutes", "hr", "zone_hr", "cadence", "gear", "sport", "laps", "times",
+RUN_KEYS = {"rpe", "climb_m", "day", "km", "minutes", "hr", "zone_hr", "cadence", "gear", "sport", "laps", "times",
             "every_days", "hour"}
 EXPECT_KEYS = {"severity", "week_start", "date", "value", "threshold", "message_contains"}
 ATHLETE_KEYS = {"name", "sex", "birth_year", "hr_rest_bpm", "hr_max_bpm", "previous_injuries", "timezone",

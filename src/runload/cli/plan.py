@@ -1,0 +1,153 @@
+"""runload plan: check a planned week before it is run; keep a plan with the athlete."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from runload.cli._common import echo, open_store, store_option
+from runload.cli._period import assessor, chosen_format, format_option, parse_day, today_for
+
+PLAN_HELP = ("A CSV with a header: date,distance_km[,duration_min,kind,rpe,notes]; kind is one of easy, long, "
+             "tempo, intervals, race, rest.")
+
+
+def _planned(plan_file: str | None, runs: Sequence[str]) -> list[Any]:
+    from runload.plan import parse_run_option, read_plan_csv
+    from runload.plan.model import sort_plan
+
+    out = list(read_plan_csv(plan_file)) if plan_file else []
+    out += [parse_run_option(r) for r in runs]
+    return sort_plan(out)
+
+
+@click.group()
+def plan() -> None:
+    """Check a planned week against the rules before it is run (plan check), and keep a plan
+    with the athlete (plan set/show/clear) for the report, the email and the roster."""
+
+
+@plan.command("check")
+@click.option("--athlete", "athlete_id", required=True)
+@click.argument("plan_file", required=False, type=click.Path(dir_okay=False))
+@click.option("--run", "runs", multiple=True, metavar="YYYY-MM-DD:KM[:kind]",
+              help="A planned run (repeat the option); with or instead of PLAN_FILE.")
+@click.option("--as-of", "as_of", help="The day the plan is made, YYYY-MM-DD (default today); history after it "
+                                       "is ignored.")
+@format_option(["text", "md", "html", "json"], "text")
+@click.option("--proposed", "proposed_csv", type=click.Path(dir_okay=False, writable=True),
+              help="Write the proposed plan (every limit kept) to this CSV file.")
+@store_option
+@click.pass_context
+def check_cmd(ctx: click.Context, athlete_id: str, plan_file: str | None, runs: tuple[str, ...], as_of: str | None,
+              fmt: str, as_json: bool, proposed_csv: str | None) -> None:
+    """Check PLAN_FILE (or --run options, or the stored plan) against the same rules and limits
+    as the athlete's history: what would fire on each planned day and why, with the numbers,
+    and a proposed plan on the same days that keeps every limit.
+
+    PLAN_FILE: """ + PLAN_HELP + """
+
+    Exit codes: 0 the plan keeps every limit, 1 it breaks one (or a red flag stands), 2 bad input.
+    """
+    from runload.errors import InputError
+    from runload.plan import check_plan, plan_csv
+    from runload.report.plan import render_plan_html, render_plan_json, render_plan_markdown, render_plan_text
+
+    with open_store(ctx) as store:
+        judge = assessor(store)
+        data = judge.data(athlete_id)
+        day = parse_day("--as-of", as_of) or today_for(data.athlete.timezone)
+        planned = _planned(plan_file, runs)
+        if not planned:
+            planned = [p for p in data.planned if p.date > day]
+            if not planned:
+                raise InputError(f"no plan to check: give a PLAN file or --run options, or store one first "
+                                 f"(runload plan set --athlete {athlete_id} PLAN)")
+        result = check_plan(data, judge.book, planned, day, baseline=judge.get(athlete_id, day))
+    units = data.athlete.units
+    render = {"text": render_plan_text, "md": render_plan_markdown, "html": render_plan_html,
+              "json": render_plan_json}[chosen_format(fmt, as_json)]
+    echo(render(result, units), nl=False)
+    if proposed_csv:
+        with open(proposed_csv, "w", encoding="utf-8", newline="") as fh:
+            fh.write(plan_csv(result.proposed))
+        echo(f"Proposed plan written to {proposed_csv}", err=True)
+    if not result.keeps_limits:
+        ctx.exit(1)
+
+
+@plan.command("set")
+@click.option("--athlete", "athlete_id", required=True)
+@click.argument("plan_file", required=False, type=click.Path(dir_okay=False))
+@click.option("--run", "runs", multiple=True, metavar="YYYY-MM-DD:KM[:kind]", help="A planned run (repeatable).")
+@store_option
+@click.pass_context
+def set_cmd(ctx: click.Context, athlete_id: str, plan_file: str | None, runs: tuple[str, ...]) -> None:
+    """Keep a plan with the athlete: its sessions replace the stored ones on the days from its
+    first to its last day. The report, the weekly email and the roster check it.
+
+    PLAN_FILE: """ + PLAN_HELP
+    from runload.errors import InputError
+
+    planned = _planned(plan_file, runs)
+    if not planned:
+        raise InputError("no plan given: a PLAN file or --run options")
+    with open_store(ctx) as store:
+        replaced = store.set_plan(athlete_id, planned)
+    first, last = planned[0].date, planned[-1].date
+    n = len(planned)
+    echo(f"Stored {n} planned session{'s' if n != 1 else ''} for {athlete_id}, {first.isoformat()} to "
+         f"{last.isoformat()}" + (f" (replacing {replaced})." if replaced else ".") +
+         f" Check it: runload plan check --athlete {athlete_id}")
+
+
+@plan.command("show")
+@click.option("--athlete", "athlete_id", required=True)
+@click.option("--all", "show_all", is_flag=True, help="Past days too (default: from today on).")
+@format_option(["text", "csv", "json"], "text")
+@store_option
+@click.pass_context
+def show_cmd(ctx: click.Context, athlete_id: str, show_all: bool, fmt: str, as_json: bool) -> None:
+    """The athlete's stored plan (from today on, or --all)."""
+    import json
+
+    from runload.plan import plan_csv
+    from runload.report.plan import _run
+
+    with open_store(ctx) as store:
+        athlete = store.get_athlete(athlete_id)
+        start = None if show_all else today_for(athlete.timezone)
+        planned = store.planned_runs(athlete_id, start=start)
+    fmt = chosen_format(fmt, as_json)
+    if fmt == "json":
+        echo(json.dumps({"athlete": athlete_id, "planned": [_run(p) for p in planned]}, indent=2,
+                        ensure_ascii=False))
+    elif fmt == "csv":
+        echo(plan_csv(planned), nl=False)
+    elif not planned:
+        echo(f"No plan stored for {athlete_id}" + ("." if show_all else " from today on."))
+    else:
+        for p in planned:
+            line = p.describe(athlete.units)
+            if p.duration_min:
+                line += f", {p.duration_min:g} min"
+            if p.rpe is not None:
+                line += f", RPE {p.rpe:g}"
+            if p.notes:
+                line += f"  ({p.notes})"
+            echo(line)
+
+
+@plan.command("clear")
+@click.option("--athlete", "athlete_id", required=True)
+@click.option("--from", "start", help="First day to clear, YYYY-MM-DD (default: the whole plan).")
+@click.option("--to", "end", help="Last day to clear, YYYY-MM-DD.")
+@store_option
+@click.pass_context
+def clear_cmd(ctx: click.Context, athlete_id: str, start: str | None, end: str | None) -> None:
+    """Remove the athlete's stored plan (or the days from --from to --to)."""
+    with open_store(ctx) as store:
+        n = store.clear_plan(athlete_id, start=parse_day("--from", start), end=parse_day("--to", end))
+    echo(f"Removed {n} planned session{'s' if n != 1 else ''} for {athlete_id}.")

@@ -132,8 +132,13 @@ def test_a_jump_week_and_its_long_run_are_one_finding() -> None:
     week = [f for f in a.current if f.event.startswith("load-rise:")]
     assert len(week) == 1
     lead = week[0]
-    assert lead.rule_id == "weekly-progression" and lead.severity.value == "warning"
-    assert {s.rule_id for s in lead.supporting} >= {"single-run-spike"}
+    # 32 km weeks, then 10 + 10 + 26 = 46 km (+44%) with a 26 km run after a longest of 10 km
+    # (+160%): the run more than twice the recent longest is the warning (2.3 times the injury
+    # rate); the weekly jump is a caution (a trend that was not significant) and supports it
+    assert lead.rule_id == "single-run-spike" and lead.severity.value == "warning"
+    assert lead.value == pytest.approx(160.0)
+    weekly = next(s for s in lead.supporting if s.rule_id == "weekly-progression")
+    assert weekly.severity.value == "caution" and weekly.value == pytest.approx(43.75)
     assert a.status.summary.startswith("1 warning")
 
 
@@ -301,3 +306,129 @@ def test_pain_entries_stored_outside_the_calendar_never_stop_a_report(cli, tmp_p
     assert len(list((tmp_path / "out").glob("*.eml"))) == 2
     listed = cli("pain", "list", "--athlete", "maya").output
     assert "0001-01-01" in listed and "9999-12-31" in listed
+
+
+# ---------------------------------------------------------------- pain safety (issue 12)
+FLAG_DAY = MONDAY + timedelta(days=40)
+
+
+def _pain_case(*entries: PainEntry, athlete: Athlete = ATHLETE, days_after: int = 1):
+    """Eight steady weeks of 32 km, the entries, assessed ``days_after`` the last entry."""
+    data = AthleteData(athlete, tuple(steady(MONDAY, 8)), tuple(entries))
+    return assess(data, BOOK, max(e.date for e in entries) + timedelta(days=days_after))
+
+
+def _no_running_limits(a) -> None:
+    lim = a.limits
+    assert lim.mode == "red-flag" and not lim.running_advice
+    assert (lim.week_km, lim.longest_run_km, lim.per_run_km) == (None, None, None)
+    assert "km" not in lim.sentence() and "Next week" not in lim.sentence()
+    for f in a.current:
+        assert "km" not in f.advice, (f.rule_id, f.advice)
+
+
+@pytest.mark.parametrize("extra", [{}, {"stiffness": 3}], ids=["alone", "with-stiffness"])
+def test_chest_pain_alone_is_an_emergency_with_no_running_limits(extra) -> None:
+    a = _pain_case(PainEntry(FLAG_DAY, breathless_chest_pain=True, **extra))
+    assert a.status.level == "emergency" and a.status.label == "Emergency: get medical help now"
+    assert "breathlessness or chest pain, logged " + FLAG_DAY.isoformat() in a.status.summary
+    [flag] = a.red_flags
+    assert flag.rule_id == "pain-red-flag-breathless-chest-pain" and flag.severity.value == "emergency"
+    # the athlete's zone is UTC: care by kind, no country's service named
+    assert flag.advice.startswith("Call your local emergency number for an ambulance now;")
+    assert a.limits.guidance == "Call your local emergency number for an ambulance now. No running."
+    _no_running_limits(a)
+
+
+def test_pain_status_never_says_no_red_flag_for_chest_pain(cli) -> None:
+    assert cli("athlete", "add", "maya", "--name", "Maya").exit_code == 0
+    added = cli("pain", "add", "--athlete", "maya", "--date", "2026-10-15", "--breathless-chest-pain")
+    assert added.exit_code == 0, added.output
+    assert ("EMERGENCY: call an ambulance or your local emergency number now: breathlessness or chest pain."
+            in added.output)
+    text = cli("pain", "status", "--athlete", "maya").output
+    assert "No red flag" not in text
+    assert "2026-10-15: breathlessness or chest pain - EMERGENCY - call an ambulance or your local emergency " \
+           "number now." in text
+    check = cli("check", "--athlete", "maya")
+    assert check.output.startswith("Status: Emergency: get medical help now")
+
+
+@pytest.mark.parametrize("tz, emergency, same_day, absent", [
+    ("UTC", "your local emergency number", "same-day urgent care (your doctor's same-day appointments, an urgent "
+     "care centre, or an emergency department)", "NHS 111"),
+    ("America/Los_Angeles", "911", "same-day care (an urgent care clinic, your doctor's same-day appointments, or "
+     "an emergency department)", "NHS 111"),
+    ("America/New_York", "911", "an urgent care clinic", "NHS 111"),
+    ("Europe/Stockholm", "your local emergency number", "same-day urgent care", "NHS 111"),
+    ("Europe/London", "999", "same-day care (NHS 111, your GP surgery, or an urgent treatment centre)", "911"),
+])
+def test_urgent_advice_names_care_by_kind_unless_the_zone_is_known(tz, emergency, same_day, absent) -> None:
+    athlete = Athlete("ana", "Ana Test", timezone=tz)
+    a = _pain_case(PainEntry(FLAG_DAY, side="right", pain_after=3, calf_swelling_redness_warmth=True), athlete=athlete)
+    assert a.status.level == "urgent"
+    [flag] = a.red_flags
+    assert same_day in flag.advice and f"call {emergency} for an ambulance." in flag.advice
+    assert flag.advice.startswith("Get medical care today: ")
+    assert absent not in flag.advice and absent not in a.limits.guidance
+    assert same_day in a.limits.guidance
+    _no_running_limits(a)
+    chest = _pain_case(PainEntry(FLAG_DAY, breathless_chest_pain=True), athlete=athlete)
+    assert chest.limits.guidance == f"Call {emergency} for an ambulance now. No running."
+
+
+@pytest.mark.parametrize("entries, rule", [
+    ([PainEntry(FLAG_DAY, side="left", pain_after=3, numbness_tingling=True)], "pain-red-flag-numbness"),
+    ([PainEntry(FLAG_DAY - timedelta(days=2), pain_during=6, popping=True),
+      PainEntry(FLAG_DAY, pain_after=3, giving_way=True)], "pain-red-flag-popping-instability"),
+    ([PainEntry(FLAG_DAY, pain_after=3, giving_way=True)], "pain-red-flag-giving-way"),
+], ids=["numbness", "pop-then-giving-way", "giving-way-without-a-pop"])
+def test_signs_for_immediate_attention_say_promptly_before_running_again(entries, rule) -> None:
+    a = _pain_case(*entries)
+    assert a.status.level == "clinician" and a.status.label == "See a clinician about the knee"
+    flag = next(f for f in a.red_flags if f.rule_id == rule)
+    assert flag.severity.value == "warning"  # a red flag, not an info note
+    assert "promptly" in flag.advice and "before you run again" in flag.advice
+    assert "next few days" not in flag.advice
+    assert a.limits.guidance.startswith("Get the knee examined promptly by a clinician (your doctor or a "
+                                        "physiotherapist), before you run again.")
+    _no_running_limits(a)
+
+
+def test_a_blank_relieved_by_rest_answer_goes_on_counting() -> None:
+    # "rest does not help" on day 0, then blank answers on days 7 and 15: 15 days, more than two
+    # weeks, so the red flag stands (before, the count stopped at day 0 and nothing came)
+    day0 = FLAG_DAY - timedelta(days=15)
+    entries = (PainEntry(day0, pain_after=4, relieved_by_rest=False),
+               PainEntry(day0 + timedelta(days=7), pain_after=4),
+               PainEntry(day0 + timedelta(days=15), pain_after=3))
+    a = _pain_case(*entries)
+    assert a.status.level == "clinician"
+    [flag] = [f for f in a.red_flags if f.rule_id == "pain-red-flag-unrelieved-two-weeks"]
+    assert flag.value == 15.0
+    assert flag.message == (f"Rest has not relieved the pain for 15 days: 3 entries with pain from {day0.isoformat()} "
+                            f"to {FLAG_DAY.isoformat()}, 1 saying rest did not help and none that it did.")
+    _no_running_limits(a)
+    # an entry saying rest helps ends the count: day 0 to day 7 is 7 days, no red flag
+    relieved = _pain_case(*entries[:2], PainEntry(day0 + timedelta(days=15), pain_after=3, relieved_by_rest=True))
+    assert relieved.status.level not in ("clinician", "urgent", "emergency")
+    assert not [f for f in relieved.findings if f.rule_id == "pain-red-flag-unrelieved-two-weeks"]
+
+
+def test_the_morning_baseline_is_the_level_before_the_episode() -> None:
+    # mornings of 1/10 (settled) on days -12 and -7, then an episode: 4, 5, 4, 5. The usual level
+    # stays the 1/10 from before the episode: the last morning is 5 - 1 = 4.0 above it (the old
+    # drifting median of the 28 days before it, 4, 4, 5 and the 1s, gave "0.5 above 4.5"-like reads)
+    e = [PainEntry(FLAG_DAY - timedelta(days=12), pain_next_morning=1),
+         PainEntry(FLAG_DAY - timedelta(days=7), pain_next_morning=1)]
+    e += [PainEntry(FLAG_DAY + timedelta(days=2 * k), pain_next_morning=s) for k, s in enumerate((4, 5, 4, 5))]
+    a = _pain_case(*e)
+    morning = [f for ep in a.findings if ep.event.startswith("pain-episode:")
+               for f in (ep, *ep.supporting) if f.rule_id == "pain-monitoring-morning"]
+    assert sorted((f.date, f.value) for f in morning) == [
+        (FLAG_DAY, 3.0), (FLAG_DAY + timedelta(days=2), 4.0), (FLAG_DAY + timedelta(days=4), 3.0),
+        (FLAG_DAY + timedelta(days=6), 4.0)]
+    last = max(morning, key=lambda f: f.date)
+    assert (f"next-morning pain was 5/10, 4.0 above your usual morning level of 1.0/10 before this pain began "
+            f"({FLAG_DAY.isoformat()})") in last.message
+    assert a.status.level == "caution" and a.limits.mode == "held-for-pain"

@@ -158,7 +158,8 @@ def test_add_on_a_terminal_asks_for_what_is_missing(cli, athlete, store_path, mo
     assert (e.side, e.pain_during, e.pain_after, e.pain_next_morning, e.stiffness, e.swelling) == (
         "right", 3, 5, None, 2, "mild")
     assert e.popping and e.giving_way and not e.locking and e.relieved_by_rest is False
-    assert "See a clinician soon: a popping feeling at onset, then the knee giving way." in r.output
+    assert ("Get it examined by a clinician promptly, before running again: a popping feeling at onset, then the "
+            "knee giving way.") in r.output
     r = cli("pain", "add", "--athlete", "ana", "--date", "2026-05-05", "--pain-after", "1", "--no-input")
     assert r.exit_code == 0 and "Pain during" not in r.output
 

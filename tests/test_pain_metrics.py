@@ -49,6 +49,7 @@ def values(name: str, c: Context, **params: object) -> list:
 # ---------------------------------------------------------------- red flags
 FIRES = {
     "breathless-leg": dict(pain_after=3, breathless_chest_pain="yes"),
+    "breathless-chest-pain": dict(breathless_chest_pain="yes"),  # alone: an emergency too
     "calf": dict(pain_after=2, calf_swelling_redness_warmth="yes"),
     "severe-swelling": dict(swelling="severe", cannot_bend_straighten="yes"),
     "cannot-bear-weight": dict(pain_during=7, cannot_bear_weight="yes"),
@@ -57,6 +58,7 @@ FIRES = {
     "fever-swollen-knee": dict(fever="yes", swelling="moderate"),
     "numbness": dict(pain_after=3, numbness_tingling="yes"),
     "popping-instability": dict(popping="yes", giving_way="yes", pain_during=5),
+    "giving-way": dict(giving_way="yes", pain_after=3),  # no pop logged: still a red flag
 }
 # Near misses: each lacks the second half of a compound flag.
 SILENT = {
@@ -64,6 +66,8 @@ SILENT = {
     "severe-swelling": dict(swelling="severe"),  # can still bend
     "fever-swollen-knee": dict(fever="yes", pain_after=3),  # no swelling
     "popping-instability": dict(popping="yes", pain_during=5),  # no giving way
+    "breathless-chest-pain": dict(breathless_chest_pain="yes", pain_after=3),  # the breathless-leg flag
+    "giving-way": dict(giving_way="yes", popping="yes", pain_after=3),  # the popping-instability flag
 }
 
 
@@ -73,10 +77,12 @@ def test_every_red_flag_has_a_scenario():
 
 @pytest.mark.parametrize("flag", sorted(FIRES))
 def test_red_flag_fires(flag):
-    c = ctx([entry("2026-05-01", 1, pain_after=2), entry("2026-05-03", 2, **FIRES[flag])])
+    # the breathless-chest-pain flag is the one without a painful leg: its episode starts with it
+    first = [] if flag == "breathless-chest-pain" else [entry("2026-05-01", 1, pain_after=2)]
+    c = ctx([*first, entry("2026-05-03", 2, **FIRES[flag])])
     got = values("pain_red_flag", c, flag=flag)
     assert [(v.value, v.date) for v in got] == [(1.0, D("2026-05-03"))]
-    assert got[0].facts["key"] == "episode-2026-05-01"
+    assert got[0].facts["key"] == ("episode-2026-05-03" if flag == "breathless-chest-pain" else "episode-2026-05-01")
     assert got[0].facts["symptoms"] == RED_FLAGS[flag].what
     # no other flag fires on a plain painful entry
     assert values("pain_red_flag", ctx([entry("2026-05-01", 1, pain_after=6, stiffness=4)]), flag=flag) == []
@@ -112,8 +118,24 @@ def test_pain_unrelieved_by_rest_for_more_than_two_weeks():
           entry("2026-05-08", 2, pain_after=4),
           entry("2026-05-16", 3, pain_after=3, relieved_by_rest="no")]
     got = values("pain_unrelieved_days", ctx(es))
-    assert [(v.value, v.date, v.facts["start"], v.facts["entries"]) for v in got] == [
-        (15.0, D("2026-05-16"), "2026-05-01", 2)]
+    assert [(v.value, v.date, v.facts["start"], v.facts["entries"], v.facts["said_no"]) for v in got] == [
+        (15.0, D("2026-05-16"), "2026-05-01", 3, 2)]
+
+
+def test_blank_answers_go_on_counting_until_rest_helps():
+    # "no" on 05-01, then blanks on 05-08 and 05-20: a blank is not a "yes", the count runs to
+    # 05-20 = 19 days (it used to stop at 05-01: 0 days, and the flag never came)
+    es = [entry("2026-05-01", 1, pain_after=4, relieved_by_rest="no"),
+          entry("2026-05-08", 2, pain_after=4),
+          entry("2026-05-20", 3, pain_after=3)]
+    got = values("pain_unrelieved_days", ctx(es))
+    assert [(v.value, v.date, v.facts["entries"], v.facts["said_no"]) for v in got] == [(19.0, D("2026-05-20"), 3, 1)]
+    # a "yes" on 05-12 ends it there: 05-01 .. 05-08 = 7 days, and the blank on 05-20 starts nothing
+    es.insert(2, entry("2026-05-12", 4, pain_after=3, relieved_by_rest="yes"))
+    assert [(v.value, v.date) for v in values("pain_unrelieved_days", ctx(es))] == [(7.0, D("2026-05-08"))]
+    # blanks alone never start a count
+    assert values("pain_unrelieved_days", ctx([entry("2026-05-01", 1, pain_after=4),
+                                               entry("2026-05-20", 2, pain_after=4)])) == []
 
 
 def test_rest_helping_in_between_restarts_the_count():

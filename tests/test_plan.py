@@ -63,7 +63,8 @@ def test_a_too_long_sunday_is_flagged_with_its_numbers_and_corrected() -> None:
                                                      "weekly-progression"]
     sunday = NEXT + timedelta(days=6)
     spike = next(f for f in c.findings if f.rule_id == "single-run-spike")
-    assert spike.date == sunday and spike.severity.value == "warning"
+    # 50% longer is the moderate band: a caution (1.5 times the injury rate, not above the small band)
+    assert spike.date == sunday and spike.severity.value == "caution"
     assert spike.limit_km == 17.6 and spike.planned_km == 24.0
     assert "24.0 km, 50% longer than your longest run of the previous 30 days (16.0 km on" in spike.message
     assert spike.sentence().endswith("Keep it under 17.6 km.")
@@ -206,7 +207,7 @@ def test_cli_plan_check_text_json_and_exit_codes(store: Path, tmp_path: Path) ->
     doc = json.loads(r.stdout)
     assert doc["schema"] == "runload.plan/1" and doc["keeps_limits"] is False
     spike = next(f for f in doc["findings"] if f["rule_id"] == "single-run-spike")
-    assert spike["date"] == sunday.isoformat() and spike["severity"] == "warning" and spike["limit_km"] == 17.6
+    assert spike["date"] == sunday.isoformat() and spike["severity"] == "caution" and spike["limit_km"] == 17.6
     assert [(p["date"], p["distance_km"], p["kind"]) for p in doc["proposed"]][-1] == (sunday.isoformat(), 17.6, "long")
     assert [p.distance_km for p in read_plan_csv(out)] == [8.0, 8.0, 8.0, 0.0, 17.6]
     ok = CliRunner().invoke(main, ["plan", "check", "--athlete", "ana", "--run", f"{NEXT}:8", "--run",

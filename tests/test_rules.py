@@ -38,6 +38,51 @@ def test_every_rule_is_documented(rule):
     assert f"`{rule.id}`" in readme, f"rules/README.md does not mention {rule.id}"
 
 
+def test_the_readmes_rules_table_is_the_rule_files():
+    """One source: the table in rules/README.md is what the rule files say (bands, severities,
+    factors, history needed, evidence), as `runload rules table --format md` writes it."""
+    from runload.rules.table import readme_block, rules_table
+
+    block = readme_block((RULES_DIR / "README.md").read_text(encoding="utf-8"))
+    assert block is not None, "rules/README.md lost its rules table markers"
+    assert block == rules_table(ALL, "md"), "rules/README.md's table differs: run scripts/rules_table.py"
+
+
+def test_the_rules_table_says_what_the_files_say():
+    from runload.rules.table import rules_table
+
+    md = rules_table(ALL, "md")
+    row = {line.split(" | ")[0].strip("| `"): line for line in md.splitlines() if line.startswith("| `")}
+    # the single-run spike: two cautions and one warning, the factors of the file (0.7 and 0.9)
+    assert ("| caution > 10% (small spike (10-30%)); caution > 30% (moderate spike (30-100%)); warning > 100% "
+            "(large spike (more than double)) | previous injury x0.7; age 50 or more x0.9 |") in row["single-run-spike"]
+    # the rolling rule is judged on the latest day only (a param of the file, in its measures line)
+    assert "judged on the latest day only" in row["rolling-7day-progression"]
+    assert "| caution > 30% (more than 30% over two weeks) |" in row["two-week-progression"]
+    assert "| emergency | breathlessness or chest pain logged alone" in row["pain-red-flag-breathless-chest-pain"]
+    # a changed threshold changes the table
+    from dataclasses import replace
+
+    spike = next(r for r in ALL if r.id == "single-run-spike")
+    moved = replace(spike, bands=(replace(spike.bands[0], threshold=15.0), *spike.bands[1:]))
+    assert "caution > 15% (small spike" in rules_table([moved], "md")
+    data = json.loads(rules_table(ALL, "json"))
+    wp = next(r for r in data if r["id"] == "weekly-progression")
+    assert [(b["severity"], b["threshold"]) for b in wp["bands"]] == [("caution", 10.0), ("caution", 30.0)]
+    assert wp["measures"] == "calendar-week km against the week before (not judged under a 10 km base)"
+
+
+def test_rules_table_command(cli):
+    from runload.rules.table import rules_table
+
+    r = cli("rules", "table", "--format", "md")
+    assert r.exit_code == 0, r.output
+    assert r.output == rules_table(ALL, "md")
+    text = cli("rules", "table")
+    assert text.exit_code == 0 and "Training-load rules:" in text.output and "`" not in text.output
+    assert json.loads(cli("rules", "table", "--format", "json").output)[0]["id"] == ALL[0].id
+
+
 def test_the_load_rules_exist():
     ids = {r.id for r in LOAD_RULES}
     assert {"weekly-progression", "two-week-progression", "rolling-7day-progression", "single-run-spike",
@@ -84,8 +129,10 @@ def test_duplicate_ids_and_missing_template_fields(tmp_path):
     bad = tmp_path / "weekly-progression.toml"
     bad.write_text(GOOD.replace("({prev_km:dist}).", "({prev_kms:dist})."))
     rule = load_rule(bad)
+    # the 15% example: the rule's own message (the 35% one reads the >30% band's message)
+    fifteen = next(ex for ex in rule.examples if ex["name"] == "a 15% jump is a caution")
     with pytest.raises(RuleError, match=r"key 'message'.*\{prev_kms\}"):
-        check_example(rule, rule.examples[0])
+        check_example(rule, fifteen)
 
 
 def _rule(rid):
@@ -103,6 +150,16 @@ def test_config_selection_and_overrides():
     assert "monotony-strain" not in everyone and "cadence-drop" in everyone
     wp = everyone["weekly-progression"]
     assert [b.threshold for b in wp.bands] == [20, 30] and wp.params["min_base_km"] == 15
+    # two caution bands (10% and, in stronger words, 30%): a list sets both, in file order
+    both = {r.id: r for r in select_rules(ALL, {"rules": {"override": {"weekly-progression": {
+        "thresholds": {"caution": [15, 40]}}}}})}
+    assert [(b.severity.value, b.threshold) for b in both["weekly-progression"].bands] == [
+        ("caution", 15), ("caution", 40)]
+    from runload.errors import InputError as _InputError
+    with pytest.raises(_InputError, match="a list of 2 number"):
+        select_rules(ALL, {"rules": {"override": {"weekly-progression": {"thresholds": {"caution": [15]}}}}})
+    with pytest.raises(_InputError, match="has no warning band"):
+        select_rules(ALL, {"rules": {"override": {"weekly-progression": {"thresholds": {"warning": 40}}}}})
     maya = {r.id: r for r in select_rules(ALL, config, "maya")}
     assert "cadence-drop" not in maya and maya["weekly-progression"].bands[0].threshold == 5
     only = select_rules(ALL, {"rules": {"only": ["single-run-spike"]}})
@@ -211,13 +268,18 @@ def test_check_weeks_and_rules_commands(cli, athlete, tmp_path):
     found = json.loads(r.output)
     ranks = ["info", "caution", "warning", "urgent", "emergency"]
     assert [ranks.index(f["severity"]) for f in found] == sorted((ranks.index(f["severity"]) for f in found), reverse=True)
-    # the 38 km week with its 22 km run is one event: the weekly jump, with the spike beside it
-    week = next(f for f in found if f["rule_id"] == "weekly-progression")
-    assert week["severity"] == "warning" and week["current"] is True
-    spike = next(s for s in week["supporting"] if s["rule_id"] == "single-run-spike")
-    assert spike["date"] == "2026-05-17" and spike["value"] == pytest.approx(120, abs=3)
-    assert {"rule_id", "severity", "date", "week_start", "value", "threshold", "message"} <= set(spike)
-    assert not any(f["rule_id"] == "single-run-spike" for f in found)
+    # the 38 km week with its 22 km run is one event: the run more than twice the recent longest
+    # (a warning: 2.3 times the injury rate) speaks for it, the weekly jump (a caution: a trend
+    # that was not significant) supports it
+    lead = next(f for f in found if f["rule_id"] == "single-run-spike")
+    assert lead["severity"] == "warning" and lead["current"] is True
+    assert lead["date"] == "2026-05-17" and lead["value"] == pytest.approx(120, abs=3)
+    assert lead["message"].endswith("runs more than twice the recent longest went with 2.3 times the injury "
+                                    "rate (95% CI 1.5-3.5).")
+    week = next(s for s in lead["supporting"] if s["rule_id"] == "weekly-progression")
+    assert week["severity"] == "caution"
+    assert {"rule_id", "severity", "date", "week_start", "value", "threshold", "message"} <= set(week)
+    assert not any(f["rule_id"] == "weekly-progression" for f in found)
 
     assert cli("check", "--athlete", athlete, "--week", "2026-W20", "--fail-on", "warning").exit_code == 1
     assert cli("check", "--athlete", athlete, "--week", "2026-W20", "--fail-on", "urgent").exit_code == 0
@@ -231,7 +293,7 @@ def test_check_weeks_and_rules_commands(cli, athlete, tmp_path):
     now = json.loads(cli("check", "--athlete", athlete, "--format", "json").output)
     assert not any(f["rule_id"] in ("weekly-progression", "single-run-spike") for f in now)
     history = json.loads(cli("check", "--athlete", athlete, "--all", "--format", "json").output)
-    assert any(f["rule_id"] == "weekly-progression" and f["severity"] == "warning" for f in history)
+    assert any(f["rule_id"] == "single-run-spike" and f["severity"] == "warning" for f in history)
     bad = cli("check", "--athlete", athlete, "--week", "2026-19")
     assert bad.exit_code == 2 and "YYYY-Www" in bad.output
 

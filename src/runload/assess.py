@@ -232,8 +232,10 @@ def _measures(rules: Sequence[Any]) -> dict[str, str]:
 
 
 def _thresholds(rules: Sequence[Any], athlete: Athlete, day: date | None) -> dict[str, tuple[float, float]]:
-    """(caution, warning) thresholds of the progression rules after the athlete profile: what the
-    charts colour by, so a bar is orange exactly when the finding is a caution."""
+    """The two lowest band thresholds of the progression rules (10% and 30% by default) after the
+    athlete profile: what the charts colour by, so a bar changes colour exactly where a finding
+    changes band. They are band edges, not severities: both weekly bands are cautions, and the
+    spike's small and moderate bands are both cautions (the severity follows the evidence)."""
     from runload.rules.engine import effective_threshold, profile_factor
 
     out = {}
@@ -241,11 +243,9 @@ def _thresholds(rules: Sequence[Any], athlete: Athlete, day: date | None) -> dic
         if r.id not in ("weekly-progression", "single-run-spike"):
             continue
         factor, _ = profile_factor(r, athlete, day)
-        ups = [(b.severity.value, effective_threshold(b, factor)) for b in r.bands if b.op in ("above", "at_least")]
-        caution = min((v for k, v in ups if k == "caution"), default=None)
-        warning = min((v for k, v in ups if k == "warning"), default=None)
-        if caution is not None and warning is not None:
-            out[r.id] = (round(caution, 2), round(warning, 2))
+        ups = sorted({effective_threshold(b, factor) for b in r.bands if b.op in ("above", "at_least")})
+        if len(ups) >= 2:
+            out[r.id] = (round(ups[0], 2), round(ups[1], 2))
     return out
 
 

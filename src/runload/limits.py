@@ -36,16 +36,23 @@ RETURN_TO_RUN_GUIDANCE = (
     "sessions (for example 1 minute running, 1-2 minutes walking, repeated for 20-30 minutes), "
     "keep at least one rest day between runs, do each stage at least twice before lengthening "
     "the running parts, and do not progress while swelling, stiffness or pain rise "
-    "(consensus, Trials 2023, doi:10.1186/s13063-023-07502-x)."
+    "(a walk-run convention, not a tested prescription)."
 )
 
-RED_FLAG_CARE = {
-    "emergency": "Call an ambulance or your local emergency number now. No running.",
-    "urgent": "Get medical care today (same-day care: your doctor, an urgent care centre or the emergency "
-              "department). No running until the knee and leg have been checked.",
-    "clinician": "See a clinician (your doctor or a physiotherapist) about the knee before you run again. "
-                 "Once a clinician has cleared you, log it (runload pain clear) and return with the walk-run plan.",
-}
+def red_flag_care(level: str, timezone: str | None = None) -> str:
+    """The only advice while a red flag of ``level`` (``emergency``, ``urgent``, ``clinician``)
+    stands, naming care by its kind unless the athlete's time zone names the country's services
+    (:mod:`runload.pain.care`)."""
+    from runload.pain.care import care_for
+
+    care = care_for(timezone)
+    return {
+        "emergency": f"Call {care.emergency} for an ambulance now. No running.",
+        "urgent": f"Get medical care today: {care.same_day}. No running until the knee and leg have been checked.",
+        "clinician": f"Get the knee examined promptly by {care.clinician}, before you run again. Once a "
+                     "clinician has cleared you, log it (runload pain clear) and return with the walk-run plan.",
+    }[level]
+
 
 
 @dataclass(frozen=True)
@@ -144,7 +151,7 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
         worst = pain.worst_level or "clinician"
         flags = [f.what for f in pain.red_flags]
         return Limits(mode=RED_FLAG, week_rule="pain-red-flag", longest_run_rule="pain-red-flag",
-                      guidance=RED_FLAG_CARE[worst], basis={"red_flags": flags, "level": worst})
+                      guidance=red_flag_care(worst, athlete.timezone), basis={"red_flags": flags, "level": worst})
     runs = frames.runs
     if not runs:
         return Limits(mode=NO_DATA, guidance="No runs imported yet: limits come once there is running to build on.")
@@ -160,7 +167,7 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
             stage = plan.stages[plan.next_stage - 1]
             guidance = (f"Return-to-run mode: walk-run stage {stage.number} next ({stage.describe()}); a rest day "
                         "between runs, each stage at least twice, and no moving on while swelling, stiffness or "
-                        "pain rise (consensus, Trials 2023, doi:10.1186/s13063-023-07502-x).")
+                        "pain rise (a walk-run convention, not a tested prescription).")
         return Limits(mode=RETURN, week_rule="return-to-run" if rtr else None,
                       longest_run_rule="return-to-run" if rtr else None, guidance=guidance,
                       basis={"days_since_last_run": state["days_since_last_run"],

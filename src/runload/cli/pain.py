@@ -20,7 +20,7 @@ SIDES, LOCATIONS, SWELLING, SCORES, SIGNS = PAIN_SIDES, PAIN_LOCATIONS, PAIN_SWE
 LEVEL_TEXT = {
     "emergency": "EMERGENCY: call an ambulance or your local emergency number now",
     "urgent": "URGENT: get medical care today",
-    "clinician": "See a clinician soon",
+    "clinician": "Get it examined by a clinician promptly, before running again",
 }
 
 

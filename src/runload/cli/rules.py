@@ -43,6 +43,19 @@ def list_rules(fmt: str, as_json: bool) -> None:
     click.echo(table(["id", "kind", "metric", "severity", "enabled", "name"], rows, align="llllll"))
 
 
+@rules.command("table")
+@format_option(["text", "md", "json"], "text")
+def table_cmd(fmt: str, as_json: bool) -> None:
+    """The rules table, written from the rule files: what each rule measures, its bands and
+    severities, the profile's factors, the history it needs and its evidence (training-load
+    rules, then pain rules). ``--format md`` is the table rules/README.md holds."""
+    from runload.cli._common import echo
+    from runload.rules.table import rules_table
+
+    # rule files from the config's extra folders are text anyone may have written: shown, never obeyed
+    echo(rules_table(_rules(), chosen_format(fmt, as_json)), nl=False)
+
+
 @rules.command("show")
 @click.argument("rule_id")
 def show(rule_id: str) -> None:

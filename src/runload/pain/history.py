@@ -55,16 +55,24 @@ class PainLog:
                 return ep.key
         return f"entry-{day.isoformat()}"
 
+    def onset_of(self, day: Any) -> Any:
+        """The onset of the episode holding ``day``, or None outside every episode."""
+        for ep in self.episodes:
+            if ep.onset <= day <= (ep.end or ep.last):
+                return ep.onset
+        return None
+
     @cached_property
     def unrelieved(self) -> list[Unrelieved]:
         """Stretches of pain that rest did not relieve."""
         return unrelieved_stretches(self.entries)
 
     def morning(self, baseline_days: int = 28) -> list[MorningPain]:
-        """Next-morning pain against the usual level of the ``baseline_days`` before."""
+        """Next-morning pain against the usual level of the ``baseline_days`` before each
+        entry's pain episode began."""
         key = ("morning", baseline_days)
         if key not in self._memo:
-            self._memo[key] = morning_pain(self.entries, baseline_days=baseline_days)
+            self._memo[key] = morning_pain(self.entries, baseline_days=baseline_days, onset_of=self.onset_of)
         return self._memo[key]
 
     @cached_property

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from runload.models import Activity
+from runload.pain.care import care_for
 from runload.pain.episodes import SETTLED_MAX_SCORE
 from runload.pain.signs import RED_FLAGS, join_words, model_caveat, non_tendon_signs, run_pain
 from runload.rules.context import Context, MetricValue, metric
@@ -42,29 +43,35 @@ def _on_side(side: str | None) -> str:
 def pain_red_flag(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     """1.0 for each entry showing the red flag ``params["flag"]`` (an id of
     :data:`runload.pain.signs.RED_FLAGS`, e.g. ``"calf"``); facts: ``symptoms``, ``side``,
-    ``key`` (the episode)."""
+    ``key`` (the episode), and the care words of :mod:`runload.pain.care` for the athlete's time
+    zone (``emergency_number``, ``same_day_care``, ``clinician_care``)."""
     flag = str(params.get("flag", ""))
     if flag not in RED_FLAGS:
         raise ValueError(f"unknown red flag {flag!r} (known: {', '.join(RED_FLAGS)})")
     as_of = ctx.judged_day
+    care = care_for(ctx.athlete.timezone).as_facts()
     out = []
     for ep in ctx.pain_log.episodes:
         for f in ep.red_flags:
             if f.flag == flag:
                 out.append(MetricValue(1.0, date=f.date, facts={
                     "key": ep.key, "symptoms": f.what, "on_side": _on_side(f.side), "until": ep.end or ep.last,
-                    "days_ago": (as_of - f.date).days if as_of else 0,
+                    "days_ago": (as_of - f.date).days if as_of else 0, **care,
                 }))
     return out
 
 
 @metric("pain_unrelieved_days")
 def pain_unrelieved_days(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
-    """For each stretch of pain that rest did not relieve: its length in days (first to last
-    entry saying so), dated on its last entry; facts ``start``, ``entries``, ``key``."""
+    """For each stretch of pain that rest did not relieve: its length in days (from the first
+    entry saying so to the last painful entry before one says rest helps; blank answers go on
+    counting), dated on its last entry; facts ``start``, ``entries`` (painful entries in it),
+    ``said_no`` (those saying rest did not help), ``key`` and the care words."""
     log = ctx.pain_log
+    care = care_for(ctx.athlete.timezone).as_facts()
     return [MetricValue(float(s.days), date=s.last, facts={
-        "key": log.episode_key(s.start), "start": s.start.isoformat(), "entries": s.entries})
+        "key": log.episode_key(s.start), "start": s.start.isoformat(), "entries": s.entries,
+        "said_no": s.said_no, **care})
         for s in log.unrelieved]
 
 
@@ -104,12 +111,13 @@ def pain_run_score(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]
 @metric("pain_morning_rise")
 def pain_morning_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     """For each entry with a next-morning score: points above the usual morning level (the
-    median of the ``params["baseline_days"]``, default 28, before; 0 with no history).
+    median of the ``params["baseline_days"]``, default 28, before the entry's pain episode began,
+    so a worsening episode never becomes its own baseline; 0 with no history).
 
     A score of ``params["settled_max"]`` (default 1, as for episodes) or less counts as settled
     and gives None: 1/10 the morning after a first run is not a reason to cut the next one.
 
-    Facts: ``score``, ``usual``, ``next_runs`` (rest, then the cut of :func:`pain_run_score`),
+    Facts: ``score``, ``usual``, ``since`` (the episode's onset), ``next_runs`` (rest, then the cut of :func:`pain_run_score`),
     ``model_caveat``, ``key``.
     """
     factor = float(params.get("reduce_factor", 0.67))
@@ -124,7 +132,7 @@ def pain_morning_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricVal
         run = _run_before(runs, m.date - timedelta(days=1))
         e = by_day.get(m.date)
         out.append(MetricValue(None if m.score <= settled_max else float(m.rise), date=m.date, facts={
-            "score": m.score, "usual": m.usual,
+            "score": m.score, "usual": m.usual, "since": (m.since or m.date).isoformat(),
             "next_runs": _reduce_phrase(run, factor, ctx.athlete.units),
             "model_caveat": model_caveat([e]) if e else "", "key": log.episode_key(m.date)}))
     return out

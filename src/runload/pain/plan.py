@@ -1,9 +1,9 @@
 """Return to running after a red flag or a break (evidence.md section 8).
 
 A walk-run progression: at least one rest day between runs, each stage done at least twice, no
-progression while swelling, stiffness or pain rises (consensus: Trials 2023,
-doi:10.1186/s13063-023-07502-x). The stage lengths are a common coaching convention, not a tested
-prescription; the rules around them are what the consensus says.
+progression while swelling, stiffness or pain rises. Stages and rules are a common clinical and
+coaching convention (rules/return-to-run.toml), not a tested prescription: no trial of these
+steps is cited.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from runload.pain.entries import peak_score
 from runload.calendar import local_date
 from runload.pain.episodes import Episode
 
-PLAN_CITATION = ("Return-to-running consensus, Trials 2023, doi:10.1186/s13063-023-07502-x (consensus)")
+PLAN_CITATION = "Walk-run return-to-running programmes (a clinical and coaching convention; no trial of these steps)"
 BREAK_DAYS = 30  # no run in 30 days: no reference for spikes (evidence.md section 2)
 RED_FLAG_DAYS = 42  # a red flag in the last six weeks still calls for a graded return
 SESSIONS_PER_STAGE = 2
@@ -152,7 +152,7 @@ def return_plan(
 
 
 def _hold(entries: Sequence[PainEntry], as_of: date, stage: int) -> str:
-    # No progression while swelling, stiffness or pain rises (the consensus), judged on the last
+    # No progression while swelling, stiffness or pain rises (the convention), judged on the last
     # 7 days against the 7 before.
     recent = [e for e in entries if as_of - timedelta(days=6) <= e.date <= as_of]
     before = [e for e in entries if as_of - timedelta(days=13) <= e.date < as_of - timedelta(days=6)]

@@ -25,10 +25,21 @@ def _leg_affected(e: PainEntry) -> bool:
     return bool(peak_score(e)) or e.swelling != "none" or e.calf_swelling_redness_warmth
 
 
+def _popped(e: PainEntry, earlier: Sequence[PainEntry]) -> bool:
+    # The popping may be logged on the day of onset and the giving way days later, so look back
+    # in the episode.
+    return e.popping or any(p.popping for p in earlier)
+
+
 def _popping_then_instability(e: PainEntry, earlier: Sequence[PainEntry]) -> bool:
-    # The article: "a popping sensation at injury onset followed by instability". The popping may
-    # be logged on the day of onset and the giving way days later, so look back in the episode.
-    return e.giving_way and (e.popping or any(p.popping for p in earlier))
+    # The article: "a popping sensation at injury onset followed by instability".
+    return e.giving_way and _popped(e, earlier)
+
+
+def _giving_way_alone(e: PainEntry, earlier: Sequence[PainEntry]) -> bool:
+    # Giving way without a logged pop is still instability: a ligament or meniscus problem is
+    # possible, and a knee that gives way can be damaged further by running. Not just a note.
+    return e.giving_way and not _popped(e, earlier)
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,11 @@ RED_FLAGS: dict[str, RedFlagSpec] = {s.id: s for s in [
     # or chest pain in someone with a painful or swollen leg (NHS; Mayo Clinic).
     RedFlagSpec("breathless-leg", EMERGENCY, "breathlessness or chest pain with a painful or swollen leg",
                 lambda e, _: e.breathless_chest_pain and _leg_affected(e)),
+    # Emergency on its own too: chest pain or sudden breathlessness can be a heart attack or a
+    # clot in the lung, with or without a leg sign (NHS: call 999 for sudden chest pain or
+    # breathlessness). Logged alone, or with only stiffness, it is never "no red flags".
+    RedFlagSpec("breathless-chest-pain", EMERGENCY, "breathlessness or chest pain",
+                lambda e, _: e.breathless_chest_pain and not _leg_affected(e)),
     # Urgent same-day care: a deep-vein clot and a burst Baker's cyst look alike (NHS 111 Wales).
     RedFlagSpec("calf", URGENT, "calf swelling, redness or warmth",
                 lambda e, _: e.calf_swelling_redness_warmth),
@@ -57,10 +73,12 @@ RED_FLAGS: dict[str, RedFlagSpec] = {s.id: s for s in [
     RedFlagSpec("deformity", URGENT, "visible deformity behind the knee", lambda e, _: e.deformity),
     RedFlagSpec("fever-swollen-knee", URGENT, "fever with a swollen knee",
                 lambda e, _: e.fever and e.swelling != "none"),
-    # See a clinician soon (the article's list).
+    # Get examined promptly, before running again: the article lists numbness and a pop followed
+    # by instability among the "signs warranting immediate medical attention".
     RedFlagSpec("numbness", CLINICIAN, "numbness or tingling down the calf", lambda e, _: e.numbness_tingling),
     RedFlagSpec("popping-instability", CLINICIAN, "a popping feeling at onset, then the knee giving way",
                 _popping_then_instability),
+    RedFlagSpec("giving-way", CLINICIAN, "the knee giving way", _giving_way_alone),
 ]}
 
 
@@ -105,15 +123,20 @@ def red_flags(entries: Sequence[PainEntry], *, episode_of: Callable[[PainEntry],
 # ---------------------------------------------------------------- unrelieved by rest
 @dataclass(frozen=True)
 class Unrelieved:
-    """A stretch of entries in which rest did not relieve the pain."""
+    """A stretch of entries in which rest did not relieve the pain.
+
+    ``entries`` counts every painful entry of the stretch, ``said_no`` those that answered "rest
+    does not help" (the others left the question blank)."""
 
     start: date
     last: date
     entries: int
+    said_no: int = 0
 
     @property
     def days(self) -> int:
-        """Days from the first to the last entry saying rest did not help."""
+        """Days from the first entry saying rest did not help to the last painful entry before
+        rest helped (or the pain went)."""
         return (self.last - self.start).days
 
 
@@ -121,24 +144,29 @@ def unrelieved_stretches(entries: Sequence[PainEntry]) -> list[Unrelieved]:
     """Stretches of pain that rest did not relieve (the article: "pain unrelieved by rest lasting
     beyond two weeks").
 
-    A stretch starts at an entry with pain and ``relieved_by_rest = no``; entries that do not say
-    (blank) continue it; an entry with ``relieved_by_rest = yes`` or without pain ends it.
+    A stretch starts at an entry with pain and ``relieved_by_rest = no``. It goes on, and its
+    count of days with it, through every later entry with pain that does not say rest helped: a
+    blank answer is not a "yes", so it neither ends the stretch nor stops the count. Only an entry
+    with ``relieved_by_rest = yes``, or one without pain or stiffness, ends it.
     """
     out: list[Unrelieved] = []
     start: PainEntry | None = None
     last: PainEntry | None = None
-    n = 0
+    n = no = 0
     for e in sorted(entries, key=lambda e: (e.date, e.id or 0)):
         painful = bool(peak_score(e)) or bool(e.stiffness)
         if start is not None and (not painful or e.relieved_by_rest is True):
-            out.append(Unrelieved(start.date, last.date, n))  # type: ignore[union-attr]
-            start, last, n = None, None, 0
-        if painful and e.relieved_by_rest is False:
-            if start is None:
-                start = e
+            out.append(Unrelieved(start.date, last.date, n, no))  # type: ignore[union-attr]
+            start, last, n, no = None, None, 0, 0
+        if not painful or e.relieved_by_rest is True:
+            continue
+        if start is None and e.relieved_by_rest is False:
+            start = e
+        if start is not None:
             last, n = e, n + 1
+            no += e.relieved_by_rest is False
     if start is not None and last is not None:
-        out.append(Unrelieved(start.date, last.date, n))
+        out.append(Unrelieved(start.date, last.date, n, no))
     return out
 
 
@@ -191,31 +219,41 @@ def run_pain(e: PainEntry) -> ScoreOverLimit | None:
 
 @dataclass(frozen=True)
 class MorningPain:
-    """Next-morning pain against the athlete's usual morning level."""
+    """Next-morning pain against the athlete's usual morning level before the pain episode.
+
+    ``since``: the day the usual level is taken before (the onset of the entry's episode, or the
+    entry's own day outside an episode)."""
 
     date: date
     score: int
     usual: float
     earlier: int  # entries the usual level comes from
+    since: date | None = None
 
     @property
     def rise(self) -> float:
         return self.score - self.usual
 
 
-def morning_pain(entries: Sequence[PainEntry], *, baseline_days: int = 28) -> list[MorningPain]:
+def morning_pain(entries: Sequence[PainEntry], *, baseline_days: int = 28,
+                 onset_of: Callable[[date], date | None] | None = None) -> list[MorningPain]:
     """For each entry with a next-morning score: the score against the usual level.
 
-    The usual level is the median next-morning score of the entries in the ``baseline_days``
-    before; with no earlier scores it is 0 (pain should be gone by the next morning).
+    The usual level is the athlete's level before the pain episode: the median next-morning
+    score of the entries in the ``baseline_days`` before the episode's onset (``onset_of(day)``
+    gives the onset of the episode holding ``day``, or None outside an episode; then the entry's
+    own day). Scores inside the episode never raise it: an injury that worsens must not become
+    its own baseline (a 5/10 morning is not "0.5 above your usual 4.5"). With no earlier scores
+    it is 0: pain should be gone by the next morning.
     """
     ordered = sorted((e for e in entries if e.pain_next_morning is not None), key=lambda e: (e.date, e.id or 0))
     out = []
-    for i, e in enumerate(ordered):
-        earlier = [p.pain_next_morning for p in ordered[:i]
-                   if p.date < e.date and (e.date - p.date).days <= baseline_days]
+    for e in ordered:
+        since = (onset_of(e.date) if onset_of is not None else None) or e.date
+        earlier = [p.pain_next_morning for p in ordered
+                   if p.date < since and (since - p.date).days <= baseline_days]
         usual = float(median(earlier)) if earlier else 0.0
-        out.append(MorningPain(e.date, int(e.pain_next_morning), usual, len(earlier)))  # type: ignore[arg-type]
+        out.append(MorningPain(e.date, int(e.pain_next_morning), usual, len(earlier), since))  # type: ignore[arg-type]
     return out
 
 

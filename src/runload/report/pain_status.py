@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 LEVEL_WORDS = {
     "emergency": "EMERGENCY - call an ambulance or your local emergency number now",
     "urgent": "URGENT - get medical care today",
-    "clinician": "see a clinician",
+    "clinician": "get it examined by a clinician promptly, before running again",
 }
 
 

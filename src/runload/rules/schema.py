@@ -29,7 +29,8 @@ _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 # Event families: findings of one family on the same week (load) or pain episode are one event.
 EVENTS = ("load-rise", "pain-episode")
-RULE_KEYS = {"id", "name", "title", "kind", "metric", "unit", "enabled", "min_history_days", "one_per", "event",
+RULE_KEYS = {"id", "name", "title", "measures", "kind", "metric", "unit", "enabled", "min_history_days", "one_per",
+             "event",
              "evidence_level", "evidence", "rationale", "citations", "message", "advice", "params",
              "bands", "stricter", "examples"}
 REQUIRED = ("id", "name", "title", "metric", "evidence_level", "evidence", "rationale", "citations",
@@ -95,6 +96,7 @@ class Rule:
     stricter: tuple[Stricter, ...] = ()
     examples: tuple[Mapping[str, Any], ...] = ()
     path: Path | None = None
+    measures: str = ""  # one line for the rules table: a template over params, e.g. "{window_days}"
 
 
 # --- Loading and validation --------------------------------------------------------------------
@@ -179,6 +181,12 @@ def parse_rule(data: Mapping[str, Any], path: Path) -> Rule:
         raise _fail(path, "params", "must be a table")
     for key in ("message", "advice"):
         _check_template(_str(data, key, path), path, key)
+    measures = _str(data, "measures", path, required=False)
+    if measures:
+        try:
+            measures.format_map(params)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise _fail(path, "measures", f"must be a template over the rule's params: {exc!r}") from None
 
     bands_raw = data["bands"]
     if not isinstance(bands_raw, list) or not bands_raw:
@@ -246,7 +254,7 @@ def parse_rule(data: Mapping[str, Any], path: Path) -> Rule:
         rationale=_str(data, "rationale", path), citations=tuple(cites), message=data["message"],
         advice=data["advice"], bands=tuple(bands), kind=kind, unit=_str(data, "unit", path, required=False),
         enabled=enabled, min_history_days=mh, one_per=one_per, event=event, params=dict(params), stricter=tuple(stricter),
-        examples=tuple(examples), path=path,
+        examples=tuple(examples), path=path, measures=measures,
     )
 
 

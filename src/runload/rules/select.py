@@ -48,11 +48,21 @@ def _apply_rules_section(rules: list[Rule], section: Mapping[str, Any], where: s
                 s = Severity.parse(sev)
             except ValueError as exc:
                 raise InputError(f"config key '{w}.thresholds.{sev}': {exc}") from None
-            if not any(b.severity is s for b in bands):
+            at = [i for i, b in enumerate(bands) if b.severity is s]
+            if not at:
                 raise InputError(f"config key '{w}.thresholds.{sev}': rule {r.id} has no {sev} band")
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise InputError(f"config key '{w}.thresholds.{sev}' must be a number")
-            bands = [replace(b, threshold=float(value)) if b.severity is s else b for b in bands]
+            # A number sets the first band of that severity (what it always meant); a list sets
+            # them one by one in file order (weekly-progression has two caution bands: more than
+            # 10%, and more than 30% in stronger words).
+            if not isinstance(value, list):
+                at, values = at[:1], [value]
+            else:
+                values = value
+            if len(values) != len(at) or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in values):
+                raise InputError(f"config key '{w}.thresholds.{sev}' must be a number or a list of "
+                                 f"{len(at)} number(s), one per {sev} band of {r.id}")
+            for i, v in zip(at, values):
+                bands[i] = replace(bands[i], threshold=float(v))
         out.append(replace(r, params=params, bands=tuple(bands), enabled=o.get("enabled", r.enabled)))
     return out
 

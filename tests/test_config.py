@@ -93,7 +93,7 @@ def test_check_a_good_config(cli, cfg, athlete):
     r = cli("config", "check")
     assert r.exit_code == 0
     assert r.output == (f"Config file {cfg}: OK\n"
-                        "Rules: 29 loaded, 28 in use\n"
+                        "Rules: 31 loaded, 30 in use\n"
                         "Mail: no server set (runload email needs RUNLOAD_SMTP_HOST or [smtp] host)\n")
 
 

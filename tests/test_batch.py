@@ -249,6 +249,27 @@ def test_export_then_pull_moves_athletes_without_importing_twice(world: dict, tm
     assert redo["imported"] == 0 and redo["activities"] == 0
 
 
+def test_export_and_athletes_add_what_is_missing_and_remove_nothing(world: dict, tmp_path: Path) -> None:
+    from runload.store import Store
+
+    cli = world["cli"]
+    ds = tmp_path / "ds"
+    cli("batch", "init", str(ds), "--buckets", "3")
+    cli("batch", "athletes", str(ds), "--from-store", str(world["root"] / "store.sqlite"))
+    cli("batch", "import", str(ds), str(world["src"]), "--workers", "1", code=1)
+    before = json.loads(cli("batch", "status", str(ds), "--json"))["rows"]
+    # a store holding the athletes only (no activities): exporting it takes nothing away
+    bare = tmp_path / "bare.sqlite"
+    with Store.open(world["root"] / "store.sqlite", create=False) as full, Store.open(bare) as b:
+        for a in full.list_athletes():
+            b.add_athlete(a)
+        b.add_pain_entries("maya", full.pain_entries("maya"))
+    cli("batch", "athletes", str(ds), "--from-store", str(world["root"] / "store.sqlite"))  # again: no copies
+    cli("batch", "export", "--store", str(bare), str(ds))
+    assert json.loads(cli("batch", "status", str(ds), "--json"))["rows"] == before
+    assert before["pain"] > 0 and before["activities"] > 0
+
+
 def test_roster_csv_and_status(world: dict, tmp_path: Path) -> None:
     cli = world["cli"]
     ds = tmp_path / "ds"

@@ -208,15 +208,18 @@ def test_new_files_recompute_only_their_bucket(world: dict, tmp_path: Path) -> N
     cli("batch", "import", str(ds), str(world["src"]), *opts, code=1)
     cli("batch", "compute", str(ds), "--week", WEEK, *opts)
     # dev runs twice more in the week judged (one run logged twice again); the store gets them too
-    new = world["root"] / "new" / "dev"
-    new.mkdir(parents=True)
+    new = world["src"] / "dev" / "later"  # in the sources, so later tests see the same files on both sides
+    new.mkdir()
     day = datetime(2026, 10, 14, 1, 0, tzinfo=timezone.utc)
     (new / "w1.gpx").write_bytes(_gpx(day, 40, 12.9))
     (new / "w1-copy.gpx").write_bytes(_gpx(day + timedelta(seconds=30), 39, 12.9 + 1e-5))
     (new / "w2.gpx").write_bytes(_gpx(day + timedelta(days=2), 50, 12.9, step=4e-5))
-    mine = json.loads(cli("batch", "import", str(ds), str(new.parent), "--json", *opts))
-    theirs = json.loads(cli("import", "--athlete", "dev", str(new), "--json"))
-    assert mine == theirs and theirs["imported"] == 2 and len(theirs["duplicates"]) == 1
+    mine = json.loads(cli("batch", "import", str(ds), str(world["src"]), "--json", *opts, code=1))
+    theirs = json.loads(cli("import", "--athlete", "dev", str(world["src"] / "dev"), "--json"))
+    assert theirs["imported"] == 2 and len(theirs["duplicates"]) == 1
+    assert {k: mine[k] for k in ("imported", "activities", "duplicates")} == {
+        k: theirs[k] for k in ("imported", "activities", "duplicates")}
+    assert [f["file"] for f in mine["failed"]] == [f["file"] for f in world["summaries"]["cleo"]["failed"]]
     done = json.loads(cli("batch", "compute", str(ds), "--week", WEEK, "--dirty", "--json", *opts))
     assert done["computed"] == [bucket_of("dev", 8)] and done["athletes"] == 1
     _same(world, cli, ds)
@@ -247,6 +250,44 @@ def test_export_then_pull_moves_athletes_without_importing_twice(world: dict, tm
     cli2 = _Cli(pulled)
     redo = json.loads(cli2("import", "--athlete", "maya", str(world["src"] / "maya"), "--json"))
     assert redo["imported"] == 0 and redo["activities"] == 0
+
+
+def test_export_and_athletes_add_what_is_missing_and_remove_nothing(world: dict, tmp_path: Path) -> None:
+    from runload.store import Store
+
+    cli = world["cli"]
+    ds = tmp_path / "ds"
+    cli("batch", "init", str(ds), "--buckets", "3")
+    cli("batch", "athletes", str(ds), "--from-store", str(world["root"] / "store.sqlite"))
+    cli("batch", "import", str(ds), str(world["src"]), "--workers", "1", code=1)
+    before = json.loads(cli("batch", "status", str(ds), "--json"))["rows"]
+    # a store holding the athletes only (no activities): exporting it takes nothing away
+    bare = tmp_path / "bare.sqlite"
+    with Store.open(world["root"] / "store.sqlite", create=False) as full, Store.open(bare) as b:
+        for a in full.list_athletes():
+            b.add_athlete(a)
+        b.add_pain_entries("maya", full.pain_entries("maya"))
+    cli("batch", "athletes", str(ds), "--from-store", str(world["root"] / "store.sqlite"))  # again: no copies
+    cli("batch", "export", "--store", str(bare), str(ds))
+    assert json.loads(cli("batch", "status", str(ds), "--json"))["rows"] == before
+    assert before["pain"] > 0 and before["activities"] > 0
+
+
+def test_a_dataset_at_an_fsspec_url(world: dict) -> None:
+    pytest.importorskip("fsspec")
+    cli = world["cli"]
+    url = "memory://runload-test/ds"  # fsspec's in-memory file system: any other URL works alike
+    cli("batch", "init", url, "--buckets", "3")
+    cli("batch", "athletes", url, "--from-store", str(world["root"] / "store.sqlite"))
+    cli("batch", "import", url, str(world["src"]), "--workers", "1", code=1)
+    cli("batch", "compute", url, "--week", WEEK, "--workers", "1")
+    got = json.loads(cli("batch", "roster", url, "--week", WEEK, "--format", "json"))
+    assert got == json.loads(cli("roster", "--week", WEEK, "--format", "json"))
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    assert not [p for p in fs.find("/runload-test") if "/.tmp-" in p]  # every temporary name renamed
+    fs.rm("/runload-test", recursive=True)
 
 
 def test_roster_csv_and_status(world: dict, tmp_path: Path) -> None:

@@ -75,13 +75,23 @@ def _store_coaches(store: Any, ids: Sequence[str]) -> list[dict[str, Any]]:
 
 
 def athletes_from_store(ds: Dataset, store: Any, *, with_activities: bool = False) -> int:
-    """Copy every athlete of ``store`` into the dataset: profile, pain log, clearances and coach
-    links (and with ``with_activities`` their activities and file manifest, content hashes
-    kept). An athlete already in the dataset gets the store's rows in place of its own."""
+    """Copy every athlete of ``store`` into the dataset: the profile (the store's replaces the
+    dataset's), the pain entries and clearances the dataset lacks, coach links; with
+    ``with_activities`` also the activities and files it lacks (by content hash, the same run
+    from another file deduplicated as an import does). Nothing the dataset holds is removed."""
+    from runload.batch.tasks import scratch_store, write_back
+
     ids = [a.id for a in store.list_athletes()]
     tables = ["athletes", "pain", "clearances"] + (["files", "seen", "activities"] if with_activities else [])
-    for t in tables:
-        _replace_rows(ds, t, store, ids)
+    for bucket, mine in sorted(_by_bucket(ds, ids).items()):
+        rows = {t: select_rows(store.conn, STORE_TABLES[t], sorted(mine)) for t in tables}
+        scratch, before = scratch_store(ds, bucket, mine, tables)
+        try:
+            with scratch.atomic() as conn:
+                merge(scratch, conn, rows, update_profiles=True)
+            write_back(ds, bucket, scratch, before, mine, tables)
+        finally:
+            scratch.close()
     _merge_coaches(ds, _store_coaches(store, ids), ids)
     return len(ids)
 
@@ -327,25 +337,44 @@ def pull(ds: Dataset, athlete_ids: Sequence[str], store: Any) -> dict[str, int]:
     if unknown:
         raise InputError(f"unknown athlete '{unknown[0]}' in the dataset", path=ds.url)
     counts = {"athletes": 0, "activities": 0, "files": 0, "pain": 0, "clearances": 0}
-    have = {a.id for a in store.list_athletes()}
     with store.atomic() as conn:
         for bucket, ids in sorted(_by_bucket(ds, athlete_ids).items()):
             wanted = set(ids)
             rows = {t: [r for r in ds.bucket_rows(t, bucket) if r.get("id" if t == "athletes" else "athlete_id") in wanted]
                     for t in BUCKETED}
-            counts["athletes"] += insert_rows(conn, "athletes", [r for r in rows["athletes"] if r["id"] not in have])
-            counts["activities"] += _pull_activities(store, conn, rows["activities"])
-            counts["files"] += insert_rows(conn, "imported_files", rows["files"], ignore=True)
-            insert_rows(conn, "seen_files", rows["seen"], ignore=True)
-            for t, store_table in (("pain", "pain_entries"), ("clearances", "pain_clearances")):
-                present = {_content(r) for r in select_rows(conn, store_table, sorted(wanted))}
-                counts[t] += insert_rows(conn, store_table, [r for r in rows[t] if _content(r) not in present])
+            for k, v in merge(store, conn, rows, update_profiles=False).items():
+                counts[k] += v
         for r in ds.read_rows("coaches.parquet"):
             if r["athlete_id"] in set(athlete_ids):
                 conn.execute("INSERT OR IGNORE INTO coaches (id, name, email) VALUES (?, ?, ?)",
                              (r["coach_id"], r["name"], r["email"]))
                 conn.execute("INSERT OR IGNORE INTO coach_athletes (coach_id, athlete_id) VALUES (?, ?)",
                              (r["coach_id"], r["athlete_id"]))
+    return counts
+
+
+def merge(target: Any, conn: Any, rows: dict[str, list[dict[str, Any]]], *, update_profiles: bool) -> dict[str, int]:
+    """Add dataset-shaped ``rows`` (per dataset table) to the store ``target`` inside its
+    transaction ``conn``, keeping everything it holds: athletes it lacks (and, with
+    ``update_profiles``, the profiles of those it has), the activities it lacks (by content hash;
+    the same run from another file deduplicated as an import does), the files it lacks, and the
+    pain entries and clearances it lacks (by content). Returns how many of each were added."""
+    from runload.batch.rows import athlete_of
+
+    have = {a.id for a in target.list_athletes()}
+    counts = {"athletes": 0, "activities": 0, "files": 0, "pain": 0, "clearances": 0}
+    for r in rows.get("athletes", []):
+        if r["id"] not in have:
+            counts["athletes"] += insert_rows(conn, "athletes", [r])
+        elif update_profiles:
+            target.update_athlete(athlete_of(r))
+    counts["activities"] += _pull_activities(target, conn, rows.get("activities", []))
+    counts["files"] += insert_rows(conn, "imported_files", rows.get("files", []), ignore=True)
+    insert_rows(conn, "seen_files", rows.get("seen", []), ignore=True)
+    ids = sorted({r["athlete_id"] for t in ("pain", "clearances") for r in rows.get(t, [])})
+    for t, store_table in (("pain", "pain_entries"), ("clearances", "pain_clearances")):
+        present = {_content(r) for r in select_rows(conn, store_table, ids)}
+        counts[t] += insert_rows(conn, store_table, [r for r in rows.get(t, []) if _content(r) not in present])
     return counts
 
 

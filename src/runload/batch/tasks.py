@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -121,7 +121,6 @@ class ComputeJob:
     today: date
     version: str
     dirty_only: bool = False
-    athlete_filter: tuple[str, ...] = field(default=())
 
 
 class _BucketData:

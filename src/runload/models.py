@@ -117,6 +117,12 @@ class Activity:
     # (Foster) is rpe x minutes.
     rpe: float | None = None
     id: int | None = None  # set once stored
+    # What a person corrected (``runload activity set``): {field: the value as recorded}; the
+    # fields above hold the corrected values, which every calculation uses.
+    corrections: dict[str, object] = field(default_factory=dict, compare=False)
+    # The gear is the athlete's default shoe, given at import because the file named none.
+    gear_default: bool = False
+    import_id: int | None = None  # the import that stored it (``runload import list``)
 
     @property
     def is_run(self) -> bool:
@@ -224,6 +230,19 @@ class Clearance:
 
 
 @dataclass(frozen=True)
+class Shoe:
+    """A pair of shoes: runs name it as their gear. ``start_km`` is what it had run before
+    runload knew it; ``retire_km`` the distance at which the runner means to replace it (the
+    shoe rule's threshold for this pair); ``retired_on`` the day it was put away."""
+
+    name: str
+    start_km: float = 0.0
+    retire_km: float | None = None
+    default: bool = False
+    retired_on: date | None = None
+
+
+@dataclass(frozen=True)
 class AthleteData:
     """Everything runload holds for one athlete, as plain data: what the assessment reads.
 
@@ -235,3 +254,4 @@ class AthleteData:
     activities: tuple[Activity, ...] = ()
     pain_entries: tuple[PainEntry, ...] = ()
     clearances: tuple[Clearance, ...] = ()
+    shoes: tuple[Shoe, ...] = ()

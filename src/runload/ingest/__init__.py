@@ -73,10 +73,12 @@ class ImportSummary:
     warnings: list[dict[str, str]] = field(default_factory=list)
     activities: int = 0
     empty: list[str] = field(default_factory=list)
+    import_id: int | None = None  # the import's record (runload import list / undo)
 
     def as_json(self) -> dict[str, object]:
         """The summary as plain JSON data: counts, and lists of duplicates, failures and warnings."""
         return {
+            "import_id": self.import_id,
             "imported": len(self.imported),
             "activities": self.activities,
             "duplicates": self.duplicates,
@@ -230,7 +232,7 @@ def import_paths(
     if missing:
         raise InputError("no such file or folder", path=missing[0])
     tz = ZoneInfo(athlete.timezone)
-    summary = ImportSummary()
+    summary = ImportSummary(import_id=store.start_import(athlete_id, [printable(str(p)) for p in paths]))
     seen = store.seen_files(athlete_id)
     known = store.known_files(athlete_id)
     containers: dict[str, _Container] = {}
@@ -302,6 +304,8 @@ def import_paths(
         writer.commit()
     for path in summary.empty:
         summary.failed.append({"file": path, "reason": no_files_reason(path)})
+    store.finish_import(summary.import_id or 0, files=len(summary.imported), activities=summary.activities,
+                        duplicates=len(summary.duplicates), skipped=summary.skipped, failed=len(summary.failed))
     return summary
 
 
@@ -514,6 +518,8 @@ class _Writer:
         self.conn = store.conn
         self.last_commit = time.monotonic()
         self.longest_s = store.longest_activity_s(athlete_id)  # bounds the duplicate search
+        self.import_id = summary.import_id  # kept on every row this import stores or replaces
+        self.default_shoe = store.default_shoe(athlete_id)  # for runs whose file names no gear
 
     def _begin(self) -> None:
         if not self.store.in_transaction:
@@ -554,7 +560,8 @@ class _Writer:
                     self._store_file(src.name, parsed.digest, acts)
                     self.known[parsed.digest] = src.name
                     self.this_run.add(parsed.digest)
-                self.store.remember_seen(self.conn, self.athlete_id, src.key, src.fingerprint, parsed.digest)
+                self.store.remember_seen(self.conn, self.athlete_id, src.key, src.fingerprint, parsed.digest,
+                                         import_id=self.import_id)
         except _Refused as refused:
             _fail(self.summary, self.containers, src.name, refused.reason, src.containers)
             return
@@ -593,9 +600,12 @@ class _Writer:
             return
         self._begin()
         for key, c in ok:
-            self.store.remember_seen(self.conn, self.athlete_id, key, c.fingerprint, None, c.members)
+            self.store.remember_seen(self.conn, self.athlete_id, key, c.fingerprint, None, c.members,
+                                     import_id=self.import_id)
 
     def _complete(self, a: Activity, src: Source, digest: str) -> Activity:
+        if a.gear is None and self.default_shoe and a.is_run:
+            a = replace(a, gear=self.default_shoe, gear_default=True)
         return replace(a, source_hash=digest, source_file=bounds.clean_text(src.name, bounds.MAX_PATH_CHARS),
                        utc_offset_s=local_offset(a, self.tz))
 
@@ -612,8 +622,8 @@ class _Writer:
                 best = max(twins, key=richness)
                 if richness(act) > richness(best):
                     for o in twins:
-                        self.store.delete_activity(self.conn, o.id)  # type: ignore[arg-type]
-                    self.store.insert_activity(self.conn, self.athlete_id, act)
+                        self.store.delete_activity(self.conn, o.id, replaced_by=self.import_id)  # type: ignore[arg-type]
+                    self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id)
                     self.summary.activities += 1
                     stored_any = True
                     self.summary.duplicates.append({"file": name, "kept": name,
@@ -621,14 +631,15 @@ class _Writer:
                 else:
                     self.summary.duplicates.append({"file": name, "kept": best.source_file or "?", "replaced": ""})
                 continue
-            self.store.insert_activity(self.conn, self.athlete_id, act)
+            self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id)
             self.summary.activities += 1
             stored_any = True
         self.longest_s = max([self.longest_s] + [a.elapsed_s or a.timer_s or 0.0 for a in acts])
         for act in acts:
             for w in act.warnings:
                 self.summary.warnings.append({"file": name, "warning": w})
-        self.store.record_file(self.conn, self.athlete_id, digest, name, "imported" if stored_any else "duplicate")
+        self.store.record_file(self.conn, self.athlete_id, digest, name, "imported" if stored_any else "duplicate",
+                               import_id=self.import_id)
         if stored_any:
             self.summary.imported.append(name)
 

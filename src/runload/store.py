@@ -500,7 +500,9 @@ class Store:
             conn.execute(f"UPDATE activities SET {', '.join(f'{c} = ?' for c in sets)} WHERE id = ?",
                          [*sets.values(), activity_id])
             _, after = self.get_activity(activity_id)
-            checked = bounds.check_activity(after)
+            # a person's word on the sport stands (as on reading); a distance they give must still
+            # be one a person covers in that sport in that time
+            checked = bounds.check_activity(after, relabel="distance_m" in values)
             problem = checked.problem
             if checked.activity is not None and checked.activity.sport is not after.sport:
                 problem = "; ".join(checked.notes) or f"not plausible as {after.sport.value}"

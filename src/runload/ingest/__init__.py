@@ -232,7 +232,7 @@ def import_paths(
     if missing:
         raise InputError("no such file or folder", path=missing[0])
     tz = ZoneInfo(athlete.timezone)
-    summary = ImportSummary(import_id=store.start_import(athlete_id, [printable(str(p)) for p in paths]))
+    summary = ImportSummary(import_id=store.start_import(athlete_id, [printable(str(p.absolute())) for p in paths]))
     seen = store.seen_files(athlete_id)
     known = store.known_files(athlete_id)
     containers: dict[str, _Container] = {}

@@ -33,6 +33,7 @@ COMMANDS = {
     "email": "runload.cli.email:email",
     "coach": "runload.cli.coach:coach",
     "rules": "runload.cli.rules:rules",
+    "shoe": "runload.cli.shoe:shoe",
 }
 
 

@@ -34,6 +34,7 @@ COMMANDS = {
     "coach": "runload.cli.coach:coach",
     "rules": "runload.cli.rules:rules",
     "shoe": "runload.cli.shoe:shoe",
+    "export": "runload.cli.export:export",
 }
 
 

@@ -89,7 +89,8 @@ class ImportSummary:
 
 
 def parse_source(kind: str, data: bytes, name: str) -> list[Activity]:
-    """The activities in one file's bytes, by its format (``fit``, ``gpx`` or ``tcx``)."""
+    """The activities in one file's bytes, by its format (``fit``, ``gpx``, ``tcx`` or ``csv``,
+    runload's own activities CSV)."""
     if kind == "fit":
         from runload.ingest.fit import parse_fit
 
@@ -102,6 +103,10 @@ def parse_source(kind: str, data: bytes, name: str) -> list[Activity]:
         from runload.ingest.tcx import parse_tcx
 
         return parse_tcx(data, name)
+    if kind == "csv":
+        from runload.ingest.runcsv import parse_activities_csv
+
+        return parse_activities_csv(data, name)
     raise IngestError(f"unsupported format {kind!r}", path=name)
 
 

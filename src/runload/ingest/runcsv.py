@@ -6,7 +6,9 @@ written spreadsheet-safe (:func:`runload.textsafe.csv_cell`: a name starting wit
 leading ``'``), and the reader takes that ``'`` off again. Named on the command line, the file is
 imported like any activity file (the header says what it is; in a folder only ``.fit``, ``.gpx``
 and ``.tcx`` files are looked at): each row is one activity, checked against the physical bounds
-like any other, and a row that is not a plausible activity stops the file with its line.
+like any other, and a row that is not a plausible activity stops the file with its line. Its
+distance counts as a copy's (``distance_source`` ``export``), so the same run from the watch's own
+file is always the richer copy.
 """
 
 from __future__ import annotations
@@ -95,7 +97,8 @@ def parse_activities_csv(data: bytes, name: str) -> list[Activity]:
             if len(out) >= MAX_ROWS:
                 raise IngestError(f"more than {MAX_ROWS:,} activities in one file", path=name, line=line)
             if len(row) != len(header):
-                raise IngestError(f"{len(row)} cells where the header has {len(header)}", path=name, line=line)
+                raise IngestError(f"line {line} has {len(row)} cells where the header has {len(header)}", path=name,
+                                  line=line)
 
             def cell(key: str) -> str:
                 return from_csv_cell(row[col[key]]).strip() if key in col else ""
@@ -143,5 +146,7 @@ def _activity(cell: Any, index: int, name: str, line: int) -> Activity:
         utc_offset_s=None if offset is None else int(offset), sub_sport=cell("sub_sport") or None,
         avg_hr_bpm=number("avg_hr_bpm"), max_hr_bpm=number("max_hr_bpm"), avg_cadence_spm=number("avg_cadence_spm"),
         elevation_gain_m=number("elevation_gain_m"), rpe=number("rpe"), gear=cell("shoe") or None,
-        name=cell("name") or None, device=cell("device") or None, leg_index=index, distance_source="summary",
+        name=cell("name") or None, device=cell("device") or None, leg_index=index,
+        # a copy of what runload stored: never richer than the watch's own file (runload.ingest.richness)
+        distance_source="export",
     )

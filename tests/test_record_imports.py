@@ -170,3 +170,34 @@ def test_a_path_named_list_is_still_a_path(cli, tmp_path: Path, monkeypatch: pyt
     monkeypatch.chdir(tmp_path)
     r = cli("import", "--athlete", "ana", "./list")
     assert r.exit_code == 0 and r.output.startswith("Imported 1 files (1 activities)")
+
+
+def test_a_correction_outlives_a_richer_copy_and_its_undo(cli, tmp_path: Path, store_path: Path) -> None:
+    _add(cli, "ana")
+    (tmp_path / "copy.gpx").write_bytes(gpx_run())
+    (tmp_path / "watch.fit").write_bytes(fit_run())
+    cli("import", "--athlete", "ana", str(tmp_path / "copy.gpx"))
+    assert cli("activity", "set", "1", "--rpe", "5", "--distance-km", "1.7").exit_code == 0
+    cli("import", "--athlete", "ana", str(tmp_path / "watch.fit"))  # replaces the GPX copy
+    (now,) = json.loads(cli("activity", "list", "--athlete", "ana", "--json").output)
+    assert now["source_file"] == str(tmp_path / "watch.fit")
+    assert (now["rpe"], now["distance_m"]) == (5.0, 1700.0)  # the person's word carried to the watch's copy
+    assert now["corrections"] == {"distance_m": 1800.0, "rpe": None}  # beside what the watch recorded
+    assert cli("import", "undo", "2", "--yes").exit_code == 0
+    (back,) = json.loads(cli("activity", "list", "--athlete", "ana", "--json").output)
+    assert (back["id"], back["source_file"], back["rpe"], back["distance_m"]) == (1, str(tmp_path / "copy.gpx"), 5.0, 1700.0)
+    store_is_sound(store_path)
+
+
+def test_an_archive_remembered_by_another_import_is_read_again_after_undo(cli, tmp_path: Path) -> None:
+    import zipfile
+
+    _add(cli, "ana")
+    (tmp_path / "watch.fit").write_bytes(fit_run())
+    with zipfile.ZipFile(tmp_path / "backup.zip", "w") as z:
+        z.writestr("watch.fit", fit_run())
+    cli("import", "--athlete", "ana", str(tmp_path / "watch.fit"))  # 1 stores the run
+    assert "1 already known" in cli("import", "--athlete", "ana", str(tmp_path / "backup.zip")).output  # 2
+    cli("import", "undo", "1")
+    r = cli("import", "--athlete", "ana", str(tmp_path / "backup.zip"))
+    assert r.output.startswith("Imported 1 files (1 activities)")  # not skipped as an archive seen before

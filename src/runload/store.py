@@ -518,6 +518,17 @@ class Store:
         del before
         return after
 
+    def carry_corrections(self, conn: sqlite3.Connection, from_ids: Sequence[int], to_id: int) -> None:
+        """A person's corrections of the copies ``from_ids`` carried to the richer copy ``to_id``
+        that replaces them (inside the caller's transaction): a correction outlives a re-import."""
+        cols = [*CORRECTABLE.values(), "corrected_utc"]
+        for i in from_ids:
+            row = conn.execute(f"SELECT {', '.join(cols)} FROM activities WHERE id = ? AND corrected_utc IS NOT NULL",
+                               (i,)).fetchone()
+            if row is not None:
+                conn.execute(f"UPDATE activities SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?", [*row, to_id])
+                return
+
     def delete_activities(self, activity_ids: Sequence[int]) -> list[tuple[str, Activity]]:
         """Delete activities (all or none; an unknown id is :class:`NotFoundError`); returns what
         was deleted. Their files stay known, so a re-import does not bring them back."""
@@ -712,6 +723,9 @@ class Store:
             conn.execute("DELETE FROM replaced_activities WHERE import_id = ?", (import_id,))
             files = conn.execute("DELETE FROM imported_files WHERE import_id = ?", (import_id,)).rowcount
             conn.execute("DELETE FROM seen_files WHERE import_id = ?", (import_id,))
+            # an archive another import remembered as fully imported may hold files whose content
+            # only this import had stored: archives are opened again (their known members skipped)
+            conn.execute("DELETE FROM seen_files WHERE athlete_id = ? AND source_hash IS NULL", (rec.athlete_id,))
             conn.execute("UPDATE imports SET undone_utc = ? WHERE id = ?", (_utc_now(), import_id))
         return UndoResult(import_id, rec.athlete_id, removed, restored, files)
 

@@ -626,9 +626,10 @@ class _Writer:
             if twins:
                 best = max(twins, key=richness)
                 if richness(act) > richness(best):
+                    new_id = self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id)
+                    self.store.carry_corrections(self.conn, [o.id for o in twins], new_id)  # type: ignore[misc]
                     for o in twins:
                         self.store.delete_activity(self.conn, o.id, replaced_by=self.import_id)  # type: ignore[arg-type]
-                    self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id)
                     self.summary.activities += 1
                     stored_any = True
                     self.summary.duplicates.append({"file": name, "kept": name,

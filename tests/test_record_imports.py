@@ -201,3 +201,14 @@ def test_an_archive_remembered_by_another_import_is_read_again_after_undo(cli, t
     cli("import", "undo", "1")
     r = cli("import", "--athlete", "ana", str(tmp_path / "backup.zip"))
     assert r.output.startswith("Imported 1 files (1 activities)")  # not skipped as an archive seen before
+
+
+def test_import_list_shows_a_hostile_path_on_its_line_never_obeyed(cli, tmp_path: Path) -> None:
+    _add(cli, "ana")
+    folder = tmp_path / "a\nb\x1b[2J"
+    folder.mkdir()
+    (folder / "run.fit").write_bytes(fit_run())
+    assert cli("import", "--athlete", "ana", str(folder)).exit_code == 0
+    out = cli("import", "list", "--athlete", "ana").output
+    assert "\x1b" not in out and len(out.splitlines()) == 3
+    assert out.splitlines()[2].endswith("a\\nb\\x1b[2J")

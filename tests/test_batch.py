@@ -120,7 +120,7 @@ def _store_side(world: dict) -> dict:
     with Store.open(world["root"] / "store.sqlite", create=False) as st:
         judge = Assessor(st)
         findings = {a: [to_json(f) for f in judge.get(a, judged_day(period, today)).findings] for a in PEOPLE}
-        acts = {a: [replace(x, id=None) for x in st.activities(a)] for a in PEOPLE}
+        acts = {a: [replace(x, id=None, import_id=None) for x in st.activities(a)] for a in PEOPLE}
     return {"roster": roster, "findings": findings, "activities": acts}
 
 
@@ -242,7 +242,7 @@ def test_export_then_pull_moves_athletes_without_importing_twice(world: dict, tm
     cli("batch", "pull", str(ds), "--athlete", "maya", "--athlete", "dev", "--store", str(pulled))  # twice: no copies
     with Store.open(world["root"] / "store.sqlite", create=False) as a, Store.open(pulled, create=False) as b:
         for who in ("maya", "dev"):
-            assert [replace(x, id=None) for x in b.activities(who)] == [replace(x, id=None) for x in a.activities(who)]
+            assert [replace(x, id=None, import_id=None) for x in b.activities(who)] == [replace(x, id=None, import_id=None) for x in a.activities(who)]
             assert [replace(e, id=None) for e in b.pain_entries(who)] == [replace(e, id=None) for e in a.pain_entries(who)]
             assert b.known_files(who) == a.known_files(who)
         assert b.coaches()[0][3] == ["maya"]

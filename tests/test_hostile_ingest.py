@@ -144,7 +144,7 @@ def test_tcx_total_time_that_is_not_a_duration_is_dropped_not_fatal(cli, athlete
         assert any(("dropped" in w["warning"] or "ignored" in w["warning"]) and w["file"].endswith("a-bad.tcx")
                    for w in out["warnings"]), out
         again = import_json(cli, athlete, folder)  # and again: nothing new, no traceback
-        assert again == (0, {**out, "imported": 0, "activities": 0, "skipped": 2, "warnings": []})
+        assert again == (0, {**out, "import_id": out["import_id"] + 1, "imported": 0, "activities": 0, "skipped": 2, "warnings": []})
     assert_all_within_bounds(tmp_path / "store.sqlite")
     weeks = strict_json(cli("weeks", "--athlete", athlete, "--format", "json").output)
     assert weeks and all(math.isfinite(w["duration_s"]) for w in weeks)

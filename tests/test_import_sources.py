@@ -275,11 +275,11 @@ def test_a_file_is_stored_whole_or_not_at_all(tmp_path: Path, athlete: str, stor
     calls = {"n": 0}
     original = Store.insert_activity
 
-    def failing_insert(self, conn, athlete_id, act):
+    def failing_insert(self, conn, athlete_id, act, *rest, **kw):
         calls["n"] += 1
         if act.leg_index == 1:
             raise RuntimeError("disk full")
-        return original(self, conn, athlete_id, act)
+        return original(self, conn, athlete_id, act, *rest, **kw)
 
     monkeypatch.setattr(fitmod, "parse_fit", two_legs)
     monkeypatch.setattr(Store, "insert_activity", failing_insert)
@@ -295,8 +295,8 @@ def test_cli_import_json_summary_and_exit_codes(cli, athlete: str, tmp_path: Pat
     (tmp_path / "ok.fit").write_bytes(fit_run())
     r = cli("import", "--athlete", athlete, str(tmp_path / "ok.fit"), "--json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output) == {"imported": 1, "activities": 1, "duplicates": [], "skipped": 0, "refreshed": 0,
-                                    "failed": [], "warnings": []}
+    assert json.loads(r.output) == {"import_id": 1, "imported": 1, "activities": 1, "duplicates": [],
+                                    "skipped": 0, "refreshed": 0, "failed": [], "warnings": []}
     (tmp_path / "bad.tcx").write_text("<TrainingCenterDatabase><Activities>", encoding="utf-8")
     r = cli("import", "--athlete", athlete, str(tmp_path), "--json")
     assert r.exit_code == 1

@@ -31,7 +31,7 @@ from typing import Any
 from runload.calendar import FIRST_DAY, local_date, week_start_of, with_zone_offset
 from runload.limits import Limits, next_week_limits
 from runload.load.series import MIN_BASE_KM, Frames
-from runload.models import Activity, Athlete, AthleteData, Clearance, Finding, PainEntry, Severity
+from runload.models import Activity, Athlete, AthleteData, Clearance, Finding, PainEntry, Severity, Shoe
 from runload.rules.book import Rulebook
 from runload.rules.context import Context
 from runload.rules.engine import evaluate
@@ -114,6 +114,7 @@ class Assessment:
     rules: tuple[str, ...]
     thresholds: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     measures: Mapping[str, str] = field(default_factory=dict)  # load rule id -> the load measure it judges
+    shoes: tuple[Shoe, ...] = ()  # the athlete's registered shoes
 
     @property
     def current(self) -> tuple[Finding, ...]:
@@ -202,7 +203,8 @@ def assess(data: AthleteData, book: Rulebook, as_of: date | None = None) -> Asse
                                                                       settings.get("min_base_km", MIN_BASE_KM)))
     frames = Frames(activities, first_weekday=book.first_weekday, min_base_km=min_base, athlete=athlete)
     ctx = Context(athlete=athlete, activities=activities, pain_entries=pain_entries, as_of=as_of,
-                  data_end=frames.end, week_start=book.first_weekday, settings=settings, frames=frames)
+                  data_end=frames.end, week_start=book.first_weekday, settings=settings, frames=frames,
+                  shoes=data.shoes)
     from runload.pain import assess as assess_pain
 
     pain = assess_pain(ctx, data.clearances)
@@ -218,7 +220,8 @@ def assess(data: AthleteData, book: Rulebook, as_of: date | None = None) -> Asse
                       clearances=tuple(c for c in data.clearances if as_of is None or c.date <= as_of),
                       frames=frames, pain_log=ctx.pain_log, pain=pain, findings=tuple(findings), limits=limits,
                       status=status, rules=tuple(r.id for r in rules),
-                      thresholds=_thresholds(rules, athlete, as_of), measures=_measures(rules))
+                      thresholds=_thresholds(rules, athlete, as_of), measures=_measures(rules),
+                      shoes=tuple(data.shoes))
 
 
 # the load rules that judge a load series (not a shoe's distance, a gap or a cadence)

@@ -99,7 +99,7 @@ OVERRIDE_KEYS = ("params", "thresholds", "enabled")
 # tests/test_config.py keeps this list equal to what the metrics read.
 ATHLETE_SETTINGS = (
     "acute_days", "baseline_days", "baseline_weeks", "chronic_days", "latest_only", "load",
-    "method", "min_base_km", "min_baseline_weeks", "min_ctl", "min_days", "min_runs", "silence_days",
+    "method", "min_base_km", "min_baseline_weeks", "min_ctl", "min_days", "min_runs", "retire_at_km", "silence_days",
     "speed_tolerance_pct", "threshold_pace_s_per_km", "window_days", "zone4_fraction",
 )
 SETTING_TYPES = {"load": "text", "method": "text", "latest_only": "true or false"}  # the others: numbers

@@ -124,12 +124,18 @@ class Activity:
     source_file: str | None = None
     source_hash: str | None = None
     leg_index: int = 0
-    distance_source: str = "summary"  # "summary", "records", "laps", "track"
+    distance_source: str = "summary"  # "summary", "records", "laps", "track", "export" (runload's CSV)
     warnings: tuple[str, ...] = ()
     # Session RPE on the CR-10 scale (0-10) as recorded by the watch or an export; session load
     # (Foster) is rpe x minutes.
     rpe: float | None = None
     id: int | None = None  # set once stored
+    # What a person corrected (``runload activity set``): {field: the value as recorded}; the
+    # fields above hold the corrected values, which every calculation uses.
+    corrections: dict[str, object] = field(default_factory=dict, compare=False)
+    # The gear is the athlete's default shoe, given at import because the file named none.
+    gear_default: bool = False
+    import_id: int | None = None  # the import that stored it (``runload import list``)
 
     @property
     def is_run(self) -> bool:
@@ -267,6 +273,19 @@ class PlannedRun:
 
 
 @dataclass(frozen=True)
+class Shoe:
+    """A pair of shoes: runs name it as their gear. ``start_km`` is what it had run before
+    runload knew it; ``retire_km`` the distance at which the runner means to replace it (the
+    shoe rule's threshold for this pair); ``retired_on`` the day it was put away."""
+
+    name: str
+    start_km: float = 0.0
+    retire_km: float | None = None
+    default: bool = False
+    retired_on: date | None = None
+
+
+@dataclass(frozen=True)
 class AthleteData:
     """Everything runload holds for one athlete, as plain data: what the assessment reads.
 
@@ -279,3 +298,4 @@ class AthleteData:
     pain_entries: tuple[PainEntry, ...] = ()
     clearances: tuple[Clearance, ...] = ()
     planned: tuple[PlannedRun, ...] = ()  # the stored plan (runload plan set); the assessment ignores it
+    shoes: tuple[Shoe, ...] = ()

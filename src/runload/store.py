@@ -21,7 +21,7 @@ from pathlib import Path
 from runload import bounds
 from runload.calendar import with_zone_offset
 from runload.errors import InputError, NotFoundError, StoreError
-from runload.models import HR_BIN_BPM, Activity, Athlete, AthleteData, Clearance, Lap, PainEntry, PlannedRun, Sport
+from runload.models import HR_BIN_BPM, Activity, Athlete, AthleteData, Clearance, Lap, PainEntry, PlannedRun, Shoe, Sport
 
 # Each entry upgrades the store by one version. Never edit a released step: append a new one.
 MIGRATIONS: list[str] = [
@@ -195,6 +195,59 @@ MIGRATIONS: list[str] = [
     # again (the report says so).
     """
     ALTER TABLE activities ADD COLUMN hr_bin_bpm INTEGER NOT NULL DEFAULT 5;
+    """,
+    # 8: the record kept straight. Every import gets an id, kept on what it stored (activities,
+    # imported and seen files) and on the rows it replaced (a poorer duplicate of a richer
+    # copy), kept whole in replaced_activities, so `runload import undo` removes exactly what
+    # it added and puts back what it replaced. A person's correction of an activity is kept
+    # beside the recorded value (*_corrected). Shoes: a name, the distance it had before
+    # runload and the one to retire it at; gear_assigned is the athlete's default shoe given
+    # at import to a run whose file named none (gear stays what the file recorded).
+    """
+    CREATE TABLE imports (
+        id INTEGER PRIMARY KEY,
+        athlete_id TEXT NOT NULL REFERENCES athletes(id) ON DELETE CASCADE,
+        started_utc TEXT NOT NULL,
+        finished_utc TEXT,
+        paths_json TEXT NOT NULL DEFAULT '[]',
+        files INTEGER NOT NULL DEFAULT 0,
+        activities INTEGER NOT NULL DEFAULT 0,
+        duplicates INTEGER NOT NULL DEFAULT 0,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        undone_utc TEXT
+    );
+    CREATE INDEX imports_by_athlete ON imports (athlete_id, id);
+    ALTER TABLE activities ADD COLUMN import_id INTEGER REFERENCES imports(id) ON DELETE SET NULL;
+    ALTER TABLE imported_files ADD COLUMN import_id INTEGER REFERENCES imports(id) ON DELETE SET NULL;
+    ALTER TABLE seen_files ADD COLUMN import_id INTEGER REFERENCES imports(id) ON DELETE SET NULL;
+    CREATE INDEX activities_by_import ON activities (import_id);
+    CREATE TABLE replaced_activities (
+        import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+        activity_id INTEGER NOT NULL,
+        athlete_id TEXT NOT NULL REFERENCES athletes(id) ON DELETE CASCADE,
+        stored_by INTEGER,
+        row_json TEXT NOT NULL,
+        replaced_utc TEXT NOT NULL,
+        PRIMARY KEY (import_id, activity_id)
+    );
+    ALTER TABLE activities ADD COLUMN sport_corrected TEXT;
+    ALTER TABLE activities ADD COLUMN sub_sport_corrected TEXT;
+    ALTER TABLE activities ADD COLUMN distance_m_corrected REAL;
+    ALTER TABLE activities ADD COLUMN gear_corrected TEXT;
+    ALTER TABLE activities ADD COLUMN rpe_corrected REAL;
+    ALTER TABLE activities ADD COLUMN corrected_utc TEXT;
+    ALTER TABLE activities ADD COLUMN gear_assigned TEXT;
+    CREATE TABLE shoes (
+        athlete_id TEXT NOT NULL REFERENCES athletes(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        start_km REAL NOT NULL DEFAULT 0,
+        retire_km REAL,
+        is_default INTEGER NOT NULL DEFAULT 0,
+        retired_on TEXT,
+        created_utc TEXT NOT NULL,
+        PRIMARY KEY (athlete_id, name)
+    );
     """,
 ]
 
@@ -414,12 +467,12 @@ class Store:
         return {r[0]: r[1] for r in rows}
 
     def record_file(self, conn: sqlite3.Connection, athlete_id: str, source_hash: str, source_file: str,
-                    outcome: str, detail: str | None = None) -> None:
+                    outcome: str, detail: str | None = None, import_id: int | None = None) -> None:
         """Remember what an import did with one file (inside the caller's transaction)."""
         conn.execute(
-            "INSERT OR REPLACE INTO imported_files (athlete_id, source_hash, source_file, outcome, detail, imported_utc)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (athlete_id, source_hash, source_file, outcome, detail, _utc_now()),
+            "INSERT OR REPLACE INTO imported_files (athlete_id, source_hash, source_file, outcome, detail, imported_utc,"
+            " import_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (athlete_id, source_hash, source_file, outcome, detail, _utc_now(), import_id),
         )
 
     def seen_files(self, athlete_id: str) -> dict[str, tuple[str, str | None, int]]:
@@ -429,11 +482,12 @@ class Store:
         return {r[0]: (r[1], r[2], int(r[3])) for r in rows}
 
     def remember_seen(self, conn: sqlite3.Connection, athlete_id: str, path: str, fingerprint: str,
-                      source_hash: str | None, members: int = 1) -> None:
+                      source_hash: str | None, members: int = 1, import_id: int | None = None) -> None:
         """Remember how a path looked when imported (inside the caller's transaction)."""
         conn.execute(
-            "INSERT OR REPLACE INTO seen_files (athlete_id, path, fingerprint, source_hash, members) VALUES (?, ?, ?, ?, ?)",
-            (athlete_id, path, fingerprint, source_hash, members),
+            "INSERT OR REPLACE INTO seen_files (athlete_id, path, fingerprint, source_hash, members, import_id)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (athlete_id, path, fingerprint, source_hash, members, import_id),
         )
 
     def get_activity(self, activity_id: int) -> tuple[str, Activity]:
@@ -452,16 +506,74 @@ class Store:
 
     def set_activity_sport(self, activity_id: int, sport: Sport, sub_sport: str | None = None) -> None:
         """Correct an activity's sport (a person's word: no longer marked as inferred)."""
-        self.get_activity(activity_id)
-        with self.atomic() as conn:
-            conn.execute("UPDATE activities SET sport = ?, sub_sport = coalesce(?, sub_sport), sport_inferred = 0 "
-                         "WHERE id = ?", (sport.value, sub_sport, activity_id))
+        values: dict[str, object] = {"sport": sport}
+        if sub_sport is not None:
+            values["sub_sport"] = sub_sport
+        self.correct_activity(activity_id, values)
 
-    def insert_activity(self, conn: sqlite3.Connection, athlete_id: str, activity: Activity) -> int:
-        """Insert one activity inside the caller's transaction; returns its id.
+    def correct_activity(self, activity_id: int, values: dict[str, object], clear: Sequence[str] = ()) -> Activity:
+        """Correct fields of an activity (keys of :data:`CORRECTABLE`; ``distance_m`` in metres),
+        kept beside the recorded values; ``clear`` drops corrections (back to what was recorded).
+        The corrected activity must be within the physical bounds (:mod:`runload.bounds`), as an
+        imported one is. Returns the activity as it now reads."""
+        unknown = [k for k in [*values, *clear] if k not in CORRECTABLE]
+        if unknown:
+            raise ValueError(f"not a correctable field: {unknown[0]}")
+        _athlete_id, before = self.get_activity(activity_id)
+        sets: dict[str, object] = {CORRECTABLE[k]: None for k in clear}
+        for key, value in values.items():
+            sets[CORRECTABLE[key]] = value.value if isinstance(value, Sport) else value
+        with self.atomic() as conn:
+            conn.execute(f"UPDATE activities SET {', '.join(f'{c} = ?' for c in sets)} WHERE id = ?",
+                         [*sets.values(), activity_id])
+            _, after = self.get_activity(activity_id)
+            # a person's word on the sport stands (as on reading); a distance they give must still
+            # be one a person covers in that sport in that time
+            checked = bounds.check_activity(after, relabel="distance_m" in values)
+            problem = checked.problem
+            if checked.activity is not None and checked.activity.sport is not after.sport:
+                problem = "; ".join(checked.notes) or f"not plausible as {after.sport.value}"
+            if problem is None and after.rpe is not None and not bounds.MIN_RPE <= after.rpe <= bounds.MAX_RPE:
+                problem = f"a session RPE of {after.rpe:g} is outside the 0-10 scale"
+            if problem:
+                raise InputError(f"activity {activity_id} not corrected: {problem}")
+            any_left = conn.execute(
+                f"SELECT {' OR '.join(f'{c} IS NOT NULL' for c in CORRECTABLE.values())} FROM activities WHERE id = ?",
+                (activity_id,)).fetchone()[0]
+            conn.execute("UPDATE activities SET corrected_utc = ? WHERE id = ?",
+                         (_utc_now() if any_left else None, activity_id))
+        del before
+        return after
+
+    def carry_corrections(self, conn: sqlite3.Connection, from_ids: Sequence[int], to_id: int) -> None:
+        """A person's corrections of the copies ``from_ids`` carried to the richer copy ``to_id``
+        that replaces them (inside the caller's transaction): a correction outlives a re-import."""
+        cols = [*CORRECTABLE.values(), "corrected_utc"]
+        for i in from_ids:
+            row = conn.execute(f"SELECT {', '.join(cols)} FROM activities WHERE id = ? AND corrected_utc IS NOT NULL",
+                               (i,)).fetchone()
+            if row is not None:
+                conn.execute(f"UPDATE activities SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?", [*row, to_id])
+                return
+
+    def delete_activities(self, activity_ids: Sequence[int]) -> list[tuple[str, Activity]]:
+        """Delete activities (all or none; an unknown id is :class:`NotFoundError`); returns what
+        was deleted. Their files stay known, so a re-import does not bring them back."""
+        gone = [self.get_activity(i) for i in activity_ids]
+        with self.atomic() as conn:
+            for i in activity_ids:
+                self.delete_activity(conn, i)
+        return gone
+
+    def insert_activity(self, conn: sqlite3.Connection, athlete_id: str, activity: Activity,
+                        import_id: int | None = None) -> int:
+        """Insert one activity inside the caller's transaction; returns its id. ``import_id`` is
+        the import storing it (:meth:`start_import`), so the import can be undone.
 
         The store's door: an activity with any value outside the physical bounds is refused
         (:class:`InputError`); importers pass what :func:`runload.bounds.check_activity` kept.
+        A gear that is the athlete's default shoe (``gear_default``) is kept apart from the gear
+        the file recorded.
         """
         if not bounds.within_bounds(activity):
             why = bounds.plausible_activity(activity) or "values outside physical bounds"
@@ -471,8 +583,9 @@ class Store:
             """INSERT INTO activities (athlete_id, start_utc, end_utc, utc_offset_s, sport, sub_sport,
                    sport_inferred, distance_m, distance_source, timer_s, elapsed_s, elevation_gain_m,
                    avg_hr_bpm, max_hr_bpm, avg_cadence_spm, device, name, gear, laps_json, hr_zone_json,
-                   warnings_json, source_file, source_hash, leg_index, imported_utc, rpe, hr_bin_bpm)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   warnings_json, source_file, source_hash, leg_index, imported_utc, rpe, hr_bin_bpm, import_id,
+                   gear_assigned)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 athlete_id, _iso(activity.start_utc),
                 _iso(datetime.fromtimestamp(end, timezone.utc)),
@@ -480,18 +593,28 @@ class Store:
                 int(activity.sport_inferred), float(activity.distance_m), activity.distance_source,
                 activity.timer_s, activity.elapsed_s, activity.elevation_gain_m,
                 activity.avg_hr_bpm, activity.max_hr_bpm, activity.avg_cadence_spm,
-                activity.device, activity.name, activity.gear,
+                activity.device, activity.name, None if activity.gear_default else activity.gear,
                 json.dumps([_lap_to_json(lap) for lap in activity.laps]),
                 json.dumps({str(k): v for k, v in activity.hr_zone_s.items()}),
                 json.dumps(list(activity.warnings)),
                 activity.source_file, activity.source_hash, activity.leg_index, _utc_now(),
-                activity.rpe, activity.hr_bin_bpm,
+                activity.rpe, activity.hr_bin_bpm, import_id, activity.gear if activity.gear_default else None,
             ),
         )
         return int(cur.lastrowid)
 
-    def delete_activity(self, conn: sqlite3.Connection, activity_id: int) -> None:
-        """Delete one activity inside the caller's transaction."""
+    def delete_activity(self, conn: sqlite3.Connection, activity_id: int, *, replaced_by: int | None = None) -> None:
+        """Delete one activity inside the caller's transaction. ``replaced_by``: the import whose
+        richer copy replaces it; the row is kept whole, so undoing that import puts it back."""
+        if replaced_by is not None:
+            row = conn.execute(f"SELECT {', '.join(_ALL_ACTIVITY_COLUMNS)} FROM activities WHERE id = ?",
+                               (activity_id,)).fetchone()
+            if row is not None:
+                d = dict(zip(_ALL_ACTIVITY_COLUMNS, row))
+                conn.execute(
+                    "INSERT OR REPLACE INTO replaced_activities (import_id, activity_id, athlete_id, stored_by, "
+                    "row_json, replaced_utc) VALUES (?, ?, ?, ?, ?, ?)",
+                    (replaced_by, activity_id, d["athlete_id"], d["import_id"], json.dumps(d), _utc_now()))
         conn.execute("DELETE FROM activities WHERE id = ?", (activity_id,))
 
     def activities(
@@ -526,7 +649,7 @@ class Store:
             sql += " AND start_utc < ?"
             args.append(_iso(end_utc))
         if sports:
-            sql += f" AND sport IN ({', '.join('?' * len(sports))})"
+            sql += f" AND coalesce(sport_corrected, sport) IN ({', '.join('?' * len(sports))})"
             args.extend(s.value for s in sports)
         sql += " ORDER BY start_utc, leg_index"
         out = []
@@ -573,6 +696,162 @@ class Store:
         row = self.conn.execute(f"SELECT max(end_utc) FROM activities WHERE athlete_id = ? AND {_PLAUSIBLE_START}",
                                 (athlete_id, *_plausible_start_args())).fetchone()
         return _parse_iso(row[0]) if row and row[0] else None
+
+    # ---------------------------------------------------------------- imports and undo
+    def start_import(self, athlete_id: str, paths: Sequence[str]) -> int:
+        """Record the start of an import; returns its id (kept on everything it stores)."""
+        self.get_athlete(athlete_id)
+        with self.atomic() as conn:
+            cur = conn.execute("INSERT INTO imports (athlete_id, started_utc, paths_json) VALUES (?, ?, ?)",
+                               (athlete_id, _utc_now(), json.dumps(list(paths))))
+        return int(cur.lastrowid)
+
+    def finish_import(self, import_id: int, *, files: int, activities: int, duplicates: int, skipped: int,
+                      failed: int) -> None:
+        """Record how an import ended (an import killed midway keeps no finish time)."""
+        with self.atomic() as conn:
+            conn.execute("UPDATE imports SET finished_utc = ?, files = ?, activities = ?, duplicates = ?, skipped = ?,"
+                         " failed = ? WHERE id = ?",
+                         (_utc_now(), files, activities, duplicates, skipped, failed, import_id))
+
+    def imports(self, athlete_id: str) -> list["ImportRecord"]:
+        """The athlete's imports, oldest first (undone ones too)."""
+        self.get_athlete(athlete_id)
+        rows = self.conn.execute(f"SELECT {_IMPORT_SELECT} FROM imports WHERE athlete_id = ? ORDER BY id",
+                                 (athlete_id,)).fetchall()
+        return [self._import_record(r) for r in rows]
+
+    def get_import(self, import_id: int) -> "ImportRecord":
+        """One import, or :class:`NotFoundError`."""
+        row = self.conn.execute(f"SELECT {_IMPORT_SELECT} FROM imports WHERE id = ?", (import_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no import with id {import_id} (see: runload import list --athlete ID)")
+        return self._import_record(row)
+
+    def _import_record(self, row: Sequence[object]) -> "ImportRecord":
+        d = dict(zip(_IMPORT_COLUMNS, row))
+        iid = int(d["id"])  # type: ignore[arg-type]
+        stored, corrected = self.conn.execute(
+            "SELECT count(*), count(corrected_utc) FROM activities WHERE import_id = ?", (iid,)).fetchone()
+        replaced = self.conn.execute("SELECT count(*) FROM replaced_activities WHERE import_id = ?",
+                                     (iid,)).fetchone()[0]
+        return ImportRecord(
+            id=iid, athlete_id=str(d["athlete_id"]), started_utc=str(d["started_utc"]),
+            finished_utc=d["finished_utc"], paths=tuple(json.loads(str(d["paths_json"]))),  # type: ignore[arg-type]
+            files=int(d["files"]), activities=int(d["activities"]),  # type: ignore[arg-type]
+            duplicates=int(d["duplicates"]), skipped=int(d["skipped"]),  # type: ignore[arg-type]
+            failed=int(d["failed"]), undone_utc=d["undone_utc"],  # type: ignore[arg-type]
+            stored_now=int(stored), corrected_now=int(corrected), replaced=int(replaced))
+
+    def undo_import(self, import_id: int) -> "UndoResult":
+        """Remove exactly what import ``import_id`` added (its activities, the files it made
+        known) and put back the activities it replaced as duplicates, all or nothing.
+
+        An activity the import stored that a later import has since replaced is already gone;
+        its kept copy is dropped too, so undoing that later import cannot bring it back."""
+        rec = self.get_import(import_id)
+        if rec.undone_utc:
+            raise InputError(f"import {import_id} was already undone ({rec.undone_utc})")
+        with self.atomic() as conn:
+            removed = conn.execute("DELETE FROM activities WHERE import_id = ?", (import_id,)).rowcount
+            conn.execute("DELETE FROM replaced_activities WHERE stored_by = ?", (import_id,))
+            restored = 0
+            for (row_json,) in conn.execute("SELECT row_json FROM replaced_activities WHERE import_id = ? "
+                                            "ORDER BY activity_id", (import_id,)).fetchall():
+                d = json.loads(row_json)
+                if conn.execute("SELECT 1 FROM activities WHERE id = ?", (d["id"],)).fetchone():
+                    d.pop("id")  # the id was taken since: the row comes back under a new one
+                if d.get("import_id") is not None and not conn.execute(
+                        "SELECT 1 FROM imports WHERE id = ?", (d["import_id"],)).fetchone():
+                    d["import_id"] = None
+                cols = list(d)
+                conn.execute(f"INSERT INTO activities ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                             [d[c] for c in cols])
+                restored += 1
+            conn.execute("DELETE FROM replaced_activities WHERE import_id = ?", (import_id,))
+            files = conn.execute("DELETE FROM imported_files WHERE import_id = ?", (import_id,)).rowcount
+            conn.execute("DELETE FROM seen_files WHERE import_id = ?", (import_id,))
+            # an archive another import remembered as fully imported may hold files whose content
+            # only this import had stored: archives are opened again (their known members skipped)
+            conn.execute("DELETE FROM seen_files WHERE athlete_id = ? AND source_hash IS NULL", (rec.athlete_id,))
+            conn.execute("UPDATE imports SET undone_utc = ? WHERE id = ?", (_utc_now(), import_id))
+        return UndoResult(import_id, rec.athlete_id, removed, restored, files)
+
+    # ---------------------------------------------------------------- shoes
+    def add_shoe(self, athlete_id: str, shoe: Shoe) -> None:
+        """Store a new pair of shoes (a name already there is an :class:`InputError`); a default
+        shoe takes over from the athlete's previous default."""
+        self.get_athlete(athlete_id)
+        try:
+            with self.atomic() as conn:
+                if shoe.default:
+                    conn.execute("UPDATE shoes SET is_default = 0 WHERE athlete_id = ?", (athlete_id,))
+                conn.execute("INSERT INTO shoes (athlete_id, name, start_km, retire_km, is_default, retired_on, "
+                             "created_utc) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                             (athlete_id, shoe.name, shoe.start_km, shoe.retire_km, int(shoe.default),
+                              shoe.retired_on.isoformat() if shoe.retired_on else None, _utc_now()))
+        except sqlite3.IntegrityError:
+            raise InputError(f"'{athlete_id}' already has a shoe named '{shoe.name}' (see: runload shoe list "
+                             f"--athlete {athlete_id})") from None
+
+    def shoes(self, athlete_id: str) -> list[Shoe]:
+        """The athlete's shoes, by name."""
+        rows = self.conn.execute("SELECT name, start_km, retire_km, is_default, retired_on FROM shoes "
+                                 "WHERE athlete_id = ? ORDER BY name", (athlete_id,)).fetchall()
+        return [Shoe(n, float(s), r, bool(d), date.fromisoformat(o) if o else None) for n, s, r, d, o in rows]
+
+    def get_shoe(self, athlete_id: str, name: str) -> Shoe:
+        for shoe in self.shoes(athlete_id):
+            if shoe.name == name:
+                return shoe
+        raise NotFoundError(f"'{athlete_id}' has no shoe named '{name}' (see: runload shoe list --athlete {athlete_id})")
+
+    def default_shoe(self, athlete_id: str) -> str | None:
+        """The name of the athlete's default shoe (new runs whose file names none get it)."""
+        row = self.conn.execute("SELECT name FROM shoes WHERE athlete_id = ? AND is_default = 1", (athlete_id,)).fetchone()
+        return row[0] if row else None
+
+    def set_default_shoe(self, athlete_id: str, name: str) -> None:
+        shoe = self.get_shoe(athlete_id, name)
+        if shoe.retired_on is not None:
+            raise InputError(f"shoe '{name}' was retired on {shoe.retired_on}: a retired shoe cannot be the default")
+        with self.atomic() as conn:
+            conn.execute("UPDATE shoes SET is_default = (name = ?) WHERE athlete_id = ?", (name, athlete_id))
+
+    def retire_shoe(self, athlete_id: str, name: str, on: date) -> None:
+        """Put a shoe away on ``on`` (it is no longer the default; its runs keep its name)."""
+        self.get_shoe(athlete_id, name)
+        with self.atomic() as conn:
+            conn.execute("UPDATE shoes SET retired_on = ?, is_default = 0 WHERE athlete_id = ? AND name = ?",
+                         (on.isoformat(), athlete_id, name))
+
+    def gear_names(self, athlete_id: str) -> set[str]:
+        """Every gear name the athlete's activities carry (recorded, corrected or default)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT coalesce(gear_corrected, gear, gear_assigned) FROM activities WHERE athlete_id = ?",
+            (athlete_id,))
+        return {r[0] for r in rows if r[0]}
+
+    # ---------------------------------------------------------------- deleting an athlete
+    def delete_athlete(self, athlete_id: str) -> dict[str, int]:
+        """Delete an athlete and everything stored about them (activities, pain entries and
+        clearances, planned runs, shoes, imports, seen and imported files, coach links and the
+        sent-log of their weekly summaries); returns how many rows of each went."""
+        athlete = self.get_athlete(athlete_id)
+        counts: dict[str, int] = {}
+        with self.atomic() as conn:
+            for table in ("activities", "pain_entries", "pain_clearances", "planned_runs", "shoes", "imports",
+                          "replaced_activities", "imported_files", "seen_files", "coach_athletes"):
+                counts[table] = conn.execute(f"DELETE FROM {table} WHERE athlete_id = ?", (athlete_id,)).rowcount
+            counts["sent_log"] = conn.execute("DELETE FROM sent_log WHERE subject_kind = 'athlete' AND subject_id = ?",
+                                              (athlete_id,)).rowcount
+            if athlete.email:
+                # a roster is about its coach, not this athlete: only mails to the athlete go
+                counts["sent_log"] += conn.execute(
+                    "DELETE FROM sent_log WHERE recipient = ? AND subject_kind = 'athlete'",
+                    (athlete.email.lower(),)).rowcount
+            conn.execute("DELETE FROM athletes WHERE id = ?", (athlete_id,))
+        return counts
 
     # ---------------------------------------------------------------- pain entries
     def add_pain_entries(self, athlete_id: str, entries: Sequence[PainEntry], source: str | None = None) -> list[int]:
@@ -668,7 +947,7 @@ class Store:
         last = datetime.now(timezone.utc).date() + timedelta(days=1)
         pain = tuple(self.pain_entries(athlete_id, start=FIRST_DAY, end=last))
         return AthleteData(athlete, tuple(self.activities(athlete_id)), pain, tuple(self.clearances(athlete_id)),
-                           tuple(self.planned_runs(athlete_id)))
+                           planned=tuple(self.planned_runs(athlete_id)), shoes=tuple(self.shoes(athlete_id)))
 
     # ---------------------------------------------------------------- plans
     def set_plan(self, athlete_id: str, runs: Sequence[PlannedRun]) -> int:
@@ -740,6 +1019,15 @@ class Store:
             )
             for a in athlete_ids:
                 conn.execute("INSERT OR IGNORE INTO coach_athletes (coach_id, athlete_id) VALUES (?, ?)", (coach_id, a))
+
+    def unfollow(self, coach_id: str, athlete_id: str) -> None:
+        """Take an athlete off a coach's roster (both stay)."""
+        with self.atomic() as conn:
+            if not conn.execute("SELECT 1 FROM coaches WHERE id = ?", (coach_id,)).fetchone():
+                raise NotFoundError(f"unknown coach '{coach_id}' (see: runload coach list)")
+            if conn.execute("DELETE FROM coach_athletes WHERE coach_id = ? AND athlete_id = ?",
+                            (coach_id, athlete_id)).rowcount == 0:
+                raise NotFoundError(f"coach '{coach_id}' does not follow '{athlete_id}' (see: runload coach list)")
 
     def remove_coach(self, coach_id: str) -> None:
         """Delete a coach and their roster links (the athletes stay)."""
@@ -877,6 +1165,45 @@ class Store:
         return {w: st for w, st in rows}
 
 
+_IMPORT_COLUMNS = ["id", "athlete_id", "started_utc", "finished_utc", "paths_json", "files", "activities",
+                   "duplicates", "skipped", "failed", "undone_utc"]
+_IMPORT_SELECT = ", ".join(_IMPORT_COLUMNS)
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One import as recorded: when, what paths, what it counted at the time (files imported,
+    activities stored, duplicates, files already known, failures), and what of it is in the
+    store now (``stored_now`` activities, ``corrected_now`` of them corrected since, ``replaced``
+    older copies it replaced)."""
+
+    id: int
+    athlete_id: str
+    started_utc: str
+    finished_utc: str | None
+    paths: tuple[str, ...]
+    files: int
+    activities: int
+    duplicates: int
+    skipped: int
+    failed: int
+    undone_utc: str | None
+    stored_now: int = 0
+    corrected_now: int = 0
+    replaced: int = 0
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    """What undoing an import did."""
+
+    import_id: int
+    athlete_id: str
+    removed: int  # activities taken out
+    restored: int  # replaced copies put back
+    files: int  # files no longer known (a later import reads them again)
+
+
 @dataclass(frozen=True)
 class Source:
     """A folder (or file) ``runload sync`` imports for an athlete, with its last sync (UTC, ISO)
@@ -955,7 +1282,19 @@ _ACTIVITY_COLUMNS = [
     "id", "start_utc", "utc_offset_s", "sport", "sub_sport", "sport_inferred", "distance_m",
     "distance_source", "timer_s", "elapsed_s", "elevation_gain_m", "avg_hr_bpm", "max_hr_bpm",
     "avg_cadence_spm", "device", "name", "gear", "laps_json", "hr_zone_json", "warnings_json",
-    "source_file", "source_hash", "leg_index", "rpe", "hr_bin_bpm",
+    "source_file", "source_hash", "leg_index", "rpe", "hr_bin_bpm", "import_id", "sport_corrected",
+    "sub_sport_corrected", "distance_m_corrected", "gear_corrected", "rpe_corrected", "gear_assigned",
+]
+# What `runload activity set` may correct: {field of Activity: column holding the correction}.
+CORRECTABLE = {"sport": "sport_corrected", "sub_sport": "sub_sport_corrected",
+               "distance_m": "distance_m_corrected", "gear": "gear_corrected", "rpe": "rpe_corrected"}
+# Every column of the activities table, in order: what a replaced row keeps to be put back.
+_ALL_ACTIVITY_COLUMNS = [
+    "id", "athlete_id", "start_utc", "end_utc", "utc_offset_s", "sport", "sub_sport", "sport_inferred",
+    "distance_m", "distance_source", "timer_s", "elapsed_s", "elevation_gain_m", "avg_hr_bpm", "max_hr_bpm",
+    "avg_cadence_spm", "device", "name", "gear", "laps_json", "hr_zone_json", "warnings_json", "source_file",
+    "source_hash", "leg_index", "imported_utc", "rpe", "hr_bin_bpm", "import_id", "sport_corrected", "sub_sport_corrected",
+    "distance_m_corrected", "gear_corrected", "rpe_corrected", "corrected_utc", "gear_assigned",
 ]
 _ACTIVITY_SELECT = ", ".join(_ACTIVITY_COLUMNS)
 # Start times within the bounds, in SQL: rows dated 9019 are never even read.
@@ -979,6 +1318,26 @@ def _lap_from_json(d: dict[str, object]) -> Lap:
 
 def _activity_from_row(row: Sequence[object]) -> Activity:
     d = dict(zip(_ACTIVITY_COLUMNS, row))
+    act = _recorded_activity(d)
+    changes: dict[str, object] = {}
+    recorded: dict[str, object] = {}
+    for name, column in CORRECTABLE.items():
+        value = d[column]
+        if value is None:
+            continue
+        recorded[name] = getattr(act, name)
+        changes[name] = Sport(value) if name == "sport" else value
+    if "sport" in changes:
+        recorded["sport"] = act.sport.value
+        changes["sport_inferred"] = False
+    if d["gear_assigned"] is not None and act.gear is None and "gear" not in changes:
+        changes.update(gear=d["gear_assigned"], gear_default=True)
+    if recorded:
+        changes["corrections"] = recorded
+    return replace(act, **changes) if changes else act  # type: ignore[arg-type]
+
+
+def _recorded_activity(d: dict[str, object]) -> Activity:
     return Activity(
         id=d["id"],  # type: ignore[arg-type]
         start_utc=_parse_iso(str(d["start_utc"])),
@@ -1005,6 +1364,7 @@ def _activity_from_row(row: Sequence[object]) -> Activity:
         leg_index=int(d["leg_index"]),  # type: ignore[arg-type]
         rpe=d["rpe"],  # type: ignore[arg-type]
         hr_bin_bpm=int(d["hr_bin_bpm"]),  # type: ignore[arg-type]
+        import_id=d["import_id"],  # type: ignore[arg-type]
     )
 
 

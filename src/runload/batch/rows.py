@@ -36,11 +36,15 @@ _ORDER = {
 }
 
 
+_LOCAL_COLUMNS = {"id", "import_id"}
+
+
 def columns(conn: sqlite3.Connection, store_table: str) -> list[str]:
-    """The store table's columns, without the store-local ``id`` (athletes keep theirs: it is
-    the athlete id)."""
+    """The store table's columns, without the store-local ``id`` and ``import_id`` (athletes
+    keep their id: it is the athlete id)."""
     cols = [r[1] for r in conn.execute(f"PRAGMA table_info({store_table})")]
-    return cols if store_table == "athletes" else [c for c in cols if c != "id"]
+    # the store-local row id and import id (runload import list/undo) mean nothing in another store
+    return cols if store_table == "athletes" else [c for c in cols if c not in _LOCAL_COLUMNS]
 
 
 def select_rows(conn: sqlite3.Connection, store_table: str, athlete_ids: Iterable[str]) -> list[dict[str, Any]]:

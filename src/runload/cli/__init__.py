@@ -39,6 +39,8 @@ COMMANDS = {
     "sync": "runload.cli.sync:sync",
     "config": "runload.cli.config:config",
     "site": "runload.cli.site:site",
+    "shoe": "runload.cli.shoe:shoe",
+    "export": "runload.cli.export:export",
 }
 
 

@@ -62,3 +62,29 @@ def not_built(name: str, what: str) -> Callable[[], None]:
         raise click.UsageError(f"'runload {name}' is not built yet: {what}")
 
     return run
+
+
+def can_ask(no_input: bool = False) -> bool:
+    """Whether a question may wait for an answer: a terminal on stdin, and not ``CI=true``
+    (scripts and CI never wait for input)."""
+    import os
+    import sys
+
+    if no_input or os.environ.get("CI", "").strip().lower() in ("true", "1", "yes"):
+        return False
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def confirm_or_refuse(question: str, *, yes: bool, refusal: str) -> None:
+    """Go on when ``yes`` (``--yes``), else ask on a terminal (no: "Aborted!", exit 1, as
+    ``pain delete``); with no terminal to ask on, refuse with ``refusal`` (exit 2, bad usage)."""
+    from runload.errors import InputError
+
+    if yes:
+        return
+    if not can_ask():
+        raise InputError(f"{refusal} without --yes (no terminal to ask on)")
+    click.confirm(question, default=False, abort=True)

@@ -1,18 +1,41 @@
-"""runload activity: list an athlete's activities and correct a sport."""
+"""runload activity: list, show, correct and delete an athlete's activities."""
 
 from __future__ import annotations
 
 import json
+import math
+from typing import Any
 
 import click
 
-from runload.cli._common import echo, open_store, store_option
+from runload.cli._common import confirm_or_refuse, echo, open_store, store_option
 from runload.cli._period import chosen_format, format_option
+
+# The fields `activity set` corrects, by their command-line names (for --clear).
+_FIELDS = {"sport": "sport", "sub-sport": "sub_sport", "distance": "distance_m", "shoe": "gear", "rpe": "rpe"}
 
 
 @click.group("activity")
 def activity() -> None:
-    """List stored activities and correct what a file got wrong."""
+    """List stored activities, correct what a file got wrong, delete what should not be there."""
+
+
+def activity_json(a: Any) -> dict[str, object]:
+    """One activity as JSON data (what `activity list` and `activity show` print): the values
+    every calculation uses, and under ``corrections`` the recorded value of each corrected one."""
+    return {
+        "id": a.id, "start_utc": a.start_utc.isoformat(), "utc_offset_s": a.utc_offset_s,
+        "sport": a.sport.value, "sub_sport": a.sub_sport, "sport_inferred": a.sport_inferred,
+        "counts_as_running": a.is_run, "distance_m": round(a.distance_m, 1),
+        "distance_source": a.distance_source, "timer_s": a.timer_s, "elapsed_s": a.elapsed_s,
+        "avg_hr_bpm": a.avg_hr_bpm, "max_hr_bpm": a.max_hr_bpm, "avg_cadence_spm": a.avg_cadence_spm,
+        "elevation_gain_m": a.elevation_gain_m, "device": a.device, "name": a.name, "gear": a.gear,
+        "gear_default": a.gear_default, "rpe": a.rpe,
+        "laps": len(a.laps), "leg_index": a.leg_index, "source_file": a.source_file,
+        "import_id": a.import_id,
+        "corrections": {k: (round(v, 1) if isinstance(v, float) else v) for k, v in a.corrections.items()},
+        "warnings": list(a.warnings),
+    }
 
 
 @activity.command("list")
@@ -23,7 +46,8 @@ def activity() -> None:
 def list_cmd(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> None:
     """The athlete's activities, oldest first: id, local start, sport, distance, time, source file.
 
-    A sport guessed from speed (the file named none) is marked with '?'.
+    A sport guessed from speed (the file named none) is marked with '?', a value a person
+    corrected with '*' (`runload activity show ID` shows the recorded one beside it).
     """
     from datetime import timedelta
 
@@ -35,27 +59,154 @@ def list_cmd(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> No
         units = store.get_athlete(athlete_id).units
         acts = store.activities(athlete_id)
     if as_json:
-        echo(json.dumps([{
-            "id": a.id, "start_utc": a.start_utc.isoformat(), "utc_offset_s": a.utc_offset_s,
-            "sport": a.sport.value, "sub_sport": a.sub_sport, "sport_inferred": a.sport_inferred,
-            "counts_as_running": a.is_run, "distance_m": round(a.distance_m, 1),
-            "distance_source": a.distance_source, "timer_s": a.timer_s, "elapsed_s": a.elapsed_s,
-            "avg_hr_bpm": a.avg_hr_bpm, "max_hr_bpm": a.max_hr_bpm, "avg_cadence_spm": a.avg_cadence_spm,
-            "elevation_gain_m": a.elevation_gain_m, "device": a.device, "name": a.name, "gear": a.gear,
-            "laps": len(a.laps), "leg_index": a.leg_index, "source_file": a.source_file,
-            "warnings": list(a.warnings),
-        } for a in acts], indent=2))
+        echo(json.dumps([activity_json(a) for a in acts], indent=2))
         return
     if not acts:
         echo(f"No activities for '{athlete_id}' yet (runload import --athlete {athlete_id} PATH).")
         return
-    echo(f"{'id':>5}  {'start (local)':16}  {'sport':14}  {label(units):>7}  {'time':>8}  file")
+    echo(f"{'id':>5}  {'start (local)':16}  {'sport':14}  {label(units):>8}  {'time':>8}  file")
     for a in acts:
         local = a.start_utc + timedelta(seconds=a.utc_offset_s or 0)
-        sport = a.sport.value + (f"/{a.sub_sport}" if a.sub_sport else "") + ("?" if a.sport_inferred else "")
+        mark = "*" if ("sport" in a.corrections or "sub_sport" in a.corrections) else ""
+        sport = a.sport.value + (f"/{a.sub_sport}" if a.sub_sport else "") + ("?" if a.sport_inferred else mark)
+        dist = f"{from_km(a.distance_m / 1000, units):7.2f}" + ("*" if "distance_m" in a.corrections else " ")
         secs = int(a.timer_s or a.elapsed_s or 0)
-        echo(f"{a.id:>5}  {local:%Y-%m-%d %H:%M}  {sport:14}  {from_km(a.distance_m / 1000, units):7.2f}  "
-                   f"{secs // 3600:d}:{secs // 60 % 60:02d}:{secs % 60:02d}  {inline(a.source_file or '')}")
+        echo(f"{a.id:>5}  {local:%Y-%m-%d %H:%M}  {sport:14}  {dist:>8}  "
+             f"{secs // 3600:d}:{secs // 60 % 60:02d}:{secs % 60:02d}  {inline(a.source_file or '')}")
+
+
+def _value_words(field: str, value: object, units: str) -> str:
+    from runload.textsafe import inline
+    from runload.units import distance
+
+    if value is None:
+        return "-"
+    if field == "distance_m":
+        return distance(float(value) / 1000, units, 2)  # type: ignore[arg-type]
+    if field == "rpe":
+        return f"{float(value):g}/10"  # type: ignore[arg-type]
+    return inline(getattr(value, "value", value))
+
+
+_LABELS = {"sport": "sport", "sub_sport": "sub-sport", "distance_m": "distance", "gear": "shoe", "rpe": "session RPE"}
+
+
+def _show_lines(a: Any, units: str) -> list[str]:
+    from datetime import timedelta
+
+    from runload.textsafe import inline
+
+    local = a.start_utc + timedelta(seconds=a.utc_offset_s or 0)
+    secs = int(a.timer_s or a.elapsed_s or 0)
+    lines = [f"Activity {a.id}: {local:%Y-%m-%d %H:%M} (local), {secs // 3600:d}:{secs // 60 % 60:02d}:{secs % 60:02d}"]
+    for field in ("sport", "sub_sport", "distance_m", "gear", "rpe"):
+        value = getattr(a, field)
+        text = _value_words(field, value, units)
+        if field == "sport" and a.sport_inferred:
+            text += " (inferred from speed: the file named none)"
+        if field == "gear" and a.gear_default:
+            text += " (the default shoe when imported: the file named none)"
+        if field in a.corrections:
+            text += f" (corrected; recorded: {_value_words(field, a.corrections[field], units)})"
+        lines.append(f"  {_LABELS[field] + ':':13} {text}")
+    lines.append(f"  {'file:':13} {inline(a.source_file or '-')}")
+    if a.import_id is not None:
+        lines.append(f"  {'import:':13} {a.import_id}")
+    return lines
+
+
+@activity.command("show")
+@click.argument("activity_id", type=int)
+@format_option(["text", "json"], "text")
+@store_option
+@click.pass_context
+def show(ctx: click.Context, activity_id: int, fmt: str, as_json: bool) -> None:
+    """One activity: the values runload uses and, for each one corrected, the recorded value."""
+    with open_store(ctx) as store:
+        athlete_id, a = store.get_activity(activity_id)
+        units = store.get_athlete(athlete_id).units
+    if chosen_format(fmt, as_json) == "json":
+        echo(json.dumps({"athlete": athlete_id, **activity_json(a)}, indent=2))
+        return
+    echo("\n".join(_show_lines(a, units)))
+
+
+def _sport_values(sport: str | None, sub_sport: str | None) -> dict[str, object]:
+    from runload.ingest import activity_sport
+
+    values: dict[str, object] = {}
+    if sport is not None:
+        values["sport"] = activity_sport(sport)
+    if sub_sport is not None:
+        from runload.textsafe import check_display_name
+
+        values["sub_sport"] = check_display_name(sub_sport, what="sub-sport", max_length=100)
+    return values
+
+
+def _apply(ctx: click.Context, activity_id: int, values: dict[str, object], clear: tuple[str, ...]) -> tuple[Any, Any, str]:
+    with open_store(ctx) as store:
+        athlete_id, before = store.get_activity(activity_id)
+        if "gear" in values:
+            name = str(values["gear"])
+            known = {s.name for s in store.shoes(athlete_id)} | store.gear_names(athlete_id)
+            if name not in known:
+                from runload.errors import InputError
+
+                raise InputError(f"'{athlete_id}' has no shoe named '{name}' (add it first: runload shoe add "
+                                 f"--athlete {athlete_id} NAME)")
+        after = store.correct_activity(activity_id, values, [_FIELDS[c] for c in clear])
+        units = store.get_athlete(athlete_id).units
+    return before, after, units
+
+
+@activity.command("set")
+@click.argument("activity_id", type=int)
+@click.option("--sport", help="The sport: running, walking, hiking, cycling, swimming, rowing, driving, other.")
+@click.option("--sub-sport", help="The sub-sport: trail, treadmill, track...")
+@click.option("--distance-km", type=float, help="The distance in kilometres.")
+@click.option("--shoe", help="The shoe it was run in (see: runload shoe list).")
+@click.option("--rpe", type=float, help="Session RPE, 0 (rest) to 10 (maximal).")
+@click.option("--clear", "clear", multiple=True, type=click.Choice(sorted(_FIELDS)),
+              help="Drop a correction: back to the recorded value (repeatable).")
+@store_option
+@click.pass_context
+def set_cmd(ctx: click.Context, activity_id: int, sport: str | None, sub_sport: str | None,
+            distance_km: float | None, shoe: str | None, rpe: float | None, clear: tuple[str, ...]) -> None:
+    """Correct activity ACTIVITY_ID (see `runload activity list`). The recorded value is kept
+    beside the correction (`runload activity show`); every calculation uses the correction."""
+    from runload import bounds
+    from runload.errors import InputError
+    from runload.textsafe import check_display_name
+
+    values = _sport_values(sport, sub_sport)
+    if distance_km is not None:
+        if not math.isfinite(distance_km) or not 0 <= distance_km * 1000 <= bounds.MAX_DISTANCE_M:
+            raise InputError(f"--distance-km: {distance_km:g} is not a distance from 0 to "
+                             f"{bounds.MAX_DISTANCE_M / 1000:,.0f} km")
+        values["distance_m"] = distance_km * 1000.0
+    if shoe is not None:
+        values["gear"] = check_display_name(shoe, what="shoe name", max_length=bounds.MAX_NAME_CHARS)
+    if rpe is not None:
+        if not math.isfinite(rpe) or not bounds.MIN_RPE <= rpe <= bounds.MAX_RPE:
+            raise InputError(f"--rpe: {rpe:g} is not a session RPE from {bounds.MIN_RPE:g} to {bounds.MAX_RPE:g}")
+        values["rpe"] = float(rpe)
+    both = [c for c in clear if _FIELDS[c] in values]
+    if both:
+        raise click.UsageError(f"--clear {both[0]} and a new value for it: choose one")
+    if not values and not clear:
+        raise click.UsageError("nothing to correct: give --sport, --sub-sport, --distance-km, --shoe, --rpe or --clear")
+    before, after, units = _apply(ctx, activity_id, values, clear)
+    echo(f"Activity {activity_id}:")
+    for field in ("sport", "sub_sport", "distance_m", "gear", "rpe"):
+        old, new = getattr(before, field), getattr(after, field)
+        if field in values or (field in {_FIELDS[c] for c in clear}):
+            note = ""
+            if field in after.corrections:
+                note = f" (recorded: {_value_words(field, after.corrections[field], units)})"
+            elif field in before.corrections:
+                note = " (as recorded)"
+            echo(f"  {_LABELS[field]}: {_value_words(field, old, units)} -> {_value_words(field, new, units)}{note}")
 
 
 @activity.command("set-sport")
@@ -65,14 +216,33 @@ def list_cmd(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> No
 @store_option
 @click.pass_context
 def set_sport(ctx: click.Context, activity_id: int, sport: str, sub_sport: str | None) -> None:
-    """Correct the sport of activity ACTIVITY_ID (see `runload activity list`).
+    """Correct the sport of activity ACTIVITY_ID: the same as `runload activity set ID --sport SPORT`.
 
     SPORT is one of running, walking, hiking, cycling, swimming, rowing, driving, other.
     """
-    from runload.ingest import activity_sport
+    before, after, _units = _apply(ctx, activity_id, _sport_values(sport, sub_sport), ())
+    echo(f"Activity {activity_id}: sport {before.sport.value} -> {after.sport.value}.")
 
-    new = activity_sport(sport)
+
+@activity.command("delete")
+@click.argument("activity_ids", type=int, nargs=-1, required=True)
+@click.option("--yes", is_flag=True, help="Delete without asking (needed without a terminal).")
+@store_option
+@click.pass_context
+def delete(ctx: click.Context, activity_ids: tuple[int, ...], yes: bool) -> None:
+    """Delete activities (all or none). Their files stay known: importing them again does not
+    bring them back (`runload import undo` takes out a whole import instead)."""
+    from datetime import timedelta
+
+    from runload.textsafe import inline
+
+    ids = list(dict.fromkeys(activity_ids))
     with open_store(ctx) as store:
-        _, before = store.get_activity(activity_id)
-        store.set_activity_sport(activity_id, new, sub_sport)
-    echo(f"Activity {activity_id}: sport {before.sport.value} -> {new.value}.")
+        found = [store.get_activity(i) for i in ids]  # an unknown id stops here, nothing deleted
+        words = "; ".join(
+            f"{a.id} ({a.start_utc + timedelta(seconds=a.utc_offset_s or 0):%Y-%m-%d} {a.sport.value} "
+            f"{a.distance_m / 1000:.2f} km, {athlete})" for athlete, a in found)
+        confirm_or_refuse(f"Delete activity {words}?", yes=yes,
+                          refusal=f"not deleting {len(ids)} {'activity' if len(ids) == 1 else 'activities'}")
+        store.delete_activities(ids)
+    echo(f"Deleted {len(ids)} {'activity' if len(ids) == 1 else 'activities'}: {inline(', '.join(map(str, ids)))}")

@@ -1,4 +1,4 @@
-"""runload athlete add|edit|list|show"""
+"""runload athlete add|edit|list|show|delete"""
 
 from __future__ import annotations
 
@@ -146,3 +146,35 @@ def show(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> None:
         if isinstance(value, list):
             value = "; ".join(value) or "-"
         echo(f"{key.replace('_', ' ')}: {'-' if value is None else value}")
+
+
+# What `athlete delete` says it removed, in the order it says it.
+_DELETED_WORDS = {"activities": ("activity", "activities"), "pain_entries": ("pain entry", "pain entries"),
+                  "pain_clearances": ("clearance", "clearances"), "planned_runs": ("planned run", "planned runs"),
+                  "shoes": ("shoe", "shoes"), "imports": ("import", "imports"),
+                  "imported_files": ("imported file", "imported files"), "seen_files": ("seen path", "seen paths"),
+                  "coach_athletes": ("coach link", "coach links"), "sent_log": ("sent-log row", "sent-log rows")}
+
+
+@athlete.command("delete")
+@click.argument("athlete_id")
+@click.option("--yes", is_flag=True, help="Delete without asking (needed without a terminal).")
+@store_option
+@click.pass_context
+def delete(ctx: click.Context, athlete_id: str, yes: bool) -> None:
+    """Delete athlete ATHLETE_ID and everything stored about them: activities, pain entries and
+    clearances, planned runs, shoes, the record of imports and files, coach links and the
+    sent-log of their weekly mails. Asks on a terminal; needs --yes without one."""
+    from runload.cli._common import confirm_or_refuse
+    from runload.textsafe import inline
+
+    with open_store(ctx) as store:
+        a = store.get_athlete(athlete_id)
+        n = store.activity_count(athlete_id)
+        pain = len(store.pain_entries(athlete_id))
+        confirm_or_refuse(f"Delete athlete {athlete_id} ({inline(a.name)}) with {n} activities and {pain} pain "
+                          f"entries? This cannot be undone.", yes=yes,
+                          refusal=f"not deleting athlete {athlete_id}")
+        counts = store.delete_athlete(athlete_id)
+    said = ", ".join(f"{counts[k]} {w[counts[k] != 1]}" for k, w in _DELETED_WORDS.items() if counts.get(k))
+    echo(f"Deleted athlete {athlete_id} ({inline(a.name)})" + (f": {said}." if said else "."))

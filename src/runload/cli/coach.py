@@ -1,4 +1,4 @@
-"""runload coach add|list|remove"""
+"""runload coach add|list|unfollow|remove"""
 
 from __future__ import annotations
 
@@ -31,9 +31,40 @@ def add(ctx: click.Context, coach_id: str, email: str, name: str | None, athlete
     check_email(email)
     if name is not None:
         name = check_display_name(name, what="coach name")
+    from runload.textsafe import inline
+
     with open_store(ctx) as store:
+        before = {c: (n, e, ids) for c, n, e, ids in store.coaches()}.get(coach_id)
         store.add_coach(coach_id, email, name, list(athlete_ids))
-    echo(f"Coach {coach_id} <{email}> follows: {', '.join(athlete_ids) or 'nobody yet'}")
+        after = {c: (n, e, ids) for c, n, e, ids in store.coaches()}[coach_id]
+    follows = ", ".join(after[2]) or "nobody yet"
+    if before is None:
+        echo(f"Coach {coach_id} <{email}> follows: {follows}")
+        return
+    changed = []
+    if before[1] != after[1]:
+        changed.append(f"email {inline(before[1])} -> {inline(after[1])}")
+    if before[0] != after[0]:
+        changed.append(f"name {inline(before[0] or '-')} -> {inline(after[0] or '-')}")
+    added = [a for a in after[2] if a not in before[2]]
+    if added:
+        changed.append(f"now also follows {', '.join(added)}")
+    echo(f"Updated coach {coach_id}: " + ("; ".join(changed) if changed else "no change") + f". Follows: {follows}")
+
+
+@coach.command("unfollow")
+@click.argument("coach_id")
+@click.argument("athlete_id")
+@store_option
+@click.pass_context
+def unfollow(ctx: click.Context, coach_id: str, athlete_id: str) -> None:
+    """Take athlete ATHLETE_ID off coach COACH_ID's roster (both stay)."""
+    from runload.textsafe import inline
+
+    with open_store(ctx) as store:
+        store.unfollow(coach_id, athlete_id)
+        ids = next((ids for c, _n, _e, ids in store.coaches() if c == coach_id), [])
+    echo(f"Coach {inline(coach_id)} no longer follows {inline(athlete_id)}. Follows: {', '.join(ids) or 'nobody'}")
 
 
 @coach.command("list")

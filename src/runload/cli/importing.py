@@ -12,7 +12,26 @@ import click
 from runload.cli._common import echo, open_store, store_option
 
 
-@click.command("import")
+class ImportCommand(click.Command):
+    """``runload import --athlete ID PATH...``, and its record: ``runload import list`` and
+    ``runload import undo`` (a path named ``list`` or ``undo`` is given as ``./list``)."""
+
+    subcommands: dict[str, click.Command] = {}
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        if args and args[0] in self.subcommands:
+            sub = self.subcommands[args[0]]
+            return sub.make_context(f"{info_name} {args[0]}", list(args[1:]), parent=parent, **extra)
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("The record of imports"):
+            formatter.write_dl([("runload import list --athlete ID", "every import, with its id and counts"),
+                                ("runload import undo IMPORT_ID", "take out what that import added")])
+
+
+@click.command("import", cls=ImportCommand)
 @click.option("--athlete", "athlete_id", required=True, help="Whose activities these are.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -101,3 +120,80 @@ def detail_lines(summary: Any, *, empty_is_failure: bool = True) -> list[str]:
         else:
             lines.append(f"  failed: {inline(f['file'])}: {inline(f['reason'])}")
     return lines
+
+
+def _when(utc: str | None) -> str:
+    """A stored UTC time as a person reads it: ``2026-10-18 07:12 UTC``."""
+    from datetime import datetime
+
+    if not utc:
+        return "-"
+    return datetime.fromisoformat(utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _import_json(rec: Any) -> dict[str, object]:
+    return {"id": rec.id, "athlete": rec.athlete_id, "started_utc": rec.started_utc,
+            "finished_utc": rec.finished_utc, "paths": list(rec.paths), "files": rec.files,
+            "activities": rec.activities, "duplicates": rec.duplicates, "skipped": rec.skipped,
+            "failed": rec.failed, "undone_utc": rec.undone_utc, "activities_now": rec.stored_now,
+            "corrected_now": rec.corrected_now, "replaced": rec.replaced}
+
+
+@click.command("list")
+@click.option("--athlete", "athlete_id", required=True, help="Whose imports to list.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@store_option
+@click.pass_context
+def import_list(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> None:
+    """Every import of the athlete, oldest first: its id, when, the paths named, and what it did
+    (files imported, activities stored, duplicates, files already known, failures)."""
+    from runload.report.table import table
+    from runload.textsafe import inline
+
+    with open_store(ctx) as store:
+        records = store.imports(athlete_id)
+    if as_json or fmt == "json":
+        echo(json.dumps([_import_json(r) for r in records], indent=2))
+        return
+    if not records:
+        echo(f"No imports for '{athlete_id}' yet (runload import --athlete {athlete_id} PATH).")
+        return
+    rows = []
+    for r in records:
+        state = f"undone {_when(r.undone_utc)}" if r.undone_utc else (
+            f"{r.stored_now} stored" + (f", {r.corrected_now} corrected" if r.corrected_now else "")
+            if r.finished_utc else f"interrupted, {r.stored_now} stored")
+        rows.append([r.id, _when(r.started_utc), r.files, r.activities, r.duplicates, r.skipped, r.failed, state,
+                     inline(" ".join(r.paths))])
+    echo(table(["id", "started", "files", "activities", "duplicates", "known", "failed", "now", "paths"], rows))
+
+
+@click.command("undo")
+@click.argument("import_id", type=int)
+@click.option("--yes", is_flag=True, help="Undo even when activities of it were corrected since (needed "
+                                          "without a terminal).")
+@store_option
+@click.pass_context
+def import_undo(ctx: click.Context, import_id: int, yes: bool) -> None:
+    """Take out exactly what import IMPORT_ID added (see `runload import list`) and put back the
+    copies it replaced as duplicates; its files are read again by a later import. A folder
+    imported into the wrong athlete: undo, then import it into the right one."""
+    from runload.cli._common import confirm_or_refuse
+
+    with open_store(ctx) as store:
+        rec = store.get_import(import_id)
+        if rec.corrected_now and not rec.undone_utc:
+            n = rec.corrected_now
+            what = f"{n} {'activity' if n == 1 else 'activities'} of import {import_id} {'was' if n == 1 else 'were'}"
+            confirm_or_refuse(f"{what} corrected since (runload activity show ID): undo it all the same?",
+                              yes=yes, refusal=f"not undoing import {import_id}: {what} corrected since")
+        done = store.undo_import(import_id)
+    back = f"; put back {done.restored} replaced {'copy' if done.restored == 1 else 'copies'}" if done.restored else ""
+    echo(f"Undid import {done.import_id} of {done.athlete_id}: removed {done.removed} "
+         f"{'activity' if done.removed == 1 else 'activities'}{back}; {done.files} "
+         f"{'file' if done.files == 1 else 'files'} will be read again by the next import.")
+
+
+ImportCommand.subcommands = {"list": import_list, "undo": import_undo}

@@ -74,10 +74,12 @@ class ImportSummary:
     activities: int = 0
     empty: list[str] = field(default_factory=list)
     refreshed: int = 0  # of the files already known: heart rate re-read at 1 bpm (stored by an older runload)
+    import_id: int | None = None  # the import's record (runload import list / undo)
 
     def as_json(self) -> dict[str, object]:
         """The summary as plain JSON data: counts, and lists of duplicates, failures and warnings."""
         return {
+            "import_id": self.import_id,
             "imported": len(self.imported),
             "activities": self.activities,
             "duplicates": self.duplicates,
@@ -89,7 +91,8 @@ class ImportSummary:
 
 
 def parse_source(kind: str, data: bytes, name: str) -> list[Activity]:
-    """The activities in one file's bytes, by its format (``fit``, ``gpx`` or ``tcx``)."""
+    """The activities in one file's bytes, by its format (``fit``, ``gpx``, ``tcx`` or ``csv``,
+    runload's own activities CSV)."""
     if kind == "fit":
         from runload.ingest.fit import parse_fit
 
@@ -102,6 +105,10 @@ def parse_source(kind: str, data: bytes, name: str) -> list[Activity]:
         from runload.ingest.tcx import parse_tcx
 
         return parse_tcx(data, name)
+    if kind == "csv":
+        from runload.ingest.runcsv import parse_activities_csv
+
+        return parse_activities_csv(data, name)
     raise IngestError(f"unsupported format {kind!r}", path=name)
 
 
@@ -232,7 +239,7 @@ def import_paths(
     if missing:
         raise InputError("no such file or folder", path=missing[0])
     tz = ZoneInfo(athlete.timezone)
-    summary = ImportSummary()
+    summary = ImportSummary(import_id=store.start_import(athlete_id, [printable(str(p.absolute())) for p in paths]))
     seen = store.seen_files(athlete_id)
     known = store.known_files(athlete_id)
     # files an older runload stored with 5-bpm heart-rate bins are read again, for their heart rate
@@ -308,6 +315,8 @@ def import_paths(
         writer.commit()
     for path in summary.empty:
         summary.failed.append({"file": path, "reason": no_files_reason(path)})
+    store.finish_import(summary.import_id or 0, files=len(summary.imported), activities=summary.activities,
+                        duplicates=len(summary.duplicates), skipped=summary.skipped, failed=len(summary.failed))
     return summary
 
 
@@ -521,6 +530,8 @@ class _Writer:
         self.conn = store.conn
         self.last_commit = time.monotonic()
         self.longest_s = store.longest_activity_s(athlete_id)  # bounds the duplicate search
+        self.import_id = summary.import_id  # kept on every row this import stores or replaces
+        self.default_shoe = store.default_shoe(athlete_id)  # for runs whose file names no gear
 
     def _begin(self) -> None:
         if not self.store.in_transaction:
@@ -564,7 +575,8 @@ class _Writer:
                     self._store_file(src.name, parsed.digest, acts)
                     self.known[parsed.digest] = src.name
                     self.this_run.add(parsed.digest)
-                self.store.remember_seen(self.conn, self.athlete_id, src.key, src.fingerprint, parsed.digest)
+                self.store.remember_seen(self.conn, self.athlete_id, src.key, src.fingerprint, parsed.digest,
+                                         import_id=self.import_id)
         except _Refused as refused:
             _fail(self.summary, self.containers, src.name, refused.reason, src.containers)
             return
@@ -617,9 +629,12 @@ class _Writer:
             return
         self._begin()
         for key, c in ok:
-            self.store.remember_seen(self.conn, self.athlete_id, key, c.fingerprint, None, c.members)
+            self.store.remember_seen(self.conn, self.athlete_id, key, c.fingerprint, None, c.members,
+                                     import_id=self.import_id)
 
     def _complete(self, a: Activity, src: Source, digest: str) -> Activity:
+        if a.gear is None and self.default_shoe and a.is_run:
+            a = replace(a, gear=self.default_shoe, gear_default=True)
         # the offset the file records (carried back to the start across a DST change), or none:
         # then the athlete's zone at the start places it when read (calendar.with_zone_offset)
         return replace(a, source_hash=digest, source_file=bounds.clean_text(src.name, bounds.MAX_PATH_CHARS),
@@ -636,9 +651,10 @@ class _Writer:
                 best = verdict.best
                 assert best is not None
                 if verdict.keep:
+                    new_id = self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id)
+                    self.store.carry_corrections(self.conn, [o.id for o in verdict.twins], new_id)  # type: ignore[misc]
                     for o in verdict.twins:
-                        self.store.delete_activity(self.conn, o.id)  # type: ignore[arg-type]
-                    self.store.insert_activity(self.conn, self.athlete_id, act)
+                        self.store.delete_activity(self.conn, o.id, replaced_by=self.import_id)  # type: ignore[arg-type]
                     self.summary.activities += 1
                     stored_any = True
                     self.summary.duplicates.append({"file": name, "kept": name,
@@ -646,14 +662,15 @@ class _Writer:
                 else:
                     self.summary.duplicates.append({"file": name, "kept": best.source_file or "?", "replaced": ""})
                 continue
-            self.store.insert_activity(self.conn, self.athlete_id, act)
+            self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id)
             self.summary.activities += 1
             stored_any = True
         self.longest_s = max([self.longest_s] + [a.elapsed_s or a.timer_s or 0.0 for a in acts])
         for act in acts:
             for w in act.warnings:
                 self.summary.warnings.append({"file": name, "warning": w})
-        self.store.record_file(self.conn, self.athlete_id, digest, name, "imported" if stored_any else "duplicate")
+        self.store.record_file(self.conn, self.athlete_id, digest, name, "imported" if stored_any else "duplicate",
+                               import_id=self.import_id)
         if stored_any:
             self.summary.imported.append(name)
 

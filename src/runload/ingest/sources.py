@@ -44,7 +44,7 @@ from runload.bounds import MAX_NAME_CHARS, MAX_SHORT_TEXT_CHARS, clean_text
 from runload.errors import IngestError, printable
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
-FORMAT_NAMES = {"fit": "FIT", "gpx": "GPX", "tcx": "TCX"}
+FORMAT_NAMES = {"fit": "FIT", "gpx": "GPX", "tcx": "TCX", "csv": "runload activities CSV"}
 # The largest activity file read, by format: two days of one-second records (the longest activity
 # the bounds allow) is about 17 MB of FIT with running dynamics and about 50 MB of GPX with
 # extensions. Memory is bounded separately: each worker may grow by
@@ -147,13 +147,17 @@ def name_role(name: str) -> str | None:
 
 def sniff(head: bytes) -> str | None:
     """What some bytes are, from their first bytes: ``gzip``, ``zip``, ``fit``, ``gpx``, ``tcx``,
-    ``xml`` (XML of another kind) or None."""
+    ``csv`` (runload's own activities CSV), ``xml`` (XML of another kind) or None."""
     if head[:2] == _GZIP_MAGIC:
         return "gzip"
     if head[:4] in _ZIP_MAGICS:
         return "zip"
     if len(head) >= 12 and head[0] >= 12 and head[8:12] == b".FIT":
         return "fit"  # FIT header: its size (12 or 14), protocol and profile, data size, ".FIT"
+    from runload.ingest.runcsv import looks_like
+
+    if looks_like(head):
+        return "csv"  # what runload export writes (activities.csv of an export folder)
     root = xml_root(head)
     if root is None:
         return None

@@ -357,20 +357,31 @@ def cadence_drop_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValu
 
 @metric("shoe_km")
 def shoe_km(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
-    """Kilometres run in each pair of shoes (the activity's ``gear``), judged on the last day
-    with data. Facts: gear, runs, first_use, last_use, key (the gear name)."""
+    """Kilometres in each pair of shoes (the activity's ``gear``, plus the distance a registered
+    shoe had before runload), judged on the last day with data; a shoe retired by then is not
+    judged. A shoe with a retirement distance scales the rule's thresholds so that its top band
+    (``retire_at_km``, default 800) falls on that distance. Facts: gear, runs, first_use,
+    last_use, start_km, key (the gear name), and threshold_factor/threshold_note for a shoe
+    with a retirement distance."""
+    from runload.shoes import shoe_totals
+
     end = ctx.data_end
-    per: dict[str, list[Any]] = {}
-    for day, a in ctx.frames.runs:
-        if a.gear:
-            rec = per.setdefault(a.gear, [0.0, 0, day, day])
-            rec[0] += a.distance_m / 1000.0
-            rec[1] += 1
-            rec[2] = min(rec[2], day)
-            rec[3] = max(rec[3], day)
-    return [MetricValue(value=km, date=end, facts={"gear": gear, "runs": n, "first_use": first,
-                                                    "last_use": last, "key": gear})
-            for gear, (km, n, first, last) in sorted(per.items())]
+    base = float(_setting(ctx, params, "retire_at_km", 800.0))
+    out = []
+    for t in shoe_totals(ctx.activities, ctx.shoes, end, runs=ctx.frames.runs):
+        if not t.runs or t.retired(ctx.as_of or end):
+            continue
+        facts: dict[str, Any] = {"gear": t.name, "runs": t.runs, "first_use": t.first_used, "last_use": t.last_used,
+                                 "start_km": t.start_km, "key": t.name, "before": ""}
+        if t.start_km:
+            from runload.units import distance
+
+            facts["before"] = f", with {distance(t.start_km, ctx.athlete.units or 'km', 0)} before runload"
+        if t.retire_km:
+            facts["threshold_factor"] = t.retire_km / base
+            facts["threshold_note"] = "the retirement distance set for this shoe"
+        out.append(MetricValue(value=t.distance_km, date=end, facts=facts))
+    return out
 
 
 @metric("return_to_run")

@@ -125,7 +125,7 @@ def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: in
         findings=shown, earlier_findings=earlier, limits=_limit_lines(lim, athlete.units),
         limits_mode=lim.mode, limits_sentence=lim.sentence(athlete.units), limits_guidance=lim.guidance,
         limits_basis=dict(lim.basis), weeks=weeks, runs=_runs(a.activities, period), pain=pain,
-        shoes=_shoes(a.activities, period.end), charts=[], notes=notes, pain_story=pain_story(a.pain),
+        shoes=_shoes(a.activities, period.end, a.shoes), charts=[], notes=notes, pain_story=pain_story(a.pain),
         assessment=a, plan=plan, load_weeks=load_weeks(a, weeks), load_note=load_note(a),
     )
     from runload.report import charts as chart_catalog
@@ -275,21 +275,22 @@ def pain_story(pain: Any) -> PainStory | None:
     return PainStory(flags, episodes, lines, cites, resolved, clearances)
 
 
-def _shoes(activities: Sequence[Activity], end: date) -> list[ShoeRow]:
-    per: dict[str, list[Any]] = {}
-    for a in activities:
-        if not a.is_run or not a.gear:
+def _shoes(activities: Sequence[Activity], end: date, shoes: Sequence[Any] = ()) -> list[ShoeRow]:
+    """Kilometres per shoe up to ``end`` (:func:`runload.shoes.shoe_totals`, the count the shoe
+    rule judges): shoes with runs in runload, most kilometres first."""
+    from runload.shoes import NEAR_RETIREMENT, shoe_totals
+
+    rows = []
+    for t in shoe_totals(activities, shoes, end):
+        if not t.runs or t.first_used is None or t.last_used is None:
             continue
-        day = local_date(a)
-        if day > end:
-            continue
-        row = per.setdefault(a.gear, [0.0, 0, day, day])
-        row[0] += a.distance_m / 1000.0
-        row[1] += 1
-        row[2] = min(row[2], day)
-        row[3] = max(row[3], day)
-    return sorted((ShoeRow(g, round(v[0], 1), v[1], v[2], v[3]) for g, v in per.items()),
-                  key=lambda s: (-s.distance_km, s.gear))
+        retired = t.retired(end)
+        near = (not retired and t.retire_km is not None and t.distance_km >= NEAR_RETIREMENT * t.retire_km)
+        rows.append(ShoeRow(t.name, round(t.distance_km, 1), t.runs, t.first_used, t.last_used,
+                            start_km=round(t.start_km, 1), retire_km=t.retire_km,
+                            left_km=None if t.left_km is None else round(t.left_km, 1),
+                            retired_on=t.retired_on if retired else None, near_retirement=near))
+    return sorted(rows, key=lambda s: (-s.distance_km, s.gear))
 
 
 def _limit_lines(lim: Any, units: str = "km") -> list[LimitLine]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from runload import units as u
@@ -217,3 +218,38 @@ def load_week_cells(w: Any) -> list[str]:
 
 
 LOAD_HEADERS = ["week", "climb m", "session load (RPE x min)", "TRIMP"]
+def shoe_columns(shoes: Sequence[Any], units: str = "km") -> tuple[list[str], list[list[object]], str]:
+    """The shoe table of every rendering: headings, rows and alignment. The columns for a
+    retirement distance appear only when a shoe has one (or was retired)."""
+    km = dist_label(units)
+    full = any(s.retire_km is not None or s.retired_on is not None for s in shoes)
+    headers = ["shoe", km, "runs", "last used"] + (["retire at", "left"] if full else [])
+    rows: list[list[object]] = []
+    for s in shoes:
+        row: list[object] = [one_line(s.gear, 40), dist_number(s.distance_km, units, 0), s.runs, s.last_used.isoformat()]
+        if full:
+            if s.retired_on is not None:
+                row += ["retired", s.retired_on.isoformat()]
+            elif s.retire_km is None:
+                row += ["-", "-"]
+            else:
+                row += [dist_number(s.retire_km, units, 0), dist_number(s.left_km, units, 0)]
+        rows.append(row)
+    return headers, rows, "lrrl" + ("rr" if full else "")
+
+
+def shoe_reminders(shoes: Sequence[Any], units: str = "km") -> list[str]:
+    """One sentence for each shoe near or past its retirement distance."""
+    out = []
+    for s in shoes:
+        if not s.reminder or s.retire_km is None or s.left_km is None:
+            continue
+        if s.left_km > 0:
+            out.append(f"{one_line(s.gear, 40)}: {distance(s.distance_km, units, 0)}, "
+                       f"{distance(s.left_km, units, 0)} left to the {distance(s.retire_km, units, 0)} you set to "
+                       f"retire it at: have the next pair ready.")
+        else:
+            out.append(f"{one_line(s.gear, 40)}: {distance(s.distance_km, units, 0)}, past the "
+                       f"{distance(s.retire_km, units, 0)} you set to retire it at: time for a new pair "
+                       f"(runload shoe retire).")
+    return out

@@ -40,7 +40,7 @@ def _env() -> Any:
     )
     env.globals.update(
         when=fmt.finding_when, numbers=fmt.finding_numbers, why=fmt.why, week_km=fmt.week_km,
-        longest_km=fmt.longest_km, distance=fmt.distance, dist_number=fmt.dist_number, dist_label=fmt.dist_label,
+        longest_km=fmt.longest_km, distance=fmt.distance, dist_number=fmt.dist_number, shoe_reminders=fmt.shoe_reminders, dist_label=fmt.dist_label,
         change=fmt.change, score=fmt.score, where=fmt.pain_where, supporting_lines=fmt.supporting_lines,
         citations=fmt.citations, guidance_label=fmt.guidance_label, duration=fmt.duration, pace=fmt.pace,
         number=fmt.number, bpm=fmt.bpm, load_cells=fmt.load_week_cells, load_headers=fmt.LOAD_HEADERS, swelling=fmt.swelling, relieved=fmt.relieved,

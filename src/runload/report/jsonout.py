@@ -89,7 +89,10 @@ def report_dict(report: Report) -> dict[str, Any]:
         "load_note": report.load_note,
         "plan": None if report.plan is None else plan_dict(report.plan, report.athlete.units),
         "shoes": [{"gear": s.gear, "distance_km": s.distance_km, "runs": s.runs,
-                   "first_used": s.first_used.isoformat(), "last_used": s.last_used.isoformat()}
+                   "first_used": s.first_used.isoformat(), "last_used": s.last_used.isoformat(),
+                   "start_km": s.start_km, "retire_km": s.retire_km, "left_km": s.left_km,
+                   "retired_on": s.retired_on.isoformat() if s.retired_on else None,
+                   "near_retirement": s.near_retirement}
                   for s in report.shoes],
         "charts": [{"name": c.name, "title": c.title, "available": c.available, "note": c.note or None}
                    for c in report.charts],

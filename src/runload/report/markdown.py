@@ -152,10 +152,12 @@ def render_markdown(report: Report) -> str:
 
     if report.shoes:
         lines += [f"## Shoes (running {km}, all time)", ""]
-        lines += _table(["shoe", km, "runs", "last used"],
-                        [[s.gear, fmt.dist_number(s.distance_km, units, 0), s.runs, s.last_used.isoformat()]
-                         for s in report.shoes], "lrrl")
+        headers, rows, align = fmt.shoe_columns(report.shoes, units)
+        lines += _table(headers, rows, align)
         lines.append("")
+        reminders = fmt.shoe_reminders(report.shoes, units)
+        if reminders:
+            lines += [f"- {esc(r)}" for r in reminders] + [""]
 
     left_out = [c for c in report.charts if not c.available]
     if left_out:

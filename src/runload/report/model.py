@@ -140,10 +140,22 @@ class ShoeRow:
     """Running kilometres per shoe (the activity's gear) up to the end of the period."""
 
     gear: str
-    distance_km: float
+    distance_km: float  # with the distance it had before runload (start_km)
     runs: int
     first_used: date
     last_used: date
+    start_km: float = 0.0
+    retire_km: float | None = None  # the runner's retirement distance for it, if set
+    left_km: float | None = None  # to the retirement distance (negative: past it)
+    retired_on: date | None = None
+    near_retirement: bool = False  # within 10% of its retirement distance, or past it
+
+    @property
+    def reminder(self) -> str:
+        """The reminder a shoe near (or past) its retirement distance carries, in km; "" otherwise."""
+        if not self.near_retirement or self.left_km is None:
+            return ""
+        return "past its retirement distance" if self.left_km <= 0 else "nearing its retirement distance"
 
 
 @dataclass(frozen=True)

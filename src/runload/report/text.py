@@ -146,10 +146,10 @@ def render_text(report: Report, *, color: bool = False) -> str:
 
     if report.shoes:
         lines += ["", f"Shoes (running {km}, all time)"]
-        lines.append(_table(["shoe", km, "runs", "last used"],
-                           [[fmt.one_line(s.gear, 40), fmt.dist_number(s.distance_km, units, 0), s.runs,
-                             s.last_used.isoformat()]
-                            for s in report.shoes], align="lrrl"))
+        headers, rows, align = fmt.shoe_columns(report.shoes, units)
+        lines.append(_table(headers, rows, align=align))
+        for sentence in fmt.shoe_reminders(report.shoes, units):
+            lines += _wrap(sentence, "  ", "- ")
 
     left_out = [c for c in report.charts if not c.available]
     lines += ["", "Charts: runload report --athlete {0} --format html --output report.html "

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from runload.models import Activity, Athlete, PainEntry
+from runload.models import Activity, Athlete, PainEntry, Shoe
 
 # Modules whose import registers metrics.
 METRIC_MODULES = ["runload.load.metrics", "runload.pain.metrics"]
@@ -43,6 +43,7 @@ class Context:
     data_end: date | None = None
     week_start: int = 0
     settings: Mapping[str, Any] = field(default_factory=dict)
+    shoes: Sequence[Shoe] = ()  # the athlete's registered shoes (start and retirement distances)
     frames: Any = field(default=None, repr=False, compare=False)
     pain_log: Any = field(default=None, repr=False, compare=False)
 

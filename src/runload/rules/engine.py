@@ -99,6 +99,10 @@ def evaluate(rule: Rule, ctx: Context) -> list[Finding]:
         # Round away float noise so 11 km after 10 km is exactly 10%, not 10.000000000000009%.
         value = round(float(v.value), 9)
         factor, notes = profile_factor(rule, ctx.athlete, day)
+        if v.facts.get("threshold_factor"):
+            # the metric scales the thresholds for this one value (a shoe's own retirement distance)
+            factor *= float(v.facts["threshold_factor"])
+            notes = [*notes, str(v.facts.get("threshold_note") or "set for this value")]
         best: tuple[Band, float] | None = None
         for band in rule.bands:
             t = effective_threshold(band, factor)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from runload.models import Activity, Athlete, Finding, Lap, PainEntry, Severity, Sport
+from runload.models import Activity, Athlete, Finding, Lap, PainEntry, Severity, Shoe, Sport
 from runload.rules.context import Context
 from runload.rules.engine import evaluate
 from runload.rules.schema import Rule, _date, load_rules
@@ -58,8 +58,13 @@ def example_context(rule: Rule, example: Mapping[str, Any]) -> Context:
     from runload.calendar import local_date
 
     data_end = max((local_date(a) for a in acts), default=None)
+    shoes = tuple(Shoe(str(sh["name"]), float(sh.get("start_km", 0.0)),
+                       float(sh["retire_km"]) if "retire_km" in sh else None,
+                       retired_on=_date(sh["retired_on"], rule.path or rule.id, "shoes.retired_on")
+                       if "retired_on" in sh else None)
+                  for sh in example.get("shoes", []))
     return Context(athlete=athlete, activities=acts, pain_entries=tuple(pain), as_of=as_of,
-                   data_end=data_end, settings=dict(example.get("settings", {})))
+                   data_end=data_end, settings=dict(example.get("settings", {})), shoes=shoes)
 
 
 def run_example(rule: Rule, example: Mapping[str, Any]) -> list[Finding]:

@@ -37,7 +37,8 @@ REQUIRED = ("id", "name", "title", "metric", "evidence_level", "evidence", "rati
             "message", "advice", "bands", "examples")
 BAND_KEYS = {"severity", "label", "message", "advice", *OPS}
 STRICTER_KEYS = {"when", "factor", "age", "note"}
-EXAMPLE_KEYS = {"name", "as_of", "athlete", "settings", "runs", "pain", "expect"}
+EXAMPLE_KEYS = {"name", "as_of", "athlete", "settings", "runs", "pain", "shoes", "expect"}
+SHOE_KEYS = {"name", "start_km", "retire_km", "retired_on"}
 RUN_KEYS = {"rpe", "climb_m", "day", "km", "minutes", "hr", "zone_hr", "cadence", "gear", "sport", "laps", "times",
             "every_days", "hour"}
 EXPECT_KEYS = {"severity", "week_start", "date", "value", "threshold", "message_contains"}
@@ -289,6 +290,18 @@ def _validate_example(ex: Any, path: Path, where: str) -> None:
                 Sport(r["sport"])
             except ValueError:
                 raise _fail(path, w + "sport", f"unknown sport {r['sport']!r}") from None
+    for j, sh in enumerate(ex.get("shoes", []), 1):
+        w = f"{where}shoes[{j}]."
+        if not isinstance(sh, dict) or "name" not in sh:
+            raise _fail(path, w.rstrip("."), "must be a table like { name = \"Road shoe\", retire_km = 600 }")
+        unknown = sorted(set(sh) - SHOE_KEYS)
+        if unknown:
+            raise _fail(path, w + unknown[0], f"is not a shoe field (known: {', '.join(sorted(SHOE_KEYS))})")
+        for key in ("start_km", "retire_km"):
+            if key in sh:
+                _number(sh[key], path, w + key)
+        if "retired_on" in sh:
+            _date(sh["retired_on"], path, w + "retired_on")
     pain_fields = set(PainEntry.__dataclass_fields__) - {"id"}
     for j, p in enumerate(ex.get("pain", []), 1):
         w = f"{where}pain[{j}]."

@@ -1,0 +1,145 @@
+"""runload shoe add|list|retire|set-default"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import click
+
+from runload.cli._common import echo, open_store, store_option
+from runload.cli._period import chosen_format, format_option
+
+
+@click.group()
+def shoe() -> None:
+    """An athlete's shoes: kilometres per pair, a default for new runs, a retirement distance."""
+
+
+def _km(option: str, value: float | None) -> float | None:
+    from runload import bounds
+    from runload.errors import InputError
+
+    if value is None:
+        return None
+    if not math.isfinite(value) or not 0 <= value <= bounds.MAX_DISTANCE_M / 1000:
+        raise InputError(f"{option}: {value:g} is not a distance from 0 to {bounds.MAX_DISTANCE_M / 1000:,.0f} km")
+    return float(value)
+
+
+@shoe.command("add")
+@click.option("--athlete", "athlete_id", required=True, help="Whose shoe it is.")
+@click.argument("name")
+@click.option("--retire-km", type=float, help="The distance to retire it at (the shoe reminder's threshold).")
+@click.option("--start-km", type=float, default=0.0, show_default=True,
+              help="Kilometres it had run before runload.")
+@click.option("--default", "is_default", is_flag=True, help="New runs whose file names no shoe get this one.")
+@store_option
+@click.pass_context
+def add(ctx: click.Context, athlete_id: str, name: str, retire_km: float | None, start_km: float,
+        is_default: bool) -> None:
+    """Add shoe NAME (the name runs carry as their gear: the one Strava's CSV or the watch gives,
+    to count those runs too)."""
+    from runload import bounds
+    from runload.errors import InputError
+    from runload.models import Shoe
+    from runload.textsafe import check_display_name, inline
+
+    name = check_display_name(name, what="shoe name", max_length=bounds.MAX_NAME_CHARS)
+    retire = _km("--retire-km", retire_km)
+    start = _km("--start-km", start_km) or 0.0
+    if retire is not None and retire <= 0:
+        raise InputError("--retire-km: a retirement distance is more than 0 km")
+    with open_store(ctx) as store:
+        store.add_shoe(athlete_id, Shoe(name, start, retire, is_default))
+    extra = [f"{start:g} km before runload"] if start else []
+    if retire is not None:
+        extra.append(f"retire at {retire:g} km")
+    if is_default:
+        extra.append("the default for new runs")
+    echo(f"Added shoe {inline(name)} for {athlete_id}" + (f" ({', '.join(extra)})" if extra else "") + ".")
+
+
+@shoe.command("list")
+@click.option("--athlete", "athlete_id", required=True, help="Whose shoes to list.")
+@format_option(["text", "json"], "text")
+@store_option
+@click.pass_context
+def list_cmd(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> None:
+    """Every shoe of the athlete (registered, or named by runs as their gear) with its running
+    distance so far (with what it had before runload), runs, and what is left to its retirement
+    distance."""
+    from runload.report.table import table
+    from runload.shoes import NEAR_RETIREMENT, shoe_totals
+    from runload.textsafe import inline
+    from runload.units import from_km, label
+
+    with open_store(ctx) as store:
+        units = store.get_athlete(athlete_id).units
+        totals = shoe_totals(store.activities(athlete_id), store.shoes(athlete_id))
+    if chosen_format(fmt, as_json) == "json":
+        echo(json.dumps([{
+            "name": t.name, "distance_km": round(t.distance_km, 2), "run_km": round(t.run_km, 2), "runs": t.runs,
+            "start_km": t.start_km, "retire_km": t.retire_km,
+            "left_km": None if t.left_km is None else round(t.left_km, 2), "default": t.default,
+            "retired_on": t.retired_on.isoformat() if t.retired_on else None, "registered": t.registered,
+            "first_used": t.first_used.isoformat() if t.first_used else None,
+            "last_used": t.last_used.isoformat() if t.last_used else None,
+        } for t in totals], indent=2))
+        return
+    if not totals:
+        echo(f"No shoes for '{athlete_id}' yet (runload shoe add --athlete {athlete_id} NAME --default).")
+        return
+    u = label(units)
+
+    def km(x: float | None) -> str:
+        return "-" if x is None else f"{from_km(x, units):,.0f}"
+
+    rows = []
+    for t in totals:
+        if t.retired_on is not None:
+            state = f"retired {t.retired_on.isoformat()}"
+        elif t.left_km is not None and t.left_km <= 0:
+            state = "past its retirement distance"
+        elif t.retire_km is not None and t.distance_km >= NEAR_RETIREMENT * t.retire_km:
+            state = "nearing its retirement distance"
+        else:
+            state = "default" if t.default else ("" if t.registered else "not registered")
+        if t.default and t.retired_on is None and state != "default":
+            state = f"default, {state}"
+        rows.append([inline(t.name), km(t.distance_km), t.runs, km(t.retire_km), km(t.left_km),
+                     t.last_used.isoformat() if t.last_used else "-", state])
+    echo(table(["shoe", u, "runs", "retire at", "left", "last used", ""], rows, align="lrrrrll"))
+
+
+@shoe.command("retire")
+@click.option("--athlete", "athlete_id", required=True, help="Whose shoe it is.")
+@click.argument("name")
+@click.option("--date", "on", help="The day it was put away (default: today).")
+@store_option
+@click.pass_context
+def retire(ctx: click.Context, athlete_id: str, name: str, on: str | None) -> None:
+    """Retire shoe NAME: no more reminders for it; it is no longer the default."""
+    from runload.cli._period import parse_day, today_for
+    from runload.textsafe import inline
+
+    with open_store(ctx) as store:
+        tz = store.get_athlete(athlete_id).timezone
+        day = parse_day("--date", on) or today_for(tz)
+        store.retire_shoe(athlete_id, name, day)
+    echo(f"Retired shoe {inline(name)} of {athlete_id} on {day.isoformat()}.")
+
+
+@shoe.command("set-default")
+@click.option("--athlete", "athlete_id", required=True, help="Whose shoe it is.")
+@click.argument("name")
+@store_option
+@click.pass_context
+def set_default(ctx: click.Context, athlete_id: str, name: str) -> None:
+    """Make NAME the shoe new runs get when their file names none (runs already stored keep
+    theirs: `runload activity set ID --shoe NAME` changes one)."""
+    from runload.textsafe import inline
+
+    with open_store(ctx) as store:
+        store.set_default_shoe(athlete_id, name)
+    echo(f"New runs of {athlete_id} get shoe {inline(name)}.")

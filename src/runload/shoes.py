@@ -1,0 +1,80 @@
+"""Kilometres per pair of shoes: the one count the shoe rule, the report, the mail and
+``runload shoe list`` all read.
+
+A run's shoe is its gear: what the file or Strava's CSV recorded, a person's correction
+(``runload activity set --shoe``), or the athlete's default shoe given at import. A shoe the
+athlete registered (``runload shoe add``) adds the kilometres it had before runload
+(``start_km``) and may carry the distance at which to retire it (``retire_km``); gear that was
+never registered is counted all the same, from its runs alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from runload.calendar import local_date
+from runload.models import Activity, Shoe
+
+#: How close to its retirement distance a shoe is "nearing" it: the reminder's share (90%).
+NEAR_RETIREMENT = 0.9
+
+
+@dataclass(frozen=True)
+class ShoeTotal:
+    """One shoe's kilometres up to a day: ``distance_km`` = ``start_km`` + ``run_km``."""
+
+    name: str
+    distance_km: float
+    run_km: float
+    runs: int
+    first_used: date | None
+    last_used: date | None
+    start_km: float = 0.0
+    retire_km: float | None = None
+    default: bool = False
+    retired_on: date | None = None
+    registered: bool = False
+
+    @property
+    def left_km(self) -> float | None:
+        """Kilometres left to the retirement distance (negative: past it), or None."""
+        return None if self.retire_km is None else self.retire_km - self.distance_km
+
+    def retired(self, day: date | None) -> bool:
+        """Whether the shoe was put away on or before ``day`` (None: ever)."""
+        return self.retired_on is not None and (day is None or self.retired_on <= day)
+
+
+def runs_by_shoe(runs: Iterable[tuple[date, Activity]], end: date | None = None) -> dict[str, list[object]]:
+    """{gear: [km, runs, first day, last day]} over (local day, activity) pairs of running."""
+    per: dict[str, list[object]] = {}
+    for day, a in runs:
+        if not a.is_run or not a.gear or (end is not None and day > end):
+            continue
+        rec = per.setdefault(a.gear, [0.0, 0, day, day])
+        rec[0] = float(rec[0]) + a.distance_m / 1000.0  # type: ignore[arg-type]
+        rec[1] = int(rec[1]) + 1  # type: ignore[call-overload]
+        rec[2] = min(rec[2], day)  # type: ignore[type-var]
+        rec[3] = max(rec[3], day)  # type: ignore[type-var]
+    return per
+
+
+def shoe_totals(activities: Sequence[Activity], shoes: Sequence[Shoe] = (), end: date | None = None, *,
+                runs: Iterable[tuple[date, Activity]] | None = None) -> list[ShoeTotal]:
+    """Every shoe's kilometres up to ``end`` (default: all): the registered shoes (even unused
+    ones) and any other gear the runs name, by name. ``runs`` gives (local day, activity) pairs
+    already worked out (the series' runs), else the days come from the activities."""
+    pairs = runs if runs is not None else ((local_date(a), a) for a in activities)
+    per = runs_by_shoe(pairs, end)
+    known = {s.name: s for s in shoes}
+    out = []
+    for name in sorted(set(per) | set(known)):
+        km, n, first, last = per.get(name, [0.0, 0, None, None])
+        s = known.get(name)
+        start = s.start_km if s else 0.0
+        out.append(ShoeTotal(name, float(km) + start, float(km), int(n), first, last,  # type: ignore[arg-type]
+                             start_km=start, retire_km=s.retire_km if s else None, default=bool(s and s.default),
+                             retired_on=s.retired_on if s else None, registered=s is not None))
+    return out

@@ -218,6 +218,16 @@ def load_week_cells(w: Any) -> list[str]:
 
 
 LOAD_HEADERS = ["week", "climb m", "session load (RPE x min)", "TRIMP"]
+
+
+def load_table(weeks: Sequence[Any]) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of the "Load beyond distance" table, newest last, with only the measures
+    some week of those shown carries (no empty session-load column for a runner who never rates
+    a run)."""
+    keep = [0] + [i for i, attr in ((1, "climb_m"), (2, "session_load"), (3, "trimp"))
+                  if any(getattr(w, attr) is not None for w in weeks)]
+    rows = [[cells[i] for i in keep] for cells in (load_week_cells(w) for w in weeks)]
+    return [LOAD_HEADERS[i] for i in keep], rows
 def shoe_columns(shoes: Sequence[Any], units: str = "km") -> tuple[list[str], list[list[object]], str]:
     """The shoe table of every rendering: headings, rows and alignment. The columns for a
     retirement distance appear only when a shoe has one (or was retired)."""

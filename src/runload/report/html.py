@@ -43,7 +43,7 @@ def _env() -> Any:
         longest_km=fmt.longest_km, distance=fmt.distance, dist_number=fmt.dist_number, shoe_reminders=fmt.shoe_reminders, dist_label=fmt.dist_label,
         change=fmt.change, score=fmt.score, where=fmt.pain_where, supporting_lines=fmt.supporting_lines,
         citations=fmt.citations, guidance_label=fmt.guidance_label, duration=fmt.duration, pace=fmt.pace,
-        number=fmt.number, bpm=fmt.bpm, load_cells=fmt.load_week_cells, load_headers=fmt.LOAD_HEADERS, swelling=fmt.swelling, relieved=fmt.relieved,
+        number=fmt.number, bpm=fmt.bpm, load_table=fmt.load_table, swelling=fmt.swelling, relieved=fmt.relieved,
         css=resources.files("runload.report").joinpath("templates/style.css").read_text(encoding="utf-8"),
     )
     return env

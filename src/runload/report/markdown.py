@@ -94,7 +94,8 @@ def render_markdown(report: Report) -> str:
 
     if report.load_weeks:
         lines += ["## Load beyond distance", ""]
-        lines += _table(fmt.LOAD_HEADERS, [fmt.load_week_cells(w) for w in report.load_weeks[-8:]], "lrrr")
+        heads, rows = fmt.load_table(report.load_weeks[-8:])
+        lines += _table(heads, rows, "l" + "r" * (len(heads) - 1))
         lines.append("")
     if report.load_note:
         lines += [esc(report.load_note), ""]

@@ -99,8 +99,8 @@ def render_text(report: Report, *, color: bool = False) -> str:
 
     if report.load_weeks:
         lines += ["", "Load beyond distance"]
-        lines.append(_table(fmt.LOAD_HEADERS, [fmt.load_week_cells(w) for w in report.load_weeks[-WEEKS_IN_TEXT:]],
-                            align="lrrr"))
+        heads, rows = fmt.load_table(report.load_weeks[-WEEKS_IN_TEXT:])
+        lines.append(_table(heads, rows, align="l" + "r" * (len(heads) - 1)))
     if report.load_note:
         lines += _wrap(report.load_note, "  ")
 

@@ -878,15 +878,9 @@ class Store:
         """The athlete's pain entries, oldest first, optionally only those dated start..end
         (both included)."""
         cols = ["id", *_PAIN_FIELDS]
-        sql = f"SELECT {', '.join(cols)} FROM pain_entries WHERE athlete_id = ?"
-        args: list[object] = [athlete_id]
-        if start is not None:
-            sql += " AND date >= ?"
-            args.append(start.isoformat())
-        if end is not None:
-            sql += " AND date <= ?"
-            args.append(end.isoformat())
-        rows = self.conn.execute(sql + " ORDER BY date, id", args).fetchall()
+        where, args = _day_range(athlete_id, start, end)
+        rows = self.conn.execute(f"SELECT {', '.join(cols)} FROM pain_entries WHERE {where} ORDER BY date, id",
+                                 args).fetchall()
         return [_pain_from_row(dict(zip(cols, r))) for r in rows]
 
     def get_pain_entry(self, entry_id: int) -> tuple[str, PainEntry]:
@@ -974,14 +968,8 @@ class Store:
     def planned_runs(self, athlete_id: str, *, start: date | None = None, end: date | None = None
                      ) -> list[PlannedRun]:
         """The athlete's stored plan, by day (optionally from ``start`` to ``end``, inclusive)."""
-        sql = "SELECT date, distance_km, duration_min, kind, rpe, notes FROM planned_runs WHERE athlete_id = ?"
-        args: list[object] = [athlete_id]
-        if start is not None:
-            sql += " AND date >= ?"
-            args.append(start.isoformat())
-        if end is not None:
-            sql += " AND date <= ?"
-            args.append(end.isoformat())
+        where, args = _day_range(athlete_id, start, end)
+        sql = f"SELECT date, distance_km, duration_min, kind, rpe, notes FROM planned_runs WHERE {where}"
         out = []
         for d, km, dur, kind, rpe, notes in self.conn.execute(sql + " ORDER BY date, seq", args):
             try:
@@ -995,16 +983,9 @@ class Store:
         """Remove the athlete's stored plan (or its days from ``start`` to ``end``); returns how
         many sessions were removed."""
         self.get_athlete(athlete_id)
-        sql = "DELETE FROM planned_runs WHERE athlete_id = ?"
-        args: list[object] = [athlete_id]
-        if start is not None:
-            sql += " AND date >= ?"
-            args.append(start.isoformat())
-        if end is not None:
-            sql += " AND date <= ?"
-            args.append(end.isoformat())
+        where, args = _day_range(athlete_id, start, end)
         with self.atomic() as conn:
-            return conn.execute(sql, args).rowcount
+            return conn.execute(f"DELETE FROM planned_runs WHERE {where}", args).rowcount
 
     # ---------------------------------------------------------------- coaches
     def add_coach(self, coach_id: str, email: str, name: str | None, athlete_ids: Sequence[str]) -> None:
@@ -1233,6 +1214,19 @@ class SendClaim:
     granted: bool
     state: str | None
     message_id: str | None
+
+
+def _day_range(athlete_id: str, start: date | None, end: date | None) -> tuple[str, list[object]]:
+    """The WHERE clause (and its arguments) for one athlete's rows dated ``start`` to ``end``
+    (inclusive; either open)."""
+    sql, args = "athlete_id = ?", [athlete_id]
+    if start is not None:
+        sql += " AND date >= ?"
+        args.append(start.isoformat())
+    if end is not None:
+        sql += " AND date <= ?"
+        args.append(end.isoformat())
+    return sql, args
 
 
 def _this_process() -> str:

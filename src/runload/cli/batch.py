@@ -13,7 +13,7 @@ from runload.cli._common import echo
 from runload.cli._period import today_for, week_option
 
 F = TypeVar("F", bound=Callable[..., Any])
-ROSTER_FORMATS = ["text", "md", "html", "json", "csv"]
+ROSTER_FORMATS = ["text", "md", "html", "json", "csv"]  # runload.report.ROSTER_FORMATS, without importing it
 
 
 def engine_options(func: F) -> F:
@@ -171,47 +171,12 @@ def roster(dataset: str, week: str | None, coach: str | None, fmt: str, output: 
     ds = _open(dataset)
     period = _period(week, today_for("UTC"))
     ro, errors = jobs.roster(ds, period, coach=coach)
-    if fmt == "text":
-        from runload.report.text import render_roster_text
+    from runload.report import render_roster
 
-        text = render_roster_text(ro)
-    elif fmt == "md":
-        from runload.report.markdown import render_roster_markdown
-
-        text = render_roster_markdown(ro)
-    elif fmt == "html":
-        from runload.report.html import render_roster_html
-
-        text = render_roster_html(ro)
-    elif fmt == "csv":
-        text = render_roster_csv(ro)
-    else:
-        from runload.report.jsonout import render_roster_json
-
-        text = render_roster_json(ro)
+    text = render_roster(ro, fmt)
     write_output(text, output, False)
     for e in errors:
         echo(f"not assessed: {inline(e['athlete_id'])}: {inline(e['error'])}", err=True)
-
-
-def render_roster_csv(ro: Any) -> str:
-    """The roster as CSV: the JSON document's athlete fields, one row per athlete, each cell
-    safe from spreadsheet formulas."""
-    import csv
-    import io
-
-    from runload.report.jsonout import roster_dict
-    from runload.textsafe import csv_row
-
-    rows = roster_dict(ro)["athletes"]
-    keys = ["id", "name", "level", "findings_level", "week_km", "change_pct", "base_too_small", "top_finding",
-            "top_rule_id", "findings", "pain_trend", "last_data", "days_since_data", "stale_level", "units"]
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(keys)
-    for r in rows:
-        w.writerow(csv_row("" if r[k] is None else r[k] for k in keys))
-    return buf.getvalue()
 
 
 @batch.command("export")

@@ -12,7 +12,7 @@ from runload.cli.report import FORMATS, use_color, write_output
 @click.command("roster")
 @week_option
 @click.option("--athlete", "athlete_ids", multiple=True, help="Only these athletes (repeatable; default: all).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, "csv"]), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead.")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: only on a terminal).")
 @store_option
@@ -32,20 +32,7 @@ def roster(ctx: click.Context, week: str | None, athlete_ids: tuple[str, ...], f
         period = resolve_period(week=week, today=today, first_weekday=judge.book.first_weekday)
         ro = build_roster(judge, period, today=today, athlete_ids=athlete_ids or None)
     paint = use_color(color, output) and fmt == "text"
-    if fmt == "text":
-        from runload.report.text import render_roster_text
+    from runload.report import render_roster
 
-        text = render_roster_text(ro, color=paint)
-    elif fmt == "md":
-        from runload.report.markdown import render_roster_markdown
-
-        text = render_roster_markdown(ro)
-    elif fmt == "html":
-        from runload.report.html import render_roster_html
-
-        text = render_roster_html(ro)
-    else:
-        from runload.report.jsonout import render_roster_json
-
-        text = render_roster_json(ro)
+    text = render_roster(ro, fmt, color=paint)
     write_output(text, output, paint)

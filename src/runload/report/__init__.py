@@ -17,7 +17,7 @@ from runload.report.model import DISCLAIMER, Period, Report, Roster, RosterRow
 FORMATS = ("text", "md", "html", "json")
 
 __all__ = ["DISCLAIMER", "FORMATS", "Period", "Report", "Roster", "RosterRow", "build_report", "judged_day",
-           "render", "resolve_period"]
+           "render", "render_roster", "resolve_period"]
 
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:
@@ -39,3 +39,32 @@ def render(report: Report, fmt: str, *, color: bool = False) -> str:
 
         return render_json(report)
     raise ValueError(f"unknown report format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+
+
+ROSTER_FORMATS = ("text", "md", "html", "json", "csv")
+
+
+def render_roster(roster: Roster, fmt: str, *, color: bool = False) -> str:
+    """The roster in ``fmt`` (``text``, ``md``, ``html``, ``json`` or ``csv``): one renderer per
+    format, shared by ``runload roster`` and ``runload batch roster``."""
+    if fmt == "text":
+        from runload.report.text import render_roster_text
+
+        return render_roster_text(roster, color=color)
+    if fmt == "md":
+        from runload.report.markdown import render_roster_markdown
+
+        return render_roster_markdown(roster)
+    if fmt == "html":
+        from runload.report.html import render_roster_html
+
+        return render_roster_html(roster)
+    if fmt == "json":
+        from runload.report.jsonout import render_roster_json
+
+        return render_roster_json(roster)
+    if fmt == "csv":
+        from runload.report.jsonout import render_roster_csv
+
+        return render_roster_csv(roster)
+    raise ValueError(f"unknown roster format {fmt!r} (expected one of: {', '.join(ROSTER_FORMATS)})")

@@ -131,3 +131,22 @@ def roster_dict(roster: Roster) -> dict[str, Any]:
 
 def render_roster_json(roster: Roster) -> str:
     return json.dumps(roster_dict(roster), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_roster_csv(roster: Roster) -> str:
+    """The roster as CSV: the JSON document's athlete fields, one row per athlete, each cell
+    safe from spreadsheet formulas."""
+    import csv
+    import io
+
+    from runload.textsafe import csv_row
+
+    rows = roster_dict(roster)["athletes"]
+    keys = ["id", "name", "level", "findings_level", "week_km", "change_pct", "base_too_small", "top_finding",
+            "top_rule_id", "findings", "pain_trend", "last_data", "days_since_data", "stale_level", "units", "plan"]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(keys)
+    for r in rows:
+        w.writerow(csv_row("" if r[k] is None else r[k] for k in keys))
+    return buf.getvalue()

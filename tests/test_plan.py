@@ -123,6 +123,8 @@ def test_return_to_run_mode_holds_the_plan_to_the_walk_run_stages() -> None:
     assert (first.date, "Longer than the walk-run stage") in why
     assert (second.date, "No rest day before this run") in why
     assert (third.date, "A hard session during the return") in why
+    rest = next(f for f in c.findings if f.date == second.date)
+    assert rest.sentence().endswith("between runs. Make it a rest day.")
     p1, p2, p3 = c.proposed
     assert p1.duration_min == 24.0 and p1.notes.startswith("walk-run stage 1: run 1 min, walk 2 min, 8 times")
     assert p2.kind == "rest" and p3.kind == "easy" and p3.notes.startswith("walk-run stage 1")

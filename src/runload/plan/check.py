@@ -52,7 +52,9 @@ class PlanFinding:
         from runload.units import fmt
 
         keep = ""
-        if self.limit_km is not None:
+        if self.limit_km == 0:
+            keep = " Make it a rest day."
+        elif self.limit_km is not None:
             what = "the week" if self.limit == "week" else "it"
             keep = fmt(" Keep {what} under {km:dist}.", units, what=what, km=self.limit_km)
         return f"{self.message}{keep}"

@@ -239,3 +239,11 @@ def test_cli_plan_set_show_clear_and_check_the_stored_plan(store: Path, tmp_path
     r = CliRunner().invoke(main, ["plan", "clear", "--athlete", "ana"])
     assert r.output == "Removed 5 planned sessions for ana.\n"  # the four other days and the new Sunday
     assert CliRunner().invoke(main, ["plan", "show", "--athlete", "ana"]).output == "No plan stored for ana from today on.\n"
+
+
+def test_a_plan_without_any_history_is_not_called_safe() -> None:
+    from runload.report.plan import verdict
+
+    c = check_plan(AthleteData(ATHLETE), BOOK, week_plan(24.0), AS_OF)
+    assert c.mode == "no-data" and c.findings == ()
+    assert verdict(c).startswith("Nothing to judge the plan against: no runs recorded up to")

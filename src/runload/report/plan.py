@@ -19,6 +19,9 @@ def verdict(check: Any) -> str:
     """One line: refused, keeps every limit, or breaks N."""
     if check.refused:
         return check.refused
+    if check.mode == "no-data" and check.keeps_limits:
+        return (f"Nothing to judge the plan against: no runs recorded up to {check.as_of.isoformat()} "
+                "(import the watch files first; the spike and progression rules need weeks of history).")
     if check.keeps_limits:
         return "The plan keeps every limit."
     n = len(check.findings)

@@ -247,3 +247,21 @@ def test_a_plan_without_any_history_is_not_called_safe() -> None:
     c = check_plan(AthleteData(ATHLETE), BOOK, week_plan(24.0), AS_OF)
     assert c.mode == "no-data" and c.findings == ()
     assert verdict(c).startswith("Nothing to judge the plan against: no runs recorded up to")
+
+
+def test_the_roster_marks_a_stored_plan_that_breaks_a_limit_in_every_format(store: Path, tmp_path: Path) -> None:
+    import re
+
+    CliRunner().invoke(main, ["plan", "set", "--athlete", "ana", str(_plan_file(tmp_path, 24))])
+    week = f"{NEXT - timedelta(days=7):%G-W%V}"
+    doc = json.loads(CliRunner().invoke(main, ["roster", "--week", week, "--format", "json"]).output)
+    assert doc["athletes"][0]["plan"] == "breaks a limit"
+    text = CliRunner().invoke(main, ["roster", "--week", week]).output
+    assert "plan" in text.splitlines()[3] and "BREAKS A LIMIT" in text
+    html = CliRunner().invoke(main, ["roster", "--week", week, "--format", "html"]).output
+    head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    body_row = html.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    assert len(re.findall(r"<th[ >]", head)) == len(re.findall(r"<td[ >]", body_row)) == 9
+    assert "BREAKS A LIMIT" in body_row
+    report = CliRunner().invoke(main, ["report", "--athlete", "ana", "--week", week]).output
+    assert "Your plan for next week" in report and "17.6 km long (was 24.0 km)" in report

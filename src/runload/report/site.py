@@ -72,7 +72,9 @@ def _athlete_page(assessor: object, athlete_id: str, period: Period, today: date
     """One athlete's roster line and report page, both from one report."""
     from runload.report.html import render_html
 
-    report = build_report(assessor.get(athlete_id, judged_day(period, today)), period)  # type: ignore[attr-defined]
+    day = judged_day(period, today)
+    report = build_report(assessor.get(athlete_id, day), period,  # type: ignore[attr-defined]
+                          plan=assessor.plan(athlete_id, day))  # type: ignore[attr-defined]
     return roster_row(report, today), render_html(report, back=(f"../{INDEX}", "Roster"))
 
 

@@ -310,3 +310,23 @@ def test_weeks_json_and_check_around_a_three_week_gap(cli, athlete, tmp_path) ->
     found = json.loads(cli("check", "--athlete", athlete, "--all", "--as-of", "2026-07-06", "--format", "json").output)
     rules = {f["rule_id"] for f in (found["findings"] if isinstance(found, dict) else found)}
     assert not rules & {"weekly-progression", "two-week-progression", "rolling-7day-progression"}
+
+
+def test_the_load_ratio_chart_draws_the_ratio_the_rule_is_configured_for() -> None:
+    from dataclasses import replace as _replace
+
+    from runload.assess import assess
+    from runload.load.formulas import acwr_series
+    from runload.models import AthleteData
+    from runload.rules.book import Rulebook
+
+    acts = [a for w in range(8) for a in week_of((date(2026, 6, 1) + timedelta(weeks=w)).isoformat(), 20 + 2 * w)]
+    rules = [_replace(r, params={**r.params, "method": "ewma"}) if r.id == "acute-chronic-ratio" else r
+             for r in RULES.values()]
+    a = assess(AthleteData(ATHLETE, tuple(acts)), Rulebook.of(rules), None)
+    assert a.acwr["method"] == "ewma"
+    want = acwr_series(a.frames.load("distance"), method="ewma", acute=7, chronic=28)
+    got = a.load_ratio()["acwr"]
+    assert got.dropna().round(12).equals(want.dropna().round(12))
+    default = assess(AthleteData(ATHLETE, tuple(acts)), Rulebook.of(list(RULES.values())), None)
+    assert default.acwr["method"] == "rac" and not default.load_ratio()["acwr"].dropna().equals(got.dropna())

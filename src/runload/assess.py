@@ -114,6 +114,9 @@ class Assessment:
     rules: tuple[str, ...]
     thresholds: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     measures: Mapping[str, str] = field(default_factory=dict)  # load rule id -> the load measure it judges
+    # the acute:chronic rule's method, windows and load as configured for the athlete: what the
+    # load-ratio chart draws, so it shows the ratio the rule judges
+    acwr: Mapping[str, Any] = field(default_factory=lambda: dict(ACWR_DEFAULTS))
     shoes: tuple[Shoe, ...] = ()  # the athlete's registered shoes
 
     @property
@@ -142,21 +145,25 @@ class Assessment:
         return recorded_between(self, current_from(self.as_of, self.first_weekday), self.as_of)
 
     def load_ratio(self) -> Any:
-        """Daily acute:chronic ratio of running distance (coupled rolling 7/28 days, the rule's
-        default), hidden while its window holds a day without data (as the rule does)."""
+        """Daily acute:chronic ratio as the acute-chronic-ratio rule computes it for this athlete
+        (:attr:`acwr`: coupled rolling 7/28 days of running distance unless configured), hidden
+        while its window holds a day without data (as the rule does)."""
         from runload.load.formulas import acwr_series
 
+        method, load_kind = str(self.acwr["method"]), str(self.acwr["load"])
+        acute, chronic = int(self.acwr["acute_days"]), int(self.acwr["chronic_days"])
+
         def build() -> Any:
-            load = self.frames.load("distance")
+            load = self.frames.load(load_kind)
             if load is None or load.empty:
                 return None
-            ratio = acwr_series(load, method="rac", acute=7, chronic=28).copy()
+            ratio = acwr_series(load, method=method, acute=acute, chronic=chronic).copy()
             for first, last in self.frames.gaps:
-                hide = (ratio.index.date >= first) & (ratio.index.date <= last + timedelta(days=27))
+                hide = (ratio.index.date >= first) & (ratio.index.date <= last + timedelta(days=chronic - 1))
                 ratio[hide] = float("nan")
             return ratio.to_frame("acwr")
 
-        return self.frames.memo(("chart", "acwr"), build)
+        return self.frames.memo(("chart", "acwr", method, load_kind, acute, chronic), build)
 
     def fitness_fatigue(self) -> Any:
         """Daily fitness (CTL), fatigue (ATL) and form (TSB) on running distance, seeded with the
@@ -221,12 +228,24 @@ def assess(data: AthleteData, book: Rulebook, as_of: date | None = None) -> Asse
                       frames=frames, pain_log=ctx.pain_log, pain=pain, findings=tuple(findings), limits=limits,
                       status=status, rules=tuple(r.id for r in rules),
                       thresholds=_thresholds(rules, athlete, as_of), measures=_measures(rules),
+                      acwr=_acwr_settings(rules, settings),
                       shoes=tuple(data.shoes))
 
 
 # the load rules that judge a load series (not a shoe's distance, a gap or a cadence)
 _SERIES_METRICS = ("week_change_pct", "two_week_change_pct", "rolling_change_pct", "run_spike_pct", "acwr",
                    "monotony", "ctl_ramp_pct", "week_load_change_pct")
+
+
+ACWR_DEFAULTS = {"method": "rac", "acute_days": 7, "chronic_days": 28, "load": "distance"}
+
+
+def _acwr_settings(rules: Sequence[Any], settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The ACWR rule's settings as its metric reads them: the rule's params, then the athlete's
+    settings, then the defaults."""
+    rule = next((r for r in rules if r.metric == "acwr"), None)
+    params = rule.params if rule is not None else {}
+    return {k: params.get(k, settings.get(k, v)) for k, v in ACWR_DEFAULTS.items()}
 
 
 def _measures(rules: Sequence[Any]) -> dict[str, str]:

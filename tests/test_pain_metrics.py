@@ -283,7 +283,8 @@ def test_intensity_rest_days_and_breaks_before_an_episode():
     assert "with hard running at 36% of running time against a usual 0%" in lb.sentence
     assert "after 8 days in a row without a rest day" in lb.sentence
     back = link_load(D("2026-06-10"), [run("2026-04-01", 8.0), run("2026-06-08", 5.0)])
-    assert back.break_days == 68 and "on returning from 68 days without running" in back.sentence
+    # 04-02..06-07 without a run: 29 + 31 + 7 = 67 days, counted as the return-to-run rule counts them
+    assert back.break_days == 67 and "on returning from 67 days without running" in back.sentence
 
 
 # ---------------------------------------------------------------- assess and the return plan
@@ -333,3 +334,13 @@ def test_finding_order_puts_red_flags_first():
           Finding("pain-red-flag-calf", Severity.URGENT, "t", "m"), Finding("monotony", Severity.INFO, "t", "m")]
     assert [f.rule_id for f in sorted(fs, key=pain.finding_order)] == [
         "pain-red-flag-calf", "pain-red-flag-numbness", "weekly-progression", "monotony"]
+
+
+def test_the_load_before_an_episode_takes_no_partial_first_week_as_reference():
+    # the history starts on Saturday 06-06 (10 km): that week is no reference for 32 km after it
+    runs = [run("2026-06-06", 10.0)] + [run(f"2026-06-{d:02d}", 8.0) for d in (8, 10, 12, 14)]
+    lb = link_load(D("2026-06-16"), runs)
+    assert lb.week_change_pct is None
+    # with the week before complete (a run on its Monday), the same jump counts: 32 km on 10 km
+    full = link_load(D("2026-06-16"), [run("2026-06-01", 5.0), run("2026-06-06", 5.0)] + runs[1:])
+    assert full.week_change_pct == 220.0

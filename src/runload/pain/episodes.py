@@ -163,6 +163,17 @@ def link_load(
     def km_between(lo: date, hi: date) -> float:
         return sum(a.distance_m for d, a in runs if lo <= d <= hi) / 1000.0
 
+    # a reference span counts only when runload knows all its days (the weekly rules' one
+    # definition, runload.load.series.days_known: not before the history, not in a gap)
+    from runload.load.series import days_known, gaps as data_gaps
+
+    recorded = sorted(local_date(a) for a in activities)
+    spans = data_gaps(activities, first_weekday=week_start)
+
+    def known(lo: date, hi: date) -> bool:
+        return bool(recorded) and days_known(lo, hi, history_start=recorded[0], end=recorded[-1],
+                                             gaps=spans) == (hi - lo).days + 1
+
     # weekly change: calendar weeks that ended inside the window, and the rolling 7 days to onset
     candidates: list[tuple[float, float, float, str, int]] = []
     ws = week_start_of(onset, week_start)
@@ -172,11 +183,11 @@ def link_load(
         if end < first:
             continue
         km, prev = km_between(start, end), km_between(start - timedelta(days=7), start - timedelta(days=1))
-        if prev >= min_base_km:
+        if prev >= min_base_km and known(start - timedelta(days=7), start - timedelta(days=1)):
             candidates.append(((km - prev) / prev * 100.0, km, prev, f"the week of {start.isoformat()}",
                                (onset - end).days))
     km, prev = km_between(onset - timedelta(days=6), onset), km_between(onset - timedelta(days=13), onset - timedelta(days=7))
-    if prev >= min_base_km:
+    if prev >= min_base_km and known(onset - timedelta(days=13), onset - timedelta(days=7)):
         candidates.append(((km - prev) / prev * 100.0, km, prev, f"the 7 days up to {onset.isoformat()}", 0))
     if candidates:
         best = max(candidates, key=lambda c: c[0])
@@ -191,8 +202,10 @@ def link_load(
         ref = [b.distance_m for _, b in runs[lo:hi]]
         if not ref:
             gap = [e for e, _ in runs if e < d]
-            if gap:
-                info.setdefault("break_days", (d - gap[-1]).days)
+            if gap:  # days without a run, as return-to-run counts them
+                from runload.load.formulas import days_without_run
+
+                info.setdefault("break_days", days_without_run(gap[-1], d))
             continue
         pct = (a.distance_m / max(ref) - 1.0) * 100.0
         if best_spike is None or pct > best_spike[0]:

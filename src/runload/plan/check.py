@@ -23,7 +23,7 @@ from runload.assess import Assessment, assess
 from runload.calendar import local_date, week_start_of
 from runload.limits import NORMAL, HELD, RED_FLAG, RETURN, Limits
 from runload.models import AthleteData, Severity
-from runload.plan.model import PlannedRun, as_activities, is_planned, median_pace, with_distance
+from runload.plan.model import PlannedRun, as_activities, median_pace, with_distance
 from runload.rules.book import Rulebook
 
 #: A plan breaks a limit when a finding of at least this severity fires on it.
@@ -138,8 +138,9 @@ def check_plan(data: AthleteData, book: Rulebook, planned: Sequence[PlannedRun],
         findings, proposed, notes = check_walk_run(base, plan)
         return PlanCheck(mode=RETURN, findings=tuple(findings), proposed=tuple(proposed), notes=tuple(notes), **common)
     pace = median_pace(history.activities)
-    findings, weeks = _judge(history, book, plan, as_of, base, pace)
-    proposed, unresolved = _propose(history, book, plan, as_of, base, pace, findings, weeks)
+    world = _World(history, book, pace)
+    findings, weeks = _judge(world, plan, as_of, base)
+    proposed, unresolved = _propose(world, plan, as_of, base, findings, weeks)
     notes = []
     if unresolved:
         notes.append("Trimming could not make every rule fall silent: what still fires on the proposed plan "
@@ -155,18 +156,38 @@ def _with_plan(history: AthleteData, plan: Sequence[PlannedRun], upto: date, pac
                                                                                 pace_min_per_km=pace)))
 
 
-def _week_limits(history: AthleteData, book: Rulebook, plan: Sequence[PlannedRun], as_of: date, base: Assessment,
-                 pace: float) -> list[WeekLimits]:
+@dataclass
+class _World:
+    """What one check judges against: the history as of the day the plan is made, the rulebook,
+    the athlete's pace for planned runs without a duration, and the assessments made so far (by
+    day and the planned runs up to it), so the rounds of a proposal that trim only a later run do
+    not judge the earlier days again."""
+
+    history: AthleteData
+    book: Rulebook
+    pace: float
+    memo: dict[tuple[Any, ...], Assessment] = field(default_factory=dict)
+
+    def on(self, plan: Sequence[PlannedRun], day: date) -> Assessment:
+        """The assessment on ``day`` of the history plus the plan's runs up to it."""
+        runs = tuple(p for p in plan if p.date <= day and p.is_run)
+        key = (day, runs)
+        if key not in self.memo:
+            self.memo[key] = assess(_with_plan(self.history, runs, day, self.pace), self.book, day)
+        return self.memo[key]
+
+
+def _week_limits(world: _World, plan: Sequence[PlannedRun], as_of: date, base: Assessment) -> list[WeekLimits]:
     """The limits of each planned week: the assessment's next-week limits on the day before the
     week starts (the history plus the plan before it), or on ``as_of`` for the week holding it."""
-    fw = book.first_weekday
+    history, fw = world.history, world.book.first_weekday
     out = []
     for ws in sorted({week_start_of(p.date, fw) for p in plan}):
         if ws <= as_of + timedelta(days=1):
             limits = base.limits
         else:
             day_before = ws - timedelta(days=1)
-            limits = assess(_with_plan(history, plan, day_before, pace), book, day_before).limits
+            limits = world.on(plan, day_before).limits
         recorded = sum(a.distance_m for a in history.activities
                        if a.is_run and ws <= local_date(a) <= as_of) / 1000.0
         out.append(WeekLimits(week_start=ws, limits=limits, recorded_km=round(recorded, 3)))
@@ -179,12 +200,12 @@ def _run_cap(limits: Limits) -> tuple[float | None, str | None]:
     return min(caps, key=lambda c: c[0]) if caps else (None, None)
 
 
-def _judge(history: AthleteData, book: Rulebook, plan: Sequence[PlannedRun], as_of: date, base: Assessment,
-           pace: float, weeks: Sequence[WeekLimits] | None = None) -> tuple[list[PlanFinding], list[WeekLimits]]:
-    units = history.athlete.units
-    fw = book.first_weekday
+def _judge(world: _World, plan: Sequence[PlannedRun], as_of: date, base: Assessment,
+           weeks: Sequence[WeekLimits] | None = None) -> tuple[list[PlanFinding], list[WeekLimits]]:
+    units = world.history.athlete.units
+    fw = world.book.first_weekday
     if weeks is None:
-        weeks = _week_limits(history, book, plan, as_of, base, pace)
+        weeks = _week_limits(world, plan, as_of, base)
     by_week = {w.week_start: w for w in weeks}
     runs = [p for p in plan if p.is_run]
     on_day: dict[date, list[PlannedRun]] = {}
@@ -199,7 +220,7 @@ def _judge(history: AthleteData, book: Rulebook, plan: Sequence[PlannedRun], as_
 
     # the rules, day by day: what fires on a planned day or week
     for day in sorted(on_day):
-        a = assess(_with_plan(history, plan, day, pace), book, day)
+        a = world.on(plan, day)
         # one event is one finding in a report; in a plan each limit it breaks is named (the week's
         # and the run's), so the findings an event merged are judged one by one
         for f in (g for top in a.findings for g in (top, *top.supporting)):
@@ -293,18 +314,17 @@ def _trimmed(plan: Sequence[PlannedRun], new_km: dict[int, float]) -> list[Plann
             for i, p in enumerate(plan)]
 
 
-def _propose(history: AthleteData, book: Rulebook, plan: Sequence[PlannedRun], as_of: date, base: Assessment,
-             pace: float, findings: Sequence[PlanFinding], weeks: Sequence[WeekLimits]
-             ) -> tuple[list[PlannedRun], list[PlanFinding]]:
+def _propose(world: _World, plan: Sequence[PlannedRun], as_of: date, base: Assessment,
+             findings: Sequence[PlanFinding], weeks: Sequence[WeekLimits]) -> tuple[list[PlannedRun], list[PlanFinding]]:
     """A plan on the same days that keeps every limit: each run under its week's run limit, each
     week under its limit (the long run lowered first), then, while a rule still fires, the run or
     week it fires on trimmed by a tenth. Later weeks' limits are worked out on the proposal."""
     if not findings:
         return list(plan), []
-    fw = book.first_weekday
+    fw = world.book.first_weekday
     proposal = list(plan)
     for wl in weeks:  # week by week: a later week's limits stand on the proposal before it
-        lim = _week_limits(history, book, proposal, as_of, base, pace)
+        lim = _week_limits(world, proposal, as_of, base)
         lim_w = next(w for w in lim if w.week_start == wl.week_start).limits
         idx = [i for i, p in enumerate(proposal) if p.is_run and week_start_of(p.date, fw) == wl.week_start]
         cap = _run_cap(lim_w)[0]
@@ -315,7 +335,7 @@ def _propose(history: AthleteData, book: Rulebook, plan: Sequence[PlannedRun], a
         proposal = _trimmed(proposal, new)
     remaining: list[PlanFinding] = []
     for _ in range(MAX_ROUNDS):
-        remaining, _weeks = _judge(history, book, proposal, as_of, base, pace)
+        remaining, _weeks = _judge(world, proposal, as_of, base)
         if not remaining:
             break
         new: dict[int, float] = {}

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from runload.calendar import local_date, week_start_of
@@ -44,13 +45,12 @@ def daily_frame(activities: Sequence[Activity], *, end: date | None = None) -> p
     Columns ``distance_km``, ``duration_s``, ``runs``, ``longest_run_km``; days without a run are
     0. Days after ``end`` are unknown and not included.
     """
-    runs = [a for a in activities if a.is_run]
+    runs = [(local_date(a), a) for a in activities if a.is_run]
     if not runs:
         return pd.DataFrame(columns=DAILY_COLUMNS, index=pd.DatetimeIndex([], name="date"))
     last = end or max(local_date(a) for a in activities)
     per: dict[date, list[float]] = {}
-    for a in runs:
-        d = local_date(a)
+    for d, a in runs:
         if d > last:
             continue
         km = a.distance_m / 1000.0
@@ -61,12 +61,26 @@ def daily_frame(activities: Sequence[Activity], *, end: date | None = None) -> p
         row[3] = max(row[3], km)
     if not per:
         return pd.DataFrame(columns=DAILY_COLUMNS, index=pd.DatetimeIndex([], name="date"))
-    days = pd.date_range(pd.Timestamp(min(per)), pd.Timestamp(last), freq="D", name="date")
-    known = pd.DataFrame.from_dict({pd.Timestamp(d): v for d, v in per.items()}, orient="index", columns=DAILY_COLUMNS)
-    daily = known.reindex(days, fill_value=0)
-    daily.index.name = "date"
-    daily["runs"] = daily["runs"].astype(int)
-    return daily
+    first = min(per)
+    days = pd.date_range(pd.Timestamp(first), pd.Timestamp(last), freq="D", name="date")
+    # one array per column, filled by day offset (days without a run are 0), one frame built
+    cols = [np.zeros(len(days)), np.zeros(len(days)), np.zeros(len(days), dtype=np.int64), np.zeros(len(days))]
+    for d, row in per.items():
+        i = (d - first).days
+        for c, v in zip(cols, row):
+            c[i] = v
+    return pd.DataFrame(dict(zip(DAILY_COLUMNS, cols)), index=days)
+
+
+def day_week_starts(first: date, n: int, first_weekday: int = 0) -> list[date]:
+    """:func:`runload.calendar.week_start_of` of each of ``n`` consecutive days from ``first``
+    (the days of a daily series), by arithmetic instead of one call per day."""
+    if n <= 0:
+        return []
+    ws0 = week_start_of(first, first_weekday)
+    k0 = (first - ws0).days
+    weeks = [ws0 + timedelta(days=7 * w) for w in range((k0 + n - 1) // 7 + 1)]
+    return [weeks[(k0 + i) // 7] for i in range(n)]
 
 
 def change_pct(km: Sequence[float], *, min_base_km: float = MIN_BASE_KM,
@@ -177,34 +191,42 @@ def weekly_frame(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: fl
     """
     if daily.empty:
         return pd.DataFrame(columns=WEEKLY_COLUMNS)
-    starts = [week_start_of(d.date(), first_weekday) for d in daily.index]
-    weekly = daily.groupby(pd.Index(starts, name="week_start")).agg(
-        distance_km=("distance_km", "sum"),
-        duration_s=("duration_s", "sum"),
-        runs=("runs", "sum"),
-        longest_run_km=("longest_run_km", "max"),
-    ).reset_index()
-    weekly["runs"] = weekly["runs"].astype(int)
-    start = history_start if history_start is not None else daily.index[0].date()
+    first = daily.index[0].date()
+    n = len(daily)
+    consecutive = (daily.index[-1].date() - first).days == n - 1 and daily.index.is_monotonic_increasing
+    starts = (day_week_starts(first, n, first_weekday) if consecutive
+              else [week_start_of(d.date(), first_weekday) for d in daily.index])
+    wss = sorted(set(starts))
+    slot = {ws: i for i, ws in enumerate(wss)}
+    groups = [slot[ws] for ws in starts]
+    # pandas' groupby sums (compensated) on integer week codes: the named aggregation costs more
+    codes = np.array(groups, dtype=np.int64)
+    sums = daily[["distance_km", "duration_s", "runs"]].groupby(codes, sort=True).sum()
+    km_sum = sums["distance_km"].to_numpy(dtype=float).tolist()
+    dur_sum = sums["duration_s"].to_numpy(dtype=float).tolist()
+    runs = sums["runs"].to_numpy().astype(int).tolist()
+    longest = daily["longest_run_km"].groupby(codes, sort=True).max().to_numpy(dtype=float).tolist()
+    start = history_start if history_start is not None else first
     end = daily.index[-1].date()
     known = {"history_start": start, "end": end, "gaps": silences}
-    wss = list(weekly["week_start"])
     no_data = [days_known(ws, ws + timedelta(days=6), **known) == 0 for ws in wss]
     complete = [week_complete(ws, **known) for ws in wss]
     in_progress = [week_in_progress(ws, **known) for ws in wss]
-    change, small = change_pct(weekly["distance_km"].astype(float).tolist(), min_base_km=min_base_km,
+    change, small = change_pct(km_sum, min_base_km=min_base_km,
                                reference=complete, judged=[c or p for c, p in zip(complete, in_progress)])
-    weekly["change_pct"] = [math.nan if c is None else c for c in change]
-    weekly["base_too_small"] = small
     if cross_training is not None and not cross_training.empty:
         total = cross_training.sum(axis=1)
-        weekly["cross_training_min"] = [float(total.get(w, 0.0)) for w in weekly["week_start"]]
+        cross = [float(total.get(w, 0.0)) for w in wss]
     else:
-        weekly["cross_training_min"] = 0.0
-    weekly["no_data"] = no_data
-    weekly["complete"] = complete
-    weekly["in_progress"] = in_progress
-    return weekly[WEEKLY_COLUMNS]
+        cross = [0.0] * len(wss)
+    return pd.DataFrame({
+        "week_start": pd.Series(wss, dtype=object), "distance_km": np.array(km_sum, dtype=float),
+        "duration_s": np.array(dur_sum, dtype=float), "runs": np.array(runs, dtype=np.int64),
+        "longest_run_km": np.array(longest, dtype=float),
+        "change_pct": np.array([math.nan if c is None else c for c in change], dtype=float),
+        "base_too_small": np.array(small, dtype=bool), "cross_training_min": np.array(cross, dtype=float),
+        "no_data": np.array(no_data, dtype=bool), "complete": np.array(complete, dtype=bool),
+        "in_progress": np.array(in_progress, dtype=bool)}, columns=WEEKLY_COLUMNS)
 
 
 def weekly_running(activities: Sequence[Activity], *, week_start: int = 0, min_base_km: float = MIN_BASE_KM,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -179,6 +179,33 @@ def weekly_monotony(load: pd.Series, *, week_start: int = 0, ddof: int = 1) -> p
     cols = ["week_start", "load", "mean", "sd", "monotony", "strain"]
     if load.empty:
         return pd.DataFrame(columns=cols)
+    vals = load.to_numpy(dtype=float)
+    first = load.index[0].date()
+    n = len(vals)
+    daily = (n > 1 and (load.index[-1].date() - first).days == n - 1 and load.index.is_monotonic_increasing
+             and not np.isnan(vals).any())
+    if not daily:
+        return _weekly_monotony_grouped(load, week_start=week_start, ddof=ddof, cols=cols)
+    # A complete daily series without NaN: the whole weeks as rows of a (weeks x 7) array, each
+    # row reduced as pandas reduces a week's Series (sum, sum / 7, sqrt(sum((mean - x)^2) / (7 - ddof))).
+    skip = (week_start_of(first, week_start) - first).days % 7  # days before the first whole week
+    weeks = (n - skip) // 7
+    if weeks <= 0:
+        return pd.DataFrame(columns=cols)
+    grid = vals[skip:skip + 7 * weeks].reshape(weeks, 7)
+    total = grid.sum(axis=1)
+    mean = total / 7
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.sqrt(((mean[:, None] - grid) ** 2).sum(axis=1) / (7 - ddof)) if 7 - ddof > 0 else np.full(weeks, np.nan)
+        mono = np.where(total <= 0, np.nan, np.where(sd == 0, MONOTONY_CAP, np.minimum(mean / sd, MONOTONY_CAP)))
+    strain = total * mono
+    start0 = first + timedelta(days=skip)
+    return pd.DataFrame({"week_start": [start0 + timedelta(days=7 * w) for w in range(weeks)], "load": total,
+                         "mean": mean, "sd": sd, "monotony": mono, "strain": strain}, columns=cols)
+
+
+def _weekly_monotony_grouped(load: pd.Series, *, week_start: int, ddof: int, cols: list[str]) -> pd.DataFrame:
+    """:func:`weekly_monotony` of any series (days missing, unsorted, NaN): week by week."""
     starts = pd.Index([week_start_of(d.date(), week_start) for d in load.index], name="week_start")
     out = []
     for ws, chunk in load.groupby(starts):

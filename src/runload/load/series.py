@@ -257,7 +257,7 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
 
     if load not in LOAD_KINDS:
         raise ValueError(f"load must be one of {', '.join(LOAD_KINDS)}, not {load!r}")
-    runs = [a for a in activities if a.is_run]
+    runs = [(local_date(a), a) for a in activities if a.is_run]
     if not runs:
         return pd.Series([], index=pd.DatetimeIndex([], name="date"), dtype=float, name=load)
     if load == "trimp" and (hr_rest_bpm is None or hr_max_bpm is None):
@@ -265,8 +265,7 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
     last_day = end or max(local_date(a) for a in activities)
     values: dict[date, float] = {}
     missing_hr = missing_rpe = missing_climb = 0
-    for a in runs:
-        d = local_date(a)
+    for d, a in runs:
         if d > last_day:
             continue
         if load == "distance":
@@ -287,13 +286,13 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
                 missing_hr += 1
             v = t or 0.0
         values[d] = values.get(d, 0.0) + v
-    first = min(local_date(a) for a in runs)
+    first = min(d for d, _ in runs)
     days = pd.date_range(pd.Timestamp(first), pd.Timestamp(last_day), freq="D", name="date")
-    series = pd.Series(0.0, index=days, name=load)
-    if values:
-        known = pd.Series({pd.Timestamp(d): v for d, v in values.items()}, dtype=float)
-        series = series.add(known.reindex(days, fill_value=0.0), fill_value=0.0).rename(load)
-        series.index.name = "date"
+    # zeros on rest days, each day's load at its offset (0.0 + v: as adding to a series of zeros did)
+    arr = np.zeros(len(days))
+    for d, v in values.items():
+        arr[(d - first).days] = 0.0 + v
+    series = pd.Series(arr, index=days, name=load)
     series.attrs["runs_without_hr"] = missing_hr
     series.attrs["runs_without_rpe"] = missing_rpe
     series.attrs["runs_without_climb"] = missing_climb
@@ -527,9 +526,9 @@ class Frames:
                 self._memo[key] = None
             else:
                 sums: dict[date, float] = {}
-                for ts, v in daily.items():
-                    ws = week_start_of(ts.date(), self.first_weekday)
-                    sums[ws] = sums.get(ws, 0.0) + float(v)
+                starts = day_week_starts(daily.index[0].date(), len(daily), self.first_weekday) if len(daily) else []
+                for ws, v in zip(starts, daily.to_numpy(dtype=float).tolist()):
+                    sums[ws] = sums.get(ws, 0.0) + v
                 missing: dict[date, int] = {}
                 attr = {"session_load": "rpe", "climb": "elevation_gain_m", "trimp": "avg_hr_bpm"}.get(kind)
                 for d, a in self.runs:

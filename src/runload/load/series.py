@@ -199,13 +199,17 @@ def weekly_frame(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: fl
     wss = sorted(set(starts))
     slot = {ws: i for i, ws in enumerate(wss)}
     groups = [slot[ws] for ws in starts]
-    # pandas' groupby sums (compensated) on integer week codes: the named aggregation costs more
-    codes = np.array(groups, dtype=np.int64)
-    sums = daily[["distance_km", "duration_s", "runs"]].groupby(codes, sort=True).sum()
+    # pandas' groupby sums (compensated, as the named aggregation added) on integer week codes
+    # as the index (a key array would be looked up as a column label first)
+    sums = pd.DataFrame({c: daily[c].to_numpy() for c in ("distance_km", "duration_s", "runs")},
+                        index=pd.Index(groups, dtype=np.int64)).groupby(level=0, sort=True).sum()
     km_sum = sums["distance_km"].to_numpy(dtype=float).tolist()
     dur_sum = sums["duration_s"].to_numpy(dtype=float).tolist()
     runs = sums["runs"].to_numpy().astype(int).tolist()
-    longest = daily["longest_run_km"].groupby(codes, sort=True).max().to_numpy(dtype=float).tolist()
+    longest = [math.nan] * len(wss)
+    for g, k in zip(groups, daily["longest_run_km"].to_numpy(dtype=float).tolist()):
+        if not math.isnan(k) and (math.isnan(longest[g]) or k > longest[g]):
+            longest[g] = k  # a maximum is exact: plain Python (NaN skipped, as pandas does)
     start = history_start if history_start is not None else first
     end = daily.index[-1].date()
     known = {"history_start": start, "end": end, "gaps": silences}
@@ -216,7 +220,8 @@ def weekly_frame(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: fl
                                reference=complete, judged=[c or p for c, p in zip(complete, in_progress)])
     if cross_training is not None and not cross_training.empty:
         total = cross_training.sum(axis=1)
-        cross = [float(total.get(w, 0.0)) for w in wss]
+        by_week = dict(zip(total.index, total.to_numpy(dtype=float).tolist()))
+        cross = [by_week.get(w, 0.0) for w in wss]
     else:
         cross = [0.0] * len(wss)
     return pd.DataFrame({
@@ -342,9 +347,10 @@ def weekly_cross_training(activities: Sequence[Activity], *, week_start: int = 0
         rows[key] = rows.get(key, 0.0) + (duration_s(a) or 0.0) / 60.0
     if not rows:
         return pd.DataFrame(index=pd.Index([], name="week_start"))
-    frame = pd.Series(rows).unstack(fill_value=0.0)
-    frame.index.name = "week_start"
-    return frame.sort_index()
+    weeks = sorted({w for w, _ in rows})
+    sports = sorted({s for _, s in rows})
+    return pd.DataFrame({s: [rows.get((w, s), 0.0) for w in weeks] for s in sports},
+                        index=pd.Index(weeks, name="week_start"))
 
 
 def rolling_running(daily: pd.DataFrame, *, window_days: int = 7, min_base_km: float = MIN_BASE_KM) -> pd.DataFrame:

@@ -250,18 +250,20 @@ def fitness_fatigue(load: pd.Series, *, ctl_days: float = 42.0, atl_days: float 
         c += (x - c) / ctl_days
         a += (x - a) / atl_days
         ctl[i], atl[i] = c, a
-    frame = pd.DataFrame({"ctl": ctl, "atl": atl}, index=load.index)
-    frame["tsb"] = frame["ctl"] - frame["atl"]
-    frame["ramp"] = frame["ctl"] - frame["ctl"].shift(7)
-    ok = (pd.Series(True, index=load.index) if known is None
-          else known.reindex(load.index, fill_value=True).astype(bool))
+    n = len(vals)
+    ramp = np.full(n, np.nan)
+    ramp[7:] = ctl[7:] - ctl[:-7]  # CTL_t - CTL_{t-7}
+    tsb = ctl - atl
+    ok = (np.ones(n, dtype=bool) if known is None
+          else known.reindex(load.index, fill_value=True).astype(bool).to_numpy())
     if not ok.all():
-        frame.loc[~ok, ["ctl", "atl", "tsb"]] = np.nan
-        touched = (~ok).astype(float).rolling(8, min_periods=1).sum() > 0
-        frame.loc[touched, "ramp"] = np.nan
-    frame["known"] = ok.to_numpy()
-    frame["settled"] = np.arange(1, len(vals) + 1) > settle_days
-    return frame
+        ctl, atl, tsb = (np.where(ok, x, np.nan) for x in (ctl, atl, tsb))
+        # a ramp whose 8 days (t-7 .. t) touch an unknown day is unknown
+        unknown = np.concatenate(([0], np.cumsum(~ok)))
+        touched = unknown[1:] - unknown[np.maximum(np.arange(1, n + 1) - 8, 0)] > 0
+        ramp[touched] = np.nan
+    return pd.DataFrame({"ctl": ctl, "atl": atl, "tsb": tsb, "ramp": ramp, "known": ok,
+                         "settled": np.arange(1, n + 1) > settle_days}, index=load.index)
 
 
 def days_without_run(last_run: date, day: date) -> int:

@@ -18,12 +18,13 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from runload.calendar import week_start_of
 from runload.load.formulas import (LOOKBACK_DAYS, acwr_frame, acwr_words, days_without_run, hard_seconds,
                                    weekly_monotony)
-from runload.load.series import LOAD_UNITS, SILENCE_DAYS, change_pct, gaps
+from runload.load.series import LOAD_UNITS, SILENCE_DAYS, change_pct, day_week_starts, gaps
 from runload.models import Activity
 from runload.rules.context import Context, MetricValue, metric
 
@@ -224,19 +225,23 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     spans = ctx.frames.gaps if silence == SILENCE_DAYS else \
         gaps(ctx.frames.activities, first_weekday=ctx.week_start, min_days=silence)
     words = acwr_words(method, acute, chronic)
+    # the daily series is complete (one row per day from its first): day i is first + i days
+    first = parts.index[0].date()
+    ratio = parts["acwr"].to_numpy(dtype=float)
+    n = len(ratio)
+    shown = np.isfinite(ratio)  # NaN (no history, no chronic load) and inf are not values
+    for g0, g1 in spans:  # hidden while the chronic window holds a gap: g0 <= d, (d - g1).days < chronic
+        lo, hi = max((g0 - first).days, 0), min(max((g1 - first).days + chronic, 0), n)
+        shown[lo:hi] = False
+    a_load, c_load, ratio_l = (parts["acute"].to_numpy(dtype=float).tolist(),
+                               parts["chronic"].to_numpy(dtype=float).tolist(), ratio.tolist())
+    starts = day_week_starts(first, n, ctx.week_start)
+    unit = LOAD_UNITS[kind]
     out = []
-    a_load, c_load = parts["acute"].to_numpy(), parts["chronic"].to_numpy()
-    days = [ts.date() for ts in parts.index]
-    for i, value in enumerate(parts["acwr"].to_numpy()):
-        v = _num(value)
-        if v is None:
-            continue
-        d = days[i]
-        if any(g0 <= d and (d - g1).days < chronic for g0, g1 in spans):
-            continue
-        out.append(MetricValue(value=v, date=d, week_start=week_start_of(d, ctx.week_start),
-                               facts={"method": method, "load": kind, "acute": float(a_load[i]),
-                                      "chronic": float(c_load[i]), "load_unit": LOAD_UNITS[kind], **words}))
+    for i in np.flatnonzero(shown).tolist():
+        out.append(MetricValue(value=ratio_l[i], date=first + timedelta(days=i), week_start=starts[i],
+                               facts={"method": method, "load": kind, "acute": a_load[i],
+                                      "chronic": c_load[i], "load_unit": unit, **words}))
     return out
 
 
@@ -268,22 +273,27 @@ def ctl_ramp_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     min_days = int(_setting(ctx, params, "min_days", 42))
     min_ctl = float(_setting(ctx, params, "min_ctl", 1.0))
     out = []
-    ctl, atl, tsb, ramp = (ff[c].to_numpy() for c in ("ctl", "atl", "tsb", "ramp"))
+    ctl, atl, tsb, ramp = (ff[c].to_numpy(dtype=float).tolist() for c in ("ctl", "atl", "tsb", "ramp"))
     last_weekday = (ctx.week_start - 1) % 7
-    for i, ts in enumerate(ff.index):
+    # the series is complete (day i is first + i days): the last day of each week, and the last day
+    first = ff.index[0].date()
+    n = len(ff)
+    i0 = (last_weekday - first.weekday()) % 7
+    judged = set(range(i0, n, 7))
+    if end is not None and 0 <= (end - first).days < n:
+        judged.add((end - first).days)
+    for i in sorted(judged):
         if i + 1 < min_days:
-            continue
-        d = ts.date()
-        if d.weekday() != last_weekday and d != end:
             continue
         if math.isnan(ramp[i]):
             continue  # the week holds days without data: no ramp is known
+        d = first + timedelta(days=i)
         base = ctl[i] - ramp[i]
         # A percentage of a near-zero fitness base (a comeback after months off) means nothing.
         value = ramp[i] / base * 100.0 if base >= min_ctl else None
         out.append(MetricValue(value=_num(value), date=d, week_start=week_start_of(d, ctx.week_start),
-                               facts={"ctl": float(ctl[i]), "atl": float(atl[i]), "tsb": float(tsb[i]),
-                                      "ramp": float(ramp[i]), "load_unit": LOAD_UNITS[kind]}))
+                               facts={"ctl": ctl[i], "atl": atl[i], "tsb": tsb[i],
+                                      "ramp": ramp[i], "load_unit": LOAD_UNITS[kind]}))
     return out
 
 

@@ -453,10 +453,12 @@ class Frames:
     def known_days(self) -> pd.Series:
         """Per day of :attr:`daily`: True where runload knows the day, False inside a gap."""
         index = self.daily.index
-        known = pd.Series(True, index=index, name="known")
-        for a, b in self.gaps:
-            known[(index >= pd.Timestamp(a)) & (index <= pd.Timestamp(b))] = False
-        return known
+        ok = np.ones(len(index), dtype=bool)
+        if len(index) and self.gaps:
+            days = index.to_numpy()
+            for a, b in self.gaps:
+                ok[(days >= np.datetime64(a, "ns")) & (days <= np.datetime64(b, "ns"))] = False
+        return pd.Series(ok, index=index, name="known")
 
     def week_complete(self, week_start: date) -> bool:
         """:func:`week_complete` for this history (its first activity, last day and gaps)."""

@@ -137,8 +137,10 @@ def acwr_frame(load: pd.Series, *, method: str = "rac", acute: int = 7, chronic:
     else:
         a = load.rolling(acute, min_periods=acute).mean()
         c = load.shift(acute).rolling(chronic - acute, min_periods=chronic - acute).mean()
-    enough = pd.Series(np.arange(1, len(load) + 1) >= chronic, index=load.index)
-    ratio = (a / c.where(c > 0)).where(enough)
+    a, c = a.to_numpy(dtype=float), c.to_numpy(dtype=float)
+    enough = np.arange(1, len(load) + 1) >= chronic
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(enough & (c > 0), a / np.where(c > 0, c, np.nan), np.nan)
     return pd.DataFrame({"acute": a, "chronic": c, "acwr": ratio}, index=load.index)
 
 

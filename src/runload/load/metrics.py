@@ -112,6 +112,7 @@ def week_load_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[Metric
     km = ctx.frames.weekly["distance_km"].astype(float).tolist()
     values = weeks["value"].tolist()
     missing = weeks["runs_missing"].tolist()
+    week_starts = weeks["week_start"].tolist()
     weekly = ctx.frames.weekly  # the same complete weeks as the weekly progression
     complete = weekly["complete"].tolist()
     judged = [c or p for c, p in zip(complete, weekly["in_progress"].tolist())]
@@ -119,7 +120,7 @@ def week_load_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[Metric
     out = []
     for i in range(1, len(values)):
         value = change[i] if not (missing[i] or missing[i - 1]) else None
-        out.append(MetricValue(value=value, week_start=weeks["week_start"].iloc[i], facts={
+        out.append(MetricValue(value=value, week_start=week_starts[i], facts={
             "load": LOAD_WORDS.get(kind, kind), "unit": LOAD_UNITS.get(kind, ""), "value_now": values[i],
             "value_prev": values[i - 1], "distance_km": km[i], "prev_km": km[i - 1],
             "runs_missing": missing[i] + missing[i - 1]}))
@@ -164,19 +165,23 @@ def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricVa
     if daily.empty:
         return []
     roll = ctx.frames.rolling(window, min_base)
-    judged = roll[daily["runs"] > 0]
+    n = len(roll)
     if _setting(ctx, params, "latest_only", False):
         # Moving windows over a whole history mostly measure where the long run fell (4 runs in
         # one window, 6 in the next); judged only on the latest day they answer "the last 7 days".
-        judged = roll.tail(1)
+        judged = [n - 1]
+    else:
+        judged = np.flatnonzero(daily["runs"].to_numpy() > 0).tolist()
+    # the daily frame is complete (one row per day from its first): day i is first + i days
+    first = roll.index[0].date()
+    cur, prev, change = (roll[c].to_numpy(dtype=float).tolist() for c in ("distance_km", "prev_km", "change_pct"))
     out = []
-    cur, prev, change = (judged[c].to_numpy() for c in ("distance_km", "prev_km", "change_pct"))
-    for i, ts in enumerate(judged.index):
+    for i in judged:
         if math.isnan(prev[i]):
             continue
-        d = ts.date()
+        d = first + timedelta(days=i)
         out.append(MetricValue(value=_num(change[i]), date=d, week_start=week_start_of(d, ctx.week_start),
-                               facts={"distance_km": float(cur[i]), "prev_km": float(prev[i]), "window_days": window}))
+                               facts={"distance_km": cur[i], "prev_km": prev[i], "window_days": window}))
     return out
 
 

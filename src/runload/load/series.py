@@ -361,10 +361,12 @@ def rolling_running(daily: pd.DataFrame, *, window_days: int = 7, min_base_km: f
     than ``min_base_km`` or is not fully inside the data).
     """
     km = daily["distance_km"].astype(float)
-    cur = km.rolling(window_days, min_periods=window_days).sum()
-    prev = cur.shift(window_days)
-    change = ((cur - prev) / prev * 100.0).where(prev >= min_base_km)
-    return pd.DataFrame({"distance_km": cur, "prev_km": prev, "change_pct": change})
+    cur = km.rolling(window_days, min_periods=window_days).sum().to_numpy(dtype=float)
+    prev = np.full(len(cur), np.nan)
+    prev[window_days:] = cur[:len(cur) - window_days]  # the window before: shifted by its length
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = np.where(prev >= min_base_km, (cur - prev) / prev * 100.0, np.nan)
+    return pd.DataFrame({"distance_km": cur, "prev_km": prev, "change_pct": change}, index=daily.index)
 
 
 def silences(activities: Sequence[Activity], *, min_days: int = SILENCE_DAYS, as_of: date | None = None
@@ -491,8 +493,11 @@ class Frames:
         if key not in self._memo:
             roll = rolling_running(self.daily, window_days=window_days, min_base_km=min_base_km)
             if self.gaps and len(roll):
-                unknown = (~self.known_days).astype(float).rolling(2 * window_days, min_periods=1).sum()
-                roll["change_pct"] = roll["change_pct"].where(unknown == 0)
+                # hidden where the two windows (the last 2 x window_days days) hold an unknown day
+                seen = np.concatenate(([0], np.cumsum(~self.known_days.to_numpy(dtype=bool))))
+                ends = np.arange(1, len(roll) + 1)
+                touched = seen[ends] - seen[np.maximum(ends - 2 * window_days, 0)] > 0
+                roll["change_pct"] = np.where(touched, np.nan, roll["change_pct"].to_numpy(dtype=float))
             self._memo[key] = roll
         return self._memo[key]
 

@@ -281,7 +281,8 @@ def has_reference(last_run: date, day: date, window_days: int = LOOKBACK_DAYS) -
     return 0 <= (day - last_run).days <= window_days
 
 
-def run_spikes(activities: Sequence[Activity], *, window_days: int = LOOKBACK_DAYS) -> list[dict[str, Any]]:
+def run_spikes(activities: Sequence[Activity], *, window_days: int = LOOKBACK_DAYS,
+               days: Sequence[date] | None = None) -> list[dict[str, Any]]:
     """Each run against the longest run of the previous ``window_days`` days (Frandsen 2025).
 
     ``spike_pct = (km / ref_km - 1) x 100`` with ``ref_km`` the longest earlier run on one of the
@@ -289,8 +290,10 @@ def run_spikes(activities: Sequence[Activity], *, window_days: int = LOOKBACK_DA
     this run excluded); ``None`` when there is no earlier run in the window (a return from a
     break, not a spike).
     """
-    runs = sorted((a for a in activities if a.is_run), key=lambda a: a.start_utc)
-    days = [local_date(a) for a in runs]  # once per run: this loop is on every report's hot path
+    local = days if days is not None else [local_date(a) for a in activities]  # ``days``: the caller's, once
+    pairs = sorted(((d, a) for d, a in zip(local, activities) if a.is_run), key=lambda da: da[1].start_utc)
+    runs = [a for _, a in pairs]
+    days = [d for d, _ in pairs]
     out = []
     first = 0  # the earliest earlier run still inside the window
     for i, a in enumerate(runs):
@@ -320,7 +323,7 @@ def longest_run_km(activities: Sequence[Activity], *, end: date, days: int = 30)
 
 
 def return_to_run_state(activities: Sequence[Activity], as_of: date, *, break_days: int = LOOKBACK_DAYS,
-                        mode_days: int = 28) -> dict[str, Any]:
+                        mode_days: int = 28, days: Sequence[date] | None = None) -> dict[str, Any]:
     """Where the runner stands after a break (evidence.md sections 2 and 8).
 
     A break is ``break_days`` or more days without a run (:func:`days_without_run`): the same
@@ -331,7 +334,8 @@ def return_to_run_state(activities: Sequence[Activity], as_of: date, *, break_da
     (the walk-run progression is under way). Keys: ``active``, ``days_since_last_run`` (None
     without runs), ``last_run``, ``comeback`` (first run after the latest break, or None).
     """
-    days = sorted({local_date(a) for a in activities if a.is_run and local_date(a) <= as_of})
+    local = days if days is not None else [local_date(a) for a in activities]  # ``days``: the caller's, once
+    days = sorted({d for d, a in zip(local, activities) if a.is_run and d <= as_of})
     if not days:
         return {"active": True, "days_since_last_run": None, "last_run": None, "comeback": None}
     since = (as_of - days[-1]).days

@@ -228,7 +228,7 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
                             lambda: acwr_frame(series, method=method, acute=acute, chronic=chronic))
     silence = int(_setting(ctx, params, "silence_days", SILENCE_DAYS))
     spans = ctx.frames.gaps if silence == SILENCE_DAYS else \
-        gaps(ctx.frames.activities, first_weekday=ctx.week_start, min_days=silence)
+        gaps(ctx.frames.activities, first_weekday=ctx.week_start, min_days=silence, days=ctx.frames.days)
     words = acwr_words(method, acute, chronic)
     # the daily series is complete (one row per day from its first): day i is first + i days
     first = parts.index[0].date()

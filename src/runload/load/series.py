@@ -39,16 +39,24 @@ def duration_s(a: Activity) -> float | None:
     return a.timer_s if a.timer_s is not None else a.elapsed_s
 
 
-def daily_frame(activities: Sequence[Activity], *, end: date | None = None) -> pd.DataFrame:
+def _local_days(activities: Sequence[Activity], days: Sequence[date] | None) -> Sequence[date]:
+    """The local day of each activity: ``days`` when given (computed once by :class:`Frames`)."""
+    return days if days is not None else [local_date(a) for a in activities]
+
+
+def daily_frame(activities: Sequence[Activity], *, end: date | None = None,
+                days: Sequence[date] | None = None) -> pd.DataFrame:
     """Running per local day from the first run to ``end`` (default: the last activity's day).
 
     Columns ``distance_km``, ``duration_s``, ``runs``, ``longest_run_km``; days without a run are
-    0. Days after ``end`` are unknown and not included.
+    0. Days after ``end`` are unknown and not included. ``days`` are the activities' local days
+    when the caller has them (:attr:`Frames.days`).
     """
-    runs = [(local_date(a), a) for a in activities if a.is_run]
+    days_of = _local_days(activities, days)
+    runs = [(d, a) for d, a in zip(days_of, activities) if a.is_run]
     if not runs:
         return pd.DataFrame(columns=DAILY_COLUMNS, index=pd.DatetimeIndex([], name="date"))
-    last = end or max(local_date(a) for a in activities)
+    last = end or max(days_of)
     per: dict[date, list[float]] = {}
     for d, a in runs:
         if d > last:
@@ -109,7 +117,7 @@ def change_pct(km: Sequence[float], *, min_base_km: float = MIN_BASE_KM,
 
 
 def gaps(activities: Sequence[Activity], *, first_weekday: int = 0, min_days: int = SILENCE_DAYS,
-         as_of: date | None = None) -> list[tuple[date, date]]:
+         as_of: date | None = None, days: Sequence[date] | None = None) -> list[tuple[date, date]]:
     """The days runload does not know, as (first, last) day spans, in date order: each
     :func:`silences` stretch (``min_days`` or more without any recorded activity) and each
     calendar week without any file at all between the first and the last activity.
@@ -118,8 +126,9 @@ def gaps(activities: Sequence[Activity], *, first_weekday: int = 0, min_days: in
     (no file at all)"); a week without runs but with a walk or a ride is a rest week inside the
     data. Spans that touch or overlap are merged.
     """
-    days = sorted({local_date(a) for a in activities})
-    spans = list(silences(activities, min_days=min_days, as_of=as_of))
+    local = _local_days(activities, days)
+    days = sorted(set(local))
+    spans = list(silences(activities, min_days=min_days, as_of=as_of, days=local))
     if days:
         have = set(days)
         ws = week_start_of(days[0], first_weekday) + timedelta(days=7)
@@ -246,7 +255,7 @@ def weekly_running(activities: Sequence[Activity], *, week_start: int = 0, min_b
 
 def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: date | None = None,
                hr_rest_bpm: float | None = None, hr_max_bpm: float | None = None,
-               sex: str | None = None) -> pd.Series:
+               sex: str | None = None, days: Sequence[date] | None = None) -> pd.Series:
     """Running load per local day, zeros on rest days, from the first run to ``end``.
 
     ``load`` is ``distance`` (km), ``duration`` (minutes), ``trimp`` (Banister TRIMP, needs
@@ -262,12 +271,13 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
 
     if load not in LOAD_KINDS:
         raise ValueError(f"load must be one of {', '.join(LOAD_KINDS)}, not {load!r}")
-    runs = [(local_date(a), a) for a in activities if a.is_run]
+    days_of = _local_days(activities, days)
+    runs = [(d, a) for d, a in zip(days_of, activities) if a.is_run]
     if not runs:
         return pd.Series([], index=pd.DatetimeIndex([], name="date"), dtype=float, name=load)
     if load == "trimp" and (hr_rest_bpm is None or hr_max_bpm is None):
         raise ValueError("TRIMP needs the athlete's resting and maximum heart rate")
-    last_day = end or max(local_date(a) for a in activities)
+    last_day = end or max(days_of)
     values: dict[date, float] = {}
     missing_hr = missing_rpe = missing_climb = 0
     for d, a in runs:
@@ -332,7 +342,8 @@ def weekly_trimp(runs: Sequence[tuple[date, Activity]], athlete: Athlete | None,
     return [total[ws] if counted.get(ws) else (None if ran.get(ws) else 0.0) for ws in week_starts]
 
 
-def weekly_cross_training(activities: Sequence[Activity], *, week_start: int = 0) -> pd.DataFrame:
+def weekly_cross_training(activities: Sequence[Activity], *, week_start: int = 0,
+                          days: Sequence[date] | None = None) -> pd.DataFrame:
     """Minutes of other sports per week and sport (walking counts too; driving never does).
 
     Cross-training is not running distance (evidence.md section 6: each extra weekly hour of
@@ -340,10 +351,10 @@ def weekly_cross_training(activities: Sequence[Activity], *, week_start: int = 0
     (date), one column per sport, 0 where none.
     """
     rows: dict[tuple[date, str], float] = {}
-    for a in activities:
+    for d, a in zip(_local_days(activities, days), activities):
         if a.is_run or a.sport in (Sport.DRIVING, Sport.UNKNOWN):
             continue
-        key = (week_start_of(local_date(a), week_start), a.sport.value)
+        key = (week_start_of(d, week_start), a.sport.value)
         rows[key] = rows.get(key, 0.0) + (duration_s(a) or 0.0) / 60.0
     if not rows:
         return pd.DataFrame(index=pd.Index([], name="week_start"))
@@ -369,14 +380,14 @@ def rolling_running(daily: pd.DataFrame, *, window_days: int = 7, min_base_km: f
     return pd.DataFrame({"distance_km": cur, "prev_km": prev, "change_pct": change}, index=daily.index)
 
 
-def silences(activities: Sequence[Activity], *, min_days: int = SILENCE_DAYS, as_of: date | None = None
-             ) -> list[tuple[date, date]]:
+def silences(activities: Sequence[Activity], *, min_days: int = SILENCE_DAYS, as_of: date | None = None,
+             days: Sequence[date] | None = None) -> list[tuple[date, date]]:
     """Stretches of at least ``min_days`` days without any recorded activity: (first, last) day.
 
     runload cannot tell rest from a watch left at home, so these days are unknown. The stretch
     after the last activity counts when ``as_of`` is later than it.
     """
-    days = sorted({local_date(a) for a in activities})
+    days = sorted(set(_local_days(activities, days)))
     out = []
     for prev, cur in zip(days, days[1:]):
         if (cur - prev).days - 1 >= min_days:
@@ -424,17 +435,17 @@ class Frames:
     @cached_property
     def daily(self) -> pd.DataFrame:
         """:func:`daily_frame` of the activities, up to ``end``."""
-        return daily_frame(self.activities, end=self.end)
+        return daily_frame(self.activities, end=self.end, days=self.days)
 
     @cached_property
     def cross_training(self) -> pd.DataFrame:
         """:func:`weekly_cross_training` of the activities."""
-        return weekly_cross_training(self.activities, week_start=self.first_weekday)
+        return weekly_cross_training(self.activities, week_start=self.first_weekday, days=self.days)
 
     @cached_property
     def silences(self) -> list[tuple[date, date]]:
         """Stretches of 14+ days without any recorded activity inside the data."""
-        return silences(self.activities, min_days=SILENCE_DAYS)
+        return silences(self.activities, min_days=SILENCE_DAYS, days=self.days)
 
     def silences_upto(self, as_of: date | None, min_days: int = SILENCE_DAYS) -> list[tuple[date, date]]:
         """Silences of ``min_days`` or more, including the stretch from the last data to ``as_of``."""
@@ -442,14 +453,14 @@ class Frames:
             return self.silences
         key = ("silences", as_of, min_days)
         if key not in self._memo:
-            self._memo[key] = silences(self.activities, min_days=min_days, as_of=as_of)
+            self._memo[key] = silences(self.activities, min_days=min_days, as_of=as_of, days=self.days)
         return self._memo[key]
 
     @cached_property
     def gaps(self) -> list[tuple[date, date]]:
         """The unknown days inside the data (:func:`gaps`): silences of 14+ days and calendar
         weeks without any file. Every series marks them; none counts them as rest."""
-        return gaps(self.activities, first_weekday=self.first_weekday, min_days=SILENCE_DAYS)
+        return gaps(self.activities, first_weekday=self.first_weekday, min_days=SILENCE_DAYS, days=self.days)
 
     @cached_property
     def known_days(self) -> pd.Series:
@@ -510,7 +521,7 @@ class Frames:
             if kind == "trimp" and (ath is None or ath.hr_rest_bpm is None or ath.hr_max_bpm is None):
                 self._memo[key] = None
             else:
-                self._memo[key] = daily_load(self.activities, load=kind, end=self.end,
+                self._memo[key] = daily_load(self.activities, load=kind, end=self.end, days=self.days,
                                              hr_rest_bpm=ath.hr_rest_bpm if ath else None,
                                              hr_max_bpm=ath.hr_max_bpm if ath else None,
                                              sex=ath.sex if ath else None)
@@ -523,7 +534,7 @@ class Frames:
         window_days = LOOKBACK_DAYS if window_days is None else window_days
         key = ("spikes", window_days)
         if key not in self._memo:
-            self._memo[key] = run_spikes(self.activities, window_days=window_days)
+            self._memo[key] = run_spikes(self.activities, window_days=window_days, days=self.days)
         return self._memo[key]
 
     def weekly_load(self, kind: str) -> pd.DataFrame | None:

@@ -74,20 +74,19 @@ def week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue
     """
     end = ctx.data_end
     min_base = float(_setting(ctx, params, "min_base_km", 10.0))
-    weekly = ctx.frames.weekly
-    km = weekly["distance_km"].astype(float).tolist()
-    complete = weekly["complete"].tolist()
-    judged = [c or p for c, p in zip(complete, weekly["in_progress"].tolist())]
+    weekly = ctx.frames.weekly_lists
+    km = weekly["distance_km"]
+    complete = weekly["complete"]
+    judged = [c or p for c, p in zip(complete, weekly["in_progress"])]
     change, small = change_pct(km, min_base_km=min_base, reference=complete, judged=judged)
     out = []
-    for i, r in enumerate(weekly.itertuples(index=False)):
-        if i == 0:
-            continue
+    for i in range(1, len(km)):
+        ws = weekly["week_start"][i]
         out.append(MetricValue(
-            value=change[i], week_start=r.week_start,
-            facts={"distance_km": float(r.distance_km), "prev_km": km[i - 1], "runs": int(r.runs),
-                   "longest_run_km": float(r.longest_run_km), "base_too_small": small[i],
-                   "partial": end is not None and r.week_start + timedelta(days=6) > end}))
+            value=change[i], week_start=ws,
+            facts={"distance_km": km[i], "prev_km": km[i - 1], "runs": int(weekly["runs"][i]),
+                   "longest_run_km": float(weekly["longest_run_km"][i]), "base_too_small": small[i],
+                   "partial": end is not None and ws + timedelta(days=6) > end}))
     return out
 
 
@@ -109,13 +108,13 @@ def week_load_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[Metric
     weeks = ctx.frames.weekly_load(kind)
     if weeks is None or len(weeks) < 2:
         return []
-    km = ctx.frames.weekly["distance_km"].astype(float).tolist()
+    km = ctx.frames.weekly_lists["distance_km"]
     values = weeks["value"].tolist()
     missing = weeks["runs_missing"].tolist()
     week_starts = weeks["week_start"].tolist()
-    weekly = ctx.frames.weekly  # the same complete weeks as the weekly progression
-    complete = weekly["complete"].tolist()
-    judged = [c or p for c, p in zip(complete, weekly["in_progress"].tolist())]
+    weekly = ctx.frames.weekly_lists  # the same complete weeks as the weekly progression
+    complete = weekly["complete"]
+    judged = [c or p for c, p in zip(complete, weekly["in_progress"])]
     change, _small = change_pct(values, min_base_km=max(min_base, 1e-9), reference=complete, judged=judged)
     out = []
     for i in range(1, len(values)):
@@ -138,16 +137,16 @@ def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricV
     Facts: two_week_km, prev_two_week_km, distance_km.
     """
     min_base = float(_setting(ctx, params, "min_base_km", 10.0))
-    weekly = ctx.frames.weekly
-    km = weekly["distance_km"].astype(float).tolist()
-    complete = weekly["complete"].tolist()
-    in_progress = weekly["in_progress"].tolist()
+    weekly = ctx.frames.weekly_lists
+    km = weekly["distance_km"]
+    complete = weekly["complete"]
+    in_progress = weekly["in_progress"]
     out = []
     for i in range(3, len(km)):
         cur, prev = km[i] + km[i - 1], km[i - 2] + km[i - 3]
         whole = all(complete[i - 3:i]) and (complete[i] or in_progress[i])
         value = (cur - prev) / prev * 100.0 if whole and prev / 2 >= min_base else None
-        out.append(MetricValue(value=value, week_start=weekly["week_start"].iloc[i],
+        out.append(MetricValue(value=value, week_start=weekly["week_start"][i],
                                facts={"two_week_km": cur, "prev_two_week_km": prev, "distance_km": km[i]}))
     return out
 

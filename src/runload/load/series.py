@@ -490,6 +490,13 @@ class Frames:
         return weekly
 
     @cached_property
+    def weekly_lists(self) -> dict[str, list[Any]]:
+        """The columns of :attr:`weekly` as plain lists (the rules and limits read them week by
+        week: one conversion instead of a pandas lookup per week)."""
+        weekly = self.weekly
+        return {c: weekly[c].tolist() for c in weekly.columns}
+
+    @cached_property
     def coarse_hr_runs(self) -> int:
         """Runs whose heart rate an older runload stored in 5-bpm bins (TRIMP and zones from them
         are approximate: read at each bin's middle)."""
@@ -545,7 +552,7 @@ class Frames:
         key = ("weekly_load", kind)
         if key not in self._memo:
             daily = self.load(kind)
-            weekly = self.weekly
+            weekly = self.weekly_lists
             if daily is None:
                 self._memo[key] = None
             else:
@@ -564,7 +571,7 @@ class Frames:
                     "value": [sums.get(ws, 0.0) for ws in weekly["week_start"]],
                     "runs": [int(r) for r in weekly["runs"]],
                     "runs_missing": [missing.get(ws, 0) for ws in weekly["week_start"]],
-                    "no_data": list(weekly["no_data"]),
+                    "no_data": [bool(x) for x in weekly["no_data"]],
                 })
         return self._memo[key]
 

@@ -151,3 +151,85 @@ def test_daily_frame_and_load_without_runs():
     ride = Activity(datetime(2026, 6, 1, 7, tzinfo=timezone.utc), Sport.CYCLING, 30000, timer_s=3600, utc_offset_s=0)
     assert daily_frame([ride]).empty
     assert daily_load([ride]).empty
+
+
+def _nan_or(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_fitness_fatigue_equals_day_by_day(seed):
+    from runload.load.formulas import fitness_fatigue
+
+    rnd = random.Random(200 + seed)
+    load = _random_series(rnd)
+    n = len(load)
+    known = [rnd.random() > 0.1 for _ in range(n)]
+    seed_value = rnd.uniform(0, 8)
+    ff = fitness_fatigue(load, seed=seed_value, known=pd.Series(known, index=load.index))
+    c = a = seed_value
+    ctl = []
+    for i, x in enumerate(load.tolist()):
+        c += (x - c) / 42.0
+        a += (x - a) / 7.0
+        ctl.append(c)
+        row = ff.iloc[i]
+        if known[i]:
+            assert row["ctl"] == pytest.approx(c, abs=1e-9) and row["atl"] == pytest.approx(a, abs=1e-9)
+            assert row["tsb"] == pytest.approx(c - a, abs=1e-9)
+        else:
+            assert math.isnan(row["ctl"]) and math.isnan(row["atl"]) and math.isnan(row["tsb"])
+        # the ramp: CTL - CTL a week before, unknown when any of its 8 days is
+        ramp = ctl[i] - ctl[i - 7] if i >= 7 and all(known[max(i - 7, 0):i + 1]) else math.nan
+        assert _nan_or(row["ramp"], ramp)
+        assert bool(row["known"]) == known[i] and bool(row["settled"]) == (i + 1 > 42)
+
+
+@pytest.mark.parametrize("method", ["rac", "rau", "ewma"])
+def test_acwr_frame_equals_day_by_day(method):
+    from runload.load.formulas import acwr_frame
+
+    rnd = random.Random(7)
+    for _ in range(10):
+        load = _random_series(rnd)
+        vals = load.tolist()
+        if rnd.random() < 0.3:
+            vals[:40] = [0.0] * len(vals[:40])  # a chronic load of 0: no ratio, no division
+            load = pd.Series(vals, index=load.index)
+        parts = acwr_frame(load, method=method)
+        ea = ec = vals[0]
+        for i in range(len(vals)):
+            if method == "ewma":
+                if i:
+                    ea += 2 / 8 * (vals[i] - ea)
+                    ec += 2 / 29 * (vals[i] - ec)
+                acute, chronic = ea, ec
+            else:
+                acute = statistics.fmean(vals[i - 6:i + 1]) if i >= 6 else math.nan
+                window = vals[i - 27:i + 1] if method == "rac" else vals[i - 27:i - 6]
+                chronic = statistics.fmean(window) if i >= 27 else math.nan
+            ratio = acute / chronic if i >= 27 and chronic > 0 else math.nan
+            assert _nan_or(parts["acute"].iloc[i], acute) and _nan_or(parts["chronic"].iloc[i], chronic)
+            assert _nan_or(parts["acwr"].iloc[i], ratio)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_rolling_change_equals_day_by_day(seed):
+    rnd = random.Random(300 + seed)
+    frames = Frames(_random_runs(rnd))
+    daily = frames.daily
+    if daily.empty:
+        return
+    roll = frames.rolling(7, 10.0)
+    km = daily["distance_km"].tolist()
+    known = frames.known_days.tolist()
+    for i in range(len(km)):
+        cur = sum(km[i - 6:i + 1]) if i >= 6 else math.nan
+        prev = sum(km[i - 13:i - 6]) if i >= 13 else math.nan
+        change = (cur - prev) / prev * 100 if prev >= 10.0 else math.nan
+        if not all(known[max(i - 13, 0):i + 1]):
+            change = math.nan  # a window holds an unknown day
+        assert _nan_or(roll["distance_km"].iloc[i], cur) and _nan_or(roll["prev_km"].iloc[i], prev)
+        assert _nan_or(roll["change_pct"].iloc[i], change)
+    for day, k in zip(daily.index, known):
+        assert k == (not any(a <= day.date() <= b for a, b in frames.gaps))

@@ -233,3 +233,27 @@ def test_rolling_change_equals_day_by_day(seed):
         assert _nan_or(roll["change_pct"].iloc[i], change)
     for day, k in zip(daily.index, known):
         assert k == (not any(a <= day.date() <= b for a, b in frames.gaps))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_run_spikes_equal_a_scan_of_the_window(seed):
+    from runload.load.formulas import run_spikes
+
+    rnd = random.Random(400 + seed)
+    acts = _random_runs(rnd)
+    for a in rnd.sample(acts, len(acts) // 5):  # equal lengths and runs without distance
+        acts[acts.index(a)] = Activity(a.start_utc, a.sport, rnd.choice([0.0, 10000.0]), timer_s=a.timer_s,
+                                       utc_offset_s=a.utc_offset_s, source_hash=a.source_hash)
+    runs = sorted((a for a in acts if a.is_run), key=lambda a: a.start_utc)
+    got = run_spikes(acts)
+    assert [s["activity"] for s in got] == runs
+    for i, s in enumerate(got):
+        day = s["date"]
+        window = [r for r in runs[:i] if 0 <= (day - (r.start_utc + timedelta(hours=1)).date()).days <= 30
+                  and r.distance_m > 0]
+        if not window:
+            assert s["ref_km"] is None and s["spike_pct"] is None
+            continue
+        ref = max(window, key=lambda r: r.distance_m)  # the first of equals
+        assert s["ref_km"] == ref.distance_m / 1000 and s["ref_date"] == (ref.start_utc + timedelta(hours=1)).date()
+        assert s["spike_pct"] == pytest.approx((s["km"] / s["ref_km"] - 1) * 100)

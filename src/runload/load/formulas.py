@@ -8,6 +8,7 @@ result once per athlete. Formulas and their sources are in ``evidence.md`` secti
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -296,14 +297,17 @@ def run_spikes(activities: Sequence[Activity], *, window_days: int = LOOKBACK_DA
     days = [d for d, _ in pairs]
     out = []
     first = 0  # the earliest earlier run still inside the window
+    # the window's runs with distance, longest first (a sliding-window maximum): each run is
+    # pushed once after the ones shorter than it are dropped, so the front is the longest run of
+    # the window, the earliest of equals, as a scan of the window from its start finds it
+    best: deque[int] = deque()
     for i, a in enumerate(runs):
         day = days[i]
         while first < i and not has_reference(days[first], day, window_days):
             first += 1
-        ref_i = None
-        for j in range(first, i):
-            if runs[j].distance_m > 0 and (ref_i is None or runs[j].distance_m > runs[ref_i].distance_m):
-                ref_i = j
+        while best and best[0] < first:
+            best.popleft()
+        ref_i = best[0] if best else None
         km = a.distance_m / 1000.0
         if ref_i is not None:
             ref_km = runs[ref_i].distance_m / 1000.0
@@ -312,6 +316,10 @@ def run_spikes(activities: Sequence[Activity], *, window_days: int = LOOKBACK_DA
         else:
             out.append({"activity": a, "date": day, "km": km, "ref_km": None, "ref_date": None,
                         "spike_pct": None})
+        if a.distance_m > 0:
+            while best and runs[best[-1]].distance_m < a.distance_m:
+                best.pop()
+            best.append(i)
     return out
 
 

@@ -15,6 +15,12 @@ and reused). Then:
 - the extrapolation to 100,000 athletes on N machines from the measured CPU per athlete.
 
     .venv/bin/python benchmarks/bench_batch.py [--athletes N] [--buckets B] [--workers W]
+
+``--per-athlete`` measures only the per-athlete CPU (in ``--rounds`` fresh processes; the figure
+is the median of their medians); ``--compare REV`` runs the same measurement with the runload of
+git revision REV in alternating processes of the same invocation and prints the ratio:
+
+    .venv/bin/python benchmarks/bench_batch.py --athletes 200 --buckets 4 --per-athlete --compare 034c504
 """
 
 from __future__ import annotations
@@ -106,13 +112,87 @@ def per_athlete_cpu(ds, book, period, sample: int = 40) -> dict[str, float]:
             "roster_line_ms": 1000 * statistics.median(line), "activities": statistics.median(acts)}
 
 
+def _tree_of(rev: str) -> Path:
+    """The source of git revision ``rev`` (``src`` and ``rules``), unpacked once into the cache."""
+    import subprocess
+    import tarfile
+
+    repo = Path(__file__).resolve().parents[1]
+    commit = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", f"{rev}^{{commit}}"], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    tree = CACHE / f"tree-{commit[:12]}"
+    if not (tree / "src" / "runload").is_dir():
+        tree.mkdir(parents=True, exist_ok=True)
+        archive = tree.with_suffix(".tar")
+        subprocess.run(["git", "-C", str(repo), "archive", "-o", str(archive), commit, "src", "rules"], check=True)
+        with tarfile.open(archive) as tar:
+            tar.extractall(tree, filter="data")
+        archive.unlink()
+    return tree
+
+
+def _per_athlete_in(tree: Path, ds_url: str) -> dict[str, float]:
+    """:func:`per_athlete_cpu` in a fresh process with the runload of ``tree``."""
+    import json
+    import subprocess
+    import tempfile
+
+    env = dict(os.environ)
+    env.pop("RUNLOAD_CONFIG", None)
+    env["PYTHONPATH"] = str(tree / "src")
+    env["RUNLOAD_RULES"] = str(tree / "rules")
+    with tempfile.TemporaryDirectory() as home:
+        env["XDG_CONFIG_HOME"] = home
+        r = subprocess.run([sys.executable, __file__, "--driver", ds_url], env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"per-athlete run with {tree} failed:\n{r.stderr[-2000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def per_athlete_report(ds, rounds: int, compare: str | None) -> int:
+    """The per-athlete CPU in ``rounds`` fresh processes (with ``compare``: alternating with the
+    runload of that revision), medians and the ratio."""
+    here = Path(__file__).resolve().parents[1]
+    sides = [("now", here)] + ([(compare, _tree_of(compare))] if compare else [])
+    got: dict[str, list[dict[str, float]]] = {name: [] for name, _ in sides}
+    for _ in range(rounds):
+        for name, tree in sides:
+            got[name].append(_per_athlete_in(tree, ds.url))
+    med = {name: {k: statistics.median(r[k] for r in runs) for k in runs[0]} for name, runs in got.items()}
+    for name, m in med.items():
+        print(f"{name}: per athlete ({m['activities']:.0f} activities, a year), median CPU over {rounds} processes: "
+              f"rows to data {m['read_ms']:.1f} ms + assess {m['assess_ms']:.1f} ms + roster line "
+              f"{m['roster_line_ms']:.1f} ms; assess target < 20 ms {'ok' if m['assess_ms'] < 20 else 'NOT MET'}")
+    if compare:
+        print(f"assess CPU {compare} / now = {med[compare]['assess_ms'] / med['now']['assess_ms']:.2f}x "
+              f"({med[compare]['assess_ms']:.1f} ms -> {med['now']['assess_ms']:.1f} ms)")
+    return 0 if med["now"]["assess_ms"] < 20 else 1
+
+
+def _driver(ds_url: str) -> None:
+    import json
+
+    from runload.batch.layout import Dataset
+    from runload.calendar import week_period
+    from runload.rules.book import Rulebook
+
+    period = week_period(END - timedelta(days=END.weekday()))
+    print(json.dumps(per_athlete_cpu(Dataset.open(ds_url), Rulebook.load(), period)))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--athletes", type=int, default=int(os.environ.get("RUNLOAD_BENCH_ATHLETES", "1000")))
     ap.add_argument("--buckets", type=int, default=32)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--serial-buckets", type=int, default=2, help="buckets the serial engine computes")
+    ap.add_argument("--per-athlete", action="store_true", help="only the per-athlete CPU, in fresh processes")
+    ap.add_argument("--rounds", type=int, default=5, help="processes per side with --per-athlete")
+    ap.add_argument("--compare", metavar="REV", help="with --per-athlete: beside the runload of git revision REV")
     args = ap.parse_args()
+    if args.per_athlete:
+        ds, _ = dataset_for(args.athletes, args.buckets, args.workers)
+        return per_athlete_report(ds, args.rounds, args.compare)
 
     from runload.batch import jobs
     from runload.batch.engines import DaskEngine, SerialEngine
@@ -182,4 +262,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--driver":
+        _driver(sys.argv[2])
+        sys.exit(0)
     sys.exit(main())

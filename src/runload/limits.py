@@ -159,7 +159,7 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
     rtr = by_id.get("return-to-run")
     params = rtr.params if rtr else {}
     state = return_to_run_state(frames.activities, day, break_days=LOOKBACK_DAYS,
-                                mode_days=int(params.get("mode_days", 28)))
+                                mode_days=int(params.get("mode_days", 28)), days=frames.days)
     if state["active"]:
         guidance = RETURN_TO_RUN_GUIDANCE
         plan = getattr(pain, "return_plan", None)
@@ -177,8 +177,8 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
     wp = by_id.get("weekly-progression")
     if wp is not None:
         min_base = float(wp.params.get("min_base_km", settings.get("min_base_km", 10.0)))
-        weekly = frames.weekly
-        km = {r.week_start: float(r.distance_km) for r in weekly.itertuples(index=False) if not r.no_data}
+        weekly = frames.weekly_lists
+        km = {ws: float(d) for ws, d, nd in zip(weekly["week_start"], weekly["distance_km"], weekly["no_data"]) if not nd}
         # days after the last data are unknown, not rest: the reference is the last week with data
         known = min(day, frames.end) if frames.end is not None else day
         this_week = week_start_of(known, frames.first_weekday)

@@ -8,8 +8,9 @@ result once per athlete. Formulas and their sources are in ``evidence.md`` secti
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -137,8 +138,10 @@ def acwr_frame(load: pd.Series, *, method: str = "rac", acute: int = 7, chronic:
     else:
         a = load.rolling(acute, min_periods=acute).mean()
         c = load.shift(acute).rolling(chronic - acute, min_periods=chronic - acute).mean()
-    enough = pd.Series(np.arange(1, len(load) + 1) >= chronic, index=load.index)
-    ratio = (a / c.where(c > 0)).where(enough)
+    a, c = a.to_numpy(dtype=float), c.to_numpy(dtype=float)
+    enough = np.arange(1, len(load) + 1) >= chronic
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(enough & (c > 0), a / np.where(c > 0, c, np.nan), np.nan)
     return pd.DataFrame({"acute": a, "chronic": c, "acwr": ratio}, index=load.index)
 
 
@@ -179,6 +182,33 @@ def weekly_monotony(load: pd.Series, *, week_start: int = 0, ddof: int = 1) -> p
     cols = ["week_start", "load", "mean", "sd", "monotony", "strain"]
     if load.empty:
         return pd.DataFrame(columns=cols)
+    vals = load.to_numpy(dtype=float)
+    first = load.index[0].date()
+    n = len(vals)
+    daily = (n > 1 and (load.index[-1].date() - first).days == n - 1 and load.index.is_monotonic_increasing
+             and not np.isnan(vals).any())
+    if not daily:
+        return _weekly_monotony_grouped(load, week_start=week_start, ddof=ddof, cols=cols)
+    # A complete daily series without NaN: the whole weeks as rows of a (weeks x 7) array, each
+    # row reduced as pandas reduces a week's Series (sum, sum / 7, sqrt(sum((mean - x)^2) / (7 - ddof))).
+    skip = (week_start_of(first, week_start) - first).days % 7  # days before the first whole week
+    weeks = (n - skip) // 7
+    if weeks <= 0:
+        return pd.DataFrame(columns=cols)
+    grid = vals[skip:skip + 7 * weeks].reshape(weeks, 7)
+    total = grid.sum(axis=1)
+    mean = total / 7
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.sqrt(((mean[:, None] - grid) ** 2).sum(axis=1) / (7 - ddof)) if 7 - ddof > 0 else np.full(weeks, np.nan)
+        mono = np.where(total <= 0, np.nan, np.where(sd == 0, MONOTONY_CAP, np.minimum(mean / sd, MONOTONY_CAP)))
+    strain = total * mono
+    start0 = first + timedelta(days=skip)
+    return pd.DataFrame({"week_start": [start0 + timedelta(days=7 * w) for w in range(weeks)], "load": total,
+                         "mean": mean, "sd": sd, "monotony": mono, "strain": strain}, columns=cols)
+
+
+def _weekly_monotony_grouped(load: pd.Series, *, week_start: int, ddof: int, cols: list[str]) -> pd.DataFrame:
+    """:func:`weekly_monotony` of any series (days missing, unsorted, NaN): week by week."""
     starts = pd.Index([week_start_of(d.date(), week_start) for d in load.index], name="week_start")
     out = []
     for ws, chunk in load.groupby(starts):
@@ -223,18 +253,20 @@ def fitness_fatigue(load: pd.Series, *, ctl_days: float = 42.0, atl_days: float 
         c += (x - c) / ctl_days
         a += (x - a) / atl_days
         ctl[i], atl[i] = c, a
-    frame = pd.DataFrame({"ctl": ctl, "atl": atl}, index=load.index)
-    frame["tsb"] = frame["ctl"] - frame["atl"]
-    frame["ramp"] = frame["ctl"] - frame["ctl"].shift(7)
-    ok = (pd.Series(True, index=load.index) if known is None
-          else known.reindex(load.index, fill_value=True).astype(bool))
+    n = len(vals)
+    ramp = np.full(n, np.nan)
+    ramp[7:] = ctl[7:] - ctl[:-7]  # CTL_t - CTL_{t-7}
+    tsb = ctl - atl
+    ok = (np.ones(n, dtype=bool) if known is None
+          else known.reindex(load.index, fill_value=True).astype(bool).to_numpy())
     if not ok.all():
-        frame.loc[~ok, ["ctl", "atl", "tsb"]] = np.nan
-        touched = (~ok).astype(float).rolling(8, min_periods=1).sum() > 0
-        frame.loc[touched, "ramp"] = np.nan
-    frame["known"] = ok.to_numpy()
-    frame["settled"] = np.arange(1, len(vals) + 1) > settle_days
-    return frame
+        ctl, atl, tsb = (np.where(ok, x, np.nan) for x in (ctl, atl, tsb))
+        # a ramp whose 8 days (t-7 .. t) touch an unknown day is unknown
+        unknown = np.concatenate(([0], np.cumsum(~ok)))
+        touched = unknown[1:] - unknown[np.maximum(np.arange(1, n + 1) - 8, 0)] > 0
+        ramp[touched] = np.nan
+    return pd.DataFrame({"ctl": ctl, "atl": atl, "tsb": tsb, "ramp": ramp, "known": ok,
+                         "settled": np.arange(1, n + 1) > settle_days}, index=load.index)
 
 
 def days_without_run(last_run: date, day: date) -> int:
@@ -250,7 +282,8 @@ def has_reference(last_run: date, day: date, window_days: int = LOOKBACK_DAYS) -
     return 0 <= (day - last_run).days <= window_days
 
 
-def run_spikes(activities: Sequence[Activity], *, window_days: int = LOOKBACK_DAYS) -> list[dict[str, Any]]:
+def run_spikes(activities: Sequence[Activity], *, window_days: int = LOOKBACK_DAYS,
+               days: Sequence[date] | None = None) -> list[dict[str, Any]]:
     """Each run against the longest run of the previous ``window_days`` days (Frandsen 2025).
 
     ``spike_pct = (km / ref_km - 1) x 100`` with ``ref_km`` the longest earlier run on one of the
@@ -258,18 +291,23 @@ def run_spikes(activities: Sequence[Activity], *, window_days: int = LOOKBACK_DA
     this run excluded); ``None`` when there is no earlier run in the window (a return from a
     break, not a spike).
     """
-    runs = sorted((a for a in activities if a.is_run), key=lambda a: a.start_utc)
-    days = [local_date(a) for a in runs]  # once per run: this loop is on every report's hot path
+    local = days if days is not None else [local_date(a) for a in activities]  # ``days``: the caller's, once
+    pairs = sorted(((d, a) for d, a in zip(local, activities) if a.is_run), key=lambda da: da[1].start_utc)
+    runs = [a for _, a in pairs]
+    days = [d for d, _ in pairs]
     out = []
     first = 0  # the earliest earlier run still inside the window
+    # the window's runs with distance, longest first (a sliding-window maximum): each run is
+    # pushed once after the ones shorter than it are dropped, so the front is the longest run of
+    # the window, the earliest of equals, as a scan of the window from its start finds it
+    best: deque[int] = deque()
     for i, a in enumerate(runs):
         day = days[i]
         while first < i and not has_reference(days[first], day, window_days):
             first += 1
-        ref_i = None
-        for j in range(first, i):
-            if runs[j].distance_m > 0 and (ref_i is None or runs[j].distance_m > runs[ref_i].distance_m):
-                ref_i = j
+        while best and best[0] < first:
+            best.popleft()
+        ref_i = best[0] if best else None
         km = a.distance_m / 1000.0
         if ref_i is not None:
             ref_km = runs[ref_i].distance_m / 1000.0
@@ -278,6 +316,10 @@ def run_spikes(activities: Sequence[Activity], *, window_days: int = LOOKBACK_DA
         else:
             out.append({"activity": a, "date": day, "km": km, "ref_km": None, "ref_date": None,
                         "spike_pct": None})
+        if a.distance_m > 0:
+            while best and runs[best[-1]].distance_m < a.distance_m:
+                best.pop()
+            best.append(i)
     return out
 
 
@@ -289,7 +331,7 @@ def longest_run_km(activities: Sequence[Activity], *, end: date, days: int = 30)
 
 
 def return_to_run_state(activities: Sequence[Activity], as_of: date, *, break_days: int = LOOKBACK_DAYS,
-                        mode_days: int = 28) -> dict[str, Any]:
+                        mode_days: int = 28, days: Sequence[date] | None = None) -> dict[str, Any]:
     """Where the runner stands after a break (evidence.md sections 2 and 8).
 
     A break is ``break_days`` or more days without a run (:func:`days_without_run`): the same
@@ -300,7 +342,8 @@ def return_to_run_state(activities: Sequence[Activity], as_of: date, *, break_da
     (the walk-run progression is under way). Keys: ``active``, ``days_since_last_run`` (None
     without runs), ``last_run``, ``comeback`` (first run after the latest break, or None).
     """
-    days = sorted({local_date(a) for a in activities if a.is_run and local_date(a) <= as_of})
+    local = days if days is not None else [local_date(a) for a in activities]  # ``days``: the caller's, once
+    days = sorted({d for d, a in zip(local, activities) if a.is_run and d <= as_of})
     if not days:
         return {"active": True, "days_since_last_run": None, "last_run": None, "comeback": None}
     since = (as_of - days[-1]).days

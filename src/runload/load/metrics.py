@@ -18,12 +18,13 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from runload.calendar import week_start_of
 from runload.load.formulas import (LOOKBACK_DAYS, acwr_frame, acwr_words, days_without_run, hard_seconds,
                                    weekly_monotony)
-from runload.load.series import LOAD_UNITS, SILENCE_DAYS, change_pct, gaps
+from runload.load.series import LOAD_UNITS, SILENCE_DAYS, change_pct, day_week_starts, gaps
 from runload.models import Activity
 from runload.rules.context import Context, MetricValue, metric
 
@@ -73,20 +74,19 @@ def week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue
     """
     end = ctx.data_end
     min_base = float(_setting(ctx, params, "min_base_km", 10.0))
-    weekly = ctx.frames.weekly
-    km = weekly["distance_km"].astype(float).tolist()
-    complete = weekly["complete"].tolist()
-    judged = [c or p for c, p in zip(complete, weekly["in_progress"].tolist())]
+    weekly = ctx.frames.weekly_lists
+    km = weekly["distance_km"]
+    complete = weekly["complete"]
+    judged = [c or p for c, p in zip(complete, weekly["in_progress"])]
     change, small = change_pct(km, min_base_km=min_base, reference=complete, judged=judged)
     out = []
-    for i, r in enumerate(weekly.itertuples(index=False)):
-        if i == 0:
-            continue
+    for i in range(1, len(km)):
+        ws = weekly["week_start"][i]
         out.append(MetricValue(
-            value=change[i], week_start=r.week_start,
-            facts={"distance_km": float(r.distance_km), "prev_km": km[i - 1], "runs": int(r.runs),
-                   "longest_run_km": float(r.longest_run_km), "base_too_small": small[i],
-                   "partial": end is not None and r.week_start + timedelta(days=6) > end}))
+            value=change[i], week_start=ws,
+            facts={"distance_km": km[i], "prev_km": km[i - 1], "runs": int(weekly["runs"][i]),
+                   "longest_run_km": float(weekly["longest_run_km"][i]), "base_too_small": small[i],
+                   "partial": end is not None and ws + timedelta(days=6) > end}))
     return out
 
 
@@ -108,17 +108,18 @@ def week_load_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[Metric
     weeks = ctx.frames.weekly_load(kind)
     if weeks is None or len(weeks) < 2:
         return []
-    km = ctx.frames.weekly["distance_km"].astype(float).tolist()
+    km = ctx.frames.weekly_lists["distance_km"]
     values = weeks["value"].tolist()
     missing = weeks["runs_missing"].tolist()
-    weekly = ctx.frames.weekly  # the same complete weeks as the weekly progression
-    complete = weekly["complete"].tolist()
-    judged = [c or p for c, p in zip(complete, weekly["in_progress"].tolist())]
+    week_starts = weeks["week_start"].tolist()
+    weekly = ctx.frames.weekly_lists  # the same complete weeks as the weekly progression
+    complete = weekly["complete"]
+    judged = [c or p for c, p in zip(complete, weekly["in_progress"])]
     change, _small = change_pct(values, min_base_km=max(min_base, 1e-9), reference=complete, judged=judged)
     out = []
     for i in range(1, len(values)):
         value = change[i] if not (missing[i] or missing[i - 1]) else None
-        out.append(MetricValue(value=value, week_start=weeks["week_start"].iloc[i], facts={
+        out.append(MetricValue(value=value, week_start=week_starts[i], facts={
             "load": LOAD_WORDS.get(kind, kind), "unit": LOAD_UNITS.get(kind, ""), "value_now": values[i],
             "value_prev": values[i - 1], "distance_km": km[i], "prev_km": km[i - 1],
             "runs_missing": missing[i] + missing[i - 1]}))
@@ -136,16 +137,16 @@ def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricV
     Facts: two_week_km, prev_two_week_km, distance_km.
     """
     min_base = float(_setting(ctx, params, "min_base_km", 10.0))
-    weekly = ctx.frames.weekly
-    km = weekly["distance_km"].astype(float).tolist()
-    complete = weekly["complete"].tolist()
-    in_progress = weekly["in_progress"].tolist()
+    weekly = ctx.frames.weekly_lists
+    km = weekly["distance_km"]
+    complete = weekly["complete"]
+    in_progress = weekly["in_progress"]
     out = []
     for i in range(3, len(km)):
         cur, prev = km[i] + km[i - 1], km[i - 2] + km[i - 3]
         whole = all(complete[i - 3:i]) and (complete[i] or in_progress[i])
         value = (cur - prev) / prev * 100.0 if whole and prev / 2 >= min_base else None
-        out.append(MetricValue(value=value, week_start=weekly["week_start"].iloc[i],
+        out.append(MetricValue(value=value, week_start=weekly["week_start"][i],
                                facts={"two_week_km": cur, "prev_two_week_km": prev, "distance_km": km[i]}))
     return out
 
@@ -163,19 +164,23 @@ def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricVa
     if daily.empty:
         return []
     roll = ctx.frames.rolling(window, min_base)
-    judged = roll[daily["runs"] > 0]
+    n = len(roll)
     if _setting(ctx, params, "latest_only", False):
         # Moving windows over a whole history mostly measure where the long run fell (4 runs in
         # one window, 6 in the next); judged only on the latest day they answer "the last 7 days".
-        judged = roll.tail(1)
+        judged = [n - 1]
+    else:
+        judged = np.flatnonzero(daily["runs"].to_numpy() > 0).tolist()
+    # the daily frame is complete (one row per day from its first): day i is first + i days
+    first = roll.index[0].date()
+    cur, prev, change = (roll[c].to_numpy(dtype=float).tolist() for c in ("distance_km", "prev_km", "change_pct"))
     out = []
-    cur, prev, change = (judged[c].to_numpy() for c in ("distance_km", "prev_km", "change_pct"))
-    for i, ts in enumerate(judged.index):
+    for i in judged:
         if math.isnan(prev[i]):
             continue
-        d = ts.date()
+        d = first + timedelta(days=i)
         out.append(MetricValue(value=_num(change[i]), date=d, week_start=week_start_of(d, ctx.week_start),
-                               facts={"distance_km": float(cur[i]), "prev_km": float(prev[i]), "window_days": window}))
+                               facts={"distance_km": cur[i], "prev_km": prev[i], "window_days": window}))
     return out
 
 
@@ -222,21 +227,25 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
                             lambda: acwr_frame(series, method=method, acute=acute, chronic=chronic))
     silence = int(_setting(ctx, params, "silence_days", SILENCE_DAYS))
     spans = ctx.frames.gaps if silence == SILENCE_DAYS else \
-        gaps(ctx.frames.activities, first_weekday=ctx.week_start, min_days=silence)
+        gaps(ctx.frames.activities, first_weekday=ctx.week_start, min_days=silence, days=ctx.frames.days)
     words = acwr_words(method, acute, chronic)
+    # the daily series is complete (one row per day from its first): day i is first + i days
+    first = parts.index[0].date()
+    ratio = parts["acwr"].to_numpy(dtype=float)
+    n = len(ratio)
+    shown = np.isfinite(ratio)  # NaN (no history, no chronic load) and inf are not values
+    for g0, g1 in spans:  # hidden while the chronic window holds a gap: g0 <= d, (d - g1).days < chronic
+        lo, hi = max((g0 - first).days, 0), min(max((g1 - first).days + chronic, 0), n)
+        shown[lo:hi] = False
+    a_load, c_load, ratio_l = (parts["acute"].to_numpy(dtype=float).tolist(),
+                               parts["chronic"].to_numpy(dtype=float).tolist(), ratio.tolist())
+    starts = day_week_starts(first, n, ctx.week_start)
+    unit = LOAD_UNITS[kind]
     out = []
-    a_load, c_load = parts["acute"].to_numpy(), parts["chronic"].to_numpy()
-    days = [ts.date() for ts in parts.index]
-    for i, value in enumerate(parts["acwr"].to_numpy()):
-        v = _num(value)
-        if v is None:
-            continue
-        d = days[i]
-        if any(g0 <= d and (d - g1).days < chronic for g0, g1 in spans):
-            continue
-        out.append(MetricValue(value=v, date=d, week_start=week_start_of(d, ctx.week_start),
-                               facts={"method": method, "load": kind, "acute": float(a_load[i]),
-                                      "chronic": float(c_load[i]), "load_unit": LOAD_UNITS[kind], **words}))
+    for i in np.flatnonzero(shown).tolist():
+        out.append(MetricValue(value=ratio_l[i], date=first + timedelta(days=i), week_start=starts[i],
+                               facts={"method": method, "load": kind, "acute": a_load[i],
+                                      "chronic": c_load[i], "load_unit": unit, **words}))
     return out
 
 
@@ -268,22 +277,27 @@ def ctl_ramp_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     min_days = int(_setting(ctx, params, "min_days", 42))
     min_ctl = float(_setting(ctx, params, "min_ctl", 1.0))
     out = []
-    ctl, atl, tsb, ramp = (ff[c].to_numpy() for c in ("ctl", "atl", "tsb", "ramp"))
+    ctl, atl, tsb, ramp = (ff[c].to_numpy(dtype=float).tolist() for c in ("ctl", "atl", "tsb", "ramp"))
     last_weekday = (ctx.week_start - 1) % 7
-    for i, ts in enumerate(ff.index):
+    # the series is complete (day i is first + i days): the last day of each week, and the last day
+    first = ff.index[0].date()
+    n = len(ff)
+    i0 = (last_weekday - first.weekday()) % 7
+    judged = set(range(i0, n, 7))
+    if end is not None and 0 <= (end - first).days < n:
+        judged.add((end - first).days)
+    for i in sorted(judged):
         if i + 1 < min_days:
-            continue
-        d = ts.date()
-        if d.weekday() != last_weekday and d != end:
             continue
         if math.isnan(ramp[i]):
             continue  # the week holds days without data: no ramp is known
+        d = first + timedelta(days=i)
         base = ctl[i] - ramp[i]
         # A percentage of a near-zero fitness base (a comeback after months off) means nothing.
         value = ramp[i] / base * 100.0 if base >= min_ctl else None
         out.append(MetricValue(value=_num(value), date=d, week_start=week_start_of(d, ctx.week_start),
-                               facts={"ctl": float(ctl[i]), "atl": float(atl[i]), "tsb": float(tsb[i]),
-                                      "ramp": float(ramp[i]), "load_unit": LOAD_UNITS[kind]}))
+                               facts={"ctl": ctl[i], "atl": atl[i], "tsb": tsb[i],
+                                      "ramp": ramp[i], "load_unit": LOAD_UNITS[kind]}))
     return out
 
 

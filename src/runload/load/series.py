@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from runload.calendar import local_date, week_start_of
@@ -38,19 +39,26 @@ def duration_s(a: Activity) -> float | None:
     return a.timer_s if a.timer_s is not None else a.elapsed_s
 
 
-def daily_frame(activities: Sequence[Activity], *, end: date | None = None) -> pd.DataFrame:
+def _local_days(activities: Sequence[Activity], days: Sequence[date] | None) -> Sequence[date]:
+    """The local day of each activity: ``days`` when given (computed once by :class:`Frames`)."""
+    return days if days is not None else [local_date(a) for a in activities]
+
+
+def daily_frame(activities: Sequence[Activity], *, end: date | None = None,
+                days: Sequence[date] | None = None) -> pd.DataFrame:
     """Running per local day from the first run to ``end`` (default: the last activity's day).
 
     Columns ``distance_km``, ``duration_s``, ``runs``, ``longest_run_km``; days without a run are
-    0. Days after ``end`` are unknown and not included.
+    0. Days after ``end`` are unknown and not included. ``days`` are the activities' local days
+    when the caller has them (:attr:`Frames.days`).
     """
-    runs = [a for a in activities if a.is_run]
+    days_of = _local_days(activities, days)
+    runs = [(d, a) for d, a in zip(days_of, activities) if a.is_run]
     if not runs:
         return pd.DataFrame(columns=DAILY_COLUMNS, index=pd.DatetimeIndex([], name="date"))
-    last = end or max(local_date(a) for a in activities)
+    last = end or max(days_of)
     per: dict[date, list[float]] = {}
-    for a in runs:
-        d = local_date(a)
+    for d, a in runs:
         if d > last:
             continue
         km = a.distance_m / 1000.0
@@ -61,12 +69,26 @@ def daily_frame(activities: Sequence[Activity], *, end: date | None = None) -> p
         row[3] = max(row[3], km)
     if not per:
         return pd.DataFrame(columns=DAILY_COLUMNS, index=pd.DatetimeIndex([], name="date"))
-    days = pd.date_range(pd.Timestamp(min(per)), pd.Timestamp(last), freq="D", name="date")
-    known = pd.DataFrame.from_dict({pd.Timestamp(d): v for d, v in per.items()}, orient="index", columns=DAILY_COLUMNS)
-    daily = known.reindex(days, fill_value=0)
-    daily.index.name = "date"
-    daily["runs"] = daily["runs"].astype(int)
-    return daily
+    first = min(per)
+    days = pd.date_range(pd.Timestamp(first), pd.Timestamp(last), freq="D", name="date")
+    # one array per column, filled by day offset (days without a run are 0), one frame built
+    cols = [np.zeros(len(days)), np.zeros(len(days)), np.zeros(len(days), dtype=np.int64), np.zeros(len(days))]
+    for d, row in per.items():
+        i = (d - first).days
+        for c, v in zip(cols, row):
+            c[i] = v
+    return pd.DataFrame(dict(zip(DAILY_COLUMNS, cols)), index=days)
+
+
+def day_week_starts(first: date, n: int, first_weekday: int = 0) -> list[date]:
+    """:func:`runload.calendar.week_start_of` of each of ``n`` consecutive days from ``first``
+    (the days of a daily series), by arithmetic instead of one call per day."""
+    if n <= 0:
+        return []
+    ws0 = week_start_of(first, first_weekday)
+    k0 = (first - ws0).days
+    weeks = [ws0 + timedelta(days=7 * w) for w in range((k0 + n - 1) // 7 + 1)]
+    return [weeks[(k0 + i) // 7] for i in range(n)]
 
 
 def change_pct(km: Sequence[float], *, min_base_km: float = MIN_BASE_KM,
@@ -95,7 +117,7 @@ def change_pct(km: Sequence[float], *, min_base_km: float = MIN_BASE_KM,
 
 
 def gaps(activities: Sequence[Activity], *, first_weekday: int = 0, min_days: int = SILENCE_DAYS,
-         as_of: date | None = None) -> list[tuple[date, date]]:
+         as_of: date | None = None, days: Sequence[date] | None = None) -> list[tuple[date, date]]:
     """The days runload does not know, as (first, last) day spans, in date order: each
     :func:`silences` stretch (``min_days`` or more without any recorded activity) and each
     calendar week without any file at all between the first and the last activity.
@@ -104,8 +126,9 @@ def gaps(activities: Sequence[Activity], *, first_weekday: int = 0, min_days: in
     (no file at all)"); a week without runs but with a walk or a ride is a rest week inside the
     data. Spans that touch or overlap are merged.
     """
-    days = sorted({local_date(a) for a in activities})
-    spans = list(silences(activities, min_days=min_days, as_of=as_of))
+    local = _local_days(activities, days)
+    days = sorted(set(local))
+    spans = list(silences(activities, min_days=min_days, as_of=as_of, days=local))
     if days:
         have = set(days)
         ws = week_start_of(days[0], first_weekday) + timedelta(days=7)
@@ -177,34 +200,47 @@ def weekly_frame(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: fl
     """
     if daily.empty:
         return pd.DataFrame(columns=WEEKLY_COLUMNS)
-    starts = [week_start_of(d.date(), first_weekday) for d in daily.index]
-    weekly = daily.groupby(pd.Index(starts, name="week_start")).agg(
-        distance_km=("distance_km", "sum"),
-        duration_s=("duration_s", "sum"),
-        runs=("runs", "sum"),
-        longest_run_km=("longest_run_km", "max"),
-    ).reset_index()
-    weekly["runs"] = weekly["runs"].astype(int)
-    start = history_start if history_start is not None else daily.index[0].date()
+    first = daily.index[0].date()
+    n = len(daily)
+    consecutive = (daily.index[-1].date() - first).days == n - 1 and daily.index.is_monotonic_increasing
+    starts = (day_week_starts(first, n, first_weekday) if consecutive
+              else [week_start_of(d.date(), first_weekday) for d in daily.index])
+    wss = sorted(set(starts))
+    slot = {ws: i for i, ws in enumerate(wss)}
+    groups = [slot[ws] for ws in starts]
+    # pandas' groupby sums (compensated, as the named aggregation added) on integer week codes
+    # as the index (a key array would be looked up as a column label first)
+    sums = pd.DataFrame({c: daily[c].to_numpy() for c in ("distance_km", "duration_s", "runs")},
+                        index=pd.Index(groups, dtype=np.int64)).groupby(level=0, sort=True).sum()
+    km_sum = sums["distance_km"].to_numpy(dtype=float).tolist()
+    dur_sum = sums["duration_s"].to_numpy(dtype=float).tolist()
+    runs = sums["runs"].to_numpy().astype(int).tolist()
+    longest = [math.nan] * len(wss)
+    for g, k in zip(groups, daily["longest_run_km"].to_numpy(dtype=float).tolist()):
+        if not math.isnan(k) and (math.isnan(longest[g]) or k > longest[g]):
+            longest[g] = k  # a maximum is exact: plain Python (NaN skipped, as pandas does)
+    start = history_start if history_start is not None else first
     end = daily.index[-1].date()
     known = {"history_start": start, "end": end, "gaps": silences}
-    wss = list(weekly["week_start"])
     no_data = [days_known(ws, ws + timedelta(days=6), **known) == 0 for ws in wss]
     complete = [week_complete(ws, **known) for ws in wss]
     in_progress = [week_in_progress(ws, **known) for ws in wss]
-    change, small = change_pct(weekly["distance_km"].astype(float).tolist(), min_base_km=min_base_km,
+    change, small = change_pct(km_sum, min_base_km=min_base_km,
                                reference=complete, judged=[c or p for c, p in zip(complete, in_progress)])
-    weekly["change_pct"] = [math.nan if c is None else c for c in change]
-    weekly["base_too_small"] = small
     if cross_training is not None and not cross_training.empty:
         total = cross_training.sum(axis=1)
-        weekly["cross_training_min"] = [float(total.get(w, 0.0)) for w in weekly["week_start"]]
+        by_week = dict(zip(total.index, total.to_numpy(dtype=float).tolist()))
+        cross = [by_week.get(w, 0.0) for w in wss]
     else:
-        weekly["cross_training_min"] = 0.0
-    weekly["no_data"] = no_data
-    weekly["complete"] = complete
-    weekly["in_progress"] = in_progress
-    return weekly[WEEKLY_COLUMNS]
+        cross = [0.0] * len(wss)
+    return pd.DataFrame({
+        "week_start": pd.Series(wss, dtype=object), "distance_km": np.array(km_sum, dtype=float),
+        "duration_s": np.array(dur_sum, dtype=float), "runs": np.array(runs, dtype=np.int64),
+        "longest_run_km": np.array(longest, dtype=float),
+        "change_pct": np.array([math.nan if c is None else c for c in change], dtype=float),
+        "base_too_small": np.array(small, dtype=bool), "cross_training_min": np.array(cross, dtype=float),
+        "no_data": np.array(no_data, dtype=bool), "complete": np.array(complete, dtype=bool),
+        "in_progress": np.array(in_progress, dtype=bool)}, columns=WEEKLY_COLUMNS)
 
 
 def weekly_running(activities: Sequence[Activity], *, week_start: int = 0, min_base_km: float = MIN_BASE_KM,
@@ -219,7 +255,7 @@ def weekly_running(activities: Sequence[Activity], *, week_start: int = 0, min_b
 
 def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: date | None = None,
                hr_rest_bpm: float | None = None, hr_max_bpm: float | None = None,
-               sex: str | None = None) -> pd.Series:
+               sex: str | None = None, days: Sequence[date] | None = None) -> pd.Series:
     """Running load per local day, zeros on rest days, from the first run to ``end``.
 
     ``load`` is ``distance`` (km), ``duration`` (minutes), ``trimp`` (Banister TRIMP, needs
@@ -235,16 +271,16 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
 
     if load not in LOAD_KINDS:
         raise ValueError(f"load must be one of {', '.join(LOAD_KINDS)}, not {load!r}")
-    runs = [a for a in activities if a.is_run]
+    days_of = _local_days(activities, days)
+    runs = [(d, a) for d, a in zip(days_of, activities) if a.is_run]
     if not runs:
         return pd.Series([], index=pd.DatetimeIndex([], name="date"), dtype=float, name=load)
     if load == "trimp" and (hr_rest_bpm is None or hr_max_bpm is None):
         raise ValueError("TRIMP needs the athlete's resting and maximum heart rate")
-    last_day = end or max(local_date(a) for a in activities)
+    last_day = end or max(days_of)
     values: dict[date, float] = {}
     missing_hr = missing_rpe = missing_climb = 0
-    for a in runs:
-        d = local_date(a)
+    for d, a in runs:
         if d > last_day:
             continue
         if load == "distance":
@@ -265,13 +301,13 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
                 missing_hr += 1
             v = t or 0.0
         values[d] = values.get(d, 0.0) + v
-    first = min(local_date(a) for a in runs)
+    first = min(d for d, _ in runs)
     days = pd.date_range(pd.Timestamp(first), pd.Timestamp(last_day), freq="D", name="date")
-    series = pd.Series(0.0, index=days, name=load)
-    if values:
-        known = pd.Series({pd.Timestamp(d): v for d, v in values.items()}, dtype=float)
-        series = series.add(known.reindex(days, fill_value=0.0), fill_value=0.0).rename(load)
-        series.index.name = "date"
+    # zeros on rest days, each day's load at its offset (0.0 + v: as adding to a series of zeros did)
+    arr = np.zeros(len(days))
+    for d, v in values.items():
+        arr[(d - first).days] = 0.0 + v
+    series = pd.Series(arr, index=days, name=load)
     series.attrs["runs_without_hr"] = missing_hr
     series.attrs["runs_without_rpe"] = missing_rpe
     series.attrs["runs_without_climb"] = missing_climb
@@ -306,7 +342,8 @@ def weekly_trimp(runs: Sequence[tuple[date, Activity]], athlete: Athlete | None,
     return [total[ws] if counted.get(ws) else (None if ran.get(ws) else 0.0) for ws in week_starts]
 
 
-def weekly_cross_training(activities: Sequence[Activity], *, week_start: int = 0) -> pd.DataFrame:
+def weekly_cross_training(activities: Sequence[Activity], *, week_start: int = 0,
+                          days: Sequence[date] | None = None) -> pd.DataFrame:
     """Minutes of other sports per week and sport (walking counts too; driving never does).
 
     Cross-training is not running distance (evidence.md section 6: each extra weekly hour of
@@ -314,16 +351,17 @@ def weekly_cross_training(activities: Sequence[Activity], *, week_start: int = 0
     (date), one column per sport, 0 where none.
     """
     rows: dict[tuple[date, str], float] = {}
-    for a in activities:
+    for d, a in zip(_local_days(activities, days), activities):
         if a.is_run or a.sport in (Sport.DRIVING, Sport.UNKNOWN):
             continue
-        key = (week_start_of(local_date(a), week_start), a.sport.value)
+        key = (week_start_of(d, week_start), a.sport.value)
         rows[key] = rows.get(key, 0.0) + (duration_s(a) or 0.0) / 60.0
     if not rows:
         return pd.DataFrame(index=pd.Index([], name="week_start"))
-    frame = pd.Series(rows).unstack(fill_value=0.0)
-    frame.index.name = "week_start"
-    return frame.sort_index()
+    weeks = sorted({w for w, _ in rows})
+    sports = sorted({s for _, s in rows})
+    return pd.DataFrame({s: [rows.get((w, s), 0.0) for w in weeks] for s in sports},
+                        index=pd.Index(weeks, name="week_start"))
 
 
 def rolling_running(daily: pd.DataFrame, *, window_days: int = 7, min_base_km: float = MIN_BASE_KM) -> pd.DataFrame:
@@ -334,20 +372,22 @@ def rolling_running(daily: pd.DataFrame, *, window_days: int = 7, min_base_km: f
     than ``min_base_km`` or is not fully inside the data).
     """
     km = daily["distance_km"].astype(float)
-    cur = km.rolling(window_days, min_periods=window_days).sum()
-    prev = cur.shift(window_days)
-    change = ((cur - prev) / prev * 100.0).where(prev >= min_base_km)
-    return pd.DataFrame({"distance_km": cur, "prev_km": prev, "change_pct": change})
+    cur = km.rolling(window_days, min_periods=window_days).sum().to_numpy(dtype=float)
+    prev = np.full(len(cur), np.nan)
+    prev[window_days:] = cur[:len(cur) - window_days]  # the window before: shifted by its length
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = np.where(prev >= min_base_km, (cur - prev) / prev * 100.0, np.nan)
+    return pd.DataFrame({"distance_km": cur, "prev_km": prev, "change_pct": change}, index=daily.index)
 
 
-def silences(activities: Sequence[Activity], *, min_days: int = SILENCE_DAYS, as_of: date | None = None
-             ) -> list[tuple[date, date]]:
+def silences(activities: Sequence[Activity], *, min_days: int = SILENCE_DAYS, as_of: date | None = None,
+             days: Sequence[date] | None = None) -> list[tuple[date, date]]:
     """Stretches of at least ``min_days`` days without any recorded activity: (first, last) day.
 
     runload cannot tell rest from a watch left at home, so these days are unknown. The stretch
     after the last activity counts when ``as_of`` is later than it.
     """
-    days = sorted({local_date(a) for a in activities})
+    days = sorted(set(_local_days(activities, days)))
     out = []
     for prev, cur in zip(days, days[1:]):
         if (cur - prev).days - 1 >= min_days:
@@ -395,17 +435,17 @@ class Frames:
     @cached_property
     def daily(self) -> pd.DataFrame:
         """:func:`daily_frame` of the activities, up to ``end``."""
-        return daily_frame(self.activities, end=self.end)
+        return daily_frame(self.activities, end=self.end, days=self.days)
 
     @cached_property
     def cross_training(self) -> pd.DataFrame:
         """:func:`weekly_cross_training` of the activities."""
-        return weekly_cross_training(self.activities, week_start=self.first_weekday)
+        return weekly_cross_training(self.activities, week_start=self.first_weekday, days=self.days)
 
     @cached_property
     def silences(self) -> list[tuple[date, date]]:
         """Stretches of 14+ days without any recorded activity inside the data."""
-        return silences(self.activities, min_days=SILENCE_DAYS)
+        return silences(self.activities, min_days=SILENCE_DAYS, days=self.days)
 
     def silences_upto(self, as_of: date | None, min_days: int = SILENCE_DAYS) -> list[tuple[date, date]]:
         """Silences of ``min_days`` or more, including the stretch from the last data to ``as_of``."""
@@ -413,23 +453,25 @@ class Frames:
             return self.silences
         key = ("silences", as_of, min_days)
         if key not in self._memo:
-            self._memo[key] = silences(self.activities, min_days=min_days, as_of=as_of)
+            self._memo[key] = silences(self.activities, min_days=min_days, as_of=as_of, days=self.days)
         return self._memo[key]
 
     @cached_property
     def gaps(self) -> list[tuple[date, date]]:
         """The unknown days inside the data (:func:`gaps`): silences of 14+ days and calendar
         weeks without any file. Every series marks them; none counts them as rest."""
-        return gaps(self.activities, first_weekday=self.first_weekday, min_days=SILENCE_DAYS)
+        return gaps(self.activities, first_weekday=self.first_weekday, min_days=SILENCE_DAYS, days=self.days)
 
     @cached_property
     def known_days(self) -> pd.Series:
         """Per day of :attr:`daily`: True where runload knows the day, False inside a gap."""
         index = self.daily.index
-        known = pd.Series(True, index=index, name="known")
-        for a, b in self.gaps:
-            known[(index >= pd.Timestamp(a)) & (index <= pd.Timestamp(b))] = False
-        return known
+        ok = np.ones(len(index), dtype=bool)
+        if len(index) and self.gaps:
+            days = index.to_numpy()
+            for a, b in self.gaps:
+                ok[(days >= np.datetime64(a, "ns")) & (days <= np.datetime64(b, "ns"))] = False
+        return pd.Series(ok, index=index, name="known")
 
     def week_complete(self, week_start: date) -> bool:
         """:func:`week_complete` for this history (its first activity, last day and gaps)."""
@@ -448,6 +490,13 @@ class Frames:
         return weekly
 
     @cached_property
+    def weekly_lists(self) -> dict[str, list[Any]]:
+        """The columns of :attr:`weekly` as plain lists (the rules and limits read them week by
+        week: one conversion instead of a pandas lookup per week)."""
+        weekly = self.weekly
+        return {c: weekly[c].tolist() for c in weekly.columns}
+
+    @cached_property
     def coarse_hr_runs(self) -> int:
         """Runs whose heart rate an older runload stored in 5-bpm bins (TRIMP and zones from them
         are approximate: read at each bin's middle)."""
@@ -462,8 +511,11 @@ class Frames:
         if key not in self._memo:
             roll = rolling_running(self.daily, window_days=window_days, min_base_km=min_base_km)
             if self.gaps and len(roll):
-                unknown = (~self.known_days).astype(float).rolling(2 * window_days, min_periods=1).sum()
-                roll["change_pct"] = roll["change_pct"].where(unknown == 0)
+                # hidden where the two windows (the last 2 x window_days days) hold an unknown day
+                seen = np.concatenate(([0], np.cumsum(~self.known_days.to_numpy(dtype=bool))))
+                ends = np.arange(1, len(roll) + 1)
+                touched = seen[ends] - seen[np.maximum(ends - 2 * window_days, 0)] > 0
+                roll["change_pct"] = np.where(touched, np.nan, roll["change_pct"].to_numpy(dtype=float))
             self._memo[key] = roll
         return self._memo[key]
 
@@ -476,7 +528,7 @@ class Frames:
             if kind == "trimp" and (ath is None or ath.hr_rest_bpm is None or ath.hr_max_bpm is None):
                 self._memo[key] = None
             else:
-                self._memo[key] = daily_load(self.activities, load=kind, end=self.end,
+                self._memo[key] = daily_load(self.activities, load=kind, end=self.end, days=self.days,
                                              hr_rest_bpm=ath.hr_rest_bpm if ath else None,
                                              hr_max_bpm=ath.hr_max_bpm if ath else None,
                                              sex=ath.sex if ath else None)
@@ -489,7 +541,7 @@ class Frames:
         window_days = LOOKBACK_DAYS if window_days is None else window_days
         key = ("spikes", window_days)
         if key not in self._memo:
-            self._memo[key] = run_spikes(self.activities, window_days=window_days)
+            self._memo[key] = run_spikes(self.activities, window_days=window_days, days=self.days)
         return self._memo[key]
 
     def weekly_load(self, kind: str) -> pd.DataFrame | None:
@@ -500,14 +552,14 @@ class Frames:
         key = ("weekly_load", kind)
         if key not in self._memo:
             daily = self.load(kind)
-            weekly = self.weekly
+            weekly = self.weekly_lists
             if daily is None:
                 self._memo[key] = None
             else:
                 sums: dict[date, float] = {}
-                for ts, v in daily.items():
-                    ws = week_start_of(ts.date(), self.first_weekday)
-                    sums[ws] = sums.get(ws, 0.0) + float(v)
+                starts = day_week_starts(daily.index[0].date(), len(daily), self.first_weekday) if len(daily) else []
+                for ws, v in zip(starts, daily.to_numpy(dtype=float).tolist()):
+                    sums[ws] = sums.get(ws, 0.0) + v
                 missing: dict[date, int] = {}
                 attr = {"session_load": "rpe", "climb": "elevation_gain_m", "trimp": "avg_hr_bpm"}.get(kind)
                 for d, a in self.runs:
@@ -519,7 +571,7 @@ class Frames:
                     "value": [sums.get(ws, 0.0) for ws in weekly["week_start"]],
                     "runs": [int(r) for r in weekly["runs"]],
                     "runs_missing": [missing.get(ws, 0) for ws in weekly["week_start"]],
-                    "no_data": list(weekly["no_data"]),
+                    "no_data": [bool(x) for x in weekly["no_data"]],
                 })
         return self._memo[key]
 

@@ -257,3 +257,13 @@ def test_run_spikes_equal_a_scan_of_the_window(seed):
         ref = max(window, key=lambda r: r.distance_m)  # the first of equals
         assert s["ref_km"] == ref.distance_m / 1000 and s["ref_date"] == (ref.start_utc + timedelta(hours=1)).date()
         assert s["spike_pct"] == pytest.approx((s["km"] / s["ref_km"] - 1) * 100)
+
+
+def test_the_rolling_change_of_a_history_shorter_than_its_window() -> None:
+    from runload.load.series import rolling_running
+
+    # five days of data: no window before, nothing judged (a negative slice once filled it)
+    daily = pd.DataFrame({"distance_km": [5.0, 0.0, 6.0, 0.0, 7.0]},
+                         index=pd.date_range("2026-06-04", periods=5, freq="D", name="date"))
+    roll = rolling_running(daily, window_days=7)
+    assert roll["prev_km"].isna().all() and roll["change_pct"].isna().all()

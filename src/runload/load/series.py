@@ -374,7 +374,8 @@ def rolling_running(daily: pd.DataFrame, *, window_days: int = 7, min_base_km: f
     km = daily["distance_km"].astype(float)
     cur = km.rolling(window_days, min_periods=window_days).sum().to_numpy(dtype=float)
     prev = np.full(len(cur), np.nan)
-    prev[window_days:] = cur[:len(cur) - window_days]  # the window before: shifted by its length
+    if len(cur) > window_days:  # the window before: shifted by its length (none in a shorter history)
+        prev[window_days:] = cur[:len(cur) - window_days]
     with np.errstate(divide="ignore", invalid="ignore"):
         change = np.where(prev >= min_base_km, (cur - prev) / prev * 100.0, np.nan)
     return pd.DataFrame({"distance_km": cur, "prev_km": prev, "change_pct": change}, index=daily.index)

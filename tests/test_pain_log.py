@@ -147,7 +147,7 @@ def test_add_in_a_script_never_asks_and_warns_of_red_flags(cli, athlete, store_p
 
 
 def test_add_on_a_terminal_asks_for_what_is_missing(cli, athlete, store_path, monkeypatch):
-    monkeypatch.setattr("runload.cli.pain._interactive", lambda no_input: not no_input)
+    monkeypatch.setattr("runload.cli.pain.can_ask", lambda no_input=False: not no_input)
     # side, during (bad then good), after, morning, stiffness, swelling, relieved, signs (bad, then 1: popping
     # was given, so giving way heads the list)
     answers = "right\n11\n3\n5\n\n2\nmild\nno\n9 x\n1\n"

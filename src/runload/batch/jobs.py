@@ -108,13 +108,7 @@ def athletes_from_csv(ds: Dataset, path: Path) -> int:
     from runload.athletes import check_email, check_id, make_athlete
     from runload.store import Store
 
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", path=path) from None
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or not {"id", "name"} <= set(reader.fieldnames):
-        raise InputError("an athletes CSV needs a header with at least id and name", path=path)
+    reader = _csv_with(path, {"id", "name"}, "an athletes CSV needs a header with at least id and name")
     athletes: list[Athlete] = []
     coaches: list[dict[str, Any]] = []
     for row in reader:
@@ -183,13 +177,7 @@ def sources_from_manifest(manifests: Sequence[Path]) -> list[tuple[str, Path]]:
     (a relative path is relative to the manifest's folder)."""
     out = []
     for m in manifests:
-        try:
-            text = m.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read: {exc}", path=m) from None
-        reader = csv.DictReader(io.StringIO(text))
-        if not reader.fieldnames or not {"athlete", "path"} <= set(reader.fieldnames):
-            raise InputError("a manifest needs a header with athlete and path columns", path=m)
+        reader = _csv_with(m, {"athlete", "path"}, "a manifest needs a header with athlete and path columns")
         for row in reader:
             athlete, p = (row.get("athlete") or "").strip(), (row.get("path") or "").strip()
             if not athlete or not p:
@@ -436,3 +424,16 @@ def status(ds: Dataset) -> dict[str, Any]:
 __all__ = ["BatchImport", "activities", "athletes_from_csv", "athletes_from_store", "compute",
            "findings", "import_sources", "known_athletes", "pull", "roster", "rules_digest", "sources_from_dirs",
            "sources_from_manifest", "status"]
+
+
+def _csv_with(path: Path, columns: set[str], missing: str) -> csv.DictReader:
+    """A CSV file's rows as dicts; ``InputError`` naming the file when it cannot be read or its
+    header lacks ``columns`` (``missing`` says which)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", path=path) from None
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or not columns <= set(reader.fieldnames):
+        raise InputError(missing, path=path)
+    return reader

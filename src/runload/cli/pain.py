@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import sys
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
 import click
 
-from runload.cli._common import echo, open_store, store_option
+from runload.cli._common import can_ask, echo, open_store, store_option
 from runload.models import PAIN_LOCATIONS, PAIN_SCORE_FIELDS, PAIN_SIDES, PAIN_SIGNS, PAIN_SWELLING
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -64,16 +62,6 @@ def _entry_options(func: F) -> F:
     for opt in reversed(opts):
         func = opt(func)
     return func
-
-
-def _interactive(no_input: bool) -> bool:
-    # Scripts and CI never wait for input: only a terminal on stdin, and not CI=true.
-    if no_input or os.environ.get("CI", "").strip().lower() in ("true", "1", "yes"):
-        return False
-    try:
-        return sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def _ask_missing(values: dict[str, Any]) -> None:
@@ -186,7 +174,7 @@ def add(ctx: click.Context, athlete_id: str, day: str | None, no_input: bool, **
         athlete = store.get_athlete(athlete_id)
         # "today" is the runner's own day (their time zone), not the machine's
         values["date"] = day or today_for(athlete.timezone).isoformat()
-        if _interactive(no_input):
+        if can_ask(no_input):
             _ask_missing(values)
         try:
             entry = make_entry(values)
@@ -284,7 +272,7 @@ def delete(ctx: click.Context, entry_id: int, yes: bool) -> None:
     with open_store(ctx) as store:
         _athlete, entry = store.get_pain_entry(entry_id)
         if not yes:
-            if not _interactive(False):
+            if not can_ask():
                 raise InputError(f"not deleting entry {entry_id} without --yes (no terminal to ask on)")
             click.confirm(f"Delete pain entry {entry_id} ({_describe(entry)})?", abort=True)
         athlete_id, entry = delete_entry(store, entry_id)

@@ -265,3 +265,9 @@ def test_the_roster_marks_a_stored_plan_that_breaks_a_limit_in_every_format(stor
     assert "BREAKS A LIMIT" in body_row
     report = CliRunner().invoke(main, ["report", "--athlete", "ana", "--week", week]).output
     assert "Your plan for next week" in report and "17.6 km long (was 24.0 km)" in report
+
+
+def test_a_plan_check_covers_at_most_twelve_weeks() -> None:
+    far = [PlannedRun(NEXT, 8.0), PlannedRun(AS_OF + timedelta(days=85), 8.0)]
+    with pytest.raises(InputError, match="more than 12 weeks after"):
+        check_plan(data(), BOOK, far, AS_OF)

@@ -29,6 +29,7 @@ from runload.rules.book import Rulebook
 #: A plan breaks a limit when a finding of at least this severity fires on it.
 BREAKS_AT = Severity.CAUTION
 MAX_ROUNDS = 8  # rounds of trimming before the proposal gives up
+MAX_AHEAD_DAYS = 12 * 7  # a plan check covers up to 12 weeks (each planned day is one assessment)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,10 @@ def check_plan(data: AthleteData, book: Rulebook, planned: Sequence[PlannedRun],
     if early:
         raise InputError(f"the plan starts on {early[0].date.isoformat()}, not after the day it is made "
                          f"({as_of.isoformat()}): a plan holds days still to come")
+    if plan and (plan[-1].date - as_of).days > MAX_AHEAD_DAYS:
+        raise InputError(f"the plan reaches {plan[-1].date.isoformat()}, more than {MAX_AHEAD_DAYS // 7} weeks after "
+                         f"{as_of.isoformat()}: check up to {MAX_AHEAD_DAYS // 7} weeks ahead at a time (the limits of "
+                         "a week stand on the weeks before it)")
     history = history_upto(data, as_of)
     base = baseline if baseline is not None else assess(history, book, as_of)
     athlete = data.athlete

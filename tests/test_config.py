@@ -199,3 +199,13 @@ def test_config_path_file_of_another_kind(cli, tmp_path, monkeypatch):
     monkeypatch.setenv("RUNLOAD_CONFIG", str(tmp_path))
     r = cli("config", "check")
     assert r.exit_code == 2 and r.output == f"Error: {tmp_path}: no such config file (set by RUNLOAD_CONFIG)\n"
+
+
+def test_a_misspelt_rule_parameter_is_an_error_naming_it(cli, cfg, athlete):
+    cfg.write_text('[rules.override.acute-chronic-ratio]\nparams = { methd = "ewma" }\n')
+    r = cli("config", "check")
+    assert r.exit_code == 2
+    assert ("config key 'rules.override.acute-chronic-ratio.params.methd': rule acute-chronic-ratio reads no such "
+            "parameter (its file's params: load, method; or a shared setting: acute_days,") in r.output
+    cfg.write_text('[rules.override.acute-chronic-ratio]\nparams = { method = "ewma" }\n')
+    assert cli("config", "check").exit_code == 0

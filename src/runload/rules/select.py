@@ -11,6 +11,14 @@ from typing import Any
 from runload.models import Severity
 from runload.rules.schema import Rule
 
+def _metric_settings() -> tuple[str, ...]:
+    """Parameters any metric reads from a rule's params or the athlete settings
+    (:data:`runload.config.ATHLETE_SETTINGS`)."""
+    from runload.config import ATHLETE_SETTINGS
+
+    return ATHLETE_SETTINGS
+
+
 def _apply_rules_section(rules: list[Rule], section: Mapping[str, Any], where: str,
                          known: set[str] | None = None) -> list[Rule]:
     from runload.errors import InputError
@@ -41,7 +49,16 @@ def _apply_rules_section(rules: list[Rule], section: Mapping[str, Any], where: s
         w = f"{where}.override.{r.id}"
         if not isinstance(o, dict) or set(o) - {"params", "thresholds", "enabled"}:
             raise InputError(f"config key '{w}' may hold params, thresholds and enabled only")
-        params = {**r.params, **o.get("params", {})}
+        given = o.get("params", {})
+        if not isinstance(given, dict):
+            raise InputError(f"config key '{w}.params' must be a table")
+        readable = set(r.params) | set(_metric_settings())
+        unknown = sorted(k for k in given if k not in readable)
+        if unknown:  # a misspelt parameter would otherwise change nothing, silently
+            own = ", ".join(sorted(r.params)) or "none"
+            raise InputError(f"config key '{w}.params.{unknown[0]}': rule {r.id} reads no such parameter (its "
+                             f"file's params: {own}; or a shared setting: {', '.join(_metric_settings())})")
+        params = {**r.params, **given}
         bands = list(r.bands)
         for sev, value in o.get("thresholds", {}).items():
             try:

@@ -313,12 +313,10 @@ def load_ratio(report: Report) -> Any:
         import pandas as pd
 
         f = frame[(frame.index >= pd.Timestamp(lo)) & (frame.index <= pd.Timestamp(hi))]
-        from runload.load.formulas import acwr_words
-
         cfg = report.assessment.acwr
-        how = acwr_words(str(cfg["method"]), int(cfg["acute_days"]), int(cfg["chronic_days"]))["method_name"]
+        how = {"rac": "coupled", "rau": "uncoupled", "ewma": "EWMA"}.get(str(cfg["method"]), str(cfg["method"]))
         ax.plot(list(f.index.date), list(f["acwr"]), color=BLUE, linewidth=1.4,
-                label=f"acute:chronic ratio ({how}, {cfg['acute_days']}/{cfg['chronic_days']} days, {cfg['load']})")
+                label=f"ratio ({how} {cfg['acute_days']}/{cfg['chronic_days']} d, {cfg['load']})")
     ax.axhspan(0.8, 1.3, color=GREEN, alpha=0.12, label="0.8-1.3, the range often quoted (weak evidence)")
     ax.axhline(1.5, color=VERMILLION, linewidth=0.8, linestyle="--", label="1.5")
     _shade_gaps(ax, report)

@@ -429,11 +429,9 @@ __all__ = ["BatchImport", "activities", "athletes_from_csv", "athletes_from_stor
 def _csv_with(path: Path, columns: set[str], missing: str) -> csv.DictReader:
     """A CSV file's rows as dicts; ``InputError`` naming the file when it cannot be read or its
     header lacks ``columns`` (``missing`` says which)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", path=path) from None
-    reader = csv.DictReader(io.StringIO(text))
+    from runload.textfile import read_utf8
+
+    reader = csv.DictReader(io.StringIO(read_utf8(path)))
     if not reader.fieldnames or not columns <= set(reader.fieldnames):
         raise InputError(missing, path=path)
     return reader

@@ -250,21 +250,10 @@ def read_csv(path: str | Path) -> list[tuple[int, PainEntry]]:
     :class:`InputError` carrying the file, the row's line and the column name. A file over
     :data:`MAX_CSV_BYTES` is refused before it is read.
     """
+    from runload.textfile import read_utf8
+
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise InputError(f"is {size / 2**20:.0f} MB; a pain log file can be at most "
-                             f"{MAX_CSV_BYTES // 2**20} MB (split it into smaller files)", path=path)
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", path=path) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError("is not UTF-8 text", path=path, offset=exc.start) from None
+    text = read_utf8(path, what="pain log file", max_bytes=MAX_CSV_BYTES)
     return parse_csv_text(text, path=path)
 
 

@@ -96,16 +96,9 @@ def read_plan_csv(path: str | Path) -> list[PlannedRun]:
     """The planned runs of a CSV file: a header naming ``date`` and ``distance_km`` (and any of
     ``duration_min``, ``kind``, ``rpe``, ``notes``), one row per session. Errors name the file and
     the line."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the plan: {exc.strerror or exc}", path=path) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError("the plan is not UTF-8 text", path=path, offset=exc.start) from None
-    return parse_plan_csv(text, name=str(path))
+    from runload.textfile import read_utf8
+
+    return parse_plan_csv(read_utf8(path, what="plan"), name=str(path))
 
 
 def parse_plan_csv(text: str, *, name: str = "plan") -> list[PlannedRun]:

@@ -25,6 +25,7 @@ from runload.limits import NORMAL, HELD, RED_FLAG, RETURN, Limits
 from runload.models import AthleteData, Severity
 from runload.plan.model import PlannedRun, as_activities, median_pace, with_distance
 from runload.rules.book import Rulebook
+from runload.units import fmt
 
 #: A plan breaks a limit when a finding of at least this severity fires on it.
 BREAKS_AT = Severity.CAUTION
@@ -50,8 +51,6 @@ class PlanFinding:
 
     def sentence(self, units: str = "km") -> str:
         """The finding in one line, with the limit that keeps it."""
-        from runload.units import fmt
-
         keep = ""
         if self.limit_km == 0:
             keep = " Make it a rest day."
@@ -264,7 +263,7 @@ def _judge(world: _World, plan: Sequence[PlannedRun], as_of: date, base: Assessm
                 what = "each run's limit while the pain episode goes on" if cap_rule.startswith("pain") else \
                     "next week's limit for the longest run"
                 keep(PlanFinding(date=p.date, rule_id=cap_rule, severity=Severity.CAUTION, title="Over the run limit",
-                                 message=_fmt(units, "{km:dist}: over {what} ({cap:dist}).", km=p.distance_km,
+                                 message=fmt("{km:dist}: over {what} ({cap:dist}).", units, km=p.distance_km,
                                               what=what, cap=cap), planned_km=p.distance_km, limit_km=cap,
                                  limit="run", kind=p.kind, session=p.describe(units)), key)
         if lim.week_km is not None and week_runs and lim.week_rule:
@@ -277,8 +276,8 @@ def _judge(world: _World, plan: Sequence[PlannedRun], as_of: date, base: Assessm
                         break
                     keep(PlanFinding(date=p.date, rule_id=lim.week_rule, severity=Severity.CAUTION,
                                      title="Week over the limit",
-                                     message=_fmt(units, "Week of {ws}: the plan comes to {total:dist} by {day}, over "
-                                                  "the week's limit of {cap:dist}.", ws=wl.week_start.isoformat(),
+                                     message=fmt("Week of {ws}: the plan comes to {total:dist} by {day}, over "
+                                                  "the week's limit of {cap:dist}.", units, ws=wl.week_start.isoformat(),
                                                   total=wl.recorded_km + sum(r.distance_km for r in week_runs),
                                                   day=f"{p.date:%a} {p.date.isoformat()}", cap=lim.week_km),
                                      planned_km=p.distance_km, limit_km=lim.week_km, limit="week", kind=p.kind,
@@ -287,12 +286,6 @@ def _judge(world: _World, plan: Sequence[PlannedRun], as_of: date, base: Assessm
                     break
     order = sorted(found.values(), key=lambda f: (f.date, -f.severity.rank, f.rule_id))
     return order, list(weeks)
-
-
-def _fmt(units: str, template: str, **values: Any) -> str:
-    from runload.units import fmt
-
-    return fmt(template, units, **values)
 
 
 # ---------------------------------------------------------------- proposing

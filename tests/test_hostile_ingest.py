@@ -249,10 +249,10 @@ def test_a_worker_that_dies_fails_one_file_and_the_import_goes_on(tmp_path, athl
 
     real = ingest.parse_source
 
-    def crashing(kind: str, data: bytes, name: str):  # a reader segfaulting on one file
+    def crashing(kind: str, data: bytes, name: str, *rest):  # a reader segfaulting on one file
         if "crash" in name:
             os.kill(os.getpid(), signal.SIGSEGV)
-        return real(kind, data, name)
+        return real(kind, data, name, *rest)
 
     monkeypatch.setattr(ingest, "parse_source", crashing)
     for i in range(12):
@@ -273,10 +273,10 @@ def test_a_reader_that_needs_too_much_memory_fails_that_file(tmp_path, athlete, 
 
     real = ingest.parse_source
 
-    def hungry(kind: str, data: bytes, name: str):
+    def hungry(kind: str, data: bytes, name: str, *rest):
         if "hog" in name:
             bytearray(ingest.WORKER_MEMORY_BYTES + 64 * 2**20)  # a reader holding far too much
-        return real(kind, data, name)
+        return real(kind, data, name, *rest)
 
     monkeypatch.setattr(ingest, "parse_source", hungry)
     (tmp_path / "a-hog.fit").write_bytes(fit_run(T0 + timedelta(days=1), minutes=2))

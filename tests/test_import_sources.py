@@ -209,8 +209,9 @@ def _strava_export(root: Path) -> None:
 def test_strava_export_folder_joins_type_name_and_gear(tmp_path: Path, athlete: str, store_path: Path) -> None:
     _strava_export(tmp_path / "export")
     summary, acts = _import(store_path, athlete, tmp_path / "export")
-    assert not summary.failed and len(acts) == 2
-    run, walk = acts
+    assert not summary.failed and len(acts) == 3
+    run, walk, gym = acts  # the gym session has no file: its row is the record (tests/test_strava_summaries.py)
+    assert (gym.sport, gym.distance_source, gym.elapsed_s) == (Sport.OTHER, "strava", 3600)
     assert (run.sport, run.name, run.gear, run.sport_inferred) == (Sport.RUNNING, "Easy loop", "Pegasus 40", False)
     assert (walk.sport, walk.name) == (Sport.WALKING, "Dog walk")  # the CSV's type beats the speed guess
     assert any("activities.csv" in w for w in walk.warnings)
@@ -223,7 +224,7 @@ def test_strava_export_zip(tmp_path: Path, athlete: str, store_path: Path) -> No
             if f.is_file():
                 z.write(f, f.relative_to(tmp_path / "export").as_posix())
     summary, acts = _import(store_path, athlete, tmp_path / "export_123.zip")
-    assert [a.gear for a in acts] == ["Pegasus 40", None] and acts[1].sport is Sport.WALKING
+    assert [a.gear for a in acts] == ["Pegasus 40", None, None] and acts[1].sport is Sport.WALKING
 
 
 # ---------------------------------------------------------------- the import itself

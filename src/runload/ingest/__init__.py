@@ -40,8 +40,9 @@ from runload.errors import IngestError, InputError, printable
 from runload.ingest.common import sport_from_name
 from runload.ingest.dedupe import decide, richness, search_window
 from runload.ingest.sources import (
-    FORMAT_NAMES, Source, StravaMeta, describe, format_cap, iter_sources, read_disk_file, sniff, unpack,
+    FORMAT_NAMES, Source, describe, format_cap, iter_sources, read_disk_file, sniff, unpack,
 )
+from runload.ingest.stravacsv import STRAVA_SUB, StravaMeta
 from runload.models import Activity, Sport
 from runload.store import Store
 
@@ -90,9 +91,10 @@ class ImportSummary:
         }
 
 
-def parse_source(kind: str, data: bytes, name: str) -> list[Activity]:
-    """The activities in one file's bytes, by its format (``fit``, ``gpx``, ``tcx`` or ``csv``,
-    runload's own activities CSV)."""
+def parse_source(kind: str, data: bytes, name: str, present: frozenset[str] | None = None) -> list[Activity]:
+    """The activities in one file's bytes, by its format (``fit``, ``gpx``, ``tcx``, ``csv``,
+    runload's own activities CSV, or ``strava``, a Strava export's activities.csv: its rows for
+    files not ``present`` in the import)."""
     if kind == "fit":
         from runload.ingest.fit import parse_fit
 
@@ -109,6 +111,10 @@ def parse_source(kind: str, data: bytes, name: str) -> list[Activity]:
         from runload.ingest.runcsv import parse_activities_csv
 
         return parse_activities_csv(data, name)
+    if kind == "strava":
+        from runload.ingest.stravacsv import parse_strava_csv
+
+        return parse_strava_csv(data, name, present)
     raise IngestError(f"unsupported format {kind!r}", path=name)
 
 
@@ -148,7 +154,7 @@ class _Parsed:
 
 
 def _parse_task(name: str, hint: str | None, path: Path | None, data: bytes | None,
-                optional: bool = False) -> _Parsed:
+                optional: bool = False, present: frozenset[str] | None = None) -> _Parsed:
     """Read (if given a path), unpack, recognise, hash and parse one file; errors come back as
     text for a runner, never raised."""
     kind = hint
@@ -184,7 +190,7 @@ def _parse_task(name: str, hint: str | None, path: Path | None, data: bytes | No
         if digest in _KNOWN:
             return _Parsed(digest)
         # text is cut here, in the worker, so a 200 MB track name never travels to the writer
-        acts = [bounds.clip_text(a) for a in parse_source(kind, data, name)]
+        acts = [bounds.clip_text(a) for a in parse_source(kind, data, name, present)]
         return _Parsed(digest, acts, notes=tuple(notes))
     except IngestError as err:
         where = f" (line {err.line})" if err.line is not None and str(err.line) not in err.message else ""
@@ -399,12 +405,12 @@ def _run_here(item: _Item) -> _Parsed:
     if isinstance(item, _ListingError):
         return _Parsed(error=item.reason)
     if item.path is not None:
-        return _parse_task(item.name, item.kind, item.path, None, item.optional)
+        return _parse_task(item.name, item.kind, item.path, None, item.optional, item.present)
     try:
         data = item.read()
     except IngestError as err:
         return _Parsed(error=err.message)
-    return _parse_task(item.name, item.kind, None, data, item.optional)
+    return _parse_task(item.name, item.kind, None, data, item.optional, item.present)
 
 
 class _Workers:
@@ -475,7 +481,7 @@ class _Workers:
     def _submit_to(pool: ProcessPoolExecutor, job: _Job) -> Future[_Parsed]:
         src = job.item
         assert isinstance(src, Source)
-        return pool.submit(_parse_task, src.name, src.kind, job.path, job.data, src.optional)
+        return pool.submit(_parse_task, src.name, src.kind, job.path, job.data, src.optional, src.present)
 
     def result(self, job: _Job, pending: deque[_Job]) -> _Parsed:
         """The job's result; if its worker died, it and every job in flight are run alone."""
@@ -599,6 +605,11 @@ class _Writer:
             if parsed.notes:
                 a = replace(a, warnings=(*a.warnings, *parsed.notes))
             checked = bounds.check_activity(a)
+            if checked.activity is None and a.distance_source == "strava":
+                # a row of Strava's list of activities is a record of its own: it alone is refused
+                self.summary.warnings.append({"file": src.name,
+                                              "warning": f"{_row_label(a)}: {checked.problem}; not imported"})
+                continue
             if checked.activity is None:
                 leg = f"leg {a.leg_index + 1} of {len(acts)}: " if len(acts) > 1 else ""
                 raise _Refused(f"{leg}{checked.problem}; not imported")
@@ -641,6 +652,8 @@ class _Writer:
                        utc_offset_s=local_offset(a, self.tz) if a.utc_offset_s is not None else None)
 
     def _store_file(self, name: str, digest: str, acts: list[Activity]) -> None:
+        if not acts:  # a Strava activities.csv whose every row came with its file: nothing of its own
+            self.summary.skipped += 1
         stored_any = False
         for act in acts:
             window_start, window_end = search_window(act)
@@ -667,16 +680,13 @@ class _Writer:
             stored_any = True
         self.longest_s = max([self.longest_s] + [a.elapsed_s or a.timer_s or 0.0 for a in acts])
         for act in acts:
+            label = f"{_row_label(act)}: " if act.distance_source == "strava" else ""
             for w in act.warnings:
-                self.summary.warnings.append({"file": name, "warning": w})
+                self.summary.warnings.append({"file": name, "warning": label + w})
         self.store.record_file(self.conn, self.athlete_id, digest, name, "imported" if stored_any else "duplicate",
                                import_id=self.import_id)
         if stored_any:
             self.summary.imported.append(name)
-
-
-# Strava activity types that name a sub-sport too.
-_STRAVA_SUB = {"trail run": "trail", "virtual run": "virtual", "treadmill": "treadmill"}
 
 
 def _apply_meta(acts: list[Activity], meta: StravaMeta | None) -> list[Activity]:
@@ -692,11 +702,16 @@ def _apply_meta(acts: list[Activity], meta: StravaMeta | None) -> list[Activity]
         # what the file's sport looked like no longer matters once the CSV says what it was
         stale = ("no sport in the file",) + (("labelled running, but moves at",) if sport is not Sport.RUNNING else ())
         notes = tuple(w for w in a.warnings if not w.startswith(stale))
-        sub = _STRAVA_SUB.get((meta.activity_type or "").strip().lower(), a.sub_sport)
+        sub = STRAVA_SUB.get((meta.activity_type or "").strip().lower(), a.sub_sport)
         if sport is not a.sport or a.sport_inferred:
             notes = (*notes, f"sport from activities.csv ({meta.activity_type})")
         out[0] = replace(a, sport=sport, sub_sport=sub, sport_inferred=False, warnings=notes)
     return out
+
+
+def _row_label(a: Activity) -> str:
+    """Which row of a list of activities a message is about (its file holds hundreds)."""
+    return f"the activity of {a.start_utc:%Y-%m-%d %H:%M} UTC" + (f" ({a.name})" if a.name else "")
 
 
 def local_offset(a: Activity, tz: ZoneInfo) -> int:

@@ -27,7 +27,6 @@ seen without reading them.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import stat
@@ -40,11 +39,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from runload.bounds import MAX_NAME_CHARS, MAX_SHORT_TEXT_CHARS, clean_text
 from runload.errors import IngestError, printable
+from runload.ingest.stravacsv import StravaMeta, is_strava_header, strava_csv
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
-FORMAT_NAMES = {"fit": "FIT", "gpx": "GPX", "tcx": "TCX", "csv": "runload activities CSV"}
+FORMAT_NAMES = {"fit": "FIT", "gpx": "GPX", "tcx": "TCX", "csv": "runload activities CSV",
+                "strava": "Strava activities.csv"}
 # The largest activity file read, by format: two days of one-second records (the longest activity
 # the bounds allow) is about 17 MB of FIT with running dynamics and about 50 MB of GPX with
 # extensions. Memory is bounded separately: each worker may grow by
@@ -60,21 +60,9 @@ MAX_RATIO = 200  # decompressed/compressed; activity files compress 3-20 times
 RATIO_FREE_BYTES = 1024 * 1024  # small members may compress better (a run of zeros)
 MAX_NESTING = 3  # zips inside zips
 MAX_GZIP_LAYERS = 3  # .gz.gz.gz
-MAX_CSV_LINE_CHARS = 1024 * 1024  # one line of activities.csv
-MAX_CSV_RECORD_LINES = 10_000  # physical lines one quoted CSV record may span
 _CHUNK = 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
-
-
-@dataclass(frozen=True)
-class StravaMeta:
-    """What a Strava export's activities.csv says about one file."""
-
-    activity_type: str | None
-    name: str | None
-    gear: str | None
-    rpe: float | None = None  # "Perceived Exertion", 1-10, when the athlete rated the activity
 
 
 @dataclass(frozen=True)
@@ -101,6 +89,9 @@ class Source:
     containers: tuple[str, ...] = field(default=())
     optional: bool = False
     stream: Callable[[IO[bytes]], int] | None = None
+    # a Strava activities.csv: the files of its export that are imported with it (lower-case
+    # names relative to the export), whose rows the files themselves stand for
+    present: frozenset[str] | None = None
 
 
 # ---------------------------------------------------------------- names and content
@@ -147,7 +138,7 @@ def name_role(name: str) -> str | None:
 
 def sniff(head: bytes) -> str | None:
     """What some bytes are, from their first bytes: ``gzip``, ``zip``, ``fit``, ``gpx``, ``tcx``,
-    ``csv`` (runload's own activities CSV), ``xml`` (XML of another kind) or None."""
+    ``csv`` (runload's own activities CSV), ``strava`` (a Strava export's activities.csv), ``xml`` (XML of another kind) or None."""
     if head[:2] == _GZIP_MAGIC:
         return "gzip"
     if head[:4] in _ZIP_MAGICS:
@@ -158,6 +149,8 @@ def sniff(head: bytes) -> str | None:
 
     if looks_like(head):
         return "csv"  # what runload export writes (activities.csv of an export folder)
+    if is_strava_header(head):
+        return "strava"  # a Strava bulk export's list of activities
     root = xml_root(head)
     if root is None:
         return None
@@ -382,14 +375,20 @@ class _Walk:
             csvs.extend(Path(dirpath) / f for f in filenames if f.lower() == "activities.csv")
         files.sort()
         strava: dict[Path, dict[str, StravaMeta]] = {}
+        tables: list[tuple[Path, frozenset[str]]] = []  # each Strava activities.csv and its export's files
         for f in sorted(csvs):
-            if not (f.parent / "activities").is_dir():
-                continue
+            head = _head(f, 4096)
+            if not is_strava_header(head, dated=False):
+                continue  # another program's activities.csv (runload's own export is read only when named)
             name = printable(str(f))
-            wanted = {g.relative_to(f.parent).as_posix().lower() for g in files if f.parent in g.parents}
+            wanted = frozenset(g.relative_to(f.parent).as_posix().lower() for g in files if f.parent in g.parents)
+            if is_strava_header(head):
+                tables.append((f, wanted))
+            if not wanted:
+                continue
             try:
                 with open(f, "rb") as fh:
-                    strava[f.parent] = strava_csv(fh, name, wanted)
+                    strava[f.parent] = strava_csv(fh, name, set(wanted))
             except OSError as exc:
                 self.on_error(IngestError(f"cannot read: {exc.strerror or exc}", path=name))
             except IngestError as err:
@@ -401,8 +400,12 @@ class _Walk:
                 if base in f.parents:
                     meta = table.get(f.relative_to(base).as_posix().lower())
             yield from self.from_path(f, printable(str(f)), meta, explicit=False)
+        for f, wanted in tables:
+            # after the files: the rows no file of the export stands for, as summary activities
+            yield from self.from_path(f, printable(str(f)), None, explicit=True, present=wanted)
 
-    def from_path(self, path: Path, name: str, meta: StravaMeta | None, *, explicit: bool) -> Iterator[Source]:
+    def from_path(self, path: Path, name: str, meta: StravaMeta | None, *, explicit: bool,
+                  present: frozenset[str] | None = None) -> Iterator[Source]:
         role = name_role(path.name) or ("activity" if explicit else None)
         if role is None:
             return
@@ -434,8 +437,9 @@ class _Walk:
             self.on_error(IngestError(f"is {_mb(st.st_size)}, larger than any activity file "
                                       f"(runload reads up to {_mb(MAX_MEMBER_BYTES)}); not read", path=name))
             return
-        yield Source(name, activity_kind(path.name), _file_reader(path, name), st.st_size, key, fingerprint, path,
-                     meta, optional=(role == "gzip" and not explicit))
+        yield Source(name, "strava" if present is not None else activity_kind(path.name), _file_reader(path, name),
+                     st.st_size, key, fingerprint, path, meta, optional=(role == "gzip" and not explicit),
+                     present=present)
 
     def from_zip_file(self, path: Path, name: str, key: str, fingerprint: str) -> Iterator[Source]:
         if self.known_container and self.known_container(key, fingerprint):
@@ -469,7 +473,7 @@ class _Walk:
                  budget: _Budget, containers: tuple[str, ...]) -> Iterator[Source]:
         infos = sorted(((i, info) for i, info in enumerate(zf.infolist()) if not info.filename.endswith("/")),
                        key=lambda x: x[1].filename)
-        strava = self.zip_strava_tables(zf, [info for _, info in infos], label, budget)
+        strava, summaries = self.zip_strava_tables(zf, [info for _, info in infos], label, budget)
         self.listed(sum(name_role(info.filename) in ("activity", "gzip") for _, info in infos))
         for index, info in infos:
             budget.add_member()
@@ -508,6 +512,17 @@ class _Walk:
             if self.on_container:
                 self.on_container(member_key, fingerprint, member, containers)
             yield from self.from_nested_zip(zf, info, member, member_key, depth, budget, (*containers, member_key))
+        for info, wanted in summaries:
+            # after the files: the rows no file of the export stands for, as summary activities
+            member_name = str(PurePosixPath(info.filename))
+            member, member_key = f"{label}!{member_name}", f"{key}!{member_name}"
+            fingerprint = f"{info.file_size}:{info.CRC:08x}"
+            self.listed(1)
+            if self.known_file and self.known_file(member_key, fingerprint):
+                continue
+            yield Source(member, "strava", _zip_reader(zf, info, member, budget), info.file_size, member_key,
+                         fingerprint, None, None, containers, stream=_zip_streamer(zf, info, member, budget),
+                         present=wanted)
 
     def from_nested_zip(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str, member_key: str, depth: int,
                         budget: _Budget, containers: tuple[str, ...]) -> Iterator[Source]:
@@ -529,26 +544,35 @@ class _Walk:
             with inner:
                 yield from self.from_zip(inner, problems, member, member_key, depth + 1, budget, containers)
 
-    def zip_strava_tables(self, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], label: str,
-                          budget: _Budget) -> dict[str, dict[str, StravaMeta]]:
-        names = {i.filename.lower() for i in infos}
+    def zip_strava_tables(self, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], label: str, budget: _Budget
+                          ) -> tuple[dict[str, dict[str, StravaMeta]], list[tuple[zipfile.ZipInfo, frozenset[str]]]]:
+        """Each Strava activities.csv in the archive: its rows for the export's files (by the
+        export's folder, as a name prefix), and the member with the files imported with it."""
+        names = {i.filename.lower() for i in infos if name_role(i.filename) in ("activity", "gzip", "archive")}
         tables: dict[str, dict[str, StravaMeta]] = {}
+        summaries: list[tuple[zipfile.ZipInfo, frozenset[str]]] = []
         for info in infos:
             lower = info.filename.lower()
             if lower == "activities.csv" or lower.endswith("/activities.csv"):
                 prefix = lower[: -len("activities.csv")]
-                wanted = {n[len(prefix):] for n in names if n.startswith(prefix + "activities/")}
-                if wanted:
-                    member = f"{label}!{info.filename}"
-                    try:
-                        with zf.open(info) as raw:
-                            tables[prefix] = strava_csv(_Counted(raw, budget, info, member), member, wanted)
-                    except IngestError as err:
-                        self.on_error(err)
-                    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError,
-                            ValueError) as exc:
-                        self.on_error(IngestError(_member_reason(exc), path=member))
-        return tables
+                wanted = frozenset(n[len(prefix):] for n in names if n.startswith(prefix))
+                member = f"{label}!{info.filename}"
+                try:
+                    with zf.open(info) as raw:
+                        counted = io.BufferedReader(_Counted(raw, budget, info, member))
+                        head = counted.peek(4096)[:4096]
+                        if not is_strava_header(head, dated=False):
+                            continue
+                        if is_strava_header(head):
+                            summaries.append((info, wanted))
+                        if wanted:
+                            tables[prefix] = strava_csv(counted, member, set(wanted))
+                except IngestError as err:
+                    self.on_error(err)
+                except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError,
+                        ValueError) as exc:
+                    self.on_error(IngestError(_member_reason(exc), path=member))
+        return tables, summaries
 
 
 def _file_reader(path: Path, name: str) -> Callable[[], bytes]:
@@ -734,99 +758,3 @@ class _Overlay(io.RawIOBase):
         b[: len(data)] = data
         self.pos += len(data)
         return len(data)
-
-
-# ---------------------------------------------------------------- Strava's activities.csv
-def strava_csv(data: bytes | IO[bytes], name: str, wanted: set[str] | None = None) -> dict[str, StravaMeta]:
-    """A Strava bulk export's activities.csv: {lower-case file name relative to the export: meta}.
-
-    Read as a stream (a 150 MB file costs a few MB): only rows naming a file in ``wanted`` (when
-    given) are kept, their text cut to the stored lengths. Strava repeats some column names
-    (``Elapsed Time``, ``Distance``); the first of each is used. Rows without a file (manual
-    entries) are left out: there is nothing to join them to.
-    """
-    raw: IO[bytes] = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
-    text = io.TextIOWrapper(io.BufferedReader(raw) if isinstance(raw, io.RawIOBase) else raw,  # type: ignore[arg-type]
-                            encoding="utf-8-sig", errors="replace", newline="")
-    lines = _CsvLines(text, name)
-    rows = csv.reader(lines)
-    try:
-        header = next(rows)
-    except StopIteration:
-        raise IngestError("empty activities.csv", path=name) from None
-    except csv.Error as exc:
-        raise IngestError(f"not a readable CSV file: {_csv_reason(exc)}", path=name, line=1) from None
-    col: dict[str, int] = {}
-    for i, h in enumerate(header):
-        col.setdefault(h.strip().lower(), i)
-    if "filename" not in col:
-        raise IngestError("activities.csv has no 'Filename' column: not a Strava export?", path=name, line=1)
-    lines.record_done()
-
-    def cell(row: list[str], key: str, limit: int = MAX_NAME_CHARS) -> str | None:
-        i = col.get(key)
-        value = row[i].strip() if i is not None and i < len(row) else ""
-        return clean_text(value, limit) or None
-
-    out: dict[str, StravaMeta] = {}
-    try:
-        for row in rows:
-            lines.record_done()
-            filename = cell(row, "filename", 10_000)
-            if not filename:
-                continue
-            key = filename.lower().lstrip("/")
-            if wanted is None or key in wanted:
-                out[key] = StravaMeta(cell(row, "activity type", MAX_SHORT_TEXT_CHARS), cell(row, "activity name"),
-                                      cell(row, "activity gear"), _rpe(cell(row, "perceived exertion", 20)))
-    except csv.Error as exc:
-        raise IngestError(f"not a readable CSV file: {_csv_reason(exc)}", path=name, line=rows.line_num) from None
-    return out
-
-
-def _rpe(text: str | None) -> float | None:
-    """Strava's Perceived Exertion (1-10, Borg's CR-10 wording) as a number; anything else None."""
-    if not text:
-        return None
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        return None
-    return value if 0.0 <= value <= 10.0 else None
-
-
-def _csv_reason(exc: csv.Error) -> str:
-    text = str(exc)
-    if "field larger than field limit" in text:
-        return f"a cell is longer than {csv.field_size_limit() // 1024} KB"
-    return text
-
-
-class _CsvLines:
-    """The lines of a CSV text stream, each at most :data:`MAX_CSV_LINE_CHARS`, and no record
-    spanning more than :data:`MAX_CSV_RECORD_LINES` (an unterminated quote), so memory stays
-    bounded whatever the file holds."""
-
-    def __init__(self, text: IO[str], name: str) -> None:
-        self.text, self.name = text, name
-        self.line = 0
-        self.record_start = 0
-
-    def __iter__(self) -> "_CsvLines":
-        return self
-
-    def __next__(self) -> str:
-        line = self.text.readline(MAX_CSV_LINE_CHARS + 1)
-        if not line:
-            raise StopIteration
-        self.line += 1
-        if len(line) > MAX_CSV_LINE_CHARS:
-            raise IngestError(f"line {self.line} is longer than {MAX_CSV_LINE_CHARS // 1024} KB: not a Strava "
-                              "activities.csv", path=self.name, line=self.line)
-        if self.line - self.record_start > MAX_CSV_RECORD_LINES:
-            raise IngestError(f"a quoted cell from line {self.record_start + 1} never ends (an unterminated quote?)",
-                              path=self.name, line=self.record_start + 1)
-        return line
-
-    def record_done(self) -> None:
-        self.record_start = self.line

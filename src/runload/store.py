@@ -295,6 +295,8 @@ class Store:
         path = Path(path)
         if path.is_dir():
             raise StoreError("is a folder, not a store file", path=path)
+        if path.exists() and not path.is_file():  # a device or a pipe: SQLite would read or wait forever
+            raise StoreError("is not a regular file (a device or a pipe?), not a store file", path=path)
         was_empty = _empty_file(path)
         if was_empty and not create:
             raise StoreError("is an empty file (0 bytes), not a store: if it held your data, restore it from a "

@@ -269,6 +269,44 @@ def _iso(dt: datetime) -> str:
     return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds")
 
 
+def describe_sqlite_error(exc: sqlite3.Error) -> str:
+    """SQLite's complaint in words a person acts on; a full disk is named as such."""
+    text = str(exc)
+    if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in text:
+        return "the disk is full (no space left on the device)"
+    return text
+
+
+class CommitError(StoreError):
+    """A transaction could not be saved; ``why`` says why in words. Nothing of it was stored."""
+
+    def __init__(self, why: str, path: str | Path) -> None:
+        super().__init__(f"cannot save the changes: {why}; nothing of them was stored", path=path)
+        self.why = why
+
+
+def _create_private(path: Path) -> None:
+    """A new, empty store file readable by its owner only (0600), in folders runload creates
+    0700, whatever the umask: the store holds health data. SQLite gives its journal the same
+    mode. A store or folder that was already there keeps its mode."""
+    from runload.outfile import PRIVATE_FILE, OutputError, private_folder
+
+    try:
+        private_folder(path.parent)
+    except OutputError as exc:
+        raise StoreError(f"cannot create the store's folder: {exc.message}", path=path) from None
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        return  # another process made it a moment ago: it is theirs to have set up
+    except OSError as exc:
+        raise StoreError(f"cannot create the store: {exc.strerror or exc}", path=path) from None
+    try:
+        os.fchmod(fd, PRIVATE_FILE)  # a umask such as 0277 would have taken the owner's write away
+    finally:
+        os.close(fd)
+
+
 def _parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(timezone.utc)
 
@@ -304,10 +342,8 @@ class Store:
         if not path.exists():
             if not create:
                 raise StoreError("no store here yet (add an athlete first: runload athlete add)", path=path)
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"cannot create the store's folder: {exc.strerror or exc}", path=path) from None
+            if str(path) != ":memory:":  # SQLite's name for a store that lives in memory only
+                _create_private(path)
         try:
             conn = sqlite3.connect(path, timeout=30, isolation_level=None)
         except sqlite3.Error as exc:
@@ -367,16 +403,35 @@ class Store:
         self._depth = 1
 
     def commit(self) -> None:
-        """Commit the transaction :meth:`begin` opened (nothing when none is open)."""
-        if self._depth:
+        """Commit the transaction :meth:`begin` opened (nothing when none is open).
+
+        :class:`StoreError` when it cannot: SQLite already rolled the transaction back (a full
+        disk, an I/O error) or the commit itself failed; either way nothing of it was stored and
+        the store is as it was before :meth:`begin`."""
+        if not self._depth:
+            return
+        self._depth = 0
+        if not self.conn.in_transaction:
+            raise CommitError("a write failed and SQLite undid the changes", self.path)
+        try:
             self.conn.execute("COMMIT")
-            self._depth = 0
+        except sqlite3.Error as exc:
+            self._abandon()
+            raise CommitError(describe_sqlite_error(exc), self.path) from None
 
     def rollback(self) -> None:
-        """Roll back the transaction :meth:`begin` opened (nothing when none is open)."""
+        """Roll back the transaction :meth:`begin` opened (nothing when none is open, or when
+        SQLite already rolled it back after a failed write)."""
         if self._depth:
-            self.conn.execute("ROLLBACK")
             self._depth = 0
+            self._abandon()
+
+    def _abandon(self) -> None:
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the connection is closed with the command; SQLite rolls back then
 
     @property
     def in_transaction(self) -> bool:
@@ -403,6 +458,9 @@ class Store:
             yield self.conn
         except BaseException:
             self._depth -= 1
+            if not self.conn.in_transaction:  # SQLite rolled the whole transaction back (disk full)
+                self._depth = 0
+                raise
             self.conn.execute(f"ROLLBACK TO {name}")
             self.conn.execute(f"RELEASE {name}")
             raise

@@ -208,10 +208,9 @@ def run(store: Store, planned: list[Planned], *, mail_from: str, transport: Smtp
     planned = _prebuilt(store, planned if outbox is not None or force
                         else [p for p in planned if store.sent_state(p.key) != "sent"], planned)
     if outbox is not None:
-        try:
-            outbox.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"cannot create the outbox: {exc.strerror or exc}", path=outbox) from None
+        from runload.outfile import private_folder, write_file
+
+        private_folder(outbox)
         for p in planned:
             try:
                 msg = _message(p, mail_from)
@@ -219,8 +218,7 @@ def run(store: Store, planned: list[Planned], *, mail_from: str, transport: Smtp
                 result.failed.append(f"{p.describe()}: {err.reason}")
                 log(f"FAILED: {p.describe()}: {err.reason}")
                 continue
-            path = outbox / _eml_name(p)
-            path.write_bytes(bytes(msg))  # type: ignore[call-overload]
+            path = write_file(outbox / _eml_name(p), bytes(msg))  # type: ignore[call-overload]
             result.written.append(str(path))
             log(f"wrote {path}")
         return result

@@ -1137,21 +1137,30 @@ class Store:
     # ---------------------------------------------------------------- sent log
     # One row per message key (recipient, subject kind, subject id, week). States:
     #   sending     claimed by ``owner``; the message has not been handed over yet
+    #   retrying    claimed by ``owner`` for the one retry of an uncertain message (or a resend
+    #               a person asked for); not handed over yet
     #   delivering  the whole message went to the server; its answer has not come back
     #   sent        the server accepted it
-    #   failed      the last try did not deliver it (``detail`` says why); a later run tries again
-    #   uncertain   the server may have it (the connection broke after the message went); a
-    #               later run tries again, with the same Message-ID so mail programs fold copies
-    # The Message-ID is chosen at the first claim and kept for every later try.
+    #   failed      no try can have arrived (``detail`` says why); a later run tries again
+    #   uncertain   one try may have arrived (the connection broke after the message went); it
+    #               gets one more try, ever, with the same Message-ID
+    #   held        the server may have it and its one retry is used up, or a run was killed
+    #               while the server had it: runload asks the server nothing more about it until
+    #               a person decides (``runload email --resend``)
+    # The Message-ID is chosen at the first claim and kept for every later try. So without a
+    # person's word, a message reaches the server at most twice, both copies one message (one
+    # Message-ID) to a mail program, and a run killed mid-send adds no copy at all.
     def claim_send(self, key: tuple[str, str, str, str], *, message_id: str, force: bool = False,
-                   lease_s: float = 1800, owner: str | None = None) -> "SendClaim":
+                   resend: bool = False, lease_s: float = 1800, owner: str | None = None) -> "SendClaim":
         """Claim the right to send one message; ``message_id`` is used when none is stored yet
         (and for a forced resend, which is a new message).
 
-        Refused (``granted`` False) when it was sent (unless ``force``) or another run holds a
-        claim on it: two runs at once never both send. A claim is taken over when it is older
-        than ``lease_s`` or its owner was a process of this machine that no longer runs (a run
-        killed mid-send); ``state`` then says how far that run got.
+        Refused (``granted`` False) when it was sent (unless ``force``), is held for a person
+        (unless ``resend`` or ``force``), or another run holds a claim on it: two runs at once
+        never both send. A claim is taken over when it is older than ``lease_s`` or its owner was
+        a process of this machine that no longer runs (a run killed mid-send); ``state`` then
+        says how far that run got. A run killed after the whole message went (``delivering``) is
+        not taken over to send again: the message becomes ``held`` (unless ``resend``).
         """
         now = datetime.now(timezone.utc)
         owner = owner or _this_process()
@@ -1162,17 +1171,26 @@ class Store:
             state = stored_id = None
             if row is not None:
                 state, updated, stored_id, holder = row
-                if state in ("sending", "delivering"):
+                if state in CLAIMED_SEND_STATES:
                     stale = (now - _parse_iso(updated)).total_seconds() >= lease_s or not _owner_alive(holder)
                     if not stale:
                         return SendClaim(False, state, stored_id)
+                    if state == "delivering" and not (resend or force):
+                        conn.execute(
+                            "UPDATE sent_log SET state = 'held', detail = ?, updated_utc = ?, owner = NULL "
+                            "WHERE recipient = ? AND subject_kind = ? AND subject_id = ? AND week = ?",
+                            (HELD_AFTER_KILL, now.isoformat(), *key))
+                        return SendClaim(False, "held", stored_id)
                 if state == "sent" and not force:
                     return SendClaim(False, state, stored_id)
+                if state == "held" and not (resend or force):
+                    return SendClaim(False, state, stored_id)
             use_id = message_id if (stored_id is None or state == "sent") else stored_id
+            claimed = "retrying" if state in ("uncertain", "retrying", "delivering", "held") else "sending"
             conn.execute(
                 "INSERT OR REPLACE INTO sent_log (recipient, subject_kind, subject_id, week, state, message_id,"
-                " updated_utc, owner, detail) VALUES (?, ?, ?, ?, 'sending', ?, ?, ?, NULL)",
-                (*key, use_id, now.isoformat(), owner))
+                " updated_utc, owner, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                (*key, claimed, use_id, now.isoformat(), owner))
         return SendClaim(True, state, use_id)
 
     def mark_delivering(self, key: tuple[str, str, str, str]) -> None:
@@ -1180,8 +1198,8 @@ class Store:
         self._set_send_state(key, "delivering")
 
     def finish_send(self, key: tuple[str, str, str, str], state: str, detail: str | None = None) -> None:
-        """Record how a claimed message ended: ``sent``, ``failed`` or ``uncertain``."""
-        if state not in ("sent", "failed", "uncertain"):
+        """Record how a claimed message ended: ``sent``, ``failed``, ``uncertain`` or ``held``."""
+        if state not in ("sent", "failed", "uncertain", "held"):
             raise ValueError(f"not a final send state: {state!r}")
         self._set_send_state(key, state, detail)
 
@@ -1195,6 +1213,13 @@ class Store:
         """The state of one message key (see above), or None when it was never tried."""
         row = self.conn.execute(
             "SELECT state FROM sent_log WHERE recipient = ? AND subject_kind = ? AND subject_id = ? AND week = ?",
+            key).fetchone()
+        return row[0] if row else None
+
+    def send_detail(self, key: tuple[str, str, str, str]) -> str | None:
+        """Why the last try of one message failed or is held (None when it did not)."""
+        row = self.conn.execute(
+            "SELECT detail FROM sent_log WHERE recipient = ? AND subject_kind = ? AND subject_id = ? AND week = ?",
             key).fetchone()
         return row[0] if row else None
 
@@ -1264,6 +1289,10 @@ _SOURCE_SELECT = "id, athlete_id, path, added_utc, last_sync_utc, last_result"
 def _source_from_row(row: Sequence[object]) -> Source:
     i, athlete_id, path, added, last, result = row
     return Source(int(i), str(athlete_id), str(path), str(added), last, result)  # type: ignore[arg-type]
+
+
+CLAIMED_SEND_STATES = ("sending", "retrying", "delivering")  # a run holds the message (see Store.claim_send)
+HELD_AFTER_KILL = "a run was stopped while the mail server had the whole message: it may have arrived"
 
 
 @dataclass(frozen=True)

@@ -67,3 +67,24 @@ def test_the_cap_is_checked_on_the_open_file_and_while_reading(tmp_path, monkeyp
     monkeypatch.setattr(os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 10, *real_fstat(fd)[7:])))
     with pytest.raises(InputError, match="can be at most 2 KB"):
         read_utf8(big, what="plan", max_bytes=2048)
+
+
+@pytest.mark.parametrize("command", [["pain", "import", "--athlete", "ana"], ["plan", "check", "--athlete", "ana"]])
+def test_a_line_as_long_as_the_file_is_refused_not_split_into_millions_of_fields(cli, athlete, tmp_path, command):
+    """One line of 1.5 million commas: a row of as many fields (it took 514 MB in pain import,
+    852 MB in plan check at 31 and 49 MB); the line is refused, naming it."""
+    f = tmp_path / "commas.csv"
+    header = "date,pain_after\n2026-10-01,2\n" if command[0] == "pain" else "date,distance_km\n2026-10-20,5\n"
+    f.write_text(header + "," * 1_500_000 + "\n")
+    r = cli(*command, str(f))
+    assert r.exit_code == 2 and f"{f}:3: the line is longer than 65,536 characters" in r.output, r.output
+
+
+def test_lines_split_as_csv_expects_and_keep_every_character():
+    from runload.textfile import lines
+
+    text = "a,b\r\nc,\"d\re\"\nf\rg" + "x" * 10
+    assert list(lines(text, path="t")) == ["a,b\r\n", "c,\"d\r", "e\"\n", "f\r", "g" + "x" * 10]
+    assert "".join(lines("ab\r\n" * 5, path="t", max_chars=2)) == "ab\r\n" * 5  # CRLF at the window's edge
+    with pytest.raises(InputError, match="line is longer than 3 characters"):
+        list(lines("abcd\n", path="t", max_chars=3))

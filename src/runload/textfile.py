@@ -11,13 +11,17 @@ either.
 from __future__ import annotations
 
 import os
+import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from runload.errors import InputError
 
 MAX_TEXT_BYTES = 50 * 2**20  # a CSV a person writes by hand or a spreadsheet exports
+MAX_LINE_CHARS = 64 * 1024  # far beyond any row a person writes (a pain note is at most 2,000)
 _CHUNK = 2**20
+_EOL = re.compile(r"\r\n|\r|\n")
 
 
 def _not_a_file(mode: int) -> str | None:
@@ -88,3 +92,23 @@ def read_utf8(path: str | Path, *, what: str = "file", max_bytes: int = MAX_TEXT
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError("is not UTF-8 text", path=path, offset=exc.start) from None
+
+
+def lines(text: str, *, path: str | Path, max_chars: int = MAX_LINE_CHARS) -> Iterator[str]:
+    """The lines of ``text`` one at a time, each with its line end (``\\n``, ``\\r\\n`` or ``\\r``,
+    as ``open(newline="")`` splits them), for :func:`csv.reader`. Never a copy of the whole text
+    (``io.StringIO`` holds four bytes a character), and a line over ``max_chars`` is an
+    :class:`InputError` naming it: one line of 50 million commas would be a row of 50 million
+    fields, gigabytes in memory."""
+    pos, end, number = 0, len(text), 0
+    while pos < end:
+        number += 1
+        eol = _EOL.search(text, pos, min(end, pos + max_chars + 2))
+        if (eol.start() if eol is not None else end) - pos > max_chars:
+            raise InputError(f"the line is longer than {max_chars:,} characters: is this the right file?",
+                             path=path, line=number)
+        stop = end if eol is None else eol.end()
+        if eol is not None and eol.group() == "\r" and stop < end and text[stop] == "\n":
+            stop += 1  # a CRLF cut by the window's edge
+        yield text[pos:stop]
+        pos = stop

@@ -96,6 +96,8 @@ def test_a_drop_after_the_message_is_retried_once_ever_then_held(cli, people, sm
     assert len(first_id) == 1  # both copies are one message to a mail program
     assert states(store_path)[f"maya@example.org {WEEK}"] == "held"
 
+    dry = cli("email", "--week", WEEK, "--dry-run")
+    assert "would hold (may have arrived; --resend sends it): weekly summary maya" in dry.output
     smtp.collector.after_data = None  # the server is well again: still nothing without a decision
     for _ in range(3):
         r = cli("email", "--week", WEEK)

@@ -146,3 +146,69 @@ def test_a_server_that_never_greets_costs_one_greeting_timeout(cli, people, monk
             assert r.output.count("did not greet within 1 s of connecting") == 4
             assert "retry" not in r.output
             assert took < 5, took
+
+
+class SlowGreeting:
+    """A TCP proxy on 127.0.0.1 in front of the test server that holds each new connection
+    ``delay_s`` before the server's greeting can pass (a busy or throttling server)."""
+
+    def __init__(self, upstream_port: int, delay_s: float) -> None:
+        self.delay_s = delay_s
+        self.upstream = upstream_port
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client: socket.socket) -> None:
+        time.sleep(self.delay_s)
+        server = socket.create_connection(("127.0.0.1", self.upstream))
+
+        def pump(src: socket.socket, dst: socket.socket) -> None:
+            try:
+                while data := src.recv(65536):
+                    dst.sendall(data)
+            except OSError:
+                pass
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+        threading.Thread(target=pump, args=(server, client), daemon=True).start()
+        pump(client, server)
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+@pytest.mark.parametrize("delay_s, delivered", [(0.3, True), (1.5, False)])
+def test_a_slow_greeting_within_the_timeout_sends_and_beyond_it_fails_fast(cli, people, smtp, monkeypatch,
+                                                                           delay_s, delivered):
+    import runload.mail.transport as transport
+
+    monkeypatch.setattr(transport, "GREETING_TIMEOUT_S", 1.0)
+    proxy = SlowGreeting(smtp.port, delay_s)
+    monkeypatch.setenv("RUNLOAD_SMTP_PORT", str(proxy.port))
+    try:
+        for _ in range(4):
+            start = time.monotonic()
+            r = cli("email", "--week", WEEK)
+            assert time.monotonic() - start < 8
+            never_twice(smtp, most=1)
+    finally:
+        proxy.close()
+    if delivered:
+        assert r.exit_code == 0 and never_twice(smtp, most=1) == {a: 1 for a in ALL}
+    else:
+        assert r.exit_code == 1 and "did not greet within 1 s" in r.output and not smtp.messages

@@ -17,6 +17,13 @@ read the way a plain library reads it, in its own process: gpxpy parsing the GPX
 module reading the whole CSV, zipfile holding every nested archive in memory. Target: every
 runload figure under 300 MB.
 
+The files a person names to ``runload pain import`` and ``runload plan check`` (issue 25, item
+4) are measured the same way, each command in a fresh process: a pain log at its 32 MB cap (rows
+of 2,000-character notes, past the 10,000-row cap), one line of 31 MB of commas (a row of 31
+million fields, once 514 MB), files of 99 MB (over the caps), a plan at its 2 MB cap, and
+``/dev/zero``, a named pipe and a symlink named ``.csv`` to ``/dev/zero`` (once 7 GB, or a wait
+forever). Target: under 300 MB, every one answered within seconds.
+
 Inputs are generated once into $RUNLOAD_BENCH_CACHE/memory-v1 (default ~/.cache/runload-bench),
 outside the repository (about 1.2 GB; the 200 MB files are sparse-free text, so expect that on disk).
 
@@ -176,6 +183,44 @@ def build(kind: str) -> Path:
     return out
 
 
+def build_named(kind: str) -> Path:
+    """The cached input of one kind a person names to a command (written on first use)."""
+    name = NAMED[kind][0]
+    if name.startswith("/"):
+        return Path(name)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    out = CACHE / name
+    if out.exists() or out.is_symlink():
+        return out
+    print(f"  writing {out.name} (once; cached) ...", flush=True)
+    if kind.endswith("fifo"):
+        os.mkfifo(out)
+    elif kind.endswith("zero-link"):
+        out.symlink_to("/dev/zero")
+    elif kind == "pain-csv-32mb":
+        note = "sore after the hills " * 100  # under the 2,000-character note cap
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write("date,pain_after,notes\n")
+            i = 0
+            while fh.tell() < 31 * MB:
+                fh.write(f"{(datetime(1990, 1, 1) + timedelta(days=i)).date()},{i % 10},{note[:1990]}\n")
+                i += 1
+    elif kind == "pain-csv-commas":
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write("date,pain_after\n" + "," * (31 * MB) + "\n")
+    elif kind in ("pain-csv-99mb", "plan-csv-99mb"):
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write("date,distance_km\n")
+            for _ in range(99):
+                fh.write("2024-03-04,5\n" * (MB // 13))
+    elif kind == "plan-csv-2mb":
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write("date,distance_km,kind,notes\n")
+            for i in range(400):
+                fh.write(f"{(T0 + timedelta(days=1 + i // 5)).date()},5,easy,{'steady ' * 700}\n")
+    return out
+
+
 # What each kind is: (cached file name, words, reference reader or None)
 KINDS = {
     "nested-zips": ("nested-zips.zip", "zip of zips 3 deep, 400 FIT runs", "zip-in-memory"),
@@ -190,6 +235,23 @@ KINDS = {
     "gpx-60mb": ("gpx-60mb.gpx", "60 MB GPX (under the 64 MB cap)", "gpxpy"),
     "fit-32mb": ("fit-32mb.fit", "32 MB FIT (2.5 million records)", None),
     "fit-32mb-cut": ("fit-32mb-cut.fit", "the same FIT without a session", None),
+}
+
+
+# Files a person names to a command: (cached file name or a fixed path, words, the command)
+PAIN, PLAN = ["pain", "import", "--athlete", "a"], ["plan", "check", "--athlete", "a", "--as-of", "2024-03-04"]
+NAMED = {
+    "pain-csv-32mb": ("pain-32mb.csv", "pain log at the 32 MB cap", PAIN),
+    "pain-csv-commas": ("pain-commas.csv", "pain log: 31 MB of commas on one line", PAIN),
+    "pain-csv-99mb": ("pain-99mb.csv", "99 MB pain log", PAIN),
+    "pain-dev-zero": ("/dev/zero", "pain import /dev/zero", PAIN),
+    "pain-fifo": ("pain-fifo.csv", "pain import of a named pipe", PAIN),
+    "pain-zero-link": ("pain-zero.csv", "pain import zero.csv -> /dev/zero", PAIN),
+    "plan-csv-2mb": ("plan-2mb.csv", "plan at the 2 MB cap (400 sessions)", PLAN),
+    "plan-csv-99mb": ("plan-99mb.csv", "99 MB plan", PLAN),
+    "plan-dev-zero": ("/dev/zero", "plan check /dev/zero", PLAN),
+    "plan-fifo": ("plan-fifo.csv", "plan check of a named pipe", PLAN),
+    "plan-zero-link": ("plan-zero.csv", "plan check zero.csv -> /dev/zero", PLAN),
 }
 
 
@@ -222,6 +284,30 @@ def child_import(path: str) -> dict[str, object]:
     reasons = sorted({f["reason"] for f in summary.failed})
     return {**peaks(), "s": elapsed, "imported": len(summary.imported), "failed": len(summary.failed),
             "reason": reasons[0] if reasons else "", "name_chars": max(names, default=0)}
+
+
+def child_command(kind: str, path: str) -> dict[str, object]:
+    """Run the command of a NAMED kind on ``path`` in this process, against a new store."""
+    import contextlib
+
+    from runload.cli import main
+    from runload.models import Athlete
+    from runload.store import Store
+
+    with tempfile.TemporaryDirectory() as d:
+        os.environ["RUNLOAD_STORE"] = str(Path(d) / "s.sqlite")
+        with Store.open(os.environ["RUNLOAD_STORE"]) as store:
+            store.add_athlete(Athlete("a", "A"))
+        err = io.StringIO()
+        t = time.perf_counter()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            try:
+                code = int(main([*NAMED[kind][2], path], standalone_mode=False) or 0)  # ctx.exit's code
+            except SystemExit as exc:
+                code = int(exc.code or 0)
+        elapsed = time.perf_counter() - t
+    said = (err.getvalue().strip().splitlines() or [""])[-1]
+    return {**peaks(), "s": elapsed, "exit": code, "said": said}
 
 
 def child_floor() -> dict[str, object]:
@@ -273,9 +359,10 @@ def size_of(path: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", nargs="*", choices=list(KINDS), help="measure only these kinds")
+    parser.add_argument("--only", nargs="*", choices=[*KINDS, *NAMED], help="measure only these kinds")
     args = parser.parse_args()
-    kinds = args.only or list(KINDS)
+    named = [k for k in args.only or list(NAMED) if k in NAMED]
+    kinds = [k for k in args.only or list(KINDS) if k in KINDS]
     print(f"inputs in {CACHE}")
     paths = {}
     for k in kinds:  # written in a child process: this one stays small, and so do its children
@@ -307,6 +394,18 @@ def main() -> None:
         worst = max(worst, peak)
         print(f"{KINDS[k][1]:40} {size_of(path) / MB:7.0f}M  {r['self_mb']:7.0f} MB {r['children_mb']:8.0f} MB"
               f"  {r['s']:5.1f}s  {ref_text:>22}  {outcome}")
+    if named:
+        print(f"\n{'file a person names':40} {'size':>8}  {'peak':>10}  {'time':>6}  outcome")
+    for k in named:
+        path = build_named(k)
+        r = run_child("--child-command", k, str(path))
+        size = f"{path.stat().st_size / MB:7.0f}M" if path.is_file() else f"{'-':>8}"
+        if "error" in r:
+            print(f"{NAMED[k][1]:40} {size}  FAILED: {r['error']}")
+            worst = float("inf")
+            continue
+        worst = max(worst, float(r["self_mb"]))
+        print(f"{NAMED[k][1]:40} {size}  {r['self_mb']:7.0f} MB  {r['s']:5.1f}s  exit {r['exit']}: {r['said'][:90]}")
     print(f"\nlargest peak of any runload process: {worst:.0f} MB; target under {TARGET_MB} MB:",
           "met" if worst < TARGET_MB else "NOT met")
 
@@ -316,6 +415,8 @@ if __name__ == "__main__":
         print(json.dumps(child_import(sys.argv[2])))
     elif len(sys.argv) > 1 and sys.argv[1] == "--child-build":
         build(sys.argv[2])
+    elif len(sys.argv) > 1 and sys.argv[1] == "--child-command":
+        print(json.dumps(child_command(sys.argv[2], sys.argv[3])))
     elif len(sys.argv) > 1 and sys.argv[1] == "--child-floor":
         print(json.dumps(child_floor()))
     elif len(sys.argv) > 1 and sys.argv[1] == "--child-reference":

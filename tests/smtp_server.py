@@ -29,15 +29,28 @@ class Collector:
 
     ``rcpt_replies`` maps an address to the reply its RCPT gets (``"452 ..."``); ``after_data``
     is an async hook ``(recipients, msg) -> reply or DROP or None`` (None: ``250 OK``), called
-    after a message has been kept, so a dropped answer leaves a copy the client cannot know of.
+    after a message has been kept, so a dropped answer leaves a copy the client cannot know of;
+    a 4xx or 5xx reply refuses the message, which is then not kept. ``on_step`` is an async hook
+    ``(step) -> None`` awaited as ``"MAIL"``, ``"RCPT"`` and ``"DATA"`` (the whole message in and
+    kept, before the hook above and the answer) arrive, so a test can hold the server there.
     """
 
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], object]] = []
         self.rcpt_replies: dict[str, str] = {}
         self.after_data = None
+        self.on_step = None
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
+        if self.on_step:
+            await self.on_step("MAIL")
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if self.on_step:
+            await self.on_step("RCPT")
         reply = self.rcpt_replies.get(address)
         if reply:
             return reply
@@ -46,8 +59,13 @@ class Collector:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         msg = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append((list(envelope.rcpt_tos), msg))
+        kept = (list(envelope.rcpt_tos), msg)
+        self.messages.append(kept)
+        if self.on_step:
+            await self.on_step("DATA")
         reply = await self.after_data(list(envelope.rcpt_tos), msg) if self.after_data else None
+        if reply and reply != DROP and reply[:1] in "45":
+            self.messages.remove(kept)  # refused: the server does not keep it
         if reply == DROP:
             server.transport.abort()  # gone before the answer: the client cannot tell it arrived
             await asyncio.sleep(0)

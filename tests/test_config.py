@@ -4,7 +4,9 @@ unknown table or key is an error naming it and the file, never silently ignored.
 from __future__ import annotations
 
 import json
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -198,7 +200,18 @@ def test_a_setting_a_rule_sets_itself_is_flagged_and_the_override_works(cli, cfg
 def test_config_path_file_of_another_kind(cli, tmp_path, monkeypatch):
     monkeypatch.setenv("RUNLOAD_CONFIG", str(tmp_path))
     r = cli("config", "check")
-    assert r.exit_code == 2 and r.output == f"Error: {tmp_path}: no such config file (set by RUNLOAD_CONFIG)\n"
+    assert r.exit_code == 2 and r.output == f"Error: {tmp_path}: is a folder, not a file\n"
+
+
+def test_a_config_that_is_a_device_pipe_or_link_to_one_is_refused_unread(cli, tmp_path, monkeypatch):
+    fifo = tmp_path / "config.toml"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.toml"
+    link.symlink_to("/dev/zero")
+    for path, what in ((fifo, "is a named pipe (FIFO)"), (link, "is a device"), (Path("/dev/zero"), "is a device")):
+        monkeypatch.setenv("RUNLOAD_CONFIG", str(path))
+        r = cli("config", "check")
+        assert r.exit_code == 2 and r.output.startswith(f"Error: {path}: {what}, not a file"), r.output
 
 
 def test_a_misspelt_rule_parameter_is_an_error_naming_it(cli, cfg, athlete):

@@ -49,6 +49,7 @@ def default_rules_dir() -> Path:
 
 
 CONFIG_ENV = "RUNLOAD_CONFIG"
+MAX_CONFIG_BYTES = 2**20  # a settings file a person writes; far more is not one
 
 
 def config_path() -> Path:
@@ -74,19 +75,19 @@ def _read_config(path: Path | None = None) -> tuple[Path, dict]:
 
     from runload.errors import InputError
 
+    from runload.textfile import read_utf8
+
     named = path is not None or bool(os.environ.get(CONFIG_ENV))
     path = path or config_path()
-    if not path.is_file():
+    if not os.path.lexists(path):
         if named:  # a config the user pointed at explicitly must exist: a typo is not "no config"
             raise InputError("no such config file (set by RUNLOAD_CONFIG)", path=path)
         return path, {}
+    text = read_utf8(path, what="config file", max_bytes=MAX_CONFIG_BYTES)  # a device or a pipe is refused
     try:
-        with path.open("rb") as fh:
-            return path, tomllib.load(fh)
+        return path, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
 
 
 # ---------------------------------------------------------------- what the file may hold

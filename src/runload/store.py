@@ -269,6 +269,44 @@ def _iso(dt: datetime) -> str:
     return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds")
 
 
+def describe_sqlite_error(exc: sqlite3.Error) -> str:
+    """SQLite's complaint in words a person acts on; a full disk is named as such."""
+    text = str(exc)
+    if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in text:
+        return "the disk is full (no space left on the device)"
+    return text
+
+
+class CommitError(StoreError):
+    """A transaction could not be saved; ``why`` says why in words. Nothing of it was stored."""
+
+    def __init__(self, why: str, path: str | Path) -> None:
+        super().__init__(f"cannot save the changes: {why}; nothing of them was stored", path=path)
+        self.why = why
+
+
+def _create_private(path: Path) -> None:
+    """A new, empty store file readable by its owner only (0600), in folders runload creates
+    0700, whatever the umask: the store holds health data. SQLite gives its journal the same
+    mode. A store or folder that was already there keeps its mode."""
+    from runload.outfile import PRIVATE_FILE, OutputError, private_folder
+
+    try:
+        private_folder(path.parent)
+    except OutputError as exc:
+        raise StoreError(f"cannot create the store's folder: {exc.message}", path=path) from None
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        return  # another process made it a moment ago: it is theirs to have set up
+    except OSError as exc:
+        raise StoreError(f"cannot create the store: {exc.strerror or exc}", path=path) from None
+    try:
+        os.fchmod(fd, PRIVATE_FILE)  # a umask such as 0277 would have taken the owner's write away
+    finally:
+        os.close(fd)
+
+
 def _parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(timezone.utc)
 
@@ -295,6 +333,8 @@ class Store:
         path = Path(path)
         if path.is_dir():
             raise StoreError("is a folder, not a store file", path=path)
+        if path.exists() and not path.is_file():  # a device or a pipe: SQLite would read or wait forever
+            raise StoreError("is not a regular file (a device or a pipe?), not a store file", path=path)
         was_empty = _empty_file(path)
         if was_empty and not create:
             raise StoreError("is an empty file (0 bytes), not a store: if it held your data, restore it from a "
@@ -302,10 +342,8 @@ class Store:
         if not path.exists():
             if not create:
                 raise StoreError("no store here yet (add an athlete first: runload athlete add)", path=path)
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"cannot create the store's folder: {exc.strerror or exc}", path=path) from None
+            if str(path) != ":memory:":  # SQLite's name for a store that lives in memory only
+                _create_private(path)
         try:
             conn = sqlite3.connect(path, timeout=30, isolation_level=None)
         except sqlite3.Error as exc:
@@ -365,16 +403,35 @@ class Store:
         self._depth = 1
 
     def commit(self) -> None:
-        """Commit the transaction :meth:`begin` opened (nothing when none is open)."""
-        if self._depth:
+        """Commit the transaction :meth:`begin` opened (nothing when none is open).
+
+        :class:`StoreError` when it cannot: SQLite already rolled the transaction back (a full
+        disk, an I/O error) or the commit itself failed; either way nothing of it was stored and
+        the store is as it was before :meth:`begin`."""
+        if not self._depth:
+            return
+        self._depth = 0
+        if not self.conn.in_transaction:
+            raise CommitError("a write failed and SQLite undid the changes", self.path)
+        try:
             self.conn.execute("COMMIT")
-            self._depth = 0
+        except sqlite3.Error as exc:
+            self._abandon()
+            raise CommitError(describe_sqlite_error(exc), self.path) from None
 
     def rollback(self) -> None:
-        """Roll back the transaction :meth:`begin` opened (nothing when none is open)."""
+        """Roll back the transaction :meth:`begin` opened (nothing when none is open, or when
+        SQLite already rolled it back after a failed write)."""
         if self._depth:
-            self.conn.execute("ROLLBACK")
             self._depth = 0
+            self._abandon()
+
+    def _abandon(self) -> None:
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the connection is closed with the command; SQLite rolls back then
 
     @property
     def in_transaction(self) -> bool:
@@ -401,6 +458,9 @@ class Store:
             yield self.conn
         except BaseException:
             self._depth -= 1
+            if not self.conn.in_transaction:  # SQLite rolled the whole transaction back (disk full)
+                self._depth = 0
+                raise
             self.conn.execute(f"ROLLBACK TO {name}")
             self.conn.execute(f"RELEASE {name}")
             raise
@@ -1077,21 +1137,30 @@ class Store:
     # ---------------------------------------------------------------- sent log
     # One row per message key (recipient, subject kind, subject id, week). States:
     #   sending     claimed by ``owner``; the message has not been handed over yet
+    #   retrying    claimed by ``owner`` for the one retry of an uncertain message (or a resend
+    #               a person asked for); not handed over yet
     #   delivering  the whole message went to the server; its answer has not come back
     #   sent        the server accepted it
-    #   failed      the last try did not deliver it (``detail`` says why); a later run tries again
-    #   uncertain   the server may have it (the connection broke after the message went); a
-    #               later run tries again, with the same Message-ID so mail programs fold copies
-    # The Message-ID is chosen at the first claim and kept for every later try.
+    #   failed      no try can have arrived (``detail`` says why); a later run tries again
+    #   uncertain   one try may have arrived (the connection broke after the message went); it
+    #               gets one more try, ever, with the same Message-ID
+    #   held        the server may have it and its one retry is used up, or a run was killed
+    #               while the server had it: runload asks the server nothing more about it until
+    #               a person decides (``runload email --resend``)
+    # The Message-ID is chosen at the first claim and kept for every later try. So without a
+    # person's word, a message reaches the server at most twice, both copies one message (one
+    # Message-ID) to a mail program, and a run killed mid-send adds no copy at all.
     def claim_send(self, key: tuple[str, str, str, str], *, message_id: str, force: bool = False,
-                   lease_s: float = 1800, owner: str | None = None) -> "SendClaim":
+                   resend: bool = False, lease_s: float = 1800, owner: str | None = None) -> "SendClaim":
         """Claim the right to send one message; ``message_id`` is used when none is stored yet
         (and for a forced resend, which is a new message).
 
-        Refused (``granted`` False) when it was sent (unless ``force``) or another run holds a
-        claim on it: two runs at once never both send. A claim is taken over when it is older
-        than ``lease_s`` or its owner was a process of this machine that no longer runs (a run
-        killed mid-send); ``state`` then says how far that run got.
+        Refused (``granted`` False) when it was sent (unless ``force``), is held for a person
+        (unless ``resend`` or ``force``), or another run holds a claim on it: two runs at once
+        never both send. A claim is taken over when it is older than ``lease_s`` or its owner was
+        a process of this machine that no longer runs (a run killed mid-send); ``state`` then
+        says how far that run got. A run killed after the whole message went (``delivering``) is
+        not taken over to send again: the message becomes ``held`` (unless ``resend``).
         """
         now = datetime.now(timezone.utc)
         owner = owner or _this_process()
@@ -1102,17 +1171,26 @@ class Store:
             state = stored_id = None
             if row is not None:
                 state, updated, stored_id, holder = row
-                if state in ("sending", "delivering"):
+                if state in CLAIMED_SEND_STATES:
                     stale = (now - _parse_iso(updated)).total_seconds() >= lease_s or not _owner_alive(holder)
                     if not stale:
                         return SendClaim(False, state, stored_id)
+                    if state == "delivering" and not (resend or force):
+                        conn.execute(
+                            "UPDATE sent_log SET state = 'held', detail = ?, updated_utc = ?, owner = NULL "
+                            "WHERE recipient = ? AND subject_kind = ? AND subject_id = ? AND week = ?",
+                            (HELD_AFTER_KILL, now.isoformat(), *key))
+                        return SendClaim(False, "held", stored_id)
                 if state == "sent" and not force:
                     return SendClaim(False, state, stored_id)
+                if state == "held" and not (resend or force):
+                    return SendClaim(False, state, stored_id)
             use_id = message_id if (stored_id is None or state == "sent") else stored_id
+            claimed = "retrying" if state in ("uncertain", "retrying", "delivering", "held") else "sending"
             conn.execute(
                 "INSERT OR REPLACE INTO sent_log (recipient, subject_kind, subject_id, week, state, message_id,"
-                " updated_utc, owner, detail) VALUES (?, ?, ?, ?, 'sending', ?, ?, ?, NULL)",
-                (*key, use_id, now.isoformat(), owner))
+                " updated_utc, owner, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                (*key, claimed, use_id, now.isoformat(), owner))
         return SendClaim(True, state, use_id)
 
     def mark_delivering(self, key: tuple[str, str, str, str]) -> None:
@@ -1120,8 +1198,8 @@ class Store:
         self._set_send_state(key, "delivering")
 
     def finish_send(self, key: tuple[str, str, str, str], state: str, detail: str | None = None) -> None:
-        """Record how a claimed message ended: ``sent``, ``failed`` or ``uncertain``."""
-        if state not in ("sent", "failed", "uncertain"):
+        """Record how a claimed message ended: ``sent``, ``failed``, ``uncertain`` or ``held``."""
+        if state not in ("sent", "failed", "uncertain", "held"):
             raise ValueError(f"not a final send state: {state!r}")
         self._set_send_state(key, state, detail)
 
@@ -1135,6 +1213,13 @@ class Store:
         """The state of one message key (see above), or None when it was never tried."""
         row = self.conn.execute(
             "SELECT state FROM sent_log WHERE recipient = ? AND subject_kind = ? AND subject_id = ? AND week = ?",
+            key).fetchone()
+        return row[0] if row else None
+
+    def send_detail(self, key: tuple[str, str, str, str]) -> str | None:
+        """Why the last try of one message failed or is held (None when it did not)."""
+        row = self.conn.execute(
+            "SELECT detail FROM sent_log WHERE recipient = ? AND subject_kind = ? AND subject_id = ? AND week = ?",
             key).fetchone()
         return row[0] if row else None
 
@@ -1204,6 +1289,10 @@ _SOURCE_SELECT = "id, athlete_id, path, added_utc, last_sync_utc, last_result"
 def _source_from_row(row: Sequence[object]) -> Source:
     i, athlete_id, path, added, last, result = row
     return Source(int(i), str(athlete_id), str(path), str(added), last, result)  # type: ignore[arg-type]
+
+
+CLAIMED_SEND_STATES = ("sending", "retrying", "delivering")  # a run holds the message (see Store.claim_send)
+HELD_AFTER_KILL = "a run was stopped while the mail server had the whole message: it may have arrived"
 
 
 @dataclass(frozen=True)

@@ -429,9 +429,9 @@ __all__ = ["BatchImport", "activities", "athletes_from_csv", "athletes_from_stor
 def _csv_with(path: Path, columns: set[str], missing: str) -> csv.DictReader:
     """A CSV file's rows as dicts; ``InputError`` naming the file when it cannot be read or its
     header lacks ``columns`` (``missing`` says which)."""
-    from runload.textfile import read_utf8
+    from runload.textfile import lines, read_utf8
 
-    reader = csv.DictReader(io.StringIO(read_utf8(path)))
+    reader = csv.DictReader(lines(read_utf8(path), path=path))
     if not reader.fieldnames or not columns <= set(reader.fieldnames):
         raise InputError(missing, path=path)
     return reader

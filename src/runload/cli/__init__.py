@@ -64,13 +64,18 @@ class RunloadGroup(click.Group):
             except sqlite3.Error as exc:
                 # a store that cannot be written (read-only file or folder, full disk, locked for
                 # longer than the busy timeout): the transaction was rolled back, nothing is lost
+                from runload.store import describe_sqlite_error
+
                 obj = ctx.obj if isinstance(ctx.obj, dict) else {}
-                raise StoreError(f"cannot use the store: {exc}", path=obj.get("store_path")) from None
+                raise StoreError(f"cannot use the store: {describe_sqlite_error(exc)}",
+                                 path=obj.get("store_path")) from None
             except OSError as exc:
                 if exc.errno == errno.EPIPE:
                     raise  # output piped into `head`: click exits quietly
                 # a file runload was told to write or read (--output, --charts, standard output)
-                what = exc.strerror or str(exc)
+                from runload.outfile import why_not_written
+
+                what = why_not_written(exc) if exc.errno in (errno.ENOSPC, errno.EDQUOT) else exc.strerror or str(exc)
                 if exc.filename is None:
                     what = f"cannot write the output: {what}"
                 raise InputError(what, path=exc.filename) from None

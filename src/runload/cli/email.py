@@ -18,18 +18,21 @@ from runload.cli._common import echo, open_store, store_option
 @click.option("--outbox", type=click.Path(file_okay=False, path_type=Path),
               help="Write .eml files to this folder instead of sending.")
 @click.option("--force", is_flag=True, help="Send again what was already sent for that week.")
+@click.option("--resend", is_flag=True,
+              help="Send once more the messages held because they may have arrived (same Message-ID).")
 @store_option
 @click.pass_context
 def email(ctx: click.Context, week: str | None, athlete_ids: tuple[str, ...], dry_run: bool, outbox: Path | None,
-          force: bool) -> None:
+          force: bool, resend: bool) -> None:
     """Mail each athlete their weekly summary and each coach their roster, exactly once.
 
     Without --week, every week due and not yet sent goes (a week whose mail failed goes with the
     next run), up to 4 weeks back. SMTP settings come from RUNLOAD_SMTP_HOST, RUNLOAD_SMTP_PORT,
     RUNLOAD_SMTP_USER, RUNLOAD_SMTP_PASSWORD, RUNLOAD_SMTP_SECURITY (ssl|starttls|none),
     RUNLOAD_SMTP_CAFILE and RUNLOAD_MAIL_FROM, or the [smtp] table of the config file. Progress
-    goes to stderr. Exit code 1 when any message failed (a later run retries it), 2 for bad
-    settings or input.
+    goes to stderr. A message the server may have got without confirming it is tried once more,
+    ever; then it is held until you decide (--resend). Exit code 1 when any message failed (a
+    later run retries it) or is held, 2 for bad settings or input.
     """
     from runload.config import load_config
     from runload.mail.job import plan, run
@@ -60,7 +63,7 @@ def email(ctx: click.Context, week: str | None, athlete_ids: tuple[str, ...], dr
     with open_store(ctx) as store:
         planned = plan(store, week=week_start, catch_up=not last_only, athlete_ids=list(athlete_ids) or None)
         result = run(store, planned, mail_from=mail_from, transport=transport, outbox=outbox,
-                     dry_run=dry_run, force=force, log=log)
+                     dry_run=dry_run, force=force, resend=resend, log=log)
     if dry_run:
         n = len(planned)
         echo(f"{n} message{'' if n == 1 else 's'} planned, {len(result.skipped)} already sent.")
@@ -69,7 +72,9 @@ def email(ctx: click.Context, week: str | None, athlete_ids: tuple[str, ...], dr
         echo(f"Wrote {n} message{'' if n == 1 else 's'} to {inline(outbox)}"
              + (f"; {len(result.failed)} could not be built." if result.failed else "."))
     else:
+        held = (f"; held {len(result.held)} that may have arrived (see HELD above; --resend sends them once more)"
+                if result.held else "")
         echo(f"Sent {len(result.sent)}, skipped {len(result.skipped)} already sent, "
-             f"failed {len(result.failed)}.")
-    if result.failed:
+             f"failed {len(result.failed)}{held}.")
+    if result.failed or result.held:
         ctx.exit(1)

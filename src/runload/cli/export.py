@@ -78,8 +78,10 @@ def export(ctx: click.Context, athlete_id: str, folder: Path) -> None:
     with open_store(ctx) as store:
         athlete = store.get_athlete(athlete_id)
         files, counts = export_files(store, athlete_id, today_for(athlete.timezone))
-    folder.mkdir(parents=True, exist_ok=True)
+    from runload.outfile import private_folder, write_file
+
+    private_folder(folder)
     for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8", newline="")
+        write_file(folder / name, text)
     said = ", ".join(f"{n} {what}" for what, n in counts.items())
     echo(f"Exported {athlete_id} to {inline(folder)}: {said} ({', '.join(files)}).")

@@ -54,7 +54,7 @@ def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], fmt
     file failed or a folder or archive held no activity file, 0 otherwise.
     """
     from runload.errors import InputError
-    from runload.ingest import import_paths
+    from runload.ingest import ImportStopped, import_paths
 
     for p in paths:
         if not p.exists():
@@ -77,6 +77,9 @@ def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], fmt
         try:
             summary = import_paths(store, athlete_id, list(paths), progress=progress if on_terminal else None,
                                    workers=workers)
+        except ImportStopped as stopped:  # the store could not save (a full disk): what it did, then why
+            echo_summary(stopped.summary, as_json or fmt == "json")
+            raise
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)

@@ -71,8 +71,9 @@ def check_cmd(ctx: click.Context, athlete_id: str, plan_file: str | None, runs: 
               "json": render_plan_json}[chosen_format(fmt, as_json)]
     echo(render(result, units), nl=False)
     if proposed_csv:
-        with open(proposed_csv, "w", encoding="utf-8", newline="") as fh:
-            fh.write(plan_csv(result.proposed))
+        from runload.outfile import write_file
+
+        write_file(proposed_csv, plan_csv(result.proposed))
         echo(f"Proposed plan written to {proposed_csv}", err=True)
     if not result.keeps_limits:
         ctx.exit(1)

@@ -24,9 +24,9 @@ def use_color(flag: bool | None, output: str | None) -> bool:
 def write_output(text: str, output: str | None, color: bool) -> None:
     """Write ``text`` to the ``--output`` file (UTF-8), or to standard output."""
     if output:
-        from pathlib import Path
+        from runload.outfile import write_file
 
-        Path(output).write_text(text, encoding="utf-8")
+        write_file(output, text)
         echo(f"Wrote {inline(output)}", err=True)
     else:
         echo(text, nl=False, color=color)

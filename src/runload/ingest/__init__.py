@@ -44,7 +44,8 @@ from runload.ingest.sources import (
 )
 from runload.ingest.stravacsv import STRAVA_SUB, StravaMeta
 from runload.models import Activity, Sport
-from runload.store import Store
+from runload.errors import StoreError
+from runload.store import CommitError, Store, describe_sqlite_error
 
 _COMMIT_EVERY_S = 2.0  # files are committed in batches; each file is still whole or absent
 _WINDOW_FILES_PER_WORKER = 4  # files in flight per worker: enough to keep them busy
@@ -226,6 +227,17 @@ class _ListingError:
 _Item = Source | _ListingError
 
 
+class ImportStopped(StoreError):
+    """The store could not save an import's files (a full disk): ``summary`` says what the
+    import had handled; files saved by an earlier commit of it stay, the rest were not stored and
+    a later import reads them again."""
+
+    def __init__(self, summary: ImportSummary, why: str, path: str | Path) -> None:
+        super().__init__(f"the import stopped: {why}; the files it read since its last save were not stored "
+                         "(the next import reads them again)", path=path)
+        self.summary = summary
+
+
 def import_paths(
     store: Store,
     athlete_id: str,
@@ -312,13 +324,21 @@ def import_paths(
     report()
     writer = _Writer(store, athlete_id, tz, summary, known, containers, refresh)
     try:
-        for item, parsed in _parse_all(items(), known, workers):
-            writer.handle(item, parsed)
-            tally["done"] += 1
-            report()
-        writer.finish_containers()
-    finally:
-        writer.commit()
+        try:
+            for item, parsed in _parse_all(items(), known, workers):
+                writer.handle(item, parsed)
+                tally["done"] += 1
+                report()
+            writer.finish_containers()
+        except sqlite3.Error as exc:  # the store cannot take a write (a full disk): why, with the summary
+            store.rollback()
+            raise ImportStopped(summary, describe_sqlite_error(exc), store.path) from None
+        finally:
+            writer.commit()  # what was handled before an interruption stays
+    except ImportStopped:
+        raise
+    except CommitError as err:  # the last commit could not be saved
+        raise ImportStopped(summary, err.why, store.path) from None
     for path in summary.empty:
         summary.failed.append({"file": path, "reason": no_files_reason(path)})
     store.finish_import(summary.import_id or 0, files=len(summary.imported), activities=summary.activities,

@@ -5,9 +5,17 @@ sent-log (see :meth:`runload.store.Store.claim_send` for its states). Before sen
 claims the key inside a write transaction, so a second run (cron overlapping a manual run) sees
 the claim and sends nothing; the moment the server accepts the message it is recorded as sent,
 before anything else can fail; a failure is recorded with its reason, and a later run tries
-again. Every try of one message carries the Message-ID chosen at its first claim, so if the
-server did get a copy the job could not confirm, mail programs show one message. ``force``
-sends again what was sent (as a new message).
+again.
+
+The guarantee, by design: SMTP cannot say whether a message whose answer never came arrived, so
+such a try is "uncertain" and gets one retry, ever (in this run or a later one), with the
+Message-ID chosen at its first claim, so a mail program shows one message even if both copies
+arrive. After that, or when a run was killed while the server had the whole message, the
+message is "held": no run asks the server anything about it until a person decides
+(``resend``, ``runload email --resend``). So without a person's word a message reaches the
+server at most twice, as one Message-ID, and a failure before the end of the message (which
+cannot have delivered it) is simply retried by later runs. ``force`` sends again what was sent
+(as a new message).
 
 Which weeks: by default every week that is due and not yet sent, up to :data:`CATCH_UP_WEEKS`
 back, so a week whose mail failed goes out with the next run. A week is due when it is the last
@@ -67,6 +75,11 @@ class Planned:
     def describe(self) -> str:
         return f"{self.what} {self.subject_id} {self.week} -> {self.to_addr}"
 
+    def resend_command(self) -> str:
+        """The command a person runs to send this held message once more."""
+        who = f" --athlete {self.subject_id}" if self.kind == "athlete" else ""
+        return f"runload email --week {self.week}{who} --resend"
+
     def report_command(self) -> str:
         """The command that renders what this message says, for a person to look at."""
         if self.kind == "athlete":
@@ -80,6 +93,9 @@ class JobResult:
     written: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)  # may have arrived: a person decides (--resend)
+
+
 
 
 def last_complete_week(today_utc: datetime, tz: str) -> date:
@@ -191,7 +207,7 @@ def _id_for(p: Planned, mail_from: str) -> str:
 
 
 def run(store: Store, planned: list[Planned], *, mail_from: str, transport: SmtpTransport | None = None,
-        outbox: Path | None = None, dry_run: bool = False, force: bool = False,
+        outbox: Path | None = None, dry_run: bool = False, force: bool = False, resend: bool = False,
         log: Callable[[str], None] = lambda _: None) -> JobResult:
     """Send (or with ``outbox`` write as .eml, or with ``dry_run`` only list) the planned messages."""
     result = JobResult()
@@ -201,6 +217,9 @@ def run(store: Store, planned: list[Planned], *, mail_from: str, transport: Smtp
             if state == "sent" and not force:
                 result.skipped.append(p.describe())
                 log(f"would skip (already sent): {p.describe()}")
+            elif state == "held" and not (resend or force):
+                result.held.append(p.describe())
+                log(f"would hold (may have arrived; --resend sends it): {p.describe()}")
             else:
                 again = " (again: the last try may have arrived)" if state == "uncertain" else ""
                 log(f"would send{again}: {p.describe()}")
@@ -208,10 +227,9 @@ def run(store: Store, planned: list[Planned], *, mail_from: str, transport: Smtp
     planned = _prebuilt(store, planned if outbox is not None or force
                         else [p for p in planned if store.sent_state(p.key) != "sent"], planned)
     if outbox is not None:
-        try:
-            outbox.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"cannot create the outbox: {exc.strerror or exc}", path=outbox) from None
+        from runload.outfile import private_folder, write_file
+
+        private_folder(outbox)
         for p in planned:
             try:
                 msg = _message(p, mail_from)
@@ -219,8 +237,7 @@ def run(store: Store, planned: list[Planned], *, mail_from: str, transport: Smtp
                 result.failed.append(f"{p.describe()}: {err.reason}")
                 log(f"FAILED: {p.describe()}: {err.reason}")
                 continue
-            path = outbox / _eml_name(p)
-            path.write_bytes(bytes(msg))  # type: ignore[call-overload]
+            path = write_file(outbox / _eml_name(p), bytes(msg))  # type: ignore[call-overload]
             result.written.append(str(path))
             log(f"wrote {path}")
         return result
@@ -228,7 +245,7 @@ def run(store: Store, planned: list[Planned], *, mail_from: str, transport: Smtp
         raise ValueError("a transport is needed to send")
     try:
         for p in planned:
-            _send_one(store, p, transport, mail_from=mail_from, force=force, result=result, log=log)
+            _send_one(store, p, transport, mail_from=mail_from, force=force, resend=resend, result=result, log=log)
     finally:
         transport.close()
     return result
@@ -258,17 +275,28 @@ def _prebuilt(store: Store, todo: list[Planned], planned: list[Planned]) -> list
     return [replace(p, build=fixed(ready[id(p)])) if id(p) in ready else p for p in planned]
 
 
-def _send_one(store: Store, p: Planned, transport: SmtpTransport, *, mail_from: str, force: bool,
+def _held(p: Planned, why: str, result: JobResult, log: Callable[[str], None]) -> None:
+    """Report a message held for a person: it may have arrived, so runload does not send it again."""
+    line = (f"{p.describe()}: {why}; not sent again without your word (ask the recipient, or send it "
+            f"once more: {p.resend_command()})")
+    result.held.append(line)
+    log(f"HELD: {line}")
+
+
+def _send_one(store: Store, p: Planned, transport: SmtpTransport, *, mail_from: str, force: bool, resend: bool,
               result: JobResult, log: Callable[[str], None]) -> None:
-    claim = store.claim_send(p.key, force=force, message_id=_id_for(p, mail_from))
+    claim = store.claim_send(p.key, force=force, resend=resend, message_id=_id_for(p, mail_from))
     if not claim.granted:
+        if claim.state == "held":
+            _held(p, store.send_detail(p.key) or "it may have arrived", result, log)
+            return
         why = "already sent" if claim.state == "sent" else "being sent by another run"
         result.skipped.append(p.describe())
         log(f"skip ({why}): {p.describe()}")
         return
-    # a try that may have arrived (this message's last one, or a killed run's) was the one retry
-    # this message gets in this run after an uncertain outcome
-    retries_left = 0 if claim.state in ("delivering", "uncertain") else 1
+    # Whether a copy may already be with the server (an uncertain try, a killed run's, or a
+    # message a person asked to send again): then this claim is the one retry it gets, ever.
+    may_have_arrived = claim.state in ("uncertain", "retrying", "delivering", "held")
     phase = "sending"
 
     def before_end() -> None:
@@ -281,19 +309,31 @@ def _send_one(store: Store, p: Planned, transport: SmtpTransport, *, mail_from: 
         store.finish_send(p.key, "sent")  # first thing after the server's yes
         phase = "sent"
 
+    def unsent_state(unconfirmed: int) -> str:
+        """How a message that was not confirmed ends, from how many copies may be with the server."""
+        copies = unconfirmed + (1 if may_have_arrived else 0)
+        if copies >= 2 or (claim.state == "held" and copies):
+            return "held"
+        return "uncertain" if copies else "failed"
+
     try:
         msg = _message(p, mail_from, claim.message_id)
         transport.send(msg, p.to_addr, before_end=before_end, on_accepted=accepted,  # type: ignore[arg-type]
-                       uncertain_retries=retries_left)
+                       uncertain_retries=0 if may_have_arrived else 1)
     except (_NotBuilt, SendError) as err:
-        uncertain = isinstance(err, SendError) and err.uncertain
-        store.finish_send(p.key, "uncertain" if uncertain else "failed", err.reason)
-        result.failed.append(f"{p.describe()}: {err.reason}")
-        log(f"FAILED: {p.describe()}: {err.reason}")
+        state = unsent_state(err.unconfirmed if isinstance(err, SendError) else 0)
+        store.finish_send(p.key, state, err.reason)
+        if state == "held":
+            _held(p, err.reason, result, log)
+        else:
+            result.failed.append(f"{p.describe()}: {err.reason}")
+            log(f"FAILED: {p.describe()}: {err.reason}")
         return
     except BaseException:
         if phase != "sent":
-            store.finish_send(p.key, "uncertain" if phase == "delivering" else "failed", "the run was interrupted")
+            state = "held" if phase == "delivering" else unsent_state(0)
+            store.finish_send(p.key, state, "the run was interrupted" + (
+                " while the mail server had the whole message: it may have arrived" if phase == "delivering" else ""))
         raise
     result.sent.append(p.describe())
     log(f"sent: {p.describe()}")

@@ -9,8 +9,12 @@ What a failure means depends on when it happens, so the SMTP conversation is spe
   that message only; only a server that cannot be reached at all fails the rest of the run
   quickly.
 - After the whole message went and before the server's answer came (the connection dropped,
-  the answer timed out): the server may have it. That message is tried again at most once in
-  the run, with the same Message-ID, so a mail program shows one message even if both arrive.
+  the answer timed out): the server may have it. That message is tried again at most
+  ``uncertain_retries`` times (the job allows one retry per message, ever: see
+  :mod:`runload.mail.job`), with the same Message-ID, so a mail program shows one message even
+  if both arrive. The error that ends the tries says how many may have arrived.
+- A server that accepts the connection and never greets is given ``timeout_s`` (the greeting is
+  read under the same timeout as every reply), then counts as unreachable.
 
 ``on_accepted`` runs the moment the server accepts a message, before anything else can fail, so
 the sent-log records it even if the run is killed a moment later.
@@ -32,11 +36,15 @@ from runload.mail.settings import SmtpSettings
 from runload.textsafe import inline
 
 
+GREETING_TIMEOUT_S = 10.0  # a server's greeting comes at once; silence this long means it is stuck
+
+
 class SendError(Exception):
     """A message was not delivered, or may not have been.
 
     ``transient``: trying later may work. ``uncertain``: the whole message went to the server and
-    its answer never came, so it may have arrived.
+    its answer never came, so it may have arrived. ``unconfirmed``: how many tries of this send
+    went whole to the server without an answer (each may have arrived), this one included.
     """
 
     def __init__(self, reason: str, transient: bool, *, uncertain: bool = False) -> None:
@@ -44,6 +52,7 @@ class SendError(Exception):
         self.reason = reason
         self.transient = transient
         self.uncertain = uncertain
+        self.unconfirmed = 1 if uncertain else 0
 
 
 def _server_text(resp: bytes | str) -> str:
@@ -102,16 +111,30 @@ class SmtpTransport:
         """A logged-in connection; SendError (never anything else) when there is none."""
         s = self.settings
         conn: smtplib.SMTP | None = None
+        greet_s = min(s.timeout_s, GREETING_TIMEOUT_S)
         try:
-            if s.security == "ssl":
-                conn = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_s, context=self._context())
-            else:
-                conn = smtplib.SMTP(s.host, s.port, timeout=s.timeout_s)
-                if s.security == "starttls":
-                    conn.starttls(context=self._context())
+            try:
+                if s.security == "ssl":
+                    conn = smtplib.SMTP_SSL(s.host, s.port, timeout=greet_s, context=self._context())
+                else:
+                    conn = smtplib.SMTP(s.host, s.port, timeout=greet_s)
+            except (TimeoutError, socket.timeout, smtplib.SMTPServerDisconnected) as exc:
+                if not isinstance(exc, TimeoutError) and "timed out" not in str(exc):
+                    raise  # smtplib reports a greeting that timed out as a disconnection
+                # no greeting (or no connection) in time: waiting longer or again rarely helps,
+                # and a run of many messages must not wait that long for each one
+                raise SendError(f"the mail server at {self.where} did not greet within {greet_s:g} s of "
+                                f"connecting", transient=False) from None
+            conn.timeout = s.timeout_s  # every later reply: the normal timeout
+            if conn.sock is not None:
+                conn.sock.settimeout(s.timeout_s)
+            if s.security == "starttls":
+                conn.starttls(context=self._context())
             if s.user:
                 conn.login(s.user, s.password or "")
             return conn
+        except SendError:
+            raise
         except smtplib.SMTPAuthenticationError as exc:
             err = SendError(f"the mail server refused the login ({exc.smtp_code})", transient=False)
         except smtplib.SMTPNotSupportedError:
@@ -150,9 +173,12 @@ class SmtpTransport:
         data = _flatten(msg)
         mail_from = msg["From"].addresses[0].addr_spec if msg["From"] is not None else ""
         attempt = 0
+        unconfirmed = 0  # tries that went whole without an answer: each may have arrived
         while True:
             if self._unreachable is not None:
-                raise SendError(self._unreachable.reason, self._unreachable.transient)
+                err = SendError(self._unreachable.reason, self._unreachable.transient)
+                err.unconfirmed = unconfirmed
+                raise err
             try:
                 if self._conn is None:
                     try:
@@ -165,6 +191,9 @@ class SmtpTransport:
                 return
             except SendError as err:
                 self._drop()
+                if err.uncertain:
+                    unconfirmed += 1
+                err.unconfirmed = unconfirmed
                 if err.uncertain:
                     if uncertain_retries <= 0:
                         raise

@@ -274,7 +274,9 @@ def _csv_problem(exc: csv.Error) -> str:
 def parse_csv_text(text: str, *, path: str | Path = "<csv>") -> list[tuple[int, PainEntry]]:
     """Parse pain-log CSV text (see :func:`read_csv`)."""
     # strict: an unclosed quote is an error, not the rest of the file swallowed into one note
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    from runload.textfile import lines
+
+    reader = csv.reader(lines(text, path=path), strict=True)  # a line as long as the file is refused
     try:
         header = next(reader, None)
     except csv.Error as exc:

@@ -30,6 +30,7 @@ MAX_PLANNED_KM = 500.0
 MAX_PLANNED_MIN = 2880.0
 MAX_NOTES = 200
 MAX_PLANNED_RUNS = 400  # a year of twice-daily runs; more is not a plan but a mistake
+MAX_PLAN_BYTES = 2 * 2**20  # 400 sessions with long notes fit many times over
 # A planned run without a duration takes the athlete's own median pace; without any run to
 # take it from, an easy 6:30 per km (only duration-based measures use it).
 DEFAULT_PACE_MIN_PER_KM = 6.5
@@ -98,14 +99,16 @@ def read_plan_csv(path: str | Path) -> list[PlannedRun]:
     the line."""
     from runload.textfile import read_utf8
 
-    return parse_plan_csv(read_utf8(path, what="plan"), name=str(path))
+    return parse_plan_csv(read_utf8(path, what="plan", max_bytes=MAX_PLAN_BYTES), name=str(path))
 
 
 def parse_plan_csv(text: str, *, name: str = "plan") -> list[PlannedRun]:
     """:func:`read_plan_csv` of text already read."""
     from runload.textsafe import from_csv_cell
 
-    reader = csv.reader(io.StringIO(text))
+    from runload.textfile import lines
+
+    reader = csv.reader(lines(text, path=name))  # a line as long as the file is refused
     header: list[str] | None = None
     out: list[PlannedRun] = []
     for row in reader:

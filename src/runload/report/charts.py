@@ -98,13 +98,12 @@ def render_available(report: Report, fmt: str = "svg") -> dict[str, bytes]:
 
 def write_pngs(report: Report, directory: str | Path) -> list[Path]:
     """Write each available chart as ``<athlete>-<chart>.png`` into ``directory``; the paths."""
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
+    from runload.outfile import private_folder, write_file
+
+    folder = private_folder(directory)
     paths = []
     for name, data in render_available(report, "png").items():
-        path = folder / f"{_safe(report.athlete.id)}-{name}.png"
-        path.write_bytes(data)
-        paths.append(path)
+        paths.append(write_file(folder / f"{_safe(report.athlete.id)}-{name}.png", data))
     return paths
 
 

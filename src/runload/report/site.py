@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +24,7 @@ from urllib.parse import quote
 
 from runload.calendar import Period
 from runload.errors import InputError
+from runload.outfile import private_folder, write_file
 from runload.report.build import build_report, judged_day
 from runload.report.model import Roster, RosterRow
 from runload.report.roster import roster_row, sort_key
@@ -134,11 +134,11 @@ def write_site(site: Site, folder: str | os.PathLike[str]) -> list[Path]:
     index = root / INDEX
     if index.exists() and not _ours(index):
         raise InputError("was not written by runload: choose a new or empty folder for the site", path=index)
-    (root / ATHLETES).mkdir(parents=True, exist_ok=True)
+    private_folder(root / ATHLETES)
     written = []
     for rel, html in site.pages.items():
         path = root / rel
-        _replace(path, html)
+        write_file(path, html)  # replaced whole: a web server never serves half a page
         written.append(path)
     keep = {p.name for p in written}
     for old in (root / ATHLETES).glob("*.html"):
@@ -153,17 +153,3 @@ def _ours(path: Path) -> bool:
             return GENERATOR.encode() in fh.read(4096)
     except OSError:
         return False
-
-
-def _replace(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".runload-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # as open() would make it (mkstemp's 0600 would hide it from a web server)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

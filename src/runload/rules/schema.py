@@ -324,18 +324,23 @@ def _validate_example(ex: Any, path: Path, where: str) -> None:
             raise _fail(path, w + "severity", str(exc)) from None
 
 
+MAX_RULE_BYTES = 2**20  # one rule's TOML; far more is not a rule file
+
+
 def load_rule(path: str | Path) -> Rule:
     """Read and validate one rule file."""
+    from runload.errors import InputError
+    from runload.textfile import read_utf8
+
     p = Path(path)
+    if not p.exists():
+        raise RuleError("rule file not found", path=p)
     try:
-        with p.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise RuleError("rule file not found", path=p) from None
+        data = tomllib.loads(read_utf8(p, what="rule file", max_bytes=MAX_RULE_BYTES))
+    except InputError as exc:  # a device, a pipe, too big, not UTF-8: read as any file a person names
+        raise RuleError(exc.message, path=p, offset=exc.offset) from None
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"not valid TOML: {exc}", path=p) from None
-    except OSError as exc:
-        raise RuleError(f"cannot read rule file: {exc.strerror}", path=p) from None
     return parse_rule(data, p)
 
 

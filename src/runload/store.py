@@ -1137,19 +1137,18 @@ class Store:
     # ---------------------------------------------------------------- sent log
     # One row per message key (recipient, subject kind, subject id, week). States:
     #   sending     claimed by ``owner``; the message has not been handed over yet
-    #   retrying    claimed by ``owner`` for the one retry of an uncertain message (or a resend
-    #               a person asked for); not handed over yet
+    #   retrying    claimed by ``owner`` for a resend a person asked for (``--resend``);
+    #               not handed over yet
     #   delivering  the whole message went to the server; its answer has not come back
     #   sent        the server accepted it
     #   failed      no try can have arrived (``detail`` says why); a later run tries again
-    #   uncertain   one try may have arrived (the connection broke after the message went); it
-    #               gets one more try, ever, with the same Message-ID
-    #   held        the server may have it and its one retry is used up, or a run was killed
-    #               while the server had it: runload asks the server nothing more about it until
-    #               a person decides (``runload email --resend``)
-    # The Message-ID is chosen at the first claim and kept for every later try. So without a
-    # person's word, a message reaches the server at most twice, both copies one message (one
-    # Message-ID) to a mail program, and a run killed mid-send adds no copy at all.
+    #   uncertain   written by an older runload only (one unconfirmed try, retried once then):
+    #               read as held
+    #   held        the server may have it (the connection broke after the whole message went,
+    #               or a run was killed while the server had it): runload asks the server nothing
+    #               more about it until a person decides (``runload email --resend``)
+    # The Message-ID is chosen at the first claim and kept for every later try, so a resent
+    # message is one message to a mail program.
     def claim_send(self, key: tuple[str, str, str, str], *, message_id: str, force: bool = False,
                    resend: bool = False, lease_s: float = 1800, owner: str | None = None) -> "SendClaim":
         """Claim the right to send one message; ``message_id`` is used when none is stored yet
@@ -1183,8 +1182,9 @@ class Store:
                         return SendClaim(False, "held", stored_id)
                 if state == "sent" and not force:
                     return SendClaim(False, state, stored_id)
-                if state == "held" and not (resend or force):
-                    return SendClaim(False, state, stored_id)
+                # "uncertain" is what an older runload left after an unconfirmed try: held as well
+                if state in ("held", "uncertain") and not (resend or force):
+                    return SendClaim(False, "held", stored_id)
             use_id = message_id if (stored_id is None or state == "sent") else stored_id
             claimed = "retrying" if state in ("uncertain", "retrying", "delivering", "held") else "sending"
             conn.execute(

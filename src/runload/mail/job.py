@@ -7,15 +7,15 @@ the claim and sends nothing; the moment the server accepts the message it is rec
 before anything else can fail; a failure is recorded with its reason, and a later run tries
 again.
 
-The guarantee, by design: SMTP cannot say whether a message whose answer never came arrived, so
-such a try is "uncertain" and gets one retry, ever (in this run or a later one), with the
-Message-ID chosen at its first claim, so a mail program shows one message even if both copies
-arrive. After that, or when a run was killed while the server had the whole message, the
-message is "held": no run asks the server anything about it until a person decides
-(``resend``, ``runload email --resend``). So without a person's word a message reaches the
-server at most twice, as one Message-ID, and a failure before the end of the message (which
-cannot have delivered it) is simply retried by later runs. ``force`` sends again what was sent
-(as a new message).
+The guarantee, by design: no recipient gets a message twice without a person's word. SMTP
+cannot say whether a message whose answer never came arrived (the connection broke after the
+whole message went, or a run was killed while the server had it), so such a message is "held"
+at once: no run asks the server anything about it until a person decides (``resend``,
+``runload email --resend``, which sends it once more with the Message-ID chosen at its first
+claim, so a mail program shows one message even if both copies arrive). A failure before the end
+of the message (which cannot have delivered it) is simply retried by later runs. A row left
+"uncertain" by an older runload (which retried such a message once) is held the same way.
+``force`` sends again what was sent (as a new message).
 
 Which weeks: by default every week that is due and not yet sent, up to :data:`CATCH_UP_WEEKS`
 back, so a week whose mail failed goes out with the next run. A week is due when it is the last
@@ -294,9 +294,6 @@ def _send_one(store: Store, p: Planned, transport: SmtpTransport, *, mail_from: 
         result.skipped.append(p.describe())
         log(f"skip ({why}): {p.describe()}")
         return
-    # Whether a copy may already be with the server (an uncertain try, a killed run's, or a
-    # message a person asked to send again): then this claim is the one retry it gets, ever.
-    may_have_arrived = claim.state in ("uncertain", "retrying", "delivering", "held")
     phase = "sending"
 
     def before_end() -> None:
@@ -309,19 +306,12 @@ def _send_one(store: Store, p: Planned, transport: SmtpTransport, *, mail_from: 
         store.finish_send(p.key, "sent")  # first thing after the server's yes
         phase = "sent"
 
-    def unsent_state(unconfirmed: int) -> str:
-        """How a message that was not confirmed ends, from how many copies may be with the server."""
-        copies = unconfirmed + (1 if may_have_arrived else 0)
-        if copies >= 2 or (claim.state == "held" and copies):
-            return "held"
-        return "uncertain" if copies else "failed"
-
     try:
         msg = _message(p, mail_from, claim.message_id)
-        transport.send(msg, p.to_addr, before_end=before_end, on_accepted=accepted,  # type: ignore[arg-type]
-                       uncertain_retries=0 if may_have_arrived else 1)
+        transport.send(msg, p.to_addr, before_end=before_end, on_accepted=accepted)  # type: ignore[arg-type]
     except (_NotBuilt, SendError) as err:
-        state = unsent_state(err.unconfirmed if isinstance(err, SendError) else 0)
+        # held for a person as soon as a copy may be with the server; failed when none can be
+        state = "held" if isinstance(err, SendError) and err.uncertain else "failed"
         store.finish_send(p.key, state, err.reason)
         if state == "held":
             _held(p, err.reason, result, log)
@@ -331,7 +321,7 @@ def _send_one(store: Store, p: Planned, transport: SmtpTransport, *, mail_from: 
         return
     except BaseException:
         if phase != "sent":
-            state = "held" if phase == "delivering" else unsent_state(0)
+            state = "held" if phase == "delivering" else "failed"
             store.finish_send(p.key, state, "the run was interrupted" + (
                 " while the mail server had the whole message: it may have arrived" if phase == "delivering" else ""))
         raise

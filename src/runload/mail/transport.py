@@ -9,10 +9,8 @@ What a failure means depends on when it happens, so the SMTP conversation is spe
   that message only; only a server that cannot be reached at all fails the rest of the run
   quickly.
 - After the whole message went and before the server's answer came (the connection dropped,
-  the answer timed out): the server may have it. That message is tried again at most
-  ``uncertain_retries`` times (the job allows one retry per message, ever: see
-  :mod:`runload.mail.job`), with the same Message-ID, so a mail program shows one message even
-  if both arrive. The error that ends the tries says how many may have arrived.
+  the answer timed out): the server may have it, so it is never sent again here; the error says
+  so (``uncertain``) and the job holds the message for a person (see :mod:`runload.mail.job`).
 - A server that accepts the connection and never greets is given ``timeout_s`` (the greeting is
   read under the same timeout as every reply), then counts as unreachable.
 
@@ -43,8 +41,8 @@ class SendError(Exception):
     """A message was not delivered, or may not have been.
 
     ``transient``: trying later may work. ``uncertain``: the whole message went to the server and
-    its answer never came, so it may have arrived. ``unconfirmed``: how many tries of this send
-    went whole to the server without an answer (each may have arrived), this one included.
+    its answer never came, so it may have arrived (and is never sent again without a person's
+    word).
     """
 
     def __init__(self, reason: str, transient: bool, *, uncertain: bool = False) -> None:
@@ -52,7 +50,6 @@ class SendError(Exception):
         self.reason = reason
         self.transient = transient
         self.uncertain = uncertain
-        self.unconfirmed = 1 if uncertain else 0
 
 
 def _server_text(resp: bytes | str) -> str:
@@ -163,22 +160,19 @@ class SmtpTransport:
 
     # ---------------------------------------------------------------- sending
     def send(self, msg: EmailMessage, to_addr: str, *, before_end: Callable[[], None] = lambda: None,
-             on_accepted: Callable[[], None] = lambda: None, uncertain_retries: int = 1) -> None:
+             on_accepted: Callable[[], None] = lambda: None) -> None:
         """Deliver ``msg`` to ``to_addr`` only; raises SendError after the last try.
 
         ``before_end`` runs just before the end of the message goes (from then on it may arrive),
-        ``on_accepted`` as soon as the server accepted it. After an uncertain outcome the message
-        is sent again at most ``uncertain_retries`` times.
+        ``on_accepted`` as soon as the server accepted it. After an uncertain outcome (the whole
+        message went, no answer came) it is not sent again: the error is ``uncertain``.
         """
         data = _flatten(msg)
         mail_from = msg["From"].addresses[0].addr_spec if msg["From"] is not None else ""
         attempt = 0
-        unconfirmed = 0  # tries that went whole without an answer: each may have arrived
         while True:
             if self._unreachable is not None:
-                err = SendError(self._unreachable.reason, self._unreachable.transient)
-                err.unconfirmed = unconfirmed
-                raise err
+                raise SendError(self._unreachable.reason, self._unreachable.transient)
             try:
                 if self._conn is None:
                     try:
@@ -191,15 +185,8 @@ class SmtpTransport:
                 return
             except SendError as err:
                 self._drop()
-                if err.uncertain:
-                    unconfirmed += 1
-                err.unconfirmed = unconfirmed
-                if err.uncertain:
-                    if uncertain_retries <= 0:
-                        raise
-                    uncertain_retries -= 1
-                    self.log(f"retry once (same Message-ID): {err.reason}")
-                    continue
+                if err.uncertain:  # it may have arrived: never sent again without a person's word
+                    raise
                 if not err.transient or attempt >= self.retries:
                     raise
                 attempt += 1

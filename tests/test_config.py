@@ -62,7 +62,7 @@ def test_show_defaults(cli, tmp_path, monkeypatch):
 
 def test_show_says_where_each_value_came_from(cli, cfg, tmp_path, monkeypatch):
     cfg.write_text('week_start = "sunday"\n[rules]\ndisable = ["monotony-strain"]\n'
-                   '[rules.override.weekly-progression]\nthresholds = { caution = 15 }\n'
+                   '[rules.override.weekly-progression]\nseverity = "caution"\nthresholds = { caution = 15 }\n'
                    '[smtp]\nhost = "file.example.org"\nport = 2525\npassword = "hunter2"\n'
                    '[athletes.ana]\nthreshold_pace_s_per_km = 285\n[athletes.ana.rules]\ndisable = ["cadence-drop"]\n')
     monkeypatch.setenv("RUNLOAD_SMTP_HOST", "env.example.org")
@@ -77,6 +77,7 @@ def test_show_says_where_each_value_came_from(cli, cfg, tmp_path, monkeypatch):
     assert got["rules.disable"] == ('["monotony-strain"]', here)
     assert got["rules.only"] == ("[]", "default")
     assert got["rules.override.weekly-progression.thresholds"] == ('{"caution": 15}', here)
+    assert got["rules.override.weekly-progression.severity"] == ("caution", here)
     assert got["smtp.host"] == ("env.example.org", "environment RUNLOAD_SMTP_HOST")
     assert got["smtp.port"] == ("2525", here)
     assert got["smtp.password"] == ("(set, not shown)", here)
@@ -135,7 +136,7 @@ BAD = [
      "unknown key 'rules.disabled' ([rules] may hold: disable, only, paths, override)"),
     ('[rules.override.single-run-spike]\nthreshold = { caution = 15 }\n',
      "unknown table [rules.override.single-run-spike.threshold] "
-     "([rules.override.single-run-spike] may hold: params, thresholds, enabled)"),
+     "([rules.override.single-run-spike] may hold: params, severity, thresholds, enabled)"),
     ('[rules.override.single-run-spik]\nthresholds = { caution = 15 }\n',
      "config key 'rules.override.single-run-spik': no rule with id 'single-run-spik'"),
     ('[athletes.ana]\nmin_base = 15\n',

@@ -141,11 +141,11 @@ def test_a_one_day_first_week_is_no_reference() -> None:
     assert findings("weekly-progression", acts) == []
     assert "not enough data" in format_weeks(w, "table").splitlines()[-1]
     # the week counts as complete once the history starts on or before its first day (a walk on
-    # the Monday): then 25 km on 10 km is +150%, the >30% band (a caution: severity follows the evidence)
+    # the Monday): then 25 km on 10 km is +150%, the >30% band (context: severity follows the evidence)
     walked = [run("2026-06-01", 3, Sport.WALKING)] + acts
     assert week_complete(date(2026, 6, 1), history_start=date(2026, 6, 1), end=date(2026, 6, 14))
     [f] = findings("weekly-progression", walked)
-    assert (f.week_start, f.value, f.severity.value) == (date(2026, 6, 8), 150.0, "caution")
+    assert (f.week_start, f.value, f.severity.value) == (date(2026, 6, 8), 150.0, "info")
 
 
 def test_two_week_progression_skips_a_partial_first_week() -> None:

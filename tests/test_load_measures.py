@@ -105,7 +105,7 @@ def test_steady_distance_with_doubled_rpe_is_found_by_the_session_load_rule() ->
              any(g.rule_id == "session-load-progression" for g in f.supporting)]
     assert found, [f.rule_id for f in a.current]
     f = next(g for top in found for g in (top, *top.supporting) if g.rule_id == "session-load-progression")
-    assert f.severity.value == "caution" and f.value == 100.0  # 3 x 8 x 60 = 1440 against 720
+    assert f.severity.value == "info" and f.value == 100.0  # 3 x 8 x 60 = 1440 against 720
     assert "session load 1440 (RPE x minutes), +100% on the week before (720)" in f.message
     frames = Frames(data.activities)
     weeks = frames.weekly_load("session_load")

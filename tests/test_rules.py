@@ -68,7 +68,12 @@ def test_the_rules_table_says_what_the_files_say():
     assert "caution > 15% (small spike" in rules_table([moved], "md")
     data = json.loads(rules_table(ALL, "json"))
     wp = next(r for r in data if r["id"] == "weekly-progression")
-    assert [(b["severity"], b["threshold"]) for b in wp["bands"]] == [("caution", 10.0), ("caution", 30.0)]
+    assert [(b["severity"], b["threshold"]) for b in wp["bands"]] == [("info", 10.0), ("info", 30.0)]
+    assert wp["outcome_evidence"] == "none"
+    # each rule's default severity beside its outcome evidence and its evidence level
+    assert "| caution to warning | clear | cohort (5,205 runners" in row["single-run-spike"]
+    assert "| 7 days | info | none | weak (" in row["weekly-progression"]
+    assert "| caution | association | cohort (" in row["two-week-progression"]
     assert wp["measures"] == "calendar-week km against the week before (not judged under a 10 km base)"
 
 
@@ -95,7 +100,10 @@ GOOD = (RULES_DIR / "weekly-progression.toml").read_text()
 
 @pytest.mark.parametrize("edit,key", [
     (lambda s: s.replace('title = "Weekly distance jumped"\n', ""), "title"),
-    (lambda s: s.replace('severity = "caution"', 'severity = "worrying"', 1), "bands[1].severity"),
+    (lambda s: s.replace('severity = "info"', 'severity = "worrying"', 1), "bands[1].severity"),
+    (lambda s: s.replace('severity = "info"', 'severity = "caution"', 1), "bands[1].severity"),
+    (lambda s: s.replace('outcome_evidence = "none"\n', ""), "outcome_evidence"),
+    (lambda s: s.replace('outcome_evidence = "none"', 'outcome_evidence = "strong"'), "outcome_evidence"),
     (lambda s: s.replace("above = 10.0", "above = 10.0\nbelow = 3.0", 1), "bands[1].above"),
     (lambda s: s.replace("above = 10.0", 'above = "ten"', 1), "bands[1].above"),
     (lambda s: s.replace('metric = "week_change_pct"', 'metric = "week_change_pct"\ncolour = "red"'), "colour"),
@@ -130,7 +138,7 @@ def test_duplicate_ids_and_missing_template_fields(tmp_path):
     bad.write_text(GOOD.replace("({prev_km:dist}).", "({prev_kms:dist})."))
     rule = load_rule(bad)
     # the 15% example: the rule's own message (the 35% one reads the >30% band's message)
-    fifteen = next(ex for ex in rule.examples if ex["name"] == "a 15% jump is a caution")
+    fifteen = next(ex for ex in rule.examples if ex["name"].startswith("a 15% jump"))
     with pytest.raises(RuleError, match=r"key 'message'.*\{prev_kms\}"):
         check_example(rule, fifteen)
 
@@ -142,22 +150,22 @@ def _rule(rid):
 def test_config_selection_and_overrides():
     config = {
         "rules": {"disable": ["monotony-strain"],
-                  "override": {"weekly-progression": {"thresholds": {"caution": 20}, "params": {"min_base_km": 15}}}},
+                  "override": {"weekly-progression": {"thresholds": {"info": 20}, "params": {"min_base_km": 15}}}},
         "athletes": {"maya": {"rules": {"disable": ["cadence-drop"],
-                                         "override": {"weekly-progression": {"thresholds": {"caution": 5}}}}}},
+                                         "override": {"weekly-progression": {"thresholds": {"info": 5}}}}}},
     }
     everyone = {r.id: r for r in select_rules(ALL, config)}
     assert "monotony-strain" not in everyone and "cadence-drop" in everyone
     wp = everyone["weekly-progression"]
     assert [b.threshold for b in wp.bands] == [20, 30] and wp.params["min_base_km"] == 15
-    # two caution bands (10% and, in stronger words, 30%): a list sets both, in file order
+    # two info bands (10% and, in stronger words, 30%): a list sets both, in file order
     both = {r.id: r for r in select_rules(ALL, {"rules": {"override": {"weekly-progression": {
-        "thresholds": {"caution": [15, 40]}}}}})}
+        "thresholds": {"info": [15, 40]}}}}})}
     assert [(b.severity.value, b.threshold) for b in both["weekly-progression"].bands] == [
-        ("caution", 15), ("caution", 40)]
+        ("info", 15), ("info", 40)]
     from runload.errors import InputError as _InputError
     with pytest.raises(_InputError, match="a list of 2 number"):
-        select_rules(ALL, {"rules": {"override": {"weekly-progression": {"thresholds": {"caution": [15]}}}}})
+        select_rules(ALL, {"rules": {"override": {"weekly-progression": {"thresholds": {"info": [15]}}}}})
     with pytest.raises(_InputError, match="has no warning band"):
         select_rules(ALL, {"rules": {"override": {"weekly-progression": {"thresholds": {"warning": 40}}}}})
     maya = {r.id: r for r in select_rules(ALL, config, "maya")}
@@ -269,15 +277,15 @@ def test_check_weeks_and_rules_commands(cli, athlete, tmp_path):
     ranks = ["info", "caution", "warning", "urgent", "emergency"]
     assert [ranks.index(f["severity"]) for f in found] == sorted((ranks.index(f["severity"]) for f in found), reverse=True)
     # the 38 km week with its 22 km run is one event: the run more than twice the recent longest
-    # (a warning: 2.3 times the injury rate) speaks for it, the weekly jump (a caution: a trend
-    # that was not significant) supports it
+    # (a warning: 2.3 times the injury rate) speaks for it, the weekly jump (context, info: no
+    # link with injury in outcome data) supports it
     lead = next(f for f in found if f["rule_id"] == "single-run-spike")
     assert lead["severity"] == "warning" and lead["current"] is True
     assert lead["date"] == "2026-05-17" and lead["value"] == pytest.approx(120, abs=3)
     assert lead["message"].endswith("runs more than twice the recent longest went with 2.3 times the injury "
                                     "rate (95% CI 1.5-3.5).")
     week = next(s for s in lead["supporting"] if s["rule_id"] == "weekly-progression")
-    assert week["severity"] == "caution"
+    assert week["severity"] == "info"
     assert {"rule_id", "severity", "date", "week_start", "value", "threshold", "message"} <= set(week)
     assert not any(f["rule_id"] == "weekly-progression" for f in found)
 
@@ -307,7 +315,7 @@ def test_rules_commands(cli, tmp_path, monkeypatch):
     r = cli("rules", "validate")
     assert r.exit_code == 0 and re.search(r"\d+ rule\(s\) valid, \d+ example\(s\) pass", r.output)
     bad = tmp_path / "weekly-progression.toml"
-    bad.write_text(GOOD.replace('severity = "caution"', 'severity = "worrying"', 1))
+    bad.write_text(GOOD.replace('severity = "info"', 'severity = "worrying"', 1))
     r = cli("rules", "validate", str(bad))
     assert r.exit_code == 2 and str(bad) in r.output and "bands[1].severity" in r.output
     wrong = tmp_path / "x" / "weekly-progression.toml"

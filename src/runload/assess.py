@@ -16,7 +16,8 @@ Speaking with one voice:
   current findings (warning: ease off, caution: take care); "No data" when nothing was recorded
   in the last week and nothing else is to be said.
 - **One event, one finding**: rules of one event family (``event`` in the rule files) that fire
-  on the same week, or in the same pain episode, are merged into the most severe of them.
+  on the same week, or in the same pain episode, are merged into one, led by the most severe and,
+  among equals, by the strongest outcome evidence; the status counts the lead only.
 - **One plan**: every sentence of advice on a current finding quotes :mod:`runload.limits`.
 """
 
@@ -35,6 +36,7 @@ from runload.models import Activity, Athlete, AthleteData, Clearance, Finding, P
 from runload.rules.book import Rulebook
 from runload.rules.context import Context
 from runload.rules.engine import evaluate
+from runload.rules.schema import outcome_rank
 
 #: Headline wording per status level, most serious first.
 STATUS_LABELS: dict[str, str] = {
@@ -54,10 +56,6 @@ STATUS_SHORT: dict[str, str] = {
 }
 STATUS_ORDER = ["no-data", "ok", "info", "caution", "warning", "clinician", "urgent", "emergency"]
 
-# Within an event, the rule that speaks for it when severities tie (the others support it).
-EVENT_PRIORITY = ["weekly-progression", "single-run-spike", "two-week-progression", "rolling-7day-progression",
-                  "acute-chronic-ratio", "fitness-ramp", "pain-monitoring-score", "pain-monitoring-morning",
-                  "pain-monitoring-weekly-rise", "pain-monitoring-not-applicable", "pain-episode-load"]
 CURRENT_DAYS = 7  # a finding of the last 7 days (or of the week holding the day) is current
 
 
@@ -256,8 +254,8 @@ def _measures(rules: Sequence[Any]) -> dict[str, str]:
 def _thresholds(rules: Sequence[Any], athlete: Athlete, day: date | None) -> dict[str, tuple[float, float]]:
     """The two lowest band thresholds of the progression rules (10% and 30% by default) after the
     athlete profile: what the charts colour by, so a bar changes colour exactly where a finding
-    changes band. They are band edges, not severities: both weekly bands are cautions, and the
-    spike's small and moderate bands are both cautions (the severity follows the evidence)."""
+    changes band. They are band edges, not severities: both weekly bands are context (info), and
+    the spike's small and moderate bands are both cautions (the severity follows the evidence)."""
     from runload.rules.engine import effective_threshold, profile_factor
 
     out = {}
@@ -272,14 +270,18 @@ def _thresholds(rules: Sequence[Any], athlete: Athlete, day: date | None) -> dic
 
 
 # ---------------------------------------------------------------- one event, one finding
-def _priority(rule_id: str) -> int:
-    return EVENT_PRIORITY.index(rule_id) if rule_id in EVENT_PRIORITY else len(EVENT_PRIORITY)
+def lead_order(f: Finding) -> tuple[int, int, int, str]:
+    """Which finding of an event leads (smallest first): the most severe, then the strongest
+    outcome evidence its rule declares (``outcome_evidence``: a spike leads a week that also rose,
+    and the 10% rule never leads a spike), then the most recent, then the rule id."""
+    return (-f.severity.rank, -outcome_rank(f.outcome_evidence), -((f.day or date.min).toordinal()), f.rule_id)
 
 
 def merge_events(findings: Sequence[Finding], pain: Any = None) -> list[Finding]:
-    """Findings with one event per family and week (or pain episode): the most severe speaks,
-    the others support it with their own numbers (``Finding.supporting``). A pain episode's
-    finding says what the episode was (onset, worst day, status) in its message."""
+    """Findings with one event per family and week (or pain episode): the lead
+    (:func:`lead_order`) speaks and is what the status counts; the others support it with their
+    own numbers (``Finding.supporting``). A pain episode's finding says what the episode was
+    (onset, worst day, status) in its message."""
     groups: dict[str, list[Finding]] = {}
     out: list[Finding] = []
     for f in findings:
@@ -289,7 +291,7 @@ def merge_events(findings: Sequence[Finding], pain: Any = None) -> list[Finding]
             out.append(f)
     episodes = {ep.key: ep for ep in (getattr(pain, "episodes", ()) or ())}
     for key, group in groups.items():
-        group.sort(key=lambda f: (-f.severity.rank, _priority(f.rule_id), -((f.day or date.min).toordinal())))
+        group.sort(key=lead_order)
         lead, rest = group[0], tuple(group[1:])
         until = max((f.day for f in group if f.day is not None), default=None)
         if key.startswith("pain-episode:"):
@@ -350,8 +352,9 @@ def _family(f: Finding) -> str:
 def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday: int, pain: Any,
                  limits: Limits, units: str = "km") -> list[Finding]:
     """Findings sorted most serious first, each marked ``current`` or not on ``as_of``; current
-    findings of the load and pain families get their advice from ``limits`` (one plan), and while
-    a red flag stands no current finding advises running."""
+    findings of the load family, and those of the pain family at caution or above, get their
+    advice from ``limits`` (one plan), and while a red flag stands no current finding advises
+    running."""
     start = current_from(as_of, first_weekday)
     standing = {(f.flag, f.date) for f in (getattr(pain, "red_flags", ()) or ())}
     episode = getattr(pain, "current_episode", None)
@@ -369,7 +372,9 @@ def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday:
             family = _family(f)
             if not limits.running_advice:
                 f = replace(f, advice=limits.advice(family, units))
-            elif family and f.severity.rank >= Severity.CAUTION.rank:
+            elif family == "load" or (family and f.severity.rank >= Severity.CAUTION.rank):
+                # a load event quotes the limits at any severity: the weekly rise is context (info)
+                # now, and its own "hold next week at this week's km" would contradict them
                 advice = limits.advice(family, units)
                 if family == "pain":
                     caveat = _caveat(f)

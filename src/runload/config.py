@@ -94,7 +94,7 @@ def _read_config(path: Path | None = None) -> tuple[Path, dict]:
 # ``[rules]`` and ``[athletes.ID.rules]`` (runload.rules.select); extra folders only at the top.
 RULES_KEYS = ("disable", "only", "paths", "override")
 ATHLETE_RULES_KEYS = ("disable", "only", "override")
-OVERRIDE_KEYS = ("params", "thresholds", "enabled")
+OVERRIDE_KEYS = ("params", "severity", "thresholds", "enabled")
 # Metric settings of ``[athletes.ID]``: the names the metrics read after a rule's own params
 # (runload.load.metrics ``_setting``; ``min_base_km`` also sets the weekly frame's base).
 # tests/test_config.py keeps this list equal to what the metrics read.
@@ -144,6 +144,9 @@ def check_config(data: dict, path: Path | str | None = None) -> None:
             for key in ("params", "thresholds"):
                 if key in o:
                     table(o[key], f"{where}.override.{rule_id}.{key}")
+            if "severity" in o and not (isinstance(o["severity"], str) or (
+                    isinstance(o["severity"], list) and all(isinstance(x, str) for x in o["severity"]))):
+                fail(f"'{where}.override.{rule_id}.severity' must be a severity or a list of severities (one per band)")
             if "enabled" in o and not isinstance(o["enabled"], bool):
                 fail(f"'{where}.override.{rule_id}.enabled' must be true or false")
 

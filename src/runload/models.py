@@ -208,8 +208,12 @@ class Finding:
     date: date | None = None
     citations: tuple[str, ...] = ()
     evidence_level: str = ""
+    # How strong the rule's injury outcome evidence is (a key of runload.rules.schema.OUTCOME_EVIDENCE;
+    # "" for pain rules): within an event, the strongest evidence leads among equally severe findings.
+    outcome_evidence: str = ""
     # One event, one finding: rules of one ``event`` family (rules/*.toml) that fire on the same
-    # week or pain episode are merged into the most severe of them, the others kept in
+    # week or pain episode are merged into one, led by the most severe (the strongest evidence among
+    # equals: runload.assess.merge_events), the others kept in
     # ``supporting`` with their own numbers. ``until`` is the last day the event covers (the
     # end of an episode or a gap); ``current`` says whether it is current on the day assessed.
     event: str = ""

@@ -33,7 +33,8 @@ def list_rules(fmt: str, as_json: bool) -> None:
     if chosen_format(fmt, as_json) == "json":
         click.echo(json.dumps([{"id": r.id, "kind": r.kind, "metric": r.metric, "event": r.event,
                                 "severities": list(dict.fromkeys(b.severity.value for b in r.bands)),
-                                "enabled": r.enabled, "name": r.name, "evidence_level": r.evidence_level}
+                                "enabled": r.enabled, "name": r.name, "evidence_level": r.evidence_level,
+                                "outcome_evidence": r.outcome_evidence or None}
                                for r in _rules()], indent=2))
         return
     rows = []
@@ -60,7 +61,7 @@ def table_cmd(fmt: str, as_json: bool) -> None:
 @click.argument("rule_id")
 def show(rule_id: str) -> None:
     """Everything a rule says: thresholds, profile adjustments, evidence, citations."""
-    from runload.rules.schema import OPS, find_rule
+    from runload.rules.schema import OPS, OUTCOME_EVIDENCE, find_rule
 
     r = find_rule(_rules(), rule_id)
     lines = [f"{r.id}: {r.name}", f"  title:     {r.title}", f"  kind:      {r.kind}",
@@ -75,7 +76,11 @@ def show(rule_id: str) -> None:
     for s in r.stricter:
         who = "previous injury" if s.when == "previous_injury" else f"age {s.age} or more"
         lines.append(f"  stricter:  x{s.factor:g} with {who}: {s.note}")
-    lines += [f"  evidence:  {r.evidence_level}", "", r.evidence, "", r.rationale.strip(), "", "Citations:"]
+    lines.append(f"  evidence:  {r.evidence_level}")
+    if r.outcome_evidence:
+        lines.append(f"  outcome:   {r.outcome_evidence} (default severity at most "
+                     f"{OUTCOME_EVIDENCE[r.outcome_evidence].value})")
+    lines += ["", r.evidence, "", r.rationale.strip(), "", "Citations:"]
     lines += [f"  - {c}" for c in r.citations] or ["  (none: a convention)"]
     lines += ["", f"Message: {r.message}", f"Advice:  {r.advice}",
               f"Examples: {len(r.examples)} ({sum(1 for e in r.examples if e['expect'])} fire, "

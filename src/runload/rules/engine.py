@@ -143,7 +143,7 @@ def evaluate(rule: Rule, ctx: Context) -> list[Finding]:
             rule_id=rule.id, severity=band.severity, title=rule.title, message=message, advice=advice,
             evidence=rule.evidence, value=round(float(v.value), 2), threshold=round(threshold, 2),
             unit=rule.unit, week_start=v.week_start, date=v.date, citations=rule.citations,
-            evidence_level=rule.evidence_level, event=_event_key(rule, v, ctx.week_start),
+            evidence_level=rule.evidence_level, outcome_evidence=rule.outcome_evidence, event=_event_key(rule, v, ctx.week_start),
             until=until if isinstance(until, date) else None)))
     found.sort(key=lambda vf: (_day_of(vf[0]) or date.min))
     return [f for _, f in found]

@@ -31,10 +31,27 @@ _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 EVENTS = ("load-rise", "pain-episode")
 RULE_KEYS = {"id", "name", "title", "measures", "kind", "metric", "unit", "enabled", "min_history_days", "one_per",
              "event",
-             "evidence_level", "evidence", "rationale", "citations", "message", "advice", "params",
+             "evidence_level", "outcome_evidence", "evidence", "rationale", "citations", "message", "advice", "params",
              "bands", "stricter", "examples"}
 REQUIRED = ("id", "name", "title", "metric", "evidence_level", "evidence", "rationale", "citations",
             "message", "advice", "bands", "examples")
+# How strong a training-load rule's injury outcome evidence is, weakest first, and the highest
+# default severity each allows (the evidence notes, section 0: a warning is worth reading only if it
+# is rare and means something). "none": no injury outcome (lab, a performance model, a convention);
+# "association": an association with injuries in runners in one outcome data set whose interval
+# excludes no effect, or two independent ones pointing the same way; "clear": a clearly larger
+# effect. The same order decides which finding leads an event (runload.assess.merge_events). Pain
+# rules speak on another scale (care, not training: the red flags) and do not declare it.
+OUTCOME_EVIDENCE: dict[str, Severity] = {"none": Severity.INFO, "association": Severity.CAUTION,
+                                         "clear": Severity.WARNING}
+
+
+def outcome_rank(level: str) -> int:
+    """Order of an outcome-evidence level: "none" 1 ... "clear" 3; 0 for a rule without one (pain)."""
+    levels = list(OUTCOME_EVIDENCE)
+    return levels.index(level) + 1 if level in levels else 0
+
+
 BAND_KEYS = {"severity", "label", "message", "advice", *OPS}
 STRICTER_KEYS = {"when", "factor", "age", "note"}
 EXAMPLE_KEYS = {"name", "as_of", "athlete", "settings", "runs", "pain", "shoes", "expect"}
@@ -88,6 +105,7 @@ class Rule:
     advice: str
     bands: tuple[Band, ...]
     kind: str = "load"
+    outcome_evidence: str = ""  # a key of OUTCOME_EVIDENCE; "" for pain rules
     unit: str = ""
     enabled: bool = True
     min_history_days: int = 0
@@ -214,6 +232,8 @@ def parse_rule(data: Mapping[str, Any], path: Path) -> Rule:
         bands.append(Band(sev, op, _number(b[op], path, where + op), _str(b, "label", path, where, required=False),
                           b.get("message"), b.get("advice")))
 
+    outcome = _outcome_evidence(data, kind, bands, path)
+
     stricter = []
     raw_st = data.get("stricter", [])
     if not isinstance(raw_st, list):
@@ -255,8 +275,36 @@ def parse_rule(data: Mapping[str, Any], path: Path) -> Rule:
         rationale=_str(data, "rationale", path), citations=tuple(cites), message=data["message"],
         advice=data["advice"], bands=tuple(bands), kind=kind, unit=_str(data, "unit", path, required=False),
         enabled=enabled, min_history_days=mh, one_per=one_per, event=event, params=dict(params), stricter=tuple(stricter),
-        examples=tuple(examples), path=path, measures=measures,
+        examples=tuple(examples), path=path, measures=measures, outcome_evidence=outcome,
     )
+
+
+def _outcome_evidence(data: Mapping[str, Any], kind: str, bands: Sequence[Band], path: Path) -> str:
+    """A load rule's declared outcome evidence, with every band's severity at most what it allows.
+
+    Required on training-load rules: what a rule may say by default follows what is known about
+    injuries, not how alarming its number looks. A user raises a rule in the config
+    (``[rules.override.ID] severity``), not in a bundled file. Pain rules are judged on the care
+    scale and do not declare it."""
+    levels = ", ".join(f'"{k}"' for k in OUTCOME_EVIDENCE)
+    if kind == "pain":
+        if "outcome_evidence" in data:
+            raise _fail(path, "outcome_evidence", "is for training-load rules; pain rules speak on the care scale "
+                                                  "(red flags), not by outcome evidence")
+        return ""
+    if "outcome_evidence" not in data:
+        raise _fail(path, "outcome_evidence", f"is missing (one of {levels}: how strong the injury outcome evidence "
+                                              "is; it caps the bands' severity)")
+    level = data["outcome_evidence"]
+    if level not in OUTCOME_EVIDENCE:
+        raise _fail(path, "outcome_evidence", f"must be one of {levels}, not {level!r}")
+    top = OUTCOME_EVIDENCE[level]
+    for i, b in enumerate(bands, 1):
+        if b.severity.rank > top.rank:
+            raise _fail(path, f"bands[{i}].severity",
+                        f"{b.severity.value!r} is above what outcome_evidence = {level!r} allows ({top.value} at most; "
+                        "a user may raise it in the config)")
+    return level
 
 
 def _validate_example(ex: Any, path: Path, where: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from runload.models import Severity
-from runload.rules.schema import Rule
+from runload.rules.schema import Band, Rule
 
 def _metric_settings() -> tuple[str, ...]:
     """Parameters any metric reads from a rule's params or the athlete settings
@@ -47,8 +47,8 @@ def _apply_rules_section(rules: list[Rule], section: Mapping[str, Any], where: s
             out.append(r)
             continue
         w = f"{where}.override.{r.id}"
-        if not isinstance(o, dict) or set(o) - {"params", "thresholds", "enabled"}:
-            raise InputError(f"config key '{w}' may hold params, thresholds and enabled only")
+        if not isinstance(o, dict) or set(o) - {"params", "severity", "thresholds", "enabled"}:
+            raise InputError(f"config key '{w}' may hold params, severity, thresholds and enabled only")
         given = o.get("params", {})
         if not isinstance(given, dict):
             raise InputError(f"config key '{w}.params' must be a table")
@@ -59,7 +59,7 @@ def _apply_rules_section(rules: list[Rule], section: Mapping[str, Any], where: s
             raise InputError(f"config key '{w}.params.{unknown[0]}': rule {r.id} reads no such parameter (its "
                              f"file's params: {own}; or a shared setting: {', '.join(_metric_settings())})")
         params = {**r.params, **given}
-        bands = list(r.bands)
+        bands = _with_severity(r, o.get("severity"), w)
         for sev, value in o.get("thresholds", {}).items():
             try:
                 s = Severity.parse(sev)
@@ -67,7 +67,9 @@ def _apply_rules_section(rules: list[Rule], section: Mapping[str, Any], where: s
                 raise InputError(f"config key '{w}.thresholds.{sev}': {exc}") from None
             at = [i for i, b in enumerate(bands) if b.severity is s]
             if not at:
-                raise InputError(f"config key '{w}.thresholds.{sev}': rule {r.id} has no {sev} band")
+                has = ", ".join(dict.fromkeys(b.severity.value for b in bands))
+                raise InputError(f"config key '{w}.thresholds.{sev}': rule {r.id} has no {sev} band (its bands: "
+                                 f"{has}; thresholds name a band by its severity after any severity override)")
             # A number sets the first band of that severity (what it always meant); a list sets
             # them one by one in file order (weekly-progression has two caution bands: more than
             # 10%, and more than 30% in stronger words).
@@ -84,9 +86,40 @@ def _apply_rules_section(rules: list[Rule], section: Mapping[str, Any], where: s
     return out
 
 
+def _with_severity(rule: Rule, value: Any, where: str) -> list[Band]:
+    """The rule's bands with the config's ``severity`` override: a severity name for every band,
+    or a list of names, one per band in file order. This is how a coach raises (or lowers) a rule
+    above what its outcome evidence gives by default (rules/README.md: "Outcome evidence and
+    severity"); red flags are not training rules and keep their care levels."""
+    from runload.errors import InputError
+
+    bands = list(rule.bands)
+    if value is None:
+        return bands
+    values = value if isinstance(value, list) else [value] * len(bands)
+    if len(values) != len(bands) or not all(isinstance(v, str) for v in values):
+        raise InputError(f"config key '{where}.severity' must be a severity or a list of {len(bands)} severities, "
+                         f"one per band of {rule.id}")
+    if rule.metric == "pain_red_flag":
+        raise InputError(f"config key '{where}.severity': {rule.id} is a red flag; its level is the care it calls "
+                         "for, not a setting")
+    out = []
+    for band, name in zip(bands, values):
+        try:
+            sev = Severity.parse(name)
+        except ValueError as exc:
+            raise InputError(f"config key '{where}.severity': {exc}") from None
+        if sev.rank > Severity.WARNING.rank:  # urgent and emergency are the red flags' care levels
+            raise InputError(f"config key '{where}.severity': {sev.value!r} is kept for red flags (care); "
+                             "a rule can be raised to warning at most")
+        out.append(replace(band, severity=sev))
+    return out
+
+
 def select_rules(rules: Sequence[Rule], config: Mapping[str, Any], athlete_id: str | None = None) -> list[Rule]:
     """The enabled rules after the config's ``[rules]`` and ``[athletes.ID.rules]`` sections
-    (see rules/README.md): ``disable``, ``only`` and ``override.RULE_ID`` (params, thresholds)."""
+    (see rules/README.md): ``disable``, ``only`` and ``override.RULE_ID`` (params, severity,
+    thresholds)."""
     out = _apply_rules_section(list(rules), config.get("rules", {}), "rules")
     if athlete_id is not None:
         ath = config.get("athletes", {}).get(athlete_id, {})

@@ -40,6 +40,12 @@ def stricter_text(rule: Rule) -> str:
     return "; ".join(parts)
 
 
+def severity_text(rule: Rule) -> str:
+    """The rule's default severity: ``info``, or ``caution to warning`` when its bands differ."""
+    ranked = sorted({b.severity for b in rule.bands}, key=lambda s: s.rank)
+    return ranked[0].value if len(ranked) == 1 else f"{ranked[0].value} to {ranked[-1].value}"
+
+
 def rule_row(rule: Rule) -> dict[str, Any]:
     """One rule as a JSON-ready dict: what the table shows, with the bands as numbers too."""
     return {
@@ -48,6 +54,7 @@ def rule_row(rule: Rule) -> dict[str, Any]:
                    "label": b.label, "text": band_text(rule, b)} for b in rule.bands],
         "stricter": [{"when": s.when, "age": s.age, "factor": s.factor} for s in rule.stricter],
         "min_history_days": rule.min_history_days, "evidence_level": rule.evidence_level,
+        "outcome_evidence": rule.outcome_evidence or None,
         "enabled": rule.enabled,
     }
 
@@ -66,11 +73,13 @@ def _tables(rules: Sequence[Rule]) -> list[tuple[str, list[str], list[list[str]]
     load = [r for r in rules if r.kind != "pain"]
     pain = [r for r in rules if r.kind == "pain"]
     load_rows = [[f"`{r.id}`", measures(r), "; ".join(band_text(r, b) for b in r.bands), stricter_text(r) or "-",
-                  f"{r.min_history_days} days" if r.min_history_days else "-", r.evidence_level] for r in load]
+                  f"{r.min_history_days} days" if r.min_history_days else "-", severity_text(r),
+                  r.outcome_evidence or "-", r.evidence_level] for r in load]
     pain_rows = [[f"`{r.id}`", "; ".join(band_text(r, b) for b in r.bands), measures(r), r.evidence_level]
                  for r in pain]
     return [
-        ("Training-load rules", ["id", "measures", "bands", "stricter with the profile", "needs", "evidence"],
+        ("Training-load rules", ["id", "measures", "bands", "stricter with the profile", "needs", "severity",
+                                 "outcome evidence", "evidence"],
          load_rows),
         ("Pain rules", ["rule", "severity", "fires when", "evidence"], pain_rows),
     ]

@@ -69,7 +69,8 @@ def test_the_rules_table_says_what_the_files_say():
     data = json.loads(rules_table(ALL, "json"))
     wp = next(r for r in data if r["id"] == "weekly-progression")
     assert [(b["severity"], b["threshold"]) for b in wp["bands"]] == [("caution", 10.0), ("caution", 30.0)]
-    assert wp["measures"] == "calendar-week km against the week before (not judged under a 10 km base)"
+    assert wp["measures"] == ("calendar-week km against the highest of the last four complete weeks (not judged "
+                              "under a 10 km base)")
 
 
 def test_rules_table_command(cli):
@@ -127,7 +128,7 @@ def test_duplicate_ids_and_missing_template_fields(tmp_path):
     with pytest.raises(RuleError, match="also the id of"):
         load_rules([RULES_DIR, tmp_path / "a"])
     bad = tmp_path / "weekly-progression.toml"
-    bad.write_text(GOOD.replace("({prev_km:dist}).", "({prev_kms:dist})."))
+    bad.write_text(GOOD.replace("on {reference}.", "on {reference} ({prev_kms:dist})."))
     rule = load_rule(bad)
     # the 15% example: the rule's own message (the 35% one reads the >30% band's message)
     fifteen = next(ex for ex in rule.examples if ex["name"] == "a 15% jump is a caution")

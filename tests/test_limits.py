@@ -222,3 +222,11 @@ def test_a_plan_at_every_limit_passes_and_one_over_is_flagged(case) -> None:
     k = max(range(len(kms)), key=lambda j: kms[j])
     over = plan_of(first, [km + 0.2 if j == k else km for j, km in enumerate(kms)])
     assert not check_plan(data, LIMIT_BOOK, over, as_of, baseline=base).keeps_limits, (lim, kms, recorded)
+
+
+def test_a_limit_is_rounded_down_in_miles_too() -> None:
+    from runload.limits import Limits
+
+    lim = Limits(week_km=39.2, longest_run_km=7.8)
+    # 39.2 km is 24.357 mi: 24.4 mi would be 39.27 km, over the limit
+    assert lim.sentence("mi") == "Next week: at most 24.3 mi in the week; the longest run under 4.8 mi."

@@ -95,12 +95,12 @@ class Limits:
             return self.guidance or RETURN_TO_RUN_GUIDANCE
         parts = []
         if self.week_km is not None:
-            parts.append(fmt("at most {km:dist} in the week", units, km=self.week_km))
+            parts.append(fmt("at most {km:limit} in the week", units, km=self.week_km))
         if self.per_run_km is not None:
-            parts.append(fmt("each run under {km:dist}, at an easy effort, with a rest day between runs", units,
+            parts.append(fmt("each run under {km:limit}, at an easy effort, with a rest day between runs", units,
                              km=self.per_run_km))
         elif self.longest_run_km is not None:
-            parts.append(fmt("the longest run under {km:dist}", units, km=self.longest_run_km))
+            parts.append(fmt("the longest run under {km:limit}", units, km=self.longest_run_km))
         if not parts:
             return self.guidance or ""
         text = f"{lead}: " + "; ".join(parts) + "."

@@ -223,13 +223,18 @@ def test_rolling_change_equals_day_by_day(seed):
     roll = frames.rolling(7, 10.0)
     km = daily["distance_km"].tolist()
     known = frames.known_days.tolist()
+    def window(end):  # the 7 days to day ``end``: their km, or None when not wholly known
+        return sum(km[end - 6:end + 1]) if end >= 6 and all(known[end - 6:end + 1]) else None
+
     for i in range(len(km)):
         cur = sum(km[i - 6:i + 1]) if i >= 6 else math.nan
         prev = sum(km[i - 13:i - 6]) if i >= 13 else math.nan
-        change = (cur - prev) / prev * 100 if prev >= 10.0 else math.nan
-        if not all(known[max(i - 13, 0):i + 1]):
-            change = math.nan  # a window holds an unknown day
+        # the recent normal: the highest of the four most recent known 7-day blocks of the eight before
+        blocks = [w for w in (window(i - 7 * k) for k in range(1, 9)) if w is not None][:4]
+        ref = max(blocks) if blocks else math.nan
+        change = (cur - ref) / ref * 100 if ref >= 10.0 and window(i) is not None else math.nan
         assert _nan_or(roll["distance_km"].iloc[i], cur) and _nan_or(roll["prev_km"].iloc[i], prev)
+        assert _nan_or(roll["ref_km"].iloc[i], ref)
         assert _nan_or(roll["change_pct"].iloc[i], change)
     for day, k in zip(daily.index, known):
         assert k == (not any(a <= day.date() <= b for a, b in frames.gaps))

@@ -37,11 +37,13 @@ def test_a_three_one_build_and_its_step_ups_stay_on_track():
     assert len(hist.weeks("step-up")) >= 10
     loud = {ws: s.level for ws, s in _statuses(hist, ("build", "step-up")).items() if s.level not in ("ok", "info")}
     assert loud == {}
-    # the step back up is a +30% week on the cutback: shown, as context
+    # the step back up is about +30% on the cutback, but only a return to the level of the weeks
+    # before it (the athlete's recent normal): no jump, and the weekly table still shows the +30%
     ws = hist.weeks("step-up")[3]
     a = assess(hist.data, BOOK, ws + timedelta(days=6))
-    week = next(g for f in a.current for g in (f, *f.supporting) if g.rule_id == "weekly-progression")
-    assert week.value == pytest.approx(32.2, abs=3) and week.severity.value == "info"
+    assert not [g for f in a.current for g in (f, *f.supporting) if g.rule_id == "weekly-progression"]
+    row = a.weekly.loc[a.weekly["week_start"] == ws] if "week_start" in a.weekly else a.weekly.loc[[ws]]
+    assert float(row["change_pct"].iloc[0]) == pytest.approx(32.2, abs=3)
 
 
 def test_a_steady_high_mileage_athlete_stays_on_track_in_build_weeks():
@@ -62,6 +64,7 @@ def test_a_spike_week_still_leads_with_the_spike(make):
     lead = a.current[0]
     assert lead.rule_id == "single-run-spike" and lead.value > 30  # a moderate spike
     assert a.status.level == "caution"
-    assert "weekly-progression" in {s.rule_id for s in lead.supporting}
+    # whatever else fired on that week supports the spike; none of it leads
+    assert all(s.rule_id != "single-run-spike" for s in lead.supporting)
     # the same week without the spike says nothing that raises the status
     assert assess(hist.data, BOOK, week + timedelta(days=6)).status.level in ("ok", "info")

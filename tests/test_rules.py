@@ -74,7 +74,8 @@ def test_the_rules_table_says_what_the_files_say():
     assert "| caution to warning | clear | cohort (5,205 runners" in row["single-run-spike"]
     assert "| 7 days | info | none | weak (" in row["weekly-progression"]
     assert "| caution | association | cohort (" in row["two-week-progression"]
-    assert wp["measures"] == "calendar-week km against the week before (not judged under a 10 km base)"
+    assert wp["measures"] == ("calendar-week km against the highest of the last four complete weeks (not judged "
+                              "under a 10 km base)")
 
 
 def test_rules_table_command(cli):
@@ -135,7 +136,7 @@ def test_duplicate_ids_and_missing_template_fields(tmp_path):
     with pytest.raises(RuleError, match="also the id of"):
         load_rules([RULES_DIR, tmp_path / "a"])
     bad = tmp_path / "weekly-progression.toml"
-    bad.write_text(GOOD.replace("({prev_km:dist}).", "({prev_kms:dist})."))
+    bad.write_text(GOOD.replace("on {reference}.", "on {reference} ({prev_kms:dist})."))
     rule = load_rule(bad)
     # the 15% example: the rule's own message (the 35% one reads the >30% band's message)
     fifteen = next(ex for ex in rule.examples if ex["name"].startswith("a 15% jump"))
@@ -204,11 +205,12 @@ def test_caps_follow_the_rules_and_the_profile():
     caps = next_week_caps(ctx, rules)  # week of 06-01: 46 km, over on Sunday 06-07
     assert caps["week_km"] == pytest.approx(50.6) and caps["week_rule"] == "weekly-progression"
     # The 14 km run was itself a 75% spike over 8 km: it counts as 8.8 km (8 x 1.1), not as a base.
-    assert caps["longest_run_km"] == pytest.approx(9.7) and caps["longest_run_rule"] == "single-run-spike"
+    # 8.8 x 1.1 = 9.68, rounded down (a limit shown must itself pass)
+    assert caps["longest_run_km"] == pytest.approx(9.6) and caps["longest_run_rule"] == "single-run-spike"
     hurt = example_context(ALL[0], dict(ex, athlete={"previous_injuries": ["knee"]}))
     caps = next_week_caps(hurt, rules)
     assert caps["week_km"] == pytest.approx(46 * 1.07, abs=0.05)
-    assert caps["longest_run_km"] == pytest.approx(8 * 1.07 * 1.07, abs=0.05)
+    assert caps["longest_run_km"] == pytest.approx(9.1)  # 8 x 1.07 x 1.07 = 9.16, rounded down
     small = example_context(ALL[0], {"name": "x", "runs": [{"day": "2026-06-01", "km": 3}], "expect": []})
     assert next_week_caps(small, rules)["week_km"] == 10.0  # base too small: the base is the cap
 

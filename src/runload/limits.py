@@ -16,6 +16,7 @@ report, a check, a roster line and an email never give two numbers for the same 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -23,6 +24,7 @@ from typing import Any
 
 from runload.calendar import week_start_of
 from runload.load.formulas import LOOKBACK_DAYS, established_longest_km, return_to_run_state
+from runload.load.series import pct_change, recent_pair_reference, recent_reference, reference_weeks
 from runload.models import Athlete
 from runload.rules.engine import effective_threshold, profile_factor
 from runload.rules.schema import Rule
@@ -93,12 +95,12 @@ class Limits:
             return self.guidance or RETURN_TO_RUN_GUIDANCE
         parts = []
         if self.week_km is not None:
-            parts.append(fmt("at most {km:dist} in the week", units, km=self.week_km))
+            parts.append(fmt("at most {km:limit} in the week", units, km=self.week_km))
         if self.per_run_km is not None:
-            parts.append(fmt("each run under {km:dist}, at an easy effort, with a rest day between runs", units,
+            parts.append(fmt("each run under {km:limit}, at an easy effort, with a rest day between runs", units,
                              km=self.per_run_km))
         elif self.longest_run_km is not None:
-            parts.append(fmt("the longest run under {km:dist}", units, km=self.longest_run_km))
+            parts.append(fmt("the longest run under {km:limit}", units, km=self.longest_run_km))
         if not parts:
             return self.guidance or ""
         text = f"{lead}: " + "; ".join(parts) + "."
@@ -120,6 +122,59 @@ class Limits:
         return (plan + " Grow the week and the long run in steps of about 10%.").strip() if plan else ""
 
 
+def basis_words(limits: Limits, key: str, units: str = "km") -> str:
+    """Where the limit ``key`` (``week``, ``longest_run``, ``per_run``) of ``limits`` comes from,
+    in words (distances in the reader's ``units``): what the number truly stands on, the reference
+    week by its date, a spike by what it counts as."""
+    from runload.units import distance
+
+    basis, value = dict(limits.basis), dict((k, km) for k, km, _ in limits.items()).get(key)
+    if value is None:
+        return ""
+    since = basis.get("pain_episode_since", "")
+    if key == "per_run" and "per_run_from_km" in basis:
+        return fmt("{factor:.0%} of the {km:dist} run on {day}, the run before pain went over the "
+                   "pain-monitoring limits", units, factor=basis.get("per_run_factor", PER_RUN_FACTOR),
+                   km=basis["per_run_from_km"], day=basis.get("per_run_from_day", ""))
+    if key == "week" and "week_runs_allowed" in basis:
+        n = basis["week_runs_allowed"]
+        done = basis.get("week_recorded_km") or 0.0
+        return (fmt("{n} run{s} of at most {per:dist} with a rest day between them{done}: all the week can hold "
+                    "while the pain episode since {since} goes on", units, n=n, s="" if n == 1 else "s",
+                    per=limits.per_run_km, since=since,
+                    done=fmt(", after the {km:dist} already run", units, km=done) if done else ""))
+    if limits.mode == HELD:
+        if key == "week":
+            return (f"held at the reference week ({distance(basis.get('reference_week_km'), units)}, week of "
+                    f"{basis.get('reference_week', '')}), no increase: a pain episode since {since} is still going on")
+        if key == "longest_run":
+            return f"held at the longest run of the last 30 days: a pain episode since {since} is still going on"
+    if key == "week" and "two_week_km" in basis:
+        return fmt("{pct:g}% above {pair:dist} over the two weeks from {d}, less the {last:dist} of the week "
+                   "before: what the two-week rule accepts", units, pct=basis["two_week_pct"], pair=basis["two_week_km"],
+                   d=basis["two_week_from"], last=basis["last_week_km"])
+    if key == "week" and "reference_week_km" in basis:
+        ref, pct = basis["reference_week_km"], basis.get("week_pct")
+        if basis.get("min_base_km") is not None and ref < basis["min_base_km"]:
+            return f"the minimum base: a week of {distance(ref, units)} is too small to add a percentage to"
+        n = basis.get("reference_weeks", 1)
+        which = "the highest of your last {} complete weeks".format(n) if n > 1 else "the last complete week"
+        text = f"{pct:g}% above {distance(ref, units)}, from the week of {basis['reference_week']} ({which})"
+        if basis.get("held_over_gap_since"):
+            text += f"; held across the data gap from {basis['held_over_gap_since']}"
+        return text
+    if key == "longest_run" and "longest_30d_km" in basis:
+        if basis.get("longest_capped_by_week"):
+            return "no more than the whole week's limit"
+        pct, built = basis.get("longest_pct"), basis["longest_30d_km"]
+        if "longest_raw_km" in basis:
+            return (f"{pct:g}% above {distance(built, units)}: the longest run of the last 30 days "
+                    f"({distance(basis['longest_raw_km'], units)} on {basis['longest_raw_day']}) counts only up to "
+                    f"{pct:g}% over the longest run before it")
+        return f"{pct:g}% above {distance(built, units)}, the longest run of the last 30 days"
+    return ""
+
+
 def caution_pct(rule: Rule, athlete: Athlete, day: date) -> float:
     """The lowest ``above`` threshold of a progression rule, after the athlete profile."""
     factor, _ = profile_factor(rule, athlete, day)
@@ -127,22 +182,46 @@ def caution_pct(rule: Rule, athlete: Athlete, day: date) -> float:
     return min(effective_threshold(b, factor) for b in ups)
 
 
+def accepted_km(ref: float, pct: float, *, already: float = 0.0) -> float:
+    """The most a progression rule accepts, in 0.1 km steps and rounded down (never up: a limit
+    shown as 39.3 must itself pass): the largest ``x`` with ``already + x`` not more than ``pct``
+    above ``ref`` by :func:`runload.load.series.pct_change`, the rule's own formula. ``already``
+    is the distance run in the other week of a two-week pair. Never below 0."""
+    x = math.floor((ref * (1 + pct / 100.0) - already) * 10 + 1e-6) / 10
+    while x > 0 and pct_change(already + x, ref) > pct:
+        x = round(x - 0.1, 1)
+    return max(x, 0.0)
+
+
+def _floor1(km: float) -> float:
+    """Rounded down to 0.1 km (a limit is never shown higher than it is)."""
+    return math.floor(km * 10 + 1e-6) / 10
+
+
 def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of: date | None, *,
                      pain: Any = None, settings: Mapping[str, Any] | None = None) -> Limits:
     """Next week's limits from the rules in force, on the athlete's ``frames`` (up to ``as_of``)
     and the pain assessment ``pain`` (a :class:`runload.pain.PainAssessment`, or None).
 
-    - week: the reference week's km x (1 + the weekly-progression rule's lowest threshold, after
-      the profile). The reference week is the week holding ``as_of`` when it is over, else the
-      larger of that week so far and the week before; a reference week that was itself a jump
-      counts only up to that threshold over the week before it. Below the rule's
-      ``min_base_km`` a percentage means little: the limit is the base itself.
+    The limits are for the week holding the day after ``as_of`` (next week when ``as_of`` ends a
+    week, else the rest of this one), as the rules will judge it: on the weeks as they stand
+    once anything after ``as_of`` is recorded (:meth:`runload.load.series.Frames.weeks_as_of`: a
+    Sunday without a run is a rest day, not a week in progress) and on the same references
+    (:func:`runload.load.series.recent_reference`: the highest of the last four complete weeks;
+    a partial, unknown or unfinished week is never one, so across a data gap the limit is held
+    at the weeks before it, named "from the week of D"). Every distance is rounded down.
+
+    - week: what the weekly-progression rule accepts over the reference (its lowest threshold,
+      after the profile), and no more than the two-week rule accepts with the week before it.
+      Below the rule's ``min_base_km`` a percentage means little: the limit is the base itself.
     - longest run: the single-run-spike rule's lowest threshold over the longest run of the 30
       days up to ``as_of`` that the runner built up to (a spike counts only up to the threshold
-      over its own reference), and never above the week's limit.
-    - a pain episode going on holds both at their reference (no increase) and sets one per-run
+      over its own reference: :func:`runload.load.formulas.established_longest_km`), and never
+      above the week's limit.
+    - a pain episode going on holds the week at its reference (no increase) and sets one per-run
       limit: the pain-monitoring cut (two-thirds) of the run before the latest entry over the
-      model's limits; the longest run is then that per-run limit.
+      model's limits; the longest run is then that per-run limit, and the week no more than the
+      runs the days left allow with a rest day between them can add up to.
     - a red flag that stands replaces everything with the care it calls for.
     """
     settings = settings or {}
@@ -174,38 +253,54 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
                              "comeback": state["comeback"].isoformat() if state["comeback"] else None})
     basis: dict[str, Any] = {}
     week_km = week_rule = longest = longest_rule = None
+    fw = frames.first_weekday
+    target = week_start_of(day + timedelta(days=1), fw)  # the week these limits are for
+    weeks = frames.weeks_as_of(day)
+    starts, km, complete = weeks["week_start"], weeks["distance_km"], weeks["complete"]
+    i = starts.index(target) if target in starts else len(starts)  # next week: one row past the last
+    recorded = km[i] if i < len(km) else 0.0  # already run in that week
+    basis["for_week"] = target.isoformat()
     wp = by_id.get("weekly-progression")
     if wp is not None:
         min_base = float(wp.params.get("min_base_km", settings.get("min_base_km", 10.0)))
-        weekly = frames.weekly_lists
-        km = {ws: float(d) for ws, d, nd in zip(weekly["week_start"], weekly["distance_km"], weekly["no_data"]) if not nd}
-        # days after the last data are unknown, not rest: the reference is the last week with data
-        known = min(day, frames.end) if frames.end is not None else day
-        this_week = week_start_of(known, frames.first_weekday)
-        if this_week + timedelta(days=6) <= known:
-            ref = km.get(this_week, 0.0)
-        else:
-            ref = max(km.get(this_week, 0.0), km.get(this_week - timedelta(days=7), 0.0))
         pct = caution_pct(wp, athlete, day)
-        # A reference week that was itself a jump does not raise the ceiling: it counts only up to
-        # what the rule allowed over the week before it (a +40% week is not a new base).
-        ref_start = this_week if km.get(this_week, 0.0) >= ref else this_week - timedelta(days=7)
-        before = km.get(ref_start - timedelta(days=7))
-        if before is not None and before >= min_base and ref > before * (1 + pct / 100.0):
-            basis.update(reference_week_raw_km=round(ref, 2), reference_capped_by_week_before_km=round(before, 2))
-            ref = before * (1 + pct / 100.0)
-        week_km = round(ref * (1 + pct / 100.0), 1) if ref >= min_base else min_base
-        week_rule = wp.id
-        basis.update(reference_week_km=round(ref, 2), week_pct=round(pct, 2), min_base_km=min_base)
+        ref = recent_reference(km, complete, i)
+        if ref is None:
+            basis["no_reference_week"] = True  # no complete week to build on: the rule cannot judge yet
+        else:
+            ref_km = km[ref]
+            week_km = accepted_km(ref_km, pct) if ref_km >= min_base else min_base
+            week_rule = wp.id
+            basis.update(reference_week_km=round(ref_km, 2), reference_week=starts[ref].isoformat(),
+                         reference_weeks=len(reference_weeks(complete, i)), week_pct=round(pct, 2),
+                         min_base_km=min_base)
+            unknown = [starts[j] for j in range(ref + 1, i) if not complete[j]]
+            if unknown:  # held across a gap: the weeks since the reference are unknown
+                basis["held_over_gap_since"] = unknown[0].isoformat()
+        tw = by_id.get("two-week-progression")
+        if tw is not None and i >= 1 and complete[i - 1]:
+            j = recent_pair_reference(km, complete, i)
+            tw_base = float(tw.params.get("min_base_km", settings.get("min_base_km", 10.0)))
+            if j is not None and (km[j] + km[j - 1]) / 2 >= tw_base:
+                pair = km[j] + km[j - 1]
+                pct2 = caution_pct(tw, athlete, day)
+                cap = accepted_km(pair, pct2, already=km[i - 1])
+                if week_km is None or cap < week_km:
+                    week_km, week_rule = cap, tw.id
+                    basis.update(two_week_km=round(pair, 2), two_week_from=starts[j - 1].isoformat(),
+                                 two_week_pct=round(pct2, 2), last_week_km=round(km[i - 1], 2))
     sp = by_id.get("single-run-spike")
     if sp is not None:
         window = LOOKBACK_DAYS
         pct = caution_pct(sp, athlete, day)
-        built = established_longest_km(frames.activities, end=day, days=window, spike_pct=pct,
-                                       spikes=frames.spikes(window))
+        spikes = frames.spikes(window)
+        built = established_longest_km(frames.activities, end=day, days=window, spike_pct=pct, spikes=spikes)
         if built is not None:
-            longest, longest_rule = round(built * (1 + pct / 100.0), 1), sp.id
+            longest, longest_rule = accepted_km(built, pct), sp.id
             basis.update(longest_30d_km=round(built, 2), longest_pct=round(pct, 2))
+            raw = max((s for s in spikes if 0 <= (day - s["date"]).days < window), key=lambda s: s["km"])
+            if raw["km"] > built + 1e-9:  # a spike counts only up to the rule over its own reference
+                basis.update(longest_raw_km=round(raw["km"], 2), longest_raw_day=raw["date"].isoformat())
     mode = NORMAL
     per_run = per_rule = None
     episode = getattr(pain, "current_episode", None)
@@ -215,7 +310,7 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
         cut = _per_run_cut(episode, runs, by_id)
         if week_km is not None and "reference_week_km" in basis:
             held = max(basis["reference_week_km"], cut[0] if cut else 0.0)
-            week_km = round(min(week_km, held), 1)
+            week_km = _floor1(min(week_km, held))
             week_rule = "pain-monitoring-weekly-rise"
         if cut is not None:
             per_run, source_km, source_day = cut
@@ -224,8 +319,18 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
             per_rule = "pain-monitoring-score"
             basis.update(per_run_from_km=round(source_km, 2), per_run_from_day=source_day.isoformat(),
                          per_run_factor=_factor(by_id))
+            # the limits must be keepable together: runs of at most per_run with a rest day between
+            # them, in the days of the week still to come, are all the week can hold
+            left = (target + timedelta(days=7) - max(target, day + timedelta(days=1))).days
+            ran_today = any(d == day for d, _ in runs) and target <= day
+            n_runs = left // 2 if ran_today else (left + 1) // 2
+            most = _floor1(recorded + n_runs * per_run)
+            if week_km is None or most < week_km:
+                week_km = most
+                week_rule = per_rule
+                basis.update(week_runs_allowed=n_runs, week_recorded_km=round(recorded, 2))
         elif longest is not None and "longest_30d_km" in basis:
-            longest = round(min(longest, basis["longest_30d_km"]), 1)
+            longest = _floor1(min(longest, basis["longest_30d_km"]))
         if per_run is not None:
             longest, longest_rule = per_run, per_rule
         elif longest_rule is not None:
@@ -264,4 +369,4 @@ def _per_run_cut(episode: Any, runs: Sequence[tuple[date, Any]], by_id: Mapping[
         return None
     d, a = before[-1]
     km = a.distance_m / 1000.0
-    return round(km * factor, 1), km, d
+    return _floor1(km * factor), km, d

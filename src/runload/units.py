@@ -17,6 +17,7 @@ Percentages, ratios, scores and durations are unit-free and pass through unchang
 
 from __future__ import annotations
 
+import math
 import re
 import string
 from collections.abc import Mapping, Sequence
@@ -28,7 +29,7 @@ KM_PER_MI = 1.609344
 UNITS = ("km", "mi")
 _LABELS = {"km": "km", "mi": "mi"}
 _WORDS = {"km": "kilometres", "mi": "miles"}
-_SPEC = re.compile(r"^(dist|pace|load)(?:\.(\d))?$")
+_SPEC = re.compile(r"^(dist|limit|pace|load)(?:\.(\d))?$")
 
 
 def check_units(units: str | None) -> str:
@@ -100,6 +101,8 @@ class UnitFormatter(string.Formatter):
 
     - ``dist`` / ``dist.N``: a distance given in kilometres, shown with ``N`` decimals (default
       1) and its label in the reader's units: ``{distance_km:dist}`` -> ``12.3 km`` or ``7.6 mi``;
+    - ``limit`` / ``limit.N``: a distance limit, as ``dist`` but rounded down (39.27 km is never
+      shown as 39.3 km, nor 24.357 mi as 24.4 mi: a plan at the number shown must keep the limit);
     - ``pace`` / ``pace.N``: a pace given in minutes per kilometre -> ``5.50 min/km`` or
       ``8.85 min/mi`` (default 2 decimals);
     - ``load`` / ``load.N``: a training load in the unit named by the template's ``load_unit``
@@ -128,6 +131,10 @@ class UnitFormatter(string.Formatter):
             raise ValueError(f"format spec {format_spec!r} needs a number, not {value!r}")
         if kind == "dist":
             return distance(value, self.units, int(digits or 1))
+        if kind == "limit":  # a limit is never shown above itself: rounded down in the reader's units
+            n = int(digits or 1)
+            shown = math.floor(from_km(float(value), self.units) * 10 ** n + 1e-6) / 10 ** n
+            return f"{shown:.{n}f} {label(self.units)}"
         if kind == "pace":
             return pace(value, self.units, int(digits or 2))
         load_unit = str(self._fields.get("load_unit", ""))

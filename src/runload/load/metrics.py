@@ -24,7 +24,8 @@ import pandas as pd
 from runload.calendar import week_start_of
 from runload.load.formulas import (LOOKBACK_DAYS, acwr_frame, acwr_words, days_without_run, hard_seconds,
                                    weekly_monotony)
-from runload.load.series import LOAD_UNITS, SILENCE_DAYS, change_pct, day_week_starts, gaps
+from runload.load.series import (LOAD_UNITS, PCT_DECIMALS, SILENCE_DAYS, change_pct, day_week_starts, gaps, pct_change,
+                                 recent_change, recent_pair_reference, reference_weeks)
 from runload.models import Activity
 from runload.rules.context import Context, MetricValue, metric
 
@@ -62,15 +63,44 @@ def _num(x: Any) -> float | None:
 # --- Metrics named by rule files ---------------------------------------------------------------
 
 
+_COUNT_WORDS = {2: "two", 3: "three", 4: "four"}
+
+
+def reference_words(units: str, *, ref_km: float, ref_start: date, before: bool, refs: int = 4,
+                    span: str = "week") -> str:
+    """Which reference a progression was judged on, in words: "the week before (40.0 km)", or
+    "your highest week of the last four (48.0 km, week of 2026-05-04)". ``span`` is "week"
+    (``refs`` complete weeks looked at), "two weeks" (``ref_start`` their first day) or
+    "7 days" (``ref_start`` their last day)."""
+    from runload.units import fmt
+
+    if before:
+        return fmt("the {span} before ({km:dist})", units, span=span, km=ref_km)
+    d = ref_start.isoformat()
+    if span == "week":
+        if refs <= 1:
+            return fmt("the last complete week ({km:dist}, week of {d})", units, km=ref_km, d=d)
+        return fmt("your highest week of the last {n} ({km:dist}, week of {d})", units,
+                   n=_COUNT_WORDS.get(refs, str(refs)), km=ref_km, d=d)
+    if span == "two weeks":
+        return fmt("your highest two weeks of the last four ({km:dist}, from {d})", units, km=ref_km, d=d)
+    return fmt("your highest {span} of the last four weeks ({km:dist}, to {d})", units, span=span, km=ref_km, d=d)
+
+
 @metric("week_change_pct")
 def week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
-    """Calendar-week running distance against the week before, in percent (evidence.md 1).
+    """Calendar-week running distance against the athlete's recent normal, in percent
+    (evidence.md 1): the highest of the last four complete weeks
+    (:func:`runload.load.series.recent_reference`), which is the week before unless a higher week
+    came shortly before it; so the step back up after a planned lighter week or a race week is no
+    jump, and a week above that level is.
 
-    None when the week before is not complete (:func:`runload.load.series.week_complete`: the
-    first, partial week of a history, a week touching a gap), when this week has unknown days
-    and is not the week in progress, and when the week before ran less than ``min_base_km``
-    (default 10): base too small. Facts: distance_km, prev_km, runs, longest_run_km,
-    base_too_small, partial (week not over).
+    None when there is no complete week to judge against (:func:`runload.load.series.week_complete`:
+    the first, partial week of a history, a week touching a gap, the week in progress are never
+    references), when this week has unknown days and is not the week in progress, and when the
+    reference ran less than ``min_base_km`` (default 10): base too small. Facts: distance_km,
+    prev_km (the week before), ref_km, ref_week, reference (which one, in words), runs,
+    longest_run_km, base_too_small, partial (week not over).
     """
     end = ctx.data_end
     min_base = float(_setting(ctx, params, "min_base_km", 10.0))
@@ -78,15 +108,20 @@ def week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue
     km = weekly["distance_km"]
     complete = weekly["complete"]
     judged = [c or p for c, p in zip(complete, weekly["in_progress"])]
-    change, small = change_pct(km, min_base_km=min_base, reference=complete, judged=judged)
+    units = ctx.athlete.units or "km"
     out = []
-    for i in range(1, len(km)):
+    for i, (change, ref, small) in enumerate(recent_change(km, complete=complete, judged=judged, min_base=min_base)):
+        if i == 0:
+            continue
         ws = weekly["week_start"][i]
-        out.append(MetricValue(
-            value=change[i], week_start=ws,
-            facts={"distance_km": km[i], "prev_km": km[i - 1], "runs": int(weekly["runs"][i]),
-                   "longest_run_km": float(weekly["longest_run_km"][i]), "base_too_small": small[i],
-                   "partial": end is not None and ws + timedelta(days=6) > end}))
+        facts = {"distance_km": km[i], "prev_km": km[i - 1], "ref_km": km[i - 1], "ref_week": "", "reference": "",
+                 "runs": int(weekly["runs"][i]), "longest_run_km": float(weekly["longest_run_km"][i]),
+                 "base_too_small": small, "partial": end is not None and ws + timedelta(days=6) > end}
+        if ref is not None:
+            facts.update(ref_km=km[ref], ref_week=weekly["week_start"][ref],
+                         reference=reference_words(units, ref_km=km[ref], ref_start=weekly["week_start"][ref],
+                                                   before=ref == i - 1, refs=len(reference_weeks(complete, i))))
+        out.append(MetricValue(value=change, week_start=ws, facts=facts))
     return out
 
 
@@ -128,35 +163,51 @@ def week_load_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[Metric
 
 @metric("two_week_change_pct")
 def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
-    """Running distance of the last two calendar weeks against the two weeks before, in percent.
+    """Running distance of the last two calendar weeks against the athlete's recent two-week
+    normal, in percent: the highest two consecutive weeks among the four complete weeks before
+    them (:func:`runload.load.series.recent_pair_reference`), which is the two weeks just before
+    unless a higher pair came shortly before.
 
-    runload's reading of the 2-week progression in Nielsen 2014. None when the earlier two weeks
-    averaged less than ``min_base_km`` a week, and unless the three earlier weeks are complete
-    (:func:`runload.load.series.week_complete`) and the last is complete or in progress: a week
-    without data is unknown, not 0 km, and a partial week is no reference.
-    Facts: two_week_km, prev_two_week_km, distance_km.
+    runload's reading of the 2-week progression in Nielsen 2014 and of the Lovdal signal in
+    evidence.md section 0 (the last two weeks against the two before them). The recent normal
+    applies here too (evidence.md section 1, "Reference"): a pair that only returns to a two-week
+    level run in the last four complete weeks (a deep cutback week or a race and its recovery week
+    followed by the step back up) is no new load, and every pair it still flags is also more than
+    30% above the two weeks just before, the exposure the outcome data measured. None when the
+    reference averaged less than ``min_base_km`` a week, and unless the earlier of the two weeks
+    is complete and the last complete or in progress (a week without data is unknown, not 0 km;
+    a partial week is no reference). Facts: two_week_km, prev_two_week_km (the two weeks just
+    before), ref_two_week_km, reference (in words), distance_km.
     """
     min_base = float(_setting(ctx, params, "min_base_km", 10.0))
     weekly = ctx.frames.weekly_lists
     km = weekly["distance_km"]
     complete = weekly["complete"]
     in_progress = weekly["in_progress"]
+    units = ctx.athlete.units or "km"
     out = []
     for i in range(3, len(km)):
         cur, prev = km[i] + km[i - 1], km[i - 2] + km[i - 3]
-        whole = all(complete[i - 3:i]) and (complete[i] or in_progress[i])
-        value = (cur - prev) / prev * 100.0 if whole and prev / 2 >= min_base else None
+        j = recent_pair_reference(km, complete, i) if complete[i - 1] and (complete[i] or in_progress[i]) else None
+        ref = km[j] + km[j - 1] if j is not None else prev
+        value = pct_change(cur, ref) if j is not None and ref / 2 >= min_base else None
+        words = "" if j is None else reference_words(units, ref_km=ref, ref_start=weekly["week_start"][j - 1],
+                                                     before=j == i - 2, span="two weeks")
         out.append(MetricValue(value=value, week_start=weekly["week_start"][i],
-                               facts={"two_week_km": cur, "prev_two_week_km": prev, "distance_km": km[i]}))
+                               facts={"two_week_km": cur, "prev_two_week_km": prev, "ref_two_week_km": ref,
+                                      "reference": words, "distance_km": km[i]}))
     return out
 
 
 @metric("rolling_change_pct")
 def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
-    """Running distance of the last 7 days against the 7 before, judged on each day with a run
-    (with ``latest_only``, only on the last day with data).
+    """Running distance of the last 7 days against the athlete's recent normal on a 7-day window
+    (the highest of the four 7-day blocks before, as the weeks of the weekly progression:
+    :func:`runload.load.series.rolling_running`), judged on each day with a run (with
+    ``latest_only``, only on the last day with data).
 
-    Catches jumps that straddle a calendar week. Facts: distance_km, prev_km, window_days.
+    Catches jumps that straddle a calendar week. Facts: distance_km, prev_km (the 7 days just
+    before), ref_km, reference (in words), window_days.
     """
     window = int(_setting(ctx, params, "window_days", 7))
     min_base = float(_setting(ctx, params, "min_base_km", 10.0))
@@ -173,14 +224,21 @@ def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricVa
         judged = np.flatnonzero(daily["runs"].to_numpy() > 0).tolist()
     # the daily frame is complete (one row per day from its first): day i is first + i days
     first = roll.index[0].date()
-    cur, prev, change = (roll[c].to_numpy(dtype=float).tolist() for c in ("distance_km", "prev_km", "change_pct"))
+    cur, prev, ref, change = (roll[c].to_numpy(dtype=float).tolist()
+                              for c in ("distance_km", "prev_km", "ref_km", "change_pct"))
+    back = roll["ref_back"].to_numpy().tolist()
+    units = ctx.athlete.units or "km"
+    span = "7 days" if window == 7 else f"{window} days"
     out = []
     for i in judged:
-        if math.isnan(prev[i]):
+        if math.isnan(ref[i]):
             continue
         d = first + timedelta(days=i)
+        ref_end = d - timedelta(days=window * back[i])
+        words = reference_words(units, ref_km=ref[i], ref_start=ref_end, before=back[i] == 1, span=span)
         out.append(MetricValue(value=_num(change[i]), date=d, week_start=week_start_of(d, ctx.week_start),
-                               facts={"distance_km": cur[i], "prev_km": prev[i], "window_days": window}))
+                               facts={"distance_km": cur[i], "prev_km": prev[i] if not math.isnan(prev[i]) else 0.0,
+                                      "ref_km": ref[i], "reference": words, "window_days": window}))
     return out
 
 
@@ -200,7 +258,8 @@ def run_spike_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     for s in ctx.frames.spikes(window):
         if first_day is not None and (s["date"] - first_day).days < window:
             continue
-        out.append(MetricValue(value=s["spike_pct"], date=s["date"],
+        value = None if s["spike_pct"] is None else round(s["spike_pct"], PCT_DECIMALS)  # as pct_change
+        out.append(MetricValue(value=value, date=s["date"],
                                week_start=week_start_of(s["date"], ctx.week_start),
                                facts={"distance_km": s["km"], "ref_km": s["ref_km"] or 0.0,
                                       "cap_km": (s["ref_km"] or 0.0) * 1.1,

@@ -116,11 +116,83 @@ def change_pct(km: Sequence[float], *, min_base_km: float = MIN_BASE_KM,
     return out, small
 
 
+#: The athlete's recent normal (evidence.md 1): a week is judged against the highest of the last
+#: ``RECENT_WEEKS`` complete weeks, so the step back up after a planned lighter week or a race
+#: week is no jump; looking back at most ``RECENT_SPAN_WEEKS`` calendar weeks (a level from before
+#: a long gap is not recent).
+RECENT_WEEKS = 4
+RECENT_SPAN_WEEKS = 8
+
+
+def reference_weeks(complete: Sequence[bool], i: int, *, count: int = RECENT_WEEKS,
+                    span: int = RECENT_SPAN_WEEKS) -> list[int]:
+    """Indices of the weeks a week ``i`` may be judged against, most recent first: the ``count``
+    most recent ``complete`` weeks before it, within ``span`` weeks (the rows are consecutive
+    calendar weeks). A partial first week, a week touching a gap and the week in progress are
+    not complete (:func:`week_complete`), so they are never references. The one definition the
+    weekly, two-week and rolling progressions and the limits read."""
+    out: list[int] = []
+    for j in range(i - 1, max(i - 1 - span, -1), -1):
+        if complete[j]:
+            out.append(j)
+            if len(out) == count:
+                break
+    return out
+
+
+def recent_reference(values: Sequence[float], complete: Sequence[bool], i: int, **kw: int) -> int | None:
+    """The index of the reference of week ``i``: the highest of its :func:`reference_weeks` (the
+    most recent of equals, so the week before when it is as high); None when there is none."""
+    refs = reference_weeks(complete, i, **kw)
+    return max(refs, key=lambda j: (values[j], j)) if refs else None
+
+
+#: Percentages are kept to this many decimals: a week or a run exactly at a limit sums to it only
+#: up to float noise (44.00000000000001 km against 40 km is +10.000000000000028%), and noise must
+#: not tip a plan at a limit over a threshold; a billionth of a percentage point is no measurement.
+PCT_DECIMALS = 9
+
+
+def pct_change(cur: float, ref: float) -> float:
+    """``cur`` against ``ref`` in percent (to :data:`PCT_DECIMALS`): the one formula the
+    progressions and the limits compute with."""
+    return round((cur - ref) / ref * 100.0, PCT_DECIMALS)
+
+
+def recent_pair_reference(values: Sequence[float], complete: Sequence[bool], i: int) -> int | None:
+    """The reference of the two weeks ending with week ``i``: the highest two consecutive weeks
+    among the :func:`reference_weeks` of week ``i - 1`` (the four complete weeks before the two
+    judged), as the index of the later of the two (the most recent of equals); None without two
+    consecutive ones."""
+    refs = set(reference_weeks(complete, i - 1)) if i >= 1 else set()
+    pairs = [j for j in refs if j - 1 in refs]
+    return max(pairs, key=lambda j: (values[j] + values[j - 1], j)) if pairs else None
+
+
+def recent_change(values: Sequence[float], *, complete: Sequence[bool], judged: Sequence[bool],
+                  min_base: float = MIN_BASE_KM) -> list[tuple[float | None, int | None, bool]]:
+    """Each value against its recent normal (:func:`recent_reference`), in percent: (change,
+    reference index, base too small) per week. The change is None for a week not ``judged`` (a
+    week with unknown days other than the week in progress), without a reference, and when the
+    reference is under ``min_base`` (a percentage of a tiny base means little)."""
+    out: list[tuple[float | None, int | None, bool]] = []
+    for i, cur in enumerate(values):
+        ref = recent_reference(values, complete, i) if judged[i] else None
+        if ref is None:
+            out.append((None, None, False))
+        elif values[ref] < min_base:
+            out.append((None, ref, True))
+        else:
+            out.append((pct_change(cur, values[ref]), ref, False))
+    return out
+
+
 def gaps(activities: Sequence[Activity], *, first_weekday: int = 0, min_days: int = SILENCE_DAYS,
          as_of: date | None = None, days: Sequence[date] | None = None) -> list[tuple[date, date]]:
     """The days runload does not know, as (first, last) day spans, in date order: each
     :func:`silences` stretch (``min_days`` or more without any recorded activity) and each
-    calendar week without any file at all between the first and the last activity.
+    calendar week without any file at all between the first and the last activity (or, with
+    ``as_of``, up to that day: as the week will be once the next activity comes).
 
     A week with no file is unknown, not a rest week (evidence.md section 1: "a week without data
     (no file at all)"); a week without runs but with a walk or a ride is a rest week inside the
@@ -131,8 +203,9 @@ def gaps(activities: Sequence[Activity], *, first_weekday: int = 0, min_days: in
     spans = list(silences(activities, min_days=min_days, as_of=as_of, days=local))
     if days:
         have = set(days)
+        last = max(days[-1], as_of) if as_of is not None else days[-1]
         ws = week_start_of(days[0], first_weekday) + timedelta(days=7)
-        while ws + timedelta(days=6) < days[-1]:
+        while ws + timedelta(days=6) <= last:
             if not any(ws + timedelta(days=k) in have for k in range(7)):
                 spans.append((ws, ws + timedelta(days=6)))
             ws += timedelta(days=7)
@@ -364,21 +437,51 @@ def weekly_cross_training(activities: Sequence[Activity], *, week_start: int = 0
                         index=pd.Index(weeks, name="week_start"))
 
 
-def rolling_running(daily: pd.DataFrame, *, window_days: int = 7, min_base_km: float = MIN_BASE_KM) -> pd.DataFrame:
+def rolling_running(daily: pd.DataFrame, *, window_days: int = 7, min_base_km: float = MIN_BASE_KM,
+                    known: np.ndarray | None = None) -> pd.DataFrame:
     """The same progression on a rolling window: for each day, km in the last ``window_days``
-    days (inclusive) against the ``window_days`` before them.
+    days (inclusive) against the athlete's recent normal on that window.
 
-    Columns ``distance_km``, ``prev_km``, ``change_pct`` (NaN where the earlier window ran less
-    than ``min_base_km`` or is not fully inside the data).
+    The reference windows are the ``window_days`` blocks before it (ending ``window_days``,
+    2 x ``window_days``, ... days earlier), as the weeks of :func:`reference_weeks`: the
+    :data:`RECENT_WEEKS` most recent wholly known ones within :data:`RECENT_SPAN_WEEKS`, and the
+    highest of them (the most recent of equals). A window is known when it lies inside the data
+    and, with ``known`` (per day of ``daily``), holds no unknown day. Columns ``distance_km``,
+    ``prev_km`` (the window just before), ``ref_km``, ``ref_back`` (how many windows back the
+    reference ends; 0 without one) and ``change_pct`` (NaN where this window is not known, there
+    is no reference, or the reference ran less than ``min_base_km``).
     """
+    n = len(daily)
     km = daily["distance_km"].astype(float)
     cur = km.rolling(window_days, min_periods=window_days).sum().to_numpy(dtype=float)
-    prev = np.full(len(cur), np.nan)
-    if len(cur) > window_days:  # the window before: shifted by its length (none in a shorter history)
-        prev[window_days:] = cur[:len(cur) - window_days]
+    ok = ~np.isnan(cur)
+    if known is not None and n:
+        seen = np.concatenate(([0], np.cumsum(~np.asarray(known, dtype=bool))))
+        ends = np.arange(1, n + 1)
+        ok &= seen[ends] - seen[np.maximum(ends - window_days, 0)] == 0
+
+    def back(arr: np.ndarray, k: int, fill: Any) -> np.ndarray:
+        out = np.full(n, fill, dtype=arr.dtype)
+        shift = window_days * k
+        if n > shift:
+            out[shift:] = arr[:n - shift]
+        return out
+
+    prev = back(cur, 1, np.nan)
+    ref = np.full(n, np.nan)
+    ref_back = np.zeros(n, dtype=np.int64)
+    found = np.zeros(n, dtype=np.int64)
+    for k in range(1, RECENT_SPAN_WEEKS + 1):
+        vk, okk = back(cur, k, np.nan), back(ok, k, False)
+        use = okk & (found < RECENT_WEEKS)
+        better = use & (np.isnan(ref) | (vk > ref))  # strictly higher: the most recent of equals stays
+        ref = np.where(better, vk, ref)
+        ref_back = np.where(better, k, ref_back)
+        found += use
     with np.errstate(divide="ignore", invalid="ignore"):
-        change = np.where(prev >= min_base_km, (cur - prev) / prev * 100.0, np.nan)
-    return pd.DataFrame({"distance_km": cur, "prev_km": prev, "change_pct": change}, index=daily.index)
+        change = np.where(ok & (ref >= min_base_km), np.round((cur - ref) / ref * 100.0, PCT_DECIMALS), np.nan)
+    return pd.DataFrame({"distance_km": cur, "prev_km": prev, "ref_km": ref, "ref_back": ref_back,
+                         "change_pct": change}, index=daily.index)
 
 
 def silences(activities: Sequence[Activity], *, min_days: int = SILENCE_DAYS, as_of: date | None = None,
@@ -497,6 +600,30 @@ class Frames:
         weekly = self.weekly
         return {c: weekly[c].tolist() for c in weekly.columns}
 
+    def weeks_as_of(self, day: date) -> dict[str, list[Any]]:
+        """``week_start``, ``distance_km`` and ``complete`` of each week from the first run's to
+        the one holding ``day``, as the rules will see them once anything after ``day`` is
+        recorded: the days from the last activity to ``day`` are rest days unless they make a
+        silence of :data:`SILENCE_DAYS` or a week without any file (then they are unknown). A
+        week ending on ``day`` without a run is therefore complete, not in progress. The limits
+        read these weeks (:mod:`runload.limits`), so they stand on the references the rules use."""
+        key = ("weeks_as_of", day)
+        if key not in self._memo:
+            weekly = self.weekly_lists
+            out: dict[str, list[Any]] = {"week_start": [], "distance_km": [], "complete": []}
+            if weekly["week_start"]:
+                km = dict(zip(weekly["week_start"], weekly["distance_km"]))
+                spans = gaps(self.activities, first_weekday=self.first_weekday, min_days=SILENCE_DAYS, as_of=day,
+                             days=self.days)
+                ws, last = weekly["week_start"][0], week_start_of(day, self.first_weekday)
+                while ws <= last:
+                    out["week_start"].append(ws)
+                    out["distance_km"].append(float(km.get(ws, 0.0)))
+                    out["complete"].append(week_complete(ws, history_start=self.first_day, end=day, gaps=spans))
+                    ws += timedelta(days=7)
+            self._memo[key] = out
+        return self._memo[key]
+
     @cached_property
     def coarse_hr_runs(self) -> int:
         """Runs whose heart rate an older runload stored in 5-bpm bins (TRIMP and zones from them
@@ -506,18 +633,13 @@ class Frames:
         return sum(1 for _, a in self.runs if coarse_hr(a))
 
     def rolling(self, window_days: int = 7, min_base_km: float = MIN_BASE_KM) -> pd.DataFrame:
-        """:func:`rolling_running` of :attr:`daily`; no change where either window holds an
-        unknown day (a gap, or a day before the history started)."""
+        """:func:`rolling_running` of :attr:`daily`; a window holding an unknown day (a gap, or a
+        day before the history started) is neither judged nor a reference."""
         key = ("rolling", window_days, min_base_km)
         if key not in self._memo:
-            roll = rolling_running(self.daily, window_days=window_days, min_base_km=min_base_km)
-            if self.gaps and len(roll):
-                # hidden where the two windows (the last 2 x window_days days) hold an unknown day
-                seen = np.concatenate(([0], np.cumsum(~self.known_days.to_numpy(dtype=bool))))
-                ends = np.arange(1, len(roll) + 1)
-                touched = seen[ends] - seen[np.maximum(ends - 2 * window_days, 0)] > 0
-                roll["change_pct"] = np.where(touched, np.nan, roll["change_pct"].to_numpy(dtype=float))
-            self._memo[key] = roll
+            known = self.known_days.to_numpy(dtype=bool) if self.gaps else None
+            self._memo[key] = rolling_running(self.daily, window_days=window_days, min_base_km=min_base_km,
+                                              known=known)
         return self._memo[key]
 
     def load(self, kind: str = "distance") -> pd.Series | None:

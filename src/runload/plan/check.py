@@ -21,7 +21,7 @@ from typing import Any
 
 from runload.assess import Assessment, assess
 from runload.calendar import local_date, week_start_of
-from runload.limits import NORMAL, HELD, RED_FLAG, RETURN, Limits
+from runload.limits import NORMAL, HELD, RED_FLAG, RETURN, Limits, basis_words
 from runload.models import AthleteData, Severity
 from runload.plan.model import PlannedRun, as_activities, median_pace, with_distance
 from runload.rules.book import Rulebook
@@ -56,7 +56,7 @@ class PlanFinding:
             keep = " Make it a rest day."
         elif self.limit_km is not None:
             what = "the week" if self.limit == "week" else "it"
-            keep = fmt(" Keep {what} under {km:dist}.", units, what=what, km=self.limit_km)
+            keep = fmt(" Keep {what} under {km:limit}.", units, what=what, km=self.limit_km)
         return f"{self.message}{keep}"
 
 
@@ -263,7 +263,7 @@ def _judge(world: _World, plan: Sequence[PlannedRun], as_of: date, base: Assessm
                 what = "each run's limit while the pain episode goes on" if cap_rule.startswith("pain") else \
                     "next week's limit for the longest run"
                 keep(PlanFinding(date=p.date, rule_id=cap_rule, severity=Severity.CAUTION, title="Over the run limit",
-                                 message=fmt("{km:dist}: over {what} ({cap:dist}).", units, km=p.distance_km,
+                                 message=fmt("{km:dist}: over {what} ({cap:limit}).", units, km=p.distance_km,
                                               what=what, cap=cap), planned_km=p.distance_km, limit_km=cap,
                                  limit="run", kind=p.kind, session=p.describe(units)), key)
         if lim.week_km is not None and week_runs and lim.week_rule:
@@ -277,9 +277,10 @@ def _judge(world: _World, plan: Sequence[PlannedRun], as_of: date, base: Assessm
                     keep(PlanFinding(date=p.date, rule_id=lim.week_rule, severity=Severity.CAUTION,
                                      title="Week over the limit",
                                      message=fmt("Week of {ws}: the plan comes to {total:dist} by {day}, over "
-                                                  "the week's limit of {cap:dist}.", units, ws=wl.week_start.isoformat(),
+                                                  "the week's limit of {cap:limit}", units, ws=wl.week_start.isoformat(),
                                                   total=wl.recorded_km + sum(r.distance_km for r in week_runs),
-                                                  day=f"{p.date:%a} {p.date.isoformat()}", cap=lim.week_km),
+                                                  day=f"{p.date:%a} {p.date.isoformat()}", cap=lim.week_km)
+                                     + (f" ({why})." if (why := basis_words(lim, "week", units)) else "."),
                                      planned_km=p.distance_km, limit_km=lim.week_km, limit="week", kind=p.kind,
                                      session=p.describe(units)),
                          (lim.week_rule, wl.week_start))

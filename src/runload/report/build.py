@@ -30,7 +30,7 @@ from runload.report.model import (
     ShoeRow,
     WeekRow,
 )
-from runload.units import distance, fmt
+from runload.units import fmt
 
 WEEKS_SHOWN = 16
 PAIN_WINDOW_DAYS = 28
@@ -294,43 +294,17 @@ def _shoes(activities: Sequence[Activity], end: date, shoes: Sequence[Any] = ())
 
 
 def _limit_lines(lim: Any, units: str = "km") -> list[LimitLine]:
-    """Next week's limits as report lines, each with where its number comes from in words."""
+    """Next week's limits as report lines, each with where its number comes from in words
+    (:func:`runload.limits.basis_words`)."""
+    from runload.limits import basis_words
+
     out = []
     for key, km, rule in lim.items():
         if km is None and key == "per_run":
             continue
         out.append(LimitLine(key, LIMIT_LABELS[key], None if km is None else round(float(km), 1), rule,
-                             _basis_words(key, km, dict(lim.basis), lim.mode, units)))
+                             basis_words(lim, key, units)))
     return out
-
-
-def _basis_words(key: str, value: Any, basis: dict[str, Any], mode: str, units: str = "km") -> str:
-    """Where a limit comes from, in words (distances in the reader's ``units``)."""
-    if value is None:
-        return ""
-    if key == "per_run" and "per_run_from_km" in basis:
-        factor = basis.get("per_run_factor", 0.67)
-        return fmt("{factor:.0%} of the {km:dist} run on {day}, the run before pain went over the "
-                   "pain-monitoring limits", units, factor=factor, km=basis["per_run_from_km"],
-                   day=basis.get("per_run_from_day", ""))
-    if mode == "held-for-pain":
-        since = basis.get("pain_episode_since", "")
-        if key == "week":
-            return f"held at the reference week, no increase: a pain episode since {since} is still going on"
-        if key == "longest_run":
-            return f"held at the longest run of the last 30 days: a pain episode since {since} is still going on"
-    if key == "week" and "reference_week_km" in basis:
-        ref, pct = basis["reference_week_km"], basis.get("week_pct")
-        if basis.get("min_base_km") is not None and ref < basis["min_base_km"]:
-            return f"the minimum base: a week of {distance(ref, units)} is too small to add a percentage to"
-        return f"{pct:g}% above a reference week of {distance(ref, units)}" if pct is not None else ""
-    if key == "longest_run" and "longest_30d_km" in basis:
-        if basis.get("longest_capped_by_week"):
-            return "no more than the whole week's limit"
-        pct = basis.get("longest_pct")
-        return (f"{pct:g}% above {distance(basis['longest_30d_km'], units)}, the longest run of the last 30 days"
-                if pct is not None else "")
-    return ""
 
 
 def report_for(assessor: Any, athlete_id: str, *, week: str | date | None = None, start: date | None = None,

@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from runload.report import fmt
+from runload.report import colours, fmt
 from runload.report.model import Report, Roster
 
 
@@ -44,7 +44,8 @@ def _env() -> Any:
         change=fmt.change, score=fmt.score, where=fmt.pain_where, supporting_lines=fmt.supporting_lines,
         citations=fmt.citations, guidance_label=fmt.guidance_label, duration=fmt.duration, pace=fmt.pace,
         number=fmt.number, bpm=fmt.bpm, load_table=fmt.load_table, swelling=fmt.swelling, relieved=fmt.relieved,
-        css=resources.files("runload.report").joinpath("templates/style.css").read_text(encoding="utf-8"),
+        css=resources.files("runload.report").joinpath("templates/style.css").read_text(encoding="utf-8")
+        + colours.css(),
     )
     return env
 

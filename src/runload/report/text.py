@@ -7,16 +7,16 @@ are never coloured so their columns stay aligned.
 from __future__ import annotations
 
 import textwrap
+from datetime import timedelta
 
 from runload.models import Finding
-from runload.report import fmt
+from runload.report import colours, fmt
 from runload.report.model import Report, Roster
 from runload.report.table import table
 
 WIDTH = 100
 WEEKS_IN_TEXT = 8
-_ANSI = {"emergency": "1;97;41", "urgent": "1;31", "warning": "1;31", "caution": "1;33", "info": "36",
-         "ok": "1;32", "bold": "1", "dim": "2"}
+_ANSI = {"bold": "1", "dim": "2"}  # a status level's style is its colour's (runload.report.colours)
 
 
 def _table(*args: object, **kw: object) -> str:
@@ -24,7 +24,8 @@ def _table(*args: object, **kw: object) -> str:
 
 
 def _paint(s: str, style: str, color: bool) -> str:
-    return f"\x1b[{_ANSI[style]}m{s}\x1b[0m" if color else s
+    code = _ANSI.get(style) or colours.ansi(style)
+    return f"\x1b[{code}m{s}\x1b[0m" if color else s
 
 
 def _wrap(s: str, indent: str, first: str = "") -> list[str]:

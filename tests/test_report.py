@@ -333,6 +333,14 @@ def test_html_is_self_contained(ana: Store) -> None:
     assert '<meta name="viewport"' in html and "@media print" in html
 
 
+def test_the_stylesheet_arrives_as_written(ana: Store) -> None:
+    """runload's own CSS is not escaped: a quoted font name escaped to &#34; inside <style>
+    made the browser drop the whole font list."""
+    html = render(report(ana, week=WEEK), "html")
+    style = html[html.index("<style>"):html.index("</style>")]
+    assert '"Segoe UI"' in style and "&#34;" not in style and "&gt;" not in style
+
+
 def test_chart_svgs_contain_no_links(ana: Store) -> None:
     from runload.report.charts import render_available
 

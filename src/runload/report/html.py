@@ -29,6 +29,7 @@ def _visible(value: Any) -> Any:
 @cache
 def _env() -> Any:
     import jinja2
+    from markupsafe import Markup
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("runload.report", "templates"),
@@ -44,8 +45,10 @@ def _env() -> Any:
         change=fmt.change, score=fmt.score, where=fmt.pain_where, supporting_lines=fmt.supporting_lines,
         citations=fmt.citations, guidance_label=fmt.guidance_label, duration=fmt.duration, pace=fmt.pace,
         number=fmt.number, bpm=fmt.bpm, load_table=fmt.load_table, swelling=fmt.swelling, relieved=fmt.relieved,
-        css=resources.files("runload.report").joinpath("templates/style.css").read_text(encoding="utf-8")
-        + colours.css(),
+        # runload's own stylesheet, not text to escape: escaped, the quotes around "Segoe UI"
+        # and the like became &#34; inside <style> and the browser dropped the whole font list
+        css=Markup(resources.files("runload.report").joinpath("templates/style.css").read_text(encoding="utf-8")
+                   + colours.css()),
     )
     return env
 

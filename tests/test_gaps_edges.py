@@ -109,7 +109,7 @@ def test_fitness_and_fatigue_are_not_drawn_through_a_gap() -> None:
     seed = 28 / 7
     assert ff.loc["2026-06-01", "ctl"] == pytest.approx(seed + (7 - seed) / 42)
     # ...and the chart's series and the report's words say so
-    note = next(n for n in build_report(a).notes if n.startswith("Fitness (CTL"))
+    note = next(n for n in build_report(a).method_notes if n.startswith("Fitness (CTL"))
     assert "Through the days without data (2026-06-08 to 2026-06-28) they are computed as if you rested" in note
     # the acute:chronic ratio is hidden for 28 days after the gap, as for a 14-day silence
     assert a.load_ratio()["acwr"].loc["2026-06-08":].isna().all()
@@ -251,7 +251,7 @@ def test_the_first_42_days_are_marked_as_settling() -> None:
     a = assess(AthleteData(ATHLETE, tuple(acts), (), ()), BOOK, date(2026, 7, 5))
     ff = a.fitness_fatigue()
     assert not ff["settled"].any()  # 35 days of data
-    note = next(n for n in build_report(a).notes if n.startswith("Fitness (CTL"))
+    note = next(n for n in build_report(a).method_notes if n.startswith("Fitness (CTL"))
     assert "start from the mean of your first 28 days" in note and "TrainingPeaks and GoldenCheetah start them at 0" in note
     assert "yesterday's" in note
     # 06-01 + 42 days = 07-13 is the first settled day
@@ -259,7 +259,7 @@ def test_the_first_42_days_are_marked_as_settling() -> None:
     more = acts + [run(date(2026, 7, 6) + timedelta(days=i), 5.0) for i in range(0, 14, 2)]
     b = assess(AthleteData(ATHLETE, tuple(more), (), ()), BOOK, date(2026, 7, 18))
     assert b.fitness_fatigue().loc["2026-07-13":, "settled"].all()
-    assert "settling" not in next(n for n in build_report(b).notes if n.startswith("Fitness (CTL"))
+    assert "settling" not in next(n for n in build_report(b).method_notes if n.startswith("Fitness (CTL"))
     # the fitness-ramp rule, like the chart, waits for 42 days
     assert not any(f.rule_id == "fitness-ramp" and f.day < date(2026, 7, 12) for f in b.findings)
 

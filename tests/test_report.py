@@ -134,6 +134,28 @@ def test_golden_sample_athletes(cli, athlete_id: str) -> None:
         check_golden(f"report-{athlete_id}.{ext}", r.output)
 
 
+@pytest.mark.skipif(not (SAMPLES / "ben").is_dir(), reason="sample_activities/ not here yet")
+def test_a_typical_week_reads_in_a_minute(cli) -> None:
+    """A typical sample week's text report is under 500 words and leads with the status, then
+    next week's limits, then the findings; the evidence follows the report's end under "More"."""
+    import_sample(cli, "ben")
+    text = cli("report", "--athlete", "ben", "--week", "2026-W42").output
+    assert len(text.split()) < 500, len(text.split())
+    heads = [line for line in text.splitlines() if line and not line.startswith(" ")]
+    assert heads[2].startswith("Status: ") and heads[3] == "Next week's limits" and heads[4] == "Findings", heads
+    order = ["Status: ", "Next week's limits", "Findings", "Runs in 2026-W42", "Pain log:", "not a diagnosis",
+             "\nMore\n", "Evidence and sources", "Last 8 weeks"]
+    at = [text.index(x) for x in order]
+    assert at == sorted(at), dict(zip(order, at))
+
+
+def test_red_flags_come_before_the_limits(ana: Store) -> None:
+    text = render(report(ana, week=WEEK), "text")
+    order = ["Status: SEE A CLINICIAN TODAY", "RED FLAGS", "Next week's limits", "Findings", "not a diagnosis"]
+    at = [text.index(x) for x in order]
+    assert at == sorted(at), dict(zip(order, at))
+
+
 SAMPLE_PROFILES = {  # as scripts/demo.sh adds them
     "maya": ["--name", "Maya Lindqvist", "--email", "maya@example.org", "--timezone", "Europe/Stockholm",
              "--sex", "female", "--birth-year", "1991", "--hr-rest", "52", "--hr-max", "188",
@@ -228,11 +250,16 @@ def test_any_rule_and_severity_renders_red_flags_first(ana: Store) -> None:
     text = flat(render(rep, "text"))
     assert text.index("RED FLAGS") < text.index("[EMERGENCY]") < text.index("Findings") < text.index("[WARNING]")
     assert "Numbers: +12.5% (threshold 10%)" in text
-    assert "Why it matters: Because of that. (Evidence: weak.)" in text and "What to do: Do this." in text
+    assert "What to do: Do this." in text
+    # why it matters and the sources follow the report's end, under "More" (in full in HTML and Markdown)
+    assert text.index("not a diagnosis") < text.index("More") < text.index("(rule some-new-rule): evidence weak.")
     md = render(rep, "md")
     assert md.index("## Red flags") < md.index("EMERGENCY") < md.index("## Findings")
+    assert md.index("## More") < md.index("**Why it matters:** Because of that. (Evidence: weak.)")
     html = render(rep, "html")
     assert html.index("Red flags: act on these first") < html.index("pain-red-flag-x") < html.index("some-new-rule")
+    folded = html[html.index("<details class=\"why\">"):]
+    assert "Because of that. (Evidence: weak.)" in folded[:folded.index("</details>")]
     data = json.loads(render(rep, "json"))
     assert [f["red_flag"] for f in data["findings"]] == [True, False, False, False]
     validate(data, "report.schema.json")
@@ -304,6 +331,14 @@ def test_html_is_self_contained(ana: Store) -> None:
     charts = report(ana, week=WEEK).charts
     assert html.count('<img src="data:image/svg+xml;base64,') == sum(c.available for c in charts) >= 4
     assert '<meta name="viewport"' in html and "@media print" in html
+
+
+def test_the_stylesheet_arrives_as_written(ana: Store) -> None:
+    """runload's own CSS is not escaped: a quoted font name escaped to &#34; inside <style>
+    made the browser drop the whole font list."""
+    html = render(report(ana, week=WEEK), "html")
+    style = html[html.index("<style>"):html.index("</style>")]
+    assert '"Segoe UI"' in style and "&#34;" not in style and "&gt;" not in style
 
 
 def test_chart_svgs_contain_no_links(ana: Store) -> None:

@@ -232,9 +232,12 @@ def test_golden_maya_in_miles(cli) -> None:
     # by hand: 12.3 km = 7.64 mi, 11.2 km = 6.96 mi, cap 12.8 km = 7.95 mi, reference 11.98 km = 7.44 mi,
     # 5.1 km = 3.17 mi, 4.8 km = 2.98 mi, 56.0 km = 34.80 mi, 40.0 km = 24.85 mi, 25.6 km = 15.91 mi,
     # 16.0 km = 9.94 mi
-    assert "Week of 2026-10-12: 7.6 mi, +10% on the week before (7.0 mi)." in t
-    assert "Week's running distance: at most 8.0 mi (7% above a reference week of 7.4 mi;" in t
-    assert "Longest single run: at most 3.2 mi (7% above 3.0 mi, the longest run of the last 30 days;" in t
+    assert "The 7 days to 2026-10-18 ran 7.6 mi, +10% on the 7 days before (7.0 mi)." in t
+    # limits rounded down in miles: 12.3 km x 1.07 = 8.14 mi shows as 8.1; 5.1 km = 3.17 mi as 3.1
+    assert ("Week's running distance: at most 8.1 mi (7% above 7.6 mi, from the week of 2026-10-12 (the highest "
+            "of your last 4 complete weeks))") in t
+    assert "Longest single run: at most 3.1 mi (7% above 3.0 mi, the longest run of the last 30 days)" in t
+    assert "the longest run under 3.1 mi" in t  # the advice quotes the same number
     assert "(week of 2026-08-10: 34.8 mi after 24.9 mi)" in t and "(15.9 mi against 9.9 mi)" in t
     mi = json.loads(cli("report", "--athlete", "maya", "--format", "json").output)
     assert mi["weeks"] == km["weeks"]

@@ -68,6 +68,16 @@ def distance(km: float | None, units: str, digits: int = 1) -> str:
     return f"{from_km(float(km), units):.{digits}f} {label(units)}"
 
 
+def limit(km: float | None, units: str, digits: int = 1) -> str:
+    """A distance limit as :func:`distance` shows it, but rounded down in the reader's units
+    (39.27 km is never shown as 39.3 km, nor 24.357 mi as 24.4 mi: a plan at the number shown
+    must keep the limit)."""
+    if km is None:
+        return "-"
+    shown = math.floor(from_km(float(km), units) * 10 ** digits + 1e-6) / 10 ** digits
+    return f"{shown:.{digits}f} {label(units)}"
+
+
 def number(km: float | None, units: str, digits: int = 1) -> str:
     """The number of :func:`distance` without its label, for a table column headed with it."""
     if km is None:
@@ -132,9 +142,7 @@ class UnitFormatter(string.Formatter):
         if kind == "dist":
             return distance(value, self.units, int(digits or 1))
         if kind == "limit":  # a limit is never shown above itself: rounded down in the reader's units
-            n = int(digits or 1)
-            shown = math.floor(from_km(float(value), self.units) * 10 ** n + 1e-6) / 10 ** n
-            return f"{shown:.{n}f} {label(self.units)}"
+            return limit(value, self.units, int(digits or 1))
         if kind == "pace":
             return pace(value, self.units, int(digits or 2))
         load_unit = str(self._fields.get("load_unit", ""))

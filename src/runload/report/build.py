@@ -111,9 +111,11 @@ def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: in
         n = len(gap_weeks)
         notes.append(f"{n} of the {len(weeks)} weeks shown {'has' if n == 1 else 'have'} no recorded activity "
                      "at all: shown as gaps, not as rest weeks.")
+    notes.extend(heart_rate_notes(a, shown))  # how to read a finding's heart-rate figure
+    # how the fitness chart is computed: the full report's, not the headline's
+    method_notes: list[str] = []
     if any(w.runs for w in weeks):
-        notes.append(fitness_note(a, weeks[0].week_start, min(period.end, as_of)))
-    notes.extend(heart_rate_notes(a, shown))
+        method_notes.append(fitness_note(a, weeks[0].week_start, min(period.end, as_of)))
     if earlier:
         notes.append(f"{earlier} earlier finding{'s' if earlier != 1 else ''} before this period: "
                      f"runload check --athlete {athlete.id} --all")
@@ -125,7 +127,8 @@ def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: in
         findings=shown, earlier_findings=earlier, limits=_limit_lines(lim, athlete.units),
         limits_mode=lim.mode, limits_sentence=lim.sentence(athlete.units), limits_guidance=lim.guidance,
         limits_basis=dict(lim.basis), weeks=weeks, runs=_runs(a.activities, period), pain=pain,
-        shoes=_shoes(a.activities, period.end, a.shoes), charts=[], notes=notes, pain_story=pain_story(a.pain),
+        shoes=_shoes(a.activities, period.end, a.shoes), charts=[], notes=notes, method_notes=method_notes,
+        pain_story=pain_story(a.pain),
         assessment=a, plan=plan, load_weeks=load_weeks(a, weeks), load_note=load_note(a),
     )
     from runload.report import charts as chart_catalog

@@ -88,6 +88,11 @@ def distance(km: float | None, units: str = "km", digits: int = 1) -> str:
     return u.distance(km, units, digits)
 
 
+def limit(km: float | None, units: str = "km", digits: int = 1) -> str:
+    """A distance limit in the reader's units, rounded down (see :func:`runload.units.limit`)."""
+    return u.limit(km, units, digits)
+
+
 def dist_number(km: float | None, units: str = "km", digits: int = 1) -> str:
     """A distance's number without its label (``12.3``), for a column headed with :func:`dist_label`."""
     return u.number(km, units, digits)
@@ -136,23 +141,25 @@ def _without_stricter(message: str) -> str:
     return message[:i] if i >= 0 else message
 
 
-def supporting(f: Finding, units: str = "km") -> str:
+def supporting(f: Finding, units: str = "km", *, brief: bool = False) -> str:
     """A finding that supports the lead finding of its event, on one line: its title, its
-    message and its numbers."""
+    message (unless ``brief``: the plain-text report keeps to the numbers) and its numbers."""
     nums = finding_numbers(f, units)
+    if brief:
+        return f.title + (f" [{nums}]" if nums else "")
     return f"{f.title}: {one_line(_without_stricter(f.message))}" + (f" [{nums}]" if nums else "")
 
 
-def supporting_lines(f: Finding, units: str = "km") -> list[str]:
-    """The findings supporting ``f``, one line per rule: its most serious (then latest) finding,
-    and how many more of the same there were."""
+def supporting_lines(f: Finding, units: str = "km", *, brief: bool = False) -> list[str]:
+    """The findings supporting ``f``, one line per rule: its most serious (then latest) finding
+    (``brief``: its title and numbers only), and how many more of the same there were."""
     groups: dict[str, list[Finding]] = {}
     for s in f.supporting:
         groups.setdefault(s.rule_id, []).append(s)
     out = []
     for items in groups.values():
         top = items[0]  # supporters arrive most severe first, then most recent
-        line = supporting(top, units)
+        line = supporting(top, units, brief=brief)
         if len(items) > 1:
             first = min((s.date or s.week_start for s in items if (s.date or s.week_start)), default=None)
             line += f" (and {len(items) - 1} more" + (f" since {first.isoformat()}" if first else "") + ")"

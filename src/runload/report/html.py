@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from runload.report import fmt
+from runload.report import colours, fmt
 from runload.report.model import Report, Roster
 
 
@@ -29,6 +29,7 @@ def _visible(value: Any) -> Any:
 @cache
 def _env() -> Any:
     import jinja2
+    from markupsafe import Markup
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("runload.report", "templates"),
@@ -40,11 +41,14 @@ def _env() -> Any:
     )
     env.globals.update(
         when=fmt.finding_when, numbers=fmt.finding_numbers, why=fmt.why, week_km=fmt.week_km,
-        longest_km=fmt.longest_km, distance=fmt.distance, dist_number=fmt.dist_number, shoe_reminders=fmt.shoe_reminders, dist_label=fmt.dist_label,
+        longest_km=fmt.longest_km, distance=fmt.distance, limit=fmt.limit, dist_number=fmt.dist_number, shoe_reminders=fmt.shoe_reminders, dist_label=fmt.dist_label,
         change=fmt.change, score=fmt.score, where=fmt.pain_where, supporting_lines=fmt.supporting_lines,
         citations=fmt.citations, guidance_label=fmt.guidance_label, duration=fmt.duration, pace=fmt.pace,
         number=fmt.number, bpm=fmt.bpm, load_table=fmt.load_table, swelling=fmt.swelling, relieved=fmt.relieved,
-        css=resources.files("runload.report").joinpath("templates/style.css").read_text(encoding="utf-8"),
+        # runload's own stylesheet, not text to escape: escaped, the quotes around "Segoe UI"
+        # and the like became &#34; inside <style> and the browser dropped the whole font list
+        css=Markup(resources.files("runload.report").joinpath("templates/style.css").read_text(encoding="utf-8")
+                   + colours.css()),
     )
     return env
 

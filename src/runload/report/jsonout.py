@@ -96,7 +96,7 @@ def report_dict(report: Report) -> dict[str, Any]:
                   for s in report.shoes],
         "charts": [{"name": c.name, "title": c.title, "available": c.available, "note": c.note or None}
                    for c in report.charts],
-        "notes": list(report.notes),
+        "notes": [*report.notes, *report.method_notes],
         "disclaimer": report.disclaimer,
     }
 

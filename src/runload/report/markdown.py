@@ -40,26 +40,33 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], align: str)
 
 
 def _finding(f: Finding, units: str = "km") -> list[str]:
+    """A finding as the reader acts on it; why it matters and its sources are under "More"."""
     when = fmt.finding_when(f)
     lines = [f"### {esc(f.severity.value.upper())}: {esc(f.title)}" + (f" ({esc(when)})" if when else ""), "",
              esc(f.message), ""]
     nums = fmt.finding_numbers(f, units)
     if nums:
         lines.append(f"- **Numbers:** {esc(nums)}")
-    if fmt.why(f):
-        lines.append(f"- **Why it matters:** {esc(fmt.why(f))}")
     for line in fmt.supporting_lines(f, units):
         lines.append(f"- **Also:** {esc(line)}")
     if f.advice:
         lines.append(f"- **What to do:** {esc(f.advice)}")
-    if f.citations:
-        lines.append(f"- **Sources:** {esc('; '.join(fmt.citations(f)))}")
-    lines.append(f"- **Rule:** `{f.rule_id.replace('`', '')}`")
     return lines + [""]
 
 
+def _evidence(f: Finding) -> list[str]:
+    """Why a finding matters, its sources and its rule, for the "More" section."""
+    lines = [f"- **{esc(f.title)}** (rule `{f.rule_id.replace('`', '')}`)"]
+    if fmt.why(f):
+        lines.append(f"  - **Why it matters:** {esc(fmt.why(f))}")
+    if fmt.citations(f):
+        lines.append(f"  - **Sources:** {esc('; '.join(fmt.citations(f)))}")
+    return lines
+
+
 def render_markdown(report: Report) -> str:
-    """The report as Markdown."""
+    """The report as Markdown, in the order of the text report: status, red flags, next week's
+    limits, findings, the period's runs, the pain log, the not-a-diagnosis line; then "More"."""
     a, p = report.athlete, report.period
     units = a.units
     km = fmt.dist_label(units)
@@ -73,18 +80,12 @@ def render_markdown(report: Report) -> str:
         lines += ["## Red flags: act on these first", ""]
         for f in report.red_flags:
             lines += _finding(f, units)
-    lines += ["## Findings", ""]
-    if report.other_findings:
-        for f in report.other_findings:
-            lines += _finding(f, units)
-    else:
-        lines += ["No other findings." if report.red_flags else "Nothing flagged in this period.", ""]
 
     lines += ["## Next week's limits", ""]
     limits = [c for c in report.limits if c.value_km is not None]
     for c in limits:
-        lines.append(f"- **{esc(c.label)}: at most {fmt.distance(c.value_km, units)}**"
-                     + esc(f" ({c.basis}; rule {c.rule})" if c.basis else f" (rule {c.rule or '-'})"))
+        lines.append(f"- **{esc(c.label)}: at most {fmt.limit(c.value_km, units)}**"
+                     + (" " + esc(f"({c.basis})") if c.basis else ""))
     if report.limits_guidance:
         label = fmt.guidance_label(report.limits_mode).strip()
         lines.append((f"- **{esc(label)}** " if label else "- ") + esc(report.limits_guidance))
@@ -92,21 +93,12 @@ def render_markdown(report: Report) -> str:
         lines.append("No limit: not enough data to set one.")
     lines.append("")
 
-    if report.load_weeks:
-        lines += ["## Load beyond distance", ""]
-        heads, rows = fmt.load_table(report.load_weeks[-8:])
-        lines += _table(heads, rows, "l" + "r" * (len(heads) - 1))
-        lines.append("")
-    if report.load_note:
-        lines += [esc(report.load_note), ""]
-    if any(w.has_data for w in report.weeks):
-        shown = report.weeks[-8:]
-        lines += [f"## Last {len(shown)} weeks (running)", ""]
-        lines += _table(["week", km, "runs", f"longest {km}", "change", "other sport min"],
-                        [[w.week_start.isoformat(), fmt.week_km(w, units), w.runs if w.has_data else "-",
-                          fmt.longest_km(w, units), fmt.change(w),
-                          f"{w.cross_training_min:.0f}" if w.has_data else "-"] for w in shown], "lrrrrr")
-        lines.append("")
+    lines += ["## Findings", ""]
+    if report.other_findings:
+        for f in report.other_findings:
+            lines += _finding(f, units)
+    else:
+        lines += ["No other findings." if report.red_flags else "Nothing flagged in this period.", ""]
 
     if report.runs:
         lines += [f"## Runs in {esc(report.period.label)}", ""]
@@ -151,24 +143,43 @@ def render_markdown(report: Report) -> str:
         body = render_plan_markdown(report.plan, units).split("\n", 3)[3]  # without its own title
         lines += ["## Your plan for next week", "", body.strip(), ""]
 
+    reminders = fmt.shoe_reminders(report.shoes, units)
+    if report.notes or reminders:
+        lines += ["## Notes", ""] + [f"- {esc(n)}" for n in [*reminders, *report.notes]] + [""]
+    lines += [f"*{esc(report.disclaimer)}*", "", "## More", ""]
+    if report.findings:
+        lines += ["### Why each finding matters", ""]
+        for f in report.findings:
+            lines += _evidence(f)
+        lines.append("")
+    shown = report.weeks[-8:]
+    if any(w.has_data for w in shown):
+        lines += [f"### Last {len(shown)} weeks (running)", ""]
+        lines += _table(["week", km, "runs", f"longest {km}", "change", "other sport min"],
+                        [[w.week_start.isoformat(), fmt.week_km(w, units), w.runs if w.has_data else "-",
+                          fmt.longest_km(w, units), fmt.change(w),
+                          f"{w.cross_training_min:.0f}" if w.has_data else "-"] for w in shown], "lrrrrr")
+        lines.append("")
+    if report.load_weeks:
+        lines += ["### Load beyond distance", ""]
+        heads, rows = fmt.load_table(report.load_weeks[-8:])
+        lines += _table(heads, rows, "l" + "r" * (len(heads) - 1))
+        lines.append("")
+    if report.load_note:
+        lines += [esc(report.load_note), ""]
     if report.shoes:
-        lines += [f"## Shoes (running {km}, all time)", ""]
+        lines += [f"### Shoes (running {km}, all time)", ""]
         headers, rows, align = fmt.shoe_columns(report.shoes, units)
         lines += _table(headers, rows, align)
         lines.append("")
-        reminders = fmt.shoe_reminders(report.shoes, units)
-        if reminders:
-            lines += [f"- {esc(r)}" for r in reminders] + [""]
-
     left_out = [c for c in report.charts if not c.available]
     if left_out:
-        lines += ["## Charts left out", ""]
+        lines += ["### Charts left out", ""]
         lines += [f"- {esc(c.title)} ({esc(c.note)})" for c in left_out]
         lines.append("")
-    if report.notes:
-        lines += ["## Notes", ""] + [f"- {esc(n)}" for n in report.notes] + [""]
-    lines += [f"*{esc(report.disclaimer)}*"]
-    return "\n".join(lines) + "\n"
+    if report.method_notes:
+        lines += ["### How the measures are computed", ""] + [f"- {esc(n)}" for n in report.method_notes] + [""]
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def render_roster_markdown(roster: Roster) -> str:

@@ -189,7 +189,8 @@ class Report:
     pain: PainSummary
     shoes: list[ShoeRow]
     charts: list[ChartInfo]
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a reader needs to read the numbers right
+    method_notes: list[str] = field(default_factory=list)  # how a chart's measures are computed (fitness, fatigue)
     pain_story: PainStory | None = None
     disclaimer: str = DISCLAIMER
     assessment: Any = field(default=None, repr=False, compare=False)  # what charts draw from; not rendered

@@ -7,16 +7,16 @@ are never coloured so their columns stay aligned.
 from __future__ import annotations
 
 import textwrap
+from datetime import timedelta
 
 from runload.models import Finding
-from runload.report import fmt
+from runload.report import colours, fmt
 from runload.report.model import Report, Roster
 from runload.report.table import table
 
 WIDTH = 100
 WEEKS_IN_TEXT = 8
-_ANSI = {"emergency": "1;97;41", "urgent": "1;31", "warning": "1;31", "caution": "1;33", "info": "36",
-         "ok": "1;32", "bold": "1", "dim": "2"}
+_ANSI = {"bold": "1", "dim": "2"}  # a status level's style is its colour's (runload.report.colours)
 
 
 def _table(*args: object, **kw: object) -> str:
@@ -24,7 +24,8 @@ def _table(*args: object, **kw: object) -> str:
 
 
 def _paint(s: str, style: str, color: bool) -> str:
-    return f"\x1b[{_ANSI[style]}m{s}\x1b[0m" if color else s
+    code = _ANSI.get(style) or colours.ansi(style)
+    return f"\x1b[{code}m{s}\x1b[0m" if color else s
 
 
 def _wrap(s: str, indent: str, first: str = "") -> list[str]:
@@ -33,26 +34,41 @@ def _wrap(s: str, indent: str, first: str = "") -> list[str]:
 
 
 def _finding(f: Finding, color: bool, units: str = "km") -> list[str]:
+    """A finding as the reader acts on it: what happened, its numbers, what to do. Why it
+    matters and the sources are in the report's "More" section (:func:`_evidence`)."""
     tag = _paint(f"[{f.severity.value.upper()}]", f.severity.value, color)
     when = fmt.finding_when(f)
-    lines = [f"  {tag} {f.title}" + (f" ({when})" if when else "") + f"  [{f.rule_id}]"]
+    lines = [f"  {tag} {f.title}" + (f" ({when})" if when else "")]
     lines += _wrap(fmt.one_line(f.message), "      ")
     nums = fmt.finding_numbers(f, units)
     if nums:
         lines += _wrap(nums, "      ", "Numbers: ")
-    if fmt.why(f):
-        lines += _wrap(fmt.why(f), "      ", "Why it matters: ")
-    for line in fmt.supporting_lines(f, units):
+    for line in fmt.supporting_lines(f, units, brief=True):
         lines += _wrap(line, "      ", "Also: ")
     if f.advice:
         lines += _wrap(f.advice, "      ", "What to do: ")
+    return lines
+
+
+def _evidence(f: Finding) -> list[str]:
+    """A finding's rule, how strong its evidence is, and its sources, for the "More" section:
+    the evidence in full is in the HTML and JSON reports."""
+    level = f"evidence {f.evidence_level}" if f.evidence_level else "evidence not stated"
+    lines = _wrap(f"{f.title} (rule {f.rule_id}): {level}.", "  ", "- ")
     if f.citations:
-        lines += _wrap("; ".join(fmt.citations(f)), "      ", "Sources: ")
+        lines += _wrap("; ".join(fmt.citations(f)), "    ", "Sources: ")
     return lines
 
 
 def render_text(report: Report, *, color: bool = False) -> str:
-    """The report as plain text (``color``: ANSI colours for a terminal)."""
+    """The report as plain text (``color``: ANSI colours for a terminal).
+
+    What a runner acts on comes first and reads to its end in a minute: the status, red flags,
+    next week's limits, the findings with their numbers, the period's runs and the pain log, then
+    the not-a-diagnosis line. The rest (evidence and sources, the recent weeks, shoes) follows
+    under "More"; charts, load beyond distance and how the measures are computed are in the
+    HTML report, and everything is in the JSON.
+    """
     a = report.athlete
     p = report.period
     units = a.units
@@ -70,6 +86,17 @@ def render_text(report: Report, *, color: bool = False) -> str:
         lines += ["", _paint("RED FLAGS: act on these first", "urgent", color)]
         for f in report.red_flags:
             lines += _finding(f, color, units)
+
+    lines += ["", "Next week's limits"]
+    limits = [c for c in report.limits if c.value_km is not None]
+    for c in limits:
+        lines += _wrap(f"{c.label}: at most {fmt.limit(c.value_km, units)}"
+                       + (f" ({c.basis})" if c.basis else ""), "  ")
+    if report.limits_guidance:
+        lines += _wrap(report.limits_guidance, "  ", fmt.guidance_label(report.limits_mode))
+    if not limits and not report.limits_guidance:
+        lines.append("  No limit: not enough data to set one.")
+
     lines += ["", "Findings"]
     if report.other_findings:
         for f in report.other_findings:
@@ -79,44 +106,46 @@ def render_text(report: Report, *, color: bool = False) -> str:
     else:
         lines.append("  No other findings.")
 
-    lines += ["", "Next week's limits"]
-    limits = [c for c in report.limits if c.value_km is not None]
-    for c in limits:
-        lines += _wrap(f"{c.label}: at most {fmt.distance(c.value_km, units)}"
-                       + (f" ({c.basis}; rule {c.rule})" if c.basis else f" (rule {c.rule or '-'})"), "  ")
-    if report.limits_guidance:
-        lines += _wrap(report.limits_guidance, "  ", fmt.guidance_label(report.limits_mode))
-    if not limits and not report.limits_guidance:
-        lines.append("  No limit: not enough data to set one.")
-
-    shown = report.weeks[-WEEKS_IN_TEXT:]
-    if any(w.has_data for w in shown):
-        lines += ["", f"Last {len(shown)} weeks (running)"]
-        rows = [[w.week_start.isoformat(), fmt.week_km(w, units), w.runs if w.has_data else "-",
-                 fmt.longest_km(w, units), fmt.change(w),
-                 f"{w.cross_training_min:.0f}" if w.has_data else "-"] for w in shown]
-        lines.append(_table(["week", km, "runs", f"longest {km}", "change", "other sport min"], rows, align="lrrrrr"))
-
-    if report.load_weeks:
-        lines += ["", "Load beyond distance"]
-        heads, rows = fmt.load_table(report.load_weeks[-WEEKS_IN_TEXT:])
-        lines.append(_table(heads, rows, align="l" + "r" * (len(heads) - 1)))
-    if report.load_note:
-        lines += _wrap(report.load_note, "  ")
-
     if report.runs:
         lines += ["", f"Runs in {report.period.label}"]
         rows = [[r.date.isoformat(), fmt.dist_number(r.distance_km, units, 1), fmt.duration(r.duration_s),
                  fmt.pace(r.pace_s_per_km, units), fmt.bpm(r.avg_hr_bpm)] for r in report.runs]
         lines.append(_table(["date", km, "time", f"pace /{km}", "avg HR"], rows, align="lrrrr"))
 
+    lines += _pain(report)
+
+    if report.plan is not None:
+        from runload.report.plan import plan_lines
+
+        lines += ["", "Your plan for next week"]
+        for line in plan_lines(report.plan, units, heading=False):
+            lines += _wrap(line.strip(), "    " if line.startswith("  ") else "  ") if line else [""]
+
+    reminders = fmt.shoe_reminders(report.shoes, units)
+    if report.notes or reminders:
+        lines += ["", "Notes"]
+        for n in [*reminders, *report.notes]:
+            lines += _wrap(n, "  ", "- ")
+    lines += [""] + textwrap.wrap(report.disclaimer, WIDTH)
+    lines += _more(report, units)
+    return "\n".join(lines) + "\n"
+
+
+def _pain(report: Report) -> list[str]:
+    """The pain log, its red flags and episodes, and the return-to-run plan."""
     pain = report.pain
-    lines += ["", f"Pain log: {fmt.pain_trend_words(pain.trend, pain.last_7d_max, pain.prev_7d_max)}"]
-    if pain.entries:
+    lines = ["", f"Pain log: {fmt.pain_trend_words(pain.trend, pain.last_7d_max, pain.prev_7d_max)}"]
+    # the entries of the trend's 14 days; the older ones of the report's window are in the HTML and JSON
+    recent = [e for e in pain.entries if e.date > report.period.end - timedelta(days=14)]
+    if len(recent) < len(pain.entries):
+        n = len(pain.entries) - len(recent)
+        lines += _wrap(f"{n} earlier entr{'y' if n == 1 else 'ies'} since {pain.entries[0].date.isoformat()} "
+                       "in the HTML and JSON report.", "  ")
+    if recent:
         rows = [[e.date.isoformat(), fmt.pain_where(e), fmt.score(e.pain_during), fmt.score(e.pain_after),
                  fmt.score(e.pain_next_morning), fmt.score(e.stiffness), fmt.swelling(e.swelling),
                  fmt.relieved(e.relieved_by_rest), fmt.one_line(", ".join(e.flags), 40) or "-",
-                 fmt.one_line(e.notes, 40) or "-"] for e in pain.entries]
+                 fmt.one_line(e.notes, 40) or "-"] for e in recent]
         lines.append(_table(["date", "where", "during", "after", "morning", "stiff", "swelling", "rest helps",
                              "warning signs", "notes"], rows, align="llrrrrllll"))
 
@@ -136,33 +165,36 @@ def render_text(report: Report, *, color: bool = False) -> str:
         lines += ["", "Return to running"]
         for line in story.return_plan:
             lines += _wrap(line.strip(), "    " if line.startswith("  ") else "  ")
+    return lines
 
-    if report.plan is not None:
-        from runload.report.plan import plan_lines
 
-        lines += ["", "Your plan for next week"]
-        for line in plan_lines(report.plan, units, heading=False):
-            lines += _wrap(line.strip(), "    " if line.startswith("  ") else "  ") if line else [""]
-
+def _more(report: Report, units: str) -> list[str]:
+    """What backs the report up, after its end: each finding's rule, evidence and sources, the
+    recent weeks, the shoes, and where the charts and the rest are."""
+    km = fmt.dist_label(units)
+    lines = ["", "More"]
+    if report.findings:
+        lines += ["", "Evidence and sources"]
+        for f in report.findings:
+            lines += _evidence(f)
+    shown = report.weeks[-WEEKS_IN_TEXT:]
+    if any(w.has_data for w in shown):
+        lines += ["", f"Last {len(shown)} weeks (running)"]
+        rows = [[w.week_start.isoformat(), fmt.week_km(w, units), w.runs if w.has_data else "-",
+                 fmt.longest_km(w, units), fmt.change(w),
+                 f"{w.cross_training_min:.0f}" if w.has_data else "-"] for w in shown]
+        lines.append(_table(["week", km, "runs", f"longest {km}", "change", "other sport min"], rows, align="lrrrrr"))
     if report.shoes:
         lines += ["", f"Shoes (running {km}, all time)"]
         headers, rows, align = fmt.shoe_columns(report.shoes, units)
         lines.append(_table(headers, rows, align=align))
-        for sentence in fmt.shoe_reminders(report.shoes, units):
-            lines += _wrap(sentence, "  ", "- ")
-
-    left_out = [c for c in report.charts if not c.available]
-    lines += ["", "Charts: runload report --athlete {0} --format html --output report.html "
-                  "(or --charts DIR for PNG files)".format(a.id)]
-    for c in left_out:
-        lines += _wrap(f"Left out: {c.title} ({c.note})", "  ", "- ")
-
-    if report.notes:
-        lines += ["", "Notes"]
-        for n in report.notes:
-            lines += _wrap(n, "  ", "- ")
-    lines += [""] + textwrap.wrap(report.disclaimer, WIDTH)
-    return "\n".join(lines) + "\n"
+    lines += [""] + _wrap(f"Charts, why each finding matters, load beyond distance and how the measures are "
+                          f"computed: runload report --athlete {report.athlete.id} --format html --output report.html "
+                          "(or --charts DIR for PNG files)", "")
+    for c in report.charts:
+        if not c.available:
+            lines += _wrap(f"Left out: {c.title} ({c.note})", "  ", "- ")
+    return lines
 
 
 def roster_cells(roster: Roster, *, finding_limit: int | None = 70) -> tuple[list[str], list[list[str]]]:

@@ -52,7 +52,9 @@ def advice(level: str, care: Any) -> str:
     if level == "emergency":
         return f"call {care.emergency} now."
     if level == "urgent":
-        return f"get care today: {care.same_day}."
+        # a calf clot can travel to the lung: the emergency number is given with same-day care
+        return (f"get care today: {care.same_day}. If you become breathless or have chest pain, "
+                f"call {care.emergency} now.")
     return f"get it examined by {care.clinician} before running again."
 
 

@@ -262,7 +262,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         from runload.models import PAIN_LOCATIONS, PAIN_SIDES, PAIN_SIGNS, PAIN_SWELLING
 
         athlete = store.get_athlete(session.user.subject_id)
-        return render("app_pain.html.j2", status, session=session, athlete=athlete, v=values or {}, error=error,
+        return render("app_pain.html.j2", status, session=session, athlete=athlete, v=_Values(values or {}), error=error,
                       sides=PAIN_SIDES, locations=PAIN_LOCATIONS, swellings=PAIN_SWELLING,
                       signs=list(PAIN_SIGNS.items()), today=today(athlete.timezone).isoformat())
 
@@ -364,7 +364,15 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
     app = Starlette(routes=routes)
     app.add_middleware(SecurityHeaders)
     app.state.pages = pages
+    app.state.store_path = store_path
     return app
+
+
+class _Values(dict):
+    """The form's values sent back with an error: a field not sent reads as blank."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 def _week_label(text: str) -> bool:

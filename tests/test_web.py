@@ -329,3 +329,15 @@ def test_the_year_view_shows_a_year_of_weeks(app):
         season = app.state.pages.report(store, "maya", TODAY, view="season")
     assert len(year.weeks) == 52 and len(season.weeks) == 26
     assert 'aria-current="page">Year' in c.get("/athletes/maya?view=year").text
+
+
+def test_the_weekly_chart_is_served_to_who_may_see_it(app):
+    c = login(app, "maya")
+    page = c.get("/athletes/maya").text
+    assert 'src="/athletes/maya/charts/weekly_distance.svg?view=16w"' in page
+    r = c.get("/athletes/maya/charts/weekly_distance.svg?view=year")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/svg+xml" and b"<svg" in r.content
+    assert c.get("/athletes/ben/charts/weekly_distance.svg").status_code == 403
+    assert client(app).get("/athletes/maya/charts/weekly_distance.svg").status_code == 403
+    assert c.get("/athletes/maya/charts/pain.svg").status_code == 404
+    assert login(app, "kim").get("/athletes/maya/charts/weekly_distance.svg").status_code == 200

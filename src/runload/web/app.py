@@ -34,7 +34,7 @@ SESSION_COOKIE = "runload_session"
 LOGIN_COOKIE = "runload_login"  # the CSRF token of the login form, before there is a session
 
 # The static reports' policy, with forms allowed to post to the app itself; no script at all.
-CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; "
+CSP = ("default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
 HEADERS = {
     "content-security-policy": CSP,
@@ -237,7 +237,8 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         r = pages.report(store, athlete_id, day, view=view)
         pain = r.pain
         return render("app_athlete.html.j2", session=session, r=r, view=view, views=VIEW_LABELS,
-                      chart=pages.chart(store, athlete_id, day, "weekly_distance", view=view),
+                      chart=(f"/athletes/{athlete_id}/charts/weekly_distance.svg?view={view}"
+                             if any(c.name == "weekly_distance" and c.available for c in r.charts) else None),
                       notes=accounts.notes_for(store, athlete_id),
                       pain_trend=fmt.pain_trend_words(pain.trend, pain.last_7d_max, pain.prev_7d_max))
 
@@ -248,6 +249,20 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
             if session is None or not accounts.may_see(store, session.user, athlete_id):
                 return forbidden()
             return athlete_page(request, store, session, athlete_id)
+
+    def chart(request: Request) -> Response:
+        athlete_id, name = request.path_params["athlete_id"], request.path_params["name"]
+        view = request.query_params.get("view", "16w")
+        with open_store() as store:
+            session = session_of(request, store)
+            if session is None or not accounts.may_see(store, session.user, athlete_id):
+                return forbidden()
+            if view not in VIEWS or name != "weekly_distance":
+                return PlainTextResponse("Not Found", status_code=404)
+            svg = pages.chart(store, athlete_id, today(store.get_athlete(athlete_id).timezone), name, view=view)
+        if svg is None:
+            return PlainTextResponse("Not Found", status_code=404)
+        return Response(svg, media_type="image/svg+xml")
 
     def own_athlete(store: Any, request: Request) -> accounts.Session | None:
         """The session, when it is the athlete's own (only they log their pain)."""
@@ -357,6 +372,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         Route("/logout", logout, methods=["POST"]),
         Route("/", home),
         Route("/athletes/{athlete_id}", athlete),
+        Route("/athletes/{athlete_id}/charts/{name}.svg", chart),
         Route("/athletes/{athlete_id}/pain/new", pain_new),
         Route("/athletes/{athlete_id}/pain", pain_post, methods=["POST"]),
         Route("/athletes/{athlete_id}/notes", note_post, methods=["POST"]),

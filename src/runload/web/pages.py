@@ -52,7 +52,7 @@ class _Entry:
     fingerprint: tuple
     made: float
     report: Report
-    charts: dict[tuple[str, str], str] = field(default_factory=dict)  # (view, name) -> data: URI
+    charts: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (view, name) -> SVG
 
 
 class Pages:
@@ -92,9 +92,10 @@ class Pages:
         (:data:`VIEWS`) sets how many weeks its weekly rows and chart cover."""
         return self._entry(store, athlete_id, today, view).report
 
-    def chart(self, store: Any, athlete_id: str, today: date, name: str, *, view: str = "16w") -> str | None:
-        """Chart ``name`` of that report as a ``data:`` URI (the page's policy lets only those
-        load), or None when the report has no such chart."""
+    def chart(self, store: Any, athlete_id: str, today: date, name: str, *, view: str = "16w") -> bytes | None:
+        """Chart ``name`` of that report as SVG, or None when the report has no such chart.
+        Drawn on first use and kept with the report: a page links to it rather than inlining
+        it, so the page itself answers at once."""
         from runload.report import charts
 
         entry = self._entry(store, athlete_id, today, view)
@@ -102,8 +103,7 @@ class Pages:
             if not any(c.name == name and c.available for c in entry.report.charts):
                 return None
             with _CHART_LOCK:
-                svg = charts.render(entry.report, name, "svg")
-            entry.charts[(view, name)] = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+                entry.charts[(view, name)] = charts.render(entry.report, name, "svg")
         return entry.charts[(view, name)]
 
     def roster(self, store: Any, athlete_ids: list[str], today: date) -> Roster:

@@ -33,6 +33,7 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_assess import END, add_athlete  # noqa: E402  (the same made-up athletes)
@@ -92,13 +93,14 @@ async def client(base: str, login: str, athlete_id: str | None, start: asyncio.E
             return
         ready.append(login)
         await start.wait()  # every client logged in: the timed window starts
-        deadline = time.monotonic() + seconds
-        token = None
-        n = 0
-        while time.monotonic() < deadline:
-            n += 1
+        token: str | None = None
+
+        async def one(n: int) -> Any:
+            """One request: every fifth a pain entry, the others the dashboard (and its chart, as a
+            browser fetches it) or, for a coach, the roster."""
+            nonlocal token
             if athlete_id and token and n % 5 == 0:
-                k = len([w for w in written if w[0] == athlete_id])
+                k = sum(1 for w in written if w[0] == athlete_id)
                 note = f"bench {login} {n}"
                 day = END - timedelta(days=k % 360)
                 t = time.perf_counter()
@@ -108,19 +110,29 @@ async def client(base: str, login: str, athlete_id: str | None, start: asyncio.E
                 stats["pain entry"].append(time.perf_counter() - t)
                 if r.status_code == 200:
                     written.add((athlete_id, note))
-            else:
+                return r
+            t = time.perf_counter()
+            r = await c.get("/")
+            stats["dashboard" if athlete_id else "roster"].append(time.perf_counter() - t)
+            if athlete_id and token is None and r.status_code == 200:
+                token = TOKEN.search(r.text).group(1)
+            if athlete_id and r.status_code == 200 and "charts/weekly_distance.svg" in r.text:
                 t = time.perf_counter()
-                r = await c.get("/")
-                stats["dashboard" if athlete_id else "roster"].append(time.perf_counter() - t)
-                if athlete_id and token is None and r.status_code == 200:
-                    token = TOKEN.search(r.text).group(1)
-                if athlete_id and r.status_code == 200 and "charts/weekly_distance.svg" in r.text:
-                    # what a browser fetches next: the page's chart
-                    t = time.perf_counter()
-                    chart = await c.get(f"/athletes/{athlete_id}/charts/weekly_distance.svg?view=16w")
-                    stats["chart"].append(time.perf_counter() - t)
-                    if chart.status_code >= 500:
-                        stats["5xx"] += 1
+                chart = await c.get(f"/athletes/{athlete_id}/charts/weekly_distance.svg?view=16w")
+                stats["chart"].append(time.perf_counter() - t)
+                if chart.status_code >= 500:
+                    stats["5xx"] += 1
+            return r
+
+        deadline = time.monotonic() + seconds
+        n = 0
+        while time.monotonic() < deadline:
+            n += 1
+            try:
+                r = await one(n)
+            except httpx.TimeoutException:
+                stats["timeouts"] += 1
+                continue
             if r.status_code >= 500:
                 stats["5xx"] += 1
             elif r.status_code != 200:
@@ -128,7 +140,7 @@ async def client(base: str, login: str, athlete_id: str | None, start: asyncio.E
 
 
 async def load(base: str, clients: int, athletes: int, seconds: float) -> tuple[dict, set, float]:
-    stats: dict = {"login": [], "dashboard": [], "chart": [], "pain entry": [], "roster": [], "errors": [], "5xx": 0}
+    stats: dict = {"login": [], "dashboard": [], "chart": [], "pain entry": [], "roster": [], "errors": [], "5xx": 0, "timeouts": 0}
     written: set = set()
     who = []
     for i in range(clients):
@@ -199,7 +211,7 @@ def main() -> int:
             print(f"  {kind:<11} n={len(v):>6}  p50 {pct(v, 50):7.1f} ms  p95 {pct(v, 95):7.1f} ms  "
                   f"mean {statistics.fmean(v):7.1f} ms")
     missing = written - stored
-    print(f"5xx answers: {stats['5xx']}; other refusals: {len(stats['errors'])}"
+    print(f"5xx answers: {stats['5xx']}; timeouts (30 s): {stats['timeouts']}; other refusals: {len(stats['errors'])}"
           + (f" (first: {stats['errors'][0]})" if stats["errors"] else ""))
     print(f"pain entries confirmed: {len(written)}, in the store afterwards: {len(written & stored)}"
           f"{'' if not missing else f', MISSING {len(missing)}'}")

@@ -65,6 +65,6 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     mailer, why = _mailer(path)
     if mailer is None:
         echo(f"Note: red-flag mails to coaches are off: {why}", err=True)
-    app = create_app(path, today=today_for, mailer=mailer)
+    app = create_app(path, today=today_for, mailer=mailer, warm=True)
     echo(f"runload serving {path} on http://{host}:{port}/ (Ctrl-C stops it)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True, server_header=False)

@@ -119,7 +119,7 @@ def forbidden() -> Response:
 
 def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | None = None, book: Any = None,
                mailer: Callable[[str, int, date, list[Any]], bool] | None = None,
-               throttle: Throttle | None = None) -> Starlette:
+               throttle: Throttle | None = None, warm: bool = False) -> Starlette:
     """The app over the store at ``store_path``.
 
     ``today(tz)`` is the day in a time zone (default: the clock's); ``book`` the rulebook
@@ -377,6 +377,12 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         Route("/athletes/{athlete_id}/pain", pain_post, methods=["POST"]),
         Route("/athletes/{athlete_id}/notes", note_post, methods=["POST"]),
     ]
+    if warm:
+        def warm_up() -> None:
+            with open_store() as store:
+                pages.warm(store, [a.id for a in store.list_athletes()], today)
+
+        threading.Thread(target=warm_up, name="runload-warm", daemon=True).start()
     app = Starlette(routes=routes)
     app.add_middleware(SecurityHeaders)
     app.state.pages = pages

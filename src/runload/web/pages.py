@@ -65,6 +65,7 @@ class Pages:
         self.clock = clock
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, date, str], _Entry] = {}
+        self._building = threading.Lock()
 
     def _entry(self, store: Any, athlete_id: str, today: date, view: str = "16w") -> _Entry:
         from runload.assessments import Assessor
@@ -73,19 +74,40 @@ class Pages:
 
         key = (athlete_id, today, view)
         fp = tuple(store.conn.execute(_FINGERPRINT, {"a": athlete_id}).fetchone())
-        with self._lock:
-            got = self._cache.get(key)
-        if got is not None and got.fingerprint == fp and self.clock() - got.made < self.max_age_s:
+
+        def kept() -> _Entry | None:
+            with self._lock:
+                got = self._cache.get(key)
+            if got is not None and got.fingerprint == fp and self.clock() - got.made < self.max_age_s:
+                return got
+            return None
+
+        got = kept()
+        if got is not None:
             return got
-        judge = Assessor(store, self.book)
-        period = week_period(today, self.book.first_weekday)
-        day = judged_day(period, today)
-        report = build_report(judge.get(athlete_id, day), period, plan=judge.plan(athlete_id, day),
-                              weeks_shown=VIEWS[view])
-        entry = _Entry(fp, self.clock(), report)
+        # One assessment at a time: Python runs one thread at a time anyway, and forty threads
+        # assessing at once would each take forty times as long and hold up every page that is
+        # already kept behind them.
+        with self._building:
+            got = kept()  # made by another thread while this one waited
+            if got is not None:
+                return got
+            judge = Assessor(store, self.book)
+            period = week_period(today, self.book.first_weekday)
+            day = judged_day(period, today)
+            report = build_report(judge.get(athlete_id, day), period, plan=judge.plan(athlete_id, day),
+                                  weeks_shown=VIEWS[view])
+            entry = _Entry(fp, self.clock(), report)
         with self._lock:
             self._cache[key] = entry
         return entry
+
+    def warm(self, store: Any, athlete_ids: list[str], today: Callable[[str | None], date]) -> int:
+        """Make each athlete's report now (``today(tz)`` their day), so the first views after a
+        start answer at once; returns how many were made."""
+        for athlete_id in athlete_ids:
+            self._entry(store, athlete_id, today(store.get_athlete(athlete_id).timezone))
+        return len(athlete_ids)
 
     def report(self, store: Any, athlete_id: str, today: date, *, view: str = "16w") -> Report:
         """The athlete's report for the week holding ``today``, judged on ``today``; ``view``

@@ -129,7 +129,12 @@ async def client(base: str, login: str, athlete_id: str | None, start: asyncio.E
         while time.monotonic() < deadline:
             n += 1
             try:
-                r = await one(n)
+                try:
+                    r = await one(n)
+                except httpx.RemoteProtocolError:
+                    # the server closed a kept-alive connection while this client was idle (its
+                    # keep-alive timeout): what a browser does, try once more on a new one
+                    r = await one(n)
             except httpx.TimeoutException:
                 stats["timeouts"] += 1
                 continue

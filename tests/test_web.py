@@ -341,3 +341,59 @@ def test_the_weekly_chart_is_served_to_who_may_see_it(app):
     assert client(app).get("/athletes/maya/charts/weekly_distance.svg").status_code == 403
     assert c.get("/athletes/maya/charts/pain.svg").status_code == 404
     assert login(app, "kim").get("/athletes/maya/charts/weekly_distance.svg").status_code == 200
+
+
+# ---------------------------------------------------------------- watch files and the plan check
+MAYA_FILES = sorted((Path(__file__).resolve().parents[1] / "sample_activities" / "maya" / "activities").iterdir())
+
+
+def test_watch_files_uploaded_go_through_the_importer_with_its_summary(app, web_store):
+    c = login(app, "cleo")
+    page = c.get("/athletes/cleo/import")
+    assert page.status_code == 200 and 'type="file" name="files"' in page.text
+    files = [("files", (p.name, p.read_bytes(), "application/octet-stream")) for p in MAYA_FILES[-2:]]
+    files.append(("files", ("broken.fit", b"not a fit file at all", "application/octet-stream")))
+    r = c.post("/athletes/cleo/import", data={"csrf_token": csrf(page.text)}, files=files)
+    assert r.status_code == 200, r.text
+    assert "Imported 2 files" in r.text and "1 failed" in r.text and "failed: broken.fit" in r.text
+    assert "runload-upload" not in r.text  # the upload's own folder is not shown
+    with Store.open(web_store, create=False) as store:
+        assert store.activity_count("cleo") == 2
+    again = c.post("/athletes/cleo/import", data={"csrf_token": csrf(page.text)}, files=files[:2])
+    assert "Imported 0 files" in again.text and "2 already known" in again.text
+    assert "Runs this week" in c.get("/athletes/cleo").text or "Weeks" in c.get("/athletes/cleo").text
+
+
+def test_uploads_are_refused_without_csrf_and_for_anyone_but_the_athlete(app, web_store):
+    files = [("files", (MAYA_FILES[-1].name, MAYA_FILES[-1].read_bytes(), "application/octet-stream"))]
+    cleo = login(app, "cleo")
+    assert cleo.post("/athletes/cleo/import", files=files).status_code == 403
+    assert client(app).post("/athletes/cleo/import", files=files).status_code == 403
+    lee = login(app, "lee")  # cleo's own coach
+    assert lee.get("/athletes/cleo/import").status_code == 403
+    assert lee.post("/athletes/cleo/import", data={"csrf_token": csrf(lee.get("/").text)}, files=files).status_code == 403
+    with Store.open(web_store, create=False) as store:
+        assert store.activity_count("cleo") == 0
+
+
+def test_the_plan_check_form_answers_as_runload_plan_check_does(app, web_store):
+    from runload.assessments import Assessor
+    from runload.plan import check_plan, parse_run_option
+    from runload.report.plan import verdict
+
+    runs = ["2026-10-19:6", "2026-10-21:8", "2026-10-25:22:long"]
+    with Store.open(web_store, create=False) as store:
+        judge = Assessor(store)
+        check = check_plan(judge.data("maya"), judge.book, [parse_run_option(r) for r in runs], TODAY,
+                           baseline=judge.get("maya", TODAY))
+    for who in ("maya", "kim"):
+        c = login(app, who)
+        page = c.get("/athletes/maya/plan")
+        assert page.status_code == 200
+        r = c.post("/athletes/maya/plan", data={"csrf_token": csrf(page.text), "runs": "\n".join(runs)})
+        assert r.status_code == 200 and verdict(check).replace("'", "&#39;") in r.text
+    assert not check.keeps_limits and "Proposed plan" in r.text  # 22 km is far past a 5.3 km run limit
+    bad = c.post("/athletes/maya/plan", data={"csrf_token": csrf(page.text), "runs": "tomorrow:5"})
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.text
+    assert c.post("/athletes/maya/plan", data={"runs": "2026-10-19:6"}).status_code == 403
+    assert login(app, "lee").get("/athletes/maya/plan").status_code == 403

@@ -45,6 +45,10 @@ HEADERS = {
     "cache-control": "no-store",
 }
 
+MAX_UPLOAD_BYTES = 512 * 1024 * 1024  # a Strava bulk export of many years fits
+MAX_UPLOAD_FILES = 1000
+MAX_PLAN_LINES = 84  # the plan check's own bound: 12 weeks of a run a day
+
 VIEW_LABELS = (("16w", "16 weeks"), ("season", "Season (26 weeks)"), ("year", "Year"))
 LEVEL_WORDS = {"emergency": "EMERGENCY", "urgent": "URGENT: get care today",
                "clinician": "See a clinician before running again"}
@@ -365,6 +369,111 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
 
         return await _in_thread(run)
 
+    def import_page(request: Request) -> Response:
+        with open_store() as store:
+            session = own_athlete(store, request)
+            if session is None:
+                return forbidden()
+            return render("app_import.html.j2", session=session, athlete=store.get_athlete(session.user.subject_id),
+                          s=None, lines=[], error=None)
+
+    async def import_post(request: Request) -> Response:
+        import shutil
+        import tempfile
+
+        from starlette.datastructures import UploadFile
+
+        if int(request.headers.get("content-length") or 0) > MAX_UPLOAD_BYTES:
+            return PlainTextResponse("Too large", status_code=413)
+        folder = Path(tempfile.mkdtemp(prefix="runload-upload-"))
+        try:
+            async with request.form(max_files=MAX_UPLOAD_FILES, max_fields=5) as form:
+                token = form.get("csrf_token")
+                written, total = [], 0
+                for i, f in enumerate(form.getlist("files")):
+                    if not isinstance(f, UploadFile) or not f.filename:
+                        continue
+                    path = folder / f"{i:04d}-{_safe_name(f.filename)}"
+                    with path.open("wb") as out:
+                        while chunk := await f.read(1 << 20):
+                            total += len(chunk)
+                            if total > MAX_UPLOAD_BYTES:
+                                return PlainTextResponse("Too large", status_code=413)
+                            out.write(chunk)
+                    written.append(path)
+            return await _in_thread(_import, request, token if isinstance(token, str) else None, folder, written)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _import(request: Request, token: str | None, folder: Path, files: list[Path]) -> Response:
+        from runload.errors import RunloadError
+        from runload.ingest import import_paths
+
+        with open_store() as store:
+            session = own_athlete(store, request)
+            if session is None or not csrf_ok(token, session.csrf_token):
+                return forbidden()
+            athlete_id = session.user.subject_id
+            athlete = store.get_athlete(athlete_id)
+            if not files:
+                return render("app_import.html.j2", 400, session=session, athlete=athlete, s=None, lines=[],
+                              error="No file was sent.")
+            try:
+                # parsed in this process: the server's threads must not be forked
+                summary = import_paths(store, athlete_id, files, workers=0)
+            except RunloadError as err:
+                return render("app_import.html.j2", 400, session=session, athlete=athlete, s=None, lines=[],
+                              error=str(err))
+            pages.forget(athlete_id)
+            return render("app_import.html.j2", session=session, athlete=athlete, s=summary,
+                          lines=_summary_lines(summary, folder), error=None)
+
+    def plan_page(request: Request) -> Response:
+        athlete_id = request.path_params["athlete_id"]
+        with open_store() as store:
+            session = session_of(request, store)
+            if session is None or not accounts.may_see(store, session.user, athlete_id):
+                return forbidden()
+            athlete = store.get_athlete(athlete_id)
+            day = today(athlete.timezone)
+            stored = [p for p in store.planned_runs(athlete_id) if p.date > day]
+            runs = "\n".join(f"{p.date.isoformat()}:{p.distance_km:g}:{p.kind}" for p in stored)
+            return render("app_plan.html.j2", session=session, athlete=athlete, runs=runs, pv=None, error=None)
+
+    async def plan_post(request: Request) -> Response:
+        form = await form_of(request)
+
+        def run() -> Response:
+            from runload.errors import InputError
+            from runload.plan import check_plan, parse_run_option
+            from runload.report.plan import plan_view
+
+            athlete_id = request.path_params["athlete_id"]
+            with open_store() as store:
+                session = session_of(request, store)
+                if (session is None or not csrf_ok(form.get("csrf_token"), session.csrf_token)
+                        or not accounts.may_see(store, session.user, athlete_id)):
+                    return forbidden()
+                athlete = store.get_athlete(athlete_id)
+                text = form.get("runs", "")
+                lines = [line.strip() for line in text.splitlines() if line.strip()]
+                try:
+                    if not lines:
+                        raise InputError("give at least one planned run")
+                    if len(lines) > MAX_PLAN_LINES:
+                        raise InputError(f"at most {MAX_PLAN_LINES} planned runs in one check")
+                    planned = [parse_run_option(line) for line in lines]
+                    day = today(athlete.timezone)
+                    baseline = pages.report(store, athlete_id, day).assessment
+                    check = check_plan(store.athlete_data(athlete_id), book, planned, day, baseline=baseline)
+                except InputError as err:
+                    return render("app_plan.html.j2", 400, session=session, athlete=athlete, runs=text, pv=None,
+                                  error=str(err).replace("--run ", ""))
+                return render("app_plan.html.j2", session=session, athlete=athlete, runs=text,
+                              pv=plan_view(check, athlete.units), error=None)
+
+        return await _in_thread(run)
+
     routes = [
         Route("/healthz", healthz),
         Route("/login", login_page, methods=["GET"]),
@@ -376,6 +485,10 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         Route("/athletes/{athlete_id}/pain/new", pain_new),
         Route("/athletes/{athlete_id}/pain", pain_post, methods=["POST"]),
         Route("/athletes/{athlete_id}/notes", note_post, methods=["POST"]),
+        Route("/athletes/{athlete_id}/import", import_page, methods=["GET"]),
+        Route("/athletes/{athlete_id}/import", import_post, methods=["POST"]),
+        Route("/athletes/{athlete_id}/plan", plan_page, methods=["GET"]),
+        Route("/athletes/{athlete_id}/plan", plan_post, methods=["POST"]),
     ]
     if warm:
         def warm_up() -> None:
@@ -395,6 +508,32 @@ class _Values(dict):
 
     def __missing__(self, key: str) -> str:
         return ""
+
+
+def _safe_name(name: str) -> str:
+    """An uploaded file's own name, without folders or characters a file system may refuse; the
+    importer reads what a file is from its bytes, so only the extension matters to a person."""
+    import re
+
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", base)[-120:].lstrip(".") or "file"
+
+
+def _summary_lines(summary: Any, folder: Path) -> list[str]:
+    """The import summary's duplicates, warnings and failures, one line each, with the upload's
+    folder taken off the names (the person knows them by their own names)."""
+    def name(text: str) -> str:
+        from runload.textsafe import inline
+
+        text = inline(str(text)).replace(str(folder) + "/", "")
+        return re.sub(r"^[0-9]{4}-", "", text)
+
+    import re
+
+    lines = [f"duplicate: {name(d['file'])} (kept {name(d['kept'])})" for d in summary.duplicates]
+    lines += [f"warning: {name(w['file'])}: {name(w['warning'])}" for w in summary.warnings]
+    lines += [f"failed: {name(f['file'])}: {name(f['reason'])}" for f in summary.failed]
+    return lines
 
 
 def _week_label(text: str) -> bool:

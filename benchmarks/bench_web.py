@@ -144,7 +144,16 @@ async def client(base: str, login: str, athlete_id: str | None, start: asyncio.E
                 stats["errors"].append(f"{r.request.method} {r.request.url.path}: {r.status_code}")
 
 
-async def load(base: str, clients: int, athletes: int, seconds: float) -> tuple[dict, set, float]:
+def server_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the server process has used so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def load(base: str, clients: int, athletes: int, seconds: float, at_start: Any = None) -> tuple[dict, set, float]:
     stats: dict = {"login": [], "dashboard": [], "chart": [], "pain entry": [], "roster": [], "errors": [], "5xx": 0, "timeouts": 0}
     written: set = set()
     who = []
@@ -161,6 +170,8 @@ async def load(base: str, clients: int, athletes: int, seconds: float) -> tuple[
         await asyncio.sleep(0.05)
     print(f"{len(ready)} clients logged in (Argon2: p50 {pct(stats['login'], 50) * 1000:.0f} ms a login under the "
           f"stampede); timed window starts")
+    if at_start is not None:
+        at_start()
     start = time.monotonic()
     go.set()
     await asyncio.gather(*tasks)
@@ -198,7 +209,10 @@ def main() -> int:
             else:
                 print("the server did not start")
                 return 1
-            stats, written, took = asyncio.run(load(base, args.clients, args.athletes, seconds))
+            cpu: list[float] = []
+            stats, written, took = asyncio.run(load(base, args.clients, args.athletes, seconds,
+                                                    lambda: cpu.append(server_cpu_s(server.pid))))
+            cpu.append(server_cpu_s(server.pid))
         finally:
             server.terminate()
             server.wait(30)
@@ -215,6 +229,9 @@ def main() -> int:
         if v:
             print(f"  {kind:<11} n={len(v):>6}  p50 {pct(v, 50):7.1f} ms  p95 {pct(v, 95):7.1f} ms  "
                   f"mean {statistics.fmean(v):7.1f} ms")
+    busy = cpu[1] - cpu[0] if len(cpu) == 2 else float("nan")
+    print(f"server CPU in the window: {busy:.1f} s, {1000 * busy / max(1, total):.1f} ms a request "
+          f"(the machine's load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     missing = written - stored
     print(f"5xx answers: {stats['5xx']}; timeouts (30 s): {stats['timeouts']}; other refusals: {len(stats['errors'])}"
           + (f" (first: {stats['errors'][0]})" if stats["errors"] else ""))

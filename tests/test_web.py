@@ -329,6 +329,8 @@ def test_the_year_view_shows_a_year_of_weeks(app):
         season = app.state.pages.report(store, "maya", TODAY, view="season")
     assert len(year.weeks) == 52 and len(season.weeks) == 26
     assert 'aria-current="page">Year' in c.get("/athletes/maya?view=year").text
+    assert b"last 52 weeks" in c.get("/athletes/maya/charts/weekly_distance.svg?view=year").content
+    assert b"last 26 weeks" in c.get("/athletes/maya/charts/weekly_distance.svg?view=season").content
 
 
 def test_the_weekly_chart_is_served_to_who_may_see_it(app):

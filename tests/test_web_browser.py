@@ -183,6 +183,16 @@ def test_a_runner_logs_a_calf_sign_from_a_phone_and_sees_urgent_care(live, brows
     with Store.open(path, create=False) as store:
         e = store.pain_entries("maya")[-1]
     assert e.calf_swelling_redness_warmth and e.pain_after == 4 and e.side == "right"
+    # the plan check as a form, on the same phone
+    browser.get(f"{base}/athletes/maya/plan")
+    _wait_title(browser, "runload: plan check")
+    browser.find_element(By.NAME, "runs").send_keys("2026-10-19:6\n2026-10-22:8\n2026-10-25:14:long")
+    browser.find_element(By.XPATH, "//button[text()='Check']").click()
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[aria-label=Verdict]"))
+    _no_sideways_scroll(browser)
+    _shot(browser, tmp_path, "plan-check", 390)
 
 
 @needs_browser

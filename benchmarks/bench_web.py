@@ -83,11 +83,16 @@ async def client(base: str, login: str, athlete_id: str | None, start: asyncio.E
     import httpx
 
     async with httpx.AsyncClient(base_url=base, timeout=30) as c:
-        form = await c.get("/login")
-        t = time.perf_counter()
-        r = await c.post("/login", data={"login": login, "password": PASSWORD,
-                                         "csrf_token": TOKEN.search(form.text).group(1)})
-        stats["login"].append(time.perf_counter() - t)
+        try:
+            # logins are Argon2 hashes on purpose: 50 at once take a while, outside the window
+            form = await c.get("/login", timeout=600)
+            t = time.perf_counter()
+            r = await c.post("/login", data={"login": login, "password": PASSWORD,
+                                             "csrf_token": TOKEN.search(form.text).group(1)}, timeout=600)
+            stats["login"].append(time.perf_counter() - t)
+        except httpx.HTTPError as exc:
+            stats["errors"].append(f"login {login}: {exc!r}")
+            return
         if r.status_code != 303:
             stats["errors"].append(f"login {login}: {r.status_code}")
             return

@@ -249,6 +249,39 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (athlete_id, name)
     );
     """,
+    # 9: the web app (runload serve): logins of athletes and coaches (an Argon2 hash, never the
+    # password), their sessions (a hash of the cookie's token, so a copy of the store opens no
+    # session; a logout deletes the row, so a replayed cookie is refused), a coach's note to an
+    # athlete for a week, and the app's own signing key (kept here so sessions outlive a restart).
+    """
+    CREATE TABLE users (
+        login TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('athlete', 'coach')),
+        subject_id TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_utc TEXT NOT NULL
+    );
+    CREATE TABLE web_sessions (
+        token_hash TEXT PRIMARY KEY,
+        login TEXT NOT NULL REFERENCES users(login) ON DELETE CASCADE,
+        csrf_token TEXT NOT NULL,
+        created_utc TEXT NOT NULL,
+        expires_utc TEXT NOT NULL
+    );
+    CREATE TABLE coach_notes (
+        id INTEGER PRIMARY KEY,
+        coach_id TEXT NOT NULL,
+        athlete_id TEXT NOT NULL REFERENCES athletes(id) ON DELETE CASCADE,
+        week TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_utc TEXT NOT NULL
+    );
+    CREATE INDEX coach_notes_by_athlete ON coach_notes (athlete_id, week);
+    CREATE TABLE web_keys (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -353,6 +386,13 @@ class Store:
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 30000")
+            # WAL: readers (a report, the web app's pages) go on while an entry is written
+            # (kept in the file once set); a store on a read-only disk stays as it is
+            if str(path) != ":memory:":
+                try:
+                    conn.execute("PRAGMA journal_mode = WAL")
+                except sqlite3.OperationalError:
+                    pass
             store._migrate()
         except sqlite3.DatabaseError as exc:
             conn.close()

@@ -41,6 +41,8 @@ COMMANDS = {
     "site": "runload.cli.site:site",
     "shoe": "runload.cli.shoe:shoe",
     "export": "runload.cli.export:export",
+    "serve": "runload.cli.serve:serve",
+    "user": "runload.cli.user:user",
 }
 
 

@@ -257,7 +257,8 @@ def weekly_distance(report: Report) -> Any:
     ax.bar([lo - timedelta(days=30)], [0], color=ORANGE, label=f"over +{caution:g}%")  # legend entries only
     ax.bar([lo - timedelta(days=30)], [0], color=VERMILLION, label=f"over +{warning:g}%")
     ax.set_ylabel(unit_label(units))
-    ax.set_title(TITLES["weekly_distance"])
+    # the report shows 16 weeks; the web app's season and year views more
+    ax.set_title(TITLES["weekly_distance"].replace("16", str(len(weeks))))
     _date_axis(ax, report)
     ax.grid(axis="y", alpha=0.3)
     _finish(fig, ax)

@@ -150,6 +150,11 @@ def basis_words(limits: Limits, key: str, units: str = "km") -> str:
         if key == "longest_run":
             return f"held at the longest run of the last 30 days: a pain episode since {since} is still going on"
     if key == "week" and "two_week_km" in basis:
+        if value is not None and value >= math.floor(basis["last_week_km"] * 10 + 1e-6) / 10 - 1e-9:
+            return fmt("no more than the {last:dist} of the week before: the two weeks from {d} "
+                       "({pair:dist}) leave no room for a rise over two weeks of more than {pct:g}%", units,
+                       last=basis["last_week_km"], d=basis["two_week_from"], pair=basis["two_week_km"],
+                       pct=basis["two_week_pct"])
         return fmt("{pct:g}% above {pair:dist} over the two weeks from {d}, less the {last:dist} of the week "
                    "before: what the two-week rule accepts", units, pct=basis["two_week_pct"], pair=basis["two_week_km"],
                    d=basis["two_week_from"], last=basis["last_week_km"])
@@ -284,7 +289,8 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
             if j is not None and (km[j] + km[j - 1]) / 2 >= tw_base:
                 pair = km[j] + km[j - 1]
                 pct2 = caution_pct(tw, athlete, day)
-                cap = accepted_km(pair, pct2, already=km[i - 1])
+                # the rule judges a week only when it is higher than the week before
+                cap = max(accepted_km(pair, pct2, already=km[i - 1]), accepted_km(km[i - 1], 0.0))
                 if week_km is None or cap < week_km:
                     week_km, week_rule = cap, tw.id
                     basis.update(two_week_km=round(pair, 2), two_week_from=starts[j - 1].isoformat(),

@@ -176,7 +176,8 @@ def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricV
     30% above the two weeks just before, the exposure the outcome data measured. None when the
     reference averaged less than ``min_base_km`` a week, and unless the earlier of the two weeks
     is complete and the last complete or in progress (a week without data is unknown, not 0 km;
-    a partial week is no reference). Facts: two_week_km, prev_two_week_km (the two weeks just
+    a partial week is no reference), and when the last week is no higher than the one before it
+    (it adds no new rise: the rise was the week before's, judged in its own window). Facts: two_week_km, prev_two_week_km (the two weeks just
     before), ref_two_week_km, reference (in words), distance_km.
     """
     min_base = float(_setting(ctx, params, "min_base_km", 10.0))
@@ -190,7 +191,11 @@ def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricV
         cur, prev = km[i] + km[i - 1], km[i - 2] + km[i - 3]
         j = recent_pair_reference(km, complete, i) if complete[i - 1] and (complete[i] or in_progress[i]) else None
         ref = km[j] + km[j - 1] if j is not None else prev
-        value = pct_change(cur, ref) if j is not None and ref / 2 >= min_base else None
+        # A week no higher than the one before carries no new rise: the pair's rise was that
+        # week's, judged in its own window (or by the spike or weekly rules), and a runner who has
+        # already eased off is not told again about the week before.
+        rising = km[i] > km[i - 1] + 1e-9
+        value = pct_change(cur, ref) if j is not None and ref / 2 >= min_base and rising else None
         words = "" if j is None else reference_words(units, ref_km=ref, ref_start=weekly["week_start"][j - 1],
                                                      before=j == i - 2, span="two weeks")
         out.append(MetricValue(value=value, week_start=weekly["week_start"][i],

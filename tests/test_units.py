@@ -233,8 +233,9 @@ def test_golden_maya_in_miles(cli) -> None:
     # 5.1 km = 3.17 mi, 4.8 km = 2.98 mi, 56.0 km = 34.80 mi, 40.0 km = 24.85 mi, 25.6 km = 15.91 mi,
     # 16.0 km = 9.94 mi
     assert "Week of 2026-10-12: 7.6 mi, +10% on the week before (7.0 mi)." in t
-    assert "Week's running distance: at most 8.0 mi (7% above a reference week of 7.4 mi;" in t
-    assert "Longest single run: at most 3.2 mi (7% above 3.0 mi, the longest run of the last 30 days;" in t
+    assert "Week's running distance: at most 8.1 mi (7% above 7.6 mi, from the week of 2026-10-12" in t
+    assert "the longest run under 2.9 mi" in t  # 4.8 km is 2.98 mi: a limit is shown rounded down
+    assert "Longest single run: at most 3.0 mi (7% above 2.8 mi, the longest run of the 30 days to 2026-10-24;" in t
     assert "(week of 2026-08-10: 34.8 mi after 24.9 mi)" in t and "(15.9 mi against 9.9 mi)" in t
     mi = json.loads(cli("report", "--athlete", "maya", "--format", "json").output)
     assert mi["weeks"] == km["weeks"]

@@ -122,8 +122,9 @@ def test_the_longest_run_base_is_named_for_what_it_is() -> None:
     lim = assess(AthleteData(ATHLETE, tuple(history)), BOOK, sunday).limits
     assert lim.basis["longest_30d_km"] == 14.3 and lim.longest_run_km == 15.7
     words = basis_words(lim, "longest_run")
-    assert words == ("10% above 14.3 km: the longest run of the last 30 days (15.2 km on 2026-07-12) counts only up "
-                     "to 10% over the longest run before it")
+    # the rule judges next Sunday's run on the 30 days to Saturday 2026-07-18
+    assert words == ("10% above 14.3 km: the longest run of the 30 days to 2026-07-18 (15.2 km on 2026-07-12) counts "
+                     "only up to 10% over the longest run before it")
 
 
 def test_under_a_pain_episode_the_limits_add_up() -> None:
@@ -231,3 +232,16 @@ def test_a_limit_is_rounded_down_in_miles_too() -> None:
     lim = Limits(week_km=39.2, longest_run_km=7.8)
     # 39.2 km is 24.357 mi: 24.4 mi would be 39.27 km, over the limit
     assert lim.sentence("mi") == "Next week: at most 24.3 mi in the week; the longest run under 4.8 mi."
+
+
+def test_the_run_limit_holds_on_every_day_of_the_week() -> None:
+    """A 20 km run 27 days ago is inside the 30 days before Monday but not before next Sunday: the
+    run limit stands on the 10 km runs that stay in the window all week (with 22 km allowed, a
+    22 km Sunday would be +120% on 10 km, a warning)."""
+    history = weeks_of(MONDAY, [[20, 0, 10, 0, 10, 0, 10]] + [[10, 0, 10, 0, 10, 0, 10]] * 3)
+    sunday = MONDAY + timedelta(days=27)
+    data = AthleteData(ATHLETE, tuple(history))
+    lim = assess(data, BOOK, sunday).limits
+    assert lim.longest_run_km == 11.0 and lim.basis["longest_window_to"] == "2026-07-04"
+    start = sunday + timedelta(days=1)
+    assert check_plan(data, BOOK, plan_of(start, [10, 0, 10, 0, 0, 0, 11.0]), sunday).keeps_limits

@@ -172,11 +172,12 @@ def basis_words(limits: Limits, key: str, units: str = "km") -> str:
         if basis.get("longest_capped_by_week"):
             return "no more than the whole week's limit"
         pct, built = basis.get("longest_pct"), basis["longest_30d_km"]
+        to = basis.get("longest_window_to", "")
         if "longest_raw_km" in basis:
-            return (f"{pct:g}% above {distance(built, units)}: the longest run of the last 30 days "
+            return (f"{pct:g}% above {distance(built, units)}: the longest run of the 30 days to {to} "
                     f"({distance(basis['longest_raw_km'], units)} on {basis['longest_raw_day']}) counts only up to "
                     f"{pct:g}% over the longest run before it")
-        return f"{pct:g}% above {distance(built, units)}, the longest run of the last 30 days"
+        return f"{pct:g}% above {distance(built, units)}, the longest run of the 30 days to {to}"
     return ""
 
 
@@ -219,8 +220,9 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
     - week: what the weekly-progression rule accepts over the reference (its lowest threshold,
       after the profile), and no more than the two-week rule accepts with the week before it.
       Below the rule's ``min_base_km`` a percentage means little: the limit is the base itself.
-    - longest run: the single-run-spike rule's lowest threshold over the longest run of the 30
-      days up to ``as_of`` that the runner built up to (a spike counts only up to the threshold
+    - longest run: the single-run-spike rule's lowest threshold over the longest run that the
+      runner built up to in the 30 days before the week's last day (the rule judges a run on the
+      30 days before it, so a long run about to leave that window is no base for the whole week) (a spike counts only up to the threshold
       over its own reference: :func:`runload.load.formulas.established_longest_km`), and never
       above the week's limit.
     - a pain episode going on holds the week at its reference (no increase) and sets one per-run
@@ -300,11 +302,19 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
         window = LOOKBACK_DAYS
         pct = caution_pct(sp, athlete, day)
         spikes = frames.spikes(window)
-        built = established_longest_km(frames.activities, end=day, days=window, spike_pct=pct, spikes=spikes)
+        # A run on day P is judged on the runs of the 30 days before it (to P - 1): the limit must
+        # hold on every day of the week, so it stands on the latest day whose window still holds a
+        # run recorded by now (the windows of later days hold fewer of them).
+        built, to = None, day
+        for k in range(6, (max(target, day + timedelta(days=1)) - target).days - 1, -1):
+            to = target + timedelta(days=k - 1)
+            built = established_longest_km(frames.activities, end=to, days=window, spike_pct=pct, spikes=spikes)
+            if built is not None:
+                break
         if built is not None:
             longest, longest_rule = accepted_km(built, pct), sp.id
-            basis.update(longest_30d_km=round(built, 2), longest_pct=round(pct, 2))
-            raw = max((s for s in spikes if 0 <= (day - s["date"]).days < window), key=lambda s: s["km"])
+            basis.update(longest_30d_km=round(built, 2), longest_pct=round(pct, 2), longest_window_to=to.isoformat())
+            raw = max((s for s in spikes if 0 <= (to - s["date"]).days < window), key=lambda s: s["km"])
             if raw["km"] > built + 1e-9:  # a spike counts only up to the rule over its own reference
                 basis.update(longest_raw_km=round(raw["km"], 2), longest_raw_day=raw["date"].isoformat())
     mode = NORMAL

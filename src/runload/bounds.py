@@ -165,7 +165,9 @@ def clean_text(text: object, limit: int = MAX_NAME_CHARS) -> str | None:
     if text is None:
         return None
     s = str(text)
-    if _unsafe(s[: limit]) is not None:
+    # isprintable (C speed) is False for every control, format and separator character: the
+    # common case costs no regular expression
+    if not s.isprintable() and _unsafe(s[: limit]) is not None:
         s = inline(s[: limit])
     return s if len(s) <= limit else s[: limit - 1] + "\u2026"
 

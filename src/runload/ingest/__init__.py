@@ -41,7 +41,7 @@ from runload.errors import IngestError, InputError, printable
 from runload.ingest.common import sport_from_name
 from runload.ingest.dedupe import decide, richness, search_window, within_file
 from runload.ingest.sources import (
-    FORMAT_NAMES, NotFollowed, Source, describe, format_cap, iter_sources, read_disk_file, sniff, unpack,
+    FORMAT_NAMES, Notice, Source, describe, format_cap, iter_sources, read_disk_file, sniff, unpack,
 )
 from runload.ingest.stravacsv import STRAVA_SUB, StravaMeta
 from runload.models import Activity, Sport
@@ -319,12 +319,12 @@ def import_paths(
                                     seen_keys, on_repeat):
                 while listing_errors:
                     err = listing_errors.popleft()
-                    yield _ListingError(err.path or "?", err.message, isinstance(err, NotFollowed))
+                    yield _ListingError(err.path or "?", err.message, isinstance(err, Notice))
                 tally["events"] += 1
                 yield replace(src, stored_name=_relative_name(src.name, path))
             while listing_errors:
                 err = listing_errors.popleft()
-                yield _ListingError(err.path or "?", err.message, isinstance(err, NotFollowed))
+                yield _ListingError(err.path or "?", err.message, isinstance(err, Notice))
             if tally["events"] == events and (path.is_dir() or not _is_single_file(path)):
                 summary.empty.append(printable(str(path)))
 

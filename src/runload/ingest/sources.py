@@ -54,6 +54,9 @@ FORMAT_NAMES = {"fit": "FIT", "gpx": "GPX", "tcx": "TCX", "csv": "runload activi
 MAX_FIT_BYTES = 32 * 1024 * 1024
 MAX_XML_BYTES = 64 * 1024 * 1024
 MAX_MEMBER_BYTES = max(MAX_FIT_BYTES, MAX_XML_BYTES)  # one decompressed activity file
+# an activities.csv read whole for its summary rows, like any file (longer ones are only streamed
+# for the rows of their files): 64 MB is over 100,000 activities
+MAX_SUMMARY_CSV_BYTES = MAX_MEMBER_BYTES
 MAX_NESTED_ZIP_BYTES = 1024 * 1024 * 1024  # a zip inside a zip, spooled to a temporary file
 MAX_ARCHIVE_BYTES = 4 * 1024 * 1024 * 1024  # everything read out of one top-level archive
 MAX_ARCHIVE_MEMBERS = 200_000
@@ -325,9 +328,16 @@ class _ArchiveLimit(IngestError):
     """A top-level archive's budget is spent: nothing more is read from it."""
 
 
-class NotFollowed(IngestError):
-    """A file the listing leaves alone on purpose (a link out of the folder named): said in the
-    summary, not a failure."""
+class Notice(IngestError):
+    """A file the listing leaves alone on purpose (a link out of the folder named, an
+    activities.csv too large to read whole): said in the summary, not a failure."""
+
+
+def _too_large_for_summaries(size: int) -> str | None:
+    if size <= MAX_SUMMARY_CSV_BYTES:
+        return None
+    return (f"is {_mb(size)}: its rows without a file are not imported as summary activities (runload reads up "
+            f"to {_mb(MAX_SUMMARY_CSV_BYTES)}); the rows of the files in the export are used")
 
 
 # ---------------------------------------------------------------- walking what the user named
@@ -411,6 +421,10 @@ class _Walk:
             yield from self.from_path(f, printable(str(f)), meta, explicit=False, root=root)
         for f, wanted in tables:
             # after the files: the rows no file of the export stands for, as summary activities
+            too_large = _too_large_for_summaries(f.stat().st_size)
+            if too_large:
+                self.on_error(Notice(too_large, path=printable(str(f))))
+                continue
             yield from self.from_path(f, printable(str(f)), None, explicit=True, present=wanted, root=root)
 
     def from_path(self, path: Path, name: str, meta: StravaMeta | None, *, explicit: bool,
@@ -420,7 +434,7 @@ class _Walk:
             return
         if root is not None and path.is_symlink() and not _inside(path, root):
             # a folder holds what is in it: a link to /etc/passwd or to another person's file is not read
-            self.on_error(NotFollowed(f"a link to a file outside {printable(str(root))}: not followed", path=name))
+            self.on_error(Notice(f"a link to a file outside {printable(str(root))}: not followed", path=name))
             return
         try:
             st = path.stat()
@@ -538,6 +552,10 @@ class _Walk:
             member_name = str(PurePosixPath(info.filename))
             member, member_key = f"{label}!{member_name}", f"{key}!{member_name}"
             fingerprint = f"{info.file_size}:{info.CRC:08x}"
+            too_large = _too_large_for_summaries(info.file_size)
+            if too_large:
+                self.on_error(Notice(too_large, path=member))
+                continue
             self.listed(1)
             if self.known_file and self.known_file(member_key, fingerprint):
                 continue

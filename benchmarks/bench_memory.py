@@ -8,7 +8,8 @@ The kinds of issue 16 (item 9) and the largest files runload still reads:
 - a zip at the member cap (200,000 members),
 - a GPX with a 15 MB track name, GPX files of 16 and 60 MB, and a FIT of 32 MB (the caps are 64
   and 32 MB) with and without its session (without, the slow decoder reads every record); a
-  reader that needs more than a worker's memory budget fails that file.
+  reader that needs more than a worker's memory budget fails that file;
+- a chained FIT of 200 copies of one 11 KB run (issue 25: 153 s and 291 MB, then a MemoryError).
 
 Each import runs in a fresh process (``--workers 2``, as on a 2-core machine); peak RSS is the
 importing process's high-water mark (VmHWM) and its largest worker's (``resource.getrusage``),
@@ -179,6 +180,9 @@ def build(kind: str) -> Path:
         write_gpx(tmp, 300, name_bytes=15 * MB)
     elif kind in ("fit-32mb", "fit-32mb-cut"):
         tmp.write_bytes(fit_file(T0, 2_500_000, session=(kind == "fit-32mb")))
+    elif kind == "fit-chained":
+        # issue 25: a legal chained FIT of 200 copies took 153 s and 291 MB, then failed the whole import
+        tmp.write_bytes(fit_file(T0, 900) * 200)
     tmp.rename(out)
     return out
 
@@ -235,6 +239,7 @@ KINDS = {
     "gpx-60mb": ("gpx-60mb.gpx", "60 MB GPX (under the 64 MB cap)", "gpxpy"),
     "fit-32mb": ("fit-32mb.fit", "32 MB FIT (2.5 million records)", None),
     "fit-32mb-cut": ("fit-32mb-cut.fit", "the same FIT without a session", None),
+    "fit-chained": ("fit-chained.fit", "200 chained copies of an 11 KB FIT run (2.2 MB)", None),
 }
 
 

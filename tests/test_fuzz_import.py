@@ -1,10 +1,13 @@
 """Fuzzing the import with mutants of the real watch files in ../shared/real_activities.
 
 Each batch is a folder of mutants (bit flips, truncation, number fields replaced by nan, inf,
-1e15, years 0001 and 9999, gzip and zip wrappings, hostile zip directories and XML) beside one
-good file, imported through the command line with worker processes. Whatever the mutants hold:
-no traceback, no dead worker, no reason in Python's words, the good file imported, strict JSON
-out, and nothing outside the physical bounds in the store.
+1e15, years 0001 and 9999, gzip and zip wrappings, hostile zip directories and XML, chained
+copies, repeated session and lap messages, every point at one instant, C1 and bidi controls in
+text fields) beside one good file and two links out of the folder, imported through the command
+line with worker processes. Whatever the mutants hold: no traceback, no dead worker, no reason in
+Python's words, the good file imported, the links not followed, strict JSON out, nothing outside
+the physical bounds in the store, no day or week no one can run, and no control character in
+stored text.
 
 ``make test`` runs a fixed, seeded set of batches (a few seconds). ``make fuzz`` runs batches for
 ``RUNLOAD_FUZZ_SECONDS`` (default 300) from ``RUNLOAD_FUZZ_SEED``; a failure names the seed and
@@ -29,6 +32,8 @@ from pathlib import Path
 
 
 from conftest import REAL, needs_real
+from runload import bounds
+from runload.textsafe import unsafe_char
 from test_hostile_ingest import DEAD, assert_all_within_bounds, raw_zip, strict_json
 from test_import_sources import gpx_run
 
@@ -139,9 +144,59 @@ def hostile_zip(rng: random.Random, data: bytes) -> bytes:
     return zipped
 
 
+def _is_fit(data: bytes) -> bool:
+    return len(data) >= 12 and data[8:12] == b".FIT"
+
+
+def chained(rng: random.Random, data: bytes) -> bytes:
+    """Copies of one activity in one file: FIT files chained, or a GPX/TCX track repeated."""
+    data = _plain(data)
+    n = rng.choice([2, 20, 60])
+    if _is_fit(data):
+        return data * n
+    for open_tag, close_tag in ((b"<trk>", b"</trk>"), (b"<Activity ", b"</Activity>")):
+        i, j = data.find(open_tag), data.find(close_tag)
+        if 0 <= i < j:
+            block = data[i:j + len(close_tag)]
+            return data[:i] + block * n + data[j + len(close_tag):]
+    return data * n
+
+
+def repeated_messages(rng: random.Random, data: bytes) -> bytes:
+    """A FIT file whose session (and lap) message is repeated, up to 300 times."""
+    from test_hostile_ingest_ii import fit_sessions
+
+    start = datetime(2024, 1, 1, 6, tzinfo=timezone.utc) + timedelta(days=rng.randrange(300))
+    return fit_sessions([start] * rng.choice([2, 40, 300]), minutes=rng.choice([5, 30]), laps=rng.choice([1, 5]))
+
+
+def same_time(rng: random.Random, data: bytes) -> bytes:
+    """Every timestamp of a GPX or TCX replaced by the first one (no time passes)."""
+    data = _plain(data)
+    for tag in (rb"<time>([^<]+)</time>", rb"<Time>([^<]+)</Time>"):
+        first = re.search(tag, data)
+        if first:
+            return re.sub(tag, first.group(0).replace(b"\\", b"\\\\"), data)
+    return bit_flips(rng, data)
+
+
+CONTROLS = ["\u0085", "\u009b2J", "\u202e", "\x1b]52;c;AAAA\x07", "\u2066", "\x00"]
+
+
+def control_text(rng: random.Random, data: bytes) -> bytes:
+    """C0, C1 and bidi controls in every text field of a GPX or TCX (names, types, notes)."""
+    data = _plain(data)
+    bad = "".join(rng.sample(CONTROLS, 3)).replace("\x00", "").encode()
+    out = re.sub(rb"(<(?:name|desc|cmt|Notes|Name)>)", rb"\1" + bad.replace(b"\\", b"\\\\"), data)
+    if out == data:
+        out = data.replace(b"<trk>", b"<trk><name>" + bad + b"</name>", 1)
+    return out
+
+
 MUTATIONS = {"flip": bit_flips, "cut": truncate, "num": numbers, "year": years, "xml": hostile_xml,
-             "zip": hostile_zip}
-SUFFIXES = {"zip": ".zip"}
+             "zip": hostile_zip, "chain": chained, "repeat": repeated_messages, "sametime": same_time,
+             "text": control_text}
+SUFFIXES = {"zip": ".zip", "repeat": ".fit"}
 
 
 def mutant(rng: random.Random, source: Path) -> tuple[str, bytes]:
@@ -173,6 +228,10 @@ def run_batch(cli, tmp_path: Path, seed: int, batch: int, sources: list[Path], k
         (folder / f"{i:02d}-{name}").write_bytes(data)
     good_name, good = good_file(batch)
     (folder / good_name).write_bytes(good)
+    # links out of the folder: to a system file and to someone else's run (neither is read)
+    (tmp_path / f"elsewhere-{batch}.gpx").write_bytes(good_file(batch + 1)[1])
+    (folder / "link-passwd.gpx").symlink_to("/etc/passwd")
+    (folder / "link-elsewhere.gpx").symlink_to(tmp_path / f"elsewhere-{batch}.gpx")
     if keep:
         shutil.copytree(folder, keep / folder.name, dirs_exist_ok=True)
     athlete = f"f{batch}"
@@ -189,6 +248,13 @@ def run_batch(cli, tmp_path: Path, seed: int, batch: int, sources: list[Path], k
         assert not PYTHON_WORDS.search(w["warning"]), (where, w)
     rows = assert_all_within_bounds(tmp_path / "store.sqlite", athlete)
     assert any(a.source_file.endswith(good_name) for a in rows), (where, out)
+    assert not any("link-" in (a.source_file or "") for a in rows), (where, out)
+    assert {Path(w["file"]).name for w in out["warnings"] if "not followed" in w["warning"]} == {
+        "link-passwd.gpx", "link-elsewhere.gpx"}, (where, out)
+    assert bounds.period_problem(rows, timezone.utc) is None, (where, out)  # no week no one can run
+    for a in rows:
+        for text in (a.name, a.gear, a.device, a.sub_sport, a.source_file):
+            assert text is None or unsafe_char(text) is None, (where, a)
     weeks = cli("weeks", "--athlete", athlete, "--format", "json")
     assert weeks.exit_code == 0, (where, weeks.output)
     strict_json(weeks.output)
@@ -225,3 +291,8 @@ def test_mutations_do_what_they_say() -> None:
     assert bit_flips(rng, xml) != xml
     z = hostile_zip(random.Random(5), xml)
     assert z[:2] == b"PK"
+    gpx = gpx_run(points=5)
+    assert chained(random.Random(2), gpx).count(b"<trk>") >= 2
+    assert len(set(re.findall(rb"<time>[^<]+</time>", same_time(rng, gpx)))) == 1
+    assert b"\xc2\x85" in control_text(random.Random(4), gpx) or b"\xe2\x80\xae" in control_text(random.Random(4), gpx)
+    assert repeated_messages(random.Random(6), b"")[8:12] == b".FIT"

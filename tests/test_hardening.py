@@ -104,7 +104,7 @@ def test_named_pipe_and_dangling_link_are_listed_not_waited_for(cli, athlete, tm
     folder = tmp_path / "odd"
     folder.mkdir()
     os.mkfifo(folder / "pipe.fit")  # reading it would wait for a writer forever
-    (folder / "gone.fit").symlink_to(tmp_path / "nowhere.fit")
+    (folder / "gone.fit").symlink_to(folder / "nowhere.fit")  # (a link out of the folder is not followed at all)
     (folder / "x.fit").mkdir()  # a folder with an activity-like name is just a folder
     (folder / "x.fit" / "run.gpx").write_bytes(sorted(MAYA.glob("*.gpx"))[0].read_bytes())
     r = cli("import", "--athlete", athlete, "--json", str(folder))

@@ -449,7 +449,9 @@ def test_dates_and_durations_at_the_edges():
     kept = check(timer_s=1500.0, elapsed_s=2 * 86_400.0)
     assert kept.activity.elapsed_s is None and kept.activity.timer_s == 1500.0
     assert kept.notes == ("the elapsed time of 48.0 h is longer than two days: dropped",)
-    assert check(timer_s=-5.0).notes == ("the moving time of -5 s is negative: dropped",)
+    dropped = check(timer_s=-5.0)  # and with its only time dropped, 5 km is not counted as running
+    assert dropped.notes[0] == "the moving time of -5 s is negative: dropped"
+    assert dropped.activity.sport is Sport.UNKNOWN and "5.00 km with no time" in dropped.notes[1]
     assert check(utc_offset_s=20 * 3600).activity.utc_offset_s is None
 
 

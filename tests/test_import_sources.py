@@ -288,7 +288,7 @@ def test_a_file_is_stored_whole_or_not_at_all(tmp_path: Path, athlete: str, stor
         _import(store_path, athlete, tmp_path)
     with Store.open(store_path) as st:
         acts = st.activities(athlete)
-    assert [a.source_file for a in acts] == [str(tmp_path / "a.fit")]  # b.fit's first leg rolled back
+    assert [a.source_file for a in acts] == [f"{tmp_path.name}/a.fit"]  # b.fit's first leg rolled back
 
 
 # ---------------------------------------------------------------- the CLI

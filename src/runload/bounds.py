@@ -15,23 +15,29 @@ Three outcomes, for three kinds of damage:
 - **value dropped** with a warning (the activity is fine without it): a negative or two-day
   duration, a heart rate or cadence no body produces, an impossible climb, a bad lap value;
 - **not counted as running** with a warning: a "run" faster than the world record for its
-  distance, or longer than anyone has run in two days (its distance or its time must be wrong,
-  and either would make the running load a fiction). The sport becomes ``unknown`` on import;
+  distance, longer than anyone has run in two days, or a distance with no time (its distance or
+  its time must be wrong, and either would make the running load a fiction). The sport becomes ``unknown`` on import;
   a person who knows better sets it back with ``runload activity set-sport``, and their word
   stands when the store is read.
 
-This module has no dependencies beyond the standard library and :mod:`runload.models`, so the
-store, the importer and the analysis can all use it.
+What one activity can be is not all: :func:`period_problem` bounds what a day and a week of
+running can hold together (24 hours of running in a day, the six-day record in a week).
+
+This module has no dependencies beyond the standard library, :mod:`runload.models` and
+:mod:`runload.textsafe`, so the store, the importer and the analysis can all use it.
 """
 
 from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from runload.models import HR_BIN_WIDTHS, Activity, Lap, Sport
+from runload.textsafe import inline
+from runload.textsafe import unsafe_char as _unsafe
 
 # ---------------------------------------------------------------- the bounds
 # The FIT epoch (1989-12-31T00:00Z) is what a zeroed clock reads (Zwift writes local time 0); GPS
@@ -87,6 +93,12 @@ _SPORT_BOUNDS: dict[Sport, tuple[float, float]] = {  # sport: (max average m/s, 
     Sport.CYCLING: (25.0, 2_500_000.0),
 }
 MAX_RUN_DISTANCE_M = 500_000.0
+# What a day and a week of running can hold. A day has 24 hours: more running time in one day
+# means runs counted twice. A week: the six-day record is 1,036.8 km (Y. Kouros, Colac 2005) and
+# the 24-hour record 319.6 km (A. Sorokin, 2022); six days at the one and a seventh at the other
+# is 1,356 km, so no one has run 1,400 km in a calendar week.
+MAX_DAY_RUNNING_S = 86_400.0
+MAX_WEEK_RUN_M = 1_400_000.0
 
 
 def max_running_speed_mps(distance_m: float) -> float:
@@ -146,10 +158,17 @@ def _hours(seconds: float) -> str:
 
 def clean_text(text: object, limit: int = MAX_NAME_CHARS) -> str | None:
     """A text field as stored: None stays None, anything longer than ``limit`` characters is cut
-    (with an ellipsis) so a 200 MB track name cannot follow every later command around."""
+    (with an ellipsis) so a 200 MB track name cannot follow every later command around, and
+    control characters (C0, C1, bidi overrides: U+0085, U+009B, U+202E in a GPX ``<name>``) are
+    escaped as the command line shows them (:func:`runload.textsafe.inline`), so text from a file
+    reaches a terminal, a CSV export or a page as text from the command line does."""
     if text is None:
         return None
     s = str(text)
+    # isprintable (C speed) is False for every control, format and separator character: the
+    # common case costs no regular expression
+    if not s.isprintable() and _unsafe(s[: limit]) is not None:
+        s = inline(s[: limit])
     return s if len(s) <= limit else s[: limit - 1] + "\u2026"
 
 
@@ -309,6 +328,10 @@ def _plausible_sport(sport: Sport, distance_m: float, speed: float | None, notes
     """The sport, or UNKNOWN (with a note) when the numbers say the label cannot be right."""
     fix = " (its distance or its time must be wrong; runload activity set-sport can set it back)"
     if sport is Sport.RUNNING:
+        if distance_m > 0 and speed is None:
+            notes.append(f"{distance_m / 1000:,.2f} km with no time (no moving or elapsed time in the file, or every "
+                         f"point at one instant): not counted as running{fix}")
+            return Sport.UNKNOWN
         if distance_m > MAX_RUN_DISTANCE_M:
             notes.append(f"{distance_m / 1000:,.0f} km is more than anyone has run in two days: "
                          f"not counted as running{fix}")
@@ -342,6 +365,53 @@ def _clean_lap(lap: Lap, now: datetime) -> Lap:
     )
 
 
+def period_problem(runs: Iterable[Activity], tz: tzinfo, new: Iterable[Activity] | None = None) -> str | None:
+    """Why the runs of one athlete cannot all be true together (a sentence), or None: more than
+    24 hours of running in a day, or more than :data:`MAX_WEEK_RUN_M` in a calendar week
+    (Monday to Sunday in the athlete's zone ``tz``). Each activity passing
+    :func:`check_activity` is not enough: a file repeating one session 1,000 times held a week
+    of 6,736 km. With ``new``, only the days and weeks holding one of those runs are judged (a
+    store that an older runload filled is not every later import's fault)."""
+    day_s: dict[date, float] = {}
+    week_m: dict[date, float] = {}
+    for a in runs:
+        if a.is_run:
+            for day, seconds in _running_days(a, tz):
+                day_s[day] = day_s.get(day, 0.0) + seconds
+            monday = _monday(a, tz)
+            week_m[monday] = week_m.get(monday, 0.0) + a.distance_m
+    new_runs = None if new is None else [a for a in new if a.is_run]
+    days = None if new_runs is None else {d for a in new_runs for d, _ in _running_days(a, tz)}
+    weeks = None if new_runs is None else {_monday(a, tz) for a in new_runs}
+    for day, seconds in sorted(day_s.items()):
+        if seconds > MAX_DAY_RUNNING_S and (days is None or day in days):
+            return (f"its runs on {day.isoformat()} add up to {_hours(seconds)} of running, more than the day holds "
+                    "(runs counted more than once?)")
+    for monday, metres in sorted(week_m.items()):
+        if metres > MAX_WEEK_RUN_M and (weeks is None or monday in weeks):
+            return (f"its runs in the week of {monday.isoformat()} add up to {metres / 1000:,.0f} km, more than anyone "
+                    f"has run in a week (the six-day record is 1,037 km; runload allows {MAX_WEEK_RUN_M / 1000:,.0f})")
+    return None
+
+
+def _monday(a: Activity, tz: tzinfo) -> date:
+    start = a.start_utc.astimezone(tz).date()
+    return start - timedelta(days=start.weekday())
+
+
+def _running_days(a: Activity, tz: tzinfo) -> list[tuple[date, float]]:
+    """(local day, seconds of the run on it): a run past midnight counts on both days."""
+    t = a.start_utc.astimezone(tz)
+    end = t + timedelta(seconds=a.timer_s or a.elapsed_s or 0.0)
+    out = [(t.date(), 0.0)]
+    while t < end:
+        midnight = datetime.combine(t.date() + timedelta(days=1), datetime.min.time(), tz)
+        step = min(end, midnight)
+        out.append((t.date(), (step - t).total_seconds()))
+        t = step
+    return out
+
+
 def plausible_activity(a: Activity, *, now: datetime | None = None) -> str | None:
     """Why ``a`` cannot be used at all (a sentence for a runner), or None when it can.
 
@@ -361,4 +431,4 @@ def within_bounds(a: Activity, *, now: datetime | None = None) -> bool:
 
 
 __all__ = ["Checked", "check_activity", "clean_text", "clip_text", "latest_start_utc", "max_running_speed_mps",
-           "plausible_activity", "within_bounds"]
+           "period_problem", "plausible_activity", "within_bounds"]

@@ -29,6 +29,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -38,9 +39,9 @@ from zoneinfo import ZoneInfo
 from runload import bounds
 from runload.errors import IngestError, InputError, printable
 from runload.ingest.common import sport_from_name
-from runload.ingest.dedupe import decide, richness, search_window
+from runload.ingest.dedupe import decide, richness, search_window, within_file
 from runload.ingest.sources import (
-    FORMAT_NAMES, Source, describe, format_cap, iter_sources, read_disk_file, sniff, unpack,
+    FORMAT_NAMES, Notice, Source, describe, format_cap, iter_sources, read_disk_file, sniff, unpack,
 )
 from runload.ingest.stravacsv import STRAVA_SUB, StravaMeta
 from runload.models import Activity, Sport
@@ -56,6 +57,24 @@ _SPILL_BYTES = 4 * 1024 * 1024  # larger members reach a worker through a privat
 WORKER_MEMORY_BYTES = 256 * 1024 * 1024
 _DEAD_WORKER = ("the reader's process died on this file (it needed more memory than runload gives one file, or "
                 "the file is damaged in a way that crashes the reader): not imported")
+# How long one file may take to read. The largest files runload reads (32 MB of FIT, 64 MB of
+# GPX) take well under a minute on a slow machine; a reader still busy after this is stuck on a
+# hostile file, and its process is stopped.
+FILE_SECONDS = 300.0
+_MEMORY_REASON = (f"needs more memory than runload gives one file ({WORKER_MEMORY_BYTES // 2**20} MB) to read: "
+                  "not read")
+
+
+def _slow_reason() -> str:
+    return f"took longer than runload gives one file ({FILE_SECONDS:,.0f} s) to read: stopped, not imported"
+
+
+def _raised_reason(exc: BaseException) -> str:
+    """Why a file failed when its worker raised instead of answering (a MemoryError while
+    sending its result back, say), in words."""
+    if isinstance(exc, MemoryError):
+        return _MEMORY_REASON
+    return "could not be read: the reader failed on it in a way runload does not handle; not imported"
 
 
 def no_files_reason(path: str) -> str:
@@ -199,8 +218,7 @@ def _parse_task(name: str, hint: str | None, path: Path | None, data: bytes | No
     except RecursionError:
         return _Parsed(error="its XML is nested more deeply than any activity file: not read")
     except MemoryError:
-        return _Parsed(error=f"needs more memory than runload gives one file ({WORKER_MEMORY_BYTES // 2**20} MB) "
-                             "to read: not read")
+        return _Parsed(error=_MEMORY_REASON)
     except Exception:  # noqa: BLE001 - a reader's bug on one odd file must not stop the import
         what = FORMAT_NAMES.get(kind or "", "activity")
         return _Parsed(error=f"could not be read: it is damaged in a way the {what} reader does not handle")
@@ -222,6 +240,7 @@ class _ListingError:
 
     name: str
     reason: str
+    notice: bool = False  # left alone on purpose (a link out of the folder): a warning, not a failure
 
 
 _Item = Source | _ListingError
@@ -312,12 +331,12 @@ def import_paths(
                                     seen_keys, on_repeat):
                 while listing_errors:
                     err = listing_errors.popleft()
-                    yield _ListingError(err.path or "?", err.message)
+                    yield _ListingError(err.path or "?", err.message, isinstance(err, Notice))
                 tally["events"] += 1
-                yield src
+                yield replace(src, stored_name=_relative_name(src.name, path))
             while listing_errors:
                 err = listing_errors.popleft()
-                yield _ListingError(err.path or "?", err.message)
+                yield _ListingError(err.path or "?", err.message, isinstance(err, Notice))
             if tally["events"] == events and (path.is_dir() or not _is_single_file(path)):
                 summary.empty.append(printable(str(path)))
 
@@ -344,6 +363,15 @@ def import_paths(
     store.finish_import(summary.import_id or 0, files=len(summary.imported), activities=summary.activities,
                         duplicates=len(summary.duplicates), skipped=summary.skipped, failed=len(summary.failed))
     return summary
+
+
+def _relative_name(name: str, named: Path) -> str:
+    """A file's name relative to the folder holding the path the import named: the folder's or
+    archive's own name and what follows (``watch/2024/run.fit``), not where it is on this disk."""
+    prefix = printable(str(named))
+    if not name.startswith(prefix):
+        return name
+    return printable(os.path.basename(os.path.abspath(named))) + name[len(prefix):]
 
 
 def _is_single_file(path: Path) -> bool:
@@ -504,14 +532,24 @@ class _Workers:
         return pool.submit(_parse_task, src.name, src.kind, job.path, job.data, src.optional, src.present)
 
     def result(self, job: _Job, pending: deque[_Job]) -> _Parsed:
-        """The job's result; if its worker died, it and every job in flight are run alone."""
+        """The job's result. Whatever happens to its worker, the job ends as one result: a
+        worker that died makes it and every job in flight run alone; one still busy after
+        :data:`FILE_SECONDS` is stopped (the job at the head of the queue has been running at
+        least as long as it has been waited for); one that raised (a MemoryError sending its
+        result back) fails the file with a reason."""
         try:
             if job.result is None:
                 assert job.future is not None
                 try:
-                    job.result = job.future.result()
+                    job.result = job.future.result(timeout=FILE_SECONDS)
                 except BrokenProcessPool:
                     self._recover([job, *pending])
+                except FutureTimeout:
+                    job.result = _Parsed(error=_slow_reason())
+                    _stop(self.pool)
+                    self._recover(list(pending))
+                except Exception as exc:  # noqa: BLE001 - raised in the worker: one file fails
+                    job.result = _Parsed(error=_raised_reason(exc))
             assert job.result is not None
             return job.result
         finally:
@@ -529,10 +567,24 @@ class _Workers:
                 continue
             with self._new(1) as solo:
                 try:
-                    job.result = self._submit_to(solo, job).result()
+                    job.result = self._submit_to(solo, job).result(timeout=FILE_SECONDS)
                 except BrokenProcessPool:
                     job.result = _Parsed(error=_DEAD_WORKER)
+                except FutureTimeout:
+                    job.result = _Parsed(error=_slow_reason())
+                    _stop(solo)
+                except Exception as exc:  # noqa: BLE001 - as in result()
+                    job.result = _Parsed(error=_raised_reason(exc))
         self.pool = self._new(self.n)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's worker processes now (one is stuck on a file; the others' jobs are run again)."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
 
 
 # ---------------------------------------------------------------- storing
@@ -575,7 +627,10 @@ class _Writer:
 
     def handle(self, item: _Item, parsed: _Parsed) -> None:
         if isinstance(item, _ListingError):
-            _fail(self.summary, self.containers, item.name, item.reason, ())
+            if item.notice:
+                self.summary.warnings.append({"file": item.name, "warning": item.reason})
+            else:
+                _fail(self.summary, self.containers, item.name, item.reason, ())
             return
         src = item
         if parsed.notice is not None:
@@ -668,13 +723,22 @@ class _Writer:
             a = replace(a, gear=self.default_shoe, gear_default=True)
         # the offset the file records (carried back to the start across a DST change), or none:
         # then the athlete's zone at the start places it when read (calendar.with_zone_offset)
-        return replace(a, source_hash=digest, source_file=bounds.clean_text(src.name, bounds.MAX_PATH_CHARS),
+        return replace(a, source_hash=digest,
+                       source_file=bounds.clean_text(src.stored_name or src.name, bounds.MAX_PATH_CHARS),
                        utc_offset_s=local_offset(a, self.tz) if a.utc_offset_s is not None else None)
 
     def _store_file(self, name: str, digest: str, acts: list[Activity]) -> None:
+        """Store one file's activities: copies of one run inside it kept once, each checked
+        against what is stored (the richer copy of a run stays), then the days and weeks it adds
+        to checked as a whole (:func:`runload.bounds.period_problem`); a file that would make an
+        impossible day or week is refused whole (:class:`_Refused`, inside its savepoint)."""
         if not acts:  # a Strava activities.csv whose every row came with its file: nothing of its own
             self.summary.skipped += 1
-        stored_any = False
+        copies = 0
+        if not any(a.distance_source in _LISTED for a in acts):  # a list's rows are distinct by its own ids
+            acts, copies = within_file(acts)
+        stored: list[Activity] = []
+        duplicates: list[dict[str, str]] = []
         for act in acts:
             window_start, window_end = search_window(act)
             verdict = decide(act, self.store.activities(
@@ -688,25 +752,41 @@ class _Writer:
                     self.store.carry_corrections(self.conn, [o.id for o in verdict.twins], new_id)  # type: ignore[misc]
                     for o in verdict.twins:
                         self.store.delete_activity(self.conn, o.id, replaced_by=self.import_id)  # type: ignore[arg-type]
-                    self.summary.activities += 1
-                    stored_any = True
-                    self.summary.duplicates.append({"file": name, "kept": name,
-                                                    "replaced": best.source_file or "?"})
+                    stored.append(act)
+                    duplicates.append({"file": name, "kept": name, "replaced": best.source_file or "?"})
                 else:
-                    self.summary.duplicates.append({"file": name, "kept": best.source_file or "?", "replaced": ""})
+                    duplicates.append({"file": name, "kept": best.source_file or "?", "replaced": ""})
                 continue
             self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id)
-            self.summary.activities += 1
-            stored_any = True
+            stored.append(act)
+        self._check_periods(stored)
+        self.summary.activities += len(stored)
+        self.summary.duplicates.extend(duplicates)
         self.longest_s = max([self.longest_s] + [a.elapsed_s or a.timer_s or 0.0 for a in acts])
+        if copies:
+            self.summary.warnings.append({"file": name, "warning": f"{copies:,} of its activities are copies of another "
+                                                                   "in the same file: each run stored once"})
         for act in acts:
             label = f"{_row_label(act)}: " if act.distance_source == "strava" else ""
             for w in act.warnings:
                 self.summary.warnings.append({"file": name, "warning": label + w})
-        self.store.record_file(self.conn, self.athlete_id, digest, name, "imported" if stored_any else "duplicate",
+        self.store.record_file(self.conn, self.athlete_id, digest, name, "imported" if stored else "duplicate",
                                import_id=self.import_id)
-        if stored_any:
+        if stored:
             self.summary.imported.append(name)
+
+    def _check_periods(self, stored: list[Activity]) -> None:
+        """Refuse the file when its runs make a day or a week no one can run (see bounds)."""
+        runs = [a for a in stored if a.is_run]
+        if not runs:
+            return
+        lo = min(a.start_utc for a in runs) - timedelta(days=8)
+        hi = max(a.start_utc for a in runs) + timedelta(days=8)
+        around = self.store.activities(self.athlete_id, start_utc=lo, end_utc=hi, sports=[Sport.RUNNING],
+                                       started_from=lo - timedelta(seconds=self.longest_s))
+        problem = bounds.period_problem(around, self.tz, new=runs)
+        if problem:
+            raise _Refused(f"{problem}; not imported")
 
 
 def _apply_meta(acts: list[Activity], meta: StravaMeta | None) -> list[Activity]:
@@ -727,6 +807,12 @@ def _apply_meta(acts: list[Activity], meta: StravaMeta | None) -> list[Activity]
             notes = (*notes, f"sport from activities.csv ({meta.activity_type})")
         out[0] = replace(a, sport=sport, sub_sport=sub, sport_inferred=False, warnings=notes)
     return out
+
+
+# Distance sources of rows in a list of activities (runload's export, Strava's activities.csv):
+# each row is an activity of its own, with its own id, whatever its times say (Strava's elapsed
+# time of a ride left paused spans the next day's activities).
+_LISTED = ("export", "strava")
 
 
 def _row_label(a: Activity) -> str:

@@ -4,7 +4,8 @@ One decision, shared by ``runload import`` (:class:`runload.ingest._Writer`, aga
 and ``runload batch import`` (against an athlete's activities in a dataset), so both keep the
 same copies. A watch's FIT file, the GPX copy a phone app exported and a truncated copy of either
 are one run: two activities are the same run when they start within a minute of each other, or
-when they share at least half of the shorter one's time. Of the copies, the richest is kept (a
+when they share at least half of the shorter one's time (inside one file, :func:`within_file`: one
+sport, sharing half the longer one's time or starting together over one distance). Of the copies, the richest is kept (a
 device summary before laps before a track, then heart rate, laps and cadence); a new copy
 replaces the stored ones only when it is strictly richer, so the first of equal copies stays.
 
@@ -86,4 +87,49 @@ def decide(new: Activity, stored: Iterable[Activity]) -> Verdict:
     return Verdict(twins, best, richness(new) > richness(best))
 
 
-__all__ = ["Verdict", "decide", "duration_s", "overlaps", "richness", "search_window"]
+def same_file_copies(a: Activity, b: Activity) -> bool:
+    """Whether two activities of one file are copies of one run: of one sport, and sharing half
+    of the *longer* one's time, or starting at the same second over the same distance. Stricter
+    than across files: a multisport file's legs start within a minute of each other, and a
+    watch's first leg may claim hours that hold the next legs (a real Fenix 2 file does)."""
+    if a.sport is not b.sport:
+        return False
+    if a.start_utc == b.start_utc and a.distance_m == b.distance_m:
+        return True
+    a0, b0 = a.start_utc, b.start_utc
+    a1, b1 = a0 + timedelta(seconds=duration_s(a)), b0 + timedelta(seconds=duration_s(b))
+    shared = (min(a1, b1) - max(a0, b0)).total_seconds()
+    longer = max((a1 - a0).total_seconds(), (b1 - b0).total_seconds())
+    return longer > 0 and shared >= SHARED_FRACTION * longer
+
+
+def within_file(acts: list[Activity]) -> tuple[list[Activity], int]:
+    """The activities of one file with copies of one run kept once (the richest, else the first),
+    in file order, and how many were left out. Sweeps in start order, so a file of a thousand
+    copies costs a thousand comparisons, not a million."""
+    order = sorted(range(len(acts)), key=lambda i: acts[i].start_utc)
+    kept: list[int] = []  # indexes kept, in start order
+    dropped = 0
+    longest = 0.0
+    for i in order:
+        a = acts[i]
+        twin = None
+        for j in reversed(kept):  # only those still running when ``a`` starts can be its copy
+            b = acts[j]
+            if (a.start_utc - b.start_utc).total_seconds() > longest:
+                break
+            if same_file_copies(a, b):
+                twin = j
+                break
+        longest = max(longest, duration_s(a))
+        if twin is None:
+            kept.append(i)
+            continue
+        dropped += 1
+        if richness(a) > richness(acts[twin]):
+            kept[kept.index(twin)] = i
+    return [acts[i] for i in sorted(kept)], dropped
+
+
+__all__ = ["Verdict", "decide", "duration_s", "overlaps", "richness", "same_file_copies", "search_window",
+           "within_file"]

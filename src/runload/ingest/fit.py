@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import struct
 import warnings
 from dataclasses import replace
@@ -113,12 +114,21 @@ def read_fit_fitdecode(data: bytes) -> FitData:
 
 
 def _problem_words(exc: Exception, fitdecode: Any) -> str:
-    """Why decoding stopped, for a runner: fitdecode's own errors say where the file breaks
-    ("expected 4 bytes, got 0 @ 73103"); anything else (a bare assertion inside the decoder) is
-    a damaged spot it did not expect, never Python's class name."""
-    if isinstance(exc, fitdecode.FitError) and str(exc):
-        return str(exc)
-    return "damaged data the decoder did not expect"
+    """Why decoding stopped, for a runner, in words: fitdecode's own errors ("expected 4 bytes,
+    got 0 @ 73103", "local mesg 10 not defined") give where the file breaks, never its wording;
+    anything else (a bare assertion inside the decoder) is a damaged spot it did not expect,
+    never Python's class name."""
+    text = str(exc) if isinstance(exc, fitdecode.FitError) else ""
+    where = re.search(r"@\s*(\d+)", text)
+    at = f" at byte {int(where.group(1)):,}" if where else ""
+    lower = text.lower()
+    if "expected" in lower and "got" in lower:
+        return f"the file ends early or is cut{at}"
+    if "crc" in lower:
+        return f"its checksum does not match: the data is damaged{at}"
+    if "not defined" in lower or "undefined" in lower or "definition" in lower:
+        return f"a message{at} uses a layout the file never defined (damaged data)"
+    return f"damaged data the decoder did not expect{at}"
 
 
 def _f(v: Any, default: float) -> float:
@@ -150,6 +160,7 @@ def activities_from_fit(fd: FitData, name: str) -> list[Activity]:
     if not fd.sessions and len(fd.rec_t) == 0:
         why = f"decoding failed ({fd.problem})" if fd.problem else "no session and no records: not an activity file"
         raise IngestError(why, path=name)
+    fd, copies = _without_copies(fd)
     device = _device(fd.file_ids)
     offset = _local_offset(fd.activities)
     file_sport = fd.sports[0] if fd.sports else {}
@@ -164,7 +175,44 @@ def activities_from_fit(fd: FitData, name: str) -> list[Activity]:
     if fd.problem:
         note = f"decoding stopped early ({fd.problem}); kept what was read before"
         acts = [replace(a, warnings=(*a.warnings, note)) for a in acts]
+    if copies:
+        note = f"the file repeats its session {copies:,} times (copies chained or a damaged file): read once"
+        acts = [replace(a, warnings=(*a.warnings, note)) for a in acts]
     return acts
+
+
+def _message_key(msg: dict[str, Any]) -> str:
+    return repr(sorted(msg.items(), key=lambda kv: kv[0]))
+
+
+def _unique(msgs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The messages, each identical copy after the first left out (in file order)."""
+    seen: set[str] = set()
+    out = []
+    for msg in msgs:
+        key = _message_key(msg)
+        if key not in seen:
+            seen.add(key)
+            out.append(msg)
+    return out
+
+
+def _without_copies(fd: FitData) -> tuple[FitData, int]:
+    """``fd`` with identical session and lap messages read once, and how many session copies were
+    left out: a file whose session message is repeated (1,000 times), or a chain of copies of one
+    activity file, holds one activity, not a thousand. Once a session was repeated, records
+    repeated at one instant are copies too (kept once, in time order), so what follows costs the
+    size of one copy, not copies times copies."""
+    sessions = _unique(fd.sessions)
+    if len(sessions) == len(fd.sessions):
+        laps = _unique(fd.laps)
+        return (fd if len(laps) == len(fd.laps) else replace(fd, laps=laps)), 0
+    out = replace(fd, sessions=sessions, laps=_unique(fd.laps))
+    if len(fd.rec_t):
+        _, first = np.unique(fd.rec_t, return_index=True)  # sorted by time, the first record at each
+        out = replace(out, rec_t=fd.rec_t[first], rec_dist=fd.rec_dist[first], rec_speed=fd.rec_speed[first],
+                      rec_hr=fd.rec_hr[first], rec_cad=fd.rec_cad[first] if len(fd.rec_cad) else fd.rec_cad)
+    return out, len(fd.sessions) - len(sessions)
 
 
 def _time(raw: float) -> datetime:

@@ -176,7 +176,7 @@ def read_fit_fast(data: bytes) -> FitData:
             out.problem = problem
             break
         if start + data_size > n:
-            out.problem = f"file ends early (expected {start + data_size} bytes, got {n})"
+            out.problem = f"the file ends early ({n:,} of the {start + data_size:,} bytes its header announces)"
             break
         pos = start + data_size + 2  # skip the file's CRC
     _gather_records(data, defs_all, out, rec_count[0])
@@ -196,7 +196,7 @@ def _scan(data: bytes, start: int, end: int, out: FitData, defs_all: list[_Def],
             if h & 0x80:  # compressed timestamp header: local type in bits 5-6, offset in bits 0-4
                 d = defs.get((h >> 5) & 0x03)
                 if d is None:
-                    return f"local message {(h >> 5) & 0x03} not defined at byte {p}"
+                    return f"a message at byte {p:,} uses a layout the file never defined (damaged data)"
                 off = h & 0x1F
                 ts = off + (accumulator & ~0x1F)
                 if off < (accumulator & 0x1F):
@@ -204,7 +204,7 @@ def _scan(data: bytes, start: int, end: int, out: FitData, defs_all: list[_Def],
                 accumulator = ts
                 body = p + 1
                 if body + d.size > end:
-                    return f"file ends mid-message at byte {p}"
+                    return f"the file ends in the middle of a message (at byte {p:,})"
                 if d.gnum == MESG_RECORD:
                     d.offsets.append(body)
                     d.stamps.append(ts)
@@ -217,13 +217,13 @@ def _scan(data: bytes, start: int, end: int, out: FitData, defs_all: list[_Def],
                 p = body + d.size
             elif h & 0x40:  # definition message
                 if p + 6 > end:
-                    return f"file ends mid-definition at byte {p}"
+                    return f"the file ends in the middle of a message layout (at byte {p:,})"
                 endian = ">" if data[p + 2] == 1 else "<"
                 gnum = struct.unpack_from(endian + "H", data, p + 3)[0]
                 nfields = data[p + 5]
                 q = p + 6
                 if q + 3 * nfields > end:
-                    return f"file ends mid-definition at byte {p}"
+                    return f"the file ends in the middle of a message layout (at byte {p:,})"
                 d = _Def(gnum, 0, endian)
                 offset = 0
                 for i in range(nfields):
@@ -240,11 +240,11 @@ def _scan(data: bytes, start: int, end: int, out: FitData, defs_all: list[_Def],
                     offset += size
                 if h & 0x20:  # developer fields follow: only their sizes matter here
                     if q + 1 > end:
-                        return f"file ends mid-definition at byte {p}"
+                        return f"the file ends in the middle of a message layout (at byte {p:,})"
                     ndev = data[q]
                     q += 1
                     if q + 3 * ndev > end:
-                        return f"file ends mid-definition at byte {p}"
+                        return f"the file ends in the middle of a message layout (at byte {p:,})"
                     for i in range(ndev):
                         offset += data[q + 1]
                         q += 3
@@ -255,10 +255,10 @@ def _scan(data: bytes, start: int, end: int, out: FitData, defs_all: list[_Def],
             else:  # data message
                 d = defs.get(h & 0x0F)
                 if d is None:
-                    return f"local message {h & 0x0F} not defined at byte {p}"
+                    return f"a message at byte {p:,} uses a layout the file never defined (damaged data)"
                 body = p + 1
                 if body + d.size > end:
-                    return f"file ends mid-message at byte {p}"
+                    return f"the file ends in the middle of a message (at byte {p:,})"
                 ts = -1
                 if d.ts_offset is not None:
                     raw = (unpack_u32 if d.endian == "<" else unpack_u32_be)(data, body + d.ts_offset)[0]

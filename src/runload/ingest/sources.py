@@ -11,7 +11,7 @@ extracted by their own names, so a member called ``../../etc/passwd`` cannot esc
 bombs stop with a clear error: each member is capped in size and in compression ratio, each
 top-level archive in total bytes read and in member count, and zips nest at most three deep.
 Decompression is done in chunks so a bomb is caught before it fills memory. Symbolic links to
-folders are not followed (no loops). A zip directory that Python's zipfile refuses as a whole
+folders are not followed (no loops), nor links in a folder to files outside it (said, not read). A zip directory that Python's zipfile refuses as a whole
 (a member's name flagged UTF-8 but not UTF-8, a "version needed" from the future) is read with
 those members patched out, so only they fail.
 
@@ -34,6 +34,7 @@ import struct
 import tempfile
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -53,6 +54,9 @@ FORMAT_NAMES = {"fit": "FIT", "gpx": "GPX", "tcx": "TCX", "csv": "runload activi
 MAX_FIT_BYTES = 32 * 1024 * 1024
 MAX_XML_BYTES = 64 * 1024 * 1024
 MAX_MEMBER_BYTES = max(MAX_FIT_BYTES, MAX_XML_BYTES)  # one decompressed activity file
+# an activities.csv read whole for its summary rows, like any file (longer ones are only streamed
+# for the rows of their files): 64 MB is over 100,000 activities
+MAX_SUMMARY_CSV_BYTES = MAX_MEMBER_BYTES
 MAX_NESTED_ZIP_BYTES = 1024 * 1024 * 1024  # a zip inside a zip, spooled to a temporary file
 MAX_ARCHIVE_BYTES = 4 * 1024 * 1024 * 1024  # everything read out of one top-level archive
 MAX_ARCHIVE_MEMBERS = 200_000
@@ -92,6 +96,9 @@ class Source:
     # a Strava activities.csv: the files of its export that are imported with it (lower-case
     # names relative to the export), whose rows the files themselves stand for
     present: frozenset[str] | None = None
+    # the name stored with its activities (and so in exports): relative to what the import
+    # named (``watch/2024/run.fit``, ``export.zip!activities/1.fit``), never a whole local path
+    stored_name: str | None = None
 
 
 # ---------------------------------------------------------------- names and content
@@ -321,6 +328,18 @@ class _ArchiveLimit(IngestError):
     """A top-level archive's budget is spent: nothing more is read from it."""
 
 
+class Notice(IngestError):
+    """A file the listing leaves alone on purpose (a link out of the folder named, an
+    activities.csv too large to read whole): said in the summary, not a failure."""
+
+
+def _too_large_for_summaries(size: int) -> str | None:
+    if size <= MAX_SUMMARY_CSV_BYTES:
+        return None
+    return (f"is {_mb(size)}: its rows without a file are not imported as summary activities (runload reads up "
+            f"to {_mb(MAX_SUMMARY_CSV_BYTES)}); the rows of the files in the export are used")
+
+
 # ---------------------------------------------------------------- walking what the user named
 OnError = Callable[[IngestError], None]
 Known = Callable[[str, str], bool]
@@ -399,15 +418,23 @@ class _Walk:
             for base, table in strava.items():
                 if base in f.parents:
                     meta = table.get(f.relative_to(base).as_posix().lower())
-            yield from self.from_path(f, printable(str(f)), meta, explicit=False)
+            yield from self.from_path(f, printable(str(f)), meta, explicit=False, root=root)
         for f, wanted in tables:
             # after the files: the rows no file of the export stands for, as summary activities
-            yield from self.from_path(f, printable(str(f)), None, explicit=True, present=wanted)
+            too_large = _too_large_for_summaries(f.stat().st_size)
+            if too_large:
+                self.on_error(Notice(too_large, path=printable(str(f))))
+                continue
+            yield from self.from_path(f, printable(str(f)), None, explicit=True, present=wanted, root=root)
 
     def from_path(self, path: Path, name: str, meta: StravaMeta | None, *, explicit: bool,
-                  present: frozenset[str] | None = None) -> Iterator[Source]:
+                  present: frozenset[str] | None = None, root: Path | None = None) -> Iterator[Source]:
         role = name_role(path.name) or ("activity" if explicit else None)
         if role is None:
+            return
+        if root is not None and path.is_symlink() and not _inside(path, root):
+            # a folder holds what is in it: a link to /etc/passwd or to another person's file is not read
+            self.on_error(Notice(f"a link to a file outside {printable(str(root))}: not followed", path=name))
             return
         try:
             st = path.stat()
@@ -475,11 +502,19 @@ class _Walk:
                        key=lambda x: x[1].filename)
         strava, summaries = self.zip_strava_tables(zf, [info for _, info in infos], label, budget)
         self.listed(sum(name_role(info.filename) in ("activity", "gzip") for _, info in infos))
+        names_seen: dict[str, int] = {}
+        name_counts = Counter(info.filename for _, info in infos)
         for index, info in infos:
             budget.add_member()
             member_name = str(PurePosixPath(info.filename)) if info.filename else ""
             member = f"{label}!{member_name}"
             member_key = f"{key}!{member_name}"
+            names_seen[member_name] = names_seen.get(member_name, 0) + 1
+            if names_seen[member_name] > 1:
+                if names_seen[member_name] == 2 and name_role(info.filename):
+                    self.on_error(IngestError(f"the archive holds {name_counts[info.filename]:,} members with this name (a damaged or "
+                                              "forged archive?): only the first is read", path=member))
+                continue
             fingerprint = f"{info.file_size}:{info.CRC:08x}"
             if not info.filename:
                 self.on_error(IngestError("an archive member without a name: not read", path=member))
@@ -517,6 +552,10 @@ class _Walk:
             member_name = str(PurePosixPath(info.filename))
             member, member_key = f"{label}!{member_name}", f"{key}!{member_name}"
             fingerprint = f"{info.file_size}:{info.CRC:08x}"
+            too_large = _too_large_for_summaries(info.file_size)
+            if too_large:
+                self.on_error(Notice(too_large, path=member))
+                continue
             self.listed(1)
             if self.known_file and self.known_file(member_key, fingerprint):
                 continue
@@ -573,6 +612,14 @@ class _Walk:
                         ValueError) as exc:
                     self.on_error(IngestError(_member_reason(exc), path=member))
         return tables, summaries
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether the file a link leads to is inside the folder ``root`` (links resolved)."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        return False
 
 
 def _file_reader(path: Path, name: str) -> Callable[[], bytes]:

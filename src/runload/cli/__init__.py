@@ -41,6 +41,7 @@ COMMANDS = {
     "site": "runload.cli.site:site",
     "shoe": "runload.cli.shoe:shoe",
     "export": "runload.cli.export:export",
+    "evaluate": "runload.cli.evaluate:evaluate",
 }
 
 

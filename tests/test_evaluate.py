@@ -211,3 +211,59 @@ def test_input_errors_say_what_is_wrong(tmp_path) -> None:
     assert r.exit_code == 2 and "no column 'date'" in r.output
     r = CliRunner().invoke(main, ["evaluate", "--layout", "lovdal-day", str(bad)])
     assert r.exit_code == 2 and "not the lovdal-day layout" in r.output
+
+
+def test_the_benchmark_runs_on_a_slice() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_evaluate.py"
+    spec = importlib.util.spec_from_file_location("bench_evaluate", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    out = bench.main(["--athletes", "1", "--rows", "80", "--workers", "1", "--naive-rows", "20"])
+    assert set(out) == set(lovdal.LAYOUTS)
+    assert all(o["rows"] == 80 and o["wall_s"] > 0 and o["naive_s"] > 0 for o in out.values())
+
+
+def test_the_evidence_page_is_the_stored_results_with_the_rule_files_as_they_are() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "evidence_on_outcomes.py"
+    spec = importlib.util.spec_from_file_location("evidence_on_outcomes", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.check() == []
+
+
+def test_the_store_is_evaluated_with_pain_episodes_as_the_events(tmp_path) -> None:
+    from runload.evaluate.labelled import run
+    from runload.models import Athlete, PainEntry
+    from runload.store import Store
+
+    start = date(2026, 3, 2)
+    store = Store.open(tmp_path / "s.sqlite")
+    for a in ("ana", "bo"):
+        store.add_athlete(Athlete(id=a, name=a.title()))
+        with store.atomic() as conn:
+            for i in range(0, 70, 2):
+                km = 22.0 if (a == "ana" and i == 40) else 8.0
+                store.insert_activity(conn, a, run(a, start + timedelta(days=i), km, minutes=km * 6))
+    # a pain episode reaching 6/10 three days after the long run, settled a week later; bo's
+    # episode stays at 3/10: not an event
+    store.add_pain_entries("ana", [PainEntry(start + timedelta(days=43), side="right", pain_after=6),
+                                   PainEntry(start + timedelta(days=50), side="right", pain_after=0)])
+    store.add_pain_entries("bo", [PainEntry(start + timedelta(days=30), side="left", pain_after=3),
+                                  PainEntry(start + timedelta(days=33), side="left", pain_after=0)])
+    store.close()
+    path = str(tmp_path / "s.sqlite")
+    out = _cli("--store", path, "--athlete", "ana", "--athlete", "bo", "--horizon", "7")
+    spike = _row(out, "single-run-spike", "warning")
+    assert spike["injuries_total"] == 1 and spike["injuries_flagged"] == 1 and spike["flagged"] > 0
+    # the days of both episodes are not at risk: 69 judged days each, 8 + 4 of them in an episode,
+    # and the last 7 days lack a whole horizon
+    assert _row(out, "status", "caution")["total"] == 2 * 69 - 8 - 4 - 2 * 7
+    assert "pain-monitoring-score" not in {n["rule_id"] for n in out["not_judged"]}
+    r = CliRunner().invoke(main, ["evaluate", "--store", path, "--athlete", "nobody"])
+    assert r.exit_code == 2 and "nobody" in r.output

@@ -151,8 +151,11 @@ def measure(labelled: Labelled, judgements: Sequence[Judgement], rules: Sequence
     for r in sorted(rules, key=lambda r: r.id):
         for sev in _severities(r):
             predictors.append((r.id, sev.value, flags[r.id] >= sev.rank))
+    # the status levels any day reached (from caution at least): a level no day reached says nothing
+    top = max(int(status.max()) if len(status) else 0, status_rank("caution"))
     for level in STATUS_ROWS:
-        predictors.append((STATUS_ID, level, status >= status_rank(level)))
+        if status_rank(level) <= top:
+            predictors.append((STATUS_ID, level, status >= status_rank(level)))
     for units in UNITS:
         base = at_risk & (week_end if units == "week" else True)
         sub_key = key[base]

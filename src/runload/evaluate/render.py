@@ -50,6 +50,13 @@ def rr_text(r: dict[str, Any]) -> str:
     return f"{_num(r['relative_risk'])} ({_num(r['ci_low'])}-{_num(r['ci_high'])})"
 
 
+def auc_text(a: dict[str, Any]) -> str:
+    """``0.55 (0.52-0.58)``, or ``-`` when no day (or every day) was followed by an injury."""
+    if a["auc"] is None or (isinstance(a["auc"], float) and math.isnan(a["auc"])):
+        return "-"
+    return f"{_num(a['auc'])} ({_num(a['ci_low'])}-{_num(a['ci_high'])})"
+
+
 def table_rows(ev: Any, units: str, horizon: int) -> list[list[str]]:
     """The rows of one table (units and horizon) as text cells."""
     out = []
@@ -95,7 +102,7 @@ def _text(ev: Any, *, md: bool) -> str:
             out.append("")
     title = "Status level against injury (area under the ROC curve, 95% CI)"
     out += [f"## {title}" if md else title, ""]
-    auc_rows = [[UNIT_WORDS[u].split(" (")[0], f"{h} days", f"{_num(a['auc'])} ({_num(a['ci_low'])}-{_num(a['ci_high'])})",
+    auc_rows = [[UNIT_WORDS[u].split(" (")[0], f"{h} days", auc_text(a),
                  f"{a['injured']:,} of {a['total']:,}"]
                 for u, per in ev.status_auc.items() for h, a in per.items()]
     out += _table(["units", "horizon", "AUC", "followed by an injury"], auc_rows, md)
@@ -206,7 +213,7 @@ def _html(ev: Any) -> str:
     env = Environment(autoescape=True)
     tables = [{"title": f"{UNIT_WORDS[u]}, injury within {h} days", "rows": table_rows(ev, u, h)}
               for u in ("day", "week") for h in horizons(ev)]
-    auc = [[u, f"{h} days", f"{_num(a['auc'])} ({_num(a['ci_low'])}-{_num(a['ci_high'])})",
+    auc = [[u, f"{h} days", auc_text(a),
             f"{a['injured']:,} of {a['total']:,}"] for u, per in ev.status_auc.items() for h, a in per.items()]
     charts = [(u, chart_svg(ev, u)) for u in ("day", "week")]
     return env.from_string(_PAGE).render(ev=ev, summary=summary(ev), tables=tables, head=HEAD, auc=auc,

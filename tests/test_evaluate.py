@@ -267,3 +267,13 @@ def test_the_store_is_evaluated_with_pain_episodes_as_the_events(tmp_path) -> No
     assert "pain-monitoring-score" not in {n["rule_id"] for n in out["not_judged"]}
     r = CliRunner().invoke(main, ["evaluate", "--store", path, "--athlete", "nobody"])
     assert r.exit_code == 2 and "nobody" in r.output
+
+
+def test_dask_gives_the_result_of_the_serial_run(tmp_path) -> None:
+    pytest.importorskip("distributed", reason="runload[dask] is not installed")
+    training, injuries = planted(tmp_path, athletes=2, weeks=8)
+    args = ["evaluate", "--training", str(training), "--injuries", str(injuries), "--format", "json"]
+    serial = CliRunner().invoke(main, [*args, "--workers", "1"])
+    dask = CliRunner().invoke(main, [*args, "--engine", "dask", "--workers", "1"])
+    assert serial.exit_code == 0 and dask.exit_code == 0, dask.output
+    assert json.loads(serial.output) == json.loads(dask.output)

@@ -87,7 +87,9 @@ def judged_book(labelled: Labelled, book: Rulebook) -> tuple[Rulebook, list[dict
     variants = apply_variants(rules, labelled.variants)
     ids = [r.id for r in judged]
     all_rules = [*book.rules, *variants]
-    config = {k: v for k, v in book.config.items() if k != "athletes"}
+    # the config as it is (an athlete's own selection and settings still apply), with [rules]
+    # narrowed to the rules the data can judge
+    config = dict(book.config)
     section = dict(config.get("rules", {}))
     section["only"] = ids + [v.id for v in variants]
     section.pop("disable", None)

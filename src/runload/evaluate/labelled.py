@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 
 from runload.models import Activity, Athlete, AthleteData, Sport
 

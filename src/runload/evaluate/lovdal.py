@@ -174,8 +174,8 @@ def read(layout: str, path: str | Path, *, athletes: int | None = None) -> Label
     else:
         how = ("Each row of the week layout is one history: its 3 weeks, each as its training days (7 minus "
                "its rest days) spread evenly from the week's first day to its last, the longest day's km on "
-               "the first and the rest of the week's km shared equally (running only); judged as of the day before the row's "
-               "day, with the row's weeks as calendar weeks.")
+               "the first and the rest of the week's km shared equally (running only); judged as of the day "
+               "before the row's day, with the row's weeks as calendar weeks.")
         window, variants = 21, (RATIO_7_21,)
     return Labelled(name=f"{layout} ({Path(path).name})", cases=Rows(layout, ids, numbers, values),
                     injuries={a: tuple(sorted(set(ds))) for a, ds in onsets.items()}, follow_up=follow_up,

@@ -68,7 +68,9 @@ def naive_interval(a: float, n1: float, c: float, n0: float, level: float = 0.95
     """The Katz log interval, every day taken as independent (for comparison only)."""
     if min(a, c) <= 0 or n1 <= 0 or n0 <= 0:
         return math.nan, math.nan
-    z = {0.95: 1.959963984540054}.get(level, 1.959963984540054)
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(1 - (1 - level) / 2)
     rr = (a / n1) / (c / n0)
     se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n0)
     return rr * math.exp(-z * se), rr * math.exp(z * se)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from runload.evaluate.evaluation import Evaluation
-from runload.evaluate.render import HEAD, _table, auc_text, summary, table_rows
+from runload.evaluate.render import HEAD, table_lines, auc_text, summary, table_rows
 
 LAYOUT_TITLES = {"lovdal-day": "Day layout (each row: the 7 days before it)",
                  "lovdal-week": "Week layout (each row: the 3 weeks before it)"}
@@ -53,12 +53,12 @@ def page(results: dict[str, Any]) -> str:
     for layout, ev in evs.items():
         out += [f"## {LAYOUT_TITLES.get(layout, layout)}", ""]
         for h in sorted({r["horizon_days"] for r in ev.rows}):
-            judged = [r for r in table_rows(ev, "day", h)]
-            out += [f"### Athlete-days, injury within {h} days", "", *_table(HEAD, judged, True), ""]
+            rows = table_rows(ev, "day", h)
+            out += [f"### Athlete-days, injury within {h} days", "", *table_lines(HEAD, rows, True), ""]
         out += ["Status level against injury (area under the ROC curve, 95% CI):", ""]
         auc = [[u, f"{h} days", auc_text(a),
                 f"{a['injured']:,} of {a['total']:,}"] for u, per in ev.status_auc.items() for h, a in per.items()]
-        out += [*_table(["units", "horizon", "AUC", "followed by an injury"], auc, True), ""]
+        out += [*table_lines(["units", "horizon", "AUC", "followed by an injury"], auc, True), ""]
         out += ["Not judged on these rows:", ""]
         out += [f"- `{n['rule_id']}`: {n['reason']}" for n in ev.not_judged] + [""]
     out += ["## Caveats", "",

@@ -98,14 +98,14 @@ def _text(ev: Any, *, md: bool) -> str:
             title = f"{UNIT_WORDS[units]}, injury within {h} days"
             out.append(f"## {title}" if md else title)
             out.append("")
-            out += _table(HEAD, table_rows(ev, units, h), md)
+            out += table_lines(HEAD, table_rows(ev, units, h), md)
             out.append("")
     title = "Status level against injury (area under the ROC curve, 95% CI)"
     out += [f"## {title}" if md else title, ""]
     auc_rows = [[UNIT_WORDS[u].split(" (")[0], f"{h} days", auc_text(a),
                  f"{a['injured']:,} of {a['total']:,}"]
                 for u, per in ev.status_auc.items() for h, a in per.items()]
-    out += _table(["units", "horizon", "AUC", "followed by an injury"], auc_rows, md)
+    out += table_lines(["units", "horizon", "AUC", "followed by an injury"], auc_rows, md)
     if ev.not_judged:
         out += ["", "## Not judged on these data" if md else "Not judged on these data:", ""]
         out += [f"- `{n['rule_id']}`: {n['reason']}" if md else f"  {n['rule_id']}: {n['reason']}"
@@ -113,7 +113,8 @@ def _text(ev: Any, *, md: bool) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _table(head: list[str], rows: list[list[str]], md: bool) -> list[str]:
+def table_lines(head: list[str], rows: list[list[str]], md: bool) -> list[str]:
+    """A table as lines: Markdown pipes, or columns padded to their widest cell."""
     if md:
         return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head),
                 *("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows)]
@@ -129,6 +130,10 @@ def _csv(ev: Any) -> str:
     for r in ev.to_dict()["rows"]:
         w.writerow(["" if r.get(c) is None else r.get(c) for c in CSV_COLUMNS])
     return buf.getvalue()
+
+
+def _positive(v: Any) -> bool:
+    return isinstance(v, float) and math.isfinite(v) and v > 0
 
 
 def chart_svg(ev: Any, units: str = "day") -> str:
@@ -156,8 +161,9 @@ def chart_svg(ev: Any, units: str = "day") -> str:
                 rr = r["relative_risk"] if r else None
                 if rr is None or not (isinstance(rr, float) and math.isfinite(rr) and rr > 0):
                     continue
-                a = r["ci_low"] if isinstance(r["ci_low"], float) and math.isfinite(r["ci_low"]) and r["ci_low"] > 0 else lo
-                b = r["ci_high"] if isinstance(r["ci_high"], float) and math.isfinite(r["ci_high"]) else hi
+                # an open end of the interval (no lower bound above 0, no finite upper one) runs to the edge
+                a = r["ci_low"] if _positive(r["ci_low"]) else lo
+                b = r["ci_high"] if _positive(r["ci_high"]) else hi
                 y = len(keys) - 1 - i + off
                 ax.plot([a, b], [y, y], color=colours[j % len(colours)], lw=1.4)
                 ax.plot([rr], [y], "o", color=colours[j % len(colours)], ms=4,
@@ -183,7 +189,8 @@ def chart_svg(ev: Any, units: str = "day") -> str:
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Warnings against injuries: {{ ev.source }}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:72rem;margin:1rem auto;padding:0 1rem}
-table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{border-bottom:1px solid #ddd;padding:.2rem .5rem;text-align:left}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem}
+td,th{border-bottom:1px solid #ddd;padding:.2rem .5rem;text-align:left}
 figure{margin:0}</style></head><body>
 <h1>Warnings against injuries: {{ ev.source }}</h1>
 {% for line in summary %}<p>{{ line }}</p>

@@ -43,6 +43,7 @@ COMMANDS = {
     "export": "runload.cli.export:export",
     "serve": "runload.cli.serve:serve",
     "user": "runload.cli.user:user",
+    "evaluate": "runload.cli.evaluate:evaluate",
 }
 
 

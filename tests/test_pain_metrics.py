@@ -52,6 +52,9 @@ FIRES = {
     "breathless-chest-pain": dict(breathless_chest_pain="yes"),  # alone: an emergency too
     "calf": dict(pain_after=2, calf_swelling_redness_warmth="yes"),
     "severe-swelling": dict(swelling="severe", cannot_bend_straighten="yes"),
+    "severe-swelling-alone": dict(pain_after=3, swelling="severe"),  # each sign of the pair on its own
+    "cannot-bend": dict(pain_after=3, cannot_bend_straighten="yes"),
+    "fever": dict(pain_after=3, fever="yes"),
     "cannot-bear-weight": dict(pain_during=7, cannot_bear_weight="yes"),
     "locking": dict(pain_after=4, locking="yes"),
     "deformity": dict(deformity="yes"),
@@ -63,8 +66,11 @@ FIRES = {
 # Near misses: each lacks the second half of a compound flag.
 SILENT = {
     "breathless-leg": dict(breathless_chest_pain="yes"),  # no painful or swollen leg
-    "severe-swelling": dict(swelling="severe"),  # can still bend
-    "fever-swollen-knee": dict(fever="yes", pain_after=3),  # no swelling
+    "severe-swelling": dict(swelling="severe"),  # can still bend: the severe-swelling-alone flag
+    "severe-swelling-alone": dict(swelling="severe", cannot_bend_straighten="yes"),  # the pair's flag
+    "cannot-bend": dict(swelling="severe", cannot_bend_straighten="yes"),  # the pair's flag
+    "fever-swollen-knee": dict(fever="yes", pain_after=3),  # no swelling: the fever flag
+    "fever": dict(fever="yes", pain_after=0),  # no knee pain
     "popping-instability": dict(popping="yes", pain_during=5),  # no giving way
     "breathless-chest-pain": dict(breathless_chest_pain="yes", pain_after=3),  # the breathless-leg flag
     "giving-way": dict(giving_way="yes", popping="yes", pain_after=3),  # the popping-instability flag

@@ -67,6 +67,14 @@ RED_FLAGS: dict[str, RedFlagSpec] = {s.id: s for s in [
                 lambda e, _: e.calf_swelling_redness_warmth),
     RedFlagSpec("severe-swelling", URGENT, "sudden severe swelling and the knee cannot fully bend",
                 lambda e, _: e.swelling == "severe" and e.cannot_bend_straighten),
+    # Each sign of that pair counts on its own too (evidence.md section 7): NHS sends a very
+    # swollen knee, or a knee you cannot move, to urgent care. A knee that cannot fully bend or
+    # straighten is a mechanical block, like locking. One flag per entry: with both signs it is
+    # the pair above.
+    RedFlagSpec("severe-swelling-alone", URGENT, "severe swelling of the knee",
+                lambda e, _: e.swelling == "severe" and not e.cannot_bend_straighten),
+    RedFlagSpec("cannot-bend", URGENT, "the knee cannot fully bend or straighten",
+                lambda e, _: e.cannot_bend_straighten and e.swelling != "severe"),
     RedFlagSpec("cannot-bear-weight", URGENT, "cannot bear weight on the leg",
                 lambda e, _: e.cannot_bear_weight),
     RedFlagSpec("locking", URGENT, "the knee locks", lambda e, _: e.locking),
@@ -79,6 +87,11 @@ RED_FLAGS: dict[str, RedFlagSpec] = {s.id: s for s in [
     RedFlagSpec("popping-instability", CLINICIAN, "a popping feeling at onset, then the knee giving way",
                 _popping_then_instability),
     RedFlagSpec("giving-way", CLINICIAN, "the knee giving way", _giving_way_alone),
+    # A fever with a painful knee and no swelling logged: no running with a fever, and a painful
+    # joint with a high temperature is one for a clinician (NHS: septic arthritis can start as
+    # pain and fever); with swelling it is same-day care (the flag above).
+    RedFlagSpec("fever", CLINICIAN, "fever with knee pain",
+                lambda e, _: e.fever and e.swelling == "none" and bool(peak_score(e) or e.stiffness)),
 ]}
 
 

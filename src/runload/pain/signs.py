@@ -134,6 +134,10 @@ def red_flags(entries: Sequence[PainEntry], *, episode_of: Callable[[PainEntry],
 
 
 # ---------------------------------------------------------------- unrelieved by rest
+# The article: "pain unrelieved by rest lasting beyond two weeks" (rule pain-red-flag-unrelieved-two-weeks).
+UNRELIEVED_DAYS = 14
+
+
 @dataclass(frozen=True)
 class Unrelieved:
     """A stretch of entries in which rest did not relieve the pain.
@@ -315,6 +319,41 @@ def weekly_trends(entries: Sequence[PainEntry], *, week_start: int = 0) -> list[
         prev_pain, prev_stiff = means(prev)
         out.append(WeeklyTrend(ws, pain, stiff, prev_pain, prev_stiff, len(weeks[ws])))
     return out
+
+
+@dataclass(frozen=True)
+class PainTrend:
+    """The worst pain score of the 7 days up to ``day`` against the 7 days before: the one pain
+    trend the report, the roster and a pain episode's finding all say.
+
+    ``word``: "none logged" (no score in the 14 days), "none in the last 7 days", "new" (none in
+    the 7 before), "rising", "falling" or "steady"."""
+
+    day: date | None
+    word: str
+    last_7d_max: int | None
+    prev_7d_max: int | None
+
+
+def pain_trend(entries: Sequence[PainEntry], day: date | None) -> PainTrend:
+    """The trend of the worst score (during, after, next morning) of ``entries`` on ``day``."""
+    def worst(lo: int, hi: int) -> int | None:
+        if day is None:
+            return None
+        scores = [s for e in entries if lo <= (day - e.date).days <= hi
+                  for s in (e.pain_during, e.pain_after, e.pain_next_morning) if s is not None]
+        return max(scores) if scores else None
+
+    now, before = worst(0, 6), worst(7, 13)
+    if now is None and before is None:
+        word = "none logged"
+    elif now is None:
+        word = "none in the last 7 days"
+    elif before is None:
+        word = "new"
+    else:
+        word = "rising" if now > before else "falling" if now < before else "steady"
+    return PainTrend(day, word, now, before)
 
 
 def join_words(items: Sequence[str]) -> str:

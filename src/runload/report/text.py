@@ -130,8 +130,7 @@ def render_text(report: Report, *, color: bool = False) -> str:
     if story and story.episodes:
         lines += ["", "Pain episodes and the load before them"]
         for ep in story.episodes:
-            peak = f", worst {ep.peak}/10" if ep.peak is not None else ""
-            lines += _wrap(f"From {ep.onset.isoformat()} ({ep.status}{peak}). {ep.load_sentence}".strip(), "  ", "- ")
+            lines += _wrap(f"{ep.headline} {ep.load_sentence}".strip(), "  ", "- ")
     if story and story.return_plan:
         lines += ["", "Return to running"]
         for line in story.return_plan:

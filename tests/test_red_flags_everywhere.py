@@ -62,6 +62,8 @@ def test_fever_with_knee_pain_means_no_running_and_with_swelling_same_day_care()
     [flag] = fever.red_flags
     assert flag.rule_id == "pain-red-flag-fever" and flag.advice.startswith("No running with a fever.")
     assert fever.limits.mode == "red-flag"
+    for words in RUNNING_ADVICE:  # the care a see-a-clinician flag calls for, and nothing about running
+        assert words not in fever.limits.guidance and all(words not in f.advice for f in fever.findings), words
     swollen = _case(PainEntry(D("2026-06-24"), pain_after=3, swelling="mild", fever=True))
     assert swollen.status.level == "urgent"
     assert [f.rule_id for f in swollen.red_flags] == ["pain-red-flag-fever-swollen-knee"]

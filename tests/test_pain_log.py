@@ -192,12 +192,21 @@ def test_status_shows_red_flags_episodes_and_plan(cli, athlete, tmp_path):
     assert lines[:2] == ["Red flags not yet resolved (these come before any training advice):",
                          "  2026-05-10: calf swelling, redness or warmth - URGENT - get medical care today."]
     assert "  2026-05-01: 3 entries, worst 6/10, still going on." in lines
-    assert "Return to running:" in lines
+    # while the red flag stands there is no running advice at all: no walk-run plan, no stages
+    assert "Return to running:" not in lines and "Stage 1" not in r.output and "walk" not in r.output
     data = json.loads(cli("pain", "status", "--athlete", "ana", "--as-of", "2026-05-12", "--json").output)
     assert data["overrides_load"] is True and data["red_flags"][0]["flag"] == "calf"
-    assert data["return_plan"]["reason"] == "red flag" and len(data["return_plan"]["stages"]) == 7
+    assert data["return_plan"] is None
     assert data["episodes"][0]["load"]["sentence"] == \
         "No runs were recorded in the 14 days before pain began on 2026-05-01."
+    # cleared: the flag is resolved, the episode settled by the clearance, and the return plan appears
+    assert cli("pain", "clear", "--athlete", "ana", "--date", "2026-05-11").exit_code == 0
+    r = cli("pain", "status", "--athlete", "ana", "--as-of", "2026-05-12")
+    assert "No red flag stands." in r.output and "Return to running:" in r.output
+    assert "  2026-05-01: 3 entries, worst 6/10, settled on 2026-05-11 (clearance logged)." in r.output
+    data = json.loads(cli("pain", "status", "--athlete", "ana", "--as-of", "2026-05-12", "--json").output)
+    assert data["return_plan"]["reason"] == "red flag" and len(data["return_plan"]["stages"]) == 7
+    assert (data["episodes"][0]["status"], data["episodes"][0]["end"]) == ("settled", "2026-05-11")
 
 
 SAMPLE_PAIN = sorted(Path(__file__).resolve().parents[1].glob("sample_activities/*/pain.csv"))

@@ -12,7 +12,7 @@ import pytest
 
 from runload import pain
 from runload.rules.context import Context, get_metric
-from runload.models import Activity, Athlete, PainEntry, Sport
+from runload.models import Activity, Athlete, Clearance, PainEntry, Sport
 from runload.pain.entries import make_entry
 from runload.pain.episodes import find_episodes, link_load
 from runload.pain.signs import RED_FLAGS
@@ -52,6 +52,9 @@ FIRES = {
     "breathless-chest-pain": dict(breathless_chest_pain="yes"),  # alone: an emergency too
     "calf": dict(pain_after=2, calf_swelling_redness_warmth="yes"),
     "severe-swelling": dict(swelling="severe", cannot_bend_straighten="yes"),
+    "severe-swelling-alone": dict(pain_after=3, swelling="severe"),  # each sign of the pair on its own
+    "cannot-bend": dict(pain_after=3, cannot_bend_straighten="yes"),
+    "fever": dict(pain_after=3, fever="yes"),
     "cannot-bear-weight": dict(pain_during=7, cannot_bear_weight="yes"),
     "locking": dict(pain_after=4, locking="yes"),
     "deformity": dict(deformity="yes"),
@@ -63,8 +66,11 @@ FIRES = {
 # Near misses: each lacks the second half of a compound flag.
 SILENT = {
     "breathless-leg": dict(breathless_chest_pain="yes"),  # no painful or swollen leg
-    "severe-swelling": dict(swelling="severe"),  # can still bend
-    "fever-swollen-knee": dict(fever="yes", pain_after=3),  # no swelling
+    "severe-swelling": dict(swelling="severe"),  # can still bend: the severe-swelling-alone flag
+    "severe-swelling-alone": dict(swelling="severe", cannot_bend_straighten="yes"),  # the pair's flag
+    "cannot-bend": dict(swelling="severe", cannot_bend_straighten="yes"),  # the pair's flag
+    "fever-swollen-knee": dict(fever="yes", pain_after=3),  # no swelling: the fever flag
+    "fever": dict(fever="yes", pain_after=0),  # no knee pain
     "popping-instability": dict(popping="yes", pain_during=5),  # no giving way
     "breathless-chest-pain": dict(breathless_chest_pain="yes", pain_after=3),  # the breathless-leg flag
     "giving-way": dict(giving_way="yes", popping="yes", pain_after=3),  # the popping-instability flag
@@ -296,10 +302,17 @@ def test_assess_puts_emergency_first_and_plans_a_return_after_a_red_flag():
     assert [f.flag for f in a.red_flags] == ["breathless-leg", "calf"]
     assert [(f.flag, how) for f, how in a.resolved] == [("numbness", "the entry of 2026-05-03 records the sign gone")]
     assert a.overrides_load and a.current_episode is not None
-    plan = a.return_plan
+    # no running advice while the flags stand: the return plan waits for them to be resolved
+    assert a.return_plan is None
+    cleared = pain.assess(Context(athlete=ATHLETE, activities=_spike_history(), pain_entries=es, as_of=D("2026-05-05"),
+                                  clearances=[Clearance(D("2026-05-04"), "clinician")]))
+    assert cleared.red_flags == () and not cleared.overrides_load
+    plan = cleared.return_plan
     assert plan is not None and plan.reason == "red flag" and plan.since == D("2026-05-03")
     # one run (05-04) since the red flag: stage 1 is done twice before moving on
-    assert "clinician" in plan.start_condition and plan.next_stage == 1 and plan.runs_since == 1
+    # chest pain with a painful leg: the check before running is of the heart, lungs and leg
+    assert plan.start_condition == "Start only once a doctor has checked your heart, lungs and leg and cleared you to run."
+    assert plan.next_stage == 1 and plan.runs_since == 1
     assert plan.stages[0].describe() == "run 1 min, walk 2 min, 8 times (24 min)"
 
 

@@ -209,10 +209,10 @@ def assess(data: AthleteData, book: Rulebook, as_of: date | None = None) -> Asse
     frames = Frames(activities, first_weekday=book.first_weekday, min_base_km=min_base, athlete=athlete)
     ctx = Context(athlete=athlete, activities=activities, pain_entries=pain_entries, as_of=as_of,
                   data_end=frames.end, week_start=book.first_weekday, settings=settings, frames=frames,
-                  shoes=data.shoes)
+                  shoes=data.shoes, clearances=data.clearances)
     from runload.pain import assess as assess_pain
 
-    pain = assess_pain(ctx, data.clearances)
+    pain = assess_pain(ctx)
     limits = next_week_limits(frames, rules, athlete, as_of, pain=pain, settings=settings)
     raw: list[Finding] = []
     for rule in rules:
@@ -296,13 +296,13 @@ def merge_events(findings: Sequence[Finding], pain: Any = None) -> list[Finding]
         until = max((f.day for f in group if f.day is not None), default=None)
         if key.startswith("pain-episode:"):
             ep = episodes.get(key.split(":", 1)[1])
-            lead = _episode_finding(lead, rest, ep)
+            lead = _episode_finding(lead, rest, ep, pain)
             until = (ep.end or ep.last) if ep is not None else until
         out.append(replace(lead, supporting=rest, until=until))
     return out
 
 
-def _episode_finding(lead: Finding, rest: Sequence[Finding], ep: Any) -> Finding:
+def _episode_finding(lead: Finding, rest: Sequence[Finding], ep: Any, pain: Any = None) -> Finding:
     """The finding of a whole pain episode: what it was, then its most serious entry."""
     if ep is None:
         return lead
@@ -312,9 +312,8 @@ def _episode_finding(lead: Finding, rest: Sequence[Finding], ep: Any) -> Finding
     if ep.peak is not None:
         day = next((e.date for e in ep.entries if ep.peak in (e.pain_during, e.pain_after, e.pain_next_morning)), None)
         worst = f", worst {ep.peak}/10" + (f" on {day.isoformat()}" if day else "")
-    trend = _episode_trend(ep)
-    state = {"ongoing": "still going on", "settled": f"settled on {ep.end.isoformat() if ep.end else ''}",
-             "not logged": f"no entries after {ep.last.isoformat()}"}.get(ep.status, ep.status)
+    trend = _episode_trend(ep, pain)
+    state = ep.state
     entries = len(ep.entries)
     head = (f"Pain episode from {ep.onset.isoformat()}" + (f" ({legs})" if legs else "")
             + f": {entries} entr{'y' if entries == 1 else 'ies'}{worst}, {state}" + (f"; {trend}" if trend else "") + ".")
@@ -322,22 +321,20 @@ def _episode_finding(lead: Finding, rest: Sequence[Finding], ep: Any) -> Finding
                    date=lead.date or ep.onset)
 
 
-def _episode_trend(ep: Any) -> str:
-    """``pain falling (worst 6/10 in its last 7 days, 7/10 in the 7 before)`` over the episode's
-    last two weeks, or "" with too few entries to say."""
-    from runload.pain.entries import peak_score
+def _episode_trend(ep: Any, pain: Any = None) -> str:
+    """``pain falling (worst 6/10 in the last 7 days, 7/10 in the 7 before)``, or "" with too few
+    entries to say. The episode going on says the pain log's trend on the day judged (the one the
+    report and the roster show: one computation, :func:`runload.pain.pain_trend`); an earlier
+    episode says its own last two weeks."""
+    from runload.pain import pain_trend
 
-    last = ep.end or ep.last
-    def worst(lo: int, hi: int) -> int | None:
-        vals = [peak_score(e) for e in ep.entries if lo <= (last - e.date).days <= hi]
-        vals = [v for v in vals if v is not None]
-        return max(vals) if vals else None
-
-    now, before = worst(0, 6), worst(7, 13)
-    if now is None or before is None:
+    if pain is not None and getattr(pain, "current_episode", None) is ep:
+        t, where = pain.trend, "the last 7 days"
+    else:
+        t, where = pain_trend(ep.entries, ep.end or ep.last), "its last 7 days"
+    if t.last_7d_max is None or t.prev_7d_max is None:
         return ""
-    word = "rising" if now > before else "falling" if now < before else "steady"
-    return f"pain {word} (worst {now}/10 in its last 7 days, {before}/10 in the 7 before)"
+    return f"pain {t.word} (worst {t.last_7d_max}/10 in {where}, {t.prev_7d_max}/10 in the 7 before)"
 
 
 # ---------------------------------------------------------------- current findings and advice
@@ -353,8 +350,12 @@ def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday:
                  limits: Limits, units: str = "km") -> list[Finding]:
     """Findings sorted most serious first, each marked ``current`` or not on ``as_of``; current
     findings of the load family, and those of the pain family at caution or above, get their
-    advice from ``limits`` (one plan), and while a red flag stands no current finding advises
-    running."""
+    advice from ``limits`` (one plan), and while a red flag stands no finding, current or past,
+    advises running.
+
+    A pain episode's finding is current exactly while its episode goes on: once it has settled
+    (an entry, a clearance, or two weeks of running without an entry) the limits no longer hold
+    for it, and neither does the headline."""
     start = current_from(as_of, first_weekday)
     standing = {(f.flag, f.date) for f in (getattr(pain, "red_flags", ()) or ())}
     episode = getattr(pain, "current_episode", None)
@@ -364,15 +365,15 @@ def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday:
             flag = f.rule_id.removeprefix("pain-red-flag-")
             lo, hi = f.date or date.min, f.until or f.date or date.max
             current = any(k == flag and lo <= d <= hi for k, d in standing)
-        elif f.event.startswith("pain-episode:") and episode is not None and f.event.endswith(":" + episode.key):
-            current = True
+        elif f.event.startswith("pain-episode:") and pain is not None:
+            current = episode is not None and f.event.endswith(":" + episode.key)
         else:
             current = start is not None and f.day is not None and start <= f.day <= (as_of or f.day)
-        if current and not f.rule_id.startswith("pain-red-flag-"):
+        if not limits.running_advice and not f.rule_id.startswith("pain-red-flag-"):
+            f = replace(f, advice=limits.advice(_family(f), units))
+        elif current and not f.rule_id.startswith("pain-red-flag-"):
             family = _family(f)
-            if not limits.running_advice:
-                f = replace(f, advice=limits.advice(family, units))
-            elif family == "load" or (family and f.severity.rank >= Severity.CAUTION.rank):
+            if family == "load" or (family and f.severity.rank >= Severity.CAUTION.rank):
                 # a load event quotes the limits at any severity: the weekly rise is context (info)
                 # now, and its own "hold next week at this week's km" would contradict them
                 advice = limits.advice(family, units)
@@ -399,6 +400,27 @@ def finding_order(f: Finding) -> tuple[int, int, int, int, str]:
     then the most recent."""
     return (0 if f.current else 1, 0 if is_red_flag(f) else 1, -f.severity.rank,
             -((f.day or date.min).toordinal()), f.rule_id)
+
+
+def with_flags_standing(a: Assessment, now: Assessment) -> Assessment:
+    """``a`` as read on ``now.as_of`` (a later day): every red flag standing then leads it, with
+    no running advice, whatever day ``a`` judges (a weekly mail judged on its week's end is read
+    on the day it is sent; a red flag logged since must not read "On track" there).
+
+    Only the red flags come from ``now``: the load findings, the weeks and the pain episodes
+    stay ``a``'s. Without red flags standing on ``now`` this is ``a`` itself."""
+    flags = tuple(getattr(now.pain, "red_flags", ()) or ())
+    if not flags or now.as_of is None or a.as_of is None or now.as_of <= a.as_of:
+        return a
+    pain = replace(a.pain, red_flags=flags, resolved=now.pain.resolved, clearances=now.pain.clearances,
+                   return_plan=None)
+    limits = now.limits
+    standing = [f for f in now.findings if f.rule_id.startswith("pain-red-flag-") and f.current]
+    rest = [f for f in a.findings if not (f.rule_id.startswith("pain-red-flag-")
+                                          and any(s.rule_id == f.rule_id and s.date == f.date for s in standing))]
+    findings = mark_current(standing + rest, a.as_of, a.first_weekday, pain, limits, a.athlete.units)
+    status = status_of(findings, pain, a.as_of, a.frames, a.pain_entries, a.first_weekday)
+    return replace(a, pain=pain, findings=tuple(findings), limits=limits, status=status)
 
 
 # ---------------------------------------------------------------- status

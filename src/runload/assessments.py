@@ -24,7 +24,7 @@ class Assessor:
         self.book = book if book is not None else Rulebook.load()
         self._data: dict[str, AthleteData] = {}
         self._done: dict[tuple[str, date | None], Assessment] = {}
-        self._plans: dict[tuple[str, date], Any] = {}
+        self._plans: dict[tuple[str, date, date | None], Any] = {}
 
     def data(self, athlete_id: str) -> AthleteData:
         """The athlete's data, read from the store on first use."""
@@ -32,23 +32,39 @@ class Assessor:
             self._data[athlete_id] = self.store.athlete_data(athlete_id)
         return self._data[athlete_id]
 
-    def get(self, athlete_id: str, as_of: date | None) -> Assessment:
-        """The assessment of ``athlete_id`` on ``as_of`` (computed on first use)."""
+    def get(self, athlete_id: str, as_of: date | None, *, read_on: date | None = None) -> Assessment:
+        """The assessment of ``athlete_id`` on ``as_of`` (computed on first use).
+
+        ``read_on``: the day it is read (a report of an earlier week read today, a weekly mail
+        on the day it is sent). Every red flag standing then leads it
+        (:func:`runload.assess.with_flags_standing`); only when an entry or a clearance dated
+        after ``as_of`` could change that is the later day assessed too."""
         key = (athlete_id, as_of)
         if key not in self._done:
             self._done[key] = assess(self.data(athlete_id), self.book, as_of)
-        return self._done[key]
+        a = self._done[key]
+        if read_on is None or as_of is None or read_on <= as_of:
+            return a
+        data = self.data(athlete_id)
+        if not any(as_of < e.date <= read_on for e in data.pain_entries) and \
+                not any(as_of < c.date <= read_on for c in data.clearances):
+            return a
+        from runload.assess import with_flags_standing
 
-    def plan(self, athlete_id: str, as_of: date) -> Any:
+        return with_flags_standing(a, self.get(athlete_id, read_on))
+
+    def plan(self, athlete_id: str, as_of: date, *, read_on: date | None = None) -> Any:
         """The check of the athlete's stored plan for the days after ``as_of`` up to the end of
-        next week (a :class:`runload.plan.PlanCheck`), or None when no plan is stored for them."""
+        next week (a :class:`runload.plan.PlanCheck`), or None when no plan is stored for them.
+        Read on ``read_on`` under a red flag standing then, the plan is refused (see :meth:`get`)."""
         from runload.calendar import week_end_of
         from runload.plan import check_plan
 
-        key = (athlete_id, as_of)
+        base = self.get(athlete_id, as_of, read_on=read_on)
+        key = (athlete_id, as_of, None if base is self.get(athlete_id, as_of) else read_on)
         if key not in self._plans:
             last = week_end_of(as_of, self.book.first_weekday) + timedelta(days=7)
             runs = [p for p in self.data(athlete_id).planned if as_of < p.date <= last]
             self._plans[key] = (check_plan(self.data(athlete_id), self.book, runs, as_of,
-                                           baseline=self.get(athlete_id, as_of)) if runs else None)
+                                           baseline=base) if runs else None)
         return self._plans[key]

@@ -52,7 +52,7 @@ def red_flag_care(level: str, timezone: str | None = None) -> str:
         "emergency": f"Call {care.emergency} for an ambulance now. No running.",
         "urgent": f"Get medical care today: {care.same_day}. No running until the knee and leg have been checked.",
         "clinician": f"Get the knee examined promptly by {care.clinician}, before you run again. Once a "
-                     "clinician has cleared you, log it (runload pain clear) and return with the walk-run plan.",
+                     "clinician has cleared you, log it (runload pain clear): the return plan comes then.",
     }[level]
 
 

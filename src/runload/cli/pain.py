@@ -333,7 +333,7 @@ def status(ctx: click.Context, athlete_id: str, as_of: str | None, fmt: str, as_
 @click.option("--date", "day", help="Day of the clearance, YYYY-MM-DD (default: today): every red flag "
                                     "dated on or before it is resolved.")
 @click.option("--by", "by", type=click.Choice(["clinician", "self"]), default="clinician", show_default=True,
-              help="Who cleared it: a clinician who examined the knee and leg, or the runner.")
+              help="Who cleared it: a clinician who examined you, or the runner.")
 @click.option("--note", default="", help="What the clinician said, for the record.")
 @store_option
 @click.pass_context

@@ -61,7 +61,9 @@ def report(ctx: click.Context, athlete_id: str, week: str | None, start: str | N
         period = resolve_period(week=week, start=parse_day("--from", start), end=parse_day("--to", end), today=today,
                                 first_weekday=judge.book.first_weekday)
         day = judged_day(period, today)
-        rep = build_report(judge.get(athlete_id, day), period, plan=judge.plan(athlete_id, day))
+        # read today: a red flag standing now leads a report of any earlier week
+        rep = build_report(judge.get(athlete_id, day, read_on=today), period,
+                           plan=judge.plan(athlete_id, day, read_on=today))
     write_output(render(rep, fmt, color=use_color(color, output) and fmt == "text"), output,
                  use_color(color, output))
     if charts_dir:

@@ -9,7 +9,7 @@ mail programs do not show SVG or ``data:`` images reliably.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from runload.calendar import iso_label, week_period
@@ -21,15 +21,27 @@ def _week_label(week_start: date) -> str:
     return iso_label(week_start)
 
 
+def sent_day(today: date) -> date:
+    """The day a mail run reads the pain log on: the run's ``today`` is the machine's (UTC) date,
+    and an athlete east of it may already be on the next day; runload takes entries and
+    clearances up to tomorrow, so everything stored when the mail goes out is dated by then."""
+    return today + timedelta(days=1)
+
+
 def athlete_report(assessor: Any, athlete_id: str, week_start: date, *, today: date | None = None) -> Any:
     """The runner's report for the week starting ``week_start``, judged on its last day (or
-    ``today`` if earlier): the report their mail carries and their coach's roster line reads."""
+    ``today`` if earlier): the report their mail carries and their coach's roster line reads.
+
+    Every red flag standing when the mail is sent leads it, whatever week it reports (a flag
+    logged after the week ended, or for an athlete whose week ended earlier in their zone)."""
     from runload.report import build_report
     from runload.report.build import judged_day
 
     period = week_period(week_start, assessor.book.first_weekday)
     day = judged_day(period, today or date.max)
-    return build_report(assessor.get(athlete_id, day), period, plan=assessor.plan(athlete_id, day))
+    read_on = sent_day(today) if today is not None else None
+    return build_report(assessor.get(athlete_id, day, read_on=read_on), period,
+                        plan=assessor.plan(athlete_id, day, read_on=read_on))
 
 
 # The charts a runner acts on from a weekly mail; the load ratio, fitness/fatigue and cross-training

@@ -23,10 +23,7 @@ from typing import Any
 from runload.models import Clearance
 from runload.pain.episodes import Episode, LoadBefore
 from runload.pain.plan import ReturnPlan, Stage, return_plan
-from runload.pain.signs import CLINICIAN, EMERGENCY, URGENT, RedFlag, same_leg
-
-# The article: "pain unrelieved by rest lasting beyond two weeks" (rule pain-red-flag-unrelieved-two-weeks).
-UNRELIEVED_DAYS = 14
+from runload.pain.signs import CLINICIAN, EMERGENCY, UNRELIEVED_DAYS, URGENT, PainTrend, RedFlag, pain_trend, same_leg
 LEVEL_ORDER = {EMERGENCY: 0, URGENT: 1, CLINICIAN: 2}
 
 
@@ -40,7 +37,10 @@ class PainAssessment:
     clear" and there is no running advice. ``resolved``: red flags resolved, with how.
     ``episodes``: every pain episode, oldest first, each with ``load`` (a :class:`LoadBefore`
     whose ``sentence`` says what the training did in the 14 days before). ``return_plan``: the
-    walk-run plan that applies now, or None. ``clearances``: the clearances logged up to ``as_of``.
+    walk-run plan that applies now, or None (always None while a red flag stands).
+    ``clearances``: the clearances logged up to ``as_of``. ``trend``: the worst score of the 7
+    days up to ``as_of`` against the 7 before (what the report, the roster and the current
+    episode's finding say).
     """
 
     as_of: date | None
@@ -49,6 +49,7 @@ class PainAssessment:
     return_plan: ReturnPlan | None
     resolved: tuple[tuple[RedFlag, str], ...] = ()
     clearances: tuple[Clearance, ...] = ()
+    trend: PainTrend = PainTrend(None, "none logged", None, None)
 
     @property
     def overrides_load(self) -> bool:
@@ -66,12 +67,19 @@ class PainAssessment:
         return self.red_flags[0].level if self.red_flags else None
 
 
-def assess(ctx: Any, clearances: Sequence[Clearance] = ()) -> PainAssessment:
+def assess(ctx: Any, clearances: Sequence[Clearance] | None = None) -> PainAssessment:
     """Assess the pain log of ``ctx`` (a :class:`runload.rules.context.Context`: entries and
-    activities up to its day) with the clearances logged up to that day."""
+    activities up to its day) with the clearances logged up to that day (default: the
+    context's, which also settle its episodes).
+
+    While a red flag stands there is no return plan: the only advice is the care the flag calls
+    for (evidence.md section 7); the plan appears once the flag is resolved or cleared.
+    """
     as_of = ctx.judged_day
     log = ctx.pain_log
     episodes = log.episodes_with_load()
+    if clearances is None:
+        clearances = getattr(ctx, "clearances", ())
     cleared = sorted((c for c in clearances if as_of is None or c.date <= as_of), key=lambda c: c.date)
     entries = log.entries
     order = {id(e): i for i, e in enumerate(entries)}
@@ -110,8 +118,11 @@ def assess(ctx: Any, clearances: Sequence[Clearance] = ()) -> PainAssessment:
         else:
             active.append(flag)
     active.sort(key=lambda f: (LEVEL_ORDER[f.level], -f.date.toordinal()))
-    plan = return_plan(entries, [a for _, a in ctx.frames.runs], as_of, episodes) if as_of is not None else None
-    return PainAssessment(as_of, tuple(active), tuple(episodes), plan, tuple(resolved), tuple(cleared))
+    plan = None
+    if as_of is not None and not active:
+        plan = return_plan(entries, [a for _, a in ctx.frames.runs], as_of, episodes)
+    return PainAssessment(as_of, tuple(active), tuple(episodes), plan, tuple(resolved), tuple(cleared),
+                          pain_trend(entries, as_of))
 
 
 def _position(entries: Sequence[Any], flag: RedFlag, order: dict[int, int]) -> int:
@@ -153,6 +164,6 @@ def finding_order(finding: Any) -> tuple[int, int]:
 
 
 __all__ = [
-    "PainAssessment", "assess", "finding_order", "Episode", "LoadBefore", "ReturnPlan", "Stage", "RedFlag",
-    "return_plan",
+    "PainAssessment", "PainTrend", "assess", "finding_order", "Episode", "LoadBefore", "ReturnPlan", "Stage",
+    "RedFlag", "return_plan", "pain_trend",
 ]

@@ -1,6 +1,19 @@
 """Pain episodes and the load before each one (evidence.md section 7, "Linking pain to load").
 
-An episode runs from the first entry with symptoms to the first entry in which they have settled.
+An episode runs from the first entry with symptoms until it settles. Runners stop logging when
+the pain has gone, so an episode does not wait for an entry saying so (evidence.md section 7,
+"Pain episodes end"); it is settled by whichever comes first:
+
+- an entry in which the symptoms have settled (every score at most 1/10, no sign);
+- a clearance (``runload pain clear``): the knee was checked and the runner cleared to run;
+- :data:`QUIET_DAYS` days after its last entry with at least :data:`QUIET_RUNS` runs in them and
+  no entry: "no pain logged since D: treated as settled". Not while a red flag of the episode
+  still stands at its last entry: a red flag waits for an entry recording the sign gone or a
+  clearance, never for time.
+
+An entry after an episode has settled opens a new episode, as an entry after a settled entry
+always has: its onset is the day the pain came back, and the load before it is linked to that
+day (what the training did before the pain returned), not to the first episode's onset.
 For each episode runload looks at the running in the 14 days up to and including the day pain
 began: the weekly change, the biggest single-run spike, the share of hard running, and the longest
 stretch of days without a rest day, and says it in one sentence with the numbers.
@@ -17,8 +30,8 @@ from datetime import date, timedelta
 
 from runload.calendar import local_date, week_start_of
 from runload.models import Activity, Athlete, PainEntry
-from runload.pain.entries import SCORE_FIELDS, signs
-from runload.pain.signs import RedFlag, join_words, red_flags
+from runload.pain.entries import SCORE_FIELDS, peak_score, signs
+from runload.pain.signs import UNRELIEVED_DAYS, RedFlag, join_words, red_flags, same_leg, unrelieved_stretches
 from runload.units import fmt
 
 # Scores of 0-1 count as settled: "1/10" is the barely-there end of the scale, and a rule that
@@ -27,6 +40,10 @@ SETTLED_MAX_SCORE = 1
 # Entries further apart than this do not belong to one episode: the runner stopped logging.
 MAX_GAP_DAYS = 28
 WINDOW_DAYS = 14
+# An episode nobody logs any more is over once the runner has run on it for two weeks (evidence.md
+# section 7): 14 days after its last entry, with at least three runs in them and no entry.
+QUIET_DAYS = 14
+QUIET_RUNS = 3
 
 
 def is_settled(e: PainEntry, *, settled_max: int = SETTLED_MAX_SCORE) -> bool:
@@ -65,10 +82,12 @@ class LoadBefore:
 
 @dataclass(frozen=True)
 class Episode:
-    """One pain episode: from the first entry with symptoms to the entry where they settled.
+    """One pain episode: from the first entry with symptoms until it settled.
 
-    ``status`` is "settled" (``end`` is the settled entry's day), "ongoing" (the last entry still
-    has symptoms) or "not logged" (no entry for more than ``MAX_GAP_DAYS`` after ``last``).
+    ``status`` is "settled" (``end`` is the day it settled, ``settled_by`` says how: ``entry``,
+    ``clearance`` or ``quiet``, see the module docstring), "ongoing" (still going on at the day
+    judged) or "not logged" (no entry for more than ``MAX_GAP_DAYS`` after ``last``, then a new
+    episode began).
     """
 
     key: str  # "episode-<onset>", stable while the log's past does not change
@@ -81,40 +100,142 @@ class Episode:
     sides: tuple[str, ...]
     red_flags: tuple[RedFlag, ...] = ()
     load: LoadBefore | None = None
+    settled_by: str = ""  # "entry", "clearance" or "quiet" when status is "settled"
+
+    @property
+    def about_knee(self) -> bool:
+        """Whether any entry records the knee or leg (a score, stiffness, swelling or a leg
+        sign): an episode of chest pain or breathlessness alone is about the heart and lungs,
+        and is not linked to the training load as a knee injury would be."""
+        return any(about_knee(e) for e in self.entries)
 
     @property
     def days(self) -> int:
-        """Days from onset to the settled entry (or the last entry)."""
+        """Days from onset to the day it settled (or the last entry)."""
         return ((self.end or self.last) - self.onset).days
+
+    @property
+    def state(self) -> str:
+        """Where the episode stands, in words: the one wording every output uses."""
+        if self.status == "ongoing":
+            return "still going on"
+        if self.status == "not logged":
+            return f"no entries after {self.last.isoformat()}"
+        end = self.end.isoformat() if self.end else ""
+        if self.settled_by == "quiet":
+            return f"no pain logged since {self.last.isoformat()}: treated as settled; log pain if it is back"
+        if self.settled_by == "clearance":
+            return f"settled on {end} (clearance logged)"
+        return f"settled on {end}"
+
+
+# Signs that are not about the knee or leg: chest pain or breathlessness (the heart and lungs)
+# and fever (the whole body).
+NOT_KNEE_SIGNS = ("breathless_chest_pain", "fever")
+
+
+def about_knee(e: PainEntry) -> bool:
+    """Whether the entry records anything about the knee or leg."""
+    return bool(peak_score(e) or e.stiffness) or any(s not in NOT_KNEE_SIGNS for s in signs(e))
+
+
+def _flag_stands(entries: Sequence[PainEntry], flags: Sequence[RedFlag]) -> bool:
+    """Whether a red flag of ``entries`` still stands at the last of them: no later entry for the
+    same leg records the sign gone (as :func:`runload.pain.assess` resolves flags)."""
+    by_entry: dict[tuple[date, int | None], set[str]] = {}
+    for f in flags:
+        by_entry.setdefault((f.date, f.entry_id), set()).add(f.flag)
+    for f in flags:
+        later = [e for e in entries if (e.date, e.id or 0) > (f.date, f.entry_id or 0)]
+        if not any(same_leg(e.side, f.side) and f.flag not in by_entry.get((e.date, e.id), set()) for e in later):
+            return True
+    return False
+
+
+def _quiet_end(last: date, run_days: Sequence[date], *, quiet_days: int, quiet_runs: int) -> date | None:
+    """The day an episode whose last entry is on ``last`` counts as settled without an entry:
+    ``quiet_days`` after it, or the day of the ``quiet_runs``-th run after it if later; None
+    before there are that many runs. ``run_days``: one day per run, sorted."""
+    i = bisect_left(run_days, last + timedelta(days=1)) + quiet_runs - 1  # the quiet_runs-th run after it
+    if i >= len(run_days):
+        return None
+    return max(last + timedelta(days=quiet_days), run_days[i])
 
 
 def find_episodes(entries: Sequence[PainEntry], *, settled_max: int = SETTLED_MAX_SCORE,
-                  max_gap_days: int = MAX_GAP_DAYS) -> list[Episode]:
-    """Split the log into episodes, oldest first (without the load link: see :func:`link_load`)."""
+                  max_gap_days: int = MAX_GAP_DAYS, run_days: Sequence[date] = (), as_of: date | None = None,
+                  clearances: Sequence[date] = (), quiet_days: int = QUIET_DAYS,
+                  quiet_runs: int = QUIET_RUNS) -> list[Episode]:
+    """Split the log into episodes, oldest first (without the load link: see :func:`link_load`).
+
+    ``run_days`` (the days with a run) and ``as_of`` (the day judged; default the last entry or
+    run) let an episode settle when nobody logs it any more; ``clearances`` (their days) settle
+    the episode they fall in. Without them an episode settles only by an entry.
+    """
     ordered = sorted(entries, key=lambda e: (e.date, e.id or 0))
+    days = sorted(run_days)
+    cleared = sorted(clearances)
+    if as_of is None:
+        as_of = max([*(e.date for e in ordered[-1:]), *days[-1:]], default=None)
     out: list[Episode] = []
     current: list[PainEntry] = []
 
-    def close(end: date | None, status: str) -> None:
-        flags = red_flags(current, episode_of=lambda e: [p for p in current if (p.date, p.id or 0) < (e.date, e.id or 0)])
+    def flags_of(es: list[PainEntry]) -> list[RedFlag]:
+        return red_flags(es, episode_of=lambda e: [p for p in es if (p.date, p.id or 0) < (e.date, e.id or 0)])
+
+    def close(end: date | None, status: str, how: str = "") -> None:
+        flags = flags_of(current)
         scores = [s for e in current for s in (e.pain_during, e.pain_after, e.pain_next_morning) if s is not None]
         sides = tuple(dict.fromkeys(e.side for e in current if e.side))
         out.append(Episode(f"episode-{current[0].date.isoformat()}", current[0].date, current[-1].date, end, status,
-                           tuple(current), max(scores) if scores else None, sides, tuple(flags)))
+                           tuple(current), max(scores) if scores else None, sides, tuple(flags), settled_by=how))
+
+    def settled_before(limit: date | None, *, inclusive: bool) -> tuple[date, str] | None:
+        """How the open episode settled before the next entry (on ``limit``) or by ``limit``
+        (the day judged, ``inclusive``): the earliest of a clearance and the quiet rule."""
+        if limit is None:
+            return None
+        last = current[-1].date
+        within = (lambda d: d <= limit) if inclusive else (lambda d: d < limit)
+        found: list[tuple[date, str]] = []
+        c = next((d for d in cleared if d >= last and within(d)), None)
+        if c is not None:
+            found.append((c, "clearance"))
+        quiet = _quiet_end(last, days, quiet_days=quiet_days, quiet_runs=quiet_runs)
+        if quiet is not None and within(quiet) and not _flag_stands(current, flags_of(current)) \
+                and not _unrelieved_at_end(current):
+            found.append((quiet, "quiet"))
+        return min(found) if found else None
 
     for e in ordered:
-        if current and (e.date - current[-1].date).days > max_gap_days:
-            close(None, "not logged")
-            current = []
+        if current:
+            ended = settled_before(e.date, inclusive=False)
+            if ended is not None:
+                close(ended[0], "settled", ended[1])
+                current = []
+            elif (e.date - current[-1].date).days > max_gap_days:
+                close(None, "not logged")
+                current = []
         if is_settled(e, settled_max=settled_max):
             if current:
-                close(e.date, "settled")
+                close(e.date, "settled", "entry")
                 current = []
             continue
         current.append(e)
     if current:
-        close(None, "ongoing")
+        ended = settled_before(as_of, inclusive=True)
+        if ended is not None:
+            close(ended[0], "settled", ended[1])
+        else:
+            close(None, "ongoing")
     return out
+
+
+def _unrelieved_at_end(entries: Sequence[PainEntry]) -> bool:
+    """Whether the episode ends in pain that rest has not relieved for more than two weeks: a red
+    flag of its own (rule pain-red-flag-unrelieved-two-weeks) that time does not settle."""
+    stretches = unrelieved_stretches(entries)
+    return bool(stretches) and stretches[-1].last == entries[-1].date and stretches[-1].days > UNRELIEVED_DAYS
 
 
 # ---------------------------------------------------------------- the load before onset

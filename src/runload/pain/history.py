@@ -8,10 +8,11 @@ relieve, next-morning pain against the usual level and the weekly trends.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from functools import cached_property
 from typing import Any
 
-from runload.models import Athlete, PainEntry
+from runload.models import Athlete, Clearance, PainEntry
 from runload.pain.episodes import Episode, find_episodes, link_load
 from runload.pain.signs import MorningPain, Unrelieved, WeeklyTrend, morning_pain, unrelieved_stretches, weekly_trends
 
@@ -20,31 +21,38 @@ class PainLog:
     """The entries of one athlete (already cut to the day judged) and what follows from them.
 
     ``frames`` is the athlete's :class:`runload.load.series.Frames`: the runs the load link and
-    the per-run cuts look at.
+    the per-run cuts look at, and the runs that let an episode nobody logs any more settle.
+    ``as_of`` is the day judged (default: the last entry or run); ``clearances`` the clearances
+    logged up to it (each settles the episode it falls in).
     """
 
     def __init__(self, entries: Sequence[PainEntry], frames: Any, *, athlete: Athlete | None = None,
-                 week_start: int = 0) -> None:
+                 week_start: int = 0, as_of: date | None = None, clearances: Sequence[Clearance] = ()) -> None:
         self.entries: tuple[PainEntry, ...] = tuple(sorted(entries, key=lambda e: (e.date, e.id or 0)))
         self.frames = frames
         self.athlete = athlete
         self.week_start = week_start
+        self.as_of = as_of
+        self.clearances = tuple(c for c in clearances if as_of is None or c.date <= as_of)
         self._memo: dict[tuple[Any, ...], Any] = {}
 
     @cached_property
     def episodes(self) -> list[Episode]:
         """Every episode, oldest first, without the load link."""
-        return find_episodes(self.entries)
+        return find_episodes(self.entries, run_days=[d for d, _ in self.frames.runs], as_of=self.as_of,
+                             clearances=[c.date for c in self.clearances])
 
     def episodes_with_load(self, **link_args: Any) -> list[Episode]:
         """:attr:`episodes` with each one's :class:`runload.pain.episodes.LoadBefore` filled in
-        (``link_args`` are :func:`runload.pain.episodes.link_load`'s thresholds)."""
+        (``link_args`` are :func:`runload.pain.episodes.link_load`'s thresholds); an episode not
+        about the knee (chest pain or breathlessness alone) gets none."""
         key = ("episodes_with_load", tuple(sorted(link_args.items())))
         if key not in self._memo:
             runs = [a for _, a in self.frames.runs]
             self._memo[key] = [
                 Episode(**{**ep.__dict__, "load": link_load(ep.onset, runs, athlete=self.athlete,
                                                             week_start=self.week_start, **link_args)})
+                if ep.about_knee else ep
                 for ep in self.episodes]
         return self._memo[key]
 
@@ -64,8 +72,9 @@ class PainLog:
 
     @cached_property
     def unrelieved(self) -> list[Unrelieved]:
-        """Stretches of pain that rest did not relieve."""
-        return unrelieved_stretches(self.entries)
+        """Stretches of pain that rest did not relieve, each inside one episode: pain that came
+        back after an episode settled does not carry on the old stretch's count."""
+        return [s for ep in self.episodes for s in unrelieved_stretches(ep.entries)]
 
     def morning(self, baseline_days: int = 28) -> list[MorningPain]:
         """Next-morning pain against the usual level of the ``baseline_days`` before each

@@ -205,6 +205,8 @@ def pain_episode_load(ctx: Context, params: Mapping[str, Any]) -> list[MetricVal
     out = []
     for ep in ctx.pain_log.episodes_with_load(**args):
         lb = ep.load
+        if lb is None:  # not about the knee: chest pain or breathlessness is not a load injury
+            continue
         names = {"week_change": "weekly change", "spike": "single-run spike", "break": "return from a break",
                  "intensity": "more hard running", "no_rest": "no rest days"}
         out.append(MetricValue(float(len(lb.notable)), date=ep.onset, facts={

@@ -116,7 +116,7 @@ def return_plan(
         flag, _ep = max(flagged, key=lambda p: p[0].date)
         plan = ("red flag", flag.date,
                 f"After the red flag on {flag.date.isoformat()} ({flag.what}), return to running step by step.",
-                "Start only once a clinician has checked the knee and leg and cleared you to run.")
+                _cleared_by(flag.flag))
     elif runs:
         last = runs[-1]
         if (as_of - last).days >= break_days:
@@ -149,6 +149,20 @@ def return_plan(
         after=("After the last stage, add no more than 10% a week and keep the longest run within 10% of "
                "the longest of the last 30 days."),
     )
+
+
+# Chest pain or breathlessness is about the heart and lungs (a heart attack, a clot in the lung),
+# not the knee: the check before running again is a doctor's of those (evidence.md section 7).
+HEART_LUNG_FLAGS = ("breathless-chest-pain", "breathless-leg")
+
+
+def _cleared_by(flag: str) -> str:
+    """Who must have checked what before the walk-run return starts, for red flag ``flag``."""
+    if flag == "breathless-leg":  # a clot in the lung that came from the leg
+        return "Start only once a doctor has checked your heart, lungs and leg and cleared you to run."
+    if flag in HEART_LUNG_FLAGS:
+        return "Start only once a doctor has checked your heart and lungs and cleared you to run."
+    return "Start only once a clinician has checked the knee and leg and cleared you to run."
 
 
 def _hold(entries: Sequence[PainEntry], as_of: date, stage: int) -> str:

@@ -67,6 +67,14 @@ RED_FLAGS: dict[str, RedFlagSpec] = {s.id: s for s in [
                 lambda e, _: e.calf_swelling_redness_warmth),
     RedFlagSpec("severe-swelling", URGENT, "sudden severe swelling and the knee cannot fully bend",
                 lambda e, _: e.swelling == "severe" and e.cannot_bend_straighten),
+    # Each sign of that pair counts on its own too (evidence.md section 7): NHS sends a very
+    # swollen knee, or a knee you cannot move, to urgent care. A knee that cannot fully bend or
+    # straighten is a mechanical block, like locking. One flag per entry: with both signs it is
+    # the pair above.
+    RedFlagSpec("severe-swelling-alone", URGENT, "severe swelling of the knee",
+                lambda e, _: e.swelling == "severe" and not e.cannot_bend_straighten),
+    RedFlagSpec("cannot-bend", URGENT, "the knee cannot fully bend or straighten",
+                lambda e, _: e.cannot_bend_straighten and e.swelling != "severe"),
     RedFlagSpec("cannot-bear-weight", URGENT, "cannot bear weight on the leg",
                 lambda e, _: e.cannot_bear_weight),
     RedFlagSpec("locking", URGENT, "the knee locks", lambda e, _: e.locking),
@@ -79,6 +87,11 @@ RED_FLAGS: dict[str, RedFlagSpec] = {s.id: s for s in [
     RedFlagSpec("popping-instability", CLINICIAN, "a popping feeling at onset, then the knee giving way",
                 _popping_then_instability),
     RedFlagSpec("giving-way", CLINICIAN, "the knee giving way", _giving_way_alone),
+    # A fever with a painful knee and no swelling logged: no running with a fever, and a painful
+    # joint with a high temperature is one for a clinician (NHS: septic arthritis can start as
+    # pain and fever); with swelling it is same-day care (the flag above).
+    RedFlagSpec("fever", CLINICIAN, "fever with knee pain",
+                lambda e, _: e.fever and e.swelling == "none" and bool(peak_score(e) or e.stiffness)),
 ]}
 
 
@@ -121,6 +134,10 @@ def red_flags(entries: Sequence[PainEntry], *, episode_of: Callable[[PainEntry],
 
 
 # ---------------------------------------------------------------- unrelieved by rest
+# The article: "pain unrelieved by rest lasting beyond two weeks" (rule pain-red-flag-unrelieved-two-weeks).
+UNRELIEVED_DAYS = 14
+
+
 @dataclass(frozen=True)
 class Unrelieved:
     """A stretch of entries in which rest did not relieve the pain.
@@ -302,6 +319,41 @@ def weekly_trends(entries: Sequence[PainEntry], *, week_start: int = 0) -> list[
         prev_pain, prev_stiff = means(prev)
         out.append(WeeklyTrend(ws, pain, stiff, prev_pain, prev_stiff, len(weeks[ws])))
     return out
+
+
+@dataclass(frozen=True)
+class PainTrend:
+    """The worst pain score of the 7 days up to ``day`` against the 7 days before: the one pain
+    trend the report, the roster and a pain episode's finding all say.
+
+    ``word``: "none logged" (no score in the 14 days), "none in the last 7 days", "new" (none in
+    the 7 before), "rising", "falling" or "steady"."""
+
+    day: date | None
+    word: str
+    last_7d_max: int | None
+    prev_7d_max: int | None
+
+
+def pain_trend(entries: Sequence[PainEntry], day: date | None) -> PainTrend:
+    """The trend of the worst score (during, after, next morning) of ``entries`` on ``day``."""
+    def worst(lo: int, hi: int) -> int | None:
+        if day is None:
+            return None
+        scores = [s for e in entries if lo <= (day - e.date).days <= hi
+                  for s in (e.pain_during, e.pain_after, e.pain_next_morning) if s is not None]
+        return max(scores) if scores else None
+
+    now, before = worst(0, 6), worst(7, 13)
+    if now is None and before is None:
+        word = "none logged"
+    elif now is None:
+        word = "none in the last 7 days"
+    elif before is None:
+        word = "new"
+    else:
+        word = "rising" if now > before else "falling" if now < before else "steady"
+    return PainTrend(day, word, now, before)
 
 
 def join_words(items: Sequence[str]) -> str:

@@ -98,7 +98,7 @@ def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: in
     earlier = sum(1 for f in a.findings if not f.current and f.day is not None and f.day < period.start)
 
     weeks = _weeks(a, period, weeks_shown)
-    pain = pain_summary(a.pain_entries, period)
+    pain = pain_summary(a.pain_entries, period, a.pain.trend)
     notes: list[str] = []
     if not a.frames.runs:
         notes.append(f"No runs imported yet: runload import --athlete {athlete.id} PATH")
@@ -227,9 +227,11 @@ def _runs(activities: Sequence[Activity], period: Period) -> list[RunRow]:
     return out
 
 
-def pain_summary(entries: Sequence[PainEntry], period: Period, *, window_days: int = PAIN_WINDOW_DAYS) -> PainSummary:
+def pain_summary(entries: Sequence[PainEntry], period: Period, trend: Any, *,
+                 window_days: int = PAIN_WINDOW_DAYS) -> PainSummary:
     """Pain entries from ``window_days`` before the period's end (or the whole period if longer),
-    and the trend of the worst score: last 7 days against the 7 before."""
+    and ``trend`` (the assessment's :class:`runload.pain.PainTrend`: the worst score of the 7 days
+    up to the day judged against the 7 before, the one trend every output says)."""
     first = min(period.start, period.end - timedelta(days=window_days - 1))
     shown = [e for e in entries if first <= e.date <= period.end]
     rows = tuple(
@@ -238,27 +240,7 @@ def pain_summary(entries: Sequence[PainEntry], period: Period, *, window_days: i
                 e.relieved_by_rest)
         for e in shown
     )
-
-    def worst(lo: date, hi: date) -> int | None:
-        scores = [s for e in entries if lo <= e.date <= hi
-                  for s in (e.pain_during, e.pain_after, e.pain_next_morning) if s is not None]
-        return max(scores) if scores else None
-
-    last7 = worst(period.end - timedelta(days=6), period.end)
-    prev7 = worst(period.end - timedelta(days=13), period.end - timedelta(days=7))
-    if last7 is None and prev7 is None:
-        trend = "none logged"
-    elif last7 is None:
-        trend = "none in the last 7 days"
-    elif prev7 is None:
-        trend = "new"
-    elif last7 > prev7:
-        trend = "rising"
-    elif last7 < prev7:
-        trend = "falling"
-    else:
-        trend = "steady"
-    return PainSummary(trend, last7, prev7, rows)
+    return PainSummary(trend.word, trend.last_7d_max, trend.prev_7d_max, rows)
 
 
 def pain_story(pain: Any) -> PainStory | None:
@@ -267,7 +249,7 @@ def pain_story(pain: Any) -> PainStory | None:
         return None
     flags = tuple((f.date, str(f.what), str(f.level)) for f in pain.red_flags)
     episodes = tuple(
-        EpisodeLine(ep.onset, ep.last, str(ep.status), ep.peak, str(ep.load.sentence if ep.load else ""))
+        EpisodeLine(ep.onset, ep.last, str(ep.status), ep.peak, str(ep.load.sentence if ep.load else ""), ep.state)
         for ep in pain.episodes
     )
     plan = pain.return_plan

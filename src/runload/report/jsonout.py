@@ -80,7 +80,8 @@ def report_dict(report: Report) -> dict[str, Any]:
             "clearances": [{"date": d.isoformat(), "by": by, "note": note or None}
                            for d, by, note in (report.pain_story.clearances if report.pain_story else ())],
             "episodes": [{"onset": ep.onset.isoformat(), "last": ep.last.isoformat() if ep.last else None,
-                          "status": ep.status, "peak": ep.peak, "load_before": ep.load_sentence or None}
+                          "status": ep.status, "state": ep.state or None, "peak": ep.peak,
+                          "load_before": ep.load_sentence or None}
                          for ep in (report.pain_story.episodes if report.pain_story else ())],
             "return_plan": list(report.pain_story.return_plan) if report.pain_story else [],
         },

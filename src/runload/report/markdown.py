@@ -129,8 +129,7 @@ def render_markdown(report: Report) -> str:
     if story and story.episodes:
         lines += ["### Pain episodes and the load before them", ""]
         for ep in story.episodes:
-            peak = f", worst {ep.peak}/10" if ep.peak is not None else ""
-            lines.append("- " + esc(f"From {ep.onset.isoformat()} ({ep.status}{peak}). {ep.load_sentence}".strip()))
+            lines.append("- " + esc(f"{ep.headline} {ep.load_sentence}".strip()))
         lines.append("")
     if story and story.return_plan:
         lines += ["### Return to running", ""]

@@ -120,6 +120,13 @@ class EpisodeLine:
     status: str  # "ongoing", "settled", "not logged"
     peak: int | None
     load_sentence: str
+    state: str = ""  # where it stands in words (runload.pain.episodes.Episode.state)
+
+    @property
+    def headline(self) -> str:
+        """"From 2026-05-01 (worst 6/10): still going on." as every format says it."""
+        peak = f" (worst {self.peak}/10)" if self.peak is not None else ""
+        return f"From {self.onset.isoformat()}{peak}: {self.state or self.status}."
 
 
 @dataclass(frozen=True)

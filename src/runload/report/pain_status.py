@@ -35,9 +35,7 @@ def assessment_text(a: "PainAssessment") -> str:
     if a.episodes:
         lines.append("Pain episodes:")
         for ep in a.episodes:
-            end = {"settled": f"settled on {ep.end.isoformat() if ep.end else ''}",
-                   "ongoing": "still going on",
-                   "not logged": f"no entries after {ep.last.isoformat()}"}[ep.status]
+            end = ep.state
             peak = f", worst {ep.peak}/10" if ep.peak is not None else ""
             lines.append(f"  {ep.onset.isoformat()}: {len(ep.entries)} entr{'y' if len(ep.entries) == 1 else 'ies'}"
                          f"{peak}, {end}.")
@@ -70,6 +68,7 @@ def assessment_record(a: "PainAssessment") -> dict[str, Any]:
         "clearances": [{"date": iso(c.date), "by": c.by, "note": c.note or None} for c in a.clearances],
         "episodes": [{
             "key": ep.key, "onset": iso(ep.onset), "last": iso(ep.last), "end": iso(ep.end), "status": ep.status,
+            "settled_by": ep.settled_by or None, "state": ep.state,
             "days": ep.days, "entries": len(ep.entries), "peak": ep.peak, "sides": list(ep.sides),
             "red_flags": [f.flag for f in ep.red_flags],
             "load": None if ep.load is None else {

@@ -32,10 +32,12 @@ def _rows_for(path: str, book: object, ids: list[str], period: Period, today: da
 
 
 def row_for(assessor: object, athlete_id: str, period: Period, today: date) -> RosterRow:
-    """One athlete's roster line: their report for ``period``, judged on its last day (or today)."""
+    """One athlete's roster line: their report for ``period``, judged on its last day (or today),
+    led by every red flag standing today."""
     day = judged_day(period, today)
-    a = assessor.get(athlete_id, day)  # type: ignore[attr-defined]
-    return roster_row(build_report(a, period, plan=assessor.plan(athlete_id, day)), today)  # type: ignore[attr-defined]
+    a = assessor.get(athlete_id, day, read_on=today)  # type: ignore[attr-defined]
+    return roster_row(build_report(a, period, plan=assessor.plan(athlete_id, day, read_on=today)),  # type: ignore[attr-defined]
+                      today)
 
 
 def stale_level(days: int | None) -> str:

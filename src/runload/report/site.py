@@ -73,8 +73,8 @@ def _athlete_page(assessor: object, athlete_id: str, period: Period, today: date
     from runload.report.html import render_html
 
     day = judged_day(period, today)
-    report = build_report(assessor.get(athlete_id, day), period,  # type: ignore[attr-defined]
-                          plan=assessor.plan(athlete_id, day))  # type: ignore[attr-defined]
+    report = build_report(assessor.get(athlete_id, day, read_on=today), period,  # type: ignore[attr-defined]
+                          plan=assessor.plan(athlete_id, day, read_on=today))  # type: ignore[attr-defined]
     return roster_row(report, today), render_html(report, back=(f"../{INDEX}", "Roster"))
 
 

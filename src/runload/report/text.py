@@ -159,8 +159,7 @@ def _pain(report: Report) -> list[str]:
     if story and story.episodes:
         lines += ["", "Pain episodes and the load before them"]
         for ep in story.episodes:
-            peak = f", worst {ep.peak}/10" if ep.peak is not None else ""
-            lines += _wrap(f"From {ep.onset.isoformat()} ({ep.status}{peak}). {ep.load_sentence}".strip(), "  ", "- ")
+            lines += _wrap(f"{ep.headline} {ep.load_sentence}".strip(), "  ", "- ")
     if story and story.return_plan:
         lines += ["", "Return to running"]
         for line in story.return_plan:

@@ -44,6 +44,7 @@ class Context:
     week_start: int = 0
     settings: Mapping[str, Any] = field(default_factory=dict)
     shoes: Sequence[Shoe] = ()  # the athlete's registered shoes (start and retirement distances)
+    clearances: Sequence[Any] = ()  # the pain log's clearances (runload.models.Clearance): they settle episodes
     frames: Any = field(default=None, repr=False, compare=False)
     pain_log: Any = field(default=None, repr=False, compare=False)
 
@@ -69,7 +70,8 @@ class Context:
             from runload.pain.history import PainLog
 
             object.__setattr__(self, "pain_log", PainLog(self.pain_entries, self.frames, athlete=self.athlete,
-                                                         week_start=self.week_start))
+                                                         week_start=self.week_start, as_of=self.judged_day,
+                                                         clearances=self.clearances))
 
     @property
     def judged_day(self) -> date | None:

@@ -53,8 +53,8 @@ def test_the_rules_table_says_what_the_files_say():
 
     md = rules_table(ALL, "md")
     row = {line.split(" | ")[0].strip("| `"): line for line in md.splitlines() if line.startswith("| `")}
-    # the single-run spike: two cautions and one warning, the factors of the file (0.7 and 0.9)
-    assert ("| caution > 10% (small spike (10-30%)); caution > 30% (moderate spike (30-100%)); warning > 100% "
+    # the single-run spike: info, caution and warning, the factors of the file (0.7 and 0.9)
+    assert ("| info > 10% (small spike (10-30%)); caution > 30% (moderate spike (30-100%)); warning > 100% "
             "(large spike (more than double)) | previous injury x0.7; age 50 or more x0.9 |") in row["single-run-spike"]
     # the rolling rule is judged on the latest day only (a param of the file, in its measures line)
     assert "judged on the latest day only" in row["rolling-7day-progression"]
@@ -65,13 +65,13 @@ def test_the_rules_table_says_what_the_files_say():
 
     spike = next(r for r in ALL if r.id == "single-run-spike")
     moved = replace(spike, bands=(replace(spike.bands[0], threshold=15.0), *spike.bands[1:]))
-    assert "caution > 15% (small spike" in rules_table([moved], "md")
+    assert "info > 15% (small spike" in rules_table([moved], "md")
     data = json.loads(rules_table(ALL, "json"))
     wp = next(r for r in data if r["id"] == "weekly-progression")
     assert [(b["severity"], b["threshold"]) for b in wp["bands"]] == [("info", 10.0), ("info", 30.0)]
     assert wp["outcome_evidence"] == "none"
     # each rule's default severity beside its outcome evidence and its evidence level
-    assert "| caution to warning | clear | cohort (5,205 runners" in row["single-run-spike"]
+    assert "| info to warning | clear | cohort (5,205 runners" in row["single-run-spike"]
     assert "| 7 days | info | none | weak (" in row["weekly-progression"]
     assert "| caution | association | cohort (" in row["two-week-progression"]
     assert wp["measures"] == ("calendar-week km against the highest of the last four complete weeks (not judged "
@@ -297,8 +297,8 @@ def test_check_weeks_and_rules_commands(cli, athlete, tmp_path):
     assert text.index("[warning]") < text.index("[caution]") if "[caution]" in text else True
     assert "Next week: at most" in text and "in the week" in text and "longest run under" in text
     week = json.loads(cli("check", "--athlete", athlete, "--week", "2026-W19", "--format", "json").output)
-    # first week: only the 10 km run after two 8 km runs (+25%)
-    assert [(f["rule_id"], f["severity"], f["date"]) for f in week] == [("single-run-spike", "caution", "2026-05-10")]
+    # first week: only the 10 km run after two 8 km runs (+25%: the small band, shown at info)
+    assert [(f["rule_id"], f["severity"], f["date"]) for f in week] == [("single-run-spike", "info", "2026-05-10")]
     # today (long after the data): nothing of May is current, --all lists the history
     now = json.loads(cli("check", "--athlete", athlete, "--format", "json").output)
     assert not any(f["rule_id"] in ("weekly-progression", "single-run-spike") for f in now)

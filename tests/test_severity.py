@@ -27,7 +27,7 @@ EXPECTED = {
     "weekly-progression": ("none", ["info", "info"]),
     "rolling-7day-progression": ("none", ["info", "info"]),
     "two-week-progression": ("association", ["caution"]),
-    "single-run-spike": ("clear", ["caution", "caution", "warning"]),
+    "single-run-spike": ("clear", ["info", "caution", "warning"]),
     "acute-chronic-ratio": ("none", ["info", "info"]),
     "cadence-drop": ("none", ["info"]),
     "monotony-strain": ("none", ["info"]),
@@ -103,7 +103,7 @@ def _weeks(*weeks: tuple[float, ...]) -> list[tuple[date, float]]:
 
 
 JUMP = _weeks((5, 5, 10), (5, 5, 10), (5, 5, 10), (6, 6, 11))   # +15% and the 11 km run: 10% longer, no spike
-SPIKE_AND_RISE = _weeks((5, 5, 10), (5, 5, 10), (5, 5, 10), (5, 5, 13))   # +15% and a 30% spike
+SPIKE_AND_RISE = _weeks((5, 5, 10), (5, 5, 10), (5, 5, 10), (5, 5, 14))   # +20% and a 40% spike
 # +35% over two weeks (the first week after a gap is no reference), and a 20% spike
 TWO_WEEKS_AND_SPIKE = _weeks((5, 5, 10), (5, 5, 10), (5, 5, 10), (7, 9, 10), (7, 9, 12))
 
@@ -168,7 +168,7 @@ def test_the_config_file_takes_a_severity(cli, athlete, tmp_path, monkeypatch):
 def test_a_spike_leads_a_week_that_also_rose():
     a = _check(SPIKE_AND_RISE)
     lead = a.current[0]
-    assert lead.rule_id == "single-run-spike" and lead.value == pytest.approx(30.0, abs=0.5)
+    assert lead.rule_id == "single-run-spike" and lead.value == pytest.approx(40.0, abs=0.5)
     assert [s.rule_id for s in lead.supporting if s.rule_id == "weekly-progression"] == ["weekly-progression"]
     assert not any(f.rule_id == "weekly-progression" for f in a.current)
     assert a.status.level == "caution" and a.status.summary.startswith("1 caution")
@@ -178,10 +178,16 @@ def test_a_spike_leads_a_week_that_also_rose():
     assert raised.status.summary.startswith("1 caution"), "the status counts the lead only"
 
 
-def test_a_spike_leads_a_two_week_rise_of_the_same_severity():
+def test_a_spike_leads_a_two_week_rise_and_the_status_counts_the_lead_only():
+    """A 20% spike (the small band, info by default) and a +35% two-week rise (a caution) in one
+    week: the spike's evidence is the stronger, so it leads and the status counts it alone."""
     a = _check(TWO_WEEKS_AND_SPIKE)
     lead = a.current[0]
-    assert (lead.rule_id, lead.severity) == ("single-run-spike", Severity.CAUTION)
+    assert (lead.rule_id, lead.severity) == ("single-run-spike", Severity.INFO)
     two = next(s for s in lead.supporting if s.rule_id == "two-week-progression")
     assert two.severity is Severity.CAUTION and two.value == pytest.approx(35.0, abs=0.5)
-    assert a.status.summary.startswith("1 caution")
+    assert a.status.level == "info" and a.status.summary.startswith("1 info")
+    # raised to a caution in the config, the small spike leads at caution
+    raised = _check(TWO_WEEKS_AND_SPIKE, {"rules": {"override": {"single-run-spike": {
+        "severity": ["caution", "caution", "warning"]}}}})
+    assert (raised.current[0].rule_id, raised.status.level) == ("single-run-spike", "caution")

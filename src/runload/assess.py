@@ -271,10 +271,12 @@ def _thresholds(rules: Sequence[Any], athlete: Athlete, day: date | None) -> dic
 
 # ---------------------------------------------------------------- one event, one finding
 def lead_order(f: Finding) -> tuple[int, int, int, str]:
-    """Which finding of an event leads (smallest first): the most severe, then the strongest
-    outcome evidence its rule declares (``outcome_evidence``: a spike leads a week that also rose,
-    and the 10% rule never leads a spike), then the most recent, then the rule id."""
-    return (-f.severity.rank, -outcome_rank(f.outcome_evidence), -((f.day or date.min).toordinal()), f.rule_id)
+    """Which finding of an event leads (smallest first): the strongest outcome evidence its rule
+    declares (``outcome_evidence``: a spike leads a week that also rose, even a small spike shown
+    at info beside a two-week rise, and the 10% rule never leads a spike, whatever a config raises
+    it to), then the most severe, then the most recent, then the rule id. The status counts the
+    lead only (evidence.md section 0)."""
+    return (-outcome_rank(f.outcome_evidence), -f.severity.rank, -((f.day or date.min).toordinal()), f.rule_id)
 
 
 def merge_events(findings: Sequence[Finding], pain: Any = None) -> list[Finding]:

@@ -94,6 +94,8 @@ class Limits:
         if self.mode == RETURN:
             return self.guidance or RETURN_TO_RUN_GUIDANCE
         parts = []
+        if self.week_km == 0:  # the week before alone ran all the two-week rule accepts
+            return f"{lead}: a rest week, no running."
         if self.week_km is not None:
             parts.append(fmt("at most {km:limit} in the week", units, km=self.week_km))
         if self.per_run_km is not None:
@@ -145,8 +147,8 @@ def basis_words(limits: Limits, key: str, units: str = "km") -> str:
                     done=fmt(", after the {km:dist} already run", units, km=done) if done else ""))
     if limits.mode == HELD:
         if key == "week":
-            return (f"held at the reference week ({distance(basis.get('reference_week_km'), units)}, week of "
-                    f"{basis.get('reference_week', '')}), no increase: a pain episode since {since} is still going on")
+            return (f"held at the last complete week ({distance(basis.get('held_week_km'), units)}, week of "
+                    f"{basis.get('held_week', '')}), no increase: a pain episode since {since} is still going on")
         if key == "longest_run":
             return f"held at the longest run of the last 30 days: a pain episode since {since} is still going on"
     if key == "week" and "two_week_km" in basis:
@@ -318,10 +320,15 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
         mode = HELD
         basis["pain_episode_since"] = episode.onset.isoformat()
         cut = _per_run_cut(episode, runs, by_id)
-        if week_km is not None and "reference_week_km" in basis:
-            held = max(basis["reference_week_km"], cut[0] if cut else 0.0)
+        recent = reference_weeks(complete, i)
+        if week_km is not None and recent:
+            # no increase on what the athlete runs now: held at the last complete week (not the
+            # highest of the four, which the weekly rule would accept when no pain goes on)
+            last = recent[0]
+            held = max(km[last], cut[0] if cut else 0.0)
             week_km = _floor1(min(week_km, held))
             week_rule = "pain-monitoring-weekly-rise"
+            basis.update(held_week_km=round(km[last], 2), held_week=starts[last].isoformat())
         if cut is not None:
             per_run, source_km, source_day = cut
             if week_km is not None:

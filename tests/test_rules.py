@@ -204,26 +204,30 @@ def test_caps_follow_the_rules_and_the_profile():
     ctx = example_context(ALL[0], ex)
     caps = next_week_caps(ctx, rules)  # week of 06-01: 46 km, over on Sunday 06-07
     assert caps["week_km"] == pytest.approx(50.6) and caps["week_rule"] == "weekly-progression"
-    # The 14 km run was itself a 75% spike over 8 km: it counts as 8.8 km (8 x 1.1), not as a base.
-    # 8.8 x 1.1 = 9.68, rounded down (a limit shown must itself pass)
-    assert caps["longest_run_km"] == pytest.approx(9.6) and caps["longest_run_rule"] == "single-run-spike"
+    # The 14 km run was itself a 75% spike over 8 km: it counts as 8.8 km (8 x 1.1), not as a base;
+    # 8.8 x 1.1 = 9.68 km, rounded down (9.7 would be flagged by the rule it comes from)
+    assert caps["longest_run_km"] == 9.6 and caps["longest_run_rule"] == "single-run-spike"
     hurt = example_context(ALL[0], dict(ex, athlete={"previous_injuries": ["knee"]}))
     caps = next_week_caps(hurt, rules)
     assert caps["week_km"] == pytest.approx(46 * 1.07, abs=0.05)
-    assert caps["longest_run_km"] == pytest.approx(9.1)  # 8 x 1.07 x 1.07 = 9.16, rounded down
-    small = example_context(ALL[0], {"name": "x", "runs": [{"day": "2026-06-01", "km": 3}], "expect": []})
+    assert caps["longest_run_km"] == 9.1  # 8 x 1.07 x 1.07 = 9.16, rounded down
+    small = example_context(ALL[0], {"name": "x", "as_of": "2026-06-07", "runs": [{"day": "2026-06-01", "km": 3}],
+                                     "expect": []})
     assert next_week_caps(small, rules)["week_km"] == 10.0  # base too small: the base is the cap
 
 
 def test_a_built_up_long_run_is_a_base_a_spike_is_not():
-    built = {"name": "x", "runs": [{"day": "2026-05-10", "km": 5}, {"day": "2026-06-01", "km": 10},
-                                   {"day": "2026-06-08", "km": 11}, {"day": "2026-06-15", "km": 12}], "expect": []}
+    built = {"name": "x", "as_of": "2026-06-21",
+             "runs": [{"day": "2026-05-10", "km": 5}, {"day": "2026-06-01", "km": 10},
+                      {"day": "2026-06-08", "km": 11}, {"day": "2026-06-15", "km": 12}], "expect": []}
     assert next_week_caps(example_context(ALL[0], built), ALL)["longest_run_km"] == pytest.approx(13.2)
     spiked = dict(built, runs=[*built["runs"], {"day": "2026-06-21", "km": 20}])
     caps = next_week_caps(example_context(ALL[0], spiked), ALL)
-    # 20 km counts as 13.2 km (12 x 1.1), so the long run could grow to 14.5 km; but that week also
-    # jumped (32 km after 11 km), so the week's limit is 13.3 km and no single run may exceed it
-    assert caps["week_km"] == pytest.approx(11 * 1.1 * 1.1, abs=0.05)
+    # 20 km counts as 13.2 km (12 x 1.1), not as a base of 20 km; but that week also jumped (32 km
+    # after 10 and 11 km): the two-week rule flags any next week (32 km alone is over 1.3 x 21 km),
+    # so the week's limit is a rest week and no single run may exceed it
+    assert caps["basis"]["longest_30d_km"] == 13.2 and caps["basis"]["longest_raw_km"] == 20.0
+    assert caps["week_km"] == 0.0 and caps["week_rule"] == "two-week-progression"
     assert caps["longest_run_km"] == caps["week_km"] and caps["basis"]["longest_capped_by_week"]
 
 

@@ -94,6 +94,8 @@ class Limits:
         if self.mode == RETURN:
             return self.guidance or RETURN_TO_RUN_GUIDANCE
         parts = []
+        if self.week_km == 0:  # the week before alone ran all the two-week rule accepts
+            return f"{lead}: a rest week, no running."
         if self.week_km is not None:
             parts.append(fmt("at most {km:limit} in the week", units, km=self.week_km))
         if self.per_run_km is not None:
@@ -145,19 +147,15 @@ def basis_words(limits: Limits, key: str, units: str = "km") -> str:
                     done=fmt(", after the {km:dist} already run", units, km=done) if done else ""))
     if limits.mode == HELD:
         if key == "week":
-            return (f"held at the reference week ({distance(basis.get('reference_week_km'), units)}, week of "
-                    f"{basis.get('reference_week', '')}), no increase: a pain episode since {since} is still going on")
+            return (f"held at the last complete week ({distance(basis.get('held_week_km'), units)}, week of "
+                    f"{basis.get('held_week', '')}), no increase: a pain episode since {since} is still going on")
         if key == "longest_run":
             return f"held at the longest run of the last 30 days: a pain episode since {since} is still going on"
     if key == "week" and "two_week_km" in basis:
-        if value is not None and value >= math.floor(basis["last_week_km"] * 10 + 1e-6) / 10 - 1e-9:
-            return fmt("no more than the {last:dist} of the week before: the two weeks from {d} "
-                       "({pair:dist}) leave no room for a rise over two weeks of more than {pct:g}%", units,
-                       last=basis["last_week_km"], d=basis["two_week_from"], pair=basis["two_week_km"],
-                       pct=basis["two_week_pct"])
         return fmt("{pct:g}% above {pair:dist} over the two weeks from {d}, less the {last:dist} of the week "
-                   "before: what the two-week rule accepts", units, pct=basis["two_week_pct"], pair=basis["two_week_km"],
-                   d=basis["two_week_from"], last=basis["last_week_km"])
+                   "before: the most that keeps the last two weeks within the two-week rule", units,
+                   pct=basis["two_week_pct"], pair=basis["two_week_km"], d=basis["two_week_from"],
+                   last=basis["last_week_km"])
     if key == "week" and "reference_week_km" in basis:
         ref, pct = basis["reference_week_km"], basis.get("week_pct")
         if basis.get("min_base_km") is not None and ref < basis["min_base_km"]:
@@ -291,8 +289,10 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
             if j is not None and (km[j] + km[j - 1]) / 2 >= tw_base:
                 pair = km[j] + km[j - 1]
                 pct2 = caution_pct(tw, athlete, day)
-                # the rule judges a week only when it is higher than the week before
-                cap = max(accepted_km(pair, pct2, already=km[i - 1]), accepted_km(km[i - 1], 0.0))
+                # The rule judges a week only when it is higher than the week before (a week that
+                # eases off is not told about the rise again), but after a jump the limit still
+                # brings the two weeks back within the rule: a jump week is no base to hold.
+                cap = accepted_km(pair, pct2, already=km[i - 1])
                 if week_km is None or cap < week_km:
                     week_km, week_rule = cap, tw.id
                     basis.update(two_week_km=round(pair, 2), two_week_from=starts[j - 1].isoformat(),
@@ -324,10 +324,15 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
         mode = HELD
         basis["pain_episode_since"] = episode.onset.isoformat()
         cut = _per_run_cut(episode, runs, by_id)
-        if week_km is not None and "reference_week_km" in basis:
-            held = max(basis["reference_week_km"], cut[0] if cut else 0.0)
+        recent = reference_weeks(complete, i)
+        if week_km is not None and recent:
+            # no increase on what the athlete runs now: held at the last complete week (not the
+            # highest of the four, which the weekly rule would accept when no pain goes on)
+            last = recent[0]
+            held = max(km[last], cut[0] if cut else 0.0)
             week_km = _floor1(min(week_km, held))
             week_rule = "pain-monitoring-weekly-rise"
+            basis.update(held_week_km=round(km[last], 2), held_week=starts[last].isoformat())
         if cut is not None:
             per_run, source_km, source_day = cut
             if week_km is not None:

@@ -234,8 +234,10 @@ def test_golden_maya_in_miles(cli) -> None:
     # 16.0 km = 9.94 mi
     assert "The 7 days to 2026-10-18 ran 7.6 mi, +10% on the 7 days before (7.0 mi)." in t
     # limits rounded down in miles, the same number in the limit lines and in the advice:
-    # 12.3 km x 1.07 = 8.14 mi shows as 8.1; 4.8 km = 2.98 mi as 2.9
-    assert "Week's running distance: at most 8.1 mi (7% above 7.6 mi, from the week of 2026-10-12" in t
+    # the last week (12.3 km, +9.8%: over the 7% of a previous injury) counts only as 11.2 km x 1.07 =
+    # 11.9 km (7.4 mi, rounded down); x 1.07 = 12.7 km = 7.89 mi shows as 7.8; 4.8 km = 2.98 mi as 2.9
+    assert ("Week's running distance: at most 7.8 mi (7% above 7.4 mi: the week of 2026-10-12 (the highest of "
+            "your last 4 complete weeks, 7.6 mi) counts only up to 7% over its own reference") in t
     assert "the longest run under 2.9 mi" in t
     assert "Longest single run: at most 2.9 mi (7% above 2.8 mi, the longest run of the 30 days to 2026-10-24" in t
     assert "(week of 2026-08-10: 34.8 mi after 24.9 mi)" in t and "(15.9 mi against 9.9 mi)" in t

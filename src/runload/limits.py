@@ -163,6 +163,10 @@ def basis_words(limits: Limits, key: str, units: str = "km") -> str:
         n = basis.get("reference_weeks", 1)
         which = "the highest of your last {} complete weeks".format(n) if n > 1 else "the last complete week"
         text = f"{pct:g}% above {distance(ref, units)}, from the week of {basis['reference_week']} ({which})"
+        if "reference_week_raw_km" in basis:
+            text = (f"{pct:g}% above {distance(ref, units)}: the week of {basis['reference_week']} ({which}, "
+                    f"{distance(basis['reference_week_raw_km'], units)}) counts only up to {pct:g}% over its own "
+                    f"reference ({distance(basis['reference_own_km'], units)}, week of {basis['reference_own_week']})")
         if basis.get("held_over_gap_since"):
             text += f"; held across the data gap from {basis['held_over_gap_since']}"
         return text
@@ -274,6 +278,14 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
             basis["no_reference_week"] = True  # no complete week to build on: the rule cannot judge yet
         else:
             ref_km = km[ref]
+            # A reference week that was itself a jump (a race week, a +300% week) is no base to
+            # build on: it counts only up to the rule's step over its own reference, as a spike
+            # counts for the longest run.
+            own = recent_reference(km, complete, ref)
+            if own is not None and km[own] >= min_base and ref_km > accepted_km(km[own], pct):
+                basis.update(reference_week_raw_km=round(ref_km, 2), reference_own_week=starts[own].isoformat(),
+                             reference_own_km=round(km[own], 2))
+                ref_km = accepted_km(km[own], pct)
             week_km = accepted_km(ref_km, pct) if ref_km >= min_base else min_base
             week_rule = wp.id
             basis.update(reference_week_km=round(ref_km, 2), reference_week=starts[ref].isoformat(),

@@ -103,7 +103,10 @@ def test_chest_pain_gets_only_the_emergency_care_in_every_output(cli, tmp_path: 
     outputs = {"pain status": cli("pain", "status", "--athlete", "maya").output,
                "pain status json": cli("pain", "status", "--athlete", "maya", "--json").output,
                "plan check": cli("plan", "check", "--athlete", "maya").output,
-               "plan check json": cli("plan", "check", "--athlete", "maya", "--format", "json").output}
+               "plan check json": cli("plan", "check", "--athlete", "maya", "--format", "json").output,
+               "check": cli("check", "--athlete", "maya").output,
+               # an earlier week, read now: the red flag logged after it leads it too
+               "check earlier week": cli("check", "--athlete", "maya", "--week", "2026-W41").output}
     for fmt in ("text", "json", "md", "html"):
         outputs[f"report {fmt}"] = cli("report", "--athlete", "maya", "--format", fmt).output
     monkeypatch.setenv("RUNLOAD_MAIL_FROM", "runload@example.net")
@@ -118,7 +121,8 @@ def test_chest_pain_gets_only_the_emergency_care_in_every_output(cli, tmp_path: 
     for name, text in outputs.items():
         for words in RUNNING_ADVICE:
             assert words not in text, (name, words)
-    for name in ("pain status", "report text", "report html", "2026-W42-athlete-maya-maya@example.org.eml"):
+    for name in ("pain status", "report text", "report html", "2026-W42-athlete-maya-maya@example.org.eml",
+                 "check", "check earlier week"):
         assert "for an ambulance now" in outputs[name] or "call an ambulance" in outputs[name], name
     assert "knee and leg" not in outputs["report text"]
     assert json.loads(outputs["pain status json"])["return_plan"] is None

@@ -40,7 +40,9 @@ def check(ctx: click.Context, athlete_id: str, week: str | None, as_of: str | No
         day = parse_day("--as-of", as_of)
         if day is None:
             day = judged_day(resolve_period(week=week, today=today, first_weekday=judge.book.first_weekday), today)
-        a = judge.get(athlete_id, day)
+        # a week read today carries every red flag standing today (as the report does); --as-of
+        # asks what runload said on that day
+        a = judge.get(athlete_id, day, read_on=None if as_of else today)
     findings = list(a.findings if show_all else a.current)
     if chosen_format(fmt, as_json) == "json":
         echo(findings_json(findings), nl=False)

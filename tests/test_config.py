@@ -168,7 +168,7 @@ def test_an_unknown_or_misplaced_key_is_an_error_in_every_command(cli, cfg, athl
 
 
 def test_athlete_settings_are_what_the_metrics_read():
-    source = (REPO / "src" / "runload" / "load" / "metrics.py").read_text(encoding="utf-8")
+    source = (REPO / "src" / "runload" / "rules" / "load_metrics.py").read_text(encoding="utf-8")
     read = set(re.findall(r'_setting\(ctx, params, "([a-z0-9_]+)"', source))
     assert read == set(ATHLETE_SETTINGS)
 

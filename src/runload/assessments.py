@@ -4,16 +4,25 @@ The edge between the store and :func:`runload.assess.assess`: an :class:`Assesso
 open store and the :class:`~runload.rules.book.Rulebook` (config and rules loaded once for the
 process), reads each athlete's data once, and keeps each (athlete, day) assessment, so an email
 run that mails an athlete and the roster of their coach assesses them once.
+
+It is also where work fans out over athletes (:meth:`Assessor.map`): the roster and the site
+give it what to do for one athlete and never open the store themselves.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from runload.assess import Assessment, assess
 from runload.models import AthleteData
 from runload.rules.book import Rulebook
+from runload.store import Store
+
+T = TypeVar("T")
+PER_WORKER = 8  # below this many athletes per process, starting processes costs more than it saves
 
 
 class Assessor:
@@ -68,3 +77,35 @@ class Assessor:
             self._plans[key] = (check_plan(self.data(athlete_id), self.book, runs, as_of,
                                            baseline=base) if runs else None)
         return self._plans[key]
+
+    def athlete_ids(self) -> list[str]:
+        """Every athlete in the store."""
+        return [a.id for a in self.store.list_athletes()]
+
+    def map(self, fn: Callable[..., T], athlete_ids: Sequence[str], *args: Any, workers: int | None = None) -> list[T]:
+        """``fn(assessor, athlete_id, *args)`` for each athlete, in the order given.
+
+        Each athlete is assessed on their own, so with ``workers`` > 1 (default: one per CPU when
+        there are more than a few athletes) the athletes are split over processes, each with its
+        own connection to the same store file (SQLite allows any number of readers) and the same
+        rulebook. ``fn`` and ``args`` must pickle (a module-level function)."""
+        ids = list(athlete_ids)
+        if workers is None:
+            workers = min(os.cpu_count() or 1, len(ids) // PER_WORKER)
+        if workers <= 1 or str(self.store.path) == ":memory:":
+            return [fn(self, i, *args) for i in ids]
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunks = [ids[i::workers] for i in range(workers)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            parts = list(pool.map(_map_part, [str(self.store.path)] * workers, [self.book] * workers,
+                                  [fn] * workers, chunks, [args] * workers))
+        done = dict(zip((i for chunk in chunks for i in chunk), (x for part in parts for x in part)))
+        return [done[i] for i in ids]
+
+
+def _map_part(path: str, book: Rulebook, fn: Callable[..., T], ids: list[str], args: tuple) -> list[T]:
+    """``fn`` for ``ids`` in a worker process with its own connection to the store."""
+    with Store.open(path, create=False) as store:
+        assessor = Assessor(store, book)
+        return [fn(assessor, i, *args) for i in ids]

@@ -96,7 +96,7 @@ RULES_KEYS = ("disable", "only", "paths", "override")
 ATHLETE_RULES_KEYS = ("disable", "only", "override")
 OVERRIDE_KEYS = ("params", "severity", "thresholds", "enabled")
 # Metric settings of ``[athletes.ID]``: the names the metrics read after a rule's own params
-# (runload.load.metrics ``_setting``; ``min_base_km`` also sets the weekly frame's base).
+# (runload.rules.load_metrics ``_setting``; ``min_base_km`` also sets the weekly frame's base).
 # tests/test_config.py keeps this list equal to what the metrics read.
 ATHLETE_SETTINGS = (
     "acute_days", "baseline_days", "baseline_weeks", "chronic_days", "latest_only", "load",
@@ -107,14 +107,45 @@ SETTING_TYPES = {"load": "text", "method": "text", "latest_only": "true or false
 TOP_KEYS = ("week_start", "rules", "smtp", "athletes")
 
 
+# ``[smtp]`` (read by runload.mail.settings, which checks the values).
+# Where each ``[smtp]`` key can also come from: the environment, which wins over the file.
+ENV_NAMES = {"host": "RUNLOAD_SMTP_HOST", "port": "RUNLOAD_SMTP_PORT", "security": "RUNLOAD_SMTP_SECURITY",
+             "user": "RUNLOAD_SMTP_USER", "password": "RUNLOAD_SMTP_PASSWORD", "cafile": "RUNLOAD_SMTP_CAFILE",
+             "retries": "RUNLOAD_SMTP_RETRIES", "backoff_s": "RUNLOAD_SMTP_BACKOFF_S", "from": "RUNLOAD_MAIL_FROM"}
+DEFAULTS: dict[str, Any] = {"host": None, "security": "starttls", "user": None, "password": None, "cafile": None,
+                            "retries": 3, "backoff_s": 2.0, "from": "runload@localhost"}
+DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
+
+
+def smtp_values(config: Mapping[str, Any] | None = None,
+                env: Mapping[str, str] | None = None) -> dict[str, tuple[Any, str]]:
+    """{key: (value, source)} for every ``[smtp]`` key, unchecked: source is ``environment
+    NAME`` (a variable set and not empty), ``file`` (the config's ``[smtp]``) or ``default``.
+    The default port follows the security (465 for ssl, 587 for starttls, 25 for none)."""
+    env = os.environ if env is None else env
+    table = dict((config or {}).get("smtp", {}))
+    out: dict[str, tuple[Any, str]] = {}
+    for key, name in ENV_NAMES.items():
+        value = env.get(name)
+        if value not in (None, ""):
+            out[key] = (value, f"environment {name}")
+        elif key in table:
+            out[key] = (table[key], "file")
+        elif key == "port":
+            continue  # after security, below
+        else:
+            out[key] = (DEFAULTS[key], "default")
+    if "port" not in out:
+        security = str(out["security"][0]).lower()
+        out["port"] = (DEFAULT_PORTS.get(security), "default")
+    return {key: out[key] for key in ENV_NAMES}
+
 def check_config(data: dict, path: Path | str | None = None) -> None:
     """InputError naming the file and the key for a table or key runload does not read, or a
     table where a value belongs (and the reverse). Values are checked where they are used
     (rules.select, calendar, mail.settings), and all of them by ``runload config check``."""
     from runload.errors import InputError
-    from runload.mail.settings import ENV_NAMES  # the keys of [smtp], each also from the environment
-
-    smtp_keys = tuple(ENV_NAMES)
+    smtp_keys = tuple(ENV_NAMES)  # the keys of [smtp], each also from the environment
 
     def fail(message: str) -> None:
         raise InputError(message, path=path)
@@ -193,7 +224,6 @@ def effective_settings(store_option: str | None = None, store_from: str = "comma
     read (and checked) as every command reads it. The SMTP password is never shown, only
     whether it is set. ``store_option`` is the ``--store`` value given (``store_from`` says how)."""
     from runload.calendar import WEEKDAYS, first_weekday_setting
-    from runload.mail.settings import smtp_values
 
     env = os.environ
     out: list[Setting] = []
@@ -241,58 +271,3 @@ def _flatten(tab: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             out[f"{prefix}{key}"] = value
     return out
-
-
-def check_settings(store_option: str | None = None) -> list[str]:
-    """What ``runload config check`` says of a usable configuration, line by line; raises
-    InputError (naming the file and the key) at the first thing that is not usable: the file's
-    shape, the rules it selects or tunes (for every athlete it names), the week start and the
-    mail settings (checked in full when a mail server is set anywhere)."""
-    from runload.calendar import first_weekday_setting
-    from runload.mail.settings import ENV_NAMES, mail_from_setting, smtp_settings
-    from runload.rules.book import Rulebook
-
-    path = config_path()
-    data = load_config()
-    lines = [f"Config file {path}: " + ("OK" if path.is_file() else "none there, every setting is its default")]
-    book = Rulebook.load()  # reads the file again, as every command does
-    first_weekday_setting(data)
-    lines.append(f"Rules: {len(book.rules)} loaded, {len(book.for_athlete(None)[0])} in use")
-    if os.environ.get(ENV_NAMES["host"]) or data.get("smtp", {}).get("host"):
-        s = smtp_settings(data)
-        lines.append(f"Mail: {s.host}:{s.port} ({s.security}), from {s.mail_from}")
-    else:
-        mail_from_setting(data)
-        lines.append("Mail: no server set (runload email needs RUNLOAD_SMTP_HOST or [smtp] host)")
-    named = sorted(data.get("athletes", {}))
-    for athlete_id in named:
-        rules, _settings = book.for_athlete(athlete_id)
-        for key in sorted(data["athletes"][athlete_id]):
-            shadowing = [r.id for r in rules if key in r.params]
-            if key != "rules" and shadowing:
-                # a rule's own params win over the athlete's settings (runload.load.metrics _setting)
-                lines.append(f"Warning: [athletes.{athlete_id}] {key}: rules {', '.join(shadowing)} set it in their "
-                             f"own params, which win; for them use [athletes.{athlete_id}.rules.override.RULE] params")
-    if named:
-        store = resolve_store_path(store_option)
-        ids = _athlete_ids(store)
-        if ids is not None:
-            for athlete_id in named:
-                if athlete_id not in ids:
-                    lines.append(f"Warning: [athletes.{athlete_id}] names no athlete in the store {store} "
-                                 "(its settings apply to nobody there)")
-    return lines
-
-
-def _athlete_ids(path: Path) -> set[str] | None:
-    """The athlete ids in the store at ``path``, or None when there is no store to look in."""
-    from runload.errors import StoreError
-    from runload.store import Store
-
-    if not path.is_file():
-        return None
-    try:
-        with Store.open(path, create=False) as store:
-            return {a.id for a in store.list_athletes()}
-    except StoreError:
-        return None

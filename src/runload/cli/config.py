@@ -63,7 +63,7 @@ def check(ctx: click.Context) -> None:
     """Check the config file and the settings from the environment: an unknown table or key, a
     rule id that does not exist, a value of the wrong kind, mail settings that cannot work.
     Exit 2 naming the file and the key; 0 when everything is usable."""
-    from runload.config import check_settings
+    from runload.config_check import check_settings
 
     given, _how = _store_given(ctx)
     for line in check_settings(given):

@@ -53,7 +53,9 @@ def check_cmd(ctx: click.Context, athlete_id: str, plan_file: str | None, runs: 
     """
     from runload.errors import InputError
     from runload.plan import check_plan, plan_csv
-    from runload.report.plan import render_plan_html, render_plan_json, render_plan_markdown, render_plan_text
+    from runload.report.html import render_plan_html
+    from runload.report.markdown import render_plan_markdown
+    from runload.report.plan import render_plan_json, render_plan_text
 
     with open_store(ctx) as store:
         judge = assessor(store)

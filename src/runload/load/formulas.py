@@ -1,6 +1,6 @@
 """Training-load formulas: pure functions over activities and daily series, each cited.
 
-They know nothing of rules or of the store: the metric adapters (:mod:`runload.load.metrics`)
+They know nothing of rules or of the store: the metric adapters (:mod:`runload.rules.load_metrics`)
 turn them into the values rule files judge, and :class:`runload.load.series.Frames` keeps each
 result once per athlete. Formulas and their sources are in ``evidence.md`` sections 1-6 and 8.
 """

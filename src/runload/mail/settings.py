@@ -6,11 +6,11 @@ config file the user wrote); runload never writes it anywhere and never logs it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from runload.config import DEFAULTS, ENV_NAMES, smtp_values  # the [smtp] keys are declared with the others
 from runload.errors import InputError
 
 SECURITY = ("ssl", "starttls", "none")
@@ -28,39 +28,6 @@ class SmtpSettings:
     timeout_s: float = 30.0
     retries: int = 3
     backoff_s: float = 2.0
-
-
-# Where each ``[smtp]`` key can also come from: the environment, which wins over the file.
-ENV_NAMES = {"host": "RUNLOAD_SMTP_HOST", "port": "RUNLOAD_SMTP_PORT", "security": "RUNLOAD_SMTP_SECURITY",
-             "user": "RUNLOAD_SMTP_USER", "password": "RUNLOAD_SMTP_PASSWORD", "cafile": "RUNLOAD_SMTP_CAFILE",
-             "retries": "RUNLOAD_SMTP_RETRIES", "backoff_s": "RUNLOAD_SMTP_BACKOFF_S", "from": "RUNLOAD_MAIL_FROM"}
-DEFAULTS: dict[str, Any] = {"host": None, "security": "starttls", "user": None, "password": None, "cafile": None,
-                            "retries": 3, "backoff_s": 2.0, "from": "runload@localhost"}
-DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
-
-
-def smtp_values(config: Mapping[str, Any] | None = None,
-                env: Mapping[str, str] | None = None) -> dict[str, tuple[Any, str]]:
-    """{key: (value, source)} for every ``[smtp]`` key, unchecked: source is ``environment
-    NAME`` (a variable set and not empty), ``file`` (the config's ``[smtp]``) or ``default``.
-    The default port follows the security (465 for ssl, 587 for starttls, 25 for none)."""
-    env = os.environ if env is None else env
-    table = dict((config or {}).get("smtp", {}))
-    out: dict[str, tuple[Any, str]] = {}
-    for key, name in ENV_NAMES.items():
-        value = env.get(name)
-        if value not in (None, ""):
-            out[key] = (value, f"environment {name}")
-        elif key in table:
-            out[key] = (table[key], "file")
-        elif key == "port":
-            continue  # after security, below
-        else:
-            out[key] = (DEFAULTS[key], "default")
-    if "port" not in out:
-        security = str(out["security"][0]).lower()
-        out["port"] = (DEFAULT_PORTS.get(security), "default")
-    return {key: out[key] for key in ENV_NAMES}
 
 
 def mail_from_setting(config: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> str:

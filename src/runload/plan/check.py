@@ -23,7 +23,8 @@ from runload.assess import Assessment, assess
 from runload.calendar import local_date, week_start_of
 from runload.limits import NORMAL, HELD, RED_FLAG, RETURN, Limits, basis_words
 from runload.models import AthleteData, Severity
-from runload.plan.model import PlannedRun, as_activities, median_pace, with_distance
+from runload.plan.model import PlanFinding, PlannedRun, as_activities, median_pace, with_distance
+from runload.plan.walkrun import check_walk_run
 from runload.rules.book import Rulebook
 from runload.units import fmt
 
@@ -31,33 +32,6 @@ from runload.units import fmt
 BREAKS_AT = Severity.CAUTION
 MAX_ROUNDS = 8  # rounds of trimming before the proposal gives up
 MAX_AHEAD_DAYS = 12 * 7  # a plan check covers up to 12 weeks (each planned day is one assessment)
-
-
-@dataclass(frozen=True)
-class PlanFinding:
-    """What would fire on a planned day: the rule, its words and numbers, and the distance that
-    keeps it (``limit_km``; None when no distance does, e.g. under a red flag)."""
-
-    date: date
-    rule_id: str
-    severity: Severity
-    title: str
-    message: str
-    planned_km: float | None = None
-    limit_km: float | None = None
-    limit: str = ""  # "week", "run" or "stage": what limit_km bounds
-    kind: str = ""
-    session: str = ""  # the planned session it is about, in words ("Sun 2026-10-25, 24.0 km long run")
-
-    def sentence(self, units: str = "km") -> str:
-        """The finding in one line, with the limit that keeps it."""
-        keep = ""
-        if self.limit_km == 0:
-            keep = " Make it a rest day."
-        elif self.limit_km is not None:
-            what = "the week" if self.limit == "week" else "it"
-            keep = fmt(" Keep {what} under {km:limit}.", units, what=what, km=self.limit_km)
-        return f"{self.message}{keep}"
 
 
 @dataclass(frozen=True)
@@ -137,8 +111,6 @@ def check_plan(data: AthleteData, book: Rulebook, planned: Sequence[PlannedRun],
         proposed = tuple(replace(p, distance_km=0.0, duration_min=None, kind="rest", rpe=None) for p in plan)
         return PlanCheck(mode=RED_FLAG, findings=findings, proposed=proposed, refused=reason, **common)
     if base.limits.mode == RETURN:
-        from runload.plan.walkrun import check_walk_run
-
         findings, proposed, notes = check_walk_run(base, plan)
         return PlanCheck(mode=RETURN, findings=tuple(findings), proposed=tuple(proposed), notes=tuple(notes), **common)
     pace = median_pace(history.activities)

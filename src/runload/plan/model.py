@@ -1,5 +1,6 @@
 """Planned runs: what a plan holds, read from a CSV or ``--run`` options, and turned into the
-plain activities the assessment reads.
+plain activities the assessment reads; and :class:`PlanFinding`, what a check of the plan
+(:mod:`runload.plan.check`, :mod:`runload.plan.walkrun`) finds on a planned day.
 
 A plan is never stored as activities: :func:`as_activities` gives the assessment hypothetical
 runs marked as planned (``source_hash`` ``planned:...``), and the store keeps plans in a table of
@@ -13,14 +14,15 @@ import io
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from runload.calendar import FIRST_DAY, LAST_YEAR
 from runload.errors import InputError
-from runload.models import PLAN_KINDS as KINDS, Activity, PlannedRun, Sport
+from runload.models import PLAN_KINDS as KINDS, Activity, PlannedRun, Severity, Sport
+from runload.units import fmt
 
 CSV_COLUMNS = ("date", "distance_km", "duration_min", "kind", "rpe", "notes")
 PLANNED_PREFIX = "planned:"
@@ -215,3 +217,30 @@ def with_distance(p: PlannedRun, km: float) -> PlannedRun:
     km = math.floor(max(0.0, km) * 10 + 1e-9) / 10
     dur = None if p.duration_min is None or p.distance_km <= 0 else round(p.duration_min * km / p.distance_km, 1)
     return replace(p, distance_km=km, duration_min=dur)
+
+
+@dataclass(frozen=True)
+class PlanFinding:
+    """What would fire on a planned day: the rule, its words and numbers, and the distance that
+    keeps it (``limit_km``; None when no distance does, e.g. under a red flag)."""
+
+    date: date
+    rule_id: str
+    severity: Severity
+    title: str
+    message: str
+    planned_km: float | None = None
+    limit_km: float | None = None
+    limit: str = ""  # "week", "run" or "stage": what limit_km bounds
+    kind: str = ""
+    session: str = ""  # the planned session it is about, in words ("Sun 2026-10-25, 24.0 km long run")
+
+    def sentence(self, units: str = "km") -> str:
+        """The finding in one line, with the limit that keeps it."""
+        keep = ""
+        if self.limit_km == 0:
+            keep = " Make it a rest day."
+        elif self.limit_km is not None:
+            what = "the week" if self.limit == "week" else "it"
+            keep = fmt(" Keep {what} under {km:limit}.", units, what=what, km=self.limit_km)
+        return f"{self.message}{keep}"

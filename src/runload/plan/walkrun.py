@@ -12,7 +12,7 @@ from typing import Any
 from runload.calendar import local_date
 from runload.models import Severity
 from runload.pain.plan import SESSIONS_PER_STAGE, STAGES, Stage
-from runload.plan.model import PlannedRun, median_pace
+from runload.plan.model import PlanFinding, PlannedRun, median_pace
 
 HARD_KINDS = ("tempo", "intervals", "race")
 WALK_PACE_MIN_PER_KM = 10.0  # a brisk walk, for the distance of a walk-run session
@@ -29,8 +29,6 @@ def stage_km(stage: Stage, pace_min_per_km: float) -> float:
 def check_walk_run(base: Any, plan: Sequence[PlannedRun]) -> tuple[list[Any], list[PlannedRun], list[str]]:
     """(findings, proposed plan, notes) for ``plan`` on the assessment ``base`` in return-to-run
     mode."""
-    from runload.plan.check import PlanFinding
-
     units = base.athlete.units
     rp = getattr(base.pain, "return_plan", None)
     done = rp.runs_since if rp is not None else 0

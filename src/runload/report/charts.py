@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from runload.models import PAIN_SIGNS
 from runload.report import metrics
 from runload.report.model import ChartInfo, Report
 from runload.units import from_km
@@ -390,9 +391,7 @@ def pain(report: Report) -> Any:
         if pts:
             bottom.plot([d for d, _ in pts], [v for _, v in pts], marker=marker, color=colour, linewidth=1,
                         markersize=4, label=label)
-    from runload.report.build import PAIN_FLAGS
-
-    flagged = [p.date for p in entries if any(getattr(p, n) for n in PAIN_FLAGS)]
+    flagged = [p.date for p in entries if any(getattr(p, n) for n in PAIN_SIGNS)]
     if flagged:
         bottom.scatter(flagged, [10.3] * len(flagged), marker="v", color="black", s=30, zorder=5,
                        label="warning sign logged", clip_on=False)

@@ -15,6 +15,7 @@ from typing import Any
 
 from runload.report import colours, fmt
 from runload.report.model import Report, Roster
+from runload.report.plan import plan_view
 
 
 def _visible(value: Any) -> Any:
@@ -73,7 +74,6 @@ def render_html(report: Report, *, charts: dict[str, bytes] | None = None,
                   for n, data in charts.items()]
         img_src = "data:"
     pain = report.pain
-    from runload.report.plan import plan_view
 
     return _env().get_template("report.html.j2").render(
         r=report, charts=inline, img_src=img_src,
@@ -95,3 +95,7 @@ def render_roster_html(roster: Roster, *, links: dict[str, str] | None = None, h
     return _env().get_template("roster.html.j2").render(ro=roster, headers=headers, rows=list(zip(cells, roster.rows)),
                                                          status_words=status_words, links=links or {},
                                                          heading=heading)
+
+
+def render_plan_html(check: Any, units: str = "km") -> str:
+    return _env().get_template("plan.html.j2").render(pv=plan_view(check, units))

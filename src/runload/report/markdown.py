@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from runload.models import Finding
 from runload.report import fmt
 from runload.report.model import Report, Roster
+from runload.report.plan import limit_lines, session_row, verdict
 from runload.report.text import roster_cells
 
 # characters with inline meaning anywhere in a line (GitHub-flavoured Markdown)
@@ -137,7 +138,6 @@ def render_markdown(report: Report) -> str:
         lines.append("")
 
     if report.plan is not None:
-        from runload.report.plan import render_plan_markdown
 
         body = render_plan_markdown(report.plan, units).split("\n", 3)[3]  # without its own title
         lines += ["## Your plan for next week", "", body.strip(), ""]
@@ -194,3 +194,24 @@ def render_roster_markdown(roster: Roster) -> str:
         lines.append("No athletes yet.")
     lines += ["", f"*{esc(roster.disclaimer)}*"]
     return "\n".join(lines) + "\n"
+
+
+def render_plan_markdown(check: Any, units: str = "km") -> str:
+    out = [f"# Plan check: {esc(check.athlete_id)}", "",
+           f"Checked as of {check.as_of.isoformat()}.", ""]
+    out += [f"- {esc(s)}" for s in limit_lines(check, units)]
+    out += ["", f"**{esc(verdict(check))}**", ""]
+    if check.findings:
+        out += ["| Day | Session | Severity | What would fire | Rule |", "|---|---|---|---|---|"]
+        for f in check.findings:
+            out.append(f"| {f.date.isoformat()} | {esc(f.session, cell=True)} | {f.severity.value} | "
+                       f"{esc(f.sentence(units), cell=True)} | {esc(f.rule_id, cell=True)} |")
+        out.append("")
+    if not check.keeps_limits:
+        out += ["## Proposed plan", "", "| Day | Session |", "|---|---|"]
+        for p, was in zip(check.proposed, check.planned):
+            row = session_row(p, was, units)
+            out.append(f"| {p.date:%a} {p.date.isoformat()} | {esc(row.split('  ', 1)[1], cell=True)} |")
+        out.append("")
+    out += [esc(n) for n in check.notes]
+    return "\n".join(out).rstrip() + "\n"

@@ -1,4 +1,6 @@
-"""A plan check (:class:`runload.plan.PlanCheck`) in words: text, Markdown, HTML and JSON.
+"""A plan check (:class:`runload.plan.PlanCheck`) in words: its verdict, limits and sessions, as
+text, as the view the HTML templates show, and as JSON; the Markdown and HTML renderers
+(:mod:`runload.report.markdown`, :mod:`runload.report.html`) build on these parts.
 
 The same lines serve ``runload plan check`` and the "Your plan for next week" section of the
 report and the weekly email, so the plan reads the same wherever it is shown.
@@ -39,7 +41,7 @@ def limit_lines(check: Any, units: str) -> list[str]:
     return out
 
 
-def _session_row(p: PlannedRun, was: PlannedRun | None, units: str) -> str:
+def session_row(p: PlannedRun, was: PlannedRun | None, units: str) -> str:
     if not p.is_run:
         cell = "rest"
     else:
@@ -79,7 +81,7 @@ def plan_lines(check: Any, units: str = "km", *, heading: bool = True) -> list[s
             "Proposed plan (the same days; distances trimmed, the long run lowered first):"
         out.append(title)
         for p, was in zip(check.proposed, check.planned):
-            out.append("  " + _session_row(p, was, units))
+            out.append("  " + session_row(p, was, units))
         for f in check.unresolved:
             out.append(f"  still: [{f.severity.value}] {f.session}: {f.sentence(units)} ({f.rule_id})")
     for note in check.notes:
@@ -91,43 +93,14 @@ def render_plan_text(check: Any, units: str = "km") -> str:
     return "\n".join(plan_lines(check, units)) + "\n"
 
 
-def render_plan_markdown(check: Any, units: str = "km") -> str:
-    from runload.report.markdown import esc
-
-    out = [f"# Plan check: {esc(check.athlete_id)}", "",
-           f"Checked as of {check.as_of.isoformat()}.", ""]
-    out += [f"- {esc(s)}" for s in limit_lines(check, units)]
-    out += ["", f"**{esc(verdict(check))}**", ""]
-    if check.findings:
-        out += ["| Day | Session | Severity | What would fire | Rule |", "|---|---|---|---|---|"]
-        for f in check.findings:
-            out.append(f"| {f.date.isoformat()} | {esc(f.session, cell=True)} | {f.severity.value} | "
-                       f"{esc(f.sentence(units), cell=True)} | {esc(f.rule_id, cell=True)} |")
-        out.append("")
-    if not check.keeps_limits:
-        out += ["## Proposed plan", "", "| Day | Session |", "|---|---|"]
-        for p, was in zip(check.proposed, check.planned):
-            row = _session_row(p, was, units)
-            out.append(f"| {p.date:%a} {p.date.isoformat()} | {esc(row.split('  ', 1)[1], cell=True)} |")
-        out.append("")
-    out += [esc(n) for n in check.notes]
-    return "\n".join(out).rstrip() + "\n"
-
-
 def plan_view(check: Any, units: str = "km") -> dict[str, Any]:
     """What the HTML templates show of a plan check (``_plan.html.j2``)."""
-    rows = [{"day": f"{p.date:%a} {p.date.isoformat()}", "text": _session_row(p, was, units).split("  ", 1)[1]}
+    rows = [{"day": f"{p.date:%a} {p.date.isoformat()}", "text": session_row(p, was, units).split("  ", 1)[1]}
             for p, was in zip(check.proposed, check.planned)]
     return {"athlete": check.athlete_id, "as_of": check.as_of.isoformat(), "verdict": verdict(check),
             "limits": limit_lines(check, units), "rows": rows, "keeps": check.keeps_limits,
             "refused": check.refused, "notes": list(check.notes),
             "findings": [{"f": f, "text": f.sentence(units)} for f in check.findings]}
-
-
-def render_plan_html(check: Any, units: str = "km") -> str:
-    from runload.report.html import _env
-
-    return _env().get_template("plan.html.j2").render(pv=plan_view(check, units))
 
 
 def _run(p: PlannedRun) -> dict[str, Any]:

@@ -8,7 +8,6 @@ more days old is a caution, 14 or more (or none at all) a warning.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import date
 
@@ -18,17 +17,6 @@ from runload.report.model import Report, Roster, RosterRow, level_rank
 
 STALE_CAUTION_DAYS = 7
 STALE_WARNING_DAYS = 14
-PER_WORKER = 8  # below this many athletes per process, starting processes costs more than it saves
-
-
-def _rows_for(path: str, book: object, ids: list[str], period: Period, today: date) -> list[RosterRow]:
-    """Roster rows for ``ids`` in a worker process with its own connection to the store."""
-    from runload.assessments import Assessor
-    from runload.store import Store
-
-    with Store.open(path, create=False) as store:
-        assessor = Assessor(store, book)  # type: ignore[arg-type]
-        return [row_for(assessor, i, period, today) for i in ids]
 
 
 def row_for(assessor: object, athlete_id: str, period: Period, today: date) -> RosterRow:
@@ -106,24 +94,10 @@ def build_roster(assessor: object, period: Period, *, today: date, athlete_ids: 
                  workers: int | None = None) -> Roster:
     """The roster for ``period`` (a week), each athlete judged on its last day or ``today``.
 
-    ``assessor`` is an :class:`runload.assessments.Assessor` (its store and rulebook). Each
-    athlete is assessed on their own, so with ``workers`` > 1 (default: one per CPU, for rosters
-    of more than a few athletes) the assessments run in parallel processes, each reading the same
-    store file (SQLite allows any number of readers) with the same rulebook.
+    ``assessor`` is an :class:`runload.assessments.Assessor` (its store and rulebook); it spreads
+    the athletes over ``workers`` processes (:meth:`~runload.assessments.Assessor.map`).
     """
-    store = assessor.store  # type: ignore[attr-defined]
-    ids = list(athlete_ids) if athlete_ids is not None else [a.id for a in store.list_athletes()]
-    if workers is None:
-        workers = min(os.cpu_count() or 1, len(ids) // PER_WORKER)
-    if workers > 1 and str(store.path) != ":memory:":
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunks = [ids[i::workers] for i in range(workers)]
-            parts = pool.map(_rows_for, [str(store.path)] * workers, [assessor.book] * workers,  # type: ignore[attr-defined]
-                             chunks, [period] * workers, [today] * workers)
-            rows = [row for part in parts for row in part]
-    else:
-        rows = [row_for(assessor, i, period, today) for i in ids]
+    ids = list(athlete_ids) if athlete_ids is not None else assessor.athlete_ids()  # type: ignore[attr-defined]
+    rows = assessor.map(row_for, ids, period, today, workers=workers)  # type: ignore[attr-defined]
     rows.sort(key=sort_key)
     return Roster(period, judged_day(period, today), rows)

@@ -53,9 +53,6 @@ def page_href(athlete_id: str) -> str:
     return f"{ATHLETES}/{quote(page_name(athlete_id))}"
 
 
-PER_WORKER = 8  # athletes per process below which starting processes costs more than it saves (as the roster)
-
-
 @dataclass(frozen=True)
 class Site:
     """The roster and every page, rendered: {relative file path: HTML}."""
@@ -78,16 +75,6 @@ def _athlete_page(assessor: object, athlete_id: str, period: Period, today: date
     return roster_row(report, today), render_html(report, back=(f"../{INDEX}", "Roster"))
 
 
-def _pages_for(path: str, book: object, ids: list[str], period: Period, today: date) -> list[tuple[RosterRow, str]]:
-    """Roster lines and pages for ``ids`` in a worker process with its own connection to the store."""
-    from runload.assessments import Assessor
-    from runload.store import Store
-
-    with Store.open(path, create=False) as store:
-        assessor = Assessor(store, book)  # type: ignore[arg-type]
-        return [_athlete_page(assessor, i, period, today) for i in ids]
-
-
 def build_site(assessor: object, period: Period, *, today: date, athlete_ids: Sequence[str] | None = None,
                heading: str | None = None, workers: int | None = None) -> Site:
     """Each athlete's report page for ``period`` (judged on its last day, or ``today`` for this
@@ -95,23 +82,11 @@ def build_site(assessor: object, period: Period, *, today: date, athlete_ids: Se
 
     ``assessor`` is an :class:`runload.assessments.Assessor`. Drawing the charts is most of the
     work, so with ``workers`` > 1 (default: one per CPU for more than a few athletes) athletes are
-    assessed and rendered in parallel processes, each reading the same store file."""
+    assessed and rendered in parallel processes (:meth:`~runload.assessments.Assessor.map`)."""
     from runload.report.html import render_roster_html
 
-    store = assessor.store  # type: ignore[attr-defined]
-    ids = list(athlete_ids) if athlete_ids is not None else [a.id for a in store.list_athletes()]
-    if workers is None:
-        workers = min(os.cpu_count() or 1, len(ids) // PER_WORKER)
-    if workers > 1 and str(store.path) != ":memory:":
-        from concurrent.futures import ProcessPoolExecutor
-
-        chunks = [ids[i::workers] for i in range(workers)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            parts = list(pool.map(_pages_for, [str(store.path)] * workers, [assessor.book] * workers,  # type: ignore[attr-defined]
-                                  chunks, [period] * workers, [today] * workers))
-        done = dict(zip((i for chunk in chunks for i in chunk), (x for part in parts for x in part)))
-    else:
-        done = {i: _athlete_page(assessor, i, period, today) for i in ids}
+    ids = list(athlete_ids) if athlete_ids is not None else assessor.athlete_ids()  # type: ignore[attr-defined]
+    done = dict(zip(ids, assessor.map(_athlete_page, ids, period, today, workers=workers)))  # type: ignore[attr-defined]
     rows = sorted((row for row, _html in done.values()), key=sort_key)
     roster = Roster(period, judged_day(period, today), rows)
     pages = {INDEX: render_roster_html(roster, links={i: page_href(i) for i in ids}, heading=heading)}

@@ -12,6 +12,7 @@ from datetime import timedelta
 from runload.models import Finding
 from runload.report import colours, fmt
 from runload.report.model import Report, Roster
+from runload.report.plan import plan_lines
 from runload.report.table import table
 
 WIDTH = 100
@@ -115,7 +116,6 @@ def render_text(report: Report, *, color: bool = False) -> str:
     lines += _pain(report)
 
     if report.plan is not None:
-        from runload.report.plan import plan_lines
 
         lines += ["", "Your plan for next week"]
         for line in plan_lines(report.plan, units, heading=False):

@@ -23,7 +23,7 @@ from typing import Any
 from runload.models import Activity, Athlete, PainEntry, Shoe
 
 # Modules whose import registers metrics.
-METRIC_MODULES = ["runload.load.metrics", "runload.pain.metrics"]
+METRIC_MODULES = ["runload.rules.load_metrics", "runload.rules.pain_metrics"]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Pain metrics for the rule engine: each is named by a ``rules/pain-*.toml`` file.
 
-Every metric returns one :class:`runload.engine.MetricValue` per pain entry, week or episode up
+Every metric returns one :class:`runload.rules.context.MetricValue` per pain entry, week or episode up
 to the context's ``as_of``, with ``facts["key"]`` naming the episode so a rule can keep one
 finding per episode (``one_per = "key"``). The rule file's bands decide what fires.
 """

@@ -42,6 +42,9 @@ class StandIn:
         self.revoked = False
         self.limit_15 = 600
         self.usage_15 = 0
+        self.limit_day = 30000
+        self.usage_day = 0
+        self.force_429 = 0  # answer this many next API requests with 429, whatever the usage
         self.requests: list[str] = []
         self.codes: dict[str, str] = {}
         self.tokens_issued = 0
@@ -103,9 +106,11 @@ class StandIn:
                     return self._send(401, {"message": "Authorization Error", "errors": [
                         {"resource": "Athlete", "field": "access_token", "code": "invalid"}]})
                 stand.usage_15 += 1
-                limits = {"X-RateLimit-Limit": f"{stand.limit_15},30000",
-                          "X-RateLimit-Usage": f"{stand.usage_15},{stand.usage_15}"}
-                if stand.usage_15 > stand.limit_15:
+                stand.usage_day += 1
+                limits = {"X-RateLimit-Limit": f"{stand.limit_15},{stand.limit_day}",
+                          "X-RateLimit-Usage": f"{stand.usage_15},{stand.usage_day}"}
+                if stand.usage_15 > stand.limit_15 or stand.usage_day > stand.limit_day or stand.force_429:
+                    stand.force_429 = max(0, stand.force_429 - 1)
                     return self._send(429, {"message": "Rate Limit Exceeded", "errors": []}, limits)
                 if stand.fail:
                     return self._send(stand.fail.pop(0), {"message": "Server Error", "errors": []}, limits)

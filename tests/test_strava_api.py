@@ -206,3 +206,64 @@ def test_expired_access_token_is_refreshed(cli, athlete, stand, store_path):
     assert cli("sync").exit_code == 0
     assert stand.tokens_issued == before + 1
     assert len(_stored(store_path)) == 2
+
+
+def test_a_429_stops_the_sync_and_it_resumes(cli, athlete, stand, store_path):
+    _add(cli, athlete)
+    _runs(stand, 3)
+    stand.force_429 = 1
+    r = cli("sync")
+    assert r.exit_code == 0, r.output
+    assert "rate limit reached" in r.output
+    assert not _stored(store_path)
+    assert cli("sync").exit_code == 0
+    assert len(_stored(store_path)) == 3
+
+
+def test_refresh_refused_is_revoked(cli, athlete, stand, store_path):
+    r = cli("source", "add", "--athlete", athlete, "strava", "--client-id", "1234", "--client-secret-stdin",
+            "--refresh-token-stdin", input=f"{SECRET}\nnot-a-valid-token\n")
+    assert r.exit_code == 0, r.output
+    r = cli("sync")
+    assert r.exit_code == 2
+    assert "re-authorise: runload source auth strava" in r.output and "not-a-valid-token" not in r.output
+
+
+def test_network_error_is_retried_then_one_failure(cli, athlete, stand, store_path, monkeypatch):
+    _add(cli, athlete)
+    _runs(stand, 1)
+    assert cli("sync").exit_code == 0
+    monkeypatch.setenv("RUNLOAD_STRAVA_SERVER", "127.0.0.1:9")  # nothing listens there
+    creds = strava_api.load_all(strava_api.secrets_path(store_path))
+    r = cli("sync")
+    assert r.exit_code == 1
+    assert "could not reach Strava" in r.output
+    assert len(_stored(store_path)) == 1
+    assert strava_api.load_all(strava_api.secrets_path(store_path)) == creds  # the tokens are kept
+
+
+def test_limits_say_when_the_sync_can_resume():
+    lim = strava_api.Limits()
+    lim({"X-RateLimit-Limit": "200,2000", "X-RateLimit-Usage": "10,20",
+         "X-ReadRateLimit-Limit": "100,1000", "X-ReadRateLimit-Usage": "100,120"})
+    now = datetime(2024, 3, 4, 10, 7, 12, tzinfo=timezone.utc)
+    with pytest.raises(strava_api.RateLimited) as e:
+        lim.check(now)
+    assert e.value.resume_utc == datetime(2024, 3, 4, 10, 15, tzinfo=timezone.utc)
+    lim({"X-RateLimit-Limit": "200,2000", "X-RateLimit-Usage": "10,2000"})
+    with pytest.raises(strava_api.RateLimited) as e:
+        lim.check(now)
+    assert e.value.which == "daily" and e.value.resume_utc == datetime(2024, 3, 5, tzinfo=timezone.utc)
+    ok = strava_api.Limits()
+    ok({"X-RateLimit-Limit": "200,2000", "X-RateLimit-Usage": "199,1999"})
+    ok.check(now)
+
+
+def test_streams_become_the_same_activity(stand):
+    detail = activity(5, T0, km=12.0, kind="TrailRun", gear="Speedgoat", rpe=7)
+    a = strava_api.to_activity(detail, {"time": {"data": [0, 10, 20]}, "heartrate": {"data": [150, 151, 151]}})
+    assert a is not None and a.sport.value == "running" and a.sub_sport == "trail"
+    assert a.distance_m == 12000 and a.gear == "Speedgoat" and a.rpe == 7 and a.utc_offset_s == 3600
+    assert a.hr_zone_s == {150: 10.0, 151: 10.0}
+    ride = strava_api.to_activity(activity(6, T0, kind="Ride", gear=None, rpe=None), {})
+    assert ride is not None and ride.sport.value == "cycling" and ride.gear is None

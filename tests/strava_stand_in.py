@@ -45,6 +45,7 @@ class StandIn:
         self.limit_day = 30000
         self.usage_day = 0
         self.force_429 = 0  # answer this many next API requests with 429, whatever the usage
+        self.answered_429 = 0
         self.requests: list[str] = []
         self.codes: dict[str, str] = {}
         self.tokens_issued = 0
@@ -111,6 +112,7 @@ class StandIn:
                           "X-RateLimit-Usage": f"{stand.usage_15},{stand.usage_day}"}
                 if stand.usage_15 > stand.limit_15 or stand.usage_day > stand.limit_day or stand.force_429:
                     stand.force_429 = max(0, stand.force_429 - 1)
+                    stand.answered_429 += 1
                     return self._send(429, {"message": "Rate Limit Exceeded", "errors": []}, limits)
                 if stand.fail:
                     return self._send(stand.fail.pop(0), {"message": "Server Error", "errors": []}, limits)
@@ -127,6 +129,8 @@ class StandIn:
                     a = stand.activities[int(parts[1])]
                     if len(parts) == 2:
                         return self._send(200, a, limits)
+                    if a["manual"]:  # typed in by hand: no streams
+                        return self._send(404, {"message": "Record Not Found", "errors": []}, limits)
                     n = int(a["elapsed_time"]) // 10
                     t = list(range(0, n * 10, 10))
                     return self._send(200, {

@@ -267,3 +267,15 @@ def test_streams_become_the_same_activity(stand):
     assert a.hr_zone_s == {150: 10.0, 151: 10.0}
     ride = strava_api.to_activity(activity(6, T0, kind="Ride", gear=None, rpe=None), {})
     assert ride is not None and ride.sport.value == "cycling" and ride.gear is None
+
+
+def test_an_activity_typed_in_by_hand_has_no_streams_and_is_stored(cli, athlete, stand, store_path):
+    _add(cli, athlete)
+    stand.activities[1] = activity(1, T0, km=8.0, kind="Run", name="Treadmill, typed in")
+    stand.activities[1]["manual"] = True
+    stand.activities[2] = activity(2, T0 + timedelta(days=1))
+    r = cli("sync", "-v")
+    assert r.exit_code == 0, r.output
+    acts = _stored(store_path)
+    assert [a.name for a in acts] == ["Treadmill, typed in", "Run"]
+    assert not acts[0].hr_zone_s and acts[1].hr_zone_s

@@ -168,6 +168,9 @@ class Limits:
         self.short = self.daily = None  # (usage, limit)
 
     def __call__(self, headers: Any, _method: str = "GET") -> None:
+        """Read one answer's headers (stravalib's rate_limiter hook): the latest answer says it
+        all, so a new 15-minute window starts from what Strava says now."""
+        self.short = self.daily = None
         for prefix in ("X-RateLimit", "X-ReadRateLimit"):
             limit, usage = headers.get(f"{prefix}-Limit"), headers.get(f"{prefix}-Usage")
             if not limit or not usage:
@@ -237,13 +240,22 @@ class Api:
                 raise RateLimited("15-minute", _next_quarter()) from None
             if status in (400, 403) and "/oauth/" in str(getattr(e.response, "url", "")):
                 raise Revoked("Strava refused the refresh token") from e
-            raise StravaError(f"Strava answered {status} ({_short(e)})") from None
+            raise StravaError(f"Strava answered {status} ({_short(e)})") from e
         except requests.RequestException as e:
             raise StravaError(f"could not reach Strava after {RETRIES} retries ({type(e).__name__})") from None
 
-    def get(self, url: str, **params: Any) -> Any:
+    def get(self, url: str, *, missing_ok: bool = False, **params: Any) -> Any:
+        """The JSON Strava answers; with ``missing_ok``, None for a 404 (an activity deleted since
+        it was listed, the streams of an activity typed in by hand)."""
+        from stravalib import exc
+
         self._fresh()
-        return self._call(lambda: self.client.protocol.get(url, **params))
+        try:
+            return self._call(lambda: self.client.protocol.get(url, **params))
+        except StravaError as e:
+            if missing_ok and isinstance(e.__cause__, exc.ObjectNotFound):
+                return None
+            raise
 
 
 def _next_quarter() -> datetime:
@@ -441,8 +453,9 @@ def sync_strava(store: Any, athlete_id: str, secrets_file: Path, *, now: float |
                 if old is not None and old[0] == fp:
                     result.unchanged += 1
                 else:
-                    detail = api.get(f"/activities/{aid}")
-                    streams = api.get(f"/activities/{aid}/streams", keys=",".join(STREAMS), key_by_type="true")
+                    detail = api.get(f"/activities/{aid}", missing_ok=True)
+                    streams = api.get(f"/activities/{aid}/streams", missing_ok=True, keys=",".join(STREAMS),
+                                      key_by_type="true")
                     act = to_activity(detail if isinstance(detail, dict) else summary,
                                       streams if isinstance(streams, dict) else {})
                     rec.add(key, key, fp, record_digest(aid, fp), [act] if act else [])

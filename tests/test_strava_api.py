@@ -152,6 +152,7 @@ def test_rate_limit_stops_cleanly_and_resumes(cli, athlete, stand, store_path):
     assert "rate limit reached" in r.output and "resume after" in r.output
     first = len(_stored(store_path))
     assert 0 < first < 20
+    assert stand.answered_429 == 0  # stopped by the headers, before the limit, not by a refusal
     stand.usage_15 = 0  # a new quarter of an hour
     stand.limit_15 = 600
     r = cli("sync")
@@ -279,3 +280,28 @@ def test_an_activity_typed_in_by_hand_has_no_streams_and_is_stored(cli, athlete,
     acts = _stored(store_path)
     assert [a.name for a in acts] == ["Treadmill, typed in", "Run"]
     assert not acts[0].hr_zone_s and acts[1].hr_zone_s
+
+
+def test_the_callback_answers_only_its_own_state(stand):
+    import ssl
+    import urllib.error
+    from urllib.parse import parse_qs, urlparse
+
+    ctx = ssl.create_default_context(cafile=os.environ["REQUESTS_CA_BUNDLE"])
+    refused: list[int] = []
+
+    def browser(url: str) -> None:
+        redirect = parse_qs(urlparse(url).query)["redirect_uri"][0]
+
+        def go() -> None:
+            try:
+                urllib.request.urlopen(f"{redirect}?state=forged&code=stolen").read()
+            except urllib.error.HTTPError as e:
+                refused.append(e.code)
+            urllib.request.urlopen(url, context=ctx).read()
+        threading.Thread(target=go, daemon=True).start()
+
+    cred = strava_api.authorise("1234", SECRET, announce=browser, open_browser=False, timeout_s=30)
+    assert refused == [400]
+    assert cred.refresh_token.startswith("rt-") and "stolen" not in stand.codes
+    assert SECRET not in repr(cred) and cred.refresh_token not in repr(cred)

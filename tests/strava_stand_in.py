@@ -32,6 +32,11 @@ def activity(aid: int, start: datetime, *, km: float = 10.0, minutes: float = 50
         "average_cadence": 85.0, "gear_id": "g1" if gear else None, "manual": False, "trainer": False,
         "gear": {"id": "g1", "name": gear} if gear else None, "perceived_exertion": rpe,
         "device_name": "Garmin Forerunner 255",
+        "laps": [{"id": aid * 10 + i, "lap_index": i + 1, "distance": km * 500.0, "moving_time": int(minutes * 30),
+                  "elapsed_time": int(minutes * 30), "average_heartrate": 150.0, "average_cadence": 85.0,
+                  "average_speed": km * 1000 / (minutes * 60),
+                  "start_date": (start + timedelta(minutes=minutes / 2 * i)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+                 for i in range(2)],
     }
 
 

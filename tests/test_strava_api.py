@@ -96,7 +96,8 @@ def test_first_sync_across_pages_then_incremental(cli, athlete, stand, store_pat
     assert len(acts) == 250
     a = acts[0]
     assert a.gear == "Pegasus 40" and a.rpe == 4 and a.avg_cadence_spm == 170 and a.hr_zone_s
-    assert a.utc_offset_s == 3600 and a.sport.value == "running"
+    assert a.utc_offset_s == 3600 and a.sport.value == "running" and not a.warnings
+    assert [lap.distance_m for lap in a.laps] == [5000, 5000] and a.laps[0].avg_cadence_spm == 170
     listed = [q for q in stand.requests if q == "GET /api/v3/athlete/activities"]
     assert len(listed) == 2  # 200 + 50
     assert SECRET not in r.output
@@ -305,3 +306,12 @@ def test_the_callback_answers_only_its_own_state(stand):
     assert refused == [400]
     assert cred.refresh_token.startswith("rt-") and "stolen" not in stand.codes
     assert SECRET not in repr(cred) and cred.refresh_token not in repr(cred)
+
+
+def test_a_run_at_a_rides_speed_is_said_so_and_no_type_is_inferred(stand):
+    streams = {"time": {"data": list(range(0, 3600, 10))}, "distance": {"data": [i * 80.0 for i in range(360)]}}
+    fast = strava_api.to_activity(activity(8, T0, km=28.7, minutes=60), streams)
+    assert fast is not None and fast.sport.value == "running"
+    assert any(w.startswith("labelled running, but moves at") for w in fast.warnings)
+    odd = strava_api.to_activity(activity(9, T0, km=28.7, minutes=60, kind=""), streams)
+    assert odd is not None and odd.sport.value == "cycling" and odd.sport_inferred

@@ -41,11 +41,11 @@ from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 
-from runload.bounds import MAX_NAME_CHARS, MAX_SHORT_TEXT_CHARS, clean_text
+from runload.bounds import MAX_LAPS, MAX_NAME_CHARS, MAX_SHORT_TEXT_CHARS, clean_text
 from runload.errors import InputError
-from runload.ingest.common import hr_bins_array, sport_from_name
+from runload.ingest.common import hr_bins_array, motion, settle_sport, sport_from_name
 from runload.ingest.stravacsv import STRAVA_SUB
-from runload.models import Activity, Sport
+from runload.models import Activity, Lap, Sport
 
 SOURCE_PREFIX = "strava:"  # a Strava source's path in the store: strava:<athlete id>
 RECORD_PREFIX = "strava:activity/"  # each activity's key (seen files) and file name
@@ -366,7 +366,16 @@ def to_activity(detail: dict[str, Any], streams: dict[str, Any]) -> Activity | N
     # Strava's local time is written with a Z: the difference is the offset where it was run
     offset = int((local.replace(tzinfo=timezone.utc) - start).total_seconds()) if local else None
     kind = detail.get("sport_type") or detail.get("type") or ""
-    sport = sport_from_name(kind) or sport_from_name(detail.get("type")) or Sport.OTHER
+    t, dist, hr, cad = (_stream(streams, k) for k in ("time", "distance", "heartrate", "cadence"))
+    # the same decision as every file reader: Strava's type, with a warning when a "run" moved
+    # at a ride's speed; inferred from the streams when the type names no sport runload knows
+    moved = motion(t, dist, distance_m=_num(detail.get("distance")), moving_s=_num(detail.get("moving_time")),
+                   cadence=cad, gain_m=_num(detail.get("total_elevation_gain"))) \
+        if t is not None and dist is not None and len(t) == len(dist) else \
+        motion(np.array([]), np.array([]), distance_m=_num(detail.get("distance")) or 0.0,
+               moving_s=_num(detail.get("moving_time")), gain_m=_num(detail.get("total_elevation_gain")))
+    notes: list[str] = []
+    sport, inferred = settle_sport(sport_from_name(kind) or sport_from_name(detail.get("type")), moved, notes)
     sub = STRAVA_SUB.get(str(detail.get("type") or "").lower()) or STRAVA_SUB.get(_spaced(kind))
     if detail.get("trainer") and sport is Sport.RUNNING and sub is None:
         sub = "treadmill"
@@ -376,9 +385,8 @@ def to_activity(detail: dict[str, Any], streams: dict[str, Any]) -> Activity | N
     gear = detail.get("gear") or {}
     rpe = _num(detail.get("perceived_exertion"))
     hr_bins: dict[int, float] = {}
-    t, hr = (streams.get(k, {}).get("data") for k in ("time", "heartrate"))
-    if t and hr and len(t) == len(hr):
-        hr_bins = hr_bins_array(np.asarray(t, dtype=float), np.asarray(hr, dtype=float))
+    if t is not None and hr is not None and len(t) == len(hr):
+        hr_bins = hr_bins_array(t, hr)
     return Activity(
         start_utc=start, sport=sport, sub_sport=sub, distance_m=_num(detail.get("distance")) or 0.0,
         timer_s=_num(detail.get("moving_time")), elapsed_s=_num(detail.get("elapsed_time")),
@@ -389,9 +397,38 @@ def to_activity(detail: dict[str, Any], streams: dict[str, Any]) -> Activity | N
         name=clean_text(str(detail.get("name") or ""), MAX_NAME_CHARS) or None,
         gear=clean_text(str(gear.get("name") or ""), MAX_NAME_CHARS) or None if isinstance(gear, dict) else None,
         rpe=rpe if rpe is not None and 0 <= rpe <= 10 else None, hr_zone_s=hr_bins,
+        sport_inferred=inferred, warnings=tuple(notes), laps=_laps(detail.get("laps"), sport),
         # a copy Strava holds: any file of the same run is richer and kept (dedupe.richness)
         distance_source="strava",
     )
+
+
+def _stream(streams: dict[str, Any], key: str) -> np.ndarray | None:
+    """One stream's samples as floats (NaN where not a number), or None when absent."""
+    data = (streams.get(key) or {}).get("data") if isinstance(streams.get(key), dict) else None
+    if not isinstance(data, list) or not data:
+        return None
+    return np.array([float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else np.nan
+                     for x in data], dtype=float)
+
+
+def _laps(laps: Any, sport: Sport) -> tuple[Lap, ...]:
+    """Strava's laps (the detail's ``laps``) as runload's: the watch's lap button, or Strava's own
+    splits when it recorded none. Running cadence doubled, as for the activity."""
+    if not isinstance(laps, list):
+        return ()
+    out = []
+    for lap in laps[:MAX_LAPS]:
+        if not isinstance(lap, dict):
+            continue
+        start = _time(lap.get("start_date"))
+        cadence = _num(lap.get("average_cadence"))
+        out.append(Lap(start_utc=start.astimezone(timezone.utc) if start else None,
+                       distance_m=_num(lap.get("distance")), timer_s=_num(lap.get("moving_time")),
+                       avg_hr_bpm=_num(lap.get("average_heartrate")), max_hr_bpm=_num(lap.get("max_heartrate")),
+                       avg_cadence_spm=cadence * 2 if cadence is not None and sport is Sport.RUNNING else cadence,
+                       avg_speed_mps=_num(lap.get("average_speed"))))
+    return tuple(out)
 
 
 def _spaced(kind: str) -> str:

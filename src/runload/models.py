@@ -124,7 +124,7 @@ class Activity:
     source_file: str | None = None
     source_hash: str | None = None
     leg_index: int = 0
-    distance_source: str = "summary"  # "summary", "records", "laps", "track", "export" (runload's CSV), "strava" (a row of Strava's activities.csv)
+    distance_source: str = "summary"  # "summary", "records", "laps", "track", "export" (runload's CSV), "strava" (a copy Strava holds: a row of its activities.csv, or its API)
     warnings: tuple[str, ...] = ()
     # Session RPE on the CR-10 scale (0-10) as recorded by the watch or an export; session load
     # (Foster) is rpe x minutes.

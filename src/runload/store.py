@@ -590,6 +590,19 @@ class Store:
             (athlete_id, path, fingerprint, source_hash, members, import_id),
         )
 
+    def forget_record(self, conn: sqlite3.Connection, athlete_id: str, key: str, source_hash: str | None) -> int:
+        """Remove what one record of a synced service stored (its activities, its file and seen
+        rows), inside the caller's transaction: the service deleted or edited it. Returns the
+        number of activities removed. A copy of the run stored from a file is never touched."""
+        removed = 0
+        if source_hash is not None:
+            removed = conn.execute("DELETE FROM activities WHERE athlete_id = ? AND source_hash = ?",
+                                   (athlete_id, source_hash)).rowcount
+            conn.execute("DELETE FROM imported_files WHERE athlete_id = ? AND source_hash = ?",
+                         (athlete_id, source_hash))
+        conn.execute("DELETE FROM seen_files WHERE athlete_id = ? AND path = ?", (athlete_id, key))
+        return removed
+
     def get_activity(self, activity_id: int) -> tuple[str, Activity]:
         """(athlete id, activity) for a stored activity id, or :class:`NotFoundError`."""
         row = self.conn.execute(f"SELECT athlete_id, {_ACTIVITY_SELECT} FROM activities WHERE id = ?",

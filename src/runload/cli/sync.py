@@ -29,7 +29,7 @@ def sync(ctx: click.Context, athlete_ids: tuple[str, ...], fmt: str, as_json: bo
     it, and the other sources are still synced. Exit code 2 when a source is missing, 1 when
     files failed, 0 otherwise."""
     from runload.cli.importing import detail_lines
-    from runload.ingest.sync import IMPORTED, MISSING, sync as run_sync
+    from runload.ingest.sync import IMPORTED, MISSING, REVOKED, STOPPED, sync as run_sync
     from runload.textsafe import inline
 
     with open_store(ctx) as store:
@@ -43,6 +43,13 @@ def sync(ctx: click.Context, athlete_ids: tuple[str, ...], fmt: str, as_json: bo
             echo("No sources to sync: runload source add --athlete ID PATH")
         for r in result.results:
             where = f"{r.source.athlete_id}: {inline(r.source.path)}"
+            if r.status == REVOKED:
+                echo(f"Error: {r.source.athlete_id}: Strava refused runload's authorisation; re-authorise: "
+                     f"runload source auth strava --athlete {r.source.athlete_id}", err=True)
+                continue
+            if r.status == STOPPED:
+                echo(f"{where}: {r.words()}", err=True)
+                continue
             if r.status == MISSING:
                 echo(f"Error: {where}: source is missing (no such file or folder); the other sources were synced",
                      err=True)

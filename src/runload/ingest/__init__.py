@@ -365,6 +365,52 @@ def import_paths(
     return summary
 
 
+class RecordImport:
+    """An import of activities that arrive as records of a service (Strava's API), not as files.
+
+    Each record goes through the same door as a file (:class:`_Writer`): the physical bounds, the
+    athlete's time zone, the default shoe, deduplication against every stored copy of the run
+    (the richer kept) and the day and week checks. A record is "seen" under its ``key`` with a
+    ``fingerprint`` of what the service says of it, so an unchanged record is never fetched again
+    and a changed one is replaced. Each record is committed as it lands: a sync stopped halfway
+    (a rate limit, a network failure) keeps what it stored.
+    """
+
+    def __init__(self, store: Store, athlete_id: str, label: str) -> None:
+        athlete = store.get_athlete(athlete_id)
+        self.store, self.athlete_id = store, athlete_id
+        self.summary = ImportSummary(import_id=store.start_import(athlete_id, [label]))
+        self.seen = store.seen_files(athlete_id)
+        self.removed = 0
+        self._writer = _Writer(store, athlete_id, ZoneInfo(athlete.timezone), self.summary,
+                               store.known_files(athlete_id), {})
+
+    def add(self, name: str, key: str, fingerprint: str, digest: str, acts: list[Activity]) -> None:
+        """Store one record's activities (replacing what an earlier version of it stored)."""
+        old = self.seen.get(key)
+        if old is not None and old[1] is not None and old[1] != digest:
+            self.remove(key, old[1])
+        src = Source(name=name, kind=None, read=bytes, key=key, fingerprint=fingerprint, stored_name=name)
+        self._writer.handle(src, _Parsed(digest=digest, activities=acts))
+        self._writer.commit()
+        self.seen[key] = (fingerprint, digest, 1)
+
+    def remove(self, key: str, digest: str | None) -> None:
+        """The service no longer has the record (or has a new version of it): its copy goes."""
+        self._writer._begin()
+        self.removed += self.store.forget_record(self.store.conn, self.athlete_id, key, digest)
+        self._writer.known.pop(digest or "", None)
+        self.seen.pop(key, None)
+        self._writer.commit()
+
+    def finish(self) -> ImportSummary:
+        """Record the import (``runload import list``) and return what it did."""
+        s = self.summary
+        self.store.finish_import(s.import_id or 0, files=len(s.imported), activities=s.activities,
+                                 duplicates=len(s.duplicates), skipped=s.skipped, failed=len(s.failed))
+        return s
+
+
 def _relative_name(name: str, named: Path) -> str:
     """A file's name relative to the folder holding the path the import named: the folder's or
     archive's own name and what follows (``watch/2024/run.fit``), not where it is on this disk."""
@@ -849,4 +895,4 @@ def activity_sport(name: str) -> Sport:
     return sport
 
 
-__all__ = ["ImportSummary", "activity_sport", "import_paths", "local_offset", "parse_source", "richness"]
+__all__ = ["ImportSummary", "RecordImport", "activity_sport", "import_paths", "local_offset", "parse_source", "richness"]

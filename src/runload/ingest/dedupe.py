@@ -21,7 +21,8 @@ from datetime import datetime, timedelta
 from runload.models import Activity
 
 # a device's summary, laps, records or a track; a copy (runload's "export" CSV, a row of Strava's
-# activities.csv, "strava") ranks below any file of the run, so the file's copy is kept
+# activities.csv or an activity from its API, "strava") ranks below any file of the run, so the
+# file's copy is kept
 _DISTANCE_RANK = {"summary": 3, "laps": 2, "records": 1, "track": 1}
 SAME_START_S = 60  # copies starting within a minute are one run, whatever their lengths
 SHARED_FRACTION = 0.5  # or copies sharing half the shorter one's time

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from runload.errors import InputError, printable
 from runload.ingest import ImportSummary, import_paths
+from runload.ingest.strava_api import RateLimited, Revoked, StravaResult, is_strava, secrets_path, sync_strava
 from runload.store import Source, Store
 
 # What became of one source in one sync (``status`` in the JSON):
@@ -24,6 +25,8 @@ UNCHANGED = "unchanged"  # nothing new: every file already known
 EMPTY = "empty"          # the folder holds no activity file (yet): normal for a new sync folder
 FAILED = "failed"        # some files failed and nothing was imported
 MISSING = "missing"      # the path is not there
+STOPPED = "stopped"      # a Strava sync stopped before the end (a rate limit, the network): resumes next time
+REVOKED = "revoked"      # Strava refused runload's authorisation: the runner must authorise again
 
 
 def source_path(text: str | os.PathLike[str]) -> str:
@@ -45,6 +48,7 @@ class SourceResult:
     source: Source
     status: str
     summary: ImportSummary | None = None
+    remote: StravaResult | None = None  # a Strava source's counts (new, updated, removed)
 
     @property
     def failures(self) -> list[dict[str, str]]:
@@ -57,6 +61,8 @@ class SourceResult:
     def words(self) -> str:
         """What the sync did, in one line (kept as the source's last result)."""
         s = self.summary
+        if self.remote is not None:
+            return self.remote.words()
         if self.status == MISSING or s is None:
             return "missing: no such file or folder"
         if self.status == EMPTY:
@@ -73,6 +79,9 @@ class SourceResult:
         if self.summary is not None:
             out.update(self.summary.as_json())
             out["failed"] = self.failures
+        if self.remote is not None:
+            out.update(new=self.remote.new, updated=self.remote.updated, removed=self.remote.removed,
+                       stopped=str(self.remote.stopped) if self.remote.stopped else None)
         return out
 
 
@@ -91,9 +100,19 @@ class SyncResult:
         """True when some file of some source failed."""
         return any(r.failures for r in self.results)
 
+    @property
+    def revoked(self) -> list[SourceResult]:
+        return [r for r in self.results if r.status == REVOKED]
+
     def exit_code(self) -> int:
-        """2 when a source is missing (bad input: a missing path), 1 when files failed, else 0."""
-        return 2 if self.missing else 1 if self.failed else 0
+        """2 when a source is missing (bad input: a missing path) or its authorisation was
+        revoked, 1 when files failed or a Strava sync failed, else 0 (a rate limit is a clean
+        stop: the next sync resumes)."""
+        if self.missing or self.revoked:
+            return 2
+        stopped = any(r.remote and r.remote.stopped and not isinstance(r.remote.stopped, RateLimited)
+                      for r in self.results)
+        return 1 if self.failed or stopped else 0
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -108,7 +127,9 @@ class SyncResult:
 def sync_source(store: Store, source: Source, *, workers: int | None = None) -> SourceResult:
     """Import one source for its athlete and record what happened on the source."""
     path = Path(source.path)
-    if not path.exists():
+    if is_strava(source.path):
+        result = _sync_strava(store, source)
+    elif not path.exists():
         result = SourceResult(source, MISSING)
     else:
         summary = import_paths(store, source.athlete_id, [path], workers=workers)
@@ -125,6 +146,21 @@ def sync_source(store: Store, source: Source, *, workers: int | None = None) -> 
         result = SourceResult(source, status, summary)
     store.record_sync(source.id, result.words())
     return result
+
+
+def _sync_strava(store: Store, source: Source) -> SourceResult:
+    """Pull a Strava source (see :mod:`runload.ingest.strava_api`)."""
+    try:
+        remote = sync_strava(store, source.athlete_id, secrets_path(store.path))
+    except Revoked as e:
+        remote = StravaResult(stopped=e)
+    if isinstance(remote.stopped, Revoked):
+        status = REVOKED
+    elif remote.stopped is not None:
+        status = STOPPED
+    else:
+        status = IMPORTED if remote.new or remote.updated or remote.removed else UNCHANGED
+    return SourceResult(source, status, remote.summary, remote)
 
 
 def sync(store: Store, athlete_ids: Sequence[str] | None = None, *, workers: int | None = None) -> SyncResult:

@@ -50,8 +50,8 @@ def test_an_athlete_adds_sets_the_default_and_retires_shoes(app, web_store):
     assert [t.name for t in totals] == [s["name"] for s in listed]
     for t in totals:
         assert f'<td data-label="Shoe">{t.name}</td>' in page
-        assert f'<td data-label="">{state_words(t) or "-"}</td>' in page
-    assert "retired 2026-10-01" in page and "<td data-label=\"\">default</td>" in page
+        assert f'<td data-label="State">{state_words(t) or "-"}</td>' in page
+    assert "retired 2026-10-01" in page and "<td data-label=\"State\">default</td>" in page
 
 
 def test_a_shoe_is_checked_as_runload_shoe_add_checks_it(app, web_store):

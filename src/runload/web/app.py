@@ -58,7 +58,7 @@ VIEW_LABELS = (("16w", "16 weeks"), ("season", "Season (26 weeks)"), ("year", "Y
 #: apart, so a burst of entries never holds every page up. Logins: Argon2 takes ~0.6 s of a core
 #: each (leaving the interpreter lock to the pages meanwhile); fifty at once must not take
 #: every thread.
-POOLS = {"pages": 6, "writes": 2, "login": 2}
+POOLS = {"pages": 8, "writes": 2, "login": 2}
 
 LEVEL_WORDS = {"emergency": "EMERGENCY", "urgent": "URGENT: get care today",
                "clinician": "See a clinician before running again"}
@@ -101,7 +101,12 @@ def _env() -> Any:
 
     env = report_env().overlay(loader=jinja2.ChoiceLoader([
         jinja2.PackageLoader("runload.web", "templates"), jinja2.PackageLoader("runload.report", "templates")]))
-    env.globals["app_css"] = resources.files("runload.web").joinpath("templates/app.css").read_text(encoding="utf-8")
+    from runload.report.colours import colour
+
+    # a form's error in the colour of the urgent level (runload.report.colours: the one place
+    # a colour is chosen); buttons take the links' colour from the report's sheet
+    env.globals["app_css"] = (resources.files("runload.web").joinpath("templates/app.css").read_text(encoding="utf-8")
+                              + f":root {{ --error: {colour('urgent')}; }}\n")
     return env
 
 

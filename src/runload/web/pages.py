@@ -152,6 +152,10 @@ class Pages:
             entry = _Entry(fp, self.clock(), judge.get(athlete_id, today), judge.plan(athlete_id, today))
             self.counts["assessed"] += 1
         with self._lock:
+            # a server runs for months: days gone by go (the roster's day, UTC's, and the
+            # athlete's own may differ by one, so both stay)
+            for old in [k for k in self._cache if k[0] == athlete_id and abs((k[1] - today).days) > 1]:
+                del self._cache[old]
             self._cache[key] = entry
         return entry
 

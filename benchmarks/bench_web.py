@@ -16,7 +16,12 @@ only to 127.0.0.1, and it stops by itself. It prints p50/p95 latency per kind of
 throughput, how many answers were 5xx, and checks that every entry the server confirmed is in
 the store afterwards. Goal: dashboard p95 under 300 ms on 2 cores.
 
-    .venv/bin/python benchmarks/bench_web.py [--clients 50] [--seconds 60] [--athletes 100]
+    .venv/bin/python benchmarks/bench_web.py [--clients 50] [--seconds 60] [--athletes 100] [--baseline REV]
+
+``--baseline REV`` measures the server of git revision REV first (its ``src`` and ``rules``
+taken with ``git archive`` into a temporary folder), then this tree's, on copies of the same
+store, one right after the other, and prints both: the machine is shared, so only two runs
+made under the same conditions compare.
 """
 
 from __future__ import annotations
@@ -183,66 +188,98 @@ async def load(base: str, clients: int, athletes: int, seconds: float, at_start:
     return stats, written, time.monotonic() - start
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--clients", type=int, default=50)
-    ap.add_argument("--seconds", type=float, default=60.0)
-    ap.add_argument("--athletes", type=int, default=100)
-    args = ap.parse_args()
-    seconds = min(args.seconds, 60.0)  # bounded, whatever is asked
+def run_server(path: Path, args: argparse.Namespace, seconds: float, src: Path | None) -> tuple[dict, set, float, float, set]:
+    """Serve the store at ``path`` (this tree's runload, or the one in ``src``), put the load on
+    it; the stats, the entries confirmed, the window, the server's CPU seconds in it and the
+    entries in the store afterwards."""
+    import httpx
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.sqlite"
-        t = time.perf_counter()
-        build_store(path, args.athletes)
-        print(f"store: {args.athletes} athletes x 1 year, {max(1, args.athletes // 10)} coaches, built in "
-              f"{time.perf_counter() - t:.1f} s")
-        port = free_port()
-        env = {**os.environ, "RUNLOAD_TODAY": END.isoformat(), "RUNLOAD_SMTP_HOST": ""}
-        server = subprocess.Popen([sys.executable, "-m", "runload", "--store", str(path), "serve", "--port", str(port)],
-                                  env=env, stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            import httpx
+    port = free_port()
+    env = {**os.environ, "RUNLOAD_TODAY": END.isoformat(), "RUNLOAD_SMTP_HOST": ""}
+    if src is not None:
+        env["PYTHONPATH"] = str(src / "src")
+    server = subprocess.Popen([sys.executable, "-m", "runload", "--store", str(path), "serve", "--port", str(port)],
+                              env=env, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("the server did not start")
+        cpu: list[float] = []
+        stats, written, took = asyncio.run(load(base, args.clients, args.athletes, seconds,
+                                                lambda: cpu.append(server_cpu_s(server.pid))))
+        cpu.append(server_cpu_s(server.pid))
+    finally:
+        server.terminate()
+        server.wait(30)
 
-            for _ in range(200):
-                try:
-                    if httpx.get(f"{base}/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            else:
-                print("the server did not start")
-                return 1
-            cpu: list[float] = []
-            stats, written, took = asyncio.run(load(base, args.clients, args.athletes, seconds,
-                                                    lambda: cpu.append(server_cpu_s(server.pid))))
-            cpu.append(server_cpu_s(server.pid))
-        finally:
-            server.terminate()
-            server.wait(30)
+    from runload.store import Store
 
-        from runload.store import Store
+    with Store.open(path, create=False) as store:
+        stored = {(aid, note) for (aid, note) in
+                  store.conn.execute("SELECT athlete_id, notes FROM pain_entries WHERE notes LIKE 'bench %'")}
+    return stats, written, took, cpu[1] - cpu[0] if len(cpu) == 2 else float("nan"), stored
 
-        with Store.open(path, create=False) as store:
-            stored = {(aid, note) for (aid, note) in
-                      store.conn.execute("SELECT athlete_id, notes FROM pain_entries WHERE notes LIKE 'bench %'")}
+
+def summary(label: str, args: argparse.Namespace, stats: dict, written: set, took: float, busy: float,
+            stored: set) -> bool:
+    """Print one run's numbers; whether it passed (no 5xx, no entry lost)."""
     total = sum(len(stats[k]) for k in ("dashboard", "chart", "pain entry", "roster"))
-    print(f"{args.clients} clients for {took:.0f} s: {total} requests, {total / took:.0f} per second")
+    print(f"{label}: {args.clients} clients for {took:.0f} s: {total} requests, {total / took:.0f} per second")
     for kind in ("dashboard", "chart", "pain entry", "roster"):
         v = [x * 1000 for x in stats[kind]]
         if v:
             print(f"  {kind:<11} n={len(v):>6}  p50 {pct(v, 50):7.1f} ms  p95 {pct(v, 95):7.1f} ms  "
                   f"mean {statistics.fmean(v):7.1f} ms")
-    busy = cpu[1] - cpu[0] if len(cpu) == 2 else float("nan")
-    print(f"server CPU in the window: {busy:.1f} s, {1000 * busy / max(1, total):.1f} ms a request "
+    print(f"  server CPU in the window: {busy:.1f} s, {1000 * busy / max(1, total):.1f} ms a request "
           f"(the machine's load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     missing = written - stored
-    print(f"5xx answers: {stats['5xx']}; timeouts (30 s): {stats['timeouts']}; other refusals: {len(stats['errors'])}"
+    print(f"  5xx answers: {stats['5xx']}; timeouts (30 s): {stats['timeouts']}; other refusals: {len(stats['errors'])}"
           + (f" (first: {stats['errors'][0]})" if stats["errors"] else ""))
-    print(f"pain entries confirmed: {len(written)}, in the store afterwards: {len(written & stored)}"
+    print(f"  pain entries confirmed: {len(written)}, in the store afterwards: {len(written & stored)}"
           f"{'' if not missing else f', MISSING {len(missing)}'}")
-    return 0 if not missing and not stats["5xx"] else 1
+    return not missing and not stats["5xx"]
+
+
+def main() -> int:
+    import shutil
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--athletes", type=int, default=100)
+    ap.add_argument("--baseline", metavar="REV", help="measure git revision REV's server first, on the same store")
+    args = ap.parse_args()
+    seconds = min(args.seconds, 60.0)  # bounded, whatever is asked
+
+    with tempfile.TemporaryDirectory() as tmp:
+        built = Path(tmp) / "built.sqlite"
+        t = time.perf_counter()
+        build_store(built, args.athletes)
+        print(f"store: {args.athletes} athletes x 1 year, {max(1, args.athletes // 10)} coaches, built in "
+              f"{time.perf_counter() - t:.1f} s")
+        runs: list[tuple[str, Path | None]] = [("this tree", None)]
+        if args.baseline:
+            src = Path(tmp) / "baseline"
+            src.mkdir()
+            repo = Path(__file__).resolve().parents[1]
+            archive = subprocess.run(["git", "-C", str(repo), "archive", args.baseline, "src", "rules"],
+                                     check=True, capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
+            runs.insert(0, (f"baseline {args.baseline}", src))
+        ok = True
+        for label, src in runs:
+            path = Path(tmp) / f"run-{len(label)}.sqlite"
+            shutil.copy(built, path)
+            print(f"-- {label}")
+            result = run_server(path, args, seconds, src)
+            ok = summary(label, args, *result) and ok
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -228,3 +228,55 @@ def test_a_coach_opens_the_roster_drills_in_and_leaves_a_note(live, browser, tmp
     _wait_title(browser, "runload: Maya")
     assert "Keep this week easy, then we talk." in browser.find_element(By.CSS_SELECTOR, ".note").text
     _shot(browser, tmp_path, "athlete-with-note", 390)
+
+
+@needs_browser
+def test_every_page_fits_a_phone_and_a_desktop_without_scrolling_sideways(live, browser, tmp_path):
+    """Each of a runner's and a coach's pages at 390 and 1280 px: nothing wider than the window
+    (a long table scrolls inside its own box, never the page), and a shoe added from the phone."""
+    from selenium.webdriver.common.by import By
+
+    base, path = live
+    _size(browser, 390)
+    _log_in(browser, base, "maya")
+    _wait_title(browser, "runload: Maya")
+    browser.find_element(By.LINK_TEXT, "Shoes").click()
+    _wait_title(browser, "runload: shoes")
+    browser.find_element(By.NAME, "name").send_keys("Road pair")
+    browser.find_element(By.NAME, "retire_km").send_keys("700")
+    browser.find_element(By.NAME, "default").click()
+    browser.find_element(By.XPATH, "//button[text()='Add the shoe']").click()
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role=status]"))
+    assert "Added shoe Road pair" in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+    with Store.open(path, create=False) as store:
+        assert store.default_shoe("maya") == "Road pair"
+    pages = {"athlete": "/athletes/maya", "athlete-year": "/athletes/maya?view=year", "shoes": "/athletes/maya/shoes",
+             "pain-form": "/athletes/maya/pain/new", "import": "/athletes/maya/import", "plan": "/athletes/maya/plan"}
+    for who, paths in (("maya", pages), ("kim", {"roster": "/", "coach-athlete": "/athletes/ben"})):
+        if who == "kim":
+            browser.delete_all_cookies()
+            _size(browser, 390)
+            _log_in(browser, base, "kim")
+            _wait_title(browser, "runload roster")
+        for name, p in paths.items():
+            for width in (390, 1280):
+                _size(browser, width)
+                browser.get(base + p)
+                assert browser.execute_script("return document.readyState") == "complete"
+                wide = browser.execute_script(
+                    "return [...document.querySelectorAll('body *')].filter(e => !e.closest('.scroll'))"
+                    ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+                    ".map(e => e.tagName + '.' + e.className).slice(0, 5)")
+                assert wide == [], (name, width, wide)
+                # every button reads: white text only on a filled button (a colour the style
+                # sheet no longer defines leaves it transparent, white on white)
+                unreadable = browser.execute_script(
+                    "return [...document.querySelectorAll('button, a.button')].filter(b => {"
+                    " const s = getComputedStyle(b); return s.color === 'rgb(255, 255, 255)' &&"
+                    " ['rgba(0, 0, 0, 0)', 'rgb(255, 255, 255)', 'transparent'].includes(s.backgroundColor); })"
+                    ".map(b => b.textContent.trim())")
+                assert unreadable == [], (name, width, unreadable)
+                _no_sideways_scroll(browser)
+                _shot(browser, tmp_path, name, width)

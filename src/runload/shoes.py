@@ -21,6 +21,32 @@ from runload.models import Activity, Shoe
 NEAR_RETIREMENT = 0.9
 
 
+def new_shoe(name: str, *, start_km: float | None = 0.0, retire_km: float | None = None, default: bool = False,
+             names: tuple[str, str] = ("--start-km", "--retire-km")) -> Shoe:
+    """A shoe to register, its name and distances checked (raises :class:`InputError` naming
+    the field by ``names``, the way the caller's form or command calls it): ``runload shoe
+    add`` and the web app's shoe form both add through here."""
+    import math
+
+    from runload import bounds
+    from runload.errors import InputError
+    from runload.textsafe import check_display_name
+
+    def km(option: str, value: float | None) -> float | None:
+        if value is None:
+            return None
+        if not math.isfinite(value) or not 0 <= value <= bounds.MAX_DISTANCE_M / 1000:
+            raise InputError(f"{option}: {value:g} is not a distance from 0 to {bounds.MAX_DISTANCE_M / 1000:,.0f} km")
+        return float(value)
+
+    name = check_display_name(name, what="shoe name", max_length=bounds.MAX_NAME_CHARS)
+    retire = km(names[1], retire_km)
+    start = km(names[0], start_km) or 0.0
+    if retire is not None and retire <= 0:
+        raise InputError(f"{names[1]}: a retirement distance is more than 0 km")
+    return Shoe(name, start, retire, default)
+
+
 @dataclass(frozen=True)
 class ShoeTotal:
     """One shoe's kilometres up to a day: ``distance_km`` = ``start_km`` + ``run_km``."""
@@ -78,3 +104,19 @@ def shoe_totals(activities: Sequence[Activity], shoes: Sequence[Shoe] = (), end:
                              start_km=start, retire_km=s.retire_km if s else None, default=bool(s and s.default),
                              retired_on=s.retired_on if s else None, registered=s is not None))
     return out
+
+
+def state_words(t: ShoeTotal) -> str:
+    """What ``runload shoe list`` and the web app's shoe page say of a shoe: retired, past or
+    nearing its retirement distance, the default, or not registered."""
+    if t.retired_on is not None:
+        state = f"retired {t.retired_on.isoformat()}"
+    elif t.left_km is not None and t.left_km <= 0:
+        state = "past its retirement distance"
+    elif t.retire_km is not None and t.distance_km >= NEAR_RETIREMENT * t.retire_km:
+        state = "nearing its retirement distance"
+    else:
+        state = "default" if t.default else ("" if t.registered else "not registered")
+    if t.default and t.retired_on is None and state != "default":
+        state = f"default, {state}"
+    return state

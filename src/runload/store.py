@@ -1041,9 +1041,11 @@ class Store:
         return [Clearance(date.fromisoformat(d), by, note, int(i)) for i, d, by, note in rows]
 
     # ---------------------------------------------------------------- everything about one athlete
-    def athlete_data(self, athlete_id: str) -> AthleteData:
+    def athlete_data(self, athlete_id: str, *, activities: Sequence[Activity] | None = None) -> AthleteData:
         """The athlete's profile, activities, pain entries and clearances, read once, as plain
-        data for :func:`runload.assess.assess`."""
+        data for :func:`runload.assess.assess`. ``activities``: the athlete's activities already
+        read (the web app keeps them while only the pain log changes; reading a year of them is
+        most of this call)."""
         from datetime import timedelta
 
         from runload.calendar import FIRST_DAY
@@ -1053,7 +1055,8 @@ class Store:
         # is left out of the assessment; `runload pain list` still shows it, to edit or delete
         last = datetime.now(timezone.utc).date() + timedelta(days=1)
         pain = tuple(self.pain_entries(athlete_id, start=FIRST_DAY, end=last))
-        return AthleteData(athlete, tuple(self.activities(athlete_id)), pain, tuple(self.clearances(athlete_id)),
+        acts = tuple(activities) if activities is not None else tuple(self.activities(athlete_id))
+        return AthleteData(athlete, acts, pain, tuple(self.clearances(athlete_id)),
                            planned=tuple(self.planned_runs(athlete_id)), shoes=tuple(self.shoes(athlete_id)))
 
     # ---------------------------------------------------------------- plans

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 
 import click
 
@@ -14,17 +13,6 @@ from runload.cli._period import chosen_format, format_option
 @click.group()
 def shoe() -> None:
     """An athlete's shoes: kilometres per pair, a default for new runs, a retirement distance."""
-
-
-def _km(option: str, value: float | None) -> float | None:
-    from runload import bounds
-    from runload.errors import InputError
-
-    if value is None:
-        return None
-    if not math.isfinite(value) or not 0 <= value <= bounds.MAX_DISTANCE_M / 1000:
-        raise InputError(f"{option}: {value:g} is not a distance from 0 to {bounds.MAX_DISTANCE_M / 1000:,.0f} km")
-    return float(value)
 
 
 @shoe.command("add")
@@ -40,18 +28,13 @@ def add(ctx: click.Context, athlete_id: str, name: str, retire_km: float | None,
         is_default: bool) -> None:
     """Add shoe NAME (the name runs carry as their gear: the one Strava's CSV or the watch gives,
     to count those runs too)."""
-    from runload import bounds
-    from runload.errors import InputError
-    from runload.models import Shoe
-    from runload.textsafe import check_display_name, inline
+    from runload.shoes import new_shoe
+    from runload.textsafe import inline
 
-    name = check_display_name(name, what="shoe name", max_length=bounds.MAX_NAME_CHARS)
-    retire = _km("--retire-km", retire_km)
-    start = _km("--start-km", start_km) or 0.0
-    if retire is not None and retire <= 0:
-        raise InputError("--retire-km: a retirement distance is more than 0 km")
+    shoe_ = new_shoe(name, start_km=start_km, retire_km=retire_km, default=is_default)
+    name, start, retire = shoe_.name, shoe_.start_km, shoe_.retire_km
     with open_store(ctx) as store:
-        store.add_shoe(athlete_id, Shoe(name, start, retire, is_default))
+        store.add_shoe(athlete_id, shoe_)
     extra = [f"{start:g} km before runload"] if start else []
     if retire is not None:
         extra.append(f"retire at {retire:g} km")
@@ -70,7 +53,7 @@ def list_cmd(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> No
     distance so far (with what it had before runload), runs, and what is left to its retirement
     distance."""
     from runload.report.table import table
-    from runload.shoes import NEAR_RETIREMENT, shoe_totals
+    from runload.shoes import shoe_totals, state_words
     from runload.textsafe import inline
     from runload.units import from_km, label
 
@@ -97,16 +80,7 @@ def list_cmd(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> No
 
     rows = []
     for t in totals:
-        if t.retired_on is not None:
-            state = f"retired {t.retired_on.isoformat()}"
-        elif t.left_km is not None and t.left_km <= 0:
-            state = "past its retirement distance"
-        elif t.retire_km is not None and t.distance_km >= NEAR_RETIREMENT * t.retire_km:
-            state = "nearing its retirement distance"
-        else:
-            state = "default" if t.default else ("" if t.registered else "not registered")
-        if t.default and t.retired_on is None and state != "default":
-            state = f"default, {state}"
+        state = state_words(t)
         rows.append([inline(t.name), km(t.distance_km), t.runs, km(t.retire_km), km(t.left_km),
                      t.last_used.isoformat() if t.last_used else "-", state])
     echo(table(["shoe", u, "runs", "retire at", "left", "last used", ""], rows, align="lrrrrll"))

@@ -9,10 +9,12 @@ page, another coach's athlete, a form without its CSRF token) is a bare 403.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import secrets
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 from datetime import date
@@ -50,6 +52,14 @@ MAX_UPLOAD_FILES = 1000
 MAX_PLAN_LINES = 84  # the plan check's own bound: 12 weeks of a run a day
 
 VIEW_LABELS = (("16w", "16 weeks"), ("season", "Season (26 weeks)"), ("year", "Year"))
+#: How many threads run each kind of blocking work at once. Pages (store reads, assessments,
+#: rendering): more threads only take turns on the interpreter's one lock and make every page
+#: wait longer. Writes (a pain entry, an import, a note, a shoe: each re-assesses the athlete):
+#: apart, so a burst of entries never holds every page up. Logins: Argon2 takes ~0.6 s of a core
+#: each (leaving the interpreter lock to the pages meanwhile); fifty at once must not take
+#: every thread.
+POOLS = {"pages": 8, "writes": 2, "login": 2}
+
 LEVEL_WORDS = {"emergency": "EMERGENCY", "urgent": "URGENT: get care today",
                "clinician": "See a clinician before running again"}
 
@@ -91,7 +101,12 @@ def _env() -> Any:
 
     env = report_env().overlay(loader=jinja2.ChoiceLoader([
         jinja2.PackageLoader("runload.web", "templates"), jinja2.PackageLoader("runload.report", "templates")]))
-    env.globals["app_css"] = resources.files("runload.web").joinpath("templates/app.css").read_text(encoding="utf-8")
+    from runload.report.colours import colour
+
+    # a form's error in the colour of the urgent level (runload.report.colours: the one place
+    # a colour is chosen); buttons take the links' colour from the report's sheet
+    env.globals["app_css"] = (resources.files("runload.web").joinpath("templates/app.css").read_text(encoding="utf-8")
+                              + f":root {{ --error: {colour('urgent')}; }}\n")
     return env
 
 
@@ -138,6 +153,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
     book = book if book is not None else Rulebook.load()
     pages = Pages(book)
     throttle = throttle or Throttle()
+    pools = Pools(POOLS)
     if today is None:
         from runload.calendar import today_in
 
@@ -163,7 +179,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         return bool(sent and expected and hmac.compare_digest(sent.encode(), expected.encode()))
 
     # ------------------------------------------------------------ pages
-    def healthz(request: Request) -> Response:
+    async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
 
     def login_form(request: Request, *, status: int = 200, refused: bool = False, login: str = "") -> Response:
@@ -181,7 +197,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
             return forbidden()
         login, password = form.get("login", "").strip(), form.get("password", "")
         keys = (f"login:{login.lower()}", f"addr:{request.client.host if request.client else '-'}")
-        return await _in_thread(_login, request, login, password, keys)
+        return await pools.run("login", _login, request, login, password, keys)
 
     def _login(request: Request, login: str, password: str, keys: tuple[str, str]) -> Response:
         if throttle.blocked(*keys):
@@ -211,7 +227,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
             response.delete_cookie(SESSION_COOKIE, path="/")
             return response
 
-        return await _in_thread(run)
+        return await pools.run("writes", run)
 
     def home(request: Request) -> Response:
         with open_store() as store:
@@ -231,20 +247,19 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
                           rows=list(zip(cells, ro.rows)), status_words=status_words, sparks=sparks)
 
     def athlete_page(request: Request, store: Any, session: accounts.Session, athlete_id: str) -> Response:
-        from runload.report import fmt
-
         athlete = store.get_athlete(athlete_id)
         day = today(athlete.timezone)
         view = request.query_params.get("view", "16w")
         if view not in VIEWS:
             view = "16w"
+        # the report's parts are rendered once per version of the athlete's data and kept; only
+        # what belongs to this session (its CSRF token, the notes, the links for its role) is
+        # rendered per request around them
+        top = pages.part(store, athlete_id, day, view, "top", lambda r: _part("_app_report_top.html.j2", r, view))
+        rest = pages.part(store, athlete_id, day, view, "rest", lambda r: _part("_app_report_rest.html.j2", r, view))
         r = pages.report(store, athlete_id, day, view=view)
-        pain = r.pain
-        return render("app_athlete.html.j2", session=session, r=r, view=view, views=VIEW_LABELS,
-                      chart=(f"/athletes/{athlete_id}/charts/weekly_distance.svg?view={view}"
-                             if any(c.name == "weekly_distance" and c.available for c in r.charts) else None),
-                      notes=accounts.notes_for(store, athlete_id),
-                      pain_trend=fmt.pain_trend_words(pain.trend, pain.last_7d_max, pain.prev_7d_max))
+        return render("app_athlete.html.j2", session=session, r=r, top=top, rest=rest,
+                      notes=accounts.notes_for(store, athlete_id))
 
     def athlete(request: Request) -> Response:
         athlete_id = request.path_params["athlete_id"]
@@ -294,7 +309,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
 
     async def pain_post(request: Request) -> Response:
         form = await form_of(request)
-        return await _in_thread(_pain_post, request, form)
+        return await pools.run("writes", _pain_post, request, form)
 
     def _pain_post(request: Request, form: dict[str, str]) -> Response:
         from runload.errors import InputError
@@ -367,7 +382,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
                                              "character.", status_code=400)
             return RedirectResponse(f"/athletes/{athlete_id}", status_code=303)
 
-        return await _in_thread(run)
+        return await pools.run("writes", run)
 
     def import_page(request: Request) -> Response:
         with open_store() as store:
@@ -401,7 +416,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
                                 return PlainTextResponse("Too large", status_code=413)
                             out.write(chunk)
                     written.append(path)
-            return await _in_thread(_import, request, token if isinstance(token, str) else None, folder, written)
+            return await pools.run("writes", _import, request, token if isinstance(token, str) else None, folder, written)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -427,6 +442,78 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
             pages.forget(athlete_id)
             return render("app_import.html.j2", session=session, athlete=athlete, s=summary,
                           lines=_summary_lines(summary, folder), error=None)
+
+    def shoes_form(store: Any, session: accounts.Session, *, values: dict[str, str] | None = None,
+                   error: str | None = None, done: str | None = None, status: int = 200) -> Response:
+        from runload.shoes import shoe_totals, state_words
+
+        athlete_id = session.user.subject_id
+        athlete = store.get_athlete(athlete_id)
+        return render("app_shoes.html.j2", status, session=session, athlete=athlete, error=error, done=done,
+                      totals=shoe_totals(store.activities(athlete_id), store.shoes(athlete_id)),
+                      state_words=state_words, v=_Values(values or {}), today=today(athlete.timezone).isoformat())
+
+    def shoes_page(request: Request) -> Response:
+        with open_store() as store:
+            session = own_athlete(store, request)
+            if session is None:
+                return forbidden()
+            return shoes_form(store, session)
+
+    def shoe_change(change: Callable[[Any, str, dict[str, str], date], str]) -> Callable[[Request], Any]:
+        """A shoe form's endpoint: the athlete's own, with its CSRF token; ``change(store,
+        athlete_id, form, today)`` makes the change through the store (as ``runload shoe`` does)
+        and says what it did; an input error is shown on the form."""
+        async def endpoint(request: Request) -> Response:
+            form = await form_of(request)
+
+            def run() -> Response:
+                from runload.errors import InputError
+
+                with open_store() as store:
+                    session = own_athlete(store, request)
+                    if session is None or not csrf_ok(form.get("csrf_token"), session.csrf_token):
+                        return forbidden()
+                    athlete_id = session.user.subject_id
+                    try:
+                        done = change(store, athlete_id, form, today(store.get_athlete(athlete_id).timezone))
+                    except InputError as err:
+                        return shoes_form(store, session, values=form, status=400, error=str(err))
+                    pages.forget(athlete_id)
+                    return shoes_form(store, session, done=done)
+
+            return await pools.run("writes", run)
+
+        return endpoint
+
+    def add_shoe(store: Any, athlete_id: str, form: dict[str, str], day: date) -> str:
+        from runload.shoes import new_shoe
+        from runload.textsafe import inline
+
+        shoe = new_shoe(form.get("name", ""), start_km=_number(form, "start_km", "km before runload"),
+                        retire_km=_number(form, "retire_km", "retire at km"),
+                        default=form.get("default") == "yes", names=("km before runload", "retire at km"))
+        store.add_shoe(athlete_id, shoe)
+        return f"Added shoe {inline(shoe.name)}" + (", the default for new runs." if shoe.default else ".")
+
+    def retire_shoe(store: Any, athlete_id: str, form: dict[str, str], day: date) -> str:
+        from runload.errors import InputError
+        from runload.textsafe import inline
+
+        name, on = _registered(store, athlete_id, form), form.get("date", "").strip()
+        try:
+            when = date.fromisoformat(on) if on else day
+        except ValueError:
+            raise InputError(f"put away on: '{inline(on)}' is not a day (YYYY-MM-DD)") from None
+        store.retire_shoe(athlete_id, name, when)
+        return f"Retired shoe {inline(name)} on {when.isoformat()}."
+
+    def default_shoe(store: Any, athlete_id: str, form: dict[str, str], day: date) -> str:
+        from runload.textsafe import inline
+
+        name = _registered(store, athlete_id, form)
+        store.set_default_shoe(athlete_id, name)
+        return f"New runs get shoe {inline(name)}."
 
     def plan_page(request: Request) -> Response:
         athlete_id = request.path_params["athlete_id"]
@@ -472,22 +559,33 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
                 return render("app_plan.html.j2", session=session, athlete=athlete, runs=text,
                               pv=plan_view(check, athlete.units), error=None)
 
-        return await _in_thread(run)
+        return await pools.run("pages", run)
+
+    def in_pool(func: Callable[[Request], Response]) -> Callable[[Request], Any]:
+        """A page's blocking handler as an endpoint that runs it in the pages' pool."""
+        async def endpoint(request: Request) -> Response:
+            return await pools.run("pages", func, request)
+
+        return endpoint
 
     routes = [
         Route("/healthz", healthz),
-        Route("/login", login_page, methods=["GET"]),
+        Route("/login", in_pool(login_page), methods=["GET"]),
         Route("/login", login_post, methods=["POST"]),
         Route("/logout", logout, methods=["POST"]),
-        Route("/", home),
-        Route("/athletes/{athlete_id}", athlete),
-        Route("/athletes/{athlete_id}/charts/{name}.svg", chart),
-        Route("/athletes/{athlete_id}/pain/new", pain_new),
+        Route("/", in_pool(home)),
+        Route("/athletes/{athlete_id}", in_pool(athlete)),
+        Route("/athletes/{athlete_id}/charts/{name}.svg", in_pool(chart)),
+        Route("/athletes/{athlete_id}/pain/new", in_pool(pain_new)),
         Route("/athletes/{athlete_id}/pain", pain_post, methods=["POST"]),
         Route("/athletes/{athlete_id}/notes", note_post, methods=["POST"]),
-        Route("/athletes/{athlete_id}/import", import_page, methods=["GET"]),
+        Route("/athletes/{athlete_id}/import", in_pool(import_page), methods=["GET"]),
         Route("/athletes/{athlete_id}/import", import_post, methods=["POST"]),
-        Route("/athletes/{athlete_id}/plan", plan_page, methods=["GET"]),
+        Route("/athletes/{athlete_id}/shoes", in_pool(shoes_page), methods=["GET"]),
+        Route("/athletes/{athlete_id}/shoes", shoe_change(add_shoe), methods=["POST"]),
+        Route("/athletes/{athlete_id}/shoes/retire", shoe_change(retire_shoe), methods=["POST"]),
+        Route("/athletes/{athlete_id}/shoes/default", shoe_change(default_shoe), methods=["POST"]),
+        Route("/athletes/{athlete_id}/plan", in_pool(plan_page), methods=["GET"]),
         Route("/athletes/{athlete_id}/plan", plan_post, methods=["POST"]),
     ]
     if warm:
@@ -503,11 +601,50 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
     return app
 
 
+def _part(template: str, r: Any, view: str) -> Any:
+    """A part of an athlete's page that depends on their report only (kept with it)."""
+    from markupsafe import Markup
+
+    from runload.report import fmt
+
+    base = f"/athletes/{r.athlete.id}"
+    chart = (f"{base}/charts/weekly_distance.svg?view={view}"
+             if any(c.name == "weekly_distance" and c.available for c in r.charts) else None)
+    return Markup(_env().get_template(template).render(
+        r=r, view=view, views=VIEW_LABELS, base=base, chart=chart,
+        pain_trend=fmt.pain_trend_words(r.pain.trend, r.pain.last_7d_max, r.pain.prev_7d_max)))
+
+
 class _Values(dict):
     """The form's values sent back with an error: a field not sent reads as blank."""
 
     def __missing__(self, key: str) -> str:
         return ""
+
+
+def _number(form: dict[str, str], field: str, label: str) -> float | None:
+    """A number field of a form (blank: None); ``label`` names it in an error."""
+    from runload.errors import InputError
+    from runload.textsafe import inline
+
+    text = form.get(field, "").strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"{label}: '{inline(text)}' is not a number") from None
+
+
+def _registered(store: Any, athlete_id: str, form: dict[str, str]) -> str:
+    """The form's shoe name, when it is one the athlete registered (the form lists only those)."""
+    from runload.errors import InputError
+    from runload.textsafe import inline
+
+    name = form.get("name", "")
+    if name not in {s.name for s in store.shoes(athlete_id)}:
+        raise InputError(f"no shoe named '{inline(name)}': add it first")
+    return name
 
 
 def _safe_name(name: str) -> str:
@@ -560,8 +697,27 @@ def _cookie(response: Response, request: Request, name: str, value: str, *, max_
                         secure=request.url.scheme == "https")
 
 
-async def _in_thread(func: Callable[..., Response], *args: Any) -> Response:
-    """Run blocking work (the store, Argon2, an assessment) off the event loop."""
-    from starlette.concurrency import run_in_threadpool
+class Pools:
+    """Bounded thread pools for the blocking work (the store, Argon2, an assessment, a chart),
+    so it runs off the event loop and no kind of work can take every thread: ``sizes`` gives
+    how many of each kind run at once (:data:`POOLS`); the others wait their turn in order."""
 
-    return await run_in_threadpool(func, *args)
+    def __init__(self, sizes: dict[str, int]) -> None:
+        self.sizes = dict(sizes)
+        self._limiters: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+    def limiter(self, kind: str) -> Any:
+        """The kind's limiter on the running event loop (a limiter belongs to one loop)."""
+        import asyncio
+
+        import anyio
+
+        per_loop = self._limiters.setdefault(asyncio.get_running_loop(), {})
+        if kind not in per_loop:
+            per_loop[kind] = anyio.CapacityLimiter(self.sizes[kind])
+        return per_loop[kind]
+
+    async def run(self, kind: str, func: Callable[..., Response], *args: Any) -> Response:
+        import anyio.to_thread
+
+        return await anyio.to_thread.run_sync(functools.partial(func, *args), limiter=self.limiter(kind))

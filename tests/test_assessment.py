@@ -344,12 +344,13 @@ def test_pain_status_never_says_no_red_flag_for_chest_pain(cli) -> None:
     assert cli("athlete", "add", "maya", "--name", "Maya").exit_code == 0
     added = cli("pain", "add", "--athlete", "maya", "--date", "2026-10-15", "--breathless-chest-pain")
     assert added.exit_code == 0, added.output
-    assert ("EMERGENCY: call an ambulance or your local emergency number now: breathlessness or chest pain."
-            in added.output)
+    assert ("EMERGENCY: GET MEDICAL HELP NOW: breathlessness or chest pain. Call your local emergency number for "
+            "an ambulance now. No running.") in added.output
     text = cli("pain", "status", "--athlete", "maya").output
     assert "No red flag" not in text
-    assert "2026-10-15: breathlessness or chest pain - EMERGENCY - call an ambulance or your local emergency " \
-           "number now." in text
+    # pain add, pain status and check say it in the same words
+    assert ("2026-10-15: EMERGENCY: GET MEDICAL HELP NOW: breathlessness or chest pain. Call your local emergency "
+            "number for an ambulance now. No running.") in text
     check = cli("check", "--athlete", "maya")
     assert check.output.startswith("Status: Emergency: get medical help now")
 

@@ -134,7 +134,9 @@ def test_add_in_a_script_never_asks_and_warns_of_red_flags(cli, athlete, store_p
     assert r.exit_code == 0, r.output
     assert r.output == ("Added pain entry 1 for ana: 2026-05-03; left; back of knee; after 4; "
                         "signs: calf swelling redness warmth\n"
-                        "URGENT: get medical care today: calf swelling, redness or warmth.\n")
+                        "SEE A CLINICIAN TODAY: calf swelling, redness or warmth. Get medical care today: same-day "
+                        "urgent care (your doctor's same-day appointments, an urgent care centre, or an emergency "
+                        "department). No running until the knee and leg have been checked.\n")
     (e,) = stored(store_path)
     assert e.relieved_by_rest is False and e.notes == "after long run" and e.pain_during is None
     r = cli("pain", "add", "--athlete", "ana", "--date", "2026-05-03", "--side", "left", "--pain-after", "4",
@@ -158,8 +160,8 @@ def test_add_on_a_terminal_asks_for_what_is_missing(cli, athlete, store_path, mo
     assert (e.side, e.pain_during, e.pain_after, e.pain_next_morning, e.stiffness, e.swelling) == (
         "right", 3, 5, None, 2, "mild")
     assert e.popping and e.giving_way and not e.locking and e.relieved_by_rest is False
-    assert ("Get it examined by a clinician promptly, before running again: a popping feeling at onset, then the "
-            "knee giving way.") in r.output
+    assert ("SEE A CLINICIAN ABOUT THE KNEE: a popping feeling at onset, then the knee giving way. Get the knee "
+            "examined promptly by") in r.output and "before you run again" in r.output
     r = cli("pain", "add", "--athlete", "ana", "--date", "2026-05-05", "--pain-after", "1", "--no-input")
     assert r.exit_code == 0 and "Pain during" not in r.output
 
@@ -190,7 +192,9 @@ def test_status_shows_red_flags_episodes_and_plan(cli, athlete, tmp_path):
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     assert lines[:2] == ["Red flags not yet resolved (these come before any training advice):",
-                         "  2026-05-10: calf swelling, redness or warmth - URGENT - get medical care today."]
+                         "  2026-05-10: SEE A CLINICIAN TODAY: calf swelling, redness or warmth. Get medical care "
+                         "today: same-day urgent care (your doctor's same-day appointments, an urgent care centre, or "
+                         "an emergency department). No running until the knee and leg have been checked."]
     assert "  2026-05-01: 3 entries, worst 6/10, still going on." in lines
     # while the red flag stands there is no running advice at all: no walk-run plan, no stages
     assert "Return to running:" not in lines and "Stage 1" not in r.output and "walk" not in r.output

@@ -182,7 +182,7 @@ def test_a_runner_logs_a_calf_sign_from_a_phone_and_sees_urgent_care(live, brows
     browser.find_element(By.CSS_SELECTOR, "form.app button[type=submit]").click()
     _wait_title(browser, "runload: pain logged")
     alert = browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
-    assert "URGENT" in alert and "same-day urgent care" in alert and "emergency number" in alert
+    assert "See a clinician today" in alert and "same-day urgent care" in alert and "emergency number" in alert
     _no_sideways_scroll(browser)
     _shot(browser, tmp_path, "pain-logged", 390)
     with Store.open(path, create=False) as store:

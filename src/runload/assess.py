@@ -30,7 +30,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from runload.calendar import FIRST_DAY, local_date, week_start_of, with_zone_offset
-from runload.limits import Limits, next_week_limits
+from runload.limits import RED_FLAG_HEADLINES, Limits, next_week_limits
 from runload.load.series import MIN_BASE_KM, Frames
 from runload.models import Activity, Athlete, AthleteData, Clearance, Finding, PainEntry, Severity, Shoe
 from runload.rules.book import Rulebook
@@ -40,9 +40,7 @@ from runload.rules.schema import outcome_rank
 
 #: Headline wording per status level, most serious first.
 STATUS_LABELS: dict[str, str] = {
-    "emergency": "Emergency: get medical help now",
-    "urgent": "See a clinician today",
-    "clinician": "See a clinician about the knee",
+    **RED_FLAG_HEADLINES,
     "warning": "Ease off",
     "caution": "Take care",
     "info": "On track (notes below)",

@@ -41,6 +41,18 @@ RETURN_TO_RUN_GUIDANCE = (
     "(a walk-run convention, not a tested prescription)."
 )
 
+#: The headline of each red-flag level: the status says it (runload.assess.STATUS_LABELS), and so
+#: does every line that names a red flag (pain add, pain status, the web app's answer).
+RED_FLAG_HEADLINES = {"emergency": "Emergency: get medical help now", "urgent": "See a clinician today",
+                      "clinician": "See a clinician about the knee"}
+
+
+def red_flag_line(level: str, what: str, timezone: str | None = None) -> str:
+    """One red flag in one line, in the same words in every output: its level's headline, what
+    was logged, and the care the level calls for, named for the athlete's time zone."""
+    return f"{RED_FLAG_HEADLINES[level].upper()}: {what}. {red_flag_care(level, timezone)}"
+
+
 def red_flag_care(level: str, timezone: str | None = None) -> str:
     """The only advice while a red flag of ``level`` (``emergency``, ``urgent``, ``clinician``)
     stands, naming care by its kind unless the athlete's time zone names the country's services

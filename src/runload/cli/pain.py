@@ -15,12 +15,6 @@ from runload.models import PAIN_LOCATIONS, PAIN_SCORE_FIELDS, PAIN_SIDES, PAIN_S
 F = TypeVar("F", bound=Callable[..., Any])
 
 SIDES, LOCATIONS, SWELLING, SCORES, SIGNS = PAIN_SIDES, PAIN_LOCATIONS, PAIN_SWELLING, PAIN_SCORE_FIELDS, PAIN_SIGNS
-LEVEL_TEXT = {
-    "emergency": "EMERGENCY: call an ambulance or your local emergency number now",
-    "urgent": "URGENT: get medical care today",
-    "clinician": "Get it examined by a clinician promptly, before running again",
-}
-
 
 class _Score(click.ParamType):
     """A 0-10 score read as the CSV import reads it: ASCII digits only (click's int would also
@@ -137,11 +131,14 @@ def _warn_red_flags(store: Any, athlete_id: str, entry_id: int, day: date) -> No
 
     from runload.pain.episodes import find_episodes
 
+    from runload.limits import red_flag_line
+
     entries = store.pain_entries(athlete_id, start=day - timedelta(days=RED_FLAG_LOOKBACK_DAYS), end=day)
+    timezone = store.get_athlete(athlete_id).timezone
     for ep in find_episodes(entries):
         for f in ep.red_flags:
             if f.entry_id == entry_id:
-                echo(f"{LEVEL_TEXT[f.level]}: {f.what}.")
+                echo(red_flag_line(f.level, f.what, timezone))
 
 
 @click.group()
@@ -325,7 +322,7 @@ def status(ctx: click.Context, athlete_id: str, as_of: str | None, fmt: str, as_
     if as_json or fmt == "json":
         echo(json.dumps(assessment_record(result), indent=2))
     else:
-        echo(assessment_text(result), nl=False)
+        echo(assessment_text(result, athlete.timezone), nl=False)
 
 
 @pain.command("clear")

@@ -9,20 +9,17 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from runload.pain import PainAssessment
 
-LEVEL_WORDS = {
-    "emergency": "EMERGENCY - call an ambulance or your local emergency number now",
-    "urgent": "URGENT - get medical care today",
-    "clinician": "get it examined by a clinician promptly, before running again",
-}
 
+def assessment_text(a: "PainAssessment", timezone: str | None = None) -> str:
+    """The assessment as terminal text: red flags (their care named for the athlete's
+    ``timezone``), episodes with their load sentence, the plan."""
+    from runload.limits import red_flag_line
 
-def assessment_text(a: "PainAssessment") -> str:
-    """The assessment as terminal text: red flags, episodes with their load sentence, the plan."""
     lines: list[str] = []
     if a.red_flags:
         lines.append("Red flags not yet resolved (these come before any training advice):")
         for f in a.red_flags:
-            lines.append(f"  {f.date.isoformat()}: {f.what} - {LEVEL_WORDS[f.level]}.")
+            lines.append(f"  {f.date.isoformat()}: {red_flag_line(f.level, f.what, timezone)}")
         lines.append("  A red flag stands until a later entry records the sign gone, or a clearance is logged: "
                      "runload pain clear --athlete ID --date YYYY-MM-DD --by clinician")
     else:

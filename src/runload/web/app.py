@@ -29,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from runload.limits import RED_FLAG_HEADLINES
 from runload.web import accounts
 from runload.web.pages import VIEWS, Pages
 
@@ -60,8 +61,6 @@ VIEW_LABELS = (("16w", "16 weeks"), ("season", "Season (26 weeks)"), ("year", "Y
 #: every thread.
 POOLS = {"pages": 8, "writes": 2, "login": 2}
 
-LEVEL_WORDS = {"emergency": "EMERGENCY", "urgent": "URGENT: get care today",
-               "clinician": "See a clinician before running again"}
 
 
 class Throttle:
@@ -352,7 +351,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
             described = f"{entry.date.isoformat()}, {fmt.pain_where(entry)}"
             task = (BackgroundTask(mailer, athlete_id, entry_id, entry.date, flags)
                     if flags and mailer is not None else None)
-            response = render("app_logged.html.j2", session=session, r=r, flags=flags, level_words=LEVEL_WORDS,
+            response = render("app_logged.html.j2", session=session, r=r, flags=flags, level_words=RED_FLAG_HEADLINES,
                               advice=lambda level: advice(level, care), described=described,
                               mailed=task is not None)
             response.background = task

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 
+from runload.errors import IngestError
 from runload.models import Sport
 
 # Names that devices and apps write for a sport, mapped to runload's sports. Strava writes
@@ -75,6 +76,18 @@ def finite(value: object, lo: float, hi: float) -> float | None:
     except (TypeError, ValueError):
         return None
     return v if math.isfinite(v) and lo <= v <= hi else None
+
+
+def csv_number(text: str, what: str, *, path: str, line: int) -> float:
+    """A number from a CSV cell a person or an export wrote: an :class:`IngestError` naming the
+    file, the line and ``what`` (the column) when it is not a number or not finite."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise IngestError(f"{what} {text[:40]!r} is not a number", path=path, line=line) from None
+    if not math.isfinite(value):
+        raise IngestError(f"{what} {text[:40]!r} is not a finite number", path=path, line=line)
+    return value
 
 
 def floats(texts: Sequence[str | None], lo: float, hi: float) -> tuple[np.ndarray, int]:

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from runload.errors import IngestError
+from runload.ingest.common import csv_number
 from runload.models import Activity, Sport
 
 COLUMNS = (
@@ -118,13 +118,7 @@ def _activity(cell: Any, index: int, name: str, line: int) -> Activity:
             if required:
                 raise IngestError(f"column {key} is empty", path=name, line=line)
             return None
-        try:
-            value = float(text)
-        except ValueError:
-            raise IngestError(f"column {key}: {text[:40]!r} is not a number", path=name, line=line) from None
-        if not math.isfinite(value):
-            raise IngestError(f"column {key}: {text[:40]!r} is not a finite number", path=name, line=line)
-        return value
+        return csv_number(text, f"column {key}:", path=name, line=line)
 
     start_text = cell("start_utc")
     try:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -33,7 +32,7 @@ from typing import IO
 
 from runload.bounds import MAX_NAME_CHARS, MAX_SHORT_TEXT_CHARS, clean_text
 from runload.errors import IngestError
-from runload.ingest.common import sport_from_name
+from runload.ingest.common import csv_number, sport_from_name
 from runload.models import Activity, Sport
 
 MAX_CSV_LINE_CHARS = 1024 * 1024  # one line of activities.csv
@@ -161,13 +160,7 @@ def _summary(rows: _Rows, row: list[str], line: int, index: int) -> Activity:
         text = rows.first(row, key, 40) if which is None else rows.cell(row, key, which, 40)
         if text is None:
             return None
-        try:
-            value = float(text)
-        except ValueError:
-            raise IngestError(f"line {line}: {key.title()} {text!r} is not a number", path=name, line=line) from None
-        if not math.isfinite(value):
-            raise IngestError(f"line {line}: {key.title()} {text!r} is not a finite number", path=name, line=line)
-        return value
+        return csv_number(text, f"line {line}: {key.title()}", path=name, line=line)
 
     date_text = rows.cell(row, "activity date", limit=60)
     if not date_text:

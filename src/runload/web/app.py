@@ -177,6 +177,18 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
     def csrf_ok(sent: str | None, expected: str | None) -> bool:
         return bool(sent and expected and hmac.compare_digest(sent.encode(), expected.encode()))
 
+    def allowed(store: Any, session: accounts.Session | None, *, athlete_id: str | None = None,
+                form: dict[str, str] | None = None, role: str | None = None) -> bool:
+        """Whether a request may go on: a live session, the session's CSRF token on a form, the
+        role a page needs, and an athlete this user may see. Every refusal is the same bare 403."""
+        if session is None:
+            return False
+        if form is not None and not csrf_ok(form.get("csrf_token"), session.csrf_token):
+            return False
+        if role is not None and session.user.role != role:
+            return False
+        return athlete_id is None or accounts.may_see(store, session.user, athlete_id)
+
     # ------------------------------------------------------------ pages
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
@@ -219,7 +231,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         def run() -> Response:
             with open_store() as store:
                 session = session_of(request, store)
-                if session is None or not csrf_ok(form.get("csrf_token"), session.csrf_token):
+                if not allowed(store, session, form=form):
                     return forbidden()
                 accounts.close_session(store, accounts.unsign(key, request.cookies.get(SESSION_COOKIE)) or "")
             response = RedirectResponse("/login", status_code=303)
@@ -264,7 +276,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         athlete_id = request.path_params["athlete_id"]
         with open_store() as store:
             session = session_of(request, store)
-            if session is None or not accounts.may_see(store, session.user, athlete_id):
+            if not allowed(store, session, athlete_id=athlete_id):
                 return forbidden()
             return athlete_page(request, store, session, athlete_id)
 
@@ -273,7 +285,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         view = request.query_params.get("view", "16w")
         with open_store() as store:
             session = session_of(request, store)
-            if session is None or not accounts.may_see(store, session.user, athlete_id):
+            if not allowed(store, session, athlete_id=athlete_id):
                 return forbidden()
             if view not in VIEWS or name != "weekly_distance":
                 return PlainTextResponse("Not Found", status_code=404)
@@ -320,7 +332,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
 
         with open_store() as store:
             session = own_athlete(store, request)
-            if session is None or not csrf_ok(form.get("csrf_token"), session.csrf_token):
+            if not allowed(store, session, form=form):
                 return forbidden()
             athlete_id = session.user.subject_id
             athlete = store.get_athlete(athlete_id)
@@ -366,8 +378,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
             athlete_id = request.path_params["athlete_id"]
             with open_store() as store:
                 session = session_of(request, store)
-                if (session is None or session.user.role != "coach" or not csrf_ok(form.get("csrf_token"), session.csrf_token)
-                        or not accounts.may_see(store, session.user, athlete_id)):
+                if not allowed(store, session, athlete_id=athlete_id, form=form, role="coach"):
                     return forbidden()
                 week = form.get("week", "")
                 from runload.calendar import iso_label, week_start_of
@@ -471,7 +482,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
 
                 with open_store() as store:
                     session = own_athlete(store, request)
-                    if session is None or not csrf_ok(form.get("csrf_token"), session.csrf_token):
+                    if not allowed(store, session, form=form):
                         return forbidden()
                     athlete_id = session.user.subject_id
                     try:
@@ -518,7 +529,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         athlete_id = request.path_params["athlete_id"]
         with open_store() as store:
             session = session_of(request, store)
-            if session is None or not accounts.may_see(store, session.user, athlete_id):
+            if not allowed(store, session, athlete_id=athlete_id):
                 return forbidden()
             athlete = store.get_athlete(athlete_id)
             day = today(athlete.timezone)
@@ -537,8 +548,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
             athlete_id = request.path_params["athlete_id"]
             with open_store() as store:
                 session = session_of(request, store)
-                if (session is None or not csrf_ok(form.get("csrf_token"), session.csrf_token)
-                        or not accounts.may_see(store, session.user, athlete_id)):
+                if not allowed(store, session, athlete_id=athlete_id, form=form):
                     return forbidden()
                 athlete = store.get_athlete(athlete_id)
                 text = form.get("runs", "")

@@ -41,11 +41,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from histories import History, elite, novice, three_one_build, with_spike  # noqa: E402
+from histories import elite, novice, three_one_build, with_spike  # noqa: E402
 
 from runload.assess import Assessment, assess, status_rank  # noqa: E402
 from runload.calendar import local_date, week_start_of  # noqa: E402
-from runload.models import Activity, Athlete, AthleteData, PainEntry, Sport  # noqa: E402
+from runload.models import Activity, AthleteData, PainEntry, Sport  # noqa: E402
 from runload.rules.book import Rulebook  # noqa: E402
 
 SHARED = Path(os.environ.get("RUNLOAD_SHARED", REPO.parent / "shared"))

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from evaluate_data import planted
 from runload.cli import main
-from runload.evaluate import generic, lovdal
-from runload.evaluate.evaluation import Evaluation, evaluate, judged_book, measure
+from runload.evaluate import lovdal
+from runload.evaluate.evaluation import evaluate, judged_book, measure
 from runload.evaluate.judge import Judgement, judge
 from runload.evaluate.labelled import CaseList, Labelled
 from runload.evaluate.measures import naive_interval

@@ -239,7 +239,6 @@ def test_links_to_files_outside_the_folder_are_not_followed(tmp_path, athlete, s
 
 # ---------------------------------------------------------------- 10. reasons in words
 def test_failure_reasons_never_show_the_readers_internals(tmp_path, athlete, store_path):
-    from runload.ingest.fit import parse_fit
 
     good = fit_run(T0, minutes=2)
     (tmp_path / "odd.fit").write_bytes(good[:good[0]] + b"\x0a" + good[good[0]:])  # local message 10, never defined

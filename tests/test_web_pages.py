@@ -8,7 +8,6 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
 
 from runload.store import Store
 from test_web import app, built_store, client, csrf, login, mails, pain_form, web_store  # noqa: F401  (fixtures)

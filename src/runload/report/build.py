@@ -30,7 +30,6 @@ from runload.report.model import (
     ShoeRow,
     WeekRow,
 )
-from runload.units import fmt
 
 WEEKS_SHOWN = 16
 PAIN_WINDOW_DAYS = 28

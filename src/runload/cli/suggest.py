@@ -10,12 +10,17 @@ import click
 
 
 def close_matches(given: str, known: Iterable[str], n: int = 3) -> list[str]:
-    """The names in ``known`` closest to ``given`` (case aside), best first, at most ``n``."""
+    """The names in ``known`` closest to ``given`` (case aside), best first: at most ``n``, and
+    only those about as close as the best one (a typo has one answer, not three)."""
     by_folded: dict[str, str] = {}
     for name in known:
         by_folded.setdefault(name.casefold(), name)
-    found = difflib.get_close_matches(given.casefold(), list(by_folded), n=n, cutoff=0.6)
-    return [by_folded[f] for f in found]
+    folded = given.casefold()
+    found = difflib.get_close_matches(folded, list(by_folded), n=n, cutoff=0.6)
+    if not found:
+        return []
+    best = difflib.SequenceMatcher(None, found[0], folded).ratio()
+    return [by_folded[f] for f in found if difflib.SequenceMatcher(None, f, folded).ratio() >= best - 0.05]
 
 
 def did_you_mean(given: str, known: Iterable[str]) -> str:

@@ -98,15 +98,6 @@ def check_named_athletes(ctx: click.Context, store: Store) -> None:
                                 f"(see: runload athlete list)") from None
 
 
-def not_built(name: str, what: str) -> Callable[[], None]:
-    """A command that a later version fills in: says so plainly and exits 2."""
-
-    def run() -> None:
-        raise click.UsageError(f"'runload {name}' is not built yet: {what}")
-
-    return run
-
-
 def can_ask(no_input: bool = False) -> bool:
     """Whether a question may wait for an answer: a terminal on stdin, and not ``CI=true``
     (scripts and CI never wait for input)."""

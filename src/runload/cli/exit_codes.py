@@ -27,7 +27,3 @@ class ExitCode(IntEnum):
     USAGE = 2
     INPUT_ERROR = 2  # what runload.errors.RunloadError.exit_code says
 
-
-def exit_code(failed: bool, code: ExitCode = ExitCode.FAILED) -> ExitCode:
-    """``code`` when ``failed``, else OK."""
-    return code if failed else ExitCode.OK

@@ -40,12 +40,12 @@ class AthleteId(click.ParamType):
 ATHLETE_ID = AthleteId()
 
 
-def athlete_option(help: str = "The athlete's id.", *, required: bool = True) -> Callable[[F], F]:  # noqa: A002
+def athlete_option(help: str = "The athlete's id.", *, required: bool = True) -> Callable[[F], F]:
     """``--athlete ID``: the one athlete a command is about (passed as ``athlete_id``)."""
     return click.option("--athlete", "athlete_id", type=ATHLETE_ID, required=required, help=help)
 
 
-def athletes_option(help: str = "Only these athletes (repeatable; default: all).", *,  # noqa: A002
+def athletes_option(help: str = "Only these athletes (repeatable; default: all).", *,
                     required: bool = False) -> Callable[[F], F]:
     """``--athlete ID`` given any number of times (passed as ``athlete_ids``, a tuple)."""
     return click.option("--athlete", "athlete_ids", type=ATHLETE_ID, multiple=True, required=required, help=help)

@@ -150,7 +150,7 @@ BAD = [
     ('smtp = "x"\n', "'smtp' must be a table ([smtp]), not a value"),
     ('[rules]\nonly = "single-run-spike"\n', "'rules.only' must be a list of rule ids"),
     ('[rules.override.single-run-spike]\nenabled = "no"\n',
-     "'rules.override.single-run-spike.enabled' must be true or false"),
+     "'rules.override.single-run-spike.enabled' must be true or false, not 'no'"),
 ]
 
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from statistics import mean, median
 
 from runload.calendar import week_start_of
-from runload.models import PainEntry, RedFlagLevel
+from runload.models import PAIN_SIGNS, PainEntry, RedFlagLevel
 from runload.pain.entries import LABELS, peak_score, signs
 
 # ---------------------------------------------------------------- red flags
@@ -42,7 +42,8 @@ def _giving_way_alone(e: PainEntry, earlier: Sequence[PainEntry]) -> bool:
 
 @dataclass(frozen=True)
 class RedFlagSpec:
-    """One red flag: its id (the rule file is ``pain-red-flag-<id>.toml``), level and test."""
+    """One red flag: its id (the rule file is ``pain-red-flag-<id>.toml``), level and test; a flag
+    of one sign says it in the sign's words (:data:`runload.models.PAIN_SIGNS`)."""
 
     id: str
     level: RedFlagLevel
@@ -58,10 +59,10 @@ RED_FLAGS: dict[str, RedFlagSpec] = {s.id: s for s in [
     # Emergency on its own too: chest pain or sudden breathlessness can be a heart attack or a
     # clot in the lung, with or without a leg sign (NHS: call 999 for sudden chest pain or
     # breathlessness). Logged alone, or with only stiffness, it is never "no red flags".
-    RedFlagSpec("breathless-chest-pain", RedFlagLevel.EMERGENCY, "breathlessness or chest pain",
+    RedFlagSpec("breathless-chest-pain", RedFlagLevel.EMERGENCY, PAIN_SIGNS["breathless_chest_pain"],
                 lambda e, _: e.breathless_chest_pain and not _leg_affected(e)),
     # Urgent same-day care: a deep-vein clot and a burst Baker's cyst look alike (NHS 111 Wales).
-    RedFlagSpec("calf", RedFlagLevel.URGENT, "calf swelling, redness or warmth",
+    RedFlagSpec("calf", RedFlagLevel.URGENT, PAIN_SIGNS["calf_swelling_redness_warmth"],
                 lambda e, _: e.calf_swelling_redness_warmth),
     RedFlagSpec("severe-swelling", RedFlagLevel.URGENT, "sudden severe swelling and the knee cannot fully bend",
                 lambda e, _: e.swelling == "severe" and e.cannot_bend_straighten),
@@ -73,18 +74,18 @@ RED_FLAGS: dict[str, RedFlagSpec] = {s.id: s for s in [
                 lambda e, _: e.swelling == "severe" and not e.cannot_bend_straighten),
     RedFlagSpec("cannot-bend", RedFlagLevel.URGENT, "the knee cannot fully bend or straighten",
                 lambda e, _: e.cannot_bend_straighten and e.swelling != "severe"),
-    RedFlagSpec("cannot-bear-weight", RedFlagLevel.URGENT, "cannot bear weight on the leg",
+    RedFlagSpec("cannot-bear-weight", RedFlagLevel.URGENT, PAIN_SIGNS["cannot_bear_weight"],
                 lambda e, _: e.cannot_bear_weight),
     RedFlagSpec("locking", RedFlagLevel.URGENT, "the knee locks", lambda e, _: e.locking),
-    RedFlagSpec("deformity", RedFlagLevel.URGENT, "visible deformity behind the knee", lambda e, _: e.deformity),
+    RedFlagSpec("deformity", RedFlagLevel.URGENT, PAIN_SIGNS["deformity"], lambda e, _: e.deformity),
     RedFlagSpec("fever-swollen-knee", RedFlagLevel.URGENT, "fever with a swollen knee",
                 lambda e, _: e.fever and e.swelling != "none"),
     # Get examined promptly, before running again: the article lists numbness and a pop followed
     # by instability among the "signs warranting immediate medical attention".
-    RedFlagSpec("numbness", RedFlagLevel.CLINICIAN, "numbness or tingling down the calf", lambda e, _: e.numbness_tingling),
+    RedFlagSpec("numbness", RedFlagLevel.CLINICIAN, PAIN_SIGNS["numbness_tingling"], lambda e, _: e.numbness_tingling),
     RedFlagSpec("popping-instability", RedFlagLevel.CLINICIAN, "a popping feeling at onset, then the knee giving way",
                 _popping_then_instability),
-    RedFlagSpec("giving-way", RedFlagLevel.CLINICIAN, "the knee giving way", _giving_way_alone),
+    RedFlagSpec("giving-way", RedFlagLevel.CLINICIAN, PAIN_SIGNS["giving_way"], _giving_way_alone),
     # A fever with a painful knee and no swelling logged: no running with a fever, and a painful
     # joint with a high temperature is one for a clinician (NHS: septic arthritis can start as
     # pain and fever); with swelling it is same-day care (the flag above).

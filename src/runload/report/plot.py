@@ -487,16 +487,17 @@ def _panel(p: Panel, box: _Box, *, last: bool, fig: Figure) -> list[Shape]:
     if p.ylabel:
         out.append(Text(box.left - 2 * TICK - label_w - 4.0 - FONT * 0.6, (box.top + box.bottom) / 2, p.ylabel,
                         FONT, "middle", rotate=True, valign="middle"))
-    if last:
-        if fig.dates:
-            xticks = date_ticks(*box.xlim)
-            xlabels = [date.fromordinal(int(v)).strftime("%d %b") for v in xticks]
-        else:
-            xticks = nice_ticks(box.xlim[0], box.xlim[1], max(1, int(box.width / (3 * FONT))))
-            xlabels = tick_labels(xticks)
-        for v, s in zip(xticks, xlabels):
-            xx = box.px(v)
-            out.append(Poly(((xx, box.bottom), (xx, box.bottom + TICK)), "#000000", 0.8))
+    # tick marks under every panel, their labels under the last one only
+    if fig.dates:
+        xticks = date_ticks(*box.xlim)
+        xlabels = [date.fromordinal(int(v)).strftime("%d %b") for v in xticks]
+    else:
+        xticks = nice_ticks(box.xlim[0], box.xlim[1], max(1, int(box.width / (3 * FONT))))
+        xlabels = tick_labels(xticks)
+    for v, s in zip(xticks, xlabels):
+        xx = box.px(v)
+        out.append(Poly(((xx, box.bottom), (xx, box.bottom + TICK)), "#000000", 0.8))
+        if last:
             out.append(Text(xx, box.bottom + 2 * TICK, s, FONT, "middle", valign="top"))
     return out
 

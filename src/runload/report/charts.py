@@ -24,13 +24,13 @@ from runload.report.model import ChartInfo, Report
 from runload.report.plot import (
     GAP_FILL,
     GAP_HATCH,
-    WIDTH_IN,
     Area,
     Band,
     Bars,
     Figure,
     Legend,
     Line,
+    Marker,
     Note,
     Panel,
     Points,
@@ -325,7 +325,7 @@ def pain(report: Report) -> Figure:
     bottom = Panel(ylabel="pain 0-10", ygrid=True, ylim=(0.0, 10.5), ratio=1.3)
     lo, hi = _window(report)
     entries = [e for e in report.assessment.pain_entries if lo <= e.date <= hi]
-    series = [("pain_during", "during the run", VERMILLION, "o"), ("pain_after", "after", ORANGE, "s"),
+    series: list[tuple[str, str, str, Marker]] = [("pain_during", "during the run", VERMILLION, "o"), ("pain_after", "after", ORANGE, "s"),
               ("pain_next_morning", "next morning", PURPLE, "^")]
     for attr, label, colour, marker in series:
         pts = [(e.date, getattr(e, attr)) for e in entries if getattr(e, attr) is not None]

@@ -452,7 +452,7 @@ def layout(fig: Figure) -> Drawing:
         shapes += _panel(p, box, last=i == n - 1, fig=fig)
     shapes.append(Text(left, top - 8.0, fig.title, FONT, "start", bold=True))
     if fig.xlabel:
-        shapes.append(Text((left + right) / 2, boxes[-1].bottom + TICK * 2 + FONT * 2.3, fig.xlabel))
+        shapes.append(Text((left + right) / 2, boxes[-1].bottom + TICK * 2 + FONT * 2.3, fig.xlabel, FONT, "middle"))
     shapes += _legend(entries, ncols, (fig.left_in / WIDTH_IN - 0.05) * width, height)
     return Drawing(width, height, fig.title, tuple(shapes))
 
@@ -552,7 +552,9 @@ def _item(it: Item, box: _Box) -> list[Shape]:
                 out += [Mark(x, y, it.marker, it.marker_size, it.colour, it.colour) for x, y in pts]
     elif isinstance(it, Points):
         for i, (x, y) in enumerate(zip(it.xs, it.ys)):
-            out.append(Mark(box.px(x), box.py(y), it.marker, math.sqrt(it.size(i)), it.fill, it.edge, it.edge_width))
+            # a marker without its own edge has one in its fill colour (as matplotlib's scatter)
+            edge = it.edge if it.edge != "none" else it.fill
+            out.append(Mark(box.px(x), box.py(y), it.marker, math.sqrt(it.size(i)), it.fill, edge, it.edge_width))
     elif isinstance(it, Rule):
         spans = it.spans if it.spans is not None else [(box.xlim[0], box.xlim[1], it.y or 0.0)]
         for x0, x1, yv in spans:

@@ -175,6 +175,6 @@ def to_png(d: Drawing, *, dpi: int = 110) -> bytes:
     image = p.image.reduce(SUPERSAMPLE)  # the mean of each 2x2 block: smooth edges, cheaply
     buf = io.BytesIO()
     # a chart has a few flat colours: a 64-colour palette keeps it crisp, and small in a mail
-    image = image.quantize(64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    image = image.quantize(64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     image.save(buf, format="PNG", compress_level=6)
     return buf.getvalue()

@@ -3,7 +3,7 @@ Markdown, HTML or JSON.
 
 ``build_report`` selects from a :class:`runload.assess.Assessment`; the renderers in
 ``runload.report.text``, ``.markdown``, ``.html`` and ``.jsonout`` turn the same object into each
-format, and ``runload.report.charts`` draws its charts (matplotlib, imported only when drawing).
+format, and ``runload.report.charts`` draws its charts (SVG text, or PNG with Pillow: no plotting library).
 The coach's roster (``runload.report.roster``) is built from the same reports, one per athlete.
 The other renderings of an assessment live here too: ``findings`` (check), ``weeks`` (the weekly
 series), ``pain_status`` (pain status), ``table`` (plain-text tables).

@@ -418,9 +418,11 @@ def _legend_entries(fig: Figure) -> list[tuple[Swatch, str]]:
 
 
 def _z(it: Item) -> int:
-    """Drawing order: bands and gaps at the back, then areas, bars and lines, points, and
+    """Drawing order: data gaps at the back, then bands, areas, bars and lines, points, and
     reference lines on top."""
-    return {Band: 0, Area: 1, Points: 3, Note: 3, Rule: 4}.get(type(it), 2)
+    if isinstance(it, Band):
+        return -1 if it.hatch else 0
+    return {Area: 1, Points: 3, Note: 3, Rule: 4}.get(type(it), 2)
 
 
 def layout(fig: Figure) -> Drawing:
@@ -468,7 +470,7 @@ def _panel(p: Panel, box: _Box, *, last: bool, fig: Figure) -> list[Shape]:
         yticks = nice_ticks(ylo, yhi, max(1, int(box.height / (2 * FONT))))
         ylabels = tick_labels(yticks)
     items = sorted(p.items, key=_z)
-    back = [it for it in items if _z(it) == 0]
+    back = [it for it in items if _z(it) <= 0]
     for it in back:
         out += _item(it, box)
     if p.ygrid:  # light grid lines over the gaps, under the data

@@ -125,7 +125,7 @@ def main() -> int:
         timed("first report in a fresh process (imports included), text", lambda: render(build_report(), "text"), 10)
         for fmt in ("text", "json", "html"):
             slow |= timed(f"report {fmt}{' with 7 charts' if fmt == 'html' else ''}",
-                          lambda: render(build_report(), fmt), 2.0) >= 2.0
+                          lambda fmt=fmt: render(build_report(), fmt), 2.0) >= 2.0
         slow |= timed("report + 7 PNG charts", lambda: write_pngs(build_report(), Path(tmp) / "charts"), 2.0) >= 2.0
         slow |= html_against_text(store)
         store.close()

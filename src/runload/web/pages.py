@@ -8,7 +8,6 @@ so a coach's line never says something the athlete's page does not.
 Assessing a year of runs costs a tenth of a second and drawing a chart as much again, far too
 much for every view of a page, so what a page shows is made once per change of the athlete's
 data and kept:
-
 - the assessment (and the stored plan's check), per athlete and day, until the athlete's data
   version changes: a fingerprint of their rows in the store (counts, latest ids and times),
   read on every view (one query); the app also forgets an athlete at once when it writes for them;
@@ -35,7 +34,11 @@ from datetime import date
 from typing import Any
 
 from runload.assessments import Assessor
+from runload.calendar import week_period
+from runload.report import charts, metrics
+from runload.report.build import build_report, judged_day
 from runload.report.model import Report, Roster
+from runload.report.roster import roster_row, sort_key
 
 MAX_AGE_S = 60.0
 
@@ -52,7 +55,7 @@ SELECT (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(im
                FROM athletes WHERE id = :a)
 """
 
-# matplotlib's style settings (rc_context) are process-wide: one chart is drawn at a time
+# one chart is drawn at a time: a thread asking for a chart being drawn waits and takes it
 _CHART_LOCK = threading.Lock()
 
 #: the weekly chart's views: how many weeks each shows
@@ -65,7 +68,6 @@ def chart_inputs(report: Report, name: str) -> tuple:
     weekly distance chart reads the weekly rows, the window, the data's end and gaps, the
     units and the athlete's progression thresholds; a pain entry changes none of them. Any
     other chart is keyed by its whole report (redrawn with every new report)."""
-    from runload.report import metrics
 
     if name != "weekly_distance":
         return ("report", id(report))
@@ -173,9 +175,6 @@ class Pages:
         return self._report(self._entry(store, athlete_id, today), today, view)
 
     def _report(self, entry: _Entry, today: date, view: str) -> Report:
-        from runload.calendar import week_period
-        from runload.report.build import build_report
-
         got = entry.reports.get(view)
         if got is None:
             got = build_report(entry.assessment, week_period(today, self.book.first_weekday), plan=entry.plan,
@@ -196,7 +195,6 @@ class Pages:
         """Chart ``name`` of that report as SVG, or None when the report has no such chart.
         Drawn on first use and kept until what it draws changes (:func:`chart_inputs`): a page
         links to it rather than inlining it, so the page itself answers at once."""
-        from runload.report import charts
 
         report = self.report(store, athlete_id, today, view=view)
         if not any(c.name == name and c.available for c in report.charts):
@@ -220,9 +218,6 @@ class Pages:
     def roster(self, store: Any, athlete_ids: list[str], today: date) -> Roster:
         """The roster of ``athlete_ids`` for the week holding ``today``, most at risk first, each
         line taken from the athlete's report (the one their page shows)."""
-        from runload.calendar import week_period
-        from runload.report.build import judged_day
-        from runload.report.roster import roster_row, sort_key
 
         period = week_period(today, self.book.first_weekday)
         rows = [roster_row(self.report(store, i, today), today) for i in athlete_ids]

@@ -28,7 +28,7 @@ def timed(label: str, fn, limit_s: float) -> float:
 
 
 def main() -> int:
-    from runload.assessments import Assessor
+    from runload.session import Assessor
     from runload.report import render
     from runload.report.build import report_for
 

@@ -53,8 +53,8 @@ def chosen_format(fmt: str, as_json: bool) -> str:
 
 
 def assessor(store: Any) -> Any:
-    """An :class:`runload.assessments.Assessor` over ``store`` with the config and rules loaded now."""
-    from runload.assessments import Assessor
+    """An :class:`runload.session.Assessor` over ``store`` with the config and rules loaded now."""
+    from runload.session import Assessor
 
     return Assessor(store)
 

@@ -29,7 +29,7 @@ def export_files(store: Any, athlete_id: str, today: Any) -> tuple[dict[str, str
     findings (every finding of the history, judged today) and pain entries, each as CSV and JSON."""
     from dataclasses import asdict
 
-    from runload.assessments import Assessor
+    from runload.session import Assessor
     from runload.cli.activity import activity_json
     from runload.ingest.runcsv import to_csv as activities_csv
     from runload.pain.entries import to_csv as pain_csv

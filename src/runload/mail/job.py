@@ -130,7 +130,7 @@ def plan(store: Store, *, week: date | None = None, catch_up: bool = True, athle
     and the rosters of the coaches who coach any of them (each roster lists only that coach's
     own athletes).
     """
-    from runload.assessments import Assessor
+    from runload.session import Assessor
     from runload.mail.content import athlete_content, roster_content
 
     now = now or datetime.now(timezone.utc)

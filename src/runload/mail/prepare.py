@@ -31,7 +31,7 @@ class Failed:
 
 def _init(path: str, book: Any) -> None:
     global _ASSESSOR
-    from runload.assessments import Assessor
+    from runload.session import Assessor
     from runload.store import Store
 
     _ASSESSOR = Assessor(Store.open(path, create=False), book)

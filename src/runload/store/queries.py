@@ -19,7 +19,6 @@ from runload.models import HR_BIN_BPM, Activity, Athlete, AthleteData, Clearance
 from runload.store.base import inserted_id, unknown_athlete
 from runload.store.imports import Imports
 from runload.store.rows import (
-    ACTIVITY_SELECT,
     ALL_ACTIVITY_COLUMNS,
     ATHLETE_COLUMNS,
     CLEARANCE_COLUMNS,
@@ -28,6 +27,7 @@ from runload.store.rows import (
     PLANNED_COLUMNS,
     SHOE_COLUMNS,
     activity_from_row,
+    activity_select,
     athlete_from_row,
     athlete_row,
     clearance_from_row,
@@ -47,8 +47,8 @@ from runload.store.sources import Sources
 PLAUSIBLE_START = "start_utc > ? AND start_utc <= ?"
 
 
-def plausible_start_args() -> tuple[str, str]:
-    return iso(bounds.EARLIEST_START_UTC), iso(bounds.latest_start_utc())
+def plausible_start_args(now: datetime | None = None) -> tuple[str, str]:
+    return iso(bounds.EARLIEST_START_UTC), iso(bounds.latest_start_utc(now))
 
 
 def day_range(athlete_id: str, start: date | None, end: date | None) -> tuple[str, list[object]]:
@@ -152,7 +152,7 @@ class Store(Imports, Sources, SentLog):
 
     def get_activity(self, activity_id: int) -> tuple[str, Activity]:
         """(athlete id, activity) for a stored activity id, or :class:`NotFoundError`."""
-        row = self.conn.execute(f"SELECT athlete_id, {ACTIVITY_SELECT} FROM activities WHERE id = ?",
+        row = self.conn.execute(f"SELECT athlete_id, {activity_select()} FROM activities WHERE id = ?",
                                 (activity_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no activity with id {activity_id} (see: runload activity list)")
@@ -277,6 +277,8 @@ class Store(Imports, Sources, SentLog):
         end_utc: datetime | None = None,
         sports: Sequence[Sport] | None = None,
         started_from: datetime | None = None,
+        details: bool = True,
+        laps: bool = True,
     ) -> list[Activity]:
         """The athlete's activities, oldest first, optionally those overlapping [start, end).
 
@@ -287,10 +289,15 @@ class Store(Imports, Sources, SentLog):
         Rows outside the physical bounds (an older runload stored a start in 9019 or an infinite
         distance) are left out, and their impossible values dropped: see
         :func:`runload.bounds.check_activity`. The sport is left as stored: a person may have
-        set it (``runload activity set-sport``), and their word stands.
+        set it (``runload activity set``), and their word stands.
+
+        ``details=False`` leaves out what no assessment reads (the device, the source file, the
+        import and the importer's warnings), ``laps=False`` the laps: they read as empty.
         """
-        sql = f"SELECT {ACTIVITY_SELECT} FROM activities WHERE athlete_id = ? AND {PLAUSIBLE_START}"
-        args: list[object] = [athlete_id, *plausible_start_args()]
+        now = datetime.now(timezone.utc)
+        sql = (f"SELECT {activity_select(details=details, laps=laps)} FROM activities "
+               f"WHERE athlete_id = ? AND {PLAUSIBLE_START}")
+        args: list[object] = [athlete_id, *plausible_start_args(now)]
         if started_from is not None:
             sql += " AND start_utc >= ?"
             args.append(iso(started_from))
@@ -308,7 +315,7 @@ class Store(Imports, Sources, SentLog):
         tz = self._timezone(athlete_id)
         for row in self.conn.execute(sql, args):
             act = with_zone_offset(activity_from_row(row), tz)
-            checked = bounds.check_activity(act, relabel=False)  # a sport a person set stands
+            checked = bounds.check_activity(act, now=now, relabel=False)  # a sport a person set stands
             if checked.activity is not None:
                 out.append(act if not checked.notes else replace(checked.activity, warnings=act.warnings))
         return out
@@ -492,17 +499,20 @@ class Store(Imports, Sources, SentLog):
         return [clearance_from_row(r) for r in rows]
 
     # ---------------------------------------------------------------- everything about one athlete
-    def athlete_data(self, athlete_id: str, *, activities: Sequence[Activity] | None = None) -> AthleteData:
+    def athlete_data(self, athlete_id: str, *, activities: Sequence[Activity] | None = None,
+                     laps: bool = True) -> AthleteData:
         """The athlete's profile, activities, pain entries and clearances, read once, as plain
-        data for :func:`runload.assess.assess`. ``activities``: the athlete's activities already
-        read (the web app keeps them while only the pain log changes; reading a year of them is
-        most of this call)."""
+        data for :func:`runload.assess.assess`: of each activity what an assessment reads (no
+        file details; the laps only with ``laps``). ``activities``: the athlete's activities
+        already read (the web app keeps them while only the pain log changes; reading a year of
+        them is most of this call)."""
         athlete = self.get_athlete(athlete_id)
         # an entry an older runload stored outside the days a log can hold (0001-01-01, 9999-12-31)
         # is left out of the assessment; `runload pain list` still shows it, to edit or delete
         last = datetime.now(timezone.utc).date() + timedelta(days=1)
         pain = tuple(self.pain_entries(athlete_id, start=FIRST_DAY, end=last))
-        acts = tuple(activities) if activities is not None else tuple(self.activities(athlete_id))
+        acts = tuple(activities) if activities is not None else tuple(
+            self.activities(athlete_id, details=False, laps=laps))
         return AthleteData(athlete, acts, pain, tuple(self.clearances(athlete_id)),
                            planned=tuple(self.planned_runs(athlete_id)), shoes=tuple(self.shoes(athlete_id)))
 

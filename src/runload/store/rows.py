@@ -65,6 +65,20 @@ ACTIVITY_COLUMNS = [
     "sub_sport_corrected", "distance_m_corrected", "gear_corrected", "rpe_corrected", "gear_assigned",
 ]
 ACTIVITY_SELECT = ", ".join(ACTIVITY_COLUMNS)
+# Columns no assessment reads (the file's device and name, the import, the importer's warnings)
+# and the laps (read only where hard effort is judged by lap pace): a read that leaves them out
+# selects a constant in their place, so SQLite copies nothing and no JSON is decoded.
+_DETAILS = {"device": "NULL", "source_file": "NULL", "import_id": "NULL", "warnings_json": "'[]'"}
+_LAPS = {"laps_json": "'[]'"}
+# What an assessment reads of an activity (with the laps, where it judges lap pace).
+LOAD_COLUMNS = [c for c in ACTIVITY_COLUMNS if c not in _DETAILS and c not in _LAPS]
+
+
+def activity_select(*, details: bool = True, laps: bool = True) -> str:
+    """The select list of :data:`ACTIVITY_COLUMNS` (what :func:`activity_from_row` reads), the
+    details no assessment reads and the laps left out unless asked for."""
+    skip = {**({} if details else _DETAILS), **({} if laps else _LAPS)}
+    return ", ".join(f"{skip[c]} AS {c}" if c in skip else c for c in ACTIVITY_COLUMNS)
 # What `runload activity set` may correct: {field of Activity: column holding the correction}.
 CORRECTABLE = {"sport": "sport_corrected", "sub_sport": "sub_sport_corrected",
                "distance_m": "distance_m_corrected", "gear": "gear_corrected", "rpe": "rpe_corrected"}

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from runload.assessments import Assessor
+from runload.session import Assessor
 from runload.report.model import Report, Roster
 
 MAX_AGE_S = 60.0
@@ -88,7 +88,7 @@ class _Entry:
 
 
 class _Judge(Assessor):
-    """An :class:`runload.assessments.Assessor` that reads the athlete's data through
+    """An :class:`runload.session.Assessor` that reads the athlete's data through
     ``read`` (which keeps their activities between pain entries)."""
 
     def __init__(self, store: Any, book: Any, read: Callable[[str], Any]) -> None:

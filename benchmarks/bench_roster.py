@@ -17,6 +17,7 @@ built once and kept under ``/tmp/runload-bench``. Then, interleaved, ``--rounds`
 It prints the median of each and their ratio (roster / query). Needs ``runload[bench]``.
 
     .venv/bin/python benchmarks/bench_roster.py [--athletes N] [--rounds R] [--reference connectorx|sqlite3]
+        [--src OTHER_CHECKOUT/src]
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -64,14 +66,17 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def roster_cpu(path: Path) -> float:
-    """CPU seconds of one whole ``runload roster`` process (and its workers)."""
-    env = {**os.environ, "RUNLOAD_TODAY": END.isoformat(), "RUNLOAD_RULES": str(REPO / "rules"),
-           "RUNLOAD_CONFIG": "/nonexistent/config.toml", "PYTHONPATH": str(REPO / "src")}
-    before = _children_cpu()
-    subprocess.run([sys.executable, "-m", "runload", "roster", "--store", str(path), "--week", WEEK,
-                    "--format", "csv", "-o", os.devnull], env=env, check=True)
-    return _children_cpu() - before
+def roster_cpu(path: Path, src: Path) -> float:
+    """CPU seconds of one whole ``runload roster`` process (and its workers), with the runload
+    of ``src``, the bundled rules and no config file."""
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "RUNLOAD_TODAY": END.isoformat(), "RUNLOAD_RULES": str(src.parent / "rules"),
+               "XDG_CONFIG_HOME": home, "PYTHONPATH": str(src)}
+        env.pop("RUNLOAD_CONFIG", None)
+        before = _children_cpu()
+        subprocess.run([sys.executable, "-m", "runload", "roster", "--store", str(path), "--week", WEEK,
+                        "--format", "csv", "-o", os.devnull], env=env, check=True)
+        return _children_cpu() - before
 
 
 def query_cpu(path: Path, reference: str) -> float:
@@ -105,6 +110,8 @@ def main() -> int:
     parser.add_argument("--athletes", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--reference", choices=("connectorx", "sqlite3"), default="connectorx")
+    parser.add_argument("--src", type=Path, default=REPO / "src",
+                        help="the runload to time (another checkout's src/; default: this one)")
     parser.add_argument("--query", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.query:
@@ -113,7 +120,7 @@ def main() -> int:
     path = store_for(args.athletes)
     roster, query = [], []
     for _ in range(args.rounds):  # interleaved: the machine's load falls on both alike
-        roster.append(roster_cpu(path))
+        roster.append(roster_cpu(path, args.src))
         query.append(query_cpu(path, args.reference))
     r, q = statistics.median(roster), statistics.median(query)
     print(f"{args.athletes} athletes x 1 year, week {WEEK}, {args.rounds} interleaved rounds (medians):")

@@ -34,6 +34,13 @@ PER_WORKER = 8  # below this many athletes per process, starting processes costs
 LAP_PACE_SETTING = "threshold_pace_s_per_km"
 
 
+def reads_laps(book: Rulebook, athlete_id: str) -> bool:
+    """Whether an assessment of the athlete reads laps: only when a threshold pace is set (hard
+    effort is then judged by lap pace where heart rate is missing)."""
+    rules, settings = book.for_athlete(athlete_id)
+    return LAP_PACE_SETTING in settings or any(LAP_PACE_SETTING in r.params for r in rules)
+
+
 class AthleteReader(Protocol):
     """Where an :class:`Assessor` reads an athlete's data: a :class:`~runload.store.Store`, or
     the rows of a batch bucket."""
@@ -51,16 +58,10 @@ class Assessor:
         self._done: dict[tuple[str, date | None], Assessment] = {}
         self._plans: dict[tuple[str, date, date | None], PlanCheck | None] = {}
 
-    def reads_laps(self, athlete_id: str) -> bool:
-        """Whether an assessment of the athlete reads laps: only when a threshold pace is set
-        (hard effort then judged by lap pace where heart rate is missing)."""
-        rules, settings = self.book.for_athlete(athlete_id)
-        return LAP_PACE_SETTING in settings or any(LAP_PACE_SETTING in r.params for r in rules)
-
     def data(self, athlete_id: str) -> AthleteData:
         """The athlete's data, read from the store on first use."""
         if athlete_id not in self._data:
-            self._data[athlete_id] = self.store.athlete_data(athlete_id, laps=self.reads_laps(athlete_id))
+            self._data[athlete_id] = self.store.athlete_data(athlete_id, laps=reads_laps(self.book, athlete_id))
         return self._data[athlete_id]
 
     def get(self, athlete_id: str, as_of: date | None, *, read_on: date | None = None) -> Assessment:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from runload.session import Assessor
+from runload.session import Assessor, reads_laps
 from runload.report.model import Report, Roster
 
 MAX_AGE_S = 60.0
@@ -122,7 +122,7 @@ class Pages:
             kept = self._activities.get(athlete_id)
         if kept is not None and kept[0] == activities_fp:
             return store.athlete_data(athlete_id, activities=kept[1])
-        data = store.athlete_data(athlete_id)
+        data = store.athlete_data(athlete_id, laps=reads_laps(self.book, athlete_id))
         with self._lock:
             self._activities[athlete_id] = (activities_fp, data.activities)
         return data

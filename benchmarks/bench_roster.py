@@ -117,6 +117,12 @@ def main() -> int:
     if args.query:
         run_query(Path(args.query), args.reference)
         return 0
+    try:
+        import connectorx  # noqa: F401
+        import polars  # noqa: F401
+    except ImportError:
+        print("bench_roster: skipped, the reference query needs polars and connectorx: pip install -e '.[bench]'")
+        return 0
     path = store_for(args.athletes)
     roster, query = [], []
     for _ in range(args.rounds):  # interleaved: the machine's load falls on both alike

@@ -146,7 +146,7 @@ def _report(side: str, store, athlete_id: str, week: date):
         from runload.report import build_report
 
         return build_report(store, athlete_id, week=week, today=END)
-    from runload.assessments import Assessor
+    from runload.session import Assessor
     from runload.report.build import report_for
 
     return report_for(Assessor(store), athlete_id, week=week, today=END)
@@ -157,7 +157,7 @@ def _roster(side: str, store, week: date):
 
     if side == "previous":
         return build_roster(store, week=week, today=END)
-    from runload.assessments import Assessor
+    from runload.session import Assessor
     from runload.calendar import week_period
 
     return build_roster(Assessor(store), week_period(week), today=END)

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from bench_assess import END, add_athlete, store_for  # the same made-up athletes as the assessment benchmark
-from runload.assessments import Assessor
+
 from runload.calendar import week_period
 from runload.mail.job import plan, run
 from runload.report import render
@@ -38,6 +38,7 @@ from runload.report.build import report_for
 from runload.report.charts import write_pngs
 from runload.report.roster import build_roster
 from runload.report.text import render_roster_text
+from runload.session import Assessor
 from runload.store import Store
 
 REPEAT = 5

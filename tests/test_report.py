@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from runload.assess import Assessment, finding_order, mark_current, merge_events, status_of
-from runload.assessments import Assessor
+from runload.session import Assessor
 from runload.calendar import week_period
 from runload.models import PAIN_SIGNS, Activity, Athlete, Finding, PainEntry, Severity, Sport
 from runload.report import build_report, render

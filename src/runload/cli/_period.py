@@ -57,8 +57,8 @@ def has_data(store: Any, athlete_ids: Sequence[str] | None, first_day: date) -> 
 
 
 def assessor(store: Any) -> Any:
-    """An :class:`runload.assessments.Assessor` over ``store`` with the config and rules loaded now."""
-    from runload.assessments import Assessor
+    """An :class:`runload.session.Assessor` over ``store`` with the config and rules loaded now."""
+    from runload.session import Assessor
 
     return Assessor(store)
 

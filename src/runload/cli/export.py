@@ -29,11 +29,11 @@ def _csv(rows: Any) -> str:
 def export_files(store: Any, athlete_id: str, today: Any) -> tuple[dict[str, str], dict[str, int]]:
     """({file name: content}, {what: how many}) of an athlete's export: activities, weeks,
     findings (every finding of the history, judged today) and pain entries, each as CSV and JSON."""
-    from runload.assessments import Assessor
     from runload.ingest.runcsv import to_csv as activities_csv
     from runload.pain.entries import to_csv as pain_csv
     from runload.report.findings import finding_record
     from runload.report.weeks import format_weeks
+    from runload.session import Assessor
     from runload.textsafe import csv_row
 
     judge = Assessor(store)

@@ -72,7 +72,7 @@ def report_content(rep: Any, week_start: date) -> Content:
 def athlete_content(assessor: Any, athlete_id: str, week_start: date, *, today: date | None = None) -> Content:
     """The runner's weekly summary for the week starting ``week_start``, with its charts.
 
-    ``assessor`` (a :class:`runload.assessments.Assessor`) keeps each athlete's assessment, so
+    ``assessor`` (a :class:`runload.session.Assessor`) keeps each athlete's assessment, so
     the roster of the athlete's coach in the same run reuses it."""
     return report_content(athlete_report(assessor, athlete_id, week_start, today=today), week_start)
 

@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from runload.assessments import Assessor
 from runload.calendar import iso_label, week_start_of
 from runload.errors import InputError, RunloadError
 from runload.mail import content  # looked up when planning: a test may stand in for one
@@ -43,6 +42,7 @@ from runload.mail.compose import Content, build_message, new_message_id
 from runload.mail.prepare import Failed, prepare
 from runload.mail.transport import SendError, SmtpTransport
 from runload.outfile import private_folder, write_file
+from runload.session import Assessor
 from runload.store import Store
 
 # The last complete week and the three before it: a month of weekly mails at most, after an

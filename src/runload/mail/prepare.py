@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from runload.assessments import Assessor
 from runload.calendar import week_period
 from runload.errors import RunloadError
 from runload.mail.content import athlete_report, report_content, roster_from_rows
 from runload.report.roster import roster_row
+from runload.session import Assessor
 from runload.store import Store
 
 PARALLEL_FROM = 8  # below this many messages, starting processes costs more than it saves

@@ -279,7 +279,7 @@ def _limit_lines(lim: Any, units: str = "km") -> list[LimitLine]:
 
 def report_for(assessor: Any, athlete_id: str, *, week: str | date | None = None, start: date | None = None,
                end: date | None = None, today: date | None = None) -> Report:
-    """The report of one athlete from an :class:`runload.assessments.Assessor`, as the command
+    """The report of one athlete from an :class:`runload.session.Assessor`, as the command
     does it: ``week`` as ``this``/``last``/``YYYY-Www`` or any day of the week, or a
     ``start``-``end`` range; judged on the period's last day, or ``today`` if that is earlier
     (default: the period's last day; with no period, the last day with data)."""

@@ -33,12 +33,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from runload.assessments import Assessor
 from runload.calendar import week_period
 from runload.report import charts, metrics
 from runload.report.build import build_report, judged_day
 from runload.report.model import Report, Roster
 from runload.report.roster import roster_row, sort_key
+from runload.session import Assessor, reads_laps
 
 MAX_AGE_S = 60.0
 
@@ -90,7 +90,7 @@ class _Entry:
 
 
 class _Judge(Assessor):
-    """An :class:`runload.assessments.Assessor` that reads the athlete's data through
+    """An :class:`runload.session.Assessor` that reads the athlete's data through
     ``read`` (which keeps their activities between pain entries)."""
 
     def __init__(self, store: Any, book: Any, read: Callable[[str], Any]) -> None:
@@ -124,7 +124,7 @@ class Pages:
             kept = self._activities.get(athlete_id)
         if kept is not None and kept[0] == activities_fp:
             return store.athlete_data(athlete_id, activities=kept[1])
-        data = store.athlete_data(athlete_id)
+        data = store.athlete_data(athlete_id, laps=reads_laps(self.book, athlete_id))
         with self._lock:
             self._activities[athlete_id] = (activities_fp, data.activities)
         return data

@@ -477,7 +477,7 @@ def _keep(out: FitData, gnum: int, msg: dict[str, Any]) -> None:
 def _gather_records(data: bytes, defs_all: list[_Def], out: FitData, total: int) -> None:
     """Read timestamp, distance, speed, heart rate and cadence of every located record with numpy:
     each layout's records (one by one through their offsets, each run at once through a strided
-    view of the bytes) are copied into one structured array, then read field by field."""
+    view of the bytes) as one structured array, then field by field into the columns."""
     buf = np.frombuffer(data, dtype=np.uint8)
     columns = {name: np.full(total, np.nan) for name in ("t", *_REC_NAMES)}
     for d in defs_all:
@@ -486,33 +486,44 @@ def _gather_records(data: bytes, defs_all: list[_Def], out: FitData, total: int)
         if _REC_COMPRESSED in d.rec and _REC_DISTANCE not in d.rec:
             raise FitFallback("records use compressed speed/distance")
         rec_dtype = d.layout.rec_dtype
-        seqs, stamps, rows = [], [], []
+        seqs: list[np.ndarray] = []
+        stamps: list[np.ndarray] = []
+        rows: list[np.ndarray] = []
         if d.offsets:
             seqs.append(np.asarray(d.seq, dtype=np.int64))
             stamps.append(np.asarray(d.stamps, dtype=np.int64))
             if rec_dtype is not None:
-                idx = np.asarray(d.offsets, dtype=np.int64)[:, None] + np.arange(d.size)
-                rows.append(buf[idx].view(rec_dtype).ravel())
+                rows.append(buf[np.asarray(d.offsets, dtype=np.int64)[:, None] + np.arange(d.size)])
         for first, stride, count, part_stamps, seq0, step in d.parts:
             seqs.append(np.arange(seq0, seq0 + step * count, step, dtype=np.int64))
             stamps.append(part_stamps)
             if rec_dtype is not None:
-                rows.append(np.ndarray((count,), dtype=rec_dtype, buffer=data, offset=first, strides=(stride,)))
-        seq = np.concatenate(seqs)
-        raw_t = np.concatenate(stamps)
+                rows.append(np.ndarray((count, d.size), dtype=np.uint8, buffer=data, offset=first, strides=(stride, 1)))
+        where: np.ndarray | slice
+        if len(seqs) == 1:  # one run or the records taken one by one: no copies
+            where = seqs[0] if d.offsets else slice(seqs[0][0], seqs[0][-1] + 1, d.parts[0][5])
+        else:
+            where = np.concatenate(seqs)
+        raw_t = np.concatenate(stamps) if len(stamps) > 1 else stamps[0]
         t = raw_t.astype(np.float64)
         t[raw_t < 0] = np.nan
-        columns["t"][seq] = t
+        columns["t"][where] = t
         if rec_dtype is None:
             continue
-        recs = np.concatenate(rows)
+        if len(rows) == 1 and not d.offsets:  # one run: read in place
+            first, stride, count = d.parts[0][:3]
+            recs = np.ndarray((count,), dtype=rec_dtype, buffer=data, offset=first, strides=(stride,))
+        else:  # the records' bytes side by side, seen as the structured type
+            recs = np.concatenate(rows).view(rec_dtype).ravel()
         for name in rec_dtype.names or ():
             raw = recs[name]
             values = raw.astype(np.float64) / _REC_SCALE[name]
             values[raw == np.iinfo(raw.dtype).max] = np.nan
-            columns[name][seq] = values
+            columns[name][where] = values
     enh, plain = columns["enhanced_speed"], columns["speed"]
     keep = ~np.isnan(columns["t"])
-    out.rec_t, out.rec_dist, out.rec_speed, out.rec_hr, out.rec_cad = (
-        columns["t"][keep], columns["distance"][keep], np.where(np.isnan(enh), plain, enh)[keep],
-        columns["heart_rate"][keep], columns["cadence"][keep])
+    arrays = (columns["t"], columns["distance"], np.where(np.isnan(enh), plain, enh), columns["heart_rate"],
+              columns["cadence"])
+    if not keep.all():
+        arrays = tuple(a[keep] for a in arrays)
+    out.rec_t, out.rec_dist, out.rec_speed, out.rec_hr, out.rec_cad = arrays

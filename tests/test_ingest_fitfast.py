@@ -111,6 +111,7 @@ def test_bulk_walk_reads_every_file_as_the_step_walk(path: Path) -> None:
 RECORD_FIELDS = ((253, 4, 0x86), (5, 4, 0x86), (6, 2, 0x84), (3, 1, 0x02), (4, 1, 0x02))  # t, dist, speed, hr, cad
 HRV_FIELDS = ((0, 2, 0x84),)  # hrv (message 78): one RR interval
 LAP_FIELDS = ((253, 4, 0x86), (2, 4, 0x86), (9, 4, 0x86))  # lap: timestamp, start time, distance
+EVENT_FIELDS = ((253, 4, 0x86), (0, 1, 0x00))  # event (message 21): timestamp, event
 T_START = 1_000_000_000  # FIT seconds (2021)
 
 
@@ -144,10 +145,13 @@ def _fit_bodies(draw: st.DrawFn) -> bytes:
         big = draw(st.booleans())
         dev = draw(st.sampled_from((0, 0, 3)))
         body += _definition(local, 20, RECORD_FIELDS, big, dev)
-        pattern = draw(st.sampled_from(("plain", "compressed", "with hrv", "with lap")))
+        pattern = draw(st.sampled_from(("plain", "compressed", "with hrv", "with event", "with lap")))
         if pattern == "with hrv":
             hrv_local = (local + 1) % 4
             body += _definition(hrv_local, 78, HRV_FIELDS)
+        if pattern == "with event":  # a message with its own timestamp after each record
+            event_local = (local + 3) % 4
+            body += _definition(event_local, 21, EVENT_FIELDS)
         if pattern == "with lap":
             lap_local = (local + 2) % 4
             body += _definition(lap_local, 19, LAP_FIELDS)
@@ -163,8 +167,15 @@ def _fit_bodies(draw: st.DrawFn) -> bytes:
                 body += _record(local, stamp, 0xFFFFFFFF if invalid else 280 * i, 2800, hr, 85, big, dev)
             if pattern == "with hrv":
                 body += bytes((hrv_local,)) + struct.pack("<H", 800 + i)
+            if pattern == "with event":
+                t += draw(st.sampled_from((0, 1, 33)))
+                body += bytes((event_local,)) + struct.pack("<IB", 0xFFFFFFFF if invalid else t, 0)
             if pattern == "with lap" and i % 20 == 19:
                 body += bytes((lap_local,)) + struct.pack("<III", t, t - 20, 5600)
+        for _ in range(draw(st.integers(0, 8))):  # then compressed timestamps, from the last time written
+            t += draw(st.sampled_from((1, 3, 31)))
+            body += bytes((0x80 | (local << 5) | (t & 0x1F),))
+            body += _record(0, 0xFFFFFFFF, 0, 2800, 130, 85, big, dev)[1:]
     return _fit_file(bytes(body))
 
 

@@ -4,10 +4,18 @@ fitdecode decodes every field of every message in Python (about 0.3-0.5 MB/s), w
 import's time when all runload needs is the session summary. This reader walks the same binary
 layout (file headers, definition messages, compressed-timestamp headers, developer fields, chained
 files) but decodes fully only the few messages that carry a summary (file_id, sport, session, lap,
-activity). Record messages are only located during the walk; their timestamp, distance, speed and
-heart rate are then read for all records at once with numpy (used for heart-rate bins and for
-checks), so no per-field Python work is done for them. A file without a session summary (an
+activity). Record messages are only located during the walk; their timestamp, distance, speed,
+heart rate and cadence are then read for all records at once with numpy (used for heart-rate bins
+and for checks), so no per-field Python work is done for them. A file without a session summary (an
 interrupted sync) is read the same way: its distance and times come from these record arrays.
+
+Nor is a Python step taken per record: a watch writes records back to back (alone, or each followed
+by the same other messages: HRV, events), so once a message's header byte comes round again the
+walk checks at once, on every ``stride``-th byte, how many times the same sequence of headers
+repeats, and takes all those messages in one step (their positions and timestamps as arrays, read
+through strided views of the bytes; compressed-timestamp headers likewise). Only header bytes the
+message-by-message walk would read are compared, so both walks agree on every file, damaged ones
+included: ``read_fit_fast(data, bulk=False)`` is that walk, and the tests compare the two.
 
 Field numbers, scales, offsets and enum names come from fitdecode's own profile, so both readers
 agree by construction; ``tests/test_ingest_fitfast.py`` checks that they do on every real file.

@@ -484,8 +484,9 @@ def _keep(out: FitData, gnum: int, msg: dict[str, Any]) -> None:
 
 def _gather_records(data: bytes, defs_all: list[_Def], out: FitData, total: int) -> None:
     """Read timestamp, distance, speed, heart rate and cadence of every located record with numpy:
-    each layout's records (one by one through their offsets, each run at once through a strided
-    view of the bytes) as one structured array, then field by field into the columns."""
+    each layout's records as a structured type (those located one by one gathered through their
+    offsets, each run read in place through a strided view of the bytes), field by field into the
+    columns."""
     buf = np.frombuffer(data, dtype=np.uint8)
     columns = {name: np.full(total, np.nan) for name in ("t", *_REC_NAMES)}
     for d in defs_all:
@@ -496,17 +497,18 @@ def _gather_records(data: bytes, defs_all: list[_Def], out: FitData, total: int)
         rec_dtype = d.layout.rec_dtype
         seqs: list[np.ndarray] = []
         stamps: list[np.ndarray] = []
-        rows: list[np.ndarray] = []
+        chunks: list[np.ndarray] = []  # the records as the structured type, chunk by chunk
         if d.offsets:
             seqs.append(np.asarray(d.seq, dtype=np.int64))
             stamps.append(np.asarray(d.stamps, dtype=np.int64))
             if rec_dtype is not None:
-                rows.append(buf[np.asarray(d.offsets, dtype=np.int64)[:, None] + np.arange(d.size)])
+                rows = buf[np.asarray(d.offsets, dtype=np.int64)[:, None] + np.arange(d.size)]
+                chunks.append(rows.view(rec_dtype).ravel())
         for first, stride, count, part_stamps, seq0, step in d.parts:
             seqs.append(np.arange(seq0, seq0 + step * count, step, dtype=np.int64))
             stamps.append(part_stamps)
-            if rec_dtype is not None:
-                rows.append(np.ndarray((count, d.size), dtype=np.uint8, buffer=data, offset=first, strides=(stride, 1)))
+            if rec_dtype is not None:  # read in place
+                chunks.append(np.ndarray((count,), dtype=rec_dtype, buffer=data, offset=first, strides=(stride,)))
         where: np.ndarray | slice
         if len(seqs) == 1:  # one run or the records taken one by one: no copies
             where = seqs[0] if d.offsets else slice(seqs[0][0], seqs[0][-1] + 1, d.parts[0][5])
@@ -516,15 +518,8 @@ def _gather_records(data: bytes, defs_all: list[_Def], out: FitData, total: int)
         t = raw_t.astype(np.float64)
         t[raw_t < 0] = np.nan
         columns["t"][where] = t
-        if rec_dtype is None:
-            continue
-        if len(rows) == 1 and not d.offsets:  # one run: read in place
-            first, stride, count = d.parts[0][:3]
-            recs = np.ndarray((count,), dtype=rec_dtype, buffer=data, offset=first, strides=(stride,))
-        else:  # the records' bytes side by side, seen as the structured type
-            recs = np.concatenate(rows).view(rec_dtype).ravel()
-        for name in rec_dtype.names or ():
-            raw = recs[name]
+        for name in (rec_dtype.names if rec_dtype is not None else None) or ():
+            raw = np.concatenate([c[name] for c in chunks]) if len(chunks) > 1 else chunks[0][name]
             values = raw.astype(np.float64) / _REC_SCALE[name]
             values[raw == np.iinfo(raw.dtype).max] = np.nan
             columns[name][where] = values

@@ -298,7 +298,7 @@ def merge_events(findings: Sequence[Finding], pain: Any = None) -> list[Finding]
             ep = episodes.get(key.split(":", 1)[1])
             lead = _episode_finding(lead, rest, ep, pain)
             until = (ep.end or ep.last) if ep is not None else until
-        out.append(replace(lead, supporting=rest, until=until))
+        out.append(lead.but(supporting=rest, until=until))
     return out
 
 
@@ -317,8 +317,7 @@ def _episode_finding(lead: Finding, rest: Sequence[Finding], ep: Any, pain: Any 
     entries = len(ep.entries)
     head = (f"Pain episode from {ep.onset.isoformat()}" + (f" ({legs})" if legs else "")
             + f": {entries} entr{'y' if entries == 1 else 'ies'}{worst}, {state}" + (f"; {trend}" if trend else "") + ".")
-    return replace(lead, title="Pain episode", message=f"{head} Most serious: {lead.message}",
-                   date=lead.date or ep.onset)
+    return lead.but(title="Pain episode", message=f"{head} Most serious: {lead.message}", date=lead.date or ep.onset)
 
 
 def _episode_trend(ep: Any, pain: Any = None) -> str:
@@ -370,7 +369,7 @@ def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday:
         else:
             current = start is not None and f.day is not None and start <= f.day <= (as_of or f.day)
         if not limits.running_advice and not f.rule_id.startswith("pain-red-flag-"):
-            f = replace(f, advice=limits.advice(_family(f), units))
+            f = f.but(advice=limits.advice(_family(f), units))
         elif current and not f.rule_id.startswith("pain-red-flag-"):
             family = _family(f)
             if family == "load" or (family and f.severity.rank >= Severity.CAUTION.rank):
@@ -380,8 +379,8 @@ def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday:
                 if family == "pain":
                     caveat = _caveat(f)
                     advice = f"{advice}{caveat}"
-                f = replace(f, advice=advice)
-        out.append(replace(f, current=current))
+                f = f.but(advice=advice)
+        out.append(f.but(current=current))
     out.sort(key=finding_order)
     return out
 

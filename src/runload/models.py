@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol, overload
 
 
@@ -192,6 +192,9 @@ class PainEntry:
     id: int | None = None
 
 
+Day = date  # a calendar day, named apart from Finding's field ``date``
+
+
 class Words(Protocol):
     """Words not yet written: a rule's template and the values that fill it
     (:class:`runload.rules.engine.RuleWords`), rendered when first read."""
@@ -261,7 +264,7 @@ class Finding:
     # ``supporting`` with their own numbers. ``until`` is the last day the event covers (the
     # end of an episode or a gap); ``current`` says whether it is current on the day assessed.
     event: str = ""
-    until: date | None = None
+    until: Day | None = None
     supporting: tuple["Finding", ...] = ()
     current: bool = False
 
@@ -277,9 +280,8 @@ class Finding:
         return new
 
     @property
-    def day(self) -> date | None:
+    def day(self) -> Day | None:
         """The last day the finding is about: ``until``, else its date, else its week's end."""
-        from datetime import timedelta
 
         if self.until is not None:
             return self.until

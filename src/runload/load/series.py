@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from runload.calendar import local_date, week_start_of
+from runload.load.formulas import LOOKBACK_DAYS, activity_trimp, coarse_hr, fitness_fatigue, run_spikes
 from runload.models import Activity, Athlete, Sport
 
 DAILY_COLUMNS = ["distance_km", "duration_s", "runs", "longest_run_km"]
@@ -273,6 +274,39 @@ def weekly_frame(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: fl
     """
     if daily.empty:
         return pd.DataFrame(columns=WEEKLY_COLUMNS)
+    return weekly_table(weekly_columns(daily, first_weekday=first_weekday, min_base_km=min_base_km,
+                                       cross_training=cross_training, silences=silences,
+                                       history_start=history_start))
+
+
+def weekly_table(columns: dict[str, list[Any]]) -> pd.DataFrame:
+    """The weekly frame of :func:`weekly_columns` (plus any further column, as floats)."""
+    data: dict[str, Any] = {"week_start": pd.Series(columns["week_start"], dtype=object)}
+    for c, dtype in (("distance_km", float), ("duration_s", float), ("runs", np.int64), ("longest_run_km", float),
+                     ("change_pct", float), ("base_too_small", bool), ("cross_training_min", float),
+                     ("no_data", bool), ("complete", bool), ("in_progress", bool)):
+        data[c] = np.array(columns[c], dtype=dtype)
+    for c in columns:
+        if c not in data:
+            data[c] = np.array(columns[c], dtype=float)
+    return pd.DataFrame(data, columns=list(data))
+
+
+def compensated_sums(groups: np.ndarray, columns: Sequence[np.ndarray], count: int) -> list[list[float]]:
+    """Per column, the sum of each group's values (``groups`` codes 0..count-1, one per value)
+    exactly as pandas' groupby sums them (compensated): every column in one grouped sum."""
+    if not columns:
+        return []
+    labels = np.concatenate([groups + k * count for k in range(len(columns))])
+    sums = pd.Series(np.concatenate(columns)).groupby(labels, sort=True).sum().to_numpy(dtype=float)
+    return [sums[k * count:(k + 1) * count].tolist() for k in range(len(columns))]
+
+
+def weekly_columns(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: float = MIN_BASE_KM,
+                   cross_training: pd.DataFrame | None = None, silences: Sequence[tuple[date, date]] = (),
+                   history_start: date | None = None) -> dict[str, list[Any]]:
+    """The columns of :func:`weekly_frame` as plain lists (one per week), computed on arrays: the
+    rules and the limits read these; the frame is built from them when a report asks."""
     first = daily.index[0].date()
     n = len(daily)
     consecutive = (daily.index[-1].date() - first).days == n - 1 and daily.index.is_monotonic_increasing
@@ -280,24 +314,31 @@ def weekly_frame(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: fl
               else [week_start_of(d.date(), first_weekday) for d in daily.index])
     wss = sorted(set(starts))
     slot = {ws: i for i, ws in enumerate(wss)}
-    groups = [slot[ws] for ws in starts]
-    # pandas' groupby sums (compensated, as the named aggregation added) on integer week codes
-    # as the index (a key array would be looked up as a column label first)
-    sums = pd.DataFrame({c: daily[c].to_numpy() for c in ("distance_km", "duration_s", "runs")},
-                        index=pd.Index(groups, dtype=np.int64)).groupby(level=0, sort=True).sum()
-    km_sum = sums["distance_km"].to_numpy(dtype=float).tolist()
-    dur_sum = sums["duration_s"].to_numpy(dtype=float).tolist()
-    runs = sums["runs"].to_numpy().astype(int).tolist()
-    longest = [math.nan] * len(wss)
-    for g, k in zip(groups, daily["longest_run_km"].to_numpy(dtype=float).tolist()):
-        if not math.isnan(k) and (math.isnan(longest[g]) or k > longest[g]):
-            longest[g] = k  # a maximum is exact: plain Python (NaN skipped, as pandas does)
+    groups = np.array([slot[ws] for ws in starts], dtype=np.int64)
+    count = len(wss)
+    # float sums compensated as pandas' groupby sums them; whole runs counted exactly
+    km_sum, dur_sum = compensated_sums(groups, [daily["distance_km"].to_numpy(dtype=float),
+                                                daily["duration_s"].to_numpy(dtype=float)], count)
+    runs = np.bincount(groups, weights=daily["runs"].to_numpy(dtype=float), minlength=count).astype(np.int64).tolist()
+    longest = np.full(count, np.nan)
+    np.fmax.at(longest, groups, daily["longest_run_km"].to_numpy(dtype=float))  # a maximum, NaN skipped
     start = history_start if history_start is not None else first
     end = daily.index[-1].date()
-    known = {"history_start": start, "end": end, "gaps": silences}
-    no_data = [days_known(ws, ws + timedelta(days=6), **known) == 0 for ws in wss]
-    complete = [week_complete(ws, **known) for ws in wss]
-    in_progress = [week_in_progress(ws, **known) for ws in wss]
+    # the days runload knows, over the weeks' span: in the history, up to the end, in no gap
+    base = wss[0].toordinal()
+    known = np.zeros(wss[-1].toordinal() - base + 7, dtype=bool)
+    lo, hi = max(start.toordinal() - base, 0), end.toordinal() - base
+    if hi >= lo:
+        known[lo:hi + 1] = True
+    for a, b in silences:
+        known[max(a.toordinal() - base, 0):max(b.toordinal() - base + 1, 0)] = False
+    week_of = np.array([ws.toordinal() - base for ws in wss], dtype=np.int64)
+    seen = np.concatenate(([0], np.cumsum(known)))
+    in_week = seen[np.minimum(week_of + 7, len(known))] - seen[week_of]
+    no_data = (in_week == 0).tolist()
+    complete = (in_week == 7).tolist()
+    off = end.toordinal() - base - week_of  # the end's day within each week
+    in_progress = ((off >= 0) & (off < 6) & (in_week == off + 1)).tolist()
     change, small = change_pct(km_sum, min_base_km=min_base_km,
                                reference=complete, judged=[c or p for c, p in zip(complete, in_progress)])
     if cross_training is not None and not cross_training.empty:
@@ -305,15 +346,11 @@ def weekly_frame(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: fl
         by_week = dict(zip(total.index, total.to_numpy(dtype=float).tolist()))
         cross = [by_week.get(w, 0.0) for w in wss]
     else:
-        cross = [0.0] * len(wss)
-    return pd.DataFrame({
-        "week_start": pd.Series(wss, dtype=object), "distance_km": np.array(km_sum, dtype=float),
-        "duration_s": np.array(dur_sum, dtype=float), "runs": np.array(runs, dtype=np.int64),
-        "longest_run_km": np.array(longest, dtype=float),
-        "change_pct": np.array([math.nan if c is None else c for c in change], dtype=float),
-        "base_too_small": np.array(small, dtype=bool), "cross_training_min": np.array(cross, dtype=float),
-        "no_data": np.array(no_data, dtype=bool), "complete": np.array(complete, dtype=bool),
-        "in_progress": np.array(in_progress, dtype=bool)}, columns=WEEKLY_COLUMNS)
+        cross = [0.0] * count
+    return {"week_start": wss, "distance_km": km_sum, "duration_s": dur_sum, "runs": runs,
+            "longest_run_km": longest.tolist(), "change_pct": [math.nan if c is None else c for c in change],
+            "base_too_small": small, "cross_training_min": cross, "no_data": no_data, "complete": complete,
+            "in_progress": in_progress}
 
 
 def weekly_running(activities: Sequence[Activity], *, week_start: int = 0, min_base_km: float = MIN_BASE_KM,
@@ -340,8 +377,6 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
     the last import are unknown, not rest, so they are not filled with zeros. The index is a
     complete daily ``DatetimeIndex`` named ``date``.
     """
-    from runload.load.formulas import activity_trimp
-
     if load not in LOAD_KINDS:
         raise ValueError(f"load must be one of {', '.join(LOAD_KINDS)}, not {load!r}")
     days_of = _local_days(activities, days)
@@ -395,8 +430,6 @@ def weekly_trimp(runs: Sequence[tuple[date, Activity]], athlete: Athlete | None,
     known), a week without runs 0. All None when the profile lacks resting or maximum heart rate.
     Runs after ``end`` (unknown days) are left out, as in the weekly distance.
     """
-    from runload.load.formulas import activity_trimp
-
     if athlete is None or athlete.hr_rest_bpm is None or athlete.hr_max_bpm is None:
         return [None] * len(week_starts)
     rest, top = float(athlete.hr_rest_bpm), float(athlete.hr_max_bpm)
@@ -501,6 +534,32 @@ def silences(activities: Sequence[Activity], *, min_days: int = SILENCE_DAYS, as
     return out
 
 
+def _week_sums(daily: pd.Series, weeks: Sequence[date]) -> list[float]:
+    """The sum of a complete daily series over each of the consecutive ``weeks``, each added day
+    by day from 0.0 (as a running total per week does), every week at once."""
+    if not weeks or daily.empty:
+        return [0.0] * len(weeks)
+    vals = daily.to_numpy(dtype=float)
+    k0 = (daily.index[0].date() - weeks[0]).days
+    grid = np.zeros(len(weeks) * 7)
+    if k0 < 0 or k0 + len(vals) > len(grid):
+        raise ValueError("the daily series runs outside the weeks")
+    grid[k0:k0 + len(vals)] = vals
+    total = np.zeros(len(weeks))
+    for column in grid.reshape(-1, 7).T:
+        total = total + column  # a day outside the series adds 0.0, which changes no sum
+    return total.tolist()
+
+
+def _week_counts(days: Sequence[date], weeks: Sequence[date]) -> list[int]:
+    """How many of ``days`` fall in each of the consecutive ``weeks``."""
+    if not weeks:
+        return []
+    index = [(d - weeks[0]).days // 7 for d in days]
+    index = [i for i in index if 0 <= i < len(weeks)]
+    return np.bincount(np.array(index, dtype=np.int64), minlength=len(weeks)).tolist()
+
+
 class Frames:
     """One athlete's series up to a day, each built once on first use.
 
@@ -512,10 +571,12 @@ class Frames:
     """
 
     def __init__(self, activities: Sequence[Activity], *, end: date | None = None, first_weekday: int = 0,
-                 min_base_km: float = MIN_BASE_KM, athlete: Athlete | None = None) -> None:
-        acts = sorted(activities, key=lambda a: a.start_utc)
-        self.activities: tuple[Activity, ...] = tuple(acts)
-        self.days: tuple[date, ...] = tuple(local_date(a) for a in acts)
+                 min_base_km: float = MIN_BASE_KM, athlete: Athlete | None = None,
+                 days: Sequence[date] | None = None) -> None:
+        # ``days``: the local day of each activity when the caller has them (computed once per activity)
+        pairs = sorted(zip(activities, _local_days(activities, days)), key=lambda p: p[0].start_utc)
+        self.activities: tuple[Activity, ...] = tuple(a for a, _ in pairs)
+        self.days: tuple[date, ...] = tuple(d for _, d in pairs)
         self.end: date | None = end if end is not None else max(self.days, default=None)
         self.first_weekday = first_weekday
         self.min_base_km = float(min_base_km)
@@ -585,20 +646,25 @@ class Frames:
     def weekly(self) -> pd.DataFrame:
         """:func:`weekly_frame` of :attr:`daily`, with cross-training, weeks without data,
         complete weeks, and a ``trimp`` column (:func:`weekly_trimp`; NaN where not known, and in
-        weeks without data)."""
-        weekly = weekly_frame(self.daily, first_weekday=self.first_weekday, min_base_km=self.min_base_km,
-                              cross_training=self.cross_training, silences=self.gaps, history_start=self.first_day)
-        trimp = weekly_trimp(self.runs, self.athlete, list(weekly["week_start"]), first_weekday=self.first_weekday,
-                             end=self.end)
-        weekly["trimp"] = [math.nan if t is None or gap else t for t, gap in zip(trimp, weekly["no_data"])]
-        return weekly
+        weeks without data): :attr:`weekly_lists` as a frame."""
+        if self.daily.empty:
+            weekly = pd.DataFrame(columns=WEEKLY_COLUMNS)
+            weekly["trimp"] = []
+            return weekly
+        return weekly_table(self.weekly_lists)
 
     @cached_property
     def weekly_lists(self) -> dict[str, list[Any]]:
-        """The columns of :attr:`weekly` as plain lists (the rules and limits read them week by
-        week: one conversion instead of a pandas lookup per week)."""
-        weekly = self.weekly
-        return {c: weekly[c].tolist() for c in weekly.columns}
+        """The columns of :attr:`weekly` as plain lists, computed once on arrays
+        (:func:`weekly_columns`): the rules and the limits read them week by week."""
+        if self.daily.empty:
+            return {c: [] for c in [*WEEKLY_COLUMNS, "trimp"]}
+        weekly = weekly_columns(self.daily, first_weekday=self.first_weekday, min_base_km=self.min_base_km,
+                                cross_training=self.cross_training, silences=self.gaps, history_start=self.first_day)
+        trimp = weekly_trimp(self.runs, self.athlete, weekly["week_start"], first_weekday=self.first_weekday,
+                             end=self.end)
+        weekly["trimp"] = [math.nan if t is None or gap else t for t, gap in zip(trimp, weekly["no_data"])]
+        return weekly
 
     def weeks_as_of(self, day: date) -> dict[str, list[Any]]:
         """``week_start``, ``distance_km`` and ``complete`` of each week from the first run's to
@@ -611,7 +677,11 @@ class Frames:
         if key not in self._memo:
             weekly = self.weekly_lists
             out: dict[str, list[Any]] = {"week_start": [], "distance_km": [], "complete": []}
-            if weekly["week_start"]:
+            if weekly["week_start"] and self.days and day == self.end == max(self.days):
+                # judged on the last day with data: the weeks are the weekly series' own
+                out = {"week_start": list(weekly["week_start"]), "distance_km": [float(k) for k in weekly["distance_km"]],
+                       "complete": list(weekly["complete"])}
+            elif weekly["week_start"]:
                 km = dict(zip(weekly["week_start"], weekly["distance_km"]))
                 spans = gaps(self.activities, first_weekday=self.first_weekday, min_days=SILENCE_DAYS, as_of=day,
                              days=self.days)
@@ -628,8 +698,6 @@ class Frames:
     def coarse_hr_runs(self) -> int:
         """Runs whose heart rate an older runload stored in 5-bpm bins (TRIMP and zones from them
         are approximate: read at each bin's middle)."""
-        from runload.load.formulas import coarse_hr
-
         return sum(1 for _, a in self.runs if coarse_hr(a))
 
     def rolling(self, window_days: int = 7, min_base_km: float = MIN_BASE_KM) -> pd.DataFrame:
@@ -648,7 +716,12 @@ class Frames:
         key = ("load", kind)
         if key not in self._memo:
             ath = self.athlete
-            if kind == "trimp" and (ath is None or ath.hr_rest_bpm is None or ath.hr_max_bpm is None):
+            if kind == "distance":  # the daily frame's running distance, summed run by run as daily_load does
+                series = pd.Series(self.daily["distance_km"].to_numpy(dtype=float), index=self.daily.index,
+                                   name="distance")
+                series.attrs.update(runs_without_hr=0, runs_without_rpe=0, runs_without_climb=0)
+                self._memo[key] = series
+            elif kind == "trimp" and (ath is None or ath.hr_rest_bpm is None or ath.hr_max_bpm is None):
                 self._memo[key] = None
             else:
                 self._memo[key] = daily_load(self.activities, load=kind, end=self.end, days=self.days,
@@ -659,8 +732,6 @@ class Frames:
 
     def spikes(self, window_days: int | None = None) -> list[dict[str, Any]]:
         """:func:`runload.load.formulas.run_spikes` of the runs."""
-        from runload.load.formulas import LOOKBACK_DAYS, run_spikes
-
         window_days = LOOKBACK_DAYS if window_days is None else window_days
         key = ("spikes", window_days)
         if key not in self._memo:
@@ -671,7 +742,12 @@ class Frames:
         """Weekly sums of the daily load ``kind`` on the weeks of :attr:`weekly`: columns
         ``week_start``, ``value``, ``runs``, ``runs_missing`` (runs that carry no value for the
         measure: no RPE, no elevation, no heart rate), ``no_data``. None when the load cannot be
-        computed (TRIMP without profile heart rates)."""
+        computed (TRIMP without profile heart rates). :meth:`weekly_load_lists` as a frame."""
+        lists = self.weekly_load_lists(kind)
+        return None if lists is None else pd.DataFrame(lists)
+
+    def weekly_load_lists(self, kind: str) -> dict[str, list[Any]] | None:
+        """The columns of :meth:`weekly_load` as plain lists (what the rules read)."""
         key = ("weekly_load", kind)
         if key not in self._memo:
             daily = self.load(kind)
@@ -679,23 +755,17 @@ class Frames:
             if daily is None:
                 self._memo[key] = None
             else:
-                sums: dict[date, float] = {}
-                starts = day_week_starts(daily.index[0].date(), len(daily), self.first_weekday) if len(daily) else []
-                for ws, v in zip(starts, daily.to_numpy(dtype=float).tolist()):
-                    sums[ws] = sums.get(ws, 0.0) + v
-                missing: dict[date, int] = {}
+                weeks = weekly["week_start"]
                 attr = {"session_load": "rpe", "climb": "elevation_gain_m", "trimp": "avg_hr_bpm"}.get(kind)
-                for d, a in self.runs:
-                    if attr is not None and getattr(a, attr) is None and (self.end is None or d <= self.end):
-                        ws = week_start_of(d, self.first_weekday)
-                        missing[ws] = missing.get(ws, 0) + 1
-                self._memo[key] = pd.DataFrame({
-                    "week_start": list(weekly["week_start"]),
-                    "value": [sums.get(ws, 0.0) for ws in weekly["week_start"]],
+                lacking = [] if attr is None else [d for d, a in self.runs if getattr(a, attr) is None
+                                                   and (self.end is None or d <= self.end)]
+                self._memo[key] = {
+                    "week_start": list(weeks),
+                    "value": _week_sums(daily, weeks),
                     "runs": [int(r) for r in weekly["runs"]],
-                    "runs_missing": [missing.get(ws, 0) for ws in weekly["week_start"]],
+                    "runs_missing": _week_counts(lacking, weeks),
                     "no_data": [bool(x) for x in weekly["no_data"]],
-                })
+                }
         return self._memo[key]
 
     def fitness_fatigue(self, kind: str = "distance") -> pd.DataFrame | None:
@@ -704,8 +774,6 @@ class Frames:
         TrainingPeaks and GoldenCheetah seed with 0), gaps marked (NaN, computed through as
         rest) and the first 42 days marked as settling. None without that load. The
         fitness-ramp rule and the charts read this one."""
-        from runload.load.formulas import fitness_fatigue
-
         key = ("fitness_fatigue", kind)
         if key not in self._memo:
             series = self.load(kind)

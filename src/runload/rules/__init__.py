@@ -14,7 +14,16 @@ from runload.rules.engine import (
     profile_factor,
 )
 from runload.rules.examples import check_example, example_context, run_example, validate
-from runload.rules.schema import Band, Rule, Stricter, find_rule, load_rule, load_rules, parse_rule, rule_files
+from runload.rules.schema import (
+    Band,
+    Rule,
+    Stricter,
+    find_rule,
+    load_rule,
+    load_rules,
+    parse_rule,
+    rule_files,
+)
 from runload.rules.select import athlete_settings, extra_rule_paths, select_rules
 
 __all__ = [

@@ -23,7 +23,9 @@ from typing import Any
 import numpy as np
 
 from runload.calendar import local_date
+from runload.load.series import MIN_BASE_KM, Frames
 from runload.models import Activity, Athlete, PainEntry, Shoe
+from runload.pain.history import PainLog
 
 # Modules whose import registers metrics.
 METRIC_MODULES = ["runload.rules.load_metrics", "runload.rules.pain_metrics"]
@@ -68,14 +70,10 @@ class Context:
             object.__setattr__(self, "data_end", last if last is not None
                                else max(local_date(a) for a in self.activities))
         if self.frames is None:
-            from runload.load.series import MIN_BASE_KM, Frames
-
             object.__setattr__(self, "frames", Frames(
                 self.activities, end=self.data_end, first_weekday=self.week_start,
                 min_base_km=float(self.settings.get("min_base_km", MIN_BASE_KM)), athlete=self.athlete))
         if self.pain_log is None:
-            from runload.pain.history import PainLog
-
             object.__setattr__(self, "pain_log", PainLog(self.pain_entries, self.frames, athlete=self.athlete,
                                                          week_start=self.week_start, as_of=self.judged_day,
                                                          clearances=self.clearances))

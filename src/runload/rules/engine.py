@@ -16,6 +16,7 @@ from runload.rules.context import Context, MetricColumns, MetricValue, get_metri
 from runload.rules.schema import Band, Rule, _fail
 from runload.units import UnitFormatter, is_distance_unit, quantity
 
+
 def profile_factor(rule: Rule, athlete: Athlete, day: date | None) -> tuple[float, list[str]]:
     """The combined ``[[stricter]]`` factor for this athlete on ``day`` and the notes that apply."""
     factor, notes = 1.0, []

@@ -22,13 +22,30 @@ import numpy as np
 import pandas as pd
 
 from runload.calendar import week_start_of
-from runload.load.formulas import (LOOKBACK_DAYS, acwr_frame, acwr_words, days_without_run, hard_seconds,
-                                   weekly_monotony)
-from runload.load.series import (LOAD_UNITS, PCT_DECIMALS, SILENCE_DAYS, change_pct, day_week_starts, gaps, pct_change,
-                                 recent_change, recent_pair_reference, reference_weeks)
+from runload.load.formulas import (
+    LOOKBACK_DAYS,
+    acwr_frame,
+    acwr_words,
+    days_without_run,
+    hard_seconds,
+    weekly_monotony,
+)
+from runload.load.series import (
+    LOAD_UNITS,
+    LOAD_WORDS,
+    PCT_DECIMALS,
+    SILENCE_DAYS,
+    change_pct,
+    gaps,
+    pct_change,
+    recent_change,
+    recent_pair_reference,
+    reference_weeks,
+)
 from runload.models import Activity
 from runload.rules.context import Context, MetricColumns, MetricValue, metric, no_columns
-
+from runload.shoes import shoe_totals
+from runload.units import distance, fmt
 
 # --- Helpers for the metric adapters ---------------------------------------------------------------
 
@@ -83,8 +100,6 @@ def reference_words(units: str, *, ref_km: float, ref_start: date, before: bool,
     "your highest week of the last four (48.0 km, week of 2026-05-04)". ``span`` is "week"
     (``refs`` complete weeks looked at), "two weeks" (``ref_start`` their first day) or
     "7 days" (``ref_start`` their last day)."""
-    from runload.units import fmt
-
     if before:
         return fmt("the {span} before ({km:dist})", units, span=span, km=ref_km)
     d = ref_start.isoformat()
@@ -149,17 +164,15 @@ def week_load_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColum
     would read as a drop, then as a jump). Facts: load (the measure's words), unit, value_now,
     value_prev, distance_km, prev_km, runs_missing.
     """
-    from runload.load.series import LOAD_WORDS
-
     kind = str(params.get("load", "distance"))
     min_base = float(params.get("min_base", 0.0))
-    weeks = ctx.frames.weekly_load(kind)
-    if weeks is None or len(weeks) < 2:
+    weeks = ctx.frames.weekly_load_lists(kind)
+    if weeks is None or len(weeks["value"]) < 2:
         return no_columns()
     km = ctx.frames.weekly_lists["distance_km"]
-    values = weeks["value"].tolist()
-    missing = weeks["runs_missing"].tolist()
-    week_starts = weeks["week_start"].tolist()
+    values = weeks["value"]
+    missing = weeks["runs_missing"]
+    week_starts = weeks["week_start"]
     weekly = ctx.frames.weekly_lists  # the same complete weeks as the weekly progression
     complete = weekly["complete"]
     judged = [c or p for c, p in zip(complete, weekly["in_progress"])]
@@ -461,7 +474,7 @@ def cadence_drop_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValu
     runs.sort()
     out = []
     first = 0  # the earliest run still inside the baseline window
-    for i, (start, day, speed, cad) in enumerate(runs):
+    for i, (_start, day, speed, cad) in enumerate(runs):
         while first < i and (day - runs[first][1]).days > days:
             first += 1
         matched = [c for (s2, d2, v2, c) in runs[first:i] if abs(v2 - speed) <= tol * speed]
@@ -483,8 +496,6 @@ def shoe_km(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     (``retire_at_km``, default 800) falls on that distance. Facts: gear, runs, first_use,
     last_use, start_km, key (the gear name), and threshold_factor/threshold_note for a shoe
     with a retirement distance."""
-    from runload.shoes import shoe_totals
-
     end = ctx.data_end
     base = float(_setting(ctx, params, "retire_at_km", 800.0))
     out = []
@@ -494,8 +505,6 @@ def shoe_km(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
         facts: dict[str, Any] = {"gear": t.name, "runs": t.runs, "first_use": t.first_used, "last_use": t.last_used,
                                  "start_km": t.start_km, "key": t.name, "before": ""}
         if t.start_km:
-            from runload.units import distance
-
             facts["before"] = f", with {distance(t.start_km, ctx.athlete.units or 'km', 0)} before runload"
         if t.retire_km:
             facts["threshold_factor"] = t.retire_km / base

@@ -17,9 +17,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from runload.errors import NotFoundError, RuleError
+from runload.config import default_rules_dir
+from runload.errors import InputError, NotFoundError, RuleError
 from runload.models import PainEntry, Severity, Sport
 from runload.rules.context import get_metric
+from runload.textfile import read_utf8
 
 OPS = {"above": ">", "at_least": ">=", "below": "<", "at_most": "<="}
 KINDS = ("load", "pain")
@@ -377,9 +379,6 @@ MAX_RULE_BYTES = 2**20  # one rule's TOML; far more is not a rule file
 
 def load_rule(path: str | Path) -> Rule:
     """Read and validate one rule file."""
-    from runload.errors import InputError
-    from runload.textfile import read_utf8
-
     p = Path(path)
     if not p.exists():
         raise RuleError("rule file not found", path=p)
@@ -411,8 +410,6 @@ def load_rules(paths: Iterable[str | Path] | None = None, *, check_metrics: bool
 
     Two files with the same id, or a rule naming a metric nobody registered, are errors.
     """
-    from runload.config import default_rules_dir
-
     files = rule_files(paths if paths is not None else [default_rules_dir()])
     rules: list[Rule] = []
     seen: dict[str, Path] = {}

@@ -61,7 +61,9 @@ def _history(rnd: random.Random) -> list[Activity]:
 def _thresholds(rule: Rule, ctx: Context, rnd: random.Random) -> Rule:
     """``rule`` with random thresholds: a value its metric gives (the boundary), or near one,
     or anywhere."""
-    cols = get_metric(rule.metric)(ctx, rule.params)  # type: ignore[misc]
+    fn = get_metric(rule.metric)
+    assert fn is not None
+    cols = fn(ctx, rule.params)
     given_values = [float(v) for v in cols.values if v == v] if isinstance(cols, MetricColumns) else []
     bands = []
     for band in rule.bands:
@@ -108,6 +110,8 @@ def test_the_columns_judge_fewer_rows_than_the_history_holds() -> None:
     acwr = next(r for r in COLUMNAR if r.metric == "acwr")
     from runload.rules.engine import candidates
 
-    cols = get_metric("acwr")(ctx, acwr.params)  # type: ignore[misc]
+    fn = get_metric("acwr")
+    assert fn is not None
+    cols = fn(ctx, acwr.params)
     assert isinstance(cols, MetricColumns)
     assert len(candidates(acwr, ctx, cols)) < len(cols)

@@ -437,8 +437,8 @@ def status_of(findings: Sequence[Finding], pain: Any, as_of: date | None, frames
         return Status(level, STATUS_LABELS[level], f"Red flag not yet resolved: {what}. "
                                                    "It leads until a later entry records it gone or a clearance is logged.")
     start = current_from(as_of, first_weekday)
-    recorded = start is not None and (any(start <= d <= as_of for d in frames.days)  # type: ignore[operator]
-                                      or any(start <= e.date <= as_of for e in pain_entries))  # type: ignore[operator]
+    recorded = start is not None and as_of is not None and (any(start <= d <= as_of for d in frames.days)
+                                                            or any(start <= e.date <= as_of for e in pain_entries))
     top = max((f.severity for f in current), key=lambda s: s.rank, default=None)
     if top is not None and top.rank >= Severity.CAUTION.rank:
         level = top.value

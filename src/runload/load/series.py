@@ -11,7 +11,7 @@ the limits, the report and its charts all read the same frames.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
@@ -58,27 +58,24 @@ def daily_frame(activities: Sequence[Activity], *, end: date | None = None,
     if not runs:
         return pd.DataFrame(columns=DAILY_COLUMNS, index=pd.DatetimeIndex([], name="date"))
     last = end or max(days_of)
-    per: dict[date, list[float]] = {}
-    for d, a in runs:
-        if d > last:
-            continue
-        km = a.distance_m / 1000.0
-        row = per.setdefault(d, [0.0, 0.0, 0, 0.0])
-        row[0] += km
-        row[1] += duration_s(a) or 0.0
-        row[2] += 1
-        row[3] = max(row[3], km)
-    if not per:
+    kept = [(d, a) for d, a in runs if d <= last]
+    if not kept:
         return pd.DataFrame(columns=DAILY_COLUMNS, index=pd.DatetimeIndex([], name="date"))
-    first = min(per)
+    first = min(d for d, _ in kept)
+    n = (last - first).days + 1
+    at = np.array([(d - first).days for d, _ in kept], dtype=np.int64)
+    km = np.array([a.distance_m for _, a in kept], dtype=float) / 1000.0
+    # each day's runs added in start order from 0 (np.add.at adds one by one, in order); days
+    # without a run are 0
+    distance = np.zeros(n)
+    np.add.at(distance, at, km)
+    seconds = np.zeros(n)
+    np.add.at(seconds, at, np.array([duration_s(a) or 0.0 for _, a in kept], dtype=float))
+    longest = np.zeros(n)
+    np.fmax.at(longest, at, km)
+    count = np.bincount(at, minlength=n).astype(np.int64)
     days = pd.date_range(pd.Timestamp(first), pd.Timestamp(last), freq="D", name="date")
-    # one array per column, filled by day offset (days without a run are 0), one frame built
-    cols = [np.zeros(len(days)), np.zeros(len(days)), np.zeros(len(days), dtype=np.int64), np.zeros(len(days))]
-    for d, row in per.items():
-        i = (d - first).days
-        for c, v in zip(cols, row):
-            c[i] = v
-    return pd.DataFrame(dict(zip(DAILY_COLUMNS, cols)), index=days)
+    return pd.DataFrame(dict(zip(DAILY_COLUMNS, [distance, seconds, count, longest])), index=days)
 
 
 def day_week_starts(first: date, n: int, first_weekday: int = 0) -> list[date]:
@@ -292,21 +289,29 @@ def weekly_table(columns: dict[str, list[Any]]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=list(data))
 
 
-def compensated_sums(groups: np.ndarray, columns: Sequence[np.ndarray], count: int) -> list[list[float]]:
-    """Per column, the sum of each group's values (``groups`` codes 0..count-1, one per value)
-    exactly as pandas' groupby sums them (compensated): every column in one grouped sum."""
+def group_sums(groups: np.ndarray, columns: Sequence[np.ndarray], count: int) -> list[list[float]]:
+    """Per column, the sum of each group's values (``groups`` codes 0..count-1, every code
+    present, one per value) exactly as pandas' groupby sums them: on weeks in order and without
+    NaN, numpy's ``add.reduceat`` over each week's days (pandas' own path there); otherwise
+    pandas' groupby itself."""
     if not columns:
         return []
+    values = np.concatenate(columns)
+    if len(groups) and bool((np.diff(groups) >= 0).all()) and not np.isnan(values).any():
+        starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+        return [np.add.reduceat(c, starts).tolist() for c in columns]
     labels = np.concatenate([groups + k * count for k in range(len(columns))])
-    sums = pd.Series(np.concatenate(columns)).groupby(labels, sort=True).sum().to_numpy(dtype=float)
+    sums = pd.Series(values).groupby(labels, sort=True).sum().to_numpy(dtype=float)
     return [sums[k * count:(k + 1) * count].tolist() for k in range(len(columns))]
 
 
 def weekly_columns(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: float = MIN_BASE_KM,
-                   cross_training: pd.DataFrame | None = None, silences: Sequence[tuple[date, date]] = (),
+                   cross_training: pd.DataFrame | Mapping[date, float] | None = None, silences: Sequence[tuple[date, date]] = (),
                    history_start: date | None = None) -> dict[str, list[Any]]:
     """The columns of :func:`weekly_frame` as plain lists (one per week), computed on arrays: the
-    rules and the limits read these; the frame is built from them when a report asks."""
+    rules and the limits read these; the frame is built from them when a report asks.
+    ``cross_training`` is :func:`weekly_cross_training` or its row sums by week
+    (:func:`cross_training_totals`)."""
     first = daily.index[0].date()
     n = len(daily)
     consecutive = (daily.index[-1].date() - first).days == n - 1 and daily.index.is_monotonic_increasing
@@ -316,8 +321,8 @@ def weekly_columns(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: 
     slot = {ws: i for i, ws in enumerate(wss)}
     groups = np.array([slot[ws] for ws in starts], dtype=np.int64)
     count = len(wss)
-    # float sums compensated as pandas' groupby sums them; whole runs counted exactly
-    km_sum, dur_sum = compensated_sums(groups, [daily["distance_km"].to_numpy(dtype=float),
+    # float sums as pandas' groupby sums them; whole runs counted exactly
+    km_sum, dur_sum = group_sums(groups, [daily["distance_km"].to_numpy(dtype=float),
                                                 daily["duration_s"].to_numpy(dtype=float)], count)
     runs = np.bincount(groups, weights=daily["runs"].to_numpy(dtype=float), minlength=count).astype(np.int64).tolist()
     longest = np.full(count, np.nan)
@@ -341,12 +346,12 @@ def weekly_columns(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: 
     in_progress = ((off >= 0) & (off < 6) & (in_week == off + 1)).tolist()
     change, small = change_pct(km_sum, min_base_km=min_base_km,
                                reference=complete, judged=[c or p for c, p in zip(complete, in_progress)])
-    if cross_training is not None and not cross_training.empty:
-        total = cross_training.sum(axis=1)
+    if isinstance(cross_training, pd.DataFrame):
+        total = cross_training.sum(axis=1) if not cross_training.empty else pd.Series(dtype=float)
         by_week = dict(zip(total.index, total.to_numpy(dtype=float).tolist()))
-        cross = [by_week.get(w, 0.0) for w in wss]
     else:
-        cross = [0.0] * count
+        by_week = dict(cross_training or {})
+    cross = [by_week.get(w, 0.0) for w in wss]
     return {"week_start": wss, "distance_km": km_sum, "duration_s": dur_sum, "runs": runs,
             "longest_run_km": longest.tolist(), "change_pct": [math.nan if c is None else c for c in change],
             "base_too_small": small, "cross_training_min": cross, "no_data": no_data, "complete": complete,
@@ -385,6 +390,7 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
         return pd.Series([], index=pd.DatetimeIndex([], name="date"), dtype=float, name=load)
     if load == "trimp" and (hr_rest_bpm is None or hr_max_bpm is None):
         raise ValueError("TRIMP needs the athlete's resting and maximum heart rate")
+    rest, top = float(hr_rest_bpm or 0.0), float(hr_max_bpm or 0.0)  # both given for TRIMP (above)
     last_day = end or max(days_of)
     values: dict[date, float] = {}
     missing_hr = missing_rpe = missing_climb = 0
@@ -404,7 +410,7 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
                 missing_climb += 1
             v = a.elevation_gain_m or 0.0
         else:
-            t = activity_trimp(a, float(hr_rest_bpm), float(hr_max_bpm), sex)  # type: ignore[arg-type]
+            t = activity_trimp(a, rest, top, sex)
             if t is None:
                 missing_hr += 1
             v = t or 0.0
@@ -448,6 +454,28 @@ def weekly_trimp(runs: Sequence[tuple[date, Activity]], athlete: Athlete | None,
     return [total[ws] if counted.get(ws) else (None if ran.get(ws) else 0.0) for ws in week_starts]
 
 
+def cross_training_minutes(activities: Sequence[Activity], *, week_start: int = 0,
+                           days: Sequence[date] | None = None) -> dict[tuple[date, str], float]:
+    """Minutes of other sports per (week start, sport), added activity by activity: the cells of
+    :func:`weekly_cross_training`."""
+    rows: dict[tuple[date, str], float] = {}
+    for d, a in zip(_local_days(activities, days), activities):
+        if a.is_run or a.sport in (Sport.DRIVING, Sport.UNKNOWN):
+            continue
+        key = (week_start_of(d, week_start), a.sport.value)
+        rows[key] = rows.get(key, 0.0) + (duration_s(a) or 0.0) / 60.0
+    return rows
+
+
+def cross_training_totals(rows: Mapping[tuple[date, str], float]) -> dict[date, float]:
+    """Minutes of all other sports per week of :func:`cross_training_minutes`, the sports added in
+    name order (a row sum of :func:`weekly_cross_training`)."""
+    totals: dict[date, float] = {}
+    for (week, _sport), minutes in sorted(rows.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        totals[week] = totals[week] + minutes if week in totals else minutes
+    return totals
+
+
 def weekly_cross_training(activities: Sequence[Activity], *, week_start: int = 0,
                           days: Sequence[date] | None = None) -> pd.DataFrame:
     """Minutes of other sports per week and sport (walking counts too; driving never does).
@@ -456,12 +484,7 @@ def weekly_cross_training(activities: Sequence[Activity], *, week_start: int = 0
     other sports went with fewer running injuries, Malisoux 2015). Index ``week_start``
     (date), one column per sport, 0 where none.
     """
-    rows: dict[tuple[date, str], float] = {}
-    for d, a in zip(_local_days(activities, days), activities):
-        if a.is_run or a.sport in (Sport.DRIVING, Sport.UNKNOWN):
-            continue
-        key = (week_start_of(d, week_start), a.sport.value)
-        rows[key] = rows.get(key, 0.0) + (duration_s(a) or 0.0) / 60.0
+    rows = cross_training_minutes(activities, week_start=week_start, days=days)
     if not rows:
         return pd.DataFrame(index=pd.Index([], name="week_start"))
     weeks = sorted({w for w, _ in rows})
@@ -608,6 +631,12 @@ class Frames:
         return weekly_cross_training(self.activities, week_start=self.first_weekday, days=self.days)
 
     @cached_property
+    def cross_training_totals(self) -> dict[date, float]:
+        """Minutes of other sports per week (:func:`cross_training_totals`)."""
+        return cross_training_totals(cross_training_minutes(self.activities, week_start=self.first_weekday,
+                                                            days=self.days))
+
+    @cached_property
     def silences(self) -> list[tuple[date, date]]:
         """Stretches of 14+ days without any recorded activity inside the data."""
         return silences(self.activities, min_days=SILENCE_DAYS, days=self.days)
@@ -660,7 +689,8 @@ class Frames:
         if self.daily.empty:
             return {c: [] for c in [*WEEKLY_COLUMNS, "trimp"]}
         weekly = weekly_columns(self.daily, first_weekday=self.first_weekday, min_base_km=self.min_base_km,
-                                cross_training=self.cross_training, silences=self.gaps, history_start=self.first_day)
+                                cross_training=self.cross_training_totals, silences=self.gaps,
+                                history_start=self.first_day)
         trimp = weekly_trimp(self.runs, self.athlete, weekly["week_start"], first_weekday=self.first_weekday,
                              end=self.end)
         weekly["trimp"] = [math.nan if t is None or gap else t for t, gap in zip(trimp, weekly["no_data"])]
@@ -780,7 +810,9 @@ class Frames:
             if series is None or series.empty:
                 self._memo[key] = None
             else:
-                known = self.known_days.reindex(series.index, fill_value=True)
+                known = self.known_days
+                if not known.index.equals(series.index):
+                    known = known.reindex(series.index, fill_value=True)
                 first = series.iloc[:28][known.iloc[:28].to_numpy()]  # days of a gap are no part of the seed
                 seed = float(first.mean()) if len(first) else 0.0
                 self._memo[key] = fitness_fatigue(series, seed=seed, known=known)

@@ -187,6 +187,7 @@ def judge(rule: Rule, ctx: Context, values: Iterable[MetricValue]) -> list[Findi
     start = history_start(ctx)
     units = ctx.athlete.units or "km"  # the reader's units: words only, values stay in km
     matches: list[tuple[MetricValue, float, Band, float, float, list[str]]] = []
+    profile: dict[int | None, tuple[float, list[str]]] = {}  # the profile factor by year (an age reached)
     for v in values:
         if v.value is None or (isinstance(v.value, float) and math.isnan(v.value)):
             continue
@@ -197,7 +198,10 @@ def judge(rule: Rule, ctx: Context, values: Iterable[MetricValue]) -> list[Findi
             continue
         # Round away float noise so 11 km after 10 km is exactly 10%, not 10.000000000000009%.
         value = round(raw, 9)
-        factor, notes = profile_factor(rule, ctx.athlete, day)
+        year = day.year if day is not None else None
+        if year not in profile:
+            profile[year] = profile_factor(rule, ctx.athlete, day)
+        factor, notes = profile[year]
         if v.facts.get("threshold_factor"):
             # the metric scales the thresholds for this one value (a shoe's own retirement distance)
             factor *= float(v.facts["threshold_factor"])

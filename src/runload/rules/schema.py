@@ -8,10 +8,11 @@ names the file and the key.
 from __future__ import annotations
 
 import math
+import operator
 import re
 import string
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -24,6 +25,8 @@ from runload.rules.context import get_metric
 from runload.textfile import read_utf8
 
 OPS = {"above": ">", "at_least": ">=", "below": "<", "at_most": "<="}
+_COMPARE: dict[str, Callable[[float, float], bool]] = {"above": operator.gt, "at_least": operator.ge,
+                                                       "below": operator.lt, "at_most": operator.le}
 KINDS = ("load", "pain")
 ONE_PER = ("week", "day", "key")
 STRICTER_WHEN = ("previous_injury", "age_at_least")
@@ -77,8 +80,7 @@ class Band:
     advice: str | None = None
 
     def matches(self, value: float, threshold: float | None = None) -> bool:
-        t = self.threshold if threshold is None else threshold
-        return {"above": value > t, "at_least": value >= t, "below": value < t, "at_most": value <= t}[self.op]
+        return _COMPARE[self.op](value, self.threshold if threshold is None else threshold)
 
 
 @dataclass(frozen=True)

@@ -115,3 +115,21 @@ def test_the_columns_judge_fewer_rows_than_the_history_holds() -> None:
     cols = fn(ctx, acwr.params)
     assert isinstance(cols, MetricColumns)
     assert len(candidates(acwr, ctx, cols)) < len(cols)
+
+
+def test_words_are_written_when_read_and_travel_unwritten() -> None:
+    """A finding keeps its rule's template and values; the text is written on the first read,
+    a copy (``Finding.but``) or a pickle carries them unwritten, and every reading says the same."""
+    import pickle
+
+    rnd = random.Random(3)
+    ctx = Context(athlete=_athlete(rnd), activities=_history(rnd))
+    found = [f for rule in COLUMNAR for f in evaluate(rule, ctx)]
+    assert found
+    f = found[0]
+    assert not isinstance(f.__dict__["_message"], str)  # not written yet
+    copy = f.but(current=True)
+    travelled = pickle.loads(pickle.dumps(copy))
+    assert not isinstance(travelled.__dict__["_message"], str)
+    assert f.message == copy.message == travelled.message and f.advice == travelled.advice
+    assert isinstance(f.__dict__["_message"], str)  # written once read

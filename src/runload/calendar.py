@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from runload.errors import InputError
+from runload.models import Activity
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # The first and last day any record may carry: GPS watches with a calendar clock appeared in
@@ -32,8 +33,20 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$", re.IGNORECASE | re.ASCII)  # ASCII: 
 def local_date(activity: Any) -> date:
     """The calendar day an activity started on, in the local time recorded with it
     (``start_utc`` plus ``utc_offset_s``; the offset of the file, else the athlete's zone: see
-    :func:`with_zone_offset`, which the store and the assessment apply)."""
+    :func:`with_zone_offset`, which the store and the assessment apply).
+
+    Computed once per :class:`runload.models.Activity` (a frozen value: its start and offset
+    never change) and kept with it: the series, the pain log and the limits all ask."""
+    if type(activity) is Activity:
+        day = activity.__dict__.get(_LOCAL_DAY)
+        if day is None:
+            day = activity.__dict__[_LOCAL_DAY] = (activity.start_utc
+                                                   + timedelta(seconds=activity.utc_offset_s or 0)).date()
+        return day
     return (activity.start_utc + timedelta(seconds=activity.utc_offset_s or 0)).date()
+
+
+_LOCAL_DAY = "_local_day"  # where local_date keeps an activity's day (not a dataclass field)
 
 
 def zone_offset_s(when_utc: datetime, tz: str | None) -> int:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from runload.calendar import week_start_of
 from runload.models import Athlete, Finding
-from runload.rules.context import Context, MetricColumns, MetricValue, get_metric
+from runload.rules.context import Context, MetricColumns, MetricFn, MetricValue, get_metric
 from runload.rules.schema import Band, Rule, _fail
 from runload.units import UnitFormatter, is_distance_unit, quantity
 
@@ -39,10 +40,18 @@ def effective_threshold(band: Band, factor: float) -> float:
     return band.threshold * factor if band.op in ("above", "at_least") else band.threshold / factor
 
 
+class RuleName(NamedTuple):
+    """What an error in a rule's words names: the rule, its file and its metric."""
+
+    id: str
+    path: Path | None
+    metric: str
+
+
 class _Fields(dict):
     """Template fields; a missing key is reported with the rule file."""
 
-    def __init__(self, rule: Rule, where: str, data: Mapping[str, Any]) -> None:
+    def __init__(self, rule: Rule | RuleName, where: str, data: Mapping[str, Any]) -> None:
         super().__init__(data)
         self.rule, self.where = rule, where
 
@@ -51,7 +60,7 @@ class _Fields(dict):
                     f"template names {{{key}}}, which metric {self.rule.metric!r} does not give")
 
 
-def _render(rule: Rule, where: str, template: str, fields: Mapping[str, Any], units: str = "km") -> str:
+def _render(rule: Rule | RuleName, where: str, template: str, fields: Mapping[str, Any], units: str = "km") -> str:
     """Fill a template in the reader's units (``{distance_km:dist}``: see :mod:`runload.units`)."""
     try:
         return UnitFormatter(units).vformat(template, (), _Fields(rule, where, fields))
@@ -69,7 +78,9 @@ class RuleWords:
 
     def __init__(self, rule: Rule, where: str, template: str, fields: Mapping[str, Any], units: str,
                  suffix: str = "") -> None:
-        self.rule, self.where, self.template, self.fields, self.units = rule, where, template, fields, units
+        # the rule's name only: an assessment travelling to another process carries no rule files
+        self.rule = RuleName(rule.id, rule.path, rule.metric)
+        self.where, self.template, self.fields, self.units = where, template, fields, units
         self.suffix = suffix
         self._text: str | None = None
 
@@ -128,7 +139,7 @@ def evaluate_each(rule: Rule, ctx: Context) -> list[Finding]:
     return judge(rule, ctx, values.rows() if isinstance(values, MetricColumns) else values)
 
 
-def _metric(rule: Rule) -> Any:
+def _metric(rule: Rule) -> MetricFn:
     fn = get_metric(rule.metric)
     if fn is None:
         raise _fail(rule.path or rule.id, "metric", f"no metric named {rule.metric!r} is registered")

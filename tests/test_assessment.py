@@ -236,7 +236,8 @@ def test_one_html_report_builds_each_frame_once(tmp_path: Path, monkeypatch) -> 
     from runload.store import Store
 
     calls = {"daily": 0, "weekly": 0}
-    real_daily, real_weekly = series.daily_frame, series.weekly_frame
+    # the weekly series is computed once, as columns (the weekly frame is built from them)
+    real_daily, real_weekly = series.daily_frame, series.weekly_columns
 
     def daily(*a, **k):
         calls["daily"] += 1
@@ -247,7 +248,7 @@ def test_one_html_report_builds_each_frame_once(tmp_path: Path, monkeypatch) -> 
         return real_weekly(*a, **k)
 
     monkeypatch.setattr(series, "daily_frame", daily)
-    monkeypatch.setattr(series, "weekly_frame", weekly)
+    monkeypatch.setattr(series, "weekly_columns", weekly)
     store = Store.open(tmp_path / "s.sqlite")
     store.add_athlete(ATHLETE)
     with store.atomic() as conn:

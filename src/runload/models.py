@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
+from typing import Protocol, overload
 
 from runload.units import fmt
 
@@ -243,15 +244,61 @@ PAIN_SIGNS: dict[str, str] = {s.name: s.words for s in sorted(PAIN_SIGN_LIST, ke
 PAIN_SIGN_SHORT: dict[str, str] = {s.name: s.short for s in PAIN_SIGN_LIST}
 
 
+Day = date  # a calendar day, named apart from Finding's field ``date``
+
+
+class Words(Protocol):
+    """Words not yet written: a rule's template and the values that fill it
+    (:class:`runload.rules.engine.RuleWords`), rendered when first read."""
+
+    def render(self) -> str: ...
+
+
+class WordsField:
+    """A :class:`Finding` field holding its words as text or as :class:`Words`, rendered on the
+    first read and kept: an assessment judges the whole history, and only the findings shown,
+    mailed or serialised are ever read."""
+
+    def __init__(self, default: str | None = None) -> None:
+        self.default = default
+        self.slot = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> str: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> str: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> str:
+        if obj is None:
+            if self.default is None:  # a dataclass field without a default
+                raise AttributeError(self.slot[1:])
+            return self.default
+        value = obj.__dict__[self.slot]
+        if not isinstance(value, str):
+            value = value.render()
+            obj.__dict__[self.slot] = value
+        return value
+
+    def __set__(self, obj: object, value: str | Words) -> None:
+        obj.__dict__[self.slot] = value
+
+
 @dataclass(frozen=True)
 class Finding:
-    """What a rule found: one line of a report, with the numbers behind it."""
+    """What a rule found: one line of a report, with the numbers behind it.
+
+    ``message`` and ``advice`` may be given as :class:`Words`: they are written on first read
+    (:class:`WordsField`); :meth:`but` copies a finding without writing them."""
 
     rule_id: str
     severity: Severity
     title: str
-    message: str
-    advice: str = ""
+    message: WordsField = WordsField()
+    advice: WordsField = WordsField("")
     evidence: str = ""
     value: float | None = None
     threshold: float | None = None
@@ -270,11 +317,25 @@ class Finding:
     # end of an episode or a gap); ``current`` says whether it is current on the day assessed.
     event: str = ""
     until: dt.date | None = None
+
+
+    until: Day | None = None
     supporting: tuple["Finding", ...] = ()
     current: bool = False
 
+    def but(self, **changes: object) -> "Finding":
+        """This finding with ``changes`` (as :func:`dataclasses.replace`), its words still
+        unwritten if they were."""
+        new = object.__new__(Finding)
+        new.__dict__.update(self.__dict__)
+        for name, value in changes.items():
+            if name not in _FINDING_FIELDS:
+                raise TypeError(f"Finding has no field {name!r}")
+            object.__setattr__(new, name, value)
+        return new
+
     @property
-    def day(self) -> dt.date | None:
+    def day(self) -> Day | None:
         """The last day the finding is about: ``until``, else its date, else its week's end."""
         if self.until is not None:
             return self.until
@@ -283,6 +344,9 @@ class Finding:
         if self.week_start is not None:
             return self.week_start + timedelta(days=6)
         return None
+
+
+_FINDING_FIELDS = frozenset(Finding.__dataclass_fields__)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from runload.errors import InputError
 from runload.limits import basis_words
 from runload.load.formulas import CTL_DAYS, trimp_formula
 from runload.load.series import LOAD_WORDS, days_known, duration_s
-from runload.models import PAIN_SIGNS, Activity, Finding, PainEntry
+from runload.models import PAIN_SIGN_SHORT, Activity, Finding, PainEntry
 from runload.report import charts as chart_catalog
 from runload.report.model import (
     EpisodeLine,
@@ -223,7 +223,7 @@ def pain_summary(entries: Sequence[PainEntry], period: Period, trend: Any, *,
     shown = [e for e in entries if first <= e.date <= period.end]
     rows = tuple(
         PainRow(e.date, e.side, e.location, e.pain_during, e.pain_after, e.pain_next_morning, e.stiffness,
-                e.swelling, tuple(words for name, words in PAIN_SIGNS.items() if getattr(e, name)), e.notes,
+                e.swelling, tuple(words for name, words in PAIN_SIGN_SHORT.items() if getattr(e, name)), e.notes,
                 e.relieved_by_rest)
         for e in shown
     )

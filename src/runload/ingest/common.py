@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from runload.errors import IngestError
+from runload.errors import IngestError, InputError
 from runload.models import Sport
 
 # Names that devices and apps write for a sport, mapped to runload's sports. Strava writes
@@ -41,6 +41,18 @@ def sport_from_name(name: object) -> Sport | None:
     if key in ("", "generic", "all", "other", "none"):
         return None
     return _SPORT_NAMES.get(key, Sport.OTHER)
+
+
+def activity_sport(name: str) -> Sport:
+    """The sport a person names on the command line (``running``, ``run``, ``Ride``...)."""
+    sport = sport_from_name(name)
+    if sport is None or (sport is Sport.OTHER and name.strip().lower() != "other"):
+        try:
+            return Sport(name.strip().lower())
+        except ValueError:
+            names = ", ".join(s.value for s in Sport if s is not Sport.UNKNOWN)
+            raise InputError(f"unknown sport {name!r} (expected one of: {names})") from None
+    return sport
 
 
 # FIT sub-sports that say more than the sport does (fitness_equipment + indoor_rowing is rowing).

@@ -14,7 +14,7 @@ cursor (the start of the newest activity stored).
 A sync (:func:`sync_strava`) lists the activities since the cursor, less :data:`RECHECK_DAYS`
 (so an activity edited or deleted on Strava in those days is updated or removed), page by page,
 oldest first; each new or changed one is fetched (its detail: gear, perceived exertion; and its
-streams) and stored through :class:`runload.ingest.RecordImport`, the same door as a file, each
+streams) and stored through :class:`runload.ingest.importer.RecordImport`, the same door as a file, each
 committed as it lands. Strava's rate limits (per 15 minutes and per day, in every response's
 headers) stop the sync before they are exceeded: :class:`RateLimited` says when it can resume,
 and the next sync resumes where this one stopped (what was stored is known). Network errors and
@@ -44,6 +44,7 @@ import numpy as np
 from runload.bounds import MAX_LAPS, MAX_NAME_CHARS, MAX_SHORT_TEXT_CHARS, clean_text
 from runload.errors import InputError
 from runload.ingest.common import hr_bins_array, motion, settle_sport, sport_from_name
+from runload.ingest.importer import RecordImport
 from runload.ingest.stravacsv import STRAVA_SUB
 from runload.models import Activity, Lap, Sport
 
@@ -459,8 +460,6 @@ def sync_strava(store: Any, athlete_id: str, secrets_file: Path, *, now: float |
     """Pull an athlete's new, edited and deleted activities from Strava (see the module's
     docstring). A stop (rate limit, revoked token, network) is in ``stopped``: what was stored
     before it stays, and the cursor moves only over what was stored."""
-    from runload.ingest import RecordImport
-
     creds = load_all(secrets_file)
     cred = creds.get(athlete_id)
     if cred is None:

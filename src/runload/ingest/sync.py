@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runload.errors import InputError, printable
-from runload.ingest import ImportSummary, import_paths
+from runload.ingest.importer import import_paths
+from runload.ingest.summary import ImportSummary
 from runload.ingest.strava_api import RateLimited, Revoked, StravaResult, is_strava, secrets_path, sync_strava
 from runload.store import Source, Store
 

@@ -30,7 +30,6 @@ Safety, as :mod:`runload.ingest.xmlsafe` promises for expat:
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar

@@ -14,7 +14,7 @@ import socket
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -679,16 +679,16 @@ class Store:
         return gone
 
     def insert_activity(self, conn: sqlite3.Connection, athlete_id: str, activity: Activity,
-                        import_id: int | None = None) -> int:
+                        import_id: int | None = None, *, checked: bool = False) -> int:
         """Insert one activity inside the caller's transaction; returns its id. ``import_id`` is
         the import storing it (:meth:`start_import`), so the import can be undone.
 
         The store's door: an activity with any value outside the physical bounds is refused
-        (:class:`InputError`); importers pass what :func:`runload.bounds.check_activity` kept.
-        A gear that is the athlete's default shoe (``gear_default``) is kept apart from the gear
-        the file recorded.
+        (:class:`InputError`); importers pass what :func:`runload.bounds.check_activity` kept,
+        and say so with ``checked`` (the check is then not run a second time). A gear that is the
+        athlete's default shoe (``gear_default``) is kept apart from the gear the file recorded.
         """
-        if not bounds.within_bounds(activity):
+        if not checked and not bounds.within_bounds(activity):
             why = bounds.plausible_activity(activity) or "values outside physical bounds"
             raise InputError(f"activity not stored: {why}", path=activity.source_file)
         end = activity.start_utc.timestamp() + (activity.elapsed_s or activity.timer_s or 0.0)
@@ -1444,8 +1444,12 @@ def _plausible_start_args() -> tuple[str, str]:
     return _iso(bounds.EARLIEST_START_UTC), _iso(bounds.latest_start_utc())
 
 
+_LAP_FIELDS = tuple(f.name for f in fields(Lap))
+
+
 def _lap_to_json(lap: Lap) -> dict[str, object]:
-    d = asdict(lap)
+    # field by field, not dataclasses.asdict (which deep-copies every value): an import stores thousands of laps
+    d: dict[str, object] = {name: getattr(lap, name) for name in _LAP_FIELDS}
     d["start_utc"] = _iso(lap.start_utc) if lap.start_utc else None
     return d
 

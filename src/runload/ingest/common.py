@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 from datetime import datetime, timezone
 
 import numpy as np
@@ -106,11 +107,14 @@ def floats(texts: Sequence[str | None], lo: float, hi: float) -> tuple[np.ndarra
     """Numbers written as text (``" 45.1 "``) as an array, NaN where none is written. A value that
     is not a number or lies outside [lo, hi] (``nan``, ``inf``, ``1e15``, ``abc``) is NaN too, and
     counted in the second result so the reader can say how many it dropped."""
-    try:  # the usual case, at C speed: every value is written and readable
-        out = np.fromiter(map(float, texts), dtype=float, count=len(texts))  # type: ignore[arg-type]
+    out: np.ndarray
+    if not any(texts):  # nothing written (a file without heart rate, say)
+        return np.full(len(texts), np.nan), 0
+    try:  # the usual case, at C speed: every value is written and readable (float(None) raises TypeError)
+        out = np.fromiter(map(float, cast("Sequence[str]", texts)), dtype=np.float64, count=len(texts))
         out[np.isnan(out)] = np.inf  # a value written as "nan"
     except (TypeError, ValueError):
-        out = np.array([_number(t) for t in texts], dtype=float)
+        out = np.array([_number(t) for t in texts], dtype=np.float64)
     wrong = np.isinf(out) | (out < lo) | (out > hi)
     bad = int(wrong.sum())
     if bad:
@@ -200,11 +204,11 @@ def _utc_times(texts: Sequence[str | None]) -> np.ndarray | None:
     """Times every one written in UTC with a ``Z`` (``2024-05-06T07:00:00.000Z``, as most devices
     write them), read by numpy at C speed, as seconds; None for any other file (then each time is
     read by Python's ``datetime.fromisoformat``)."""
-    if not texts or not all(isinstance(x, str) and x[-1:] == "Z" and x[10:11] == "T" and x[:1].isdigit()
-                                for x in texts):
+    written = [x[:-1] for x in texts if isinstance(x, str) and x[-1:] == "Z" and x[10:11] == "T" and x[:1].isdigit()]
+    if not texts or len(written) != len(texts):
         return None
     try:
-        stamps = np.array([x[:-1] for x in texts], dtype="datetime64[us]")
+        stamps = np.array(written, dtype="datetime64[us]")
     except ValueError:
         return None
     if np.isnat(stamps).any():

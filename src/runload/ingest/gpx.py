@@ -236,7 +236,7 @@ def read_gpx_gpxpy(data: bytes, name: str) -> GpxData:
             if wrong.any():
                 gd.dropped["time"] = gd.dropped.get("time", 0) + int(wrong.sum())
                 ta[wrong] = np.nan
-            cols = {
+            cols: dict[str, list[Any]] = {
                 "lat": [pt.latitude for pt in pts], "lon": [pt.longitude for pt in pts],
                 "ele": [pt.elevation for pt in pts],
                 "hr": [_ext_value(pt, _HR_NAMES) for pt in pts], "cad": [_ext_value(pt, _CAD_NAMES) for pt in pts],

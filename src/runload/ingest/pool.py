@@ -206,11 +206,11 @@ def parse_all(items: Iterator[Item], known: dict[str, str], workers: int | None)
         window = _WINDOW_FILES_PER_WORKER * n_workers
         while True:
             while not exhausted and len(pending) < window and (in_flight < _WINDOW_BYTES or not pending):
-                item = next(it, None)
-                if item is None:
+                following = next(it, None)
+                if following is None:
                     exhausted = True
                     break
-                job = pool.submit(item)
+                job = pool.submit(following)
                 pending.append(job)
                 in_flight += job.size
             if not pending:

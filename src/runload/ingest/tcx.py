@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TypeGuard
 
 import numpy as np
 
@@ -252,7 +253,7 @@ def _activity(act: TcxActivity, index: int, td: TcxData, notes: list[str], name:
         warnings.append(f"{int((~np.isnan(t) & ~timed).sum())} track points dated days away from the others ignored")
     mid = float(np.median(t[timed])) if timed.any() else None
 
-    def near(when: float | None) -> bool:  # a start within the activity's days, when the track tells them
+    def near(when: float | None) -> TypeGuard[float]:  # a start within the activity's days, when the track tells them
         return when is not None and (mid is None or abs(when - mid) <= MAX_ACTIVITY_S)
 
     starts = [s for s in ([act.id_s] + [lap.start for lap in laps]) if near(s)]

@@ -198,7 +198,8 @@ class Writer:
         """Store one file's activities: copies of one run inside it kept once, each checked
         against what is stored (the richer copy of a run stays), then the days and weeks it adds
         to checked as a whole (:func:`runload.bounds.period_problem`); a file that would make an
-        impossible day or week is refused whole (:class:`_Refused`, inside its savepoint)."""
+        impossible day or week is refused whole (:class:`_Refused`, inside its savepoint). The
+        activities are what :meth:`_checked` kept: the store's door does not check them again."""
         if not acts:  # a Strava activities.csv whose every row came with its file: nothing of its own
             self.summary.skipped += 1
         copies = 0
@@ -215,7 +216,7 @@ class Writer:
                 best = verdict.best
                 assert best is not None
                 if verdict.keep:
-                    new_id = self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id)
+                    new_id = self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id, checked=True)
                     self.store.carry_corrections(self.conn, [o.id for o in verdict.twins], new_id)  # type: ignore[misc]
                     for o in verdict.twins:
                         self.store.delete_activity(self.conn, o.id, replaced_by=self.import_id)  # type: ignore[arg-type]
@@ -224,7 +225,7 @@ class Writer:
                 else:
                     duplicates.append({"file": name, "kept": best.source_file or "?", "replaced": ""})
                 continue
-            self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id)
+            self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id, checked=True)
             stored.append(act)
         self._check_periods(stored)
         self.summary.activities += len(stored)

@@ -83,7 +83,7 @@ class Node:
 
     def ancestors(self, n: int) -> tuple[str, ...]:
         """The names of up to ``n`` elements above this one, nearest first."""
-        out = []
+        out: list[str] = []
         for up in self._el.iterancestors():
             if len(out) >= n:
                 break

@@ -40,6 +40,7 @@ from runload.errors import IngestError
 from runload.ingest.xmlsafe import check_xml, document_start, tame
 
 FEED_BYTES = 1 << 18  # bytes parsed at a time
+_FEW = 64  # points without a value that are found one by one (more: each point is read on its own)
 TAKE_POINTS = 16_384  # points an open container may hold before they are taken out (memory stays small)
 T = TypeVar("T")
 
@@ -286,7 +287,18 @@ class _Columns:
                 # one text node in each point's element, nothing else: each point's value, in order
                 values = _xpath(f"{pts}/{path}/node()", self.ns)(container, k=n)
                 aligned = len(values) == n and not any(map(etree.iselement, values))
-            if not aligned:  # a value missing, empty or split somewhere: each point on its own
+            if not values and not _xpath(f"count({pts}/{path})", self.ns)(container, k=n):
+                values, aligned = [None] * n, True  # not written in these points at all
+            if not aligned:  # a few points without the value: the others' values, None put in the gaps
+                target = path if path.startswith("@") else f"{path}/text()"
+                lacking = _xpath(f"{pts}[not({target})]", self.ns)(container, k=n)
+                if len(values) + len(lacking) == n and len(lacking) <= _FEW and not any(map(etree.iselement, values)):
+                    before = _xpath(f"count(preceding-sibling::p:{p})", self.ns)
+                    values = list(values)
+                    for at in sorted(int(before(pt)) for pt in lacking):
+                        values.insert(at, None)
+                    aligned = True
+            if not aligned:  # a value split somewhere (text around an element): each point on its own
                 if points is None:
                     points = _xpath(pts, self.ns)(container, k=n)
                 one = _xpath(f"string({path})", self.ns)

@@ -2,8 +2,8 @@
 
 A format describes its file with a :class:`Layout`: the root element, the element that is a point,
 the element that holds points, the outline elements around them (tracks, segments, laps) and the
-values of a point. :func:`read_points` parses the bytes once, :data:`FEED_BYTES` at a time, and
-hands the format's builder a stream of typed events: :class:`Start` and :class:`End` of each
+values of a point. :func:`read_points` parses the bytes once (whole up to :data:`WHOLE_BYTES`, else
+:data:`FEED_BYTES` at a time) and hands the format's builder a stream of typed events: :class:`Start` and :class:`End` of each
 outline element (its attributes, its parent, the text of its children) and :class:`Points`, the
 values of a container's points as columns of text (all of them at its end, or up to
 :data:`TAKE_POINTS` at a time in a long one). No Python runs per tag, and little per point.
@@ -30,7 +30,7 @@ Safety, as :mod:`runload.ingest.xmlsafe` promises for expat:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -39,7 +39,8 @@ from lxml import etree
 from runload.errors import IngestError
 from runload.ingest.xmlsafe import check_xml, document_start, tame
 
-FEED_BYTES = 1 << 18  # bytes parsed at a time
+WHOLE_BYTES = 8 << 20  # a file up to this size is parsed whole (its tree is about ten times as large)
+FEED_BYTES = 1 << 20  # a larger one is parsed this many bytes at a time
 _FEW = 64  # points without a value that are found one by one (more: each point is read on its own)
 TAKE_POINTS = 16_384  # points an open container may hold before they are taken out (memory stays small)
 T = TypeVar("T")
@@ -170,28 +171,42 @@ def _check_entities(root: Any, name: str) -> None:
         raise IngestError("unsafe XML refused (entity declaration)", path=name)
 
 
+_SAFE = {"resolve_entities": False, "load_dtd": False, "no_network": True, "huge_tree": False,
+         "remove_comments": True, "remove_pis": True}
+
+
+def _rounds(data: bytes, tags: list[str]) -> Iterator[tuple[Iterable[tuple[str, Any]], Any]]:
+    """The parser's events (start and end of the elements ``tags`` names), a round at a time,
+    with the root once it is known. A file up to :data:`WHOLE_BYTES` is parsed in one go and its
+    tree walked (libxml2 is quickest so); a larger one is fed :data:`FEED_BYTES` at a time."""
+    start = document_start(data)
+    if len(data) - start <= WHOLE_BYTES:
+        root = etree.fromstring(data[start:], etree.XMLParser(**_SAFE))
+        yield etree.iterwalk(root, events=("start", "end"), tag=tags), root
+        return
+    parser = etree.XMLPullParser(events=("start", "end"), tag=tags, **_SAFE)
+    view = memoryview(data)
+    for pos in range(start, len(data), FEED_BYTES):
+        parser.feed(bytes(view[pos:pos + FEED_BYTES]))
+        yield parser.read_events(), None
+    root = parser.close()
+    yield parser.read_events(), root
+
+
 def _events(data: bytes, name: str, layout: Layout) -> Iterator[Event]:
-    """The events of one file. The parser is fed :data:`FEED_BYTES` at a time and tells only of
-    outline elements; after each feed the points the innermost open container holds complete
-    (every one but its last child, which may still be open) are taken out as columns."""
+    """The events of one file. The parser tells only of outline elements; a container's points
+    are taken out as columns when it ends, or, in a large file, after each round of parsing
+    (every point but its last child, which may still be open)."""
     outline = {layout.root, layout.container, *layout.outline}
-    parser = etree.XMLPullParser(events=("start", "end"), tag=[f"{{*}}{t}" for t in outline],
-                                 resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
-                                 remove_comments=True, remove_pis=True)
     ns: str | None = None
     columns = _Columns(layout)
     nodes: dict[Any, Node] = {}  # outline elements started, their end still to come
     open_: list[tuple[Any, Node]] = []  # the containers open, innermost last
-    view = memoryview(data)
-    start = document_start(data)
     root_el = None
     try:
-        for pos in range(start, len(data) + FEED_BYTES, FEED_BYTES):
-            if pos < len(data):
-                parser.feed(bytes(view[pos:pos + FEED_BYTES]))
-            else:
-                root_el = parser.close()
-            for event, el in parser.read_events():
+        for events, root_el in _rounds(data, [f"{{*}}{t}" for t in outline]):
+            whole = root_el is not None and not open_ and not nodes  # a tree already built: nothing to free
+            for event, el in events:
                 if ns is None:
                     root = el.getroottree().getroot()
                     _check_entities(root, name)
@@ -212,7 +227,8 @@ def _events(data: bytes, name: str, layout: Layout) -> Iterator[Event]:
                     if taken is not None:
                         yield Points(node, taken)
                 yield End(node)
-                _drop(el)
+                if not whole:
+                    _drop(el)
             if open_:
                 el, node = open_[-1]
                 taken = columns.take(el, complete=False)
@@ -306,8 +322,9 @@ class _Columns:
             cols.append(values)
         if self.layout.extras:
             cols.extend(self._extras(container, n))
-        last = _xpath(f"p:{p}[$k]", self.ns)(container, k=n)[0]
-        del container[:container.index(last) + 1]
+        if not complete:  # (a complete container is dropped whole as it ends)
+            last = _xpath(f"p:{p}[$k]", self.ns)(container, k=n)[0]
+            del container[:container.index(last) + 1]
         return cols
 
     def _extras(self, container: Any, n: int) -> list[list[str | None]]:
@@ -345,4 +362,4 @@ class _Columns:
         return self.extra_index.get(tag[tag.find("}") + 1:], -1)
 
 
-__all__ = ["FEED_BYTES", "TAKE_POINTS", "End", "Event", "Layout", "Node", "Points", "Start", "read_points"]
+__all__ = ["FEED_BYTES", "TAKE_POINTS", "WHOLE_BYTES", "End", "Event", "Layout", "Node", "Points", "Start", "read_points"]

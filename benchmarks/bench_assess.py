@@ -7,7 +7,11 @@ Measures, for this runload and (when git can check it out) the commit before the
 - one athlete with 3 years of runs: the HTML report with every chart (target < 0.5 s),
 - a roster of 100 athletes with a year each, and of 1,000 (target < 30 s; the previous approach
   only with ``RUNLOAD_BENCH_FULL=1``, it takes minutes),
-- an email run for 100 athletes and 10 coaches, written to an outbox (target < 20 s).
+- an email run for 100 athletes and 10 coaches, written to an outbox (target < 20 s);
+
+and first, in this process, :func:`runload.assess.assess` of one athlete-year and of ten years as
+a ratio to the same series in plain numpy (:func:`numpy_reference`), interleaved, medians of 9
+(target: within 8x per athlete-year). ``RUNLOAD_BENCH_RATIOS_ONLY=1`` measures only that.
 
 Each side runs in its own process on its own store (generated once from the same seeds and kept
 in ``~/.cache/runload-bench``). The machine is shared: the script prints the median of several
@@ -146,7 +150,7 @@ def _report(side: str, store, athlete_id: str, week: date):
         from runload.report import build_report
 
         return build_report(store, athlete_id, week=week, today=END)
-    from runload.assessments import Assessor
+    from runload.session import Assessor
     from runload.report.build import report_for
 
     return report_for(Assessor(store), athlete_id, week=week, today=END)
@@ -157,10 +161,132 @@ def _roster(side: str, store, week: date):
 
     if side == "previous":
         return build_roster(store, week=week, today=END)
-    from runload.assessments import Assessor
+    from runload.session import Assessor
     from runload.calendar import week_period
 
     return build_roster(Assessor(store), week_period(week), today=END)
+
+
+# ---------------------------------------------------------------- assess() against plain numpy
+def athlete_data(days: int, seed: int):
+    """``days`` of training up to END as plain data (no store), as :func:`add_athlete` writes it."""
+    from runload.models import Activity, Athlete, AthleteData, PainEntry, Sport
+
+    rnd = random.Random(seed)
+    start = END - timedelta(days=days - 1)
+    acts = []
+    for i in range(days):
+        day = start + timedelta(days=i)
+        if days - 200 <= i < days - 186:
+            continue
+        t = datetime(day.year, day.month, day.day, 6, tzinfo=timezone.utc)
+        if rnd.random() < 0.65:
+            km = rnd.uniform(5, 12) * (1.8 if day.weekday() == 6 else 1.0)
+            acts.append(Activity(t, Sport.RUNNING, km * 1000, timer_s=km * rnd.uniform(290, 360), utc_offset_s=7200,
+                                 avg_hr_bpm=rnd.uniform(135, 165), gear="Shoe A" if i % 2 else "Shoe B",
+                                 source_hash=f"r{i}"))
+        if day.weekday() == 3:
+            acts.append(Activity(t + timedelta(hours=10), Sport.CYCLING, 30000, timer_s=3600, utc_offset_s=7200,
+                                 source_hash=f"c{i}"))
+    pain = tuple(PainEntry(END - timedelta(days=d), side="left", pain_during=rnd.randint(0, 5),
+                           pain_after=rnd.randint(0, 5), pain_next_morning=rnd.randint(0, 3)) for d in range(0, 28, 3))
+    return AthleteData(Athlete("bench", "Runner", timezone="Europe/Berlin"), tuple(acts), pain)
+
+
+def numpy_reference(data) -> dict:
+    """The same series in plain numpy, from the same activities: daily and weekly running km, the
+    weekly change, the 7:28 coupled ACWR, Foster monotony and strain per week, CTL/ATL (42/7
+    days) and each run against the longest run of the 30 days before it. What assess() computes
+    on top of this (gaps, references, words, rules, limits, pain) is its own work."""
+    import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    from runload.models import Sport
+
+    acts = data.activities
+    start = np.array([a.start_utc.timestamp() + (a.utc_offset_s or 0) for a in acts])
+    run = np.array([a.sport is Sport.RUNNING for a in acts])
+    km = np.array([a.distance_m for a in acts]) / 1000.0
+    day = (start // 86400).astype(np.int64)
+    rday, rkm = day[run], km[run]
+    d0 = int(rday.min())
+    n = int(day.max()) - d0 + 1
+    daily = np.bincount(rday - d0, weights=rkm, minlength=n)
+    longest = np.zeros(n)
+    np.maximum.at(longest, rday - d0, rkm)
+    week = (np.arange(n) + (d0 + 3) % 7) // 7  # day 0 (1970-01-01) was a Thursday: Monday weeks
+    weekly = np.bincount(week - week[0], weights=daily)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = np.where(weekly[:-1] > 0, (weekly[1:] - weekly[:-1]) / weekly[:-1] * 100.0, np.nan)
+        c = np.concatenate(([0.0], np.cumsum(daily)))
+        acute = (c[7:] - c[:-7])[21:] / 7
+        chronic = (c[28:] - c[:-28]) / 28
+        acwr = acute / chronic
+        skip = (-(d0 + 3)) % 7
+        grid = daily[skip:skip + (n - skip) // 7 * 7].reshape(-1, 7)
+        mono = grid.mean(axis=1) / grid.std(axis=1, ddof=1)
+        strain = grid.sum(axis=1) * mono
+    ctl, atl = np.empty(n), np.empty(n)
+    ct = at = float(daily[:28].mean())
+    for i, x in enumerate(daily.tolist()):
+        ct += (x - ct) / 42.0
+        at += (x - at) / 7.0
+        ctl[i], atl[i] = ct, at
+    before = np.concatenate((np.zeros(30), longest))
+    ref = sliding_window_view(before, 30)[:n].max(axis=1)[rday - d0]  # days d-30 .. d-1
+    spike = np.where(ref > 0, (rkm / np.where(ref > 0, ref, 1.0) - 1.0) * 100.0, np.nan)
+    return {"weekly": weekly, "change": change, "acwr": acwr, "monotony": mono, "strain": strain, "ctl": ctl,
+            "atl": atl, "spike": spike}
+
+
+def assess_ratios(repeat: int = 9) -> list[tuple[str, float, float]]:
+    """assess() of one athlete-year and of ten years against :func:`numpy_reference` on the same
+    data, interleaved in this process: (label, median assess s, median reference s), in CPU
+    seconds of this thread (the machine may be shared: waiting for a core is not counted)."""
+    from runload.assess import assess
+    from runload.rules.book import Rulebook
+
+    book = Rulebook.load(config={}, paths=[REPO / "rules"])
+    out = []
+    for label, days in (("one athlete-year", 365), ("ten years", 3650)):
+        data = athlete_data(days, 1)
+        assess(data, book), numpy_reference(data)  # imports and first-use costs paid once
+        ours, ref = [], []
+        for _ in range(repeat):
+            data = fresh(data)  # as read anew from a store: nothing computed on an activity is kept
+            c0 = time.thread_time()
+            assess(data, book)
+            c1 = time.thread_time()
+            numpy_reference(data)
+            c2 = time.thread_time()
+            ours.append(c1 - c0)
+            ref.append(c2 - c1)
+        out.append((label, statistics.median(ours), statistics.median(ref)))
+    return out
+
+
+def fresh(data):
+    """``data`` with new activity objects (what runload.calendar.local_date keeps on one is gone)."""
+    from dataclasses import replace
+
+    return replace(data, activities=tuple(replace(a) for a in data.activities))
+
+
+ASSESS_RATIO_TARGET = 8.0  # assess() of an athlete-year within 8x of plain numpy on the same series
+
+
+def print_assess_ratios() -> bool:
+    """Print the ratios; True when the athlete-year is within :data:`ASSESS_RATIO_TARGET`."""
+    ok = True
+    print("assess() against plain numpy (same data, same process, interleaved, median of 9, CPU time):")
+    for label, ours, ref in assess_ratios():
+        ratio = ours / ref
+        line = f"  {label}: assess {ours * 1000:.1f} ms, numpy {ref * 1000:.2f} ms: {ratio:.1f}x"
+        if label == "one athlete-year":
+            ok = ratio <= ASSESS_RATIO_TARGET
+            line += f" (target <= {ASSESS_RATIO_TARGET:g}x {'ok' if ok else 'TOO SLOW'})"
+        print(line)
+    return ok
 
 
 # ---------------------------------------------------------------- the orchestrator
@@ -202,12 +328,14 @@ def run_side(side: str, task: str, tree: Path | None) -> dict | None:
 
 def main() -> int:
     full = os.environ.get("RUNLOAD_BENCH_FULL") == "1"
+    slow = not print_assess_ratios()
+    if os.environ.get("RUNLOAD_BENCH_RATIOS_ONLY") == "1":
+        return 1 if slow else 0
     tree = previous_tree()
     tasks = [("report", "3-year athlete: HTML report with every chart", 0.5, True),
              ("roster100", "roster of 100 athletes x 1 year", 30.0, True),
              ("roster1000", "roster of 1,000 athletes x 1 year", 30.0, full),
              ("email", "email run: 100 athletes + 10 coaches (outbox)", 20.0, True)]
-    slow = False
     print(f"median wall s (CPU s) · previous = {PREVIOUS} · target for now")
     for task, label, target, with_previous in tasks:
         now = run_side("now", task, tree)

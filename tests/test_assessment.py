@@ -229,14 +229,15 @@ def test_sunday_weeks_are_the_same_days_everywhere(cli, tmp_path: Path, monkeypa
 
 # ---------------------------------------------------------------- computed once
 def test_one_html_report_builds_each_frame_once(tmp_path: Path, monkeypatch) -> None:
-    from runload.assessments import Assessor
+    from runload.session import Assessor
     from runload.load import series
     from runload.report import render
     from runload.report.build import report_for
     from runload.store import Store
 
     calls = {"daily": 0, "weekly": 0}
-    real_daily, real_weekly = series.daily_frame, series.weekly_frame
+    # the weekly series is computed once, as columns (the weekly frame is built from them)
+    real_daily, real_weekly = series.daily_frame, series.weekly_columns
 
     def daily(*a, **k):
         calls["daily"] += 1
@@ -247,7 +248,7 @@ def test_one_html_report_builds_each_frame_once(tmp_path: Path, monkeypatch) -> 
         return real_weekly(*a, **k)
 
     monkeypatch.setattr(series, "daily_frame", daily)
-    monkeypatch.setattr(series, "weekly_frame", weekly)
+    monkeypatch.setattr(series, "weekly_columns", weekly)
     store = Store.open(tmp_path / "s.sqlite")
     store.add_athlete(ATHLETE)
     with store.atomic() as conn:
@@ -262,16 +263,16 @@ def test_one_html_report_builds_each_frame_once(tmp_path: Path, monkeypatch) -> 
 
 
 def test_an_email_run_assesses_each_athlete_once(cli, tmp_path: Path, monkeypatch) -> None:
-    import runload.assessments as assessments
+    import runload.session as session
 
     count = {"n": 0}
-    real = assessments.assess
+    real = session.assess
 
     def counting(*a, **k):
         count["n"] += 1
         return real(*a, **k)
 
-    monkeypatch.setattr(assessments, "assess", counting)
+    monkeypatch.setattr(session, "assess", counting)
     for who in ("maya", "ben"):
         assert cli("athlete", "add", who, "--name", who.title(), "--email", f"{who}@example.org").exit_code == 0
     assert cli("coach", "add", "kim", "--email", "kim@example.org", "--athlete", "maya", "--athlete", "ben").exit_code == 0

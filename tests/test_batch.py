@@ -107,7 +107,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def _store_side(world: dict) -> dict:
-    from runload.assessments import Assessor
+    from runload.session import Assessor
     from runload.batch.tasks import to_json
     from runload.calendar import parse_week
     from runload.report.build import judged_day
@@ -357,7 +357,7 @@ def test_unchanged_files_are_not_read_again(world: dict, tmp_path: Path, monkeyp
 
 def test_an_athlete_whose_assessment_fails_is_reported_and_the_rest_go_on(
         world: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import runload.assessments
+    import runload.session
 
     cli = world["cli"]
     ds = tmp_path / "ds"
@@ -365,14 +365,14 @@ def test_an_athlete_whose_assessment_fails_is_reported_and_the_rest_go_on(
     cli("batch", "athletes", str(ds), "--from-store", str(world["root"] / "store.sqlite"))
     cli("batch", "import", str(ds), str(world["src"]), "--workers", "1", code=1)
     want = [x["id"] for x in json.loads(cli("roster", "--week", WEEK, "--format", "json"))["athletes"]]
-    real = runload.assessments.assess
+    real = runload.session.assess
 
     def fragile(data, book, as_of=None):
         if data.athlete.id == "ben":
             raise ValueError("made-up failure")
         return real(data, book, as_of)
 
-    monkeypatch.setattr(runload.assessments, "assess", fragile)
+    monkeypatch.setattr(runload.session, "assess", fragile)
     out = json.loads(cli("batch", "compute", str(ds), "--week", WEEK, "--workers", "1", "--json", code=1))
     assert out["errors"] == 1 and out["athletes"] == len(PEOPLE)
     r = CliRunner().invoke(main, ["batch", "roster", str(ds), "--week", WEEK, "--format", "json"], env=cli.env)

@@ -139,3 +139,114 @@ def test_missing_config_named_by_env_is_an_error(cli, athlete, tmp_path, monkeyp
     monkeypatch.setenv("RUNLOAD_CONFIG", str(tmp_path / "bad.toml"))
     r = cli("check", "--athlete", "ana")
     assert r.exit_code == 2 and "not valid TOML" in r.output and "bad.toml" in r.output
+
+
+# ---------------------------------------------------------------- what a newcomer trips over
+
+def test_mistyped_command_names_the_closest(cli):
+    r = cli("atlete", "list")
+    assert r.exit_code == 2 and "No such command 'atlete'" in r.output and "'athlete'" in r.output
+    r = cli("athlete", "lst")
+    assert r.exit_code == 2 and "No such command 'lst'" in r.output and "'list'" in r.output
+    r = cli("pain", "stauts")
+    assert r.exit_code == 2 and "'status'" in r.output
+    r = cli("nothing-like-it")
+    assert r.exit_code == 2 and "No such command 'nothing-like-it'." in r.output and "Did you mean" not in r.output
+    r = cli("athlete", "list", "--jsno")  # options: click's own suggestion
+    assert r.exit_code == 2 and "--json" in r.output
+
+
+def test_mistyped_athlete_names_the_closest(cli, athlete, store_path):
+    cli("athlete", "add", "maya", "--name", "Maya")
+    before = store_path.read_bytes()
+    for args in (["weeks", "--athlete", "mya"], ["athlete", "show", "mya"], ["pain", "list", "--athlete", "mya"],
+                 ["roster", "--athlete", "ana", "--athlete", "mya"]):
+        r = cli(*args)
+        assert r.exit_code == 2, args
+        assert r.output.strip() == "Error: unknown athlete 'mya': did you mean 'maya'? (see: runload athlete list)"
+    assert store_path.read_bytes() == before
+
+
+def test_mistyped_time_zone_names_the_closest(cli, athlete, store_path):
+    r = cli("athlete", "add", "x", "--name", "X", "--timezone", "Europe/Stokholm")
+    assert r.exit_code == 2
+    assert r.output.strip() == ("Error: unknown time zone 'Europe/Stokholm' (use an IANA name such as "
+                                "Europe/Stockholm): did you mean 'Europe/Stockholm'?")
+    r = cli("athlete", "edit", "ana", "--timezone", "america/new york")
+    assert r.exit_code == 2 and "did you mean 'America/New_York'?" in r.output
+    assert "Europe/Stockholm" in cli("athlete", "show", "ana").output
+
+
+def test_athlete_list_on_a_new_machine_is_empty(cli, store_path):
+    r = cli("athlete", "list")
+    assert r.exit_code == 0 and r.output == "No athletes yet: runload athlete add ID --name NAME\n"
+    r = cli("athlete", "list", "--json")
+    assert r.exit_code == 0 and json.loads(r.output) == []
+    r = cli("coach", "list", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.output) == []
+    assert not store_path.exists()  # listing never creates a store
+
+
+def test_coach_add_updates_without_email(cli, athlete):
+    assert cli("athlete", "add", "ben", "--name", "Ben").exit_code == 0
+    r = cli("coach", "add", "cora", "--email", "cora@example.org", "--athlete", "ana")
+    assert r.exit_code == 0, r.output
+    r = cli("coach", "add", "cora", "--athlete", "ben")
+    assert r.exit_code == 0, r.output
+    assert r.output.strip() == "Updated coach cora: now also follows ben. Follows: ana, ben"
+    r = cli("coach", "add", "cora", "--name", "Cora Coach")
+    assert r.exit_code == 0 and "name - -> Cora Coach" in r.output
+    [coach] = json.loads(cli("coach", "list", "--json").output)
+    assert coach == {"id": "cora", "name": "Cora Coach", "email": "cora@example.org", "athletes": ["ana", "ben"]}
+    r = cli("coach", "add", "dan", "--athlete", "ana")
+    assert r.exit_code == 2
+    assert r.output.strip() == "Error: coach 'dan' is new: give their --email (where the weekly roster goes)"
+
+
+def _a_run(folder, day: str, km: float = 8.0):
+    """A GPX run on ``day`` (UTC noon), ``km`` long on a straight line north."""
+    points = "".join(f'<trkpt lat="{59 + i * km / 111 / 20:.6f}" lon="18.0"><time>{day}T12:{i * 2:02d}:00Z</time>'
+                     f"</trkpt>" for i in range(21))
+    path = folder / f"{day}.gpx"
+    path.write_text('<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">'
+                    f"<trk><type>running</type><trkseg>{points}</trkseg></trk></gpx>")
+    return path
+
+
+def test_roster_and_site_on_a_monday_show_the_last_complete_week(cli, athlete, tmp_path, monkeypatch):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    for day in ("2026-10-13", "2026-10-15", "2026-10-17"):
+        _a_run(runs, day)
+    assert cli("import", "--athlete", "ana", str(runs)).exit_code == 0
+    monkeypatch.setenv("RUNLOAD_TODAY", "2026-10-19")  # a Monday: nobody has run in the new week yet
+    r = cli("roster", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["period"]["label"] == "2026-W42"
+    r = cli("site", str(tmp_path / "site"))
+    assert r.exit_code == 0 and "the roster of week 2026-W42" in r.output
+    r = cli("roster", "--week", "this", "--json")  # asked for: the new, empty week
+    assert json.loads(r.output)["period"]["label"] == "2026-W43"
+    _a_run(runs, "2026-10-19")  # Monday's run: the new week has data
+    assert cli("import", "--athlete", "ana", str(runs)).exit_code == 0
+    assert json.loads(cli("roster", "--json").output)["period"]["label"] == "2026-W43"
+
+
+# ---------------------------------------------------------------- one grammar
+
+def test_output_options_are_the_same_everywhere(cli, athlete, tmp_path):
+    # --json is --format json; table, the old name of text, is still read; -o writes the file
+    assert json.loads(cli("athlete", "list", "--json").output) == json.loads(
+        cli("athlete", "list", "--format", "json").output)
+    assert cli("athlete", "list", "--format", "table").output == cli("athlete", "list").output
+    out = tmp_path / "athletes.json"
+    r = cli("athlete", "list", "--json", "-o", str(out))
+    assert r.exit_code == 0 and r.output == f"Wrote {out}\n"
+    assert json.loads(out.read_text())[0]["id"] == "ana"
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+def test_exit_codes_keep_their_values():
+    from runload.cli.exit_codes import ExitCode
+
+    assert (ExitCode.OK, ExitCode.FINDINGS, ExitCode.FAILED, ExitCode.USAGE, ExitCode.INPUT_ERROR) == (0, 1, 1, 2, 2)

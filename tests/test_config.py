@@ -150,7 +150,7 @@ BAD = [
     ('smtp = "x"\n', "'smtp' must be a table ([smtp]), not a value"),
     ('[rules]\nonly = "single-run-spike"\n', "'rules.only' must be a list of rule ids"),
     ('[rules.override.single-run-spike]\nenabled = "no"\n',
-     "'rules.override.single-run-spike.enabled' must be true or false"),
+     "'rules.override.single-run-spike.enabled' must be true or false, not 'no'"),
 ]
 
 
@@ -224,3 +224,21 @@ def test_a_misspelt_rule_parameter_is_an_error_naming_it(cli, cfg, athlete):
             "parameter (its file's params: load, method; or a shared setting: acute_days,") in r.output
     cfg.write_text('[rules.override.acute-chronic-ratio]\nparams = { method = "ewma" }\n')
     assert cli("config", "check").exit_code == 0
+
+
+def test_every_key_is_declared_once_with_its_help_and_a_file_of_defaults_passes():
+    from runload.config import ANY, ENV_NAMES, SETTINGS, TABLE, check_config
+
+    keys = [s.key for s in SETTINGS]
+    assert len(keys) == len(set(keys)) and all(s.help for s in SETTINGS)
+    assert set(ENV_NAMES) == {s.name for s in SETTINGS if s.table == "smtp"}
+    data: dict = {}
+    for s in SETTINGS:
+        if s.default is None or s.kind is TABLE:
+            continue
+        table = data
+        for part in s.table.split(".") if s.table else []:
+            table = table.setdefault("ana" if part == ANY else part, {})
+        table[s.name] = s.default
+    assert data["smtp"]["security"] == "starttls" and data["athletes"]["ana"]["rules"]["only"] == []
+    check_config(data)

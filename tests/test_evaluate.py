@@ -279,3 +279,14 @@ def test_dask_gives_the_result_of_the_serial_run(tmp_path) -> None:
     dask = CliRunner().invoke(main, [*args, "--engine", "dask", "--workers", "1"])
     assert serial.exit_code == 0 and dask.exit_code == 0, dask.output
     assert json.loads(serial.output) == json.loads(dask.output)
+
+
+def test_a_status_rank_is_its_place_in_the_one_level_order():
+    # judge() keeps each day's status rank (runload.assess) and measure() reads it against models.LEVELS
+    from runload.assess import STATUS_ORDER, status_rank
+    from runload.models import LEVELS, RedFlagLevel, Severity, level_rank
+
+    assert list(STATUS_ORDER) == list(LEVELS)
+    assert all(status_rank(level) == level_rank(level) for level in LEVELS)
+    assert sorted(Severity, key=lambda s: s.rank) == sorted(Severity, key=lambda s: level_rank(s.value))
+    assert sorted(RedFlagLevel, key=lambda r: r.rank) == sorted(RedFlagLevel, key=level_rank)

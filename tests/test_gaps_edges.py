@@ -265,17 +265,18 @@ def test_the_first_42_days_are_marked_as_settling() -> None:
 
 
 def test_the_fitness_chart_draws_the_settling_days_dashed() -> None:
-    pytest.importorskip("matplotlib")
     from runload.report import charts
+    from runload.report.plot import Line, Poly, layout
 
     acts = [run(date(2026, 6, 1) + timedelta(days=i), 5.0) for i in range(0, 60, 2)]
     a = assess(AthleteData(ATHLETE, tuple(acts), (), ()), BOOK, date(2026, 7, 30))
     fig = charts.fitness_fatigue(build_report(a))
-    ax = fig.axes[0]
-    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    labels = [it.label for p in fig.panels for it in p.items if it.label]
     assert "settling (first 42 days of data)" in labels
-    dashed = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--" and len(ln.get_xdata())]
+    dashed = [it for it in fig.panels[0].items if isinstance(it, Line) and it.dash and any(y is not None for y in it.ys)]
     assert dashed, "the first 42 days are drawn dashed"
+    drawn = layout(fig).shapes  # ...and drawn so: dashed polylines of more than one point
+    assert any(isinstance(s, Poly) and s.dash and len(s.points) > 2 for s in drawn)
 
 
 def test_frames_share_one_fitness_series() -> None:

@@ -27,7 +27,7 @@ def _one_error_line(result) -> str:
 def read_only_store(monkeypatch: pytest.MonkeyPatch) -> None:
     """Open every store read-only, as SQLite does for a file or folder the user may not write
     (chmod 444 has no effect when the tests run as root, so the mode is forced here)."""
-    import runload.store as store_module
+    import runload.store.base as store_module
 
     real_connect = sqlite3.connect
 

@@ -120,7 +120,7 @@ def _schema5_store(path: Path) -> None:
     """A store as runload wrote it before schema 6: one run with its heart rate in 5-bpm bins."""
     conn = sqlite3.connect(path)
     for step in MIGRATIONS[:5]:
-        conn.executescript(step)
+        conn.executescript(step.sql)
     conn.execute("PRAGMA user_version = 5")
     conn.execute("INSERT INTO athletes (id, name, timezone, sex, hr_rest_bpm, hr_max_bpm, created_utc) "
                  "VALUES ('old', 'Old Store', 'UTC', 'male', 60, 190, '2026-01-01T00:00:00+00:00')")

@@ -95,11 +95,11 @@ def strict_json(text: str) -> object:
 
 def stored_rows(store_path: Path, athlete: str = "ana") -> list[Activity]:
     """Every stored activity as it is in the file, bypassing the reader's bounds filter."""
-    from runload.store import _ACTIVITY_SELECT, _activity_from_row
+    from runload.store.rows import ACTIVITY_SELECT, activity_from_row
 
     with sqlite3.connect(store_path) as conn:
-        rows = conn.execute(f"SELECT {_ACTIVITY_SELECT} FROM activities WHERE athlete_id = ?", (athlete,)).fetchall()
-    return [_activity_from_row(r) for r in rows]
+        rows = conn.execute(f"SELECT {ACTIVITY_SELECT} FROM activities WHERE athlete_id = ?", (athlete,)).fetchall()
+    return [activity_from_row(r) for r in rows]
 
 
 def assert_all_within_bounds(store_path: Path, athlete: str = "ana") -> list[Activity]:

@@ -32,7 +32,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("assess", ("runload.assess",)),
     ("plan, evaluate", ("runload.plan", "runload.evaluate")),
     ("report", ("runload.report",)),
-    ("session", ("runload.assessments",)),
+    ("session", ("runload.session", "runload.batch.engines")),
     ("mail, web, batch", ("runload.mail", "runload.web", "runload.batch", "runload.config_check")),
     ("cli", ("runload.cli", "runload.__main__")),
 ]

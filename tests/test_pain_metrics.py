@@ -14,7 +14,8 @@ from runload import pain
 from runload.rules.context import Context, get_metric
 from runload.models import Activity, Athlete, Clearance, PainEntry, Sport
 from runload.pain.entries import make_entry
-from runload.pain.episodes import find_episodes, link_load
+from runload.pain.episodes import find_episodes
+from runload.pain.load_before import link_load
 from runload.pain.signs import RED_FLAGS
 
 ATHLETE = Athlete(id="ana", name="Ana")

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from runload.assess import Assessment, finding_order, mark_current, merge_events, status_of
-from runload.assessments import Assessor
+from runload.session import Assessor
 from runload.calendar import week_period
-from runload.models import Activity, Athlete, Finding, PainEntry, Severity, Sport
+from runload.models import PAIN_SIGN_SHORT, Activity, Athlete, Finding, PainEntry, Severity, Sport
 from runload.report import build_report, render
 from runload.report.build import report_for
 from runload.store import Store
@@ -202,7 +202,7 @@ def test_report_data(ana: Store) -> None:
     # pain: worst score of the last 7 days (6, on the 25th) against the 7 before (4, on the 18th)
     assert (rep.pain.trend, rep.pain.last_7d_max, rep.pain.prev_7d_max) == ("rising", 6, 4)
     assert [e.date for e in rep.pain.entries] == [date(2026, 5, 14), date(2026, 5, 18), date(2026, 5, 25)]
-    assert rep.pain.entries[-1].flags == ("knee locks",)
+    assert rep.pain.entries[-1].flags == (PAIN_SIGN_SHORT["locking"],)  # the one vocabulary of pain signs, short words
     assert rep.disclaimer.startswith("runload gives training information, not a diagnosis")
 
 

@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from runload.assessments import Assessor
+from runload.session import Assessor
 from runload.calendar import week_period
 from runload.models import Activity, Athlete, Sport
 from runload.report.roster import build_roster as _build_roster

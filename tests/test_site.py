@@ -308,7 +308,7 @@ def test_chromium_screenshots_at_desktop_and_phone_width(sample_site, tmp_path):
 def test_pages_built_in_worker_processes_are_the_same(store_path):
     from datetime import date
 
-    from runload.assessments import Assessor
+    from runload.session import Assessor
     from runload.calendar import week_period
     from runload.report.site import build_site
 

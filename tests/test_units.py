@@ -177,7 +177,7 @@ def test_weekly_mail_in_miles(ana: Store) -> None:
     from runload.mail.content import athlete_content
 
     ana.update_athlete(replace(ana.get_athlete("ana"), units="mi"))
-    from runload.assessments import Assessor
+    from runload.session import Assessor
 
     content = athlete_content(Assessor(ana), "ana", WEEK, today=WEEK)
     assert "Shoes (running mi, all time)" in content.text and "12.1 mi" in content.text

@@ -305,7 +305,7 @@ def test_notes_are_refused_for_another_coach_s_athlete_and_without_csrf(app):
 
 # ---------------------------------------------------------------- the app says what the CLI says
 def test_the_roster_and_pages_agree_with_the_command_line(app, web_store):
-    from runload.assessments import Assessor
+    from runload.session import Assessor
     from runload.calendar import week_period
     from runload.report.build import report_for
     from runload.report.roster import build_roster
@@ -380,7 +380,7 @@ def test_uploads_are_refused_without_csrf_and_for_anyone_but_the_athlete(app, we
 
 
 def test_the_plan_check_form_answers_as_runload_plan_check_does(app, web_store):
-    from runload.assessments import Assessor
+    from runload.session import Assessor
     from runload.plan import check_plan, parse_run_option
     from runload.report.plan import verdict
 

@@ -23,19 +23,21 @@ Speaking with one voice:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from runload.calendar import FIRST_DAY, local_date, week_start_of, with_zone_offset
 from runload.limits import RED_FLAG_HEADLINES, Limits, next_week_limits
+from runload.load.formulas import acwr_series
 from runload.load.series import MIN_BASE_KM, Frames
 from runload.models import Activity, Athlete, AthleteData, Clearance, Finding, PainEntry, Severity, Shoe
+from runload.pain import assess as assess_pain
+from runload.pain import pain_trend
 from runload.rules.book import Rulebook
 from runload.rules.context import Context
-from runload.rules.engine import evaluate
+from runload.rules.engine import effective_threshold, evaluate, profile_factor
 from runload.rules.schema import outcome_rank
 
 #: Headline wording per status level, most serious first.
@@ -54,6 +56,8 @@ STATUS_SHORT: dict[str, str] = {
 }
 STATUS_ORDER = ["no-data", "ok", "info", "caution", "warning", "clinician", "urgent", "emergency"]
 
+#: The acute:chronic rule's settings unless its params or the athlete's say otherwise.
+ACWR_DEFAULTS: dict[str, Any] = {"method": "rac", "acute_days": 7, "chronic_days": 28, "load": "distance"}
 CURRENT_DAYS = 7  # a finding of the last 7 days (or of the week holding the day) is current
 
 
@@ -144,8 +148,6 @@ class Assessment:
         """Daily acute:chronic ratio as the acute-chronic-ratio rule computes it for this athlete
         (:attr:`acwr`: coupled rolling 7/28 days of running distance unless configured), hidden
         while its window holds a day without data (as the rule does)."""
-        from runload.load.formulas import acwr_series
-
         method, load_kind = str(self.acwr["method"]), str(self.acwr["load"])
         acute, chronic = int(self.acwr["acute_days"]), int(self.acwr["chronic_days"])
 
@@ -195,21 +197,21 @@ def assess(data: AthleteData, book: Rulebook, as_of: date | None = None) -> Asse
     rules, settings = book.for_athlete(athlete.id)
     # an activity without a recorded offset is placed by the athlete's zone at its start
     placed = [with_zone_offset(a, athlete.timezone) for a in data.activities]
+    local = [local_date(a) for a in placed]  # each activity's local day, once
     if as_of is None:
-        days = [local_date(a) for a in placed] + [e.date for e in data.pain_entries]
-        as_of = max(days, default=None)
-    activities = tuple(a for a in placed if as_of is None or local_date(a) <= as_of)
+        as_of = max([*local, *(e.date for e in data.pain_entries)], default=None)
+    kept = [(a, d) for a, d in zip(placed, local) if as_of is None or d <= as_of]
+    activities = tuple(a for a, _ in kept)
     # days outside the ones any record can hold are damage, not data (runload.calendar.FIRST_DAY)
     pain_entries = tuple(e for e in data.pain_entries if FIRST_DAY <= e.date and (as_of is None or e.date <= as_of))
     weekly_rule = next((r for r in rules if r.id == "weekly-progression"), None)
     min_base = float((weekly_rule.params if weekly_rule else {}).get("min_base_km",
                                                                       settings.get("min_base_km", MIN_BASE_KM)))
-    frames = Frames(activities, first_weekday=book.first_weekday, min_base_km=min_base, athlete=athlete)
+    frames = Frames(activities, first_weekday=book.first_weekday, min_base_km=min_base, athlete=athlete,
+                    days=[d for _, d in kept])
     ctx = Context(athlete=athlete, activities=activities, pain_entries=pain_entries, as_of=as_of,
                   data_end=frames.end, week_start=book.first_weekday, settings=settings, frames=frames,
                   shoes=data.shoes, clearances=data.clearances)
-    from runload.pain import assess as assess_pain
-
     pain = assess_pain(ctx)
     limits = next_week_limits(frames, rules, athlete, as_of, pain=pain, settings=settings)
     raw: list[Finding] = []
@@ -233,8 +235,6 @@ _SERIES_METRICS = ("week_change_pct", "two_week_change_pct", "rolling_change_pct
                    "monotony", "ctl_ramp_pct", "week_load_change_pct")
 
 
-ACWR_DEFAULTS = {"method": "rac", "acute_days": 7, "chronic_days": 28, "load": "distance"}
-
 
 def _acwr_settings(rules: Sequence[Any], settings: Mapping[str, Any]) -> dict[str, Any]:
     """The ACWR rule's settings as its metric reads them: the rule's params, then the athlete's
@@ -254,8 +254,6 @@ def _thresholds(rules: Sequence[Any], athlete: Athlete, day: date | None) -> dic
     athlete profile: what the charts colour by, so a bar changes colour exactly where a finding
     changes band. They are band edges, not severities: both weekly bands are context (info), and
     the spike's small and moderate bands are both cautions (the severity follows the evidence)."""
-    from runload.rules.engine import effective_threshold, profile_factor
-
     out = {}
     for r in rules:
         if r.id not in ("weekly-progression", "single-run-spike"):
@@ -293,12 +291,12 @@ def merge_events(findings: Sequence[Finding], pain: Any = None) -> list[Finding]
     for key, group in groups.items():
         group.sort(key=lead_order)
         lead, rest = group[0], tuple(group[1:])
-        until = max((f.day for f in group if f.day is not None), default=None)
+        until = max((d for d in (f.day for f in group) if d is not None), default=None)
         if key.startswith("pain-episode:"):
             ep = episodes.get(key.split(":", 1)[1])
             lead = _episode_finding(lead, rest, ep, pain)
             until = (ep.end or ep.last) if ep is not None else until
-        out.append(replace(lead, supporting=rest, until=until))
+        out.append(lead.but(supporting=rest, until=until))
     return out
 
 
@@ -317,8 +315,7 @@ def _episode_finding(lead: Finding, rest: Sequence[Finding], ep: Any, pain: Any 
     entries = len(ep.entries)
     head = (f"Pain episode from {ep.onset.isoformat()}" + (f" ({legs})" if legs else "")
             + f": {entries} entr{'y' if entries == 1 else 'ies'}{worst}, {state}" + (f"; {trend}" if trend else "") + ".")
-    return replace(lead, title="Pain episode", message=f"{head} Most serious: {lead.message}",
-                   date=lead.date or ep.onset)
+    return lead.but(title="Pain episode", message=f"{head} Most serious: {lead.message}", date=lead.date or ep.onset)
 
 
 def _episode_trend(ep: Any, pain: Any = None) -> str:
@@ -326,8 +323,6 @@ def _episode_trend(ep: Any, pain: Any = None) -> str:
     entries to say. The episode going on says the pain log's trend on the day judged (the one the
     report and the roster show: one computation, :func:`runload.pain.pain_trend`); an earlier
     episode says its own last two weeks."""
-    from runload.pain import pain_trend
-
     if pain is not None and getattr(pain, "current_episode", None) is ep:
         t, where = pain.trend, "the last 7 days"
     else:
@@ -370,7 +365,7 @@ def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday:
         else:
             current = start is not None and f.day is not None and start <= f.day <= (as_of or f.day)
         if not limits.running_advice and not f.rule_id.startswith("pain-red-flag-"):
-            f = replace(f, advice=limits.advice(_family(f), units))
+            f = f.but(advice=limits.advice(_family(f), units))
         elif current and not f.rule_id.startswith("pain-red-flag-"):
             family = _family(f)
             if family == "load" or (family and f.severity.rank >= Severity.CAUTION.rank):
@@ -380,8 +375,8 @@ def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday:
                 if family == "pain":
                     caveat = _caveat(f)
                     advice = f"{advice}{caveat}"
-                f = replace(f, advice=advice)
-        out.append(replace(f, current=current))
+                f = f.but(advice=advice)
+        out.append(f.but(current=current))
     out.sort(key=finding_order)
     return out
 
@@ -442,8 +437,8 @@ def status_of(findings: Sequence[Finding], pain: Any, as_of: date | None, frames
         return Status(level, STATUS_LABELS[level], f"Red flag not yet resolved: {what}. "
                                                    "It leads until a later entry records it gone or a clearance is logged.")
     start = current_from(as_of, first_weekday)
-    recorded = start is not None and (any(start <= d <= as_of for d in frames.days)  # type: ignore[operator]
-                                      or any(start <= e.date <= as_of for e in pain_entries))  # type: ignore[operator]
+    recorded = start is not None and as_of is not None and (any(start <= d <= as_of for d in frames.days)
+                                                            or any(start <= e.date <= as_of for e in pain_entries))
     top = max((f.severity for f in current), key=lambda s: s.rank, default=None)
     if top is not None and top.rank >= Severity.CAUTION.rank:
         level = top.value

@@ -302,7 +302,11 @@ def check_activity(a: Activity, *, now: datetime | None = None, relabel: bool = 
     if unchanged:
         return Checked(a)  # the common case, for every row a store reads: nothing to build
     cleaned = replace(a, sport=sport, timer_s=timer, elapsed_s=elapsed, utc_offset_s=offset, laps=laps,
-                      hr_zone_s=zones, hr_bin_bpm=width, warnings=warnings, **texts, **values)
+                      hr_zone_s=zones, hr_bin_bpm=width, warnings=warnings,
+                      name=texts["name"], gear=texts["gear"], device=texts["device"], sub_sport=texts["sub_sport"],
+                      source_file=texts["source_file"], avg_hr_bpm=values["avg_hr_bpm"],
+                      max_hr_bpm=values["max_hr_bpm"], avg_cadence_spm=values["avg_cadence_spm"],
+                      elevation_gain_m=values["elevation_gain_m"], rpe=values["rpe"])
     return Checked(cleaned, None, tuple(notes))
 
 

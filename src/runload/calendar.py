@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from runload.errors import InputError
+from runload.models import Activity
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # The first and last day any record may carry: GPS watches with a calendar clock appeared in
@@ -29,15 +33,25 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$", re.IGNORECASE | re.ASCII)  # ASCII: 
 def local_date(activity: Any) -> date:
     """The calendar day an activity started on, in the local time recorded with it
     (``start_utc`` plus ``utc_offset_s``; the offset of the file, else the athlete's zone: see
-    :func:`with_zone_offset`, which the store and the assessment apply)."""
+    :func:`with_zone_offset`, which the store and the assessment apply).
+
+    Computed once per :class:`runload.models.Activity` (a frozen value: its start and offset
+    never change) and kept with it: the series, the pain log and the limits all ask."""
+    if type(activity) is Activity:
+        day = activity.__dict__.get(_LOCAL_DAY)
+        if day is None:
+            day = activity.__dict__[_LOCAL_DAY] = (activity.start_utc
+                                                   + timedelta(seconds=activity.utc_offset_s or 0)).date()
+        return day
     return (activity.start_utc + timedelta(seconds=activity.utc_offset_s or 0)).date()
+
+
+_LOCAL_DAY = "_local_day"  # where local_date keeps an activity's day (not a dataclass field)
 
 
 def zone_offset_s(when_utc: datetime, tz: str | None) -> int:
     """The UTC offset (seconds) of time zone ``tz`` (an IANA name; UTC when None or unknown) at
     the instant ``when_utc``: daylight-saving time as it was then."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     try:
         zone = ZoneInfo(tz or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
@@ -53,8 +67,6 @@ def with_zone_offset(activity: Any, tz: str | None) -> Any:
     the athlete's zone, even one set after the import, decides the day."""
     if activity.utc_offset_s is not None:
         return activity
-    from dataclasses import replace
-
     return replace(activity, utc_offset_s=zone_offset_s(activity.start_utc, tz))
 
 
@@ -76,8 +88,6 @@ def iso_label(week_start: date) -> str:
 
 def first_weekday_setting(config: Mapping[str, Any]) -> int:
     """The first weekday from the config's ``week_start`` (a weekday name or 0-6), default Monday."""
-    from runload.errors import InputError
-
     v = config.get("week_start", 0)
     if isinstance(v, str) and v.strip().lower() in WEEKDAYS:
         return WEEKDAYS.index(v.strip().lower())
@@ -88,8 +98,6 @@ def first_weekday_setting(config: Mapping[str, Any]) -> int:
 
 def today_in(tz: str | None, now: datetime | None = None) -> date:
     """Today's date in time zone ``tz`` (an IANA name; UTC when None or unknown)."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     now = now or datetime.now(timezone.utc)
     try:
         zone = ZoneInfo(tz or "UTC")
@@ -136,8 +144,6 @@ def parse_week(text: str, today: date, first_weekday: int = 0) -> Period:
     Raises :class:`runload.errors.InputError` for anything else, or a week outside the years
     runload can hold data for.
     """
-    from runload.errors import InputError
-
     spec = (text or "").strip().lower()
     if spec == "this":
         return week_period(today, first_weekday)
@@ -158,8 +164,6 @@ def parse_week(text: str, today: date, first_weekday: int = 0) -> Period:
 
 def range_period(start: date, end: date) -> Period:
     """A from/to period; raises InputError when ``start`` is after ``end``."""
-    from runload.errors import InputError
-
     if start > end:
         raise InputError(f"--from {start.isoformat()} is after --to {end.isoformat()}")
     return Period("range", start, end)

@@ -26,9 +26,11 @@ from runload.calendar import week_start_of
 from runload.load.formulas import LOOKBACK_DAYS, established_longest_km, return_to_run_state
 from runload.load.series import pct_change, recent_pair_reference, recent_reference, reference_weeks
 from runload.models import Athlete
+from runload.pain.care import care_for
+from runload.pain.signs import run_pain
 from runload.rules.engine import effective_threshold, profile_factor
 from runload.rules.schema import Rule
-from runload.units import fmt
+from runload.units import distance, fmt
 
 NORMAL, HELD, RETURN, RED_FLAG, NO_DATA = "normal", "held-for-pain", "return-to-run", "red-flag", "no-data"
 PER_RUN_FACTOR = 0.67  # rules/pain-monitoring-score.toml params.reduce_factor
@@ -57,8 +59,6 @@ def red_flag_care(level: str, timezone: str | None = None) -> str:
     """The only advice while a red flag of ``level`` (``emergency``, ``urgent``, ``clinician``)
     stands, naming care by its kind unless the athlete's time zone names the country's services
     (:mod:`runload.pain.care`)."""
-    from runload.pain.care import care_for
-
     care = care_for(timezone)
     return {
         "emergency": f"Call {care.emergency} for an ambulance now. No running.",
@@ -140,8 +140,6 @@ def basis_words(limits: Limits, key: str, units: str = "km") -> str:
     """Where the limit ``key`` (``week``, ``longest_run``, ``per_run``) of ``limits`` comes from,
     in words (distances in the reader's ``units``): what the number truly stands on, the reference
     week by its date, a spike by what it counts as."""
-    from runload.units import distance
-
     basis, value = dict(limits.basis), dict((k, km) for k, km, _ in limits.items()).get(key)
     if value is None:
         return ""
@@ -397,8 +395,6 @@ def _per_run_cut(episode: Any, runs: Sequence[tuple[date, Any]], by_id: Mapping[
     """The pain-monitoring cut of the run before the latest entry of ``episode`` whose pain went
     over the model's limits (above 5/10 during or after running, or next-morning pain not
     settled): (limit km, that run's km, its day); None when no entry went over."""
-    from runload.pain.signs import run_pain
-
     factor = _factor(by_id)
     over = None
     for e in episode.entries:

@@ -6,9 +6,13 @@ Frozen dataclasses, units in field names (``distance_m``, ``timer_s``), times as
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
+from typing import Protocol, overload
+
+from runload.units import fmt
 
 
 class Sport(str, enum.Enum):
@@ -25,8 +29,20 @@ class Sport(str, enum.Enum):
     UNKNOWN = "unknown"
 
 
+#: Every level runload speaks of, least serious first: the status headline's levels (nothing
+#: recorded, on track, notes, take care, ease off, then the red flags' care). A finding's
+#: :class:`Severity` and a red flag's :class:`RedFlagLevel` are levels of it, ranked in this order.
+LEVELS: tuple[str, ...] = ("no-data", "ok", "info", "caution", "warning", "clinician", "urgent", "emergency")
+
+
+def level_rank(level: str) -> int:
+    """Order of a level of :data:`LEVELS`: ``no-data`` 0 ... ``emergency`` 7."""
+    return LEVELS.index(level)
+
+
 class Severity(str, enum.Enum):
-    """Severity of a finding, ordered: ``Severity.rank`` gives the order."""
+    """Severity of a finding, ordered: ``Severity.rank`` gives the order (0 for info ... 4 for
+    emergency, as in :data:`LEVELS`)."""
 
     INFO = "info"
     CAUTION = "caution"
@@ -39,7 +55,7 @@ class Severity(str, enum.Enum):
         return _SEVERITY_ORDER.index(self)
 
     @classmethod
-    def parse(cls, text: str) -> "Severity":
+    def parse(cls, text: str) -> Severity:
         try:
             return cls(text.strip().lower())
         except ValueError:
@@ -47,7 +63,23 @@ class Severity(str, enum.Enum):
             raise ValueError(f"unknown severity {text!r} (expected one of: {names})") from None
 
 
-_SEVERITY_ORDER = [Severity.INFO, Severity.CAUTION, Severity.WARNING, Severity.URGENT, Severity.EMERGENCY]
+class RedFlagLevel(enum.StrEnum):
+    """How soon a red flag in the pain log needs care: ``clinician`` (examined before running
+    again), ``urgent`` (care today), ``emergency`` (call now). ``rank`` orders them as
+    :data:`LEVELS` does (0 for clinician ... 2 for emergency); the words for each level are
+    :data:`runload.limits.RED_FLAG_HEADLINES` and :func:`runload.limits.red_flag_line`."""
+
+    CLINICIAN = "clinician"
+    URGENT = "urgent"
+    EMERGENCY = "emergency"
+
+    @property
+    def rank(self) -> int:
+        return _RED_FLAG_ORDER.index(self)
+
+
+_SEVERITY_ORDER = sorted(Severity, key=lambda s: level_rank(s.value))
+_RED_FLAG_ORDER = sorted(RedFlagLevel, key=lambda r: level_rank(r.value))
 
 
 @dataclass(frozen=True)
@@ -149,19 +181,32 @@ PAIN_SIDES = ("left", "right", "both")
 PAIN_LOCATIONS = ("back", "front", "inner", "outer", "calf", "hamstring")
 PAIN_SWELLING = ("none", "mild", "moderate", "severe")
 PAIN_SCORE_FIELDS = ("pain_during", "pain_after", "pain_next_morning", "stiffness")
-# Yes/no signs (default no), each with the plain words tables, prompts and messages use.
-PAIN_SIGNS = {
-    "popping": "a popping feeling at onset",
-    "giving_way": "the knee giving way",
-    "locking": "the knee locking",
-    "numbness_tingling": "numbness or tingling down the calf",
-    "deformity": "visible deformity behind the knee",
-    "cannot_bend_straighten": "cannot fully bend or straighten the knee",
-    "cannot_bear_weight": "cannot bear weight on the leg",
-    "calf_swelling_redness_warmth": "calf swelling, redness or warmth",
-    "breathless_chest_pain": "breathlessness or chest pain",
-    "fever": "fever",
-}
+
+
+@dataclass(frozen=True)
+class PainSign:
+    """A yes/no sign of the pain log (a :class:`PainEntry` field, default no) and its words:
+    ``words`` inside a sentence, a prompt or a form ("the knee giving way"), ``short`` in a
+    table cell ("gives way")."""
+
+    name: str
+    words: str
+    short: str
+
+
+#: The pain log's yes/no signs, most serious first (the order a report lists an entry's signs in).
+PAIN_SIGN_LIST: tuple[PainSign, ...] = (
+    PainSign("breathless_chest_pain", "breathlessness or chest pain", "breathless or chest pain"),
+    PainSign("calf_swelling_redness_warmth", "calf swelling, redness or warmth", "calf swelling, redness or warmth"),
+    PainSign("cannot_bear_weight", "cannot bear weight on the leg", "cannot bear weight"),
+    PainSign("locking", "the knee locking", "knee locks"),
+    PainSign("giving_way", "the knee giving way", "gives way"),
+    PainSign("popping", "a popping feeling at onset", "popping at onset"),
+    PainSign("deformity", "visible deformity behind the knee", "visible deformity"),
+    PainSign("cannot_bend_straighten", "cannot fully bend or straighten the knee", "cannot bend or straighten fully"),
+    PainSign("numbness_tingling", "numbness or tingling down the calf", "numbness or tingling"),
+    PainSign("fever", "fever", "fever"),
+)
 
 
 @dataclass(frozen=True)
@@ -191,15 +236,69 @@ class PainEntry:
     id: int | None = None
 
 
+# Views of PAIN_SIGN_LIST. PAIN_SIGNS: {field: words} in PainEntry's field order (the CLI's
+# prompts and options, the web form, the CSV's columns); PAIN_SIGN_SHORT: {field: short words},
+# most serious first (a report's table of entries).
+_ENTRY_FIELDS = [f.name for f in fields(PainEntry)]
+PAIN_SIGNS: dict[str, str] = {s.name: s.words for s in sorted(PAIN_SIGN_LIST, key=lambda s: _ENTRY_FIELDS.index(s.name))}
+PAIN_SIGN_SHORT: dict[str, str] = {s.name: s.short for s in PAIN_SIGN_LIST}
+
+
+Day = date  # a calendar day, named apart from Finding's field ``date``
+
+
+class Words(Protocol):
+    """Words not yet written: a rule's template and the values that fill it
+    (:class:`runload.rules.engine.RuleWords`), rendered when first read."""
+
+    def render(self) -> str: ...
+
+
+class WordsField:
+    """A :class:`Finding` field holding its words as text or as :class:`Words`, rendered on the
+    first read and kept: an assessment judges the whole history, and only the findings shown,
+    mailed or serialised are ever read."""
+
+    def __init__(self, default: str | None = None) -> None:
+        self.default = default
+        self.slot = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> str: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> str: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> str:
+        if obj is None:
+            if self.default is None:  # a dataclass field without a default
+                raise AttributeError(self.slot[1:])
+            return self.default
+        value = obj.__dict__[self.slot]
+        if not isinstance(value, str):
+            value = value.render()
+            obj.__dict__[self.slot] = value
+        return value
+
+    def __set__(self, obj: object, value: str | Words) -> None:
+        obj.__dict__[self.slot] = value
+
+
 @dataclass(frozen=True)
 class Finding:
-    """What a rule found: one line of a report, with the numbers behind it."""
+    """What a rule found: one line of a report, with the numbers behind it.
+
+    ``message`` and ``advice`` may be given as :class:`Words`: they are written on first read
+    (:class:`WordsField`); :meth:`but` copies a finding without writing them."""
 
     rule_id: str
     severity: Severity
     title: str
-    message: str
-    advice: str = ""
+    message: WordsField = WordsField()
+    advice: WordsField = WordsField("")
     evidence: str = ""
     value: float | None = None
     threshold: float | None = None
@@ -217,15 +316,27 @@ class Finding:
     # ``supporting`` with their own numbers. ``until`` is the last day the event covers (the
     # end of an episode or a gap); ``current`` says whether it is current on the day assessed.
     event: str = ""
-    until: date | None = None
+    until: dt.date | None = None
+
+
+    until: Day | None = None
     supporting: tuple["Finding", ...] = ()
     current: bool = False
 
-    @property
-    def day(self) -> date | None:
-        """The last day the finding is about: ``until``, else its date, else its week's end."""
-        from datetime import timedelta
+    def but(self, **changes: object) -> "Finding":
+        """This finding with ``changes`` (as :func:`dataclasses.replace`), its words still
+        unwritten if they were."""
+        new = object.__new__(Finding)
+        new.__dict__.update(self.__dict__)
+        for name, value in changes.items():
+            if name not in _FINDING_FIELDS:
+                raise TypeError(f"Finding has no field {name!r}")
+            object.__setattr__(new, name, value)
+        return new
 
+    @property
+    def day(self) -> Day | None:
+        """The last day the finding is about: ``until``, else its date, else its week's end."""
         if self.until is not None:
             return self.until
         if self.date is not None:
@@ -233,6 +344,9 @@ class Finding:
         if self.week_start is not None:
             return self.week_start + timedelta(days=6)
         return None
+
+
+_FINDING_FIELDS = frozenset(Finding.__dataclass_fields__)
 
 
 @dataclass(frozen=True)
@@ -268,8 +382,6 @@ class PlannedRun:
 
     def describe(self, units: str = "km") -> str:
         """``Sun 2026-10-25, 24.0 km long run`` (or ``..., rest``)."""
-        from runload.units import fmt
-
         head = f"{self.date:%a} {self.date.isoformat()}"
         if not self.is_run:
             return f"{head}, rest"

@@ -12,6 +12,7 @@ proposed plan, a chart): one way, whole or not at all, private by default.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import tempfile
@@ -85,7 +86,5 @@ def write_file(path: str | Path, data: bytes | str) -> Path:
 
 
 def _remove(tmp: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(tmp)
-    except OSError:
-        pass

@@ -10,12 +10,16 @@ never registered is counted all the same, from its runs alone.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from runload import bounds
 from runload.calendar import local_date
+from runload.errors import InputError
 from runload.models import Activity, Shoe
+from runload.textsafe import check_display_name
 
 #: How close to its retirement distance a shoe is "nearing" it: the reminder's share (90%).
 NEAR_RETIREMENT = 0.9
@@ -26,12 +30,6 @@ def new_shoe(name: str, *, start_km: float | None = 0.0, retire_km: float | None
     """A shoe to register, its name and distances checked (raises :class:`InputError` naming
     the field by ``names``, the way the caller's form or command calls it): ``runload shoe
     add`` and the web app's shoe form both add through here."""
-    import math
-
-    from runload import bounds
-    from runload.errors import InputError
-    from runload.textsafe import check_display_name
-
     def km(option: str, value: float | None) -> float | None:
         if value is None:
             return None
@@ -73,17 +71,27 @@ class ShoeTotal:
         return self.retired_on is not None and (day is None or self.retired_on <= day)
 
 
-def runs_by_shoe(runs: Iterable[tuple[date, Activity]], end: date | None = None) -> dict[str, list[object]]:
-    """{gear: [km, runs, first day, last day]} over (local day, activity) pairs of running."""
-    per: dict[str, list[object]] = {}
+@dataclass
+class ShoeRuns:
+    """The runs in one pair of shoes: kilometres, how many, the first and the last day."""
+
+    km: float
+    runs: int
+    first: date
+    last: date
+
+
+def runs_by_shoe(runs: Iterable[tuple[date, Activity]], end: date | None = None) -> dict[str, ShoeRuns]:
+    """{gear: its runs} over (local day, activity) pairs of running."""
+    per: dict[str, ShoeRuns] = {}
     for day, a in runs:
         if not a.is_run or not a.gear or (end is not None and day > end):
             continue
-        rec = per.setdefault(a.gear, [0.0, 0, day, day])
-        rec[0] = float(rec[0]) + a.distance_m / 1000.0  # type: ignore[arg-type]
-        rec[1] = int(rec[1]) + 1  # type: ignore[call-overload]
-        rec[2] = min(rec[2], day)  # type: ignore[type-var]
-        rec[3] = max(rec[3], day)  # type: ignore[type-var]
+        rec = per.setdefault(a.gear, ShoeRuns(0.0, 0, day, day))
+        rec.km += a.distance_m / 1000.0
+        rec.runs += 1
+        rec.first = min(rec.first, day)
+        rec.last = max(rec.last, day)
     return per
 
 
@@ -97,10 +105,11 @@ def shoe_totals(activities: Sequence[Activity], shoes: Sequence[Shoe] = (), end:
     known = {s.name: s for s in shoes}
     out = []
     for name in sorted(set(per) | set(known)):
-        km, n, first, last = per.get(name, [0.0, 0, None, None])
+        rec = per.get(name)
+        km, n = (rec.km, rec.runs) if rec else (0.0, 0)
         s = known.get(name)
         start = s.start_km if s else 0.0
-        out.append(ShoeTotal(name, float(km) + start, float(km), int(n), first, last,  # type: ignore[arg-type]
+        out.append(ShoeTotal(name, km + start, km, n, rec.first if rec else None, rec.last if rec else None,
                              start_km=start, retire_km=s.retire_km if s else None, default=bool(s and s.default),
                              retired_on=s.retired_on if s else None, registered=s is not None))
     return out

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Protocol
 
 from runload.errors import InputError
@@ -72,8 +73,6 @@ class ProcessEngine:
     def map(self, fn: Callable[[Any, Any], Any], units: Sequence[Any], shared: Any = None) -> list[Any]:
         if not units:
             return []
-        from concurrent.futures import ProcessPoolExecutor
-
         n = min(self.workers, len(units))
         with ProcessPoolExecutor(max_workers=n, initializer=_set_shared, initargs=(shared,)) as pool:
             return list(pool.map(_call, [fn] * len(units), units))
@@ -90,7 +89,7 @@ class DaskEngine:
 
     def __init__(self, scheduler: str | None = None, workers: int | None = None) -> None:
         try:
-            from distributed import Client, LocalCluster
+            from distributed import Client, LocalCluster  # noqa: PLC0415 - optional dependency (runload[dask])
         except ImportError:
             raise InputError("--engine dask needs dask.distributed: pip install 'runload[dask]'") from None
         self.cluster = None

@@ -14,17 +14,35 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from functools import partial
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from runload import __version__
+from runload.athletes import check_email, check_id, make_athlete
 from runload.batch.engines import Engine
 from runload.batch.layout import BUCKETED, LAYOUT_VERSION, Dataset, bucket_of
-from runload.batch.rows import STORE_TABLES, columns, insert_rows, select_rows
-from runload.batch.tasks import ComputeJob, ImportUnit, compute_bucket, import_bucket, roster_row_of
-from runload.calendar import Period
+from runload.batch.rows import STORE_TABLES, activity_of, athlete_of, columns, insert_rows, select_rows
+from runload.batch.tasks import (
+    ComputeJob,
+    ImportUnit,
+    compute_bucket,
+    import_bucket,
+    roster_row_of,
+    scratch_store,
+    write_back,
+)
+from runload.calendar import Period, with_zone_offset
 from runload.errors import InputError
+from runload.ingest import ImportSummary
+from runload.ingest.dedupe import decide
 from runload.models import Athlete
+from runload.report.build import judged_day
+from runload.report.model import Roster
+from runload.report.roster import sort_key
+from runload.store import Store
+from runload.textfile import lines, read_utf8
 
 COACH_COLUMNS = ["coach_id", "name", "email", "athlete_id"]
 
@@ -79,8 +97,6 @@ def athletes_from_store(ds: Dataset, store: Any, *, with_activities: bool = Fals
     dataset's), the pain entries and clearances the dataset lacks, coach links; with
     ``with_activities`` also the activities and files it lacks (by content hash, the same run
     from another file deduplicated as an import does). Nothing the dataset holds is removed."""
-    from runload.batch.tasks import scratch_store, write_back
-
     ids = [a.id for a in store.list_athletes()]
     tables = ["athletes", "pain", "clearances"] + (["files", "seen", "activities"] if with_activities else [])
     for bucket, mine in sorted(_by_bucket(ds, ids).items()):
@@ -105,28 +121,13 @@ def athletes_from_csv(ds: Dataset, path: Path) -> int:
     ``timezone``, ``email``, ``sex``, ``birth_year``, ``hr_rest_bpm``, ``hr_max_bpm``, ``units``
     and ``coach`` (a coach id; ``coach_email`` and ``coach_name`` with it). Every row is checked as
     ``runload athlete add`` checks it; one bad row stops the whole file, naming its line."""
-    from runload.athletes import check_email, check_id, make_athlete
-    from runload.store import Store
-
     reader = _csv_with(path, {"id", "name"}, "an athletes CSV needs a header with at least id and name")
     athletes: list[Athlete] = []
     coaches: list[dict[str, Any]] = []
     for row in reader:
         line = reader.line_num
-
-        def cell(key: str) -> str | None:
-            v = (row.get(key) or "").strip()
-            return v or None
-
-        def number(key: str) -> int | None:
-            v = cell(key)
-            if v is None:
-                return None
-            try:
-                return int(v)
-            except ValueError:
-                raise InputError(f"line {line}: {key} {v!r} is not a whole number", path=path) from None
-
+        cell = partial(_cell, row)
+        number = partial(_whole_number, row, line, path)
         try:
             athletes.append(make_athlete(cell("id") or "", name=cell("name") or "", timezone=cell("timezone") or "UTC",
                                          email=cell("email"), sex=cell("sex"), birth_year=number("birth_year"),
@@ -164,7 +165,7 @@ def known_athletes(ds: Dataset) -> dict[str, int]:
 # ---------------------------------------------------------------- import
 def sources_from_dirs(roots: Sequence[Path]) -> list[tuple[str, Path]]:
     """(athlete id, folder) for each ``ROOT/<athlete id>/`` folder, by root then id."""
-    out = []
+    out: list[tuple[str, Path]] = []
     for root in roots:
         if not root.is_dir():
             raise InputError("--layout athlete-dirs needs a folder holding one folder per athlete", path=root)
@@ -191,7 +192,6 @@ def sources_from_manifest(manifests: Sequence[Path]) -> list[tuple[str, Path]]:
 class BatchImport:
     """What an import did: one :class:`runload.ingest.ImportSummary` over every athlete (files
     named as ``runload import`` names them), and how many athletes and buckets it touched."""
-
     summary: Any
     athletes: int
     buckets: int
@@ -200,8 +200,6 @@ class BatchImport:
 def import_sources(ds: Dataset, engine: Engine, sources: Sequence[tuple[str, Path]]) -> BatchImport:
     """Import ``(athlete id, path)`` pairs, one unit per bucket, each athlete's paths in the
     order given; an athlete the dataset does not know fails its paths."""
-    from runload.ingest import ImportSummary
-
     known = known_athletes(ds)
     summary = ImportSummary()
     per: dict[str, list[str]] = {}
@@ -235,8 +233,6 @@ def import_sources(ds: Dataset, engine: Engine, sources: Sequence[tuple[str, Pat
 def compute(ds: Dataset, engine: Engine, book: Any, period: Period, today: date, *, dirty: bool = False) -> dict[str, Any]:
     """Assess every athlete for ``period`` (judged on its last day, or ``today``), bucket by
     bucket; with ``dirty``, only buckets whose inputs, rules, config or day changed."""
-    from runload import __version__
-
     job = ComputeJob(ds, book, rules_digest(book), period, today, __version__, dirty_only=dirty)
     parts = engine.map(compute_bucket, list(range(ds.buckets)), job)
     done = [p for p in parts if p["computed"]]
@@ -260,10 +256,6 @@ def _states(ds: Dataset, period: Period) -> dict[int, dict[str, Any]]:
 def roster(ds: Dataset, period: Period, *, coach: str | None = None) -> tuple[Any, list[dict[str, Any]]]:
     """The roster of ``period`` from the computed results (every athlete, or ``coach``'s), most
     at risk first, and the athletes whose assessment failed."""
-    from runload.report.build import judged_day
-    from runload.report.model import Roster
-    from runload.report.roster import sort_key
-
     states = _states(ds, period)
     missing = [b for b in range(ds.buckets) if b not in states]
     if missing:
@@ -301,9 +293,6 @@ def findings(ds: Dataset, period: Period) -> list[dict[str, Any]]:
 
 def activities(ds: Dataset, athlete_ids: Sequence[str] | None = None) -> dict[str, list[Any]]:
     """{athlete id: activities} as the dataset holds them (for a check or a notebook)."""
-    from runload.batch.rows import activity_of, athlete_of
-    from runload.calendar import with_zone_offset
-
     wanted = set(athlete_ids) if athlete_ids is not None else None
     out: dict[str, list[Any]] = {}
     for b in range(ds.buckets):
@@ -347,8 +336,6 @@ def merge(target: Any, conn: Any, rows: dict[str, list[dict[str, Any]]], *, upda
     ``update_profiles``, the profiles of those it has), the activities it lacks (by content hash;
     the same run from another file deduplicated as an import does), the files it lacks, and the
     pain entries and clearances it lacks (by content). Returns how many of each were added."""
-    from runload.batch.rows import athlete_of
-
     have = {a.id for a in target.list_athletes()}
     counts = {"athletes": 0, "activities": 0, "files": 0, "pain": 0, "clearances": 0}
     for r in rows.get("athletes", []):
@@ -370,9 +357,6 @@ def _pull_activities(store: Any, conn: Any, rows: list[dict[str, Any]]) -> int:
     """Insert the dataset's activities the store lacks, deduplicated against the store's own as
     an import would (:func:`runload.ingest.dedupe.decide`): the same run already stored from
     another file stays unless the dataset's copy is richer."""
-    from runload.batch.rows import activity_of
-    from runload.ingest.dedupe import decide
-
     n = 0
     stored: dict[str, list[Any]] = {}
     for row in rows:
@@ -401,7 +385,7 @@ def _content(row: dict[str, Any]) -> tuple:
 # ---------------------------------------------------------------- status
 def status(ds: Dataset) -> dict[str, Any]:
     """How big the dataset is and which weeks are computed (buckets done of all)."""
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # noqa: PLC0415 - optional dependency (runload[dask])
 
     counts = {}
     for t in BUCKETED:
@@ -426,11 +410,26 @@ __all__ = ["BatchImport", "activities", "athletes_from_csv", "athletes_from_stor
            "sources_from_manifest", "status"]
 
 
+def _cell(row: dict[str, Any], key: str) -> str | None:
+    """A CSV cell, stripped; None when empty or missing."""
+    v = (row.get(key) or "").strip()
+    return v or None
+
+
+def _whole_number(row: dict[str, Any], line: int, path: Path, key: str) -> int | None:
+    """A CSV cell as a whole number (None when empty); ``InputError`` naming its line when not."""
+    v = _cell(row, key)
+    if v is None:
+        return None
+    try:
+        return int(v)
+    except ValueError:
+        raise InputError(f"line {line}: {key} {v!r} is not a whole number", path=path) from None
+
+
 def _csv_with(path: Path, columns: set[str], missing: str) -> csv.DictReader:
     """A CSV file's rows as dicts; ``InputError`` naming the file when it cannot be read or its
     header lacks ``columns`` (``missing`` says which)."""
-    from runload.textfile import lines, read_utf8
-
     reader = csv.DictReader(lines(read_utf8(path), path=path))
     if not reader.fieldnames or not columns <= set(reader.fieldnames):
         raise InputError(missing, path=path)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -50,13 +51,14 @@ def bucket_of(athlete_id: str, buckets: int) -> int:
     return int(hashlib.sha256(athlete_id.encode("utf-8")).hexdigest()[:16], 16) % buckets
 
 
-def _need_pyarrow() -> Any:
+def _need_pyarrow() -> tuple[Any, Any]:
+    """pyarrow and pyarrow.parquet, or ``InputError`` saying how to install them."""
     try:
-        import pyarrow as pa
-        import pyarrow.parquet  # noqa: F401
+        import pyarrow as pa  # noqa: PLC0415 - optional dependency (runload[dask])
+        import pyarrow.parquet as pq  # noqa: PLC0415 - optional dependency (runload[dask])
     except ImportError:
         raise InputError("runload batch needs pyarrow: pip install 'runload[dask]'") from None
-    return pa
+    return pa, pq
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class Dataset:
     @staticmethod
     def _fs(url: str) -> tuple[Any, str]:
         try:
-            from fsspec.core import url_to_fs
+            from fsspec.core import url_to_fs  # noqa: PLC0415 - optional dependency (comes with dask)
         except ImportError:  # fsspec comes with dask; a local path works without it
             return _LocalFS(), url.rstrip("/") or "/"
         fs, root = url_to_fs(url)
@@ -164,9 +166,7 @@ class Dataset:
 
     def rows_of(self, data: bytes, rel: str) -> list[dict[str, Any]]:
         """The rows of Parquet bytes read from ``rel``; a damaged file is an error naming it."""
-        pa = _need_pyarrow()
-        import pyarrow.parquet as pq
-
+        pa, pq = _need_pyarrow()
         try:
             return pq.read_table(io.BytesIO(data)).to_pylist()
         except (pa.ArrowException, OSError) as exc:
@@ -174,9 +174,7 @@ class Dataset:
 
     def write_rows(self, rel: str, rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
         """Write ``rows`` (dicts with ``columns``) as one Parquet file, atomically."""
-        pa = _need_pyarrow()
-        import pyarrow.parquet as pq
-
+        pa, pq = _need_pyarrow()
         table = pa.table({c: _column([r.get(c) for r in rows]) for c in columns})
         buf = io.BytesIO()
         pq.write_table(table, buf)
@@ -195,8 +193,7 @@ class Dataset:
 
 def _column(values: list[Any]) -> Any:
     """A pyarrow array of one column's values (ints and floats of a REAL column as doubles)."""
-    import pyarrow as pa
-
+    pa, _pq = _need_pyarrow()
     kinds = {type(v) for v in values if v is not None}
     if kinds == {int, float}:
         values = [None if v is None else float(v) for v in values]
@@ -209,13 +206,9 @@ class _LocalFS:
     """The few file operations a dataset needs, on local paths, for when fsspec is absent."""
 
     def exists(self, p: str) -> bool:
-        import os
-
         return os.path.exists(p)
 
     def makedirs(self, p: str, exist_ok: bool = True) -> None:
-        import os
-
         os.makedirs(p, exist_ok=exist_ok)
 
     def cat_file(self, p: str) -> bytes:
@@ -226,18 +219,12 @@ class _LocalFS:
         return open(p, mode)
 
     def mv(self, a: str, b: str) -> None:
-        import os
-
         os.replace(a, b)
 
     def rm(self, p: str) -> None:
-        import os
-
         os.unlink(p)
 
     def ls(self, p: str, detail: bool = False) -> list[str]:
-        import os
-
         if not os.path.isdir(p):
             raise FileNotFoundError(p)
         return [f"{p}/{n}" for n in os.listdir(p)]

@@ -10,11 +10,21 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from runload import bounds
+from runload.calendar import with_zone_offset
 from runload.models import Activity, Athlete, AthleteData, Clearance, PainEntry
+from runload.store.rows import (
+    ACTIVITY_COLUMNS,
+    ATHLETE_COLUMNS,
+    PAIN_FIELDS,
+    activity_from_row,
+    athlete_from_row,
+    pain_from_row,
+)
 
 # dataset table -> store table
 STORE_TABLES = {
@@ -77,21 +87,15 @@ def insert_rows(conn: sqlite3.Connection, store_table: str, rows: Sequence[Mappi
 
 
 def athlete_of(row: Mapping[str, Any]) -> Athlete:
-    from runload.store import _ATHLETE_COLUMNS, _athlete_from_row
-
-    return _athlete_from_row([row.get(c) for c in _ATHLETE_COLUMNS])
+    return athlete_from_row([row.get(c) for c in ATHLETE_COLUMNS])
 
 
 def activity_of(row: Mapping[str, Any]) -> Activity:
-    from runload.store import _ACTIVITY_COLUMNS, _activity_from_row
-
-    return _activity_from_row([row.get(c) for c in _ACTIVITY_COLUMNS])
+    return activity_from_row([row.get(c) for c in ACTIVITY_COLUMNS])
 
 
 def pain_of(row: Mapping[str, Any]) -> PainEntry:
-    from runload.store import _PAIN_FIELDS, _pain_from_row
-
-    return _pain_from_row({c: row.get(c) for c in _PAIN_FIELDS})
+    return pain_from_row({c: row.get(c) for c in PAIN_FIELDS})
 
 
 def clearance_of(row: Mapping[str, Any]) -> Clearance:
@@ -104,8 +108,6 @@ def athlete_data(athlete_row: Mapping[str, Any], activity_rows: Iterable[Mapping
     """One athlete's plain data from dataset rows, as :meth:`runload.store.Store.athlete_data`
     gives it: activities outside the physical bounds left out (``as_of`` is the clock for
     "tomorrow", never this machine's), oldest first; pain entries by date."""
-    from runload.calendar import with_zone_offset
-
     now = datetime.combine(as_of + timedelta(days=1), time(), tzinfo=timezone.utc)
     athlete = athlete_of(athlete_row)
     acts = []
@@ -122,6 +124,4 @@ def athlete_data(athlete_row: Mapping[str, Any], activity_rows: Iterable[Mapping
 
 
 def _keep_warnings(checked: Activity, original: Activity) -> Activity:
-    from dataclasses import replace
-
     return replace(checked, warnings=original.warnings)

@@ -26,8 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from runload.batch.layout import Dataset
-from runload.batch.rows import STORE_TABLES, athlete_data, insert_rows, select_rows
+from runload.batch.rows import STORE_TABLES, athlete_data, columns, insert_rows, select_rows
 from runload.calendar import Period
+from runload.ingest import import_paths
+from runload.models import AthleteData
+from runload.report.build import judged_day
+from runload.report.model import RosterRow
+from runload.report.roster import row_for
+from runload.rules.book import Rulebook
+from runload.session import Assessor
+from runload.store import Store
 
 # the tables an assessment reads: their bytes are a bucket's input fingerprint
 COMPUTE_INPUTS = ("athletes", "pain", "clearances", "activities")
@@ -37,11 +45,9 @@ IMPORT_TABLES = ("files", "seen", "activities")
 
 # ---------------------------------------------------------------- the scratch store
 def scratch_store(ds: Dataset, bucket: int, athlete_ids: Sequence[str],
-                  tables: Sequence[str] = ("athletes", *IMPORT_TABLES)) -> tuple[Any, dict[str, list[dict]]]:
+                  tables: Sequence[str] = ("athletes", *IMPORT_TABLES)) -> tuple[Store, dict[str, list[dict]]]:
     """An in-memory store holding the rows of ``athlete_ids`` from ``tables`` of the bucket, and
     every row of those tables (to write back the other athletes' rows untouched)."""
-    from runload.store import Store
-
     store = Store.open(":memory:")
     wanted = set(athlete_ids)
     everything: dict[str, list[dict]] = {}
@@ -53,13 +59,11 @@ def scratch_store(ds: Dataset, bucket: int, athlete_ids: Sequence[str],
     return store, everything
 
 
-def write_back(ds: Dataset, bucket: int, store: Any, before: dict[str, list[dict]], athlete_ids: Sequence[str],
+def write_back(ds: Dataset, bucket: int, store: Store, before: dict[str, list[dict]], athlete_ids: Sequence[str],
                tables: Sequence[str]) -> bool:
     """Write ``tables`` of the bucket: the other athletes' rows as they were, then the rows the
     store now holds for ``athlete_ids``. Returns whether anything changed (unchanged tables are
     not rewritten, so their bytes, and the bucket's fingerprint, stay)."""
-    from runload.batch.rows import columns
-
     wanted = set(athlete_ids)
     changed = False
     for t in tables:
@@ -92,8 +96,6 @@ class ImportUnit:
 def import_bucket(ds: Dataset, unit: ImportUnit) -> list[tuple[str, dict[str, Any]]]:
     """Import each athlete's paths of ``unit`` into the dataset; returns (athlete id, summary as
     :class:`runload.ingest.ImportSummary` fields) per athlete."""
-    from runload.ingest import import_paths
-
     ids = [a for a, _ in unit.athletes]
     store, before = scratch_store(ds, unit.bucket, ids)
     try:
@@ -115,7 +117,7 @@ class ComputeJob:
     week and the day it is judged on (``today``: the clock read once, by the command)."""
 
     dataset: Dataset
-    book: Any
+    book: Rulebook
     rules_digest: str
     period: Period
     today: date
@@ -134,7 +136,8 @@ class _BucketData:
             for r in tables[t]:
                 self.by.setdefault(t, {}).setdefault(r["athlete_id"], []).append(r)
 
-    def athlete_data(self, athlete_id: str) -> Any:
+    def athlete_data(self, athlete_id: str, *, laps: bool = True) -> AthleteData:
+        """The athlete's data (the dataset's rows hold every column: ``laps`` changes nothing)."""
         rows = {t: self.by.get(t, {}).get(athlete_id, []) for t in ("activities", "pain", "clearances")}
         return athlete_data(self.athletes[athlete_id], rows["activities"], rows["pain"], rows["clearances"],
                             self.as_of)
@@ -158,10 +161,6 @@ def state_of(job: ComputeJob, input_fp: str) -> dict[str, Any]:
 def compute_bucket(job: ComputeJob, bucket: int) -> dict[str, Any]:
     """Assess every athlete of ``bucket`` for the job's week and write the bucket's results;
     with ``dirty_only``, a bucket whose state record matches its inputs is left as it is."""
-    from runload.assessments import Assessor
-    from runload.report.build import judged_day
-    from runload.report.roster import row_for
-
     ds = job.dataset
     raw = ds.input_bytes(bucket, COMPUTE_INPUTS)
     input_fp = fingerprint(raw)
@@ -173,9 +172,10 @@ def compute_bucket(job: ComputeJob, bucket: int) -> dict[str, Any]:
             return {"bucket": bucket, "computed": False, "athletes": 0, "errors": 0}
     tables = {t: ds.rows_of(data, ds.table_path(t, bucket)) if data is not None else []
               for t, data in raw.items()}
-    judge = Assessor(_BucketData(tables, judged_day(job.period, job.today)), job.book)
+    bucket_data = _BucketData(tables, judged_day(job.period, job.today))
+    judge = Assessor(bucket_data, job.book)
     roster, findings, errors = [], [], []
-    for athlete_id in sorted(judge.store.athletes):
+    for athlete_id in sorted(bucket_data.athletes):
         try:
             row = row_for(judge, athlete_id, job.period, job.today)
             a = judge.get(athlete_id, judged_day(job.period, job.today))
@@ -213,10 +213,8 @@ def to_json(obj: Any) -> str:
     return json.dumps(_plain(asdict(obj)), sort_keys=True)
 
 
-def roster_row_of(text: str) -> Any:
+def roster_row_of(text: str) -> RosterRow:
     """A roster line back from :func:`to_json`."""
-    from runload.report.model import RosterRow
-
     d = json.loads(text)
     if d.get("last_data"):
         d["last_data"] = date.fromisoformat(d["last_data"])

@@ -4,8 +4,9 @@ Subcommands live in their own modules and are imported only when run, so ``runlo
 stays fast (no pandas, no matplotlib). Library errors (:class:`runload.errors.RunloadError`)
 become a one-line message on stderr and their exit code; no traceback.
 
-Exit codes: 0 fine; 1 findings at or above ``--fail-on``, or some files failed to import;
-2 bad usage or bad input (unknown athlete, missing file, unreadable store).
+Exit codes (:class:`runload.cli.exit_codes.ExitCode`): 0 fine; 1 findings at or above
+``--fail-on``, or some files failed to import; 2 bad usage or bad input (unknown athlete, missing
+file, unreadable store).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any
 import click
 
 from runload import __version__
+from runload.cli.exit_codes import ExitCode
+from runload.cli.suggest import SuggestingGroup
 from runload.errors import InputError, RunloadError, StoreError
 
 # name -> "module:attribute", loaded on first use
@@ -47,8 +50,9 @@ COMMANDS = {
 }
 
 
-class RunloadGroup(click.Group):
-    """A click group that loads subcommands lazily and turns RunloadError into exit codes."""
+class RunloadGroup(SuggestingGroup):
+    """A click group that loads subcommands lazily, suggests the closest one to a mistyped name,
+    and turns RunloadError into exit codes."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -58,7 +62,8 @@ class RunloadGroup(click.Group):
         if target is None:
             return None
         module, attr = target.split(":")
-        return getattr(importlib.import_module(module), attr)
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -87,7 +92,7 @@ class RunloadGroup(click.Group):
             from runload.textsafe import inline
 
             echo(f"Error: {inline(err)}", err=True)  # one line, whatever a file name holds
-            ctx.exit(err.exit_code)
+            ctx.exit(ExitCode(err.exit_code))
 
 
 @click.group(cls=RunloadGroup, context_settings={"help_option_names": ["-h", "--help"]})

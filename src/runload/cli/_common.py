@@ -4,12 +4,16 @@ one way text reaches the terminal."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+if TYPE_CHECKING:
+    from runload.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+NAMED_ATHLETES = "runload.named_athletes"  # ctx.meta: the athlete ids the command line names
 
 
 def echo(message: object = "", *, err: bool = False, nl: bool = True, color: bool | None = None) -> None:
@@ -36,32 +40,62 @@ def store_option(func: F) -> F:
                         help="The store file (overrides RUNLOAD_STORE and the default).")(func)
 
 
-def open_store(ctx: click.Context, *, create: bool = False) -> Any:
-    """Open the store this invocation names. Read-only commands pass ``create=False`` so a typo
-    in a path never leaves an empty store behind."""
+def store_path(ctx: click.Context) -> str:
+    """The store file this invocation names (--store, RUNLOAD_STORE, or the per-user one)."""
     from runload.config import resolve_store_path
-    from runload.store import Store
 
     root = ctx.find_root()
     obj = root.obj if isinstance(root.obj, dict) else {}
     own = ctx.obj.get("store") if isinstance(ctx.obj, dict) else None
-    path = resolve_store_path(own or obj.get("store"))
+    path = str(resolve_store_path(own or obj.get("store")))
     if isinstance(root.obj, dict):
-        root.obj["store_path"] = str(path)  # named by the error message when a write fails
+        root.obj["store_path"] = path  # named by the error message when a write fails
+    return path
+
+
+def open_store(ctx: click.Context, *, create: bool = False) -> Store:
+    """Open the store this invocation names. Read-only commands pass ``create=False`` so a typo
+    in a path never leaves an empty store behind. Every athlete the command line names (see
+    :class:`runload.cli.options.AthleteId`) must be in it: an unknown one is an error naming the
+    closest ids, before anything is read or written."""
+    from runload.store import Store
+
+    path = store_path(ctx)
     store = Store.open(path, create=create)
     if store.was_empty:
         echo(f"Note: {path} was an empty file (0 bytes); it is now a new, empty store. If it held "
              f"your data, restore it from a backup.", err=True)
+    try:
+        check_named_athletes(ctx, store)
+    except BaseException:
+        store.close()
+        raise
     return store
 
 
-def not_built(name: str, what: str) -> Callable[[], None]:
-    """A command that a later version fills in: says so plainly and exits 2."""
+def open_store_if_any(ctx: click.Context) -> Store | None:
+    """The store, or None when there is none yet (a list on a new machine is empty, not an
+    error). A file that is there but is no store is still an error."""
+    from pathlib import Path
 
-    def run() -> None:
-        raise click.UsageError(f"'runload {name}' is not built yet: {what}")
+    if not Path(store_path(ctx)).exists():
+        return None
+    return open_store(ctx)
 
-    return run
+
+def check_named_athletes(ctx: click.Context, store: Store) -> None:
+    """NotFoundError for the first athlete id the command line names that ``store`` lacks:
+    "unknown athlete 'mya': did you mean 'maya'? (see: runload athlete list)"."""
+    from runload.cli.suggest import did_you_mean
+    from runload.errors import NotFoundError
+
+    for athlete_id in dict.fromkeys(ctx.meta.get(NAMED_ATHLETES, [])):
+        try:
+            store.get_athlete(athlete_id)
+        except NotFoundError:
+            known = [a.id for a in store.list_athletes()]
+            raise NotFoundError(f"unknown athlete '{athlete_id}'{did_you_mean(athlete_id, known)} "
+                                f"(see: runload athlete list)") from None
 
 
 def can_ask(no_input: bool = False) -> bool:

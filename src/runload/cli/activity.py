@@ -2,48 +2,31 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 import click
 
 from runload.cli._common import confirm_or_refuse, echo, open_store, store_option
-from runload.cli._period import chosen_format, format_option
+from runload.cli.options import Output, athlete_option, output_options
+from runload.cli.records import activity_record
+from runload.cli.suggest import SuggestingGroup
 
 # The fields `activity set` corrects, by their command-line names (for --clear).
 _FIELDS = {"sport": "sport", "sub-sport": "sub_sport", "distance": "distance_m", "shoe": "gear", "rpe": "rpe"}
 
 
-@click.group("activity")
+@click.group("activity", cls=SuggestingGroup)
 def activity() -> None:
     """List stored activities, correct what a file got wrong, delete what should not be there."""
 
 
-def activity_json(a: Any) -> dict[str, object]:
-    """One activity as JSON data (what `activity list` and `activity show` print): the values
-    every calculation uses, and under ``corrections`` the recorded value of each corrected one."""
-    return {
-        "id": a.id, "start_utc": a.start_utc.isoformat(), "utc_offset_s": a.utc_offset_s,
-        "sport": a.sport.value, "sub_sport": a.sub_sport, "sport_inferred": a.sport_inferred,
-        "counts_as_running": a.is_run, "distance_m": round(a.distance_m, 1),
-        "distance_source": a.distance_source, "timer_s": a.timer_s, "elapsed_s": a.elapsed_s,
-        "avg_hr_bpm": a.avg_hr_bpm, "max_hr_bpm": a.max_hr_bpm, "avg_cadence_spm": a.avg_cadence_spm,
-        "elevation_gain_m": a.elevation_gain_m, "device": a.device, "name": a.name, "gear": a.gear,
-        "gear_default": a.gear_default, "rpe": a.rpe,
-        "laps": len(a.laps), "leg_index": a.leg_index, "source_file": a.source_file,
-        "import_id": a.import_id,
-        "corrections": {k: (round(v, 1) if isinstance(v, float) else v) for k, v in a.corrections.items()},
-        "warnings": list(a.warnings),
-    }
-
-
 @activity.command("list")
-@click.option("--athlete", "athlete_id", required=True, help="Whose activities to list.")
-@format_option(["table", "json"], "table")
+@athlete_option("Whose activities to list.")
+@output_options(["text", "json"])
 @store_option
 @click.pass_context
-def list_cmd(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> None:
+def list_cmd(ctx: click.Context, athlete_id: str, out: Output) -> None:
     """The athlete's activities, oldest first: id, local start, sport, distance, time, source file.
 
     A sport guessed from speed (the file named none) is marked with '?', a value a person
@@ -54,24 +37,23 @@ def list_cmd(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> No
     from runload.textsafe import inline
     from runload.units import from_km, label
 
-    as_json = chosen_format(fmt, as_json) == "json"
     with open_store(ctx) as store:
         units = store.get_athlete(athlete_id).units
         acts = store.activities(athlete_id)
-    if as_json:
-        echo(json.dumps([activity_json(a) for a in acts], indent=2))
+    if out.is_json:
+        out.json([activity_record(a) for a in acts])
         return
     if not acts:
-        echo(f"No activities for '{athlete_id}' yet (runload import --athlete {athlete_id} PATH).")
+        out.line(f"No activities for '{athlete_id}' yet (runload import --athlete {athlete_id} PATH).")
         return
-    echo(f"{'id':>5}  {'start (local)':16}  {'sport':14}  {label(units):>8}  {'time':>8}  file")
+    out.line(f"{'id':>5}  {'start (local)':16}  {'sport':14}  {label(units):>8}  {'time':>8}  file")
     for a in acts:
         local = a.start_utc + timedelta(seconds=a.utc_offset_s or 0)
         mark = "*" if ("sport" in a.corrections or "sub_sport" in a.corrections) else ""
         sport = a.sport.value + (f"/{a.sub_sport}" if a.sub_sport else "") + ("?" if a.sport_inferred else mark)
         dist = f"{from_km(a.distance_m / 1000, units):7.2f}" + ("*" if "distance_m" in a.corrections else " ")
         secs = int(a.timer_s or a.elapsed_s or 0)
-        echo(f"{a.id:>5}  {local:%Y-%m-%d %H:%M}  {sport:14}  {dist:>8}  "
+        out.line(f"{a.id:>5}  {local:%Y-%m-%d %H:%M}  {sport:14}  {dist:>8}  "
              f"{secs // 3600:d}:{secs // 60 % 60:02d}:{secs % 60:02d}  {inline(a.source_file or '')}")
 
 
@@ -117,18 +99,18 @@ def _show_lines(a: Any, units: str) -> list[str]:
 
 @activity.command("show")
 @click.argument("activity_id", type=int)
-@format_option(["text", "json"], "text")
+@output_options(["text", "json"])
 @store_option
 @click.pass_context
-def show(ctx: click.Context, activity_id: int, fmt: str, as_json: bool) -> None:
+def show(ctx: click.Context, activity_id: int, out: Output) -> None:
     """One activity: the values runload uses and, for each one corrected, the recorded value."""
     with open_store(ctx) as store:
         athlete_id, a = store.get_activity(activity_id)
         units = store.get_athlete(athlete_id).units
-    if chosen_format(fmt, as_json) == "json":
-        echo(json.dumps({"athlete": athlete_id, **activity_json(a)}, indent=2))
+    if out.is_json:
+        out.json({"athlete": athlete_id, **activity_record(a)})
         return
-    echo("\n".join(_show_lines(a, units)))
+    out.line("\n".join(_show_lines(a, units)))
 
 
 def _sport_values(sport: str | None, sub_sport: str | None) -> dict[str, object]:

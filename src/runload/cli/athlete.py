@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from runload.cli._common import echo, open_store, store_option
-from runload.cli._period import chosen_format, format_option
+from runload.cli._common import echo, open_store, open_store_if_any, store_option
+from runload.cli.options import TIME_ZONE, Output, athlete_argument, output_options
+from runload.cli.suggest import SuggestingGroup
 
 
-@click.group()
+@click.group(cls=SuggestingGroup)
 def athlete() -> None:
     """Add, edit, list and show athletes."""
 
@@ -19,9 +18,11 @@ def athlete() -> None:
 @click.argument("athlete_id")
 @click.option("--name", required=True, help="Full name shown in reports.")
 @click.option("--email", help="Where weekly summaries go.")
-@click.option("--timezone", "tz", default="UTC", show_default=True, help="IANA time zone, e.g. Europe/Stockholm.")
+@click.option("--timezone", "tz", type=TIME_ZONE, default="UTC", show_default=True,
+              help="IANA time zone, e.g. Europe/Stockholm.")
 @click.option("--sex", type=click.Choice(["female", "male"]), help="Used by heart-rate load (Banister TRIMP).")
-@click.option("--birth-year", type=click.IntRange(1900, 2100))
+@click.option("--birth-year", type=click.IntRange(1900, 2100),
+              help="Year of birth (the age rules judge by; some rules are stricter from 50).")
 @click.option("--hr-rest", type=click.IntRange(20, 120), help="Resting heart rate, bpm.")
 @click.option("--hr-max", type=click.IntRange(100, 240), help="Maximum heart rate, bpm.")
 @click.option("--injury", "injuries", multiple=True, help="A previous injury (repeatable).")
@@ -47,12 +48,13 @@ CLEARABLE = {"email": "email", "sex": "sex", "birth-year": "birth_year", "hr-res
 
 
 @athlete.command("edit")
-@click.argument("athlete_id")
+@athlete_argument
 @click.option("--name", help="Full name shown in reports.")
 @click.option("--email", help="Where weekly summaries go.")
-@click.option("--timezone", "tz", help="IANA time zone, e.g. Europe/Stockholm.")
-@click.option("--sex", type=click.Choice(["female", "male"]))
-@click.option("--birth-year", type=click.IntRange(1900, 2100))
+@click.option("--timezone", "tz", type=TIME_ZONE, help="IANA time zone, e.g. Europe/Stockholm.")
+@click.option("--sex", type=click.Choice(["female", "male"]), help="Used by heart-rate load (Banister TRIMP).")
+@click.option("--birth-year", type=click.IntRange(1900, 2100),
+              help="Year of birth (the age rules judge by; some rules are stricter from 50).")
 @click.option("--hr-rest", type=click.IntRange(20, 120), help="Resting heart rate, bpm.")
 @click.option("--hr-max", type=click.IntRange(100, 240), help="Maximum heart rate, bpm.")
 @click.option("--injury", "injuries", multiple=True, help="A previous injury (repeatable; replaces the list).")
@@ -70,10 +72,10 @@ def edit(ctx: click.Context, athlete_id: str, name: str | None, email: str | Non
     from runload.athletes import make_athlete
     from runload.errors import InputError
 
-    given = {"name": name, "email": email, "timezone": tz, "sex": sex, "birth_year": birth_year,
+    given: dict[str, object] = {"name": name, "email": email, "timezone": tz, "sex": sex, "birth_year": birth_year,
              "hr_rest_bpm": hr_rest, "hr_max_bpm": hr_max, "units": units,
              "previous_injuries": injuries or None}
-    changes = {k: v for k, v in given.items() if v is not None}
+    changes: dict[str, object] = {k: v for k, v in given.items() if v is not None}
     for c in clear:
         key = CLEARABLE[c]
         if key in changes:
@@ -101,51 +103,47 @@ def _shown(value: object) -> str:
 
 
 @athlete.command("list")
-@format_option(["table", "json"], "table")
+@output_options(["text", "json"])
 @store_option
 @click.pass_context
-def list_(ctx: click.Context, fmt: str, as_json: bool) -> None:
-    """List athletes."""
+def list_(ctx: click.Context, out: Output) -> None:
+    """List athletes (none yet on a new machine: an empty list, not an error)."""
+    from runload.cli.records import athlete_record
     from runload.report.table import table
 
-    as_json = chosen_format(fmt, as_json) == "json"
-    with open_store(ctx) as store:
-        athletes = store.list_athletes()
-        counts = {a.id: store.activity_count(a.id) for a in athletes}
-    if as_json:
-        echo(json.dumps([{"id": a.id, "name": a.name, "email": a.email, "activities": counts[a.id]}
-                               for a in athletes], indent=2))
-        return
-    if not athletes:
-        echo("No athletes yet: runload athlete add ID --name NAME")
-        return
-    echo(table(["id", "name", "email", "time zone", "activities"],
-                     [[a.id, a.name, a.email, a.timezone, counts[a.id]] for a in athletes]))
+    athletes, counts = [], {}
+    store = open_store_if_any(ctx)
+    if store is not None:
+        with store:
+            athletes = store.list_athletes()
+            counts = {a.id: store.activity_count(a.id) for a in athletes}
+    if out.is_json:
+        out.json([athlete_record(a, counts[a.id]) for a in athletes])
+    elif not athletes:
+        out.line("No athletes yet: runload athlete add ID --name NAME")
+    else:
+        out.line(table(["id", "name", "email", "time zone", "activities"],
+                       [[a.id, a.name, a.email, a.timezone, counts[a.id]] for a in athletes]))
 
 
 @athlete.command("show")
-@click.argument("athlete_id")
-@format_option(["text", "json"], "text")
+@athlete_argument
+@output_options(["text", "json"])
 @store_option
 @click.pass_context
-def show(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> None:
+def show(ctx: click.Context, athlete_id: str, out: Output) -> None:
     """Show one athlete's profile."""
-    from dataclasses import asdict
+    from runload.cli.records import athlete_profile
 
-    as_json = chosen_format(fmt, as_json) == "json"
     with open_store(ctx) as store:
-        a = store.get_athlete(athlete_id)
-        n = store.activity_count(athlete_id)
-    d = asdict(a)
-    d["previous_injuries"] = list(a.previous_injuries)
-    d["activities"] = n
-    if as_json:
-        echo(json.dumps(d, indent=2))
+        d = athlete_profile(store.get_athlete(athlete_id), store.activity_count(athlete_id))
+    if out.is_json:
+        out.json(d)
         return
     for key, value in d.items():
         if isinstance(value, list):
             value = "; ".join(value) or "-"
-        echo(f"{key.replace('_', ' ')}: {'-' if value is None else value}")
+        out.line(f"{key.replace('_', ' ')}: {'-' if value is None else value}")
 
 
 # What `athlete delete` says it removed, in the order it says it.
@@ -157,7 +155,7 @@ _DELETED_WORDS = {"activities": ("activity", "activities"), "pain_entries": ("pa
 
 
 @athlete.command("delete")
-@click.argument("athlete_id")
+@athlete_argument
 @click.option("--yes", is_flag=True, help="Delete without asking (needed without a terminal).")
 @store_option
 @click.pass_context

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -10,7 +9,10 @@ from typing import Any, TypeVar
 import click
 
 from runload.cli._common import echo
-from runload.cli._period import today_for, week_option
+from runload.cli._period import today_for
+from runload.cli.exit_codes import ExitCode
+from runload.cli.options import Output, athletes_option, output_options, week_option
+from runload.cli.suggest import SuggestingGroup
 
 F = TypeVar("F", bound=Callable[..., Any])
 ROSTER_FORMATS = ["text", "md", "html", "json", "csv"]  # runload.report.ROSTER_FORMATS, without importing it
@@ -53,7 +55,7 @@ def _first_weekday() -> int:
     return first_weekday_setting(load_config())
 
 
-@click.group()
+@click.group(cls=SuggestingGroup)
 def batch() -> None:
     """Many athletes at once: a dataset of Parquet tables bucketed by athlete, computed on local
     processes or a Dask cluster, with the same results as the single-store commands."""
@@ -102,9 +104,9 @@ def athletes(dataset: str, from_store: str | None, csv_path: Path | None) -> Non
 @click.option("--layout", type=click.Choice(["athlete-dirs", "manifest"]), default="athlete-dirs", show_default=True,
               help="athlete-dirs: each SOURCE holds one folder per athlete id; manifest: each SOURCE is a CSV "
                    "with athlete and path columns.")
-@click.option("--json", "as_json", is_flag=True, help="The summary as JSON.")
+@output_options(["text", "json"])
 @engine_options
-def import_cmd(dataset: str, sources: tuple[Path, ...], layout: str, as_json: bool, engine: str,
+def import_cmd(dataset: str, sources: tuple[Path, ...], layout: str, out: Output, engine: str,
                workers: int | None, scheduler: str | None) -> None:
     """Import activity files for many athletes, one task per bucket, with the reader, checks and
     deduplication of `runload import` (same summary, same exit codes: 1 when a file failed).
@@ -119,18 +121,18 @@ def import_cmd(dataset: str, sources: tuple[Path, ...], layout: str, as_json: bo
         result = jobs.import_sources(ds, eng, pairs)
     finally:
         eng.close()
-    echo_summary(result.summary, as_json)
+    echo_summary(result.summary, out)
     if result.summary.failed:
-        click.get_current_context().exit(1)
+        click.get_current_context().exit(ExitCode.FAILED)
 
 
 @batch.command("compute")
 @click.argument("dataset")
 @week_option
 @click.option("--dirty", is_flag=True, help="Only buckets whose inputs, rules, config or day changed.")
-@click.option("--json", "as_json", is_flag=True, help="What was computed, as JSON.")
+@output_options(["text", "json"])
 @engine_options
-def compute(dataset: str, week: str | None, dirty: bool, as_json: bool, engine: str, workers: int | None,
+def compute(dataset: str, week: str | None, dirty: bool, out: Output, engine: str, workers: int | None,
             scheduler: str | None) -> None:
     """Assess every athlete for the week (judged on its last day, or today) and write the roster
     lines, findings and errors of each bucket. Exit code 1 when an athlete's assessment failed."""
@@ -143,38 +145,34 @@ def compute(dataset: str, week: str | None, dirty: bool, as_json: bool, engine: 
     period = _period(week, today, book)
     eng = _engine(engine, workers, scheduler)
     try:
-        out = jobs.compute(ds, eng, book, period, today, dirty=dirty)
+        done = jobs.compute(ds, eng, book, period, today, dirty=dirty)
     finally:
         eng.close()
-    if as_json:
-        echo(json.dumps(out, indent=2))
+    if out.is_json:
+        out.json(done)
     else:
-        echo(f"Week {out['week']}: {out['buckets_computed']} of {out['buckets']} buckets computed "
-             f"({out['athletes']} athletes, {out['errors']} failed); {out['buckets_unchanged']} unchanged.")
-    if out["errors"]:
-        click.get_current_context().exit(1)
+        out.line(f"Week {done['week']}: {done['buckets_computed']} of {done['buckets']} buckets computed "
+                 f"({done['athletes']} athletes, {done['errors']} failed); {done['buckets_unchanged']} unchanged.")
+    if done["errors"]:
+        click.get_current_context().exit(ExitCode.FAILED)
 
 
 @batch.command("roster")
 @click.argument("dataset")
 @week_option
 @click.option("--coach", help="Only this coach's athletes.")
-@click.option("--format", "fmt", type=click.Choice(ROSTER_FORMATS), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead.")
-def roster(dataset: str, week: str | None, coach: str | None, fmt: str, output: str | None) -> None:
+@output_options(ROSTER_FORMATS)
+def roster(dataset: str, week: str | None, coach: str | None, out: Output) -> None:
     """The computed roster of the week, most at risk first, rendered as `runload roster` renders
     it (its JSON is the same document)."""
     from runload.batch import jobs
-    from runload.cli.report import write_output
+    from runload.report import render_roster
     from runload.textsafe import inline
 
     ds = _open(dataset)
     period = _period(week, today_for("UTC"))
     ro, errors = jobs.roster(ds, period, coach=coach)
-    from runload.report import render_roster
-
-    text = render_roster(ro, fmt)
-    write_output(text, output, False)
+    out.write(render_roster(ro, out.format))
     for e in errors:
         echo(f"not assessed: {inline(e['athlete_id'])}: {inline(e['error'])}", err=True)
 
@@ -197,7 +195,7 @@ def export(store_path: str, dataset: str) -> None:
 
 @batch.command("pull")
 @click.argument("dataset")
-@click.option("--athlete", "athlete_ids", multiple=True, required=True, help="An athlete to pull (repeatable).")
+@athletes_option("An athlete to pull (repeatable).", required=True)
 @click.option("--store", "store_path", required=True, type=click.Path(dir_okay=False),
               help="The store to copy them into (created if missing).")
 def pull(dataset: str, athlete_ids: tuple[str, ...], store_path: str) -> None:
@@ -215,17 +213,17 @@ def pull(dataset: str, athlete_ids: tuple[str, ...], store_path: str) -> None:
 
 @batch.command("status")
 @click.argument("dataset")
-@click.option("--json", "as_json", is_flag=True, help="As JSON.")
-def status(dataset: str, as_json: bool) -> None:
+@output_options(["text", "json"])
+def status(dataset: str, out: Output) -> None:
     """What the dataset holds and which weeks are computed."""
     from runload.batch import jobs
 
     st = jobs.status(_open(dataset))
-    if as_json:
-        echo(json.dumps(st, indent=2))
+    if out.is_json:
+        out.json(st)
         return
-    echo(f"Dataset {st['dataset']} (layout {st['layout_version']}, {st['buckets']} buckets)")
+    out.line(f"Dataset {st['dataset']} (layout {st['layout_version']}, {st['buckets']} buckets)")
     for t, n in st["rows"].items():
-        echo(f"  {t}: {n} rows")
+        out.line(f"  {t}: {n} rows")
     for w in st["weeks"]:
-        echo(f"  week of {w['week_start']}: {w['buckets_computed']} of {st['buckets']} buckets computed")
+        out.line(f"  week of {w['week_start']}: {w['buckets_computed']} of {st['buckets']} buckets computed")

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import click
 
-from runload.cli._common import echo, open_store, store_option
-from runload.cli._period import assessor, chosen_format, format_option, parse_day, today_for, week_option
+from runload.cli._common import open_store, store_option
+from runload.cli._period import assessor, parse_day, today_for
+from runload.cli.exit_codes import ExitCode
+from runload.cli.options import Output, athlete_option, output_options, week_option
 
 
 @click.command()
-@click.option("--athlete", "athlete_id", required=True)
+@athlete_option("Whose history to check.")
 @week_option
 @click.option("--as-of", "as_of", help="Judge as on this day, YYYY-MM-DD (instead of --week).")
 @click.option("--all", "show_all", is_flag=True, help="Every finding of the history, not only the current ones.")
-@format_option(["text", "json"], "text")
+@output_options(["text", "json"])
 @click.option("--fail-on", type=click.Choice(["info", "caution", "warning", "urgent", "emergency"]),
               help="Exit 1 when a finding shown reaches this severity.")
 @store_option
 @click.pass_context
-def check(ctx: click.Context, athlete_id: str, week: str | None, as_of: str | None, show_all: bool, fmt: str,
-          as_json: bool, fail_on: str | None) -> None:
+def check(ctx: click.Context, athlete_id: str, week: str | None, as_of: str | None, show_all: bool, out: Output,
+          fail_on: str | None) -> None:
     """What the risk rules find now: red flags first, then the current findings, most severe
     first, and next week's limits. --week judges a week as on its last day; --all lists every
     finding of the history.
@@ -44,20 +46,20 @@ def check(ctx: click.Context, athlete_id: str, week: str | None, as_of: str | No
         # asks what runload said on that day
         a = judge.get(athlete_id, day, read_on=None if as_of else today)
     findings = list(a.findings if show_all else a.current)
-    if chosen_format(fmt, as_json) == "json":
-        echo(findings_json(findings), nl=False)
+    if out.is_json:
+        out.write(findings_json(findings))
     elif not a.activities and not a.pain_entries:
-        echo(f"No data for {athlete_id} up to {day.isoformat()}: nothing to check. "
-                   f"Import activities first: runload import --athlete {athlete_id} PATH")
+        out.line(f"No data for {athlete_id} up to {day.isoformat()}: nothing to check. "
+                 f"Import activities first: runload import --athlete {athlete_id} PATH")
     else:
-        echo(f"Status: {a.status.label} - {a.status.summary}\n")
+        out.line(f"Status: {a.status.label} - {a.status.summary}\n")
         empty = "Nothing in the history is flagged." if show_all else "Nothing current is flagged."
-        echo(findings_text(findings, athlete.units, empty=empty), nl=False)
+        out.write(findings_text(findings, athlete.units, empty=empty))
         if not show_all and len(a.findings) > len(findings):
             n = len(a.findings) - len(findings)
-            echo(f"\n{n} earlier finding{'s' if n != 1 else ''}: runload check --athlete {athlete_id} --all")
-        echo(limits_text(a), nl=False)
+            out.line(f"\n{n} earlier finding{'s' if n != 1 else ''}: runload check --athlete {athlete_id} --all")
+        out.write(limits_text(a))
         for note in heart_rate_notes(a, findings):  # which TRIMP formula, where TRIMP is quoted
-            echo(f"\n{note}")
+            out.line(f"\n{note}")
     if fail_on and any(f.severity.rank >= Severity(fail_on).rank for f in findings):
-        ctx.exit(1)
+        ctx.exit(ExitCode.FINDINGS)

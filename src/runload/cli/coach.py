@@ -2,39 +2,44 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from runload.cli._common import echo, open_store, store_option
+from runload.cli._common import echo, open_store, open_store_if_any, store_option
+from runload.cli.options import Output, athletes_option, output_options
+from runload.cli.suggest import SuggestingGroup
 
 
-@click.group()
+@click.group(cls=SuggestingGroup)
 def coach() -> None:
     """Coaches and the athletes whose roster they receive."""
 
 
 @coach.command("add")
 @click.argument("coach_id")
-@click.option("--email", required=True, help="Where the weekly roster goes.")
+@click.option("--email", help="Where the weekly roster goes (needed for a new coach).")
 @click.option("--name", help="Name shown in the roster mail.")
-@click.option("--athlete", "athlete_ids", multiple=True, help="An athlete this coach follows (repeatable).")
+@athletes_option("An athlete this coach follows (repeatable).")
 @store_option
 @click.pass_context
-def add(ctx: click.Context, coach_id: str, email: str, name: str | None, athlete_ids: tuple[str, ...]) -> None:
-    """Add a coach (or add athletes to an existing coach's roster)."""
+def add(ctx: click.Context, coach_id: str, email: str | None, name: str | None, athlete_ids: tuple[str, ...]) -> None:
+    """Add a coach, or update one: a new email or name, more athletes to follow (the options
+    left out stay as they are)."""
     from runload.athletes import check_email, check_id
-    from runload.textsafe import check_display_name
+    from runload.errors import InputError
+    from runload.textsafe import check_display_name, inline
 
     # checked here, when a person can fix them, rather than when the weekly mail goes out
     check_id(coach_id, what="coach id")
-    check_email(email)
+    if email is not None:
+        check_email(email)
     if name is not None:
         name = check_display_name(name, what="coach name")
-    from runload.textsafe import inline
-
     with open_store(ctx) as store:
         before = {c: (n, e, ids) for c, n, e, ids in store.coaches()}.get(coach_id)
+        if before is not None:
+            email = email or before[1]  # an update: what is left out stays
+        if email is None:
+            raise InputError(f"coach '{coach_id}' is new: give their --email (where the weekly roster goes)")
         store.add_coach(coach_id, email, name, list(athlete_ids))
         after = {c: (n, e, ids) for c, n, e, ids in store.coaches()}[coach_id]
     follows = ", ".join(after[2]) or "nobody yet"
@@ -68,24 +73,26 @@ def unfollow(ctx: click.Context, coach_id: str, athlete_id: str) -> None:
 
 
 @coach.command("list")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="Output format.")
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@output_options(["text", "json"])
 @store_option
 @click.pass_context
-def list_(ctx: click.Context, fmt: str, as_json: bool) -> None:
+def list_(ctx: click.Context, out: Output) -> None:
     """List coaches and their athletes."""
+    from runload.cli.records import coach_record
     from runload.report.table import table
     from runload.textsafe import inline
 
-    with open_store(ctx) as store:
-        rows = store.coaches()
-    if as_json or fmt == "json":
-        echo(json.dumps([{"id": c, "name": n, "email": e, "athletes": ids} for c, n, e, ids in rows], indent=2))
+    rows = []
+    store = open_store_if_any(ctx)
+    if store is not None:
+        with store:
+            rows = store.coaches()
+    if out.is_json:
+        out.json([coach_record(*row) for row in rows])
     elif not rows:
-        echo("No coaches yet: runload coach add ID --email ADDR --athlete A")
+        out.line("No coaches yet: runload coach add ID --email ADDR --athlete A")
     else:
-        echo(table(["id", "name", "email", "athletes"],
+        out.line(table(["id", "name", "email", "athletes"],
                    [[inline(c), inline(n or "-"), inline(e), ", ".join(ids)] for c, n, e, ids in rows]))
 
 

@@ -7,10 +7,11 @@ import json
 import click
 
 from runload.cli._common import echo, store_option
-from runload.cli._period import chosen_format, format_option
+from runload.cli.options import Output, output_options
+from runload.cli.suggest import SuggestingGroup
 
 
-@click.group()
+@click.group(cls=SuggestingGroup)
 def config() -> None:
     """The configuration in force: what each setting is, where it came from, and whether the
     config file holds only what runload reads."""
@@ -29,22 +30,23 @@ def _store_given(ctx: click.Context) -> tuple[str | None, str]:
 
 
 @config.command("show")
-@format_option(["text", "json"], "text")
+@output_options(["text", "json"])
 @store_option
 @click.pass_context
-def show(ctx: click.Context, fmt: str, as_json: bool) -> None:
+def show(ctx: click.Context, out: Output) -> None:
     """Every setting in force and where it came from: default, the config file, the environment
     or the command line. The SMTP password is never shown, only whether it is set."""
+    from runload.cli.records import setting_record
     from runload.config import effective_settings
     from runload.report.table import table
     from runload.textsafe import inline
 
     given, how = _store_given(ctx)
     settings = effective_settings(given, how)
-    if chosen_format(fmt, as_json) == "json":
-        echo(json.dumps([{"key": s.key, "value": s.value, "source": s.source} for s in settings], indent=2))
+    if out.is_json:
+        out.json([setting_record(s) for s in settings])
         return
-    echo(table(["setting", "value", "from"],
+    out.line(table(["setting", "value", "from"],
                [[s.key, inline(_shown(s.value)), inline(s.source)] for s in settings]))
 
 

@@ -7,13 +7,15 @@ from pathlib import Path
 import click
 
 from runload.cli._common import echo, open_store, store_option
+from runload.cli.exit_codes import ExitCode
+from runload.cli.options import athletes_option
 
 
 @click.command()
 @click.option("--week", default=None,
               help="YYYY-Www, or 'last' for the last complete week only (in each athlete's time zone). "
                    "Default: every week due and not yet sent, up to 4 weeks back.")
-@click.option("--athlete", "athlete_ids", multiple=True, help="Only these athletes (repeatable).")
+@athletes_option("Only these athletes (repeatable).")
 @click.option("--dry-run", is_flag=True, help="List what would be sent to whom; send nothing.")
 @click.option("--outbox", type=click.Path(file_okay=False, path_type=Path),
               help="Write .eml files to this folder instead of sending.")
@@ -38,10 +40,9 @@ def email(ctx: click.Context, week: str | None, athlete_ids: tuple[str, ...], dr
     from runload.mail.job import plan, run
     from runload.mail.settings import mail_from_setting, smtp_settings
     from runload.mail.transport import SmtpTransport
-    from runload.textsafe import inline
-
     from runload.calendar import parse_week
     from runload.cli._period import today_for
+    from runload.textsafe import inline
 
     last_only = week is not None and week.strip().lower() == "last"
     # "last" is each athlete's own last complete week, decided per athlete by the job
@@ -77,4 +78,4 @@ def email(ctx: click.Context, week: str | None, athlete_ids: tuple[str, ...], dr
         echo(f"Sent {len(result.sent)}, skipped {len(result.skipped)} already sent, "
              f"failed {len(result.failed)}{held}.")
     if result.failed or result.held:
-        ctx.exit(1)
+        ctx.exit(ExitCode.FAILED)

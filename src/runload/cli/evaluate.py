@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from runload.cli._common import echo
 from runload.cli.batch import engine_options
+from runload.cli.options import Output, athletes_option, output_options
 
 FORMATS = ["text", "md", "json", "csv", "html"]  # runload.evaluate.render.FORMATS, without importing it
 LAYOUTS = ["lovdal-day", "lovdal-week"]
@@ -24,17 +24,16 @@ LAYOUTS = ["lovdal-day", "lovdal-week"]
 @click.option("--store", "store", is_flag=False, flag_value="", default=None, metavar="[PATH]",
               help="Evaluate the store (this one, or the usual store) with pain episodes reaching 5/10 or a red "
                    "flag as the events.")
-@click.option("--athlete", "athlete_ids", multiple=True, help="With --store: only these athletes (repeatable).")
+@athletes_option("With --store: only these athletes (repeatable).")
 @click.option("--horizon", "horizons", type=click.IntRange(1, 365), multiple=True,
               help="Days after a judged day an injury counts (repeatable; default 7, 14 and 28).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the cluster bootstrap.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead.")
+@output_options(FORMATS)
 @engine_options
 @click.pass_context
 def evaluate(ctx: click.Context, file: str | None, layout: str | None, training: str | None, injuries: str | None,
-             store: str | None, athlete_ids: tuple[str, ...], horizons: tuple[int, ...], seed: int, fmt: str,
-             output: str | None, engine: str, workers: int | None, scheduler: str | None) -> None:
+             store: str | None, athlete_ids: tuple[str, ...], horizons: tuple[int, ...], seed: int, out: Output,
+             engine: str, workers: int | None, scheduler: str | None) -> None:
     """Measure the warnings against the injuries that followed them: for each rule and severity,
     and for the status, the share of athlete-days and athlete-weeks flagged, the injury rate in
     the next days when flagged and when not, the relative risk with a 95% cluster-bootstrap
@@ -67,19 +66,12 @@ def evaluate(ctx: click.Context, file: str | None, layout: str | None, training:
         eng = make_engine(engine, workers=workers, scheduler=scheduler)
     try:
         ev = run_evaluation(labelled, book, horizons=sorted(set(horizons)) or HORIZONS, seed=seed, engine=eng,
-                            progress=_progress(fmt, labelled))
+                            progress=_progress(labelled))
     finally:
         if eng is not None:
             eng.close()
         _progress_done()
-    text = render(ev, fmt)
-    if output:
-        from pathlib import Path
-
-        Path(output).write_text(text, encoding="utf-8")
-        echo(f"Wrote {output}", err=True)
-    else:
-        echo(text, nl=False)
+    out.write(render(ev, out.format))
 
 
 def _read(ctx: click.Context, file: str | None, layout: str | None, training: str | None, injuries: str | None,
@@ -92,9 +84,7 @@ def _read(ctx: click.Context, file: str | None, layout: str | None, training: st
 
         if store:
             ctx.ensure_object(dict)["store"] = store
-        with open_store(ctx) as st:
-            for a in athlete_ids:
-                st.get_athlete(a)  # an unknown athlete is an error naming it
+        with open_store(ctx) as st:  # an unknown athlete is an error naming it
             return squad.read(st, athlete_ids or None)
     if training is not None or injuries is not None:
         if training is None or injuries is None:
@@ -112,7 +102,7 @@ def _read(ctx: click.Context, file: str | None, layout: str | None, training: st
 _BAR: list[Any] = []
 
 
-def _progress(fmt: str, labelled: Any) -> Any:
+def _progress(labelled: Any) -> Any:
     """A progress bar on a terminal (standard error), silent in pipes and under cron."""
     if not sys.stderr.isatty():
         return None

@@ -11,6 +11,8 @@ from typing import Any
 import click
 
 from runload.cli._common import echo, open_store, store_option
+from runload.cli.options import athlete_option
+from runload.cli.records import activity_record, pain_entry_record
 
 # The findings CSV: the finding_record keys a person reads in a spreadsheet, one row per finding
 # (its supporting findings are in findings.json).
@@ -27,14 +29,11 @@ def _csv(rows: Any) -> str:
 def export_files(store: Any, athlete_id: str, today: Any) -> tuple[dict[str, str], dict[str, int]]:
     """({file name: content}, {what: how many}) of an athlete's export: activities, weeks,
     findings (every finding of the history, judged today) and pain entries, each as CSV and JSON."""
-    from dataclasses import asdict
-
-    from runload.assessments import Assessor
-    from runload.cli.activity import activity_json
     from runload.ingest.runcsv import to_csv as activities_csv
     from runload.pain.entries import to_csv as pain_csv
     from runload.report.findings import finding_record
     from runload.report.weeks import format_weeks
+    from runload.session import Assessor
     from runload.textsafe import csv_row
 
     judge = Assessor(store)
@@ -42,16 +41,12 @@ def export_files(store: Any, athlete_id: str, today: Any) -> tuple[dict[str, str
     a = judge.get(athlete_id, today)
     units = data.athlete.units
     findings = [finding_record(f) for f in a.findings]
-    pain = []
-    for e in data.pain_entries:
-        d = asdict(e)
-        d["date"] = e.date.isoformat()
-        pain.append(d)
+    pain = [pain_entry_record(e) for e in data.pain_entries]
     counts = {"activities": len(data.activities), "weeks": len(a.weekly), "findings": len(findings),
               "pain entries": len(pain)}
     return {
         "activities.csv": activities_csv(data.activities),
-        "activities.json": json.dumps([activity_json(x) for x in data.activities], indent=2) + "\n",
+        "activities.json": json.dumps([activity_record(x) for x in data.activities], indent=2) + "\n",
         "weeks.csv": format_weeks(a.weekly, "csv", units),
         "weeks.json": format_weeks(a.weekly, "json", units),
         "findings.csv": _csv([list(FINDING_COLUMNS)] + [csv_row(
@@ -64,7 +59,7 @@ def export_files(store: Any, athlete_id: str, today: Any) -> tuple[dict[str, str
 
 
 @click.command("export")
-@click.option("--athlete", "athlete_id", required=True, help="Whose record to export.")
+@athlete_option("Whose record to export.")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @store_option
 @click.pass_context

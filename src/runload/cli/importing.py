@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,8 @@ from typing import Any
 import click
 
 from runload.cli._common import echo, open_store, store_option
+from runload.cli.exit_codes import ExitCode
+from runload.cli.options import Output, athlete_option, output_options
 
 
 class ImportCommand(click.Command):
@@ -32,16 +33,14 @@ class ImportCommand(click.Command):
 
 
 @click.command("import", cls=ImportCommand)
-@click.option("--athlete", "athlete_id", required=True, help="Whose activities these are.")
+@athlete_option("Whose activities these are.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@output_options(["text", "json"])
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes reading files (default: one per core).")
 @store_option
 @click.pass_context
-def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], fmt: str, as_json: bool,
+def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], out: Output,
                workers: int | None) -> None:
     """Import activity files: FIT, GPX, TCX (also .gz), folders, zip archives (zips in zips too)
     and Strava bulk exports (activities.csv gives each file its type, name and gear).
@@ -60,7 +59,6 @@ def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], fmt
         if not p.exists():
             raise InputError("no such file or folder", path=p)
     with open_store(ctx) as store:
-        store.get_athlete(athlete_id)
         bar: Any = None
 
         def progress(done: int, total: int) -> None:
@@ -73,34 +71,35 @@ def import_cmd(ctx: click.Context, athlete_id: str, paths: tuple[Path, ...], fmt
             bar.length = max(total, bar.length or 0)  # grows as nested archives are opened
             bar.update(done - bar.pos)
 
-        on_terminal = sys.stderr.isatty() and not as_json  # silent under cron and in pipes
+        on_terminal = sys.stderr.isatty() and not out.is_json  # silent under cron and in pipes
         try:
             summary = import_paths(store, athlete_id, list(paths), progress=progress if on_terminal else None,
                                    workers=workers)
         except ImportStopped as stopped:  # the store could not save (a full disk): what it did, then why
-            echo_summary(stopped.summary, as_json or fmt == "json")
+            stopped_out = Output(out.format)  # on standard output, even with --output: the file is not written
+            echo_summary(stopped.summary, stopped_out)
             raise
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
-    echo_summary(summary, as_json or fmt == "json")
+    echo_summary(summary, out)
     if summary.failed:
-        ctx.exit(1)
+        ctx.exit(ExitCode.FAILED)
 
 
-def echo_summary(summary: Any, as_json: bool) -> None:
-    """Print an import's summary as ``runload import`` does (text, or JSON with ``as_json``)."""
-    if as_json:
-        echo(json.dumps(summary.as_json(), indent=2, allow_nan=False))
+def echo_summary(summary: Any, out: Output) -> None:
+    """Print an import's summary as ``runload import`` does (text, or JSON)."""
+    if out.is_json:
+        out.json(summary.as_json(), allow_nan=False)
     else:
-        echo(f"Imported {len(summary.imported)} files ({summary.activities} activities); "
-             f"{len(summary.duplicates)} duplicates; {summary.skipped} already known; "
-             f"{len(summary.failed)} failed.")
+        out.line(f"Imported {len(summary.imported)} files ({summary.activities} activities); "
+                 f"{len(summary.duplicates)} duplicates; {summary.skipped} already known; "
+                 f"{len(summary.failed)} failed.")
         if getattr(summary, "refreshed", 0):
-            echo(f"  heart rate read again at 1 bpm for {summary.refreshed} known file"
-                 f"{'s' if summary.refreshed != 1 else ''} an older runload kept in 5-bpm bins")
+            out.line(f"  heart rate read again at 1 bpm for {summary.refreshed} known file"
+                     f"{'s' if summary.refreshed != 1 else ''} an older runload kept in 5-bpm bins")
         for line in detail_lines(summary):
-            echo(line)
+            out.line(line)
 
 
 def detail_lines(summary: Any, *, empty_is_failure: bool = True) -> list[str]:
@@ -134,34 +133,25 @@ def _when(utc: str | None) -> str:
     return datetime.fromisoformat(utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _import_json(rec: Any) -> dict[str, object]:
-    return {"id": rec.id, "athlete": rec.athlete_id, "started_utc": rec.started_utc,
-            "finished_utc": rec.finished_utc, "paths": list(rec.paths), "files": rec.files,
-            "activities": rec.activities, "duplicates": rec.duplicates, "skipped": rec.skipped,
-            "failed": rec.failed, "undone_utc": rec.undone_utc, "activities_now": rec.stored_now,
-            "corrected_now": rec.corrected_now, "replaced": rec.replaced}
-
-
 @click.command("list")
-@click.option("--athlete", "athlete_id", required=True, help="Whose imports to list.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@athlete_option("Whose imports to list.")
+@output_options(["text", "json"])
 @store_option
 @click.pass_context
-def import_list(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> None:
+def import_list(ctx: click.Context, athlete_id: str, out: Output) -> None:
     """Every import of the athlete, oldest first: its id, when, the paths named, and what it did
     (files imported, activities stored, duplicates, files already known, failures)."""
+    from runload.cli.records import import_record
     from runload.report.table import table
     from runload.textsafe import inline
 
     with open_store(ctx) as store:
         records = store.imports(athlete_id)
-    if as_json or fmt == "json":
-        echo(json.dumps([_import_json(r) for r in records], indent=2))
+    if out.is_json:
+        out.json([import_record(r) for r in records])
         return
     if not records:
-        echo(f"No imports for '{athlete_id}' yet (runload import --athlete {athlete_id} PATH).")
+        out.line(f"No imports for '{athlete_id}' yet (runload import --athlete {athlete_id} PATH).")
         return
     rows = []
     for r in records:
@@ -170,7 +160,7 @@ def import_list(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) ->
             if r.finished_utc else f"interrupted, {r.stored_now} stored")
         rows.append([r.id, _when(r.started_utc), r.files, r.activities, r.duplicates, r.skipped, r.failed, state,
                      inline(" ".join(r.paths))])
-    echo(table(["id", "started", "files", "activities", "duplicates", "known", "failed", "now", "paths"], rows))
+    out.line(table(["id", "started", "files", "activities", "duplicates", "known", "failed", "now", "paths"], rows))
 
 
 @click.command("undo")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
@@ -10,11 +9,14 @@ from typing import Any, TypeVar
 import click
 
 from runload.cli._common import can_ask, echo, open_store, store_option
+from runload.cli.options import Output, athlete_option, output_options
+from runload.cli.suggest import SuggestingGroup
 from runload.models import PAIN_LOCATIONS, PAIN_SCORE_FIELDS, PAIN_SIDES, PAIN_SIGNS, PAIN_SWELLING
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 SIDES, LOCATIONS, SWELLING, SCORES, SIGNS = PAIN_SIDES, PAIN_LOCATIONS, PAIN_SWELLING, PAIN_SCORE_FIELDS, PAIN_SIGNS
+
 
 class _Score(click.ParamType):
     """A 0-10 score read as the CSV import reads it: ASCII digits only (click's int would also
@@ -129,9 +131,8 @@ RED_FLAG_LOOKBACK_DAYS = 90
 def _warn_red_flags(store: Any, athlete_id: str, entry_id: int, day: date) -> None:
     from datetime import timedelta
 
-    from runload.pain.episodes import find_episodes
-
     from runload.limits import red_flag_line
+    from runload.pain.episodes import find_episodes
 
     entries = store.pain_entries(athlete_id, start=day - timedelta(days=RED_FLAG_LOOKBACK_DAYS), end=day)
     timezone = store.get_athlete(athlete_id).timezone
@@ -141,7 +142,7 @@ def _warn_red_flags(store: Any, athlete_id: str, entry_id: int, day: date) -> No
                 echo(red_flag_line(f.level, f.what, timezone))
 
 
-@click.group()
+@click.group(cls=SuggestingGroup)
 def pain() -> None:
     """Log knee pain (back of the knee by default) and see what the log says.
 
@@ -151,7 +152,7 @@ def pain() -> None:
 
 
 @pain.command("add")
-@click.option("--athlete", "athlete_id", required=True, help="Athlete id.")
+@athlete_option()
 @click.option("--date", "day", help="Day of the entry, YYYY-MM-DD (default: today).")
 @_entry_options
 @click.option("--no-input", is_flag=True, help="Never ask questions, even on a terminal.")
@@ -160,11 +161,10 @@ def pain() -> None:
 def add(ctx: click.Context, athlete_id: str, day: str | None, no_input: bool, **fields: Any) -> None:
     """Add a pain entry. On a terminal, asks for what the options leave out; in scripts (no
     terminal, or CI=true) it never waits for input."""
+    from runload.cli._period import today_for
     from runload.errors import InputError
     from runload.pain.entries import FieldError, is_empty, make_entry
     from runload.pain.log import add_entry
-
-    from runload.cli._period import today_for
 
     values = _field_values(fields)
     with open_store(ctx) as store:
@@ -186,17 +186,16 @@ def add(ctx: click.Context, athlete_id: str, day: str | None, no_input: bool, **
 
 
 @pain.command("list")
-@click.option("--athlete", "athlete_id", required=True, help="Athlete id.")
+@athlete_option()
 @click.option("--from", "start", help="First day, YYYY-MM-DD.")
 @click.option("--to", "end", help="Last day, YYYY-MM-DD.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
-              help="csv writes the import format, so the output can be imported again.")
+@output_options(["text", "csv", "json"])
 @store_option
 @click.pass_context
-def list_(ctx: click.Context, athlete_id: str, start: str | None, end: str | None, fmt: str) -> None:
-    """List an athlete's pain entries, oldest first."""
-    from dataclasses import asdict
-
+def list_(ctx: click.Context, athlete_id: str, start: str | None, end: str | None, out: Output) -> None:
+    """List an athlete's pain entries, oldest first. --format csv writes the import format, so
+    the output can be imported again (runload pain import)."""
+    from runload.cli.records import pain_entry_record
     from runload.errors import InputError
     from runload.pain.entries import FieldError, parse_date, signs, to_csv
     from runload.report.table import table
@@ -208,22 +207,17 @@ def list_(ctx: click.Context, athlete_id: str, start: str | None, end: str | Non
     except FieldError as exc:
         raise InputError(f"--{exc.field}: {exc}") from None
     with open_store(ctx) as store:
-        store.get_athlete(athlete_id)
         entries = store.pain_entries(athlete_id, start=lo, end=hi)
-    if fmt == "csv":
-        echo(to_csv(entries), nl=False)
+    if out.format == "csv":
+        out.write(to_csv(entries))
         return
-    if fmt == "json":
-        records = []
-        for e in entries:
-            d = asdict(e)
-            d["date"] = e.date.isoformat()
-            records.append(d)
-        echo(json.dumps(records, indent=2))
+    if out.is_json:
+        out.json([pain_entry_record(e) for e in entries])
         return
     if not entries:
-        echo(f"No pain entries for {athlete_id}.")
+        out.line(f"No pain entries for {athlete_id}.")
         return
+
     def note(text: str) -> str:
         text = inline(" ".join(text.split()))  # one table line per entry, whatever the note holds
         return text[:30] + "..." if len(text) > 33 else text
@@ -231,8 +225,8 @@ def list_(ctx: click.Context, athlete_id: str, start: str | None, end: str | Non
     rows = [[e.id, e.date.isoformat(), e.side, e.location, e.pain_during, e.pain_after, e.pain_next_morning,
              e.stiffness, e.swelling, ", ".join(s.replace("_", " ") for s in signs(e) if s != "swelling") or "-",
              {True: "yes", False: "no", None: "-"}[e.relieved_by_rest], note(e.notes)] for e in entries]
-    echo(table(["id", "date", "side", "where", "during", "after", "morning", "stiff", "swelling", "signs",
-                "rest helps", "notes"], rows, align="rlllrrrrlllll"))
+    out.line(table(["id", "date", "side", "where", "during", "after", "morning", "stiff", "swelling", "signs",
+                    "rest helps", "notes"], rows, align="rlllrrrrlllll"))
 
 
 @pain.command("edit")
@@ -277,7 +271,7 @@ def delete(ctx: click.Context, entry_id: int, yes: bool) -> None:
 
 
 @pain.command("import")
-@click.option("--athlete", "athlete_id", required=True, help="Athlete id.")
+@athlete_option()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check the file and say what would be added; store nothing.")
 @store_option
@@ -301,13 +295,12 @@ def import_(ctx: click.Context, athlete_id: str, file: str, dry_run: bool) -> No
 
 
 @pain.command("status")
-@click.option("--athlete", "athlete_id", required=True, help="Athlete id.")
+@athlete_option()
 @click.option("--as-of", "as_of", help="Judge the log as on this day, YYYY-MM-DD (default: today).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@output_options(["text", "json"])
 @store_option
 @click.pass_context
-def status(ctx: click.Context, athlete_id: str, as_of: str | None, fmt: str, as_json: bool) -> None:
+def status(ctx: click.Context, athlete_id: str, as_of: str | None, out: Output) -> None:
     """Red flags that stand (and those resolved), pain episodes with the load before each, and
     the return-to-run plan."""
     from runload.cli._period import assessor, today_for
@@ -319,14 +312,14 @@ def status(ctx: click.Context, athlete_id: str, as_of: str | None, fmt: str, as_
         today = today_for(athlete.timezone)
         day = _day_option("--as-of", as_of, today) or today
         result = judge.get(athlete_id, day).pain
-    if as_json or fmt == "json":
-        echo(json.dumps(assessment_record(result), indent=2))
+    if out.is_json:
+        out.json(assessment_record(result))
     else:
-        echo(assessment_text(result, athlete.timezone), nl=False)
+        out.write(assessment_text(result, athlete.timezone))
 
 
 @pain.command("clear")
-@click.option("--athlete", "athlete_id", required=True, help="Athlete id.")
+@athlete_option()
 @click.option("--date", "day", help="Day of the clearance, YYYY-MM-DD (default: today): every red flag "
                                     "dated on or before it is resolved.")
 @click.option("--by", "by", type=click.Choice(["clinician", "self"]), default="clinician", show_default=True,

@@ -8,7 +8,10 @@ from typing import Any
 import click
 
 from runload.cli._common import echo, open_store, store_option
-from runload.cli._period import assessor, chosen_format, format_option, parse_day, today_for
+from runload.cli._period import assessor, parse_day, today_for
+from runload.cli.exit_codes import ExitCode
+from runload.cli.options import Output, athlete_option, output_options
+from runload.cli.suggest import SuggestingGroup
 
 PLAN_HELP = ("A CSV with a header: date,distance_km[,duration_min,kind,rpe,notes]; kind is one of easy, long, "
              "tempo, intervals, race, rest.")
@@ -23,26 +26,26 @@ def _planned(plan_file: str | None, runs: Sequence[str]) -> list[Any]:
     return sort_plan(out)
 
 
-@click.group()
+@click.group(cls=SuggestingGroup)
 def plan() -> None:
     """Check a planned week against the rules before it is run (plan check), and keep a plan
     with the athlete (plan set/show/clear) for the report, the email and the roster."""
 
 
 @plan.command("check")
-@click.option("--athlete", "athlete_id", required=True)
+@athlete_option("Whose plan it is.")
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False))
 @click.option("--run", "runs", multiple=True, metavar="YYYY-MM-DD:KM[:kind]",
               help="A planned run (repeat the option); with or instead of PLAN_FILE.")
 @click.option("--as-of", "as_of", help="The day the plan is made, YYYY-MM-DD (default today); history after it "
                                        "is ignored.")
-@format_option(["text", "md", "html", "json"], "text")
+@output_options(["text", "md", "html", "json"])
 @click.option("--proposed", "proposed_csv", type=click.Path(dir_okay=False, writable=True),
               help="Write the proposed plan (every limit kept) to this CSV file.")
 @store_option
 @click.pass_context
 def check_cmd(ctx: click.Context, athlete_id: str, plan_file: str | None, runs: tuple[str, ...], as_of: str | None,
-              fmt: str, as_json: bool, proposed_csv: str | None) -> None:
+              out: Output, proposed_csv: str | None) -> None:
     """Check PLAN_FILE (or --run options, or the stored plan) against the same rules and limits
     as the athlete's history: what would fire on each planned day and why, with the numbers,
     and a proposed plan on the same days that keeps every limit.
@@ -70,19 +73,19 @@ def check_cmd(ctx: click.Context, athlete_id: str, plan_file: str | None, runs: 
         result = check_plan(data, judge.book, planned, day, baseline=judge.get(athlete_id, day))
     units = data.athlete.units
     render = {"text": render_plan_text, "md": render_plan_markdown, "html": render_plan_html,
-              "json": render_plan_json}[chosen_format(fmt, as_json)]
-    echo(render(result, units), nl=False)
+              "json": render_plan_json}[out.format]
+    out.write(render(result, units))
     if proposed_csv:
         from runload.outfile import write_file
 
         write_file(proposed_csv, plan_csv(result.proposed))
         echo(f"Proposed plan written to {proposed_csv}", err=True)
     if not result.keeps_limits:
-        ctx.exit(1)
+        ctx.exit(ExitCode.FINDINGS)
 
 
 @plan.command("set")
-@click.option("--athlete", "athlete_id", required=True)
+@athlete_option("Whose plan it is.")
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False))
 @click.option("--run", "runs", multiple=True, metavar="YYYY-MM-DD:KM[:kind]", help="A planned run (repeatable).")
 @store_option
@@ -107,30 +110,26 @@ def set_cmd(ctx: click.Context, athlete_id: str, plan_file: str | None, runs: tu
 
 
 @plan.command("show")
-@click.option("--athlete", "athlete_id", required=True)
+@athlete_option("Whose plan it is.")
 @click.option("--all", "show_all", is_flag=True, help="Past days too (default: from today on).")
-@format_option(["text", "csv", "json"], "text")
+@output_options(["text", "csv", "json"])
 @store_option
 @click.pass_context
-def show_cmd(ctx: click.Context, athlete_id: str, show_all: bool, fmt: str, as_json: bool) -> None:
+def show_cmd(ctx: click.Context, athlete_id: str, show_all: bool, out: Output) -> None:
     """The athlete's stored plan (from today on, or --all)."""
-    import json
-
+    from runload.cli.records import planned_run_record
     from runload.plan import plan_csv
-    from runload.report.plan import _run
 
     with open_store(ctx) as store:
         athlete = store.get_athlete(athlete_id)
         start = None if show_all else today_for(athlete.timezone)
         planned = store.planned_runs(athlete_id, start=start)
-    fmt = chosen_format(fmt, as_json)
-    if fmt == "json":
-        echo(json.dumps({"athlete": athlete_id, "planned": [_run(p) for p in planned]}, indent=2,
-                        ensure_ascii=False))
-    elif fmt == "csv":
-        echo(plan_csv(planned), nl=False)
+    if out.is_json:
+        out.json({"athlete": athlete_id, "planned": [planned_run_record(p) for p in planned]}, ensure_ascii=False)
+    elif out.format == "csv":
+        out.write(plan_csv(planned))
     elif not planned:
-        echo(f"No plan stored for {athlete_id}" + ("." if show_all else " from today on."))
+        out.line(f"No plan stored for {athlete_id}" + ("." if show_all else " from today on."))
     else:
         for p in planned:
             line = p.describe(athlete.units)
@@ -140,11 +139,11 @@ def show_cmd(ctx: click.Context, athlete_id: str, show_all: bool, fmt: str, as_j
                 line += f", RPE {p.rpe:g}"
             if p.notes:
                 line += f"  ({p.notes})"
-            echo(line)
+            out.line(line)
 
 
 @plan.command("clear")
-@click.option("--athlete", "athlete_id", required=True)
+@athlete_option("Whose plan it is.")
 @click.option("--from", "start", help="First day to clear, YYYY-MM-DD (default: the whole plan).")
 @click.option("--to", "end", help="Last day to clear, YYYY-MM-DD.")
 @store_option

@@ -5,34 +5,30 @@ from __future__ import annotations
 import click
 
 from runload.cli._common import open_store, store_option
-from runload.cli._period import assessor, today_for, week_option
-from runload.cli.report import FORMATS, use_color, write_output
+from runload.cli._period import assessor, squad_period, today_for
+from runload.cli.options import Output, athletes_option, color_option, output_options, squad_week_option
+from runload.cli.report import FORMATS
 
 
 @click.command("roster")
-@week_option
-@click.option("--athlete", "athlete_ids", multiple=True, help="Only these athletes (repeatable; default: all).")
-@click.option("--format", "fmt", type=click.Choice([*FORMATS, "csv"]), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead.")
-@click.option("--color/--no-color", default=None, help="Colour text output (default: only on a terminal).")
+@squad_week_option
+@athletes_option()
+@output_options([*FORMATS, "csv"])
+@color_option
 @store_option
 @click.pass_context
-def roster(ctx: click.Context, week: str | None, athlete_ids: tuple[str, ...], fmt: str, output: str | None,
+def roster(ctx: click.Context, week: str | None, athlete_ids: tuple[str, ...], out: Output,
            color: bool | None) -> None:
     """Every athlete on one line, most at risk first: status, the week's distance and change,
     the top finding, pain trend, and days since the last data (stale data is a warning)."""
-    from runload.report.build import resolve_period
+    from runload.report import render_roster
     from runload.report.roster import build_roster
 
     today = today_for("UTC")
-    with open_store(ctx) as store:
+    with open_store(ctx) as store:  # an unknown athlete is an error now, not in a worker
         judge = assessor(store)
-        for a in athlete_ids:
-            judge.data(a)  # an unknown athlete is an error now, not in a worker
-        period = resolve_period(week=week, today=today, first_weekday=judge.book.first_weekday)
+        period = squad_period(store, week=week, today=today, first_weekday=judge.book.first_weekday,
+                              athlete_ids=athlete_ids or None)
         ro = build_roster(judge, period, today=today, athlete_ids=athlete_ids or None)
-    paint = use_color(color, output) and fmt == "text"
-    from runload.report import render_roster
-
-    text = render_roster(ro, fmt, color=paint)
-    write_output(text, output, paint)
+    paint = out.color(color)
+    out.write(render_roster(ro, out.format, color=paint), color=paint)

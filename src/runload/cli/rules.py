@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import click
 
-from runload.cli._period import chosen_format, format_option
+from runload.cli._common import echo
+from runload.cli.exit_codes import ExitCode
+from runload.cli.options import Output, output_options
+from runload.cli.suggest import SuggestingGroup
 
 
 def _rules(extra: bool = True):  # noqa: ANN202 - list[Rule], imported lazily
@@ -17,53 +20,56 @@ def _rules(extra: bool = True):  # noqa: ANN202 - list[Rule], imported lazily
     return load_rules(paths)
 
 
-@click.group("rules")
+@click.group("rules", cls=SuggestingGroup)
 def rules() -> None:
     """List, show and validate the risk rules (one TOML file each, see rules/README.md)."""
 
 
 @rules.command("list")
-@format_option(["table", "json"], "table")
-def list_rules(fmt: str, as_json: bool) -> None:
+@output_options(["text", "json"])
+def list_rules(out: Output) -> None:
     """One line per rule: id, kind, metric, event family, severities, name."""
-    import json
-
+    from runload.cli.records import rule_record
     from runload.report.table import table
 
-    if chosen_format(fmt, as_json) == "json":
-        click.echo(json.dumps([{"id": r.id, "kind": r.kind, "metric": r.metric, "event": r.event,
-                                "severities": list(dict.fromkeys(b.severity.value for b in r.bands)),
-                                "enabled": r.enabled, "name": r.name, "evidence_level": r.evidence_level,
-                                "outcome_evidence": r.outcome_evidence or None}
-                               for r in _rules()], indent=2))
+    if out.is_json:
+        out.json([rule_record(r) for r in _rules()])
         return
     rows = []
     for r in _rules():
         sev = "/".join(dict.fromkeys(b.severity.value for b in r.bands))
         rows.append([r.id, r.kind, r.metric, sev, "yes" if r.enabled else "no", r.name])
-    click.echo(table(["id", "kind", "metric", "severity", "enabled", "name"], rows, align="llllll"))
+    out.line(table(["id", "kind", "metric", "severity", "enabled", "name"], rows, align="llllll"))
 
 
 @rules.command("table")
-@format_option(["text", "md", "json"], "text")
-def table_cmd(fmt: str, as_json: bool) -> None:
+@output_options(["text", "md", "json"])
+def table_cmd(out: Output) -> None:
     """The rules table, written from the rule files: what each rule measures, its bands and
     severities, the profile's factors, the history it needs and its evidence (training-load
     rules, then pain rules). ``--format md`` is the table rules/README.md holds."""
-    from runload.cli._common import echo
     from runload.rules.table import rules_table
 
     # rule files from the config's extra folders are text anyone may have written: shown, never obeyed
-    echo(rules_table(_rules(), chosen_format(fmt, as_json)), nl=False)
+    out.write(rules_table(_rules(), out.format))
 
 
 @rules.command("show")
 @click.argument("rule_id")
 def show(rule_id: str) -> None:
     """Everything a rule says: thresholds, profile adjustments, evidence, citations."""
+    from runload.cli.suggest import did_you_mean
+    from runload.errors import NotFoundError
     from runload.rules.schema import OPS, OUTCOME_EVIDENCE, find_rule
 
-    r = find_rule(_rules(), rule_id)
+    known = _rules()
+    try:
+        r = find_rule(known, rule_id)
+    except NotFoundError as err:
+        hint = did_you_mean(rule_id, [k.id for k in known])
+        if not hint:
+            raise
+        raise NotFoundError(f"{err}{hint}") from None
     lines = [f"{r.id}: {r.name}", f"  title:     {r.title}", f"  kind:      {r.kind}",
              f"  metric:    {r.metric} {dict(r.params) if r.params else ''}".rstrip(),
              f"  file:      {r.path}", f"  enabled:   {'yes' if r.enabled else 'no'}"]
@@ -85,7 +91,7 @@ def show(rule_id: str) -> None:
     lines += ["", f"Message: {r.message}", f"Advice:  {r.advice}",
               f"Examples: {len(r.examples)} ({sum(1 for e in r.examples if e['expect'])} fire, "
               f"{sum(1 for e in r.examples if not e['expect'])} silent)"]
-    click.echo("\n".join(lines))
+    echo("\n".join(lines))
 
 
 @rules.command("validate")
@@ -101,9 +107,9 @@ def validate_cmd(ctx: click.Context, path: str | None) -> None:
     paths = [path] if path else [default_rules_dir(), *extra_rule_paths(load_config())]
     found, problems = validate(paths)
     for p in problems:
-        click.echo(p, err=True)
+        echo(p, err=True)
     n_examples = sum(len(r.examples) for r in found)
     if problems:
-        click.echo(f"{len(problems)} example problem(s) in {len(found)} rule(s).", err=True)
-        ctx.exit(1)
-    click.echo(f"{len(found)} rule(s) valid, {n_examples} example(s) pass.")
+        echo(f"{len(problems)} example problem(s) in {len(found)} rule(s).", err=True)
+        ctx.exit(ExitCode.FINDINGS)
+    echo(f"{len(found)} rule(s) valid, {n_examples} example(s) pass.")

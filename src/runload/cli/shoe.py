@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from runload.cli._common import echo, open_store, store_option
-from runload.cli._period import chosen_format, format_option
+from runload.cli.options import Output, athlete_option, output_options
+from runload.cli.suggest import SuggestingGroup
 
 
-@click.group()
+@click.group(cls=SuggestingGroup)
 def shoe() -> None:
     """An athlete's shoes: kilometres per pair, a default for new runs, a retirement distance."""
 
 
 @shoe.command("add")
-@click.option("--athlete", "athlete_id", required=True, help="Whose shoe it is.")
+@athlete_option("Whose shoe it is.")
 @click.argument("name")
 @click.option("--retire-km", type=float, help="The distance to retire it at (the shoe reminder's threshold).")
 @click.option("--start-km", type=float, default=0.0, show_default=True,
@@ -44,14 +43,15 @@ def add(ctx: click.Context, athlete_id: str, name: str, retire_km: float | None,
 
 
 @shoe.command("list")
-@click.option("--athlete", "athlete_id", required=True, help="Whose shoes to list.")
-@format_option(["text", "json"], "text")
+@athlete_option("Whose shoes to list.")
+@output_options(["text", "json"])
 @store_option
 @click.pass_context
-def list_cmd(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> None:
+def list_cmd(ctx: click.Context, athlete_id: str, out: Output) -> None:
     """Every shoe of the athlete (registered, or named by runs as their gear) with its running
     distance so far (with what it had before runload), runs, and what is left to its retirement
     distance."""
+    from runload.cli.records import shoe_record
     from runload.report.table import table
     from runload.shoes import shoe_totals, state_words
     from runload.textsafe import inline
@@ -60,18 +60,11 @@ def list_cmd(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> No
     with open_store(ctx) as store:
         units = store.get_athlete(athlete_id).units
         totals = shoe_totals(store.activities(athlete_id), store.shoes(athlete_id))
-    if chosen_format(fmt, as_json) == "json":
-        echo(json.dumps([{
-            "name": t.name, "distance_km": round(t.distance_km, 2), "run_km": round(t.run_km, 2), "runs": t.runs,
-            "start_km": t.start_km, "retire_km": t.retire_km,
-            "left_km": None if t.left_km is None else round(t.left_km, 2), "default": t.default,
-            "retired_on": t.retired_on.isoformat() if t.retired_on else None, "registered": t.registered,
-            "first_used": t.first_used.isoformat() if t.first_used else None,
-            "last_used": t.last_used.isoformat() if t.last_used else None,
-        } for t in totals], indent=2))
+    if out.is_json:
+        out.json([shoe_record(t) for t in totals])
         return
     if not totals:
-        echo(f"No shoes for '{athlete_id}' yet (runload shoe add --athlete {athlete_id} NAME --default).")
+        out.line(f"No shoes for '{athlete_id}' yet (runload shoe add --athlete {athlete_id} NAME --default).")
         return
     u = label(units)
 
@@ -83,11 +76,11 @@ def list_cmd(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> No
         state = state_words(t)
         rows.append([inline(t.name), km(t.distance_km), t.runs, km(t.retire_km), km(t.left_km),
                      t.last_used.isoformat() if t.last_used else "-", state])
-    echo(table(["shoe", u, "runs", "retire at", "left", "last used", ""], rows, align="lrrrrll"))
+    out.line(table(["shoe", u, "runs", "retire at", "left", "last used", ""], rows, align="lrrrrll"))
 
 
 @shoe.command("retire")
-@click.option("--athlete", "athlete_id", required=True, help="Whose shoe it is.")
+@athlete_option("Whose shoe it is.")
 @click.argument("name")
 @click.option("--date", "on", help="The day it was put away (default: today).")
 @store_option
@@ -105,7 +98,7 @@ def retire(ctx: click.Context, athlete_id: str, name: str, on: str | None) -> No
 
 
 @shoe.command("set-default")
-@click.option("--athlete", "athlete_id", required=True, help="Whose shoe it is.")
+@athlete_option("Whose shoe it is.")
 @click.argument("name")
 @store_option
 @click.pass_context

@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 
 from runload.cli._common import echo, open_store, store_option
-from runload.cli._period import assessor, today_for, week_option
+from runload.cli._period import assessor, squad_period, today_for
+from runload.cli.options import squad_week_option
 
 
 @click.command("site")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@week_option
+@squad_week_option
 @click.option("--coach", "coach_id", help="Only this coach's athletes (default: every athlete).")
 @store_option
 @click.pass_context
@@ -24,8 +25,8 @@ def site(ctx: click.Context, directory: Path, week: str | None, coach_id: str | 
     self-contained (charts inlined, nothing loaded from any host), readable on a phone. Open
     index.html from disk or serve the folder with any web server. Running it again replaces the
     pages; a page of an athlete no longer on the roster is removed."""
+    from runload.cli.suggest import did_you_mean
     from runload.errors import NotFoundError
-    from runload.report.build import resolve_period
     from runload.report.site import INDEX, build_site, write_site
     from runload.textsafe import inline
 
@@ -34,11 +35,14 @@ def site(ctx: click.Context, directory: Path, week: str | None, coach_id: str | 
         judge = assessor(store)
         ids = heading = None
         if coach_id is not None:
-            coach = next((c for c in store.coaches() if c[0] == coach_id), None)
+            coaches = store.coaches()
+            coach = next((c for c in coaches if c[0] == coach_id), None)
             if coach is None:
-                raise NotFoundError(f"unknown coach '{inline(coach_id)}' (see: runload coach list)")
+                hint = did_you_mean(coach_id, [c[0] for c in coaches])
+                raise NotFoundError(f"unknown coach '{inline(coach_id)}'{hint} (see: runload coach list)")
             ids, heading = coach[3], f"Athletes of {coach[1] or coach[0]}"
-        period = resolve_period(week=week, today=today, first_weekday=judge.book.first_weekday)
+        period = squad_period(store, week=week, today=today, first_weekday=judge.book.first_weekday,
+                              athlete_ids=ids)
         built = build_site(judge, period, today=today, athlete_ids=ids, heading=heading)
     write_site(built, directory)
     n = built.athletes

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
 from runload.cli._common import echo, open_store, store_option
-from runload.cli._period import chosen_format, format_option
+from runload.cli.options import Output, athlete_option, output_options
+from runload.cli.suggest import SuggestingGroup
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-@click.group()
+@click.group(cls=SuggestingGroup)
 def source() -> None:
     """Folders a watch or an app syncs to (or where exports land), imported by `runload sync`."""
 
@@ -19,7 +22,7 @@ def source() -> None:
 _STRAVA = "strava"  # the PATH that names Strava's API (a folder called so: ./strava)
 
 
-def _strava_options(func):  # type: ignore[no-untyped-def]
+def _strava_options(func: F) -> F:
     for opt in reversed([
         click.option("--client-id", help="Strava: your API application's client id (asked when not given)."),
         click.option("--client-secret-stdin", is_flag=True,
@@ -63,7 +66,7 @@ def _strava_authorise(secrets_file: Any, athlete_id: str, client_id: str | None,
 
 
 @source.command("add")
-@click.option("--athlete", "athlete_id", required=True, help="Whose activities land there.")
+@athlete_option("Whose activities land there.")
 @click.argument("path", type=click.Path(path_type=str))
 @_strava_options
 @store_option
@@ -87,7 +90,6 @@ def add(ctx: click.Context, athlete_id: str, path: str, client_id: str | None, c
         from runload.ingest import strava_api as sa
 
         with open_store(ctx) as store:
-            store.get_athlete(athlete_id)
             if any(s.path == sa.source_path(athlete_id) for s in store.sources(athlete_id)):
                 raise InputError("already has Strava as a source (new tokens: runload source auth strava "
                                  f"--athlete {athlete_id})")
@@ -106,30 +108,30 @@ def add(ctx: click.Context, athlete_id: str, path: str, client_id: str | None, c
 
 
 @source.command("list")
-@click.option("--athlete", "athlete_id", help="Only this athlete's sources.")
-@format_option(["table", "json"], "table")
+@athlete_option("Only this athlete's sources.", required=False)
+@output_options(["text", "json"])
 @store_option
 @click.pass_context
-def list_(ctx: click.Context, athlete_id: str | None, fmt: str, as_json: bool) -> None:
+def list_(ctx: click.Context, athlete_id: str | None, out: Output) -> None:
     """List sources with when each was last synced and what that sync did."""
+    from runload.cli.records import source_record
     from runload.report.table import table
     from runload.textsafe import inline
 
     with open_store(ctx) as store:
         rows = store.sources(athlete_id)
-    if chosen_format(fmt, as_json) == "json":
-        echo(json.dumps([{"id": s.id, "athlete": s.athlete_id, "path": s.path, "added_utc": s.added_utc,
-                          "last_sync_utc": s.last_sync_utc, "last_result": s.last_result} for s in rows], indent=2))
+    if out.is_json:
+        out.json([source_record(s) for s in rows])
     elif not rows:
-        echo("No sources yet: runload source add --athlete ID PATH")
+        out.line("No sources yet: runload source add --athlete ID PATH")
     else:
-        echo(table(["id", "athlete", "path", "last sync (UTC)", "last result"],
+        out.line(table(["id", "athlete", "path", "last sync (UTC)", "last result"],
                    [[str(s.id), s.athlete_id, inline(s.path), (s.last_sync_utc or "never")[:16].replace("T", " "),
                      inline(s.last_result or "-")] for s in rows]))
 
 
 @source.command("remove")
-@click.option("--athlete", "athlete_id", required=True, help="Whose source it is.")
+@athlete_option("Whose source it is.")
 @click.argument("path", type=click.Path(path_type=str))
 @store_option
 @click.pass_context
@@ -154,7 +156,7 @@ def remove(ctx: click.Context, athlete_id: str, path: str) -> None:
 
 
 @source.command("auth")
-@click.option("--athlete", "athlete_id", required=True, help="Whose Strava source it is.")
+@athlete_option("Whose Strava source it is.")
 @click.argument("service", type=click.Choice([_STRAVA]))
 @_strava_options
 @store_option

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from runload.cli._common import echo, open_store, store_option
+from runload.cli.exit_codes import ExitCode
+from runload.cli.options import Output, athletes_option, output_options
 
 
 @click.command("sync")
-@click.option("--athlete", "athlete_ids", multiple=True, help="Only these athletes' sources (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@athletes_option("Only these athletes' sources (repeatable).")
+@output_options(["text", "json"])
 @click.option("--verbose", "-v", is_flag=True, help="A line for every source, also when nothing is new.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes reading files (default: one per core).")
 @store_option
 @click.pass_context
-def sync(ctx: click.Context, athlete_ids: tuple[str, ...], fmt: str, as_json: bool, verbose: bool,
+def sync(ctx: click.Context, athlete_ids: tuple[str, ...], out: Output, verbose: bool,
          workers: int | None) -> None:
     """Import every source of every athlete (see `runload source`), as `runload import` does:
     files already known are skipped without being read.
@@ -32,15 +30,13 @@ def sync(ctx: click.Context, athlete_ids: tuple[str, ...], fmt: str, as_json: bo
     from runload.ingest.sync import IMPORTED, MISSING, REVOKED, STOPPED, sync as run_sync
     from runload.textsafe import inline
 
-    with open_store(ctx) as store:
-        for a in athlete_ids:
-            store.get_athlete(a)  # an unknown athlete is an error before anything is synced
+    with open_store(ctx) as store:  # an unknown athlete is an error before anything is synced
         result = run_sync(store, athlete_ids or None, workers=workers)
-    if as_json or fmt == "json":
-        echo(json.dumps(result.as_json(), indent=2, allow_nan=False))
+    if out.is_json:
+        out.json(result.as_json(), allow_nan=False)
     else:
         if not result.results and verbose:
-            echo("No sources to sync: runload source add --athlete ID PATH")
+            out.line("No sources to sync: runload source add --athlete ID PATH")
         for r in result.results:
             where = f"{r.source.athlete_id}: {inline(r.source.path)}"
             if r.status == REVOKED:
@@ -55,7 +51,7 @@ def sync(ctx: click.Context, athlete_ids: tuple[str, ...], fmt: str, as_json: bo
                      err=True)
                 continue
             if verbose or r.status == IMPORTED or r.failures:
-                echo(f"{where}: {r.words()}")
+                out.line(f"{where}: {r.words()}")
                 for line in detail_lines(r.summary, empty_is_failure=False):
-                    echo(line)
-    ctx.exit(result.exit_code())
+                    out.line(line)
+    ctx.exit(ExitCode(result.exit_code()))

@@ -7,6 +7,8 @@ import sys
 import click
 
 from runload.cli._common import echo, open_store, store_option
+from runload.cli.options import Output, athlete_option, output_options
+from runload.cli.suggest import SuggestingGroup
 
 
 def _password(confirm: bool) -> str:
@@ -17,7 +19,7 @@ def _password(confirm: bool) -> str:
     return line[:-1] if line.endswith("\n") else line
 
 
-@click.group()
+@click.group(cls=SuggestingGroup)
 def user() -> None:
     """Logins for the web app (runload serve): one per athlete, one per coach.
 
@@ -29,7 +31,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("login")
-@click.option("--athlete", "athlete_id", help="The athlete this login is (they see only their own pages).")
+@athlete_option("The athlete this login is (they see only their own pages).", required=False)
 @click.option("--coach", "coach_id", help="The coach this login is (they see the athletes who follow them).")
 @store_option
 @click.pass_context
@@ -41,24 +43,29 @@ def add(ctx: click.Context, login: str, athlete_id: str | None, coach_id: str | 
     if (athlete_id is None) == (coach_id is None):
         raise InputError("give either --athlete ID or --coach ID")
     with open_store(ctx) as store:
-        role, subject = ("athlete", athlete_id) if athlete_id else ("coach", coach_id)
-        add_user(store, login, _password(True), role=role, subject_id=subject)  # type: ignore[arg-type]
+        role, subject = ("athlete", athlete_id) if athlete_id is not None else ("coach", coach_id or "")
+        add_user(store, login, _password(True), role=role, subject_id=subject)
     echo(f"Added login {login} ({role} {subject})")
 
 
 @user.command("list")
+@output_options(["text", "json"])
 @store_option
 @click.pass_context
-def list_(ctx: click.Context) -> None:
-    """List the logins."""
+def list_(ctx: click.Context, out: Output) -> None:
+    """List the logins: login, role (athlete or coach) and whose it is."""
+    from runload.cli.records import login_record
     from runload.web.accounts import list_users
 
     with open_store(ctx) as store:
         users = list_users(store)
+    if out.is_json:
+        out.json([login_record(u) for u in users])
+        return
     if not users:
-        echo("No logins yet (runload user add LOGIN --athlete ID | --coach ID).")
+        out.line("No logins yet (runload user add LOGIN --athlete ID | --coach ID).")
     for u in users:
-        echo(f"{u.login}\t{u.role}\t{u.subject_id}")
+        out.line(f"{u.login}\t{u.role}\t{u.subject_id}")
 
 
 @user.command("remove")

@@ -5,15 +5,16 @@ from __future__ import annotations
 import click
 
 from runload.cli._common import open_store, store_option
-from runload.cli._period import assessor, chosen_format, format_option, today_for
+from runload.cli._period import assessor, today_for
+from runload.cli.options import Output, athlete_option, output_options
 
 
 @click.command()
-@click.option("--athlete", "athlete_id", required=True)
-@format_option(["table", "csv", "json"], "table")
+@athlete_option("Whose weeks to print.")
+@output_options(["text", "csv", "json"])
 @store_option
 @click.pass_context
-def weeks(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> None:
+def weeks(ctx: click.Context, athlete_id: str, out: Output) -> None:
     """Print the athlete's weekly running series (weeks start on Monday unless the config's
     week_start says otherwise). Change is not judged when the week before ran under 10 km.
 
@@ -27,5 +28,5 @@ def weeks(ctx: click.Context, athlete_id: str, fmt: str, as_json: bool) -> None:
         judge = assessor(store)
         athlete = judge.data(athlete_id).athlete
         a = judge.get(athlete_id, today_for(athlete.timezone))
-    click.echo(format_weeks(a.weekly, chosen_format(fmt, as_json), athlete.units, athlete.sex,
-                            a.frames.coarse_hr_runs), nl=False)
+    out.write(format_weeks(a.weekly, "table" if out.format == "text" else out.format, athlete.units, athlete.sex,
+                           a.frames.coarse_hr_runs))

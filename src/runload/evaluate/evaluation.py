@@ -26,14 +26,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from runload.assess import STATUS_ORDER, status_rank
-from runload.evaluate.judge import Judgement, judge
+import numpy as np
+from numpy.typing import NDArray
+
+from runload.evaluate.judge import Engine, Judgement, judge
 from runload.evaluate.labelled import Labelled
 from runload.evaluate.measures import (BOOTSTRAP, auc_from_levels, auc_interval, cluster_interval, counts, draws,
                                        relative_risk)
 from runload.evaluate.needs import apply_variants, split_rules
-from runload.models import Severity
+from runload.models import LEVELS, Severity, level_rank
 from runload.rules.book import Rulebook
+from runload.rules.schema import Rule
 
 HORIZONS = (7, 14, 28)
 UNITS = ("day", "week")
@@ -100,7 +103,7 @@ def judged_book(labelled: Labelled, book: Rulebook) -> tuple[Rulebook, list[dict
 
 
 def evaluate(labelled: Labelled, book: Rulebook, *, horizons: Sequence[int] = HORIZONS, seed: int = 0,
-             engine: Any = None, bootstrap: int = BOOTSTRAP,
+             engine: Engine | None = None, bootstrap: int = BOOTSTRAP,
              progress: Callable[[int], None] | None = None) -> Evaluation:
     """The evaluation of ``labelled`` with ``book`` (see the module docstring)."""
     jbook, not_judged = judged_book(labelled, book)
@@ -110,16 +113,15 @@ def evaluate(labelled: Labelled, book: Rulebook, *, horizons: Sequence[int] = HO
                    first_weekday=jbook.first_weekday)
 
 
-def _severities(rule: Any) -> list[Severity]:
+def _severities(rule: Rule) -> list[Severity]:
     return sorted({b.severity for b in rule.bands}, key=lambda s: s.rank) or [Severity.INFO]
 
 
-def measure(labelled: Labelled, judgements: Sequence[Judgement], rules: Sequence[Any],
+def measure(labelled: Labelled, judgements: Sequence[Judgement], rules: Sequence[Rule],
             not_judged: list[dict[str, str]], *, horizons: Sequence[int] = HORIZONS, seed: int = 0,
             bootstrap: int = BOOTSTRAP, first_weekday: int = 0) -> Evaluation:
-    """The table from the judgements (see :func:`evaluate`)."""
-    import numpy as np
-
+    """The table from the judgements (see :func:`evaluate`); a status rank is a level's place in
+    :data:`runload.models.LEVELS`."""
     athletes = sorted({j.athlete_id for j in judgements} | set(labelled.follow_up))
     index = {a: i for i, a in enumerate(athletes)}
     k = len(athletes)
@@ -137,8 +139,8 @@ def measure(labelled: Labelled, judgements: Sequence[Judgement], rules: Sequence
     at_risk = np.ones(len(day), dtype=bool)
     for a, spans in labelled.out.items():
         if a in index:
-            for lo, hi in spans:
-                at_risk &= ~((cluster == index[a]) & (day >= lo.toordinal()) & (day <= hi.toordinal()))
+            for first, last in spans:
+                at_risk &= ~((cluster == index[a]) & (day >= first.toordinal()) & (day <= last.toordinal()))
     onset_c = np.array([index[a] for a, ds in labelled.injuries.items() if a in index for _ in ds], dtype=np.int64)
     onset_d = np.array([d.toordinal() for a, ds in labelled.injuries.items() if a in index for d in ds],
                        dtype=np.int64)
@@ -149,17 +151,17 @@ def measure(labelled: Labelled, judgements: Sequence[Judgement], rules: Sequence
     w = draws(k, seed, bootstrap)
     rows: list[dict[str, Any]] = []
     status_auc: dict[str, dict[str, dict[str, Any]]] = {}
-    predictors: list[tuple[str, str, Any]] = []
+    predictors: list[tuple[str, str, NDArray[np.bool_]]] = []
     for r in sorted(rules, key=lambda r: r.id):
         for sev in _severities(r):
             predictors.append((r.id, sev.value, flags[r.id] >= sev.rank))
     # the status levels any day reached (from caution at least): a level no day reached says nothing
-    top = max(int(status.max()) if len(status) else 0, status_rank("caution"))
+    top = max(int(status.max()) if len(status) else 0, level_rank("caution"))
     for level in STATUS_ROWS:
-        if status_rank(level) <= top:
-            predictors.append((STATUS_ID, level, status >= status_rank(level)))
+        if level_rank(level) <= top:
+            predictors.append((STATUS_ID, level, status >= level_rank(level)))
     for units in UNITS:
-        base = at_risk & (week_end if units == "week" else True)
+        base = at_risk & week_end if units == "week" else at_risk
         sub_key = key[base]
         status_auc[units] = {}
         for h in horizons:
@@ -175,7 +177,7 @@ def measure(labelled: Labelled, judgements: Sequence[Judgement], rules: Sequence
             lo = np.searchsorted(sub_key, onset_key - h, side="left")
             hi = np.searchsorted(sub_key, onset_key, side="left")
             seen = hi > lo
-            for rule_id, sev, flagged in predictors:
+            for rule_id, severity, flagged in predictors:
                 f = flagged[eligible]
                 per = counts(cl, f, y, k)
                 a, n1, c, n0 = per.sum(axis=0)
@@ -184,14 +186,14 @@ def measure(labelled: Labelled, judgements: Sequence[Judgement], rules: Sequence
                 cs = np.concatenate([[0], np.cumsum(flagged[base])])
                 caught = (cs[hi] - cs[lo] > 0) & seen
                 n_inj, n_caught = int(seen.sum()), int(caught.sum())
-                rows.append({"rule_id": rule_id, "severity": sev, "horizon_days": int(h), "units": units,
+                rows.append({"rule_id": rule_id, "severity": severity, "horizon_days": int(h), "units": units,
                              "flagged": int(n1), "total": int(n1 + n0), "injuries_flagged": n_caught,
                              "injuries_total": n_inj, "relative_risk": rr, "ci_low": ci_lo, "ci_high": ci_hi,
                              "sensitivity": n_caught / n_inj if n_inj else math.nan,
                              "ppv": float(a / n1) if n1 else math.nan,
                              "rate_flagged": float(a / n1) if n1 else math.nan,
                              "rate_not_flagged": float(c / n0) if n0 else math.nan})
-            levels = len(STATUS_ORDER)
+            levels = len(LEVELS)
             st = status[eligible]
             pos = np.stack([np.bincount(cl[(st == lv) & y], minlength=k) for lv in range(levels)], axis=1)
             neg = np.stack([np.bincount(cl[(st == lv) & ~y], minlength=k) for lv in range(levels)], axis=1)

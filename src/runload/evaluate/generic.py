@@ -79,7 +79,8 @@ def read(training: str | Path, injuries: str | Path) -> Labelled:
                                           rpe=_number(r.get("rpe", ""), training, line, "rpe"),
                                           hr=_number(r.get("hr_avg", ""), training, line, "hr_avg"), slot=slot))
     inj_rows = _rows(injuries, INJURY_COLUMNS, "injuries CSV")
-    pairs, out = [], {}
+    pairs: list[tuple[str, date]] = []
+    out: dict[str, list[tuple[date, date]]] = {}
     for line, r in inj_rows:
         d = _date(r["date"], injuries, line)
         pairs.append((r["athlete"], d))

@@ -9,13 +9,24 @@ the words of a finding are never needed beyond what the engine renders anyway.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from runload.assess import assess
+from runload.evaluate.labelled import Cases
 from runload.rules.book import Rulebook
+
+#: One judged day as it leaves a worker: athlete, day ordinal, status rank, (rule id, severity rank) pairs.
+Row = tuple[str, int, int, tuple[tuple[str, int], ...]]
+
+
+class Engine(Protocol):
+    """Where the parts are judged (runload.batch's engines): ``map(fn, parts, shared)`` gives
+    ``[fn(shared, part) for part in parts]``, in order."""
+
+    def map(self, fn: Callable[[Any, Any], Any], units: Sequence[Any], shared: Any = None) -> list[Any]: ...
 
 PART_DAYS = 400  # judged days per work unit: big enough that pickling is cheap beside assess()
 BATCH_PARTS = 32  # parts per engine map between two progress reports
@@ -40,7 +51,7 @@ def books_by_weekday(book: Rulebook) -> dict[int | None, Rulebook]:
     return out
 
 
-def judge_part(books: Mapping[int | None, Rulebook], part: Any) -> list[tuple[str, int, int, tuple]]:
+def judge_part(books: Mapping[int | None, Rulebook], part: Cases) -> list[Row]:
     """The judgements of one part, as plain tuples (athlete, day ordinal, status rank, flags)."""
     out = []
     for case in part:
@@ -57,14 +68,14 @@ def judge_part(books: Mapping[int | None, Rulebook], part: Any) -> list[tuple[st
     return out
 
 
-def judge(cases: Any, book: Rulebook, engine: Any = None, *, part_days: int = PART_DAYS,
+def judge(cases: Cases, book: Rulebook, engine: Engine | None = None, *, part_days: int = PART_DAYS,
           progress: Callable[[int], None] | None = None) -> list[Judgement]:
     """Every day of ``cases`` judged with ``book`` on ``engine`` (serial when None); the same
     judgements in the same order whatever the engine. ``progress(n)`` hears of every ``n``
     days judged (after each batch of parts an engine returns)."""
     books = books_by_weekday(book)
     parts = cases.split(part_days)
-    results: list[list] = []
+    results: list[list[Row]] = []
     # an engine gets a batch of parts at a time (each part is one unit), so progress can be shown
     batch = 1 if engine is None else BATCH_PARTS
     for i in range(0, len(parts), batch):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import Protocol
 
 from runload.models import Activity, Athlete, AthleteData, Sport
 
@@ -33,6 +33,17 @@ class Case:
     first_weekday: int | None = None
 
 
+class Cases(Protocol):
+    """Cases to judge: how many, each in turn, and parts of about ``size`` judged days (the
+    picklable work units an engine's workers receive)."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Case]: ...
+
+    def split(self, size: int) -> Sequence[Cases]: ...
+
+
 class CaseList:
     """Cases held as they are (a squad, a generic CSV); :class:`runload.evaluate.lovdal.Rows`
     is the other kind, which builds each case from its row only where it is judged."""
@@ -46,9 +57,11 @@ class CaseList:
     def __iter__(self) -> Iterator[Case]:
         return iter(self.cases)
 
-    def split(self, size: int) -> list["CaseList"]:
+    def split(self, size: int) -> list[CaseList]:
         """Parts of about ``size`` judged days each (picklable work units for an engine)."""
-        parts, part, n = [], [], 0
+        parts: list[CaseList] = []
+        part: list[Case] = []
+        n = 0
         for c in self.cases:
             part.append(c)
             n += len(c.days)
@@ -84,7 +97,7 @@ class Labelled:
     """
 
     name: str
-    cases: Any  # a CaseList or lovdal.Rows: len(), iteration, split(size)
+    cases: Cases  # a CaseList or lovdal.Rows
     injuries: Mapping[str, tuple[date, ...]]
     follow_up: Mapping[str, date]
     how: str = ""

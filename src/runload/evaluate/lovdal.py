@@ -23,7 +23,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
 
 from runload.errors import InputError
 from runload.evaluate.labelled import Case, Labelled, Variant, athlete, run
@@ -67,13 +70,14 @@ class Rows:
     """The rows of one layout as numbers, each turned into a :class:`Case` only when judged
     (a picklable slice is what an engine's worker receives)."""
 
-    def __init__(self, layout: str, ids: Any, numbers: Any, values: Any) -> None:
+    def __init__(self, layout: str, ids: NDArray[np.str_], numbers: NDArray[np.int64],
+                 values: NDArray[np.float64]) -> None:
         self.layout, self.ids, self.numbers, self.values = layout, ids, numbers, values
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def split(self, size: int) -> list["Rows"]:
+    def split(self, size: int) -> list[Rows]:
         return [Rows(self.layout, self.ids[i:i + size], self.numbers[i:i + size], self.values[i:i + size])
                 for i in range(0, len(self.ids), size)]
 
@@ -139,9 +143,6 @@ def _columns(layout: str) -> list[str]:
 def read(layout: str, path: str | Path, *, athletes: int | None = None) -> Labelled:
     """The rows of a Lövdal file (``.csv`` or ``.csv.gz``) in ``layout`` as labelled data;
     ``athletes`` keeps only the first that many athlete ids (a quick slice for tests)."""
-    import numpy as np
-    import pandas as pd
-
     if layout not in LAYOUTS:
         raise InputError(f"unknown layout {layout!r} (expected one of: {', '.join(LAYOUTS)})")
     try:
@@ -166,6 +167,7 @@ def read(layout: str, path: str | Path, *, athletes: int | None = None) -> Label
         onsets.setdefault(a, []).append(row_day(n))
     last = frame.groupby("Athlete ID")["Date"].max()
     follow_up = {str(a): row_day(n) for a, n in last.items()}
+    variants: tuple[Variant, ...]
     if layout == "lovdal-day":
         how = ("Each row of the day layout is one history: its 7 days, each day's km shared equally among "
                "its sessions (running only); judged as of the day before the row's "

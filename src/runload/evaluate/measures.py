@@ -15,44 +15,42 @@ independent; it is here to show how much narrower it is, not to report.
 from __future__ import annotations
 
 import math
-from typing import Any
+from statistics import NormalDist
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+Floats = NDArray[np.float64]
 
 BOOTSTRAP = 1000  # draws: enough for a 95% percentile interval to two significant figures
 
 
-def draws(n_athletes: int, seed: int, n: int = BOOTSTRAP) -> Any:
+def draws(n_athletes: int, seed: int, n: int = BOOTSTRAP) -> Floats:
     """An ``n`` x ``n_athletes`` matrix: how often each athlete is drawn in each resample."""
-    import numpy as np
-
     rng = np.random.default_rng(seed)
     if n_athletes == 0:
         return np.zeros((n, 0))
     return rng.multinomial(n_athletes, [1.0 / n_athletes] * n_athletes, size=n).astype(float)
 
 
-def counts(cluster: Any, flagged: Any, injured: Any, n_athletes: int) -> Any:
+def counts(cluster: NDArray[np.int64], flagged: NDArray[np.bool_], injured: NDArray[np.bool_], n_athletes: int
+           ) -> Floats:
     """Per athlete: [flagged and injured, flagged, not flagged and injured, not flagged]."""
-    import numpy as np
-
     f, y = flagged.astype(float), injured.astype(float)
     cols = [f * y, f, (1 - f) * y, 1 - f]
     return np.stack([np.bincount(cluster, weights=c, minlength=n_athletes) for c in cols], axis=1)
 
 
-def relative_risk(a: Any, n1: Any, c: Any, n0: Any) -> Any:
+def relative_risk(a: ArrayLike, n1: ArrayLike, c: ArrayLike, n0: ArrayLike) -> Floats:
     """Injury rate when flagged over the rate when not (NaN when either group is empty or
     neither has an injury; inf when only the flagged days have injuries)."""
-    import numpy as np
-
     with np.errstate(divide="ignore", invalid="ignore"):
         return (np.asarray(a) / np.asarray(n1)) / (np.asarray(c) / np.asarray(n0))
 
 
-def cluster_interval(per_athlete: Any, w: Any, level: float = 0.95) -> tuple[float, float]:
+def cluster_interval(per_athlete: Floats, w: Floats, level: float = 0.95) -> tuple[float, float]:
     """The percentile interval of the relative risk over the resamples ``w`` (:func:`draws`)
     of the athletes' counts (:func:`counts`); NaN when no resample has a relative risk."""
-    import numpy as np
-
     t = w @ per_athlete
     rr = relative_risk(t[:, 0], t[:, 1], t[:, 2], t[:, 3])
     rr = rr[~np.isnan(rr)]
@@ -68,20 +66,16 @@ def naive_interval(a: float, n1: float, c: float, n0: float, level: float = 0.95
     """The Katz log interval, every day taken as independent (for comparison only)."""
     if min(a, c) <= 0 or n1 <= 0 or n0 <= 0:
         return math.nan, math.nan
-    from statistics import NormalDist
-
     z = NormalDist().inv_cdf(1 - (1 - level) / 2)
     rr = (a / n1) / (c / n0)
     se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n0)
     return rr * math.exp(-z * se), rr * math.exp(z * se)
 
 
-def auc_from_levels(pos: Any, neg: Any) -> float:
+def auc_from_levels(pos: ArrayLike, neg: ArrayLike) -> Floats:
     """The area under the ROC curve of an ordered score given how many injured (``pos``) and
     uninjured (``neg``) days sit at each level (lowest first): the chance that an injured day
     has the higher level, ties counting half (the Mann-Whitney statistic)."""
-    import numpy as np
-
     pos, neg = np.asarray(pos, dtype=float), np.asarray(neg, dtype=float)
     p, n = pos.sum(axis=-1), neg.sum(axis=-1)
     below = np.cumsum(neg, axis=-1) - neg  # uninjured days at a lower level
@@ -90,11 +84,9 @@ def auc_from_levels(pos: Any, neg: Any) -> float:
         return wins / (p * n)
 
 
-def auc_interval(pos_by_athlete: Any, neg_by_athlete: Any, w: Any, level: float = 0.95) -> tuple[float, float]:
+def auc_interval(pos_by_athlete: Floats, neg_by_athlete: Floats, w: Floats, level: float = 0.95) -> tuple[float, float]:
     """The cluster-bootstrap percentile interval of :func:`auc_from_levels` (athletes x levels
     counts, resamples ``w``)."""
-    import numpy as np
-
     auc = auc_from_levels(w @ pos_by_athlete, w @ neg_by_athlete)
     auc = auc[~np.isnan(auc)]
     if auc.size == 0:

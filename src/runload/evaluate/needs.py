@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Any
 
 from runload.evaluate.labelled import Variant
+from runload.rules.schema import Rule
 
 # metric -> the inputs it reads beyond the running distance and the days (say what they are)
 INPUTS: dict[str, tuple[str, ...]] = {
@@ -27,7 +27,7 @@ LOAD_INPUTS = {"climb": ("elevation",), "session_load": ("rpe", "duration"), "du
                "trimp": ("heart rate",)}
 
 
-def history_needed(rule: Any) -> int:
+def history_needed(rule: Rule) -> int:
     """Days of history (counting the judged day) before the rule can say anything."""
     p = rule.params
     need = {
@@ -42,7 +42,7 @@ def history_needed(rule: Any) -> int:
     return max(need, rule.min_history_days + 1)
 
 
-def inputs_needed(rule: Any) -> tuple[str, ...]:
+def inputs_needed(rule: Rule) -> tuple[str, ...]:
     """What the rule reads beyond running distance and days (``pain`` for the pain rules)."""
     if rule.kind == "pain" or rule.metric.startswith("pain_"):
         return ("pain entries",)
@@ -51,11 +51,12 @@ def inputs_needed(rule: Any) -> tuple[str, ...]:
     return INPUTS.get(rule.metric, ())
 
 
-def split_rules(rules: Sequence[Any], window_days: int | None, inputs: Iterable[str]
-                ) -> tuple[list[Any], list[dict[str, str]]]:
+def split_rules(rules: Sequence[Rule], window_days: int | None, inputs: Iterable[str]
+                ) -> tuple[list[Rule], list[dict[str, str]]]:
     """The rules the data can judge, and ``{"rule_id", "reason"}`` for the others."""
     have = set(inputs)
-    judged, not_judged = [], []
+    judged: list[Rule] = []
+    not_judged: list[dict[str, str]] = []
     for r in rules:
         missing = [i for i in inputs_needed(r) if i not in have]
         days = history_needed(r)
@@ -69,9 +70,9 @@ def split_rules(rules: Sequence[Any], window_days: int | None, inputs: Iterable[
     return judged, not_judged
 
 
-def apply_variants(rules: Sequence[Any], variants: Sequence[Variant]) -> list[Any]:
+def apply_variants(rules: Sequence[Rule], variants: Sequence[Variant]) -> list[Rule]:
     """Each variant as one more rule: its rule with the variant's params and history, its own id."""
-    out = []
+    out: list[Rule] = []
     for v in variants:
         base = next((r for r in rules if r.id == v.rule_id), None)
         if base is not None:

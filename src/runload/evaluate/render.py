@@ -13,6 +13,10 @@ import math
 import re
 from typing import Any
 
+from jinja2 import Environment
+
+from runload.evaluate.evaluation import Evaluation
+
 FORMATS = ("text", "md", "json", "csv", "html")
 CSV_COLUMNS = ("rule_id", "severity", "horizon_days", "units", "flagged", "total", "injuries_flagged",
                "injuries_total", "relative_risk", "ci_low", "ci_high", "sensitivity", "ppv", "rate_flagged",
@@ -20,7 +24,7 @@ CSV_COLUMNS = ("rule_id", "severity", "horizon_days", "units", "flagged", "total
 UNIT_WORDS = {"day": "Athlete-days", "week": "Athlete-weeks (the last day of each week)"}
 
 
-def render(ev: Any, fmt: str) -> str:
+def render(ev: Evaluation, fmt: str) -> str:
     """``ev`` in ``fmt`` (one of :data:`FORMATS`)."""
     if fmt == "json":
         return json.dumps(ev.to_dict(), indent=2) + "\n"
@@ -31,13 +35,13 @@ def render(ev: Any, fmt: str) -> str:
     return _text(ev, md=fmt == "md")
 
 
-def _num(v: Any, digits: int = 2) -> str:
+def _num(v: float | None, digits: int = 2) -> str:
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return "-" if v is None or math.isnan(v) else "inf"
     return f"{v:.{digits}f}"
 
 
-def _pct(v: Any) -> str:
+def _pct(v: float | None) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "-"
     return f"{100 * v:.1f}%"
@@ -57,7 +61,7 @@ def auc_text(a: dict[str, Any]) -> str:
     return f"{_num(a['auc'])} ({_num(a['ci_low'])}-{_num(a['ci_high'])})"
 
 
-def table_rows(ev: Any, units: str, horizon: int) -> list[list[str]]:
+def table_rows(ev: Evaluation, units: str, horizon: int) -> list[list[str]]:
     """The rows of one table (units and horizon) as text cells."""
     out = []
     for r in ev.rows:
@@ -74,11 +78,11 @@ HEAD = ["rule", "severity", "flagged", "injury rate flagged / not", "relative ri
         "injuries flagged before", "PPV"]
 
 
-def horizons(ev: Any) -> list[int]:
+def horizons(ev: Evaluation) -> list[int]:
     return sorted({r["horizon_days"] for r in ev.rows})
 
 
-def summary(ev: Any) -> list[str]:
+def summary(ev: Evaluation) -> list[str]:
     """The lines saying what was evaluated and how."""
     lines = [f"{ev.athletes:,} athletes, {ev.days:,} judged days, {ev.injuries:,} injuries. Intervals: 95%, "
              f"cluster bootstrap by athlete ({ev.bootstrap:,} draws, seed {ev.seed})."]
@@ -90,7 +94,7 @@ def summary(ev: Any) -> list[str]:
     return lines
 
 
-def _text(ev: Any, *, md: bool) -> str:
+def _text(ev: Evaluation, *, md: bool) -> str:
     out = [f"# Warnings against injuries: {ev.source}" if md else f"Warnings against injuries: {ev.source}", ""]
     out += [*summary(ev), ""]
     for units in ("day", "week"):
@@ -123,7 +127,7 @@ def table_lines(head: list[str], rows: list[list[str]], md: bool) -> list[str]:
     return [fmt.format(*head).rstrip(), *(fmt.format(*r).rstrip() for r in rows)]
 
 
-def _csv(ev: Any) -> str:
+def _csv(ev: Evaluation) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
@@ -132,16 +136,16 @@ def _csv(ev: Any) -> str:
     return buf.getvalue()
 
 
-def _positive(v: Any) -> bool:
+def _positive(v: object) -> bool:
     return isinstance(v, float) and math.isfinite(v) and v > 0
 
 
-def chart_svg(ev: Any, units: str = "day") -> str:
+def chart_svg(ev: Evaluation, units: str = "day") -> str:
     """The relative risk of every rule and severity with its 95% interval, one marker per
     horizon, on a log scale with the line of no effect at 1 (SVG text, no date in it)."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    import matplotlib  # noqa: PLC0415 - heavy: only the HTML page draws a chart
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415 - as above
+    from matplotlib.figure import Figure  # noqa: PLC0415 - as above
 
     hs = horizons(ev)
     keys = list(dict.fromkeys((r["rule_id"], r["severity"]) for r in ev.rows if r["units"] == units))
@@ -158,8 +162,10 @@ def chart_svg(ev: Any, units: str = "day") -> str:
             off = (j - (len(hs) - 1) / 2) * 0.22
             for i, k in enumerate(keys):
                 r = rows.get((*k, h))
-                rr = r["relative_risk"] if r else None
-                if rr is None or not (isinstance(rr, float) and math.isfinite(rr) and rr > 0):
+                if r is None:
+                    continue
+                rr = r["relative_risk"]
+                if not (isinstance(rr, float) and math.isfinite(rr) and rr > 0):
                     continue
                 # an open end of the interval (no lower bound above 0, no finite upper one) runs to the edge
                 a = r["ci_low"] if _positive(r["ci_low"]) else lo
@@ -214,9 +220,7 @@ severity, one marker per horizon; the dashed line is no effect.</figcaption></fi
 """
 
 
-def _html(ev: Any) -> str:
-    from jinja2 import Environment
-
+def _html(ev: Evaluation) -> str:
     env = Environment(autoescape=True)
     tables = [{"title": f"{UNIT_WORDS[u]}, injury within {h} days", "rows": table_rows(ev, u, h)}
               for u in ("day", "week") for h in horizons(ev)]

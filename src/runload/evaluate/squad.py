@@ -11,20 +11,23 @@ every day from their first activity to their last record, with everything record
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import date
 
+from runload.calendar import local_date, with_zone_offset
 from runload.evaluate.labelled import Case, CaseList, Labelled, days_between
+from runload.pain.episodes import find_episodes
+from runload.store import Store
 
 EVENT_SCORE = 5  # an episode reaching 5/10 (Silbernagel 2007's limit: pain above it means ease off)
 
 
-def read(store: Any, athlete_ids: Sequence[str] | None = None) -> Labelled:
+def read(store: Store, athlete_ids: Sequence[str] | None = None) -> Labelled:
     """The athletes of ``store`` (all, or ``athlete_ids``) as labelled data."""
-    from runload.calendar import local_date, with_zone_offset
-    from runload.pain.episodes import find_episodes
-
     ids = list(athlete_ids) if athlete_ids else [a.id for a in store.list_athletes()]
-    cases, injuries, follow_up, out = [], {}, {}, {}
+    cases: list[Case] = []
+    injuries: dict[str, tuple[date, ...]] = {}
+    follow_up: dict[str, date] = {}
+    out: dict[str, tuple[tuple[date, date], ...]] = {}
     for a in ids:
         data = store.athlete_data(a)
         days = sorted({local_date(with_zone_offset(x, data.athlete.timezone)) for x in data.activities})

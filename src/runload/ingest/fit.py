@@ -32,7 +32,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import fitdecode
 import numpy as np
+from fitdecode import profile
 
 from runload.errors import IngestError
 from runload.ingest.common import (
@@ -75,8 +77,6 @@ def parse_fit(data: bytes, name: str, *, fast: bool = True) -> list[Activity]:
 
 def read_fit_fitdecode(data: bytes) -> FitData:
     """Decode a FIT file fully with fitdecode into :class:`FitData` (the slow, general path)."""
-    import fitdecode
-
     out = FitData(reader="fitdecode")
     t: list[float] = []
     dist: list[float] = []
@@ -186,13 +186,24 @@ def _message_key(msg: dict[str, Any]) -> str:
 
 
 def _unique(msgs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The messages, each identical copy after the first left out (in file order)."""
-    seen: set[str] = set()
+    """The messages, each identical copy after the first left out (in file order). Copies share
+    their field count and times, so only messages that share those are compared in full."""
+    seen: dict[str, set[str] | None] = {}  # field count and times -> full keys (None: not yet needed)
+    first: dict[str, dict[str, Any]] = {}
     out = []
     for msg in msgs:
+        brief = repr((len(msg), msg.get("timestamp"), msg.get("start_time")))
+        if brief not in seen:
+            seen[brief] = None
+            first[brief] = msg
+            out.append(msg)
+            continue
+        keys = seen[brief]
+        if keys is None:
+            keys = seen[brief] = {_message_key(first[brief])}
         key = _message_key(msg)
-        if key not in seen:
-            seen.add(key)
+        if key not in keys:
+            keys.add(key)
             out.append(msg)
     return out
 
@@ -219,16 +230,17 @@ def _time(raw: float) -> datetime:
     return _FIT_EPOCH + timedelta(seconds=raw)
 
 
-def _check_clock(raw: Any, name: str) -> int:
-    if not isinstance(raw, (int, np.integer)):
+def _check_clock(value: Any, name: str) -> int:
+    if not isinstance(value, (int, np.integer)):
         raise IngestError("no start time in the file: cannot be placed on a day", path=name)
+    raw = int(value)
     if raw < _ABSOLUTE_MIN:
         raise IngestError(
             f"no absolute clock: the start time is only {raw} s since the device powered on, "
             "so the activity cannot be placed on a day", path=name)
     if raw >= _LATEST_RAW:
         raise IngestError(f"the start time is in {_time(raw).year}: not a date a device recorded", path=name)
-    return int(raw)
+    return raw
 
 
 def _num(d: dict[str, Any], *keys: str) -> float | None:
@@ -255,8 +267,6 @@ def _value(d: dict[str, Any], keys: tuple[str, ...], kind: str, notes: list[str]
 
 
 def _device(file_ids: list[dict[str, Any]]) -> str | None:
-    from fitdecode import profile
-
     fid = file_ids[0] if file_ids else {}
     manufacturer = fid.get("manufacturer")
     product = fid.get("product")
@@ -306,7 +316,8 @@ def _session_start(s: dict[str, Any]) -> int | None:
 
 
 def _next_start(starts: list[int | None], i: int) -> float:
-    later = [s for s in starts[i + 1:] if s is not None and starts[i] is not None and s > starts[i]]
+    start = starts[i]
+    later = [s for s in starts[i + 1:] if s is not None and start is not None and s > start]
     return float(min(later)) if later else math.inf
 
 

@@ -4,10 +4,18 @@ fitdecode decodes every field of every message in Python (about 0.3-0.5 MB/s), w
 import's time when all runload needs is the session summary. This reader walks the same binary
 layout (file headers, definition messages, compressed-timestamp headers, developer fields, chained
 files) but decodes fully only the few messages that carry a summary (file_id, sport, session, lap,
-activity). Record messages are only located during the walk; their timestamp, distance, speed and
-heart rate are then read for all records at once with numpy (used for heart-rate bins and for
-checks), so no per-field Python work is done for them. A file without a session summary (an
+activity). Record messages are only located during the walk; their timestamp, distance, speed,
+heart rate and cadence are then read for all records at once with numpy (used for heart-rate bins
+and for checks), so no per-field Python work is done for them. A file without a session summary (an
 interrupted sync) is read the same way: its distance and times come from these record arrays.
+
+Nor is a Python step taken per record: a watch writes records back to back (alone, or each followed
+by the same other messages: HRV, events), so once a message's header byte comes round again the
+walk checks at once, on every ``stride``-th byte, how many times the same sequence of headers
+repeats, and takes all those messages in one step (their positions and timestamps as arrays, read
+through strided views of the bytes; compressed-timestamp headers likewise). Only header bytes the
+message-by-message walk would read are compared, so both walks agree on every file, damaged ones
+included: ``read_fit_fast(data, bulk=False)`` is that walk, and the tests compare the two.
 
 Field numbers, scales, offsets and enum names come from fitdecode's own profile, so both readers
 agree by construction; ``tests/test_ingest_fitfast.py`` checks that they do on every real file.
@@ -86,28 +94,111 @@ _RAW_TIME_FIELDS = {"timestamp", "start_time", "local_timestamp", "time_created"
 
 
 class _FieldSpec:
-    __slots__ = ("name", "offset", "fmt", "invalid", "scale", "add", "enum", "is_string", "size")
+    __slots__ = ("name", "offset", "code", "invalid", "scale", "add", "enum", "is_string")
 
-    def __init__(self, name: str, offset: int, fmt: str, size: int, invalid: int | None, scale: float | None,
+    def __init__(self, name: str, offset: int, code: str, invalid: int | None, scale: float | None,
                  add: float | None, enum: dict[int, str] | None, is_string: bool) -> None:
-        self.name, self.offset, self.fmt, self.size, self.invalid = name, offset, fmt, size, invalid
+        self.name, self.offset, self.code, self.invalid = name, offset, code, invalid
         self.scale, self.add, self.enum, self.is_string = scale, add, enum, is_string
 
 
-class _Def:
-    __slots__ = ("gnum", "size", "endian", "fields", "ts_offset", "offsets", "stamps", "seq", "rec")
+class _Layout:
+    """What a definition message says, worked out once for every definition with the same bytes:
+    the message's size, where its timestamp sits, its record fields, or the summary fields it
+    decodes (with one ``struct`` reading them all)."""
 
-    def __init__(self, gnum: int, size: int, endian: str) -> None:
-        self.gnum, self.size, self.endian = gnum, size, endian
+    __slots__ = ("gnum", "size", "endian", "fields", "unpack", "ts_offset", "rec", "rec_dtype")
+
+    def __init__(self, key: bytes) -> None:
+        """``key``: the definition's bytes after its header and reserved byte (architecture, global
+        message number, field count, fields, and developer fields when it has them)."""
+        endian = ">" if key[0] == 1 else "<"
+        gnum = struct.unpack_from(endian + "H", key, 1)[0]
+        nfields = key[3]
+        self.gnum, self.endian = gnum, endian
         self.fields: list[_FieldSpec] = []
         self.ts_offset: int | None = None  # where field 253 (timestamp, uint32) sits, if it does
+        self.rec: dict[int, tuple[int, int, int]] = {}  # record field num -> (offset, size, base)
+        offset = 0
+        q = 4
+        fmt = endian
+        for _ in range(nfields):
+            num, size, base = key[q], key[q + 1], key[q + 2]
+            q += 3
+            if gnum == MESG_RECORD:
+                self.rec[num] = (offset, size, base)
+            elif gnum in _SUMMARY_MESGS:
+                spec = _field_spec(gnum, num, offset, size, base)
+                if spec is not None:
+                    fmt += "x" * (offset - struct.calcsize(fmt)) + spec.code
+                    self.fields.append(spec)
+            if num == 253 and size == 4:
+                self.ts_offset = offset
+            offset += size
+        if q < len(key):  # developer fields follow: only their sizes matter here
+            ndev = key[q]
+            q += 1
+            for _ in range(ndev):
+                offset += key[q + 1]
+                q += 3
+        self.size = offset
+        self.unpack = struct.Struct(fmt).unpack_from
+        self.rec_dtype = _record_dtype(self.rec, endian, offset) if gnum == MESG_RECORD else None
+
+
+# Record fields read into the arrays: number -> (name, size, unsigned numpy kind, scale).
+_REC_FIELDS = {_REC_DISTANCE: ("distance", 4, "u4", 100.0), _REC_ENH_SPEED: ("enhanced_speed", 4, "u4", 1000.0),
+               _REC_SPEED: ("speed", 2, "u2", 1000.0), _REC_HR: ("heart_rate", 1, "u1", 1.0),
+               _REC_CAD: ("cadence", 1, "u1", 1.0)}
+_REC_NAMES = tuple(name for name, _, _, _ in _REC_FIELDS.values())
+_REC_SCALE = {name: scale for name, _, _, scale in _REC_FIELDS.values()}
+
+
+def _record_dtype(rec: dict[int, tuple[int, int, int]], endian: str, size: int) -> np.dtype | None:
+    """A record message as a numpy structured type holding the fields read into the arrays (a
+    field written with another size is not read: it stays NaN); None when it has none of them."""
+    names, formats, offsets = [], [], []
+    for num, (name, want, kind, _) in _REC_FIELDS.items():
+        spec = rec.get(num)
+        if spec is not None and spec[1] == want:
+            names.append(name)
+            formats.append(endian + kind)
+            offsets.append(spec[0])
+    if not names:
+        return None
+    return np.dtype({"names": names, "formats": formats, "offsets": offsets, "itemsize": size})
+
+
+_LAYOUTS: dict[bytes, _Layout] = {}  # by definition bytes: files of one device repeat theirs
+_MAX_LAYOUTS = 4096
+
+
+def _layout(key: bytes) -> _Layout:
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        if len(_LAYOUTS) >= _MAX_LAYOUTS:
+            _LAYOUTS.clear()
+        layout = _LAYOUTS[key] = _Layout(key)
+    return layout
+
+
+class _Def:
+    """One definition message of a file: its layout and, for records, the messages located."""
+
+    __slots__ = ("layout", "gnum", "size", "endian", "ts_offset", "rec", "offsets", "stamps", "seq", "parts")
+
+    def __init__(self, layout: _Layout) -> None:
+        self.layout = layout
+        self.gnum, self.size, self.endian = layout.gnum, layout.size, layout.endian
+        self.ts_offset, self.rec = layout.ts_offset, layout.rec
         self.offsets: list[int] = []  # record messages: where each one's body starts
         self.stamps: list[int] = []  # record messages: their timestamp (raw), -1 when none
         self.seq: list[int] = []  # record messages: position among all records (file order)
-        self.rec: dict[int, tuple[int, int, int]] = {}  # record field num -> (offset, size, base)
+        # runs of record messages taken at once: (first body, stride, count, stamps, first seq, seq step)
+        self.parts: list[tuple[int, int, int, np.ndarray, int, int]] = []
 
 
-def _field_spec(gnum: int, num: int, offset: int, size: int, base: int, endian: str) -> _FieldSpec | None:
+def _field_spec(gnum: int, num: int, offset: int, size: int, base: int) -> _FieldSpec | None:
     mesg = profile.MESSAGE_TYPES.get(gnum)
     prof = mesg.fields.get(num) if mesg else None
     base_info = _BASE.get(base & 0x1F)
@@ -123,14 +214,12 @@ def _field_spec(gnum: int, num: int, offset: int, size: int, base: int, endian: 
     add = prof.offset if prof.offset not in (None, 0) else None
     if prof.name in _RAW_TIME_FIELDS:
         scale = add = enum = None
-    return _FieldSpec(prof.name, offset, endian + (f"{size}s" if is_string else code), size, invalid, scale, add,
-                      enum, is_string)
+    return _FieldSpec(prof.name, offset, f"{size}s" if is_string else code, invalid, scale, add, enum, is_string)
 
 
-def _decode(d: _Def, data: bytes, body: int) -> dict[str, Any]:
+def _decode(layout: _Layout, data: bytes, body: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for f in d.fields:
-        raw = struct.unpack_from(f.fmt, data, body + f.offset)[0]
+    for f, raw in zip(layout.fields, layout.unpack(data, body)):
         if f.is_string:
             text = raw.split(b"\x00", 1)[0]
             if not text:
@@ -150,12 +239,14 @@ def _decode(d: _Def, data: bytes, body: int) -> dict[str, Any]:
     return out
 
 
-def read_fit_fast(data: bytes) -> FitData:
+def read_fit_fast(data: bytes, *, bulk: bool = True) -> FitData:
     """Summary messages and record arrays of a FIT file (chained files included).
 
     Raises :class:`FitFallback` when the bytes are not a FIT file this reader fully understands.
     A file that ends mid-message or uses an undefined local message keeps what came before, with
-    ``problem`` saying where decoding stopped (as fitdecode does).
+    ``problem`` saying where decoding stopped (as fitdecode does). ``bulk`` jumps over repeated
+    runs of messages at once (see :class:`_Walk`); without it every message takes one step of the
+    walk, the reference the bulk path is tested against: both give the same result.
     """
     out = FitData()
     defs_all: list[_Def] = []
@@ -171,7 +262,7 @@ def read_fit_fast(data: bytes) -> FitData:
         data_size = struct.unpack_from("<I", data, pos + 4)[0]
         start = pos + hsize
         end = min(start + data_size, n)
-        problem = _scan(data, start, end, out, defs_all, rec_count)
+        problem = _scan(data, start, end, out, defs_all, rec_count, bulk)
         if problem:
             out.problem = problem
             break
@@ -183,13 +274,29 @@ def read_fit_fast(data: bytes) -> FitData:
     return out
 
 
-def _scan(data: bytes, start: int, end: int, out: FitData, defs_all: list[_Def], rec_count: list[int]) -> str | None:
+def _scan(data: bytes, start: int, end: int, out: FitData, defs_all: list[_Def], rec_count: list[int],
+          bulk: bool = True) -> str | None:
+    """Walk the messages of one FIT file in ``data[start:end]``; why it stopped early, if it did.
+
+    With ``bulk``, after each data message that is neither a summary nor compressed-timestamp one
+    the walk looks back for the same header byte among the last few messages: the messages since
+    then (a cycle of one to :data:`_MAX_CYCLE` messages: records alone, or records and HRV, ...) are
+    checked for repeating at once (:func:`_repeats`), and every whole repetition is taken in one
+    step with numpy (:func:`_take_cycle`). A run of compressed-timestamp messages of one layout is
+    taken the same way. A repetition is only taken when every header byte in it is the byte the
+    step-by-step walk would read there and the repetition ends inside the file, so the walk
+    continues exactly where the step-by-step walk would be, with the same timestamp accumulator.
+    """
     defs: dict[int, _Def] = {}
     accumulator = 0  # last timestamp seen, for compressed-timestamp headers (reset per chained file)
     unpack_u32 = struct.Struct("<I").unpack_from
     unpack_u32_be = struct.Struct(">I").unpack_from
     p = start
     nrec = rec_count[0]
+    # the data messages since the last definition, summary or compressed message: (start, def),
+    # and the position in that list where each header byte was last seen
+    recent: list[tuple[int, _Def]] = []
+    seen: dict[int, int] = {}
     try:
         while p < end:
             h = data[p]
@@ -211,47 +318,37 @@ def _scan(data: bytes, start: int, end: int, out: FitData, defs_all: list[_Def],
                     d.seq.append(nrec)
                     nrec += 1
                 elif d.gnum in _SUMMARY_MESGS:
-                    msg = _decode(d, data, body)
+                    msg = _decode(d.layout, data, body)
                     msg.setdefault("timestamp", ts)
                     _keep(out, d.gnum, msg)
                 p = body + d.size
+                if recent:
+                    recent.clear()
+                    seen.clear()
+                if bulk and d.gnum not in _SUMMARY_MESGS and p < end and data[p] & 0xE0 == h & 0xE0:
+                    k = _repeats(data, p, end, [(0, h & 0xE0)], 1 + d.size, _COMPRESSED_CLASS)
+                    if k >= _MIN_BULK:
+                        accumulator, nrec = _take_compressed(data, p, k, d, accumulator, nrec)
+                        p += k * (1 + d.size)
             elif h & 0x40:  # definition message
                 if p + 6 > end:
                     return f"the file ends in the middle of a message layout (at byte {p:,})"
-                endian = ">" if data[p + 2] == 1 else "<"
-                gnum = struct.unpack_from(endian + "H", data, p + 3)[0]
-                nfields = data[p + 5]
-                q = p + 6
-                if q + 3 * nfields > end:
+                q = p + 6 + 3 * data[p + 5]
+                if q > end:
                     return f"the file ends in the middle of a message layout (at byte {p:,})"
-                d = _Def(gnum, 0, endian)
-                offset = 0
-                for i in range(nfields):
-                    num, size, base = data[q], data[q + 1], data[q + 2]
-                    q += 3
-                    if gnum == MESG_RECORD:
-                        d.rec[num] = (offset, size, base)
-                    elif gnum in _SUMMARY_MESGS:
-                        spec = _field_spec(gnum, num, offset, size, base, endian)
-                        if spec is not None:
-                            d.fields.append(spec)
-                    if num == 253 and size == 4:
-                        d.ts_offset = offset
-                    offset += size
-                if h & 0x20:  # developer fields follow: only their sizes matter here
+                if h & 0x20:  # developer fields follow
                     if q + 1 > end:
                         return f"the file ends in the middle of a message layout (at byte {p:,})"
-                    ndev = data[q]
-                    q += 1
-                    if q + 3 * ndev > end:
+                    q += 1 + 3 * data[q]
+                    if q > end:
                         return f"the file ends in the middle of a message layout (at byte {p:,})"
-                    for i in range(ndev):
-                        offset += data[q + 1]
-                        q += 3
-                d.size = offset
+                d = _Def(_layout(data[p + 2:q]))
                 defs[h & 0x0F] = d
                 defs_all.append(d)
                 p = q
+                if recent:
+                    recent.clear()
+                    seen.clear()
             else:  # data message
                 d = defs.get(h & 0x0F)
                 if d is None:
@@ -270,11 +367,114 @@ def _scan(data: bytes, start: int, end: int, out: FitData, defs_all: list[_Def],
                     d.seq.append(nrec)
                     nrec += 1
                 elif d.gnum in _SUMMARY_MESGS:
-                    _keep(out, d.gnum, _decode(d, data, body))
+                    _keep(out, d.gnum, _decode(d.layout, data, body))
+                    if recent:
+                        recent.clear()
+                        seen.clear()
+                    p = body + d.size
+                    continue
+                if not bulk:
+                    p = body + d.size
+                    continue
+                last = seen.get(h)
+                seen[h] = len(recent)
+                recent.append((p, d))
                 p = body + d.size
+                if last is None or len(recent) - 1 - last > _MAX_CYCLE or p >= end:
+                    continue
+                cycle = recent[last + 1:]
+                first = cycle[0][0]
+                stride = p - first
+                members = [(q - first, data[q]) for q, _ in cycle]
+                if data[p] != members[0][1]:
+                    continue
+                k = _repeats(data, p, end, members, stride, None)
+                if k >= _MIN_BULK:
+                    accumulator, nrec = _take_cycle(data, p, k, stride, cycle, accumulator, nrec)
+                    p += k * stride
+                    recent.clear()  # what is remembered stays one stretch of neighbouring messages
+                    seen.clear()
     finally:
         rec_count[0] = nrec  # records located so far are kept, even when the walk stops early
     return None
+
+
+_MAX_CYCLE = 4  # the longest repeating pattern of data messages looked for
+_MIN_BULK = 4  # fewer repetitions than this are cheaper to walk one by one
+_FIRST_CHUNK = 64  # repetitions checked first; each further check looks at eight times as many
+_COMPRESSED_CLASS = bytes((b & 0xE0) for b in range(256))  # a compressed header's kind and local type
+
+
+def _repeats(data: bytes, p: int, end: int, members: list[tuple[int, int]], stride: int,
+             table: bytes | None) -> int:
+    """How many whole repetitions of a message cycle start at ``p``: each one ``stride`` bytes
+    long, ending by ``end``, with header byte ``h`` at ``p + offset`` for each ``(offset, h)`` of
+    ``members`` (after ``table``, which maps a compressed header to its kind and local type)."""
+    most = (end - p) // stride
+    k = 0
+    chunk = _FIRST_CHUNK
+    while k < most:
+        upto = min(most, k + chunk)
+        found = upto - k
+        for offset, h in members:
+            column = data[p + k * stride + offset:p + upto * stride:stride]
+            if table is not None:
+                column = column.translate(table)
+            found = min(found, len(column) - len(column.lstrip(bytes((h,)))))
+            if not found:
+                break
+        k += found
+        if k < upto:
+            break
+        chunk *= 8
+    return k
+
+
+def _u32(data: bytes, first: int, stride: int, count: int, endian: str) -> np.ndarray:
+    """``count`` uint32 values, the first at byte ``first``, each ``stride`` bytes after the last."""
+    return np.ndarray((count,), dtype=np.dtype(endian + "u4"), buffer=data, offset=first, strides=(stride,))
+
+
+def _take_cycle(data: bytes, p: int, k: int, stride: int, cycle: list[tuple[int, _Def]], accumulator: int,
+                nrec: int) -> tuple[int, int]:
+    """Take ``k`` repetitions of ``cycle`` (data messages with plain headers, no summary among
+    them) starting at ``p``: their records located, the timestamp accumulator carried on.
+    Returns the accumulator and the record count after them."""
+    first = cycle[0][0]
+    n_rec = sum(d.gnum == MESG_RECORD for _, d in cycle)
+    stamps_by_member: list[np.ndarray] = []
+    i_rec = 0
+    for q, d in cycle:
+        body = p + (q - first) + 1
+        stamps = None
+        if d.ts_offset is not None:
+            raw = _u32(data, body + d.ts_offset, stride, k, d.endian).astype(np.int64)
+            stamps = np.where(raw == 0xFFFFFFFF, -1, raw)
+            stamps_by_member.append(stamps)
+        if d.gnum == MESG_RECORD:
+            d.parts.append((body, stride, k, stamps if stamps is not None else np.full(k, -1, dtype=np.int64),
+                            nrec + i_rec, n_rec))
+            i_rec += 1
+    if stamps_by_member:
+        valid = np.column_stack(stamps_by_member).ravel()  # in file order
+        valid = valid[valid >= 0]
+        if len(valid):
+            accumulator = int(valid[-1])
+    return accumulator, nrec + k * n_rec
+
+
+def _take_compressed(data: bytes, p: int, k: int, d: _Def, accumulator: int, nrec: int) -> tuple[int, int]:
+    """Take ``k`` compressed-timestamp messages of layout ``d`` (not a summary) starting at ``p``.
+    Each header's five low bits are the time's low bits: the time moves on by their difference
+    from the last time's low bits, modulo 32. Returns the accumulator and the record count."""
+    stride = 1 + d.size
+    low = np.frombuffer(data[p:p + k * stride:stride], dtype=np.uint8).astype(np.int64) & 0x1F
+    steps = np.diff(low, prepend=accumulator & 0x1F) % 0x20
+    stamps = accumulator + np.cumsum(steps)
+    if d.gnum == MESG_RECORD:
+        d.parts.append((p + 1, stride, k, stamps, nrec, 1))
+        nrec += k
+    return int(stamps[-1]), nrec
 
 
 def _keep(out: FitData, gnum: int, msg: dict[str, Any]) -> None:
@@ -283,41 +483,50 @@ def _keep(out: FitData, gnum: int, msg: dict[str, Any]) -> None:
 
 
 def _gather_records(data: bytes, defs_all: list[_Def], out: FitData, total: int) -> None:
-    """Read timestamp, distance, speed and heart rate of every located record with numpy."""
+    """Read timestamp, distance, speed, heart rate and cadence of every located record with numpy:
+    each layout's records as a structured type (those located one by one gathered through their
+    offsets, each run read in place through a strided view of the bytes), field by field into the
+    columns."""
     buf = np.frombuffer(data, dtype=np.uint8)
-    t = np.full(total, np.nan)
-    dist = np.full(total, np.nan)
-    speed = np.full(total, np.nan)
-    hr = np.full(total, np.nan)
-    cad = np.full(total, np.nan)
+    columns = {name: np.full(total, np.nan) for name in ("t", *_REC_NAMES)}
     for d in defs_all:
-        if d.gnum != MESG_RECORD or not d.offsets:
+        if d.gnum != MESG_RECORD or not (d.offsets or d.parts):
             continue
         if _REC_COMPRESSED in d.rec and _REC_DISTANCE not in d.rec:
             raise FitFallback("records use compressed speed/distance")
-        seq = np.asarray(d.seq)
-        stamps = np.asarray(d.stamps, dtype=np.float64)
-        stamps[stamps < 0] = np.nan
-        t[seq] = stamps
-        offsets = np.asarray(d.offsets)
-        dist[seq] = _column(buf, offsets, d.rec.get(_REC_DISTANCE), d.endian, 4, "u4", 100.0)
-        enh = _column(buf, offsets, d.rec.get(_REC_ENH_SPEED), d.endian, 4, "u4", 1000.0)
-        plain = _column(buf, offsets, d.rec.get(_REC_SPEED), d.endian, 2, "u2", 1000.0)
-        speed[seq] = np.where(np.isnan(enh), plain, enh)
-        hr[seq] = _column(buf, offsets, d.rec.get(_REC_HR), d.endian, 1, "u1", 1.0)
-        cad[seq] = _column(buf, offsets, d.rec.get(_REC_CAD), d.endian, 1, "u1", 1.0)
-    keep = ~np.isnan(t)
-    out.rec_t, out.rec_dist, out.rec_speed, out.rec_hr, out.rec_cad = (
-        t[keep], dist[keep], speed[keep], hr[keep], cad[keep])
-
-
-def _column(buf: np.ndarray, offsets: np.ndarray, spec: tuple[int, int, int] | None, endian: str, size: int,
-            kind: str, scale: float) -> np.ndarray:
-    if spec is None or spec[1] != size:
-        return np.full(len(offsets), np.nan)
-    idx = (offsets + spec[0])[:, None] + np.arange(size)
-    raw = buf[idx].copy().view(np.dtype(endian + kind)).ravel()
-    invalid = np.iinfo(np.dtype(kind)).max
-    values = raw.astype(np.float64) / scale
-    values[raw == invalid] = np.nan
-    return values
+        rec_dtype = d.layout.rec_dtype
+        seqs: list[np.ndarray] = []
+        stamps: list[np.ndarray] = []
+        chunks: list[np.ndarray] = []  # the records as the structured type, chunk by chunk
+        if d.offsets:
+            seqs.append(np.asarray(d.seq, dtype=np.int64))
+            stamps.append(np.asarray(d.stamps, dtype=np.int64))
+            if rec_dtype is not None:
+                rows = buf[np.asarray(d.offsets, dtype=np.int64)[:, None] + np.arange(d.size)]
+                chunks.append(rows.view(rec_dtype).ravel())
+        for first, stride, count, part_stamps, seq0, step in d.parts:
+            seqs.append(np.arange(seq0, seq0 + step * count, step, dtype=np.int64))
+            stamps.append(part_stamps)
+            if rec_dtype is not None:  # read in place
+                chunks.append(np.ndarray((count,), dtype=rec_dtype, buffer=data, offset=first, strides=(stride,)))
+        where: np.ndarray | slice
+        if len(seqs) == 1:  # one run or the records taken one by one: no copies
+            where = seqs[0] if d.offsets else slice(seqs[0][0], seqs[0][-1] + 1, d.parts[0][5])
+        else:
+            where = np.concatenate(seqs)
+        raw_t = np.concatenate(stamps) if len(stamps) > 1 else stamps[0]
+        t = raw_t.astype(np.float64)
+        t[raw_t < 0] = np.nan
+        columns["t"][where] = t
+        for name in (rec_dtype.names if rec_dtype is not None else None) or ():
+            raw = np.concatenate([c[name] for c in chunks]) if len(chunks) > 1 else chunks[0][name]
+            values = raw.astype(np.float64) / _REC_SCALE[name]
+            values[raw == np.iinfo(raw.dtype).max] = np.nan
+            columns[name][where] = values
+    enh, plain = columns["enhanced_speed"], columns["speed"]
+    keep = ~np.isnan(columns["t"])
+    arrays = (columns["t"], columns["distance"], np.where(np.isnan(enh), plain, enh), columns["heart_rate"],
+              columns["cadence"])
+    if not keep.all():
+        arrays = tuple(a[keep] for a in arrays)
+    out.rec_t, out.rec_dist, out.rec_speed, out.rec_hr, out.rec_cad = arrays

@@ -257,8 +257,11 @@ def fitness_fatigue(load: pd.Series, *, ctl_days: float = 42.0, atl_days: float 
     ramp = np.full(n, np.nan)
     ramp[7:] = ctl[7:] - ctl[:-7]  # CTL_t - CTL_{t-7}
     tsb = ctl - atl
-    ok = (np.ones(n, dtype=bool) if known is None
-          else known.reindex(load.index, fill_value=True).astype(bool).to_numpy())
+    if known is None:
+        ok = np.ones(n, dtype=bool)
+    else:
+        ok = (known if known.index.equals(load.index) else known.reindex(load.index, fill_value=True)
+              ).to_numpy(dtype=bool)
     if not ok.all():
         ctl, atl, tsb = (np.where(ok, x, np.nan) for x in (ctl, atl, tsb))
         # a ramp whose 8 days (t-7 .. t) touch an unknown day is unknown

@@ -11,7 +11,7 @@ the limits, the report and its charts all read the same frames.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from runload.calendar import local_date, week_start_of
+from runload.load.formulas import LOOKBACK_DAYS, activity_trimp, coarse_hr, fitness_fatigue, run_spikes
 from runload.models import Activity, Athlete, Sport
 
 DAILY_COLUMNS = ["distance_km", "duration_s", "runs", "longest_run_km"]
@@ -57,27 +58,24 @@ def daily_frame(activities: Sequence[Activity], *, end: date | None = None,
     if not runs:
         return pd.DataFrame(columns=DAILY_COLUMNS, index=pd.DatetimeIndex([], name="date"))
     last = end or max(days_of)
-    per: dict[date, list[float]] = {}
-    for d, a in runs:
-        if d > last:
-            continue
-        km = a.distance_m / 1000.0
-        row = per.setdefault(d, [0.0, 0.0, 0, 0.0])
-        row[0] += km
-        row[1] += duration_s(a) or 0.0
-        row[2] += 1
-        row[3] = max(row[3], km)
-    if not per:
+    kept = [(d, a) for d, a in runs if d <= last]
+    if not kept:
         return pd.DataFrame(columns=DAILY_COLUMNS, index=pd.DatetimeIndex([], name="date"))
-    first = min(per)
+    first = min(d for d, _ in kept)
+    n = (last - first).days + 1
+    at = np.array([(d - first).days for d, _ in kept], dtype=np.int64)
+    km = np.array([a.distance_m for _, a in kept], dtype=float) / 1000.0
+    # each day's runs added in start order from 0 (np.add.at adds one by one, in order); days
+    # without a run are 0
+    distance = np.zeros(n)
+    np.add.at(distance, at, km)
+    seconds = np.zeros(n)
+    np.add.at(seconds, at, np.array([duration_s(a) or 0.0 for _, a in kept], dtype=float))
+    longest = np.zeros(n)
+    np.fmax.at(longest, at, km)
+    count = np.bincount(at, minlength=n).astype(np.int64)
     days = pd.date_range(pd.Timestamp(first), pd.Timestamp(last), freq="D", name="date")
-    # one array per column, filled by day offset (days without a run are 0), one frame built
-    cols = [np.zeros(len(days)), np.zeros(len(days)), np.zeros(len(days), dtype=np.int64), np.zeros(len(days))]
-    for d, row in per.items():
-        i = (d - first).days
-        for c, v in zip(cols, row):
-            c[i] = v
-    return pd.DataFrame(dict(zip(DAILY_COLUMNS, cols)), index=days)
+    return pd.DataFrame(dict(zip(DAILY_COLUMNS, [distance, seconds, count, longest])), index=days)
 
 
 def day_week_starts(first: date, n: int, first_weekday: int = 0) -> list[date]:
@@ -273,6 +271,47 @@ def weekly_frame(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: fl
     """
     if daily.empty:
         return pd.DataFrame(columns=WEEKLY_COLUMNS)
+    return weekly_table(weekly_columns(daily, first_weekday=first_weekday, min_base_km=min_base_km,
+                                       cross_training=cross_training, silences=silences,
+                                       history_start=history_start))
+
+
+def weekly_table(columns: dict[str, list[Any]]) -> pd.DataFrame:
+    """The weekly frame of :func:`weekly_columns` (plus any further column, as floats)."""
+    data: dict[str, Any] = {"week_start": pd.Series(columns["week_start"], dtype=object)}
+    for c, dtype in (("distance_km", float), ("duration_s", float), ("runs", np.int64), ("longest_run_km", float),
+                     ("change_pct", float), ("base_too_small", bool), ("cross_training_min", float),
+                     ("no_data", bool), ("complete", bool), ("in_progress", bool)):
+        data[c] = np.array(columns[c], dtype=dtype)
+    for c in columns:
+        if c not in data:
+            data[c] = np.array(columns[c], dtype=float)
+    return pd.DataFrame(data, columns=list(data))
+
+
+def group_sums(groups: np.ndarray, columns: Sequence[np.ndarray], count: int) -> list[list[float]]:
+    """Per column, the sum of each group's values (``groups`` codes 0..count-1, every code
+    present, one per value) exactly as pandas' groupby sums them: on weeks in order and without
+    NaN, numpy's ``add.reduceat`` over each week's days (pandas' own path there); otherwise
+    pandas' groupby itself."""
+    if not columns:
+        return []
+    values = np.concatenate(columns)
+    if len(groups) and bool((np.diff(groups) >= 0).all()) and not np.isnan(values).any():
+        starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+        return [np.add.reduceat(c, starts).tolist() for c in columns]
+    labels = np.concatenate([groups + k * count for k in range(len(columns))])
+    sums = pd.Series(values).groupby(labels, sort=True).sum().to_numpy(dtype=float)
+    return [sums[k * count:(k + 1) * count].tolist() for k in range(len(columns))]
+
+
+def weekly_columns(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: float = MIN_BASE_KM,
+                   cross_training: pd.DataFrame | Mapping[date, float] | None = None, silences: Sequence[tuple[date, date]] = (),
+                   history_start: date | None = None) -> dict[str, list[Any]]:
+    """The columns of :func:`weekly_frame` as plain lists (one per week), computed on arrays: the
+    rules and the limits read these; the frame is built from them when a report asks.
+    ``cross_training`` is :func:`weekly_cross_training` or its row sums by week
+    (:func:`cross_training_totals`)."""
     first = daily.index[0].date()
     n = len(daily)
     consecutive = (daily.index[-1].date() - first).days == n - 1 and daily.index.is_monotonic_increasing
@@ -280,40 +319,43 @@ def weekly_frame(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: fl
               else [week_start_of(d.date(), first_weekday) for d in daily.index])
     wss = sorted(set(starts))
     slot = {ws: i for i, ws in enumerate(wss)}
-    groups = [slot[ws] for ws in starts]
-    # pandas' groupby sums (compensated, as the named aggregation added) on integer week codes
-    # as the index (a key array would be looked up as a column label first)
-    sums = pd.DataFrame({c: daily[c].to_numpy() for c in ("distance_km", "duration_s", "runs")},
-                        index=pd.Index(groups, dtype=np.int64)).groupby(level=0, sort=True).sum()
-    km_sum = sums["distance_km"].to_numpy(dtype=float).tolist()
-    dur_sum = sums["duration_s"].to_numpy(dtype=float).tolist()
-    runs = sums["runs"].to_numpy().astype(int).tolist()
-    longest = [math.nan] * len(wss)
-    for g, k in zip(groups, daily["longest_run_km"].to_numpy(dtype=float).tolist()):
-        if not math.isnan(k) and (math.isnan(longest[g]) or k > longest[g]):
-            longest[g] = k  # a maximum is exact: plain Python (NaN skipped, as pandas does)
+    groups = np.array([slot[ws] for ws in starts], dtype=np.int64)
+    count = len(wss)
+    # float sums as pandas' groupby sums them; whole runs counted exactly
+    km_sum, dur_sum = group_sums(groups, [daily["distance_km"].to_numpy(dtype=float),
+                                                daily["duration_s"].to_numpy(dtype=float)], count)
+    runs = np.bincount(groups, weights=daily["runs"].to_numpy(dtype=float), minlength=count).astype(np.int64).tolist()
+    longest = np.full(count, np.nan)
+    np.fmax.at(longest, groups, daily["longest_run_km"].to_numpy(dtype=float))  # a maximum, NaN skipped
     start = history_start if history_start is not None else first
     end = daily.index[-1].date()
-    known = {"history_start": start, "end": end, "gaps": silences}
-    no_data = [days_known(ws, ws + timedelta(days=6), **known) == 0 for ws in wss]
-    complete = [week_complete(ws, **known) for ws in wss]
-    in_progress = [week_in_progress(ws, **known) for ws in wss]
+    # the days runload knows, over the weeks' span: in the history, up to the end, in no gap
+    base = wss[0].toordinal()
+    known = np.zeros(wss[-1].toordinal() - base + 7, dtype=bool)
+    lo, hi = max(start.toordinal() - base, 0), end.toordinal() - base
+    if hi >= lo:
+        known[lo:hi + 1] = True
+    for a, b in silences:
+        known[max(a.toordinal() - base, 0):max(b.toordinal() - base + 1, 0)] = False
+    week_of = np.array([ws.toordinal() - base for ws in wss], dtype=np.int64)
+    seen = np.concatenate(([0], np.cumsum(known)))
+    in_week = seen[np.minimum(week_of + 7, len(known))] - seen[week_of]
+    no_data = (in_week == 0).tolist()
+    complete = (in_week == 7).tolist()
+    off = end.toordinal() - base - week_of  # the end's day within each week
+    in_progress = ((off >= 0) & (off < 6) & (in_week == off + 1)).tolist()
     change, small = change_pct(km_sum, min_base_km=min_base_km,
                                reference=complete, judged=[c or p for c, p in zip(complete, in_progress)])
-    if cross_training is not None and not cross_training.empty:
-        total = cross_training.sum(axis=1)
+    if isinstance(cross_training, pd.DataFrame):
+        total = cross_training.sum(axis=1) if not cross_training.empty else pd.Series(dtype=float)
         by_week = dict(zip(total.index, total.to_numpy(dtype=float).tolist()))
-        cross = [by_week.get(w, 0.0) for w in wss]
     else:
-        cross = [0.0] * len(wss)
-    return pd.DataFrame({
-        "week_start": pd.Series(wss, dtype=object), "distance_km": np.array(km_sum, dtype=float),
-        "duration_s": np.array(dur_sum, dtype=float), "runs": np.array(runs, dtype=np.int64),
-        "longest_run_km": np.array(longest, dtype=float),
-        "change_pct": np.array([math.nan if c is None else c for c in change], dtype=float),
-        "base_too_small": np.array(small, dtype=bool), "cross_training_min": np.array(cross, dtype=float),
-        "no_data": np.array(no_data, dtype=bool), "complete": np.array(complete, dtype=bool),
-        "in_progress": np.array(in_progress, dtype=bool)}, columns=WEEKLY_COLUMNS)
+        by_week = dict(cross_training or {})
+    cross = [by_week.get(w, 0.0) for w in wss]
+    return {"week_start": wss, "distance_km": km_sum, "duration_s": dur_sum, "runs": runs,
+            "longest_run_km": longest.tolist(), "change_pct": [math.nan if c is None else c for c in change],
+            "base_too_small": small, "cross_training_min": cross, "no_data": no_data, "complete": complete,
+            "in_progress": in_progress}
 
 
 def weekly_running(activities: Sequence[Activity], *, week_start: int = 0, min_base_km: float = MIN_BASE_KM,
@@ -340,8 +382,6 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
     the last import are unknown, not rest, so they are not filled with zeros. The index is a
     complete daily ``DatetimeIndex`` named ``date``.
     """
-    from runload.load.formulas import activity_trimp
-
     if load not in LOAD_KINDS:
         raise ValueError(f"load must be one of {', '.join(LOAD_KINDS)}, not {load!r}")
     days_of = _local_days(activities, days)
@@ -350,6 +390,7 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
         return pd.Series([], index=pd.DatetimeIndex([], name="date"), dtype=float, name=load)
     if load == "trimp" and (hr_rest_bpm is None or hr_max_bpm is None):
         raise ValueError("TRIMP needs the athlete's resting and maximum heart rate")
+    rest, top = float(hr_rest_bpm or 0.0), float(hr_max_bpm or 0.0)  # both given for TRIMP (above)
     last_day = end or max(days_of)
     values: dict[date, float] = {}
     missing_hr = missing_rpe = missing_climb = 0
@@ -369,7 +410,7 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
                 missing_climb += 1
             v = a.elevation_gain_m or 0.0
         else:
-            t = activity_trimp(a, float(hr_rest_bpm), float(hr_max_bpm), sex)  # type: ignore[arg-type]
+            t = activity_trimp(a, rest, top, sex)
             if t is None:
                 missing_hr += 1
             v = t or 0.0
@@ -395,8 +436,6 @@ def weekly_trimp(runs: Sequence[tuple[date, Activity]], athlete: Athlete | None,
     known), a week without runs 0. All None when the profile lacks resting or maximum heart rate.
     Runs after ``end`` (unknown days) are left out, as in the weekly distance.
     """
-    from runload.load.formulas import activity_trimp
-
     if athlete is None or athlete.hr_rest_bpm is None or athlete.hr_max_bpm is None:
         return [None] * len(week_starts)
     rest, top = float(athlete.hr_rest_bpm), float(athlete.hr_max_bpm)
@@ -415,6 +454,28 @@ def weekly_trimp(runs: Sequence[tuple[date, Activity]], athlete: Athlete | None,
     return [total[ws] if counted.get(ws) else (None if ran.get(ws) else 0.0) for ws in week_starts]
 
 
+def cross_training_minutes(activities: Sequence[Activity], *, week_start: int = 0,
+                           days: Sequence[date] | None = None) -> dict[tuple[date, str], float]:
+    """Minutes of other sports per (week start, sport), added activity by activity: the cells of
+    :func:`weekly_cross_training`."""
+    rows: dict[tuple[date, str], float] = {}
+    for d, a in zip(_local_days(activities, days), activities):
+        if a.is_run or a.sport in (Sport.DRIVING, Sport.UNKNOWN):
+            continue
+        key = (week_start_of(d, week_start), a.sport.value)
+        rows[key] = rows.get(key, 0.0) + (duration_s(a) or 0.0) / 60.0
+    return rows
+
+
+def cross_training_totals(rows: Mapping[tuple[date, str], float]) -> dict[date, float]:
+    """Minutes of all other sports per week of :func:`cross_training_minutes`, the sports added in
+    name order (a row sum of :func:`weekly_cross_training`)."""
+    totals: dict[date, float] = {}
+    for (week, _sport), minutes in sorted(rows.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        totals[week] = totals[week] + minutes if week in totals else minutes
+    return totals
+
+
 def weekly_cross_training(activities: Sequence[Activity], *, week_start: int = 0,
                           days: Sequence[date] | None = None) -> pd.DataFrame:
     """Minutes of other sports per week and sport (walking counts too; driving never does).
@@ -423,12 +484,7 @@ def weekly_cross_training(activities: Sequence[Activity], *, week_start: int = 0
     other sports went with fewer running injuries, Malisoux 2015). Index ``week_start``
     (date), one column per sport, 0 where none.
     """
-    rows: dict[tuple[date, str], float] = {}
-    for d, a in zip(_local_days(activities, days), activities):
-        if a.is_run or a.sport in (Sport.DRIVING, Sport.UNKNOWN):
-            continue
-        key = (week_start_of(d, week_start), a.sport.value)
-        rows[key] = rows.get(key, 0.0) + (duration_s(a) or 0.0) / 60.0
+    rows = cross_training_minutes(activities, week_start=week_start, days=days)
     if not rows:
         return pd.DataFrame(index=pd.Index([], name="week_start"))
     weeks = sorted({w for w, _ in rows})
@@ -501,6 +557,32 @@ def silences(activities: Sequence[Activity], *, min_days: int = SILENCE_DAYS, as
     return out
 
 
+def _week_sums(daily: pd.Series, weeks: Sequence[date]) -> list[float]:
+    """The sum of a complete daily series over each of the consecutive ``weeks``, each added day
+    by day from 0.0 (as a running total per week does), every week at once."""
+    if not weeks or daily.empty:
+        return [0.0] * len(weeks)
+    vals = daily.to_numpy(dtype=float)
+    k0 = (daily.index[0].date() - weeks[0]).days
+    grid = np.zeros(len(weeks) * 7)
+    if k0 < 0 or k0 + len(vals) > len(grid):
+        raise ValueError("the daily series runs outside the weeks")
+    grid[k0:k0 + len(vals)] = vals
+    total = np.zeros(len(weeks))
+    for column in grid.reshape(-1, 7).T:
+        total = total + column  # a day outside the series adds 0.0, which changes no sum
+    return total.tolist()
+
+
+def _week_counts(days: Sequence[date], weeks: Sequence[date]) -> list[int]:
+    """How many of ``days`` fall in each of the consecutive ``weeks``."""
+    if not weeks:
+        return []
+    index = [(d - weeks[0]).days // 7 for d in days]
+    index = [i for i in index if 0 <= i < len(weeks)]
+    return np.bincount(np.array(index, dtype=np.int64), minlength=len(weeks)).tolist()
+
+
 class Frames:
     """One athlete's series up to a day, each built once on first use.
 
@@ -512,10 +594,12 @@ class Frames:
     """
 
     def __init__(self, activities: Sequence[Activity], *, end: date | None = None, first_weekday: int = 0,
-                 min_base_km: float = MIN_BASE_KM, athlete: Athlete | None = None) -> None:
-        acts = sorted(activities, key=lambda a: a.start_utc)
-        self.activities: tuple[Activity, ...] = tuple(acts)
-        self.days: tuple[date, ...] = tuple(local_date(a) for a in acts)
+                 min_base_km: float = MIN_BASE_KM, athlete: Athlete | None = None,
+                 days: Sequence[date] | None = None) -> None:
+        # ``days``: the local day of each activity when the caller has them (computed once per activity)
+        pairs = sorted(zip(activities, _local_days(activities, days)), key=lambda p: p[0].start_utc)
+        self.activities: tuple[Activity, ...] = tuple(a for a, _ in pairs)
+        self.days: tuple[date, ...] = tuple(d for _, d in pairs)
         self.end: date | None = end if end is not None else max(self.days, default=None)
         self.first_weekday = first_weekday
         self.min_base_km = float(min_base_km)
@@ -545,6 +629,12 @@ class Frames:
     def cross_training(self) -> pd.DataFrame:
         """:func:`weekly_cross_training` of the activities."""
         return weekly_cross_training(self.activities, week_start=self.first_weekday, days=self.days)
+
+    @cached_property
+    def cross_training_totals(self) -> dict[date, float]:
+        """Minutes of other sports per week (:func:`cross_training_totals`)."""
+        return cross_training_totals(cross_training_minutes(self.activities, week_start=self.first_weekday,
+                                                            days=self.days))
 
     @cached_property
     def silences(self) -> list[tuple[date, date]]:
@@ -585,20 +675,26 @@ class Frames:
     def weekly(self) -> pd.DataFrame:
         """:func:`weekly_frame` of :attr:`daily`, with cross-training, weeks without data,
         complete weeks, and a ``trimp`` column (:func:`weekly_trimp`; NaN where not known, and in
-        weeks without data)."""
-        weekly = weekly_frame(self.daily, first_weekday=self.first_weekday, min_base_km=self.min_base_km,
-                              cross_training=self.cross_training, silences=self.gaps, history_start=self.first_day)
-        trimp = weekly_trimp(self.runs, self.athlete, list(weekly["week_start"]), first_weekday=self.first_weekday,
-                             end=self.end)
-        weekly["trimp"] = [math.nan if t is None or gap else t for t, gap in zip(trimp, weekly["no_data"])]
-        return weekly
+        weeks without data): :attr:`weekly_lists` as a frame."""
+        if self.daily.empty:
+            weekly = pd.DataFrame(columns=WEEKLY_COLUMNS)
+            weekly["trimp"] = []
+            return weekly
+        return weekly_table(self.weekly_lists)
 
     @cached_property
     def weekly_lists(self) -> dict[str, list[Any]]:
-        """The columns of :attr:`weekly` as plain lists (the rules and limits read them week by
-        week: one conversion instead of a pandas lookup per week)."""
-        weekly = self.weekly
-        return {c: weekly[c].tolist() for c in weekly.columns}
+        """The columns of :attr:`weekly` as plain lists, computed once on arrays
+        (:func:`weekly_columns`): the rules and the limits read them week by week."""
+        if self.daily.empty:
+            return {c: [] for c in [*WEEKLY_COLUMNS, "trimp"]}
+        weekly = weekly_columns(self.daily, first_weekday=self.first_weekday, min_base_km=self.min_base_km,
+                                cross_training=self.cross_training_totals, silences=self.gaps,
+                                history_start=self.first_day)
+        trimp = weekly_trimp(self.runs, self.athlete, weekly["week_start"], first_weekday=self.first_weekday,
+                             end=self.end)
+        weekly["trimp"] = [math.nan if t is None or gap else t for t, gap in zip(trimp, weekly["no_data"])]
+        return weekly
 
     def weeks_as_of(self, day: date) -> dict[str, list[Any]]:
         """``week_start``, ``distance_km`` and ``complete`` of each week from the first run's to
@@ -611,7 +707,11 @@ class Frames:
         if key not in self._memo:
             weekly = self.weekly_lists
             out: dict[str, list[Any]] = {"week_start": [], "distance_km": [], "complete": []}
-            if weekly["week_start"]:
+            if weekly["week_start"] and self.days and day == self.end == max(self.days):
+                # judged on the last day with data: the weeks are the weekly series' own
+                out = {"week_start": list(weekly["week_start"]), "distance_km": [float(k) for k in weekly["distance_km"]],
+                       "complete": list(weekly["complete"])}
+            elif weekly["week_start"]:
                 km = dict(zip(weekly["week_start"], weekly["distance_km"]))
                 spans = gaps(self.activities, first_weekday=self.first_weekday, min_days=SILENCE_DAYS, as_of=day,
                              days=self.days)
@@ -628,8 +728,6 @@ class Frames:
     def coarse_hr_runs(self) -> int:
         """Runs whose heart rate an older runload stored in 5-bpm bins (TRIMP and zones from them
         are approximate: read at each bin's middle)."""
-        from runload.load.formulas import coarse_hr
-
         return sum(1 for _, a in self.runs if coarse_hr(a))
 
     def rolling(self, window_days: int = 7, min_base_km: float = MIN_BASE_KM) -> pd.DataFrame:
@@ -648,7 +746,12 @@ class Frames:
         key = ("load", kind)
         if key not in self._memo:
             ath = self.athlete
-            if kind == "trimp" and (ath is None or ath.hr_rest_bpm is None or ath.hr_max_bpm is None):
+            if kind == "distance":  # the daily frame's running distance, summed run by run as daily_load does
+                series = pd.Series(self.daily["distance_km"].to_numpy(dtype=float), index=self.daily.index,
+                                   name="distance")
+                series.attrs.update(runs_without_hr=0, runs_without_rpe=0, runs_without_climb=0)
+                self._memo[key] = series
+            elif kind == "trimp" and (ath is None or ath.hr_rest_bpm is None or ath.hr_max_bpm is None):
                 self._memo[key] = None
             else:
                 self._memo[key] = daily_load(self.activities, load=kind, end=self.end, days=self.days,
@@ -659,8 +762,6 @@ class Frames:
 
     def spikes(self, window_days: int | None = None) -> list[dict[str, Any]]:
         """:func:`runload.load.formulas.run_spikes` of the runs."""
-        from runload.load.formulas import LOOKBACK_DAYS, run_spikes
-
         window_days = LOOKBACK_DAYS if window_days is None else window_days
         key = ("spikes", window_days)
         if key not in self._memo:
@@ -671,7 +772,12 @@ class Frames:
         """Weekly sums of the daily load ``kind`` on the weeks of :attr:`weekly`: columns
         ``week_start``, ``value``, ``runs``, ``runs_missing`` (runs that carry no value for the
         measure: no RPE, no elevation, no heart rate), ``no_data``. None when the load cannot be
-        computed (TRIMP without profile heart rates)."""
+        computed (TRIMP without profile heart rates). :meth:`weekly_load_lists` as a frame."""
+        lists = self.weekly_load_lists(kind)
+        return None if lists is None else pd.DataFrame(lists)
+
+    def weekly_load_lists(self, kind: str) -> dict[str, list[Any]] | None:
+        """The columns of :meth:`weekly_load` as plain lists (what the rules read)."""
         key = ("weekly_load", kind)
         if key not in self._memo:
             daily = self.load(kind)
@@ -679,23 +785,17 @@ class Frames:
             if daily is None:
                 self._memo[key] = None
             else:
-                sums: dict[date, float] = {}
-                starts = day_week_starts(daily.index[0].date(), len(daily), self.first_weekday) if len(daily) else []
-                for ws, v in zip(starts, daily.to_numpy(dtype=float).tolist()):
-                    sums[ws] = sums.get(ws, 0.0) + v
-                missing: dict[date, int] = {}
+                weeks = weekly["week_start"]
                 attr = {"session_load": "rpe", "climb": "elevation_gain_m", "trimp": "avg_hr_bpm"}.get(kind)
-                for d, a in self.runs:
-                    if attr is not None and getattr(a, attr) is None and (self.end is None or d <= self.end):
-                        ws = week_start_of(d, self.first_weekday)
-                        missing[ws] = missing.get(ws, 0) + 1
-                self._memo[key] = pd.DataFrame({
-                    "week_start": list(weekly["week_start"]),
-                    "value": [sums.get(ws, 0.0) for ws in weekly["week_start"]],
+                lacking = [] if attr is None else [d for d, a in self.runs if getattr(a, attr) is None
+                                                   and (self.end is None or d <= self.end)]
+                self._memo[key] = {
+                    "week_start": list(weeks),
+                    "value": _week_sums(daily, weeks),
                     "runs": [int(r) for r in weekly["runs"]],
-                    "runs_missing": [missing.get(ws, 0) for ws in weekly["week_start"]],
+                    "runs_missing": _week_counts(lacking, weeks),
                     "no_data": [bool(x) for x in weekly["no_data"]],
-                })
+                }
         return self._memo[key]
 
     def fitness_fatigue(self, kind: str = "distance") -> pd.DataFrame | None:
@@ -704,15 +804,15 @@ class Frames:
         TrainingPeaks and GoldenCheetah seed with 0), gaps marked (NaN, computed through as
         rest) and the first 42 days marked as settling. None without that load. The
         fitness-ramp rule and the charts read this one."""
-        from runload.load.formulas import fitness_fatigue
-
         key = ("fitness_fatigue", kind)
         if key not in self._memo:
             series = self.load(kind)
             if series is None or series.empty:
                 self._memo[key] = None
             else:
-                known = self.known_days.reindex(series.index, fill_value=True)
+                known = self.known_days
+                if not known.index.equals(series.index):
+                    known = known.reindex(series.index, fill_value=True)
                 first = series.iloc[:28][known.iloc[:28].to_numpy()]  # days of a gap are no part of the seed
                 seed = float(first.mean()) if len(first) else 0.0
                 self._memo[key] = fitness_fatigue(series, seed=seed, known=known)

@@ -60,7 +60,8 @@ def build_message(content: Content, *, mail_from: str, to_name: str | None, to_a
     msg.set_content(content.text)
     if content.html is not None:
         msg.add_alternative(content.html, subtype="html")
-        html_part = msg.get_payload()[-1]
+        html_part = msg.get_body(("html",))
+        assert html_part is not None  # the HTML alternative just added
         for cid, png in content.images:
             html_part.add_related(png, maintype="image", subtype="png", cid=f"<{cid}>",
                                   filename=f"{cid}.png", disposition="inline")

@@ -3,7 +3,9 @@
 Built with the same report code as ``runload report`` and ``runload roster`` (plain text and HTML
 renderings of one report object), so a mail never says something the report does not. The HTML
 part shows the report's charts as PNG images attached to the message (``cid:`` references):
-mail programs do not show SVG or ``data:`` images reliably.
+Gmail and Outlook show neither inline SVG nor ``data:`` images. Each PNG is painted from the
+same drawing as the report's SVG (:mod:`runload.report.raster`, a few milliseconds a chart), so
+nothing is cached between runs: a week's mail is drawn once anyway.
 """
 
 from __future__ import annotations
@@ -14,6 +16,13 @@ from typing import Any
 
 from runload.calendar import iso_label, week_period
 from runload.mail.compose import Content
+from runload.report import build_report
+from runload.report.build import judged_day
+from runload.report.charts import render
+from runload.report.html import render_html, render_roster_html
+from runload.report.model import Roster
+from runload.report.roster import roster_row, sort_key
+from runload.report.text import render_roster_text, render_text
 from runload.textsafe import inline
 
 
@@ -34,8 +43,6 @@ def athlete_report(assessor: Any, athlete_id: str, week_start: date, *, today: d
 
     Every red flag standing when the mail is sent leads it, whatever week it reports (a flag
     logged after the week ended, or for an athlete whose week ended earlier in their zone)."""
-    from runload.report import build_report
-    from runload.report.build import judged_day
 
     period = week_period(week_start, assessor.book.first_weekday)
     day = judged_day(period, today or date.max)
@@ -52,9 +59,6 @@ MAIL_CHARTS = ("weekly_distance", "run_spikes", "pain", "shoes")
 
 def report_content(rep: Any, week_start: date) -> Content:
     """A runner's weekly mail from their report: text, HTML and its main charts as PNG parts."""
-    from runload.report.charts import render
-    from runload.report.html import render_html
-    from runload.report.text import render_text
 
     shown = {c.name for c in rep.charts if c.available}
     pngs = {name: render(rep, name, "png") for name in MAIL_CHARTS if name in shown}
@@ -68,7 +72,7 @@ def report_content(rep: Any, week_start: date) -> Content:
 def athlete_content(assessor: Any, athlete_id: str, week_start: date, *, today: date | None = None) -> Content:
     """The runner's weekly summary for the week starting ``week_start``, with its charts.
 
-    ``assessor`` (a :class:`runload.assessments.Assessor`) keeps each athlete's assessment, so
+    ``assessor`` (a :class:`runload.session.Assessor`) keeps each athlete's assessment, so
     the roster of the athlete's coach in the same run reuses it."""
     return report_content(athlete_report(assessor, athlete_id, week_start, today=today), week_start)
 
@@ -76,7 +80,6 @@ def athlete_content(assessor: Any, athlete_id: str, week_start: date, *, today: 
 def roster_content(assessor: Any, coach_name: str, athlete_ids: Sequence[str], week_start: date, *,
                    today: date | None = None) -> Content:
     """A coach's roster: only the athletes in ``athlete_ids``, most at-risk first."""
-    from runload.report.roster import roster_row
 
     rows = [roster_row(athlete_report(assessor, a, week_start, today=today), today or date.max) for a in athlete_ids]
     return roster_from_rows(coach_name, rows, week_period(week_start, assessor.book.first_weekday),
@@ -85,11 +88,6 @@ def roster_content(assessor: Any, coach_name: str, athlete_ids: Sequence[str], w
 
 def roster_from_rows(coach_name: str, rows: Sequence[Any], period: Any, *, today: date) -> Content:
     """A coach's roster mail from their athletes' roster lines (each from that athlete's report)."""
-    from runload.report.build import judged_day
-    from runload.report.html import render_roster_html
-    from runload.report.model import Roster
-    from runload.report.roster import sort_key
-    from runload.report.text import render_roster_text
 
     roster = Roster(period, judged_day(period, today), sorted(rows, key=sort_key))
     text = f"Roster for {inline(coach_name)}\n\n" + render_roster_text(roster)

@@ -27,16 +27,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
+from email.message import EmailMessage
+from functools import partial
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from runload.calendar import iso_label, week_start_of
 from runload.errors import InputError, RunloadError
+from runload.mail import content  # looked up when planning: a test may stand in for one
 from runload.mail.compose import Content, build_message, new_message_id
+from runload.mail.prepare import Failed, prepare
 from runload.mail.transport import SendError, SmtpTransport
+from runload.outfile import private_folder, write_file
+from runload.session import Assessor
 from runload.store import Store
 
 # The last complete week and the three before it: a month of weekly mails at most, after an
@@ -130,17 +136,15 @@ def plan(store: Store, *, week: date | None = None, catch_up: bool = True, athle
     and the rosters of the coaches who coach any of them (each roster lists only that coach's
     own athletes).
     """
-    from runload.assessments import Assessor
-    from runload.mail.content import athlete_content, roster_content
 
     now = now or datetime.now(timezone.utc)
     judge = Assessor(store)  # one assessment per athlete and week for the whole run
     athletes = store.list_athletes()
     by_id = {a.id: a for a in athletes}
     if athlete_ids:
-        for a in athlete_ids:
-            store.get_athlete(a)
-        athletes = [by_id[a] for a in dict.fromkeys(athlete_ids)]
+        for aid in athlete_ids:
+            store.get_athlete(aid)  # an unknown athlete is an error, not an empty run
+        athletes = [by_id[aid] for aid in dict.fromkeys(athlete_ids)]
 
     def weeks_for(addr: str, kind: str, subject: str, tz: str) -> list[date]:
         if week is not None:
@@ -154,7 +158,7 @@ def plan(store: Store, *, week: date | None = None, catch_up: bool = True, athle
             continue
         for wk in weeks_for(a.email, "athlete", a.id, a.timezone):
             out.append(Planned("athlete", a.id, wk, a.name, a.email,
-                               lambda a=a, wk=wk: athlete_content(judge, a.id, wk, today=now.date()),
+                               partial(content.athlete_content, judge, a.id, wk, today=now.date()),
                                today=now.date(), book=judge.book))
     selected = {a.id for a in athletes}
     for coach_id, name, email, ids in store.coaches():
@@ -162,8 +166,7 @@ def plan(store: Store, *, week: date | None = None, catch_up: bool = True, athle
             continue
         for wk in weeks_for(email, "roster", coach_id, "UTC"):
             out.append(Planned("roster", coach_id, wk, name, email,
-                               lambda ids=ids, wk=wk, n=name or coach_id: roster_content(judge, n, ids, wk,
-                                                                                        today=now.date()),
+                               partial(content.roster_content, judge, name or coach_id, ids, wk, today=now.date()),
                                athlete_ids=tuple(ids), coach_name=name or coach_id, today=now.date(),
                                book=judge.book))
     return out
@@ -194,7 +197,7 @@ def _content(p: Planned) -> Content:
                         f"(`{p.report_command()}` shows the same problem)") from None
 
 
-def _message(p: Planned, mail_from: str, message_id: str | None = None) -> object:
+def _message(p: Planned, mail_from: str, message_id: str | None = None) -> EmailMessage:
     try:
         return build_message(_content(p), mail_from=mail_from, to_name=p.to_name, to_addr=p.to_addr,
                              message_id=message_id, headers={"X-Runload-Week": p.week})
@@ -227,8 +230,6 @@ def run(store: Store, planned: list[Planned], *, mail_from: str, transport: Smtp
     planned = _prebuilt(store, planned if outbox is not None or force
                         else [p for p in planned if store.sent_state(p.key) != "sent"], planned)
     if outbox is not None:
-        from runload.outfile import private_folder, write_file
-
         private_folder(outbox)
         for p in planned:
             try:
@@ -237,7 +238,7 @@ def run(store: Store, planned: list[Planned], *, mail_from: str, transport: Smtp
                 result.failed.append(f"{p.describe()}: {err.reason}")
                 log(f"FAILED: {p.describe()}: {err.reason}")
                 continue
-            path = write_file(outbox / _eml_name(p), bytes(msg))  # type: ignore[call-overload]
+            path = write_file(outbox / _eml_name(p), bytes(msg))
             result.written.append(str(path))
             log(f"wrote {path}")
         return result
@@ -254,9 +255,7 @@ def run(store: Store, planned: list[Planned], *, mail_from: str, transport: Smtp
 def _prebuilt(store: Store, todo: list[Planned], planned: list[Planned]) -> list[Planned]:
     """``planned`` with the contents of ``todo`` built up front on every core (for a run big
     enough to gain from it: see :mod:`runload.mail.prepare`); the rest build when sent."""
-    from dataclasses import replace
 
-    from runload.mail.prepare import Failed, prepare
 
     if not todo or todo[0].book is None or todo[0].today is None:
         return planned
@@ -308,7 +307,7 @@ def _send_one(store: Store, p: Planned, transport: SmtpTransport, *, mail_from: 
 
     try:
         msg = _message(p, mail_from, claim.message_id)
-        transport.send(msg, p.to_addr, before_end=before_end, on_accepted=accepted)  # type: ignore[arg-type]
+        transport.send(msg, p.to_addr, before_end=before_end, on_accepted=accepted)
     except (_NotBuilt, SendError) as err:
         # held for a person as soon as a copy may be with the server; failed when none can be
         state = "held" if isinstance(err, SendError) and err.uncertain else "failed"

@@ -17,6 +17,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from runload.calendar import week_period
+from runload.errors import RunloadError
+from runload.mail.content import athlete_report, report_content, roster_from_rows
+from runload.report.roster import roster_row
+from runload.session import Assessor
+from runload.store import Store
+
 PARALLEL_FROM = 8  # below this many messages, starting processes costs more than it saves
 
 _ASSESSOR: Any = None
@@ -31,16 +38,12 @@ class Failed:
 
 def _init(path: str, book: Any) -> None:
     global _ASSESSOR
-    from runload.assessments import Assessor
-    from runload.store import Store
 
     _ASSESSOR = Assessor(Store.open(path, create=False), book)
 
 
 def _summary(athlete_id: str, week: date, today: date, with_content: bool) -> tuple[Any, Any]:
     """(content or Failed or None, roster line or Failed) for one athlete and week."""
-    from runload.mail.content import athlete_report, report_content
-    from runload.report.roster import roster_row
 
     try:
         rep = athlete_report(_ASSESSOR, athlete_id, week, today=today)
@@ -57,8 +60,6 @@ def _summary(athlete_id: str, week: date, today: date, with_content: bool) -> tu
 
 
 def _why(exc: Exception) -> str:
-    from runload.errors import RunloadError
-
     if isinstance(exc, RunloadError):
         return str(exc)
     return "runload could not handle some of the stored data"
@@ -72,8 +73,6 @@ def prepare(store: Any, book: Any, planned: Sequence[Any], *, today: date, worke
         workers = min(os.cpu_count() or 1, 8)
     if len(planned) < PARALLEL_FROM or workers < 2 or str(store.path) == ":memory:":
         return None
-    from runload.calendar import week_period
-    from runload.mail.content import roster_from_rows
 
     rows: dict[tuple[str, date], Any] = {}
     out: dict[int, Any] = {}

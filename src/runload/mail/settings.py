@@ -12,6 +12,7 @@ from typing import Any
 
 from runload.config import DEFAULTS, ENV_NAMES, smtp_values  # the [smtp] keys are declared with the others
 from runload.errors import InputError
+from runload.textsafe import check_address
 
 SECURITY = ("ssl", "starttls", "none")
 
@@ -33,7 +34,6 @@ class SmtpSettings:
 def mail_from_setting(config: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> str:
     """The sender address: ``RUNLOAD_MAIL_FROM``, else ``[smtp] from``, else runload@localhost;
     InputError when it is not one plain address."""
-    from runload.textsafe import check_address
 
     value = smtp_values(config, env)["from"][0] or DEFAULTS["from"]
     return check_address(str(value).strip(), what="RUNLOAD_MAIL_FROM (or [smtp] from)", local=True)

@@ -20,6 +20,7 @@ the sent-log records it even if the run is killed a moment later.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import smtplib
@@ -32,7 +33,6 @@ from email.message import EmailMessage
 
 from runload.mail.settings import SmtpSettings
 from runload.textsafe import inline
-
 
 GREETING_TIMEOUT_S = 10.0  # a server's greeting comes at once; silence this long means it is stuck
 
@@ -147,10 +147,8 @@ class SmtpTransport:
 
     def close(self) -> None:
         if self._conn is not None:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 self._conn.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
             self._conn = None
 
     def _drop(self) -> None:
@@ -239,7 +237,5 @@ def _dot_stuffed(data: bytes) -> bytes:
 
 
 def _close_quietly(conn: smtplib.SMTP) -> None:
-    try:
+    with contextlib.suppress(OSError):
         conn.close()
-    except OSError:
-        pass

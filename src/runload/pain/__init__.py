@@ -9,8 +9,9 @@ For reports, :func:`assess` gathers what findings cannot carry: the red flags th
 sentence, and the return-to-run plan.
 
 Modules: ``entries`` (checking values, the CSV format), ``log`` (storing entries), ``signs`` (red
-flags and the pain-monitoring model), ``episodes`` (episodes and the load before them), ``plan``
-(return to running), ``metrics`` (the registered metrics).
+flags and the pain-monitoring model), ``episodes`` (episodes), ``load_before`` (the load before
+each), ``history`` (one athlete's log up to a day), ``plan`` (return to running), ``care`` (where
+to get care). The metrics the rules read are in :mod:`runload.rules.pain_metrics`.
 """
 
 from __future__ import annotations
@@ -18,13 +19,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
-from runload.models import Clearance
+from runload.models import Clearance, Finding, PainEntry, RedFlagLevel
+from runload.pain.entries import peak_score
 from runload.pain.episodes import Episode, LoadBefore
 from runload.pain.plan import ReturnPlan, Stage, return_plan
-from runload.pain.signs import CLINICIAN, EMERGENCY, UNRELIEVED_DAYS, URGENT, PainTrend, RedFlag, pain_trend, same_leg
-LEVEL_ORDER = {EMERGENCY: 0, URGENT: 1, CLINICIAN: 2}
+from runload.pain.signs import UNRELIEVED_DAYS, PainTrend, RedFlag, pain_trend, same_leg
+
+if TYPE_CHECKING:  # types only: the pain log's history reads the load series (pandas), pain add does not
+    from runload.load.series import Frames
+    from runload.pain.history import PainLog
+
+
+class PainContext(Protocol):
+    """What :func:`assess` reads of the day judged (a :class:`runload.rules.context.Context`)."""
+
+    @property
+    def judged_day(self) -> date | None: ...
+
+    @property
+    def pain_log(self) -> PainLog: ...
+
+    @property
+    def frames(self) -> Frames: ...
+
+    @property
+    def clearances(self) -> Sequence[Clearance]: ...
 
 
 @dataclass(frozen=True)
@@ -62,12 +83,12 @@ class PainAssessment:
         return next((e for e in reversed(self.episodes) if e.status == "ongoing"), None)
 
     @property
-    def worst_level(self) -> str | None:
-        """``emergency``, ``urgent`` or ``clinician`` for the most serious unresolved red flag."""
+    def worst_level(self) -> RedFlagLevel | None:
+        """The level of the most serious unresolved red flag."""
         return self.red_flags[0].level if self.red_flags else None
 
 
-def assess(ctx: Any, clearances: Sequence[Clearance] | None = None) -> PainAssessment:
+def assess(ctx: PainContext, clearances: Sequence[Clearance] | None = None) -> PainAssessment:
     """Assess the pain log of ``ctx`` (a :class:`runload.rules.context.Context`: entries and
     activities up to its day) with the clearances logged up to that day (default: the
     context's, which also settle its episodes).
@@ -79,7 +100,7 @@ def assess(ctx: Any, clearances: Sequence[Clearance] | None = None) -> PainAsses
     log = ctx.pain_log
     episodes = log.episodes_with_load()
     if clearances is None:
-        clearances = getattr(ctx, "clearances", ())
+        clearances = ctx.clearances
     cleared = sorted((c for c in clearances if as_of is None or c.date <= as_of), key=lambda c: c.date)
     entries = log.entries
     order = {id(e): i for i, e in enumerate(entries)}
@@ -106,7 +127,7 @@ def assess(ctx: Any, clearances: Sequence[Clearance] | None = None) -> PainAsses
     for s in log.unrelieved:
         if s.days <= UNRELIEVED_DAYS or (as_of is not None and s.last > as_of):
             continue
-        flag = RedFlag("unrelieved-two-weeks", CLINICIAN,
+        flag = RedFlag("unrelieved-two-weeks", RedFlagLevel.CLINICIAN,
                        f"pain not relieved by rest for {s.days} days (since {s.start.isoformat()})", s.last, None, None)
         later = [e for e in entries if e.date > s.last]
         ended = next((e for e in later if _relieved(e)), None)
@@ -117,7 +138,7 @@ def assess(ctx: Any, clearances: Sequence[Clearance] | None = None) -> PainAsses
             resolved.append((flag, _cleared_words(clear)))
         else:
             active.append(flag)
-    active.sort(key=lambda f: (LEVEL_ORDER[f.level], -f.date.toordinal()))
+    active.sort(key=lambda f: (-f.level.rank, -f.date.toordinal()))
     plan = None
     if as_of is not None and not active:
         plan = return_plan(entries, [a for _, a in ctx.frames.runs], as_of, episodes)
@@ -125,16 +146,14 @@ def assess(ctx: Any, clearances: Sequence[Clearance] | None = None) -> PainAsses
                           pain_trend(entries, as_of))
 
 
-def _position(entries: Sequence[Any], flag: RedFlag, order: dict[int, int]) -> int:
+def _position(entries: Sequence[PainEntry], flag: RedFlag, order: dict[int, int]) -> int:
     for i, e in enumerate(entries):
         if e.date == flag.date and (flag.entry_id is None or e.id == flag.entry_id) and same_leg(e.side, flag.side):
             return i
     return len(entries)
 
 
-def _relieved(e: Any) -> bool:
-    from runload.pain.entries import peak_score
-
+def _relieved(e: PainEntry) -> bool:
     return e.relieved_by_rest is True or not (peak_score(e) or e.stiffness)
 
 
@@ -143,7 +162,7 @@ def _cleared_words(c: Clearance) -> str:
     return f"cleared by {who} on {c.date.isoformat()}" + (f" ({c.note})" if c.note else "")
 
 
-def _resolution(flag: RedFlag, pos: int, entries: Sequence[Any], carried: dict[int, set[str]],
+def _resolution(flag: RedFlag, pos: int, entries: Sequence[PainEntry], carried: dict[int, set[str]],
                 cleared: Sequence[Clearance]) -> str | None:
     """How a red flag was resolved (a later entry for the same leg without the sign, or a
     clearance dated on or after it), or None while it stands."""
@@ -157,13 +176,13 @@ def _resolution(flag: RedFlag, pos: int, entries: Sequence[Any], carried: dict[i
     return None
 
 
-def finding_order(finding: Any) -> tuple[int, int]:
+def finding_order(finding: Finding) -> tuple[int, int]:
     """Sort key that puts red-flag findings (rule ids ``pain-red-flag-*``) first, then the rest
     by severity, most severe first: ``sorted(findings, key=pain.finding_order)``."""
     return (0 if finding.rule_id.startswith("pain-red-flag-") else 1, -finding.severity.rank)
 
 
 __all__ = [
-    "PainAssessment", "PainTrend", "assess", "finding_order", "Episode", "LoadBefore", "ReturnPlan", "Stage",
+    "PainAssessment", "PainContext", "PainTrend", "assess", "finding_order", "Episode", "LoadBefore", "ReturnPlan", "Stage",
     "RedFlag", "return_plan", "pain_trend",
 ]

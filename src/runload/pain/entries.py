@@ -45,6 +45,7 @@ from typing import Any
 
 from runload.calendar import FIRST_DAY
 from runload.errors import InputError
+from runload.textfile import lines, read_utf8
 from runload.textsafe import csv_row, from_csv_cell, unsafe_char
 from runload.models import (
     PAIN_LOCATIONS,
@@ -94,7 +95,7 @@ class FieldError(ValueError):
 
 
 # ---------------------------------------------------------------- single values
-def parse_score(field: str, value: Any) -> int | None:
+def parse_score(field: str, value: object) -> int | None:
     """A 0-10 score from text or a number; blank or None means not recorded."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -112,7 +113,7 @@ def parse_score(field: str, value: Any) -> int | None:
     return n
 
 
-def parse_yes_no(field: str, value: Any, *, blank: bool | None = False) -> bool | None:
+def parse_yes_no(field: str, value: object, *, blank: bool | None = False) -> bool | None:
     """yes/no (also y/n, true/false, 1/0, any case); blank gives ``blank``."""
     if value is None:
         return blank
@@ -128,7 +129,7 @@ def parse_yes_no(field: str, value: Any, *, blank: bool | None = False) -> bool 
     raise FieldError(field, f"{str(value).strip()!r} is not yes or no")
 
 
-def _parse_choice(field: str, value: Any, choices: Sequence[str], blank: str | None) -> str | None:
+def _parse_choice(field: str, value: object, choices: Sequence[str], blank: str | None) -> str | None:
     if value is None or not str(value).strip():
         return blank
     text = str(value).strip().lower()
@@ -137,7 +138,7 @@ def _parse_choice(field: str, value: Any, choices: Sequence[str], blank: str | N
     return text
 
 
-def parse_date(field: str, value: Any) -> date:
+def parse_date(field: str, value: object) -> date:
     """A calendar day in ISO form (YYYY-MM-DD, ASCII digits; not the basic form 20261101)."""
     if isinstance(value, date):
         return value
@@ -163,7 +164,7 @@ def check_day(field: str, day: date, *, today: date | None = None) -> date:
     return day
 
 
-def parse_notes(field: str, value: Any) -> str:
+def parse_notes(field: str, value: object) -> str:
     """Free text: line breaks (any convention) become LF; other control characters (an escape
     sequence, a bidi override) are refused, and so is a note over :data:`MAX_NOTES_CHARS`."""
     text = "" if value is None else str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -183,7 +184,7 @@ def is_empty(entry: PainEntry) -> bool:
             and entry.swelling == "none" and entry.relieved_by_rest is None and not entry.notes)
 
 
-def make_entry(values: Mapping[str, Any], *, base: PainEntry | None = None) -> PainEntry:
+def make_entry(values: Mapping[str, object], *, base: PainEntry | None = None) -> PainEntry:
     """A checked :class:`PainEntry` from field values (text as in the CSV, or typed values).
 
     Fields missing from ``values`` keep ``base``'s value (for edits) or the model's default.
@@ -250,8 +251,6 @@ def read_csv(path: str | Path) -> list[tuple[int, PainEntry]]:
     :class:`InputError` carrying the file, the row's line and the column name. A file over
     :data:`MAX_CSV_BYTES` is refused before it is read.
     """
-    from runload.textfile import read_utf8
-
     path = Path(path)
     text = read_utf8(path, what="pain log file", max_bytes=MAX_CSV_BYTES)
     return parse_csv_text(text, path=path)
@@ -274,8 +273,6 @@ def _csv_problem(exc: csv.Error) -> str:
 def parse_csv_text(text: str, *, path: str | Path = "<csv>") -> list[tuple[int, PainEntry]]:
     """Parse pain-log CSV text (see :func:`read_csv`)."""
     # strict: an unclosed quote is an error, not the rest of the file swallowed into one note
-    from runload.textfile import lines
-
     reader = csv.reader(lines(text, path=path), strict=True)  # a line as long as the file is refused
     try:
         header = next(reader, None)

@@ -12,8 +12,10 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from runload.load.series import Frames
 from runload.models import Athlete, Clearance, PainEntry
-from runload.pain.episodes import Episode, find_episodes, link_load
+from runload.pain.episodes import Episode, find_episodes
+from runload.pain.load_before import link_load
 from runload.pain.signs import MorningPain, Unrelieved, WeeklyTrend, morning_pain, unrelieved_stretches, weekly_trends
 
 
@@ -26,7 +28,7 @@ class PainLog:
     logged up to it (each settles the episode it falls in).
     """
 
-    def __init__(self, entries: Sequence[PainEntry], frames: Any, *, athlete: Athlete | None = None,
+    def __init__(self, entries: Sequence[PainEntry], frames: Frames, *, athlete: Athlete | None = None,
                  week_start: int = 0, as_of: date | None = None, clearances: Sequence[Clearance] = ()) -> None:
         self.entries: tuple[PainEntry, ...] = tuple(sorted(entries, key=lambda e: (e.date, e.id or 0)))
         self.frames = frames
@@ -34,7 +36,8 @@ class PainLog:
         self.week_start = week_start
         self.as_of = as_of
         self.clearances = tuple(c for c in clearances if as_of is None or c.date <= as_of)
-        self._memo: dict[tuple[Any, ...], Any] = {}
+        self._with_load: dict[tuple[tuple[str, Any], ...], list[Episode]] = {}
+        self._morning: dict[int, list[MorningPain]] = {}
 
     @cached_property
     def episodes(self) -> list[Episode]:
@@ -44,26 +47,26 @@ class PainLog:
 
     def episodes_with_load(self, **link_args: Any) -> list[Episode]:
         """:attr:`episodes` with each one's :class:`runload.pain.episodes.LoadBefore` filled in
-        (``link_args`` are :func:`runload.pain.episodes.link_load`'s thresholds); an episode not
+        (``link_args`` are :func:`runload.pain.load_before.link_load`'s thresholds); an episode not
         about the knee (chest pain or breathlessness alone) gets none."""
-        key = ("episodes_with_load", tuple(sorted(link_args.items())))
-        if key not in self._memo:
+        key = tuple(sorted(link_args.items()))
+        if key not in self._with_load:
             runs = [a for _, a in self.frames.runs]
-            self._memo[key] = [
+            self._with_load[key] = [
                 Episode(**{**ep.__dict__, "load": link_load(ep.onset, runs, athlete=self.athlete,
                                                             week_start=self.week_start, **link_args)})
                 if ep.about_knee else ep
                 for ep in self.episodes]
-        return self._memo[key]
+        return self._with_load[key]
 
-    def episode_key(self, day: Any) -> str:
+    def episode_key(self, day: date) -> str:
         """The key of the episode holding ``day``, else ``entry-<day>``."""
         for ep in self.episodes:
             if ep.onset <= day <= (ep.end or ep.last):
                 return ep.key
         return f"entry-{day.isoformat()}"
 
-    def onset_of(self, day: Any) -> Any:
+    def onset_of(self, day: date) -> date | None:
         """The onset of the episode holding ``day``, or None outside every episode."""
         for ep in self.episodes:
             if ep.onset <= day <= (ep.end or ep.last):
@@ -79,10 +82,10 @@ class PainLog:
     def morning(self, baseline_days: int = 28) -> list[MorningPain]:
         """Next-morning pain against the usual level of the ``baseline_days`` before each
         entry's pain episode began."""
-        key = ("morning", baseline_days)
-        if key not in self._memo:
-            self._memo[key] = morning_pain(self.entries, baseline_days=baseline_days, onset_of=self.onset_of)
-        return self._memo[key]
+        if baseline_days not in self._morning:
+            self._morning[baseline_days] = morning_pain(self.entries, baseline_days=baseline_days,
+                                                        onset_of=self.onset_of)
+        return self._morning[baseline_days]
 
     @cached_property
     def trends(self) -> list[WeeklyTrend]:

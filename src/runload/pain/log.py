@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from runload.errors import InputError, printable
 from runload.models import PainEntry
@@ -94,7 +93,7 @@ def import_csv(store: Store, athlete_id: str, path: str | Path, *, dry_run: bool
     return PainImport(printable(str(path)), len(rows), tuple(added), tuple(skipped))
 
 
-def edit_entry(store: Store, entry_id: int, values: Mapping[str, Any]) -> PainEntry:
+def edit_entry(store: Store, entry_id: int, values: Mapping[str, object]) -> PainEntry:
     """Change the given fields of a stored entry; returns the entry as stored now."""
     athlete_id, old = store.get_pain_entry(entry_id)
     try:

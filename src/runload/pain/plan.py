@@ -8,7 +8,7 @@ steps is cited.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -174,7 +174,7 @@ def _hold(entries: Sequence[PainEntry], as_of: date, stage: int) -> str:
     if any(e.swelling != "none" for e in recent):
         why.append("the knee is still swollen")
 
-    def worst(es: Sequence[PainEntry], f) -> int | None:  # type: ignore[no-untyped-def]
+    def worst(es: Sequence[PainEntry], f: Callable[[PainEntry], int | None]) -> int | None:
         vals = [v for v in (f(e) for e in es) if v is not None]
         return max(vals) if vals else None
 

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+import datetime as dt
 from datetime import date, timedelta
 from statistics import mean, median
 
 from runload.calendar import week_start_of
-from runload.models import PainEntry
+from runload.models import PAIN_SIGNS, PainEntry, RedFlagLevel
 from runload.pain.entries import LABELS, peak_score, signs
 
 # ---------------------------------------------------------------- red flags
-EMERGENCY = "emergency"
-URGENT = "urgent"
-CLINICIAN = "clinician"
 
 
 def _leg_affected(e: PainEntry) -> bool:
@@ -44,10 +42,11 @@ def _giving_way_alone(e: PainEntry, earlier: Sequence[PainEntry]) -> bool:
 
 @dataclass(frozen=True)
 class RedFlagSpec:
-    """One red flag: its id (the rule file is ``pain-red-flag-<id>.toml``), level and test."""
+    """One red flag: its id (the rule file is ``pain-red-flag-<id>.toml``), level and test; a flag
+    of one sign says it in the sign's words (:data:`runload.models.PAIN_SIGNS`)."""
 
     id: str
-    level: str
+    level: RedFlagLevel
     what: str
     test: Callable[[PainEntry, Sequence[PainEntry]], bool]
 
@@ -55,42 +54,42 @@ class RedFlagSpec:
 RED_FLAGS: dict[str, RedFlagSpec] = {s.id: s for s in [
     # Emergency: a clot that travelled to the lung (pulmonary embolism) shows as breathlessness
     # or chest pain in someone with a painful or swollen leg (NHS; Mayo Clinic).
-    RedFlagSpec("breathless-leg", EMERGENCY, "breathlessness or chest pain with a painful or swollen leg",
+    RedFlagSpec("breathless-leg", RedFlagLevel.EMERGENCY, "breathlessness or chest pain with a painful or swollen leg",
                 lambda e, _: e.breathless_chest_pain and _leg_affected(e)),
     # Emergency on its own too: chest pain or sudden breathlessness can be a heart attack or a
     # clot in the lung, with or without a leg sign (NHS: call 999 for sudden chest pain or
     # breathlessness). Logged alone, or with only stiffness, it is never "no red flags".
-    RedFlagSpec("breathless-chest-pain", EMERGENCY, "breathlessness or chest pain",
+    RedFlagSpec("breathless-chest-pain", RedFlagLevel.EMERGENCY, PAIN_SIGNS["breathless_chest_pain"],
                 lambda e, _: e.breathless_chest_pain and not _leg_affected(e)),
     # Urgent same-day care: a deep-vein clot and a burst Baker's cyst look alike (NHS 111 Wales).
-    RedFlagSpec("calf", URGENT, "calf swelling, redness or warmth",
+    RedFlagSpec("calf", RedFlagLevel.URGENT, PAIN_SIGNS["calf_swelling_redness_warmth"],
                 lambda e, _: e.calf_swelling_redness_warmth),
-    RedFlagSpec("severe-swelling", URGENT, "sudden severe swelling and the knee cannot fully bend",
+    RedFlagSpec("severe-swelling", RedFlagLevel.URGENT, "sudden severe swelling and the knee cannot fully bend",
                 lambda e, _: e.swelling == "severe" and e.cannot_bend_straighten),
     # Each sign of that pair counts on its own too (evidence.md section 7): NHS sends a very
     # swollen knee, or a knee you cannot move, to urgent care. A knee that cannot fully bend or
     # straighten is a mechanical block, like locking. One flag per entry: with both signs it is
     # the pair above.
-    RedFlagSpec("severe-swelling-alone", URGENT, "severe swelling of the knee",
+    RedFlagSpec("severe-swelling-alone", RedFlagLevel.URGENT, "severe swelling of the knee",
                 lambda e, _: e.swelling == "severe" and not e.cannot_bend_straighten),
-    RedFlagSpec("cannot-bend", URGENT, "the knee cannot fully bend or straighten",
+    RedFlagSpec("cannot-bend", RedFlagLevel.URGENT, "the knee cannot fully bend or straighten",
                 lambda e, _: e.cannot_bend_straighten and e.swelling != "severe"),
-    RedFlagSpec("cannot-bear-weight", URGENT, "cannot bear weight on the leg",
+    RedFlagSpec("cannot-bear-weight", RedFlagLevel.URGENT, PAIN_SIGNS["cannot_bear_weight"],
                 lambda e, _: e.cannot_bear_weight),
-    RedFlagSpec("locking", URGENT, "the knee locks", lambda e, _: e.locking),
-    RedFlagSpec("deformity", URGENT, "visible deformity behind the knee", lambda e, _: e.deformity),
-    RedFlagSpec("fever-swollen-knee", URGENT, "fever with a swollen knee",
+    RedFlagSpec("locking", RedFlagLevel.URGENT, "the knee locks", lambda e, _: e.locking),
+    RedFlagSpec("deformity", RedFlagLevel.URGENT, PAIN_SIGNS["deformity"], lambda e, _: e.deformity),
+    RedFlagSpec("fever-swollen-knee", RedFlagLevel.URGENT, "fever with a swollen knee",
                 lambda e, _: e.fever and e.swelling != "none"),
     # Get examined promptly, before running again: the article lists numbness and a pop followed
     # by instability among the "signs warranting immediate medical attention".
-    RedFlagSpec("numbness", CLINICIAN, "numbness or tingling down the calf", lambda e, _: e.numbness_tingling),
-    RedFlagSpec("popping-instability", CLINICIAN, "a popping feeling at onset, then the knee giving way",
+    RedFlagSpec("numbness", RedFlagLevel.CLINICIAN, PAIN_SIGNS["numbness_tingling"], lambda e, _: e.numbness_tingling),
+    RedFlagSpec("popping-instability", RedFlagLevel.CLINICIAN, "a popping feeling at onset, then the knee giving way",
                 _popping_then_instability),
-    RedFlagSpec("giving-way", CLINICIAN, "the knee giving way", _giving_way_alone),
+    RedFlagSpec("giving-way", RedFlagLevel.CLINICIAN, PAIN_SIGNS["giving_way"], _giving_way_alone),
     # A fever with a painful knee and no swelling logged: no running with a fever, and a painful
     # joint with a high temperature is one for a clinician (NHS: septic arthritis can start as
     # pain and fever); with swelling it is same-day care (the flag above).
-    RedFlagSpec("fever", CLINICIAN, "fever with knee pain",
+    RedFlagSpec("fever", RedFlagLevel.CLINICIAN, "fever with knee pain",
                 lambda e, _: e.fever and e.swelling == "none" and bool(peak_score(e) or e.stiffness)),
 ]}
 
@@ -100,7 +99,7 @@ class RedFlag:
     """A red flag seen in one entry."""
 
     flag: str  # RedFlagSpec.id
-    level: str  # emergency, urgent, clinician
+    level: RedFlagLevel
     what: str
     date: date
     entry_id: int | None
@@ -245,7 +244,7 @@ class MorningPain:
     score: int
     usual: float
     earlier: int  # entries the usual level comes from
-    since: date | None = None
+    since: dt.date | None = None
 
     @property
     def rise(self) -> float:
@@ -263,14 +262,14 @@ def morning_pain(entries: Sequence[PainEntry], *, baseline_days: int = 28,
     its own baseline (a 5/10 morning is not "0.5 above your usual 4.5"). With no earlier scores
     it is 0: pain should be gone by the next morning.
     """
-    ordered = sorted((e for e in entries if e.pain_next_morning is not None), key=lambda e: (e.date, e.id or 0))
+    ordered = sorted(((e.date, e.id or 0, e.pain_next_morning) for e in entries if e.pain_next_morning is not None),
+                     key=lambda t: t[:2])
     out = []
-    for e in ordered:
-        since = (onset_of(e.date) if onset_of is not None else None) or e.date
-        earlier = [p.pain_next_morning for p in ordered
-                   if p.date < since and (since - p.date).days <= baseline_days]
+    for day, _id, score in ordered:
+        since = (onset_of(day) if onset_of is not None else None) or day
+        earlier = [s for d, _, s in ordered if d < since and (since - d).days <= baseline_days]
         usual = float(median(earlier)) if earlier else 0.0
-        out.append(MorningPain(e.date, int(e.pain_next_morning), usual, len(earlier), since))  # type: ignore[arg-type]
+        out.append(MorningPain(day, score, usual, len(earlier), since))
     return out
 
 

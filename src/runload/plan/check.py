@@ -17,10 +17,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
 
 from runload.assess import Assessment, assess
 from runload.calendar import local_date, week_start_of
+from runload.errors import InputError
 from runload.limits import NORMAL, HELD, RED_FLAG, RETURN, Limits, basis_words
 from runload.models import AthleteData, Severity
 from runload.plan.model import PlanFinding, PlannedRun, as_activities, median_pace, with_distance
@@ -58,7 +58,7 @@ class PlanCheck:
     refused: str | None = None
     unresolved: tuple[PlanFinding, ...] = ()  # what still fires on the proposal (none when it keeps all)
     notes: tuple[str, ...] = ()
-    baseline: Any = field(default=None, compare=False, repr=False)  # the assessment on as_of
+    baseline: Assessment | None = field(default=None, compare=False, repr=False)  # the assessment on as_of
 
     @property
     def keeps_limits(self) -> bool:
@@ -84,8 +84,6 @@ def check_plan(data: AthleteData, book: Rulebook, planned: Sequence[PlannedRun],
 
     Pure, like :func:`runload.assess.assess`: no store, clock or file is read.
     """
-    from runload.errors import InputError
-
     plan = tuple(sorted(planned, key=lambda p: p.date))
     early = [p for p in plan if p.date <= as_of]
     if early:
@@ -98,21 +96,28 @@ def check_plan(data: AthleteData, book: Rulebook, planned: Sequence[PlannedRun],
     history = history_upto(data, as_of)
     base = baseline if baseline is not None else assess(history, book, as_of)
     athlete = data.athlete
-    common = dict(athlete_id=athlete.id, as_of=as_of, planned=plan, baseline=base)
+
+    def verdict(mode: str, findings: Sequence[PlanFinding], proposed: Sequence[PlannedRun], *,
+                weeks: Sequence[WeekLimits] = (), refused: str | None = None,
+                unresolved: Sequence[PlanFinding] = (), notes: Sequence[str] = ()) -> PlanCheck:
+        return PlanCheck(athlete_id=athlete.id, as_of=as_of, mode=mode, planned=plan, findings=tuple(findings),
+                         proposed=tuple(proposed), weeks=tuple(weeks), refused=refused,
+                         unresolved=tuple(unresolved), notes=tuple(notes), baseline=base)
+
     if base.limits.mode == RED_FLAG:
         flags = "; ".join(f.title for f in base.red_flags) or "a red flag in the pain log"
         reason = (f"Not checked: a red flag stands ({flags}). {base.limits.guidance or ''} "
                   "No running plan can be judged until it has been checked.").replace("  ", " ")
         level = max((f.severity for f in base.red_flags), key=lambda v: v.rank, default=Severity.URGENT)
-        findings = tuple(PlanFinding(date=p.date, rule_id="pain-red-flag", severity=level,
-                                     title="Red flag: no running", message="No running while the red flag stands.",
-                                     planned_km=p.distance_km, kind=p.kind, session=p.describe(athlete.units))
-                         for p in plan if p.is_run)
-        proposed = tuple(replace(p, distance_km=0.0, duration_min=None, kind="rest", rpe=None) for p in plan)
-        return PlanCheck(mode=RED_FLAG, findings=findings, proposed=proposed, refused=reason, **common)
+        stopped = [PlanFinding(date=p.date, rule_id="pain-red-flag", severity=level,
+                               title="Red flag: no running", message="No running while the red flag stands.",
+                               planned_km=p.distance_km, kind=p.kind, session=p.describe(athlete.units))
+                   for p in plan if p.is_run]
+        rests = [replace(p, distance_km=0.0, duration_min=None, kind="rest", rpe=None) for p in plan]
+        return verdict(RED_FLAG, stopped, rests, refused=reason)
     if base.limits.mode == RETURN:
-        findings, proposed, notes = check_walk_run(base, plan)
-        return PlanCheck(mode=RETURN, findings=tuple(findings), proposed=tuple(proposed), notes=tuple(notes), **common)
+        staged, walk_run, words = check_walk_run(base, plan)
+        return verdict(RETURN, staged, walk_run, notes=words)
     pace = median_pace(history.activities)
     world = _World(history, book, pace)
     findings, weeks = _judge(world, plan, as_of, base)
@@ -121,8 +126,7 @@ def check_plan(data: AthleteData, book: Rulebook, planned: Sequence[PlannedRun],
     if unresolved:
         notes.append("Trimming could not make every rule fall silent: what still fires on the proposed plan "
                      "is listed; consider more rest days.")
-    return PlanCheck(mode=base.limits.mode, findings=tuple(findings), proposed=tuple(proposed),
-                     weeks=tuple(weeks), unresolved=tuple(unresolved), notes=tuple(notes), **common)
+    return verdict(base.limits.mode, findings, proposed, weeks=weeks, unresolved=unresolved, notes=notes)
 
 
 # ---------------------------------------------------------------- judging
@@ -142,7 +146,7 @@ class _World:
     history: AthleteData
     book: Rulebook
     pace: float
-    memo: dict[tuple[Any, ...], Assessment] = field(default_factory=dict)
+    memo: dict[tuple[date, tuple[PlannedRun, ...]], Assessment] = field(default_factory=dict)
 
     def on(self, plan: Sequence[PlannedRun], day: date) -> Assessment:
         """The assessment on ``day`` of the history plus the plan's runs up to it."""
@@ -208,7 +212,7 @@ def _judge(world: _World, plan: Sequence[PlannedRun], as_of: date, base: Assessm
             if f.week_start is not None and f.date is None:
                 when = max((d for d in on_day if week_start_of(d, fw) == f.week_start and d <= day), default=day)
             wl = by_week.get(week_start_of(when, fw))
-            p = max(on_day.get(when, []), key=lambda r: r.distance_km, default=None)
+            longest = max(on_day.get(when, []), key=lambda r: r.distance_km, default=None)
             limit_km, limit = None, ""
             if wl is not None:
                 cap, cap_rule = _run_cap(wl.limits)
@@ -217,8 +221,8 @@ def _judge(world: _World, plan: Sequence[PlannedRun], as_of: date, base: Assessm
                 elif f.rule_id in (cap_rule, wl.limits.longest_run_rule, wl.limits.per_run_rule):
                     limit_km, limit = cap, "run"  # the run limits come from this rule
             keep(PlanFinding(date=when, rule_id=f.rule_id, severity=f.severity, title=f.title, message=f.message,
-                             planned_km=p.distance_km if p else None, limit_km=limit_km, limit=limit,
-                             kind=p.kind if p else "", session=p.describe(units) if p else ""),
+                             planned_km=longest.distance_km if longest else None, limit_km=limit_km, limit=limit,
+                             kind=longest.kind if longest else "", session=longest.describe(units) if longest else ""),
                  (f.rule_id, f.week_start if f.date is None and f.week_start else when))
     # the limits, week by week (the same numbers the report's "next week" gives)
     for wl in weeks:
@@ -299,11 +303,11 @@ def _propose(world: _World, plan: Sequence[PlannedRun], as_of: date, base: Asses
         lim_w = next(w for w in lim if w.week_start == wl.week_start).limits
         idx = [i for i, p in enumerate(proposal) if p.is_run and week_start_of(p.date, fw) == wl.week_start]
         cap = _run_cap(lim_w)[0]
-        new = {i: min(proposal[i].distance_km, cap) if cap is not None else proposal[i].distance_km for i in idx}
+        capped = {i: min(proposal[i].distance_km, cap) if cap is not None else proposal[i].distance_km for i in idx}
         if lim_w.week_km is not None:
-            levelled = level_to([new[i] for i in idx], lim_w.week_km - wl.recorded_km)
-            new = dict(zip(idx, levelled))
-        proposal = _trimmed(proposal, new)
+            levelled = level_to([capped[i] for i in idx], lim_w.week_km - wl.recorded_km)
+            capped = dict(zip(idx, levelled))
+        proposal = _trimmed(proposal, capped)
     remaining: list[PlanFinding] = []
     for _ in range(MAX_ROUNDS):
         remaining, _weeks = _judge(world, proposal, as_of, base)

@@ -13,6 +13,7 @@ import csv
 import io
 import math
 import re
+import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timezone
@@ -22,6 +23,8 @@ from zoneinfo import ZoneInfo
 from runload.calendar import FIRST_DAY, LAST_YEAR
 from runload.errors import InputError
 from runload.models import PLAN_KINDS as KINDS, Activity, PlannedRun, Severity, Sport
+from runload.textfile import lines, read_utf8
+from runload.textsafe import csv_row, from_csv_cell, plain_line
 from runload.units import fmt
 
 CSV_COLUMNS = ("date", "distance_km", "duration_min", "kind", "rpe", "notes")
@@ -72,8 +75,6 @@ def _kind(text: str, where: str) -> str:
 def planned_run(day: date, km: float | str, *, duration_min: float | str | None = None, kind: str = "easy",
                 rpe: float | str | None = None, notes: str = "", where: str = "plan") -> PlannedRun:
     """A checked :class:`PlannedRun` (``InputError`` naming ``where`` for a value no runner plans)."""
-    from runload.textsafe import plain_line
-
     kind = _kind(kind, where)
     dist = _number(str(km), "distance_km", 0.0, MAX_PLANNED_KM, where)
     dur = None if duration_min is None else _number(str(duration_min), "duration_min", 0.0, MAX_PLANNED_MIN, where)
@@ -99,17 +100,11 @@ def read_plan_csv(path: str | Path) -> list[PlannedRun]:
     """The planned runs of a CSV file: a header naming ``date`` and ``distance_km`` (and any of
     ``duration_min``, ``kind``, ``rpe``, ``notes``), one row per session. Errors name the file and
     the line."""
-    from runload.textfile import read_utf8
-
     return parse_plan_csv(read_utf8(path, what="plan", max_bytes=MAX_PLAN_BYTES), name=str(path))
 
 
 def parse_plan_csv(text: str, *, name: str = "plan") -> list[PlannedRun]:
     """:func:`read_plan_csv` of text already read."""
-    from runload.textsafe import from_csv_cell
-
-    from runload.textfile import lines
-
     reader = csv.reader(lines(text, path=name))  # a line as long as the file is refused
     header: list[str] | None = None
     out: list[PlannedRun] = []
@@ -161,8 +156,6 @@ def sort_plan(runs: Iterable[PlannedRun]) -> list[PlannedRun]:
 def plan_csv(runs: Sequence[PlannedRun]) -> str:
     """The plan as CSV (the same columns :func:`read_plan_csv` reads), safe to open in a
     spreadsheet."""
-    from runload.textsafe import csv_row
-
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
@@ -175,8 +168,6 @@ def plan_csv(runs: Sequence[PlannedRun]) -> str:
 
 def median_pace(activities: Sequence[Activity]) -> float:
     """The athlete's median running pace in minutes per km (recorded runs of 1 km or more)."""
-    import statistics
-
     paces = [a.timer_s / 60.0 / (a.distance_m / 1000.0) for a in activities
              if a.is_run and a.timer_s and a.distance_m >= 1000 and 2.5 <= a.timer_s / 60.0 / (a.distance_m / 1000.0) <= 15]
     return statistics.median(paces) if paces else DEFAULT_PACE_MIN_PER_KM

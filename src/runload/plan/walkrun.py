@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
+from runload.assess import Assessment
 from runload.calendar import local_date
 from runload.models import Severity
-from runload.pain.plan import SESSIONS_PER_STAGE, STAGES, Stage
+from runload.pain import PainAssessment
+from runload.pain.plan import SESSIONS_PER_STAGE, STAGES, ReturnPlan, Stage
 from runload.plan.model import PlanFinding, PlannedRun, median_pace
 
 HARD_KINDS = ("tempo", "intervals", "race")
@@ -26,20 +27,22 @@ def stage_km(stage: Stage, pace_min_per_km: float) -> float:
     return round(run_min / pace_min_per_km + walk_min / WALK_PACE_MIN_PER_KM, 1)
 
 
-def check_walk_run(base: Any, plan: Sequence[PlannedRun]) -> tuple[list[Any], list[PlannedRun], list[str]]:
+def check_walk_run(base: Assessment, plan: Sequence[PlannedRun]
+                   ) -> tuple[list[PlanFinding], list[PlannedRun], list[str]]:
     """(findings, proposed plan, notes) for ``plan`` on the assessment ``base`` in return-to-run
     mode."""
     units = base.athlete.units
-    rp = getattr(base.pain, "return_plan", None)
+    pain: PainAssessment | None = base.pain
+    rp: ReturnPlan | None = pain.return_plan if pain is not None else None
     done = rp.runs_since if rp is not None else 0
-    held = bool(rp is not None and rp.hold)
+    held = rp is not None and bool(rp.hold)
     pace = median_pace(base.activities)
     runs_before = sorted(local_date(a) for a in base.activities if a.is_run)
     last_run: date | None = runs_before[-1] if runs_before else None
     findings: list[PlanFinding] = []
     proposed: list[PlannedRun] = []
     notes = [base.limits.guidance or ""]
-    if held:
+    if rp is not None and held:
         notes.append(rp.hold)
     session = 0
     for p in plan:
@@ -56,7 +59,7 @@ def check_walk_run(base: Any, plan: Sequence[PlannedRun]) -> tuple[list[Any], li
             proposed.append(replace(p, distance_km=0.0, duration_min=None, kind="rest", rpe=None,
                                     notes="rest day (walk-run return)"))
             continue
-        number = rp.next_stage if held else min((done + session) // SESSIONS_PER_STAGE + 1, len(STAGES))
+        number = rp.next_stage if rp is not None and held else min((done + session) // SESSIONS_PER_STAGE + 1, len(STAGES))
         stage = STAGES[number - 1]
         minutes = p.duration_min if p.duration_min else p.distance_km * pace
         km_cap = stage_km(stage, pace)

@@ -3,7 +3,7 @@ Markdown, HTML or JSON.
 
 ``build_report`` selects from a :class:`runload.assess.Assessment`; the renderers in
 ``runload.report.text``, ``.markdown``, ``.html`` and ``.jsonout`` turn the same object into each
-format, and ``runload.report.charts`` draws its charts (matplotlib, imported only when drawing).
+format, and ``runload.report.charts`` draws its charts (SVG text, or PNG with Pillow: no plotting library).
 The coach's roster (``runload.report.roster``) is built from the same reports, one per athlete.
 The other renderings of an assessment live here too: ``findings`` (check), ``weeks`` (the weekly
 series), ``pain_status`` (pain status), ``table`` (plain-text tables).
@@ -12,7 +12,11 @@ series), ``pain_status`` (pain status), ``table`` (plain-text tables).
 from __future__ import annotations
 
 from runload.report.build import build_report, judged_day, resolve_period
+from runload.report.html import render_html, render_roster_html
+from runload.report.jsonout import render_json, render_roster_csv, render_roster_json
+from runload.report.markdown import render_markdown, render_roster_markdown
 from runload.report.model import DISCLAIMER, Period, Report, Roster, RosterRow
+from runload.report.text import render_roster_text, render_text
 
 FORMATS = ("text", "md", "html", "json")
 
@@ -23,20 +27,12 @@ __all__ = ["DISCLAIMER", "FORMATS", "Period", "Report", "Roster", "RosterRow", "
 def render(report: Report, fmt: str, *, color: bool = False) -> str:
     """The report in ``fmt`` (``text``, ``md``, ``html`` or ``json``)."""
     if fmt == "text":
-        from runload.report.text import render_text
-
         return render_text(report, color=color)
     if fmt == "md":
-        from runload.report.markdown import render_markdown
-
         return render_markdown(report)
     if fmt == "html":
-        from runload.report.html import render_html
-
         return render_html(report)
     if fmt == "json":
-        from runload.report.jsonout import render_json
-
         return render_json(report)
     raise ValueError(f"unknown report format {fmt!r} (expected one of: {', '.join(FORMATS)})")
 
@@ -48,23 +44,13 @@ def render_roster(roster: Roster, fmt: str, *, color: bool = False) -> str:
     """The roster in ``fmt`` (``text``, ``md``, ``html``, ``json`` or ``csv``): one renderer per
     format, shared by ``runload roster`` and ``runload batch roster``."""
     if fmt == "text":
-        from runload.report.text import render_roster_text
-
         return render_roster_text(roster, color=color)
     if fmt == "md":
-        from runload.report.markdown import render_roster_markdown
-
         return render_roster_markdown(roster)
     if fmt == "html":
-        from runload.report.html import render_roster_html
-
         return render_roster_html(roster)
     if fmt == "json":
-        from runload.report.jsonout import render_roster_json
-
         return render_roster_json(roster)
     if fmt == "csv":
-        from runload.report.jsonout import render_roster_csv
-
         return render_roster_csv(roster)
     raise ValueError(f"unknown roster format {fmt!r} (expected one of: {', '.join(ROSTER_FORMATS)})")

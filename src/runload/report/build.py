@@ -14,14 +14,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from runload.assess import Assessment, recorded_between
-from runload.calendar import Period, local_date, range_period, week_period, week_start_of
+from runload.calendar import Period, local_date, parse_week, range_period, week_period, week_start_of
 from runload.errors import InputError
-from runload.load.series import days_known, duration_s
-from runload.models import Activity, Finding, PainEntry
+from runload.limits import basis_words
+from runload.load.formulas import CTL_DAYS, trimp_formula
+from runload.load.series import LOAD_WORDS, days_known, duration_s
+from runload.models import PAIN_SIGN_SHORT, Activity, Finding, PainEntry
+from runload.report import charts as chart_catalog
 from runload.report.model import (
-    LoadWeek,
     EpisodeLine,
     LimitLine,
+    LoadWeek,
     PainRow,
     PainStory,
     PainSummary,
@@ -30,23 +33,11 @@ from runload.report.model import (
     ShoeRow,
     WeekRow,
 )
+from runload.report.weeks import coarse_hr_note
+from runload.shoes import NEAR_RETIREMENT, shoe_totals
 
 WEEKS_SHOWN = 16
 PAIN_WINDOW_DAYS = 28
-
-#: PainEntry flags in the words a report uses (evidence.md section 7).
-PAIN_FLAGS = {
-    "breathless_chest_pain": "breathless or chest pain",
-    "calf_swelling_redness_warmth": "calf swelling, redness or warmth",
-    "cannot_bear_weight": "cannot bear weight",
-    "locking": "knee locks",
-    "giving_way": "gives way",
-    "popping": "popping at onset",
-    "deformity": "visible deformity",
-    "cannot_bend_straighten": "cannot bend or straighten fully",
-    "numbness_tingling": "numbness or tingling",
-    "fever": "fever",
-}
 
 LIMIT_LABELS = {
     "week": "Week's running distance",
@@ -59,7 +50,6 @@ def resolve_period(*, week: str | None = None, start: date | None = None, end: d
                    today: date, first_weekday: int = 0) -> Period:
     """The period a command covers: ``--week this|last|YYYY-Www`` or ``--from``/``--to``;
     by default this week so far (the week holding ``today``)."""
-    from runload.calendar import parse_week
 
     if week is not None and (start is not None or end is not None):
         raise InputError("give either --week or --from/--to, not both")
@@ -130,7 +120,6 @@ def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: in
         pain_story=pain_story(a.pain),
         assessment=a, plan=plan, load_weeks=load_weeks(a, weeks), load_note=load_note(a),
     )
-    from runload.report import charts as chart_catalog
 
     return dataclasses.replace(report, charts=chart_catalog.catalog(report))
 
@@ -139,7 +128,6 @@ def fitness_note(a: Assessment, lo: date, hi: date) -> str:
     """What the fitness/fatigue/form chart rests on, in words: runload's seed and form convention
     (and the common tools' one), whether the series is still settling (its first 42 days) on
     ``hi``, and the days without data between ``lo`` and ``hi`` it does not draw."""
-    from runload.load.formulas import CTL_DAYS
 
     text = (f"Fitness (CTL, {CTL_DAYS}-day) and fatigue (ATL, 7-day) start from the mean of your first 28 days "
             "of running (TrainingPeaks and GoldenCheetah start them at 0), and form (TSB) is the same day's "
@@ -235,7 +223,7 @@ def pain_summary(entries: Sequence[PainEntry], period: Period, trend: Any, *,
     shown = [e for e in entries if first <= e.date <= period.end]
     rows = tuple(
         PainRow(e.date, e.side, e.location, e.pain_during, e.pain_after, e.pain_next_morning, e.stiffness,
-                e.swelling, tuple(words for name, words in PAIN_FLAGS.items() if getattr(e, name)), e.notes,
+                e.swelling, tuple(words for name, words in PAIN_SIGN_SHORT.items() if getattr(e, name)), e.notes,
                 e.relieved_by_rest)
         for e in shown
     )
@@ -262,7 +250,6 @@ def pain_story(pain: Any) -> PainStory | None:
 def _shoes(activities: Sequence[Activity], end: date, shoes: Sequence[Any] = ()) -> list[ShoeRow]:
     """Kilometres per shoe up to ``end`` (:func:`runload.shoes.shoe_totals`, the count the shoe
     rule judges): shoes with runs in runload, most kilometres first."""
-    from runload.shoes import NEAR_RETIREMENT, shoe_totals
 
     rows = []
     for t in shoe_totals(activities, shoes, end):
@@ -280,7 +267,6 @@ def _shoes(activities: Sequence[Activity], end: date, shoes: Sequence[Any] = ())
 def _limit_lines(lim: Any, units: str = "km") -> list[LimitLine]:
     """Next week's limits as report lines, each with where its number comes from in words
     (:func:`runload.limits.basis_words`)."""
-    from runload.limits import basis_words
 
     out = []
     for key, km, rule in lim.items():
@@ -293,7 +279,7 @@ def _limit_lines(lim: Any, units: str = "km") -> list[LimitLine]:
 
 def report_for(assessor: Any, athlete_id: str, *, week: str | date | None = None, start: date | None = None,
                end: date | None = None, today: date | None = None) -> Report:
-    """The report of one athlete from an :class:`runload.assessments.Assessor`, as the command
+    """The report of one athlete from an :class:`runload.session.Assessor`, as the command
     does it: ``week`` as ``this``/``last``/``YYYY-Www`` or any day of the week, or a
     ``start``-``end`` range; judged on the period's last day, or ``today`` if that is earlier
     (default: the period's last day; with no period, the last day with data)."""
@@ -335,7 +321,6 @@ def load_weeks(a: Assessment, weeks: Sequence[WeekRow]) -> list[LoadWeek]:
 def load_note(a: Assessment) -> str:
     """Which load measure the load rules in force judge, in words ("running distance:
     weekly-progression, ...; session load (RPE x minutes): session-load-progression")."""
-    from runload.load.series import LOAD_WORDS
 
     measures: dict[str, list[str]] = {}
     for rid, kind in a.measures.items():
@@ -352,8 +337,6 @@ def heart_rate_notes(a: Any, findings: Sequence[Finding]) -> list[str]:
     """Where the report shows heart-rate load (a finding on TRIMP), which formula gave it (the
     profile's sex decides; without it, say so); and runs whose heart rate an older runload
     kept only in 5-bpm bins, when heart-rate figures are judged at all."""
-    from runload.load.formulas import trimp_formula
-    from runload.report.weeks import coarse_hr_note
 
     out = []
     every = [g for f in findings for g in (f, *f.supporting)]

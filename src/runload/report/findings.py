@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-
 from typing import TYPE_CHECKING
 
 from runload.models import Finding
+from runload.report.fmt import supporting_lines
 
 if TYPE_CHECKING:
     from runload.assess import Assessment
@@ -44,7 +44,6 @@ def findings_json(findings: Sequence[Finding]) -> str:
 
 def findings_text(findings: Sequence[Finding], units: str = "km", *, empty: str = "No findings.") -> str:
     """Findings as terminal text: severity, title, message, supporting numbers, what to do."""
-    from runload.report.fmt import supporting_lines
 
     if not findings:
         return empty + "\n"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from runload import units as u
-from runload.models import Finding
+from runload.models import Finding, PainEntry
 from runload.report.model import PainRow, WeekRow
 from runload.textsafe import inline
 
@@ -129,7 +129,7 @@ def one_line(s: str, limit: int | None = None) -> str:
     return s
 
 
-def pain_where(p: PainRow) -> str:
+def pain_where(p: PainRow | PainEntry) -> str:
     return " ".join(x for x in (p.side, p.location) if x)
 
 
@@ -161,7 +161,8 @@ def supporting_lines(f: Finding, units: str = "km", *, brief: bool = False) -> l
         top = items[0]  # supporters arrive most severe first, then most recent
         line = supporting(top, units, brief=brief)
         if len(items) > 1:
-            first = min((s.date or s.week_start for s in items if (s.date or s.week_start)), default=None)
+            days = [d for s in items if (d := s.date or s.week_start) is not None]
+            first = min(days, default=None)
             line += f" (and {len(items) - 1} more" + (f" since {first.isoformat()}" if first else "") + ")"
         out.append(line)
     return out

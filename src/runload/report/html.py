@@ -13,25 +13,27 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import jinja2
+from markupsafe import Markup
+
 from runload.report import colours, fmt
+from runload.report.charts import render_available
 from runload.report.model import Report, Roster
 from runload.report.plan import plan_view
+from runload.report.roster import status_words
+from runload.report.text import roster_cells
+from runload.textsafe import terminal
 
 
 def _visible(value: Any) -> Any:
     # control characters in user text are shown escaped, as in every other rendering
-    from markupsafe import Markup
 
-    from runload.textsafe import terminal
 
     return terminal(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 @cache
 def _env() -> Any:
-    import jinja2
-    from markupsafe import Markup
-
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("runload.report", "templates"),
         autoescape=True,  # every template, whatever its extension
@@ -66,8 +68,6 @@ def render_html(report: Report, *, charts: dict[str, bytes] | None = None,
         img_src = "cid:"
     else:
         if charts is None:
-            from runload.report.charts import render_available
-
             charts = render_available(report, "svg")
         inline = [{"name": n, "title": titles.get(n, n),
                    "src": "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")}
@@ -87,9 +87,7 @@ def render_html(report: Report, *, charts: dict[str, bytes] | None = None,
 def render_roster_html(roster: Roster, *, links: dict[str, str] | None = None, heading: str | None = None) -> str:
     """The coach's roster as a self-contained HTML page. ``links`` maps athlete ids to the
     relative address of their report (a site's roster); ``heading`` is a line under the title."""
-    from runload.report.text import roster_cells
 
-    from runload.report.roster import status_words
 
     headers, cells = roster_cells(roster, finding_limit=None)
     return _env().get_template("roster.html.j2").render(ro=roster, headers=headers, rows=list(zip(cells, roster.rows)),

@@ -9,13 +9,16 @@ renaming or removing one bumps ``schema``.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import Any
 
-from runload.report.findings import finding_record
-from runload.report.plan import plan_dict
 from runload.report import fmt
+from runload.report.findings import finding_record
 from runload.report.model import Report, Roster, is_red_flag
+from runload.report.plan import plan_dict
+from runload.textsafe import csv_row
 
 REPORT_SCHEMA = "runload.report/2"
 ROSTER_SCHEMA = "runload.roster/2"
@@ -137,10 +140,7 @@ def render_roster_json(roster: Roster) -> str:
 def render_roster_csv(roster: Roster) -> str:
     """The roster as CSV: the JSON document's athlete fields, one row per athlete, each cell
     safe from spreadsheet formulas."""
-    import csv
-    import io
 
-    from runload.textsafe import csv_row
 
     rows = roster_dict(roster)["athletes"]
     keys = ["id", "name", "level", "findings_level", "week_km", "change_pct", "base_too_small", "top_finding",

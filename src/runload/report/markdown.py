@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from runload.models import Finding
+from runload.plan.check import PlanCheck
 from runload.report import fmt
 from runload.report.model import Report, Roster
 from runload.report.plan import limit_lines, session_row, verdict
@@ -168,8 +169,8 @@ def render_markdown(report: Report) -> str:
         lines += [esc(report.load_note), ""]
     if report.shoes:
         lines += [f"### Shoes (running {km}, all time)", ""]
-        headers, rows, align = fmt.shoe_columns(report.shoes, units)
-        lines += _table(headers, rows, align)
+        shoe_heads, shoe_rows, align = fmt.shoe_columns(report.shoes, units)
+        lines += _table(shoe_heads, shoe_rows, align)
         lines.append("")
     left_out = [c for c in report.charts if not c.available]
     if left_out:
@@ -196,7 +197,7 @@ def render_roster_markdown(roster: Roster) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_plan_markdown(check: Any, units: str = "km") -> str:
+def render_plan_markdown(check: PlanCheck, units: str = "km") -> str:
     out = [f"# Plan check: {esc(check.athlete_id)}", "",
            f"Checked as of {check.as_of.isoformat()}.", ""]
     out += [f"- {esc(s)}" for s in limit_lines(check, units)]

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from runload.load.formulas import LOOKBACK_DAYS
+
 
 def daily(a: Any, lo: date, hi: date) -> Any:
     """The daily running frame between ``lo`` and ``hi``."""
@@ -24,9 +26,8 @@ def run_spikes(a: Any, since: date | None = None) -> Any:
     """Per run from ``since``: ``date``, ``distance_km``, ``ref_km`` (longest run of the 30 days
     before, NaN when none), ``spike_pct`` (NaN when no reference) and ``early`` (the first 30 days
     of the data, which the single-run-spike rule does not judge)."""
-    import pandas as pd
+    import pandas as pd  # noqa: PLC0415 - pandas only when a frame is read (keeps the command line fast)
 
-    from runload.load.formulas import LOOKBACK_DAYS
 
     first_day = a.frames.first_day
     rows = []

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from runload.limits import red_flag_line
+
 if TYPE_CHECKING:
     from runload.pain import PainAssessment
 
@@ -13,7 +15,6 @@ if TYPE_CHECKING:
 def assessment_text(a: "PainAssessment", timezone: str | None = None) -> str:
     """The assessment as terminal text: red flags (their care named for the athlete's
     ``timezone``), episodes with their load sentence, the plan."""
-    from runload.limits import red_flag_line
 
     lines: list[str] = []
     if a.red_flags:

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from runload.models import PlannedRun
+from runload.textsafe import inline
 from runload.units import fmt
 
 SCHEMA = "runload.plan/1"
@@ -57,7 +58,6 @@ def session_row(p: PlannedRun, was: PlannedRun | None, units: str) -> str:
 
 def plan_lines(check: Any, units: str = "km", *, heading: bool = True) -> list[str]:
     """The check as plain-text lines."""
-    from runload.textsafe import inline
 
     out: list[str] = []
     if heading and check.planned:

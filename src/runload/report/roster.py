@@ -8,24 +8,47 @@ more days old is a caution, 14 or more (or none at all) a warning.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any, Protocol, TypeVar
 
+from runload.assess import STATUS_SHORT, Assessment
 from runload.calendar import Period
+from runload.plan import PlanCheck
 from runload.report.build import build_report, judged_day
 from runload.report.model import Report, Roster, RosterRow, level_rank
+
+T = TypeVar("T")
 
 STALE_CAUTION_DAYS = 7
 STALE_WARNING_DAYS = 14
 
 
-def row_for(assessor: object, athlete_id: str, period: Period, today: date) -> RosterRow:
-    """One athlete's roster line: their report for ``period``, judged on its last day (or today),
-    led by every red flag standing today."""
+class Assessments(Protocol):
+    """What the roster and the site ask of the session (:class:`runload.session.Assessor`): an
+    athlete's assessment and plan check on a day, the athletes, and one call for each of them."""
+
+    def get(self, athlete_id: str, as_of: date | None, *, read_on: date | None = None) -> Assessment: ...
+
+    def plan(self, athlete_id: str, as_of: date, *, read_on: date | None = None) -> PlanCheck | None: ...
+
+    def athlete_ids(self) -> list[str]: ...
+
+    def map(self, fn: Callable[..., T], athlete_ids: Sequence[str], *args: Any, workers: int | None = None
+            ) -> list[T]: ...
+
+
+def report_on(assessor: Assessments, athlete_id: str, period: Period, today: date) -> Report:
+    """The athlete's report for ``period``, judged on its last day (or today), led by every red
+    flag standing today: what their roster line and their page are made of."""
     day = judged_day(period, today)
-    a = assessor.get(athlete_id, day, read_on=today)  # type: ignore[attr-defined]
-    return roster_row(build_report(a, period, plan=assessor.plan(athlete_id, day, read_on=today)),  # type: ignore[attr-defined]
-                      today)
+    return build_report(assessor.get(athlete_id, day, read_on=today), period,
+                        plan=assessor.plan(athlete_id, day, read_on=today))
+
+
+def row_for(assessor: Assessments, athlete_id: str, period: Period, today: date) -> RosterRow:
+    """One athlete's roster line: their report for ``period`` (:func:`report_on`)."""
+    return roster_row(report_on(assessor, athlete_id, period, today), today)
 
 
 def stale_level(days: int | None) -> str:
@@ -75,8 +98,6 @@ def roster_row(report: Report, today: date) -> RosterRow:
 def status_words(row: RosterRow) -> str:
     """The roster's status column: the athlete's own status in short words (what their report
     headline says), or "stale data" when the age of the data is what ranks them this high."""
-    from runload.assess import STATUS_SHORT
-
     if row.level == row.stale_level and level_rank(row.stale_level) > level_rank(row.findings_level):
         return "stale data" if row.days_since_data is not None else "no data"
     return STATUS_SHORT.get(row.findings_level, row.findings_level)
@@ -90,14 +111,14 @@ def sort_key(row: RosterRow) -> tuple:
     return (-level_rank(row.level), -level_rank(row.findings_level), -row.findings, -change, -days, row.athlete_id)
 
 
-def build_roster(assessor: object, period: Period, *, today: date, athlete_ids: Sequence[str] | None = None,
+def build_roster(assessor: Assessments, period: Period, *, today: date, athlete_ids: Sequence[str] | None = None,
                  workers: int | None = None) -> Roster:
     """The roster for ``period`` (a week), each athlete judged on its last day or ``today``.
 
-    ``assessor`` is an :class:`runload.assessments.Assessor` (its store and rulebook); it spreads
-    the athletes over ``workers`` processes (:meth:`~runload.assessments.Assessor.map`).
+    ``assessor`` is an :class:`runload.session.Assessor` (its store and rulebook); it spreads
+    the athletes over ``workers`` processes (:meth:`~runload.session.Assessor.map`).
     """
-    ids = list(athlete_ids) if athlete_ids is not None else assessor.athlete_ids()  # type: ignore[attr-defined]
-    rows = assessor.map(row_for, ids, period, today, workers=workers)  # type: ignore[attr-defined]
+    ids = list(athlete_ids) if athlete_ids is not None else assessor.athlete_ids()
+    rows = assessor.map(row_for, ids, period, today, workers=workers)
     rows.sort(key=sort_key)
     return Roster(period, judged_day(period, today), rows)

@@ -25,9 +25,10 @@ from urllib.parse import quote
 from runload.calendar import Period
 from runload.errors import InputError
 from runload.outfile import private_folder, write_file
-from runload.report.build import build_report, judged_day
+from runload.report.build import judged_day
+from runload.report.html import render_html, render_roster_html
 from runload.report.model import Roster, RosterRow
-from runload.report.roster import roster_row, sort_key
+from runload.report.roster import Assessments, report_on, roster_row, sort_key
 
 INDEX = "index.html"
 ATHLETES = "athletes"
@@ -65,28 +66,22 @@ class Site:
         return len(self.pages) - 1
 
 
-def _athlete_page(assessor: object, athlete_id: str, period: Period, today: date) -> tuple[RosterRow, str]:
+def _athlete_page(assessor: Assessments, athlete_id: str, period: Period, today: date) -> tuple[RosterRow, str]:
     """One athlete's roster line and report page, both from one report."""
-    from runload.report.html import render_html
-
-    day = judged_day(period, today)
-    report = build_report(assessor.get(athlete_id, day, read_on=today), period,  # type: ignore[attr-defined]
-                          plan=assessor.plan(athlete_id, day, read_on=today))  # type: ignore[attr-defined]
+    report = report_on(assessor, athlete_id, period, today)
     return roster_row(report, today), render_html(report, back=(f"../{INDEX}", "Roster"))
 
 
-def build_site(assessor: object, period: Period, *, today: date, athlete_ids: Sequence[str] | None = None,
+def build_site(assessor: Assessments, period: Period, *, today: date, athlete_ids: Sequence[str] | None = None,
                heading: str | None = None, workers: int | None = None) -> Site:
     """Each athlete's report page for ``period`` (judged on its last day, or ``today`` for this
     week) and the roster made of those very reports, most at risk first, linking to them.
 
-    ``assessor`` is an :class:`runload.assessments.Assessor`. Drawing the charts is most of the
+    ``assessor`` is an :class:`runload.session.Assessor`. Drawing the charts is most of the
     work, so with ``workers`` > 1 (default: one per CPU for more than a few athletes) athletes are
-    assessed and rendered in parallel processes (:meth:`~runload.assessments.Assessor.map`)."""
-    from runload.report.html import render_roster_html
-
-    ids = list(athlete_ids) if athlete_ids is not None else assessor.athlete_ids()  # type: ignore[attr-defined]
-    done = dict(zip(ids, assessor.map(_athlete_page, ids, period, today, workers=workers)))  # type: ignore[attr-defined]
+    assessed and rendered in parallel processes (:meth:`~runload.session.Assessor.map`)."""
+    ids = list(athlete_ids) if athlete_ids is not None else assessor.athlete_ids()
+    done = dict(zip(ids, assessor.map(_athlete_page, ids, period, today, workers=workers)))
     rows = sorted((row for row, _html in done.values()), key=sort_key)
     roster = Roster(period, judged_day(period, today), rows)
     pages = {INDEX: render_roster_html(roster, links={i: page_href(i) for i in ids}, heading=heading)}

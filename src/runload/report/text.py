@@ -7,12 +7,14 @@ are never coloured so their columns stay aligned.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from datetime import timedelta
 
 from runload.models import Finding
 from runload.report import colours, fmt
-from runload.report.model import Report, Roster
+from runload.report.model import STATUS_LABELS, Report, Roster
 from runload.report.plan import plan_lines
+from runload.report.roster import status_words
 from runload.report.table import table
 
 WIDTH = 100
@@ -20,8 +22,8 @@ WEEKS_IN_TEXT = 8
 _ANSI = {"bold": "1", "dim": "2"}  # a status level's style is its colour's (runload.report.colours)
 
 
-def _table(*args: object, **kw: object) -> str:
-    return textwrap.indent(table(*args, **kw), "  ")  # type: ignore[arg-type]
+def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], align: str | None = None) -> str:
+    return textwrap.indent(table(headers, rows, align), "  ")
 
 
 def _paint(s: str, style: str, color: bool) -> str:
@@ -116,7 +118,6 @@ def render_text(report: Report, *, color: bool = False) -> str:
     lines += _pain(report)
 
     if report.plan is not None:
-
         lines += ["", "Your plan for next week"]
         for line in plan_lines(report.plan, units, heading=False):
             lines += _wrap(line.strip(), "    " if line.startswith("  ") else "  ") if line else [""]
@@ -185,8 +186,8 @@ def _more(report: Report, units: str) -> list[str]:
         lines.append(_table(["week", km, "runs", f"longest {km}", "change", "other sport min"], rows, align="lrrrrr"))
     if report.shoes:
         lines += ["", f"Shoes (running {km}, all time)"]
-        headers, rows, align = fmt.shoe_columns(report.shoes, units)
-        lines.append(_table(headers, rows, align=align))
+        shoe_heads, shoe_rows, align = fmt.shoe_columns(report.shoes, units)
+        lines.append(_table(shoe_heads, shoe_rows, align=align))
     lines += [""] + _wrap(f"Charts, why each finding matters, load beyond distance and how the measures are "
                           f"computed: runload report --athlete {report.athlete.id} --format html --output report.html "
                           "(or --charts DIR for PNG files)", "")
@@ -198,8 +199,6 @@ def _more(report: Report, units: str) -> list[str]:
 
 def roster_cells(roster: Roster, *, finding_limit: int | None = 70) -> tuple[list[str], list[list[str]]]:
     """Headers and rows of the roster table (shared by the text and Markdown renderers)."""
-    from runload.report.model import STATUS_LABELS
-    from runload.report.roster import status_words
 
     # Each athlete in their own units: one unit for everyone goes in the heading ("week km",
     # "week mi"); a roster that mixes them names the unit in every cell.

@@ -11,9 +11,12 @@ import csv
 import io
 import json
 import math
+from collections.abc import Sequence
+from typing import TypedDict
 
 import pandas as pd
 
+from runload.load.formulas import trimp_formula, trimp_formula_key
 from runload.report.table import table
 from runload.textsafe import csv_cell
 from runload.units import from_km, label
@@ -23,7 +26,25 @@ FIELDS = ["week_start", "distance_km", "duration_s", "runs", "longest_run_km", "
 MILE_FIELDS = ["distance_mi", "longest_run_mi"]  # added after FIELDS for an athlete who reads miles
 
 
-def weekly_records(weekly: pd.DataFrame, units: str = "km", sex: str | None = None) -> list[dict[str, object]]:
+class WeekRecord(TypedDict, total=False):
+    """One week of :func:`weekly_records` (the mile fields only for an athlete who reads miles)."""
+
+    week_start: str
+    distance_km: float
+    duration_s: int
+    runs: int
+    longest_run_km: float
+    change_pct: float | None
+    base_too_small: bool
+    no_data: bool
+    complete: bool
+    trimp: float | None
+    trimp_formula: str | None
+    distance_mi: float
+    longest_run_mi: float
+
+
+def weekly_records(weekly: pd.DataFrame, units: str = "km", sex: str | None = None) -> list[WeekRecord]:
     """JSON-ready rows of a weekly frame: ISO dates, distances to 0.01 km, change to 0.1%, NaN as
     None; with ``units="mi"`` also ``distance_mi`` and ``longest_run_mi`` (to 0.01 mi).
     ``no_data`` is true for a week runload knows none of the days of (a week without any file,
@@ -34,9 +55,8 @@ def weekly_records(weekly: pd.DataFrame, units: str = "km", sex: str | None = No
     Banister TRIMP to 0.1 (None without heart rates or without the profile's resting and maximum
     heart rate) and ``trimp_formula`` which formula gave it (``banister-male``,
     ``banister-female``, ``banister-mean`` when the profile has no sex; None with no TRIMP)."""
-    from runload.load.formulas import trimp_formula_key
 
-    out = []
+    out: list[WeekRecord] = []
     has_trimp = "trimp" in weekly
     for r in weekly.itertuples(index=False):
         silent = bool(r.no_data)
@@ -56,8 +76,8 @@ def weekly_records(weekly: pd.DataFrame, units: str = "km", sex: str | None = No
             "trimp_formula": None if trimp is None else trimp_formula_key(sex),
         })
         if units == "mi":
-            out[-1].update(distance_mi=round(from_km(float(r.distance_km), units), 2),
-                           longest_run_mi=round(from_km(float(r.longest_run_km), units), 2))
+            out[-1]["distance_mi"] = round(from_km(float(r.distance_km), units), 2)
+            out[-1]["longest_run_mi"] = round(from_km(float(r.longest_run_km), units), 2)
     return out
 
 
@@ -68,7 +88,6 @@ def format_weeks(weekly: pd.DataFrame, fmt: str, units: str = "km", sex: str | N
     formula). In the table, a run of weeks without any data is one line, not dozens of zeros;
     with any TRIMP known it has a TRIMP column and says under it which formula gave it (and
     how many runs hold heart rate an older runload stored in 5-bpm bins: ``coarse_hr_runs``)."""
-    from runload.load.formulas import trimp_formula
 
     records = weekly_records(weekly, units, sex)
     if fmt == "json":
@@ -81,7 +100,7 @@ def format_weeks(weekly: pd.DataFrame, fmt: str, units: str = "km", sex: str | N
         return buf.getvalue()
     if not records:
         return "No runs yet.\n"
-    rows = []
+    rows: list[Sequence[object]] = []
     with_trimp = any(r["trimp"] is not None for r in records)
     cross = [round(float(x)) for x in weekly["cross_training_min"]] if "cross_training_min" in weekly else [0] * len(records)
     for i, (r, other) in enumerate(zip(records, cross)):
@@ -103,7 +122,8 @@ def format_weeks(weekly: pd.DataFrame, fmt: str, units: str = "km", sex: str | N
             change = f"{r['change_pct']:+.1f}%"
         else:  # the first week, or one after a week runload does not know whole: no percentage
             change = "not enough data"
-        flag = " !" if r["change_pct"] is not None and r["change_pct"] > 10 else ""
+        pct = r["change_pct"]
+        flag = " !" if pct is not None and pct > 10 else ""
         dist, longest = (r["distance_mi"], r["longest_run_mi"]) if units == "mi" else (r["distance_km"], r["longest_run_km"])
         rows.append([r["week_start"], f"{dist:.1f}", r["runs"], f"{longest:.1f}",
                      f"{round(r['duration_s'] / 60)}", change + flag, other or "-"]

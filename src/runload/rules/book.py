@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from runload.calendar import first_weekday_setting
+from runload.config import config_path, default_rules_dir, load_config
+from runload.errors import InputError
 from runload.rules.schema import Rule, load_rules
 from runload.rules.select import athlete_settings, extra_rule_paths, select_rules
 
@@ -32,9 +34,6 @@ class Rulebook:
     def load(cls, config: Mapping[str, Any] | None = None, paths: Sequence[str | Path] | None = None) -> "Rulebook":
         """Read the config (``runload.config.load_config`` unless given) and the rule files
         (the bundled ``rules/`` and the config's ``rules.paths``, unless ``paths`` is given)."""
-        from runload.config import config_path, default_rules_dir, load_config
-        from runload.errors import InputError
-
         from_file = config is None
         config = load_config() if config is None else config
         if paths is None:

@@ -20,7 +20,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
+
+from runload.calendar import local_date
+from runload.load.series import MIN_BASE_KM, Frames
 from runload.models import Activity, Athlete, PainEntry, Shoe
+from runload.pain.history import PainLog
 
 # Modules whose import registers metrics.
 METRIC_MODULES = ["runload.rules.load_metrics", "runload.rules.pain_metrics"]
@@ -49,26 +54,26 @@ class Context:
     pain_log: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        from runload.calendar import local_date
-
+        # the local days of the activities: the frames' when they hold these activities (computed once)
+        given = self.frames is not None and len(self.frames.activities) == len(self.activities)
+        last = max(self.frames.days, default=None) if given else None
         if self.as_of is not None:
-            acts = [a for a in self.activities if local_date(a) <= self.as_of]
-            if len(acts) != len(self.activities):
-                object.__setattr__(self, "activities", tuple(acts))
+            if last is None or last > self.as_of:
+                acts = [a for a in self.activities if local_date(a) <= self.as_of]
+                if len(acts) != len(self.activities):
+                    object.__setattr__(self, "activities", tuple(acts))
+                    last = None
             entries = [e for e in self.pain_entries if e.date <= self.as_of]
             if len(entries) != len(self.pain_entries):
                 object.__setattr__(self, "pain_entries", tuple(entries))
         if self.data_end is None and self.activities:
-            object.__setattr__(self, "data_end", max(local_date(a) for a in self.activities))
+            object.__setattr__(self, "data_end", last if last is not None
+                               else max(local_date(a) for a in self.activities))
         if self.frames is None:
-            from runload.load.series import MIN_BASE_KM, Frames
-
             object.__setattr__(self, "frames", Frames(
                 self.activities, end=self.data_end, first_weekday=self.week_start,
                 min_base_km=float(self.settings.get("min_base_km", MIN_BASE_KM)), athlete=self.athlete))
         if self.pain_log is None:
-            from runload.pain.history import PainLog
-
             object.__setattr__(self, "pain_log", PainLog(self.pain_entries, self.frames, athlete=self.athlete,
                                                          week_start=self.week_start, as_of=self.judged_day,
                                                          clearances=self.clearances))
@@ -94,7 +99,35 @@ class MetricValue:
     facts: Mapping[str, Any] = field(default_factory=dict)
 
 
-MetricFn = Callable[[Context, Mapping[str, Any]], list[MetricValue]]
+@dataclass(frozen=True)
+class MetricColumns:
+    """A metric's values over the whole history as columns, for the engine to judge at once.
+
+    ``values`` holds one float per row (NaN where the metric gives no value), ``days`` the
+    ordinal (:meth:`datetime.date.toordinal`) of the day each row is about (its date, else its
+    week's last day; 0 for none), and ``row(i)`` the full :class:`MetricValue` of row ``i``, with
+    its facts: written only for the rows a band may keep (:func:`runload.rules.engine.candidates`),
+    and equal to what a metric giving a list would give (its value NaN or None where ``values``
+    is NaN). A threshold set per value (``threshold_factor``) needs a list."""
+
+    values: np.ndarray
+    days: np.ndarray
+    row: Callable[[int], MetricValue]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def rows(self) -> list[MetricValue]:
+        """Every row as a :class:`MetricValue`."""
+        return [self.row(i) for i in range(len(self.values))]
+
+
+def no_columns() -> MetricColumns:
+    """No rows."""
+    return MetricColumns(np.zeros(0), np.zeros(0, dtype=np.int64), lambda i: MetricValue(None))
+
+
+MetricFn = Callable[[Context, Mapping[str, Any]], "list[MetricValue] | MetricColumns"]
 REGISTRY: dict[str, MetricFn] = {}
 
 

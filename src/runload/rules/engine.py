@@ -4,13 +4,19 @@ profile (``[[stricter]]``), with the rule's words filled in the reader's units."
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
+import numpy as np
+
+from runload.calendar import week_start_of
 from runload.models import Athlete, Finding
-from runload.rules.context import Context, MetricValue, get_metric
+from runload.rules.context import Context, MetricColumns, MetricFn, MetricValue, get_metric
 from runload.rules.schema import Band, Rule, _fail
+from runload.units import UnitFormatter, is_distance_unit, quantity
+
 
 def profile_factor(rule: Rule, athlete: Athlete, day: date | None) -> tuple[float, list[str]]:
     """The combined ``[[stricter]]`` factor for this athlete on ``day`` and the notes that apply."""
@@ -34,10 +40,18 @@ def effective_threshold(band: Band, factor: float) -> float:
     return band.threshold * factor if band.op in ("above", "at_least") else band.threshold / factor
 
 
+class RuleName(NamedTuple):
+    """What an error in a rule's words names: the rule, its file and its metric."""
+
+    id: str
+    path: Path | None
+    metric: str
+
+
 class _Fields(dict):
     """Template fields; a missing key is reported with the rule file."""
 
-    def __init__(self, rule: Rule, where: str, data: Mapping[str, Any]) -> None:
+    def __init__(self, rule: Rule | RuleName, where: str, data: Mapping[str, Any]) -> None:
         super().__init__(data)
         self.rule, self.where = rule, where
 
@@ -46,20 +60,44 @@ class _Fields(dict):
                     f"template names {{{key}}}, which metric {self.rule.metric!r} does not give")
 
 
-def _render(rule: Rule, where: str, template: str, fields: Mapping[str, Any], units: str = "km") -> str:
+def _render(rule: Rule | RuleName, where: str, template: str, fields: Mapping[str, Any], units: str = "km") -> str:
     """Fill a template in the reader's units (``{distance_km:dist}``: see :mod:`runload.units`)."""
-    from runload.units import UnitFormatter
-
     try:
         return UnitFormatter(units).vformat(template, (), _Fields(rule, where, fields))
     except (ValueError, TypeError) as exc:
         raise _fail(rule.path or rule.id, where, f"cannot fill template: {exc}") from None
 
 
+class RuleWords:
+    """A finding's message or advice before it is written: the rule's template, the values that
+    fill it and the reader's units (:class:`runload.models.Words`). Written on the first read
+    (:class:`runload.models.WordsField`), once: the history holds hundreds of findings and a
+    report shows a few."""
+
+    __slots__ = ("rule", "where", "template", "fields", "units", "suffix", "_text")
+
+    def __init__(self, rule: Rule, where: str, template: str, fields: Mapping[str, Any], units: str,
+                 suffix: str = "") -> None:
+        # the rule's name only: an assessment travelling to another process carries no rule files
+        self.rule = RuleName(rule.id, rule.path, rule.metric)
+        self.where, self.template, self.fields, self.units = where, template, fields, units
+        self.suffix = suffix
+        self._text: str | None = None
+
+    def render(self) -> str:
+        if self._text is None:
+            self._text = _render(self.rule, self.where, self.template, self.fields, self.units) + self.suffix
+        return self._text
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self.rule, self.where, self.template, self.fields, self.units, self.suffix, self._text)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.rule, self.where, self.template, self.fields, self.units, self.suffix, self._text = state
+
+
 def _amount(value: float, unit: str, units: str) -> str:
     """A threshold with its unit, in the reader's units (``7%``, ``500 km``, ``310.7 mi``)."""
-    from runload.units import is_distance_unit, quantity
-
     shown, shown_unit = quantity(value, unit, units)
     if is_distance_unit(unit) and units != "km":
         shown = round(shown, 1)  # 500 km is 310.685596... mi
@@ -82,23 +120,99 @@ def history_start(ctx: Context) -> date | None:
 
 
 def evaluate(rule: Rule, ctx: Context) -> list[Finding]:
-    """The findings of one rule for the context, in date order."""
+    """The findings of one rule for the context, in date order.
+
+    A metric that gives its values as columns (:class:`runload.rules.context.MetricColumns`: the
+    whole history at once) is judged on its arrays first, every band at once; only the rows that
+    can match are then judged one by one as any value is (:func:`judge`), so the findings are
+    exactly those of :func:`evaluate_each`, which judges every value."""
+    values = _metric(rule)(ctx, rule.params)
+    if isinstance(values, MetricColumns):
+        values = [values.row(i) for i in candidates(rule, ctx, values)]
+    return judge(rule, ctx, values)
+
+
+def evaluate_each(rule: Rule, ctx: Context) -> list[Finding]:
+    """The findings of one rule judged value by value, every value of the metric: the reference
+    :func:`evaluate` must equal (tests/test_rules_vectorised.py)."""
+    values = _metric(rule)(ctx, rule.params)
+    return judge(rule, ctx, values.rows() if isinstance(values, MetricColumns) else values)
+
+
+def _metric(rule: Rule) -> MetricFn:
     fn = get_metric(rule.metric)
     if fn is None:
         raise _fail(rule.path or rule.id, "metric", f"no metric named {rule.metric!r} is registered")
+    return fn
+
+
+#: How far inside a threshold a column value still counts as a candidate: far more than the
+#: rounding (9 decimals) the exact judgement applies, far less than anything a rule measures.
+_SLACK = 1e-6
+
+
+def candidates(rule: Rule, ctx: Context, cols: MetricColumns) -> list[int]:
+    """The rows of ``cols`` that may match a band of ``rule``: a value, old enough for
+    ``min_history_days``, and at or past some band's threshold (after the profile) within
+    :data:`_SLACK`. Every row that :func:`judge` would keep is among them."""
+    v = cols.values
+    ok = ~np.isnan(v)
+    start = history_start(ctx)
+    if rule.min_history_days and start is not None:
+        days = cols.days
+        ok &= ~((days > 0) & (days - start.toordinal() < rule.min_history_days))
+    if not ok.any():
+        return []
+    factor = _factors(rule, ctx.athlete, cols.days)
+    hit = np.zeros(len(v), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for band in rule.bands:
+            up = band.op in ("above", "at_least")
+            t = band.threshold if factor is None else (band.threshold * factor if up else band.threshold / factor)
+            eps = _SLACK * np.maximum(1.0, np.abs(t))
+            hit |= (v >= t - eps) if up else (v <= t + eps)
+    return np.flatnonzero(ok & hit).tolist()
+
+
+def _factors(rule: Rule, athlete: Athlete, days: np.ndarray) -> np.ndarray | None:
+    """:func:`profile_factor` of each row's day (ordinals, 0 for none), or None when it is 1
+    throughout. The factor changes with the calendar year at most (an age reached)."""
+    if not rule.stricter:
+        return None
+    years = np.where(days > 0, (days - _EPOCH_ORDINAL).astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64)
+                     + 1970, 0)
+    out = np.ones(len(days))
+    for year in np.unique(years).tolist():
+        factor, _ = profile_factor(rule, athlete, date(year, 1, 1) if year else None)
+        out[years == year] = factor
+    return None if (out == 1.0).all() else out
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def judge(rule: Rule, ctx: Context, values: Iterable[MetricValue]) -> list[Finding]:
+    """Findings of ``rule`` from metric values, one by one: each value against the bands after
+    the profile (the most severe band it matches), then one finding per ``one_per`` group, in
+    date order. The words are kept as :class:`RuleWords`, written when read."""
     start = history_start(ctx)
     units = ctx.athlete.units or "km"  # the reader's units: words only, values stay in km
-    matches: list[tuple[MetricValue, Band, float, float, list[str]]] = []
-    for v in fn(ctx, rule.params):
+    matches: list[tuple[MetricValue, float, Band, float, float, list[str]]] = []
+    profile: dict[int | None, tuple[float, list[str]]] = {}  # the profile factor by year (an age reached)
+    for v in values:
         if v.value is None or (isinstance(v.value, float) and math.isnan(v.value)):
             continue
+        raw = float(v.value)
         day = _day_of(v)
         if rule.min_history_days and start is not None and day is not None \
                 and (day - start).days < rule.min_history_days:
             continue
         # Round away float noise so 11 km after 10 km is exactly 10%, not 10.000000000000009%.
-        value = round(float(v.value), 9)
-        factor, notes = profile_factor(rule, ctx.athlete, day)
+        value = round(raw, 9)
+        year = day.year if day is not None else None
+        if year not in profile:
+            profile[year] = profile_factor(rule, ctx.athlete, day)
+        factor, notes = profile[year]
         if v.facts.get("threshold_factor"):
             # the metric scales the thresholds for this one value (a shoe's own retirement distance)
             factor *= float(v.facts["threshold_factor"])
@@ -111,40 +225,38 @@ def evaluate(rule: Rule, ctx: Context) -> list[Finding]:
         if best is None:
             continue
         band, threshold = best
-        matches.append((v, band, threshold, factor, notes))
+        matches.append((v, raw, band, threshold, factor, notes))
     if rule.one_per:
-        groups: dict[Any, tuple[MetricValue, Band, float, float, list[str]]] = {}
+        groups: dict[Any, tuple[MetricValue, float, Band, float, float, list[str]]] = {}
         for m in matches:
-            v, band, threshold = m[0], m[1], m[2]
+            v, raw, band, threshold = m[0], m[1], m[2], m[3]
             key = {"week": v.week_start or _day_of(v), "day": _day_of(v), "key": v.facts.get("key")}[rule.one_per]
             old = groups.get(key)
             # Keep the most severe; among equals the larger departure from the threshold.
-            if old is None or (band.severity.rank, abs(float(v.value) - threshold)) > \
-                    (old[1].severity.rank, abs(float(old[0].value) - old[2])):
+            if old is None or (band.severity.rank, abs(raw - threshold)) > (old[2].severity.rank, abs(old[1] - old[3])):
                 groups[key] = m
         matches = list(groups.values())
-    # Words are filled in only for what is kept: the templates cost more than the bands.
     found: list[tuple[MetricValue, Finding]] = []
-    for v, band, threshold, factor, notes in matches:
+    for v, raw, band, threshold, factor, notes in matches:
         stricter = ""
         if factor != 1.0:
             stricter = (f"Threshold {_amount(threshold, rule.unit, units)} instead of "
                         f"{_amount(band.threshold, rule.unit, units)}: " + "; ".join(notes) + ".")
-        fields = {**v.facts, "value": float(v.value), "threshold": threshold, "unit": rule.unit,
+        fields = {**v.facts, "value": raw, "threshold": threshold, "unit": rule.unit,
                   "severity": band.severity.value, "band": band.label, "rule_id": rule.id,
                   "week_start": v.week_start or "", "date": v.date or "", "athlete": ctx.athlete.name,
                   "stricter": stricter}
-        message = _render(rule, "message", band.message or rule.message, fields, units)
-        advice = _render(rule, "advice", band.advice or rule.advice, fields, units)
-        if stricter and "{stricter}" not in (band.message or rule.message):
-            message = f"{message} ({stricter})"
+        template = band.message or rule.message
+        suffix = f" ({stricter})" if stricter and "{stricter}" not in template else ""
         until = v.facts.get("until")
         found.append((v, Finding(
-            rule_id=rule.id, severity=band.severity, title=rule.title, message=message, advice=advice,
-            evidence=rule.evidence, value=round(float(v.value), 2), threshold=round(threshold, 2),
+            rule_id=rule.id, severity=band.severity, title=rule.title,
+            message=RuleWords(rule, "message", template, fields, units, suffix),
+            advice=RuleWords(rule, "advice", band.advice or rule.advice, fields, units),
+            evidence=rule.evidence, value=round(raw, 2), threshold=round(threshold, 2),
             unit=rule.unit, week_start=v.week_start, date=v.date, citations=rule.citations,
-            evidence_level=rule.evidence_level, outcome_evidence=rule.outcome_evidence, event=_event_key(rule, v, ctx.week_start),
-            until=until if isinstance(until, date) else None)))
+            evidence_level=rule.evidence_level, outcome_evidence=rule.outcome_evidence,
+            event=_event_key(rule, v, ctx.week_start), until=until if isinstance(until, date) else None)))
     found.sort(key=lambda vf: (_day_of(vf[0]) or date.min))
     return [f for _, f in found]
 
@@ -152,8 +264,6 @@ def evaluate(rule: Rule, ctx: Context) -> list[Finding]:
 def _event_key(rule: Rule, v: MetricValue, first_weekday: int) -> str:
     """``load-rise:2026-08-10`` (the week) or ``pain-episode:episode-2026-08-18`` (the episode),
     or "" for a rule outside any event family."""
-    from runload.calendar import week_start_of
-
     if not rule.event:
         return ""
     if rule.event == "pain-episode":

@@ -9,10 +9,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from runload.calendar import local_date
 from runload.models import Activity, Athlete, Finding, Lap, PainEntry, Severity, Shoe, Sport
 from runload.rules.context import Context
 from runload.rules.engine import evaluate
 from runload.rules.schema import Rule, _date, load_rules
+
 
 def _example_runs(runs: Sequence[Mapping[str, Any]]) -> list[Activity]:
     acts = []
@@ -55,8 +57,6 @@ def example_context(rule: Rule, example: Mapping[str, Any]) -> Context:
         fields["date"] = _date(fields["date"], rule.path or rule.id, "pain.date")
         pain.append(PainEntry(**fields))
     as_of = _date(example["as_of"], rule.path or rule.id, "as_of") if "as_of" in example else None
-    from runload.calendar import local_date
-
     data_end = max((local_date(a) for a in acts), default=None)
     shoes = tuple(Shoe(str(sh["name"]), float(sh.get("start_km", 0.0)),
                        float(sh["retire_km"]) if "retire_km" in sh else None,
@@ -75,8 +75,13 @@ def run_example(rule: Rule, example: Mapping[str, Any]) -> list[Finding]:
 
 
 def check_example(rule: Rule, example: Mapping[str, Any]) -> list[str]:
-    """Differences between an example's expected and actual findings ([] when it passes)."""
+    """Differences between an example's expected and actual findings ([] when it passes).
+
+    Every finding's words are written here (an assessment writes them only when read), so a
+    template naming a value the metric does not give fails the rule's examples."""
     got = run_example(rule, example)
+    for f in got:
+        _ = f.message, f.advice
     want = example["expect"]
     name = example.get("name", "?")
     if len(got) != len(want):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,13 +22,30 @@ import numpy as np
 import pandas as pd
 
 from runload.calendar import week_start_of
-from runload.load.formulas import (LOOKBACK_DAYS, acwr_frame, acwr_words, days_without_run, hard_seconds,
-                                   weekly_monotony)
-from runload.load.series import (LOAD_UNITS, PCT_DECIMALS, SILENCE_DAYS, change_pct, day_week_starts, gaps, pct_change,
-                                 recent_change, recent_pair_reference, reference_weeks)
+from runload.load.formulas import (
+    LOOKBACK_DAYS,
+    acwr_frame,
+    acwr_words,
+    days_without_run,
+    hard_seconds,
+    weekly_monotony,
+)
+from runload.load.series import (
+    LOAD_UNITS,
+    LOAD_WORDS,
+    PCT_DECIMALS,
+    SILENCE_DAYS,
+    change_pct,
+    gaps,
+    pct_change,
+    recent_change,
+    recent_pair_reference,
+    reference_weeks,
+)
 from runload.models import Activity
-from runload.rules.context import Context, MetricValue, metric
-
+from runload.rules.context import Context, MetricColumns, MetricValue, metric, no_columns
+from runload.shoes import shoe_totals
+from runload.units import distance, fmt
 
 # --- Helpers for the metric adapters ---------------------------------------------------------------
 
@@ -52,6 +69,17 @@ def _load_series(ctx: Context, params: Mapping[str, Any]) -> tuple[pd.Series | N
     return ctx.frames.load(kind), kind
 
 
+def _columns(values: Sequence[float | None], days: Sequence[int], row: Callable[[int], MetricValue]) -> MetricColumns:
+    """:class:`MetricColumns` of per-row values (None as NaN) and day ordinals."""
+    return MetricColumns(np.array([math.nan if v is None else v for v in values], dtype=float),
+                         np.array(days, dtype=np.int64), row)
+
+
+def _week_ends(week_starts: Sequence[date]) -> list[int]:
+    """The ordinal of each week's last day (the day a weekly value is about)."""
+    return [ws.toordinal() + 6 for ws in week_starts]
+
+
 def _num(x: Any) -> float | None:
     """A float, or None for NaN/None/inf."""
     if x is None:
@@ -72,8 +100,6 @@ def reference_words(units: str, *, ref_km: float, ref_start: date, before: bool,
     "your highest week of the last four (48.0 km, week of 2026-05-04)". ``span`` is "week"
     (``refs`` complete weeks looked at), "two weeks" (``ref_start`` their first day) or
     "7 days" (``ref_start`` their last day)."""
-    from runload.units import fmt
-
     if before:
         return fmt("the {span} before ({km:dist})", units, span=span, km=ref_km)
     d = ref_start.isoformat()
@@ -88,7 +114,7 @@ def reference_words(units: str, *, ref_km: float, ref_start: date, before: bool,
 
 
 @metric("week_change_pct")
-def week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+def week_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     """Calendar-week running distance against the athlete's recent normal, in percent
     (evidence.md 1): the highest of the last four complete weeks
     (:func:`runload.load.series.recent_reference`), which is the week before unless a higher week
@@ -109,10 +135,11 @@ def week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue
     complete = weekly["complete"]
     judged = [c or p for c, p in zip(complete, weekly["in_progress"])]
     units = ctx.athlete.units or "km"
-    out = []
-    for i, (change, ref, small) in enumerate(recent_change(km, complete=complete, judged=judged, min_base=min_base)):
-        if i == 0:
-            continue
+    changes = recent_change(km, complete=complete, judged=judged, min_base=min_base)
+
+    def row(k: int) -> MetricValue:
+        i = k + 1
+        change, ref, small = changes[i]
         ws = weekly["week_start"][i]
         facts = {"distance_km": km[i], "prev_km": km[i - 1], "ref_km": km[i - 1], "ref_week": "", "reference": "",
                  "runs": int(weekly["runs"][i]), "longest_run_km": float(weekly["longest_run_km"][i]),
@@ -121,12 +148,13 @@ def week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue
             facts.update(ref_km=km[ref], ref_week=weekly["week_start"][ref],
                          reference=reference_words(units, ref_km=km[ref], ref_start=weekly["week_start"][ref],
                                                    before=ref == i - 1, refs=len(reference_weeks(complete, i))))
-        out.append(MetricValue(value=change, week_start=ws, facts=facts))
-    return out
+        return MetricValue(value=change, week_start=ws, facts=facts)
+
+    return _columns([c for c, _, _ in changes[1:]], _week_ends(weekly["week_start"][1:]), row)
 
 
 @metric("week_load_change_pct")
-def week_load_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+def week_load_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     """A week's load of the measure ``params.load`` (``session_load``, ``climb``, ``duration``,
     ``trimp`` or ``distance``) against the week before, in percent.
 
@@ -136,33 +164,33 @@ def week_load_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[Metric
     would read as a drop, then as a jump). Facts: load (the measure's words), unit, value_now,
     value_prev, distance_km, prev_km, runs_missing.
     """
-    from runload.load.series import LOAD_WORDS
-
     kind = str(params.get("load", "distance"))
     min_base = float(params.get("min_base", 0.0))
-    weeks = ctx.frames.weekly_load(kind)
-    if weeks is None or len(weeks) < 2:
-        return []
+    weeks = ctx.frames.weekly_load_lists(kind)
+    if weeks is None or len(weeks["value"]) < 2:
+        return no_columns()
     km = ctx.frames.weekly_lists["distance_km"]
-    values = weeks["value"].tolist()
-    missing = weeks["runs_missing"].tolist()
-    week_starts = weeks["week_start"].tolist()
+    values = weeks["value"]
+    missing = weeks["runs_missing"]
+    week_starts = weeks["week_start"]
     weekly = ctx.frames.weekly_lists  # the same complete weeks as the weekly progression
     complete = weekly["complete"]
     judged = [c or p for c, p in zip(complete, weekly["in_progress"])]
     change, _small = change_pct(values, min_base_km=max(min_base, 1e-9), reference=complete, judged=judged)
-    out = []
-    for i in range(1, len(values)):
-        value = change[i] if not (missing[i] or missing[i - 1]) else None
-        out.append(MetricValue(value=value, week_start=week_starts[i], facts={
+    shown = [change[i] if not (missing[i] or missing[i - 1]) else None for i in range(1, len(values))]
+
+    def row(k: int) -> MetricValue:
+        i = k + 1
+        return MetricValue(value=shown[k], week_start=week_starts[i], facts={
             "load": LOAD_WORDS.get(kind, kind), "unit": LOAD_UNITS.get(kind, ""), "value_now": values[i],
             "value_prev": values[i - 1], "distance_km": km[i], "prev_km": km[i - 1],
-            "runs_missing": missing[i] + missing[i - 1]}))
-    return out
+            "runs_missing": missing[i] + missing[i - 1]})
+
+    return _columns(shown, _week_ends(week_starts[1:]), row)
 
 
 @metric("two_week_change_pct")
-def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     """Running distance of the last two calendar weeks against the athlete's recent two-week
     normal, in percent: the highest two consecutive weeks among the four complete weeks before
     them (:func:`runload.load.series.recent_pair_reference`), which is the two weeks just before
@@ -186,7 +214,8 @@ def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricV
     complete = weekly["complete"]
     in_progress = weekly["in_progress"]
     units = ctx.athlete.units or "km"
-    out = []
+    refs: list[int | None] = []
+    values: list[float | None] = []
     for i in range(3, len(km)):
         cur, prev = km[i] + km[i - 1], km[i - 2] + km[i - 3]
         j = recent_pair_reference(km, complete, i) if complete[i - 1] and (complete[i] or in_progress[i]) else None
@@ -195,17 +224,24 @@ def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricV
         # week's, judged in its own window (or by the spike or weekly rules), and a runner who has
         # already eased off is not told again about the week before.
         rising = km[i] > km[i - 1] + 1e-9
-        value = pct_change(cur, ref) if j is not None and ref / 2 >= min_base and rising else None
+        refs.append(j)
+        values.append(pct_change(cur, ref) if j is not None and ref / 2 >= min_base and rising else None)
+
+    def row(k: int) -> MetricValue:
+        i, j = k + 3, refs[k]
+        cur, prev = km[i] + km[i - 1], km[i - 2] + km[i - 3]
+        ref = km[j] + km[j - 1] if j is not None else prev
         words = "" if j is None else reference_words(units, ref_km=ref, ref_start=weekly["week_start"][j - 1],
                                                      before=j == i - 2, span="two weeks")
-        out.append(MetricValue(value=value, week_start=weekly["week_start"][i],
-                               facts={"two_week_km": cur, "prev_two_week_km": prev, "ref_two_week_km": ref,
-                                      "reference": words, "distance_km": km[i]}))
-    return out
+        return MetricValue(value=values[k], week_start=weekly["week_start"][i],
+                           facts={"two_week_km": cur, "prev_two_week_km": prev, "ref_two_week_km": ref,
+                                  "reference": words, "distance_km": km[i]})
+
+    return _columns(values, _week_ends(weekly["week_start"][3:]), row)
 
 
 @metric("rolling_change_pct")
-def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     """Running distance of the last 7 days against the athlete's recent normal on a 7-day window
     (the highest of the four 7-day blocks before, as the weeks of the weekly progression:
     :func:`runload.load.series.rolling_running`), judged on each day with a run (with
@@ -218,37 +254,39 @@ def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricVa
     min_base = float(_setting(ctx, params, "min_base_km", 10.0))
     daily = ctx.frames.daily
     if daily.empty:
-        return []
+        return no_columns()
     roll = ctx.frames.rolling(window, min_base)
     n = len(roll)
+    cur, prev, ref, change = (roll[c].to_numpy(dtype=float) for c in ("distance_km", "prev_km", "ref_km", "change_pct"))
     if _setting(ctx, params, "latest_only", False):
         # Moving windows over a whole history mostly measure where the long run fell (4 runs in
         # one window, 6 in the next); judged only on the latest day they answer "the last 7 days".
-        judged = [n - 1]
+        judged = np.array([n - 1])
     else:
-        judged = np.flatnonzero(daily["runs"].to_numpy() > 0).tolist()
+        judged = np.flatnonzero(daily["runs"].to_numpy() > 0)
+    judged = judged[~np.isnan(ref[judged])]
     # the daily frame is complete (one row per day from its first): day i is first + i days
     first = roll.index[0].date()
-    cur, prev, ref, change = (roll[c].to_numpy(dtype=float).tolist()
-                              for c in ("distance_km", "prev_km", "ref_km", "change_pct"))
-    back = roll["ref_back"].to_numpy().tolist()
+    back = roll["ref_back"].to_numpy()
     units = ctx.athlete.units or "km"
     span = "7 days" if window == 7 else f"{window} days"
-    out = []
-    for i in judged:
-        if math.isnan(ref[i]):
-            continue
+    rows = judged.tolist()
+
+    def row(k: int) -> MetricValue:
+        i = rows[k]
         d = first + timedelta(days=i)
-        ref_end = d - timedelta(days=window * back[i])
-        words = reference_words(units, ref_km=ref[i], ref_start=ref_end, before=back[i] == 1, span=span)
-        out.append(MetricValue(value=_num(change[i]), date=d, week_start=week_start_of(d, ctx.week_start),
-                               facts={"distance_km": cur[i], "prev_km": prev[i] if not math.isnan(prev[i]) else 0.0,
-                                      "ref_km": ref[i], "reference": words, "window_days": window}))
-    return out
+        ref_end = d - timedelta(days=window * int(back[i]))
+        words = reference_words(units, ref_km=float(ref[i]), ref_start=ref_end, before=int(back[i]) == 1, span=span)
+        p = float(prev[i])
+        return MetricValue(value=_num(change[i]), date=d, week_start=week_start_of(d, ctx.week_start),
+                           facts={"distance_km": float(cur[i]), "prev_km": p if not math.isnan(p) else 0.0,
+                                  "ref_km": float(ref[i]), "reference": words, "window_days": window})
+
+    return MetricColumns(change[judged], judged + first.toordinal(), row)
 
 
 @metric("run_spike_pct")
-def run_spike_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+def run_spike_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     """Each run against the longest run of the previous 30 days, in percent (evidence.md 2).
 
     None when no run in the window (return from a break: the return-to-run rule speaks), and
@@ -259,21 +297,22 @@ def run_spike_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     """
     window = LOOKBACK_DAYS
     first_day = ctx.frames.first_day
-    out = []
-    for s in ctx.frames.spikes(window):
-        if first_day is not None and (s["date"] - first_day).days < window:
-            continue
-        value = None if s["spike_pct"] is None else round(s["spike_pct"], PCT_DECIMALS)  # as pct_change
-        out.append(MetricValue(value=value, date=s["date"],
-                               week_start=week_start_of(s["date"], ctx.week_start),
-                               facts={"distance_km": s["km"], "ref_km": s["ref_km"] or 0.0,
-                                      "cap_km": (s["ref_km"] or 0.0) * 1.1,
-                                      "ref_date": s["ref_date"] or "", "window_days": window}))
-    return out
+    spikes = [s for s in ctx.frames.spikes(window)
+              if first_day is None or (s["date"] - first_day).days >= window]
+    values = [None if s["spike_pct"] is None else round(s["spike_pct"], PCT_DECIMALS) for s in spikes]  # as pct_change
+
+    def row(k: int) -> MetricValue:
+        s = spikes[k]
+        return MetricValue(value=values[k], date=s["date"], week_start=week_start_of(s["date"], ctx.week_start),
+                           facts={"distance_km": s["km"], "ref_km": s["ref_km"] or 0.0,
+                                  "cap_km": (s["ref_km"] or 0.0) * 1.1,
+                                  "ref_date": s["ref_date"] or "", "window_days": window})
+
+    return _columns(values, [s["date"].toordinal() for s in spikes], row)
 
 
 @metric("acwr")
-def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     """Acute:chronic ratio per day (``method`` rac, rau or ewma; ``load`` distance, duration or
     trimp). Hidden (None) until 28 days of history and while the windows hold a gap (a stretch
     of ``silence_days`` (14) days without any recorded activity, or a week without any file):
@@ -286,7 +325,7 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     chronic = int(_setting(ctx, params, "chronic_days", 28))
     series, kind = _load_series(ctx, params)
     if series is None or series.empty:
-        return []
+        return no_columns()
     parts = ctx.frames.memo(("acwr", kind, method, acute, chronic),
                             lambda: acwr_frame(series, method=method, acute=acute, chronic=chronic))
     silence = int(_setting(ctx, params, "silence_days", SILENCE_DAYS))
@@ -301,34 +340,44 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     for g0, g1 in spans:  # hidden while the chronic window holds a gap: g0 <= d, (d - g1).days < chronic
         lo, hi = max((g0 - first).days, 0), min(max((g1 - first).days + chronic, 0), n)
         shown[lo:hi] = False
-    a_load, c_load, ratio_l = (parts["acute"].to_numpy(dtype=float).tolist(),
-                               parts["chronic"].to_numpy(dtype=float).tolist(), ratio.tolist())
-    starts = day_week_starts(first, n, ctx.week_start)
+    a_load, c_load = parts["acute"].to_numpy(dtype=float), parts["chronic"].to_numpy(dtype=float)
     unit = LOAD_UNITS[kind]
-    out = []
-    for i in np.flatnonzero(shown).tolist():
-        out.append(MetricValue(value=ratio_l[i], date=first + timedelta(days=i), week_start=starts[i],
-                               facts={"method": method, "load": kind, "acute": a_load[i],
-                                      "chronic": c_load[i], "load_unit": unit, **words}))
-    return out
+    rows = np.flatnonzero(shown)
+
+    def row(k: int) -> MetricValue:
+        i = int(rows[k])
+        d = first + timedelta(days=i)
+        return MetricValue(value=float(ratio[i]), date=d, week_start=week_start_of(d, ctx.week_start),
+                           facts={"method": method, "load": kind, "acute": float(a_load[i]),
+                                  "chronic": float(c_load[i]), "load_unit": unit, **words})
+
+    return MetricColumns(ratio[rows], rows + first.toordinal(), row)
 
 
 @metric("monotony")
-def monotony_metric(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+def monotony_metric(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     """Foster monotony per complete week (evidence.md 4; :func:`runload.load.series.week_complete`:
     a day in a gap is unknown, not a rest day of 0). Facts: load, strain, load_unit."""
     series, kind = _load_series(ctx, params)
     if series is None:
-        return []
+        return no_columns()
     weeks = ctx.frames.memo(("monotony", kind), lambda: weekly_monotony(series, week_start=ctx.week_start))
-    return [MetricValue(value=_num(r.monotony), week_start=r.week_start,
-                        facts={"load": float(r.load), "strain": _num(r.strain) or 0.0,
-                               "load_unit": LOAD_UNITS[kind]})
-            for r in weeks.itertuples(index=False) if ctx.frames.week_complete(r.week_start)]
+    starts = weeks["week_start"].tolist()
+    rows = [k for k, ws in enumerate(starts) if ctx.frames.week_complete(ws)]
+    load, mono, strain = (weeks[c].to_numpy(dtype=float) for c in ("load", "monotony", "strain"))
+
+    def row(k: int) -> MetricValue:
+        i = rows[k]
+        return MetricValue(value=_num(mono[i]), week_start=starts[i],
+                           facts={"load": float(load[i]), "strain": _num(strain[i]) or 0.0,
+                                  "load_unit": LOAD_UNITS[kind]})
+
+    return MetricColumns(np.where(np.isfinite(mono[rows]), mono[rows], np.nan),
+                         np.array(_week_ends([starts[i] for i in rows]), dtype=np.int64), row)
 
 
 @metric("ctl_ramp_pct")
-def ctl_ramp_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+def ctl_ramp_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     """Weekly ramp of fitness (CTL) as a percentage of CTL a week earlier, judged on the last day
     of each week once ``min_days`` (42) days of history exist (evidence.md 5), and not where the
     7 days hold a gap. CTL and ATL are seeded with the first 28 days' mean
@@ -337,10 +386,11 @@ def ctl_ramp_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     kind = str(_setting(ctx, params, "load", "distance"))
     ff = ctx.frames.fitness_fatigue(kind)
     if ff is None:
-        return []
+        return no_columns()
     min_days = int(_setting(ctx, params, "min_days", 42))
     min_ctl = float(_setting(ctx, params, "min_ctl", 1.0))
-    out = []
+    rows: list[int] = []
+    values: list[float | None] = []
     ctl, atl, tsb, ramp = (ff[c].to_numpy(dtype=float).tolist() for c in ("ctl", "atl", "tsb", "ramp"))
     last_weekday = (ctx.week_start - 1) % 7
     # the series is complete (day i is first + i days): the last day of each week, and the last day
@@ -355,14 +405,19 @@ def ctl_ramp_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
             continue
         if math.isnan(ramp[i]):
             continue  # the week holds days without data: no ramp is known
-        d = first + timedelta(days=i)
         base = ctl[i] - ramp[i]
         # A percentage of a near-zero fitness base (a comeback after months off) means nothing.
-        value = ramp[i] / base * 100.0 if base >= min_ctl else None
-        out.append(MetricValue(value=_num(value), date=d, week_start=week_start_of(d, ctx.week_start),
-                               facts={"ctl": ctl[i], "atl": atl[i], "tsb": tsb[i],
-                                      "ramp": ramp[i], "load_unit": LOAD_UNITS[kind]}))
-    return out
+        rows.append(i)
+        values.append(_num(ramp[i] / base * 100.0 if base >= min_ctl else None))
+
+    def row(k: int) -> MetricValue:
+        i = rows[k]
+        d = first + timedelta(days=i)
+        return MetricValue(value=values[k], date=d, week_start=week_start_of(d, ctx.week_start),
+                           facts={"ctl": ctl[i], "atl": atl[i], "tsb": tsb[i],
+                                  "ramp": ramp[i], "load_unit": LOAD_UNITS[kind]})
+
+    return _columns(values, [first.toordinal() + i for i in rows], row)
 
 
 @metric("intensity_share_change")
@@ -419,7 +474,7 @@ def cadence_drop_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValu
     runs.sort()
     out = []
     first = 0  # the earliest run still inside the baseline window
-    for i, (start, day, speed, cad) in enumerate(runs):
+    for i, (_start, day, speed, cad) in enumerate(runs):
         while first < i and (day - runs[first][1]).days > days:
             first += 1
         matched = [c for (s2, d2, v2, c) in runs[first:i] if abs(v2 - speed) <= tol * speed]
@@ -441,8 +496,6 @@ def shoe_km(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     (``retire_at_km``, default 800) falls on that distance. Facts: gear, runs, first_use,
     last_use, start_km, key (the gear name), and threshold_factor/threshold_note for a shoe
     with a retirement distance."""
-    from runload.shoes import shoe_totals
-
     end = ctx.data_end
     base = float(_setting(ctx, params, "retire_at_km", 800.0))
     out = []
@@ -452,8 +505,6 @@ def shoe_km(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
         facts: dict[str, Any] = {"gear": t.name, "runs": t.runs, "first_use": t.first_used, "last_use": t.last_used,
                                  "start_km": t.start_km, "key": t.name, "before": ""}
         if t.start_km:
-            from runload.units import distance
-
             facts["before"] = f", with {distance(t.start_km, ctx.athlete.units or 'km', 0)} before runload"
         if t.retire_km:
             facts["threshold_factor"] = t.retire_km / base

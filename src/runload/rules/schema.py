@@ -8,20 +8,25 @@ names the file and the key.
 from __future__ import annotations
 
 import math
+import operator
 import re
 import string
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from runload.errors import NotFoundError, RuleError
+from runload.config import default_rules_dir
+from runload.errors import InputError, NotFoundError, RuleError
 from runload.models import PainEntry, Severity, Sport
 from runload.rules.context import get_metric
+from runload.textfile import read_utf8
 
 OPS = {"above": ">", "at_least": ">=", "below": "<", "at_most": "<="}
+_COMPARE: dict[str, Callable[[float, float], bool]] = {"above": operator.gt, "at_least": operator.ge,
+                                                       "below": operator.lt, "at_most": operator.le}
 KINDS = ("load", "pain")
 ONE_PER = ("week", "day", "key")
 STRICTER_WHEN = ("previous_injury", "age_at_least")
@@ -75,8 +80,7 @@ class Band:
     advice: str | None = None
 
     def matches(self, value: float, threshold: float | None = None) -> bool:
-        t = self.threshold if threshold is None else threshold
-        return {"above": value > t, "at_least": value >= t, "below": value < t, "at_most": value <= t}[self.op]
+        return _COMPARE[self.op](value, self.threshold if threshold is None else threshold)
 
 
 @dataclass(frozen=True)
@@ -377,9 +381,6 @@ MAX_RULE_BYTES = 2**20  # one rule's TOML; far more is not a rule file
 
 def load_rule(path: str | Path) -> Rule:
     """Read and validate one rule file."""
-    from runload.errors import InputError
-    from runload.textfile import read_utf8
-
     p = Path(path)
     if not p.exists():
         raise RuleError("rule file not found", path=p)
@@ -411,8 +412,6 @@ def load_rules(paths: Iterable[str | Path] | None = None, *, check_metrics: bool
 
     Two files with the same id, or a rule naming a metric nobody registered, are errors.
     """
-    from runload.config import default_rules_dir
-
     files = rule_files(paths if paths is not None else [default_rules_dir()])
     rules: list[Rule] = []
     seen: dict[str, Path] = {}

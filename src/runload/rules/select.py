@@ -8,21 +8,20 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from runload.config import ATHLETE_SETTINGS
+from runload.errors import InputError
 from runload.models import Severity
 from runload.rules.schema import Band, Rule
+
 
 def _metric_settings() -> tuple[str, ...]:
     """Parameters any metric reads from a rule's params or the athlete settings
     (:data:`runload.config.ATHLETE_SETTINGS`)."""
-    from runload.config import ATHLETE_SETTINGS
-
     return ATHLETE_SETTINGS
 
 
 def _apply_rules_section(rules: list[Rule], section: Mapping[str, Any], where: str,
                          known: set[str] | None = None) -> list[Rule]:
-    from runload.errors import InputError
-
     if not isinstance(section, dict):
         raise InputError(f"config key '{where}' must be a table")
     ids = known if known is not None else {r.id for r in rules}
@@ -91,8 +90,6 @@ def _with_severity(rule: Rule, value: Any, where: str) -> list[Band]:
     or a list of names, one per band in file order. This is how a coach raises (or lowers) a rule
     above what its outcome evidence gives by default (rules/README.md: "Outcome evidence and
     severity"); red flags are not training rules and keep their care levels."""
-    from runload.errors import InputError
-
     bands = list(rule.bands)
     if value is None:
         return bands

@@ -8,6 +8,7 @@ severity or factor while the file says another (``runload rules table --format m
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -89,8 +90,6 @@ def rules_table(rules: Sequence[Rule], fmt: str = "md") -> str:
     """The rules as tables (training load, then pain) in ``fmt``: ``md`` (what rules/README.md
     holds), ``text`` (aligned columns for a terminal) or ``json``."""
     if fmt == "json":
-        import json
-
         return json.dumps([rule_row(r) for r in rules], indent=2, ensure_ascii=False) + "\n"
     lines: list[str] = []
     for title, headers, rows in _tables(rules):

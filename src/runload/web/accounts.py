@@ -8,6 +8,7 @@ the store opens no session, and logging out deletes the row, so a replayed cooki
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
@@ -15,8 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
 from runload.athletes import check_id
 from runload.errors import InputError, NotFoundError
+from runload.textsafe import unsafe_char
 
 ROLES = ("athlete", "coach")
 SESSION_DAYS = 14  # a phone stays logged in for two weeks of runs
@@ -59,8 +64,6 @@ def _now() -> datetime:
 
 
 def _hasher() -> Any:
-    from argon2 import PasswordHasher
-
     return PasswordHasher()
 
 
@@ -121,7 +124,6 @@ _DUMMY: list[str] = []
 
 def authenticate(store: Any, login: str, password: str) -> User | None:
     """The user whose login and password these are, or None (unknown login or wrong password)."""
-    from argon2.exceptions import InvalidHashError, VerificationError
 
     ph = _hasher()
     row = store.conn.execute("SELECT login, role, subject_id, password_hash FROM users WHERE login = ?",
@@ -129,10 +131,8 @@ def authenticate(store: Any, login: str, password: str) -> User | None:
     if row is None or len(password) > MAX_PASSWORD:
         if not _DUMMY:
             _DUMMY.append(ph.hash(secrets.token_urlsafe(16)))
-        try:
+        with contextlib.suppress(VerificationError):
             ph.verify(_DUMMY[0], password[:MAX_PASSWORD])
-        except VerificationError:
-            pass
         return None
     try:
         ph.verify(row[3], password)
@@ -227,7 +227,6 @@ def coaches_of(store: Any, athlete_id: str) -> list[tuple[str, str | None, str]]
 # ---------------------------------------------------------------- notes
 def add_note(store: Any, coach_id: str, athlete_id: str, week: str, text: str) -> int:
     """Store a coach's note to an athlete for an ISO week; returns its id."""
-    from runload.textsafe import unsafe_char
 
     text = text.replace("\r\n", "\n").strip()
     if not text:

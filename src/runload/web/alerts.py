@@ -10,10 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from runload.calendar import week_start_of
+from runload.mail import job
 from runload.mail.compose import Content
+from runload.mail.job import Planned
+from runload.pain.care import care_for
+from runload.pain.episodes import find_episodes
+from runload.web.accounts import coaches_of
 
 KIND = "red-flag"
 
@@ -29,9 +35,7 @@ class Flag:
 def entry_flags(store: Any, athlete_id: str, entry_id: int, day: date, *, lookback_days: int = 90) -> list[Flag]:
     """The red flags the pain model sees in entry ``entry_id`` (with the entries of its episode
     before it: a pop, then giving way)."""
-    from datetime import timedelta
 
-    from runload.pain.episodes import find_episodes
 
     entries = store.pain_entries(athlete_id, start=day - timedelta(days=lookback_days), end=day)
     return [Flag(f.level, f.what) for ep in find_episodes(entries) for f in ep.red_flags if f.entry_id == entry_id]
@@ -60,10 +64,6 @@ def advice(level: str, care: Any) -> str:
 
 def planned(store: Any, athlete_id: str, entry_id: int, day: date, flags: list[Flag]) -> list[Any]:
     """One message for each coach the athlete follows, keyed for the exactly-once sent-log."""
-    from runload.calendar import week_start_of
-    from runload.mail.job import Planned
-    from runload.pain.care import care_for
-    from runload.web.accounts import coaches_of
 
     athlete = store.get_athlete(athlete_id)
     care = care_for(athlete.timezone)
@@ -75,6 +75,5 @@ def planned(store: Any, athlete_id: str, entry_id: int, day: date, flags: list[F
 def send(store: Any, messages: list[Any], *, mail_from: str, transport: Any,
          log: Callable[[str], None] = lambda _: None) -> Any:
     """Send ``messages`` through the weekly mail's exactly-once job; its :class:`JobResult`."""
-    from runload.mail import job
 
     return job.run(store, messages, mail_from=mail_from, transport=transport, log=log)

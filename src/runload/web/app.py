@@ -9,9 +9,13 @@ page, another coach's athlete, a form without its CSRF token) is a bare 403.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hmac
+import re
 import secrets
+import shutil
+import tempfile
 import threading
 import time
 import weakref
@@ -21,16 +25,40 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
+import anyio
+import anyio.to_thread
+import jinja2
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from runload.calendar import iso_label, local_date, today_in, week_start_of
+from runload.errors import InputError, RunloadError
+from runload.ingest import import_paths
 from runload.limits import RED_FLAG_HEADLINES
+from runload.models import PAIN_LOCATIONS, PAIN_SIDES, PAIN_SIGNS, PAIN_SWELLING, Sport
+from runload.pain.care import care_for
+from runload.pain.entries import FIELD_NAMES, FieldError, is_empty, make_entry, parse_score
+from runload.pain.log import add_entry
+from runload.plan import check_plan, parse_run_option
+from runload.report import fmt
+from runload.report.colours import colour
+from runload.report.html import _env as report_env
+from runload.report.plan import plan_view
+from runload.report.roster import status_words
+from runload.report.text import roster_cells
+from runload.rules.book import Rulebook
+from runload.shoes import new_shoe, shoe_totals, state_words
+from runload.store import Store
+from runload.textsafe import inline
 from runload.web import accounts
+from runload.web.alerts import advice, entry_flags
 from runload.web.pages import VIEWS, Pages
 
 SESSION_COOKIE = "runload_session"
@@ -94,13 +122,10 @@ class Throttle:
 
 @cache
 def _env() -> Any:
-    import jinja2
 
-    from runload.report.html import _env as report_env
 
     env = report_env().overlay(loader=jinja2.ChoiceLoader([
         jinja2.PackageLoader("runload.web", "templates"), jinja2.PackageLoader("runload.report", "templates")]))
-    from runload.report.colours import colour
 
     # a form's error in the colour of the urgent level (runload.report.colours: the one place
     # a colour is chosen); buttons take the links' colour from the report's sheet
@@ -145,8 +170,6 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
     mail to the athlete's coaches after the answer went out (None: no mail); ``throttle`` the
     login throttling.
     """
-    from runload.rules.book import Rulebook
-    from runload.store import Store
 
     store_path = str(store_path)
     book = book if book is not None else Rulebook.load()
@@ -154,8 +177,6 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
     throttle = throttle or Throttle()
     pools = Pools(POOLS)
     if today is None:
-        from runload.calendar import today_in
-
         today = today_in
     with Store.open(store_path, create=False) as store:
         key = accounts.signing_key(store)
@@ -177,8 +198,8 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
     def csrf_ok(sent: str | None, expected: str | None) -> bool:
         return bool(sent and expected and hmac.compare_digest(sent.encode(), expected.encode()))
 
-    def allowed(store: Any, session: accounts.Session | None, *, athlete_id: str | None = None,
-                form: dict[str, str] | None = None, role: str | None = None) -> bool:
+    def allowed(session: accounts.Session | None, store: Any, *, athlete_id: str | None = None,
+                form: dict[str, str] | None = None, role: str | None = None) -> TypeGuard[accounts.Session]:
         """Whether a request may go on: a live session, the session's CSRF token on a form, the
         role a page needs, and an athlete this user may see. Every refusal is the same bare 403."""
         if session is None:
@@ -231,7 +252,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         def run() -> Response:
             with open_store() as store:
                 session = session_of(request, store)
-                if not allowed(store, session, form=form):
+                if not allowed(session, store, form=form):
                     return forbidden()
                 accounts.close_session(store, accounts.unsign(key, request.cookies.get(SESSION_COOKIE)) or "")
             response = RedirectResponse("/login", status_code=303)
@@ -249,8 +270,6 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
                 return athlete_page(request, store, session, session.user.subject_id)
             ids = accounts.coached_by(store, session.user.subject_id)
             ro = pages.roster(store, ids, today("UTC"))
-            from runload.report.roster import status_words
-            from runload.report.text import roster_cells
 
             headers, cells = roster_cells(ro, finding_limit=None)
             sparks = {i: pages.spark(store, i, today("UTC")) for i in ids}
@@ -276,7 +295,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         athlete_id = request.path_params["athlete_id"]
         with open_store() as store:
             session = session_of(request, store)
-            if not allowed(store, session, athlete_id=athlete_id):
+            if not allowed(session, store, athlete_id=athlete_id):
                 return forbidden()
             return athlete_page(request, store, session, athlete_id)
 
@@ -285,7 +304,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         view = request.query_params.get("view", "16w")
         with open_store() as store:
             session = session_of(request, store)
-            if not allowed(store, session, athlete_id=athlete_id):
+            if not allowed(session, store, athlete_id=athlete_id):
                 return forbidden()
             if view not in VIEWS or name != "weekly_distance":
                 return PlainTextResponse("Not Found", status_code=404)
@@ -304,8 +323,6 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
 
     def pain_form(request: Request, store: Any, session: accounts.Session, *, values: dict[str, str] | None = None,
                   error: str | None = None, status: int = 200) -> Response:
-        from runload.models import PAIN_LOCATIONS, PAIN_SIDES, PAIN_SIGNS, PAIN_SWELLING
-
         athlete = store.get_athlete(session.user.subject_id)
         return render("app_pain.html.j2", status, session=session, athlete=athlete, v=_Values(values or {}), error=error,
                       sides=PAIN_SIDES, locations=PAIN_LOCATIONS, swellings=PAIN_SWELLING,
@@ -323,16 +340,9 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         return await pools.run("writes", _pain_post, request, form)
 
     def _pain_post(request: Request, form: dict[str, str]) -> Response:
-        from runload.errors import InputError
-        from runload.models import PAIN_SIGNS
-        from runload.pain.care import care_for
-        from runload.pain.entries import FIELD_NAMES, FieldError, is_empty, make_entry, parse_score
-        from runload.pain.log import add_entry
-        from runload.web.alerts import advice, entry_flags
-
         with open_store() as store:
             session = own_athlete(store, request)
-            if not allowed(store, session, form=form):
+            if not allowed(session, store, form=form):
                 return forbidden()
             athlete_id = session.user.subject_id
             athlete = store.get_athlete(athlete_id)
@@ -358,7 +368,6 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
             day = today(athlete.timezone)
             r = pages.report(store, athlete_id, day)
             care = care_for(athlete.timezone)
-            from runload.report import fmt
 
             described = f"{entry.date.isoformat()}, {fmt.pain_where(entry)}"
             task = (BackgroundTask(mailer, athlete_id, entry_id, entry.date, flags)
@@ -373,15 +382,12 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         form = await form_of(request)
 
         def run() -> Response:
-            from runload.errors import InputError
-
             athlete_id = request.path_params["athlete_id"]
             with open_store() as store:
                 session = session_of(request, store)
-                if not allowed(store, session, athlete_id=athlete_id, form=form, role="coach"):
+                if not allowed(session, store, athlete_id=athlete_id, form=form, role="coach"):
                     return forbidden()
                 week = form.get("week", "")
-                from runload.calendar import iso_label, week_start_of
 
                 if week != iso_label(week_start_of(today("UTC"))) and not _week_label(week):
                     return forbidden()
@@ -403,10 +409,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
                           s=None, lines=[], error=None)
 
     async def import_post(request: Request) -> Response:
-        import shutil
-        import tempfile
 
-        from starlette.datastructures import UploadFile
 
         if int(request.headers.get("content-length") or 0) > MAX_UPLOAD_BYTES:
             return PlainTextResponse("Too large", status_code=413)
@@ -431,9 +434,6 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
             shutil.rmtree(folder, ignore_errors=True)
 
     def _import(request: Request, token: str | None, folder: Path, files: list[Path]) -> Response:
-        from runload.errors import RunloadError
-        from runload.ingest import import_paths
-
         with open_store() as store:
             session = own_athlete(store, request)
             if session is None or not csrf_ok(token, session.csrf_token):
@@ -455,8 +455,6 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
 
     def shoes_form(store: Any, session: accounts.Session, *, values: dict[str, str] | None = None,
                    error: str | None = None, done: str | None = None, status: int = 200) -> Response:
-        from runload.shoes import shoe_totals, state_words
-
         athlete_id = session.user.subject_id
         athlete = store.get_athlete(athlete_id)
         return render("app_shoes.html.j2", status, session=session, athlete=athlete, error=error, done=done,
@@ -478,11 +476,9 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
             form = await form_of(request)
 
             def run() -> Response:
-                from runload.errors import InputError
-
                 with open_store() as store:
                     session = own_athlete(store, request)
-                    if not allowed(store, session, form=form):
+                    if not allowed(session, store, form=form):
                         return forbidden()
                     athlete_id = session.user.subject_id
                     try:
@@ -497,9 +493,6 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         return endpoint
 
     def add_shoe(store: Any, athlete_id: str, form: dict[str, str], day: date) -> str:
-        from runload.shoes import new_shoe
-        from runload.textsafe import inline
-
         shoe = new_shoe(form.get("name", ""), start_km=_number(form, "start_km", "km before runload"),
                         retire_km=_number(form, "retire_km", "retire at km"),
                         default=form.get("default") == "yes", names=("km before runload", "retire at km"))
@@ -507,9 +500,6 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         return f"Added shoe {inline(shoe.name)}" + (", the default for new runs." if shoe.default else ".")
 
     def retire_shoe(store: Any, athlete_id: str, form: dict[str, str], day: date) -> str:
-        from runload.errors import InputError
-        from runload.textsafe import inline
-
         name, on = _registered(store, athlete_id, form), form.get("date", "").strip()
         try:
             when = date.fromisoformat(on) if on else day
@@ -519,8 +509,6 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         return f"Retired shoe {inline(name)} on {when.isoformat()}."
 
     def default_shoe(store: Any, athlete_id: str, form: dict[str, str], day: date) -> str:
-        from runload.textsafe import inline
-
         name = _registered(store, athlete_id, form)
         store.set_default_shoe(athlete_id, name)
         return f"New runs get shoe {inline(name)}."
@@ -529,7 +517,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         athlete_id = request.path_params["athlete_id"]
         with open_store() as store:
             session = session_of(request, store)
-            if not allowed(store, session, athlete_id=athlete_id):
+            if not allowed(session, store, athlete_id=athlete_id):
                 return forbidden()
             athlete = store.get_athlete(athlete_id)
             day = today(athlete.timezone)
@@ -541,14 +529,10 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
         form = await form_of(request)
 
         def run() -> Response:
-            from runload.errors import InputError
-            from runload.plan import check_plan, parse_run_option
-            from runload.report.plan import plan_view
-
             athlete_id = request.path_params["athlete_id"]
             with open_store() as store:
                 session = session_of(request, store)
-                if not allowed(store, session, athlete_id=athlete_id, form=form):
+                if not allowed(session, store, athlete_id=athlete_id, form=form):
                     return forbidden()
                 athlete = store.get_athlete(athlete_id)
                 text = form.get("runs", "")
@@ -612,9 +596,7 @@ def create_app(store_path: str | Path, *, today: Callable[[str | None], date] | 
 
 def _part(template: str, r: Any, view: str) -> Any:
     """A part of an athlete's page that depends on their report only (kept with it)."""
-    from markupsafe import Markup
 
-    from runload.report import fmt
 
     base = f"/athletes/{r.athlete.id}"
     chart = (f"{base}/charts/weekly_distance.svg?view={view}"
@@ -633,8 +615,6 @@ class _Values(dict):
 
 def _number(form: dict[str, str], field: str, label: str) -> float | None:
     """A number field of a form (blank: None); ``label`` names it in an error."""
-    from runload.errors import InputError
-    from runload.textsafe import inline
 
     text = form.get(field, "").strip()
     if not text:
@@ -647,8 +627,6 @@ def _number(form: dict[str, str], field: str, label: str) -> float | None:
 
 def _registered(store: Any, athlete_id: str, form: dict[str, str]) -> str:
     """The form's shoe name, when it is one the athlete registered (the form lists only those)."""
-    from runload.errors import InputError
-    from runload.textsafe import inline
 
     name = form.get("name", "")
     if name not in {s.name for s in store.shoes(athlete_id)}:
@@ -659,7 +637,6 @@ def _registered(store: Any, athlete_id: str, form: dict[str, str]) -> str:
 def _safe_name(name: str) -> str:
     """An uploaded file's own name, without folders or characters a file system may refuse; the
     importer reads what a file is from its bytes, so only the extension matters to a person."""
-    import re
 
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     return re.sub(r"[^A-Za-z0-9._-]+", "_", base)[-120:].lstrip(".") or "file"
@@ -669,12 +646,9 @@ def _summary_lines(summary: Any, folder: Path) -> list[str]:
     """The import summary's duplicates, warnings and failures, one line each, with the upload's
     folder taken off the names (the person knows them by their own names)."""
     def name(text: str) -> str:
-        from runload.textsafe import inline
-
         text = inline(str(text)).replace(str(folder) + "/", "")
         return re.sub(r"^[0-9]{4}-", "", text)
 
-    import re
 
     lines = [f"duplicate: {name(d['file'])} (kept {name(d['kept'])})" for d in summary.duplicates]
     lines += [f"warning: {name(w['file'])}: {name(w['warning'])}" for w in summary.warnings]
@@ -683,16 +657,12 @@ def _summary_lines(summary: Any, folder: Path) -> list[str]:
 
 
 def _week_label(text: str) -> bool:
-    import re
-
     return bool(re.fullmatch(r"[0-9]{4}-W[0-9]{2}", text))
 
 
 def _rate_run(store: Any, athlete_id: str, day: date, rpe: int) -> None:
     """The RPE given with a pain entry goes to that day's last run (a person's correction, kept
     beside what the watch recorded), when there is one."""
-    from runload.calendar import local_date
-    from runload.models import Sport
 
     runs = [a for a in store.activities(athlete_id) if a.sport == Sport.RUNNING and local_date(a) == day]
     if runs and runs[-1].id is not None:
@@ -717,9 +687,7 @@ class Pools:
 
     def limiter(self, kind: str) -> Any:
         """The kind's limiter on the running event loop (a limiter belongs to one loop)."""
-        import asyncio
 
-        import anyio
 
         per_loop = self._limiters.setdefault(asyncio.get_running_loop(), {})
         if kind not in per_loop:
@@ -727,6 +695,4 @@ class Pools:
         return per_loop[kind]
 
     async def run(self, kind: str, func: Callable[..., Response], *args: Any) -> Response:
-        import anyio.to_thread
-
         return await anyio.to_thread.run_sync(functools.partial(func, *args), limiter=self.limiter(kind))

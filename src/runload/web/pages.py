@@ -8,7 +8,6 @@ so a coach's line never says something the athlete's page does not.
 Assessing a year of runs costs a tenth of a second and drawing a chart as much again, far too
 much for every view of a page, so what a page shows is made once per change of the athlete's
 data and kept:
-
 - the assessment (and the stored plan's check), per athlete and day, until the athlete's data
   version changes: a fingerprint of their rows in the store (counts, latest ids and times),
   read on every view (one query); the app also forgets an athlete at once when it writes for them;
@@ -34,8 +33,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from runload.assessments import Assessor
+from runload.calendar import week_period
+from runload.report import charts, metrics
+from runload.report.build import build_report, judged_day
 from runload.report.model import Report, Roster
+from runload.report.roster import roster_row, sort_key
+from runload.session import Assessor, reads_laps
 
 MAX_AGE_S = 60.0
 
@@ -52,7 +55,7 @@ SELECT (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(im
                FROM athletes WHERE id = :a)
 """
 
-# matplotlib's style settings (rc_context) are process-wide: one chart is drawn at a time
+# one chart is drawn at a time: a thread asking for a chart being drawn waits and takes it
 _CHART_LOCK = threading.Lock()
 
 #: the weekly chart's views: how many weeks each shows
@@ -65,7 +68,6 @@ def chart_inputs(report: Report, name: str) -> tuple:
     weekly distance chart reads the weekly rows, the window, the data's end and gaps, the
     units and the athlete's progression thresholds; a pain entry changes none of them. Any
     other chart is keyed by its whole report (redrawn with every new report)."""
-    from runload.report import metrics
 
     if name != "weekly_distance":
         return ("report", id(report))
@@ -88,7 +90,7 @@ class _Entry:
 
 
 class _Judge(Assessor):
-    """An :class:`runload.assessments.Assessor` that reads the athlete's data through
+    """An :class:`runload.session.Assessor` that reads the athlete's data through
     ``read`` (which keeps their activities between pain entries)."""
 
     def __init__(self, store: Any, book: Any, read: Callable[[str], Any]) -> None:
@@ -122,7 +124,7 @@ class Pages:
             kept = self._activities.get(athlete_id)
         if kept is not None and kept[0] == activities_fp:
             return store.athlete_data(athlete_id, activities=kept[1])
-        data = store.athlete_data(athlete_id)
+        data = store.athlete_data(athlete_id, laps=reads_laps(self.book, athlete_id))
         with self._lock:
             self._activities[athlete_id] = (activities_fp, data.activities)
         return data
@@ -173,9 +175,6 @@ class Pages:
         return self._report(self._entry(store, athlete_id, today), today, view)
 
     def _report(self, entry: _Entry, today: date, view: str) -> Report:
-        from runload.calendar import week_period
-        from runload.report.build import build_report
-
         got = entry.reports.get(view)
         if got is None:
             got = build_report(entry.assessment, week_period(today, self.book.first_weekday), plan=entry.plan,
@@ -196,7 +195,6 @@ class Pages:
         """Chart ``name`` of that report as SVG, or None when the report has no such chart.
         Drawn on first use and kept until what it draws changes (:func:`chart_inputs`): a page
         links to it rather than inlining it, so the page itself answers at once."""
-        from runload.report import charts
 
         report = self.report(store, athlete_id, today, view=view)
         if not any(c.name == name and c.available for c in report.charts):
@@ -220,9 +218,6 @@ class Pages:
     def roster(self, store: Any, athlete_ids: list[str], today: date) -> Roster:
         """The roster of ``athlete_ids`` for the week holding ``today``, most at risk first, each
         line taken from the athlete's report (the one their page shows)."""
-        from runload.calendar import week_period
-        from runload.report.build import judged_day
-        from runload.report.roster import roster_row, sort_key
 
         period = week_period(today, self.book.first_weekday)
         rows = [roster_row(self.report(store, i, today), today) for i in athlete_ids]

@@ -1,0 +1,145 @@
+"""Benchmark: importing FIT files against hashing the same bytes (sha256 over each file).
+
+Every figure is CPU seconds (user + system), measured in one run with the reference, interleaved
+round by round; the medians of ``--rounds`` rounds (at least 5) are printed, and each ratio is a
+median over the ratios of the rounds:
+
+- hashing: ``hashlib.sha256`` over each file's bytes, the files already in memory (the reference);
+- whole process: ``python -m runload import`` of the folder into a new store, the import's worker
+  processes included (start-up, listing, parsing, the store's writes);
+- worker only: ``parse_fit`` over each file's bytes in this process (what a worker does per file),
+  and the two parts of it: the fast reader (``read_fit_fast``) and building the activities;
+- the reader walking one message at a time (``read_fit_fast(bulk=False)``, as before runs of
+  messages were taken at once), and ``parse_fit`` with it, for comparison.
+
+The files are the FIT corpus of ``bench_import.py`` (runs of 70 to 110 minutes written by
+fit-tool, 1 s records with running dynamics, 1 km laps; cached in $RUNLOAD_BENCH_CACHE).
+
+Usage: python benchmarks/bench_fit.py [--files 300] [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_import import build_fit_corpus  # noqa: E402 - the corpus is bench_import's
+
+from runload.ingest.fit import activities_from_fit, parse_fit  # noqa: E402
+from runload.ingest.fitfast import read_fit_fast  # noqa: E402
+
+
+def _cpu(fn: Callable[[], object]) -> float:
+    t = time.process_time()
+    fn()
+    return time.process_time() - t
+
+
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def whole_import(folder: Path) -> tuple[float, float, int]:
+    """CPU seconds (the import and its workers) and wall seconds of one import into a new store,
+    and how many activities it stored."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "RUNLOAD_STORE": str(Path(tmp) / "bench.sqlite")}
+        subprocess.run([sys.executable, "-m", "runload", "athlete", "add", "bench", "--name", "Bench",
+                        "--timezone", "Europe/Stockholm"], env=env, check=True, capture_output=True)
+        before = _children_cpu()
+        t = time.perf_counter()
+        res = subprocess.run([sys.executable, "-m", "runload", "import", "--athlete", "bench", str(folder), "--json"],
+                             env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - t
+        cpu = _children_cpu() - before
+        if res.returncode not in (0, 1):
+            sys.exit(f"import failed ({res.returncode}): {res.stderr[-2000:]}")
+        return cpu, wall, int(json.loads(res.stdout)["activities"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    rounds = max(5, args.rounds)
+    corpus, _, _ = build_fit_corpus(args.files)
+    files = sorted(corpus.rglob("*.fit"))
+    datas = [(f.name, f.read_bytes()) for f in files]
+    mb = sum(len(d) for _, d in datas) / 1e6
+    print(f"{len(files)} FIT files, {mb:.0f} MB ({corpus}); {os.cpu_count()} cores; CPU seconds, "
+          f"medians of {rounds} interleaved rounds")
+
+    def hashing() -> None:
+        for _, data in datas:
+            hashlib.sha256(data).digest()
+
+    def parse() -> None:
+        for name, data in datas:
+            parse_fit(data, name)
+
+    def read() -> None:
+        for _, data in datas:
+            read_fit_fast(data)
+
+    def build() -> None:
+        for name, fd in read_all:
+            activities_from_fit(fd, name)
+
+    def read_step() -> None:
+        for _, data in datas:
+            read_fit_fast(data, bulk=False)
+
+    def parse_step() -> None:
+        for name, data in datas:
+            activities_from_fit(read_fit_fast(data, bulk=False), name)
+
+    read_all = [(name, read_fit_fast(data)) for name, data in datas]
+    parse()  # warm: imports and the layout cache, as in a worker after its first file
+    rows: dict[str, list[float]] = {k: [] for k in ("hash", "whole", "wall", "parse", "read", "build", "read step",
+                                                    "parse step")}
+    activities = 0
+    for _ in range(rounds):
+        rows["hash"].append(_cpu(hashing))
+        cpu, wall, activities = whole_import(corpus)
+        rows["whole"].append(cpu)
+        rows["wall"].append(wall)
+        for key, fn in (("parse", parse), ("read", read), ("build", build), ("read step", read_step),
+                        ("parse step", parse_step)):
+            rows[key].append(_cpu(fn))
+    med = {k: statistics.median(v) for k, v in rows.items()}
+
+    def ratio(key: str) -> float:
+        return statistics.median(a / h for a, h in zip(rows[key], rows["hash"]))
+
+    print(f"  hashing (sha256 over each file):          {med['hash']:.3f} s = {mb / med['hash']:.0f} MB/s (the reference)")
+    print(f"  whole process `runload import`:           {med['whole']:.2f} s CPU ({med['wall']:.2f} s wall, "
+          f"{activities} activities) = {ratio('whole'):.1f}x hashing (goal: within 20x)")
+    rows["rest"] = [w - p for w, p in zip(rows["whole"], rows["parse"])]
+    print(f"    the rest (start-up, listing, hashing, the main process's checks and writes): "
+          f"{statistics.median(rows['rest']):.2f} s = {ratio('rest'):.1f}x hashing")
+    print(f"  worker only, parse_fit per file:          {med['parse']:.3f} s = {ratio('parse'):.1f}x hashing")
+    print(f"    of which the fast reader:               {med['read']:.3f} s = {ratio('read'):.1f}x hashing")
+    print(f"    of which building the activities:       {med['build']:.3f} s = {ratio('build'):.1f}x hashing")
+    print(f"  the reader one message at a time:         {med['read step']:.3f} s = {ratio('read step'):.1f}x hashing "
+          f"(runs taken at once: {statistics.median(s / r for s, r in zip(rows['read step'], rows['read'])):.1f}x "
+          "faster)")
+    print(f"  parse_fit with it:                        {med['parse step']:.3f} s = {ratio('parse step'):.1f}x "
+          "hashing")
+
+
+if __name__ == "__main__":
+    main()

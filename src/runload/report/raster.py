@@ -1,0 +1,180 @@
+"""A laid-out chart (:class:`runload.report.plot.Drawing`) painted as a PNG with Pillow.
+
+For the weekly mails (mail programs show no SVG) and ``runload report --charts``. The shapes are
+the SVG's, painted at twice the size and scaled down (smooth edges without an anti-aliasing
+painter); text is set in DejaVu Sans (the font matplotlib ships, found without importing it) or,
+without it, Pillow's own scalable font. The same drawing gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import math
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from runload.report.plot import Drawing, Mark, Poly, Rect, Text
+
+SUPERSAMPLE = 2
+
+
+def _font_file(bold: bool) -> Path | None:
+    spec = importlib.util.find_spec("matplotlib")
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        path = Path(folder) / "mpl-data" / "fonts" / "ttf" / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
+        if path.is_file():
+            return path
+    return None
+
+
+@cache
+def _font(size_px: int, bold: bool) -> Any:
+    from PIL import ImageFont  # noqa: PLC0415 - Pillow only when a PNG is painted
+
+    path = _font_file(bold)
+    if path is not None:
+        return ImageFont.truetype(str(path), size_px)
+    return ImageFont.load_default(size_px)
+
+
+def _rgb(colour: str, alpha: float = 1.0) -> tuple[int, int, int, int]:
+    h = colour.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16), round(255 * alpha)
+
+
+def _dashes(pts: list[tuple[float, float]], on: float, off: float) -> list[list[tuple[float, float]]]:
+    """A polyline cut into dashes of ``on`` with gaps of ``off``."""
+    out: list[list[tuple[float, float]]] = []
+    cur: list[tuple[float, float]] = [pts[0]]
+    drawing, left = True, on
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+        seg = math.hypot(x1 - x0, y1 - y0)
+        pos = 0.0
+        while seg - pos > left:
+            pos += left
+            t = pos / seg
+            pt = (x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)
+            if drawing:
+                cur.append(pt)
+                out.append(cur)
+            else:
+                cur = [pt]
+            drawing = not drawing
+            left = on if drawing else off
+        left -= seg - pos
+        if drawing:
+            cur.append((x1, y1))
+    if drawing and len(cur) > 1:
+        out.append(cur)
+    return out
+
+
+class _Painter:
+    def __init__(self, d: Drawing, scale: float) -> None:
+        from PIL import Image, ImageDraw  # noqa: PLC0415 - Pillow only when a PNG is painted
+
+        self.s = scale
+        self.image = Image.new("RGB", (round(d.width * scale), round(d.height * scale)), "white")
+        self.draw = ImageDraw.Draw(self.image, "RGBA")  # RGBA: translucent fills blend
+
+    def xy(self, x: float, y: float) -> tuple[float, float]:
+        return x * self.s, y * self.s
+
+    def rect(self, r: Rect) -> None:
+        x0, y0 = self.xy(r.x, r.y)
+        x1, y1 = self.xy(r.x + r.w, r.y + r.h)
+        if r.fill != "none":
+            self.draw.rectangle((x0, y0, x1, y1), fill=_rgb(r.fill, r.alpha))
+        if r.hatch == "///":
+            step = 6 * self.s
+            width = max(1, round(0.9 * self.s))
+            c = x0 + y0 - ((x0 + y0) % step)  # lines x + y = c, the same phase for every rect
+            while c < x1 + y1:
+                # the line x + y = c clipped to the rectangle
+                a = (max(x0, c - y1), c - max(x0, c - y1))
+                b = (min(x1, c - y0), c - min(x1, c - y0))
+                if a[0] <= b[0]:
+                    self.draw.line((a, b), fill=_rgb(r.hatch_colour), width=width)
+                c += step
+        elif r.hatch == "..":
+            step, rad = 4 * self.s, 0.8 * self.s
+            yy = y0 + step / 2
+            while yy < y1:
+                xx = x0 + step / 2
+                while xx < x1:
+                    self.draw.ellipse((xx - rad, yy - rad, xx + rad, yy + rad), fill=_rgb(r.hatch_colour))
+                    xx += step
+                yy += step
+        if r.edge != "none" and (r.hatch is None or r.hatch == ".."):
+            self.draw.rectangle((x0, y0, x1, y1), outline=_rgb(r.edge), width=max(1, round(r.edge_width * self.s)))
+
+    def poly(self, p: Poly) -> None:
+        pts = [self.xy(x, y) for x, y in p.points]
+        if p.fill != "none":
+            if len(pts) > 2:
+                self.draw.polygon(pts, fill=_rgb(p.fill, p.alpha))
+            return
+        width = max(1, round(p.width * self.s))
+        parts = _dashes(pts, 3.7 * self.s, 1.6 * self.s) if p.dash else [pts]
+        for part in parts:
+            self.draw.line(part, fill=_rgb(p.edge), width=width, joint="curve")
+
+    def mark(self, m: Mark) -> None:
+        x, y = self.xy(m.x, m.y)
+        r = m.size * self.s / 2
+        fill = None if m.fill == "none" else _rgb(m.fill)
+        edge = None if m.edge == "none" else _rgb(m.edge)
+        width = max(1, round(m.edge_width * self.s)) if edge else 0
+        if m.marker == "o":
+            self.draw.ellipse((x - r, y - r, x + r, y + r), fill=fill, outline=edge, width=width)
+        elif m.marker == "s":
+            self.draw.rectangle((x - r, y - r, x + r, y + r), fill=fill, outline=edge, width=width)
+        else:
+            pts = {"^": [(x, y - r), (x + r, y + r), (x - r, y + r)],
+                   "v": [(x, y + r), (x + r, y - r), (x - r, y - r)],
+                   "D": [(x, y - r), (x + r, y), (x, y + r), (x - r, y)]}[m.marker]
+            self.draw.polygon(pts, fill=fill, outline=edge, width=width)
+
+    def text(self, t: Text) -> None:
+        from PIL import Image, ImageDraw  # noqa: PLC0415 - Pillow only when a PNG is painted
+
+        font = _font(max(1, round(t.size * self.s)), t.bold)
+        anchor = {"start": "l", "middle": "m", "end": "r"}[t.anchor] + {"baseline": "s", "middle": "m",
+                                                                        "top": "t"}[t.valign]
+        colour = _rgb(t.colour)
+        x, y = self.xy(t.x, t.y)
+        if not t.rotate:
+            self.draw.text((x, y), t.text, font=font, fill=colour, anchor=anchor)
+            return
+        box = self.draw.textbbox((0, 0), t.text, font=font, anchor="lt")
+        w, h = int(box[2]) + 2, int(box[3]) + 2
+        label = Image.new("L", (w, h), 0)
+        ImageDraw.Draw(label).text((0, 0), t.text, font=font, fill=255, anchor="lt")
+        label = label.rotate(90, expand=True)
+        solid = Image.new("RGB", label.size, colour[:3])
+        self.image.paste(solid, (round(x - label.width / 2), round(y - label.height / 2)), label)
+
+
+def to_png(d: Drawing, *, dpi: int = 110) -> bytes:
+    """The drawing as PNG bytes at ``dpi`` (a 4.8-inch chart at 110 dpi is 528 pixels wide)."""
+    from PIL import Image  # noqa: PLC0415 - Pillow only when a PNG is painted
+
+    scale = dpi / 72.0
+    p = _Painter(d, scale * SUPERSAMPLE)
+    for s in d.shapes:
+        if isinstance(s, Rect):
+            p.rect(s)
+        elif isinstance(s, Poly):
+            p.poly(s)
+        elif isinstance(s, Mark):
+            p.mark(s)
+        else:
+            p.text(s)
+    image = p.image.reduce(SUPERSAMPLE)  # the mean of each 2x2 block: smooth edges, cheaply
+    buf = io.BytesIO()
+    # a chart has a few flat colours: a 64-colour palette keeps it crisp, and small in a mail
+    image = image.quantize(64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    image.save(buf, format="PNG", compress_level=6)
+    return buf.getvalue()

@@ -336,7 +336,7 @@ def test_a_dataset_of_another_layout_version_is_refused(tmp_path: Path) -> None:
 
 
 def test_unchanged_files_are_not_read_again(world: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import runload.ingest
+    import runload.ingest.pool
 
     cli = world["cli"]
     ds = tmp_path / "ds"
@@ -344,13 +344,13 @@ def test_unchanged_files_are_not_read_again(world: dict, tmp_path: Path, monkeyp
     cli("batch", "athletes", str(ds), "--from-store", str(world["root"] / "store.sqlite"))
     cli("batch", "import", str(ds), str(world["src"]), "--workers", "1", code=1)
     read: list[str] = []
-    real = runload.ingest.read_disk_file
+    real = runload.ingest.pool.read_disk_file
 
     def spy(path, name=None):
         read.append(Path(path).name)
         return real(path, name)
 
-    monkeypatch.setattr(runload.ingest, "read_disk_file", spy)
+    monkeypatch.setattr(runload.ingest.pool, "read_disk_file", spy)
     cli("batch", "import", str(ds), str(world["src"]), "--workers", "1", code=1)
     assert sorted(read) == ["broken.fit", "empty.gpx"]  # only the files that failed are tried again
 
@@ -448,7 +448,8 @@ def _reference(acts: list) -> list:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(_RUN, min_size=1, max_size=12))
 def test_the_store_and_a_list_deduplicate_alike(specs: list) -> None:
-    from runload.ingest import ImportSummary, _Writer
+    from runload.ingest import ImportSummary
+    from runload.ingest.writer import Writer
     from runload.ingest.dedupe import overlaps, richness
     from runload.models import Athlete
     from runload.store import Store
@@ -456,9 +457,9 @@ def test_the_store_and_a_list_deduplicate_alike(specs: list) -> None:
     acts = [_activity(i, s) for i, s in enumerate(specs)]
     with Store.open(":memory:") as store:
         store.add_athlete(Athlete("a", "A"))
-        writer = _Writer(store, "a", ZoneInfo("UTC"), ImportSummary(), {}, {})
+        writer = Writer(store, "a", ZoneInfo("UTC"), ImportSummary(), {}, {})
         for a in acts:
-            writer._begin()
+            writer.begin()
             with store.atomic():
                 writer._store_file(a.source_file, a.source_hash, [a])
         writer.commit()

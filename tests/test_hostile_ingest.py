@@ -245,7 +245,7 @@ def test_damaged_archives_and_members_say_why_in_words(cli, athlete, tmp_path):
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="needs forked workers to patch the reader")
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_worker_that_dies_fails_one_file_and_the_import_goes_on(tmp_path, athlete, store_path, monkeypatch, workers):
-    import runload.ingest as ingest
+    import runload.ingest.pool as ingest
 
     real = ingest.parse_source
 
@@ -269,7 +269,7 @@ def test_a_worker_that_dies_fails_one_file_and_the_import_goes_on(tmp_path, athl
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork" or not Path("/proc/self/status").exists(),
                     reason="the worker memory budget is Linux's RLIMIT_DATA; the patch needs forked workers")
 def test_a_reader_that_needs_too_much_memory_fails_that_file(tmp_path, athlete, store_path, monkeypatch):
-    import runload.ingest as ingest
+    import runload.ingest.pool as ingest
 
     real = ingest.parse_source
 
@@ -531,7 +531,7 @@ def test_a_file_named_twice_is_imported_once(cli, athlete, tmp_path):
 
 # ---------------------------------------------------------------- item 9: bounded memory (by construction)
 def test_oversized_files_are_refused_before_they_are_read(cli, athlete, tmp_path):
-    from runload.ingest.sources import MAX_FIT_BYTES, MAX_MEMBER_BYTES
+    from runload.ingest.sniff import MAX_FIT_BYTES, MAX_MEMBER_BYTES
 
     huge = tmp_path / "huge.gpx"
     with open(huge, "wb") as fh:  # sparse: costs no disk and, if it were read, a lot of memory
@@ -549,7 +549,7 @@ def test_oversized_files_are_refused_before_they_are_read(cli, athlete, tmp_path
 
 
 def test_strava_csv_is_streamed_and_keeps_only_rows_for_its_files(tmp_path, athlete, store_path):
-    from runload.ingest.sources import strava_csv
+    from runload.ingest.stravacsv import strava_csv
 
     root = tmp_path / "export"
     (root / "activities").mkdir(parents=True)
@@ -572,7 +572,7 @@ def test_strava_csv_is_streamed_and_keeps_only_rows_for_its_files(tmp_path, athl
 
 def test_nested_zips_are_read_one_at_a_time(tmp_path):
     """A nested archive is spooled to a temporary file and closed before the next one opens."""
-    from runload.ingest import sources
+    from runload.ingest import walk
 
     outer = io.BytesIO()
     with zipfile.ZipFile(outer, "w") as z:
@@ -583,7 +583,7 @@ def test_nested_zips_are_read_one_at_a_time(tmp_path):
             z.writestr(f"part{i}.zip", inner.getvalue())
     (tmp_path / "export.zip").write_bytes(outer.getvalue())
     open_now: list[int] = []
-    real = sources.tempfile.TemporaryFile
+    real = walk.tempfile.TemporaryFile
     alive: set[int] = set()
 
     def tracked(*a, **kw):
@@ -597,13 +597,15 @@ def test_nested_zips_are_read_one_at_a_time(tmp_path):
         fh.close = closing
         return fh
 
-    sources.tempfile.TemporaryFile = tracked  # type: ignore[assignment]
+    walk.tempfile.TemporaryFile = tracked  # type: ignore[assignment]
     try:
-        for src in sources.iter_sources([tmp_path / "export.zip"], lambda e: None):
+        for src in walk.walk([tmp_path / "export.zip"]):
+            if not isinstance(src, walk.Source):
+                continue
             assert src.read()
             open_now.append(len(alive))
     finally:
-        sources.tempfile.TemporaryFile = real  # type: ignore[assignment]
+        walk.tempfile.TemporaryFile = real  # type: ignore[assignment]
     assert open_now == [1, 1, 1] and not alive
 
 

@@ -79,7 +79,7 @@ def test_a_memory_error_raised_in_the_worker_fails_one_file(tmp_path, athlete, s
     escaped _parse_all as a traceback: no summary, and the other files were not stored."""
     import dataclasses
 
-    import runload.ingest as ingest
+    import runload.ingest.pool as ingest
 
     real = ingest.parse_source
 
@@ -100,7 +100,7 @@ def test_a_memory_error_raised_in_the_worker_fails_one_file(tmp_path, athlete, s
 
 @forked
 def test_a_hanging_reader_is_stopped_after_the_files_time_budget(tmp_path, athlete, store_path, monkeypatch):
-    import runload.ingest as ingest
+    import runload.ingest.pool as ingest
 
     real = ingest.parse_source
 

@@ -18,7 +18,8 @@ from runload.errors import IngestError
 from runload.ingest import import_paths
 from runload.ingest.fit import parse_fit, read_fit_fitdecode, activities_from_fit
 from runload.ingest.gpx import parse_gpx
-from runload.ingest.sources import MAX_RATIO, gunzip, iter_sources
+from runload.ingest.archives import MAX_RATIO, gunzip
+from runload.ingest.walk import Source, Unreadable, walk
 from runload.models import Sport
 from runload.store import Store
 
@@ -172,7 +173,7 @@ def test_zip_member_names_never_reach_the_disk(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "evil.zip", "w") as z:
         z.writestr("../../escaped.fit", fit_run())
         z.writestr("/abs/escaped2.gpx", gpx_run())
-    found = list(iter_sources([tmp_path / "evil.zip"], lambda e: None))
+    found = [e for e in walk([tmp_path / "evil.zip"]) if isinstance(e, Source)]
     assert len(found) == 2 and all(s.read() for s in found)
     assert not (tmp_path.parent.parent / "escaped.fit").exists() and not Path("/abs").exists()
 
@@ -181,10 +182,11 @@ def test_zip_bomb_member_is_refused(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "bomb.zip", "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("huge.gpx", b"<" + b" " * (50 * 1024 * 1024))
         z.writestr("ok.fit", fit_run())
-    errors: list[IngestError] = []
-    found = list(iter_sources([tmp_path / "bomb.zip"], errors.append))
+    events = list(walk([tmp_path / "bomb.zip"]))
+    found = [e for e in events if isinstance(e, Source)]
+    errors = [e for e in events if isinstance(e, Unreadable)]
     assert [s.name.split("!")[-1] for s in found] == ["ok.fit"]
-    assert "zip bomb" in errors[0].message and errors[0].path.endswith("bomb.zip!huge.gpx")
+    assert "zip bomb" in errors[0].reason and errors[0].name.endswith("bomb.zip!huge.gpx")
 
 
 def test_gzip_bomb_is_refused_before_it_fills_memory() -> None:
@@ -328,13 +330,13 @@ def test_cli_activity_list_and_set_sport(cli, athlete: str, tmp_path: Path) -> N
 def test_strava_csv_that_says_ride_drops_the_ride_speed_warning():
     from datetime import datetime, timezone
 
-    from runload.ingest import _apply_meta
-    from runload.ingest.sources import StravaMeta
+    from runload.ingest.stravacsv import StravaMeta
+    from runload.ingest.writer import apply_meta
     from runload.models import Activity, Sport
 
     run = Activity(datetime(2026, 5, 1, 7, tzinfo=timezone.utc), Sport.RUNNING, 30000, timer_s=3600,
                    warnings=("labelled running, but moves at the speed of a ride (average 30.0 km/h)",))
-    [ride] = _apply_meta([run], StravaMeta(activity_type="Ride", name="Morning ride", gear=None))
+    [ride] = apply_meta([run], StravaMeta(activity_type="Ride", name="Morning ride", gear=None))
     assert ride.sport is Sport.CYCLING
     assert not any(w.startswith("labelled running") for w in ride.warnings)
     assert "sport from activities.csv (Ride)" in ride.warnings

@@ -12,7 +12,8 @@ import pytest
 from conftest import REAL, needs_real
 from runload.errors import IngestError
 from runload.ingest import parse_source
-from runload.ingest.sources import activity_kind, gunzip
+from runload.ingest.archives import gunzip
+from runload.ingest.sniff import activity_kind
 from runload.models import Sport
 from runload.store import Store
 

@@ -148,10 +148,10 @@ def test_real_strava_activities_csv_imports_its_643_runs(tmp_path: Path, store_p
 
 
 def test_an_activities_csv_too_large_to_read_whole_still_joins_its_files(tmp_path, athlete, store_path, monkeypatch):
-    import runload.ingest.sources as sources
+    import runload.ingest.walk as walk
 
     export = _export(tmp_path / "export")
-    monkeypatch.setattr(sources, "MAX_SUMMARY_CSV_BYTES", 200)  # the CSV is larger than a file runload reads whole
+    monkeypatch.setattr(walk, "MAX_SUMMARY_CSV_BYTES", 200)  # the CSV is larger than a file runload reads whole
     summary, acts = _import(store_path, athlete, export)
     assert not summary.failed and [a.name for a in acts] == ["Easy loop"]  # streamed for its file's row
     assert any("not imported as summary activities" in w["warning"] for w in summary.warnings)

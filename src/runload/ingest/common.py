@@ -7,11 +7,12 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 from datetime import datetime, timezone
 
 import numpy as np
 
-from runload.errors import IngestError
+from runload.errors import IngestError, InputError
 from runload.models import Sport
 
 # Names that devices and apps write for a sport, mapped to runload's sports. Strava writes
@@ -41,6 +42,18 @@ def sport_from_name(name: object) -> Sport | None:
     if key in ("", "generic", "all", "other", "none"):
         return None
     return _SPORT_NAMES.get(key, Sport.OTHER)
+
+
+def activity_sport(name: str) -> Sport:
+    """The sport a person names on the command line (``running``, ``run``, ``Ride``...)."""
+    sport = sport_from_name(name)
+    if sport is None or (sport is Sport.OTHER and name.strip().lower() != "other"):
+        try:
+            return Sport(name.strip().lower())
+        except ValueError:
+            names = ", ".join(s.value for s in Sport if s is not Sport.UNKNOWN)
+            raise InputError(f"unknown sport {name!r} (expected one of: {names})") from None
+    return sport
 
 
 # FIT sub-sports that say more than the sport does (fitness_equipment + indoor_rowing is rowing).
@@ -94,16 +107,33 @@ def floats(texts: Sequence[str | None], lo: float, hi: float) -> tuple[np.ndarra
     """Numbers written as text (``" 45.1 "``) as an array, NaN where none is written. A value that
     is not a number or lies outside [lo, hi] (``nan``, ``inf``, ``1e15``, ``abc``) is NaN too, and
     counted in the second result so the reader can say how many it dropped."""
-    try:  # the usual case, at C speed: every value is written and readable
-        out = np.fromiter(map(float, texts), dtype=float, count=len(texts))  # type: ignore[arg-type]
+    out: np.ndarray
+    if not any(texts):  # nothing written (a file without heart rate, say)
+        return np.full(len(texts), np.nan), 0
+    try:  # the usual case, at C speed: every value is written and readable (float(None) raises TypeError)
+        out = np.fromiter(map(float, cast("Sequence[str]", texts)), dtype=np.float64, count=len(texts))
         out[np.isnan(out)] = np.inf  # a value written as "nan"
     except (TypeError, ValueError):
-        out = np.array([_number(t) for t in texts], dtype=float)
+        out = _some_floats(texts)
     wrong = np.isinf(out) | (out < lo) | (out > hi)
     bad = int(wrong.sum())
     if bad:
         out[wrong] = np.nan
     return out, bad
+
+
+def _some_floats(texts: Sequence[str | None]) -> np.ndarray:
+    """:func:`floats` where some values are missing (NaN) or unreadable (inf): the written ones
+    read at C speed when they all are numbers, else one by one."""
+    written = [t for t in texts if t]
+    try:
+        values = np.fromiter(map(float, written), dtype=np.float64, count=len(written))
+    except ValueError:
+        return np.array([_number(t) for t in texts], dtype=np.float64)
+    values[np.isnan(values)] = np.inf  # a value written as "nan"
+    out = np.full(len(texts), np.nan)
+    out[np.fromiter(map(bool, texts), dtype=bool, count=len(texts))] = values
+    return out
 
 
 def _number(text: str | None) -> float:
@@ -156,6 +186,9 @@ def parse_times(texts: Sequence[str | None]) -> Times:
     n = len(texts)
     values: list[float] | None = None
     naive = False
+    utc = _utc_times(texts)
+    if utc is not None:
+        return _bounded(utc, texts, naive)
     try:  # the usual file: every point has a time with a zone, read at C speed
         dts = list(map(datetime.fromisoformat, map(str.strip, texts)))  # type: ignore[arg-type]
         if all(d.tzinfo is not None for d in dts):
@@ -178,7 +211,27 @@ def parse_times(texts: Sequence[str | None]) -> Times:
                 naive = True
                 d = d.replace(tzinfo=UTC)
             values.append(d.timestamp())
-    t = np.array(values, dtype=float) if n else np.empty(0)
+    return _bounded(np.array(values, dtype=float) if n else np.empty(0), texts, naive)
+
+
+def _utc_times(texts: Sequence[str | None]) -> np.ndarray | None:
+    """Times every one written in UTC with a ``Z`` (``2024-05-06T07:00:00.000Z``, as most devices
+    write them), read by numpy at C speed, as seconds; None for any other file (then each time is
+    read by Python's ``datetime.fromisoformat``)."""
+    written = [x[:-1] for x in texts if isinstance(x, str) and x[-1:] == "Z" and x[10:11] == "T" and x[:1].isdigit()]
+    if not texts or len(written) != len(texts):
+        return None
+    try:
+        stamps = np.array(written, dtype="datetime64[us]")
+    except ValueError:
+        return None
+    if np.isnat(stamps).any():
+        return None
+    return stamps.astype(np.int64) / 1e6
+
+
+def _bounded(t: np.ndarray, texts: Sequence[str | None], naive: bool) -> Times:
+    """:class:`Times` from seconds: impossible times dropped, the zone of the first one kept."""
     wrong = np.isinf(t) | (t < EARLIEST_S) | (t >= LATEST_S)
     bad = int(wrong.sum())
     if bad:

@@ -1,6 +1,6 @@
 """The same run from two files: which copy is kept.
 
-One decision, shared by ``runload import`` (:class:`runload.ingest._Writer`, against the store)
+One decision, shared by ``runload import`` (:class:`runload.ingest.writer.Writer`, against the store)
 and ``runload batch import`` (against an athlete's activities in a dataset), so both keep the
 same copies. A watch's FIT file, the GPX copy a phone app exported and a truncated copy of either
 are one run: two activities are the same run when they start within a minute of each other, or

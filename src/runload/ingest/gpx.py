@@ -1,7 +1,8 @@
 """Read GPX 1.0 and 1.1 tracks, with Garmin TrackPointExtension (and similar) heart rate and cadence.
 
-Two readers fill the same :class:`GpxData`: a streaming reader on a safe expat parser (one pass,
-no tree, used for every file) and gpxpy (the reference implementation, used when the streaming
+Two readers fill the same :class:`GpxData`: the streaming reader shared with TCX
+(:mod:`runload.ingest.xmlpoints`: one pass on lxml, points taken out a chunk at a time, used for
+every file) and gpxpy (the reference implementation, used when the streaming
 reader fails on something it does not expect; ``tests/test_ingest_gpx.py`` checks that the two
 agree on every real file). One builder turns either into activities:
 
@@ -23,10 +24,14 @@ from __future__ import annotations
 import codecs
 import math
 import re
+from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+import gpxpy
+import gpxpy.gpx
 import numpy as np
 
 from runload.errors import IngestError
@@ -34,12 +39,12 @@ from runload.ingest.common import (
     EARLIEST_S, LATEST_S, MAX_STEP_S, Times, clean_cumulative, distance_along, floats, hr_bins_array,
     motion, parse_times, settle_sport, sport_from_name,
 )
-from runload.ingest.xmlsafe import check_xml, max_depth, new_parser, parse
+from runload.ingest.xmlpoints import Event, Layout, Points, Start, read_points
+from runload.ingest.xmlsafe import check_xml, max_depth
 from runload.models import Activity, Sport
 
 SPLIT_GAP_S = 2 * 3600.0  # tracks further apart than this are separate activities
 _FOOT_SPORTS = (Sport.RUNNING, Sport.WALKING, Sport.HIKING)
-_CHUNK_POINTS = 8192  # point text is turned into numbers this many at a time: memory stays small
 _HR_NAMES = ("hr", "heartrate")
 _CAD_NAMES = ("cad", "cadence")
 # Bounds of what a device can record; anything outside is damage, dropped with a warning.
@@ -96,156 +101,51 @@ def parse_gpx(data: bytes, name: str) -> list[Activity]:
 
 
 # ---------------------------------------------------------------- the streaming reader
-class _Redo(Exception):
-    """The quick pass met elements nested where GPX does not nest them: read again, exactly."""
+# Extension values are found by name (Garmin's TrackPointExtension writes hr and cad, others
+# heartrate or cadence), in any namespace but GPX's own, below a point's <extensions>.
+_LAYOUT = Layout(
+    what="GPX", root="gpx", point="trkpt", container="trkseg",
+    outline=("trk", "metadata", "wpt", "rte", "rtept"),
+    columns=("@lat", "@lon", "p:ele[1]", "p:time[1]"),
+    extras=(("hr", "HR", "Hr", "heartrate", "heartRate", "HeartRate", "Heartrate", "HEARTRATE"),
+            ("cad", "CAD", "Cad", "cadence", "Cadence", "CADENCE")),
+    extras_below=True,
+)
 
 
 def read_gpx(data: bytes, name: str) -> GpxData:
-    """Read a GPX file in one streaming pass (see :mod:`runload.ingest.xmlsafe` for safety)."""
-    try:
-        return _stream(data, name, exact=False)
-    except _Redo:
-        return _stream(data, name, exact=True)
+    """Read a GPX file in one streaming pass (see :mod:`runload.ingest.xmlpoints`)."""
+    return read_points(data, name, _LAYOUT, _build)
 
 
-def _stream(data: bytes, name: str, exact: bool) -> GpxData:
-    """One pass over the file with expat.
-
-    Outside track points every start and end tag is seen, with a stack of open elements. Inside
-    a ``<trkpt>`` (most of a file) only end tags are: text accumulates across the start tags in
-    between, so each value's text is what came since the previous end tag, and a value element is
-    known by its name (``ele``, ``time``, any ``hr``/``cad`` in the extensions). That halves the
-    work per point. A point holding another ``<trkpt>`` would break the stack; it is then read
-    again with ``exact`` (every tag seen, ``ele``/``time`` only as direct children).
-    """
-    p = new_parser()
+def _build(events: Iterator[Event]) -> GpxData:
     gd = GpxData()
-    stack: list[str] = []
-    txt: list[str] = []
-    clear = txt.clear
-    join = "".join
-    q: dict[str, str] = {}  # qualified names of the GPX elements, once the root tells the namespace
-    slots: dict[str, int] = {}  # qualified name -> slot in a point: 2-5 a value, -1 nothing, -3 the point
-    slots_get = slots.get
     seg: _SegmentBuilder | None = None
-    points: list[list[str | None]] = []  # the current segment's points not yet turned into numbers
-    cur: list[str | None] = [None] * 6  # lat, lon, ele, time, hr, cad of the point being read
-    depth = 0
-
-    def slot(qname: str) -> int:
-        ns, _, local = qname.rpartition(" ")
-        low = local.lower()
-        if qname == q["trkpt"]:
-            k = -3
-        elif qname == q["ele"]:
-            k = 2
-        elif qname == q["time"]:
-            k = 3
-        elif low in _HR_NAMES and ns != q["ns"]:
-            k = 4
-        elif low in _CAD_NAMES and ns != q["ns"]:
-            k = 5
-        else:
-            k = -1
-        slots[qname] = k
-        return k
-
-    def start(qname: str, attrs: dict[str, str]) -> None:
-        nonlocal seg, cur, depth
-        clear()
-        if qname == q_trkpt and seg is not None and stack[-1] == q_trkseg:
-            cur = [attrs.get("lat"), attrs.get("lon"), None, None, None, None]
-            depth = 0
-            p.StartElementHandler = point_start if exact else None
-            p.EndElementHandler = point_end_exact if exact else point_end
-            return
-        parent = stack[-1] if stack else None
-        stack.append(qname)
-        if parent is None:
-            _root(qname, attrs)
-        elif qname == q["trkseg"] and parent == q["trk"]:
-            seg = _SegmentBuilder(len(gd.tracks) - 1)
-        elif qname == q["trk"] and parent == q["gpx"]:
-            gd.tracks.append(GpxTrack())
-
-    q_trkpt = q_trkseg = "\0"
-
-    def _root(qname: str, attrs: dict[str, str]) -> None:
-        nonlocal q_trkpt, q_trkseg
-        ns, _, local = qname.rpartition(" ")
-        q["root"] = local
-        # another root: nothing below matches (a file that is not well-formed says so first)
-        pre = (f"{ns} " if ns else "") if local == "gpx" else "\0"
-        q.update({k: pre + k for k in ("gpx", "trk", "trkseg", "trkpt", "ele", "time", "name", "type", "metadata")})
-        q["ns"] = ns
-        q_trkpt, q_trkseg = q["trkpt"], q["trkseg"]
-        gd.creator = attrs.get("creator")
-
-    def end(qname: str) -> None:
-        nonlocal seg
-        if not stack or stack.pop() != qname:
-            raise _Redo  # only possible after a point that held a <trkpt> of its own
-        parent = stack[-1] if stack else None
-        if qname == q_trkseg and seg is not None:
-            seg.add(points)
-            points.clear()
-            gd.segments.append(seg.finish(gd))
-            seg = None
-        elif qname == q["name"] and parent in (q["trk"], q["metadata"], q["gpx"]):
-            text = join(txt).strip() or None
-            if parent == q["trk"]:
-                gd.tracks[-1].name = text
-            elif gd.name is None:
-                gd.name = text
-        elif qname == q["type"] and parent == q["trk"]:
-            gd.tracks[-1].type = join(txt).strip() or None
-        clear()
-
-    def finish_point() -> None:
-        assert seg is not None
-        points.append(cur)
-        if len(points) >= _CHUNK_POINTS:
-            seg.add(points)
-            points.clear()
-        p.StartElementHandler = start
-        p.EndElementHandler = end
-        clear()
-
-    def point_end(qname: str) -> None:
-        k = slots_get(qname)
-        if k is None:
-            k = slot(qname)
-        if k >= 2:
-            if cur[k] is None:
-                cur[k] = join(txt)
-        elif k == -3:
-            finish_point()
-        clear()
-
-    def point_start(qname: str, attrs: dict[str, str]) -> None:
-        nonlocal depth
-        depth += 1
-        clear()
-
-    def point_end_exact(qname: str) -> None:
-        nonlocal depth
-        if depth == 0:
-            finish_point()
-            return
-        k = slots_get(qname)
-        if k is None:
-            k = slot(qname)
-        if k >= 2 and cur[k] is None and (depth == 1) == (k in (2, 3)):
-            cur[k] = join(txt)
-        depth -= 1
-        clear()
-
-    p.StartElementHandler = start
-    p.EndElementHandler = end
-    p.CharacterDataHandler = txt.append
-    parse(p, data, name)
-    if q.get("root") != "gpx":
-        raise IngestError(f"not a GPX file: its root element is <{q.get('root')}>, not <gpx>", path=name)
+    for event in events:
+        node = event.container if isinstance(event, Points) else event.node
+        if isinstance(event, Points):
+            if seg is not None:
+                seg.add(event.columns)
+        elif isinstance(event, Start):
+            if node.parent is None:
+                gd.creator = node.attr("creator")
+            elif node.name == "trk" and node.parent == "gpx":
+                gd.tracks.append(GpxTrack())
+            elif node.name == "trkseg" and node.parent == "trk" and gd.tracks:
+                seg = _SegmentBuilder(len(gd.tracks) - 1)
+        elif node.name == "trkseg":
+            if seg is not None and node.parent == "trk":
+                gd.segments.append(seg.finish(gd))
+                seg = None
+        elif node.name == "trk" and node.parent == "gpx":
+            for what in ("name", "type"):
+                texts = node.texts(f"p:{what}")
+                if texts:  # the last one written
+                    setattr(gd.tracks[-1], what, texts[-1].strip() or None)
+        elif node.name == "metadata" or node.parent is None:
+            for text in node.texts("p:name"):
+                if gd.name is None:
+                    gd.name = text.strip() or None
     return gd
 
 
@@ -258,10 +158,8 @@ class _SegmentBuilder:
         self.track = track
         self.chunks: list[dict[str, Any]] = []
 
-    def add(self, points: list[list[str | None]]) -> None:
-        if not points:
-            return
-        lat, lon, ele, time, hr, cad = zip(*points)
+    def add(self, columns: list[list[str | None]]) -> None:
+        lat, lon, ele, time, hr, cad = columns
         chunk: dict[str, Any] = {"time": parse_times(time)}
         for k, texts in (("lat", lat), ("lon", lon), ("ele", ele), ("hr", hr), ("cad", cad)):
             chunk[k] = floats(texts, *_BOUNDS[k])
@@ -307,9 +205,6 @@ def read_gpx_gpxpy(data: bytes, name: str) -> GpxData:
 
     The file is first parsed safely (no entities, nothing external) and its depth checked: gpxpy
     builds a tree and walks it recursively."""
-    import gpxpy
-    import gpxpy.gpx
-
     check_xml(data, name)
     if max_depth(data, name, _GPXPY_MAX_DEPTH) >= _GPXPY_MAX_DEPTH:
         raise IngestError(f"elements nested more than {_GPXPY_MAX_DEPTH} deep: not a GPX file runload can read",
@@ -341,7 +236,7 @@ def read_gpx_gpxpy(data: bytes, name: str) -> GpxData:
             if wrong.any():
                 gd.dropped["time"] = gd.dropped.get("time", 0) + int(wrong.sum())
                 ta[wrong] = np.nan
-            cols = {
+            cols: dict[str, list[Any]] = {
                 "lat": [pt.latitude for pt in pts], "lon": [pt.longitude for pt in pts],
                 "ele": [pt.elevation for pt in pts],
                 "hr": [_ext_value(pt, _HR_NAMES) for pt in pts], "cad": [_ext_value(pt, _CAD_NAMES) for pt in pts],
@@ -370,18 +265,17 @@ _DECLARED = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']
 def _text(data: bytes) -> str:
     """The file as text, decoded as XML says: byte-order mark, else the declared encoding."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16", errors="replace").lstrip()
-    if data[:3] == b"\xef\xbb\xbf":
-        return data[3:].decode("utf-8", errors="replace").lstrip()
-    body = data.lstrip()
-    m = _DECLARED.match(body[:200])
-    encoding = "utf-8"
-    if m:
-        try:
-            encoding = codecs.lookup(m.group(1).decode("ascii")).name
-        except LookupError:
-            pass
-    text = body.decode(encoding, errors="replace")
+        text = data.decode("utf-16", errors="replace").lstrip()
+    elif data[:3] == b"\xef\xbb\xbf":
+        text = data[3:].decode("utf-8", errors="replace").lstrip()
+    else:
+        body = data.lstrip()
+        m = _DECLARED.match(body[:200])
+        encoding = "utf-8"
+        if m:
+            with suppress(LookupError):
+                encoding = codecs.lookup(m.group(1).decode("ascii")).name
+        text = body.decode(encoding, errors="replace")
     # the text is handed over as str: an encoding declaration in it would now be wrong
     return re.sub(r"""^(<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""", r"\1", text, count=1)
 

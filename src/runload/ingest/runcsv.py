@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from runload.errors import IngestError
 from runload.ingest.common import csv_number
 from runload.models import Activity, Sport
+from runload.textsafe import csv_row, from_csv_cell
 
 COLUMNS = (
     "id", "local_start", "start_utc", "utc_offset_s", "sport", "sub_sport", "distance_km", "moving_s", "elapsed_s",
@@ -47,8 +48,6 @@ def _num(x: float | None, digits: int = 3) -> object:
 
 def rows(acts: Iterable[Activity]) -> Iterable[list[object]]:
     """The CSV's rows (header first), spreadsheet-safe."""
-    from runload.textsafe import csv_row
-
     yield list(COLUMNS)
     for a in acts:
         local = a.start_utc + timedelta(seconds=a.utc_offset_s or 0)
@@ -71,10 +70,16 @@ def to_csv(acts: Sequence[Activity]) -> str:
     return buf.getvalue()
 
 
+def _cells(row: list[str], col: dict[str, int]) -> Callable[[str], str]:
+    """A row's cells by column name (empty for a column the file lacks)."""
+    def cell(key: str) -> str:
+        return from_csv_cell(row[col[key]]).strip() if key in col else ""
+
+    return cell
+
+
 def parse_activities_csv(data: bytes, name: str) -> list[Activity]:
     """The activities of a runload activities CSV (:data:`COLUMNS`; extra columns are ignored)."""
-    from runload.textsafe import from_csv_cell
-
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -99,11 +104,7 @@ def parse_activities_csv(data: bytes, name: str) -> list[Activity]:
             if len(row) != len(header):
                 raise IngestError(f"line {line} has {len(row)} cells where the header has {len(header)}", path=name,
                                   line=line)
-
-            def cell(key: str) -> str:
-                return from_csv_cell(row[col[key]]).strip() if key in col else ""
-
-            out.append(_activity(cell, len(out), name, line))
+            out.append(_activity(_cells(row, col), len(out), name, line))
     except csv.Error as exc:
         raise IngestError(f"not a readable CSV file: {exc}", path=name, line=reader.line_num) from None
     if not out:

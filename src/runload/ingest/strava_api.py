@@ -14,7 +14,7 @@ cursor (the start of the newest activity stored).
 A sync (:func:`sync_strava`) lists the activities since the cursor, less :data:`RECHECK_DAYS`
 (so an activity edited or deleted on Strava in those days is updated or removed), page by page,
 oldest first; each new or changed one is fetched (its detail: gear, perceived exertion; and its
-streams) and stored through :class:`runload.ingest.RecordImport`, the same door as a file, each
+streams) and stored through :class:`runload.ingest.importer.RecordImport`, the same door as a file, each
 committed as it lands. Strava's rate limits (per 15 minutes and per day, in every response's
 headers) stop the sync before they are exceeded: :class:`RateLimited` says when it can resume,
 and the next sync resumes where this one stopped (what was stored is known). Network errors and
@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
@@ -44,6 +44,7 @@ import numpy as np
 from runload.bounds import MAX_LAPS, MAX_NAME_CHARS, MAX_SHORT_TEXT_CHARS, clean_text
 from runload.errors import InputError
 from runload.ingest.common import hr_bins_array, motion, settle_sport, sport_from_name
+from runload.ingest.importer import RecordImport
 from runload.ingest.stravacsv import STRAVA_SUB
 from runload.models import Activity, Lap, Sport
 
@@ -54,7 +55,10 @@ PER_PAGE = 200  # Strava's largest page
 RETRIES = 4  # a network error or 5xx is tried again this many times
 BACKOFF_S = 1.0  # doubled at each retry
 STREAMS = ("time", "distance", "heartrate", "cadence", "altitude", "moving")
-SCOPE = ["read", "activity:read_all"]
+# what runload asks Strava for (one of stravalib's scope names each)
+Scope = Literal["read", "read_all", "profile:read_all", "profile:write", "activity:read", "activity:read_all",
+                "activity:write"]
+SCOPE: list[Scope] = ["read", "activity:read_all"]
 # what of a listed activity says it changed (name, type, gear, times and distance)
 _FINGERPRINT_KEYS = ("name", "type", "sport_type", "start_date", "distance", "moving_time", "elapsed_time",
                      "gear_id", "total_elevation_gain", "average_heartrate", "max_heartrate", "manual")
@@ -147,9 +151,9 @@ def save(path: Path, athlete_id: str, cred: Credentials | None) -> None:
 def _session() -> Any:
     """A requests session that retries network errors and 5xx answers with backoff, a bounded
     number of times (urllib3's Retry), GET and the token POST alike."""
-    import requests
-    from requests.adapters import HTTPAdapter
-    from urllib3.util.retry import Retry
+    import requests  # noqa: PLC0415 - requests loads only when a sync runs
+    from requests.adapters import HTTPAdapter  # noqa: PLC0415 - requests loads only when a sync runs
+    from urllib3.util.retry import Retry  # noqa: PLC0415 - urllib3 loads only when a sync runs
 
     retry = Retry(total=RETRIES, connect=RETRIES, read=RETRIES, status=RETRIES, backoff_factor=BACKOFF_S,
                   status_forcelist=(500, 502, 503, 504), allowed_methods=None, raise_on_status=False,
@@ -165,7 +169,8 @@ class Limits:
     sync asks :meth:`check` before each request, so it stops before a limit, not at a 429."""
 
     def __init__(self) -> None:
-        self.short = self.daily = None  # (usage, limit)
+        self.short: tuple[int, int] | None = None  # (usage, limit)
+        self.daily: tuple[int, int] | None = None
 
     def __call__(self, headers: Any, _method: str = "GET") -> None:
         """Read one answer's headers (stravalib's rate_limiter hook): the latest answer says it
@@ -198,13 +203,15 @@ class Api:
     """Strava's API for one athlete: stravalib's client and protocol, with runload's limits."""
 
     def __init__(self, cred: Credentials, on_tokens: Callable[[Credentials], None]) -> None:
-        from stravalib import Client
+        from stravalib import Client  # noqa: PLC0415 - stravalib loads only when a sync runs
 
         logging.getLogger("stravalib").setLevel(logging.ERROR)  # its notes on tokens are not for runners
         self.cred, self.on_tokens = cred, on_tokens
         self.limits = Limits()
         os.environ.setdefault("SILENCE_TOKEN_WARNINGS", "true")
-        self.client = Client(access_token=cred.access_token, rate_limiter=self.limits, requests_session=_session(),
+        # stravalib calls its rate_limiter with each answer's headers; its annotation asks for its own class
+        self.client = Client(access_token=cred.access_token, rate_limiter=self.limits,  # type: ignore[arg-type]
+                             requests_session=_session(),
                              token_expires=cred.expires_at or None, refresh_token=cred.refresh_token)
         self.client.protocol.server = server()
 
@@ -221,8 +228,8 @@ class Api:
         self.on_tokens(self.cred)
 
     def _call(self, fn: Callable[[], Any]) -> Any:
-        import requests
-        from stravalib import exc
+        import requests  # noqa: PLC0415 - requests loads only when a sync runs
+        from stravalib import exc  # noqa: PLC0415 - stravalib loads only when a sync runs
 
         self.limits.check()
         try:
@@ -231,7 +238,7 @@ class Api:
             raise Revoked("Strava refused runload's authorisation") from e
         except exc.Fault as e:
             status = getattr(e.response, "status_code", None)
-            if status == 429:
+            if status == 429 and e.response is not None:
                 self.limits(e.response.headers)
                 try:
                     self.limits.check()
@@ -247,7 +254,7 @@ class Api:
     def get(self, url: str, *, missing_ok: bool = False, **params: Any) -> Any:
         """The JSON Strava answers; with ``missing_ok``, None for a 404 (an activity deleted since
         it was listed, the streams of an activity typed in by hand)."""
-        from stravalib import exc
+        from stravalib import exc  # noqa: PLC0415 - stravalib loads only when a sync runs
 
         self._fresh()
         try:
@@ -273,7 +280,7 @@ def authorise(client_id: str, client_secret: str, *, announce: Callable[[str], N
     """OAuth 2's authorisation-code flow: the runner approves runload in their browser, Strava
     sends them back to a one-shot server on 127.0.0.1 with a code, exchanged (stravalib) for the
     tokens. ``announce`` shows the URL to open (it holds no secret)."""
-    from stravalib import Client
+    from stravalib import Client  # noqa: PLC0415 - stravalib loads only when a sync runs
 
     state = _secrets.token_urlsafe(16)
     got: dict[str, str] = {}
@@ -304,7 +311,7 @@ def authorise(client_id: str, client_secret: str, *, announce: Callable[[str], N
         url = client.authorization_url(client_id=int(client_id), redirect_uri=redirect, scope=SCOPE, state=state)
         announce(url)
         if open_browser:
-            import webbrowser
+            import webbrowser  # noqa: PLC0415 - a browser is opened only on request
 
             webbrowser.open(url)
         if not done.wait(timeout_s):
@@ -314,13 +321,14 @@ def authorise(client_id: str, client_secret: str, *, announce: Callable[[str], N
         httpd.server_close()
     if "code" not in got:
         raise StravaError("Strava's authorisation was declined")
-    from stravalib import exc
+    from stravalib import exc  # noqa: PLC0415 - stravalib loads only when a sync runs
 
     try:
-        info = client.exchange_code_for_token(int(client_id), client_secret, got["code"])
+        answer = client.exchange_code_for_token(int(client_id), client_secret, got["code"])
     except exc.Fault as e:
         raise StravaError(f"Strava refused the authorisation code ({getattr(e.response, 'status_code', '?')})") from None
-    return Credentials(client_id, client_secret, info["refresh_token"], info["access_token"],
+    info = answer[0] if isinstance(answer, tuple) else answer  # (tokens, athlete) when the athlete is asked for
+    return Credentials(client_id, client_secret, str(info["refresh_token"]), str(info["access_token"]),
                        int(info.get("expires_at") or 0))
 
 
@@ -459,8 +467,6 @@ def sync_strava(store: Any, athlete_id: str, secrets_file: Path, *, now: float |
     """Pull an athlete's new, edited and deleted activities from Strava (see the module's
     docstring). A stop (rate limit, revoked token, network) is in ``stopped``: what was stored
     before it stays, and the cursor moves only over what was stored."""
-    from runload.ingest import RecordImport
-
     creds = load_all(secrets_file)
     cred = creds.get(athlete_id)
     if cred is None:

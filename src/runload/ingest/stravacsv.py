@@ -67,8 +67,8 @@ class _Rows:
 
     def __init__(self, data: bytes | IO[bytes], name: str) -> None:
         raw: IO[bytes] = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
-        buffered = io.BufferedReader(raw) if isinstance(raw, io.RawIOBase) else raw  # type: ignore[arg-type]
-        text = io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="replace", newline="")  # type: ignore[arg-type]
+        buffered = io.BufferedReader(raw) if isinstance(raw, io.RawIOBase) else raw
+        text = io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="replace", newline="")
         self.name = name
         self.lines = _CsvLines(text, name)
         self.reader = csv.reader(self.lines)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runload.errors import InputError, printable
-from runload.ingest import ImportSummary, import_paths
+from runload.ingest.importer import import_paths
+from runload.ingest.summary import ImportSummary
 from runload.ingest.strava_api import RateLimited, Revoked, StravaResult, is_strava, secrets_path, sync_strava
 from runload.store import Source, Store
 
@@ -166,8 +167,5 @@ def _sync_strava(store: Store, source: Source) -> SourceResult:
 def sync(store: Store, athlete_ids: Sequence[str] | None = None, *, workers: int | None = None) -> SyncResult:
     """Sync every source of every athlete (or of ``athlete_ids``); one missing source never
     stops the others."""
-    if athlete_ids:
-        sources = [s for a in athlete_ids for s in store.sources(a)]
-    else:
-        sources = store.sources()
+    sources = [s for a in athlete_ids for s in store.sources(a)] if athlete_ids else store.sources()
     return SyncResult(tuple(sync_source(store, s, workers=workers) for s in sources))

@@ -1,4 +1,4 @@
-"""Read Garmin Training Center (TCX) files in one streaming pass on a safe expat parser.
+"""Read Garmin Training Center (TCX) files in one streaming pass (:mod:`runload.ingest.xmlpoints`).
 
 Every ``<Activity>`` (also inside a ``<MultiSportSession>``) becomes an activity. Distance comes
 from the laps' ``DistanceMeters`` (the device's summary), falling back to the track; running
@@ -12,8 +12,10 @@ warning.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TypeGuard
 
 import numpy as np
 
@@ -22,7 +24,7 @@ from runload.ingest.common import (
     MAX_ACTIVITY_S, Times, clean_cumulative, distance_along, finite, floats, hr_bins_array, motion,
     parse_times, plausible_times, settle_sport, sport_from_name,
 )
-from runload.ingest.xmlsafe import new_parser, parse
+from runload.ingest.xmlpoints import Event, Layout, Node, Points, Start, read_points
 from runload.models import Activity, Lap, Sport
 
 _FOOT_SPORTS = (Sport.RUNNING, Sport.WALKING, Sport.HIKING)
@@ -31,7 +33,6 @@ _FOOT_SPORTS = (Sport.RUNNING, Sport.WALKING, Sport.HIKING)
 _POINT_BOUNDS = [None, (-90.0, 90.0), (-180.0, 180.0), (-1000.0, 10000.0), (0.0, 1e7), (0.0, 255.0),
                  (0.0, 255.0), (0.0, 255.0)]
 _WHAT = [None, "position", "position", "altitude", "distance", "heart rate", "cadence", "cadence"]
-_CHUNK_POINTS = 8192
 
 
 @dataclass
@@ -91,150 +92,76 @@ def parse_tcx(data: bytes, name: str) -> list[Activity]:
 
 
 # ---------------------------------------------------------------- the streaming reader
-class _Redo(Exception):
-    pass
+_LAYOUT = Layout(
+    what="TCX", root="TrainingCenterDatabase", point="Trackpoint", container="Track",
+    outline=("Activity", "Lap", "Id"),
+    columns=("p:Time[1]", "p:Position[1]/p:LatitudeDegrees[1]", "p:Position[1]/p:LongitudeDegrees[1]",
+             "p:AltitudeMeters[1]", "p:DistanceMeters[1]", "p:HeartRateBpm[1]/p:Value[1]", "p:Cadence[1]"),
+    extras=(("RunCadence",),),  # Garmin's ActivityExtension: running cadence, per leg
+)
+# the lap's own values, wherever Garmin's extension puts its average run cadence (3 levels down at most)
+_AVG_RUN_CADENCE = " | ".join("/".join(["*"] * i + ["*[local-name()='AvgRunCadence']"]) for i in range(3))
 
 
 def read_tcx(data: bytes, name: str) -> TcxData:
-    """Read a TCX file in one streaming pass into :class:`TcxData`."""
-    try:
-        return _stream(data, name, exact=False)
-    except _Redo:
-        return _stream(data, name, exact=True)
+    """Read a TCX file in one streaming pass (see :mod:`runload.ingest.xmlpoints`) into :class:`TcxData`."""
+    return read_points(data, name, _LAYOUT, _build)
 
 
-def _stream(data: bytes, name: str, exact: bool) -> TcxData:
-    """As the GPX reader (:func:`runload.ingest.gpx._stream`): every tag is seen outside track
-    points; inside a ``<Trackpoint>`` only end tags are, and a value is known by its name."""
-    p = new_parser()
+def _build(events: Iterator[Event]) -> TcxData:
     td = TcxData()
-    stack: list[str] = []
-    txt: list[str] = []
-    clear = txt.clear
-    q: dict[str, str] = {}
-    slots: dict[str, int] = {}
     act: TcxActivity | None = None
     lap: TcxLap | None = None
     points: _Points | None = None
-    cur: list[str | None] = [None] * 8
-    depth = 0
-
-    def slot(qname: str) -> int:
-        ns, _, local = qname.rpartition(" ")
-        k = {"Time": 0, "LatitudeDegrees": 1, "LongitudeDegrees": 2, "AltitudeMeters": 3, "DistanceMeters": 4,
-             "Value": 5, "Cadence": 6}.get(local, -1) if ns == q["ns"] else (7 if local == "RunCadence" else -1)
-        slots[qname] = k
-        return k
-
-    def text() -> str:
-        return "".join(txt).strip()
-
-    def start(qname: str, attrs: dict[str, str]) -> None:
-        nonlocal act, lap, points, cur, depth
-        clear()
-        parent = stack[-1] if stack else None
-        stack.append(qname)
-        if parent is None:
-            ns, _, local = qname.rpartition(" ")
-            q["root"] = local
-            # another root: nothing below matches (a file that is not well-formed says so first)
-            pre = (f"{ns} " if ns else "") if local == "TrainingCenterDatabase" else "\0"
-            q.update({k: pre + k for k in (
-                "Activity", "Lap", "Track", "Trackpoint", "Id", "TotalTimeSeconds", "DistanceMeters", "MaximumSpeed",
-                "AverageHeartRateBpm", "MaximumHeartRateBpm", "Value", "Creator", "Name", "Extensions")})
-            q["ns"] = ns
-        elif qname == q["Trackpoint"] and parent == q["Track"] and points is not None:
-            cur = [None] * 8
-            depth = 0
-            p.StartElementHandler = point_start if exact else None
-            p.EndElementHandler = point_end_exact if exact else point_end
-        elif qname == q["Track"] and lap is not None and parent == q["Lap"]:
-            points = points or _Points()
-        elif qname == q["Lap"] and act is not None and parent == q["Activity"]:
-            lap = TcxLap(start=_one_time(attrs.get("StartTime"), td))
-            points = None
-        elif qname == q["Activity"] and act is None:
-            act = TcxActivity(sport=attrs.get("Sport"))
-
-    def end(qname: str) -> None:
-        nonlocal act, lap, points
-        if not stack or stack.pop() != qname:
-            raise _Redo
-        parent = stack[-1] if stack else None
-        if lap is not None and parent == q["Lap"]:
-            if qname == q["TotalTimeSeconds"]:
-                lap.timer_s = _value(text(), 0.0, MAX_ACTIVITY_S, "lap time", td)
-            elif qname == q["DistanceMeters"]:
-                lap.distance_m = _value(text(), 0.0, 1e7, "lap distance", td)
-            elif qname == q["MaximumSpeed"]:
-                lap.max_speed_mps = _value(text(), 0.0, 1000.0, "lap speed", td)
-        elif qname == q["Value"] and lap is not None and len(stack) >= 2 and stack[-2] == q["Lap"]:
-            value = _value(text(), 1.0, 255.0, "heart rate", td)
-            if parent == q["AverageHeartRateBpm"]:
-                lap.avg_hr_bpm = value
-            elif parent == q["MaximumHeartRateBpm"]:
-                lap.max_hr_bpm = value
-        elif qname.rpartition(" ")[2] == "AvgRunCadence" and lap is not None and q["Lap"] in stack[-3:]:
-            lap.avg_run_cadence = _value(text(), 0.0, 255.0, "cadence", td)
-        elif qname == q["Id"] and act is not None and parent == q["Activity"]:
-            act.id_s = _one_time(text(), td)
-        elif qname == q["Name"] and act is not None and parent == q["Creator"] and stack[-2] == q["Activity"]:
-            act.device = text() or None
-        elif qname == q["Lap"] and lap is not None and act is not None:
+    for event in events:
+        if isinstance(event, Points):
+            if points is not None and event.container.parent == "Lap":
+                points.add(event.columns)
+            continue
+        node = event.node
+        if isinstance(event, Start):
+            if node.name == "Activity" and act is None:
+                act = TcxActivity(sport=node.attr("Sport"))
+            elif node.name == "Lap" and act is not None and node.parent == "Activity":
+                lap = TcxLap(start=_one_time(node.attr("StartTime"), td))
+                points = None
+            elif node.name == "Track" and lap is not None and node.parent == "Lap":
+                points = points or _Points()
+        elif node.name == "Id":
+            if act is not None and node.parent == "Activity":
+                act.id_s = _one_time(_text(node.texts(".")), td)
+        elif node.name == "Lap" and lap is not None and act is not None:
+            _lap_values(lap, node, td)
             if points is not None:
                 points.into(lap, td)
             act.laps.append(lap)
             lap = points = None
-        elif qname == q["Activity"] and act is not None:
+        elif node.name == "Activity" and act is not None:
+            for device in node.texts("p:Creator/p:Name"):
+                act.device = device.strip() or None
             td.activities.append(act)
             act = None
-        clear()
-
-    def finish_point() -> None:
-        assert points is not None
-        points.add(cur)
-        stack.pop()
-        p.StartElementHandler = start
-        p.EndElementHandler = end
-        clear()
-
-    def point_end(qname: str) -> None:
-        if qname == q["Trackpoint"]:
-            finish_point()
-            return
-        k = slots.get(qname)
-        if k is None:
-            k = slot(qname)
-        if k >= 0 and cur[k] is None:
-            cur[k] = txt[0] if len(txt) == 1 else "".join(txt)
-        clear()
-
-    def point_start(qname: str, attrs: dict[str, str]) -> None:
-        nonlocal depth
-        depth += 1
-        clear()
-
-    def point_end_exact(qname: str) -> None:
-        nonlocal depth
-        if depth == 0:
-            finish_point()
-            return
-        k = slots.get(qname)
-        if k is None:
-            k = slot(qname)
-        if k >= 0 and cur[k] is None:
-            cur[k] = "".join(txt)
-        depth -= 1
-        clear()
-
-    p.StartElementHandler = start
-    p.EndElementHandler = end
-    p.CharacterDataHandler = txt.append
-    parse(p, data, name)
-    if q.get("root") != "TrainingCenterDatabase":
-        raise IngestError(f"not a TCX file: its root element is <{q.get('root')}>, not <TrainingCenterDatabase>",
-                          path=name)
     return td
+
+
+def _text(texts: list[str]) -> str:
+    return texts[-1].strip() if texts else ""
+
+
+def _lap_values(lap: TcxLap, node: Node, td: TcxData) -> None:
+    """A lap's summary, read as it ends (the last value written wins; each impossible one is counted)."""
+    for text in node.texts("p:TotalTimeSeconds"):
+        lap.timer_s = _value(text.strip(), 0.0, MAX_ACTIVITY_S, "lap time", td)
+    for text in node.texts("p:DistanceMeters"):
+        lap.distance_m = _value(text.strip(), 0.0, 1e7, "lap distance", td)
+    for text in node.texts("p:MaximumSpeed"):
+        lap.max_speed_mps = _value(text.strip(), 0.0, 1000.0, "lap speed", td)
+    for text in node.texts("p:AverageHeartRateBpm/p:Value"):
+        lap.avg_hr_bpm = _value(text.strip(), 1.0, 255.0, "heart rate", td)
+    for text in node.texts("p:MaximumHeartRateBpm/p:Value"):
+        lap.max_hr_bpm = _value(text.strip(), 1.0, 255.0, "heart rate", td)
+    for text in node.texts(_AVG_RUN_CADENCE):
+        lap.avg_run_cadence = _value(text.strip(), 0.0, 255.0, "cadence", td)
 
 
 def _one_time(text: str | None, td: TcxData) -> float | None:
@@ -256,38 +183,26 @@ def _value(text: str, lo: float, hi: float, what: str, td: TcxData) -> float | N
 
 
 class _Points:
-    """One lap's track point texts, turned into numbers in chunks (memory stays small)."""
+    """One lap's track points, turned into numbers a chunk at a time (memory stays small)."""
 
-    __slots__ = ("texts", "times", "columns", "bad")
+    __slots__ = ("times", "columns", "bad")
 
     def __init__(self) -> None:
-        self.texts: list[list[str | None]] = [[] for _ in range(8)]
         self.times: list[list[str | None]] = []
         self.columns: list[list[np.ndarray]] = [[] for _ in range(8)]
         self.bad = [0] * 8
 
-    def add(self, values: list[str | None]) -> None:
-        texts = self.texts
-        for i in range(8):
-            texts[i].append(values[i])
-        if len(texts[0]) >= _CHUNK_POINTS:
-            self._flush()
-
-    def _flush(self) -> None:
-        if not self.texts[0]:
-            return
-        self.times.append(self.texts[0])
+    def add(self, columns: list[list[str | None]]) -> None:
+        self.times.append(columns[0])
         for i in range(1, 8):
             lo_hi = _POINT_BOUNDS[i]
             assert lo_hi is not None
-            values, bad = floats(self.texts[i], *lo_hi)
+            values, bad = floats(columns[i], *lo_hi)
             self.columns[i].append(values)
             self.bad[i] += bad
-        self.texts = [[] for _ in range(8)]
 
     def into(self, lap: TcxLap, td: TcxData) -> None:
         """Add the points to the lap's arrays (a lap may hold several tracks)."""
-        self._flush()
         t_parts = []
         for texts in self.times:
             times = parse_times(texts)
@@ -338,7 +253,7 @@ def _activity(act: TcxActivity, index: int, td: TcxData, notes: list[str], name:
         warnings.append(f"{int((~np.isnan(t) & ~timed).sum())} track points dated days away from the others ignored")
     mid = float(np.median(t[timed])) if timed.any() else None
 
-    def near(when: float | None) -> bool:  # a start within the activity's days, when the track tells them
+    def near(when: float | None) -> TypeGuard[float]:  # a start within the activity's days, when the track tells them
         return when is not None and (mid is None or abs(when - mid) <= MAX_ACTIVITY_S)
 
     starts = [s for s in ([act.id_s] + [lap.start for lap in laps]) if near(s)]

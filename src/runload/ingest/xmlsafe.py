@@ -1,6 +1,9 @@
 """Parse XML safely and in one streaming pass, with the standard library's expat.
 
-Activity files (GPX, TCX) are read by handlers on an expat parser that this module configures:
+Activity files (GPX, TCX) are read with lxml (:mod:`runload.ingest.xmlpoints`); expat, configured
+here, says precisely why a file that lxml refuses is not well-formed, checks a file before gpxpy
+(the reference reader) sees it, and tames a well-formed file that is beyond lxml's limits
+(:func:`tame`). The expat parser this module makes:
 
 - entity declarations (internal or external, the "billion laughs" and external-file attacks) and
   references to external entities are refused before anything is expanded; parameter entities
@@ -17,8 +20,10 @@ Activity files (GPX, TCX) are read by handlers on an expat parser that this modu
 
 from __future__ import annotations
 
+import contextlib
 import pyexpat
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from runload.errors import IngestError
 
@@ -38,11 +43,11 @@ def _refuse_external(*args: Any) -> int:
     raise _Unsafe("external entity reference")
 
 
-def new_parser() -> Any:
-    """An expat parser with namespace processing (names are ``"URI local"``) that refuses
-    entity declarations and external references. Set the content handlers, then call
-    :func:`parse`."""
-    parser = pyexpat.ParserCreate(namespace_separator=" ")
+def new_parser(namespaces: bool = True) -> Any:
+    """An expat parser with namespace processing (names are ``"URI local"``; without
+    ``namespaces``, names as written) that refuses entity declarations and external references.
+    Set the content handlers, then call :func:`parse`."""
+    parser = pyexpat.ParserCreate(namespace_separator=" ") if namespaces else pyexpat.ParserCreate()
     parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.EntityDeclHandler = _refuse_entity
     parser.UnparsedEntityDeclHandler = _refuse_entity
@@ -52,7 +57,7 @@ def new_parser() -> Any:
     return parser
 
 
-def _start(data: bytes) -> int:
+def document_start(data: bytes) -> int:
     """Where the document starts: after a UTF-8 byte-order mark and any leading whitespace."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return 0  # UTF-16: expat reads the mark itself
@@ -69,7 +74,7 @@ def parse(parser: Any, data: bytes, name: str) -> None:
     Raises :class:`IngestError` naming ``name`` for unsafe or malformed XML; exceptions raised by
     the content handlers pass through unchanged.
     """
-    view = memoryview(data)[_start(data):]
+    view = memoryview(data)[document_start(data):]
     try:
         for pos in range(0, len(view), _CHUNK):
             parser.Parse(view[pos:pos + _CHUNK], False)
@@ -108,11 +113,46 @@ def max_depth(data: bytes, name: str, limit: int) -> int:
         depth -= 1
 
     parser.StartElementHandler, parser.EndElementHandler = start, end
-    try:
+    with contextlib.suppress(_Deep):
         parse(parser, data, name)
-    except _Deep:
-        pass
     return deepest
+
+
+TAME_DEPTH = 100  # deeper elements are cut off a tamed copy: no activity file nests a tenth as deep
+TAME_TEXT = 1 << 20  # and a run of text is cut to 1 MB (a name longer than that is cut when stored anyway)
+
+
+def tame(data: bytes, name: str) -> bytes:
+    """A copy of a well-formed file (UTF-8) without what lies deeper than :data:`TAME_DEPTH`
+    elements and with each run of text cut to :data:`TAME_TEXT`: a file that only breaks a
+    limit of lxml's (150,000 nested elements in an extension, a 20 MB track name) reads as the
+    values it holds. Raises :class:`IngestError` as :func:`parse` does."""
+    out: list[str] = ['<?xml version="1.0" encoding="UTF-8"?>']
+    depth = run = 0  # how deep the element read is; how much of its run of text is kept
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal depth, run
+        depth, run = depth + 1, 0
+        if depth <= TAME_DEPTH:
+            out.append(f"<{tag}" + "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items()) + ">")
+
+    def end(tag: str) -> None:
+        nonlocal depth, run
+        if depth <= TAME_DEPTH:
+            out.append(f"</{tag}>")
+        depth, run = depth - 1, 0
+
+    def text(chars: str) -> None:
+        nonlocal run
+        if depth <= TAME_DEPTH and run < TAME_TEXT:
+            piece = chars[:TAME_TEXT - run]
+            run += len(piece)
+            out.append(escape(piece))
+
+    parser = new_parser(namespaces=False)
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    parse(parser, data, name)
+    return "".join(out).encode("utf-8")
 
 
 class _Deep(Exception):

@@ -219,16 +219,16 @@ class Store(Imports, Sources, SentLog):
         return gone
 
     def insert_activity(self, conn: sqlite3.Connection, athlete_id: str, activity: Activity,
-                        import_id: int | None = None) -> int:
+                        import_id: int | None = None, *, checked: bool = False) -> int:
         """Insert one activity inside the caller's transaction; returns its id. ``import_id`` is
         the import storing it (:meth:`start_import`), so the import can be undone.
 
         The store's door: an activity with any value outside the physical bounds is refused
-        (:class:`InputError`); importers pass what :func:`runload.bounds.check_activity` kept.
-        A gear that is the athlete's default shoe (``gear_default``) is kept apart from the gear
-        the file recorded.
+        (:class:`InputError`); importers pass what :func:`runload.bounds.check_activity` kept,
+        and say so with ``checked`` (the check is then not run a second time). A gear that is the
+        athlete's default shoe (``gear_default``) is kept apart from the gear the file recorded.
         """
-        if not bounds.within_bounds(activity):
+        if not checked and not bounds.within_bounds(activity):
             why = bounds.plausible_activity(activity) or "values outside physical bounds"
             raise InputError(f"activity not stored: {why}", path=activity.source_file)
         end = activity.start_utc.timestamp() + (activity.elapsed_s or activity.timer_s or 0.0)

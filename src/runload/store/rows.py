@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -93,8 +93,12 @@ ALL_ACTIVITY_COLUMNS = [
 ]
 
 
+_LAP_FIELDS = tuple(f.name for f in fields(Lap))
+
+
 def lap_to_json(lap: Lap) -> dict[str, object]:
-    d = asdict(lap)
+    # field by field, not dataclasses.asdict (which deep-copies every value): an import stores thousands of laps
+    d: dict[str, object] = {name: getattr(lap, name) for name in _LAP_FIELDS}
     d["start_utc"] = iso(lap.start_utc) if lap.start_utc else None
     return d
 

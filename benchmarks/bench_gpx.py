@@ -1,0 +1,128 @@
+"""Benchmark: runload's GPX and TCX readers (runload.ingest.xmlpoints) against references, in one
+process, on the real files in ../shared/real_activities and on larger synthetic runs.
+
+- GPX: ``read_gpx`` (every point's time, position, elevation, heart rate and cadence, as arrays)
+  against gpxpy's parse alone (``gpxpy.parse``: its objects, nothing computed) and against
+  building an lxml tree of the same bytes (``lxml.etree.fromstring``: nothing read from it).
+  Target: >= 10x gpxpy.
+- TCX: ``read_tcx`` against building an lxml tree and an ElementTree tree of the same bytes
+  (gpxpy does not read TCX).
+
+Timings are CPU time of this process (``time.process_time``: a busy machine's other work does
+not count), each reader run in turn on each file (interleaved, the order rotated every round),
+and the median of ``--rounds`` (at least 5) runs is compared. A ratio above 1 is runload faster.
+Synthetic runs are written by benchmarks/bench_import.py's writers (Garmin Connect and Strava
+styles, one point a second).
+
+Usage: python benchmarks/bench_gpx.py [--rounds N] [--minutes 60,600]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import statistics
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import gpxpy
+from lxml import etree
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_import import make_gpx, make_tcx  # noqa: E402 - the corpus writers, beside this file
+
+from runload.errors import IngestError  # noqa: E402
+from runload.ingest.gpx import read_gpx  # noqa: E402
+from runload.ingest.tcx import read_tcx  # noqa: E402
+
+REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real_activities"
+START = datetime(2024, 5, 6, 7, 0, tzinfo=timezone.utc)
+
+
+def _lxml_tree(data: bytes) -> object:
+    return etree.fromstring(data.lstrip(), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
+
+
+def _cases(minutes: list[int]) -> list[tuple[str, str, bytes]]:
+    """(kind, label, bytes): the real files runload reads, then the synthetic runs."""
+    out: list[tuple[str, str, bytes]] = []
+    for kind in ("gpx", "tcx"):
+        for path in sorted(REAL.glob(f"**/*.{kind}")) + sorted(REAL.glob(f"**/*.{kind}.gz")):
+            data = path.read_bytes()
+            if path.suffix == ".gz":
+                data = gzip.decompress(data)
+            try:
+                (read_gpx if kind == "gpx" else read_tcx)(data, path.name)
+                if kind == "gpx":
+                    gpxpy.parse(data.decode("utf-8", errors="replace"))
+            except (IngestError, gpxpy.gpx.GPXException, ValueError):
+                continue  # a file one of the readers refuses is no speed comparison
+            out.append((kind, path.name, data))
+    for m in minutes:
+        for seed, style in ((0, "Garmin"), (1, "Strava")):
+            out.append(("gpx", f"synthetic {m} min ({style})", make_gpx(m, seed, START)))
+        out.append(("tcx", f"synthetic {m} min (Garmin)", make_tcx(m, 0, START)))
+    return out
+
+
+def _readers(kind: str, data: bytes) -> dict[str, Callable[[], object]]:
+    if kind == "gpx":
+        text = data.decode("utf-8", errors="replace")
+        return {"runload": lambda: read_gpx(data, "x.gpx"), "gpxpy": lambda: gpxpy.parse(text),
+                "lxml tree": lambda: _lxml_tree(data)}
+    return {"runload": lambda: read_tcx(data, "x.tcx"), "lxml tree": lambda: _lxml_tree(data),
+            "ElementTree": lambda: ET.fromstring(data.lstrip())}
+
+
+def measure(cases: list[tuple[str, str, bytes]], rounds: int) -> list[tuple[str, str, int, dict[str, float]]]:
+    """Median CPU seconds of each reader on each case, interleaved round by round."""
+    times: list[dict[str, list[float]]] = [{} for _ in cases]
+    for r in range(rounds):
+        for i, (kind, _label, data) in enumerate(cases):
+            readers = list(_readers(kind, data).items())
+            shift = r % len(readers)
+            for name, read in readers[shift:] + readers[:shift]:
+                t0 = time.process_time()
+                read()
+                times[i].setdefault(name, []).append(time.process_time() - t0)
+    return [(kind, label, len(data), {k: statistics.median(v) for k, v in t.items()})
+            for (kind, label, data), t in zip(cases, times)]
+
+
+def report(results: list[tuple[str, str, int, dict[str, float]]]) -> None:
+    for kind, refs in (("gpx", ("gpxpy", "lxml tree")), ("tcx", ("ElementTree", "lxml tree"))):
+        rows = [r for r in results if r[0] == kind]
+        if not rows:
+            continue
+        print(f"\n{kind.upper()}: runload's reader against {' and '.join(refs)} (ratio = reference time / runload's)")
+        print(f"  {'file':44s} {'size':>9s} {'runload':>10s} " + " ".join(f"{'x ' + ref:>14s}" for ref in refs))
+        for _kind, label, size, med in rows:
+            ratios = " ".join(f"{med[ref] / med['runload']:14.2f}" for ref in refs)
+            print(f"  {label[:44]:44s} {size / 2**20:7.2f}MB {med['runload'] * 1000:8.1f}ms {ratios}")
+        for scope, pick in (("real files", lambda lb: not lb.startswith("synthetic")),
+                            ("synthetic", lambda lb: lb.startswith("synthetic"))):
+            chosen = [r for r in rows if pick(r[1])]
+            if not chosen:
+                continue
+            ours = sum(r[3]["runload"] for r in chosen)
+            ratios = ", ".join(f"{sum(r[3][ref] for r in chosen) / ours:.1f}x {ref}" for ref in refs)
+            print(f"  all {scope} together ({sum(r[2] for r in chosen) / 2**20:.1f} MB): {ratios}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--minutes", default="60,600", help="lengths of the synthetic runs, in minutes")
+    args = parser.parse_args()
+    rounds = max(5, args.rounds)
+    cases = _cases([int(m) for m in args.minutes.split(",") if m])
+    print(f"{len(cases)} files, median of {rounds} interleaved runs each, CPU time")
+    report(measure(cases, rounds))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,359 @@
+"""Reading files in worker processes: each is read, unpacked, recognised, hashed and parsed away
+from the process that writes to the store, so both cores are used and a reader crashing on a
+hostile file takes down a worker, never the import.
+
+A worker that dies on a file (a reader crashing on hostile input, the system killing it for
+memory) fails that file only: the pool is restarted and the import goes on (:class:`_Workers`).
+Each worker may grow by :data:`WORKER_MEMORY_BYTES` (Linux) and spend :data:`FILE_SECONDS` on one
+file. Results come back in the order of the files, so what is stored never depends on timing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from runload import bounds
+from runload.errors import IngestError
+from runload.ingest.archives import unpack
+from runload.ingest import fit, gpx, runcsv, stravacsv, tcx
+from runload.ingest.sniff import FORMAT_NAMES, describe, format_cap, read_disk_file, sniff
+from runload.ingest.walk import Source, Unreadable
+from runload.models import Activity
+
+try:
+    import resource as _resource
+
+    resource: ModuleType | None = _resource
+except ImportError:  # not a Unix: no memory limit
+    resource = None
+
+_WINDOW_FILES_PER_WORKER = 4  # files in flight per worker: enough to keep them busy
+_WINDOW_BYTES = 32 * 1024 * 1024  # archive members' bytes in flight to workers, at most (one file may exceed it)
+_SPILL_BYTES = 4 * 1024 * 1024  # larger members reach a worker through a private temporary file
+# What a worker may allocate beyond what it starts with (Linux, RLIMIT_DATA): whatever a file holds,
+# no reader grows a worker past about 300 MB; one that would fails that file ("needs more memory").
+WORKER_MEMORY_BYTES = 256 * 1024 * 1024
+_DEAD_WORKER = ("the reader's process died on this file (it needed more memory than runload gives one file, or "
+                "the file is damaged in a way that crashes the reader): not imported")
+# How long one file may take to read. The largest files runload reads (32 MB of FIT, 64 MB of
+# GPX) take well under a minute on a slow machine; a reader still busy after this is stuck on a
+# hostile file, and its process is stopped.
+FILE_SECONDS = 300.0
+_MEMORY_REASON = (f"needs more memory than runload gives one file ({WORKER_MEMORY_BYTES // 2**20} MB) to read: "
+                  "not read")
+
+
+def _slow_reason() -> str:
+    return f"took longer than runload gives one file ({FILE_SECONDS:,.0f} s) to read: stopped, not imported"
+
+
+def _raised_reason(exc: BaseException) -> str:
+    """Why a file failed when its worker raised instead of answering (a MemoryError while
+    sending its result back, say), in words."""
+    if isinstance(exc, MemoryError):
+        return _MEMORY_REASON
+    return "could not be read: the reader failed on it in a way runload does not handle; not imported"
+
+Item = Source | Unreadable  # a file to read, or one the walk could not read (failed in its place)
+
+
+def parse_source(kind: str, data: bytes, name: str, present: frozenset[str] | None = None) -> list[Activity]:
+    """The activities in one file's bytes, by its format (``fit``, ``gpx``, ``tcx``, ``csv``,
+    runload's own activities CSV, or ``strava``, a Strava export's activities.csv: its rows for
+    files not ``present`` in the import)."""
+    if kind == "fit":
+        return fit.parse_fit(data, name)
+    if kind == "gpx":
+        return gpx.parse_gpx(data, name)
+    if kind == "tcx":
+        return tcx.parse_tcx(data, name)
+    if kind == "csv":
+        return runcsv.parse_activities_csv(data, name)
+    if kind == "strava":
+        return stravacsv.parse_strava_csv(data, name, present)
+    raise IngestError(f"unsupported format {kind!r}", path=name)
+
+
+# ---------------------------------------------------------------- worker side
+_KNOWN: frozenset[str] = frozenset()
+
+
+def _init_worker(known: frozenset[str], memory_budget: int | None = None) -> None:
+    global _KNOWN
+    _KNOWN = known
+    if memory_budget:
+        _limit_memory(memory_budget)
+
+
+def _limit_memory(budget: int) -> None:
+    """Let this process allocate at most ``budget`` bytes more than it holds now (Linux: data
+    segment and private mappings, which is where every reader's arrays and objects live)."""
+    if resource is None:
+        return  # not Linux: no limit, as before
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            vm_data = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmData:"))
+        _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        limit = vm_data + budget if hard == resource.RLIM_INFINITY else min(vm_data + budget, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (OSError, StopIteration, ValueError):
+        pass  # no /proc (not Linux): no limit, as before
+
+
+@dataclass
+class Parsed:
+    """What reading one file gave: its content hash and activities, or why it failed."""
+
+    digest: str | None = None
+    activities: list[Activity] | None = None
+    error: str | None = None
+    notes: tuple[str, ...] = ()  # what was odd about reading it (kept as warnings)
+    notice: str | None = None  # an optional file that is not an activity file: said, not failed
+
+
+def _parse_task(name: str, hint: str | None, path: Path | None, data: bytes | None,
+                optional: bool = False, present: frozenset[str] | None = None) -> Parsed:
+    """Read (if given a path), unpack, recognise, hash and parse one file; errors come back as
+    text for a runner, never raised."""
+    kind = hint
+    try:
+        if data is None:
+            assert path is not None
+            data = read_disk_file(path, name)
+        if not data:
+            return Parsed(error="empty file (0 bytes): nothing to import")
+        data, notes = unpack(data, name)
+        if not data:
+            return Parsed(error="empty file (0 bytes): nothing to import")
+        head = data[:65_536]
+        content = sniff(head)
+        if content in FORMAT_NAMES:
+            kind = content
+            if hint is not None and hint != content:
+                notes.append(f"its name says {FORMAT_NAMES[hint]} but it holds a {FORMAT_NAMES[content]} file: "
+                             f"read as {FORMAT_NAMES[content]}")
+        elif optional:
+            return Parsed(notice=f"not an activity file: {describe(content, head)}; not imported")
+        elif hint is None or content == "zip":
+            what = f"not a {FORMAT_NAMES[hint]} file" if hint else "not an activity file"
+            return Parsed(error=f"{what}: {describe(content, head)}")
+        # else: unrecognised bytes (or XML of another kind) with an activity name go to that
+        # format's reader, which says precisely what is wrong (a damaged header, XML broken at line 3)
+        assert kind is not None
+        cap = format_cap(kind)
+        if len(data) > cap:
+            return Parsed(error=f"is {len(data) / 2**20:,.0f} MB of {FORMAT_NAMES[kind]}, more than any activity "
+                                 f"file (runload reads up to {cap // 2**20} MB); not read")
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in _KNOWN:
+            return Parsed(digest)
+        # text is cut here, in the worker, so a 200 MB track name never travels to the writer
+        acts = [bounds.clip_text(a) for a in parse_source(kind, data, name, present)]
+        return Parsed(digest, acts, notes=tuple(notes))
+    except IngestError as err:
+        where = f" (line {err.line})" if err.line is not None and str(err.line) not in err.message else ""
+        return Parsed(error=err.message + where)
+    except RecursionError:
+        return Parsed(error="its XML is nested more deeply than any activity file: not read")
+    except MemoryError:
+        return Parsed(error=_MEMORY_REASON)
+    except Exception:  # noqa: BLE001 - a reader's bug on one odd file must not stop the import
+        what = FORMAT_NAMES.get(kind or "", "activity")
+        return Parsed(error=f"could not be read: it is damaged in a way the {what} reader does not handle")
+
+
+# ---------------------------------------------------------------- parsing, here or in workers
+@dataclass
+class _Job:
+    item: Item
+    future: Future[Parsed] | None = None
+    result: Parsed | None = None
+    path: Path | None = None  # a file on disk (or a spooled member) the worker reads itself
+    data: bytes | None = None  # a member's bytes, kept until its result is in (to retry it)
+    spooled: bool = False
+    size: int = 0
+
+
+def parse_all(items: Iterator[Item], known: dict[str, str], workers: int | None) -> Iterator[tuple[Item, Parsed]]:
+    """(item, parsed) in the order of ``items``, parsed in worker processes (or here, with 0).
+
+    Only a bounded window of files is in flight: a few per worker and at most ``_WINDOW_BYTES``
+    of archive members, so memory holds a few files whatever the import's size.
+    """
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    if n_workers <= 0:
+        _init_worker(frozenset(known))
+        for item in items:
+            yield item, _run_here(item)
+        return
+    with _Workers(n_workers, frozenset(known)) as pool:
+        pending: deque[_Job] = deque()
+        in_flight = 0
+        exhausted = False
+        it = iter(items)
+        window = _WINDOW_FILES_PER_WORKER * n_workers
+        while True:
+            while not exhausted and len(pending) < window and (in_flight < _WINDOW_BYTES or not pending):
+                following = next(it, None)
+                if following is None:
+                    exhausted = True
+                    break
+                job = pool.submit(following)
+                pending.append(job)
+                in_flight += job.size
+            if not pending:
+                return
+            job = pending.popleft()
+            in_flight -= job.size
+            yield job.item, pool.result(job, pending)
+
+
+def _run_here(item: Item) -> Parsed:
+    if isinstance(item, Unreadable):
+        return Parsed(error=item.reason)
+    if item.path is not None:
+        return _parse_task(item.name, item.kind, item.path, None, item.optional, item.present)
+    try:
+        data = item.read()
+    except IngestError as err:
+        return Parsed(error=err.message)
+    return _parse_task(item.name, item.kind, None, data, item.optional, item.present)
+
+
+class _Workers:
+    """A pool of parsing processes that outlives any one of them dying.
+
+    When a worker dies, every file then in flight is a suspect: each is parsed again alone in a
+    fresh process, so the file that kills it fails (with a reason) and the others are imported;
+    then a new pool takes over.
+    """
+
+    def __init__(self, n: int, known: frozenset[str]) -> None:
+        self.n, self.known = n, known
+        self.pool = self._new(n)
+        self.spool_dir: str | None = None
+
+    def _new(self, n: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=n, initializer=_init_worker,
+                                   initargs=(self.known, WORKER_MEMORY_BYTES))
+
+    def __enter__(self) -> "_Workers":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.spool_dir:
+            shutil.rmtree(self.spool_dir, ignore_errors=True)
+
+    def submit(self, item: Item) -> _Job:
+        job = _Job(item)
+        if isinstance(item, Unreadable):
+            job.result = Parsed(error=item.reason)
+            return job
+        if item.path is not None:
+            job.path = item.path
+        else:
+            try:
+                # archive members are read here, where the archive is open; big ones go to the
+                # worker through a private temporary file rather than through memory
+                if item.stream is not None and (item.size or 0) > _SPILL_BYTES:
+                    job.path, job.spooled = self._spool(item), True
+                else:
+                    job.data = item.read()
+                    job.size = len(job.data)
+            except IngestError as err:
+                job.result = Parsed(error=err.message)
+                return job
+        try:
+            job.future = self._submit_to(self.pool, job)
+        except BrokenProcessPool as exc:  # a worker died since the last result: this job is a suspect too
+            job.future = Future()
+            job.future.set_exception(exc)
+        return job
+
+    def _spool(self, src: Source) -> Path:
+        if self.spool_dir is None:
+            self.spool_dir = tempfile.mkdtemp(prefix="runload-import-")  # private (mode 700)
+        fd, name = tempfile.mkstemp(dir=self.spool_dir, suffix=".member")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                assert src.stream is not None
+                src.stream(fh)
+        except BaseException:
+            os.unlink(name)
+            raise
+        return Path(name)
+
+    @staticmethod
+    def _submit_to(pool: ProcessPoolExecutor, job: _Job) -> Future[Parsed]:
+        src = job.item
+        assert isinstance(src, Source)
+        return pool.submit(_parse_task, src.name, src.kind, job.path, job.data, src.optional, src.present)
+
+    def result(self, job: _Job, pending: deque[_Job]) -> Parsed:
+        """The job's result. Whatever happens to its worker, the job ends as one result: a
+        worker that died makes it and every job in flight run alone; one still busy after
+        :data:`FILE_SECONDS` is stopped (the job at the head of the queue has been running at
+        least as long as it has been waited for); one that raised (a MemoryError sending its
+        result back) fails the file with a reason."""
+        try:
+            if job.result is None:
+                assert job.future is not None
+                try:
+                    job.result = job.future.result(timeout=FILE_SECONDS)
+                except BrokenProcessPool:
+                    self._recover([job, *pending])
+                except FutureTimeout:
+                    job.result = Parsed(error=_slow_reason())
+                    _stop(self.pool)
+                    self._recover(list(pending))
+                except Exception as exc:  # noqa: BLE001 - raised in the worker: one file fails
+                    job.result = Parsed(error=_raised_reason(exc))
+            assert job.result is not None
+            return job.result
+        finally:
+            job.data = None
+            if job.spooled and job.path is not None:
+                job.path.unlink(missing_ok=True)
+
+    def _recover(self, suspects: list[_Job]) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        for job in suspects:
+            if job.result is not None or job.future is None:
+                continue
+            if job.future.done() and not job.future.cancelled() and job.future.exception() is None:
+                job.result = job.future.result()  # finished before the pool broke
+                continue
+            with self._new(1) as solo:
+                try:
+                    job.result = self._submit_to(solo, job).result(timeout=FILE_SECONDS)
+                except BrokenProcessPool:
+                    job.result = Parsed(error=_DEAD_WORKER)
+                except FutureTimeout:
+                    job.result = Parsed(error=_slow_reason())
+                    _stop(solo)
+                except Exception as exc:  # noqa: BLE001 - as in result()
+                    job.result = Parsed(error=_raised_reason(exc))
+        self.pool = self._new(self.n)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's worker processes now (one is stuck on a file; the others' jobs are run again)."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            proc.kill()
+
+
+__all__ = ["FILE_SECONDS", "WORKER_MEMORY_BYTES", "Item", "Parsed", "parse_all", "parse_source"]

@@ -1,0 +1,365 @@
+"""The one streaming reader of track points in XML activity files (GPX and TCX), on lxml.
+
+A format describes its file with a :class:`Layout`: the root element, the element that is a point,
+the element that holds points, the outline elements around them (tracks, segments, laps) and the
+values of a point. :func:`read_points` parses the bytes once (whole up to :data:`WHOLE_BYTES`, else
+:data:`FEED_BYTES` at a time) and hands the format's builder a stream of typed events: :class:`Start` and :class:`End` of each
+outline element (its attributes, its parent, the text of its children) and :class:`Points`, the
+values of a container's points as columns of text (all of them at its end, or up to
+:data:`TAKE_POINTS` at a time in a long one). No Python runs per tag, and little per point.
+
+Why lxml: libxml2 is a well-kept C parser with wheels for every platform runload supports, and
+with it the values of thousands of points are taken out by compiled XPath in C, a column at a
+time, instead of by a Python call per XML tag (expat's way); that is what reading a GPX file ten
+times faster than gpxpy takes. Points are read as the parse goes and then deleted from the tree,
+so memory holds a chunk of points, never the whole file.
+
+Safety, as :mod:`runload.ingest.xmlsafe` promises for expat:
+
+- nothing outside the file's bytes is read: entities are not resolved, no DTD is loaded, nothing
+  is fetched from a network (``resolve_entities=False``, ``load_dtd=False``, ``no_network=True``);
+  a file that declares any entity (the "billion laughs", an external file) is refused, as is one
+  whose entities libxml2 would have to expand;
+- libxml2's limits stay on (``huge_tree=False``: nesting deeper than 256 levels, a text node over
+  10 MB). A file that breaks a limit or is not well-formed is handed to expat
+  (:func:`runload.ingest.xmlsafe.check_xml`): a file that is not well-formed gets its error
+  naming the line and column, as before; a well-formed file that only breaks a limit (150,000
+  nested elements in an extension) is read from a copy with the excess cut off
+  (:func:`runload.ingest.xmlsafe.tame`), so it reads as it did with expat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from lxml import etree
+
+from runload.errors import IngestError
+from runload.ingest.xmlsafe import check_xml, document_start, tame
+
+WHOLE_BYTES = 8 << 20  # a file up to this size is parsed whole (its tree is about ten times as large)
+FEED_BYTES = 1 << 20  # a larger one is parsed this many bytes at a time
+_FEW = 64  # points without a value that are found one by one (more: each point is read on its own)
+TAKE_POINTS = 16_384  # points an open container may hold before they are taken out (memory stays small)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a format's file is laid out. Names are local names in the namespace of the root.
+
+    ``columns`` are XPath paths from a point to each value (``@lat``, ``p:time[1]``, ``p:`` being
+    the file's namespace), each naming at most one node per point; ``extras`` are values found
+    by name anywhere below a point in another namespace (extensions: ``hr``, ``heartRate``), the
+    first one in the file's order; ``extras_below`` keeps out a point's direct children (GPX
+    puts extensions one level down).
+    """
+
+    what: str  # the format's name in messages
+    root: str
+    point: str
+    container: str
+    outline: tuple[str, ...]
+    columns: tuple[str, ...]
+    extras: tuple[tuple[str, ...], ...] = ()
+    extras_below: bool = False
+
+
+class Node:
+    """An outline element as a format sees it: its name, its parent's and its ancestors', its
+    attributes, and the text of elements below it."""
+
+    __slots__ = ("_el", "_ns", "name", "parent")
+
+    def __init__(self, el: Any, ns: str) -> None:
+        self._el, self._ns = el, ns
+        self.name = _local(el.tag, ns)
+        up = el.getparent()
+        self.parent = _local(up.tag, ns) if up is not None else None
+
+    def attr(self, key: str) -> str | None:
+        value = self._el.get(key)
+        return None if value is None else str(value)
+
+    def ancestors(self, n: int) -> tuple[str, ...]:
+        """The names of up to ``n`` elements above this one, nearest first."""
+        out: list[str] = []
+        for up in self._el.iterancestors():
+            if len(out) >= n:
+                break
+            out.append(_local(up.tag, self._ns))
+        return tuple(out)
+
+    def texts(self, path: str) -> list[str]:
+        """The text of each element ``path`` (XPath from this element, ``p:`` the file's
+        namespace) names, in the file's order."""
+        found = _xpath(f"{path}", self._ns)(self._el)
+        return [str(_xpath("string()", self._ns)(e)) for e in found]
+
+
+@dataclass(frozen=True)
+class Start:
+    node: Node
+
+
+@dataclass(frozen=True)
+class End:
+    node: Node
+
+
+@dataclass(frozen=True)
+class Points:
+    """Values of points in one container, as text (``""`` or None: no value written), one list per
+    column of the layout (its ``columns``, then its ``extras``)."""
+
+    container: Node
+    columns: list[list[str | None]]
+
+
+Event = Start | End | Points
+
+
+class _Refused(Exception):
+    """libxml2 refused the file (not well-formed, or beyond one of its limits)."""
+
+
+def read_points(data: bytes, name: str, layout: Layout, build: Callable[[Iterator[Event]], T]) -> T:
+    """What ``build`` makes of the events of the file ``data`` (see the module docstring).
+
+    :class:`IngestError` names ``name`` for a file that is unsafe, not well-formed or of another
+    format; exceptions raised by ``build`` pass through.
+    """
+    try:
+        return build(_events(data, name, layout))
+    except _Refused:
+        pass
+    check_xml(data, name)  # not well-formed: expat says where, in its words
+    try:
+        return build(_events(tame(data, name), name, layout))
+    except _Refused as refused:
+        raise IngestError(f"not a {layout.what} file runload can read: {refused}", path=name) from None
+
+
+def _local(tag: Any, ns: str) -> str:
+    text = str(tag)
+    if text.startswith("{"):
+        uri, _, local = text[1:].partition("}")
+        return local if uri == ns else text
+    return text if not ns else "{}" + text
+
+
+_COMPILED: dict[tuple[str, str], Any] = {}
+
+
+def _xpath(path: str, ns: str) -> Any:
+    key = (path, ns)
+    found = _COMPILED.get(key)
+    if found is None:
+        if ns:
+            found = etree.XPath(path, namespaces={"p": ns}, smart_strings=False)
+        else:
+            found = etree.XPath(path.replace("p:", ""), smart_strings=False)
+        _COMPILED[key] = found
+    return found
+
+
+def _check_entities(root: Any, name: str) -> None:
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise IngestError("unsafe XML refused (entity declaration)", path=name)
+
+
+_SAFE = {"resolve_entities": False, "load_dtd": False, "no_network": True, "huge_tree": False,
+         "remove_comments": True, "remove_pis": True}
+
+
+def _rounds(data: bytes, tags: list[str]) -> Iterator[tuple[Iterable[tuple[str, Any]], Any]]:
+    """The parser's events (start and end of the elements ``tags`` names), a round at a time,
+    with the root once it is known. A file up to :data:`WHOLE_BYTES` is parsed in one go and its
+    tree walked (libxml2 is quickest so); a larger one is fed :data:`FEED_BYTES` at a time."""
+    start = document_start(data)
+    if len(data) - start <= WHOLE_BYTES:
+        root = etree.fromstring(data[start:], etree.XMLParser(**_SAFE))
+        yield etree.iterwalk(root, events=("start", "end"), tag=tags), root
+        return
+    parser = etree.XMLPullParser(events=("start", "end"), tag=tags, **_SAFE)
+    view = memoryview(data)
+    for pos in range(start, len(data), FEED_BYTES):
+        parser.feed(bytes(view[pos:pos + FEED_BYTES]))
+        yield parser.read_events(), None
+    root = parser.close()
+    yield parser.read_events(), root
+
+
+def _events(data: bytes, name: str, layout: Layout) -> Iterator[Event]:
+    """The events of one file. The parser tells only of outline elements; a container's points
+    are taken out as columns when it ends, or, in a large file, after each round of parsing
+    (every point but its last child, which may still be open)."""
+    outline = {layout.root, layout.container, *layout.outline}
+    ns: str | None = None
+    columns = _Columns(layout)
+    nodes: dict[Any, Node] = {}  # outline elements started, their end still to come
+    open_: list[tuple[Any, Node]] = []  # the containers open, innermost last
+    root_el = None
+    try:
+        for events, root_el in _rounds(data, [f"{{*}}{t}" for t in outline]):
+            whole = root_el is not None and not open_ and not nodes  # a tree already built: nothing to free
+            for event, el in events:
+                if ns is None:
+                    root = el.getroottree().getroot()
+                    _check_entities(root, name)
+                    ns = _namespace(root.tag)
+                    if _local(root.tag, ns) != layout.root:
+                        ns = "\0"  # another root: nothing matches (a file that is not well-formed says so first)
+                    columns.bind(ns)
+                if event == "start":
+                    node = nodes[el] = Node(el, ns)
+                    if node.name == layout.container:
+                        open_.append((el, node))
+                    yield Start(node)
+                    continue
+                node = nodes.pop(el)
+                if open_ and el is open_[-1][0]:
+                    open_.pop()
+                    taken = columns.take(el, complete=True)
+                    if taken is not None:
+                        yield Points(node, taken)
+                yield End(node)
+                if not whole:
+                    _drop(el)
+            if open_:
+                el, node = open_[-1]
+                taken = columns.take(el, complete=False)
+                if taken is not None:
+                    yield Points(node, taken)
+    except etree.XMLSyntaxError as exc:
+        raise _Refused(str(exc)) from None
+    if root_el is None:
+        raise _Refused("no root element")
+    if ns is None:
+        _check_entities(root_el, name)
+    local = _local(root_el.tag, _namespace(root_el.tag))
+    if local != layout.root:
+        raise IngestError(f"not a {layout.what} file: its root element is <{local}>, not <{layout.root}>", path=name)
+
+
+def _namespace(tag: Any) -> str:
+    text = str(tag)
+    return text[1:].partition("}")[0] if text.startswith("{") else ""
+
+
+def _drop(el: Any) -> None:
+    """An element read to its end leaves the tree (memory holds only what is still open)."""
+    up = el.getparent()
+    el.clear()
+    if up is not None:
+        up.remove(el)
+
+
+class _Columns:
+    """Takes the values of a container's first points out as columns, then deletes those points."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.ns = ""
+        self.point_tag = ""
+        self.extra_index: dict[str, int] = {}
+        self.extra_kind: dict[str, int] = {}  # tag: which extra (-1: none)
+        self.extra_tags: list[str] = []
+
+    def bind(self, ns: str) -> None:
+        self.ns = ns
+        self.point_tag = f"{{{ns}}}{self.layout.point}" if ns else self.layout.point
+        self.extra_index = {}
+        for i, names in enumerate(self.layout.extras):
+            for n in names:
+                self.extra_index[n] = i
+        self.extra_kind = {}
+        self.extra_tags = [self.point_tag, *(f"{{*}}{name}" for name in self.extra_index)]
+
+    def take(self, container: Any, complete: bool) -> list[list[str | None]] | None:
+        """The values of the points the container holds, as columns, then those points deleted
+        (None: no point). Unless the container is ``complete``, its last child may still be
+        open: only the points before it are taken."""
+        p = self.layout.point
+        n = int(_xpath(f"count(p:{p})", self.ns)(container))
+        if not complete:
+            if n < TAKE_POINTS:
+                return None  # taken later, in one go: fewer, cheaper passes
+            if len(container) and container[-1].tag == self.point_tag:
+                n -= 1
+        if n <= 0:
+            return None
+        pts = f"p:{p}" if complete else f"p:{p}[position() <= $k]"
+        cols: list[list[str | None]] = []
+        points: list[Any] | None = None
+        for path in self.layout.columns:
+            if path.startswith("@"):
+                values = _xpath(f"{pts}/{path}", self.ns)(container, k=n)
+                aligned = len(values) == n
+            else:
+                # one text node in each point's element, nothing else: each point's value, in order
+                values = _xpath(f"{pts}/{path}/node()", self.ns)(container, k=n)
+                aligned = len(values) == n and not any(map(etree.iselement, values))
+            if not values and not _xpath(f"count({pts}/{path})", self.ns)(container, k=n):
+                values, aligned = [None] * n, True  # not written in these points at all
+            if not aligned:  # a few points without the value: the others' values, None put in the gaps
+                target = path if path.startswith("@") else f"{path}/text()"
+                lacking = _xpath(f"{pts}[not({target})]", self.ns)(container, k=n)
+                if len(values) + len(lacking) == n and len(lacking) <= _FEW and not any(map(etree.iselement, values)):
+                    before = _xpath(f"count(preceding-sibling::p:{p})", self.ns)
+                    values = list(values)
+                    for at in sorted(int(before(pt)) for pt in lacking):
+                        values.insert(at, None)
+                    aligned = True
+            if not aligned:  # a value split somewhere (text around an element): each point on its own
+                if points is None:
+                    points = _xpath(pts, self.ns)(container, k=n)
+                one = _xpath(f"string({path})", self.ns)
+                values = [one(pt) for pt in points]
+            cols.append(values)
+        if self.layout.extras:
+            cols.extend(self._extras(container, n))
+        if not complete:  # (a complete container is dropped whole as it ends)
+            last = _xpath(f"p:{p}[$k]", self.ns)(container, k=n)[0]
+            del container[:container.index(last) + 1]
+        return cols
+
+    def _extras(self, container: Any, n: int) -> list[list[str | None]]:
+        """Extension values by name: the first of each kind below each point, in another namespace
+        than the file's."""
+        out: list[list[str | None]] = [[None] * n for _ in self.layout.extras]
+        kinds = self.extra_kind
+        below = self.layout.extras_below
+        point_tag = self.point_tag
+        i = -1
+        point = None
+        for el in container.iter(*self.extra_tags):
+            tag = el.tag
+            if tag == point_tag:
+                if el.getparent() is container:
+                    i += 1
+                    if i >= n:
+                        break
+                    point = el
+                continue
+            kind = kinds.get(tag)
+            if kind is None:
+                kind = kinds[tag] = self._kind(tag)
+            if kind < 0 or i < 0:
+                continue
+            col = out[kind]
+            if col[i] is None and not (below and el.getparent() is point):
+                col[i] = el.text or ""
+        return out
+
+    def _kind(self, tag: str) -> int:
+        """Which extra a tag is (-1: none, an element in the file's own namespace)."""
+        if _namespace(tag) == self.ns:
+            return -1
+        return self.extra_index.get(tag[tag.find("}") + 1:], -1)
+
+
+__all__ = ["FEED_BYTES", "TAKE_POINTS", "WHOLE_BYTES", "End", "Event", "Layout", "Node", "Points", "Start", "read_points"]

@@ -334,3 +334,18 @@ def test_labelled_run_at_bike_speed_keeps_its_label_with_a_warning() -> None:
                for w in a.warnings)
     (b,) = parse_gpx(gpx([steady(T0, 11, 30)], types=("running",)), "ok.gpx")
     assert b.warnings == ()
+
+
+def test_extension_names_in_any_capitalisation():
+    """Heart rate and cadence are found by name in any capitalisation and namespace, as apps
+    spell them (hr, HR, heartRate, hEartRaTe...), the same as the reference reader finds them."""
+    points = "".join(
+        f'<trkpt lat="1.{i:03d}" lon="2"><time>2026-01-01T10:00:{i * 10:02d}Z</time><extensions><e:TPX>'
+        f"<e:{hr}>{140 + i}</e:{hr}><e:{cad}>{88 + i}</e:{cad}></e:TPX></extensions></trkpt>"
+        for i, (hr, cad) in enumerate([("hr", "cad"), ("HeartRate", "Cadence"), ("hEartRaTe", "CaDence")]))
+    data = ('<?xml version="1.0"?><gpx xmlns="http://www.topografix.com/GPX/1/1" xmlns:e="urn:x" '
+            f'version="1.1"><trk><trkseg>{points}</trkseg></trk></gpx>').encode()
+    seg = read_gpx(data, "case.gpx").segments[0]
+    assert list(seg.hr) == [140.0, 141.0, 142.0]
+    assert list(seg.cad) == [88.0, 89.0, 90.0]
+    assert list(read_gpx_gpxpy(data, "case.gpx").segments[0].hr) == list(seg.hr)

@@ -107,8 +107,7 @@ _LAYOUT = Layout(
     what="GPX", root="gpx", point="trkpt", container="trkseg",
     outline=("trk", "metadata", "wpt", "rte", "rtept"),
     columns=("@lat", "@lon", "p:ele[1]", "p:time[1]"),
-    extras=(("hr", "HR", "Hr", "heartrate", "heartRate", "HeartRate", "Heartrate", "HEARTRATE"),
-            ("cad", "CAD", "Cad", "cadence", "Cadence", "CADENCE")),
+    extras=(("hr", "heartrate"), ("cad", "cadence")),  # in any capitalisation
     extras_below=True,
 )
 

@@ -267,7 +267,6 @@ class _Columns:
         self.point_tag = ""
         self.extra_index: dict[str, int] = {}
         self.extra_kind: dict[str, int] = {}  # tag: which extra (-1: none)
-        self.extra_tags: list[str] = []
 
     def bind(self, ns: str) -> None:
         self.ns = ns
@@ -275,9 +274,8 @@ class _Columns:
         self.extra_index = {}
         for i, names in enumerate(self.layout.extras):
             for n in names:
-                self.extra_index[n] = i
+                self.extra_index[n.lower()] = i
         self.extra_kind = {}
-        self.extra_tags = [self.point_tag, *(f"{{*}}{name}" for name in self.extra_index)]
 
     def take(self, container: Any, complete: bool) -> list[list[str | None]] | None:
         """The values of the points the container holds, as columns, then those points deleted
@@ -336,7 +334,7 @@ class _Columns:
         point_tag = self.point_tag
         i = -1
         point = None
-        for el in container.iter(*self.extra_tags):
+        for el in container.iter(etree.Element):  # every element: a name matches in any capitalisation
             tag = el.tag
             if tag == point_tag:
                 if el.getparent() is container:
@@ -359,7 +357,7 @@ class _Columns:
         """Which extra a tag is (-1: none, an element in the file's own namespace)."""
         if _namespace(tag) == self.ns:
             return -1
-        return self.extra_index.get(tag[tag.find("}") + 1:], -1)
+        return self.extra_index.get(tag[tag.find("}") + 1:].lower(), -1)
 
 
 __all__ = ["FEED_BYTES", "TAKE_POINTS", "WHOLE_BYTES", "End", "Event", "Layout", "Node", "Points", "Start", "read_points"]

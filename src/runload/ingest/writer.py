@@ -251,7 +251,8 @@ class Writer:
         lo = min(a.start_utc for a in runs) - timedelta(days=8)
         hi = max(a.start_utc for a in runs) + timedelta(days=8)
         around = self.store.activities(self.athlete_id, start_utc=lo, end_utc=hi, sports=[Sport.RUNNING],
-                                       started_from=lo - timedelta(seconds=self.longest_s))
+                                       started_from=lo - timedelta(seconds=self.longest_s),
+                                       details=False, laps=False)  # times and distances are all it judges
         problem = bounds.period_problem(around, self.tz, new=runs)
         if problem:
             raise _Refused(f"{problem}; not imported")

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from evaluate_data import planted
+from conftest import REPO
 from runload.cli import main
 from runload.evaluate import lovdal
 from runload.evaluate.evaluation import evaluate, judged_book, measure
@@ -217,9 +218,8 @@ def test_input_errors_say_what_is_wrong(tmp_path) -> None:
 
 def test_the_benchmark_runs_on_a_slice() -> None:
     import importlib.util
-    from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_evaluate.py"
+    path = REPO / "benchmarks" / "bench_evaluate.py"
     spec = importlib.util.spec_from_file_location("bench_evaluate", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
@@ -230,9 +230,8 @@ def test_the_benchmark_runs_on_a_slice() -> None:
 
 def test_the_evidence_page_is_the_stored_results_with_the_rule_files_as_they_are() -> None:
     import importlib.util
-    from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "scripts" / "evidence_on_outcomes.py"
+    path = REPO / "scripts" / "evidence_on_outcomes.py"
     spec = importlib.util.spec_from_file_location("evidence_on_outcomes", path)
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from conftest import SAMPLES
-from test_import_sources import gpx_run
+from builders import gpx_run
 
 MAYA = SAMPLES / "maya"
 

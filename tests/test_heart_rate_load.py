@@ -92,7 +92,7 @@ def test_weeks_trimp_is_null_without_profile_heart_rates_or_without_heart_rate(c
     assert week["trimp"] is None and week["trimp_formula"] is None
     assert "TRIMP" not in cli("weeks", "--athlete", "nohr").output
     # a profile with heart rates, a run without any: unknown, not 0
-    from test_ingest_fit import fit_file
+    from builders import fit_file
 
     assert cli("athlete", "add", "nobelt", "--name", "No Belt", "--hr-rest", "60", "--hr-max", "190").exit_code == 0
     data = fit_file(T0)

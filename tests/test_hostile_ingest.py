@@ -1,20 +1,17 @@
-"""Hostile input and faults at import (issue 16, items 1-3, 5, 6, 9; issue 11's files that are not
-what their names say): one bad file never stops an import, a dead worker fails one file, nothing
-outside the physical bounds is stored, and no series stretches across millennia."""
+"""Hostile input and faults at import: one bad file (or one that is not what its name says) never
+stops an import, item 4's other half: a dead worker, nothing outside the physical bounds is stored, and
+no series stretches across millennia."""
 
 from __future__ import annotations
 
 import gzip
 import io
-import json
 import math
 import multiprocessing
 import os
 import signal
 import sqlite3
-import struct
 import zipfile
-import zlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -24,11 +21,8 @@ from runload import bounds
 from runload.ingest import import_paths
 from runload.models import Activity, Lap, Sport
 from runload.store import Store
-from test_import_sources import fit_run, gpx_run
-
-T0 = datetime(2024, 5, 6, 7, 0, tzinfo=timezone.utc)
-DEAD = "the reader's process died on this file"
-
+from builders import T0, fit_run, gpx_run, raw_zip
+from checks import DEAD, assert_all_within_bounds, stored_rows, strict_json
 
 # ---------------------------------------------------------------- files to feed it
 def tcx(start: str = "2024-05-06T07:00:00Z", total_time: str = "1800", distance: str = "5000",
@@ -70,46 +64,6 @@ def fit_session(start: datetime, distance_m: float, elapsed_s: float, sport: str
     s.total_distance, s.sport = distance_m, getattr(FSport, sport.upper())
     b.add(s)
     return b.build().to_bytes()
-
-
-def raw_zip(entries: list[tuple[bytes, bytes, int, int]]) -> bytes:
-    """A zip written byte by byte (stored members), so its directory can say what zipfile would
-    never write: entries are (raw name, data, general-purpose flags, version needed)."""
-    out, cd = bytearray(), bytearray()
-    for name, data, flags, version in entries:
-        crc, off = zlib.crc32(data), len(out)
-        out += struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", version, flags, 0, 0, 0, crc, len(data), len(data),
-                           len(name), 0) + name + data
-        cd += struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, version, flags, 0, 0, 0, crc, len(data),
-                          len(data), len(name), 0, 0, 0, 0, 0, off) + name
-    n = len(entries)
-    return bytes(out + cd + struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, n, n, len(cd), len(out), 0))
-
-
-def strict_json(text: str) -> object:
-    """JSON as a strict parser reads it: Infinity and NaN are not JSON."""
-    def refuse(token: str) -> None:
-        raise AssertionError(f"not JSON: {token}")
-    return json.loads(text, parse_constant=refuse)
-
-
-def stored_rows(store_path: Path, athlete: str = "ana") -> list[Activity]:
-    """Every stored activity as it is in the file, bypassing the reader's bounds filter."""
-    from runload.store import _ACTIVITY_SELECT, _activity_from_row
-
-    with sqlite3.connect(store_path) as conn:
-        rows = conn.execute(f"SELECT {_ACTIVITY_SELECT} FROM activities WHERE athlete_id = ?", (athlete,)).fetchall()
-    return [_activity_from_row(r) for r in rows]
-
-
-def assert_all_within_bounds(store_path: Path, athlete: str = "ana") -> list[Activity]:
-    rows = stored_rows(store_path, athlete)
-    for a in rows:
-        assert bounds.within_bounds(a), (a.source_file, bounds.check_activity(a).notes, a)
-        assert math.isfinite(a.distance_m) and a.distance_m >= 0
-        if a.is_run and a.timer_s:
-            assert a.distance_m / max(a.timer_s, a.elapsed_s or 0) <= bounds.max_running_speed_mps(a.distance_m)
-    return rows
 
 
 def import_json(cli, athlete: str, *paths: Path, workers: str | None = None) -> tuple[int, dict]:

@@ -7,62 +7,17 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from runload import bounds
-from runload.ingest import import_paths
 from runload.ingest.fit import parse_fit
 from runload.models import Activity, Sport
-from runload.store import Store
-from test_import_sources import fit_run, gpx_run
+from builders import T0, fit_run, fit_sessions, gpx_run, import_files as _import
 
-T0 = datetime(2024, 5, 6, 7, 0, tzinfo=timezone.utc)
 forked = pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="needs forked workers to patch")
-
-
-def _import(store_path: Path, athlete: str, *paths: Path, workers: int = 1):
-    with Store.open(store_path) as store:
-        summary = import_paths(store, athlete, list(paths), workers=workers)
-        return summary, store.activities(athlete)
-
-
-def fit_sessions(starts: list[datetime], minutes: int = 45, km: float = 10.0, laps: int = 1) -> bytes:
-    """A FIT file of one session (and ``laps`` copies of its lap) per start: a start repeated is a
-    session message repeated."""
-    from fit_tool.fit_file_builder import FitFileBuilder
-    from fit_tool.profile.messages.file_id_message import FileIdMessage
-    from fit_tool.profile.messages.lap_message import LapMessage
-    from fit_tool.profile.messages.record_message import RecordMessage
-    from fit_tool.profile.messages.session_message import SessionMessage
-    from fit_tool.profile.profile_type import FileType, Manufacturer, Sport as FSport
-
-    b = FitFileBuilder(auto_define=True, min_string_size=50)
-    m = FileIdMessage()
-    m.type, m.manufacturer, m.product, m.time_created, m.serial_number = (
-        FileType.ACTIVITY, Manufacturer.GARMIN.value, 2691, int(starts[0].timestamp() * 1000), 1234)
-    b.add(m)
-    n = minutes * 60
-    for start in dict.fromkeys(starts):  # records once per distinct start
-        ms = int(start.timestamp() * 1000)
-        for i in range(0, n, 60):
-            r = RecordMessage()
-            r.timestamp, r.distance, r.heart_rate = ms + i * 1000, i * km * 1000 / n, 140
-            b.add(r)
-    for start in starts:
-        ms = int(start.timestamp() * 1000)
-        for _ in range(laps):
-            lap = LapMessage()
-            lap.timestamp, lap.start_time, lap.total_elapsed_time, lap.total_timer_time = ms + n * 1000, ms, n, n
-            lap.total_distance, lap.sport = km * 1000, FSport.RUNNING
-            b.add(lap)
-        s = SessionMessage()
-        s.timestamp, s.start_time, s.total_elapsed_time, s.total_timer_time = ms + n * 1000, ms, n, n
-        s.total_distance, s.sport = km * 1000, FSport.RUNNING
-        b.add(s)
-    return b.build().to_bytes()
 
 
 # ---------------------------------------------------------------- 1. one file is one failure

@@ -9,9 +9,7 @@ import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from test_ingest_fit import fit_file
-from test_ingest_gpx import gpx, point
-from test_ingest_tcx import lap, tcx
+from builders import fit_file, gpx, lap, point, tcx
 
 from runload.calendar import local_date
 from runload.store import Store

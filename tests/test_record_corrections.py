@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from test_import_sources import fit_run
-from test_record_imports import store_is_sound
+from builders import fit_run, store_is_sound
 
 
 @pytest.fixture

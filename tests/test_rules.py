@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from runload.errors import RuleError
 from runload.rules import (
     check_example,
@@ -18,7 +18,7 @@ from runload.rules import (
     select_rules,
 )
 
-RULES_DIR = Path(__file__).resolve().parents[1] / "rules"
+RULES_DIR = REPO / "rules"
 ALL = load_rules([RULES_DIR])
 LOAD_RULES = [r for r in ALL if r.kind == "load"]
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REAL
 from runload.ingest import strava_api
 from runload.store import Store
 from strava_stand_in import StandIn, activity
@@ -129,7 +130,7 @@ def test_edit_and_delete_upstream(cli, athlete, stand, store_path):
 
 
 def test_a_run_stored_from_its_fit_file_is_not_doubled(cli, athlete, stand, store_path):
-    fit = Path(__file__).resolve().parents[2] / "shared" / "real_activities" / "fit" / "20170518-191602-1740899583.fit"
+    fit = REAL / "fit" / "20170518-191602-1740899583.fit"
     if not fit.exists():
         pytest.skip("no shared FIT file")
     assert cli("import", "--athlete", athlete, str(fit)).exit_code == 0

@@ -18,7 +18,8 @@ from runload.report import render
 from runload.rules import load_rules, run_example
 from runload.store import Store
 from runload.units import UnitFormatter, fmt
-from test_report import SAMPLES, WEEK, ana, check_golden, flat, import_sample, report, validate  # noqa: F401 (ana: fixture)
+from builders import SAMPLES, WEEK, import_sample, report
+from checks import check_golden, flat, validate
 
 KM_NUMBER = re.compile(r"\d km\b")
 
@@ -195,7 +196,7 @@ def test_shoe_chart_in_miles(ana: Store) -> None:
 
 
 def test_roster_says_which_units(cli, store_path: Path) -> None:
-    from test_roster import roster_store
+    from builders import roster_store
 
     store = roster_store(store_path)
     store.update_athlete(replace(store.get_athlete("cara"), units="mi"))

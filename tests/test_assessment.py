@@ -283,7 +283,7 @@ def test_pain_entries_stored_outside_the_calendar_never_stop_a_report(cli, tmp_p
     assert "0001-01-01" in listed and "9999-12-31" in listed
 
 
-# ---------------------------------------------------------------- pain safety (issue 12)
+# ---------------------------------------------------------------- pain safety
 FLAG_DAY = MONDAY + timedelta(days=40)
 
 

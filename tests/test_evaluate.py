@@ -57,7 +57,7 @@ def planted_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     return out
 
 
-def test_the_json_is_the_interface_the_issue_gives(planted_runs: dict[str, dict]) -> None:
+def test_the_json_rows_per_rule_severity_horizon_and_unit(planted_runs: dict[str, dict]) -> None:
     out = planted_runs["after"]
     assert {"rows", "status_auc", "not_judged"} <= set(out)
     assert all(ROW_KEYS <= set(r) for r in out["rows"])

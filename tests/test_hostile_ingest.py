@@ -1,5 +1,5 @@
 """Hostile input and faults at import: one bad file (or one that is not what its name says) never
-stops an import, item 4's other half: a dead worker, nothing outside the physical bounds is stored, and
+stops an import, a dead worker fails one file, nothing outside the physical bounds is stored, and
 no series stretches across millennia."""
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def reasons(out: dict) -> dict[str, str]:
     return {Path(f["file"]).name: f["reason"] for f in out["failed"]}
 
 
-# ---------------------------------------------------------------- item 1: overflowing numbers and years
+# ---------------------------------------------------------------- overflowing numbers and years
 @pytest.mark.parametrize("value", ["inf", "nan", "1e15", "-1e15", "1e308"])
 def test_tcx_total_time_that_is_not_a_duration_is_dropped_not_fatal(cli, athlete, tmp_path, value):
     """With no track points the lap time is the elapsed time too: 1e15 s used to overflow the
@@ -132,7 +132,7 @@ def test_one_point_dated_9999_inside_a_normal_track_never_overflows(cli, athlete
     assert_all_within_bounds(tmp_path / "store.sqlite")
 
 
-# ---------------------------------------------------------------- item 2: NaN coordinates
+# ---------------------------------------------------------------- NaN coordinates
 def test_nan_latitude_fails_the_file_not_the_store(cli, athlete, tmp_path, store_path):
     gpx = gpx_run(T0, sport="running").replace(b'lat="59.3000270"', b'lat="NaN"', 1)
     assert b'lat="NaN"' in gpx
@@ -148,7 +148,7 @@ def test_nan_latitude_fails_the_file_not_the_store(cli, athlete, tmp_path, store
     assert_all_within_bounds(store_path)
 
 
-# ---------------------------------------------------------------- item 3: zip directories zipfile refuses
+# ---------------------------------------------------------------- zip directories zipfile refuses
 ZIP_CASES = {
     "empty name": ([(b"", b"x", 0, 20)], "!", "an archive member without a name: not read"),
     "version 8.4": ([(b"v84.fit", b"x", 0, 84)], "!v84.fit", "needs zip version 8.4 to unpack"),
@@ -195,7 +195,7 @@ def test_damaged_archives_and_members_say_why_in_words(cli, athlete, tmp_path):
     assert out["imported"] == 1
 
 
-# ---------------------------------------------------------------- item 4's other half: a dead worker
+# ---------------------------------------------------------------- a dead worker fails one file
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="needs forked workers to patch the reader")
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_worker_that_dies_fails_one_file_and_the_import_goes_on(tmp_path, athlete, store_path, monkeypatch, workers):
@@ -259,7 +259,7 @@ def test_deeply_nested_gpx_never_stops_the_import(cli, athlete, tmp_path):
         assert list(reasons(out)) == ["a-deep.gpx"] and "Error" not in reasons(out)["a-deep.gpx"]
 
 
-# ---------------------------------------------------------------- item 5: nothing impossible stored
+# ---------------------------------------------------------------- nothing impossible stored
 def test_impossible_fit_runs_are_refused_or_not_counted(cli, athlete, tmp_path, store_path):
     files = {
         "a-42949km-57s.fit": fit_session(T0, 42_949_000.0, 57.0),  # refused: beyond anything
@@ -336,7 +336,7 @@ def test_the_store_refuses_what_the_bounds_refuse(store_path, athlete):
         store.insert_activity(conn, athlete, Activity(T0, Sport.RUNNING, 5000.0, timer_s=1500))
 
 
-# ---------------------------------------------------------------- item 6: a store already holding such rows
+# ---------------------------------------------------------------- a store already holding such rows
 def test_rows_an_older_runload_stored_outside_the_bounds_are_ignored(cli, athlete, store_path, tmp_path):
     (tmp_path / "run.fit").write_bytes(fit_run(T0, minutes=30))
     assert cli("import", "--athlete", athlete, str(tmp_path / "run.fit")).exit_code == 0
@@ -418,7 +418,7 @@ def test_checked_activities_pass_the_door_unchanged():
     assert bounds.check_activity(checked.activity).activity == checked.activity
 
 
-# ---------------------------------------------------------------- issue 11: content, not names
+# ---------------------------------------------------------------- content, not names
 def test_files_are_read_by_their_content_not_their_names(cli, athlete, tmp_path):
     folder = tmp_path / "odd-names"
     folder.mkdir()
@@ -483,7 +483,7 @@ def test_a_file_named_twice_is_imported_once(cli, athlete, tmp_path):
     assert code == 0 and out["imported"] == 1 and out["duplicates"] == [] and out["failed"] == [], out
 
 
-# ---------------------------------------------------------------- item 9: bounded memory (by construction)
+# ---------------------------------------------------------------- bounded memory (by construction)
 def test_oversized_files_are_refused_before_they_are_read(cli, athlete, tmp_path):
     from runload.ingest.sources import MAX_FIT_BYTES, MAX_MEMBER_BYTES
 

@@ -1,7 +1,7 @@
-"""Hostile input and faults at import, second round (issue 25, the importer's items): one file is
-one failure whatever its worker does, copies inside one file are one run, a day and a week hold
-what a person can run, a run needs a time, text from files is cleaned like text from the command
-line, symlinks out of the folder are not followed, and reasons are in words."""
+"""Hostile input and faults at import: one file is one failure whatever its worker does, copies
+inside one file are one run, a day and a week hold what a person can run, a run needs a time, text
+from files is cleaned like text from the command line, symlinks out of the folder are not
+followed, and reasons are in words."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def test_a_hanging_reader_is_stopped_after_the_files_time_budget(tmp_path, athle
 
 
 def test_chained_fit_is_read_in_time_linear_in_its_size(tmp_path, athlete, store_path):
-    """200 chained copies of one activity (the issue: 153 s, then a MemoryError): one run, fast."""
+    """200 chained copies of one activity (once: 153 s, then a MemoryError): one run, fast."""
     one = fit_run(T0, minutes=10)
     timings = {}
     for n in (50, 200):
@@ -98,7 +98,7 @@ def test_chained_fit_is_read_in_time_linear_in_its_size(tmp_path, athlete, store
 def test_a_session_repeated_a_thousand_times_is_one_run(tmp_path, athlete, store_path):
     (tmp_path / "rep.fit").write_bytes(fit_sessions([T0] * 1001, laps=3))
     summary, acts = _import(store_path, athlete, tmp_path / "rep.fit")
-    assert not summary.failed and len(acts) == 1  # the issue: 1,001 activities, a week of 6,736 km
+    assert not summary.failed and len(acts) == 1  # once: 1,001 activities, a week of 6,736 km
     assert acts[0].distance_m == 10_000 and len(acts[0].laps) == 1
 
 
@@ -150,7 +150,7 @@ def test_a_gpx_whose_points_share_one_time_is_not_counted_as_running(tmp_path, a
     (tmp_path / "frozen.gpx").write_bytes(frozen)
     summary, acts = _import(store_path, athlete, tmp_path / "frozen.gpx")
     (a,) = acts
-    assert a.sport is Sport.UNKNOWN and a.distance_m > 10_000  # the issue: a 12.8 km run with no duration
+    assert a.sport is Sport.UNKNOWN and a.distance_m > 10_000  # once: a 12.8 km run with no duration
     assert any("with no time" in w and "not counted as running" in w for w in a.warnings)
 
 

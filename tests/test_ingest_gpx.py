@@ -254,7 +254,7 @@ def test_not_a_gpx_file_says_so() -> None:
 
 # ---------------------------------------------------------------- sport from speed
 def test_ride_at_17_6_kmh_is_not_a_run() -> None:
-    # the ride: 17.6 km/h average, 25 km/h at the 95th percentile, no <type> (over the
+    # a real ride: 17.6 km/h average, 25 km/h at the 95th percentile, no <type> (over the
     # 9.5 waves of an hour the average is 17.8 km/h)
     i = np.arange(3600)
     kmh = 17.6 + 7.6 * np.sin(i / 60.0)

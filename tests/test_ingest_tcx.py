@@ -64,7 +64,7 @@ def test_streaming_reader_agrees_with_elementtree(path: Path) -> None:
 
 # ---------------------------------------------------------------- odd files
 def test_lap_time_longer_than_the_track_is_elapsed_time() -> None:
-    # the file: the laps say 2,325 s, the track spans 1,431 s
+    # a real file: the laps say 2,325 s, the track spans 1,431 s
     (a,) = parse_tcx(tcx(("Running", lap(T0, [10.0] * 1432, total_s=2325))), "laps.tcx")
     assert a.timer_s == 2325 and a.elapsed_s >= a.timer_s
     assert any("is longer than the track's (1431 s)" in w for w in a.warnings)
@@ -87,7 +87,7 @@ def test_sport_other_is_not_running_and_says_how_to_correct_it() -> None:
 
 
 def test_cross_country_ski_without_a_sport_is_not_a_run() -> None:
-    # the ski: 8.5 km/h on average with a 22 km/h maximum
+    # a real ski: 8.5 km/h on average with a 22 km/h maximum
     kmh = ([10.0] * 90 + [5.0] * 90 + [21.0] * 45) * 16
     (a,) = parse_tcx(tcx((None, lap(T0, kmh, run_cad=None))), "ski.tcx")
     assert a.sport is not Sport.RUNNING and a.sport_inferred

@@ -65,6 +65,7 @@ def test_a_clearance_resolves_it_and_restores_the_load_status() -> None:
     assert assess(_flagged(clear=clear), BOOK, flag_day + timedelta(days=1)).status.level == "urgent"
 
 
+@pytest.mark.slow  # forty runs imported, then every output
 def test_cli_red_flag_leads_report_roster_and_email(cli, tmp_path: Path, monkeypatch) -> None:
     """Calf swelling logged last week: this week's report headline, the roster line and the
     email subject all lead with it; pain clear restores the load status."""
@@ -150,6 +151,7 @@ def histories(draw):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow  # many generated histories
 @given(histories())
 def test_limits_never_contradict(case) -> None:
     data, day = case
@@ -174,6 +176,7 @@ def test_limits_never_contradict(case) -> None:
 
 
 # ---------------------------------------------------------------- one calendar
+@pytest.mark.slow  # every output of runs imported
 def test_sunday_weeks_are_the_same_days_everywhere(cli, tmp_path: Path, monkeypatch) -> None:
     cfg = tmp_path / "config.toml"
     cfg.write_text('week_start = "sunday"\n')
@@ -203,6 +206,7 @@ def test_sunday_weeks_are_the_same_days_everywhere(cli, tmp_path: Path, monkeypa
 
 
 # ---------------------------------------------------------------- computed once
+@pytest.mark.slow  # every output of runs imported
 def test_one_html_report_builds_each_frame_once(tmp_path: Path, monkeypatch) -> None:
     from runload.assessments import Assessor
     from runload.load import series
@@ -258,6 +262,7 @@ def test_an_email_run_assesses_each_athlete_once(cli, tmp_path: Path, monkeypatc
     assert count["n"] == 2  # maya and ben, each once, for their own mail and for kim's roster
 
 
+@pytest.mark.slow  # every output of a store
 def test_pain_entries_stored_outside_the_calendar_never_stop_a_report(cli, tmp_path: Path, monkeypatch) -> None:
     """An older runload let 0001-01-01 and 9999-12-31 into the log: every output still works,
     leaves them out, and pain list still shows them to delete."""

@@ -36,7 +36,8 @@ PEOPLE = {  # id: (name, time zone)
 }
 T0 = datetime(2026, 9, 1, 6, 30, tzinfo=timezone.utc)
 
-pytestmark = pytest.mark.skipif(not (SAMPLES / "maya").is_dir(), reason="sample activities not generated")
+pytestmark = [pytest.mark.slow,  # every engine, dask among them, on the sample athletes
+              pytest.mark.skipif(not (SAMPLES / "maya").is_dir(), reason="sample activities not generated")]
 
 
 def _gpx(start: datetime, minutes: int, lat0: float, step: float = 2.7e-5) -> bytes:

@@ -80,6 +80,7 @@ def _roster_row(level: str, stale: str) -> RosterRow:
                      "none logged", date(2026, 5, 20), 11 if stale != "ok" else 0, stale)
 
 
+@pytest.mark.slow  # every HTML page
 def test_every_html_page_carries_the_same_rules(ana) -> None:  # noqa: F811
     """The report (also the mail's HTML and a site's page) and the roster have each level's rules,
     with the mapping's colours; a stale-data badge is the colour of its level, not a clinician's."""

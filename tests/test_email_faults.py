@@ -23,6 +23,8 @@ from runload.mail.settings import smtp_settings
 from runload.mail.transport import SmtpTransport
 from runload.store import Store
 
+pytestmark = pytest.mark.slow  # runs killed mid-send, retries
+
 WEEK = "2026-W42"
 ALL = ["ben@example.org", "kim@example.org", "lee@example.org", "maya@example.org"]
 

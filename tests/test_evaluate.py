@@ -23,6 +23,8 @@ from runload.evaluate.labelled import CaseList, Labelled
 from runload.evaluate.measures import naive_interval
 from runload.rules.book import Rulebook
 
+pytestmark = pytest.mark.slow  # generated athletes through runload evaluate
+
 ROW_KEYS = {"rule_id", "severity", "horizon_days", "units", "flagged", "total", "injuries_flagged", "injuries_total",
             "relative_risk", "ci_low", "ci_high", "sensitivity", "ppv"}
 

@@ -30,11 +30,15 @@ import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
 from conftest import REAL, needs_real
 from runload import bounds
 from runload.textsafe import unsafe_char
 from builders import gpx_run, raw_zip
 from checks import DEAD, assert_all_within_bounds, strict_json
+
+pytestmark = pytest.mark.slow  # batches of mutated real files
 
 SEED = int(os.environ.get("RUNLOAD_FUZZ_SEED", "16"))
 SECONDS = float(os.environ.get("RUNLOAD_FUZZ_SECONDS", "0"))  # 0: the quick fixed run of make test

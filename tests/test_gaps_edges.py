@@ -276,6 +276,7 @@ def test_frames_share_one_fitness_series() -> None:
 
 
 # ---------------------------------------------------------------- the same through the command line
+@pytest.mark.slow  # runs imported through the command line
 def test_weeks_json_and_check_around_a_three_week_gap(cli, athlete, tmp_path) -> None:
     import json
 

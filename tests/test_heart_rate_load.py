@@ -23,6 +23,8 @@ from runload.ingest.fit import parse_fit
 from runload.load.formulas import activity_trimp, hard_seconds
 from runload.store import MIGRATIONS, Store
 
+pytestmark = pytest.mark.slow  # FIT files with 1 s records built with fit-tool
+
 T0 = datetime(2026, 10, 13, 7, 0, tzinfo=timezone.utc)  # a Tuesday
 
 

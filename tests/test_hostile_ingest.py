@@ -25,6 +25,8 @@ from runload.store import Store
 from builders import T0, fit_run, gpx_run, raw_zip
 from checks import DEAD, assert_all_within_bounds, stored_rows, strict_json
 
+pytestmark = pytest.mark.slow  # hostile files through the importer and its workers
+
 # ---------------------------------------------------------------- files to feed it
 def tcx(start: str = "2024-05-06T07:00:00Z", total_time: str = "1800", distance: str = "5000",
         points: int = 30, point_start: datetime | None = None, sport: str = "Running") -> bytes:
@@ -197,6 +199,7 @@ def test_damaged_archives_and_members_say_why_in_words(cli, athlete, tmp_path):
 
 
 # ---------------------------------------------------------------- a dead worker fails one file
+@pytest.mark.slow  # worker processes
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="needs forked workers to patch the reader")
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_worker_that_dies_fails_one_file_and_the_import_goes_on(tmp_path, athlete, store_path, monkeypatch, workers):
@@ -224,6 +227,7 @@ def test_a_worker_that_dies_fails_one_file_and_the_import_goes_on(tmp_path, athl
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork" or not Path("/proc/self/status").exists(),
                     reason="the worker memory budget is Linux's RLIMIT_DATA; the patch needs forked workers")
+@pytest.mark.slow  # worker processes
 def test_a_reader_that_needs_too_much_memory_fails_that_file(tmp_path, athlete, store_path, monkeypatch):
     import runload.ingest as ingest
 
@@ -244,6 +248,7 @@ def test_a_reader_that_needs_too_much_memory_fails_that_file(tmp_path, athlete, 
     assert len(summary.imported) == 1
 
 
+@pytest.mark.slow  # worker processes
 def test_deeply_nested_gpx_never_stops_the_import(cli, athlete, tmp_path):
     """150,000 nested elements in <extensions> crashed the reader's process (a C stack overflow):
     now the worker's death fails that file, or a reader without recursion reads it."""

@@ -17,6 +17,8 @@ from runload.ingest.fit import parse_fit
 from runload.models import Activity, Sport
 from builders import T0, fit_run, fit_sessions, gpx_run, import_files as _import
 
+pytestmark = pytest.mark.slow  # FIT files built with fit-tool, worker processes
+
 forked = pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="needs forked workers to patch")
 
 
@@ -28,6 +30,7 @@ class _TooBigToSend(float):
         raise MemoryError()
 
 
+@pytest.mark.slow  # worker processes, or files of a thousand sessions
 @forked
 def test_a_memory_error_raised_in_the_worker_fails_one_file(tmp_path, athlete, store_path, monkeypatch):
     """A MemoryError raised in the worker while sending its result back (pickled to the importer)
@@ -53,6 +56,7 @@ def test_a_memory_error_raised_in_the_worker_fails_one_file(tmp_path, athlete, s
     assert len(acts) == 4 and "MemoryError" not in ingest._MEMORY_REASON
 
 
+@pytest.mark.slow  # worker processes, or files of a thousand sessions
 @forked
 def test_a_hanging_reader_is_stopped_after_the_files_time_budget(tmp_path, athlete, store_path, monkeypatch):
     import runload.ingest as ingest
@@ -77,6 +81,7 @@ def test_a_hanging_reader_is_stopped_after_the_files_time_budget(tmp_path, athle
     assert len(acts) == 5
 
 
+@pytest.mark.slow  # worker processes, or files of a thousand sessions
 def test_chained_fit_is_read_in_time_linear_in_its_size(tmp_path, athlete, store_path):
     """200 chained copies of one activity (once: 153 s, then a MemoryError): one run, fast."""
     one = fit_run(T0, minutes=10)
@@ -95,6 +100,7 @@ def test_chained_fit_is_read_in_time_linear_in_its_size(tmp_path, athlete, store
 
 
 # ---------------------------------------------------------------- 2. copies in a file; days and weeks
+@pytest.mark.slow  # worker processes, or files of a thousand sessions
 def test_a_session_repeated_a_thousand_times_is_one_run(tmp_path, athlete, store_path):
     (tmp_path / "rep.fit").write_bytes(fit_sessions([T0] * 1001, laps=3))
     summary, acts = _import(store_path, athlete, tmp_path / "rep.fit")

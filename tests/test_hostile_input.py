@@ -107,6 +107,7 @@ def test_notes_with_control_characters_are_refused_and_line_breaks_kept(cli, ath
 
 
 # ---------------------------------------------------------------- limits
+@pytest.mark.slow  # a pain log past the row limit
 def test_a_pain_csv_over_the_row_limit_is_refused(cli, athlete, tmp_path, store_path):
     start = date(1995, 1, 1)
     rows = [f"{start + timedelta(days=i)},{i % 11}" for i in range(MAX_CSV_ROWS + 1)]

@@ -21,6 +21,8 @@ from runload.models import Sport
 from runload.store import Store
 from builders import T0, fit_run, gpx_run, import_files as _import
 
+pytestmark = pytest.mark.slow  # FIT files built with fit-tool, archives, worker processes
+
 # ---------------------------------------------------------------- formats
 def test_fit_run_summary_hr_bins_and_cadence_doubled() -> None:
     acts = parse_fit(fit_run(), "run.fit")

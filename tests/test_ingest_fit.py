@@ -19,6 +19,8 @@ from runload.models import Sport
 from runload.store import Store
 from builders import fit_file
 
+pytestmark = pytest.mark.slow  # FIT files built with fit-tool
+
 # ---------------------------------------------------------------- truncated files
 def test_truncated_file_is_read_by_the_fast_reader_from_its_records(monkeypatch: pytest.MonkeyPatch) -> None:
     whole = fit_file(kmh=[12.0] * 1800)

@@ -39,6 +39,7 @@ def steady(start: datetime, kmh: float, minutes: float, **kw) -> list[str]:
 
 
 # ---------------------------------------------------------------- against gpxpy
+@pytest.mark.slow  # every real file
 @needs_real
 @pytest.mark.parametrize("path", GPX_FILES, ids=lambda p: p.name)
 def test_streaming_reader_agrees_with_gpxpy(path: Path) -> None:
@@ -211,6 +212,7 @@ def test_deep_nesting_in_extensions_reads_without_recursion() -> None:
         read_gpx_gpxpy(gpx([pts]), "deep.gpx")  # the tree-building reference refuses, it does not crash
 
 
+@pytest.mark.slow  # 150,000 nested elements through the importer
 def test_deep_file_beside_a_good_one_never_stops_an_import(cli, athlete: str, tmp_path: Path) -> None:
     deep = b'<?xml version="1.0"?><gpx xmlns="http://www.topografix.com/GPX/1/1"><metadata>' + (
         b"<extensions>" + b"<e>" * 200_000 + b"</e>" * 200_000 + b"</extensions>") + b"</metadata></gpx>"

@@ -43,6 +43,7 @@ def _num(text: str | None) -> float:
     return float(text) if text else math.nan
 
 
+@pytest.mark.slow  # every real file
 @needs_real
 @pytest.mark.parametrize("path", TCX_FILES, ids=lambda p: p.name)
 def test_streaming_reader_agrees_with_elementtree(path: Path) -> None:

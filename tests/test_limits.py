@@ -188,6 +188,7 @@ def _plan_at_limits(lim, as_of: date, recorded: float) -> list[float]:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow  # many generated histories
 @given(histories())
 def test_a_plan_at_every_limit_passes_and_one_over_is_flagged(case) -> None:
     data, as_of = case

@@ -10,6 +10,8 @@ import io
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from runload.assess import assess
 from runload.ingest.fit import parse_fit
 from runload.load.series import Frames, daily_load
@@ -48,6 +50,7 @@ def fit_with_rpe(rpe_x10: int | None, minutes: int = 10) -> bytes:
     return b.build().to_bytes()
 
 
+@pytest.mark.slow  # FIT files built with fit-tool
 def test_fit_session_rpe_is_read_on_the_cr10_scale() -> None:
     (act,) = parse_fit(fit_with_rpe(70), "rpe.fit")
     assert act.rpe == 7.0
@@ -57,6 +60,7 @@ def test_fit_session_rpe_is_read_on_the_cr10_scale() -> None:
     assert none.rpe is None
 
 
+@pytest.mark.slow  # a Strava export imported
 def test_strava_csv_perceived_exertion_is_imported(tmp_path: Path) -> None:
     from runload.ingest import import_paths
     from runload.store import Store

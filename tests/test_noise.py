@@ -18,6 +18,8 @@ from conftest import REPO
 from runload.assess import assess
 from runload.rules.book import Rulebook
 
+pytestmark = pytest.mark.slow  # hundreds of generated histories
+
 _PATH = REPO / "benchmarks" / "histories.py"
 _spec = importlib.util.spec_from_file_location("runload_bench_histories", _PATH)
 histories = importlib.util.module_from_spec(_spec)

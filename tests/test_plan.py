@@ -178,6 +178,7 @@ def _plan_file(tmp_path: Path, sunday_km: float) -> Path:
     return p
 
 
+@pytest.mark.slow  # every output format through the command line
 def test_cli_plan_check_text_json_and_exit_codes(store: Path, tmp_path: Path) -> None:
     r = CliRunner().invoke(main, ["plan", "check", "--athlete", "ana", str(_plan_file(tmp_path, 24))])
     assert r.exit_code == 1, r.output

@@ -10,6 +10,8 @@ import pytest
 
 from builders import fit_run, store_is_sound
 
+pytestmark = pytest.mark.slow  # watch files imported end to end
+
 
 @pytest.fixture
 def run_id(cli, athlete: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> int:

@@ -12,6 +12,8 @@ import pytest
 from conftest import SAMPLES
 from builders import fit_run, gpx_run, store_is_sound
 
+pytestmark = pytest.mark.slow  # watch files imported end to end
+
 MAYA = SAMPLES / "maya"
 
 
@@ -48,6 +50,7 @@ def test_import_list_shows_each_import_with_its_id_and_counts(cli, tmp_path: Pat
     assert r.exit_code == 2 and "unknown athlete 'nobody'" in r.output
 
 
+@pytest.mark.slow  # imports a sample athlete's whole history
 def test_wrong_athlete_undo_right_athlete_equals_a_clean_import(cli, tmp_path: Path, store_path: Path) -> None:
     _add(cli, "maya", "ben", "clean")
     assert cli("import", "--athlete", "clean", str(MAYA)).exit_code == 0

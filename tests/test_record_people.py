@@ -11,6 +11,8 @@ import pytest
 from runload.store import Store
 from builders import fit_run, store_is_sound
 
+pytestmark = pytest.mark.slow  # watch files imported end to end
+
 
 def _count(store_path: Path, table: str, athlete: str) -> int:
     conn = sqlite3.connect(store_path)

@@ -15,6 +15,8 @@ from runload.models import Shoe, Sport
 from runload.shoes import shoe_totals
 from builders import T0, fit_run, run, store_is_sound
 
+pytestmark = pytest.mark.slow  # watch files imported end to end
+
 
 @pytest.fixture
 def ana(cli) -> str:

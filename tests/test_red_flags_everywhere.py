@@ -68,6 +68,7 @@ def _decoded_mails(folder: Path) -> dict[str, str]:
     return out
 
 
+@pytest.mark.slow  # runs imported, then every output
 def test_chest_pain_gets_only_the_emergency_care_in_every_output(cli, tmp_path: Path, monkeypatch) -> None:
     """Knee pain, then chest pain logged: pain status, the report in every format, the email, the
     site and the plan check carry no walk-run plan and no running advice; after a clearance the

@@ -33,6 +33,7 @@ def test_golden_text_and_json(ana: Store) -> None:
     check_golden("report-ana.md", render(rep, "md"))
 
 
+@pytest.mark.slow  # imports a sample athlete's whole history
 @pytest.mark.skipif(not (SAMPLES / "maya").is_dir(), reason="sample_activities/ not here yet")
 @pytest.mark.parametrize("athlete_id", ["maya", "ben"])
 def test_golden_sample_athletes(cli, athlete_id: str) -> None:
@@ -43,6 +44,7 @@ def test_golden_sample_athletes(cli, athlete_id: str) -> None:
         check_golden(f"report-{athlete_id}.{ext}", r.output)
 
 
+@pytest.mark.slow  # imports a sample athlete's whole history
 @pytest.mark.skipif(not (SAMPLES / "ben").is_dir(), reason="sample_activities/ not here yet")
 def test_a_typical_week_reads_in_a_minute(cli) -> None:
     """A typical sample week's text report is under 500 words and leads with the status, then
@@ -118,6 +120,7 @@ def finding(sev: Severity, rule: str = "some-new-rule", day: date | None = WEEK,
                    date=day, citations=("Someone 2020",), evidence_level="weak", **kw)
 
 
+@pytest.mark.slow  # HTML pages with their charts
 def test_any_rule_and_severity_renders_red_flags_first(ana: Store) -> None:
     """Findings of rules the report has never heard of render with their numbers and words;
     urgent and emergency ones come first, in their own section."""
@@ -179,6 +182,7 @@ def test_schema_doc_lists_every_key(ana: Store) -> None:
         assert f"`{key}`" in doc, key
 
 
+@pytest.mark.slow  # HTML pages with their charts
 def test_html_escapes_names_notes_and_shoes(store_path: Path) -> None:
     store = make_store(store_path, name="<script>alert(1)</script>")
     html = render(report(store, week=WEEK), "html")
@@ -191,6 +195,7 @@ def test_html_escapes_names_notes_and_shoes(store_path: Path) -> None:
     assert "knee caught once \\| then fine" in md  # a | inside a cell does not split the table
 
 
+@pytest.mark.slow  # HTML pages with their charts
 def test_html_is_self_contained(ana: Store) -> None:
     html = render(report(ana, week=WEEK), "html")
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
@@ -212,6 +217,7 @@ def test_html_is_self_contained(ana: Store) -> None:
     assert '<meta name="viewport"' in html and "@media print" in html
 
 
+@pytest.mark.slow  # HTML pages with their charts
 def test_the_stylesheet_arrives_as_written(ana: Store) -> None:
     """runload's own CSS is not escaped: a quoted font name escaped to &#34; inside <style>
     made the browser drop the whole font list."""
@@ -220,6 +226,7 @@ def test_the_stylesheet_arrives_as_written(ana: Store) -> None:
     assert '"Segoe UI"' in style and "&#34;" not in style and "&gt;" not in style
 
 
+@pytest.mark.slow  # HTML pages with their charts
 def test_chart_svgs_contain_no_links(ana: Store) -> None:
     from runload.report.charts import render_available
 
@@ -254,6 +261,7 @@ def test_matplotlib_backend_untouched(ana: Store) -> None:
 
 
 # ---------------------------------------------------------------- the command
+@pytest.mark.slow  # every format and the charts
 def test_cli_formats_output_and_charts(cli, ana: Store, tmp_path: Path) -> None:
     ana.close()
     r = cli("report", "--athlete", "ana", "--week", "2026-W22")

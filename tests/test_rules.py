@@ -268,6 +268,7 @@ def _import_history(cli, athlete, tmp_path):
     assert r.exit_code == 0, r.output
 
 
+@pytest.mark.slow  # the commands on imported runs
 def test_check_weeks_and_rules_commands(cli, athlete, tmp_path):
     _import_history(cli, athlete, tmp_path)
     weeks = json.loads(cli("weeks", "--athlete", athlete, "--format", "json").output)

@@ -25,6 +25,8 @@ from runload.report.site import page_name
 from runload.store import Store
 from builders import roster_store
 
+pytestmark = pytest.mark.slow  # the sample athletes' site, clicked through in Chromium
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 

@@ -16,6 +16,8 @@ from runload.ingest import strava_api
 from runload.store import Store
 from strava_stand_in import StandIn, activity
 
+pytestmark = pytest.mark.slow  # a TLS stand-in of Strava's API
+
 T0 = datetime(2024, 3, 4, 6, 0, tzinfo=timezone.utc)
 SECRET = "s3cret-client"
 

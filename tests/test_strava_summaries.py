@@ -17,6 +17,8 @@ from runload.store import Store
 from conftest import SHARED
 from builders import T0, fit_run
 
+pytestmark = pytest.mark.slow  # Strava exports imported end to end
+
 REAL_CSV = SHARED / "real_histories" / "strava-2016-2025" / "activities.csv"
 # the modern layout's repeated columns: Distance in km then in metres, Elapsed Time twice
 HEADER = ("Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Distance,Max Heart Rate,"

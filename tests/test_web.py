@@ -15,6 +15,8 @@ from runload.store import Store
 from runload.web.app import HEADERS
 from web_fixtures import PASSWORD, TODAY, client, csrf, login, pain_form
 
+pytestmark = pytest.mark.slow  # the web app on a store built from the sample athletes
+
 # ---------------------------------------------------------------- the fixed surface
 def test_healthz_answers_without_a_login(app):
     r = client(app).get("/healthz")

@@ -4,6 +4,8 @@ session's CSRF token, changes their shoes."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 
 from click.testing import CliRunner
@@ -11,6 +13,8 @@ from click.testing import CliRunner
 from runload.cli import main
 from runload.store import Store
 from web_fixtures import client, csrf, login
+
+pytestmark = pytest.mark.slow  # the web app on a store built from the sample athletes
 
 
 def shoe_list(store_path) -> list[dict]:

@@ -16,6 +16,9 @@ SAMPLES = REPO / "sample_activities"
 
 TODAY = "2026-10-18"
 
+# the web app's fixtures (a built store, the app, its mails) for every test that names them
+pytest_plugins = ["web_fixtures"]
+
 needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real_activities is not here")
 
 
@@ -56,3 +59,13 @@ def athlete(cli: Cli) -> str:
     r = cli("athlete", "add", "ana", "--name", "Ana Test", "--timezone", "Europe/Stockholm")
     assert r.exit_code == 0, r.output
     return "ana"
+
+
+@pytest.fixture
+def ana(store_path: Path):
+    """The report tests' made-up athlete Ana in a store (builders.make_store)."""
+    from builders import make_store
+
+    store = make_store(store_path)
+    yield store
+    store.close()

@@ -9,7 +9,7 @@ frames are built once per report.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,24 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from runload.assess import assess
-from runload.models import Activity, Athlete, AthleteData, Clearance, PainEntry, Sport
-from runload.rules.book import Rulebook
-from runload.rules.schema import load_rules
+from runload.models import Athlete, AthleteData, Clearance, PainEntry
+from builders import BOOK, MONDAY, gpx_track, run, steady
 
-BOOK = Rulebook.of(load_rules())
-
-
-def run(day: date, km: float, hour: int = 7) -> Activity:
-    return Activity(datetime(day.year, day.month, day.day, hour, tzinfo=timezone.utc), Sport.RUNNING, km * 1000,
-                    timer_s=km * 330, utc_offset_s=0, source_hash=f"{day}-{km}-{hour}")
-
-
-def steady(first: date, weeks: int, km: float = 8.0) -> list[Activity]:
-    """Four runs a week of ``km`` each, Monday, Wednesday, Friday, Sunday."""
-    return [run(first + timedelta(days=7 * w + d), km) for w in range(weeks) for d in (0, 2, 4, 6)]
-
-
-MONDAY = date(2026, 6, 1)
 ATHLETE = Athlete("ana", "Ana Test", email="ana@example.org", timezone="UTC")
 
 
@@ -80,6 +65,7 @@ def test_a_clearance_resolves_it_and_restores_the_load_status() -> None:
     assert assess(_flagged(clear=clear), BOOK, flag_day + timedelta(days=1)).status.level == "urgent"
 
 
+@pytest.mark.slow  # forty runs imported, then every output
 def test_cli_red_flag_leads_report_roster_and_email(cli, tmp_path: Path, monkeypatch) -> None:
     """Calf swelling logged last week: this week's report headline, the roster line and the
     email subject all lead with it; pain clear restores the load status."""
@@ -90,7 +76,7 @@ def test_cli_red_flag_leads_report_roster_and_email(cli, tmp_path: Path, monkeyp
     folder.mkdir()
     for i in range(20):
         day = date(2026, 9, 1) + timedelta(days=2 * i)
-        (folder / f"{day}.gpx").write_text(_gpx(day, 6.0))
+        (folder / f"{day}.gpx").write_text(gpx_track(day, 6.0))
     assert cli("import", "--athlete", "maya", str(folder)).exit_code == 0
     r = cli("pain", "add", "--athlete", "maya", "--date", "2026-10-14", "--side", "right", "--pain-after", "3",
             "--calf-swelling-redness-warmth")
@@ -113,16 +99,6 @@ def test_cli_red_flag_leads_report_roster_and_email(cli, tmp_path: Path, monkeyp
     assert after["status"]["level"] not in ("urgent", "emergency", "clinician")
     assert after["pain"]["clearances"] == [{"date": "2026-10-16", "by": "clinician", "note": "no clot"}]
     assert "cleared by a clinician" in after["pain"]["resolved_red_flags"][0]["how"]
-
-
-def _gpx(day: date, km: float) -> str:
-    pts = []
-    n = int(km * 1000 / 10)
-    for i in range(n + 1):
-        t = datetime(day.year, day.month, day.day, 7, tzinfo=timezone.utc) + timedelta(seconds=3.3 * i)
-        pts.append(f'<trkpt lat="{59.0 + i * 10 / 111_195:.7f}" lon="18.0"><time>{t:%Y-%m-%dT%H:%M:%SZ}</time></trkpt>')
-    return ('<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">'
-            f'<trk><type>running</type><trkseg>{"".join(pts)}</trkseg></trk></gpx>')
 
 
 # ---------------------------------------------------------------- one event, one finding
@@ -175,6 +151,7 @@ def histories(draw):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow  # many generated histories
 @given(histories())
 def test_limits_never_contradict(case) -> None:
     data, day = case
@@ -199,6 +176,7 @@ def test_limits_never_contradict(case) -> None:
 
 
 # ---------------------------------------------------------------- one calendar
+@pytest.mark.slow  # every output of runs imported
 def test_sunday_weeks_are_the_same_days_everywhere(cli, tmp_path: Path, monkeypatch) -> None:
     cfg = tmp_path / "config.toml"
     cfg.write_text('week_start = "sunday"\n')
@@ -209,7 +187,7 @@ def test_sunday_weeks_are_the_same_days_everywhere(cli, tmp_path: Path, monkeypa
     # Sunday 10-11: 4 km; Tuesday 10-13: 4 km; Saturday 10-17: 4.3 km; Sunday 10-18: 5 km (next week)
     for day, km in ((date(2026, 10, 11), 4.0), (date(2026, 10, 13), 4.0), (date(2026, 10, 17), 4.3),
                     (date(2026, 10, 18), 5.0)):
-        (folder / f"{day}.gpx").write_text(_gpx(day, km))
+        (folder / f"{day}.gpx").write_text(gpx_track(day, km))
     assert cli("import", "--athlete", "maya", str(folder)).exit_code == 0
     weeks = {w["week_start"]: w["distance_km"] for w in json.loads(cli("weeks", "--athlete", "maya", "--format",
                                                                         "json").output)}
@@ -228,6 +206,7 @@ def test_sunday_weeks_are_the_same_days_everywhere(cli, tmp_path: Path, monkeypa
 
 
 # ---------------------------------------------------------------- computed once
+@pytest.mark.slow  # every output of runs imported
 def test_one_html_report_builds_each_frame_once(tmp_path: Path, monkeypatch) -> None:
     from runload.session import Assessor
     from runload.load import series
@@ -284,6 +263,7 @@ def test_an_email_run_assesses_each_athlete_once(cli, tmp_path: Path, monkeypatc
     assert count["n"] == 2  # maya and ben, each once, for their own mail and for kim's roster
 
 
+@pytest.mark.slow  # every output of a store
 def test_pain_entries_stored_outside_the_calendar_never_stop_a_report(cli, tmp_path: Path, monkeypatch) -> None:
     """An older runload let 0001-01-01 and 9999-12-31 into the log: every output still works,
     leaves them out, and pain list still shows them to delete."""
@@ -309,7 +289,7 @@ def test_pain_entries_stored_outside_the_calendar_never_stop_a_report(cli, tmp_p
     assert "0001-01-01" in listed and "9999-12-31" in listed
 
 
-# ---------------------------------------------------------------- pain safety (issue 12)
+# ---------------------------------------------------------------- pain safety
 FLAG_DAY = MONDAY + timedelta(days=40)
 
 

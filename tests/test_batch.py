@@ -36,7 +36,8 @@ PEOPLE = {  # id: (name, time zone)
 }
 T0 = datetime(2026, 9, 1, 6, 30, tzinfo=timezone.utc)
 
-pytestmark = pytest.mark.skipif(not (SAMPLES / "maya").is_dir(), reason="sample activities not generated")
+pytestmark = [pytest.mark.slow,  # every engine, dask among them, on the sample athletes
+              pytest.mark.skipif(not (SAMPLES / "maya").is_dir(), reason="sample activities not generated")]
 
 
 def _gpx(start: datetime, minutes: int, lat0: float, step: float = 2.7e-5) -> bytes:
@@ -493,21 +494,21 @@ def _add(shared: int, unit: int) -> int:
 def test_the_deduplication_rule_on_hand_worked_cases() -> None:
     from runload.ingest.dedupe import decide, overlaps
 
-    def run(i: int, start_min: float, minutes: float, source: str = "track", hr: bool = False, laps: int = 0):
+    def recording(i: int, start_min: float, minutes: float, source: str = "track", hr: bool = False, laps: int = 0):
         return replace(_activity(i, (0, 0, 1, source, hr, laps, False)), start_utc=T0 + timedelta(minutes=start_min),
                        timer_s=minutes * 60, elapsed_s=minutes * 60)
 
-    watch = run(1, 0, 60, "summary", hr=True, laps=3)
-    phone = run(2, 20 / 60, 59.5)  # 20 s later, a track only
+    watch = recording(1, 0, 60, "summary", hr=True, laps=3)
+    phone = recording(2, 20 / 60, 59.5)  # 20 s later, a track only
     assert decide(phone, [watch]).keep is False and decide(phone, [watch]).best is watch
     assert decide(watch, [phone]).keep is True and decide(watch, [phone]).twins == (phone,)
-    twin = run(3, 0.5, 60, "summary", hr=True, laps=3)  # just as rich: the first copy stays
+    twin = recording(3, 0.5, 60, "summary", hr=True, laps=3)  # just as rich: the first copy stays
     assert decide(twin, [watch]).keep is False
     # 07:00-07:10 and 07:06-07:30 share 4 of the shorter one's 10 minutes (< half): two runs;
     # 07:04-07:30 shares 6 (>= half): one run
-    short = run(4, 0, 10)
-    assert not overlaps(short, run(5, 6, 24)) and overlaps(short, run(6, 4, 26))
-    assert decide(run(7, 6, 24), [short]).twins == ()
+    short = recording(4, 0, 10)
+    assert not overlaps(short, recording(5, 6, 24)) and overlaps(short, recording(6, 4, 26))
+    assert decide(recording(7, 6, 24), [short]).twins == ()
     # copies from the same file (the same content hash) are never twins
-    same_file = run(4, 0.2, 10)
+    same_file = recording(4, 0.2, 10)
     assert decide(same_file, [short]).twins == ()

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import REAL, needs_real
 
 from runload.cli import COMMANDS
@@ -113,6 +115,7 @@ def test_bad_week(cli, athlete):
     assert r.exit_code == 2 and "YYYY-Www" in r.output
 
 
+@pytest.mark.slow  # every real file
 @needs_real
 def test_import_real_files_and_report(cli, athlete):
     r = cli("import", "--athlete", "ana", str(REAL / "tcx" / "test.tcx"), str(REAL / "tcx" / "malformed.tcx"),

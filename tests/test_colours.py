@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from runload.assess import STATUS_ORDER, Status
 from runload.models import Severity
 from runload.report import colours, render
@@ -17,9 +17,9 @@ from runload.report.html import render_roster_html
 from runload.report.model import Roster, RosterRow
 from runload.report.text import render_text
 from runload.calendar import week_period
-from test_report import WEEK, ana, fake_assessment  # noqa: F401 (ana: fixture)
+from builders import WEEK, fake_assessment
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "runload"
+SRC = REPO / "src" / "runload"
 CALM = ["no-data", "ok", "info"]  # grey, green, blue: nothing to act on
 ALARM = STATUS_ORDER[STATUS_ORDER.index("caution"):]
 
@@ -80,6 +80,7 @@ def _roster_row(level: str, stale: str) -> RosterRow:
                      "none logged", date(2026, 5, 20), 11 if stale != "ok" else 0, stale)
 
 
+@pytest.mark.slow  # every HTML page
 def test_every_html_page_carries_the_same_rules(ana) -> None:  # noqa: F811
     """The report (also the mail's HTML and a site's page) and the roster have each level's rules,
     with the mapping's colours; a stale-data badge is the colour of its level, not a clinician's."""

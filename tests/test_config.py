@@ -174,9 +174,9 @@ def test_athlete_settings_are_what_the_metrics_read():
 
 
 def test_a_setting_a_rule_sets_itself_is_flagged_and_the_override_works(cli, cfg, athlete, tmp_path):
-    from test_sources import folder
+    from builders import gpx_folder
 
-    runs = folder(tmp_path, "runs", {"2026-09-28": 5.0, "2026-10-05": 5.0, "2026-10-06": 5.0, "2026-10-12": 5.0,
+    runs = gpx_folder(tmp_path, "runs", {"2026-09-28": 5.0, "2026-10-05": 5.0, "2026-10-06": 5.0, "2026-10-12": 5.0,
                                      "2026-10-13": 5.0, "2026-10-14": 5.0})
     assert cli("import", "--athlete", "ana", str(runs)).exit_code == 0
 

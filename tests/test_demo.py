@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SAMPLES
 
+pytestmark = pytest.mark.slow  # make demo's whole script
+
 
 @pytest.mark.skipif(not (SAMPLES / "maya").is_dir(), reason="sample activities not generated")
 def test_demo_script_runs_and_shows_what_matters(tmp_path):

@@ -17,6 +17,8 @@ from runload.mail.settings import smtp_settings
 from runload.mail.transport import SmtpTransport
 from runload.store import Store
 
+pytestmark = pytest.mark.slow  # a real SMTP server
+
 WEEK = "2026-W42"
 
 
@@ -228,6 +230,7 @@ def test_transient_failure_is_retried(people, smtp, store_path):
     assert len(smtp.messages) == 1
 
 
+@pytest.mark.slow  # imports a sample athlete's whole history
 @pytest.mark.skipif(not (SAMPLES / "maya").is_dir(), reason="sample activities not generated")
 def test_summary_is_the_report_with_charts_inline(cli, people, smtp):
     assert cli("import", "--athlete", "maya", str(SAMPLES / "maya" / "activities")).exit_code == 0

@@ -23,6 +23,8 @@ from runload.mail.settings import smtp_settings
 from runload.mail.transport import SmtpTransport
 from runload.store import Store
 
+pytestmark = pytest.mark.slow  # runs killed mid-send, retries
+
 WEEK = "2026-W42"
 ALL = ["ben@example.org", "kim@example.org", "lee@example.org", "maya@example.org"]
 
@@ -345,7 +347,8 @@ def test_unreachable_server_reason_is_for_a_person(cli, people, monkeypatch):
 
 
 def test_escape_sequences_in_stored_names_reach_no_mail_part(cli, people, smtp, store_path):
-    from test_hostile_input import ESCAPES, raw_controls
+    from builders import ESCAPES
+    from checks import raw_controls
 
     with Store.open(store_path) as s:  # written before names were checked
         s.conn.execute("UPDATE coaches SET name = ? WHERE id = 'kim'", (f"Kim{ESCAPES}",))

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from evaluate_data import planted
+from conftest import REPO
 from runload.cli import main
 from runload.evaluate import lovdal
 from runload.evaluate.evaluation import evaluate, judged_book, measure
@@ -21,6 +22,8 @@ from runload.evaluate.judge import Judgement, judge
 from runload.evaluate.labelled import CaseList, Labelled
 from runload.evaluate.measures import naive_interval
 from runload.rules.book import Rulebook
+
+pytestmark = pytest.mark.slow  # generated athletes through runload evaluate
 
 ROW_KEYS = {"rule_id", "severity", "horizon_days", "units", "flagged", "total", "injuries_flagged", "injuries_total",
             "relative_risk", "ci_low", "ci_high", "sensitivity", "ppv"}
@@ -56,7 +59,7 @@ def planted_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     return out
 
 
-def test_the_json_is_the_interface_the_issue_gives(planted_runs: dict[str, dict]) -> None:
+def test_the_json_rows_per_rule_severity_horizon_and_unit(planted_runs: dict[str, dict]) -> None:
     out = planted_runs["after"]
     assert {"rows", "status_auc", "not_judged"} <= set(out)
     assert all(ROW_KEYS <= set(r) for r in out["rows"])
@@ -217,9 +220,8 @@ def test_input_errors_say_what_is_wrong(tmp_path) -> None:
 
 def test_the_benchmark_runs_on_a_slice() -> None:
     import importlib.util
-    from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_evaluate.py"
+    path = REPO / "benchmarks" / "bench_evaluate.py"
     spec = importlib.util.spec_from_file_location("bench_evaluate", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
@@ -230,9 +232,8 @@ def test_the_benchmark_runs_on_a_slice() -> None:
 
 def test_the_evidence_page_is_the_stored_results_with_the_rule_files_as_they_are() -> None:
     import importlib.util
-    from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "scripts" / "evidence_on_outcomes.py"
+    path = REPO / "scripts" / "evidence_on_outcomes.py"
     spec = importlib.util.spec_from_file_location("evidence_on_outcomes", path)
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)

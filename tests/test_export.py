@@ -7,12 +7,15 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import SAMPLES
-from test_import_sources import gpx_run
+from builders import gpx_run
 
 MAYA = SAMPLES / "maya"
 
 
+@pytest.mark.slow  # imports a sample athlete's whole history
 def test_export_then_reimport_matches_the_weeks_table(cli, tmp_path: Path) -> None:
     for who in ("maya", "copy"):
         assert cli("athlete", "add", who, "--name", who.title(), "--timezone", "Europe/Stockholm").exit_code == 0

@@ -30,12 +30,15 @@ import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 
 from conftest import REAL, needs_real
 from runload import bounds
 from runload.textsafe import unsafe_char
-from test_hostile_ingest import DEAD, assert_all_within_bounds, raw_zip, strict_json
-from test_import_sources import gpx_run
+from builders import gpx_run, raw_zip
+from checks import DEAD, assert_all_within_bounds, strict_json
+
+pytestmark = pytest.mark.slow  # batches of mutated real files
 
 SEED = int(os.environ.get("RUNLOAD_FUZZ_SEED", "16"))
 SECONDS = float(os.environ.get("RUNLOAD_FUZZ_SECONDS", "0"))  # 0: the quick fixed run of make test
@@ -164,7 +167,7 @@ def chained(rng: random.Random, data: bytes) -> bytes:
 
 def repeated_messages(rng: random.Random, data: bytes) -> bytes:
     """A FIT file whose session (and lap) message is repeated, up to 300 times."""
-    from test_hostile_ingest_ii import fit_sessions
+    from builders import fit_sessions
 
     start = datetime(2024, 1, 1, 6, tzinfo=timezone.utc) + timedelta(days=rng.randrange(300))
     return fit_sessions([start] * rng.choice([2, 40, 300]), minutes=rng.choice([5, 30]), laps=rng.choice([1, 5]))

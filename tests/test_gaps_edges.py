@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -18,25 +18,17 @@ import pytest
 from runload.assess import assess
 from runload.load.formulas import LOOKBACK_DAYS, fitness_fatigue, return_to_run_state
 from runload.load.series import Frames, gaps, week_complete, weekly_running
-from runload.models import Activity, Athlete, AthleteData, Sport
+from runload.models import Activity, AthleteData, Sport
 from runload.report.build import build_report
 from runload.report.weeks import format_weeks, weekly_records
 from runload.rules import evaluate
 from runload.rules.book import Rulebook
 from runload.rules.context import Context
 from runload.rules.schema import load_rules
+from builders import ATHLETE, gpx_track, run
 
 RULES = {r.id: r for r in load_rules()}
 BOOK = Rulebook.of(list(RULES.values()))
-ATHLETE = Athlete("ana", "Ana Test", timezone="UTC")
-
-
-def run(day: date | str, km: float, sport: Sport = Sport.RUNNING) -> Activity:
-    d = date.fromisoformat(day) if isinstance(day, str) else day
-    return Activity(datetime(d.year, d.month, d.day, 7, tzinfo=timezone.utc), sport, km * 1000,
-                    timer_s=km * 330, utc_offset_s=0, source_hash=f"{d}-{km}-{sport.value}")
-
-
 def week_of(monday: str, km: float, days: tuple[int, ...] = (0, 2, 4, 6)) -> list[Activity]:
     """``km`` spread evenly over runs on ``days`` of the week starting ``monday``."""
     first = date.fromisoformat(monday)
@@ -86,7 +78,7 @@ def test_one_week_without_any_file_is_no_reference() -> None:
 
 def test_a_rest_week_inside_the_data_is_a_measured_zero() -> None:
     # The same weeks with a ride in the middle one: the watch was in use, so 0 km is a rest week.
-    acts = (week_of("2026-06-01", 28) + [run("2026-06-10", 30, Sport.CYCLING)] + week_of("2026-06-15", 29)
+    acts = (week_of("2026-06-01", 28) + [run("2026-06-10", 30, sport=Sport.CYCLING)] + week_of("2026-06-15", 29)
             + week_of("2026-06-22", 30))
     recs = weekly_records(weekly_running(acts))
     assert [r["no_data"] for r in recs] == [False, False, False, False]
@@ -142,7 +134,7 @@ def test_a_one_day_first_week_is_no_reference() -> None:
     assert "not enough data" in format_weeks(w, "table").splitlines()[-1]
     # the week counts as complete once the history starts on or before its first day (a walk on
     # the Monday): then 25 km on 10 km is +150%, the >30% band (context: severity follows the evidence)
-    walked = [run("2026-06-01", 3, Sport.WALKING)] + acts
+    walked = [run("2026-06-01", 3, sport=Sport.WALKING)] + acts
     assert week_complete(date(2026, 6, 1), history_start=date(2026, 6, 1), end=date(2026, 6, 14))
     [f] = findings("weekly-progression", walked)
     assert (f.week_start, f.value, f.severity.value) == (date(2026, 6, 8), 150.0, "info")
@@ -285,21 +277,13 @@ def test_frames_share_one_fitness_series() -> None:
 
 
 # ---------------------------------------------------------------- the same through the command line
-def _gpx(day: date, km: float) -> str:
-    pts = []
-    for i in range(int(km * 100) + 1):  # 10 m steps north, 3.3 s apart
-        t = datetime(day.year, day.month, day.day, 7, tzinfo=timezone.utc) + timedelta(seconds=3.3 * i)
-        pts.append(f'<trkpt lat="{59.0 + i * 10 / 111_195:.7f}" lon="18.0"><time>{t:%Y-%m-%dT%H:%M:%SZ}</time></trkpt>')
-    return ('<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">'
-            f'<trk><type>running</type><trkseg>{"".join(pts)}</trkseg></trk></gpx>')
-
-
+@pytest.mark.slow  # runs imported through the command line
 def test_weeks_json_and_check_around_a_three_week_gap(cli, athlete, tmp_path) -> None:
     import json
 
     # one run a week on Mondays: 28 km on 06-01, nothing from 06-02 to 06-28, 29 km, 30 km
     for day, km in (("2026-06-01", 28), ("2026-06-29", 29), ("2026-07-06", 30)):
-        (tmp_path / f"{day}.gpx").write_text(_gpx(date.fromisoformat(day), km), encoding="utf-8")
+        (tmp_path / f"{day}.gpx").write_text(gpx_track(date.fromisoformat(day), km), encoding="utf-8")
     assert cli("import", "--athlete", athlete, str(tmp_path)).exit_code == 0
     weeks = json.loads(cli("weeks", "--athlete", athlete, "--format", "json").output)
     # 06-02 .. 06-07 are in the gap too: the week of the last run before it is not complete either

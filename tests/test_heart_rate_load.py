@@ -23,6 +23,8 @@ from runload.ingest.fit import parse_fit
 from runload.load.formulas import activity_trimp, hard_seconds
 from runload.store import MIGRATIONS, Store
 
+pytestmark = pytest.mark.slow  # FIT files with 1 s records built with fit-tool
+
 T0 = datetime(2026, 10, 13, 7, 0, tzinfo=timezone.utc)  # a Tuesday
 
 
@@ -92,7 +94,7 @@ def test_weeks_trimp_is_null_without_profile_heart_rates_or_without_heart_rate(c
     assert week["trimp"] is None and week["trimp_formula"] is None
     assert "TRIMP" not in cli("weeks", "--athlete", "nohr").output
     # a profile with heart rates, a run without any: unknown, not 0
-    from test_ingest_fit import fit_file
+    from builders import fit_file
 
     assert cli("athlete", "add", "nobelt", "--name", "No Belt", "--hr-rest", "60", "--hr-max", "190").exit_code == 0
     data = fit_file(T0)

@@ -1,20 +1,18 @@
-"""Hostile input and faults at import (issue 16, items 1-3, 5, 6, 9; issue 11's files that are not
-what their names say): one bad file never stops an import, a dead worker fails one file, nothing
-outside the physical bounds is stored, and no series stretches across millennia."""
+"""Hostile input and faults at import: one bad file (or one that is not what its name says) never
+stops an import, a dead worker fails one file, nothing outside the physical bounds is stored, and
+no series stretches across millennia."""
 
 from __future__ import annotations
 
+import faulthandler
 import gzip
 import io
-import json
 import math
 import multiprocessing
 import os
 import signal
 import sqlite3
-import struct
 import zipfile
-import zlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -24,11 +22,10 @@ from runload import bounds
 from runload.ingest import import_paths
 from runload.models import Activity, Lap, Sport
 from runload.store import Store
-from test_import_sources import fit_run, gpx_run
+from builders import T0, fit_run, gpx_run, raw_zip
+from checks import DEAD, assert_all_within_bounds, stored_rows, strict_json
 
-T0 = datetime(2024, 5, 6, 7, 0, tzinfo=timezone.utc)
-DEAD = "the reader's process died on this file"
-
+pytestmark = pytest.mark.slow  # hostile files through the importer and its workers
 
 # ---------------------------------------------------------------- files to feed it
 def tcx(start: str = "2024-05-06T07:00:00Z", total_time: str = "1800", distance: str = "5000",
@@ -72,46 +69,6 @@ def fit_session(start: datetime, distance_m: float, elapsed_s: float, sport: str
     return b.build().to_bytes()
 
 
-def raw_zip(entries: list[tuple[bytes, bytes, int, int]]) -> bytes:
-    """A zip written byte by byte (stored members), so its directory can say what zipfile would
-    never write: entries are (raw name, data, general-purpose flags, version needed)."""
-    out, cd = bytearray(), bytearray()
-    for name, data, flags, version in entries:
-        crc, off = zlib.crc32(data), len(out)
-        out += struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", version, flags, 0, 0, 0, crc, len(data), len(data),
-                           len(name), 0) + name + data
-        cd += struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, version, flags, 0, 0, 0, crc, len(data),
-                          len(data), len(name), 0, 0, 0, 0, 0, off) + name
-    n = len(entries)
-    return bytes(out + cd + struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, n, n, len(cd), len(out), 0))
-
-
-def strict_json(text: str) -> object:
-    """JSON as a strict parser reads it: Infinity and NaN are not JSON."""
-    def refuse(token: str) -> None:
-        raise AssertionError(f"not JSON: {token}")
-    return json.loads(text, parse_constant=refuse)
-
-
-def stored_rows(store_path: Path, athlete: str = "ana") -> list[Activity]:
-    """Every stored activity as it is in the file, bypassing the reader's bounds filter."""
-    from runload.store.rows import ACTIVITY_SELECT, activity_from_row
-
-    with sqlite3.connect(store_path) as conn:
-        rows = conn.execute(f"SELECT {ACTIVITY_SELECT} FROM activities WHERE athlete_id = ?", (athlete,)).fetchall()
-    return [activity_from_row(r) for r in rows]
-
-
-def assert_all_within_bounds(store_path: Path, athlete: str = "ana") -> list[Activity]:
-    rows = stored_rows(store_path, athlete)
-    for a in rows:
-        assert bounds.within_bounds(a), (a.source_file, bounds.check_activity(a).notes, a)
-        assert math.isfinite(a.distance_m) and a.distance_m >= 0
-        if a.is_run and a.timer_s:
-            assert a.distance_m / max(a.timer_s, a.elapsed_s or 0) <= bounds.max_running_speed_mps(a.distance_m)
-    return rows
-
-
 def import_json(cli, athlete: str, *paths: Path, workers: str | None = None) -> tuple[int, dict]:
     args = ["import", "--athlete", athlete, *map(str, paths), "--json"]
     if workers:
@@ -125,7 +82,7 @@ def reasons(out: dict) -> dict[str, str]:
     return {Path(f["file"]).name: f["reason"] for f in out["failed"]}
 
 
-# ---------------------------------------------------------------- item 1: overflowing numbers and years
+# ---------------------------------------------------------------- overflowing numbers and years
 @pytest.mark.parametrize("value", ["inf", "nan", "1e15", "-1e15", "1e308"])
 def test_tcx_total_time_that_is_not_a_duration_is_dropped_not_fatal(cli, athlete, tmp_path, value):
     """With no track points the lap time is the elapsed time too: 1e15 s used to overflow the
@@ -178,7 +135,7 @@ def test_one_point_dated_9999_inside_a_normal_track_never_overflows(cli, athlete
     assert_all_within_bounds(tmp_path / "store.sqlite")
 
 
-# ---------------------------------------------------------------- item 2: NaN coordinates
+# ---------------------------------------------------------------- NaN coordinates
 def test_nan_latitude_fails_the_file_not_the_store(cli, athlete, tmp_path, store_path):
     gpx = gpx_run(T0, sport="running").replace(b'lat="59.3000270"', b'lat="NaN"', 1)
     assert b'lat="NaN"' in gpx
@@ -194,7 +151,7 @@ def test_nan_latitude_fails_the_file_not_the_store(cli, athlete, tmp_path, store
     assert_all_within_bounds(store_path)
 
 
-# ---------------------------------------------------------------- item 3: zip directories zipfile refuses
+# ---------------------------------------------------------------- zip directories zipfile refuses
 ZIP_CASES = {
     "empty name": ([(b"", b"x", 0, 20)], "!", "an archive member without a name: not read"),
     "version 8.4": ([(b"v84.fit", b"x", 0, 84)], "!v84.fit", "needs zip version 8.4 to unpack"),
@@ -241,7 +198,8 @@ def test_damaged_archives_and_members_say_why_in_words(cli, athlete, tmp_path):
     assert out["imported"] == 1
 
 
-# ---------------------------------------------------------------- item 4's other half: a dead worker
+# ---------------------------------------------------------------- a dead worker fails one file
+@pytest.mark.slow  # worker processes
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="needs forked workers to patch the reader")
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_worker_that_dies_fails_one_file_and_the_import_goes_on(tmp_path, athlete, store_path, monkeypatch, workers):
@@ -251,6 +209,7 @@ def test_a_worker_that_dies_fails_one_file_and_the_import_goes_on(tmp_path, athl
 
     def crashing(kind: str, data: bytes, name: str, *rest):  # a reader segfaulting on one file
         if "crash" in name:
+            faulthandler.disable()  # the worker dies quietly: no dump of its threads in the test output
             os.kill(os.getpid(), signal.SIGSEGV)
         return real(kind, data, name, *rest)
 
@@ -268,6 +227,7 @@ def test_a_worker_that_dies_fails_one_file_and_the_import_goes_on(tmp_path, athl
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork" or not Path("/proc/self/status").exists(),
                     reason="the worker memory budget is Linux's RLIMIT_DATA; the patch needs forked workers")
+@pytest.mark.slow  # worker processes
 def test_a_reader_that_needs_too_much_memory_fails_that_file(tmp_path, athlete, store_path, monkeypatch):
     import runload.ingest.pool as ingest
 
@@ -288,6 +248,7 @@ def test_a_reader_that_needs_too_much_memory_fails_that_file(tmp_path, athlete, 
     assert len(summary.imported) == 1
 
 
+@pytest.mark.slow  # worker processes
 def test_deeply_nested_gpx_never_stops_the_import(cli, athlete, tmp_path):
     """150,000 nested elements in <extensions> crashed the reader's process (a C stack overflow):
     now the worker's death fails that file, or a reader without recursion reads it."""
@@ -305,7 +266,7 @@ def test_deeply_nested_gpx_never_stops_the_import(cli, athlete, tmp_path):
         assert list(reasons(out)) == ["a-deep.gpx"] and "Error" not in reasons(out)["a-deep.gpx"]
 
 
-# ---------------------------------------------------------------- item 5: nothing impossible stored
+# ---------------------------------------------------------------- nothing impossible stored
 def test_impossible_fit_runs_are_refused_or_not_counted(cli, athlete, tmp_path, store_path):
     files = {
         "a-42949km-57s.fit": fit_session(T0, 42_949_000.0, 57.0),  # refused: beyond anything
@@ -382,7 +343,7 @@ def test_the_store_refuses_what_the_bounds_refuse(store_path, athlete):
         store.insert_activity(conn, athlete, Activity(T0, Sport.RUNNING, 5000.0, timer_s=1500))
 
 
-# ---------------------------------------------------------------- item 6: a store already holding such rows
+# ---------------------------------------------------------------- a store already holding such rows
 def test_rows_an_older_runload_stored_outside_the_bounds_are_ignored(cli, athlete, store_path, tmp_path):
     (tmp_path / "run.fit").write_bytes(fit_run(T0, minutes=30))
     assert cli("import", "--athlete", athlete, str(tmp_path / "run.fit")).exit_code == 0
@@ -464,7 +425,7 @@ def test_checked_activities_pass_the_door_unchanged():
     assert bounds.check_activity(checked.activity).activity == checked.activity
 
 
-# ---------------------------------------------------------------- issue 11: content, not names
+# ---------------------------------------------------------------- content, not names
 def test_files_are_read_by_their_content_not_their_names(cli, athlete, tmp_path):
     folder = tmp_path / "odd-names"
     folder.mkdir()
@@ -529,7 +490,7 @@ def test_a_file_named_twice_is_imported_once(cli, athlete, tmp_path):
     assert code == 0 and out["imported"] == 1 and out["duplicates"] == [] and out["failed"] == [], out
 
 
-# ---------------------------------------------------------------- item 9: bounded memory (by construction)
+# ---------------------------------------------------------------- bounded memory (by construction)
 def test_oversized_files_are_refused_before_they_are_read(cli, athlete, tmp_path):
     from runload.ingest.sniff import MAX_FIT_BYTES, MAX_MEMBER_BYTES
 

@@ -1,68 +1,25 @@
-"""Hostile input and faults at import, second round (issue 25, the importer's items): one file is
-one failure whatever its worker does, copies inside one file are one run, a day and a week hold
-what a person can run, a run needs a time, text from files is cleaned like text from the command
-line, symlinks out of the folder are not followed, and reasons are in words."""
+"""Hostile input and faults at import: one file is one failure whatever its worker does, copies
+inside one file are one run, a day and a week hold what a person can run, a run needs a time, text
+from files is cleaned like text from the command line, symlinks out of the folder are not
+followed, and reasons are in words."""
 
 from __future__ import annotations
 
 import multiprocessing
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from runload import bounds
-from runload.ingest import import_paths
 from runload.ingest.fit import parse_fit
 from runload.models import Activity, Sport
-from runload.store import Store
-from test_import_sources import fit_run, gpx_run
+from builders import T0, fit_run, fit_sessions, gpx_run, import_files as _import
 
-T0 = datetime(2024, 5, 6, 7, 0, tzinfo=timezone.utc)
+pytestmark = pytest.mark.slow  # FIT files built with fit-tool, worker processes
+
 forked = pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="needs forked workers to patch")
-
-
-def _import(store_path: Path, athlete: str, *paths: Path, workers: int = 1):
-    with Store.open(store_path) as store:
-        summary = import_paths(store, athlete, list(paths), workers=workers)
-        return summary, store.activities(athlete)
-
-
-def fit_sessions(starts: list[datetime], minutes: int = 45, km: float = 10.0, laps: int = 1) -> bytes:
-    """A FIT file of one session (and ``laps`` copies of its lap) per start: a start repeated is a
-    session message repeated."""
-    from fit_tool.fit_file_builder import FitFileBuilder
-    from fit_tool.profile.messages.file_id_message import FileIdMessage
-    from fit_tool.profile.messages.lap_message import LapMessage
-    from fit_tool.profile.messages.record_message import RecordMessage
-    from fit_tool.profile.messages.session_message import SessionMessage
-    from fit_tool.profile.profile_type import FileType, Manufacturer, Sport as FSport
-
-    b = FitFileBuilder(auto_define=True, min_string_size=50)
-    m = FileIdMessage()
-    m.type, m.manufacturer, m.product, m.time_created, m.serial_number = (
-        FileType.ACTIVITY, Manufacturer.GARMIN.value, 2691, int(starts[0].timestamp() * 1000), 1234)
-    b.add(m)
-    n = minutes * 60
-    for start in dict.fromkeys(starts):  # records once per distinct start
-        ms = int(start.timestamp() * 1000)
-        for i in range(0, n, 60):
-            r = RecordMessage()
-            r.timestamp, r.distance, r.heart_rate = ms + i * 1000, i * km * 1000 / n, 140
-            b.add(r)
-    for start in starts:
-        ms = int(start.timestamp() * 1000)
-        for _ in range(laps):
-            lap = LapMessage()
-            lap.timestamp, lap.start_time, lap.total_elapsed_time, lap.total_timer_time = ms + n * 1000, ms, n, n
-            lap.total_distance, lap.sport = km * 1000, FSport.RUNNING
-            b.add(lap)
-        s = SessionMessage()
-        s.timestamp, s.start_time, s.total_elapsed_time, s.total_timer_time = ms + n * 1000, ms, n, n
-        s.total_distance, s.sport = km * 1000, FSport.RUNNING
-        b.add(s)
-    return b.build().to_bytes()
 
 
 # ---------------------------------------------------------------- 1. one file is one failure
@@ -73,6 +30,7 @@ class _TooBigToSend(float):
         raise MemoryError()
 
 
+@pytest.mark.slow  # worker processes, or files of a thousand sessions
 @forked
 def test_a_memory_error_raised_in_the_worker_fails_one_file(tmp_path, athlete, store_path, monkeypatch):
     """A MemoryError raised in the worker while sending its result back (pickled to the importer)
@@ -98,6 +56,7 @@ def test_a_memory_error_raised_in_the_worker_fails_one_file(tmp_path, athlete, s
     assert len(acts) == 4 and "MemoryError" not in ingest._MEMORY_REASON
 
 
+@pytest.mark.slow  # worker processes, or files of a thousand sessions
 @forked
 def test_a_hanging_reader_is_stopped_after_the_files_time_budget(tmp_path, athlete, store_path, monkeypatch):
     import runload.ingest.pool as ingest
@@ -122,8 +81,9 @@ def test_a_hanging_reader_is_stopped_after_the_files_time_budget(tmp_path, athle
     assert len(acts) == 5
 
 
+@pytest.mark.slow  # worker processes, or files of a thousand sessions
 def test_chained_fit_is_read_in_time_linear_in_its_size(tmp_path, athlete, store_path):
-    """200 chained copies of one activity (the issue: 153 s, then a MemoryError): one run, fast."""
+    """200 chained copies of one activity (once: 153 s, then a MemoryError): one run, fast."""
     one = fit_run(T0, minutes=10)
     timings = {}
     for n in (50, 200):
@@ -140,10 +100,11 @@ def test_chained_fit_is_read_in_time_linear_in_its_size(tmp_path, athlete, store
 
 
 # ---------------------------------------------------------------- 2. copies in a file; days and weeks
+@pytest.mark.slow  # worker processes, or files of a thousand sessions
 def test_a_session_repeated_a_thousand_times_is_one_run(tmp_path, athlete, store_path):
     (tmp_path / "rep.fit").write_bytes(fit_sessions([T0] * 1001, laps=3))
     summary, acts = _import(store_path, athlete, tmp_path / "rep.fit")
-    assert not summary.failed and len(acts) == 1  # the issue: 1,001 activities, a week of 6,736 km
+    assert not summary.failed and len(acts) == 1  # once: 1,001 activities, a week of 6,736 km
     assert acts[0].distance_m == 10_000 and len(acts[0].laps) == 1
 
 
@@ -195,7 +156,7 @@ def test_a_gpx_whose_points_share_one_time_is_not_counted_as_running(tmp_path, a
     (tmp_path / "frozen.gpx").write_bytes(frozen)
     summary, acts = _import(store_path, athlete, tmp_path / "frozen.gpx")
     (a,) = acts
-    assert a.sport is Sport.UNKNOWN and a.distance_m > 10_000  # the issue: a 12.8 km run with no duration
+    assert a.sport is Sport.UNKNOWN and a.distance_m > 10_000  # once: a 12.8 km run with no duration
     assert any("with no time" in w and "not counted as running" in w for w in a.warnings)
 
 

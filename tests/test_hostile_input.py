@@ -12,20 +12,14 @@ import pytest
 from runload.pain.entries import MAX_CSV_ROWS
 from runload.pain.log import MAX_ENTRIES_PER_DAY
 from runload.store import Store
-
-ESCAPES = "\x1b[2J\x1b]0;owned\x07\x1b]52;c;ZWNobyBvd25lZA==\x07\x9b2J\u202e"
+from builders import ESCAPES
+from checks import raw_controls
 
 
 def one_error_line(r) -> str:
     lines = r.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "Traceback" not in r.output, r.output
     return lines[0]
-
-
-def raw_controls(text: str) -> list[str]:
-    """Control characters a terminal would act on (ESC, BEL, C1, bidi overrides)."""
-    return [c for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f
-            or c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"]
 
 
 def write_csv(tmp_path: Path, body: str, name: str = "pain.csv") -> Path:
@@ -113,6 +107,7 @@ def test_notes_with_control_characters_are_refused_and_line_breaks_kept(cli, ath
 
 
 # ---------------------------------------------------------------- limits
+@pytest.mark.slow  # a pain log past the row limit
 def test_a_pain_csv_over_the_row_limit_is_refused(cli, athlete, tmp_path, store_path):
     start = date(1995, 1, 1)
     rows = [f"{start + timedelta(days=i)},{i % 11}" for i in range(MAX_CSV_ROWS + 1)]

@@ -3,97 +3,26 @@ and the safety limits on archives."""
 
 from __future__ import annotations
 
-import functools
 import gzip
 import io
 import json
 import os
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from runload.errors import IngestError
-from runload.ingest import import_paths
 from runload.ingest.fit import parse_fit, read_fit_fitdecode, activities_from_fit
 from runload.ingest.gpx import parse_gpx
 from runload.ingest.archives import MAX_RATIO, gunzip
 from runload.ingest.walk import Source, Unreadable, walk
 from runload.models import Sport
 from runload.store import Store
+from builders import T0, fit_run, gpx_run, import_files as _import
 
-T0 = datetime(2024, 5, 6, 7, 0, tzinfo=timezone.utc)
-
-
-@functools.lru_cache(maxsize=None)
-def fit_run(start: datetime = T0, minutes: int = 10, speed: float = 3.0, sport: str = "running",
-            sub_sport: str | None = None, gps: bool = True, session: bool = True, hr0: int = 140) -> bytes:
-    """A FIT run written with fit-tool: file_id, records every second, a lap, a session, activity."""
-    from fit_tool.fit_file_builder import FitFileBuilder
-    from fit_tool.profile.messages.activity_message import ActivityMessage
-    from fit_tool.profile.messages.file_id_message import FileIdMessage
-    from fit_tool.profile.messages.lap_message import LapMessage
-    from fit_tool.profile.messages.record_message import RecordMessage
-    from fit_tool.profile.messages.session_message import SessionMessage
-    from fit_tool.profile.profile_type import FileType, Manufacturer, Sport as FSport, SubSport
-
-    ms = int(start.timestamp() * 1000)
-    b = FitFileBuilder(auto_define=True, min_string_size=50)
-    m = FileIdMessage()
-    m.type, m.manufacturer, m.product, m.time_created, m.serial_number = (
-        FileType.ACTIVITY, Manufacturer.GARMIN.value, 2691, ms, 1234)
-    b.add(m)
-    n = minutes * 60
-    for i in range(n):
-        r = RecordMessage()
-        r.timestamp = ms + i * 1000
-        if gps:
-            r.position_lat, r.position_long = 59.3 + i * 2.7e-5, 18.0
-        r.distance = i * speed
-        r.enhanced_speed = speed
-        r.heart_rate = hr0 + (i // 60) % 20
-        r.cadence = 85
-        b.add(r)
-    fs = getattr(FSport, sport.upper())
-    sub = getattr(SubSport, sub_sport.upper()) if sub_sport else SubSport.GENERIC
-    if session:
-        lap = LapMessage()
-        lap.timestamp, lap.start_time, lap.total_elapsed_time, lap.total_timer_time = ms + n * 1000, ms, n, n
-        lap.total_distance, lap.avg_heart_rate, lap.sport = n * speed, hr0 + 9, fs
-        b.add(lap)
-        s = SessionMessage()
-        s.timestamp, s.start_time, s.total_elapsed_time, s.total_timer_time = ms + n * 1000, ms, n, n
-        s.total_distance, s.sport, s.sub_sport = n * speed, fs, sub
-        s.avg_heart_rate, s.max_heart_rate, s.avg_cadence = hr0 + 9, hr0 + 19, 85
-        b.add(s)
-        a = ActivityMessage()
-        a.timestamp, a.local_timestamp, a.num_sessions = ms + n * 1000, None, 1
-        b.add(a)
-    return b.build().to_bytes()
-
-
-def gpx_run(start: datetime = T0, points: int = 600, version: str = "1.1", sport: str | None = None,
-            step_deg: float = 2.7e-5) -> bytes:
-    """A GPX track, 1 point per second, with Garmin TrackPointExtension hr and cad (1.1)."""
-    ns = "http://www.topografix.com/GPX/1/1" if version == "1.1" else "http://www.topografix.com/GPX/1/0"
-    pts = []
-    for i in range(points):
-        t = (start + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        ext = (f"<extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>{150 + i % 10}</gpxtpx:hr>"
-               f"<gpxtpx:cad>86</gpxtpx:cad></gpxtpx:TrackPointExtension></extensions>") if version == "1.1" else ""
-        pts.append(f'<trkpt lat="{59.3 + i * step_deg:.7f}" lon="18.0"><ele>10</ele><time>{t}</time>{ext}</trkpt>')
-    typ = f"<type>{sport}</type>" if sport else ""
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="{version}" creator="test" xmlns="{ns}" '
-            f'xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
-            f'<trk><name>Morning</name>{typ}<trkseg>{"".join(pts)}</trkseg></trk></gpx>').encode()
-
-
-def _import(store_path: Path, athlete: str, *paths: Path, workers: int = 1):
-    with Store.open(store_path) as store:
-        summary = import_paths(store, athlete, list(paths), workers=workers)
-        return summary, store.activities(athlete)
-
+pytestmark = pytest.mark.slow  # FIT files built with fit-tool, archives, worker processes
 
 # ---------------------------------------------------------------- formats
 def test_fit_run_summary_hr_bins_and_cadence_doubled() -> None:

@@ -6,9 +6,13 @@ import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
 from runload.ingest import import_paths
 from runload.models import Activity, Athlete, Sport
 from runload.store import Store
+
+pytestmark = pytest.mark.slow  # thousands of activities against a store
 
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
 

@@ -17,64 +17,9 @@ from runload.ingest.fit import activities_from_fit, parse_fit, read_fit_fitdecod
 from runload.ingest.fitfast import read_fit_fast
 from runload.models import Sport
 from runload.store import Store
+from builders import fit_file
 
-T0 = datetime(2024, 5, 6, 7, 0, tzinfo=timezone.utc)
-FIT_EPOCH_S = 631065600
-
-
-def fit_file(start: datetime = T0, kmh: list[float] | None = None, sport: str = "running", session: bool = True,
-             elapsed: float | None = None, distance: float | None = None, local_offset_s: int | None = None,
-             local_raw: int | None = None, step_s: int = 1) -> bytes:
-    """A FIT activity with records every ``step_s`` seconds at the given speeds, a lap, a session and an
-    activity message."""
-    from fit_tool.fit_file_builder import FitFileBuilder
-    from fit_tool.profile.messages.activity_message import ActivityMessage
-    from fit_tool.profile.messages.file_id_message import FileIdMessage
-    from fit_tool.profile.messages.lap_message import LapMessage
-    from fit_tool.profile.messages.record_message import RecordMessage
-    from fit_tool.profile.messages.session_message import SessionMessage
-    from fit_tool.profile.profile_type import FileType, Manufacturer, Sport as FSport
-
-    kmh = kmh if kmh is not None else [10.8] * 600
-    ms = int(start.timestamp() * 1000)
-    b = FitFileBuilder(auto_define=True, min_string_size=50)
-    m = FileIdMessage()
-    m.type, m.manufacturer, m.product, m.time_created, m.serial_number = (
-        FileType.ACTIVITY, Manufacturer.GARMIN.value, 2691, ms, 1234)
-    b.add(m)
-    dist = 0.0
-    for i, v in enumerate(kmh):
-        r = RecordMessage()
-        r.timestamp = ms + i * 1000 * step_s
-        r.distance = dist
-        r.enhanced_speed = v / 3.6
-        r.heart_rate = 150
-        r.cadence = 85
-        b.add(r)
-        dist += v / 3.6 * step_s
-    n = (len(kmh) - 1) * step_s
-    end_ms = ms + n * 1000
-    if session:
-        fs = getattr(FSport, sport.upper())
-        lap = LapMessage()
-        lap.timestamp, lap.start_time, lap.total_elapsed_time, lap.total_timer_time = end_ms, ms, n, n
-        lap.total_distance, lap.sport = dist - kmh[-1] / 3.6 * step_s, fs
-        b.add(lap)
-        s = SessionMessage()
-        span = n if elapsed is None else elapsed
-        s.timestamp, s.start_time, s.total_elapsed_time, s.total_timer_time = ms + int(span * 1000), ms, span, span
-        s.total_distance = dist - kmh[-1] / 3.6 * step_s if distance is None else distance
-        s.sport, s.avg_heart_rate, s.max_heart_rate, s.avg_cadence = fs, 150, 160, 85
-        b.add(s)
-        a = ActivityMessage()
-        a.timestamp, a.num_sessions = end_ms, 1
-        if local_raw is not None:
-            a.local_timestamp = local_raw
-        elif local_offset_s is not None:
-            a.local_timestamp = end_ms // 1000 - FIT_EPOCH_S + local_offset_s
-        b.add(a)
-    return b.build().to_bytes()
-
+pytestmark = pytest.mark.slow  # FIT files built with fit-tool
 
 # ---------------------------------------------------------------- truncated files
 def test_truncated_file_is_read_by_the_fast_reader_from_its_records(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,6 +15,8 @@ from runload.errors import IngestError
 from runload.ingest.fit import activities_from_fit, parse_fit, read_fit_fitdecode
 from runload.ingest.fitfast import FitFallback, read_fit_fast
 
+pytestmark = pytest.mark.slow  # fitdecode's full decode of every real FIT file
+
 FIT_FILES = sorted(REAL.glob("**/*.fit")) if REAL.is_dir() else []
 FIELDS = ("start_utc", "sport", "sub_sport", "distance_m", "timer_s", "elapsed_s", "avg_hr_bpm", "max_hr_bpm",
           "avg_cadence_spm", "elevation_gain_m", "device", "utc_offset_s", "leg_index", "sport_inferred")

@@ -8,9 +8,13 @@ import math
 import random
 import re
 
+import pytest
+
 from conftest import REAL, needs_real
 from runload.errors import IngestError
 from runload.ingest import parse_source
+
+pytestmark = pytest.mark.slow  # damaged copies of every real file
 
 FILES = sorted(p for p in REAL.rglob("*") if p.suffix in (".fit", ".gpx", ".tcx", ".gz")) if REAL.is_dir() else []
 NUMBER = re.compile(rb">-?\d+(?:\.\d+)?<|\"-?\d+\.\d+\"")

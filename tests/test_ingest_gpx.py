@@ -17,39 +17,12 @@ from runload.errors import IngestError
 from runload.ingest.gpx import activities_from_gpx, parse_gpx, read_gpx, read_gpx_gpxpy
 from runload.models import Sport
 from runload.store import Store
+from builders import M_PER_DEG, T0, gpx, point
 
-T0 = datetime(2024, 5, 6, 7, 0, tzinfo=timezone.utc)
-M_PER_DEG = math.pi / 180 * 6371008.8  # metres per degree of latitude on runload's sphere
 GPX_FILES = sorted(REAL.glob("**/*.gpx")) if REAL.is_dir() else []
 
 
 # ---------------------------------------------------------------- writing GPX by hand
-def point(t: datetime | str | None, lat: float | str, lon: float | str = 18.0, ele: float | str | None = 10.0,
-          hr: int | None = None, cad: int | None = None) -> str:
-    when = t if isinstance(t, str) or t is None else t.strftime("%Y-%m-%dT%H:%M:%SZ")
-    ext = ""
-    if hr is not None or cad is not None:
-        ext = ("<extensions><gpxtpx:TrackPointExtension>"
-               + (f"<gpxtpx:hr>{hr}</gpxtpx:hr>" if hr is not None else "")
-               + (f"<gpxtpx:cad>{cad}</gpxtpx:cad>" if cad is not None else "")
-               + "</gpxtpx:TrackPointExtension></extensions>")
-    return (f'<trkpt lat="{lat}" lon="{lon}">' + (f"<ele>{ele}</ele>" if ele is not None else "")
-            + (f"<time>{when}</time>" if when is not None else "") + ext + "</trkpt>")
-
-
-def gpx(*tracks: list[list[str]], types: tuple[str | None, ...] = (), names: tuple[str, ...] = ()) -> bytes:
-    """A GPX 1.1 file: each track a list of segments, each segment a list of point() strings."""
-    body = []
-    for i, segs in enumerate(tracks):
-        typ = f"<type>{types[i]}</type>" if i < len(types) and types[i] else ""
-        name = f"<name>{names[i]}</name>" if i < len(names) else ""
-        body.append(f"<trk>{name}{typ}" + "".join(f"<trkseg>{''.join(s)}</trkseg>" for s in segs) + "</trk>")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="test" '
-            'xmlns="http://www.topografix.com/GPX/1/1" '
-            'xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
-            + "".join(body) + "</gpx>").encode()
-
-
 def moving(start: datetime, kmh: list[float] | np.ndarray, lat0: float = 59.3, ele: list[float] | None = None,
            hr: int | None = 150, cad: list[int] | None = None, step_s: int = 1) -> list[str]:
     """Points every ``step_s`` seconds moving north at the given speeds (one per step)."""
@@ -66,6 +39,7 @@ def steady(start: datetime, kmh: float, minutes: float, **kw) -> list[str]:
 
 
 # ---------------------------------------------------------------- against gpxpy
+@pytest.mark.slow  # every real file
 @needs_real
 @pytest.mark.parametrize("path", GPX_FILES, ids=lambda p: p.name)
 def test_streaming_reader_agrees_with_gpxpy(path: Path) -> None:
@@ -238,6 +212,7 @@ def test_deep_nesting_in_extensions_reads_without_recursion() -> None:
         read_gpx_gpxpy(gpx([pts]), "deep.gpx")  # the tree-building reference refuses, it does not crash
 
 
+@pytest.mark.slow  # 150,000 nested elements through the importer
 def test_deep_file_beside_a_good_one_never_stops_an_import(cli, athlete: str, tmp_path: Path) -> None:
     deep = b'<?xml version="1.0"?><gpx xmlns="http://www.topografix.com/GPX/1/1"><metadata>' + (
         b"<extensions>" + b"<e>" * 200_000 + b"</e>" * 200_000 + b"</extensions>") + b"</metadata></gpx>"
@@ -281,7 +256,7 @@ def test_not_a_gpx_file_says_so() -> None:
 
 # ---------------------------------------------------------------- sport from speed
 def test_ride_at_17_6_kmh_is_not_a_run() -> None:
-    # the issue's ride: 17.6 km/h average, 25 km/h at the 95th percentile, no <type> (over the
+    # a real ride: 17.6 km/h average, 25 km/h at the 95th percentile, no <type> (over the
     # 9.5 waves of an hour the average is 17.8 km/h)
     i = np.arange(3600)
     kmh = 17.6 + 7.6 * np.sin(i / 60.0)

@@ -17,6 +17,8 @@ from runload.ingest.sniff import activity_kind
 from runload.models import Sport
 from runload.store import Store
 
+pytestmark = pytest.mark.slow  # every real watch file
+
 MANIFEST = REAL / "MANIFEST.tsv"
 ROWS = list(csv.DictReader(MANIFEST.open(encoding="utf-8"), delimiter="\t")) if MANIFEST.is_file() else []
 

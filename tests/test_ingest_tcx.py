@@ -7,7 +7,7 @@ from __future__ import annotations
 import gzip
 import math
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -17,46 +17,9 @@ from conftest import REAL, needs_real
 from runload.errors import IngestError
 from runload.ingest.tcx import parse_tcx, read_tcx
 from runload.models import Sport
+from builders import T0, TCX_NS as NS, lap, tcx
 
-T0 = datetime(2024, 5, 6, 7, 0, tzinfo=timezone.utc)
-M_PER_DEG = math.pi / 180 * 6371008.8
 TCX_FILES = sorted(p for p in REAL.glob("**/*.tcx*") if p.name != "malformed.tcx") if REAL.is_dir() else []
-NS = "http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2"
-
-
-def trackpoints(start: datetime, kmh: list[float], hr: int | None = 150, run_cad: int | None = 85,
-                zone: str = "Z") -> str:
-    out, dist = [], 0.0
-    for i, v in enumerate(kmh):
-        when = (start + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%S") + zone
-        ext = (f"<Extensions><ns3:TPX><ns3:RunCadence>{run_cad}</ns3:RunCadence></ns3:TPX></Extensions>"
-               if run_cad is not None else "")
-        out.append(f"<Trackpoint><Time>{when}</Time><Position><LatitudeDegrees>{59.3 + dist / M_PER_DEG:.8f}"
-                   f"</LatitudeDegrees><LongitudeDegrees>18.0</LongitudeDegrees></Position>"
-                   f"<AltitudeMeters>12.0</AltitudeMeters><DistanceMeters>{dist:.2f}</DistanceMeters>"
-                   + (f"<HeartRateBpm><Value>{hr}</Value></HeartRateBpm>" if hr else "") + ext + "</Trackpoint>")
-        dist += v / 3.6
-    return "".join(out)
-
-
-def lap(start: datetime, kmh: list[float], total_s: float | str | None = None, distance: float | str | None = None,
-        zone: str = "Z", **kw) -> str:
-    total = len(kmh) - 1 if total_s is None else total_s
-    dist = sum(v / 3.6 for v in kmh[:-1]) if distance is None else distance
-    return (f'<Lap StartTime="{start:%Y-%m-%dT%H:%M:%S}{zone}"><TotalTimeSeconds>{total}</TotalTimeSeconds>'
-            f"<DistanceMeters>{dist}</DistanceMeters><AverageHeartRateBpm><Value>150</Value></AverageHeartRateBpm>"
-            f"<MaximumHeartRateBpm><Value>160</Value></MaximumHeartRateBpm><Intensity>Active</Intensity>"
-            f"<TriggerMethod>Manual</TriggerMethod><Track>{trackpoints(start, kmh, zone=zone, **kw)}</Track></Lap>")
-
-
-def tcx(*activities: tuple[str | None, str], ident: str = "2024-05-06T07:00:00Z") -> bytes:
-    body = "".join(f"<Activity{f' Sport={sport!r}' if sport is not None else ''}><Id>{ident}</Id>{laps}"
-                   "<Creator><Name>Forerunner 245</Name></Creator></Activity>" for sport, laps in activities)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<TrainingCenterDatabase xmlns="{NS}" xmlns:ns3="http://www.garmin.com/xmlschemas/ActivityExtension/v2">'
-            f"<Activities>{body}</Activities></TrainingCenterDatabase>").encode()
-
-
 # ---------------------------------------------------------------- against ElementTree
 def _etree_points(data: bytes) -> list[list[tuple[str | None, ...]]]:
     """Each activity's track points, read independently: (time, lat, lon, alt, dist, hr) texts."""
@@ -80,6 +43,7 @@ def _num(text: str | None) -> float:
     return float(text) if text else math.nan
 
 
+@pytest.mark.slow  # every real file
 @needs_real
 @pytest.mark.parametrize("path", TCX_FILES, ids=lambda p: p.name)
 def test_streaming_reader_agrees_with_elementtree(path: Path) -> None:
@@ -101,7 +65,7 @@ def test_streaming_reader_agrees_with_elementtree(path: Path) -> None:
 
 # ---------------------------------------------------------------- odd files
 def test_lap_time_longer_than_the_track_is_elapsed_time() -> None:
-    # the issue's file: the laps say 2,325 s, the track spans 1,431 s
+    # a real file: the laps say 2,325 s, the track spans 1,431 s
     (a,) = parse_tcx(tcx(("Running", lap(T0, [10.0] * 1432, total_s=2325))), "laps.tcx")
     assert a.timer_s == 2325 and a.elapsed_s >= a.timer_s
     assert any("is longer than the track's (1431 s)" in w for w in a.warnings)
@@ -124,7 +88,7 @@ def test_sport_other_is_not_running_and_says_how_to_correct_it() -> None:
 
 
 def test_cross_country_ski_without_a_sport_is_not_a_run() -> None:
-    # the issue's ski: 8.5 km/h on average with a 22 km/h maximum
+    # a real ski: 8.5 km/h on average with a 22 km/h maximum
     kmh = ([10.0] * 90 + [5.0] * 90 + [21.0] * 45) * 16
     (a,) = parse_tcx(tcx((None, lap(T0, kmh, run_cad=None))), "ski.tcx")
     assert a.sport is not Sport.RUNNING and a.sport_inferred

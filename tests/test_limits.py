@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,26 +17,11 @@ from hypothesis import strategies as st
 from runload.assess import assess
 from runload.calendar import week_start_of
 from runload.limits import HELD, NORMAL, accepted_km, basis_words
-from runload.models import Activity, Athlete, AthleteData, PainEntry, PlannedRun, Sport
+from runload.models import AthleteData, PainEntry, PlannedRun
 from runload.plan import check_plan
 from runload.rules.book import Rulebook
 from runload.rules.schema import load_rules
-
-BOOK = Rulebook.of(load_rules())
-MONDAY = date(2026, 6, 1)
-ATHLETE = Athlete("ana", "Ana Test", timezone="UTC")
-
-
-def run(day: date, km: float) -> Activity:
-    return Activity(datetime(day.year, day.month, day.day, 7, tzinfo=timezone.utc), Sport.RUNNING, km * 1000,
-                    timer_s=km * 330, utc_offset_s=0, source_hash=f"{day}-{km}")
-
-
-def weeks_of(first: date, per_week: list[list[float]]) -> list[Activity]:
-    """Runs from Monday ``first``: week ``w`` runs ``per_week[w][d]`` km on day ``d`` (0 = rest)."""
-    return [run(first + timedelta(days=7 * w + d), km) for w, week in enumerate(per_week)
-            for d, km in enumerate(week) if km]
-
+from builders import ATHLETE, BOOK, MONDAY, run, weeks_of
 
 def plan_of(start: date, kms: list[float]) -> list[PlannedRun]:
     return [PlannedRun(start + timedelta(days=d), km) for d, km in enumerate(kms) if km]
@@ -203,6 +188,7 @@ def _plan_at_limits(lim, as_of: date, recorded: float) -> list[float]:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow  # many generated histories
 @given(histories())
 def test_a_plan_at_every_limit_passes_and_one_over_is_flagged(case) -> None:
     data, as_of = case

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -13,19 +13,13 @@ from runload.config import default_rules_dir
 from runload.rules.context import Context
 from runload.models import Athlete
 from runload.rules import evaluate, load_rule
+from builders import run
 
 
 def weekly_progression(acts):
     """The bundled weekly-progression rule file's findings for these runs."""
     rule = load_rule(default_rules_dir() / "weekly-progression.toml")
     return evaluate(rule, Context(athlete=Athlete("t", "T"), activities=acts))
-
-
-def run(day: str, km: float, hour: int = 7, offset_h: int = 0, sport: Sport = Sport.RUNNING) -> Activity:
-    local = datetime.fromisoformat(day).replace(hour=hour)
-    start = (local - timedelta(hours=offset_h)).replace(tzinfo=timezone.utc)
-    return Activity(start_utc=start, sport=sport, distance_m=km * 1000, timer_s=km * 360,
-                    utc_offset_s=offset_h * 3600)
 
 
 def test_local_day_uses_the_recorded_offset():

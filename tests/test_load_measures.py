@@ -7,19 +7,16 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
+
+import pytest
 
 from runload.assess import assess
 from runload.ingest.fit import parse_fit
 from runload.load.series import Frames, daily_load
-from runload.models import Activity, Athlete, AthleteData, Sport
-from runload.rules.book import Rulebook
-from runload.rules.schema import load_rules
-
-BOOK = Rulebook.of(load_rules())
-T0 = datetime(2024, 5, 6, 7, 0, tzinfo=timezone.utc)
-
+from runload.models import Athlete, AthleteData
+from builders import BOOK, T0, run
 
 def fit_with_rpe(rpe_x10: int | None, minutes: int = 10) -> bytes:
     """A 10-minute FIT run (1 s records) whose session carries ``workout_rpe`` (CR-10 x 10)."""
@@ -53,6 +50,7 @@ def fit_with_rpe(rpe_x10: int | None, minutes: int = 10) -> bytes:
     return b.build().to_bytes()
 
 
+@pytest.mark.slow  # FIT files built with fit-tool
 def test_fit_session_rpe_is_read_on_the_cr10_scale() -> None:
     (act,) = parse_fit(fit_with_rpe(70), "rpe.fit")
     assert act.rpe == 7.0
@@ -62,6 +60,7 @@ def test_fit_session_rpe_is_read_on_the_cr10_scale() -> None:
     assert none.rpe is None
 
 
+@pytest.mark.slow  # a Strava export imported
 def test_strava_csv_perceived_exertion_is_imported(tmp_path: Path) -> None:
     from runload.ingest import import_paths
     from runload.store import Store
@@ -81,13 +80,9 @@ def test_strava_csv_perceived_exertion_is_imported(tmp_path: Path) -> None:
     assert act.rpe == 6.0
 
 
-def run(day: date, km: float, minutes: float, rpe: float | None) -> Activity:
-    return Activity(datetime(day.year, day.month, day.day, 7, tzinfo=timezone.utc), Sport.RUNNING, km * 1000,
-                    timer_s=minutes * 60, utc_offset_s=0, rpe=rpe, source_hash=f"{day}")
-
-
 def test_session_load_is_rpe_times_minutes() -> None:
-    acts = [run(date(2026, 6, 1), 10, 60, 4), run(date(2026, 6, 2), 8, 45, None), run(date(2026, 6, 3), 10, 50, 7.5)]
+    acts = [run(date(2026, 6, 1), 10, minutes=60, rpe=4), run(date(2026, 6, 2), 8, minutes=45, rpe=None),
+            run(date(2026, 6, 3), 10, minutes=50, rpe=7.5)]
     s = daily_load(acts, load="session_load")
     # 4 x 60 = 240; no RPE adds 0 (and is counted); 7.5 x 50 = 375
     assert s.tolist() == [240.0, 0.0, 375.0] and s.attrs["runs_without_rpe"] == 1
@@ -95,8 +90,8 @@ def test_session_load_is_rpe_times_minutes() -> None:
 
 def test_steady_distance_with_doubled_rpe_is_found_by_the_session_load_rule() -> None:
     monday = date(2026, 6, 1)
-    easy = [run(monday + timedelta(days=7 * w + d), 10, 60, 4) for w in range(4) for d in (0, 2, 4)]
-    hard = [run(monday + timedelta(days=28 + d), 10, 60, 8) for d in (0, 2, 4)]
+    easy = [run(monday + timedelta(days=7 * w + d), 10, minutes=60, rpe=4) for w in range(4) for d in (0, 2, 4)]
+    hard = [run(monday + timedelta(days=28 + d), 10, minutes=60, rpe=8) for d in (0, 2, 4)]
     data = AthleteData(Athlete("ana", "Ana", timezone="UTC"), tuple(easy + hard))
     a = assess(data, BOOK, monday + timedelta(days=34))
     # distance is the same 30 km every week: no distance rule fires

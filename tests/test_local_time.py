@@ -9,12 +9,14 @@ import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from test_ingest_fit import fit_file
-from test_ingest_gpx import gpx, point
-from test_ingest_tcx import lap, tcx
+import pytest
+
+from builders import fit_file, gpx, lap, point, tcx
 
 from runload.calendar import local_date
 from runload.store import Store
+
+pytestmark = pytest.mark.slow  # watch files imported end to end
 
 
 def _stored(store_path: Path, athlete: str):

@@ -20,6 +20,8 @@ from collections import Counter, defaultdict
 import pytest
 from smtp_server import DROP, serve_for_runload
 
+pytestmark = pytest.mark.slow  # each fault four times, with runs killed mid-send
+
 WEEK = "2026-W42"
 ALL = ["ben@example.org", "kim@example.org", "lee@example.org", "maya@example.org"]
 

@@ -78,6 +78,7 @@ def test_constant_load_gives_ratio_one(level, days, method):
 loads = st.lists(st.one_of(st.just(0.0), st.floats(1, 40)), min_size=30, max_size=90)
 
 
+@pytest.mark.slow  # many generated series
 @settings(max_examples=50, deadline=None)
 @given(values=loads, method=st.sampled_from(["rac", "rau", "ewma"]))
 def test_units_do_not_change_ratios(values, method):

@@ -11,14 +11,16 @@ from __future__ import annotations
 import importlib.util
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from runload.assess import assess
 from runload.rules.book import Rulebook
 
-_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "histories.py"
+pytestmark = pytest.mark.slow  # hundreds of generated histories
+
+_PATH = REPO / "benchmarks" / "histories.py"
 _spec = importlib.util.spec_from_file_location("runload_bench_histories", _PATH)
 histories = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = histories  # dataclasses look their module up by name

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a Jupyter kernel runs the notebook
+
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 

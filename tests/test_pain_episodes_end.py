@@ -6,34 +6,17 @@ clearance, or after 14 days with at least three runs and no entry (evidence.md s
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 from runload.assess import assess
-from runload.models import Activity, Athlete, AthleteData, Clearance, PainEntry, Sport
+from runload.models import AthleteData, Clearance, PainEntry
 from runload.pain.episodes import find_episodes
-from runload.rules.book import Rulebook
-from runload.rules.schema import load_rules
-
-BOOK = Rulebook.of(load_rules())
-ATHLETE = Athlete("ana", "Ana Test", timezone="UTC")
-D = date.fromisoformat
-
-
-def run(day: date, km: float) -> Activity:
-    return Activity(datetime(day.year, day.month, day.day, 7, tzinfo=timezone.utc), Sport.RUNNING, km * 1000,
-                    timer_s=km * 330, utc_offset_s=0, source_hash=f"{day}-{km}")
-
-
-def weeks_of_running(first: date, weeks: int) -> list[Activity]:
-    """Monday, Wednesday, Friday 8 km and a Sunday long run of 14 km: 38 km a week."""
-    return [run(first + timedelta(days=7 * w + d), km) for w in range(weeks) for d, km in ((0, 8), (2, 8), (4, 8),
-                                                                                             (6, 14))]
-
+from builders import ATHLETE, BOOK, D, run, steady
 
 # ---------------------------------------------------------------- the fifteen-month episode
 SEPTEMBER = D("2025-09-10")  # a Wednesday: one 6/10 entry, never followed up
 MARATHON = D("2026-12-06")  # a Sunday, fifteen months later
-HISTORY = weeks_of_running(D("2025-06-02"), 78) + [run(MARATHON, 42.2)]
+HISTORY = steady(D("2025-06-02"), 78, long_km=14) + [run(MARATHON, 42.2)]
 ONE_ENTRY = (PainEntry(SEPTEMBER, side="right", pain_after=6),)
 
 
@@ -97,7 +80,7 @@ def test_quiet_settling_needs_fourteen_days_and_three_runs_without_an_entry() ->
 
 def test_a_red_flag_that_stands_keeps_its_episode_open_however_long_the_runner_runs() -> None:
     locked = (PainEntry(D("2026-06-03"), pain_after=4, locking=True),)
-    runs = weeks_of_running(D("2026-05-04"), 8)
+    runs = steady(D("2026-05-04"), 8, long_km=14)
     a = assess(AthleteData(ATHLETE, tuple(runs), locked), BOOK, D("2026-06-28"))
     assert a.pain.episodes[0].status == "ongoing"
     assert a.status.level == "urgent" and a.limits.mode == "red-flag"
@@ -105,7 +88,7 @@ def test_a_red_flag_that_stands_keeps_its_episode_open_however_long_the_runner_r
 
 def test_a_clearance_settles_the_episode_as_well_as_its_red_flag() -> None:
     entries = (PainEntry(D("2026-06-03"), pain_after=6, calf_swelling_redness_warmth=True),)
-    runs = weeks_of_running(D("2026-05-04"), 6)
+    runs = steady(D("2026-05-04"), 6, long_km=14)
     cleared = (Clearance(D("2026-06-05"), "clinician", "no clot"),)
     a = assess(AthleteData(ATHLETE, tuple(runs), entries, cleared), BOOK, D("2026-06-06"))
     [ep] = a.pain.episodes
@@ -121,7 +104,7 @@ def test_a_clearance_settles_the_episode_as_well_as_its_red_flag() -> None:
 
 # ---------------------------------------------------------------- status and limits agree
 def test_after_pain_has_settled_the_headline_and_the_limits_agree() -> None:
-    runs = weeks_of_running(D("2026-05-04"), 7)  # up to Sunday 06-21
+    runs = steady(D("2026-05-04"), 7, long_km=14)  # up to Sunday 06-21
     tuesday, thursday = D("2026-06-16"), D("2026-06-18")
     sore = PainEntry(tuesday, pain_after=6)
     data = AthleteData(ATHLETE, tuple(runs), (sore, PainEntry(thursday, pain_after=0)))

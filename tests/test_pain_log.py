@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SAMPLES
 from runload.pain.entries import FIELD_NAMES, parse_csv_text
 from runload.store import Store
 
@@ -213,7 +214,7 @@ def test_status_shows_red_flags_episodes_and_plan(cli, athlete, tmp_path):
     assert (data["episodes"][0]["status"], data["episodes"][0]["end"]) == ("settled", "2026-05-11")
 
 
-SAMPLE_PAIN = sorted(Path(__file__).resolve().parents[1].glob("sample_activities/*/pain.csv"))
+SAMPLE_PAIN = sorted(SAMPLES.glob("*/pain.csv"))
 
 
 @pytest.mark.skipif(not SAMPLE_PAIN, reason="sample_activities/*/pain.csv is not on this branch yet")

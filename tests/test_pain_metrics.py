@@ -6,30 +6,20 @@ Numbers are worked by hand in the comments.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
 from runload import pain
 from runload.rules.context import Context, get_metric
-from runload.models import Activity, Athlete, Clearance, PainEntry, Sport
+from runload.models import Activity, Athlete, Clearance, PainEntry
 from runload.pain.entries import make_entry
 from runload.pain.episodes import find_episodes
 from runload.pain.load_before import link_load
 from runload.pain.signs import RED_FLAGS
+from builders import D, run
 
 ATHLETE = Athlete(id="ana", name="Ana")
-D = date.fromisoformat
-
-
-def run(day: str, km: float, *, minutes: float | None = None, zones: dict[int, float] | None = None,
-        max_hr: float | None = None) -> Activity:
-    start = datetime.fromisoformat(day).replace(hour=7, tzinfo=timezone.utc)
-    return Activity(start_utc=start, sport=Sport.RUNNING, distance_m=km * 1000.0,
-                    timer_s=(minutes if minutes is not None else km * 6) * 60, utc_offset_s=0,
-                    hr_zone_s=zones or {}, max_hr_bpm=max_hr)
-
-
 def entry(day: str, i: int = 0, **fields: object) -> PainEntry:
     e = make_entry({"date": day, **{k: v for k, v in fields.items()}})
     return PainEntry(**{**e.__dict__, "id": i or None})

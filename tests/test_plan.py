@@ -9,7 +9,7 @@ km): keep it under 16 x 1.1 = 17.6 km; its week of 48 km is +20% on 40 km: keep 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,28 +17,12 @@ from click.testing import CliRunner
 
 from runload.cli import main
 from runload.errors import InputError
-from runload.models import Activity, Athlete, AthleteData, PainEntry, PlannedRun, Sport
+from runload.models import Activity, AthleteData, PainEntry, PlannedRun
 from runload.plan import check_plan, level_to, parse_plan_csv, parse_run_option, plan_csv, read_plan_csv
-from runload.rules.book import Rulebook
-from runload.rules.schema import load_rules
-
-BOOK = Rulebook.of(load_rules())
-MONDAY = date(2026, 6, 1)
-ATHLETE = Athlete("ana", "Ana Test", timezone="UTC")
-
-
-def run(day: date, km: float, minutes_per_km: float = 5.5) -> Activity:
-    return Activity(datetime(day.year, day.month, day.day, 7, tzinfo=timezone.utc), Sport.RUNNING, km * 1000,
-                    timer_s=km * minutes_per_km * 60, utc_offset_s=0, source_hash=f"{day}-{km}")
-
+from builders import ATHLETE, BOOK, MONDAY, run, steady
 
 def history(weeks: int = 6, long_km: float = 16.0) -> list[Activity]:
-    out = []
-    for w in range(weeks):
-        start = MONDAY + timedelta(days=7 * w)
-        out += [run(start, 8), run(start + timedelta(days=2), 8), run(start + timedelta(days=4), 8),
-                run(start + timedelta(days=6), long_km)]
-    return out
+    return steady(MONDAY, weeks, long_km=long_km)
 
 
 AS_OF = MONDAY + timedelta(days=6 * 7 - 1)  # the last Sunday of the history
@@ -194,6 +178,7 @@ def _plan_file(tmp_path: Path, sunday_km: float) -> Path:
     return p
 
 
+@pytest.mark.slow  # every output format through the command line
 def test_cli_plan_check_text_json_and_exit_codes(store: Path, tmp_path: Path) -> None:
     r = CliRunner().invoke(main, ["plan", "check", "--athlete", "ana", str(_plan_file(tmp_path, 24))])
     assert r.exit_code == 1, r.output

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from test_import_sources import fit_run
-from test_record_imports import store_is_sound
+from builders import fit_run, store_is_sound
+
+pytestmark = pytest.mark.slow  # watch files imported end to end
 
 
 @pytest.fixture

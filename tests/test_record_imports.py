@@ -5,28 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from conftest import SAMPLES
-from test_import_sources import fit_run, gpx_run
+from builders import fit_run, gpx_run, store_is_sound
+
+pytestmark = pytest.mark.slow  # watch files imported end to end
 
 MAYA = SAMPLES / "maya"
-
-
-def store_is_sound(store_path: Path) -> None:
-    """No orphan row (PRAGMA foreign_key_check) and an intact file (PRAGMA integrity_check)."""
-    conn = sqlite3.connect(store_path)
-    try:
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        # rows whose athlete is gone, in tables the foreign keys do not reach (the sent-log)
-        assert conn.execute("SELECT count(*) FROM sent_log WHERE subject_kind = 'athlete' AND subject_id NOT IN "
-                            "(SELECT id FROM athletes)").fetchone()[0] == 0
-    finally:
-        conn.close()
 
 
 def _times(text: str) -> str:
@@ -62,6 +50,7 @@ def test_import_list_shows_each_import_with_its_id_and_counts(cli, tmp_path: Pat
     assert r.exit_code == 2 and "unknown athlete 'nobody'" in r.output
 
 
+@pytest.mark.slow  # imports a sample athlete's whole history
 def test_wrong_athlete_undo_right_athlete_equals_a_clean_import(cli, tmp_path: Path, store_path: Path) -> None:
     _add(cli, "maya", "ben", "clean")
     assert cli("import", "--athlete", "clean", str(MAYA)).exit_code == 0

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from runload.store import Store
-from test_import_sources import fit_run
-from test_record_imports import store_is_sound
+from builders import fit_run, store_is_sound
+
+pytestmark = pytest.mark.slow  # watch files imported end to end
 
 
 def _count(store_path: Path, table: str, athlete: str) -> int:

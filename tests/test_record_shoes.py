@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from runload.models import Activity, Shoe, Sport
+from runload.models import Shoe, Sport
 from runload.shoes import shoe_totals
-from test_import_sources import T0, fit_run
-from test_record_imports import store_is_sound
+from builders import T0, fit_run, run, store_is_sound
+
+pytestmark = pytest.mark.slow  # watch files imported end to end
 
 
 @pytest.fixture
@@ -138,15 +139,11 @@ def test_report_and_mail_show_shoe_kilometres_and_the_reminder(cli, ana: str, tm
 
 
 def test_shoe_totals_by_hand() -> None:
-    day = T0
-
-    def run(km: float, gear: str | None, sport: Sport = Sport.RUNNING, days: int = 0) -> Activity:
-        return Activity(start_utc=day + timedelta(days=days), sport=sport, distance_m=km * 1000, gear=gear,
-                        utc_offset_s=0)
-
-    acts = [run(10, "A"), run(5.5, "A", days=1), run(12, "A", Sport.WALKING), run(8, "B", days=2), run(3, None)]
+    day = T0.date()
+    acts = [run(day, 10, gear="A"), run(day + timedelta(days=1), 5.5, gear="A"),
+            run(day, 12, sport=Sport.WALKING, gear="A"), run(day + timedelta(days=2), 8, gear="B"), run(day, 3)]
     totals = shoe_totals(acts, [Shoe("A", start_km=40.0, retire_km=60.0), Shoe("C")])
     got = [(t.name, t.distance_km, t.run_km, t.runs, t.left_km, t.registered) for t in totals]
     # A: 40 + 10 + 5.5 (the walk does not count) = 55.5, 4.5 left; B: only gear; C: registered, unused
     assert got == [("A", 55.5, 15.5, 2, 4.5, True), ("B", 8.0, 8.0, 1, None, False), ("C", 0.0, 0.0, 0, None, True)]
-    assert [t.runs for t in shoe_totals(acts, end=(day + timedelta(days=1)).date())] == [2]
+    assert [t.runs for t in shoe_totals(acts, end=day + timedelta(days=1))] == [2]

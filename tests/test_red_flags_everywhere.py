@@ -11,30 +11,16 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from test_assessment import _gpx
+
 
 from runload.assess import assess
-from runload.models import Activity, Athlete, AthleteData, PainEntry, Sport
-from runload.rules.book import Rulebook
-from runload.rules.schema import load_rules
-
-BOOK = Rulebook.of(load_rules())
-ATHLETE = Athlete("ana", "Ana Test", timezone="UTC")
-D = date.fromisoformat
+from runload.models import AthleteData, PainEntry
+from builders import ATHLETE, BOOK, D, gpx_track, steady
 
 # What running advice looks like in any output: the walk-run plan and its stages, a return step
 # by step, limits in distance and growth in percent.
 RUNNING_ADVICE = ("walk-run", "walk 2 min", "Stage 1", "stage 1", "step by step", "Next week:", "run under",
                   "at most", "10% a week", "10% up", "67%", "steps of about", "Build up again", "return with")
-
-
-def run(day: date, km: float) -> Activity:
-    return Activity(datetime(day.year, day.month, day.day, 7, tzinfo=timezone.utc), Sport.RUNNING, km * 1000,
-                    timer_s=km * 330, utc_offset_s=0, source_hash=f"{day}-{km}")
-
-
-def steady(first: date, weeks: int) -> list[Activity]:
-    return [run(first + timedelta(days=7 * w + d), 8.0) for w in range(weeks) for d in (0, 2, 4, 6)]
 
 
 def _case(*entries: PainEntry) -> object:
@@ -82,6 +68,7 @@ def _decoded_mails(folder: Path) -> dict[str, str]:
     return out
 
 
+@pytest.mark.slow  # runs imported, then every output
 def test_chest_pain_gets_only_the_emergency_care_in_every_output(cli, tmp_path: Path, monkeypatch) -> None:
     """Knee pain, then chest pain logged: pain status, the report in every format, the email, the
     site and the plan check carry no walk-run plan and no running advice; after a clearance the
@@ -92,7 +79,7 @@ def test_chest_pain_gets_only_the_emergency_care_in_every_output(cli, tmp_path: 
     folder.mkdir()
     for i in range(24):
         day = date(2026, 9, 1) + timedelta(days=2 * i)
-        (folder / f"{day}.gpx").write_text(_gpx(day, 6.0 + i % 3))
+        (folder / f"{day}.gpx").write_text(gpx_track(day, 6.0 + i % 3))
     assert cli("import", "--athlete", "maya", str(folder)).exit_code == 0
     assert cli("pain", "add", "--athlete", "maya", "--date", "2026-10-10", "--pain-after", "6",
                "--no-input").exit_code == 0

@@ -8,109 +8,21 @@ tests/test_roster.py`` and read the diff before committing it.
 from __future__ import annotations
 
 import json
-import os
 import re
-from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from runload.assess import Assessment, finding_order, mark_current, merge_events, status_of
-from runload.session import Assessor
 from runload.calendar import week_period
-from runload.models import PAIN_SIGN_SHORT, Activity, Athlete, Finding, PainEntry, Severity, Sport
+from runload.models import PAIN_SIGN_SHORT, Finding, Severity
 from runload.report import build_report, render
-from runload.report.build import report_for
 from runload.store import Store
+from conftest import REPO
+from builders import SAMPLES, WEEK, ana_activities, fake_assessment, import_sample, make_store, report
+from checks import check_golden, flat, validate
 
-HERE = Path(__file__).resolve().parent
-GOLDEN = HERE / "golden"
-DOCS = HERE.parent / "docs"
-UPDATE = os.environ.get("RUNLOAD_UPDATE_GOLDEN") == "1"
-
-# ---------------------------------------------------------------- a made-up athlete, by hand
-# 14 weeks from Monday 2026-03-02: runs Mon/Wed/Fri/Sun growing slowly, a long run that doubles
-# in week 9, a 17-day stretch with nothing recorded (weeks 5-6), a ride every Thursday, two shoes,
-# and pain entries in the last fortnight, one with a warning sign and notes holding HTML.
-START = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)
-WEEK = date(2026, 5, 25)  # week 13 (2026-W22): the report's week in the golden files
-
-
-def ana_activities() -> list[Activity]:
-    acts = []
-    for day in range(0, 14 * 7):
-        if 28 <= day < 45:  # nothing recorded: a gap, not rest
-            continue
-        t = START + timedelta(days=day)
-        weekday = day % 7
-        if weekday in (0, 2, 4, 6):
-            km = 6.0 + day * 0.02 + (3.0 if weekday == 6 else 0.0)
-            if day == 62:  # Sunday of week 9: a long run twice the usual
-                km = 19.5
-            if day >= 84 and weekday == 6:  # the report week jumps
-                km = 16.0
-            acts.append(Activity(t, Sport.RUNNING, round(km * 1000), timer_s=km * 330, utc_offset_s=7200,
-                                 gear="Pegasus 40" if day < 50 else "Nova <b>5</b>", source_hash=f"r{day}"))
-        if weekday == 3:
-            acts.append(Activity(t, Sport.CYCLING, 25000, timer_s=3600, utc_offset_s=7200, source_hash=f"c{day}"))
-    return acts
-
-
-def ana_pain() -> list[PainEntry]:
-    return [
-        PainEntry(date(2026, 5, 14), side="right", pain_during=2, pain_after=3, pain_next_morning=1),
-        PainEntry(date(2026, 5, 18), side="right", pain_during=3, pain_after=4, pain_next_morning=2,
-                  notes='sore <img src=x onerror="alert(1)"> after hills'),
-        PainEntry(date(2026, 5, 25), side="right", pain_during=5, pain_after=6, pain_next_morning=3, locking=True,
-                  notes="knee caught once | then fine"),
-    ]
-
-
-def make_store(path: Path, name: str = "Ana Test", athlete_id: str = "ana") -> Store:
-    store = Store.open(path)
-    store.add_athlete(Athlete(athlete_id, name, timezone="Europe/Stockholm"))
-    with store.atomic() as conn:
-        for a in ana_activities():
-            store.insert_activity(conn, athlete_id, a)
-    store.add_pain_entries(athlete_id, ana_pain())
-    return store
-
-
-@pytest.fixture
-def ana(store_path: Path) -> Store:
-    store = make_store(store_path)
-    yield store
-    store.close()
-
-
-def report(store: Store, athlete_id: str = "ana", **kw: object):
-    """The report as ``runload report`` builds it (``week`` a day of the week, or from/to)."""
-    return report_for(Assessor(store), athlete_id, **kw)  # type: ignore[arg-type]
-
-
-def check_golden(name: str, text: str) -> None:
-    """Compare with tests/golden/<name>; with RUNLOAD_UPDATE_GOLDEN=1 write it instead."""
-    path = GOLDEN / name
-    if UPDATE:
-        GOLDEN.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return
-    assert path.exists(), f"{path} missing: run with RUNLOAD_UPDATE_GOLDEN=1 to create it"
-    assert text == path.read_text(encoding="utf-8"), f"{name} differs from the golden file (see module docstring)"
-
-
-def flat(text: str) -> str:
-    """Text with its line wrapping undone, to look for a sentence in it."""
-    return " ".join(text.split())
-
-
-def validate(data: dict, schema_file: str) -> None:
-    import jsonschema
-
-    schema = json.loads((DOCS / schema_file).read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
+DOCS = REPO / "docs"
 
 
 # ---------------------------------------------------------------- golden files
@@ -121,9 +33,7 @@ def test_golden_text_and_json(ana: Store) -> None:
     check_golden("report-ana.md", render(rep, "md"))
 
 
-SAMPLES = HERE.parent / "sample_activities"
-
-
+@pytest.mark.slow  # imports a sample athlete's whole history
 @pytest.mark.skipif(not (SAMPLES / "maya").is_dir(), reason="sample_activities/ not here yet")
 @pytest.mark.parametrize("athlete_id", ["maya", "ben"])
 def test_golden_sample_athletes(cli, athlete_id: str) -> None:
@@ -134,6 +44,7 @@ def test_golden_sample_athletes(cli, athlete_id: str) -> None:
         check_golden(f"report-{athlete_id}.{ext}", r.output)
 
 
+@pytest.mark.slow  # imports a sample athlete's whole history
 @pytest.mark.skipif(not (SAMPLES / "ben").is_dir(), reason="sample_activities/ not here yet")
 def test_a_typical_week_reads_in_a_minute(cli) -> None:
     """A typical sample week's text report is under 500 words and leads with the status, then
@@ -154,26 +65,6 @@ def test_red_flags_come_before_the_limits(ana: Store) -> None:
     order = ["Status: SEE A CLINICIAN TODAY", "RED FLAGS", "Next week's limits", "Findings", "not a diagnosis"]
     at = [text.index(x) for x in order]
     assert at == sorted(at), dict(zip(order, at))
-
-
-SAMPLE_PROFILES = {  # as scripts/demo.sh adds them
-    "maya": ["--name", "Maya Lindqvist", "--email", "maya@example.org", "--timezone", "Europe/Stockholm",
-             "--sex", "female", "--birth-year", "1991", "--hr-rest", "52", "--hr-max", "188",
-             "--injury", "hamstring strain, right, 2024"],
-    "ben": ["--name", "Ben Okafor", "--email", "ben@example.org", "--timezone", "America/Denver",
-            "--sex", "male", "--birth-year", "1984", "--hr-rest", "48", "--hr-max", "182"],
-}
-
-
-def import_sample(cli, athlete_id: str) -> None:
-    """Import a sample athlete and their pain log the way scripts/demo.sh does."""
-    paths = {"maya": ["maya/activities"], "ben": ["ben/strava_export"]}[athlete_id]
-    r = cli("athlete", "add", athlete_id, *SAMPLE_PROFILES[athlete_id])
-    assert r.exit_code == 0, r.output
-    r = cli("import", "--athlete", athlete_id, *(str(SAMPLES / p) for p in paths))
-    assert r.exit_code in (0, 1), r.output
-    r = cli("pain", "import", "--athlete", athlete_id, str(SAMPLES / athlete_id / "pain.csv"))
-    assert r.exit_code == 0, r.output
 
 
 # ---------------------------------------------------------------- what the report holds
@@ -229,16 +120,7 @@ def finding(sev: Severity, rule: str = "some-new-rule", day: date | None = WEEK,
                    date=day, citations=("Someone 2020",), evidence_level="weak", **kw)
 
 
-def fake_assessment(store: Store, findings: list[Finding]) -> Assessment:
-    """The real assessment of the week, with made-up findings in place of the rules' (those of
-    the week current), its status worked out from them as assess does."""
-    base = Assessor(store).get("ana", WEEK + timedelta(days=6))
-    found = mark_current(merge_events(findings, base.pain), base.as_of, 0, base.pain, base.limits)
-    found = sorted((replace(f, current=f.day is None or f.day >= WEEK) for f in found), key=finding_order)
-    status = status_of(found, replace(base.pain, red_flags=()), base.as_of, base.frames, base.pain_entries)
-    return replace(base, findings=tuple(found), status=status)
-
-
+@pytest.mark.slow  # HTML pages with their charts
 def test_any_rule_and_severity_renders_red_flags_first(ana: Store) -> None:
     """Findings of rules the report has never heard of render with their numbers and words;
     urgent and emergency ones come first, in their own section."""
@@ -300,6 +182,7 @@ def test_schema_doc_lists_every_key(ana: Store) -> None:
         assert f"`{key}`" in doc, key
 
 
+@pytest.mark.slow  # HTML pages with their charts
 def test_html_escapes_names_notes_and_shoes(store_path: Path) -> None:
     store = make_store(store_path, name="<script>alert(1)</script>")
     html = render(report(store, week=WEEK), "html")
@@ -312,6 +195,7 @@ def test_html_escapes_names_notes_and_shoes(store_path: Path) -> None:
     assert "knee caught once \\| then fine" in md  # a | inside a cell does not split the table
 
 
+@pytest.mark.slow  # HTML pages with their charts
 def test_html_is_self_contained(ana: Store) -> None:
     html = render(report(ana, week=WEEK), "html")
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
@@ -333,6 +217,7 @@ def test_html_is_self_contained(ana: Store) -> None:
     assert '<meta name="viewport"' in html and "@media print" in html
 
 
+@pytest.mark.slow  # HTML pages with their charts
 def test_the_stylesheet_arrives_as_written(ana: Store) -> None:
     """runload's own CSS is not escaped: a quoted font name escaped to &#34; inside <style>
     made the browser drop the whole font list."""
@@ -341,6 +226,7 @@ def test_the_stylesheet_arrives_as_written(ana: Store) -> None:
     assert '"Segoe UI"' in style and "&#34;" not in style and "&gt;" not in style
 
 
+@pytest.mark.slow  # HTML pages with their charts
 def test_chart_svgs_contain_no_links(ana: Store) -> None:
     from runload.report.charts import render_available
 
@@ -375,6 +261,7 @@ def test_matplotlib_backend_untouched(ana: Store) -> None:
 
 
 # ---------------------------------------------------------------- the command
+@pytest.mark.slow  # every format and the charts
 def test_cli_formats_output_and_charts(cli, ana: Store, tmp_path: Path) -> None:
     ana.close()
     r = cli("report", "--athlete", "ana", "--week", "2026-W22")

@@ -3,40 +3,20 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 
 from runload.session import Assessor
 from runload.calendar import week_period
-from runload.models import Activity, Athlete, Sport
 from runload.report.roster import build_roster as _build_roster
 from runload.report.roster import stale_level
+from runload.store import Store
+from builders import WEEK, make_store, roster_store
+from checks import check_golden, validate
 
 
 def build_roster(store: Store, *, week: date, today: date, **kw):
     return _build_roster(Assessor(store), week_period(week), today=today, **kw)
-from runload.store import Store
-from test_report import WEEK, check_golden, make_store, validate
-
-
-def add_runner(store: Store, athlete_id: str, name: str, kms: list[float], last_day: date, every: int = 2) -> None:
-    """Runs of ``kms`` km every ``every`` days ending on ``last_day``."""
-    store.add_athlete(Athlete(athlete_id, name, timezone="UTC"))
-    with store.atomic() as conn:
-        for i, km in enumerate(reversed(kms)):
-            day = last_day - timedelta(days=every * i)
-            start = datetime(day.year, day.month, day.day, 7, tzinfo=timezone.utc)
-            store.insert_activity(conn, athlete_id, Activity(start, Sport.RUNNING, km * 1000, timer_s=km * 330,
-                                                             utc_offset_s=0, source_hash=f"{athlete_id}{i}"))
-
-
-def roster_store(path: Path) -> Store:
-    store = make_store(path)  # "ana": a jump in the week of WEEK, pain rising
-    add_runner(store, "cara", "Cara Steady", [5.0] * 70, WEEK + timedelta(days=6), every=1)  # 5 km a day
-    add_runner(store, "dev", "Dev Quiet", [8.0] * 20, WEEK - timedelta(days=20))  # no data for three weeks
-    add_runner(store, "eli", "Eli Lapsed", [8.0] * 20, WEEK - timedelta(days=2))  # last run 8 days before the end
-    store.add_athlete(Athlete("fay", "Fay New", timezone="UTC"))  # nothing imported
-    return store
 
 
 def cli_free_text(ro) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from runload.errors import RuleError
 from runload.rules import (
     check_example,
@@ -18,7 +18,7 @@ from runload.rules import (
     select_rules,
 )
 
-RULES_DIR = Path(__file__).resolve().parents[1] / "rules"
+RULES_DIR = REPO / "rules"
 ALL = load_rules([RULES_DIR])
 LOAD_RULES = [r for r in ALL if r.kind == "load"]
 
@@ -268,6 +268,7 @@ def _import_history(cli, athlete, tmp_path):
     assert r.exit_code == 0, r.output
 
 
+@pytest.mark.slow  # the commands on imported runs
 def test_check_weeks_and_rules_commands(cli, athlete, tmp_path):
     _import_history(cli, athlete, tmp_path)
     weeks = json.loads(cli("weeks", "--athlete", athlete, "--format", "json").output)

@@ -24,7 +24,8 @@ BEN_BUILD = [44.0, 45.2, 46.0, 47.1, 44.6, 46.5, 47.8, 48.6, 45.0, 47.0, 48.2, 4
              47.0, 48.3]
 BEN_COMEBACK = [12.5, 13.0, 13.5, 14.0, 14.5, 15.0, 15.5, 16.0, 16.5, 17.0]
 
-pytestmark = pytest.mark.skipif(not (SAMPLES / "maya").is_dir(), reason="sample activities not generated")
+pytestmark = [pytest.mark.slow,  # imports every sample athlete
+              pytest.mark.skipif(not (SAMPLES / "maya").is_dir(), reason="sample activities not generated")]
 
 
 @pytest.fixture

@@ -23,7 +23,9 @@ from conftest import SAMPLES
 from runload.models import Athlete
 from runload.report.site import page_name
 from runload.store import Store
-from test_roster import roster_store
+from builders import roster_store
+
+pytestmark = pytest.mark.slow  # the sample athletes' site, clicked through in Chromium
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")

@@ -5,20 +5,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
-
-
-def gpx(day: date, km: float) -> str:
-    """A running GPX track of ``km`` kilometres due north at 3.3 s per 10 m, starting 07:00 UTC."""
-    pts = []
-    for i in range(int(km * 100) + 1):
-        t = datetime(day.year, day.month, day.day, 7, tzinfo=timezone.utc) + timedelta(seconds=3.3 * i)
-        pts.append(f'<trkpt lat="{59.0 + i * 10 / 111_195:.7f}" lon="18.0"><time>{t:%Y-%m-%dT%H:%M:%SZ}</time></trkpt>')
-    return ('<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">'
-            f'<trk><type>running</type><trkseg>{"".join(pts)}</trkseg></trk></gpx>')
+from builders import gpx_folder
 
 
 @pytest.fixture
@@ -28,16 +17,8 @@ def two(cli):
     return ("ana", "ben")
 
 
-def folder(tmp_path: Path, name: str, runs: dict[str, float]) -> Path:
-    d = tmp_path / name
-    d.mkdir(parents=True, exist_ok=True)
-    for day, km in runs.items():
-        (d / f"{day}.gpx").write_text(gpx(date.fromisoformat(day), km))
-    return d
-
-
 def test_source_add_list_remove(cli, two, tmp_path):
-    watch = folder(tmp_path, "watch", {})
+    watch = gpx_folder(tmp_path, "watch", {})
     r = cli("source", "add", "--athlete", "ana", str(watch))
     assert r.exit_code == 0
     assert r.output == f"Source 1 of ana: {watch} (import it now: runload sync --athlete ana)\n"
@@ -66,7 +47,7 @@ def test_source_add_list_remove(cli, two, tmp_path):
 
 
 def test_relative_and_home_paths_are_stored_absolute(cli, two, tmp_path, monkeypatch):
-    folder(tmp_path, "home/Downloads", {})
+    gpx_folder(tmp_path, "home/Downloads", {})
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)
     assert cli("source", "add", "--athlete", "ana", "~/Downloads").exit_code == 0
@@ -76,8 +57,8 @@ def test_relative_and_home_paths_are_stored_absolute(cli, two, tmp_path, monkeyp
 
 
 def test_sync_imports_new_files_and_is_quiet_when_nothing_is_new(cli, two, tmp_path, store_path):
-    ana = folder(tmp_path, "ana-watch", {"2026-10-12": 5.0, "2026-10-14": 8.0})
-    ben = folder(tmp_path, "ben-exports", {"2026-10-13": 10.0})
+    ana = gpx_folder(tmp_path, "ana-watch", {"2026-10-12": 5.0, "2026-10-14": 8.0})
+    ben = gpx_folder(tmp_path, "ben-exports", {"2026-10-13": 10.0})
     assert cli("source", "add", "--athlete", "ana", str(ana)).exit_code == 0
     assert cli("source", "add", "--athlete", "ben", str(ben)).exit_code == 0
     r = cli("sync")
@@ -94,7 +75,7 @@ def test_sync_imports_new_files_and_is_quiet_when_nothing_is_new(cli, two, tmp_p
     assert r.output == (f"ana: {ana}: nothing new (2 already known)\n"
                         f"ben: {ben}: nothing new (1 already known)\n")
     # the watch syncs one more run: only ana's new file is read and reported
-    folder(tmp_path, "ana-watch", {"2026-10-16": 6.0})
+    gpx_folder(tmp_path, "ana-watch", {"2026-10-16": 6.0})
     r = cli("sync")
     assert r.output == f"ana: {ana}: imported 1 files (1 activities); 0 duplicates; 2 already known; 0 failed\n"
     listed = {s["athlete"]: s for s in json.loads(cli("source", "list", "--json").output)}
@@ -104,9 +85,9 @@ def test_sync_imports_new_files_and_is_quiet_when_nothing_is_new(cli, two, tmp_p
 
 
 def test_sync_json_summary(cli, two, tmp_path):
-    ana = folder(tmp_path, "ana-watch", {"2026-10-12": 5.0})
+    ana = gpx_folder(tmp_path, "ana-watch", {"2026-10-12": 5.0})
     (ana / "broken.fit").write_bytes(b"\x0e\x10garbage")
-    empty = folder(tmp_path, "ben-new-folder", {})
+    empty = gpx_folder(tmp_path, "ben-new-folder", {})
     cli("source", "add", "--athlete", "ana", str(ana))
     cli("source", "add", "--athlete", "ben", str(empty))
     r = cli("sync", "--format", "json")
@@ -121,7 +102,7 @@ def test_sync_json_summary(cli, two, tmp_path):
 
 
 def test_a_failed_file_is_reported_each_sync_and_exits_1(cli, two, tmp_path):
-    ana = folder(tmp_path, "ana-watch", {})
+    ana = gpx_folder(tmp_path, "ana-watch", {})
     (ana / "broken.gpx").write_text("<gpx")
     cli("source", "add", "--athlete", "ana", str(ana))
     r = cli("sync")
@@ -133,8 +114,8 @@ def test_a_failed_file_is_reported_each_sync_and_exits_1(cli, two, tmp_path):
 
 
 def test_a_missing_source_is_named_and_the_others_still_sync(cli, two, tmp_path):
-    gone = folder(tmp_path, "usb-drive", {"2026-10-12": 5.0})
-    ben = folder(tmp_path, "ben-exports", {"2026-10-13": 10.0})
+    gone = gpx_folder(tmp_path, "usb-drive", {"2026-10-12": 5.0})
+    ben = gpx_folder(tmp_path, "ben-exports", {"2026-10-13": 10.0})
     cli("source", "add", "--athlete", "ana", str(gone))
     cli("source", "add", "--athlete", "ben", str(ben))
     gone.rename(tmp_path / "unmounted")
@@ -150,8 +131,8 @@ def test_a_missing_source_is_named_and_the_others_still_sync(cli, two, tmp_path)
 
 
 def test_sync_only_some_athletes(cli, two, tmp_path):
-    ana = folder(tmp_path, "a", {"2026-10-12": 5.0})
-    ben = folder(tmp_path, "b", {"2026-10-13": 10.0})
+    ana = gpx_folder(tmp_path, "a", {"2026-10-12": 5.0})
+    ben = gpx_folder(tmp_path, "b", {"2026-10-13": 10.0})
     cli("source", "add", "--athlete", "ana", str(ana))
     cli("source", "add", "--athlete", "ben", str(ben))
     r = cli("sync", "--athlete", "ben")
@@ -166,7 +147,7 @@ def test_no_sources_is_quiet_unless_asked(cli, two):
 
 
 def test_hostile_folder_names_are_shown_not_obeyed(cli, two, tmp_path):
-    odd = folder(tmp_path, "watch\x1b]0;pwned\x07", {"2026-10-12": 5.0})
+    odd = gpx_folder(tmp_path, "watch\x1b]0;pwned\x07", {"2026-10-12": 5.0})
     r = cli("source", "add", "--athlete", "ana", str(odd))
     assert r.exit_code == 0 and "\x1b" not in r.output and "\\x1b]0;pwned\\x07" in r.output
     r = cli("sync")
@@ -174,7 +155,7 @@ def test_hostile_folder_names_are_shown_not_obeyed(cli, two, tmp_path):
 
 
 def test_deleting_an_athlete_leaves_no_orphan_sources(cli, two, tmp_path, store_path):
-    cli("source", "add", "--athlete", "ana", str(folder(tmp_path, "a", {})))
+    cli("source", "add", "--athlete", "ana", str(gpx_folder(tmp_path, "a", {})))
     conn = sqlite3.connect(store_path)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("DELETE FROM athletes WHERE id = 'ana'")

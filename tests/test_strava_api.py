@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REAL
 from runload.ingest import strava_api
 from runload.store import Store
 from strava_stand_in import StandIn, activity
+
+pytestmark = pytest.mark.slow  # a TLS stand-in of Strava's API
 
 T0 = datetime(2024, 3, 4, 6, 0, tzinfo=timezone.utc)
 SECRET = "s3cret-client"
@@ -129,7 +132,7 @@ def test_edit_and_delete_upstream(cli, athlete, stand, store_path):
 
 
 def test_a_run_stored_from_its_fit_file_is_not_doubled(cli, athlete, stand, store_path):
-    fit = Path(__file__).resolve().parents[2] / "shared" / "real_activities" / "fit" / "20170518-191602-1740899583.fit"
+    fit = REAL / "fit" / "20170518-191602-1740899583.fit"
     if not fit.exists():
         pytest.skip("no shared FIT file")
     assert cli("import", "--athlete", athlete, str(fit)).exit_code == 0

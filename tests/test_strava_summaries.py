@@ -14,8 +14,10 @@ import pytest
 from runload.ingest import import_paths
 from runload.models import Sport
 from runload.store import Store
-from tests.conftest import SHARED
-from tests.test_import_sources import T0, fit_run
+from conftest import SHARED
+from builders import T0, fit_run
+
+pytestmark = pytest.mark.slow  # Strava exports imported end to end
 
 REAL_CSV = SHARED / "real_histories" / "strava-2016-2025" / "activities.csv"
 # the modern layout's repeated columns: Distance in km then in metres, Elapsed Time twice

@@ -18,7 +18,8 @@ from runload.report import render
 from runload.rules import load_rules, run_example
 from runload.store import Store
 from runload.units import UnitFormatter, fmt
-from test_report import SAMPLES, WEEK, ana, check_golden, flat, import_sample, report, validate  # noqa: F401 (ana: fixture)
+from builders import SAMPLES, WEEK, import_sample, report
+from checks import check_golden, flat, validate
 
 KM_NUMBER = re.compile(r"\d km\b")
 
@@ -148,6 +149,7 @@ def test_check_and_pain_status_in_miles(cli, ana: Store) -> None:
     assert (load["week_km"], load["week_prev_km"], load["spike_km"]) == (41.0, 31.2, 19.5)  # km stay km
 
 
+@pytest.mark.slow  # every output in miles
 def test_report_in_miles_keeps_the_json_numbers(ana: Store) -> None:
     km = report(ana, week=WEEK)
     a = ana.get_athlete("ana")
@@ -173,6 +175,7 @@ def test_report_in_miles_keeps_the_json_numbers(ana: Store) -> None:
     assert "<th class=\"num\">mi</th>" in html and "Longest mi" in html
 
 
+@pytest.mark.slow  # every output in miles
 def test_weekly_mail_in_miles(ana: Store) -> None:
     from runload.mail.content import athlete_content
 
@@ -194,8 +197,9 @@ def test_shoe_chart_in_miles(ana: Store) -> None:
     assert "311-497 mi" in svg and "mi run in this shoe" in svg and "km" not in svg
 
 
+@pytest.mark.slow  # every output in miles
 def test_roster_says_which_units(cli, store_path: Path) -> None:
-    from test_roster import roster_store
+    from builders import roster_store
 
     store = roster_store(store_path)
     store.update_athlete(replace(store.get_athlete("cara"), units="mi"))
@@ -220,6 +224,7 @@ def test_roster_says_which_units(cli, store_path: Path) -> None:
     assert "week mi" in out and "24.4" in out and "39.2" not in out  # 39.2 km = 24.36 mi
 
 
+@pytest.mark.slow  # imports a sample athlete's whole history
 @pytest.mark.skipif(not (SAMPLES / "maya").is_dir(), reason="sample_activities/ not here yet")
 def test_golden_maya_in_miles(cli) -> None:
     import_sample(cli, "maya")

@@ -6,72 +6,16 @@ lands in the store and answers with its care at once; the pages say what the com
 from __future__ import annotations
 
 import re
-import shutil
-import warnings
 from datetime import date
-from pathlib import Path
 
 import pytest
 
+from conftest import SAMPLES
 from runload.store import Store
-from web_fixtures import PASSWORD, TODAY, make_store
+from runload.web.app import HEADERS
+from web_fixtures import PASSWORD, TODAY, client, csrf, login, pain_form
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
-
-from runload.web.app import HEADERS, Throttle, create_app
-
-
-@pytest.fixture(scope="session")
-def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_store(tmp_path_factory.mktemp("web") / "store.sqlite")
-
-
-@pytest.fixture
-def web_store(built_store: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "web.sqlite"
-    shutil.copy(built_store, path)
-    return path
-
-
-@pytest.fixture
-def mails() -> list:
-    return []
-
-
-@pytest.fixture
-def app(web_store: Path, mails: list):
-    def mailer(athlete_id, entry_id, day, flags):
-        mails.append((athlete_id, entry_id, day, [f.level for f in flags]))
-        return True
-
-    return create_app(web_store, today=lambda tz: TODAY, mailer=mailer, throttle=Throttle(limit=5))
-
-
-def client(app, address: str = "testclient") -> TestClient:
-    return TestClient(app, follow_redirects=False, client=(address, 50000))
-
-
-def csrf(html: str) -> str:
-    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert m, "no csrf_token in the form"
-    return m.group(1)
-
-
-def login(app, name: str, password: str = PASSWORD, address: str = "testclient") -> TestClient:
-    c = client(app, address)
-    form = c.get("/login")
-    r = c.post("/login", data={"login": name, "password": password, "csrf_token": csrf(form.text)})
-    assert r.status_code == 303 and r.headers["location"] == "/", r.text
-    return c
-
-
-def pain_form(c: TestClient, athlete: str = "maya") -> str:
-    r = c.get(f"/athletes/{athlete}/pain/new")
-    assert r.status_code == 200
-    return csrf(r.text)
-
+pytestmark = pytest.mark.slow  # the web app on a store built from the sample athletes
 
 # ---------------------------------------------------------------- the fixed surface
 def test_healthz_answers_without_a_login(app):
@@ -347,7 +291,7 @@ def test_the_weekly_chart_is_served_to_who_may_see_it(app):
 
 
 # ---------------------------------------------------------------- watch files and the plan check
-MAYA_FILES = sorted((Path(__file__).resolve().parents[1] / "sample_activities" / "maya" / "activities").iterdir())
+MAYA_FILES = sorted((SAMPLES / "maya" / "activities").iterdir())
 
 
 def test_watch_files_uploaded_go_through_the_importer_with_its_summary(app, web_store):

@@ -13,6 +13,8 @@ from runload.store import SCHEMA_VERSION, Store
 from smtp_server import serve_for_runload
 from web_fixtures import PASSWORD, TODAY
 
+pytestmark = pytest.mark.slow  # the web app on a store built from the sample athletes
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient

@@ -19,6 +19,8 @@ import pytest
 from runload.store import Store
 from web_fixtures import PASSWORD, TODAY, make_store
 
+pytestmark = pytest.mark.slow  # uvicorn and Chromium
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
 needs_browser = pytest.mark.skipif(CHROMIUM is None or DRIVER is None,

@@ -5,13 +5,17 @@ report`` says (status, limits, findings) after all that keeping."""
 
 from __future__ import annotations
 
+import pytest
+
 import threading
 import time
 
 
 from runload.store import Store
-from test_web import app, built_store, client, csrf, login, mails, pain_form, web_store  # noqa: F401  (fixtures)
+from web_fixtures import csrf, login, pain_form
 from web_fixtures import TODAY
+
+pytestmark = pytest.mark.slow  # the web app on a store built from the sample athletes
 
 CHART = "/athletes/maya/charts/weekly_distance.svg?view=16w"
 

@@ -4,13 +4,17 @@ session's CSRF token, changes their shoes."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 
 from click.testing import CliRunner
 
 from runload.cli import main
 from runload.store import Store
-from test_web import app, built_store, client, csrf, login, mails, web_store  # noqa: F401  (fixtures)
+from web_fixtures import client, csrf, login
+
+pytestmark = pytest.mark.slow  # the web app on a store built from the sample athletes
 
 
 def shoe_list(store_path) -> list[dict]:

@@ -64,6 +64,7 @@ OUTPUTS = {
 }
 
 
+@pytest.mark.slow  # imports a sample athlete's whole history, once per output
 @pytest.mark.parametrize("name", list(OUTPUTS))
 def test_a_full_disk_is_said_and_leaves_no_half_written_file(cli, maya, tmp_path, request, name):
     out = tmp_path / "out"
@@ -75,6 +76,7 @@ def test_a_full_disk_is_said_and_leaves_no_half_written_file(cli, maya, tmp_path
     no_partial_files(out)
 
 
+@pytest.mark.slow  # imports a sample athlete's whole history, once per output
 @pytest.mark.parametrize("name", list(OUTPUTS))
 def test_outputs_are_private_whatever_the_umask(cli, maya, tmp_path, name):
     out = tmp_path / "out"
@@ -106,6 +108,7 @@ def test_a_new_store_and_its_folder_are_private_under_umask_022(cli, tmp_path, m
     assert stat.S_IMODE(store.parent.parent.stat().st_mode) == 0o700
 
 
+@pytest.mark.slow  # imports a sample athlete's whole history
 def test_a_store_that_cannot_commit_still_prints_the_import_summary(cli, athlete, monkeypatch):
     """The store reaches its size limit mid-import (as on a full disk: SQLITE_FULL): the JSON
     summary still prints, then one line says the disk is full; nothing half-done is stored."""
@@ -135,6 +138,7 @@ def test_a_store_that_cannot_commit_still_prints_the_import_summary(cli, athlete
     assert again.exit_code == 0 and json.loads(again.output)["imported"] > 0  # the rest is read again
 
 
+@pytest.mark.slow  # imports a sample athlete's whole history
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
 def test_a_real_full_disk(cli, maya, tmp_path):
     """The same on a 64 KB tmpfs that is really full (skipped where it cannot be mounted)."""

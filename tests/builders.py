@@ -69,24 +69,32 @@ def gpx_track(day: date, km: float) -> str:
             f'<trk><type>running</type><trkseg>{"".join(pts)}</trkseg></trk></gpx>')
 
 
-@functools.lru_cache(maxsize=None)
-def fit_run(start: datetime = T0, minutes: int = 10, speed: float = 3.0, sport: str = "running",
-            sub_sport: str | None = None, gps: bool = True, session: bool = True, hr0: int = 140) -> bytes:
-    """A FIT run written with fit-tool: file_id, records every second, a lap, a session, activity."""
+def garmin_fit(ms: int):
+    """A fit-tool builder holding a Garmin activity's file_id message, created at ``ms`` (Unix ms)."""
     from fit_tool.fit_file_builder import FitFileBuilder
-    from fit_tool.profile.messages.activity_message import ActivityMessage
     from fit_tool.profile.messages.file_id_message import FileIdMessage
-    from fit_tool.profile.messages.lap_message import LapMessage
-    from fit_tool.profile.messages.record_message import RecordMessage
-    from fit_tool.profile.messages.session_message import SessionMessage
-    from fit_tool.profile.profile_type import FileType, Manufacturer, Sport as FSport, SubSport
+    from fit_tool.profile.profile_type import FileType, Manufacturer
 
-    ms = int(start.timestamp() * 1000)
     b = FitFileBuilder(auto_define=True, min_string_size=50)
     m = FileIdMessage()
     m.type, m.manufacturer, m.product, m.time_created, m.serial_number = (
         FileType.ACTIVITY, Manufacturer.GARMIN.value, 2691, ms, 1234)
     b.add(m)
+    return b
+
+
+@functools.lru_cache(maxsize=None)
+def fit_run(start: datetime = T0, minutes: int = 10, speed: float = 3.0, sport: str = "running",
+            sub_sport: str | None = None, gps: bool = True, session: bool = True, hr0: int = 140) -> bytes:
+    """A FIT run written with fit-tool: file_id, records every second, a lap, a session, activity."""
+    from fit_tool.profile.messages.activity_message import ActivityMessage
+    from fit_tool.profile.messages.lap_message import LapMessage
+    from fit_tool.profile.messages.record_message import RecordMessage
+    from fit_tool.profile.messages.session_message import SessionMessage
+    from fit_tool.profile.profile_type import Sport as FSport, SubSport
+
+    ms = int(start.timestamp() * 1000)
+    b = garmin_fit(ms)
     n = minutes * 60
     for i in range(n):
         r = RecordMessage()
@@ -124,21 +132,15 @@ def fit_file(start: datetime = T0, kmh: list[float] | None = None, sport: str = 
              local_raw: int | None = None, step_s: int = 1) -> bytes:
     """A FIT activity with records every ``step_s`` seconds at the given speeds, a lap, a session and an
     activity message."""
-    from fit_tool.fit_file_builder import FitFileBuilder
     from fit_tool.profile.messages.activity_message import ActivityMessage
-    from fit_tool.profile.messages.file_id_message import FileIdMessage
     from fit_tool.profile.messages.lap_message import LapMessage
     from fit_tool.profile.messages.record_message import RecordMessage
     from fit_tool.profile.messages.session_message import SessionMessage
-    from fit_tool.profile.profile_type import FileType, Manufacturer, Sport as FSport
+    from fit_tool.profile.profile_type import Sport as FSport
 
     kmh = kmh if kmh is not None else [10.8] * 600
     ms = int(start.timestamp() * 1000)
-    b = FitFileBuilder(auto_define=True, min_string_size=50)
-    m = FileIdMessage()
-    m.type, m.manufacturer, m.product, m.time_created, m.serial_number = (
-        FileType.ACTIVITY, Manufacturer.GARMIN.value, 2691, ms, 1234)
-    b.add(m)
+    b = garmin_fit(ms)
     dist = 0.0
     for i, v in enumerate(kmh):
         r = RecordMessage()
@@ -273,18 +275,12 @@ def raw_zip(entries: list[tuple[bytes, bytes, int, int]]) -> bytes:
 def fit_sessions(starts: list[datetime], minutes: int = 45, km: float = 10.0, laps: int = 1) -> bytes:
     """A FIT file of one session (and ``laps`` copies of its lap) per start: a start repeated is a
     session message repeated."""
-    from fit_tool.fit_file_builder import FitFileBuilder
-    from fit_tool.profile.messages.file_id_message import FileIdMessage
     from fit_tool.profile.messages.lap_message import LapMessage
     from fit_tool.profile.messages.record_message import RecordMessage
     from fit_tool.profile.messages.session_message import SessionMessage
-    from fit_tool.profile.profile_type import FileType, Manufacturer, Sport as FSport
+    from fit_tool.profile.profile_type import Sport as FSport
 
-    b = FitFileBuilder(auto_define=True, min_string_size=50)
-    m = FileIdMessage()
-    m.type, m.manufacturer, m.product, m.time_created, m.serial_number = (
-        FileType.ACTIVITY, Manufacturer.GARMIN.value, 2691, int(starts[0].timestamp() * 1000), 1234)
-    b.add(m)
+    b = garmin_fit(int(starts[0].timestamp() * 1000))
     n = minutes * 60
     for start in dict.fromkeys(starts):  # records once per distinct start
         ms = int(start.timestamp() * 1000)

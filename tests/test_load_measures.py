@@ -16,23 +16,17 @@ from runload.assess import assess
 from runload.ingest.fit import parse_fit
 from runload.load.series import Frames, daily_load
 from runload.models import Athlete, AthleteData
-from builders import BOOK, T0, run
+from builders import garmin_fit, BOOK, T0, run
 
 def fit_with_rpe(rpe_x10: int | None, minutes: int = 10) -> bytes:
     """A 10-minute FIT run (1 s records) whose session carries ``workout_rpe`` (CR-10 x 10)."""
-    from fit_tool.fit_file_builder import FitFileBuilder
     from fit_tool.profile.messages.activity_message import ActivityMessage
-    from fit_tool.profile.messages.file_id_message import FileIdMessage
     from fit_tool.profile.messages.record_message import RecordMessage
     from fit_tool.profile.messages.session_message import SessionMessage
-    from fit_tool.profile.profile_type import FileType, Manufacturer, Sport as FSport
+    from fit_tool.profile.profile_type import Sport as FSport
 
     ms = int(T0.timestamp() * 1000)
-    b = FitFileBuilder(auto_define=True, min_string_size=50)
-    m = FileIdMessage()
-    m.type, m.manufacturer, m.product, m.time_created, m.serial_number = (
-        FileType.ACTIVITY, Manufacturer.GARMIN.value, 2691, ms, 1234)
-    b.add(m)
+    b = garmin_fit(ms)
     n = minutes * 60
     for i in range(n + 1):
         r = RecordMessage()

@@ -32,9 +32,10 @@ from runload.calendar import FIRST_DAY, local_date, week_start_of, with_zone_off
 from runload.limits import RED_FLAG_HEADLINES, Limits, next_week_limits
 from runload.load.formulas import acwr_series
 from runload.load.series import MIN_BASE_KM, Frames
-from runload.models import Activity, Athlete, AthleteData, Clearance, Finding, PainEntry, Severity, Shoe
+from runload.models import Activity, Athlete, AthleteData, Clearance, Finding, PainEntry, Severity, Shoe, level_rank
+from runload.pain import PainAssessment, pain_trend
 from runload.pain import assess as assess_pain
-from runload.pain import pain_trend
+from runload.pain.history import PainLog
 from runload.rules.book import Rulebook
 from runload.rules.context import Context
 from runload.rules.engine import effective_threshold, evaluate, profile_factor
@@ -42,7 +43,7 @@ from runload.rules.schema import outcome_rank
 
 #: Headline wording per status level, most serious first.
 STATUS_LABELS: dict[str, str] = {
-    **RED_FLAG_HEADLINES,
+    **{level.value: words for level, words in RED_FLAG_HEADLINES.items()},
     "warning": "Ease off",
     "caution": "Take care",
     "info": "On track (notes below)",
@@ -54,16 +55,10 @@ STATUS_SHORT: dict[str, str] = {
     "emergency": "emergency", "urgent": "clinician today", "clinician": "see a clinician", "warning": "ease off",
     "caution": "take care", "info": "on track", "ok": "on track", "no-data": "no data",
 }
-STATUS_ORDER = ["no-data", "ok", "info", "caution", "warning", "clinician", "urgent", "emergency"]
 
 #: The acute:chronic rule's settings unless its params or the athlete's say otherwise.
 ACWR_DEFAULTS: dict[str, Any] = {"method": "rac", "acute_days": 7, "chronic_days": 28, "load": "distance"}
 CURRENT_DAYS = 7  # a finding of the last 7 days (or of the week holding the day) is current
-
-
-def status_rank(level: str) -> int:
-    """Order of a status level: ``no-data`` 0 ... ``emergency`` 7."""
-    return STATUS_ORDER.index(level)
 
 
 def is_red_flag(f: Finding) -> bool:
@@ -82,7 +77,7 @@ class Status:
 
     @property
     def rank(self) -> int:
-        return status_rank(self.level)
+        return level_rank(self.level)
 
 
 @dataclass(frozen=True)
@@ -106,8 +101,8 @@ class Assessment:
     pain_entries: tuple[PainEntry, ...]
     clearances: tuple[Clearance, ...]
     frames: Frames
-    pain_log: Any
-    pain: Any
+    pain_log: PainLog
+    pain: PainAssessment
     findings: tuple[Finding, ...]
     limits: Limits
     status: Status
@@ -404,7 +399,7 @@ def with_flags_standing(a: Assessment, now: Assessment) -> Assessment:
 
     Only the red flags come from ``now``: the load findings, the weeks and the pain episodes
     stay ``a``'s. Without red flags standing on ``now`` this is ``a`` itself."""
-    flags = tuple(getattr(now.pain, "red_flags", ()) or ())
+    flags = now.pain.red_flags
     if not flags or now.as_of is None or a.as_of is None or now.as_of <= a.as_of:
         return a
     pain = replace(a.pain, red_flags=flags, resolved=now.pain.resolved, clearances=now.pain.clearances,

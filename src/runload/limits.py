@@ -25,7 +25,7 @@ from typing import Any
 from runload.calendar import week_start_of
 from runload.load.formulas import LOOKBACK_DAYS, established_longest_km, return_to_run_state
 from runload.load.series import pct_change, recent_pair_reference, recent_reference, reference_weeks
-from runload.models import Athlete
+from runload.models import Athlete, RedFlagLevel
 from runload.pain.care import care_for
 from runload.pain.signs import run_pain
 from runload.rules.engine import effective_threshold, profile_factor
@@ -45,28 +45,31 @@ RETURN_TO_RUN_GUIDANCE = (
 
 #: The headline of each red-flag level: the status says it (runload.assess.STATUS_LABELS), and so
 #: does every line that names a red flag (pain add, pain status, the web app's answer).
-RED_FLAG_HEADLINES = {"emergency": "Emergency: get medical help now", "urgent": "See a clinician today",
-                      "clinician": "See a clinician about the knee"}
+RED_FLAG_HEADLINES: dict[RedFlagLevel, str] = {
+    RedFlagLevel.EMERGENCY: "Emergency: get medical help now",
+    RedFlagLevel.URGENT: "See a clinician today",
+    RedFlagLevel.CLINICIAN: "See a clinician about the knee",
+}
 
 
-def red_flag_line(level: str, what: str, timezone: str | None = None) -> str:
+def red_flag_line(level: RedFlagLevel, what: str, timezone: str | None = None) -> str:
     """One red flag in one line, in the same words in every output: its level's headline, what
     was logged, and the care the level calls for, named for the athlete's time zone."""
     return f"{RED_FLAG_HEADLINES[level].upper()}: {what}. {red_flag_care(level, timezone)}"
 
 
-def red_flag_care(level: str, timezone: str | None = None) -> str:
+def red_flag_care(level: RedFlagLevel, timezone: str | None = None) -> str:
     """The only advice while a red flag of ``level`` (``emergency``, ``urgent``, ``clinician``)
     stands, naming care by its kind unless the athlete's time zone names the country's services
     (:mod:`runload.pain.care`)."""
     care = care_for(timezone)
     return {
-        "emergency": f"Call {care.emergency} for an ambulance now. No running.",
-        "urgent": f"Get medical care today: {care.same_day}. No running until the knee and leg have been checked.",
-        "clinician": f"Get the knee examined promptly by {care.clinician}, before you run again. Once a "
-                     "clinician has cleared you, log it (runload pain clear): the return plan comes then.",
+        RedFlagLevel.EMERGENCY: f"Call {care.emergency} for an ambulance now. No running.",
+        RedFlagLevel.URGENT: f"Get medical care today: {care.same_day}. No running until the knee and leg have "
+                             "been checked.",
+        RedFlagLevel.CLINICIAN: f"Get the knee examined promptly by {care.clinician}, before you run again. Once a "
+                                "clinician has cleared you, log it (runload pain clear): the return plan comes then.",
     }[level]
-
 
 
 @dataclass(frozen=True)
@@ -246,7 +249,7 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
     settings = settings or {}
     by_id = {r.id: r for r in rules}
     if pain is not None and pain.overrides_load:
-        worst = pain.worst_level or "clinician"
+        worst = pain.worst_level or RedFlagLevel.CLINICIAN
         flags = [f.what for f in pain.red_flags]
         return Limits(mode=RED_FLAG, week_rule="pain-red-flag", longest_run_rule="pain-red-flag",
                       guidance=red_flag_care(worst, athlete.timezone), basis={"red_flags": flags, "level": worst})

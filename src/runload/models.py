@@ -6,7 +6,6 @@ Frozen dataclasses, units in field names (``distance_m``, ``timer_s``), times as
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
@@ -316,9 +315,6 @@ class Finding:
     # ``supporting`` with their own numbers. ``until`` is the last day the event covers (the
     # end of an episode or a gap); ``current`` says whether it is current on the day assessed.
     event: str = ""
-    until: dt.date | None = None
-
-
     until: Day | None = None
     supporting: tuple["Finding", ...] = ()
     current: bool = False

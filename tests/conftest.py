@@ -9,6 +9,10 @@ from click.testing import CliRunner
 
 from runload.cli import main
 
+# Fixtures shared by several test modules, each kept with the data it builds: Ana's made-up
+# history (``ana``) and the web app's store and app (``built_store``, ``web_store``, ``mails``, ``app``).
+pytest_plugins = ["report_fixtures", "web_fixtures"]
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 REAL = SHARED / "real_activities"

@@ -11,7 +11,7 @@ import json
 import os
 import re
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,69 +19,18 @@ import pytest
 from runload.assess import Assessment, finding_order, mark_current, merge_events, status_of
 from runload.session import Assessor
 from runload.calendar import week_period
-from runload.models import PAIN_SIGN_SHORT, Activity, Athlete, Finding, PainEntry, Severity, Sport
+from runload.models import PAIN_SIGN_SHORT, Finding, Severity
 from runload.report import build_report, render
 from runload.report.build import report_for
 from runload.store import Store
+from report_fixtures import ana_activities, make_store
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
 DOCS = HERE.parent / "docs"
 UPDATE = os.environ.get("RUNLOAD_UPDATE_GOLDEN") == "1"
 
-# ---------------------------------------------------------------- a made-up athlete, by hand
-# 14 weeks from Monday 2026-03-02: runs Mon/Wed/Fri/Sun growing slowly, a long run that doubles
-# in week 9, a 17-day stretch with nothing recorded (weeks 5-6), a ride every Thursday, two shoes,
-# and pain entries in the last fortnight, one with a warning sign and notes holding HTML.
-START = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)
-WEEK = date(2026, 5, 25)  # week 13 (2026-W22): the report's week in the golden files
-
-
-def ana_activities() -> list[Activity]:
-    acts = []
-    for day in range(0, 14 * 7):
-        if 28 <= day < 45:  # nothing recorded: a gap, not rest
-            continue
-        t = START + timedelta(days=day)
-        weekday = day % 7
-        if weekday in (0, 2, 4, 6):
-            km = 6.0 + day * 0.02 + (3.0 if weekday == 6 else 0.0)
-            if day == 62:  # Sunday of week 9: a long run twice the usual
-                km = 19.5
-            if day >= 84 and weekday == 6:  # the report week jumps
-                km = 16.0
-            acts.append(Activity(t, Sport.RUNNING, round(km * 1000), timer_s=km * 330, utc_offset_s=7200,
-                                 gear="Pegasus 40" if day < 50 else "Nova <b>5</b>", source_hash=f"r{day}"))
-        if weekday == 3:
-            acts.append(Activity(t, Sport.CYCLING, 25000, timer_s=3600, utc_offset_s=7200, source_hash=f"c{day}"))
-    return acts
-
-
-def ana_pain() -> list[PainEntry]:
-    return [
-        PainEntry(date(2026, 5, 14), side="right", pain_during=2, pain_after=3, pain_next_morning=1),
-        PainEntry(date(2026, 5, 18), side="right", pain_during=3, pain_after=4, pain_next_morning=2,
-                  notes='sore <img src=x onerror="alert(1)"> after hills'),
-        PainEntry(date(2026, 5, 25), side="right", pain_during=5, pain_after=6, pain_next_morning=3, locking=True,
-                  notes="knee caught once | then fine"),
-    ]
-
-
-def make_store(path: Path, name: str = "Ana Test", athlete_id: str = "ana") -> Store:
-    store = Store.open(path)
-    store.add_athlete(Athlete(athlete_id, name, timezone="Europe/Stockholm"))
-    with store.atomic() as conn:
-        for a in ana_activities():
-            store.insert_activity(conn, athlete_id, a)
-    store.add_pain_entries(athlete_id, ana_pain())
-    return store
-
-
-@pytest.fixture
-def ana(store_path: Path) -> Store:
-    store = make_store(store_path)
-    yield store
-    store.close()
+WEEK = date(2026, 5, 25)  # week 13 (2026-W22) of Ana's history (report_fixtures): the report's week in the golden files
 
 
 def report(store: Store, athlete_id: str = "ana", **kw: object):

@@ -11,12 +11,13 @@ from runload.calendar import week_period
 from runload.models import Activity, Athlete, Sport
 from runload.report.roster import build_roster as _build_roster
 from runload.report.roster import stale_level
+from runload.store import Store
+from report_fixtures import make_store
+from test_report import WEEK, check_golden, validate
 
 
 def build_roster(store: Store, *, week: date, today: date, **kw):
     return _build_roster(Assessor(store), week_period(week), today=today, **kw)
-from runload.store import Store
-from test_report import WEEK, check_golden, make_store, validate
 
 
 def add_runner(store: Store, athlete_id: str, name: str, kms: list[float], last_day: date, every: int = 2) -> None:

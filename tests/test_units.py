@@ -18,7 +18,7 @@ from runload.report import render
 from runload.rules import load_rules, run_example
 from runload.store import Store
 from runload.units import UnitFormatter, fmt
-from test_report import SAMPLES, WEEK, ana, check_golden, flat, import_sample, report, validate  # noqa: F401 (ana: fixture)
+from test_report import SAMPLES, WEEK, check_golden, flat, import_sample, report, validate
 
 KM_NUMBER = re.compile(r"\d km\b")
 

@@ -6,7 +6,6 @@ lands in the store and answers with its care at once; the pages say what the com
 from __future__ import annotations
 
 import re
-import shutil
 import warnings
 from datetime import date
 from pathlib import Path
@@ -14,39 +13,13 @@ from pathlib import Path
 import pytest
 
 from runload.store import Store
-from web_fixtures import PASSWORD, TODAY, make_store
+from web_fixtures import PASSWORD, TODAY
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from runload.web.app import HEADERS, Throttle, create_app
-
-
-@pytest.fixture(scope="session")
-def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_store(tmp_path_factory.mktemp("web") / "store.sqlite")
-
-
-@pytest.fixture
-def web_store(built_store: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "web.sqlite"
-    shutil.copy(built_store, path)
-    return path
-
-
-@pytest.fixture
-def mails() -> list:
-    return []
-
-
-@pytest.fixture
-def app(web_store: Path, mails: list):
-    def mailer(athlete_id, entry_id, day, flags):
-        mails.append((athlete_id, entry_id, day, [f.level for f in flags]))
-        return True
-
-    return create_app(web_store, today=lambda tz: TODAY, mailer=mailer, throttle=Throttle(limit=5))
+from runload.web.app import HEADERS
 
 
 def client(app, address: str = "testclient") -> TestClient:
@@ -324,10 +297,10 @@ def test_the_roster_and_pages_agree_with_the_command_line(app, web_store):
 
 def test_the_year_view_shows_a_year_of_weeks(app):
     c = login(app, "maya")
-    app.state.pages.report  # the same cache the pages read
+    report = app.state.pages.report  # the same cache the pages read
     with Store.open(app.state.store_path, create=False) as store:
-        year = app.state.pages.report(store, "maya", TODAY, view="year")
-        season = app.state.pages.report(store, "maya", TODAY, view="season")
+        year = report(store, "maya", TODAY, view="year")
+        season = report(store, "maya", TODAY, view="season")
     assert len(year.weeks) == 52 and len(season.weeks) == 26
     assert 'aria-current="page">Year' in c.get("/athletes/maya?view=year").text
     assert b"last 52 weeks" in c.get("/athletes/maya/charts/weekly_distance.svg?view=year").content

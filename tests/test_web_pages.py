@@ -10,7 +10,7 @@ import time
 
 
 from runload.store import Store
-from test_web import app, built_store, client, csrf, login, mails, pain_form, web_store  # noqa: F401  (fixtures)
+from test_web import csrf, login, pain_form
 from web_fixtures import TODAY
 
 CHART = "/athletes/maya/charts/weekly_distance.svg?view=16w"

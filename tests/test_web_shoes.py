@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from runload.cli import main
 from runload.store import Store
-from test_web import app, built_store, client, csrf, login, mails, web_store  # noqa: F401  (fixtures)
+from test_web import client, csrf, login
 
 
 def shoe_list(store_path) -> list[dict]:

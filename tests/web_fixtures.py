@@ -1,11 +1,14 @@
 """A store for the web app's tests: the sample athletes Maya and Ben (their watch files and pain
-logs), a third athlete with no data, two coaches, and a login for each."""
+logs), a third athlete with no data, two coaches, and a login for each; and the fixtures of the
+web app's tests (``built_store``, ``web_store``, ``mails``, ``app``: registered in conftest.py)."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from runload.cli import main
@@ -37,3 +40,31 @@ def make_store(path: Path) -> Path:
     for login, (role, subject) in LOGINS.items():
         run("user", "add", login, f"--{role}", subject, input=PASSWORD + "\n")
     return path
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_store(tmp_path_factory.mktemp("web") / "store.sqlite")
+
+
+@pytest.fixture
+def web_store(built_store: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "web.sqlite"
+    shutil.copy(built_store, path)
+    return path
+
+
+@pytest.fixture
+def mails() -> list:
+    return []
+
+
+@pytest.fixture
+def app(web_store: Path, mails: list):
+    from runload.web.app import Throttle, create_app  # the web extra: only the web app's tests need it
+
+    def mailer(athlete_id, entry_id, day, flags):
+        mails.append((athlete_id, entry_id, day, [f.level for f in flags]))
+        return True
+
+    return create_app(web_store, today=lambda tz: TODAY, mailer=mailer, throttle=Throttle(limit=5))

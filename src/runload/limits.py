@@ -24,9 +24,11 @@ from typing import Any
 
 from runload.calendar import week_start_of
 from runload.load.formulas import LOOKBACK_DAYS, established_longest_km, return_to_run_state
-from runload.load.series import pct_change, recent_pair_reference, recent_reference, reference_weeks
+from runload.load.series import Frames, pct_change, recent_pair_reference, recent_reference, reference_weeks
 from runload.models import Athlete, RedFlagLevel
+from runload.pain import PainAssessment
 from runload.pain.care import care_for
+from runload.pain.episodes import Episode
 from runload.pain.signs import run_pain
 from runload.rules.engine import effective_threshold, profile_factor
 from runload.rules.schema import Rule
@@ -219,8 +221,8 @@ def _floor1(km: float) -> float:
     return math.floor(km * 10 + 1e-6) / 10
 
 
-def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of: date | None, *,
-                     pain: Any = None, settings: Mapping[str, Any] | None = None) -> Limits:
+def next_week_limits(frames: Frames, rules: Sequence[Rule], athlete: Athlete, as_of: date | None, *,
+                     pain: PainAssessment | None = None, settings: Mapping[str, Any] | None = None) -> Limits:
     """Next week's limits from the rules in force, on the athlete's ``frames`` (up to ``as_of``)
     and the pain assessment ``pain`` (a :class:`runload.pain.PainAssessment`, or None).
 
@@ -257,13 +259,14 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
     if not runs:
         return Limits(mode=NO_DATA, guidance="No runs imported yet: limits come once there is running to build on.")
     day = as_of or frames.end
+    assert day is not None  # there are runs, so the frames end on a day
     rtr = by_id.get("return-to-run")
     params = rtr.params if rtr else {}
     state = return_to_run_state(frames.activities, day, break_days=LOOKBACK_DAYS,
                                 mode_days=int(params.get("mode_days", 28)), days=frames.days)
     if state["active"]:
         guidance = RETURN_TO_RUN_GUIDANCE
-        plan = getattr(pain, "return_plan", None)
+        plan = pain.return_plan if pain is not None else None
         if plan is not None:
             stage = plan.stages[plan.next_stage - 1]
             guidance = (f"Return-to-run mode: walk-run stage {stage.number} next ({stage.describe()}); a rest day "
@@ -344,7 +347,7 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
                 basis.update(longest_raw_km=round(raw["km"], 2), longest_raw_day=raw["date"].isoformat())
     mode = NORMAL
     per_run = per_rule = None
-    episode = getattr(pain, "current_episode", None)
+    episode = pain.current_episode if pain is not None else None
     if episode is not None:
         mode = HELD
         basis["pain_episode_since"] = episode.onset.isoformat()
@@ -393,7 +396,7 @@ def _factor(by_id: Mapping[str, Rule]) -> float:
     return float((rule.params if rule else {}).get("reduce_factor", PER_RUN_FACTOR))
 
 
-def _per_run_cut(episode: Any, runs: Sequence[tuple[date, Any]], by_id: Mapping[str, Rule]
+def _per_run_cut(episode: Episode, runs: Sequence[tuple[date, Any]], by_id: Mapping[str, Rule]
                  ) -> tuple[float, float, date] | None:
     """The pain-monitoring cut of the run before the latest entry of ``episode`` whose pain went
     over the model's limits (above 5/10 during or after running, or next-morning pain not

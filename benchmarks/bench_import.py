@@ -413,7 +413,7 @@ def build_order_corpus(n_files: int) -> tuple[Path, Path]:
     t = time.perf_counter()
     print(f"writing {n_files} short FIT runs twice into {CACHE} (once; cached) ...", flush=True)
     data = template.read_bytes()
-    for folder, name in ((old_first, lambda i: i), (new_first, lambda i: n_files - 1 - i)):
+    for folder in (old_first, new_first):
         folder.mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         shifted = list(pool.map(shift_times, [data] * n_files, [(i + 1) * 86_400 for i in range(n_files)],

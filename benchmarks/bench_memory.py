@@ -129,7 +129,7 @@ def build(kind: str) -> Path:
             level2 = []
             for b in range(4):
                 runs = []
-                for c in range(25):
+                for _ in range(25):
                     runs.append((f"run-{n:03d}.fit", fit_file(T0 + timedelta(days=n), 4500, noise=12)))
                     n += 1
                 level2.append((f"part-{a}-{b}.zip", zip_bytes(runs)))

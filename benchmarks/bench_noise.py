@@ -43,9 +43,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from histories import elite, novice, three_one_build, with_spike  # noqa: E402
 
-from runload.assess import Assessment, assess, status_rank  # noqa: E402
+from runload.assess import Assessment, assess  # noqa: E402
 from runload.calendar import local_date, week_start_of  # noqa: E402
-from runload.models import Activity, AthleteData, PainEntry, Sport  # noqa: E402
+from runload.models import Activity, AthleteData, PainEntry, Sport, level_rank  # noqa: E402
 from runload.rules.book import Rulebook  # noqa: E402
 
 SHARED = Path(os.environ.get("RUNLOAD_SHARED", REPO.parent / "shared"))
@@ -55,7 +55,7 @@ STRAVA_CSV = SHARED / "real_histories" / "strava-2016-2025" / "activities.csv"
 STRAVA_ZONE = "America/Toronto"
 REAL_GOAL = 0.15
 SPIKE_LEADS_ABOVE = 30.0  # every spike over 30% of the 30-day longest leads its week
-LOUD = status_rank("caution")
+LOUD = level_rank("caution")
 
 
 @dataclass
@@ -70,7 +70,7 @@ class Noise:
 
     @property
     def loud(self) -> list[date]:
-        return [ws for ws, level in self.weeks.items() if status_rank(level) >= LOUD]
+        return [ws for ws, level in self.weeks.items() if level_rank(level) >= LOUD]
 
     @property
     def share(self) -> float:
@@ -236,7 +236,7 @@ def _print(noise: Noise) -> None:
     if noise.leads:
         print("  led by: " + ", ".join(f"{rule} {n}" for rule, n in noise.leads.most_common()))
     levels = Counter(noise.weeks.values())
-    print("  statuses: " + ", ".join(f"{lvl} {levels[lvl]}" for lvl in sorted(levels, key=status_rank)))
+    print("  statuses: " + ", ".join(f"{lvl} {levels[lvl]}" for lvl in sorted(levels, key=level_rank)))
     for p in noise.spike_not_leading[:5]:
         print(f"  spike not leading: {p}")
 

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from conftest import REPO
-from runload.assess import STATUS_ORDER, Status
-from runload.models import Severity
+from runload.assess import Status
+from runload.models import LEVELS, Severity
 from runload.report import colours, render
 from runload.report.build import build_report
 from runload.report.html import render_roster_html
@@ -21,7 +21,7 @@ from builders import WEEK, fake_assessment
 
 SRC = REPO / "src" / "runload"
 CALM = ["no-data", "ok", "info"]  # grey, green, blue: nothing to act on
-ALARM = STATUS_ORDER[STATUS_ORDER.index("caution"):]
+ALARM = LEVELS[LEVELS.index("caution"):]
 
 
 def rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -45,9 +45,9 @@ def contrast_with_white(hex_colour: str) -> float:
 
 
 def test_one_colour_per_level_in_status_order() -> None:
-    assert list(colours.STATUS_COLOURS) == STATUS_ORDER
+    assert tuple(colours.STATUS_COLOURS) == LEVELS
     assert {s.value for s in Severity} <= set(colours.STATUS_COLOURS)  # a finding's severity is a level
-    values = [colours.colour(level) for level in STATUS_ORDER]
+    values = [colours.colour(level) for level in LEVELS]
     assert len(set(values)) == len(values), "two levels share a colour"
 
 
@@ -61,13 +61,13 @@ def test_colour_severity_rises_with_the_status() -> None:
 
 
 def test_white_badge_text_reads_on_every_colour() -> None:
-    for level in STATUS_ORDER:
+    for level in LEVELS:
         assert contrast_with_white(colours.colour(level)) >= 4.5, level
 
 
 def test_no_other_file_colours_a_level() -> None:
     """The tag, status-block and card rules of a level are written only by runload.report.colours."""
-    levels = "|".join(map(re.escape, STATUS_ORDER))
+    levels = "|".join(map(re.escape, LEVELS))
     rule = re.compile(rf"\.(?:tag|lvl|sev)-(?:{levels})\b[^{{}}\n]*\{{")
     offenders = [str(p.relative_to(SRC)) for p in SRC.rglob("*")
                  if p.suffix in {".py", ".css", ".j2"} and p.name != "colours.py"
@@ -87,12 +87,12 @@ def test_every_html_page_carries_the_same_rules(ana) -> None:  # noqa: F811
     rep = build_report(fake_assessment(ana, []), week_period(WEEK))
     roster = render_roster_html(Roster(week_period(WEEK), WEEK, [_roster_row("caution", "caution")]))
     for page in (render(rep, "html"), roster):
-        for level in STATUS_ORDER:
+        for level in LEVELS:
             assert f".tag-{level} {{ background: {colours.colour(level)}; }}" in page
     assert '<span class="tag tag-caution">stale data</span>' in roster
 
 
-@pytest.mark.parametrize("level", STATUS_ORDER)
+@pytest.mark.parametrize("level", LEVELS)
 def test_terminal_colours_every_level(ana, level: str) -> None:  # noqa: F811
     from dataclasses import replace
 

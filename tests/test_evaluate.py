@@ -125,7 +125,7 @@ def _expected(df: pd.DataFrame, flagged: pd.Series, h: int) -> dict[str, float]:
     Date."""
     last = df.groupby("Athlete ID")["Date"].transform("max")
     injured = np.zeros(len(df), dtype=bool)
-    for a, g in df.groupby("Athlete ID"):
+    for _athlete, g in df.groupby("Athlete ID"):
         days = g.loc[g["injury"] == 1, "Date"].to_numpy()
         for i, d in zip(g.index, g["Date"].to_numpy()):
             injured[i] = bool(((days >= d) & (days <= d + h - 1)).any())
@@ -284,10 +284,10 @@ def test_dask_gives_the_result_of_the_serial_run(tmp_path) -> None:
 
 def test_a_status_rank_is_its_place_in_the_one_level_order():
     # judge() keeps each day's status rank (runload.assess) and measure() reads it against models.LEVELS
-    from runload.assess import STATUS_ORDER, status_rank
+    from runload.assess import STATUS_LABELS, Status
     from runload.models import LEVELS, RedFlagLevel, Severity, level_rank
 
-    assert list(STATUS_ORDER) == list(LEVELS)
-    assert all(status_rank(level) == level_rank(level) for level in LEVELS)
+    assert set(STATUS_LABELS) == set(LEVELS)
+    assert all(Status(level, "", "").rank == level_rank(level) for level in LEVELS)
     assert sorted(Severity, key=lambda s: s.rank) == sorted(Severity, key=lambda s: level_rank(s.value))
     assert sorted(RedFlagLevel, key=lambda r: r.rank) == sorted(RedFlagLevel, key=level_rank)

@@ -60,7 +60,7 @@ def test_weekly_monotony_equals_week_by_week(seed):
         fast = weekly_monotony(load, week_start=fw)
         slow = _monotony_by_hand(load, fw)
         assert list(fast["week_start"]) == [w[0] for w in slow]
-        for row, (ws, total, mean, sd, mono) in zip(fast.itertuples(index=False), slow):
+        for row, (_ws, total, mean, sd, mono) in zip(fast.itertuples(index=False), slow):
             assert row.load == pytest.approx(total, abs=1e-9)
             assert row.mean == pytest.approx(mean, abs=1e-9)
             assert row.sd == pytest.approx(sd, abs=1e-9)

@@ -29,7 +29,7 @@ def _etree_points(data: bytes) -> list[list[tuple[str | None, ...]]]:
     for act in root.iter(q + "Activity"):
         pts = []
         for tp in act.iter(q + "Trackpoint"):
-            def text(path: str) -> str | None:
+            def text(path: str, tp: ET.Element = tp) -> str | None:
                 el = tp.find(path)
                 return el.text.strip() if el is not None and el.text else None
             pts.append((text(q + "Time"), text(f"{q}Position/{q}LatitudeDegrees"),

@@ -97,9 +97,9 @@ def layer_of(name: str) -> int | None:
     best: tuple[int, int] | None = None
     for index, (_, members) in enumerate(LAYERS):
         for member in members:
-            if name == member or (member != "runload" and name.startswith(member + ".")):
-                if best is None or len(member) > best[0]:
-                    best = (len(member), index)
+            holds = name == member or (member != "runload" and name.startswith(member + "."))
+            if holds and (best is None or len(member) > best[0]):
+                best = (len(member), index)
     return None if best is None else best[1]
 
 

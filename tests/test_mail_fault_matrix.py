@@ -8,6 +8,7 @@ killed mid-send adds no copy."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -182,10 +183,8 @@ class SlowGreeting:
             except OSError:
                 pass
             for s in (src, dst):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
         threading.Thread(target=pump, args=(server, client), daemon=True).start()
         pump(client, server)

@@ -268,10 +268,10 @@ def test_the_roster_and_pages_agree_with_the_command_line(app, web_store):
 
 def test_the_year_view_shows_a_year_of_weeks(app):
     c = login(app, "maya")
-    app.state.pages.report  # the same cache the pages read
+    report = app.state.pages.report  # the same cache the pages read
     with Store.open(app.state.store_path, create=False) as store:
-        year = app.state.pages.report(store, "maya", TODAY, view="year")
-        season = app.state.pages.report(store, "maya", TODAY, view="season")
+        year = report(store, "maya", TODAY, view="year")
+        season = report(store, "maya", TODAY, view="season")
     assert len(year.weeks) == 52 and len(season.weeks) == 26
     assert 'aria-current="page">Year' in c.get("/athletes/maya?view=year").text
     assert b"last 52 weeks" in c.get("/athletes/maya/charts/weekly_distance.svg?view=year").content

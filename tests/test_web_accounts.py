@@ -19,7 +19,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from runload.web import accounts
+from runload.web import accounts  # noqa: E402 - after starlette's warnings are silenced
 
 
 @pytest.fixture

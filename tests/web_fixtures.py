@@ -1,5 +1,6 @@
 """A store for the web app's tests: the sample athletes Maya and Ben (their watch files and pain
-logs), a third athlete with no data, two coaches, and a login for each."""
+logs), a third athlete with no data, two coaches, and a login for each; and the fixtures of the
+web app's tests (``built_store``, ``web_store``, ``mails``, ``app``: registered in conftest.py)."""
 
 from __future__ import annotations
 

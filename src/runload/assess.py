@@ -32,17 +32,19 @@ from runload.calendar import FIRST_DAY, local_date, week_start_of, with_zone_off
 from runload.limits import RED_FLAG_HEADLINES, Limits, next_week_limits
 from runload.load.formulas import acwr_series
 from runload.load.series import MIN_BASE_KM, Frames
-from runload.models import Activity, Athlete, AthleteData, Clearance, Finding, PainEntry, Severity, Shoe
+from runload.models import Activity, Athlete, AthleteData, Clearance, Finding, PainEntry, Severity, Shoe, level_rank
+from runload.pain import PainAssessment, pain_trend
 from runload.pain import assess as assess_pain
-from runload.pain import pain_trend
+from runload.pain.episodes import Episode
+from runload.pain.history import PainLog
 from runload.rules.book import Rulebook
 from runload.rules.context import Context
 from runload.rules.engine import effective_threshold, evaluate, profile_factor
-from runload.rules.schema import outcome_rank
+from runload.rules.schema import Rule, outcome_rank
 
 #: Headline wording per status level, most serious first.
 STATUS_LABELS: dict[str, str] = {
-    **RED_FLAG_HEADLINES,
+    **{level.value: words for level, words in RED_FLAG_HEADLINES.items()},
     "warning": "Ease off",
     "caution": "Take care",
     "info": "On track (notes below)",
@@ -54,16 +56,10 @@ STATUS_SHORT: dict[str, str] = {
     "emergency": "emergency", "urgent": "clinician today", "clinician": "see a clinician", "warning": "ease off",
     "caution": "take care", "info": "on track", "ok": "on track", "no-data": "no data",
 }
-STATUS_ORDER = ["no-data", "ok", "info", "caution", "warning", "clinician", "urgent", "emergency"]
 
 #: The acute:chronic rule's settings unless its params or the athlete's say otherwise.
 ACWR_DEFAULTS: dict[str, Any] = {"method": "rac", "acute_days": 7, "chronic_days": 28, "load": "distance"}
 CURRENT_DAYS = 7  # a finding of the last 7 days (or of the week holding the day) is current
-
-
-def status_rank(level: str) -> int:
-    """Order of a status level: ``no-data`` 0 ... ``emergency`` 7."""
-    return STATUS_ORDER.index(level)
 
 
 def is_red_flag(f: Finding) -> bool:
@@ -82,7 +78,7 @@ class Status:
 
     @property
     def rank(self) -> int:
-        return status_rank(self.level)
+        return level_rank(self.level)
 
 
 @dataclass(frozen=True)
@@ -106,8 +102,8 @@ class Assessment:
     pain_entries: tuple[PainEntry, ...]
     clearances: tuple[Clearance, ...]
     frames: Frames
-    pain_log: Any
-    pain: Any
+    pain_log: PainLog
+    pain: PainAssessment
     findings: tuple[Finding, ...]
     limits: Limits
     status: Status
@@ -236,7 +232,7 @@ _SERIES_METRICS = ("week_change_pct", "two_week_change_pct", "rolling_change_pct
 
 
 
-def _acwr_settings(rules: Sequence[Any], settings: Mapping[str, Any]) -> dict[str, Any]:
+def _acwr_settings(rules: Sequence[Rule], settings: Mapping[str, Any]) -> dict[str, Any]:
     """The ACWR rule's settings as its metric reads them: the rule's params, then the athlete's
     settings, then the defaults."""
     rule = next((r for r in rules if r.metric == "acwr"), None)
@@ -244,12 +240,12 @@ def _acwr_settings(rules: Sequence[Any], settings: Mapping[str, Any]) -> dict[st
     return {k: params.get(k, settings.get(k, v)) for k, v in ACWR_DEFAULTS.items()}
 
 
-def _measures(rules: Sequence[Any]) -> dict[str, str]:
+def _measures(rules: Sequence[Rule]) -> dict[str, str]:
     """The load measure each load rule judges (``params.load``, distance unless it says)."""
     return {r.id: str(r.params.get("load", "distance")) for r in rules if r.metric in _SERIES_METRICS}
 
 
-def _thresholds(rules: Sequence[Any], athlete: Athlete, day: date | None) -> dict[str, tuple[float, float]]:
+def _thresholds(rules: Sequence[Rule], athlete: Athlete, day: date | None) -> dict[str, tuple[float, float]]:
     """The two lowest band thresholds of the progression rules (10% and 30% by default) after the
     athlete profile: what the charts colour by, so a bar changes colour exactly where a finding
     changes band. They are band edges, not severities: both weekly bands are context (info), and
@@ -275,7 +271,7 @@ def lead_order(f: Finding) -> tuple[int, int, int, str]:
     return (-outcome_rank(f.outcome_evidence), -f.severity.rank, -((f.day or date.min).toordinal()), f.rule_id)
 
 
-def merge_events(findings: Sequence[Finding], pain: Any = None) -> list[Finding]:
+def merge_events(findings: Sequence[Finding], pain: PainAssessment | None = None) -> list[Finding]:
     """Findings with one event per family and week (or pain episode): the lead
     (:func:`lead_order`) speaks and is what the status counts; the others support it with their
     own numbers (``Finding.supporting``). A pain episode's finding says what the episode was
@@ -287,7 +283,7 @@ def merge_events(findings: Sequence[Finding], pain: Any = None) -> list[Finding]
             groups.setdefault(f.event, []).append(f)
         else:
             out.append(f)
-    episodes = {ep.key: ep for ep in (getattr(pain, "episodes", ()) or ())}
+    episodes = {ep.key: ep for ep in (pain.episodes if pain is not None else ())}
     for key, group in groups.items():
         group.sort(key=lead_order)
         lead, rest = group[0], tuple(group[1:])
@@ -300,7 +296,8 @@ def merge_events(findings: Sequence[Finding], pain: Any = None) -> list[Finding]
     return out
 
 
-def _episode_finding(lead: Finding, rest: Sequence[Finding], ep: Any, pain: Any = None) -> Finding:
+def _episode_finding(lead: Finding, rest: Sequence[Finding], ep: Episode | None,
+                     pain: PainAssessment | None = None) -> Finding:
     """The finding of a whole pain episode: what it was, then its most serious entry."""
     if ep is None:
         return lead
@@ -318,12 +315,12 @@ def _episode_finding(lead: Finding, rest: Sequence[Finding], ep: Any, pain: Any 
     return lead.but(title="Pain episode", message=f"{head} Most serious: {lead.message}", date=lead.date or ep.onset)
 
 
-def _episode_trend(ep: Any, pain: Any = None) -> str:
+def _episode_trend(ep: Episode, pain: PainAssessment | None = None) -> str:
     """``pain falling (worst 6/10 in the last 7 days, 7/10 in the 7 before)``, or "" with too few
     entries to say. The episode going on says the pain log's trend on the day judged (the one the
     report and the roster show: one computation, :func:`runload.pain.pain_trend`); an earlier
     episode says its own last two weeks."""
-    if pain is not None and getattr(pain, "current_episode", None) is ep:
+    if pain is not None and pain.current_episode is ep:
         t, where = pain.trend, "the last 7 days"
     else:
         t, where = pain_trend(ep.entries, ep.end or ep.last), "its last 7 days"
@@ -341,7 +338,7 @@ def _family(f: Finding) -> str:
     return ""
 
 
-def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday: int, pain: Any,
+def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday: int, pain: PainAssessment | None,
                  limits: Limits, units: str = "km") -> list[Finding]:
     """Findings sorted most serious first, each marked ``current`` or not on ``as_of``; current
     findings of the load family, and those of the pain family at caution or above, get their
@@ -404,7 +401,7 @@ def with_flags_standing(a: Assessment, now: Assessment) -> Assessment:
 
     Only the red flags come from ``now``: the load findings, the weeks and the pain episodes
     stay ``a``'s. Without red flags standing on ``now`` this is ``a`` itself."""
-    flags = tuple(getattr(now.pain, "red_flags", ()) or ())
+    flags = now.pain.red_flags
     if not flags or now.as_of is None or a.as_of is None or now.as_of <= a.as_of:
         return a
     pain = replace(a.pain, red_flags=flags, resolved=now.pain.resolved, clearances=now.pain.clearances,
@@ -419,7 +416,7 @@ def with_flags_standing(a: Assessment, now: Assessment) -> Assessment:
 
 
 # ---------------------------------------------------------------- status
-def status_of(findings: Sequence[Finding], pain: Any, as_of: date | None, frames: Frames,
+def status_of(findings: Sequence[Finding], pain: PainAssessment | None, as_of: date | None, frames: Frames,
               pain_entries: Sequence[PainEntry], first_weekday: int = 0) -> Status:
     """The headline on ``as_of``: the most serious of a standing red flag, the current findings,
     and whether anything was recorded in the current window."""

@@ -24,9 +24,11 @@ from typing import Any
 
 from runload.calendar import week_start_of
 from runload.load.formulas import LOOKBACK_DAYS, established_longest_km, return_to_run_state
-from runload.load.series import pct_change, recent_pair_reference, recent_reference, reference_weeks
-from runload.models import Athlete
+from runload.load.series import Frames, pct_change, recent_pair_reference, recent_reference, reference_weeks
+from runload.models import Athlete, RedFlagLevel
+from runload.pain import PainAssessment
 from runload.pain.care import care_for
+from runload.pain.episodes import Episode
 from runload.pain.signs import run_pain
 from runload.rules.engine import effective_threshold, profile_factor
 from runload.rules.schema import Rule
@@ -45,28 +47,31 @@ RETURN_TO_RUN_GUIDANCE = (
 
 #: The headline of each red-flag level: the status says it (runload.assess.STATUS_LABELS), and so
 #: does every line that names a red flag (pain add, pain status, the web app's answer).
-RED_FLAG_HEADLINES = {"emergency": "Emergency: get medical help now", "urgent": "See a clinician today",
-                      "clinician": "See a clinician about the knee"}
+RED_FLAG_HEADLINES: dict[RedFlagLevel, str] = {
+    RedFlagLevel.EMERGENCY: "Emergency: get medical help now",
+    RedFlagLevel.URGENT: "See a clinician today",
+    RedFlagLevel.CLINICIAN: "See a clinician about the knee",
+}
 
 
-def red_flag_line(level: str, what: str, timezone: str | None = None) -> str:
+def red_flag_line(level: RedFlagLevel, what: str, timezone: str | None = None) -> str:
     """One red flag in one line, in the same words in every output: its level's headline, what
     was logged, and the care the level calls for, named for the athlete's time zone."""
     return f"{RED_FLAG_HEADLINES[level].upper()}: {what}. {red_flag_care(level, timezone)}"
 
 
-def red_flag_care(level: str, timezone: str | None = None) -> str:
+def red_flag_care(level: RedFlagLevel, timezone: str | None = None) -> str:
     """The only advice while a red flag of ``level`` (``emergency``, ``urgent``, ``clinician``)
     stands, naming care by its kind unless the athlete's time zone names the country's services
     (:mod:`runload.pain.care`)."""
     care = care_for(timezone)
     return {
-        "emergency": f"Call {care.emergency} for an ambulance now. No running.",
-        "urgent": f"Get medical care today: {care.same_day}. No running until the knee and leg have been checked.",
-        "clinician": f"Get the knee examined promptly by {care.clinician}, before you run again. Once a "
-                     "clinician has cleared you, log it (runload pain clear): the return plan comes then.",
+        RedFlagLevel.EMERGENCY: f"Call {care.emergency} for an ambulance now. No running.",
+        RedFlagLevel.URGENT: f"Get medical care today: {care.same_day}. No running until the knee and leg have "
+                             "been checked.",
+        RedFlagLevel.CLINICIAN: f"Get the knee examined promptly by {care.clinician}, before you run again. Once a "
+                                "clinician has cleared you, log it (runload pain clear): the return plan comes then.",
     }[level]
-
 
 
 @dataclass(frozen=True)
@@ -216,8 +221,8 @@ def _floor1(km: float) -> float:
     return math.floor(km * 10 + 1e-6) / 10
 
 
-def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of: date | None, *,
-                     pain: Any = None, settings: Mapping[str, Any] | None = None) -> Limits:
+def next_week_limits(frames: Frames, rules: Sequence[Rule], athlete: Athlete, as_of: date | None, *,
+                     pain: PainAssessment | None = None, settings: Mapping[str, Any] | None = None) -> Limits:
     """Next week's limits from the rules in force, on the athlete's ``frames`` (up to ``as_of``)
     and the pain assessment ``pain`` (a :class:`runload.pain.PainAssessment`, or None).
 
@@ -246,7 +251,7 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
     settings = settings or {}
     by_id = {r.id: r for r in rules}
     if pain is not None and pain.overrides_load:
-        worst = pain.worst_level or "clinician"
+        worst = pain.worst_level or RedFlagLevel.CLINICIAN
         flags = [f.what for f in pain.red_flags]
         return Limits(mode=RED_FLAG, week_rule="pain-red-flag", longest_run_rule="pain-red-flag",
                       guidance=red_flag_care(worst, athlete.timezone), basis={"red_flags": flags, "level": worst})
@@ -254,13 +259,14 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
     if not runs:
         return Limits(mode=NO_DATA, guidance="No runs imported yet: limits come once there is running to build on.")
     day = as_of or frames.end
+    assert day is not None  # there are runs, so the frames end on a day
     rtr = by_id.get("return-to-run")
     params = rtr.params if rtr else {}
     state = return_to_run_state(frames.activities, day, break_days=LOOKBACK_DAYS,
                                 mode_days=int(params.get("mode_days", 28)), days=frames.days)
     if state["active"]:
         guidance = RETURN_TO_RUN_GUIDANCE
-        plan = getattr(pain, "return_plan", None)
+        plan = pain.return_plan if pain is not None else None
         if plan is not None:
             stage = plan.stages[plan.next_stage - 1]
             guidance = (f"Return-to-run mode: walk-run stage {stage.number} next ({stage.describe()}); a rest day "
@@ -341,7 +347,7 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
                 basis.update(longest_raw_km=round(raw["km"], 2), longest_raw_day=raw["date"].isoformat())
     mode = NORMAL
     per_run = per_rule = None
-    episode = getattr(pain, "current_episode", None)
+    episode = pain.current_episode if pain is not None else None
     if episode is not None:
         mode = HELD
         basis["pain_episode_since"] = episode.onset.isoformat()
@@ -390,7 +396,7 @@ def _factor(by_id: Mapping[str, Rule]) -> float:
     return float((rule.params if rule else {}).get("reduce_factor", PER_RUN_FACTOR))
 
 
-def _per_run_cut(episode: Any, runs: Sequence[tuple[date, Any]], by_id: Mapping[str, Rule]
+def _per_run_cut(episode: Episode, runs: Sequence[tuple[date, Any]], by_id: Mapping[str, Rule]
                  ) -> tuple[float, float, date] | None:
     """The pain-monitoring cut of the run before the latest entry of ``episode`` whose pain went
     over the model's limits (above 5/10 during or after running, or next-morning pain not

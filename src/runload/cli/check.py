@@ -8,6 +8,7 @@ from runload.cli._common import open_store, store_option
 from runload.cli._period import assessor, parse_day, today_for
 from runload.cli.exit_codes import ExitCode
 from runload.cli.options import Output, athlete_option, output_options, week_option
+from runload.models import Severity
 
 
 @click.command()
@@ -16,7 +17,7 @@ from runload.cli.options import Output, athlete_option, output_options, week_opt
 @click.option("--as-of", "as_of", help="Judge as on this day, YYYY-MM-DD (instead of --week).")
 @click.option("--all", "show_all", is_flag=True, help="Every finding of the history, not only the current ones.")
 @output_options(["text", "json"])
-@click.option("--fail-on", type=click.Choice(["info", "caution", "warning", "urgent", "emergency"]),
+@click.option("--fail-on", type=click.Choice([s.value for s in Severity]),
               help="Exit 1 when a finding shown reaches this severity.")
 @store_option
 @click.pass_context
@@ -29,7 +30,6 @@ def check(ctx: click.Context, athlete_id: str, week: str | None, as_of: str | No
     Exit codes: 0 fine, 1 a finding at or above --fail-on, 2 bad input.
     """
     from runload.errors import InputError
-    from runload.models import Severity
     from runload.report.build import heart_rate_notes, judged_day, resolve_period
     from runload.report.findings import findings_json, findings_text, limits_text
 

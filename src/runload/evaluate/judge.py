@@ -35,7 +35,7 @@ BATCH_PARTS = 32  # parts per engine map between two progress reports
 @dataclass(frozen=True)
 class Judgement:
     """One judged day: the athlete, the day, the status rank
-    (:func:`runload.assess.status_rank`) and ``{rule_id: severity rank}`` of the rules current."""
+    (:func:`runload.models.level_rank`) and ``{rule_id: severity rank}`` of the rules current."""
 
     athlete_id: str
     day: date

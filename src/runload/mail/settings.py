@@ -10,25 +10,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from runload.config import DEFAULTS, ENV_NAMES, smtp_values  # the [smtp] keys are declared with the others
+# the [smtp] keys, their defaults and the security choices are declared with the others
+from runload.config import DEFAULT_PORTS, DEFAULTS, ENV_NAMES, smtp_values
 from runload.errors import InputError
 from runload.textsafe import check_address
 
-SECURITY = ("ssl", "starttls", "none")
+SECURITY: tuple[str, ...] = tuple(DEFAULT_PORTS)  # each security has its default port
 
 
 @dataclass(frozen=True)
 class SmtpSettings:
+    """The mail server's settings, checked; the defaults are :data:`runload.config.SETTINGS`'."""
+
     host: str
     port: int
-    security: str = "starttls"
+    security: str = DEFAULTS["security"]
     user: str | None = None
     password: str | None = field(default=None, repr=False)  # never printed
-    mail_from: str = "runload@localhost"
+    mail_from: str = DEFAULTS["from"]
     cafile: str | None = None
     timeout_s: float = 30.0
-    retries: int = 3
-    backoff_s: float = 2.0
+    retries: int = DEFAULTS["retries"]
+    backoff_s: float = DEFAULTS["backoff_s"]
 
 
 def mail_from_setting(config: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> str:

@@ -2,7 +2,7 @@
 
 Every HTML page runload writes (report, roster, site, the weekly mails) and the terminal's
 coloured text take a level's colour from :data:`STATUS_COLOURS`, so a badge means the same
-thing wherever it is read. The levels come in :data:`runload.assess.STATUS_ORDER` and the
+thing wherever it is read. The levels come in :data:`runload.models.LEVELS` and the
 colours rise with them: grey for no data, green and blue for the calm levels, then amber,
 orange, red and darker reds as the advice grows more urgent. A finding's severity is one of the
 same levels and takes the same colour.
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from runload.assess import STATUS_ORDER
+from runload.models import LEVELS
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class LevelColour:
     ansi: str
 
 
-#: Status level -> its colour, in :data:`runload.assess.STATUS_ORDER`.
+#: Status level -> its colour, in :data:`runload.models.LEVELS`.
 STATUS_COLOURS: dict[str, LevelColour] = {
     "no-data": LevelColour("#5f6368", "#f5f5f7", "2"),
     "ok": LevelColour("#0b7a52", "#f5f5f7", "1;32"),
@@ -40,7 +40,7 @@ STATUS_COLOURS: dict[str, LevelColour] = {
     "emergency": LevelColour("#7a000f", "#7a000f", "1;97;41"),
 }
 
-assert list(STATUS_COLOURS) == STATUS_ORDER, "one colour per status level, in the status order"
+assert tuple(STATUS_COLOURS) == LEVELS, "one colour per status level, in the status order"
 
 
 def colour(level: str) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from runload.assess import STATUS_LABELS, Status, is_red_flag, status_rank
+from runload.assess import STATUS_LABELS, Status, is_red_flag
 from runload.calendar import Period
 from runload.models import Athlete, Finding
 
@@ -20,12 +20,7 @@ DISCLAIMER = (
     "a knee that locks or gives way, numbness, or pain that rest does not relieve need a clinician."
 )
 
-__all__ = ["DISCLAIMER", "STATUS_LABELS", "Period", "Status", "is_red_flag", "level_rank"]
-
-
-def level_rank(level: str) -> int:
-    """Order of a status level: ``no-data`` 0, ``ok`` 1 ... ``emergency`` 7."""
-    return status_rank(level)
+__all__ = ["DISCLAIMER", "STATUS_LABELS", "Period", "Status", "is_red_flag"]
 
 
 @dataclass(frozen=True)

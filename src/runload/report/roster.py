@@ -16,7 +16,8 @@ from runload.assess import STATUS_SHORT, Assessment
 from runload.calendar import Period
 from runload.plan import PlanCheck
 from runload.report.build import build_report, judged_day
-from runload.report.model import Report, Roster, RosterRow, level_rank
+from runload.models import RedFlagLevel, level_rank
+from runload.report.model import Report, Roster, RosterRow
 
 T = TypeVar("T")
 
@@ -67,7 +68,7 @@ def roster_row(report: Report, today: date) -> RosterRow:
     stale = stale_level(days)
     week = report.current_week
     top = report.findings[0] if report.findings else None
-    if top is None and report.status.level in ("emergency", "urgent", "clinician") and report.pain_story:
+    if top is None and report.status.level in tuple(RedFlagLevel) and report.pain_story:
         # a red flag whose rule is switched off still stands: say what it is
         d, what, _level = report.pain_story.red_flags[0]
         top_text: str | None = f"Red flag: {what} ({d.isoformat()})"

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from runload.config import ATHLETE_SETTINGS
+from runload.config import ANY, ATHLETE_SETTINGS, settings_in
 from runload.errors import InputError
 from runload.models import Severity
 from runload.rules.schema import Band, Rule
@@ -18,6 +18,11 @@ def _metric_settings() -> tuple[str, ...]:
     """Parameters any metric reads from a rule's params or the athlete settings
     (:data:`runload.config.ATHLETE_SETTINGS`)."""
     return ATHLETE_SETTINGS
+
+
+#: What an override of one rule may hold (``params``, ``severity``, ``thresholds``, ``enabled``),
+#: as :data:`runload.config.SETTINGS` declares it.
+OVERRIDE_KEYS: tuple[str, ...] = tuple(s.name for s in settings_in(f"rules.override.{ANY}"))
 
 
 def _apply_rules_section(rules: list[Rule], section: Mapping[str, Any], where: str,
@@ -46,8 +51,8 @@ def _apply_rules_section(rules: list[Rule], section: Mapping[str, Any], where: s
             out.append(r)
             continue
         w = f"{where}.override.{r.id}"
-        if not isinstance(o, dict) or set(o) - {"params", "severity", "thresholds", "enabled"}:
-            raise InputError(f"config key '{w}' may hold params, severity, thresholds and enabled only")
+        if not isinstance(o, dict) or set(o) - set(OVERRIDE_KEYS):
+            raise InputError(f"config key '{w}' may hold {', '.join(OVERRIDE_KEYS[:-1])} and {OVERRIDE_KEYS[-1]} only")
         given = o.get("params", {})
         if not isinstance(given, dict):
             raise InputError(f"config key '{w}.params' must be a table")

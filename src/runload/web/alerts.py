@@ -17,7 +17,8 @@ from runload.calendar import week_start_of
 from runload.mail import job
 from runload.mail.compose import Content
 from runload.mail.job import Planned
-from runload.pain.care import care_for
+from runload.models import RedFlagLevel
+from runload.pain.care import Care, care_for
 from runload.pain.episodes import find_episodes
 from runload.web.accounts import coaches_of
 
@@ -28,7 +29,7 @@ KIND = "red-flag"
 class Flag:
     """One red flag of a new entry: its level (emergency, urgent, clinician) and what it is."""
 
-    level: str
+    level: RedFlagLevel
     what: str
 
 
@@ -41,7 +42,7 @@ def entry_flags(store: Any, athlete_id: str, entry_id: int, day: date, *, lookba
     return [Flag(f.level, f.what) for ep in find_episodes(entries) for f in ep.red_flags if f.entry_id == entry_id]
 
 
-def content(athlete_name: str, athlete_id: str, day: date, flags: list[Flag], care: Any) -> Content:
+def content(athlete_name: str, athlete_id: str, day: date, flags: list[Flag], care: Care) -> Content:
     """The coach's message: who, when, which red flags, and the care the athlete was told to get."""
     lines = [f"{athlete_name} ({athlete_id}) logged a pain entry on {day.isoformat()} with "
              f"{'a red flag' if len(flags) == 1 else 'red flags'}:", ""]
@@ -51,11 +52,11 @@ def content(athlete_name: str, athlete_id: str, day: date, flags: list[Flag], ca
     return Content(subject=f"runload: red flag logged by {athlete_name} on {day.isoformat()}", text="\n".join(lines))
 
 
-def advice(level: str, care: Any) -> str:
+def advice(level: RedFlagLevel, care: Care) -> str:
     """What to do for a red flag of ``level``, in the care words of the athlete's country."""
-    if level == "emergency":
+    if level == RedFlagLevel.EMERGENCY:
         return f"call {care.emergency} now."
-    if level == "urgent":
+    if level == RedFlagLevel.URGENT:
         # a calf clot can travel to the lung: the emergency number is given with same-day care
         return (f"get care today: {care.same_day}. If you become breathless or have chest pain, "
                 f"call {care.emergency} now.")

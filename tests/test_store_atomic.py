@@ -34,3 +34,28 @@ def test_nested_atomic_undoes_only_the_inner_part(tmp_path: Path) -> None:
     # another connection sees only what was committed
     other = Store.open(tmp_path / "s.sqlite")
     assert entries(other) == [date(2026, 5, 1), date(2026, 5, 3)]
+
+
+def test_a_read_checks_only_rows_that_did_not_come_through_the_door(tmp_path: Path) -> None:
+    """Rows stored through the door (schema 10's ``door_checked``) are read as they are; a row
+    an older runload wrote (or one written past the door) is still checked on every read: a run
+    of an impossible distance is left out, as is a start in the year 9019."""
+    from datetime import datetime, timezone
+
+    from runload.models import Activity, Sport
+
+    store = Store.open(tmp_path / "s.sqlite")
+    store.add_athlete(Athlete("ana", "Ana", timezone="UTC"))
+    start = datetime(2026, 5, 1, 7, tzinfo=timezone.utc)
+    with store.atomic() as conn:
+        store.insert_activity(conn, "ana", Activity(start, Sport.RUNNING, 10_000.0, timer_s=3000.0, source_hash="a"))
+        store.insert_activity(conn, "ana", Activity(start.replace(day=2), Sport.RUNNING, 8_000.0, timer_s=2400.0,
+                                                    source_hash="b"))
+    assert [r[0] for r in store.conn.execute("SELECT door_checked FROM activities ORDER BY id")] == [1, 1]
+    with store.atomic() as conn:  # what an older runload could have left: past the door
+        conn.execute("UPDATE activities SET distance_m = 9e9, door_checked = 0 WHERE source_hash = 'b'")
+    assert [a.source_hash for a in store.activities("ana")] == ["a"]
+    with store.atomic() as conn:
+        conn.execute("UPDATE activities SET start_utc = '9019-05-01T07:00:00+00:00' WHERE source_hash = 'a'")
+    assert store.activities("ana") == []
+    store.close()

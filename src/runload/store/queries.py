@@ -237,8 +237,8 @@ class Store(Imports, Sources, SentLog):
                    sport_inferred, distance_m, distance_source, timer_s, elapsed_s, elevation_gain_m,
                    avg_hr_bpm, max_hr_bpm, avg_cadence_spm, device, name, gear, laps_json, hr_zone_json,
                    warnings_json, source_file, source_hash, leg_index, imported_utc, rpe, hr_bin_bpm, import_id,
-                   gear_assigned)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   gear_assigned, door_checked)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)""",
             (
                 athlete_id, iso(activity.start_utc),
                 iso(datetime.fromtimestamp(end, timezone.utc)),
@@ -289,13 +289,15 @@ class Store(Imports, Sources, SentLog):
         Rows outside the physical bounds (an older runload stored a start in 9019 or an infinite
         distance) are left out, and their impossible values dropped: see
         :func:`runload.bounds.check_activity`. The sport is left as stored: a person may have
-        set it (``runload activity set``), and their word stands.
+        set it (``runload activity set``), and their word stands. A row stored through the door
+        (``door_checked``, schema 10) and not corrected since is taken as it is: the door ran the
+        same check.
 
         ``details=False`` leaves out what no assessment reads (the device, the source file, the
         import and the importer's warnings), ``laps=False`` the laps: they read as empty.
         """
         now = datetime.now(timezone.utc)
-        sql = (f"SELECT {activity_select(details=details, laps=laps)} FROM activities "
+        sql = (f"SELECT {activity_select(details=details, laps=laps)}, door_checked FROM activities "
                f"WHERE athlete_id = ? AND {PLAUSIBLE_START}")
         args: list[object] = [athlete_id, *plausible_start_args(now)]
         if started_from is not None:
@@ -313,8 +315,11 @@ class Store(Imports, Sources, SentLog):
         sql += " ORDER BY start_utc, leg_index"
         out = []
         tz = self._timezone(athlete_id)
-        for row in self.conn.execute(sql, args):
+        for *row, door_checked in self.conn.execute(sql, args):
             act = with_zone_offset(activity_from_row(row), tz)
+            if door_checked and not act.corrections:  # as stored, it passed the door: nothing to drop
+                out.append(act)
+                continue
             checked = bounds.check_activity(act, now=now, relabel=False)  # a sport a person set stands
             if checked.activity is not None:
                 out.append(act if not checked.notes else replace(checked.activity, warnings=act.warnings))

@@ -89,7 +89,7 @@ ALL_ACTIVITY_COLUMNS = [
     "avg_cadence_spm", "device", "name", "gear", "laps_json", "hr_zone_json", "warnings_json", "source_file",
     "source_hash", "leg_index", "imported_utc", "rpe", "hr_bin_bpm", "import_id", "sport_corrected",
     "sub_sport_corrected", "distance_m_corrected", "gear_corrected", "rpe_corrected", "corrected_utc",
-    "gear_assigned",
+    "gear_assigned", "door_checked",
 ]
 
 

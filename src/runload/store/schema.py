@@ -283,6 +283,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         value TEXT NOT NULL
     );
     """),
+    # a row that came in through the store's door (runload.bounds.check_activity passed when it
+    # was stored) says so, and a read need not check it again; rows stored before, or put back
+    # from an older runload's copy, keep 0 and are checked on every read. Bounds made stricter
+    # later take a step setting it back to 0.
+    Migration(10, """
+    ALTER TABLE activities ADD COLUMN door_checked INTEGER NOT NULL DEFAULT 0;
+    """),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

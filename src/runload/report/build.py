@@ -170,9 +170,13 @@ def _weeks(a: Assessment, period: Period, n: int) -> list[WeekRow]:
     data_end = a.data_end
     last = week_start_of(period.end, first_weekday)
     starts = [last - timedelta(weeks=i) for i in range(n - 1, -1, -1)]
+    shown = set(starts)
+    if len(weekly):
+        weekly = weekly[weekly["week_start"].isin(shown)]  # the rows shown, not the whole history
     by_week = {r.week_start: r for r in weekly.itertuples(index=False)} if len(weekly) else {}
     cross = a.frames.cross_training
-    cross_min = {ws: float(row.sum()) for ws, row in cross.iterrows()} if not cross.empty else {}
+    cross_min = ({ws: float(m) for ws, m in cross.sum(axis=1).items() if ws in shown}
+                 if not cross.empty else {})
     first_day = a.frames.first_day
 
     def known(ws: date) -> bool:

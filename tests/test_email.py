@@ -249,3 +249,31 @@ def test_summary_is_the_report_with_charts_inline(cli, people, smtp):
         assert f'src="cid:{cid}"' in html
         assert part.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "data:image" not in html and "http://" not in html and "https://" not in html
+
+
+def test_a_run_built_over_worker_processes_writes_what_one_process_writes(cli, people, tmp_path, monkeypatch):
+    """The mail run builds its messages over the session's worker processes once there are
+    enough of them; the messages are the same as those built in the calling process."""
+    import runload.mail.prepare as prepare
+
+    assert cli("import", "--athlete", "maya", str(SAMPLES / "maya" / "activities")).exit_code in (0, 1)
+
+    def eml(folder) -> dict[str, list[str]]:
+        out = {}
+        for path in sorted(folder.iterdir()):
+            msg = message_from_bytes(path.read_bytes(), policy=policy.default)
+            out[path.name] = sorted(f"{part.get_content_type()}:{part.get_payload(decode=True)!r}"
+                                    for part in msg.walk() if not part.is_multipart())
+        return out
+
+    monkeypatch.setattr(prepare, "PARALLEL_FROM", 10**6)
+    assert cli("email", "--week", WEEK, "--outbox", str(tmp_path / "one")).exit_code == 0
+    monkeypatch.setattr(prepare, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    built = []
+    real_map = prepare.Assessor.map
+    monkeypatch.setattr(prepare.Assessor, "map", lambda self, *a, **kw: built.append(kw) or real_map(self, *a, **kw))
+    assert cli("email", "--week", WEEK, "--outbox", str(tmp_path / "many")).exit_code == 0
+    assert built == [{"workers": 2}]  # two processes built the messages
+    one, many = eml(tmp_path / "one"), eml(tmp_path / "many")
+    assert len(one) == 4 and one == many

@@ -1,8 +1,9 @@
 """Build a mail run's messages on every core, each athlete assessed once.
 
 Drawing the charts of a hundred weekly summaries is most of an email run. :func:`prepare`
-builds the athletes' summaries in worker processes (each with its own connection to the store
-and the run's rulebook); each returns the summary and the athlete's roster line for that week,
+builds the athletes' summaries over the session's worker processes (each with its own
+connection to the store and the run's rulebook); each returns the summary and the athlete's
+roster line for that week,
 so a coach's roster is put together from lines already made, and no athlete is assessed twice.
 Sending stays in the calling process, in order, one message at a time (exactly once is the
 sent-log's job, not this module's).
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,11 +22,8 @@ from runload.errors import RunloadError
 from runload.mail.content import athlete_report, report_content, roster_from_rows
 from runload.report.roster import roster_row
 from runload.session import Assessor
-from runload.store import Store
 
 PARALLEL_FROM = 8  # below this many messages, starting processes costs more than it saves
-
-_ASSESSOR: Any = None
 
 
 @dataclass(frozen=True)
@@ -36,17 +33,19 @@ class Failed:
     reason: str
 
 
-def _init(path: str, book: Any) -> None:
-    global _ASSESSOR
+def _summaries(assessor: Assessor, athlete_id: str, wanted: dict[str, list[tuple[date, bool]]], today: date
+               ) -> dict[date, tuple[Any, Any]]:
+    """{week: (content or Failed or None, roster line or Failed)} of one athlete, for each week
+    ``wanted`` names (with its content, or only its roster line)."""
+    return {week: _summary(assessor, athlete_id, week, today, with_content)
+            for week, with_content in wanted[athlete_id]}
 
-    _ASSESSOR = Assessor(Store.open(path, create=False), book)
 
-
-def _summary(athlete_id: str, week: date, today: date, with_content: bool) -> tuple[Any, Any]:
+def _summary(assessor: Assessor, athlete_id: str, week: date, today: date, with_content: bool) -> tuple[Any, Any]:
     """(content or Failed or None, roster line or Failed) for one athlete and week."""
 
     try:
-        rep = athlete_report(_ASSESSOR, athlete_id, week, today=today)
+        rep = athlete_report(assessor, athlete_id, week, today=today)
     except Exception as exc:  # noqa: BLE001 - one athlete's data never stops another's mail
         failed = Failed(_why(exc))
         return (failed if with_content else None), failed
@@ -67,26 +66,29 @@ def _why(exc: Exception) -> str:
 
 def prepare(store: Any, book: Any, planned: Sequence[Any], *, today: date, workers: int | None = None
             ) -> dict[int, Any] | None:
-    """Contents for ``planned`` (index -> Content or :class:`Failed`), built in parallel, or
-    None when the run is too small (or the store is in memory) to be worth processes."""
+    """Contents for ``planned`` (index -> Content or :class:`Failed`), built in parallel over
+    the athletes (the session's one fan-out, :meth:`runload.session.Assessor.map`), or None when
+    the run is too small (or the store is in memory) to be worth processes."""
     if workers is None:
         workers = min(os.cpu_count() or 1, 8)
     if len(planned) < PARALLEL_FROM or workers < 2 or str(store.path) == ":memory:":
         return None
 
-    rows: dict[tuple[str, date], Any] = {}
-    out: dict[int, Any] = {}
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(str(store.path), book)) as pool:
-        mails = {i: pool.submit(_summary, p.subject_id, p.week_start, today, True)
-                 for i, p in enumerate(planned) if p.kind == "athlete"}
-        for i, fut in mails.items():
-            content, row = fut.result()
-            out[i] = content
-            rows[(planned[i].subject_id, planned[i].week_start)] = row
-        needed = {(a, p.week_start) for p in planned if p.kind == "roster" for a in p.athlete_ids} - set(rows)
-        lines = {key: pool.submit(_summary, key[0], key[1], today, False) for key in sorted(needed)}
-        for key, fut in lines.items():
-            rows[key] = fut.result()[1]
+    wanted: dict[str, dict[date, bool]] = {}  # athlete: {week: its mail's content too?}
+    for p in planned:
+        if p.kind == "athlete":
+            wanted.setdefault(p.subject_id, {})[p.week_start] = True
+    for p in planned:
+        if p.kind == "roster":
+            for a in p.athlete_ids:
+                wanted.setdefault(a, {}).setdefault(p.week_start, False)
+    ids = sorted(wanted)
+    done = Assessor(store, book).map(_summaries, ids, {a: sorted(wanted[a].items()) for a in ids}, today,
+                                     workers=workers)
+    made = dict(zip(ids, done))
+    rows = {(a, week): row for a in ids for week, (_content, row) in made[a].items()}
+    out: dict[int, Any] = {i: made[p.subject_id][p.week_start][0]
+                           for i, p in enumerate(planned) if p.kind == "athlete"}
     for i, p in enumerate(planned):
         if p.kind != "roster":
             continue

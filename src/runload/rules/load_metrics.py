@@ -44,7 +44,7 @@ from runload.load.series import (
     reference_weeks,
 )
 from runload.models import Activity
-from runload.rules.context import Context, MetricColumns, MetricValue, metric, no_columns
+from runload.rules.context import Context, MetricColumns, MetricValue, metric, no_columns, week_ordinals
 from runload.shoes import shoe_totals
 from runload.units import distance, fmt
 
@@ -284,7 +284,8 @@ def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns
                            facts={"distance_km": float(cur[i]), "prev_km": p if not math.isnan(p) else 0.0,
                                   "ref_km": float(ref[i]), "reference": words, "window_days": window})
 
-    return MetricColumns(change[judged], judged + first.toordinal(), row)
+    days = judged + first.toordinal()
+    return MetricColumns(change[judged], days, row, weeks=week_ordinals(days, ctx.week_start))
 
 
 @metric("run_spike_pct")
@@ -351,7 +352,8 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
                            facts={"method": method, "load": kind, "acute": float(a_load[i]),
                                   "chronic": float(c_load[i]), "load_unit": unit, **words})
 
-    return MetricColumns(ratio[rows], rows + first.toordinal(), row)
+    days = rows + first.toordinal()
+    return MetricColumns(ratio[rows], days, row, weeks=week_ordinals(days, ctx.week_start))
 
 
 @metric("monotony")

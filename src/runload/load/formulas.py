@@ -355,23 +355,25 @@ def run_spikes(activities: Sequence[Activity], *, window_days: int = LOOKBACK_DA
     # pushed once after the ones shorter than it are dropped, so the front is the longest run of
     # the window, the earliest of equals, as a scan of the window from its start finds it
     best: deque[int] = deque()
+    ords = [d.toordinal() for d in days]  # has_reference on day numbers
+    metres = [a.distance_m for a in runs]
     for i, a in enumerate(runs):
-        day = days[i]
-        while first < i and not has_reference(days[first], day, window_days):
+        day, o = days[i], ords[i]
+        while first < i and not 0 <= o - ords[first] <= window_days:
             first += 1
         while best and best[0] < first:
             best.popleft()
-        ref_i = best[0] if best else None
-        km = a.distance_m / 1000.0
-        if ref_i is not None:
-            ref_km = runs[ref_i].distance_m / 1000.0
+        km = metres[i] / 1000.0
+        if best:
+            ref_i = best[0]
+            ref_km = metres[ref_i] / 1000.0
             out.append({"activity": a, "date": day, "km": km, "ref_km": ref_km, "ref_date": days[ref_i],
                         "spike_pct": (km / ref_km - 1.0) * 100.0})
         else:
             out.append({"activity": a, "date": day, "km": km, "ref_km": None, "ref_date": None,
                         "spike_pct": None})
-        if a.distance_m > 0:
-            while best and runs[best[-1]].distance_m < a.distance_m:
+        if metres[i] > 0:
+            while best and metres[best[-1]] < metres[i]:
                 best.pop()
             best.append(i)
     return out

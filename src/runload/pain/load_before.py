@@ -33,6 +33,12 @@ def _hard_seconds(a: Activity, hard_bpm: float) -> tuple[float, float]:
     return sum(s for bpm, s in bins if bpm >= hard_bpm), sum(s for _, s in bins)
 
 
+def day_ordered_runs(activities: Sequence[Activity], days: Sequence[date]) -> list[tuple[date, Activity]]:
+    """(local day, run) of the runs among ``activities`` (``days``: the local day of each), by
+    day and start: the order :func:`link_load` reads them in."""
+    return sorted(((d, a) for d, a in zip(days, activities) if a.is_run), key=lambda p: (p[0], p[1].start_utc))
+
+
 def link_load(
     onset: date,
     activities: Sequence[Activity],
@@ -48,6 +54,7 @@ def link_load(
     streak_days: int = 7,
     days: Sequence[date] | None = None,
     gaps: Sequence[tuple[date, date]] | None = None,
+    runs: Sequence[tuple[date, Activity]] | None = None,
 ) -> LoadBefore:
     """The running in the ``window_days`` up to and including ``onset``, in numbers and one sentence.
 
@@ -62,17 +69,18 @@ def link_load(
 
     A signal is *notable* (and leads the sentence) when it passes its threshold argument.
 
-    ``days`` (the local day of each activity) and ``gaps`` (:func:`runload.load.series.gaps` of
-    ``activities``) are what the caller already has for every episode of a log
-    (:class:`runload.pain.history.PainLog`); without them they are worked out here.
+    ``days`` (the local day of each activity), ``gaps`` (:func:`runload.load.series.gaps` of
+    ``activities``) and ``runs`` (:func:`day_ordered_runs` of them) are what the caller already
+    has for every episode of a log (:class:`runload.pain.history.PainLog`); without them they are
+    worked out here.
     """
     local = list(days) if days is not None else [local_date(a) for a in activities]
-    runs = sorted(((d, a) for d, a in zip(local, activities) if a.is_run), key=lambda p: (p[0], p[1].start_utc))
-    run_days = [d for d, _ in runs]
+    ordered = list(runs) if runs is not None else day_ordered_runs(activities, local)
+    run_days = [d for d, _ in ordered]
     first = onset - timedelta(days=window_days - 1)
 
     def between(lo: date, hi: date) -> list[tuple[date, Activity]]:
-        return runs[bisect_left(run_days, lo):bisect_right(run_days, hi)]
+        return ordered[bisect_left(run_days, lo):bisect_right(run_days, hi)]
 
     in_window = between(first, onset)
     win_km = sum(a.distance_m for _, a in in_window) / 1000.0
@@ -114,7 +122,7 @@ def link_load(
     best_spike: tuple[float, float, float, date] | None = None
     for d, a in in_window:
         lo, hi = bisect_left(run_days, d - timedelta(days=30)), bisect_left(run_days, d)
-        ref = [b.distance_m for _, b in runs[lo:hi]]
+        ref = [b.distance_m for _, b in ordered[lo:hi]]
         if not ref:
             if hi:  # days without a run since the last one before, as return-to-run counts them
                 info.setdefault("break_days", days_without_run(run_days[hi - 1], d))
@@ -128,7 +136,7 @@ def link_load(
 
     # intensity: share of heart-rate time at hard effort, window against the 28 days before
     hr_max = (athlete.hr_max_bpm if athlete and athlete.hr_max_bpm else None) or max(
-        (a.max_hr_bpm for _, a in runs if a.max_hr_bpm), default=None)
+        (a.max_hr_bpm for _, a in ordered if a.max_hr_bpm), default=None)
     if hr_max:
         hard_bpm = hard_fraction_of_max * hr_max
 

@@ -256,8 +256,8 @@ def next_week_limits(frames: Any, rules: Sequence[Rule], athlete: Athlete, as_of
     day = as_of or frames.end
     rtr = by_id.get("return-to-run")
     params = rtr.params if rtr else {}
-    state = return_to_run_state(frames.activities, day, break_days=LOOKBACK_DAYS,
-                                mode_days=int(params.get("mode_days", 28)), days=frames.days)
+    state = return_to_run_state([a for _, a in frames.runs], day, break_days=LOOKBACK_DAYS,
+                                mode_days=int(params.get("mode_days", 28)), days=[d for d, _ in frames.runs])
     if state["active"]:
         guidance = RETURN_TO_RUN_GUIDANCE
         plan = getattr(pain, "return_plan", None)

@@ -706,7 +706,8 @@ class Frames:
     @cached_property
     def daily_columns(self) -> tuple[date | None, dict[str, np.ndarray]]:
         """:func:`daily_columns` of the activities, up to ``end``: (first day, arrays)."""
-        return daily_columns(self.activities, end=self.end, days=self.days)
+        # the runs alone (with their days): the others add nothing, and end is the frames' own
+        return daily_columns([a for _, a in self.runs], end=self.end, days=[d for d, _ in self.runs])
 
     @cached_property
     def daily(self) -> pd.DataFrame:

@@ -215,8 +215,8 @@ def test_one_html_report_builds_each_frame_once(tmp_path: Path, monkeypatch) -> 
     from runload.store import Store
 
     calls = {"daily": 0, "weekly": 0}
-    # the weekly series is computed once, as columns (the weekly frame is built from them)
-    real_daily, real_weekly = series.daily_frame, series.weekly_columns
+    # the daily and weekly series are computed once, as columns (the frames are built from them)
+    real_daily, real_weekly = series.daily_columns, series.weekly_columns_of
 
     def daily(*a, **k):
         calls["daily"] += 1
@@ -226,8 +226,8 @@ def test_one_html_report_builds_each_frame_once(tmp_path: Path, monkeypatch) -> 
         calls["weekly"] += 1
         return real_weekly(*a, **k)
 
-    monkeypatch.setattr(series, "daily_frame", daily)
-    monkeypatch.setattr(series, "weekly_columns", weekly)
+    monkeypatch.setattr(series, "daily_columns", daily)
+    monkeypatch.setattr(series, "weekly_columns_of", weekly)
     store = Store.open(tmp_path / "s.sqlite")
     store.add_athlete(ATHLETE)
     with store.atomic() as conn:

@@ -117,6 +117,27 @@ def test_the_columns_judge_fewer_rows_than_the_history_holds() -> None:
     assert len(candidates(acwr, ctx, cols)) < len(cols)
 
 
+def test_a_rule_judged_once_a_week_writes_one_row_a_week() -> None:
+    """A rule with ``one_per = "week"`` (the acute:chronic ratio) writes only each week's lead of
+    the rows past a band (:func:`runload.rules.engine.week_leads`), and finds what judging every
+    value finds."""
+    from runload.rules.engine import candidates, week_leads
+
+    rnd = random.Random(7)
+    ctx = Context(athlete=_athlete(rnd), activities=_history(rnd))
+    acwr = next(r for r in COLUMNAR if r.metric == "acwr")
+    acwr = replace(acwr, bands=tuple(replace(b, threshold=1.0) if b.op == "at_least" else b for b in acwr.bands))
+    fn = get_metric("acwr")
+    assert fn is not None
+    cols = fn(ctx, acwr.params)
+    assert isinstance(cols, MetricColumns) and cols.weeks is not None
+    rows = candidates(acwr, ctx, cols)
+    leads = week_leads(acwr, ctx, cols, rows)
+    assert len(leads) < len(rows)
+    assert len({int(cols.weeks[i]) for i in leads}) == len(leads)
+    assert evaluate(acwr, ctx) == evaluate_each(acwr, ctx)
+
+
 def test_words_are_written_when_read_and_travel_unwritten() -> None:
     """A finding keeps its rule's template and values; the text is written on the first read,
     a copy (``Finding.but``) or a pickle carries them unwritten, and every reading says the same."""

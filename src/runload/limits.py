@@ -262,8 +262,8 @@ def next_week_limits(frames: Frames, rules: Sequence[Rule], athlete: Athlete, as
     assert day is not None  # there are runs, so the frames end on a day
     rtr = by_id.get("return-to-run")
     params = rtr.params if rtr else {}
-    state = return_to_run_state(frames.activities, day, break_days=LOOKBACK_DAYS,
-                                mode_days=int(params.get("mode_days", 28)), days=frames.days)
+    state = return_to_run_state([a for _, a in frames.runs], day, break_days=LOOKBACK_DAYS,
+                                mode_days=int(params.get("mode_days", 28)), days=[d for d, _ in frames.runs])
     if state["active"]:
         guidance = RETURN_TO_RUN_GUIDANCE
         plan = pain.return_plan if pain is not None else None

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas._libs.window.aggregations import roll_mean as _roll_mean, roll_sum as _roll_sum
 
 from runload.calendar import local_date, week_start_of
 from runload.models import HR_BIN_BPM, Activity
@@ -113,6 +114,56 @@ def activity_trimp(a: Activity, hr_rest_bpm: float, hr_max_bpm: float, sex: str 
 # --- Pure series functions -----------------------------------------------------------------------
 
 
+def rolling_bounds(n: int, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """The start (inclusive) and end (exclusive) of the ``window`` values ending at each of ``n``
+    positions, cut at the start: the fixed windows pandas' ``rolling(window)`` reduces."""
+    end = np.arange(1, n + 1, dtype=np.int64)
+    return np.clip(end - window, 0, n), end
+
+
+def rolling_mean(values: np.ndarray, window: int) -> np.ndarray:
+    """The mean of the ``window`` values ending at each position, NaN before a full window and
+    where one holds NaN: ``Series.rolling(window, min_periods=window).mean()`` to the last bit
+    (pandas' own kernel, on the array: no Series is built)."""
+    values = np.asarray(values, dtype=float)
+    start, end = rolling_bounds(len(values), window)
+    return np.asarray(_roll_mean(np.where(np.isinf(values), np.nan, values), start, end, window), dtype=float)
+
+
+def rolling_sum(values: np.ndarray, window: int) -> np.ndarray:
+    """The sum of the ``window`` values ending at each position, NaN before a full window:
+    ``Series.rolling(window, min_periods=window).sum()`` to the last bit (pandas' own kernel)."""
+    values = np.asarray(values, dtype=float)
+    start, end = rolling_bounds(len(values), window)
+    return np.asarray(_roll_sum(np.where(np.isinf(values), np.nan, values), start, end, window), dtype=float)
+
+
+def acwr_arrays(load: np.ndarray, *, method: str = "rac", acute: int = 7,
+                chronic: int = 28) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The columns of :func:`acwr_frame` (acute, chronic, ratio) of a complete daily series given
+    as an array: the rules read these; the frame is built from them when a chart asks."""
+    if method not in ACWR_METHODS:
+        raise ValueError(f"method must be one of {', '.join(ACWR_METHODS)}, not {method!r}")
+    if chronic <= acute:
+        raise ValueError("the chronic window must be longer than the acute window")
+    vals = np.asarray(load, dtype=float)
+    if method == "ewma":
+        series = pd.Series(vals)
+        a = series.ewm(alpha=2.0 / (acute + 1.0), adjust=False).mean().to_numpy(dtype=float)
+        c = series.ewm(alpha=2.0 / (chronic + 1.0), adjust=False).mean().to_numpy(dtype=float)
+    elif method == "rac":
+        a, c = rolling_mean(vals, acute), rolling_mean(vals, chronic)
+    else:
+        a = rolling_mean(vals, acute)
+        shifted = np.full(len(vals), np.nan)
+        shifted[acute:] = vals[:len(vals) - acute] if len(vals) > acute else vals[:0]
+        c = rolling_mean(shifted, chronic - acute)
+    enough = np.arange(1, len(vals) + 1) >= chronic
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(enough & (c > 0), a / np.where(c > 0, c, np.nan), np.nan)
+    return a, c, ratio
+
+
 def acwr_frame(load: pd.Series, *, method: str = "rac", acute: int = 7, chronic: int = 28) -> pd.DataFrame:
     """The acute and chronic loads and their ratio per day of a complete daily series (zeros on
     rest days): columns ``acute``, ``chronic`` (the numerator and denominator each method
@@ -124,24 +175,7 @@ def acwr_frame(load: pd.Series, *, method: str = "rac", acute: int = 7, chronic:
     ``lambda = 2 / (N + 1)``, seeded with the first day's load. The ratio is NaN until
     ``chronic`` days of history exist and wherever the chronic load is 0 (no division by zero).
     """
-    if method not in ACWR_METHODS:
-        raise ValueError(f"method must be one of {', '.join(ACWR_METHODS)}, not {method!r}")
-    if chronic <= acute:
-        raise ValueError("the chronic window must be longer than the acute window")
-    load = load.astype(float)
-    if method == "ewma":
-        a = load.ewm(alpha=2.0 / (acute + 1.0), adjust=False).mean()
-        c = load.ewm(alpha=2.0 / (chronic + 1.0), adjust=False).mean()
-    elif method == "rac":
-        a = load.rolling(acute, min_periods=acute).mean()
-        c = load.rolling(chronic, min_periods=chronic).mean()
-    else:
-        a = load.rolling(acute, min_periods=acute).mean()
-        c = load.shift(acute).rolling(chronic - acute, min_periods=chronic - acute).mean()
-    a, c = a.to_numpy(dtype=float), c.to_numpy(dtype=float)
-    enough = np.arange(1, len(load) + 1) >= chronic
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(enough & (c > 0), a / np.where(c > 0, c, np.nan), np.nan)
+    a, c, ratio = acwr_arrays(load.to_numpy(dtype=float), method=method, acute=acute, chronic=chronic)
     return pd.DataFrame({"acute": a, "chronic": c, "acwr": ratio}, index=load.index)
 
 
@@ -189,12 +223,21 @@ def weekly_monotony(load: pd.Series, *, week_start: int = 0, ddof: int = 1) -> p
              and not np.isnan(vals).any())
     if not daily:
         return _weekly_monotony_grouped(load, week_start=week_start, ddof=ddof, cols=cols)
-    # A complete daily series without NaN: the whole weeks as rows of a (weeks x 7) array, each
-    # row reduced as pandas reduces a week's Series (sum, sum / 7, sqrt(sum((mean - x)^2) / (7 - ddof))).
-    skip = (week_start_of(first, week_start) - first).days % 7  # days before the first whole week
-    weeks = (n - skip) // 7
-    if weeks <= 0:
+    columns = weekly_monotony_columns(first, vals, week_start=week_start, ddof=ddof)
+    if not columns["week_start"]:
         return pd.DataFrame(columns=cols)
+    return pd.DataFrame(columns, columns=cols)
+
+
+def weekly_monotony_columns(first: date, vals: np.ndarray, *, week_start: int = 0,
+                            ddof: int = 1) -> dict[str, Any]:
+    """The columns of :func:`weekly_monotony` of a complete daily series without NaN given as an
+    array from day ``first`` (``week_start`` a list of dates, the others arrays)."""
+    # The whole weeks as rows of a (weeks x 7) array, each row reduced as pandas reduces a week's
+    # Series (sum, sum / 7, sqrt(sum((mean - x)^2) / (7 - ddof))).
+    n = len(vals)
+    skip = (week_start_of(first, week_start) - first).days % 7  # days before the first whole week
+    weeks = max((n - skip) // 7, 0)
     grid = vals[skip:skip + 7 * weeks].reshape(weeks, 7)
     total = grid.sum(axis=1)
     mean = total / 7
@@ -203,8 +246,8 @@ def weekly_monotony(load: pd.Series, *, week_start: int = 0, ddof: int = 1) -> p
         mono = np.where(total <= 0, np.nan, np.where(sd == 0, MONOTONY_CAP, np.minimum(mean / sd, MONOTONY_CAP)))
     strain = total * mono
     start0 = first + timedelta(days=skip)
-    return pd.DataFrame({"week_start": [start0 + timedelta(days=7 * w) for w in range(weeks)], "load": total,
-                         "mean": mean, "sd": sd, "monotony": mono, "strain": strain}, columns=cols)
+    return {"week_start": [start0 + timedelta(days=7 * w) for w in range(weeks)], "load": total,
+            "mean": mean, "sd": sd, "monotony": mono, "strain": strain}
 
 
 def _weekly_monotony_grouped(load: pd.Series, *, week_start: int, ddof: int, cols: list[str]) -> pd.DataFrame:
@@ -245,11 +288,23 @@ def fitness_fatigue(load: pd.Series, *, ctl_days: float = 42.0, atl_days: float 
     shown) and so is every ``ramp`` whose 7 days touch a gap. Columns ``known`` and ``settled``
     (False for the first ``settle_days`` days, while the seed still weighs: provisional).
     """
-    vals = load.astype(float).to_numpy()
+    if known is None:
+        ok = np.ones(len(load), dtype=bool)
+    else:
+        ok = (known if known.index.equals(load.index) else known.reindex(load.index, fill_value=True)
+              ).to_numpy(dtype=bool)
+    return pd.DataFrame(fitness_fatigue_columns(load.astype(float).to_numpy(), ctl_days=ctl_days, atl_days=atl_days,
+                                                seed=seed, known=ok, settle_days=settle_days), index=load.index)
+
+
+def fitness_fatigue_columns(vals: np.ndarray, *, ctl_days: float = 42.0, atl_days: float = 7.0, seed: float = 0.0,
+                            known: np.ndarray | None = None, settle_days: int = CTL_DAYS) -> dict[str, np.ndarray]:
+    """The columns of :func:`fitness_fatigue` of a complete daily series given as an array
+    (``known``: True per known day, default all)."""
     ctl = np.empty(len(vals))
     atl = np.empty(len(vals))
     c = a = float(seed)
-    for i, x in enumerate(vals):
+    for i, x in enumerate(vals.tolist()):
         c += (x - c) / ctl_days
         a += (x - a) / atl_days
         ctl[i], atl[i] = c, a
@@ -257,19 +312,15 @@ def fitness_fatigue(load: pd.Series, *, ctl_days: float = 42.0, atl_days: float 
     ramp = np.full(n, np.nan)
     ramp[7:] = ctl[7:] - ctl[:-7]  # CTL_t - CTL_{t-7}
     tsb = ctl - atl
-    if known is None:
-        ok = np.ones(n, dtype=bool)
-    else:
-        ok = (known if known.index.equals(load.index) else known.reindex(load.index, fill_value=True)
-              ).to_numpy(dtype=bool)
+    ok = np.ones(n, dtype=bool) if known is None else np.asarray(known, dtype=bool)
     if not ok.all():
         ctl, atl, tsb = (np.where(ok, x, np.nan) for x in (ctl, atl, tsb))
         # a ramp whose 8 days (t-7 .. t) touch an unknown day is unknown
         unknown = np.concatenate(([0], np.cumsum(~ok)))
         touched = unknown[1:] - unknown[np.maximum(np.arange(1, n + 1) - 8, 0)] > 0
         ramp[touched] = np.nan
-    return pd.DataFrame({"ctl": ctl, "atl": atl, "tsb": tsb, "ramp": ramp, "known": ok,
-                         "settled": np.arange(1, n + 1) > settle_days}, index=load.index)
+    return {"ctl": ctl, "atl": atl, "tsb": tsb, "ramp": ramp, "known": ok,
+            "settled": np.arange(1, n + 1) > settle_days}
 
 
 def days_without_run(last_run: date, day: date) -> int:
@@ -304,23 +355,25 @@ def run_spikes(activities: Sequence[Activity], *, window_days: int = LOOKBACK_DA
     # pushed once after the ones shorter than it are dropped, so the front is the longest run of
     # the window, the earliest of equals, as a scan of the window from its start finds it
     best: deque[int] = deque()
+    ords = [d.toordinal() for d in days]  # has_reference on day numbers
+    metres = [a.distance_m for a in runs]
     for i, a in enumerate(runs):
-        day = days[i]
-        while first < i and not has_reference(days[first], day, window_days):
+        day, o = days[i], ords[i]
+        while first < i and not 0 <= o - ords[first] <= window_days:
             first += 1
         while best and best[0] < first:
             best.popleft()
-        ref_i = best[0] if best else None
-        km = a.distance_m / 1000.0
-        if ref_i is not None:
-            ref_km = runs[ref_i].distance_m / 1000.0
+        km = metres[i] / 1000.0
+        if best:
+            ref_i = best[0]
+            ref_km = metres[ref_i] / 1000.0
             out.append({"activity": a, "date": day, "km": km, "ref_km": ref_km, "ref_date": days[ref_i],
                         "spike_pct": (km / ref_km - 1.0) * 100.0})
         else:
             out.append({"activity": a, "date": day, "km": km, "ref_km": None, "ref_date": None,
                         "spike_pct": None})
-        if a.distance_m > 0:
-            while best and runs[best[-1]].distance_m < a.distance_m:
+        if metres[i] > 0:
+            while best and metres[best[-1]] < metres[i]:
                 best.pop()
             best.append(i)
     return out

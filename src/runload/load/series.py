@@ -20,7 +20,14 @@ import numpy as np
 import pandas as pd
 
 from runload.calendar import local_date, week_start_of
-from runload.load.formulas import LOOKBACK_DAYS, activity_trimp, coarse_hr, fitness_fatigue, run_spikes
+from runload.load.formulas import (
+    LOOKBACK_DAYS,
+    activity_trimp,
+    coarse_hr,
+    fitness_fatigue_columns,
+    rolling_sum,
+    run_spikes,
+)
 from runload.models import Activity, Athlete, Sport
 
 DAILY_COLUMNS = ["distance_km", "duration_s", "runs", "longest_run_km"]
@@ -53,14 +60,20 @@ def daily_frame(activities: Sequence[Activity], *, end: date | None = None,
     0. Days after ``end`` are unknown and not included. ``days`` are the activities' local days
     when the caller has them (:attr:`Frames.days`).
     """
+    return daily_table(*daily_columns(activities, end=end, days=days))
+
+
+def daily_columns(activities: Sequence[Activity], *, end: date | None = None,
+                  days: Sequence[date] | None = None) -> tuple[date | None, dict[str, np.ndarray]]:
+    """The columns of :func:`daily_frame` as arrays, one value per day from the first day
+    returned (None, and empty columns, without a run up to ``end``): the rules read these; the
+    frame is built from them when a report asks (:func:`daily_table`)."""
     days_of = _local_days(activities, days)
     runs = [(d, a) for d, a in zip(days_of, activities) if a.is_run]
-    if not runs:
-        return pd.DataFrame(columns=DAILY_COLUMNS, index=pd.DatetimeIndex([], name="date"))
-    last = end or max(days_of)
-    kept = [(d, a) for d, a in runs if d <= last]
-    if not kept:
-        return pd.DataFrame(columns=DAILY_COLUMNS, index=pd.DatetimeIndex([], name="date"))
+    last = (end or max(days_of)) if runs else None
+    kept = [(d, a) for d, a in runs if last is not None and d <= last]
+    if last is None or not kept:
+        return None, {c: np.zeros(0, dtype=np.int64 if c == "runs" else float) for c in DAILY_COLUMNS}
     first = min(d for d, _ in kept)
     n = (last - first).days + 1
     at = np.array([(d - first).days for d, _ in kept], dtype=np.int64)
@@ -74,8 +87,35 @@ def daily_frame(activities: Sequence[Activity], *, end: date | None = None,
     longest = np.zeros(n)
     np.fmax.at(longest, at, km)
     count = np.bincount(at, minlength=n).astype(np.int64)
-    days = pd.date_range(pd.Timestamp(first), pd.Timestamp(last), freq="D", name="date")
-    return pd.DataFrame(dict(zip(DAILY_COLUMNS, [distance, seconds, count, longest])), index=days)
+    return first, dict(zip(DAILY_COLUMNS, [distance, seconds, count, longest]))
+
+
+def day_index(first: date | None, n: int) -> pd.DatetimeIndex:
+    """The index of a complete daily series of ``n`` days from ``first``."""
+    if first is None or n <= 0:
+        return pd.DatetimeIndex([], name="date")
+    return pd.date_range(pd.Timestamp(first), pd.Timestamp(first + timedelta(days=n - 1)), freq="D", name="date")
+
+
+def daily_table(first: date | None, columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """The daily frame of :func:`daily_columns`."""
+    if first is None:
+        return pd.DataFrame(columns=DAILY_COLUMNS, index=pd.DatetimeIndex([], name="date"))
+    return pd.DataFrame({c: columns[c] for c in DAILY_COLUMNS}, index=day_index(first, len(columns["distance_km"])))
+
+
+def known_mask(first: date | None, n: int, spans: Sequence[tuple[date, date]]) -> np.ndarray:
+    """Per day of a complete daily series of ``n`` days from ``first``: True where runload
+    knows the day, False inside one of the ``spans`` (:func:`gaps`)."""
+    ok = np.ones(max(n, 0), dtype=bool)
+    if first is None:
+        return ok
+    base = first.toordinal()
+    for a, b in spans:
+        lo, hi = max(a.toordinal() - base, 0), min(b.toordinal() - base + 1, n)
+        if lo < hi:
+            ok[lo:hi] = False
+    return ok
 
 
 def day_week_starts(first: date, n: int, first_weekday: int = 0) -> list[date]:
@@ -200,13 +240,13 @@ def gaps(activities: Sequence[Activity], *, first_weekday: int = 0, min_days: in
     days = sorted(set(local))
     spans = list(silences(activities, min_days=min_days, as_of=as_of, days=local))
     if days:
-        have = set(days)
         last = max(days[-1], as_of) if as_of is not None else days[-1]
-        ws = week_start_of(days[0], first_weekday) + timedelta(days=7)
-        while ws + timedelta(days=6) <= last:
-            if not any(ws + timedelta(days=k) in have for k in range(7)):
-                spans.append((ws, ws + timedelta(days=6)))
-            ws += timedelta(days=7)
+        ws = week_start_of(days[0], first_weekday)
+        base = ws.toordinal()
+        with_file = {(d.toordinal() - base) // 7 for d in days}  # the weeks holding a file, from ws's
+        for w in range(1, (last.toordinal() - base - 6) // 7 + 1):  # the whole weeks after the first
+            if w not in with_file:
+                spans.append((ws + timedelta(days=7 * w), ws + timedelta(days=7 * w + 6)))
     merged: list[tuple[date, date]] = []
     for a, b in sorted(spans):
         if merged and a <= merged[-1][1] + timedelta(days=1):
@@ -314,21 +354,50 @@ def weekly_columns(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: 
     (:func:`cross_training_totals`)."""
     first = daily.index[0].date()
     n = len(daily)
-    consecutive = (daily.index[-1].date() - first).days == n - 1 and daily.index.is_monotonic_increasing
-    starts = (day_week_starts(first, n, first_weekday) if consecutive
-              else [week_start_of(d.date(), first_weekday) for d in daily.index])
+    columns = {c: daily[c].to_numpy(dtype=float) for c in ("distance_km", "duration_s", "runs", "longest_run_km")}
+    if (daily.index[-1].date() - first).days == n - 1 and daily.index.is_monotonic_increasing:
+        return weekly_columns_of(first, columns, first_weekday=first_weekday, min_base_km=min_base_km,
+                                 cross_training=cross_training, silences=silences, history_start=history_start)
+    starts = [week_start_of(d.date(), first_weekday) for d in daily.index]
     wss = sorted(set(starts))
     slot = {ws: i for i, ws in enumerate(wss)}
     groups = np.array([slot[ws] for ws in starts], dtype=np.int64)
+    return _weekly_columns(wss, groups, columns, first=first, end=daily.index[-1].date(), min_base_km=min_base_km,
+                           cross_training=cross_training, silences=silences, history_start=history_start)
+
+
+def weekly_columns_of(first: date, columns: Mapping[str, np.ndarray], *, first_weekday: int = 0,
+                      min_base_km: float = MIN_BASE_KM,
+                      cross_training: pd.DataFrame | Mapping[date, float] | None = None,
+                      silences: Sequence[tuple[date, date]] = (),
+                      history_start: date | None = None) -> dict[str, list[Any]]:
+    """:func:`weekly_columns` of a complete daily series given as arrays from day ``first``
+    (:func:`daily_columns`): the weeks by arithmetic on the day numbers."""
+    n = len(columns["distance_km"])
+    ws0 = week_start_of(first, first_weekday)
+    k0 = (first - ws0).days
+    count = (k0 + n - 1) // 7 + 1
+    wss = [ws0 + timedelta(days=7 * w) for w in range(count)]
+    groups = (np.arange(n, dtype=np.int64) + k0) // 7
+    return _weekly_columns(wss, groups, columns, first=first, end=first + timedelta(days=n - 1),
+                           min_base_km=min_base_km, cross_training=cross_training, silences=silences,
+                           history_start=history_start)
+
+
+def _weekly_columns(wss: list[date], groups: np.ndarray, daily: Mapping[str, np.ndarray], *, first: date, end: date,
+                    min_base_km: float, cross_training: pd.DataFrame | Mapping[date, float] | None,
+                    silences: Sequence[tuple[date, date]], history_start: date | None) -> dict[str, list[Any]]:
+    """The weekly columns of daily arrays whose days fall in the weeks ``wss`` (``groups``: the
+    week of each day, every week holding a day), the first day ``first`` and the last ``end``."""
     count = len(wss)
     # float sums as pandas' groupby sums them; whole runs counted exactly
-    km_sum, dur_sum = group_sums(groups, [daily["distance_km"].to_numpy(dtype=float),
-                                                daily["duration_s"].to_numpy(dtype=float)], count)
-    runs = np.bincount(groups, weights=daily["runs"].to_numpy(dtype=float), minlength=count).astype(np.int64).tolist()
+    km_sum, dur_sum = group_sums(groups, [np.asarray(daily["distance_km"], dtype=float),
+                                          np.asarray(daily["duration_s"], dtype=float)], count)
+    runs = np.bincount(groups, weights=np.asarray(daily["runs"], dtype=float),
+                       minlength=count).astype(np.int64).tolist()
     longest = np.full(count, np.nan)
-    np.fmax.at(longest, groups, daily["longest_run_km"].to_numpy(dtype=float))  # a maximum, NaN skipped
+    np.fmax.at(longest, groups, np.asarray(daily["longest_run_km"], dtype=float))  # a maximum, NaN skipped
     start = history_start if history_start is not None else first
-    end = daily.index[-1].date()
     # the days runload knows, over the weeks' span: in the history, up to the end, in no gap
     base = wss[0].toordinal()
     known = np.zeros(wss[-1].toordinal() - base + 7, dtype=bool)
@@ -382,12 +451,24 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
     the last import are unknown, not rest, so they are not filled with zeros. The index is a
     complete daily ``DatetimeIndex`` named ``date``.
     """
+    first, values, counts = daily_load_values(activities, load=load, end=end, hr_rest_bpm=hr_rest_bpm,
+                                              hr_max_bpm=hr_max_bpm, sex=sex, days=days)
+    series = pd.Series(values, index=day_index(first, len(values)), dtype=float, name=load)
+    series.attrs.update(counts)
+    return series
+
+
+def daily_load_values(activities: Sequence[Activity], *, load: str = "distance", end: date | None = None,
+                      hr_rest_bpm: float | None = None, hr_max_bpm: float | None = None, sex: str | None = None,
+                      days: Sequence[date] | None = None) -> tuple[date | None, np.ndarray, dict[str, int]]:
+    """:func:`daily_load` as (first day, values per day from it, the ``attrs`` counts of runs
+    without the measure); the first day is None without a run."""
     if load not in LOAD_KINDS:
         raise ValueError(f"load must be one of {', '.join(LOAD_KINDS)}, not {load!r}")
     days_of = _local_days(activities, days)
     runs = [(d, a) for d, a in zip(days_of, activities) if a.is_run]
     if not runs:
-        return pd.Series([], index=pd.DatetimeIndex([], name="date"), dtype=float, name=load)
+        return None, np.zeros(0), {}
     if load == "trimp" and (hr_rest_bpm is None or hr_max_bpm is None):
         raise ValueError("TRIMP needs the athlete's resting and maximum heart rate")
     rest, top = float(hr_rest_bpm or 0.0), float(hr_max_bpm or 0.0)  # both given for TRIMP (above)
@@ -416,16 +497,12 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
             v = t or 0.0
         values[d] = values.get(d, 0.0) + v
     first = min(d for d, _ in runs)
-    days = pd.date_range(pd.Timestamp(first), pd.Timestamp(last_day), freq="D", name="date")
     # zeros on rest days, each day's load at its offset (0.0 + v: as adding to a series of zeros did)
-    arr = np.zeros(len(days))
+    arr = np.zeros(max((last_day - first).days + 1, 0))
     for d, v in values.items():
         arr[(d - first).days] = 0.0 + v
-    series = pd.Series(arr, index=days, name=load)
-    series.attrs["runs_without_hr"] = missing_hr
-    series.attrs["runs_without_rpe"] = missing_rpe
-    series.attrs["runs_without_climb"] = missing_climb
-    return series
+    return first, arr, {"runs_without_hr": missing_hr, "runs_without_rpe": missing_rpe,
+                        "runs_without_climb": missing_climb}
 
 
 def weekly_trimp(runs: Sequence[tuple[date, Activity]], athlete: Athlete | None, week_starts: Sequence[date], *,
@@ -507,9 +584,16 @@ def rolling_running(daily: pd.DataFrame, *, window_days: int = 7, min_base_km: f
     reference ends; 0 without one) and ``change_pct`` (NaN where this window is not known, there
     is no reference, or the reference ran less than ``min_base_km``).
     """
-    n = len(daily)
-    km = daily["distance_km"].astype(float)
-    cur = km.rolling(window_days, min_periods=window_days).sum().to_numpy(dtype=float)
+    return pd.DataFrame(rolling_columns(daily["distance_km"].to_numpy(dtype=float), window_days=window_days,
+                                        min_base_km=min_base_km, known=known), index=daily.index)
+
+
+def rolling_columns(km: np.ndarray, *, window_days: int = 7, min_base_km: float = MIN_BASE_KM,
+                    known: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """The columns of :func:`rolling_running` of a complete daily running distance given as an
+    array."""
+    n = len(km)
+    cur = rolling_sum(km, window_days)
     ok = ~np.isnan(cur)
     if known is not None and n:
         seen = np.concatenate(([0], np.cumsum(~np.asarray(known, dtype=bool))))
@@ -536,8 +620,7 @@ def rolling_running(daily: pd.DataFrame, *, window_days: int = 7, min_base_km: f
         found += use
     with np.errstate(divide="ignore", invalid="ignore"):
         change = np.where(ok & (ref >= min_base_km), np.round((cur - ref) / ref * 100.0, PCT_DECIMALS), np.nan)
-    return pd.DataFrame({"distance_km": cur, "prev_km": prev, "ref_km": ref, "ref_back": ref_back,
-                         "change_pct": change}, index=daily.index)
+    return {"distance_km": cur, "prev_km": prev, "ref_km": ref, "ref_back": ref_back, "change_pct": change}
 
 
 def silences(activities: Sequence[Activity], *, min_days: int = SILENCE_DAYS, as_of: date | None = None,
@@ -557,13 +640,13 @@ def silences(activities: Sequence[Activity], *, min_days: int = SILENCE_DAYS, as
     return out
 
 
-def _week_sums(daily: pd.Series, weeks: Sequence[date]) -> list[float]:
-    """The sum of a complete daily series over each of the consecutive ``weeks``, each added day
-    by day from 0.0 (as a running total per week does), every week at once."""
-    if not weeks or daily.empty:
+def _week_sums(first: date | None, vals: np.ndarray, weeks: Sequence[date]) -> list[float]:
+    """The sum of a complete daily series (``vals`` from day ``first``) over each of the
+    consecutive ``weeks``, each added day by day from 0.0 (as a running total per week does),
+    every week at once."""
+    if not weeks or first is None or not len(vals):
         return [0.0] * len(weeks)
-    vals = daily.to_numpy(dtype=float)
-    k0 = (daily.index[0].date() - weeks[0]).days
+    k0 = (first - weeks[0]).days
     grid = np.zeros(len(weeks) * 7)
     if k0 < 0 or k0 + len(vals) > len(grid):
         raise ValueError("the daily series runs outside the weeks")
@@ -621,9 +704,15 @@ class Frames:
         return tuple((d, a) for d, a in zip(self.days, self.activities) if a.is_run)
 
     @cached_property
+    def daily_columns(self) -> tuple[date | None, dict[str, np.ndarray]]:
+        """:func:`daily_columns` of the activities, up to ``end``: (first day, arrays)."""
+        # the runs alone (with their days): the others add nothing, and end is the frames' own
+        return daily_columns([a for _, a in self.runs], end=self.end, days=[d for d, _ in self.runs])
+
+    @cached_property
     def daily(self) -> pd.DataFrame:
-        """:func:`daily_frame` of the activities, up to ``end``."""
-        return daily_frame(self.activities, end=self.end, days=self.days)
+        """:func:`daily_frame` of the activities, up to ``end`` (built from :attr:`daily_columns`)."""
+        return daily_table(*self.daily_columns)
 
     @cached_property
     def cross_training(self) -> pd.DataFrame:
@@ -657,15 +746,24 @@ class Frames:
         return gaps(self.activities, first_weekday=self.first_weekday, min_days=SILENCE_DAYS, days=self.days)
 
     @cached_property
+    def known(self) -> np.ndarray:
+        """Per day of :attr:`daily_columns`: True where runload knows the day, False inside a gap."""
+        first, columns = self.daily_columns
+        return known_mask(first, len(columns["distance_km"]), self.gaps)
+
+    @cached_property
+    def _daily_gaps(self) -> list[tuple[date, date]]:
+        """:attr:`gaps` cut to the days of :attr:`daily` (a day outside them counts as known)."""
+        first, columns = self.daily_columns
+        if first is None:
+            return []
+        last = first + timedelta(days=len(columns["distance_km"]) - 1)
+        return [(max(a, first), min(b, last)) for a, b in self.gaps if a <= last and b >= first]
+
+    @cached_property
     def known_days(self) -> pd.Series:
-        """Per day of :attr:`daily`: True where runload knows the day, False inside a gap."""
-        index = self.daily.index
-        ok = np.ones(len(index), dtype=bool)
-        if len(index) and self.gaps:
-            days = index.to_numpy()
-            for a, b in self.gaps:
-                ok[(days >= np.datetime64(a, "ns")) & (days <= np.datetime64(b, "ns"))] = False
-        return pd.Series(ok, index=index, name="known")
+        """:attr:`known` as a series on the days of :attr:`daily`."""
+        return pd.Series(self.known, index=self.daily.index, name="known")
 
     def week_complete(self, week_start: date) -> bool:
         """:func:`week_complete` for this history (its first activity, last day and gaps)."""
@@ -676,7 +774,7 @@ class Frames:
         """:func:`weekly_frame` of :attr:`daily`, with cross-training, weeks without data,
         complete weeks, and a ``trimp`` column (:func:`weekly_trimp`; NaN where not known, and in
         weeks without data): :attr:`weekly_lists` as a frame."""
-        if self.daily.empty:
+        if self.daily_columns[0] is None:
             weekly = pd.DataFrame(columns=WEEKLY_COLUMNS)
             weekly["trimp"] = []
             return weekly
@@ -686,11 +784,12 @@ class Frames:
     def weekly_lists(self) -> dict[str, list[Any]]:
         """The columns of :attr:`weekly` as plain lists, computed once on arrays
         (:func:`weekly_columns`): the rules and the limits read them week by week."""
-        if self.daily.empty:
+        first, columns = self.daily_columns
+        if first is None:
             return {c: [] for c in [*WEEKLY_COLUMNS, "trimp"]}
-        weekly = weekly_columns(self.daily, first_weekday=self.first_weekday, min_base_km=self.min_base_km,
-                                cross_training=self.cross_training_totals, silences=self.gaps,
-                                history_start=self.first_day)
+        weekly = weekly_columns_of(first, columns, first_weekday=self.first_weekday, min_base_km=self.min_base_km,
+                                   cross_training=self.cross_training_totals, silences=self.gaps,
+                                   history_start=self.first_day)
         trimp = weekly_trimp(self.runs, self.athlete, weekly["week_start"], first_weekday=self.first_weekday,
                              end=self.end)
         weekly["trimp"] = [math.nan if t is None or gap else t for t, gap in zip(trimp, weekly["no_data"])]
@@ -733,11 +832,38 @@ class Frames:
     def rolling(self, window_days: int = 7, min_base_km: float = MIN_BASE_KM) -> pd.DataFrame:
         """:func:`rolling_running` of :attr:`daily`; a window holding an unknown day (a gap, or a
         day before the history started) is neither judged nor a reference."""
+        return self.memo(("rolling frame", window_days, min_base_km),
+                         lambda: pd.DataFrame(self.rolling_columns(window_days, min_base_km), index=self.daily.index))
+
+    def rolling_columns(self, window_days: int = 7, min_base_km: float = MIN_BASE_KM) -> dict[str, np.ndarray]:
+        """The columns of :meth:`rolling` as arrays, per day of :attr:`daily_columns`."""
         key = ("rolling", window_days, min_base_km)
         if key not in self._memo:
-            known = self.known_days.to_numpy(dtype=bool) if self.gaps else None
-            self._memo[key] = rolling_running(self.daily, window_days=window_days, min_base_km=min_base_km,
-                                              known=known)
+            self._memo[key] = rolling_columns(self.daily_columns[1]["distance_km"].astype(float),
+                                              window_days=window_days, min_base_km=min_base_km,
+                                              known=self.known if self.gaps else None)
+        return self._memo[key]
+
+    def load_values(self, kind: str = "distance") -> tuple[date | None, np.ndarray, dict[str, int]] | None:
+        """The daily load of ``kind`` as (first day, values per day, counts of runs without the
+        measure: :func:`daily_load_values`); None for TRIMP without the athlete's resting and
+        maximum heart rate. :meth:`load` as arrays."""
+        key = ("load values", kind)
+        if key not in self._memo:
+            ath = self.athlete
+            if kind == "distance":  # the daily frame's running distance, summed run by run as daily_load does
+                first, columns = self.daily_columns
+                self._memo[key] = (first, columns["distance_km"].astype(float),
+                                   {"runs_without_hr": 0, "runs_without_rpe": 0, "runs_without_climb": 0})
+            elif kind == "trimp" and (ath is None or ath.hr_rest_bpm is None or ath.hr_max_bpm is None):
+                self._memo[key] = None
+            else:
+                # the runs alone (with their days): the others add nothing, and end is the frames' own
+                self._memo[key] = daily_load_values([a for _, a in self.runs], load=kind, end=self.end,
+                                                    days=[d for d, _ in self.runs],
+                                                    hr_rest_bpm=ath.hr_rest_bpm if ath else None,
+                                                    hr_max_bpm=ath.hr_max_bpm if ath else None,
+                                                    sex=ath.sex if ath else None)
         return self._memo[key]
 
     def load(self, kind: str = "distance") -> pd.Series | None:
@@ -745,19 +871,15 @@ class Frames:
         TRIMP without the athlete's resting and maximum heart rate."""
         key = ("load", kind)
         if key not in self._memo:
-            ath = self.athlete
-            if kind == "distance":  # the daily frame's running distance, summed run by run as daily_load does
-                series = pd.Series(self.daily["distance_km"].to_numpy(dtype=float), index=self.daily.index,
-                                   name="distance")
-                series.attrs.update(runs_without_hr=0, runs_without_rpe=0, runs_without_climb=0)
-                self._memo[key] = series
-            elif kind == "trimp" and (ath is None or ath.hr_rest_bpm is None or ath.hr_max_bpm is None):
+            got = self.load_values(kind)
+            if got is None:
                 self._memo[key] = None
             else:
-                self._memo[key] = daily_load(self.activities, load=kind, end=self.end, days=self.days,
-                                             hr_rest_bpm=ath.hr_rest_bpm if ath else None,
-                                             hr_max_bpm=ath.hr_max_bpm if ath else None,
-                                             sex=ath.sex if ath else None)
+                first, values, counts = got
+                series = pd.Series(values, index=day_index(first, len(values)), dtype=float,
+                                   name="distance" if kind == "distance" else kind)
+                series.attrs.update(counts)
+                self._memo[key] = series
         return self._memo[key]
 
     def spikes(self, window_days: int | None = None) -> list[dict[str, Any]]:
@@ -765,7 +887,8 @@ class Frames:
         window_days = LOOKBACK_DAYS if window_days is None else window_days
         key = ("spikes", window_days)
         if key not in self._memo:
-            self._memo[key] = run_spikes(self.activities, window_days=window_days, days=self.days)
+            self._memo[key] = run_spikes([a for _, a in self.runs], window_days=window_days,
+                                         days=[d for d, _ in self.runs])
         return self._memo[key]
 
     def weekly_load(self, kind: str) -> pd.DataFrame | None:
@@ -780,7 +903,7 @@ class Frames:
         """The columns of :meth:`weekly_load` as plain lists (what the rules read)."""
         key = ("weekly_load", kind)
         if key not in self._memo:
-            daily = self.load(kind)
+            daily = self.load_values(kind)
             weekly = self.weekly_lists
             if daily is None:
                 self._memo[key] = None
@@ -791,7 +914,7 @@ class Frames:
                                                    and (self.end is None or d <= self.end)]
                 self._memo[key] = {
                     "week_start": list(weeks),
-                    "value": _week_sums(daily, weeks),
+                    "value": _week_sums(daily[0], daily[1], weeks),
                     "runs": [int(r) for r in weekly["runs"]],
                     "runs_missing": _week_counts(lacking, weeks),
                     "no_data": [bool(x) for x in weekly["no_data"]],
@@ -804,18 +927,25 @@ class Frames:
         TrainingPeaks and GoldenCheetah seed with 0), gaps marked (NaN, computed through as
         rest) and the first 42 days marked as settling. None without that load. The
         fitness-ramp rule and the charts read this one."""
+        got = self.fitness_fatigue_columns(kind)
+        if got is None:
+            return None
+        return self.memo(("fitness_fatigue frame", kind),
+                         lambda: pd.DataFrame(got[1], index=day_index(got[0], len(got[1]["ctl"]))))
+
+    def fitness_fatigue_columns(self, kind: str = "distance") -> tuple[date, dict[str, np.ndarray]] | None:
+        """The columns of :meth:`fitness_fatigue` as arrays, from the first day returned."""
         key = ("fitness_fatigue", kind)
         if key not in self._memo:
-            series = self.load(kind)
-            if series is None or series.empty:
+            got = self.load_values(kind)
+            if got is None or got[0] is None or not len(got[1]):
                 self._memo[key] = None
             else:
-                known = self.known_days
-                if not known.index.equals(series.index):
-                    known = known.reindex(series.index, fill_value=True)
-                first = series.iloc[:28][known.iloc[:28].to_numpy()]  # days of a gap are no part of the seed
-                seed = float(first.mean()) if len(first) else 0.0
-                self._memo[key] = fitness_fatigue(series, seed=seed, known=known)
+                first, values, _ = got
+                known = known_mask(first, len(values), self._daily_gaps)
+                seed_days = values[:28][known[:28]]  # days of a gap are no part of the seed
+                seed = float(seed_days.sum() / len(seed_days)) if len(seed_days) else 0.0
+                self._memo[key] = (first, fitness_fatigue_columns(values, seed=seed, known=known))
         return self._memo[key]
 
     def memo(self, key: tuple[Any, ...], build: Any) -> Any:

@@ -12,10 +12,10 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from runload.load.series import Frames
-from runload.models import Athlete, Clearance, PainEntry
+from runload.load.series import Frames, gaps
+from runload.models import Activity, Athlete, Clearance, PainEntry
 from runload.pain.episodes import Episode, find_episodes
-from runload.pain.load_before import link_load
+from runload.pain.load_before import day_ordered_runs, link_load
 from runload.pain.signs import MorningPain, Unrelieved, WeeklyTrend, morning_pain, unrelieved_stretches, weekly_trends
 
 
@@ -51,13 +51,25 @@ class PainLog:
         about the knee (chest pain or breathlessness alone) gets none."""
         key = tuple(sorted(link_args.items()))
         if key not in self._with_load:
-            runs = [a for _, a in self.frames.runs]
+            runs, days, spans, ordered = self._runs_and_gaps
             self._with_load[key] = [
                 Episode(**{**ep.__dict__, "load": link_load(ep.onset, runs, athlete=self.athlete,
-                                                            week_start=self.week_start, **link_args)})
+                                                            week_start=self.week_start, days=days, gaps=spans,
+                                                            runs=ordered, **link_args)})
                 if ep.about_knee else ep
                 for ep in self.episodes]
         return self._with_load[key]
+
+    @cached_property
+    def _runs_and_gaps(self) -> tuple[list[Activity], list[date], list[tuple[date, date]],
+                                      list[tuple[date, Activity]]]:
+        """The runs the load link reads, their local days, the days the runs leave unknown
+        (:func:`runload.load.series.gaps` of the runs) and the runs by day
+        (:func:`runload.pain.load_before.day_ordered_runs`), worked out once for every episode."""
+        runs = [a for _, a in self.frames.runs]
+        days = [d for d, _ in self.frames.runs]
+        return (runs, days, gaps(runs, first_weekday=self.week_start, days=days),
+                day_ordered_runs(runs, days))
 
     def episode_key(self, day: date) -> str:
         """The key of the episode holding ``day``, else ``entry-<day>``."""

@@ -10,7 +10,7 @@ which the quick pain commands use without them.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
@@ -33,6 +33,12 @@ def _hard_seconds(a: Activity, hard_bpm: float) -> tuple[float, float]:
     return sum(s for bpm, s in bins if bpm >= hard_bpm), sum(s for _, s in bins)
 
 
+def day_ordered_runs(activities: Sequence[Activity], days: Sequence[date]) -> list[tuple[date, Activity]]:
+    """(local day, run) of the runs among ``activities`` (``days``: the local day of each), by
+    day and start: the order :func:`link_load` reads them in."""
+    return sorted(((d, a) for d, a in zip(days, activities) if a.is_run), key=lambda p: (p[0], p[1].start_utc))
+
+
 def link_load(
     onset: date,
     activities: Sequence[Activity],
@@ -46,6 +52,9 @@ def link_load(
     hard_fraction_of_max: float = 0.8,
     hard_share_rise_pts: float = 10.0,
     streak_days: int = 7,
+    days: Sequence[date] | None = None,
+    gaps: Sequence[tuple[date, date]] | None = None,
+    runs: Sequence[tuple[date, Activity]] | None = None,
 ) -> LoadBefore:
     """The running in the ``window_days`` up to and including ``onset``, in numbers and one sentence.
 
@@ -59,20 +68,31 @@ def link_load(
     - Rest: the longest stretch of consecutive days with a run that touches the window.
 
     A signal is *notable* (and leads the sentence) when it passes its threshold argument.
+
+    ``days`` (the local day of each activity), ``gaps`` (:func:`runload.load.series.gaps` of
+    ``activities``) and ``runs`` (:func:`day_ordered_runs` of them) are what the caller already
+    has for every episode of a log (:class:`runload.pain.history.PainLog`); without them they are
+    worked out here.
     """
-    runs = sorted(((local_date(a), a) for a in activities if a.is_run), key=lambda p: (p[0], p[1].start_utc))
+    local = list(days) if days is not None else [local_date(a) for a in activities]
+    ordered = list(runs) if runs is not None else day_ordered_runs(activities, local)
+    run_days = [d for d, _ in ordered]
     first = onset - timedelta(days=window_days - 1)
-    in_window = [(d, a) for d, a in runs if first <= d <= onset]
+
+    def between(lo: date, hi: date) -> list[tuple[date, Activity]]:
+        return ordered[bisect_left(run_days, lo):bisect_right(run_days, hi)]
+
+    in_window = between(first, onset)
     win_km = sum(a.distance_m for _, a in in_window) / 1000.0
     info: dict[str, Any] = {}
 
     def km_between(lo: date, hi: date) -> float:
-        return sum(a.distance_m for d, a in runs if lo <= d <= hi) / 1000.0
+        return sum(a.distance_m for _, a in between(lo, hi)) / 1000.0
 
     # a reference span counts only when runload knows all its days (the weekly rules' one
     # definition, runload.load.series.days_known: not before the history, not in a gap)
-    recorded = sorted(local_date(a) for a in activities)
-    spans = data_gaps(activities, first_weekday=week_start)
+    recorded = sorted(local)
+    spans = gaps if gaps is not None else data_gaps(activities, first_weekday=week_start, days=local)
 
     def known(lo: date, hi: date) -> bool:
         return bool(recorded) and days_known(lo, hi, history_start=recorded[0], end=recorded[-1],
@@ -100,14 +120,12 @@ def link_load(
 
     # single-run spikes, against the longest run of the 30 days before each run
     best_spike: tuple[float, float, float, date] | None = None
-    days = [e for e, _ in runs]
     for d, a in in_window:
-        lo, hi = bisect_left(days, d - timedelta(days=30)), bisect_left(days, d)
-        ref = [b.distance_m for _, b in runs[lo:hi]]
+        lo, hi = bisect_left(run_days, d - timedelta(days=30)), bisect_left(run_days, d)
+        ref = [b.distance_m for _, b in ordered[lo:hi]]
         if not ref:
-            gap = [e for e, _ in runs if e < d]
-            if gap:  # days without a run, as return-to-run counts them
-                info.setdefault("break_days", days_without_run(gap[-1], d))
+            if hi:  # days without a run since the last one before, as return-to-run counts them
+                info.setdefault("break_days", days_without_run(run_days[hi - 1], d))
             continue
         pct = (a.distance_m / max(ref) - 1.0) * 100.0
         if best_spike is None or pct > best_spike[0]:
@@ -118,16 +136,15 @@ def link_load(
 
     # intensity: share of heart-rate time at hard effort, window against the 28 days before
     hr_max = (athlete.hr_max_bpm if athlete and athlete.hr_max_bpm else None) or max(
-        (a.max_hr_bpm for _, a in runs if a.max_hr_bpm), default=None)
+        (a.max_hr_bpm for _, a in ordered if a.max_hr_bpm), default=None)
     if hr_max:
         hard_bpm = hard_fraction_of_max * hr_max
 
         def share(lo: date, hi: date) -> float | None:
             hard = total = 0.0
-            for d, a in runs:
-                if lo <= d <= hi:
-                    h, t = _hard_seconds(a, hard_bpm)
-                    hard, total = hard + h, total + t
+            for _, a in between(lo, hi):
+                h, t = _hard_seconds(a, hard_bpm)
+                hard, total = hard + h, total + t
             return hard / total * 100.0 if total > 0 else None
 
         now = share(first, onset)
@@ -138,10 +155,9 @@ def link_load(
             info["hard_share_usual_pct"] = round(usual, 1)
 
     # days in a row with a run, for stretches that reach into the window
-    days = sorted({d for d, _ in runs if d <= onset})
     longest = run = 0
     prev_day: date | None = None
-    for d in days:
+    for d in sorted(set(run_days[:bisect_right(run_days, onset)])):
         run = run + 1 if prev_day is not None and (d - prev_day).days == 1 else 1
         prev_day = d
         if d >= first:

@@ -100,15 +100,18 @@ def return_plan(
     *,
     break_days: int = BREAK_DAYS,
     red_flag_days: int = RED_FLAG_DAYS,
+    days: Sequence[date] | None = None,
 ) -> ReturnPlan | None:
     """The return-to-run plan that applies on ``as_of``, or None.
 
     It applies after a red flag (urgent or emergency, or see-a-clinician) in the last
     ``red_flag_days`` or in an episode still going on, and after a break of ``break_days`` without
     running (either the break is going on, or running restarted after one). It ends once every
-    stage has been done twice (runs since the red flag or the restart).
+    stage has been done twice (runs since the red flag or the restart). ``days`` are the local
+    days of ``activities`` when the caller has them.
     """
-    runs = sorted(local_date(a) for a in activities if a.is_run and local_date(a) <= as_of)
+    local = days if days is not None else [local_date(a) for a in activities]
+    runs = sorted(d for d, a in zip(local, activities) if a.is_run and d <= as_of)
     plan: tuple[str, date, str, str] | None = None
     flagged = [(f, ep) for ep in episodes for f in ep.red_flags
                if f.date <= as_of and ((as_of - f.date).days <= red_flag_days or ep.status == "ongoing")]

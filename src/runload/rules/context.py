@@ -108,11 +108,15 @@ class MetricColumns:
     week's last day; 0 for none), and ``row(i)`` the full :class:`MetricValue` of row ``i``, with
     its facts: written only for the rows a band may keep (:func:`runload.rules.engine.candidates`),
     and equal to what a metric giving a list would give (its value NaN or None where ``values``
-    is NaN). A threshold set per value (``threshold_factor``) needs a list."""
+    is NaN). A threshold set per value (``threshold_factor``) needs a list. ``weeks``, when
+    given, holds the ordinal of each row's ``week_start``: a rule judged once per week
+    (``one_per = "week"``) then writes only each week's lead row
+    (:func:`runload.rules.engine.week_leads`)."""
 
     values: np.ndarray
     days: np.ndarray
     row: Callable[[int], MetricValue]
+    weeks: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.values)
@@ -120,6 +124,12 @@ class MetricColumns:
     def rows(self) -> list[MetricValue]:
         """Every row as a :class:`MetricValue`."""
         return [self.row(i) for i in range(len(self.values))]
+
+
+def week_ordinals(days: np.ndarray, first_weekday: int = 0) -> np.ndarray:
+    """:func:`runload.calendar.week_start_of` of each day ordinal (0001-01-01, ordinal 1, was a
+    Monday), as ordinals."""
+    return days - ((days - 1) % 7 - first_weekday) % 7
 
 
 def no_columns() -> MetricColumns:

@@ -128,7 +128,7 @@ def evaluate(rule: Rule, ctx: Context) -> list[Finding]:
     exactly those of :func:`evaluate_each`, which judges every value."""
     values = _metric(rule)(ctx, rule.params)
     if isinstance(values, MetricColumns):
-        values = [values.row(i) for i in candidates(rule, ctx, values)]
+        values = [values.row(i) for i in week_leads(rule, ctx, values, candidates(rule, ctx, values))]
     return judge(rule, ctx, values)
 
 
@@ -172,6 +172,35 @@ def candidates(rule: Rule, ctx: Context, cols: MetricColumns) -> list[int]:
             eps = _SLACK * np.maximum(1.0, np.abs(t))
             hit |= (v >= t - eps) if up else (v <= t + eps)
     return np.flatnonzero(ok & hit).tolist()
+
+
+def week_leads(rule: Rule, ctx: Context, cols: MetricColumns, rows: list[int]) -> list[int]:
+    """Of the candidate ``rows``, the one per week that :func:`judge` keeps for a rule judged
+    once per week (``one_per = "week"``), when the columns give each row's week: the same
+    judgement (the most severe band after the profile, then the larger departure from its
+    threshold, the earlier of equals) on the arrays, so only the leads are written as values.
+    Otherwise ``rows`` as they are."""
+    if rule.one_per != "week" or cols.weeks is None or len(rows) < 2:
+        return rows
+    factors = _factors(rule, ctx.athlete, cols.days[np.asarray(rows, dtype=np.int64)])
+    values, weeks = cols.values.tolist(), cols.weeks.tolist()
+    leads: dict[int, tuple[int, tuple[int, float]]] = {}
+    for k, i in enumerate(rows):
+        raw = values[i]
+        value = round(raw, 9)  # as judge rounds
+        factor = 1.0 if factors is None else float(factors[k])
+        best: tuple[Band, float] | None = None
+        for band in rule.bands:
+            t = effective_threshold(band, factor)
+            if band.matches(value, t) and (best is None or band.severity.rank >= best[0].severity.rank):
+                best = (band, t)
+        if best is None:
+            continue
+        key = (best[0].severity.rank, abs(raw - best[1]))
+        old = leads.get(weeks[i])
+        if old is None or key > old[1]:
+            leads[weeks[i]] = (i, key)
+    return sorted(i for i, _ in leads.values())
 
 
 def _factors(rule: Rule, athlete: Athlete, days: np.ndarray) -> np.ndarray | None:

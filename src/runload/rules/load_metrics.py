@@ -24,11 +24,12 @@ import pandas as pd
 from runload.calendar import week_start_of
 from runload.load.formulas import (
     LOOKBACK_DAYS,
-    acwr_frame,
+    acwr_arrays,
     acwr_words,
     days_without_run,
     hard_seconds,
     weekly_monotony,
+    weekly_monotony_columns,
 )
 from runload.load.series import (
     LOAD_UNITS,
@@ -43,7 +44,7 @@ from runload.load.series import (
     reference_weeks,
 )
 from runload.models import Activity
-from runload.rules.context import Context, MetricColumns, MetricValue, metric, no_columns
+from runload.rules.context import Context, MetricColumns, MetricValue, metric, no_columns, week_ordinals
 from runload.shoes import shoe_totals
 from runload.units import distance, fmt
 
@@ -63,10 +64,12 @@ def _setting(ctx: Context, params: Mapping[str, Any], key: str, default: Any) ->
     return ctx.settings.get(key, default)
 
 
-def _load_series(ctx: Context, params: Mapping[str, Any]) -> tuple[pd.Series | None, str]:
-    """The daily load the rule asks for; TRIMP needs resting and max HR (None without them)."""
+def _load_values(ctx: Context, params: Mapping[str, Any]) -> tuple[tuple[date | None, np.ndarray] | None, str]:
+    """The daily load the rule asks for, as (first day, values per day); TRIMP needs resting and
+    max HR (None without them)."""
     kind = str(_setting(ctx, params, "load", "distance"))
-    return ctx.frames.load(kind), kind
+    got = ctx.frames.load_values(kind)
+    return (None if got is None else (got[0], got[1])), kind
 
 
 def _columns(values: Sequence[float | None], days: Sequence[int], row: Callable[[int], MetricValue]) -> MetricColumns:
@@ -252,22 +255,21 @@ def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns
     """
     window = int(_setting(ctx, params, "window_days", 7))
     min_base = float(_setting(ctx, params, "min_base_km", 10.0))
-    daily = ctx.frames.daily
-    if daily.empty:
+    first, daily = ctx.frames.daily_columns
+    if first is None:
         return no_columns()
-    roll = ctx.frames.rolling(window, min_base)
-    n = len(roll)
-    cur, prev, ref, change = (roll[c].to_numpy(dtype=float) for c in ("distance_km", "prev_km", "ref_km", "change_pct"))
+    roll = ctx.frames.rolling_columns(window, min_base)
+    n = len(daily["runs"])
+    cur, prev, ref, change = (roll[c] for c in ("distance_km", "prev_km", "ref_km", "change_pct"))
     if _setting(ctx, params, "latest_only", False):
         # Moving windows over a whole history mostly measure where the long run fell (4 runs in
         # one window, 6 in the next); judged only on the latest day they answer "the last 7 days".
         judged = np.array([n - 1])
     else:
-        judged = np.flatnonzero(daily["runs"].to_numpy() > 0)
+        judged = np.flatnonzero(daily["runs"] > 0)
     judged = judged[~np.isnan(ref[judged])]
-    # the daily frame is complete (one row per day from its first): day i is first + i days
-    first = roll.index[0].date()
-    back = roll["ref_back"].to_numpy()
+    # the daily series is complete (one value per day from its first): day i is first + i days
+    back = roll["ref_back"]
     units = ctx.athlete.units or "km"
     span = "7 days" if window == 7 else f"{window} days"
     rows = judged.tolist()
@@ -282,7 +284,8 @@ def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns
                            facts={"distance_km": float(cur[i]), "prev_km": p if not math.isnan(p) else 0.0,
                                   "ref_km": float(ref[i]), "reference": words, "window_days": window})
 
-    return MetricColumns(change[judged], judged + first.toordinal(), row)
+    days = judged + first.toordinal()
+    return MetricColumns(change[judged], days, row, weeks=week_ordinals(days, ctx.week_start))
 
 
 @metric("run_spike_pct")
@@ -323,24 +326,22 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     method = str(_setting(ctx, params, "method", "rac"))
     acute = int(_setting(ctx, params, "acute_days", 7))
     chronic = int(_setting(ctx, params, "chronic_days", 28))
-    series, kind = _load_series(ctx, params)
-    if series is None or series.empty:
+    load, kind = _load_values(ctx, params)
+    if load is None or load[0] is None or not len(load[1]):
         return no_columns()
-    parts = ctx.frames.memo(("acwr", kind, method, acute, chronic),
-                            lambda: acwr_frame(series, method=method, acute=acute, chronic=chronic))
+    first, values = load[0], load[1]
+    a_load, c_load, ratio = ctx.frames.memo(("acwr", kind, method, acute, chronic),
+                                            lambda: acwr_arrays(values, method=method, acute=acute, chronic=chronic))
     silence = int(_setting(ctx, params, "silence_days", SILENCE_DAYS))
     spans = ctx.frames.gaps if silence == SILENCE_DAYS else \
         gaps(ctx.frames.activities, first_weekday=ctx.week_start, min_days=silence, days=ctx.frames.days)
     words = acwr_words(method, acute, chronic)
-    # the daily series is complete (one row per day from its first): day i is first + i days
-    first = parts.index[0].date()
-    ratio = parts["acwr"].to_numpy(dtype=float)
+    # the daily series is complete (one value per day from its first): day i is first + i days
     n = len(ratio)
     shown = np.isfinite(ratio)  # NaN (no history, no chronic load) and inf are not values
     for g0, g1 in spans:  # hidden while the chronic window holds a gap: g0 <= d, (d - g1).days < chronic
         lo, hi = max((g0 - first).days, 0), min(max((g1 - first).days + chronic, 0), n)
         shown[lo:hi] = False
-    a_load, c_load = parts["acute"].to_numpy(dtype=float), parts["chronic"].to_numpy(dtype=float)
     unit = LOAD_UNITS[kind]
     rows = np.flatnonzero(shown)
 
@@ -351,20 +352,21 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
                            facts={"method": method, "load": kind, "acute": float(a_load[i]),
                                   "chronic": float(c_load[i]), "load_unit": unit, **words})
 
-    return MetricColumns(ratio[rows], rows + first.toordinal(), row)
+    days = rows + first.toordinal()
+    return MetricColumns(ratio[rows], days, row, weeks=week_ordinals(days, ctx.week_start))
 
 
 @metric("monotony")
 def monotony_metric(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     """Foster monotony per complete week (evidence.md 4; :func:`runload.load.series.week_complete`:
     a day in a gap is unknown, not a rest day of 0). Facts: load, strain, load_unit."""
-    series, kind = _load_series(ctx, params)
-    if series is None:
+    got, kind = _load_values(ctx, params)
+    if got is None:
         return no_columns()
-    weeks = ctx.frames.memo(("monotony", kind), lambda: weekly_monotony(series, week_start=ctx.week_start))
-    starts = weeks["week_start"].tolist()
+    weeks = ctx.frames.memo(("monotony", kind), lambda: _monotony(ctx, kind, got[0], got[1]))
+    starts = list(weeks["week_start"])
     rows = [k for k, ws in enumerate(starts) if ctx.frames.week_complete(ws)]
-    load, mono, strain = (weeks[c].to_numpy(dtype=float) for c in ("load", "monotony", "strain"))
+    load, mono, strain = (np.asarray(weeks[c], dtype=float) for c in ("load", "monotony", "strain"))
 
     def row(k: int) -> MetricValue:
         i = rows[k]
@@ -376,6 +378,16 @@ def monotony_metric(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
                          np.array(_week_ends([starts[i] for i in rows]), dtype=np.int64), row)
 
 
+def _monotony(ctx: Context, kind: str, first: date | None, values: np.ndarray) -> Mapping[str, Any]:
+    """:func:`runload.load.formulas.weekly_monotony` of the daily load: on its arrays when they
+    are a complete series without NaN (always, for the frames' own), else on the series."""
+    if first is not None and len(values) > 1 and not np.isnan(values).any():
+        return weekly_monotony_columns(first, values, week_start=ctx.week_start)
+    series = ctx.frames.load(kind)
+    frame = weekly_monotony(series, week_start=ctx.week_start) if series is not None else pd.DataFrame()
+    return {c: frame[c].tolist() if c in frame else [] for c in ("week_start", "load", "monotony", "strain")}
+
+
 @metric("ctl_ramp_pct")
 def ctl_ramp_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     """Weekly ramp of fitness (CTL) as a percentage of CTL a week earlier, judged on the last day
@@ -384,18 +396,18 @@ def ctl_ramp_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     (:meth:`runload.load.series.Frames.fitness_fatigue`). Facts: ctl, atl, tsb, ramp, load_unit."""
     end = ctx.data_end
     kind = str(_setting(ctx, params, "load", "distance"))
-    ff = ctx.frames.fitness_fatigue(kind)
-    if ff is None:
+    got = ctx.frames.fitness_fatigue_columns(kind)
+    if got is None:
         return no_columns()
+    first, ff = got
     min_days = int(_setting(ctx, params, "min_days", 42))
     min_ctl = float(_setting(ctx, params, "min_ctl", 1.0))
     rows: list[int] = []
     values: list[float | None] = []
-    ctl, atl, tsb, ramp = (ff[c].to_numpy(dtype=float).tolist() for c in ("ctl", "atl", "tsb", "ramp"))
+    ctl, atl, tsb, ramp = (ff[c].tolist() for c in ("ctl", "atl", "tsb", "ramp"))
     last_weekday = (ctx.week_start - 1) % 7
     # the series is complete (day i is first + i days): the last day of each week, and the last day
-    first = ff.index[0].date()
-    n = len(ff)
+    n = len(ctl)
     i0 = (last_weekday - first.weekday()) % 7
     judged = set(range(i0, n, 7))
     if end is not None and 0 <= (end - first).days < n:

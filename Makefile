@@ -23,7 +23,7 @@ test: $(STAMP)
 # Mutants of ../shared/real_activities imported for RUNLOAD_FUZZ_SECONDS (default 300), seed
 # RUNLOAD_FUZZ_SEED; a failure prints how to replay its batch.
 fuzz: $(STAMP)
-	RUNLOAD_FUZZ_SECONDS=$${RUNLOAD_FUZZ_SECONDS:-300} $(PY) -m pytest -q -s -x tests/test_fuzz_import.py -k fuzz_import
+	RUNLOAD_FUZZ_SECONDS=$${RUNLOAD_FUZZ_SECONDS:-300} $(PY) -m pytest -q -s -x tests/ingest/test_fuzz_import.py -k fuzz_import
 
 bench: $(STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

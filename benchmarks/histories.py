@@ -1,5 +1,5 @@
 """Generated training histories of healthy, sensible training, for measuring how often runload
-warns (``bench_noise.py``) and for the test that keeps them quiet (``tests/test_noise.py``).
+warns (``bench_noise.py``) and for the test that keeps them quiet (``tests/rules/test_quiet_when_healthy.py``).
 
 Each history is plain data (an :class:`~runload.models.AthleteData`) from a fixed seed, with the
 weeks a coach would call build weeks marked, so a benchmark or a test can ask what runload says

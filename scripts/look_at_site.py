@@ -7,7 +7,7 @@ side, so a person can look at them.
 
 Without --store it builds a throwaway store from sample_activities/ with plain runload commands
 (as scripts/look_at_reports.py does). Needs Debian's `chromium` on PATH (apt-get install
-chromium). Not part of `make test` (tests/test_site.py clicks through the same site there).
+chromium). Not part of `make test` (tests/report/test_site.py clicks through the same site there).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from runload.cli import main
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
 DOCS = REPO / "docs"
-# the manual; docs/cli.md is the commands' own --help (tests/test_cli_reference.py)
+# the manual; docs/cli.md is the commands' own --help (tests/cli/test_cli_reference.py)
 PAGES = [README, *sorted(p for p in DOCS.glob("*.md") if p.name != "cli.md")]
 
 

@@ -190,7 +190,7 @@ SETTINGS: tuple[Setting, ...] = (
     _smtp("from", "RUNLOAD_MAIL_FROM", "runload@localhost", "the sender address"),
     Setting("athletes", ANY, TABLE, help="one athlete's settings"),
     Setting(f"athletes.{ANY}", "rules", TABLE, help="which rules run for the athlete, and changes to them"),
-    # tests/test_config.py keeps these equal to what the metrics read
+    # tests/config/test_config_file.py keeps these equal to what the metrics read
     _athlete("acute_days", "the acute window of the load ratio, in days"),
     _athlete("baseline_days", "days of runs the cadence baseline is taken from"),
     _athlete("baseline_weeks", "weeks the hard-running share is compared with"),

@@ -4,7 +4,7 @@ A rule that cannot be judged on the data is silent on every day (its metric retu
 nothing its history gate lets through): it is left out of the rulebook the days are judged with,
 which changes no finding and no status, and listed with its reason. What each metric reads
 beyond the running distance, and how many days of history it needs before it can say anything,
-is written here once; ``tests/test_evaluate.py`` checks on Lövdal rows that the full rulebook
+is written here once; ``tests/evaluate/test_evaluate.py`` checks on Lövdal rows that the full rulebook
 gives the same flags and status as the judged one.
 """
 

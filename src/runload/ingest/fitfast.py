@@ -18,7 +18,7 @@ message-by-message walk would read are compared, so both walks agree on every fi
 included: ``read_fit_fast(data, bulk=False)`` is that walk, and the tests compare the two.
 
 Field numbers, scales, offsets and enum names come from fitdecode's own profile, so both readers
-agree by construction; ``tests/test_ingest_fitfast.py`` checks that they do on every real file.
+agree by construction; ``tests/ingest/test_fitfast.py`` checks that they do on every real file.
 Anything this reader is not sure about raises :class:`FitFallback`, and the caller decodes the
 file with fitdecode instead (see ``runload.ingest.fit.parse_fit``).
 

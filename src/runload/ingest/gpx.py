@@ -3,7 +3,7 @@
 Two readers fill the same :class:`GpxData`: the streaming reader shared with TCX
 (:mod:`runload.ingest.xmlpoints`: one pass on lxml, points taken out a chunk at a time, used for
 every file) and gpxpy (the reference implementation, used when the streaming
-reader fails on something it does not expect; ``tests/test_ingest_gpx.py`` checks that the two
+reader fails on something it does not expect; ``tests/ingest/test_gpx.py`` checks that the two
 agree on every real file). One builder turns either into activities:
 
 - points are put in time order; a file's segments and tracks that are hours or days apart become

@@ -134,7 +134,7 @@ def evaluate(rule: Rule, ctx: Context) -> list[Finding]:
 
 def evaluate_each(rule: Rule, ctx: Context) -> list[Finding]:
     """The findings of one rule judged value by value, every value of the metric: the reference
-    :func:`evaluate` must equal (tests/test_rules_vectorised.py)."""
+    :func:`evaluate` must equal (tests/rules/test_rules_vectorised.py)."""
     values = _metric(rule)(ctx, rule.params)
     return judge(rule, ctx, values.rows() if isinstance(values, MetricColumns) else values)
 

@@ -13,7 +13,7 @@ import click
 from runload.cli.options import AthleteId
 from runload.cli.reference import commands, reference_markdown
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PAGE = REPO / "docs" / "cli.md"
 ALL = list(commands())
 

@@ -1,8 +1,8 @@
 """runload report: one report as data, rendered as text, Markdown, JSON and HTML.
 
 Golden files in tests/golden/ hold the expected text and JSON. They change only on purpose:
-regenerate them with ``RUNLOAD_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_report.py
-tests/test_roster.py`` and read the diff before committing it.
+regenerate them with ``RUNLOAD_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/report/test_report.py
+tests/report/test_roster.py`` and read the diff before committing it.
 """
 
 from __future__ import annotations

@@ -141,7 +141,7 @@ def test_strava_export_folder_joins_type_name_and_gear(tmp_path: Path, athlete: 
     _strava_export(tmp_path / "export")
     summary, acts = _import(store_path, athlete, tmp_path / "export")
     assert not summary.failed and len(acts) == 3
-    run, walk, gym = acts  # the gym session has no file: its row is the record (tests/test_strava_summaries.py)
+    run, walk, gym = acts  # the gym session has no file: its row is the record (tests/ingest/test_strava_summaries.py)
     assert (gym.sport, gym.distance_source, gym.elapsed_s) == (Sport.OTHER, "strava", 3600)
     assert (run.sport, run.name, run.gear, run.sport_inferred) == (Sport.RUNNING, "Easy loop", "Pegasus 40", False)
     assert (walk.sport, walk.name) == (Sport.WALKING, "Dog walk")  # the CSV's type beats the speed guess

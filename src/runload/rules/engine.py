@@ -40,6 +40,17 @@ def effective_threshold(band: Band, factor: float) -> float:
     return band.threshold * factor if band.op in ("above", "at_least") else band.threshold / factor
 
 
+def strongest_band(rule: Rule, value: float, factor: float) -> tuple[Band, float] | None:
+    """(the most severe band ``value`` reaches, its threshold scaled by ``factor``), or None; of
+    equally severe bands the last listed wins."""
+    best: tuple[Band, float] | None = None
+    for band in rule.bands:
+        t = effective_threshold(band, factor)
+        if band.matches(value, t) and (best is None or band.severity.rank >= best[0].severity.rank):
+            best = (band, t)
+    return best
+
+
 class RuleName(NamedTuple):
     """What an error in a rule's words names: the rule, its file and its metric."""
 
@@ -189,11 +200,7 @@ def week_leads(rule: Rule, ctx: Context, cols: MetricColumns, rows: list[int]) -
         raw = values[i]
         value = round(raw, 9)  # as judge rounds
         factor = 1.0 if factors is None else float(factors[k])
-        best: tuple[Band, float] | None = None
-        for band in rule.bands:
-            t = effective_threshold(band, factor)
-            if band.matches(value, t) and (best is None or band.severity.rank >= best[0].severity.rank):
-                best = (band, t)
+        best = strongest_band(rule, value, factor)
         if best is None:
             continue
         key = (best[0].severity.rank, abs(raw - best[1]))
@@ -246,11 +253,7 @@ def judge(rule: Rule, ctx: Context, values: Iterable[MetricValue]) -> list[Findi
             # the metric scales the thresholds for this one value (a shoe's own retirement distance)
             factor *= float(v.facts["threshold_factor"])
             notes = [*notes, str(v.facts.get("threshold_note") or "set for this value")]
-        best: tuple[Band, float] | None = None
-        for band in rule.bands:
-            t = effective_threshold(band, factor)
-            if band.matches(value, t) and (best is None or band.severity.rank >= best[0].severity.rank):
-                best = (band, t)
+        best = strongest_band(rule, value, factor)
         if best is None:
             continue
         band, threshold = best

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
+import signal
 import socket
 import ssl
+import subprocess
+import threading
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -148,3 +152,21 @@ def serve_for_runload(monkeypatch, **env: str) -> "Server":
     for key, value in settings.items():
         monkeypatch.setenv(key, value)
     return server
+
+
+def kill_email_run(cmd: list[str], env: dict[str, str], arrived: threading.Event, release: threading.Event,
+                   never: str) -> None:
+    """Run ``cmd`` (a ``runload email``) in its own process and kill it (SIGKILL) once the server
+    says the moment has ``arrived``; then ``release`` the server. ``never`` is the failure when
+    that moment does not come within two minutes."""
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert arrived.wait(120), never
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(30)
+    finally:
+        release.set()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -16,12 +15,12 @@ from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from smtp_server import serve_for_runload, DROP
 
 from runload.mail.job import due_weeks, plan, run
 from runload.mail.settings import smtp_settings
 from runload.mail.transport import SmtpTransport
 from runload.store import Store
+from smtp_server import DROP, kill_email_run, serve_for_runload
 
 pytestmark = pytest.mark.slow  # runs killed mid-send, retries
 
@@ -172,17 +171,7 @@ def test_a_run_killed_mid_send_leaves_each_athlete_week_once(people, smtp, store
     smtp.collector.after_data = hold_third
     env = {**os.environ, "RUNLOAD_STORE": str(store_path)}
     cmd = [sys.executable, "-m", "runload", "email", "--week", WEEK]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        assert arrived.wait(120), "the third message never arrived"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(30)
-    finally:
-        release.set()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    kill_email_run(cmd, env, arrived, release, "the third message never arrived")
     first = copies(smtp)
     assert sum(first.values()) == 3 and first[(held[0], WEEK)] == 1
     held_id = message_ids(smtp, held[0])

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -19,7 +18,8 @@ import time
 from collections import Counter, defaultdict
 
 import pytest
-from smtp_server import DROP, serve_for_runload
+
+from smtp_server import DROP, kill_email_run, serve_for_runload
 
 pytestmark = pytest.mark.slow  # each fault four times, with runs killed mid-send
 
@@ -105,17 +105,7 @@ def test_a_run_killed_at_each_step_then_three_more_runs(people, smtp, store_path
     smtp.collector.on_step = hold
     env = {**os.environ, "RUNLOAD_STORE": str(store_path)}
     cmd = [sys.executable, "-m", "runload", "email", "--week", WEEK]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        assert arrived.wait(120), "the first message never reached the step"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(30)
-    finally:
-        release.set()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    kill_email_run(cmd, env, arrived, release, "the first message never reached the step")
     time.sleep(0.2)  # the server finishes the held step (at DATA: it keeps the message)
     for _ in range(3):
         subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)

@@ -217,9 +217,10 @@ class Writer:
                 assert best is not None
                 if verdict.keep:
                     new_id = self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id, checked=True)
-                    self.store.carry_corrections(self.conn, [o.id for o in verdict.twins], new_id)  # type: ignore[misc]
-                    for o in verdict.twins:
-                        self.store.delete_activity(self.conn, o.id, replaced_by=self.import_id)  # type: ignore[arg-type]
+                    twin_ids = [o.id for o in verdict.twins if o.id is not None]  # stored rows: each has its id
+                    self.store.carry_corrections(self.conn, twin_ids, new_id)
+                    for twin_id in twin_ids:
+                        self.store.delete_activity(self.conn, twin_id, replaced_by=self.import_id)
                     stored.append(act)
                     duplicates.append({"file": name, "kept": name, "replaced": best.source_file or "?"})
                 else:

@@ -176,7 +176,7 @@ def test_edit_and_delete(cli, athlete, store_path, monkeypatch):
     assert cli("pain", "edit", "1").output == "Error: nothing to change: give at least one option " \
                                               "(see: runload pain edit --help)\n"
     assert cli("pain", "edit", "1", "--date", "May 2").output == \
-        "Error: date: 'May 2' is not a date in the form YYYY-MM-DD\n"
+        "Error: --date: 'May 2' is not a date in the form YYYY-MM-DD\n"
     assert cli("pain", "edit", "7", "--pain-after", "1").output == \
         "Error: no pain entry with id 7 (see: runload pain list)\n"
     r = cli("pain", "delete", "1")

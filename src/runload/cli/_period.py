@@ -62,22 +62,3 @@ def assessor(store: Any) -> Any:
 
     return Assessor(store)
 
-
-def parse_day(option: str, text: str | None) -> date | None:
-    """A ``YYYY-MM-DD`` option value, or None."""
-    import re
-
-    from runload.calendar import FIRST_DAY, LAST_YEAR
-
-    if text is None:
-        return None
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip(), flags=re.ASCII):
-        raise InputError(f"{option}: {text!r} is not a date like 2026-10-21")
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"{option}: {text!r} is not a date like 2026-10-21") from None
-    if day < FIRST_DAY or day.year > LAST_YEAR:
-        raise InputError(f"{option}: {day.isoformat()} is outside the years runload works with "
-                         f"({FIRST_DAY.year} to {LAST_YEAR})")
-    return day

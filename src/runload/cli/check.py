@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from runload.cli._common import open_store, store_option
-from runload.cli._period import assessor, parse_day, today_for
+from runload.cli._period import assessor, today_for
 from runload.cli.exit_codes import ExitCode
-from runload.cli.options import Output, athlete_option, output_options, week_option
+from runload.cli.options import Output, as_of_option, athlete_option, output_options, week_option
 from runload.models import Severity
 
 
 @click.command()
 @athlete_option("Whose history to check.")
 @week_option
-@click.option("--as-of", "as_of", help="Judge as on this day, YYYY-MM-DD (instead of --week).")
+@as_of_option("Judge as on this day (instead of --week).")
 @click.option("--all", "show_all", is_flag=True, help="Every finding of the history, not only the current ones.")
 @output_options(["text", "json"])
 @click.option("--fail-on", type=click.Choice([s.value for s in Severity]),
               help="Exit 1 when a finding shown reaches this severity.")
 @store_option
 @click.pass_context
-def check(ctx: click.Context, athlete_id: str, week: str | None, as_of: str | None, show_all: bool, out: Output,
+def check(ctx: click.Context, athlete_id: str, week: str | None, as_of: date | None, show_all: bool, out: Output,
           fail_on: str | None) -> None:
     """What the risk rules find now: red flags first, then the current findings, most severe
     first, and next week's limits. --week judges a week as on its last day; --all lists every
@@ -39,7 +41,7 @@ def check(ctx: click.Context, athlete_id: str, week: str | None, as_of: str | No
         judge = assessor(store)
         athlete = judge.data(athlete_id).athlete
         today = today_for(athlete.timezone)
-        day = parse_day("--as-of", as_of)
+        day = as_of
         if day is None:
             day = judged_day(resolve_period(week=week, today=today, first_weekday=judge.book.first_weekday), today)
         # a week read today carries every red flag standing today (as the report does); --as-of

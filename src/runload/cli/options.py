@@ -1,5 +1,6 @@
 """The options every command spells the same way, each defined once: ``--athlete``, ``--week``,
-``--timezone``, and the output options (``--format``, ``--json``, ``-o/--output``) of every
+``--timezone``, the days (``--as-of``, ``--date``, ``--from``/``--to``, read by :data:`DAY`), and
+the output options (``--format``, ``--json``, ``-o/--output``) of every
 command that prints data, with :class:`Output`, the one way that data reaches the terminal or a
 file.
 """
@@ -12,7 +13,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from datetime import date
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -95,6 +97,73 @@ def squad_week_option(func: F) -> F:
                         help="Week: this, last (the last complete week) or an ISO week such as 2026-W33 "
                              "(default: this week, or the last complete week while nobody has data in "
                              "the new one yet).")(func)
+
+
+# ---------------------------------------------------------------- days
+
+class Day(click.ParamType):
+    """A calendar day as every command takes it: ``YYYY-MM-DD`` (ASCII digits, as the pain log's
+    CSV reads its dates; not the basic form 20261021), surrounding spaces ignored, from
+    :data:`runload.calendar.FIRST_DAY` to the end of :data:`runload.calendar.LAST_YEAR`. A blank
+    value is the same as leaving the option out (None). A bad one is an error (exit 2) naming the
+    option, the value and the form."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from runload.calendar import FIRST_DAY, LAST_YEAR
+        from runload.pain.entries import FieldError, parse_date
+
+        if isinstance(value, date) or value is None:
+            return value
+        text = str(value).strip()
+        if not text:
+            return None
+        option = param.opts[0] if param is not None and param.opts else "date"
+        try:
+            day = parse_date(option, text)
+        except FieldError as exc:
+            raise InputError(f"{option}: {exc}") from None
+        if day < FIRST_DAY:
+            raise InputError(f"{option}: {day.isoformat()} is before {FIRST_DAY.isoformat()}, the earliest day "
+                             f"runload takes (a typo in the year?)")
+        if day.year > LAST_YEAR:
+            raise InputError(f"{option}: {day.isoformat()} is after {LAST_YEAR}, the last year runload works with "
+                             f"(a typo in the year?)")
+        return day
+
+
+DAY = Day()
+
+
+def as_of_option(help: str) -> Callable[[F], F]:
+    """``--as-of YYYY-MM-DD``: the day a command judges as on (passed as ``as_of``, a date or None)."""
+    return click.option("--as-of", "as_of", type=DAY, help=help)
+
+
+def date_option(help: str) -> Callable[[F], F]:
+    """``--date YYYY-MM-DD``: the day a command records something on (passed as ``day``, a date or
+    None)."""
+    return click.option("--date", "day", type=DAY, help=help)
+
+
+def day_range_options(from_help: str, to_help: str) -> Callable[[F], F]:
+    """``--from YYYY-MM-DD`` and ``--to YYYY-MM-DD``, the first and last day of a span (passed as
+    ``start`` and ``end``, dates or None). ``--from`` after ``--to`` is refused (exit 2) before
+    the command runs."""
+
+    def deco(func: F) -> F:
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            start, end = kwargs.get("start"), kwargs.get("end")
+            if start is not None and end is not None and start > end:
+                raise InputError(f"--from {start.isoformat()} is after --to {end.isoformat()}")
+            return func(*args, **kwargs)
+
+        wrapped: Callable[..., Any] = click.option("--to", "end", type=DAY, help=to_help)(run)
+        return cast(F, click.option("--from", "start", type=DAY, help=from_help)(wrapped))
+
+    return deco
 
 
 # ---------------------------------------------------------------- output

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from runload.cli._common import can_ask, echo, open_store, store_option
-from runload.cli.options import Output, athlete_option, output_options
+from runload.cli.options import Output, as_of_option, athlete_option, date_option, day_range_options, output_options
 from runload.cli.suggest import SuggestingGroup
 from runload.models import PAIN_LOCATIONS, PAIN_SCORE_FIELDS, PAIN_SIDES, PAIN_SIGNS, PAIN_SWELLING
 
@@ -153,12 +153,12 @@ def pain() -> None:
 
 @pain.command("add")
 @athlete_option()
-@click.option("--date", "day", help="Day of the entry, YYYY-MM-DD (default: today).")
+@date_option("Day of the entry (default: today).")
 @_entry_options
 @click.option("--no-input", is_flag=True, help="Never ask questions, even on a terminal.")
 @store_option
 @click.pass_context
-def add(ctx: click.Context, athlete_id: str, day: str | None, no_input: bool, **fields: Any) -> None:
+def add(ctx: click.Context, athlete_id: str, day: date | None, no_input: bool, **fields: Any) -> None:
     """Add a pain entry. On a terminal, asks for what the options leave out; in scripts (no
     terminal, or CI=true) it never waits for input."""
     from runload.cli._period import today_for
@@ -170,7 +170,7 @@ def add(ctx: click.Context, athlete_id: str, day: str | None, no_input: bool, **
     with open_store(ctx) as store:
         athlete = store.get_athlete(athlete_id)
         # "today" is the runner's own day (their time zone), not the machine's
-        values["date"] = day or today_for(athlete.timezone).isoformat()
+        values["date"] = day or today_for(athlete.timezone)
         if can_ask(no_input):
             _ask_missing(values)
         try:
@@ -187,27 +187,20 @@ def add(ctx: click.Context, athlete_id: str, day: str | None, no_input: bool, **
 
 @pain.command("list")
 @athlete_option()
-@click.option("--from", "start", help="First day, YYYY-MM-DD.")
-@click.option("--to", "end", help="Last day, YYYY-MM-DD.")
+@day_range_options("First day.", "Last day.")
 @output_options(["text", "csv", "json"])
 @store_option
 @click.pass_context
-def list_(ctx: click.Context, athlete_id: str, start: str | None, end: str | None, out: Output) -> None:
+def list_(ctx: click.Context, athlete_id: str, start: date | None, end: date | None, out: Output) -> None:
     """List an athlete's pain entries, oldest first. --format csv writes the import format, so
     the output can be imported again (runload pain import)."""
     from runload.cli.records import pain_entry_record
-    from runload.errors import InputError
-    from runload.pain.entries import FieldError, parse_date, signs, to_csv
+    from runload.pain.entries import signs, to_csv
     from runload.report.table import table
     from runload.textsafe import inline
 
-    try:
-        lo = parse_date("from", start) if start else None
-        hi = parse_date("to", end) if end else None
-    except FieldError as exc:
-        raise InputError(f"--{exc.field}: {exc}") from None
     with open_store(ctx) as store:
-        entries = store.pain_entries(athlete_id, start=lo, end=hi)
+        entries = store.pain_entries(athlete_id, start=start, end=end)
     if out.format == "csv":
         out.write(to_csv(entries))
         return
@@ -231,17 +224,17 @@ def list_(ctx: click.Context, athlete_id: str, start: str | None, end: str | Non
 
 @pain.command("edit")
 @click.argument("entry_id", type=int)
-@click.option("--date", "day", help="Move the entry to another day, YYYY-MM-DD.")
+@date_option("Move the entry to another day.")
 @_entry_options
 @store_option
 @click.pass_context
-def edit(ctx: click.Context, entry_id: int, day: str | None, **fields: Any) -> None:
+def edit(ctx: click.Context, entry_id: int, day: date | None, **fields: Any) -> None:
     """Change fields of pain entry ENTRY_ID (see: runload pain list); other fields stay."""
     from runload.errors import InputError
     from runload.pain.log import edit_entry
 
     values = _field_values(fields)
-    if day:
+    if day is not None:
         values["date"] = day
     if not values:
         raise InputError("nothing to change: give at least one option (see: runload pain edit --help)")
@@ -296,11 +289,11 @@ def import_(ctx: click.Context, athlete_id: str, file: str, dry_run: bool) -> No
 
 @pain.command("status")
 @athlete_option()
-@click.option("--as-of", "as_of", help="Judge the log as on this day, YYYY-MM-DD (default: today).")
+@as_of_option("Judge the log as on this day (default: today).")
 @output_options(["text", "json"])
 @store_option
 @click.pass_context
-def status(ctx: click.Context, athlete_id: str, as_of: str | None, out: Output) -> None:
+def status(ctx: click.Context, athlete_id: str, as_of: date | None, out: Output) -> None:
     """Red flags that stand (and those resolved), pain episodes with the load before each, and
     the return-to-run plan."""
     from runload.cli._period import assessor, today_for
@@ -310,7 +303,7 @@ def status(ctx: click.Context, athlete_id: str, as_of: str | None, out: Output) 
         judge = assessor(store)
         athlete = judge.data(athlete_id).athlete
         today = today_for(athlete.timezone)
-        day = _day_option("--as-of", as_of, today) or today
+        day = _by_tomorrow("--as-of", as_of, today) if as_of else today
         result = judge.get(athlete_id, day).pain
     if out.is_json:
         out.json(assessment_record(result))
@@ -320,14 +313,13 @@ def status(ctx: click.Context, athlete_id: str, as_of: str | None, out: Output) 
 
 @pain.command("clear")
 @athlete_option()
-@click.option("--date", "day", help="Day of the clearance, YYYY-MM-DD (default: today): every red flag "
-                                    "dated on or before it is resolved.")
+@date_option("Day of the clearance (default: today): every red flag dated on or before it is resolved.")
 @click.option("--by", "by", type=click.Choice(["clinician", "self"]), default="clinician", show_default=True,
               help="Who cleared it: a clinician who examined you, or the runner.")
 @click.option("--note", default="", help="What the clinician said, for the record.")
 @store_option
 @click.pass_context
-def clear(ctx: click.Context, athlete_id: str, day: str | None, by: str, note: str) -> None:
+def clear(ctx: click.Context, athlete_id: str, day: date | None, by: str, note: str) -> None:
     """Log that the red flags in the pain log were checked and cleared."""
     from runload.cli._period import today_for
     from runload.errors import InputError
@@ -341,7 +333,7 @@ def clear(ctx: click.Context, athlete_id: str, day: str | None, by: str, note: s
     with open_store(ctx, create=False) as store:
         athlete = store.get_athlete(athlete_id)
         today = today_for(athlete.timezone)
-        when = _day_option("--date", day, today) or today
+        when = _by_tomorrow("--date", day, today) if day else today
         if when > today:
             raise InputError(f"--date {when.isoformat()} is in the future")
         store.add_clearance(athlete_id, Clearance(when, by, " ".join(note.split())))
@@ -350,15 +342,13 @@ def clear(ctx: click.Context, athlete_id: str, day: str | None, by: str, note: s
          f"runload pain status --athlete {athlete_id}")
 
 
-def _day_option(option: str, text: str | None, today: date) -> date | None:
-    """A YYYY-MM-DD option read as the pain log reads dates: ASCII digits in that one form, from
-    1989-12-31 to tomorrow; None when not given."""
+def _by_tomorrow(option: str, day: date, today: date) -> date:
+    """``day`` (an option read by :data:`runload.cli.options.DAY`) if the pain log takes it: no
+    later than tomorrow (the athlete's calendar may run ahead of this machine's)."""
     from runload.errors import InputError
-    from runload.pain.entries import FieldError, check_day, parse_date
+    from runload.pain.entries import FieldError, check_day
 
-    if text is None:
-        return None
     try:
-        return check_day(option, parse_date(option, text), today=today)
+        return check_day(option, day, today=today)
     except FieldError as exc:
         raise InputError(f"{option}: {exc}") from None

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import click
 
 from runload.cli._common import echo, open_store, store_option
-from runload.cli._period import assessor, parse_day, today_for
+from runload.cli._period import assessor, today_for
 from runload.cli.exit_codes import ExitCode
-from runload.cli.options import Output, athlete_option, output_options
+from runload.cli.options import Output, as_of_option, athlete_option, day_range_options, output_options
 from runload.cli.suggest import SuggestingGroup
 
 PLAN_HELP = ("A CSV with a header: date,distance_km[,duration_min,kind,rpe,notes]; kind is one of easy, long, "
@@ -37,14 +38,13 @@ def plan() -> None:
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False))
 @click.option("--run", "runs", multiple=True, metavar="YYYY-MM-DD:KM[:kind]",
               help="A planned run (repeat the option); with or instead of PLAN_FILE.")
-@click.option("--as-of", "as_of", help="The day the plan is made, YYYY-MM-DD (default today); history after it "
-                                       "is ignored.")
+@as_of_option("The day the plan is made (default today); history after it is ignored.")
 @output_options(["text", "md", "html", "json"])
 @click.option("--proposed", "proposed_csv", type=click.Path(dir_okay=False, writable=True),
               help="Write the proposed plan (every limit kept) to this CSV file.")
 @store_option
 @click.pass_context
-def check_cmd(ctx: click.Context, athlete_id: str, plan_file: str | None, runs: tuple[str, ...], as_of: str | None,
+def check_cmd(ctx: click.Context, athlete_id: str, plan_file: str | None, runs: tuple[str, ...], as_of: date | None,
               out: Output, proposed_csv: str | None) -> None:
     """Check PLAN_FILE (or --run options, or the stored plan) against the same rules and limits
     as the athlete's history: what would fire on each planned day and why, with the numbers,
@@ -63,7 +63,7 @@ def check_cmd(ctx: click.Context, athlete_id: str, plan_file: str | None, runs: 
     with open_store(ctx) as store:
         judge = assessor(store)
         data = judge.data(athlete_id)
-        day = parse_day("--as-of", as_of) or today_for(data.athlete.timezone)
+        day = as_of or today_for(data.athlete.timezone)
         planned = _planned(plan_file, runs)
         if not planned:
             planned = [p for p in data.planned if p.date > day]
@@ -144,12 +144,11 @@ def show_cmd(ctx: click.Context, athlete_id: str, show_all: bool, out: Output) -
 
 @plan.command("clear")
 @athlete_option("Whose plan it is.")
-@click.option("--from", "start", help="First day to clear, YYYY-MM-DD (default: the whole plan).")
-@click.option("--to", "end", help="Last day to clear, YYYY-MM-DD.")
+@day_range_options("First day to clear (default: the whole plan).", "Last day to clear.")
 @store_option
 @click.pass_context
-def clear_cmd(ctx: click.Context, athlete_id: str, start: str | None, end: str | None) -> None:
+def clear_cmd(ctx: click.Context, athlete_id: str, start: date | None, end: date | None) -> None:
     """Remove the athlete's stored plan (or the days from --from to --to)."""
     with open_store(ctx) as store:
-        n = store.clear_plan(athlete_id, start=parse_day("--from", start), end=parse_day("--to", end))
+        n = store.clear_plan(athlete_id, start=start, end=end)
     echo(f"Removed {n} planned session{'s' if n != 1 else ''} for {athlete_id}.")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from runload.cli._common import echo, open_store, store_option
-from runload.cli._period import assessor, parse_day, today_for
-from runload.cli.options import Output, athlete_option, color_option, output_options, week_option
+from runload.cli._period import assessor, today_for
+from runload.cli.options import Output, athlete_option, color_option, day_range_options, output_options, week_option
 from runload.textsafe import inline
 
 FORMATS = ["text", "md", "html", "json"]
@@ -15,15 +17,14 @@ FORMATS = ["text", "md", "html", "json"]
 @click.command()
 @athlete_option()
 @week_option
-@click.option("--from", "start", help="First day of a period, YYYY-MM-DD (with --to).")
-@click.option("--to", "end", help="Last day of a period, YYYY-MM-DD (with --from).")
+@day_range_options("First day of a period (with --to).", "Last day of a period (with --from).")
 @output_options(FORMATS)
 @click.option("--charts", "charts_dir", type=click.Path(file_okay=False),
               help="Also write each chart as a PNG file into this folder.")
 @color_option
 @store_option
 @click.pass_context
-def report(ctx: click.Context, athlete_id: str, week: str | None, start: str | None, end: str | None, out: Output,
+def report(ctx: click.Context, athlete_id: str, week: str | None, start: date | None, end: date | None, out: Output,
            charts_dir: str | None, color: bool | None) -> None:
     """The athlete's report: status, red flags first, findings with their numbers, next week's
     limits, the period's runs, recent weeks, pain log, shoes; charts in HTML (and as PNG with
@@ -37,7 +38,7 @@ def report(ctx: click.Context, athlete_id: str, week: str | None, start: str | N
         judge = assessor(store)
         athlete = judge.data(athlete_id).athlete
         today = today_for(athlete.timezone)
-        period = resolve_period(week=week, start=parse_day("--from", start), end=parse_day("--to", end), today=today,
+        period = resolve_period(week=week, start=start, end=end, today=today,
                                 first_weekday=judge.book.first_weekday)
         day = judged_day(period, today)
         # read today: a red flag standing now leads a report of any earlier week

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from runload.cli._common import echo, open_store, store_option
-from runload.cli.options import Output, athlete_option, output_options
+from runload.cli.options import Output, athlete_option, date_option, output_options
 from runload.cli.suggest import SuggestingGroup
 
 
@@ -82,17 +84,17 @@ def list_cmd(ctx: click.Context, athlete_id: str, out: Output) -> None:
 @shoe.command("retire")
 @athlete_option("Whose shoe it is.")
 @click.argument("name")
-@click.option("--date", "on", help="The day it was put away (default: today).")
+@date_option("The day it was put away (default: today).")
 @store_option
 @click.pass_context
-def retire(ctx: click.Context, athlete_id: str, name: str, on: str | None) -> None:
+def retire(ctx: click.Context, athlete_id: str, name: str, day: date | None) -> None:
     """Retire shoe NAME: no more reminders for it; it is no longer the default."""
-    from runload.cli._period import parse_day, today_for
+    from runload.cli._period import today_for
     from runload.textsafe import inline
 
     with open_store(ctx) as store:
         tz = store.get_athlete(athlete_id).timezone
-        day = parse_day("--date", on) or today_for(tz)
+        day = day or today_for(tz)
         store.retire_shoe(athlete_id, name, day)
     echo(f"Retired shoe {inline(name)} of {athlete_id} on {day.isoformat()}.")
 

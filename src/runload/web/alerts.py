@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from runload.calendar import week_start_of
 from runload.mail import job
 from runload.mail.compose import Content
-from runload.mail.job import Planned
+from runload.mail.job import JobResult, Planned
+from runload.mail.transport import SmtpTransport
 from runload.models import RedFlagLevel
 from runload.pain.care import Care, care_for
 from runload.pain.episodes import find_episodes
+from runload.store import Store
 from runload.web.accounts import coaches_of
 
 KIND = "red-flag"
@@ -33,7 +34,7 @@ class Flag:
     what: str
 
 
-def entry_flags(store: Any, athlete_id: str, entry_id: int, day: date, *, lookback_days: int = 90) -> list[Flag]:
+def entry_flags(store: Store, athlete_id: str, entry_id: int, day: date, *, lookback_days: int = 90) -> list[Flag]:
     """The red flags the pain model sees in entry ``entry_id`` (with the entries of its episode
     before it: a pop, then giving way)."""
 
@@ -63,7 +64,7 @@ def advice(level: RedFlagLevel, care: Care) -> str:
     return f"get it examined by {care.clinician} before running again."
 
 
-def planned(store: Any, athlete_id: str, entry_id: int, day: date, flags: list[Flag]) -> list[Any]:
+def planned(store: Store, athlete_id: str, entry_id: int, day: date, flags: list[Flag]) -> list[Planned]:
     """One message for each coach the athlete follows, keyed for the exactly-once sent-log."""
 
     athlete = store.get_athlete(athlete_id)
@@ -73,8 +74,8 @@ def planned(store: Any, athlete_id: str, entry_id: int, day: date, flags: list[F
             for _cid, name, email in coaches_of(store, athlete_id)]
 
 
-def send(store: Any, messages: list[Any], *, mail_from: str, transport: Any,
-         log: Callable[[str], None] = lambda _: None) -> Any:
+def send(store: Store, messages: list[Planned], *, mail_from: str, transport: SmtpTransport,
+         log: Callable[[str], None] = lambda _: None) -> JobResult:
     """Send ``messages`` through the weekly mail's exactly-once job; its :class:`JobResult`."""
 
     return job.run(store, messages, mail_from=mail_from, transport=transport, log=log)

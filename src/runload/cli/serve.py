@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
 from runload.cli._common import echo, open_store, store_option
 
+if TYPE_CHECKING:
+    from runload.web.alerts import Flag
+
+Mailer = Callable[[str, int, date, "list[Flag]"], bool]  # (athlete id, entry id, day, red flags) -> sent
+
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def _mailer(store_path: str) -> Any:
+def _mailer(store_path: str) -> tuple[Mailer | None, str | None]:
     """The red-flag mailer, or None (with the reason) when no mail server is set."""
     from runload.config import load_config
     from runload.errors import InputError
@@ -23,7 +30,7 @@ def _mailer(store_path: str) -> Any:
     except InputError as err:
         return None, str(err)
 
-    def send(athlete_id: str, entry_id: int, day: Any, flags: list[Any]) -> bool:
+    def send(athlete_id: str, entry_id: int, day: date, flags: list[Flag]) -> bool:
         from runload.mail.transport import SmtpTransport
         from runload.store import Store
         from runload.web.alerts import planned, send as send_all

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -130,19 +130,14 @@ def _warnings(text: str) -> tuple[str, ...]:
 
 
 _SPORTS = {s.value: s for s in Sport}
-# Every field of an activity in order, with its default (None where it has none, or a factory:
-# a row gives those).
-_ACTIVITY_DEFAULTS: dict[str, Any] = {f.name: None if f.default is MISSING else f.default for f in fields(Activity)}
 
 
-def _activity(values: dict[str, Any]) -> Activity:
-    """The activity of ``values`` (its fields, every field without a plain default among them;
-    the others keep their defaults), made as unpickling makes one: the frozen dataclass's
-    ``__init__`` sets its 30 fields one ``object.__setattr__`` at a time, most of the time a
-    stored row takes to read."""
+def _activity(fields_in_order: dict[str, Any]) -> Activity:
+    """The activity of ``fields_in_order`` (every field of :class:`Activity`, in its order),
+    made as unpickling makes one: the frozen dataclass's ``__init__`` sets its 30 fields one
+    ``object.__setattr__`` at a time, most of the time a stored row takes to read."""
     act = object.__new__(Activity)
-    act.__dict__.update(_ACTIVITY_DEFAULTS)
-    act.__dict__.update(values)
+    act.__dict__.update(fields_in_order)
     return act
 
 
@@ -166,14 +161,16 @@ def activity_from_row(row: Row) -> Activity:
     if rpe_c is not None:
         corrections["rpe"], rpe = rpe, rpe_c
     gear_default = gear_assigned is not None and gear is None
-    return _activity(dict(
-        id=aid, start_utc=parse_iso(start), utc_offset_s=offset, sport=_SPORTS.get(sport) or Sport(sport),
-        sub_sport=sub_sport, sport_inferred=bool(inferred), distance_m=float(distance),
-        distance_source=str(distance_source), timer_s=timer, elapsed_s=elapsed, elevation_gain_m=gain,
-        avg_hr_bpm=avg_hr, max_hr_bpm=max_hr, avg_cadence_spm=cadence, device=device, name=name,
-        gear=gear_assigned if gear_default else gear, gear_default=gear_default, laps=_laps(laps),
-        hr_zone_s=_zones(zones), warnings=_warnings(warnings), source_file=source_file, source_hash=source_hash,
-        leg_index=int(leg), rpe=rpe, hr_bin_bpm=int(hr_bin), import_id=import_id, corrections=corrections))
+    return _activity({
+        "start_utc": parse_iso(start), "sport": _SPORTS.get(sport) or Sport(sport), "distance_m": float(distance),
+        "timer_s": timer, "elapsed_s": elapsed, "utc_offset_s": offset, "offset_recorded_utc": None,
+        "sub_sport": sub_sport, "sport_inferred": bool(inferred), "elevation_gain_m": gain, "avg_hr_bpm": avg_hr,
+        "max_hr_bpm": max_hr, "avg_cadence_spm": cadence, "device": device, "name": name,
+        "gear": gear_assigned if gear_default else gear, "laps": () if laps == "[]" else _laps(laps),
+        "hr_zone_s": {} if zones == "{}" else _zones(zones), "hr_bin_bpm": int(hr_bin), "source_file": source_file,
+        "source_hash": source_hash, "leg_index": int(leg), "distance_source": str(distance_source),
+        "warnings": () if warnings == "[]" else _warnings(warnings), "rpe": rpe, "id": aid,
+        "corrections": corrections, "gear_default": gear_default, "import_id": import_id})
 
 
 # ---------------------------------------------------------------- pain entries

@@ -70,8 +70,8 @@ def _children_cpu() -> float:
 
 
 def bytecode_env(compile_each_run: bool) -> dict[str, str]:
-    """The environment that runs ``src``'s runload with its bytecode cached (compiled now) under
-    :data:`CACHE`, as an installed runload's is; the caller's own with ``compile_each_run``."""
+    """The environment that runs runload with its bytecode cached under :data:`CACHE` (as an
+    installed runload's is); the caller's own with ``compile_each_run``."""
     if compile_each_run:
         return dict(os.environ)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}

@@ -1,7 +1,9 @@
 """A coach's roster: every athlete on one line, most at risk first.
 
-Each line is taken from the athlete's own report for the week (so the roster never says
-something the report does not), plus how old the athlete's data is: a runner whose watch has not
+Each line says what the athlete's own report for the week says (so the roster never says
+something the report does not): read from the same assessment by the report's own functions
+(:func:`runload.report.build.shown_findings`, :func:`runload.report.build.current_week`), without
+building the rest of the report; plus how old the athlete's data is: a runner whose watch has not
 synced for two weeks may be injured, ill, or just forgetful, and a coach should ask. Data 7 or
 more days old is a caution, 14 or more (or none at all) a warning.
 """

@@ -310,9 +310,12 @@ def report_for(assessor: Any, athlete_id: str, *, week: str | date | None = None
 def load_weeks(a: Assessment, weeks: Sequence[WeekRow]) -> list[LoadWeek]:
     """Climbing, session load and TRIMP of the weeks shown (the frames' weekly sums); empty when
     no run of those weeks carries any of them."""
-    tables = {kind: a.frames.weekly_load(kind) for kind in ("climb", "session_load", "trimp")}
-    by = {kind: ({r.week_start: r for r in t.itertuples(index=False)} if t is not None else {})
-          for kind, t in tables.items()}
+    shown = {w.week_start for w in weeks if w.has_data}
+    by: dict[str, dict[date, tuple[float, int, int]]] = {}  # kind -> {week: (value, runs, runs missing it)}
+    for kind in ("climb", "session_load", "trimp"):
+        t = a.frames.weekly_load_lists(kind)  # the weekly sums' columns: no frame for a few rows
+        by[kind] = {} if t is None else {ws: (v, r, m) for ws, v, r, m in
+                                          zip(t["week_start"], t["value"], t["runs"], t["runs_missing"]) if ws in shown}
     out = []
     for w in weeks:
         if not w.has_data:
@@ -320,10 +323,10 @@ def load_weeks(a: Assessment, weeks: Sequence[WeekRow]) -> list[LoadWeek]:
         cells: dict[str, Any] = {}
         for kind, rows in by.items():
             r = rows.get(w.week_start)
-            cells[kind] = None if r is None or r.runs == 0 or r.runs_missing >= r.runs else round(float(r.value), 1)
+            cells[kind] = None if r is None or r[1] == 0 or r[2] >= r[1] else round(float(r[0]), 1)
         rated = by["session_load"].get(w.week_start)
         out.append(LoadWeek(w.week_start, cells["climb"], cells["session_load"],
-                            0 if rated is None else int(rated.runs - rated.runs_missing), cells["trimp"], w.runs))
+                            0 if rated is None else int(rated[1] - rated[2]), cells["trimp"], w.runs))
     if not any(x.climb_m is not None or x.session_load is not None or x.trimp is not None for x in out):
         return []
     return out

@@ -102,3 +102,15 @@ def test_a_roster_line_says_what_the_full_report_says(store_path: Path) -> None:
                     lines.append(line)
     # the switched-off rule's red flag, said by the roster line itself
     assert any(r.level == "urgent" and (r.top_finding or "").startswith("Red flag: calf") for r in lines)
+
+
+def test_a_roster_built_in_worker_processes_is_the_same(store_path: Path) -> None:
+    """Each worker assesses its athletes one by one, each with an assessor of its own: the lines
+    are those of one process; the garbage collector's freeze for the workers is lifted after."""
+    import gc
+
+    store = roster_store(store_path)
+    one = build_roster(store, week=WEEK, today=date(2026, 9, 1), workers=1)
+    two = build_roster(store, week=WEEK, today=date(2026, 9, 1), workers=2)
+    assert one == two and len(two.rows) == 5
+    assert gc.get_freeze_count() == 0

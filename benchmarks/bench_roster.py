@@ -7,7 +7,10 @@ built once and kept under ``/tmp/runload-bench``. Then, interleaved, ``--rounds`
 
 - ``runload roster`` for the week ending on the last day of data, as a whole process (Python
   start, imports, rules, reading the store, every assessment, the text): its CPU seconds,
-  worker processes included;
+  worker processes included. Its modules' bytecode is cached, as it is for an installed
+  runload (pip compiles it at install): under ``/tmp/runload-bench/pycache``, written before the
+  first round even where ``PYTHONDONTWRITEBYTECODE`` is set (otherwise every round would compile
+  runload's sources again, about 0.3 s of CPU); ``--compile-each-run`` keeps that setting;
 - the reference: one Polars query (``polars.read_database_uri`` with the connectorx engine,
   which reads SQLite itself, without a server; with ``--reference sqlite3`` instead
   ``polars.read_database`` over a ``sqlite3`` connection) reading the activity columns the
@@ -17,7 +20,7 @@ built once and kept under ``/tmp/runload-bench``. Then, interleaved, ``--rounds`
 It prints the median of each and their ratio (roster / query). Needs ``runload[bench]``.
 
     .venv/bin/python benchmarks/bench_roster.py [--athletes N] [--rounds R] [--reference connectorx|sqlite3]
-        [--src OTHER_CHECKOUT/src]
+        [--src OTHER_CHECKOUT/src] [--compile-each-run]
 """
 
 from __future__ import annotations
@@ -66,16 +69,27 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def roster_cpu(path: Path, src: Path) -> float:
+def bytecode_env(compile_each_run: bool) -> dict[str, str]:
+    """The environment that runs runload with its bytecode cached under :data:`CACHE` (as an
+    installed runload's is); the caller's own with ``compile_each_run``."""
+    if compile_each_run:
+        return dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(CACHE / "pycache")
+    return env
+
+
+def roster_cpu(path: Path, src: Path, base_env: dict[str, str], *only: str) -> float:
     """CPU seconds of one whole ``runload roster`` process (and its workers), with the runload
     of ``src``, the bundled rules and no config file."""
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "RUNLOAD_TODAY": END.isoformat(), "RUNLOAD_RULES": str(src.parent / "rules"),
+        env = {**base_env, "RUNLOAD_TODAY": END.isoformat(), "RUNLOAD_RULES": str(src.parent / "rules"),
                "XDG_CONFIG_HOME": home, "PYTHONPATH": str(src)}
         env.pop("RUNLOAD_CONFIG", None)
         before = _children_cpu()
         subprocess.run([sys.executable, "-m", "runload", "roster", "--store", str(path), "--week", WEEK,
-                        "--format", "csv", "-o", os.devnull], env=env, check=True)
+                        "--format", "csv", "-o", os.devnull, *(x for a in only for x in ("--athlete", a))],
+                       env=env, check=True, stdout=subprocess.DEVNULL)
         return _children_cpu() - before
 
 
@@ -112,6 +126,8 @@ def main() -> int:
     parser.add_argument("--reference", choices=("connectorx", "sqlite3"), default="connectorx")
     parser.add_argument("--src", type=Path, default=REPO / "src",
                         help="the runload to time (another checkout's src/; default: this one)")
+    parser.add_argument("--compile-each-run", action="store_true",
+                        help="keep PYTHONDONTWRITEBYTECODE if set: each round compiles runload's sources")
     parser.add_argument("--query", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.query:
@@ -124,12 +140,16 @@ def main() -> int:
         print("bench_roster: skipped, the reference query needs polars and connectorx: pip install -e '.[bench]'")
         return 0
     path = store_for(args.athletes)
+    env = bytecode_env(args.compile_each_run)
+    roster_cpu(path, args.src, env, "a00000")  # untimed: what it imports is compiled and cached now
     roster, query = [], []
     for _ in range(args.rounds):  # interleaved: the machine's load falls on both alike
-        roster.append(roster_cpu(path, args.src))
+        roster.append(roster_cpu(path, args.src, env))
         query.append(query_cpu(path, args.reference))
     r, q = statistics.median(roster), statistics.median(query)
-    print(f"{args.athletes} athletes x 1 year, week {WEEK}, {args.rounds} interleaved rounds (medians):")
+    cached = "compiled in each run" if args.compile_each_run and os.environ.get("PYTHONDONTWRITEBYTECODE") else "cached"
+    print(f"{args.athletes} athletes x 1 year, week {WEEK}, {args.rounds} interleaved rounds (medians), "
+          f"runload's bytecode {cached}:")
     print(f"  runload roster (whole process, CPU): {r:.2f} s   [{', '.join(f'{x:.2f}' for x in roster)}]")
     print(f"  one Polars query, same columns ({args.reference}): {q:.3f} s   [{', '.join(f'{x:.3f}' for x in query)}]")
     print(f"  ratio roster / query: {r / q:.1f}x")

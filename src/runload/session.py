@@ -133,8 +133,9 @@ def _for_one(shared: tuple[Assessor, Callable[..., T], tuple[Any, ...]], athlete
 
 
 def _for_part(shared: tuple[str, Rulebook, Callable[..., T], tuple[Any, ...]], ids: list[str]) -> list[T]:
-    """``fn`` for ``ids`` in a worker process, with its own connection to the store."""
+    """``fn`` for ``ids`` in a worker process, with its own connection to the store: an assessor
+    for each athlete, so what was read and assessed for one is not kept (and walked by the
+    garbage collector) while the next ones are."""
     path, book, fn, args = shared
     with Store.open(path, create=False) as store:
-        assessor = Assessor(store, book)
-        return [fn(assessor, i, *args) for i in ids]
+        return [fn(Assessor(store, book), i, *args) for i in ids]

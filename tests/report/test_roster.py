@@ -75,3 +75,42 @@ def test_roster_without_athletes(cli, store_path: Path) -> None:
     Store.open(store_path).close()
     r = cli("roster", "--week", "2026-W22")
     assert r.exit_code == 0 and "No athletes yet" in r.output
+
+
+def test_a_roster_line_says_what_the_full_report_says(store_path: Path) -> None:
+    """The roster reads each line from the assessment without building the whole report: the
+    line is the one the athlete's report gives, for every athlete, week and day read, with a
+    standing red flag, and with its rule switched off (the red flag still leads the line)."""
+    from runload.models import PainEntry
+    from runload.report.roster import report_on, roster_row, row_for
+    from runload.rules.book import Rulebook
+
+    store = roster_store(store_path)
+    for athlete_id in ("cara", "fay"):  # fay has no data: with the rule off, the red flag is all there is
+        store.add_pain_entries(athlete_id, [PainEntry(WEEK + timedelta(days=5), side="left", pain_during=3,
+                                                      calf_swelling_redness_warmth=True)])
+    books = [Rulebook.load({}), Rulebook.load({"rules": {"disable": ["pain-red-flag-calf"]}})]
+    lines = []
+    for book in books:
+        for week in (WEEK - timedelta(weeks=3), WEEK, WEEK + timedelta(weeks=1)):
+            for today in (week + timedelta(days=3), week + timedelta(days=6), week + timedelta(days=30)):
+                judge = Assessor(store, book)
+                period = week_period(week)
+                for athlete_id in judge.athlete_ids():
+                    line = row_for(judge, athlete_id, period, today)
+                    assert line == roster_row(report_on(judge, athlete_id, period, today), today)
+                    lines.append(line)
+    # the switched-off rule's red flag, said by the roster line itself
+    assert any(r.level == "urgent" and (r.top_finding or "").startswith("Red flag: calf") for r in lines)
+
+
+def test_a_roster_built_in_worker_processes_is_the_same(store_path: Path) -> None:
+    """Each worker assesses its athletes one by one, each with an assessor of its own: the lines
+    are those of one process; the garbage collector's freeze for the workers is lifted after."""
+    import gc
+
+    store = roster_store(store_path)
+    one = build_roster(store, week=WEEK, today=date(2026, 9, 1), workers=1)
+    two = build_roster(store, week=WEEK, today=date(2026, 9, 1), workers=2)
+    assert one == two and len(two.rows) == 5
+    assert gc.get_freeze_count() == 0

@@ -4,7 +4,8 @@ Markdown, HTML or JSON.
 ``build_report`` selects from a :class:`runload.assess.Assessment`; the renderers in
 ``runload.report.text``, ``.markdown``, ``.html`` and ``.jsonout`` turn the same object into each
 format, and ``runload.report.charts`` draws its charts (SVG text, or PNG with Pillow: no plotting library).
-The coach's roster (``runload.report.roster``) is built from the same reports, one per athlete.
+The coach's roster (``runload.report.roster``) says what the same reports say, one line per athlete
+(read from the same assessment by the report's own functions).
 The other renderings of an assessment live here too: ``findings`` (check), ``weeks`` (the weekly
 series), ``pain_status`` (pain status), ``table`` (plain-text tables).
 """

@@ -80,10 +80,7 @@ def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: in
     if period is None:
         period = week_period(a.as_of or date.today(), a.first_weekday)
     as_of = a.as_of or period.end
-    if period.kind == "range":
-        shown = [f for f in a.findings if f.current or _in_period(f, period)]
-    else:
-        shown = [f for f in a.findings if f.current]
+    shown = shown_findings(a, period)
     earlier = sum(1 for f in a.findings if not f.current and f.day is not None and f.day < period.start)
 
     weeks = _weeks(a, period, weeks_shown)
@@ -122,6 +119,19 @@ def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: in
     )
 
     return dataclasses.replace(report, charts=chart_catalog.catalog(report))
+
+
+def shown_findings(a: Assessment, period: Period) -> list[Finding]:
+    """The findings a report for ``period`` shows: those current on its day, and for a range
+    every event inside it; most serious first."""
+    if period.kind == "range":
+        return [f for f in a.findings if f.current or _in_period(f, period)]
+    return [f for f in a.findings if f.current]
+
+
+def current_week(a: Assessment, period: Period) -> WeekRow:
+    """The period's last calendar week as the report's series shows it (its last row)."""
+    return _weeks(a, period, 1)[-1]
 
 
 def fitness_note(a: Assessment, lo: date, hi: date) -> str:
@@ -165,18 +175,14 @@ def _weeks(a: Assessment, period: Period, n: int) -> list[WeekRow]:
     :func:`runload.load.series.gaps`), before the first data or after the last day with data.
     The change is the weekly frame's: judged only against a complete week.
     """
-    weekly = a.frames.weekly
+    weekly = a.frames.weekly_lists  # the weekly series' columns as lists: no frame is built for a few rows
     first_weekday = a.first_weekday
     data_end = a.data_end
     last = week_start_of(period.end, first_weekday)
     starts = [last - timedelta(weeks=i) for i in range(n - 1, -1, -1)]
     shown = set(starts)
-    if len(weekly):
-        weekly = weekly[weekly["week_start"].isin(shown)]  # the rows shown, not the whole history
-    by_week = {r.week_start: r for r in weekly.itertuples(index=False)} if len(weekly) else {}
-    cross = a.frames.cross_training
-    cross_min = ({ws: float(m) for ws, m in cross.sum(axis=1).items() if ws in shown}
-                 if not cross.empty else {})
+    at = {ws: i for i, ws in enumerate(weekly["week_start"]) if ws in shown}
+    cross_min = {ws: float(m) for ws, m in a.frames.cross_training_totals.items() if ws in shown}
     first_day = a.frames.first_day
 
     def known(ws: date) -> bool:
@@ -187,19 +193,20 @@ def _weeks(a: Assessment, period: Period, n: int) -> list[WeekRow]:
     rows = []
     for ws in starts:
         partial = data_end is not None and ws <= data_end < ws + timedelta(days=6)
-        r = by_week.get(ws)
+        i = at.get(ws)
         reference = a.frames.week_complete(ws - timedelta(weeks=1))
         if not known(ws):
             rows.append(WeekRow(ws, 0.0, 0, 0.0, None, False, 0.0, False, partial, reference))
             continue
-        if r is None:  # before the first run, or cross-training only
+        if i is None:  # before the first run, or cross-training only
             rows.append(WeekRow(ws, 0.0, 0, 0.0, None, False, round(cross_min.get(ws, 0.0), 1), True, partial,
                                 reference))
             continue
-        change = None if r.change_pct != r.change_pct else round(float(r.change_pct), 1)
-        rows.append(WeekRow(ws, round(float(r.distance_km), 2), int(r.runs), round(float(r.longest_run_km), 2),
-                            change, bool(r.base_too_small), round(cross_min.get(ws, 0.0), 1), True, partial,
-                            reference))
+        pct = weekly["change_pct"][i]
+        change = None if pct is None or pct != pct else round(float(pct), 1)
+        rows.append(WeekRow(ws, round(float(weekly["distance_km"][i]), 2), int(weekly["runs"][i]),
+                            round(float(weekly["longest_run_km"][i]), 2), change, bool(weekly["base_too_small"][i]),
+                            round(cross_min.get(ws, 0.0), 1), True, partial, reference))
     return rows
 
 
@@ -303,9 +310,12 @@ def report_for(assessor: Any, athlete_id: str, *, week: str | date | None = None
 def load_weeks(a: Assessment, weeks: Sequence[WeekRow]) -> list[LoadWeek]:
     """Climbing, session load and TRIMP of the weeks shown (the frames' weekly sums); empty when
     no run of those weeks carries any of them."""
-    tables = {kind: a.frames.weekly_load(kind) for kind in ("climb", "session_load", "trimp")}
-    by = {kind: ({r.week_start: r for r in t.itertuples(index=False)} if t is not None else {})
-          for kind, t in tables.items()}
+    shown = {w.week_start for w in weeks if w.has_data}
+    by: dict[str, dict[date, tuple[float, int, int]]] = {}  # kind -> {week: (value, runs, runs missing it)}
+    for kind in ("climb", "session_load", "trimp"):
+        t = a.frames.weekly_load_lists(kind)  # the weekly sums' columns: no frame for a few rows
+        by[kind] = {} if t is None else {ws: (v, r, m) for ws, v, r, m in
+                                          zip(t["week_start"], t["value"], t["runs"], t["runs_missing"]) if ws in shown}
     out = []
     for w in weeks:
         if not w.has_data:
@@ -313,10 +323,10 @@ def load_weeks(a: Assessment, weeks: Sequence[WeekRow]) -> list[LoadWeek]:
         cells: dict[str, Any] = {}
         for kind, rows in by.items():
             r = rows.get(w.week_start)
-            cells[kind] = None if r is None or r.runs == 0 or r.runs_missing >= r.runs else round(float(r.value), 1)
+            cells[kind] = None if r is None or r[1] == 0 or r[2] >= r[1] else round(float(r[0]), 1)
         rated = by["session_load"].get(w.week_start)
         out.append(LoadWeek(w.week_start, cells["climb"], cells["session_load"],
-                            0 if rated is None else int(rated.runs - rated.runs_missing), cells["trimp"], w.runs))
+                            0 if rated is None else int(rated[1] - rated[2]), cells["trimp"], w.runs))
     if not any(x.climb_m is not None or x.session_load is not None or x.trimp is not None for x in out):
         return []
     return out

@@ -1,7 +1,9 @@
 """A coach's roster: every athlete on one line, most at risk first.
 
-Each line is taken from the athlete's own report for the week (so the roster never says
-something the report does not), plus how old the athlete's data is: a runner whose watch has not
+Each line says what the athlete's own report for the week says (so the roster never says
+something the report does not): read from the same assessment by the report's own functions
+(:func:`runload.report.build.shown_findings`, :func:`runload.report.build.current_week`), without
+building the rest of the report; plus how old the athlete's data is: a runner whose watch has not
 synced for two weeks may be injured, ill, or just forgetful, and a coach should ask. Data 7 or
 more days old is a caution, 14 or more (or none at all) a warning.
 """
@@ -12,12 +14,12 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
-from runload.assess import STATUS_SHORT, Assessment
+from runload.assess import STATUS_SHORT, Assessment, Status
 from runload.calendar import Period
+from runload.models import Athlete, Finding, RedFlagLevel, level_rank
 from runload.plan import PlanCheck
-from runload.report.build import build_report, judged_day
-from runload.models import RedFlagLevel, level_rank
-from runload.report.model import Report, Roster, RosterRow
+from runload.report.build import build_report, current_week, judged_day, shown_findings
+from runload.report.model import Report, Roster, RosterRow, WeekRow
 
 T = TypeVar("T")
 
@@ -48,8 +50,16 @@ def report_on(assessor: Assessments, athlete_id: str, period: Period, today: dat
 
 
 def row_for(assessor: Assessments, athlete_id: str, period: Period, today: date) -> RosterRow:
-    """One athlete's roster line: their report for ``period`` (:func:`report_on`)."""
-    return roster_row(report_on(assessor, athlete_id, period, today), today)
+    """One athlete's roster line: what their report for ``period`` (:func:`report_on`) says,
+    taken from the same assessment and plan check by the same functions, without building the
+    rest of the report (its weeks, runs, shoes, notes and charts)."""
+    day = judged_day(period, today)
+    a = assessor.get(athlete_id, day, read_on=today)
+    plan = assessor.plan(athlete_id, day, read_on=today)
+    flag = a.pain.red_flags[0] if a.pain is not None and a.pain.red_flags else None
+    return _row(a.athlete, period, today, data_end=a.data_end, status=a.status, findings=shown_findings(a, period),
+                week=current_week(a, period), pain_trend=a.pain.trend.word,
+                red_flag=None if flag is None else (flag.date, str(flag.what)), plan=plan)
 
 
 def stale_level(days: int | None) -> str:
@@ -63,36 +73,47 @@ def stale_level(days: int | None) -> str:
 
 def roster_row(report: Report, today: date) -> RosterRow:
     """One athlete's roster line from their report; ``today`` dates the staleness."""
-    reference = min(today, report.period.end)
-    days = None if report.data_end is None else max(0, (reference - report.data_end).days)
+    story = report.pain_story
+    return _row(report.athlete, report.period, today, data_end=report.data_end, status=report.status,
+                findings=report.findings, week=report.current_week, pain_trend=report.pain.trend,
+                red_flag=story.red_flags[0][:2] if story and story.red_flags else None, plan=report.plan)
+
+
+def _row(athlete: Athlete, period: Period, today: date, *, data_end: date | None, status: Status,
+         findings: Sequence[Finding], week: WeekRow | None, pain_trend: str, red_flag: tuple[date, str] | None,
+         plan: PlanCheck | None) -> RosterRow:
+    """The roster line of what an athlete's report for ``period`` says (:func:`roster_row`,
+    :func:`row_for`): its status and findings, its last week, its pain trend and first standing
+    red flag (day, what), the plan check; ``today`` dates the staleness."""
+    reference = min(today, period.end)
+    days = None if data_end is None else max(0, (reference - data_end).days)
     stale = stale_level(days)
-    week = report.current_week
-    top = report.findings[0] if report.findings else None
-    if top is None and report.status.level in tuple(RedFlagLevel) and report.pain_story:
+    top = findings[0] if findings else None
+    if top is None and status.level in tuple(RedFlagLevel) and red_flag is not None:
         # a red flag whose rule is switched off still stands: say what it is
-        d, what, _level = report.pain_story.red_flags[0]
+        d, what = red_flag
         top_text: str | None = f"Red flag: {what} ({d.isoformat()})"
     else:
         top_text = f"{top.title}: {top.message}" if top else None
-    level = max(report.status.level, stale, key=level_rank)
+    level = max(status.level, stale, key=level_rank)
     has = week is not None and week.has_data
     return RosterRow(
-        athlete_id=report.athlete.id,
-        name=report.athlete.name,
+        athlete_id=athlete.id,
+        name=athlete.name,
         level=level,
-        findings_level=report.status.level,
+        findings_level=status.level,
         week_km=round(week.distance_km, 1) if has and week else None,
         change_pct=week.change_pct if has and week else None,
         base_too_small=bool(has and week and week.base_too_small),
         top_finding=top_text,
         top_rule_id=top.rule_id if top else None,
-        findings=len(report.findings),
-        pain_trend=report.pain.trend,
-        last_data=report.data_end,
+        findings=len(findings),
+        pain_trend=pain_trend,
+        last_data=data_end,
         days_since_data=days,
         stale_level=stale,
-        units=report.athlete.units,
-        plan=None if report.plan is None else ("keeps limits" if report.plan.keeps_limits else "breaks a limit"),
+        units=athlete.units,
+        plan=None if plan is None else ("keeps limits" if plan.keeps_limits else "breaks a limit"),
     )
 
 

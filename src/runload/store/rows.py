@@ -34,7 +34,8 @@ def iso(dt: datetime) -> str:
 
 
 def parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(timezone.utc)
+    dt = datetime.fromisoformat(text)
+    return dt if dt.tzinfo is timezone.utc else dt.astimezone(timezone.utc)  # the store writes UTC
 
 
 # ---------------------------------------------------------------- athletes
@@ -128,6 +129,18 @@ def _warnings(text: str) -> tuple[str, ...]:
     return () if text == "[]" else tuple(json.loads(text))
 
 
+_SPORTS = {s.value: s for s in Sport}
+
+
+def _activity(fields_in_order: dict[str, Any]) -> Activity:
+    """The activity of ``fields_in_order`` (every field of :class:`Activity`, in its order),
+    made as unpickling makes one: the frozen dataclass's ``__init__`` sets its 30 fields one
+    ``object.__setattr__`` at a time, most of the time a stored row takes to read."""
+    act = object.__new__(Activity)
+    act.__dict__.update(fields_in_order)
+    return act
+
+
 def activity_from_row(row: Row) -> Activity:
     """The activity of a row of :data:`ACTIVITY_COLUMNS`, a person's corrections applied (the
     recorded values they replace kept in ``corrections``) and the athlete's default shoe given
@@ -148,14 +161,16 @@ def activity_from_row(row: Row) -> Activity:
     if rpe_c is not None:
         corrections["rpe"], rpe = rpe, rpe_c
     gear_default = gear_assigned is not None and gear is None
-    return Activity(
-        id=aid, start_utc=parse_iso(start), utc_offset_s=offset, sport=Sport(sport), sub_sport=sub_sport,
-        sport_inferred=bool(inferred), distance_m=float(distance), distance_source=str(distance_source),
-        timer_s=timer, elapsed_s=elapsed, elevation_gain_m=gain, avg_hr_bpm=avg_hr, max_hr_bpm=max_hr,
-        avg_cadence_spm=cadence, device=device, name=name, gear=gear_assigned if gear_default else gear,
-        gear_default=gear_default, laps=_laps(laps), hr_zone_s=_zones(zones), warnings=_warnings(warnings),
-        source_file=source_file, source_hash=source_hash, leg_index=int(leg), rpe=rpe, hr_bin_bpm=int(hr_bin),
-        import_id=import_id, corrections=corrections)
+    return _activity({
+        "start_utc": parse_iso(start), "sport": _SPORTS.get(sport) or Sport(sport), "distance_m": float(distance),
+        "timer_s": timer, "elapsed_s": elapsed, "utc_offset_s": offset, "offset_recorded_utc": None,
+        "sub_sport": sub_sport, "sport_inferred": bool(inferred), "elevation_gain_m": gain, "avg_hr_bpm": avg_hr,
+        "max_hr_bpm": max_hr, "avg_cadence_spm": cadence, "device": device, "name": name,
+        "gear": gear_assigned if gear_default else gear, "laps": () if laps == "[]" else _laps(laps),
+        "hr_zone_s": {} if zones == "{}" else _zones(zones), "hr_bin_bpm": int(hr_bin), "source_file": source_file,
+        "source_hash": source_hash, "leg_index": int(leg), "distance_source": str(distance_source),
+        "warnings": () if warnings == "[]" else _warnings(warnings), "rpe": rpe, "id": aid,
+        "corrections": corrections, "gear_default": gear_default, "import_id": import_id})
 
 
 # ---------------------------------------------------------------- pain entries

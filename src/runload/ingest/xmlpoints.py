@@ -30,6 +30,8 @@ Safety, as :mod:`runload.ingest.xmlsafe` promises for expat:
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -182,7 +184,7 @@ def _rounds(data: bytes, tags: list[str]) -> Iterator[tuple[Iterable[tuple[str, 
     start = document_start(data)
     if len(data) - start <= WHOLE_BYTES:
         root = etree.fromstring(data[start:], etree.XMLParser(**_SAFE))
-        yield etree.iterwalk(root, events=("start", "end"), tag=tags), root
+        yield _walk(root, tags), root
         return
     parser = etree.XMLPullParser(events=("start", "end"), tag=tags, **_SAFE)
     view = memoryview(data)
@@ -245,6 +247,28 @@ def _events(data: bytes, name: str, layout: Layout) -> Iterator[Event]:
         raise IngestError(f"not a {layout.what} file: its root element is <{local}>, not <{layout.root}>", path=name)
 
 
+def _walk(root: Any, tags: list[str]) -> Iterator[tuple[str, Any]]:
+    """What ``etree.iterwalk(root, events=("start", "end"), tag=tags)`` yields, from lxml's
+    C-filtered ``iter`` (twice as quick: only the elements named are handed to Python). An
+    element's end comes before the start of the next named element outside it."""
+    open_: list[Any] = []  # the named elements open, innermost last
+    ids: set[int] = set()  # and their ids (each stays alive while open: its id is its own)
+    for el in root.iter(*tags):
+        if open_:
+            up = el.getparent()
+            while up is not None and id(up) not in ids:
+                up = up.getparent()
+            while open_ and open_[-1] is not up:
+                done = open_.pop()
+                ids.discard(id(done))
+                yield "end", done
+        yield "start", el
+        open_.append(el)
+        ids.add(id(el))
+    while open_:
+        yield "end", open_.pop()
+
+
 def _namespace(tag: Any) -> str:
     text = str(tag)
     return text[1:].partition("}")[0] if text.startswith("{") else ""
@@ -267,6 +291,7 @@ class _Columns:
         self.point_tag = ""
         self.extra_index: dict[str, int] = {}
         self.extra_kind: dict[str, int] = {}  # tag: which extra (-1: none)
+        self.extra_tags: tuple[str, ...] | None = None  # the elements that may be extras (None: any)
 
     def bind(self, ns: str) -> None:
         self.ns = ns
@@ -276,6 +301,7 @@ class _Columns:
             for n in names:
                 self.extra_index[n.lower()] = i
         self.extra_kind = {}
+        self.extra_tags = _spellings(tuple(self.extra_index))
 
     def take(self, container: Any, complete: bool) -> list[list[str | None]] | None:
         """The values of the points the container holds, as columns, then those points deleted
@@ -334,7 +360,10 @@ class _Columns:
         point_tag = self.point_tag
         i = -1
         point = None
-        for el in container.iter(etree.Element):  # every element: a name matches in any capitalisation
+        # the points and the elements named as an extra in any capitalisation and namespace (the
+        # others cannot be extras); every element when those names cannot be listed
+        tags = (point_tag, *self.extra_tags) if self.extra_tags is not None else (etree.Element,)
+        for el in container.iter(*tags):
             tag = el.tag
             if tag == point_tag:
                 if el.getparent() is container:
@@ -358,6 +387,24 @@ class _Columns:
         if _namespace(tag) == self.ns:
             return -1
         return self.extra_index.get(tag[tag.find("}") + 1:].lower(), -1)
+
+
+@functools.lru_cache(maxsize=16)
+def _spellings(names: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Every tag (``{*}local``: in any namespace) whose local name is one of ``names`` (lower case)
+    in some capitalisation: ``{*}hr``, ``{*}hR``, ``{*}Hr``, ``{*}HR``. None for a name with a
+    letter outside ASCII (the tags are then not listed: every element is looked at).
+
+    lxml matches an ``iter`` filter against the parser's dictionary of names first, so only the
+    spellings a file writes cost anything per element; these are all the tags Python's
+    ``str.lower`` turns into a name (outside ASCII only the Kelvin sign lowers to an ASCII letter, k)."""
+    if not all(n.isascii() and n == n.lower() for n in names):
+        return None
+    out: list[str] = []
+    for name in names:
+        letters = [(c, c.upper()) + (("\u212a",) if c == "k" else ()) if c.isalpha() else (c,) for c in name]
+        out.extend("{*}" + "".join(spelled) for spelled in itertools.product(*letters))
+    return tuple(out)
 
 
 __all__ = ["FEED_BYTES", "TAKE_POINTS", "WHOLE_BYTES", "End", "Event", "Layout", "Node", "Points", "Start", "read_points"]

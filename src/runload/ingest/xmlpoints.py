@@ -100,6 +100,20 @@ class Node:
         found = _xpath(f"{path}", self._ns)(self._el)
         return [str(_xpath("string()", self._ns)(e)) for e in found]
 
+    def named(self, local: str, depth: int) -> list[str]:
+        """The text of each element named ``local`` in any namespace (or none) from one to
+        ``depth`` levels below this one, in the file's order (the elements are found by lxml in C,
+        not by an XPath predicate on every element below)."""
+        string = _xpath("string()", self._ns)
+        out: list[str] = []
+        for found in self._el.iter(f"{{*}}{local}"):
+            up, level = found, 0
+            while up is not self._el and level <= depth:
+                up, level = up.getparent(), level + 1
+            if up is self._el and 1 <= level <= depth:
+                out.append(str(string(found)))
+        return out
+
 
 @dataclass(frozen=True)
 class Start:

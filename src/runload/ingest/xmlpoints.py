@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -73,10 +74,10 @@ class Node:
     """An outline element as a format sees it: its name, its parent's and its ancestors', its
     attributes, and the text of elements below it."""
 
-    __slots__ = ("_el", "_ns", "name", "parent")
+    __slots__ = ("_el", "_lean", "_ns", "name", "parent")
 
-    def __init__(self, el: Any, ns: str) -> None:
-        self._el, self._ns = el, ns
+    def __init__(self, el: Any, ns: str, lean: bool = False) -> None:
+        self._el, self._ns, self._lean = el, ns, lean
         self.name = _local(el.tag, ns)
         up = el.getparent()
         self.parent = _local(up.tag, ns) if up is not None else None
@@ -98,20 +99,24 @@ class Node:
         """The text of each element ``path`` (XPath from this element, ``p:`` the file's
         namespace) names, in the file's order."""
         found = _xpath(f"{path}", self._ns)(self._el)
-        return [str(_xpath("string()", self._ns)(e)) for e in found]
+        return [self._string(e) for e in found]
+
+    def _string(self, el: Any) -> str:
+        if self._lean and len(el):
+            raise _Mixed  # text around elements: blanks between them count (see _lean)
+        return str(_xpath("string()", self._ns)(el))
 
     def named(self, local: str, depth: int) -> list[str]:
         """The text of each element named ``local`` in any namespace (or none) from one to
         ``depth`` levels below this one, in the file's order (the elements are found by lxml in C,
         not by an XPath predicate on every element below)."""
-        string = _xpath("string()", self._ns)
         out: list[str] = []
         for found in self._el.iter(f"{{*}}{local}"):
             up, level = found, 0
             while up is not self._el and level <= depth:
                 up, level = up.getparent(), level + 1
             if up is self._el and 1 <= level <= depth:
-                out.append(str(string(found)))
+                out.append(self._string(found))
         return out
 
 
@@ -141,6 +146,10 @@ class _Refused(Exception):
     """libxml2 refused the file (not well-formed, or beyond one of its limits)."""
 
 
+class _Mixed(Exception):
+    """A value read from a lean tree has text around elements: the file is read again whole."""
+
+
 def read_points(data: bytes, name: str, layout: Layout, build: Callable[[Iterator[Event]], T]) -> T:
     """What ``build`` makes of the events of the file ``data`` (see the module docstring).
 
@@ -148,14 +157,50 @@ def read_points(data: bytes, name: str, layout: Layout, build: Callable[[Iterato
     format; exceptions raised by ``build`` pass through.
     """
     try:
-        return build(_events(data, name, layout))
+        return _read(data, name, layout, build)
     except _Refused:
         pass
     check_xml(data, name)  # not well-formed: expat says where, in its words
     try:
-        return build(_events(tame(data, name), name, layout))
+        return _read(tame(data, name), name, layout, build)
     except _Refused as refused:
         raise IngestError(f"not a {layout.what} file runload can read: {refused}", path=name) from None
+
+
+def _read(data: bytes, name: str, layout: Layout, build: Callable[[Iterator[Event]], T]) -> T:
+    if _lean(data):
+        try:
+            return build(_events(data, name, layout, lean=True))
+        except _Mixed:
+            pass
+    return build(_events(data, name, layout, lean=False))
+
+
+_ASCII_XML = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["'](utf-?8|us-ascii|ascii|iso-8859-\d+|latin-?1|windows-125\d|cp125\d)["']""",
+                        re.IGNORECASE)
+
+
+def _lean(data: bytes) -> bool:
+    """Whether the file may be parsed without its blank text (whitespace between elements: half
+    of a file's nodes, and of the time spent on them), the values read being the same.
+
+    libxml2 drops only text that is all blank and next to an element's tag. Text values are
+    read from elements without children, where that drops at most blanks around the value;
+    a value with elements inside it (blanks between its pieces count) raises :class:`_Mixed`
+    and the file is read again whole. The file may hold nothing else that splits text (no
+    CDATA section, comment, processing instruction or DTD: only ``<?xml`` and elements), and
+    its encoding writes ASCII as ASCII, so those are seen in the bytes."""
+    start = document_start(data)
+    head = data[start:start + 256]
+    if head[:1] != b"<" or b"\0" in head[:4]:
+        return False  # UTF-16, UTF-32, EBCDIC
+    body = start
+    if head.startswith(b"<?xml"):
+        decl = head.split(b"?>", 1)[0]
+        if b"encoding" in decl and not _ASCII_XML.match(head):
+            return False
+        body = start + len(decl) + 2
+    return data.find(b"<!", body) < 0 and data.find(b"<?", body) < 0
 
 
 def _local(tag: Any, ns: str) -> str:
@@ -191,16 +236,18 @@ _SAFE = {"resolve_entities": False, "load_dtd": False, "no_network": True, "huge
          "remove_comments": True, "remove_pis": True}
 
 
-def _rounds(data: bytes, tags: list[str]) -> Iterator[tuple[Iterable[tuple[str, Any]], Any]]:
+def _rounds(data: bytes, tags: list[str], lean: bool) -> Iterator[tuple[Iterable[tuple[str, Any]], Any]]:
     """The parser's events (start and end of the elements ``tags`` names), a round at a time,
     with the root once it is known. A file up to :data:`WHOLE_BYTES` is parsed in one go and its
-    tree walked (libxml2 is quickest so); a larger one is fed :data:`FEED_BYTES` at a time."""
+    tree walked (libxml2 is quickest so); a larger one is fed :data:`FEED_BYTES` at a time.
+    A ``lean`` parse leaves blank text out (see :func:`_lean`)."""
     start = document_start(data)
+    options = {**_SAFE, "remove_blank_text": lean}
     if len(data) - start <= WHOLE_BYTES:
-        root = etree.fromstring(data[start:], etree.XMLParser(**_SAFE))
+        root = etree.fromstring(data[start:], etree.XMLParser(**options))
         yield _walk(root, tags), root
         return
-    parser = etree.XMLPullParser(events=("start", "end"), tag=tags, **_SAFE)
+    parser = etree.XMLPullParser(events=("start", "end"), tag=tags, **options)
     view = memoryview(data)
     for pos in range(start, len(data), FEED_BYTES):
         parser.feed(bytes(view[pos:pos + FEED_BYTES]))
@@ -209,18 +256,18 @@ def _rounds(data: bytes, tags: list[str]) -> Iterator[tuple[Iterable[tuple[str, 
     yield parser.read_events(), root
 
 
-def _events(data: bytes, name: str, layout: Layout) -> Iterator[Event]:
+def _events(data: bytes, name: str, layout: Layout, lean: bool) -> Iterator[Event]:
     """The events of one file. The parser tells only of outline elements; a container's points
     are taken out as columns when it ends, or, in a large file, after each round of parsing
     (every point but its last child, which may still be open)."""
     outline = {layout.root, layout.container, *layout.outline}
     ns: str | None = None
-    columns = _Columns(layout)
+    columns = _Columns(layout, lean)
     nodes: dict[Any, Node] = {}  # outline elements started, their end still to come
     open_: list[tuple[Any, Node]] = []  # the containers open, innermost last
     root_el = None
     try:
-        for events, root_el in _rounds(data, [f"{{*}}{t}" for t in outline]):
+        for events, root_el in _rounds(data, [f"{{*}}{t}" for t in outline], lean):
             whole = root_el is not None and not open_ and not nodes  # a tree already built: nothing to free
             for event, el in events:
                 if ns is None:
@@ -231,7 +278,7 @@ def _events(data: bytes, name: str, layout: Layout) -> Iterator[Event]:
                         ns = "\0"  # another root: nothing matches (a file that is not well-formed says so first)
                     columns.bind(ns)
                 if event == "start":
-                    node = nodes[el] = Node(el, ns)
+                    node = nodes[el] = Node(el, ns, lean)
                     if node.name == layout.container:
                         open_.append((el, node))
                     yield Start(node)
@@ -299,8 +346,9 @@ def _drop(el: Any) -> None:
 class _Columns:
     """Takes the values of a container's first points out as columns, then deletes those points."""
 
-    def __init__(self, layout: Layout) -> None:
+    def __init__(self, layout: Layout, lean: bool = False) -> None:
         self.layout = layout
+        self.lean = lean
         self.ns = ""
         self.point_tag = ""
         self.extra_index: dict[str, int] = {}
@@ -353,6 +401,8 @@ class _Columns:
                         values.insert(at, None)
                     aligned = True
             if not aligned:  # a value split somewhere (text around an element): each point on its own
+                if self.lean:
+                    raise _Mixed
                 if points is None:
                     points = _xpath(pts, self.ns)(container, k=n)
                 one = _xpath(f"string({path})", self.ns)

@@ -200,7 +200,9 @@ def _lean(data: bytes) -> bool:
         if b"encoding" in decl and not _ASCII_XML.match(head):
             return False
         body = start + len(decl) + 2
-    return data.find(b"<!", body) < 0 and data.find(b"<?", body) < 0
+    # (a byte the file lacks is found missing quicker than two)
+    return ((data.find(b"!", body) < 0 or data.find(b"<!", body) < 0)
+            and (data.find(b"?", body) < 0 or data.find(b"<?", body) < 0))
 
 
 def _local(tag: Any, ns: str) -> str:
@@ -381,6 +383,7 @@ class _Columns:
         pts = f"p:{p}" if complete else f"p:{p}[position() <= $k]"
         cols: list[list[str | None]] = []
         points: list[Any] | None = None
+        lacked: list[Any] = []  # the points that lacked the last value missing from a few
         for path in self.layout.columns:
             if path.startswith("@"):
                 values = _xpath(f"{pts}/{path}", self.ns)(container, k=n)
@@ -393,7 +396,13 @@ class _Columns:
                 values, aligned = [None] * n, True  # not written in these points at all
             if not aligned:  # a few points without the value: the others' values, None put in the gaps
                 target = path if path.startswith("@") else f"{path}/text()"
-                lacking = _xpath(f"{pts}[not({target})]", self.ns)(container, k=n)
+                if self.lean and lacked and len(values) + len(lacked) == n and not _xpath(
+                        f"count($lacked/{target})", self.ns)(container, lacked=lacked):
+                    # the same points lack this value too (a lean tree's value elements hold one
+                    # text node at most, so the others hold one each): not asked of every point again
+                    lacking = lacked
+                else:
+                    lacking = lacked = _xpath(f"{pts}[not({target})]", self.ns)(container, k=n)
                 if len(values) + len(lacking) == n and len(lacking) <= _FEW and not any(map(etree.iselement, values)):
                     before = _xpath(f"count(preceding-sibling::p:{p})", self.ns)
                     values = list(values)

@@ -426,24 +426,33 @@ class _Columns:
 
     def _extras(self, container: Any, n: int) -> list[list[str | None]]:
         """Extension values by name: the first of each kind below each point, in another namespace
-        than the file's."""
+        than the file's (an element between two points counts for the one before)."""
         out: list[list[str | None]] = [[None] * n for _ in self.layout.extras]
+        if self.extra_tags is not None:
+            # the elements named as an extra in any capitalisation and namespace (the others
+            # cannot be extras), walked with the points; none in the file: nothing to walk
+            if next(container.iter(*self.extra_tags), None) is None:
+                return out
+            tags: tuple[Any, ...] = (self.point_tag, *self.extra_tags)
+        else:  # names that cannot be listed: every element
+            tags = (etree.Element,)
         kinds = self.extra_kind
         below = self.layout.extras_below
         point_tag = self.point_tag
+        points = _xpath(f"p:{self.layout.point}", self.ns)(container)  # lxml hands out these same objects below
         i = -1
         point = None
-        # the points and the elements named as an extra in any capitalisation and namespace (the
-        # others cannot be extras); every element when those names cannot be listed
-        tags = (point_tag, *self.extra_tags) if self.extra_tags is not None else (etree.Element,)
+        after = points[0] if points else None  # the container's next point
         for el in container.iter(*tags):
+            if el is after:
+                i += 1
+                if i >= n:
+                    break
+                point = el
+                after = points[i + 1] if i + 1 < len(points) else None
+                continue
             tag = el.tag
-            if tag == point_tag:
-                if el.getparent() is container:
-                    i += 1
-                    if i >= n:
-                        break
-                    point = el
+            if tag == point_tag:  # a point inside a point
                 continue
             kind = kinds.get(tag)
             if kind is None:

@@ -271,6 +271,7 @@ def _events(data: bytes, name: str, layout: Layout, lean: bool) -> Iterator[Even
     try:
         for events, root_el in _rounds(data, [f"{{*}}{t}" for t in outline], lean):
             whole = root_el is not None and not open_ and not nodes  # a tree already built: nothing to free
+            columns.tree = root_el if whole else None
             for event, el in events:
                 if ns is None:
                     root = el.getroottree().getroot()
@@ -356,6 +357,8 @@ class _Columns:
         self.extra_index: dict[str, int] = {}
         self.extra_kind: dict[str, int] = {}  # tag: which extra (-1: none)
         self.extra_tags: tuple[str, ...] | None = None  # the elements that may be extras (None: any)
+        self.tree: Any = None  # the whole file's tree, when it is built before any point is taken
+        self.no_extras: bool | None = None  # that tree holds no element named as an extra
 
     def bind(self, ns: str) -> None:
         self.ns = ns
@@ -431,7 +434,12 @@ class _Columns:
         if self.extra_tags is not None:
             # the elements named as an extra in any capitalisation and namespace (the others
             # cannot be extras), walked with the points; none in the file: nothing to walk
-            if next(container.iter(*self.extra_tags), None) is None:
+            if self.tree is not None:  # asked once of the whole tree (lxml reads the names given once a walk)
+                if self.no_extras is None:
+                    self.no_extras = next(self.tree.iter(*self.extra_tags), None) is None
+                if self.no_extras:
+                    return out
+            elif next(container.iter(*self.extra_tags), None) is None:
                 return out
             tags: tuple[Any, ...] = (self.point_tag, *self.extra_tags)
         else:  # names that cannot be listed: every element

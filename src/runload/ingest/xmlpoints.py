@@ -10,9 +10,18 @@ values of a container's points as columns of text (all of them at its end, or up
 
 Why lxml: libxml2 is a well-kept C parser with wheels for every platform runload supports, and
 with it the values of thousands of points are taken out by compiled XPath in C, a column at a
-time, instead of by a Python call per XML tag (expat's way); that is what reading a GPX file ten
-times faster than gpxpy takes. Points are read as the parse goes and then deleted from the tree,
-so memory holds a chunk of points, never the whole file.
+time, instead of by a Python call per XML tag (expat's way). Points are read as the parse goes
+and then deleted from the tree, so memory holds a chunk of points, never the whole file.
+What else keeps Python off the elements:
+
+- the outline is found by lxml's tag-filtered ``iter`` (in C), its ends from how it nests;
+- extension values (a name in any capitalisation, in any namespace) are looked for only among
+  the elements spelled as one of the names, every spelling handed to lxml, which matches a tag
+  only if the parser met that name (:func:`_spellings`); a file without any is not walked;
+- a file where blank text cannot change a value is parsed without it (:func:`_lean`: half the
+  nodes of an indented file); a value with elements inside reads the file again whole.
+
+``tests/xml_reference.py`` keeps the reader as it was before these; the tests hold this one to it.
 
 Safety, as :mod:`runload.ingest.xmlsafe` promises for expat:
 

@@ -99,8 +99,6 @@ _LAYOUT = Layout(
              "p:AltitudeMeters[1]", "p:DistanceMeters[1]", "p:HeartRateBpm[1]/p:Value[1]", "p:Cadence[1]"),
     extras=(("RunCadence",),),  # Garmin's ActivityExtension: running cadence, per leg
 )
-# the lap's own values, wherever Garmin's extension puts its average run cadence (3 levels down at most)
-_AVG_RUN_CADENCE = " | ".join("/".join(["*"] * i + ["*[local-name()='AvgRunCadence']"]) for i in range(3))
 
 
 def read_tcx(data: bytes, name: str) -> TcxData:
@@ -160,7 +158,7 @@ def _lap_values(lap: TcxLap, node: Node, td: TcxData) -> None:
         lap.avg_hr_bpm = _value(text.strip(), 1.0, 255.0, "heart rate", td)
     for text in node.texts("p:MaximumHeartRateBpm/p:Value"):
         lap.max_hr_bpm = _value(text.strip(), 1.0, 255.0, "heart rate", td)
-    for text in node.texts(_AVG_RUN_CADENCE):
+    for text in node.named("AvgRunCadence", 3):  # wherever Garmin's extension puts it, 3 levels down at most
         lap.avg_run_cadence = _value(text.strip(), 0.0, 255.0, "cadence", td)
 
 

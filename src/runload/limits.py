@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
+
 from runload.calendar import week_start_of
-from runload.load.formulas import LOOKBACK_DAYS, established_longest_km, return_to_run_state
+from runload.load.formulas import LOOKBACK_DAYS, established_longest_of, return_to_run_of
 from runload.load.series import Frames, pct_change, recent_pair_reference, recent_reference, reference_weeks
 from runload.models import Athlete, RedFlagLevel
 from runload.pain import PainAssessment
@@ -262,8 +264,7 @@ def next_week_limits(frames: Frames, rules: Sequence[Rule], athlete: Athlete, as
     assert day is not None  # there are runs, so the frames end on a day
     rtr = by_id.get("return-to-run")
     params = rtr.params if rtr else {}
-    state = return_to_run_state([a for _, a in frames.runs], day, break_days=LOOKBACK_DAYS,
-                                mode_days=int(params.get("mode_days", 28)), days=[d for d, _ in frames.runs])
+    state = return_to_run_of(frames.run_days, day, break_days=LOOKBACK_DAYS, mode_days=int(params.get("mode_days", 28)))
     if state["active"]:
         guidance = RETURN_TO_RUN_GUIDANCE
         plan = pain.return_plan if pain is not None else None
@@ -329,22 +330,27 @@ def next_week_limits(frames: Frames, rules: Sequence[Rule], athlete: Athlete, as
     if sp is not None:
         window = LOOKBACK_DAYS
         pct = caution_pct(sp, athlete, day)
-        spikes = frames.spikes(window)
+        spikes = frames.spike_columns(window)
+        run_day, run_km = spikes["day"], spikes["km"]
         # A run on day P is judged on the runs of the 30 days before it (to P - 1): the limit must
         # hold on every day of the week, so it stands on the latest day whose window still holds a
         # run recorded by now (the windows of later days hold fewer of them).
         built, to = None, day
         for k in range(6, (max(target, day + timedelta(days=1)) - target).days - 1, -1):
             to = target + timedelta(days=k - 1)
-            built = established_longest_km(frames.activities, end=to, days=window, spike_pct=pct, spikes=spikes)
+            built = established_longest_of(run_day, run_km, spikes["ref_km"], end=to, days=window, spike_pct=pct)
             if built is not None:
                 break
         if built is not None:
             longest, longest_rule = accepted_km(built, pct), sp.id
             basis.update(longest_30d_km=round(built, 2), longest_pct=round(pct, 2), longest_window_to=to.isoformat())
-            raw = max((s for s in spikes if 0 <= (to - s["date"]).days < window), key=lambda s: s["km"])
-            if raw["km"] > built + 1e-9:  # a spike counts only up to the rule over its own reference
-                basis.update(longest_raw_km=round(raw["km"], 2), longest_raw_day=raw["date"].isoformat())
+            back = to.toordinal() - run_day
+            inside = np.flatnonzero((back >= 0) & (back < window))
+            raw = int(inside[np.argmax(run_km[inside])])  # the longest, the first of equals
+            raw_km = float(run_km[raw])
+            if raw_km > built + 1e-9:  # a spike counts only up to the rule over its own reference
+                basis.update(longest_raw_km=round(raw_km, 2),
+                             longest_raw_day=date.fromordinal(int(run_day[raw])).isoformat())
     mode = NORMAL
     per_run = per_rule = None
     episode = pain.current_episode if pain is not None else None

@@ -26,7 +26,7 @@ from runload.load.formulas import (
     coarse_hr,
     fitness_fatigue_columns,
     rolling_sum,
-    run_spikes,
+    spike_references,
 )
 from runload.models import Activity, Athlete, Sport
 
@@ -657,15 +657,6 @@ def _week_sums(first: date | None, vals: np.ndarray, weeks: Sequence[date]) -> l
     return total.tolist()
 
 
-def _week_counts(days: Sequence[date], weeks: Sequence[date]) -> list[int]:
-    """How many of ``days`` fall in each of the consecutive ``weeks``."""
-    if not weeks:
-        return []
-    index = [(d - weeks[0]).days // 7 for d in days]
-    index = [i for i in index if 0 <= i < len(weeks)]
-    return np.bincount(np.array(index, dtype=np.int64), minlength=len(weeks)).tolist()
-
-
 class Frames:
     """One athlete's series up to a day, each built once on first use.
 
@@ -701,13 +692,68 @@ class Frames:
     @cached_property
     def runs(self) -> tuple[tuple[date, Activity], ...]:
         """(local day, activity) of every run, in start order."""
-        return tuple((d, a) for d, a in zip(self.days, self.activities) if a.is_run)
+        running = Sport.RUNNING
+        return tuple((d, a) for d, a in zip(self.days, self.activities) if a.sport is running)
+
+    @cached_property
+    def run_days(self) -> np.ndarray:
+        """The day ordinal (:meth:`datetime.date.toordinal`) of each of :attr:`runs`."""
+        return np.fromiter((d.toordinal() for d, _ in self.runs), dtype=np.int64, count=len(self.runs))
+
+    def run_values(self, name: str) -> np.ndarray:
+        """A number of each of :attr:`runs`, read once per frames: ``metres`` (distance),
+        ``seconds`` (:func:`duration_s`, 0 without), ``rpe``, ``climb`` (elevation gain; 0
+        without), and ``no_rpe``, ``no_climb``, ``no_hr`` (True where the run lacks the measure)."""
+        key = ("run values", name)
+        got = self._memo.get(key)
+        if got is None:
+            acts = [a for _, a in self.runs]
+            n = len(acts)
+            if name == "metres":
+                got = np.fromiter((a.distance_m for a in acts), dtype=float, count=n)
+            elif name == "seconds":
+                got = np.fromiter(((a.timer_s if a.timer_s is not None else a.elapsed_s) or 0.0 for a in acts),
+                                  dtype=float, count=n)
+            elif name == "rpe":
+                got = np.fromiter((a.rpe or 0.0 for a in acts), dtype=float, count=n)
+            elif name == "climb":
+                got = np.fromiter((a.elevation_gain_m or 0.0 for a in acts), dtype=float, count=n)
+            else:
+                attr = {"no_rpe": "rpe", "no_climb": "elevation_gain_m", "no_hr": "avg_hr_bpm"}[name]
+                got = np.fromiter((getattr(a, attr) is None for a in acts), dtype=bool, count=n)
+            self._memo[key] = got
+        return got
+
+    @cached_property
+    def _upto_end(self) -> np.ndarray:
+        """Per run of :attr:`runs`: on or before ``end`` (later days are unknown)."""
+        if self.end is None:
+            return np.ones(len(self.runs), dtype=bool)
+        return self.run_days <= self.end.toordinal()
 
     @cached_property
     def daily_columns(self) -> tuple[date | None, dict[str, np.ndarray]]:
-        """:func:`daily_columns` of the activities, up to ``end``: (first day, arrays)."""
-        # the runs alone (with their days): the others add nothing, and end is the frames' own
-        return daily_columns([a for _, a in self.runs], end=self.end, days=[d for d, _ in self.runs])
+        """:func:`daily_columns` of the activities, up to ``end``: (first day, arrays), on the
+        runs' arrays (:meth:`run_values`)."""
+        kept = self._upto_end
+        if not self.runs or not kept.any():
+            return None, {c: np.zeros(0, dtype=np.int64 if c == "runs" else float) for c in DAILY_COLUMNS}
+        ords = self.run_days[kept]
+        base = int(ords.min())
+        assert self.end is not None  # there are runs
+        n = self.end.toordinal() - base + 1
+        at = ords - base
+        km = self.run_values("metres")[kept] / 1000.0
+        # each day's runs added in start order from 0 (np.add.at adds one by one, in order), as
+        # :func:`daily_columns` does
+        distance = np.zeros(n)
+        np.add.at(distance, at, km)
+        seconds = np.zeros(n)
+        np.add.at(seconds, at, self.run_values("seconds")[kept])
+        longest = np.zeros(n)
+        np.fmax.at(longest, at, km)
+        count = np.bincount(at, minlength=n).astype(np.int64)
+        return date.fromordinal(base), dict(zip(DAILY_COLUMNS, [distance, seconds, count, longest]))
 
     @cached_property
     def daily(self) -> pd.DataFrame:
@@ -857,6 +903,8 @@ class Frames:
                                    {"runs_without_hr": 0, "runs_without_rpe": 0, "runs_without_climb": 0})
             elif kind == "trimp" and (ath is None or ath.hr_rest_bpm is None or ath.hr_max_bpm is None):
                 self._memo[key] = None
+            elif kind in ("duration", "session_load", "climb") and self.runs:
+                self._memo[key] = self._run_load_values(kind)
             else:
                 # the runs alone (with their days): the others add nothing, and end is the frames' own
                 self._memo[key] = daily_load_values([a for _, a in self.runs], load=kind, end=self.end,
@@ -865,6 +913,29 @@ class Frames:
                                                     hr_max_bpm=ath.hr_max_bpm if ath else None,
                                                     sex=ath.sex if ath else None)
         return self._memo[key]
+
+    def _run_load_values(self, kind: str) -> tuple[date | None, np.ndarray, dict[str, int]]:
+        """:func:`daily_load_values` of the runs for ``duration``, ``session_load`` or ``climb``,
+        on the runs' arrays: each run's value as that function computes it, added day by day in
+        start order from 0."""
+        seconds = self.run_values("seconds")
+        if kind == "duration":
+            v = seconds / 60.0
+        elif kind == "session_load":
+            v = self.run_values("rpe") * seconds / 60.0
+        else:
+            v = self.run_values("climb")
+        kept = self._upto_end
+        assert self.end is not None  # there are runs
+        base = int(self.run_days.min())  # the first run's day, even one after the end (then no days)
+        arr = np.zeros(max(self.end.toordinal() - base + 1, 0))
+        np.add.at(arr, self.run_days[kept] - base, v[kept])
+        missing = {"runs_without_hr": 0, "runs_without_rpe": 0, "runs_without_climb": 0}
+        if kind == "session_load":
+            missing["runs_without_rpe"] = int(self.run_values("no_rpe")[kept].sum())
+        elif kind == "climb":
+            missing["runs_without_climb"] = int(self.run_values("no_climb")[kept].sum())
+        return date.fromordinal(base), arr, missing
 
     def load(self, kind: str = "distance") -> pd.Series | None:
         """The daily load series of ``kind`` (``distance``, ``duration``, ``trimp``); None for
@@ -887,9 +958,39 @@ class Frames:
         window_days = LOOKBACK_DAYS if window_days is None else window_days
         key = ("spikes", window_days)
         if key not in self._memo:
-            self._memo[key] = run_spikes([a for _, a in self.runs], window_days=window_days,
-                                         days=[d for d, _ in self.runs])
+            cols = self.spike_columns(window_days)
+            runs = self.runs
+            km, ref, pct = cols["km"].tolist(), cols["ref"].tolist(), cols["spike_pct"].tolist()
+            out = []
+            for i, j in enumerate(ref):
+                if j >= 0:
+                    out.append({"activity": runs[i][1], "date": runs[i][0], "km": km[i], "ref_km": km[j],
+                                "ref_date": runs[j][0], "spike_pct": pct[i]})
+                else:
+                    out.append({"activity": runs[i][1], "date": runs[i][0], "km": km[i], "ref_km": None,
+                                "ref_date": None, "spike_pct": None})
+            self._memo[key] = out
         return self._memo[key]
+
+    def spike_columns(self, window_days: int = LOOKBACK_DAYS) -> dict[str, np.ndarray]:
+        """:meth:`spikes` as arrays, one row per run in start order: ``day`` (ordinal), ``km``,
+        ``ref`` (the row of its reference, -1 without one), ``ref_km`` and ``ref_day`` (NaN and 0
+        without one) and ``spike_pct`` (NaN without a reference)."""
+        key = ("spike columns", window_days)
+        got = self._memo.get(key)
+        if got is None:
+            days, metres = self.run_days, self.run_values("metres")
+            ref = np.array(spike_references(days.tolist(), metres.tolist(), window_days), dtype=np.int64)
+            km = metres / 1000.0
+            has = ref >= 0
+            ref_km = np.where(has, km[np.maximum(ref, 0)], np.nan) if len(ref) else np.zeros(0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                pct = np.where(has, (km / ref_km - 1.0) * 100.0, np.nan)
+            got = {"day": days, "km": km, "ref": ref, "ref_km": ref_km,
+                   "ref_day": np.where(has, days[np.maximum(ref, 0)], 0) if len(ref) else np.zeros(0, dtype=np.int64),
+                   "spike_pct": pct}
+            self._memo[key] = got
+        return got
 
     def weekly_load(self, kind: str) -> pd.DataFrame | None:
         """Weekly sums of the daily load ``kind`` on the weeks of :attr:`weekly`: columns
@@ -909,14 +1010,18 @@ class Frames:
                 self._memo[key] = None
             else:
                 weeks = weekly["week_start"]
-                attr = {"session_load": "rpe", "climb": "elevation_gain_m", "trimp": "avg_hr_bpm"}.get(kind)
-                lacking = [] if attr is None else [d for d, a in self.runs if getattr(a, attr) is None
-                                                   and (self.end is None or d <= self.end)]
+                flag = {"session_load": "no_rpe", "climb": "no_climb", "trimp": "no_hr"}.get(kind)
+                if flag is None or not weeks:
+                    missing = [0] * len(weeks)
+                else:  # runs lacking the measure, up to the end, counted per week
+                    at = (self.run_days[self.run_values(flag) & self._upto_end] - weeks[0].toordinal()) // 7
+                    at = at[(at >= 0) & (at < len(weeks))]
+                    missing = np.bincount(at, minlength=len(weeks)).tolist()
                 self._memo[key] = {
                     "week_start": list(weeks),
                     "value": _week_sums(daily[0], daily[1], weeks),
                     "runs": [int(r) for r in weekly["runs"]],
-                    "runs_missing": _week_counts(lacking, weeks),
+                    "runs_missing": missing,
                     "no_data": [bool(x) for x in weekly["no_data"]],
                 }
         return self._memo[key]

@@ -300,18 +300,25 @@ def run_spike_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     """
     window = LOOKBACK_DAYS
     first_day = ctx.frames.first_day
-    spikes = [s for s in ctx.frames.spikes(window)
-              if first_day is None or (s["date"] - first_day).days >= window]
-    values = [None if s["spike_pct"] is None else round(s["spike_pct"], PCT_DECIMALS) for s in spikes]  # as pct_change
+    cols = ctx.frames.spike_columns(window)
+    ords = cols["day"]
+    judged = np.flatnonzero(ords - first_day.toordinal() >= window) if first_day is not None \
+        else np.arange(len(ords))
+    # as pct_change rounds
+    values = [None if p != p else round(p, PCT_DECIMALS) for p in cols["spike_pct"][judged].tolist()]
+    km, ref_km, ref_day = cols["km"], cols["ref_km"], cols["ref_day"]
+    rows = judged.tolist()
 
     def row(k: int) -> MetricValue:
-        s = spikes[k]
-        return MetricValue(value=values[k], date=s["date"], week_start=week_start_of(s["date"], ctx.week_start),
-                           facts={"distance_km": s["km"], "ref_km": s["ref_km"] or 0.0,
-                                  "cap_km": (s["ref_km"] or 0.0) * 1.1,
-                                  "ref_date": s["ref_date"] or "", "window_days": window})
+        i = rows[k]
+        d = date.fromordinal(int(ords[i]))
+        ref = 0.0 if ref_km[i] != ref_km[i] else float(ref_km[i])
+        return MetricValue(value=values[k], date=d, week_start=week_start_of(d, ctx.week_start),
+                           facts={"distance_km": float(km[i]), "ref_km": ref, "cap_km": ref * 1.1,
+                                  "ref_date": date.fromordinal(int(ref_day[i])) if ref_day[i] else "",
+                                  "window_days": window})
 
-    return _columns(values, [s["date"].toordinal() for s in spikes], row)
+    return MetricColumns(np.array([math.nan if v is None else v for v in values], dtype=float), ords[judged], row)
 
 
 @metric("acwr")

@@ -357,7 +357,7 @@ def next_week_limits(frames: Frames, rules: Sequence[Rule], athlete: Athlete, as
     if episode is not None:
         mode = HELD
         basis["pain_episode_since"] = episode.onset.isoformat()
-        cut = _per_run_cut(episode, runs, by_id)
+        cut = _per_run_cut(episode, runs, frames.run_days, by_id)
         recent = reference_weeks(complete, i)
         if week_km is not None and recent:
             # no increase on what the athlete runs now: held at the last complete week (not the
@@ -377,7 +377,7 @@ def next_week_limits(frames: Frames, rules: Sequence[Rule], athlete: Athlete, as
             # the limits must be keepable together: runs of at most per_run with a rest day between
             # them, in the days of the week still to come, are all the week can hold
             left = (target + timedelta(days=7) - max(target, day + timedelta(days=1))).days
-            ran_today = any(d == day for d, _ in runs) and target <= day
+            ran_today = bool((frames.run_days == day.toordinal()).any()) and target <= day
             n_runs = left // 2 if ran_today else (left + 1) // 2
             most = _floor1(recorded + n_runs * per_run)
             if week_km is None or most < week_km:
@@ -402,7 +402,7 @@ def _factor(by_id: Mapping[str, Rule]) -> float:
     return float((rule.params if rule else {}).get("reduce_factor", PER_RUN_FACTOR))
 
 
-def _per_run_cut(episode: Episode, runs: Sequence[tuple[date, Any]], by_id: Mapping[str, Rule]
+def _per_run_cut(episode: Episode, runs: Sequence[tuple[date, Any]], run_days: np.ndarray, by_id: Mapping[str, Rule]
                  ) -> tuple[float, float, date] | None:
     """The pain-monitoring cut of the run before the latest entry of ``episode`` whose pain went
     over the model's limits (above 5/10 during or after running, or next-morning pain not
@@ -415,11 +415,12 @@ def _per_run_cut(episode: Episode, runs: Sequence[tuple[date, Any]], by_id: Mapp
             over = e
     if over is None:
         return None
-    before = [(d, a) for d, a in runs if over.date - timedelta(days=2) <= d <= over.date]
-    if not before:
-        before = [(d, a) for d, a in runs if d <= over.date][-1:]
-    if not before:
+    o = over.date.toordinal()
+    before = np.flatnonzero((run_days >= o - 2) & (run_days <= o))  # runs in start order (``run_days``: their days)
+    if not len(before):
+        before = np.flatnonzero(run_days <= o)[-1:]
+    if not len(before):
         return None
-    d, a = before[-1]
+    d, a = runs[int(before[-1])]
     km = a.distance_m / 1000.0
     return _floor1(km * factor), km, d

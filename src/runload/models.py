@@ -345,6 +345,22 @@ class Finding:
 _FINDING_FIELDS = frozenset(Finding.__dataclass_fields__)
 
 
+def new_finding(rule_id: str, severity: Severity, title: str, message: str | Words, advice: str | Words = "",
+                evidence: str = "", value: float | None = None, threshold: float | None = None, unit: str = "",
+                week_start: Day | None = None, date: Day | None = None, citations: tuple[str, ...] = (),
+                evidence_level: str = "", outcome_evidence: str = "", event: str = "",
+                until: Day | None = None) -> Finding:
+    """``Finding(...)`` of a rule's judgement (not yet merged, not yet marked current), built as
+    :meth:`Finding.but` copies one: the rule engine writes a whole history's findings at once,
+    and a frozen dataclass sets each of its fields one by one."""
+    f = object.__new__(Finding)
+    f.__dict__.update(rule_id=rule_id, severity=severity, title=title, _message=message, _advice=advice,
+                      evidence=evidence, value=value, threshold=threshold, unit=unit, week_start=week_start, date=date,
+                      citations=citations, evidence_level=evidence_level, outcome_evidence=outcome_evidence,
+                      event=event, until=until, supporting=(), current=False)
+    return f
+
+
 @dataclass(frozen=True)
 class Clearance:
     """A logged all-clear for the pain log's red flags: every red flag dated on or before

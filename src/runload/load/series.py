@@ -185,6 +185,29 @@ def recent_reference(values: Sequence[float], complete: Sequence[bool], i: int, 
     return max(refs, key=lambda j: (values[j], j)) if refs else None
 
 
+def recent_references(values: Sequence[float], complete: Sequence[bool]) -> list[int | None]:
+    """:func:`recent_reference` of every week at once (on arrays, the weeks looked back at one
+    step at a time: the same highest of the same complete weeks, the most recent of equals)."""
+    n = len(values)
+    if not n:
+        return []
+    v = np.asarray(values, dtype=float)
+    ok = np.asarray(complete, dtype=bool)
+    if np.isnan(v).any():
+        return [recent_reference(values, complete, i) for i in range(n)]
+    idx = np.arange(n)
+    ref = np.full(n, -1, dtype=np.int64)
+    found = np.zeros(n, dtype=np.int64)
+    for k in range(1, RECENT_SPAN_WEEKS + 1):
+        j = idx - k
+        use = (j >= 0) & ok[np.maximum(j, 0)] & (found < RECENT_WEEKS)
+        # strictly higher: of equals the most recent (found first) stays
+        better = use & ((ref < 0) | (v[np.maximum(j, 0)] > v[np.maximum(ref, 0)]))
+        ref = np.where(better, j, ref)
+        found += use
+    return [None if r < 0 else r for r in ref.tolist()]
+
+
 #: Percentages are kept to this many decimals: a week or a run exactly at a limit sums to it only
 #: up to float noise (44.00000000000001 km against 40 km is +10.000000000000028%), and noise must
 #: not tip a plan at a limit over a threshold; a billionth of a percentage point is no measurement.
@@ -214,8 +237,9 @@ def recent_change(values: Sequence[float], *, complete: Sequence[bool], judged: 
     week with unknown days other than the week in progress), without a reference, and when the
     reference is under ``min_base`` (a percentage of a tiny base means little)."""
     out: list[tuple[float | None, int | None, bool]] = []
+    refs = recent_references(values, complete)
     for i, cur in enumerate(values):
-        ref = recent_reference(values, complete, i) if judged[i] else None
+        ref = refs[i] if judged[i] else None
         if ref is None:
             out.append((None, None, False))
         elif values[ref] < min_base:

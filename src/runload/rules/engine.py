@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from runload.calendar import week_start_of
-from runload.models import Athlete, Finding
+from runload.models import Athlete, Finding, new_finding
 from runload.rules.context import Context, MetricColumns, MetricFn, MetricValue, get_metric
 from runload.rules.schema import Band, Rule, _fail
 from runload.units import UnitFormatter, is_distance_unit, quantity
@@ -196,8 +196,8 @@ def week_leads(rule: Rule, ctx: Context, cols: MetricColumns, rows: list[int]) -
     raw = cols.values[at]
     if not np.isfinite(raw).all():
         return rows  # judge sorts these out one by one
-    value = np.array([round(x, 9) for x in raw.tolist()])  # as judge rounds
     factors = _factors(rule, ctx.athlete, cols.days[at])
+    value = _rounded_near(rule, raw, factors)
     # strongest_band on every row at once: the most severe band reached, the last listed of equals
     rank = np.full(len(rows), -1, dtype=np.int64)
     threshold = np.zeros(len(rows))
@@ -215,6 +215,22 @@ def week_leads(rule: Rule, ctx: Context, cols: MetricColumns, rows: list[int]) -
     order = np.lexsort((keep, -np.abs(raw[keep] - threshold[keep]), -rank[keep], weeks))
     first = np.r_[True, weeks[order][1:] != weeks[order][:-1]]
     return sorted(at[keep[order[first]]].tolist())
+
+
+def _rounded_near(rule: Rule, raw: np.ndarray, factors: np.ndarray | None) -> np.ndarray:
+    """``raw`` as :func:`judge` compares it with a band: rounded to 9 decimals. Rounding moves a
+    value by far less than :data:`_SLACK`, so only a value that close to a threshold (after the
+    profile) can compare otherwise: those are rounded one by one, as judge does."""
+    near = np.zeros(len(raw), dtype=bool)
+    for band in rule.bands:
+        t = band.threshold if factors is None else (
+            band.threshold * factors if band.op in ("above", "at_least") else band.threshold / factors)
+        near |= np.abs(raw - t) <= _SLACK * np.maximum(1.0, np.abs(t))
+    if not near.any():
+        return raw
+    value = raw.copy()
+    value[near] = [round(x, 9) for x in raw[near].tolist()]
+    return value
 
 
 _COMPARE_ARRAYS = {"above": np.greater, "at_least": np.greater_equal, "below": np.less, "at_most": np.less_equal}
@@ -299,7 +315,7 @@ def judge(rule: Rule, ctx: Context, values: Iterable[MetricValue]) -> list[Findi
         template = band.message or rule.message
         suffix = f" ({stricter})" if stricter and "{stricter}" not in template else ""
         until = v.facts.get("until")
-        found.append((_day_of(v) or date.min, Finding(
+        found.append((_day_of(v) or date.min, new_finding(
             rule_id=rule.id, severity=band.severity, title=rule.title,
             message=RuleWords(name, "message", template, fields, units, suffix),
             advice=RuleWords(name, "advice", band.advice or rule.advice, fields, units),

@@ -372,7 +372,11 @@ def monotony_metric(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
         return no_columns()
     weeks = ctx.frames.memo(("monotony", kind), lambda: _monotony(ctx, kind, got[0], got[1]))
     starts = list(weeks["week_start"])
-    rows = [k for k, ws in enumerate(starts) if ctx.frames.week_complete(ws)]
+    weekly = ctx.frames.weekly_lists  # week_complete of each week of the data, worked out once
+    complete = {ws for ws, c in zip(weekly["week_start"], weekly["complete"]) if c}
+    rows = [k for k, ws in enumerate(starts)
+            if (ws in complete if weekly["week_start"] and weekly["week_start"][0] <= ws <= weekly["week_start"][-1]
+                else ctx.frames.week_complete(ws))]
     load, mono, strain = (np.asarray(weeks[c], dtype=float) for c in ("load", "monotony", "strain"))
 
     def row(k: int) -> MetricValue:

@@ -179,7 +179,7 @@ def recorded_between(a: Assessment, first: date | None, last: date | None) -> bo
     """Whether an activity or a pain entry falls between ``first`` and ``last``."""
     if first is None or last is None:
         return False
-    return (any(first <= d <= last for d in a.frames.days)
+    return (any(first <= d <= last for d in reversed(a.frames.days))  # the latest first: the window is recent
             or any(first <= e.date <= last for e in a.pain_entries))
 
 
@@ -352,6 +352,13 @@ def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday:
     standing = {(f.flag, f.date) for f in (getattr(pain, "red_flags", ()) or ())}
     episode = getattr(pain, "current_episode", None)
     out = []
+    said: dict[str, str] = {}  # limits.advice per family, written once
+
+    def advice_for(family: str) -> str:
+        if family not in said:
+            said[family] = limits.advice(family, units)
+        return said[family]
+
     for f in findings:
         if f.rule_id.startswith("pain-red-flag-"):
             flag = f.rule_id.removeprefix("pain-red-flag-")
@@ -362,18 +369,22 @@ def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday:
         else:
             current = start is not None and f.day is not None and start <= f.day <= (as_of or f.day)
         if not limits.running_advice and not f.rule_id.startswith("pain-red-flag-"):
-            f = f.but(advice=limits.advice(_family(f), units))
+            f = f.but(advice=advice_for(_family(f)), current=current)
         elif current and not f.rule_id.startswith("pain-red-flag-"):
             family = _family(f)
             if family == "load" or (family and f.severity.rank >= Severity.CAUTION.rank):
                 # a load event quotes the limits at any severity: the weekly rise is context (info)
                 # now, and its own "hold next week at this week's km" would contradict them
-                advice = limits.advice(family, units)
+                advice = advice_for(family)
                 if family == "pain":
                     caveat = _caveat(f)
                     advice = f"{advice}{caveat}"
-                f = f.but(advice=advice)
-        out.append(f.but(current=current))
+                f = f.but(advice=advice, current=current)
+            else:
+                f = f.but(current=current)
+        else:
+            f = f.but(current=current)
+        out.append(f)
     out.sort(key=finding_order)
     return out
 
@@ -434,7 +445,7 @@ def status_of(findings: Sequence[Finding], pain: PainAssessment | None, as_of: d
         return Status(level, STATUS_LABELS[level], f"Red flag not yet resolved: {what}. "
                                                    "It leads until a later entry records it gone or a clearance is logged.")
     start = current_from(as_of, first_weekday)
-    recorded = start is not None and as_of is not None and (any(start <= d <= as_of for d in frames.days)
+    recorded = start is not None and as_of is not None and (any(start <= d <= as_of for d in reversed(frames.days))
                                                             or any(start <= e.date <= as_of for e in pain_entries))
     top = max((f.severity for f in current), key=lambda s: s.rank, default=None)
     if top is not None and top.rank >= Severity.CAUTION.rank:

@@ -40,13 +40,22 @@ def local_date(activity: Any) -> date:
     if type(activity) is Activity:
         day = activity.__dict__.get(_LOCAL_DAY)
         if day is None:
-            day = activity.__dict__[_LOCAL_DAY] = (activity.start_utc
-                                                   + timedelta(seconds=activity.utc_offset_s or 0)).date()
+            day = activity.__dict__[_LOCAL_DAY] = (activity.start_utc + _offset(activity.utc_offset_s)).date()
         return day
-    return (activity.start_utc + timedelta(seconds=activity.utc_offset_s or 0)).date()
+    return (activity.start_utc + _offset(activity.utc_offset_s)).date()
 
 
 _LOCAL_DAY = "_local_day"  # where local_date keeps an activity's day (not a dataclass field)
+_OFFSETS: dict[int | None, timedelta] = {}  # a few offsets serve every activity
+
+
+def _offset(seconds: int | None) -> timedelta:
+    got = _OFFSETS.get(seconds)
+    if got is None:
+        got = timedelta(seconds=seconds or 0)
+        if len(_OFFSETS) < 256:
+            _OFFSETS[seconds] = got
+    return got
 
 
 def zone_offset_s(when_utc: datetime, tz: str | None) -> int:

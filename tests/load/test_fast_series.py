@@ -311,3 +311,17 @@ def test_run_arrays_give_the_run_by_run_loads(seed: int) -> None:
         f2, a2, c2 = daily_load_values(runs, load=kind, end=frames.end, days=days)
         assert (first, arr.tolist(), counts) == (f2, a2.tolist(), c2)
     assert frames.spikes() == run_spikes(runs, days=days)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_recent_pair_references_are_each_weeks_pair_reference(seed: int) -> None:
+    """Every week's two-week reference at once is the week-by-week one (ties included)."""
+    from runload.load.series import recent_pair_reference, recent_pair_references
+
+    rnd = random.Random(seed)
+    for _ in range(20):
+        n = rnd.randrange(0, 40)
+        values = [rnd.choice([0.0, 10.0, 20.0, rnd.uniform(0, 60)]) for _ in range(n)]
+        complete = [rnd.random() < 0.7 for _ in range(n)]
+        assert recent_pair_references(values, complete) == [recent_pair_reference(values, complete, i)
+                                                            for i in range(n)]

@@ -301,13 +301,15 @@ def fitness_fatigue_columns(vals: np.ndarray, *, ctl_days: float = 42.0, atl_day
                             known: np.ndarray | None = None, settle_days: int = CTL_DAYS) -> dict[str, np.ndarray]:
     """The columns of :func:`fitness_fatigue` of a complete daily series given as an array
     (``known``: True per known day, default all)."""
-    ctl = np.empty(len(vals))
-    atl = np.empty(len(vals))
+    ctl_list, atl_list = [], []
     c = a = float(seed)
-    for i, x in enumerate(vals.tolist()):
+    for x in vals.tolist():
         c += (x - c) / ctl_days
         a += (x - a) / atl_days
-        ctl[i], atl[i] = c, a
+        ctl_list.append(c)
+        atl_list.append(a)
+    ctl = np.array(ctl_list, dtype=float)
+    atl = np.array(atl_list, dtype=float)
     n = len(vals)
     ramp = np.full(n, np.nan)
     ramp[7:] = ctl[7:] - ctl[:-7]  # CTL_t - CTL_{t-7}

@@ -208,6 +208,36 @@ def recent_references(values: Sequence[float], complete: Sequence[bool]) -> list
     return [None if r < 0 else r for r in ref.tolist()]
 
 
+def recent_pair_references(values: Sequence[float], complete: Sequence[bool]) -> list[int | None]:
+    """:func:`recent_pair_reference` of every week at once, on arrays."""
+    n = len(values)
+    v = np.asarray(values, dtype=float)
+    if n < 2 or np.isnan(v).any():
+        return [recent_pair_reference(values, complete, i) for i in range(n)]
+    ok = np.asarray(complete, dtype=bool)
+    # each week's reference_weeks, most recent first, -1 for none
+    refs = np.full((n, RECENT_WEEKS), -1, dtype=np.int64)
+    found = np.zeros(n, dtype=np.int64)
+    rows = np.arange(n)
+    for k in range(1, RECENT_SPAN_WEEKS + 1):
+        j = rows - k
+        use = (j >= 0) & ok[np.maximum(j, 0)] & (found < RECENT_WEEKS)
+        refs[rows[use], found[use]] = j[use]
+        found += use
+    # week i stands on the references of week i - 1: pairs (j - 1, j) both among them
+    of = np.vstack([np.full((1, RECENT_WEEKS), -1, dtype=np.int64), refs[:-1]])
+    best = np.full(n, -1, dtype=np.int64)
+    best_sum = np.full(n, -np.inf)
+    for a in range(RECENT_WEEKS):
+        j = of[:, a]
+        pair = (j >= 1) & (of == (j - 1)[:, None]).any(axis=1)
+        total = v[np.maximum(j, 0)] + v[np.maximum(j - 1, 0)]
+        better = pair & ((best < 0) | (total > best_sum) | ((total == best_sum) & (j > best)))
+        best = np.where(better, j, best)
+        best_sum = np.where(better, total, best_sum)
+    return [None if b < 0 else b for b in best.tolist()]
+
+
 #: Percentages are kept to this many decimals: a week or a run exactly at a limit sums to it only
 #: up to float noise (44.00000000000001 km against 40 km is +10.000000000000028%), and noise must
 #: not tip a plan at a limit over a threshold; a billionth of a percentage point is no measurement.

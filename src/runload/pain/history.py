@@ -15,7 +15,7 @@ from typing import Any
 from runload.load.series import Frames, gaps
 from runload.models import Activity, Athlete, Clearance, PainEntry
 from runload.pain.episodes import Episode, find_episodes
-from runload.pain.load_before import day_ordered_runs, link_load
+from runload.pain.load_before import link_load
 from runload.pain.signs import MorningPain, Unrelieved, WeeklyTrend, morning_pain, unrelieved_stretches, weekly_trends
 
 
@@ -68,8 +68,9 @@ class PainLog:
         (:func:`runload.pain.load_before.day_ordered_runs`), worked out once for every episode."""
         runs = [a for _, a in self.frames.runs]
         days = [d for d, _ in self.frames.runs]
+        # day_ordered_runs of runs alone: the frames' runs by day and start
         return (runs, days, gaps(runs, first_weekday=self.week_start, days=days),
-                day_ordered_runs(runs, days))
+                sorted(self.frames.runs, key=lambda p: (p[0], p[1].start_utc)))
 
     def episode_key(self, day: date) -> str:
         """The key of the episode holding ``day``, else ``entry-<day>``."""

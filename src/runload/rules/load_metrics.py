@@ -40,7 +40,7 @@ from runload.load.series import (
     gaps,
     pct_change,
     recent_change,
-    recent_pair_reference,
+    recent_pair_references,
     reference_weeks,
 )
 from runload.models import Activity
@@ -219,9 +219,10 @@ def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumn
     units = ctx.athlete.units or "km"
     refs: list[int | None] = []
     values: list[float | None] = []
+    pair_refs = recent_pair_references(km, complete)
     for i in range(3, len(km)):
         cur, prev = km[i] + km[i - 1], km[i - 2] + km[i - 3]
-        j = recent_pair_reference(km, complete, i) if complete[i - 1] and (complete[i] or in_progress[i]) else None
+        j = pair_refs[i] if complete[i - 1] and (complete[i] or in_progress[i]) else None
         ref = km[j] + km[j - 1] if j is not None else prev
         # A week no higher than the one before carries no new rise: the pair's rise was that
         # week's, judged in its own window (or by the spike or weekly rules), and a runner who has

@@ -290,17 +290,29 @@ def gaps(activities: Sequence[Activity], *, first_weekday: int = 0, min_days: in
     (no file at all)"); a week without runs but with a walk or a ride is a rest week inside the
     data. Spans that touch or overlap are merged.
     """
-    local = _local_days(activities, days)
-    days = sorted(set(local))
-    spans = list(silences(activities, min_days=min_days, as_of=as_of, days=local))
-    if days:
-        last = max(days[-1], as_of) if as_of is not None else days[-1]
-        ws = week_start_of(days[0], first_weekday)
-        base = ws.toordinal()
-        with_file = {(d.toordinal() - base) // 7 for d in days}  # the weeks holding a file, from ws's
-        for w in range(1, (last.toordinal() - base - 6) // 7 + 1):  # the whole weeks after the first
-            if w not in with_file:
-                spans.append((ws + timedelta(days=7 * w), ws + timedelta(days=7 * w + 6)))
+    return gaps_of(day_ordinals(_local_days(activities, days)), first_weekday=first_weekday, min_days=min_days,
+                   as_of=as_of)
+
+
+def day_ordinals(days: Sequence[date]) -> np.ndarray:
+    """The distinct days of ``days`` as sorted ordinals (:meth:`datetime.date.toordinal`)."""
+    return np.unique(np.fromiter((d.toordinal() for d in days), dtype=np.int64, count=len(days)))
+
+
+def gaps_of(ordinals: np.ndarray, *, first_weekday: int = 0, min_days: int = SILENCE_DAYS,
+            as_of: date | None = None) -> list[tuple[date, date]]:
+    """:func:`gaps` of the days with a recorded activity given as sorted distinct ordinals
+    (:func:`day_ordinals`)."""
+    spans = silences_of(ordinals, min_days=min_days, as_of=as_of)
+    if len(ordinals):
+        first, last = int(ordinals[0]), int(ordinals[-1])
+        if as_of is not None:
+            last = max(last, as_of.toordinal())
+        base = first - ((first - 1) % 7 - first_weekday) % 7  # week_start_of the first day (ordinal 1 a Monday)
+        with_file = np.unique((ordinals - base) // 7)  # the weeks holding a file, from the first's
+        whole = np.arange(1, (last - base - 6) // 7 + 1)  # the whole weeks after the first
+        for w in whole[~np.isin(whole, with_file)].tolist():
+            spans.append((date.fromordinal(base + 7 * w), date.fromordinal(base + 7 * w + 6)))
     merged: list[tuple[date, date]] = []
     for a, b in sorted(spans):
         if merged and a <= merged[-1][1] + timedelta(days=1):
@@ -684,13 +696,16 @@ def silences(activities: Sequence[Activity], *, min_days: int = SILENCE_DAYS, as
     runload cannot tell rest from a watch left at home, so these days are unknown. The stretch
     after the last activity counts when ``as_of`` is later than it.
     """
-    days = sorted(set(_local_days(activities, days)))
-    out = []
-    for prev, cur in zip(days, days[1:]):
-        if (cur - prev).days - 1 >= min_days:
-            out.append((prev + timedelta(days=1), cur - timedelta(days=1)))
-    if days and as_of is not None and (as_of - days[-1]).days >= min_days:
-        out.append((days[-1] + timedelta(days=1), as_of))
+    return silences_of(day_ordinals(_local_days(activities, days)), min_days=min_days, as_of=as_of)
+
+
+def silences_of(ordinals: np.ndarray, *, min_days: int = SILENCE_DAYS,
+                as_of: date | None = None) -> list[tuple[date, date]]:
+    """:func:`silences` of the days with a recorded activity given as sorted distinct ordinals."""
+    out = [(date.fromordinal(int(ordinals[k]) + 1), date.fromordinal(int(ordinals[k + 1]) - 1))
+           for k in np.flatnonzero(np.diff(ordinals) - 1 >= min_days).tolist()]
+    if len(ordinals) and as_of is not None and as_of.toordinal() - int(ordinals[-1]) >= min_days:
+        out.append((date.fromordinal(int(ordinals[-1]) + 1), as_of))
     return out
 
 
@@ -828,7 +843,7 @@ class Frames:
     @cached_property
     def silences(self) -> list[tuple[date, date]]:
         """Stretches of 14+ days without any recorded activity inside the data."""
-        return silences(self.activities, min_days=SILENCE_DAYS, days=self.days)
+        return silences_of(self.day_ordinals, min_days=SILENCE_DAYS)
 
     def silences_upto(self, as_of: date | None, min_days: int = SILENCE_DAYS) -> list[tuple[date, date]]:
         """Silences of ``min_days`` or more, including the stretch from the last data to ``as_of``."""
@@ -836,14 +851,19 @@ class Frames:
             return self.silences
         key = ("silences", as_of, min_days)
         if key not in self._memo:
-            self._memo[key] = silences(self.activities, min_days=min_days, as_of=as_of, days=self.days)
+            self._memo[key] = silences_of(self.day_ordinals, min_days=min_days, as_of=as_of)
         return self._memo[key]
 
     @cached_property
     def gaps(self) -> list[tuple[date, date]]:
         """The unknown days inside the data (:func:`gaps`): silences of 14+ days and calendar
         weeks without any file. Every series marks them; none counts them as rest."""
-        return gaps(self.activities, first_weekday=self.first_weekday, min_days=SILENCE_DAYS, days=self.days)
+        return gaps_of(self.day_ordinals, first_weekday=self.first_weekday, min_days=SILENCE_DAYS)
+
+    @cached_property
+    def day_ordinals(self) -> np.ndarray:
+        """The days with a recorded activity as sorted distinct ordinals (:func:`day_ordinals`)."""
+        return day_ordinals(self.days)
 
     @cached_property
     def known(self) -> np.ndarray:
@@ -912,8 +932,8 @@ class Frames:
                        "complete": list(weekly["complete"])}
             elif weekly["week_start"]:
                 km = dict(zip(weekly["week_start"], weekly["distance_km"]))
-                spans = gaps(self.activities, first_weekday=self.first_weekday, min_days=SILENCE_DAYS, as_of=day,
-                             days=self.days)
+                spans = gaps_of(self.day_ordinals, first_weekday=self.first_weekday, min_days=SILENCE_DAYS,
+                                as_of=day)
                 ws, last = weekly["week_start"][0], week_start_of(day, self.first_weekday)
                 while ws <= last:
                     out["week_start"].append(ws)

@@ -12,7 +12,9 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from runload.load.series import Frames, gaps
+import numpy as np
+
+from runload.load.series import Frames, gaps_of
 from runload.models import Activity, Athlete, Clearance, PainEntry
 from runload.pain.episodes import Episode, find_episodes
 from runload.pain.load_before import link_load
@@ -68,9 +70,10 @@ class PainLog:
         (:func:`runload.pain.load_before.day_ordered_runs`), worked out once for every episode."""
         runs = [a for _, a in self.frames.runs]
         days = [d for d, _ in self.frames.runs]
-        # day_ordered_runs of runs alone: the frames' runs by day and start
-        return (runs, days, gaps(runs, first_weekday=self.week_start, days=days),
-                sorted(self.frames.runs, key=lambda p: (p[0], p[1].start_utc)))
+        # day_ordered_runs of runs alone: the frames' runs (in start order) by day and start
+        by_day = list(self.frames.runs) if all(a <= b for a, b in zip(days, days[1:])) else \
+            sorted(self.frames.runs, key=lambda p: (p[0], p[1].start_utc))
+        return runs, days, gaps_of(np.unique(self.frames.run_days), first_weekday=self.week_start), by_day
 
     def episode_key(self, day: date) -> str:
         """The key of the episode holding ``day``, else ``entry-<day>``."""

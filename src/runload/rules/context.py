@@ -108,7 +108,8 @@ class MetricColumns:
     week's last day; 0 for none), and ``row(i)`` the full :class:`MetricValue` of row ``i``, with
     its facts: written only for the rows a band may keep (:func:`runload.rules.engine.candidates`),
     and equal to what a metric giving a list would give (its value NaN or None where ``values``
-    is NaN). A threshold set per value (``threshold_factor``) needs a list. ``weeks``, when
+    is NaN; ``values`` may differ from it by float noise under the 9th decimal, which the
+    engine's judgement rounds away). A threshold set per value (``threshold_factor``) needs a list. ``weeks``, when
     given, holds the ordinal of each row's ``week_start``: a rule judged once per week
     (``one_per = "week"``) then writes only each week's lead row
     (:func:`runload.rules.engine.week_leads`)."""

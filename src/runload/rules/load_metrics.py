@@ -305,8 +305,7 @@ def run_spike_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     ords = cols["day"]
     judged = np.flatnonzero(ords - first_day.toordinal() >= window) if first_day is not None \
         else np.arange(len(ords))
-    # as pct_change rounds
-    values = [None if p != p else round(p, PCT_DECIMALS) for p in cols["spike_pct"][judged].tolist()]
+    pct = cols["spike_pct"][judged]
     km, ref_km, ref_day = cols["km"], cols["ref_km"], cols["ref_day"]
     rows = judged.tolist()
 
@@ -314,12 +313,14 @@ def run_spike_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
         i = rows[k]
         d = date.fromordinal(int(ords[i]))
         ref = 0.0 if ref_km[i] != ref_km[i] else float(ref_km[i])
-        return MetricValue(value=values[k], date=d, week_start=week_start_of(d, ctx.week_start),
+        p = float(pct[k])
+        return MetricValue(value=None if p != p else round(p, PCT_DECIMALS),  # as pct_change rounds
+                           date=d, week_start=week_start_of(d, ctx.week_start),
                            facts={"distance_km": float(km[i]), "ref_km": ref, "cap_km": ref * 1.1,
                                   "ref_date": date.fromordinal(int(ref_day[i])) if ref_day[i] else "",
                                   "window_days": window})
 
-    return MetricColumns(np.array([math.nan if v is None else v for v in values], dtype=float), ords[judged], row)
+    return MetricColumns(pct, ords[judged], row)  # the values before the rounding to PCT_DECIMALS
 
 
 @metric("acwr")
@@ -455,6 +456,8 @@ def intensity_share_change(ctx: Context, params: Mapping[str, Any]) -> list[Metr
     hr_max = ctx.athlete.hr_max_bpm
     pace = _setting(ctx, params, "threshold_pace_s_per_km", None)
     frac = float(_setting(ctx, params, "zone4_fraction", 0.8))
+    if not hr_max and not pace:
+        return []  # hard_seconds judges nothing without a maximum heart rate or a threshold pace
     weeks: dict[date, list[float]] = {}
     sources: dict[date, set[str]] = {}
     for day, a in ctx.frames.runs:
@@ -546,18 +549,19 @@ def return_to_run(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     without a run) and ends no break. Facts: days, last_run, key."""
     end = ctx.data_end
     brk = LOOKBACK_DAYS
-    days = sorted({d for d, _ in ctx.frames.runs})
+    ords = np.unique(ctx.frames.run_days)  # the days with a run, in order
     out = []
-    for prev, cur in zip(days, days[1:]):
+    for k in np.flatnonzero(np.diff(ords) - 1 >= brk).tolist():  # days_without_run of each pair
+        prev, cur = date.fromordinal(int(ords[k])), date.fromordinal(int(ords[k + 1]))
         gap = days_without_run(prev, cur)
-        if gap >= brk:
-            out.append(MetricValue(value=float(gap), date=cur, week_start=week_start_of(cur, ctx.week_start),
-                                   facts={"days": gap, "last_run": prev, "ongoing": False, "key": str(cur)}))
+        out.append(MetricValue(value=float(gap), date=cur, week_start=week_start_of(cur, ctx.week_start),
+                               facts={"days": gap, "last_run": prev, "ongoing": False, "key": str(cur)}))
     today = ctx.as_of or end
-    if days and today is not None and (today - days[-1]).days >= brk:
-        gap = (today - days[-1]).days
+    last = date.fromordinal(int(ords[-1])) if len(ords) else None
+    if last is not None and today is not None and (today - last).days >= brk:
+        gap = (today - last).days
         out.append(MetricValue(value=float(gap), date=today, week_start=week_start_of(today, ctx.week_start),
-                               facts={"days": gap, "last_run": days[-1], "ongoing": True, "key": "now"}))
+                               facts={"days": gap, "last_run": last, "ongoing": True, "key": "now"}))
     return out
 
 

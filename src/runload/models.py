@@ -324,11 +324,12 @@ class Finding:
         """This finding with ``changes`` (as :func:`dataclasses.replace`), its words still
         unwritten if they were."""
         new = object.__new__(Finding)
-        new.__dict__.update(self.__dict__)
+        held = new.__dict__
+        held.update(self.__dict__)
         for name, value in changes.items():
             if name not in _FINDING_FIELDS:
                 raise TypeError(f"Finding has no field {name!r}")
-            object.__setattr__(new, name, value)
+            held[_SLOTS.get(name, name)] = value  # words under their WordsField's slot
         return new
 
     @property
@@ -344,6 +345,7 @@ class Finding:
 
 
 _FINDING_FIELDS = frozenset(Finding.__dataclass_fields__)
+_SLOTS = {name: field.slot for name, field in vars(Finding).items() if isinstance(field, WordsField)}
 
 
 def new_finding(rule_id: str, severity: Severity, title: str, message: str | Words, advice: str | Words = "",

@@ -602,8 +602,9 @@ def cross_training_minutes(activities: Sequence[Activity], *, week_start: int = 
     """Minutes of other sports per (week start, sport), added activity by activity: the cells of
     :func:`weekly_cross_training`."""
     rows: dict[tuple[date, str], float] = {}
+    skip = (Sport.RUNNING, Sport.DRIVING, Sport.UNKNOWN)  # running is no cross-training; driving never counts
     for d, a in zip(_local_days(activities, days), activities):
-        if a.is_run or a.sport in (Sport.DRIVING, Sport.UNKNOWN):
+        if a.sport in skip:
             continue
         key = (week_start_of(d, week_start), a.sport.value)
         rows[key] = rows.get(key, 0.0) + (duration_s(a) or 0.0) / 60.0

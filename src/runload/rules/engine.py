@@ -175,12 +175,16 @@ def candidates(rule: Rule, ctx: Context, cols: MetricColumns) -> list[int]:
         return []
     factor = _factors(rule, ctx.athlete, cols.days)
     hit = np.zeros(len(v), dtype=bool)
-    with np.errstate(invalid="ignore"):
-        for band in rule.bands:
-            up = band.op in ("above", "at_least")
-            t = band.threshold if factor is None else (band.threshold * factor if up else band.threshold / factor)
-            eps = _SLACK * np.maximum(1.0, np.abs(t))
+    for band in rule.bands:  # comparisons with NaN are False, and warn of nothing
+        up = band.op in ("above", "at_least")
+        if factor is None:
+            t = band.threshold
+            eps = _SLACK * max(1.0, abs(t))
             hit |= (v >= t - eps) if up else (v <= t + eps)
+        else:
+            ts = band.threshold * factor if up else band.threshold / factor
+            epss = _SLACK * np.maximum(1.0, np.abs(ts))
+            hit |= (v >= ts - epss) if up else (v <= ts + epss)
     return np.flatnonzero(ok & hit).tolist()
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from runload.calendar import FIRST_DAY, local_date, week_start_of, with_zone_offset
+from runload.calendar import FIRST_DAY, local_dates, week_start_of, with_zone_offset
 from runload.limits import RED_FLAG_HEADLINES, Limits, next_week_limits
 from runload.load.formulas import acwr_series
 from runload.load.series import MIN_BASE_KM, Frames
@@ -192,19 +192,23 @@ def assess(data: AthleteData, book: Rulebook, as_of: date | None = None) -> Asse
     athlete = data.athlete
     rules, settings = book.for_athlete(athlete.id)
     # an activity without a recorded offset is placed by the athlete's zone at its start
-    placed = [with_zone_offset(a, athlete.timezone) for a in data.activities]
-    local = [local_date(a) for a in placed]  # each activity's local day, once
+    tz = athlete.timezone
+    placed = [a if a.utc_offset_s is not None else with_zone_offset(a, tz) for a in data.activities]
+    local = local_dates(placed)  # each activity's local day, once
     if as_of is None:
         as_of = max([*local, *(e.date for e in data.pain_entries)], default=None)
-    kept = [(a, d) for a, d in zip(placed, local) if as_of is None or d <= as_of]
-    activities = tuple(a for a, _ in kept)
+    if as_of is None or not local or max(local) <= as_of:
+        kept_days, activities = local, tuple(placed)
+    else:
+        kept = [(a, d) for a, d in zip(placed, local) if d <= as_of]
+        kept_days, activities = [d for _, d in kept], tuple(a for a, _ in kept)
     # days outside the ones any record can hold are damage, not data (runload.calendar.FIRST_DAY)
     pain_entries = tuple(e for e in data.pain_entries if FIRST_DAY <= e.date and (as_of is None or e.date <= as_of))
     weekly_rule = next((r for r in rules if r.id == "weekly-progression"), None)
     min_base = float((weekly_rule.params if weekly_rule else {}).get("min_base_km",
                                                                       settings.get("min_base_km", MIN_BASE_KM)))
     frames = Frames(activities, first_weekday=book.first_weekday, min_base_km=min_base, athlete=athlete,
-                    days=[d for _, d in kept])
+                    days=kept_days)
     ctx = Context(athlete=athlete, activities=activities, pain_entries=pain_entries, as_of=as_of,
                   data_end=frames.end, week_start=book.first_weekday, settings=settings, frames=frames,
                   shoes=data.shoes, clearances=data.clearances)

@@ -45,6 +45,21 @@ def local_date(activity: Any) -> date:
     return (activity.start_utc + _offset(activity.utc_offset_s)).date()
 
 
+def local_dates(activities: Any) -> list[date]:
+    """:func:`local_date` of each activity, in one pass."""
+    out = []
+    for a in activities:
+        if type(a) is Activity:
+            held = a.__dict__
+            day = held.get(_LOCAL_DAY)
+            if day is None:
+                day = held[_LOCAL_DAY] = (a.start_utc + _offset(a.utc_offset_s)).date()
+        else:
+            day = (a.start_utc + _offset(a.utc_offset_s)).date()
+        out.append(day)
+    return out
+
+
 _LOCAL_DAY = "_local_day"  # where local_date keeps an activity's day (not a dataclass field)
 _OFFSETS: dict[int | None, timedelta] = {}  # a few offsets serve every activity
 

@@ -413,11 +413,19 @@ def return_to_run_state(activities: Sequence[Activity], as_of: date, *, break_da
     return return_to_run_of(ords, as_of, break_days=break_days, mode_days=mode_days)
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of an integer array (sorted distinct values), without its general machinery."""
+    if len(values) < 2:
+        return np.array(values, dtype=values.dtype)
+    v = np.sort(values)
+    return v[np.concatenate(([True], v[1:] != v[:-1]))]
+
+
 def return_to_run_of(run_days: np.ndarray, as_of: date, *, break_days: int = LOOKBACK_DAYS,
                      mode_days: int = 28) -> dict[str, Any]:
     """:func:`return_to_run_state` of the runs' day ordinals ``run_days`` (any order)."""
     today = as_of.toordinal()
-    days = np.unique(run_days[run_days <= today])
+    days = distinct(run_days[run_days <= today])
     if not len(days):
         return {"active": True, "days_since_last_run": None, "last_run": None, "comeback": None}
     last = int(days[-1])

@@ -24,6 +24,7 @@ from runload.load.formulas import (
     LOOKBACK_DAYS,
     activity_trimp,
     coarse_hr,
+    distinct,
     fitness_fatigue_columns,
     rolling_sum,
     spike_references,
@@ -296,7 +297,7 @@ def gaps(activities: Sequence[Activity], *, first_weekday: int = 0, min_days: in
 
 def day_ordinals(days: Sequence[date]) -> np.ndarray:
     """The distinct days of ``days`` as sorted ordinals (:meth:`datetime.date.toordinal`)."""
-    return np.unique(np.fromiter((d.toordinal() for d in days), dtype=np.int64, count=len(days)))
+    return distinct(np.fromiter((d.toordinal() for d in days), dtype=np.int64, count=len(days)))
 
 
 def gaps_of(ordinals: np.ndarray, *, first_weekday: int = 0, min_days: int = SILENCE_DAYS,
@@ -309,7 +310,7 @@ def gaps_of(ordinals: np.ndarray, *, first_weekday: int = 0, min_days: int = SIL
         if as_of is not None:
             last = max(last, as_of.toordinal())
         base = first - ((first - 1) % 7 - first_weekday) % 7  # week_start_of the first day (ordinal 1 a Monday)
-        with_file = np.unique((ordinals - base) // 7)  # the weeks holding a file, from the first's
+        with_file = distinct((ordinals - base) // 7)  # the weeks holding a file, from the first's
         whole = np.arange(1, (last - base - 6) // 7 + 1)  # the whole weeks after the first
         for w in whole[~np.isin(whole, with_file)].tolist():
             spans.append((date.fromordinal(base + 7 * w), date.fromordinal(base + 7 * w + 6)))
@@ -741,9 +742,11 @@ class Frames:
                  min_base_km: float = MIN_BASE_KM, athlete: Athlete | None = None,
                  days: Sequence[date] | None = None) -> None:
         # ``days``: the local day of each activity when the caller has them (computed once per activity)
-        pairs = sorted(zip(activities, _local_days(activities, days)), key=lambda p: p[0].start_utc)
-        self.activities: tuple[Activity, ...] = tuple(a for a, _ in pairs)
-        self.days: tuple[date, ...] = tuple(d for _, d in pairs)
+        local = _local_days(activities, days)
+        starts = [a.start_utc for a in activities]
+        order = sorted(range(len(starts)), key=starts.__getitem__)  # by start, stable
+        self.activities: tuple[Activity, ...] = tuple([activities[i] for i in order])
+        self.days: tuple[date, ...] = tuple([local[i] for i in order])
         self.end: date | None = end if end is not None else max(self.days, default=None)
         self.first_weekday = first_weekday
         self.min_base_km = float(min_base_km)

@@ -27,6 +27,7 @@ from runload.load.formulas import (
     acwr_arrays,
     acwr_words,
     days_without_run,
+    distinct,
     hard_seconds,
     weekly_monotony,
     weekly_monotony_columns,
@@ -549,7 +550,7 @@ def return_to_run(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     without a run) and ends no break. Facts: days, last_run, key."""
     end = ctx.data_end
     brk = LOOKBACK_DAYS
-    ords = np.unique(ctx.frames.run_days)  # the days with a run, in order
+    ords = distinct(ctx.frames.run_days)  # the days with a run, in order
     out = []
     for k in np.flatnonzero(np.diff(ords) - 1 >= brk).tolist():  # days_without_run of each pair
         prev, cur = date.fromordinal(int(ords[k])), date.fromordinal(int(ords[k + 1]))

@@ -668,23 +668,24 @@ def rolling_columns(km: np.ndarray, *, window_days: int = 7, min_base_km: float 
         ends = np.arange(1, n + 1)
         ok &= seen[ends] - seen[np.maximum(ends - window_days, 0)] == 0
 
-    def back(arr: np.ndarray, k: int, fill: Any) -> np.ndarray:
-        out = np.full(n, fill, dtype=arr.dtype)
-        shift = window_days * k
-        if n > shift:
-            out[shift:] = arr[:n - shift]
-        return out
+    # the windows k blocks back are views into the arrays padded in front (NaN, not known)
+    pad = window_days * RECENT_SPAN_WEEKS
+    cur_padded = np.concatenate((np.full(pad, np.nan), cur))
+    ok_padded = np.concatenate((np.zeros(pad, dtype=bool), ok))
 
-    prev = back(cur, 1, np.nan)
+    def back(arr: np.ndarray, k: int) -> np.ndarray:
+        return arr[pad - window_days * k:pad - window_days * k + n]
+
+    prev = back(cur_padded, 1).copy()
     ref = np.full(n, np.nan)
     ref_back = np.zeros(n, dtype=np.int64)
     found = np.zeros(n, dtype=np.int64)
     for k in range(1, RECENT_SPAN_WEEKS + 1):
-        vk, okk = back(cur, k, np.nan), back(ok, k, False)
-        use = okk & (found < RECENT_WEEKS)
+        vk = back(cur_padded, k)
+        use = back(ok_padded, k) & (found < RECENT_WEEKS)
         better = use & (np.isnan(ref) | (vk > ref))  # strictly higher: the most recent of equals stays
-        ref = np.where(better, vk, ref)
-        ref_back = np.where(better, k, ref_back)
+        np.copyto(ref, vk, where=better)
+        ref_back[better] = k
         found += use
     with np.errstate(divide="ignore", invalid="ignore"):
         change = np.where(ok & (ref >= min_base_km), np.round((cur - ref) / ref * 100.0, PCT_DECIMALS), np.nan)

@@ -416,34 +416,30 @@ def ctl_ramp_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     first, ff = got
     min_days = int(_setting(ctx, params, "min_days", 42))
     min_ctl = float(_setting(ctx, params, "min_ctl", 1.0))
-    rows: list[int] = []
-    values: list[float | None] = []
-    ctl, atl, tsb, ramp = (ff[c].tolist() for c in ("ctl", "atl", "tsb", "ramp"))
+    ctl, atl, tsb, ramp = (ff[c] for c in ("ctl", "atl", "tsb", "ramp"))
     last_weekday = (ctx.week_start - 1) % 7
     # the series is complete (day i is first + i days): the last day of each week, and the last day
     n = len(ctl)
-    i0 = (last_weekday - first.weekday()) % 7
-    judged = set(range(i0, n, 7))
+    judged = np.arange((last_weekday - first.weekday()) % 7, n, 7)
     if end is not None and 0 <= (end - first).days < n:
-        judged.add((end - first).days)
-    for i in sorted(judged):
-        if i + 1 < min_days:
-            continue
-        if math.isnan(ramp[i]):
-            continue  # the week holds days without data: no ramp is known
-        base = ctl[i] - ramp[i]
-        # A percentage of a near-zero fitness base (a comeback after months off) means nothing.
-        rows.append(i)
-        values.append(_num(ramp[i] / base * 100.0 if base >= min_ctl else None))
+        judged = distinct(np.append(judged, (end - first).days))
+    # from min_days of history, and not where the week holds days without data (no ramp is known)
+    judged = judged[(judged + 1 >= min_days) & ~np.isnan(ramp[judged])]
+    base = ctl[judged] - ramp[judged]
+    # A percentage of a near-zero fitness base (a comeback after months off) means nothing.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(base >= min_ctl, ramp[judged] / base * 100.0, np.nan)
+    pct[np.isinf(pct)] = np.nan
+    rows = judged.tolist()
 
     def row(k: int) -> MetricValue:
         i = rows[k]
         d = first + timedelta(days=i)
-        return MetricValue(value=values[k], date=d, week_start=week_start_of(d, ctx.week_start),
-                           facts={"ctl": ctl[i], "atl": atl[i], "tsb": tsb[i],
-                                  "ramp": ramp[i], "load_unit": LOAD_UNITS[kind]})
+        return MetricValue(value=_num(pct[k]), date=d, week_start=week_start_of(d, ctx.week_start),
+                           facts={"ctl": float(ctl[i]), "atl": float(atl[i]), "tsb": float(tsb[i]),
+                                  "ramp": float(ramp[i]), "load_unit": LOAD_UNITS[kind]})
 
-    return _columns(values, [first.toordinal() + i for i in rows], row)
+    return MetricColumns(pct, judged + first.toordinal(), row)
 
 
 @metric("intensity_share_change")

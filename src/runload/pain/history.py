@@ -7,6 +7,7 @@ relieve, next-morning pain against the usual level and the weekly trends.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from datetime import date
 from functools import cached_property
@@ -18,6 +19,12 @@ from runload.models import Activity, Athlete, Clearance, PainEntry
 from runload.pain.episodes import Episode, find_episodes
 from runload.pain.load_before import link_load
 from runload.pain.signs import MorningPain, Unrelieved, WeeklyTrend, morning_pain, unrelieved_stretches, weekly_trends
+
+
+#: link_load's thresholds and their defaults
+_LINK_DEFAULTS = {name: p.default for name, p in inspect.signature(link_load).parameters.items()
+                  if p.kind is inspect.Parameter.KEYWORD_ONLY and isinstance(p.default, (int, float))
+                  and name != "week_start"}
 
 
 class PainLog:
@@ -50,7 +57,8 @@ class PainLog:
         """:attr:`episodes` with each one's :class:`runload.pain.episodes.LoadBefore` filled in
         (``link_args`` are :func:`runload.pain.load_before.link_load`'s thresholds); an episode not
         about the knee (chest pain or breathlessness alone) gets none."""
-        key = tuple(sorted(link_args.items()))
+        # the thresholds as link_load reads them: a rule's params that repeat its defaults share the work
+        key = tuple(sorted({**_LINK_DEFAULTS, **link_args}.items()))
         if key not in self._with_load:
             runs, days, spans, ordered = self._runs_and_gaps
             self._with_load[key] = [

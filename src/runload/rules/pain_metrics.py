@@ -156,7 +156,7 @@ def pain_weekly_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricValu
     distance to hold), ``hold_load`` (the hold in words), ``model_caveat``.
     """
     entries = ctx.pain_log.entries
-    runs = _runs(ctx)
+    run_days, metres = ctx.frames.run_days, ctx.frames.run_values("metres")
     out = []
     for t in ctx.pain_log.trends:
         rises = [(r, name, now, before) for r, name, now, before in (
@@ -167,7 +167,8 @@ def pain_weekly_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricValu
         value = max(r for r, *_ in rises)
         rising = [f"{name} {before:.1f} to {now:.1f}" for r, name, now, before in rises if r > 0]
         week_end = t.week_start + timedelta(days=6)
-        week_km = sum(a.distance_m for d, a in runs if t.week_start <= d <= week_end) / 1000.0
+        in_week = (run_days >= t.week_start.toordinal()) & (run_days <= week_end.toordinal())
+        week_km = sum(metres[in_week].tolist()) / 1000.0  # added run by run, in start order
         week_entries = [e for e in entries if t.week_start <= e.date <= week_end]
         out.append(MetricValue(float(value), week_start=t.week_start, date=max(e.date for e in week_entries), facts={
             "rising": "average " + (" and ".join(rising) if rising else "no rise") + " out of 10 on the week before",

@@ -384,9 +384,9 @@ def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday:
                     caveat = _caveat(f)
                     advice = f"{advice}{caveat}"
                 f = f.but(advice=advice, current=current)
-            else:
+            elif f.current != current:
                 f = f.but(current=current)
-        else:
+        elif f.current != current:  # a finding is a value: one already so is kept as it is
             f = f.but(current=current)
         out.append(f)
     out.sort(key=finding_order)

@@ -72,23 +72,34 @@ def daily_columns(activities: Sequence[Activity], *, end: date | None = None,
     days_of = _local_days(activities, days)
     runs = [(d, a) for d, a in zip(days_of, activities) if a.is_run]
     last = (end or max(days_of)) if runs else None
-    kept = [(d, a) for d, a in runs if last is not None and d <= last]
-    if last is None or not kept:
+    return daily_columns_of(np.array([d.toordinal() for d, _ in runs], dtype=np.int64),
+                            np.array([a.distance_m for _, a in runs], dtype=float),
+                            np.array([duration_s(a) or 0.0 for _, a in runs], dtype=float), last)
+
+
+def daily_columns_of(run_days: np.ndarray, metres: np.ndarray, seconds: np.ndarray,
+                     last: date | None) -> tuple[date | None, dict[str, np.ndarray]]:
+    """:func:`daily_columns` of runs given as arrays (in start order): each run's day ordinal,
+    distance in metres and time in seconds (0 without), up to the day ``last``."""
+    kept = run_days <= last.toordinal() if last is not None else np.zeros(len(run_days), dtype=bool)
+    if not kept.any():
         return None, {c: np.zeros(0, dtype=np.int64 if c == "runs" else float) for c in DAILY_COLUMNS}
-    first = min(d for d, _ in kept)
-    n = (last - first).days + 1
-    at = np.array([(d - first).days for d, _ in kept], dtype=np.int64)
-    km = np.array([a.distance_m for _, a in kept], dtype=float) / 1000.0
+    assert last is not None
+    ords = run_days[kept]
+    base = int(ords.min())
+    n = last.toordinal() - base + 1
+    at = ords - base
+    km = metres[kept] / 1000.0
     # each day's runs added in start order from 0 (np.add.at adds one by one, in order); days
     # without a run are 0
     distance = np.zeros(n)
     np.add.at(distance, at, km)
-    seconds = np.zeros(n)
-    np.add.at(seconds, at, np.array([duration_s(a) or 0.0 for _, a in kept], dtype=float))
+    total = np.zeros(n)
+    np.add.at(total, at, seconds[kept])
     longest = np.zeros(n)
     np.fmax.at(longest, at, km)
     count = np.bincount(at, minlength=n).astype(np.int64)
-    return first, dict(zip(DAILY_COLUMNS, [distance, seconds, count, longest]))
+    return date.fromordinal(base), dict(zip(DAILY_COLUMNS, [distance, total, count, longest]))
 
 
 def day_index(first: date | None, n: int) -> pd.DatetimeIndex:
@@ -310,9 +321,11 @@ def gaps_of(ordinals: np.ndarray, *, first_weekday: int = 0, min_days: int = SIL
         if as_of is not None:
             last = max(last, as_of.toordinal())
         base = first - ((first - 1) % 7 - first_weekday) % 7  # week_start_of the first day (ordinal 1 a Monday)
-        with_file = distinct((ordinals - base) // 7)  # the weeks holding a file, from the first's
-        whole = np.arange(1, (last - base - 6) // 7 + 1)  # the whole weeks after the first
-        for w in whole[~np.isin(whole, with_file)].tolist():
+        count = (last - base - 6) // 7  # the whole weeks after the first: 1 .. count
+        held = np.zeros(max(count, 0) + 1, dtype=bool)
+        weeks = (ordinals - base) // 7  # the weeks holding a file, from the first's
+        held[weeks[weeks <= count]] = True
+        for w in (np.flatnonzero(~held[1:]) + 1).tolist():
             spans.append((date.fromordinal(base + 7 * w), date.fromordinal(base + 7 * w + 6)))
     merged: list[tuple[date, date]] = []
     for a, b in sorted(spans):
@@ -809,25 +822,7 @@ class Frames:
     def daily_columns(self) -> tuple[date | None, dict[str, np.ndarray]]:
         """:func:`daily_columns` of the activities, up to ``end``: (first day, arrays), on the
         runs' arrays (:meth:`run_values`)."""
-        kept = self._upto_end
-        if not self.runs or not kept.any():
-            return None, {c: np.zeros(0, dtype=np.int64 if c == "runs" else float) for c in DAILY_COLUMNS}
-        ords = self.run_days[kept]
-        base = int(ords.min())
-        assert self.end is not None  # there are runs
-        n = self.end.toordinal() - base + 1
-        at = ords - base
-        km = self.run_values("metres")[kept] / 1000.0
-        # each day's runs added in start order from 0 (np.add.at adds one by one, in order), as
-        # :func:`daily_columns` does
-        distance = np.zeros(n)
-        np.add.at(distance, at, km)
-        seconds = np.zeros(n)
-        np.add.at(seconds, at, self.run_values("seconds")[kept])
-        longest = np.zeros(n)
-        np.fmax.at(longest, at, km)
-        count = np.bincount(at, minlength=n).astype(np.int64)
-        return date.fromordinal(base), dict(zip(DAILY_COLUMNS, [distance, seconds, count, longest]))
+        return daily_columns_of(self.run_days, self.run_values("metres"), self.run_values("seconds"), self.end)
 
     @cached_property
     def daily(self) -> pd.DataFrame:
@@ -842,8 +837,9 @@ class Frames:
     @cached_property
     def cross_training_totals(self) -> dict[date, float]:
         """Minutes of other sports per week (:func:`cross_training_totals`)."""
-        return cross_training_totals(cross_training_minutes(self.activities, week_start=self.first_weekday,
-                                                            days=self.days))
+        others = [(d, a) for d, a in zip(self.days, self.activities) if a.sport is not Sport.RUNNING]
+        return cross_training_totals(cross_training_minutes([a for _, a in others], week_start=self.first_weekday,
+                                                            days=[d for d, _ in others]))
 
     @cached_property
     def silences(self) -> list[tuple[date, date]]:

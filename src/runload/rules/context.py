@@ -89,7 +89,7 @@ class Context:
         return max(days, default=None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class MetricValue:
     """One judged value. ``facts`` feed the rule's message template (``{distance_km:.1f}``)."""
 
@@ -97,6 +97,14 @@ class MetricValue:
     week_start: date | None = None
     date: date | None = None
     facts: Mapping[str, Any] = field(default_factory=dict)
+
+    def __init__(self, value: float | None, week_start: Day | None = None, date: Day | None = None,
+                 facts: Mapping[str, Any] | None = None) -> None:
+        # set at once (a frozen dataclass sets its fields one by one): metrics write many of these
+        self.__dict__.update(value=value, week_start=week_start, date=date, facts={} if facts is None else facts)
+
+
+Day = date  # the type, beside MetricValue's field named ``date``
 
 
 @dataclass(frozen=True)

@@ -246,7 +246,7 @@ def _factors(rule: Rule, athlete: Athlete, days: np.ndarray) -> np.ndarray | Non
     if not rule.stricter:
         return None
     if athlete.birth_year is None:  # no age is reached: the factor is the same every year
-        factor, _ = profile_factor(rule, athlete, None)
+        factor, _ = profile_factor(rule, athlete, date.min)  # any day: only an age would need the year
         return None if factor == 1.0 else np.full(len(days), factor)
     years = np.where(days > 0, (days - _EPOCH_ORDINAL).astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64)
                      + 1970, 0)

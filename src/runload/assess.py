@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from runload.calendar import FIRST_DAY, local_date, week_start_of, with_zone_offset
+from runload.calendar import FIRST_DAY, local_dates, week_start_of, with_zone_offset
 from runload.limits import RED_FLAG_HEADLINES, Limits, next_week_limits
 from runload.load.formulas import acwr_series
 from runload.load.series import MIN_BASE_KM, Frames
@@ -179,7 +179,7 @@ def recorded_between(a: Assessment, first: date | None, last: date | None) -> bo
     """Whether an activity or a pain entry falls between ``first`` and ``last``."""
     if first is None or last is None:
         return False
-    return (any(first <= d <= last for d in a.frames.days)
+    return (any(first <= d <= last for d in reversed(a.frames.days))  # the latest first: the window is recent
             or any(first <= e.date <= last for e in a.pain_entries))
 
 
@@ -192,19 +192,23 @@ def assess(data: AthleteData, book: Rulebook, as_of: date | None = None) -> Asse
     athlete = data.athlete
     rules, settings = book.for_athlete(athlete.id)
     # an activity without a recorded offset is placed by the athlete's zone at its start
-    placed = [with_zone_offset(a, athlete.timezone) for a in data.activities]
-    local = [local_date(a) for a in placed]  # each activity's local day, once
+    tz = athlete.timezone
+    placed = [a if a.utc_offset_s is not None else with_zone_offset(a, tz) for a in data.activities]
+    local = local_dates(placed)  # each activity's local day, once
     if as_of is None:
         as_of = max([*local, *(e.date for e in data.pain_entries)], default=None)
-    kept = [(a, d) for a, d in zip(placed, local) if as_of is None or d <= as_of]
-    activities = tuple(a for a, _ in kept)
+    if as_of is None or not local or max(local) <= as_of:
+        kept_days, activities = local, tuple(placed)
+    else:
+        kept = [(a, d) for a, d in zip(placed, local) if d <= as_of]
+        kept_days, activities = [d for _, d in kept], tuple(a for a, _ in kept)
     # days outside the ones any record can hold are damage, not data (runload.calendar.FIRST_DAY)
     pain_entries = tuple(e for e in data.pain_entries if FIRST_DAY <= e.date and (as_of is None or e.date <= as_of))
     weekly_rule = next((r for r in rules if r.id == "weekly-progression"), None)
     min_base = float((weekly_rule.params if weekly_rule else {}).get("min_base_km",
                                                                       settings.get("min_base_km", MIN_BASE_KM)))
     frames = Frames(activities, first_weekday=book.first_weekday, min_base_km=min_base, athlete=athlete,
-                    days=[d for _, d in kept])
+                    days=kept_days)
     ctx = Context(athlete=athlete, activities=activities, pain_entries=pain_entries, as_of=as_of,
                   data_end=frames.end, week_start=book.first_weekday, settings=settings, frames=frames,
                   shoes=data.shoes, clearances=data.clearances)
@@ -352,6 +356,13 @@ def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday:
     standing = {(f.flag, f.date) for f in (getattr(pain, "red_flags", ()) or ())}
     episode = getattr(pain, "current_episode", None)
     out = []
+    said: dict[str, str] = {}  # limits.advice per family, written once
+
+    def advice_for(family: str) -> str:
+        if family not in said:
+            said[family] = limits.advice(family, units)
+        return said[family]
+
     for f in findings:
         if f.rule_id.startswith("pain-red-flag-"):
             flag = f.rule_id.removeprefix("pain-red-flag-")
@@ -362,18 +373,22 @@ def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday:
         else:
             current = start is not None and f.day is not None and start <= f.day <= (as_of or f.day)
         if not limits.running_advice and not f.rule_id.startswith("pain-red-flag-"):
-            f = f.but(advice=limits.advice(_family(f), units))
+            f = f.but(advice=advice_for(_family(f)), current=current)
         elif current and not f.rule_id.startswith("pain-red-flag-"):
             family = _family(f)
             if family == "load" or (family and f.severity.rank >= Severity.CAUTION.rank):
                 # a load event quotes the limits at any severity: the weekly rise is context (info)
                 # now, and its own "hold next week at this week's km" would contradict them
-                advice = limits.advice(family, units)
+                advice = advice_for(family)
                 if family == "pain":
                     caveat = _caveat(f)
                     advice = f"{advice}{caveat}"
-                f = f.but(advice=advice)
-        out.append(f.but(current=current))
+                f = f.but(advice=advice, current=current)
+            elif f.current != current:
+                f = f.but(current=current)
+        elif f.current != current:  # a finding is a value: one already so is kept as it is
+            f = f.but(current=current)
+        out.append(f)
     out.sort(key=finding_order)
     return out
 
@@ -434,7 +449,7 @@ def status_of(findings: Sequence[Finding], pain: PainAssessment | None, as_of: d
         return Status(level, STATUS_LABELS[level], f"Red flag not yet resolved: {what}. "
                                                    "It leads until a later entry records it gone or a clearance is logged.")
     start = current_from(as_of, first_weekday)
-    recorded = start is not None and as_of is not None and (any(start <= d <= as_of for d in frames.days)
+    recorded = start is not None and as_of is not None and (any(start <= d <= as_of for d in reversed(frames.days))
                                                             or any(start <= e.date <= as_of for e in pain_entries))
     top = max((f.severity for f in current), key=lambda s: s.rank, default=None)
     if top is not None and top.rank >= Severity.CAUTION.rank:

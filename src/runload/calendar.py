@@ -40,13 +40,37 @@ def local_date(activity: Any) -> date:
     if type(activity) is Activity:
         day = activity.__dict__.get(_LOCAL_DAY)
         if day is None:
-            day = activity.__dict__[_LOCAL_DAY] = (activity.start_utc
-                                                   + timedelta(seconds=activity.utc_offset_s or 0)).date()
+            day = activity.__dict__[_LOCAL_DAY] = (activity.start_utc + _offset(activity.utc_offset_s)).date()
         return day
-    return (activity.start_utc + timedelta(seconds=activity.utc_offset_s or 0)).date()
+    return (activity.start_utc + _offset(activity.utc_offset_s)).date()
+
+
+def local_dates(activities: Any) -> list[date]:
+    """:func:`local_date` of each activity, in one pass."""
+    out = []
+    for a in activities:
+        if type(a) is Activity:
+            held = a.__dict__
+            day = held.get(_LOCAL_DAY)
+            if day is None:
+                day = held[_LOCAL_DAY] = (a.start_utc + _offset(a.utc_offset_s)).date()
+        else:
+            day = (a.start_utc + _offset(a.utc_offset_s)).date()
+        out.append(day)
+    return out
 
 
 _LOCAL_DAY = "_local_day"  # where local_date keeps an activity's day (not a dataclass field)
+_OFFSETS: dict[int | None, timedelta] = {}  # a few offsets serve every activity
+
+
+def _offset(seconds: int | None) -> timedelta:
+    got = _OFFSETS.get(seconds)
+    if got is None:
+        got = timedelta(seconds=seconds or 0)
+        if len(_OFFSETS) < 256:
+            _OFFSETS[seconds] = got
+    return got
 
 
 def zone_offset_s(when_utc: datetime, tz: str | None) -> int:

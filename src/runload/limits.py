@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
+
 from runload.calendar import week_start_of
-from runload.load.formulas import LOOKBACK_DAYS, established_longest_km, return_to_run_state
+from runload.load.formulas import LOOKBACK_DAYS, established_longest_of, return_to_run_of
 from runload.load.series import Frames, pct_change, recent_pair_reference, recent_reference, reference_weeks
 from runload.models import Athlete, RedFlagLevel
 from runload.pain import PainAssessment
@@ -262,8 +264,7 @@ def next_week_limits(frames: Frames, rules: Sequence[Rule], athlete: Athlete, as
     assert day is not None  # there are runs, so the frames end on a day
     rtr = by_id.get("return-to-run")
     params = rtr.params if rtr else {}
-    state = return_to_run_state([a for _, a in frames.runs], day, break_days=LOOKBACK_DAYS,
-                                mode_days=int(params.get("mode_days", 28)), days=[d for d, _ in frames.runs])
+    state = return_to_run_of(frames.run_days, day, break_days=LOOKBACK_DAYS, mode_days=int(params.get("mode_days", 28)))
     if state["active"]:
         guidance = RETURN_TO_RUN_GUIDANCE
         plan = pain.return_plan if pain is not None else None
@@ -329,29 +330,34 @@ def next_week_limits(frames: Frames, rules: Sequence[Rule], athlete: Athlete, as
     if sp is not None:
         window = LOOKBACK_DAYS
         pct = caution_pct(sp, athlete, day)
-        spikes = frames.spikes(window)
+        spikes = frames.spike_columns(window)
+        run_day, run_km = spikes["day"], spikes["km"]
         # A run on day P is judged on the runs of the 30 days before it (to P - 1): the limit must
         # hold on every day of the week, so it stands on the latest day whose window still holds a
         # run recorded by now (the windows of later days hold fewer of them).
         built, to = None, day
         for k in range(6, (max(target, day + timedelta(days=1)) - target).days - 1, -1):
             to = target + timedelta(days=k - 1)
-            built = established_longest_km(frames.activities, end=to, days=window, spike_pct=pct, spikes=spikes)
+            built = established_longest_of(run_day, run_km, spikes["ref_km"], end=to, days=window, spike_pct=pct)
             if built is not None:
                 break
         if built is not None:
             longest, longest_rule = accepted_km(built, pct), sp.id
             basis.update(longest_30d_km=round(built, 2), longest_pct=round(pct, 2), longest_window_to=to.isoformat())
-            raw = max((s for s in spikes if 0 <= (to - s["date"]).days < window), key=lambda s: s["km"])
-            if raw["km"] > built + 1e-9:  # a spike counts only up to the rule over its own reference
-                basis.update(longest_raw_km=round(raw["km"], 2), longest_raw_day=raw["date"].isoformat())
+            back = to.toordinal() - run_day
+            inside = np.flatnonzero((back >= 0) & (back < window))
+            raw = int(inside[np.argmax(run_km[inside])])  # the longest, the first of equals
+            raw_km = float(run_km[raw])
+            if raw_km > built + 1e-9:  # a spike counts only up to the rule over its own reference
+                basis.update(longest_raw_km=round(raw_km, 2),
+                             longest_raw_day=date.fromordinal(int(run_day[raw])).isoformat())
     mode = NORMAL
     per_run = per_rule = None
     episode = pain.current_episode if pain is not None else None
     if episode is not None:
         mode = HELD
         basis["pain_episode_since"] = episode.onset.isoformat()
-        cut = _per_run_cut(episode, runs, by_id)
+        cut = _per_run_cut(episode, runs, frames.run_days, by_id)
         recent = reference_weeks(complete, i)
         if week_km is not None and recent:
             # no increase on what the athlete runs now: held at the last complete week (not the
@@ -371,7 +377,7 @@ def next_week_limits(frames: Frames, rules: Sequence[Rule], athlete: Athlete, as
             # the limits must be keepable together: runs of at most per_run with a rest day between
             # them, in the days of the week still to come, are all the week can hold
             left = (target + timedelta(days=7) - max(target, day + timedelta(days=1))).days
-            ran_today = any(d == day for d, _ in runs) and target <= day
+            ran_today = bool((frames.run_days == day.toordinal()).any()) and target <= day
             n_runs = left // 2 if ran_today else (left + 1) // 2
             most = _floor1(recorded + n_runs * per_run)
             if week_km is None or most < week_km:
@@ -396,7 +402,7 @@ def _factor(by_id: Mapping[str, Rule]) -> float:
     return float((rule.params if rule else {}).get("reduce_factor", PER_RUN_FACTOR))
 
 
-def _per_run_cut(episode: Episode, runs: Sequence[tuple[date, Any]], by_id: Mapping[str, Rule]
+def _per_run_cut(episode: Episode, runs: Sequence[tuple[date, Any]], run_days: np.ndarray, by_id: Mapping[str, Rule]
                  ) -> tuple[float, float, date] | None:
     """The pain-monitoring cut of the run before the latest entry of ``episode`` whose pain went
     over the model's limits (above 5/10 during or after running, or next-morning pain not
@@ -409,11 +415,12 @@ def _per_run_cut(episode: Episode, runs: Sequence[tuple[date, Any]], by_id: Mapp
             over = e
     if over is None:
         return None
-    before = [(d, a) for d, a in runs if over.date - timedelta(days=2) <= d <= over.date]
-    if not before:
-        before = [(d, a) for d, a in runs if d <= over.date][-1:]
-    if not before:
+    o = over.date.toordinal()
+    before = np.flatnonzero((run_days >= o - 2) & (run_days <= o))  # runs in start order (``run_days``: their days)
+    if not len(before):
+        before = np.flatnonzero(run_days <= o)[-1:]
+    if not len(before):
         return None
-    d, a = before[-1]
+    d, a = runs[int(before[-1])]
     km = a.distance_m / 1000.0
     return _floor1(km * factor), km, d

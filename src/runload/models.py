@@ -51,7 +51,7 @@ class Severity(str, enum.Enum):
 
     @property
     def rank(self) -> int:
-        return _SEVERITY_ORDER.index(self)
+        return _SEVERITY_RANK[self]
 
     @classmethod
     def parse(cls, text: str) -> Severity:
@@ -79,6 +79,7 @@ class RedFlagLevel(enum.StrEnum):
 
 _SEVERITY_ORDER = sorted(Severity, key=lambda s: level_rank(s.value))
 _RED_FLAG_ORDER = sorted(RedFlagLevel, key=lambda r: level_rank(r.value))
+_SEVERITY_RANK = {s: i for i, s in enumerate(_SEVERITY_ORDER)}
 
 
 @dataclass(frozen=True)
@@ -323,11 +324,12 @@ class Finding:
         """This finding with ``changes`` (as :func:`dataclasses.replace`), its words still
         unwritten if they were."""
         new = object.__new__(Finding)
-        new.__dict__.update(self.__dict__)
+        held = new.__dict__
+        held.update(self.__dict__)
         for name, value in changes.items():
             if name not in _FINDING_FIELDS:
                 raise TypeError(f"Finding has no field {name!r}")
-            object.__setattr__(new, name, value)
+            held[_SLOTS.get(name, name)] = value  # words under their WordsField's slot
         return new
 
     @property
@@ -343,6 +345,23 @@ class Finding:
 
 
 _FINDING_FIELDS = frozenset(Finding.__dataclass_fields__)
+_SLOTS = {name: field.slot for name, field in vars(Finding).items() if isinstance(field, WordsField)}
+
+
+def new_finding(rule_id: str, severity: Severity, title: str, message: str | Words, advice: str | Words = "",
+                evidence: str = "", value: float | None = None, threshold: float | None = None, unit: str = "",
+                week_start: Day | None = None, date: Day | None = None, citations: tuple[str, ...] = (),
+                evidence_level: str = "", outcome_evidence: str = "", event: str = "",
+                until: Day | None = None) -> Finding:
+    """``Finding(...)`` of a rule's judgement (not yet merged, not yet marked current), built as
+    :meth:`Finding.but` copies one: the rule engine writes a whole history's findings at once,
+    and a frozen dataclass sets each of its fields one by one."""
+    f = object.__new__(Finding)
+    f.__dict__.update(rule_id=rule_id, severity=severity, title=title, _message=message, _advice=advice,
+                      evidence=evidence, value=value, threshold=threshold, unit=unit, week_start=week_start, date=date,
+                      citations=citations, evidence_level=evidence_level, outcome_evidence=outcome_evidence,
+                      event=event, until=until, supporting=(), current=False)
+    return f
 
 
 @dataclass(frozen=True)

@@ -215,8 +215,9 @@ def test_one_html_report_builds_each_frame_once(tmp_path: Path, monkeypatch) -> 
     from runload.store import Store
 
     calls = {"daily": 0, "weekly": 0}
-    # the daily and weekly series are computed once, as columns (the frames are built from them)
-    real_daily, real_weekly = series.daily_columns, series.weekly_columns_of
+    # the daily and weekly series are computed once, as columns (the frames are built from them;
+    # the daily ones from the runs' arrays)
+    real_daily, real_weekly = series.daily_columns_of, series.weekly_columns_of
 
     def daily(*a, **k):
         calls["daily"] += 1
@@ -226,7 +227,7 @@ def test_one_html_report_builds_each_frame_once(tmp_path: Path, monkeypatch) -> 
         calls["weekly"] += 1
         return real_weekly(*a, **k)
 
-    monkeypatch.setattr(series, "daily_columns", daily)
+    monkeypatch.setattr(series, "daily_columns_of", daily)
     monkeypatch.setattr(series, "weekly_columns_of", weekly)
     store = Store.open(tmp_path / "s.sqlite")
     store.add_athlete(ATHLETE)

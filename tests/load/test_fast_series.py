@@ -272,3 +272,56 @@ def test_the_rolling_change_of_a_history_shorter_than_its_window() -> None:
                          index=pd.date_range("2026-06-04", periods=5, freq="D", name="date"))
     roll = rolling_running(daily, window_days=7)
     assert roll["prev_km"].isna().all() and roll["change_pct"].isna().all()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_recent_references_are_each_weeks_recent_reference(seed: int) -> None:
+    """Every week's reference at once is the week-by-week reference (ties included)."""
+    from runload.load.series import recent_reference, recent_references
+
+    rnd = random.Random(seed)
+    n = rnd.randrange(0, 40)
+    values = [rnd.choice([0.0, 10.0, 20.0, rnd.uniform(0, 60)]) for _ in range(n)]
+    complete = [rnd.random() < 0.7 for _ in range(n)]
+    assert recent_references(values, complete) == [recent_reference(values, complete, i) for i in range(n)]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_run_arrays_give_the_run_by_run_loads(seed: int) -> None:
+    """The frames' daily session load, climb and time (on the runs' arrays) are the run-by-run
+    sums of daily_load, and the spikes are run_spikes."""
+    from runload.load.formulas import run_spikes
+    from runload.load.series import daily_load_values
+
+    rnd = random.Random(seed)
+    acts = []
+    start = datetime(2025, 3, 1, 6, tzinfo=timezone.utc)
+    for i in range(rnd.randrange(1, 90)):
+        t = start + timedelta(days=i, hours=rnd.choice([0, 13]))
+        sport = Sport.RUNNING if rnd.random() < 0.8 else Sport.CYCLING
+        acts.append(Activity(t, sport, rnd.choice([0.0, rnd.uniform(1000, 30000)]),
+                             timer_s=rnd.choice([None, rnd.uniform(600, 9000)]), elapsed_s=rnd.choice([None, 3600.0]),
+                             utc_offset_s=rnd.choice([0, -36000, 36000]), rpe=rnd.choice([None, 0, rnd.randrange(1, 11)]),
+                             elevation_gain_m=rnd.choice([None, rnd.uniform(0, 500)])))
+    frames = Frames(acts)
+    runs = [a for _, a in frames.runs]
+    days = [d for d, _ in frames.runs]
+    for kind in ("duration", "session_load", "climb"):
+        first, arr, counts = frames.load_values(kind)
+        f2, a2, c2 = daily_load_values(runs, load=kind, end=frames.end, days=days)
+        assert (first, arr.tolist(), counts) == (f2, a2.tolist(), c2)
+    assert frames.spikes() == run_spikes(runs, days=days)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_recent_pair_references_are_each_weeks_pair_reference(seed: int) -> None:
+    """Every week's two-week reference at once is the week-by-week one (ties included)."""
+    from runload.load.series import recent_pair_reference, recent_pair_references
+
+    rnd = random.Random(seed)
+    for _ in range(20):
+        n = rnd.randrange(0, 40)
+        values = [rnd.choice([0.0, 10.0, 20.0, rnd.uniform(0, 60)]) for _ in range(n)]
+        complete = [rnd.random() < 0.7 for _ in range(n)]
+        assert recent_pair_references(values, complete) == [recent_pair_reference(values, complete, i)
+                                                            for i in range(n)]

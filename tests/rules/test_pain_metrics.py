@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from runload import pain
-from runload.rules.context import Context, get_metric
+from runload.rules.context import Context, MetricColumns, get_metric
 from runload.models import Activity, Athlete, Clearance, PainEntry
 from runload.pain.entries import make_entry
 from runload.pain.episodes import find_episodes
@@ -34,7 +34,8 @@ def ctx(entries: list[PainEntry], runs: list[Activity] = (), as_of: str | None =
 def values(name: str, c: Context, **params: object) -> list:
     fn = get_metric(name)
     assert fn is not None, name
-    return fn(c, params)
+    got = fn(c, params)
+    return got.rows() if isinstance(got, MetricColumns) else got  # a metric may give columns
 
 
 # ---------------------------------------------------------------- red flags

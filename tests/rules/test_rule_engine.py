@@ -342,3 +342,20 @@ def test_config_file_from_environment(cli, athlete, tmp_path, monkeypatch):
     cfg.write_text('[rules]\nonly = ["single-run-spike"\n')
     r = cli("check", "--athlete", athlete)
     assert r.exit_code == 2 and "config.toml: not valid TOML" in r.output
+
+
+def test_new_finding_is_the_dataclass_built_with_the_same_fields():
+    """The engine's quick constructor gives what ``Finding(...)`` gives, for every field."""
+    from dataclasses import fields
+    from datetime import date
+
+    from runload.models import Finding, Severity, new_finding
+
+    given = dict(rule_id="r", severity=Severity.CAUTION, title="T", message="m", advice="a", evidence="e", value=1.5,
+                 threshold=1.2, unit="%", week_start=date(2026, 5, 4), date=date(2026, 5, 8), citations=("c",),
+                 evidence_level="x", outcome_evidence="association", event="load-rise:2026-05-04",
+                 until=date(2026, 5, 10))
+    quick, slow = new_finding(**given), Finding(**given)
+    assert quick == slow and hash(quick) == hash(slow) and quick.__dict__ == slow.__dict__
+    assert {f.name for f in fields(Finding)} == {*given, "supporting", "current"}
+    assert new_finding("r", Severity.INFO, "T", "m") == Finding("r", Severity.INFO, "T", "m")

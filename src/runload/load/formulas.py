@@ -301,13 +301,15 @@ def fitness_fatigue_columns(vals: np.ndarray, *, ctl_days: float = 42.0, atl_day
                             known: np.ndarray | None = None, settle_days: int = CTL_DAYS) -> dict[str, np.ndarray]:
     """The columns of :func:`fitness_fatigue` of a complete daily series given as an array
     (``known``: True per known day, default all)."""
-    ctl = np.empty(len(vals))
-    atl = np.empty(len(vals))
+    ctl_list, atl_list = [], []
     c = a = float(seed)
-    for i, x in enumerate(vals.tolist()):
+    for x in vals.tolist():
         c += (x - c) / ctl_days
         a += (x - a) / atl_days
-        ctl[i], atl[i] = c, a
+        ctl_list.append(c)
+        atl_list.append(a)
+    ctl = np.array(ctl_list, dtype=float)
+    atl = np.array(atl_list, dtype=float)
     n = len(vals)
     ramp = np.full(n, np.nan)
     ramp[7:] = ctl[7:] - ctl[:-7]  # CTL_t - CTL_{t-7}
@@ -349,31 +351,39 @@ def run_spikes(activities: Sequence[Activity], *, window_days: int = LOOKBACK_DA
     pairs = sorted(((d, a) for d, a in zip(local, activities) if a.is_run), key=lambda da: da[1].start_utc)
     runs = [a for _, a in pairs]
     days = [d for d, _ in pairs]
+    metres = [a.distance_m for a in runs]
     out = []
+    for i, ref_i in enumerate(spike_references([d.toordinal() for d in days], metres, window_days)):
+        km = metres[i] / 1000.0
+        if ref_i >= 0:
+            ref_km = metres[ref_i] / 1000.0
+            out.append({"activity": runs[i], "date": days[i], "km": km, "ref_km": ref_km, "ref_date": days[ref_i],
+                        "spike_pct": (km / ref_km - 1.0) * 100.0})
+        else:
+            out.append({"activity": runs[i], "date": days[i], "km": km, "ref_km": None, "ref_date": None,
+                        "spike_pct": None})
+    return out
+
+
+def spike_references(ords: Sequence[int], metres: Sequence[float], window_days: int = LOOKBACK_DAYS) -> list[int]:
+    """For each run (in start order, its day ordinal and distance), the index of its
+    :func:`run_spikes` reference: the longest earlier run on one of the ``window_days`` days
+    before it or earlier the same day, the earliest of equals; -1 without one."""
+    out: list[int] = []
     first = 0  # the earliest earlier run still inside the window
     # the window's runs with distance, longest first (a sliding-window maximum): each run is
     # pushed once after the ones shorter than it are dropped, so the front is the longest run of
     # the window, the earliest of equals, as a scan of the window from its start finds it
     best: deque[int] = deque()
-    ords = [d.toordinal() for d in days]  # has_reference on day numbers
-    metres = [a.distance_m for a in runs]
-    for i, a in enumerate(runs):
-        day, o = days[i], ords[i]
+    for i, o in enumerate(ords):
         while first < i and not 0 <= o - ords[first] <= window_days:
             first += 1
         while best and best[0] < first:
             best.popleft()
-        km = metres[i] / 1000.0
-        if best:
-            ref_i = best[0]
-            ref_km = metres[ref_i] / 1000.0
-            out.append({"activity": a, "date": day, "km": km, "ref_km": ref_km, "ref_date": days[ref_i],
-                        "spike_pct": (km / ref_km - 1.0) * 100.0})
-        else:
-            out.append({"activity": a, "date": day, "km": km, "ref_km": None, "ref_date": None,
-                        "spike_pct": None})
-        if metres[i] > 0:
-            while best and metres[best[-1]] < metres[i]:
+        out.append(best[0] if best else -1)
+        m = metres[i]
+        if m > 0:
+            while best and metres[best[-1]] < m:
                 best.pop()
             best.append(i)
     return out
@@ -399,16 +409,31 @@ def return_to_run_state(activities: Sequence[Activity], as_of: date, *, break_da
     without runs), ``last_run``, ``comeback`` (first run after the latest break, or None).
     """
     local = days if days is not None else [local_date(a) for a in activities]  # ``days``: the caller's, once
-    days = sorted({d for d, a in zip(local, activities) if a.is_run and d <= as_of})
-    if not days:
+    ords = np.array([d.toordinal() for d, a in zip(local, activities) if a.is_run], dtype=np.int64)
+    return return_to_run_of(ords, as_of, break_days=break_days, mode_days=mode_days)
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of an integer array (sorted distinct values), without its general machinery."""
+    if len(values) < 2:
+        return np.array(values, dtype=values.dtype)
+    v = np.sort(values)
+    return v[np.concatenate(([True], v[1:] != v[:-1]))]
+
+
+def return_to_run_of(run_days: np.ndarray, as_of: date, *, break_days: int = LOOKBACK_DAYS,
+                     mode_days: int = 28) -> dict[str, Any]:
+    """:func:`return_to_run_state` of the runs' day ordinals ``run_days`` (any order)."""
+    today = as_of.toordinal()
+    days = distinct(run_days[run_days <= today])
+    if not len(days):
         return {"active": True, "days_since_last_run": None, "last_run": None, "comeback": None}
-    since = (as_of - days[-1]).days
-    comeback = None
-    for prev, cur in zip(days, days[1:]):
-        if days_without_run(prev, cur) >= break_days:
-            comeback = cur
+    last = int(days[-1])
+    since = today - last
+    breaks = np.flatnonzero(np.diff(days) - 1 >= break_days)  # days_without_run of each pair
+    comeback = date.fromordinal(int(days[breaks[-1] + 1])) if len(breaks) else None
     active = since >= break_days or (comeback is not None and (as_of - comeback).days < mode_days)
-    return {"active": active, "days_since_last_run": since, "last_run": days[-1], "comeback": comeback}
+    return {"active": active, "days_since_last_run": since, "last_run": date.fromordinal(last), "comeback": comeback}
 
 
 def hard_seconds(a: Activity, *, hr_max_bpm: float | None, zone4_fraction: float = 0.8,
@@ -459,3 +484,14 @@ def established_longest_km(activities: Sequence[Activity], *, end: date, days: i
     return best
 
 
+def established_longest_of(day: np.ndarray, km: np.ndarray, ref_km: np.ndarray, *, end: date, days: int = 30,
+                           spike_pct: float = 10.0) -> float | None:
+    """:func:`established_longest_km` on the arrays of
+    :meth:`runload.load.series.Frames.spike_columns` (each run's day ordinal, km and reference
+    km, NaN without one)."""
+    back = end.toordinal() - day
+    inside = (back >= 0) & (back < days)
+    if not inside.any():
+        return None
+    k, r = km[inside], ref_km[inside]
+    return float(np.where(np.isnan(r), k, np.minimum(k, r * (1 + spike_pct / 100.0))).max())

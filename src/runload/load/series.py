@@ -24,9 +24,10 @@ from runload.load.formulas import (
     LOOKBACK_DAYS,
     activity_trimp,
     coarse_hr,
+    distinct,
     fitness_fatigue_columns,
     rolling_sum,
-    run_spikes,
+    spike_references,
 )
 from runload.models import Activity, Athlete, Sport
 
@@ -71,23 +72,34 @@ def daily_columns(activities: Sequence[Activity], *, end: date | None = None,
     days_of = _local_days(activities, days)
     runs = [(d, a) for d, a in zip(days_of, activities) if a.is_run]
     last = (end or max(days_of)) if runs else None
-    kept = [(d, a) for d, a in runs if last is not None and d <= last]
-    if last is None or not kept:
+    return daily_columns_of(np.array([d.toordinal() for d, _ in runs], dtype=np.int64),
+                            np.array([a.distance_m for _, a in runs], dtype=float),
+                            np.array([duration_s(a) or 0.0 for _, a in runs], dtype=float), last)
+
+
+def daily_columns_of(run_days: np.ndarray, metres: np.ndarray, seconds: np.ndarray,
+                     last: date | None) -> tuple[date | None, dict[str, np.ndarray]]:
+    """:func:`daily_columns` of runs given as arrays (in start order): each run's day ordinal,
+    distance in metres and time in seconds (0 without), up to the day ``last``."""
+    kept = run_days <= last.toordinal() if last is not None else np.zeros(len(run_days), dtype=bool)
+    if not kept.any():
         return None, {c: np.zeros(0, dtype=np.int64 if c == "runs" else float) for c in DAILY_COLUMNS}
-    first = min(d for d, _ in kept)
-    n = (last - first).days + 1
-    at = np.array([(d - first).days for d, _ in kept], dtype=np.int64)
-    km = np.array([a.distance_m for _, a in kept], dtype=float) / 1000.0
+    assert last is not None
+    ords = run_days[kept]
+    base = int(ords.min())
+    n = last.toordinal() - base + 1
+    at = ords - base
+    km = metres[kept] / 1000.0
     # each day's runs added in start order from 0 (np.add.at adds one by one, in order); days
     # without a run are 0
     distance = np.zeros(n)
     np.add.at(distance, at, km)
-    seconds = np.zeros(n)
-    np.add.at(seconds, at, np.array([duration_s(a) or 0.0 for _, a in kept], dtype=float))
+    total = np.zeros(n)
+    np.add.at(total, at, seconds[kept])
     longest = np.zeros(n)
     np.fmax.at(longest, at, km)
     count = np.bincount(at, minlength=n).astype(np.int64)
-    return first, dict(zip(DAILY_COLUMNS, [distance, seconds, count, longest]))
+    return date.fromordinal(base), dict(zip(DAILY_COLUMNS, [distance, total, count, longest]))
 
 
 def day_index(first: date | None, n: int) -> pd.DatetimeIndex:
@@ -185,6 +197,59 @@ def recent_reference(values: Sequence[float], complete: Sequence[bool], i: int, 
     return max(refs, key=lambda j: (values[j], j)) if refs else None
 
 
+def recent_references(values: Sequence[float], complete: Sequence[bool]) -> list[int | None]:
+    """:func:`recent_reference` of every week at once (on arrays, the weeks looked back at one
+    step at a time: the same highest of the same complete weeks, the most recent of equals)."""
+    n = len(values)
+    if not n:
+        return []
+    v = np.asarray(values, dtype=float)
+    ok = np.asarray(complete, dtype=bool)
+    if np.isnan(v).any():
+        return [recent_reference(values, complete, i) for i in range(n)]
+    idx = np.arange(n)
+    ref = np.full(n, -1, dtype=np.int64)
+    found = np.zeros(n, dtype=np.int64)
+    for k in range(1, RECENT_SPAN_WEEKS + 1):
+        j = idx - k
+        use = (j >= 0) & ok[np.maximum(j, 0)] & (found < RECENT_WEEKS)
+        # strictly higher: of equals the most recent (found first) stays
+        better = use & ((ref < 0) | (v[np.maximum(j, 0)] > v[np.maximum(ref, 0)]))
+        ref = np.where(better, j, ref)
+        found += use
+    return [None if r < 0 else r for r in ref.tolist()]
+
+
+def recent_pair_references(values: Sequence[float], complete: Sequence[bool]) -> list[int | None]:
+    """:func:`recent_pair_reference` of every week at once, on arrays."""
+    n = len(values)
+    v = np.asarray(values, dtype=float)
+    if n < 2 or np.isnan(v).any():
+        return [recent_pair_reference(values, complete, i) for i in range(n)]
+    ok = np.asarray(complete, dtype=bool)
+    # each week's reference_weeks, most recent first, -1 for none
+    refs = np.full((n, RECENT_WEEKS), -1, dtype=np.int64)
+    found = np.zeros(n, dtype=np.int64)
+    rows = np.arange(n)
+    for k in range(1, RECENT_SPAN_WEEKS + 1):
+        j = rows - k
+        use = (j >= 0) & ok[np.maximum(j, 0)] & (found < RECENT_WEEKS)
+        refs[rows[use], found[use]] = j[use]
+        found += use
+    # week i stands on the references of week i - 1: pairs (j - 1, j) both among them
+    of = np.vstack([np.full((1, RECENT_WEEKS), -1, dtype=np.int64), refs[:-1]])
+    best = np.full(n, -1, dtype=np.int64)
+    best_sum = np.full(n, -np.inf)
+    for a in range(RECENT_WEEKS):
+        j = of[:, a]
+        pair = (j >= 1) & (of == (j - 1)[:, None]).any(axis=1)
+        total = v[np.maximum(j, 0)] + v[np.maximum(j - 1, 0)]
+        better = pair & ((best < 0) | (total > best_sum) | ((total == best_sum) & (j > best)))
+        best = np.where(better, j, best)
+        best_sum = np.where(better, total, best_sum)
+    return [None if b < 0 else b for b in best.tolist()]
+
+
 #: Percentages are kept to this many decimals: a week or a run exactly at a limit sums to it only
 #: up to float noise (44.00000000000001 km against 40 km is +10.000000000000028%), and noise must
 #: not tip a plan at a limit over a threshold; a billionth of a percentage point is no measurement.
@@ -214,8 +279,9 @@ def recent_change(values: Sequence[float], *, complete: Sequence[bool], judged: 
     week with unknown days other than the week in progress), without a reference, and when the
     reference is under ``min_base`` (a percentage of a tiny base means little)."""
     out: list[tuple[float | None, int | None, bool]] = []
+    refs = recent_references(values, complete)
     for i, cur in enumerate(values):
-        ref = recent_reference(values, complete, i) if judged[i] else None
+        ref = refs[i] if judged[i] else None
         if ref is None:
             out.append((None, None, False))
         elif values[ref] < min_base:
@@ -236,17 +302,31 @@ def gaps(activities: Sequence[Activity], *, first_weekday: int = 0, min_days: in
     (no file at all)"); a week without runs but with a walk or a ride is a rest week inside the
     data. Spans that touch or overlap are merged.
     """
-    local = _local_days(activities, days)
-    days = sorted(set(local))
-    spans = list(silences(activities, min_days=min_days, as_of=as_of, days=local))
-    if days:
-        last = max(days[-1], as_of) if as_of is not None else days[-1]
-        ws = week_start_of(days[0], first_weekday)
-        base = ws.toordinal()
-        with_file = {(d.toordinal() - base) // 7 for d in days}  # the weeks holding a file, from ws's
-        for w in range(1, (last.toordinal() - base - 6) // 7 + 1):  # the whole weeks after the first
-            if w not in with_file:
-                spans.append((ws + timedelta(days=7 * w), ws + timedelta(days=7 * w + 6)))
+    return gaps_of(day_ordinals(_local_days(activities, days)), first_weekday=first_weekday, min_days=min_days,
+                   as_of=as_of)
+
+
+def day_ordinals(days: Sequence[date]) -> np.ndarray:
+    """The distinct days of ``days`` as sorted ordinals (:meth:`datetime.date.toordinal`)."""
+    return distinct(np.fromiter((d.toordinal() for d in days), dtype=np.int64, count=len(days)))
+
+
+def gaps_of(ordinals: np.ndarray, *, first_weekday: int = 0, min_days: int = SILENCE_DAYS,
+            as_of: date | None = None) -> list[tuple[date, date]]:
+    """:func:`gaps` of the days with a recorded activity given as sorted distinct ordinals
+    (:func:`day_ordinals`)."""
+    spans = silences_of(ordinals, min_days=min_days, as_of=as_of)
+    if len(ordinals):
+        first, last = int(ordinals[0]), int(ordinals[-1])
+        if as_of is not None:
+            last = max(last, as_of.toordinal())
+        base = first - ((first - 1) % 7 - first_weekday) % 7  # week_start_of the first day (ordinal 1 a Monday)
+        count = (last - base - 6) // 7  # the whole weeks after the first: 1 .. count
+        held = np.zeros(max(count, 0) + 1, dtype=bool)
+        weeks = (ordinals - base) // 7  # the weeks holding a file, from the first's
+        held[weeks[weeks <= count]] = True
+        for w in (np.flatnonzero(~held[1:]) + 1).tolist():
+            spans.append((date.fromordinal(base + 7 * w), date.fromordinal(base + 7 * w + 6)))
     merged: list[tuple[date, date]] = []
     for a, b in sorted(spans):
         if merged and a <= merged[-1][1] + timedelta(days=1):
@@ -536,8 +616,9 @@ def cross_training_minutes(activities: Sequence[Activity], *, week_start: int = 
     """Minutes of other sports per (week start, sport), added activity by activity: the cells of
     :func:`weekly_cross_training`."""
     rows: dict[tuple[date, str], float] = {}
+    skip = (Sport.RUNNING, Sport.DRIVING, Sport.UNKNOWN)  # running is no cross-training; driving never counts
     for d, a in zip(_local_days(activities, days), activities):
-        if a.is_run or a.sport in (Sport.DRIVING, Sport.UNKNOWN):
+        if a.sport in skip:
             continue
         key = (week_start_of(d, week_start), a.sport.value)
         rows[key] = rows.get(key, 0.0) + (duration_s(a) or 0.0) / 60.0
@@ -600,23 +681,24 @@ def rolling_columns(km: np.ndarray, *, window_days: int = 7, min_base_km: float 
         ends = np.arange(1, n + 1)
         ok &= seen[ends] - seen[np.maximum(ends - window_days, 0)] == 0
 
-    def back(arr: np.ndarray, k: int, fill: Any) -> np.ndarray:
-        out = np.full(n, fill, dtype=arr.dtype)
-        shift = window_days * k
-        if n > shift:
-            out[shift:] = arr[:n - shift]
-        return out
+    # the windows k blocks back are views into the arrays padded in front (NaN, not known)
+    pad = window_days * RECENT_SPAN_WEEKS
+    cur_padded = np.concatenate((np.full(pad, np.nan), cur))
+    ok_padded = np.concatenate((np.zeros(pad, dtype=bool), ok))
 
-    prev = back(cur, 1, np.nan)
+    def back(arr: np.ndarray, k: int) -> np.ndarray:
+        return arr[pad - window_days * k:pad - window_days * k + n]
+
+    prev = back(cur_padded, 1).copy()
     ref = np.full(n, np.nan)
     ref_back = np.zeros(n, dtype=np.int64)
     found = np.zeros(n, dtype=np.int64)
     for k in range(1, RECENT_SPAN_WEEKS + 1):
-        vk, okk = back(cur, k, np.nan), back(ok, k, False)
-        use = okk & (found < RECENT_WEEKS)
+        vk = back(cur_padded, k)
+        use = back(ok_padded, k) & (found < RECENT_WEEKS)
         better = use & (np.isnan(ref) | (vk > ref))  # strictly higher: the most recent of equals stays
-        ref = np.where(better, vk, ref)
-        ref_back = np.where(better, k, ref_back)
+        np.copyto(ref, vk, where=better)
+        ref_back[better] = k
         found += use
     with np.errstate(divide="ignore", invalid="ignore"):
         change = np.where(ok & (ref >= min_base_km), np.round((cur - ref) / ref * 100.0, PCT_DECIMALS), np.nan)
@@ -630,13 +712,16 @@ def silences(activities: Sequence[Activity], *, min_days: int = SILENCE_DAYS, as
     runload cannot tell rest from a watch left at home, so these days are unknown. The stretch
     after the last activity counts when ``as_of`` is later than it.
     """
-    days = sorted(set(_local_days(activities, days)))
-    out = []
-    for prev, cur in zip(days, days[1:]):
-        if (cur - prev).days - 1 >= min_days:
-            out.append((prev + timedelta(days=1), cur - timedelta(days=1)))
-    if days and as_of is not None and (as_of - days[-1]).days >= min_days:
-        out.append((days[-1] + timedelta(days=1), as_of))
+    return silences_of(day_ordinals(_local_days(activities, days)), min_days=min_days, as_of=as_of)
+
+
+def silences_of(ordinals: np.ndarray, *, min_days: int = SILENCE_DAYS,
+                as_of: date | None = None) -> list[tuple[date, date]]:
+    """:func:`silences` of the days with a recorded activity given as sorted distinct ordinals."""
+    out = [(date.fromordinal(int(ordinals[k]) + 1), date.fromordinal(int(ordinals[k + 1]) - 1))
+           for k in np.flatnonzero(np.diff(ordinals) - 1 >= min_days).tolist()]
+    if len(ordinals) and as_of is not None and as_of.toordinal() - int(ordinals[-1]) >= min_days:
+        out.append((date.fromordinal(int(ordinals[-1]) + 1), as_of))
     return out
 
 
@@ -657,15 +742,6 @@ def _week_sums(first: date | None, vals: np.ndarray, weeks: Sequence[date]) -> l
     return total.tolist()
 
 
-def _week_counts(days: Sequence[date], weeks: Sequence[date]) -> list[int]:
-    """How many of ``days`` fall in each of the consecutive ``weeks``."""
-    if not weeks:
-        return []
-    index = [(d - weeks[0]).days // 7 for d in days]
-    index = [i for i in index if 0 <= i < len(weeks)]
-    return np.bincount(np.array(index, dtype=np.int64), minlength=len(weeks)).tolist()
-
-
 class Frames:
     """One athlete's series up to a day, each built once on first use.
 
@@ -680,9 +756,11 @@ class Frames:
                  min_base_km: float = MIN_BASE_KM, athlete: Athlete | None = None,
                  days: Sequence[date] | None = None) -> None:
         # ``days``: the local day of each activity when the caller has them (computed once per activity)
-        pairs = sorted(zip(activities, _local_days(activities, days)), key=lambda p: p[0].start_utc)
-        self.activities: tuple[Activity, ...] = tuple(a for a, _ in pairs)
-        self.days: tuple[date, ...] = tuple(d for _, d in pairs)
+        local = _local_days(activities, days)
+        starts = [a.start_utc for a in activities]
+        order = sorted(range(len(starts)), key=starts.__getitem__)  # by start, stable
+        self.activities: tuple[Activity, ...] = tuple([activities[i] for i in order])
+        self.days: tuple[date, ...] = tuple([local[i] for i in order])
         self.end: date | None = end if end is not None else max(self.days, default=None)
         self.first_weekday = first_weekday
         self.min_base_km = float(min_base_km)
@@ -701,13 +779,50 @@ class Frames:
     @cached_property
     def runs(self) -> tuple[tuple[date, Activity], ...]:
         """(local day, activity) of every run, in start order."""
-        return tuple((d, a) for d, a in zip(self.days, self.activities) if a.is_run)
+        running = Sport.RUNNING
+        return tuple((d, a) for d, a in zip(self.days, self.activities) if a.sport is running)
+
+    @cached_property
+    def run_days(self) -> np.ndarray:
+        """The day ordinal (:meth:`datetime.date.toordinal`) of each of :attr:`runs`."""
+        return np.fromiter((d.toordinal() for d, _ in self.runs), dtype=np.int64, count=len(self.runs))
+
+    def run_values(self, name: str) -> np.ndarray:
+        """A number of each of :attr:`runs`, read once per frames: ``metres`` (distance),
+        ``seconds`` (:func:`duration_s`, 0 without), ``rpe``, ``climb`` (elevation gain; 0
+        without), and ``no_rpe``, ``no_climb``, ``no_hr`` (True where the run lacks the measure)."""
+        key = ("run values", name)
+        got = self._memo.get(key)
+        if got is None:
+            acts = [a for _, a in self.runs]
+            n = len(acts)
+            if name == "metres":
+                got = np.fromiter((a.distance_m for a in acts), dtype=float, count=n)
+            elif name == "seconds":
+                got = np.fromiter(((a.timer_s if a.timer_s is not None else a.elapsed_s) or 0.0 for a in acts),
+                                  dtype=float, count=n)
+            elif name == "rpe":
+                got = np.fromiter((a.rpe or 0.0 for a in acts), dtype=float, count=n)
+            elif name == "climb":
+                got = np.fromiter((a.elevation_gain_m or 0.0 for a in acts), dtype=float, count=n)
+            else:
+                attr = {"no_rpe": "rpe", "no_climb": "elevation_gain_m", "no_hr": "avg_hr_bpm"}[name]
+                got = np.fromiter((getattr(a, attr) is None for a in acts), dtype=bool, count=n)
+            self._memo[key] = got
+        return got
+
+    @cached_property
+    def _upto_end(self) -> np.ndarray:
+        """Per run of :attr:`runs`: on or before ``end`` (later days are unknown)."""
+        if self.end is None:
+            return np.ones(len(self.runs), dtype=bool)
+        return self.run_days <= self.end.toordinal()
 
     @cached_property
     def daily_columns(self) -> tuple[date | None, dict[str, np.ndarray]]:
-        """:func:`daily_columns` of the activities, up to ``end``: (first day, arrays)."""
-        # the runs alone (with their days): the others add nothing, and end is the frames' own
-        return daily_columns([a for _, a in self.runs], end=self.end, days=[d for d, _ in self.runs])
+        """:func:`daily_columns` of the activities, up to ``end``: (first day, arrays), on the
+        runs' arrays (:meth:`run_values`)."""
+        return daily_columns_of(self.run_days, self.run_values("metres"), self.run_values("seconds"), self.end)
 
     @cached_property
     def daily(self) -> pd.DataFrame:
@@ -722,13 +837,14 @@ class Frames:
     @cached_property
     def cross_training_totals(self) -> dict[date, float]:
         """Minutes of other sports per week (:func:`cross_training_totals`)."""
-        return cross_training_totals(cross_training_minutes(self.activities, week_start=self.first_weekday,
-                                                            days=self.days))
+        others = [(d, a) for d, a in zip(self.days, self.activities) if a.sport is not Sport.RUNNING]
+        return cross_training_totals(cross_training_minutes([a for _, a in others], week_start=self.first_weekday,
+                                                            days=[d for d, _ in others]))
 
     @cached_property
     def silences(self) -> list[tuple[date, date]]:
         """Stretches of 14+ days without any recorded activity inside the data."""
-        return silences(self.activities, min_days=SILENCE_DAYS, days=self.days)
+        return silences_of(self.day_ordinals, min_days=SILENCE_DAYS)
 
     def silences_upto(self, as_of: date | None, min_days: int = SILENCE_DAYS) -> list[tuple[date, date]]:
         """Silences of ``min_days`` or more, including the stretch from the last data to ``as_of``."""
@@ -736,14 +852,19 @@ class Frames:
             return self.silences
         key = ("silences", as_of, min_days)
         if key not in self._memo:
-            self._memo[key] = silences(self.activities, min_days=min_days, as_of=as_of, days=self.days)
+            self._memo[key] = silences_of(self.day_ordinals, min_days=min_days, as_of=as_of)
         return self._memo[key]
 
     @cached_property
     def gaps(self) -> list[tuple[date, date]]:
         """The unknown days inside the data (:func:`gaps`): silences of 14+ days and calendar
         weeks without any file. Every series marks them; none counts them as rest."""
-        return gaps(self.activities, first_weekday=self.first_weekday, min_days=SILENCE_DAYS, days=self.days)
+        return gaps_of(self.day_ordinals, first_weekday=self.first_weekday, min_days=SILENCE_DAYS)
+
+    @cached_property
+    def day_ordinals(self) -> np.ndarray:
+        """The days with a recorded activity as sorted distinct ordinals (:func:`day_ordinals`)."""
+        return day_ordinals(self.days)
 
     @cached_property
     def known(self) -> np.ndarray:
@@ -812,8 +933,8 @@ class Frames:
                        "complete": list(weekly["complete"])}
             elif weekly["week_start"]:
                 km = dict(zip(weekly["week_start"], weekly["distance_km"]))
-                spans = gaps(self.activities, first_weekday=self.first_weekday, min_days=SILENCE_DAYS, as_of=day,
-                             days=self.days)
+                spans = gaps_of(self.day_ordinals, first_weekday=self.first_weekday, min_days=SILENCE_DAYS,
+                                as_of=day)
                 ws, last = weekly["week_start"][0], week_start_of(day, self.first_weekday)
                 while ws <= last:
                     out["week_start"].append(ws)
@@ -857,6 +978,8 @@ class Frames:
                                    {"runs_without_hr": 0, "runs_without_rpe": 0, "runs_without_climb": 0})
             elif kind == "trimp" and (ath is None or ath.hr_rest_bpm is None or ath.hr_max_bpm is None):
                 self._memo[key] = None
+            elif kind in ("duration", "session_load", "climb") and self.runs:
+                self._memo[key] = self._run_load_values(kind)
             else:
                 # the runs alone (with their days): the others add nothing, and end is the frames' own
                 self._memo[key] = daily_load_values([a for _, a in self.runs], load=kind, end=self.end,
@@ -865,6 +988,29 @@ class Frames:
                                                     hr_max_bpm=ath.hr_max_bpm if ath else None,
                                                     sex=ath.sex if ath else None)
         return self._memo[key]
+
+    def _run_load_values(self, kind: str) -> tuple[date | None, np.ndarray, dict[str, int]]:
+        """:func:`daily_load_values` of the runs for ``duration``, ``session_load`` or ``climb``,
+        on the runs' arrays: each run's value as that function computes it, added day by day in
+        start order from 0."""
+        seconds = self.run_values("seconds")
+        if kind == "duration":
+            v = seconds / 60.0
+        elif kind == "session_load":
+            v = self.run_values("rpe") * seconds / 60.0
+        else:
+            v = self.run_values("climb")
+        kept = self._upto_end
+        assert self.end is not None  # there are runs
+        base = int(self.run_days.min())  # the first run's day, even one after the end (then no days)
+        arr = np.zeros(max(self.end.toordinal() - base + 1, 0))
+        np.add.at(arr, self.run_days[kept] - base, v[kept])
+        missing = {"runs_without_hr": 0, "runs_without_rpe": 0, "runs_without_climb": 0}
+        if kind == "session_load":
+            missing["runs_without_rpe"] = int(self.run_values("no_rpe")[kept].sum())
+        elif kind == "climb":
+            missing["runs_without_climb"] = int(self.run_values("no_climb")[kept].sum())
+        return date.fromordinal(base), arr, missing
 
     def load(self, kind: str = "distance") -> pd.Series | None:
         """The daily load series of ``kind`` (``distance``, ``duration``, ``trimp``); None for
@@ -887,9 +1033,39 @@ class Frames:
         window_days = LOOKBACK_DAYS if window_days is None else window_days
         key = ("spikes", window_days)
         if key not in self._memo:
-            self._memo[key] = run_spikes([a for _, a in self.runs], window_days=window_days,
-                                         days=[d for d, _ in self.runs])
+            cols = self.spike_columns(window_days)
+            runs = self.runs
+            km, ref, pct = cols["km"].tolist(), cols["ref"].tolist(), cols["spike_pct"].tolist()
+            out = []
+            for i, j in enumerate(ref):
+                if j >= 0:
+                    out.append({"activity": runs[i][1], "date": runs[i][0], "km": km[i], "ref_km": km[j],
+                                "ref_date": runs[j][0], "spike_pct": pct[i]})
+                else:
+                    out.append({"activity": runs[i][1], "date": runs[i][0], "km": km[i], "ref_km": None,
+                                "ref_date": None, "spike_pct": None})
+            self._memo[key] = out
         return self._memo[key]
+
+    def spike_columns(self, window_days: int = LOOKBACK_DAYS) -> dict[str, np.ndarray]:
+        """:meth:`spikes` as arrays, one row per run in start order: ``day`` (ordinal), ``km``,
+        ``ref`` (the row of its reference, -1 without one), ``ref_km`` and ``ref_day`` (NaN and 0
+        without one) and ``spike_pct`` (NaN without a reference)."""
+        key = ("spike columns", window_days)
+        got = self._memo.get(key)
+        if got is None:
+            days, metres = self.run_days, self.run_values("metres")
+            ref = np.array(spike_references(days.tolist(), metres.tolist(), window_days), dtype=np.int64)
+            km = metres / 1000.0
+            has = ref >= 0
+            ref_km = np.where(has, km[np.maximum(ref, 0)], np.nan) if len(ref) else np.zeros(0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                pct = np.where(has, (km / ref_km - 1.0) * 100.0, np.nan)
+            got = {"day": days, "km": km, "ref": ref, "ref_km": ref_km,
+                   "ref_day": np.where(has, days[np.maximum(ref, 0)], 0) if len(ref) else np.zeros(0, dtype=np.int64),
+                   "spike_pct": pct}
+            self._memo[key] = got
+        return got
 
     def weekly_load(self, kind: str) -> pd.DataFrame | None:
         """Weekly sums of the daily load ``kind`` on the weeks of :attr:`weekly`: columns
@@ -909,14 +1085,18 @@ class Frames:
                 self._memo[key] = None
             else:
                 weeks = weekly["week_start"]
-                attr = {"session_load": "rpe", "climb": "elevation_gain_m", "trimp": "avg_hr_bpm"}.get(kind)
-                lacking = [] if attr is None else [d for d, a in self.runs if getattr(a, attr) is None
-                                                   and (self.end is None or d <= self.end)]
+                flag = {"session_load": "no_rpe", "climb": "no_climb", "trimp": "no_hr"}.get(kind)
+                if flag is None or not weeks:
+                    missing = [0] * len(weeks)
+                else:  # runs lacking the measure, up to the end, counted per week
+                    at = (self.run_days[self.run_values(flag) & self._upto_end] - weeks[0].toordinal()) // 7
+                    at = at[(at >= 0) & (at < len(weeks))]
+                    missing = np.bincount(at, minlength=len(weeks)).tolist()
                 self._memo[key] = {
                     "week_start": list(weeks),
                     "value": _week_sums(daily[0], daily[1], weeks),
                     "runs": [int(r) for r in weekly["runs"]],
-                    "runs_missing": _week_counts(lacking, weeks),
+                    "runs_missing": missing,
                     "no_data": [bool(x) for x in weekly["no_data"]],
                 }
         return self._memo[key]

@@ -7,16 +7,24 @@ relieve, next-morning pain against the usual level and the weekly trends.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from datetime import date
 from functools import cached_property
 from typing import Any
 
-from runload.load.series import Frames, gaps
+from runload.load.formulas import distinct
+from runload.load.series import Frames, gaps_of
 from runload.models import Activity, Athlete, Clearance, PainEntry
 from runload.pain.episodes import Episode, find_episodes
-from runload.pain.load_before import day_ordered_runs, link_load
+from runload.pain.load_before import link_load
 from runload.pain.signs import MorningPain, Unrelieved, WeeklyTrend, morning_pain, unrelieved_stretches, weekly_trends
+
+
+#: link_load's thresholds and their defaults
+_LINK_DEFAULTS = {name: p.default for name, p in inspect.signature(link_load).parameters.items()
+                  if p.kind is inspect.Parameter.KEYWORD_ONLY and isinstance(p.default, (int, float))
+                  and name != "week_start"}
 
 
 class PainLog:
@@ -49,7 +57,8 @@ class PainLog:
         """:attr:`episodes` with each one's :class:`runload.pain.episodes.LoadBefore` filled in
         (``link_args`` are :func:`runload.pain.load_before.link_load`'s thresholds); an episode not
         about the knee (chest pain or breathlessness alone) gets none."""
-        key = tuple(sorted(link_args.items()))
+        # the thresholds as link_load reads them: a rule's params that repeat its defaults share the work
+        key = tuple(sorted({**_LINK_DEFAULTS, **link_args}.items()))
         if key not in self._with_load:
             runs, days, spans, ordered = self._runs_and_gaps
             self._with_load[key] = [
@@ -68,8 +77,10 @@ class PainLog:
         (:func:`runload.pain.load_before.day_ordered_runs`), worked out once for every episode."""
         runs = [a for _, a in self.frames.runs]
         days = [d for d, _ in self.frames.runs]
-        return (runs, days, gaps(runs, first_weekday=self.week_start, days=days),
-                day_ordered_runs(runs, days))
+        # day_ordered_runs of runs alone: the frames' runs (in start order) by day and start
+        by_day = list(self.frames.runs) if all(a <= b for a, b in zip(days, days[1:])) else \
+            sorted(self.frames.runs, key=lambda p: (p[0], p[1].start_utc))
+        return runs, days, gaps_of(distinct(self.frames.run_days), first_weekday=self.week_start), by_day
 
     def episode_key(self, day: date) -> str:
         """The key of the episode holding ``day``, else ``entry-<day>``."""

@@ -91,12 +91,12 @@ def link_load(
 
     # a reference span counts only when runload knows all its days (the weekly rules' one
     # definition, runload.load.series.days_known: not before the history, not in a gap)
-    recorded = sorted(local)
+    recorded = (min(local), max(local)) if local else None
     spans = gaps if gaps is not None else data_gaps(activities, first_weekday=week_start, days=local)
 
     def known(lo: date, hi: date) -> bool:
-        return bool(recorded) and days_known(lo, hi, history_start=recorded[0], end=recorded[-1],
-                                             gaps=spans) == (hi - lo).days + 1
+        return recorded is not None and days_known(lo, hi, history_start=recorded[0], end=recorded[-1],
+                                                   gaps=spans) == (hi - lo).days + 1
 
     # weekly change: calendar weeks that ended inside the window, and the rolling 7 days to onset
     candidates: list[tuple[float, float, float, str, int]] = []
@@ -157,7 +157,11 @@ def link_load(
     # days in a row with a run, for stretches that reach into the window
     longest = run = 0
     prev_day: date | None = None
-    for d in sorted(set(run_days[:bisect_right(run_days, onset)])):
+    ran = sorted(set(run_days[:bisect_right(run_days, onset)]))
+    k = bisect_left(ran, first)  # the stretch that reaches into the window starts at most here
+    while 0 < k < len(ran) and (ran[k] - ran[k - 1]).days == 1:
+        k -= 1
+    for d in ran[k:]:
         run = run + 1 if prev_day is not None and (d - prev_day).days == 1 else 1
         prev_day = d
         if d >= first:

@@ -101,6 +101,7 @@ def return_plan(
     break_days: int = BREAK_DAYS,
     red_flag_days: int = RED_FLAG_DAYS,
     days: Sequence[date] | None = None,
+    run_days: Sequence[date] | None = None,
 ) -> ReturnPlan | None:
     """The return-to-run plan that applies on ``as_of``, or None.
 
@@ -108,10 +109,13 @@ def return_plan(
     ``red_flag_days`` or in an episode still going on, and after a break of ``break_days`` without
     running (either the break is going on, or running restarted after one). It ends once every
     stage has been done twice (runs since the red flag or the restart). ``days`` are the local
-    days of ``activities`` when the caller has them.
+    days of ``activities`` when the caller has them; ``run_days`` the local days of the runs
+    among them, when the caller has those (``activities`` are then not read).
     """
-    local = days if days is not None else [local_date(a) for a in activities]
-    runs = sorted(d for d, a in zip(local, activities) if a.is_run and d <= as_of)
+    if run_days is None:
+        local = days if days is not None else [local_date(a) for a in activities]
+        run_days = [d for d, a in zip(local, activities) if a.is_run]
+    runs = sorted(d for d in run_days if d <= as_of)
     plan: tuple[str, date, str, str] | None = None
     flagged = [(f, ep) for ep in episodes for f in ep.red_flags
                if f.date <= as_of and ((as_of - f.date).days <= red_flag_days or ep.status == "ongoing")]

@@ -89,7 +89,7 @@ class Context:
         return max(days, default=None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class MetricValue:
     """One judged value. ``facts`` feed the rule's message template (``{distance_km:.1f}``)."""
 
@@ -97,6 +97,14 @@ class MetricValue:
     week_start: date | None = None
     date: date | None = None
     facts: Mapping[str, Any] = field(default_factory=dict)
+
+    def __init__(self, value: float | None, week_start: Day | None = None, date: Day | None = None,
+                 facts: Mapping[str, Any] | None = None) -> None:
+        # set at once (a frozen dataclass sets its fields one by one): metrics write many of these
+        self.__dict__.update(value=value, week_start=week_start, date=date, facts={} if facts is None else facts)
+
+
+Day = date  # the type, beside MetricValue's field named ``date``
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,8 @@ class MetricColumns:
     week's last day; 0 for none), and ``row(i)`` the full :class:`MetricValue` of row ``i``, with
     its facts: written only for the rows a band may keep (:func:`runload.rules.engine.candidates`),
     and equal to what a metric giving a list would give (its value NaN or None where ``values``
-    is NaN). A threshold set per value (``threshold_factor``) needs a list. ``weeks``, when
+    is NaN; ``values`` may differ from it by float noise under the 9th decimal, which the
+    engine's judgement rounds away). A threshold set per value (``threshold_factor``) needs a list. ``weeks``, when
     given, holds the ordinal of each row's ``week_start``: a rule judged once per week
     (``one_per = "week"``) then writes only each week's lead row
     (:func:`runload.rules.engine.week_leads`)."""

@@ -3,7 +3,6 @@ profile (``[[stricter]]``), with the rule's words filled in the reader's units."
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from runload.calendar import week_start_of
-from runload.models import Athlete, Finding
+from runload.models import Athlete, Finding, new_finding
 from runload.rules.context import Context, MetricColumns, MetricFn, MetricValue, get_metric
 from runload.rules.schema import Band, Rule, _fail
 from runload.units import UnitFormatter, is_distance_unit, quantity
@@ -87,10 +86,10 @@ class RuleWords:
 
     __slots__ = ("rule", "where", "template", "fields", "units", "suffix", "_text")
 
-    def __init__(self, rule: Rule, where: str, template: str, fields: Mapping[str, Any], units: str,
+    def __init__(self, rule: Rule | RuleName, where: str, template: str, fields: Mapping[str, Any], units: str,
                  suffix: str = "") -> None:
         # the rule's name only: an assessment travelling to another process carries no rule files
-        self.rule = RuleName(rule.id, rule.path, rule.metric)
+        self.rule = rule if isinstance(rule, RuleName) else RuleName(rule.id, rule.path, rule.metric)
         self.where, self.template, self.fields, self.units = where, template, fields, units
         self.suffix = suffix
         self._text: str | None = None
@@ -176,12 +175,16 @@ def candidates(rule: Rule, ctx: Context, cols: MetricColumns) -> list[int]:
         return []
     factor = _factors(rule, ctx.athlete, cols.days)
     hit = np.zeros(len(v), dtype=bool)
-    with np.errstate(invalid="ignore"):
-        for band in rule.bands:
-            up = band.op in ("above", "at_least")
-            t = band.threshold if factor is None else (band.threshold * factor if up else band.threshold / factor)
-            eps = _SLACK * np.maximum(1.0, np.abs(t))
+    for band in rule.bands:  # comparisons with NaN are False, and warn of nothing
+        up = band.op in ("above", "at_least")
+        if factor is None:
+            t = band.threshold
+            eps = _SLACK * max(1.0, abs(t))
             hit |= (v >= t - eps) if up else (v <= t + eps)
+        else:
+            ts = band.threshold * factor if up else band.threshold / factor
+            epss = _SLACK * np.maximum(1.0, np.abs(ts))
+            hit |= (v >= ts - epss) if up else (v <= ts + epss)
     return np.flatnonzero(ok & hit).tolist()
 
 
@@ -193,21 +196,48 @@ def week_leads(rule: Rule, ctx: Context, cols: MetricColumns, rows: list[int]) -
     Otherwise ``rows`` as they are."""
     if rule.one_per != "week" or cols.weeks is None or len(rows) < 2:
         return rows
-    factors = _factors(rule, ctx.athlete, cols.days[np.asarray(rows, dtype=np.int64)])
-    values, weeks = cols.values.tolist(), cols.weeks.tolist()
-    leads: dict[int, tuple[int, tuple[int, float]]] = {}
-    for k, i in enumerate(rows):
-        raw = values[i]
-        value = round(raw, 9)  # as judge rounds
-        factor = 1.0 if factors is None else float(factors[k])
-        best = strongest_band(rule, value, factor)
-        if best is None:
-            continue
-        key = (best[0].severity.rank, abs(raw - best[1]))
-        old = leads.get(weeks[i])
-        if old is None or key > old[1]:
-            leads[weeks[i]] = (i, key)
-    return sorted(i for i, _ in leads.values())
+    at = np.asarray(rows, dtype=np.int64)
+    raw = cols.values[at]
+    if not np.isfinite(raw).all():
+        return rows  # judge sorts these out one by one
+    factors = _factors(rule, ctx.athlete, cols.days[at])
+    value = _rounded_near(rule, raw, factors)
+    # strongest_band on every row at once: the most severe band reached, the last listed of equals
+    rank = np.full(len(rows), -1, dtype=np.int64)
+    threshold = np.zeros(len(rows))
+    for band in rule.bands:
+        t = band.threshold if factors is None else (
+            band.threshold * factors if band.op in ("above", "at_least") else band.threshold / factors)
+        reach = _COMPARE_ARRAYS[band.op](value, t) & (band.severity.rank >= rank)
+        rank = np.where(reach, band.severity.rank, rank)
+        threshold = np.where(reach, t, threshold)
+    keep = np.flatnonzero(rank >= 0)
+    if not len(keep):
+        return []
+    # per week the most severe, then the larger departure from its threshold, the earliest of equals
+    weeks = cols.weeks[at[keep]]
+    order = np.lexsort((keep, -np.abs(raw[keep] - threshold[keep]), -rank[keep], weeks))
+    first = np.r_[True, weeks[order][1:] != weeks[order][:-1]]
+    return sorted(at[keep[order[first]]].tolist())
+
+
+def _rounded_near(rule: Rule, raw: np.ndarray, factors: np.ndarray | None) -> np.ndarray:
+    """``raw`` as :func:`judge` compares it with a band: rounded to 9 decimals. Rounding moves a
+    value by far less than :data:`_SLACK`, so only a value that close to a threshold (after the
+    profile) can compare otherwise: those are rounded one by one, as judge does."""
+    near = np.zeros(len(raw), dtype=bool)
+    for band in rule.bands:
+        t = band.threshold if factors is None else (
+            band.threshold * factors if band.op in ("above", "at_least") else band.threshold / factors)
+        near |= np.abs(raw - t) <= _SLACK * np.maximum(1.0, np.abs(t))
+    if not near.any():
+        return raw
+    value = raw.copy()
+    value[near] = [round(x, 9) for x in raw[near].tolist()]
+    return value
+
+
+_COMPARE_ARRAYS = {"above": np.greater, "at_least": np.greater_equal, "below": np.less, "at_most": np.less_equal}
 
 
 def _factors(rule: Rule, athlete: Athlete, days: np.ndarray) -> np.ndarray | None:
@@ -215,6 +245,9 @@ def _factors(rule: Rule, athlete: Athlete, days: np.ndarray) -> np.ndarray | Non
     throughout. The factor changes with the calendar year at most (an age reached)."""
     if not rule.stricter:
         return None
+    if athlete.birth_year is None:  # no age is reached: the factor is the same every year
+        factor, _ = profile_factor(rule, athlete, date.min)  # any day: only an age would need the year
+        return None if factor == 1.0 else np.full(len(days), factor)
     years = np.where(days > 0, (days - _EPOCH_ORDINAL).astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64)
                      + 1970, 0)
     out = np.ones(len(days))
@@ -232,33 +265,37 @@ def judge(rule: Rule, ctx: Context, values: Iterable[MetricValue]) -> list[Findi
     the profile (the most severe band it matches), then one finding per ``one_per`` group, in
     date order. The words are kept as :class:`RuleWords`, written when read."""
     start = history_start(ctx)
-    units = ctx.athlete.units or "km"  # the reader's units: words only, values stay in km
+    athlete = ctx.athlete
+    units = athlete.units or "km"  # the reader's units: words only, values stay in km
+    min_days = rule.min_history_days if start is not None else 0
     matches: list[tuple[MetricValue, float, Band, float, float, list[str]]] = []
     profile: dict[int | None, tuple[float, list[str]]] = {}  # the profile factor by year (an age reached)
     for v in values:
-        if v.value is None or (isinstance(v.value, float) and math.isnan(v.value)):
+        given = v.value
+        if given is None or (isinstance(given, float) and given != given):
             continue
-        raw = float(v.value)
-        day = _day_of(v)
-        if rule.min_history_days and start is not None and day is not None \
-                and (day - start).days < rule.min_history_days:
+        raw = float(given)
+        day = v.date if v.date is not None else (v.week_start + _SIX_DAYS if v.week_start is not None else None)
+        if min_days and day is not None and start is not None and (day - start).days < min_days:
             continue
         # Round away float noise so 11 km after 10 km is exactly 10%, not 10.000000000000009%.
         value = round(raw, 9)
         year = day.year if day is not None else None
-        if year not in profile:
-            profile[year] = profile_factor(rule, ctx.athlete, day)
-        factor, notes = profile[year]
-        if v.facts.get("threshold_factor"):
+        got = profile.get(year)
+        if got is None:
+            got = profile[year] = profile_factor(rule, athlete, day)
+        factor, notes = got
+        facts = v.facts
+        if facts and facts.get("threshold_factor"):
             # the metric scales the thresholds for this one value (a shoe's own retirement distance)
-            factor *= float(v.facts["threshold_factor"])
-            notes = [*notes, str(v.facts.get("threshold_note") or "set for this value")]
+            factor *= float(facts["threshold_factor"])
+            notes = [*notes, str(facts.get("threshold_note") or "set for this value")]
         best = strongest_band(rule, value, factor)
         if best is None:
             continue
         band, threshold = best
         matches.append((v, raw, band, threshold, factor, notes))
-    if rule.one_per:
+    if rule.one_per and len(matches) > 1:
         groups: dict[Any, tuple[MetricValue, float, Band, float, float, list[str]]] = {}
         for m in matches:
             v, raw, band, threshold = m[0], m[1], m[2], m[3]
@@ -268,29 +305,37 @@ def judge(rule: Rule, ctx: Context, values: Iterable[MetricValue]) -> list[Findi
             if old is None or (band.severity.rank, abs(raw - threshold)) > (old[2].severity.rank, abs(old[1] - old[3])):
                 groups[key] = m
         matches = list(groups.values())
-    found: list[tuple[MetricValue, Finding]] = []
+    if not matches:
+        return []
+    name = RuleName(rule.id, rule.path, rule.metric)
+    event = rule.event
+    common = {"unit": rule.unit, "rule_id": rule.id, "athlete": athlete.name}
+    found: list[tuple[date, Finding]] = []
     for v, raw, band, threshold, factor, notes in matches:
         stricter = ""
         if factor != 1.0:
             stricter = (f"Threshold {_amount(threshold, rule.unit, units)} instead of "
                         f"{_amount(band.threshold, rule.unit, units)}: " + "; ".join(notes) + ".")
-        fields = {**v.facts, "value": raw, "threshold": threshold, "unit": rule.unit,
-                  "severity": band.severity.value, "band": band.label, "rule_id": rule.id,
-                  "week_start": v.week_start or "", "date": v.date or "", "athlete": ctx.athlete.name,
-                  "stricter": stricter}
+        fields = {**v.facts, "value": raw, "threshold": threshold, **common,
+                  "severity": band.severity.value, "band": band.label,
+                  "week_start": v.week_start or "", "date": v.date or "", "stricter": stricter}
         template = band.message or rule.message
         suffix = f" ({stricter})" if stricter and "{stricter}" not in template else ""
         until = v.facts.get("until")
-        found.append((v, Finding(
+        found.append((_day_of(v) or date.min, new_finding(
             rule_id=rule.id, severity=band.severity, title=rule.title,
-            message=RuleWords(rule, "message", template, fields, units, suffix),
-            advice=RuleWords(rule, "advice", band.advice or rule.advice, fields, units),
+            message=RuleWords(name, "message", template, fields, units, suffix),
+            advice=RuleWords(name, "advice", band.advice or rule.advice, fields, units),
             evidence=rule.evidence, value=round(raw, 2), threshold=round(threshold, 2),
             unit=rule.unit, week_start=v.week_start, date=v.date, citations=rule.citations,
             evidence_level=rule.evidence_level, outcome_evidence=rule.outcome_evidence,
-            event=_event_key(rule, v, ctx.week_start), until=until if isinstance(until, date) else None)))
-    found.sort(key=lambda vf: (_day_of(vf[0]) or date.min))
+            event=_event_key(rule, v, ctx.week_start) if event else "",
+            until=until if isinstance(until, date) else None)))
+    found.sort(key=lambda df: df[0])
     return [f for _, f in found]
+
+
+_SIX_DAYS = timedelta(days=6)
 
 
 def _event_key(rule: Rule, v: MetricValue, first_weekday: int) -> str:

@@ -27,6 +27,7 @@ from runload.load.formulas import (
     acwr_arrays,
     acwr_words,
     days_without_run,
+    distinct,
     hard_seconds,
     weekly_monotony,
     weekly_monotony_columns,
@@ -40,7 +41,7 @@ from runload.load.series import (
     gaps,
     pct_change,
     recent_change,
-    recent_pair_reference,
+    recent_pair_references,
     reference_weeks,
 )
 from runload.models import Activity
@@ -219,9 +220,10 @@ def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumn
     units = ctx.athlete.units or "km"
     refs: list[int | None] = []
     values: list[float | None] = []
+    pair_refs = recent_pair_references(km, complete)
     for i in range(3, len(km)):
         cur, prev = km[i] + km[i - 1], km[i - 2] + km[i - 3]
-        j = recent_pair_reference(km, complete, i) if complete[i - 1] and (complete[i] or in_progress[i]) else None
+        j = pair_refs[i] if complete[i - 1] and (complete[i] or in_progress[i]) else None
         ref = km[j] + km[j - 1] if j is not None else prev
         # A week no higher than the one before carries no new rise: the pair's rise was that
         # week's, judged in its own window (or by the spike or weekly rules), and a runner who has
@@ -300,18 +302,26 @@ def run_spike_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     """
     window = LOOKBACK_DAYS
     first_day = ctx.frames.first_day
-    spikes = [s for s in ctx.frames.spikes(window)
-              if first_day is None or (s["date"] - first_day).days >= window]
-    values = [None if s["spike_pct"] is None else round(s["spike_pct"], PCT_DECIMALS) for s in spikes]  # as pct_change
+    cols = ctx.frames.spike_columns(window)
+    ords = cols["day"]
+    judged = np.flatnonzero(ords - first_day.toordinal() >= window) if first_day is not None \
+        else np.arange(len(ords))
+    pct = cols["spike_pct"][judged]
+    km, ref_km, ref_day = cols["km"], cols["ref_km"], cols["ref_day"]
+    rows = judged.tolist()
 
     def row(k: int) -> MetricValue:
-        s = spikes[k]
-        return MetricValue(value=values[k], date=s["date"], week_start=week_start_of(s["date"], ctx.week_start),
-                           facts={"distance_km": s["km"], "ref_km": s["ref_km"] or 0.0,
-                                  "cap_km": (s["ref_km"] or 0.0) * 1.1,
-                                  "ref_date": s["ref_date"] or "", "window_days": window})
+        i = rows[k]
+        d = date.fromordinal(int(ords[i]))
+        ref = 0.0 if ref_km[i] != ref_km[i] else float(ref_km[i])
+        p = float(pct[k])
+        return MetricValue(value=None if p != p else round(p, PCT_DECIMALS),  # as pct_change rounds
+                           date=d, week_start=week_start_of(d, ctx.week_start),
+                           facts={"distance_km": float(km[i]), "ref_km": ref, "cap_km": ref * 1.1,
+                                  "ref_date": date.fromordinal(int(ref_day[i])) if ref_day[i] else "",
+                                  "window_days": window})
 
-    return _columns(values, [s["date"].toordinal() for s in spikes], row)
+    return MetricColumns(pct, ords[judged], row)  # the values before the rounding to PCT_DECIMALS
 
 
 @metric("acwr")
@@ -365,7 +375,11 @@ def monotony_metric(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
         return no_columns()
     weeks = ctx.frames.memo(("monotony", kind), lambda: _monotony(ctx, kind, got[0], got[1]))
     starts = list(weeks["week_start"])
-    rows = [k for k, ws in enumerate(starts) if ctx.frames.week_complete(ws)]
+    weekly = ctx.frames.weekly_lists  # week_complete of each week of the data, worked out once
+    complete = {ws for ws, c in zip(weekly["week_start"], weekly["complete"]) if c}
+    rows = [k for k, ws in enumerate(starts)
+            if (ws in complete if weekly["week_start"] and weekly["week_start"][0] <= ws <= weekly["week_start"][-1]
+                else ctx.frames.week_complete(ws))]
     load, mono, strain = (np.asarray(weeks[c], dtype=float) for c in ("load", "monotony", "strain"))
 
     def row(k: int) -> MetricValue:
@@ -402,34 +416,30 @@ def ctl_ramp_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     first, ff = got
     min_days = int(_setting(ctx, params, "min_days", 42))
     min_ctl = float(_setting(ctx, params, "min_ctl", 1.0))
-    rows: list[int] = []
-    values: list[float | None] = []
-    ctl, atl, tsb, ramp = (ff[c].tolist() for c in ("ctl", "atl", "tsb", "ramp"))
+    ctl, atl, tsb, ramp = (ff[c] for c in ("ctl", "atl", "tsb", "ramp"))
     last_weekday = (ctx.week_start - 1) % 7
     # the series is complete (day i is first + i days): the last day of each week, and the last day
     n = len(ctl)
-    i0 = (last_weekday - first.weekday()) % 7
-    judged = set(range(i0, n, 7))
+    judged = np.arange((last_weekday - first.weekday()) % 7, n, 7)
     if end is not None and 0 <= (end - first).days < n:
-        judged.add((end - first).days)
-    for i in sorted(judged):
-        if i + 1 < min_days:
-            continue
-        if math.isnan(ramp[i]):
-            continue  # the week holds days without data: no ramp is known
-        base = ctl[i] - ramp[i]
-        # A percentage of a near-zero fitness base (a comeback after months off) means nothing.
-        rows.append(i)
-        values.append(_num(ramp[i] / base * 100.0 if base >= min_ctl else None))
+        judged = distinct(np.append(judged, (end - first).days))
+    # from min_days of history, and not where the week holds days without data (no ramp is known)
+    judged = judged[(judged + 1 >= min_days) & ~np.isnan(ramp[judged])]
+    base = ctl[judged] - ramp[judged]
+    # A percentage of a near-zero fitness base (a comeback after months off) means nothing.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(base >= min_ctl, ramp[judged] / base * 100.0, np.nan)
+    pct[np.isinf(pct)] = np.nan
+    rows = judged.tolist()
 
     def row(k: int) -> MetricValue:
         i = rows[k]
         d = first + timedelta(days=i)
-        return MetricValue(value=values[k], date=d, week_start=week_start_of(d, ctx.week_start),
-                           facts={"ctl": ctl[i], "atl": atl[i], "tsb": tsb[i],
-                                  "ramp": ramp[i], "load_unit": LOAD_UNITS[kind]})
+        return MetricValue(value=_num(pct[k]), date=d, week_start=week_start_of(d, ctx.week_start),
+                           facts={"ctl": float(ctl[i]), "atl": float(atl[i]), "tsb": float(tsb[i]),
+                                  "ramp": float(ramp[i]), "load_unit": LOAD_UNITS[kind]})
 
-    return _columns(values, [first.toordinal() + i for i in rows], row)
+    return MetricColumns(pct, judged + first.toordinal(), row)
 
 
 @metric("intensity_share_change")
@@ -443,6 +453,8 @@ def intensity_share_change(ctx: Context, params: Mapping[str, Any]) -> list[Metr
     hr_max = ctx.athlete.hr_max_bpm
     pace = _setting(ctx, params, "threshold_pace_s_per_km", None)
     frac = float(_setting(ctx, params, "zone4_fraction", 0.8))
+    if not hr_max and not pace:
+        return []  # hard_seconds judges nothing without a maximum heart rate or a threshold pace
     weeks: dict[date, list[float]] = {}
     sources: dict[date, set[str]] = {}
     for day, a in ctx.frames.runs:
@@ -534,18 +546,19 @@ def return_to_run(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     without a run) and ends no break. Facts: days, last_run, key."""
     end = ctx.data_end
     brk = LOOKBACK_DAYS
-    days = sorted({d for d, _ in ctx.frames.runs})
+    ords = distinct(ctx.frames.run_days)  # the days with a run, in order
     out = []
-    for prev, cur in zip(days, days[1:]):
+    for k in np.flatnonzero(np.diff(ords) - 1 >= brk).tolist():  # days_without_run of each pair
+        prev, cur = date.fromordinal(int(ords[k])), date.fromordinal(int(ords[k + 1]))
         gap = days_without_run(prev, cur)
-        if gap >= brk:
-            out.append(MetricValue(value=float(gap), date=cur, week_start=week_start_of(cur, ctx.week_start),
-                                   facts={"days": gap, "last_run": prev, "ongoing": False, "key": str(cur)}))
+        out.append(MetricValue(value=float(gap), date=cur, week_start=week_start_of(cur, ctx.week_start),
+                               facts={"days": gap, "last_run": prev, "ongoing": False, "key": str(cur)}))
     today = ctx.as_of or end
-    if days and today is not None and (today - days[-1]).days >= brk:
-        gap = (today - days[-1]).days
+    last = date.fromordinal(int(ords[-1])) if len(ords) else None
+    if last is not None and today is not None and (today - last).days >= brk:
+        gap = (today - last).days
         out.append(MetricValue(value=float(gap), date=today, week_start=week_start_of(today, ctx.week_start),
-                               facts={"days": gap, "last_run": days[-1], "ongoing": True, "key": "now"}))
+                               facts={"days": gap, "last_run": last, "ongoing": True, "key": "now"}))
     return out
 
 

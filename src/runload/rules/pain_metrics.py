@@ -7,16 +7,19 @@ finding per episode (``one_per = "key"``). The rule file's bands decide what fir
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
+
 from runload.models import Activity
 from runload.pain.care import care_for
 from runload.pain.episodes import SETTLED_MAX_SCORE
 from runload.pain.signs import RED_FLAGS, join_words, model_caveat, non_tendon_signs, run_pain
-from runload.rules.context import Context, MetricValue, metric
+from runload.rules.context import Context, MetricColumns, MetricValue, metric
 from runload.units import fmt
 
 
@@ -86,7 +89,7 @@ def _reduce_phrase(run: tuple[date, float] | None, factor: float, units: str = "
 
 
 @metric("pain_run_score")
-def pain_run_score(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+def pain_run_score(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     """For each entry with pain during or after running: the higher of the two (0-10).
 
     Facts: ``when`` ("during" or "after"), ``next_runs`` (a concrete cut of the next two runs:
@@ -95,21 +98,22 @@ def pain_run_score(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]
     """
     factor = float(params.get("reduce_factor", 0.67))
     log = ctx.pain_log
-    entries = log.entries
     runs = _runs(ctx)
-    out = []
-    for e in entries:
-        rp = run_pain(e)
-        if rp is None:
-            continue
-        out.append(MetricValue(float(rp.score), date=e.date, facts={
-            "when": rp.when, "on_side": _on_side(e.side), "next_runs": _reduce_phrase(_run_before(runs, e.date), factor, ctx.athlete.units),
-            "model_caveat": model_caveat([e]), "key": log.episode_key(e.date)}))
-    return out
+    scored = [(e, rp) for e in log.entries if (rp := run_pain(e)) is not None]
+
+    def row(k: int) -> MetricValue:
+        e, rp = scored[k]
+        return MetricValue(float(rp.score), date=e.date, facts={
+            "when": rp.when, "on_side": _on_side(e.side),
+            "next_runs": _reduce_phrase(_run_before(runs, e.date), factor, ctx.athlete.units),
+            "model_caveat": model_caveat([e]), "key": log.episode_key(e.date)})
+
+    return MetricColumns(np.array([float(rp.score) for _, rp in scored], dtype=float),
+                         np.array([e.date.toordinal() for e, _ in scored], dtype=np.int64), row)
 
 
 @metric("pain_morning_rise")
-def pain_morning_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
+def pain_morning_rise(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     """For each entry with a next-morning score: points above the usual morning level (the
     median of the ``params["baseline_days"]``, default 28, before the entry's pain episode began,
     so a worsening episode never becomes its own baseline; 0 with no history).
@@ -126,16 +130,21 @@ def pain_morning_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricVal
     by_day = {e.date: e for e in entries}
     runs = _runs(ctx)
     settled_max = int(params.get("settled_max", SETTLED_MAX_SCORE))
-    out = []
-    for m in log.morning(int(params.get("baseline_days", 28))):
+    mornings = log.morning(int(params.get("baseline_days", 28)))
+    values = [None if m.score <= settled_max else float(m.rise) for m in mornings]
+
+    def row(k: int) -> MetricValue:
+        m = mornings[k]
         # next-morning pain belongs to the run of the day before (or earlier)
         run = _run_before(runs, m.date - timedelta(days=1))
         e = by_day.get(m.date)
-        out.append(MetricValue(None if m.score <= settled_max else float(m.rise), date=m.date, facts={
+        return MetricValue(values[k], date=m.date, facts={
             "score": m.score, "usual": m.usual, "since": (m.since or m.date).isoformat(),
             "next_runs": _reduce_phrase(run, factor, ctx.athlete.units),
-            "model_caveat": model_caveat([e]) if e else "", "key": log.episode_key(m.date)}))
-    return out
+            "model_caveat": model_caveat([e]) if e else "", "key": log.episode_key(m.date)})
+
+    return MetricColumns(np.array([math.nan if v is None else v for v in values], dtype=float),
+                         np.array([m.date.toordinal() for m in mornings], dtype=np.int64), row)
 
 
 @metric("pain_weekly_rise")
@@ -147,7 +156,7 @@ def pain_weekly_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricValu
     distance to hold), ``hold_load`` (the hold in words), ``model_caveat``.
     """
     entries = ctx.pain_log.entries
-    runs = _runs(ctx)
+    run_days, metres = ctx.frames.run_days, ctx.frames.run_values("metres")
     out = []
     for t in ctx.pain_log.trends:
         rises = [(r, name, now, before) for r, name, now, before in (
@@ -158,7 +167,8 @@ def pain_weekly_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricValu
         value = max(r for r, *_ in rises)
         rising = [f"{name} {before:.1f} to {now:.1f}" for r, name, now, before in rises if r > 0]
         week_end = t.week_start + timedelta(days=6)
-        week_km = sum(a.distance_m for d, a in runs if t.week_start <= d <= week_end) / 1000.0
+        in_week = (run_days >= t.week_start.toordinal()) & (run_days <= week_end.toordinal())
+        week_km = sum(metres[in_week].tolist()) / 1000.0  # added run by run, in start order
         week_entries = [e for e in entries if t.week_start <= e.date <= week_end]
         out.append(MetricValue(float(value), week_start=t.week_start, date=max(e.date for e in week_entries), facts={
             "rising": "average " + (" and ".join(rising) if rising else "no rise") + " out of 10 on the week before",

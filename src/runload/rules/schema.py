@@ -53,8 +53,10 @@ OUTCOME_EVIDENCE: dict[str, Severity] = {"none": Severity.INFO, "association": S
 
 def outcome_rank(level: str) -> int:
     """Order of an outcome-evidence level: "none" 1 ... "clear" 3; 0 for a rule without one (pain)."""
-    levels = list(OUTCOME_EVIDENCE)
-    return levels.index(level) + 1 if level in levels else 0
+    return _OUTCOME_RANKS.get(level, 0)
+
+
+_OUTCOME_RANKS = {level: i + 1 for i, level in enumerate(OUTCOME_EVIDENCE)}
 
 
 BAND_KEYS = {"severity", "label", "message", "advice", *OPS}

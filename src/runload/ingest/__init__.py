@@ -10,7 +10,7 @@ door (:mod:`~runload.ingest.writer`) and one reader per format (``fit``, ``gpx``
 
 from __future__ import annotations
 
-from runload.ingest.common import activity_sport
+from runload.ingest.values import activity_sport
 from runload.ingest.dedupe import richness
 from runload.ingest.importer import ImportStopped, RecordImport, import_paths
 from runload.ingest.pool import parse_source

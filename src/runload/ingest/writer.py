@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from runload import bounds
 from runload.errors import InputError
-from runload.ingest.common import sport_from_name
+from runload.ingest.values import sport_from_name
 from runload.ingest.dedupe import decide, search_window, within_file
 from runload.ingest.pool import Item, Parsed
 from runload.ingest.stravacsv import STRAVA_SUB, StravaMeta

@@ -266,16 +266,14 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
         step_ok = (dt > 0) & (dt <= MAX_STEP_S)
         safe_dt = np.where(dt > 0, dt, 1.0)
         moving = step_ok & (dd / safe_dt > MOVING_MPS)
-        j = np.minimum(np.searchsorted(t, t[:-1] + _WINDOW_S), len(t) - 1)
+        j = np.minimum(_window_ends(t, dt), len(t) - 1)
         span = t[j] - t[:-1]
         window_ok = moving & (span > 0) & (span <= MAX_STEP_S)
         w = dt[window_ok]
         v_kmh = (d[j] - d[:-1])[window_ok] / span[window_ok] * 3.6
         track_moving = float(dt[moving].sum())
         if len(w):
-            order = np.argsort(v_kmh)
-            cum_w = np.cumsum(w[order])
-            p95 = float(v_kmh[order][min(int(np.searchsorted(cum_w, 0.95 * cum_w[-1])), len(order) - 1)])
+            p95 = _weighted_p95(v_kmh, w)
             top = float(v_kmh.max())
             fast = float(w[v_kmh > RIDE_FAST_KMH].sum())
         if cad is not None:
@@ -287,6 +285,30 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
     avg = dist / mov * 3.6 if mov and mov > 0 and dist > 0 else 0.0
     climb = gain_m / (dist / 1000) if gain_m is not None and dist >= 500 else None
     return Motion(dist, mov, avg, p95, top, fast, coast, climb)
+
+
+def _window_ends(t: np.ndarray, dt: np.ndarray) -> np.ndarray:
+    """For each sample but the last, the first sample at least :data:`_WINDOW_S` later (the
+    number of samples when none is). Samples every whole second (most devices) need no search:
+    times that are whole numbers one apart make each one's window end a fixed count ahead."""
+    t0 = float(t[0])
+    if t0.is_integer() and abs(t0) < 2.0**52 and bool((dt == 1.0).all()):
+        return np.arange(len(t) - 1) + math.ceil(_WINDOW_S)
+    ends: np.ndarray = np.searchsorted(t, t[:-1] + _WINDOW_S)
+    return ends
+
+
+def _weighted_p95(v: np.ndarray, w: np.ndarray) -> float:
+    """The value ``v`` stays under for 95% of the weight ``w``: sorted by value, the first whose
+    running total of weight reaches 95% of the whole. With every weight one second (samples every
+    second) the running totals are the whole numbers 1, 2, ..., so the value is the k-th smallest,
+    found without sorting."""
+    if bool((w == 1.0).all()):
+        k = min(max(math.ceil(0.95 * float(len(w))) - 1, 0), len(w) - 1)
+        return float(np.partition(v, k)[k])
+    order = np.argsort(v)
+    cum_w = np.cumsum(w[order])
+    return float(v[order][min(int(np.searchsorted(cum_w, 0.95 * cum_w[-1])), len(order) - 1)])
 
 
 _CORRECT = "correct it with `runload activity set-sport` if it is wrong"
@@ -422,6 +444,12 @@ def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0) 
     if not ok.any():
         return {}
     keys = np.floor(prev[ok] + 0.5).astype(np.int64)
+    seconds = np.minimum(dt[ok], max_gap_s)
+    lo, hi = int(keys.min()), int(keys.max())
+    if hi - lo < 4096:  # heart rates as recorded: one counter per bpm between the lowest and highest
+        shifted = keys - lo
+        sums = np.bincount(shifted, weights=seconds)
+        return {int(k) + lo: float(sums[k]) for k in np.flatnonzero(np.bincount(shifted))}
     uniq, inv = np.unique(keys, return_inverse=True)
-    sums = np.bincount(inv, weights=np.minimum(dt[ok], max_gap_s))
+    sums = np.bincount(inv, weights=seconds)
     return {int(k): float(v) for k, v in zip(uniq, sums)}

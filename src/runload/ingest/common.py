@@ -179,6 +179,14 @@ def _bounded(t: np.ndarray, texts: Sequence[str | None], naive: bool) -> Times:
 MAX_ACTIVITY_S = 2 * 86400.0  # one activity lasts under two days; a time further off is damage
 
 
+def kept(mask: np.ndarray, *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The arrays where ``mask`` holds: the arrays themselves, not copies, when it holds for every
+    sample (most files), so they must not be changed in place."""
+    if bool(mask.all()):
+        return arrays
+    return tuple(a[mask] for a in arrays)
+
+
 def plausible_times(t: np.ndarray) -> np.ndarray:
     """Which of an activity's sample times (NaN allowed) lie within two days of their median: a
     corrupted time (a flipped bit years away) would otherwise stretch the activity to years."""
@@ -254,8 +262,8 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
     t = np.asarray(t_s, dtype=float)
     d = np.asarray(cum_m, dtype=float)
     ok = ~np.isnan(t) & ~np.isnan(d)
-    t, d = t[ok], d[ok]
-    cad = np.asarray(cadence, dtype=float)[ok] if cadence is not None and len(cadence) == len(ok) else None
+    t, d = kept(ok, t, d)
+    cad = kept(ok, np.asarray(cadence, dtype=float))[0] if cadence is not None and len(cadence) == len(ok) else None
     track_moving = 0.0
     p95 = top = math.nan
     fast = 0.0
@@ -381,16 +389,21 @@ MAX_SPEED_MPS = 100.0  # 360 km/h: a faster step between two samples is a GPS ju
 def clean_cumulative(t: np.ndarray, cum: np.ndarray) -> np.ndarray:
     """A running total of distance without its impossible steps: a step that goes backwards or
     faster than 360 km/h (a GPS jump, a corrupted value) adds nothing. NaN stays NaN."""
-    out = np.full(len(cum), np.nan)
     ok = ~np.isnan(cum)
-    if ok.sum() < 2:
+    n_ok = int(ok.sum())
+    if n_ok < 2:
+        out = np.full(len(cum), np.nan)
         out[ok] = 0.0
         return out
-    d, tt = cum[ok], t[ok]
+    d, tt = kept(ok, cum, t)
     dd, dt = np.diff(d), np.diff(tt)
     dt = np.where(np.isnan(dt), 0.0, np.abs(dt))
     good = (dd >= 0) & (dd <= MAX_SPEED_MPS * np.maximum(dt, 1.0))
-    out[ok] = np.concatenate(([0.0], np.cumsum(np.where(good, dd, 0.0))))
+    total = np.concatenate(([0.0], np.cumsum(np.where(good, dd, 0.0))))
+    if n_ok == len(cum):
+        return total
+    out = np.full(len(cum), np.nan)
+    out[ok] = total
     return out
 
 
@@ -434,8 +447,7 @@ def hr_bins(samples: Iterable[tuple[datetime, float]], max_gap_s: float = 30.0) 
 
 def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0) -> dict[int, float]:
     """:func:`hr_bins` for arrays of times (seconds) and bpm (NaN where missing), with numpy."""
-    keep = ~np.isnan(hr_bpm) & ~np.isnan(t_s)
-    t, hr = t_s[keep], hr_bpm[keep]
+    t, hr = kept(~np.isnan(hr_bpm) & ~np.isnan(t_s), t_s, hr_bpm)
     if len(t) < 2:
         return {}
     dt = np.diff(t)
@@ -443,13 +455,15 @@ def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0) 
     ok = (dt > 0) & (prev > 0)
     if not ok.any():
         return {}
-    keys = np.floor(prev[ok] + 0.5).astype(np.int64)
-    seconds = np.minimum(dt[ok], max_gap_s)
+    prev, dt = kept(ok, prev, dt)
+    keys = np.floor(prev + 0.5).astype(np.int64)
+    seconds = np.minimum(dt, max_gap_s)
     lo, hi = int(keys.min()), int(keys.max())
     if hi - lo < 4096:  # heart rates as recorded: one counter per bpm between the lowest and highest
         shifted = keys - lo
         sums = np.bincount(shifted, weights=seconds)
-        return {int(k) + lo: float(sums[k]) for k in np.flatnonzero(np.bincount(shifted))}
+        present = np.flatnonzero(np.bincount(shifted))
+        return dict(zip((present + lo).tolist(), sums[present].tolist()))
     uniq, inv = np.unique(keys, return_inverse=True)
     sums = np.bincount(inv, weights=seconds)
     return {int(k): float(v) for k, v in zip(uniq, sums)}

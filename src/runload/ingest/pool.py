@@ -212,9 +212,10 @@ def parse_all(items: Iterator[Item], known: dict[str, str], workers: int | None)
 
     Only a bounded window of files is in flight: a few per worker and at most ``_WINDOW_BYTES``
     of archive members, so memory holds a few files whatever the import's size. The workers start
-    once the first window is listed: no more of them than it holds files to read (none for an
-    import with nothing new), with the readers its files need loaded here first, so the workers
-    (forked, where the system allows) start with them instead of each loading them again.
+    once the first window is listed (or an archive's member reached, which is read at once): no
+    more of them than the files to read when those are all (none for an import with nothing new),
+    with the readers their formats need loaded here first, so the workers (forked, where the
+    system allows) start with them instead of each loading them again.
     """
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     if n_workers <= 0:
@@ -225,18 +226,21 @@ def parse_all(items: Iterator[Item], known: dict[str, str], workers: int | None)
     it = iter(items)
     window = _WINDOW_FILES_PER_WORKER * n_workers
     first: list[Item] = []
+    listed = True  # the first window holds every item
     for item in it:
         first.append(item)
-        if len(first) >= window:
+        if len(first) >= window or (isinstance(item, Source) and item.path is None):
+            # a full window, or an archive's member, read before the walk moves on (and closes it)
+            listed = False
             break
     to_read = [item for item in first if isinstance(item, Source)]
-    if not to_read:  # nothing to parse (only files the walk could not read): no workers
+    if listed and not to_read:  # nothing to parse (only files the walk could not read): no workers
         for item in first:
             yield item, _run_here(item)
         return
     load_readers(item.kind for item in to_read)
-    if len(first) < window:
-        n_workers = min(n_workers, len(to_read))
+    if listed:
+        n_workers = max(1, min(n_workers, len(to_read)))
     with _Workers(n_workers, frozenset(known)) as pool:
         pending: deque[_Job] = deque()
         in_flight = 0

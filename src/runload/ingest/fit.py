@@ -384,11 +384,12 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
         cadence = (cadence + (_num(s, "avg_fractional_cadence") or 0.0)) * 2 if sport in _FOOT_SPORTS else None
     avg_hr = _value(s, ("avg_heart_rate",), "heart rate", notes)
     max_hr = _value(s, ("max_heart_rate",), "heart rate", notes)
-    hr_ok = hr[~np.isnan(hr) & (hr > 0)]
-    if avg_hr is None and len(hr_ok):
-        avg_hr = float(hr_ok.mean())
-    if max_hr is None and len(hr_ok):
-        max_hr = float(hr_ok.max())
+    if avg_hr is None or max_hr is None:  # the session does not say: from the records
+        hr_ok = hr[~np.isnan(hr) & (hr > 0)]
+        if avg_hr is None and len(hr_ok):
+            avg_hr = float(hr_ok.mean())
+        if max_hr is None and len(hr_ok):
+            max_hr = float(hr_ok.max())
     laps = tuple(_lap(lap, sport) for lap in fd.laps
                  if isinstance(lap.get("start_time"), int) and start_raw - 1 <= lap["start_time"] <= end_raw)
     return Activity(

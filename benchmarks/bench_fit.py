@@ -6,7 +6,9 @@ median over the ratios of the rounds:
 
 - hashing: ``hashlib.sha256`` over each file's bytes, the files already in memory (the reference);
 - whole process: ``python -m runload import`` of the folder into a new store, the import's worker
-  processes included (start-up, listing, parsing, the store's writes);
+  processes included (start-up, listing, parsing, the store's writes). runload's modules are
+  compiled to bytecode first and read from it, as an installed runload's are (pip compiles them):
+  with ``PYTHONDONTWRITEBYTECODE`` set, every run would compile them again;
 - start-up: ``python -m runload import`` of an empty folder (the interpreter, the command line,
   the store and whatever the import loads before it finds a file);
 - worker only: ``parse_fit`` over each file's bytes in this process (what a worker does per file),
@@ -23,6 +25,7 @@ Usage: python benchmarks/bench_fit.py [--files 300] [--rounds 5]
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
 import json
 import os
@@ -39,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_import import build_fit_corpus  # noqa: E402 - the corpus is bench_import's
 
+import runload  # noqa: E402
 from runload.ingest.fit import activities_from_fit, parse_fit  # noqa: E402
 from runload.ingest.fitfast import read_fit_fast  # noqa: E402
 
@@ -59,6 +63,7 @@ def whole_import(folder: Path) -> tuple[float, float, int]:
     and how many activities it stored."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "RUNLOAD_STORE": str(Path(tmp) / "bench.sqlite")}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # read the bytecode compiled in main(), as installed
         subprocess.run([sys.executable, "-m", "runload", "athlete", "add", "bench", "--name", "Bench",
                         "--timezone", "Europe/Stockholm"], env=env, check=True, capture_output=True)
         before = _children_cpu()
@@ -78,6 +83,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     rounds = max(5, args.rounds)
+    compileall.compile_dir(Path(runload.__file__).parent, quiet=1)  # as pip does for an installed runload
     corpus, _, _ = build_fit_corpus(args.files)
     files = sorted(corpus.rglob("*.fit"))
     datas = [(f.name, f.read_bytes()) for f in files]

@@ -6,7 +6,11 @@ median over the ratios of the rounds:
 
 - hashing: ``hashlib.sha256`` over each file's bytes, the files already in memory (the reference);
 - whole process: ``python -m runload import`` of the folder into a new store, the import's worker
-  processes included (start-up, listing, parsing, the store's writes);
+  processes included (start-up, listing, parsing, the store's writes). runload's modules are
+  compiled to bytecode first and read from it, as an installed runload's are (pip compiles them):
+  with ``PYTHONDONTWRITEBYTECODE`` set, every run would compile them again;
+- start-up: ``python -m runload import`` of an empty folder (the interpreter, the command line,
+  the store and whatever the import loads before it finds a file);
 - worker only: ``parse_fit`` over each file's bytes in this process (what a worker does per file),
   and the two parts of it: the fast reader (``read_fit_fast``) and building the activities;
 - the reader walking one message at a time (``read_fit_fast(bulk=False)``, as before runs of
@@ -21,6 +25,7 @@ Usage: python benchmarks/bench_fit.py [--files 300] [--rounds 5]
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
 import json
 import os
@@ -37,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_import import build_fit_corpus  # noqa: E402 - the corpus is bench_import's
 
+import runload  # noqa: E402
 from runload.ingest.fit import activities_from_fit, parse_fit  # noqa: E402
 from runload.ingest.fitfast import read_fit_fast  # noqa: E402
 
@@ -57,6 +63,7 @@ def whole_import(folder: Path) -> tuple[float, float, int]:
     and how many activities it stored."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "RUNLOAD_STORE": str(Path(tmp) / "bench.sqlite")}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # read the bytecode compiled in main(), as installed
         subprocess.run([sys.executable, "-m", "runload", "athlete", "add", "bench", "--name", "Bench",
                         "--timezone", "Europe/Stockholm"], env=env, check=True, capture_output=True)
         before = _children_cpu()
@@ -76,6 +83,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     rounds = max(5, args.rounds)
+    compileall.compile_dir(Path(runload.__file__).parent, quiet=1)  # as pip does for an installed runload
     corpus, _, _ = build_fit_corpus(args.files)
     files = sorted(corpus.rglob("*.fit"))
     datas = [(f.name, f.read_bytes()) for f in files]
@@ -109,17 +117,20 @@ def main() -> None:
 
     read_all = [(name, read_fit_fast(data)) for name, data in datas]
     parse()  # warm: imports and the layout cache, as in a worker after its first file
-    rows: dict[str, list[float]] = {k: [] for k in ("hash", "whole", "wall", "parse", "read", "build", "read step",
-                                                    "parse step")}
+    rows: dict[str, list[float]] = {k: [] for k in ("hash", "whole", "wall", "start-up", "parse", "read", "build",
+                                                    "read step", "parse step")}
+    empty = Path(tempfile.mkdtemp(prefix="runload-bench-empty-"))
     activities = 0
     for _ in range(rounds):
         rows["hash"].append(_cpu(hashing))
         cpu, wall, activities = whole_import(corpus)
         rows["whole"].append(cpu)
         rows["wall"].append(wall)
+        rows["start-up"].append(whole_import(empty)[0])
         for key, fn in (("parse", parse), ("read", read), ("build", build), ("read step", read_step),
                         ("parse step", parse_step)):
             rows[key].append(_cpu(fn))
+    empty.rmdir()
     med = {k: statistics.median(v) for k, v in rows.items()}
 
     def ratio(key: str) -> float:
@@ -131,6 +142,8 @@ def main() -> None:
     rows["rest"] = [w - p for w, p in zip(rows["whole"], rows["parse"])]
     print(f"    the rest (start-up, listing, hashing, the main process's checks and writes): "
           f"{statistics.median(rows['rest']):.2f} s = {ratio('rest'):.1f}x hashing")
+    print(f"    start-up (`runload import` of an empty folder): {med['start-up']:.2f} s = {ratio('start-up'):.1f}x "
+          "hashing")
     print(f"  worker only, parse_fit per file:          {med['parse']:.3f} s = {ratio('parse'):.1f}x hashing")
     print(f"    of which the fast reader:               {med['read']:.3f} s = {ratio('read'):.1f}x hashing")
     print(f"    of which building the activities:       {med['build']:.3f} s = {ratio('build'):.1f}x hashing")

@@ -1,5 +1,6 @@
-"""Helpers shared by the format readers: sport names, times, how an activity moved and the sport
-it implies, sanity of values, heart-rate histograms (1-bpm bins)."""
+"""Helpers shared by the format readers: times, how an activity moved and the sport it implies,
+arrays of values, heart-rate histograms (1-bpm bins). Sport names and single values are read in
+:mod:`runload.ingest.values` (numpy-free, for the import's main process) and offered here too."""
 
 from __future__ import annotations
 
@@ -12,61 +13,12 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from runload.errors import IngestError, InputError
 from runload.models import Sport
-
-# Names that devices and apps write for a sport, mapped to runload's sports. Strava writes
-# numeric GPX types (its own activity-type codes): 1 is a ride, 9 a run, 10 a walk, 4 a hike.
-_SPORT_NAMES = {
-    "running": Sport.RUNNING, "run": Sport.RUNNING, "trail_running": Sport.RUNNING,
-    "trailrun": Sport.RUNNING, "trail_run": Sport.RUNNING, "treadmill": Sport.RUNNING,
-    "virtualrun": Sport.RUNNING, "virtual_run": Sport.RUNNING, "track_running": Sport.RUNNING,
-    "indoor_running": Sport.RUNNING, "9": Sport.RUNNING,
-    "walking": Sport.WALKING, "walk": Sport.WALKING, "10": Sport.WALKING,
-    "hiking": Sport.HIKING, "hike": Sport.HIKING, "4": Sport.HIKING,
-    "cycling": Sport.CYCLING, "biking": Sport.CYCLING, "ride": Sport.CYCLING, "bike": Sport.CYCLING,
-    "e_biking": Sport.CYCLING, "virtualride": Sport.CYCLING, "1": Sport.CYCLING,
-    "swimming": Sport.SWIMMING, "swim": Sport.SWIMMING, "2": Sport.SWIMMING,
-    "rowing": Sport.ROWING, "indoor_rowing": Sport.ROWING,
-    "mountain_bike_ride": Sport.CYCLING, "gravel_ride": Sport.CYCLING, "e_bike_ride": Sport.CYCLING,
-    "e_mountain_bike_ride": Sport.CYCLING, "mountain_biking": Sport.CYCLING,
-    "driving": Sport.DRIVING,
-}
-
-
-def sport_from_name(name: object) -> Sport | None:
-    """runload's sport for a name as written in a file, None when the file says nothing useful."""
-    if name is None:
-        return None
-    key = str(name).strip().lower().replace(" ", "_").replace("-", "_")
-    if key in ("", "generic", "all", "other", "none"):
-        return None
-    return _SPORT_NAMES.get(key, Sport.OTHER)
-
-
-def activity_sport(name: str) -> Sport:
-    """The sport a person names on the command line (``running``, ``run``, ``Ride``...)."""
-    sport = sport_from_name(name)
-    if sport is None or (sport is Sport.OTHER and name.strip().lower() != "other"):
-        try:
-            return Sport(name.strip().lower())
-        except ValueError:
-            names = ", ".join(s.value for s in Sport if s is not Sport.UNKNOWN)
-            raise InputError(f"unknown sport {name!r} (expected one of: {names})") from None
-    return sport
-
-
-# FIT sub-sports that say more than the sport does (fitness_equipment + indoor_rowing is rowing).
-_SUB_SPORTS = {"indoor_rowing": Sport.ROWING, "indoor_cycling": Sport.CYCLING, "spin": Sport.CYCLING,
-               "indoor_walking": Sport.WALKING, "treadmill": Sport.RUNNING, "indoor_running": Sport.RUNNING}
-
-
-def refine_sport(sport: Sport | None, sub_sport: str | None) -> Sport | None:
-    """The sport once the sub-sport is considered: only a vague sport (other, none) is refined,
-    and treadmill refines only "no sport" or fitness equipment, never, say, walking."""
-    if sub_sport is None or (sport is not None and sport is not Sport.OTHER):
-        return sport
-    return _SUB_SPORTS.get(sub_sport.lower(), sport)
+from runload.ingest.values import activity_sport as activity_sport
+from runload.ingest.values import csv_number as csv_number
+from runload.ingest.values import finite as finite
+from runload.ingest.values import refine_sport as refine_sport
+from runload.ingest.values import sport_from_name as sport_from_name
 
 
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -78,31 +30,7 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371008.8 * math.asin(min(1.0, math.sqrt(a)))
 
 
-# ---------------------------------------------------------------- sanity of single values
-def finite(value: object, lo: float, hi: float) -> float | None:
-    """``value`` as a float when it is a finite number within [lo, hi], else None (NaN, inf, a
-    value no device or person produces)."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) and lo <= v <= hi else None
-
-
-def csv_number(text: str, what: str, *, path: str, line: int) -> float:
-    """A number from a CSV cell a person or an export wrote: an :class:`IngestError` naming the
-    file, the line and ``what`` (the column) when it is not a number or not finite."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise IngestError(f"{what} {text[:40]!r} is not a number", path=path, line=line) from None
-    if not math.isfinite(value):
-        raise IngestError(f"{what} {text[:40]!r} is not a finite number", path=path, line=line)
-    return value
-
-
+# ---------------------------------------------------------------- sanity of values
 def floats(texts: Sequence[str | None], lo: float, hi: float) -> tuple[np.ndarray, int]:
     """Numbers written as text (``" 45.1 "``) as an array, NaN where none is written. A value that
     is not a number or lies outside [lo, hi] (``nan``, ``inf``, ``1e15``, ``abc``) is NaN too, and
@@ -251,6 +179,14 @@ def _bounded(t: np.ndarray, texts: Sequence[str | None], naive: bool) -> Times:
 MAX_ACTIVITY_S = 2 * 86400.0  # one activity lasts under two days; a time further off is damage
 
 
+def kept(mask: np.ndarray, *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The arrays where ``mask`` holds: the arrays themselves, not copies, when it holds for every
+    sample (most files), so they must not be changed in place."""
+    if bool(mask.all()):
+        return arrays
+    return tuple(a[mask] for a in arrays)
+
+
 def plausible_times(t: np.ndarray) -> np.ndarray:
     """Which of an activity's sample times (NaN allowed) lie within two days of their median: a
     corrupted time (a flipped bit years away) would otherwise stretch the activity to years."""
@@ -326,8 +262,8 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
     t = np.asarray(t_s, dtype=float)
     d = np.asarray(cum_m, dtype=float)
     ok = ~np.isnan(t) & ~np.isnan(d)
-    t, d = t[ok], d[ok]
-    cad = np.asarray(cadence, dtype=float)[ok] if cadence is not None and len(cadence) == len(ok) else None
+    t, d = kept(ok, t, d)
+    cad = kept(ok, np.asarray(cadence, dtype=float))[0] if cadence is not None and len(cadence) == len(ok) else None
     track_moving = 0.0
     p95 = top = math.nan
     fast = 0.0
@@ -338,16 +274,14 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
         step_ok = (dt > 0) & (dt <= MAX_STEP_S)
         safe_dt = np.where(dt > 0, dt, 1.0)
         moving = step_ok & (dd / safe_dt > MOVING_MPS)
-        j = np.minimum(np.searchsorted(t, t[:-1] + _WINDOW_S), len(t) - 1)
+        j = np.minimum(_window_ends(t, dt), len(t) - 1)
         span = t[j] - t[:-1]
         window_ok = moving & (span > 0) & (span <= MAX_STEP_S)
         w = dt[window_ok]
         v_kmh = (d[j] - d[:-1])[window_ok] / span[window_ok] * 3.6
         track_moving = float(dt[moving].sum())
         if len(w):
-            order = np.argsort(v_kmh)
-            cum_w = np.cumsum(w[order])
-            p95 = float(v_kmh[order][min(int(np.searchsorted(cum_w, 0.95 * cum_w[-1])), len(order) - 1)])
+            p95 = _weighted_p95(v_kmh, w)
             top = float(v_kmh.max())
             fast = float(w[v_kmh > RIDE_FAST_KMH].sum())
         if cad is not None:
@@ -359,6 +293,30 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
     avg = dist / mov * 3.6 if mov and mov > 0 and dist > 0 else 0.0
     climb = gain_m / (dist / 1000) if gain_m is not None and dist >= 500 else None
     return Motion(dist, mov, avg, p95, top, fast, coast, climb)
+
+
+def _window_ends(t: np.ndarray, dt: np.ndarray) -> np.ndarray:
+    """For each sample but the last, the first sample at least :data:`_WINDOW_S` later (the
+    number of samples when none is). Samples every whole second (most devices) need no search:
+    times that are whole numbers one apart make each one's window end a fixed count ahead."""
+    t0 = float(t[0])
+    if t0.is_integer() and abs(t0) < 2.0**52 and bool((dt == 1.0).all()):
+        return np.arange(len(t) - 1) + math.ceil(_WINDOW_S)
+    ends: np.ndarray = np.searchsorted(t, t[:-1] + _WINDOW_S)
+    return ends
+
+
+def _weighted_p95(v: np.ndarray, w: np.ndarray) -> float:
+    """The value ``v`` stays under for 95% of the weight ``w``: sorted by value, the first whose
+    running total of weight reaches 95% of the whole. With every weight one second (samples every
+    second) the running totals are the whole numbers 1, 2, ..., so the value is the k-th smallest,
+    found without sorting."""
+    if bool((w == 1.0).all()):
+        k = min(max(math.ceil(0.95 * float(len(w))) - 1, 0), len(w) - 1)
+        return float(np.partition(v, k)[k])
+    order = np.argsort(v)
+    cum_w = np.cumsum(w[order])
+    return float(v[order][min(int(np.searchsorted(cum_w, 0.95 * cum_w[-1])), len(order) - 1)])
 
 
 _CORRECT = "correct it with `runload activity set-sport` if it is wrong"
@@ -431,16 +389,21 @@ MAX_SPEED_MPS = 100.0  # 360 km/h: a faster step between two samples is a GPS ju
 def clean_cumulative(t: np.ndarray, cum: np.ndarray) -> np.ndarray:
     """A running total of distance without its impossible steps: a step that goes backwards or
     faster than 360 km/h (a GPS jump, a corrupted value) adds nothing. NaN stays NaN."""
-    out = np.full(len(cum), np.nan)
     ok = ~np.isnan(cum)
-    if ok.sum() < 2:
+    n_ok = int(ok.sum())
+    if n_ok < 2:
+        out = np.full(len(cum), np.nan)
         out[ok] = 0.0
         return out
-    d, tt = cum[ok], t[ok]
+    d, tt = kept(ok, cum, t)
     dd, dt = np.diff(d), np.diff(tt)
     dt = np.where(np.isnan(dt), 0.0, np.abs(dt))
     good = (dd >= 0) & (dd <= MAX_SPEED_MPS * np.maximum(dt, 1.0))
-    out[ok] = np.concatenate(([0.0], np.cumsum(np.where(good, dd, 0.0))))
+    total = np.concatenate(([0.0], np.cumsum(np.where(good, dd, 0.0))))
+    if n_ok == len(cum):
+        return total
+    out = np.full(len(cum), np.nan)
+    out[ok] = total
     return out
 
 
@@ -484,8 +447,7 @@ def hr_bins(samples: Iterable[tuple[datetime, float]], max_gap_s: float = 30.0) 
 
 def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0) -> dict[int, float]:
     """:func:`hr_bins` for arrays of times (seconds) and bpm (NaN where missing), with numpy."""
-    keep = ~np.isnan(hr_bpm) & ~np.isnan(t_s)
-    t, hr = t_s[keep], hr_bpm[keep]
+    t, hr = kept(~np.isnan(hr_bpm) & ~np.isnan(t_s), t_s, hr_bpm)
     if len(t) < 2:
         return {}
     dt = np.diff(t)
@@ -493,7 +455,15 @@ def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0) 
     ok = (dt > 0) & (prev > 0)
     if not ok.any():
         return {}
-    keys = np.floor(prev[ok] + 0.5).astype(np.int64)
+    prev, dt = kept(ok, prev, dt)
+    keys = np.floor(prev + 0.5).astype(np.int64)
+    seconds = np.minimum(dt, max_gap_s)
+    lo, hi = int(keys.min()), int(keys.max())
+    if hi - lo < 4096:  # heart rates as recorded: one counter per bpm between the lowest and highest
+        shifted = keys - lo
+        sums = np.bincount(shifted, weights=seconds)
+        present = np.flatnonzero(np.bincount(shifted))
+        return dict(zip((present + lo).tolist(), sums[present].tolist()))
     uniq, inv = np.unique(keys, return_inverse=True)
-    sums = np.bincount(inv, weights=np.minimum(dt[ok], max_gap_s))
+    sums = np.bincount(inv, weights=seconds)
     return {int(k): float(v) for k, v in zip(uniq, sums)}

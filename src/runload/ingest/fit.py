@@ -38,7 +38,7 @@ from fitdecode import profile
 
 from runload.errors import IngestError
 from runload.ingest.common import (
-    LATEST_S, MAX_ACTIVITY_S, MAX_SPEED_MPS, MAX_STEP_S, clean_cumulative, hr_bins_array,
+    LATEST_S, MAX_ACTIVITY_S, MAX_SPEED_MPS, MAX_STEP_S, clean_cumulative, hr_bins_array, kept,
     motion, plausible_times, refine_sport, settle_sport, sport_from_name,
 )
 from runload.ingest.fitfast import (
@@ -253,8 +253,12 @@ def _num(d: dict[str, Any], *keys: str) -> float | None:
 
 def _value(d: dict[str, Any], keys: tuple[str, ...], kind: str, notes: list[str] | None) -> float | None:
     """A field's value when it is finite and within what a device records, else None (with a note)."""
-    v = _num(d, *keys)
-    if v is None:
+    for key in keys:  # _num, inlined: a file's laps ask for thousands of values
+        raw = d.get(key)
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            v = float(raw)
+            break
+    else:
         return None
     lo, hi = _BOUNDS[kind]
     if kind == "heart rate" and v == 0:
@@ -355,17 +359,17 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
     if timer is not None and (elapsed is None or timer > elapsed + 1):
         elapsed = timer  # elapsed time is never shorter than the time the timer ran
     in_leg = (fd.rec_t >= start_raw) & (fd.rec_t <= end_raw)
-    t, hr = fd.rec_t[in_leg], fd.rec_hr[in_leg]
+    t, hr, dist, speed = kept(in_leg, fd.rec_t, fd.rec_hr, fd.rec_dist, fd.rec_speed)
     sport, sub = _sport_of(s, file_sport)
     distance = _value(s, ("total_distance",), "distance", notes)
     source = "summary"
-    cum = _cumulative(t, fd.rec_dist[in_leg], fd.rec_speed[in_leg])
+    cum = _cumulative(t, dist, speed)
     if distance is None:
         d = cum[~np.isnan(cum)]
         distance = float(d.max() - d.min()) if len(d) > 1 else 0.0
         source = "records"
     gain = _value(s, ("total_ascent",), "ascent", notes)
-    m = motion(t, cum, distance_m=distance, moving_s=timer, cadence=fd.rec_cad[in_leg] if len(fd.rec_cad) else None,
+    m = motion(t, cum, distance_m=distance, moving_s=timer, cadence=kept(in_leg, fd.rec_cad)[0] if len(fd.rec_cad) else None,
                gain_m=gain)
     inferred = False
     if sport is None and multisport:
@@ -380,11 +384,12 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
         cadence = (cadence + (_num(s, "avg_fractional_cadence") or 0.0)) * 2 if sport in _FOOT_SPORTS else None
     avg_hr = _value(s, ("avg_heart_rate",), "heart rate", notes)
     max_hr = _value(s, ("max_heart_rate",), "heart rate", notes)
-    hr_ok = hr[~np.isnan(hr) & (hr > 0)]
-    if avg_hr is None and len(hr_ok):
-        avg_hr = float(hr_ok.mean())
-    if max_hr is None and len(hr_ok):
-        max_hr = float(hr_ok.max())
+    if avg_hr is None or max_hr is None:  # the session does not say: from the records
+        hr_ok = hr[~np.isnan(hr) & (hr > 0)]
+        if avg_hr is None and len(hr_ok):
+            avg_hr = float(hr_ok.mean())
+        if max_hr is None and len(hr_ok):
+            max_hr = float(hr_ok.max())
     laps = tuple(_lap(lap, sport) for lap in fd.laps
                  if isinstance(lap.get("start_time"), int) and start_raw - 1 <= lap["start_time"] <= end_raw)
     return Activity(

@@ -107,7 +107,7 @@ class _Layout:
     the message's size, where its timestamp sits, its record fields, or the summary fields it
     decodes (with one ``struct`` reading them all)."""
 
-    __slots__ = ("gnum", "size", "endian", "fields", "unpack", "ts_offset", "rec", "rec_dtype")
+    __slots__ = ("gnum", "size", "endian", "fields", "plan", "unpack", "ts_offset", "rec", "rec_dtype")
 
     def __init__(self, key: bytes) -> None:
         """``key``: the definition's bytes after its header and reserved byte (architecture, global
@@ -142,6 +142,8 @@ class _Layout:
                 offset += key[q + 1]
                 q += 3
         self.size = offset
+        # each field's name, invalid value, scale, offset, enum and kind, as one tuple (read per message)
+        self.plan = tuple((f.name, f.invalid, f.scale, f.add, f.enum, f.is_string) for f in self.fields)
         self.unpack = struct.Struct(fmt).unpack_from
         self.rec_dtype = _record_dtype(self.rec, endian, offset) if gnum == MESG_RECORD else None
 
@@ -219,23 +221,24 @@ def _field_spec(gnum: int, num: int, offset: int, size: int, base: int) -> _Fiel
 
 def _decode(layout: _Layout, data: bytes, body: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for f, raw in zip(layout.fields, layout.unpack(data, body)):
-        if f.is_string:
-            text = raw.split(b"\x00", 1)[0]
-            if not text:
-                continue
-            out.setdefault(f.name, text.decode("utf-8", errors="replace"))
+    for (name, invalid, scale, add, enum, is_string), raw in zip(layout.plan, layout.unpack(data, body)):
+        if name in out:  # a field written twice: the first one counts
             continue
-        if raw == f.invalid or (isinstance(raw, float) and raw != raw):
+        if is_string:
+            text = raw.split(b"\x00", 1)[0]
+            if text:
+                out[name] = text.decode("utf-8", errors="replace")
+            continue
+        if raw == invalid or raw != raw:  # invalid, or NaN
             continue
         value: Any = raw
-        if f.scale is not None:
-            value = raw / f.scale
-        if f.add is not None:
-            value = value - f.add
-        if f.enum is not None:
-            value = f.enum.get(raw, raw)
-        out.setdefault(f.name, value)
+        if scale is not None:
+            value = raw / scale
+        if add is not None:
+            value = value - add
+        if enum is not None:
+            value = enum.get(raw, raw)
+        out[name] = value
     return out
 
 

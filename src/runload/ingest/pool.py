@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
+import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 from collections import deque
-from collections.abc import Iterator
+from itertools import chain
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -27,7 +31,7 @@ from types import ModuleType
 from runload import bounds
 from runload.errors import IngestError
 from runload.ingest.archives import unpack
-from runload.ingest import fit, gpx, runcsv, stravacsv, tcx
+from runload.ingest import runcsv, stravacsv
 from runload.ingest.sniff import FORMAT_NAMES, describe, format_cap, read_disk_file, sniff
 from runload.ingest.walk import Source, Unreadable
 from runload.models import Activity
@@ -68,17 +72,34 @@ def _raised_reason(exc: BaseException) -> str:
 
 Item = Source | Unreadable  # a file to read, or one the walk could not read (failed in its place)
 
+# The reader of each watch format (module, function), loaded when a file of it is first parsed:
+# listing, hashing and storing need none of them (nor their numpy, fitdecode and lxml), so an
+# import that reads nothing new starts fast. Workers inherit the readers this process loaded
+# before starting them (:func:`load_readers`); one they meet later, each loads once.
+_READERS = {"fit": ("runload.ingest.fit", "parse_fit"), "gpx": ("runload.ingest.gpx", "parse_gpx"),
+            "tcx": ("runload.ingest.tcx", "parse_tcx")}
+
+
+def _reader(kind: str) -> Callable[[bytes, str], list[Activity]]:
+    module, function = _READERS[kind]
+    reader: Callable[[bytes, str], list[Activity]] = getattr(importlib.import_module(module), function)
+    return reader
+
+
+def load_readers(kinds: Iterable[str | None]) -> None:
+    """Load the readers of these formats now (``None``, a file whose name names no format: all)."""
+    wanted = set(kinds)
+    for kind in _READERS:
+        if kind in wanted or None in wanted:
+            _reader(kind)
+
 
 def parse_source(kind: str, data: bytes, name: str, present: frozenset[str] | None = None) -> list[Activity]:
     """The activities in one file's bytes, by its format (``fit``, ``gpx``, ``tcx``, ``csv``,
     runload's own activities CSV, or ``strava``, a Strava export's activities.csv: its rows for
     files not ``present`` in the import)."""
-    if kind == "fit":
-        return fit.parse_fit(data, name)
-    if kind == "gpx":
-        return gpx.parse_gpx(data, name)
-    if kind == "tcx":
-        return tcx.parse_tcx(data, name)
+    if kind in _READERS:
+        return _reader(kind)(data, name)
     if kind == "csv":
         return runcsv.parse_activities_csv(data, name)
     if kind == "strava":
@@ -190,7 +211,11 @@ def parse_all(items: Iterator[Item], known: dict[str, str], workers: int | None)
     """(item, parsed) in the order of ``items``, parsed in worker processes (or here, with 0).
 
     Only a bounded window of files is in flight: a few per worker and at most ``_WINDOW_BYTES``
-    of archive members, so memory holds a few files whatever the import's size.
+    of archive members, so memory holds a few files whatever the import's size. The workers start
+    once the first window is listed (or an archive's member reached, which is read at once): no
+    more of them than the files to read when those are all (none for an import with nothing new),
+    with the readers their formats need loaded here first, so the workers (forked, where the
+    system allows) start with them instead of each loading them again.
     """
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     if n_workers <= 0:
@@ -198,15 +223,32 @@ def parse_all(items: Iterator[Item], known: dict[str, str], workers: int | None)
         for item in items:
             yield item, _run_here(item)
         return
+    it = iter(items)
+    window = _WINDOW_FILES_PER_WORKER * n_workers
+    first: list[Item] = []
+    listed = True  # the first window holds every item
+    for item in it:
+        first.append(item)
+        if len(first) >= window or (isinstance(item, Source) and item.path is None):
+            # a full window, or an archive's member, read before the walk moves on (and closes it)
+            listed = False
+            break
+    to_read = [item for item in first if isinstance(item, Source)]
+    if listed and not to_read:  # nothing to parse (only files the walk could not read): no workers
+        for item in first:
+            yield item, _run_here(item)
+        return
+    load_readers(item.kind for item in to_read)
+    if listed:
+        n_workers = max(1, min(n_workers, len(to_read)))
     with _Workers(n_workers, frozenset(known)) as pool:
         pending: deque[_Job] = deque()
         in_flight = 0
         exhausted = False
-        it = iter(items)
-        window = _WINDOW_FILES_PER_WORKER * n_workers
+        upcoming = chain(first, it)
         while True:
             while not exhausted and len(pending) < window and (in_flight < _WINDOW_BYTES or not pending):
-                following = next(it, None)
+                following = next(upcoming, None)
                 if following is None:
                     exhausted = True
                     break
@@ -232,6 +274,12 @@ def _run_here(item: Item) -> Parsed:
     return _parse_task(item.name, item.kind, None, data, item.optional, item.present)
 
 
+# Workers are forked where that is safe (Linux): they start with the modules this process loaded
+# (the readers, numpy) rather than importing them again, as a fresh interpreter would. Elsewhere
+# (macOS, Windows) the platform's default.
+_CONTEXT = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+
+
 class _Workers:
     """A pool of parsing processes that outlives any one of them dying.
 
@@ -246,7 +294,7 @@ class _Workers:
         self.spool_dir: str | None = None
 
     def _new(self, n: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=n, initializer=_init_worker,
+        return ProcessPoolExecutor(max_workers=n, mp_context=_CONTEXT, initializer=_init_worker,
                                    initargs=(self.known, WORKER_MEMORY_BYTES))
 
     def __enter__(self) -> "_Workers":

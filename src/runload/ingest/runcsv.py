@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from runload.errors import IngestError
-from runload.ingest.common import csv_number
+from runload.ingest.values import csv_number
 from runload.models import Activity, Sport
 from runload.textsafe import csv_row, from_csv_cell
 

@@ -9,6 +9,7 @@ a file the user names on the command line is always looked at.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from runload.errors import IngestError, printable
@@ -155,7 +156,12 @@ def read_disk_file(path: Path, name: str | None = None) -> bytes:
     name = name or printable(str(path))
     try:
         with open(path, "rb") as fh:
-            data = fh.read(MAX_MEMBER_BYTES + 1)
+            # as many bytes as the file holds (and one more, to see it grew): asking for the most
+            # runload reads would take fresh memory from the system for every file
+            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(min(size, MAX_MEMBER_BYTES) + 1)
+            if len(data) > size:  # it grew since (or its size says nothing): read on, up to the cap
+                data += fh.read(MAX_MEMBER_BYTES + 1 - len(data))
     except OSError as exc:
         raise IngestError(f"cannot read: {exc.strerror or exc}", path=name) from None
     if len(data) > MAX_MEMBER_BYTES:

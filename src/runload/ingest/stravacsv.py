@@ -32,7 +32,7 @@ from typing import IO
 
 from runload.bounds import MAX_NAME_CHARS, MAX_SHORT_TEXT_CHARS, clean_text
 from runload.errors import IngestError
-from runload.ingest.common import csv_number, sport_from_name
+from runload.ingest.values import csv_number, sport_from_name
 from runload.models import Activity, Sport
 
 MAX_CSV_LINE_CHARS = 1024 * 1024  # one line of activities.csv

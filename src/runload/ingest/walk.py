@@ -201,6 +201,15 @@ def _listed(n: int) -> Iterator[Listed]:
 class _Walk:
     seen: Seen
     taken: set[str]  # keys of the files given: one named twice is imported once
+    folders: dict[Path, Path] = field(default_factory=dict)  # each folder walked, resolved once
+
+    def resolved(self, path: Path) -> Path:
+        """``path.resolve()`` of a file found in a folder that is not a link itself: its folder's
+        resolved path and its name (a folder of 300 files is resolved once, not 300 times)."""
+        folder = self.folders.get(path.parent)
+        if folder is None:
+            folder = self.folders[path.parent] = path.parent.resolve()
+        return folder / path.name
 
     def from_named(self, path: Path) -> Iterator[WalkEvent]:
         if path.is_dir():
@@ -255,7 +264,8 @@ class _Walk:
         role = name_role(path.name) or ("activity" if explicit else None)
         if role is None:
             return
-        if root is not None and path.is_symlink() and not _inside(path, root):
+        link = root is not None and path.is_symlink()
+        if link and root is not None and not _inside(path, root):
             # a folder holds what is in it: a link to /etc/passwd or to another person's file is not read
             yield _unreadable(Notice(f"a link to a file outside {printable(str(root))}: not followed", path=name))
             return
@@ -268,7 +278,7 @@ class _Walk:
             # a named pipe would block the import until something writes to it; a device never ends
             yield _unreadable(IngestError("not a regular file (a pipe, socket or device): not read", path=name))
             return
-        key = printable(str(path.resolve()))
+        key = printable(str(self.resolved(path) if root is not None and not link else path.resolve()))
         if key in self.taken:
             yield Repeated(key)  # named twice (a folder and a file in it): imported once
             return

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from runload import bounds
 from runload.errors import InputError
-from runload.ingest.common import sport_from_name
+from runload.ingest.values import sport_from_name
 from runload.ingest.dedupe import decide, search_window, within_file
 from runload.ingest.pool import Item, Parsed
 from runload.ingest.stravacsv import STRAVA_SUB, StravaMeta
@@ -25,6 +25,9 @@ from runload.models import Activity, Sport
 from runload.store import Store
 
 COMMIT_EVERY_S = 2.0  # files are committed in batches; each file is still whole or absent
+# A bound on the runs around a file this far under a day's or a week's limit is under it whatever
+# the order its values are added in.
+_SURELY_UNDER = 0.999
 
 
 @dataclass
@@ -251,9 +254,12 @@ class Writer:
             return
         lo = min(a.start_utc for a in runs) - timedelta(days=8)
         hi = max(a.start_utc for a in runs) + timedelta(days=8)
+        started_from = lo - timedelta(seconds=self.longest_s)
+        metres, seconds = self.store.activity_totals(self.conn, self.athlete_id, started_from, hi)
+        if metres < _SURELY_UNDER * bounds.MAX_WEEK_RUN_M and seconds < _SURELY_UNDER * bounds.MAX_DAY_RUNNING_S:
+            return  # everything around, of any sport, falls short of a week's or a day's limit: no need to look
         around = self.store.activities(self.athlete_id, start_utc=lo, end_utc=hi, sports=[Sport.RUNNING],
-                                       started_from=lo - timedelta(seconds=self.longest_s),
-                                       details=False, laps=False)  # times and distances are all it judges
+                                       started_from=started_from, details=False, laps=False)  # times and distances are all it judges
         problem = bounds.period_problem(around, self.tz, new=runs)
         if problem:
             raise _Refused(f"{problem}; not imported")

@@ -6,11 +6,13 @@ replaced."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
+from datetime import datetime
 
 from runload.errors import InputError, NotFoundError
 from runload.store.base import StoreBase, inserted_id
-from runload.store.rows import IMPORT_COLUMNS, ImportRecord, Row, UndoResult, import_from_row, utc_now
+from runload.store.rows import IMPORT_COLUMNS, ImportRecord, Row, UndoResult, import_from_row, iso, utc_now
 
 IMPORT_SELECT = ", ".join(IMPORT_COLUMNS)
 
@@ -33,6 +35,20 @@ class Imports(StoreBase):
             conn.execute("UPDATE imports SET finished_utc = ?, files = ?, activities = ?, duplicates = ?, skipped = ?,"
                          " failed = ? WHERE id = ?",
                          (utc_now(), files, activities, duplicates, skipped, failed, import_id))
+
+    def activity_totals(self, conn: sqlite3.Connection, athlete_id: str, started_from: datetime,
+                        before: datetime) -> tuple[float, float]:
+        """(metres, seconds): at most how far and how long the athlete's activities that started
+        in [started_from, before) went together, whatever their sport (inside the caller's
+        transaction). Each counts its larger distance (recorded or corrected) and its longer time
+        (timer or elapsed): a bound no sum of some of them, as read, can exceed, so an import
+        learns cheaply that a file's days and weeks cannot be impossible."""
+        metres, seconds = conn.execute(
+            "SELECT TOTAL(MAX(COALESCE(distance_m, 0), COALESCE(distance_m_corrected, 0), 0)),"
+            " TOTAL(MAX(COALESCE(timer_s, 0), COALESCE(elapsed_s, 0), 0)) FROM activities"
+            " WHERE athlete_id = ? AND start_utc >= ? AND start_utc < ?",
+            (athlete_id, iso(started_from), iso(before))).fetchone()
+        return float(metres), float(seconds)
 
     def imports(self, athlete_id: str) -> list[ImportRecord]:
         """The athlete's imports, oldest first (undone ones too)."""

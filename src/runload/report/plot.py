@@ -431,7 +431,8 @@ def layout(fig: Figure) -> Drawing:
     width = WIDTH_IN * PT_PER_IN
     height = fig.height_in * PT_PER_IN
     entries = _legend_entries(fig)
-    ncols = fig.legend_cols
+    x0 = (fig.left_in / WIDTH_IN - 0.05) * width
+    ncols = _legend_cols(entries, fig.legend_cols, width - x0)
     rows = -(-len(entries) // ncols) if entries else 0
     bottom_in = 0.45 + (0.2 if fig.xlabel else 0.0) + 0.22 * rows + (0.1 if rows else 0.0)
     left = fig.left_in * PT_PER_IN
@@ -455,7 +456,7 @@ def layout(fig: Figure) -> Drawing:
     shapes.append(Text(left, top - 8.0, fig.title, FONT, "start", bold=True))
     if fig.xlabel:
         shapes.append(Text((left + right) / 2, boxes[-1].bottom + TICK * 2 + FONT * 2.3, fig.xlabel, FONT, "middle"))
-    shapes += _legend(entries, ncols, (fig.left_in / WIDTH_IN - 0.05) * width, height)
+    shapes += _legend(entries, ncols, x0, height)
     return Drawing(width, height, fig.title, tuple(shapes))
 
 
@@ -587,14 +588,38 @@ def _runs(xs: Sequence[float], ys: Sequence[float | None]) -> list[list[tuple[fl
     return out
 
 
+_HANDLE, _PAD, _COLGAP, _ROWH = 2.0, 0.8, 2.0, 1.45  # legend spacing, in legend font sizes
+
+
+def _legend_columns(entries: list[tuple[Swatch, str]], ncols: int) -> list[list[tuple[Swatch, str]]]:
+    """The legend's columns, filled column by column as matplotlib fills them."""
+    rows = -(-len(entries) // ncols)
+    return [entries[c * rows:(c + 1) * rows] for c in range(ncols)]
+
+
+def _legend_width(entries: list[tuple[Swatch, str]], ncols: int) -> float:
+    fs = LEGEND_FONT
+    cols = [col for col in _legend_columns(entries, ncols) if col]
+    return 0.7 * fs + sum((_HANDLE + _PAD + _COLGAP) * fs + max(text_width(lab, fs) for _, lab in col)
+                          for col in cols) - _COLGAP * fs
+
+
+def _legend_cols(entries: list[tuple[Swatch, str]], wanted: int, room: float) -> int:
+    """``wanted`` legend columns, or fewer when their labels would run past the chart's right
+    edge (a label is never cut off)."""
+    ncols = max(1, wanted)
+    while ncols > 1 and entries and _legend_width(entries, ncols) > room:
+        ncols -= 1
+    return ncols
+
+
 def _legend(entries: list[tuple[Swatch, str]], ncols: int, x0: float, height: float) -> list[Shape]:
     if not entries:
         return []
     fs = LEGEND_FONT
     rows = -(-len(entries) // ncols)
-    handle, pad, colgap, rowh = 2.0 * fs, 0.8 * fs, 2.0 * fs, 1.45 * fs
-    # matplotlib fills a legend column by column
-    cols = [entries[c * rows:(c + 1) * rows] for c in range(ncols)]
+    handle, pad, colgap, rowh = _HANDLE * fs, _PAD * fs, _COLGAP * fs, _ROWH * fs
+    cols = _legend_columns(entries, ncols)
     out: list[Shape] = []
     x = x0 + 0.3 * fs + 0.4 * fs
     top = height - 0.3 * fs - 0.4 * fs - rows * rowh

@@ -123,7 +123,10 @@ def _rolling_kahan(values: np.ndarray, window: int, *, mean: bool) -> np.ndarray
     with Kahan-compensated sums (one compensation for adds, one for removes), NaN and infinity
     skipped, a window of one repeated value giving that value exactly, and a mean of values of one
     sign kept on that side of zero. Written here so that the assessment needs no pandas."""
-    vals = [math.nan if math.isinf(v) else v for v in np.asarray(values, dtype=float).tolist()]
+    arr = np.asarray(values, dtype=float)
+    if len(arr) >= window > 0 and np.isfinite(arr).all() and not np.signbit(arr).any():
+        return _rolling_kahan_plain(arr, window, mean=mean)
+    vals = [math.nan if math.isinf(v) else v for v in arr.tolist()]
     out = [math.nan] * len(vals)
     copysign = math.copysign
     total = comp_add = comp_remove = 0.0
@@ -159,6 +162,52 @@ def _rolling_kahan(values: np.ndarray, window: int, *, mean: bool) -> np.ndarray
                 result = 0.0
             out[i] = result
     return np.array(out, dtype=float)
+
+
+def _window_totals(arr: np.ndarray, window: int) -> np.ndarray:
+    """The compensated running total of the ``window`` values ending at each day of ``arr``
+    (finite, none negative), the first ``window - 1`` over fewer days: pandas' walk, one value
+    added and one removed per day, a Kahan compensation for each."""
+    vals = arr.tolist()
+    totals: list[float] = []
+    keep = totals.append
+    total = comp_add = comp_remove = 0.0
+    for val in vals[:window]:
+        y = val - comp_add
+        t = total + y
+        comp_add = t - total - y
+        total = t
+        keep(total)
+    for val, old in zip(vals[window:], vals):
+        y = -old - comp_remove
+        t = total + y
+        comp_remove = t - total - y
+        total = t
+        y = val - comp_add
+        t = total + y
+        comp_add = t - total - y
+        total = t
+        keep(total)
+    return np.array(totals, dtype=float)
+
+
+def _rolling_kahan_plain(arr: np.ndarray, window: int, *, mean: bool) -> np.ndarray:
+    """:func:`_rolling_kahan` of finite values none of which is negative (or -0.0), as daily loads
+    are: every window after the first is full, no sign to count, so only the compensated sums
+    are walked in Python and the rest is array work."""
+    sums = _window_totals(arr, window)
+    n = len(arr)
+    # the run of equal values ending at each day: a window of one value gives that value exactly
+    idx = np.arange(n)
+    run_start = np.maximum.accumulate(np.where(np.r_[True, arr[1:] != arr[:-1]], idx, 0))
+    same = idx - run_start + 1 >= window
+    if mean:
+        out = np.where(same, arr, sums / window)
+        out[~same & (out < 0)] = 0.0  # a mean of values none of which is negative
+    else:
+        out = np.where(same, arr * window, sums)
+    out[:window - 1] = np.nan
+    return out
 
 
 def rolling_mean(values: np.ndarray, window: int) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Daily and weekly running series, in the athlete's own time zone (pure pandas, no I/O).
+"""Daily and weekly running series, in the athlete's own time zone (numpy arrays; a pandas frame only
+when one is asked for; no I/O).
 
 An activity belongs to the local calendar day it started on (:func:`runload.calendar.local_date`),
 and to the week that day falls in (:func:`runload.calendar.week_start_of`). Days after the last

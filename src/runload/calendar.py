@@ -48,7 +48,7 @@ def local_date(activity: Any) -> date:
 def local_dates(activities: Any) -> list[date]:
     """:func:`local_date` of each activity, in one pass (the day from the start's fields and the
     whole-second offset, without building a local datetime per activity)."""
-    out = []
+    out: list[date] = []
     keep = out.append
     fromordinal = date.fromordinal
     for a in activities:

@@ -169,25 +169,24 @@ def _window_totals(arr: np.ndarray, window: int) -> np.ndarray:
     (finite, none negative), the first ``window - 1`` over fewer days: pandas' walk, one value
     added and one removed per day, a Kahan compensation for each."""
     vals = arr.tolist()
-    totals: list[float] = []
-    keep = totals.append
+    totals = [0.0] * len(vals)
     total = comp_add = comp_remove = 0.0
+    i = 0
     for val in vals[:window]:
         y = val - comp_add
         t = total + y
-        comp_add = t - total - y
-        total = t
-        keep(total)
+        comp_add = (t - total) - y
+        totals[i] = total = t
+        i += 1
     for val, old in zip(vals[window:], vals):
-        y = -old - comp_remove
+        y = -old - comp_remove  # the day leaving the window
         t = total + y
-        comp_remove = t - total - y
-        total = t
-        y = val - comp_add
-        t = total + y
-        comp_add = t - total - y
-        total = t
-        keep(total)
+        comp_remove = (t - total) - y
+        y = val - comp_add  # the day entering it
+        total = t + y
+        comp_add = (total - t) - y
+        totals[i] = total
+        i += 1
     return np.array(totals, dtype=float)
 
 

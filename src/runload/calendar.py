@@ -46,17 +46,24 @@ def local_date(activity: Any) -> date:
 
 
 def local_dates(activities: Any) -> list[date]:
-    """:func:`local_date` of each activity, in one pass."""
-    out = []
+    """:func:`local_date` of each activity, in one pass (the day from the start's fields and the
+    whole-second offset, without building a local datetime per activity)."""
+    out: list[date] = []
+    keep = out.append
+    fromordinal = date.fromordinal
     for a in activities:
-        if type(a) is Activity:
-            held = a.__dict__
-            day = held.get(_LOCAL_DAY)
-            if day is None:
-                day = held[_LOCAL_DAY] = (a.start_utc + _offset(a.utc_offset_s)).date()
-        else:
-            day = (a.start_utc + _offset(a.utc_offset_s)).date()
-        out.append(day)
+        held = a.__dict__ if type(a) is Activity else None
+        day = held.get(_LOCAL_DAY) if held is not None else None
+        if day is None:
+            start, off = a.start_utc, a.utc_offset_s or 0
+            if type(off) is int:
+                secs = start.hour * 3600 + start.minute * 60 + start.second + off
+                day = start.date() if 0 <= secs < 86400 else fromordinal(start.toordinal() + secs // 86400)
+            else:
+                day = (start + _offset(off)).date()
+            if held is not None:
+                held[_LOCAL_DAY] = day
+        keep(day)
     return out
 
 

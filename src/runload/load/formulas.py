@@ -11,11 +11,12 @@ import math
 from collections import deque
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-from pandas._libs.window.aggregations import roll_mean as _roll_mean, roll_sum as _roll_sum
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from runload.calendar import local_date, week_start_of
 from runload.models import HR_BIN_BPM, Activity
@@ -114,28 +115,110 @@ def activity_trimp(a: Activity, hr_rest_bpm: float, hr_max_bpm: float, sex: str 
 # --- Pure series functions -----------------------------------------------------------------------
 
 
-def rolling_bounds(n: int, window: int) -> tuple[np.ndarray, np.ndarray]:
-    """The start (inclusive) and end (exclusive) of the ``window`` values ending at each of ``n``
-    positions, cut at the start: the fixed windows pandas' ``rolling(window)`` reduces."""
-    end = np.arange(1, n + 1, dtype=np.int64)
-    return np.clip(end - window, 0, n), end
+def _rolling_kahan(values: np.ndarray, window: int, *, mean: bool) -> np.ndarray:
+    """The sum (or mean) of the ``window`` values ending at each position, NaN before a full
+    window: ``Series.rolling(window, min_periods=window).sum()`` / ``.mean()`` to the last bit.
+
+    It is the same walk as pandas' fixed-window kernel: one value added and one removed per day
+    with Kahan-compensated sums (one compensation for adds, one for removes), NaN and infinity
+    skipped, a window of one repeated value giving that value exactly, and a mean of values of one
+    sign kept on that side of zero. Written here so that the assessment needs no pandas."""
+    arr = np.asarray(values, dtype=float)
+    if len(arr) >= window > 0 and np.isfinite(arr).all() and not np.signbit(arr).any():
+        return _rolling_kahan_plain(arr, window, mean=mean)
+    vals = [math.nan if math.isinf(v) else v for v in arr.tolist()]
+    out = [math.nan] * len(vals)
+    copysign = math.copysign
+    total = comp_add = comp_remove = 0.0
+    nobs = neg = same = 0
+    prev = vals[0] if vals else 0.0
+    for i, val in enumerate(vals):
+        if i >= window:
+            old = vals[i - window]
+            if old == old:  # not NaN
+                nobs -= 1
+                y = -old - comp_remove
+                t = total + y
+                comp_remove = t - total - y
+                total = t
+                if copysign(1.0, old) < 0:
+                    neg -= 1
+        if val == val:
+            nobs += 1
+            y = val - comp_add
+            t = total + y
+            comp_add = t - total - y
+            total = t
+            if copysign(1.0, val) < 0:
+                neg += 1
+            same = same + 1 if val == prev else 1
+            prev = val
+        if nobs >= window and nobs > 0:
+            if not mean:
+                out[i] = prev * nobs if same >= nobs else total
+                continue
+            result = prev if same >= nobs else total / nobs
+            if same < nobs and ((neg == 0 and result < 0) or (neg == nobs and result > 0)):
+                result = 0.0
+            out[i] = result
+    return np.array(out, dtype=float)
+
+
+def _window_totals(arr: np.ndarray, window: int) -> np.ndarray:
+    """The compensated running total of the ``window`` values ending at each day of ``arr``
+    (finite, none negative), the first ``window - 1`` over fewer days: pandas' walk, one value
+    added and one removed per day, a Kahan compensation for each."""
+    vals = arr.tolist()
+    totals = [0.0] * len(vals)
+    total = comp_add = comp_remove = 0.0
+    i = 0
+    for val in vals[:window]:
+        y = val - comp_add
+        t = total + y
+        comp_add = (t - total) - y
+        totals[i] = total = t
+        i += 1
+    for val, old in zip(vals[window:], vals):
+        y = -old - comp_remove  # the day leaving the window
+        t = total + y
+        comp_remove = (t - total) - y
+        y = val - comp_add  # the day entering it
+        total = t + y
+        comp_add = (total - t) - y
+        totals[i] = total
+        i += 1
+    return np.array(totals, dtype=float)
+
+
+def _rolling_kahan_plain(arr: np.ndarray, window: int, *, mean: bool) -> np.ndarray:
+    """:func:`_rolling_kahan` of finite values none of which is negative (or -0.0), as daily loads
+    are: every window after the first is full, no sign to count, so only the compensated sums
+    are walked in Python and the rest is array work."""
+    sums = _window_totals(arr, window)
+    n = len(arr)
+    # the run of equal values ending at each day: a window of one value gives that value exactly
+    idx = np.arange(n)
+    run_start = np.maximum.accumulate(np.where(np.r_[True, arr[1:] != arr[:-1]], idx, 0))
+    same = idx - run_start + 1 >= window
+    if mean:
+        out = np.where(same, arr, sums / window)
+        out[~same & (out < 0)] = 0.0  # a mean of values none of which is negative
+    else:
+        out = np.where(same, arr * window, sums)
+    out[:window - 1] = np.nan
+    return out
 
 
 def rolling_mean(values: np.ndarray, window: int) -> np.ndarray:
     """The mean of the ``window`` values ending at each position, NaN before a full window and
-    where one holds NaN: ``Series.rolling(window, min_periods=window).mean()`` to the last bit
-    (pandas' own kernel, on the array: no Series is built)."""
-    values = np.asarray(values, dtype=float)
-    start, end = rolling_bounds(len(values), window)
-    return np.asarray(_roll_mean(np.where(np.isinf(values), np.nan, values), start, end, window), dtype=float)
+    where one holds NaN: ``Series.rolling(window, min_periods=window).mean()`` to the last bit."""
+    return _rolling_kahan(values, window, mean=True)
 
 
 def rolling_sum(values: np.ndarray, window: int) -> np.ndarray:
     """The sum of the ``window`` values ending at each position, NaN before a full window:
-    ``Series.rolling(window, min_periods=window).sum()`` to the last bit (pandas' own kernel)."""
-    values = np.asarray(values, dtype=float)
-    start, end = rolling_bounds(len(values), window)
-    return np.asarray(_roll_sum(np.where(np.isinf(values), np.nan, values), start, end, window), dtype=float)
+    ``Series.rolling(window, min_periods=window).sum()`` to the last bit."""
+    return _rolling_kahan(values, window, mean=False)
 
 
 def acwr_arrays(load: np.ndarray, *, method: str = "rac", acute: int = 7,
@@ -148,6 +231,7 @@ def acwr_arrays(load: np.ndarray, *, method: str = "rac", acute: int = 7,
         raise ValueError("the chronic window must be longer than the acute window")
     vals = np.asarray(load, dtype=float)
     if method == "ewma":
+        import pandas as pd  # noqa: PLC0415 - pandas' EWMA kernel, loaded only for this method
         series = pd.Series(vals)
         a = series.ewm(alpha=2.0 / (acute + 1.0), adjust=False).mean().to_numpy(dtype=float)
         c = series.ewm(alpha=2.0 / (chronic + 1.0), adjust=False).mean().to_numpy(dtype=float)
@@ -175,6 +259,7 @@ def acwr_frame(load: pd.Series, *, method: str = "rac", acute: int = 7, chronic:
     ``lambda = 2 / (N + 1)``, seeded with the first day's load. The ratio is NaN until
     ``chronic`` days of history exist and wherever the chronic load is 0 (no division by zero).
     """
+    import pandas as pd  # noqa: PLC0415 - pandas loads only when a frame is asked for
     a, c, ratio = acwr_arrays(load.to_numpy(dtype=float), method=method, acute=acute, chronic=chronic)
     return pd.DataFrame({"acute": a, "chronic": c, "acwr": ratio}, index=load.index)
 
@@ -213,6 +298,7 @@ def weekly_monotony(load: pd.Series, *, week_start: int = 0, ddof: int = 1) -> p
     1 is the sample sd, as in pandas and the ``acwr`` package; papers rarely say which they used.
     Weeks not fully inside the series are left out.
     """
+    import pandas as pd  # noqa: PLC0415 - pandas loads only when a frame is asked for
     cols = ["week_start", "load", "mean", "sd", "monotony", "strain"]
     if load.empty:
         return pd.DataFrame(columns=cols)
@@ -252,6 +338,7 @@ def weekly_monotony_columns(first: date, vals: np.ndarray, *, week_start: int = 
 
 def _weekly_monotony_grouped(load: pd.Series, *, week_start: int, ddof: int, cols: list[str]) -> pd.DataFrame:
     """:func:`weekly_monotony` of any series (days missing, unsorted, NaN): week by week."""
+    import pandas as pd  # noqa: PLC0415 - pandas loads only when a frame is asked for
     starts = pd.Index([week_start_of(d.date(), week_start) for d in load.index], name="week_start")
     out = []
     for ws, chunk in load.groupby(starts):
@@ -288,6 +375,7 @@ def fitness_fatigue(load: pd.Series, *, ctl_days: float = 42.0, atl_days: float 
     shown) and so is every ``ramp`` whose 7 days touch a gap. Columns ``known`` and ``settled``
     (False for the first ``settle_days`` days, while the seed still weighs: provisional).
     """
+    import pandas as pd  # noqa: PLC0415 - pandas loads only when a frame is asked for
     if known is None:
         ok = np.ones(len(load), dtype=bool)
     else:

@@ -1,4 +1,5 @@
-"""Daily and weekly running series, in the athlete's own time zone (pure pandas, no I/O).
+"""Daily and weekly running series, in the athlete's own time zone (numpy arrays; a pandas frame only
+when one is asked for; no I/O).
 
 An activity belongs to the local calendar day it started on (:func:`runload.calendar.local_date`),
 and to the week that day falls in (:func:`runload.calendar.week_start_of`). Days after the last
@@ -14,10 +15,12 @@ import math
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from runload.calendar import local_date, week_start_of
 from runload.load.formulas import (
@@ -104,6 +107,7 @@ def daily_columns_of(run_days: np.ndarray, metres: np.ndarray, seconds: np.ndarr
 
 def day_index(first: date | None, n: int) -> pd.DatetimeIndex:
     """The index of a complete daily series of ``n`` days from ``first``."""
+    import pandas as pd  # noqa: PLC0415 - pandas loads only when a frame is asked for
     if first is None or n <= 0:
         return pd.DatetimeIndex([], name="date")
     return pd.date_range(pd.Timestamp(first), pd.Timestamp(first + timedelta(days=n - 1)), freq="D", name="date")
@@ -111,6 +115,7 @@ def day_index(first: date | None, n: int) -> pd.DatetimeIndex:
 
 def daily_table(first: date | None, columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
     """The daily frame of :func:`daily_columns`."""
+    import pandas as pd  # noqa: PLC0415 - pandas loads only when a frame is asked for
     if first is None:
         return pd.DataFrame(columns=DAILY_COLUMNS, index=pd.DatetimeIndex([], name="date"))
     return pd.DataFrame({c: columns[c] for c in DAILY_COLUMNS}, index=day_index(first, len(columns["distance_km"])))
@@ -389,6 +394,7 @@ def weekly_frame(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: fl
     ``no_data`` (runload knows none of the week's days: unknown, not rest), ``complete`` (all
     seven days known) and ``in_progress`` (the week holding the last day with data, known so far).
     """
+    import pandas as pd  # noqa: PLC0415 - pandas loads only when a frame is asked for
     if daily.empty:
         return pd.DataFrame(columns=WEEKLY_COLUMNS)
     return weekly_table(weekly_columns(daily, first_weekday=first_weekday, min_base_km=min_base_km,
@@ -398,6 +404,7 @@ def weekly_frame(daily: pd.DataFrame, *, first_weekday: int = 0, min_base_km: fl
 
 def weekly_table(columns: dict[str, list[Any]]) -> pd.DataFrame:
     """The weekly frame of :func:`weekly_columns` (plus any further column, as floats)."""
+    import pandas as pd  # noqa: PLC0415 - pandas loads only when a frame is asked for
     data: dict[str, Any] = {"week_start": pd.Series(columns["week_start"], dtype=object)}
     for c, dtype in (("distance_km", float), ("duration_s", float), ("runs", np.int64), ("longest_run_km", float),
                      ("change_pct", float), ("base_too_small", bool), ("cross_training_min", float),
@@ -420,6 +427,7 @@ def group_sums(groups: np.ndarray, columns: Sequence[np.ndarray], count: int) ->
     if len(groups) and bool((np.diff(groups) >= 0).all()) and not np.isnan(values).any():
         starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
         return [np.add.reduceat(c, starts).tolist() for c in columns]
+    import pandas as pd  # noqa: PLC0415 - pandas' groupby sum, only for weeks out of order or with NaN
     labels = np.concatenate([groups + k * count for k in range(len(columns))])
     sums = pd.Series(values).groupby(labels, sort=True).sum().to_numpy(dtype=float)
     return [sums[k * count:(k + 1) * count].tolist() for k in range(len(columns))]
@@ -495,11 +503,11 @@ def _weekly_columns(wss: list[date], groups: np.ndarray, daily: Mapping[str, np.
     in_progress = ((off >= 0) & (off < 6) & (in_week == off + 1)).tolist()
     change, small = change_pct(km_sum, min_base_km=min_base_km,
                                reference=complete, judged=[c or p for c, p in zip(complete, in_progress)])
-    if isinstance(cross_training, pd.DataFrame):
-        total = cross_training.sum(axis=1) if not cross_training.empty else pd.Series(dtype=float)
-        by_week = dict(zip(total.index, total.to_numpy(dtype=float).tolist()))
-    else:
+    if cross_training is None or isinstance(cross_training, Mapping):
         by_week = dict(cross_training or {})
+    else:  # a frame of minutes per week (rows) and sport (columns)
+        total = cross_training.sum(axis=1)
+        by_week = dict(zip(total.index, total.to_numpy(dtype=float).tolist())) if not cross_training.empty else {}
     cross = [by_week.get(w, 0.0) for w in wss]
     return {"week_start": wss, "distance_km": km_sum, "duration_s": dur_sum, "runs": runs,
             "longest_run_km": longest.tolist(), "change_pct": [math.nan if c is None else c for c in change],
@@ -531,6 +539,7 @@ def daily_load(activities: Sequence[Activity], *, load: str = "distance", end: d
     the last import are unknown, not rest, so they are not filled with zeros. The index is a
     complete daily ``DatetimeIndex`` named ``date``.
     """
+    import pandas as pd  # noqa: PLC0415 - pandas loads only when a frame is asked for
     first, values, counts = daily_load_values(activities, load=load, end=end, hr_rest_bpm=hr_rest_bpm,
                                               hr_max_bpm=hr_max_bpm, sex=sex, days=days)
     series = pd.Series(values, index=day_index(first, len(values)), dtype=float, name=load)
@@ -642,6 +651,7 @@ def weekly_cross_training(activities: Sequence[Activity], *, week_start: int = 0
     other sports went with fewer running injuries, Malisoux 2015). Index ``week_start``
     (date), one column per sport, 0 where none.
     """
+    import pandas as pd  # noqa: PLC0415 - pandas loads only when a frame is asked for
     rows = cross_training_minutes(activities, week_start=week_start, days=days)
     if not rows:
         return pd.DataFrame(index=pd.Index([], name="week_start"))
@@ -665,6 +675,7 @@ def rolling_running(daily: pd.DataFrame, *, window_days: int = 7, min_base_km: f
     reference ends; 0 without one) and ``change_pct`` (NaN where this window is not known, there
     is no reference, or the reference ran less than ``min_base_km``).
     """
+    import pandas as pd  # noqa: PLC0415 - pandas loads only when a frame is asked for
     return pd.DataFrame(rolling_columns(daily["distance_km"].to_numpy(dtype=float), window_days=window_days,
                                         min_base_km=min_base_km, known=known), index=daily.index)
 
@@ -884,6 +895,7 @@ class Frames:
     @cached_property
     def known_days(self) -> pd.Series:
         """:attr:`known` as a series on the days of :attr:`daily`."""
+        import pandas as pd  # noqa: PLC0415 - pandas loads only when a frame is asked for
         return pd.Series(self.known, index=self.daily.index, name="known")
 
     def week_complete(self, week_start: date) -> bool:
@@ -895,6 +907,7 @@ class Frames:
         """:func:`weekly_frame` of :attr:`daily`, with cross-training, weeks without data,
         complete weeks, and a ``trimp`` column (:func:`weekly_trimp`; NaN where not known, and in
         weeks without data): :attr:`weekly_lists` as a frame."""
+        import pandas as pd  # noqa: PLC0415 - pandas loads only when a frame is asked for
         if self.daily_columns[0] is None:
             weekly = pd.DataFrame(columns=WEEKLY_COLUMNS)
             weekly["trimp"] = []
@@ -953,6 +966,7 @@ class Frames:
     def rolling(self, window_days: int = 7, min_base_km: float = MIN_BASE_KM) -> pd.DataFrame:
         """:func:`rolling_running` of :attr:`daily`; a window holding an unknown day (a gap, or a
         day before the history started) is neither judged nor a reference."""
+        import pandas as pd  # noqa: PLC0415 - pandas loads only when a frame is asked for
         return self.memo(("rolling frame", window_days, min_base_km),
                          lambda: pd.DataFrame(self.rolling_columns(window_days, min_base_km), index=self.daily.index))
 
@@ -1015,6 +1029,7 @@ class Frames:
     def load(self, kind: str = "distance") -> pd.Series | None:
         """The daily load series of ``kind`` (``distance``, ``duration``, ``trimp``); None for
         TRIMP without the athlete's resting and maximum heart rate."""
+        import pandas as pd  # noqa: PLC0415 - pandas loads only when a frame is asked for
         key = ("load", kind)
         if key not in self._memo:
             got = self.load_values(kind)
@@ -1072,6 +1087,7 @@ class Frames:
         ``week_start``, ``value``, ``runs``, ``runs_missing`` (runs that carry no value for the
         measure: no RPE, no elevation, no heart rate), ``no_data``. None when the load cannot be
         computed (TRIMP without profile heart rates). :meth:`weekly_load_lists` as a frame."""
+        import pandas as pd  # noqa: PLC0415 - pandas loads only when a frame is asked for
         lists = self.weekly_load_lists(kind)
         return None if lists is None else pd.DataFrame(lists)
 
@@ -1107,6 +1123,7 @@ class Frames:
         TrainingPeaks and GoldenCheetah seed with 0), gaps marked (NaN, computed through as
         rest) and the first 42 days marked as settling. None without that load. The
         fitness-ramp rule and the charts read this one."""
+        import pandas as pd  # noqa: PLC0415 - pandas loads only when a frame is asked for
         got = self.fitness_fatigue_columns(kind)
         if got is None:
             return None

@@ -12,14 +12,15 @@ import io
 import json
 import math
 from collections.abc import Sequence
-from typing import TypedDict
-
-import pandas as pd
+from typing import TYPE_CHECKING, TypedDict
 
 from runload.load.formulas import trimp_formula, trimp_formula_key
 from runload.report.table import table
 from runload.textsafe import csv_cell
 from runload.units import from_km, label
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FIELDS = ["week_start", "distance_km", "duration_s", "runs", "longest_run_km", "change_pct", "base_too_small",
           "no_data", "complete", "trimp", "trimp_formula"]

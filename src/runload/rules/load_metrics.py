@@ -19,7 +19,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from runload.calendar import week_start_of
 from runload.load.formulas import (
@@ -395,10 +394,15 @@ def monotony_metric(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
 def _monotony(ctx: Context, kind: str, first: date | None, values: np.ndarray) -> Mapping[str, Any]:
     """:func:`runload.load.formulas.weekly_monotony` of the daily load: on its arrays when they
     are a complete series without NaN (always, for the frames' own), else on the series."""
-    if first is not None and len(values) > 1 and not np.isnan(values).any():
+    none: Mapping[str, Any] = {c: [] for c in ("week_start", "load", "monotony", "strain")}
+    if len(values) < 7:  # no whole week (and no series to build)
+        return none
+    if first is not None and not np.isnan(values).any():
         return weekly_monotony_columns(first, values, week_start=ctx.week_start)
     series = ctx.frames.load(kind)
-    frame = weekly_monotony(series, week_start=ctx.week_start) if series is not None else pd.DataFrame()
+    if series is None:
+        return none
+    frame = weekly_monotony(series, week_start=ctx.week_start)
     return {c: frame[c].tolist() if c in frame else [] for c in ("week_start", "load", "monotony", "strain")}
 
 

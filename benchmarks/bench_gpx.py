@@ -12,7 +12,7 @@ Timings are CPU time of this process (``time.process_time``: a busy machine's ot
 not count), each reader run in turn on each file (interleaved, the order rotated every round),
 and the median of ``--rounds`` (at least 5) runs is compared. A ratio above 1 is runload faster.
 Synthetic runs are written by benchmarks/bench_import.py's writers (Garmin Connect and Strava
-styles, one point a second).
+styles, one point a second; the Garmin one also with its times written ``+00:00`` instead of ``Z``).
 
 Usage: python benchmarks/bench_gpx.py [--rounds N] [--minutes 60,600]
 """
@@ -65,6 +65,9 @@ def _cases(minutes: list[int]) -> list[tuple[str, str, bytes]]:
     for m in minutes:
         for seed, style in ((0, "Garmin"), (1, "Strava")):
             out.append(("gpx", f"synthetic {m} min ({style})", make_gpx(m, seed, START)))
+        # UTC written +00:00 rather than Z (as some converters write it)
+        out.append(("gpx", f"synthetic {m} min (Garmin, +00:00)",
+                    make_gpx(m, 0, START).replace(b"Z</time>", b"+00:00</time>")))
         out.append(("tcx", f"synthetic {m} min (Garmin)", make_tcx(m, 0, START)))
     return out
 

@@ -3,7 +3,8 @@ before it did (frozen in tests/xml_reference.py): every real and sample file, an
 writes with what devices, converters and damage put in them (namespaces or none, extension names
 in any capitalisation and namespace, values missing, damaged or split by comments, CDATA and
 elements, blank text or none, a point inside a point, stray extension values between points),
-read whole and read a few bytes and points at a time."""
+read whole and read a few bytes and points at a time, extension values found among every element or
+among those lxml finds by name."""
 
 from __future__ import annotations
 
@@ -232,23 +233,27 @@ def tcx_file(draw: st.DrawFn) -> bytes:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(gpx_file(), st.booleans())
-def test_generated_gpx_reads_as_before(data: bytes, small: bool) -> None:
-    if small:
-        with in_small_rounds():
+@given(gpx_file(), st.booleans(), st.booleans())
+def test_generated_gpx_reads_as_before(data: bytes, small: bool, walked: bool) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(xmlpoints, "_FEW_WALKED", 10**6 if walked else 0)  # every element walked, or the names handed to lxml
+        if small:
+            with in_small_rounds():
+                assert_read_alike(data, "h.gpx")
+        else:
             assert_read_alike(data, "h.gpx")
-    else:
-        assert_read_alike(data, "h.gpx")
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tcx_file(), st.booleans())
-def test_generated_tcx_reads_as_before(data: bytes, small: bool) -> None:
-    if small:
-        with in_small_rounds():
+@given(tcx_file(), st.booleans(), st.booleans())
+def test_generated_tcx_reads_as_before(data: bytes, small: bool, walked: bool) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(xmlpoints, "_FEW_WALKED", 10**6 if walked else 0)  # every element walked, or the names handed to lxml
+        if small:
+            with in_small_rounds():
+                assert_read_alike(data, "h.tcx")
+        else:
             assert_read_alike(data, "h.tcx")
-    else:
-        assert_read_alike(data, "h.tcx")
 
 
 # ---------------------------------------------------------------- the quick ways' edges, by hand

@@ -142,13 +142,31 @@ def parse_times(texts: Sequence[str | None]) -> Times:
     return _bounded(np.array(values, dtype=float) if n else np.empty(0), texts, naive)
 
 
+# Times as most devices write them in UTC, one a line (joined by line breaks): all with a ``Z``
+# after a date and ``T`` (numpy reads the rest, as runload always did), or each with ``Z`` or
+# ``+00:00`` after a plain ISO time, hours to fractions of a second (what numpy and
+# ``datetime.fromisoformat`` read alike: such a file was read by the latter, one time at a time).
+_Z_TIME = r"[0-9][^\n]{9}T[^\n]*Z"
+_PLAIN_TIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}(?::[0-9]{2}(?::[0-9]{2}(?:\.[0-9]*)?)?)?(?:Z|\+00:00)"
+_UTC_FILES = tuple(re.compile(rf"(?:{one}\n)*{one}") for one in (_Z_TIME, _PLAIN_TIME))
+
+
 def _utc_times(texts: Sequence[str | None]) -> np.ndarray | None:
-    """Times every one written in UTC with a ``Z`` (``2024-05-06T07:00:00.000Z``, as most devices
-    write them), read by numpy at C speed, as seconds; None for any other file (then each time is
-    read by Python's ``datetime.fromisoformat``)."""
-    written = [x[:-1] for x in texts if isinstance(x, str) and x[-1:] == "Z" and x[10:11] == "T" and x[:1].isdigit()]
-    if not texts or len(written) != len(texts):
+    """Times every one written in UTC with a ``Z`` or ``+00:00`` (``2024-05-06T07:00:00.000Z``,
+    as most devices write them), read by numpy at C speed, as seconds; None for any other file
+    (then each time is read by Python's ``datetime.fromisoformat``). The texts are checked and
+    their zones cut off all at once, as one string."""
+    if not texts or not all(texts):
         return None
+    joined = "\n".join(cast("Sequence[str]", texts))
+    if joined.count("\n") == len(texts) - 1:  # (a time with a line break in it: one at a time)
+        if not any(utc.fullmatch(joined) for utc in _UTC_FILES):
+            return None
+        written = (joined + "\n").replace("+00:00\n", "\n").replace("Z\n", "\n")[:-1].split("\n")
+    else:
+        written = [x[:-1] for x in texts if isinstance(x, str) and x[-1:] == "Z" and x[10:11] == "T" and x[:1].isdigit()]
+        if len(written) != len(texts):
+            return None
     try:
         stamps = np.array(written, dtype="datetime64[us]")
     except ValueError:

@@ -17,7 +17,9 @@ What else keeps Python off the elements:
 - the outline is found by lxml's tag-filtered ``iter`` (in C), its ends from how it nests;
 - extension values (a name in any capitalisation, in any namespace) are looked for only among
   the elements spelled as one of the names, every spelling handed to lxml, which matches a tag
-  only if the parser met that name (:func:`_spellings`); a file without any is not walked;
+  only if the parser met that name (:func:`_spellings`); a file without any is not walked; a
+  container of a few elements is walked element by element instead (lxml reads every spelling
+  anew for each walk, which costs more than a few thousand elements);
 - a file where blank text cannot change a value is parsed without it (:func:`_lean`: half the
   nodes of an indented file); a value with elements inside reads the file again whole.
 
@@ -54,6 +56,7 @@ from runload.ingest.xmlsafe import check_xml, document_start, tame
 WHOLE_BYTES = 8 << 20  # a file up to this size is parsed whole (its tree is about ten times as large)
 FEED_BYTES = 1 << 20  # a larger one is parsed this many bytes at a time
 _FEW = 64  # points without a value that are found one by one (more: each point is read on its own)
+_FEW_WALKED = 2048  # a container of up to this many elements is walked element by element (in Python)
 TAKE_POINTS = 16_384  # points an open container may hold before they are taken out (memory stays small)
 T = TypeVar("T")
 
@@ -440,7 +443,9 @@ class _Columns:
         """Extension values by name: the first of each kind below each point, in another namespace
         than the file's (an element between two points counts for the one before)."""
         out: list[list[str | None]] = [[None] * n for _ in self.layout.extras]
-        if self.extra_tags is not None:
+        if self.no_extras:
+            return out
+        if self.extra_tags is not None and _xpath(f"boolean(descendant::*[{_FEW_WALKED + 1}])", self.ns)(container):
             # the elements named as an extra in any capitalisation and namespace (the others
             # cannot be extras), walked with the points; none in the file: nothing to walk
             if self.tree is not None:  # asked once of the whole tree (lxml reads the names given once a walk)
@@ -451,8 +456,8 @@ class _Columns:
             elif next(container.iter(*self.extra_tags), None) is None:
                 return out
             tags: tuple[Any, ...] = (self.point_tag, *self.extra_tags)
-        else:  # names that cannot be listed: every element
-            tags = (etree.Element,)
+        else:  # names that cannot be listed, or a few elements: every one (quicker than handing
+            tags = (etree.Element,)  # lxml every spelling, which it reads anew for each walk)
         kinds = self.extra_kind
         below = self.layout.extras_below
         point_tag = self.point_tag

@@ -94,12 +94,10 @@ ALL_ACTIVITY_COLUMNS = [
 ]
 
 
-_LAP_FIELDS = tuple(f.name for f in fields(Lap))
-
-
 def lap_to_json(lap: Lap) -> dict[str, object]:
-    # field by field, not dataclasses.asdict (which deep-copies every value): an import stores thousands of laps
-    d: dict[str, object] = {name: getattr(lap, name) for name in _LAP_FIELDS}
+    # its fields in their order, copied at C speed (not dataclasses.asdict, which deep-copies
+    # every value): an import stores thousands of laps
+    d: dict[str, object] = dict(lap.__dict__)
     d["start_utc"] = iso(lap.start_utc) if lap.start_utc else None
     return d
 

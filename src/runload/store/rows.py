@@ -28,6 +28,8 @@ def utc_now() -> str:
 
 def iso(dt: datetime) -> str:
     """A time as the store keeps it: UTC, ISO, milliseconds (so text order is time order)."""
+    if dt.tzinfo is timezone.utc:  # as every reader gives it: nothing to convert
+        return dt.isoformat(timespec="milliseconds")
     if dt.tzinfo is None:
         raise ValueError("store times must be timezone-aware")
     return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds")
@@ -112,6 +114,8 @@ def laps_json(laps: Sequence[Lap]) -> str:
 
 
 def zones_json(zones: dict[int, float]) -> str:
+    if set(map(type, zones)) <= {int}:  # json writes an int key as its digits, as str() does
+        return json.dumps(zones)
     return json.dumps({str(k): v for k, v in zones.items()})
 
 

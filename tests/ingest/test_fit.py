@@ -10,8 +10,6 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from runload.ingest import fit as fitmod
 from runload.ingest import local_offset
@@ -118,25 +116,3 @@ def test_labelled_run_at_bike_speed_gets_a_warning() -> None:
     assert any(w.startswith("labelled running, but moves at the speed of a ride") for w in a.warnings)
     (b,) = parse_fit(fit_file(kmh=[12.0] * 600), "ok.fit")
     assert b.warnings == ()
-
-
-_LAP_VALUE = st.one_of(st.none(), st.integers(-5, 300), st.integers(-2**63, 2**64),
-                       st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0, 0.0, -0.0, 1, 255, 256, 100.0]),
-                       st.booleans(), st.text(max_size=3))
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.dictionaries(st.sampled_from([*fitmod._LAP_FIELDS, "start_time"]),
-                                st.one_of(_LAP_VALUE, st.integers(0, 2**32)), max_size=9), max_size=5),
-       st.sampled_from(list(Sport)))
-def test_laps_judged_a_field_at_a_time_are_the_laps_judged_one_by_one(msgs, sport):
-    assert fitmod._laps(msgs, sport) == tuple(fitmod._lap(m, sport) for m in msgs)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.dictionaries(st.sampled_from([*fitmod._LAP_FIELDS, "start_time"]),
-                                st.one_of(st.none(), st.integers(-5, 2**32), st.floats(allow_nan=True, allow_infinity=True),
-                                          st.sampled_from([0, 0.0, -0.0, 255, 256, 100.0, 2_000_000.0])), max_size=9),
-                max_size=5), st.sampled_from(list(Sport)))
-def test_laps_of_plain_values_judged_a_field_at_a_time_are_the_laps_judged_one_by_one(msgs, sport):
-    assert fitmod._laps(msgs, sport) == tuple(fitmod._lap(m, sport) for m in msgs)

@@ -390,8 +390,8 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
             avg_hr = float(hr_ok.mean())
         if max_hr is None and len(hr_ok):
             max_hr = float(hr_ok.max())
-    laps = _laps([lap for lap in fd.laps
-                  if isinstance(lap.get("start_time"), int) and start_raw - 1 <= lap["start_time"] <= end_raw], sport)
+    laps = tuple(_lap(lap, sport) for lap in fd.laps
+                 if isinstance(lap.get("start_time"), int) and start_raw - 1 <= lap["start_time"] <= end_raw)
     return Activity(
         start_utc=_time(start_raw), sport=sport, sub_sport=sub, sport_inferred=inferred,
         distance_m=float(distance), distance_source=source, timer_s=timer, elapsed_s=elapsed,
@@ -442,50 +442,9 @@ def _from_records(fd: FitData, file_sport: dict[str, Any], device: str | None, o
         distance_source="records", timer_s=timer, elapsed_s=elapsed,
         utc_offset_s=offset[0] if offset else None, offset_recorded_utc=offset[1] if offset else None,
         avg_hr_bpm=float(hr.mean()) if len(hr) else None, max_hr_bpm=float(hr.max()) if len(hr) else None,
-        device=device, laps=_laps(fd.laps, sport),
+        device=device, laps=tuple(_lap(lap, sport) for lap in fd.laps),
         hr_zone_s=hr_bins_array(t, hr_all), source_file=name, warnings=tuple(notes),
     )
-
-
-_LAP_FIELDS = ("avg_cadence", "avg_fractional_cadence", "total_distance", "total_timer_time", "avg_heart_rate",
-               "max_heart_rate", "enhanced_avg_speed", "avg_speed")
-_PLAIN = {int, float, type(None)}
-
-
-def _laps(msgs: list[dict[str, Any]], sport: Sport) -> tuple[Lap, ...]:
-    """The laps of lap messages: each field's values judged for all laps at once (one array per
-    field) when every value is a plain int, float or absent, as a reader gives them; else lap by
-    lap (:func:`_lap`, which gives the same laps)."""
-    if not msgs:
-        return ()
-    columns = {key: [m.get(key) for m in msgs] for key in _LAP_FIELDS}
-    if not all(set(map(type, column)) <= _PLAIN for column in columns.values()):
-        return tuple(_lap(m, sport) for m in msgs)
-
-    def kept(values: list[Any], kind: str) -> list[float | None]:
-        v = np.array(values, dtype=np.float64)  # an absent value is NaN, and is not kept
-        lo, hi = _BOUNDS[kind]
-        ok = np.isfinite(v)
-        ok[ok] = (v[ok] >= lo) & (v[ok] <= hi) & ((v[ok] != 0) if kind == "heart rate" else True)
-        return [x if k else None for x, k in zip(v.tolist(), ok.tolist(), strict=True)]
-
-    n = len(msgs)
-    cadence: list[float | None] = [None] * n
-    if sport in _FOOT_SPORTS:
-        cadence = [None if c is None else (c + (float(f) if f is not None else 0.0)) * 2
-                   for c, f in zip(kept(columns["avg_cadence"], "cadence"), columns["avg_fractional_cadence"],
-                                   strict=True)]
-    speed = kept([e if e is not None else a for e, a in zip(columns["enhanced_avg_speed"], columns["avg_speed"],
-                                                            strict=True)], "speed")
-    starts = [m.get("start_time") for m in msgs]
-    return tuple(
-        Lap(start_utc=_time(start) if isinstance(start, int) and start >= _ABSOLUTE_MIN else None,
-            distance_m=distance, timer_s=timer, avg_hr_bpm=avg_hr, max_hr_bpm=max_hr, avg_cadence_spm=cad,
-            avg_speed_mps=v)
-        for start, distance, timer, avg_hr, max_hr, cad, v in zip(
-            starts, kept(columns["total_distance"], "distance"), kept(columns["total_timer_time"], "time"),
-            kept(columns["avg_heart_rate"], "heart rate"), kept(columns["max_heart_rate"], "heart rate"), cadence,
-            speed, strict=True))
 
 
 def _lap(lap: dict[str, Any], sport: Sport) -> Lap:

@@ -19,7 +19,12 @@ median over the ratios of the rounds:
 The files are the FIT corpus of ``bench_import.py`` (runs of 70 to 110 minutes written by
 fit-tool, 1 s records with running dynamics, 1 km laps; cached in $RUNLOAD_BENCH_CACHE).
 
-Usage: python benchmarks/bench_fit.py [--files 300] [--rounds 5]
+With ``--compare SRC`` (the ``src`` folder of another runload checkout, an older commit say),
+that runload's whole-process import is timed in the same rounds, right after or before this
+one's (the order alternates), and the ratio of the two is printed: on a busy machine, two runs of
+this script minutes apart differ more than the change being measured.
+
+Usage: python benchmarks/bench_fit.py [--files 300] [--rounds 5] [--compare ../old/src]
 """
 
 from __future__ import annotations
@@ -58,11 +63,13 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def whole_import(folder: Path) -> tuple[float, float, int]:
+def whole_import(folder: Path, src: Path | None = None) -> tuple[float, float, int]:
     """CPU seconds (the import and its workers) and wall seconds of one import into a new store,
-    and how many activities it stored."""
+    and how many activities it stored; ``src``: the runload source folder to run instead of this one."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "RUNLOAD_STORE": str(Path(tmp) / "bench.sqlite")}
+        if src is not None:
+            env["PYTHONPATH"] = str(src)
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # read the bytecode compiled in main(), as installed
         subprocess.run([sys.executable, "-m", "runload", "athlete", "add", "bench", "--name", "Bench",
                         "--timezone", "Europe/Stockholm"], env=env, check=True, capture_output=True)
@@ -81,9 +88,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--compare", type=Path, default=None,
+                        help="the src folder of another runload checkout, imported in the same rounds")
     args = parser.parse_args()
     rounds = max(5, args.rounds)
     compileall.compile_dir(Path(runload.__file__).parent, quiet=1)  # as pip does for an installed runload
+    if args.compare is not None:
+        compileall.compile_dir(args.compare / "runload", quiet=1)
     corpus, _, _ = build_fit_corpus(args.files)
     files = sorted(corpus.rglob("*.fit"))
     datas = [(f.name, f.read_bytes()) for f in files]
@@ -118,14 +129,18 @@ def main() -> None:
     read_all = [(name, read_fit_fast(data)) for name, data in datas]
     parse()  # warm: imports and the layout cache, as in a worker after its first file
     rows: dict[str, list[float]] = {k: [] for k in ("hash", "whole", "wall", "start-up", "parse", "read", "build",
-                                                    "read step", "parse step")}
+                                                    "read step", "parse step", "compared")}
     empty = Path(tempfile.mkdtemp(prefix="runload-bench-empty-"))
     activities = 0
-    for _ in range(rounds):
+    for i in range(rounds):
         rows["hash"].append(_cpu(hashing))
+        if args.compare is not None and i % 2 == 0:
+            rows["compared"].append(whole_import(corpus, args.compare)[0])
         cpu, wall, activities = whole_import(corpus)
         rows["whole"].append(cpu)
         rows["wall"].append(wall)
+        if args.compare is not None and i % 2 == 1:
+            rows["compared"].append(whole_import(corpus, args.compare)[0])
         rows["start-up"].append(whole_import(empty)[0])
         for key, fn in (("parse", parse), ("read", read), ("build", build), ("read step", read_step),
                         ("parse step", parse_step)):
@@ -139,6 +154,11 @@ def main() -> None:
     print(f"  hashing (sha256 over each file):          {med['hash']:.3f} s = {mb / med['hash']:.0f} MB/s (the reference)")
     print(f"  whole process `runload import`:           {med['whole']:.2f} s CPU ({med['wall']:.2f} s wall, "
           f"{activities} activities) = {ratio('whole'):.1f}x hashing (goal: within 20x)")
+    if args.compare is not None:
+        print(f"    the same import by {args.compare}: {statistics.median(rows['compared']):.2f} s CPU = "
+              f"{ratio('compared'):.1f}x hashing; this one takes "
+              f"{statistics.median(w / c for w, c in zip(rows['whole'], rows['compared'])):.2f} of its CPU time "
+              "(median of the rounds' ratios)")
     rows["rest"] = [w - p for w, p in zip(rows["whole"], rows["parse"])]
     print(f"    the rest (start-up, listing, hashing, the main process's checks and writes): "
           f"{statistics.median(rows['rest']):.2f} s = {ratio('rest'):.1f}x hashing")

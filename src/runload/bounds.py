@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from operator import attrgetter
+from typing import cast
 
 from runload.models import HR_BIN_WIDTHS, Activity, Lap, Sport
 from runload.textsafe import inline
@@ -271,7 +273,7 @@ def check_activity(a: Activity, *, now: datetime | None = None, relabel: bool = 
     if len(laps) > MAX_LAPS:
         notes.append(f"{len(laps):,} laps is more than a watch records: only the first {MAX_LAPS:,} kept")
         laps = laps[:MAX_LAPS]
-    if not all(_lap_ok(lap, now) for lap in laps):
+    if not (_laps_surely_ok(laps, now) or all(_lap_ok(lap, now) for lap in laps)):
         laps = tuple(_clean_lap(lap, now) for lap in laps)
         notes.append("some lap values were outside physical bounds: dropped")
     zones, width = a.hr_zone_s, a.hr_bin_bpm
@@ -281,8 +283,9 @@ def check_activity(a: Activity, *, now: datetime | None = None, relabel: bool = 
         zones, width = {}, HR_BIN_WIDTHS[0]
     # a bin holds heart rates from its key (1-bpm bins: the bpm itself) to key + width - 1
     low = MIN_HR_BPM - width
-    if not all(isinstance(k, int) and low < k <= MAX_HR_BPM and _finite(v) and 0 <= v < MAX_DURATION_S
-               for k, v in zones.items()) or sum(zones.values()) >= MAX_DURATION_S:
+    if not _zones_surely_ok(zones, low) and (
+            not all(isinstance(k, int) and low < k <= MAX_HR_BPM and _finite(v) and 0 <= v < MAX_DURATION_S
+                    for k, v in zones.items()) or sum(zones.values()) >= MAX_DURATION_S):
         zones = {k: float(v) for k, v in zones.items()
                  if isinstance(k, int) and low < k <= MAX_HR_BPM and _finite(v) and 0 <= v < MAX_DURATION_S}
         notes.append("some heart-rate time was outside physical bounds: dropped")
@@ -313,6 +316,55 @@ def check_activity(a: Activity, *, now: datetime | None = None, relabel: bool = 
 _LAP_RANGES = (("distance_m", 0.0, MAX_DISTANCE_M), ("timer_s", 0.0, MAX_DURATION_S),
                ("avg_hr_bpm", MIN_HR_BPM, MAX_HR_BPM), ("max_hr_bpm", MIN_HR_BPM, MAX_HR_BPM),
                ("avg_cadence_spm", 1.0, MAX_CADENCE), ("avg_speed_mps", 0.0, MAX_SPEED_MPS))
+
+
+_LAP_VALUES = attrgetter("start_utc", *(k for k, _, _ in _LAP_RANGES))
+_NUMBERS = {int, float}
+
+
+def _numbers_within(values: Sequence[object], low: float, high: float) -> bool:
+    """True when every value is an int or a float (not a bool) within [low, high], judged at C
+    speed: a sum is finite only when no value is NaN or infinite (values within the bounds cannot
+    add up to an overflow). False also when that cannot be told: the caller asks value by value."""
+    if not values:
+        return True
+    if not set(map(type, values)) <= _NUMBERS:
+        return False
+    numbers = cast("Sequence[float]", values)  # each an int or a float: just checked
+    try:
+        return math.isfinite(sum(numbers)) and min(numbers) >= low and max(numbers) <= high
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+def _laps_surely_ok(laps: Sequence[Lap], now: datetime) -> bool:
+    """True when every value of every lap is within its bounds, judged a column at a time
+    (:func:`_numbers_within`); False when that cannot tell: :func:`_lap_ok` then judges each lap."""
+    if not laps:
+        return True
+    starts, *columns = zip(*map(_LAP_VALUES, laps), strict=True)
+    given = [s for s in starts if s is not None]
+    try:
+        if given and not ({type(s) for s in given} == {datetime} and min(given) > EARLIEST_START_UTC
+                          and max(given) <= latest_start_utc(now)):
+            return False
+    except TypeError:  # naive and aware starts together
+        return False
+    return all(_numbers_within([v for v in column if v is not None], low, high)
+               for column, (_, low, high) in zip(columns, _LAP_RANGES, strict=True))
+
+
+def _zones_surely_ok(zones: dict[int, float], low: float) -> bool:
+    """True when every heart-rate bin is an int bpm above ``low`` and at most the highest heart
+    rate, holding time within the bounds and less than two days in all, judged at C speed; False
+    when that cannot tell (the bins are then judged one by one)."""
+    if not zones:
+        return True
+    keys = list(zones)
+    values = list(zones.values())
+    return (set(map(type, keys)) == {int} and min(keys) > low and max(keys) <= MAX_HR_BPM
+            and _numbers_within(values, 0.0, MAX_DURATION_S) and max(values) < MAX_DURATION_S
+            and sum(values) < MAX_DURATION_S)
 
 
 def _lap_ok(lap: Lap, now: datetime) -> bool:

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from runload import bounds
 from runload.bounds import check_activity, clean_text, max_running_speed_mps, period_problem
@@ -194,3 +196,35 @@ def test_only_the_days_and_weeks_of_new_runs_are_judged_when_told() -> None:
     assert period_problem(old + new, timezone.utc) is not None
     assert period_problem(old + new, timezone.utc, new=new) is None
     assert period_problem(old + new, timezone.utc, new=old[:1]) is not None
+
+
+# Values a damaged file may hold where a number belongs: edges of the bounds, NaN, infinities,
+# bools, huge ints, text.
+_ODD = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**400, 10**400),
+                 st.sampled_from([0, 0.0, -0.0, 1.0, 20.0, 24, 25.0, 250.0, 250, 251, 299.9, 300.0, 172_799.9,
+                                  172_800.0, 1e7, 1e7 + 1, True, False, "150", math.nan, math.inf]))
+_STARTS = st.one_of(st.none(), st.sampled_from([START, NOW + timedelta(days=2), datetime(1970, 1, 1, tzinfo=timezone.utc),
+                                                 datetime(2024, 5, 1), bounds.EARLIEST_START_UTC]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_STARTS, _ODD, _ODD, _ODD, _ODD, _ODD, _ODD), max_size=6))
+def test_the_column_check_of_laps_passes_only_laps_each_lap_check_passes(rows: list[tuple[object, ...]]) -> None:
+    laps = tuple(Lap(*row) for row in rows)  # damaged values on purpose
+    if bounds._laps_surely_ok(laps, NOW):
+        assert all(bounds._lap_ok(lap, NOW) for lap in laps)
+    plain = all(type(v) is int or (type(v) is float and math.isfinite(v)) for row in rows for v in row[1:]
+                if v is not None)
+    if plain and all(r[0] in (None, START) for r in rows) and all(bounds._lap_ok(lap, NOW) for lap in laps):
+        assert bounds._laps_surely_ok(laps, NOW)  # the common case is judged by columns
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.one_of(st.integers(0, 300), st.booleans(), st.floats(0, 300), st.text(max_size=2)), _ODD,
+                       max_size=8), st.sampled_from(bounds.HR_BIN_WIDTHS))
+def test_the_column_check_of_heart_rate_bins_passes_only_bins_each_check_passes(
+        zones: dict[object, object], width: int) -> None:
+    a = act(hr_zone_s=zones, hr_bin_bpm=width)
+    low = bounds.MIN_HR_BPM - width
+    if bounds._zones_surely_ok(zones, low):  # damaged bins on purpose
+        assert check_activity(a, now=NOW).activity == a

@@ -5,6 +5,7 @@ followed, and reasons are in words."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import time
 from datetime import timedelta, timezone
@@ -34,7 +35,8 @@ class _TooBigToSend(float):
 @forked
 def test_a_memory_error_raised_in_the_worker_fails_one_file(tmp_path, athlete, store_path, monkeypatch):
     """A MemoryError raised in the worker while sending its result back (pickled to the importer)
-    escaped _parse_all as a traceback: no summary, and the other files were not stored."""
+    escaped _parse_all as a traceback: no summary, and the other files were not stored. The
+    garbage collector's freeze for the workers is lifted after, a new pool or not."""
     import dataclasses
 
     import runload.ingest.pool as ingest
@@ -54,6 +56,7 @@ def test_a_memory_error_raised_in_the_worker_fails_one_file(tmp_path, athlete, s
     summary, acts = _import(store_path, athlete, tmp_path, workers=2)
     assert summary.failed == [{"file": str(tmp_path / "2-hog.fit"), "reason": ingest._MEMORY_REASON}]
     assert len(acts) == 4 and "MemoryError" not in ingest._MEMORY_REASON
+    assert gc.get_freeze_count() == 0
 
 
 @pytest.mark.slow  # worker processes, or files of a thousand sessions

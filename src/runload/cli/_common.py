@@ -4,6 +4,7 @@ one way text reaches the terminal."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -42,12 +43,16 @@ def store_option(func: F) -> F:
 
 def store_path(ctx: click.Context) -> str:
     """The store file this invocation names (--store, RUNLOAD_STORE, or the per-user one)."""
-    from runload.config import resolve_store_path
-
     root = ctx.find_root()
     obj = root.obj if isinstance(root.obj, dict) else {}
     own = ctx.obj.get("store") if isinstance(ctx.obj, dict) else None
-    path = str(resolve_store_path(own or obj.get("store")))
+    named = own or obj.get("store")  # --store, or RUNLOAD_STORE (the group's option reads it)
+    if named:  # as runload.config.resolve_store_path takes it, without loading the settings' readers
+        path = str(Path(named).expanduser())
+    else:
+        from runload.config import resolve_store_path
+
+        path = str(resolve_store_path())
     if isinstance(root.obj, dict):
         root.obj["store_path"] = path  # named by the error message when a write fails
     return path
@@ -76,8 +81,6 @@ def open_store(ctx: click.Context, *, create: bool = False) -> Store:
 def open_store_if_any(ctx: click.Context) -> Store | None:
     """The store, or None when there is none yet (a list on a new machine is empty, not an
     error). A file that is there but is no store is still an error."""
-    from pathlib import Path
-
     if not Path(store_path(ctx)).exists():
         return None
     return open_store(ctx)

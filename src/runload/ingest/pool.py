@@ -11,6 +11,7 @@ file. Results come back in the order of the files, so what is stored never depen
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import importlib
 import multiprocessing
@@ -290,6 +291,10 @@ class _Workers:
 
     def __init__(self, n: int, known: frozenset[str]) -> None:
         self.n, self.known = n, known
+        # what this process holds now (modules, the readers and numpy) is left out of the garbage
+        # collector's walks while the pool runs: forked workers then share its pages instead of
+        # copying each one the collector touches, and never walk it themselves
+        gc.freeze()
         self.pool = self._new(n)
         self.spool_dir: str | None = None
 
@@ -301,9 +306,12 @@ class _Workers:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
-        if self.spool_dir:
-            shutil.rmtree(self.spool_dir, ignore_errors=True)
+        try:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            if self.spool_dir:
+                shutil.rmtree(self.spool_dir, ignore_errors=True)
+        finally:
+            gc.unfreeze()
 
     def submit(self, item: Item) -> _Job:
         job = _Job(item)

@@ -80,6 +80,7 @@ class Writer:
         self.longest_s = store.longest_activity_s(athlete_id)  # bounds the duplicate search
         self.import_id = summary.import_id  # kept on every row this import stores or replaces
         self.default_shoe = store.default_shoe(athlete_id)  # for runs whose file names no gear
+        self.zone = store.athlete_timezone(athlete_id)  # places the stored runs it searches, read once
 
     def begin(self) -> None:
         if not self.store.in_transaction:
@@ -214,7 +215,7 @@ class Writer:
             window_start, window_end = search_window(act)
             verdict = decide(act, self.store.activities(
                 self.athlete_id, start_utc=window_start, end_utc=window_end,
-                started_from=window_start - timedelta(seconds=self.longest_s)))
+                started_from=window_start - timedelta(seconds=self.longest_s), zone=self.zone))
             if verdict.twins:
                 best = verdict.best
                 assert best is not None
@@ -259,7 +260,7 @@ class Writer:
         if metres < _SURELY_UNDER * bounds.MAX_WEEK_RUN_M and seconds < _SURELY_UNDER * bounds.MAX_DAY_RUNNING_S:
             return  # everything around, of any sport, falls short of a week's or a day's limit: no need to look
         around = self.store.activities(self.athlete_id, start_utc=lo, end_utc=hi, sports=[Sport.RUNNING],
-                                       started_from=started_from, details=False, laps=False)  # times and distances are all it judges
+                                       started_from=started_from, details=False, laps=False, zone=self.zone)  # times and distances are all it judges
         problem = bounds.period_problem(around, self.tz, new=runs)
         if problem:
             raise _Refused(f"{problem}; not imported")

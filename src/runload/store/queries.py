@@ -156,9 +156,9 @@ class Store(Imports, Sources, SentLog):
                                 (activity_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no activity with id {activity_id} (see: runload activity list)")
-        return str(row[0]), with_zone_offset(activity_from_row(row[1:]), self._timezone(str(row[0])))
+        return str(row[0]), with_zone_offset(activity_from_row(row[1:]), self.athlete_timezone(str(row[0])))
 
-    def _timezone(self, athlete_id: str) -> str:
+    def athlete_timezone(self, athlete_id: str) -> str:
         """The athlete's time zone (UTC for an athlete not stored): it places activities whose
         file recorded no UTC offset (stored without one) on their local day."""
         row = self.conn.execute("SELECT timezone FROM athletes WHERE id = ?", (athlete_id,)).fetchone()
@@ -279,6 +279,7 @@ class Store(Imports, Sources, SentLog):
         started_from: datetime | None = None,
         details: bool = True,
         laps: bool = True,
+        zone: str | None = None,
     ) -> list[Activity]:
         """The athlete's activities, oldest first, optionally those overlapping [start, end).
 
@@ -295,6 +296,8 @@ class Store(Imports, Sources, SentLog):
 
         ``details=False`` leaves out what no assessment reads (the device, the source file, the
         import and the importer's warnings), ``laps=False`` the laps: they read as empty.
+        ``zone`` is the athlete's time zone when the caller already holds it (an import asks once
+        for the hundreds of searches it makes), else it is read from the store.
         """
         now = datetime.now(timezone.utc)
         sql = (f"SELECT {activity_select(details=details, laps=laps)}, door_checked FROM activities "
@@ -314,7 +317,7 @@ class Store(Imports, Sources, SentLog):
             args.extend(s.value for s in sports)
         sql += " ORDER BY start_utc, leg_index"
         out = []
-        tz = self._timezone(athlete_id)
+        tz = zone if zone is not None else self.athlete_timezone(athlete_id)
         for *row, door_checked in self.conn.execute(sql, args):
             act = with_zone_offset(activity_from_row(row), tz)
             if door_checked and not act.corrections:  # as stored, it passed the door: nothing to drop

@@ -28,6 +28,8 @@ def utc_now() -> str:
 
 def iso(dt: datetime) -> str:
     """A time as the store keeps it: UTC, ISO, milliseconds (so text order is time order)."""
+    if dt.tzinfo is timezone.utc:  # as every reader gives it: nothing to convert
+        return dt.isoformat(timespec="milliseconds")
     if dt.tzinfo is None:
         raise ValueError("store times must be timezone-aware")
     return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds")
@@ -94,12 +96,10 @@ ALL_ACTIVITY_COLUMNS = [
 ]
 
 
-_LAP_FIELDS = tuple(f.name for f in fields(Lap))
-
-
 def lap_to_json(lap: Lap) -> dict[str, object]:
-    # field by field, not dataclasses.asdict (which deep-copies every value): an import stores thousands of laps
-    d: dict[str, object] = {name: getattr(lap, name) for name in _LAP_FIELDS}
+    # its fields in their order, copied at C speed (not dataclasses.asdict, which deep-copies
+    # every value): an import stores thousands of laps
+    d: dict[str, object] = dict(lap.__dict__)
     d["start_utc"] = iso(lap.start_utc) if lap.start_utc else None
     return d
 
@@ -114,6 +114,8 @@ def laps_json(laps: Sequence[Lap]) -> str:
 
 
 def zones_json(zones: dict[int, float]) -> str:
+    if set(map(type, zones)) <= {int}:  # json writes an int key as its digits, as str() does
+        return json.dumps(zones)
     return json.dumps({str(k): v for k, v in zones.items()})
 
 

@@ -222,6 +222,7 @@ def pain_episode_load(ctx: Context, params: Mapping[str, Any]) -> list[MetricVal
         names = {"week_change": "weekly change", "spike": "single-run spike", "break": "return from a break",
                  "intensity": "more hard running", "no_rest": "no rest days"}
         out.append(MetricValue(float(len(lb.notable)), date=ep.onset, facts={
-            "sentence": lb.sentence, "signals": ", ".join(names[n] for n in lb.notable) or "none", "key": ep.key}))
+            "sentence": Deferred(getattr, lb, "sentence"),  # the episode's sentence, written when read
+            "signals": ", ".join(names[n] for n in lb.notable) or "none", "key": ep.key}))
     return out
 

@@ -32,7 +32,9 @@ from runload.calendar import FIRST_DAY, local_dates, week_start_of, with_zone_of
 from runload.limits import RED_FLAG_HEADLINES, Limits, next_week_limits
 from runload.load.formulas import acwr_series
 from runload.load.series import MIN_BASE_KM, Frames
-from runload.models import Activity, Athlete, AthleteData, Clearance, Finding, PainEntry, Severity, Shoe, level_rank
+from runload.models import (
+    Activity, Athlete, AthleteData, Clearance, Deferred, Finding, PainEntry, Severity, Shoe, level_rank,
+)
 from runload.pain import PainAssessment, pain_trend
 from runload.pain import assess as assess_pain
 from runload.pain.episodes import Episode
@@ -356,11 +358,11 @@ def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday:
     standing = {(f.flag, f.date) for f in (getattr(pain, "red_flags", ()) or ())}
     episode = getattr(pain, "current_episode", None)
     out = []
-    said: dict[str, str] = {}  # limits.advice per family, written once
+    said: dict[str, Deferred] = {}  # limits.advice per family, written once, when first read
 
-    def advice_for(family: str) -> str:
+    def advice_for(family: str) -> Deferred:
         if family not in said:
-            said[family] = limits.advice(family, units)
+            said[family] = Deferred(limits.advice, family, units)
         return said[family]
 
     for f in findings:
@@ -380,10 +382,7 @@ def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday:
                 # a load event quotes the limits at any severity: the weekly rise is context (info)
                 # now, and its own "hold next week at this week's km" would contradict them
                 advice = advice_for(family)
-                if family == "pain":
-                    caveat = _caveat(f)
-                    advice = f"{advice}{caveat}"
-                f = f.but(advice=advice, current=current)
+                f = f.but(advice=Deferred(_with_caveat, advice, f) if family == "pain" else advice, current=current)
             elif f.current != current:
                 f = f.but(current=current)
         elif f.current != current:  # a finding is a value: one already so is kept as it is
@@ -391,6 +390,11 @@ def mark_current(findings: Sequence[Finding], as_of: date | None, first_weekday:
         out.append(f)
     out.sort(key=finding_order)
     return out
+
+
+def _with_caveat(advice: Deferred, f: Finding) -> str:
+    """The limits' advice for a pain finding, with the finding's model caveat if it has one."""
+    return f"{advice}{_caveat(f)}"
 
 
 def _caveat(f: Finding) -> str:

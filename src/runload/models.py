@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
+from collections.abc import Callable
 from typing import Protocol, overload
 
 from runload.units import fmt
@@ -252,6 +253,47 @@ class Words(Protocol):
     (:class:`runload.rules.engine.RuleWords`), rendered when first read."""
 
     def render(self) -> str: ...
+
+
+class Deferred:
+    """:class:`Words` kept as the function that writes them and its arguments, written on the
+    first read and kept: a phrase a finding's template quotes (``fmt`` and its fields, the
+    limits' advice), written only when a finding that carries it is read. In a template it reads
+    as the text it writes (``format`` and ``str``)."""
+
+    __slots__ = ("fn", "args", "kwargs", "_text")
+
+    def __init__(self, fn: Callable[..., str], /, *args: object, **kwargs: object) -> None:
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self._text: str | None = None
+
+    def render(self) -> str:
+        if self._text is None:
+            self._text = self.fn(*self.args, **self.kwargs)
+        return self._text
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def __format__(self, format_spec: str) -> str:
+        return format(self.render(), format_spec)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (str, Deferred)):
+            return self.render() == str(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.render())
+
+    def __repr__(self) -> str:
+        return repr(self.render())
+
+    def __getstate__(self) -> tuple[Callable[..., str], tuple[object, ...], dict[str, object], str | None]:
+        return (self.fn, self.args, self.kwargs, self._text)
+
+    def __setstate__(self, state: tuple[Callable[..., str], tuple[object, ...], dict[str, object], str | None]) -> None:
+        self.fn, self.args, self.kwargs, self._text = state
 
 
 class WordsField:

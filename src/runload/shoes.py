@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from runload import bounds
 from runload.calendar import local_date
@@ -83,16 +84,22 @@ class ShoeRuns:
 
 def runs_by_shoe(runs: Iterable[tuple[date, Activity]], end: date | None = None) -> dict[str, ShoeRuns]:
     """{gear: its runs} over (local day, activity) pairs of running."""
-    per: dict[str, ShoeRuns] = {}
+    per: dict[str, list[Any]] = {}  # gear -> [km, runs, first, last], a ShoeRuns once all are counted
     for day, a in runs:
-        if not a.is_run or not a.gear or (end is not None and day > end):
+        gear = a.gear
+        if not gear or (end is not None and day > end) or not a.is_run:
             continue
-        rec = per.setdefault(a.gear, ShoeRuns(0.0, 0, day, day))
-        rec.km += a.distance_m / 1000.0
-        rec.runs += 1
-        rec.first = min(rec.first, day)
-        rec.last = max(rec.last, day)
-    return per
+        rec = per.get(gear)
+        if rec is None:
+            per[gear] = [a.distance_m / 1000.0, 1, day, day]  # 0.0 + km is km: the same sum as adding to 0.0
+            continue
+        rec[0] += a.distance_m / 1000.0
+        rec[1] += 1
+        if day < rec[2]:
+            rec[2] = day
+        elif day > rec[3]:
+            rec[3] = day
+    return {gear: ShoeRuns(*rec) for gear, rec in per.items()}
 
 
 def shoe_totals(activities: Sequence[Activity], shoes: Sequence[Shoe] = (), end: date | None = None, *,

@@ -155,14 +155,14 @@ def test_run_score_takes_the_higher_of_during_and_after_and_cuts_the_next_runs()
     got = values("pain_run_score", ctx(es, [run("2026-05-09", 8.0), run("2026-05-10", 12.0)]))
     assert [(v.value, v.facts["when"]) for v in got] == [(7.0, "after")]
     # 12.0 km x 0.67 = 8.04 km
-    assert got[0].facts["next_runs"].startswith("keep each of the next two runs under 8.0 km (67% of the 12.0 km run "
+    assert str(got[0].facts["next_runs"]).startswith("keep each of the next two runs under 8.0 km (67% of the 12.0 km run "
                                                 "on 2026-05-10)")
     assert got[0].facts["model_caveat"] == ""
 
 
 def test_run_score_without_runs_still_gives_a_concrete_cut():
     got = values("pain_run_score", ctx([entry("2026-05-10", 1, pain_during=6)]), reduce_factor=0.5)
-    assert got[0].facts["next_runs"].startswith("make each of the next two runs no more than 50% of the distance")
+    assert str(got[0].facts["next_runs"]).startswith("make each of the next two runs no more than 50% of the distance")
 
 
 def test_run_score_says_where_the_model_does_not_apply():
@@ -179,7 +179,7 @@ def test_morning_pain_against_the_usual_level():
     got = values("pain_morning_rise", ctx(es, [run("2026-05-06", 10.0)]))
     assert [v.value for v in got] == [None, None, 1.0, 3.0]
     assert got[-1].facts["usual"] == 1.0 and got[-1].facts["score"] == 4
-    assert "under 6.7 km" in got[-1].facts["next_runs"]  # the run the day before: 10 km x 0.67
+    assert "under 6.7 km" in str(got[-1].facts["next_runs"])  # the run the day before: 10 km x 0.67
 
 
 def test_morning_pain_baseline_forgets_old_entries():

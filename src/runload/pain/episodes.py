@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from runload.models import PainEntry
+from runload.models import PainEntry, WordsField
 from runload.pain.entries import SCORE_FIELDS, peak_score, signs
 from runload.pain.signs import UNRELIEVED_DAYS, RedFlag, red_flags, same_leg, unrelieved_stretches
 
@@ -73,7 +73,7 @@ class LoadBefore:
     hard_share_usual_pct: float | None = None
     streak_days: int = 0
     notable: tuple[str, ...] = ()
-    sentence: str = ""
+    sentence: WordsField = WordsField("")  # written on first read (an episode's load is linked before it is shown)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any
 from runload.calendar import local_date, week_start_of
 from runload.load.formulas import days_without_run, hr_seconds
 from runload.load.series import days_known, gaps as data_gaps
-from runload.models import Activity, Athlete
+from runload.models import Activity, Athlete, Deferred
 from runload.pain.episodes import WINDOW_DAYS, LoadBefore
 from runload.pain.signs import join_words
 from runload.units import fmt
@@ -182,22 +182,25 @@ def _days_after(n: int | None) -> str:
 
 
 def _describe(lb: LoadBefore, *, week_change_pct: float, spike_pct: float, hard_share_rise_pts: float,
-              streak_days: int, units: str = "km") -> tuple[list[str], str]:
+              streak_days: int, units: str = "km") -> tuple[list[str], str | Deferred]:
+    """What stands out in the load before onset, and the sentence saying it, written when read
+    (:class:`runload.models.Deferred`): an assessment links every episode of the history, a
+    report shows a few."""
     # distances go through runload.units (``{x:dist}``): kilometres or miles as the athlete reads them
     notable: list[str] = []
-    parts: list[str] = []
+    parts: list[str | Deferred] = []
     if lb.week_change_pct is not None and lb.week_change_pct > week_change_pct:
         notable.append("week_change")
         if lb.week_label.startswith("the week"):
-            parts.append(fmt("{after} a {pct:+.0f}% week ({label}: {km:dist} after {prev:dist})", units,
+            parts.append(Deferred(fmt, "{after} a {pct:+.0f}% week ({label}: {km:dist} after {prev:dist})", units,
                              after=_days_after(lb.week_days_before), pct=lb.week_change_pct,
                              label=lb.week_label[4:], km=lb.week_km, prev=lb.week_prev_km))
         else:
-            parts.append(fmt("after 7 days {pct:+.0f}% up on the 7 days before ({km:dist} after {prev:dist})",
+            parts.append(Deferred(fmt, "after 7 days {pct:+.0f}% up on the 7 days before ({km:dist} after {prev:dist})",
                              units, pct=lb.week_change_pct, km=lb.week_km, prev=lb.week_prev_km))
     if lb.spike_pct is not None and lb.spike_pct > spike_pct and lb.spike_date is not None:
         notable.append("spike")
-        parts.append(fmt("{after} a run {pct:.0f}% longer than any in the 30 days before it "
+        parts.append(Deferred(fmt, "{after} a run {pct:.0f}% longer than any in the 30 days before it "
                          "({km:dist} against {ref:dist})", units, after=_days_after((lb.onset - lb.spike_date).days),
                          pct=lb.spike_pct, km=lb.spike_km, ref=lb.spike_ref_km))
     if lb.break_days is not None:
@@ -213,10 +216,10 @@ def _describe(lb: LoadBefore, *, week_change_pct: float, spike_pct: float, hard_
         parts.append(f"after {lb.streak_days} days in a row without a rest day")
     when = lb.onset.isoformat()
     if parts:
-        return notable, f"Pain began on {when} {join_words(parts)}."
+        return notable, Deferred(_joined, f"Pain began on {when} {{}}.", parts)
     if lb.runs == 0:
         return notable, f"No runs were recorded in the {lb.window_days} days before pain began on {when}."
-    bits = [fmt("{km:dist} in {n} run{s}", units, km=lb.distance_km, n=lb.runs, s="s" if lb.runs != 1 else "")]
+    bits: list[str | Deferred] = [Deferred(fmt, "{km:dist} in {n} run{s}", units, km=lb.distance_km, n=lb.runs, s="s" if lb.runs != 1 else "")]
     if lb.week_change_pct is not None:
         bits.append(f"weekly change at most {lb.week_change_pct:+.0f}%")
     if lb.spike_pct is not None:
@@ -224,5 +227,10 @@ def _describe(lb: LoadBefore, *, week_change_pct: float, spike_pct: float, hard_
     if lb.hard_share_pct is not None:
         bits.append(f"hard running {lb.hard_share_pct:.0f}% of running time")
     bits.append(f"at most {lb.streak_days} day{'s' if lb.streak_days != 1 else ''} in a row")
-    return notable, (f"In the {lb.window_days} days before pain began on {when} the load was steady: "
-                     f"{join_words(bits)}.")
+    return notable, Deferred(_joined, f"In the {lb.window_days} days before pain began on {when} the load was steady: "
+                                      "{}.", bits)
+
+
+def _joined(sentence: str, parts: Sequence[str | Deferred]) -> str:
+    """``sentence`` with its ``{}`` filled by ``parts`` joined ("a, b and c")."""
+    return sentence.format(join_words([str(p) for p in parts]))

@@ -43,7 +43,7 @@ from runload.load.series import (
     recent_pair_references,
     reference_weeks,
 )
-from runload.models import Activity
+from runload.models import Activity, Deferred
 from runload.rules.context import Context, MetricColumns, MetricValue, metric, no_columns, week_ordinals
 from runload.shoes import shoe_totals
 from runload.units import distance, fmt
@@ -149,7 +149,7 @@ def week_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
                  "base_too_small": small, "partial": end is not None and ws + timedelta(days=6) > end}
         if ref is not None:
             facts.update(ref_km=km[ref], ref_week=weekly["week_start"][ref],
-                         reference=reference_words(units, ref_km=km[ref], ref_start=weekly["week_start"][ref],
+                         reference=Deferred(reference_words, units, ref_km=km[ref], ref_start=weekly["week_start"][ref],
                                                    before=ref == i - 1, refs=len(reference_weeks(complete, i))))
         return MetricValue(value=change, week_start=ws, facts=facts)
 
@@ -235,7 +235,7 @@ def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumn
         i, j = k + 3, refs[k]
         cur, prev = km[i] + km[i - 1], km[i - 2] + km[i - 3]
         ref = km[j] + km[j - 1] if j is not None else prev
-        words = "" if j is None else reference_words(units, ref_km=ref, ref_start=weekly["week_start"][j - 1],
+        words = "" if j is None else Deferred(reference_words, units, ref_km=ref, ref_start=weekly["week_start"][j - 1],
                                                      before=j == i - 2, span="two weeks")
         return MetricValue(value=values[k], week_start=weekly["week_start"][i],
                            facts={"two_week_km": cur, "prev_two_week_km": prev, "ref_two_week_km": ref,
@@ -279,7 +279,7 @@ def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns
         i = rows[k]
         d = first + timedelta(days=i)
         ref_end = d - timedelta(days=window * int(back[i]))
-        words = reference_words(units, ref_km=float(ref[i]), ref_start=ref_end, before=int(back[i]) == 1, span=span)
+        words = Deferred(reference_words, units, ref_km=float(ref[i]), ref_start=ref_end, before=int(back[i]) == 1, span=span)
         p = float(prev[i])
         return MetricValue(value=_num(change[i]), date=d, week_start=week_start_of(d, ctx.week_start),
                            facts={"distance_km": float(cur[i]), "prev_km": p if not math.isnan(p) else 0.0,

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from runload.models import Activity
+from runload.models import Activity, Deferred
 from runload.pain.care import care_for
 from runload.pain.episodes import SETTLED_MAX_SCORE
 from runload.pain.signs import RED_FLAGS, join_words, model_caveat, non_tendon_signs, run_pain
@@ -78,14 +78,15 @@ def pain_unrelieved_days(ctx: Context, params: Mapping[str, Any]) -> list[Metric
         for s in log.unrelieved]
 
 
-def _reduce_phrase(run: tuple[date, float] | None, factor: float, units: str = "km") -> str:
+def _reduce_phrase(run: tuple[date, float] | None, factor: float, units: str = "km") -> str | Deferred:
+    """The cut of the next two runs, in words written when a finding quoting it is read."""
     if run is None:
         return (f"make each of the next two runs no more than {factor:.0%} of the distance and time of the run "
                 "that brought this on, at an easy effort, with a rest day between them")
     day, km = run
-    return fmt("keep each of the next two runs under {cut:dist} ({factor:.0%} of the {km:dist} run on {day}), "
-               "at an easy effort, with a rest day between them", units, cut=km * factor, factor=factor, km=km,
-               day=day.isoformat())
+    return Deferred(fmt, "keep each of the next two runs under {cut:dist} ({factor:.0%} of the {km:dist} run on {day}), "
+                    "at an easy effort, with a rest day between them", units, cut=km * factor, factor=factor, km=km,
+                    day=day.isoformat())
 
 
 @metric("pain_run_score")
@@ -173,7 +174,8 @@ def pain_weekly_rise(ctx: Context, params: Mapping[str, Any]) -> list[MetricValu
         out.append(MetricValue(float(value), week_start=t.week_start, date=max(e.date for e in week_entries), facts={
             "rising": "average " + (" and ".join(rising) if rising else "no rise") + " out of 10 on the week before",
             "week_km": round(week_km, 1), "hold_load": (
-                fmt("keep next week at or below this week's {km:dist}", ctx.athlete.units, km=week_km) if week_km > 0
+                Deferred(fmt, "keep next week at or below this week's {km:dist}", ctx.athlete.units, km=week_km)
+                if week_km > 0
                 else "add no running next week (none was logged this week)"),
             "model_caveat": model_caveat(week_entries),
             "key": ctx.pain_log.episode_key(max(e.date for e in week_entries))}))
@@ -220,6 +222,7 @@ def pain_episode_load(ctx: Context, params: Mapping[str, Any]) -> list[MetricVal
         names = {"week_change": "weekly change", "spike": "single-run spike", "break": "return from a break",
                  "intensity": "more hard running", "no_rest": "no rest days"}
         out.append(MetricValue(float(len(lb.notable)), date=ep.onset, facts={
-            "sentence": lb.sentence, "signals": ", ".join(names[n] for n in lb.notable) or "none", "key": ep.key}))
+            "sentence": Deferred(getattr, lb, "sentence"),  # the episode's sentence, written when read
+            "signals": ", ".join(names[n] for n in lb.notable) or "none", "key": ep.key}))
     return out
 

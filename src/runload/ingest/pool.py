@@ -11,6 +11,7 @@ file. Results come back in the order of the files, so what is stored never depen
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import hashlib
 import importlib
@@ -115,8 +116,32 @@ _KNOWN: frozenset[str] = frozenset()
 def _init_worker(known: frozenset[str], memory_budget: int | None = None) -> None:
     global _KNOWN
     _KNOWN = known
+    _keep_heap()
     if memory_budget:
         _limit_memory(memory_budget)
+
+
+# A worker's allocator keeps what it freed (glibc): up to this much free heap stays with the
+# process, and blocks below the second size come from the heap rather than from a mapping of
+# their own. With glibc's defaults a forked worker gave its heap back to the system after nearly
+# every file and mapped each file's larger buffers afresh, so that every file's pages were
+# faulted in again (about 100 page faults a file, a fifth of a worker's CPU time in the kernel).
+_TRIM_BYTES = 16 * 1024 * 1024
+_MMAP_BYTES = 4 * 1024 * 1024
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt's parameters (malloc.h)
+
+
+def _keep_heap() -> None:
+    """Let this worker's allocator keep freed memory for the next file (Linux with glibc; elsewhere
+    nothing changes). What it keeps is counted in the worker's memory limit like any allocation."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc (musl has no mallopt): the allocator's defaults
+        return
+    mallopt(_M_TRIM_THRESHOLD, _TRIM_BYTES)
+    mallopt(_M_MMAP_THRESHOLD, _MMAP_BYTES)
 
 
 def _limit_memory(budget: int) -> None:

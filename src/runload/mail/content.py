@@ -21,7 +21,7 @@ from runload.report.build import judged_day
 from runload.report.charts import render
 from runload.report.html import render_html, render_roster_html
 from runload.report.model import Roster
-from runload.report.roster import roster_row, sort_key
+from runload.report.roster import row_for, sort_key
 from runload.report.text import render_roster_text, render_text
 from runload.textsafe import inline
 
@@ -77,13 +77,19 @@ def athlete_content(assessor: Any, athlete_id: str, week_start: date, *, today: 
     return report_content(athlete_report(assessor, athlete_id, week_start, today=today), week_start)
 
 
+def athlete_row(assessor: Any, athlete_id: str, week_start: date, *, today: date) -> Any:
+    """The athlete's line in their coach's roster mail: the roster line of :func:`athlete_report`
+    (the same assessment, read on the day the mail is sent), without building the rest of it."""
+    return row_for(assessor, athlete_id, week_period(week_start, assessor.book.first_weekday), today,
+                   read_on=sent_day(today))
+
+
 def roster_content(assessor: Any, coach_name: str, athlete_ids: Sequence[str], week_start: date, *,
-                   today: date | None = None) -> Content:
+                   today: date) -> Content:
     """A coach's roster: only the athletes in ``athlete_ids``, most at-risk first."""
 
-    rows = [roster_row(athlete_report(assessor, a, week_start, today=today), today or date.max) for a in athlete_ids]
-    return roster_from_rows(coach_name, rows, week_period(week_start, assessor.book.first_weekday),
-                            today=today or date.max)
+    rows = [athlete_row(assessor, a, week_start, today=today) for a in athlete_ids]
+    return roster_from_rows(coach_name, rows, week_period(week_start, assessor.book.first_weekday), today=today)
 
 
 def roster_from_rows(coach_name: str, rows: Sequence[Any], period: Any, *, today: date) -> Content:

@@ -19,7 +19,7 @@ from typing import Any
 
 from runload.calendar import week_period
 from runload.errors import RunloadError
-from runload.mail.content import athlete_report, report_content, roster_from_rows
+from runload.mail.content import athlete_report, athlete_row, report_content, roster_from_rows
 from runload.report.roster import roster_row
 from runload.session import Assessor
 
@@ -45,13 +45,13 @@ def _summary(assessor: Assessor, athlete_id: str, week: date, today: date, with_
     """(content or Failed or None, roster line or Failed) for one athlete and week."""
 
     try:
+        if not with_content:  # a line in a coach's roster only: no report built for it
+            return None, athlete_row(assessor, athlete_id, week, today=today)
         rep = athlete_report(assessor, athlete_id, week, today=today)
     except Exception as exc:  # noqa: BLE001 - one athlete's data never stops another's mail
         failed = Failed(_why(exc))
         return (failed if with_content else None), failed
     row = roster_row(rep, today)
-    if not with_content:
-        return None, row
     try:
         return report_content(rep, week), row
     except Exception as exc:  # noqa: BLE001

@@ -49,13 +49,17 @@ def report_on(assessor: Assessments, athlete_id: str, period: Period, today: dat
                         plan=assessor.plan(athlete_id, day, read_on=today))
 
 
-def row_for(assessor: Assessments, athlete_id: str, period: Period, today: date) -> RosterRow:
+def row_for(assessor: Assessments, athlete_id: str, period: Period, today: date, *,
+            read_on: date | None = None) -> RosterRow:
     """One athlete's roster line: what their report for ``period`` (:func:`report_on`) says,
     taken from the same assessment and plan check by the same functions, without building the
-    rest of the report (its weeks, runs, shoes, notes and charts)."""
+    rest of the report (its weeks, runs, shoes, notes and charts). ``read_on``: the day the
+    line is read, for the red flags standing then (default ``today``; a weekly mail reads on
+    the day it is sent, see :func:`runload.mail.content.sent_day`)."""
     day = judged_day(period, today)
-    a = assessor.get(athlete_id, day, read_on=today)
-    plan = assessor.plan(athlete_id, day, read_on=today)
+    read = today if read_on is None else read_on
+    a = assessor.get(athlete_id, day, read_on=read)
+    plan = assessor.plan(athlete_id, day, read_on=read)
     flag = a.pain.red_flags[0] if a.pain is not None and a.pain.red_flags else None
     return _row(a.athlete, period, today, data_end=a.data_end, status=a.status, findings=shown_findings(a, period),
                 week=current_week(a, period), pain_trend=a.pain.trend.word,

@@ -272,9 +272,10 @@ def raw_zip(entries: list[tuple[bytes, bytes, int, int]]) -> bytes:
     return bytes(out + cd + struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, n, n, len(cd), len(out), 0))
 
 
-def fit_sessions(starts: list[datetime], minutes: int = 45, km: float = 10.0, laps: int = 1) -> bytes:
-    """A FIT file of one session (and ``laps`` copies of its lap) per start: a start repeated is a
-    session message repeated."""
+def fit_sessions(starts: list[datetime], minutes: int = 45, km: float = 10.0, laps: int = 1,
+                 record_s: int = 60) -> bytes:
+    """A FIT file of one session (and ``laps`` copies of its lap) per start, a record every
+    ``record_s`` seconds: a start repeated is a session message repeated."""
     from fit_tool.profile.messages.lap_message import LapMessage
     from fit_tool.profile.messages.record_message import RecordMessage
     from fit_tool.profile.messages.session_message import SessionMessage
@@ -284,7 +285,7 @@ def fit_sessions(starts: list[datetime], minutes: int = 45, km: float = 10.0, la
     n = minutes * 60
     for start in dict.fromkeys(starts):  # records once per distinct start
         ms = int(start.timestamp() * 1000)
-        for i in range(0, n, 60):
+        for i in range(0, n, record_s):
             r = RecordMessage()
             r.timestamp, r.distance, r.heart_rate = ms + i * 1000, i * km * 1000 / n, 140
             b.add(r)

@@ -128,7 +128,7 @@ def test_a_week_no_one_can_run_is_refused(tmp_path, athlete, store_path):
     # 28 runs a day of 10 km in 45 min, 50 min apart, for a week: each run fine, the week 1,860 km
     # (the last runs of the seventh day fall on the next Monday in Stockholm)
     starts = [T0 + timedelta(days=d, minutes=50 * k) for d in range(7) for k in range(28)]
-    (tmp_path / "week.fit").write_bytes(fit_sessions(starts))
+    (tmp_path / "week.fit").write_bytes(fit_sessions(starts, record_s=900))  # 196 sessions: records sparse
     (tmp_path / "fine.fit").write_bytes(fit_run(T0 - timedelta(days=3), minutes=2))
     summary, acts = _import(store_path, athlete, tmp_path)
     assert [Path(f["file"]).name for f in summary.failed] == ["week.fit"]

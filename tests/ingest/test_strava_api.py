@@ -90,19 +90,20 @@ def test_oauth_flow_keeps_tokens_owner_only_and_never_prints_them(cli, athlete, 
         assert SECRET.encode() not in fh.read()
 
 
-def test_first_sync_across_pages_then_incremental(cli, athlete, stand, store_path):
+def test_first_sync_across_pages_then_incremental(cli, athlete, stand, store_path, monkeypatch):
+    monkeypatch.setattr(strava_api, "PER_PAGE", 20)  # pages as Strava's 200, ten times smaller
     _add(cli, athlete)
-    _runs(stand, 250)
+    _runs(stand, 25)
     r = cli("sync", "--json")
     assert r.exit_code == 0, r.output
     acts = _stored(store_path)
-    assert len(acts) == 250
+    assert len(acts) == 25
     a = acts[0]
     assert a.gear == "Pegasus 40" and a.rpe == 4 and a.avg_cadence_spm == 170 and a.hr_zone_s
     assert a.utc_offset_s == 3600 and a.sport.value == "running" and not a.warnings
     assert [lap.distance_m for lap in a.laps] == [5000, 5000] and a.laps[0].avg_cadence_spm == 170
     listed = [q for q in stand.requests if q == "GET /api/v3/athlete/activities"]
-    assert len(listed) == 2  # 200 + 50
+    assert len(listed) == 2  # 20 + 5
     assert SECRET not in r.output
     # incremental: nothing new fetched again; one new run fetched alone
     stand.requests.clear()
@@ -110,7 +111,7 @@ def test_first_sync_across_pages_then_incremental(cli, athlete, stand, store_pat
     r = cli("sync", "-v")
     assert r.exit_code == 0, r.output
     assert "1 new" in r.output
-    assert len(_stored(store_path)) == 251
+    assert len(_stored(store_path)) == 26
     assert stand.requests.count("GET /api/v3/activities/999") == 1
     assert sum(1 for q in stand.requests if q.startswith("GET /api/v3/activities/")) == 2  # its detail and streams
 

@@ -289,16 +289,22 @@ def fit_sessions(starts: list[datetime], minutes: int = 45, km: float = 10.0, la
             r = RecordMessage()
             r.timestamp, r.distance, r.heart_rate = ms + i * 1000, i * km * 1000 / n, 140
             b.add(r)
+    # a message is built once per distinct start and added as often as it repeats (fit_tool spends
+    # milliseconds making each message object; the bytes written are the same)
+    made: dict[datetime, tuple[LapMessage, SessionMessage]] = {}
     for start in starts:
-        ms = int(start.timestamp() * 1000)
-        for _ in range(laps):
+        if start not in made:
+            ms = int(start.timestamp() * 1000)
             lap = LapMessage()
             lap.timestamp, lap.start_time, lap.total_elapsed_time, lap.total_timer_time = ms + n * 1000, ms, n, n
             lap.total_distance, lap.sport = km * 1000, FSport.RUNNING
+            s = SessionMessage()
+            s.timestamp, s.start_time, s.total_elapsed_time, s.total_timer_time = ms + n * 1000, ms, n, n
+            s.total_distance, s.sport = km * 1000, FSport.RUNNING
+            made[start] = lap, s
+        lap, s = made[start]
+        for _ in range(laps):
             b.add(lap)
-        s = SessionMessage()
-        s.timestamp, s.start_time, s.total_elapsed_time, s.total_timer_time = ms + n * 1000, ms, n, n
-        s.total_distance, s.sport = km * 1000, FSport.RUNNING
         b.add(s)
     return b.build().to_bytes()
 

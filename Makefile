@@ -18,7 +18,7 @@ demo: $(STAMP)
 	PATH="$(abspath $(VENV))/bin:$$PATH" bash scripts/demo.sh
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 # Mutants of ../shared/real_activities imported for RUNLOAD_FUZZ_SECONDS (default 300), seed
 # RUNLOAD_FUZZ_SEED; a failure prints how to replay its batch.

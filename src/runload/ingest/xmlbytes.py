@@ -1,4 +1,4 @@
-"""The quick way through an XML activity file: its points read from the text by regular expressions.
+r"""The quick way through an XML activity file: its points read from the text by regular expressions.
 
 :mod:`runload.ingest.xmlpoints` builds an lxml tree of a file and takes each point's values out of
 it. Most of a GPX or TCX file is points, and most files write every point alike::
@@ -33,13 +33,27 @@ read as the outline's parse goes, raise :class:`Unsure`. So are:
 - a point whose tags are not well-formed: a name, attribute or quote the expressions do not
   match, an end tag that closes another element, an attribute written twice.
 
+How the expressions stay exact: a template is built from what the point read tag by tag holds
+(the file's namespaces resolved, so ``gpxtpx:hr`` is an extension value only where ``gpxtpx`` is
+bound to another namespace than the file's), with a group where a value stands and the rest
+written out; every tag in a container must lie in a matched point (the ``<`` counted), so nothing
+is skipped. Between tags and inside values ``[^<]`` stands for any text (no container read here
+holds a ``&``, and ``]]>`` is refused); ``\s`` under ``re.ASCII`` is XML's blank (``\f`` and ``\v``
+are refused as characters XML does not allow, ``\r`` is read as ``\n`` as XML reads it). A value
+not written is None, as lxml's reader hands over (where points are written in several ways, an
+empty one too: both read as no value). The ways one file writes its points are remembered for
+the next file in the same namespaces (files of one device write theirs alike).
+
 Safety: nothing is expanded (a file with ``<!`` is lxml's, which refuses entity declarations), and
 the outline goes through lxml's safe parser as every file did. Memory: a container's points are
-taken out :data:`CHUNK_CHARS` of text at a time, as lxml's reader takes out a few thousand at a time.
+taken out :data:`CHUNK_CHARS` of text at a time, as lxml's reader takes out a few thousand at a
+time; a file over :data:`MAX_BYTES` is lxml's (its reader feeds the parser a megabyte at a time,
+where this one holds the file's text).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -49,6 +63,7 @@ import numpy as np
 
 from runload.ingest.xmlsafe import document_start
 
+MAX_BYTES = 256 << 20  # a larger file is read by lxml, a chunk at a time (this way holds the whole text)
 CHUNK_CHARS = 4 << 20  # a container's points are taken out this much text at a time (memory stays small)
 _MAX_TAGS = 512  # tags in one point (more: not an activity file's point, lxml reads it)
 _MAX_TEMPLATES = 16  # ways of writing a point in one container (more: lxml reads the file)
@@ -341,7 +356,8 @@ class Split:
                  spaces: dict[str, str]) -> None:
         self.text, self.outline, self.spans = text, outline, spans
         self.layout, self.ns, self.spaces = layout, ns, spaces
-        self.templates: list[_Template] = []
+        self._key = (layout, ns, tuple(sorted(spaces.items())))
+        self.templates: list[_Template] = []  # the ways this file writes its points, found so far
 
     def points(self, k: int) -> Iterator[Columns]:
         """The values of the points of the ``k``-th container (in the file's order), as lxml's
@@ -375,77 +391,112 @@ class Split:
         return f"{prefix}:{self.layout.point}" if prefix else self.layout.point
 
     def _read(self, a: int, b: int) -> Columns | None:
+        """The points between ``a`` and ``b``: matched by the ways of writing a point found so far
+        in the file, a new way read where a point matches none."""
         text = self.text
         first = text.find("<", a, b)
         if first < 0:
             return None  # text only: no point
         n_tags = text.count("<", a, b)
-        for template in self.templates[-1:]:  # the way the last container was written first
-            found = template.regex.findall(text, a, b)
-            if len(found) * template.tags == n_tags:
-                return _columns(template, _rows(template, found))
-        template = _template(text, first, b, self.layout, self.ns, self.spaces)
-        self.templates.append(template)
-        found = template.regex.findall(text, a, b)
-        if len(found) * template.tags == n_tags:  # every tag in a point written alike
-            return _columns(template, _rows(template, found))
-        return self._mixed(a, b)
-
-    def _mixed(self, a: int, b: int) -> Columns:
-        """A container whose points are written in several ways (some without heart rate, say):
-        each point matched against every way found so far, a new one read where none matches."""
-        text = self.text
-        templates: list[_Template] = []
-        regex = None
-        at = a
-        rows: list[tuple[int, tuple[str | None, ...]]] = []
+        templates = self.templates
+        if not templates:
+            remembered = _LAST.get(self._key, [])
+            if any(t.regex.match(text, first, b) for t in remembered):
+                templates.extend(remembered)  # written as the last file was (by the same device, likely)
+            else:
+                templates.append(_template(text, first, b, self.layout, self.ns, self.spaces))
         while True:
-            nxt = text.find("<", at, b)
-            if nxt < 0:
-                break
-            m = regex.match(text, nxt, b) if regex is not None else None
-            if m is None:
-                if len(templates) >= _MAX_TEMPLATES:
-                    raise Unsure
-                template = _template(text, nxt, b, self.layout, self.ns, self.spaces)
-                if template in templates:
-                    raise Unsure  # read alike, not matched alike (a tab in a value, say)
-                templates.append(template)
-                regex = re.compile("|".join(f"({t.source})" for t in templates), re.ASCII)
-                continue
-            k = 0
-            offset = 1
-            while k < len(templates) and m.group(offset) is None:
-                offset += templates[k].groups + 1
-                k += 1
-            rows.append((k, m.groups()[offset: offset + templates[k].groups]))
-            at = m.end()
+            cols, matched = self._match(a, b)
+            if matched == n_tags:  # every tag is in a point
+                if len(templates) <= _REMEMBERED:
+                    if len(_LAST) > 64:
+                        _LAST.clear()
+                    _LAST[self._key] = list(templates)
+                return cols
+            gap = self._gap(a, b)
+            template = _template(text, gap, b, self.layout, self.ns, self.spaces)
+            if template in templates or len(templates) >= _MAX_TEMPLATES:
+                raise Unsure  # read alike, not matched alike (a tab in a value, say)
+            templates.append(template)
+
+    def _alternation(self) -> re.Pattern[str]:
+        """Every way of writing a point found so far, each in a group of its own."""
+        return _alternation(tuple(t.source for t in self.templates))
+
+    def _match(self, a: int, b: int) -> tuple[Columns, int]:
+        """The columns of the points between ``a`` and ``b`` that match a way found so far, and
+        the tags they hold. Several ways: the groups of the ways a point does not match are
+        empty, so each value is the join of its groups in every way."""
+        templates = self.templates
+        if len(templates) == 1:
+            t = templates[0]
+            found = t.regex.findall(self.text, a, b)
+            return _columns(t, _rows(t, found)), len(found) * t.tags
+        found = self._alternation().findall(self.text, a, b)
+        n = len(found)
+        cols: list[tuple[str, ...]] = list(zip(*found)) if found else [()] * sum(t.groups + 1 for t in templates)
+        matched = 0
+        offsets = []
+        at = 0
+        for t in templates:
+            offsets.append(at)
+            matched += (n - cols[at].count("")) * t.tags
+            at += t.groups + 1
         out: Columns = []
-        for index in range(len(self.layout.columns) + len(self.layout.extras)):
-            col: list[str | None] = []
-            for k, groups in rows:
-                slot = templates[k].slots[index]
-                value = groups[slot.group - 1] if slot.group else slot.const
-                col.append(None if slot.none_if_empty and not value else value)
+        for j in range(len(templates[0].slots)):
+            parts = [cols[off + t.slots[j].group] for t, off in zip(templates, offsets) if t.slots[j].group]
+            col: list[str | None]
+            if not parts:
+                col = [None] * n
+            elif len(parts) == 1:
+                col = list(parts[0])
+            else:
+                col = list(map("".join, zip(*parts)))
+            if "" in col:
+                col = [v or None for v in col]  # no value written: None and "" read alike
             out.append(col)
-        return out
+        return out, matched
+
+    def _gap(self, a: int, b: int) -> int:
+        """Where the first tag outside every point matched starts."""
+        text = self.text
+        end = a
+        regex = self.templates[0].regex if len(self.templates) == 1 else self._alternation()
+        for m in regex.finditer(text, a, b):
+            if text.find("<", end, m.start()) >= 0:
+                break
+            end = m.end()
+        gap = text.find("<", end, b)
+        if gap < 0:
+            raise Unsure
+        return gap
+
+
+_LAST: dict[tuple[Layout, str, tuple[tuple[str, str], ...]], list[_Template]] = {}
+_REMEMBERED = 4  # ways of writing a point remembered from one file to the next
+
+
+@functools.lru_cache(maxsize=64)
+def _alternation(sources: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"({s})" for s in sources), re.ASCII)
 
 
 def _containers(text: str, pos: int, local: str) -> Iterator[tuple[int, bool, str]]:
     """Where each tag of a container starts, whether it is an end tag, and its prefix: the name
     found by ``str.find`` (a regular expression would try every '<'), the tag read back from it."""
-    n = len(local)
-    i = text.find(local, pos)
-    while i >= 0:
+    name = _NAMED.get(local)
+    if name is None:
+        name = _NAMED[local] = re.compile(re.escape(local) + "(?=[ \t\n/>])")
+    for m in name.finditer(text, pos):
+        i = m.start()
         lt = text.rfind("<", pos, i)
-        m = _OPENING.fullmatch(text, lt, i) if lt >= 0 else None
-        if m is not None and text[i + n:i + n + 1] in _AFTER_NAME:
-            yield lt, bool(m.group(1)), m.group(2) or ""
-        i = text.find(local, i + n)
+        tag = _OPENING.fullmatch(text, lt, i) if lt >= 0 else None
+        if tag is not None:
+            yield lt, bool(tag.group(1)), tag.group(2) or ""
 
 
+_NAMED: dict[str, re.Pattern[str]] = {}
 _OPENING = re.compile(rf"<(/?)(?:({_NAME}):)?")
-_AFTER_NAME = frozenset(" \t\n/>")
 
 
 def _illegal(data: bytes, text: str) -> bool:
@@ -459,8 +510,8 @@ def _illegal(data: bytes, text: str) -> bool:
 def split(data: bytes, layout: Layout) -> Split | None:
     """The file taken apart, or None when it is lxml's to read whole (see the module docstring)."""
     start = document_start(data)
-    if data[start:start + 1] != b"<":
-        return None  # UTF-16 or UTF-32, or not XML at all
+    if data[start:start + 1] != b"<" or len(data) > MAX_BYTES:
+        return None  # UTF-16 or UTF-32, or not XML at all; or a file to read a chunk at a time
     try:
         text = data[start:].decode("utf-8")
     except UnicodeDecodeError:
@@ -536,4 +587,4 @@ def split(data: bytes, layout: Layout) -> Split | None:
     return Split(text, outline.encode("utf-8"), spans, layout, ns, spaces)
 
 
-__all__ = ["CHUNK_CHARS", "Columns", "Layout", "Split", "Unsure", "split"]
+__all__ = ["CHUNK_CHARS", "MAX_BYTES", "Columns", "Layout", "Split", "Unsure", "split"]

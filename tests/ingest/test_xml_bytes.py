@@ -357,3 +357,18 @@ def test_a_point_that_is_not_well_formed_is_named_by_line_as_lxml_names_it(broke
     with pytest.raises(IngestError, match="line") as raised:
         read_gpx(data, "b.gpx")
     assert "b.gpx" in str(raised.value)
+
+
+def test_the_ways_of_the_last_file_are_used_only_where_they_match() -> None:
+    with_temperature = USUAL.replace("<gpxtpx:hr>", "<gpxtpx:atemp>21</gpxtpx:atemp><gpxtpx:hr>")
+    files = [
+        _gpx(with_temperature),
+        _gpx(USUAL),  # the same namespaces, another way of writing a point
+        _gpx(with_temperature.replace("<gpxtpx:hr>125</gpxtpx:hr>", "", 3)),  # the first ways, and one more
+        _gpx(USUAL.replace("<ele>30.0</ele>", "", 25)),  # the commonest way found second
+        _gpx(USUAL.replace("<ele>30.0</ele>", "", 25)),
+        _gpx(USUAL.replace("<gpxtpx:", "<gpxtpx:x").replace("</gpxtpx:", "</gpxtpx:x")),
+    ]
+    for data in files * 2:
+        assert quick(data, "m.gpx")
+        assert_quick_reads_as_lxml(data, "m.gpx")

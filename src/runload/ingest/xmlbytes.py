@@ -437,10 +437,12 @@ class Split:
         cols: list[tuple[str, ...]] = list(zip(*found)) if found else [()] * sum(t.groups + 1 for t in templates)
         matched = 0
         offsets = []
+        counts = []
         at = 0
         for t in templates:
             offsets.append(at)
-            matched += (n - cols[at].count("")) * t.tags
+            counts.append(n - cols[at].count(""))
+            matched += counts[-1] * t.tags
             at += t.groups + 1
         out: Columns = []
         for j in range(len(templates[0].slots)):
@@ -455,6 +457,8 @@ class Split:
             if "" in col:
                 col = [v or None for v in col]  # no value written: None and "" read alike
             out.append(col)
+        if counts != sorted(counts, reverse=True):  # the commonest way tried first from now on
+            templates[:] = [t for _, t in sorted(zip(counts, templates), key=lambda c: -c[0])]
         return out, matched
 
     def _gap(self, a: int, b: int) -> int:

@@ -7,6 +7,8 @@ process, on the real files in ../shared/real_activities and on larger synthetic 
   Target: >= 10x gpxpy.
 - TCX: ``read_tcx`` against building an lxml tree and an ElementTree tree of the same bytes
   (gpxpy does not read TCX).
+- Both: against runload's own reader with its quick way off (``lxml only``: every point taken
+  out of lxml's tree, as before runload.ingest.xmlbytes read points from the text).
 
 Timings are CPU time of this process (``time.process_time``: a busy machine's other work does
 not count), each reader run in turn on each file (interleaved, the order rotated every round),
@@ -38,6 +40,7 @@ from bench_import import make_gpx, make_tcx  # noqa: E402 - the corpus writers, 
 from runload.errors import IngestError  # noqa: E402
 from runload.ingest.gpx import read_gpx  # noqa: E402
 from runload.ingest.tcx import read_tcx  # noqa: E402
+from runload.ingest import xmlpoints  # noqa: E402
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real_activities"
 START = datetime(2024, 5, 6, 7, 0, tzinfo=timezone.utc)
@@ -45,6 +48,15 @@ START = datetime(2024, 5, 6, 7, 0, tzinfo=timezone.utc)
 
 def _lxml_tree(data: bytes) -> object:
     return etree.fromstring(data.lstrip(), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
+
+
+def _lxml_only(read: Callable[[bytes, str], object], data: bytes, name: str) -> object:
+    """runload's reader with the quick way off (points taken out of lxml's tree)."""
+    xmlpoints.BYTES_FIRST = False
+    try:
+        return read(data, name)
+    finally:
+        xmlpoints.BYTES_FIRST = True
 
 
 def _cases(minutes: list[int]) -> list[tuple[str, str, bytes]]:
@@ -76,9 +88,10 @@ def _readers(kind: str, data: bytes) -> dict[str, Callable[[], object]]:
     if kind == "gpx":
         text = data.decode("utf-8", errors="replace")
         return {"runload": lambda: read_gpx(data, "x.gpx"), "gpxpy": lambda: gpxpy.parse(text),
-                "lxml tree": lambda: _lxml_tree(data)}
+                "lxml tree": lambda: _lxml_tree(data), "lxml only": lambda: _lxml_only(read_gpx, data, "x.gpx")}
     return {"runload": lambda: read_tcx(data, "x.tcx"), "lxml tree": lambda: _lxml_tree(data),
-            "ElementTree": lambda: ET.fromstring(data.lstrip())}
+            "ElementTree": lambda: ET.fromstring(data.lstrip()),
+            "lxml only": lambda: _lxml_only(read_tcx, data, "x.tcx")}
 
 
 def measure(cases: list[tuple[str, str, bytes]], rounds: int) -> list[tuple[str, str, int, dict[str, float]]]:
@@ -97,7 +110,7 @@ def measure(cases: list[tuple[str, str, bytes]], rounds: int) -> list[tuple[str,
 
 
 def report(results: list[tuple[str, str, int, dict[str, float]]]) -> None:
-    for kind, refs in (("gpx", ("gpxpy", "lxml tree")), ("tcx", ("ElementTree", "lxml tree"))):
+    for kind, refs in (("gpx", ("gpxpy", "lxml tree", "lxml only")), ("tcx", ("ElementTree", "lxml tree", "lxml only"))):
         rows = [r for r in results if r[0] == kind]
         if not rows:
             continue

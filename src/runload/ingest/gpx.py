@@ -1,8 +1,8 @@
 """Read GPX 1.0 and 1.1 tracks, with Garmin TrackPointExtension (and similar) heart rate and cadence.
 
 Two readers fill the same :class:`GpxData`: the streaming reader shared with TCX
-(:mod:`runload.ingest.xmlpoints`: one pass on lxml, points taken out a chunk at a time, used for
-every file) and gpxpy (the reference implementation, used when the streaming
+(:mod:`runload.ingest.xmlpoints`: one pass on lxml, points taken out a chunk at a time, or read
+from the text by :mod:`runload.ingest.xmlbytes` where the file's layout allows; used for every file) and gpxpy (the reference implementation, used when the streaming
 reader fails on something it does not expect; ``tests/ingest/test_gpx.py`` checks that the two
 agree on every real file). One builder turns either into activities:
 

@@ -98,6 +98,7 @@ _LAYOUT = Layout(
     columns=("p:Time[1]", "p:Position[1]/p:LatitudeDegrees[1]", "p:Position[1]/p:LongitudeDegrees[1]",
              "p:AltitudeMeters[1]", "p:DistanceMeters[1]", "p:HeartRateBpm[1]/p:Value[1]", "p:Cadence[1]"),
     extras=(("RunCadence",),),  # Garmin's ActivityExtension: running cadence, per leg
+    reached=("AvgRunCadence",),  # a lap's (see _lap_values)
 )
 
 

@@ -25,6 +25,12 @@ What else keeps Python off the elements:
 
 ``tests/xml_reference.py`` keeps the reader as it was before these; the tests hold this one to it.
 
+Quicker still, for most files: :mod:`runload.ingest.xmlbytes` reads the points of a file written
+in a layout it fully understands from the text, by regular expressions, and hands lxml only the
+outline (the file with its containers emptied); the events are the same, the points' columns
+coming from the text (:data:`BYTES_FIRST`). Anything it does not fully understand, and every file
+that lxml refuses, is read here whole, so errors and safety are this module's.
+
 Safety, as :mod:`runload.ingest.xmlsafe` promises for expat:
 
 - nothing outside the file's bytes is read: entities are not resolved, no DTD is loaded, nothing
@@ -51,6 +57,7 @@ from typing import Any, TypeVar
 from lxml import etree
 
 from runload.errors import IngestError
+from runload.ingest.xmlbytes import Layout, Split, Unsure, split
 from runload.ingest.xmlsafe import check_xml, document_start, tame
 
 WHOLE_BYTES = 8 << 20  # a file up to this size is parsed whole (its tree is about ten times as large)
@@ -58,28 +65,8 @@ FEED_BYTES = 1 << 20  # a larger one is parsed this many bytes at a time
 _FEW = 64  # points without a value that are found one by one (more: each point is read on its own)
 _FEW_WALKED = 2048  # a container of up to this many elements is walked element by element (in Python)
 TAKE_POINTS = 16_384  # points an open container may hold before they are taken out (memory stays small)
+BYTES_FIRST = True  # points are read from the text where runload.ingest.xmlbytes can (else by lxml)
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Layout:
-    """How a format's file is laid out. Names are local names in the namespace of the root.
-
-    ``columns`` are XPath paths from a point to each value (``@lat``, ``p:time[1]``, ``p:`` being
-    the file's namespace), each naming at most one node per point; ``extras`` are values found
-    by name anywhere below a point in another namespace (extensions: ``hr``, ``heartRate``), the
-    first one in the file's order; ``extras_below`` keeps out a point's direct children (GPX
-    puts extensions one level down).
-    """
-
-    what: str  # the format's name in messages
-    root: str
-    point: str
-    container: str
-    outline: tuple[str, ...]
-    columns: tuple[str, ...]
-    extras: tuple[tuple[str, ...], ...] = ()
-    extras_below: bool = False
 
 
 class Node:
@@ -168,6 +155,12 @@ def read_points(data: bytes, name: str, layout: Layout, build: Callable[[Iterato
     :class:`IngestError` names ``name`` for a file that is unsafe, not well-formed or of another
     format; exceptions raised by ``build`` pass through.
     """
+    taken = split(data, layout) if BYTES_FIRST else None
+    if taken is not None:  # the points read from the text, the outline by lxml
+        try:
+            return _read(taken.outline, name, layout, build, taken)
+        except (Unsure, _Refused, IngestError):
+            pass  # read whole by lxml: its values, its words for what is wrong
     try:
         return _read(data, name, layout, build)
     except _Refused:
@@ -179,13 +172,14 @@ def read_points(data: bytes, name: str, layout: Layout, build: Callable[[Iterato
         raise IngestError(f"not a {layout.what} file runload can read: {refused}", path=name) from None
 
 
-def _read(data: bytes, name: str, layout: Layout, build: Callable[[Iterator[Event]], T]) -> T:
+def _read(data: bytes, name: str, layout: Layout, build: Callable[[Iterator[Event]], T],
+          taken: Split | None = None) -> T:
     if _lean(data):
         try:
-            return build(_events(data, name, layout, lean=True))
+            return build(_events(data, name, layout, lean=True, taken=taken))
         except _Mixed:
             pass
-    return build(_events(data, name, layout, lean=False))
+    return build(_events(data, name, layout, lean=False, taken=taken))
 
 
 _ASCII_XML = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["'](utf-?8|us-ascii|ascii|iso-8859-\d+|latin-?1|windows-125\d|cp125\d)["']""",
@@ -270,10 +264,12 @@ def _rounds(data: bytes, tags: list[str], lean: bool) -> Iterator[tuple[Iterable
     yield parser.read_events(), root
 
 
-def _events(data: bytes, name: str, layout: Layout, lean: bool) -> Iterator[Event]:
+def _events(data: bytes, name: str, layout: Layout, lean: bool, taken: Split | None = None) -> Iterator[Event]:
     """The events of one file. The parser tells only of outline elements; a container's points
     are taken out as columns when it ends, or, in a large file, after each round of parsing
-    (every point but its last child, which may still be open)."""
+    (every point but its last child, which may still be open). A file ``taken`` apart
+    (:mod:`runload.ingest.xmlbytes`) is its outline: its containers' points come from the text."""
+    ended = 0  # containers ended
     outline = {layout.root, layout.container, *layout.outline}
     ns: str | None = None
     columns = _Columns(layout, lean)
@@ -301,21 +297,28 @@ def _events(data: bytes, name: str, layout: Layout, lean: bool) -> Iterator[Even
                 node = nodes.pop(el)
                 if open_ and el is open_[-1][0]:
                     open_.pop()
-                    taken = columns.take(el, complete=True)
                     if taken is not None:
-                        yield Points(node, taken)
+                        for cols in taken.points(ended):
+                            yield Points(node, cols)
+                        ended += 1
+                    else:
+                        got = columns.take(el, complete=True)
+                        if got is not None:
+                            yield Points(node, got)
                 yield End(node)
                 if not whole:
                     _drop(el)
-            if open_:
+            if open_ and taken is None:
                 el, node = open_[-1]
-                taken = columns.take(el, complete=False)
-                if taken is not None:
-                    yield Points(node, taken)
+                got = columns.take(el, complete=False)
+                if got is not None:
+                    yield Points(node, got)
     except etree.XMLSyntaxError as exc:
         raise _Refused(str(exc)) from None
     if root_el is None:
         raise _Refused("no root element")
+    if taken is not None:
+        taken.done(ended)
     if ns is None:
         _check_entities(root_el, name)
     local = _local(root_el.tag, _namespace(root_el.tag))

@@ -50,7 +50,7 @@ except ImportError:  # not a Unix: no memory limit
 # _TASK_FILE_BYTES are grouped; a larger file or an archive's member is a task of its own. A
 # task that breaks its worker, raises or outlives FILE_SECONDS has each of its files read again
 # alone, so the failure names the file that caused it.
-_FILES_PER_TASK = 8
+_FILES_PER_TASK = 16
 _TASK_FILE_BYTES = 1024 * 1024
 _TASKS_PER_WORKER = 2  # tasks in flight per worker: enough to keep them busy
 _WINDOW_BYTES = 32 * 1024 * 1024  # archive members' bytes in flight to workers, at most (one file may exceed it)

@@ -5,7 +5,10 @@ hostile file takes down a worker, never the import.
 A worker that dies on a file (a reader crashing on hostile input, the system killing it for
 memory) fails that file only: the pool is restarted and the import goes on (:class:`_Workers`).
 Each worker may grow by :data:`WORKER_MEMORY_BYTES` (Linux) and spend :data:`FILE_SECONDS` on one
-file. Results come back in the order of the files, so what is stored never depends on timing.
+file. Small files on disk go to the workers several to a task; whatever goes wrong with a task
+(its worker dies, raises or is still busy after :data:`FILE_SECONDS`), each of its files is read
+again alone, so the one that caused it fails, named, and the others are imported. Results come
+back in the order of the files, so what is stored never depends on timing.
 """
 
 from __future__ import annotations

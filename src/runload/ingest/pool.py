@@ -296,7 +296,8 @@ def parse_all(items: Iterator[Item], known: dict[str, str], workers: int | None)
     load_readers(item.kind for item in to_read)
     if listed:
         n_workers = max(1, min(n_workers, len(to_read)))
-        per_task = max(1, min(per_task, -(-len(to_read) // n_workers)))  # every worker has files
+        # every worker has a few tasks, so none waits long for the last one
+        per_task = max(1, min(per_task, -(-len(to_read) // (n_workers * _TASKS_PER_WORKER))))
     with _Workers(n_workers, frozenset(known)) as pool:
         pending: deque[_Job] = deque()
         group: list[_Job] = []  # files waiting to fill a task

@@ -225,6 +225,41 @@ def test_a_worker_that_dies_fails_one_file_and_the_import_goes_on(tmp_path, athl
         assert len(summary.imported) == 12 and store.activity_count(athlete) == 12
 
 
+@pytest.mark.slow  # worker processes
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="needs forked workers to patch the reader")
+def test_files_read_several_to_a_task_come_back_in_order_and_a_crash_names_its_file(tmp_path, athlete, store_path,
+                                                                                   monkeypatch):
+    """Files on disk go to the workers a few to a task (here three, a window of twelve): an
+    archive's members between them go alone, a file the walk cannot read fails in its place, and
+    a worker dying on one file of a task fails that file alone; the rest are stored, in order."""
+    import runload.ingest.pool as ingest
+
+    real = ingest.parse_source
+
+    def crashing(kind: str, data: bytes, name: str, *rest):
+        if "crash" in name:
+            faulthandler.disable()
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return real(kind, data, name, *rest)
+
+    monkeypatch.setattr(ingest, "parse_source", crashing)
+    monkeypatch.setattr(ingest, "_FILES_PER_TASK", 3)
+    for i in range(20):
+        (tmp_path / f"{i:02d}.fit").write_bytes(fit_run(T0 + timedelta(days=i), minutes=2))
+    (tmp_path / "13-crash.fit").write_bytes(fit_run(T0 + timedelta(days=40), minutes=2))
+    with zipfile.ZipFile(tmp_path / "07-members.zip", "w") as zf:
+        for k in range(3):
+            zf.writestr(f"m{k}.gpx", gpx_run(T0 + timedelta(days=50 + k)))
+    os.mkfifo(tmp_path / "11-pipe.fit")
+    with Store.open(store_path) as store:
+        summary = import_paths(store, athlete, [tmp_path], workers=2)
+        assert [Path(f["file"]).name for f in summary.failed] == ["11-pipe.fit", "13-crash.fit"]
+        assert summary.failed[1]["reason"].startswith(DEAD)
+        names = [Path(n).name for n in summary.imported]
+        assert names == sorted(names) and len(names) == 23, names
+        assert store.activity_count(athlete) == 23
+
+
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork" or not Path("/proc/self/status").exists(),
                     reason="the worker memory budget is Linux's RLIMIT_DATA; the patch needs forked workers")
 @pytest.mark.slow  # worker processes

@@ -153,6 +153,8 @@ def _frame_dict(frame: Any) -> dict[str, Any]:
 # What a device can record in one session; a value outside is damage, dropped with a warning.
 _BOUNDS = {"distance": (0.0, 2_000_000.0), "time": (0.0, MAX_ACTIVITY_S), "heart rate": (1.0, 255.0),
            "cadence": (0.0, 255.0), "ascent": (0.0, 20_000.0), "speed": (0.0, 100.0)}
+_DISTANCE, _TIME, _HEART_RATE, _CADENCE, _SPEED = (_BOUNDS[k] for k in ("distance", "time", "heart rate", "cadence",
+                                                                       "speed"))
 
 
 def activities_from_fit(fd: FitData, name: str) -> list[Activity]:
@@ -448,15 +450,35 @@ def _from_records(fd: FitData, file_sport: dict[str, Any], device: str | None, o
 
 
 def _lap(lap: dict[str, Any], sport: Sport) -> Lap:
-    cad = _value(lap, ("avg_cadence",), "cadence", None)
+    """One lap: each value as :func:`_value` takes it (a number, finite and within what a device
+    records, else None; a lap's are dropped without a note), read without a call per key: a
+    file's laps ask for thousands of values."""
+    get = lap.get
+    cad = _within(get("avg_cadence"), *_CADENCE)
     if cad is not None:
         cad = (cad + (_num(lap, "avg_fractional_cadence") or 0.0)) * 2 if sport in _FOOT_SPORTS else None
-    start = lap.get("start_time")
+    start = get("start_time")
+    speed = get("enhanced_avg_speed")
+    if not _is_number(speed):
+        speed = get("avg_speed")
     return Lap(
         start_utc=_time(start) if isinstance(start, int) and start >= _ABSOLUTE_MIN else None,
-        distance_m=_value(lap, ("total_distance",), "distance", None),
-        timer_s=_value(lap, ("total_timer_time",), "time", None),
-        avg_hr_bpm=_value(lap, ("avg_heart_rate",), "heart rate", None),
-        max_hr_bpm=_value(lap, ("max_heart_rate",), "heart rate", None),
-        avg_cadence_spm=cad, avg_speed_mps=_value(lap, ("enhanced_avg_speed", "avg_speed"), "speed", None),
+        distance_m=_within(get("total_distance"), *_DISTANCE),
+        timer_s=_within(get("total_timer_time"), *_TIME),
+        avg_hr_bpm=_within(get("avg_heart_rate"), *_HEART_RATE),
+        max_hr_bpm=_within(get("max_heart_rate"), *_HEART_RATE),
+        avg_cadence_spm=cad, avg_speed_mps=_within(speed, *_SPEED),
     )
+
+
+def _is_number(raw: Any) -> bool:
+    return raw.__class__ is float or raw.__class__ is int or (isinstance(raw, (int, float)) and not isinstance(raw, bool))
+
+
+def _within(raw: Any, lo: float, hi: float) -> float | None:
+    """``raw`` as a float when it is a number within [lo, hi] (bounds finite, so NaN and the
+    infinities fall outside; a heart rate of 0, no heart rate, is below its bound of 1)."""
+    if raw.__class__ is float or raw.__class__ is int or (isinstance(raw, (int, float)) and not isinstance(raw, bool)):
+        v = float(raw)
+        return v if lo <= v <= hi else None
+    return None

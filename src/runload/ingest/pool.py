@@ -5,7 +5,10 @@ hostile file takes down a worker, never the import.
 A worker that dies on a file (a reader crashing on hostile input, the system killing it for
 memory) fails that file only: the pool is restarted and the import goes on (:class:`_Workers`).
 Each worker may grow by :data:`WORKER_MEMORY_BYTES` (Linux) and spend :data:`FILE_SECONDS` on one
-file. Results come back in the order of the files, so what is stored never depends on timing.
+file. Small files on disk go to the workers several to a task; whatever goes wrong with a task
+(its worker dies, raises or is still busy after :data:`FILE_SECONDS`), each of its files is read
+again alone, so the one that caused it fails, named, and the others are imported. Results come
+back in the order of the files, so what is stored never depends on timing.
 """
 
 from __future__ import annotations
@@ -45,7 +48,14 @@ try:
 except ImportError:  # not a Unix: no memory limit
     resource = None
 
-_WINDOW_FILES_PER_WORKER = 4  # files in flight per worker: enough to keep them busy
+# Files go to the workers a few at a time (one task, one message each way): the pool's cost per
+# task (its futures, pipes and wake-ups) is paid once for them. Only files on disk of up to
+# _TASK_FILE_BYTES are grouped; a larger file or an archive's member is a task of its own. A
+# task that breaks its worker, raises or outlives FILE_SECONDS has each of its files read again
+# alone, so the failure names the file that caused it.
+_FILES_PER_TASK = 16
+_TASK_FILE_BYTES = 1024 * 1024
+_TASKS_PER_WORKER = 2  # tasks in flight per worker: enough to keep them busy
 _WINDOW_BYTES = 32 * 1024 * 1024  # archive members' bytes in flight to workers, at most (one file may exceed it)
 _SPILL_BYTES = 4 * 1024 * 1024  # larger members reach a worker through a private temporary file
 # What a worker may allocate beyond what it starts with (Linux, RLIMIT_DATA): whatever a file holds,
@@ -170,6 +180,15 @@ class Parsed:
     notice: str | None = None  # an optional file that is not an activity file: said, not failed
 
 
+# one file for a worker: its name, format by name, path or bytes, optional, present (parse_source)
+Task = tuple[str, str | None, Path | None, bytes | None, bool, frozenset[str] | None]
+
+
+def _parse_tasks(tasks: list[Task]) -> list[Parsed]:
+    """:func:`_parse_task` over several files, in a worker: their results in their order."""
+    return [_parse_task(*task) for task in tasks]
+
+
 def _parse_task(name: str, hint: str | None, path: Path | None, data: bytes | None,
                 optional: bool = False, present: frozenset[str] | None = None) -> Parsed:
     """Read (if given a path), unpack, recognise, hash and parse one file; errors come back as
@@ -225,23 +244,32 @@ def _parse_task(name: str, hint: str | None, path: Path | None, data: bytes | No
 @dataclass
 class _Job:
     item: Item
-    future: Future[Parsed] | None = None
+    future: Future[list[Parsed]] | None = None  # the task it went in (with the other files of it)
+    index: int = 0  # its place in that task
+    task: list[_Job] | None = None  # the jobs of that task
     result: Parsed | None = None
     path: Path | None = None  # a file on disk (or a spooled member) the worker reads itself
     data: bytes | None = None  # a member's bytes, kept until its result is in (to retry it)
     spooled: bool = False
     size: int = 0
 
+    @property
+    def groupable(self) -> bool:
+        """A file on disk small enough to share a task with others."""
+        item = self.item
+        return (self.result is None and not self.spooled and isinstance(item, Source) and item.path is not None
+                and (item.size or 0) <= _TASK_FILE_BYTES)
+
 
 def parse_all(items: Iterator[Item], known: dict[str, str], workers: int | None) -> Iterator[tuple[Item, Parsed]]:
     """(item, parsed) in the order of ``items``, parsed in worker processes (or here, with 0).
 
-    Only a bounded window of files is in flight: a few per worker and at most ``_WINDOW_BYTES``
-    of archive members, so memory holds a few files whatever the import's size. The workers start
-    once the first window is listed (or an archive's member reached, which is read at once): no
-    more of them than the files to read when those are all (none for an import with nothing new),
-    with the readers their formats need loaded here first, so the workers (forked, where the
-    system allows) start with them instead of each loading them again.
+    Only a bounded window of files is in flight: a few tasks per worker and at most
+    ``_WINDOW_BYTES`` of archive members, so memory holds a few files whatever the import's size.
+    The workers start once the first window is listed (or an archive's member reached, which is
+    read at once): no more of them than the files to read when those are all (none for an import
+    with nothing new), with the readers their formats need loaded here first, so the workers
+    (forked, where the system allows) start with them instead of each loading them again.
     """
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     if n_workers <= 0:
@@ -250,7 +278,8 @@ def parse_all(items: Iterator[Item], known: dict[str, str], workers: int | None)
             yield item, _run_here(item)
         return
     it = iter(items)
-    window = _WINDOW_FILES_PER_WORKER * n_workers
+    per_task = _FILES_PER_TASK
+    window = _TASKS_PER_WORKER * per_task * n_workers
     first: list[Item] = []
     listed = True  # the first window holds every item
     for item in it:
@@ -267,8 +296,11 @@ def parse_all(items: Iterator[Item], known: dict[str, str], workers: int | None)
     load_readers(item.kind for item in to_read)
     if listed:
         n_workers = max(1, min(n_workers, len(to_read)))
+        # every worker has a few tasks, so none waits long for the last one
+        per_task = max(1, min(per_task, -(-len(to_read) // (n_workers * _TASKS_PER_WORKER))))
     with _Workers(n_workers, frozenset(known)) as pool:
         pending: deque[_Job] = deque()
+        group: list[_Job] = []  # files waiting to fill a task
         in_flight = 0
         exhausted = False
         upcoming = chain(first, it)
@@ -278,11 +310,25 @@ def parse_all(items: Iterator[Item], known: dict[str, str], workers: int | None)
                 if following is None:
                     exhausted = True
                     break
-                job = pool.submit(following)
+                job = pool.prepare(following)
                 pending.append(job)
                 in_flight += job.size
+                if job.groupable:
+                    group.append(job)
+                    if len(group) < per_task:
+                        continue
+                elif job.result is not None:
+                    continue
+                else:
+                    pool.send(group)  # (sent in the order they came)
+                    group = [job]
+                pool.send(group)
+                group = []
             if not pending:
                 return
+            if group and (exhausted or group[0] is pending[0]):
+                pool.send(group)  # the next result waited for is in it, or no more files come
+                group = []
             job = pending.popleft()
             in_flight -= job.size
             yield job.item, pool.result(job, pending)
@@ -338,7 +384,9 @@ class _Workers:
         finally:
             gc.unfreeze()
 
-    def submit(self, item: Item) -> _Job:
+    def prepare(self, item: Item) -> _Job:
+        """The job of one item, its bytes read if it is an archive's member (or its result, when
+        it cannot be read): :meth:`send` gives it to a worker."""
         job = _Job(item)
         if isinstance(item, Unreadable):
             job.result = Parsed(error=item.reason)
@@ -356,13 +404,21 @@ class _Workers:
                     job.size = len(job.data)
             except IngestError as err:
                 job.result = Parsed(error=err.message)
-                return job
-        try:
-            job.future = self._submit_to(self.pool, job)
-        except BrokenProcessPool as exc:  # a worker died since the last result: this job is a suspect too
-            job.future = Future()
-            job.future.set_exception(exc)
         return job
+
+    def send(self, jobs: list[_Job]) -> None:
+        """Give these jobs to the workers as one task."""
+        if not jobs:
+            return
+        for i, job in enumerate(jobs):
+            job.index, job.task = i, jobs
+        try:
+            future = self._submit_to(self.pool, jobs)
+        except BrokenProcessPool as exc:  # a worker died since the last result: these jobs are suspects too
+            future = Future()
+            future.set_exception(exc)
+        for job in jobs:
+            job.future = future
 
     def _spool(self, src: Source) -> Path:
         if self.spool_dir is None:
@@ -378,30 +434,43 @@ class _Workers:
         return Path(name)
 
     @staticmethod
-    def _submit_to(pool: ProcessPoolExecutor, job: _Job) -> Future[Parsed]:
-        src = job.item
-        assert isinstance(src, Source)
-        return pool.submit(_parse_task, src.name, src.kind, job.path, job.data, src.optional, src.present)
+    def _submit_to(pool: ProcessPoolExecutor, jobs: list[_Job]) -> Future[list[Parsed]]:
+        tasks: list[Task] = []
+        for job in jobs:
+            src = job.item
+            assert isinstance(src, Source)
+            tasks.append((src.name, src.kind, job.path, job.data, src.optional, src.present))
+        return pool.submit(_parse_tasks, tasks)
 
     def result(self, job: _Job, pending: deque[_Job]) -> Parsed:
         """The job's result. Whatever happens to its worker, the job ends as one result: a
         worker that died makes it and every job in flight run alone; one still busy after
-        :data:`FILE_SECONDS` is stopped (the job at the head of the queue has been running at
-        least as long as it has been waited for); one that raised (a MemoryError sending its
-        result back) fails the file with a reason."""
+        :data:`FILE_SECONDS` is stopped (the task at the head of the queue has been running at
+        least as long as it has been waited for), and its file fails, or each file of a task of
+        several is read again alone; one that raised (a MemoryError sending its result back)
+        fails the file with a reason, or has each file of its task read again alone."""
         try:
             if job.result is None:
                 assert job.future is not None
+                alone = job.task is None or len(job.task) == 1
                 try:
-                    job.result = job.future.result(timeout=FILE_SECONDS)
+                    job.result = job.future.result(timeout=FILE_SECONDS)[job.index]
                 except BrokenProcessPool:
                     self._recover([job, *pending])
                 except FutureTimeout:
-                    job.result = Parsed(error=_slow_reason())
                     _stop(self.pool)
-                    self._recover(list(pending))
+                    if alone:
+                        job.result = Parsed(error=_slow_reason())
+                        self._recover(list(pending))
+                    else:
+                        self._recover([job, *pending])
                 except Exception as exc:  # noqa: BLE001 - raised in the worker: one file fails
-                    job.result = Parsed(error=_raised_reason(exc))
+                    if alone:
+                        job.result = Parsed(error=_raised_reason(exc))
+                    else:
+                        for other in job.task or ():
+                            if other.result is None:
+                                other.result = self._alone(other)
             assert job.result is not None
             return job.result
         finally:
@@ -415,19 +484,23 @@ class _Workers:
             if job.result is not None or job.future is None:
                 continue
             if job.future.done() and not job.future.cancelled() and job.future.exception() is None:
-                job.result = job.future.result()  # finished before the pool broke
+                job.result = job.future.result()[job.index]  # finished before the pool broke
                 continue
-            with self._new(1) as solo:
-                try:
-                    job.result = self._submit_to(solo, job).result(timeout=FILE_SECONDS)
-                except BrokenProcessPool:
-                    job.result = Parsed(error=_DEAD_WORKER)
-                except FutureTimeout:
-                    job.result = Parsed(error=_slow_reason())
-                    _stop(solo)
-                except Exception as exc:  # noqa: BLE001 - as in result()
-                    job.result = Parsed(error=_raised_reason(exc))
+            job.result = self._alone(job)
         self.pool = self._new(self.n)
+
+    def _alone(self, job: _Job) -> Parsed:
+        """The job's result, read alone in a fresh process."""
+        with self._new(1) as solo:
+            try:
+                return self._submit_to(solo, [job]).result(timeout=FILE_SECONDS)[0]
+            except BrokenProcessPool:
+                return Parsed(error=_DEAD_WORKER)
+            except FutureTimeout:
+                _stop(solo)
+                return Parsed(error=_slow_reason())
+            except Exception as exc:  # noqa: BLE001 - as in result()
+                return Parsed(error=_raised_reason(exc))
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

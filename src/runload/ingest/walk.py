@@ -27,7 +27,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Collection, Generator, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
 
@@ -165,22 +165,12 @@ def walk(paths: list[Path], seen: Seen | None = None) -> Iterator[WalkEvent]:
     ctx = _Walk(seen or Seen(), set())
     for path in paths:
         found = False
+        ctx.named = (printable(str(path)), printable(os.path.basename(os.path.abspath(path))))
         for event in ctx.from_named(path):
             found = found or not isinstance(event, (Listed, ArchiveOpened))
-            if isinstance(event, Source):
-                event = replace(event, stored_name=_relative_name(event.name, path))
             yield event
         if not found and (path.is_dir() or not _single_file(path)):
             yield NothingFound(path)
-
-
-def _relative_name(name: str, named: Path) -> str:
-    """A file's name relative to the folder holding the path the import named: the folder's or
-    archive's own name and what follows (``watch/2024/run.fit``), not where it is on this disk."""
-    prefix = printable(str(named))
-    if not name.startswith(prefix):
-        return name
-    return printable(os.path.basename(os.path.abspath(named))) + name[len(prefix):]
 
 
 def _single_file(path: Path) -> bool:
@@ -202,6 +192,16 @@ class _Walk:
     seen: Seen
     taken: set[str]  # keys of the files given: one named twice is imported once
     folders: dict[Path, Path] = field(default_factory=dict)  # each folder walked, resolved once
+    named: tuple[str, str] = ("", "")  # the path the import named being walked: as text, and its own name
+
+    def stored(self, name: str) -> str:
+        """A file's name relative to the folder holding the path the import named: the folder's
+        or archive's own name and what follows (``watch/2024/run.fit``), not where it is on this
+        disk (:attr:`Source.stored_name`)."""
+        prefix, own = self.named
+        if not name.startswith(prefix):
+            return name
+        return own + name[len(prefix):]
 
     def resolved(self, path: Path) -> Path:
         """``path.resolve()`` of a file found in a folder that is not a link itself: its folder's
@@ -244,13 +244,14 @@ class _Walk:
                 yield _unreadable(IngestError(f"cannot read: {exc.strerror or exc}", path=name))
             except IngestError as err:
                 yield _unreadable(err)
-        yield from _listed(sum(name_role(f.name) != "archive" for f in files))
-        for f in files:
+        roles = [name_role(f.name) for f in files]
+        yield from _listed(sum(role != "archive" for role in roles))
+        for f, role in zip(files, roles):
             meta = None
             for base, table in strava.items():
                 if base in f.parents:
                     meta = table.get(f.relative_to(base).as_posix().lower())
-            yield from self.from_path(f, printable(str(f)), meta, explicit=False, root=root)
+            yield from self.from_path(f, printable(str(f)), meta, explicit=False, root=root, role=role)
         for f, wanted in tables:
             # after the files: the rows no file of the export stands for, as summary activities
             too_large = _too_large_for_summaries(f.stat().st_size)
@@ -260,8 +261,10 @@ class _Walk:
             yield from self.from_path(f, printable(str(f)), None, explicit=True, present=wanted, root=root)
 
     def from_path(self, path: Path, name: str, meta: StravaMeta | None, *, explicit: bool,
-                  present: frozenset[str] | None = None, root: Path | None = None) -> Iterator[WalkEvent]:
-        role = name_role(path.name) or ("activity" if explicit else None)
+                  present: frozenset[str] | None = None, root: Path | None = None,
+                  role: str | None = None) -> Iterator[WalkEvent]:
+        """The events of one file on disk (``role``: its :func:`name_role`, when already known)."""
+        role = role or name_role(path.name) or ("activity" if explicit else None)
         if role is None:
             return
         link = root is not None and path.is_symlink()
@@ -299,7 +302,7 @@ class _Walk:
             return
         yield Source(name, "strava" if present is not None else activity_kind(path.name), _file_reader(path, name),
                      st.st_size, key, fingerprint, path, meta, optional=(role == "gzip" and not explicit),
-                     present=present)
+                     present=present, stored_name=self.stored(name))
 
     def from_zip_file(self, path: Path, name: str, key: str, fingerprint: str) -> Iterator[WalkEvent]:
         members = self.seen.archive_unchanged(key, fingerprint)
@@ -372,7 +375,7 @@ class _Walk:
                         meta = table.get(member_name.lower()[len(prefix):])
                 yield Source(member, activity_kind(info.filename), zip_reader(zf, info, member, budget),
                              info.file_size, member_key, fingerprint, None, meta, containers, optional=(role == "gzip"),
-                             stream=zip_streamer(zf, info, member, budget))
+                             stream=zip_streamer(zf, info, member, budget), stored_name=self.stored(member))
                 continue
             if depth >= MAX_NESTING:
                 yield _unreadable(IngestError(f"zips nested more than {MAX_NESTING} deep; refusing", path=member))
@@ -398,7 +401,7 @@ class _Walk:
                 continue
             yield Source(member, "strava", zip_reader(zf, info, member, budget), info.file_size, member_key,
                          fingerprint, None, None, containers, stream=zip_streamer(zf, info, member, budget),
-                         present=wanted)
+                         present=wanted, stored_name=self.stored(member))
 
     def from_nested_zip(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str, member_key: str, depth: int,
                         budget: Budget, containers: tuple[str, ...]) -> Iterator[WalkEvent]:

@@ -23,6 +23,7 @@ Speaking with one voice:
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -191,6 +192,25 @@ def assess(data: AthleteData, book: Rulebook, as_of: date | None = None) -> Asse
 
     Pure: the same inputs give the same assessment, and nothing outside them is read.
     """
+    # The cyclic garbage collector is held back while the assessment is built and runs again as
+    # soon as it is done. An assessment builds a few thousand small objects (values, findings,
+    # their words) on top of the athlete's activities, which have usually just been read; none
+    # of them form a cycle, and most are gone by the end, freed by reference counting. A
+    # collection in the middle would walk every one of them (and the activities) and free
+    # nothing; a collection due then runs at the caller's next allocation instead, on what is
+    # still alive. When the collector is not running (an assessment inside another, a caller
+    # that disabled it, another thread assessing), it is left as it is.
+    if not gc.isenabled():
+        return _assess(data, book, as_of)
+    gc.disable()
+    try:
+        return _assess(data, book, as_of)
+    finally:
+        gc.enable()
+
+
+def _assess(data: AthleteData, book: Rulebook, as_of: date | None) -> Assessment:
+    """:func:`assess`."""
     athlete = data.athlete
     rules, settings = book.for_athlete(athlete.id)
     # an activity without a recorded offset is placed by the athlete's zone at its start

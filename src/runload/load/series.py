@@ -15,6 +15,7 @@ import math
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from functools import cached_property
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -681,11 +682,12 @@ def rolling_running(daily: pd.DataFrame, *, window_days: int = 7, min_base_km: f
 
 
 def rolling_columns(km: np.ndarray, *, window_days: int = 7, min_base_km: float = MIN_BASE_KM,
-                    known: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                    known: np.ndarray | None = None, totals: dict[int, np.ndarray] | None = None
+                    ) -> dict[str, np.ndarray]:
     """The columns of :func:`rolling_running` of a complete daily running distance given as an
-    array."""
+    array (``totals``: its window totals, see :func:`runload.load.formulas.rolling_mean`)."""
     n = len(km)
-    cur = rolling_sum(km, window_days)
+    cur = rolling_sum(km, window_days, totals=totals)
     ok = ~np.isnan(cur)
     if known is not None and n:
         seen = np.concatenate(([0], np.cumsum(~np.asarray(known, dtype=bool))))
@@ -753,6 +755,13 @@ def _week_sums(first: date | None, vals: np.ndarray, weeks: Sequence[date]) -> l
     return total.tolist()
 
 
+#: The fields of a run :meth:`Frames.run_values` reads, in one pass, and the columns it gives.
+_RUN_FIELDS = attrgetter("distance_m", "timer_s", "elapsed_s", "rpe", "elevation_gain_m", "avg_hr_bpm")
+_RUN_COLUMNS = ("metres", "seconds", "rpe", "climb", "no_rpe", "no_climb", "no_hr")
+#: The load measures a run may lack, and the column of :meth:`Frames.run_values` that says so.
+_LACKS = {"session_load": "no_rpe", "climb": "no_climb", "trimp": "no_hr"}
+
+
 class Frames:
     """One athlete's series up to a day, each built once on first use.
 
@@ -802,25 +811,25 @@ class Frames:
         """A number of each of :attr:`runs`, read once per frames: ``metres`` (distance),
         ``seconds`` (:func:`duration_s`, 0 without), ``rpe``, ``climb`` (elevation gain; 0
         without), and ``no_rpe``, ``no_climb``, ``no_hr`` (True where the run lacks the measure)."""
-        key = ("run values", name)
-        got = self._memo.get(key)
-        if got is None:
-            acts = [a for _, a in self.runs]
-            n = len(acts)
-            if name == "metres":
-                got = np.fromiter((a.distance_m for a in acts), dtype=float, count=n)
-            elif name == "seconds":
-                got = np.fromiter(((a.timer_s if a.timer_s is not None else a.elapsed_s) or 0.0 for a in acts),
-                                  dtype=float, count=n)
-            elif name == "rpe":
-                got = np.fromiter((a.rpe or 0.0 for a in acts), dtype=float, count=n)
-            elif name == "climb":
-                got = np.fromiter((a.elevation_gain_m or 0.0 for a in acts), dtype=float, count=n)
-            else:
-                attr = {"no_rpe": "rpe", "no_climb": "elevation_gain_m", "no_hr": "avg_hr_bpm"}[name]
-                got = np.fromiter((getattr(a, attr) is None for a in acts), dtype=bool, count=n)
-            self._memo[key] = got
-        return got
+        return self._run_columns[name]
+
+    @cached_property
+    def _run_columns(self) -> dict[str, np.ndarray]:
+        """Every column of :meth:`run_values`, the runs' fields read in one pass (a table of
+        Python values, then each column on arrays: a missing value read as 0.0, as ``or 0.0``
+        reads it)."""
+        n = len(self.runs)
+        if not n:
+            return {name: np.zeros(0, dtype=bool if name.startswith("no_") else float) for name in _RUN_COLUMNS}
+        table = np.array(list(map(_RUN_FIELDS, [a for _, a in self.runs])), dtype=object).reshape(n, 6)
+        missing = table == None  # noqa: E711 - elementwise: which fields a run lacks
+        out = {"metres": table[:, 0].astype(float), "no_rpe": missing[:, 3], "no_climb": missing[:, 4],
+               "no_hr": missing[:, 5]}
+        timer = np.where(missing[:, 1], table[:, 2], table[:, 1])
+        for name, values in (("seconds", timer), ("rpe", table[:, 3]), ("climb", table[:, 4])):
+            got = np.where(values == None, 0.0, values).astype(float)  # noqa: E711 - elementwise
+            out[name] = np.where(got == 0.0, 0.0, got)  # ``or 0.0``: a zero (or -0.0) reads as 0.0
+        return out
 
     @cached_property
     def _upto_end(self) -> np.ndarray:
@@ -976,8 +985,15 @@ class Frames:
         if key not in self._memo:
             self._memo[key] = rolling_columns(self.daily_columns[1]["distance_km"].astype(float),
                                               window_days=window_days, min_base_km=min_base_km,
-                                              known=self.known if self.gaps else None)
+                                              known=self.known if self.gaps else None,
+                                              totals=self.window_totals("distance"))
         return self._memo[key]
+
+    def window_totals(self, kind: str = "distance") -> dict[int, np.ndarray]:
+        """The compensated window totals of the daily load ``kind`` by window, kept once per
+        frames (:func:`runload.load.formulas.rolling_mean`): the acute:chronic ratio and the
+        rolling progression walk the 7-day window of the running distance once."""
+        return self.memo(("window totals", kind), dict)
 
     def load_values(self, kind: str = "distance") -> tuple[date | None, np.ndarray, dict[str, int]] | None:
         """The daily load of ``kind`` as (first day, values per day, counts of runs without the
@@ -1002,6 +1018,13 @@ class Frames:
                                                     hr_max_bpm=ath.hr_max_bpm if ath else None,
                                                     sex=ath.sex if ath else None)
         return self._memo[key]
+
+    def runs_carry(self, kind: str) -> bool:
+        """Whether any run up to ``end`` carries the load measure ``kind`` (RPE for
+        ``session_load``, elevation gain for ``climb``, heart rate for ``trimp``; distance and
+        duration every run has)."""
+        flag = _LACKS.get(kind)
+        return flag is None or bool((~self.run_values(flag) & self._upto_end).any())
 
     def _run_load_values(self, kind: str) -> tuple[date | None, np.ndarray, dict[str, int]]:
         """:func:`daily_load_values` of the runs for ``duration``, ``session_load`` or ``climb``,
@@ -1101,7 +1124,7 @@ class Frames:
                 self._memo[key] = None
             else:
                 weeks = weekly["week_start"]
-                flag = {"session_load": "no_rpe", "climb": "no_climb", "trimp": "no_hr"}.get(kind)
+                flag = _LACKS.get(kind)
                 if flag is None or not weeks:
                     missing = [0] * len(weeks)
                 else:  # runs lacking the measure, up to the end, counted per week

@@ -169,6 +169,9 @@ def week_load_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColum
     """
     kind = str(params.get("load", "distance"))
     min_base = float(params.get("min_base", 0.0))
+    if not ctx.frames.runs_carry(kind):
+        # every week with a run has a run lacking the measure, every other week 0: nothing to judge
+        return no_columns()
     weeks = ctx.frames.weekly_load_lists(kind)
     if weeks is None or len(weeks["value"]) < 2:
         return no_columns()
@@ -340,7 +343,8 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
         return no_columns()
     first, values = load[0], load[1]
     a_load, c_load, ratio = ctx.frames.memo(("acwr", kind, method, acute, chronic),
-                                            lambda: acwr_arrays(values, method=method, acute=acute, chronic=chronic))
+                                            lambda: acwr_arrays(values, method=method, acute=acute, chronic=chronic,
+                                                                totals=ctx.frames.window_totals(kind)))
     silence = int(_setting(ctx, params, "silence_days", SILENCE_DAYS))
     spans = ctx.frames.gaps if silence == SILENCE_DAYS else \
         gaps(ctx.frames.activities, first_weekday=ctx.week_start, min_days=silence, days=ctx.frames.days)

@@ -203,57 +203,60 @@ def recent_reference(values: Sequence[float], complete: Sequence[bool], i: int, 
     return max(refs, key=lambda j: (values[j], j)) if refs else None
 
 
+def all_reference_weeks(complete: Sequence[bool]) -> list[list[int]]:
+    """:func:`reference_weeks` of every week at once (with its defaults), in one pass: the
+    complete weeks seen so far are in order, so a week's references are the last
+    :data:`RECENT_WEEKS` of them that lie within :data:`RECENT_SPAN_WEEKS`, most recent first."""
+    out: list[list[int]] = []
+    done: list[int] = []  # the complete weeks so far, in order
+    for i, ok in enumerate(complete):
+        oldest = i - RECENT_SPAN_WEEKS
+        out.append([j for j in reversed(done[-RECENT_WEEKS:]) if j >= oldest])
+        if ok:
+            done.append(i)
+    return out
+
+
 def recent_references(values: Sequence[float], complete: Sequence[bool]) -> list[int | None]:
-    """:func:`recent_reference` of every week at once (on arrays, the weeks looked back at one
-    step at a time: the same highest of the same complete weeks, the most recent of equals)."""
-    n = len(values)
-    if not n:
-        return []
-    v = np.asarray(values, dtype=float)
-    ok = np.asarray(complete, dtype=bool)
-    if np.isnan(v).any():
-        return [recent_reference(values, complete, i) for i in range(n)]
-    idx = np.arange(n)
-    ref = np.full(n, -1, dtype=np.int64)
-    found = np.zeros(n, dtype=np.int64)
-    for k in range(1, RECENT_SPAN_WEEKS + 1):
-        j = idx - k
-        use = (j >= 0) & ok[np.maximum(j, 0)] & (found < RECENT_WEEKS)
-        # strictly higher: of equals the most recent (found first) stays
-        better = use & ((ref < 0) | (v[np.maximum(j, 0)] > v[np.maximum(ref, 0)]))
-        ref = np.where(better, j, ref)
-        found += use
-    return [None if r < 0 else r for r in ref.tolist()]
+    """:func:`recent_reference` of every week at once (the same highest of the same complete
+    weeks, the most recent of equals: they are looked at most recent first and only a strictly
+    higher one takes over)."""
+    v = list(values)
+    if any(x != x for x in v):  # NaN: as recent_reference compares it
+        return [recent_reference(values, complete, i) for i in range(len(v))]
+    out: list[int | None] = []
+    for refs in all_reference_weeks(complete):
+        if not refs:
+            out.append(None)
+            continue
+        best = refs[0]
+        for j in refs[1:]:
+            if v[j] > v[best]:
+                best = j
+        out.append(best)
+    return out
 
 
 def recent_pair_references(values: Sequence[float], complete: Sequence[bool]) -> list[int | None]:
-    """:func:`recent_pair_reference` of every week at once, on arrays."""
-    n = len(values)
-    v = np.asarray(values, dtype=float)
-    if n < 2 or np.isnan(v).any():
+    """:func:`recent_pair_reference` of every week at once: of the pairs of consecutive weeks
+    among the references of the week before, the highest sum, the most recent of equals."""
+    v = list(values)
+    n = len(v)
+    if any(x != x for x in v):
         return [recent_pair_reference(values, complete, i) for i in range(n)]
-    ok = np.asarray(complete, dtype=bool)
-    # each week's reference_weeks, most recent first, -1 for none
-    refs = np.full((n, RECENT_WEEKS), -1, dtype=np.int64)
-    found = np.zeros(n, dtype=np.int64)
-    rows = np.arange(n)
-    for k in range(1, RECENT_SPAN_WEEKS + 1):
-        j = rows - k
-        use = (j >= 0) & ok[np.maximum(j, 0)] & (found < RECENT_WEEKS)
-        refs[rows[use], found[use]] = j[use]
-        found += use
-    # week i stands on the references of week i - 1: pairs (j - 1, j) both among them
-    of = np.vstack([np.full((1, RECENT_WEEKS), -1, dtype=np.int64), refs[:-1]])
-    best = np.full(n, -1, dtype=np.int64)
-    best_sum = np.full(n, -np.inf)
-    for a in range(RECENT_WEEKS):
-        j = of[:, a]
-        pair = (j >= 1) & (of == (j - 1)[:, None]).any(axis=1)
-        total = v[np.maximum(j, 0)] + v[np.maximum(j - 1, 0)]
-        better = pair & ((best < 0) | (total > best_sum) | ((total == best_sum) & (j > best)))
-        best = np.where(better, j, best)
-        best_sum = np.where(better, total, best_sum)
-    return [None if b < 0 else b for b in best.tolist()]
+    refs = all_reference_weeks(complete)
+    out: list[int | None] = [None] if n else []
+    for i in range(1, n):
+        of = refs[i - 1]
+        best: int | None = None
+        best_sum = 0.0
+        for j in of:  # most recent first: only a strictly higher pair takes over
+            if j - 1 in of:
+                total = v[j] + v[j - 1]
+                if best is None or total > best_sum:
+                    best, best_sum = j, total
+        out.append(best)
+    return out
 
 
 #: Percentages are kept to this many decimals: a week or a run exactly at a limit sums to it only
@@ -756,8 +759,22 @@ def _week_sums(first: date | None, vals: np.ndarray, weeks: Sequence[date]) -> l
 
 
 #: The fields of a run :meth:`Frames.run_values` reads, in one pass, and the columns it gives.
-_RUN_FIELDS = attrgetter("distance_m", "timer_s", "elapsed_s", "rpe", "elevation_gain_m", "avg_hr_bpm")
-_RUN_COLUMNS = ("metres", "seconds", "rpe", "climb", "no_rpe", "no_climb", "no_hr")
+_RUN_FIELDS = attrgetter("distance_m", "timer_s", "elapsed_s", "rpe", "elevation_gain_m", "avg_hr_bpm",
+                         "avg_cadence_spm")
+_RUN_COLUMNS = ("metres", "seconds", "rpe", "climb", "cadence", "no_rpe", "no_climb", "no_hr")
+
+
+def _or_zero(values: Sequence[float | None]) -> np.ndarray:
+    """``value or 0.0`` of each value, as an array (None, 0 and -0.0 read as 0.0)."""
+    got = np.array(values if None not in values else [0.0 if v is None else v for v in values], dtype=float)
+    return np.where(got == 0.0, 0.0, got)
+
+
+def _lacking(values: Sequence[object]) -> np.ndarray:
+    """Per value: True where it is None."""
+    if None not in values:
+        return np.zeros(len(values), dtype=bool)
+    return np.fromiter((v is None for v in values), dtype=bool, count=len(values))
 #: The load measures a run may lack, and the column of :meth:`Frames.run_values` that says so.
 _LACKS = {"session_load": "no_rpe", "climb": "no_climb", "trimp": "no_hr"}
 
@@ -810,26 +827,23 @@ class Frames:
     def run_values(self, name: str) -> np.ndarray:
         """A number of each of :attr:`runs`, read once per frames: ``metres`` (distance),
         ``seconds`` (:func:`duration_s`, 0 without), ``rpe``, ``climb`` (elevation gain; 0
-        without), and ``no_rpe``, ``no_climb``, ``no_hr`` (True where the run lacks the measure)."""
+        without), ``cadence`` (0 without), and ``no_rpe``, ``no_climb``, ``no_hr`` (True where
+        the run lacks the measure)."""
         return self._run_columns[name]
 
     @cached_property
     def _run_columns(self) -> dict[str, np.ndarray]:
-        """Every column of :meth:`run_values`, the runs' fields read in one pass (a table of
-        Python values, then each column on arrays: a missing value read as 0.0, as ``or 0.0``
-        reads it)."""
+        """Every column of :meth:`run_values`, the runs' fields read in one pass (a missing value
+        read as 0.0, as ``or 0.0`` reads it)."""
         n = len(self.runs)
         if not n:
             return {name: np.zeros(0, dtype=bool if name.startswith("no_") else float) for name in _RUN_COLUMNS}
-        table = np.array(list(map(_RUN_FIELDS, [a for _, a in self.runs])), dtype=object).reshape(n, 6)
-        missing = table == None  # noqa: E711 - elementwise: which fields a run lacks
-        out = {"metres": table[:, 0].astype(float), "no_rpe": missing[:, 3], "no_climb": missing[:, 4],
-               "no_hr": missing[:, 5]}
-        timer = np.where(missing[:, 1], table[:, 2], table[:, 1])
-        for name, values in (("seconds", timer), ("rpe", table[:, 3]), ("climb", table[:, 4])):
-            got = np.where(values == None, 0.0, values).astype(float)  # noqa: E711 - elementwise
-            out[name] = np.where(got == 0.0, 0.0, got)  # ``or 0.0``: a zero (or -0.0) reads as 0.0
-        return out
+        metres, timer, elapsed, rpe, climb, hr, cadence = zip(*map(_RUN_FIELDS, [a for _, a in self.runs]))
+        if None in timer:
+            timer = tuple(e if t is None else t for t, e in zip(timer, elapsed))
+        return {"metres": np.array(metres, dtype=float), "seconds": _or_zero(timer), "rpe": _or_zero(rpe),
+                "climb": _or_zero(climb), "cadence": _or_zero(cadence), "no_rpe": _lacking(rpe),
+                "no_climb": _lacking(climb), "no_hr": _lacking(hr)}
 
     @cached_property
     def _upto_end(self) -> np.ndarray:

@@ -498,6 +498,8 @@ def cadence_drop_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValu
     days = int(_setting(ctx, params, "baseline_days", 90))
     tol = float(_setting(ctx, params, "speed_tolerance_pct", 5.0)) / 100.0
     need = int(_setting(ctx, params, "min_runs", 3))
+    if not ctx.frames.run_values("cadence").any():
+        return []  # no run with a cadence
     runs = []
     for day, a in ctx.frames.runs:
         dur = a.timer_s if a.timer_s is not None else a.elapsed_s

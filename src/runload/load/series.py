@@ -34,6 +34,7 @@ from runload.load.formulas import (
     spike_references,
 )
 from runload.models import Activity, Athlete, Sport
+from runload.shoes import ShoeRuns
 
 DAILY_COLUMNS = ["distance_km", "duration_s", "runs", "longest_run_km"]
 WEEKLY_COLUMNS = ["week_start", "distance_km", "duration_s", "runs", "longest_run_km", "change_pct",
@@ -760,8 +761,8 @@ def _week_sums(first: date | None, vals: np.ndarray, weeks: Sequence[date]) -> l
 
 #: The fields of a run :meth:`Frames.run_values` reads, in one pass, and the columns it gives.
 _RUN_FIELDS = attrgetter("distance_m", "timer_s", "elapsed_s", "rpe", "elevation_gain_m", "avg_hr_bpm",
-                         "avg_cadence_spm")
-_RUN_COLUMNS = ("metres", "seconds", "rpe", "climb", "cadence", "no_rpe", "no_climb", "no_hr")
+                         "avg_cadence_spm", "gear")
+_RUN_COLUMNS = ("metres", "seconds", "rpe", "climb", "cadence", "no_rpe", "no_climb", "no_hr", "gear")
 
 
 def _or_zero(values: Sequence[float | None]) -> np.ndarray:
@@ -827,8 +828,8 @@ class Frames:
     def run_values(self, name: str) -> np.ndarray:
         """A number of each of :attr:`runs`, read once per frames: ``metres`` (distance),
         ``seconds`` (:func:`duration_s`, 0 without), ``rpe``, ``climb`` (elevation gain; 0
-        without), ``cadence`` (0 without), and ``no_rpe``, ``no_climb``, ``no_hr`` (True where
-        the run lacks the measure)."""
+        without), ``cadence`` (0 without), ``no_rpe``, ``no_climb``, ``no_hr`` (True where
+        the run lacks the measure), and ``gear`` (the shoe's name or None, as objects)."""
         return self._run_columns[name]
 
     @cached_property
@@ -837,13 +838,41 @@ class Frames:
         read as 0.0, as ``or 0.0`` reads it)."""
         n = len(self.runs)
         if not n:
-            return {name: np.zeros(0, dtype=bool if name.startswith("no_") else float) for name in _RUN_COLUMNS}
-        metres, timer, elapsed, rpe, climb, hr, cadence = zip(*map(_RUN_FIELDS, [a for _, a in self.runs]))
+            return {name: np.zeros(0, dtype=bool if name.startswith("no_") else object if name == "gear" else float)
+                    for name in _RUN_COLUMNS}
+        metres, timer, elapsed, rpe, climb, hr, cadence, gear = zip(*map(_RUN_FIELDS, [a for _, a in self.runs]))
         if None in timer:
             timer = tuple(e if t is None else t for t, e in zip(timer, elapsed))
         return {"metres": np.array(metres, dtype=float), "seconds": _or_zero(timer), "rpe": _or_zero(rpe),
                 "climb": _or_zero(climb), "cadence": _or_zero(cadence), "no_rpe": _lacking(rpe),
-                "no_climb": _lacking(climb), "no_hr": _lacking(hr)}
+                "no_climb": _lacking(climb), "no_hr": _lacking(hr), "gear": np.array(gear, dtype=object)}
+
+    def shoe_runs(self, end: date | None = None) -> dict[str, ShoeRuns]:
+        """:func:`runload.shoes.runs_by_shoe` of :attr:`runs` (up to ``end``), on the runs'
+        arrays: each shoe's kilometres added run by run in start order, as that function adds
+        them, its runs counted, its first and last day."""
+        key = ("shoe runs", end)
+        if key not in self._memo:
+            gear = self.run_values("gear")
+            at = np.flatnonzero(np.fromiter((bool(g) for g in gear.tolist()), dtype=bool, count=len(gear)))
+            if end is not None:
+                at = at[self.run_days[at] <= end.toordinal()]
+            slot: dict[str, int] = {}  # each shoe by its first run
+            shoe = np.fromiter((slot.setdefault(g, len(slot)) for g in gear[at].tolist()), dtype=np.int64,
+                               count=len(at))
+            count = len(slot)
+            km = np.full(count, -0.0)  # -0.0 + x is x, whatever x: the first run's km as it is
+            np.add.at(km, shoe, self.run_values("metres")[at] / 1000.0)
+            days = self.run_days[at]
+            first = np.full(count, np.iinfo(np.int64).max)
+            np.minimum.at(first, shoe, days)
+            last = np.zeros(count, dtype=np.int64)
+            np.maximum.at(last, shoe, days)
+            runs = np.bincount(shoe, minlength=count)
+            self._memo[key] = {name: ShoeRuns(k, n, date.fromordinal(lo), date.fromordinal(hi))
+                               for name, k, n, lo, hi in zip(slot, km.tolist(), runs.tolist(), first.tolist(),
+                                                           last.tolist())}
+        return self._memo[key]
 
     @cached_property
     def _upto_end(self) -> np.ndarray:

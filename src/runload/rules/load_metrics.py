@@ -533,7 +533,7 @@ def shoe_km(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     end = ctx.data_end
     base = float(_setting(ctx, params, "retire_at_km", 800.0))
     out = []
-    for t in shoe_totals(ctx.activities, ctx.shoes, end, runs=ctx.frames.runs):
+    for t in shoe_totals(ctx.activities, ctx.shoes, end, per=ctx.frames.shoe_runs(end)):
         if not t.runs or t.retired(ctx.as_of or end):
             continue
         facts: dict[str, Any] = {"gear": t.name, "runs": t.runs, "first_use": t.first_used, "last_use": t.last_used,

@@ -205,7 +205,10 @@ def _rolling_kahan_plain(arr: np.ndarray, window: int, *, mean: bool,
     n = len(arr)
     # the run of equal values ending at each day: a window of one value gives that value exactly
     idx = np.arange(n)
-    run_start = np.maximum.accumulate(np.where(np.r_[True, arr[1:] != arr[:-1]], idx, 0))
+    changed = np.empty(n, dtype=bool)
+    changed[:1] = True
+    np.not_equal(arr[1:], arr[:-1], out=changed[1:])
+    run_start = np.maximum.accumulate(np.where(changed, idx, 0))
     same = idx - run_start + 1 >= window
     if mean:
         out = np.where(same, arr, sums / window)
@@ -515,10 +518,14 @@ def return_to_run_state(activities: Sequence[Activity], as_of: date, *, break_da
 
 def distinct(values: np.ndarray) -> np.ndarray:
     """``np.unique`` of an integer array (sorted distinct values), without its general machinery."""
-    if len(values) < 2:
-        return np.array(values, dtype=values.dtype)
-    v = np.sort(values)
-    return v[np.concatenate(([True], v[1:] != v[:-1]))]
+    v = np.array(values, dtype=values.dtype)
+    if len(v) < 2:
+        return v
+    v.sort()
+    keep = np.empty(len(v), dtype=bool)
+    keep[0] = True
+    np.not_equal(v[1:], v[:-1], out=keep[1:])
+    return v[keep]
 
 
 def return_to_run_of(run_days: np.ndarray, as_of: date, *, break_days: int = LOOKBACK_DAYS,

@@ -430,7 +430,7 @@ def group_sums(groups: np.ndarray, columns: Sequence[np.ndarray], count: int) ->
         return []
     values = np.concatenate(columns)
     if len(groups) and bool((np.diff(groups) >= 0).all()) and not np.isnan(values).any():
-        starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+        starts = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1])))
         return [np.add.reduceat(c, starts).tolist() for c in columns]
     import pandas as pd  # noqa: PLC0415 - pandas' groupby sum, only for weeks out of order or with NaN
     labels = np.concatenate([groups + k * count for k in range(len(columns))])
@@ -900,9 +900,9 @@ class Frames:
     @cached_property
     def cross_training_totals(self) -> dict[date, float]:
         """Minutes of other sports per week (:func:`cross_training_totals`)."""
-        others = [(d, a) for d, a in zip(self.days, self.activities) if a.sport is not Sport.RUNNING]
-        return cross_training_totals(cross_training_minutes([a for _, a in others], week_start=self.first_weekday,
-                                                            days=[d for d, _ in others]))
+        # cross_training_minutes leaves the runs out itself
+        return cross_training_totals(cross_training_minutes(self.activities, week_start=self.first_weekday,
+                                                            days=self.days))
 
     @cached_property
     def silences(self) -> list[tuple[date, date]]:

@@ -221,7 +221,8 @@ def week_leads(rule: Rule, ctx: Context, cols: MetricColumns, rows: list[int]) -
     # per week the most severe, then the larger departure from its threshold, the earliest of equals
     weeks = cols.weeks[at[keep]]
     order = np.lexsort((keep, -np.abs(raw[keep] - threshold[keep]), -rank[keep], weeks))
-    first = np.r_[True, weeks[order][1:] != weeks[order][:-1]]
+    ordered = weeks[order]
+    first = np.concatenate(([True], ordered[1:] != ordered[:-1]))
     return sorted(at[keep[order[first]]].tolist())
 
 

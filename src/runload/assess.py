@@ -338,7 +338,12 @@ def _episode_finding(lead: Finding, rest: Sequence[Finding], ep: Episode | None,
     entries = len(ep.entries)
     head = (f"Pain episode from {ep.onset.isoformat()}" + (f" ({legs})" if legs else "")
             + f": {entries} entr{'y' if entries == 1 else 'ies'}{worst}, {state}" + (f"; {trend}" if trend else "") + ".")
-    return lead.but(title="Pain episode", message=f"{head} Most serious: {lead.message}", date=lead.date or ep.onset)
+    return lead.but(title="Pain episode", message=Deferred(_episode_message, head, lead), date=lead.date or ep.onset)
+
+
+def _episode_message(head: str, lead: Finding) -> str:
+    """A pain episode's message: what the episode was, then its most serious entry's words."""
+    return f"{head} Most serious: {lead.message}"
 
 
 def _episode_trend(ep: Episode, pain: PainAssessment | None = None) -> str:

@@ -365,3 +365,15 @@ def test_run_columns_and_shoe_runs_are_read_run_by_run(seed: int) -> None:
     same("gear", [a.gear for a in runs])
     for end in (None, frames.end, (frames.end or date(2025, 3, 1)) - timedelta(days=20)):
         assert frames.shoe_runs(end) == runs_by_shoe(frames.runs, end)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_all_reference_weeks_are_each_weeks_reference_weeks(seed: int) -> None:
+    """Every week's reference weeks in one pass are reference_weeks of each week."""
+    from runload.load.series import all_reference_weeks, reference_weeks
+
+    rnd = random.Random(seed)
+    for _ in range(50):
+        n = rnd.randrange(0, 60)
+        complete = [rnd.random() < rnd.choice([0.2, 0.7, 0.95]) for _ in range(n)]
+        assert all_reference_weeks(complete) == [reference_weeks(complete, i) for i in range(n)]

@@ -206,15 +206,16 @@ def recent_reference(values: Sequence[float], complete: Sequence[bool], i: int, 
 
 def all_reference_weeks(complete: Sequence[bool]) -> list[list[int]]:
     """:func:`reference_weeks` of every week at once (with its defaults), in one pass: the
-    complete weeks seen so far are in order, so a week's references are the last
-    :data:`RECENT_WEEKS` of them that lie within :data:`RECENT_SPAN_WEEKS`, most recent first."""
+    :data:`RECENT_WEEKS` most recent complete weeks so far, most recent first, less those
+    older than :data:`RECENT_SPAN_WEEKS` (weeks in a row share one list: read them, do not
+    change them)."""
     out: list[list[int]] = []
-    done: list[int] = []  # the complete weeks so far, in order
+    recent: list[int] = []  # the most recent complete weeks so far, most recent first
     for i, ok in enumerate(complete):
         oldest = i - RECENT_SPAN_WEEKS
-        out.append([j for j in reversed(done[-RECENT_WEEKS:]) if j >= oldest])
+        out.append(recent if not recent or recent[-1] >= oldest else [j for j in recent if j >= oldest])
         if ok:
-            done.append(i)
+            recent = [i, *recent[:RECENT_WEEKS - 1]]
     return out
 
 

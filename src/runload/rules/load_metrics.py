@@ -357,16 +357,17 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
         shown[lo:hi] = False
     unit = LOAD_UNITS[kind]
     rows = np.flatnonzero(shown)
+    days = rows + first.toordinal()
+    weeks = week_ordinals(days, ctx.week_start)
 
     def row(k: int) -> MetricValue:
         i = int(rows[k])
-        d = first + timedelta(days=i)
-        return MetricValue(value=float(ratio[i]), date=d, week_start=week_start_of(d, ctx.week_start),
+        return MetricValue(value=float(ratio[i]), date=date.fromordinal(int(days[k])),
+                           week_start=date.fromordinal(int(weeks[k])),
                            facts={"method": method, "load": kind, "acute": float(a_load[i]),
                                   "chronic": float(c_load[i]), "load_unit": unit, **words})
 
-    days = rows + first.toordinal()
-    return MetricColumns(ratio[rows], days, row, weeks=week_ordinals(days, ctx.week_start))
+    return MetricColumns(ratio[rows], days, row, weeks=weeks)
 
 
 @metric("monotony")

@@ -264,7 +264,7 @@ def next_week_limits(frames: Frames, rules: Sequence[Rule], athlete: Athlete, as
     assert day is not None  # there are runs, so the frames end on a day
     rtr = by_id.get("return-to-run")
     params = rtr.params if rtr else {}
-    state = return_to_run_of(frames.run_days, day, break_days=LOOKBACK_DAYS, mode_days=int(params.get("mode_days", 28)))
+    state = return_to_run_of(frames.run_day_ordinals, day, break_days=LOOKBACK_DAYS, mode_days=int(params.get("mode_days", 28)))
     if state["active"]:
         guidance = RETURN_TO_RUN_GUIDANCE
         plan = pain.return_plan if pain is not None else None

@@ -818,13 +818,28 @@ class Frames:
     @cached_property
     def runs(self) -> tuple[tuple[date, Activity], ...]:
         """(local day, activity) of every run, in start order."""
+        return self._by_sport[0]
+
+    @cached_property
+    def _by_sport(self) -> tuple[tuple[tuple[date, Activity], ...], list[tuple[date, Activity]]]:
+        """(local day, activity) of the runs and of the other activities, in start order, in one pass."""
         running = Sport.RUNNING
-        return tuple((d, a) for d, a in zip(self.days, self.activities) if a.sport is running)
+        runs: list[tuple[date, Activity]] = []
+        others: list[tuple[date, Activity]] = []
+        for pair in zip(self.days, self.activities):
+            (runs if pair[1].sport is running else others).append(pair)
+        return tuple(runs), others
 
     @cached_property
     def run_days(self) -> np.ndarray:
         """The day ordinal (:meth:`datetime.date.toordinal`) of each of :attr:`runs`."""
         return np.fromiter((d.toordinal() for d, _ in self.runs), dtype=np.int64, count=len(self.runs))
+
+    @cached_property
+    def run_day_ordinals(self) -> np.ndarray:
+        """The days with a run, as sorted distinct ordinals (:func:`runload.load.formulas.distinct`
+        of :attr:`run_days`)."""
+        return distinct(self.run_days)
 
     def run_values(self, name: str) -> np.ndarray:
         """A number of each of :attr:`runs`, read once per frames: ``metres`` (distance),
@@ -901,9 +916,9 @@ class Frames:
     @cached_property
     def cross_training_totals(self) -> dict[date, float]:
         """Minutes of other sports per week (:func:`cross_training_totals`)."""
-        # cross_training_minutes leaves the runs out itself
-        return cross_training_totals(cross_training_minutes(self.activities, week_start=self.first_weekday,
-                                                            days=self.days))
+        others = self._by_sport[1]
+        return cross_training_totals(cross_training_minutes([a for _, a in others], week_start=self.first_weekday,
+                                                            days=[d for d, _ in others]))
 
     @cached_property
     def silences(self) -> list[tuple[date, date]]:

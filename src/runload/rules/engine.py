@@ -166,30 +166,29 @@ def candidates(rule: Rule, ctx: Context, cols: MetricColumns) -> list[int]:
     ``min_history_days``, and at or past some band's threshold (after the profile) within
     :data:`_SLACK`. Every row that :func:`judge` would keep is among them."""
     v = cols.values
-    ok = ~np.isnan(v)
-    start = history_start(ctx)
-    if rule.min_history_days and start is not None:
-        days = cols.days
-        ok &= ~((days > 0) & (days - start.toordinal() < rule.min_history_days))
-    if not ok.any():
+    if not len(v):
         return []
+    # comparisons with NaN are False (and warn of nothing): a row without a value is no candidate
     factor = _factors(rule, ctx.athlete, cols.days)
-    hit = np.zeros(len(v), dtype=bool)  # comparisons with NaN are False, and warn of nothing
     if factor is None:  # one comparison per direction: at or past the lowest (highest) reach of a band
         ups = [b.threshold - _SLACK * max(1.0, abs(b.threshold)) for b in rule.bands if b.op in ("above", "at_least")]
         downs = [b.threshold + _SLACK * max(1.0, abs(b.threshold)) for b in rule.bands
                  if b.op not in ("above", "at_least")]
-        if ups:
-            hit |= v >= min(ups)
+        hit = v >= min(ups) if ups else np.zeros(len(v), dtype=bool)
         if downs:
             hit |= v <= max(downs)
-        return np.flatnonzero(ok & hit).tolist()
-    for band in rule.bands:
-        up = band.op in ("above", "at_least")
-        ts = band.threshold * factor if up else band.threshold / factor
-        epss = _SLACK * np.maximum(1.0, np.abs(ts))
-        hit |= (v >= ts - epss) if up else (v <= ts + epss)
-    return np.flatnonzero(ok & hit).tolist()
+    else:
+        hit = np.zeros(len(v), dtype=bool)
+        for band in rule.bands:
+            up = band.op in ("above", "at_least")
+            ts = band.threshold * factor if up else band.threshold / factor
+            epss = _SLACK * np.maximum(1.0, np.abs(ts))
+            hit |= (v >= ts - epss) if up else (v <= ts + epss)
+    start = history_start(ctx)
+    if rule.min_history_days and start is not None:
+        days = cols.days
+        hit &= ~((days > 0) & (days - start.toordinal() < rule.min_history_days))
+    return np.flatnonzero(hit).tolist()
 
 
 def week_leads(rule: Rule, ctx: Context, cols: MetricColumns, rows: list[int]) -> list[int]:

@@ -557,7 +557,7 @@ def return_to_run(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     without a run) and ends no break. Facts: days, last_run, key."""
     end = ctx.data_end
     brk = LOOKBACK_DAYS
-    ords = distinct(ctx.frames.run_days)  # the days with a run, in order
+    ords = ctx.frames.run_day_ordinals  # the days with a run, in order
     out = []
     for k in np.flatnonzero(np.diff(ords) - 1 >= brk).tolist():  # days_without_run of each pair
         prev, cur = date.fromordinal(int(ords[k])), date.fromordinal(int(ords[k + 1]))

@@ -217,9 +217,10 @@ def _assess(data: AthleteData, book: Rulebook, as_of: date | None) -> Assessment
     tz = athlete.timezone
     placed = [a if a.utc_offset_s is not None else with_zone_offset(a, tz) for a in data.activities]
     local = local_dates(placed)  # each activity's local day, once
+    last = max(local, default=None)
     if as_of is None:
-        as_of = max([*local, *(e.date for e in data.pain_entries)], default=None)
-    if as_of is None or not local or max(local) <= as_of:
+        as_of = max([*([last] if last is not None else []), *(e.date for e in data.pain_entries)], default=None)
+    if as_of is None or last is None or last <= as_of:
         kept_days, activities = local, tuple(placed)
     else:
         kept = [(a, d) for a, d in zip(placed, local) if d <= as_of]

@@ -537,7 +537,7 @@ def return_to_run_of(run_days: np.ndarray, as_of: date, *, break_days: int = LOO
         return {"active": True, "days_since_last_run": None, "last_run": None, "comeback": None}
     last = int(days[-1])
     since = today - last
-    breaks = np.flatnonzero(np.diff(days) - 1 >= break_days)  # days_without_run of each pair
+    breaks = ((days[1:] - days[:-1]) - 1 >= break_days).nonzero()[0]  # days_without_run of each pair
     comeback = date.fromordinal(int(days[breaks[-1] + 1])) if len(breaks) else None
     active = since >= break_days or (comeback is not None and (as_of - comeback).days < mode_days)
     return {"active": active, "days_since_last_run": since, "last_run": date.fromordinal(last), "comeback": comeback}

@@ -336,7 +336,7 @@ def gaps_of(ordinals: np.ndarray, *, first_weekday: int = 0, min_days: int = SIL
         held = np.zeros(max(count, 0) + 1, dtype=bool)
         weeks = (ordinals - base) // 7  # the weeks holding a file, from the first's
         held[weeks[weeks <= count]] = True
-        for w in (np.flatnonzero(~held[1:]) + 1).tolist():
+        for w in ((~held[1:]).nonzero()[0] + 1).tolist():
             spans.append((date.fromordinal(base + 7 * w), date.fromordinal(base + 7 * w + 6)))
     merged: list[tuple[date, date]] = []
     for a, b in sorted(spans):
@@ -430,8 +430,8 @@ def group_sums(groups: np.ndarray, columns: Sequence[np.ndarray], count: int) ->
     if not columns:
         return []
     values = np.concatenate(columns)
-    if len(groups) and bool((np.diff(groups) >= 0).all()) and not np.isnan(values).any():
-        starts = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1])))
+    if len(groups) and bool(((groups[1:] - groups[:-1]) >= 0).all()) and not np.isnan(values).any():
+        starts = np.concatenate(([True], groups[1:] != groups[:-1])).nonzero()[0]
         return [np.add.reduceat(c, starts).tolist() for c in columns]
     import pandas as pd  # noqa: PLC0415 - pandas' groupby sum, only for weeks out of order or with NaN
     labels = np.concatenate([groups + k * count for k in range(len(columns))])
@@ -737,7 +737,7 @@ def silences_of(ordinals: np.ndarray, *, min_days: int = SILENCE_DAYS,
                 as_of: date | None = None) -> list[tuple[date, date]]:
     """:func:`silences` of the days with a recorded activity given as sorted distinct ordinals."""
     out = [(date.fromordinal(int(ordinals[k]) + 1), date.fromordinal(int(ordinals[k + 1]) - 1))
-           for k in np.flatnonzero(np.diff(ordinals) - 1 >= min_days).tolist()]
+           for k in ((ordinals[1:] - ordinals[:-1]) - 1 >= min_days).nonzero()[0].tolist()]
     if len(ordinals) and as_of is not None and as_of.toordinal() - int(ordinals[-1]) >= min_days:
         out.append((date.fromordinal(int(ordinals[-1]) + 1), as_of))
     return out
@@ -870,7 +870,7 @@ class Frames:
         key = ("shoe runs", end)
         if key not in self._memo:
             gear = self.run_values("gear")
-            at = np.flatnonzero(np.fromiter((bool(g) for g in gear.tolist()), dtype=bool, count=len(gear)))
+            at = np.fromiter((bool(g) for g in gear.tolist()), dtype=bool, count=len(gear)).nonzero()[0]
             if end is not None:
                 at = at[self.run_days[at] <= end.toordinal()]
             slot: dict[str, int] = {}  # each shoe by its first run

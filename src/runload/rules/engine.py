@@ -188,7 +188,7 @@ def candidates(rule: Rule, ctx: Context, cols: MetricColumns) -> list[int]:
     if rule.min_history_days and start is not None:
         days = cols.days
         hit &= ~((days > 0) & (days - start.toordinal() < rule.min_history_days))
-    return np.flatnonzero(hit).tolist()
+    return hit.nonzero()[0].tolist()
 
 
 def week_leads(rule: Rule, ctx: Context, cols: MetricColumns, rows: list[int]) -> list[int]:
@@ -214,7 +214,7 @@ def week_leads(rule: Rule, ctx: Context, cols: MetricColumns, rows: list[int]) -
         reach = _COMPARE_ARRAYS[band.op](value, t) & (band.severity.rank >= rank)
         rank = np.where(reach, band.severity.rank, rank)
         threshold = np.where(reach, t, threshold)
-    keep = np.flatnonzero(rank >= 0)
+    keep = (rank >= 0).nonzero()[0]
     if not len(keep):
         return []
     # per week the most severe, then the larger departure from its threshold, the earliest of equals

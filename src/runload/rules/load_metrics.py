@@ -270,7 +270,7 @@ def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns
         # one window, 6 in the next); judged only on the latest day they answer "the last 7 days".
         judged = np.array([n - 1])
     else:
-        judged = np.flatnonzero(daily["runs"] > 0)
+        judged = (daily["runs"] > 0).nonzero()[0]
     judged = judged[~np.isnan(ref[judged])]
     # the daily series is complete (one value per day from its first): day i is first + i days
     back = roll["ref_back"]
@@ -306,7 +306,7 @@ def run_spike_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     first_day = ctx.frames.first_day
     cols = ctx.frames.spike_columns(window)
     ords = cols["day"]
-    judged = np.flatnonzero(ords - first_day.toordinal() >= window) if first_day is not None \
+    judged = (ords - first_day.toordinal() >= window).nonzero()[0] if first_day is not None \
         else np.arange(len(ords))
     pct = cols["spike_pct"][judged]
     km, ref_km, ref_day = cols["km"], cols["ref_km"], cols["ref_day"]
@@ -356,7 +356,7 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
         lo, hi = max((g0 - first).days, 0), min(max((g1 - first).days + chronic, 0), n)
         shown[lo:hi] = False
     unit = LOAD_UNITS[kind]
-    rows = np.flatnonzero(shown)
+    rows = shown.nonzero()[0]
     days = rows + first.toordinal()
     weeks = week_ordinals(days, ctx.week_start)
 
@@ -559,7 +559,7 @@ def return_to_run(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     brk = LOOKBACK_DAYS
     ords = ctx.frames.run_day_ordinals  # the days with a run, in order
     out = []
-    for k in np.flatnonzero(np.diff(ords) - 1 >= brk).tolist():  # days_without_run of each pair
+    for k in ((ords[1:] - ords[:-1]) - 1 >= brk).nonzero()[0].tolist():  # days_without_run of each pair
         prev, cur = date.fromordinal(int(ords[k])), date.fromordinal(int(ords[k + 1]))
         gap = days_without_run(prev, cur)
         out.append(MetricValue(value=float(gap), date=cur, week_start=week_start_of(cur, ctx.week_start),

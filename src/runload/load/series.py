@@ -219,34 +219,39 @@ def all_reference_weeks(complete: Sequence[bool]) -> list[list[int]]:
     return out
 
 
-def recent_references(values: Sequence[float], complete: Sequence[bool]) -> list[int | None]:
+def recent_references(values: Sequence[float], complete: Sequence[bool],
+                      refs: Sequence[Sequence[int]] | None = None) -> list[int | None]:
     """:func:`recent_reference` of every week at once (the same highest of the same complete
     weeks, the most recent of equals: they are looked at most recent first and only a strictly
-    higher one takes over)."""
+    higher one takes over). ``refs``: :func:`all_reference_weeks` of ``complete`` when the caller
+    has it."""
     v = list(values)
     if any(x != x for x in v):  # NaN: as recent_reference compares it
         return [recent_reference(values, complete, i) for i in range(len(v))]
     out: list[int | None] = []
-    for refs in all_reference_weeks(complete):
-        if not refs:
+    for week in refs if refs is not None else all_reference_weeks(complete):
+        if not week:
             out.append(None)
             continue
-        best = refs[0]
-        for j in refs[1:]:
+        best = week[0]
+        for j in week[1:]:
             if v[j] > v[best]:
                 best = j
         out.append(best)
     return out
 
 
-def recent_pair_references(values: Sequence[float], complete: Sequence[bool]) -> list[int | None]:
+def recent_pair_references(values: Sequence[float], complete: Sequence[bool],
+                           refs: Sequence[Sequence[int]] | None = None) -> list[int | None]:
     """:func:`recent_pair_reference` of every week at once: of the pairs of consecutive weeks
-    among the references of the week before, the highest sum, the most recent of equals."""
+    among the references of the week before, the highest sum, the most recent of equals
+    (``refs``: as for :func:`recent_references`)."""
     v = list(values)
     n = len(v)
     if any(x != x for x in v):
         return [recent_pair_reference(values, complete, i) for i in range(n)]
-    refs = all_reference_weeks(complete)
+    if refs is None:
+        refs = all_reference_weeks(complete)
     out: list[int | None] = [None] if n else []
     for i in range(1, n):
         of = refs[i - 1]
@@ -284,15 +289,16 @@ def recent_pair_reference(values: Sequence[float], complete: Sequence[bool], i: 
 
 
 def recent_change(values: Sequence[float], *, complete: Sequence[bool], judged: Sequence[bool],
-                  min_base: float = MIN_BASE_KM) -> list[tuple[float | None, int | None, bool]]:
+                  min_base: float = MIN_BASE_KM, refs: Sequence[Sequence[int]] | None = None
+                  ) -> list[tuple[float | None, int | None, bool]]:
     """Each value against its recent normal (:func:`recent_reference`), in percent: (change,
     reference index, base too small) per week. The change is None for a week not ``judged`` (a
     week with unknown days other than the week in progress), without a reference, and when the
     reference is under ``min_base`` (a percentage of a tiny base means little)."""
     out: list[tuple[float | None, int | None, bool]] = []
-    refs = recent_references(values, complete)
+    best = recent_references(values, complete, refs)
     for i, cur in enumerate(values):
-        ref = refs[i] if judged[i] else None
+        ref = best[i] if judged[i] else None
         if ref is None:
             out.append((None, None, False))
         elif values[ref] < min_base:
@@ -981,6 +987,12 @@ class Frames:
             weekly["trimp"] = []
             return weekly
         return weekly_table(self.weekly_lists)
+
+    @cached_property
+    def week_references(self) -> list[list[int]]:
+        """:func:`all_reference_weeks` of the complete weeks of :attr:`weekly_lists`: what the
+        weekly and the two-week progressions judge each week against."""
+        return all_reference_weeks(self.weekly_lists["complete"])
 
     @cached_property
     def weekly_lists(self) -> dict[str, list[Any]]:

@@ -138,7 +138,7 @@ def week_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     complete = weekly["complete"]
     judged = [c or p for c, p in zip(complete, weekly["in_progress"])]
     units = ctx.athlete.units or "km"
-    changes = recent_change(km, complete=complete, judged=judged, min_base=min_base)
+    changes = recent_change(km, complete=complete, judged=judged, min_base=min_base, refs=ctx.frames.week_references)
 
     def row(k: int) -> MetricValue:
         i = k + 1
@@ -222,7 +222,7 @@ def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumn
     units = ctx.athlete.units or "km"
     refs: list[int | None] = []
     values: list[float | None] = []
-    pair_refs = recent_pair_references(km, complete)
+    pair_refs = recent_pair_references(km, complete, ctx.frames.week_references)
     for i in range(3, len(km)):
         cur, prev = km[i] + km[i - 1], km[i - 2] + km[i - 3]
         j = pair_refs[i] if complete[i - 1] and (complete[i] or in_progress[i]) else None

@@ -23,6 +23,7 @@ Speaking with one voice:
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -191,15 +192,35 @@ def assess(data: AthleteData, book: Rulebook, as_of: date | None = None) -> Asse
 
     Pure: the same inputs give the same assessment, and nothing outside them is read.
     """
+    # The cyclic garbage collector is held back while the assessment is built and runs again as
+    # soon as it is done. An assessment builds a few thousand small objects (values, findings,
+    # their words) on top of the athlete's activities, which have usually just been read; none
+    # of them form a cycle, and most are gone by the end, freed by reference counting. A
+    # collection in the middle would walk every one of them (and the activities) and free
+    # nothing; a collection due then runs at the caller's next allocation instead, on what is
+    # still alive. When the collector is not running (an assessment inside another, a caller
+    # that disabled it, another thread assessing), it is left as it is.
+    if not gc.isenabled():
+        return _assess(data, book, as_of)
+    gc.disable()
+    try:
+        return _assess(data, book, as_of)
+    finally:
+        gc.enable()
+
+
+def _assess(data: AthleteData, book: Rulebook, as_of: date | None) -> Assessment:
+    """:func:`assess`."""
     athlete = data.athlete
     rules, settings = book.for_athlete(athlete.id)
     # an activity without a recorded offset is placed by the athlete's zone at its start
     tz = athlete.timezone
     placed = [a if a.utc_offset_s is not None else with_zone_offset(a, tz) for a in data.activities]
     local = local_dates(placed)  # each activity's local day, once
+    last = max(local, default=None)
     if as_of is None:
-        as_of = max([*local, *(e.date for e in data.pain_entries)], default=None)
-    if as_of is None or not local or max(local) <= as_of:
+        as_of = max([*([last] if last is not None else []), *(e.date for e in data.pain_entries)], default=None)
+    if as_of is None or last is None or last <= as_of:
         kept_days, activities = local, tuple(placed)
     else:
         kept = [(a, d) for a, d in zip(placed, local) if d <= as_of]
@@ -318,7 +339,12 @@ def _episode_finding(lead: Finding, rest: Sequence[Finding], ep: Episode | None,
     entries = len(ep.entries)
     head = (f"Pain episode from {ep.onset.isoformat()}" + (f" ({legs})" if legs else "")
             + f": {entries} entr{'y' if entries == 1 else 'ies'}{worst}, {state}" + (f"; {trend}" if trend else "") + ".")
-    return lead.but(title="Pain episode", message=f"{head} Most serious: {lead.message}", date=lead.date or ep.onset)
+    return lead.but(title="Pain episode", message=Deferred(_episode_message, head, lead), date=lead.date or ep.onset)
+
+
+def _episode_message(head: str, lead: Finding) -> str:
+    """A pain episode's message: what the episode was, then its most serious entry's words."""
+    return f"{head} Most serious: {lead.message}"
 
 
 def _episode_trend(ep: Episode, pain: PainAssessment | None = None) -> str:

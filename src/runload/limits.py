@@ -264,7 +264,7 @@ def next_week_limits(frames: Frames, rules: Sequence[Rule], athlete: Athlete, as
     assert day is not None  # there are runs, so the frames end on a day
     rtr = by_id.get("return-to-run")
     params = rtr.params if rtr else {}
-    state = return_to_run_of(frames.run_days, day, break_days=LOOKBACK_DAYS, mode_days=int(params.get("mode_days", 28)))
+    state = return_to_run_of(frames.run_day_ordinals, day, break_days=LOOKBACK_DAYS, mode_days=int(params.get("mode_days", 28)))
     if state["active"]:
         guidance = RETURN_TO_RUN_GUIDANCE
         plan = pain.return_plan if pain is not None else None
@@ -345,7 +345,7 @@ def next_week_limits(frames: Frames, rules: Sequence[Rule], athlete: Athlete, as
             longest, longest_rule = accepted_km(built, pct), sp.id
             basis.update(longest_30d_km=round(built, 2), longest_pct=round(pct, 2), longest_window_to=to.isoformat())
             back = to.toordinal() - run_day
-            inside = np.flatnonzero((back >= 0) & (back < window))
+            inside = ((back >= 0) & (back < window)).nonzero()[0]
             raw = int(inside[np.argmax(run_km[inside])])  # the longest, the first of equals
             raw_km = float(run_km[raw])
             if raw_km > built + 1e-9:  # a spike counts only up to the rule over its own reference
@@ -416,9 +416,9 @@ def _per_run_cut(episode: Episode, runs: Sequence[tuple[date, Any]], run_days: n
     if over is None:
         return None
     o = over.date.toordinal()
-    before = np.flatnonzero((run_days >= o - 2) & (run_days <= o))  # runs in start order (``run_days``: their days)
+    before = ((run_days >= o - 2) & (run_days <= o)).nonzero()[0]  # runs in start order (``run_days``: their days)
     if not len(before):
-        before = np.flatnonzero(run_days <= o)[-1:]
+        before = (run_days <= o).nonzero()[0][-1:]
     if not len(before):
         return None
     d, a = runs[int(before[-1])]

@@ -52,7 +52,7 @@ class Severity(str, enum.Enum):
 
     @property
     def rank(self) -> int:
-        return _SEVERITY_RANK[self]
+        return _SEVERITY_RANK[self._value_]  # by value: a str hashes without a call into Python
 
     @classmethod
     def parse(cls, text: str) -> Severity:
@@ -80,7 +80,7 @@ class RedFlagLevel(enum.StrEnum):
 
 _SEVERITY_ORDER = sorted(Severity, key=lambda s: level_rank(s.value))
 _RED_FLAG_ORDER = sorted(RedFlagLevel, key=lambda r: level_rank(r.value))
-_SEVERITY_RANK = {s: i for i, s in enumerate(_SEVERITY_ORDER)}
+_SEVERITY_RANK = {s.value: i for i, s in enumerate(_SEVERITY_ORDER)}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ never registered is counted all the same, from its runs alone.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -103,12 +103,14 @@ def runs_by_shoe(runs: Iterable[tuple[date, Activity]], end: date | None = None)
 
 
 def shoe_totals(activities: Sequence[Activity], shoes: Sequence[Shoe] = (), end: date | None = None, *,
-                runs: Iterable[tuple[date, Activity]] | None = None) -> list[ShoeTotal]:
+                runs: Iterable[tuple[date, Activity]] | None = None,
+                per: Mapping[str, ShoeRuns] | None = None) -> list[ShoeTotal]:
     """Every shoe's kilometres up to ``end`` (default: all): the registered shoes (even unused
     ones) and any other gear the runs name, by name. ``runs`` gives (local day, activity) pairs
-    already worked out (the series' runs), else the days come from the activities."""
-    pairs = runs if runs is not None else ((local_date(a), a) for a in activities)
-    per = runs_by_shoe(pairs, end)
+    already worked out (the series' runs), else the days come from the activities; ``per``
+    their :func:`runs_by_shoe` when the caller has it."""
+    if per is None:
+        per = runs_by_shoe(runs if runs is not None else ((local_date(a), a) for a in activities), end)
     known = {s.name: s for s in shoes}
     out = []
     for name in sorted(set(per) | set(known)):

@@ -325,3 +325,55 @@ def test_recent_pair_references_are_each_weeks_pair_reference(seed: int) -> None
         complete = [rnd.random() < 0.7 for _ in range(n)]
         assert recent_pair_references(values, complete) == [recent_pair_reference(values, complete, i)
                                                             for i in range(n)]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_run_columns_and_shoe_runs_are_read_run_by_run(seed: int) -> None:
+    """The runs' columns (read in one pass) are each run's fields as ``or 0.0`` and ``is None``
+    read them, and each shoe's runs on the arrays are :func:`runload.shoes.runs_by_shoe`, its
+    kilometres added in the same order."""
+    from runload.shoes import runs_by_shoe
+
+    rnd = random.Random(seed)
+    acts = []
+    start = datetime(2025, 3, 1, 6, tzinfo=timezone.utc)
+    for i in range(rnd.randrange(0, 90)):
+        t = start + timedelta(days=i, hours=rnd.choice([0, 13]))
+        sport = Sport.RUNNING if rnd.random() < 0.8 else Sport.CYCLING
+        acts.append(Activity(t, sport, rnd.choice([0.0, rnd.uniform(1000, 30000)]),
+                             timer_s=rnd.choice([None, 0.0, rnd.uniform(600, 9000)]),
+                             elapsed_s=rnd.choice([None, 3600.0]), utc_offset_s=0,
+                             rpe=rnd.choice([None, 0, rnd.randrange(1, 11)]),
+                             elevation_gain_m=rnd.choice([None, -0.0, 0.0, rnd.uniform(0, 500)]),
+                             avg_hr_bpm=rnd.choice([None, 150.0]), avg_cadence_spm=rnd.choice([None, 0.0, 170.0]),
+                             gear=rnd.choice([None, "", "A", "B <b>", "C"])))
+    frames = Frames(acts)
+    runs = [a for _, a in frames.runs]
+
+    def same(name: str, expected: list[object]) -> None:
+        got = frames.run_values(name).tolist()
+        assert [repr(x) for x in got] == [repr(x) for x in expected], name  # -0.0 and 0.0 apart
+
+    same("metres", [float(a.distance_m) for a in runs])
+    same("seconds", [float((a.timer_s if a.timer_s is not None else a.elapsed_s) or 0.0) for a in runs])
+    same("rpe", [float(a.rpe or 0.0) for a in runs])
+    same("climb", [float(a.elevation_gain_m or 0.0) for a in runs])
+    same("cadence", [float(a.avg_cadence_spm or 0.0) for a in runs])
+    same("no_rpe", [a.rpe is None for a in runs])
+    same("no_climb", [a.elevation_gain_m is None for a in runs])
+    same("no_hr", [a.avg_hr_bpm is None for a in runs])
+    same("gear", [a.gear for a in runs])
+    for end in (None, frames.end, (frames.end or date(2025, 3, 1)) - timedelta(days=20)):
+        assert frames.shoe_runs(end) == runs_by_shoe(frames.runs, end)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_all_reference_weeks_are_each_weeks_reference_weeks(seed: int) -> None:
+    """Every week's reference weeks in one pass are reference_weeks of each week."""
+    from runload.load.series import all_reference_weeks, reference_weeks
+
+    rnd = random.Random(seed)
+    for _ in range(50):
+        n = rnd.randrange(0, 60)
+        complete = [rnd.random() < rnd.choice([0.2, 0.7, 0.95]) for _ in range(n)]
+        assert all_reference_weeks(complete) == [reference_weeks(complete, i) for i in range(n)]

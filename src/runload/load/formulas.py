@@ -115,17 +115,19 @@ def activity_trimp(a: Activity, hr_rest_bpm: float, hr_max_bpm: float, sex: str 
 # --- Pure series functions -----------------------------------------------------------------------
 
 
-def _rolling_kahan(values: np.ndarray, window: int, *, mean: bool) -> np.ndarray:
+def _rolling_kahan(values: np.ndarray, window: int, *, mean: bool,
+                   totals: dict[int, np.ndarray] | None = None) -> np.ndarray:
     """The sum (or mean) of the ``window`` values ending at each position, NaN before a full
     window: ``Series.rolling(window, min_periods=window).sum()`` / ``.mean()`` to the last bit.
 
     It is the same walk as pandas' fixed-window kernel: one value added and one removed per day
     with Kahan-compensated sums (one compensation for adds, one for removes), NaN and infinity
     skipped, a window of one repeated value giving that value exactly, and a mean of values of one
-    sign kept on that side of zero. Written here so that the assessment needs no pandas."""
+    sign kept on that side of zero. Written here so that the assessment needs no pandas.
+    ``totals``: see :func:`rolling_mean`."""
     arr = np.asarray(values, dtype=float)
     if len(arr) >= window > 0 and np.isfinite(arr).all() and not np.signbit(arr).any():
-        return _rolling_kahan_plain(arr, window, mean=mean)
+        return _rolling_kahan_plain(arr, window, mean=mean, totals=totals)
     vals = [math.nan if math.isinf(v) else v for v in arr.tolist()]
     out = [math.nan] * len(vals)
     copysign = math.copysign
@@ -190,15 +192,23 @@ def _window_totals(arr: np.ndarray, window: int) -> np.ndarray:
     return np.array(totals, dtype=float)
 
 
-def _rolling_kahan_plain(arr: np.ndarray, window: int, *, mean: bool) -> np.ndarray:
+def _rolling_kahan_plain(arr: np.ndarray, window: int, *, mean: bool,
+                         totals: dict[int, np.ndarray] | None = None) -> np.ndarray:
     """:func:`_rolling_kahan` of finite values none of which is negative (or -0.0), as daily loads
     are: every window after the first is full, no sign to count, so only the compensated sums
-    are walked in Python and the rest is array work."""
-    sums = _window_totals(arr, window)
+    are walked in Python (once per window when ``totals`` keeps them) and the rest is array work."""
+    sums = totals.get(window) if totals is not None else None
+    if sums is None:
+        sums = _window_totals(arr, window)
+        if totals is not None:
+            totals[window] = sums
     n = len(arr)
     # the run of equal values ending at each day: a window of one value gives that value exactly
     idx = np.arange(n)
-    run_start = np.maximum.accumulate(np.where(np.r_[True, arr[1:] != arr[:-1]], idx, 0))
+    changed = np.empty(n, dtype=bool)
+    changed[:1] = True
+    np.not_equal(arr[1:], arr[:-1], out=changed[1:])
+    run_start = np.maximum.accumulate(np.where(changed, idx, 0))
     same = idx - run_start + 1 >= window
     if mean:
         out = np.where(same, arr, sums / window)
@@ -209,22 +219,27 @@ def _rolling_kahan_plain(arr: np.ndarray, window: int, *, mean: bool) -> np.ndar
     return out
 
 
-def rolling_mean(values: np.ndarray, window: int) -> np.ndarray:
+def rolling_mean(values: np.ndarray, window: int, *, totals: dict[int, np.ndarray] | None = None) -> np.ndarray:
     """The mean of the ``window`` values ending at each position, NaN before a full window and
-    where one holds NaN: ``Series.rolling(window, min_periods=window).mean()`` to the last bit."""
-    return _rolling_kahan(values, window, mean=True)
+    where one holds NaN: ``Series.rolling(window, min_periods=window).mean()`` to the last bit.
+
+    ``totals``, a dict the caller keeps for these same values, holds the compensated window
+    totals by window: the sum and the mean of one series over one window walk it once."""
+    return _rolling_kahan(values, window, mean=True, totals=totals)
 
 
-def rolling_sum(values: np.ndarray, window: int) -> np.ndarray:
+def rolling_sum(values: np.ndarray, window: int, *, totals: dict[int, np.ndarray] | None = None) -> np.ndarray:
     """The sum of the ``window`` values ending at each position, NaN before a full window:
-    ``Series.rolling(window, min_periods=window).sum()`` to the last bit."""
-    return _rolling_kahan(values, window, mean=False)
+    ``Series.rolling(window, min_periods=window).sum()`` to the last bit (``totals``: see
+    :func:`rolling_mean`)."""
+    return _rolling_kahan(values, window, mean=False, totals=totals)
 
 
-def acwr_arrays(load: np.ndarray, *, method: str = "rac", acute: int = 7,
-                chronic: int = 28) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def acwr_arrays(load: np.ndarray, *, method: str = "rac", acute: int = 7, chronic: int = 28,
+                totals: dict[int, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The columns of :func:`acwr_frame` (acute, chronic, ratio) of a complete daily series given
-    as an array: the rules read these; the frame is built from them when a chart asks."""
+    as an array: the rules read these; the frame is built from them when a chart asks
+    (``totals``: the window totals kept for ``load``, see :func:`rolling_mean`)."""
     if method not in ACWR_METHODS:
         raise ValueError(f"method must be one of {', '.join(ACWR_METHODS)}, not {method!r}")
     if chronic <= acute:
@@ -236,9 +251,9 @@ def acwr_arrays(load: np.ndarray, *, method: str = "rac", acute: int = 7,
         a = series.ewm(alpha=2.0 / (acute + 1.0), adjust=False).mean().to_numpy(dtype=float)
         c = series.ewm(alpha=2.0 / (chronic + 1.0), adjust=False).mean().to_numpy(dtype=float)
     elif method == "rac":
-        a, c = rolling_mean(vals, acute), rolling_mean(vals, chronic)
+        a, c = rolling_mean(vals, acute, totals=totals), rolling_mean(vals, chronic, totals=totals)
     else:
-        a = rolling_mean(vals, acute)
+        a = rolling_mean(vals, acute, totals=totals)
         shifted = np.full(len(vals), np.nan)
         shifted[acute:] = vals[:len(vals) - acute] if len(vals) > acute else vals[:0]
         c = rolling_mean(shifted, chronic - acute)
@@ -503,10 +518,14 @@ def return_to_run_state(activities: Sequence[Activity], as_of: date, *, break_da
 
 def distinct(values: np.ndarray) -> np.ndarray:
     """``np.unique`` of an integer array (sorted distinct values), without its general machinery."""
-    if len(values) < 2:
-        return np.array(values, dtype=values.dtype)
-    v = np.sort(values)
-    return v[np.concatenate(([True], v[1:] != v[:-1]))]
+    v = np.array(values, dtype=values.dtype)
+    if len(v) < 2:
+        return v
+    v.sort()
+    keep = np.empty(len(v), dtype=bool)
+    keep[0] = True
+    np.not_equal(v[1:], v[:-1], out=keep[1:])
+    return v[keep]
 
 
 def return_to_run_of(run_days: np.ndarray, as_of: date, *, break_days: int = LOOKBACK_DAYS,
@@ -518,7 +537,7 @@ def return_to_run_of(run_days: np.ndarray, as_of: date, *, break_days: int = LOO
         return {"active": True, "days_since_last_run": None, "last_run": None, "comeback": None}
     last = int(days[-1])
     since = today - last
-    breaks = np.flatnonzero(np.diff(days) - 1 >= break_days)  # days_without_run of each pair
+    breaks = ((days[1:] - days[:-1]) - 1 >= break_days).nonzero()[0]  # days_without_run of each pair
     comeback = date.fromordinal(int(days[breaks[-1] + 1])) if len(breaks) else None
     active = since >= break_days or (comeback is not None and (as_of - comeback).days < mode_days)
     return {"active": active, "days_since_last_run": since, "last_run": date.fromordinal(last), "comeback": comeback}

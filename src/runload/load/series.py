@@ -15,6 +15,7 @@ import math
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from functools import cached_property
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -33,6 +34,7 @@ from runload.load.formulas import (
     spike_references,
 )
 from runload.models import Activity, Athlete, Sport
+from runload.shoes import ShoeRuns
 
 DAILY_COLUMNS = ["distance_km", "duration_s", "runs", "longest_run_km"]
 WEEKLY_COLUMNS = ["week_start", "distance_km", "duration_s", "runs", "longest_run_km", "change_pct",
@@ -202,57 +204,66 @@ def recent_reference(values: Sequence[float], complete: Sequence[bool], i: int, 
     return max(refs, key=lambda j: (values[j], j)) if refs else None
 
 
-def recent_references(values: Sequence[float], complete: Sequence[bool]) -> list[int | None]:
-    """:func:`recent_reference` of every week at once (on arrays, the weeks looked back at one
-    step at a time: the same highest of the same complete weeks, the most recent of equals)."""
-    n = len(values)
-    if not n:
-        return []
-    v = np.asarray(values, dtype=float)
-    ok = np.asarray(complete, dtype=bool)
-    if np.isnan(v).any():
-        return [recent_reference(values, complete, i) for i in range(n)]
-    idx = np.arange(n)
-    ref = np.full(n, -1, dtype=np.int64)
-    found = np.zeros(n, dtype=np.int64)
-    for k in range(1, RECENT_SPAN_WEEKS + 1):
-        j = idx - k
-        use = (j >= 0) & ok[np.maximum(j, 0)] & (found < RECENT_WEEKS)
-        # strictly higher: of equals the most recent (found first) stays
-        better = use & ((ref < 0) | (v[np.maximum(j, 0)] > v[np.maximum(ref, 0)]))
-        ref = np.where(better, j, ref)
-        found += use
-    return [None if r < 0 else r for r in ref.tolist()]
+def all_reference_weeks(complete: Sequence[bool]) -> list[list[int]]:
+    """:func:`reference_weeks` of every week at once (with its defaults), in one pass: the
+    :data:`RECENT_WEEKS` most recent complete weeks so far, most recent first, less those
+    older than :data:`RECENT_SPAN_WEEKS` (weeks in a row share one list: read them, do not
+    change them)."""
+    out: list[list[int]] = []
+    recent: list[int] = []  # the most recent complete weeks so far, most recent first
+    for i, ok in enumerate(complete):
+        oldest = i - RECENT_SPAN_WEEKS
+        out.append(recent if not recent or recent[-1] >= oldest else [j for j in recent if j >= oldest])
+        if ok:
+            recent = [i, *recent[:RECENT_WEEKS - 1]]
+    return out
 
 
-def recent_pair_references(values: Sequence[float], complete: Sequence[bool]) -> list[int | None]:
-    """:func:`recent_pair_reference` of every week at once, on arrays."""
-    n = len(values)
-    v = np.asarray(values, dtype=float)
-    if n < 2 or np.isnan(v).any():
+def recent_references(values: Sequence[float], complete: Sequence[bool],
+                      refs: Sequence[Sequence[int]] | None = None) -> list[int | None]:
+    """:func:`recent_reference` of every week at once (the same highest of the same complete
+    weeks, the most recent of equals: they are looked at most recent first and only a strictly
+    higher one takes over). ``refs``: :func:`all_reference_weeks` of ``complete`` when the caller
+    has it."""
+    v = list(values)
+    if any(x != x for x in v):  # NaN: as recent_reference compares it
+        return [recent_reference(values, complete, i) for i in range(len(v))]
+    out: list[int | None] = []
+    for week in refs if refs is not None else all_reference_weeks(complete):
+        if not week:
+            out.append(None)
+            continue
+        best = week[0]
+        for j in week[1:]:
+            if v[j] > v[best]:
+                best = j
+        out.append(best)
+    return out
+
+
+def recent_pair_references(values: Sequence[float], complete: Sequence[bool],
+                           refs: Sequence[Sequence[int]] | None = None) -> list[int | None]:
+    """:func:`recent_pair_reference` of every week at once: of the pairs of consecutive weeks
+    among the references of the week before, the highest sum, the most recent of equals
+    (``refs``: as for :func:`recent_references`)."""
+    v = list(values)
+    n = len(v)
+    if any(x != x for x in v):
         return [recent_pair_reference(values, complete, i) for i in range(n)]
-    ok = np.asarray(complete, dtype=bool)
-    # each week's reference_weeks, most recent first, -1 for none
-    refs = np.full((n, RECENT_WEEKS), -1, dtype=np.int64)
-    found = np.zeros(n, dtype=np.int64)
-    rows = np.arange(n)
-    for k in range(1, RECENT_SPAN_WEEKS + 1):
-        j = rows - k
-        use = (j >= 0) & ok[np.maximum(j, 0)] & (found < RECENT_WEEKS)
-        refs[rows[use], found[use]] = j[use]
-        found += use
-    # week i stands on the references of week i - 1: pairs (j - 1, j) both among them
-    of = np.vstack([np.full((1, RECENT_WEEKS), -1, dtype=np.int64), refs[:-1]])
-    best = np.full(n, -1, dtype=np.int64)
-    best_sum = np.full(n, -np.inf)
-    for a in range(RECENT_WEEKS):
-        j = of[:, a]
-        pair = (j >= 1) & (of == (j - 1)[:, None]).any(axis=1)
-        total = v[np.maximum(j, 0)] + v[np.maximum(j - 1, 0)]
-        better = pair & ((best < 0) | (total > best_sum) | ((total == best_sum) & (j > best)))
-        best = np.where(better, j, best)
-        best_sum = np.where(better, total, best_sum)
-    return [None if b < 0 else b for b in best.tolist()]
+    if refs is None:
+        refs = all_reference_weeks(complete)
+    out: list[int | None] = [None] if n else []
+    for i in range(1, n):
+        of = refs[i - 1]
+        best: int | None = None
+        best_sum = 0.0
+        for j in of:  # most recent first: only a strictly higher pair takes over
+            if j - 1 in of:
+                total = v[j] + v[j - 1]
+                if best is None or total > best_sum:
+                    best, best_sum = j, total
+        out.append(best)
+    return out
 
 
 #: Percentages are kept to this many decimals: a week or a run exactly at a limit sums to it only
@@ -278,15 +289,16 @@ def recent_pair_reference(values: Sequence[float], complete: Sequence[bool], i: 
 
 
 def recent_change(values: Sequence[float], *, complete: Sequence[bool], judged: Sequence[bool],
-                  min_base: float = MIN_BASE_KM) -> list[tuple[float | None, int | None, bool]]:
+                  min_base: float = MIN_BASE_KM, refs: Sequence[Sequence[int]] | None = None
+                  ) -> list[tuple[float | None, int | None, bool]]:
     """Each value against its recent normal (:func:`recent_reference`), in percent: (change,
     reference index, base too small) per week. The change is None for a week not ``judged`` (a
     week with unknown days other than the week in progress), without a reference, and when the
     reference is under ``min_base`` (a percentage of a tiny base means little)."""
     out: list[tuple[float | None, int | None, bool]] = []
-    refs = recent_references(values, complete)
+    best = recent_references(values, complete, refs)
     for i, cur in enumerate(values):
-        ref = refs[i] if judged[i] else None
+        ref = best[i] if judged[i] else None
         if ref is None:
             out.append((None, None, False))
         elif values[ref] < min_base:
@@ -330,7 +342,7 @@ def gaps_of(ordinals: np.ndarray, *, first_weekday: int = 0, min_days: int = SIL
         held = np.zeros(max(count, 0) + 1, dtype=bool)
         weeks = (ordinals - base) // 7  # the weeks holding a file, from the first's
         held[weeks[weeks <= count]] = True
-        for w in (np.flatnonzero(~held[1:]) + 1).tolist():
+        for w in ((~held[1:]).nonzero()[0] + 1).tolist():
             spans.append((date.fromordinal(base + 7 * w), date.fromordinal(base + 7 * w + 6)))
     merged: list[tuple[date, date]] = []
     for a, b in sorted(spans):
@@ -424,8 +436,8 @@ def group_sums(groups: np.ndarray, columns: Sequence[np.ndarray], count: int) ->
     if not columns:
         return []
     values = np.concatenate(columns)
-    if len(groups) and bool((np.diff(groups) >= 0).all()) and not np.isnan(values).any():
-        starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    if len(groups) and bool(((groups[1:] - groups[:-1]) >= 0).all()) and not np.isnan(values).any():
+        starts = np.concatenate(([True], groups[1:] != groups[:-1])).nonzero()[0]
         return [np.add.reduceat(c, starts).tolist() for c in columns]
     import pandas as pd  # noqa: PLC0415 - pandas' groupby sum, only for weeks out of order or with NaN
     labels = np.concatenate([groups + k * count for k in range(len(columns))])
@@ -681,11 +693,12 @@ def rolling_running(daily: pd.DataFrame, *, window_days: int = 7, min_base_km: f
 
 
 def rolling_columns(km: np.ndarray, *, window_days: int = 7, min_base_km: float = MIN_BASE_KM,
-                    known: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                    known: np.ndarray | None = None, totals: dict[int, np.ndarray] | None = None
+                    ) -> dict[str, np.ndarray]:
     """The columns of :func:`rolling_running` of a complete daily running distance given as an
-    array."""
+    array (``totals``: its window totals, see :func:`runload.load.formulas.rolling_mean`)."""
     n = len(km)
-    cur = rolling_sum(km, window_days)
+    cur = rolling_sum(km, window_days, totals=totals)
     ok = ~np.isnan(cur)
     if known is not None and n:
         seen = np.concatenate(([0], np.cumsum(~np.asarray(known, dtype=bool))))
@@ -730,7 +743,7 @@ def silences_of(ordinals: np.ndarray, *, min_days: int = SILENCE_DAYS,
                 as_of: date | None = None) -> list[tuple[date, date]]:
     """:func:`silences` of the days with a recorded activity given as sorted distinct ordinals."""
     out = [(date.fromordinal(int(ordinals[k]) + 1), date.fromordinal(int(ordinals[k + 1]) - 1))
-           for k in np.flatnonzero(np.diff(ordinals) - 1 >= min_days).tolist()]
+           for k in ((ordinals[1:] - ordinals[:-1]) - 1 >= min_days).nonzero()[0].tolist()]
     if len(ordinals) and as_of is not None and as_of.toordinal() - int(ordinals[-1]) >= min_days:
         out.append((date.fromordinal(int(ordinals[-1]) + 1), as_of))
     return out
@@ -751,6 +764,27 @@ def _week_sums(first: date | None, vals: np.ndarray, weeks: Sequence[date]) -> l
     for column in grid.reshape(-1, 7).T:
         total = total + column  # a day outside the series adds 0.0, which changes no sum
     return total.tolist()
+
+
+#: The fields of a run :meth:`Frames.run_values` reads, in one pass, and the columns it gives.
+_RUN_FIELDS = attrgetter("distance_m", "timer_s", "elapsed_s", "rpe", "elevation_gain_m", "avg_hr_bpm",
+                         "avg_cadence_spm", "gear")
+_RUN_COLUMNS = ("metres", "seconds", "rpe", "climb", "cadence", "no_rpe", "no_climb", "no_hr", "gear")
+
+
+def _or_zero(values: Sequence[float | None]) -> np.ndarray:
+    """``value or 0.0`` of each value, as an array (None, 0 and -0.0 read as 0.0)."""
+    got = np.array(values if None not in values else [0.0 if v is None else v for v in values], dtype=float)
+    return np.where(got == 0.0, 0.0, got)
+
+
+def _lacking(values: Sequence[object]) -> np.ndarray:
+    """Per value: True where it is None."""
+    if None not in values:
+        return np.zeros(len(values), dtype=bool)
+    return np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+#: The load measures a run may lack, and the column of :meth:`Frames.run_values` that says so.
+_LACKS = {"session_load": "no_rpe", "climb": "no_climb", "trimp": "no_hr"}
 
 
 class Frames:
@@ -790,37 +824,77 @@ class Frames:
     @cached_property
     def runs(self) -> tuple[tuple[date, Activity], ...]:
         """(local day, activity) of every run, in start order."""
+        return self._by_sport[0]
+
+    @cached_property
+    def _by_sport(self) -> tuple[tuple[tuple[date, Activity], ...], list[tuple[date, Activity]]]:
+        """(local day, activity) of the runs and of the other activities, in start order, in one pass."""
         running = Sport.RUNNING
-        return tuple((d, a) for d, a in zip(self.days, self.activities) if a.sport is running)
+        runs: list[tuple[date, Activity]] = []
+        others: list[tuple[date, Activity]] = []
+        for pair in zip(self.days, self.activities):
+            (runs if pair[1].sport is running else others).append(pair)
+        return tuple(runs), others
 
     @cached_property
     def run_days(self) -> np.ndarray:
         """The day ordinal (:meth:`datetime.date.toordinal`) of each of :attr:`runs`."""
         return np.fromiter((d.toordinal() for d, _ in self.runs), dtype=np.int64, count=len(self.runs))
 
+    @cached_property
+    def run_day_ordinals(self) -> np.ndarray:
+        """The days with a run, as sorted distinct ordinals (:func:`runload.load.formulas.distinct`
+        of :attr:`run_days`)."""
+        return distinct(self.run_days)
+
     def run_values(self, name: str) -> np.ndarray:
         """A number of each of :attr:`runs`, read once per frames: ``metres`` (distance),
         ``seconds`` (:func:`duration_s`, 0 without), ``rpe``, ``climb`` (elevation gain; 0
-        without), and ``no_rpe``, ``no_climb``, ``no_hr`` (True where the run lacks the measure)."""
-        key = ("run values", name)
-        got = self._memo.get(key)
-        if got is None:
-            acts = [a for _, a in self.runs]
-            n = len(acts)
-            if name == "metres":
-                got = np.fromiter((a.distance_m for a in acts), dtype=float, count=n)
-            elif name == "seconds":
-                got = np.fromiter(((a.timer_s if a.timer_s is not None else a.elapsed_s) or 0.0 for a in acts),
-                                  dtype=float, count=n)
-            elif name == "rpe":
-                got = np.fromiter((a.rpe or 0.0 for a in acts), dtype=float, count=n)
-            elif name == "climb":
-                got = np.fromiter((a.elevation_gain_m or 0.0 for a in acts), dtype=float, count=n)
-            else:
-                attr = {"no_rpe": "rpe", "no_climb": "elevation_gain_m", "no_hr": "avg_hr_bpm"}[name]
-                got = np.fromiter((getattr(a, attr) is None for a in acts), dtype=bool, count=n)
-            self._memo[key] = got
-        return got
+        without), ``cadence`` (0 without), ``no_rpe``, ``no_climb``, ``no_hr`` (True where
+        the run lacks the measure), and ``gear`` (the shoe's name or None, as objects)."""
+        return self._run_columns[name]
+
+    @cached_property
+    def _run_columns(self) -> dict[str, np.ndarray]:
+        """Every column of :meth:`run_values`, the runs' fields read in one pass (a missing value
+        read as 0.0, as ``or 0.0`` reads it)."""
+        n = len(self.runs)
+        if not n:
+            return {name: np.zeros(0, dtype=bool if name.startswith("no_") else object if name == "gear" else float)
+                    for name in _RUN_COLUMNS}
+        metres, timer, elapsed, rpe, climb, hr, cadence, gear = zip(*map(_RUN_FIELDS, [a for _, a in self.runs]))
+        if None in timer:
+            timer = tuple(e if t is None else t for t, e in zip(timer, elapsed))
+        return {"metres": np.array(metres, dtype=float), "seconds": _or_zero(timer), "rpe": _or_zero(rpe),
+                "climb": _or_zero(climb), "cadence": _or_zero(cadence), "no_rpe": _lacking(rpe),
+                "no_climb": _lacking(climb), "no_hr": _lacking(hr), "gear": np.array(gear, dtype=object)}
+
+    def shoe_runs(self, end: date | None = None) -> dict[str, ShoeRuns]:
+        """:func:`runload.shoes.runs_by_shoe` of :attr:`runs` (up to ``end``), on the runs'
+        arrays: each shoe's kilometres added run by run in start order, as that function adds
+        them, its runs counted, its first and last day."""
+        key = ("shoe runs", end)
+        if key not in self._memo:
+            gear = self.run_values("gear")
+            at = np.fromiter((bool(g) for g in gear.tolist()), dtype=bool, count=len(gear)).nonzero()[0]
+            if end is not None:
+                at = at[self.run_days[at] <= end.toordinal()]
+            slot: dict[str, int] = {}  # each shoe by its first run
+            shoe = np.fromiter((slot.setdefault(g, len(slot)) for g in gear[at].tolist()), dtype=np.int64,
+                               count=len(at))
+            count = len(slot)
+            km = np.full(count, -0.0)  # -0.0 + x is x, whatever x: the first run's km as it is
+            np.add.at(km, shoe, self.run_values("metres")[at] / 1000.0)
+            days = self.run_days[at]
+            first = np.full(count, np.iinfo(np.int64).max)
+            np.minimum.at(first, shoe, days)
+            last = np.zeros(count, dtype=np.int64)
+            np.maximum.at(last, shoe, days)
+            runs = np.bincount(shoe, minlength=count)
+            self._memo[key] = {name: ShoeRuns(k, n, date.fromordinal(lo), date.fromordinal(hi))
+                               for name, k, n, lo, hi in zip(slot, km.tolist(), runs.tolist(), first.tolist(),
+                                                           last.tolist())}
+        return self._memo[key]
 
     @cached_property
     def _upto_end(self) -> np.ndarray:
@@ -848,7 +922,7 @@ class Frames:
     @cached_property
     def cross_training_totals(self) -> dict[date, float]:
         """Minutes of other sports per week (:func:`cross_training_totals`)."""
-        others = [(d, a) for d, a in zip(self.days, self.activities) if a.sport is not Sport.RUNNING]
+        others = self._by_sport[1]
         return cross_training_totals(cross_training_minutes([a for _, a in others], week_start=self.first_weekday,
                                                             days=[d for d, _ in others]))
 
@@ -915,6 +989,12 @@ class Frames:
         return weekly_table(self.weekly_lists)
 
     @cached_property
+    def week_references(self) -> list[list[int]]:
+        """:func:`all_reference_weeks` of the complete weeks of :attr:`weekly_lists`: what the
+        weekly and the two-week progressions judge each week against."""
+        return all_reference_weeks(self.weekly_lists["complete"])
+
+    @cached_property
     def weekly_lists(self) -> dict[str, list[Any]]:
         """The columns of :attr:`weekly` as plain lists, computed once on arrays
         (:func:`weekly_columns`): the rules and the limits read them week by week."""
@@ -976,8 +1056,15 @@ class Frames:
         if key not in self._memo:
             self._memo[key] = rolling_columns(self.daily_columns[1]["distance_km"].astype(float),
                                               window_days=window_days, min_base_km=min_base_km,
-                                              known=self.known if self.gaps else None)
+                                              known=self.known if self.gaps else None,
+                                              totals=self.window_totals("distance"))
         return self._memo[key]
+
+    def window_totals(self, kind: str = "distance") -> dict[int, np.ndarray]:
+        """The compensated window totals of the daily load ``kind`` by window, kept once per
+        frames (:func:`runload.load.formulas.rolling_mean`): the acute:chronic ratio and the
+        rolling progression walk the 7-day window of the running distance once."""
+        return self.memo(("window totals", kind), dict)
 
     def load_values(self, kind: str = "distance") -> tuple[date | None, np.ndarray, dict[str, int]] | None:
         """The daily load of ``kind`` as (first day, values per day, counts of runs without the
@@ -1002,6 +1089,13 @@ class Frames:
                                                     hr_max_bpm=ath.hr_max_bpm if ath else None,
                                                     sex=ath.sex if ath else None)
         return self._memo[key]
+
+    def runs_carry(self, kind: str) -> bool:
+        """Whether any run up to ``end`` carries the load measure ``kind`` (RPE for
+        ``session_load``, elevation gain for ``climb``, heart rate for ``trimp``; distance and
+        duration every run has)."""
+        flag = _LACKS.get(kind)
+        return flag is None or bool((~self.run_values(flag) & self._upto_end).any())
 
     def _run_load_values(self, kind: str) -> tuple[date | None, np.ndarray, dict[str, int]]:
         """:func:`daily_load_values` of the runs for ``duration``, ``session_load`` or ``climb``,
@@ -1101,7 +1195,7 @@ class Frames:
                 self._memo[key] = None
             else:
                 weeks = weekly["week_start"]
-                flag = {"session_load": "no_rpe", "climb": "no_climb", "trimp": "no_hr"}.get(kind)
+                flag = _LACKS.get(kind)
                 if flag is None or not weeks:
                     missing = [0] * len(weeks)
                 else:  # runs lacking the measure, up to the end, counted per week

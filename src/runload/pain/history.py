@@ -13,7 +13,6 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from runload.load.formulas import distinct
 from runload.load.series import Frames, gaps_of
 from runload.models import Activity, Athlete, Clearance, PainEntry
 from runload.pain.episodes import Episode, find_episodes
@@ -80,7 +79,7 @@ class PainLog:
         # day_ordered_runs of runs alone: the frames' runs (in start order) by day and start
         by_day = list(self.frames.runs) if all(a <= b for a, b in zip(days, days[1:])) else \
             sorted(self.frames.runs, key=lambda p: (p[0], p[1].start_utc))
-        return runs, days, gaps_of(distinct(self.frames.run_days), first_weekday=self.week_start), by_day
+        return runs, days, gaps_of(self.frames.run_day_ordinals, first_weekday=self.week_start), by_day
 
     def episode_key(self, day: date) -> str:
         """The key of the episode holding ``day``, else ``entry-<day>``."""

@@ -297,6 +297,16 @@ class WeeklyTrend:
         return self.stiffness - self.prev_stiffness
 
 
+def _mean(xs: list[int]) -> float:
+    """:func:`statistics.mean` of scores: of whole numbers, the same value and type on integer
+    arithmetic (a whole mean an int, else the correctly rounded float of the exact quotient);
+    anything else through statistics.mean itself."""
+    if all(type(x) is int for x in xs):
+        whole, rest = divmod(sum(xs), len(xs))
+        return whole if not rest else sum(xs) / len(xs)
+    return mean(xs)
+
+
 def weekly_trends(entries: Sequence[PainEntry], *, week_start: int = 0) -> list[WeeklyTrend]:
     """One row per week that has entries and follows a week with entries."""
     weeks: dict[date, list[PainEntry]] = {}
@@ -307,7 +317,7 @@ def weekly_trends(entries: Sequence[PainEntry], *, week_start: int = 0) -> list[
     def means(es: list[PainEntry]) -> tuple[float | None, float | None]:
         p = [s for s in (peak_score(e) for e in es) if s is not None]
         st = [e.stiffness for e in es if e.stiffness is not None]
-        return (mean(p) if p else None, mean(st) if st else None)
+        return (_mean(p) if p else None, _mean(st) if st else None)
 
     out = []
     for ws in sorted(weeks):

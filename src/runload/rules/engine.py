@@ -166,26 +166,29 @@ def candidates(rule: Rule, ctx: Context, cols: MetricColumns) -> list[int]:
     ``min_history_days``, and at or past some band's threshold (after the profile) within
     :data:`_SLACK`. Every row that :func:`judge` would keep is among them."""
     v = cols.values
-    ok = ~np.isnan(v)
-    start = history_start(ctx)
-    if rule.min_history_days and start is not None:
-        days = cols.days
-        ok &= ~((days > 0) & (days - start.toordinal() < rule.min_history_days))
-    if not ok.any():
+    if not len(v):
         return []
+    # comparisons with NaN are False (and warn of nothing): a row without a value is no candidate
     factor = _factors(rule, ctx.athlete, cols.days)
-    hit = np.zeros(len(v), dtype=bool)
-    for band in rule.bands:  # comparisons with NaN are False, and warn of nothing
-        up = band.op in ("above", "at_least")
-        if factor is None:
-            t = band.threshold
-            eps = _SLACK * max(1.0, abs(t))
-            hit |= (v >= t - eps) if up else (v <= t + eps)
-        else:
+    if factor is None:  # one comparison per direction: at or past the lowest (highest) reach of a band
+        ups = [b.threshold - _SLACK * max(1.0, abs(b.threshold)) for b in rule.bands if b.op in ("above", "at_least")]
+        downs = [b.threshold + _SLACK * max(1.0, abs(b.threshold)) for b in rule.bands
+                 if b.op not in ("above", "at_least")]
+        hit = v >= min(ups) if ups else np.zeros(len(v), dtype=bool)
+        if downs:
+            hit |= v <= max(downs)
+    else:
+        hit = np.zeros(len(v), dtype=bool)
+        for band in rule.bands:
+            up = band.op in ("above", "at_least")
             ts = band.threshold * factor if up else band.threshold / factor
             epss = _SLACK * np.maximum(1.0, np.abs(ts))
             hit |= (v >= ts - epss) if up else (v <= ts + epss)
-    return np.flatnonzero(ok & hit).tolist()
+    start = history_start(ctx)
+    if rule.min_history_days and start is not None:
+        days = cols.days
+        hit &= ~((days > 0) & (days - start.toordinal() < rule.min_history_days))
+    return hit.nonzero()[0].tolist()
 
 
 def week_leads(rule: Rule, ctx: Context, cols: MetricColumns, rows: list[int]) -> list[int]:
@@ -211,13 +214,14 @@ def week_leads(rule: Rule, ctx: Context, cols: MetricColumns, rows: list[int]) -
         reach = _COMPARE_ARRAYS[band.op](value, t) & (band.severity.rank >= rank)
         rank = np.where(reach, band.severity.rank, rank)
         threshold = np.where(reach, t, threshold)
-    keep = np.flatnonzero(rank >= 0)
+    keep = (rank >= 0).nonzero()[0]
     if not len(keep):
         return []
     # per week the most severe, then the larger departure from its threshold, the earliest of equals
     weeks = cols.weeks[at[keep]]
     order = np.lexsort((keep, -np.abs(raw[keep] - threshold[keep]), -rank[keep], weeks))
-    first = np.r_[True, weeks[order][1:] != weeks[order][:-1]]
+    ordered = weeks[order]
+    first = np.concatenate(([True], ordered[1:] != ordered[:-1]))
     return sorted(at[keep[order[first]]].tolist())
 
 
@@ -316,23 +320,37 @@ def judge(rule: Rule, ctx: Context, values: Iterable[MetricValue]) -> list[Findi
         if factor != 1.0:
             stricter = (f"Threshold {_amount(threshold, rule.unit, units)} instead of "
                         f"{_amount(band.threshold, rule.unit, units)}: " + "; ".join(notes) + ".")
-        fields = {**v.facts, "value": raw, "threshold": threshold, **common,
-                  "severity": band.severity.value, "band": band.label,
-                  "week_start": v.week_start or "", "date": v.date or "", "stricter": stricter}
+        severity = band.severity
+        ws, day = v.week_start, v.date
+        facts = v.facts
+        fields = {**facts, "value": raw, "threshold": threshold, **common,
+                  "severity": severity._value_, "band": band.label,
+                  "week_start": ws or "", "date": day or "", "stricter": stricter}
         template = band.message or rule.message
         suffix = f" ({stricter})" if stricter and "{stricter}" not in template else ""
-        until = v.facts.get("until")
-        found.append((_day_of(v) or date.min, new_finding(
-            rule_id=rule.id, severity=band.severity, title=rule.title,
-            message=RuleWords(name, "message", template, fields, units, suffix),
-            advice=RuleWords(name, "advice", band.advice or rule.advice, fields, units),
-            evidence=rule.evidence, value=round(raw, 2), threshold=round(threshold, 2),
-            unit=rule.unit, week_start=v.week_start, date=v.date, citations=rule.citations,
-            evidence_level=rule.evidence_level, outcome_evidence=rule.outcome_evidence,
-            event=_event_key(rule, v, ctx.week_start) if event else "",
-            until=until if isinstance(until, date) else None)))
-    found.sort(key=lambda df: df[0])
+        until = facts.get("until")
+        found.append((day or (ws + _SIX_DAYS if ws is not None else date.min), new_finding(
+            rule.id, severity, rule.title,
+            _words(name, "message", template, fields, units, suffix),
+            _words(name, "advice", band.advice or rule.advice, fields, units),
+            rule.evidence, round(raw, 2), round(threshold, 2), rule.unit, ws, day, rule.citations,
+            rule.evidence_level, rule.outcome_evidence, _event_key(rule, v, ctx.week_start) if event else "",
+            until if isinstance(until, date) else None)))
+    found.sort(key=_first)
     return [f for _, f in found]
+
+
+def _first(pair: tuple[date, Finding]) -> date:
+    return pair[0]
+
+
+def _words(rule: RuleName, where: str, template: str, fields: Mapping[str, Any], units: str,
+           suffix: str = "") -> str | RuleWords:
+    """A finding's words: the template as it is when it has no field to fill (nothing to write),
+    else :class:`RuleWords`, written when read."""
+    if "{" not in template and "}" not in template:
+        return template + suffix
+    return RuleWords(rule, where, template, fields, units, suffix)
 
 
 _SIX_DAYS = timedelta(days=6)

@@ -138,7 +138,7 @@ def week_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     complete = weekly["complete"]
     judged = [c or p for c, p in zip(complete, weekly["in_progress"])]
     units = ctx.athlete.units or "km"
-    changes = recent_change(km, complete=complete, judged=judged, min_base=min_base)
+    changes = recent_change(km, complete=complete, judged=judged, min_base=min_base, refs=ctx.frames.week_references)
 
     def row(k: int) -> MetricValue:
         i = k + 1
@@ -169,6 +169,9 @@ def week_load_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColum
     """
     kind = str(params.get("load", "distance"))
     min_base = float(params.get("min_base", 0.0))
+    if not ctx.frames.runs_carry(kind):
+        # every week with a run has a run lacking the measure, every other week 0: nothing to judge
+        return no_columns()
     weeks = ctx.frames.weekly_load_lists(kind)
     if weeks is None or len(weeks["value"]) < 2:
         return no_columns()
@@ -219,7 +222,7 @@ def two_week_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumn
     units = ctx.athlete.units or "km"
     refs: list[int | None] = []
     values: list[float | None] = []
-    pair_refs = recent_pair_references(km, complete)
+    pair_refs = recent_pair_references(km, complete, ctx.frames.week_references)
     for i in range(3, len(km)):
         cur, prev = km[i] + km[i - 1], km[i - 2] + km[i - 3]
         j = pair_refs[i] if complete[i - 1] and (complete[i] or in_progress[i]) else None
@@ -267,7 +270,7 @@ def rolling_change_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns
         # one window, 6 in the next); judged only on the latest day they answer "the last 7 days".
         judged = np.array([n - 1])
     else:
-        judged = np.flatnonzero(daily["runs"] > 0)
+        judged = (daily["runs"] > 0).nonzero()[0]
     judged = judged[~np.isnan(ref[judged])]
     # the daily series is complete (one value per day from its first): day i is first + i days
     back = roll["ref_back"]
@@ -303,7 +306,7 @@ def run_spike_pct(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
     first_day = ctx.frames.first_day
     cols = ctx.frames.spike_columns(window)
     ords = cols["day"]
-    judged = np.flatnonzero(ords - first_day.toordinal() >= window) if first_day is not None \
+    judged = (ords - first_day.toordinal() >= window).nonzero()[0] if first_day is not None \
         else np.arange(len(ords))
     pct = cols["spike_pct"][judged]
     km, ref_km, ref_day = cols["km"], cols["ref_km"], cols["ref_day"]
@@ -340,7 +343,8 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
         return no_columns()
     first, values = load[0], load[1]
     a_load, c_load, ratio = ctx.frames.memo(("acwr", kind, method, acute, chronic),
-                                            lambda: acwr_arrays(values, method=method, acute=acute, chronic=chronic))
+                                            lambda: acwr_arrays(values, method=method, acute=acute, chronic=chronic,
+                                                                totals=ctx.frames.window_totals(kind)))
     silence = int(_setting(ctx, params, "silence_days", SILENCE_DAYS))
     spans = ctx.frames.gaps if silence == SILENCE_DAYS else \
         gaps(ctx.frames.activities, first_weekday=ctx.week_start, min_days=silence, days=ctx.frames.days)
@@ -352,17 +356,18 @@ def acwr_metric(ctx: Context, params: Mapping[str, Any]) -> MetricColumns:
         lo, hi = max((g0 - first).days, 0), min(max((g1 - first).days + chronic, 0), n)
         shown[lo:hi] = False
     unit = LOAD_UNITS[kind]
-    rows = np.flatnonzero(shown)
+    rows = shown.nonzero()[0]
+    days = rows + first.toordinal()
+    weeks = week_ordinals(days, ctx.week_start)
 
     def row(k: int) -> MetricValue:
         i = int(rows[k])
-        d = first + timedelta(days=i)
-        return MetricValue(value=float(ratio[i]), date=d, week_start=week_start_of(d, ctx.week_start),
+        return MetricValue(value=float(ratio[i]), date=date.fromordinal(int(days[k])),
+                           week_start=date.fromordinal(int(weeks[k])),
                            facts={"method": method, "load": kind, "acute": float(a_load[i]),
                                   "chronic": float(c_load[i]), "load_unit": unit, **words})
 
-    days = rows + first.toordinal()
-    return MetricColumns(ratio[rows], days, row, weeks=week_ordinals(days, ctx.week_start))
+    return MetricColumns(ratio[rows], days, row, weeks=weeks)
 
 
 @metric("monotony")
@@ -494,6 +499,8 @@ def cadence_drop_pct(ctx: Context, params: Mapping[str, Any]) -> list[MetricValu
     days = int(_setting(ctx, params, "baseline_days", 90))
     tol = float(_setting(ctx, params, "speed_tolerance_pct", 5.0)) / 100.0
     need = int(_setting(ctx, params, "min_runs", 3))
+    if not ctx.frames.run_values("cadence").any():
+        return []  # no run with a cadence
     runs = []
     for day, a in ctx.frames.runs:
         dur = a.timer_s if a.timer_s is not None else a.elapsed_s
@@ -527,7 +534,7 @@ def shoe_km(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     end = ctx.data_end
     base = float(_setting(ctx, params, "retire_at_km", 800.0))
     out = []
-    for t in shoe_totals(ctx.activities, ctx.shoes, end, runs=ctx.frames.runs):
+    for t in shoe_totals(ctx.activities, ctx.shoes, end, per=ctx.frames.shoe_runs(end)):
         if not t.runs or t.retired(ctx.as_of or end):
             continue
         facts: dict[str, Any] = {"gear": t.name, "runs": t.runs, "first_use": t.first_used, "last_use": t.last_used,
@@ -550,9 +557,9 @@ def return_to_run(ctx: Context, params: Mapping[str, Any]) -> list[MetricValue]:
     without a run) and ends no break. Facts: days, last_run, key."""
     end = ctx.data_end
     brk = LOOKBACK_DAYS
-    ords = distinct(ctx.frames.run_days)  # the days with a run, in order
+    ords = ctx.frames.run_day_ordinals  # the days with a run, in order
     out = []
-    for k in np.flatnonzero(np.diff(ords) - 1 >= brk).tolist():  # days_without_run of each pair
+    for k in ((ords[1:] - ords[:-1]) - 1 >= brk).nonzero()[0].tolist():  # days_without_run of each pair
         prev, cur = date.fromordinal(int(ords[k])), date.fromordinal(int(ords[k + 1]))
         gap = days_without_run(prev, cur)
         out.append(MetricValue(value=float(gap), date=cur, week_start=week_start_of(cur, ctx.week_start),

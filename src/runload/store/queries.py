@@ -300,7 +300,7 @@ class Store(Imports, Sources, SentLog):
         for the hundreds of searches it makes), else it is read from the store.
         """
         now = datetime.now(timezone.utc)
-        sql = (f"SELECT {activity_select(details=details, laps=laps)}, door_checked FROM activities "
+        sql = (f"SELECT door_checked, {activity_select(details=details, laps=laps)} FROM activities "
                f"WHERE athlete_id = ? AND {PLAUSIBLE_START}")
         args: list[object] = [athlete_id, *plausible_start_args(now)]
         if started_from is not None:
@@ -318,9 +318,11 @@ class Store(Imports, Sources, SentLog):
         sql += " ORDER BY start_utc, leg_index"
         out = []
         tz = zone if zone is not None else self.athlete_timezone(athlete_id)
-        for *row, door_checked in self.conn.execute(sql, args):
-            act = with_zone_offset(activity_from_row(row), tz)
-            if door_checked and not act.corrections:  # as stored, it passed the door: nothing to drop
+        for row in self.conn.execute(sql, args):
+            act = activity_from_row(row[1:])
+            if act.utc_offset_s is None:
+                act = with_zone_offset(act, tz)
+            if row[0] and not act.corrections:  # as stored (door_checked), it passed the door: nothing to drop
                 out.append(act)
                 continue
             checked = bounds.check_activity(act, now=now, relabel=False)  # a sport a person set stands
@@ -520,7 +522,7 @@ class Store(Imports, Sources, SentLog):
         last = datetime.now(timezone.utc).date() + timedelta(days=1)
         pain = tuple(self.pain_entries(athlete_id, start=FIRST_DAY, end=last))
         acts = tuple(activities) if activities is not None else tuple(
-            self.activities(athlete_id, details=False, laps=laps))
+            self.activities(athlete_id, details=False, laps=laps, zone=athlete.timezone or "UTC"))
         return AthleteData(athlete, acts, pain, tuple(self.clearances(athlete_id)),
                            planned=tuple(self.planned_runs(athlete_id)), shoes=tuple(self.shoes(athlete_id)))
 

@@ -134,12 +134,18 @@ def _warnings(text: str) -> tuple[str, ...]:
 _SPORTS = {s.value: s for s in Sport}
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
 def _activity(fields_in_order: dict[str, Any]) -> Activity:
-    """The activity of ``fields_in_order`` (every field of :class:`Activity`, in its order),
-    made as unpickling makes one: the frozen dataclass's ``__init__`` sets its 30 fields one
-    ``object.__setattr__`` at a time, most of the time a stored row takes to read."""
-    act = object.__new__(Activity)
-    act.__dict__.update(fields_in_order)
+    """The activity whose attributes are ``fields_in_order`` (every field of :class:`Activity`,
+    in its order; the dict becomes the instance's own, not copied): the frozen dataclass's
+    ``__init__`` sets its 30 fields one ``object.__setattr__`` at a time, and copying them into
+    a new instance's dict (as unpickling does) grows that dict a few times over; either was most
+    of the time a stored row takes to read."""
+    act = _new(Activity)
+    _set(act, "__dict__", fields_in_order)
     return act
 
 

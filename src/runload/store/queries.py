@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
+from operator import itemgetter
 
 from runload import bounds
 from runload.calendar import FIRST_DAY, with_zone_offset
@@ -19,6 +20,7 @@ from runload.models import HR_BIN_BPM, Activity, Athlete, AthleteData, Clearance
 from runload.store.base import inserted_id, unknown_athlete
 from runload.store.imports import Imports
 from runload.store.rows import (
+    ACTIVITY_COLUMNS,
     ALL_ACTIVITY_COLUMNS,
     ATHLETE_COLUMNS,
     CLEARANCE_COLUMNS,
@@ -43,6 +45,8 @@ from runload.store.rows import (
 from runload.store.sent_log import SentLog
 from runload.store.sources import Sources
 
+# (start, leg) of a row of :meth:`Store.activities` (door_checked, then ACTIVITY_COLUMNS)
+_START_AND_LEG = itemgetter(1 + ACTIVITY_COLUMNS.index("start_utc"), 1 + ACTIVITY_COLUMNS.index("leg_index"))
 # Start times within the bounds, in SQL: rows dated 9019 are never even read.
 PLAUSIBLE_START = "start_utc > ? AND start_utc <= ?"
 
@@ -315,10 +319,15 @@ class Store(Imports, Sources, SentLog):
         if sports:
             sql += f" AND coalesce(sport_corrected, sport) IN ({', '.join('?' * len(sports))})"
             args.extend(s.value for s in sports)
-        sql += " ORDER BY start_utc, leg_index"
+        # the index's order, so SQLite copies no row into a sorter; the legs of a multisport
+        # file that start together are put in order here (a stable sort: rows tied on both
+        # keep the index's order, as SQLite's sorter kept it)
+        sql += " ORDER BY start_utc"
+        rows = self.conn.execute(sql, args).fetchall()
+        rows.sort(key=_START_AND_LEG)
         out = []
         tz = zone if zone is not None else self.athlete_timezone(athlete_id)
-        for row in self.conn.execute(sql, args):
+        for row in rows:
             act = activity_from_row(row[1:])
             if act.utc_offset_s is None:
                 act = with_zone_offset(act, tz)

@@ -552,6 +552,8 @@ class Store(Imports, Sources, SentLog):
         a few hundred of them (a roster's worker reads its athletes a block at a time,
         :class:`runload.store.read_ahead.ReadAhead`). An unknown id is a :class:`NotFoundError`.
         ``activities``: of a single athlete, already read."""
+        if activities is not None and len(athlete_ids) != 1:
+            raise ValueError("activities already read are one athlete's")
         now = datetime.now(timezone.utc)
         # an entry an older runload stored outside the days a log can hold (0001-01-01, 9999-12-31)
         # is left out of the assessment; `runload pain list` still shows it, to edit or delete

@@ -26,6 +26,7 @@ from runload.models import AthleteData
 from runload.plan import PlanCheck, check_plan
 from runload.rules.book import Rulebook
 from runload.store import Store
+from runload.store.read_ahead import ReadAhead
 
 T = TypeVar("T")
 PER_WORKER = 8  # below this many athletes per process, starting processes costs more than it saves
@@ -138,4 +139,5 @@ def _for_part(shared: tuple[str, Rulebook, Callable[..., T], tuple[Any, ...]], i
     garbage collector) while the next ones are."""
     path, book, fn, args = shared
     with Store.open(path, create=False) as store:
-        return [fn(Assessor(store, book), i, *args) for i in ids]
+        ahead = ReadAhead(store, ids)  # a block of athletes read together
+        return [fn(Assessor(ahead, book), i, *args) for i in ids]

@@ -39,3 +39,18 @@ def test_a_stored_activity_reads_back_as_the_dataclass_makes_it(tmp_path: Path) 
         assert runs[0].corrections == {"sport": "running", "distance_m": 8000.0}
         assert runs[0].laps == stored[0].laps and runs[0].hr_zone_s == {150: 2400.0}
         assert runs[1].warnings == ("odd",) and runs[1].start_utc.tzinfo is timezone.utc
+
+
+def test_activities_read_by_start_then_leg(tmp_path: Path) -> None:
+    """Oldest first; legs starting together by leg; the same start and leg in storing order."""
+    t = datetime(2026, 5, 4, 6, 30, tzinfo=timezone.utc)
+    stored = [  # (start hour, leg, file), in the order they are stored
+        (9, 1, "m"), (7, 0, "a"), (9, 0, "m"), (8, 2, "x"), (8, 2, "y"), (8, 0, "x"), (6, 0, "b")]
+    with Store.open(tmp_path / "s.sqlite") as store:
+        store.add_athlete(Athlete("ana", "Ana"))
+        with store.atomic() as conn:
+            for hour, leg, f in stored:
+                store.insert_activity(conn, "ana", Activity(t.replace(hour=hour), Sport.RUNNING, 5000.0,
+                                                            timer_s=1500.0, source_hash=f, leg_index=leg))
+        got = [(a.start_utc.hour, a.leg_index, a.source_hash) for a in store.activities("ana")]
+    assert got == [(6, 0, "b"), (7, 0, "a"), (8, 0, "x"), (8, 2, "x"), (8, 2, "y"), (9, 0, "m"), (9, 1, "m")]

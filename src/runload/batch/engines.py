@@ -51,11 +51,19 @@ class SerialEngine:
 
 
 _SHARED: Any = None
+# A worker's garbage collector looks at its youngest objects after this many allocations (the
+# interpreter's default is 700). A unit's work (an athlete's year of activities read and
+# assessed) allocates hundreds of thousands of objects that live until the unit is done: at 700
+# each was walked by several young collections and the survivors promoted, to be walked again
+# by the older generations' collections. Almost none of them is in a reference cycle, so a
+# larger young generation frees the same memory with a fraction of the walking.
+_WORKER_GC_YOUNG = 50_000
 
 
 def _set_shared(shared: Any) -> None:
     global _SHARED
     _SHARED = shared
+    gc.set_threshold(_WORKER_GC_YOUNG, *gc.get_threshold()[1:])
 
 
 def _call(fn: Callable[[Any, Any], Any], unit: Any) -> Any:

@@ -5,6 +5,7 @@
 - :mod:`runload.store.base`: opening a store file (migrated on open) and its transactions.
 - :mod:`runload.store.queries`: :class:`Store`, the open store and its queries, with those of
   :mod:`~runload.store.imports`, :mod:`~runload.store.sources` and :mod:`~runload.store.sent_log`.
+- :mod:`runload.store.read_ahead`: athletes read a block at a time, for a worker assessing many.
 """
 
 from runload.store.base import CommitError, describe_sqlite_error

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
+from itertools import groupby
+from operator import itemgetter
 
 from runload import bounds
 from runload.calendar import FIRST_DAY, with_zone_offset
@@ -19,6 +21,7 @@ from runload.models import HR_BIN_BPM, Activity, Athlete, AthleteData, Clearance
 from runload.store.base import inserted_id, unknown_athlete
 from runload.store.imports import Imports
 from runload.store.rows import (
+    ACTIVITY_COLUMNS,
     ALL_ACTIVITY_COLUMNS,
     ATHLETE_COLUMNS,
     CLEARANCE_COLUMNS,
@@ -26,6 +29,7 @@ from runload.store.rows import (
     PAIN_COLUMNS,
     PLANNED_COLUMNS,
     SHOE_COLUMNS,
+    Row,
     activity_from_row,
     activity_select,
     athlete_from_row,
@@ -43,6 +47,11 @@ from runload.store.rows import (
 from runload.store.sent_log import SentLog
 from runload.store.sources import Sources
 
+# (start, leg) of a row of :meth:`Store.activities` (door_checked, then ACTIVITY_COLUMNS)
+_START_AND_LEG = itemgetter(1 + ACTIVITY_COLUMNS.index("start_utc"), 1 + ACTIVITY_COLUMNS.index("leg_index"))
+# Athletes read by one query of :meth:`Store.athletes_data` (SQLite's limit on bound parameters
+# is 999 in older versions)
+_IDS_PER_QUERY = 500
 # Start times within the bounds, in SQL: rows dated 9019 are never even read.
 PLAUSIBLE_START = "start_utc > ? AND start_utc <= ?"
 
@@ -62,6 +71,33 @@ def day_range(athlete_id: str, start: date | None, end: date | None) -> tuple[st
         sql += " AND date <= ?"
         args.append(end.isoformat())
     return sql, list(args)
+
+
+def activities_of(rows: list[Row], tz: str, now: datetime) -> list[Activity]:
+    """The activities of one athlete's ``rows`` (``door_checked``, then :data:`ACTIVITY_COLUMNS`;
+    by start), as :meth:`Store.activities` gives them: the legs of a multisport file that start
+    together put in order (a stable sort: rows tied on both keep the order SQLite gave, as its
+    sorter kept it), placed in the athlete's zone ``tz`` where the file recorded no offset,
+    and those outside the physical bounds at ``now`` left out."""
+    rows.sort(key=_START_AND_LEG)
+    out = []
+    for row in rows:
+        act = activity_from_row(row[1:])
+        if act.utc_offset_s is None:
+            act = with_zone_offset(act, tz)
+        if row[0] and not act.corrections:  # as stored (door_checked), it passed the door: nothing to drop
+            out.append(act)
+            continue
+        checked = bounds.check_activity(act, now=now, relabel=False)  # a sport a person set stands
+        if checked.activity is not None:
+            out.append(act if not checked.notes else replace(checked.activity, warnings=act.warnings))
+    return out
+
+
+def by_athlete(rows: Iterable[Row]) -> dict[str, list[Row]]:
+    """{athlete id: their rows, the id left out} of rows whose first column is the athlete id
+    (ordered by it)."""
+    return {str(k): [r[1:] for r in group] for k, group in groupby(rows, key=itemgetter(0))}
 
 
 class Store(Imports, Sources, SentLog):
@@ -300,7 +336,7 @@ class Store(Imports, Sources, SentLog):
         for the hundreds of searches it makes), else it is read from the store.
         """
         now = datetime.now(timezone.utc)
-        sql = (f"SELECT {activity_select(details=details, laps=laps)}, door_checked FROM activities "
+        sql = (f"SELECT door_checked, {activity_select(details=details, laps=laps)} FROM activities "
                f"WHERE athlete_id = ? AND {PLAUSIBLE_START}")
         args: list[object] = [athlete_id, *plausible_start_args(now)]
         if started_from is not None:
@@ -315,18 +351,12 @@ class Store(Imports, Sources, SentLog):
         if sports:
             sql += f" AND coalesce(sport_corrected, sport) IN ({', '.join('?' * len(sports))})"
             args.extend(s.value for s in sports)
-        sql += " ORDER BY start_utc, leg_index"
-        out = []
+        # the index's order, so SQLite copies no row into a sorter; the legs of a multisport
+        # file that start together are put in order here (a stable sort: rows tied on both
+        # keep the index's order, as SQLite's sorter kept it)
+        sql += " ORDER BY start_utc"
         tz = zone if zone is not None else self.athlete_timezone(athlete_id)
-        for *row, door_checked in self.conn.execute(sql, args):
-            act = with_zone_offset(activity_from_row(row), tz)
-            if door_checked and not act.corrections:  # as stored, it passed the door: nothing to drop
-                out.append(act)
-                continue
-            checked = bounds.check_activity(act, now=now, relabel=False)  # a sport a person set stands
-            if checked.activity is not None:
-                out.append(act if not checked.notes else replace(checked.activity, warnings=act.warnings))
-        return out
+        return activities_of(self.conn.execute(sql, args).fetchall(), tz, now)
 
     def coarse_hr_files(self, athlete_id: str) -> set[str]:
         """Content hashes of imported files whose activities hold heart rate in the 5-bpm bins of a
@@ -514,15 +544,56 @@ class Store(Imports, Sources, SentLog):
         file details; the laps only with ``laps``). ``activities``: the athlete's activities
         already read (the web app keeps them while only the pain log changes; reading a year of
         them is most of this call)."""
-        athlete = self.get_athlete(athlete_id)
+        return self.athletes_data([athlete_id], laps=laps, activities=activities)[athlete_id]
+
+    def athletes_data(self, athlete_ids: Sequence[str], *, laps: bool = True,
+                      activities: Sequence[Activity] | None = None) -> dict[str, AthleteData]:
+        """{athlete id: :meth:`athlete_data`} of ``athlete_ids``, each table read in one query for
+        a few hundred of them (a roster's worker reads its athletes a block at a time,
+        :class:`runload.store.read_ahead.ReadAhead`). An unknown id is a :class:`NotFoundError`.
+        ``activities``: of a single athlete, already read."""
+        if activities is not None and len(athlete_ids) != 1:
+            raise ValueError("activities already read are one athlete's")
+        now = datetime.now(timezone.utc)
         # an entry an older runload stored outside the days a log can hold (0001-01-01, 9999-12-31)
         # is left out of the assessment; `runload pain list` still shows it, to edit or delete
-        last = datetime.now(timezone.utc).date() + timedelta(days=1)
-        pain = tuple(self.pain_entries(athlete_id, start=FIRST_DAY, end=last))
-        acts = tuple(activities) if activities is not None else tuple(
-            self.activities(athlete_id, details=False, laps=laps))
-        return AthleteData(athlete, acts, pain, tuple(self.clearances(athlete_id)),
-                           planned=tuple(self.planned_runs(athlete_id)), shoes=tuple(self.shoes(athlete_id)))
+        days = [FIRST_DAY.isoformat(), (now.date() + timedelta(days=1)).isoformat()]
+        out: dict[str, AthleteData] = {}
+        for i in range(0, len(athlete_ids), _IDS_PER_QUERY):
+            ids = list(athlete_ids[i:i + _IDS_PER_QUERY])
+            among = f"IN ({', '.join('?' * len(ids))})"
+            athletes = {a.id: a for a in map(athlete_from_row, self.conn.execute(
+                f"SELECT {', '.join(ATHLETE_COLUMNS)} FROM athletes WHERE id {among}", ids))}
+            for athlete_id in ids:
+                if athlete_id not in athletes:
+                    raise unknown_athlete(athlete_id)
+
+            def rows(sql: str, *args: object, among: str = among, ids: list[str] = ids) -> dict[str, list[Row]]:
+                return by_athlete(self.conn.execute(sql.format(among=among), [*ids, *args]))
+
+            pain = rows(f"SELECT athlete_id, {', '.join(PAIN_COLUMNS)} FROM pain_entries WHERE athlete_id {{among}} "
+                        "AND date >= ? AND date <= ? ORDER BY athlete_id, date, id", *days)
+            cleared = rows(f"SELECT athlete_id, {', '.join(CLEARANCE_COLUMNS)} FROM pain_clearances "
+                           "WHERE athlete_id {among} ORDER BY athlete_id, date, id")
+            planned = rows(f"SELECT athlete_id, {', '.join(PLANNED_COLUMNS)} FROM planned_runs "
+                           "WHERE athlete_id {among} ORDER BY athlete_id, date, seq")
+            shoes = rows(f"SELECT athlete_id, {', '.join(SHOE_COLUMNS)} FROM shoes WHERE athlete_id {{among}} "
+                         "ORDER BY athlete_id, name")
+            acts = {} if activities is not None else rows(
+                f"SELECT athlete_id, door_checked, {activity_select(details=False, laps=laps)} FROM activities "
+                f"WHERE athlete_id {{among}} AND {PLAUSIBLE_START} ORDER BY athlete_id, start_utc",
+                *plausible_start_args(now))
+            for athlete_id in ids:
+                athlete = athletes[athlete_id]
+                out[athlete_id] = AthleteData(
+                    athlete,
+                    tuple(activities) if activities is not None else tuple(
+                        activities_of(acts.get(athlete_id, []), athlete.timezone or "UTC", now)),
+                    tuple(pain_from_row(dict(zip(PAIN_COLUMNS, r))) for r in pain.get(athlete_id, ())),
+                    tuple(map(clearance_from_row, cleared.get(athlete_id, ()))),
+                    planned=tuple(p for p in map(planned_from_row, planned.get(athlete_id, ())) if p is not None),
+                    shoes=tuple(map(shoe_from_row, shoes.get(athlete_id, ()))))
+        return out
 
     # ---------------------------------------------------------------- plans
     def set_plan(self, athlete_id: str, runs: Sequence[PlannedRun]) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from functools import cache
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -77,6 +78,7 @@ _LAPS = {"laps_json": "'[]'"}
 LOAD_COLUMNS = [c for c in ACTIVITY_COLUMNS if c not in _DETAILS and c not in _LAPS]
 
 
+@cache
 def activity_select(*, details: bool = True, laps: bool = True) -> str:
     """The select list of :data:`ACTIVITY_COLUMNS` (what :func:`activity_from_row` reads), the
     details no assessment reads and the laps left out unless asked for."""
@@ -134,13 +136,10 @@ def _warnings(text: str) -> tuple[str, ...]:
 _SPORTS = {s.value: s for s in Sport}
 
 
-def _activity(fields_in_order: dict[str, Any]) -> Activity:
-    """The activity of ``fields_in_order`` (every field of :class:`Activity`, in its order),
-    made as unpickling makes one: the frozen dataclass's ``__init__`` sets its 30 fields one
-    ``object.__setattr__`` at a time, most of the time a stored row takes to read."""
-    act = object.__new__(Activity)
-    act.__dict__.update(fields_in_order)
-    return act
+_new = object.__new__
+_set = object.__setattr__
+_from_iso = datetime.fromisoformat
+_UTC = timezone.utc
 
 
 def activity_from_row(row: Row) -> Activity:
@@ -163,8 +162,16 @@ def activity_from_row(row: Row) -> Activity:
     if rpe_c is not None:
         corrections["rpe"], rpe = rpe, rpe_c
     gear_default = gear_assigned is not None and gear is None
-    return _activity({
-        "start_utc": parse_iso(start), "sport": _SPORTS.get(sport) or Sport(sport), "distance_m": float(distance),
+    start_utc = _from_iso(start)
+    if start_utc.tzinfo is not _UTC:  # as parse_iso reads it (the store writes UTC)
+        start_utc = start_utc.astimezone(_UTC)
+    # made as the dataclass's own fields, in its order, without its ``__init__`` (which sets its
+    # 30 fields one ``object.__setattr__`` at a time): the dict becomes the activity's own, not
+    # copied into a new one (as unpickling does, growing it a few times over); either way was
+    # most of the time a stored row takes to read
+    act = _new(Activity)
+    _set(act, "__dict__", {
+        "start_utc": start_utc, "sport": _SPORTS.get(sport) or Sport(sport), "distance_m": float(distance),
         "timer_s": timer, "elapsed_s": elapsed, "utc_offset_s": offset, "offset_recorded_utc": None,
         "sub_sport": sub_sport, "sport_inferred": bool(inferred), "elevation_gain_m": gain, "avg_hr_bpm": avg_hr,
         "max_hr_bpm": max_hr, "avg_cadence_spm": cadence, "device": device, "name": name,
@@ -173,6 +180,7 @@ def activity_from_row(row: Row) -> Activity:
         "source_hash": source_hash, "leg_index": int(leg), "distance_source": str(distance_source),
         "warnings": () if warnings == "[]" else _warnings(warnings), "rpe": rpe, "id": aid,
         "corrections": corrections, "gear_default": gear_default, "import_id": import_id})
+    return act
 
 
 # ---------------------------------------------------------------- pain entries

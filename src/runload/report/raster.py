@@ -1,9 +1,11 @@
 """A laid-out chart (:class:`runload.report.plot.Drawing`) painted as a PNG with Pillow.
 
 For the weekly mails (mail programs show no SVG) and ``runload report --charts``. The shapes are
-the SVG's, painted at twice the size and scaled down (smooth edges without an anti-aliasing
-painter); text is set in DejaVu Sans (the font matplotlib ships, found without importing it) or,
-without it, Pillow's own scalable font. The same drawing gives the same bytes.
+the SVG's, painted at the picture's size with smooth edges (see :class:`_Painter`: boxes with
+exact edges, everything else drawn at twice the size on a mask of its own and scaled down);
+text is set in DejaVu Sans (the font matplotlib ships, found without importing it) or, without
+it, Pillow's own scalable font. The colours go into a palette made of the drawing's own inks
+(:func:`_palette`). The same drawing gives the same bytes.
 """
 
 from __future__ import annotations

@@ -93,6 +93,13 @@ def _spans(a: float, b: float) -> list[tuple[int, int, float]]:
     return out
 
 
+def _whole(x: float) -> float:
+    """``x``, or the whole number of pixels within a 32nd of it (an edge that close to a pixel's
+    border covers it all or none of it)."""
+    r = round(x)
+    return float(r) if abs(x - r) < 1 / 32 else x
+
+
 def _axis_aligned(pts: list[tuple[float, float]]) -> bool:
     return all(x0 == x1 or y0 == y1 for (x0, y0), (x1, y1) in zip(pts, pts[1:]))
 
@@ -139,15 +146,25 @@ class _Painter:
         would show nothing but cost a rectangle each."""
         if x1 <= x0 or y1 <= y0:
             return
+        x0, y0, x1, y1 = _whole(x0), _whole(y0), _whole(x1), _whole(y1)
+        if x1 <= x0 or y1 <= y0:
+            return
         r, g, b, _ = _rgb(colour)
         core = self.draw.draw  # Pillow's drawing core: ImageDraw.rectangle less its argument parsing
         xs = _spans(x0, x1) if y1 - y0 > LINE_PX else [(round(x0), max(round(x1), round(x0) + 1), 1.0)]
         ys = _spans(y0, y1) if x1 - x0 > LINE_PX else [(round(y0), max(round(y1), round(y0) + 1), 1.0)]
         for ya, yb, cy in ys:
             for xa, xb, cx in xs:
+                if cx < 1 and cy < 1:
+                    continue  # a corner pixel: a speck of colour, left out
                 a = round(255 * alpha * cx * cy)
                 if a:
                     core.draw_rectangle((xa, ya, xb - 1, yb - 1), core.draw_ink((r, g, b, a)), 1)
+
+    def lay(self, colour: str, at: tuple[int, int], mask: Any) -> None:
+        """``colour`` laid on through ``mask`` (0 leaves a pixel, 255 paints it) from ``at``."""
+        core = self.draw.draw  # as ImageDraw.bitmap, less its argument parsing
+        core.draw_bitmap(at, mask.im, core.draw_ink(_rgb(colour)[:3]))
 
     def smooth(self, colour: str, bounds: tuple[float, float, float, float], paint: Paint) -> None:
         """``paint(draw, at)`` on a mask of ``bounds`` at :data:`SUPERSAMPLE` times the size
@@ -159,7 +176,7 @@ class _Painter:
         right, bottom = math.ceil(bounds[2]) + 1, math.ceil(bounds[3]) + 1
         mask = Image.new("L", ((right - left) * k, (bottom - top) * k), 0)
         paint(ImageDraw.Draw(mask), lambda x, y: ((x - left) * k, (y - top) * k))
-        self.image.paste(_rgb(colour)[:3], (left, top), mask.reduce(k))
+        self.lay(colour, (left, top), mask.reduce(k))
 
     def rect(self, r: Rect) -> None:
         x0, y0 = self.xy(r.x, r.y)
@@ -249,9 +266,9 @@ class _Painter:
         fill, edge = _marker(m.marker, round((x - left) * q), round((y - top) * q), round(r * q),
                              m.fill != "none", width)
         if fill is not None:
-            self.image.paste(_rgb(m.fill)[:3], (left, top), fill)
+            self.lay(m.fill, (left, top), fill)
         if edge is not None:
-            self.image.paste(_rgb(m.edge)[:3], (left, top), edge)
+            self.lay(m.edge, (left, top), edge)
 
     def text(self, t: Text) -> None:
         anchor = {"start": "l", "middle": "m", "end": "r"}[t.anchor] + {"baseline": "s", "middle": "m",
@@ -264,7 +281,7 @@ class _Painter:
         x, y = t.x * self.s * k, t.y * self.s * k  # at the supersampled size, where the mask was drawn
         at = (round(x - mask.width / 2), round(y - mask.height / 2)) if t.rotate else (round(x) + left, round(y) + top)
         small = _label_small(t.text, size, t.bold, anchor, t.rotate, at[0] % k, at[1] % k)
-        self.image.paste(_rgb(t.colour)[:3], (at[0] // k, at[1] // k), small)
+        self.lay(t.colour, (at[0] // k, at[1] // k), small)
 
 
 @lru_cache(maxsize=4096)

@@ -144,8 +144,6 @@ class _Painter:
         """Fill the box from (x0, y0) to (x1, y1) (pixels, exact edges). The ends of a box at
         most :data:`LINE_PX` across (a line, a tick) are rounded to whole pixels: blended, they
         would show nothing but cost a rectangle each."""
-        if x1 <= x0 or y1 <= y0:
-            return
         x0, y0, x1, y1 = _whole(x0), _whole(y0), _whole(x1), _whole(y1)
         if x1 <= x0 or y1 <= y0:
             return

@@ -29,7 +29,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
-from email.message import EmailMessage
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,7 @@ from zoneinfo import ZoneInfo
 from runload.calendar import iso_label, week_start_of
 from runload.errors import InputError, RunloadError
 from runload.mail import content  # looked up when planning: a test may stand in for one
-from runload.mail.compose import Content, build_message, new_message_id
+from runload.mail.compose import Content, Message, build_message, new_message_id
 from runload.mail.prepare import Failed, prepare
 from runload.mail.transport import SendError, SmtpTransport
 from runload.outfile import private_folder, write_file
@@ -197,7 +196,7 @@ def _content(p: Planned) -> Content:
                         f"(`{p.report_command()}` shows the same problem)") from None
 
 
-def _message(p: Planned, mail_from: str, message_id: str | None = None) -> EmailMessage:
+def _message(p: Planned, mail_from: str, message_id: str | None = None) -> Message:
     try:
         return build_message(_content(p), mail_from=mail_from, to_name=p.to_name, to_addr=p.to_addr,
                              message_id=message_id, headers={"X-Runload-Week": p.week})

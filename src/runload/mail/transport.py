@@ -21,16 +21,14 @@ the sent-log records it even if the run is killed a moment later.
 from __future__ import annotations
 
 import contextlib
-import io
 import re
 import smtplib
 import socket
 import ssl
 import time
 from collections.abc import Callable
-from email.generator import BytesGenerator
-from email.message import EmailMessage
 
+from runload.mail.compose import Message
 from runload.mail.settings import SmtpSettings
 from runload.textsafe import inline
 
@@ -157,7 +155,7 @@ class SmtpTransport:
             self._conn = None
 
     # ---------------------------------------------------------------- sending
-    def send(self, msg: EmailMessage, to_addr: str, *, before_end: Callable[[], None] = lambda: None,
+    def send(self, msg: Message, to_addr: str, *, before_end: Callable[[], None] = lambda: None,
              on_accepted: Callable[[], None] = lambda: None) -> None:
         """Deliver ``msg`` to ``to_addr`` only; raises SendError after the last try.
 
@@ -165,8 +163,7 @@ class SmtpTransport:
         ``on_accepted`` as soon as the server accepted it. After an uncertain outcome (the whole
         message went, no answer came) it is not sent again: the error is ``uncertain``.
         """
-        data = _flatten(msg)
-        mail_from = msg["From"].addresses[0].addr_spec if msg["From"] is not None else ""
+        data, mail_from = msg.smtp(), msg.sender
         attempt = 0
         while True:
             if self._unreachable is not None:
@@ -220,12 +217,6 @@ class SmtpTransport:
         if code != 250:
             raise _reply_error("the message", code, resp)
         on_accepted()
-
-
-def _flatten(msg: EmailMessage) -> bytes:
-    buf = io.BytesIO()
-    BytesGenerator(buf, policy=msg.policy.clone(linesep="\r\n")).flatten(msg)
-    return buf.getvalue()
 
 
 def _dot_stuffed(data: bytes) -> bytes:

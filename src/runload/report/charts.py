@@ -178,8 +178,8 @@ def _bands(report: Report, rule_id: str, default: tuple[float, float]) -> tuple[
 
 
 def _values(series: Any, scale: float = 1.0) -> list[float | None]:
-    """A pandas series as floats (None where NaN)."""
-    return [None if v != v else float(v) * scale for v in series.tolist()]
+    """A pandas series (or a list) as floats (None where NaN)."""
+    return [None if v != v else float(v) * scale for v in (series if isinstance(series, list) else series.tolist())]
 
 
 # ---------------------------------------------------------------- the charts
@@ -228,19 +228,23 @@ def run_spikes(report: Report) -> Figure:
     scale = from_km(1.0, units)  # km -> the reader's units
     p = Panel(ylabel=unit_label(units), ygrid=True)
     if frame is not None and len(frame):
-        f = frame[(frame["date"] >= lo) & (frame["date"] <= hi)]
+        # the runs in the window, column by column as plain lists (a chart of a mail run
+        # needs no frame operations)
+        cols = {c: frame[c].tolist() for c in ("date", "distance_km", "ref_km", "spike_pct", "early")}
+        keep = [i for i, d in enumerate(cols["date"]) if lo <= d <= hi]
+        f = {c: [v[i] for i in keep] for c, v in cols.items()}
         days = [day(d) for d in f["date"]]
         p.add(Line(days, _values(f["ref_km"], scale), GREY, 1.2, step=True, label="longest of the 30 days before"))
         km = _values(f["distance_km"], scale)
-        spike = f["spike_pct"].tolist()
+        spike = f["spike_pct"]
         bands = [(-1e9, caution, BLUE, f"up to +{caution:g}%"), (caution, warning, SKY, f"+{caution:g}-{warning:g}%"),
                  (warning, 100, ORANGE, f"+{warning:g}-100%"), (100, 1e9, VERMILLION, "over +100%")]
         for lo_p, hi_p, colour, label in bands:
             sel = [i for i, s in enumerate(spike) if lo_p < s <= hi_p]
             if sel:
                 p.add(Points([days[i] for i in sel], [km[i] or 0.0 for i in sel], colour, label=label))
-        early = [bool(e) for e in f["early"].tolist()]
-        refs = f["ref_km"].tolist()
+        early = [bool(e) for e in f["early"]]
+        refs = f["ref_km"]
         first = [i for i, r in enumerate(refs) if r != r and not early[i]]
         if first:
             p.add(Points([days[i] for i in first], [km[i] or 0.0 for i in first], "#ffffff", BLUE,
@@ -318,8 +322,8 @@ def pain(report: Report) -> Figure:
     units = report.athlete.units
     top = Panel(ylabel=f"{unit_label(units)} per day", ygrid=True, ratio=1.0)
     if len(daily):
-        runs = daily[daily["distance_km"] > 0]
-        top.add(Bars([day(d) for d in runs.index.date], _nonnull(_values(runs["distance_km"], from_km(1.0, units))),
+        runs = [(d, km) for d, km in zip(daily.index.date, daily["distance_km"].tolist()) if km > 0]
+        top.add(Bars([day(d) for d, _ in runs], _nonnull(_values([km for _, km in runs], from_km(1.0, units))),
                      BLUE, 0.8))
     _gaps(top, report)
     bottom = Panel(ylabel="pain 0-10", ygrid=True, ylim=(0.0, 10.5), ratio=1.3)

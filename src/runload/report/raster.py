@@ -1,9 +1,11 @@
 """A laid-out chart (:class:`runload.report.plot.Drawing`) painted as a PNG with Pillow.
 
 For the weekly mails (mail programs show no SVG) and ``runload report --charts``. The shapes are
-the SVG's, painted at twice the size and scaled down (smooth edges without an anti-aliasing
-painter); text is set in DejaVu Sans (the font matplotlib ships, found without importing it) or,
-without it, Pillow's own scalable font. The same drawing gives the same bytes.
+the SVG's, painted at the picture's size with smooth edges (see :class:`_Painter`: boxes with
+exact edges, everything else drawn at twice the size on a mask of its own and scaled down);
+text is set in DejaVu Sans (the font matplotlib ships, found without importing it) or, without
+it, Pillow's own scalable font. The colours go into a palette made of the drawing's own inks
+(:func:`_palette`). The same drawing gives the same bytes.
 """
 
 from __future__ import annotations
@@ -11,13 +13,17 @@ from __future__ import annotations
 import importlib.util
 import io
 import math
+from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from runload.report.plot import Drawing, Mark, Poly, Rect, Text
 
-SUPERSAMPLE = 2
+SUPERSAMPLE = 2  # smooth edges: drawn at twice the size and scaled down
+LINE_PX = 3  # a box this thin is a line: its ends are rounded to whole pixels
+SHADE_GAP = 10  # the least difference (in one of red, green, blue) between two colours of a palette
+COMPRESS_LEVEL = 3  # zlib's: 6 takes twice the time for files a sixth smaller
 
 
 def _font_file(bold: bool) -> Path | None:
@@ -39,6 +45,7 @@ def _font(size_px: int, bold: bool) -> Any:
     return ImageFont.load_default(size_px)
 
 
+@cache
 def _rgb(colour: str, alpha: float = 1.0) -> tuple[int, int, int, int]:
     h = colour.lstrip("#")
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16), round(255 * alpha)
@@ -71,7 +78,58 @@ def _dashes(pts: list[tuple[float, float]], on: float, off: float) -> list[list[
     return out
 
 
+def _spans(a: float, b: float) -> list[tuple[int, int, float]]:
+    """The pixels from ``a`` to ``b`` on one axis as (first, past the last, how much of each is
+    covered): a partly covered pixel at each end, whole ones between."""
+    fa = math.floor(a)
+    if fa == math.floor(b):
+        return [(fa, fa + 1, b - a)]
+    ca, fb = math.ceil(a), math.floor(b)
+    out = [(fa, ca, ca - a)] if ca > a else []
+    if fb > ca:
+        out.append((ca, fb, 1.0))
+    if b > fb:
+        out.append((fb, fb + 1, b - fb))
+    return out
+
+
+def _whole(x: float) -> float:
+    """``x``, or the whole number of pixels within a 32nd of it (an edge that close to a pixel's
+    border covers it all or none of it)."""
+    r = round(x)
+    return float(r) if abs(x - r) < 1 / 32 else x
+
+
+def _axis_aligned(pts: list[tuple[float, float]]) -> bool:
+    return all(x0 == x1 or y0 == y1 for (x0, y0), (x1, y1) in zip(pts, pts[1:]))
+
+
+def _corners(pts: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """An axis-aligned polyline by its ends and corners only (a step line holds runs of
+    points in one line, and points twice)."""
+    out = [pts[0]]
+    for pt in pts[1:]:
+        if pt == out[-1]:
+            continue
+        if len(out) > 1 and (out[-2][0] == out[-1][0] == pt[0] or out[-2][1] == out[-1][1] == pt[1]):
+            out[-1] = pt  # on along the same line
+        else:
+            out.append(pt)
+    return out
+
+
+Paint = Callable[[Any, Callable[[float, float], tuple[float, float]]], None]
+
+
 class _Painter:
+    """Paints at the picture's own size. Boxes (bars, bands, axis-aligned lines) are filled
+    exactly, a pixel on an edge blended by how much of it the box covers; everything with
+    curved or slanted edges (markers, sloped lines, hatching, text) is drawn at
+    :data:`SUPERSAMPLE` times the size on a mask of its own and scaled down, as smooth as a
+    whole picture painted that way, for a fraction of the pixels. Markers and text come again
+    and again (every chart of a mail run has the same legends and tick labels): each is drawn
+    once."""
+
     def __init__(self, d: Drawing, scale: float) -> None:
         from PIL import Image, ImageDraw  # noqa: PLC0415 - Pillow only when a PNG is painted
 
@@ -82,91 +140,190 @@ class _Painter:
     def xy(self, x: float, y: float) -> tuple[float, float]:
         return x * self.s, y * self.s
 
+    def box(self, x0: float, y0: float, x1: float, y1: float, colour: str, alpha: float = 1.0) -> None:
+        """Fill the box from (x0, y0) to (x1, y1) (pixels, exact edges). The ends of a box at
+        most :data:`LINE_PX` across (a line, a tick) are rounded to whole pixels: blended, they
+        would show nothing but cost a rectangle each."""
+        x0, y0, x1, y1 = _whole(x0), _whole(y0), _whole(x1), _whole(y1)
+        if x1 <= x0 or y1 <= y0:
+            return
+        r, g, b, _ = _rgb(colour)
+        core = self.draw.draw  # Pillow's drawing core: ImageDraw.rectangle less its argument parsing
+        xs = _spans(x0, x1) if y1 - y0 > LINE_PX else [(round(x0), max(round(x1), round(x0) + 1), 1.0)]
+        ys = _spans(y0, y1) if x1 - x0 > LINE_PX else [(round(y0), max(round(y1), round(y0) + 1), 1.0)]
+        for ya, yb, cy in ys:
+            for xa, xb, cx in xs:
+                if cx < 1 and cy < 1:
+                    continue  # a corner pixel: a speck of colour, left out
+                a = round(255 * alpha * cx * cy)
+                if a:
+                    core.draw_rectangle((xa, ya, xb - 1, yb - 1), core.draw_ink((r, g, b, a)), 1)
+
+    def lay(self, colour: str, at: tuple[int, int], mask: Any) -> None:
+        """``colour`` laid on through ``mask`` (0 leaves a pixel, 255 paints it) from ``at``."""
+        core = self.draw.draw  # as ImageDraw.bitmap, less its argument parsing
+        core.draw_bitmap(at, mask.im, core.draw_ink(_rgb(colour)[:3]))
+
+    def smooth(self, colour: str, bounds: tuple[float, float, float, float], paint: Paint) -> None:
+        """``paint(draw, at)`` on a mask of ``bounds`` at :data:`SUPERSAMPLE` times the size
+        (``at`` turns picture pixels into the mask's), scaled down and laid on in ``colour``."""
+        from PIL import Image, ImageDraw  # noqa: PLC0415 - Pillow only when a PNG is painted
+
+        k = SUPERSAMPLE
+        left, top = math.floor(bounds[0]) - 1, math.floor(bounds[1]) - 1
+        right, bottom = math.ceil(bounds[2]) + 1, math.ceil(bounds[3]) + 1
+        mask = Image.new("L", ((right - left) * k, (bottom - top) * k), 0)
+        paint(ImageDraw.Draw(mask), lambda x, y: ((x - left) * k, (y - top) * k))
+        self.lay(colour, (left, top), mask.reduce(k))
+
     def rect(self, r: Rect) -> None:
         x0, y0 = self.xy(r.x, r.y)
         x1, y1 = self.xy(r.x + r.w, r.y + r.h)
+        k = SUPERSAMPLE
         if r.fill != "none":
-            self.draw.rectangle((x0, y0, x1, y1), fill=_rgb(r.fill, r.alpha))
+            self.box(x0, y0, x1, y1, r.fill, r.alpha)
         if r.hatch == "///":
-            step = 6 * self.s
-            width = max(1, round(0.9 * self.s))
-            c = x0 + y0 - ((x0 + y0) % step)  # lines x + y = c, the same phase for every rect
-            while c < x1 + y1:
-                # the line x + y = c clipped to the rectangle
-                a = (max(x0, c - y1), c - max(x0, c - y1))
-                b = (min(x1, c - y0), c - min(x1, c - y0))
-                if a[0] <= b[0]:
-                    self.draw.line((a, b), fill=_rgb(r.hatch_colour), width=width)
-                c += step
+            step = 6 * self.s * k
+            width = max(1, round(0.9 * self.s * k))
+
+            def hatch(draw: Any, at: Callable[[float, float], tuple[float, float]]) -> None:
+                # the lines x + y = c (at the mask's size), in the same phase for every rect
+                gx0, gy0, gx1, gy1 = x0 * k, y0 * k, x1 * k, y1 * k
+                ox, oy = at(0.0, 0.0)
+                c = gx0 + gy0 - ((gx0 + gy0) % step)
+                while c < gx1 + gy1:
+                    a = (max(gx0, c - gy1), c - max(gx0, c - gy1))
+                    b = (min(gx1, c - gy0), c - min(gx1, c - gy0))
+                    if a[0] <= b[0]:
+                        draw.line(((a[0] + ox, a[1] + oy), (b[0] + ox, b[1] + oy)), fill=255, width=width)
+                    c += step
+
+            self.smooth(r.hatch_colour, (x0, y0, x1, y1), hatch)
         elif r.hatch == "..":
             step, rad = 4 * self.s, 0.8 * self.s
-            yy = y0 + step / 2
-            while yy < y1:
-                xx = x0 + step / 2
-                while xx < x1:
-                    self.draw.ellipse((xx - rad, yy - rad, xx + rad, yy + rad), fill=_rgb(r.hatch_colour))
-                    xx += step
-                yy += step
+
+            def dots(draw: Any, at: Callable[[float, float], tuple[float, float]]) -> None:
+                yy = y0 + step / 2
+                while yy < y1:
+                    xx = x0 + step / 2
+                    while xx < x1:
+                        (ax, ay), (bx, by) = at(xx - rad, yy - rad), at(xx + rad, yy + rad)
+                        draw.ellipse((ax, ay, bx, by), fill=255)
+                        xx += step
+                    yy += step
+
+            self.smooth(r.hatch_colour, (x0, y0, x1, y1), dots)
         if r.edge != "none" and (r.hatch is None or r.hatch == ".."):
-            self.draw.rectangle((x0, y0, x1, y1), outline=_rgb(r.edge), width=max(1, round(r.edge_width * self.s)))
+            w = max(1, round(r.edge_width * self.s * k)) / k
+            self.box(x0, y0, x1, y0 + w, r.edge)
+            self.box(x0, y1 - w, x1, y1, r.edge)
+            self.box(x0, y0 + w, x0 + w, y1 - w, r.edge)
+            self.box(x1 - w, y0 + w, x1, y1 - w, r.edge)
 
     def poly(self, p: Poly) -> None:
         pts = [self.xy(x, y) for x, y in p.points]
+        xs, ys = [x for x, _ in pts], [y for _, y in pts]
+        k = SUPERSAMPLE
         if p.fill != "none":
             if len(pts) > 2:
-                self.draw.polygon(pts, fill=_rgb(p.fill, p.alpha))
+                self.smooth(p.fill, (min(xs), min(ys), max(xs), max(ys)),
+                            lambda draw, at: draw.polygon([at(x, y) for x, y in pts], fill=round(255 * p.alpha)))
             return
-        width = max(1, round(p.width * self.s))
+        width = max(1, round(p.width * self.s * k))  # at the supersampled size, as the mask draws it
         parts = _dashes(pts, 3.7 * self.s, 1.6 * self.s) if p.dash else [pts]
-        for part in parts:
-            self.draw.line(part, fill=_rgb(p.edge), width=width, joint="curve")
+        if _axis_aligned(pts):
+            half = width / k / 2
+            for part in parts:
+                ends = _corners(part)
+                for (xa, ya), (xb, yb) in zip(ends, ends[1:]):
+                    # each stretch a box: where two meet, the level one runs on to fill the
+                    # corner and the upright one stops short of it (no pixel painted twice)
+                    ea = half if (xa, ya) != ends[0] else 0.0
+                    eb = half if (xb, yb) != ends[-1] else 0.0
+                    if ya == yb:
+                        lo, hi = (xa - ea, xb + eb) if xa <= xb else (xb - eb, xa + ea)
+                        self.box(lo, ya - half, hi, ya + half, p.edge)
+                    else:
+                        lo, hi = (ya + ea, yb - eb) if ya <= yb else (yb + eb, ya - ea)
+                        self.box(xa - half, lo, xa + half, hi, p.edge)
+            return
+        pad = width / k
+
+        def lines(draw: Any, at: Callable[[float, float], tuple[float, float]]) -> None:
+            for part in parts:
+                draw.line([at(x, y) for x, y in part], fill=255, width=width, joint="curve")
+
+        self.smooth(p.edge, (min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad), lines)
 
     def mark(self, m: Mark) -> None:
         x, y = self.xy(m.x, m.y)
         r = m.size * self.s / 2
-        fill = None if m.fill == "none" else _rgb(m.fill)
-        edge = None if m.edge == "none" else _rgb(m.edge)
-        width = max(1, round(m.edge_width * self.s)) if edge else 0
-        if m.marker == "o":
-            self.draw.ellipse((x - r, y - r, x + r, y + r), fill=fill, outline=edge, width=width)
-        elif m.marker == "s":
-            self.draw.rectangle((x - r, y - r, x + r, y + r), fill=fill, outline=edge, width=width)
-        else:
-            pts = {"^": [(x, y - r), (x + r, y + r), (x - r, y + r)],
-                   "v": [(x, y + r), (x + r, y - r), (x - r, y - r)],
-                   "D": [(x, y - r), (x + r, y), (x, y + r), (x - r, y)]}[m.marker]
-            self.draw.polygon(pts, fill=fill, outline=edge, width=width)
+        width = max(1, round(m.edge_width * self.s * SUPERSAMPLE)) if m.edge != "none" else 0
+        left, top = math.floor(x - r) - 1, math.floor(y - r) - 1
+        q = 4 * SUPERSAMPLE  # the marker's place within its first pixel, to an eighth of a pixel
+        fill, edge = _marker(m.marker, round((x - left) * q), round((y - top) * q), round(r * q),
+                             m.fill != "none", width)
+        if fill is not None:
+            self.lay(m.fill, (left, top), fill)
+        if edge is not None:
+            self.lay(m.edge, (left, top), edge)
 
     def text(self, t: Text) -> None:
-        from PIL import Image, ImageDraw  # noqa: PLC0415 - Pillow only when a PNG is painted
-
-        font = _font(max(1, round(t.size * self.s)), t.bold)
         anchor = {"start": "l", "middle": "m", "end": "r"}[t.anchor] + {"baseline": "s", "middle": "m",
                                                                         "top": "t"}[t.valign]
-        colour = _rgb(t.colour)
-        x, y = self.xy(t.x, t.y)
-        if not t.rotate:
-            mask, left, top = _label(t.text, max(1, round(t.size * self.s)), t.bold, anchor)
-            if mask is not None:
-                self.image.paste(Image.new("RGB", mask.size, colour[:3]), (round(x) + left, round(y) + top), mask)
+        k = SUPERSAMPLE
+        size = max(1, round(t.size * self.s * k))
+        mask, left, top = _label(t.text, size, t.bold, anchor, t.rotate)
+        if mask is None:
             return
-        box = self.draw.textbbox((0, 0), t.text, font=font, anchor="lt")
-        w, h = int(box[2]) + 2, int(box[3]) + 2
-        label = Image.new("L", (w, h), 0)
-        ImageDraw.Draw(label).text((0, 0), t.text, font=font, fill=255, anchor="lt")
-        label = label.rotate(90, expand=True)
-        solid = Image.new("RGB", label.size, colour[:3])
-        self.image.paste(solid, (round(x - label.width / 2), round(y - label.height / 2)), label)
+        x, y = t.x * self.s * k, t.y * self.s * k  # at the supersampled size, where the mask was drawn
+        at = (round(x - mask.width / 2), round(y - mask.height / 2)) if t.rotate else (round(x) + left, round(y) + top)
+        small = _label_small(t.text, size, t.bold, anchor, t.rotate, at[0] % k, at[1] % k)
+        self.lay(t.colour, (at[0] // k, at[1] // k), small)
 
 
 @lru_cache(maxsize=4096)
-def _label(text: str, size_px: int, bold: bool, anchor: str) -> tuple[Any, int, int]:
+def _marker(marker: str, cx: int, cy: int, r: int, filled: bool, width: int) -> tuple[Any, Any]:
+    """(fill mask, edge mask) of a marker centred at (cx, cy) with radius r, in eighths of a
+    pixel from the mask's corner; either is None when not drawn. ``width``: the edge's, at
+    the supersampled size."""
+    from PIL import Image, ImageDraw  # noqa: PLC0415 - Pillow only when a PNG is painted
+
+    k = SUPERSAMPLE
+    side = math.ceil((max(cx, cy) + r) / (4 * k)) + 2  # in pixels, with room for the edge
+    x, y, rad = cx / 4, cy / 4, r / 4  # at the supersampled size
+    if marker == "o" or marker == "s":
+        box = (x - rad, y - rad, x + rad, y + rad)
+        shape: Callable[..., None] = (lambda d, **kw: d.ellipse(box, **kw)) if marker == "o" else \
+            (lambda d, **kw: d.rectangle(box, **kw))
+    else:
+        pts = {"^": [(x, y - rad), (x + rad, y + rad), (x - rad, y + rad)],
+               "v": [(x, y + rad), (x + rad, y - rad), (x - rad, y - rad)],
+               "D": [(x, y - rad), (x + rad, y), (x, y + rad), (x - rad, y)]}[marker]
+        shape = lambda d, **kw: d.polygon(pts, **kw)  # noqa: E731 - one of three shapes
+    masks: list[Any] = []
+    for wanted, kw in ((filled, {"fill": 255}), (width > 0, {"outline": 255, "width": width})):
+        mask = Image.new("L", (side * k, side * k), 0) if wanted else None
+        if mask is not None:
+            shape(ImageDraw.Draw(mask), **kw)
+        masks.append(mask.reduce(k) if mask is not None else None)
+    return masks[0], masks[1]
+
+
+@lru_cache(maxsize=4096)
+def _label(text: str, size_px: int, bold: bool, anchor: str, rotate: bool = False) -> tuple[Any, int, int]:
     """(mask of ``text`` as the font draws it, its offset from the anchor point): drawn once
-    and pasted wherever the same words come again (tick labels, legends, titles of every chart
-    of a mail run). The mask is None for text that draws nothing."""
+    and pasted wherever the same words come again (tick labels, legends, titles and axis labels
+    of every chart of a mail run); rotated text (read bottom to top) is centred on its point.
+    The mask is None for text that draws nothing."""
     from PIL import Image, ImageDraw  # noqa: PLC0415 - Pillow only when a PNG is painted
 
     font = _font(size_px, bold)
+    if rotate:
+        box = font.getbbox(text, anchor="lt")
+        label = Image.new("L", (int(box[2]) + 2, int(box[3]) + 2), 0)
+        ImageDraw.Draw(label).text((0, 0), text, font=font, fill=255, anchor="lt")
+        return label.rotate(90, expand=True), 0, 0
     left, top, right, bottom = (math.floor(v) for v in font.getbbox(text, anchor=anchor))
     if right <= left or bottom <= top:
         return None, 0, 0
@@ -175,12 +332,72 @@ def _label(text: str, size_px: int, bold: bool, anchor: str) -> tuple[Any, int, 
     return mask, left, top
 
 
+@lru_cache(maxsize=4096)
+def _label_small(text: str, size_px: int, bold: bool, anchor: str, rotate: bool, dx: int, dy: int) -> Any:
+    """The :func:`_label` mask (drawn at :data:`SUPERSAMPLE` times the size) scaled down,
+    starting ``dx``, ``dy`` supersampled pixels into its first pixel."""
+    from PIL import Image  # noqa: PLC0415 - Pillow only when a PNG is painted
+
+    mask = _label(text, size_px, bold, anchor, rotate)[0]
+    k = SUPERSAMPLE
+    padded = Image.new("L", (-(-(mask.width + dx) // k) * k, -(-(mask.height + dy) // k) * k), 0)
+    padded.paste(mask, (dx, dy))
+    return padded.reduce(k)
+
+
+def _inks(d: Drawing) -> frozenset[tuple[str, float]]:
+    """The (colour, opacity) pairs the drawing paints with."""
+    out: set[tuple[str, float]] = set()
+    for s in d.shapes:
+        if isinstance(s, Text):
+            out.add((s.colour, 1.0))
+        elif isinstance(s, Mark):
+            out.update(((s.fill, 1.0), (s.edge, 1.0)))
+        else:
+            out.update(((s.fill, s.alpha), (s.edge, 1.0)))
+            if isinstance(s, Rect) and s.hatch:
+                out.add((s.hatch_colour, 1.0))
+    out.discard(("none", 1.0))
+    return frozenset(c for c in out if c[0] != "none")
+
+
+@lru_cache(maxsize=256)
+def _palette(inks: frozenset[tuple[str, float]]) -> Any:
+    """A palette image for a chart painted with ``inks``: white, each ink as it shows on white (a
+    translucent fill blended with it), and the smooth edges between each ink and white (a
+    quarter, half and three quarters of the way, and in eighths for the darkest inks, the text's).
+    Every pixel of the chart takes the nearest of these colours (a chart shows a few flat colours:
+    a small palette keeps it crisp and the PNG small)."""
+    from PIL import Image  # noqa: PLC0415 - Pillow only when a PNG is painted
+
+    def over_white(rgb: tuple[int, int, int], a: float) -> tuple[int, int, int]:
+        return (round(rgb[0] * a + 255 * (1 - a)), round(rgb[1] * a + 255 * (1 - a)), round(rgb[2] * a + 255 * (1 - a)))
+
+    # white and the inks first. Pillow maps each pixel by the corner of its 4x4x4 block of
+    # colours (a tie goes to the earlier entry): a shade closer than SHADE_GAP to a colour before
+    # it is left out, or it would take that colour's own pixels (white turned a tint)
+    inks_rgb = sorted({over_white(_rgb(colour)[:3], alpha) for colour, alpha in inks} - {(255, 255, 255)})
+    colours = [(255, 255, 255)] + inks_rgb
+    shades = [over_white(rgb, k / steps) for rgb in inks_rgb
+              for steps in [8 if sum(rgb) < 3 * 128 else 4] for k in range(1, steps)]
+    # where two inks meet (a marker on a line, a bar by a hatched gap): half of each
+    shades += [(round((a[0] + b[0]) / 2), round((a[1] + b[1]) / 2), round((a[2] + b[2]) / 2))
+               for i, a in enumerate(inks_rgb) for b in inks_rgb[i + 1:]]
+    for shade in shades:
+        if all(max(abs(a - b) for a, b in zip(shade, c)) >= SHADE_GAP for c in colours):
+            colours.append(shade)
+    flat = [v for c in colours[:256] for v in c]
+    image = Image.new("P", (1, 1))
+    image.putpalette(flat)
+    return image
+
+
 def to_png(d: Drawing, *, dpi: int = 110) -> bytes:
     """The drawing as PNG bytes at ``dpi`` (a 4.8-inch chart at 110 dpi is 528 pixels wide)."""
     from PIL import Image  # noqa: PLC0415 - Pillow only when a PNG is painted
 
     scale = dpi / 72.0
-    p = _Painter(d, scale * SUPERSAMPLE)
+    p = _Painter(d, scale)
     for s in d.shapes:
         if isinstance(s, Rect):
             p.rect(s)
@@ -190,9 +407,7 @@ def to_png(d: Drawing, *, dpi: int = 110) -> bytes:
             p.mark(s)
         else:
             p.text(s)
-    image = p.image.reduce(SUPERSAMPLE)  # the mean of each 2x2 block: smooth edges, cheaply
+    image = p.image.quantize(palette=_palette(_inks(d)), dither=Image.Dither.NONE)
     buf = io.BytesIO()
-    # a chart has a few flat colours: a 64-colour palette keeps it crisp, and small in a mail
-    image = image.quantize(64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-    image.save(buf, format="PNG", compress_level=6)
+    image.save(buf, format="PNG", compress_level=COMPRESS_LEVEL)
     return buf.getvalue()

@@ -1228,16 +1228,22 @@ class Frames:
         """The columns of :meth:`fitness_fatigue` as arrays, from the first day returned."""
         key = ("fitness_fatigue", kind)
         if key not in self._memo:
+            first = self.fitness_first_day(kind)
             got = self.load_values(kind)
-            if got is None or got[0] is None or not len(got[1]):
+            if first is None or got is None:
                 self._memo[key] = None
             else:
-                first, values, _ = got
+                values = got[1]
                 known = known_mask(first, len(values), self._daily_gaps)
                 seed_days = values[:28][known[:28]]  # days of a gap are no part of the seed
                 seed = float(seed_days.sum() / len(seed_days)) if len(seed_days) else 0.0
                 self._memo[key] = (first, fitness_fatigue_columns(values, seed=seed, known=known))
         return self._memo[key]
+
+    def fitness_first_day(self, kind: str = "distance") -> date | None:
+        """The first day of :meth:`fitness_fatigue` (None when there is none), without computing it."""
+        got = self.load_values(kind)
+        return None if got is None or got[0] is None or not len(got[1]) else got[0]
 
     def memo(self, key: tuple[Any, ...], build: Any) -> Any:
         """A derived value kept once per frames (``build()`` runs on the first call for ``key``)."""

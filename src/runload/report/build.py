@@ -142,9 +142,8 @@ def fitness_note(a: Assessment, lo: date, hi: date) -> str:
     text = (f"Fitness (CTL, {CTL_DAYS}-day) and fatigue (ATL, 7-day) start from the mean of your first 28 days "
             "of running (TrainingPeaks and GoldenCheetah start them at 0), and form (TSB) is the same day's "
             "fitness minus fatigue (those tools show yesterday's).")
-    ff = a.fitness_fatigue()
-    if ff is not None and len(ff):
-        first = ff.index[0].date()
+    first = a.frames.fitness_first_day()
+    if first is not None:
         settled_from = first + timedelta(days=CTL_DAYS)
         if hi < settled_from:
             n = (hi - first).days + 1

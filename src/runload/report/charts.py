@@ -222,15 +222,12 @@ def run_spikes(report: Report) -> Figure:
     """Each run (dot) with the longest run of the 30 days before it (line); spikes coloured by
     the bands of Frandsen et al. 2025 at the athlete's own thresholds (the rule's)."""
     lo, hi = _window(report)
-    frame = metrics.run_spikes(report.assessment, since=lo)
+    cols = metrics.run_spikes(report.assessment, since=lo)
     caution, warning = _bands(report, "single-run-spike", (10.0, 30.0))
     units = report.athlete.units
     scale = from_km(1.0, units)  # km -> the reader's units
     p = Panel(ylabel=unit_label(units), ygrid=True)
-    if frame is not None and len(frame):
-        # the runs in the window, column by column as plain lists (a chart of a mail run
-        # needs no frame operations)
-        cols = {c: frame[c].tolist() for c in ("date", "distance_km", "ref_km", "spike_pct", "early")}
+    if cols["date"]:
         keep = [i for i, d in enumerate(cols["date"]) if lo <= d <= hi]
         f = {c: [v[i] for i in keep] for c, v in cols.items()}
         days = [day(d) for d in f["date"]]
@@ -318,16 +315,15 @@ def fitness_fatigue(report: Report) -> Figure:
 def pain(report: Report) -> Figure:
     """Daily running (top) and pain scores (bottom) on one time axis, with the 5/10 line of the
     pain-monitoring model; entries with red-flag signs marked."""
-    daily = _daily(report)
+    lo, hi = _window(report)
+    runs = metrics.daily_runs(report.assessment, lo, hi)
     units = report.athlete.units
     top = Panel(ylabel=f"{unit_label(units)} per day", ygrid=True, ratio=1.0)
-    if len(daily):
-        runs = [(d, km) for d, km in zip(daily.index.date, daily["distance_km"].tolist()) if km > 0]
+    if runs:
         top.add(Bars([day(d) for d, _ in runs], _nonnull(_values([km for _, km in runs], from_km(1.0, units))),
                      BLUE, 0.8))
     _gaps(top, report)
     bottom = Panel(ylabel="pain 0-10", ygrid=True, ylim=(0.0, 10.5), ratio=1.3)
-    lo, hi = _window(report)
     entries = [e for e in report.assessment.pain_entries if lo <= e.date <= hi]
     series: list[tuple[str, str, str, Marker]] = [("pain_during", "during the run", VERMILLION, "o"), ("pain_after", "after", ORANGE, "s"),
               ("pain_next_morning", "next morning", PURPLE, "^")]
@@ -349,11 +345,6 @@ def pain(report: Report) -> Figure:
     bottom.add(Rule(5.0, GREY, 0.9, dash=True, label="5/10: acceptable up to here"))
     _gaps(bottom, report, label=False)
     return Figure(TITLES["pain"], [top, bottom], _xlim(report), height_in=4.2, left_in=0.75)
-
-
-def _daily(report: Report) -> Any:
-    lo, hi = _window(report)
-    return metrics.daily(report.assessment, lo, hi)
 
 
 def _nonnull(ys: list[float | None]) -> list[float]:

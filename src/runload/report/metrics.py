@@ -8,38 +8,43 @@ never disagree with a finding.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from runload.load.formulas import LOOKBACK_DAYS
 
-
-def daily(a: Any, lo: date, hi: date) -> Any:
-    """The daily running frame between ``lo`` and ``hi``."""
-    frame = a.frames.daily
-    if frame.empty:
-        return frame
-    return frame[(frame.index >= str(lo)) & (frame.index <= str(hi))]
+SPIKE_COLUMNS = ("date", "distance_km", "ref_km", "spike_pct", "early")
 
 
-def run_spikes(a: Any, since: date | None = None) -> Any:
-    """Per run from ``since``: ``date``, ``distance_km``, ``ref_km`` (longest run of the 30 days
-    before, NaN when none), ``spike_pct`` (NaN when no reference) and ``early`` (the first 30 days
-    of the data, which the single-run-spike rule does not judge)."""
-    import pandas as pd  # noqa: PLC0415 - pandas only when a frame is read (keeps the command line fast)
+def daily_runs(a: Any, lo: date, hi: date) -> list[tuple[date, float]]:
+    """(day, running distance in km) of each day between ``lo`` and ``hi`` with a run, from the
+    assessment's daily series."""
+    first, columns = a.frames.daily_columns
+    if first is None:
+        return []
+    distance = columns["distance_km"]
+    start, stop = max(0, (lo - first).days), min(len(distance), (hi - first).days + 1)
+    return [(first + timedelta(days=i), km) for i, km in zip(range(start, stop), distance[start:stop].tolist())
+            if km > 0]
 
 
+def run_spikes(a: Any, since: date | None = None) -> dict[str, list[Any]]:
+    """Per run from ``since``, as columns of plain lists: ``date``, ``distance_km``, ``ref_km``
+    (longest run of the 30 days before, NaN when none), ``spike_pct`` (NaN when no reference)
+    and ``early`` (the first 30 days of the data, which the single-run-spike rule does not
+    judge)."""
     first_day = a.frames.first_day
-    rows = []
+    cols: dict[str, list[Any]] = {c: [] for c in SPIKE_COLUMNS}
     for r in a.frames.spikes():
         if since is not None and r["date"] < since:
             continue
         early = first_day is not None and (r["date"] - first_day).days < LOOKBACK_DAYS
-        rows.append({"date": r["date"], "distance_km": r["km"],
-                     "ref_km": float("nan") if r["ref_km"] is None else r["ref_km"],
-                     "spike_pct": float("nan") if r["spike_pct"] is None or early else r["spike_pct"],
-                     "early": early})
-    return pd.DataFrame(rows, columns=["date", "distance_km", "ref_km", "spike_pct", "early"])
+        cols["date"].append(r["date"])
+        cols["distance_km"].append(r["km"])
+        cols["ref_km"].append(float("nan") if r["ref_km"] is None else r["ref_km"])
+        cols["spike_pct"].append(float("nan") if r["spike_pct"] is None or early else r["spike_pct"])
+        cols["early"].append(early)
+    return cols
 
 
 def load_ratio(a: Any) -> Any | None:

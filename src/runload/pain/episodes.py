@@ -28,7 +28,7 @@ from datetime import date, timedelta
 
 from runload.models import PainEntry, WordsField
 from runload.pain.entries import SCORE_FIELDS, peak_score, signs
-from runload.pain.signs import UNRELIEVED_DAYS, RedFlag, red_flags, same_leg, unrelieved_stretches
+from runload.pain.signs import UNRELIEVED_DAYS, RedFlag, entry_red_flags, same_leg, unrelieved_stretches
 
 # Scores of 0-1 count as settled: "1/10" is the barely-there end of the scale, and a rule that
 # needed a zero would keep an episode open for ever for a runner who always logs a 1.
@@ -175,12 +175,17 @@ def find_episodes(entries: Sequence[PainEntry], *, settled_max: int = SETTLED_MA
         as_of = max([*(e.date for e in ordered[-1:]), *days[-1:]], default=None)
     out: list[Episode] = []
     current: list[PainEntry] = []
+    # the red flags of the open episode, entry by entry: an entry's flags look back only at the
+    # entries of its episode before it (runload.pain.signs.red_flags), so they are worked out
+    # once, when it joins
+    flags: list[RedFlag] = []
 
-    def flags_of(es: list[PainEntry]) -> list[RedFlag]:
-        return red_flags(es, episode_of=lambda e: [p for p in es if (p.date, p.id or 0) < (e.date, e.id or 0)])
+    def join(e: PainEntry) -> None:
+        key = (e.date, e.id or 0)
+        flags.extend(entry_red_flags(e, [p for p in current if (p.date, p.id or 0) < key]))
+        current.append(e)
 
     def close(end: date | None, status: str, how: str = "") -> None:
-        flags = flags_of(current)
         scores = [s for e in current for s in (e.pain_during, e.pain_after, e.pain_next_morning) if s is not None]
         sides = tuple(dict.fromkeys(e.side for e in current if e.side))
         out.append(Episode(f"episode-{current[0].date.isoformat()}", current[0].date, current[-1].date, end, status,
@@ -198,7 +203,7 @@ def find_episodes(entries: Sequence[PainEntry], *, settled_max: int = SETTLED_MA
         if c is not None:
             found.append((c, "clearance"))
         quiet = _quiet_end(last, days, quiet_days=quiet_days, quiet_runs=quiet_runs)
-        if quiet is not None and within(quiet) and not _flag_stands(current, flags_of(current)) \
+        if quiet is not None and within(quiet) and not _flag_stands(current, flags) \
                 and not _unrelieved_at_end(current):
             found.append((quiet, "quiet"))
         return min(found) if found else None
@@ -208,16 +213,16 @@ def find_episodes(entries: Sequence[PainEntry], *, settled_max: int = SETTLED_MA
             ended = settled_before(e.date, inclusive=False)
             if ended is not None:
                 close(ended[0], "settled", ended[1])
-                current = []
+                current, flags = [], []
             elif (e.date - current[-1].date).days > max_gap_days:
                 close(None, "not logged")
-                current = []
+                current, flags = [], []
         if is_settled(e, settled_max=settled_max):
             if current:
                 close(e.date, "settled", "entry")
-                current = []
+                current, flags = [], []
             continue
-        current.append(e)
+        join(e)
     if current:
         ended = settled_before(as_of, inclusive=True)
         if ended is not None:

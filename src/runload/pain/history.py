@@ -11,6 +11,8 @@ import inspect
 from collections.abc import Sequence
 from datetime import date
 from functools import cached_property
+from itertools import islice
+from operator import itemgetter, le
 from typing import Any
 
 from runload.load.series import Frames, gaps_of
@@ -47,9 +49,14 @@ class PainLog:
         self._morning: dict[int, list[MorningPain]] = {}
 
     @cached_property
+    def run_days(self) -> list[date]:
+        """The local day of each of the frames' runs, in start order."""
+        return list(map(itemgetter(0), self.frames.runs))
+
+    @cached_property
     def episodes(self) -> list[Episode]:
         """Every episode, oldest first, without the load link."""
-        return find_episodes(self.entries, run_days=[d for d, _ in self.frames.runs], as_of=self.as_of,
+        return find_episodes(self.entries, run_days=self.run_days, as_of=self.as_of,
                              clearances=[c.date for c in self.clearances])
 
     def episodes_with_load(self, **link_args: Any) -> list[Episode]:
@@ -74,10 +81,10 @@ class PainLog:
         """The runs the load link reads, their local days, the days the runs leave unknown
         (:func:`runload.load.series.gaps` of the runs) and the runs by day
         (:func:`runload.pain.load_before.day_ordered_runs`), worked out once for every episode."""
-        runs = [a for _, a in self.frames.runs]
-        days = [d for d, _ in self.frames.runs]
+        runs = list(map(itemgetter(1), self.frames.runs))
+        days = self.run_days
         # day_ordered_runs of runs alone: the frames' runs (in start order) by day and start
-        by_day = list(self.frames.runs) if all(a <= b for a, b in zip(days, days[1:])) else \
+        by_day = list(self.frames.runs) if all(map(le, days, islice(days, 1, None))) else \
             sorted(self.frames.runs, key=lambda p: (p[0], p[1].start_utc))
         return runs, days, gaps_of(self.frames.run_day_ordinals, first_weekday=self.week_start), by_day
 

@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from runload.calendar import local_date, week_start_of
@@ -26,6 +27,9 @@ from runload.units import fmt
 
 
 # ---------------------------------------------------------------- the load before onset
+_MAX_HR = attrgetter("max_hr_bpm")
+
+
 def _hard_seconds(a: Activity, hard_bpm: float) -> tuple[float, float]:
     # each recorded bpm counts as itself (an older store's 5-bpm bin at its middle): the one
     # reading of heart-rate bins, runload.load.formulas.hr_seconds
@@ -76,7 +80,7 @@ def link_load(
     """
     local = list(days) if days is not None else [local_date(a) for a in activities]
     ordered = list(runs) if runs is not None else day_ordered_runs(activities, local)
-    run_days = [d for d, _ in ordered]
+    run_days = list(map(itemgetter(0), ordered))
     first = onset - timedelta(days=window_days - 1)
 
     def between(lo: date, hi: date) -> list[tuple[date, Activity]]:
@@ -136,7 +140,7 @@ def link_load(
 
     # intensity: share of heart-rate time at hard effort, window against the 28 days before
     hr_max = (athlete.hr_max_bpm if athlete and athlete.hr_max_bpm else None) or max(
-        (a.max_hr_bpm for _, a in ordered if a.max_hr_bpm), default=None)
+        filter(None, map(_MAX_HR, map(itemgetter(1), ordered))), default=None)
     if hr_max:
         hard_bpm = hard_fraction_of_max * hr_max
 

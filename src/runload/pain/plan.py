@@ -8,6 +8,7 @@ steps is cited.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -115,7 +116,8 @@ def return_plan(
     if run_days is None:
         local = days if days is not None else [local_date(a) for a in activities]
         run_days = [d for d, a in zip(local, activities) if a.is_run]
-    runs = sorted(d for d in run_days if d <= as_of)
+    runs = sorted(run_days)
+    del runs[bisect_right(runs, as_of):]  # the runs up to as_of
     plan: tuple[str, date, str, str] | None = None
     flagged = [(f, ep) for ep in episodes for f in ep.red_flags
                if f.date <= as_of and ((as_of - f.date).days <= red_flag_days or ep.status == "ongoing")]
@@ -131,10 +133,11 @@ def return_plan(
                                    "come back with walk-run sessions rather than your old distances.", "")
         else:
             restart = None
-            for prev, cur in zip(runs, runs[1:]):
-                if (cur - prev).days >= break_days:
-                    restart = (prev, cur)
-            if restart and len([d for d in runs if d >= restart[1]]) < len(STAGES) * SESSIONS_PER_STAGE:
+            for k in range(len(runs) - 1, 0, -1):  # the last restart after a break
+                if (runs[k] - runs[k - 1]).days >= break_days:
+                    restart = (runs[k - 1], runs[k])
+                    break
+            if restart and len(runs) - bisect_left(runs, restart[1]) < len(STAGES) * SESSIONS_PER_STAGE:
                 gap = (restart[1] - restart[0]).days
                 plan = ("break", restart[1],
                         f"Running restarted on {restart[1].isoformat()} after {gap} days without running: "
@@ -145,8 +148,8 @@ def return_plan(
     # runs done in the return: after the red flag, or from the first run back (none while the
     # break goes on: ``since`` is then the last run before it)
     ongoing_break = reason == "break" and bool(runs) and since == runs[-1] and (as_of - since).days >= break_days
-    done = len([d for d in runs if d > since]) if reason == "red flag" or ongoing_break else \
-        len([d for d in runs if d >= since])
+    done = len(runs) - (bisect_right(runs, since) if reason == "red flag" or ongoing_break else
+                        bisect_left(runs, since))
     if done >= len(STAGES) * SESSIONS_PER_STAGE:
         return None
     next_stage = min(done // SESSIONS_PER_STAGE + 1, len(STAGES))

@@ -126,10 +126,15 @@ def red_flags(entries: Sequence[PainEntry], *, episode_of: Callable[[PainEntry],
             earlier: Sequence[PainEntry] = episode_of(e)
         else:
             earlier = [p for p in ordered[:i] if (e.date - p.date).days <= 28]
-        for spec in RED_FLAGS.values():
-            if spec.test(e, earlier):
-                out.append(RedFlag(spec.id, spec.level, spec.what, e.date, e.id, e.side))
+        out.extend(entry_red_flags(e, earlier))
     return out
+
+
+def entry_red_flags(e: PainEntry, earlier: Sequence[PainEntry]) -> list[RedFlag]:
+    """The red flags entry ``e`` shows, in :data:`RED_FLAGS` order, with ``earlier`` the entries
+    before it that its tests may look back at (:func:`red_flags`)."""
+    return [RedFlag(spec.id, spec.level, spec.what, e.date, e.id, e.side)
+            for spec in RED_FLAGS.values() if spec.test(e, earlier)]
 
 
 # ---------------------------------------------------------------- unrelieved by rest

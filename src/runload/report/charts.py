@@ -360,16 +360,16 @@ def shoes(report: Report) -> Figure:
     dists = [from_km(s.distance_km, units) for s in rows][::-1]
     lo_c, hi_c = from_km(500, units), from_km(800, units)  # the convention is 500-800 km
     p = Panel(categories=names)
-    p.add(Band(lo_c, hi_c, ORANGE, 0.15, vertical=True))
+    # the convention in the legend, not over the bars (one shoe's bar fills the plot's height)
+    p.add(Band(lo_c, hi_c, ORANGE, 0.15, vertical=True,
+               label=f"{lo_c:.0f}-{hi_c:.0f} {unit}: a replacement convention, no injury data"))
     p.add(Bars([float(i) for i in range(len(rows))], dists, BLUE, 0.6, horizontal=True))
-    p.add(Note((lo_c + hi_c) / 2, len(rows) - 0.45, f"{lo_c:.0f}-{hi_c:.0f} {unit}: a replacement\nconvention, "
-               "no injury data", colour="#6b4a00", anchor="middle", valign="top"))
     for i, d in enumerate(dists):
         p.add(Note(d, float(i), f" {d:.0f} {unit}"))
     xmax = max(from_km(850, units), max(dists, default=0) * 1.15)
     left_in = min(2.6, 0.35 + 0.075 * max((len(n) for n in names), default=4))
     return Figure(TITLES["shoes"], [p], (0.0, xmax), dates=False, xlabel=f"{unit} run in this shoe",
-                  height_in=max(1.6, 0.45 * len(rows) + 1.1), left_in=left_in)
+                  height_in=max(1.9, 0.45 * len(rows) + 1.4), left_in=left_in)
 
 
 def cross_training(report: Report) -> Figure:

@@ -175,10 +175,16 @@ def clean_text(text: object, limit: int = MAX_NAME_CHARS) -> str | None:
 
 
 def clip_text(a: Activity) -> Activity:
-    """``a`` with its text fields cut to the stored lengths (nothing else checked)."""
-    return replace(a, name=clean_text(a.name), gear=clean_text(a.gear),
-                   device=clean_text(a.device, MAX_SHORT_TEXT_CHARS), sub_sport=clean_text(a.sub_sport, MAX_SHORT_TEXT_CHARS),
-                   warnings=tuple(clean_text(w, MAX_WARNING_CHARS) or "" for w in a.warnings)[:MAX_WARNINGS])
+    """``a`` with its text fields cut to the stored lengths (nothing else checked); ``a`` itself
+    when none needs it (a reader's own text: no copy of the activity)."""
+    name, gear = clean_text(a.name), clean_text(a.gear)
+    device, sub = clean_text(a.device, MAX_SHORT_TEXT_CHARS), clean_text(a.sub_sport, MAX_SHORT_TEXT_CHARS)
+    warnings = tuple(clean_text(w, MAX_WARNING_CHARS) or "" for w in a.warnings)[:MAX_WARNINGS]
+    if (name is a.name and gear is a.gear and device is a.device and sub is a.sub_sport
+            and type(a.warnings) is tuple and len(warnings) == len(a.warnings)
+            and all(w is v for w, v in zip(warnings, a.warnings, strict=True))):
+        return a
+    return replace(a, name=name, gear=gear, device=device, sub_sport=sub, warnings=warnings)
 
 
 def _duration(value: float | None, what: str, notes: list[str]) -> float | None:

@@ -81,10 +81,12 @@ def _dashes(pts: list[tuple[float, float]], on: float, off: float) -> list[list[
 def _spans(a: float, b: float) -> list[tuple[int, int, float]]:
     """The pixels from ``a`` to ``b`` on one axis as (first, past the last, how much of each is
     covered): a partly covered pixel at each end, whole ones between."""
-    fa = math.floor(a)
-    if fa == math.floor(b):
+    fa, fb = math.floor(a), math.floor(b)
+    if fa == a and fb == b:
+        return [(fa, fb, 1.0)]  # whole pixels only (``b`` > ``a``)
+    if fa == fb:
         return [(fa, fa + 1, b - a)]
-    ca, fb = math.ceil(a), math.floor(b)
+    ca = math.ceil(a)
     out = [(fa, ca, ca - a)] if ca > a else []
     if fb > ca:
         out.append((ca, fb, 1.0))
@@ -93,11 +95,7 @@ def _spans(a: float, b: float) -> list[tuple[int, int, float]]:
     return out
 
 
-def _whole(x: float) -> float:
-    """``x``, or the whole number of pixels within a 32nd of it (an edge that close to a pixel's
-    border covers it all or none of it)."""
-    r = round(x)
-    return float(r) if abs(x - r) < 1 / 32 else x
+_NEAR = 1 / 32  # an edge this close to a pixel's border covers it all or none of it
 
 
 def _axis_aligned(pts: list[tuple[float, float]]) -> bool:
@@ -136,6 +134,7 @@ class _Painter:
         self.s = scale
         self.image = Image.new("RGB", (round(d.width * scale), round(d.height * scale)), "white")
         self.draw = ImageDraw.Draw(self.image, "RGBA")  # RGBA: translucent fills blend
+        self.inks: dict[tuple[str, int], int] = {}  # (colour, opacity 0-255): Pillow's ink for it
 
     def xy(self, x: float, y: float) -> tuple[float, float]:
         return x * self.s, y * self.s
@@ -143,21 +142,37 @@ class _Painter:
     def box(self, x0: float, y0: float, x1: float, y1: float, colour: str, alpha: float = 1.0) -> None:
         """Fill the box from (x0, y0) to (x1, y1) (pixels, exact edges). The ends of a box at
         most :data:`LINE_PX` across (a line, a tick) are rounded to whole pixels: blended, they
-        would show nothing but cost a rectangle each."""
-        x0, y0, x1, y1 = _whole(x0), _whole(y0), _whole(x1), _whole(y1)
+        would show nothing but cost a rectangle each. An edge within :data:`_NEAR` of a pixel's
+        border is moved onto it (written out: every bar, tick and line segment comes here)."""
+        r = round(x0)
+        if -_NEAR < x0 - r < _NEAR:
+            x0 = float(r)
+        r = round(x1)
+        if -_NEAR < x1 - r < _NEAR:
+            x1 = float(r)
+        r = round(y0)
+        if -_NEAR < y0 - r < _NEAR:
+            y0 = float(r)
+        r = round(y1)
+        if -_NEAR < y1 - r < _NEAR:
+            y1 = float(r)
         if x1 <= x0 or y1 <= y0:
             return
-        r, g, b, _ = _rgb(colour)
-        core = self.draw.draw  # Pillow's drawing core: ImageDraw.rectangle less its argument parsing
         xs = _spans(x0, x1) if y1 - y0 > LINE_PX else [(round(x0), max(round(x1), round(x0) + 1), 1.0)]
         ys = _spans(y0, y1) if x1 - x0 > LINE_PX else [(round(y0), max(round(y1), round(y0) + 1), 1.0)]
+        core = self.draw.draw  # Pillow's drawing core: ImageDraw.rectangle less its argument parsing
+        inks = self.inks
         for ya, yb, cy in ys:
             for xa, xb, cx in xs:
                 if cx < 1 and cy < 1:
                     continue  # a corner pixel: a speck of colour, left out
                 a = round(255 * alpha * cx * cy)
                 if a:
-                    core.draw_rectangle((xa, ya, xb - 1, yb - 1), core.draw_ink((r, g, b, a)), 1)
+                    ink = inks.get((colour, a))
+                    if ink is None:
+                        r, g, b, _ = _rgb(colour)
+                        ink = inks[colour, a] = core.draw_ink((r, g, b, a))
+                    core.draw_rectangle((xa, ya, xb - 1, yb - 1), ink, 1)
 
     def lay(self, colour: str, at: tuple[int, int], mask: Any) -> None:
         """``colour`` laid on through ``mask`` (0 leaves a pixel, 255 paints it) from ``at``."""

@@ -119,6 +119,9 @@ def _corners(pts: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return out
 
 
+_ANCHORS = {(h, v): a + b for h, a in (("start", "l"), ("middle", "m"), ("end", "r"))
+            for v, b in (("baseline", "s"), ("middle", "m"), ("top", "t"))}  # SVG's anchors as Pillow's
+
 Paint = Callable[[Any, Callable[[float, float], tuple[float, float]]], None]
 
 
@@ -137,7 +140,8 @@ class _Painter:
         self.s = scale
         self.image = Image.new("RGB", (round(d.width * scale), round(d.height * scale)), "white")
         self.draw = ImageDraw.Draw(self.image, "RGBA")  # RGBA: translucent fills blend
-        self.inks: dict[tuple[str, int], int] = {}  # (colour, opacity 0-255): Pillow's ink for it
+        # (colour, opacity 0-255, or -1 for a mask's solid colour): Pillow's ink for it
+        self.inks: dict[tuple[str, int], int] = {}
 
     def xy(self, x: float, y: float) -> tuple[float, float]:
         return x * self.s, y * self.s
@@ -180,7 +184,10 @@ class _Painter:
     def lay(self, colour: str, at: tuple[int, int], mask: Any) -> None:
         """``colour`` laid on through ``mask`` (0 leaves a pixel, 255 paints it) from ``at``."""
         core = self.draw.draw  # as ImageDraw.bitmap, less its argument parsing
-        core.draw_bitmap(at, mask.im, core.draw_ink(_rgb(colour)[:3]))
+        ink = self.inks.get((colour, -1))
+        if ink is None:
+            ink = self.inks[colour, -1] = core.draw_ink(_rgb(colour)[:3])
+        core.draw_bitmap(at, mask.im, ink)
 
     def smooth(self, colour: str, bounds: tuple[float, float, float, float], paint: Paint) -> None:
         """``paint(draw, at)`` on a mask of ``bounds`` at :data:`SUPERSAMPLE` times the size
@@ -239,7 +246,8 @@ class _Painter:
             self.box(x1 - w, y0 + w, x1, y1 - w, r.edge)
 
     def poly(self, p: Poly) -> None:
-        pts = [self.xy(x, y) for x, y in p.points]
+        s = self.s
+        pts = [(x * s, y * s) for x, y in p.points]
         xs, ys = [x for x, _ in pts], [y for _, y in pts]
         k = SUPERSAMPLE
         if p.fill != "none":
@@ -287,8 +295,7 @@ class _Painter:
             self.lay(m.edge, (left, top), edge)
 
     def text(self, t: Text) -> None:
-        anchor = {"start": "l", "middle": "m", "end": "r"}[t.anchor] + {"baseline": "s", "middle": "m",
-                                                                        "top": "t"}[t.valign]
+        anchor = _ANCHORS[t.anchor, t.valign]
         k = SUPERSAMPLE
         size = max(1, round(t.size * self.s * k))
         mask, left, top = _label(t.text, size, t.bold, anchor, t.rotate)

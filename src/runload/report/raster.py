@@ -282,7 +282,7 @@ class _Painter:
         self.smooth(p.edge, (min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad), lines)
 
     def mark(self, m: Mark) -> None:
-        x, y = self.xy(m.x, m.y)
+        x, y = m.x * self.s, m.y * self.s
         r = m.size * self.s / 2
         width = max(1, round(m.edge_width * self.s * SUPERSAMPLE)) if m.edge != "none" else 0
         left, top = math.floor(x - r) - 1, math.floor(y - r) - 1
@@ -423,15 +423,9 @@ def to_png(d: Drawing, *, dpi: int = 110) -> bytes:
 
     scale = dpi / 72.0
     p = _Painter(d, scale)
+    paint: dict[type, Callable[[Any], None]] = {Rect: p.rect, Poly: p.poly, Mark: p.mark, Text: p.text}
     for s in d.shapes:
-        if isinstance(s, Rect):
-            p.rect(s)
-        elif isinstance(s, Poly):
-            p.poly(s)
-        elif isinstance(s, Mark):
-            p.mark(s)
-        else:
-            p.text(s)
+        paint[type(s)](s)
     image = p.image.quantize(palette=_palette(_inks(d)), dither=Image.Dither.NONE)
     buf = io.BytesIO()
     image.save(buf, format="PNG", compress_level=COMPRESS_LEVEL)

@@ -151,22 +151,20 @@ class _Painter:
         most :data:`LINE_PX` across (a line, a tick) are rounded to whole pixels: blended, they
         would show nothing but cost a rectangle each. An edge within :data:`_NEAR` of a pixel's
         border is moved onto it (written out: every bar, tick and line segment comes here)."""
-        r = round(x0)
-        if -_NEAR < x0 - r < _NEAR:
-            x0 = float(r)
-        r = round(x1)
-        if -_NEAR < x1 - r < _NEAR:
-            x1 = float(r)
-        r = round(y0)
-        if -_NEAR < y0 - r < _NEAR:
-            y0 = float(r)
-        r = round(y1)
-        if -_NEAR < y1 - r < _NEAR:
-            y1 = float(r)
+        # each edge's nearest pixel border, snapped or not, is where a line's end is rounded to
+        rx0, rx1, ry0, ry1 = round(x0), round(x1), round(y0), round(y1)
+        if -_NEAR < x0 - rx0 < _NEAR:
+            x0 = float(rx0)
+        if -_NEAR < x1 - rx1 < _NEAR:
+            x1 = float(rx1)
+        if -_NEAR < y0 - ry0 < _NEAR:
+            y0 = float(ry0)
+        if -_NEAR < y1 - ry1 < _NEAR:
+            y1 = float(ry1)
         if x1 <= x0 or y1 <= y0:
             return
-        xs = _spans(x0, x1) if y1 - y0 > LINE_PX else [(round(x0), max(round(x1), round(x0) + 1), 1.0)]
-        ys = _spans(y0, y1) if x1 - x0 > LINE_PX else [(round(y0), max(round(y1), round(y0) + 1), 1.0)]
+        xs = _spans(x0, x1) if y1 - y0 > LINE_PX else [(rx0, rx1 if rx1 > rx0 else rx0 + 1, 1.0)]
+        ys = _spans(y0, y1) if x1 - x0 > LINE_PX else [(ry0, ry1 if ry1 > ry0 else ry0 + 1, 1.0)]
         core = self.draw.draw  # Pillow's drawing core: ImageDraw.rectangle less its argument parsing
         inks = self.inks
         for ya, yb, cy in ys:

@@ -13,6 +13,7 @@ random and checked against what it encloses.
 
 from __future__ import annotations
 
+import base64
 import binascii
 import secrets
 from dataclasses import dataclass
@@ -92,8 +93,7 @@ def _text_part(subtype: str, text: str) -> tuple[list[str], bytes]:
 
 
 def _image_part(cid: str, png: bytes) -> tuple[list[str], bytes]:
-    b64 = binascii.b2a_base64(png, newline=False)
-    body = b"\n".join(b64[i:i + 76] for i in range(0, len(b64), 76)) + b"\n"
+    body = base64.encodebytes(png) or b"\n"  # lines of 76 characters (57 bytes each), each ended
     name = one_line(cid)
     return ["Content-Type: image/png", "Content-Transfer-Encoding: base64",
             f'Content-Disposition: inline; filename="{name}.png"', f"Content-ID: <{name}>"], body

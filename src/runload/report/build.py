@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from runload.assess import Assessment, recorded_between
-from runload.calendar import Period, local_date, parse_week, range_period, week_period, week_start_of
+from runload.calendar import Period, local_dates, parse_week, range_period, week_period, week_start_of
 from runload.errors import InputError
 from runload.limits import basis_words
 from runload.load.formulas import CTL_DAYS, trimp_formula
@@ -211,11 +211,9 @@ def _weeks(a: Assessment, period: Period, n: int) -> list[WeekRow]:
 
 def _runs(activities: Sequence[Activity], period: Period) -> list[RunRow]:
     out = []
-    for a in activities:
-        if not a.is_run:
-            continue
-        day = local_date(a)
-        if not period.holds(day):
+    start, end = period.start, period.end
+    for a, day in zip(activities, local_dates(activities)):  # every day in one pass
+        if not start <= day <= end or not a.is_run:
             continue
         dur = duration_s(a)
         km = a.distance_m / 1000.0

@@ -15,7 +15,7 @@ below the plot.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
@@ -403,6 +403,14 @@ class _Box:
         a, b = self.ylim
         return self.top + self.height - (y - a) / (b - a) * self.height
 
+    def points(self, xys: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+        """(:meth:`px`, :meth:`py`) of each point, the same numbers in one pass."""
+        a, b = self.xlim
+        c, d = self.ylim
+        left, width, base, height = self.left, self.width, self.top + self.height, self.height
+        dx, dy = b - a, d - c
+        return [(left + (x - a) / dx * width, base - (y - c) / dy * height) for x, y in xys]
+
     @property
     def bottom(self) -> float:
         return self.top + self.height
@@ -538,12 +546,12 @@ def _item(it: Item, box: _Box) -> list[Shape]:
                                 hatch_colour=it.edge))
     elif isinstance(it, Area):
         for run in _runs(it.xs, it.ys):
-            pts = [(box.px(x), box.py(y)) for x, y in run]
-            base = [(box.px(x), box.py(0.0)) for x, _ in reversed(run)]
+            pts = box.points(run)
+            base = box.points((x, 0.0) for x, _ in reversed(run))
             out.append(Poly(tuple(pts + base), fill=it.colour, alpha=it.alpha))
     elif isinstance(it, Line):
         for run in _runs(it.xs, it.ys):
-            pts = [(box.px(x), box.py(y)) for x, y in run]
+            pts = box.points(run)
             if it.step:
                 stepped = []
                 for (x0, y0), (x1, _y1) in zip(pts, pts[1:]):

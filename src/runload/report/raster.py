@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import math
+import operator
 from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
@@ -81,10 +82,12 @@ def _dashes(pts: list[tuple[float, float]], on: float, off: float) -> list[list[
 def _spans(a: float, b: float) -> list[tuple[int, int, float]]:
     """The pixels from ``a`` to ``b`` on one axis as (first, past the last, how much of each is
     covered): a partly covered pixel at each end, whole ones between."""
-    fa = math.floor(a)
-    if fa == math.floor(b):
+    fa, fb = math.floor(a), math.floor(b)
+    if fa == a and fb == b:
+        return [(fa, fb, 1.0)]  # whole pixels only (``b`` > ``a``)
+    if fa == fb:
         return [(fa, fa + 1, b - a)]
-    ca, fb = math.ceil(a), math.floor(b)
+    ca = math.ceil(a)
     out = [(fa, ca, ca - a)] if ca > a else []
     if fb > ca:
         out.append((ca, fb, 1.0))
@@ -93,15 +96,13 @@ def _spans(a: float, b: float) -> list[tuple[int, int, float]]:
     return out
 
 
-def _whole(x: float) -> float:
-    """``x``, or the whole number of pixels within a 32nd of it (an edge that close to a pixel's
-    border covers it all or none of it)."""
-    r = round(x)
-    return float(r) if abs(x - r) < 1 / 32 else x
+_NEAR = 1 / 32  # an edge this close to a pixel's border covers it all or none of it
 
 
-def _axis_aligned(pts: list[tuple[float, float]]) -> bool:
-    return all(x0 == x1 or y0 == y1 for (x0, y0), (x1, y1) in zip(pts, pts[1:]))
+def _axis_aligned(xs: list[float], ys: list[float]) -> bool:
+    """Whether the polyline through (``xs``, ``ys``) runs only level and upright: no step
+    along which both change (compared pairwise in C, a daily series is hundreds of points)."""
+    return not any(map(operator.and_, map(operator.ne, xs, xs[1:]), map(operator.ne, ys, ys[1:])))
 
 
 def _corners(pts: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -117,6 +118,9 @@ def _corners(pts: list[tuple[float, float]]) -> list[tuple[float, float]]:
             out.append(pt)
     return out
 
+
+_ANCHORS = {(h, v): a + b for h, a in (("start", "l"), ("middle", "m"), ("end", "r"))
+            for v, b in (("baseline", "s"), ("middle", "m"), ("top", "t"))}  # SVG's anchors as Pillow's
 
 Paint = Callable[[Any, Callable[[float, float], tuple[float, float]]], None]
 
@@ -136,6 +140,8 @@ class _Painter:
         self.s = scale
         self.image = Image.new("RGB", (round(d.width * scale), round(d.height * scale)), "white")
         self.draw = ImageDraw.Draw(self.image, "RGBA")  # RGBA: translucent fills blend
+        # (colour, opacity 0-255, or -1 for a mask's solid colour): Pillow's ink for it
+        self.inks: dict[tuple[str, int], int] = {}
 
     def xy(self, x: float, y: float) -> tuple[float, float]:
         return x * self.s, y * self.s
@@ -143,26 +149,43 @@ class _Painter:
     def box(self, x0: float, y0: float, x1: float, y1: float, colour: str, alpha: float = 1.0) -> None:
         """Fill the box from (x0, y0) to (x1, y1) (pixels, exact edges). The ends of a box at
         most :data:`LINE_PX` across (a line, a tick) are rounded to whole pixels: blended, they
-        would show nothing but cost a rectangle each."""
-        x0, y0, x1, y1 = _whole(x0), _whole(y0), _whole(x1), _whole(y1)
+        would show nothing but cost a rectangle each. An edge within :data:`_NEAR` of a pixel's
+        border is moved onto it (written out: every bar, tick and line segment comes here)."""
+        # each edge's nearest pixel border, snapped or not, is where a line's end is rounded to
+        rx0, rx1, ry0, ry1 = round(x0), round(x1), round(y0), round(y1)
+        if -_NEAR < x0 - rx0 < _NEAR:
+            x0 = float(rx0)
+        if -_NEAR < x1 - rx1 < _NEAR:
+            x1 = float(rx1)
+        if -_NEAR < y0 - ry0 < _NEAR:
+            y0 = float(ry0)
+        if -_NEAR < y1 - ry1 < _NEAR:
+            y1 = float(ry1)
         if x1 <= x0 or y1 <= y0:
             return
-        r, g, b, _ = _rgb(colour)
+        xs = _spans(x0, x1) if y1 - y0 > LINE_PX else [(rx0, rx1 if rx1 > rx0 else rx0 + 1, 1.0)]
+        ys = _spans(y0, y1) if x1 - x0 > LINE_PX else [(ry0, ry1 if ry1 > ry0 else ry0 + 1, 1.0)]
         core = self.draw.draw  # Pillow's drawing core: ImageDraw.rectangle less its argument parsing
-        xs = _spans(x0, x1) if y1 - y0 > LINE_PX else [(round(x0), max(round(x1), round(x0) + 1), 1.0)]
-        ys = _spans(y0, y1) if x1 - x0 > LINE_PX else [(round(y0), max(round(y1), round(y0) + 1), 1.0)]
+        inks = self.inks
         for ya, yb, cy in ys:
             for xa, xb, cx in xs:
                 if cx < 1 and cy < 1:
                     continue  # a corner pixel: a speck of colour, left out
                 a = round(255 * alpha * cx * cy)
                 if a:
-                    core.draw_rectangle((xa, ya, xb - 1, yb - 1), core.draw_ink((r, g, b, a)), 1)
+                    ink = inks.get((colour, a))
+                    if ink is None:
+                        r, g, b, _ = _rgb(colour)
+                        ink = inks[colour, a] = core.draw_ink((r, g, b, a))
+                    core.draw_rectangle((xa, ya, xb - 1, yb - 1), ink, 1)
 
     def lay(self, colour: str, at: tuple[int, int], mask: Any) -> None:
         """``colour`` laid on through ``mask`` (0 leaves a pixel, 255 paints it) from ``at``."""
         core = self.draw.draw  # as ImageDraw.bitmap, less its argument parsing
-        core.draw_bitmap(at, mask.im, core.draw_ink(_rgb(colour)[:3]))
+        ink = self.inks.get((colour, -1))
+        if ink is None:
+            ink = self.inks[colour, -1] = core.draw_ink(_rgb(colour)[:3])
+        core.draw_bitmap(at, mask.im, ink)
 
     def smooth(self, colour: str, bounds: tuple[float, float, float, float], paint: Paint) -> None:
         """``paint(draw, at)`` on a mask of ``bounds`` at :data:`SUPERSAMPLE` times the size
@@ -221,7 +244,8 @@ class _Painter:
             self.box(x1 - w, y0 + w, x1, y1 - w, r.edge)
 
     def poly(self, p: Poly) -> None:
-        pts = [self.xy(x, y) for x, y in p.points]
+        s = self.s
+        pts = [(x * s, y * s) for x, y in p.points]
         xs, ys = [x for x, _ in pts], [y for _, y in pts]
         k = SUPERSAMPLE
         if p.fill != "none":
@@ -231,7 +255,7 @@ class _Painter:
             return
         width = max(1, round(p.width * self.s * k))  # at the supersampled size, as the mask draws it
         parts = _dashes(pts, 3.7 * self.s, 1.6 * self.s) if p.dash else [pts]
-        if _axis_aligned(pts):
+        if _axis_aligned(xs, ys):
             half = width / k / 2
             for part in parts:
                 ends = _corners(part)
@@ -256,7 +280,7 @@ class _Painter:
         self.smooth(p.edge, (min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad), lines)
 
     def mark(self, m: Mark) -> None:
-        x, y = self.xy(m.x, m.y)
+        x, y = m.x * self.s, m.y * self.s
         r = m.size * self.s / 2
         width = max(1, round(m.edge_width * self.s * SUPERSAMPLE)) if m.edge != "none" else 0
         left, top = math.floor(x - r) - 1, math.floor(y - r) - 1
@@ -269,8 +293,7 @@ class _Painter:
             self.lay(m.edge, (left, top), edge)
 
     def text(self, t: Text) -> None:
-        anchor = {"start": "l", "middle": "m", "end": "r"}[t.anchor] + {"baseline": "s", "middle": "m",
-                                                                        "top": "t"}[t.valign]
+        anchor = _ANCHORS[t.anchor, t.valign]
         k = SUPERSAMPLE
         size = max(1, round(t.size * self.s * k))
         mask, left, top = _label(t.text, size, t.bold, anchor, t.rotate)
@@ -398,15 +421,9 @@ def to_png(d: Drawing, *, dpi: int = 110) -> bytes:
 
     scale = dpi / 72.0
     p = _Painter(d, scale)
+    paint: dict[type, Callable[[Any], None]] = {Rect: p.rect, Poly: p.poly, Mark: p.mark, Text: p.text}
     for s in d.shapes:
-        if isinstance(s, Rect):
-            p.rect(s)
-        elif isinstance(s, Poly):
-            p.poly(s)
-        elif isinstance(s, Mark):
-            p.mark(s)
-        else:
-            p.text(s)
+        paint[type(s)](s)
     image = p.image.quantize(palette=_palette(_inks(d)), dither=Image.Dither.NONE)
     buf = io.BytesIO()
     image.save(buf, format="PNG", compress_level=COMPRESS_LEVEL)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import lru_cache
 
 from runload.models import Finding
 from runload.report import colours, fmt
@@ -32,8 +33,15 @@ def _paint(s: str, style: str, color: bool) -> str:
 
 
 def _wrap(s: str, indent: str, first: str = "") -> list[str]:
-    return textwrap.wrap(s, WIDTH, initial_indent=indent + first, subsequent_indent=indent + " " * len(first),
-                         break_long_words=False, break_on_hyphens=False) or [indent + first]
+    return list(_wrapped(s, indent, first))
+
+
+@lru_cache(maxsize=4096)
+def _wrapped(s: str, indent: str, first: str) -> tuple[str, ...]:
+    """:func:`_wrap`'s lines, worked out once for text that comes again (the rules' sources,
+    advice and limits read the same in every athlete's report of a mail run)."""
+    return tuple(textwrap.wrap(s, WIDTH, initial_indent=indent + first, subsequent_indent=indent + " " * len(first),
+                               break_long_words=False, break_on_hyphens=False) or [indent + first])
 
 
 def _finding(f: Finding, color: bool, units: str = "km") -> list[str]:

@@ -235,25 +235,25 @@ def tcx_file(draw: st.DrawFn) -> bytes:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(gpx_file(), st.booleans(), st.booleans())
 def test_generated_gpx_reads_as_before(data: bytes, small: bool, walked: bool) -> None:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(xmlpoints, "_FEW_WALKED", 10**6 if walked else 0)  # every element walked, or the names handed to lxml
-        if small:
-            with in_small_rounds():
-                assert_read_alike(data, "h.gpx")
-        else:
-            assert_read_alike(data, "h.gpx")
+    read_alike_either_way(data, "h.gpx", small, walked)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tcx_file(), st.booleans(), st.booleans())
 def test_generated_tcx_reads_as_before(data: bytes, small: bool, walked: bool) -> None:
+    read_alike_either_way(data, "h.tcx", small, walked)
+
+
+def read_alike_either_way(data: bytes, name: str, small: bool, walked: bool) -> None:
+    """:func:`assert_read_alike` with every element walked or the names handed to lxml, in
+    small rounds or whole."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(xmlpoints, "_FEW_WALKED", 10**6 if walked else 0)  # every element walked, or the names handed to lxml
+        mp.setattr(xmlpoints, "_FEW_WALKED", 10**6 if walked else 0)
         if small:
             with in_small_rounds():
-                assert_read_alike(data, "h.tcx")
+                assert_read_alike(data, name)
         else:
-            assert_read_alike(data, "h.tcx")
+            assert_read_alike(data, name)
 
 
 # ---------------------------------------------------------------- the quick ways' edges, by hand

@@ -91,7 +91,7 @@ def runs_by_shoe(runs: Iterable[tuple[date, Activity]], end: date | None = None)
             continue
         rec = per.get(gear)
         if rec is None:
-            per[gear] = [a.distance_m / 1000.0, 1, day, day]  # 0.0 + km is km: the same sum as adding to 0.0
+            per[gear] = [0.0 + a.distance_m / 1000.0, 1, day, day]  # the same sum as adding to 0.0
             continue
         rec[0] += a.distance_m / 1000.0
         rec[1] += 1

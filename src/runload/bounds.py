@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from operator import attrgetter
@@ -222,6 +223,11 @@ def _start_problem(start: object, now: datetime | None) -> str | None:
     return None
 
 
+# The values :func:`check_activity` drops when outside their bounds, in a runner's words.
+_WORDS = {"avg_hr_bpm": "average heart rate", "max_hr_bpm": "maximum heart rate", "avg_cadence_spm": "cadence",
+          "elevation_gain_m": "climb", "rpe": "session RPE (0-10 scale)"}
+
+
 def check_activity(a: Activity, *, now: datetime | None = None, relabel: bool = True) -> Checked:
     """Check one activity against the physical bounds (see the module docstring).
 
@@ -268,13 +274,10 @@ def check_activity(a: Activity, *, now: datetime | None = None, relabel: bool = 
         "elevation_gain_m": _in_range(a.elevation_gain_m, 0.0, MAX_ELEVATION_GAIN_M),
         "rpe": _in_range(a.rpe, MIN_RPE, MAX_RPE),
     }
-    words = {"avg_hr_bpm": "average heart rate", "max_hr_bpm": "maximum heart rate",
-             "avg_cadence_spm": "cadence", "elevation_gain_m": "climb",
-             "rpe": "session RPE (0-10 scale)"}
     for key, kept in values.items():
         given = getattr(a, key)
         if given is not None and kept is None:
-            notes.append(f"the {words[key]} ({_num(given)}) is outside what a body or a watch records: dropped")
+            notes.append(f"the {_WORDS[key]} ({_num(given)}) is outside what a body or a watch records: dropped")
     laps = a.laps
     if len(laps) > MAX_LAPS:
         notes.append(f"{len(laps):,} laps is more than a watch records: only the first {MAX_LAPS:,} kept")
@@ -326,51 +329,62 @@ _LAP_RANGES = (("distance_m", 0.0, MAX_DISTANCE_M), ("timer_s", 0.0, MAX_DURATIO
 
 _LAP_VALUES = attrgetter("start_utc", *(k for k, _, _ in _LAP_RANGES))
 _NUMBERS = {int, float}
-
-
-def _numbers_within(values: Sequence[object], low: float, high: float) -> bool:
-    """True when every value is an int or a float (not a bool) within [low, high], judged at C
-    speed: a sum is finite only when no value is NaN or infinite (values within the bounds cannot
-    add up to an overflow). False also when that cannot be told: the caller asks value by value."""
-    if not values:
-        return True
-    if not set(map(type, values)) <= _NUMBERS:
-        return False
-    numbers = cast("Sequence[float]", values)  # each an int or a float: just checked
-    try:
-        return math.isfinite(sum(numbers)) and min(numbers) >= low and max(numbers) <= high
-    except OverflowError:  # an int too large for a float
-        return False
+_NUMBERS_OR_NONE = {int, float, type(None)}
+_INT = {int}
+_DATETIME = {datetime}
 
 
 def _laps_surely_ok(laps: Sequence[Lap], now: datetime) -> bool:
-    """True when every value of every lap is within its bounds, judged a column at a time
-    (:func:`_numbers_within`); False when that cannot tell: :func:`_lap_ok` then judges each lap."""
+    """True when every value of every lap is within its bounds, judged a column at a time at C
+    speed (every value an int or a float, not a bool; their sum finite, so none is NaN or
+    infinite; each column's least and greatest within its bounds); False when that cannot
+    tell: :func:`_lap_ok` then judges each lap."""
     if not laps:
         return True
     starts, *columns = zip(*map(_LAP_VALUES, laps), strict=True)
-    given = [s for s in starts if s is not None]
+    if None in starts:
+        starts = tuple(s for s in starts if s is not None)
     try:
-        if given and not ({type(s) for s in given} == {datetime} and min(given) > EARLIEST_START_UTC
-                          and max(given) <= latest_start_utc(now)):
+        if starts and not (set(map(type, starts)) == _DATETIME and min(starts) > EARLIEST_START_UTC
+                           and max(starts) <= latest_start_utc(now)):
             return False
     except TypeError:  # naive and aware starts together
         return False
-    return all(_numbers_within([v for v in column if v is not None], low, high)
-               for column, (_, low, high) in zip(columns, _LAP_RANGES, strict=True))
+    if not set(map(type, chain.from_iterable(columns))) <= _NUMBERS_OR_NONE:
+        return False
+    total: float = 0
+    try:
+        for column, (_, low, high) in zip(columns, _LAP_RANGES, strict=True):
+            if None in column:
+                column = tuple(v for v in column if v is not None)
+                if not column:
+                    continue
+            numbers = cast("Sequence[float]", column)  # each an int or a float: just checked
+            if min(numbers) < low or max(numbers) > high:
+                return False
+            total += sum(numbers)
+        return math.isfinite(total)
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def _zones_surely_ok(zones: dict[int, float], low: float) -> bool:
     """True when every heart-rate bin is an int bpm above ``low`` and at most the highest heart
     rate, holding time within the bounds and less than two days in all, judged at C speed; False
-    when that cannot tell (the bins are then judged one by one)."""
+    when that cannot tell (the bins are then judged one by one). No bin is negative and their
+    sum is finite and under two days: then each is within the bounds too."""
     if not zones:
         return True
-    keys = list(zones)
-    values = list(zones.values())
-    return (set(map(type, keys)) == {int} and min(keys) > low and max(keys) <= MAX_HR_BPM
-            and _numbers_within(values, 0.0, MAX_DURATION_S) and max(values) < MAX_DURATION_S
-            and sum(values) < MAX_DURATION_S)
+    keys = zones.keys()
+    values = cast("Sequence[float]", list(zones.values()))
+    if not (set(map(type, keys)) == _INT and min(keys) > low and max(keys) <= MAX_HR_BPM
+            and set(map(type, values)) <= _NUMBERS):
+        return False
+    try:
+        total = sum(values)
+        return math.isfinite(total) and total < MAX_DURATION_S and min(values) >= 0.0
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def _lap_ok(lap: Lap, now: datetime) -> bool:

@@ -190,13 +190,14 @@ class Writer:
                                      import_id=self.import_id)
 
     def _complete(self, a: Activity, src: Source, digest: str) -> Activity:
-        if a.gear is None and self.default_shoe and a.is_run:
-            a = replace(a, gear=self.default_shoe, gear_default=True)
+        """The activity as stored: its file, the offset of its start and the default shoe (one copy made)."""
+        default = a.gear is None and bool(self.default_shoe) and a.is_run
         # the offset the file records (carried back to the start across a DST change), or none:
         # then the athlete's zone at the start places it when read (calendar.with_zone_offset)
         return replace(a, source_hash=digest,
                        source_file=bounds.clean_text(src.stored_name or src.name, bounds.MAX_PATH_CHARS),
-                       utc_offset_s=local_offset(a, self.tz) if a.utc_offset_s is not None else None)
+                       utc_offset_s=local_offset(a, self.tz) if a.utc_offset_s is not None else None,
+                       gear=self.default_shoe if default else a.gear, gear_default=default or a.gear_default)
 
     def _store_file(self, name: str, digest: str, acts: list[Activity]) -> None:
         """Store one file's activities: copies of one run inside it kept once, each checked

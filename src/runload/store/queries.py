@@ -284,7 +284,7 @@ class Store(Imports, Sources, SentLog):
                 activity.avg_hr_bpm, activity.max_hr_bpm, activity.avg_cadence_spm,
                 activity.device, activity.name, None if activity.gear_default else activity.gear,
                 laps_json(activity.laps), zones_json(activity.hr_zone_s),
-                json.dumps(list(activity.warnings)),
+                json.dumps(list(activity.warnings)) if activity.warnings else "[]",
                 activity.source_file, activity.source_hash, activity.leg_index, utc_now(),
                 activity.rpe, activity.hr_bin_bpm, import_id, activity.gear if activity.gear_default else None,
             ),

@@ -162,7 +162,7 @@ def walk(paths: list[Path], seen: Seen | None = None) -> Iterator[WalkEvent]:
     """The events of every path, in a stable order, found lazily (archives are opened as the walk
     reaches them, and a nested archive is closed once its members are given: read each source
     before asking for the next event). A file named twice is imported once."""
-    ctx = _Walk(seen or Seen(), set())
+    ctx = _Walk(seen or Seen())
     for path in paths:
         found = False
         ctx.named = (printable(str(path)), printable(os.path.basename(os.path.abspath(path))))
@@ -187,12 +187,14 @@ def _listed(n: int) -> Iterator[Listed]:
         yield Listed(n)
 
 
-@dataclass
 class _Walk:
-    seen: Seen
-    taken: set[str]  # keys of the files given: one named twice is imported once
-    folders: dict[str, str] = field(default_factory=dict)  # each folder walked, resolved once
-    named: tuple[str, str] = ("", "")  # the path the import named being walked: as text, and its own name
+    """One walk's state (a plain class: nothing compares or prints it)."""
+
+    def __init__(self, seen: Seen) -> None:
+        self.seen = seen
+        self.taken: set[str] = set()  # keys of the files given: one named twice is imported once
+        self.folders: dict[str, str] = {}  # each folder walked, resolved once
+        self.named = ("", "")  # the path the import named being walked: as text, and its own name
 
     def stored(self, name: str) -> str:
         """A file's name relative to the folder holding the path the import named: the folder's
@@ -224,12 +226,12 @@ class _Walk:
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
             dirnames.sort()
             folder = Path(dirpath)
-            for f in filenames:
-                role = name_role(f)
+            for filename in filenames:
+                role = name_role(filename)
                 if role:
-                    found.append((folder / f, role))
-                elif f.lower() == "activities.csv":
-                    csvs.append(folder / f)
+                    found.append((folder / filename, role))
+                elif filename.lower() == "activities.csv":
+                    csvs.append(folder / filename)
         found.sort(key=lambda fr: fr[0])
         files = [f for f, _ in found]
         strava: dict[Path, dict[str, StravaMeta]] = {}

@@ -7,7 +7,8 @@ spreadsheet runs a cell that starts with ``=`` as a formula, and a mail program 
 display name holding ``<attacker@evil.example>`` as the address once the header is folded. This
 module is the one place that knows how to neutralise each of these; renderers and the command
 line call it at their choke points (the CLI's ``echo``, the report's ``one_line``, every CSV
-writer, the mail composer).
+writer, the mail composer). The address header itself is built by :mod:`runload.mailheader`,
+apart, so that showing text safely loads no mail machinery.
 
 Written by hand: the standard library has no terminal sanitiser, and the CSV rule is OWASP's
 ("CSV Injection": cells starting with ``= + - @``, tab or carriage return).
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from email.header import Header
 
 from runload.errors import InputError
 
@@ -96,14 +96,15 @@ def check_display_name(name: str, *, what: str = "name", max_length: int = 100) 
 
 # ---------------------------------------------------------------- spreadsheets
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# (patterns used now and then are left to re's cache: compiled on first use, not at import)
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 
 
 def csv_cell(value: object) -> object:
     """One CSV cell that a spreadsheet shows as text: a text starting with ``= + - @``, tab or
     carriage return gets a leading ``'`` (a plain number such as ``-12.5`` stays a number).
     Other values pass unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not re.fullmatch(_NUMBER, value):
         return "'" + value
     return value
 
@@ -126,11 +127,8 @@ def from_csv_cell(text: str) -> str:
 # read as structure (no quotes, commas, angle brackets, spaces or controls).
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_ADDRESS = re.compile(f"{_LOCAL}@(?:{_LABEL}\\.)+[A-Za-z0-9-]{{2,63}}")
-_LOCAL_ADDRESS = re.compile(f"{_LOCAL}@{_LABEL}(?:\\.{_LABEL})*")  # also runload@localhost
-# A display name made of these needs no quoting: RFC 5322 atoms separated by single spaces.
-_ATOMS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?: [A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
-_HEADER_WIDTH = 78  # RFC 5322's recommended line length
+_ADDRESS = f"{_LOCAL}@(?:{_LABEL}\\.)+[A-Za-z0-9-]{{2,63}}"
+_LOCAL_ADDRESS = f"{_LOCAL}@{_LABEL}(?:\\.{_LABEL})*"  # also runload@localhost
 
 
 def check_address(addr: str, *, what: str = "email", local: bool = False) -> str:
@@ -142,32 +140,6 @@ def check_address(addr: str, *, what: str = "email", local: bool = False) -> str
     if not addr.isascii():
         raise InputError(f"{what} {addr!r} is not plain ASCII (write an international domain in its "
                          f"xn-- form)")
-    if len(addr) > 254 or not (_LOCAL_ADDRESS if local else _ADDRESS).fullmatch(addr):
+    if len(addr) > 254 or not re.fullmatch(_LOCAL_ADDRESS if local else _ADDRESS, addr):
         raise InputError(f"{what} {addr!r} does not look like an address")
     return addr
-
-
-def address_header(name: str | None, addr: str, *, header: str = "To") -> str:
-    """The value of an address header (To, From) for one recipient, already folded.
-
-    A display name made of plain words is written as it is; any other (a comma, quotes, ``<``,
-    ``@``, letters outside ASCII) becomes RFC 2047 encoded words, which mail programs show
-    decoded and which no folding can break apart: a quoted display name, folded by Python's
-    header folder, can lose its quotes and its ``<attacker@...>`` read as the address. Control
-    characters are dropped and the name is cut to 100 characters. Set the result with
-    ``msg.set_raw`` on a message whose policy does not refold (see :mod:`runload.mail.compose`).
-    """
-    addr = check_address(addr, local=True)
-    text = plain_line(name or "")[:100]
-    if not text:
-        return addr
-    if _ATOMS.fullmatch(text):
-        phrase = text
-    else:
-        # Header folds between encoded words, each within the line width, first line after "To: "
-        phrase = Header(text, "utf-8", maxlinelen=_HEADER_WIDTH, header_name=header).encode(linesep="\n")
-    last = phrase.rsplit("\n", 1)[-1]
-    first_line = "\n" not in phrase
-    width = len(last) + (len(header) + 2 if first_line else 0)
-    joiner = " " if width + len(addr) + 3 <= _HEADER_WIDTH else "\n "
-    return f"{phrase}{joiner}<{addr}>"

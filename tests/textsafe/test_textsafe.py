@@ -10,8 +10,8 @@ from email.message import EmailMessage
 import pytest
 
 from runload.errors import InputError
+from runload.mailheader import address_header
 from runload.textsafe import (
-    address_header,
     check_address,
     check_display_name,
     csv_cell,

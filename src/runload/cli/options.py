@@ -8,7 +8,6 @@ file.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -225,6 +224,8 @@ class Output:
 
     def json(self, data: object, **dumps: Any) -> None:
         """``data`` as indented JSON."""
+        import json  # only for --json: text output starts without it
+
         self.write(json.dumps(data, indent=2, **dumps) + "\n")
 
     def finish(self) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 import click
@@ -12,6 +11,8 @@ import click
 def close_matches(given: str, known: Iterable[str], n: int = 3) -> list[str]:
     """The names in ``known`` closest to ``given`` (case aside), best first: at most ``n``, and
     only those about as close as the best one (a typo has one answer, not three)."""
+    import difflib  # only for a name that is not known: every command starts without it
+
     by_folded: dict[str, str] = {}
     for name in known:
         by_folded.setdefault(name.casefold(), name)

@@ -169,13 +169,28 @@ def read_disk_file(path: Path, name: str | None = None) -> bytes:
     return data
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # no newline translation (Windows)
+
+
 def head(path: Path, n: int = 16) -> bytes:
-    """The first ``n`` bytes of a file (none when it cannot be read: its reader says why)."""
+    """The first ``n`` bytes of a file (none when it cannot be read: its reader says why). Read
+    without a buffered file object: a folder's every file is looked at this way."""
     try:
-        with open(path, "rb") as fh:
-            return fh.read(n)
+        fd = os.open(path, _READ_FLAGS)
     except OSError:
         return b""  # the reader says why, with the file's name
+    try:
+        data = b""
+        while len(data) < n:
+            part = os.read(fd, n - len(data))
+            if not part:
+                break
+            data += part
+        return data
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
 
 
 __all__ = ["ACTIVITY_SUFFIXES", "FORMAT_NAMES", "GZIP_MAGIC", "MAX_FIT_BYTES", "MAX_MEMBER_BYTES", "MAX_XML_BYTES",

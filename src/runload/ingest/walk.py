@@ -162,7 +162,7 @@ def walk(paths: list[Path], seen: Seen | None = None) -> Iterator[WalkEvent]:
     """The events of every path, in a stable order, found lazily (archives are opened as the walk
     reaches them, and a nested archive is closed once its members are given: read each source
     before asking for the next event). A file named twice is imported once."""
-    ctx = _Walk(seen or Seen(), set())
+    ctx = _Walk(seen or Seen())
     for path in paths:
         found = False
         ctx.named = (printable(str(path)), printable(os.path.basename(os.path.abspath(path))))
@@ -187,12 +187,14 @@ def _listed(n: int) -> Iterator[Listed]:
         yield Listed(n)
 
 
-@dataclass
 class _Walk:
-    seen: Seen
-    taken: set[str]  # keys of the files given: one named twice is imported once
-    folders: dict[Path, Path] = field(default_factory=dict)  # each folder walked, resolved once
-    named: tuple[str, str] = ("", "")  # the path the import named being walked: as text, and its own name
+    """One walk's state (a plain class: nothing compares or prints it)."""
+
+    def __init__(self, seen: Seen) -> None:
+        self.seen = seen
+        self.taken: set[str] = set()  # keys of the files given: one named twice is imported once
+        self.folders: dict[str, str] = {}  # each folder walked, resolved once
+        self.named = ("", "")  # the path the import named being walked: as text, and its own name
 
     def stored(self, name: str) -> str:
         """A file's name relative to the folder holding the path the import named: the folder's
@@ -203,13 +205,14 @@ class _Walk:
             return name
         return own + name[len(prefix):]
 
-    def resolved(self, path: Path) -> Path:
-        """``path.resolve()`` of a file found in a folder that is not a link itself: its folder's
-        resolved path and its name (a folder of 300 files is resolved once, not 300 times)."""
-        folder = self.folders.get(path.parent)
+    def resolved(self, path: Path) -> str:
+        """``str(path.resolve())`` of a file found in a folder that is not a link itself: its
+        folder's resolved path and its name (a folder of 300 files is resolved once, not 300 times)."""
+        parent, name = os.path.split(str(path))
+        folder = self.folders.get(parent)
         if folder is None:
-            folder = self.folders[path.parent] = path.parent.resolve()
-        return folder / path.name
+            folder = self.folders[parent] = str(path.parent.resolve())
+        return os.path.join(folder, name)
 
     def from_named(self, path: Path) -> Iterator[WalkEvent]:
         if path.is_dir():
@@ -218,13 +221,19 @@ class _Walk:
             yield from self.from_path(path, printable(str(path)), None, explicit=True)
 
     def from_dir(self, root: Path) -> Iterator[WalkEvent]:
-        files: list[Path] = []
+        found: list[tuple[Path, str]] = []  # (file, its name_role)
         csvs: list[Path] = []
         for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
             dirnames.sort()
-            files.extend(Path(dirpath) / f for f in filenames if name_role(f))
-            csvs.extend(Path(dirpath) / f for f in filenames if f.lower() == "activities.csv")
-        files.sort()
+            folder = Path(dirpath)
+            for filename in filenames:
+                role = name_role(filename)
+                if role:
+                    found.append((folder / filename, role))
+                elif filename.lower() == "activities.csv":
+                    csvs.append(folder / filename)
+        found.sort(key=lambda fr: fr[0])
+        files = [f for f, _ in found]
         strava: dict[Path, dict[str, StravaMeta]] = {}
         tables: list[tuple[Path, frozenset[str]]] = []  # each Strava activities.csv and its export's files
         for f in sorted(csvs):
@@ -244,9 +253,8 @@ class _Walk:
                 yield _unreadable(IngestError(f"cannot read: {exc.strerror or exc}", path=name))
             except IngestError as err:
                 yield _unreadable(err)
-        roles = [name_role(f.name) for f in files]
-        yield from _listed(sum(role != "archive" for role in roles))
-        for f, role in zip(files, roles):
+        yield from _listed(sum(role != "archive" for _, role in found))
+        for f, role in found:
             meta = None
             for base, table in strava.items():
                 if base in f.parents:
@@ -267,21 +275,26 @@ class _Walk:
         role = role or name_role(path.name) or ("activity" if explicit else None)
         if role is None:
             return
-        link = root is not None and path.is_symlink()
+        st: os.stat_result | None = None
+        link = False
+        if root is not None:  # a file found in a folder: its own entry (lstat), which is all a plain file needs
+            st = _entry(path)
+            link = stat.S_ISLNK(st.st_mode) if st is not None else path.is_symlink()
         if link and root is not None and not _inside(path, root):
             # a folder holds what is in it: a link to /etc/passwd or to another person's file is not read
             yield _unreadable(Notice(f"a link to a file outside {printable(str(root))}: not followed", path=name))
             return
-        try:
-            st = path.stat()
-        except OSError as exc:
-            yield _unreadable(IngestError(f"cannot read: {exc.strerror or exc}", path=name))
-            return
+        if st is None or link:
+            try:
+                st = path.stat()
+            except OSError as exc:
+                yield _unreadable(IngestError(f"cannot read: {exc.strerror or exc}", path=name))
+                return
         if not stat.S_ISREG(st.st_mode):
             # a named pipe would block the import until something writes to it; a device never ends
             yield _unreadable(IngestError("not a regular file (a pipe, socket or device): not read", path=name))
             return
-        key = printable(str(self.resolved(path) if root is not None and not link else path.resolve()))
+        key = printable(self.resolved(path) if root is not None and not link else str(path.resolve()))
         if key in self.taken:
             yield Repeated(key)  # named twice (a folder and a file in it): imported once
             return
@@ -459,6 +472,15 @@ def _too_large_for_summaries(size: int) -> str | None:
         return None
     return (f"is {mb(size)}: its rows without a file are not imported as summary activities (runload reads up "
             f"to {mb(MAX_SUMMARY_CSV_BYTES)}); the rows of the files in the export are used")
+
+
+def _entry(path: Path) -> os.stat_result | None:
+    """The folder entry of a file (not followed, if a link), or None when it cannot be looked at
+    (the slower way then says why: :meth:`Path.is_symlink` and :meth:`Path.stat`)."""
+    try:
+        return os.lstat(path)
+    except OSError:
+        return None
 
 
 def _inside(path: Path, root: Path) -> bool:

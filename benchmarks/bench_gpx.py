@@ -37,8 +37,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import gpxpy
-import tcxparser
 from lxml import etree
+
+try:
+    import tcxparser
+except ImportError:  # the bench extra is not installed: TCX is compared with the trees alone
+    tcxparser = None
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_import import make_gpx, make_tcx  # noqa: E402 - the corpus writers, beside this file
@@ -84,7 +88,7 @@ def _cases(minutes: list[int]) -> list[tuple[str, str, bytes]]:
                 (read_gpx if kind == "gpx" else read_tcx)(data, path.name)
                 if kind == "gpx":
                     gpxpy.parse(data.decode("utf-8", errors="replace"))
-                else:
+                elif tcxparser is not None:
                     _tcxparser(data)
             except (IngestError, gpxpy.gpx.GPXException, ValueError, AttributeError, etree.XMLSyntaxError):
                 continue  # a file one of the readers refuses is no speed comparison
@@ -104,8 +108,8 @@ def _readers(kind: str, data: bytes) -> dict[str, Callable[[], object]]:
         text = data.decode("utf-8", errors="replace")
         return {"runload": lambda: read_gpx(data, "x.gpx"), "gpxpy": lambda: gpxpy.parse(text),
                 "lxml tree": lambda: _lxml_tree(data), "lxml only": lambda: _lxml_only(read_gpx, data, "x.gpx")}
-    return {"runload": lambda: read_tcx(data, "x.tcx"), "tcxparser": lambda: _tcxparser(data),
-            "lxml tree": lambda: _lxml_tree(data),
+    tcx = {"tcxparser": lambda: _tcxparser(data)} if tcxparser is not None else {}
+    return {"runload": lambda: read_tcx(data, "x.tcx"), **tcx, "lxml tree": lambda: _lxml_tree(data),
             "ElementTree": lambda: ET.fromstring(data.lstrip()),
             "lxml only": lambda: _lxml_only(read_tcx, data, "x.tcx")}
 
@@ -126,7 +130,7 @@ def measure(cases: list[tuple[str, str, bytes]], rounds: int) -> list[tuple[str,
 
 
 def report(results: list[tuple[str, str, int, dict[str, float]]]) -> None:
-    for kind, refs in (("gpx", ("gpxpy", "lxml tree", "lxml only")), ("tcx", ("tcxparser", "ElementTree", "lxml tree", "lxml only"))):
+    for kind, refs in (("gpx", ("gpxpy", "lxml tree", "lxml only")), ("tcx", ("tcxparser",) * (tcxparser is not None) + ("ElementTree", "lxml tree", "lxml only"))):
         rows = [r for r in results if r[0] == kind]
         if not rows:
             continue

@@ -14,6 +14,8 @@ after another and gathers their ratios:
 | FIT import of 300 files, whole process | sha256 over the same bytes | bench_fit.py | <= 20x |
 | FIT parse alone (the worker) | sha256 over the same bytes | bench_fit.py | (reported) |
 | GPX parse | gpxpy's parse of the same files | bench_gpx.py | >= 10x faster |
+| TCX read | python-tcxparser reading the same values of the same files | bench_gpx.py | >= 10x faster |
+| TCX read | an ElementTree tree of the same bytes (nothing read) | bench_gpx.py | (reported) |
 
 Usage: python benchmarks/bench_speed.py [--athletes 1000] [--rounds 5]
 
@@ -56,6 +58,11 @@ MEASURES = [
             r"GPX: .*?all real files together \([^)]*\): ([\d.]+)x gpxpy", 10.0, faster=True),
     Measure("GPX, synthetic 1 h run: times faster than gpxpy", "bench_gpx.py",
             r"GPX: .*?all synthetic together \([^)]*\): ([\d.]+)x gpxpy", None, faster=True),
+    Measure("TCX: tcxparser's read / runload's (times faster)", "bench_gpx.py",
+            r"TCX: .*?all real files together \([^)]*\): ([\d.]+)x tcxparser", 10.0, faster=True),
+    Measure("TCX: an ElementTree tree / runload's read (times faster)", "bench_gpx.py",
+            r"TCX: .*?all real files together \([^)]*\): [\d.]+x tcxparser, ([\d.]+)x ElementTree", None,
+            faster=True),
 ]
 
 

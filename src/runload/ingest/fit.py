@@ -190,11 +190,14 @@ def _message_key(msg: dict[str, Any]) -> str:
 def _unique(msgs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The messages, each identical copy after the first left out (in file order). Copies share
     their field count and times, so only messages that share those are compared in full."""
-    seen: dict[str, set[str] | None] = {}  # field count and times -> full keys (None: not yet needed)
-    first: dict[str, dict[str, Any]] = {}
+    seen: dict[object, set[str] | None] = {}  # field count and times -> full keys (None: not yet needed)
+    first: dict[object, dict[str, Any]] = {}
     out = []
     for msg in msgs:
-        brief = repr((len(msg), msg.get("timestamp"), msg.get("start_time")))
+        ts, start = msg.get("timestamp"), msg.get("start_time")
+        # as they are when both are plain whole numbers (the usual times), else as written
+        brief: object = ((len(msg), ts, start) if ts.__class__ is int and start.__class__ is int
+                         else repr((len(msg), ts, start)))
         if brief not in seen:
             seen[brief] = None
             first[brief] = msg
@@ -229,7 +232,7 @@ def _without_copies(fd: FitData) -> tuple[FitData, int]:
 
 
 def _time(raw: float) -> datetime:
-    return _FIT_EPOCH + timedelta(seconds=raw)
+    return _FIT_EPOCH + timedelta(0, raw)  # (days, seconds): positional is quicker than by name
 
 
 def _check_clock(value: Any, name: str) -> int:
@@ -330,7 +333,7 @@ def _next_start(starts: list[int | None], i: int) -> float:
 def _cumulative(t: np.ndarray, dist: np.ndarray, speed: np.ndarray) -> np.ndarray:
     """Cumulative distance of records from 0: the device's own (without impossible steps), else
     its speed integrated over time."""
-    if (~np.isnan(dist)).sum() >= 2 or len(t) < 2:
+    if np.count_nonzero(~np.isnan(dist)) >= 2 or len(t) < 2:
         return clean_cumulative(t, dist)
     v = np.where(np.isnan(speed) | (speed > MAX_SPEED_MPS), 0.0, speed)
     dt = np.clip(np.diff(t), 0.0, MAX_STEP_S)
@@ -451,24 +454,24 @@ def _from_records(fd: FitData, file_sport: dict[str, Any], device: str | None, o
 
 def _lap(lap: dict[str, Any], sport: Sport) -> Lap:
     """One lap: each value as :func:`_value` takes it (a number, finite and within what a device
-    records, else None; a lap's are dropped without a note), read without a call per key: a
-    file's laps ask for thousands of values."""
+    records, else None; a lap's are dropped without a note), read with as few Python steps as can
+    be: a file's laps ask for thousands of values."""
     get = lap.get
-    cad = _within(get("avg_cadence"), *_CADENCE)
+    distance, timer, avg_hr, max_hr, cad = [_within(get(key), lo, hi) for key, lo, hi in _LAP_VALUES]
     if cad is not None:
         cad = (cad + (_num(lap, "avg_fractional_cadence") or 0.0)) * 2 if sport in _FOOT_SPORTS else None
-    start = get("start_time")
     speed = get("enhanced_avg_speed")
     if not _is_number(speed):
         speed = get("avg_speed")
-    return Lap(
-        start_utc=_time(start) if isinstance(start, int) and start >= _ABSOLUTE_MIN else None,
-        distance_m=_within(get("total_distance"), *_DISTANCE),
-        timer_s=_within(get("total_timer_time"), *_TIME),
-        avg_hr_bpm=_within(get("avg_heart_rate"), *_HEART_RATE),
-        max_hr_bpm=_within(get("max_heart_rate"), *_HEART_RATE),
-        avg_cadence_spm=cad, avg_speed_mps=_within(speed, *_SPEED),
-    )
+    start = get("start_time")
+    # Lap's fields in their order (positional: a keyword call costs as much again)
+    return Lap(_time(start) if isinstance(start, int) and start >= _ABSOLUTE_MIN else None,
+               distance, timer, avg_hr, max_hr, cad, _within(speed, *_SPEED))
+
+
+# A lap's values read in bulk by :func:`_lap` and their bounds.
+_LAP_VALUES = (("total_distance", *_DISTANCE), ("total_timer_time", *_TIME), ("avg_heart_rate", *_HEART_RATE),
+               ("max_heart_rate", *_HEART_RATE), ("avg_cadence", *_CADENCE))
 
 
 def _is_number(raw: Any) -> bool:

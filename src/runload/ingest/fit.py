@@ -41,10 +41,7 @@ from runload.ingest.common import (
     LATEST_S, MAX_ACTIVITY_S, MAX_SPEED_MPS, MAX_STEP_S, clean_cumulative, hr_bins_array, kept,
     motion, plausible_times, refine_sport, settle_sport, sport_from_name,
 )
-from runload.ingest.fitfast import (
-    MESG_ACTIVITY, MESG_FILE_ID, MESG_LAP, MESG_RECORD, MESG_SESSION, MESG_SPORT, FitData, FitFallback,
-    read_fit_fast,
-)
+from runload.ingest.fitfast import MESG_RECORD, SUMMARY_LISTS, FitData, FitFallback, read_fit_fast
 from runload.models import Activity, Lap, Sport
 
 _FIT_EPOCH = datetime(1989, 12, 31, tzinfo=timezone.utc)
@@ -53,8 +50,6 @@ _ABSOLUTE_MIN = 0x10000000  # smaller date_time values are seconds since power-o
 _LATEST_RAW = int(LATEST_S - _FIT_EPOCH.timestamp())  # 2100: a later date is damage, not a recording
 _FOOT_SPORTS = {Sport.RUNNING, Sport.WALKING, Sport.HIKING}
 _RAW_TIME_FIELDS = {"timestamp", "start_time", "local_timestamp", "time_created"}
-_SUMMARY = {MESG_FILE_ID: "file_ids", MESG_SPORT: "sports", MESG_SESSION: "sessions", MESG_LAP: "laps",
-            MESG_ACTIVITY: "activities"}
 
 
 def parse_fit(data: bytes, name: str, *, fast: bool = True) -> list[Activity]:
@@ -103,8 +98,8 @@ def read_fit_fitdecode(data: bytes) -> FitData:
                     speed.append(_f(rec.get("enhanced_speed", rec.get("speed")), nan))
                     hr.append(_f(rec.get("heart_rate"), nan))
                     cad.append(_f(rec.get("cadence"), nan))
-                elif gnum in _SUMMARY:
-                    getattr(out, _SUMMARY[gnum]).append(_frame_dict(frame))
+                elif gnum in SUMMARY_LISTS:
+                    getattr(out, SUMMARY_LISTS[gnum]).append(_frame_dict(frame))
     except Exception as exc:  # noqa: BLE001 - fitdecode raises many kinds; what was read is kept
         out.problem = _problem_words(exc, fitdecode)
     out.rec_t, out.rec_dist = np.asarray(t, dtype=float), np.asarray(dist, dtype=float)

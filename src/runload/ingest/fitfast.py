@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -42,7 +43,10 @@ MESG_SESSION = 18
 MESG_LAP = 19
 MESG_RECORD = 20
 MESG_ACTIVITY = 34
-_SUMMARY_MESGS = {MESG_FILE_ID, MESG_SPORT, MESG_SESSION, MESG_LAP, MESG_ACTIVITY}
+# FitData's list of each message decoded in full
+SUMMARY_LISTS = {MESG_FILE_ID: "file_ids", MESG_SPORT: "sports", MESG_SESSION: "sessions", MESG_LAP: "laps",
+                 MESG_ACTIVITY: "activities"}
+_SUMMARY_MESGS = set(SUMMARY_LISTS)
 
 # Record fields read in bulk: timestamp, distance, speed, enhanced_speed, heart_rate, cadence,
 # compressed_speed_distance (which this reader does not expand: its presence means fall back).
@@ -160,7 +164,8 @@ _REC_FIELDS = {_REC_DISTANCE: ("distance", 4, "u4", 100.0), _REC_ENH_SPEED: ("en
                _REC_CAD: ("cadence", 1, "u1", 1.0)}
 _REC_NAMES = tuple(name for name, _, _, _ in _REC_FIELDS.values())
 _REC_SCALE = {name: scale for name, _, _, scale in _REC_FIELDS.values()}
-_REC_INVALID = {name: np.iinfo(kind).max for name, _, kind, _ in _REC_FIELDS.values()}  # (unsigned: all bits set)
+# the value a record field has when not written: all bits set (unsigned), scaled
+_REC_INVALID = {name: float(np.iinfo(kind).max) / scale for name, _, kind, scale in _REC_FIELDS.values()}
 
 
 def _record_dtype(rec: dict[int, tuple[int, int, int]], endian: str, size: int) -> np.dtype | None:
@@ -506,8 +511,7 @@ def _take_compressed(data: bytes, p: int, k: int, d: _Def, accumulator: int, nre
 
 
 def _keep(out: FitData, gnum: int, msg: dict[str, Any]) -> None:
-    {MESG_FILE_ID: out.file_ids, MESG_SPORT: out.sports, MESG_SESSION: out.sessions, MESG_LAP: out.laps,
-     MESG_ACTIVITY: out.activities}[gnum].append(msg)
+    getattr(out, SUMMARY_LISTS[gnum]).append(msg)
 
 
 def _gather_records(data: bytes, defs_all: list[_Def], out: FitData, total: int) -> None:
@@ -580,17 +584,25 @@ def _layout_records(data: bytes, d: _Def) -> tuple[np.ndarray | slice, dict[str,
         seqs = [np.asarray(d.seq, dtype=np.int64)] if d.offsets else []
         seqs += [np.arange(seq0, seq0 + step * count, step, dtype=np.int64) for _, _, count, _, seq0, step in d.parts]
         where = np.concatenate(seqs) if len(seqs) > 1 else seqs[0]
-    raw_t = np.concatenate(stamps) if len(stamps) > 1 else stamps[0]
-    t = raw_t.astype(np.float64)
-    missing = raw_t < 0
+    # each chunk's values go straight to their place in the columns (no copies joined after)
+    ends = list(accumulate(count for _, _, count in pieces))
+    spans = list(zip([0, *ends[:-1]], ends))
+    t = np.empty(ends[-1])
+    for (a, b), chunk_stamps in zip(spans, stamps):
+        t[a:b] = chunk_stamps
+    missing = t < 0  # (no timestamp: -1)
     if missing.any():
         t[missing] = np.nan
     values = {"t": t}
     for name in (rec_dtype.names if rec_dtype is not None else None) or ():
-        raw = np.concatenate([c[name] for c in chunks]) if len(chunks) > 1 else chunks[0][name]
+        column = np.empty(ends[-1])
         scale = _REC_SCALE[name]
-        column = raw.astype(np.float64) if scale == 1.0 else np.divide(raw, scale, dtype=np.float64)
-        invalid = raw == _REC_INVALID[name]
+        for (a, b), chunk in zip(spans, chunks):
+            if scale == 1.0:
+                column[a:b] = chunk[name]
+            else:
+                np.divide(chunk[name], scale, out=column[a:b])
+        invalid = column == _REC_INVALID[name]  # (distinct raw numbers stay distinct when scaled)
         if invalid.any():
             column[invalid] = np.nan
         values[name] = column

@@ -299,10 +299,8 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
             safe_dt = np.where(dt > 0, dt, 1.0)
             speed = dd / safe_dt
             moving = (dt > 0) & (dt <= MAX_STEP_S) & (speed > MOVING_MPS)
-        j = np.minimum(_window_ends(t, every_second), len(t) - 1)
-        span = t[j] - t[:-1]
         if every_second:  # each window spans 1 to 5 whole seconds: the moving steps' windows all count
-            v_kmh = ((d[j] - d[:-1]) / span * 3.6)[moving]
+            v_kmh = _window_kmh(t, d)[moving]
             w_count = len(v_kmh)
             track_moving = float(w_count)
             if w_count:
@@ -310,6 +308,8 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
                 top = float(v_kmh.max())
                 fast = float(np.count_nonzero(v_kmh > RIDE_FAST_KMH))
         else:
+            j = np.minimum(_window_ends(t), len(t) - 1)
+            span = t[j] - t[:-1]
             window_ok = moving & (span > 0) & (span <= MAX_STEP_S)
             w = dt[window_ok]
             v_kmh = (d[j] - d[:-1])[window_ok] / span[window_ok] * 3.6
@@ -333,15 +333,35 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
     return Motion(dist, mov, avg, p95, top, fast, coast, climb)
 
 
-def _window_ends(t: np.ndarray, every_second: bool) -> np.ndarray:
+def _window_ends(t: np.ndarray) -> np.ndarray:
     """For each sample but the last, the first sample at least :data:`_WINDOW_S` later (the
-    number of samples when none is). Samples every whole second (most devices) need no search:
-    times that are whole numbers one apart make each one's window end a fixed count ahead."""
-    t0 = float(t[0])
-    if every_second and t0.is_integer() and abs(t0) < 2.0**52:
-        return np.arange(len(t) - 1) + math.ceil(_WINDOW_S)
+    number of samples when none is)."""
     ends: np.ndarray = np.searchsorted(t, t[:-1] + _WINDOW_S)
     return ends
+
+
+def _window_kmh(t: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """For each sample but the last of samples one second apart, the speed (km/h) from it to the
+    end of its window (:func:`_window_ends`, the last sample at most). Times that are whole
+    numbers need no search: each window ends a fixed count ``k`` of samples ahead (or at the last
+    sample), and from a time of 0 or later exactly ``k`` seconds later (each time is the one before
+    plus 1, exactly), so those windows need no times either."""
+    t0 = float(t[0])
+    k = math.ceil(_WINDOW_S)
+    if not (t0.is_integer() and abs(t0) < 2.0**52):
+        j = np.minimum(_window_ends(t), len(t) - 1)
+    elif t0 < 0:
+        j = np.minimum(np.arange(len(t) - 1) + k, len(t) - 1)
+    else:
+        head = max(len(t) - k, 0)  # the samples whose window ends k samples ahead
+        v = np.empty(len(t) - 1)
+        np.subtract(d[k:], d[:head], out=v[:head])
+        v[:head] /= float(k)
+        v[head:] = (d[-1] - d[head:-1]) / (t[-1] - t[head:-1])
+        v *= 3.6
+        return v
+    ahead: np.ndarray = (d[j] - d[:-1]) / (t[j] - t[:-1]) * 3.6
+    return ahead
 
 
 def _weighted_p95(v: np.ndarray, w: np.ndarray | None) -> float:
@@ -437,9 +457,10 @@ def clean_cumulative(t: np.ndarray, cum: np.ndarray) -> np.ndarray:
     dd, dt = d[1:] - d[:-1], tt[1:] - tt[:-1]  # np.diff's own steps, without its Python overhead
     limit = np.fmax(np.abs(dt), 1.0)  # a step of unknown time (NaN) is allowed one second
     limit *= MAX_SPEED_MPS
+    good = (dd >= 0) & (dd <= limit)
     total = np.empty(n_ok)
     total[0] = 0.0
-    np.cumsum(np.where((dd >= 0) & (dd <= limit), dd, 0.0), out=total[1:])
+    np.cumsum(dd if good.all() else np.where(good, dd, 0.0), out=total[1:])
     if n_ok == len(cum):
         return total
     out = np.full(len(cum), np.nan)
@@ -500,9 +521,10 @@ def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0) 
     seconds = np.minimum(dt, max_gap_s)
     lo, hi = int(keys.min()), int(keys.max())
     if hi - lo < 4096:  # heart rates as recorded: one counter per bpm between the lowest and highest
-        sums = np.bincount(keys - lo, weights=seconds)
+        shift = lo if lo < 0 or hi >= 4096 else 0  # (from 0 when that is as few counters: no shifting)
+        sums = np.bincount(keys - shift if shift else keys, weights=seconds)
         present = np.flatnonzero(sums)  # every second counted is more than 0: a bin holding any is not 0
-        return dict(zip((present + lo).tolist(), sums[present].tolist()))
+        return dict(zip((present + shift if shift else present).tolist(), sums[present].tolist()))
     uniq, inv = np.unique(keys, return_inverse=True)
     sums = np.bincount(inv, weights=seconds)
     return {int(k): float(v) for k, v in zip(uniq, sums)}

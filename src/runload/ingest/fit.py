@@ -359,7 +359,8 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
     if timer is not None and (elapsed is None or timer > elapsed + 1):
         elapsed = timer  # elapsed time is never shorter than the time the timer ran
     in_leg = (fd.rec_t >= start_raw) & (fd.rec_t <= end_raw)
-    t, hr, dist, speed = kept(in_leg, fd.rec_t, fd.rec_hr, fd.rec_dist, fd.rec_speed)
+    t, hr, dist, speed, *cad = kept(in_leg, fd.rec_t, fd.rec_hr, fd.rec_dist, fd.rec_speed,
+                                    *((fd.rec_cad,) if len(fd.rec_cad) else ()))
     sport, sub = _sport_of(s, file_sport)
     distance = _value(s, ("total_distance",), "distance", notes)
     source = "summary"
@@ -369,8 +370,7 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
         distance = float(d.max() - d.min()) if len(d) > 1 else 0.0
         source = "records"
     gain = _value(s, ("total_ascent",), "ascent", notes)
-    m = motion(t, cum, distance_m=distance, moving_s=timer, cadence=kept(in_leg, fd.rec_cad)[0] if len(fd.rec_cad) else None,
-               gain_m=gain)
+    m = motion(t, cum, distance_m=distance, moving_s=timer, cadence=cad[0] if cad else None, gain_m=gain)
     inferred = False
     if sport is None and multisport:
         # A multisport device labels the legs it has profiles for; an unlabelled leg is some other

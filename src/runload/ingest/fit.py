@@ -450,23 +450,38 @@ def _from_records(fd: FitData, file_sport: dict[str, Any], device: str | None, o
 def _lap(lap: dict[str, Any], sport: Sport) -> Lap:
     """One lap: each value as :func:`_value` takes it (a number, finite and within what a device
     records, else None; a lap's are dropped without a note), read with as few Python steps as can
-    be: a file's laps ask for thousands of values."""
+    be: a file's laps ask for thousands of values. A plain int or float within its bounds (the
+    usual value) is taken at once, anything else as :func:`_within` takes it (an int compares with
+    the bounds as its float does: they are far below 2**53)."""
     get = lap.get
-    distance, timer, avg_hr, max_hr, cad = [_within(get(key), lo, hi) for key, lo, hi in _LAP_VALUES]
+    v = get("total_distance")
+    distance = (float(v) if (v.__class__ is float or v.__class__ is int) and _DISTANCE[0] <= v <= _DISTANCE[1]
+                else _within(v, *_DISTANCE))
+    v = get("total_timer_time")
+    timer = (float(v) if (v.__class__ is float or v.__class__ is int) and _TIME[0] <= v <= _TIME[1]
+             else _within(v, *_TIME))
+    v = get("avg_heart_rate")
+    avg_hr = (float(v) if (v.__class__ is int or v.__class__ is float) and _HEART_RATE[0] <= v <= _HEART_RATE[1]
+              else _within(v, *_HEART_RATE))
+    v = get("max_heart_rate")
+    max_hr = (float(v) if (v.__class__ is int or v.__class__ is float) and _HEART_RATE[0] <= v <= _HEART_RATE[1]
+              else _within(v, *_HEART_RATE))
+    v = get("avg_cadence")
+    cad = (float(v) if (v.__class__ is int or v.__class__ is float) and _CADENCE[0] <= v <= _CADENCE[1]
+           else _within(v, *_CADENCE))
     if cad is not None:
-        cad = (cad + (_num(lap, "avg_fractional_cadence") or 0.0)) * 2 if sport in _FOOT_SPORTS else None
+        if sport in _FOOT_SPORTS:
+            frac = get("avg_fractional_cadence")  # (_num, inlined)
+            cad = (cad + (float(frac) if _is_number(frac) and frac else 0.0)) * 2
+        else:
+            cad = None
     speed = get("enhanced_avg_speed")
     if not _is_number(speed):
         speed = get("avg_speed")
     start = get("start_time")
-    # Lap's fields in their order (positional: a keyword call costs as much again)
-    return Lap(_time(start) if isinstance(start, int) and start >= _ABSOLUTE_MIN else None,
+    # Lap's fields in their order (positional: a keyword call costs as much again); _time inlined
+    return Lap(_FIT_EPOCH + timedelta(0, start) if isinstance(start, int) and start >= _ABSOLUTE_MIN else None,
                distance, timer, avg_hr, max_hr, cad, _within(speed, *_SPEED))
-
-
-# A lap's values read in bulk by :func:`_lap` and their bounds.
-_LAP_VALUES = (("total_distance", *_DISTANCE), ("total_timer_time", *_TIME), ("avg_heart_rate", *_HEART_RATE),
-               ("max_heart_rate", *_HEART_RATE), ("avg_cadence", *_CADENCE))
 
 
 def _is_number(raw: Any) -> bool:

@@ -449,9 +449,11 @@ def _repeats(data: bytes, p: int, end: int, members: list[tuple[int, int]], stri
             column = data[p + k * stride + offset:p + upto * stride:stride]
             if table is not None:
                 column = column.translate(table)
-            found = min(found, len(column) - len(column.lstrip(bytes((h,)))))
-            if not found:
-                break
+            byte = bytes((h,))
+            if column != byte * len(column):  # (compared at once; stripping looks at each byte in turn)
+                found = min(found, len(column) - len(column.lstrip(byte)))
+                if not found:
+                    break
         k += found
         if k < upto:
             break
@@ -477,8 +479,10 @@ def _take_cycle(data: bytes, p: int, k: int, stride: int, cycle: list[tuple[int,
         body = p + (q - first) + 1
         stamps = None
         if d.ts_offset is not None:
-            raw = _u32(data, body + d.ts_offset, stride, k, d.endian).astype(np.int64)
-            stamps = np.where(raw == 0xFFFFFFFF, -1, raw)
+            stamps = _u32(data, body + d.ts_offset, stride, k, d.endian).astype(np.int64)
+            invalid = stamps == 0xFFFFFFFF
+            if invalid.any():
+                stamps[invalid] = -1
             stamps_by_member.append(stamps)
         if d.gnum == MESG_RECORD:
             d.parts.append((body, stride, k, stamps if stamps is not None else np.full(k, -1, dtype=np.int64),

@@ -279,7 +279,7 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
     own; ``cadence`` (aligned with the samples) lets coasting be seen."""
     t = np.asarray(t_s, dtype=float)
     d = np.asarray(cum_m, dtype=float)
-    ok = ~np.isnan(t) & ~np.isnan(d)
+    ok = ~(np.isnan(t) | np.isnan(d))
     t, d = kept(ok, t, d)
     cad = kept(ok, np.asarray(cadence, dtype=float))[0] if cadence is not None and len(cadence) == len(ok) else None
     track_moving = 0.0
@@ -287,24 +287,44 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
     fast = 0.0
     coast: float | None = None
     if len(t) >= 2:
-        dt = np.diff(t)
-        dd = np.diff(d)
-        step_ok = (dt > 0) & (dt <= MAX_STEP_S)
-        safe_dt = np.where(dt > 0, dt, 1.0)
-        moving = step_ok & (dd / safe_dt > MOVING_MPS)
-        j = np.minimum(_window_ends(t, dt), len(t) - 1)
-        span = t[j] - t[:-1]
-        window_ok = moving & (span > 0) & (span <= MAX_STEP_S)
-        w = dt[window_ok]
-        v_kmh = (d[j] - d[:-1])[window_ok] / span[window_ok] * 3.6
-        track_moving = float(dt[moving].sum())
-        if len(w):
-            p95 = _weighted_p95(v_kmh, w)
-            top = float(v_kmh.max())
-            fast = float(w[v_kmh > RIDE_FAST_KMH].sum())
+        dt = t[1:] - t[:-1]  # np.diff's own steps, without its Python overhead
+        dd = d[1:] - d[:-1]
+        # Samples every whole second (most devices): every step is 1 s, so a step's speed is its
+        # distance, a window's end lies a fixed count ahead and sums of seconds are counts.
+        every_second = bool((dt == 1.0).all())
+        if every_second:
+            speed = dd  # dd / 1.0, exactly
+            moving = speed > MOVING_MPS
+        else:
+            safe_dt = np.where(dt > 0, dt, 1.0)
+            speed = dd / safe_dt
+            moving = (dt > 0) & (dt <= MAX_STEP_S) & (speed > MOVING_MPS)
+        if every_second:  # each window spans 1 to 5 whole seconds: the moving steps' windows all count
+            v_kmh = _window_kmh(t, d)[moving]
+            w_count = len(v_kmh)
+            track_moving = float(w_count)
+            if w_count:
+                p95 = _weighted_p95(v_kmh, None)
+                top = float(v_kmh.max())
+                fast = float(np.count_nonzero(v_kmh > RIDE_FAST_KMH))
+        else:
+            j = np.minimum(_window_ends(t), len(t) - 1)
+            span = t[j] - t[:-1]
+            window_ok = moving & (span > 0) & (span <= MAX_STEP_S)
+            w = dt[window_ok]
+            v_kmh = (d[j] - d[:-1])[window_ok] / span[window_ok] * 3.6
+            track_moving = float(dt[moving].sum())
+            if len(w):
+                p95 = _weighted_p95(v_kmh, w)
+                top = float(v_kmh.max())
+                fast = float(w[v_kmh > RIDE_FAST_KMH].sum())
         if cad is not None:
-            brisk = moving & (dd / safe_dt * 3.6 > 10) & ~np.isnan(cad[:-1])
-            if dt[brisk].sum() >= 60:
+            brisk = moving & (speed * 3.6 > 10) & ~np.isnan(cad[:-1])
+            if every_second:
+                brisk_s = float(np.count_nonzero(brisk))
+                if brisk_s >= 60:
+                    coast = float(np.count_nonzero(brisk & (cad[:-1] == 0)) / brisk_s)
+            elif dt[brisk].sum() >= 60:
                 coast = float(dt[brisk & (cad[:-1] == 0)].sum() / dt[brisk].sum())
     dist = distance_m if distance_m is not None else (float(d[-1] - d[0]) if len(d) >= 2 else 0.0)
     mov = moving_s if moving_s else track_moving
@@ -313,24 +333,44 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
     return Motion(dist, mov, avg, p95, top, fast, coast, climb)
 
 
-def _window_ends(t: np.ndarray, dt: np.ndarray) -> np.ndarray:
+def _window_ends(t: np.ndarray) -> np.ndarray:
     """For each sample but the last, the first sample at least :data:`_WINDOW_S` later (the
-    number of samples when none is). Samples every whole second (most devices) need no search:
-    times that are whole numbers one apart make each one's window end a fixed count ahead."""
-    t0 = float(t[0])
-    if t0.is_integer() and abs(t0) < 2.0**52 and bool((dt == 1.0).all()):
-        return np.arange(len(t) - 1) + math.ceil(_WINDOW_S)
+    number of samples when none is)."""
     ends: np.ndarray = np.searchsorted(t, t[:-1] + _WINDOW_S)
     return ends
 
 
-def _weighted_p95(v: np.ndarray, w: np.ndarray) -> float:
-    """The value ``v`` stays under for 95% of the weight ``w``: sorted by value, the first whose
-    running total of weight reaches 95% of the whole. With every weight one second (samples every
-    second) the running totals are the whole numbers 1, 2, ..., so the value is the k-th smallest,
-    found without sorting."""
-    if bool((w == 1.0).all()):
-        k = min(max(math.ceil(0.95 * float(len(w))) - 1, 0), len(w) - 1)
+def _window_kmh(t: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """For each sample but the last of samples one second apart, the speed (km/h) from it to the
+    end of its window (:func:`_window_ends`, the last sample at most). Times that are whole
+    numbers need no search: each window ends a fixed count ``k`` of samples ahead (or at the last
+    sample), and from a time of 0 or later exactly ``k`` seconds later (each time is the one before
+    plus 1, exactly), so those windows need no times either."""
+    t0 = float(t[0])
+    k = math.ceil(_WINDOW_S)
+    if not (t0.is_integer() and abs(t0) < 2.0**52):
+        j = np.minimum(_window_ends(t), len(t) - 1)
+    elif t0 < 0:
+        j = np.minimum(np.arange(len(t) - 1) + k, len(t) - 1)
+    else:
+        head = max(len(t) - k, 0)  # the samples whose window ends k samples ahead
+        v = np.empty(len(t) - 1)
+        np.subtract(d[k:], d[:head], out=v[:head])
+        v[:head] /= float(k)
+        v[head:] = (d[-1] - d[head:-1]) / (t[-1] - t[head:-1])
+        v *= 3.6
+        return v
+    ahead: np.ndarray = (d[j] - d[:-1]) / (t[j] - t[:-1]) * 3.6
+    return ahead
+
+
+def _weighted_p95(v: np.ndarray, w: np.ndarray | None) -> float:
+    """The value ``v`` stays under for 95% of the weight ``w`` (None: every weight 1): sorted by
+    value, the first whose running total of weight reaches 95% of the whole. With every weight one
+    second (samples every second) the running totals are the whole numbers 1, 2, ..., so the value
+    is the k-th smallest, found without sorting."""
+    if w is None or bool((w == 1.0).all()):
+        k = min(max(math.ceil(0.95 * float(len(v))) - 1, 0), len(v) - 1)
         return float(np.partition(v, k)[k])
     order = np.argsort(v)
     cum_w = np.cumsum(w[order])
@@ -408,16 +448,19 @@ def clean_cumulative(t: np.ndarray, cum: np.ndarray) -> np.ndarray:
     """A running total of distance without its impossible steps: a step that goes backwards or
     faster than 360 km/h (a GPS jump, a corrupted value) adds nothing. NaN stays NaN."""
     ok = ~np.isnan(cum)
-    n_ok = int(ok.sum())
+    n_ok = int(np.count_nonzero(ok))
     if n_ok < 2:
         out = np.full(len(cum), np.nan)
         out[ok] = 0.0
         return out
     d, tt = kept(ok, cum, t)
-    dd, dt = np.diff(d), np.diff(tt)
-    dt = np.where(np.isnan(dt), 0.0, np.abs(dt))
-    good = (dd >= 0) & (dd <= MAX_SPEED_MPS * np.maximum(dt, 1.0))
-    total = np.concatenate(([0.0], np.cumsum(np.where(good, dd, 0.0))))
+    dd, dt = d[1:] - d[:-1], tt[1:] - tt[:-1]  # np.diff's own steps, without its Python overhead
+    limit = np.fmax(np.abs(dt), 1.0)  # a step of unknown time (NaN) is allowed one second
+    limit *= MAX_SPEED_MPS
+    good = (dd >= 0) & (dd <= limit)
+    total = np.empty(n_ok)
+    total[0] = 0.0
+    np.cumsum(dd if good.all() else np.where(good, dd, 0.0), out=total[1:])
     if n_ok == len(cum):
         return total
     out = np.full(len(cum), np.nan)
@@ -465,10 +508,10 @@ def hr_bins(samples: Iterable[tuple[datetime, float]], max_gap_s: float = 30.0) 
 
 def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0) -> dict[int, float]:
     """:func:`hr_bins` for arrays of times (seconds) and bpm (NaN where missing), with numpy."""
-    t, hr = kept(~np.isnan(hr_bpm) & ~np.isnan(t_s), t_s, hr_bpm)
+    t, hr = kept(~(np.isnan(hr_bpm) | np.isnan(t_s)), t_s, hr_bpm)
     if len(t) < 2:
         return {}
-    dt = np.diff(t)
+    dt = t[1:] - t[:-1]
     prev = hr[:-1]
     ok = (dt > 0) & (prev > 0)
     if not ok.any():
@@ -478,10 +521,10 @@ def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0) 
     seconds = np.minimum(dt, max_gap_s)
     lo, hi = int(keys.min()), int(keys.max())
     if hi - lo < 4096:  # heart rates as recorded: one counter per bpm between the lowest and highest
-        shifted = keys - lo
-        sums = np.bincount(shifted, weights=seconds)
-        present = np.flatnonzero(np.bincount(shifted))
-        return dict(zip((present + lo).tolist(), sums[present].tolist()))
+        shift = lo if lo < 0 or hi >= 4096 else 0  # (from 0 when that is as few counters: no shifting)
+        sums = np.bincount(keys - shift if shift else keys, weights=seconds)
+        present = np.flatnonzero(sums)  # every second counted is more than 0: a bin holding any is not 0
+        return dict(zip((present + shift if shift else present).tolist(), sums[present].tolist()))
     uniq, inv = np.unique(keys, return_inverse=True)
     sums = np.bincount(inv, weights=seconds)
     return {int(k): float(v) for k, v in zip(uniq, sums)}

@@ -41,10 +41,7 @@ from runload.ingest.common import (
     LATEST_S, MAX_ACTIVITY_S, MAX_SPEED_MPS, MAX_STEP_S, clean_cumulative, hr_bins_array, kept,
     motion, plausible_times, refine_sport, settle_sport, sport_from_name,
 )
-from runload.ingest.fitfast import (
-    MESG_ACTIVITY, MESG_FILE_ID, MESG_LAP, MESG_RECORD, MESG_SESSION, MESG_SPORT, FitData, FitFallback,
-    read_fit_fast,
-)
+from runload.ingest.fitfast import MESG_RECORD, SUMMARY_LISTS, FitData, FitFallback, read_fit_fast
 from runload.models import Activity, Lap, Sport
 
 _FIT_EPOCH = datetime(1989, 12, 31, tzinfo=timezone.utc)
@@ -53,8 +50,6 @@ _ABSOLUTE_MIN = 0x10000000  # smaller date_time values are seconds since power-o
 _LATEST_RAW = int(LATEST_S - _FIT_EPOCH.timestamp())  # 2100: a later date is damage, not a recording
 _FOOT_SPORTS = {Sport.RUNNING, Sport.WALKING, Sport.HIKING}
 _RAW_TIME_FIELDS = {"timestamp", "start_time", "local_timestamp", "time_created"}
-_SUMMARY = {MESG_FILE_ID: "file_ids", MESG_SPORT: "sports", MESG_SESSION: "sessions", MESG_LAP: "laps",
-            MESG_ACTIVITY: "activities"}
 
 
 def parse_fit(data: bytes, name: str, *, fast: bool = True) -> list[Activity]:
@@ -103,8 +98,8 @@ def read_fit_fitdecode(data: bytes) -> FitData:
                     speed.append(_f(rec.get("enhanced_speed", rec.get("speed")), nan))
                     hr.append(_f(rec.get("heart_rate"), nan))
                     cad.append(_f(rec.get("cadence"), nan))
-                elif gnum in _SUMMARY:
-                    getattr(out, _SUMMARY[gnum]).append(_frame_dict(frame))
+                elif gnum in SUMMARY_LISTS:
+                    getattr(out, SUMMARY_LISTS[gnum]).append(_frame_dict(frame))
     except Exception as exc:  # noqa: BLE001 - fitdecode raises many kinds; what was read is kept
         out.problem = _problem_words(exc, fitdecode)
     out.rec_t, out.rec_dist = np.asarray(t, dtype=float), np.asarray(dist, dtype=float)
@@ -190,11 +185,14 @@ def _message_key(msg: dict[str, Any]) -> str:
 def _unique(msgs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The messages, each identical copy after the first left out (in file order). Copies share
     their field count and times, so only messages that share those are compared in full."""
-    seen: dict[str, set[str] | None] = {}  # field count and times -> full keys (None: not yet needed)
-    first: dict[str, dict[str, Any]] = {}
+    seen: dict[object, set[str] | None] = {}  # field count and times -> full keys (None: not yet needed)
+    first: dict[object, dict[str, Any]] = {}
     out = []
     for msg in msgs:
-        brief = repr((len(msg), msg.get("timestamp"), msg.get("start_time")))
+        ts, start = msg.get("timestamp"), msg.get("start_time")
+        # as they are when both are plain whole numbers (the usual times), else as written
+        brief: object = ((len(msg), ts, start) if ts.__class__ is int and start.__class__ is int
+                         else repr((len(msg), ts, start)))
         if brief not in seen:
             seen[brief] = None
             first[brief] = msg
@@ -229,7 +227,7 @@ def _without_copies(fd: FitData) -> tuple[FitData, int]:
 
 
 def _time(raw: float) -> datetime:
-    return _FIT_EPOCH + timedelta(seconds=raw)
+    return _FIT_EPOCH + timedelta(0, raw)  # (days, seconds): positional is quicker than by name
 
 
 def _check_clock(value: Any, name: str) -> int:
@@ -330,7 +328,7 @@ def _next_start(starts: list[int | None], i: int) -> float:
 def _cumulative(t: np.ndarray, dist: np.ndarray, speed: np.ndarray) -> np.ndarray:
     """Cumulative distance of records from 0: the device's own (without impossible steps), else
     its speed integrated over time."""
-    if (~np.isnan(dist)).sum() >= 2 or len(t) < 2:
+    if np.count_nonzero(~np.isnan(dist)) >= 2 or len(t) < 2:
         return clean_cumulative(t, dist)
     v = np.where(np.isnan(speed) | (speed > MAX_SPEED_MPS), 0.0, speed)
     dt = np.clip(np.diff(t), 0.0, MAX_STEP_S)
@@ -361,7 +359,8 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
     if timer is not None and (elapsed is None or timer > elapsed + 1):
         elapsed = timer  # elapsed time is never shorter than the time the timer ran
     in_leg = (fd.rec_t >= start_raw) & (fd.rec_t <= end_raw)
-    t, hr, dist, speed = kept(in_leg, fd.rec_t, fd.rec_hr, fd.rec_dist, fd.rec_speed)
+    t, hr, dist, speed, *cad = kept(in_leg, fd.rec_t, fd.rec_hr, fd.rec_dist, fd.rec_speed,
+                                    *((fd.rec_cad,) if len(fd.rec_cad) else ()))
     sport, sub = _sport_of(s, file_sport)
     distance = _value(s, ("total_distance",), "distance", notes)
     source = "summary"
@@ -371,8 +370,7 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
         distance = float(d.max() - d.min()) if len(d) > 1 else 0.0
         source = "records"
     gain = _value(s, ("total_ascent",), "ascent", notes)
-    m = motion(t, cum, distance_m=distance, moving_s=timer, cadence=kept(in_leg, fd.rec_cad)[0] if len(fd.rec_cad) else None,
-               gain_m=gain)
+    m = motion(t, cum, distance_m=distance, moving_s=timer, cadence=cad[0] if cad else None, gain_m=gain)
     inferred = False
     if sport is None and multisport:
         # A multisport device labels the legs it has profiles for; an unlabelled leg is some other
@@ -451,24 +449,39 @@ def _from_records(fd: FitData, file_sport: dict[str, Any], device: str | None, o
 
 def _lap(lap: dict[str, Any], sport: Sport) -> Lap:
     """One lap: each value as :func:`_value` takes it (a number, finite and within what a device
-    records, else None; a lap's are dropped without a note), read without a call per key: a
-    file's laps ask for thousands of values."""
+    records, else None; a lap's are dropped without a note), read with as few Python steps as can
+    be: a file's laps ask for thousands of values. A plain int or float within its bounds (the
+    usual value) is taken at once, anything else as :func:`_within` takes it (an int compares with
+    the bounds as its float does: they are far below 2**53)."""
     get = lap.get
-    cad = _within(get("avg_cadence"), *_CADENCE)
+    v = get("total_distance")
+    distance = (float(v) if (v.__class__ is float or v.__class__ is int) and _DISTANCE[0] <= v <= _DISTANCE[1]
+                else _within(v, *_DISTANCE))
+    v = get("total_timer_time")
+    timer = (float(v) if (v.__class__ is float or v.__class__ is int) and _TIME[0] <= v <= _TIME[1]
+             else _within(v, *_TIME))
+    v = get("avg_heart_rate")
+    avg_hr = (float(v) if (v.__class__ is int or v.__class__ is float) and _HEART_RATE[0] <= v <= _HEART_RATE[1]
+              else _within(v, *_HEART_RATE))
+    v = get("max_heart_rate")
+    max_hr = (float(v) if (v.__class__ is int or v.__class__ is float) and _HEART_RATE[0] <= v <= _HEART_RATE[1]
+              else _within(v, *_HEART_RATE))
+    v = get("avg_cadence")
+    cad = (float(v) if (v.__class__ is int or v.__class__ is float) and _CADENCE[0] <= v <= _CADENCE[1]
+           else _within(v, *_CADENCE))
     if cad is not None:
-        cad = (cad + (_num(lap, "avg_fractional_cadence") or 0.0)) * 2 if sport in _FOOT_SPORTS else None
-    start = get("start_time")
+        if sport in _FOOT_SPORTS:
+            frac = get("avg_fractional_cadence")  # (_num, inlined)
+            cad = (cad + (float(frac) if _is_number(frac) and frac else 0.0)) * 2
+        else:
+            cad = None
     speed = get("enhanced_avg_speed")
     if not _is_number(speed):
         speed = get("avg_speed")
-    return Lap(
-        start_utc=_time(start) if isinstance(start, int) and start >= _ABSOLUTE_MIN else None,
-        distance_m=_within(get("total_distance"), *_DISTANCE),
-        timer_s=_within(get("total_timer_time"), *_TIME),
-        avg_hr_bpm=_within(get("avg_heart_rate"), *_HEART_RATE),
-        max_hr_bpm=_within(get("max_heart_rate"), *_HEART_RATE),
-        avg_cadence_spm=cad, avg_speed_mps=_within(speed, *_SPEED),
-    )
+    start = get("start_time")
+    # Lap's fields in their order (positional: a keyword call costs as much again); _time inlined
+    return Lap(_FIT_EPOCH + timedelta(0, start) if isinstance(start, int) and start >= _ABSOLUTE_MIN else None,
+               distance, timer, avg_hr, max_hr, cad, _within(speed, *_SPEED))
 
 
 def _is_number(raw: Any) -> bool:

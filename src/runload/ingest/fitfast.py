@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -42,7 +43,10 @@ MESG_SESSION = 18
 MESG_LAP = 19
 MESG_RECORD = 20
 MESG_ACTIVITY = 34
-_SUMMARY_MESGS = {MESG_FILE_ID, MESG_SPORT, MESG_SESSION, MESG_LAP, MESG_ACTIVITY}
+# FitData's list of each message decoded in full
+SUMMARY_LISTS = {MESG_FILE_ID: "file_ids", MESG_SPORT: "sports", MESG_SESSION: "sessions", MESG_LAP: "laps",
+                 MESG_ACTIVITY: "activities"}
+_SUMMARY_MESGS = set(SUMMARY_LISTS)
 
 # Record fields read in bulk: timestamp, distance, speed, enhanced_speed, heart_rate, cadence,
 # compressed_speed_distance (which this reader does not expand: its presence means fall back).
@@ -107,7 +111,7 @@ class _Layout:
     the message's size, where its timestamp sits, its record fields, or the summary fields it
     decodes (with one ``struct`` reading them all)."""
 
-    __slots__ = ("gnum", "size", "endian", "fields", "plan", "unpack", "ts_offset", "rec", "rec_dtype")
+    __slots__ = ("gnum", "size", "endian", "fields", "plan", "simple", "unpack", "ts_offset", "rec", "rec_dtype")
 
     def __init__(self, key: bytes) -> None:
         """``key``: the definition's bytes after its header and reserved byte (architecture, global
@@ -144,6 +148,12 @@ class _Layout:
         self.size = offset
         # each field's name, invalid value, scale, offset, enum and kind, as one tuple (read per message)
         self.plan = tuple((f.name, f.invalid, f.scale, f.add, f.enum, f.is_string) for f in self.fields)
+        # the same, when no field is a string, has an offset or is written twice (most summaries):
+        # each field's name, invalid value and what turns it into its value, read in fewer steps
+        self.simple: tuple[tuple[str, int | None, int, Any], ...] | None = None
+        names = [f.name for f in self.fields]
+        if len(set(names)) == len(names) and not any(f.is_string or f.add is not None for f in self.fields):
+            self.simple = tuple((f.name, f.invalid, *_convert(f)) for f in self.fields)
         self.unpack = struct.Struct(fmt).unpack_from
         self.rec_dtype = _record_dtype(self.rec, endian, offset) if gnum == MESG_RECORD else None
 
@@ -154,6 +164,8 @@ _REC_FIELDS = {_REC_DISTANCE: ("distance", 4, "u4", 100.0), _REC_ENH_SPEED: ("en
                _REC_CAD: ("cadence", 1, "u1", 1.0)}
 _REC_NAMES = tuple(name for name, _, _, _ in _REC_FIELDS.values())
 _REC_SCALE = {name: scale for name, _, _, scale in _REC_FIELDS.values()}
+# the value a record field has when not written: all bits set (unsigned), scaled
+_REC_INVALID = {name: float(np.iinfo(kind).max) / scale for name, _, kind, scale in _REC_FIELDS.values()}
 
 
 def _record_dtype(rec: dict[int, tuple[int, int, int]], endian: str, size: int) -> np.dtype | None:
@@ -219,8 +231,22 @@ def _field_spec(gnum: int, num: int, offset: int, size: int, base: int) -> _Fiel
     return _FieldSpec(prof.name, offset, f"{size}s" if is_string else code, invalid, scale, add, enum, is_string)
 
 
+def _convert(f: _FieldSpec) -> tuple[int, Any]:
+    """How :func:`_decode` turns a field's raw number into its value: (0, None) as it is, (1,
+    scale) divided by its scale, (2, enum) its name (an enum's name wins over any scale)."""
+    if f.enum is not None:
+        return 2, f.enum
+    return (1, f.scale) if f.scale is not None else (0, None)
+
+
 def _decode(layout: _Layout, data: bytes, body: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    if layout.simple is not None:
+        for (name, invalid, kind, how), raw in zip(layout.simple, layout.unpack(data, body)):
+            if raw == invalid or raw != raw:  # invalid, or NaN
+                continue
+            out[name] = raw if kind == 0 else raw / how if kind == 1 else how.get(raw, raw)
+        return out
     for (name, invalid, scale, add, enum, is_string), raw in zip(layout.plan, layout.unpack(data, body)):
         if name in out:  # a field written twice: the first one counts
             continue
@@ -423,9 +449,11 @@ def _repeats(data: bytes, p: int, end: int, members: list[tuple[int, int]], stri
             column = data[p + k * stride + offset:p + upto * stride:stride]
             if table is not None:
                 column = column.translate(table)
-            found = min(found, len(column) - len(column.lstrip(bytes((h,)))))
-            if not found:
-                break
+            byte = bytes((h,))
+            if column != byte * len(column):  # (compared at once; stripping looks at each byte in turn)
+                found = min(found, len(column) - len(column.lstrip(byte)))
+                if not found:
+                    break
         k += found
         if k < upto:
             break
@@ -451,18 +479,24 @@ def _take_cycle(data: bytes, p: int, k: int, stride: int, cycle: list[tuple[int,
         body = p + (q - first) + 1
         stamps = None
         if d.ts_offset is not None:
-            raw = _u32(data, body + d.ts_offset, stride, k, d.endian).astype(np.int64)
-            stamps = np.where(raw == 0xFFFFFFFF, -1, raw)
+            stamps = _u32(data, body + d.ts_offset, stride, k, d.endian).astype(np.int64)
+            invalid = stamps == 0xFFFFFFFF
+            if invalid.any():
+                stamps[invalid] = -1
             stamps_by_member.append(stamps)
         if d.gnum == MESG_RECORD:
             d.parts.append((body, stride, k, stamps if stamps is not None else np.full(k, -1, dtype=np.int64),
                             nrec + i_rec, n_rec))
             i_rec += 1
     if stamps_by_member:
-        valid = np.column_stack(stamps_by_member).ravel()  # in file order
-        valid = valid[valid >= 0]
-        if len(valid):
-            accumulator = int(valid[-1])
+        last = int(stamps_by_member[-1][-1])  # the last message with a timestamp field, in file order
+        if last >= 0:
+            accumulator = last
+        else:  # its timestamp is invalid: the last valid one before it
+            valid = np.column_stack(stamps_by_member).ravel()  # in file order
+            valid = valid[valid >= 0]
+            if len(valid):
+                accumulator = int(valid[-1])
     return accumulator, nrec + k * n_rec
 
 
@@ -481,55 +515,99 @@ def _take_compressed(data: bytes, p: int, k: int, d: _Def, accumulator: int, nre
 
 
 def _keep(out: FitData, gnum: int, msg: dict[str, Any]) -> None:
-    {MESG_FILE_ID: out.file_ids, MESG_SPORT: out.sports, MESG_SESSION: out.sessions, MESG_LAP: out.laps,
-     MESG_ACTIVITY: out.activities}[gnum].append(msg)
+    getattr(out, SUMMARY_LISTS[gnum]).append(msg)
 
 
 def _gather_records(data: bytes, defs_all: list[_Def], out: FitData, total: int) -> None:
     """Read timestamp, distance, speed, heart rate and cadence of every located record with numpy:
     each layout's records as a structured type (those located one by one gathered through their
     offsets, each run read in place through a strided view of the bytes), field by field into the
-    columns."""
-    buf = np.frombuffer(data, dtype=np.uint8)
-    columns = {name: np.full(total, np.nan) for name in ("t", *_REC_NAMES)}
-    for d in defs_all:
-        if d.gnum != MESG_RECORD or not (d.offsets or d.parts):
-            continue
-        if _REC_COMPRESSED in d.rec and _REC_DISTANCE not in d.rec:
-            raise FitFallback("records use compressed speed/distance")
-        rec_dtype = d.layout.rec_dtype
-        seqs: list[np.ndarray] = []
-        stamps: list[np.ndarray] = []
-        chunks: list[np.ndarray] = []  # the records as the structured type, chunk by chunk
-        if d.offsets:
-            seqs.append(np.asarray(d.seq, dtype=np.int64))
-            stamps.append(np.asarray(d.stamps, dtype=np.int64))
-            if rec_dtype is not None:
-                rows = buf[np.asarray(d.offsets, dtype=np.int64)[:, None] + np.arange(d.size)]
-                chunks.append(rows.view(rec_dtype).ravel())
-        for first, stride, count, part_stamps, seq0, step in d.parts:
-            seqs.append(np.arange(seq0, seq0 + step * count, step, dtype=np.int64))
-            stamps.append(part_stamps)
-            if rec_dtype is not None:  # read in place
-                chunks.append(np.ndarray((count,), dtype=rec_dtype, buffer=data, offset=first, strides=(stride,)))
-        where: np.ndarray | slice
-        if len(seqs) == 1:  # one run or the records taken one by one: no copies
-            where = seqs[0] if d.offsets else slice(seqs[0][0], seqs[0][-1] + 1, d.parts[0][5])
-        else:
-            where = np.concatenate(seqs)
-        raw_t = np.concatenate(stamps) if len(stamps) > 1 else stamps[0]
-        t = raw_t.astype(np.float64)
-        t[raw_t < 0] = np.nan
-        columns["t"][where] = t
-        for name in (rec_dtype.names if rec_dtype is not None else None) or ():
-            raw = np.concatenate([c[name] for c in chunks]) if len(chunks) > 1 else chunks[0][name]
-            values = raw.astype(np.float64) / _REC_SCALE[name]
-            values[raw == np.iinfo(raw.dtype).max] = np.nan
-            columns[name][where] = values
+    columns. When one layout holds every record in file order (most files), its fields are the
+    columns themselves; else each layout's are placed at their positions among all records."""
+    read = [_layout_records(data, d) for d in defs_all if d.gnum == MESG_RECORD and (d.offsets or d.parts)]
+    columns: dict[str, np.ndarray]
+    if len(read) == 1 and isinstance(read[0][0], slice) and read[0][0] == slice(0, total, 1):
+        columns = read[0][1]
+    else:
+        columns = {}
+        for where, values in read:
+            for name, column in values.items():
+                if name not in columns:
+                    columns[name] = np.full(total, np.nan)
+                columns[name][where] = column
+    nothing = None
+    for name in ("t", *_REC_NAMES):
+        if name not in columns:
+            if nothing is None:
+                nothing = np.full(total, np.nan)
+            columns[name] = nothing
     enh, plain = columns["enhanced_speed"], columns["speed"]
-    keep = ~np.isnan(columns["t"])
-    arrays = (columns["t"], columns["distance"], np.where(np.isnan(enh), plain, enh), columns["heart_rate"],
-              columns["cadence"])
+    # speed: the enhanced one where written, else the plain one (one of them alone: that one)
+    speed = plain if enh is nothing else enh if plain is nothing else np.where(np.isnan(enh), plain, enh)
+    t = columns["t"]
+    keep = ~np.isnan(t)
+    arrays: tuple[np.ndarray, ...] = (t, columns["distance"], speed, columns["heart_rate"], columns["cadence"])
     if not keep.all():
         arrays = tuple(a[keep] for a in arrays)
+    elif nothing is not None:  # the arrays of fields no record has are copies, not one shared array
+        arrays = tuple(a.copy() if a is nothing else a for a in arrays)
     out.rec_t, out.rec_dist, out.rec_speed, out.rec_hr, out.rec_cad = arrays
+
+
+def _layout_records(data: bytes, d: _Def) -> tuple[np.ndarray | slice, dict[str, np.ndarray]]:
+    """The records of one record layout: their positions among all records (a slice when they
+    follow each other) and their time ("t") and other fields as arrays (NaN where not written)."""
+    if _REC_COMPRESSED in d.rec and _REC_DISTANCE not in d.rec:
+        raise FitFallback("records use compressed speed/distance")
+    rec_dtype = d.layout.rec_dtype
+    pieces: list[tuple[int, int, int]] = []  # (first position, step, count) of each chunk, in order
+    stamps: list[np.ndarray] = []
+    chunks: list[np.ndarray] = []  # the records as the structured type, chunk by chunk
+    if d.offsets:
+        seq = d.seq
+        step = 1 if seq[-1] - seq[0] == len(seq) - 1 else 0  # 0: not evenly spaced
+        pieces.append((seq[0], step, len(seq)))
+        stamps.append(np.asarray(d.stamps, dtype=np.int64))
+        if rec_dtype is not None:
+            rows = np.frombuffer(data, dtype=np.uint8)[np.asarray(d.offsets, dtype=np.int64)[:, None] + np.arange(d.size)]
+            chunks.append(rows.view(rec_dtype).ravel())
+    for first, stride, count, part_stamps, seq0, step in d.parts:
+        pieces.append((seq0, step, count))
+        stamps.append(part_stamps)
+        if rec_dtype is not None:  # read in place
+            chunks.append(np.ndarray((count,), dtype=rec_dtype, buffer=data, offset=first, strides=(stride,)))
+    where: np.ndarray | slice
+    following = all(step == 1 or count == 1 for _, step, count in pieces) and all(
+        a[0] + a[2] == b[0] for a, b in zip(pieces, pieces[1:]))
+    if following:
+        where = slice(pieces[0][0], pieces[-1][0] + pieces[-1][2], 1)
+    elif len(pieces) == 1 and d.parts:
+        seq0, step, count = pieces[0]
+        where = slice(seq0, seq0 + step * count, step)
+    else:
+        seqs = [np.asarray(d.seq, dtype=np.int64)] if d.offsets else []
+        seqs += [np.arange(seq0, seq0 + step * count, step, dtype=np.int64) for _, _, count, _, seq0, step in d.parts]
+        where = np.concatenate(seqs) if len(seqs) > 1 else seqs[0]
+    # each chunk's values go straight to their place in the columns (no copies joined after)
+    ends = list(accumulate(count for _, _, count in pieces))
+    spans = list(zip([0, *ends[:-1]], ends))
+    t = np.empty(ends[-1])
+    for (a, b), chunk_stamps in zip(spans, stamps):
+        t[a:b] = chunk_stamps
+    missing = t < 0  # (no timestamp: -1)
+    if missing.any():
+        t[missing] = np.nan
+    values = {"t": t}
+    for name in (rec_dtype.names if rec_dtype is not None else None) or ():
+        column = np.empty(ends[-1])
+        scale = _REC_SCALE[name]
+        for (a, b), chunk in zip(spans, chunks):
+            if scale == 1.0:
+                column[a:b] = chunk[name]
+            else:
+                np.divide(chunk[name], scale, out=column[a:b])
+        invalid = column == _REC_INVALID[name]  # (distinct raw numbers stay distinct when scaled)
+        if invalid.any():
+            column[invalid] = np.nan
+        values[name] = column
+    return where, values

@@ -21,7 +21,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 # docs/architecture.md says what each layer is for; keep the two in step.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("definitions", ("runload", "runload.errors", "runload.units", "runload.models", "runload.calendar",
-                     "runload.textsafe", "runload.mailheader", "runload.textfile", "runload.outfile",
+                     "runload.textsafe", "runload.textfile", "runload.outfile",
                      "runload.bounds", "runload.athletes", "runload.shoes")),
     ("config", ("runload.config",)),
     ("store", ("runload.store",)),

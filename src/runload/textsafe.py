@@ -7,7 +7,7 @@ spreadsheet runs a cell that starts with ``=`` as a formula, and a mail program 
 display name holding ``<attacker@evil.example>`` as the address once the header is folded. This
 module is the one place that knows how to neutralise each of these; renderers and the command
 line call it at their choke points (the CLI's ``echo``, the report's ``one_line``, every CSV
-writer, the mail composer). The address header itself is built by :mod:`runload.mailheader`,
+writer, the mail composer). The address header itself is built by :mod:`runload.mail.address`,
 apart, so that showing text safely loads no mail machinery.
 
 Written by hand: the standard library has no terminal sanitiser, and the CSV rule is OWASP's

@@ -10,7 +10,7 @@ from email.message import EmailMessage
 import pytest
 
 from runload.errors import InputError
-from runload.mailheader import address_header
+from runload.mail.address import address_header
 from runload.textsafe import (
     check_address,
     check_display_name,

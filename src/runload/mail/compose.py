@@ -3,7 +3,7 @@
 A weekly mail has one shape (a text part and its HTML alternative, the HTML's charts as related
 PNG parts), so it is written as MIME text here rather than assembled header by header with
 :class:`email.message.EmailMessage` (whose header parsing and generator were a tenth of a mail
-run). Address headers are built by :func:`runload.mailheader.address_header` and written as they
+run). Address headers are built by :func:`runload.mail.address.address_header` and written as they
 are: a display name with commas, quotes or ``<attacker@...>`` cannot turn into another address
 when the header folds. Every other header is one line without control characters (non-ASCII
 words RFC 2047 encoded), so nothing in a name or a report can add a header. Bodies are 7-bit
@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from email.header import Header
 from email.utils import format_datetime, make_msgid
 
-from runload.mailheader import address_header
+from runload.mail.address import address_header
 from runload.textsafe import check_address, plain_line
 
 LINE = 78  # RFC 5322's recommended line length

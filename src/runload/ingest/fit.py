@@ -148,8 +148,10 @@ def _frame_dict(frame: Any) -> dict[str, Any]:
 # What a device can record in one session; a value outside is damage, dropped with a warning.
 _BOUNDS = {"distance": (0.0, 2_000_000.0), "time": (0.0, MAX_ACTIVITY_S), "heart rate": (1.0, 255.0),
            "cadence": (0.0, 255.0), "ascent": (0.0, 20_000.0), "speed": (0.0, 100.0)}
-_DISTANCE, _TIME, _HEART_RATE, _CADENCE, _SPEED = (_BOUNDS[k] for k in ("distance", "time", "heart rate", "cadence",
-                                                                       "speed"))
+_LAP_BOUNDED = tuple((key, _BOUNDS[kind]) for key, kind in (
+    ("total_distance", "distance"), ("total_timer_time", "time"), ("avg_heart_rate", "heart rate"),
+    ("max_heart_rate", "heart rate"), ("avg_cadence", "cadence")))  # a lap's numbers, in Lap's order
+_SPEED = _BOUNDS["speed"]
 
 
 def activities_from_fit(fd: FitData, name: str) -> list[Activity]:
@@ -454,21 +456,11 @@ def _lap(lap: dict[str, Any], sport: Sport) -> Lap:
     usual value) is taken at once, anything else as :func:`_within` takes it (an int compares with
     the bounds as its float does: they are far below 2**53)."""
     get = lap.get
-    v = get("total_distance")
-    distance = (float(v) if (v.__class__ is float or v.__class__ is int) and _DISTANCE[0] <= v <= _DISTANCE[1]
-                else _within(v, *_DISTANCE))
-    v = get("total_timer_time")
-    timer = (float(v) if (v.__class__ is float or v.__class__ is int) and _TIME[0] <= v <= _TIME[1]
-             else _within(v, *_TIME))
-    v = get("avg_heart_rate")
-    avg_hr = (float(v) if (v.__class__ is int or v.__class__ is float) and _HEART_RATE[0] <= v <= _HEART_RATE[1]
-              else _within(v, *_HEART_RATE))
-    v = get("max_heart_rate")
-    max_hr = (float(v) if (v.__class__ is int or v.__class__ is float) and _HEART_RATE[0] <= v <= _HEART_RATE[1]
-              else _within(v, *_HEART_RATE))
-    v = get("avg_cadence")
-    cad = (float(v) if (v.__class__ is int or v.__class__ is float) and _CADENCE[0] <= v <= _CADENCE[1]
-           else _within(v, *_CADENCE))
+    taken = []
+    for key, (lo, hi) in _LAP_BOUNDED:
+        v = get(key)
+        taken.append(float(v) if (v.__class__ is float or v.__class__ is int) and lo <= v <= hi else _within(v, lo, hi))
+    distance, timer, avg_hr, max_hr, cad = taken
     if cad is not None:
         if sport in _FOOT_SPORTS:
             frac = get("avg_fractional_cadence")  # (_num, inlined)

@@ -46,10 +46,21 @@ def tables(store: Path) -> dict[str, tuple[list[str], list[tuple[object, ...]]]]
         for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
             cols = [r[1] for r in conn.execute(f"PRAGMA table_info({name})") if r[1] not in CLOCK_COLUMNS]
             rows = conn.execute(f"SELECT {', '.join(cols)} FROM {name} ORDER BY rowid").fetchall()
+            if "row_json" in cols:  # a replaced row kept whole, its clock columns in it
+                at = cols.index("row_json")
+                rows = [(*r[:at], _without_clock(r[at]), *r[at + 1:]) for r in rows]
             out[name] = (cols, rows)
         return out
     finally:
         conn.close()
+
+
+def _without_clock(text: object) -> object:
+    """A row kept as JSON (a replaced activity) without the columns the store's clock wrote."""
+    if not isinstance(text, str):
+        return text
+    row = json.loads(text)
+    return json.dumps({k: v for k, v in row.items() if k not in CLOCK_COLUMNS}) if isinstance(row, dict) else text
 
 
 def differences(old: Path, new: Path) -> list[str]:

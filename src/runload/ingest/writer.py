@@ -22,7 +22,7 @@ from runload.ingest.stravacsv import STRAVA_SUB, StravaMeta
 from runload.ingest.summary import ImportSummary
 from runload.ingest.walk import Source, Unreadable
 from runload.models import Activity, Sport
-from runload.store import Store
+from runload.store import Store, StoredStarts
 
 COMMIT_EVERY_S = 2.0  # files are committed in batches; each file is still whole or absent
 # A bound on the runs around a file this far under a day's or a week's limit is under it whatever
@@ -81,6 +81,9 @@ class Writer:
         self.import_id = summary.import_id  # kept on every row this import stores or replaces
         self.default_shoe = store.default_shoe(athlete_id)  # for runs whose file names no gear
         self.zone = store.athlete_timezone(athlete_id)  # places the stored runs it searches, read once
+        # the stored start times, read when a transaction begins: a run with none in its search
+        # window has no stored copy, and is not searched for (None: search every run)
+        self.starts: StoredStarts | None = None
 
     def begin(self) -> None:
         if not self.store.in_transaction:
@@ -91,8 +94,10 @@ class Writer:
                 if digest not in self.refresh:  # still to be read again for its heart rate
                     self.known.setdefault(digest, name)
             self.longest_s = max(self.longest_s, self.store.longest_activity_s(self.athlete_id))
+            self.starts = StoredStarts(self.conn, self.athlete_id)
 
     def commit(self) -> None:
+        self.starts = None  # exact only inside the transaction that read it
         self.store.commit()
         self.last_commit = time.monotonic()
 
@@ -214,14 +219,16 @@ class Writer:
         duplicates: list[dict[str, str]] = []
         for act in acts:
             window_start, window_end = search_window(act)
-            verdict = decide(act, self.store.activities(
-                self.athlete_id, start_utc=window_start, end_utc=window_end,
-                started_from=window_start - timedelta(seconds=self.longest_s), zone=self.zone))
+            started_from = window_start - timedelta(seconds=self.longest_s)
+            starts = self.starts
+            verdict = decide(act, () if starts is not None and starts.none_within(started_from, window_end)
+                             else self.store.activities(self.athlete_id, start_utc=window_start, end_utc=window_end,
+                                                        started_from=started_from, zone=self.zone))
             if verdict.twins:
                 best = verdict.best
                 assert best is not None
                 if verdict.keep:
-                    new_id = self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id, checked=True)
+                    new_id = self._insert(act)
                     twin_ids = [o.id for o in verdict.twins if o.id is not None]  # stored rows: each has its id
                     self.store.carry_corrections(self.conn, twin_ids, new_id)
                     for twin_id in twin_ids:
@@ -231,7 +238,7 @@ class Writer:
                 else:
                     duplicates.append({"file": name, "kept": best.source_file or "?", "replaced": ""})
                 continue
-            self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id, checked=True)
+            self._insert(act)
             stored.append(act)
         self._check_periods(stored)
         self.summary.activities += len(stored)
@@ -248,6 +255,13 @@ class Writer:
                                import_id=self.import_id)
         if stored:
             self.summary.imported.append(name)
+
+    def _insert(self, act: Activity) -> int:
+        """Store one activity (checked at the door already); its start joins the stored ones."""
+        new_id = self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id, checked=True)
+        if self.starts is not None:
+            self.starts.add(act.start_utc)
+        return new_id
 
     def _check_periods(self, stored: list[Activity]) -> None:
         """Refuse the file when its runs make a day or a week no one can run (see bounds)."""

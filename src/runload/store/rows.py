@@ -117,11 +117,11 @@ def lap_to_json(lap: Lap) -> dict[str, object]:
 
 
 # The text json.dumps writes for a lap's dict (lap_to_json), written directly: its numbers
-# with repr (as json writes an int or a float), its start from its fields (_ISO_UTC) or null.
+# with repr (as json writes an int or a float), its start as iso() writes it, or null.
 _LAP_FIELDS = tuple(f.name for f in fields(Lap))
 _LAP_NUMBERS = attrgetter(*_LAP_FIELDS[1:])
 _LAP_REST = "".join(f', "{name}": %r' for name in _LAP_FIELDS[1:]) + "}"
-_LAP_AT = '{"start_utc": "' + _ISO_UTC + '"' + _LAP_REST
+_LAP_AT = '{"start_utc": "%s"' + _LAP_REST
 _LAP_UNTIMED = '{"start_utc": null' + _LAP_REST
 _LAP_TYPES = {Lap}
 _JSON_NUMBERS = {float, int, type(None)}  # written by repr as json writes them (None as "None", made null)
@@ -141,8 +141,7 @@ def laps_json(laps: Sequence[Lap]) -> str:
             if s is None:
                 parts.append(_LAP_UNTIMED % values)
             elif type(s) is datetime and s.tzinfo is timezone.utc:
-                parts.append(_LAP_AT % (s.year, s.month, s.day, s.hour, s.minute, s.second, s.microsecond // 1000,
-                                        *values))
+                parts.append(_LAP_AT % (iso(s), *values))
             else:
                 break
         else:

@@ -83,3 +83,34 @@ def test_files_of_times_read_as_before(texts: list[str | None]) -> None:
     st.none(), st.text(max_size=30)), max_size=8))
 def test_generated_times_read_as_before(texts: list[str | None]) -> None:
     assert_same_times(texts)
+
+
+def _alike(first: str, n: int, changes: list[tuple[int, int, str]]) -> list[str]:
+    """``n`` copies of ``first``, the given (copy, position, character) changed."""
+    rows = [list(first) for _ in range(n)]
+    for row, at, char in changes:
+        rows[row % n][at % len(first)] = char
+    return ["".join(r) for r in rows]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["2024-05-06T07:00:00Z", "2022-11-12T15:58:25.849800+00:00", "2024-05-06T07:00+00:00",
+                        "2024-05-06T07Z", "2024-05-06T07:00:00.+00:00", "2024-05-06T07:00:00+01:00"]),
+       st.integers(64, 90),
+       st.lists(st.tuples(st.integers(0, 99), st.integers(0, 40), st.sampled_from("0123456789-T:.Z+ a\u0661")),
+                max_size=4))
+def test_times_written_alike_are_times_the_pattern_matches(first: str, n: int, changes: list[tuple[int, int, str]]) -> None:
+    """Many times found written alike by numpy (``_written_alike``) are times the plain ISO pattern
+    matches, and read as before."""
+    texts = _alike(first, n, changes)
+    joined = "\n".join(texts)
+    if common._written_alike(joined, n):
+        assert common._UTC_FILES[1].fullmatch(joined)
+    assert_same_times(list(texts))
+
+
+def test_times_written_alike_are_found_so() -> None:
+    texts = [f"2022-11-12T15:{m:02d}:{s:02d}.{s * 7:06d}+00:00" for m in range(10) for s in range(60)]
+    assert common._written_alike("\n".join(texts), len(texts))
+    assert not common._written_alike("\n".join(texts[:-1] + ["2022-11-12T15:59:59.000000+00:01"]), len(texts))
+    assert_same_times(list(texts))

@@ -160,7 +160,8 @@ def _utc_times(texts: Sequence[str | None]) -> np.ndarray | None:
         return None
     joined = "\n".join(cast("Sequence[str]", texts))
     if joined.count("\n") == len(texts) - 1:  # (a time with a line break in it: one at a time)
-        if not any(utc.fullmatch(joined) for utc in _UTC_FILES):
+        z_times, plain_times = _UTC_FILES
+        if not (z_times.fullmatch(joined) or _written_alike(joined, len(texts)) or plain_times.fullmatch(joined)):
             return None
         written = (joined + "\n").replace("+00:00\n", "\n").replace("Z\n", "\n")[:-1].split("\n")
     else:
@@ -174,6 +175,28 @@ def _utc_times(texts: Sequence[str | None]) -> np.ndarray | None:
     if np.isnat(stamps).any():
         return None
     return stamps.astype(np.int64) / 1e6
+
+
+_ONE_PLAIN_TIME = re.compile(_PLAIN_TIME)
+_MANY_TIMES = 64  # fewer times are quicker read by the regular expressions than by numpy
+
+
+def _written_alike(joined: str, n: int) -> bool:
+    """Whether ``n`` times joined by line breaks all match ``_PLAIN_TIME`` because they are
+    written alike: as long as the first, which matches it, each with a digit where the first has
+    one of the pattern's ``[0-9]`` and the first's character everywhere else (its zone included).
+    Quicker than the regular expression over many of them; False says nothing (the regular
+    expressions decide)."""
+    width = (len(joined) + 1) // n - 1
+    if (n < _MANY_TIMES or (width + 1) * n - 1 != len(joined) or not joined.isascii()
+            or not _ONE_PLAIN_TIME.fullmatch(joined, 0, width)):
+        return False
+    rows = np.frombuffer(joined.encode("ascii") + b"\n", dtype=np.uint8).reshape(n, width + 1)
+    first = rows[0]
+    varies = (first >= 48) & (first <= 57)
+    if joined.endswith("+00:00", 0, width):
+        varies[width - 6:] = False  # the zone's zeros are written out in the pattern
+    return bool(((rows[:, varies] - np.uint8(48)) < 10).all() and (rows[:, ~varies] == first[~varies]).all())
 
 
 def _bounded(t: np.ndarray, texts: Sequence[str | None], naive: bool) -> Times:

@@ -358,6 +358,15 @@ class Split:
         self.layout, self.ns, self.spaces = layout, ns, spaces
         self._key = (layout, ns, tuple(sorted(spaces.items())))
         self.templates: list[_Template] = []  # the ways this file writes its points, found so far
+        self._bytes: np.ndarray | None = None  # an ASCII text's characters, as bytes
+
+    def _tags(self, a: int, b: int) -> int:
+        """The '<' between ``a`` and ``b``: counted by numpy where a character is a byte (ASCII)."""
+        if not self.text.isascii():
+            return self.text.count("<", a, b)
+        if self._bytes is None:
+            self._bytes = np.frombuffer(self.text.encode("ascii"), dtype=np.uint8)
+        return int(np.count_nonzero(self._bytes[a:b] == 60))
 
     def points(self, k: int) -> Iterator[Columns]:
         """The values of the points of the ``k``-th container (in the file's order), as lxml's
@@ -397,7 +406,7 @@ class Split:
         first = text.find("<", a, b)
         if first < 0:
             return None  # text only: no point
-        n_tags = text.count("<", a, b)
+        n_tags = self._tags(a, b)
         templates = self.templates
         if not templates:
             remembered = _LAST.get(self._key, [])

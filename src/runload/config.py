@@ -10,7 +10,6 @@ from (``runload config show``).
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +80,8 @@ def _read_config(path: Path | None = None) -> tuple[Path, dict[str, Any]]:
             raise InputError("no such config file (set by RUNLOAD_CONFIG)", path=path)
         return path, {}
     text = read_utf8(path, what="config file", max_bytes=MAX_CONFIG_BYTES)  # a device or a pipe is refused
+    import tomllib  # noqa: PLC0415 - only when there is a file to read: finding the store path needs no TOML parser
+
     try:
         return path, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING, Any
 from runload.errors import IngestError
 from runload.ingest.sniff import GZIP_MAGIC, MAX_MEMBER_BYTES, mb
 
-if TYPE_CHECKING:  # zipfile (and the bz2 and lzma it loads) is imported when an archive is met
+if TYPE_CHECKING:  # zipfile is imported when an archive is met (open_zip): a FIT import of files needs none
     import zipfile
 
 # an activities.csv read whole for its summary rows, like any file (longer ones are only streamed

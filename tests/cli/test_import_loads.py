@@ -61,10 +61,21 @@ def test_a_fit_import_loads_only_what_fit_files_need(tmp_path: Path) -> None:
     assert sorted(m for m in NOT_FOR_FIT_FILES if m in loaded) == []
 
 
-def test_finding_the_store_reads_no_toml() -> None:
-    """Without RUNLOAD_STORE the store path comes from runload.config, which loads the TOML
-    parser only to read a config file."""
-    code = ("import sys, runload.config as c; c.resolve_store_path(); c.config_path(); "
-            "print('tomllib' in sys.modules)")
+def test_finding_the_default_store_loads_no_settings(tmp_path: Path) -> None:
+    """Without --store or RUNLOAD_STORE the store is in the per-user data folder
+    (runload.places): found without the config file's settings and their TOML parser (the path
+    is only worked out here; nothing is written)."""
+    code = ("import sys, click; from runload.cli import main; from runload.cli._common import store_path; "
+            "print(store_path(click.Context(main, obj={'store': None}))); "
+            "print(sorted(m for m in ('runload.config', 'tomllib') if m in sys.modules))")
+    env = {k: v for k, v in os.environ.items() if k != "RUNLOAD_STORE"}
+    env["XDG_DATA_HOME"] = str(tmp_path)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out[0].endswith("runload.sqlite") and out[1] == "[]"
+
+
+def test_the_config_file_parser_loads_only_for_a_file() -> None:
+    code = "import sys, runload.config as c; c.config_path(); print('tomllib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"

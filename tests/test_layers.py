@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("definitions", ("runload", "runload.errors", "runload.units", "runload.models", "runload.calendar",
                      "runload.textsafe", "runload.textfile", "runload.outfile",
                      "runload.bounds", "runload.athletes", "runload.shoes")),
-    ("config", ("runload.config",)),
+    ("config", ("runload.config", "runload.places")),
     ("store", ("runload.store",)),
     ("load, ingest", ("runload.load", "runload.ingest")),
     ("pain", ("runload.pain",)),

@@ -1,7 +1,7 @@
 """Where things live: the store, the rules, the config file; what the config file may hold.
 
 Precedence for the store: ``--store PATH`` option, then ``RUNLOAD_STORE``, then the per-user
-data directory (platformdirs). :func:`load_config` reads the config file and checks its shape
+data directory (platformdirs), found by :mod:`runload.places`. :func:`load_config` reads the config file and checks its shape
 (:func:`check_config`): a table or key runload does not read is an error naming it and the file,
 never silently ignored. :func:`effective_settings` says what each setting is and where it came
 from (``runload config show``).
@@ -10,36 +10,19 @@ from (``runload config show``).
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_config_path
 
 from runload.calendar import WEEKDAYS, first_weekday_setting
 from runload.errors import InputError
+from runload.places import APP_NAME, STORE_ENV, default_store_path
 from runload.textfile import read_utf8
 
-APP_NAME = "runload"
-STORE_ENV = "RUNLOAD_STORE"
 RULES_ENV = "RUNLOAD_RULES"
-
-
-def default_store_path() -> Path:
-    """The per-user default store file, e.g. ``~/.local/share/runload/runload.sqlite``."""
-    return user_data_path(APP_NAME, appauthor=False) / "runload.sqlite"
-
-
-def resolve_store_path(option: str | os.PathLike[str] | None = None) -> Path:
-    """The store path from the option, else the environment, else the per-user default."""
-    if option:
-        return Path(option).expanduser()
-    env = os.environ.get(STORE_ENV)
-    if env:
-        return Path(env).expanduser()
-    return default_store_path()
 
 
 def default_rules_dir() -> Path:
@@ -81,6 +64,8 @@ def _read_config(path: Path | None = None) -> tuple[Path, dict[str, Any]]:
             raise InputError("no such config file (set by RUNLOAD_CONFIG)", path=path)
         return path, {}
     text = read_utf8(path, what="config file", max_bytes=MAX_CONFIG_BYTES)  # a device or a pipe is refused
+    import tomllib  # noqa: PLC0415 - only when there is a file to read: finding the store path needs no TOML parser
+
     try:
         return path, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

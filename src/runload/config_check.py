@@ -11,9 +11,10 @@ import os
 from pathlib import Path
 
 from runload.calendar import first_weekday_setting
-from runload.config import ENV_NAMES, config_path, load_config, resolve_store_path
+from runload.config import ENV_NAMES, config_path, load_config
 from runload.errors import StoreError
 from runload.mail.settings import mail_from_setting, smtp_settings
+from runload.places import resolve_store_path
 from runload.rules.book import Rulebook
 from runload.store import Store
 

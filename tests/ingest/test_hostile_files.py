@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import signal
 import sqlite3
+import tempfile
 import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -579,7 +580,7 @@ def test_nested_zips_are_read_one_at_a_time(tmp_path):
             z.writestr(f"part{i}.zip", inner.getvalue())
     (tmp_path / "export.zip").write_bytes(outer.getvalue())
     open_now: list[int] = []
-    real = walk.tempfile.TemporaryFile
+    real = tempfile.TemporaryFile  # the walk imports tempfile when a zip in a zip is met
     alive: set[int] = set()
 
     def tracked(*a, **kw):
@@ -593,7 +594,7 @@ def test_nested_zips_are_read_one_at_a_time(tmp_path):
         fh.close = closing
         return fh
 
-    walk.tempfile.TemporaryFile = tracked  # type: ignore[assignment]
+    tempfile.TemporaryFile = tracked  # type: ignore[assignment]
     try:
         for src in walk.walk([tmp_path / "export.zip"]):
             if not isinstance(src, walk.Source):
@@ -601,7 +602,7 @@ def test_nested_zips_are_read_one_at_a_time(tmp_path):
             assert src.read()
             open_now.append(len(alive))
     finally:
-        walk.tempfile.TemporaryFile = real  # type: ignore[assignment]
+        tempfile.TemporaryFile = real  # type: ignore[assignment]
     assert open_now == [1, 1, 1] and not alive
 
 

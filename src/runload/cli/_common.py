@@ -47,10 +47,10 @@ def store_path(ctx: click.Context) -> str:
     obj = root.obj if isinstance(root.obj, dict) else {}
     own = ctx.obj.get("store") if isinstance(ctx.obj, dict) else None
     named = own or obj.get("store")  # --store, or RUNLOAD_STORE (the group's option reads it)
-    if named:  # as runload.config.resolve_store_path takes it, without loading the settings' readers
+    if named:  # as runload.places.resolve_store_path takes it, without loading platformdirs
         path = str(Path(named).expanduser())
     else:
-        from runload.config import resolve_store_path
+        from runload.places import resolve_store_path
 
         path = str(resolve_store_path())
     if isinstance(root.obj, dict):

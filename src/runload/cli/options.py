@@ -11,7 +11,6 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar, cast
 
@@ -193,15 +192,18 @@ def color_option(func: F) -> F:
                         help="Colour text output (default: only on a terminal, and never with NO_COLOR set).")(func)
 
 
-@dataclass
 class Output:
     """Where a command's data goes, in which format: standard output as it is printed, or the
     ``--output`` file, written whole (private, under a temporary name, then renamed) when the
-    command ends, with a note on standard error."""
+    command ends, with a note on standard error. (A plain class: nothing compares or prints it,
+    and a dataclass costs every command's start-up a compilation of its methods.)"""
 
-    format: str = TEXT
-    path: str | None = None
-    _parts: list[str] = field(default_factory=list, repr=False)
+    __slots__ = ("format", "path", "_parts")
+
+    def __init__(self, format: str = TEXT, path: str | None = None) -> None:
+        self.format = format
+        self.path = path
+        self._parts: list[str] = []
 
     @property
     def is_json(self) -> bool:

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import io
 import struct
-import zipfile
 import zlib
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from runload.errors import IngestError
 from runload.ingest.sniff import GZIP_MAGIC, MAX_MEMBER_BYTES, mb
+
+if TYPE_CHECKING:  # zipfile is imported when an archive is met (open_zip): a FIT import of files needs none
+    import zipfile
 
 # an activities.csv read whole for its summary rows, like any file (longer ones are only streamed
 # for the rows of their files): 64 MB is over 100,000 activities
@@ -134,8 +136,19 @@ def declared_problem(info: zipfile.ZipInfo, role: str) -> str | None:
     return None
 
 
+def member_errors() -> tuple[type[Exception], ...]:
+    """What reading an archive member may raise besides :class:`IngestError` (damaged, cut
+    short, encrypted, compressed in a way zipfile cannot unpack): :func:`member_reason` says it
+    in words. Asked for in an ``except`` clause, so only once a member failed."""
+    import zipfile  # noqa: PLC0415 - loaded when an archive is met (a zip is open here)
+
+    return (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError, ValueError)
+
+
 def member_reason(exc: BaseException) -> str:
     """Why an archive member could not be read, in words (never Python's)."""
+    import zipfile  # noqa: PLC0415 - loaded when an archive is met (a zip is open here)
+
     text = str(exc).lower()
     if isinstance(exc, RuntimeError) and "encrypted" in text:
         return "the archive member is encrypted (password-protected): runload cannot read it"
@@ -164,8 +177,7 @@ def zip_streamer(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str, budget
                     out.write(chunk)
         except IngestError:
             raise
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError, ValueError,
-                UnicodeDecodeError) as exc:
+        except member_errors() as exc:  # (a UnicodeDecodeError is a ValueError)
             raise IngestError(member_reason(exc), path=member) from None
         return size
 
@@ -211,6 +223,8 @@ def open_zip(fh: IO[bytes]) -> tuple[zipfile.ZipFile, MemberProblems]:
     Such archives are opened again with a patched copy of their directory, so only those members
     fail. Each problem is (why, the member's name as it should be shown, or None).
     """
+    import zipfile  # noqa: PLC0415 - loaded when an archive is met: a FIT import of files on disk needs none
+
     try:
         return zipfile.ZipFile(fh), {}
     except (UnicodeDecodeError, NotImplementedError):
@@ -237,7 +251,7 @@ def _patched_directory(fh: IO[bytes]) -> tuple[IO[bytes], MemberProblems]:
     tail = fh.read(tail_len)
     i = tail.rfind(b"PK\x05\x06")
     if i < 0 or len(tail) - i < 22:
-        raise zipfile.BadZipFile("no end of central directory")
+        raise ValueError("no end of central directory")  # (open_zip: not a readable zip archive)
     eocd = size - tail_len + i
     cd_size = struct.unpack("<I", tail[i + 12:i + 16])[0]
     end_of_cd = eocd
@@ -249,7 +263,7 @@ def _patched_directory(fh: IO[bytes]) -> tuple[IO[bytes], MemberProblems]:
             end_of_cd = eocd - 20 - 56
     start = end_of_cd - cd_size
     if start < 0 or cd_size > 512 * 1024 * 1024:
-        raise zipfile.BadZipFile("bad central directory")
+        raise ValueError("bad central directory")
     fh.seek(start)
     cd = bytearray(fh.read(cd_size))
     problems: dict[int, str] = {}
@@ -309,4 +323,4 @@ class _Overlay(io.RawIOBase):
 
 __all__ = ["MAX_ARCHIVE_BYTES", "MAX_ARCHIVE_MEMBERS", "MAX_GZIP_LAYERS", "MAX_NESTED_ZIP_BYTES", "MAX_NESTING", "MAX_RATIO",
            "MAX_SUMMARY_CSV_BYTES", "ArchiveLimit", "Budget", "Counted", "MemberProblems", "check_growth", "declared_problem",
-           "gunzip", "member_reason", "open_zip", "unpack", "zip_reader", "zip_streamer"]
+           "gunzip", "member_errors", "member_reason", "open_zip", "unpack", "zip_reader", "zip_streamer"]

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -45,13 +44,16 @@ class ImportStopped(StoreError):
         self.summary = summary
 
 
-@dataclass
 class _Progress:
-    """Files found and handled so far, for ``progress(done, total)``."""
+    """Files found and handled so far, for ``progress(done, total)`` (a plain class: nothing
+    compares or prints it)."""
 
-    report: Callable[[int, int], None] | None
-    found: int = 0
-    done: int = 0
+    __slots__ = ("report", "found", "done")
+
+    def __init__(self, report: Callable[[int, int], None] | None) -> None:
+        self.report = report
+        self.found = 0
+        self.done = 0
 
     def tell(self) -> None:
         if self.report:

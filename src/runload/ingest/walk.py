@@ -22,25 +22,26 @@ from __future__ import annotations
 import io
 import os
 import stat
-import tempfile
-import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Callable, Collection, Generator, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from runload.errors import IngestError, printable
 from runload.ingest.archives import (
     MAX_NESTED_ZIP_BYTES, MAX_NESTING, MAX_SUMMARY_CSV_BYTES, ArchiveLimit, Budget, Counted, MemberProblems,
-    declared_problem, member_reason, open_zip, zip_reader, zip_streamer,
+    declared_problem, member_errors, member_reason, open_zip, zip_reader, zip_streamer,
 )
 from runload.ingest.sniff import MAX_MEMBER_BYTES, activity_kind, head, mb, name_role, read_disk_file, sniff
 from runload.ingest.stravacsv import StravaMeta, is_strava_header, strava_csv
 
+if TYPE_CHECKING:  # zipfile is loaded when an archive is met (runload.ingest.archives.open_zip)
+    import zipfile
 
-@dataclass(frozen=True)
+
+# The walk's records are plain classes with slots, set once in ``__init__`` and only read after:
+# nothing compares, hashes or prints them, and a frozen dataclass costs about a millisecond to
+# define when runload starts (Python 3.11 compiles six methods for each; the walk has eight).
 class Source:
     """One file to import.
 
@@ -50,26 +51,34 @@ class Source:
     process can read them itself; ``stream`` copies an archive member into a file without holding
     it in memory. ``kind`` is the format its name suggests (None: the name says nothing, and
     only the content decides); ``optional`` sources (a bare ``.gz`` in a folder) that turn out
-    not to be activity files are noted, not failed.
+    not to be activity files are noted, not failed. ``present``: for a Strava activities.csv,
+    the files of its export that are imported with it (lower-case names relative to the
+    export), whose rows the files themselves stand for. ``stored_name``: the name stored with
+    its activities (and so in exports), relative to what the import named
+    (``watch/2024/run.fit``, ``export.zip!activities/1.fit``), never a whole local path.
     """
 
-    name: str
-    kind: str | None  # the format the name suggests: "fit", "gpx", "tcx" or None
-    read: Callable[[], bytes]
-    size: int | None = None
-    key: str = ""
-    fingerprint: str = ""
-    path: Path | None = None
-    meta: StravaMeta | None = None
-    containers: tuple[str, ...] = field(default=())
-    optional: bool = False
-    stream: Callable[[IO[bytes]], int] | None = None
-    # a Strava activities.csv: the files of its export that are imported with it (lower-case
-    # names relative to the export), whose rows the files themselves stand for
-    present: frozenset[str] | None = None
-    # the name stored with its activities (and so in exports): relative to what the import
-    # named (``watch/2024/run.fit``, ``export.zip!activities/1.fit``), never a whole local path
-    stored_name: str | None = None
+    __slots__ = ("name", "kind", "read", "size", "key", "fingerprint", "path", "meta", "containers", "optional",
+                 "stream", "present", "stored_name")
+
+    def __init__(self, name: str, kind: str | None, read: Callable[[], bytes], size: int | None = None,
+                 key: str = "", fingerprint: str = "", path: Path | None = None, meta: StravaMeta | None = None,
+                 containers: tuple[str, ...] = (), optional: bool = False,
+                 stream: Callable[[IO[bytes]], int] | None = None, present: frozenset[str] | None = None,
+                 stored_name: str | None = None) -> None:
+        self.name = name
+        self.kind = kind  # the format the name suggests: "fit", "gpx", "tcx" or None
+        self.read = read
+        self.size = size
+        self.key = key
+        self.fingerprint = fingerprint
+        self.path = path
+        self.meta = meta
+        self.containers = containers
+        self.optional = optional
+        self.stream = stream
+        self.present = present
+        self.stored_name = stored_name
 
 
 class Notice(IngestError):
@@ -78,70 +87,77 @@ class Notice(IngestError):
 
 
 # ---------------------------------------------------------------- the events
-@dataclass(frozen=True)
 class Unreadable:
     """A file or archive that cannot be read (or, a ``notice``, is left alone on purpose: a link
     out of the folder), in its place in the file order."""
 
-    name: str
-    reason: str
-    notice: bool = False
+    __slots__ = ("name", "reason", "notice")
+
+    def __init__(self, name: str, reason: str, notice: bool = False) -> None:
+        self.name, self.reason, self.notice = name, reason, notice
 
 
-@dataclass(frozen=True)
 class Listed:
     """``count`` more files were found (a folder's or an archive's, as it is listed)."""
 
-    count: int
+    __slots__ = ("count",)
+
+    def __init__(self, count: int) -> None:
+        self.count = count
 
 
-@dataclass(frozen=True)
 class ArchiveOpened:
     """An archive is opened: its members follow (``parents``: the archives around it)."""
 
-    key: str
-    fingerprint: str
-    label: str
-    parents: tuple[str, ...]
+    __slots__ = ("key", "fingerprint", "label", "parents")
+
+    def __init__(self, key: str, fingerprint: str, label: str, parents: tuple[str, ...]) -> None:
+        self.key, self.fingerprint, self.label, self.parents = key, fingerprint, label, parents
 
 
-@dataclass(frozen=True)
 class Unchanged:
     """A file (``files`` 1) or an archive (``archive``: its ``files`` members) unchanged since an
     import read it whole: not read again. ``parents``: the archives around it."""
 
-    key: str
-    files: int
-    parents: tuple[str, ...]
-    archive: bool = False
+    __slots__ = ("key", "files", "parents", "archive")
+
+    def __init__(self, key: str, files: int, parents: tuple[str, ...], archive: bool = False) -> None:
+        self.key, self.files, self.parents, self.archive = key, files, parents, archive
 
 
-@dataclass(frozen=True)
 class Repeated:
     """A file already taken from another path the user named: imported once."""
 
-    key: str
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:
+        self.key = key
 
 
-@dataclass(frozen=True)
 class NothingFound:
     """A folder or archive the user named holds no activity file."""
 
-    path: Path
+    __slots__ = ("path",)
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
 
 
 WalkEvent = Source | Unreadable | Listed | ArchiveOpened | Unchanged | Repeated | NothingFound
 
 
-@dataclass(frozen=True)
 class Seen:
     """What earlier imports saw: ``entries`` by key, (fingerprint, content hash or None for an
     archive, files in it); ``stored`` the content hashes stored (it may grow as the import goes).
     ``look_inside`` opens even unchanged archives (some of their files are to be read again)."""
 
-    entries: Mapping[str, tuple[str, str | None, int]] = field(default_factory=dict)
-    stored: Collection[str] = ()
-    look_inside: bool = False
+    __slots__ = ("entries", "stored", "look_inside")
+
+    def __init__(self, entries: Mapping[str, tuple[str, str | None, int]] | None = None, stored: Collection[str] = (),
+                 look_inside: bool = False) -> None:
+        self.entries: Mapping[str, tuple[str, str | None, int]] = {} if entries is None else entries
+        self.stored = stored
+        self.look_inside = look_inside
 
     def file_unchanged(self, key: str, fingerprint: str) -> bool:
         entry = self.entries.get(key)
@@ -155,7 +171,7 @@ class Seen:
         return None
 
 
-_Summaries = list[tuple[zipfile.ZipInfo, frozenset[str]]]
+_Summaries = list[tuple["zipfile.ZipInfo", frozenset[str]]]
 
 
 def walk(paths: list[Path], seen: Seen | None = None) -> Iterator[WalkEvent]:
@@ -420,6 +436,8 @@ class _Walk:
                         budget: Budget, containers: tuple[str, ...]) -> Iterator[WalkEvent]:
         """A zip inside a zip, spooled to an anonymous temporary file (so memory holds none of it)
         and closed once its members have been yielded."""
+        import tempfile  # noqa: PLC0415 - loaded when a zip in a zip is met: a FIT import of files on disk needs none
+
         with tempfile.TemporaryFile(prefix="runload-") as spool:
             try:
                 zip_streamer(zf, info, member, budget, MAX_NESTED_ZIP_BYTES)(spool)
@@ -461,8 +479,7 @@ class _Walk:
                             tables[prefix] = strava_csv(counted, member, set(wanted))
                 except IngestError as err:
                     yield _unreadable(err)
-                except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError,
-                        ValueError) as exc:
+                except member_errors() as exc:
                     yield _unreadable(IngestError(member_reason(exc), path=member))
         return tables, summaries
 

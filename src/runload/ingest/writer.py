@@ -231,6 +231,8 @@ class Writer:
                     new_id = self._insert(act)
                     twin_ids = [o.id for o in verdict.twins if o.id is not None]  # stored rows: each has its id
                     self.store.carry_corrections(self.conn, twin_ids, new_id)
+                    if self.starts is not None:
+                        self.starts.rows_changed()  # the new copy may carry a corrected distance
                     for twin_id in twin_ids:
                         self.store.delete_activity(self.conn, twin_id, replaced_by=self.import_id)
                     stored.append(act)
@@ -260,7 +262,7 @@ class Writer:
         """Store one activity (checked at the door already); its start joins the stored ones."""
         new_id = self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id, checked=True)
         if self.starts is not None:
-            self.starts.add(act.start_utc)
+            self.starts.add(act)
         return new_id
 
     def _check_periods(self, stored: list[Activity]) -> None:
@@ -271,7 +273,9 @@ class Writer:
         lo = min(a.start_utc for a in runs) - timedelta(days=8)
         hi = max(a.start_utc for a in runs) + timedelta(days=8)
         started_from = lo - timedelta(seconds=self.longest_s)
-        metres, seconds = self.store.activity_totals(self.conn, self.athlete_id, started_from, hi)
+        # from the totals held in memory (at least the store's; none after a replacement), else the store's
+        totals = self.starts.totals(started_from, hi) if self.starts is not None else None
+        metres, seconds = totals or self.store.activity_totals(self.conn, self.athlete_id, started_from, hi)
         if metres < _SURELY_UNDER * bounds.MAX_WEEK_RUN_M and seconds < _SURELY_UNDER * bounds.MAX_DAY_RUNNING_S:
             return  # everything around, of any sport, falls short of a week's or a day's limit: no need to look
         around = self.store.activities(self.athlete_id, start_utc=lo, end_utc=hi, sports=[Sport.RUNNING],

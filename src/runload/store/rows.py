@@ -82,6 +82,10 @@ ACTIVITY_COLUMNS = [
     "sub_sport_corrected", "distance_m_corrected", "gear_corrected", "rpe_corrected", "gear_assigned",
 ]
 ACTIVITY_SELECT = ", ".join(ACTIVITY_COLUMNS)
+# How far and how long a stored activity went at most, in SQL: its larger distance (recorded or
+# corrected) and its longer time (timer or elapsed), 0 when none.
+ACTIVITY_METRES = "MAX(COALESCE(distance_m, 0), COALESCE(distance_m_corrected, 0), 0)"
+ACTIVITY_SECONDS = "MAX(COALESCE(timer_s, 0), COALESCE(elapsed_s, 0), 0)"
 # Columns no assessment reads (the file's device and name, the import, the importer's warnings)
 # and the laps (read only where hard effort is judged by lap pace): a read that leaves them out
 # selects a constant in their place, so SQLite copies nothing and no JSON is decoded.

@@ -24,6 +24,8 @@ from runload.ingest.walk import Source, Unreadable
 from runload.models import Activity, Sport
 from runload.store import Store, StoredStarts
 
+_new = object.__new__
+_set = object.__setattr__
 COMMIT_EVERY_S = 2.0  # files are committed in batches; each file is still whole or absent
 # A bound on the runs around a file this far under a day's or a week's limit is under it whatever
 # the order its values are added in.
@@ -197,12 +199,20 @@ class Writer:
     def _complete(self, a: Activity, src: Source, digest: str) -> Activity:
         """The activity as stored: its file, the offset of its start and the default shoe (one copy made)."""
         default = a.gear is None and bool(self.default_shoe) and a.is_run
+        source_file = bounds.clean_text(src.stored_name or src.name, bounds.MAX_PATH_CHARS)
         # the offset the file records (carried back to the start across a DST change), or none:
         # then the athlete's zone at the start places it when read (calendar.with_zone_offset)
-        return replace(a, source_hash=digest,
-                       source_file=bounds.clean_text(src.stored_name or src.name, bounds.MAX_PATH_CHARS),
-                       utc_offset_s=local_offset(a, self.tz) if a.utc_offset_s is not None else None,
-                       gear=self.default_shoe if default else a.gear, gear_default=default or a.gear_default)
+        offset = local_offset(a, self.tz) if a.utc_offset_s is not None else None
+        gear, gear_default = self.default_shoe if default else a.gear, default or a.gear_default
+        if type(a) is not Activity:
+            return replace(a, source_hash=digest, source_file=source_file, utc_offset_s=offset, gear=gear,
+                           gear_default=gear_default)
+        # the copy dataclasses.replace makes, its fields given as one dict (not set one at a time
+        # by the frozen dataclass's __init__, after replace has read each of them)
+        done = _new(Activity)
+        _set(done, "__dict__", {**a.__dict__, "source_hash": digest, "source_file": source_file, "utc_offset_s": offset,
+                                "gear": gear, "gear_default": gear_default})
+        return done
 
     def _store_file(self, name: str, digest: str, acts: list[Activity]) -> None:
         """Store one file's activities: copies of one run inside it kept once, each checked

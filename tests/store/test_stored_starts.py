@@ -4,6 +4,7 @@ when the store's own search finds none there, so skipping that search never miss
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -53,5 +54,52 @@ def test_the_edges_and_what_the_import_adds(tmp_path: Path) -> None:
     assert starts.none_within(first - timedelta(hours=1), first)  # ... is not before its end
     later = datetime(2025, 1, 1, tzinfo=UTC)
     assert starts.none_within(later, later + timedelta(hours=1))
-    starts.add(later + timedelta(minutes=5))
+    starts.add(run(date(2025, 1, 1), 5, hour=0))  # 00:00 UTC: inside the hour
     assert not starts.none_within(later, later + timedelta(hours=1))
+
+
+def test_the_totals_held_are_the_stores_or_more(tmp_path: Path) -> None:
+    """Stored, corrected and removed activities in random order: the totals held in memory are the
+    store's own totals (the same sums while nothing is removed; at least them once something is),
+    or unknown after a stored row changed."""
+    rng = random.Random(11)
+    base = datetime(2024, 5, 1, tzinfo=UTC)
+    compared = 0
+    for trial in range(6):
+        store = Store.open(tmp_path / f"t{trial}.sqlite")
+        store.add_athlete(Athlete(id="a", name="A"))
+        store.begin()
+        ids = [store.insert_activity(store.conn, "a", run(date(2024, 5, day), day / 3, hour=6)) for day in (2, 9)]
+        starts = StoredStarts(store.conn, "a")
+        removed = False
+        for _ in range(60):
+            what = rng.random()
+            if what < 0.7:
+                day, hour = rng.randrange(1, 28), rng.choice([6, 6, 7, 18])  # some start together
+                act = run(date(2024, 5, day), rng.choice([0.0, 0.4, 5, 12.3, 42.2]), hour=hour,
+                          minutes=rng.choice([None, 0.5, 30, 200]))
+                act = replace(act, source_hash=f"h{rng.random()}", elapsed_s=rng.choice([None, 100.0, 9_000.0]))
+                ids.append(store.insert_activity(store.conn, "a", act, checked=True))  # any values
+                starts.add(act)
+            elif what < 0.85 and ids:
+                store.delete_activity(store.conn, ids.pop(rng.randrange(len(ids))))
+                removed = True
+            elif ids and trial >= 4:  # the last trials: a stored distance corrected
+                store.conn.execute("UPDATE activities SET distance_m_corrected = ? WHERE id = ?",
+                                   (rng.choice([None, 1.0, 99_000.0]), rng.choice(ids)))
+                starts.rows_changed()
+            lo = base + timedelta(hours=rng.randrange(-48, 30 * 24))
+            hi = lo + timedelta(hours=rng.choice([1, 12, 200, 500]))
+            held = starts.totals(lo, hi)
+            if held is None:
+                assert trial >= 4
+                break
+            compared += 1
+            stored = store.activity_totals(store.conn, "a", lo, hi)
+            if removed:
+                assert held[0] >= stored[0] and held[1] >= stored[1]
+            else:
+                assert held == stored
+        store.rollback()
+        store.close()
+    assert compared > 250

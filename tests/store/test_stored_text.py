@@ -8,6 +8,10 @@ import json
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from runload.models import Lap
 from runload.store.rows import iso, lap_to_json, laps_json
@@ -57,3 +61,22 @@ def test_laps_are_written_as_json_writes_them() -> None:
     assert laps_json(plain) == _as_json(plain)
     assert laps_json([_LongerLap(t, 1000.0, 300.0)]) == _as_json([_LongerLap(t, 1000.0, 300.0)])
     assert laps_json([]) == laps_json(()) == "[]"
+
+
+_ZONES = st.sampled_from([UTC, timezone(timedelta(0)), timezone(timedelta(hours=-3, minutes=-30)),
+                          ZoneInfo("Europe/Stockholm")])
+_TIMES = st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31), timezones=_ZONES)
+_NUMBERS = st.one_of(st.none(), st.floats(), st.integers(min_value=-10**20, max_value=10**20), st.booleans())
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TIMES)
+def test_any_time_is_written_as_isoformat_writes_it(when: datetime) -> None:
+    assert iso(when) == when.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.builds(Lap, st.one_of(st.none(), _TIMES), _NUMBERS, _NUMBERS, _NUMBERS, _NUMBERS, _NUMBERS,
+                          _NUMBERS), max_size=6))
+def test_any_laps_are_written_as_json_writes_them(laps: list[Lap]) -> None:
+    assert laps_json(laps) == _as_json(laps)

@@ -24,6 +24,8 @@ from runload.ingest.walk import Source, Unreadable
 from runload.models import Activity, Sport
 from runload.store import Store, StoredStarts
 
+_new = object.__new__
+_set = object.__setattr__
 COMMIT_EVERY_S = 2.0  # files are committed in batches; each file is still whole or absent
 # A bound on the runs around a file this far under a day's or a week's limit is under it whatever
 # the order its values are added in.
@@ -197,12 +199,20 @@ class Writer:
     def _complete(self, a: Activity, src: Source, digest: str) -> Activity:
         """The activity as stored: its file, the offset of its start and the default shoe (one copy made)."""
         default = a.gear is None and bool(self.default_shoe) and a.is_run
+        source_file = bounds.clean_text(src.stored_name or src.name, bounds.MAX_PATH_CHARS)
         # the offset the file records (carried back to the start across a DST change), or none:
         # then the athlete's zone at the start places it when read (calendar.with_zone_offset)
-        return replace(a, source_hash=digest,
-                       source_file=bounds.clean_text(src.stored_name or src.name, bounds.MAX_PATH_CHARS),
-                       utc_offset_s=local_offset(a, self.tz) if a.utc_offset_s is not None else None,
-                       gear=self.default_shoe if default else a.gear, gear_default=default or a.gear_default)
+        offset = local_offset(a, self.tz) if a.utc_offset_s is not None else None
+        gear, gear_default = self.default_shoe if default else a.gear, default or a.gear_default
+        if type(a) is not Activity:
+            return replace(a, source_hash=digest, source_file=source_file, utc_offset_s=offset, gear=gear,
+                           gear_default=gear_default)
+        # the copy dataclasses.replace makes, its fields given as one dict (not set one at a time
+        # by the frozen dataclass's __init__, after replace has read each of them)
+        done = _new(Activity)
+        _set(done, "__dict__", {**a.__dict__, "source_hash": digest, "source_file": source_file, "utc_offset_s": offset,
+                                "gear": gear, "gear_default": gear_default})
+        return done
 
     def _store_file(self, name: str, digest: str, acts: list[Activity]) -> None:
         """Store one file's activities: copies of one run inside it kept once, each checked
@@ -231,6 +241,8 @@ class Writer:
                     new_id = self._insert(act)
                     twin_ids = [o.id for o in verdict.twins if o.id is not None]  # stored rows: each has its id
                     self.store.carry_corrections(self.conn, twin_ids, new_id)
+                    if self.starts is not None:
+                        self.starts.rows_changed()  # the new copy may carry a corrected distance
                     for twin_id in twin_ids:
                         self.store.delete_activity(self.conn, twin_id, replaced_by=self.import_id)
                     stored.append(act)
@@ -260,7 +272,7 @@ class Writer:
         """Store one activity (checked at the door already); its start joins the stored ones."""
         new_id = self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id, checked=True)
         if self.starts is not None:
-            self.starts.add(act.start_utc)
+            self.starts.add(act)
         return new_id
 
     def _check_periods(self, stored: list[Activity]) -> None:
@@ -271,7 +283,9 @@ class Writer:
         lo = min(a.start_utc for a in runs) - timedelta(days=8)
         hi = max(a.start_utc for a in runs) + timedelta(days=8)
         started_from = lo - timedelta(seconds=self.longest_s)
-        metres, seconds = self.store.activity_totals(self.conn, self.athlete_id, started_from, hi)
+        # from the totals held in memory (at least the store's; none after a replacement), else the store's
+        totals = self.starts.totals(started_from, hi) if self.starts is not None else None
+        metres, seconds = totals or self.store.activity_totals(self.conn, self.athlete_id, started_from, hi)
         if metres < _SURELY_UNDER * bounds.MAX_WEEK_RUN_M and seconds < _SURELY_UNDER * bounds.MAX_DAY_RUNNING_S:
             return  # everything around, of any sport, falls short of a week's or a day's limit: no need to look
         around = self.store.activities(self.athlete_id, start_utc=lo, end_utc=hi, sports=[Sport.RUNNING],

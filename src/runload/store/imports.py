@@ -12,7 +12,17 @@ from datetime import datetime
 
 from runload.errors import InputError, NotFoundError
 from runload.store.base import StoreBase, inserted_id
-from runload.store.rows import IMPORT_COLUMNS, ImportRecord, Row, UndoResult, import_from_row, iso, utc_now
+from runload.store.rows import (
+    ACTIVITY_METRES,
+    ACTIVITY_SECONDS,
+    IMPORT_COLUMNS,
+    ImportRecord,
+    Row,
+    UndoResult,
+    import_from_row,
+    iso,
+    utc_now,
+)
 
 IMPORT_SELECT = ", ".join(IMPORT_COLUMNS)
 
@@ -44,8 +54,7 @@ class Imports(StoreBase):
         (timer or elapsed): a bound no sum of some of them, as read, can exceed, so an import
         learns cheaply that a file's days and weeks cannot be impossible."""
         metres, seconds = conn.execute(
-            "SELECT TOTAL(MAX(COALESCE(distance_m, 0), COALESCE(distance_m_corrected, 0), 0)),"
-            " TOTAL(MAX(COALESCE(timer_s, 0), COALESCE(elapsed_s, 0), 0)) FROM activities"
+            f"SELECT TOTAL({ACTIVITY_METRES}), TOTAL({ACTIVITY_SECONDS}) FROM activities"
             " WHERE athlete_id = ? AND start_utc >= ? AND start_utc < ?",
             (athlete_id, iso(started_from), iso(before))).fetchone()
         return float(metres), float(seconds)

@@ -30,6 +30,7 @@ import struct
 import warnings
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from collections.abc import Iterable
 from typing import Any
 
 import fitdecode
@@ -42,6 +43,7 @@ from runload.ingest.common import (
     motion, plausible_times, refine_sport, settle_sport, sport_from_name,
 )
 from runload.ingest.fitfast import MESG_RECORD, SUMMARY_LISTS, FitData, FitFallback, read_fit_fast
+from runload.ingest.packing import new_lap
 from runload.models import Activity, Lap, Sport
 
 _FIT_EPOCH = datetime(1989, 12, 31, tzinfo=timezone.utc)
@@ -148,7 +150,7 @@ def _frame_dict(frame: Any) -> dict[str, Any]:
 # What a device can record in one session; a value outside is damage, dropped with a warning.
 _BOUNDS = {"distance": (0.0, 2_000_000.0), "time": (0.0, MAX_ACTIVITY_S), "heart rate": (1.0, 255.0),
            "cadence": (0.0, 255.0), "ascent": (0.0, 20_000.0), "speed": (0.0, 100.0)}
-_LAP_BOUNDED = tuple((key, _BOUNDS[kind]) for key, kind in (
+_LAP_BOUNDED = tuple((key, *_BOUNDS[kind]) for key, kind in (
     ("total_distance", "distance"), ("total_timer_time", "time"), ("avg_heart_rate", "heart rate"),
     ("max_heart_rate", "heart rate"), ("avg_cadence", "cadence")))  # a lap's numbers, in Lap's order
 _SPEED = _BOUNDS["speed"]
@@ -392,8 +394,8 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
             avg_hr = float(hr_ok.mean())
         if max_hr is None and len(hr_ok):
             max_hr = float(hr_ok.max())
-    laps = tuple(_lap(lap, sport) for lap in fd.laps
-                 if isinstance(lap.get("start_time"), int) and start_raw - 1 <= lap["start_time"] <= end_raw)
+    laps = _laps((lap for lap in fd.laps
+                  if isinstance(lap.get("start_time"), int) and start_raw - 1 <= lap["start_time"] <= end_raw), sport)
     return Activity(
         start_utc=_time(start_raw), sport=sport, sub_sport=sub, sport_inferred=inferred,
         distance_m=float(distance), distance_source=source, timer_s=timer, elapsed_s=elapsed,
@@ -444,36 +446,40 @@ def _from_records(fd: FitData, file_sport: dict[str, Any], device: str | None, o
         distance_source="records", timer_s=timer, elapsed_s=elapsed,
         utc_offset_s=offset[0] if offset else None, offset_recorded_utc=offset[1] if offset else None,
         avg_hr_bpm=float(hr.mean()) if len(hr) else None, max_hr_bpm=float(hr.max()) if len(hr) else None,
-        device=device, laps=tuple(_lap(lap, sport) for lap in fd.laps),
+        device=device, laps=_laps(fd.laps, sport),
         hr_zone_s=hr_bins_array(t, hr_all), source_file=name, warnings=tuple(notes),
     )
 
 
-def _lap(lap: dict[str, Any], sport: Sport) -> Lap:
-    """One lap: each value as :func:`_value` takes it (a number, finite and within what a device
-    records, else None; a lap's are dropped without a note), read with as few Python steps as can
-    be: a file's laps ask for thousands of values. A plain int or float within its bounds (the
-    usual value) is taken at once, anything else as :func:`_within` takes it (an int compares with
-    the bounds as its float does: they are far below 2**53)."""
-    get = lap.get
-    taken = []
-    for key, (lo, hi) in _LAP_BOUNDED:
-        v = get(key)
-        taken.append(float(v) if (v.__class__ is float or v.__class__ is int) and lo <= v <= hi else _within(v, lo, hi))
-    distance, timer, avg_hr, max_hr, cad = taken
-    if cad is not None:
-        if sport in _FOOT_SPORTS:
-            frac = get("avg_fractional_cadence")  # (_num, inlined)
-            cad = (cad + (float(frac) if _is_number(frac) and frac else 0.0)) * 2
-        else:
-            cad = None
-    speed = get("enhanced_avg_speed")
-    if not _is_number(speed):
-        speed = get("avg_speed")
-    start = get("start_time")
-    # Lap's fields in their order (positional: a keyword call costs as much again); _time inlined
-    return Lap(_FIT_EPOCH + timedelta(0, start) if isinstance(start, int) and start >= _ABSOLUTE_MIN else None,
-               distance, timer, avg_hr, max_hr, cad, _within(speed, *_SPEED))
+def _laps(msgs: Iterable[dict[str, Any]], sport: Sport) -> tuple[Lap, ...]:
+    """The laps of these lap messages: each value as :func:`_value` takes it (a number, finite and
+    within what a device records, else None; a lap's are dropped without a note), read with as few
+    Python steps as can be: a file's laps ask for thousands of values. A plain int or float within
+    its bounds (the usual value) is taken at once, anything else as :func:`_within` takes it (an int
+    compares with the bounds as its float does: they are far below 2**53)."""
+    foot = sport in _FOOT_SPORTS
+    laps = []
+    for lap in msgs:
+        get = lap.get
+        taken = []
+        for key, lo, hi in _LAP_BOUNDED:
+            v = get(key)
+            taken.append(float(v) if (v.__class__ is float or v.__class__ is int) and lo <= v <= hi else _within(v, lo, hi))
+        distance, timer, avg_hr, max_hr, cad = taken
+        if cad is not None:
+            if foot:
+                frac = get("avg_fractional_cadence")  # (_num, inlined)
+                cad = (cad + (float(frac) if _is_number(frac) and frac else 0.0)) * 2
+            else:
+                cad = None
+        speed = get("enhanced_avg_speed")
+        if not _is_number(speed):
+            speed = get("avg_speed")
+        start = get("start_time")
+        # (_time inlined)
+        laps.append(new_lap(_FIT_EPOCH + timedelta(0, start) if isinstance(start, int) and start >= _ABSOLUTE_MIN else None,
+                            distance, timer, avg_hr, max_hr, cad, _within(speed, *_SPEED)))
+    return tuple(laps)
 
 
 def _is_number(raw: Any) -> bool:

@@ -14,7 +14,6 @@ back in the order of the files, so what is stored never depends on timing.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import hashlib
 import importlib
@@ -32,11 +31,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from runload import bounds
 from runload.errors import IngestError
 from runload.ingest.archives import unpack
-from runload.ingest import runcsv, stravacsv
+from runload.ingest import packing, runcsv, stravacsv
 from runload.ingest.sniff import FORMAT_NAMES, describe, format_cap, read_disk_file, sniff
 from runload.ingest.walk import Source, Unreadable
 from runload.models import Activity
@@ -146,6 +146,8 @@ def _keep_heap() -> None:
     nothing changes). What it keeps is counted in the worker's memory limit like any allocation."""
     if not sys.platform.startswith("linux"):
         return
+    import ctypes  # noqa: PLC0415 - only a worker needs it; an import with nothing to read starts without it
+
     try:
         mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):  # not glibc (musl has no mallopt): the allocator's defaults
@@ -178,6 +180,18 @@ class Parsed:
     error: str | None = None
     notes: tuple[str, ...] = ()  # what was odd about reading it (kept as warnings)
     notice: str | None = None  # an optional file that is not an activity file: said, not failed
+
+    # pickled (only on the way back from a worker) with its activities packed: runload.ingest.packing
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        if self.activities:
+            state["activities"] = packing.pack(self.activities)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if state["activities"]:
+            state["activities"] = packing.unpack(state["activities"])
+        self.__dict__.update(state)
 
 
 # one file for a worker: its name, format by name, path or bytes, optional, present (parse_source)

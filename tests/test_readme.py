@@ -79,7 +79,9 @@ def test_readme_command_parses(page, line, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     args = shlex.split(re.sub(r"\[[^\]]*\]", "", line))[1:]  # optional parts in [brackets] dropped
     cmd: click.Command = main
-    parent = click.Context(main, info_name="runload")
+    # with the group's settings, as click makes it: a context without them would give a command
+    # a help option of "--help" alone, which click then keeps on the command (and other tests see)
+    parent = click.Context(main, info_name="runload", **main.context_settings)
     rest = list(args)
     while isinstance(cmd, click.Group):
         name = rest.pop(0)

@@ -2,30 +2,29 @@
 import's worker processes and the process that stores them.
 
 A file's laps are its most numerous objects (a marathon's 42 splits): each one pickled on its own
-is its class and a dict of its fields, and its start a ``datetime`` reduced to bytes, which costs
-the worker and the storing process more than the rest of the activity. :func:`pack` sends an
-activity as the tuple of its field values, its laps as the starts (whole microseconds since 1970
-for a UTC time) and one flat list of the other values, and :func:`unpack` builds the same objects
-again: equal, of the same types, with the same values, as the reader returned them. Anything not
+is its class and a dict of its fields, which costs the worker and the storing process more than
+the rest of the activity. :func:`pack` sends an activity as the tuple of its field values, its
+laps as the list of their starts and one flat list of their other values, and :func:`unpack`
+builds the same objects again: equal, of the same types, with the same values, as the reader
+returned them. Anything not
 exactly an :class:`Activity` holding a tuple of :class:`Lap` (a subclass, an attribute that is
 not a field) travels as it is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import fields
-from datetime import datetime, timezone
+from datetime import datetime
 from itertools import chain, repeat, starmap
-from operator import attrgetter, eq, is_, itemgetter, methodcaller
-from typing import Any, cast
+from operator import attrgetter, eq, is_
+from typing import Any
 
 from runload.models import Activity, Lap
 
 _LAP_FIELDS = tuple(f.name for f in fields(Lap))
 _ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity))
 _LAPS_AT = _ACTIVITY_FIELDS.index("laps")
-_UTC = timezone.utc
 _new = object.__new__
 
 
@@ -47,8 +46,8 @@ def _new_activity(values: Iterable[Any]) -> Activity:
 
 
 # What travels for an activity: itself, or its field values with its laps as PackedLaps: their
-# starts (as _pack_laps says) and the other values of one lap after another, in Lap's order.
-PackedLaps = tuple[bytes | list[Any], list[Any]]
+# starts and the other values of one lap after another, in Lap's order.
+PackedLaps = tuple[list[Any], list[Any]]
 Packed = Activity | tuple[Any, ...]
 
 
@@ -69,33 +68,17 @@ def pack(activities: list[Activity]) -> list[Packed]:
 
 
 _activity_values = attrgetter(*_ACTIVITY_FIELDS)
-_lap_values = attrgetter(*_LAP_FIELDS[1:])  # a lap's values after its start (which travels apart)
-_start, _tzinfo = attrgetter("start_utc"), attrgetter("tzinfo")
-_state = methodcaller("__reduce_ex__", 4)  # (datetime, (its 10 bytes, its tzinfo)), the fold included
-_first, _second = itemgetter(0), itemgetter(1)
-_STATE_BYTES = 10
-# datetime(its 10 bytes, its tzinfo): how pickle builds one again (not among its typed signatures)
-_from_state = cast("Callable[[bytes, timezone], datetime]", datetime)
+_start = attrgetter("start_utc")
+_lap_values = attrgetter(*_LAP_FIELDS[1:])  # a lap's values after its start
 
 
 def _pack_laps(laps: tuple[Lap, ...]) -> PackedLaps:
-    """The laps' starts, when every one is a ``datetime`` in ``timezone.utc`` (as readers write
-    them), as the bytes ``datetime`` pickles each one's value to, one after another; else as they are."""
-    starts = list(map(_start, laps))
-    packed: bytes | list[Any] = starts
-    if all(map(is_, map(type, starts), repeat(datetime))) and all(map(is_, map(_tzinfo, starts), repeat(_UTC))):
-        packed = b"".join(map(_first, map(_second, map(_state, starts))))
-        if len(packed) != _STATE_BYTES * len(starts):  # (not the datetime runload knows)
-            packed = starts
-    return packed, list(chain.from_iterable(map(_lap_values, laps)))
+    """The laps' starts (pickled as any datetime is), then their other values in one list."""
+    return list(map(_start, laps)), list(chain.from_iterable(map(_lap_values, laps)))
 
 
 def _unpack_laps(packed: PackedLaps) -> tuple[Lap, ...]:
     starts, rest = packed
-    if starts.__class__ is bytes:
-        ends = range(_STATE_BYTES, len(starts) + 1, _STATE_BYTES)
-        starts = list(map(_from_state, map(starts.__getitem__, map(slice, range(0, len(starts), _STATE_BYTES), ends)),
-                          repeat(_UTC)))
     values = iter(rest)
     return tuple(starmap(new_lap, zip(starts, *[values] * (len(_LAP_FIELDS) - 1))))
 

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from collections.abc import Callable
-from typing import Protocol, overload
+from typing import Any, Protocol, TypeVar, overload
 
 from runload.units import fmt
 
@@ -182,6 +182,19 @@ PAIN_SIDES = ("left", "right", "both")
 PAIN_LOCATIONS = ("back", "front", "inner", "outer", "calf", "hamstring")
 PAIN_SWELLING = ("none", "mild", "moderate", "severe")
 PAIN_SCORE_FIELDS = ("pain_during", "pain_after", "pain_next_morning", "stiffness")
+
+
+_Frozen = TypeVar("_Frozen", "Activity", "Lap")
+
+
+def made_from(cls: type[_Frozen], values: dict[str, Any]) -> _Frozen:
+    """A ``cls`` (:class:`Activity` or :class:`Lap`) holding ``values``, every field by name, as
+    its ``__init__`` would hold them, made without it: a frozen dataclass's ``__init__`` sets each
+    field through ``object.__setattr__``, and readers and the store make thousands of these. The
+    dict becomes the object's own (not copied)."""
+    obj = object.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    return obj
 
 
 @dataclass(frozen=True)

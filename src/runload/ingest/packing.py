@@ -20,29 +20,23 @@ from itertools import chain, repeat, starmap
 from operator import attrgetter, eq, is_
 from typing import Any
 
-from runload.models import Activity, Lap
+from runload.models import Activity, Lap, made_from
 
 _LAP_FIELDS = tuple(f.name for f in fields(Lap))
 _ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity))
 _LAPS_AT = _ACTIVITY_FIELDS.index("laps")
-_new = object.__new__
 
 
 def new_lap(start_utc: datetime | None, distance_m: float | None, timer_s: float | None, avg_hr_bpm: float | None,
             max_hr_bpm: float | None, avg_cadence_spm: float | None, avg_speed_mps: float | None) -> Lap:
-    """``Lap(...)`` in fewer steps: a frozen dataclass's ``__init__`` sets each field through
-    ``object.__setattr__``; this fills the same dict at once (every field, in Lap's order)."""
-    lap = _new(Lap)
-    lap.__dict__.update({"start_utc": start_utc, "distance_m": distance_m, "timer_s": timer_s,
-                         "avg_hr_bpm": avg_hr_bpm, "max_hr_bpm": max_hr_bpm, "avg_cadence_spm": avg_cadence_spm,
-                         "avg_speed_mps": avg_speed_mps})
-    return lap
+    """``Lap(...)`` in fewer steps (:func:`runload.models.made_from`)."""
+    return made_from(Lap, {"start_utc": start_utc, "distance_m": distance_m, "timer_s": timer_s,
+                           "avg_hr_bpm": avg_hr_bpm, "max_hr_bpm": max_hr_bpm, "avg_cadence_spm": avg_cadence_spm,
+                           "avg_speed_mps": avg_speed_mps})
 
 
 def _new_activity(values: Iterable[Any]) -> Activity:
-    act = _new(Activity)
-    act.__dict__.update(zip(_ACTIVITY_FIELDS, values))
-    return act
+    return made_from(Activity, dict(zip(_ACTIVITY_FIELDS, values)))
 
 
 # What travels for an activity: itself, or its field values with its laps as PackedLaps: their

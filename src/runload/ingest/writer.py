@@ -21,11 +21,9 @@ from runload.ingest.pool import Item, Parsed
 from runload.ingest.stravacsv import STRAVA_SUB, StravaMeta
 from runload.ingest.summary import ImportSummary
 from runload.ingest.walk import Source, Unreadable
-from runload.models import Activity, Sport
+from runload.models import Activity, Sport, made_from
 from runload.store import Store, StoredStarts
 
-_new = object.__new__
-_set = object.__setattr__
 COMMIT_EVERY_S = 2.0  # files are committed in batches; each file is still whole or absent
 # A bound on the runs around a file this far under a day's or a week's limit is under it whatever
 # the order its values are added in.
@@ -209,10 +207,8 @@ class Writer:
                            gear_default=gear_default)
         # the copy dataclasses.replace makes, its fields given as one dict (not set one at a time
         # by the frozen dataclass's __init__, after replace has read each of them)
-        done = _new(Activity)
-        _set(done, "__dict__", {**a.__dict__, "source_hash": digest, "source_file": source_file, "utc_offset_s": offset,
-                                "gear": gear, "gear_default": gear_default})
-        return done
+        return made_from(Activity, {**a.__dict__, "source_hash": digest, "source_file": source_file,
+                                    "utc_offset_s": offset, "gear": gear, "gear_default": gear_default})
 
     def _store_file(self, name: str, digest: str, acts: list[Activity]) -> None:
         """Store one file's activities: copies of one run inside it kept once, each checked

@@ -18,7 +18,7 @@ from operator import attrgetter
 from datetime import date, datetime, timezone
 from typing import Any
 
-from runload.models import Activity, Athlete, Clearance, Lap, PainEntry, PlannedRun, Shoe, Sport
+from runload.models import Activity, Athlete, Clearance, Lap, PainEntry, PlannedRun, Shoe, Sport, made_from
 
 # One row as sqlite3 returns it: its values' types are the schema's, which Python cannot see.
 Row = Sequence[Any]
@@ -184,8 +184,6 @@ def _warnings(text: str) -> tuple[str, ...]:
 _SPORTS = {s.value: s for s in Sport}
 
 
-_new = object.__new__
-_set = object.__setattr__
 _from_iso = datetime.fromisoformat
 _UTC = timezone.utc
 
@@ -217,8 +215,7 @@ def activity_from_row(row: Row) -> Activity:
     # 30 fields one ``object.__setattr__`` at a time): the dict becomes the activity's own, not
     # copied into a new one (as unpickling does, growing it a few times over); either way was
     # most of the time a stored row takes to read
-    act = _new(Activity)
-    _set(act, "__dict__", {
+    return made_from(Activity, {
         "start_utc": start_utc, "sport": _SPORTS.get(sport) or Sport(sport), "distance_m": float(distance),
         "timer_s": timer, "elapsed_s": elapsed, "utc_offset_s": offset, "offset_recorded_utc": None,
         "sub_sport": sub_sport, "sport_inferred": bool(inferred), "elevation_gain_m": gain, "avg_hr_bpm": avg_hr,
@@ -228,7 +225,6 @@ def activity_from_row(row: Row) -> Activity:
         "source_hash": source_hash, "leg_index": int(leg), "distance_source": str(distance_source),
         "warnings": () if warnings == "[]" else _warnings(warnings), "rpe": rpe, "id": aid,
         "corrections": corrections, "gear_default": gear_default, "import_id": import_id})
-    return act
 
 
 # ---------------------------------------------------------------- pain entries

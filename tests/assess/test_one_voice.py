@@ -118,6 +118,21 @@ def test_a_jump_week_and_its_long_run_are_one_finding() -> None:
     assert a.status.summary.startswith("1 warning")
 
 
+def test_a_low_ratio_is_not_part_of_a_rise() -> None:
+    # six weeks of 32 km, a light week (3 km), then 40 km from Tuesday: on that Monday the last 7
+    # days are far below the last 28 (a ratio under 0.8); the week itself jumped (+25%). A ratio
+    # "well below your recent normal" is no evidence of the rise: it stands apart, not as its support
+    acts = steady(MONDAY, 6) + [run(MONDAY + timedelta(days=44), 3)]
+    acts += [run(MONDAY + timedelta(days=49 + d), 10) for d in (1, 3, 5, 6)]
+    a = assess(AthleteData(ATHLETE, tuple(acts)), BOOK, MONDAY + timedelta(days=55))
+    rise = [f for f in a.current if f.event.startswith("load-rise:")]
+    assert len(rise) == 1
+    assert all(s.rule_id != "acute-chronic-ratio" or s.value >= 1.5 for s in rise[0].supporting)
+    low = [f for f in a.current if f.rule_id == "acute-chronic-ratio"]
+    assert len(low) == 1 and low[0].value < 0.8 and low[0].event == "" and not low[0].supporting
+    assert "well below" in low[0].message or "low ratio" in low[0].advice
+
+
 def test_a_pain_episode_is_one_finding() -> None:
     acts = steady(MONDAY, 8)
     start = MONDAY + timedelta(days=35)

@@ -334,7 +334,7 @@ def judge(rule: Rule, ctx: Context, values: Iterable[MetricValue]) -> list[Findi
             _words(name, "message", template, fields, units, suffix),
             _words(name, "advice", band.advice or rule.advice, fields, units),
             rule.evidence, round(raw, 2), round(threshold, 2), rule.unit, ws, day, rule.citations,
-            rule.evidence_level, rule.outcome_evidence, _event_key(rule, v, ctx.week_start) if event else "",
+            rule.evidence_level, rule.outcome_evidence, _event_key(rule, v, ctx.week_start) if band.joins(event) else "",
             until if isinstance(until, date) else None)))
     found.sort(key=_first)
     return [f for _, f in found]

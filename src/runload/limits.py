@@ -265,7 +265,11 @@ def next_week_limits(frames: Frames, rules: Sequence[Rule], athlete: Athlete, as
     rtr = by_id.get("return-to-run")
     params = rtr.params if rtr else {}
     state = return_to_run_of(frames.run_day_ordinals, day, break_days=LOOKBACK_DAYS, mode_days=int(params.get("mode_days", 28)))
-    if state["active"]:
+    # running again after a break, with the walk-run return behind it (every stage done twice, or
+    # covered by the runs since: runload.pain.plan): the caps of a runner building up again
+    returned = (state["comeback"] is not None and state["days_since_last_run"] < LOOKBACK_DAYS and pain is not None
+                and pain.as_of is not None and pain.return_plan is None)
+    if state["active"] and not returned:
         guidance = RETURN_TO_RUN_GUIDANCE
         plan = pain.return_plan if pain is not None else None
         if plan is not None:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from runload.assess import assess
 from runload.calendar import week_start_of
-from runload.limits import HELD, NORMAL, accepted_km, basis_words
+from runload.limits import HELD, NORMAL, RETURN, accepted_km, basis_words
 from runload.models import AthleteData, PainEntry, PlannedRun
 from runload.plan import check_plan
 from runload.rules.book import Rulebook
@@ -231,3 +231,24 @@ def test_the_run_limit_holds_on_every_day_of_the_week() -> None:
     assert lim.longest_run_km == 11.0 and lim.basis["longest_window_to"] == "2026-07-04"
     start = sunday + timedelta(days=1)
     assert check_plan(data, BOOK, plan_of(start, [10, 0, 10, 0, 0, 0, 11.0]), sunday).keeps_limits
+
+
+@pytest.mark.parametrize(("km", "minutes", "mode"), [(8.0, 44.0, NORMAL), (3.0, 24.0, RETURN)])
+def test_after_a_break_the_walk_run_return_ends_once_the_runs_cover_it(km: float, minutes: float, mode: str) -> None:
+    """Five weeks of 8 km runs (44 minutes at 5.5 min/km), 40 days without running, then two runs
+    back: two 44-minute runs at the usual pace cover every walk-run stage twice, so the limits are
+    a runner's building up again (no 'run 1 min, walk 2 min' for someone running 44 minutes); two
+    3 km walk-runs of 24 minutes (about 7 minutes of running each) are stage 1 done twice."""
+    history = weeks_of(MONDAY, [[8, 0, 8, 0, 8, 0, 8]] * 5)
+    back = MONDAY + timedelta(days=34 + 41)
+    history += [run(back, km, minutes=minutes), run(back + timedelta(days=2), km, minutes=minutes)]
+    day = back + timedelta(days=3)
+    data = AthleteData(ATHLETE, tuple(history))
+    a = assess(data, BOOK, day)
+    assert a.limits.mode == mode
+    if mode == NORMAL:
+        assert a.pain is not None and a.pain.return_plan is None
+        assert a.limits.week_km is not None and "walk-run" not in a.limits.sentence()
+        assert "walk-run" not in " ".join(check_plan(data, BOOK, plan_of(day + timedelta(days=1), [0, 8.0]), day).notes)
+    else:
+        assert "walk-run stage 2 next" in (a.limits.guidance or "")

@@ -316,7 +316,9 @@ def test_red_flags_stop_overriding_once_old_and_settled():
 
 
 def test_return_plan_after_a_break_counts_sessions_and_holds_while_swollen():
-    runs = [run("2026-03-01", 10.0), run("2026-04-10", 3.0), run("2026-04-12", 3.0), run("2026-04-14", 3.0)]
+    # walk-run sessions: 3 km in 24 minutes (8 min/km against a usual 5.5) is about 7 minutes of
+    # running, the rest walked: each counts as one session of the stage the runner is at
+    runs = [run("2026-03-01", 10.0), *(run(f"2026-04-{d}", 3.0, minutes=24) for d in (10, 12, 14))]
     a = pain.assess(ctx([entry("2026-04-14", 1, pain_after=2, swelling="mild")], runs, as_of="2026-04-15"))
     plan = a.return_plan
     # 40 days without running, then 3 sessions: stages 1 (x2) done, stage 2 next
@@ -325,6 +327,36 @@ def test_return_plan_after_a_break_counts_sessions_and_holds_while_swollen():
     assert plan.hold == "Hold at stage 2 for now: the knee is still swollen."
     still_off = pain.assess(ctx([], [run("2026-03-01", 10.0)], as_of="2026-04-05")).return_plan
     assert still_off is not None and still_off.summary.startswith("No run since 2026-03-01 (35 days)")
+
+
+@pytest.mark.parametrize(("sessions", "expect"), [
+    # (km, minutes) of each run after 40 days off, usual pace 5.5 min/km: (next stage, done at it)
+    ([(3.0, 24)] * 2, (2, 0)),  # two stage-1 walk-runs
+    ([(3.0, 16.5)] * 2, (3, 0)),  # 16.5 minutes run without walking, twice: stages 1 and 2 covered
+    ([(3.0, 16.5)], (1, 1)),  # once: stages 1 and 2 once each, so stage 1 again
+    ([(3.9, 24)] * 2, (4, 0)),  # 3.9 km in 24 minutes: about 18 running, 6 walked (stage 3's 6 x 3 + 1)
+    ([(4.0, 30)] * 2, (3, 0)),  # 4 km in 30 minutes: about 12 running (stage 2's), the rest walked
+    ([(6.0, 33)], (1, 1)),  # 33 minutes running once: every stage once, none twice yet
+    ([(8.0, 44)] * 2, None),  # 44 minutes running, twice: every stage done, the return is over
+])
+def test_return_plan_after_a_break_counts_what_each_run_covered(sessions, expect):
+    runs = [run("2026-03-01", 10.0)] + [run(D("2026-04-10") + timedelta(days=2 * i), km, minutes=m)
+                                        for i, (km, m) in enumerate(sessions)]
+    plan = pain.assess(ctx([], runs, as_of=(D("2026-04-10") + timedelta(days=2 * len(sessions))).isoformat())).return_plan
+    if expect is None:
+        assert plan is None
+    else:
+        assert plan is not None and (plan.next_stage, plan.at_stage) == expect
+        assert plan.runs_since == len(sessions)
+
+
+def test_after_a_red_flag_each_run_is_one_session_whatever_its_length():
+    es = [entry("2026-03-01", 1, locking="yes")]
+    runs = [run("2026-02-20", 10.0)] + [run(D("2026-03-03") + timedelta(days=2 * i), 8.0) for i in range(3)]
+    plan = pain.assess(Context(athlete=ATHLETE, activities=runs, pain_entries=es, as_of=D("2026-03-08"),
+                               clearances=[Clearance(D("2026-03-02"), "clinician")])).return_plan
+    assert plan is not None and plan.reason == "red flag"
+    assert (plan.runs_since, plan.next_stage, plan.at_stage) == (3, 2, 1)
 
 
 def test_no_plan_for_steady_running():

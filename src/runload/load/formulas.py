@@ -8,6 +8,7 @@ result once per athlete. Formulas and their sources are in ``evidence.md`` secti
 from __future__ import annotations
 
 import math
+import statistics
 from collections import deque
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -426,6 +427,14 @@ def fitness_fatigue_columns(vals: np.ndarray, *, ctl_days: float = 42.0, atl_day
         ramp[touched] = np.nan
     return {"ctl": ctl, "atl": atl, "tsb": tsb, "ramp": ramp, "known": ok,
             "settled": np.arange(1, n + 1) > settle_days}
+
+
+def running_pace(activities: Sequence[Activity]) -> float | None:
+    """The median pace of these recorded runs in minutes per km (runs of 1 km or more, at 2.5 to
+    15 min/km), or None without any."""
+    paces = [pace for a in activities if a.is_run and a.timer_s and a.distance_m >= 1000
+             for pace in [a.timer_s / 60.0 / (a.distance_m / 1000.0)] if 2.5 <= pace <= 15]
+    return statistics.median(paces) if paces else None
 
 
 def days_without_run(last_run: date, day: date) -> int:

@@ -141,7 +141,7 @@ def assess(ctx: PainContext, clearances: Sequence[Clearance] | None = None) -> P
     active.sort(key=lambda f: (-f.level.rank, -f.date.toordinal()))
     plan = None
     if as_of is not None and not active:
-        plan = return_plan(entries, (), as_of, episodes, run_days=log.run_days)
+        plan = return_plan(entries, (), as_of, episodes, runs=log.frames.runs)
     return PainAssessment(as_of, tuple(active), tuple(episodes), plan, tuple(resolved), tuple(cleared),
                           pain_trend(entries, as_of))
 

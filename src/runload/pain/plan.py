@@ -13,15 +13,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from operator import itemgetter
+
 from runload.models import Activity, PainEntry
 from runload.pain.entries import peak_score
 from runload.calendar import local_date
+from runload.load.formulas import running_pace
 from runload.pain.episodes import Episode
 
 PLAN_CITATION = "Walk-run return-to-running programmes (a clinical and coaching convention; no trial of these steps)"
 BREAK_DAYS = 30  # no run in 30 days: no reference for spikes (evidence.md section 2)
 RED_FLAG_DAYS = 42  # a red flag in the last six weeks still calls for a graded return
 SESSIONS_PER_STAGE = 2
+WALK_PACE_MIN_PER_KM = 10.0  # a brisk walk: the walking of a walk-run session
+# A session at most this much slower than the runner's usual pace was run without walking breaks
+# worth counting: its whole time is running.
+CONTINUOUS_PACE = 1.10
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,7 @@ class ReturnPlan:
     next_stage: int  # 1-based
     hold: str  # "" or why not to move on now
     after: str
+    at_stage: int = 0  # sessions already done at the next stage (fewer than SESSIONS_PER_STAGE)
     citations: tuple[str, ...] = (PLAN_CITATION,)
 
     def lines(self) -> list[str]:
@@ -102,22 +110,25 @@ def return_plan(
     break_days: int = BREAK_DAYS,
     red_flag_days: int = RED_FLAG_DAYS,
     days: Sequence[date] | None = None,
-    run_days: Sequence[date] | None = None,
+    runs: Sequence[tuple[date, Activity]] | None = None,
 ) -> ReturnPlan | None:
     """The return-to-run plan that applies on ``as_of``, or None.
 
     It applies after a red flag (urgent or emergency, or see-a-clinician) in the last
     ``red_flag_days`` or in an episode still going on, and after a break of ``break_days`` without
     running (either the break is going on, or running restarted after one). It ends once every
-    stage has been done twice (runs since the red flag or the restart). ``days`` are the local
-    days of ``activities`` when the caller has them; ``run_days`` the local days of the runs
-    among them, when the caller has those (``activities`` are then not read).
+    stage has been done twice (:func:`_progress`: after a red flag each run since counts as one
+    session of the stage it was at; after a break a run counts for every stage it covered). ``days``
+    are the local days of ``activities`` when the caller has them; ``runs`` the (local day, run)
+    pairs of the runs among them, in start order, when the caller has those (``activities`` are
+    then not read).
     """
-    if run_days is None:
+    if runs is None:
         local = days if days is not None else [local_date(a) for a in activities]
-        run_days = [d for d, a in zip(local, activities) if a.is_run]
-    runs = sorted(run_days)
-    del runs[bisect_right(runs, as_of):]  # the runs up to as_of
+        runs = [(d, a) for d, a in zip(local, activities) if a.is_run]
+    ordered = sorted(runs, key=itemgetter(0))  # (stable: runs of one day stay in start order)
+    run_days = [d for d, _ in ordered]
+    del ordered[bisect_right(run_days, as_of):], run_days[len(ordered):]  # the runs up to as_of
     plan: tuple[str, date, str, str] | None = None
     flagged = [(f, ep) for ep in episodes for f in ep.red_flags
                if f.date <= as_of and ((as_of - f.date).days <= red_flag_days or ep.status == "ongoing")]
@@ -126,18 +137,18 @@ def return_plan(
         plan = ("red flag", flag.date,
                 f"After the red flag on {flag.date.isoformat()} ({flag.what}), return to running step by step.",
                 _cleared_by(flag.flag))
-    elif runs:
-        last = runs[-1]
+    elif run_days:
+        last = run_days[-1]
         if (as_of - last).days >= break_days:
             plan = ("break", last, f"No run since {last.isoformat()} ({(as_of - last).days} days): "
                                    "come back with walk-run sessions rather than your old distances.", "")
         else:
             restart = None
-            for k in range(len(runs) - 1, 0, -1):  # the last restart after a break
-                if (runs[k] - runs[k - 1]).days >= break_days:
-                    restart = (runs[k - 1], runs[k])
+            for k in range(len(run_days) - 1, 0, -1):  # the last restart after a break
+                if (run_days[k] - run_days[k - 1]).days >= break_days:
+                    restart = (run_days[k - 1], run_days[k])
                     break
-            if restart and len(runs) - bisect_left(runs, restart[1]) < len(STAGES) * SESSIONS_PER_STAGE:
+            if restart and len(run_days) - bisect_left(run_days, restart[1]) < len(STAGES) * SESSIONS_PER_STAGE:
                 gap = (restart[1] - restart[0]).days
                 plan = ("break", restart[1],
                         f"Running restarted on {restart[1].isoformat()} after {gap} days without running: "
@@ -147,18 +158,64 @@ def return_plan(
     reason, since, summary, condition = plan
     # runs done in the return: after the red flag, or from the first run back (none while the
     # break goes on: ``since`` is then the last run before it)
-    ongoing_break = reason == "break" and bool(runs) and since == runs[-1] and (as_of - since).days >= break_days
-    done = len(runs) - (bisect_right(runs, since) if reason == "red flag" or ongoing_break else
-                        bisect_left(runs, since))
-    if done >= len(STAGES) * SESSIONS_PER_STAGE:
+    ongoing_break = reason == "break" and bool(run_days) and since == run_days[-1] and (as_of - since).days >= break_days
+    first = bisect_right(run_days, since) if reason == "red flag" or ongoing_break else bisect_left(run_days, since)
+    # after a break, what a run covered is judged against the runner's pace before it
+    usual = running_pace([a for _, a in ordered[:first]]) if reason == "break" else None
+    next_stage, at_stage = _progress([a for _, a in ordered[first:]], usual)
+    if next_stage > len(STAGES):
         return None
-    next_stage = min(done // SESSIONS_PER_STAGE + 1, len(STAGES))
     return ReturnPlan(
         reason=reason, since=since, summary=summary, start_condition=condition, stages=STAGES, rules=PLAN_RULES,
-        runs_since=done, next_stage=next_stage, hold=_hold(entries, as_of, next_stage),
+        runs_since=len(ordered) - first, next_stage=next_stage, hold=_hold(entries, as_of, next_stage),
         after=("After the last stage, add no more than 10% a week and keep the longest run within 10% of "
-               "the longest of the last 30 days."),
+               "the longest of the last 30 days."), at_stage=at_stage,
     )
+
+
+def _progress(sessions: Sequence[Activity], usual: float | None) -> tuple[int, int]:
+    """(the next stage, 1-based, or one past the last when every stage is done; the sessions
+    already done at it). Each session counts for the stage the runner was at; with ``usual``, the
+    runner's pace before a break, it also counts for every stage it covered (:func:`covered_stage`):
+    a runner back to running 40 minutes is not told to run 3 minutes and walk 1."""
+    done = [0] * len(STAGES)  # sessions that did (at least) each stage
+
+    def at() -> int:
+        return next((i for i, n in enumerate(done) if n < SESSIONS_PER_STAGE), len(STAGES))
+
+    for a in sessions:
+        stage = at()
+        if stage == len(STAGES):
+            break
+        for i in range(max(stage, covered_stage(a, usual) - 1) + 1):
+            done[i] += 1
+    stage = at()
+    return stage + 1, done[stage] if stage < len(STAGES) else 0
+
+
+def covered_stage(a: Activity, usual: float | None) -> int:
+    """The highest walk-run stage (1-based; 0 for none) a recorded session covered, from its time
+    and distance against ``usual``, the runner's pace in minutes per km: at most
+    :data:`CONTINUOUS_PACE` times slower, all its time was running (the stages without walking
+    too); slower, its running minutes are what its distance leaves after walking the rest at
+    :data:`WALK_PACE_MIN_PER_KM`. A stage is covered by at least its running minutes, and the
+    ones before it too."""
+    if usual is None or not a.timer_s or a.distance_m < 1000:
+        return 0
+    minutes, km = a.timer_s / 60.0, a.distance_m / 1000.0
+    continuous = minutes / km <= usual * CONTINUOUS_PACE
+    if continuous:
+        running = minutes
+    elif usual < WALK_PACE_MIN_PER_KM:
+        running = max(0.0, (km - minutes / WALK_PACE_MIN_PER_KM) / (1 / usual - 1 / WALK_PACE_MIN_PER_KM))
+    else:
+        return 0
+    best = 0
+    for s in STAGES:
+        if (s.walk_min == 0 and not continuous) or running + 0.5 < s.run_min * s.repeats:
+            break
+        best = s.number
+    return best
 
 
 # Chest pain or breathlessness is about the heart and lungs (a heart attack, a clot in the lung),

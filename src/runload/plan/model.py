@@ -13,7 +13,6 @@ import csv
 import io
 import math
 import re
-import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timezone
@@ -22,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from runload.calendar import FIRST_DAY, LAST_YEAR
 from runload.errors import InputError
+from runload.load.formulas import running_pace
 from runload.models import PLAN_KINDS as KINDS, Activity, PlannedRun, Severity, Sport
 from runload.textfile import lines, read_utf8
 from runload.textsafe import csv_row, from_csv_cell, plain_line
@@ -167,10 +167,10 @@ def plan_csv(runs: Sequence[PlannedRun]) -> str:
 
 
 def median_pace(activities: Sequence[Activity]) -> float:
-    """The athlete's median running pace in minutes per km (recorded runs of 1 km or more)."""
-    paces = [a.timer_s / 60.0 / (a.distance_m / 1000.0) for a in activities
-             if a.is_run and a.timer_s and a.distance_m >= 1000 and 2.5 <= a.timer_s / 60.0 / (a.distance_m / 1000.0) <= 15]
-    return statistics.median(paces) if paces else DEFAULT_PACE_MIN_PER_KM
+    """The athlete's median running pace in minutes per km (:func:`runload.load.formulas.running_pace`),
+    else a default pace."""
+    pace = running_pace(activities)
+    return DEFAULT_PACE_MIN_PER_KM if pace is None else pace
 
 
 def as_activities(runs: Sequence[PlannedRun], tz: str, *, pace_min_per_km: float = DEFAULT_PACE_MIN_PER_KM

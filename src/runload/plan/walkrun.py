@@ -12,11 +12,10 @@ from runload.assess import Assessment
 from runload.calendar import local_date
 from runload.models import Severity
 from runload.pain import PainAssessment
-from runload.pain.plan import SESSIONS_PER_STAGE, STAGES, ReturnPlan, Stage
+from runload.pain.plan import SESSIONS_PER_STAGE, STAGES, WALK_PACE_MIN_PER_KM, ReturnPlan, Stage
 from runload.plan.model import PlanFinding, PlannedRun, median_pace
 
 HARD_KINDS = ("tempo", "intervals", "race")
-WALK_PACE_MIN_PER_KM = 10.0  # a brisk walk, for the distance of a walk-run session
 
 
 def stage_km(stage: Stage, pace_min_per_km: float) -> float:
@@ -34,7 +33,8 @@ def check_walk_run(base: Assessment, plan: Sequence[PlannedRun]
     units = base.athlete.units
     pain: PainAssessment | None = base.pain
     rp: ReturnPlan | None = pain.return_plan if pain is not None else None
-    done = rp.runs_since if rp is not None else 0
+    # the sessions to come continue from the next stage and the sessions already done at it
+    first, done = (rp.next_stage, rp.at_stage) if rp is not None else (1, 0)
     held = rp is not None and bool(rp.hold)
     pace = median_pace(base.activities)
     runs_before = sorted(local_date(a) for a in base.activities if a.is_run)
@@ -59,7 +59,7 @@ def check_walk_run(base: Assessment, plan: Sequence[PlannedRun]
             proposed.append(replace(p, distance_km=0.0, duration_min=None, kind="rest", rpe=None,
                                     notes="rest day (walk-run return)"))
             continue
-        number = rp.next_stage if rp is not None and held else min((done + session) // SESSIONS_PER_STAGE + 1, len(STAGES))
+        number = first if held else min(first + (done + session) // SESSIONS_PER_STAGE, len(STAGES))
         stage = STAGES[number - 1]
         minutes = p.duration_min if p.duration_min else p.distance_km * pace
         km_cap = stage_km(stage, pace)

@@ -252,3 +252,21 @@ def test_after_a_break_the_walk_run_return_ends_once_the_runs_cover_it(km: float
         assert "walk-run" not in " ".join(check_plan(data, BOOK, plan_of(day + timedelta(days=1), [0, 8.0]), day).notes)
     else:
         assert "walk-run stage 2 next" in (a.limits.guidance or "")
+
+
+@pytest.mark.parametrize("apart", [30, 31])
+def test_the_return_plan_and_the_return_rule_count_a_break_alike(apart: int) -> None:
+    """Runs 31 days apart follow 30 days without a run: a break for the rule, the plan and the
+    limits alike, each saying 30 days; 30 days apart (29 without) is none of them."""
+    history = weeks_of(MONDAY, [[8, 0, 8, 0, 8, 0, 8]] * 5)
+    back = MONDAY + timedelta(days=34 + apart)
+    history.append(run(back, 3.0, minutes=24))
+    a = assess(AthleteData(ATHLETE, tuple(history)), BOOK, back + timedelta(days=1))
+    rule = [f for f in a.findings if f.rule_id == "return-to-run"]
+    plan = a.pain.return_plan if a.pain is not None else None
+    if apart == 31:
+        assert a.limits.mode == RETURN and plan is not None
+        assert "after 30 days without running" in plan.summary
+        assert [f.value for f in rule] == [30]
+    else:
+        assert a.limits.mode == NORMAL and plan is None and rule == []

@@ -18,7 +18,7 @@ from operator import itemgetter
 from runload.models import Activity, PainEntry
 from runload.pain.entries import peak_score
 from runload.calendar import local_date
-from runload.load.formulas import running_pace
+from runload.load.formulas import days_without_run, running_pace
 from runload.pain.episodes import Episode
 
 PLAN_CITATION = "Walk-run return-to-running programmes (a clinical and coaching convention; no trial of these steps)"
@@ -144,12 +144,13 @@ def return_plan(
                                    "come back with walk-run sessions rather than your old distances.", "")
         else:
             restart = None
-            for k in range(len(run_days) - 1, 0, -1):  # the last restart after a break
-                if (run_days[k] - run_days[k - 1]).days >= break_days:
+            # the last restart after a break, counted as the return-to-run rule counts it
+            for k in range(len(run_days) - 1, 0, -1):
+                if days_without_run(run_days[k - 1], run_days[k]) >= break_days:
                     restart = (run_days[k - 1], run_days[k])
                     break
             if restart and len(run_days) - bisect_left(run_days, restart[1]) < len(STAGES) * SESSIONS_PER_STAGE:
-                gap = (restart[1] - restart[0]).days
+                gap = days_without_run(*restart)
                 plan = ("break", restart[1],
                         f"Running restarted on {restart[1].isoformat()} after {gap} days without running: "
                         "build back with walk-run sessions.", "")

@@ -365,7 +365,9 @@ def _episode_trend(ep: Episode, pain: PainAssessment | None = None) -> str:
 def _family(f: Finding) -> str:
     if f.event.startswith("pain-episode:"):
         return "pain"
-    if f.event.startswith("load-rise:"):
+    # a return after a break says what the limits say: their walk-run stage, or once the runs back
+    # have covered the stages, a builder's caps (never "start with 1 minute" beside "stage 5 next")
+    if f.event.startswith("load-rise:") or f.rule_id == "return-to-run":
         return "load"
     return ""
 

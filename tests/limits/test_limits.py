@@ -270,3 +270,15 @@ def test_the_return_plan_and_the_return_rule_count_a_break_alike(apart: int) -> 
         assert [f.value for f in rule] == [30]
     else:
         assert a.limits.mode == NORMAL and plan is None and rule == []
+
+
+def test_the_return_finding_says_what_the_limits_say() -> None:
+    """The finding of a return after a break gives the limits' walk-run stage as its advice (not
+    its rule's generic 'start with 1 minute running' beside 'stage 5 next')."""
+    history = weeks_of(MONDAY, [[8, 0, 8, 0, 8, 0, 8]] * 5)
+    back = MONDAY + timedelta(days=34 + 43)  # a Monday
+    history += [run(back, 8.0, minutes=44), run(back + timedelta(days=2), 5.0, minutes=27.5)]
+    a = assess(AthleteData(ATHLETE, tuple(history)), BOOK, back + timedelta(days=3))
+    assert a.limits.mode == RETURN and "walk-run stage 5 next" in (a.limits.guidance or "")
+    found = [f for f in a.current if f.rule_id == "return-to-run"]
+    assert len(found) == 1 and found[0].advice == a.limits.sentence()

@@ -535,23 +535,21 @@ def _gather_records(data: bytes, defs_all: list[_Def], out: FitData, total: int)
                 if name not in columns:
                     columns[name] = np.full(total, np.nan)
                 columns[name][where] = column
-    nothing = None
-    for name in ("t", *_REC_NAMES):
-        if name not in columns:
-            if nothing is None:
-                nothing = np.full(total, np.nan)
-            columns[name] = nothing
-    enh, plain = columns["enhanced_speed"], columns["speed"]
+    get = columns.get
+    enh, plain = get("enhanced_speed"), get("speed")
     # speed: the enhanced one where written, else the plain one (one of them alone: that one)
-    speed = plain if enh is nothing else enh if plain is nothing else np.where(np.isnan(enh), plain, enh)
-    t = columns["t"]
-    keep = ~np.isnan(t)
-    arrays: tuple[np.ndarray, ...] = (t, columns["distance"], speed, columns["heart_rate"], columns["cadence"])
-    if not keep.all():
-        arrays = tuple(a[keep] for a in arrays)
-    elif nothing is not None:  # the arrays of fields no record has are copies, not one shared array
-        arrays = tuple(a.copy() if a is nothing else a for a in arrays)
-    out.rec_t, out.rec_dist, out.rec_speed, out.rec_hr, out.rec_cad = arrays
+    speed = plain if enh is None else enh if plain is None else np.where(np.isnan(enh), plain, enh)
+    t = get("t")
+    if t is None:
+        t = np.full(total, np.nan)
+    arrays = [t, get("distance"), speed, get("heart_rate"), get("cadence")]
+    if total and np.isnan(t.min()):  # records without a time are left out (NaN: a minimum of NaN)
+        keep = ~np.isnan(t)
+        arrays = [a if a is None else a[keep] for a in arrays]
+        total = int(np.count_nonzero(keep))
+    # a field no record has: NaN throughout, an array of its own
+    out.rec_t, out.rec_dist, out.rec_speed, out.rec_hr, out.rec_cad = (
+        np.full(total, np.nan) if a is None else a for a in arrays)
 
 
 def _layout_records(data: bytes, d: _Def) -> tuple[np.ndarray | slice, dict[str, np.ndarray]]:
@@ -561,53 +559,67 @@ def _layout_records(data: bytes, d: _Def) -> tuple[np.ndarray | slice, dict[str,
         raise FitFallback("records use compressed speed/distance")
     rec_dtype = d.layout.rec_dtype
     pieces: list[tuple[int, int, int]] = []  # (first position, step, count) of each chunk, in order
-    stamps: list[np.ndarray] = []
+    stamps: list[Any] = []
     chunks: list[np.ndarray] = []  # the records as the structured type, chunk by chunk
-    if d.offsets:
+    offsets, parts = d.offsets, d.parts
+    if offsets:
         seq = d.seq
         step = 1 if seq[-1] - seq[0] == len(seq) - 1 else 0  # 0: not evenly spaced
         pieces.append((seq[0], step, len(seq)))
-        stamps.append(np.asarray(d.stamps, dtype=np.int64))
-        if rec_dtype is not None:
-            rows = np.frombuffer(data, dtype=np.uint8)[np.asarray(d.offsets, dtype=np.int64)[:, None] + np.arange(d.size)]
-            chunks.append(rows.view(rec_dtype).ravel())
-    for first, stride, count, part_stamps, seq0, step in d.parts:
+        stamps.append(d.stamps)
+    for _, _, count, part_stamps, seq0, step in parts:
         pieces.append((seq0, step, count))
         stamps.append(part_stamps)
-        if rec_dtype is not None:  # read in place
-            chunks.append(np.ndarray((count,), dtype=rec_dtype, buffer=data, offset=first, strides=(stride,)))
+    if rec_dtype is not None:
+        size = d.size
+        runs = [(first, stride, count) for first, stride, count, _, _, _ in parts]
+        if offsets:
+            m = len(offsets)
+            stride = runs[0][1] if runs else offsets[1] - offsets[0] if m > 1 else size
+            if (not runs or offsets[-1] + stride == runs[0][0]) and offsets == list(range(offsets[0], offsets[0] + m * stride, stride)):
+                # the records met one by one lead into the first run (or are one run themselves): one chunk
+                runs[:1] = [(offsets[0], stride, m + (runs[0][2] if runs else 0))]
+            else:
+                chunks.append(np.frombuffer(b"".join([data[o:o + size] for o in offsets]), dtype=rec_dtype))
+        chunks += [np.ndarray((count,), dtype=rec_dtype, buffer=data, offset=first, strides=(stride,))
+                   for first, stride, count in runs]  # read in place
     where: np.ndarray | slice
     following = all(step == 1 or count == 1 for _, step, count in pieces) and all(
         a[0] + a[2] == b[0] for a, b in zip(pieces, pieces[1:]))
     if following:
         where = slice(pieces[0][0], pieces[-1][0] + pieces[-1][2], 1)
-    elif len(pieces) == 1 and d.parts:
+    elif len(pieces) == 1 and parts:
         seq0, step, count = pieces[0]
         where = slice(seq0, seq0 + step * count, step)
     else:
-        seqs = [np.asarray(d.seq, dtype=np.int64)] if d.offsets else []
-        seqs += [np.arange(seq0, seq0 + step * count, step, dtype=np.int64) for _, _, count, _, seq0, step in d.parts]
+        seqs = [np.asarray(d.seq, dtype=np.int64)] if offsets else []
+        seqs += [np.arange(seq0, seq0 + step * count, step, dtype=np.int64) for _, _, count, _, seq0, step in parts]
         where = np.concatenate(seqs) if len(seqs) > 1 else seqs[0]
     # each chunk's values go straight to their place in the columns (no copies joined after)
     ends = list(accumulate(count for _, _, count in pieces))
-    spans = list(zip([0, *ends[:-1]], ends))
-    t = np.empty(ends[-1])
-    for (a, b), chunk_stamps in zip(spans, stamps):
+    n = ends[-1]
+    t = np.empty(n)
+    for a, b, chunk_stamps in zip([0, *ends[:-1]], ends, stamps):
         t[a:b] = chunk_stamps
-    missing = t < 0  # (no timestamp: -1)
-    if missing.any():
-        t[missing] = np.nan
+    if t.min() < 0:  # (no timestamp: -1)
+        t[t < 0] = np.nan
     values = {"t": t}
     for name in (rec_dtype.names if rec_dtype is not None else None) or ():
-        column = np.empty(ends[-1])
         scale = _REC_SCALE[name]
-        for (a, b), chunk in zip(spans, chunks):
-            if scale == 1.0:
-                column[a:b] = chunk[name]
-            else:
-                np.divide(chunk[name], scale, out=column[a:b])
-        invalid = column == _REC_INVALID[name]  # (distinct raw numbers stay distinct when scaled)
-        if invalid.any():
-            column[invalid] = np.nan
+        if len(chunks) == 1:
+            column = chunks[0][name].astype(np.float64) if scale == 1.0 else np.divide(chunks[0][name], scale)
+        else:
+            column = np.empty(n)
+            a = 0
+            for chunk in chunks:
+                b = a + len(chunk)
+                if scale == 1.0:
+                    column[a:b] = chunk[name]
+                else:
+                    np.divide(chunk[name], scale, out=column[a:b])
+                a = b
+        invalid = _REC_INVALID[name]  # the largest value a field takes, so only an invalid one reaches it
+        if column.max() == invalid:  # (distinct raw numbers stay distinct when scaled)
+            column[column == invalid] = np.nan
         values[name] = column
     return where, values

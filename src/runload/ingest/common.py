@@ -302,9 +302,11 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
     own; ``cadence`` (aligned with the samples) lets coasting be seen."""
     t = np.asarray(t_s, dtype=float)
     d = np.asarray(cum_m, dtype=float)
-    ok = ~(np.isnan(t) | np.isnan(d))
-    t, d = kept(ok, t, d)
-    cad = kept(ok, np.asarray(cadence, dtype=float))[0] if cadence is not None and len(cadence) == len(ok) else None
+    cad = np.asarray(cadence, dtype=float) if cadence is not None and len(cadence) == len(t) else None
+    if len(t) and (np.isnan(t.min()) or np.isnan(d.min())):  # (a NaN is the smallest)
+        ok = ~(np.isnan(t) | np.isnan(d))
+        t, d = kept(ok, t, d)
+        cad = kept(ok, cad)[0] if cad is not None else None
     track_moving = 0.0
     p95 = top = math.nan
     fast = 0.0
@@ -327,9 +329,13 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
             w_count = len(v_kmh)
             track_moving = float(w_count)
             if w_count:
-                p95 = _weighted_p95(v_kmh, None)
-                top = float(v_kmh.max())
-                fast = float(np.count_nonzero(v_kmh > RIDE_FAST_KMH))
+                k = _rank95(w_count)
+                part = np.partition(v_kmh, k)
+                p95 = float(part[k])
+                upper = part[k:]  # the k-th smallest speed and every one above it, the fastest among them
+                top = float(upper.max())
+                # above 26 km/h: only speeds above the 95th percentile when it is not
+                fast = float(np.count_nonzero((upper if p95 <= RIDE_FAST_KMH else part) > RIDE_FAST_KMH))
         else:
             j = np.minimum(_window_ends(t), len(t) - 1)
             span = t[j] - t[:-1]
@@ -387,13 +393,18 @@ def _window_kmh(t: np.ndarray, d: np.ndarray) -> np.ndarray:
     return ahead
 
 
+def _rank95(n: int) -> int:
+    """Where the 95th percentile of ``n`` values (one weight each) lies among them sorted."""
+    return min(max(math.ceil(0.95 * float(n)) - 1, 0), n - 1)
+
+
 def _weighted_p95(v: np.ndarray, w: np.ndarray | None) -> float:
     """The value ``v`` stays under for 95% of the weight ``w`` (None: every weight 1): sorted by
     value, the first whose running total of weight reaches 95% of the whole. With every weight one
     second (samples every second) the running totals are the whole numbers 1, 2, ..., so the value
     is the k-th smallest, found without sorting."""
     if w is None or bool((w == 1.0).all()):
-        k = min(max(math.ceil(0.95 * float(len(v))) - 1, 0), len(v) - 1)
+        k = _rank95(len(v))
         return float(np.partition(v, k)[k])
     order = np.argsort(v)
     cum_w = np.cumsum(w[order])
@@ -470,6 +481,15 @@ MAX_SPEED_MPS = 100.0  # 360 km/h: a faster step between two samples is a GPS ju
 def clean_cumulative(t: np.ndarray, cum: np.ndarray) -> np.ndarray:
     """A running total of distance without its impossible steps: a step that goes backwards or
     faster than 360 km/h (a GPS jump, a corrupted value) adds nothing. NaN stays NaN."""
+    if len(cum) >= 2:
+        dd = cum[1:] - cum[:-1]
+        # The usual samples: no NaN (a NaN step is the smallest), no step backwards and none longer
+        # than the 100 m any step is allowed, so every step counts and the times are not needed.
+        if dd.min() >= 0 and dd.max() <= MAX_SPEED_MPS:
+            total = np.empty(len(cum))
+            total[0] = 0.0
+            np.cumsum(dd, out=total[1:])
+            return total
     ok = ~np.isnan(cum)
     n_ok = int(np.count_nonzero(ok))
     if n_ok < 2:
@@ -531,16 +551,23 @@ def hr_bins(samples: Iterable[tuple[datetime, float]], max_gap_s: float = 30.0) 
 
 def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0) -> dict[int, float]:
     """:func:`hr_bins` for arrays of times (seconds) and bpm (NaN where missing), with numpy."""
-    t, hr = kept(~(np.isnan(hr_bpm) | np.isnan(t_s)), t_s, hr_bpm)
-    if len(t) < 2:
+    if len(t_s) < 2:
         return {}
+    t, hr = t_s, hr_bpm
+    if np.isnan(hr.min()) or np.isnan(t.min()):  # (a NaN is the smallest)
+        t, hr = kept(~(np.isnan(hr_bpm) | np.isnan(t_s)), t_s, hr_bpm)
+        if len(t) < 2:
+            return {}
     dt = t[1:] - t[:-1]
     prev = hr[:-1]
-    ok = (dt > 0) & (prev > 0)
-    if not ok.any():
-        return {}
-    prev, dt = kept(ok, prev, dt)
-    keys = np.floor(prev + 0.5).astype(np.int64)
+    if not (dt.min() > 0 and prev.min() > 0):  # (the usual samples: every one counts)
+        ok = (dt > 0) & (prev > 0)
+        if not ok.any():
+            return {}
+        prev, dt = kept(ok, prev, dt)
+    keys = prev + 0.5
+    np.floor(keys, out=keys)
+    keys = keys.astype(np.int64)
     seconds = np.minimum(dt, max_gap_s)
     lo, hi = int(keys.min()), int(keys.max())
     if hi - lo < 4096:  # heart rates as recorded: one counter per bpm between the lowest and highest

@@ -29,7 +29,9 @@ messages) as published with the FIT SDK; fitdecode's reader implements the same 
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import accumulate
 from typing import Any
 
@@ -111,7 +113,7 @@ class _Layout:
     the message's size, where its timestamp sits, its record fields, or the summary fields it
     decodes (with one ``struct`` reading them all)."""
 
-    __slots__ = ("gnum", "size", "endian", "fields", "plan", "simple", "unpack", "ts_offset", "rec", "rec_dtype")
+    __slots__ = ("gnum", "size", "endian", "fields", "plan", "unpack", "decode", "ts_offset", "rec", "rec_dtype")
 
     def __init__(self, key: bytes) -> None:
         """``key``: the definition's bytes after its header and reserved byte (architecture, global
@@ -148,13 +150,15 @@ class _Layout:
         self.size = offset
         # each field's name, invalid value, scale, offset, enum and kind, as one tuple (read per message)
         self.plan = tuple((f.name, f.invalid, f.scale, f.add, f.enum, f.is_string) for f in self.fields)
-        # the same, when no field is a string, has an offset or is written twice (most summaries):
-        # each field's name, invalid value and what turns it into its value, read in fewer steps
-        self.simple: tuple[tuple[str, int | None, int, Any], ...] | None = None
-        names = [f.name for f in self.fields]
-        if len(set(names)) == len(names) and not any(f.is_string or f.add is not None for f in self.fields):
-            self.simple = tuple((f.name, f.invalid, *_convert(f)) for f in self.fields)
         self.unpack = struct.Struct(fmt).unpack_from
+        # one message's fields as a dict: when no field is a string, has an offset or is written
+        # twice (most summaries), by code made for this layout, else by the plan
+        names = [f.name for f in self.fields]
+        self.decode: Callable[[bytes, int], dict[str, Any]]
+        if len(set(names)) == len(names) and not any(f.is_string or f.add is not None for f in self.fields):
+            self.decode = _decoder(self.fields, self.unpack)
+        else:
+            self.decode = partial(_decode, self)
         self.rec_dtype = _record_dtype(self.rec, endian, offset) if gnum == MESG_RECORD else None
 
 
@@ -231,22 +235,39 @@ def _field_spec(gnum: int, num: int, offset: int, size: int, base: int) -> _Fiel
     return _FieldSpec(prof.name, offset, f"{size}s" if is_string else code, invalid, scale, add, enum, is_string)
 
 
-def _convert(f: _FieldSpec) -> tuple[int, Any]:
-    """How :func:`_decode` turns a field's raw number into its value: (0, None) as it is, (1,
-    scale) divided by its scale, (2, enum) its name (an enum's name wins over any scale)."""
-    if f.enum is not None:
-        return 2, f.enum
-    return (1, f.scale) if f.scale is not None else (0, None)
+def _decoder(fields: list[_FieldSpec], unpack: Callable[[bytes, int], tuple[Any, ...]]
+             ) -> Callable[[bytes, int], dict[str, Any]]:
+    """:func:`_decode` for a layout of numbers alone, none written twice or with an offset, as
+    straight-line code made once for the layout: its fields unpacked at once, then per field one
+    comparison and one store, without a loop, the kind of each field looked up per message or a
+    call per field (summary messages are a file's most numerous decoded ones: its laps). Each
+    field is left out when invalid (a number) or NaN (a float, whose invalid value is a NaN), else
+    kept as it is, divided by its scale or as its enum's name (which wins over a scale). The code
+    is source text compiled once, as ``collections.namedtuple`` makes its classes: the profile's
+    names written as literals, the scales, enums and ``unpack`` held by name."""
+    env: dict[str, Any] = {"unpack": unpack}
+    raw = [f"v{i}" for i in range(len(fields))]
+    lines = ["def decode(data, body):",
+             f"    {''.join(v + ', ' for v in raw)}= unpack(data, body)" if raw else "    unpack(data, body)",
+             "    out = {}"]
+    for i, (v, f) in enumerate(zip(raw, fields)):
+        keep = f"{v} != {f.invalid!r}" if f.invalid is not None else f"{v} == {v}"
+        if f.enum is not None:
+            env[f"how{i}"], value = f.enum, f"how{i}.get({v}, {v})"
+        elif f.scale is not None:
+            env[f"how{i}"], value = f.scale, f"{v} / how{i}"
+        else:
+            value = v
+        lines += [f"    if {keep}:", f"        out[{f.name!r}] = {value}"]
+    lines.append("    return out")
+    exec("\n".join(lines), env)  # (source text made above from the profile, see the docstring)
+    decode: Callable[[bytes, int], dict[str, Any]] = env["decode"]
+    return decode
 
 
 def _decode(layout: _Layout, data: bytes, body: int) -> dict[str, Any]:
+    """One message's fields as a dict, by the layout's plan (see :class:`FitData` for the values)."""
     out: dict[str, Any] = {}
-    if layout.simple is not None:
-        for (name, invalid, kind, how), raw in zip(layout.simple, layout.unpack(data, body)):
-            if raw == invalid or raw != raw:  # invalid, or NaN
-                continue
-            out[name] = raw if kind == 0 else raw / how if kind == 1 else how.get(raw, raw)
-        return out
     for (name, invalid, scale, add, enum, is_string), raw in zip(layout.plan, layout.unpack(data, body)):
         if name in out:  # a field written twice: the first one counts
             continue
@@ -347,7 +368,7 @@ def _scan(data: bytes, start: int, end: int, out: FitData, defs_all: list[_Def],
                     d.seq.append(nrec)
                     nrec += 1
                 elif d.gnum in _SUMMARY_MESGS:
-                    msg = _decode(d.layout, data, body)
+                    msg = d.layout.decode(data, body)
                     msg.setdefault("timestamp", ts)
                     _keep(out, d.gnum, msg)
                 p = body + d.size
@@ -396,7 +417,7 @@ def _scan(data: bytes, start: int, end: int, out: FitData, defs_all: list[_Def],
                     d.seq.append(nrec)
                     nrec += 1
                 elif d.gnum in _SUMMARY_MESGS:
-                    _keep(out, d.gnum, _decode(d.layout, data, body))
+                    _keep(out, d.gnum, d.layout.decode(data, body))
                     if recent:
                         recent.clear()
                         seen.clear()

@@ -128,16 +128,21 @@ def test_hr_bins_of_clean_samples_equal_the_sample_by_sample_bins(seed: int) -> 
 
 
 @pytest.mark.parametrize("seed", range(30))
-def test_top_speed_and_fast_time_from_the_partition_equal_the_direct_ones(seed: int) -> None:
+def test_top_speed_fast_time_and_coasting_of_samples_one_a_second_equal_the_direct_ones(seed: int) -> None:
     rng = np.random.default_rng(seed)
     n = int(rng.integers(2, 500))
     t = 1_069_452_800.0 + np.arange(n, dtype=float)  # one a second
     speeds = [0.0, 0.3, 2.9, 3.4] + ([7.5, 9.0, 12.0] * (seed % 4))  # a run, or a run with a ride's speeds
     d = np.concatenate(([0.0], np.cumsum(rng.choice(speeds, n - 1))))
-    m = motion(t, d)
-    v = _window_kmh(t, d)[(d[1:] - d[:-1]) > 0.5]
+    cad = rng.choice([0.0, 85.0, 90.0] + [np.nan] * (seed % 3), n)
+    m = motion(t, d, cadence=cad)
+    moving = (d[1:] - d[:-1]) > 0.5
+    v = _window_kmh(t, d)[moving]
     if len(v):
         assert m.max_kmh == float(v.max())
         assert m.fast_s == float(np.count_nonzero(v > RIDE_FAST_KMH))
     else:
         assert math.isnan(m.max_kmh) and m.fast_s == 0.0
+    brisk = moving & ((d[1:] - d[:-1]) * 3.6 > 10) & ~np.isnan(cad[:-1])
+    brisk_s = float(np.count_nonzero(brisk))
+    assert m.coast_share == (float(np.count_nonzero(brisk & (cad[:-1] == 0)) / brisk_s) if brisk_s >= 60 else None)

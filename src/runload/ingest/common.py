@@ -348,13 +348,18 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
                 top = float(v_kmh.max())
                 fast = float(w[v_kmh > RIDE_FAST_KMH].sum())
         if cad is not None:
-            brisk = moving & (speed * 3.6 > 10) & ~np.isnan(cad[:-1])
+            step_cad = cad[:-1]
             if every_second:
+                brisk = speed * 3.6 > 10  # (every step this fast is moving: faster than 0.5 m/s)
+                if np.isnan(step_cad.min()):  # steps without a cadence do not count (a NaN is the smallest)
+                    brisk &= ~np.isnan(step_cad)
                 brisk_s = float(np.count_nonzero(brisk))
                 if brisk_s >= 60:
-                    coast = float(np.count_nonzero(brisk & (cad[:-1] == 0)) / brisk_s)
-            elif dt[brisk].sum() >= 60:
-                coast = float(dt[brisk & (cad[:-1] == 0)].sum() / dt[brisk].sum())
+                    coast = float(np.count_nonzero(brisk & (step_cad == 0)) / brisk_s)
+            else:
+                brisk = moving & (speed * 3.6 > 10) & ~np.isnan(step_cad)
+                if dt[brisk].sum() >= 60:
+                    coast = float(dt[brisk & (step_cad == 0)].sum() / dt[brisk].sum())
     dist = distance_m if distance_m is not None else (float(d[-1] - d[0]) if len(d) >= 2 else 0.0)
     mov = moving_s if moving_s else track_moving
     avg = dist / mov * 3.6 if mov and mov > 0 and dist > 0 else 0.0
@@ -560,14 +565,16 @@ def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0) 
             return {}
     dt = t[1:] - t[:-1]
     prev = hr[:-1]
-    if not (dt.min() > 0 and prev.min() > 0):  # (the usual samples: every one counts)
+    keys = prev + 0.5
+    if dt.min() > 0 and prev.min() > 0:  # the usual samples: every one counts, and (all above 0) the
+        keys = keys.astype(np.int64)  # whole part of each is its floor
+    else:
         ok = (dt > 0) & (prev > 0)
         if not ok.any():
             return {}
-        prev, dt = kept(ok, prev, dt)
-    keys = prev + 0.5
-    np.floor(keys, out=keys)
-    keys = keys.astype(np.int64)
+        keys, dt = kept(ok, keys, dt)
+        np.floor(keys, out=keys)
+        keys = keys.astype(np.int64)
     seconds = np.minimum(dt, max_gap_s)
     lo, hi = int(keys.min()), int(keys.max())
     if hi - lo < 4096:  # heart rates as recorded: one counter per bpm between the lowest and highest

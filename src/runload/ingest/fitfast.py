@@ -500,10 +500,10 @@ def _take_cycle(data: bytes, p: int, k: int, stride: int, cycle: list[tuple[int,
         body = p + (q - first) + 1
         stamps = None
         if d.ts_offset is not None:
-            stamps = _u32(data, body + d.ts_offset, stride, k, d.endian).astype(np.int64)
-            invalid = stamps == 0xFFFFFFFF
-            if invalid.any():
-                stamps[invalid] = -1
+            stamps = _u32(data, body + d.ts_offset, stride, k, d.endian)  # read in place,
+            if stamps.max() == 0xFFFFFFFF:  # unless some have no time (the invalid value): -1
+                stamps = stamps.astype(np.int64)
+                stamps[stamps == 0xFFFFFFFF] = -1
             stamps_by_member.append(stamps)
         if d.gnum == MESG_RECORD:
             d.parts.append((body, stride, k, stamps if stamps is not None else np.full(k, -1, dtype=np.int64),

@@ -330,12 +330,12 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
             track_moving = float(w_count)
             if w_count:
                 k = _rank95(w_count)
-                part = np.partition(v_kmh, k)
-                p95 = float(part[k])
-                upper = part[k:]  # the k-th smallest speed and every one above it, the fastest among them
+                v_kmh.partition(k)  # (in place: the speeds are this function's own copy)
+                p95 = float(v_kmh[k])
+                upper = v_kmh[k:]  # the k-th smallest speed and every one above it, the fastest among them
                 top = float(upper.max())
                 # above 26 km/h: only speeds above the 95th percentile when it is not
-                fast = float(np.count_nonzero((upper if p95 <= RIDE_FAST_KMH else part) > RIDE_FAST_KMH))
+                fast = float(np.count_nonzero((upper if p95 <= RIDE_FAST_KMH else v_kmh) > RIDE_FAST_KMH))
         else:
             j = np.minimum(_window_ends(t), len(t) - 1)
             span = t[j] - t[:-1]
@@ -351,11 +351,12 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
             step_cad = cad[:-1]
             if every_second:
                 brisk = speed * 3.6 > 10  # (every step this fast is moving: faster than 0.5 m/s)
-                if np.isnan(step_cad.min()):  # steps without a cadence do not count (a NaN is the smallest)
+                least = step_cad.min()
+                if np.isnan(least):  # steps without a cadence do not count (a NaN is the smallest)
                     brisk &= ~np.isnan(step_cad)
                 brisk_s = float(np.count_nonzero(brisk))
-                if brisk_s >= 60:
-                    coast = float(np.count_nonzero(brisk & (step_cad == 0)) / brisk_s)
+                if brisk_s >= 60:  # (no cadence of 0 when the least is above it)
+                    coast = float(np.count_nonzero(brisk & (step_cad == 0)) / brisk_s) if not least > 0 else 0.0
             else:
                 brisk = moving & (speed * 3.6 > 10) & ~np.isnan(step_cad)
                 if dt[brisk].sum() >= 60:

@@ -212,7 +212,8 @@ class _Def:
         self.offsets: list[int] = []  # record messages: where each one's body starts
         self.stamps: list[int] = []  # record messages: their timestamp (raw), -1 when none
         self.seq: list[int] = []  # record messages: position among all records (file order)
-        # runs of record messages taken at once: (first body, stride, count, stamps, first seq, seq step)
+        # runs of record messages taken at once: (first body, stride, count, stamps, first seq, seq step);
+        # their stamps -1 where a record has no time, or as written (uint32, the invalid value there)
         self.parts: list[tuple[int, int, int, np.ndarray, int, int]] = []
 
 
@@ -500,10 +501,9 @@ def _take_cycle(data: bytes, p: int, k: int, stride: int, cycle: list[tuple[int,
         body = p + (q - first) + 1
         stamps = None
         if d.ts_offset is not None:
-            stamps = _u32(data, body + d.ts_offset, stride, k, d.endian)  # read in place,
-            if stamps.max() == 0xFFFFFFFF:  # unless some have no time (the invalid value): -1
-                stamps = stamps.astype(np.int64)
-                stamps[stamps == 0xFFFFFFFF] = -1
+            # read in place, as written: the invalid value where a message has no time (the
+            # records' times are read from it once, see _layout_records)
+            stamps = _u32(data, body + d.ts_offset, stride, k, d.endian)
             stamps_by_member.append(stamps)
         if d.gnum == MESG_RECORD:
             d.parts.append((body, stride, k, stamps if stamps is not None else np.full(k, -1, dtype=np.int64),
@@ -511,11 +511,11 @@ def _take_cycle(data: bytes, p: int, k: int, stride: int, cycle: list[tuple[int,
             i_rec += 1
     if stamps_by_member:
         last = int(stamps_by_member[-1][-1])  # the last message with a timestamp field, in file order
-        if last >= 0:
+        if last != 0xFFFFFFFF:
             accumulator = last
         else:  # its timestamp is invalid: the last valid one before it
             valid = np.column_stack(stamps_by_member).ravel()  # in file order
-            valid = valid[valid >= 0]
+            valid = valid[valid != 0xFFFFFFFF]
             if len(valid):
                 accumulator = int(valid[-1])
     return accumulator, nrec + k * n_rec
@@ -622,6 +622,10 @@ def _layout_records(data: bytes, d: _Def) -> tuple[np.ndarray | slice, dict[str,
     t = np.empty(n)
     for a, b, chunk_stamps in zip([0, *ends[:-1]], ends, stamps):
         t[a:b] = chunk_stamps
+        if chunk_stamps.__class__ is np.ndarray and chunk_stamps.dtype.kind == "u":  # a run's times as written:
+            span = t[a:b]
+            if span.max() == 0xFFFFFFFF:  # the invalid value where a record has no time
+                span[span == 0xFFFFFFFF] = -1
     if t.min() < 0:  # (no timestamp: -1)
         t[t < 0] = np.nan
     values = {"t": t}

@@ -303,7 +303,7 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
     t = np.asarray(t_s, dtype=float)
     d = np.asarray(cum_m, dtype=float)
     cad = np.asarray(cadence, dtype=float) if cadence is not None and len(cadence) == len(t) else None
-    if len(t) and (np.isnan(t.min()) or np.isnan(d.min())):  # (a NaN is the smallest)
+    if len(t) and (math.isnan(t.min()) or math.isnan(d.min())):  # (a NaN is the smallest)
         ok = ~(np.isnan(t) | np.isnan(d))
         t, d = kept(ok, t, d)
         cad = kept(ok, cad)[0] if cad is not None else None
@@ -352,7 +352,7 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
             if every_second:
                 brisk = speed * 3.6 > 10  # (every step this fast is moving: faster than 0.5 m/s)
                 least = step_cad.min()
-                if np.isnan(least):  # steps without a cadence do not count (a NaN is the smallest)
+                if math.isnan(least):  # steps without a cadence do not count (a NaN is the smallest)
                     brisk &= ~np.isnan(step_cad)
                 brisk_s = float(np.count_nonzero(brisk))
                 if brisk_s >= 60:  # (no cadence of 0 when the least is above it)
@@ -560,7 +560,7 @@ def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0) 
     if len(t_s) < 2:
         return {}
     t, hr = t_s, hr_bpm
-    if np.isnan(hr.min()) or np.isnan(t.min()):  # (a NaN is the smallest)
+    if math.isnan(hr.min()) or math.isnan(t.min()):  # (a NaN is the smallest)
         t, hr = kept(~(np.isnan(hr_bpm) | np.isnan(t_s)), t_s, hr_bpm)
         if len(t) < 2:
             return {}

@@ -28,6 +28,7 @@ messages) as published with the FIT SDK; fitdecode's reader implements the same 
 
 from __future__ import annotations
 
+import math
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -564,7 +565,7 @@ def _gather_records(data: bytes, defs_all: list[_Def], out: FitData, total: int)
     if t is None:
         t = np.full(total, np.nan)
     arrays = [t, get("distance"), speed, get("heart_rate"), get("cadence")]
-    if total and np.isnan(t.min()):  # records without a time are left out (NaN: a minimum of NaN)
+    if total and math.isnan(t.min()):  # records without a time are left out (NaN: a minimum of NaN)
         keep = ~np.isnan(t)
         arrays = [a if a is None else a[keep] for a in arrays]
         total = int(np.count_nonzero(keep))

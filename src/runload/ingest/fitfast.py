@@ -114,7 +114,8 @@ class _Layout:
     the message's size, where its timestamp sits, its record fields, or the summary fields it
     decodes (with one ``struct`` reading them all)."""
 
-    __slots__ = ("gnum", "size", "endian", "fields", "plan", "unpack", "decode", "ts_offset", "rec", "rec_dtype")
+    __slots__ = ("gnum", "size", "endian", "fields", "plan", "unpack", "decode", "simple", "decoded", "ts_offset",
+                 "rec", "rec_dtype")
 
     def __init__(self, key: bytes) -> None:
         """``key``: the definition's bytes after its header and reserved byte (architecture, global
@@ -152,15 +153,24 @@ class _Layout:
         # each field's name, invalid value, scale, offset, enum and kind, as one tuple (read per message)
         self.plan = tuple((f.name, f.invalid, f.scale, f.add, f.enum, f.is_string) for f in self.fields)
         self.unpack = struct.Struct(fmt).unpack_from
-        # one message's fields as a dict: when no field is a string, has an offset or is written
-        # twice (most summaries), by code made for this layout, else by the plan
+        # one message's fields as a dict (see _first_decodes): by the plan, then, once the layout has
+        # been met often and when no field is a string, has an offset or is written twice (most
+        # summaries), by code made for it
         names = [f.name for f in self.fields]
-        self.decode: Callable[[bytes, int], dict[str, Any]]
-        if len(set(names)) == len(names) and not any(f.is_string or f.add is not None for f in self.fields):
-            self.decode = _decoder(self.fields, self.unpack)
-        else:
-            self.decode = partial(_decode, self)
+        self.simple = len(set(names)) == len(names) and not any(f.is_string or f.add is not None for f in self.fields)
+        self.decoded = 0
+        self.decode: Callable[[bytes, int], dict[str, Any]] = self._first_decodes
         self.rec_dtype = _record_dtype(self.rec, endian, offset) if gnum == MESG_RECORD else None
+
+    def _first_decodes(self, data: bytes, body: int) -> dict[str, Any]:
+        """:func:`_decode` by the plan for a layout's first :data:`_DECODES_BEFORE_CODE` messages,
+        then by code made for it (:func:`_decoder`) when it can be: making the code costs a few
+        hundred decodes by the plan, so only a layout met often (a device's laps, its sessions
+        over many files) gets it, never each of the thousands a damaged or hostile file defines."""
+        self.decoded += 1
+        if self.decoded >= _DECODES_BEFORE_CODE:
+            self.decode = _decoder(self.fields, self.unpack) if self.simple else partial(_decode, self)
+        return _decode(self, data, body)
 
 
 # Record fields read into the arrays: number -> (name, size, unsigned numpy kind, scale).
@@ -188,6 +198,7 @@ def _record_dtype(rec: dict[int, tuple[int, int, int]], endian: str, size: int) 
     return np.dtype({"names": names, "formats": formats, "offsets": offsets, "itemsize": size})
 
 
+_DECODES_BEFORE_CODE = 32  # messages of a layout decoded by its plan before code is made for it
 _LAYOUTS: dict[bytes, _Layout] = {}  # by definition bytes: files of one device repeat theirs
 _MAX_LAYOUTS = 4096
 

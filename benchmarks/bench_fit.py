@@ -13,6 +13,9 @@ median over the ratios of the rounds:
   the store and whatever the import loads before it finds a file);
 - worker only: ``parse_fit`` over each file's bytes in this process (what a worker does per file),
   and the two parts of it: the fast reader (``read_fit_fast``) and building the activities;
+- the workers' part: each file read from disk, recognised, hashed, parsed and its result pickled
+  as a worker does (``runload.ingest.pool``), once, in a fresh process (after ten files to warm it,
+  as a worker after its first files): the files are new to the process's caches, as to a worker's;
 - the reader walking one message at a time (``read_fit_fast(bulk=False)``, as before runs of
   messages were taken at once), and ``parse_fit`` with it, for comparison.
 
@@ -20,9 +23,9 @@ The files are the FIT corpus of ``bench_import.py`` (runs of 70 to 110 minutes w
 fit-tool, 1 s records with running dynamics, 1 km laps; cached in $RUNLOAD_BENCH_CACHE).
 
 With ``--compare SRC`` (the ``src`` folder of another runload checkout, an older commit say),
-that runload's whole-process import is timed in the same rounds, right after or before this
-one's (the order alternates), and the ratio of the two is printed: on a busy machine, two runs of
-this script minutes apart differ more than the change being measured.
+that runload's whole-process import and workers' part are timed in the same rounds, right after
+or before this one's (the order alternates), and the ratios are printed: on a busy machine, two
+runs of this script minutes apart differ more than the change being measured.
 
 Usage: python benchmarks/bench_fit.py [--files 300] [--rounds 5] [--compare ../old/src]
 """
@@ -90,6 +93,34 @@ def whole_import(folder: Path, src: Path | None = None) -> tuple[float, float, i
         return cpu, wall, int(json.loads(res.stdout)["activities"]), _children_faults() - faults
 
 
+_WORKERS_PART = r"""
+import gc, pickle, sys, time
+from pathlib import Path
+from runload.ingest import pool
+pool.load_readers(["fit"])
+files = sorted(Path(sys.argv[1]).rglob("*.fit"))
+for path in files[:10]:
+    pickle.dumps(pool._parse_task(path.name, "fit", path, None))
+gc.freeze()
+t = time.process_time()
+for path in files[10:]:
+    pickle.dumps(pool._parse_task(path.name, "fit", path, None))
+print(time.process_time() - t)
+"""
+
+
+def workers_part(folder: Path, src: Path | None = None) -> float:
+    """CPU seconds of what the import's workers do with each file after the first ten (see the
+    module's docstring), in a fresh process; ``src``: the runload source folder to run instead."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    done = subprocess.run([sys.executable, "-c", _WORKERS_PART, str(folder)], env=env, capture_output=True,
+                          text=True, check=True)
+    return float(done.stdout)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=300)
@@ -135,7 +166,8 @@ def main() -> None:
     read_all = [(name, read_fit_fast(data)) for name, data in datas]
     parse()  # warm: imports and the layout cache, as in a worker after its first file
     rows: dict[str, list[float]] = {k: [] for k in ("hash", "whole", "wall", "start-up", "parse", "read", "build",
-                                                    "read step", "parse step", "compared", "faults")}
+                                                    "read step", "parse step", "compared", "faults", "workers",
+                                                    "workers compared")}
     empty = Path(tempfile.mkdtemp(prefix="runload-bench-empty-"))
     activities = 0
     for i in range(rounds):
@@ -149,6 +181,9 @@ def main() -> None:
         if args.compare is not None and i % 2 == 1:
             rows["compared"].append(whole_import(corpus, args.compare)[0])
         rows["start-up"].append(whole_import(empty)[0])
+        for src in ((None, args.compare) if i % 2 == 0 else (args.compare, None)):
+            if src is None or args.compare is not None:
+                rows["workers" if src is None else "workers compared"].append(workers_part(corpus, src))
         for key, fn in (("parse", parse), ("read", read), ("build", build), ("read step", read_step),
                         ("parse step", parse_step)):
             rows[key].append(_cpu(fn))
@@ -172,6 +207,12 @@ def main() -> None:
           f"{statistics.median(rows['rest']):.2f} s = {ratio('rest'):.1f}x hashing")
     print(f"    start-up (`runload import` of an empty folder): {med['start-up']:.2f} s = {ratio('start-up'):.1f}x "
           "hashing")
+    print(f"  the workers' part (read, hash, parse, pickle; each file once, in a fresh process, after ten): "
+          f"{med['workers']:.3f} s for {len(files) - 10} files")
+    if args.compare is not None:
+        print(f"    the same by {args.compare}: {statistics.median(rows['workers compared']):.3f} s; this one takes "
+              f"{statistics.median(w / c for w, c in zip(rows['workers'], rows['workers compared'])):.2f} of its CPU "
+              "time (median of the rounds' ratios)")
     print(f"  worker only, parse_fit per file:          {med['parse']:.3f} s = {ratio('parse'):.1f}x hashing")
     print(f"    of which the fast reader:               {med['read']:.3f} s = {ratio('read'):.1f}x hashing")
     print(f"    of which building the activities:       {med['build']:.3f} s = {ratio('build'):.1f}x hashing")

@@ -302,9 +302,11 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
     own; ``cadence`` (aligned with the samples) lets coasting be seen."""
     t = np.asarray(t_s, dtype=float)
     d = np.asarray(cum_m, dtype=float)
-    ok = ~(np.isnan(t) | np.isnan(d))
-    t, d = kept(ok, t, d)
-    cad = kept(ok, np.asarray(cadence, dtype=float))[0] if cadence is not None and len(cadence) == len(ok) else None
+    cad = np.asarray(cadence, dtype=float) if cadence is not None and len(cadence) == len(t) else None
+    if len(t) and (math.isnan(t.min()) or math.isnan(d.min())):  # (a NaN is the smallest)
+        ok = ~(np.isnan(t) | np.isnan(d))
+        t, d = kept(ok, t, d)
+        cad = kept(ok, cad)[0] if cad is not None else None
     track_moving = 0.0
     p95 = top = math.nan
     fast = 0.0
@@ -327,9 +329,13 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
             w_count = len(v_kmh)
             track_moving = float(w_count)
             if w_count:
-                p95 = _weighted_p95(v_kmh, None)
-                top = float(v_kmh.max())
-                fast = float(np.count_nonzero(v_kmh > RIDE_FAST_KMH))
+                k = _rank95(w_count)
+                v_kmh.partition(k)  # (in place: the speeds are this function's own copy)
+                p95 = float(v_kmh[k])
+                upper = v_kmh[k:]  # the k-th smallest speed and every one above it, the fastest among them
+                top = float(upper.max())
+                # above 26 km/h: only speeds above the 95th percentile when it is not
+                fast = float(np.count_nonzero((upper if p95 <= RIDE_FAST_KMH else v_kmh) > RIDE_FAST_KMH))
         else:
             j = np.minimum(_window_ends(t), len(t) - 1)
             span = t[j] - t[:-1]
@@ -342,13 +348,19 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
                 top = float(v_kmh.max())
                 fast = float(w[v_kmh > RIDE_FAST_KMH].sum())
         if cad is not None:
-            brisk = moving & (speed * 3.6 > 10) & ~np.isnan(cad[:-1])
+            step_cad = cad[:-1]
             if every_second:
+                brisk = speed * 3.6 > 10  # (every step this fast is moving: faster than 0.5 m/s)
+                least = step_cad.min()
+                if math.isnan(least):  # steps without a cadence do not count (a NaN is the smallest)
+                    brisk &= ~np.isnan(step_cad)
                 brisk_s = float(np.count_nonzero(brisk))
-                if brisk_s >= 60:
-                    coast = float(np.count_nonzero(brisk & (cad[:-1] == 0)) / brisk_s)
-            elif dt[brisk].sum() >= 60:
-                coast = float(dt[brisk & (cad[:-1] == 0)].sum() / dt[brisk].sum())
+                if brisk_s >= 60:  # (no cadence of 0 when the least is above it)
+                    coast = float(np.count_nonzero(brisk & (step_cad == 0)) / brisk_s) if not least > 0 else 0.0
+            else:
+                brisk = moving & (speed * 3.6 > 10) & ~np.isnan(step_cad)
+                if dt[brisk].sum() >= 60:
+                    coast = float(dt[brisk & (step_cad == 0)].sum() / dt[brisk].sum())
     dist = distance_m if distance_m is not None else (float(d[-1] - d[0]) if len(d) >= 2 else 0.0)
     mov = moving_s if moving_s else track_moving
     avg = dist / mov * 3.6 if mov and mov > 0 and dist > 0 else 0.0
@@ -387,13 +399,18 @@ def _window_kmh(t: np.ndarray, d: np.ndarray) -> np.ndarray:
     return ahead
 
 
+def _rank95(n: int) -> int:
+    """Where the 95th percentile of ``n`` values (one weight each) lies among them sorted."""
+    return min(max(math.ceil(0.95 * float(n)) - 1, 0), n - 1)
+
+
 def _weighted_p95(v: np.ndarray, w: np.ndarray | None) -> float:
     """The value ``v`` stays under for 95% of the weight ``w`` (None: every weight 1): sorted by
     value, the first whose running total of weight reaches 95% of the whole. With every weight one
     second (samples every second) the running totals are the whole numbers 1, 2, ..., so the value
     is the k-th smallest, found without sorting."""
     if w is None or bool((w == 1.0).all()):
-        k = min(max(math.ceil(0.95 * float(len(v))) - 1, 0), len(v) - 1)
+        k = _rank95(len(v))
         return float(np.partition(v, k)[k])
     order = np.argsort(v)
     cum_w = np.cumsum(w[order])
@@ -470,6 +487,15 @@ MAX_SPEED_MPS = 100.0  # 360 km/h: a faster step between two samples is a GPS ju
 def clean_cumulative(t: np.ndarray, cum: np.ndarray) -> np.ndarray:
     """A running total of distance without its impossible steps: a step that goes backwards or
     faster than 360 km/h (a GPS jump, a corrupted value) adds nothing. NaN stays NaN."""
+    if len(cum) >= 2:
+        dd = cum[1:] - cum[:-1]
+        # The usual samples: no NaN (a NaN step is the smallest), no step backwards and none longer
+        # than the 100 m any step is allowed, so every step counts and the times are not needed.
+        if dd.min() >= 0 and dd.max() <= MAX_SPEED_MPS:
+            total = np.empty(len(cum))
+            total[0] = 0.0
+            np.cumsum(dd, out=total[1:])
+            return total
     ok = ~np.isnan(cum)
     n_ok = int(np.count_nonzero(ok))
     if n_ok < 2:
@@ -531,16 +557,25 @@ def hr_bins(samples: Iterable[tuple[datetime, float]], max_gap_s: float = 30.0) 
 
 def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0) -> dict[int, float]:
     """:func:`hr_bins` for arrays of times (seconds) and bpm (NaN where missing), with numpy."""
-    t, hr = kept(~(np.isnan(hr_bpm) | np.isnan(t_s)), t_s, hr_bpm)
-    if len(t) < 2:
+    if len(t_s) < 2:
         return {}
+    t, hr = t_s, hr_bpm
+    if math.isnan(hr.min()) or math.isnan(t.min()):  # (a NaN is the smallest)
+        t, hr = kept(~(np.isnan(hr_bpm) | np.isnan(t_s)), t_s, hr_bpm)
+        if len(t) < 2:
+            return {}
     dt = t[1:] - t[:-1]
     prev = hr[:-1]
-    ok = (dt > 0) & (prev > 0)
-    if not ok.any():
-        return {}
-    prev, dt = kept(ok, prev, dt)
-    keys = np.floor(prev + 0.5).astype(np.int64)
+    keys = prev + 0.5
+    if dt.min() > 0 and prev.min() > 0:  # the usual samples: every one counts, and (all above 0) the
+        keys = keys.astype(np.int64)  # whole part of each is its floor
+    else:
+        ok = (dt > 0) & (prev > 0)
+        if not ok.any():
+            return {}
+        keys, dt = kept(ok, keys, dt)
+        np.floor(keys, out=keys)
+        keys = keys.astype(np.int64)
     seconds = np.minimum(dt, max_gap_s)
     lo, hi = int(keys.min()), int(keys.max())
     if hi - lo < 4096:  # heart rates as recorded: one counter per bpm between the lowest and highest

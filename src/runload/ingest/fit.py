@@ -29,6 +29,7 @@ import re
 import struct
 import warnings
 from dataclasses import replace
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from collections.abc import Iterable
 from typing import Any
@@ -150,10 +151,7 @@ def _frame_dict(frame: Any) -> dict[str, Any]:
 # What a device can record in one session; a value outside is damage, dropped with a warning.
 _BOUNDS = {"distance": (0.0, 2_000_000.0), "time": (0.0, MAX_ACTIVITY_S), "heart rate": (1.0, 255.0),
            "cadence": (0.0, 255.0), "ascent": (0.0, 20_000.0), "speed": (0.0, 100.0)}
-_LAP_BOUNDED = tuple((key, *_BOUNDS[kind]) for key, kind in (
-    ("total_distance", "distance"), ("total_timer_time", "time"), ("avg_heart_rate", "heart rate"),
-    ("max_heart_rate", "heart rate"), ("avg_cadence", "cadence")))  # a lap's numbers, in Lap's order
-_SPEED = _BOUNDS["speed"]
+_LAP_BOUNDS = tuple(_BOUNDS[kind] for kind in ("distance", "time", "heart rate", "cadence", "speed"))  # a lap's numbers
 
 
 def activities_from_fit(fd: FitData, name: str) -> list[Activity]:
@@ -279,16 +277,23 @@ def _device(file_ids: list[dict[str, Any]]) -> str | None:
     manufacturer = fid.get("manufacturer")
     product = fid.get("product")
     if isinstance(product, int):
-        # product numbers are named per manufacturer (FIT profile sub-fields of file_id.product)
-        man_enum = profile.FIELD_TYPES["manufacturer"].enum
-        for sub in profile.MESSAGE_TYPES[0].fields[2].subfields or ():
-            if any(man_enum.get(ref.raw_value) == manufacturer for ref in sub.ref_fields):
-                product = (getattr(sub.type, "enum", None) or {}).get(product, product)
-                break
+        product = _product_name(manufacturer, product)
     if isinstance(product, int) and fid.get("product_name"):
         product = fid["product_name"]
     parts = [str(p) for p in (manufacturer, product) if p not in (None, "")]
     return " ".join(parts) or None
+
+
+@lru_cache(maxsize=1024, typed=True)
+def _product_name(manufacturer: object, product: int) -> str | int:
+    """A product number's name for its manufacturer (FIT profile sub-fields of file_id.product),
+    or the number when the profile names none; worked out once per device."""
+    man_enum = profile.FIELD_TYPES["manufacturer"].enum
+    for sub in profile.MESSAGE_TYPES[0].fields[2].subfields or ():
+        if any(man_enum.get(ref.raw_value) == manufacturer for ref in sub.ref_fields):
+            name: str | int = (getattr(sub.type, "enum", None) or {}).get(product, product)
+            return name
+    return product
 
 
 def _local_offset(activities: list[dict[str, Any]]) -> tuple[int, datetime] | None:
@@ -332,7 +337,7 @@ def _next_start(starts: list[int | None], i: int) -> float:
 def _cumulative(t: np.ndarray, dist: np.ndarray, speed: np.ndarray) -> np.ndarray:
     """Cumulative distance of records from 0: the device's own (without impossible steps), else
     its speed integrated over time."""
-    if np.count_nonzero(~np.isnan(dist)) >= 2 or len(t) < 2:
+    if len(t) < 2 or not (math.isnan(dist[0]) or math.isnan(dist[-1])) or np.count_nonzero(~np.isnan(dist)) >= 2:
         return clean_cumulative(t, dist)
     v = np.where(np.isnan(speed) | (speed > MAX_SPEED_MPS), 0.0, speed)
     dt = np.clip(np.diff(t), 0.0, MAX_STEP_S)
@@ -362,9 +367,11 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
             notes.append("the session's end equals its start: its times come from the records")
     if timer is not None and (elapsed is None or timer > elapsed + 1):
         elapsed = timer  # elapsed time is never shorter than the time the timer ran
-    in_leg = (fd.rec_t >= start_raw) & (fd.rec_t <= end_raw)
-    t, hr, dist, speed, *cad = kept(in_leg, fd.rec_t, fd.rec_hr, fd.rec_dist, fd.rec_speed,
-                                    *((fd.rec_cad,) if len(fd.rec_cad) else ()))
+    rec_t = fd.rec_t
+    arrays = (rec_t, fd.rec_hr, fd.rec_dist, fd.rec_speed, *((fd.rec_cad,) if len(fd.rec_cad) else ()))
+    if not (len(rec_t) and rec_t.min() >= start_raw and rec_t.max() <= end_raw):  # (usually every record is in)
+        arrays = kept((rec_t >= start_raw) & (rec_t <= end_raw), *arrays)
+    t, hr, dist, speed, *cad = arrays
     sport, sub = _sport_of(s, file_sport)
     distance = _value(s, ("total_distance",), "distance", notes)
     source = "summary"
@@ -456,29 +463,38 @@ def _laps(msgs: Iterable[dict[str, Any]], sport: Sport) -> tuple[Lap, ...]:
     within what a device records, else None; a lap's are dropped without a note), read with as few
     Python steps as can be: a file's laps ask for thousands of values. A plain int or float within
     its bounds (the usual value) is taken at once, anything else as :func:`_within` takes it (an int
-    compares with the bounds as its float does: they are far below 2**53)."""
+    compares with the bounds as its float does: they are far below 2**53); None (not written) at
+    once too. Each of Lap's numbers is written out in turn rather than looped over: fewer steps."""
     foot = sport in _FOOT_SPORTS
+    (d_lo, d_hi), (t_lo, t_hi), (h_lo, h_hi), (c_lo, c_hi), (s_lo, s_hi) = _LAP_BOUNDS
     laps = []
     for lap in msgs:
         get = lap.get
-        taken = []
-        for key, lo, hi in _LAP_BOUNDED:
-            v = get(key)
-            taken.append(float(v) if (v.__class__ is float or v.__class__ is int) and lo <= v <= hi else _within(v, lo, hi))
-        distance, timer, avg_hr, max_hr, cad = taken
+        v = get("total_distance")
+        distance = float(v) if (v.__class__ is float or v.__class__ is int) and d_lo <= v <= d_hi else _within(v, d_lo, d_hi)
+        v = get("total_timer_time")
+        timer = float(v) if (v.__class__ is float or v.__class__ is int) and t_lo <= v <= t_hi else _within(v, t_lo, t_hi)
+        v = get("avg_heart_rate")
+        avg_hr = float(v) if (v.__class__ is float or v.__class__ is int) and h_lo <= v <= h_hi else _within(v, h_lo, h_hi)
+        v = get("max_heart_rate")
+        max_hr = float(v) if (v.__class__ is float or v.__class__ is int) and h_lo <= v <= h_hi else _within(v, h_lo, h_hi)
+        v = get("avg_cadence")
+        cad = float(v) if (v.__class__ is float or v.__class__ is int) and c_lo <= v <= c_hi else _within(v, c_lo, c_hi)
         if cad is not None:
             if foot:
                 frac = get("avg_fractional_cadence")  # (_num, inlined)
-                cad = (cad + (float(frac) if _is_number(frac) and frac else 0.0)) * 2
+                cad = (cad + (float(frac) if frac is not None and _is_number(frac) and frac else 0.0)) * 2
             else:
                 cad = None
-        speed = get("enhanced_avg_speed")
-        if not _is_number(speed):
-            speed = get("avg_speed")
+        v = get("enhanced_avg_speed")
+        if v is None or not _is_number(v):
+            v = get("avg_speed")
+        speed = None if v is None else float(v) if (v.__class__ is float or v.__class__ is int) and s_lo <= v <= s_hi \
+            else _within(v, s_lo, s_hi)
         start = get("start_time")
         # (_time inlined)
         laps.append(new_lap(_FIT_EPOCH + timedelta(0, start) if isinstance(start, int) and start >= _ABSOLUTE_MIN else None,
-                            distance, timer, avg_hr, max_hr, cad, _within(speed, *_SPEED)))
+                            distance, timer, avg_hr, max_hr, cad, speed))
     return tuple(laps)
 
 

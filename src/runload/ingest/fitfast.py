@@ -28,8 +28,11 @@ messages) as published with the FIT SDK; fitdecode's reader implements the same 
 
 from __future__ import annotations
 
+import math
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import accumulate
 from typing import Any
 
@@ -111,7 +114,8 @@ class _Layout:
     the message's size, where its timestamp sits, its record fields, or the summary fields it
     decodes (with one ``struct`` reading them all)."""
 
-    __slots__ = ("gnum", "size", "endian", "fields", "plan", "simple", "unpack", "ts_offset", "rec", "rec_dtype")
+    __slots__ = ("gnum", "size", "endian", "fields", "plan", "unpack", "decode", "simple", "decoded", "ts_offset",
+                 "rec", "rec_dtype")
 
     def __init__(self, key: bytes) -> None:
         """``key``: the definition's bytes after its header and reserved byte (architecture, global
@@ -148,14 +152,25 @@ class _Layout:
         self.size = offset
         # each field's name, invalid value, scale, offset, enum and kind, as one tuple (read per message)
         self.plan = tuple((f.name, f.invalid, f.scale, f.add, f.enum, f.is_string) for f in self.fields)
-        # the same, when no field is a string, has an offset or is written twice (most summaries):
-        # each field's name, invalid value and what turns it into its value, read in fewer steps
-        self.simple: tuple[tuple[str, int | None, int, Any], ...] | None = None
-        names = [f.name for f in self.fields]
-        if len(set(names)) == len(names) and not any(f.is_string or f.add is not None for f in self.fields):
-            self.simple = tuple((f.name, f.invalid, *_convert(f)) for f in self.fields)
         self.unpack = struct.Struct(fmt).unpack_from
+        # one message's fields as a dict (see _first_decodes): by the plan, then, once the layout has
+        # been met often and when no field is a string, has an offset or is written twice (most
+        # summaries), by code made for it
+        names = [f.name for f in self.fields]
+        self.simple = len(set(names)) == len(names) and not any(f.is_string or f.add is not None for f in self.fields)
+        self.decoded = 0
+        self.decode: Callable[[bytes, int], dict[str, Any]] = self._first_decodes
         self.rec_dtype = _record_dtype(self.rec, endian, offset) if gnum == MESG_RECORD else None
+
+    def _first_decodes(self, data: bytes, body: int) -> dict[str, Any]:
+        """:func:`_decode` by the plan for a layout's first :data:`_DECODES_BEFORE_CODE` messages,
+        then by code made for it (:func:`_decoder`) when it can be: making the code costs a few
+        hundred decodes by the plan, so only a layout met often (a device's laps, its sessions
+        over many files) gets it, never each of the thousands a damaged or hostile file defines."""
+        self.decoded += 1
+        if self.decoded >= _DECODES_BEFORE_CODE:
+            self.decode = _decoder(self.fields, self.unpack) if self.simple else partial(_decode, self)
+        return _decode(self, data, body)
 
 
 # Record fields read into the arrays: number -> (name, size, unsigned numpy kind, scale).
@@ -183,6 +198,7 @@ def _record_dtype(rec: dict[int, tuple[int, int, int]], endian: str, size: int) 
     return np.dtype({"names": names, "formats": formats, "offsets": offsets, "itemsize": size})
 
 
+_DECODES_BEFORE_CODE = 32  # messages of a layout decoded by its plan before code is made for it
 _LAYOUTS: dict[bytes, _Layout] = {}  # by definition bytes: files of one device repeat theirs
 _MAX_LAYOUTS = 4096
 
@@ -208,7 +224,8 @@ class _Def:
         self.offsets: list[int] = []  # record messages: where each one's body starts
         self.stamps: list[int] = []  # record messages: their timestamp (raw), -1 when none
         self.seq: list[int] = []  # record messages: position among all records (file order)
-        # runs of record messages taken at once: (first body, stride, count, stamps, first seq, seq step)
+        # runs of record messages taken at once: (first body, stride, count, stamps, first seq, seq step);
+        # their stamps -1 where a record has no time, or as written (uint32, the invalid value there)
         self.parts: list[tuple[int, int, int, np.ndarray, int, int]] = []
 
 
@@ -231,22 +248,39 @@ def _field_spec(gnum: int, num: int, offset: int, size: int, base: int) -> _Fiel
     return _FieldSpec(prof.name, offset, f"{size}s" if is_string else code, invalid, scale, add, enum, is_string)
 
 
-def _convert(f: _FieldSpec) -> tuple[int, Any]:
-    """How :func:`_decode` turns a field's raw number into its value: (0, None) as it is, (1,
-    scale) divided by its scale, (2, enum) its name (an enum's name wins over any scale)."""
-    if f.enum is not None:
-        return 2, f.enum
-    return (1, f.scale) if f.scale is not None else (0, None)
+def _decoder(fields: list[_FieldSpec], unpack: Callable[[bytes, int], tuple[Any, ...]]
+             ) -> Callable[[bytes, int], dict[str, Any]]:
+    """:func:`_decode` for a layout of numbers alone, none written twice or with an offset, as
+    straight-line code made once for the layout: its fields unpacked at once, then per field one
+    comparison and one store, without a loop, the kind of each field looked up per message or a
+    call per field (summary messages are a file's most numerous decoded ones: its laps). Each
+    field is left out when invalid (a number) or NaN (a float, whose invalid value is a NaN), else
+    kept as it is, divided by its scale or as its enum's name (which wins over a scale). The code
+    is source text compiled once, as ``collections.namedtuple`` makes its classes: the profile's
+    names written as literals, the scales, enums and ``unpack`` held by name."""
+    env: dict[str, Any] = {"unpack": unpack}
+    raw = [f"v{i}" for i in range(len(fields))]
+    lines = ["def decode(data, body):",
+             f"    {''.join(v + ', ' for v in raw)}= unpack(data, body)" if raw else "    unpack(data, body)",
+             "    out = {}"]
+    for i, (v, f) in enumerate(zip(raw, fields)):
+        keep = f"{v} != {f.invalid!r}" if f.invalid is not None else f"{v} == {v}"
+        if f.enum is not None:
+            env[f"how{i}"], value = f.enum, f"how{i}.get({v}, {v})"
+        elif f.scale is not None:
+            env[f"how{i}"], value = f.scale, f"{v} / how{i}"
+        else:
+            value = v
+        lines += [f"    if {keep}:", f"        out[{f.name!r}] = {value}"]
+    lines.append("    return out")
+    exec("\n".join(lines), env)  # (source text made above from the profile, see the docstring)
+    decode: Callable[[bytes, int], dict[str, Any]] = env["decode"]
+    return decode
 
 
 def _decode(layout: _Layout, data: bytes, body: int) -> dict[str, Any]:
+    """One message's fields as a dict, by the layout's plan (see :class:`FitData` for the values)."""
     out: dict[str, Any] = {}
-    if layout.simple is not None:
-        for (name, invalid, kind, how), raw in zip(layout.simple, layout.unpack(data, body)):
-            if raw == invalid or raw != raw:  # invalid, or NaN
-                continue
-            out[name] = raw if kind == 0 else raw / how if kind == 1 else how.get(raw, raw)
-        return out
     for (name, invalid, scale, add, enum, is_string), raw in zip(layout.plan, layout.unpack(data, body)):
         if name in out:  # a field written twice: the first one counts
             continue
@@ -347,7 +381,7 @@ def _scan(data: bytes, start: int, end: int, out: FitData, defs_all: list[_Def],
                     d.seq.append(nrec)
                     nrec += 1
                 elif d.gnum in _SUMMARY_MESGS:
-                    msg = _decode(d.layout, data, body)
+                    msg = d.layout.decode(data, body)
                     msg.setdefault("timestamp", ts)
                     _keep(out, d.gnum, msg)
                 p = body + d.size
@@ -396,7 +430,7 @@ def _scan(data: bytes, start: int, end: int, out: FitData, defs_all: list[_Def],
                     d.seq.append(nrec)
                     nrec += 1
                 elif d.gnum in _SUMMARY_MESGS:
-                    _keep(out, d.gnum, _decode(d.layout, data, body))
+                    _keep(out, d.gnum, d.layout.decode(data, body))
                     if recent:
                         recent.clear()
                         seen.clear()
@@ -479,10 +513,9 @@ def _take_cycle(data: bytes, p: int, k: int, stride: int, cycle: list[tuple[int,
         body = p + (q - first) + 1
         stamps = None
         if d.ts_offset is not None:
-            stamps = _u32(data, body + d.ts_offset, stride, k, d.endian).astype(np.int64)
-            invalid = stamps == 0xFFFFFFFF
-            if invalid.any():
-                stamps[invalid] = -1
+            # read in place, as written: the invalid value where a message has no time (the
+            # records' times are read from it once, see _layout_records)
+            stamps = _u32(data, body + d.ts_offset, stride, k, d.endian)
             stamps_by_member.append(stamps)
         if d.gnum == MESG_RECORD:
             d.parts.append((body, stride, k, stamps if stamps is not None else np.full(k, -1, dtype=np.int64),
@@ -490,11 +523,11 @@ def _take_cycle(data: bytes, p: int, k: int, stride: int, cycle: list[tuple[int,
             i_rec += 1
     if stamps_by_member:
         last = int(stamps_by_member[-1][-1])  # the last message with a timestamp field, in file order
-        if last >= 0:
+        if last != 0xFFFFFFFF:
             accumulator = last
         else:  # its timestamp is invalid: the last valid one before it
             valid = np.column_stack(stamps_by_member).ravel()  # in file order
-            valid = valid[valid >= 0]
+            valid = valid[valid != 0xFFFFFFFF]
             if len(valid):
                 accumulator = int(valid[-1])
     return accumulator, nrec + k * n_rec
@@ -535,23 +568,21 @@ def _gather_records(data: bytes, defs_all: list[_Def], out: FitData, total: int)
                 if name not in columns:
                     columns[name] = np.full(total, np.nan)
                 columns[name][where] = column
-    nothing = None
-    for name in ("t", *_REC_NAMES):
-        if name not in columns:
-            if nothing is None:
-                nothing = np.full(total, np.nan)
-            columns[name] = nothing
-    enh, plain = columns["enhanced_speed"], columns["speed"]
+    get = columns.get
+    enh, plain = get("enhanced_speed"), get("speed")
     # speed: the enhanced one where written, else the plain one (one of them alone: that one)
-    speed = plain if enh is nothing else enh if plain is nothing else np.where(np.isnan(enh), plain, enh)
-    t = columns["t"]
-    keep = ~np.isnan(t)
-    arrays: tuple[np.ndarray, ...] = (t, columns["distance"], speed, columns["heart_rate"], columns["cadence"])
-    if not keep.all():
-        arrays = tuple(a[keep] for a in arrays)
-    elif nothing is not None:  # the arrays of fields no record has are copies, not one shared array
-        arrays = tuple(a.copy() if a is nothing else a for a in arrays)
-    out.rec_t, out.rec_dist, out.rec_speed, out.rec_hr, out.rec_cad = arrays
+    speed = plain if enh is None else enh if plain is None else np.where(np.isnan(enh), plain, enh)
+    t = get("t")
+    if t is None:
+        t = np.full(total, np.nan)
+    arrays = [t, get("distance"), speed, get("heart_rate"), get("cadence")]
+    if total and math.isnan(t.min()):  # records without a time are left out (NaN: a minimum of NaN)
+        keep = ~np.isnan(t)
+        arrays = [a if a is None else a[keep] for a in arrays]
+        total = int(np.count_nonzero(keep))
+    # a field no record has: NaN throughout, an array of its own
+    out.rec_t, out.rec_dist, out.rec_speed, out.rec_hr, out.rec_cad = (
+        np.full(total, np.nan) if a is None else a for a in arrays)
 
 
 def _layout_records(data: bytes, d: _Def) -> tuple[np.ndarray | slice, dict[str, np.ndarray]]:
@@ -561,53 +592,71 @@ def _layout_records(data: bytes, d: _Def) -> tuple[np.ndarray | slice, dict[str,
         raise FitFallback("records use compressed speed/distance")
     rec_dtype = d.layout.rec_dtype
     pieces: list[tuple[int, int, int]] = []  # (first position, step, count) of each chunk, in order
-    stamps: list[np.ndarray] = []
+    stamps: list[Any] = []
     chunks: list[np.ndarray] = []  # the records as the structured type, chunk by chunk
-    if d.offsets:
+    offsets, parts = d.offsets, d.parts
+    if offsets:
         seq = d.seq
         step = 1 if seq[-1] - seq[0] == len(seq) - 1 else 0  # 0: not evenly spaced
         pieces.append((seq[0], step, len(seq)))
-        stamps.append(np.asarray(d.stamps, dtype=np.int64))
-        if rec_dtype is not None:
-            rows = np.frombuffer(data, dtype=np.uint8)[np.asarray(d.offsets, dtype=np.int64)[:, None] + np.arange(d.size)]
-            chunks.append(rows.view(rec_dtype).ravel())
-    for first, stride, count, part_stamps, seq0, step in d.parts:
+        stamps.append(d.stamps)
+    for _, _, count, part_stamps, seq0, step in parts:
         pieces.append((seq0, step, count))
         stamps.append(part_stamps)
-        if rec_dtype is not None:  # read in place
-            chunks.append(np.ndarray((count,), dtype=rec_dtype, buffer=data, offset=first, strides=(stride,)))
+    if rec_dtype is not None:
+        size = d.size
+        runs = [(first, stride, count) for first, stride, count, _, _, _ in parts]
+        if offsets:
+            m = len(offsets)
+            stride = runs[0][1] if runs else offsets[1] - offsets[0] if m > 1 else size
+            if (not runs or offsets[-1] + stride == runs[0][0]) and offsets == list(range(offsets[0], offsets[0] + m * stride, stride)):
+                # the records met one by one lead into the first run (or are one run themselves): one chunk
+                runs[:1] = [(offsets[0], stride, m + (runs[0][2] if runs else 0))]
+            else:
+                chunks.append(np.frombuffer(b"".join([data[o:o + size] for o in offsets]), dtype=rec_dtype))
+        chunks += [np.ndarray((count,), dtype=rec_dtype, buffer=data, offset=first, strides=(stride,))
+                   for first, stride, count in runs]  # read in place
     where: np.ndarray | slice
     following = all(step == 1 or count == 1 for _, step, count in pieces) and all(
         a[0] + a[2] == b[0] for a, b in zip(pieces, pieces[1:]))
     if following:
         where = slice(pieces[0][0], pieces[-1][0] + pieces[-1][2], 1)
-    elif len(pieces) == 1 and d.parts:
+    elif len(pieces) == 1 and parts:
         seq0, step, count = pieces[0]
         where = slice(seq0, seq0 + step * count, step)
     else:
-        seqs = [np.asarray(d.seq, dtype=np.int64)] if d.offsets else []
-        seqs += [np.arange(seq0, seq0 + step * count, step, dtype=np.int64) for _, _, count, _, seq0, step in d.parts]
+        seqs = [np.asarray(d.seq, dtype=np.int64)] if offsets else []
+        seqs += [np.arange(seq0, seq0 + step * count, step, dtype=np.int64) for _, _, count, _, seq0, step in parts]
         where = np.concatenate(seqs) if len(seqs) > 1 else seqs[0]
     # each chunk's values go straight to their place in the columns (no copies joined after)
     ends = list(accumulate(count for _, _, count in pieces))
-    spans = list(zip([0, *ends[:-1]], ends))
-    t = np.empty(ends[-1])
-    for (a, b), chunk_stamps in zip(spans, stamps):
+    n = ends[-1]
+    t = np.empty(n)
+    for a, b, chunk_stamps in zip([0, *ends[:-1]], ends, stamps):
         t[a:b] = chunk_stamps
-    missing = t < 0  # (no timestamp: -1)
-    if missing.any():
-        t[missing] = np.nan
+        if chunk_stamps.__class__ is np.ndarray and chunk_stamps.dtype.kind == "u":  # a run's times as written:
+            span = t[a:b]
+            if span.max() == 0xFFFFFFFF:  # the invalid value where a record has no time
+                span[span == 0xFFFFFFFF] = -1
+    if t.min() < 0:  # (no timestamp: -1)
+        t[t < 0] = np.nan
     values = {"t": t}
     for name in (rec_dtype.names if rec_dtype is not None else None) or ():
-        column = np.empty(ends[-1])
         scale = _REC_SCALE[name]
-        for (a, b), chunk in zip(spans, chunks):
-            if scale == 1.0:
-                column[a:b] = chunk[name]
-            else:
-                np.divide(chunk[name], scale, out=column[a:b])
-        invalid = column == _REC_INVALID[name]  # (distinct raw numbers stay distinct when scaled)
-        if invalid.any():
-            column[invalid] = np.nan
+        if len(chunks) == 1:
+            column = chunks[0][name].astype(np.float64) if scale == 1.0 else np.divide(chunks[0][name], scale)
+        else:
+            column = np.empty(n)
+            a = 0
+            for chunk in chunks:
+                b = a + len(chunk)
+                if scale == 1.0:
+                    column[a:b] = chunk[name]
+                else:
+                    np.divide(chunk[name], scale, out=column[a:b])
+                a = b
+        invalid = _REC_INVALID[name]  # the largest value a field takes, so only an invalid one reaches it
+        if column.max() == invalid:  # (distinct raw numbers stay distinct when scaled)
+            column[column == invalid] = np.nan
         values[name] = column
     return where, values

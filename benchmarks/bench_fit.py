@@ -98,6 +98,7 @@ import gc, pickle, sys, time
 from pathlib import Path
 from runload.ingest import pool
 pool.load_readers(["fit"])
+pool._init_worker(frozenset())  # as a worker starts: its allocator keeps freed memory for the next file
 files = sorted(Path(sys.argv[1]).rglob("*.fit"))
 for path in files[:10]:
     pickle.dumps(pool._parse_task(path.name, "fit", path, None))

@@ -44,6 +44,12 @@ def test_every_option_has_help():
     assert not missing, missing
 
 
+def test_every_command_says_what_it_does():
+    # a command's help is its docstring only when that is a plain literal (one built with + is none)
+    silent = [path for path, cmd, _ctx in ALL if not (cmd.help or "").strip()]
+    assert not silent, silent
+
+
 def test_athlete_is_one_option():
     for path, cmd, _ctx in ALL:
         for p in cmd.params:

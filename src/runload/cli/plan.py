@@ -16,6 +16,20 @@ from runload.cli.suggest import SuggestingGroup
 
 PLAN_HELP = ("A CSV with a header: date,distance_km[,duration_min,kind,rpe,notes]; kind is one of easy, long, "
              "tempo, intervals, race, rest.")
+# (help given to click as text: a docstring is a plain literal, and one built with + is none)
+CHECK_HELP = f"""Check PLAN_FILE (or --run options, or the stored plan) against the same rules and limits
+    as the athlete's history: what would fire on each planned day and why, with the numbers,
+    and a proposed plan on the same days that keeps every limit.
+
+    PLAN_FILE: {PLAN_HELP}
+
+    Exit codes: 0 the plan keeps every limit, 1 it breaks one (or a red flag stands), 2 bad input.
+    """
+SET_HELP = f"""Keep a plan with the athlete: its sessions replace the stored ones on the days from its
+    first to its last day. The report, the weekly email and the roster check it.
+
+    PLAN_FILE: {PLAN_HELP}
+    """
 
 
 def _planned(plan_file: str | None, runs: Sequence[str]) -> list[Any]:
@@ -33,7 +47,7 @@ def plan() -> None:
     with the athlete (plan set/show/clear) for the report, the email and the roster."""
 
 
-@plan.command("check")
+@plan.command("check", help=CHECK_HELP)
 @athlete_option("Whose plan it is.")
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False))
 @click.option("--run", "runs", multiple=True, metavar="YYYY-MM-DD:KM[:kind]",
@@ -46,14 +60,7 @@ def plan() -> None:
 @click.pass_context
 def check_cmd(ctx: click.Context, athlete_id: str, plan_file: str | None, runs: tuple[str, ...], as_of: date | None,
               out: Output, proposed_csv: str | None) -> None:
-    """Check PLAN_FILE (or --run options, or the stored plan) against the same rules and limits
-    as the athlete's history: what would fire on each planned day and why, with the numbers,
-    and a proposed plan on the same days that keeps every limit.
-
-    PLAN_FILE: """ + PLAN_HELP + """
-
-    Exit codes: 0 the plan keeps every limit, 1 it breaks one (or a red flag stands), 2 bad input.
-    """
+    """``runload plan check`` (its help: CHECK_HELP)."""
     from runload.errors import InputError
     from runload.plan import check_plan, plan_csv
     from runload.report.html import render_plan_html
@@ -84,17 +91,14 @@ def check_cmd(ctx: click.Context, athlete_id: str, plan_file: str | None, runs: 
         ctx.exit(ExitCode.FINDINGS)
 
 
-@plan.command("set")
+@plan.command("set", help=SET_HELP)
 @athlete_option("Whose plan it is.")
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False))
 @click.option("--run", "runs", multiple=True, metavar="YYYY-MM-DD:KM[:kind]", help="A planned run (repeatable).")
 @store_option
 @click.pass_context
 def set_cmd(ctx: click.Context, athlete_id: str, plan_file: str | None, runs: tuple[str, ...]) -> None:
-    """Keep a plan with the athlete: its sessions replace the stored ones on the days from its
-    first to its last day. The report, the weekly email and the roster check it.
-
-    PLAN_FILE: """ + PLAN_HELP
+    """``runload plan set`` (its help: SET_HELP)."""
     from runload.errors import InputError
 
     planned = _planned(plan_file, runs)

@@ -23,7 +23,11 @@ and the median of ``--rounds`` (at least 5) runs is compared. A ratio above 1 is
 Synthetic runs are written by benchmarks/bench_import.py's writers (Garmin Connect and Strava
 styles, one point a second; the Garmin one also with its times written ``+00:00`` instead of ``Z``).
 
-Usage: python benchmarks/bench_gpx.py [--rounds N] [--minutes 60,600]
+With ``--compare SRC`` (the ``src`` folder of another runload checkout) that checkout's
+``read_gpx`` and ``read_tcx`` are timed too, in a process of their own started between rounds
+(column ``compared``: its time over this one's).
+
+Usage: python benchmarks/bench_gpx.py [--rounds N] [--minutes 60,600] [--compare ../old/src]
 """
 
 from __future__ import annotations
@@ -31,8 +35,12 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
+import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -134,10 +142,45 @@ def _readers(kind: str, data: bytes) -> dict[str, Callable[[], object]]:
             **({"floor": _floor(split)} if split is not None else {})}
 
 
-def measure(cases: list[tuple[str, str, bytes]], rounds: int) -> list[tuple[str, str, int, dict[str, float]]]:
-    """Median CPU seconds of each reader on each case, interleaved round by round."""
+_COMPARED = r"""
+import json, sys, time
+from runload.ingest.gpx import read_gpx
+from runload.ingest.tcx import read_tcx
+out = []
+for kind, path in json.loads(sys.stdin.read()):
+    data = open(path, "rb").read()
+    read = read_gpx if kind == "gpx" else read_tcx
+    read(data, "x." + kind)  # (its templates found, as in this process's rounds)
+    t0 = time.process_time()
+    read(data, "x." + kind)
+    out.append(time.process_time() - t0)
+print(json.dumps(out))
+"""
+
+
+def _compared(cases: list[tuple[str, str, bytes]], src: Path, folder: Path) -> list[float]:
+    """CPU seconds of another runload's reader (``src``) on each case, in a process of its own."""
+    listed = []
+    for i, (kind, _label, data) in enumerate(cases):
+        path = folder / f"{i}.{kind}"
+        if not path.exists():
+            path.write_bytes(data)
+        listed.append((kind, str(path)))
+    done = subprocess.run([sys.executable, "-c", _COMPARED], input=json.dumps(listed), capture_output=True,
+                          text=True, check=True, env={**os.environ, "PYTHONPATH": str(src)})
+    return [float(x) for x in json.loads(done.stdout)]
+
+
+def measure(cases: list[tuple[str, str, bytes]], rounds: int,
+            compare: Path | None = None) -> list[tuple[str, str, int, dict[str, float]]]:
+    """Median CPU seconds of each reader on each case, interleaved round by round (with
+    ``compare``, another runload's readers too, in a process of their own between rounds)."""
     times: list[dict[str, list[float]]] = [{} for _ in cases]
+    folder = Path(tempfile.mkdtemp())
     for r in range(rounds):
+        if compare is not None:
+            for i, t in enumerate(_compared(cases, compare, folder)):
+                times[i].setdefault("compared", []).append(t)
         for i, (kind, _label, data) in enumerate(cases):
             readers = list(_readers(kind, data).items())
             shift = r % len(readers)
@@ -150,7 +193,10 @@ def measure(cases: list[tuple[str, str, bytes]], rounds: int) -> list[tuple[str,
 
 
 def report(results: list[tuple[str, str, int, dict[str, float]]]) -> None:
-    for kind, refs in (("gpx", ("gpxpy", "lxml tree", "lxml only")), ("tcx", ("tcxparser",) * (tcxparser is not None) + ("ElementTree", "lxml tree", "lxml only", "floor"))):
+    compared = ("compared",) if all("compared" in r[3] for r in results) else ()
+    for kind, refs in (("gpx", ("gpxpy", "lxml tree", "lxml only") + compared),
+                       ("tcx", ("tcxparser",) * (tcxparser is not None) + ("ElementTree", "lxml tree", "lxml only", "floor")
+                        + compared)):
         rows = [r for r in results if r[0] == kind]
         if not rows:
             continue
@@ -177,11 +223,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--minutes", default="60,600", help="lengths of the synthetic runs, in minutes")
+    parser.add_argument("--compare", type=Path, default=None,
+                        help="the src folder of another runload checkout: its readers timed too (column 'compared')")
     args = parser.parse_args()
     rounds = max(5, args.rounds)
     cases = _cases([int(m) for m in args.minutes.split(",") if m])
     print(f"{len(cases)} files, median of {rounds} interleaved runs each, CPU time")
-    report(measure(cases, rounds))
+    report(measure(cases, rounds, args.compare))
 
 
 if __name__ == "__main__":

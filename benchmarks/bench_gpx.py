@@ -13,9 +13,14 @@ process, on the real files in ../shared/real_activities and on larger synthetic 
   reader gets far below). ``pip install -e '.[bench]'`` installs tcxparser.
 - Both: against runload's own reader with its quick way off (``lxml only``: every point taken
   out of lxml's tree, as before runload.ingest.xmlbytes read points from the text).
-- TCX also: the floor of runload's way of reading (``floor``: the regular-expression pass that
-  takes the points' values out of the text and Python's ``float()`` of each number, nothing
-  else): a ratio to tcxparser that runload's reader cannot pass while it reads so.
+- TCX also: the floor of the regular expressions' way of reading (``floor``: the pass of each
+  way of writing a point's regular expression that takes the points' values out of the text and
+  Python's ``float()`` of each number, nothing else), and ``float()`` of each number alone.
+  runload's reader takes the texts of a container whose points are written alike out without the
+  regular expression (``runload.ingest.xmlbytes.Split._literal``: numpy finds the tags, one
+  string holds the texts) and reads each distinct text of a column whose values repeat once (heart
+  rates, cadences, altitudes), so it may pass ``floor``; ``float()`` of the numbers that do not
+  repeat (positions, distances) and the times remain, with the outline, laps and checks around them.
 
 Timings are CPU time of this process (``time.process_time``: a busy machine's other work does
 not count), each reader run in turn on each file (interleaved, the order rotated every round),
@@ -24,8 +29,8 @@ Synthetic runs are written by benchmarks/bench_import.py's writers (Garmin Conne
 styles, one point a second; the Garmin one also with its times written ``+00:00`` instead of ``Z``).
 
 With ``--compare SRC`` (the ``src`` folder of another runload checkout) that checkout's
-``read_gpx`` and ``read_tcx`` are timed too, in a process of their own started between rounds
-(column ``compared``: its time over this one's).
+``read_gpx`` and ``read_tcx`` are timed too, each round in a process of its own beside one
+running this checkout's the same way, in turn (column ``compared``: its time over this one's).
 
 Usage: python benchmarks/bench_gpx.py [--rounds N] [--minutes 60,600] [--compare ../old/src]
 """
@@ -65,6 +70,7 @@ from runload.ingest import xmlbytes, xmlpoints  # noqa: E402
 from runload.ingest.tcx import _LAYOUT as TCX_LAYOUT  # noqa: E402
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real_activities"
+OWN = Path(__file__).resolve().parents[1] / "src"  # this checkout's runload
 START = datetime(2024, 5, 6, 7, 0, tzinfo=timezone.utc)
 
 
@@ -79,16 +85,18 @@ def _tcxparser(data: bytes) -> object:
             [float(x) for x in tcx.distance_values()], tcx.hr_values(), tcx.cadence_values())
 
 
-def _floor(split: xmlbytes.Split) -> Callable[[], object]:
+def _floor(split: xmlbytes.Split, regex_too: bool = True) -> Callable[[], object]:
     """The regular-expression pass over a TCX file's points and ``float()`` of every number
-    (times, the first column, left as text): the part of runload's reading that cannot go."""
+    (times, the first column, left as text): the way runload read points before it took the
+    texts of points written alike out at once. Without ``regex_too``, ``float()`` alone."""
     values = [cols[1:] for k in range(len(split.spans)) for cols in split.points(k)]  # (the ways found)
     templates = split.templates
     regex = templates[0].regex if len(templates) == 1 else xmlbytes._alternation(tuple(t.source for t in templates))
 
     def floor() -> object:
-        for a, b in split.spans:
-            regex.findall(split.text, a, b)
+        if regex_too:
+            for a, b in split.spans:
+                regex.findall(split.text, a, b)
         return [[list(map(float, filter(None, col))) for col in cols] for cols in values]
     return floor
 
@@ -139,7 +147,7 @@ def _readers(kind: str, data: bytes) -> dict[str, Callable[[], object]]:
     return {"runload": lambda: read_tcx(data, "x.tcx"), **tcx, "lxml tree": lambda: _lxml_tree(data),
             "ElementTree": lambda: ET.fromstring(data.lstrip()),
             "lxml only": lambda: _lxml_only(read_tcx, data, "x.tcx"),
-            **({"floor": _floor(split)} if split is not None else {})}
+            **({"floor": _floor(split), "float()": _floor(split, regex_too=False)} if split is not None else {})}
 
 
 _COMPARED = r"""
@@ -151,9 +159,12 @@ for kind, path in json.loads(sys.stdin.read()):
     data = open(path, "rb").read()
     read = read_gpx if kind == "gpx" else read_tcx
     read(data, "x." + kind)  # (its templates found, as in this process's rounds)
-    t0 = time.process_time()
-    read(data, "x." + kind)
-    out.append(time.process_time() - t0)
+    spent = []
+    for _ in range(3):
+        t0 = time.process_time()
+        read(data, "x." + kind)
+        spent.append(time.process_time() - t0)
+    out.append(sorted(spent)[1])
 print(json.dumps(out))
 """
 
@@ -178,9 +189,11 @@ def measure(cases: list[tuple[str, str, bytes]], rounds: int,
     times: list[dict[str, list[float]]] = [{} for _ in cases]
     folder = Path(tempfile.mkdtemp())
     for r in range(rounds):
-        if compare is not None:
-            for i, t in enumerate(_compared(cases, compare, folder)):
-                times[i].setdefault("compared", []).append(t)
+        if compare is not None:  # both checkouts in processes of their own, in turn
+            pair = [("child", OWN), ("compared", compare)]
+            for name, src in pair[r % 2:] + pair[:r % 2]:
+                for i, t in enumerate(_compared(cases, src, folder)):
+                    times[i].setdefault(name, []).append(t)
         for i, (kind, _label, data) in enumerate(cases):
             readers = list(_readers(kind, data).items())
             shift = r % len(readers)
@@ -192,10 +205,13 @@ def measure(cases: list[tuple[str, str, bytes]], rounds: int,
             for (kind, label, data), t in zip(cases, times)]
 
 
+_BESIDE = {"compared": "child"}  # another checkout's time is set beside this one's timed as it is
+
+
 def report(results: list[tuple[str, str, int, dict[str, float]]]) -> None:
     compared = ("compared",) if all("compared" in r[3] for r in results) else ()
     for kind, refs in (("gpx", ("gpxpy", "lxml tree", "lxml only") + compared),
-                       ("tcx", ("tcxparser",) * (tcxparser is not None) + ("ElementTree", "lxml tree", "lxml only", "floor")
+                       ("tcx", ("tcxparser",) * (tcxparser is not None) + ("ElementTree", "lxml tree", "lxml only", "floor", "float()")
                         + compared)):
         rows = [r for r in results if r[0] == kind]
         if not rows:
@@ -203,20 +219,21 @@ def report(results: list[tuple[str, str, int, dict[str, float]]]) -> None:
         print(f"\n{kind.upper()}: runload's reader against {' and '.join(refs)} (ratio = reference time / runload's)")
         print(f"  {'file':44s} {'size':>9s} {'runload':>10s} " + " ".join(f"{'x ' + ref:>14s}" for ref in refs))
         for _kind, label, size, med in rows:
-            ratios = " ".join(f"{med[ref] / med['runload']:14.2f}" if ref in med else f"{'-':>14s}" for ref in refs)
+            ratios = " ".join(f"{med[ref] / med[_BESIDE.get(ref, 'runload')]:14.2f}" if ref in med else f"{'-':>14s}"
+                              for ref in refs)
             print(f"  {label[:44]:44s} {size / 2**20:7.2f}MB {med['runload'] * 1000:8.1f}ms {ratios}")
         for scope, pick in (("real files", lambda lb: not lb.startswith("synthetic")),
                             ("synthetic", lambda lb: lb.startswith("synthetic"))):
             chosen = [r for r in rows if pick(r[1])]
             if not chosen:
                 continue
-            ours = sum(r[3]["runload"] for r in chosen)
-            ratios = ", ".join(f"{sum(r[3][ref] for r in chosen) / ours:.1f}x {ref}" for ref in refs
-                               if all(ref in r[3] for r in chosen))
+            ratios = ", ".join(f"{sum(r[3][ref] for r in chosen) / sum(r[3][_BESIDE.get(ref, 'runload')] for r in chosen):.1f}x {ref}"
+                               for ref in refs if all(ref in r[3] for r in chosen))
             print(f"  all {scope} together ({sum(r[2] for r in chosen) / 2**20:.1f} MB): {ratios}")
             if "tcxparser" in refs and all("floor" in r[3] for r in chosen):
-                floor = sum(r[3]["floor"] for r in chosen)
-                print(f"    the floor alone (regular expressions and float()) is {sum(r[3]['tcxparser'] for r in chosen) / floor:.1f}x tcxparser")
+                theirs = sum(r[3]["tcxparser"] for r in chosen)
+                print(f"    the floor alone (regular expressions and float()) is {theirs / sum(r[3]['floor'] for r in chosen):.1f}x "
+                      f"tcxparser, float() alone {theirs / sum(r[3]['float()'] for r in chosen):.1f}x")
 
 
 def main() -> None:

@@ -189,11 +189,11 @@ def _floats(texts: list[str | None], lo: float, hi: float) -> tuple[np.ndarray, 
     repeat (heart rates, cadences, altitudes): ``floats`` reads each text on its own, so its
     values are those of the distinct texts, looked up (a column with a value it drops is read
     whole, for its count)."""
-    if len(texts) < 2 * _REPEATS or len(set(texts[:_REPEATS])) > _REPEATS // 2:
-        return floats(texts, lo, hi)
+    if len(texts) < 2 * _REPEATS or len(set(texts[:_REPEATS])) > _REPEATS // 8 or not any(texts):
+        return floats(texts, lo, hi)  # (values that repeat less, or none written at all)
     distinct = list(dict.fromkeys(texts))
     values, bad = floats(distinct, lo, hi)
-    if bad or 2 * len(distinct) > len(texts):
+    if bad or 4 * len(distinct) > len(texts):
         return floats(texts, lo, hi)
     lookup = dict(zip(distinct, values.tolist()))
     return np.fromiter(map(lookup.__getitem__, texts), dtype=np.float64, count=len(texts)), 0

@@ -18,7 +18,10 @@ Where a container's points are all written as its first one, tags and blanks ali
 usual file), not even the regular expression runs over them: numpy finds every '<', the texts
 after the tags where values stand are taken out as one string, and the points written again from
 the first one's tags and blanks and those texts must be the text itself (:meth:`Split._literal`);
-a point written any other way leaves the container to the regular expression.
+a point written any other way leaves the container to the regular expression. In a container
+whose points are written several ways, the long runs of points written alike are read so, the
+points between them by the regular expressions (:meth:`Split._parts`). Either is worth it only
+over enough text (:data:`_LITERAL_CHARS`): numpy's calls cost more than a few points.
 
 The values are exactly those :mod:`runload.ingest.xmlpoints` reads (the tests hold the two to each
 other on generated and real files). Anything the regular expressions do not fully understand is

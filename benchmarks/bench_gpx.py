@@ -29,8 +29,8 @@ Synthetic runs are written by benchmarks/bench_import.py's writers (Garmin Conne
 styles, one point a second; the Garmin one also with its times written ``+00:00`` instead of ``Z``).
 
 With ``--compare SRC`` (the ``src`` folder of another runload checkout) that checkout's
-``read_gpx`` and ``read_tcx`` are timed too, each round in a process of its own beside one
-running this checkout's the same way, in turn (column ``compared``: its time over this one's).
+``read_gpx`` and ``read_tcx`` are timed too, in the same rounds of this process (a copy of its
+package under another name; column ``compared``: its time over this one's).
 
 Usage: python benchmarks/bench_gpx.py [--rounds N] [--minutes 60,600] [--compare ../old/src]
 """
@@ -39,11 +39,12 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import functools
+import importlib
 import io
-import json
-import os
+import re
+import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -70,7 +71,6 @@ from runload.ingest import xmlbytes, xmlpoints  # noqa: E402
 from runload.ingest.tcx import _LAYOUT as TCX_LAYOUT  # noqa: E402
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real_activities"
-OWN = Path(__file__).resolve().parents[1] / "src"  # this checkout's runload
 START = datetime(2024, 5, 6, 7, 0, tzinfo=timezone.utc)
 
 
@@ -150,52 +150,32 @@ def _readers(kind: str, data: bytes) -> dict[str, Callable[[], object]]:
             **({"floor": _floor(split), "float()": _floor(split, regex_too=False)} if split is not None else {})}
 
 
-_COMPARED = r"""
-import json, sys, time
-from runload.ingest.gpx import read_gpx
-from runload.ingest.tcx import read_tcx
-out = []
-for kind, path in json.loads(sys.stdin.read()):
-    data = open(path, "rb").read()
-    read = read_gpx if kind == "gpx" else read_tcx
-    read(data, "x." + kind)  # (its templates found, as in this process's rounds)
-    spent = []
-    for _ in range(3):
-        t0 = time.process_time()
-        read(data, "x." + kind)
-        spent.append(time.process_time() - t0)
-    out.append(sorted(spent)[1])
-print(json.dumps(out))
-"""
-
-
-def _compared(cases: list[tuple[str, str, bytes]], src: Path, folder: Path) -> list[float]:
-    """CPU seconds of another runload's reader (``src``) on each case, in a process of its own."""
-    listed = []
-    for i, (kind, _label, data) in enumerate(cases):
-        path = folder / f"{i}.{kind}"
-        if not path.exists():
-            path.write_bytes(data)
-        listed.append((kind, str(path)))
-    done = subprocess.run([sys.executable, "-c", _COMPARED], input=json.dumps(listed), capture_output=True,
-                          text=True, check=True, env={**os.environ, "PYTHONPATH": str(src)})
-    return [float(x) for x in json.loads(done.stdout)]
+def _other_readers(src: Path) -> tuple[Callable[[bytes, str], object], Callable[[bytes, str], object]]:
+    """``read_gpx`` and ``read_tcx`` of another runload checkout (``src``), in this process: a copy
+    of its package under another name (``runload_compared``), its imports renamed alike."""
+    folder = Path(tempfile.mkdtemp())
+    shutil.copytree(src / "runload", folder / "runload_compared")
+    for path in (folder / "runload_compared").rglob("*.py"):
+        code = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"\b(from|import) runload\b", r"\1 runload_compared", code), encoding="utf-8")
+    sys.path.insert(0, str(folder))
+    gpx = importlib.import_module("runload_compared.ingest.gpx")
+    tcx = importlib.import_module("runload_compared.ingest.tcx")
+    return gpx.read_gpx, tcx.read_tcx
 
 
 def measure(cases: list[tuple[str, str, bytes]], rounds: int,
             compare: Path | None = None) -> list[tuple[str, str, int, dict[str, float]]]:
     """Median CPU seconds of each reader on each case, interleaved round by round (with
-    ``compare``, another runload's readers too, in a process of their own between rounds)."""
+    ``compare``, another runload checkout's reader too, in this process)."""
     times: list[dict[str, list[float]]] = [{} for _ in cases]
-    folder = Path(tempfile.mkdtemp())
+    other = _other_readers(compare) if compare is not None else None
     for r in range(rounds):
-        if compare is not None:  # both checkouts in processes of their own, in turn
-            pair = [("child", OWN), ("compared", compare)]
-            for name, src in pair[r % 2:] + pair[:r % 2]:
-                for i, t in enumerate(_compared(cases, src, folder)):
-                    times[i].setdefault(name, []).append(t)
         for i, (kind, _label, data) in enumerate(cases):
             readers = list(_readers(kind, data).items())
+            if other is not None:
+                read_other = other[0] if kind == "gpx" else other[1]
+                readers.append(("compared", functools.partial(read_other, data, "x." + kind)))
             shift = r % len(readers)
             for name, read in readers[shift:] + readers[:shift]:
                 t0 = time.process_time()
@@ -203,9 +183,6 @@ def measure(cases: list[tuple[str, str, bytes]], rounds: int,
                 times[i].setdefault(name, []).append(time.process_time() - t0)
     return [(kind, label, len(data), {k: statistics.median(v) for k, v in t.items()})
             for (kind, label, data), t in zip(cases, times)]
-
-
-_BESIDE = {"compared": "child"}  # another checkout's time is set beside this one's timed as it is
 
 
 def report(results: list[tuple[str, str, int, dict[str, float]]]) -> None:
@@ -219,7 +196,7 @@ def report(results: list[tuple[str, str, int, dict[str, float]]]) -> None:
         print(f"\n{kind.upper()}: runload's reader against {' and '.join(refs)} (ratio = reference time / runload's)")
         print(f"  {'file':44s} {'size':>9s} {'runload':>10s} " + " ".join(f"{'x ' + ref:>14s}" for ref in refs))
         for _kind, label, size, med in rows:
-            ratios = " ".join(f"{med[ref] / med[_BESIDE.get(ref, 'runload')]:14.2f}" if ref in med else f"{'-':>14s}"
+            ratios = " ".join(f"{med[ref] / med['runload']:14.2f}" if ref in med else f"{'-':>14s}"
                               for ref in refs)
             print(f"  {label[:44]:44s} {size / 2**20:7.2f}MB {med['runload'] * 1000:8.1f}ms {ratios}")
         for scope, pick in (("real files", lambda lb: not lb.startswith("synthetic")),
@@ -227,7 +204,7 @@ def report(results: list[tuple[str, str, int, dict[str, float]]]) -> None:
             chosen = [r for r in rows if pick(r[1])]
             if not chosen:
                 continue
-            ratios = ", ".join(f"{sum(r[3][ref] for r in chosen) / sum(r[3][_BESIDE.get(ref, 'runload')] for r in chosen):.1f}x {ref}"
+            ratios = ", ".join(f"{sum(r[3][ref] for r in chosen) / sum(r[3]['runload'] for r in chosen):.1f}x {ref}"
                                for ref in refs if all(ref in r[3] for r in chosen))
             print(f"  all {scope} together ({sum(r[2] for r in chosen) / 2**20:.1f} MB): {ratios}")
             if "tcxparser" in refs and all("floor" in r[3] for r in chosen):

@@ -477,31 +477,40 @@ class Split:
             found = t.regex.findall(self.text, a, b)
             return _columns(t, _rows(t, found)), len(found) * t.tags
         width = sum(t.groups + 1 for t in templates)
-        groups: list[list[str]] = [[] for _ in range(width)]
         offsets = []
         at = 0
         for t in templates:
             offsets.append(at)
             at += t.groups + 1
-        counts = [0] * len(templates)
-        n = 0
-        for lo, hi, way, texts in self._parts(a, b, tags):
-            if way < 0:  # the alternation of every way over these points
-                found = self._alternation().findall(self.text, lo, hi)
-                got: list[tuple[str, ...]] = list(zip(*found)) if found else [()] * width
-                for i, off in enumerate(offsets):
-                    counts[i] += len(found) - got[off].count("")
-                for column, part in zip(groups, got):
-                    column.extend(part)
-                n += len(found)
-                continue
-            m = len(texts[0]) if texts else 0  # points written alike, the way ``way``'s (matched by it first)
-            for i, (t, off) in enumerate(zip(templates, offsets)):
-                groups[off].extend(["<"] * m if i == way else [""] * m)  # (a point's whole text: not read, but not "")
-                for g in range(t.groups):
-                    groups[off + 1 + g].extend(texts[g] if i == way else [""] * m)
-            counts[way] += m
-            n += m
+        runs = self._parts(a, b, tags)
+        groups: list[Sequence[str]]
+        if len(runs) == 1 and runs[0][2] < 0:  # (the usual) the alternation of every way over every point
+            found = self._alternation().findall(self.text, a, b)
+            n = len(found)
+            groups = list(zip(*found)) if found else [()] * width
+            counts = [n - groups[off].count("") for off in offsets]
+        else:
+            lists: list[list[str]] = [[] for _ in range(width)]
+            counts = [0] * len(templates)
+            n = 0
+            for lo, hi, way, texts in runs:
+                if way < 0:  # the alternation over the points between runs
+                    found = self._alternation().findall(self.text, lo, hi)
+                    got: list[tuple[str, ...]] = list(zip(*found)) if found else [()] * width
+                    for i, off in enumerate(offsets):
+                        counts[i] += len(found) - got[off].count("")
+                    for column, part in zip(lists, got):
+                        column.extend(part)
+                    n += len(found)
+                    continue
+                m = len(texts[0]) if texts else 0  # points written alike, the way ``way``'s (matched by it first)
+                for i, (t, off) in enumerate(zip(templates, offsets)):
+                    lists[off].extend(["<"] * m if i == way else [""] * m)  # (a point's whole text: not read, not "")
+                    for g in range(t.groups):
+                        lists[off + 1 + g].extend(texts[g] if i == way else [""] * m)
+                counts[way] += m
+                n += m
+            groups = [column for column in lists]
         matched = sum(c * t.tags for c, t in zip(counts, templates))
         out: Columns = []
         for j in range(len(templates[0].slots)):

@@ -287,7 +287,6 @@ def test_generated_tcx_reads_the_quick_way_as_lxml_reads_it(data: bytes, chunks:
             mp.setattr(xmlbytes, "CHUNK_CHARS", 300)
         if literal:  # points written alike read without the regular expression, however few
             mp.setattr(xmlbytes, "_LITERAL_CHARS", 0)
-            mp.setattr(xmlbytes, "_RUN", 1)
         assert_quick_reads_as_lxml(data, "h.tcx")
 
 

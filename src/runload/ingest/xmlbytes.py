@@ -18,10 +18,9 @@ Where a container's points are all written as its first one, tags and blanks ali
 usual file), not even the regular expression runs over them: numpy finds every '<', the texts
 after the tags where values stand are taken out as one string, and the points written again from
 the first one's tags and blanks and those texts must be the text itself (:meth:`Split._literal`);
-a point written any other way leaves the container to the regular expression. In a container
-whose points are written several ways, the long runs of points written alike are read so, the
-points between them by the regular expressions (:meth:`Split._parts`). Either is worth it only
-over enough text (:data:`_LITERAL_CHARS`): numpy's calls cost more than a few points.
+a point written any other way leaves the container to the regular expression, as does one
+whose points are written several ways. Either is worth it only over enough text
+(:data:`_LITERAL_CHARS`): numpy's calls cost more than a few points take.
 
 The values are exactly those :mod:`runload.ingest.xmlpoints` reads (the tests hold the two to each
 other on generated and real files). Anything the regular expressions do not fully understand is
@@ -77,7 +76,6 @@ CHUNK_CHARS = 4 << 20  # a container's points are taken out this much text at a 
 _MAX_TAGS = 512  # tags in one point (more: not an activity file's point, lxml reads it)
 _MAX_TEMPLATES = 16  # ways of writing a point in one container (more: lxml reads the file)
 _LITERAL_CHARS = 64 << 10  # points in less text are read by the regular expression (see Split._literal)
-_RUN = 64  # points written alike in a row, at least, read so among points written several ways
 
 
 @dataclass(frozen=True)
@@ -442,7 +440,7 @@ class Split:
                 templates.extend(remembered)  # written as the last file was (by the same device, likely)
             else:
                 templates.append(_template(text, first, b, self.layout, self.ns, self.spaces))
-        tags = self._tags(a, b, any(t.texts is not None for t in templates))
+        tags = self._tags(a, b, len(templates) == 1 and templates[0].texts is not None)
         n_tags = tags if isinstance(tags, int) else len(tags)
         while True:
             cols, matched = self._match(a, b, tags)
@@ -476,45 +474,21 @@ class Split:
                     return _slotted(t, texts, len(tags) // t.tags), len(tags)
             found = t.regex.findall(self.text, a, b)
             return _columns(t, _rows(t, found)), len(found) * t.tags
-        width = sum(t.groups + 1 for t in templates)
+        found = self._alternation().findall(self.text, a, b)
+        n = len(found)
+        cols: list[tuple[str, ...]] = list(zip(*found)) if found else [()] * sum(t.groups + 1 for t in templates)
+        matched = 0
         offsets = []
+        counts = []
         at = 0
         for t in templates:
             offsets.append(at)
+            counts.append(n - cols[at].count(""))
+            matched += counts[-1] * t.tags
             at += t.groups + 1
-        runs = self._parts(a, b, tags)
-        groups: list[Sequence[str]]
-        if len(runs) == 1 and runs[0][2] < 0:  # (the usual) the alternation of every way over every point
-            found = self._alternation().findall(self.text, a, b)
-            n = len(found)
-            groups = list(zip(*found)) if found else [()] * width
-            counts = [n - groups[off].count("") for off in offsets]
-        else:
-            lists: list[list[str]] = [[] for _ in range(width)]
-            counts = [0] * len(templates)
-            n = 0
-            for lo, hi, way, texts in runs:
-                if way < 0:  # the alternation over the points between runs
-                    found = self._alternation().findall(self.text, lo, hi)
-                    got: list[tuple[str, ...]] = list(zip(*found)) if found else [()] * width
-                    for i, off in enumerate(offsets):
-                        counts[i] += len(found) - got[off].count("")
-                    for column, part in zip(lists, got):
-                        column.extend(part)
-                    n += len(found)
-                    continue
-                m = len(texts[0]) if texts else 0  # points written alike, the way ``way``'s (matched by it first)
-                for i, (t, off) in enumerate(zip(templates, offsets)):
-                    lists[off].extend(["<"] * m if i == way else [""] * m)  # (a point's whole text: not read, not "")
-                    for g in range(t.groups):
-                        lists[off + 1 + g].extend(texts[g] if i == way else [""] * m)
-                counts[way] += m
-                n += m
-            groups = [column for column in lists]
-        matched = sum(c * t.tags for c, t in zip(counts, templates))
         out: Columns = []
         for j in range(len(templates[0].slots)):
-            parts = [groups[off + t.slots[j].group] for t, off in zip(templates, offsets) if t.slots[j].group]
+            parts = [cols[off + t.slots[j].group] for t, off in zip(templates, offsets) if t.slots[j].group]
             col: list[str | None]
             if not parts:
                 col = [None] * n
@@ -586,57 +560,6 @@ class Split:
         if not text.startswith("".join(pieces), first.start(), b):
             return None
         return [values[i::r] for i in t.picked]
-
-    def _parts(self, a: int, b: int, tags: np.ndarray | int) -> list[tuple[int, int, int, list[list[str]]]]:
-        """The text between ``a`` and ``b`` in parts: runs of points written alike, each
-        (start, end, the way that matches its first point first, each group's values) read by
-        :meth:`_literal`, and the text between them (way -1, no values) for the alternation of
-        every way. A run starts at a point's start tag that :meth:`_literal` has proven one, so
-        the alternation over the whole text matches what it matches over the parts.
-
-        The runs are points of the commonest number of tags, found from the '<' that start
-        tags named as the point (a few bytes looked at: a run that is not what it seems is
-        read by the alternation)."""
-        whole: list[tuple[int, int, int, list[list[str]]]] = [(a, b, -1, [])]
-        if isinstance(tags, int) or not len(tags):
-            return whole
-        text, buf = self.text, self._bytes
-        assert buf is not None
-        start = _TAG.match(text, int(tags[0]))
-        if start is None:
-            return whole
-        name = start.group(2).encode("ascii")
-        ends = np.minimum(tags + 1 + len(name), len(buf) - 1)
-        starts = np.isin(buf[ends], np.frombuffer(b" \t\n/>", dtype=np.uint8))
-        for j in range(len(name)):
-            starts &= buf[np.minimum(tags + 1 + j, len(buf) - 1)] == name[j]
-        first = np.flatnonzero(starts)  # the '<' that start points (or seem to)
-        if len(first) < _RUN:
-            return whole
-        sizes = np.diff(first, append=len(tags))
-        common = int(np.bincount(sizes).argmax())
-        alike = np.concatenate(([False], sizes == common, [False])).astype(np.int8)
-        edges = np.flatnonzero(np.diff(alike))
-        out: list[tuple[int, int, int, list[list[str]]]] = []
-        done = a
-        for r0, r1 in zip(edges[::2].tolist(), edges[1::2].tolist()):
-            if r1 - r0 < _RUN:
-                continue
-            lo = int(tags[first[r0]])
-            hi = int(tags[first[r1]]) if r1 < len(first) else b
-            way = next((i for i, t in enumerate(self.templates) if t.regex.match(text, lo, hi)), -1)
-            if way < 0 or self.templates[way].tags != common:
-                continue
-            texts = self._literal(self.templates[way], tags[first[r0]:first[r0] + (r1 - r0) * common], hi)
-            if texts is None:
-                continue
-            if lo > done:
-                out.append((done, lo, -1, []))
-            out.append((lo, hi, way, texts))
-            done = hi
-        if done < b:
-            out.append((done, b, -1, []))
-        return out
 
     def _gap(self, a: int, b: int) -> int:
         """Where the first tag outside every point matched starts."""

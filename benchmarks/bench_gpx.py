@@ -13,9 +13,21 @@ process, on the real files in ../shared/real_activities and on larger synthetic 
   reader gets far below). ``pip install -e '.[bench]'`` installs tcxparser.
 - Both: against runload's own reader with its quick way off (``lxml only``: every point taken
   out of lxml's tree, as before runload.ingest.xmlbytes read points from the text).
-- TCX also: the floor of runload's way of reading (``floor``: the regular-expression pass that
-  takes the points' values out of the text and Python's ``float()`` of each number, nothing
-  else): a ratio to tcxparser that runload's reader cannot pass while it reads so.
+- TCX also: the floor of the regular expressions' way of reading (``floor``: the pass of each
+  way of writing a point's regular expression that takes the points' values out of the text and
+  Python's ``float()`` of each number, nothing else), and ``float()`` of each number alone.
+  runload's reader takes the texts of a container whose points are all written alike (tags and
+  blanks) out without the regular expression (``runload.ingest.xmlbytes.Split._literal``: numpy
+  finds the tags, one string holds the texts) and reads each distinct text of a column whose
+  values repeat often once (heart rates, cadences), so it is not bound by ``floor``. Measured,
+  that is a few percent of a large file's reading (numpy goes over the whole text as the regular
+  expression did, a little quicker) and nothing on the small real files, whose time goes to what
+  every file and lap costs (lxml's outline, the laps' summaries, a time parse per lap and per
+  track). In a one-hour Garmin file about 30% goes to ``float()``, 25-30% to taking the texts
+  out, 15% to decoding and checking the text, 11% to the times, the rest to the outline and
+  arrays. ``float()`` alone is 13-23x tcxparser and the reader about 0.3-0.4x of it: 10x
+  tcxparser would need everything but ``float()`` to cost less than ``float()`` itself, where
+  it costs twice as much.
 
 Timings are CPU time of this process (``time.process_time``: a busy machine's other work does
 not count), each reader run in turn on each file (interleaved, the order rotated every round),
@@ -23,16 +35,25 @@ and the median of ``--rounds`` (at least 5) runs is compared. A ratio above 1 is
 Synthetic runs are written by benchmarks/bench_import.py's writers (Garmin Connect and Strava
 styles, one point a second; the Garmin one also with its times written ``+00:00`` instead of ``Z``).
 
-Usage: python benchmarks/bench_gpx.py [--rounds N] [--minutes 60,600]
+With ``--compare SRC`` (the ``src`` folder of another runload checkout) that checkout's
+``read_gpx`` and ``read_tcx`` are timed too, in the same rounds of this process (a copy of its
+package under another name; column ``compared``: its time over this one's).
+
+Usage: python benchmarks/bench_gpx.py [--rounds N] [--minutes 60,600] [--compare ../old/src]
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import functools
+import importlib
 import io
+import re
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -71,16 +92,18 @@ def _tcxparser(data: bytes) -> object:
             [float(x) for x in tcx.distance_values()], tcx.hr_values(), tcx.cadence_values())
 
 
-def _floor(split: xmlbytes.Split) -> Callable[[], object]:
+def _floor(split: xmlbytes.Split, regex_too: bool = True) -> Callable[[], object]:
     """The regular-expression pass over a TCX file's points and ``float()`` of every number
-    (times, the first column, left as text): the part of runload's reading that cannot go."""
+    (times, the first column, left as text): the way runload read points before it took the
+    texts of points written alike out at once. Without ``regex_too``, ``float()`` alone."""
     values = [cols[1:] for k in range(len(split.spans)) for cols in split.points(k)]  # (the ways found)
     templates = split.templates
     regex = templates[0].regex if len(templates) == 1 else xmlbytes._alternation(tuple(t.source for t in templates))
 
     def floor() -> object:
-        for a, b in split.spans:
-            regex.findall(split.text, a, b)
+        if regex_too:
+            for a, b in split.spans:
+                regex.findall(split.text, a, b)
         return [[list(map(float, filter(None, col))) for col in cols] for cols in values]
     return floor
 
@@ -131,15 +154,35 @@ def _readers(kind: str, data: bytes) -> dict[str, Callable[[], object]]:
     return {"runload": lambda: read_tcx(data, "x.tcx"), **tcx, "lxml tree": lambda: _lxml_tree(data),
             "ElementTree": lambda: ET.fromstring(data.lstrip()),
             "lxml only": lambda: _lxml_only(read_tcx, data, "x.tcx"),
-            **({"floor": _floor(split)} if split is not None else {})}
+            **({"floor": _floor(split), "float()": _floor(split, regex_too=False)} if split is not None else {})}
 
 
-def measure(cases: list[tuple[str, str, bytes]], rounds: int) -> list[tuple[str, str, int, dict[str, float]]]:
-    """Median CPU seconds of each reader on each case, interleaved round by round."""
+def _other_readers(src: Path) -> tuple[Callable[[bytes, str], object], Callable[[bytes, str], object]]:
+    """``read_gpx`` and ``read_tcx`` of another runload checkout (``src``), in this process: a copy
+    of its package under another name (``runload_compared``), its imports renamed alike."""
+    folder = Path(tempfile.mkdtemp())
+    shutil.copytree(src / "runload", folder / "runload_compared")
+    for path in (folder / "runload_compared").rglob("*.py"):
+        code = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"\b(from|import) runload\b", r"\1 runload_compared", code), encoding="utf-8")
+    sys.path.insert(0, str(folder))
+    gpx = importlib.import_module("runload_compared.ingest.gpx")
+    tcx = importlib.import_module("runload_compared.ingest.tcx")
+    return gpx.read_gpx, tcx.read_tcx
+
+
+def measure(cases: list[tuple[str, str, bytes]], rounds: int,
+            compare: Path | None = None) -> list[tuple[str, str, int, dict[str, float]]]:
+    """Median CPU seconds of each reader on each case, interleaved round by round (with
+    ``compare``, another runload checkout's reader too, in this process)."""
     times: list[dict[str, list[float]]] = [{} for _ in cases]
+    other = _other_readers(compare) if compare is not None else None
     for r in range(rounds):
         for i, (kind, _label, data) in enumerate(cases):
             readers = list(_readers(kind, data).items())
+            if other is not None:
+                read_other = other[0] if kind == "gpx" else other[1]
+                readers.append(("compared", functools.partial(read_other, data, "x." + kind)))
             shift = r % len(readers)
             for name, read in readers[shift:] + readers[:shift]:
                 t0 = time.process_time()
@@ -150,38 +193,44 @@ def measure(cases: list[tuple[str, str, bytes]], rounds: int) -> list[tuple[str,
 
 
 def report(results: list[tuple[str, str, int, dict[str, float]]]) -> None:
-    for kind, refs in (("gpx", ("gpxpy", "lxml tree", "lxml only")), ("tcx", ("tcxparser",) * (tcxparser is not None) + ("ElementTree", "lxml tree", "lxml only", "floor"))):
+    compared = ("compared",) if all("compared" in r[3] for r in results) else ()
+    for kind, refs in (("gpx", ("gpxpy", "lxml tree", "lxml only") + compared),
+                       ("tcx", ("tcxparser",) * (tcxparser is not None) + ("ElementTree", "lxml tree", "lxml only", "floor", "float()")
+                        + compared)):
         rows = [r for r in results if r[0] == kind]
         if not rows:
             continue
         print(f"\n{kind.upper()}: runload's reader against {' and '.join(refs)} (ratio = reference time / runload's)")
         print(f"  {'file':44s} {'size':>9s} {'runload':>10s} " + " ".join(f"{'x ' + ref:>14s}" for ref in refs))
         for _kind, label, size, med in rows:
-            ratios = " ".join(f"{med[ref] / med['runload']:14.2f}" if ref in med else f"{'-':>14s}" for ref in refs)
+            ratios = " ".join(f"{med[ref] / med['runload']:14.2f}" if ref in med else f"{'-':>14s}"
+                              for ref in refs)
             print(f"  {label[:44]:44s} {size / 2**20:7.2f}MB {med['runload'] * 1000:8.1f}ms {ratios}")
         for scope, pick in (("real files", lambda lb: not lb.startswith("synthetic")),
                             ("synthetic", lambda lb: lb.startswith("synthetic"))):
             chosen = [r for r in rows if pick(r[1])]
             if not chosen:
                 continue
-            ours = sum(r[3]["runload"] for r in chosen)
-            ratios = ", ".join(f"{sum(r[3][ref] for r in chosen) / ours:.1f}x {ref}" for ref in refs
-                               if all(ref in r[3] for r in chosen))
+            ratios = ", ".join(f"{sum(r[3][ref] for r in chosen) / sum(r[3]['runload'] for r in chosen):.1f}x {ref}"
+                               for ref in refs if all(ref in r[3] for r in chosen))
             print(f"  all {scope} together ({sum(r[2] for r in chosen) / 2**20:.1f} MB): {ratios}")
             if "tcxparser" in refs and all("floor" in r[3] for r in chosen):
-                floor = sum(r[3]["floor"] for r in chosen)
-                print(f"    the floor alone (regular expressions and float()) is {sum(r[3]['tcxparser'] for r in chosen) / floor:.1f}x tcxparser")
+                theirs = sum(r[3]["tcxparser"] for r in chosen)
+                print(f"    the floor alone (regular expressions and float()) is {theirs / sum(r[3]['floor'] for r in chosen):.1f}x "
+                      f"tcxparser, float() alone {theirs / sum(r[3]['float()'] for r in chosen):.1f}x")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--minutes", default="60,600", help="lengths of the synthetic runs, in minutes")
+    parser.add_argument("--compare", type=Path, default=None,
+                        help="the src folder of another runload checkout: its readers timed too (column 'compared')")
     args = parser.parse_args()
     rounds = max(5, args.rounds)
     cases = _cases([int(m) for m in args.minutes.split(",") if m])
     print(f"{len(cases)} files, median of {rounds} interleaved runs each, CPU time")
-    report(measure(cases, rounds))
+    report(measure(cases, rounds, args.compare))
 
 
 if __name__ == "__main__":

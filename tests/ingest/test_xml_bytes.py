@@ -280,12 +280,65 @@ def test_generated_gpx_reads_the_quick_way_as_lxml_reads_it(data: bytes, chunks:
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tcx_file(), st.booleans())
-def test_generated_tcx_reads_the_quick_way_as_lxml_reads_it(data: bytes, chunks: bool) -> None:
+@given(tcx_file(), st.booleans(), st.booleans())
+def test_generated_tcx_reads_the_quick_way_as_lxml_reads_it(data: bytes, chunks: bool, literal: bool) -> None:
     with pytest.MonkeyPatch.context() as mp:
         if chunks:
             mp.setattr(xmlbytes, "CHUNK_CHARS", 300)
+        if literal:  # points written alike read without the regular expression, however few
+            mp.setattr(xmlbytes, "_LITERAL_CHARS", 0)
         assert_quick_reads_as_lxml(data, "h.tcx")
+
+
+def _tcx_track(points: list[str]) -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<TrainingCenterDatabase xmlns="{TCX_NS}" '
+            'xmlns:ns3="http://www.garmin.com/xmlschemas/ActivityExtension/v2"><Activities><Activity Sport="Running">'
+            '<Id>2024-05-06T07:00:00Z</Id><Lap StartTime="2024-05-06T07:00:00Z"><Track>\n  '
+            + "\n  ".join(points) + "\n</Track></Lap></Activity></Activities></TrainingCenterDatabase>").encode()
+
+
+def _tcx_point(i: int) -> str:
+    return (f"<Trackpoint>\n    <Time>2024-05-06T07:{i // 60 % 60:02d}:{i % 60:02d}Z</Time>\n    <Position>"
+            f"<LatitudeDegrees>59.{i:05d}1</LatitudeDegrees><LongitudeDegrees>18.{i * 7:06d}</LongitudeDegrees>"
+            f"</Position>\n    <HeartRateBpm><Value>{120 + i % 40}</Value></HeartRateBpm><Extensions><ns3:TPX>"
+            f"<ns3:Speed>{i % 9}.5</ns3:Speed><ns3:RunCadence>{80 + i % 7}</ns3:RunCadence></ns3:TPX></Extensions>\n"
+            "</Trackpoint>")
+
+
+ALIKE = [_tcx_point(i) for i in range(300)]
+
+
+@pytest.mark.parametrize(("odd", "alike"), [
+    (None, True),
+    (("<Value>1", "<Value> 1"), True), (("<Value>1", "<Value>"), True), (("<Value>", "<Value>>"), True),
+    (("<LatitudeDegrees>59.0", "<LatitudeDegrees>nan"), True), (("<ns3:Speed>", "<ns3:Speed>x>y"), True),
+    (("<Time>", " <Time>"), False), (("</Position>", "</Position> "), False), (("</Value>", "</Value >"), False),
+    (("</Time>", "</Time>x"), False), (("<Trackpoint>", '<Trackpoint a="1">'), False),
+    (("<HeartRateBpm>", "<Cadence>9</Cadence><HeartRateBpm>"), False),
+])
+@pytest.mark.parametrize("where", [0, 150, 299])
+def test_points_written_alike_are_read_without_the_regular_expression_as_with_it(
+        odd: tuple[str, str] | None, alike: bool, where: int) -> None:
+    """A container's points written as its first one, tags and blanks (their values aside), are
+    read at once from the '<' (Split._literal): the same values as the regular expression's; a
+    point written otherwise anywhere sends the container to the regular expression."""
+    points = list(ALIKE)
+    if odd is not None:
+        points[where] = points[where].replace(*odd, 1)
+    data = _tcx_track(points)
+    read = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(xmlbytes, "_LITERAL_CHARS", 0)
+        mp.setattr(xmlbytes, "_LAST", {})  # (no ways remembered from the cases before)
+        method = xmlbytes.Split._literal
+
+        def spied(self: xmlbytes.Split, *args: Any) -> Any:
+            got = method(self, *args)
+            read.append(got is not None)
+            return got
+        mp.setattr(xmlbytes.Split, "_literal", spied)
+        assert_quick_reads_as_lxml(data, "a.tcx")
+    assert (bool(read) and all(read)) == alike
 
 
 # ---------------------------------------------------------------- which files go which way, by hand

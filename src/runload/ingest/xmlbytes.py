@@ -14,6 +14,14 @@ written otherwise is read tag by tag in turn and gets its own. What is left, the
 file with each container emptied: tracks, laps, names, types), is small and goes to lxml as
 before, and the points' values are handed over as lxml's reader would have taken them out.
 
+Where a container's points are all written as its first one, tags and blanks alike (a device's
+usual file), not even the regular expression runs over them: numpy finds every '<', the texts
+after the tags where values stand are taken out as one string, and the points written again from
+the first one's tags and blanks and those texts must be the text itself (:meth:`Split._literal`);
+a point written any other way leaves the container to the regular expression, as does one
+whose points are written several ways. Either is worth it only over enough text
+(:data:`_LITERAL_CHARS`): numpy's calls cost more than a few points take.
+
 The values are exactly those :mod:`runload.ingest.xmlpoints` reads (the tests hold the two to each
 other on generated and real files). Anything the regular expressions do not fully understand is
 left to lxml, which reads the whole file as before: :func:`split` returns None, or the points,
@@ -55,7 +63,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +75,7 @@ MAX_BYTES = 256 << 20  # a larger file is read by lxml, a chunk at a time (this 
 CHUNK_CHARS = 4 << 20  # a container's points are taken out this much text at a time (memory stays small)
 _MAX_TAGS = 512  # tags in one point (more: not an activity file's point, lxml reads it)
 _MAX_TEMPLATES = 16  # ways of writing a point in one container (more: lxml reads the file)
+_LITERAL_CHARS = 64 << 10  # points in less text are read by the regular expression (see Split._literal)
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,10 @@ class _Template:
     groups: int
     tags: int  # the '<' in one point
     slots: tuple[_Slot, ...]
+    # the tags whose following text may differ from point to point (a value element's, each
+    # group's), and the place of each group among them (None: a group takes an attribute's value)
+    texts: tuple[int, ...] | None = field(default=None, compare=False)
+    picked: tuple[int, ...] = field(default=(), compare=False)
 
 
 def _resolve(qname: str, spaces: dict[str, str], attribute: bool = False) -> tuple[str, str]:
@@ -280,7 +293,8 @@ def _template(text: str, pos: int, end: int, layout: Layout, ns: str, spaces: di
     captured_text |= {id(e) for e in extras if e is not None and not e.empty}
     captured_attr = {(id(w[0]), w[1]) for w in wanted if w is not None and w[1] is not None}
     parts: list[str] = []
-    for is_start, el in tags:
+    after: list[int] = []  # the tag each group's text follows (none for an attribute)
+    for index, (is_start, el) in enumerate(tags):
         if not is_start:
             parts.append(f"</{re.escape(el.qname)}{el.end_blank}>")
             if el is not point:
@@ -301,6 +315,7 @@ def _template(text: str, pos: int, end: int, layout: Layout, ns: str, spaces: di
         if not el.empty:
             if id(el) in captured_text:
                 el.text_group = group()
+                after.append(index)
                 parts.append("([^<]*)")
             else:
                 parts.append("[^<]*")
@@ -313,7 +328,12 @@ def _template(text: str, pos: int, end: int, layout: Layout, ns: str, spaces: di
     if found is None or found.slots != tuple(slots):
         if len(_TEMPLATES) > 256:
             _TEMPLATES.clear()
-        found = _TEMPLATES[source] = _Template(source, re.compile(source, re.ASCII), groups, len(tags), tuple(slots))
+        # a value element's text (its start tag followed by its end tag) and every group's
+        texts = sorted({*after, *(i for i, (is_start, el) in enumerate(tags[:-1])
+                                  if is_start and not tags[i + 1][0] and tags[i + 1][1] is el)})
+        found = _TEMPLATES[source] = _Template(source, re.compile(source, re.ASCII), groups, len(tags), tuple(slots),
+                                               tuple(texts) if len(after) == groups else None,
+                                               tuple(texts.index(i) for i in after))
     return found
 
 
@@ -327,8 +347,11 @@ def _first(el: _El | None, ns: str, local: str) -> _El | None:
 
 
 def _columns(template: _Template, rows: list[tuple[str, ...]]) -> Columns:
-    n = len(rows)
-    cols: list[tuple[str, ...]] = list(zip(*rows)) if rows else [()] * template.groups
+    return _slotted(template, list(zip(*rows)) if rows else [()] * template.groups, len(rows))
+
+
+def _slotted(template: _Template, cols: Sequence[Sequence[str]], n: int) -> Columns:
+    """The layout's columns from the ``n`` points' groups (``cols``: each group's values in order)."""
     out: Columns = []
     for slot in template.slots:
         if not slot.group:
@@ -360,13 +383,17 @@ class Split:
         self.templates: list[_Template] = []  # the ways this file writes its points, found so far
         self._bytes: np.ndarray | None = None  # an ASCII text's characters, as bytes
 
-    def _tags(self, a: int, b: int) -> int:
-        """The '<' between ``a`` and ``b``: counted by numpy where a character is a byte (ASCII)."""
-        if not self.text.isascii():
-            return self.text.count("<", a, b)
+    def _tags(self, a: int, b: int, where: bool) -> np.ndarray | int:
+        """Where each '<' between ``a`` and ``b`` stands, found by numpy, if ``where`` and a
+        character is a byte (ASCII) and there are enough of them to be read so
+        (:meth:`_literal`); else how many there are."""
         if self._bytes is None:
+            if not self.text.isascii():
+                return self.text.count("<", a, b)
             self._bytes = np.frombuffer(self.text.encode("ascii"), dtype=np.uint8)
-        return int(np.count_nonzero(self._bytes[a:b] == 60))
+        if not where or b - a < _LITERAL_CHARS:
+            return int(np.count_nonzero(self._bytes[a:b] == 60))
+        return np.flatnonzero(self._bytes[a:b] == 60) + a
 
     def points(self, k: int) -> Iterator[Columns]:
         """The values of the points of the ``k``-th container (in the file's order), as lxml's
@@ -406,7 +433,6 @@ class Split:
         first = text.find("<", a, b)
         if first < 0:
             return None  # text only: no point
-        n_tags = self._tags(a, b)
         templates = self.templates
         if not templates:
             remembered = _LAST.get(self._key, [])
@@ -414,8 +440,10 @@ class Split:
                 templates.extend(remembered)  # written as the last file was (by the same device, likely)
             else:
                 templates.append(_template(text, first, b, self.layout, self.ns, self.spaces))
+        tags = self._tags(a, b, len(templates) == 1 and templates[0].texts is not None)
+        n_tags = tags if isinstance(tags, int) else len(tags)
         while True:
-            cols, matched = self._match(a, b)
+            cols, matched = self._match(a, b, tags)
             if matched == n_tags:  # every tag is in a point
                 if len(templates) <= _REMEMBERED:
                     if len(_LAST) > 64:
@@ -432,13 +460,18 @@ class Split:
         """Every way of writing a point found so far, each in a group of its own."""
         return _alternation(tuple(t.source for t in self.templates))
 
-    def _match(self, a: int, b: int) -> tuple[Columns, int]:
+    def _match(self, a: int, b: int, tags: np.ndarray | int) -> tuple[Columns, int]:
         """The columns of the points between ``a`` and ``b`` that match a way found so far, and
-        the tags they hold. Several ways: the groups of the ways a point does not match are
-        empty, so each value is the join of its groups in every way."""
+        the tags they hold (``tags``: where each '<' stands, or how many there are). Several
+        ways: the groups of the ways a point does not match are empty, so each value is the
+        join of its groups in every way."""
         templates = self.templates
         if len(templates) == 1:
             t = templates[0]
+            if not isinstance(tags, int):
+                texts = self._literal(t, tags, b)
+                if texts is not None:
+                    return _slotted(t, texts, len(tags) // t.tags), len(tags)
             found = t.regex.findall(self.text, a, b)
             return _columns(t, _rows(t, found)), len(found) * t.tags
         found = self._alternation().findall(self.text, a, b)
@@ -469,6 +502,64 @@ class Split:
         if counts != sorted(counts, reverse=True):  # the commonest way tried first from now on
             templates[:] = [t for _, t in sorted(zip(counts, templates), key=lambda c: -c[0])]
         return out, matched
+
+    def _literal(self, t: _Template, at: np.ndarray, b: int) -> list[list[str]] | None:
+        """Each group's values, in order, when the '<' found (``at``, before ``b``) start points
+        written one after the other exactly as the first of them, texts of value elements
+        aside, and that one is matched by ``t`` (None: they are not, the regular expression
+        reads them one by one).
+
+        Such points are what ``t``'s regular expression matches, each group the text between a
+        tag and the next. The texts are taken out at once (their places found from the '<' by
+        numpy, their characters as one string, each followed by its '<', split at every '<');
+        then the points are written again from the first one's tags and blanks and the texts
+        taken, and must be the text itself: a point written any other way (a tag or a blank
+        other than the first one's) is not read so."""
+        regions = t.texts
+        n, odd = divmod(len(at), t.tags)
+        if not regions or odd or not n:
+            return None
+        text, buf = self.text, self._bytes
+        assert buf is not None
+        first = t.regex.match(text, int(at[0]), b)
+        if first is None or (n > 1 and first.end() > int(at[t.tags])):
+            return None
+        for i in (n // 2, n - 1):  # a quick look at two more points first (not a proof: see below)
+            if t.regex.match(text, int(at[i * t.tags]), b) is None:
+                return None
+        ends0 = []  # where the first point's tags before the texts end
+        for j in regions:
+            tag = _TAG.match(text, int(at[j]))
+            if tag is None:
+                return None
+            ends0.append(tag.end())
+        points = at.reshape(n, t.tags)
+        tags = list(regions)
+        starts = points[:, tags] + (np.array(ends0) - points[0, tags])
+        lengths = points[:, [j + 1 for j in tags]] - starts + 1  # (with the '<' after each text)
+        if (lengths < 1).any():
+            return None
+        lengths = lengths.ravel()
+        starts = starts.ravel()
+        taken = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
+        values = buf[taken].tobytes().decode("ascii").split("<")
+        del values[-1]
+        # the first point's tags and blanks between its texts; those after it and before the next glued
+        r = len(tags)
+        spans = [(ends0[i], int(at[j + 1])) for i, j in enumerate(tags)]
+        if any(first.span(g + 1) != spans[i] for g, i in enumerate(t.picked)):
+            return None
+        head, tail = text[first.start():spans[0][0]], text[spans[-1][1]:first.end()]
+        pieces = [tail + text[first.end():int(at[t.tags])] + head if n > 1 else "", ""]
+        for i in range(1, r):
+            pieces += [text[spans[i - 1][1]:spans[i][0]], ""]
+        pieces *= n
+        pieces[0] = head
+        pieces[1::2] = values
+        pieces.append(tail)
+        if not text.startswith("".join(pieces), first.start(), b):
+            return None
+        return [values[i::r] for i in t.picked]
 
     def _gap(self, a: int, b: int) -> int:
         """Where the first tag outside every point matched starts."""
@@ -516,8 +607,11 @@ def _illegal(data: bytes, text: str) -> bool:
     """Whether the file holds a character XML 1.0 does not allow (a control character other than
     tab and line ends, U+FFFE, U+FFFF): such a file is not well-formed, and lxml says so."""
     codes = np.frombuffer(data, np.uint8)
-    low = codes[codes < 0x20]
-    return bool(((low != 9) & (low != 10) & (low != 13)).any()) or "\ufffe" in text or "\uffff" in text
+    if np.count_nonzero(codes < 0x20) != np.count_nonzero(codes == 10):  # (most files: line feeds alone)
+        low = codes[codes < 0x20]
+        if ((low != 9) & (low != 10) & (low != 13)).any():
+            return True
+    return "\ufffe" in text or "\uffff" in text
 
 
 def split(data: bytes, layout: Layout) -> Split | None:

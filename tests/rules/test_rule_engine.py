@@ -113,6 +113,8 @@ GOOD = (RULES_DIR / "weekly-progression.toml").read_text()
     (lambda s: s.replace('expect = []', 'expect = [ { severity = "info" } ]'), "examples"),
     (lambda s: s.replace('id = "weekly-progression"', 'id = "weekly_progression"'), "id"),
     (lambda s: s.replace('metric = "week_change_pct"', 'metric = "no_such_metric"'), "metric"),
+    (lambda s: s.replace('metric = "week_change_pct"', 'metric = "week_change_pct"\nrepeat = false'), "repeat"),
+    (lambda s: s.replace('metric = "week_change_pct"', 'metric = "week_change_pct"\nrepeat = "no"'), "repeat"),
 ])
 def test_validation_errors_name_the_file_and_key(tmp_path, edit, key):
     path = tmp_path / "weekly-progression.toml"

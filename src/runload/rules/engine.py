@@ -309,6 +309,11 @@ def judge(rule: Rule, ctx: Context, values: Iterable[MetricValue]) -> list[Findi
             if old is None or (band.severity.rank, abs(raw - threshold)) > (old[2].severity.rank, abs(old[1] - old[3])):
                 groups[key] = m
         matches = list(groups.values())
+    if not rule.repeat and len(matches) > 1:
+        # a condition that holds week after week (day after day) is said the period it begins
+        step = _SIX_DAYS + _ONE_DAY if rule.one_per == "week" else _ONE_DAY
+        held = {_period(rule, m[0]) for m in matches}
+        matches = [m for m in matches if (p := _period(rule, m[0])) is None or p - step not in held]
     if not matches:
         return []
     name = RuleName(rule.id, rule.path, rule.metric)
@@ -338,6 +343,14 @@ def judge(rule: Rule, ctx: Context, values: Iterable[MetricValue]) -> list[Findi
             until if isinstance(until, date) else None)))
     found.sort(key=_first)
     return [f for _, f in found]
+
+
+_ONE_DAY = timedelta(days=1)
+
+
+def _period(rule: Rule, v: MetricValue) -> date | None:
+    """The week (its first day) or the day a value is judged for, as ``one_per`` groups it."""
+    return (v.week_start or _day_of(v)) if rule.one_per == "week" else _day_of(v)
 
 
 def _first(pair: tuple[date, Finding]) -> date:

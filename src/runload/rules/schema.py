@@ -38,7 +38,7 @@ _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 EVENTS = ("load-rise", "pain-episode")
 _RISING = ("above", "at_least")
 RULE_KEYS = {"id", "name", "title", "measures", "kind", "metric", "unit", "enabled", "min_history_days", "one_per",
-             "event",
+             "repeat", "event",
              "evidence_level", "outcome_evidence", "evidence", "rationale", "citations", "message", "advice", "params",
              "bands", "stricter", "examples"}
 REQUIRED = ("id", "name", "title", "metric", "evidence_level", "evidence", "rationale", "citations",
@@ -123,6 +123,7 @@ class Rule:
     enabled: bool = True
     min_history_days: int = 0
     one_per: str | None = None
+    repeat: bool = True  # False: a finding that holds week after week (day after day) is said when it begins
     event: str | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
     stricter: tuple[Stricter, ...] = ()
@@ -196,6 +197,11 @@ def parse_rule(data: Mapping[str, Any], path: Path) -> Rule:
     one_per = data.get("one_per")
     if one_per is not None and one_per not in ONE_PER:
         raise _fail(path, "one_per", f"must be one of {', '.join(ONE_PER)}, not {one_per!r}")
+    repeat = data.get("repeat", True)
+    if not isinstance(repeat, bool):
+        raise _fail(path, "repeat", f"must be true or false, not {repeat!r}")
+    if not repeat and one_per not in ("week", "day"):
+        raise _fail(path, "repeat", 'false needs one_per = "week" or "day" (what follows what)')
     event = data.get("event")
     if event is not None and event not in EVENTS:
         raise _fail(path, "event", f"must be one of {', '.join(EVENTS)}, not {event!r}")
@@ -287,7 +293,8 @@ def parse_rule(data: Mapping[str, Any], path: Path) -> Rule:
         evidence_level=_str(data, "evidence_level", path), evidence=_str(data, "evidence", path),
         rationale=_str(data, "rationale", path), citations=tuple(cites), message=data["message"],
         advice=data["advice"], bands=tuple(bands), kind=kind, unit=_str(data, "unit", path, required=False),
-        enabled=enabled, min_history_days=mh, one_per=one_per, event=event, params=dict(params), stricter=tuple(stricter),
+        enabled=enabled, min_history_days=mh, one_per=one_per, repeat=repeat, event=event, params=dict(params),
+        stricter=tuple(stricter),
         examples=tuple(examples), path=path, measures=measures, outcome_evidence=outcome,
     )
 

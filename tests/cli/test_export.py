@@ -26,7 +26,7 @@ def test_export_then_reimport_matches_the_weeks_table(cli, tmp_path: Path) -> No
     out = tmp_path / "for-physio"
     r = cli("export", "--athlete", "maya", str(out))
     assert r.exit_code == 0, r.output
-    assert r.output == (f"Exported maya to {out}: 103 activities, 20 weeks, 8 findings, 22 pain entries "
+    assert r.output == (f"Exported maya to {out}: 103 activities, 20 weeks, 4 findings, 22 pain entries "
                         "(activities.csv, activities.json, weeks.csv, weeks.json, findings.csv, findings.json, "
                         "pain.csv, pain.json).\n")
     assert sorted(p.name for p in out.iterdir()) == ["activities.csv", "activities.json", "findings.csv",
@@ -37,7 +37,7 @@ def test_export_then_reimport_matches_the_weeks_table(cli, tmp_path: Path) -> No
     assert len(rows) == 103
     assert (rows[0]["distance_km"], rows[0]["recorded_distance_km"]) == ("6.0", "5.2")
     findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    assert len(list(csv.DictReader((out / "findings.csv").open(encoding="utf-8", newline="")))) == len(findings) == 8
+    assert len(list(csv.DictReader((out / "findings.csv").open(encoding="utf-8", newline="")))) == len(findings) == 4
     r = cli("import", "--athlete", "copy", str(out / "activities.csv"))
     assert r.exit_code == 0 and r.output.startswith("Imported 1 files (103 activities); 0 duplicates")
     for fmt in ("csv", "json"):

@@ -166,9 +166,10 @@ def test_report_and_check_name_the_trimp_formula_where_trimp_is_quoted(cli, tmp_
     assert cli("athlete", "add", "x", "--name", "X", "--hr-rest", "60", "--hr-max", "190").exit_code == 0
     from datetime import timedelta
 
-    # 5 min every other day for four weeks, then a 1-minute jog: the last 7 days' load is well
-    # below the 28 days' (the ratio's "well below" band, an info finding quoting TRIMP a day)
-    for i in range(0, 28, 2):
+    # 5 min every other day for five weeks up to the Sunday before, then a 1-minute jog: the last
+    # 7 days' load is well below the 28 days' (the ratio's "well below" band, an info finding
+    # quoting TRIMP a day), first in the week of the jog (2026-W42)
+    for i in range(0, 34, 2):
         (tmp_path / f"r{i}.fit").write_bytes(fit_hr_run(150, minutes=5, start=T0 - timedelta(days=34 - i)))
     (tmp_path / "last.fit").write_bytes(fit_hr_run(150, minutes=1, start=T0 + timedelta(days=4)))
     assert cli("import", "--athlete", "x", str(tmp_path)).exit_code == 0

@@ -310,10 +310,11 @@ def judge(rule: Rule, ctx: Context, values: Iterable[MetricValue]) -> list[Findi
                 groups[key] = m
         matches = list(groups.values())
     if not rule.repeat and len(matches) > 1:
-        # a condition that holds week after week (day after day) is said the period it begins
+        # a condition that holds week after week (day after day) is said the period it begins:
+        # a value in the same band as the period before's is left out (another band is news)
         step = _SIX_DAYS + _ONE_DAY if rule.one_per == "week" else _ONE_DAY
-        held = {_period(rule, m[0]) for m in matches}
-        matches = [m for m in matches if (p := _period(rule, m[0])) is None or p - step not in held]
+        held = {(_period(rule, m[0]), m[2]) for m in matches}
+        matches = [m for m in matches if (p := _period(rule, m[0])) is None or (p - step, m[2]) not in held]
     if not matches:
         return []
     name = RuleName(rule.id, rule.path, rule.metric)

@@ -123,7 +123,7 @@ class Rule:
     enabled: bool = True
     min_history_days: int = 0
     one_per: str | None = None
-    repeat: bool = True  # False: a finding that holds week after week (day after day) is said when it begins
+    repeat: bool = True  # False: a band that holds week after week (day after day) is said when it begins
     event: str | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
     stricter: tuple[Stricter, ...] = ()

@@ -282,7 +282,7 @@ def _thresholds(rules: Sequence[Rule], athlete: Athlete, day: date | None) -> di
         if r.id not in ("weekly-progression", "single-run-spike"):
             continue
         factor, _ = profile_factor(r, athlete, day)
-        ups = sorted({effective_threshold(b, factor) for b in r.bands if b.op in ("above", "at_least")})
+        ups = sorted({effective_threshold(b, factor) for b in r.bands if b.rises})
         if len(ups) >= 2:
             out[r.id] = (round(ups[0], 2), round(ups[1], 2))
     return out

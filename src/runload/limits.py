@@ -203,7 +203,7 @@ def basis_words(limits: Limits, key: str, units: str = "km") -> str:
 def caution_pct(rule: Rule, athlete: Athlete, day: date) -> float:
     """The lowest ``above`` threshold of a progression rule, after the athlete profile."""
     factor, _ = profile_factor(rule, athlete, day)
-    ups = [b for b in rule.bands if b.op in ("above", "at_least")]
+    ups = [b for b in rule.bands if b.rises]
     return min(effective_threshold(b, factor) for b in ups)
 
 

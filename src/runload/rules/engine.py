@@ -36,7 +36,7 @@ def effective_threshold(band: Band, factor: float) -> float:
     """A band's threshold after a profile factor: lower for above/at_least, higher for below/at_most."""
     if factor == 1.0:
         return band.threshold
-    return band.threshold * factor if band.op in ("above", "at_least") else band.threshold / factor
+    return band.threshold * factor if band.rises else band.threshold / factor
 
 
 def strongest_band(rule: Rule, value: float, factor: float) -> tuple[Band, float] | None:
@@ -171,16 +171,16 @@ def candidates(rule: Rule, ctx: Context, cols: MetricColumns) -> list[int]:
     # comparisons with NaN are False (and warn of nothing): a row without a value is no candidate
     factor = _factors(rule, ctx.athlete, cols.days)
     if factor is None:  # one comparison per direction: at or past the lowest (highest) reach of a band
-        ups = [b.threshold - _SLACK * max(1.0, abs(b.threshold)) for b in rule.bands if b.op in ("above", "at_least")]
+        ups = [b.threshold - _SLACK * max(1.0, abs(b.threshold)) for b in rule.bands if b.rises]
         downs = [b.threshold + _SLACK * max(1.0, abs(b.threshold)) for b in rule.bands
-                 if b.op not in ("above", "at_least")]
+                 if not b.rises]
         hit = v >= min(ups) if ups else np.zeros(len(v), dtype=bool)
         if downs:
             hit |= v <= max(downs)
     else:
         hit = np.zeros(len(v), dtype=bool)
         for band in rule.bands:
-            up = band.op in ("above", "at_least")
+            up = band.rises
             ts = band.threshold * factor if up else band.threshold / factor
             epss = _SLACK * np.maximum(1.0, np.abs(ts))
             hit |= (v >= ts - epss) if up else (v <= ts + epss)
@@ -210,7 +210,7 @@ def week_leads(rule: Rule, ctx: Context, cols: MetricColumns, rows: list[int]) -
     threshold = np.zeros(len(rows))
     for band in rule.bands:
         t = band.threshold if factors is None else (
-            band.threshold * factors if band.op in ("above", "at_least") else band.threshold / factors)
+            band.threshold * factors if band.rises else band.threshold / factors)
         reach = _COMPARE_ARRAYS[band.op](value, t) & (band.severity.rank >= rank)
         rank = np.where(reach, band.severity.rank, rank)
         threshold = np.where(reach, t, threshold)
@@ -232,7 +232,7 @@ def _rounded_near(rule: Rule, raw: np.ndarray, factors: np.ndarray | None) -> np
     near = np.zeros(len(raw), dtype=bool)
     for band in rule.bands:
         t = band.threshold if factors is None else (
-            band.threshold * factors if band.op in ("above", "at_least") else band.threshold / factors)
+            band.threshold * factors if band.rises else band.threshold / factors)
         near |= np.abs(raw - t) <= _SLACK * np.maximum(1.0, np.abs(t))
     if not near.any():
         return raw
@@ -303,7 +303,7 @@ def judge(rule: Rule, ctx: Context, values: Iterable[MetricValue]) -> list[Findi
         groups: dict[Any, tuple[MetricValue, float, Band, float, float, list[str]]] = {}
         for m in matches:
             v, raw, band, threshold = m[0], m[1], m[2], m[3]
-            key = {"week": v.week_start or _day_of(v), "day": _day_of(v), "key": v.facts.get("key")}[rule.one_per]
+            key = v.facts.get("key") if rule.one_per == "key" else _period(rule, v)
             old = groups.get(key)
             # Keep the most severe; among equals the larger departure from the threshold.
             if old is None or (band.severity.rank, abs(raw - threshold)) > (old[2].severity.rank, abs(old[1] - old[3])):
@@ -350,7 +350,8 @@ _ONE_DAY = timedelta(days=1)
 
 
 def _period(rule: Rule, v: MetricValue) -> date | None:
-    """The week (its first day) or the day a value is judged for, as ``one_per`` groups it."""
+    """The week (its first day; a value without one, its day) or the day a value is judged for:
+    what ``one_per`` "week" or "day" groups by."""
     return (v.week_start or _day_of(v)) if rule.one_per == "week" else _day_of(v)
 
 

@@ -36,7 +36,6 @@ _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # A load rise gathers what rose: a band below its threshold (a ratio "well below your recent
 # normal") is not evidence of a rise, and such a finding stands on its own (Band.joins).
 EVENTS = ("load-rise", "pain-episode")
-_RISING = ("above", "at_least")
 RULE_KEYS = {"id", "name", "title", "measures", "kind", "metric", "unit", "enabled", "min_history_days", "one_per",
              "repeat", "event",
              "evidence_level", "outcome_evidence", "evidence", "rationale", "citations", "message", "advice", "params",
@@ -87,9 +86,14 @@ class Band:
     def matches(self, value: float, threshold: float | None = None) -> bool:
         return _COMPARE[self.op](value, self.threshold if threshold is None else threshold)
 
+    @property
+    def rises(self) -> bool:
+        """Whether the band is reached from below (above, at_least): a rise, not a fall."""
+        return self.op in ("above", "at_least")
+
     def joins(self, event: str | None) -> bool:
         """Whether a finding of this band is part of its rule's event family (see EVENTS)."""
-        return bool(event) and (event != "load-rise" or self.op in _RISING)
+        return bool(event) and (event != "load-rise" or self.rises)
 
 
 @dataclass(frozen=True)

@@ -334,6 +334,14 @@ _INT = {int}
 _DATETIME = {datetime}
 
 
+def laps_pass(laps: Sequence[Lap], *, now: datetime | None = None) -> bool:
+    """True when :func:`check_activity` keeps these laps as they are (no more than
+    :data:`MAX_LAPS`, every value within its bounds). What passes now passes later too: "tomorrow"
+    only moves on."""
+    now = now or datetime.now(timezone.utc)
+    return len(laps) <= MAX_LAPS and (_laps_surely_ok(laps, now) or all(_lap_ok(lap, now) for lap in laps))
+
+
 def _laps_surely_ok(laps: Sequence[Lap], now: datetime) -> bool:
     """True when every value of every lap is within its bounds, judged a column at a time at C
     speed (every value an int or a float, not a bool; their sum finite, so none is NaN or
@@ -506,5 +514,5 @@ def within_bounds(a: Activity, *, now: datetime | None = None) -> bool:
     return checked.activity is not None and not checked.notes and checked.activity == a
 
 
-__all__ = ["Checked", "check_activity", "clean_text", "clip_text", "latest_start_utc", "max_running_speed_mps",
+__all__ = ["Checked", "check_activity", "clean_text", "clip_text", "laps_pass", "latest_start_utc", "max_running_speed_mps",
            "period_problem", "plausible_activity", "within_bounds"]

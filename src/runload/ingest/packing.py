@@ -2,13 +2,17 @@
 import's worker processes and the process that stores them.
 
 A file's laps are its most numerous objects (a marathon's 42 splits): each one pickled on its own
-is its class and a dict of its fields, which costs the worker and the storing process more than
-the rest of the activity. :func:`pack` sends an activity as the tuple of its field values, its
-laps as the list of their starts and one flat list of their other values, and :func:`unpack`
-builds the same objects again: equal, of the same types, with the same values, as the reader
-returned them. Anything not
-exactly an :class:`Activity` holding a tuple of :class:`Lap` (a subclass, an attribute that is
-not a field) travels as it is.
+is its class and a dict of its fields, and the storing process only writes them out again as the
+store's JSON. :func:`pack` (in the worker) sends an activity as the tuple of its field values with
+its laps as that JSON text, made once, when they pass the store's door as they are
+(:func:`runload.bounds.laps_pass`, the lap part of :func:`runload.bounds.check_activity`); laps
+the door would change travel as values (their starts and one flat list of their other values).
+:func:`unpack` builds the activities again, equal to those the reader returned, except that an
+activity whose laps came as text holds none: the text comes with it, for the store, and
+:func:`runload.store.rows.laps_from_json` gives the laps back where they are needed (comparing
+copies of a run).
+Anything not exactly an :class:`Activity` holding a tuple of :class:`Lap` (a subclass, an
+attribute that is not a field) travels as it is.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from itertools import chain, repeat, starmap
 from operator import attrgetter, eq, is_
 from typing import Any
 
+from runload.bounds import laps_pass
 from runload.models import Activity, Lap, made_from
+from runload.store.rows import laps_json
 
 _LAP_FIELDS = tuple(f.name for f in fields(Lap))
 _ACTIVITY_FIELDS = tuple(f.name for f in fields(Activity))
@@ -39,8 +45,9 @@ def _new_activity(values: Iterable[Any]) -> Activity:
     return made_from(Activity, dict(zip(_ACTIVITY_FIELDS, values)))
 
 
-# What travels for an activity: itself, or its field values with its laps as PackedLaps: their
-# starts and the other values of one lap after another, in Lap's order.
+# What travels for an activity: itself, or its field values with its laps as the store's JSON
+# text of them, or as PackedLaps: their starts and the other values of one lap after another, in
+# Lap's order.
 PackedLaps = tuple[list[Any], list[Any]]
 Packed = Activity | tuple[Any, ...]
 
@@ -56,7 +63,7 @@ def pack(activities: list[Activity]) -> list[Packed]:
             out.append(act)  # as it is (pickled whole)
             continue
         values = list(_activity_values(act))
-        values[_LAPS_AT] = _pack_laps(laps)
+        values[_LAPS_AT] = laps_json(laps) if laps and laps_pass(laps) else _pack_laps(laps)
         out.append(tuple(values))
     return out
 
@@ -77,17 +84,26 @@ def _unpack_laps(packed: PackedLaps) -> tuple[Lap, ...]:
     return tuple(starmap(new_lap, zip(starts, *[values] * (len(_LAP_FIELDS) - 1))))
 
 
-def unpack(packed: list[Packed]) -> list[Activity]:
-    """The activities :func:`pack` was given: equal to them, of the same types and values."""
+def unpack(packed: list[Packed]) -> tuple[list[Activity], list[str | None]]:
+    """The activities :func:`pack` was given (equal to them, of the same types and values), and
+    for each the store's JSON text of its laps when they travelled so (the activity then holds
+    none: ``laps=()``), else None."""
     out: list[Activity] = []
+    texts: list[str | None] = []
     for item in packed:
+        text = None
         if isinstance(item, tuple):
             values = list(item)
-            values[_LAPS_AT] = _unpack_laps(values[_LAPS_AT])
+            laps = values[_LAPS_AT]
+            if isinstance(laps, str):
+                text, values[_LAPS_AT] = laps, ()
+            else:
+                values[_LAPS_AT] = _unpack_laps(laps)
             out.append(_new_activity(values))
         else:
             out.append(item)
-    return out
+        texts.append(text)
+    return out, texts
 
 
 __all__ = ["Packed", "new_lap", "pack", "unpack"]

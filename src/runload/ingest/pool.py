@@ -180,6 +180,9 @@ class Parsed:
     error: str | None = None
     notes: tuple[str, ...] = ()  # what was odd about reading it (kept as warnings)
     notice: str | None = None  # an optional file that is not an activity file: said, not failed
+    # Set when it came from a worker: for each activity, the store's JSON text of its laps when
+    # they came so (the activity then holds none), else None (see runload.ingest.packing).
+    laps_json: tuple[str | None, ...] = ()
 
     # pickled (only on the way back from a worker) with its activities packed: runload.ingest.packing
     def __getstate__(self) -> dict[str, object]:
@@ -190,8 +193,13 @@ class Parsed:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         if state["activities"]:
-            state["activities"] = packing.unpack(state["activities"])
+            state["activities"], texts = packing.unpack(state["activities"])
+            state["laps_json"] = tuple(texts)
         self.__dict__.update(state)
+
+    def laps_texts(self) -> tuple[str | None, ...]:
+        """:attr:`laps_json`, one for each activity (None for each when it came from no worker)."""
+        return self.laps_json or (None,) * len(self.activities or ())
 
 
 # one file for a worker: its name, format by name, path or bytes, optional, present (parse_source)

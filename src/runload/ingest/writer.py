@@ -23,6 +23,7 @@ from runload.ingest.summary import ImportSummary
 from runload.ingest.walk import Source, Unreadable
 from runload.models import Activity, Sport, made_from
 from runload.store import Store, StoredStarts
+from runload.store.rows import laps_from_json
 
 COMMIT_EVERY_S = 2.0  # files are committed in batches; each file is still whole or absent
 # A bound on the runs around a file this far under a day's or a week's limit is under it whatever
@@ -128,8 +129,8 @@ class Writer:
                 elif parsed.activities is None or parsed.digest in self.known:
                     self.summary.skipped += 1  # content imported before (from this or another path)
                 else:
-                    acts = self._checked(parsed.activities, src, parsed)
-                    self._store_file(src.name, parsed.digest, acts)
+                    ready = self._checked(parsed.activities, parsed.laps_texts(), src, parsed)
+                    self._store_file(src.name, parsed.digest, ready)
                     self.known[parsed.digest] = src.name
                     self.this_run.add(parsed.digest)
                 self.store.remember_seen(self.conn, self.athlete_id, src.key, src.fingerprint, parsed.digest,
@@ -147,12 +148,15 @@ class Writer:
         if time.monotonic() - self.last_commit > COMMIT_EVERY_S:
             self.commit()
 
-    def _checked(self, parsed_acts: list[Activity], src: Source, parsed: Parsed) -> list[Activity]:
+    def _checked(self, parsed_acts: list[Activity], laps_texts: tuple[str | None, ...], src: Source,
+                 parsed: Parsed) -> list[Ready]:
         """The file's activities as stored: Strava's CSV joined, then each checked against the
-        physical bounds (the store's door); one activity outside them refuses the whole file."""
-        out = []
+        physical bounds (the store's door); one activity outside them refuses the whole file.
+        Laps that came as the store's text (``laps_texts``) passed the door's lap check in the
+        worker that read them (:func:`runload.bounds.laps_pass`); their activity holds none."""
+        out: list[Ready] = []
         acts = apply_meta(parsed_acts, src.meta)
-        for a in acts:
+        for a, laps_text in zip(acts, laps_texts, strict=True):
             if parsed.notes:
                 a = replace(a, warnings=(*a.warnings, *parsed.notes))
             checked = bounds.check_activity(a)
@@ -164,7 +168,7 @@ class Writer:
             if checked.activity is None:
                 leg = f"leg {a.leg_index + 1} of {len(acts)}: " if len(acts) > 1 else ""
                 raise _Refused(f"{leg}{checked.problem}; not imported")
-            out.append(self._complete(checked.activity, src, parsed.digest or ""))
+            out.append((self._complete(checked.activity, src, parsed.digest or ""), laps_text))
         return out
 
     def _refresh_heart_rate(self, src: Source, parsed: Parsed) -> None:
@@ -210,31 +214,37 @@ class Writer:
         return made_from(Activity, {**a.__dict__, "source_hash": digest, "source_file": source_file,
                                     "utc_offset_s": offset, "gear": gear, "gear_default": gear_default})
 
-    def _store_file(self, name: str, digest: str, acts: list[Activity]) -> None:
+    def _store_file(self, name: str, digest: str, ready: list[Ready]) -> None:
         """Store one file's activities: copies of one run inside it kept once, each checked
         against what is stored (the richer copy of a run stays), then the days and weeks it adds
         to checked as a whole (:func:`runload.bounds.period_problem`); a file that would make an
         impossible day or week is refused whole (:class:`_Refused`, inside its savepoint). The
         activities are what :meth:`_checked` kept: the store's door does not check them again."""
-        if not acts:  # a Strava activities.csv whose every row came with its file: nothing of its own
+        if not ready:  # a Strava activities.csv whose every row came with its file: nothing of its own
             self.summary.skipped += 1
         copies = 0
-        if not any(a.distance_source in _LISTED for a in acts):  # a list's rows are distinct by its own ids
-            acts, copies = within_file(acts)
+        if not any(a.distance_source in _LISTED for a, _ in ready):  # a list's rows are distinct by its own ids
+            if len(ready) > 1:  # its copies of one run are compared: with their laps
+                ready = [(_with_laps(a, text), text) for a, text in ready]
+            kept, copies = within_file([a for a, _ in ready])
+            kept_ids = {id(a) for a in kept}  # (the same objects, in file order)
+            ready = [pair for pair in ready if id(pair[0]) in kept_ids]
+        acts = [a for a, _ in ready]
         stored: list[Activity] = []
         duplicates: list[dict[str, str]] = []
-        for act in acts:
+        for act, laps_text in ready:
             window_start, window_end = search_window(act)
             started_from = window_start - timedelta(seconds=self.longest_s)
             starts = self.starts
-            verdict = decide(act, () if starts is not None and starts.none_within(started_from, window_end)
-                             else self.store.activities(self.athlete_id, start_utc=window_start, end_utc=window_end,
-                                                        started_from=started_from, zone=self.zone))
+            near = () if starts is not None and starts.none_within(started_from, window_end) else \
+                self.store.activities(self.athlete_id, start_utc=window_start, end_utc=window_end,
+                                      started_from=started_from, zone=self.zone)
+            verdict = decide(_with_laps(act, laps_text) if near else act, near)  # (copies are compared with laps)
             if verdict.twins:
                 best = verdict.best
                 assert best is not None
                 if verdict.keep:
-                    new_id = self._insert(act)
+                    new_id = self._insert(act, laps_text)
                     twin_ids = [o.id for o in verdict.twins if o.id is not None]  # stored rows: each has its id
                     self.store.carry_corrections(self.conn, twin_ids, new_id)
                     if self.starts is not None:
@@ -246,7 +256,7 @@ class Writer:
                 else:
                     duplicates.append({"file": name, "kept": best.source_file or "?", "replaced": ""})
                 continue
-            self._insert(act)
+            self._insert(act, laps_text)
             stored.append(act)
         self._check_periods(stored)
         self.summary.activities += len(stored)
@@ -264,9 +274,11 @@ class Writer:
         if stored:
             self.summary.imported.append(name)
 
-    def _insert(self, act: Activity) -> int:
-        """Store one activity (checked at the door already); its start joins the stored ones."""
-        new_id = self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id, checked=True)
+    def _insert(self, act: Activity, laps_text: str | None) -> int:
+        """Store one activity (checked at the door already; its laps as ``laps_text`` when they
+        came so); its start joins the stored ones."""
+        new_id = self.store.insert_activity(self.conn, self.athlete_id, act, self.import_id, checked=True,
+                                            laps_text=laps_text)
         if self.starts is not None:
             self.starts.add(act)
         return new_id
@@ -289,6 +301,17 @@ class Writer:
         problem = bounds.period_problem(around, self.tz, new=runs)
         if problem:
             raise _Refused(f"{problem}; not imported")
+
+
+# An activity ready for the store, with the store's text of its laps when they came so (it then
+# holds none; runload.ingest.packing), else None.
+Ready = tuple[Activity, str | None]
+
+
+def _with_laps(act: Activity, laps_text: str | None) -> Activity:
+    """The activity holding its laps again when they came as text: comparing copies of a run
+    counts them (:func:`runload.ingest.dedupe.richness`)."""
+    return act if laps_text is None else replace(act, laps=laps_from_json(laps_text))
 
 
 def apply_meta(acts: list[Activity], meta: StravaMeta | None) -> list[Activity]:

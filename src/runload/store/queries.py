@@ -255,7 +255,7 @@ class Store(Imports, Sources, SentLog):
         return gone
 
     def insert_activity(self, conn: sqlite3.Connection, athlete_id: str, activity: Activity,
-                        import_id: int | None = None, *, checked: bool = False) -> int:
+                        import_id: int | None = None, *, checked: bool = False, laps_text: str | None = None) -> int:
         """Insert one activity inside the caller's transaction; returns its id. ``import_id`` is
         the import storing it (:meth:`start_import`), so the import can be undone.
 
@@ -263,6 +263,8 @@ class Store(Imports, Sources, SentLog):
         (:class:`InputError`); importers pass what :func:`runload.bounds.check_activity` kept,
         and say so with ``checked`` (the check is then not run a second time). A gear that is the
         athlete's default shoe (``gear_default``) is kept apart from the gear the file recorded.
+        ``laps_text``: the laps as the store writes them (:func:`laps_json`), given by an importer that has them so
+        (the activity then holds none, and they passed the door's lap check), else ``activity``'s.
         """
         if not checked and not bounds.within_bounds(activity):
             why = bounds.plausible_activity(activity) or "values outside physical bounds"
@@ -283,7 +285,7 @@ class Store(Imports, Sources, SentLog):
                 activity.timer_s, activity.elapsed_s, activity.elevation_gain_m,
                 activity.avg_hr_bpm, activity.max_hr_bpm, activity.avg_cadence_spm,
                 activity.device, activity.name, None if activity.gear_default else activity.gear,
-                laps_json(activity.laps), zones_json(activity.hr_zone_s),
+                laps_json(activity.laps) if laps_text is None else laps_text, zones_json(activity.hr_zone_s),
                 json.dumps(list(activity.warnings)) if activity.warnings else "[]",
                 activity.source_file, activity.source_hash, activity.leg_index, utc_now(),
                 activity.rpe, activity.hr_bin_bpm, import_id, activity.gear if activity.gear_default else None,

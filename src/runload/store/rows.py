@@ -169,7 +169,8 @@ def zones_json(zones: dict[int, float]) -> str:
     return json.dumps({str(k): v for k, v in zones.items()})
 
 
-def _laps(text: str) -> tuple[Lap, ...]:
+def laps_from_json(text: str) -> tuple[Lap, ...]:
+    """The laps of :func:`laps_json`'s text, as the store reads them."""
     return () if text == "[]" else tuple(lap_from_json(x) for x in json.loads(text))
 
 
@@ -220,7 +221,7 @@ def activity_from_row(row: Row) -> Activity:
         "timer_s": timer, "elapsed_s": elapsed, "utc_offset_s": offset, "offset_recorded_utc": None,
         "sub_sport": sub_sport, "sport_inferred": bool(inferred), "elevation_gain_m": gain, "avg_hr_bpm": avg_hr,
         "max_hr_bpm": max_hr, "avg_cadence_spm": cadence, "device": device, "name": name,
-        "gear": gear_assigned if gear_default else gear, "laps": () if laps == "[]" else _laps(laps),
+        "gear": gear_assigned if gear_default else gear, "laps": () if laps == "[]" else laps_from_json(laps),
         "hr_zone_s": {} if zones == "{}" else _zones(zones), "hr_bin_bpm": int(hr_bin), "source_file": source_file,
         "source_hash": source_hash, "leg_index": int(leg), "distance_source": str(distance_source),
         "warnings": () if warnings == "[]" else _warnings(warnings), "rpe": rpe, "id": aid,

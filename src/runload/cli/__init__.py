@@ -11,7 +11,9 @@ file, unreadable store).
 
 from __future__ import annotations
 
+import atexit
 import errno
+import gc
 import importlib
 import os
 import sqlite3
@@ -49,6 +51,14 @@ COMMANDS = {
     "user": "runload.cli.user:user",
     "evaluate": "runload.cli.evaluate:evaluate",
 }
+
+
+# At exit, what the process holds is left out of the garbage collector's passes: the interpreter's
+# shutdown collects again and again as it tears its modules down, walking every object it holds
+# (numpy, the readers, the store's rows) each time; runload keeps nothing that waits for those
+# passes (files and the store are closed when a command returns), and the memory goes back to the
+# system with the process. Registered first, so it runs last, after every other exit handler.
+atexit.register(gc.freeze)
 
 
 def one_blas_thread() -> None:

@@ -59,3 +59,24 @@ def test_a_read_checks_only_rows_that_did_not_come_through_the_door(tmp_path: Pa
         conn.execute("UPDATE activities SET start_utc = '9019-05-01T07:00:00+00:00' WHERE source_hash = 'a'")
     assert store.activities("ana") == []
     store.close()
+
+
+def test_laps_given_as_text_are_stored_as_given_and_only_once_checked(tmp_path: Path) -> None:
+    """An importer whose laps came as the store's text (checked where they were read) passes the
+    text with ``checked``; without it, the door refuses the text it cannot check."""
+    from datetime import datetime, timezone
+
+    from runload.models import Activity, Lap, Sport
+    from runload.store.rows import laps_json
+
+    store = Store.open(tmp_path / "s.sqlite")
+    store.add_athlete(Athlete("ana", "Ana", timezone="UTC"))
+    start = datetime(2026, 5, 1, 7, tzinfo=timezone.utc)
+    laps = (Lap(start, 1000.0, 300.0, 150.0), Lap(start.replace(minute=5), 1000.0, 290.0, 155.0))
+    run = Activity(start, Sport.RUNNING, 2000.0, timer_s=590.0, source_hash="a")
+    with store.atomic() as conn:
+        with pytest.raises(ValueError, match="checked=True"):
+            store.insert_activity(conn, "ana", run, laps_text=laps_json(laps))
+        store.insert_activity(conn, "ana", run, checked=True, laps_text=laps_json(laps))
+    assert [a.laps for a in store.activities("ana")] == [laps]
+    store.close()

@@ -263,9 +263,12 @@ class Store(Imports, Sources, SentLog):
         (:class:`InputError`); importers pass what :func:`runload.bounds.check_activity` kept,
         and say so with ``checked`` (the check is then not run a second time). A gear that is the
         athlete's default shoe (``gear_default``) is kept apart from the gear the file recorded.
-        ``laps_text``: the laps as the store writes them (:func:`laps_json`), given by an importer that has them so
-        (the activity then holds none, and they passed the door's lap check), else ``activity``'s.
+        ``laps_text``: the laps as the store writes them (:func:`laps_json`), given with ``checked``
+        by an importer that has them so (the activity then holds none; they passed the door's lap
+        check, :func:`runload.bounds.laps_pass`), else the activity's own laps are written.
         """
+        if laps_text is not None and not checked:
+            raise ValueError("laps given as text pass the door's check first (checked=True)")
         if not checked and not bounds.within_bounds(activity):
             why = bounds.plausible_activity(activity) or "values outside physical bounds"
             raise InputError(f"activity not stored: {why}", path=activity.source_file)

@@ -14,8 +14,10 @@ median over the ratios of the rounds:
 - worker only: ``parse_fit`` over each file's bytes in this process (what a worker does per file),
   and the two parts of it: the fast reader (``read_fit_fast``) and building the activities;
 - the workers' part: each file read from disk, recognised, hashed, parsed and its result pickled
-  as a worker does (``runload.ingest.pool``), once, in a fresh process (after ten files to warm it,
-  as a worker after its first files): the files are new to the process's caches, as to a worker's;
+  as a worker does (``runload.ingest.pool``; laps the store's door keeps as they are are written
+  there as the store's text of them, ``runload.ingest.packing``), once, in a fresh process (after
+  ten files to warm it, as a worker after its first files): the files are new to the process's
+  caches, as to a worker's;
 - the reader walking one message at a time (``read_fit_fast(bulk=False)``, as before runs of
   messages were taken at once), and ``parse_fit`` with it, for comparison.
 

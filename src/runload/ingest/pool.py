@@ -315,12 +315,21 @@ def parse_all(items: Iterator[Item], known: dict[str, str], workers: int | None)
         for item in first:
             yield item, _run_here(item)
         return
-    load_readers(item.kind for item in to_read)
     if listed:
         n_workers = max(1, min(n_workers, len(to_read)))
         # every worker has a few tasks, so none waits long for the last one
         per_task = max(1, min(per_task, -(-len(to_read) // (n_workers * _TASKS_PER_WORKER))))
-    with _Workers(n_workers, frozenset(known)) as pool:
+    # The readers (and numpy) load with the garbage collector paused: all they make lives as long
+    # as the process, and the workers' start leaves it out of the collector's passes (_Workers)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        load_readers(item.kind for item in to_read)
+        started = _Workers(n_workers, frozenset(known))
+    finally:
+        if collecting:
+            gc.enable()
+    with started as pool:
         pending: deque[_Job] = deque()
         group: list[_Job] = []  # files waiting to fill a task
         in_flight = 0

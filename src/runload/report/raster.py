@@ -393,16 +393,18 @@ def _label_small(text: str, size_px: int, bold: bool, anchor: str, rotate: bool,
 def _inks(d: Drawing) -> frozenset[tuple[str, float]]:
     """The (colour, opacity) pairs the drawing paints with."""
     out: set[tuple[str, float]] = set()
+    add = out.add
     for s in d.shapes:
         if isinstance(s, Text):
-            out.add((s.colour, 1.0))
+            add((s.colour, 1.0))
         elif isinstance(s, Mark):
-            out.update(((s.fill, 1.0), (s.edge, 1.0)))
+            add((s.fill, 1.0))
+            add((s.edge, 1.0))
         else:
-            out.update(((s.fill, s.alpha), (s.edge, 1.0)))
+            add((s.fill, s.alpha))
+            add((s.edge, 1.0))
             if isinstance(s, Rect) and s.hatch:
-                out.add((s.hatch_colour, 1.0))
-    out.discard(("none", 1.0))
+                add((s.hatch_colour, 1.0))
     return frozenset(c for c in out if c[0] != "none")
 
 

@@ -13,7 +13,6 @@ random and checked against what it encloses.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import secrets
 from dataclasses import dataclass
@@ -93,8 +92,15 @@ def _text_part(subtype: str, text: str) -> tuple[list[str], bytes]:
     return [f'Content-Type: text/{subtype}; charset="utf-8"', f"Content-Transfer-Encoding: {cte}"], body
 
 
+def _base64_lines(data: bytes) -> bytes:
+    """``data`` in base64, in lines of 76 characters each ended by a line end (as
+    :func:`base64.encodebytes` writes it, encoded at once instead of 57 bytes at a time)."""
+    text = binascii.b2a_base64(data, newline=False)
+    return b"\n".join([text[i:i + 76] for i in range(0, len(text), 76)]) + b"\n"
+
+
 def _image_part(cid: str, png: bytes) -> tuple[list[str], bytes]:
-    body = base64.encodebytes(png) or b"\n"  # lines of 76 characters (57 bytes each), each ended
+    body = _base64_lines(png)
     name = one_line(cid)
     return ["Content-Type: image/png", "Content-Transfer-Encoding: base64",
             f'Content-Disposition: inline; filename="{name}.png"', f"Content-ID: <{name}>"], body

@@ -2,9 +2,10 @@
 
 Drawing the charts of a hundred weekly summaries is most of an email run. :func:`prepare`
 builds the athletes' summaries over the session's worker processes (each with its own
-connection to the store and the run's rulebook); each returns the summary and the athlete's
-roster line for that week,
-so a coach's roster is put together from lines already made, and no athlete is assessed twice.
+connection to the store and the run's rulebook), after building the first one itself (so the
+workers start with Pillow, the fonts and the templates loaded); each returns the summary and
+the athlete's roster line for that week, so a coach's roster is put together from lines
+already made, and no athlete is assessed twice.
 Sending stays in the calling process, in order, one message at a time (exactly once is the
 sent-log's job, not this module's).
 """
@@ -83,9 +84,15 @@ def prepare(store: Any, book: Any, planned: Sequence[Any], *, today: date, worke
             for a in p.athlete_ids:
                 wanted.setdefault(a, {}).setdefault(p.week_start, False)
     ids = sorted(wanted)
-    done = Assessor(store, book).map(_summaries, ids, {a: sorted(wanted[a].items()) for a in ids}, today,
-                                     workers=workers)
-    made = dict(zip(ids, done))
+    weeks = {a: sorted(wanted[a].items()) for a in ids}
+    # The first summary is built here, before the workers start: what every one of them needs
+    # (Pillow, the fonts, the report's templates, the labels and markers the charts share) is
+    # then loaded once for the run, not once in each worker.
+    first = next((a for a in ids if any(wanted[a].values())), None)
+    made = {first: _summaries(Assessor(store, book), first, weeks, today)} if first is not None else {}
+    rest = [a for a in ids if a != first]
+    if rest:
+        made.update(zip(rest, Assessor(store, book).map(_summaries, rest, weeks, today, workers=workers)))
     rows = {(a, week): row for a in ids for week, (_content, row) in made[a].items()}
     out: dict[int, Any] = {i: made[p.subject_id][p.week_start][0]
                            for i, p in enumerate(planned) if p.kind == "athlete"}

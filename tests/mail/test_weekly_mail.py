@@ -65,6 +65,8 @@ def test_sends_each_message_once_to_the_right_people(cli, people, smtp):
     assert "Maya L" in roster and "Carl No-Mail" in roster
     assert "Ben O" not in roster  # a coach sees only their own athletes
     assert "Maya L" not in got["lee@example.org"][0].get_body(("plain",)).get_content()
+    assert got["kim@example.org"][0]["Subject"] == "runload roster 2026-W42: 2 athletes"
+    assert got["lee@example.org"][0]["Subject"] == "runload roster 2026-W42: 1 athlete"  # one, not "1 athletes"
 
     again = cli("email", "--week", WEEK)
     assert again.exit_code == 0

@@ -97,5 +97,5 @@ def roster_from_rows(coach_name: str, rows: Sequence[Any], period: Any, *, today
 
     roster = Roster(period, judged_day(period, today), sorted(rows, key=sort_key))
     text = f"Roster for {inline(coach_name)}\n\n" + render_roster_text(roster)
-    return Content(subject=f"runload roster {_week_label(period.start)}: {len(rows)} athletes",
+    return Content(subject=f"runload roster {_week_label(period.start)}: {len(rows)} athlete{'s' if len(rows) != 1 else ''}",
                    text=text, html=render_roster_html(roster))

@@ -73,8 +73,11 @@ def add_athlete(store, athlete_id: str, days: int, seed: int, email: bool = Fals
 
 
 def store_for(side: str, name: str, build) -> Path:
-    """A cached store for one side (each side's own schema), built on first use."""
-    path = CACHE / f"assess-{side}-{name}.sqlite"
+    """A cached store for one side (each side's own schema), built on first use; its name holds
+    the schema version, so a store an older runload built is not read as if this one had."""
+    from runload import store as store_module
+
+    path = CACHE / f"assess-{side}-{name}-schema{getattr(store_module, 'SCHEMA_VERSION', 0)}.sqlite"
     if not path.exists():
         from runload.store import Store
 

@@ -46,11 +46,13 @@ WEEK = (END - timedelta(days=END.weekday())).strftime("%G-W%V")  # the week endi
 
 
 def store_for(n: int) -> Path:
-    """The cached store of ``n`` athletes with a year each (built on first use)."""
-    path = CACHE / f"roster-{n}.sqlite"
+    """The cached store of ``n`` athletes with a year each (built on first use; its name holds
+    the schema version: rows an older runload stored would be checked again on every read)."""
+    from runload.store import SCHEMA_VERSION, Store
+
+    path = CACHE / f"roster-{n}-schema{SCHEMA_VERSION}.sqlite"
     if path.exists():
         return path
-    from runload.store import Store
 
     CACHE.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

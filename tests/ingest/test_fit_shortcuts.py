@@ -161,7 +161,8 @@ def test_motion_and_hr_bins_told_the_samples_are_one_a_second_equal_the_ones_tha
     n = int(rng.integers(0, 400))
     t = rng.choice([0.0, -30.0, 1_069_452_800.0, 1_069_452_800.5]) + np.arange(n, dtype=float)
     d = np.concatenate(([0.0], np.cumsum(rng.choice([0.0, 0.4, 2.9, 3.4, 8.0], max(n - 1, 0)))))[:n]
-    hr = rng.choice([0.0] * (seed % 3 == 0) + [61.0, 140.4, 150.5, 190.0] + [np.nan] * (seed % 4 == 1), n)
+    hr = rng.choice([0.0] * (seed % 3 == 0) + [61.0, 140.4, 150.5, 190.0] + [np.nan] * (seed % 4 == 1)
+                    + [4095.4, 4095.5, 9000.0] * (seed % 7 == 6), n)
     cad = rng.choice([0.0, 85.0] + [np.nan] * (seed % 5 == 2), n)
     if seed % 6 == 5 and n:
         d[int(rng.integers(0, n))] = np.nan

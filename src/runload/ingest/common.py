@@ -575,10 +575,14 @@ def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0, 
         return {}
     t, hr = t_s, hr_bpm
     least = hr.min()
-    if one_a_second and least > 0 and max_gap_s >= 1.0:
-        # Times one a second and every heart rate above 0 (a NaN is the smallest): each sample but
-        # the last holds its bpm for one second, so a bin's seconds are a count.
-        return _seconds_per_bpm((hr[:-1] + 0.5).astype(np.int64), None)
+    if one_a_second and least > 0 and max_gap_s >= 1.0 and hr.max() < _BPM_COUNTERS - 0.5:
+        # Times one a second and every heart rate above 0 (a NaN is the smallest) and as recorded:
+        # each sample but the last holds its bpm for one second, so a bin's seconds are a count,
+        # and the bins are the whole beats from 0 to under 4,096: one counter each.
+        counts = np.bincount((hr[:-1] + 0.5).astype(np.int64))
+        present = np.flatnonzero(counts)
+        # (the counts as floats: the sums of as many 1.0s)
+        return dict(zip(present.tolist(), counts[present].astype(float).tolist()))
     clean = not math.isnan(least)
     if not clean or math.isnan(t.min()):
         t, hr = kept(~(np.isnan(hr_bpm) | np.isnan(t_s)), t_s, hr_bpm)
@@ -601,15 +605,18 @@ def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0, 
     return _seconds_per_bpm(keys, np.minimum(dt, max_gap_s))
 
 
-def _seconds_per_bpm(keys: np.ndarray, seconds: np.ndarray | None) -> dict[int, float]:
-    """The seconds (None: one each) summed per bpm, for the bpm present."""
+def _seconds_per_bpm(keys: np.ndarray, seconds: np.ndarray) -> dict[int, float]:
+    """The seconds summed per bpm, for the bpm present."""
     lo, hi = int(keys.min()), int(keys.max())
-    if hi - lo < 4096:  # heart rates as recorded: one counter per bpm between the lowest and highest
-        shift = lo if lo < 0 or hi >= 4096 else 0  # (from 0 when that is as few counters: no shifting)
+    if hi - lo < _BPM_COUNTERS:  # heart rates as recorded: one counter per bpm between the lowest and highest
+        # (from 0 when that is as few counters: no shifting)
+        shift = lo if lo < 0 or hi >= _BPM_COUNTERS else 0
         sums = np.bincount(keys - shift if shift else keys, weights=seconds)
         present = np.flatnonzero(sums)  # every second counted is more than 0: a bin holding any is not 0
-        # (counts are whole seconds: as floats, the sums of as many 1.0s)
-        return dict(zip((present + shift if shift else present).tolist(), sums[present].astype(float).tolist()))
+        return dict(zip((present + shift if shift else present).tolist(), sums[present].tolist()))
     uniq, inv = np.unique(keys, return_inverse=True)
     sums = np.bincount(inv, weights=seconds)
     return {int(k): float(v) for k, v in zip(uniq, sums)}
+
+
+_BPM_COUNTERS = 4096  # heart-rate bins counted in one array of counters (else by the bpm present)

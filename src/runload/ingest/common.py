@@ -567,6 +567,9 @@ def hr_bins(samples: Iterable[tuple[datetime, float]], max_gap_s: float = 30.0) 
     return out
 
 
+_BPM_COUNTERS = 4096  # heart-rate bins counted in one array of counters (else by the bpm present)
+
+
 def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0, *,
                   one_a_second: bool = False) -> dict[int, float]:
     """:func:`hr_bins` for arrays of times (seconds) and bpm (NaN where missing), with numpy.
@@ -617,6 +620,3 @@ def _seconds_per_bpm(keys: np.ndarray, seconds: np.ndarray) -> dict[int, float]:
     uniq, inv = np.unique(keys, return_inverse=True)
     sums = np.bincount(inv, weights=seconds)
     return {int(k): float(v) for k, v in zip(uniq, sums)}
-
-
-_BPM_COUNTERS = 4096  # heart-rate bins counted in one array of counters (else by the bpm present)

@@ -16,7 +16,9 @@ from fitdecode import profile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runload.ingest.common import MAX_SPEED_MPS, RIDE_FAST_KMH, _window_kmh, clean_cumulative, hr_bins, hr_bins_array, motion
+from runload.ingest.common import (
+    MAX_SPEED_MPS, RIDE_FAST_KMH, _window_kmh, clean_cumulative, every_second, hr_bins, hr_bins_array, motion,
+)
 from runload.ingest.fit import _ABSOLUTE_MIN, _FOOT_SPORTS, _laps, _num, _time, _value
 from runload.ingest.fitfast import _DECODES_BEFORE_CODE, SUMMARY_LISTS, _decode, _decoder, _Layout
 from runload.models import Lap, Sport
@@ -149,3 +151,27 @@ def test_top_speed_fast_time_and_coasting_of_samples_one_a_second_equal_the_dire
     brisk = moving & ((d[1:] - d[:-1]) * 3.6 > 10) & ~np.isnan(cad[:-1])
     brisk_s = float(np.count_nonzero(brisk))
     assert m.coast_share == (float(np.count_nonzero(brisk & (cad[:-1] == 0)) / brisk_s) if brisk_s >= 60 else None)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_motion_and_hr_bins_told_the_samples_are_one_a_second_equal_the_ones_that_find_it_out(seed: int) -> None:
+    """A reader that found its records one a second tells motion and hr_bins_array; what they give
+    is what they give finding it out themselves, NaN, heart rates of 0 and odd gaps allowed."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 400))
+    t = rng.choice([0.0, -30.0, 1_069_452_800.0, 1_069_452_800.5]) + np.arange(n, dtype=float)
+    d = np.concatenate(([0.0], np.cumsum(rng.choice([0.0, 0.4, 2.9, 3.4, 8.0], max(n - 1, 0)))))[:n]
+    hr = rng.choice([0.0] * (seed % 3 == 0) + [61.0, 140.4, 150.5, 190.0] + [np.nan] * (seed % 4 == 1)
+                    + [4095.4, 4095.5, 9000.0] * (seed % 7 == 6), n)
+    cad = rng.choice([0.0, 85.0] + [np.nan] * (seed % 5 == 2), n)
+    if seed % 6 == 5 and n:
+        d[int(rng.integers(0, n))] = np.nan
+    assert every_second(t) == (n >= 2)
+    gap = float(rng.choice([30.0, 1.0, 0.5]))
+    for steady in (False, every_second(t)):
+        assert repr(motion(t, d, cadence=cad, one_a_second=steady)) == repr(motion(t, d, cadence=cad))
+        assert repr(hr_bins_array(t, hr, gap, one_a_second=steady)) == repr(hr_bins_array(t, hr, gap))
+    if n >= 2:
+        samples = [(datetime(2024, 5, 6, tzinfo=timezone.utc) + timedelta(seconds=float(s)), float(h))
+                   for s, h in zip(t, hr) if not math.isnan(h)]
+        assert hr_bins_array(t, hr, gap, one_a_second=True) == hr_bins(samples, gap)

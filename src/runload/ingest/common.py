@@ -294,37 +294,49 @@ class Motion:
         return ", ".join(parts)
 
 
+def every_second(t_s: np.ndarray) -> bool:
+    """Whether two or more sample times step by exactly one second each (most devices' records):
+    then they ascend and none is NaN. A reader that knows it tells :func:`motion` and
+    :func:`hr_bins_array`, which then need not find it out again."""
+    return len(t_s) >= 2 and bool(((t_s[1:] - t_s[:-1]) == 1.0).all())
+
+
 def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = None,
            moving_s: float | None = None, cadence: np.ndarray | None = None,
-           gain_m: float | None = None) -> Motion:
+           gain_m: float | None = None, one_a_second: bool = False) -> Motion:
     """:class:`Motion` from samples: times (seconds, ascending) and cumulative distance (metres),
     NaN where unknown. ``distance_m`` and ``moving_s`` (a device's summary) win over the samples'
-    own; ``cadence`` (aligned with the samples) lets coasting be seen."""
+    own; ``cadence`` (aligned with the samples) lets coasting be seen. ``one_a_second``: the caller
+    found the times :func:`every_second` (else it is found here)."""
     t = np.asarray(t_s, dtype=float)
     d = np.asarray(cum_m, dtype=float)
     cad = np.asarray(cadence, dtype=float) if cadence is not None and len(cadence) == len(t) else None
-    if len(t) and (math.isnan(t.min()) or math.isnan(d.min())):  # (a NaN is the smallest)
+    # (a NaN is the smallest; times one a second are none)
+    if len(t) and ((not one_a_second and math.isnan(t.min())) or math.isnan(d.min())):
         ok = ~(np.isnan(t) | np.isnan(d))
         t, d = kept(ok, t, d)
         cad = kept(ok, cad)[0] if cad is not None else None
+        one_a_second = False  # (some samples dropped: found again below)
     track_moving = 0.0
     p95 = top = math.nan
     fast = 0.0
     coast: float | None = None
     if len(t) >= 2:
-        dt = t[1:] - t[:-1]  # np.diff's own steps, without its Python overhead
-        dd = d[1:] - d[:-1]
+        dd = d[1:] - d[:-1]  # np.diff's own steps, without its Python overhead
         # Samples every whole second (most devices): every step is 1 s, so a step's speed is its
         # distance, a window's end lies a fixed count ahead and sums of seconds are counts.
-        every_second = bool((dt == 1.0).all())
-        if every_second:
+        steady = one_a_second
+        if not steady:
+            dt = t[1:] - t[:-1]
+            steady = bool((dt == 1.0).all())
+        if steady:
             speed = dd  # dd / 1.0, exactly
             moving = speed > MOVING_MPS
         else:
             safe_dt = np.where(dt > 0, dt, 1.0)
             speed = dd / safe_dt
             moving = (dt > 0) & (dt <= MAX_STEP_S) & (speed > MOVING_MPS)
-        if every_second:  # each window spans 1 to 5 whole seconds: the moving steps' windows all count
+        if steady:  # each window spans 1 to 5 whole seconds: the moving steps' windows all count
             v_kmh = _window_kmh(t, d)[moving]
             w_count = len(v_kmh)
             track_moving = float(w_count)
@@ -349,7 +361,7 @@ def motion(t_s: np.ndarray, cum_m: np.ndarray, *, distance_m: float | None = Non
                 fast = float(w[v_kmh > RIDE_FAST_KMH].sum())
         if cad is not None:
             step_cad = cad[:-1]
-            if every_second:
+            if steady:
                 brisk = speed * 3.6 > 10  # (every step this fast is moving: faster than 0.5 m/s)
                 least = step_cad.min()
                 if math.isnan(least):  # steps without a cadence do not count (a NaN is the smallest)
@@ -555,20 +567,37 @@ def hr_bins(samples: Iterable[tuple[datetime, float]], max_gap_s: float = 30.0) 
     return out
 
 
-def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0) -> dict[int, float]:
-    """:func:`hr_bins` for arrays of times (seconds) and bpm (NaN where missing), with numpy."""
+_BPM_COUNTERS = 4096  # heart-rate bins counted in one array of counters (else by the bpm present)
+
+
+def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0, *,
+                  one_a_second: bool = False) -> dict[int, float]:
+    """:func:`hr_bins` for arrays of times (seconds) and bpm (NaN where missing), with numpy.
+    ``one_a_second``: the caller found the times :func:`every_second` (else it is found here)."""
     if len(t_s) < 2:
         return {}
     t, hr = t_s, hr_bpm
-    if math.isnan(hr.min()) or math.isnan(t.min()):  # (a NaN is the smallest)
+    least = hr.min()
+    if one_a_second and least > 0 and max_gap_s >= 1.0 and hr.max() < _BPM_COUNTERS - 0.5:
+        # Times one a second and every heart rate above 0 (a NaN is the smallest) and as recorded:
+        # each sample but the last holds its bpm for one second, so a bin's seconds are a count,
+        # and the bins are the whole beats from 0 to under 4,096: one counter each.
+        counts = np.bincount((hr[:-1] + 0.5).astype(np.int64))
+        present = np.flatnonzero(counts)
+        # (the counts as floats: the sums of as many 1.0s)
+        return dict(zip(present.tolist(), counts[present].astype(float).tolist()))
+    clean = not math.isnan(least)
+    if not clean or math.isnan(t.min()):
         t, hr = kept(~(np.isnan(hr_bpm) | np.isnan(t_s)), t_s, hr_bpm)
+        clean = False
         if len(t) < 2:
             return {}
     dt = t[1:] - t[:-1]
     prev = hr[:-1]
     keys = prev + 0.5
-    if dt.min() > 0 and prev.min() > 0:  # the usual samples: every one counts, and (all above 0) the
-        keys = keys.astype(np.int64)  # whole part of each is its floor
+    # (every heart rate above 0 when the least of all of them is)
+    if dt.min() > 0 and ((clean and least > 0) or prev.min() > 0):  # the usual samples: every one counts,
+        keys = keys.astype(np.int64)  # and (all above 0) the whole part of each is its floor
     else:
         ok = (dt > 0) & (prev > 0)
         if not ok.any():
@@ -576,10 +605,15 @@ def hr_bins_array(t_s: np.ndarray, hr_bpm: np.ndarray, max_gap_s: float = 30.0) 
         keys, dt = kept(ok, keys, dt)
         np.floor(keys, out=keys)
         keys = keys.astype(np.int64)
-    seconds = np.minimum(dt, max_gap_s)
+    return _seconds_per_bpm(keys, np.minimum(dt, max_gap_s))
+
+
+def _seconds_per_bpm(keys: np.ndarray, seconds: np.ndarray) -> dict[int, float]:
+    """The seconds summed per bpm, for the bpm present."""
     lo, hi = int(keys.min()), int(keys.max())
-    if hi - lo < 4096:  # heart rates as recorded: one counter per bpm between the lowest and highest
-        shift = lo if lo < 0 or hi >= 4096 else 0  # (from 0 when that is as few counters: no shifting)
+    if hi - lo < _BPM_COUNTERS:  # heart rates as recorded: one counter per bpm between the lowest and highest
+        # (from 0 when that is as few counters: no shifting)
+        shift = lo if lo < 0 or hi >= _BPM_COUNTERS else 0
         sums = np.bincount(keys - shift if shift else keys, weights=seconds)
         present = np.flatnonzero(sums)  # every second counted is more than 0: a bin holding any is not 0
         return dict(zip((present + shift if shift else present).tolist(), sums[present].tolist()))

@@ -40,7 +40,7 @@ from fitdecode import profile
 
 from runload.errors import IngestError
 from runload.ingest.common import (
-    LATEST_S, MAX_ACTIVITY_S, MAX_SPEED_MPS, MAX_STEP_S, clean_cumulative, hr_bins_array, kept,
+    LATEST_S, MAX_ACTIVITY_S, MAX_SPEED_MPS, MAX_STEP_S, clean_cumulative, every_second, hr_bins_array, kept,
     motion, plausible_times, refine_sport, settle_sport, sport_from_name,
 )
 from runload.ingest.fitfast import MESG_RECORD, SUMMARY_LISTS, FitData, FitFallback, read_fit_fast
@@ -369,8 +369,11 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
         elapsed = timer  # elapsed time is never shorter than the time the timer ran
     rec_t = fd.rec_t
     arrays = (rec_t, fd.rec_hr, fd.rec_dist, fd.rec_speed, *((fd.rec_cad,) if len(fd.rec_cad) else ()))
-    if not (len(rec_t) and rec_t.min() >= start_raw and rec_t.max() <= end_raw):  # (usually every record is in)
+    steady = every_second(rec_t)  # (records one a second ascend: the first is the earliest, the last the latest)
+    if not (len(rec_t) and (rec_t[0] if steady else rec_t.min()) >= start_raw
+            and (rec_t[-1] if steady else rec_t.max()) <= end_raw):  # (usually every record is in)
         arrays = kept((rec_t >= start_raw) & (rec_t <= end_raw), *arrays)
+        steady = every_second(arrays[0])
     t, hr, dist, speed, *cad = arrays
     sport, sub = _sport_of(s, file_sport)
     distance = _value(s, ("total_distance",), "distance", notes)
@@ -381,7 +384,8 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
         distance = float(d.max() - d.min()) if len(d) > 1 else 0.0
         source = "records"
     gain = _value(s, ("total_ascent",), "ascent", notes)
-    m = motion(t, cum, distance_m=distance, moving_s=timer, cadence=cad[0] if cad else None, gain_m=gain)
+    m = motion(t, cum, distance_m=distance, moving_s=timer, cadence=cad[0] if cad else None, gain_m=gain,
+               one_a_second=steady)
     inferred = False
     if sport is None and multisport:
         # A multisport device labels the legs it has profiles for; an unlabelled leg is some other
@@ -408,7 +412,7 @@ def _from_session(fd: FitData, s: dict[str, Any], index: int, file_sport: dict[s
         distance_m=float(distance), distance_source=source, timer_s=timer, elapsed_s=elapsed,
         utc_offset_s=offset[0] if offset else None, offset_recorded_utc=offset[1] if offset else None,
         elevation_gain_m=gain, avg_hr_bpm=avg_hr, max_hr_bpm=max_hr,
-        avg_cadence_spm=cadence, device=device, laps=laps, hr_zone_s=hr_bins_array(t, hr),
+        avg_cadence_spm=cadence, device=device, laps=laps, hr_zone_s=hr_bins_array(t, hr, one_a_second=steady),
         source_file=name, leg_index=index, warnings=tuple(notes),
         rpe=_session_rpe(s),
     )
@@ -443,7 +447,9 @@ def _from_records(fd: FitData, file_sport: dict[str, Any], device: str | None, o
         distance = min(float(sum(laps_d)), _BOUNDS["distance"][1])
     lap_sport = next((lap for lap in fd.laps if sport_from_name(lap.get("sport")) is not None), {})
     sport, sub = _sport_of(file_sport, lap_sport)
-    m = motion(t, cum, distance_m=distance, cadence=fd.rec_cad[dated][order] if len(fd.rec_cad) else None)
+    steady = every_second(t)
+    m = motion(t, cum, distance_m=distance, cadence=fd.rec_cad[dated][order] if len(fd.rec_cad) else None,
+               one_a_second=steady)
     timer = min(m.moving_s, elapsed) if m.moving_s else elapsed
     sport, inferred = settle_sport(sport, m, notes)
     hr_all = fd.rec_hr[dated][order]
@@ -454,7 +460,7 @@ def _from_records(fd: FitData, file_sport: dict[str, Any], device: str | None, o
         utc_offset_s=offset[0] if offset else None, offset_recorded_utc=offset[1] if offset else None,
         avg_hr_bpm=float(hr.mean()) if len(hr) else None, max_hr_bpm=float(hr.max()) if len(hr) else None,
         device=device, laps=_laps(fd.laps, sport),
-        hr_zone_s=hr_bins_array(t, hr_all), source_file=name, warnings=tuple(notes),
+        hr_zone_s=hr_bins_array(t, hr_all, one_a_second=steady), source_file=name, warnings=tuple(notes),
     )
 
 

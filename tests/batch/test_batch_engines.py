@@ -462,7 +462,7 @@ def test_the_store_and_a_list_deduplicate_alike(specs: list) -> None:
         for a in acts:
             writer.begin()
             with store.atomic():
-                writer._store_file(a.source_file, a.source_hash, [a])
+                writer._store_file(a.source_file, a.source_hash, [(a, None)])  # (no laps sent as text)
         writer.commit()
         stored = sorted(x.source_hash for x in store.activities("a"))
     kept = _reference(acts)

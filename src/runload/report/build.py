@@ -113,7 +113,7 @@ def build_report(a: Assessment, period: Period | None = None, *, weeks_shown: in
         findings=shown, earlier_findings=earlier, limits=_limit_lines(lim, athlete.units),
         limits_mode=lim.mode, limits_sentence=lim.sentence(athlete.units), limits_guidance=lim.guidance,
         limits_basis=dict(lim.basis), weeks=weeks, runs=_runs(a.activities, period), pain=pain,
-        shoes=_shoes(a.activities, period.end, a.shoes), charts=[], notes=notes, method_notes=method_notes,
+        shoes=_shoes(a, period.end), charts=[], notes=notes, method_notes=method_notes,
         pain_story=pain_story(a.pain),
         assessment=a, plan=plan, load_weeks=load_weeks(a, weeks), load_note=load_note(a),
     )
@@ -255,12 +255,13 @@ def pain_story(pain: Any) -> PainStory | None:
     return PainStory(flags, episodes, lines, cites, resolved, clearances)
 
 
-def _shoes(activities: Sequence[Activity], end: date, shoes: Sequence[Any] = ()) -> list[ShoeRow]:
-    """Kilometres per shoe up to ``end`` (:func:`runload.shoes.shoe_totals`, the count the shoe
-    rule judges): shoes with runs in runload, most kilometres first."""
+def _shoes(a: Any, end: date) -> list[ShoeRow]:
+    """Kilometres per shoe up to ``end`` (:func:`runload.shoes.shoe_totals` of the runs the
+    series holds, the count the shoe rule judges): shoes with runs in runload, most kilometres
+    first."""
 
     rows = []
-    for t in shoe_totals(activities, shoes, end):
+    for t in shoe_totals(a.activities, a.shoes, end, per=a.frames.shoe_runs(end)):
         if not t.runs or t.first_used is None or t.last_used is None:
             continue
         retired = t.retired(end)

@@ -94,7 +94,8 @@ def html_against_text(store: Store) -> bool:
 def forget() -> None:
     """Drop what this process keeps from an earlier run (the report's templates, the chart fonts,
     drawn labels and markers): each timed email run pays for them as a weekly run, a fresh
-    process, does. Imported modules stay, as for the roster (and pandas for both)."""
+    process, does. Imported modules stay, as for the roster (and pandas for both), and so do the
+    compiled templates runload keeps on disk (a weekly run finds last week's run's)."""
     html._env.cache_clear()
     for name in ("_font", "_label", "_label_small", "_marker", "_solid", "_palette"):
         cached = getattr(raster, name, None)

@@ -9,13 +9,17 @@ reads the same offline, in a mail attachment, or printed.
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from runload import __version__
 from runload.report import colours, fmt
 from runload.report.charts import render_available
 from runload.report.model import Report, Roster
@@ -32,10 +36,40 @@ def _visible(value: Any) -> Any:
     return terminal(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
+class _Compiled(jinja2.FileSystemBytecodeCache):
+    """The templates compiled once and kept between runs (compiling them is about a tenth of a
+    second: as much as building ten reports), in Jinja's own folder for this user under the
+    system's temporary folder (made readable by the user only; Jinja refuses one that another
+    user owns or others can open). Each file is named for this runload, this Jinja and this
+    module's text (the environment's options: a change to them compiles anew), and Jinja checks
+    each template's text against the one compiled. A file that cannot be read or written is
+    compiled in this process, as without the folder."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - a damaged file (cut short, garbled) fails in many ways
+            bucket.reset()  # compiled anew, and the file written again
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _compiled() -> _Compiled | None:
+    """The folder of compiled templates, or None where there is no safe one."""
+    key = hashlib.sha256(f"{__version__} {jinja2.__version__} ".encode() + Path(__file__).read_bytes()).hexdigest()
+    try:
+        return _Compiled(pattern=f"runload-{key[:16]}-%s.cache")
+    except (OSError, RuntimeError):  # no temporary folder, or one runload must not trust
+        return None
+
+
 @cache
 def _env() -> Any:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("runload.report", "templates"),
+        bytecode_cache=_compiled(),
         autoescape=True,  # every template, whatever its extension
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -58,10 +58,10 @@ class _Compiled(jinja2.FileSystemBytecodeCache):
 
 def _compiled() -> _Compiled | None:
     """The folder of compiled templates, or None where there is no safe one."""
-    key = hashlib.sha256(f"{__version__} {jinja2.__version__} ".encode() + Path(__file__).read_bytes()).hexdigest()
     try:
-        return _Compiled(pattern=f"runload-{key[:16]}-%s.cache")
-    except (OSError, RuntimeError):  # no temporary folder, or one runload must not trust
+        key = hashlib.sha256(f"{__version__} {jinja2.__version__} ".encode() + Path(__file__).read_bytes())
+        return _Compiled(pattern=f"runload-{key.hexdigest()[:16]}-%s.cache")
+    except (OSError, RuntimeError):  # no temporary folder, one runload must not trust, or no module text
         return None
 
 

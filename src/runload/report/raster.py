@@ -144,7 +144,7 @@ class _Painter:
         # that sets pixels (an opaque fill: the same colours, without blending each pixel)
         self.blend = self.draw.draw
         self.solid = ImageDraw.Draw(self.image).draw
-        # (colour, opacity 0-255, or -1 for a mask's solid colour): Pillow's ink for it
+        # (colour, opacity 0-255): Pillow's ink for it (in the core that paints that opacity)
         self.inks: dict[tuple[str, int], int] = {}
 
     def xy(self, x: float, y: float) -> tuple[float, float]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from runload import units as u
@@ -81,6 +82,35 @@ def week_km(w: WeekRow, units: str = "km") -> str:
 def longest_km(w: WeekRow, units: str = "km") -> str:
     """A week's longest run for a table column headed with the unit."""
     return u.number(w.longest_run_km, units) if w.has_data else "-"
+
+
+RECENT_WEEKS = 8  # the weeks a report's table of recent weeks covers
+
+
+def recent_weeks(weeks: Sequence[WeekRow], units: str = "km", *, latest_first: bool = False,
+                 n: int = RECENT_WEEKS) -> list[tuple[list[str], bool]]:
+    """The last ``n`` weeks as table rows (week, distance, runs, longest run, change, other
+    sports' minutes) with whether the row is a gap: weeks in a row without any recorded
+    activity are one row, from the first one's Monday to the last one's Sunday (a break of six
+    weeks is one line saying so, not six saying "no data")."""
+    out: list[tuple[list[str], bool]] = []
+    shown = list(weeks[-n:])
+    i = 0
+    while i < len(shown):
+        w = shown[i]
+        if w.has_data:
+            out.append(([w.week_start.isoformat(), week_km(w, units), str(w.runs), longest_km(w, units), change(w),
+                         f"{w.cross_training_min:.0f}"], False))
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(shown) and not shown[j + 1].has_data:
+            j += 1
+        when = w.week_start.isoformat() if j == i else \
+            f"{w.week_start.isoformat()} to {(shown[j].week_start + timedelta(days=6)).isoformat()}"
+        out.append(([when, week_km(w, units), "-", longest_km(w, units), change(w), "-"], True))
+        i = j + 1
+    return out[::-1] if latest_first else out
 
 
 def distance(km: float | None, units: str = "km", digits: int = 1) -> str:

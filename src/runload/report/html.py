@@ -77,9 +77,9 @@ def _env() -> Any:
         finalize=_visible,
     )
     env.globals.update(
-        when=fmt.finding_when, numbers=fmt.finding_numbers, why=fmt.why, week_km=fmt.week_km,
-        longest_km=fmt.longest_km, distance=fmt.distance, limit=fmt.limit, dist_number=fmt.dist_number, shoe_reminders=fmt.shoe_reminders, dist_label=fmt.dist_label,
-        change=fmt.change, score=fmt.score, where=fmt.pain_where, supporting_lines=fmt.supporting_lines,
+        when=fmt.finding_when, numbers=fmt.finding_numbers, why=fmt.why, recent_weeks=fmt.recent_weeks,
+        distance=fmt.distance, limit=fmt.limit, dist_number=fmt.dist_number, shoe_reminders=fmt.shoe_reminders, dist_label=fmt.dist_label,
+        score=fmt.score, where=fmt.pain_where, supporting_lines=fmt.supporting_lines,
         citations=fmt.citations, guidance_label=fmt.guidance_label, duration=fmt.duration, pace=fmt.pace,
         number=fmt.number, bpm=fmt.bpm, load_table=fmt.load_table, swelling=fmt.swelling, relieved=fmt.relieved,
         # runload's own stylesheet, not text to escape: escaped, the quotes around "Segoe UI"

@@ -152,13 +152,11 @@ def render_markdown(report: Report) -> str:
         for f in report.findings:
             lines += _evidence(f)
         lines.append("")
-    shown = report.weeks[-8:]
+    shown = report.weeks[-fmt.RECENT_WEEKS:]
     if any(w.has_data for w in shown):
         lines += [f"### Last {len(shown)} weeks (running)", ""]
         lines += _table(["week", km, "runs", f"longest {km}", "change", "other sport min"],
-                        [[w.week_start.isoformat(), fmt.week_km(w, units), w.runs if w.has_data else "-",
-                          fmt.longest_km(w, units), fmt.change(w),
-                          f"{w.cross_training_min:.0f}" if w.has_data else "-"] for w in shown], "lrrrrr")
+                        [cells for cells, _gap in fmt.recent_weeks(shown, units)], "lrrrrr")
         lines.append("")
     if report.load_weeks:
         lines += ["### Load beyond distance", ""]

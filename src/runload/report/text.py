@@ -19,7 +19,6 @@ from runload.report.roster import status_words
 from runload.report.table import table
 
 WIDTH = 100
-WEEKS_IN_TEXT = 8
 _ANSI = {"bold": "1", "dim": "2"}  # a status level's style is its colour's (runload.report.colours)
 
 
@@ -185,12 +184,10 @@ def _more(report: Report, units: str) -> list[str]:
         lines += ["", "Evidence and sources"]
         for f in report.findings:
             lines += _evidence(f)
-    shown = report.weeks[-WEEKS_IN_TEXT:]
+    shown = report.weeks[-fmt.RECENT_WEEKS:]
     if any(w.has_data for w in shown):
         lines += ["", f"Last {len(shown)} weeks (running)"]
-        rows = [[w.week_start.isoformat(), fmt.week_km(w, units), w.runs if w.has_data else "-",
-                 fmt.longest_km(w, units), fmt.change(w),
-                 f"{w.cross_training_min:.0f}" if w.has_data else "-"] for w in shown]
+        rows = [cells for cells, _gap in fmt.recent_weeks(shown, units)]
         lines.append(_table(["week", km, "runs", f"longest {km}", "change", "other sport min"], rows, align="lrrrrr"))
     if report.shoes:
         lines += ["", f"Shoes (running {km}, all time)"]

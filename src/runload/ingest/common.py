@@ -46,6 +46,9 @@ def floats(texts: Sequence[str | None], lo: float, hi: float) -> tuple[np.ndarra
             out[np.isnan(out)] = np.inf  # a value written as "nan"
         except (TypeError, ValueError):
             out = _some_floats(texts)
+    least, most = out.min(), out.max()  # (NaN when one is NaN)
+    if lo <= least and most <= hi and math.isfinite(least) and math.isfinite(most):
+        return out, 0  # every value written, finite and in range: none to look for
     wrong = np.isinf(out) | (out < lo) | (out > hi)
     bad = int(wrong.sum())
     if bad:
@@ -201,17 +204,23 @@ def _utc_times(texts: Sequence[str | None]) -> np.ndarray | None:
     if not texts or not all(texts):
         return None
     joined = "\n".join(cast("Sequence[str]", texts))
+    written: Sequence[str] | np.ndarray | None
     if joined.count("\n") == len(texts) - 1:  # (a time with a line break in it: one at a time)
-        z_times, plain_times = _UTC_FILES
-        if not (z_times.fullmatch(joined) or _written_alike(joined, len(texts)) or plain_times.fullmatch(joined)):
-            return None
-        written = (joined + "\n").replace("+00:00\n", "\n").replace("Z\n", "\n")[:-1].split("\n")
+        written = _z_written_alike(joined, len(texts))
+        if written is None:
+            z_times, plain_times = _UTC_FILES
+            if not (z_times.fullmatch(joined) or _written_alike(joined, len(texts)) or plain_times.fullmatch(joined)):
+                return None
+            written = (joined + "\n").replace("+00:00\n", "\n").replace("Z\n", "\n")[:-1].split("\n")
     else:
         written = [x[:-1] for x in texts if isinstance(x, str) and x[-1:] == "Z" and x[10:11] == "T" and x[:1].isdigit()]
         if len(written) != len(texts):
             return None
     try:
-        stamps = np.array(written, dtype="datetime64[us]")
+        if isinstance(written, np.ndarray):
+            stamps = written.astype("datetime64[us]")
+        else:
+            stamps = np.array(written, dtype="datetime64[us]")
     except ValueError:
         return None
     if np.isnat(stamps).any():
@@ -221,6 +230,23 @@ def _utc_times(texts: Sequence[str | None]) -> np.ndarray | None:
 
 _ONE_PLAIN_TIME = re.compile(_PLAIN_TIME)
 _MANY_TIMES = 64  # fewer times are quicker read by the regular expressions than by numpy
+
+
+def _z_written_alike(joined: str, n: int) -> np.ndarray | None:
+    """The ``n`` times joined by line breaks without their ``Z``, as ASCII bytes of one width
+    (numpy reads them as it reads the same text), when every one is as long as the first and
+    matches ``_Z_TIME``: a digit first, a ``T`` 11th, a ``Z`` last (none holds a line break: each
+    line break is where the widths put one). Quicker than the regular expression and splitting
+    the text over many times; None says nothing (the regular expressions decide)."""
+    width = (len(joined) + 1) // n - 1
+    if (n < _MANY_TIMES or width < 12 or (width + 1) * n - 1 != len(joined) or not joined.isascii()
+            or "\0" in joined):  # (numpy's bytes end at a NUL)
+        return None
+    rows = np.frombuffer(joined.encode("ascii") + b"\n", dtype=np.uint8).reshape(n, width + 1)
+    if not ((rows[:, width] == 10).all() and (rows[:, width - 1] == 90).all() and (rows[:, 10] == 84).all()
+            and ((rows[:, 0] - np.uint8(48)) < 10).all()):
+        return None
+    return np.ascontiguousarray(rows[:, :width - 1]).view(f"S{width - 1}").ravel()
 
 
 def _written_alike(joined: str, n: int) -> bool:

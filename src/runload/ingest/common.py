@@ -269,14 +269,18 @@ def _written_alike(joined: str, n: int) -> bool:
 
 def _bounded(t: np.ndarray, texts: Sequence[str | None], naive: bool) -> Times:
     """:class:`Times` from seconds: impossible times dropped, the zone of the first one kept."""
-    wrong = np.isinf(t) | (t < EARLIEST_S) | (t >= LATEST_S)
-    bad = int(wrong.sum())
-    if bad:
-        t[wrong] = np.nan
+    bad = 0
+    if len(t) and EARLIEST_S <= t.min() and t.max() < LATEST_S:  # (NaN when one is NaN)
+        good = [0]  # every time possible (most files): none to look for
+    else:
+        wrong = np.isinf(t) | (t < EARLIEST_S) | (t >= LATEST_S)
+        bad = int(wrong.sum())
+        if bad:
+            t[wrong] = np.nan
+        good = np.flatnonzero(~np.isnan(t))[:1].tolist()
     offset = None
-    good = np.flatnonzero(~np.isnan(t))
-    if len(good):
-        first = str(texts[int(good[0])]).strip()
+    if good:
+        first = str(texts[good[0]]).strip()
         if first[-1:] not in ("Z", "z"):
             off = _iso(first).utcoffset()
             # +00:00 is UTC, as Z is: it says nothing about the local zone either

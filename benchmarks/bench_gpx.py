@@ -30,7 +30,8 @@ process, on the real files in ../shared/real_activities and on larger synthetic 
   what every file and lap costs, and a file whose points are written in several ways (a few
   without a position first, as MapMyRide writes them) is read by the regular expressions'
   alternation. Reading a column with ``float()`` is no longer the largest part, and the reader
-  went from about 5.8x tcxparser to 6-7.5x (1.3-1.4x the reader before, ``--compare``); 10x
+  went from about 4-6x tcxparser to 5-8x (runs differ on a busy machine; 1.1-1.4x the reader
+  before, ``--compare``, in the same runs); 10x
   tcxparser was not reached: what is left is spread over the parts above, none of them half.
 
 Timings are CPU time of this process (``time.process_time``: a busy machine's other work does

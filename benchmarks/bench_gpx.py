@@ -18,16 +18,21 @@ process, on the real files in ../shared/real_activities and on larger synthetic 
   Python's ``float()`` of each number, nothing else), and ``float()`` of each number alone.
   runload's reader takes the texts of a container whose points are all written alike (tags and
   blanks) out without the regular expression (``runload.ingest.xmlbytes.Split._literal``: numpy
-  finds the tags, one string holds the texts) and reads each distinct text of a column whose
-  values repeat often once (heart rates, cadences), so it is not bound by ``floor``. Measured,
-  that is a few percent of a large file's reading (numpy goes over the whole text as the regular
-  expression did, a little quicker) and nothing on the small real files, whose time goes to what
-  every file and lap costs (lxml's outline, the laps' summaries, a time parse per lap and per
-  track). In a one-hour Garmin file about 30% goes to ``float()``, 25-30% to taking the texts
-  out, 15% to decoding and checking the text, 11% to the times, the rest to the outline and
-  arrays. ``float()`` alone is 13-23x tcxparser and the reader about 0.3-0.4x of it: 10x
-  tcxparser would need everything but ``float()`` to cost less than ``float()`` itself, where
-  it costs twice as much.
+  finds the tags, one string holds the texts) and reads a column of numbers as one JSON array
+  with orjson (``runload.ingest.common.json_numbers``: exact, about 3x ``float()`` per column, the
+  array made included), so it is not bound by ``floor``. Where the time goes now (py-spy over a
+  one-hour Garmin file): about 30% taking the texts out and checking them (``_literal``, most of
+  it numpy gathering the texts' characters and Python splitting them into strings, which the
+  check that every point is written as the first one needs), 7% numpy finding the '<' of each
+  container, 15% taking the file apart (decoding it, looking for characters XML does not allow,
+  finding the containers), 13% the numbers (orjson and the arrays), 11% the times, the rest the
+  outline (lxml), the laps' summaries and arrays. Small files (the real ones) spend theirs on
+  what every file and lap costs, and a file whose points are written in several ways (a few
+  without a position first, as MapMyRide writes them) is read by the regular expressions'
+  alternation. Reading a column with ``float()`` is no longer the largest part, and the reader
+  went from about 4-6x tcxparser to 5-8x (runs differ on a busy machine; 1.1-1.4x the reader
+  before, ``--compare``, in the same runs); 10x
+  tcxparser was not reached: what is left is spread over the parts above, none of them half.
 
 Timings are CPU time of this process (``time.process_time``: a busy machine's other work does
 not count), each reader run in turn on each file (interleaved, the order rotated every round),

@@ -114,3 +114,28 @@ def test_times_written_alike_are_found_so() -> None:
     assert common._written_alike("\n".join(texts), len(texts))
     assert not common._written_alike("\n".join(texts[:-1] + ["2022-11-12T15:59:59.000000+00:01"]), len(texts))
     assert_same_times(list(texts))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["2024-05-06T07:00:00Z", "2024-05-06T07:00:00.000Z", "2024-05-06T07:00:00+00:00Z",
+                        "2024-05-06T07:00:00ZZ", "2024-05-06 07:00:00Z", "2024-05-06T07:00:00.123456789Z"]),
+       st.integers(60, 90),
+       st.lists(st.tuples(st.integers(0, 99), st.integers(0, 40), st.sampled_from("0123456789-T:.Z+ az\0\u0661")),
+                max_size=4))
+def test_z_times_written_alike_are_times_the_z_pattern_matches(first: str, n: int,
+                                                              changes: list[tuple[int, int, str]]) -> None:
+    """Many times ending in ``Z`` found written alike by numpy (``_z_written_alike``) are times the
+    ``Z`` pattern matches, and read as before."""
+    texts = _alike(first, n, changes)
+    joined = "\n".join(texts)
+    if common._z_written_alike(joined, n) is not None:
+        assert common._UTC_FILES[0].fullmatch(joined)
+    assert_same_times(list(texts))
+
+
+def test_z_times_written_alike_are_found_so() -> None:
+    texts = [f"2024-05-06T07:{m:02d}:{s:02d}.000Z" for m in range(10) for s in range(60)]
+    assert common._z_written_alike("\n".join(texts), len(texts)) is not None
+    assert common._z_written_alike("\n".join(texts[:-1] + ["2024-05-06T07:59:59.00Z"]), len(texts)) is None
+    assert common._z_written_alike("\n".join(texts[:-1] + ["2024-05-06T07:59:59.000+"]), len(texts)) is None
+    assert_same_times(list(texts))

@@ -11,10 +11,12 @@ read the quick way (not handed back to lxml), and hostile files never are."""
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -425,3 +427,20 @@ def test_the_ways_of_the_last_file_are_used_only_where_they_match() -> None:
     for data in files * 2:
         assert quick(data, "m.gpx")
         assert_quick_reads_as_lxml(data, "m.gpx")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["<", "</", ">", "/>", " ", "\t", "\n", "/", "Track", "Trackpoint", "trkseg", "ns:",
+                                  "k", "kk", "ab", "a", "Trk", "é", "T", "x"]), max_size=30).map("".join),
+       st.sampled_from(["Track", "trkseg", "Trk", "kk", "aba"]),
+       st.integers(0, 10))
+def test_names_found_by_numpy_are_the_regular_expressions(text: str, name: str, pos: int) -> None:
+    """A container's name found in an ASCII text by numpy (``_named_at``) stands where the regular
+    expression finds it, and the tags read back from it are the same."""
+    pos = min(pos, len(text))
+    found = [m.start() for m in re.compile(re.escape(name) + xmlbytes._NAME_ENDS).finditer(text, pos)]
+    if text.isascii() and not xmlbytes._bordered(name):
+        codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+        assert xmlbytes._named_at(codes, pos, name.encode("ascii")).tolist() == found
+        assert list(xmlbytes._containers(text, pos, name, codes)) == list(xmlbytes._containers(text, pos, name))
+    assert xmlbytes._bordered("aba") and xmlbytes._bordered("kk") and not xmlbytes._bordered("Track")

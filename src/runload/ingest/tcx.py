@@ -181,24 +181,6 @@ def _value(text: str, lo: float, hi: float, what: str, td: TcxData) -> float | N
     return v
 
 
-_REPEATS = 128  # the first values of a column that tell whether its values repeat
-
-
-def _floats(texts: list[str | None], lo: float, hi: float) -> tuple[np.ndarray, int]:
-    """:func:`runload.ingest.common.floats` of a column, each text read once where a few texts
-    repeat (heart rates, cadences, altitudes): ``floats`` reads each text on its own, so its
-    values are those of the distinct texts, looked up (a column with a value it drops is read
-    whole, for its count)."""
-    if len(texts) < 2 * _REPEATS or len(set(texts[:_REPEATS])) > _REPEATS // 8 or not any(texts):
-        return floats(texts, lo, hi)  # (values that repeat less, or none written at all)
-    distinct = list(dict.fromkeys(texts))
-    values, bad = floats(distinct, lo, hi)
-    if bad or 4 * len(distinct) > len(texts):
-        return floats(texts, lo, hi)
-    lookup = dict(zip(distinct, values.tolist()))
-    return np.fromiter(map(lookup.__getitem__, texts), dtype=np.float64, count=len(texts)), 0
-
-
 class _Points:
     """One lap's track points, turned into numbers a chunk at a time (memory stays small)."""
 
@@ -214,7 +196,7 @@ class _Points:
         for i in range(1, 8):
             lo_hi = _POINT_BOUNDS[i]
             assert lo_hi is not None
-            values, bad = _floats(columns[i], *lo_hi)
+            values, bad = floats(columns[i], *lo_hi)
             self.columns[i].append(values)
             self.bad[i] += bad
 

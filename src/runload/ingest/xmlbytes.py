@@ -63,7 +63,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -376,24 +376,24 @@ class Split:
     """A file taken apart: its outline for lxml (each container emptied) and its containers' points."""
 
     def __init__(self, text: str, outline: bytes, spans: list[tuple[int, int]], layout: Layout, ns: str,
-                 spaces: dict[str, str]) -> None:
+                 spaces: dict[str, str], codes: np.ndarray | None = None) -> None:
         self.text, self.outline, self.spans = text, outline, spans
         self.layout, self.ns, self.spaces = layout, ns, spaces
         self._key = (layout, ns, tuple(sorted(spaces.items())))
         self.templates: list[_Template] = []  # the ways this file writes its points, found so far
-        self._bytes: np.ndarray | None = None  # an ASCII text's characters, as bytes
+        self.codes = codes  # an ASCII text's characters, as bytes (None: not known yet, or not ASCII)
 
     def _tags(self, a: int, b: int, where: bool) -> np.ndarray | int:
         """Where each '<' between ``a`` and ``b`` stands, found by numpy, if ``where`` and a
         character is a byte (ASCII) and there are enough of them to be read so
         (:meth:`_literal`); else how many there are."""
-        if self._bytes is None:
+        if self.codes is None:
             if not self.text.isascii():
                 return self.text.count("<", a, b)
-            self._bytes = np.frombuffer(self.text.encode("ascii"), dtype=np.uint8)
+            self.codes = np.frombuffer(self.text.encode("ascii"), dtype=np.uint8)
         if not where or b - a < _LITERAL_CHARS:
-            return int(np.count_nonzero(self._bytes[a:b] == 60))
-        return np.flatnonzero(self._bytes[a:b] == 60) + a
+            return int(np.count_nonzero(self.codes[a:b] == 60))
+        return np.flatnonzero(self.codes[a:b] == 60) + a
 
     def points(self, k: int) -> Iterator[Columns]:
         """The values of the points of the ``k``-th container (in the file's order), as lxml's
@@ -519,7 +519,7 @@ class Split:
         n, odd = divmod(len(at), t.tags)
         if not regions or odd or not n:
             return None
-        text, buf = self.text, self._bytes
+        text, buf = self.text, self.codes
         assert buf is not None
         first = t.regex.match(text, int(at[0]), b)
         if first is None or (n > 1 and first.end() > int(at[t.tags])):
@@ -585,14 +585,19 @@ def _alternation(sources: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"({s})" for s in sources), re.ASCII)
 
 
-def _containers(text: str, pos: int, local: str) -> Iterator[tuple[int, bool, str]]:
+def _containers(text: str, pos: int, local: str, codes: np.ndarray | None = None) -> Iterator[tuple[int, bool, str]]:
     """Where each tag of a container starts, whether it is an end tag, and its prefix: the name
-    found by ``str.find`` (a regular expression would try every '<'), the tag read back from it."""
+    found (a regular expression matching the tag would try every '<'), the tag read back from it.
+    ``codes``: the text's characters as bytes, when it is ASCII (numpy finds the name quicker)."""
     name = _NAMED.get(local)
     if name is None:
-        name = _NAMED[local] = re.compile(re.escape(local) + "(?=[ \t\n/>])")
-    for m in name.finditer(text, pos):
-        i = m.start()
+        name = _NAMED[local] = re.compile(re.escape(local) + _NAME_ENDS)
+    found: Iterable[int]
+    if codes is not None and local.isascii() and not _bordered(local):
+        found = _named_at(codes, pos, local.encode("ascii")).tolist()
+    else:
+        found = (m.start() for m in name.finditer(text, pos))
+    for i in found:
         lt = text.rfind("<", pos, i)
         tag = _OPENING.fullmatch(text, lt, i) if lt >= 0 else None
         if tag is not None:
@@ -600,6 +605,25 @@ def _containers(text: str, pos: int, local: str) -> Iterator[tuple[int, bool, st
 
 
 _NAMED: dict[str, re.Pattern[str]] = {}
+_NAME_ENDS = "(?=[ \t\n/>])"  # what may follow a tag's name
+
+
+def _bordered(name: str) -> bool:
+    """Whether the name begins with what it ends with (``abab``): two of it may overlap."""
+    return any(name[:k] == name[-k:] for k in range(1, len(name)))
+
+
+def _named_at(codes: np.ndarray, pos: int, name: bytes) -> np.ndarray:
+    """Where ``name`` followed by one of :data:`_NAME_ENDS` stands from ``pos`` in the characters
+    ``codes`` (bytes), in order: where the regular expression matching them finds them, when the
+    name is not :func:`_bordered` (no two overlap)."""
+    n = len(codes)
+    at = np.flatnonzero(codes[pos:] == name[0]) + pos
+    at = at[at + len(name) < n]  # (the end needs a character after the name)
+    for k in range(1, len(name)):
+        at = at[codes[at + k] == name[k]]
+    end = codes[at + len(name)]
+    return at[(end == 32) | (end == 9) | (end == 10) | (end == 47) | (end == 62)]
 _OPENING = re.compile(rf"<(/?)(?:({_NAME}):)?")
 
 
@@ -658,7 +682,8 @@ def split(data: bytes, layout: Layout) -> Split | None:
     prefixes: set[str] = set()  # the containers' prefixes
     kept = 0  # the text up to here is in the outline
     inside = -1  # where the open container's points start (-1: none open)
-    for at, closing, prefix in _containers(text, root.end(), layout.container):
+    codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8) if text.isascii() else None
+    for at, closing, prefix in _containers(text, root.end(), layout.container, codes):
         prefixes.add(prefix)
         if spaces.get(prefix, None if prefix else "") != ns:
             return None  # a container in another namespace
@@ -691,7 +716,7 @@ def split(data: bytes, layout: Layout) -> Split | None:
     if shadowed & ({""} | prefixes):
         return None
     spaces = {p: uri for p, uri in spaces.items() if p not in shadowed}
-    return Split(text, outline.encode("utf-8"), spans, layout, ns, spaces)
+    return Split(text, outline.encode("utf-8"), spans, layout, ns, spaces, codes)
 
 
 __all__ = ["CHUNK_CHARS", "MAX_BYTES", "Columns", "Layout", "Split", "Unsure", "split"]

@@ -624,6 +624,8 @@ def _named_at(codes: np.ndarray, pos: int, name: bytes) -> np.ndarray:
         at = at[codes[at + k] == name[k]]
     end = codes[at + len(name)]
     return at[(end == 32) | (end == 9) | (end == 10) | (end == 47) | (end == 62)]
+
+
 _OPENING = re.compile(rf"<(/?)(?:({_NAME}):)?")
 
 

@@ -6,6 +6,7 @@ time by ``datetime.fromisoformat`` one at a time)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pytest
@@ -93,19 +94,33 @@ def _alike(first: str, n: int, changes: list[tuple[int, int, str]]) -> list[str]
     return ["".join(r) for r in rows]
 
 
+# (a way of finding many times written alike, the pattern that must match what it finds, first
+# times to copy, how many, the characters changed in the copies)
+_ALIKE = [
+    (lambda joined, n: common._written_alike(joined, n), 1,
+     ["2024-05-06T07:00:00Z", "2022-11-12T15:58:25.849800+00:00", "2024-05-06T07:00+00:00", "2024-05-06T07Z",
+      "2024-05-06T07:00:00.+00:00", "2024-05-06T07:00:00+01:00"], 64, "0123456789-T:.Z+ a\u0661"),
+    (lambda joined, n: common._z_written_alike(joined, n) is not None, 0,
+     ["2024-05-06T07:00:00Z", "2024-05-06T07:00:00.000Z", "2024-05-06T07:00:00+00:00Z", "2024-05-06T07:00:00ZZ",
+      "2024-05-06 07:00:00Z", "2024-05-06T07:00:00.123456789Z"], 60, "0123456789-T:.Z+ az\0\u0661"),
+]
+
+
+@pytest.mark.parametrize(("found", "pattern", "firsts", "least", "chars"), _ALIKE, ids=["plain", "z"])
 @settings(max_examples=400, deadline=None)
-@given(st.sampled_from(["2024-05-06T07:00:00Z", "2022-11-12T15:58:25.849800+00:00", "2024-05-06T07:00+00:00",
-                        "2024-05-06T07Z", "2024-05-06T07:00:00.+00:00", "2024-05-06T07:00:00+01:00"]),
-       st.integers(64, 90),
-       st.lists(st.tuples(st.integers(0, 99), st.integers(0, 40), st.sampled_from("0123456789-T:.Z+ a\u0661")),
-                max_size=4))
-def test_times_written_alike_are_times_the_pattern_matches(first: str, n: int, changes: list[tuple[int, int, str]]) -> None:
-    """Many times found written alike by numpy (``_written_alike``) are times the plain ISO pattern
-    matches, and read as before."""
+@given(data=st.data())
+def test_times_written_alike_are_times_the_pattern_matches(found: Any, pattern: int, firsts: list[str], least: int,
+                                                          chars: str, data: st.DataObject) -> None:
+    """Many times found written alike by numpy (``_written_alike``; ``_z_written_alike`` for
+    times ending in ``Z``) are times the plain ISO (or the ``Z``) pattern matches, and read as before."""
+    first = data.draw(st.sampled_from(firsts))
+    n = data.draw(st.integers(least, 90))
+    changes = data.draw(st.lists(st.tuples(st.integers(0, 99), st.integers(0, 40), st.sampled_from(chars)),
+                                 max_size=4))
     texts = _alike(first, n, changes)
     joined = "\n".join(texts)
-    if common._written_alike(joined, n):
-        assert common._UTC_FILES[1].fullmatch(joined)
+    if found(joined, n):
+        assert common._UTC_FILES[pattern].fullmatch(joined)
     assert_same_times(list(texts))
 
 
@@ -116,21 +131,6 @@ def test_times_written_alike_are_found_so() -> None:
     assert_same_times(list(texts))
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.sampled_from(["2024-05-06T07:00:00Z", "2024-05-06T07:00:00.000Z", "2024-05-06T07:00:00+00:00Z",
-                        "2024-05-06T07:00:00ZZ", "2024-05-06 07:00:00Z", "2024-05-06T07:00:00.123456789Z"]),
-       st.integers(60, 90),
-       st.lists(st.tuples(st.integers(0, 99), st.integers(0, 40), st.sampled_from("0123456789-T:.Z+ az\0\u0661")),
-                max_size=4))
-def test_z_times_written_alike_are_times_the_z_pattern_matches(first: str, n: int,
-                                                              changes: list[tuple[int, int, str]]) -> None:
-    """Many times ending in ``Z`` found written alike by numpy (``_z_written_alike``) are times the
-    ``Z`` pattern matches, and read as before."""
-    texts = _alike(first, n, changes)
-    joined = "\n".join(texts)
-    if common._z_written_alike(joined, n) is not None:
-        assert common._UTC_FILES[0].fullmatch(joined)
-    assert_same_times(list(texts))
 
 
 def test_z_times_written_alike_are_found_so() -> None:

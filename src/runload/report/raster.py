@@ -140,25 +140,14 @@ class _Painter:
         self.s = scale
         self.image = Image.new("RGB", (round(d.width * scale), round(d.height * scale)), "white")
         self.draw = ImageDraw.Draw(self.image, "RGBA")  # RGBA: translucent fills blend
-        # Pillow's drawing cores (ImageDraw less its argument parsing): one that blends, and one
-        # that sets pixels (an opaque fill: the same colours, without blending each pixel)
-        self.blend = self.draw.draw
-        self.solid = ImageDraw.Draw(self.image).draw
+        # the rectangles of Pillow's drawing cores (ImageDraw less its argument parsing): one that
+        # blends, and one that sets pixels (an opaque fill: the same colours, without blending)
+        self.blend = self.draw.draw.draw_rectangle
+        self.solid = ImageDraw.Draw(self.image).draw.draw_rectangle
         self.paste = self.image.im.paste
-        # colour: {opacity 0-255: the drawing core's rectangle for that opacity and its ink}
-        self.inks: dict[str, dict[int, tuple[Callable[..., None], int]]] = {}
 
     def xy(self, x: float, y: float) -> tuple[float, float]:
         return x * self.s, y * self.s
-
-    def ink(self, colour: str, a: int) -> tuple[Callable[..., None], int]:
-        """The drawing core's rectangle and ink for ``colour`` at opacity ``a`` (0-255): the
-        core that sets pixels for an opaque one (the same colours, without blending each
-        pixel), the one that blends for a translucent one."""
-        core = self.solid if a == 255 else self.blend
-        r, g, b, _ = _rgb(colour)
-        ink = self.inks.setdefault(colour, {})[a] = core.draw_rectangle, core.draw_ink((r, g, b, a) if a < 255 else (r, g, b))
-        return ink
 
     def box(self, x0: float, y0: float, x1: float, y1: float, colour: str, alpha: float = 1.0) -> None:
         """Fill the box from (x0, y0) to (x1, y1) (pixels, exact edges). The ends of a box at
@@ -177,13 +166,12 @@ class _Painter:
             y1 = ry1
         if x1 <= x0 or y1 <= y0:
             return
-        inks = self.inks.get(colour) or {}
+        inks = _opacities(colour)
         if x0 == rx0 and x1 == rx1 and y0 == ry0 and y1 == ry1:
             # whole pixels (most bars, bands and ticks): one rectangle, covered all over
             a = round(255 * alpha)
             if a:
-                fill, ink = inks.get(a) or self.ink(colour, a)
-                fill((rx0, ry0, rx1 - 1, ry1 - 1), ink, 1)
+                (self.solid if a == 255 else self.blend)((rx0, ry0, rx1 - 1, ry1 - 1), inks[a], 1)
             return
         xs = _spans(x0, x1) if y1 - y0 > LINE_PX else ((rx0, rx1 if rx1 > rx0 else rx0 + 1, 1.0),)
         ys = _spans(y0, y1) if x1 - x0 > LINE_PX else ((ry0, ry1 if ry1 > ry0 else ry0 + 1, 1.0),)
@@ -194,8 +182,7 @@ class _Painter:
                     continue  # a corner pixel: a speck of colour, left out
                 a = round(alpha * cx * cy)
                 if a:
-                    fill, ink = inks.get(a) or self.ink(colour, a)
-                    fill((xa, ya, xb - 1, yb - 1), ink, 1)
+                    (self.solid if a == 255 else self.blend)((xa, ya, xb - 1, yb - 1), inks[a], 1)
 
     def lay(self, colour: str, at: tuple[int, int], mask: Any) -> None:
         """``colour`` laid on through ``mask`` (0 leaves a pixel, 255 paints it) from ``at``:
@@ -357,6 +344,18 @@ def _placed(text: str, size: float, bold: bool, anchor: str, rotate: bool, x: fl
     small = _label_small(text, size_px, bold, anchor, rotate, at[0] % k, at[1] % k)
     w, h = small.size
     return _solid(colour, w, h), (at[0] // k, at[1] // k, at[0] // k + w, at[1] // k + h), small.im
+
+
+@cache
+def _opacities(colour: str) -> tuple[int, ...]:
+    """Pillow's inks for ``colour`` over a picture ("RGB") at each opacity 0-255, by opacity:
+    translucent ones blend (where ImageDraw with "RGBA" paints them), the opaque one sets pixels
+    (the same colours, without blending each pixel)."""
+    from PIL import Image  # noqa: PLC0415 - Pillow only when a PNG is painted
+
+    r, g, b, _ = _rgb(colour)
+    ink = Image.core.draw(Image.core.fill("RGB", (1, 1), 0), 0).draw_ink
+    return tuple(ink((r, g, b, a)) for a in range(255)) + (ink((r, g, b)),)
 
 
 @lru_cache(maxsize=1024)

@@ -194,9 +194,9 @@ class _Painter:
 
     def smooth(self, colour: str, bounds: tuple[float, float, float, float], paint: Paint) -> None:
         """``paint(draw, at)`` on a mask of ``bounds`` at :data:`SUPERSAMPLE` times the size
-        (``draw`` an ImageDraw on it: the many lines and dots of hatching go straight to its
-        core, ``draw.draw``, less ImageDraw's argument handling; ``at``
-        turns picture pixels into the mask's), scaled down and laid on in ``colour``."""
+        (``draw``: an ImageDraw on the mask, the many lines and dots of hatching drawn by its
+        core ``draw.draw`` without ImageDraw's handling of arguments; ``at``: picture pixels
+        to the mask's), scaled down and laid on in ``colour``."""
         from PIL import Image, ImageDraw  # noqa: PLC0415 - Pillow only when a PNG is painted
 
         k = SUPERSAMPLE

@@ -173,9 +173,23 @@ class _Painter:
             if a:
                 (self.solid if a == 255 else self.blend)((rx0, ry0, rx1 - 1, ry1 - 1), inks[a], 1)
             return
-        xs = _spans(x0, x1) if y1 - y0 > LINE_PX else ((rx0, rx1 if rx1 > rx0 else rx0 + 1, 1.0),)
-        ys = _spans(y0, y1) if x1 - x0 > LINE_PX else ((ry0, ry1 if ry1 > ry0 else ry0 + 1, 1.0),)
         alpha *= 255
+        if y1 - y0 <= LINE_PX:  # a level line (or a dot): its ends rounded, each row one rectangle
+            xa, xb = rx0, (rx1 if rx1 > rx0 else rx0 + 1) - 1
+            for ya, yb, cy in _spans(y0, y1) if x1 - x0 > LINE_PX else ((ry0, ry1 if ry1 > ry0 else ry0 + 1, 1.0),):
+                a = round(alpha * cy)
+                if a:
+                    (self.solid if a == 255 else self.blend)((xa, ya, xb, yb - 1), inks[a], 1)
+            return
+        if x1 - x0 <= LINE_PX:  # an upright line: the same, by columns
+            ya, yb = ry0, (ry1 if ry1 > ry0 else ry0 + 1) - 1
+            for xa, xb, cx in _spans(x0, x1):
+                a = round(alpha * cx)
+                if a:
+                    (self.solid if a == 255 else self.blend)((xa, ya, xb - 1, yb), inks[a], 1)
+            return
+        xs = _spans(x0, x1)
+        ys = _spans(y0, y1)
         for ya, yb, cy in ys:
             for xa, xb, cx in xs:
                 if cx < 1 and cy < 1:

@@ -97,7 +97,7 @@ def forget() -> None:
     process, does. Imported modules stay, as for the roster (and pandas for both), and so do the
     compiled templates runload keeps on disk (a weekly run finds last week's run's)."""
     html._env.cache_clear()
-    for name in ("_font", "_label", "_label_small", "_marker", "_solid", "_palette"):
+    for name in ("_font", "_label", "_label_small", "_placed", "_marker", "_solid", "_opacities", "_palette"):
         cached = getattr(raster, name, None)
         if cached is not None:
             cached.cache_clear()

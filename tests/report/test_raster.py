@@ -49,3 +49,25 @@ def test_background_white_and_inks_exact() -> None:
 
 def test_same_drawing_same_bytes() -> None:
     assert to_png(_drawing()) == to_png(_drawing())
+
+
+def test_what_one_chart_paints_leaves_the_next_alone() -> None:
+    """Inks, markers and placed labels are kept from chart to chart: a chart painted after
+    others with the same inks at other opacities and the same labels elsewhere is the same."""
+    first = to_png(_drawing())
+    to_png(Drawing(200.0, 100.0, "Another", (
+        Rect(10.25, 40.5, 50.0, 50.0, "#0072B2", alpha=0.4),
+        Mark(40.0, 60.0, "o", 6.0, "#D55E00", "#D55E00"),
+        Text(50.0, 50.0, "Title", bold=True, colour="#0072B2"),
+    )))
+    assert to_png(_drawing()) == first
+
+
+def test_a_bar_edge_in_a_pixel_blends_it_by_cover() -> None:
+    scale = 110 / 72
+    # a bar whose left edge is half way into pixel 20 and whose top is on a pixel border
+    image = _pixels(to_png(Drawing(100.0, 60.0, "", (Rect(20.5 / scale, 10.0 / scale, 40.0 / scale, 30.0 / scale,
+                                                           "#0072B2"),))))
+    inside, edge, outside = (image.getpixel((x, 25)) for x in (30, 20, 19))
+    assert inside == INKS["#0072B2"] and outside == (255, 255, 255)
+    assert all(i < e < 255 for i, e in zip(inside, edge) if i < 255)  # between the ink and white

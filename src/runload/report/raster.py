@@ -140,12 +140,11 @@ class _Painter:
         self.s = scale
         self.image = Image.new("RGB", (round(d.width * scale), round(d.height * scale)), "white")
         self.draw = ImageDraw.Draw(self.image, "RGBA")  # RGBA: translucent fills blend
-        # Pillow's drawing cores (ImageDraw less its argument parsing): one that blends, and one
-        # that sets pixels (an opaque fill: the same colours, without blending each pixel)
-        self.blend = self.draw.draw
-        self.solid = ImageDraw.Draw(self.image).draw
-        # (colour, opacity 0-255): Pillow's ink for it (in the core that paints that opacity)
-        self.inks: dict[tuple[str, int], int] = {}
+        # the rectangles of Pillow's drawing cores (ImageDraw less its argument parsing): one that
+        # blends, and one that sets pixels (an opaque fill: the same colours, without blending)
+        self.blend = self.draw.draw.draw_rectangle
+        self.solid = ImageDraw.Draw(self.image).draw.draw_rectangle
+        self.paste = self.image.im.paste
 
     def xy(self, x: float, y: float) -> tuple[float, float]:
         return x * self.s, y * self.s
@@ -158,41 +157,60 @@ class _Painter:
         # each edge's nearest pixel border, snapped or not, is where a line's end is rounded to
         rx0, rx1, ry0, ry1 = round(x0), round(x1), round(y0), round(y1)
         if -_NEAR < x0 - rx0 < _NEAR:
-            x0 = float(rx0)
+            x0 = rx0
         if -_NEAR < x1 - rx1 < _NEAR:
-            x1 = float(rx1)
+            x1 = rx1
         if -_NEAR < y0 - ry0 < _NEAR:
-            y0 = float(ry0)
+            y0 = ry0
         if -_NEAR < y1 - ry1 < _NEAR:
-            y1 = float(ry1)
+            y1 = ry1
         if x1 <= x0 or y1 <= y0:
             return
-        xs = _spans(x0, x1) if y1 - y0 > LINE_PX else [(rx0, rx1 if rx1 > rx0 else rx0 + 1, 1.0)]
-        ys = _spans(y0, y1) if x1 - x0 > LINE_PX else [(ry0, ry1 if ry1 > ry0 else ry0 + 1, 1.0)]
-        inks = self.inks
+        inks = _opacities(colour)
+        if x0 == rx0 and x1 == rx1 and y0 == ry0 and y1 == ry1:
+            # whole pixels (most bars, bands and ticks): one rectangle, covered all over
+            a = round(255 * alpha)
+            if a:
+                (self.solid if a == 255 else self.blend)((rx0, ry0, rx1 - 1, ry1 - 1), inks[a], 1)
+            return
+        alpha *= 255
+        if y1 - y0 <= LINE_PX:  # a level line (or a dot): its ends rounded, each row one rectangle
+            xa, xb = rx0, (rx1 if rx1 > rx0 else rx0 + 1) - 1
+            for ya, yb, cy in _spans(y0, y1) if x1 - x0 > LINE_PX else ((ry0, ry1 if ry1 > ry0 else ry0 + 1, 1.0),):
+                a = round(alpha * cy)
+                if a:
+                    (self.solid if a == 255 else self.blend)((xa, ya, xb, yb - 1), inks[a], 1)
+            return
+        if x1 - x0 <= LINE_PX:  # an upright line: the same, by columns
+            ya, yb = ry0, (ry1 if ry1 > ry0 else ry0 + 1) - 1
+            for xa, xb, cx in _spans(x0, x1):
+                a = round(alpha * cx)
+                if a:
+                    (self.solid if a == 255 else self.blend)((xa, ya, xb - 1, yb), inks[a], 1)
+            return
+        xs = _spans(x0, x1)
+        ys = _spans(y0, y1)
         for ya, yb, cy in ys:
             for xa, xb, cx in xs:
                 if cx < 1 and cy < 1:
                     continue  # a corner pixel: a speck of colour, left out
-                a = round(255 * alpha * cx * cy)
+                a = round(alpha * cx * cy)
                 if a:
-                    core = self.solid if a == 255 else self.blend
-                    ink = inks.get((colour, a))
-                    if ink is None:
-                        r, g, b, _ = _rgb(colour)
-                        ink = inks[colour, a] = core.draw_ink((r, g, b, a) if a < 255 else (r, g, b))
-                    core.draw_rectangle((xa, ya, xb - 1, yb - 1), ink, 1)
+                    (self.solid if a == 255 else self.blend)((xa, ya, xb - 1, yb - 1), inks[a], 1)
 
     def lay(self, colour: str, at: tuple[int, int], mask: Any) -> None:
         """``colour`` laid on through ``mask`` (0 leaves a pixel, 255 paints it) from ``at``:
         a picture of that colour pasted through the mask (Pillow blends each pixel as
-        ImageDraw.bitmap does, in half the time)."""
+        ImageDraw.bitmap does, in half the time; and twice as fast as its core fills a box
+        through a mask with a colour)."""
         w, h = mask.size
-        self.image.im.paste(_solid(colour, w, h), (at[0], at[1], at[0] + w, at[1] + h), mask.im)
+        self.paste(_solid(colour, w, h), (at[0], at[1], at[0] + w, at[1] + h), mask.im)
 
     def smooth(self, colour: str, bounds: tuple[float, float, float, float], paint: Paint) -> None:
         """``paint(draw, at)`` on a mask of ``bounds`` at :data:`SUPERSAMPLE` times the size
-        (``at`` turns picture pixels into the mask's), scaled down and laid on in ``colour``."""
+        (``draw``: an ImageDraw on the mask, the many lines and dots of hatching drawn by its
+        core ``draw.draw`` without ImageDraw's handling of arguments; ``at``: picture pixels
+        to the mask's), scaled down and laid on in ``colour``."""
         from PIL import Image, ImageDraw  # noqa: PLC0415 - Pillow only when a PNG is painted
 
         k = SUPERSAMPLE
@@ -203,11 +221,14 @@ class _Painter:
         self.lay(colour, (left, top), mask.reduce(k))
 
     def rect(self, r: Rect) -> None:
-        x0, y0 = self.xy(r.x, r.y)
-        x1, y1 = self.xy(r.x + r.w, r.y + r.h)
-        k = SUPERSAMPLE
+        s = self.s
+        x, y = r.x, r.y
+        x0, y0, x1, y1 = x * s, y * s, (x + r.w) * s, (y + r.h) * s
         if r.fill != "none":
             self.box(x0, y0, x1, y1, r.fill, r.alpha)
+        if r.hatch is None and r.edge == "none":
+            return  # a bar or a band: the fill is all
+        k = SUPERSAMPLE
         if r.hatch == "///":
             step = 6 * self.s * k
             width = max(1, round(0.9 * self.s * k))
@@ -216,12 +237,13 @@ class _Painter:
                 # the lines x + y = c (at the mask's size), in the same phase for every rect
                 gx0, gy0, gx1, gy1 = x0 * k, y0 * k, x1 * k, y1 * k
                 ox, oy = at(0.0, 0.0)
+                line, ink = draw.draw.draw_lines, draw.draw.draw_ink(255)
                 c = gx0 + gy0 - ((gx0 + gy0) % step)
                 while c < gx1 + gy1:
                     a = (max(gx0, c - gy1), c - max(gx0, c - gy1))
                     b = (min(gx1, c - gy0), c - min(gx1, c - gy0))
                     if a[0] <= b[0]:
-                        draw.line(((a[0] + ox, a[1] + oy), (b[0] + ox, b[1] + oy)), fill=255, width=width)
+                        line(((a[0] + ox, a[1] + oy), (b[0] + ox, b[1] + oy)), ink, width)
                     c += step
 
             self.smooth(r.hatch_colour, (x0, y0, x1, y1), hatch)
@@ -230,11 +252,12 @@ class _Painter:
 
             def dots(draw: Any, at: Callable[[float, float], tuple[float, float]]) -> None:
                 yy = y0 + step / 2
+                ellipse, ink = draw.draw.draw_ellipse, draw.draw.draw_ink(255)
                 while yy < y1:
                     xx = x0 + step / 2
                     while xx < x1:
                         (ax, ay), (bx, by) = at(xx - rad, yy - rad), at(xx + rad, yy + rad)
-                        draw.ellipse((ax, ay, bx, by), fill=255)
+                        ellipse((ax, ay, bx, by), ink, 1)
                         xx += step
                     yy += step
 
@@ -251,7 +274,8 @@ class _Painter:
         k = SUPERSAMPLE
         if len(p.points) == 2 and p.fill == "none" and not p.dash:
             # one straight stroke (a grid line, a tick, an axis): level or upright, it is a box
-            (xa, ya), (xb, yb) = ((x * s, y * s) for x, y in p.points)
+            (xa, ya), (xb, yb) = p.points
+            xa, ya, xb, yb = xa * s, ya * s, xb * s, yb * s
             if xa == xb or ya == yb:
                 half = max(1, round(p.width * s * k)) / k / 2
                 if ya == yb and xa != xb:
@@ -288,34 +312,64 @@ class _Painter:
 
         def lines(draw: Any, at: Callable[[float, float], tuple[float, float]]) -> None:
             for part in parts:
-                draw.line([at(x, y) for x, y in part], fill=255, width=width, joint="curve")
+                if width > 4:  # ImageDraw rounds a thick line's corners
+                    draw.line([at(x, y) for x, y in part], fill=255, width=width, joint="curve")
+                else:  # and draws a thin one as its core does
+                    draw.draw.draw_lines([at(x, y) for x, y in part], draw.draw.draw_ink(255), width)
 
         self.smooth(p.edge, (min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad), lines)
 
     def mark(self, m: Mark) -> None:
-        x, y = m.x * self.s, m.y * self.s
-        r = m.size * self.s / 2
-        width = max(1, round(m.edge_width * self.s * SUPERSAMPLE)) if m.edge != "none" else 0
+        s = self.s
+        x, y = m.x * s, m.y * s
+        r = m.size * s / 2
+        colour, edge = m.fill, m.edge
+        width = max(1, round(m.edge_width * s * SUPERSAMPLE)) if edge != "none" else 0
         left, top = math.floor(x - r) - 1, math.floor(y - r) - 1
         q = 4 * SUPERSAMPLE  # the marker's place within its first pixel, to an eighth of a pixel
-        fill, edge = _marker(m.marker, round((x - left) * q), round((y - top) * q), round(r * q),
-                             m.fill != "none", width)
+        fill, line, side = _marker(m.marker, round((x - left) * q), round((y - top) * q), round(r * q),
+                                   colour != "none", width)
+        at = (left, top, left + side, top + side)
         if fill is not None:
-            self.lay(m.fill, (left, top), fill)
-        if edge is not None:
-            self.lay(m.edge, (left, top), edge)
+            self.paste(_solid(colour, side, side), at, fill)
+        if line is not None:
+            self.paste(_solid(edge, side, side), at, line)
 
     def text(self, t: Text) -> None:
-        anchor = _ANCHORS[t.anchor, t.valign]
-        k = SUPERSAMPLE
-        size = max(1, round(t.size * self.s * k))
-        mask, left, top = _label(t.text, size, t.bold, anchor, t.rotate)
-        if mask is None:
-            return
-        x, y = t.x * self.s * k, t.y * self.s * k  # at the supersampled size, where the mask was drawn
-        at = (round(x - mask.width / 2), round(y - mask.height / 2)) if t.rotate else (round(x) + left, round(y) + top)
-        small = _label_small(t.text, size, t.bold, anchor, t.rotate, at[0] % k, at[1] % k)
-        self.lay(t.colour, (at[0] // k, at[1] // k), small)
+        s = self.s
+        placed = _placed(t.text, t.size * s, t.bold, _ANCHORS[t.anchor, t.valign], t.rotate, t.x * s, t.y * s, t.colour)
+        if placed is not None:
+            self.paste(*placed)
+
+
+@lru_cache(maxsize=4096)
+def _placed(text: str, size: float, bold: bool, anchor: str, rotate: bool, x: float, y: float,
+            colour: str) -> tuple[Any, tuple[int, int, int, int], Any] | None:
+    """(picture of ``colour``, box in the picture, mask) that lay ``text`` at ``size`` pixels
+    anchored at (``x``, ``y``) (see :meth:`_Painter.lay`; the mask :func:`_label_small`'s): the
+    same labels come at the same places chart after chart. None for text that draws nothing."""
+    k = SUPERSAMPLE
+    size_px = max(1, round(size * k))
+    mask, left, top = _label(text, size_px, bold, anchor, rotate)
+    if mask is None:
+        return None
+    x, y = x * k, y * k  # at the supersampled size, where the mask was drawn
+    at = (round(x - mask.width / 2), round(y - mask.height / 2)) if rotate else (round(x) + left, round(y) + top)
+    small = _label_small(text, size_px, bold, anchor, rotate, at[0] % k, at[1] % k)
+    w, h = small.size
+    return _solid(colour, w, h), (at[0] // k, at[1] // k, at[0] // k + w, at[1] // k + h), small.im
+
+
+@cache
+def _opacities(colour: str) -> tuple[int, ...]:
+    """Pillow's inks for ``colour`` over a picture ("RGB") at each opacity 0-255, by opacity:
+    translucent ones blend (where ImageDraw with "RGBA" paints them), the opaque one sets pixels
+    (the same colours, without blending each pixel)."""
+    from PIL import Image  # noqa: PLC0415 - Pillow only when a PNG is painted
+
+    r, g, b, _ = _rgb(colour)
+    ink = Image.core.draw(Image.core.fill("RGB", (1, 1), 0), 0).draw_ink
+    return tuple(ink((r, g, b, a)) for a in range(255)) + (ink((r, g, b)),)
 
 
 @lru_cache(maxsize=1024)
@@ -328,10 +382,11 @@ def _solid(colour: str, w: int, h: int) -> Any:
 
 
 @lru_cache(maxsize=4096)
-def _marker(marker: str, cx: int, cy: int, r: int, filled: bool, width: int) -> tuple[Any, Any]:
-    """(fill mask, edge mask) of a marker centred at (cx, cy) with radius r, in eighths of a
-    pixel from the mask's corner; either is None when not drawn. ``width``: the edge's, at
-    the supersampled size."""
+def _marker(marker: str, cx: int, cy: int, r: int, filled: bool, width: int) -> tuple[Any, Any, int]:
+    """(fill mask, edge mask, their side in pixels) of a marker centred at (cx, cy) with radius
+    r, in eighths of a pixel from the mask's corner; a mask is Pillow's core image (what
+    :meth:`_Painter.lay` pastes through), or None when not drawn. ``width``: the edge's, at the
+    supersampled size."""
     from PIL import Image, ImageDraw  # noqa: PLC0415 - Pillow only when a PNG is painted
 
     k = SUPERSAMPLE
@@ -351,8 +406,8 @@ def _marker(marker: str, cx: int, cy: int, r: int, filled: bool, width: int) -> 
         mask = Image.new("L", (side * k, side * k), 0) if wanted else None
         if mask is not None:
             shape(ImageDraw.Draw(mask), **kw)
-        masks.append(mask.reduce(k) if mask is not None else None)
-    return masks[0], masks[1]
+        masks.append(mask.reduce(k).im if mask is not None else None)
+    return masks[0], masks[1], side
 
 
 @lru_cache(maxsize=4096)

@@ -42,3 +42,9 @@ def test_miles_and_every_week_with_data_as_before() -> None:
     rows = fmt.recent_weeks(weeks, "mi")
     assert [cells[1] for cells, _ in rows] == ["10.0", "20.0"]
     assert not any(gap for _, gap in rows)
+
+
+def test_no_table_when_none_of_the_last_weeks_has_data() -> None:
+    weeks = [week(0, 30.0)] + [week(i, None) for i in range(1, 1 + fmt.RECENT_WEEKS)]
+    assert fmt.recent_weeks(weeks) == []
+    assert fmt.recent_weeks(weeks[:-1]) != []

@@ -255,7 +255,7 @@ def pain_story(pain: Any) -> PainStory | None:
     return PainStory(flags, episodes, lines, cites, resolved, clearances)
 
 
-def _shoes(a: Any, end: date) -> list[ShoeRow]:
+def _shoes(a: Assessment, end: date) -> list[ShoeRow]:
     """Kilometres per shoe up to ``end`` (:func:`runload.shoes.shoe_totals` of the runs the
     series holds, the count the shoe rule judges): shoes with runs in runload, most kilometres
     first."""

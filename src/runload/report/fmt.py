@@ -92,9 +92,12 @@ def recent_weeks(weeks: Sequence[WeekRow], units: str = "km", *, latest_first: b
     """The last ``n`` weeks as table rows (week, distance, runs, longest run, change, other
     sports' minutes) with whether the row is a gap: weeks in a row without any recorded
     activity are one row, from the first one's Monday to the last one's Sunday (a break of six
-    weeks is one line saying so, not six saying "no data")."""
+    weeks is one line saying so, not six saying "no data"). No rows when none of those weeks
+    has any data: there is no table to show."""
     out: list[tuple[list[str], bool]] = []
     shown = list(weeks[-n:])
+    if not any(w.has_data for w in shown):
+        return out
     i = 0
     while i < len(shown):
         w = shown[i]

@@ -152,11 +152,11 @@ def render_markdown(report: Report) -> str:
         for f in report.findings:
             lines += _evidence(f)
         lines.append("")
-    shown = report.weeks[-fmt.RECENT_WEEKS:]
-    if any(w.has_data for w in shown):
-        lines += [f"### Last {len(shown)} weeks (running)", ""]
+    recent = fmt.recent_weeks(report.weeks, units)
+    if recent:
+        lines += [f"### Last {len(report.weeks[-fmt.RECENT_WEEKS:])} weeks (running)", ""]
         lines += _table(["week", km, "runs", f"longest {km}", "change", "other sport min"],
-                        [cells for cells, _gap in fmt.recent_weeks(shown, units)], "lrrrrr")
+                        [cells for cells, _gap in recent], "lrrrrr")
         lines.append("")
     if report.load_weeks:
         lines += ["### Load beyond distance", ""]

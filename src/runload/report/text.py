@@ -184,10 +184,10 @@ def _more(report: Report, units: str) -> list[str]:
         lines += ["", "Evidence and sources"]
         for f in report.findings:
             lines += _evidence(f)
-    shown = report.weeks[-fmt.RECENT_WEEKS:]
-    if any(w.has_data for w in shown):
-        lines += ["", f"Last {len(shown)} weeks (running)"]
-        rows = [cells for cells, _gap in fmt.recent_weeks(shown, units)]
+    recent = fmt.recent_weeks(report.weeks, units)
+    if recent:
+        lines += ["", f"Last {len(report.weeks[-fmt.RECENT_WEEKS:])} weeks (running)"]
+        rows = [cells for cells, _gap in recent]
         lines.append(_table(["week", km, "runs", f"longest {km}", "change", "other sport min"], rows, align="lrrrrr"))
     if report.shoes:
         lines += ["", f"Shoes (running {km}, all time)"]
